@@ -1,0 +1,60 @@
+"""Command-line interface: argparse subcommands mapped onto library calls.
+
+Each subcommand lives in its own module with ``register(subparsers)``; the module's
+handler receives the parsed arguments and calls the library. Errors the user can fix
+(:class:`ocrfix.errors.OcrfixError`) become one line on stderr and a non-zero exit.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+
+from ..errors import OcrfixError
+
+#: Subcommand modules, in the order ``ocrfix --help`` lists them.
+COMMAND_MODULES = ("reflow", "correct", "eval", "lm", "confusions")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ocrfix",
+        description="Post-correct Chinese newspaper OCR: reflow, correct, evaluate.",
+    )
+    parser.add_argument("--debug", action="store_true", help="show a traceback on errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"{__name__}.{name}").register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except OcrfixError as exc:
+        if args.debug:
+            raise
+        print(f"ocrfix: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("ocrfix: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # Output closed early (e.g. piped into head): not an error of ours.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except MemoryError:
+        print("ocrfix: error: out of memory; split the input into smaller files", file=sys.stderr)
+        return 3
+    except Exception as exc:  # noqa: BLE001 - last resort: one line, never a traceback
+        if args.debug:
+            raise
+        print(f"ocrfix: internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)", file=sys.stderr)
+        return 4
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,50 @@
+"""The one place for paths and defaults.
+
+Everything is read from the environment once, in :func:`load_settings`; library
+functions take explicit arguments and never read these globals themselves.
+
+Environment variables:
+  OCRFIX_DATA       shared data directory (default: ``<repo>/../shared/data``)
+  OCRFIX_KENLM_BIN  directory holding ``lmplz`` and ``build_binary`` (default: ``<repo>/build/kenlm/bin``)
+  OCRFIX_MODELS     directory of the default models (default: ``<repo>/models``)
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+#: Largest input file read as a page (bytes); larger inputs are rejected, not truncated.
+MAX_INPUT_BYTES = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    kenlm_bin: Path
+    models_dir: Path
+
+    @property
+    def default_lm(self) -> Path:
+        return self.models_dir / "lm" / "news.klm"
+
+    @property
+    def confusions_dir(self) -> Path:
+        return self.models_dir / "confusions"
+
+    @property
+    def build_dir(self) -> Path:
+        return PROJECT_ROOT / "build"
+
+
+@lru_cache(maxsize=1)
+def load_settings() -> Settings:
+    env = os.environ
+    return Settings(
+        data_dir=Path(env.get("OCRFIX_DATA", PROJECT_ROOT.parent / "shared" / "data")),
+        kenlm_bin=Path(env.get("OCRFIX_KENLM_BIN", PROJECT_ROOT / "build" / "kenlm" / "bin")),
+        models_dir=Path(env.get("OCRFIX_MODELS", PROJECT_ROOT / "models")),
+    )

@@ -1,0 +1,113 @@
+"""Safe reading and atomic writing of text files.
+
+Reading never guesses silently: UTF-8 (with or without BOM) is accepted, anything else
+is rejected with a message naming the likely encoding, unless the caller passes an
+explicit ``encoding``. Binary, empty and oversized inputs are rejected, never truncated.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from .errors import InputError
+from .settings import MAX_INPUT_BYTES
+
+STDIO = "-"
+_BINARY_CONTROL_SHARE = 0.01  # share of C0 control bytes (besides \t\n\r\f) that marks binary
+
+
+def _read_bytes(source: str | Path, max_bytes: int) -> bytes:
+    if str(source) == STDIO:
+        data = sys.stdin.buffer.read(max_bytes + 1)
+        name = "<stdin>"
+    else:
+        path = Path(source)
+        if not path.exists():
+            raise InputError(f"{path}: no such file")
+        if path.is_dir():
+            raise InputError(f"{path}: is a directory, not a text file")
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InputError(f"{path}: {size:,} bytes is larger than the {max_bytes:,}-byte limit; split it into pages")
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InputError(f"{path}: cannot read ({exc.strerror})") from None
+        name = str(path)
+    if len(data) > max_bytes:
+        raise InputError(f"{name}: larger than the {max_bytes:,}-byte limit; split it into pages")
+    return data
+
+
+def _looks_binary(data: bytes) -> bool:
+    if b"\x00" in data:
+        return True
+    controls = sum(1 for b in data[:65536] if b < 32 and b not in (9, 10, 12, 13))
+    return controls > _BINARY_CONTROL_SHARE * min(len(data), 65536)
+
+
+def _guess_encoding(data: bytes) -> str | None:
+    try:
+        data.decode("gb18030")
+        return "gb18030"
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data[:65536]).best()
+    return best.encoding if best is not None else None
+
+
+def decode_text(data: bytes, name: str, encoding: str | None = None) -> str:
+    """Decode ``data`` (from a file called ``name``) or raise :class:`InputError`."""
+    if _looks_binary(data):
+        raise InputError(f"{name}: looks like a binary file, not text")
+    if encoding:
+        try:
+            text = data.decode(encoding)
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise InputError(f"{name}: cannot decode as {encoding} ({exc})") from None
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            guess = _guess_encoding(data)
+            hint = f"; it looks like {guess.upper()} (GBK/GB2312 are subsets): pass --encoding {guess}" if guess else ""
+            raise InputError(f"{name}: not valid UTF-8 (byte {exc.start}){hint}") from None
+    if not text.strip():
+        raise InputError(f"{name}: empty file (no text)")
+    return text
+
+
+def read_text(source: str | Path, encoding: str | None = None, max_bytes: int = MAX_INPUT_BYTES) -> str:
+    """Read a whole text file (or ``-`` for stdin) as a string; raise :class:`InputError` if unusable."""
+    name = "<stdin>" if str(source) == STDIO else str(source)
+    return decode_text(_read_bytes(source, max_bytes), name, encoding)
+
+
+def write_text_atomic(target: str | Path, text: str) -> None:
+    """Write ``text`` to ``target`` (``-`` = stdout) via a temporary file and a rename.
+
+    A crash or error never leaves a partial output file behind.
+    """
+    if str(target) == STDIO:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    path = Path(target)
+    directory = path.parent if str(path.parent) else Path(".")
+    if not directory.is_dir():
+        raise InputError(f"{path}: output directory {directory} does not exist")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write ({exc.strerror})") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
