@@ -62,7 +62,9 @@ def _guess_encoding(data: bytes) -> str | None:
 
 def decode_text(data: bytes, name: str, encoding: str | None = None) -> str:
     """Decode ``data`` (from a file called ``name``) or raise :class:`InputError`."""
-    if _looks_binary(data):
+    if not encoding and data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise InputError(f"{name}: UTF-16 text, not UTF-8: pass --encoding utf-16")
+    if _looks_binary(data) and not (encoding and encoding.lower().replace("-", "").startswith("utf16")):
         raise InputError(f"{name}: looks like a binary file, not text")
     if encoding:
         try:
@@ -87,6 +89,15 @@ def read_text(source: str | Path, encoding: str | None = None, max_bytes: int = 
     return decode_text(_read_bytes(source, max_bytes), name, encoding)
 
 
+def _new_file_mode(path: Path) -> int:
+    """The mode a plain ``open(path, "w")`` would give (mkstemp creates 0600 files)."""
+    if path.exists():
+        return path.stat().st_mode & 0o777
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 def write_text_atomic(target: str | Path, text: str) -> None:
     """Write ``text`` to ``target`` (``-`` = stdout) via a temporary file and a rename.
 
@@ -107,6 +118,7 @@ def write_text_atomic(target: str | Path, text: str) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
             handle.write(text)
+        os.chmod(tmp, _new_file_mode(path))
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

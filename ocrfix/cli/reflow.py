@@ -1,15 +1,25 @@
-"""`ocrfix reflow` (placeholder until its issue lands; the owning helper replaces this file)."""
+"""`ocrfix reflow IN [-o OUT]`: column-wrapped OCR text -> one paragraph per line."""
 from __future__ import annotations
 
 import argparse
 
-from ..errors import OcrfixError
+from ..reflow import reflow
+from ..textio import read_text, write_text_atomic
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("reflow", help="(not built yet)")
+    parser = sub.add_parser(
+        "reflow",
+        help="join column-wrapped OCR lines into paragraphs (whitespace-only changes)",
+        description="Join column-wrapped OCR lines into paragraphs, one per line; headlines and bylines "
+        "stay lines of their own; OCR spaces between CJK characters are removed.",
+    )
+    parser.add_argument("input", metavar="IN", help="OCR text file, or - for stdin")
+    parser.add_argument("-o", "--output", metavar="OUT", default="-", help="output file, or - for stdout (default)")
+    parser.add_argument("--encoding", help="input encoding if not UTF-8 (e.g. gb18030)")
     parser.set_defaults(handler=_run)
 
 
 def _run(args: argparse.Namespace) -> int:
-    raise OcrfixError("'ocrfix reflow' is not built yet")
+    write_text_atomic(args.output, reflow(read_text(args.input, encoding=args.encoding)))
+    return 0

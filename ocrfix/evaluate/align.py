@@ -1,0 +1,318 @@
+"""Block-robust alignment of a hypothesis onto ground-truth positions.
+
+A plain sequence alignment of two pages counts a paragraph in another order, an extra article in
+the hypothesis or a paragraph missing from it as thousands of edits, and needs quadratic time
+(dinglehopper: hours on long pages). Here:
+
+1. The hypothesis is one character stream ``H`` (all its lines concatenated, so a ground-truth
+   paragraph that the hypothesis split over several lines is still one region of ``H``).
+2. Each ground-truth block is located in ``H`` by *anchors*: character n-grams that occur as
+   often in the ground truth as in ``H`` (once, or as a fallback a few times; see ``ATTEMPTS``).
+   Anchors of a block are grouped into runs of consistent offset; each run is one *piece* of the
+   block (a block whose parts sit in two places of the hypothesis yields two pieces).
+3. Each piece is aligned character by character with the matching region of ``H`` (narrowed with
+   rapidfuzz Indel, aligned with Levenshtein opcodes). An extension beyond the anchors that aligns
+   badly is cut back; a piece whose error rate exceeds ``MAX_PIECE_ERROR`` is rejected; a HYP
+   character is never used by two pieces.
+4. Ground-truth characters outside every accepted piece are *unmatched GT*; hypothesis runs outside
+   every matched region are *unmatched HYP* when they are at least ``MIN_UNMATCHED`` characters long
+   or make up a whole hypothesis line, otherwise they count as stray insertions.
+
+The result gives, for every ground-truth position, the aligned hypothesis character (``""`` for
+a deletion, ``None`` when unmatched) and the hypothesis characters inserted before each position.
+Time and memory are linear in the text length apart from the per-piece alignments.
+"""
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from dataclasses import dataclass
+
+from rapidfuzz.distance import Indel, Levenshtein
+
+from .profile import Doc
+
+# (n-gram length, max occurrences) tried in turn until a block has anchors: unique 6-grams; 6-grams
+# repeated equally often on both sides (a paragraph printed twice); unique 3-grams (short headlines)
+ATTEMPTS = ((6, 1), (6, 4), (3, 1))
+MAX_DRIFT = 8             # max offset change (chars) between consecutive anchors of one run
+SLACK = 4                 # extra HYP chars each side of a region (trimmed again after alignment)
+MAX_PIECE_ERROR = 0.5     # pieces with more errors per GT char than this are not matches
+MIN_PIECE = 12            # shortest accepted piece of a longer block (GT chars)
+MIN_UNMATCHED = 8         # shorter uncovered HYP runs inside a line are stray insertions
+
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """A hypothesis aligned onto ground-truth positions (see module docstring)."""
+
+    gt: Doc
+    hyp: Doc
+    hyp_at: tuple[str | None, ...]   # per GT position: aligned HYP char, "" = deleted, None = unmatched
+    inserted: tuple[str, ...]        # len(gt.text) + 1 gaps: HYP chars inserted before GT position k
+    stray: int                       # HYP chars in short uncovered runs, counted as insertions
+    unmatched_gt: tuple[Span, ...]   # runs of GT positions without a match
+    unmatched_hyp: tuple[Span, ...]  # uncovered HYP runs listed as extra text
+
+    @property
+    def unmatched_gt_chars(self) -> int:
+        return sum(b - a for a, b in self.unmatched_gt)
+
+    @property
+    def unmatched_hyp_chars(self) -> int:
+        return sum(b - a for a, b in self.unmatched_hyp)
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """Part of a GT block located in HYP: ``core`` spans its anchors; ``gt`` the text it may claim."""
+
+    block: Span
+    gt: Span
+    core: Span
+    first: tuple[int, int]  # (gt_pos, hyp_pos) of the first anchor
+    last: tuple[int, int]   # (gt_pos, hyp_pos) of the last anchor's end
+
+    def hyp_span(self, gt: Span, hyp_len: int) -> Span:
+        lo = max(0, self.first[1] - (self.first[0] - gt[0]) - SLACK)
+        hi = min(hyp_len, self.last[1] + (gt[1] - self.last[0]) + SLACK)
+        return lo, hi
+
+
+@dataclass(frozen=True)
+class _Local:
+    """One piece aligned: the per-position data of :class:`Alignment` for GT[start:start+len(hyp_at)]."""
+
+    start: int
+    hyp_at: list[str]
+    inserted: list[str]
+    hyp: Span        # the HYP region it covers
+    gt_text: str     # GT[start:start+len(hyp_at)]
+
+    def errors(self, a: int, b: int) -> int:
+        """Errors on GT positions a..b-1 (absolute) and the gaps inside and at both ends."""
+        a, b = a - self.start, b - self.start
+        wrong = sum(1 for c, want in zip(self.hyp_at[a:b], self.gt_text[a:b]) if c != want)
+        return wrong + sum(map(len, self.inserted[a:b + 1]))
+
+
+class _AnchorIndex:
+    """n-gram positions of the GT and HYP streams, built lazily per n.
+
+    An n-gram is an anchor when it occurs equally often on both sides; its r-th GT occurrence
+    pairs with its r-th HYP occurrence. Unique n-grams come first; repeated ones are a fallback
+    (see ``ATTEMPTS``) so that a paragraph printed twice does not lose all its anchors.
+    """
+
+    def __init__(self, gt: str, hyp: str) -> None:
+        self._gt, self._hyp = gt, hyp
+        self._cache: dict[int, tuple[_Positions, _Positions]] = {}
+
+    def anchors(self, start: int, end: int, n: int, max_repeat: int) -> list[tuple[int, int]]:
+        """(gt_pos, hyp_pos) anchors of n-grams inside GT[start:end] occurring at most ``max_repeat`` times."""
+        if n not in self._cache:
+            self._cache[n] = (_Positions(self._gt, n), _Positions(self._hyp, n))
+        gt_index, hyp_index = self._cache[n]
+        found = []
+        for i in range(start, end - n + 1):
+            gram = self._gt[i:i + n]
+            times = hyp_index.count.get(gram, 0)
+            if not times or times > max_repeat or gt_index.count[gram] != times:
+                continue
+            if times == 1:
+                found.append((i, hyp_index.first[gram]))
+            else:
+                found.append((i, hyp_index.all(gram)[bisect.bisect_left(gt_index.all(gram), i)]))
+        return found
+
+
+class _Positions:
+    """Where the n-grams of a text occur: counts and first positions (built at C speed), all
+    positions of repeated n-grams only when first asked for."""
+
+    def __init__(self, text: str, n: int) -> None:
+        self._grams = [text[j:j + n] for j in range(len(text) - n + 1)]
+        self.count = Counter(self._grams)
+        self.first = dict(zip(reversed(self._grams), range(len(self._grams) - 1, -1, -1)))
+        self._repeated: dict[str, list[int]] | None = None
+
+    def all(self, gram: str) -> list[int]:
+        if self._repeated is None:
+            self._repeated = {}
+            for j, g in enumerate(self._grams):
+                if self.count[g] > 1:
+                    self._repeated.setdefault(g, []).append(j)
+        return self._repeated[gram]
+
+
+def _group(anchors: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+    """Group anchors (sorted by GT position) into runs of consistent offset, increasing in HYP."""
+    runs: list[list[tuple[int, int]]] = []
+    for i, j in anchors:
+        if runs:
+            pi, pj = runs[-1][-1]
+            if j > pj and abs((j - i) - (pj - pi)) <= MAX_DRIFT + (i - pi) // 5:
+                runs[-1].append((i, j))
+                continue
+        runs.append([(i, j)])
+    return runs
+
+
+def _runs(anchors: list[tuple[int, int]], n: int) -> list[list[tuple[int, int]]]:
+    """Runs of anchors; when there are several, runs spanning less than ``MIN_PIECE`` GT chars
+    (a common phrase found elsewhere) are dropped and the rest regrouped."""
+    runs = _group(anchors)
+    if len(runs) > 1:
+        keep = [a for run in runs if run[-1][0] + n - run[0][0] >= MIN_PIECE for a in run]
+        if keep and len(keep) < len(anchors):
+            return _group(keep)
+    return runs
+
+
+def _pieces(start: int, end: int, runs: list[list[tuple[int, int]]], n: int) -> list[_Piece]:
+    """One piece per run; neighbouring pieces of a block split the GT between them at the midpoint."""
+    cuts = [(run[-1][0] + n + nxt[0][0]) // 2 for run, nxt in zip(runs, runs[1:])]
+    bounds = list(zip([start, *cuts], [*cuts, end]))
+    return [
+        _Piece((start, end), bound, (run[0][0], run[-1][0] + n), run[0], (run[-1][0] + n, run[-1][1] + n))
+        for run, bound in zip(runs, bounds)
+    ]
+
+
+def _locate(doc_blocks: list[Span], index: _AnchorIndex) -> list[_Piece]:
+    pieces = []
+    for start, end in doc_blocks:
+        for n, max_repeat in ATTEMPTS:
+            if end - start < n:
+                continue
+            anchors = index.anchors(start, end, n, max_repeat)
+            if anchors:
+                pieces.extend(_pieces(start, end, _runs(anchors, n), n))
+                break
+    return pieces
+
+
+def _uncovered(length: int, covered: list[Span]) -> list[Span]:
+    gaps, pos = [], 0
+    for a, b in sorted(covered):
+        if a > pos:
+            gaps.append((pos, a))
+        pos = max(pos, b)
+    if pos < length:
+        gaps.append((pos, length))
+    return gaps
+
+
+def _holds_whole_line(span: Span, line_starts: tuple[int, ...], length: int) -> bool:
+    """True when ``span`` contains at least one whole hypothesis line."""
+    k = bisect.bisect_left(line_starts, span[0])
+    if k >= len(line_starts):
+        return False
+    line_end = line_starts[k + 1] if k + 1 < len(line_starts) else length
+    return line_end <= span[1]
+
+
+def _none_runs(values: list[str | None]) -> list[Span]:
+    runs, start = [], None
+    for p, value in enumerate(values):
+        if value is None and start is None:
+            start = p
+        elif value is not None and start is not None:
+            runs.append((start, p))
+            start = None
+    if start is not None:
+        runs.append((start, len(values)))
+    return runs
+
+
+def _align_piece(g: str, h: str, gt: Span, hyp: Span, min_h: int) -> _Local | None:
+    """Align GT[gt] inside the HYP region ``hyp``, which may hold extra text at both ends.
+
+    Levenshtein is a global alignment: it would pair the extra HYP text at the region ends with
+    GT characters. The region is first narrowed to its longest-common-subsequence core (Indel
+    alignment: unmatched text at the ends stays unmatched), keeping at each end no more HYP
+    characters than GT characters are left there.
+    """
+    (g0, g1), (h0, h1) = gt, (max(hyp[0], min_h), hyp[1])
+    gseg, hseg = g[g0:g1], h[h0:h1]
+    equal = [op for op in Indel.opcodes(gseg, hseg) if op.tag == "equal"]
+    if not equal:
+        return None
+    first, last = equal[0], equal[-1]
+    h1 = h0 + last.dest_end + min(len(gseg) - last.src_end, len(hseg) - last.dest_end)
+    h0 += first.dest_start - min(first.src_start, first.dest_start)
+    ops = list(Levenshtein.opcodes(gseg, h[h0:h1]))
+    while ops and ops[0].tag == "insert":
+        ops.pop(0)
+    while ops and ops[-1].tag == "insert":
+        ops.pop()
+    hyp_at: list[str] = [""] * (g1 - g0)
+    inserted = [""] * (g1 - g0 + 1)
+    for op in ops:
+        src, dest = h[h0 + op.dest_start:h0 + op.dest_end], op.src_start
+        width = op.src_end - op.src_start
+        hyp_at[dest:dest + width] = list(src[:width]) + [""] * (width - len(src))
+        inserted[dest + width] += src[width:]
+    return _Local(g0, hyp_at, inserted, (h0 + ops[0].dest_start, h0 + ops[-1].dest_end), gseg)
+
+
+def _fit(g: str, h: str, piece: _Piece, min_h: int = 0) -> _Local | None:
+    """Align a piece (in HYP from ``min_h`` on); an extension beyond its anchors that aligns badly
+    is cut back to the anchors."""
+    lo, hi = piece.gt
+    local = _align_piece(g, h, (lo, hi), piece.hyp_span((lo, hi), len(h)), min_h)
+    if local is None:
+        return None
+    core_lo, core_hi = piece.core
+    bad_head = core_lo - lo >= MIN_UNMATCHED and local.errors(lo, core_lo) > MAX_PIECE_ERROR * (core_lo - lo)
+    bad_tail = hi - core_hi >= MIN_UNMATCHED and local.errors(core_hi, hi) > MAX_PIECE_ERROR * (hi - core_hi)
+    if bad_head or bad_tail:
+        span = (core_lo if bad_head else lo, core_hi if bad_tail else hi)
+        local = _align_piece(g, h, span, piece.hyp_span(span, len(h)), min_h)
+    if local is None:
+        return None
+    length = len(local.hyp_at)
+    if length < min(MIN_PIECE, piece.block[1] - piece.block[0]):
+        return None  # a lone anchor matching a common phrase elsewhere
+    if local.errors(local.start, local.start + length) > MAX_PIECE_ERROR * length:
+        return None
+    return local
+
+
+def align(gt: Doc, hyp: Doc) -> Alignment:
+    """Align ``hyp`` onto the positions of ``gt`` (see module docstring)."""
+    g, h = gt.text, hyp.text
+    hyp_at: list[str | None] = [None] * len(g)
+    inserted = [""] * (len(g) + 1)
+    covered: list[Span] = []
+    fitted = [(local, piece) for piece in _locate(gt.blocks, _AnchorIndex(g, h)) if (local := _fit(g, h, piece))]
+    end_h = 0
+    for local, piece in sorted(fitted, key=lambda pair: pair[0].hyp):
+        if local.hyp[0] < end_h:  # never use a HYP character twice: refit after the previous region
+            refit = _fit(g, h, piece, min_h=end_h)
+            if refit is None:
+                continue
+            local = refit
+        end_h = max(end_h, local.hyp[1])
+        hyp_at[local.start:local.start + len(local.hyp_at)] = local.hyp_at
+        for k, text in enumerate(local.inserted):
+            if text:
+                inserted[local.start + k] += text
+        covered.append(local.hyp)
+    stray, extra = 0, []
+    for span in _uncovered(len(h), covered):
+        if span[1] - span[0] >= MIN_UNMATCHED or _holds_whole_line(span, hyp.starts, len(h)):
+            extra.append(span)
+        else:
+            stray += span[1] - span[0]
+    unmatched_gt = [run for a, b in _none_runs(hyp_at) for run in _split_at(a, b, gt.starts)]
+    return Alignment(gt, hyp, tuple(hyp_at), tuple(inserted), stray, tuple(unmatched_gt), tuple(extra))
+
+
+def _split_at(a: int, b: int, starts: tuple[int, ...]) -> list[Span]:
+    """Split the span a..b at block starts (so each unmatched GT preview is one block or part of one)."""
+    cuts = [s for s in starts[bisect.bisect_right(starts, a):bisect.bisect_left(starts, b)]]
+    edges = [a, *cuts, b]
+    return list(zip(edges, edges[1:]))

@@ -1,0 +1,297 @@
+"""Column-wrapped OCR lines -> blocks (headlines, bylines, paragraphs).
+
+Newspaper OCR yields one line per printed line (12–14 characters in a column), blank lines
+where a column or block ends, headlines as short isolated lines, and spaces that OCR inserted
+between CJK characters and inside numbers. :func:`reflow_blocks` rebuilds the logical blocks;
+:func:`reflow` renders them one paragraph per line.
+
+Only whitespace ever changes: the sequence of non-whitespace characters of the output is the
+one of the input (a property test checks this).
+
+How a line break is decided (``W`` = local column width, the upper quartile of the display
+widths of nearby lines: Han and full-width forms count 1, half-width characters 0.5, spaces 0):
+
+* a line is *full* when its width is at least ``W - 1`` (``W - 3`` for the first line of a
+  paragraph, which is indented in print even when OCR dropped the indent);
+* a paragraph ends after a line that ends a sentence (``。！？…”」』`` …) and is not full;
+  after a line clearly shorter than the column (its stop misread, e.g. ``*``); before a line
+  that starts with an indent, or that is as wide as an indented first line (OCR dropped the
+  indent) after a sentence end or a blank line; and at a blank line after a line that is not
+  full. A blank line after a full line is a column break: the paragraph goes on;
+* a run of one to three lines isolated by blank lines, none ending a sentence, following the end
+  of a paragraph (or a headline/byline, or the start of the page) is a headline group, each line a
+  headline block; a run made of bylines (``据新华社电``, ``本报记者 曹博文``, ``本报讯`` alone)
+  is a byline block.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Literal
+
+BlockKind = Literal["headline", "byline", "paragraph"]
+
+SENTENCE_END = frozenset("。！？…”」』）)!?.；;")
+_WINDOW = 10  # lines each side used to estimate the local column width
+_MAX_HEADLINE_RUN = 3
+_NAME = r"[\u4e00-\u9fff·]{2,4}"
+_BYLINE = re.compile(
+    r"^[（(]?(据?(新华社|中新社|中新网|人民网|央视新闻)(\S{0,12}日)?电|本报讯|本报\S{1,10}电"
+    rf"|(本报)?(特约)?(记者|通讯员)\s*{_NAME}([\s、]+{_NAME})*)[）)]?$"
+)
+_LEADING_BYLINE = re.compile(r"^(本报讯|据新华社电)\s+")
+
+
+@dataclass(frozen=True)
+class Block:
+    """One logical block: ``text`` is a single line; ``source_lines`` are 0-based input line numbers."""
+
+    kind: BlockKind
+    text: str
+    source_lines: tuple[int, ...]
+
+
+def char_width(ch: str) -> float:
+    """Printed width of one character in em: wide (Han, full-width) 1, narrow 0.5, whitespace 0."""
+    if ch.isspace():
+        return 0.0
+    return 1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.5
+
+
+def display_width(line: str) -> float:
+    return sum(map(char_width, line))
+
+
+def _is_wide(ch: str) -> bool:
+    return char_width(ch) == 1.0
+
+
+def _is_narrow_word_char(ch: str) -> bool:
+    return ch.isascii() and (ch.isalnum() or ch in ".,%+-/:'&")
+
+
+def _squeeze_spaces(text: str, keep_wide_gaps: bool) -> str:
+    """Remove OCR spaces next to wide characters and inside split numbers; keep them in Latin text.
+
+    With ``keep_wide_gaps`` (headlines) a run of two or more spaces or an ideographic space
+    between two parts is kept as one space.
+    """
+    out: list[str] = []
+    for match in re.finditer(r"\s+|\S+", text):
+        piece = match.group()
+        if not piece.isspace():
+            out.append(piece)
+            continue
+        start, end = match.span()
+        if start == 0 or end == len(text):
+            continue
+        before, after = text[start - 1], text[end]
+        if keep_wide_gaps and (len(piece) > 1 or "\u3000" in piece):
+            out.append(" ")
+        elif _is_narrow_word_char(before) and _is_narrow_word_char(after) and not _split_number(text, start, end):
+            out.append(" ")
+    return "".join(out)
+
+
+def _split_number(text: str, start: int, end: int) -> bool:
+    """True when the space run text[start:end] splits a number set between wide characters (``等 2 3 6 件``)."""
+    left = start
+    while left > 0 and (text[left - 1].isdigit() or text[left - 1] == " "):
+        left -= 1
+    right = end
+    while right < len(text) and (text[right].isdigit() or text[right] == " "):
+        right += 1
+    bounded = (left == 0 or _is_wide(text[left - 1])) and (right == len(text) or _is_wide(text[right]))
+    groups = text[left:right].split()
+    return bounded and text[start - 1].isdigit() and text[end].isdigit() and all(len(g) <= 3 for g in groups)
+
+
+def _join_lines(lines: list[str]) -> str:
+    """Concatenate stripped lines; a space only where a Latin word wraps (letter before and after)."""
+    out = ""
+    for line in lines:
+        line = line.strip()
+        if out and line and out[-1].isascii() and out[-1].isalpha() and line[0].isascii() and line[0].isalpha():
+            out += " "
+        out += line
+    return out
+
+
+def _clean_paragraph(lines: list[str]) -> str:
+    text = _join_lines(lines)
+    lead = _LEADING_BYLINE.match(text)
+    if lead:  # keep '本报讯 ' as the web edition prints it
+        return lead.group(1) + " " + _squeeze_spaces(text[lead.end():], keep_wide_gaps=False)
+    return _squeeze_spaces(text, keep_wide_gaps=False)
+
+
+def _title_text(kind: BlockKind, line: str) -> str:
+    """A headline or byline line: bylines keep their (single) spaces, headlines only wide gaps."""
+    if kind == "byline":
+        return " ".join(line.split())
+    return _squeeze_spaces(line.strip(), keep_wide_gaps=True)
+
+
+def _ends_sentence(line: str) -> bool:
+    stripped = line.rstrip()
+    return bool(stripped) and stripped[-1] in SENTENCE_END
+
+
+def _is_byline(line: str) -> bool:
+    return bool(_BYLINE.match(line.strip()))
+
+
+def _upper_quartile(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[round(0.75 * (len(ordered) - 1))]
+
+
+def _local_widths(widths: list[float | None]) -> list[float]:
+    """Per line, the column width: the upper quartile of the display widths of the non-blank lines
+    around it (most lines of a column are full; paragraph ends and first lines are shorter)."""
+    present = [w for w in widths if w]
+    if not present:
+        return [0.0] * len(widths)
+    overall = _upper_quartile(present)
+    typical = [w if w and 0.5 * overall <= w <= 1.5 * overall else None for w in widths]
+    result = []
+    for i in range(len(widths)):
+        window = [w for w in typical[max(0, i - _WINDOW): i + _WINDOW + 1] if w]
+        result.append(_upper_quartile(window) if len(window) >= 5 else overall)
+    return result
+
+
+def _runs(lines: list[str]) -> list[list[int]]:
+    """Maximal runs of consecutive non-blank line numbers."""
+    runs: list[list[int]] = []
+    current: list[int] = []
+    for i, line in enumerate(lines):
+        if line.strip():
+            current.append(i)
+        elif current:
+            runs.append(current)
+            current = []
+    if current:
+        runs.append(current)
+    return runs
+
+
+_PAIRS = ("《》", "“”", "（）", "「」", "()")
+_CLAUSE_MARKS = "，、；,;"  # rare in headlines, common in body lines
+
+
+def _unbalanced(text: str) -> bool:
+    return any(text.count(a) != text.count(b) for a, b in _PAIRS)
+
+
+def _column_like(run: list[int], widths: list[float | None], column: list[float]) -> bool:
+    """True when every line of ``run`` is as wide as a body line (first line: indented body line)."""
+    return all(
+        column[i] - (3.0 if k == 0 else 1.0) <= (widths[i] or 0.0) <= column[i] + 1.0 for k, i in enumerate(run)
+    )
+
+
+def _classify_runs(lines: list[str], runs: list[list[int]], widths: list[float | None], column: list[float]) -> list[BlockKind]:
+    """Kind of each run: 'headline' / 'byline' for isolated title runs, else 'paragraph' (body text).
+
+    A title candidate is a run of at most three lines, none ending a sentence, after the end of a
+    paragraph. It is body text after all when it has an unclosed bracket or quote (a sentence that
+    continues), or when body text follows and all its lines are as wide as the column and it has
+    several lines or clause punctuation (a paragraph's first line cut off by a column break).
+    """
+    candidate = [
+        len(run) <= _MAX_HEADLINE_RUN and not any(_ends_sentence(lines[i]) for i in run) for run in runs
+    ]
+    kinds: list[BlockKind] = []
+    for k, run in enumerate(runs):
+        texts = [lines[i] for i in run]
+        after_break = not kinds or kinds[-1] != "paragraph" or _ends_sentence(lines[runs[k - 1][-1]])
+        body_follows = k + 1 < len(runs) and not candidate[k + 1]
+        clauses = k > 0 and any(mark in "".join(texts) for mark in _CLAUSE_MARKS)  # top of page: a title
+        looks_body = _unbalanced("".join(texts)) or (
+            (len(run) > 1 or clauses) and body_follows and _column_like(run, widths, column)
+        )
+        if all(_is_byline(t) for t in texts):
+            kinds.append("byline")
+        elif after_break and candidate[k] and not looks_body:
+            kinds.append("headline")
+        else:
+            kinds.append("paragraph")
+    return kinds
+
+
+def reflow_blocks(text: str) -> list[Block]:
+    """Rebuild headlines, bylines and paragraphs from column-wrapped OCR ``text``."""
+    lines = text.splitlines()
+    widths = [display_width(line) if line.strip() else None for line in lines]
+    column = _local_widths(widths)
+    runs = _runs(lines)
+    blocks: list[Block] = []
+    pending: list[int] = []  # line numbers of the open paragraph
+
+    def close() -> None:
+        if pending:
+            blocks.append(Block("paragraph", _clean_paragraph([lines[i] for i in pending]), tuple(pending)))
+            pending.clear()
+
+    def is_full(i: int) -> bool:
+        slack = 3.0 if i == pending[0] else 1.0
+        return (widths[i] or 0.0) >= column[i] - slack
+
+    def is_short(i: int) -> bool:
+        """Clearly shorter than the column: the paragraph ended (its final stop misread, e.g. '*')."""
+        slack = 5.0 if i == pending[0] else 3.0
+        return (widths[i] or 0.0) < column[i] - slack
+
+    def looks_indented(i: int) -> bool:
+        """As wide as an indented first line (OCR dropped the indent) and followed by a body line."""
+        nxt = i + 1 < len(lines) and widths[i + 1]
+        return bool(nxt) and column[i] - 3.0 <= (widths[i] or 0.0) <= column[i] - 1.5
+
+    for run, kind in zip(runs, _classify_runs(lines, runs, widths, column)):
+        if kind != "paragraph":
+            close()
+            blocks.extend(Block(kind, _title_text(kind, lines[i]), (i,)) for i in run)
+            continue
+        for i in run:
+            starts_indented = lines[i][:1] in (" ", "\u3000", "\t")
+            if pending:
+                prev = pending[-1]
+                across_blank = prev != i - 1
+                full = is_full(prev)
+                ends = _ends_sentence(lines[prev])
+                if (
+                    starts_indented
+                    or (ends and not full)
+                    or (across_blank and not full)
+                    or is_short(prev)
+                    or ((ends or across_blank) and looks_indented(i))
+                    or (across_blank and _LEADING_BYLINE.match(lines[i].strip()))
+                ):
+                    close()
+            if _is_byline(lines[i]):
+                close()
+                blocks.append(Block("byline", _title_text("byline", lines[i]), (i,)))
+                continue
+            pending.append(i)
+    close()
+    return blocks
+
+
+def _starts_article(block: Block) -> bool:
+    return block.kind != "paragraph" or bool(_LEADING_BYLINE.match(block.text))
+
+
+def reflow(text: str) -> str:
+    """Reflowed text: one block per line; a blank line around headline groups, bylines and new articles."""
+    out: list[str] = []
+    previous: Block | None = None
+    for block in reflow_blocks(text):
+        if previous is not None:
+            same_group = block.kind == previous.kind == "headline"
+            separate = not same_group and (_starts_article(block) or previous.kind != "paragraph")
+            out.append("\n\n" if separate else "\n")
+        out.append(block.text)
+        previous = block
+    return "".join(out) + ("\n" if out else "")

@@ -1,0 +1,185 @@
+"""Evaluation: block-robust alignment, CER, three-way correction scores, errata, confusions, HTML."""
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+import lxml.html
+import pytest
+from rapidfuzz.distance import Levenshtein
+
+from ocrfix.evaluate import Erratum, aligned_pairs, confusion_counts, evaluate, to_doc
+from ocrfix.evaluate.report_html import render
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+def han_text(n: int, seed: int) -> str:
+    """``n`` random common-range Han characters (n-grams are unique with high probability)."""
+    rng = random.Random(seed)
+    return "".join(chr(rng.randrange(0x4E00, 0x4E00 + 3000)) for _ in range(n))
+
+
+def replace_at(text: str, pos: int, ch: str) -> str:
+    assert text[pos] != ch
+    return text[:pos] + ch + text[pos + 1:]
+
+
+P1, P2, P3 = han_text(40, 1), han_text(50, 2), han_text(30, 3)
+
+
+def test_identical_texts() -> None:
+    r = evaluate(f"{P1}\n{P2}\n", f"{P1}\n{P2}\n")
+    assert (r.cer, r.cer_all, r.counts.matched_gt_chars, r.gt_chars) == (0.0, 0.0, 90, 90)
+
+
+def test_one_substitution() -> None:
+    r = evaluate(f"{P1}\n{P2}\n", f"{P1}\n{replace_at(P2, 20, '〇')}\n")
+    d = r.to_dict()
+    assert (d["substitutions"], d["insertions"], d["deletions"]) == (1, 0, 0)
+    assert r.cer == pytest.approx(1 / 90)
+    assert aligned_pairs(f"{P1}\n{P2}\n", f"{P1}\n{replace_at(P2, 20, '〇')}\n") == [(P2[20], "〇")]
+
+
+def test_insertion_and_deletion_inside_paragraph() -> None:
+    hyp = P1[:10] + P1[11:30] + "〇" + P1[30:]
+    d = evaluate(P1, hyp).to_dict()
+    assert (d["substitutions"], d["insertions"], d["deletions"]) == (0, 1, 1)
+
+
+def test_width_folding_and_whitespace_default_vs_strict() -> None:
+    gt, hyp = "会议指出,要抓好落实(试点)。", "会议指出， 要抓好落实（试点）。"
+    assert evaluate(gt, hyp).cer == 0.0
+    strict = evaluate(gt, hyp, strict=True).to_dict()
+    assert strict["substitutions"] == 3 and strict["insertions"] == 1
+
+
+def test_paragraph_order_does_not_matter() -> None:
+    r = evaluate(f"{P1}\n{P2}\n{P3}\n", f"{P3}\n{P1}\n{P2}\n")
+    assert r.cer == 0.0 and r.cer_all == 0.0 and not r.unmatched_gt_blocks
+
+
+def test_extra_article_in_hyp_is_listed_not_counted() -> None:
+    r = evaluate(f"{P1}\n{P2}\n", f"{P1}\n{P3}\n{P2}\n")
+    d = r.to_dict()
+    assert d["cer"] == 0.0
+    assert d["unmatched_hyp_chars"] == 30 and d["unmatched_hyp_blocks"] == [P3[:30]]
+    assert d["cer_all"] == pytest.approx(30 / 90)
+
+
+def test_missing_paragraph_is_listed_not_counted() -> None:
+    d = evaluate(f"{P1}\n{P3}\n{P2}\n", f"{P1}\n{P2}\n").to_dict()
+    assert d["cer"] == 0.0 and d["matched_gt_chars"] == 90
+    assert d["unmatched_gt_blocks"] == [P3] and d["cer_all"] == pytest.approx(30 / 120)
+
+
+def test_column_wrapped_hypothesis_matches_paragraphs() -> None:
+    wrapped = "\n".join(P2[k:k + 13] for k in range(0, 50, 13))
+    r = evaluate(f"{P1}\n{P2}\n", f"{wrapped}\n\n{P1}\n")
+    assert r.cer == 0.0 and r.cer_all == 0.0
+
+
+def test_paragraph_split_over_two_places() -> None:
+    hyp = f"{P2[:25]}\n{P3}\n{P2[25:]}\n"
+    d = evaluate(P2, hyp).to_dict()
+    assert d["cer"] == 0.0 and d["matched_gt_chars"] == 50 and d["unmatched_hyp_chars"] == 30
+
+
+def test_paragraph_printed_twice_is_matched_twice() -> None:
+    hyp = f"{P2}\n{P1}\n{replace_at(P1, 12, '〇')}\n"
+    d = evaluate(f"{P1}\n{P2}\n{P1}\n", hyp).to_dict()
+    assert d["matched_gt_chars"] == 130 and d["substitutions"] == 1 and d["cer_all"] == pytest.approx(1 / 130, abs=1e-6)
+
+
+def test_short_headline_found_by_short_anchors() -> None:
+    d = evaluate(f"龚正主持会议\n{P1}\n", f"{P1}\n\n龚正主持会仪\n").to_dict()
+    assert d["matched_gt_chars"] == 46 and d["substitutions"] == 1 and not d["unmatched_gt_blocks"]
+
+
+def test_cer_all_equals_plain_levenshtein_without_reordering() -> None:
+    hyp = replace_at(replace_at(P1, 3, "〇"), 33, "〇") + P2[:20] + P2[21:]
+    r = evaluate(P1 + "\n" + P2, hyp)
+    plain = Levenshtein.distance(P1 + P2, hyp) / 90
+    assert r.cer_all == pytest.approx(plain) and r.cer == pytest.approx(plain)
+
+
+def test_empty_documents() -> None:
+    assert evaluate(" \n", "\n").cer == 0.0
+    assert evaluate(P1, "").cer_all == 1.0
+
+
+# Three-way hand case. GT = P1 (40 chars).
+# OCR: substitutions at 5, 10, 20 and an inserted char before position 30 -> 4 OCR errors.
+# HYP: fixes 5, changes 10 to another wrong char, keeps 20 wrong, breaks 15, drops the insertion.
+# fixed: 5 and the insertion = 2; introduced: 15 = 1; left: 10, 20 = 2.
+# edits (HYP != OCR): 5, 10, 15, the gap = 4 -> precision 2/4, recall 2/4, F1 0.5.
+def test_three_way_hand_case() -> None:
+    ocr = replace_at(replace_at(replace_at(P1, 5, "〇"), 10, "〇"), 20, "〇")
+    ocr = ocr[:30] + "〆" + ocr[30:]
+    hyp = replace_at(replace_at(P1, 10, "〻"), 20, "〇")
+    hyp = replace_at(hyp, 15, "〇")
+    d = evaluate(P1, hyp, ocr).to_dict()
+    assert (d["errors_fixed"], d["errors_introduced"], d["errors_left"]) == (2, 1, 2)
+    assert (d["edits"], d["ocr_errors"]) == (4, 4)
+    assert (d["precision"], d["recall"], d["f1"]) == (0.5, 0.5, 0.5)
+    assert d["ocr_cer"] == pytest.approx(4 / 40) and d["cer"] == pytest.approx(3 / 40)
+
+
+def test_three_way_hyp_equal_to_ocr_makes_no_edits() -> None:
+    ocr = replace_at(P1, 7, "〇")
+    d = evaluate(P1, ocr, ocr).to_dict()
+    assert (d["errors_fixed"], d["errors_introduced"], d["errors_left"], d["edits"]) == (0, 0, 1, 0)
+    assert (d["precision"], d["recall"], d["f1"]) == (0.0, 0.0, 0.0)
+
+
+def test_three_way_gap_insertions_and_deletions() -> None:
+    ocr = P1[:12] + P1[13:]            # OCR deleted position 12
+    hyp = P1[:20] + "〆〆" + P1[20:]    # HYP restores it but inserts two characters
+    d = evaluate(P1, hyp, ocr).to_dict()
+    assert (d["errors_fixed"], d["errors_introduced"], d["errors_left"]) == (1, 2, 0)
+    assert d["edits"] == 3 and d["precision"] == pytest.approx(1 / 3) and d["recall"] == 1.0
+
+
+def test_errata_resolve_differences() -> None:
+    gt, hyp = "会议一开始龚正就与公众代表一握手表示欢迎", "会议一开始龚正就与公众代表一一握手表示欢迎"
+    assert evaluate(gt, hyp).counts.insertions == 1
+    r = evaluate(gt, hyp, errata=(Erratum("一握手", "一一握手"), Erratum("不存在", "无")))
+    assert r.cer == 0.0
+    assert [e.to_dict()["resolved"] for e in r.errata] == [1, 0]
+    assert [e.occurrences for e in r.errata] == [1, 0]
+
+
+def test_confusion_counts() -> None:
+    hyp = replace_at(replace_at(P1, 3, "〇"), 9, "〇")
+    gt = P1[:9] + P1[3] + P1[10:]
+    rows = confusion_counts(evaluate(gt, hyp).alignment)
+    assert rows == [(P1[3], "〇", 2)]
+
+
+def test_html_report_is_well_formed() -> None:
+    r = evaluate(f"{P1}\n{P3}\n", f"{replace_at(P1, 4, '〇')}\n{P2}\n", f"{P1}\n")
+    page = render(r)
+    root = lxml.html.fromstring(page)
+    assert root.find(".//title") is not None
+    assert root.xpath('//span[@class="sub"]') and root.xpath('//span[@class="um"]')
+    assert P2[:10] in page and "<script" not in page
+
+
+def test_scales_linearly_on_long_documents() -> None:
+    paragraphs = [han_text(200, 100 + k) for k in range(200)]
+    gt = "\n".join(paragraphs)
+    hyp = "\n".join(replace_at(p, 50, "〇") for p in reversed(paragraphs))
+    r = evaluate(gt, hyp)
+    assert r.counts.substitutions == 200 and r.cer == pytest.approx(200 / 40000)
+
+
+@pytest.mark.skipif(not (SEEDS / "page01.web.txt").exists(), reason="seed pair not present")
+def test_seed_pair() -> None:
+    gt = (SEEDS / "page01.web.txt").read_text(encoding="utf-8")
+    ocr = (SEEDS / "page01.ocr.txt").read_text(encoding="utf-8")
+    r = evaluate(gt, ocr)
+    assert r.cer < 0.02 and 0.2 < r.cer_all < 0.35
+    assert 0.8 < r.counts.matched_gt_chars / r.gt_chars < 0.9
+    assert any(p.startswith("来自浦东新区") for p in r.unmatched_gt_blocks)
+    assert any("商务部" in p or "稀土" in p for p in r.unmatched_hyp_blocks) or r.unmatched_hyp_chars > 300
+    assert len(to_doc(gt).text) == r.gt_chars

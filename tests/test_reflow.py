@@ -1,0 +1,165 @@
+"""Reflow: column-wrapped OCR lines -> blocks; whitespace-only changes."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ocrfix.reflow import display_width, reflow, reflow_blocks
+
+SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "page01.ocr.txt"
+
+
+def non_ws(text: str) -> str:
+    return "".join(text.split())
+
+
+# A hand-made 10-column page: paragraph 1 wraps over a column break (blank line after a full,
+# unfinished line); paragraph 2 starts after a short sentence-final line; then a headline group
+# and a byline, the way the seed page prints them after the article.
+PAGE = """本报讯 今天上午召开
+会议研究部署明年的工
+作重点并听取各方意见
+
+建议，会议强调要抓好
+落实。
+与会代表一致同意方案
+并表示将认真贯彻执行
+有关要求。
+
+据新华社电
+
+会议部署明年工作
+听取各方意见建议
+"""
+
+
+def test_hand_made_page_blocks() -> None:
+    blocks = reflow_blocks(PAGE)
+    assert [(b.kind, b.text) for b in blocks] == [
+        ("paragraph", "本报讯 今天上午召开会议研究部署明年的工作重点并听取各方意见建议，会议强调要抓好落实。"),
+        ("paragraph", "与会代表一致同意方案并表示将认真贯彻执行有关要求。"),
+        ("byline", "据新华社电"),
+        ("headline", "会议部署明年工作"),
+        ("headline", "听取各方意见建议"),
+    ]
+    assert blocks[0].source_lines == (0, 1, 2, 4, 5)
+
+
+def test_reflow_layout_blank_lines_between_blocks() -> None:
+    out = reflow(PAGE)
+    assert out.endswith("\n")
+    lines = out.rstrip("\n").split("\n")
+    assert lines[2] == "" and lines[3] == "据新华社电" and lines[4] == ""
+    assert lines[5:] == ["会议部署明年工作", "听取各方意见建议"]  # one headline group: no blank inside
+
+
+def column(paragraphs: list[str], width: int = 10, indent: int = 2) -> list[str]:
+    """Typeset paragraphs in a column of ``width`` characters; the indent is lost as OCR loses it."""
+    lines = []
+    for para in paragraphs:
+        first = width - indent
+        lines.append(para[:first])
+        lines += [para[k:k + width] for k in range(first, len(para), width)]
+    return lines
+
+
+BODY = ["会议研究部署明年的工作重点并听取意见建议会议强调要抓好落实。", "与会代表一致同意方案并表示将认真贯彻执行有关要求。", "会议还研究了其他事项并作出相应安排部署好后续工作。"]
+
+
+def test_column_helper_paragraphs() -> None:
+    lines = column(BODY)
+    assert [b.text for b in reflow_blocks("\n".join(lines))] == BODY
+
+
+def test_blank_after_finished_sentence() -> None:
+    """A column break after a full line that ends a sentence: a new paragraph only if the next line
+    is as wide as an indented first line."""
+    lines = column(BODY)
+    at_paragraph = lines[:4] + [""] + lines[4:]      # lines[3] ends BODY[0] at full width
+    assert lines[3].endswith("。") and [b.text for b in reflow_blocks("\n".join(at_paragraph))] == BODY
+    sentence = ["会议研究部署明年的工作重点听取意见。会议强调要抓好落实各项工作。", *BODY[1:]]
+    lines = column(sentence)
+    inside = lines[:2] + [""] + lines[2:]            # lines[1] ends a sentence, the paragraph goes on
+    assert lines[1].endswith("。") and [b.text for b in reflow_blocks("\n".join(inside))] == sentence
+
+
+def test_short_line_without_stop_ends_paragraph() -> None:
+    lines = column(["会议研究部署明年的工作重点并听取意见建议会议强调要抓好落实*", *BODY[1:]])
+    assert lines[3] == "实*"
+    assert len(reflow_blocks("\n".join(lines))) == 3
+
+
+def test_indented_line_starts_paragraph() -> None:
+    text = "会议研究部署明年的工\n作重点并听取意见建议\n\u3000\u3000会议强调要抓好落实\n各项工作任务。\n"
+    assert len(reflow_blocks(text)) == 2
+
+
+def test_unclosed_title_run_is_body_not_headline() -> None:
+    text = "会议研究部署明年的工\n作重点并听取意见建议。\n\n会议同意《上海市\n关于培育科技领军企业\n\n的意见》并指出要加快\n落实各项工作。\n"
+    kinds = [b.kind for b in reflow_blocks(text)]
+    assert kinds == ["paragraph", "paragraph"]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("破解“围城”等 236 件难题", "破解“围城”等236件难题"),
+        ("发言人表示，10月 9日，经批准", "发言人表示，10月9日，经批准"),
+        ("行动方案（2026—2027 年）》", "行动方案（2026—2027年）》"),
+        ("等 2 3 6 件难题", "等236件难题"),
+        ("发布 iPhone 15 Pro 手机", "发布iPhone 15 Pro手机"),
+        ("推动 80 个小区 ， 换届", "推动80个小区，换届"),
+    ],
+)
+def test_ocr_spaces(line: str, expected: str) -> None:
+    assert reflow(line).strip() == expected
+
+
+def test_bylines_stay_separate_and_keep_their_space() -> None:
+    text = "会议强调要抓好落实各\n项工作任务。\n本报记者 曹博文\n"
+    blocks = reflow_blocks(text)
+    assert [(b.kind, b.text) for b in blocks][-1] == ("byline", "本报记者 曹博文")
+
+
+def test_display_width_counts_half_width_as_half() -> None:
+    assert display_width("业类热线投诉同比下降24.8%，") == 13.5
+    assert display_width("  ") == 0
+
+
+def test_empty_and_blank_input() -> None:
+    assert reflow("") == ""
+    assert reflow_blocks("\n \n\u3000\n") == []
+
+
+_ALPHABET = st.sampled_from(
+    list("的一是在了人有中国会议发展。，、“”《》！？…—（）*") + list("0123456789") + list("aZ%.;")
+    + [" ", "\u3000", "\n", "\n\n", "\t", "\r\n", "本报讯 ", "本报记者 曹博文\n", "据新华社电", "iPhone 15", "2 3 6 件"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_ALPHABET, max_size=200).map("".join))
+def test_reflow_changes_whitespace_only(text: str) -> None:
+    out = reflow(text)
+    assert non_ws(out) == non_ws(text)
+    for block in reflow_blocks(text):
+        assert "\n" not in block.text and block.text == block.text.strip()
+
+
+@pytest.mark.skipif(not SEED.exists(), reason="seed page not present")
+def test_seed_page() -> None:
+    text = SEED.read_text(encoding="utf-8")
+    out = reflow(text)
+    assert non_ws(out) == non_ws(text)
+    lines = out.split("\n")
+    for expected in ("商务部回应", "加强稀土管制", "据新华社电", "支持科技领军企业做优做大做强"):
+        assert expected in lines
+    assert any(line.startswith("本报讯 市委季度工作会议昨天下午举行。") and line.endswith("打下坚实基础。") for line in lines)
+    joined = "\n".join(lines)
+    for fragment in ("等236件", "10月9日", "（2026—2027年）", "培育壮大新动能", "科学谋划“十五五”发展。"):
+        assert fragment in joined
+    paragraphs = [b for b in reflow_blocks(text) if b.kind == "paragraph"]
+    assert any(b.text.startswith("会议原则同意《上海市关于培育壮大") for b in paragraphs)

@@ -1,0 +1,80 @@
+"""Safe reading and atomic writing (ocrfix.textio)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from ocrfix.errors import InputError
+from ocrfix.textio import decode_text, read_text, write_text_atomic
+
+TEXT = "中文文本，第二句。\n"
+
+
+def test_utf8_with_and_without_bom(tmp_path: Path) -> None:
+    plain, bom = tmp_path / "a.txt", tmp_path / "b.txt"
+    plain.write_text(TEXT, encoding="utf-8")
+    bom.write_bytes(b"\xef\xbb\xbf" + TEXT.encode())
+    assert read_text(plain) == read_text(bom) == TEXT
+
+
+@pytest.mark.parametrize(
+    ("written", "message", "option"),
+    [("gb18030", "GB18030.*--encoding gb18030", "gb18030"), ("gbk", "GB18030.*--encoding gb18030", "gb18030"),
+     ("utf-16", "UTF-16.*--encoding utf-16", "utf-16")],
+)
+def test_other_encodings_are_named_and_decodable(tmp_path: Path, written: str, message: str, option: str) -> None:
+    path = tmp_path / "other.txt"
+    path.write_bytes(TEXT.encode(written))
+    with pytest.raises(InputError, match=message):
+        read_text(path)
+    assert read_text(path, encoding=option) == TEXT
+
+
+def test_wrong_explicit_encoding(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_bytes(TEXT.encode("utf-8"))
+    with pytest.raises(InputError, match="cannot decode as ascii"):
+        read_text(path, encoding="ascii")
+    with pytest.raises(InputError, match="cannot decode as no-such-codec"):
+        read_text(path, encoding="no-such-codec")
+
+
+def test_binary_empty_too_large(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="binary"):
+        decode_text(b"abc\x00def", "x")
+    with pytest.raises(InputError, match="binary"):
+        decode_text(bytes(range(1, 32)) * 10, "x")
+    with pytest.raises(InputError, match="empty"):
+        decode_text(b"", "x")
+    with pytest.raises(InputError, match="empty"):
+        decode_text(" \r\n\t".encode(), "x")
+    big = tmp_path / "big.txt"
+    big.write_text("中" * 100, encoding="utf-8")
+    with pytest.raises(InputError, match="larger than"):
+        read_text(big, max_bytes=50)
+
+
+def test_write_atomic_replaces_and_respects_umask(tmp_path: Path) -> None:
+    target = tmp_path / "out.txt"
+    write_text_atomic(target, TEXT)
+    write_text_atomic(target, "第二版\n")
+    assert target.read_text(encoding="utf-8") == "第二版\n"
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+    assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]  # no temporary file left behind
+
+
+def test_write_atomic_keeps_existing_mode(tmp_path: Path) -> None:
+    target = tmp_path / "out.txt"
+    target.write_text("旧\n", encoding="utf-8")
+    target.chmod(0o640)
+    write_text_atomic(target, "新\n")
+    assert target.stat().st_mode & 0o777 == 0o640
+
+
+def test_write_to_missing_directory(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="does not exist"):
+        write_text_atomic(tmp_path / "nope" / "out.txt", TEXT)
