@@ -1,15 +1,71 @@
-"""`ocrfix lm` (placeholder until its issue lands; the owning helper replaces this file)."""
+"""`ocrfix lm train` and `ocrfix lm eval`: train a character KenLM, measure its perplexity."""
 from __future__ import annotations
 
 import argparse
+import json
 
-from ..errors import OcrfixError
+from ..errors import InputError
+from ..lm import CharLM
+from ..lm.corpus import HELDOUT, expand_corpora, heldout_lines
+from ..lm.perplexity import perplexity
+from ..lm.train import DEFAULT_MEMORY, DEFAULT_ORDER, train_lm
+from ..settings import load_settings
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("lm", help="(not built yet)")
-    parser.set_defaults(handler=_run)
+    parser = sub.add_parser("lm", help="train or evaluate the character language model")
+    lm_sub = parser.add_subparsers(dest="lm_command", metavar="ACTION", required=True)
+
+    train = lm_sub.add_parser(
+        "train", help="train a character KenLM on newspaper text",
+        description="Normalize, de-duplicate and train a character n-gram KenLM (lmplz + build_binary). "
+                    "CORPUS: text files (plain, .xz, .gz) or a manifest .tsv (path, split, weight; "
+                    "its 'train' rows are used).")
+    train.add_argument("corpus", nargs="+", metavar="CORPUS")
+    train.add_argument("-o", "--output", required=True, metavar="MODEL",
+                       help="model file to write (KenLM binary; '.arpa' keeps ARPA text)")
+    train.add_argument("--order", type=int, default=DEFAULT_ORDER, help="n-gram order (default %(default)s)")
+    train.add_argument("--prune", type=int, nargs="+", metavar="COUNT",
+                       help="drop n-grams with count <= COUNT, per order from unigrams on "
+                            "(default: 0 0 1 1 ..., i.e. singletons of order 3+)")
+    train.add_argument("--memory", default=DEFAULT_MEMORY,
+                       help="lmplz memory budget -S, e.g. 40%% or 2G (default %(default)s)")
+    train.add_argument("--keep-text", metavar="FILE", help="also keep the normalized training text here")
+    train.set_defaults(handler=_train)
+
+    evaluate = lm_sub.add_parser(
+        "eval", help="perplexity per character and OOV rate of a model on text",
+        description="Perplexity per character (including sentence ends and OOVs) and OOV rate. "
+                    "TEXT: files (plain, .xz, .gz; one sentence per line is best) or a manifest .tsv "
+                    "(its 'heldout' rows are used). Only lines with Han characters count.")
+    evaluate.add_argument("model", metavar="MODEL")
+    evaluate.add_argument("text", nargs="+", metavar="TEXT")
+    evaluate.add_argument("--limit", type=int, help="evaluate at most this many sentences per file")
+    evaluate.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    evaluate.set_defaults(handler=_eval)
 
 
-def _run(args: argparse.Namespace) -> int:
-    raise OcrfixError("'ocrfix lm' is not built yet")
+def _train(args: argparse.Namespace) -> int:
+    result = train_lm(args.corpus, args.output, order=args.order, prune=args.prune,
+                      memory=args.memory, text_out=args.keep_text)
+    print(f"{result.model}: order {result.order}, prune {' '.join(map(str, result.prune))}, "
+          f"{result.tokens:,} tokens in {result.lines:,} lines ({result.duplicates:,} duplicates dropped), "
+          f"{result.size_bytes / 1e6:.1f} MB, {result.seconds:.0f} s")
+    return 0
+
+
+def _eval(args: argparse.Namespace) -> int:
+    lm = CharLM(args.model)
+    files = expand_corpora(args.text, load_settings().data_dir, split=HELDOUT)
+    results = {str(f.path): perplexity(lm, heldout_lines([f]), limit=args.limit) for f in files}
+    empty = [name for name, r in results.items() if r.sentences == 0]
+    if empty:
+        raise InputError(f"{empty[0]}: no Chinese text to evaluate on")
+    if args.json:
+        print(json.dumps({name: r.to_dict() for name, r in results.items()}, ensure_ascii=False, indent=2))
+        return 0
+    width = max(len("text"), *map(len, results))
+    print(f"{'text':<{width}} {'sentences':>9} {'tokens':>10} {'perplexity':>10} {'OOV rate':>9}")
+    for name, r in results.items():
+        print(f"{name:<{width}} {r.sentences:>9,} {r.tokens:>10,} {r.perplexity:>10.2f} {r.oov_rate:>9.4%}")
+    return 0

@@ -1,0 +1,119 @@
+"""The character language model the corrector queries: a KenLM model over ``lm_token`` s.
+
+Scores are log10 probabilities (KenLM's unit). A *state* is an opaque, hashable
+``kenlm.State``: KenLM keeps only the context that can still matter (its right-state
+minimization), so two hypotheses whose states compare equal can be recombined by a decoder.
+
+Speed (default model, busy shared machine, see benchmarks/RESULTS.md): an uncached
+``BaseScore`` call from Python costs ~4-5 µs; :meth:`CharLM.score_token` memoizes
+``(state, token)`` in an LRU cache, so a decoder that re-scores the same candidates at the
+same positions pays ~1.5 µs per repeat.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import kenlm
+
+from ..errors import ModelError
+from ..normalize import lm_tokens
+
+#: Entries of the (state, token) -> (score, state) cache of one model.
+DEFAULT_CACHE_SIZE = 1 << 20
+
+#: First bytes of a KenLM binary file and of an ARPA file.
+_BINARY_MAGIC = b"mmap lm http://kheafield.com/code"
+_ARPA_MAGIC = b"\\data\\"
+
+
+def _check_model_file(path: Path) -> None:
+    """ModelError unless ``path`` looks like a KenLM binary or ARPA file (before kenlm reads it)."""
+    if not path.exists():
+        raise ModelError(f"{path}: language model not found")
+    if not path.is_file():
+        raise ModelError(f"{path}: is not a file")
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+    except OSError as exc:
+        raise ModelError(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    if not (head.startswith(_BINARY_MAGIC) or head.lstrip().startswith(_ARPA_MAGIC)):
+        raise ModelError(f"{path}: not a KenLM model (neither KenLM binary nor ARPA)")
+
+
+class CharLM:
+    """A character n-gram model loaded from a KenLM binary (memory-mapped) or ARPA file.
+
+    ``cache_size`` entries of (state, token) are memoized by :meth:`score_token`; 0 turns the
+    cache off (worth it when few queries repeat: the cache costs ~30% on a miss, saves ~70%
+    on a hit, so it pays from a hit rate of about 30%; see :meth:`cache_info`).
+    Raises :class:`ModelError` for a missing, corrupt or non-KenLM file.
+    """
+
+    def __init__(self, path: str | Path, cache_size: int = DEFAULT_CACHE_SIZE) -> None:
+        self.path = Path(path)
+        _check_model_file(self.path)
+        try:
+            self._model = kenlm.Model(str(self.path))
+        except (OSError, RuntimeError, ValueError) as exc:
+            detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise ModelError(f"{self.path}: corrupt KenLM model ({detail})") from exc
+        self.order: int = self._model.order
+        self.score_token = lru_cache(maxsize=cache_size)(self._score_token) if cache_size else self._score_token
+        self._begin = kenlm.State()
+        self._model.BeginSentenceWrite(self._begin)
+        self._null = kenlm.State()
+        self._model.NullContextWrite(self._null)
+
+    def __repr__(self) -> str:
+        return f"CharLM({str(self.path)!r}, order={self.order})"
+
+    def begin_state(self) -> kenlm.State:
+        """The state after the sentence-start marker ``<s>``."""
+        return self._begin
+
+    def null_state(self) -> kenlm.State:
+        """The empty context (text that does not start a sentence)."""
+        return self._null
+
+    def _score_token(self, state: kenlm.State, token: str) -> tuple[float, kenlm.State]:
+        """log10 P(token | state) and the state after ``token`` (memoized as :meth:`score_token`).
+
+        ``token`` is an :func:`ocrfix.normalize.lm_token` output, or ``"</s>"`` for the end.
+        """
+        out = kenlm.State()
+        return self._model.BaseScore(state, token, out), out
+
+    def score_window(self, state: kenlm.State, tokens: Iterable[str]) -> tuple[float, kenlm.State]:
+        """Summed log10 probability of ``tokens`` after ``state``, and the final state.
+
+        The corrector uses this to re-score the n-1 tokens that follow a substitution.
+        """
+        total = 0.0
+        score_token = self.score_token
+        for token in tokens:
+            logp, state = score_token(state, token)
+            total += logp
+        return total, state
+
+    def score_tokens(self, tokens: Sequence[str], bos: bool = True, eos: bool = True) -> float:
+        """log10 probability of a token sequence (uncached, fast path through ``Model.score``)."""
+        return self._model.score(" ".join(tokens), bos=bos, eos=eos)
+
+    def score_text(self, text: str, bos: bool = True, eos: bool = True) -> float:
+        """log10 probability of ``text`` after the shared LM normalization."""
+        return self.score_tokens(lm_tokens(text), bos=bos, eos=eos)
+
+    def token_scores(self, tokens: Sequence[str], bos: bool = True, eos: bool = True) -> list[tuple[float, bool]]:
+        """(log10 probability, is-OOV) of every token, plus ``</s>`` when ``eos``."""
+        return [(logp, oov) for logp, _, oov in self._model.full_scores(" ".join(tokens), bos=bos, eos=eos)]
+
+    def has_token(self, token: str) -> bool:
+        """True when ``token`` is in the model's vocabulary (not ``<unk>``)."""
+        return token in self._model
+
+    def cache_info(self):
+        """Hit/miss statistics of the score cache (``functools`` ``CacheInfo``), None if off."""
+        return self.score_token.cache_info() if hasattr(self.score_token, "cache_info") else None
