@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Sequence
 
 BlockKind = Literal["headline", "byline", "paragraph"]
 
@@ -71,7 +71,7 @@ def _is_narrow_word_char(ch: str) -> bool:
     return ch.isascii() and (ch.isalnum() or ch in ".,%+-/:'&")
 
 
-def _squeeze_spaces(text: str, keep_wide_gaps: bool) -> str:
+def squeeze_spaces(text: str, keep_wide_gaps: bool) -> str:
     """Remove OCR spaces next to wide characters and inside split numbers; keep them in Latin text.
 
     With ``keep_wide_gaps`` (headlines) a run of two or more spaces or an ideographic space
@@ -118,27 +118,27 @@ def _join_lines(lines: list[str]) -> str:
     return out
 
 
-def _clean_paragraph(lines: list[str]) -> str:
+def clean_paragraph(lines: list[str]) -> str:
     text = _join_lines(lines)
     lead = _LEADING_BYLINE.match(text)
     if lead:  # keep '本报讯 ' as the web edition prints it
-        return lead.group(1) + " " + _squeeze_spaces(text[lead.end():], keep_wide_gaps=False)
-    return _squeeze_spaces(text, keep_wide_gaps=False)
+        return lead.group(1) + " " + squeeze_spaces(text[lead.end():], keep_wide_gaps=False)
+    return squeeze_spaces(text, keep_wide_gaps=False)
 
 
 def _title_text(kind: BlockKind, line: str) -> str:
     """A headline or byline line: bylines keep their (single) spaces, headlines only wide gaps."""
     if kind == "byline":
         return " ".join(line.split())
-    return _squeeze_spaces(line.strip(), keep_wide_gaps=True)
+    return squeeze_spaces(line.strip(), keep_wide_gaps=True)
 
 
-def _ends_sentence(line: str) -> bool:
+def ends_sentence(line: str) -> bool:
     stripped = line.rstrip()
     return bool(stripped) and stripped[-1] in SENTENCE_END
 
 
-def _is_byline(line: str) -> bool:
+def is_byline(line: str) -> bool:
     return bool(_BYLINE.match(line.strip()))
 
 
@@ -201,18 +201,18 @@ def _classify_runs(lines: list[str], runs: list[list[int]], widths: list[float |
     several lines or clause punctuation (a paragraph's first line cut off by a column break).
     """
     candidate = [
-        len(run) <= _MAX_HEADLINE_RUN and not any(_ends_sentence(lines[i]) for i in run) for run in runs
+        len(run) <= _MAX_HEADLINE_RUN and not any(ends_sentence(lines[i]) for i in run) for run in runs
     ]
     kinds: list[BlockKind] = []
     for k, run in enumerate(runs):
         texts = [lines[i] for i in run]
-        after_break = not kinds or kinds[-1] != "paragraph" or _ends_sentence(lines[runs[k - 1][-1]])
+        after_break = not kinds or kinds[-1] != "paragraph" or ends_sentence(lines[runs[k - 1][-1]])
         body_follows = k + 1 < len(runs) and not candidate[k + 1]
         clauses = k > 0 and any(mark in "".join(texts) for mark in _CLAUSE_MARKS)  # top of page: a title
         looks_body = _unbalanced("".join(texts)) or (
             (len(run) > 1 or clauses) and body_follows and _column_like(run, widths, column)
         )
-        if all(_is_byline(t) for t in texts):
+        if all(is_byline(t) for t in texts):
             kinds.append("byline")
         elif after_break and candidate[k] and not looks_body:
             kinds.append("headline")
@@ -232,7 +232,7 @@ def reflow_blocks(text: str) -> list[Block]:
 
     def close() -> None:
         if pending:
-            blocks.append(Block("paragraph", _clean_paragraph([lines[i] for i in pending]), tuple(pending)))
+            blocks.append(Block("paragraph", clean_paragraph([lines[i] for i in pending]), tuple(pending)))
             pending.clear()
 
     def is_full(i: int) -> bool:
@@ -260,7 +260,7 @@ def reflow_blocks(text: str) -> list[Block]:
                 prev = pending[-1]
                 across_blank = prev != i - 1
                 full = is_full(prev)
-                ends = _ends_sentence(lines[prev])
+                ends = ends_sentence(lines[prev])
                 if (
                     starts_indented
                     or (ends and not full)
@@ -270,7 +270,7 @@ def reflow_blocks(text: str) -> list[Block]:
                     or (across_blank and _LEADING_BYLINE.match(lines[i].strip()))
                 ):
                     close()
-            if _is_byline(lines[i]):
+            if is_byline(lines[i]):
                 close()
                 blocks.append(Block("byline", _title_text("byline", lines[i]), (i,)))
                 continue
@@ -285,9 +285,14 @@ def _starts_article(block: Block) -> bool:
 
 def reflow(text: str) -> str:
     """Reflowed text: one block per line; a blank line around headline groups, bylines and new articles."""
+    return render(reflow_blocks(text))
+
+
+def render(blocks: Sequence[Block]) -> str:
+    """Blocks as text: one block per line; a blank line around headline groups, bylines and new articles."""
     out: list[str] = []
     previous: Block | None = None
-    for block in reflow_blocks(text):
+    for block in blocks:
         if previous is not None:
             same_group = block.kind == previous.kind == "headline"
             separate = not same_group and (_starts_article(block) or previous.kind != "paragraph")

@@ -20,7 +20,7 @@ STDIO = "-"
 _BINARY_CONTROL_SHARE = 0.01  # share of C0 control bytes (besides \t\n\r\f) that marks binary
 
 
-def _read_bytes(source: str | Path, max_bytes: int) -> bytes:
+def read_bytes(source: str | Path, max_bytes: int) -> bytes:
     if str(source) == STDIO:
         data = sys.stdin.buffer.read(max_bytes + 1)
         name = "<stdin>"
@@ -86,7 +86,7 @@ def decode_text(data: bytes, name: str, encoding: str | None = None) -> str:
 def read_text(source: str | Path, encoding: str | None = None, max_bytes: int = MAX_INPUT_BYTES) -> str:
     """Read a whole text file (or ``-`` for stdin) as a string; raise :class:`InputError` if unusable."""
     name = "<stdin>" if str(source) == STDIO else str(source)
-    return decode_text(_read_bytes(source, max_bytes), name, encoding)
+    return decode_text(read_bytes(source, max_bytes), name, encoding)
 
 
 def _new_file_mode(path: Path) -> int:

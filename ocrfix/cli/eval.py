@@ -6,7 +6,8 @@ import json
 
 from ..evaluate import EvalReport, confusion_counts, evaluate, load_errata
 from ..evaluate.report_html import render
-from ..textio import read_text, write_text_atomic
+from ..formats import FORMATS, evaluation_text
+from ..textio import write_text_atomic
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -26,6 +27,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--strict", action="store_true", help="compare code points as they are (no width folding; spaces count)")
     parser.add_argument("--errata", metavar="FILE", help="TSV of GT corrections 'GT substring<TAB>corrected' applied before scoring")
     parser.add_argument("--encoding", help="encoding of the input files if not UTF-8 (e.g. gb18030)")
+    parser.add_argument("--format", choices=FORMATS, help="format of GT/HYP/OCR (default: detected per file); "
+                        "hOCR/ALTO/PAGE files are compared as their geometry-reflowed text")
     parser.set_defaults(handler=_run)
 
 
@@ -51,9 +54,9 @@ def _summary(report: EvalReport) -> str:
 
 
 def _run(args: argparse.Namespace) -> int:
-    gt = read_text(args.gt, encoding=args.encoding)
-    hyp = read_text(args.hyp, encoding=args.encoding)
-    ocr = read_text(args.ocr, encoding=args.encoding) if args.ocr else None
+    gt = evaluation_text(args.gt, args.format, args.encoding)
+    hyp = evaluation_text(args.hyp, args.format, args.encoding)
+    ocr = evaluation_text(args.ocr, args.format, args.encoding) if args.ocr else None
     errata = load_errata(args.errata, args.encoding) if args.errata else None
     report = evaluate(gt, hyp, ocr, strict=args.strict, errata=errata)
     if args.html:

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import argparse
 
-from ..reflow import reflow
-from ..textio import read_text, write_text_atomic
+from ..formats import FORMATS, reflowed_text
+from ..textio import write_text_atomic
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -14,12 +14,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Join column-wrapped OCR lines into paragraphs, one per line; headlines and bylines "
         "stay lines of their own; OCR spaces between CJK characters are removed.",
     )
-    parser.add_argument("input", metavar="IN", help="OCR text file, or - for stdin")
+    parser.add_argument("input", metavar="IN", help="OCR file (plain text, hOCR, ALTO or PAGE XML), or - for stdin")
     parser.add_argument("-o", "--output", metavar="OUT", default="-", help="output file, or - for stdout (default)")
     parser.add_argument("--encoding", help="input encoding if not UTF-8 (e.g. gb18030)")
+    parser.add_argument("--format", choices=FORMATS, help="input format (default: detected from the content); "
+                        "hOCR/ALTO/PAGE are reflowed from their line geometry")
     parser.set_defaults(handler=_run)
 
 
 def _run(args: argparse.Namespace) -> int:
-    write_text_atomic(args.output, reflow(read_text(args.input, encoding=args.encoding)))
+    write_text_atomic(args.output, reflowed_text(args.input, args.format, args.encoding))
     return 0

@@ -1,0 +1,55 @@
+"""Reading any supported file into a :class:`Document` and writing one back out."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import InputError
+from ..settings import MAX_INPUT_BYTES
+from ..textio import read_bytes, decode_text
+from . import alto, hocr, page
+from .detect import looks_like_xml, tree_format
+from .model import FORMATS, Document
+from .plaintext import read_text_document
+from .xmlutil import parse_xml
+
+_XML_MODULES = {"hocr": hocr, "alto": alto, "page": page}
+
+
+def parse_document(data: bytes, name: str = "<input>", fmt: str | None = None, encoding: str | None = None) -> Document:
+    """A :class:`Document` from the bytes of a file; ``fmt`` forces the format (else detected)."""
+    if fmt is not None and fmt not in FORMATS:
+        raise InputError(f"{name}: unknown format {fmt!r} (one of {', '.join(FORMATS)})")
+    if fmt == "text" or (fmt is None and not looks_like_xml(data)):
+        return read_text_document(decode_text(data, name, encoding), name)
+    if not data.strip():
+        raise InputError(f"{name}: empty file (no text)")
+    tree = parse_xml(data, name)
+    found = tree_format(tree, name)
+    if fmt is not None and found != fmt:
+        raise InputError(f"{name}: --format {fmt} given but the file is {found}")
+    return _XML_MODULES[found].read(tree, name, data)
+
+
+def read_document(path: str | Path, fmt: str | None = None, encoding: str | None = None) -> Document:
+    """Read a plain-text, hOCR, ALTO or PAGE file (``-`` = stdin); raise InputError if unusable."""
+    name = "<stdin>" if str(path) == "-" else str(path)
+    return parse_document(read_bytes(path, MAX_INPUT_BYTES), name, fmt, encoding)
+
+
+def write_document(doc: Document, fmt: str | None = None) -> bytes:
+    """The document (with any applied edits) as bytes in ``fmt`` (default: its own format).
+
+    Into its own format, the source file's tree is patched (everything else in it is kept);
+    into another XML format a new file is built from the model (pages, blocks, lines, words,
+    glyphs, boxes, confidences, IDs, corrections). ``text`` is the column-wrapped text.
+    """
+    fmt = fmt or doc.format
+    if fmt == "text":
+        return doc.text().encode("utf-8")
+    if fmt not in _XML_MODULES:
+        raise InputError(f"unknown output format {fmt!r} (one of {', '.join(FORMATS)})")
+    if fmt == doc.format:
+        return _XML_MODULES[fmt].write(doc)
+    if not doc.has_geometry:
+        raise InputError(f"{doc.name}: plain text has no line geometry to write as {fmt}; use --output-format text")
+    return _XML_MODULES[fmt].build(doc)

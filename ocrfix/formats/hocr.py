@@ -1,0 +1,266 @@
+"""hOCR (XHTML with ``ocr_*`` classes, as Tesseract writes it): read into the model, patch back.
+
+Blocks are ``ocr_par`` (Tesseract's paragraphs; its ``txt`` output puts a blank line between
+them), falling back to ``ocr_carea``. Character boxes come from ``ocrx_cinfo`` spans
+(``tesseract -c hocr_char_boxes=1``), per-character confidences from them or from a word's
+``x_confs`` list (kraken, OCRopus). A corrected word gets the title properties
+``x_ocrfix_original "<OCR reading>"`` and ``x_ocrfix_gain <gain>``.
+"""
+from __future__ import annotations
+
+from lxml import etree
+
+from ..errors import InputError
+from .model import Block, Box, Correction, Document, Glyph, Line, Page, Word
+from .xmlutil import Ids, element_maker, parse_xml, serialize, where
+
+LINE_CLASSES = frozenset({"ocr_line", "ocr_header", "ocr_caption", "ocr_textfloat", "ocr_footer"})
+ORIGINAL_PROP, GAIN_PROP = "x_ocrfix_original", "x_ocrfix_gain"
+
+
+def parse_title(title: str) -> dict[str, list[str]]:
+    """hOCR title properties: ``bbox 1 2 3 4; x_wconf 93; image "a;b.png"`` -> {name: [values]}.
+
+    Values may be double-quoted (with backslash escapes); ``;`` inside quotes does not split.
+    """
+    props: dict[str, list[str]] = {}
+    tokens: list[str] = []
+    token, quoted, escaped, in_quotes = "", False, False, False
+
+    def flush_token() -> None:
+        nonlocal token, quoted
+        if token or quoted:
+            tokens.append(token)
+        token, quoted = "", False
+
+    def flush_prop() -> None:
+        flush_token()
+        if tokens:
+            props[tokens[0]] = tokens[1:]
+        tokens.clear()
+
+    for ch in title:
+        if escaped:
+            token, escaped = token + ch, False
+        elif in_quotes:
+            if ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_quotes = False
+            else:
+                token += ch
+        elif ch == '"':
+            in_quotes, quoted = True, True
+        elif ch == ";":
+            flush_prop()
+        elif ch.isspace():
+            flush_token()
+        else:
+            token += ch
+    flush_prop()
+    return props
+
+
+def _quote(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _classes(el: etree._Element) -> set[str]:
+    return set((el.get("class") or "").split())
+
+
+def _box(el: etree._Element, props: dict[str, list[str]], key: str, name: str, required: bool) -> Box | None:
+    values = props.get(key)
+    if values is None:
+        if required:
+            raise InputError(f"{where(el, name)}: missing coordinates (no '{key}' in title)")
+        return None
+    try:
+        x0, y0, x1, y1 = (round(float(v)) for v in values[:4])
+    except ValueError:
+        raise InputError(f"{where(el, name)}: bad {key} {' '.join(values)!r}") from None
+    return Box(x0, y0, x1, y1)
+
+
+def _number(props: dict[str, list[str]], key: str) -> float | None:
+    try:
+        return float(props[key][0]) if props.get(key) else None
+    except ValueError:
+        return None
+
+
+def _conf(props: dict[str, list[str]], key: str) -> float | None:
+    value = _number(props, key)
+    return None if value is None else max(0.0, min(1.0, value / 100.0))
+
+
+def _correction(props: dict[str, list[str]]) -> Correction | None:
+    if ORIGINAL_PROP not in props:
+        return None
+    return Correction(original="".join(props[ORIGINAL_PROP]), gain=_number(props, GAIN_PROP) or 0.0)
+
+
+def _text(el: etree._Element) -> str:
+    return "".join(el.itertext()).strip()
+
+
+def _word(el: etree._Element, tree: etree._ElementTree, name: str) -> Word:
+    props = parse_title(el.get("title") or "")
+    glyphs = []
+    for g in el.iter():
+        if "ocrx_cinfo" in _classes(g):
+            gprops = parse_title(g.get("title") or "")
+            glyphs.append(Glyph(
+                text=_text(g),
+                box=_box(g, gprops, "x_bboxes", name, required=False),
+                conf=_conf(gprops, "x_conf"),
+                id=g.get("id"),
+                ref=tree.getpath(g),
+                correction=_correction(gprops),
+            ))
+    text = "".join(g.text for g in glyphs) if glyphs else _text(el)
+    try:
+        confs = tuple(max(0.0, min(1.0, float(v) / 100.0)) for v in props.get("x_confs", []))
+    except ValueError:
+        raise InputError(f"{where(el, name)}: x_confs is not a list of numbers") from None
+    return Word(
+        text=text,
+        box=_box(el, props, "bbox", name, required=True),
+        conf=_conf(props, "x_wconf"),
+        char_confs=confs if len(confs) == len(text) and confs else None,
+        glyphs=tuple(glyphs),
+        id=el.get("id"),
+        ref=tree.getpath(el),
+        correction=_correction(props),
+    )
+
+
+def _line(el: etree._Element, tree: etree._ElementTree, name: str) -> Line:
+    props = parse_title(el.get("title") or "")
+    box = _box(el, props, "bbox", name, required=True)
+    word_els = [w for w in el.iter() if "ocrx_word" in _classes(w)]
+    if word_els:
+        words = tuple(_word(w, tree, name) for w in word_els)
+    else:  # a line without word spans: the line itself is the one word
+        words = (Word(text=_text(el), box=box, ref=tree.getpath(el), correction=_correction(props)),)
+    return Line(words=words, box=box, id=el.get("id"), ref=tree.getpath(el), font_size=_number(props, "x_size"))
+
+
+def _block(el: etree._Element, tree: etree._ElementTree, name: str) -> Block | None:
+    lines = tuple(_line(l, tree, name) for l in el.iter() if _classes(l) & LINE_CLASSES)
+    if not lines:
+        return None
+    box = _box(el, parse_title(el.get("title") or ""), "bbox", name, required=False)
+    return Block(lines=lines, box=box or Box.union([l.box for l in lines]), id=el.get("id"), ref=tree.getpath(el))
+
+
+def read(tree: etree._ElementTree, name: str, source: bytes) -> Document:
+    pages = []
+    for page_el in tree.iter():
+        if "ocr_page" not in _classes(page_el):
+            continue
+        pars = [el for el in page_el.iter() if "ocr_par" in _classes(el)]
+        containers = pars or [el for el in page_el.iter() if "ocr_carea" in _classes(el)] or [page_el]
+        blocks = tuple(b for b in (_block(el, tree, name) for el in containers) if b is not None)
+        props = parse_title(page_el.get("title") or "")
+        box = _box(page_el, props, "bbox", name, required=False)
+        if box is None:
+            box = Box.union([b.box for b in blocks]) if blocks else Box(0, 0, 0, 0)
+        image = " ".join(props["image"]) if props.get("image") else None
+        pages.append(Page(blocks=blocks, box=box, id=page_el.get("id"), ref=tree.getpath(page_el), image=image))
+    if not pages:
+        raise InputError(f"{name}: hOCR without an ocr_page element")
+    return Document(format="hocr", pages=tuple(pages), name=name, source=source)
+
+
+def _set_text(el: etree._Element, text: str) -> None:
+    """Put ``text`` into the first text slot of ``el`` (inside any <strong>/<em>) and empty the rest."""
+    slots = [el] + [d for d in el.iterdescendants() if isinstance(d.tag, str)]
+    target = next((d for d in slots if (d.text or "").strip()), el)
+    for d in slots:
+        if d is not target and (d.text or "").strip():
+            d.text = ""
+        if d is not el and (d.tail or "").strip():
+            d.tail = ""
+    target.text = text
+
+
+def _mark(el: etree._Element, correction: Correction) -> None:
+    title = (el.get("title") or "").rstrip("; ")
+    props = parse_title(title)
+    if ORIGINAL_PROP in props:  # corrected again: keep the first OCR reading
+        return
+    extra = f"{ORIGINAL_PROP} {_quote(correction.original)}; {GAIN_PROP} {correction.gain:.3f}"
+    el.set("title", f"{title}; {extra}" if title else extra)
+
+
+def write(doc: Document) -> bytes:
+    tree = parse_xml(doc.source, doc.name)
+    for word in doc.words():
+        if word.correction is None:
+            continue
+        (el,) = tree.xpath(word.ref)
+        if word.glyphs and len(word.glyphs) == len(word.text):
+            for glyph in word.glyphs:
+                if glyph.correction is not None:
+                    (gel,) = tree.xpath(glyph.ref)
+                    _set_text(gel, glyph.text)
+                    _mark(gel, glyph.correction)
+        else:
+            _set_text(el, word.text)
+        _mark(el, word.correction)
+    return serialize(tree)
+
+
+XHTML = "http://www.w3.org/1999/xhtml"
+_DOCTYPE = '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" "http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">'
+
+
+def _title(*props: str | None) -> str:
+    return "; ".join(p for p in props if p)
+
+
+def _bbox(box: Box | None, key: str = "bbox") -> str | None:
+    return None if box is None else f"{key} {box.x0} {box.y0} {box.x1} {box.y1}"
+
+
+def _marks(correction: Correction | None) -> str | None:
+    return None if correction is None else f"{ORIGINAL_PROP} {_quote(correction.original)}; {GAIN_PROP} {correction.gain:.3f}"
+
+
+def build(doc: Document) -> bytes:
+    """A new hOCR file from any document with geometry (conversion from ALTO or PAGE)."""
+    make, ids = element_maker(XHTML), Ids()
+
+    def sub(parent: etree._Element, tag: str, cls: str | None = None, **attrs: str) -> etree._Element:
+        return make(parent, tag, **({"class": cls} if cls else {}), **attrs)
+
+    root = etree.Element(f"{{{XHTML}}}html", nsmap={None: XHTML})
+    head = sub(root, "head")
+    sub(head, "title").text = ""
+    sub(head, "meta", **{"http-equiv": "Content-Type", "content": "text/html;charset=utf-8"})
+    sub(head, "meta", name="ocr-system", content="ocrfix")
+    sub(head, "meta", name="ocr-capabilities", content="ocr_page ocr_carea ocr_line ocrx_word ocrx_cinfo")
+    body = sub(root, "body")
+    for page in doc.pages:
+        image = f"image {_quote(page.image)}" if page.image else None
+        page_el = sub(body, "div", "ocr_page", id=ids(page.id, "page"), title=_title(image, _bbox(page.box)))
+        for block in page.blocks:
+            block_el = sub(page_el, "div", "ocr_carea", id=ids(block.id, "block"), title=_title(_bbox(block.box)))
+            par = sub(block_el, "p", "ocr_par", id=ids(None, "par"), title=_title(_bbox(block.box)))
+            for line in block.lines:
+                size = f"x_size {line.font_size:g}" if line.font_size else None
+                line_el = sub(par, "span", "ocr_line", id=ids(line.id, "line"), title=_title(_bbox(line.box), size))
+                for word in line.words:
+                    conf = None if word.conf is None else f"x_wconf {round(word.conf * 100)}"
+                    confs = None if word.char_confs is None else "x_confs " + " ".join(f"{c * 100:.0f}" for c in word.char_confs)
+                    word_el = sub(line_el, "span", "ocrx_word", id=ids(word.id, "word"),
+                                  title=_title(_bbox(word.box or line.box), conf, confs, _marks(word.correction)))
+                    if len(word.glyphs) != len(word.text) or not all(g.box for g in word.glyphs):
+                        word_el.text = word.text
+                        continue
+                    for glyph in word.glyphs:
+                        gconf = None if glyph.conf is None else f"x_conf {glyph.conf * 100:.2f}"
+                        sub(word_el, "span", "ocrx_cinfo", title=_title(_bbox(glyph.box, "x_bboxes"), gconf, _marks(glyph.correction))).text = glyph.text
+    tree = etree.ElementTree(root)
+    return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", doctype=_DOCTYPE)

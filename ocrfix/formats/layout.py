@@ -1,0 +1,200 @@
+"""Reflow from geometry: paragraphs from line boxes instead of guessing from line lengths.
+
+What the boxes tell that plain text cannot (``h`` = the body text's median type size, see
+:func:`_char_height`, which for square CJK type is also the character pitch):
+
+* **columns** — a body line whose words are separated by a gap wider than ``1.2h`` straddles two
+  columns (Tesseract sometimes merges lines across a column gutter) and is split there; lines
+  are then grouped into columns by horizontal overlap, pieces of one printed line (same row,
+  same column) are joined, columns read left to right, lines top to bottom (after the
+  headlines above them);
+* **indent** — a line starting more than ``1.2h`` right of its column's left edge opens a
+  paragraph (Chinese body text indents two characters, ``2h``; an opening quote's ink sits in
+  the right half of its cell, so ``“`` at the left edge already looks ``0.6h`` indented);
+* **short line** — a line ending more than ``1.2h`` left of the column's right edge closes
+  its paragraph when it ends a sentence (``。！？”…``: half-width digits and Latin letters also
+  shorten lines that go on); a full line continues it, also across a column break;
+* **headline** — a line whose type size (see :func:`_char_height`) is at least ``1.25×`` the
+  body's median is a headline. A body-sized line that :mod:`ocrfix.reflow` recognizes as a
+  byline (``本报记者 …``) stays a line of its own.
+
+Only whitespace changes (line breaks and the OCR spaces the plain reflow also removes).
+"""
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from .. import reflow as plain
+from .model import Box, Document, Line, Word, join_words
+
+INDENT = 1.2  # × h: left edge past the column's left edge that marks an indent
+SHORT = 1.2  # × h: right edge short of the column's right edge that marks a paragraph end
+HEADLINE = 1.25  # × h: type size that marks a headline
+GUTTER = 1.2  # × h: gap between words that splits a line into two columns
+
+
+@dataclass(frozen=True)
+class PlacedLine:
+    """A printed line (or the part of one in one column) with its text and box."""
+
+    text: str
+    box: Box
+    size: float  # type size (see _char_height)
+    order: int  # line number in ``doc.text()``
+    words: tuple[Word, ...]
+
+
+def _split_at_gutters(line: Line, h: float, order: int) -> list[PlacedLine]:
+    size = _char_height(line)
+    parts: list[list[Word]] = [[]]
+    for word in line.words:
+        prev = parts[-1][-1] if parts[-1] else None
+        gap = word.box.x0 - prev.box.x1 if prev is not None and word.box is not None and prev.box is not None else 0
+        if gap > GUTTER * h and size < HEADLINE * h:  # headlines span columns and space their words
+            parts.append([])
+        parts[-1].append(word)
+    if len(parts) == 1:
+        return [PlacedLine(line.text(), line.box, size, order, line.words)]
+    placed = []
+    for words in parts:
+        boxes = [w.box for w in words if w.box is not None]
+        box = Box(boxes[0].x0, line.box.y0, boxes[-1].x1, line.box.y1)
+        placed.append(PlacedLine(join_words([w.text for w in words]), box, size, order, tuple(words)))
+    return placed
+
+
+def _char_height(line: Line) -> float:
+    """The line's type size: its box height, or its median word height where that is smaller.
+
+    Tesseract's line boxes grow with one stray tall word box and its word boxes sometimes
+    reach past the line: the smaller of the two medians is the robust one.
+    """
+    heights = [w.box.height for w in line.words if w.box is not None]
+    return float(min(line.box.height, statistics.median(heights))) if heights else float(line.box.height)
+
+
+@dataclass
+class _Column:
+    x0: int
+    x1: int
+    lines: list[PlacedLine]
+
+    def overlap(self, box: Box) -> int:
+        return min(self.x1, box.x1) - max(self.x0, box.x0)
+
+
+def _columns(lines: list[PlacedLine]) -> list[_Column]:
+    """Group lines by horizontal overlap; typical-width lines first so wide strays don't merge columns."""
+    if not lines:
+        return []
+    typical = statistics.median(l.box.width for l in lines)
+    columns: list[_Column] = []
+    for line in sorted(lines, key=lambda l: abs(l.box.width - typical)):
+        best = max(columns, key=lambda c: c.overlap(line.box), default=None)
+        if best is not None and best.overlap(line.box) >= 0.5 * min(line.box.width, best.x1 - best.x0):
+            best.lines.append(line)
+            best.x0, best.x1 = min(best.x0, line.box.x0), max(best.x1, line.box.x1)
+        else:
+            columns.append(_Column(line.box.x0, line.box.x1, [line]))
+    for column in columns:
+        column.lines = _join_rows(sorted(column.lines, key=lambda l: (l.box.y0, l.box.x0)))
+    return sorted(columns, key=lambda c: (c.x0, c.lines[0].box.y0))
+
+
+def _join_rows(lines: list[PlacedLine]) -> list[PlacedLine]:
+    """Join pieces of one printed line (vertical overlap over half the lower height), left to right."""
+    rows: list[list[PlacedLine]] = []
+    for line in lines:
+        row = rows[-1] if rows else None
+        if row and min(row[0].box.y1, line.box.y1) - max(row[0].box.y0, line.box.y0) > 0.5 * min(row[0].box.height, line.box.height):
+            row.append(line)
+        else:
+            rows.append([line])
+    joined = []
+    for row in rows:
+        row.sort(key=lambda l: l.box.x0)
+        words = tuple(w for l in row for w in l.words)
+        joined.append(PlacedLine(join_words([l.text for l in row]), Box.union([l.box for l in row]), row[0].size, row[0].order, words))
+    return joined
+
+
+def _edges(column: _Column) -> tuple[float, float]:
+    """Column left and right edges: most lines start at the left edge and end at the right one."""
+    starts = sorted(l.box.x0 for l in column.lines)  # lower quartile: a short column may be half indents
+    return float(starts[len(starts) // 4]), float(statistics.median(l.box.x1 for l in column.lines))
+
+
+def _paragraphs(columns: list[_Column], h: float) -> list[list[PlacedLine]]:
+    paragraphs: list[list[PlacedLine]] = []
+    prev_short = True
+    for column in columns:
+        left, right = _edges(column)
+        for line in column.lines:
+            indented = line.box.x0 - left > INDENT * h
+            byline = plain.is_byline(line.text)
+            if not paragraphs or indented or prev_short or byline:
+                paragraphs.append([])
+            paragraphs[-1].append(line)
+            prev_short = (right - line.box.x1 > SHORT * h and plain.ends_sentence(line.text)) or byline
+    return paragraphs
+
+
+class Reflowed(NamedTuple):
+    """Geometry reflow of a document.
+
+    ``words`` are the document's words in the order their characters appear in ``text``
+    (columns may be read in a different order than the file lists them): pass them to
+    :func:`ocrfix.formats.apply_edits` and :func:`ocrfix.formats.char_confidences`.
+    """
+
+    text: str
+    blocks: list[plain.Block]
+    words: list[Word]
+
+
+def _line_numbers(doc: Document) -> dict[int, int]:
+    """id(line) -> 0-based line number in ``doc.text()`` (blank lines between blocks counted)."""
+    numbers, n = {}, 0
+    for page in doc.pages:
+        for block in page.blocks:
+            for line in block.lines:
+                numbers[id(line)] = n
+                n += 1
+            n += 1
+    return numbers
+
+
+def reflow_document(doc: Document) -> Reflowed:
+    """Headline, byline and paragraph blocks of ``doc`` from its geometry (see module docstring).
+
+    ``source_lines`` of each block are 0-based line numbers in ``doc.text()``.
+    """
+    if not doc.has_geometry:
+        text = doc.text()
+        return Reflowed(plain.reflow(text), plain.reflow_blocks(text), list(doc.words()))
+    numbers = _line_numbers(doc)
+    blocks: list[plain.Block] = []
+    words: list[Word] = []
+
+    def emit(kind: str, text: str, lines: list[PlacedLine]) -> None:
+        blocks.append(plain.Block(kind, text, tuple(dict.fromkeys(p.order for p in lines))))
+        words.extend(w for p in lines for w in p.words)
+
+    for page in doc.pages:
+        lines = [l for b in page.blocks for l in b.lines if l.text().strip()]
+        if not lines:
+            continue
+        h = float(statistics.median(_char_height(l) for l in lines))
+        placed = [p for l in lines for p in _split_at_gutters(l, h, numbers[id(l)])]
+        heads = sorted((p for p in placed if p.size >= HEADLINE * h), key=lambda p: (p.box.y0, p.box.x0))
+        for p in heads:
+            emit("headline", plain.squeeze_spaces(p.text.strip(), keep_wide_gaps=True), [p])
+        for para in _paragraphs(_columns([p for p in placed if p.size < HEADLINE * h]), h):
+            kind = "byline" if len(para) == 1 and plain.is_byline(para[0].text) else "paragraph"
+            emit(kind, plain.clean_paragraph([p.text for p in para]), para)
+    # words of lines left out above (blank lines) keep their place at the end: nothing is lost
+    seen = {id(w) for w in words}
+    words.extend(w for w in doc.words() if id(w) not in seen)
+    return Reflowed(plain.render(blocks), blocks, words)

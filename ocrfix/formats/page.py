@@ -1,0 +1,255 @@
+"""PAGE XML 2019 (OCR-D, Transkribus): read into the model, patch back.
+
+Text is taken from the lowest level that carries it: ``Glyph`` inside ``Word`` inside
+``TextLine`` (a line without words becomes one word). Regions follow the
+``ReadingOrder`` when there is one. The main reading is the ``TextEquiv`` with the lowest
+``index``. A corrected element gets the new text as ``TextEquiv index="1"`` (``conf`` =
+the edit's gain, the corrector's probability that it is right) followed by the OCR reading as
+``TextEquiv index="2"`` with its original ``conf``; the line's and region's own
+``TextEquiv`` are updated to stay consistent with their words.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from lxml import etree
+
+from ..errors import InputError
+from .detect import PAGE_NAMESPACE
+from .model import Block, Box, Correction, Document, Glyph, Line, Page, Word
+from .xmlutil import Ids, element_maker, float_attr, local, parse_xml, serialize, where
+
+NS = {"pc": PAGE_NAMESPACE}
+ORIGINAL_COMMENT = "ocrfix: original OCR reading"
+
+
+def _children(el: etree._Element, tag: str) -> list[etree._Element]:
+    return [c for c in el if local(c) == tag]
+
+
+def _box(el: etree._Element, name: str) -> Box:
+    coords = _children(el, "Coords")
+    points = coords[0].get("points") if coords else None
+    if not points:
+        raise InputError(f"{where(el, name)}: missing coordinates (no Coords/@points)")
+    try:
+        xy = [tuple(round(float(v)) for v in p.split(",")) for p in points.split()]
+        xs, ys = [p[0] for p in xy], [p[1] for p in xy]
+    except (ValueError, IndexError):
+        raise InputError(f"{where(el, name)}: bad Coords points {points[:60]!r}") from None
+    return Box(min(xs), min(ys), max(xs), max(ys))
+
+
+def _equivs(el: etree._Element) -> list[etree._Element]:
+    """TextEquiv children, main reading first (lowest index; document order breaks ties)."""
+    equivs = _children(el, "TextEquiv")
+    return sorted(equivs, key=lambda e: int(e.get("index", "0") or 0))
+
+
+def _unicode(equiv: etree._Element) -> etree._Element | None:
+    found = _children(equiv, "Unicode")
+    return found[0] if found else None
+
+
+def _reading(el: etree._Element, name: str) -> tuple[str, float | None, Correction | None] | None:
+    equivs = _equivs(el)
+    if not equivs:
+        return None
+    uni = _unicode(equivs[0])
+    text = (uni.text or "") if uni is not None else ""
+    original = next((e for e in equivs[1:] if e.get("comments") == ORIGINAL_COMMENT), None)
+    correction = None
+    if original is not None:
+        ouni = _unicode(original)
+        correction = Correction(original=(ouni.text or "") if ouni is not None else "")
+    return text, float_attr(equivs[0], "conf", name), correction
+
+
+def _glyph(el: etree._Element, tree: etree._ElementTree, name: str) -> Glyph | None:
+    reading = _reading(el, name)
+    if reading is None:
+        return None
+    text, conf, correction = reading
+    return Glyph(text=text, box=_box(el, name), conf=conf, id=el.get("id"), ref=tree.getpath(el), correction=correction)
+
+
+def _word(el: etree._Element, tree: etree._ElementTree, name: str) -> Word | None:
+    glyphs = tuple(g for g in (_glyph(g, tree, name) for g in _children(el, "Glyph")) if g is not None)
+    reading = _reading(el, name)
+    if reading is None and not glyphs:
+        return None
+    text, conf, correction = reading or ("".join(g.text for g in glyphs), None, None)
+    return Word(text=text, box=_box(el, name), conf=conf, glyphs=glyphs, id=el.get("id"), ref=tree.getpath(el), correction=correction)
+
+
+def _font_size(el: etree._Element, name: str) -> float | None:
+    style = _children(el, "TextStyle")
+    return float_attr(style[0], "fontSize", name) if style else None
+
+
+def _line(el: etree._Element, tree: etree._ElementTree, name: str) -> Line | None:
+    box = _box(el, name)
+    words = tuple(w for w in (_word(w, tree, name) for w in _children(el, "Word")) if w is not None)
+    if not words:
+        reading = _reading(el, name)
+        if reading is None:
+            return None
+        text, conf, correction = reading
+        words = (Word(text=text, box=box, conf=conf, ref=tree.getpath(el), correction=correction),)  # the line's own id stays the line's
+    return Line(words=words, box=box, id=el.get("id"), ref=tree.getpath(el), font_size=_font_size(el, name))
+
+
+_ORDER_TAGS = ("RegionRefIndexed", "RegionRef", "OrderedGroupIndexed", "UnorderedGroupIndexed", "OrderedGroup", "UnorderedGroup")
+
+
+def _order_refs(group: etree._Element) -> list[str]:
+    """Region IDs of a ReadingOrder group, depth first, each level sorted by ``index``."""
+    members = [c for c in group if local(c) in _ORDER_TAGS]
+    ranked = sorted(enumerate(members), key=lambda im: (int(im[1].get("index", im[0])), im[0]))
+    refs: list[str] = []
+    for _, member in ranked:
+        if member.get("regionRef"):
+            refs.append(member.get("regionRef"))
+        refs.extend(_order_refs(member))
+    return refs
+
+
+def _regions_in_order(page_el: etree._Element) -> list[etree._Element]:
+    regions = [r for r in page_el.iter() if local(r) == "TextRegion"]
+    by_id = {r.get("id"): r for r in regions}
+    order = _children(page_el, "ReadingOrder")
+    ordered = [by_id[r] for r in dict.fromkeys(_order_refs(order[0]) if order else []) if r in by_id]
+    return ordered + [r for r in regions if r not in ordered]
+
+
+def read(tree: etree._ElementTree, name: str, source: bytes) -> Document:
+    pages = []
+    for page_el in tree.getroot().iter(f"{{{PAGE_NAMESPACE}}}Page"):
+        blocks = []
+        for region in _regions_in_order(page_el):
+            lines = tuple(l for l in (_line(l, tree, name) for l in _children(region, "TextLine")) if l is not None)
+            if lines:
+                blocks.append(Block(lines=lines, box=_box(region, name), id=region.get("id"), ref=tree.getpath(region)))
+        width, height = float_attr(page_el, "imageWidth", name), float_attr(page_el, "imageHeight", name)
+        if not width or not height:
+            raise InputError(f"{where(page_el, name)}: missing imageWidth/imageHeight")
+        box = Box(0, 0, round(width), round(height))
+        pages.append(Page(blocks=tuple(blocks), box=box, id=page_el.get("id"), ref=tree.getpath(page_el), image=page_el.get("imageFilename")))
+    if not pages:
+        raise InputError(f"{name}: PAGE XML without a <Page> element")
+    return Document(format="page", pages=tuple(pages), name=name, source=source)
+
+
+def _equiv(index: int, text: str, conf: float | None, comments: str | None = None) -> etree._Element:
+    el = etree.Element(f"{{{PAGE_NAMESPACE}}}TextEquiv", index=str(index))
+    if conf is not None:
+        el.set("conf", f"{conf:.4g}")
+    if comments:
+        el.set("comments", comments)
+    etree.SubElement(el, f"{{{PAGE_NAMESPACE}}}Unicode").text = text
+    return el
+
+
+def _correct_equivs(el: etree._Element, text: str, correction: Correction) -> None:
+    """Main TextEquiv := corrected text (index 1); then the OCR reading as index 2."""
+    equivs = _equivs(el)
+    if _reading(el, "")[2] is not None:  # already corrected once: update the main reading only
+        _unicode(equivs[0]).text = text
+        return
+    main = equivs[0]
+    ocr_conf = main.get("conf")
+    preference = max(0.0, min(1.0, correction.gain))
+    position = list(el).index(main)
+    el.remove(main)
+    el.insert(position, _equiv(2, correction.original, float(ocr_conf) if ocr_conf else None, ORIGINAL_COMMENT))
+    el.insert(position, _equiv(1, text, preference))
+
+
+def _patch_string(text: str, replacements: list[tuple[str, str]]) -> str:
+    """Replace each (old, new) in order, scanning left to right; unmatched pairs are skipped."""
+    out, cursor = [], 0
+    for old, new in replacements:
+        at = text.find(old, cursor) if old else -1
+        if at < 0:
+            continue
+        out.append(text[cursor:at] + new)
+        cursor = at + len(old)
+    return "".join(out) + text[cursor:]
+
+
+def _update_parent(el: etree._Element, replacements: list[tuple[str, str]]) -> None:
+    equivs = _equivs(el)
+    uni = _unicode(equivs[0]) if equivs else None
+    if uni is not None and uni.text:
+        uni.text = _patch_string(uni.text, replacements)
+
+
+def write(doc: Document) -> bytes:
+    tree = parse_xml(doc.source, doc.name)
+    for page in doc.pages:
+        for block in page.blocks:
+            block_changes: list[tuple[str, str]] = []
+            for line in block.lines:
+                line_changes: list[tuple[str, str]] = []
+                for word in line.words:
+                    if word.correction is None:
+                        continue
+                    (el,) = tree.xpath(word.ref)
+                    for glyph in word.glyphs:
+                        if glyph.correction is not None:
+                            (gel,) = tree.xpath(glyph.ref)
+                            _correct_equivs(gel, glyph.text, glyph.correction)
+                    if _equivs(el):
+                        _correct_equivs(el, word.text, word.correction)
+                    line_changes.append((word.correction.original, word.text))
+                if line_changes and line.words[0].ref != line.ref:
+                    _update_parent(tree.xpath(line.ref)[0], line_changes)
+                block_changes.extend(line_changes)
+            if block_changes:
+                _update_parent(tree.xpath(block.ref)[0], block_changes)
+    return serialize(tree)
+
+
+def _coords(parent: etree._Element, box: Box) -> None:
+    points = f"{box.x0},{box.y0} {box.x1},{box.y0} {box.x1},{box.y1} {box.x0},{box.y1}"
+    etree.SubElement(parent, f"{{{PAGE_NAMESPACE}}}Coords", points=points)
+
+
+def _readings(parent: etree._Element, text: str, conf: float | None, correction: Correction | None) -> None:
+    if correction is None:
+        parent.append(_equiv(1, text, conf))
+    else:
+        parent.append(_equiv(1, text, max(0.0, min(1.0, correction.gain))))
+        parent.append(_equiv(2, correction.original, conf, ORIGINAL_COMMENT))
+
+
+def build(doc: Document) -> bytes:
+    """A new PAGE 2019 file from any document with geometry (conversion from hOCR or ALTO)."""
+    sub, ids = element_maker(PAGE_NAMESPACE), Ids()
+    root = etree.Element(f"{{{PAGE_NAMESPACE}}}PcGts", nsmap={None: PAGE_NAMESPACE})
+    meta = sub(root, "Metadata")
+    sub(meta, "Creator").text = "ocrfix"
+    now = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    sub(meta, "Created").text = now
+    sub(meta, "LastChange").text = now
+    for page in doc.pages:
+        page_el = sub(root, "Page", imageFilename=page.image or "", imageWidth=str(page.box.x1), imageHeight=str(page.box.y1))
+        order = sub(sub(page_el, "ReadingOrder"), "OrderedGroup", id=ids(None, "ro"))
+        for index, block in enumerate(page.blocks):
+            region = sub(page_el, "TextRegion", id=ids(block.id, "region"))
+            sub(order, "RegionRefIndexed", index=str(index), regionRef=region.get("id"))
+            _coords(region, block.box)
+            for line in block.lines:
+                line_el = sub(region, "TextLine", id=ids(line.id, "line"))
+                _coords(line_el, line.box)
+                for word in line.words:
+                    word_el = sub(line_el, "Word", id=ids(word.id, "word"))
+                    _coords(word_el, word.box or line.box)
+                    for glyph in word.glyphs if all(g.box for g in word.glyphs) else ():
+                        glyph_el = sub(word_el, "Glyph", id=ids(glyph.id, "glyph"))
+                        _coords(glyph_el, glyph.box)
+                        _readings(glyph_el, glyph.text, glyph.conf, glyph.correction)
+                    _readings(word_el, word.text, word.conf, word.correction)
+                line_el.append(_equiv(1, line.text(), None))
+            region.append(_equiv(1, "\n".join(line.text() for line in block.lines), None))
+    return serialize(etree.ElementTree(root))

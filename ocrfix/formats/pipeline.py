@@ -1,0 +1,63 @@
+"""One call for the CLI: reflow a document from its geometry, correct it, put the edits back."""
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+from typing import Any, NamedTuple, Protocol, Sequence
+
+from .edits import EditLike, apply_edits, char_confidences
+from .layout import Reflowed, reflow_document
+from .model import Document
+from .detect import looks_like_xml
+from .fileio import parse_document, read_document, write_document
+from ..settings import MAX_INPUT_BYTES
+from ..textio import decode_text, read_bytes
+
+
+class CorrectorLike(Protocol):
+    def correct(self, text: str, reflow: bool = True) -> Any: ...
+
+
+class Corrected(NamedTuple):
+    document: Document  # the input with the edits applied to its words/glyphs
+    text: str  # the corrected reflowed text (what `ocrfix correct` prints for text output)
+    source: str  # the reflowed input the edits' offsets refer to
+    edits: Sequence[EditLike]
+    reflowed: Reflowed
+
+
+def correct_document(doc: Document, corrector: CorrectorLike) -> Corrected:
+    """Geometry reflow -> ``corrector.correct(text, reflow=False)`` -> edits mapped onto ``doc``.
+
+    OCR confidences (:func:`char_confidences`, aligned to the non-space characters of the
+    reflowed text) are passed as ``confidences=`` when the corrector's ``correct`` accepts it.
+    """
+    flow = reflow_document(doc)
+    kwargs: dict[str, Any] = {}
+    if "confidences" in inspect.signature(corrector.correct).parameters:
+        kwargs["confidences"] = char_confidences(doc, flow.words)
+    result = corrector.correct(flow.text, reflow=False, **kwargs)
+    fixed = apply_edits(doc, result.source, result.edits, flow.words)
+    return Corrected(fixed, result.text, result.source, result.edits, flow)
+
+
+def output_bytes(done: Corrected, output_format: str | None = None) -> bytes:
+    """What ``ocrfix correct`` writes: the corrected reflowed text for ``text`` (and for plain
+    text input by default), else the document in ``output_format`` (default: its own format)."""
+    fmt = output_format or done.document.format
+    return done.text.encode("utf-8") if fmt == "text" else write_document(done.document, fmt)
+
+
+def reflowed_text(path: str | Path, fmt: str | None = None, encoding: str | None = None) -> str:
+    """The reflowed text of any input file (what ``ocrfix reflow`` prints and ``ocrfix eval`` compares)."""
+    return reflow_document(read_document(path, fmt, encoding)).text
+
+
+def evaluation_text(path: str | Path, fmt: str | None = None, encoding: str | None = None) -> str:
+    """The text ``ocrfix eval`` compares: plain text as it is (evaluation ignores whitespace),
+    an hOCR/ALTO/PAGE file as its geometry-reflowed text."""
+    name = "<stdin>" if str(path) == "-" else str(path)
+    data = read_bytes(path, MAX_INPUT_BYTES)
+    if fmt == "text" or (fmt is None and not looks_like_xml(data)):
+        return decode_text(data, name, encoding)
+    return reflow_document(parse_document(data, name, fmt, encoding)).text

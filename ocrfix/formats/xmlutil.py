@@ -1,0 +1,95 @@
+"""lxml parsing and small helpers shared by the hOCR, ALTO and PAGE modules.
+
+The parser never resolves entities or fetches DTDs/schemas over the network (hOCR files
+declare the XHTML DTD; OCR files come from untrusted scans).
+"""
+from __future__ import annotations
+
+from lxml import etree
+
+from ..errors import InputError
+
+_PARSER_OPTIONS = dict(resolve_entities=False, no_network=True, load_dtd=False)
+
+
+def parse_xml(data: bytes, name: str) -> etree._ElementTree:
+    """Parse ``data`` (the bytes of file ``name``) or raise :class:`InputError` with the parser's line."""
+    try:
+        return etree.ElementTree(etree.fromstring(data, etree.XMLParser(**_PARSER_OPTIONS)))
+    except etree.XMLSyntaxError as exc:
+        raise InputError(f"{name}: malformed XML ({exc})") from None
+
+
+def local(el: etree._Element) -> str:
+    """Tag name without namespace."""
+    return etree.QName(el).localname if isinstance(el.tag, str) else ""
+
+
+def where(el: etree._Element, name: str) -> str:
+    """``file: <Tag ID="x"> (line n)`` — how error messages name an element."""
+    ident = el.get("ID") or el.get("id")
+    label = f'<{local(el)} ID="{ident}">' if ident else f"<{local(el)}>"
+    return f"{name}: {label} (line {el.sourceline})"
+
+
+def int_attr(el: etree._Element, attr: str, name: str) -> int:
+    """An integer (or float rounded) coordinate attribute, or InputError naming the element."""
+    value = el.get(attr)
+    if value is None:
+        raise InputError(f"{where(el, name)}: missing coordinate attribute {attr}")
+    try:
+        return round(float(value))
+    except ValueError:
+        raise InputError(f"{where(el, name)}: {attr}={value!r} is not a number") from None
+
+
+def float_attr(el: etree._Element, attr: str, name: str) -> float | None:
+    value = el.get(attr)
+    if value is None or value == "":
+        return None
+    try:
+        return float(value)
+    except ValueError:
+        raise InputError(f"{where(el, name)}: {attr}={value!r} is not a number") from None
+
+
+def element_maker(namespace: str):
+    """``sub(parent, tag, **attrs)`` creating namespaced children (for the ``build`` functions)."""
+    def sub(parent: etree._Element, tag: str, **attrs: str) -> etree._Element:
+        return etree.SubElement(parent, f"{{{namespace}}}{tag}", attrs)
+
+    return sub
+
+
+def serialize(tree: etree._ElementTree) -> bytes:
+    """UTF-8 bytes with an XML declaration (and the doctype the tree carried)."""
+    return etree.tostring(tree, xml_declaration=True, encoding="UTF-8")
+
+
+class Ids:
+    """XML IDs for a freshly built file: an element's own ID when usable, else ``prefix_n``.
+
+    IDs must be unique NCNames (``xsd:ID``); IDs from another format usually are, but two
+    crops or pages may repeat them.
+    """
+
+    def __init__(self) -> None:
+        self.used: set[str] = set()
+
+    def __call__(self, own: str | None, prefix: str) -> str:
+        if own and own not in self.used and _is_ncname(own):
+            self.used.add(own)
+            return own
+        n = len(self.used)
+        while f"{prefix}_{n}" in self.used:
+            n += 1
+        self.used.add(f"{prefix}_{n}")
+        return f"{prefix}_{n}"
+
+
+def _is_ncname(value: str) -> bool:
+    try:
+        etree.QName(value)
+    except ValueError:
+        return False
+    return ":" not in value and not value[0].isdigit() and value[0] not in "-."

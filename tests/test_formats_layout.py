@@ -1,0 +1,88 @@
+"""Geometry reflow and the edit mapping on synthetic documents with exact boxes."""
+from __future__ import annotations
+
+from formats_support import Edit
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ocrfix.formats import Block, Box, Document, Line, Page, Word, apply_edits, char_confidences, reflow_document
+from ocrfix.reflow import reflow
+
+H = 40  # character size in pixels
+WIDTH = 13  # characters per column line; the gutter is 1.5 characters
+
+
+def make_line(text: str, x: int, y: int, size: int = H, conf: float = 0.9) -> Line:
+    words = tuple(Word(ch, Box(x + i * size, y, x + (i + 1) * size, y + size), conf=conf) for i, ch in enumerate(text))
+    return Line(words=words, box=Box(x, y, x + len(text) * size, y + size))
+
+
+def column(rows: list[str], x: int, y: int = 200) -> list[Line]:
+    """Rows of a column; a leading '>' marks a two-character indent."""
+    lines = []
+    for i, row in enumerate(rows):
+        indent = 2 * H if row.startswith(">") else 0
+        lines.append(make_line(row.lstrip(">"), x + indent, y + i * int(H * 1.6)))
+    return lines
+
+
+def document(blocks: list[list[Line]]) -> Document:
+    return Document("hocr", (Page(tuple(Block(tuple(ls), Box.union([l.box for l in ls])) for ls in blocks), Box(0, 0, 2000, 2000)),))
+
+
+HEAD = [make_line("集市开张", 60, 60, size=int(H * 2))]
+COL1 = column([">本报讯清晨六点城东", "农贸集市的摊位陆续摆开新鲜", "蔬菜和水果吸引了居民。", ">市场管理处介绍今年", "新增摊位四十个还有很多新的"], 60)
+COL2 = column(["商户入驻来自各地的特产也", "摆上了货架。", ">下一步集市将延长营业时"], 60 + int((WIDTH + 1.5) * H))
+
+
+def test_geometry_finds_headline_paragraphs_and_continuation_across_columns() -> None:
+    flow = reflow_document(document([HEAD, COL1, COL2]))
+    assert [(b.kind, b.text) for b in flow.blocks] == [
+        ("headline", "集市开张"),
+        ("paragraph", "本报讯清晨六点城东农贸集市的摊位陆续摆开新鲜蔬菜和水果吸引了居民。"),
+        ("paragraph", "市场管理处介绍今年新增摊位四十个还有很多新的商户入驻来自各地的特产也摆上了货架。"),
+        ("paragraph", "下一步集市将延长营业时"),
+    ]
+    assert flow.text.splitlines()[0] == "集市开张" and flow.text.splitlines()[1] == ""
+
+
+def test_columns_are_read_left_to_right_whatever_the_file_order() -> None:
+    shuffled = reflow_document(document([COL2, HEAD, COL1]))
+    ordered = reflow_document(document([HEAD, COL1, COL2]))
+    assert [(b.kind, b.text) for b in shuffled.blocks] == [(b.kind, b.text) for b in ordered.blocks]
+    assert "".join(w.text for w in shuffled.words) == "".join(b.text for b in shuffled.blocks)
+
+
+def test_line_merged_across_the_gutter_is_split() -> None:
+    merged = Line(words=COL1[1].words + COL2[1].words, box=Box.union([COL1[1].box, COL2[1].box]))
+    col1 = [COL1[0], merged, *COL1[2:]]
+    flow = reflow_document(document([HEAD, col1, [COL2[0], *COL2[2:]]]))
+    assert flow.blocks[2].text.endswith("特产也摆上了货架。")
+    assert "摆上了货架" not in flow.blocks[1].text
+
+
+def test_plain_reflow_cannot_see_the_dropped_indent_geometry_can() -> None:
+    doc = document([COL1])
+    # Tesseract often drops the indent spaces: the plain text has no sign of the new paragraph
+    # after a line that happens to end a sentence at full width.
+    rows = [">本报讯清晨六点城东", "农贸集市的摊位陆续摆开新鲜", "蔬菜和水果吸引居民前来。", ">市场管理处介绍今年"]
+    doc = document([column(rows, 60)])
+    assert len(reflow_document(doc).blocks) == 2
+    assert len(reflow(doc.text()).splitlines()) == 1
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.data())
+def test_substitutions_land_on_the_right_glyph_in_geometry_order(data: st.DataObject) -> None:
+    doc = document([COL2, HEAD, COL1])
+    flow = reflow_document(doc)
+    positions = [i for i, ch in enumerate(flow.text) if not ch.isspace()]
+    chosen = data.draw(st.sets(st.sampled_from(positions), max_size=6))
+    edits = [Edit(i, flow.text[i], "〇") for i in chosen]
+    fixed = apply_edits(doc, flow.text, edits, flow.words)
+    expected = "".join("〇" if i in chosen else ch for i, ch in enumerate(flow.text))
+    assert reflow_document(fixed).text == expected
+    changed = [w for w in fixed.words() if w.correction]
+    assert len(changed) == len(chosen) and all(w.text == "〇" for w in changed)
+    assert sorted(w.box for w in changed) == sorted(flow.words[k].box for k in range(len(flow.words)) if k in {sum(1 for p in positions if p < i) for i in chosen})
+    assert len(char_confidences(doc, flow.words)) == len(positions)
