@@ -1,0 +1,46 @@
+"""Degrade a clean rendered page like a scan: blur, downscale, noise, JPEG, threshold."""
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image, ImageFilter
+
+
+@dataclass(frozen=True)
+class Degradation:
+    """One page's scan settings (applied in this order)."""
+
+    blur: float = 0.0  # Gaussian blur radius at render resolution (pixels)
+    scale: float = 1.0  # downscale factor (the scan resolution relative to the render)
+    noise: float = 0.0  # Gaussian noise sigma (grey levels)
+    salt_pepper: float = 0.0  # fraction of pixels set to black or white
+    jpeg: int = 0  # JPEG quality (0 = no JPEG)
+    threshold: int = 0  # binarize at this grey level (0 = keep greyscale)
+
+
+def degrade(image: Image.Image, d: Degradation, seed: int) -> Image.Image:
+    """The degraded greyscale image; deterministic for a given ``seed``."""
+    rng = np.random.default_rng(seed)
+    img = image.convert("L")
+    if d.blur > 0:
+        img = img.filter(ImageFilter.GaussianBlur(d.blur))
+    if d.scale != 1.0:
+        size = (max(1, round(img.width * d.scale)), max(1, round(img.height * d.scale)))
+        img = img.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)
+    pixels = np.asarray(img, dtype=np.float32)
+    if d.noise > 0:
+        pixels = pixels + rng.normal(0.0, d.noise, pixels.shape)
+    if d.salt_pepper > 0:
+        hit = rng.random(pixels.shape)
+        pixels = np.where(hit < d.salt_pepper / 2, 0.0, pixels)
+        pixels = np.where((hit >= d.salt_pepper / 2) & (hit < d.salt_pepper), 255.0, pixels)
+    img = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8), "L")
+    if d.jpeg:
+        buf = io.BytesIO()
+        img.save(buf, "JPEG", quality=d.jpeg)
+        img = Image.open(io.BytesIO(buf.getvalue())).convert("L")
+    if d.threshold:
+        img = img.point(lambda v: 255 if v >= d.threshold else 0)
+    return img

@@ -1,0 +1,97 @@
+"""Correction systems compared by the benchmark, behind one interface.
+
+A system turns reflowed text (one paragraph or sentence per line) into corrected text. Specs:
+  ``ocrfix``            ocrfix's :class:`~ocrfix.Corrector` with the shipped models
+  ``pycorrector:T``     pycorrector 1.1.4's KenLM ``Corrector`` on the same LM, threshold ``T``
+  ``none``              identity (the raw OCR; a plumbing check)
+"""
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+import types
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Protocol
+
+from ocrfix.errors import ModelError, ToolMissingError
+from ocrfix.settings import load_settings
+
+PYCORRECTOR_VERSION = "1.1.4"
+
+
+class System(Protocol):
+    name: str
+
+    def correct(self, text: str) -> str: ...
+
+
+@dataclass(frozen=True)
+class Identity:
+    name: str = "none"
+
+    def correct(self, text: str) -> str:
+        return text
+
+
+@dataclass(frozen=True)
+class Ocrfix:
+    corrector: Any
+    name: str = "ocrfix"
+
+    def correct(self, text: str) -> str:
+        return self.corrector.correct(text, reflow=False).text
+
+
+@dataclass(frozen=True)
+class Pycorrector:
+    corrector: Any
+    threshold: float
+    name: str
+
+    def correct(self, text: str) -> str:
+        return "\n".join(self.corrector.correct(line, threshold=self.threshold)["target"] for line in text.split("\n"))
+
+
+def pycorrector_available() -> bool:
+    return importlib.util.find_spec("pycorrector") is not None
+
+
+def _pycorrector_module() -> types.ModuleType:
+    """``pycorrector.corrector`` without running the package ``__init__`` (which imports torch):
+    register an empty package module so only the KenLM corrector's own imports run."""
+    spec = importlib.util.find_spec("pycorrector")
+    if spec is None or not spec.submodule_search_locations:
+        raise ToolMissingError(f"pycorrector not installed (pip install --no-deps pycorrector=={PYCORRECTOR_VERSION} jieba loguru pyahocorasick six)")
+    if "pycorrector" not in sys.modules:
+        package = types.ModuleType("pycorrector")
+        package.__path__ = list(spec.submodule_search_locations)
+        sys.modules["pycorrector"] = package
+    module = importlib.import_module("pycorrector.corrector")
+    from loguru import logger
+
+    logger.remove()  # it logs every sentence at DEBUG level
+    return module
+
+
+def _load_pycorrector(lm: Path) -> Any:
+    corrector = _pycorrector_module().Corrector(language_model_path=str(lm))
+    corrector.correct("今天的会议在北京召开。")  # it loads jieba, the LM and its dictionaries lazily
+    return corrector
+
+
+def build(spec: str, lm: Path | None = None) -> System:
+    """The system named by ``spec`` (see the module docstring)."""
+    lm = lm or load_settings().default_lm
+    name, _, arg = spec.partition(":")
+    factories: dict[str, Callable[[], System]] = {
+        "none": Identity,
+        "ocrfix": lambda: Ocrfix(importlib.import_module("ocrfix.correct.corrector").Corrector(model=lm)),
+        "pycorrector": lambda: Pycorrector(_load_pycorrector(lm), float(arg or 57), spec),
+    }
+    if name not in factories:
+        raise ModelError(f"unknown system {spec!r} (have: {', '.join(factories)})")
+    if name == "pycorrector" and not lm.is_file():
+        raise ModelError(f"{lm}: language model not found")
+    return factories[name]()

@@ -1,0 +1,69 @@
+"""The page generator on a tiny page: layout, determinism, real Tesseract OCR (skipped without it)."""
+from __future__ import annotations
+
+import json
+import lzma
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from benchmarks import generate
+from benchmarks.corpus import EVAL_SOURCES, Article
+from benchmarks.degrade import Degradation, degrade
+from benchmarks.metrics import plain_cer
+from benchmarks.ocr import tesseract_available
+from benchmarks.typeset import PageStyle, render
+
+ARTICLE = Article("国务院召开常务会议", ("会议指出，要切实做好春耕生产工作。各地要加强组织领导。", "会议强调，2020年是全面建成小康社会之年。"), "test", 1)
+
+CONFIG = {
+    "render": {"faces": ["song"], "sizes": [40], "cells": [12], "leading": [1.6, 1.6],
+               "tracking": [0.02, 0.02], "headline_scale": [2.0, 2.0]},
+    "face_px": {"song": 0.0},
+    "splits": {"tiny": {"sources": "eval", "seed": 7, "levels": ["l1"], "pages": 1, "min_chars": 20,
+                        "columns": [2, 2], "lines": [4, 4]}},
+    "levels": {"l1": {"px": [16.0, 16.0], "recipes": [{}]}},
+}
+
+
+def test_render_places_whole_paragraphs_in_balanced_columns():
+    page = render(ARTICLE, PageStyle(face="song", size=30, columns=2, cells=12, lines=2, leading=1.6))
+    assert page.gt_text.startswith("国务院召开常务会议\n\n")
+    assert page.paragraphs == ARTICLE.paragraphs[:1]  # the second paragraph (5 lines) does not fit in 2 x 2 lines
+    assert len(page.column_boxes) == 2 and page.image.mode == "L"
+    ink = np.asarray(page.image) < 128
+    for box in page.column_boxes:
+        assert ink[box.top:box.bottom, box.left:box.right].any()
+
+
+def test_degrade_is_deterministic_and_scales():
+    page = render(ARTICLE, PageStyle(face="hei", size=30, columns=2, cells=12, lines=4, leading=1.6))
+    d = Degradation(scale=0.5, noise=10.0, salt_pepper=0.01, jpeg=50)
+    a, b, c = degrade(page.image, d, 1), degrade(page.image, d, 1), degrade(page.image, d, 2)
+    assert a.size == (round(page.image.width * 0.5), round(page.image.height * 0.5))
+    assert np.array_equal(np.asarray(a), np.asarray(b)) and not np.array_equal(np.asarray(a), np.asarray(c))
+
+
+def test_page_spec_is_a_function_of_the_seed():
+    config = generate.load_config()
+    assert generate.page_spec(config, "eval", "l2", 3) == generate.page_spec(config, "eval", "l2", 3)
+    assert generate.page_spec(config, "eval", "l2", 3) != generate.page_spec(config, "eval", "l2", 4)
+    assert all(generate.page_spec(config, "eval", lv, 0).source in EVAL_SOURCES for lv in ("l1", "l2", "l3"))
+
+
+@pytest.mark.skipif(not tesseract_available(), reason="tesseract with chi_sim not installed")
+def test_tiny_page_end_to_end(tmp_path):
+    src = tmp_path / "data" / EVAL_SOURCES[0]
+    src.parent.mkdir(parents=True)
+    with lzma.open(src, "wt", encoding="utf-8") as fh:
+        fh.write("国务院召开常务会议\n会议指出，要切实做好春耕生产工作。\n各地要加强组织领导。\n会议强调，全面建成小康社会。\n")
+    spec = replace(generate.page_spec(CONFIG, "tiny", "l1", 0), source=EVAL_SOURCES[0])
+    entry = generate.make_page(spec, tmp_path / "data", tmp_path / "out")
+    gt = (tmp_path / "out" / "tiny-l1-000.gt.txt").read_text(encoding="utf-8")
+    ocr = (tmp_path / "out" / "tiny-l1-000.ocr.txt").read_text(encoding="utf-8")
+    assert gt.startswith("国务院召开常务会议\n\n") and "会议指出" in gt
+    assert ocr.strip() and plain_cer(gt, ocr) < 0.3
+    assert (tmp_path / "out" / "tiny-l1-000.png").is_file()
+    meta = json.loads((tmp_path / "out" / "tiny-l1-000.meta.json").read_text(encoding="utf-8"))
+    assert meta["seed"] == 7 and meta["cer"] == entry["cer"]

@@ -1,0 +1,71 @@
+"""Scoring of systems on benchmark items: counts, sentence-level outcomes, derived metrics."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from benchmarks.report import metrics
+from benchmarks.score import Item, Tally, run_group
+from benchmarks.systems import Identity
+
+
+@dataclass(frozen=True)
+class Replace:
+    """A toy system: replaces one character everywhere."""
+
+    old: str
+    new: str
+    name: str = "replace"
+
+    def correct(self, text: str) -> str:
+        return text.replace(self.old, self.new)
+
+
+PAGE = Item("p", "eval-l1", "page", "今天天汽很好，我们去公园。\n他说天汽不错。", "今天天气很好，我们去公园。\n他说天气不错。")
+SENTENCES = [
+    Item("s1", "set", "sentence", "天汽很好", "天气很好"),
+    Item("s2", "set", "sentence", "我的汽车", "我的汽车"),
+]
+
+
+def test_identity_changes_nothing():
+    t = run_group(Identity(), [PAGE], "test")
+    m = metrics(t)
+    assert t.raw_errors == t.errors == 2 and t.fixed == t.introduced == t.clean_changed == 0
+    assert m["raw_cer"] == m["cer"] > 0 and m["reduction"] == 0
+
+
+def test_fixes_introductions_and_clean_text_are_counted():
+    t = run_group(Replace("汽", "气"), [PAGE, *SENTENCES], "test")
+    assert (t.fixed, t.errors, t.introduced) == (3, 1, 1)  # 汽车 -> 气车 is a new error
+    assert t.clean_changed == 0 and t.clean_chars == len("今天天气很好，我们去公园。他说天气不错。")
+    assert (t.sent_tp, t.sent_fp, t.sent_fn, t.sent_tn) == (1, 1, 0, 0)
+    m = metrics(t)
+    assert m["precision"] == 3 / 4 and m["recall"] == 1.0 and m["sent_p"] == 0.5
+
+
+def test_tallies_add_up():
+    a = Tally(items=1, errors=2, seconds=0.5)
+    assert a + a == Tally(items=2, errors=4, seconds=1.0)
+
+
+def test_sentence_counts_on_source_positions():
+    from benchmarks.metrics import sentence_counts
+
+    c = sentence_counts("我们落白我", "我们凑点钱", "我们凑白钱")
+    assert (c["ocr_errors"], c["edits"], c["fixed"], c["introduced"], c["raw_errors"], c["errors"]) == (3, 2, 2, 0, 3, 1)
+    c = sentence_counts("一握手", "一一握手", "一握手了")  # a missing char; a stray inserted one
+    assert (c["ocr_errors"], c["edits"], c["fixed"], c["introduced"]) == (1, 1, 0, 1)
+
+
+def test_sanity_checks_catch_insane_runs():
+    from benchmarks.run import gt_self_check, run_checks
+    from benchmarks.score import SystemRun
+
+    groups = {"eval-l1": [PAGE]}
+    assert gt_self_check(groups) == []
+    good = SystemRun("toy", {"eval-l1": run_group(Replace("汽", "气"), [PAGE], "t")}, 0.0, 0.0)
+    assert run_checks([good], groups) == []
+    clean_input = {"eval-l1": [Item("p", "eval-l1", "page", PAGE.gold, PAGE.gold)]}
+    no_errors = SystemRun("toy", {"eval-l1": run_group(Identity(), clean_input["eval-l1"], "t")}, 0.0, 0.0)
+    assert any("no errors" in p for p in run_checks([no_errors], clean_input))
+    assert any("failed to load" in p for p in run_checks([SystemRun("x", {}, 0.0, 0.0, error="boom")], groups))
