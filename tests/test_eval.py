@@ -183,3 +183,10 @@ def test_seed_pair() -> None:
     assert any(p.startswith("来自浦东新区") for p in r.unmatched_gt_blocks)
     assert any("商务部" in p or "稀土" in p for p in r.unmatched_hyp_blocks) or r.unmatched_hyp_chars > 300
     assert len(to_doc(gt).text) == r.gt_chars
+
+
+def test_short_line_with_error_in_every_trigram_is_still_matched():
+    # '天汽很好' shares no 3-gram with '天气很好': the unique bigram 很好 anchors it.
+    r = evaluate("天气很好", "天气很好", ocr="天汽很好").to_dict()
+    assert r["ocr_cer"] == 0.25 and r["cer"] == 0.0
+    assert r["errors_fixed"] == 1 and r["errors_introduced"] == 0

@@ -33,8 +33,9 @@ from rapidfuzz.distance import Indel, Levenshtein
 from .profile import Doc
 
 # (n-gram length, max occurrences) tried in turn until a block has anchors: unique 6-grams; 6-grams
-# repeated equally often on both sides (a paragraph printed twice); unique 3-grams (short headlines)
-ATTEMPTS = ((6, 1), (6, 4), (3, 1))
+# repeated equally often on both sides (a paragraph printed twice); unique 3-grams (short headlines);
+# unique bigrams (a short line with an OCR error in every 3-gram)
+ATTEMPTS = ((6, 1), (6, 4), (3, 1), (2, 1))
 MAX_DRIFT = 8             # max offset change (chars) between consecutive anchors of one run
 SLACK = 4                 # extra HYP chars each side of a region (trimmed again after alignment)
 MAX_PIECE_ERROR = 0.5     # pieces with more errors per GT char than this are not matches
