@@ -1,15 +1,241 @@
-"""`ocrfix confusions` (placeholder until its issue lands; the owning helper replaces this file)."""
+"""`ocrfix confusions`: build, learn, merge, show and measure confusion sets."""
 from __future__ import annotations
 
 import argparse
+import json
+import sys
+import time
+from pathlib import Path
 
-from ..errors import OcrfixError
+from ..errors import InputError, ModelError
+from ..settings import load_settings
+from ..textio import read_text
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("confusions", help="(not built yet)")
-    parser.set_defaults(handler=_run)
+    parser = sub.add_parser("confusions", help="build, learn, merge, show and measure confusion sets")
+    cmds = parser.add_subparsers(dest="confusions_command", metavar="ACTION", required=True)
+
+    build = cmds.add_parser("build", help="build a set from the inventory: visual (glyphs), pinyin, or the inventory itself")
+    build.add_argument("kind", choices=("visual", "pinyin", "inventory"))
+    build.add_argument("-o", "--output", help="output TSV (default: models/confusions/<kind>.tsv); for inventory: a directory")
+    build.add_argument("--k", type=int, default=None, help="candidates kept per char (visual 50, pinyin 30)")
+    build.add_argument("--chars", help="build only for the characters in this text file (e.g. a tiny test inventory)")
+    build.add_argument("--method", choices=("ranked", "cosine"), default="ranked",
+                       help="visual: glyph cosine only, or pools re-ranked by a classifier trained on real OCR pairs")
+    build.add_argument("--model", choices=("hgb", "lr"), default="hgb", help="visual ranked: pair classifier")
+    build.add_argument("--train-pairs", nargs="*", default=None,
+                       help="visual ranked: (wrong, right) pair files (default: the FASPell train split; never a test split)")
+    build.add_argument("--train-pages", nargs="*", default=[],
+                       help="visual ranked: directories of NAME.ocr.txt + NAME.gt.txt training pages (aligned)")
+    build.set_defaults(handler=_build)
+
+    learn = cmds.add_parser("learn", help="learn P(seen|true) from OCR output aligned with ground truth")
+    learn.add_argument("--ocr", nargs="*", default=[], help="OCR text files (paired in order with --gt)")
+    learn.add_argument("--gt", nargs="*", default=[], help="ground-truth text files")
+    learn.add_argument("--faspell", nargs="*", default=[], help="FASPell-format pair files (n<TAB>ocr<TAB>correct); never the test split")
+    learn.add_argument("--pages", nargs="*", default=[], help="directories of NAME.ocr.txt + NAME.gt.txt pages")
+    learn.add_argument("-o", "--output", required=True)
+    learn.add_argument("--smoothing", choices=("witten-bell", "additive"), default="witten-bell")
+    learn.add_argument("--alpha", type=float, default=0.5, help="additive smoothing constant")
+    learn.add_argument("--min-count", type=int, default=1, help="drop pairs seen fewer times")
+    learn.set_defaults(handler=_learn)
+
+    merge = cmds.add_parser("merge", help="merge sets by weighted noisy-OR: A.tsv:w B.tsv:w ...")
+    merge.add_argument("sets", nargs="+", metavar="SET[:WEIGHT]")
+    merge.add_argument("-o", "--output", required=True)
+    merge.add_argument("--k", type=int, default=None, help="keep the top K per char")
+    merge.add_argument("--min-score", type=float, default=None)
+    merge.set_defaults(handler=_merge)
+
+    show = cmds.add_parser("show", help="candidates of a character with scores and sources")
+    show.add_argument("char")
+    show.add_argument("--set", dest="sets", action="append", help="TSV or ext:NAME (default: the shipped default set)")
+    show.add_argument("--k", type=int, default=20)
+    show.set_defaults(handler=_show)
+
+    cov = cmds.add_parser("coverage", help="share of real error pairs whose truth is in the top-K candidates")
+    src = cov.add_mutually_exclusive_group(required=True)
+    src.add_argument("--pairs", help="wrong<TAB>right pairs, 'ocrfix eval --confusions' TSV, or FASPell lines")
+    src.add_argument("--faspell", help="FASPell file (n<TAB>ocr<TAB>correct)")
+    cov.add_argument("--set", dest="sets", action="append", help="TSV or ext:NAME, repeatable (default: shipped sets)")
+    cov.add_argument("--k", type=int, nargs="+", default=None, help="K values (default 1 5 10 20 50)")
+    cov.add_argument("--json", action="store_true")
+    cov.add_argument("--plot", help="write coverage vs K (PNG)")
+    cov.set_defaults(handler=_coverage)
 
 
-def _run(args: argparse.Namespace) -> int:
-    raise OcrfixError("'ocrfix confusions' is not built yet")
+def _out(args: argparse.Namespace, kind: str) -> Path:
+    return Path(args.output) if args.output else load_settings().confusions_dir / f"{kind}.tsv"
+
+
+def _build(args: argparse.Namespace) -> int:
+    from ..confusions.inventory import build_inventory, charfreq, inventory, write_inventory
+
+    settings = load_settings()
+    started = time.monotonic()
+    if args.kind == "inventory":
+        out_dir = Path(args.output) if args.output else settings.confusions_dir
+        if not out_dir.is_dir():
+            raise InputError(f"{out_dir}: not a directory")
+        chars, counts = build_inventory(settings.data_dir)
+        write_inventory(
+            out_dir, chars, counts,
+            "8,105 chars of tongyong_guifan_8105.txt + Han chars seen >= 20 times in the training-split news corpora "
+            "(rmrb 2019-02/2019-10/2020-01/2020-02, xwlb 2012-2025); built by: ocrfix confusions build inventory",
+        )
+        print(f"{len(chars)} characters -> {out_dir}", file=sys.stderr)
+        return 0
+    chars = sorted(set(read_text(args.chars).split()) if args.chars else inventory())
+    chars = [c for c in "".join(chars) if not c.isspace()]
+    command = "ocrfix confusions build " + args.kind + (f" --k {args.k}" if args.k else "")
+    if args.kind == "visual":
+        cset, how = _build_visual(args, chars)
+        command += f" --method {args.method}" + (f" --model {args.model}" if args.method == "ranked" else "")
+        command += "".join(f" --{name} " + " ".join(map(str, v)) for name, v in
+                           (("train-pairs", args.train_pairs), ("train-pages", args.train_pages)) if v)
+    else:
+        from ..confusions.pinyin import DEFAULT_K, build_pinyin
+
+        cset = build_pinyin(chars, charfreq(), k=args.k or DEFAULT_K)
+        how = "pypinyin readings (heteronym): same syllable+tone > other tone > near syllable; frequency-weighted"
+    out = _out(args, args.kind)
+    cset.save(out, [how, f"built by: {command}", f"{len(cset.chars())} chars, {len(cset)} entries"])
+    print(f"{len(cset)} entries for {len(cset.chars())} chars -> {out} ({time.monotonic() - started:.0f} s)", file=sys.stderr)
+    return 0
+
+
+def _build_visual(args: argparse.Namespace, chars: list[str]):
+    from ..confusions.glyphs import glyph_features
+    from ..confusions.visual import DEFAULT_K, visual_set
+
+    how = "glyph look-alikes: Noto Serif/Sans CJK SC + AR PL UMing, blurred 16x16 pixels + HOG, PCA, cosine NN"
+    feats = glyph_features(chars)
+    if args.method == "cosine":
+        return visual_set(feats, args.k or DEFAULT_K), how
+    from ..confusions.coverage import read_pairs
+    from ..confusions.inventory import charfreq
+    from ..confusions.learn import aligned_counts, page_docs
+    from ..confusions.ranker import build_ranked
+    from ..confusions.shape import ShapeData
+
+    settings = load_settings()
+    pair_files = args.train_pairs if args.train_pairs is not None else [settings.data_dir / "faspell_ocr" / "ocr_train_3575.txt"]
+    pairs = set()
+    for path in pair_files:
+        if "test" in Path(path).name:
+            raise InputError(f"{path}: looks like a test split; train the ranker on training pairs only")
+        pairs |= set(read_pairs(path))
+    if args.train_pages:
+        docs = page_docs(args.train_pages)
+        pairs |= {(s, t) for t, s in aligned_counts([(read_text(g), read_text(o)) for o, g in docs]).pairs}
+    cset = build_ranked(feats, ShapeData(settings.data_dir), charfreq(), pairs, args.k or DEFAULT_K, args.model)
+    sources = ", ".join([Path(p).name for p in pair_files] + [f"pages under {d}" for d in args.train_pages])
+    return cset, how + f"; pools (150 glyph NN + one-part IDS swaps) re-ranked by {args.model} trained on {len(pairs)} OCR pairs from {sources}"
+
+
+def _learn(args: argparse.Namespace) -> int:
+    from ..confusions.inventory import inventory
+    from ..confusions.learn import aligned_counts, channel_set, faspell_counts, merge_counts, page_docs
+
+    if len(args.ocr) != len(args.gt):
+        raise InputError(f"--ocr has {len(args.ocr)} files but --gt has {len(args.gt)}; pass them in pairs")
+    if not args.ocr and not args.faspell and not args.pages:
+        raise InputError("nothing to learn from: pass --ocr/--gt pairs, --pages directories and/or --faspell files")
+    parts = [faspell_counts(read_text(p), p) for p in args.faspell]
+    docs = list(zip(args.ocr, args.gt)) + (page_docs(args.pages) if args.pages else [])
+    if docs:
+        parts.append(aligned_counts([(read_text(g), read_text(o)) for o, g in docs]))
+    counts = merge_counts(parts)
+    cset = channel_set(counts, inventory(), args.smoothing, args.alpha, args.min_count)
+    sources = [f"faspell:{Path(p).name}" for p in args.faspell] + ([f"{len(docs)} OCR/GT page pairs"] if docs else [])
+    cset.save(args.output, [
+        f"learned channel P(seen|true), {args.smoothing} smoothing, min count {args.min_count}",
+        f"from: {', '.join(sources)}; {sum(counts.pairs.values())} substitutions, {sum(counts.truth.values())} true chars",
+        "built by: ocrfix confusions learn" + "".join(
+            f" --{k} " + " ".join(map(str, v)) for k, v in (("faspell", args.faspell), ("pages", args.pages), ("ocr", args.ocr), ("gt", args.gt)) if v
+        ) + f" --smoothing {args.smoothing} --min-count {args.min_count}",
+    ])
+    print(f"{len(cset)} entries for {len(cset.chars())} chars -> {args.output}", file=sys.stderr)
+    return 0
+
+
+def _load(spec: str):
+    from ..confusions.external import load_external
+    from ..confusions.model import ConfusionSet
+
+    if spec.startswith("ext:"):
+        return load_external(spec[4:], load_settings().data_dir)
+    return ConfusionSet.load(spec)
+
+
+def _split_weight(spec: str) -> tuple[str, float]:
+    path, sep, weight = spec.rpartition(":")
+    if not sep or not path or path == "ext":
+        return spec, 1.0
+    try:
+        return path, float(weight)
+    except ValueError:
+        return spec, 1.0
+
+
+def _merge(args: argparse.Namespace) -> int:
+    from ..confusions.inventory import inventory
+    from ..confusions.model import merge
+
+    specs = [_split_weight(s) for s in args.sets]
+    sets = [_load(path).with_source(Path(path).stem if not path.startswith("ext:") else path[4:]) for path, _ in specs]
+    merged = merge(sets, [w for _, w in specs], name=Path(args.output).stem).restrict(inventory())
+    if args.min_score is not None:
+        merged = merged.min_score(args.min_score)
+    if args.k is not None:
+        merged = merged.top_k(args.k)
+    merged.save(args.output, [
+        "merged by weighted noisy-OR: " + ", ".join(f"{p} x{w:g}" for p, w in specs),
+        "built by: ocrfix confusions merge " + " ".join(args.sets) + (f" --k {args.k}" if args.k else "")
+        + (f" --min-score {args.min_score}" if args.min_score is not None else ""),
+        f"{len(merged.chars())} chars, {len(merged)} entries, {merged.mean_candidates():.1f} candidates per char",
+    ])
+    print(f"{len(merged)} entries for {len(merged.chars())} chars -> {args.output}", file=sys.stderr)
+    return 0
+
+
+def _default_sets() -> list[str]:
+    d = load_settings().confusions_dir
+    names = ("visual", "pinyin", "learned", "tesseract", "default")
+    found = [str(d / f"{n}.tsv") for n in names if (d / f"{n}.tsv").exists()]
+    if not found:
+        raise ModelError(f"no confusion sets in {d}; pass --set")
+    return found
+
+
+def _show(args: argparse.Namespace) -> int:
+    if len(args.char) != 1:
+        raise InputError(f"show takes one character, got {args.char!r}")
+    sets = [_load(spec) for spec in args.sets or [str(load_settings().confusions_dir / "default.tsv")]]
+    if not any(args.char in cset for cset in sets):
+        from ..confusions.inventory import inventory
+
+        why = "" if args.char in inventory() else " (it is not in the character inventory)"
+        raise InputError(f"no candidates for {args.char!r} in {', '.join(c.name for c in sets)}{why}")
+    for cset in sets:
+        cands = cset.candidates(args.char, args.k)
+        print(f"{args.char} in {cset.name}: " + ("no candidates" if not cands else f"{len(cands)} candidates"))
+        for rank, c in enumerate(cands, 1):
+            print(f"{rank:4d}  {c.char}  {c.score:.4f}  {'+'.join(c.sources)}")
+    return 0
+
+
+def _coverage(args: argparse.Namespace) -> int:
+    from ..confusions.coverage import DEFAULT_KS, coverage, format_table, plot, read_pairs, to_json
+
+    pairs = read_pairs(args.pairs or args.faspell)
+    ks = tuple(args.k) if args.k else DEFAULT_KS
+    if any(k < 1 for k in ks):
+        raise InputError("--k values must be >= 1")
+    results = [coverage(_load(spec), pairs, ks) for spec in (args.sets or _default_sets())]
+    n = sum(pairs.values())
+    print(json.dumps(to_json(results, n), ensure_ascii=False, indent=1) if args.json else format_table(results, n))
+    if args.plot:
+        plot(results, args.plot)
+    return 0

@@ -1,0 +1,110 @@
+"""Confusion sets learned from OCR output aligned with ground truth: channel P(seen | true).
+
+Counts come from substitution pairs (true, seen) plus how often each true character occurs
+at all. Two estimators for an observed pair:
+
+* ``witten-bell``: ``C(t, s) / (N(t) + T(t))`` with ``N(t)`` the occurrences of ``t`` in the
+  ground truth and ``T(t)`` the number of distinct wrong readings of ``t`` — the mass
+  ``T / (N + T)`` is kept back for confusions not seen yet;
+* ``additive``: ``(C(t, s) + alpha) / (N(t) + alpha * (T(t) + 1))``.
+
+Pairs seen fewer than ``min_count`` times are dropped (one-off noise).
+"""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import InputError
+from ..normalize import fold_char
+from .coverage import faspell_sentences
+from .model import ConfusionSet
+
+SOURCE = "learned"
+SMOOTHING = ("witten-bell", "additive")
+
+
+@dataclass
+class ChannelCounts:
+    """Substitution counts ``(true, seen)`` and occurrence counts of true characters."""
+
+    pairs: Counter[tuple[str, str]] = field(default_factory=Counter)
+    truth: Counter[str] = field(default_factory=Counter)
+
+    def add_text(self, gt: str, subs: Iterable[tuple[str, str]]) -> None:
+        """Add one document: its ground-truth text and its (gt_char, ocr_char) substitutions."""
+        self.truth.update(ch for ch in gt if not ch.isspace())
+        self.pairs.update((t, s) for t, s in subs if t != s and fold_char(t) != fold_char(s))
+
+
+def faspell_counts(text: str, name: str = "faspell") -> ChannelCounts:
+    """Counts from FASPell lines ``n<TAB>ocr<TAB>correct`` (equal length: positionwise diff)."""
+    counts = ChannelCounts()
+    for ocr, correct in faspell_sentences(text, name):
+        counts.add_text(correct, zip(correct, ocr))
+    return counts
+
+
+def aligned_counts(docs: Sequence[tuple[str, str]]) -> ChannelCounts:
+    """Counts from (gt, ocr) documents aligned with the evaluation aligner."""
+    from ..evaluate import aligned_pairs  # engineer #1's aligner (block matching + char alignment)
+
+    counts = ChannelCounts()
+    for gt, ocr in docs:
+        counts.add_text(gt, aligned_pairs(gt, ocr))
+    return counts
+
+
+def page_docs(dirs: Iterable[str | Path]) -> list[tuple[Path, Path]]:
+    """(ocr, gt) file pairs ``NAME.ocr.txt``/``NAME.gt.txt`` found (recursively) under ``dirs``."""
+    docs = []
+    for d in dirs:
+        root = Path(d)
+        if not root.is_dir():
+            raise InputError(f"{root}: not a directory")
+        for ocr in sorted(root.rglob("*.ocr.txt")):
+            gt = ocr.with_name(ocr.name[: -len(".ocr.txt")] + ".gt.txt")
+            if gt.exists():
+                docs.append((ocr, gt))
+    if not docs:
+        raise InputError(f"no NAME.ocr.txt + NAME.gt.txt pairs under {', '.join(map(str, dirs))}")
+    return docs
+
+
+def merge_counts(parts: Iterable[ChannelCounts]) -> ChannelCounts:
+    out = ChannelCounts()
+    for part in parts:
+        out.pairs.update(part.pairs)
+        out.truth.update(part.truth)
+    return out
+
+
+def channel_set(
+    counts: ChannelCounts,
+    allowed: frozenset[str] | None = None,
+    smoothing: str = "witten-bell",
+    alpha: float = 0.5,
+    min_count: int = 1,
+) -> ConfusionSet:
+    """The learned set: ``char`` = seen, candidate = true (restricted to ``allowed``), score = P(seen | true)."""
+    if smoothing not in SMOOTHING:
+        raise InputError(f"unknown smoothing {smoothing!r}; use one of {', '.join(SMOOTHING)}")
+    types = Counter(t for t, _ in counts.pairs)
+    errors: Counter[str] = Counter()
+    for (true, _), c in counts.pairs.items():
+        errors[true] += c
+    scores: dict[str, dict[str, float]] = {}
+    for (true, seen), c in counts.pairs.items():
+        if c < min_count or (allowed is not None and true not in allowed):
+            continue
+        n = max(counts.truth[true], errors[true])  # a true char occurs at least as often as it is misread
+        if smoothing == "witten-bell":
+            p = c / (n + types[true])
+        else:
+            p = (c + alpha) / (n + alpha * (types[true] + 1))
+        scores.setdefault(seen, {})[true] = p
+    if not scores:
+        raise InputError("learn: no substitution pairs left (inputs identical, or all below --min-count)")
+    return ConfusionSet.from_scores(scores, SOURCE)
