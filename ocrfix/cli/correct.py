@@ -1,15 +1,64 @@
-"""`ocrfix correct` (placeholder until its issue lands; the owning helper replaces this file)."""
+"""`ocrfix correct`: reflow and correct OCR text files (see docs/correct.md)."""
 from __future__ import annotations
 
 import argparse
+import sys
 
-from ..errors import OcrfixError
+from ..batch import correct_files, plan_jobs
+from ..errors import InputError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("correct", help="(not built yet)")
+    parser = sub.add_parser(
+        "correct",
+        help="reflow and correct OCR text (LM + confusion sets)",
+        description="Reflow column-wrapped OCR text and correct character errors. "
+        "IN is a file, a directory (*.txt; -r recursive) or '-' for stdin.",
+    )
+    parser.add_argument("inputs", nargs="+", metavar="IN")
+    out = parser.add_mutually_exclusive_group()
+    out.add_argument("-o", "--output", metavar="OUT", help="output file (one input; default: stdout)")
+    out.add_argument("--out-dir", metavar="DIR", help="output directory (mirrors input directories)")
+    parser.add_argument("-r", "--recursive", action="store_true", help="descend into subdirectories of directory inputs")
+    parser.add_argument("--edits", metavar="EDITS.jsonl", help="write every edit as JSON lines")
+    parser.add_argument("--model", metavar="PATH", help="KenLM character model (default: models/lm/news.klm)")
+    parser.add_argument("--confusions", metavar="PATH", nargs="+", help="confusion TSV(s), merged (default: models/confusions/default.tsv)")
+    parser.add_argument("--weights", metavar="PATH", help="corrector weights JSON (default: models/corrector.json)")
+    parser.add_argument("--threshold", type=float, metavar="P",
+                        help="minimum calibrated probability of an edit, 0-1 (default: from the weights; higher = fewer, safer edits)")
+    parser.add_argument("--keep", metavar="WORDS.txt", help="words never edited, one per line")
+    parser.add_argument("--no-reflow", action="store_true", help="input is already one paragraph per line")
+    parser.add_argument("--no-rules", action="store_true", help="no symbol rules (only LM substitutions of Han characters)")
+    parser.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes (default 1)")
+    parser.add_argument("--resume", action="store_true", help="skip inputs whose output is already written")
+    parser.add_argument("--encoding", metavar="ENC", help="input encoding (default: UTF-8 only)")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.set_defaults(handler=_run)
 
 
 def _run(args: argparse.Namespace) -> int:
-    raise OcrfixError("'ocrfix correct' is not built yet")
+    from ..correct.corrector import read_keep
+
+    if args.threshold is not None and not 0.0 <= args.threshold <= 1.0:
+        raise InputError("--threshold must be between 0 and 1")
+    if args.jobs < 1:
+        raise InputError("--jobs must be at least 1")
+    jobs = plan_jobs(args.inputs, args.output, args.out_dir, args.recursive)
+    options = {
+        "corrector": {
+            "model": args.model,
+            "confusions": args.confusions,
+            "weights": args.weights,
+            "threshold": args.threshold,
+            "keep": read_keep(args.keep) if args.keep else (),
+            "rules": not args.no_rules,
+        },
+        "reflow": not args.no_reflow,
+        "encoding": args.encoding,
+    }
+    failed = correct_files(jobs, options, args.jobs, args.edits, args.resume, progress=not args.quiet)
+    if failed:
+        print(f"ocrfix: {len(failed)} of {len(jobs)} files failed", file=sys.stderr)
+        return 1
+    return 0
+

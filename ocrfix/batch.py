@@ -1,0 +1,182 @@
+"""Correct many files: input expansion, output paths, worker processes, resume, progress, log.
+
+Each worker process builds one :class:`~ocrfix.correct.corrector.Corrector` (the KenLM binary
+is memory-mapped, so workers share its pages) and handles one file at a time; results stream
+back through ``imap_unordered`` so memory stays flat over thousands of files. Outputs are
+written atomically by :func:`ocrfix.textio.write_text_atomic`; a file that fails is reported
+and skipped, and the run ends with a non-zero status.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator, Sequence
+
+from tqdm import tqdm
+
+from .correct.edits import Edit, write_log
+from .errors import InputError, OcrfixError
+from .textio import STDIO, read_text, write_text_atomic
+
+
+@dataclass(frozen=True)
+class Job:
+    source: str  # input path or "-"
+    target: str  # output path or "-"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    job: Job
+    chars: int
+    edits: tuple[Edit, ...]
+    error: str | None = None
+
+
+def expand_inputs(inputs: Sequence[str], recursive: bool = False) -> list[tuple[str, Path | None]]:
+    """(path, base dir) per input file: files as given, ``*.txt`` of directories (``-r``: recursively)."""
+    found: list[tuple[str, Path | None]] = []
+    for item in inputs:
+        path = Path(item)
+        if item != STDIO and path.is_dir():
+            pattern = "**/*.txt" if recursive else "*.txt"
+            files = sorted(p for p in path.glob(pattern) if p.is_file())
+            if not files:
+                raise InputError(f"{path}: no *.txt files{'' if recursive else ' (use -r for subdirectories)'}")
+            found.extend((str(p), path) for p in files)
+        else:
+            found.append((item, None))
+    return found
+
+
+def plan_jobs(inputs: Sequence[str], output: str | None, out_dir: str | None, recursive: bool = False) -> list[Job]:
+    """Pair every input file with its output path (stdout for one input without -o/--out-dir)."""
+    files = expand_inputs(inputs, recursive)
+    if output is not None and out_dir is not None:
+        raise InputError("give either -o OUT or --out-dir DIR, not both")
+    if out_dir is None:
+        if len(files) > 1 or any(base is not None for _, base in files):
+            raise InputError("several inputs (or a directory): give --out-dir DIR")
+        return [Job(files[0][0], output or STDIO)]
+    if any(src == STDIO for src, _ in files):
+        raise InputError("stdin ('-') cannot be combined with --out-dir")
+    root = Path(out_dir)
+    jobs = [Job(src, str(root / (Path(src).relative_to(base) if base else Path(src).name))) for src, base in files]
+    targets = [j.target for j in jobs]
+    if len(set(targets)) != len(targets):
+        raise InputError("two inputs would write the same output file; keep their directory structure with one directory input")
+    return jobs
+
+
+def prepare_out_dirs(jobs: Sequence[Job]) -> None:
+    """Create output directories up front; an unwritable one is an error before any work."""
+    for directory in sorted({Path(j.target).parent for j in jobs if j.target != STDIO}):
+        try:
+            directory.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(f"{directory}: cannot create output directory ({exc.strerror})") from None
+        if not os.access(directory, os.W_OK | os.X_OK):
+            raise InputError(f"{directory}: output directory is not writable")
+
+
+def finished(job: Job) -> bool:
+    """An output exists and is not older than its input (outputs are only ever renamed into place)."""
+    if job.target == STDIO or job.source == STDIO:
+        return False
+    out, src = Path(job.target), Path(job.source)
+    return out.is_file() and src.is_file() and out.stat().st_mtime >= src.stat().st_mtime
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(options: dict[str, Any]) -> None:
+    from .correct.corrector import Corrector
+
+    _WORKER["corrector"] = Corrector(**options["corrector"])
+    _WORKER["reflow"] = options["reflow"]
+    _WORKER["encoding"] = options["encoding"]
+
+
+def _run_job(job: Job) -> Outcome:
+    try:
+        text = read_text(job.source, encoding=_WORKER["encoding"])
+        result = _WORKER["corrector"].correct(text, reflow=_WORKER["reflow"])
+        write_text_atomic(job.target, result.text)
+        return Outcome(job, len(text), result.edits)
+    except OcrfixError as exc:
+        return Outcome(job, 0, (), str(exc))
+    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
+        return Outcome(job, 0, (), f"{job.source}: internal error: {type(exc).__name__}: {exc}")
+
+
+def run_jobs(jobs: Sequence[Job], options: dict[str, Any], n_jobs: int = 1) -> Iterator[Outcome]:
+    """Yield one :class:`Outcome` per job (unordered with several workers)."""
+    if not jobs:
+        return
+    # Load the models here first: a bad model fails once, before any worker starts, and forked
+    # workers inherit the loaded corrector (the mmapped LM pages are shared, not copied).
+    _init_worker(options)
+    if n_jobs <= 1 or len(jobs) <= 1:
+        yield from map(_run_job, jobs)
+        return
+    if sys.platform.startswith("linux"):
+        pool = multiprocessing.get_context("fork").Pool(min(n_jobs, len(jobs)))
+    else:
+        pool = multiprocessing.get_context("spawn").Pool(min(n_jobs, len(jobs)), _init_worker, (options,))
+    with pool:
+        yield from pool.imap_unordered(_run_job, jobs, chunksize=1)
+
+
+def correct_files(
+    jobs: Sequence[Job],
+    options: dict[str, Any],
+    n_jobs: int = 1,
+    edits_path: str | None = None,
+    resume: bool = False,
+    progress: bool = True,
+) -> list[Outcome]:
+    """Correct every job, write the edits log, report failures; returns the failed outcomes."""
+    prepare_out_dirs(jobs)
+    todo = [j for j in jobs if not (resume and finished(j))]
+    failed: list[Outcome] = []
+    log_tmp = _open_log(edits_path, append=resume)
+    try:
+        with tqdm(total=None, unit="char", unit_scale=True, disable=not progress or len(todo) < 2,
+                  desc=f"correcting {len(todo)} files", file=sys.stderr) as bar:
+            for outcome in run_jobs(todo, options, n_jobs):
+                if outcome.error:
+                    failed.append(outcome)
+                    tqdm.write(f"ocrfix: error: {outcome.error} (skipped)", file=sys.stderr)
+                    continue
+                bar.update(outcome.chars)
+                if log_tmp is not None:
+                    write_log(log_tmp[0], outcome.edits, None if outcome.job.source == STDIO else outcome.job.source)
+        if log_tmp is not None:
+            log_tmp[0].close()
+            os.replace(log_tmp[1], edits_path)
+            log_tmp = None
+    finally:
+        if log_tmp is not None:
+            log_tmp[0].close()
+            Path(log_tmp[1]).unlink(missing_ok=True)
+    return failed
+
+
+def _open_log(path: str | None, append: bool) -> tuple[Any, str] | None:
+    """A temporary file beside the log (renamed over it at the end), primed with the old log when appending."""
+    if path is None:
+        return None
+    target = Path(path)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent if str(target.parent) else ".")
+    except OSError as exc:
+        raise InputError(f"{target}: cannot write the edits log ({exc.strerror})") from None
+    handle = os.fdopen(fd, "w", encoding="utf-8")
+    if append and target.is_file():
+        handle.write(target.read_text(encoding="utf-8"))
+    return handle, tmp

@@ -1,0 +1,124 @@
+"""The corrector: reflow, segment, propose, score, decode, log — with models loaded once."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Collection, Iterable, Sequence
+
+from ..confusions import ConfusionSet, inventory as default_inventory, merge
+from ..errors import ModelError
+from ..segment import segment
+from ..settings import load_settings
+from .candidates import Candidate, CandidateSource, build_table, cached_table
+from .decode import decode
+from .edits import Edit, apply_edits, input_offset
+from .features import Featurizer, LanguageModel, forward
+from .rules import rule_changes
+from .score import Weights
+
+if TYPE_CHECKING:
+    import numpy as np
+
+WEIGHTS_FILE = "corrector.json"
+DEFAULT_CONFUSIONS = "default.tsv"
+
+
+@dataclass(frozen=True)
+class Result:
+    text: str  # corrected (reflowed) text
+    edits: tuple[Edit, ...]
+    source: str  # the text the edits apply to (the reflowed input): replay(source, edits) == text
+
+
+def load_confusions(paths: Sequence[str | Path]) -> ConfusionSet:
+    """One set from one or several TSV files (several are merged by noisy-OR)."""
+    sets = [ConfusionSet.load(p) for p in paths]
+    return sets[0] if len(sets) == 1 else merge(sets)
+
+
+def load_lm(path: str | Path) -> LanguageModel:
+    from ..lm import CharLM  # imported here: kenlm loads only when a model is needed
+
+    if not Path(path).is_file():
+        raise ModelError(f"{path}: language model not found")
+    # No score cache: on unseen pages few (state, token) pairs repeat (hit rate ~15%), and a
+    # first pass over 27 training pages ran at 7.4 k chars/s without it vs 5.3 k with it.
+    return CharLM(path, cache_size=0)
+
+
+def read_keep(path: str | Path) -> frozenset[str]:
+    """Keep-list file: one word (or phrase) per line, '#' comments."""
+    from ..textio import read_text
+
+    return frozenset(w.strip() for w in read_text(path).splitlines() if w.strip() and not w.startswith("#"))
+
+
+class Corrector:
+    """Loads the LM, the confusion set(s) and the weights once; :meth:`correct` is then cheap.
+
+    ``model``: KenLM file or a loaded LM object; ``confusions``: TSV path(s) or a ConfusionSet;
+    ``weights``: JSON path or :class:`Weights`; ``threshold``: minimum calibrated probability
+    (default from the weights); ``keep``: words never edited; ``inventory``: characters that may
+    be edited and proposed (default: the shipped inventory); ``rules``: apply the symbol rules.
+    """
+
+    def __init__(
+        self,
+        model: str | Path | LanguageModel | None = None,
+        confusions: str | Path | Sequence[str | Path] | ConfusionSet | None = None,
+        threshold: float | None = None,
+        keep: Iterable[str] = (),
+        weights: str | Path | Weights | None = None,
+        inventory: Collection[str] | None = None,
+        max_edits: int = 4,
+        rules: bool = True,
+    ) -> None:
+        settings = load_settings()
+        self.lm = load_lm(model or settings.default_lm) if model is None or isinstance(model, (str, Path)) else model
+        if weights is None:
+            weights = settings.models_dir / WEIGHTS_FILE
+        self.weights = weights if isinstance(weights, Weights) else Weights.load(weights)
+        self.threshold = self.weights.threshold if threshold is None else float(threshold)
+        self.inventory = default_inventory() if inventory is None else frozenset(inventory)
+        self.keep = frozenset(keep)
+        self.max_edits = max_edits
+        self.rules = rules
+        if confusions is None:
+            confusions = settings.confusions_dir / DEFAULT_CONFUSIONS
+        if isinstance(confusions, ConfusionSet):
+            table = build_table(confusions, self.weights.k, self.inventory)
+        else:
+            paths = [Path(confusions)] if isinstance(confusions, (str, Path)) else [Path(p) for p in confusions]
+            table = cached_table(paths, self.weights.k, self.inventory, settings.build_dir / "cache", load_confusions)
+        self.candidates = CandidateSource(table)
+        self.featurizer = Featurizer(self.lm, self.weights.sources, self.weights.prune)
+
+    def correct(self, text: str, reflow: bool = True) -> Result:
+        """Correct one page of text; ``reflow`` first joins column-wrapped lines into paragraphs.
+
+        Symbol rules (:mod:`.rules`) run first, then the LM decoder on their output; all edits
+        are reported against the reflowed text (``Result.source``).
+        """
+        if reflow:
+            from ..reflow import reflow as reflow_text
+
+            text = reflow_text(text)
+        changes = rule_changes(text, lm=self.lm) if self.rules else []
+        staged, rule_edits = apply_edits(text, changes)
+        for sentence in segment(staged, self.inventory, self.keep):
+            lattice = self.candidates.lattice(sentence)
+            for choice in decode(self.featurizer, self.weights, sentence.tokens, lattice, self.threshold, self.max_edits):
+                cand = choice.candidate
+                pos = input_offset(rule_edits, sentence.offsets[cand.index])
+                changes.append((pos, text[pos], cand.char, choice.probability, cand.sources))
+        output, edits = apply_edits(text, changes)
+        return Result(output, tuple(edits), text)
+
+    def candidate_features(self, text: str) -> Iterable[tuple[list[int], list[Candidate], "np.ndarray"]]:
+        """Per sentence of ``text`` (already reflowed): page offsets, candidates and feature rows
+        of every single substitution against the unedited sentence (the data the weights are fitted on)."""
+        for sentence in segment(text, self.inventory, self.keep):
+            lattice = self.candidates.lattice(sentence)
+            if any(lattice):
+                cands, matrix = self.featurizer.rows(forward(self.lm, sentence.tokens), lattice)
+                yield [sentence.offsets[c.index] for c in cands], cands, matrix

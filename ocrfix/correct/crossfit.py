@@ -1,0 +1,107 @@
+"""Build the cross-fit models that :mod:`ocrfix.correct.fit` computes its features with.
+
+    python -m ocrfix.correct.crossfit a rmrb_2019-02 rmrb_2020-02 xwlb_2024 xwlb_2025
+    python -m ocrfix.correct.crossfit b rmrb_2019-10 xwlb_2020 xwlb_2021 xwlb_2022
+
+For fold NAME leaving out the given training corpus files, writes under ``build/corrector/NAME/``:
+
+* ``lm.klm``: a character LM like the default one (``ocrfix lm train``, same order and pruning:
+  ``LM_OPTIONS``)
+  trained on the training corpora of ``corpora/news-train.tsv`` except the left-out files;
+* ``confusions.tsv``: the shipped default set rebuilt by the very merge command recorded in
+  ``models/confusions/default.tsv``, with the set learned from the benchmark training pages
+  (``tesseract.tsv``) re-learned from the pages of the *other* corpus files only.
+
+So a fitting page's features never come from an LM that saw its text nor from a channel learned
+from its own OCR errors — as for a user's pages with the shipped models.
+"""
+from __future__ import annotations
+
+import argparse
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+from ..errors import InputError
+from ..settings import PROJECT_ROOT, load_settings
+from .fit import page_pairs, page_source, refuse_heldout
+
+PAGES = PROJECT_ROOT / "build" / "bench" / "pages" / "train"
+MANIFEST = PROJECT_ROOT / "corpora" / "news-train.tsv"
+PAGE_LEARNED = "tesseract.tsv"
+#: Order and pruning of the default model (models/README.md): the fold LMs must match it.
+LM_OPTIONS = ("--order", "6", "--prune", "0", "0", "1", "1", "1", "2")  # the member of the default merge learned from the training pages
+
+
+def _run(args: list[str]) -> None:
+    print("+ " + shlex.join(args), file=sys.stderr)
+    subprocess.run(args, check=True, cwd=PROJECT_ROOT)
+
+
+def training_corpora(left_out: set[str]) -> list[str]:
+    data_dir = load_settings().data_dir
+    files = []
+    for line in MANIFEST.read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        path, split, _ = line.split("\t")
+        stem = Path(path).name.split(".")[0]
+        if split == "train" and stem not in left_out:
+            files.append(str(data_dir / path.removeprefix("data:")))
+    return files
+
+
+def _without(args: list[str], flag: str, value: str | None = None) -> list[str]:
+    """``args`` without ``flag`` and the value after it (only when that value starts with ``value``)."""
+    out: list[str] = []
+    skip = False
+    for i, arg in enumerate(args):
+        if skip:
+            skip = False
+            continue
+        nxt = args[i + 1] if i + 1 < len(args) else ""
+        if arg == flag and (value is None or nxt.startswith(value)):
+            skip = True
+            continue
+        out.append(arg)
+    return out
+
+
+def _built_by(path: Path, command: str) -> list[str]:
+    """The arguments of the ``# built by: <command> ...`` header line of a model file."""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith(f"# built by: {command} "):
+            return shlex.split(line.removeprefix(f"# built by: {command} "))
+    raise InputError(f"{path}: no '# built by: {command} ...' line to rebuild it from")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ocrfix.correct.crossfit", description=__doc__.split("\n\n")[0])
+    parser.add_argument("name")
+    parser.add_argument("left_out", nargs="+", help="corpus file stems, e.g. rmrb_2019-02")
+    parser.add_argument("--pages", type=Path, default=PAGES)
+    parser.add_argument("--skip-lm", action="store_true", help="keep an existing lm.klm")
+    args = parser.parse_args(argv)
+    for stem in args.left_out:
+        refuse_heldout(stem)
+    out = PROJECT_ROOT / "build" / "corrector" / args.name
+    out.mkdir(parents=True, exist_ok=True)
+    python = [sys.executable, "-m", "ocrfix"]
+    if not (args.skip_lm and (out / "lm.klm").is_file()):
+        _run(python + ["lm", "train", "-o", str(out / "lm.klm"), *LM_OPTIONS, "--memory", "3G",
+                       *training_corpora(set(args.left_out))])
+    others = [p for p in page_pairs(args.pages) if page_source(p[0]) not in args.left_out]
+    confusions_dir = load_settings().confusions_dir
+    learn = _without(_without(_built_by(confusions_dir / PAGE_LEARNED, "ocrfix confusions learn"), "--pages"), "-o")
+    _run(python + ["confusions", "learn", *learn, "--ocr", *[str(o) for o, _ in others],
+                   "--gt", *[str(g) for _, g in others], "-o", str(out / PAGE_LEARNED)])
+    merge = _without(_built_by(confusions_dir / "default.tsv", "ocrfix confusions merge"), "-o")
+    old = str(Path("models") / "confusions" / PAGE_LEARNED)
+    _run(python + ["confusions", "merge", *[a.replace(old, str(out / PAGE_LEARNED)) for a in merge],
+                   "-o", str(out / "confusions.tsv")])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,82 @@
+"""Edits: what the corrector changed, as a log that replays the input into the output.
+
+An :class:`Edit` replaces ``original`` at ``input_offset`` of the corrector's input text (the
+reflowed page) with ``replacement``; ``offset`` is where the replacement starts in the output.
+Substitutions, deletions (``replacement == ""``) and insertions (``original == ""``) are all
+edits, so ``replay(input, edits) == output`` holds exactly (tested with hypothesis).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from typing import IO, Iterable, Sequence
+
+
+@dataclass(frozen=True)
+class Edit:
+    offset: int  # where ``replacement`` starts in the output text
+    original: str
+    replacement: str
+    gain: float  # calibrated score of the edit (probability that it is right)
+    sources: tuple[str, ...]  # confusion-set source(s) of the candidate, or the length rule
+    input_offset: int  # where ``original`` starts in the input text
+
+    def to_json(self, file: str | None = None) -> str:
+        record = {"file": file, **asdict(self)}
+        record["sources"] = list(self.sources)
+        record["gain"] = round(self.gain, 4)
+        return json.dumps(record, ensure_ascii=False)
+
+
+def apply_edits(text: str, edits: Iterable[tuple[int, str, str, float, tuple[str, ...]]]) -> tuple[str, list[Edit]]:
+    """Apply ``(input_offset, original, replacement, gain, sources)`` changes to ``text``.
+
+    The changes must not overlap; they may come in any order. Returns the output text and the
+    :class:`Edit` list (sorted by offset) with output offsets filled in.
+    """
+    pieces: list[str] = []
+    result: list[Edit] = []
+    cursor = 0
+    delta = 0
+    for input_offset, original, replacement, gain, sources in sorted(edits, key=lambda e: (e[0], len(e[1]))):
+        if input_offset < cursor or text[input_offset:input_offset + len(original)] != original:
+            raise ValueError(f"edit at {input_offset} does not match the text or overlaps another edit")
+        pieces.append(text[cursor:input_offset])
+        pieces.append(replacement)
+        result.append(Edit(input_offset + delta, original, replacement, gain, tuple(sources), input_offset))
+        delta += len(replacement) - len(original)
+        cursor = input_offset + len(original)
+    pieces.append(text[cursor:])
+    return "".join(pieces), result
+
+
+def input_offset(edits: Sequence[Edit], offset: int) -> int:
+    """The input offset of output position ``offset``, which must lie outside every replacement."""
+    delta = 0
+    for edit in edits:
+        if edit.offset + len(edit.replacement) > offset:
+            break
+        delta += len(edit.replacement) - len(edit.original)
+    return offset - delta
+
+
+def replay(text: str, edits: Sequence[Edit]) -> str:
+    """Re-apply logged edits to the input text; returns the output text the corrector produced."""
+    return apply_edits(text, ((e.input_offset, e.original, e.replacement, e.gain, e.sources) for e in edits))[0]
+
+
+def write_log(handle: IO[str], edits: Iterable[Edit], file: str | None) -> None:
+    """Append edits as JSONL (keys: file, offset, original, replacement, gain, sources, input_offset)."""
+    for edit in edits:
+        handle.write(edit.to_json(file) + "\n")
+
+
+def read_log(lines: Iterable[str]) -> list[Edit]:
+    """Parse JSONL lines written by :func:`write_log` back into edits."""
+    edits = []
+    for line in lines:
+        if line.strip():
+            rec = json.loads(line)
+            edits.append(Edit(rec["offset"], rec["original"], rec["replacement"], rec["gain"],
+                              tuple(rec["sources"]), rec["input_offset"]))
+    return edits

@@ -1,0 +1,379 @@
+"""Fit the corrector's weights (logistic regression) and calibrate its threshold on TRAINING data.
+
+    python -m ocrfix.correct.fit --pages build/bench/pages/train \\
+        --fold build/corrector/a/lm.klm=rmrb_2019-02,rmrb_2020-02,xwlb_2024,xwlb_2025=build/corrector/a/confusions.tsv \\
+        --fold build/corrector/b/lm.klm=rmrb_2019-10,xwlb_2020,xwlb_2021,xwlb_2022=build/corrector/b/confusions.tsv \\
+        --synthetic 100000 -o models/corrector.json
+
+(the fold models come from :mod:`ocrfix.correct.crossfit`). Examples are texts with a
+per-character truth (:mod:`ocrfix.correct.truth`):
+
+* ``--pages DIR``: benchmark training pages (``NAME.ocr.txt`` + ``NAME.gt.txt``): the reflowed
+  OCR with its aligned truth, and the ground truth itself as clean text;
+* ``--synthetic N``: about N characters per fold of its left-out news sentences with characters
+  replaced through the confusion set's reverse channel (clean positions give the negatives);
+* ``--faspell``: FASPell ``ocr_train_3575`` (real OCR errors; its test split is never read).
+
+Every candidate of every edit site is one row (features against the unedited sentence); its label
+is whether it is the true character. Held-out text (``rmrb_2020-05``, ``xwlb_2026``, FASPell test,
+evaluation pages) is refused. The models the features are computed with must not have seen the
+fitting text (``--fold``: *cross-fit* models built without the fold's sources), otherwise
+memorized n-grams and error pairs look more decisive than on a user's pages.
+
+The threshold is the lowest one from which on, on the calibration pages (every ``--calib-every``-th
+page, not used for fitting), the corrector fixes at least ``--min-ratio`` errors per error it
+introduces and changes at most one character per ``--clean-chars`` of their clean ground truth.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime
+import json
+import lzma
+import random
+import sys
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+from tqdm import tqdm
+
+from ..confusions import ConfusionSet
+from ..errors import InputError
+from ..normalize import fold_char, is_han
+from ..settings import load_settings
+from ..textio import read_text
+from .corrector import Corrector, load_confusions
+from .edits import Edit
+from .score import Weights
+from .truth import position_truth, tally
+
+HELDOUT_MARKERS = ("rmrb_2020-05", "xwlb_2026", "ocr_test_1000", "/eval/")
+FASPELL_TRAIN = "faspell_ocr/ocr_train_3575.txt"
+THRESHOLDS = tuple(round(t, 3) for t in np.arange(0.3, 0.996, 0.025)) + (0.99, 0.995, 0.998)
+
+
+@dataclass(frozen=True)
+class Labeled:
+    text: str
+    truth: tuple[str | None, ...]  # per character of ``text``
+    kind: str  # page | clean | synthetic | faspell
+    name: str
+
+
+def refuse_heldout(path: str | Path) -> None:
+    if any(marker in str(path) for marker in HELDOUT_MARKERS):
+        raise InputError(f"{path}: held-out evaluation data must never be used for fitting")
+
+
+def page_pairs(root: Path) -> list[tuple[Path, Path]]:
+    refuse_heldout(root)
+    pairs = [(ocr, ocr.with_name(ocr.name.replace(".ocr.txt", ".gt.txt"))) for ocr in sorted(root.rglob("*.ocr.txt"))]
+    pairs = [(o, g) for o, g in pairs if g.is_file()]
+    if not pairs:
+        raise InputError(f"{root}: no NAME.ocr.txt + NAME.gt.txt pairs")
+    return pairs
+
+
+def page_examples(pairs: Sequence[tuple[Path, Path]]) -> tuple[list[Labeled], list[Labeled]]:
+    """(noisy reflowed OCR pages with truth, their clean ground truths)."""
+    from ..reflow import reflow
+
+    noisy, clean = [], []
+    for ocr_path, gt_path in pairs:
+        ocr, gt = reflow(read_text(ocr_path)), read_text(gt_path)
+        noisy.append(Labeled(ocr, tuple(position_truth(ocr, gt)), "page", ocr_path.name))
+        clean.append(Labeled(gt, tuple(map(fold_char, gt)), "clean", gt_path.name))
+    return noisy, clean
+
+
+def faspell_examples(path: Path) -> list[Labeled]:
+    refuse_heldout(path)
+    examples = []
+    for i, line in enumerate(read_text(path).splitlines()):
+        fields = line.split("\t")
+        if len(fields) == 3 and len(fields[1]) == len(fields[2]):
+            examples.append(Labeled(fields[1], tuple(map(fold_char, fields[2])), "faspell", f"{path.name}:{i + 1}"))
+    return examples
+
+
+def reverse_channel(confusions: ConfusionSet) -> dict[str, tuple[list[str], list[float]]]:
+    """true char -> (seen chars, weights): how a true character gets misread, per the set."""
+    table: dict[str, tuple[list[str], list[float]]] = defaultdict(lambda: ([], []))
+    for seen, conf in confusions.pairs():
+        chars, weights = table[conf.char]
+        chars.append(seen)
+        weights.append(conf.score)
+    return dict(table)
+
+
+def news_sentences(paths: Iterable[Path], n_chars: int, rng: random.Random) -> list[str]:
+    """About ``n_chars`` characters of sentences sampled evenly from the given corpus files."""
+    paths = list(paths)
+    per_file = n_chars // max(1, len(paths))
+    chosen = []
+    for path in paths:
+        refuse_heldout(path)
+        with lzma.open(path, "rt", encoding="utf-8") as handle:
+            lines = [line.strip() for line in handle if len(line.strip()) >= 8]
+        rng.shuffle(lines)
+        total = 0
+        for line in lines:
+            if total >= per_file:
+                break
+            chosen.append(line)
+            total += len(line)
+    return chosen
+
+
+def synthetic_examples(sentences: Sequence[str], channel: dict[str, tuple[list[str], list[float]]],
+                       rate: float, rng: random.Random) -> list[Labeled]:
+    """Sentences joined into pseudo-paragraphs with Han characters replaced at ``rate``."""
+    examples = []
+    for start in range(0, len(sentences), 8):
+        text = "".join(sentences[start:start + 8])
+        noisy = list(text)
+        for i, ch in enumerate(text):
+            if is_han(ch) and ch in channel and rng.random() < rate:
+                chars, weights = channel[ch]
+                noisy[i] = rng.choices(chars, weights)[0]
+        examples.append(Labeled("".join(noisy), tuple(map(fold_char, text)), "synthetic", f"synthetic:{start}"))
+    return examples
+
+
+def featurize(corrector: Corrector, examples: Sequence[Labeled]) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Feature rows, labels (candidate == truth) and example kinds, skipping unaligned sites."""
+    blocks, labels, kinds = [], [], []
+    for ex in tqdm(examples, desc="features", unit="text", file=sys.stderr):
+        for offsets, cands, matrix in corrector.candidate_features(ex.text):
+            keep = [k for k, off in enumerate(offsets) if ex.truth[off] is not None]
+            if keep:
+                blocks.append(matrix[keep])
+                labels.extend(cands[k].char == ex.truth[offsets[k]] for k in keep)
+                kinds.extend([ex.kind] * len(keep))
+    width = len(corrector.featurizer.names)
+    matrix = np.vstack(blocks) if blocks else np.zeros((0, width))
+    return matrix, np.asarray(labels, dtype=bool), kinds
+
+
+def fit_weights(matrix: np.ndarray, labels: np.ndarray, sources: Sequence[str], k: int, prune: float | None,
+                c: float = 1.0, sample_weight: np.ndarray | None = None) -> Weights:
+    from sklearn.linear_model import LogisticRegression
+
+    if labels.all() or not labels.any():
+        raise InputError("fitting needs both true and false candidates; give more or noisier data")
+    mean = matrix.mean(axis=0)
+    scale = matrix.std(axis=0)
+    scale[scale == 0] = 1.0
+    model = LogisticRegression(C=c, max_iter=2000)
+    model.fit((matrix - mean) / scale, labels, sample_weight=sample_weight)
+    return Weights(tuple(model.coef_[0].tolist()), float(model.intercept_[0]), tuple(sources), k=k, prune=prune,
+                   mean=tuple(mean.tolist()), scale=tuple(scale.tolist()))
+
+
+def threshold_curve(corrector: Corrector, noisy: Sequence[Labeled], clean: Sequence[Labeled],
+                    thresholds: Sequence[float] = THRESHOLDS) -> list[dict[str, float]]:
+    """LM edits fixed / introduced on ``noisy`` and changes per clean character at each threshold
+    (symbol-rule edits do not depend on the threshold and are left out).
+
+    Runs the decoder once at the lowest threshold and filters its edits by probability (the
+    greedy decoder accepts edits best first, so this matches separate runs up to interactions).
+    """
+    low = min(thresholds)
+    saved = corrector.threshold
+    corrector.threshold = low
+    try:
+        noisy_edits = [(ex, corrector.correct(ex.text, reflow=False).edits) for ex in tqdm(noisy, desc="calibrate", file=sys.stderr)]
+        clean_edits = [corrector.correct(ex.text, reflow=False).edits for ex in tqdm(clean, desc="clean", file=sys.stderr)]
+    finally:
+        corrector.threshold = saved
+    clean_chars = sum(len(ex.text) for ex in clean)
+    han_errors = sum(1 for ex in noisy for ch, true in zip(ex.text, ex.truth)
+                     if true is not None and is_han(ch) and is_han(true) and fold_char(ch) != true)
+    curve = []
+    for t in thresholds:
+        counts = [tally(ex.truth, [e for e in edits if e.gain >= t and not _is_rule(e)]) for ex, edits in noisy_edits]
+        fixed = sum(c.fixed for c in counts)
+        introduced = sum(c.introduced for c in counts)
+        changed = sum(1 for edits in clean_edits for e in edits if e.gain >= t and not _is_rule(e))
+        curve.append({"threshold": t, "fixed": fixed, "introduced": introduced,
+                      "other": sum(c.other for c in counts), "han_errors": han_errors,
+                      "clean_changed": changed, "clean_chars": clean_chars})
+    return curve
+
+
+def _is_rule(edit: Edit) -> bool:
+    return any(s.startswith("rule:") for s in edit.sources)
+
+
+def choose_threshold(curve: Sequence[dict[str, float]], min_ratio: float, clean_chars_per_change: float,
+                     keep_fixes: float = 0.99) -> float:
+    """The lowest threshold from which on both precision targets hold at every higher threshold
+    too (a dip above it would mean the curve is noise there), then moved up the curve as long as
+    it keeps ``keep_fixes`` of that threshold's fixes: a flat stretch of the curve costs nothing
+    on the calibration pages and buys margin on unseen text. The highest tried if none qualifies."""
+    def ok(row: dict[str, float]) -> bool:
+        ratio_ok = row["fixed"] >= min_ratio * row["introduced"]
+        clean_ok = row["clean_changed"] * clean_chars_per_change <= row["clean_chars"]
+        return ratio_ok and clean_ok
+
+    lowest = len(curve) - 1
+    for index in range(len(curve) - 1, -1, -1):
+        if not ok(curve[index]):
+            break
+        lowest = index
+    fixes = curve[lowest]["fixed"]
+    chosen = lowest
+    while chosen + 1 < len(curve) and curve[chosen + 1]["fixed"] >= keep_fixes * fixes:
+        chosen += 1
+    return float(curve[chosen]["threshold"])
+
+
+def _sources(confusions: ConfusionSet) -> tuple[str, ...]:
+    return tuple(sorted({s for _, conf in confusions.pairs() for s in conf.sources}))
+
+
+@dataclass(frozen=True)
+class Fold:
+    """An LM and the corpus files it was trained without (file stems such as ``rmrb_2019-02``)."""
+
+    lm: Path | None  # None: the default model
+    sources: tuple[str, ...]  # () = no restriction (pages of any source; no synthetic text)
+    confusions: Path | None = None  # a set learned without this fold's pages (None: --confusions)
+
+
+def parse_fold(spec: str) -> Fold:
+    """``LM=STEM,STEM,...[=CONFUSIONS.tsv]`` (e.g. ``build/corrector/a/lm.klm=rmrb_2019-02,xwlb_2025=build/corrector/a/confusions.tsv``)."""
+    path, stems, *conf = spec.split("=")
+    sources = tuple(s for s in stems.split(",") if s)
+    for stem in sources:
+        refuse_heldout(stem)
+    return Fold(Path(path), sources, Path(conf[0]) if conf else None)
+
+
+def page_source(ocr_path: Path) -> str | None:
+    """The corpus file stem a benchmark page was typeset from (its ``NAME.meta.json``), if known."""
+    meta = ocr_path.with_name(ocr_path.name.replace(".ocr.txt", ".meta.json"))
+    if not meta.is_file():
+        return None
+    source = json.loads(meta.read_text(encoding="utf-8")).get("source")
+    return Path(source).name.split(".")[0] if source else None
+
+
+def corpus_files(data_dir: Path, stems: Sequence[str]) -> list[Path]:
+    files = []
+    for stem in stems:
+        found = sorted(data_dir.glob(f"*/{stem}.txt.xz"))
+        if not found:
+            raise InputError(f"{data_dir}: no corpus file {stem}.txt.xz")
+        files.extend(found)
+    return files
+
+
+def fold_examples(fold: Fold, pairs: Sequence[tuple[Path, Path]], args: argparse.Namespace, confusions: ConfusionSet,
+                  rng: random.Random) -> tuple[list[Labeled], list[Labeled], list[Labeled]]:
+    """(fitting examples, calibration pages, their clean ground truths) of one fold."""
+    mine = [p for p in pairs if not fold.sources or page_source(p[0]) in fold.sources]
+    noisy, clean = page_examples(mine)
+    fit_set, calib_noisy, calib_clean = [], [], []
+    for i, (n, c) in enumerate(zip(noisy, clean)):
+        if i % args.calib_every == args.calib_every - 1:
+            calib_noisy.append(n)
+            calib_clean.append(c)
+        else:
+            fit_set.extend([n, c])
+    if args.synthetic and fold.sources:
+        sentences = news_sentences(corpus_files(load_settings().data_dir, fold.sources), args.synthetic, rng)
+        fit_set.extend(synthetic_examples(sentences, reverse_channel(confusions.top_k(args.k)), args.synthetic_rate, rng))
+    return fit_set, calib_noisy, calib_clean
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ocrfix.correct.fit", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--pages", type=Path, help="training pages directory (NAME.ocr.txt + NAME.gt.txt [+ NAME.meta.json])")
+    parser.add_argument("--fold", action="append", default=[], metavar="LM=STEM,...",
+                        help="cross-fit: features of pages/synthetic text from these corpus files come from an LM trained "
+                             "without them, and (with =CONFUSIONS.tsv) from a confusion set learned without their pages "
+                             "(repeatable; default: the default LM on all pages)")
+    parser.add_argument("--calib-every", type=int, default=2, help="every N-th page calibrates the threshold instead of fitting")
+    parser.add_argument("--synthetic", type=int, default=0, metavar="CHARS", help="characters of synthetic-error text per fold")
+    parser.add_argument("--synthetic-rate", type=float, default=0.03)
+    parser.add_argument("--synthetic-weight", type=float, default=0.02,
+                        help="weight of a synthetic (and FASPell) row relative to a page row (real OCR errors; "
+                             "on calibration pages 0.02 kept 76 true fixes at precision 0.9 vs 64 with 1.0)")
+    parser.add_argument("--faspell", action="store_true",
+                        help="add FASPell ocr_train_3575 (not with a confusion set learned from it: its pairs would be memorized)")
+    parser.add_argument("--confusions", nargs="+", help="confusion TSV(s) (default: models/confusions/default.tsv)")
+    parser.add_argument("-k", type=int, default=40, help="candidates per character")
+    parser.add_argument("--prune", type=float, default=-2.0, help="skip sites likelier than this (log10; see features.py)")
+    parser.add_argument("-C", type=float, default=1.0, help="inverse regularization strength")
+    # Defaults: the targets (10 fixed per introduced, 1 change per 5,000 clean chars) with a 4x
+    # safety margin: the calibration pages hold only a few hundred errors, and text from other
+    # papers is harder (on the Jiefang Daily seed page, a 2x margin's threshold 0.45 made 3 false
+    # edits, 0.8 one).
+    parser.add_argument("--min-ratio", type=float, default=40.0, help="fixed per introduced error on calibration pages")
+    parser.add_argument("--clean-chars", type=float, default=20000.0, help="clean characters per allowed change")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("-o", "--output", type=Path, required=True)
+    args = parser.parse_args(argv)
+    settings = load_settings()
+    rng = random.Random(args.seed)
+    confusions = load_confusions(args.confusions or [settings.confusions_dir / "default.tsv"])
+    sources = _sources(confusions)
+    placeholder = Weights((0.0,) * len(Weights((), 0.0, sources).names), 0.0, sources, k=args.k, prune=args.prune)
+    folds = [parse_fold(spec) for spec in args.fold] or [Fold(None, ())]
+    pairs = page_pairs(args.pages) if args.pages else []
+
+    runs = []  # (corrector, calibration pages, clean texts) per fold
+    blocks, label_blocks, kinds = [], [], []
+    for number, fold in enumerate(folds):
+        fold_confusions = load_confusions([fold.confusions]) if fold.confusions else confusions
+        corrector = Corrector(model=fold.lm, confusions=fold_confusions, weights=placeholder)
+        fit_set, calib_noisy, calib_clean = fold_examples(fold, pairs, args, fold_confusions, rng)
+        if args.faspell and number == 0:
+            fit_set.extend(faspell_examples(settings.data_dir / FASPELL_TRAIN))
+        matrix, labels, fold_kinds = featurize(corrector, fit_set)
+        blocks.append(matrix)
+        label_blocks.append(labels)
+        kinds.extend(fold_kinds)
+        runs.append((corrector, calib_noisy, calib_clean))
+    matrix, labels = np.vstack(blocks), np.concatenate(label_blocks)
+    row_weight = np.array([1.0 if kind in ("page", "clean") else args.synthetic_weight for kind in kinds])
+    weights = fit_weights(matrix, labels, sources, args.k, args.prune, args.C, row_weight)
+    counts = {kind: {"rows": kinds.count(kind), "positives": int(sum(l for l, k in zip(labels, kinds) if k == kind))}
+              for kind in sorted(set(kinds))}
+
+    curve: list[dict[str, float]] = []
+    for corrector, calib_noisy, calib_clean in runs:
+        corrector.weights = weights
+        if calib_noisy:
+            rows = threshold_curve(corrector, calib_noisy, calib_clean)
+            curve = rows if not curve else [{key: a[key] + b[key] if key != "threshold" else a[key] for key in a}
+                                            for a, b in zip(curve, rows)]
+    threshold = choose_threshold(curve, args.min_ratio, args.clean_chars) if curve else 0.95
+    fitted = {
+        "date": datetime.date.today().isoformat(),
+        "command": "python -m ocrfix.correct.fit " + " ".join(argv if argv is not None else sys.argv[1:]),
+        "folds": [{"lm": str(f.lm or settings.default_lm), "sources": list(f.sources),
+                   "confusions": str(f.confusions) if f.confusions else None} for f in folds],
+        "confusions": [str(p) for p in (args.confusions or ["models/confusions/default.tsv"])],
+        "examples": counts,
+        "calibration_pages": sum(len(r[1]) for r in runs),
+        "threshold_rule": f"lowest with fixed >= {args.min_ratio} x introduced and <= 1 change per {args.clean_chars:.0f} clean chars",
+        "curve": curve,
+    }
+    final = dataclasses.replace(weights, threshold=threshold, fitted=fitted)
+    final.save(args.output)
+    print(f"wrote {args.output}: threshold {threshold}; rows {len(labels):,} ({int(labels.sum()):,} positive)", file=sys.stderr)
+    for row in curve:
+        print("  t={threshold:.3f} fixed={fixed}/{han_errors} introduced={introduced} other={other} "
+              "clean_changed={clean_changed}/{clean_chars}".format(**row),
+              file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

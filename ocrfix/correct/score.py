@@ -1,0 +1,77 @@
+"""The calibrated edit score: logistic regression weights over candidate features.
+
+Weights live in a JSON file (``models/corrector.json``) written by :mod:`ocrfix.correct.fit`,
+with the feature names, the sources, the candidate depth ``k``, the default threshold and how
+they were fitted.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import ModelError
+from ..textio import write_text_atomic
+from .features import BASE_FEATURES
+
+
+@dataclass(frozen=True)
+class Weights:
+    coef: tuple[float, ...]  # one per feature (BASE_FEATURES + src:<source>)
+    intercept: float
+    sources: tuple[str, ...] = ()
+    threshold: float = 0.9  # default acceptance probability
+    k: int = 20  # candidates per seen character
+    prune: float | None = -2.0  # skip sites whose char and next token are likelier than this (log10)
+    mean: tuple[float, ...] = ()  # feature standardization (empty = none)
+    scale: tuple[float, ...] = ()
+    fitted: dict[str, Any] = field(default_factory=dict)  # provenance: data, counts, date, command
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return BASE_FEATURES + tuple(f"src:{s}" for s in self.sources)
+
+    def probability(self, matrix: np.ndarray) -> np.ndarray:
+        """P(candidate is the true character) for each feature row."""
+        if matrix.shape[0] == 0:
+            return np.zeros(0)
+        x = matrix
+        if self.mean:
+            x = (x - np.asarray(self.mean)) / np.asarray(self.scale)
+        z = x @ np.asarray(self.coef) + self.intercept
+        return 1.0 / (1.0 + np.exp(-z))
+
+    def save(self, path: str | Path) -> None:
+        record = asdict(self)
+        record["features"] = list(self.names)
+        write_text_atomic(path, json.dumps(record, ensure_ascii=False, indent=1) + "\n")
+
+    @classmethod
+    def load(cls, path: str | Path) -> "Weights":
+        path = Path(path)
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+            weights = cls(
+                coef=tuple(map(float, record["coef"])),
+                intercept=float(record["intercept"]),
+                sources=tuple(record.get("sources", ())),
+                threshold=float(record.get("threshold", 0.9)),
+                k=int(record.get("k", 20)),
+                prune=None if record.get("prune") is None else float(record["prune"]),
+                mean=tuple(map(float, record.get("mean", ()))),
+                scale=tuple(map(float, record.get("scale", ()))),
+                fitted=dict(record.get("fitted", {})),
+            )
+        except FileNotFoundError:
+            raise ModelError(f"{path}: corrector weights not found") from None
+        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+            raise ModelError(f"{path}: not a corrector weights file ({type(exc).__name__}: {exc})") from None
+        n = len(weights.names)
+        if len(weights.coef) != n or (weights.mean and (len(weights.mean) != n or len(weights.scale) != n)):
+            raise ModelError(f"{path}: expected {n} coefficients for features {', '.join(weights.names)}")
+        if "features" in record and tuple(record["features"]) != weights.names:
+            raise ModelError(f"{path}: feature names differ from this version's ({', '.join(weights.names)})")
+        return weights

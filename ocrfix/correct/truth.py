@@ -1,0 +1,62 @@
+"""Which characters of an OCR text are wrong, and what they should be (for fitting and measuring).
+
+:func:`position_truth` aligns the OCR text with its ground truth (whitespace ignored, width
+folded, rapidfuzz Levenshtein opcodes) and gives, for every OCR character, the ground-truth
+character it stands for — or ``None`` where the alignment is not one-to-one (insertions,
+deletions, unequal replacements), so such positions are neither positives nor negatives.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+from rapidfuzz.distance import Levenshtein
+
+from ..normalize import fold_char
+from .edits import Edit
+
+
+def _visible(text: str) -> tuple[str, list[int]]:
+    chars, index = [], []
+    for pos, ch in enumerate(text):
+        if not ch.isspace():
+            chars.append(fold_char(ch))
+            index.append(pos)
+    return "".join(chars), index
+
+
+def position_truth(ocr: str, gt: str) -> list[str | None]:
+    """Per character of ``ocr``: the aligned ground-truth character (folded), or ``None``."""
+    truth: list[str | None] = [None] * len(ocr)
+    a, a_index = _visible(ocr)
+    b, _ = _visible(gt)
+    for tag, i1, i2, j1, j2 in Levenshtein.opcodes(a, b):
+        if tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1):
+            for k in range(i2 - i1):
+                truth[a_index[i1 + k]] = b[j1 + k]
+    return truth
+
+
+@dataclass(frozen=True)
+class EditTally:
+    fixed: int  # wrong character replaced by the right one
+    introduced: int  # right character replaced by a wrong one
+    other: int  # wrong -> another wrong, or not alignable
+
+    @property
+    def ratio(self) -> float:
+        return self.fixed / self.introduced if self.introduced else float("inf")
+
+
+def tally(truth: Sequence[str | None], edits: Sequence[Edit]) -> EditTally:
+    """Classify substitution edits against the truth of their input positions."""
+    fixed = introduced = other = 0
+    for edit in edits:
+        true = truth[edit.input_offset] if len(edit.original) == 1 else None
+        if true is not None and fold_char(edit.original) == true:
+            introduced += 1
+        elif true is not None and len(edit.replacement) == 1 and fold_char(edit.replacement) == true:
+            fixed += 1
+        else:
+            other += 1
+    return EditTally(fixed, introduced, other)

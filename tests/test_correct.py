@@ -1,0 +1,129 @@
+import json
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from ocrfix.correct.corrector import Corrector
+from ocrfix.correct.edits import apply_edits, read_log, replay, write_log
+from ocrfix.correct.features import forward, substitution_gain
+from ocrfix.correct.score import Weights
+from ocrfix.errors import ModelError
+from ocrfix.normalize import lm_tokens
+
+from test_correct_fixtures import INVENTORY, WEIGHTS, confusion_set, load_lm, write_arpa
+
+
+@pytest.fixture(scope="module")
+def lm(tmp_path_factory):
+    return load_lm(write_arpa(tmp_path_factory.mktemp("lm") / "tiny.arpa"))
+
+
+@pytest.fixture()
+def corrector(lm, tmp_path):
+    return Corrector(model=lm, confusions=confusion_set(tmp_path), weights=WEIGHTS, inventory=INVENTORY)
+
+
+def test_fixes_an_error_the_lm_clearly_rejects(corrector):
+    result = corrector.correct("我们在北京工乍。", reflow=False)
+    assert result.text == "我们在北京工作。"
+    (edit,) = result.edits
+    assert (edit.offset, edit.original, edit.replacement, edit.sources) == (6, "乍", "作", ("visual",))
+    assert 0.5 < edit.gain <= 1.0
+
+
+def test_clean_sentences_are_unchanged(corrector):
+    text = "我们在北京工作。他们在上海学习。今天天气很好。"
+    result = corrector.correct(text, reflow=False)
+    assert result.text == text and result.edits == ()
+
+
+def test_two_errors_in_one_sentence_are_both_fixed(corrector):
+    assert corrector.correct("我们在北京工乍。他在上海学习工乍。", reflow=False).text == "我们在北京工作。他在上海学习工作。"
+
+
+def test_keep_list_and_protected_spans_are_untouched(lm, tmp_path):
+    keeper = Corrector(model=lm, confusions=confusion_set(tmp_path), weights=WEIGHTS, inventory=INVENTORY, keep={"工乍"})
+    assert keeper.correct("我们在北京工乍。", reflow=False).edits == ()
+
+
+def test_no_candidate_outside_the_inventory(lm, tmp_path):
+    narrow = Corrector(model=lm, confusions=confusion_set(tmp_path), weights=WEIGHTS, inventory=INVENTORY - {"作"})
+    assert narrow.correct("我们在北京工乍。", reflow=False).edits == ()
+
+
+def test_threshold_one_makes_no_edit(lm, tmp_path):
+    strict = Corrector(model=lm, confusions=confusion_set(tmp_path), weights=WEIGHTS, inventory=INVENTORY, threshold=1.0)
+    assert strict.correct("我们在北京工乍。", reflow=False).edits == ()
+
+
+@given(st.sampled_from(["我们在北京工作。", "他们在上海学习。", "大家都在认真工作。", "我们今天在北京开会。"]),
+       st.integers(min_value=0, max_value=7), st.sampled_from("作做怎景夫每字乍"))
+@settings(max_examples=40, deadline=None)
+def test_window_gain_equals_whole_sentence_rescoring(lm, sentence, i, token):
+    tokens = lm_tokens(sentence)
+    i = min(i, len(tokens) - 1)
+    fwd = forward(lm, tokens)
+    changed = tokens[:i] + [token] + tokens[i + 1:]
+    expected = lm.score_tokens(changed) - lm.score_tokens(tokens)
+    assert substitution_gain(lm, fwd, i, token)[0] == pytest.approx(expected, abs=1e-4)
+
+
+_changes = st.lists(st.tuples(st.integers(0, 30), st.integers(0, 2), st.text("作乍x ", max_size=2)), max_size=6)
+
+
+@given(st.text("我们在北京工作乍 \n。", min_size=1, max_size=30), _changes)
+def test_replaying_the_log_reproduces_the_output(text, raw):
+    changes, cursor = [], 0
+    for start, length, replacement in sorted(raw):
+        start = max(start, cursor)
+        if start + length > len(text):
+            break
+        changes.append((start, text[start:start + length], replacement, 0.9, ("visual",)))
+        cursor = start + length + 1
+    output, edits = apply_edits(text, changes)
+    assert replay(text, edits) == output
+    assert all(output[e.offset:e.offset + len(e.replacement)] == e.replacement for e in edits)
+
+
+def test_corrector_log_round_trips_through_jsonl(corrector, tmp_path):
+    result = corrector.correct("我们在北京工乍。他在上海学习工乍。", reflow=False)
+    path = tmp_path / "edits.jsonl"
+    with path.open("w", encoding="utf-8") as handle:
+        write_log(handle, result.edits, "page.txt")
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    assert {r["file"] for r in records} == {"page.txt"} and len(records) == 2
+    assert replay(result.source, read_log(path.read_text(encoding="utf-8").splitlines())) == result.text
+
+
+def test_weights_round_trip_and_bad_files(tmp_path):
+    path = tmp_path / "w.json"
+    WEIGHTS.save(path)
+    assert Weights.load(path) == WEIGHTS
+    path.write_text(json.dumps({"coef": [1.0], "intercept": 0}), encoding="utf-8")
+    with pytest.raises(ModelError, match="coefficients"):
+        Weights.load(path)
+    path.write_text("not json", encoding="utf-8")
+    with pytest.raises(ModelError):
+        Weights.load(path)
+    with pytest.raises(ModelError, match="not found"):
+        Weights.load(tmp_path / "missing.json")
+
+
+def test_missing_model_is_a_model_error(tmp_path):
+    with pytest.raises(ModelError):
+        Corrector(model=tmp_path / "missing.klm", confusions=confusion_set(tmp_path), weights=WEIGHTS, inventory=INVENTORY)
+
+
+def test_package_api_is_lazy_and_correct_reuses_its_corrector(lm, tmp_path):
+    import subprocess
+    import sys
+
+    import ocrfix
+
+    code = "import ocrfix, sys; assert not {'kenlm', 'numpy', 'sklearn'} & set(sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+    options = dict(model=lm, confusions=confusion_set(tmp_path), weights=WEIGHTS, inventory=INVENTORY)
+    first = ocrfix.correct("我们在北京工乍。", reflow=False, **options)
+    assert first.text == "我们在北京工作。"
+    assert ocrfix.replay(first.source, first.edits) == first.text
+    assert len(ocrfix._CORRECTORS) >= 1

@@ -1,0 +1,70 @@
+import random
+
+import pytest
+
+from ocrfix.correct.corrector import Corrector
+from ocrfix.correct.edits import Edit
+from ocrfix.correct.fit import (choose_threshold, featurize, fit_weights, refuse_heldout, reverse_channel,
+                                synthetic_examples)
+from ocrfix.correct.score import Weights
+from ocrfix.correct.truth import position_truth, tally
+from ocrfix.errors import InputError
+
+from test_correct_fixtures import CORPUS, INVENTORY, confusion_set, load_lm, write_arpa
+
+
+def test_position_truth_aligns_substitutions_and_skips_length_errors():
+    assert position_truth("我们 在北京工乍。x", "我们在北京工作。") == ["我", "们", None, "在", "北", "京", "工", "作", "。", None]
+
+
+def test_tally_counts_fixed_and_introduced():
+    truth = position_truth("工乍工作", "工作工作")
+    edits = [Edit(1, "乍", "作", 0.9, ("visual",), 1), Edit(3, "作", "做", 0.9, ("pinyin",), 3)]
+    counts = tally(truth, edits)
+    assert (counts.fixed, counts.introduced, counts.other) == (1, 1, 0)
+
+
+def test_synthetic_errors_follow_the_reverse_channel(tmp_path):
+    channel = reverse_channel(confusion_set(tmp_path))
+    assert channel["作"] == (["乍"], [0.8])
+    (example,) = synthetic_examples(["我们在北京工作。"], channel, rate=1.0, rng=random.Random(0))
+    assert example.text == "我们在北京工乍。"
+    assert "".join(example.truth) == "我们在北京工作。"
+
+
+def test_fitted_weights_prefer_lm_gain_and_separate_the_tiny_data(tmp_path):
+    lm = load_lm(write_arpa(tmp_path / "lm.arpa"))
+    confusions = confusion_set(tmp_path)
+    placeholder = Weights((0.0,) * len(Weights((), 0.0, ("pinyin", "visual")).names), 0.0, ("pinyin", "visual"), k=5, prune=None)
+    corrector = Corrector(model=lm, confusions=confusions, weights=placeholder, inventory=INVENTORY)
+    examples = synthetic_examples(CORPUS * 4, reverse_channel(confusions), rate=0.3, rng=random.Random(1))
+    matrix, labels, kinds = featurize(corrector, examples)
+    assert labels.any() and not labels.all() and set(kinds) == {"synthetic"}
+    weights = fit_weights(matrix, labels, ("pinyin", "visual"), k=5, prune=None)
+    assert weights.coef[weights.names.index("lm_gain")] > 0
+    probs = weights.probability(matrix)
+    assert probs[labels].mean() > probs[~labels].mean() + 0.3
+
+
+@pytest.mark.parametrize("path", ["data/rmrb_2020-05.txt.xz", "x/xwlb_2026.txt.xz", "faspell/ocr_test_1000.txt", "pages/eval/l1"])
+def test_heldout_data_is_refused(path):
+    with pytest.raises(InputError, match="held-out"):
+        refuse_heldout(path)
+
+
+def curve(*rows):
+    """(threshold, fixed, introduced, clean_changed) tuples -> curve rows over 10,000 clean chars."""
+    return [{"threshold": t, "fixed": f, "introduced": i, "clean_changed": c, "clean_chars": 10000} for t, f, i, c in rows]
+
+
+@pytest.mark.parametrize("rows, keep_fixes, expected", [
+    # lowest meeting both targets: 0.5 has too many introduced, 0.7 too many clean changes
+    (curve((0.5, 30, 5, 0), (0.7, 25, 2, 3), (0.9, 20, 2, 1), (0.95, 10, 0, 0)), 0.99, 0.9),
+    # a passing threshold below a failing one does not count
+    (curve((0.5, 30, 1, 0), (0.7, 25, 3, 0), (0.9, 20, 0, 0)), 0.99, 0.9),
+    # moved up a flat stretch of the curve, unless asked to keep every fix
+    (curve((0.5, 100, 0, 0), (0.6, 99, 0, 0), (0.7, 90, 0, 0)), 0.99, 0.6),
+    (curve((0.5, 100, 0, 0), (0.6, 99, 0, 0), (0.7, 90, 0, 0)), 1.0, 0.5),
+])
+def test_choose_threshold(rows, keep_fixes, expected):
+    assert choose_threshold(rows, min_ratio=10, clean_chars_per_change=5000, keep_fixes=keep_fixes) == expected

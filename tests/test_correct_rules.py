@@ -1,0 +1,54 @@
+import pytest
+
+from ocrfix.correct.corrector import Corrector
+from ocrfix.correct.edits import replay
+from ocrfix.correct.rules import RULES, rule_changes
+
+from test_correct_fixtures import INVENTORY, WEIGHTS, confusion_set, load_lm, write_arpa
+
+
+def fix(text, lm=None):
+    from ocrfix.correct.edits import apply_edits
+
+    return apply_edits(text, rule_changes(text, lm=lm))[0]
+
+
+@pytest.mark.parametrize("ocr, expected", [
+    ("到达机场*\n时间", "到达机场。\n时间"),
+    ("丁向群〈女)丁", "丁向群（女)丁"),
+    ("于吉红《〈女)于", "于吉红（女)于"),
+    ("石玉钢《苗族)", "石玉钢（苗族)"),
+    ("8年1]月27日", "8年11月27日"),
+    ("风俗,，欢度", "风俗，欢度"),
+])
+def test_symbol_rules_fix_ocr_noise(ocr, expected):
+    assert fix(ocr) == expected
+
+
+@pytest.mark.parametrize("clean", ["收看《新闻联播》节目", "见文献[1]第3页", "a*b=c", "我们，他们", "3*4"])
+def test_symbol_rules_leave_legitimate_text_alone(clean):
+    assert rule_changes(clean) == []
+
+
+def test_final_period_needs_the_lm_and_a_body_paragraph(tmp_path):
+    lm = load_lm(write_arpa(tmp_path / "lm.arpa"))
+    body = "我们在北京工作。他们在上海工作。我们在北京学习。大家都在认真工作\n今天天气很好。"
+    assert rule_changes(body) == []  # no LM, no insertion
+    assert [c[1:3] for c in rule_changes(body, lm=lm)] == [("", "。")]
+    assert rule_changes("我们在北京工作\n今天天气很好。", lm=lm) == []  # short line: a headline
+
+
+def test_rule_and_lm_edits_share_one_replayable_log(tmp_path):
+    lm = load_lm(write_arpa(tmp_path / "lm.arpa"))
+    corrector = Corrector(model=lm, confusions=confusion_set(tmp_path), weights=WEIGHTS, inventory=INVENTORY)
+    result = corrector.correct("风俗,，〈我们在北京工乍。", reflow=False)
+    assert result.text == "风俗，（我们在北京工作。"
+    assert [e.sources[0] for e in result.edits] == ["rule:double-comma", "rule:angle-paren", "visual"]
+    assert replay(result.source, result.edits) == result.text
+    assert result.text[result.edits[-1].offset] == "作"
+    assert Corrector(model=lm, confusions=confusion_set(tmp_path), weights=WEIGHTS, inventory=INVENTORY,
+                     rules=False).correct("风俗,，我们", reflow=False).edits == ()
+
+
+def test_every_rule_has_a_unique_name():
+    assert len({r.name for r in RULES}) == len(RULES)

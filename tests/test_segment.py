@@ -1,0 +1,37 @@
+from ocrfix.segment import protected_mask, segment
+
+
+def flags(sentence):
+    return "".join("1" if e else "0" for e in sentence.editable)
+
+
+def test_sentences_split_after_final_punctuation_and_lines():
+    text = "今天天气很好。我们在北京\n他说：“走！”大家"
+    got = [text[s.start:s.end] for s in segment(text)]
+    assert got == ["今天天气很好。", "我们在北京\n", "他说：“走！”", "大家"]
+
+
+def test_offsets_point_at_the_characters_and_whitespace_has_no_token():
+    text = "本报讯 市委\u3000会议"
+    (sentence,) = segment(text)
+    assert "".join(sentence.tokens) == "本报讯市委会议"
+    assert [text[o] for o in sentence.offsets] == list("本报讯市委会议")
+
+
+def test_only_han_in_inventory_outside_protected_spans_is_editable():
+    text = "共236件ABC字，见www.example.cn/天。乍"
+    (first, second) = segment(text, inventory=set("共件字见乍"))
+    assert flags(first) == "1" + "000" + "1" + "000" + "1" + "0" + "1" + "0" * len("www.example.cn/") + "00"
+    assert flags(second) == "1"
+
+
+def test_keep_list_words_are_protected():
+    text = "龚正出席会议"
+    (sentence,) = segment(text, keep={"龚正"})
+    assert flags(sentence) == "001111"
+
+
+def test_protected_mask_covers_urls_and_emails():
+    text = "邮箱a.b@example.com与https://x.cn/p?q=1完"
+    mask = protected_mask(text)
+    assert "".join(ch for ch, m in zip(text, mask) if m) == "a.b@example.comhttps://x.cn/p?q=1"
