@@ -20,7 +20,10 @@ from tqdm import tqdm
 
 from .correct.edits import Edit, write_log
 from .errors import InputError, OcrfixError
-from .textio import STDIO, read_text, write_text_atomic
+from .formats import correct_document, output_bytes, parse_document
+from .formats.detect import looks_like_xml
+from .settings import MAX_INPUT_BYTES
+from .textio import STDIO, decode_text, read_bytes, write_text_atomic
 
 
 @dataclass(frozen=True)
@@ -100,14 +103,36 @@ def _init_worker(options: dict[str, Any]) -> None:
     _WORKER["corrector"] = Corrector(**options["corrector"])
     _WORKER["reflow"] = options["reflow"]
     _WORKER["encoding"] = options["encoding"]
+    _WORKER["format"] = options.get("format")
+    _WORKER["output_format"] = options.get("output_format")
+
+
+def _correct_one(source: str) -> tuple[str, int, tuple[Edit, ...]]:
+    """Output text, input characters and edits of one input file of any supported format.
+
+    Plain text is corrected as it is (reflowed unless ``--no-reflow``); hOCR/ALTO/PAGE files are
+    reflowed from their geometry, corrected, and written back in ``--output-format`` (default:
+    their own format) with the edits recorded in the document.
+    """
+    name = "<stdin>" if source == STDIO else source
+    data = read_bytes(source, MAX_INPUT_BYTES)
+    fmt = _WORKER["format"] or ("text" if not looks_like_xml(data) else None)
+    out_fmt = _WORKER["output_format"]
+    if fmt == "text":
+        if out_fmt not in (None, "text"):
+            raise InputError(f"{name}: plain-text input can only be written as text (not --output-format {out_fmt})")
+        text = decode_text(data, name, _WORKER["encoding"])
+        result = _WORKER["corrector"].correct(text, reflow=_WORKER["reflow"])
+        return result.text, len(text), tuple(result.edits)
+    done = correct_document(parse_document(data, name, fmt, _WORKER["encoding"]), _WORKER["corrector"])
+    return output_bytes(done, out_fmt).decode("utf-8"), len(done.source), tuple(done.edits)
 
 
 def _run_job(job: Job) -> Outcome:
     try:
-        text = read_text(job.source, encoding=_WORKER["encoding"])
-        result = _WORKER["corrector"].correct(text, reflow=_WORKER["reflow"])
-        write_text_atomic(job.target, result.text)
-        return Outcome(job, len(text), result.edits)
+        output, chars, edits = _correct_one(job.source)
+        write_text_atomic(job.target, output)
+        return Outcome(job, chars, edits)
     except OcrfixError as exc:
         return Outcome(job, 0, (), str(exc))
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch

@@ -6,6 +6,7 @@ import sys
 
 from ..batch import correct_files, plan_jobs
 from ..errors import InputError
+from ..formats import FORMATS
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -33,6 +34,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--resume", action="store_true", help="skip inputs whose output is already written")
     parser.add_argument("--encoding", metavar="ENC", help="input encoding (default: UTF-8 only)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--format", choices=FORMATS, help="input format (default: detected from the content)")
+    parser.add_argument("--output-format", choices=FORMATS,
+                        help="output format for hOCR/ALTO/PAGE input (default: the input's own; 'text' = corrected reflowed text)")
     parser.set_defaults(handler=_run)
 
 
@@ -55,6 +59,8 @@ def _run(args: argparse.Namespace) -> int:
         },
         "reflow": not args.no_reflow,
         "encoding": args.encoding,
+        "format": args.format,
+        "output_format": args.output_format,
     }
     failed = correct_files(jobs, options, args.jobs, args.edits, args.resume, progress=not args.quiet)
     if failed:

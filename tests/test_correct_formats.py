@@ -1,0 +1,50 @@
+"""`ocrfix correct` on ALTO input: corrected ALTO out, the OCR reading kept as an ALTERNATIVE."""
+from lxml import etree
+
+from ocrfix.cli import main
+from ocrfix.correct.edits import read_log
+
+from test_batch import models  # noqa: F401 - pytest fixture (tiny LM, confusions, weights)
+
+ALTO_NS = "http://www.loc.gov/standards/alto/ns-v4#"
+
+
+def _alto(text: str) -> str:
+    strings = "".join(
+        f'<String ID="s{i}" HPOS="{10 + 40 * i}" VPOS="10" WIDTH="38" HEIGHT="40" CONTENT="{ch}"/>' for i, ch in enumerate(text)
+    )
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><alto xmlns="{ALTO_NS}"><Layout><Page ID="p0" WIDTH="400" HEIGHT="100">'
+        f'<PrintSpace HPOS="0" VPOS="0" WIDTH="400" HEIGHT="100"><TextBlock ID="b0" HPOS="10" VPOS="10" WIDTH="320" HEIGHT="40">'
+        f'<TextLine ID="l0" HPOS="10" VPOS="10" WIDTH="320" HEIGHT="40">{strings}</TextLine></TextBlock>'
+        "</PrintSpace></Page></Layout></alto>"
+    )
+
+
+def test_alto_in_alto_out_with_alternative(models, tmp_path):  # noqa: F811
+    src = tmp_path / "page.xml"
+    src.write_text(_alto("我们在北京工乍。"), encoding="utf-8")
+    out, log = tmp_path / "fixed.xml", tmp_path / "edits.jsonl"
+    assert main(["correct", str(src), "-o", str(out), "--edits", str(log), *models]) == 0
+    tree = etree.parse(str(out))
+    ns = {"a": ALTO_NS}
+    assert "".join(tree.xpath("//a:String/@CONTENT", namespaces=ns)) == "我们在北京工作。"
+    fixed = tree.xpath('//a:String[@ID="s6"]', namespaces=ns)[0]
+    assert fixed.get("HPOS") == "250"  # the corrected character keeps its box
+    assert [alt.text for alt in fixed.xpath("a:ALTERNATIVE", namespaces=ns)] == ["乍"]
+    edits = read_log(log.read_text(encoding="utf-8").splitlines())
+    assert [(e.original, e.replacement) for e in edits] == [("乍", "作")]
+
+
+def test_alto_as_text_output(models, tmp_path, capsys):  # noqa: F811
+    src = tmp_path / "page.xml"
+    src.write_text(_alto("我们在北京工乍。"), encoding="utf-8")
+    assert main(["correct", str(src), "--output-format", "text", *models]) == 0
+    assert capsys.readouterr().out.strip() == "我们在北京工作。"
+
+
+def test_plain_text_cannot_become_xml(models, tmp_path, capsys):  # noqa: F811
+    src = tmp_path / "page.txt"
+    src.write_text("我们在北京工乍。\n", encoding="utf-8")
+    assert main(["correct", str(src), "--output-format", "alto", *models]) == 1
+    assert "plain-text input can only be written as text" in capsys.readouterr().err
