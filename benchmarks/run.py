@@ -4,6 +4,10 @@
     python -m benchmarks.run --quick         # CI slice (2 tiny pages, 100 FASPell lines, seed page)
     python -m benchmarks.run --only faspell  # one set (repeatable / comma-separated)
 
+Only the full run (no --quick, --only or --systems) rewrites benchmarks/RESULTS.md and
+results.png; the others write build/bench/{quick,partial}/, so a partial run never replaces
+the published figures with a subset.
+
 Systems run one at a time, each in a fresh worker process (so its peak RSS is its own): ocrfix's
 corrector and, in the full run, pycorrector 1.1.4's KenLM corrector on the same LM, its threshold
 chosen by a sweep on training pages (never on the evaluation sets). Sanity checks (GT scored
@@ -244,15 +248,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"benchmarks.run: error: {exc}", file=sys.stderr)
         return 2
     problems += run_checks(runs, all_groups) + run_checks(sweep, sweep_groups)
-    out_md = settings.build_dir / "bench" / "quick" / "RESULTS.md" if args.quick else RESULTS_MD
-    plot_path = out_md.with_name("results.png") if args.quick else PLOT
+    scratch = "quick" if args.quick else "partial" if args.only or args.systems else None
+    out_md = settings.build_dir / "bench" / scratch / "RESULTS.md" if scratch else RESULTS_MD
+    plot_path = out_md.with_name("results.png") if scratch else PLOT
     body = section(command, runs, sweep, all_groups, plot_path.name, notes, {} if args.quick else manifests(pages_root))
     report.plot(runs, list(all_groups), plot_path)
     out_md.parent.mkdir(parents=True, exist_ok=True)
     report.update_section(out_md, body)
     raw = {"command": command, "runs": [asdict(r) for r in runs], "sweep": [asdict(r) for r in sweep]}
     (settings.build_dir / "bench").mkdir(parents=True, exist_ok=True)
-    (settings.build_dir / "bench" / ("quick-results.json" if args.quick else "results.json")).write_text(
+    (settings.build_dir / "bench" / (f"{scratch}-results.json" if scratch else "results.json")).write_text(
         json.dumps(raw, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     print(body)
     print(f"wrote {out_md} and {plot_path} in {time.perf_counter() - started:.0f} s", file=sys.stderr)

@@ -60,6 +60,16 @@ def _guess_encoding(data: bytes) -> str | None:
     return best.encoding if best is not None else None
 
 
+def describe_non_utf8(data: bytes) -> str | None:
+    """What bytes that are not UTF-8 look like ("a binary file", "UTF-16 text", "GB18030 text"), or None."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "UTF-16 text"
+    if _looks_binary(data):
+        return "a binary file"
+    guess = _guess_encoding(data)
+    return f"{guess.upper()} text" if guess else None
+
+
 def decode_text(data: bytes, name: str, encoding: str | None = None) -> str:
     """Decode ``data`` (from a file called ``name``) or raise :class:`InputError`."""
     if not encoding and data[:2] in (b"\xff\xfe", b"\xfe\xff"):
@@ -110,7 +120,8 @@ def write_text_atomic(target: str | Path, text: str) -> None:
     path = Path(target)
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
-        raise InputError(f"{path}: output directory {directory} does not exist")
+        why = "is not a directory" if directory.exists() else "does not exist"
+        raise InputError(f"{path}: output directory {directory} {why}")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     except OSError as exc:

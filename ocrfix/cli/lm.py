@@ -55,6 +55,8 @@ def _train(args: argparse.Namespace) -> int:
 
 
 def _eval(args: argparse.Namespace) -> int:
+    if args.limit is not None and args.limit < 1:
+        raise InputError(f"--limit must be at least 1, got {args.limit}")
     lm = CharLM(args.model)
     files = expand_corpora(args.text, load_settings().data_dir, split=HELDOUT)
     results = {str(f.path): perplexity(lm, heldout_lines([f]), limit=args.limit) for f in files}

@@ -17,7 +17,8 @@ def parse_xml(data: bytes, name: str) -> etree._ElementTree:
     try:
         return etree.ElementTree(etree.fromstring(data, etree.XMLParser(**_PARSER_OPTIONS)))
     except etree.XMLSyntaxError as exc:
-        raise InputError(f"{name}: malformed XML ({exc})") from None
+        line, column = exc.position
+        raise InputError(f"{name}: malformed XML at line {line}, column {column}: {exc.msg.split(', line ')[0]}") from None
 
 
 def local(el: etree._Element) -> str:

@@ -28,6 +28,7 @@ from typing import IO
 
 from ..errors import InputError
 from ..normalize import is_han, lm_line
+from ..textio import describe_non_utf8
 
 #: Sentence end: a terminator plus any closing quotes/brackets that belong to the sentence.
 _SENTENCE_END = re.compile(r"[。！？；!?;]+[”’」』）)》]*")
@@ -124,15 +125,16 @@ def expand_corpora(paths: Iterable[str | Path], data_dir: Path, split: str = TRA
     Plain files always count (they have no split); manifests contribute their rows of
     ``split``. InputError when nothing is left or a listed file is missing.
     """
+    paths = [Path(arg) for arg in paths]
     files: list[CorpusFile] = []
-    for arg in paths:
-        path = Path(arg)
+    for path in paths:
         if path.suffix.lower() in MANIFEST_SUFFIXES:
             files.extend(f for f in read_manifest(path, data_dir) if f.split == split)
         else:
             files.append(CorpusFile(path, split))
     if not files:
-        raise InputError(f"no {split} corpus files given")
+        manifests = [str(p) for p in paths if p.suffix.lower() in MANIFEST_SUFFIXES]
+        raise InputError(f"no {split} corpus files given" + (f" ({', '.join(manifests)} list no '{split}' rows)" if manifests else ""))
     for f in files:
         if f.path.is_dir():
             raise InputError(f"{f.path}: is a directory; list its files (or write a manifest)")
@@ -147,7 +149,9 @@ def raw_lines(corpus: CorpusFile) -> Iterator[str]:
         with open_text(corpus.path) as fh:
             yield from fh
     except UnicodeDecodeError as exc:
-        raise InputError(f"{corpus.path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
+        what = describe_non_utf8(exc.object[:65536])
+        hint = f"; it looks like {what}" + ("" if "binary" in what else ": convert it to UTF-8 first") if what else ""
+        raise InputError(f"{corpus.path}: not UTF-8 text ({exc.reason} at byte {exc.start}){hint}") from exc
     except (lzma.LZMAError, EOFError, gzip.BadGzipFile) as exc:
         raise InputError(f"{corpus.path}: corrupt compressed file ({exc})") from exc
 

@@ -11,7 +11,10 @@ same positions pays ~1.5 µs per repeat.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import os
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -43,6 +46,26 @@ def _check_model_file(path: Path) -> None:
         raise ModelError(f"{path}: not a KenLM model (neither KenLM binary nor ARPA)")
 
 
+@contextmanager
+def _quiet_stderr() -> Iterator[None]:
+    """Silence file descriptor 2 (KenLM's C++ loader prints ARPA progress stars and a
+    "build a binary file" hint there); load errors still arrive as Python exceptions."""
+    try:
+        saved = os.dup(2)
+    except OSError:  # no usable stderr: nothing to silence
+        yield
+        return
+    try:
+        with tempfile.TemporaryFile() as sink:
+            os.dup2(sink.fileno(), 2)
+            try:
+                yield
+            finally:
+                os.dup2(saved, 2)
+    finally:
+        os.close(saved)
+
+
 class CharLM:
     """A character n-gram model loaded from a KenLM binary (memory-mapped) or ARPA file.
 
@@ -56,9 +79,11 @@ class CharLM:
         self.path = Path(path)
         _check_model_file(self.path)
         try:
-            self._model = kenlm.Model(str(self.path))
+            with _quiet_stderr():
+                self._model = kenlm.Model(str(self.path))
         except (OSError, RuntimeError, ValueError) as exc:
             detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            detail = detail.split(" threw ", 1)[-1].rstrip(")")  # drop KenLM's C++ source location
             raise ModelError(f"{self.path}: corrupt KenLM model ({detail})") from exc
         self.order: int = self._model.order
         self.score_token = lru_cache(maxsize=cache_size)(self._score_token) if cache_size else self._score_token

@@ -36,7 +36,7 @@ def perplexity(lm: CharLM, lines: Iterable[str], limit: int | None = None) -> Pe
     """Evaluate ``lm`` on normalized LM lines (space-separated tokens), at most ``limit`` of them."""
     sentences = tokens = oov = 0
     total = 0.0
-    for line in tqdm(lines, desc="eval", unit=" lines", file=sys.stderr, mininterval=1.0, total=limit):
+    for line in tqdm(lines, desc="eval", unit=" lines", file=sys.stderr, mininterval=1.0, delay=1.0, total=limit):
         if limit is not None and sentences >= limit:
             break
         toks = line.split()

@@ -9,6 +9,7 @@ asks for ``--discount_fallback``, and training retries once with it.
 """
 from __future__ import annotations
 
+import re
 import sys
 import tempfile
 import time
@@ -28,6 +29,8 @@ DEFAULT_MEMORY = "40%"
 #: build_binary quantization bits (probabilities, backoffs) and data structure.
 QUANT_BITS = 8
 MAX_ORDER = 6  # KENLM_MAX_ORDER of the kenlm builds installed by install.sh
+#: lmplz -S: a share of physical memory (40%) or a size with an optional unit suffix (2G, 500M).
+_MEMORY = re.compile(r"\d+(\.\d+)?[%bkmgtp]?", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,13 @@ def check_options(order: int, prune: Sequence[int] | None) -> tuple[int, ...]:
     return prune + (prune[-1],) * (order - len(prune))
 
 
+def check_memory(memory: str) -> str:
+    """``memory`` if lmplz's ``-S`` accepts it (checked here: lmplz reports a C++ stack trace)."""
+    if not _MEMORY.fullmatch(memory.strip()):
+        raise InputError(f"--memory must be a percentage or a size like 40% or 2G, got {memory!r}")
+    return memory.strip()
+
+
 def write_training_text(corpora: Sequence[str | Path], text_out: Path, data_dir: Path | None = None) -> CorpusStats:
     """Normalize and de-duplicate ``corpora`` (files or manifests) into ``text_out``.
 
@@ -70,7 +80,7 @@ def write_training_text(corpora: Sequence[str | Path], text_out: Path, data_dir:
     files = expand_corpora(corpora, data_dir or load_settings().data_dir)
     stats = CorpusStats()
     with open(text_out, "w", encoding="utf-8") as out, \
-            tqdm(desc="corpus", unit=" lines", file=sys.stderr, mininterval=1.0) as bar:
+            tqdm(desc="corpus", unit=" lines", file=sys.stderr, mininterval=1.0, delay=1.0) as bar:
         for line in lm_lines(files, stats, bar.update):
             out.write(line)
             out.write("\n")
@@ -119,11 +129,15 @@ def train_lm(corpora: Sequence[str | Path], out: str | Path, order: int = DEFAUL
     """
     start = time.monotonic()
     prune = check_options(order, prune)
+    memory = check_memory(memory)
     tools = find_tools(load_settings().kenlm_bin)
     out = Path(out)
     if out.is_dir():
         raise InputError(f"{out}: is a directory; give the model file name")
-    out.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"{out}: cannot create output directory {out.parent} ({exc.strerror})") from None
     with tempfile.TemporaryDirectory(prefix=".lmtrain-", dir=out.parent) as tmpname:
         tmp = Path(tmpname)
         text = Path(text_out) if text_out else tmp / "corpus.txt"
