@@ -70,10 +70,19 @@ def describe_non_utf8(data: bytes) -> str | None:
     return f"{guess.upper()} text" if guess else None
 
 
-def decode_text(data: bytes, name: str, encoding: str | None = None) -> str:
-    """Decode ``data`` (from a file called ``name``) or raise :class:`InputError`."""
+#: How to get past a non-UTF-8 input: commands with ``--encoding`` say so; others (files whose
+#: format is defined as UTF-8, such as confusion TSVs) ask for a conversion.
+PASS_ENCODING = "pass --encoding {encoding}"
+CONVERT_TO_UTF8 = "convert it to UTF-8 (iconv -f {encoding} -t utf-8)"
+
+
+def decode_text(data: bytes, name: str, encoding: str | None = None, remedy: str = PASS_ENCODING) -> str:
+    """Decode ``data`` (from a file called ``name``) or raise :class:`InputError`.
+
+    ``remedy`` is the advice given for a file in another encoding (``{encoding}`` is filled in).
+    """
     if not encoding and data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        raise InputError(f"{name}: UTF-16 text, not UTF-8: pass --encoding utf-16")
+        raise InputError(f"{name}: UTF-16 text, not UTF-8: " + remedy.format(encoding="utf-16"))
     if _looks_binary(data) and not (encoding and encoding.lower().replace("-", "").startswith("utf16")):
         raise InputError(f"{name}: looks like a binary file, not text")
     if encoding:
@@ -86,17 +95,19 @@ def decode_text(data: bytes, name: str, encoding: str | None = None) -> str:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             guess = _guess_encoding(data)
-            hint = f"; it looks like {guess.upper()} (GBK/GB2312 are subsets): pass --encoding {guess}" if guess else ""
+            hint = f"; it looks like {guess.upper()} (GBK/GB2312 are subsets): " + remedy.format(encoding=guess) if guess else ""
             raise InputError(f"{name}: not valid UTF-8 (byte {exc.start}){hint}") from None
     if not text.strip():
         raise InputError(f"{name}: empty file (no text)")
     return text
 
 
-def read_text(source: str | Path, encoding: str | None = None, max_bytes: int = MAX_INPUT_BYTES) -> str:
+def read_text(
+    source: str | Path, encoding: str | None = None, max_bytes: int = MAX_INPUT_BYTES, remedy: str = PASS_ENCODING
+) -> str:
     """Read a whole text file (or ``-`` for stdin) as a string; raise :class:`InputError` if unusable."""
     name = "<stdin>" if str(source) == STDIO else str(source)
-    return decode_text(read_bytes(source, max_bytes), name, encoding)
+    return decode_text(read_bytes(source, max_bytes), name, encoding, remedy)
 
 
 def _new_file_mode(path: Path) -> int:

@@ -78,3 +78,14 @@ def test_write_atomic_keeps_existing_mode(tmp_path: Path) -> None:
 def test_write_to_missing_directory(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="does not exist"):
         write_text_atomic(tmp_path / "nope" / "out.txt", TEXT)
+
+
+def test_remedy_names_the_right_fix_for_formats_defined_as_utf8(tmp_path):
+    from ocrfix.textio import CONVERT_TO_UTF8
+
+    path = tmp_path / "set.tsv"
+    path.write_bytes("已\t己\t0.9\tvisual\n".encode("gb18030"))
+    with pytest.raises(InputError, match=r"convert it to UTF-8 \(iconv -f gb18030 -t utf-8\)"):
+        read_text(path, remedy=CONVERT_TO_UTF8)
+    with pytest.raises(InputError, match="pass --encoding gb18030"):
+        read_text(path)

@@ -39,6 +39,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     learn.add_argument("--smoothing", choices=("witten-bell", "additive"), default="witten-bell")
     learn.add_argument("--alpha", type=float, default=0.5, help="additive smoothing constant")
     learn.add_argument("--min-count", type=int, default=1, help="drop pairs seen fewer times")
+    learn.add_argument("--encoding", help="encoding of the OCR/GT/FASPell files if not UTF-8 (e.g. gb18030)")
     learn.set_defaults(handler=_learn)
 
     merge = cmds.add_parser("merge", help="merge sets by weighted noisy-OR: A.tsv:w B.tsv:w ...")
@@ -142,10 +143,10 @@ def _learn(args: argparse.Namespace) -> int:
         raise InputError(f"--ocr has {len(args.ocr)} files but --gt has {len(args.gt)}; pass them in pairs")
     if not args.ocr and not args.faspell and not args.pages:
         raise InputError("nothing to learn from: pass --ocr/--gt pairs, --pages directories and/or --faspell files")
-    parts = [faspell_counts(read_text(p), p) for p in args.faspell]
+    parts = [faspell_counts(read_text(p, args.encoding), p) for p in args.faspell]
     docs = list(zip(args.ocr, args.gt)) + (page_docs(args.pages) if args.pages else [])
     if docs:
-        parts.append(aligned_counts([(read_text(g), read_text(o)) for o, g in docs]))
+        parts.append(aligned_counts([(read_text(g, args.encoding), read_text(o, args.encoding)) for o, g in docs]))
     counts = merge_counts(parts)
     cset = channel_set(counts, inventory(), args.smoothing, args.alpha, args.min_count)
     sources = [f"faspell:{Path(p).name}" for p in args.faspell] + ([f"{len(docs)} OCR/GT page pairs"] if docs else [])

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError
-from ..textio import read_text
+from ..textio import CONVERT_TO_UTF8, read_text
 from .model import ConfusionSet
 
 DEFAULT_KS = (1, 5, 10, 20, 50)
@@ -53,7 +53,7 @@ def read_pairs(path: str | Path) -> Counter[tuple[str, str]]:
     (3 fields, the two sentences equal length); ``ocrfix eval --confusions`` ``gt, ocr, count``
     (3 fields, single characters, integer count); plain ``wrong, right`` (2 fields).
     """
-    text = read_text(path)
+    text = read_text(path, remedy=CONVERT_TO_UTF8)
     rows = [(n, line.split("\t")) for n, line in enumerate(text.splitlines(), 1) if line.strip() and not line.startswith("#")]
     if rows and len(rows[0][1]) == 3 and rows[0][1][0].isdigit() and len(rows[0][1][1]) > 1:
         return faspell_pairs(text, str(path))

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..errors import ModelError
 from ..normalize import is_han
-from ..textio import read_text
+from ..textio import CONVERT_TO_UTF8, read_text
 from .model import ConfusionSet
 
 Table = dict[str, dict[str, float]]
@@ -27,7 +27,7 @@ def _add(table: Table, ch: str, cands: Iterable[str], grade: float = 1.0) -> Non
 
 
 def _lines(path: Path) -> list[str]:
-    return [line for line in read_text(path).splitlines() if line.strip() and not line.startswith("#")]
+    return [line for line in read_text(path, remedy=CONVERT_TO_UTF8).splitlines() if line.strip() and not line.startswith("#")]
 
 
 def _head_runs(path: Path, sep: str, grades: tuple[float, ...], skip_header: bool = False) -> Table:

@@ -18,7 +18,7 @@ from tqdm import tqdm
 from ..errors import InputError, ModelError
 from ..normalize import is_han
 from ..settings import load_settings
-from ..textio import read_text, write_text_atomic
+from ..textio import CONVERT_TO_UTF8, read_text, write_text_atomic
 
 GUIFAN_FILE = "pinyin_data/tongyong_guifan_8105.txt"
 #: Training-split news corpora (held-out months/years excluded by name).
@@ -33,7 +33,7 @@ def read_guifan(data_dir: Path) -> list[str]:
     """The 8,105 characters of 通用规范汉字表 (``U+XXXX<TAB>number`` lines)."""
     path = data_dir / GUIFAN_FILE
     chars = []
-    for line in read_text(path).splitlines():
+    for line in read_text(path, remedy=CONVERT_TO_UTF8).splitlines():
         if line.startswith("U+"):
             chars.append(chr(int(line.split("\t")[0][2:], 16)))
     if not chars:
@@ -78,7 +78,7 @@ def write_inventory(out_dir: Path, chars: list[str], counts: Counter[str], how: 
 
 def _read_lines(path: Path) -> list[str]:
     try:
-        text = read_text(path)
+        text = read_text(path, remedy=CONVERT_TO_UTF8)
     except InputError as exc:
         raise ModelError(f"inventory: {exc}") from None
     return [line for line in text.splitlines() if line and not line.startswith("#")]

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import InputError, ModelError
-from ..textio import read_text, write_text_atomic
+from ..textio import CONVERT_TO_UTF8, read_text, write_text_atomic
 
 SOURCE_SEP = "+"
 _FORMAT_HEADER = "# format: char<TAB>candidate<TAB>score<TAB>source  (char = seen in OCR, candidate = possible true char)"
@@ -68,7 +68,7 @@ class ConfusionSet:
         """Read a TSV confusion set; raise :class:`ModelError` naming ``file:line`` on bad content."""
         path = Path(path)
         try:
-            text = read_text(path)
+            text = read_text(path, remedy=CONVERT_TO_UTF8)
         except InputError as exc:
             raise ModelError(f"confusion set {exc}") from None
         table: dict[str, list[Confusion]] = defaultdict(list)
