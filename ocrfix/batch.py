@@ -176,7 +176,8 @@ def correct_files(
             for outcome in run_jobs(todo, options, n_jobs):
                 if outcome.error:
                     failed.append(outcome)
-                    tqdm.write(f"ocrfix: error: {outcome.error} (skipped)", file=sys.stderr)
+                    skipped = " (skipped)" if len(todo) > 1 else ""
+                    tqdm.write(f"ocrfix: error: {outcome.error}{skipped}", file=sys.stderr)
                     continue
                 bar.update(outcome.chars)
                 if log_tmp is not None:

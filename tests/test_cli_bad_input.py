@@ -118,11 +118,8 @@ def test_bad_input_is_one_error_line(case: str, template: list[str], kind: str, 
     code, lines = run([arg.format(**values) for arg in template], capsys)
     assert code != 0
     assert lines and lines[0].startswith("ocrfix: error: "), lines
-    if case == "correct IN" and kind != "dir":
-        # batch semantics (docs/correct.md): the file is reported and skipped, then a summary, exit 1
-        assert code == 1 and lines[0].endswith("(skipped)") and lines[1:] == ["ocrfix: 1 of 1 files failed"], lines
-    else:
-        assert code == 2 and len(lines) == 1, lines
+    # a single input is not a batch: one error line and exit 2 (batch skipping: tests/test_batch.py)
+    assert code == 2 and len(lines) == 1, lines
     assert files_under(out) == []
 
 

@@ -46,5 +46,5 @@ def test_alto_as_text_output(models, tmp_path, capsys):  # noqa: F811
 def test_plain_text_cannot_become_xml(models, tmp_path, capsys):  # noqa: F811
     src = tmp_path / "page.txt"
     src.write_text("我们在北京工乍。\n", encoding="utf-8")
-    assert main(["correct", str(src), "--output-format", "alto", *models]) == 1
+    assert main(["correct", str(src), "--output-format", "alto", *models]) == 2
     assert "plain-text input can only be written as text" in capsys.readouterr().err

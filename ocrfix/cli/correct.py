@@ -64,6 +64,8 @@ def _run(args: argparse.Namespace) -> int:
     }
     failed = correct_files(jobs, options, args.jobs, args.edits, args.resume, progress=not args.quiet)
     if failed:
+        if len(jobs) == 1:  # a single input: its one error line says it all (exit 2 like other bad input)
+            return 2
         print(f"ocrfix: {len(failed)} of {len(jobs)} files failed", file=sys.stderr)
         return 1
     return 0

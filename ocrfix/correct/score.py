@@ -67,8 +67,12 @@ class Weights:
             )
         except FileNotFoundError:
             raise ModelError(f"{path}: corrector weights not found") from None
-        except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
-            raise ModelError(f"{path}: not a corrector weights file ({type(exc).__name__}: {exc})") from None
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            raise ModelError(f"{path}: not a corrector weights file (expected UTF-8 JSON)") from None
+        except OSError as exc:
+            raise ModelError(f"{path}: cannot read corrector weights ({exc.strerror})") from None
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ModelError(f"{path}: not a corrector weights file (bad or missing field: {exc})") from None
         n = len(weights.names)
         if len(weights.coef) != n or (weights.mean and (len(weights.mean) != n or len(weights.scale) != n)):
             raise ModelError(f"{path}: expected {n} coefficients for features {', '.join(weights.names)}")
