@@ -1,5 +1,6 @@
 import random
 
+import numpy as np
 import pytest
 
 from ocrfix.correct.corrector import Corrector
@@ -44,6 +45,19 @@ def test_fitted_weights_prefer_lm_gain_and_separate_the_tiny_data(tmp_path):
     assert weights.coef[weights.names.index("lm_gain")] > 0
     probs = weights.probability(matrix)
     assert probs[labels].mean() > probs[~labels].mean() + 0.3
+
+
+def test_a_feature_constant_in_fitting_does_not_explode_at_run_time():
+    # n_cands is constant when every fitted site had k candidates; its std is float noise.
+    rng = random.Random(3)
+    rows = [[rng.gauss(0, 1), 3.044522437730644] for _ in range(200)]
+    labels = np.array([r[0] > 0 for r in rows])
+    matrix = np.array(rows)
+    matrix[::2, 1] = np.nextafter(matrix[0, 1], 4.0)  # float noise, as np.mean/std leave it
+    weights = fit_weights(matrix, labels, (), k=5, prune=None)
+    # a site with more candidates than ever seen in fitting: lm_gain still decides
+    assert weights.probability(np.array([[-3.0, 3.7]]))[0] < 0.2
+    assert weights.probability(np.array([[3.0, 3.7]]))[0] > 0.8
 
 
 @pytest.mark.parametrize("path", ["data/rmrb_2020-05.txt.xz", "x/xwlb_2026.txt.xz", "faspell/ocr_test_1000.txt", "pages/eval/l1"])

@@ -25,7 +25,7 @@ def test_symbol_rules_fix_ocr_noise(ocr, expected):
     assert fix(ocr) == expected
 
 
-@pytest.mark.parametrize("clean", ["收看《新闻联播》节目", "见文献[1]第3页", "a*b=c", "我们，他们", "3*4"])
+@pytest.mark.parametrize("clean", ["收看《新闻联播》节目", "《关于修改〈中华人民共和国保险法〉的决定》", "见文献[1]第3页", "a*b=c", "我们，他们", "3*4"])
 def test_symbol_rules_leave_legitimate_text_alone(clean):
     assert rule_changes(clean) == []
 

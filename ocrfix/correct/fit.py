@@ -167,7 +167,9 @@ def fit_weights(matrix: np.ndarray, labels: np.ndarray, sources: Sequence[str], 
         raise InputError("fitting needs both true and false candidates; give more or noisier data")
     mean = matrix.mean(axis=0)
     scale = matrix.std(axis=0)
-    scale[scale == 0] = 1.0
+    # A feature constant in the fitting data (e.g. n_cands when every site had exactly k
+    # candidates) has a float-noise std; dividing by it would blow up any other value at run time.
+    scale[scale < 1e-6 * np.maximum(1.0, np.abs(mean))] = 1.0
     model = LogisticRegression(C=c, max_iter=2000)
     model.fit((matrix - mean) / scale, labels, sample_weight=sample_weight)
     return Weights(tuple(model.coef_[0].tolist()), float(model.intercept_[0]), tuple(sources), k=k, prune=prune,

@@ -19,7 +19,7 @@ from tqdm import tqdm
 
 from ..evaluate import evaluate
 from ..textio import read_text
-from .corrector import Corrector
+from .corrector import MAX_EDITS, Corrector
 from .edits import apply_edits
 from .rules import RULES, rule_changes
 from .fit import page_pairs, page_source
@@ -82,12 +82,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", type=Path)
     parser.add_argument("--confusions", type=Path, nargs="+")
     parser.add_argument("--no-rules", action="store_true")
+    parser.add_argument("--max-edits", type=int, default=MAX_EDITS, help="edits per sentence at most")
     parser.add_argument("--per-rule", action="store_true", help="measure each symbol rule alone instead")
     parser.add_argument("--limit", type=int, help="first N pages only")
     parser.add_argument("--sources", nargs="+", help="only pages typeset from these corpus files (e.g. the ones a cross-fit --model left out)")
     args = parser.parse_args(argv)
     pairs = [p for p in page_pairs(args.pages) if not args.sources or page_source(p[0]) in args.sources][: args.limit]
-    corrector = Corrector(model=args.model, confusions=args.confusions, weights=args.weights, rules=not args.no_rules)
+    corrector = Corrector(model=args.model, confusions=args.confusions, weights=args.weights, rules=not args.no_rules,
+                          max_edits=args.max_edits)
     if args.per_rule:
         for row in measure_rules(corrector, pairs):
             print(json.dumps(row))

@@ -45,8 +45,8 @@ def _body_paragraph(text: str, match: re.Match[str]) -> bool:
 RULES = (
     # '。' read as '*' or '=' after a Han character or closing quote, before a line end or Han text.
     Rule("star-period", re.compile(rf"(?<=[{HAN}”’）)])[*=](?=\s|$|[{HAN}“‘])"), "。"),
-    # '（' read as '〈' (never set in news text) or as '《〈'.
-    Rule("angle-paren", re.compile(r"《?〈"), "（"),
+    # '（' read as '〈' or as '《〈' — unless a '〉' closes it: then it is a title nested in 《…》.
+    Rule("angle-paren", re.compile(r"《?〈(?![^〈〉\n]{0,40}〉)"), "（"),
     # '（' read as '《' when a ')' closes it within 6 characters and no '》' does.
     Rule("book-paren", re.compile(r"《(?=[^《》()（）\n]{1,6}[)）])"), "（"),
     # '1' read as ']' next to digits or before a date/number unit, with no '[' open.
