@@ -6,17 +6,6 @@ import pytest
 from ocrfix.cli import main
 from ocrfix.correct.edits import read_log, replay
 
-from test_correct_fixtures import WEIGHTS, write_arpa, write_confusions
-
-
-@pytest.fixture()
-def models(tmp_path):
-    model_dir = tmp_path / "models"
-    model_dir.mkdir()
-    WEIGHTS.save(model_dir / "w.json")
-    return ["--model", str(write_arpa(model_dir / "lm.arpa")), "--confusions", str(write_confusions(model_dir / "c.tsv")),
-            "--weights", str(model_dir / "w.json"), "--quiet", "--no-reflow"]
-
 
 @pytest.fixture()
 def pages(tmp_path):

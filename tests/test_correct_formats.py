@@ -4,7 +4,6 @@ from lxml import etree
 from ocrfix.cli import main
 from ocrfix.correct.edits import read_log
 
-from test_batch import models  # noqa: F401 - pytest fixture (tiny LM, confusions, weights)
 
 ALTO_NS = "http://www.loc.gov/standards/alto/ns-v4#"
 
@@ -21,7 +20,7 @@ def _alto(text: str) -> str:
     )
 
 
-def test_alto_in_alto_out_with_alternative(models, tmp_path):  # noqa: F811
+def test_alto_in_alto_out_with_alternative(models, tmp_path):
     src = tmp_path / "page.xml"
     src.write_text(_alto("我们在北京工乍。"), encoding="utf-8")
     out, log = tmp_path / "fixed.xml", tmp_path / "edits.jsonl"
@@ -36,14 +35,14 @@ def test_alto_in_alto_out_with_alternative(models, tmp_path):  # noqa: F811
     assert [(e.original, e.replacement) for e in edits] == [("乍", "作")]
 
 
-def test_alto_as_text_output(models, tmp_path, capsys):  # noqa: F811
+def test_alto_as_text_output(models, tmp_path, capsys):
     src = tmp_path / "page.xml"
     src.write_text(_alto("我们在北京工乍。"), encoding="utf-8")
     assert main(["correct", str(src), "--output-format", "text", *models]) == 0
     assert capsys.readouterr().out.strip() == "我们在北京工作。"
 
 
-def test_plain_text_cannot_become_xml(models, tmp_path, capsys):  # noqa: F811
+def test_plain_text_cannot_become_xml(models, tmp_path, capsys):
     src = tmp_path / "page.txt"
     src.write_text("我们在北京工乍。\n", encoding="utf-8")
     assert main(["correct", str(src), "--output-format", "alto", *models]) == 2

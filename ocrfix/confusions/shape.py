@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from ..textio import CONVERT_TO_UTF8, read_text
+from ..textio import read_text
 
 IDS_FILE = "cjkvi_ids/ids.txt"
 STROKES_FILE = "cjkvi_ids/ucs-strokes.txt"

@@ -6,13 +6,11 @@ the cosine similarity mapped to (0, 1].
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import numpy as np
 from sklearn.decomposition import PCA
 from sklearn.neighbors import NearestNeighbors
 
-from .glyphs import DEFAULT_FONTS, FontSpec, GlyphFeatures, embedding, glyph_features
+from .glyphs import GlyphFeatures, embedding
 from .model import ConfusionSet
 
 SOURCE = "visual"
@@ -47,6 +45,3 @@ def visual_set(feats: GlyphFeatures, k: int = DEFAULT_K) -> ConfusionSet:
     }
     return ConfusionSet.from_scores(scores, SOURCE)
 
-
-def build_visual(chars: Sequence[str], k: int = DEFAULT_K, fonts: Sequence[FontSpec] = DEFAULT_FONTS) -> ConfusionSet:
-    return visual_set(glyph_features(sorted(set(chars)), fonts), k)

@@ -78,9 +78,6 @@ class CandidateSource:
     def __init__(self, table: Table) -> None:
         self.table = table
 
-    def lookup(self, ch: str) -> tuple[Entry, ...]:
-        return self.table.get(ch, ())
-
     def lattice(self, sentence: Sentence) -> list[tuple[Entry, ...]]:
         """Candidate entries per token of ``sentence`` (empty where the token is not an edit site);
         :class:`Candidate` objects are made only for the few candidates that get scored."""

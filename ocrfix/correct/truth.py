@@ -43,10 +43,6 @@ class EditTally:
     introduced: int  # right character replaced by a wrong one
     other: int  # wrong -> another wrong, or not alignable
 
-    @property
-    def ratio(self) -> float:
-        return self.fixed / self.introduced if self.introduced else float("inf")
-
 
 def tally(truth: Sequence[str | None], edits: Sequence[Edit]) -> EditTally:
     """Classify substitution edits against the truth of their input positions."""

@@ -1,0 +1,14 @@
+"""Fixtures shared by several test modules."""
+import pytest
+
+from test_correct_fixtures import WEIGHTS, write_arpa, write_confusions
+
+
+@pytest.fixture()
+def models(tmp_path):
+    """`ocrfix correct` options for a tiny bigram LM, confusion set and hand-set weights."""
+    model_dir = tmp_path / "models"
+    model_dir.mkdir()
+    WEIGHTS.save(model_dir / "w.json")
+    return ["--model", str(write_arpa(model_dir / "lm.arpa")), "--confusions", str(write_confusions(model_dir / "c.tsv")),
+            "--weights", str(model_dir / "w.json"), "--quiet", "--no-reflow"]
