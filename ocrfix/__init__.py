@@ -1,56 +1,38 @@
 """ocrfix: post-correction of Chinese newspaper OCR.
 
-Public API (imported lazily so ``import ocrfix`` stays cheap):
-  reflow(text) -> str                       column-wrapped OCR -> paragraphs
-  correct(text, ...) -> Result              reflow + noisy-channel correction
-  Corrector                                 loads the LM and confusion sets once
-  evaluate(gt, hyp, ocr=None, ...) -> report
+Public API:
+  reflow(text) -> str                          column-wrapped OCR -> one paragraph per line
+  correct(text, reflow=True, **options) -> Result
+                                               reflow + noisy-channel correction (default models)
+  Corrector(**options)                         loads the LM, confusion sets and weights once
+  Result(text, edits, source), Edit, replay(source, edits) -> text
+  evaluate(gt, hyp, ocr=None, ...) -> EvalReport
+
+The subpackages ``ocrfix.correct`` and ``ocrfix.evaluate`` and the module ``ocrfix.reflow`` share
+their names with these functions. They are imported here first, so the package attributes are
+the functions; ``from ocrfix.evaluate import aligned_pairs`` and the like still import from the
+modules.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
+
+from .correct.corrector import Corrector, Result
+from .correct.edits import Edit, replay
+from .evaluate import EvalReport, evaluate
+from .reflow import reflow
 
 __version__ = "0.1.0"
+__all__ = ["Corrector", "Edit", "EvalReport", "Result", "correct", "evaluate", "reflow", "replay"]
 
-if TYPE_CHECKING:
-    from .correct.corrector import Corrector, Result
-    from .evaluate import evaluate
-    from .reflow import reflow
-
-_LAZY = {
-    "Corrector": ("ocrfix.correct.corrector", "Corrector"),
-    "Result": ("ocrfix.correct.corrector", "Result"),
-    "Edit": ("ocrfix.correct.edits", "Edit"),
-    "replay": ("ocrfix.correct.edits", "replay"),
-    "reflow": ("ocrfix.reflow", "reflow"),
-    "evaluate": ("ocrfix.evaluate", "evaluate"),
-}
-_CORRECTORS: dict[tuple, Any] = {}
-
-__all__ = ["Corrector", "Edit", "Result", "correct", "correct_text", "evaluate", "reflow", "replay"]
+_CORRECTORS: dict[tuple, Corrector] = {}
 
 
-def __getattr__(name: str) -> Any:
-    if name == "correct":  # the callable subpackage (see ocrfix/correct/__init__.py)
-        import importlib
-
-        return importlib.import_module("ocrfix.correct")
-    if name in _LAZY:
-        import importlib
-
-        module, attr = _LAZY[name]
-        return getattr(importlib.import_module(module), attr)
-    raise AttributeError(f"module 'ocrfix' has no attribute {name!r}")
-
-
-def correct_text(text: str, reflow: bool = True, **options: Any) -> "Result":
+def correct(text: str, reflow: bool = True, **options: Any) -> Result:
     """Reflow and correct ``text`` with the default models (or ``Corrector(**options)``).
 
-    The corrector for a given set of options is built once per process and reused. Also
-    available as ``ocrfix.correct(text, ...)`` (see ``ocrfix/correct/__init__.py``).
+    The corrector for a given set of options is built once per process and reused.
     """
-    from .correct.corrector import Corrector
-
     key = tuple(sorted((k, v if isinstance(v, (str, int, float, bool, type(None))) else id(v)) for k, v in options.items()))
     corrector = _CORRECTORS.get(key)
     if corrector is None:

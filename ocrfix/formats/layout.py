@@ -26,7 +26,7 @@ import statistics
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from .. import reflow as plain
+from ..reflow import Block, clean_paragraph, ends_sentence, is_byline, reflow, reflow_blocks, render, squeeze_spaces
 from .model import Box, Document, Line, Word, join_words
 
 INDENT = 1.2  # × h: left edge past the column's left edge that marks an indent
@@ -133,11 +133,11 @@ def _paragraphs(columns: list[_Column], h: float) -> list[list[PlacedLine]]:
         left, right = _edges(column)
         for line in column.lines:
             indented = line.box.x0 - left > INDENT * h
-            byline = plain.is_byline(line.text)
+            byline = is_byline(line.text)
             if not paragraphs or indented or prev_short or byline:
                 paragraphs.append([])
             paragraphs[-1].append(line)
-            prev_short = (right - line.box.x1 > SHORT * h and plain.ends_sentence(line.text)) or byline
+            prev_short = (right - line.box.x1 > SHORT * h and ends_sentence(line.text)) or byline
     return paragraphs
 
 
@@ -150,7 +150,7 @@ class Reflowed(NamedTuple):
     """
 
     text: str
-    blocks: list[plain.Block]
+    blocks: list[Block]
     words: list[Word]
 
 
@@ -173,13 +173,13 @@ def reflow_document(doc: Document) -> Reflowed:
     """
     if not doc.has_geometry:
         text = doc.text()
-        return Reflowed(plain.reflow(text), plain.reflow_blocks(text), list(doc.words()))
+        return Reflowed(reflow(text), reflow_blocks(text), list(doc.words()))
     numbers = _line_numbers(doc)
-    blocks: list[plain.Block] = []
+    blocks: list[Block] = []
     words: list[Word] = []
 
     def emit(kind: str, text: str, lines: list[PlacedLine]) -> None:
-        blocks.append(plain.Block(kind, text, tuple(dict.fromkeys(p.order for p in lines))))
+        blocks.append(Block(kind, text, tuple(dict.fromkeys(p.order for p in lines))))
         words.extend(w for p in lines for w in p.words)
 
     for page in doc.pages:
@@ -190,11 +190,11 @@ def reflow_document(doc: Document) -> Reflowed:
         placed = [p for l in lines for p in _split_at_gutters(l, h, numbers[id(l)])]
         heads = sorted((p for p in placed if p.size >= HEADLINE * h), key=lambda p: (p.box.y0, p.box.x0))
         for p in heads:
-            emit("headline", plain.squeeze_spaces(p.text.strip(), keep_wide_gaps=True), [p])
+            emit("headline", squeeze_spaces(p.text.strip(), keep_wide_gaps=True), [p])
         for para in _paragraphs(_columns([p for p in placed if p.size < HEADLINE * h]), h):
-            kind = "byline" if len(para) == 1 and plain.is_byline(para[0].text) else "paragraph"
-            emit(kind, plain.clean_paragraph([p.text for p in para]), para)
+            kind = "byline" if len(para) == 1 and is_byline(para[0].text) else "paragraph"
+            emit(kind, clean_paragraph([p.text for p in para]), para)
     # words of lines left out above (blank lines) keep their place at the end: nothing is lost
     seen = {id(w) for w in words}
     words.extend(w for w in doc.words() if id(w) not in seen)
-    return Reflowed(plain.render(blocks), blocks, words)
+    return Reflowed(render(blocks), blocks, words)
