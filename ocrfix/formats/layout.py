@@ -26,7 +26,7 @@ import statistics
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from ..reflow import Block, clean_paragraph, ends_sentence, is_byline, reflow, reflow_blocks, render, squeeze_spaces
+from ..reflow import Block, clean_paragraph, ends_sentence, is_byline, reflow_blocks, render, squeeze_spaces
 from .model import Box, Document, Line, Word, join_words
 
 INDENT = 1.2  # × h: left edge past the column's left edge that marks an indent
@@ -172,8 +172,8 @@ def reflow_document(doc: Document) -> Reflowed:
     ``source_lines`` of each block are 0-based line numbers in ``doc.text()``.
     """
     if not doc.has_geometry:
-        text = doc.text()
-        return Reflowed(reflow(text), reflow_blocks(text), list(doc.words()))
+        blocks = reflow_blocks(doc.text())
+        return Reflowed(render(blocks), blocks, list(doc.words()))
     numbers = _line_numbers(doc)
     blocks: list[Block] = []
     words: list[Word] = []
