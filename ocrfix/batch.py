@@ -23,7 +23,7 @@ from .errors import InputError, OcrfixError
 from .formats import correct_document, output_bytes, parse_document
 from .formats.detect import looks_like_xml
 from .settings import MAX_INPUT_BYTES
-from .textio import STDIO, decode_text, read_bytes, write_text_atomic
+from .textio import STDIO, decode_text, make_output_dir, read_bytes, write_text_atomic
 
 
 @dataclass(frozen=True)
@@ -78,12 +78,7 @@ def plan_jobs(inputs: Sequence[str], output: str | None, out_dir: str | None, re
 def prepare_out_dirs(jobs: Sequence[Job]) -> None:
     """Create output directories up front; an unwritable one is an error before any work."""
     for directory in sorted({Path(j.target).parent for j in jobs if j.target != STDIO}):
-        try:
-            directory.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise InputError(f"{directory}: cannot create output directory ({exc.strerror})") from None
-        if not os.access(directory, os.W_OK | os.X_OK):
-            raise InputError(f"{directory}: output directory is not writable")
+        make_output_dir(directory)
 
 
 def finished(job: Job) -> bool:

@@ -119,8 +119,23 @@ def _new_file_mode(path: Path) -> int:
     return 0o666 & ~umask
 
 
+def make_output_dir(directory: str | Path) -> None:
+    """Create an output directory (and its parents); InputError if that fails or it is not writable."""
+    directory = Path(directory)
+    existing = next((d for d in (directory, *directory.parents) if d.exists()), None)
+    if existing is not None and not existing.is_dir():
+        raise InputError(f"{existing}: is not a directory, cannot hold output {directory}")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"{directory}: cannot create output directory ({exc.strerror})") from None
+    if not os.access(directory, os.W_OK | os.X_OK):
+        raise InputError(f"{directory}: output directory is not writable")
+
+
 def write_text_atomic(target: str | Path, text: str) -> None:
-    """Write ``text`` to ``target`` (``-`` = stdout) via a temporary file and a rename.
+    """Write ``text`` to ``target`` (``-`` = stdout) via a temporary file and a rename; a missing
+    output directory is created (:func:`make_output_dir`).
 
     A crash or error never leaves a partial output file behind.
     """
@@ -130,9 +145,7 @@ def write_text_atomic(target: str | Path, text: str) -> None:
         return
     path = Path(target)
     directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
-        why = "is not a directory" if directory.exists() else "does not exist"
-        raise InputError(f"{path}: output directory {directory} {why}")
+    make_output_dir(directory)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     except OSError as exc:

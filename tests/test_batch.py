@@ -81,7 +81,7 @@ def test_unwritable_output_dir_fails_before_writing(models, pages, tmp_path, cap
     blocker = tmp_path / "file"
     blocker.write_text("x", encoding="utf-8")
     assert main(["correct", str(pages), "--out-dir", str(blocker / "out"), *models]) == 2
-    assert "cannot create output directory" in capsys.readouterr().err
+    assert "is not a directory, cannot hold output" in capsys.readouterr().err
 
 
 def test_directory_without_out_dir_is_refused(models, pages, capsys):

@@ -64,9 +64,14 @@ def test_bad_errata_file(files: dict[str, Path], tmp_path: Path, capsys: pytest.
     assert "errata.tsv:1" in capsys.readouterr().err
 
 
-def test_missing_output_directory(files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["reflow", str(files["good"]), "-o", str(tmp_path / "no" / "out.txt")]) == 2
-    assert "does not exist" in capsys.readouterr().err
+def test_output_directory_is_created_unless_impossible(files: dict[str, Path], tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["reflow", str(files["good"]), "-o", str(tmp_path / "new" / "out.txt")]) == 0
+    assert (tmp_path / "new" / "out.txt").read_text(encoding="utf-8").strip()
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    assert main(["reflow", str(files["good"]), "-o", str(blocker / "out.txt")]) == 2
+    assert "is not a directory" in capsys.readouterr().err
 
 
 def test_eval_outputs(files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -52,3 +52,12 @@ def test_rule_and_lm_edits_share_one_replayable_log(tmp_path):
 
 def test_every_rule_has_a_unique_name():
     assert len({r.name for r in RULES}) == len(RULES)
+
+
+def test_misread_marks_between_han_text_are_chosen_by_the_lm(tmp_path):
+    lm = load_lm(write_arpa(tmp_path / "lm.arpa"))
+    assert fix("我们在北京工作.他们在上海工作。", lm) == "我们在北京工作。他们在上海工作。"
+    assert fix("我们在北京工作-他们在上海工作。", lm) == "我们在北京工作。他们在上海工作。"
+    assert rule_changes("我们在北-京工作。", lm=lm) == []  # a '-' where the LM sees no sentence end stays
+    assert rule_changes("我们在北京工作.他们在上海工作。") == []  # no LM, no choice
+    assert rule_changes("版本3.5和2.0-beta", lm=lm) == []  # not between Han characters

@@ -59,6 +59,14 @@ def test_training_text_is_normalized_and_deduplicated(tiny_model):
 
 
 @needs_tools
+def test_training_writes_the_context_index_beside_the_model(tiny_model):
+    from ocrfix.lm.context import ContextIndex, context_path
+
+    index = ContextIndex.load(context_path(tiny_model))  # tiny.klm -> tiny.context.npz
+    assert index.between("参", "了", 1)[0][0] == "观"
+
+
+@needs_tools
 def test_eval_prints_perplexity_and_oov(tiny_model, tmp_path, capsys):
     text = tmp_path / "held.txt"
     text.write_text("记者参观了博物馆。\n学生讨论了火箭。\n", encoding="utf-8")

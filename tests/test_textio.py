@@ -75,9 +75,13 @@ def test_write_atomic_keeps_existing_mode(tmp_path: Path) -> None:
     assert target.stat().st_mode & 0o777 == 0o640
 
 
-def test_write_to_missing_directory(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="does not exist"):
-        write_text_atomic(tmp_path / "nope" / "out.txt", TEXT)
+def test_write_creates_a_missing_directory_but_not_under_a_file(tmp_path: Path) -> None:
+    write_text_atomic(tmp_path / "new" / "deeper" / "out.txt", TEXT)
+    assert (tmp_path / "new" / "deeper" / "out.txt").read_text(encoding="utf-8") == TEXT
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    with pytest.raises(InputError, match="is not a directory"):
+        write_text_atomic(tmp_path / "file" / "sub" / "out.txt", TEXT)
+    assert (tmp_path / "file").read_text(encoding="utf-8") == "x"
 
 
 def test_remedy_names_the_right_fix_for_formats_defined_as_utf8(tmp_path):

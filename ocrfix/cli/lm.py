@@ -1,4 +1,4 @@
-"""`ocrfix lm train` and `ocrfix lm eval`: train a character KenLM, measure its perplexity."""
+"""`ocrfix lm train`, `context` and `eval`: train a character KenLM (and its context index), measure its perplexity."""
 from __future__ import annotations
 
 import argparse
@@ -6,7 +6,8 @@ import json
 
 from ..errors import InputError
 from ..lm import CharLM
-from ..lm.corpus import HELDOUT, expand_corpora, heldout_lines
+from ..lm.context import ContextIndex
+from ..lm.corpus import HELDOUT, expand_corpora, heldout_lines, lm_lines
 from ..lm.perplexity import perplexity
 from ..lm.train import DEFAULT_MEMORY, DEFAULT_ORDER, train_lm
 from ..settings import load_settings
@@ -33,6 +34,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     train.add_argument("--keep-text", metavar="FILE", help="also keep the normalized training text here")
     train.set_defaults(handler=_train)
 
+    context = lm_sub.add_parser(
+        "context", help="build the context index (bigram counts) the corrector proposes context candidates from",
+        description="Count the character bigrams of the corpora (normalized and de-duplicated as for 'lm train', "
+                    "which writes this index beside its model) into MODEL.context.npz, for an LM trained elsewhere.")
+    context.add_argument("corpus", nargs="+", metavar="CORPUS")
+    context.add_argument("-o", "--output", required=True, metavar="INDEX",
+                         help="output file; the corrector looks for it beside the LM: news.klm -> news.context.npz")
+    context.add_argument("--min-count", type=int, default=2, help="drop bigrams seen fewer times (default %(default)s)")
+    context.set_defaults(handler=_context)
+
     evaluate = lm_sub.add_parser(
         "eval", help="perplexity per character and OOV rate of a model on text",
         description="Perplexity per character (including sentence ends and OOVs) and OOV rate. "
@@ -51,6 +62,15 @@ def _train(args: argparse.Namespace) -> int:
     print(f"{result.model}: order {result.order}, prune {' '.join(map(str, result.prune))}, "
           f"{result.tokens:,} tokens in {result.lines:,} lines ({result.duplicates:,} duplicates dropped), "
           f"{result.size_bytes / 1e6:.1f} MB, {result.seconds:.0f} s")
+    return 0
+
+
+def _context(args: argparse.Namespace) -> int:
+    if args.min_count < 1:
+        raise InputError(f"--min-count must be at least 1, got {args.min_count}")
+    index = ContextIndex.fit(lm_lines(expand_corpora(args.corpus, load_settings().data_dir)), args.min_count)
+    index.save(args.output)
+    print(f"{args.output}: {len(index.vocab):,} tokens, {index.rows.nnz:,} bigrams")
     return 0
 
 

@@ -6,10 +6,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Collection, Iterable, Sequence
 
 from ..confusions import ConfusionSet, inventory as default_inventory, merge
+from ..confusions.similarity import GlyphSpace
 from ..errors import ModelError
+from ..lm.context import ContextIndex, context_path
+from ..normalize import is_han
 from ..segment import segment
 from ..settings import load_settings
-from .candidates import Candidate, CandidateSource, build_table, cached_table
+from .candidates import CONTEXT, Candidate, CandidateSource, build_table, cached_table
 from .decode import decode
 from .edits import Edit, apply_edits, input_offset
 from .features import Featurizer, LanguageModel, forward
@@ -21,6 +24,7 @@ if TYPE_CHECKING:
 
 WEIGHTS_FILE = "corrector.json"
 DEFAULT_CONFUSIONS = "default.tsv"
+GLYPHS_FILE = "glyphs.npz"
 #: Edits per sentence at most. Cross-fit training pages at threshold 0.8: 4 -> 1,176 fixed /
 #: 6 introduced, 8 -> 1,213 / 7, 16 -> 1,220 / 7 (noisy scans have several errors per sentence).
 MAX_EDITS = 16
@@ -62,7 +66,11 @@ class Corrector:
     ``model``: KenLM file or a loaded LM object; ``confusions``: TSV path(s) or a ConfusionSet;
     ``weights``: JSON path or :class:`Weights`; ``threshold``: minimum calibrated probability
     (default from the weights); ``keep``: words never edited; ``inventory``: characters that may
-    be edited and proposed (default: the shipped inventory); ``rules``: apply the symbol rules.
+    be edited and proposed (default: the shipped inventory); ``rules``: apply the symbol rules;
+    ``context``: the LM's :class:`~ocrfix.lm.context.ContextIndex` or its file (default: beside
+    the LM file, ``news.klm`` -> ``news.context.npz``), used when the weights were fitted with
+    context candidates (source ``context``); ``glyphs``: the :class:`~ocrfix.confusions.similarity.GlyphSpace`
+    or its file (default ``models/confusions/glyphs.npz``).
     """
 
     def __init__(
@@ -75,9 +83,12 @@ class Corrector:
         inventory: Collection[str] | None = None,
         max_edits: int = MAX_EDITS,
         rules: bool = True,
+        context: str | Path | ContextIndex | None = None,
+        glyphs: str | Path | GlyphSpace | None = None,
     ) -> None:
         settings = load_settings()
-        self.lm = load_lm(model or settings.default_lm) if model is None or isinstance(model, (str, Path)) else model
+        model = settings.default_lm if model is None else model
+        self.lm = load_lm(model) if isinstance(model, (str, Path)) else model
         if weights is None:
             weights = settings.models_dir / WEIGHTS_FILE
         self.weights = weights if isinstance(weights, Weights) else Weights.load(weights)
@@ -93,8 +104,16 @@ class Corrector:
         else:
             paths = [Path(confusions)] if isinstance(confusions, (str, Path)) else [Path(p) for p in confusions]
             table = cached_table(paths, self.weights.k, self.inventory, settings.build_dir / "cache", load_confusions)
-        self.candidates = CandidateSource(table)
-        self.featurizer = Featurizer(self.lm, self.weights.sources, self.weights.prune)
+        index = None
+        if CONTEXT in self.weights.sources:
+            if context is None and not isinstance(model, (str, Path)):
+                raise ModelError("these weights use context candidates: give the LM's context index (context=...)")
+            index = context if isinstance(context, ContextIndex) else ContextIndex.load(context or context_path(model))
+            index.restrict({ch for ch in self.inventory if is_han(ch)})
+        self.candidates = CandidateSource(table, index)
+        if not isinstance(glyphs, GlyphSpace):
+            glyphs = GlyphSpace.load(glyphs or settings.confusions_dir / GLYPHS_FILE)
+        self.featurizer = Featurizer(self.lm, self.weights.sources, glyphs, self.weights.prune)
 
     def correct(self, text: str, reflow: bool = True) -> Result:
         """Correct one page of text; ``reflow`` first joins column-wrapped lines into paragraphs.
@@ -109,8 +128,7 @@ class Corrector:
         changes = rule_changes(text, lm=self.lm) if self.rules else []
         staged, rule_edits = apply_edits(text, changes)
         for sentence in segment(staged, self.inventory, self.keep):
-            lattice = self.candidates.lattice(sentence)
-            for choice in decode(self.featurizer, self.weights, sentence.tokens, lattice, self.threshold, self.max_edits):
+            for choice in decode(self.featurizer, self.weights, self.candidates, sentence, self.threshold, self.max_edits):
                 cand = choice.candidate
                 pos = input_offset(rule_edits, sentence.offsets[cand.index])
                 changes.append((pos, text[pos], cand.char, choice.probability, cand.sources))
@@ -122,6 +140,7 @@ class Corrector:
         of every single substitution against the unedited sentence (the data the weights are fitted on)."""
         for sentence in segment(text, self.inventory, self.keep):
             lattice = self.candidates.lattice(sentence)
-            if any(lattice):
-                cands, matrix = self.featurizer.rows(forward(self.lm, sentence.tokens), lattice)
+            if any(site is not None for site in lattice):
+                fwd = forward(self.lm, sentence.tokens)
+                cands, matrix = self.featurizer.rows(fwd, self.candidates.with_context(lattice, fwd.tokens, fwd.logps))
                 yield [sentence.offsets[c.index] for c in cands], cands, matrix

@@ -7,7 +7,8 @@ For fold NAME leaving out the given training corpus files, writes under ``build/
 
 * ``lm.klm``: a character LM like the default one (``ocrfix lm train``, same order and pruning:
   ``LM_OPTIONS``)
-  trained on the training corpora of ``corpora/news-train.tsv`` except the left-out files;
+  trained on the training corpora of ``corpora/news-train.tsv`` except the left-out files, and
+  its context index ``lm.context.npz``;
 * ``confusions.tsv``: the shipped default set rebuilt by the very merge command recorded in
   ``models/confusions/default.tsv``, with the set learned from the benchmark training pages
   (``tesseract.tsv``) re-learned from the pages of the *other* corpus files only.
@@ -24,6 +25,7 @@ import sys
 from pathlib import Path
 
 from ..errors import InputError
+from ..lm.context import context_path
 from ..settings import PROJECT_ROOT, load_settings
 from .fit import page_pairs, page_source, refuse_heldout
 
@@ -88,9 +90,11 @@ def main(argv: list[str] | None = None) -> int:
     out = PROJECT_ROOT / "build" / "corrector" / args.name
     out.mkdir(parents=True, exist_ok=True)
     python = [sys.executable, "-m", "ocrfix"]
+    corpora = training_corpora(set(args.left_out))
     if not (args.skip_lm and (out / "lm.klm").is_file()):
-        _run(python + ["lm", "train", "-o", str(out / "lm.klm"), *LM_OPTIONS, "--memory", "3G",
-                       *training_corpora(set(args.left_out))])
+        _run(python + ["lm", "train", "-o", str(out / "lm.klm"), *LM_OPTIONS, "--memory", "3G", *corpora])
+    elif not context_path(out / "lm.klm").is_file():
+        _run(python + ["lm", "context", "-o", str(context_path(out / "lm.klm")), *corpora])
     others = [p for p in page_pairs(args.pages) if page_source(p[0]) not in args.left_out]
     confusions_dir = load_settings().confusions_dir
     learn = _without(_without(_built_by(confusions_dir / PAGE_LEARNED, "ocrfix confusions learn"), "--pages"), "-o")

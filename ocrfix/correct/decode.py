@@ -2,17 +2,21 @@
 
 Every candidate substitution is scored (features -> calibrated probability) against the
 current sentence; the best one above the threshold is applied, the LM pass is redone over
-the edited sentence, and the search repeats until no candidate clears the threshold. Edits
+the edited sentence, the sites near the edit are rescored, and the search repeats until no
+candidate clears the threshold. Edits
 thus interact: a fix can raise (or lower) the gain of a neighbouring candidate, which handles
-two adjacent errors when either one alone is already convincing.
+two adjacent errors when either one alone is already convincing. Context candidates are
+proposed anew in every round, from the current (partly corrected) neighbours.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
 
-from .candidates import Candidate, Entry
-from .features import Featurizer, forward
+import numpy as np
+
+from ..segment import Sentence
+from .candidates import Candidate, CandidateSource
+from .features import Featurizer, forward, mean_logp
 from .score import Weights
 
 
@@ -25,28 +29,45 @@ class Choice:
 def decode(
     featurizer: Featurizer,
     weights: Weights,
-    tokens: Sequence[str],
-    lattice: Sequence[Sequence[Entry]],
+    source: CandidateSource,
+    sentence: Sentence,
     threshold: float,
     max_edits: int = 4,
 ) -> list[Choice]:
-    """The accepted substitutions of one sentence (at most ``max_edits``), in acceptance order."""
-    if not any(lattice):
+    """The accepted substitutions of one sentence (at most ``max_edits``), in acceptance order.
+
+    A site's candidates and features depend only on the tokens within ``order - 1`` of it, so
+    after an edit only the sites that close are rescored; the others keep their rows.
+    """
+    lattice = source.lattice(sentence)
+    if all(site is None for site in lattice):
         return []
-    current = list(tokens)
+    lm = featurizer.lm
+    current = list(sentence.tokens)
+    fwd = forward(lm, current)
+    sent_logp = mean_logp(fwd)
+    scored: dict[int, tuple[list[Candidate], np.ndarray]] = {}  # site -> its candidates and probabilities
     chosen: list[Choice] = []
-    done: set[int] = set()
     while len(chosen) < max_edits:
-        fwd = forward(featurizer.lm, current)
-        cands, matrix = featurizer.rows(fwd, lattice, frozenset(done))
-        if not cands:
+        for i, site in enumerate(lattice):
+            if site is not None and i not in scored:
+                cands, rows = featurizer.site_rows(fwd, i, source.site(site, current, fwd.logps, i), sent_logp)
+                scored[i] = (cands, weights.probability(featurizer.matrix(rows)))
+        # the most probable candidate; ties go to the leftmost site, as without the cache
+        best_site, best_k, best_p = -1, -1, -1.0
+        for i in sorted(scored):
+            cands, probs = scored[i]
+            if len(cands):
+                k = int(probs.argmax())
+                if probs[k] > best_p:
+                    best_site, best_k, best_p = i, k, float(probs[k])
+        if best_p < threshold:
             break
-        probs = weights.probability(matrix)
-        best = int(probs.argmax())
-        if probs[best] < threshold:
-            break
-        cand = cands[best]
-        chosen.append(Choice(cand, float(probs[best])))
+        cand = scored[best_site][0][best_k]
+        chosen.append(Choice(cand, best_p))
         current[cand.index] = cand.char
-        done.add(cand.index)
+        lattice[cand.index] = None  # edited once at most
+        for i in range(cand.index - lm.order + 1, cand.index + lm.order):
+            scored.pop(i, None)
+        fwd = forward(lm, current)
     return chosen

@@ -13,7 +13,8 @@ from typing import Any, Protocol, Sequence
 
 import numpy as np
 
-from .candidates import Candidate, Entry
+from ..confusions.similarity import GlyphSpace
+from .candidates import CONTEXT, Candidate, Entry, Lattice
 
 EOS = "</s>"
 
@@ -25,13 +26,16 @@ BASE_FEATURES = (
     "cand_ctx",  # log10 P(candidate | left context)
     "orig_ctx",  # log10 P(original | left context)
     "edge",  # 1 if the site is within 2 tokens of a sentence edge (less context)
+    "sent_logp",  # mean log10 P per token of the current sentence: how noisy the text around is
     # depend on the characters only
     "orig_oov",  # 1 if the original is not in the LM vocabulary
     "uni_orig",  # log10 unigram probability of the original
-    "n_cands",  # log(1 + number of candidates at the site)
+    "n_cands",  # log(1 + number of confusion-set candidates of the seen char)
     "channel",  # log10 of the confusion-set score
     "rank",  # log(1 + rank of the candidate among the seen char's candidates)
     "uni_cand",  # log10 unigram probability of the candidate
+    "glyph_cos",  # glyph cosine of the seen char and the candidate
+    "context_glyph",  # glyph_cos of a context candidate (0 otherwise): the only visual evidence it has
 )
 
 #: Cheap rejection before the full window is scored: a candidate whose gain over the first
@@ -103,15 +107,17 @@ def substitution_gain(lm: LanguageModel, fwd: ForwardPass, i: int, token: str,
 class Featurizer:
     """Turns candidates into feature rows; caches the context-free part of each row."""
 
-    def __init__(self, lm: LanguageModel, sources: Sequence[str], prune: float | None = None,
+    def __init__(self, lm: LanguageModel, sources: Sequence[str], glyphs: GlyphSpace, prune: float | None = None,
                  reject: tuple[float, float] | None = (REJECT_FIRST, REJECT_SECOND)) -> None:
         self.lm = lm
+        self.glyphs = glyphs
         self.prune = prune
         self.reject = reject
         self.sources = tuple(sources)
         self.names = BASE_FEATURES + tuple(f"src:{s}" for s in self.sources)
         self._unigram: dict[str, float] = {}
         self._static: dict[str, list[list[float]]] = {}
+        self._static_extra: dict[tuple[str, Entry], list[float]] = {}
 
     def unigram(self, token: str) -> float:
         value = self._unigram.get(token)
@@ -120,42 +126,68 @@ class Featurizer:
         return value
 
     def static_rows(self, orig: str, site: Sequence[Entry]) -> list[list[float]]:
-        """The context-free features of the candidates of seen char ``orig`` (cached per char)."""
+        """The context-free features of the candidates of seen char ``orig`` (cached per char;
+        the context candidates that follow the confusion-set ones are cached per pair)."""
         rows = self._static.get(orig)
+        n_table = len(site) if not site or CONTEXT not in site[-1][3] else sum(CONTEXT not in e[3] for e in site)
         if rows is None:
-            head = [0.0 if self.lm.has_token(orig) else 1.0, self.unigram(orig), math.log1p(len(site))]
-            rows = []
-            for char, score, rank, sources in site:
-                flags = [1.0 if s in sources else 0.0 for s in self.sources]
-                rows.append(head + [math.log10(score), math.log1p(rank), self.unigram(char)] + flags)
-            self._static[orig] = rows
-        return rows
+            rows = self._static[orig] = [self._static_row(orig, entry, n_table) for entry in site[:n_table]]
+        if n_table == len(site):
+            return rows
+        extra = []
+        for entry in site[n_table:]:
+            key = (orig, entry)
+            row = self._static_extra.get(key)
+            if row is None:
+                row = self._static_extra[key] = self._static_row(orig, entry, n_table)
+            extra.append(row)
+        return rows[:n_table] + extra
 
-    def rows(self, fwd: ForwardPass, lattice: Sequence[Sequence[Entry]], skip: frozenset[int] = frozenset()) -> tuple[list[Candidate], np.ndarray]:
-        """Candidates of the lattice (except at sites in ``skip``) and their feature matrix.
+    def _static_row(self, orig: str, entry: Entry, n_table: int) -> list[float]:
+        char, score, rank, sources = entry
+        cos = self.glyphs.similarity(orig, char)
+        return [0.0 if self.lm.has_token(orig) else 1.0, self.unigram(orig), math.log1p(n_table),
+                math.log10(score), math.log1p(rank), self.unigram(char), cos, cos if CONTEXT in sources else 0.0] + \
+            [1.0 if s in sources else 0.0 for s in self.sources]
+
+    def site_rows(self, fwd: ForwardPass, i: int, site: Sequence[Entry] | None,
+                  sent_logp: float) -> tuple[list[Candidate], list[list[float]]]:
+        """Candidates of site ``i`` and their feature rows (``sent_logp``: the sentence's mean
+        log10 P per token before any edit).
 
         With ``prune`` set, a site is skipped when both its character and the next token are
         likely under the LM (log10 P > prune): a misread character almost always makes itself or
         its right neighbour improbable (-2.0 skips ~45% of sites and no synthetic error).
         Candidates failing the cheap ``reject`` test are left out.
         """
+        logps = fwd.logps
+        if not site or (self.prune is not None and logps[i] > self.prune and logps[i + 1] > self.prune):
+            return [], []
+        n = len(fwd.tokens)
+        edge = 1.0 if i < 2 or i >= n - 2 else 0.0
+        cands, rows = [], []
+        for entry, tail in zip(site, self.static_rows(fwd.tokens[i], site)):
+            scored = substitution_gain(self.lm, fwd, i, entry[0], self.reject)
+            if scored is not None:
+                gain, cand_ctx = scored
+                rows.append([gain, max(gain, 0.0), cand_ctx, logps[i], edge, sent_logp] + tail)
+                cands.append(Candidate(i, *entry))
+        return cands, rows
+
+    def matrix(self, rows: list[list[float]]) -> np.ndarray:
+        return np.asarray(rows, dtype=np.float64).reshape(len(rows), len(self.names))
+
+    def rows(self, fwd: ForwardPass, lattice: Lattice) -> tuple[list[Candidate], np.ndarray]:
+        """Candidates of every site of the lattice and their feature matrix (see :meth:`site_rows`)."""
         cands: list[Candidate] = []
         rows: list[list[float]] = []
-        n = len(fwd.tokens)
-        logps = fwd.logps
+        sent_logp = mean_logp(fwd)
         for i, site in enumerate(lattice):
-            if not site or i in skip:
-                continue
-            if self.prune is not None and logps[i] > self.prune and logps[i + 1] > self.prune:
-                continue
-            static = self.static_rows(fwd.tokens[i], site)
-            edge = 1.0 if i < 2 or i >= n - 2 else 0.0
-            for entry, tail in zip(site, static):
-                scored = substitution_gain(self.lm, fwd, i, entry[0], self.reject)
-                if scored is None:
-                    continue
-                gain, cand_ctx = scored
-                rows.append([gain, max(gain, 0.0), cand_ctx, logps[i], edge] + tail)
-                cands.append(Candidate(i, *entry))
-        matrix = np.asarray(rows, dtype=np.float64).reshape(len(rows), len(self.names))
-        return cands, matrix
+            site_cands, site_rows = self.site_rows(fwd, i, site, sent_logp)
+            cands.extend(site_cands)
+            rows.extend(site_rows)
+        return cands, self.matrix(rows)
+
+
+def mean_logp(fwd: ForwardPass) -> float:
+    return sum(fwd.logps) / len(fwd.logps)

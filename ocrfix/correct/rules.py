@@ -19,6 +19,9 @@ from .features import LanguageModel
 #: 9 times of 10 — the one "wrong" is a paragraph that really ends without '。' — while lines
 #: that reflow had wrongly split mid-sentence scored below -5).
 PERIOD_MIN_GAIN = 0.0
+MISREAD_MIN_GAIN = 3.0
+#: What a misread mark between Han characters can be (the LM chooses; "。" ends a sentence).
+MARKS = ("，", "。", "、", "·")
 
 HAN = "\u4e00-\u9fff"
 
@@ -29,7 +32,8 @@ class Rule:
     pattern: re.Pattern[str]
     replacement: str
     guard: Callable[[str, re.Match[str]], bool] | None = None  # extra context test
-    needs_lm: bool = False  # also require the LM to prefer a sentence break here (see period_gain)
+    min_gain: float | None = None  # also require the LM to prefer a sentence break by this much (period_gain)
+    options: tuple[str, ...] = ()  # the LM picks the replacement among these (see best_mark)
 
 
 def _no_open_bracket_before(text: str, match: re.Match[str]) -> bool:
@@ -52,27 +56,52 @@ RULES = (
     # '1' read as ']' next to digits or before a date/number unit, with no '[' open.
     Rule("bracket-one", re.compile(r"(?<=\d)\]|\](?=[\d月日号万])"), "1", _no_open_bracket_before),
     # A body paragraph's final '。' dropped (Tesseract often loses it at a column's last line).
-    Rule("final-period", re.compile(rf"(?<=[{HAN}])$", re.M), "。", _body_paragraph, needs_lm=True),
+    Rule("final-period", re.compile(rf"(?<=[{HAN}])$", re.M), "。", _body_paragraph, min_gain=PERIOD_MIN_GAIN),
+    # A half-width '.', '`' or "'" between Han characters is never Chinese punctuation: a misread
+    # '，', '。', '、' or '·' -- the LM picks which.
+    # '。' read as '-', '"' or '“' between Han text, where the LM prefers a sentence break by far.
+    Rule("misread-period", re.compile(rf"(?<=[{HAN}”’）)])[-\"“](?=[{HAN}“‘])"), "。", min_gain=MISREAD_MIN_GAIN),
+    Rule("misread-mark", re.compile(rf"(?<=[{HAN}”’）)])[.`'](?=[{HAN}“‘])"), "", options=MARKS),
     # A full-width comma doubled by a half-width one.
     Rule("double-comma", re.compile(r",(?=，)|(?<=，),"), ""),
 )
 
 
-def period_gain(lm: LanguageModel, text: str, offset: int, span: int = 4) -> float:
-    """log10 P(text with a sentence break at ``offset``) - log10 P(text running on), near ``offset``."""
-    left = lm_tokens(text[max(0, offset - span):offset])
-    right = lm_tokens(text[offset:offset + span + 1])[:span]
+def period_gain(lm: LanguageModel, text: str, offset: int, width: int = 0, span: int = 4) -> float:
+    """log10 P(text with a sentence break at ``offset``, replacing its ``width`` characters)
+    - log10 P(text running on as it is), near ``offset``."""
+    left, right = _context(text, offset, width, span)
+    seen = lm_tokens(text[offset:offset + width])
     if not right:
-        return lm.score_tokens(left + ["。"], bos=False, eos=True) - lm.score_tokens(left, bos=False, eos=True)
+        return lm.score_tokens(left + ["。"], bos=False, eos=True) - lm.score_tokens(left + seen, bos=False, eos=True)
     broken = lm.score_tokens(left + ["。"], bos=False, eos=True) + lm.score_tokens(right, bos=True, eos=False)
-    return broken - lm.score_tokens(left + right, bos=False, eos=False)
+    return broken - lm.score_tokens(left + seen + right, bos=False, eos=False)
+
+
+def _context(text: str, offset: int, width: int, span: int) -> tuple[list[str], list[str]]:
+    left = lm_tokens(text[max(0, offset - span):offset])
+    right = lm_tokens(text[offset + width:offset + width + span + 1])[:span]
+    return left, right
+
+
+def best_mark(lm: LanguageModel, text: str, offset: int, width: int, options: tuple[str, ...], span: int = 4) -> str:
+    """The option the LM likes best in place of ``text[offset:offset + width]`` ("。" scored as a
+    sentence break: the left part ends a sentence, the right part starts one)."""
+    left, right = _context(text, offset, width, span)
+
+    def score(mark: str) -> float:
+        if mark == "。":
+            return lm.score_tokens(left + ["。"], bos=False, eos=True) + lm.score_tokens(right, bos=True, eos=False)
+        return lm.score_tokens(left + lm_tokens(mark) + right, bos=False, eos=False)
+
+    return max(options, key=score)
 
 
 def rule_changes(text: str, rules: tuple[Rule, ...] = RULES,
                  lm: LanguageModel | None = None) -> list[tuple[int, str, str, float, tuple[str, ...]]]:
     """Non-overlapping ``(offset, original, replacement, 1.0, ("rule:<name>",))`` changes, first rule wins.
 
-    Rules that need the LM are skipped without one."""
+    Rules that need the LM (``min_gain``, ``options``) are skipped without one."""
     taken: set[int] = set()
     changes = []
     for rule in rules:
@@ -80,8 +109,14 @@ def rule_changes(text: str, rules: tuple[Rule, ...] = RULES,
             span = range(match.start(), max(match.end(), match.start() + 1))
             if taken.intersection(span) or (rule.guard and not rule.guard(text, match)):
                 continue
-            if rule.needs_lm and (lm is None or period_gain(lm, text, match.start()) <= PERIOD_MIN_GAIN):
+            if rule.min_gain is not None and (
+                    lm is None or period_gain(lm, text, match.start(), len(match.group())) <= rule.min_gain):
                 continue
+            replacement = rule.replacement
+            if rule.options:
+                if lm is None:
+                    continue
+                replacement = best_mark(lm, text, match.start(), len(match.group()), rule.options)
             taken.update(span)
-            changes.append((match.start(), match.group(), rule.replacement, 1.0, (f"rule:{rule.name}",)))
+            changes.append((match.start(), match.group(), replacement, 1.0, (f"rule:{rule.name}",)))
     return sorted(changes)

@@ -4,7 +4,8 @@ The normalized text is streamed into a temporary file (never a Python list), the
 ``lmplz`` estimates a modified Kneser-Ney model (``-S`` always given, so it does not reserve
 most of the machine's memory), and ``build_binary -q 8 -b 8 trie`` turns it into a quantized
 trie that loads memory-mapped in milliseconds. An output path ending in ``.arpa`` keeps
-the ARPA text instead. Tiny corpora make Kneser-Ney's closed-form discounts fail; lmplz then
+the ARPA text instead. The bigram :class:`~.context.ContextIndex` of the same text is written
+beside the model (``NAME.context.npz``): the corrector's context candidates come from it. Tiny corpora make Kneser-Ney's closed-form discounts fail; lmplz then
 asks for ``--discount_fallback``, and training retries once with it.
 """
 from __future__ import annotations
@@ -21,6 +22,7 @@ from tqdm import tqdm
 
 from ..errors import InputError, OcrfixError
 from ..settings import load_settings
+from .context import ContextIndex, context_path, read_lines
 from .corpus import CorpusStats, expand_corpora, lm_lines
 from .tools import KenlmTools, find_tools, run_tool
 
@@ -36,6 +38,7 @@ _MEMORY = re.compile(r"\d+(\.\d+)?[%bkmgtp]?", re.IGNORECASE)
 @dataclass(frozen=True)
 class TrainResult:
     model: Path
+    context: Path
     order: int
     prune: tuple[int, ...]
     lines: int
@@ -152,6 +155,8 @@ def train_lm(corpora: Sequence[str | Path], out: str | Path, order: int = DEFAUL
         else:
             print("build_binary: quantized trie", file=sys.stderr)
             build_binary(tools, arpa, built)
+        print("context index: bigram counts", file=sys.stderr)
+        ContextIndex.fit(read_lines(text)).save(context_path(out))
         built.replace(out)
-    return TrainResult(out, order, prune, stats.lines_written, stats.tokens_written, stats.duplicates,
+    return TrainResult(out, context_path(out), order, prune, stats.lines_written, stats.tokens_written, stats.duplicates,
                        time.monotonic() - start)

@@ -1,0 +1,184 @@
+"""Context candidates (bigram index of the LM corpus), glyph similarity, and the cached decoder."""
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from ocrfix.confusions import ConfusionSet
+from ocrfix.confusions.similarity import GlyphSpace
+from ocrfix.correct.candidates import CONTEXT, CandidateSource, build_table
+from ocrfix.correct.corrector import Corrector
+from ocrfix.correct.decode import decode
+from ocrfix.correct.features import BASE_FEATURES, Featurizer, forward, mean_logp
+from ocrfix.correct.score import Weights
+from ocrfix.errors import ModelError
+from ocrfix.lm.context import ContextIndex, context_path
+from ocrfix.normalize import lm_line
+from ocrfix.segment import segment
+
+from test_correct_fixtures import CORPUS, INVENTORY, WEIGHTS, confusion_set, load_lm, write_arpa
+
+
+@pytest.fixture(scope="module")
+def lm(tmp_path_factory):
+    return load_lm(write_arpa(tmp_path_factory.mktemp("lm") / "tiny.arpa"))
+
+
+def fresh_index() -> ContextIndex:
+    return ContextIndex.fit(map(lm_line, CORPUS), min_count=1)
+
+
+@pytest.fixture(scope="module")
+def index():
+    return fresh_index()
+
+
+def glyphs() -> GlyphSpace:
+    chars = sorted(INVENTORY)
+    return GlyphSpace(chars, np.random.default_rng(0).normal(size=(len(chars), 8)))
+
+
+def test_between_ranks_what_both_neighbours_ask_for(index):
+    ranked = index.between("工", "。", 3)
+    assert ranked[0][0] == "作"
+    assert [s for _, s in ranked] == sorted((s for _, s in ranked), reverse=True)
+    assert 0 < sum(s for _, s in ranked) <= 1.0 + 1e-9
+    assert index.between(None, "们", 1)[0][0] == "我"  # "<s> 我们" is the commonest start
+    assert index.between("天", "？", 5) and index.between("？", "！") == []  # "？": never seen, no constraint
+
+
+def test_restrict_removes_characters_from_the_proposals():
+    index = fresh_index()
+    index.restrict(INVENTORY - {"作"})
+    assert "作" not in [c for c, _ in index.between("工", "。", 10)]
+
+
+def test_save_load_roundtrip_and_bad_files(index, tmp_path):
+    path = tmp_path / "x.context.npz"
+    index.save(path)
+    again = ContextIndex.load(path)
+    assert again.vocab == index.vocab and again.between("在", "京", 4) == index.between("在", "京", 4)
+    (tmp_path / "junk.npz").write_bytes(b"not numpy at all")
+    for bad in (tmp_path / "junk.npz", tmp_path / "missing.npz"):
+        with pytest.raises(ModelError):
+            ContextIndex.load(bad)
+
+
+def test_min_count_drops_rare_bigrams():
+    assert ContextIndex.fit(["甲 乙", "甲 乙", "甲 丙"], min_count=2).between("甲", None, 5) == [("乙", 1.0)]
+
+
+def test_context_path_sits_beside_the_lm():
+    assert context_path("models/lm/news.klm") == Path("models/lm/news.context.npz")
+
+
+def test_lm_context_cli_writes_an_index_and_rejects_bad_input(tmp_path):
+    corpus = tmp_path / "corpus.txt"
+    corpus.write_text("\n".join(CORPUS) + "\n", encoding="utf-8")
+    out = tmp_path / "tiny.context.npz"
+    cmd = [sys.executable, "-m", "ocrfix", "lm", "context", str(corpus), "-o", str(out), "--min-count", "1"]
+    done = subprocess.run(cmd, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert ContextIndex.load(out).between("工", "。", 1)[0][0] == "作"
+    missing = subprocess.run(cmd[:5] + [str(tmp_path / "nope.txt"), "-o", str(out)], capture_output=True, text=True)
+    assert missing.returncode == 2 and missing.stderr.count("\n") == 1 and "Traceback" not in missing.stderr
+
+
+def test_glyph_space_similarity_and_roundtrip(tmp_path):
+    space = GlyphSpace(["甲", "乙", "丙"], np.array([[1.0, 0.0], [1.0, 1.0], [0.0, -2.0]]))
+    assert space.similarity("甲", "乙") == pytest.approx(2 ** -0.5, abs=1e-6)
+    assert space.similarity("甲", "丙") == pytest.approx(0.0, abs=1e-6)
+    assert space.similarity("甲", "丁") == 0.0  # unknown characters carry no evidence
+    space.save(tmp_path / "g.npz")
+    assert GlyphSpace.load(tmp_path / "g.npz").similarity("甲", "乙") == pytest.approx(2 ** -0.5, abs=1e-3)
+    with pytest.raises(ModelError):
+        GlyphSpace.load(tmp_path / "missing.npz")
+    with pytest.raises(ModelError):
+        GlyphSpace(["甲"], np.zeros((2, 2)))
+
+
+def test_context_candidates_only_at_improbable_sites(lm, index):
+    source = CandidateSource(build_table(ConfusionSet.from_scores({"乍": {"怎": 0.3}}, "visual"), 5, INVENTORY), index)
+    (sentence,) = segment("我们在北京工乍。", INVENTORY)
+    lattice = source.lattice(sentence)
+    fwd = forward(lm, sentence.tokens)
+    sites = source.with_context(lattice, fwd.tokens, fwd.logps)
+    for i, (plain, full) in enumerate(zip(lattice, sites)):
+        if plain is None:
+            assert full is None
+            continue
+        added = full[len(plain):]
+        if fwd.logps[i] >= source.context_gate:
+            assert added == ()
+        assert all(entry[3] == (CONTEXT,) for entry in added)
+        assert not {e[0] for e in added} & ({e[0] for e in plain} | {sentence.tokens[i]})
+    assert fwd.logps[6] < source.context_gate and "作" in [e[0] for e in sites[6]]  # 乍
+
+
+def context_weights() -> Weights:
+    coef = {"lm_gain": 4.0, "channel": 2.0, f"src:{CONTEXT}": 8.0}
+    names = BASE_FEATURES + (f"src:{CONTEXT}",)
+    return Weights(tuple(coef.get(n, 0.0) for n in names), -3.0, (CONTEXT,), threshold=0.5, k=5)
+
+
+def test_context_fixes_an_error_no_confusion_set_knows(lm, index):
+    empty = ConfusionSet.from_scores({"京": {"景": 0.4}}, "pinyin")
+    plain = Corrector(model=lm, confusions=empty, weights=WEIGHTS, inventory=INVENTORY, glyphs=glyphs())
+    assert plain.correct("我们在北京工乍。", reflow=False).edits == ()
+    with_context = Corrector(model=lm, confusions=empty, weights=context_weights(), inventory=INVENTORY,
+                             context=index, glyphs=glyphs())
+    result = with_context.correct("我们在北京工乍。", reflow=False)
+    assert result.text == "我们在北京工作。" and result.edits[0].sources == (CONTEXT,)
+    assert with_context.correct("我们在北京工作。", reflow=False).edits == ()
+
+
+def test_weights_with_context_candidates_need_the_index(lm, tmp_path):
+    with pytest.raises(ModelError):
+        Corrector(model=lm, confusions=confusion_set(tmp_path), weights=context_weights(), inventory=INVENTORY)
+    with pytest.raises(ModelError):
+        Corrector(model=lm, confusions=confusion_set(tmp_path), weights=context_weights(), inventory=INVENTORY,
+                  context=tmp_path / "missing.context.npz")
+
+
+def naive_decode(featurizer, weights, source, sentence, threshold, max_edits):
+    """The decoder without its row cache: every site rescored after every edit."""
+    lattice = source.lattice(sentence)
+    current = list(sentence.tokens)
+    sent_logp = mean_logp(forward(featurizer.lm, current))
+    chosen = []
+    while len(chosen) < max_edits:
+        fwd = forward(featurizer.lm, current)
+        cands, rows = [], []
+        for i, site in enumerate(source.with_context(lattice, current, fwd.logps)):
+            c, r = featurizer.site_rows(fwd, i, site, sent_logp)
+            cands += c
+            rows += r
+        if not cands:
+            break
+        probs = weights.probability(featurizer.matrix(rows))
+        best = int(probs.argmax())
+        if probs[best] < threshold:
+            break
+        chosen.append((cands[best].index, cands[best].char))
+        current[cands[best].index] = cands[best].char
+        lattice[cands[best].index] = None
+    return chosen
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(CORPUS[:7]), st.lists(st.tuples(st.integers(0, 9), st.sampled_from("乍夫每字做怎")), max_size=3))
+def test_cached_decoder_matches_full_rescoring(lm, index, sentence_text, damage):
+    chars = list(sentence_text)
+    for pos, ch in damage:
+        chars[pos % (len(chars) - 1)] = ch
+    table = build_table(ConfusionSet.from_scores({"乍": {"作": 0.8}, "夫": {"天": 0.6}, "做": {"作": 0.5}}, "visual"),
+                        5, INVENTORY)
+    source = CandidateSource(table, index)
+    weights = context_weights()
+    featurizer = Featurizer(lm, weights.sources, glyphs(), prune=None)
+    for sentence in segment("".join(chars), INVENTORY):
+        got = [(c.candidate.index, c.candidate.char) for c in decode(featurizer, weights, source, sentence, 0.5, 4)]
+        assert got == naive_decode(featurizer, weights, source, sentence, 0.5, 4)
