@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Rebuild the shipped default character LM, models/lm/news.klm, from the shared data.
+# Rebuild the shipped default character LM, models/lm/news.klm, and its context index
+# models/lm/news.context.npz (bigram counts of the same text) from the shared data.
 # Settings chosen by the sweep in benchmarks/RESULTS.md (## Language model); the corpus
 # (training files and the held-out files never trained on) is listed in corpora/news-train.tsv.
 # Needs the KenLM tools (bash install.sh) and OCRFIX_DATA (default ../shared/data).

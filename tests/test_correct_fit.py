@@ -82,3 +82,23 @@ def curve(*rows):
 ])
 def test_choose_threshold(rows, keep_fixes, expected):
     assert choose_threshold(rows, min_ratio=10, clean_chars_per_change=5000, keep_fixes=keep_fixes) == expected
+
+
+def test_crossfit_drops_an_option_with_all_its_values():
+    from ocrfix.correct.crossfit import _without
+
+    args = ["--pages", "a", "b", "--min-count", "1", "-o", "x.tsv"]
+    assert _without(args, "--pages") == ["--min-count", "1", "-o", "x.tsv"]
+    assert _without(_without(args, "--pages"), "-o") == ["--min-count", "1"]
+
+
+def test_page_pairs_joins_directories_and_refuses_heldout(tmp_path):
+    from ocrfix.correct.fit import page_pairs
+
+    for name in ("one", "two"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / f"{name}.ocr.txt").write_text("甲", encoding="utf-8")
+        (tmp_path / name / f"{name}.gt.txt").write_text("甲", encoding="utf-8")
+    assert [o.name for o, _ in page_pairs(tmp_path / "one", tmp_path / "two")] == ["one.ocr.txt", "two.ocr.txt"]
+    with pytest.raises(InputError):
+        page_pairs(tmp_path / "one", tmp_path / "eval" / "l1")

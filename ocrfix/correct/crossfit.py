@@ -54,19 +54,18 @@ def training_corpora(left_out: set[str]) -> list[str]:
     return files
 
 
-def _without(args: list[str], flag: str, value: str | None = None) -> list[str]:
-    """``args`` without ``flag`` and the value after it (only when that value starts with ``value``)."""
+def _without(args: list[str], flag: str) -> list[str]:
+    """``args`` without ``flag`` and its values (the arguments up to the next option)."""
     out: list[str] = []
-    skip = False
-    for i, arg in enumerate(args):
-        if skip:
-            skip = False
+    skipping = False
+    for arg in args:
+        if arg == flag:
+            skipping = True
+        elif skipping and not arg.startswith("-"):
             continue
-        nxt = args[i + 1] if i + 1 < len(args) else ""
-        if arg == flag and (value is None or nxt.startswith(value)):
-            skip = True
-            continue
-        out.append(arg)
+        else:
+            skipping = False
+            out.append(arg)
     return out
 
 
@@ -82,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ocrfix.correct.crossfit", description=__doc__.split("\n\n")[0])
     parser.add_argument("name")
     parser.add_argument("left_out", nargs="+", help="corpus file stems, e.g. rmrb_2019-02")
-    parser.add_argument("--pages", type=Path, default=PAGES)
+    parser.add_argument("--pages", type=Path, nargs="+", default=[PAGES], help="training page directories")
     parser.add_argument("--skip-lm", action="store_true", help="keep an existing lm.klm")
     args = parser.parse_args(argv)
     for stem in args.left_out:
@@ -95,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
         _run(python + ["lm", "train", "-o", str(out / "lm.klm"), *LM_OPTIONS, "--memory", "3G", *corpora])
     elif not context_path(out / "lm.klm").is_file():
         _run(python + ["lm", "context", "-o", str(context_path(out / "lm.klm")), *corpora])
-    others = [p for p in page_pairs(args.pages) if page_source(p[0]) not in args.left_out]
+    others = [p for p in page_pairs(*args.pages) if page_source(p[0]) not in args.left_out]
     confusions_dir = load_settings().confusions_dir
     learn = _without(_without(_built_by(confusions_dir / PAGE_LEARNED, "ocrfix confusions learn"), "--pages"), "-o")
     _run(python + ["confusions", "learn", *learn, "--ocr", *[str(o) for o, _ in others],

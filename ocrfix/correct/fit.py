@@ -8,7 +8,7 @@
 (the fold models come from :mod:`ocrfix.correct.crossfit`). Examples are texts with a
 per-character truth (:mod:`ocrfix.correct.truth`):
 
-* ``--pages DIR``: benchmark training pages (``NAME.ocr.txt`` + ``NAME.gt.txt``): the reflowed
+* ``--pages DIR...``: benchmark training pages (``NAME.ocr.txt`` + ``NAME.gt.txt``): the reflowed
   OCR with its aligned truth, and the ground truth itself as clean text;
 * ``--synthetic N``: about N characters per fold of its left-out news sentences with characters
   replaced through the confusion set's reverse channel (clean positions give the negatives);
@@ -70,12 +70,16 @@ def refuse_heldout(path: str | Path) -> None:
         raise InputError(f"{path}: held-out evaluation data must never be used for fitting")
 
 
-def page_pairs(root: Path) -> list[tuple[Path, Path]]:
-    refuse_heldout(root)
-    pairs = [(ocr, ocr.with_name(ocr.name.replace(".ocr.txt", ".gt.txt"))) for ocr in sorted(root.rglob("*.ocr.txt"))]
-    pairs = [(o, g) for o, g in pairs if g.is_file()]
-    if not pairs:
-        raise InputError(f"{root}: no NAME.ocr.txt + NAME.gt.txt pairs")
+def page_pairs(*roots: Path) -> list[tuple[Path, Path]]:
+    """The (OCR, GT) page pairs under each directory of ``roots`` (held-out ones refused)."""
+    pairs = []
+    for root in roots:
+        refuse_heldout(root)
+        found = [(ocr, ocr.with_name(ocr.name.replace(".ocr.txt", ".gt.txt"))) for ocr in sorted(root.rglob("*.ocr.txt"))]
+        found = [(o, g) for o, g in found if g.is_file()]
+        if not found:
+            raise InputError(f"{root}: no NAME.ocr.txt + NAME.gt.txt pairs")
+        pairs.extend(found)
     return pairs
 
 
@@ -296,7 +300,8 @@ def fold_examples(fold: Fold, pairs: Sequence[tuple[Path, Path]], args: argparse
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ocrfix.correct.fit", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--pages", type=Path, help="training pages directory (NAME.ocr.txt + NAME.gt.txt [+ NAME.meta.json])")
+    parser.add_argument("--pages", type=Path, nargs="+", default=[],
+                        help="training pages directories (NAME.ocr.txt + NAME.gt.txt [+ NAME.meta.json])")
     parser.add_argument("--fold", action="append", default=[], metavar="LM=STEM,...",
                         help="cross-fit: features of pages/synthetic text from these corpus files come from an LM trained "
                              "without them, and (with =CONFUSIONS.tsv) from a confusion set learned without their pages "
@@ -331,7 +336,7 @@ def main(argv: list[str] | None = None) -> int:
     sources = _sources(confusions) + ((CONTEXT,) if args.context else ())
     placeholder = Weights((0.0,) * len(Weights((), 0.0, sources).names), 0.0, sources, k=args.k, prune=args.prune)
     folds = [parse_fold(spec) for spec in args.fold] or [Fold(None, ())]
-    pairs = page_pairs(args.pages) if args.pages else []
+    pairs = page_pairs(*args.pages) if args.pages else []
 
     runs = []  # (corrector, calibration pages, clean texts) per fold
     blocks, label_blocks, kinds = [], [], []

@@ -76,7 +76,7 @@ def measure_rules(corrector: Corrector, pairs: list[tuple[Path, Path]]) -> list[
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ocrfix.correct.measure", description=__doc__.split("\n\n")[0])
-    parser.add_argument("pages", type=Path)
+    parser.add_argument("pages", type=Path, nargs="+", help="training page directories")
     parser.add_argument("--threshold", type=float, nargs="*", default=[None])
     parser.add_argument("--weights", type=Path)
     parser.add_argument("--model", type=Path)
@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, help="first N pages only")
     parser.add_argument("--sources", nargs="+", help="only pages typeset from these corpus files (e.g. the ones a cross-fit --model left out)")
     args = parser.parse_args(argv)
-    pairs = [p for p in page_pairs(args.pages) if not args.sources or page_source(p[0]) in args.sources][: args.limit]
+    pairs = [p for p in page_pairs(*args.pages) if not args.sources or page_source(p[0]) in args.sources][: args.limit]
     corrector = Corrector(model=args.model, confusions=args.confusions, weights=args.weights, rules=not args.no_rules,
                           max_edits=args.max_edits)
     if args.per_rule:
