@@ -39,6 +39,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     learn.add_argument("--smoothing", choices=("witten-bell", "additive"), default="witten-bell")
     learn.add_argument("--alpha", type=float, default=0.5, help="additive smoothing constant")
     learn.add_argument("--min-count", type=int, default=1, help="drop pairs seen fewer times")
+    learn.add_argument("--align", choices=("blocks", "plain"), default="blocks",
+                       help="pages: the evaluation aligner (blocks) or one global edit script (plain: high-CER sheets)")
     learn.add_argument("--encoding", help="encoding of the OCR/GT/FASPell files if not UTF-8 (e.g. gb18030)")
     learn.set_defaults(handler=_learn)
 
@@ -48,6 +50,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     merge.add_argument("--k", type=int, default=None, help="keep the top K per char")
     merge.add_argument("--min-score", type=float, default=None)
     merge.set_defaults(handler=_merge)
+
+    rr = cmds.add_parser("rerank", help="one classifier ranking the whole merged pool (glyph, shape, sound, channel evidence)")
+    rr.add_argument("--faspell", nargs="*", default=None,
+                    help="FASPell-format training pair files (default: the FASPell train split; never a test split)")
+    rr.add_argument("--pages", nargs="*", default=[], help="directories of NAME.ocr.txt + NAME.gt.txt training pages")
+    rr.add_argument("--set", dest="sets", action="append", default=[], metavar="NAME=TSV",
+                    help="a fixed source set scored for every pair (repeatable), e.g. pinyin=models/confusions/pinyin.tsv")
+    rr.add_argument("--folds", type=int, default=3, help="folds for out-of-fold channel scores and cross-validation")
+    rr.add_argument("--k", type=int, default=40, help="candidates kept per char")
+    rr.add_argument("--component-k", type=int, default=60, help="IDS component-sharing candidates added to each pool")
+    rr.add_argument("--fallback", default=None,
+                    help="set whose candidates chars outside the glyph inventory keep (default: the shipped default.tsv)")
+    rr.add_argument("--chars", help="rank only among the characters of this text file (default: the inventory)")
+    rr.add_argument("--cache", default=None, help="pickle of glyph features + pools (default: build/cache/confusion_pools.pkl)")
+    rr.add_argument("-o", "--output", required=True)
+    rr.set_defaults(handler=_rerank)
 
     show = cmds.add_parser("show", help="candidates of a character with scores and sources")
     show.add_argument("char")
@@ -146,7 +164,7 @@ def _learn(args: argparse.Namespace) -> int:
     parts = [faspell_counts(read_text(p, args.encoding), p) for p in args.faspell]
     docs = list(zip(args.ocr, args.gt)) + (page_docs(args.pages) if args.pages else [])
     if docs:
-        parts.append(aligned_counts([(read_text(g, args.encoding), read_text(o, args.encoding)) for o, g in docs]))
+        parts.append(aligned_counts([(read_text(g, args.encoding), read_text(o, args.encoding)) for o, g in docs], args.align))
     counts = merge_counts(parts)
     cset = channel_set(counts, inventory(), args.smoothing, args.alpha, args.min_count)
     sources = [f"faspell:{Path(p).name}" for p in args.faspell] + ([f"{len(docs)} OCR/GT page pairs"] if docs else [])
@@ -155,9 +173,61 @@ def _learn(args: argparse.Namespace) -> int:
         f"from: {', '.join(sources)}; {sum(counts.pairs.values())} substitutions, {sum(counts.truth.values())} true chars",
         "built by: ocrfix confusions learn" + "".join(
             f" --{k} " + " ".join(map(str, v)) for k, v in (("faspell", args.faspell), ("pages", args.pages), ("ocr", args.ocr), ("gt", args.gt)) if v
-        ) + f" --smoothing {args.smoothing} --min-count {args.min_count}",
+        ) + (f" --align {args.align}" if args.align != "blocks" else "") + f" --smoothing {args.smoothing} --min-count {args.min_count}",
     ])
     print(f"{len(cset)} entries for {len(cset.chars())} chars -> {args.output}", file=sys.stderr)
+    return 0
+
+
+def _rerank(args: argparse.Namespace) -> int:
+    from ..confusions import rerank_build as rb
+    from ..confusions.inventory import charfreq, inventory
+    from ..confusions.learn import page_docs
+    from ..confusions.model import ConfusionSet
+    from ..confusions.shape import ShapeData
+
+    settings = load_settings()
+    started = time.monotonic()
+    if args.folds < 2:
+        raise InputError("--folds must be >= 2")
+    faspell = args.faspell if args.faspell is not None else [str(settings.data_dir / "faspell_ocr" / "ocr_train_3575.txt")]
+    rb.check_training_only([*faspell, *args.pages])
+    shared = {}
+    for spec in args.sets:
+        name, sep, path = spec.partition("=")
+        if not sep or not name or not path:
+            raise InputError(f"--set {spec!r}: expected NAME=TSV")
+        if name in rb.CHANNELS:
+            raise InputError(f"--set {name}: that channel is learned per fold from --faspell/--pages")
+        shared[name] = ConfusionSet.load(path)
+    allowed = frozenset("".join(read_text(args.chars).split())) if args.chars else inventory()
+    units = [u for p in faspell for u in rb.faspell_units(read_text(p), p, args.folds)]
+    if args.pages:
+        units += rb.page_units([(read_text(g), read_text(o)) for o, g in page_docs(args.pages)], args.folds)
+    cset, report, names = rb.build(
+        units, shared, allowed, ShapeData(settings.data_dir), charfreq(),
+        Path(args.cache) if args.cache else settings.build_dir / "cache" / "confusion_pools.pkl",
+        args.folds, args.k, args.component_k, ConfusionSet.load(args.fallback or settings.confusions_dir / "default.tsv"),
+    )
+    ks = report.ks
+    print(f"{args.folds}-fold cross-validated coverage (held-out training pairs)  @" + "/".join(map(str, ks)))
+    for kind, cov in report.coverage.items():
+        print(f"  {kind:<10} {report.pairs[kind]:6d} pairs  " + " ".join(f"{c:.3f}" for c in cov))
+    command = ("ocrfix confusions rerank --faspell " + " ".join(faspell)
+               + (" --pages " + " ".join(args.pages) if args.pages else "")
+               + "".join(f" --set {s}" for s in args.sets)
+               + f" --folds {args.folds} --k {args.k} --component-k {args.component_k}"
+               + (f" --fallback {args.fallback}" if args.fallback else "") + (f" --chars {args.chars}" if args.chars else ""))
+    cset.save(args.output, [
+        "re-ranked pool (glyph NN + one-part swaps + IDS component sharers + candidates of "
+        + ", ".join(names) + "), gradient boosting on out-of-fold source scores",
+        f"built by: {command}",
+        f"cv coverage @{'/'.join(map(str, ks))}: " + "; ".join(
+            f"{k} " + "/".join(f"{c:.3f}" for c in v) for k, v in report.coverage.items()),
+        f"{len(cset.chars())} chars, {len(cset)} entries, {cset.mean_candidates():.1f} candidates per char",
+    ])
+    print(f"{len(cset)} entries for {len(cset.chars())} chars -> {args.output} ({time.monotonic() - started:.0f} s)",
+          file=sys.stderr)
     return 0
 
 

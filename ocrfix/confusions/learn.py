@@ -17,6 +17,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rapidfuzz.distance import Levenshtein
+
 from ..errors import InputError
 from ..normalize import fold_char
 from .coverage import faspell_sentences
@@ -24,6 +26,7 @@ from .model import ConfusionSet
 
 SOURCE = "learned"
 SMOOTHING = ("witten-bell", "additive")
+ALIGNERS = ("blocks", "plain")
 
 
 @dataclass
@@ -47,13 +50,27 @@ def faspell_counts(text: str, name: str = "faspell") -> ChannelCounts:
     return counts
 
 
-def aligned_counts(docs: Sequence[tuple[str, str]]) -> ChannelCounts:
-    """Counts from (gt, ocr) documents aligned with the evaluation aligner."""
+def plain_pairs(gt: str, ocr: str) -> list[tuple[str, str]]:
+    """(gt_char, ocr_char) replacements of one minimal edit script over the whitespace-free texts.
+
+    For pages whose reading order matches the ground truth but whose error rate is too high for
+    the evaluation aligner's block matching (character sheets of rare characters).
+    """
+    a, b = "".join(gt.split()), "".join(ocr.split())
+    return [(a[op.src_pos], b[op.dest_pos]) for op in Levenshtein.editops(a, b) if op.tag == "replace"]
+
+
+def aligned_counts(docs: Sequence[tuple[str, str]], aligner: str = "blocks") -> ChannelCounts:
+    """Counts from (gt, ocr) documents aligned with the evaluation aligner (``blocks``: block
+    matching + character alignment) or one global edit script (``plain``, :func:`plain_pairs`)."""
+    if aligner not in ALIGNERS:
+        raise InputError(f"unknown aligner {aligner!r}; use one of {', '.join(ALIGNERS)}")
     from ..evaluate import aligned_pairs  # engineer #1's aligner (block matching + char alignment)
 
+    pair_fn = aligned_pairs if aligner == "blocks" else plain_pairs
     counts = ChannelCounts()
     for gt, ocr in docs:
-        counts.add_text(gt, aligned_pairs(gt, ocr))
+        counts.add_text(gt, pair_fn(gt, ocr))
     return counts
 
 

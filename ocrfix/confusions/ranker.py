@@ -49,27 +49,25 @@ class Pools:
     x: np.ndarray  # (n_pairs, len(FEATURES))
 
 
-def build_pools(feats: GlyphFeatures, shape: ShapeData, freq: Mapping[str, int]) -> Pools:
-    chars = feats.chars
-    emb = reduce(embedding(feats))
-    idx, _ = neighbours(emb, POOL_VISUAL)
-    pos = {c: i for i, c in enumerate(chars)}
-    swaps = shape.swap_neighbours(chars)
-    blocks = unit_blocks(feats)
-    if len(blocks) != 6:
-        raise ModelError(f"ranker features need 3 fonts, got {len(feats.fonts)}")
-    logfreq = np.array([math.log1p(freq.get(c, 0)) for c in chars], np.float32)
-    reading = [readings(c) for c in chars]
-    seen_rows, cand_rows, feat_rows = [], [], []
-    for i in tqdm(range(len(chars)), desc="pair features", unit="char", leave=False):
-        visual = list(idx[i])
-        rank = {j: r for r, j in enumerate(visual, 1)}
-        extra = [pos[c] for c in swaps.get(chars[i], ()) if pos[c] not in rank]
-        extra.sort(key=lambda j: -float(emb[i] @ emb[j]))
-        pool = np.array(visual + extra[:POOL_SWAP], dtype=np.int64)
-        a, others = chars[i], [chars[j] for j in pool]
+class _PairContext:
+    """What the pair features of any (seen, candidate) need: embeddings, blocks, frequencies, readings."""
+
+    def __init__(self, feats: GlyphFeatures, shape: ShapeData, freq: Mapping[str, int]) -> None:
+        self.chars = feats.chars
+        self.emb = reduce(embedding(feats))
+        self.blocks = unit_blocks(feats)
+        if len(self.blocks) != 6:
+            raise ModelError(f"ranker features need 3 fonts, got {len(feats.fonts)}")
+        self.shape = shape
+        self.logfreq = np.array([math.log1p(freq.get(c, 0)) for c in self.chars], np.float32)
+        self.reading = [readings(c) for c in self.chars]
+
+    def rows(self, i: int, pool: np.ndarray, rank: Mapping[int, int]) -> np.ndarray:
+        """Feature rows (``FEATURES`` order) of char ``i`` against the ``pool`` indices; ``rank``
+        gives the glyph-neighbour rank of the pool members that have one."""
+        emb, shape, a = self.emb, self.shape, self.chars[i]
         dense = np.stack(
-            [emb[pool] @ emb[i]] + [b[pool] @ b[i] for b in blocks]
+            [emb[pool] @ emb[i]] + [b[pool] @ b[i] for b in self.blocks]
             + [np.log1p([rank.get(j, 1000) for j in pool]), np.array([j in rank for j in pool], np.float32)],
             axis=1,
         )
@@ -77,17 +75,56 @@ def build_pools(feats: GlyphFeatures, shape: ShapeData, freq: Mapping[str, int])
             [
                 (
                     shape.leaf_overlap(a, b), shape.one_swap(a, b), shape.structure(a).idc == shape.structure(b).idc,
-                    shape.corner_agreement(a, b) / 5, math.log1p(shape.stroke_diff(a, b)), logfreq[j], logfreq[i],
-                    grade(reading[i], reading[j]),
+                    shape.corner_agreement(a, b) / 5, math.log1p(shape.stroke_diff(a, b)), self.logfreq[j],
+                    self.logfreq[i], grade(self.reading[i], self.reading[j]),
                 )
-                for j, b in zip(pool, others)
+                for j, b in zip(pool, (self.chars[j] for j in pool))
             ],
             np.float32,
-        )
+        ).reshape(len(pool), 8)
+        return np.hstack([dense, sparse]).astype(np.float32)
+
+
+def build_pools(feats: GlyphFeatures, shape: ShapeData, freq: Mapping[str, int]) -> Pools:
+    ctx = _PairContext(feats, shape, freq)
+    chars = feats.chars
+    idx, _ = neighbours(ctx.emb, POOL_VISUAL)
+    pos = {c: i for i, c in enumerate(chars)}
+    swaps = shape.swap_neighbours(chars)
+    seen_rows, cand_rows, feat_rows = [], [], []
+    for i in tqdm(range(len(chars)), desc="pair features", unit="char", leave=False):
+        visual = list(idx[i])
+        rank = {j: r for r, j in enumerate(visual, 1)}
+        extra = [pos[c] for c in swaps.get(chars[i], ()) if pos[c] not in rank]
+        extra.sort(key=lambda j: -float(ctx.emb[i] @ ctx.emb[j]))
+        pool = np.array(visual + extra[:POOL_SWAP], dtype=np.int64)
         seen_rows.append(np.full(len(pool), i))
         cand_rows.append(pool)
-        feat_rows.append(np.hstack([dense, sparse]).astype(np.float32))
+        feat_rows.append(ctx.rows(i, pool, rank))
     return Pools(chars, np.concatenate(seen_rows), np.concatenate(cand_rows), np.vstack(feat_rows))
+
+
+def extend_pools(pools: Pools, feats: GlyphFeatures, shape: ShapeData, freq: Mapping[str, int],
+                 extra: Mapping[str, Iterable[str]]) -> Pools:
+    """``pools`` plus rows for the ``extra`` candidates of each seen char that are not in its pool
+    yet (outside the glyph neighbours: rank 1000, ``in_visual`` 0). Chars outside ``pools.chars`` are skipped."""
+    ctx = _PairContext(feats, shape, freq)
+    pos = {c: i for i, c in enumerate(pools.chars)}
+    have: dict[int, set[int]] = {}
+    for s, c in zip(pools.seen.tolist(), pools.cand.tolist()):
+        have.setdefault(s, set()).add(c)
+    seen_rows, cand_rows, feat_rows = [pools.seen], [pools.cand], [pools.x]
+    for ch, cands in tqdm(extra.items(), desc="extra pair features", unit="char", leave=False):
+        i = pos.get(ch)
+        if i is None:
+            continue
+        new = [pos[c] for c in dict.fromkeys(cands) if c in pos and c != ch and pos[c] not in have.get(i, ())]
+        if new:
+            pool = np.array(new, dtype=np.int64)
+            seen_rows.append(np.full(len(pool), i))
+            cand_rows.append(pool)
+            feat_rows.append(ctx.rows(i, pool, {}))
+    return Pools(pools.chars, np.concatenate(seen_rows), np.concatenate(cand_rows), np.vstack(feat_rows))
 
 
 def labels(pools: Pools, pairs: Iterable[tuple[str, str]]) -> np.ndarray:
