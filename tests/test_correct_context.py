@@ -182,3 +182,15 @@ def test_cached_decoder_matches_full_rescoring(lm, index, sentence_text, damage)
     for sentence in segment("".join(chars), INVENTORY):
         got = [(c.candidate.index, c.candidate.char) for c in decode(featurizer, weights, source, sentence, 0.5, 4)]
         assert got == naive_decode(featurizer, weights, source, sentence, 0.5, 4)
+
+
+def test_build_glyphs_cli_embeds_the_given_characters(tmp_path):
+    chars = tmp_path / "chars.txt"
+    chars.write_text("未 末 木 人", encoding="utf-8")
+    out = tmp_path / "g.npz"
+    done = subprocess.run([sys.executable, "-m", "ocrfix", "confusions", "build", "glyphs", "--chars", str(chars),
+                           "-o", str(out)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    space = GlyphSpace.load(out)
+    assert set(space.chars) == set("未末木人")
+    assert space.similarity("未", "末") > space.similarity("未", "人")

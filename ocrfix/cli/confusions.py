@@ -16,9 +16,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("confusions", help="build, learn, merge, show and measure confusion sets")
     cmds = parser.add_subparsers(dest="confusions_command", metavar="ACTION", required=True)
 
-    build = cmds.add_parser("build", help="build a set from the inventory: visual (glyphs), pinyin, or the inventory itself")
-    build.add_argument("kind", choices=("visual", "pinyin", "inventory"))
-    build.add_argument("-o", "--output", help="output TSV (default: models/confusions/<kind>.tsv); for inventory: a directory")
+    build = cmds.add_parser("build", help="build a set from the inventory: visual (glyphs), pinyin, the inventory itself, "
+                                          "or the glyph embedding the corrector's glyph cosine comes from")
+    build.add_argument("kind", choices=("visual", "pinyin", "inventory", "glyphs"))
+    build.add_argument("-o", "--output", help="output TSV (default: models/confusions/<kind>.tsv); for inventory: a directory; "
+                                              "for glyphs: an .npz (default: models/confusions/glyphs.npz)")
     build.add_argument("--k", type=int, default=None, help="candidates kept per char (visual 50, pinyin 30)")
     build.add_argument("--chars", help="build only for the characters in this text file (e.g. a tiny test inventory)")
     build.add_argument("--method", choices=("ranked", "cosine"), default="ranked",
@@ -107,6 +109,13 @@ def _build(args: argparse.Namespace) -> int:
         return 0
     chars = sorted(set(read_text(args.chars).split()) if args.chars else inventory())
     chars = [c for c in "".join(chars) if not c.isspace()]
+    if args.kind == "glyphs":
+        from ..confusions.similarity import GlyphSpace
+
+        out = Path(args.output) if args.output else settings.confusions_dir / "glyphs.npz"
+        GlyphSpace.build(chars).save(out)
+        print(f"{len(chars)} glyph vectors -> {out} ({time.monotonic() - started:.0f} s)", file=sys.stderr)
+        return 0
     command = "ocrfix confusions build " + args.kind + (f" --k {args.k}" if args.k else "")
     if args.kind == "visual":
         cset, how = _build_visual(args, chars)
