@@ -86,7 +86,8 @@ class ContextIndex:
                 vocab = npz["vocab"].tolist()
                 counts = sparse.csr_matrix((npz["data"], npz["indices"], npz["indptr"]), shape=(len(vocab),) * 2)
         except FileNotFoundError:
-            raise ModelError(f"{path}: context index not found") from None
+            raise ModelError(f"{path}: context index not found (the corrector's weights use context candidates; "
+                             f"build it from the LM's corpus: ocrfix lm context CORPUS... -o {path})") from None
         except (OSError, ValueError, KeyError) as exc:
             raise ModelError(f"{path}: not a context index (.npz with vocab/indptr/indices/data): {exc}") from None
         return cls(vocab, counts)
