@@ -102,3 +102,29 @@ def test_page_pairs_joins_directories_and_refuses_heldout(tmp_path):
     assert [o.name for o, _ in page_pairs(tmp_path / "one", tmp_path / "two")] == ["one.ocr.txt", "two.ocr.txt"]
     with pytest.raises(InputError):
         page_pairs(tmp_path / "one", tmp_path / "eval" / "l1")
+
+
+def test_crossfit_reads_build_commands_from_the_header_only(tmp_path):
+    from ocrfix.correct.crossfit import _built_by, _built_by_any
+
+    model = tmp_path / "set.tsv"
+    model.write_text("# some set\n# built by: ocrfix confusions rerank --pages a b --k 40\n"
+                     "甲\t乙\t0.5\tx\n# built by: ocrfix confusions merge late.tsv:1\n", encoding="utf-8")
+    assert _built_by_any(model, "ocrfix confusions rerank") == ["--pages", "a", "b", "--k", "40"]
+    assert _built_by_any(model, "ocrfix confusions merge") is None  # a line past the header is data
+    with pytest.raises(InputError):
+        _built_by(model, "ocrfix confusions merge")
+
+
+def test_crossfit_links_the_other_pages(tmp_path):
+    from ocrfix.correct.crossfit import link_pages
+
+    for name in ("p1", "p2"):
+        for suffix in (".ocr.txt", ".gt.txt", ".meta.json"):
+            (tmp_path / f"{name}{suffix}").write_text(name, encoding="utf-8")
+    pairs = [(tmp_path / "p1.ocr.txt", tmp_path / "p1.gt.txt")]
+    links = link_pages(pairs, tmp_path / "links")
+    assert sorted(p.name for p in links.iterdir()) == ["p1.gt.txt", "p1.meta.json", "p1.ocr.txt"]
+    link_pages([(tmp_path / "p2.ocr.txt", tmp_path / "p2.gt.txt")], links)  # replaces, not adds
+    assert sorted(p.name for p in links.iterdir()) == ["p2.gt.txt", "p2.meta.json", "p2.ocr.txt"]
+    assert (links / "p2.gt.txt").read_text(encoding="utf-8") == "p2"

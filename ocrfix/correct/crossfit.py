@@ -9,9 +9,11 @@ For fold NAME leaving out the given training corpus files, writes under ``build/
   ``LM_OPTIONS``)
   trained on the training corpora of ``corpora/news-train.tsv`` except the left-out files, and
   its context index ``lm.context.npz``;
-* ``confusions.tsv``: the shipped default set rebuilt by the very merge command recorded in
-  ``models/confusions/default.tsv``, with the set learned from the benchmark training pages
-  (``tesseract.tsv``) re-learned from the pages of the *other* corpus files only.
+* ``confusions.tsv``: the shipped default set rebuilt by the very command recorded in
+  ``models/confusions/default.tsv``, with everything learned from the benchmark training pages
+  re-learned from the pages of the *other* corpus files only: ``tesseract.tsv``, and — when the
+  default is a ``confusions rerank`` of ``merged.tsv`` — the merge (``merged.tsv``) and the
+  re-ranking itself, run on ``pages/`` (links to the other pages).
 
 So a fitting page's features never come from an LM that saw its text nor from a channel learned
 from its own OCR errors — as for a user's pages with the shipped models.
@@ -31,9 +33,11 @@ from .fit import page_pairs, page_source, refuse_heldout
 
 PAGES = PROJECT_ROOT / "build" / "bench" / "pages" / "train"
 MANIFEST = PROJECT_ROOT / "corpora" / "news-train.tsv"
-PAGE_LEARNED = "tesseract.tsv"
+PAGE_LEARNED = "tesseract.tsv"  # the member of the default merge learned from the training pages
+DEFAULT = "default.tsv"
+MERGED = "merged.tsv"  # the merge a re-ranked default.tsv re-ranks
 #: Order and pruning of the default model (models/README.md): the fold LMs must match it.
-LM_OPTIONS = ("--order", "6", "--prune", "0", "0", "1", "1", "1", "2")  # the member of the default merge learned from the training pages
+LM_OPTIONS = ("--order", "6", "--prune", "0", "0", "1", "1", "1", "2")
 
 
 def _run(args: list[str]) -> None:
@@ -69,12 +73,22 @@ def _without(args: list[str], flag: str) -> list[str]:
     return out
 
 
-def _built_by(path: Path, command: str) -> list[str]:
-    """The arguments of the ``# built by: <command> ...`` header line of a model file."""
+def _built_by_any(path: Path, command: str) -> list[str] | None:
+    """The arguments of the ``# built by: <command> ...`` header line of a model file, if any."""
     for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            break  # past the header
         if line.startswith(f"# built by: {command} "):
             return shlex.split(line.removeprefix(f"# built by: {command} "))
-    raise InputError(f"{path}: no '# built by: {command} ...' line to rebuild it from")
+    return None
+
+
+def _built_by(path: Path, command: str) -> list[str]:
+    """Like :func:`_built_by_any`, but the line must be there."""
+    found = _built_by_any(path, command)
+    if found is None:
+        raise InputError(f"{path}: no '# built by: {command} ...' line to rebuild it from")
+    return found
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -99,11 +113,31 @@ def main(argv: list[str] | None = None) -> int:
     learn = _without(_without(_built_by(confusions_dir / PAGE_LEARNED, "ocrfix confusions learn"), "--pages"), "-o")
     _run(python + ["confusions", "learn", *learn, "--ocr", *[str(o) for o, _ in others],
                    "--gt", *[str(g) for _, g in others], "-o", str(out / PAGE_LEARNED)])
-    merge = _without(_built_by(confusions_dir / "default.tsv", "ocrfix confusions merge"), "-o")
+    reranked = _built_by_any(confusions_dir / DEFAULT, "ocrfix confusions rerank")
+    merged_from = confusions_dir / (MERGED if reranked is not None else DEFAULT)
+    merge = _without(_built_by(merged_from, "ocrfix confusions merge"), "-o")
     old = str(Path("models") / "confusions" / PAGE_LEARNED)
-    _run(python + ["confusions", "merge", *[a.replace(old, str(out / PAGE_LEARNED)) for a in merge],
-                   "-o", str(out / "confusions.tsv")])
+    merged = out / (MERGED if reranked is not None else "confusions.tsv")
+    _run(python + ["confusions", "merge", *[a.replace(old, str(out / PAGE_LEARNED)) for a in merge], "-o", str(merged)])
+    if reranked is not None:
+        pages = link_pages(others, out / "pages")
+        rerank = _without(_without(_without(reranked, "--pages"), "--fallback"), "-o")
+        _run(python + ["confusions", "rerank", *rerank, "--pages", str(pages), "--fallback", str(merged),
+                       "-o", str(out / "confusions.tsv")])
     return 0
+
+
+def link_pages(pairs: list[tuple[Path, Path]], directory: Path) -> Path:
+    """A fresh directory of symbolic links to the given pages (OCR, GT and meta files)."""
+    if directory.is_dir():
+        for link in directory.iterdir():
+            link.unlink()
+    directory.mkdir(parents=True, exist_ok=True)
+    for ocr, gt in pairs:
+        for path in (ocr, gt, ocr.with_name(ocr.name.replace(".ocr.txt", ".meta.json"))):
+            if path.is_file():
+                (directory / path.name).symlink_to(path.resolve())
+    return directory
 
 
 if __name__ == "__main__":
