@@ -58,6 +58,7 @@ CASES = [
     ("correct --model", ["correct", "{good}", "-o", "{out}/c.txt", *MODELS, "--model", "{bad}"], (*ALL_KINDS, "broken-arpa")),
     ("correct --confusions", ["correct", "{good}", "-o", "{out}/c.txt", *MODELS, "--confusions", "{bad}"], ALL_KINDS),
     ("correct --weights", ["correct", "{good}", "-o", "{out}/c.txt", *MODELS, "--weights", "{bad}"], ALL_KINDS),
+    ("correct --misread", ["correct", "{good}", "-o", "{out}/c.txt", *MODELS, "--misread", "{bad}"], ALL_KINDS),
     ("correct --keep", ["correct", "{good}", "-o", "{out}/c.txt", *MODELS, "--keep", "{bad}"], TEXT_KINDS),
     # corpora have no size limit (a 64 MB corpus is small), so "huge" is not bad input for lm
     ("lm train", ["lm", "train", "{bad}", "-o", "{out}/m.klm", "--order", "2"],

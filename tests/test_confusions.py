@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections import Counter
 from pathlib import Path
@@ -138,7 +139,8 @@ def test_visual_build_on_tiny_inventory(tmp_path: Path) -> None:
 
 def test_learn_channel_probabilities_with_witten_bell() -> None:
     counts = ChannelCounts()
-    counts.add_text("己己己己已", [("己", "已"), ("己", "已"), ("己", "巳")])
+    counts.add_text("己己己己已", [("己", "已"), ("己", "已"), ("己", "巳")], "已已巳己已")
+    assert counts.seen == {"已": 3, "巳": 1, "己": 1}
     cset = channel_set(counts)
     # N(己)=4 occurrences, T(己)=2 distinct misreadings: P(已|己) = 2/6, P(巳|己) = 1/6
     assert cset.candidates("已")[0] == Confusion("己", pytest.approx(2 / 6), ("learned",))
@@ -270,3 +272,41 @@ def test_learn_from_aligned_pages(tmp_path: Path) -> None:
     assert [c.char for c in cset.candidates("己")] == ["已"]
     assert [c.char for c in cset.candidates("未")] == ["来"]
     assert cset.candidates("己")[0].score == pytest.approx(1 / 2)  # N(已)=1, T(已)=1
+
+
+def test_learn_writes_misread_rates_of_the_seen_characters(tmp_path: Path) -> None:
+    from ocrfix.confusions.misread import MisreadRates
+
+    gt = "我们在这里已经工作了三年。\n\n今天的天气很好，大家都来了。\n"
+    ocr = "我们在这里己经工作了三年。\n\n今天的天气很好，大家都未了。\n"
+    (tmp_path / "p.gt.txt").write_text(gt, encoding="utf-8")
+    (tmp_path / "p.ocr.txt").write_text(ocr, encoding="utf-8")
+    rates_path = tmp_path / "misread.tsv"
+    assert main(["confusions", "learn", "--pages", str(tmp_path), "-o", str(tmp_path / "l.tsv"),
+                 "--misread-rates", str(rates_path)]) == 0
+    rates = MisreadRates.load(rates_path)
+    assert (rates.seen["己"], rates.misread["己"]) == (1, 1)
+    assert (rates.seen["了"], rates.misread.get("了", 0)) == (2, 0)
+    assert rates.overall == pytest.approx(2 / sum(rates.seen.values()))
+    assert "--misread-rates" in rates_path.read_text(encoding="utf-8").splitlines()[2]  # how it was built
+    # always misread > never misread > seen often and never misread; unseen chars get the overall rate
+    assert rates.log_rate("己") > rates.log_rate("我") > rates.log_rate("了")
+    assert rates.log_rate("钔") == pytest.approx(math.log10(rates.overall))
+
+
+@pytest.mark.parametrize("content, message", [
+    ("# only a header\n", "no misread rates"),
+    ("己\t1\n", ":1: expected"),
+    ("己\tx\t1\n", ":1: expected"),
+    ("己己\t3\t1\n", ":1: expected"),
+    ("己\t3\t-1\n", ":1: expected"),
+])
+def test_misread_rates_refuse_a_malformed_file(tmp_path: Path, content: str, message: str) -> None:
+    from ocrfix.confusions.misread import MisreadRates
+
+    path = tmp_path / "m.tsv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ModelError, match=message):
+        MisreadRates.load(path)
+    with pytest.raises(ModelError, match="not found"):
+        MisreadRates.load(tmp_path / "missing.tsv")

@@ -8,10 +8,12 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from ocrfix.confusions import ConfusionSet
+from ocrfix.confusions.misread import MisreadRates
 from ocrfix.confusions.similarity import GlyphSpace
 from ocrfix.correct.candidates import CONTEXT, CandidateSource, build_table
 from ocrfix.correct.corrector import Corrector
 from ocrfix.correct.decode import decode
+from ocrfix.correct.document import DocumentBigrams
 from ocrfix.correct.features import BASE_FEATURES, Featurizer, forward, mean_logp
 from ocrfix.correct.score import Weights
 from ocrfix.errors import ModelError
@@ -143,7 +145,7 @@ def test_weights_with_context_candidates_need_the_index(lm, tmp_path):
                   context=tmp_path / "missing.context.npz")
 
 
-def naive_decode(featurizer, weights, source, sentence, threshold, max_edits):
+def naive_decode(featurizer, weights, source, sentence, threshold, document, max_edits):
     """The decoder without its row cache: every site rescored after every edit."""
     lattice = source.lattice(sentence)
     current = list(sentence.tokens)
@@ -153,7 +155,7 @@ def naive_decode(featurizer, weights, source, sentence, threshold, max_edits):
         fwd = forward(featurizer.lm, current)
         cands, rows = [], []
         for i, site in enumerate(source.with_context(lattice, current, fwd.logps)):
-            c, r = featurizer.site_rows(fwd, i, site, sent_logp)
+            c, r = featurizer.site_rows(fwd, i, site, sent_logp, document)
             cands += c
             rows += r
         if not cands:
@@ -178,10 +180,12 @@ def test_cached_decoder_matches_full_rescoring(lm, index, sentence_text, damage)
                         5, INVENTORY)
     source = CandidateSource(table, index)
     weights = context_weights()
-    featurizer = Featurizer(lm, weights.sources, glyphs(), prune=None)
-    for sentence in segment("".join(chars), INVENTORY):
-        got = [(c.candidate.index, c.candidate.char) for c in decode(featurizer, weights, source, sentence, 0.5, 4)]
-        assert got == naive_decode(featurizer, weights, source, sentence, 0.5, 4)
+    featurizer = Featurizer(lm, weights.sources, glyphs(), MisreadRates({"乍": 4, "作": 9}, {"乍": 3}), prune=None)
+    sentences = segment("".join(chars), INVENTORY)
+    document = DocumentBigrams(s.tokens for s in sentences)
+    for sentence in sentences:
+        got = [(c.candidate.index, c.candidate.char) for c in decode(featurizer, weights, source, sentence, 0.5, document, 4)]
+        assert got == naive_decode(featurizer, weights, source, sentence, 0.5, document, 4)
 
 
 def test_build_glyphs_cli_embeds_the_given_characters(tmp_path):

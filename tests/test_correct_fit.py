@@ -5,7 +5,7 @@ import pytest
 
 from ocrfix.correct.corrector import Corrector
 from ocrfix.correct.edits import Edit
-from ocrfix.correct.fit import (choose_threshold, featurize, fit_weights, refuse_heldout, reverse_channel,
+from ocrfix.correct.fit import (Labeled, choose_threshold, featurize, fit_weights, refuse_heldout, reverse_channel,
                                 synthetic_examples)
 from ocrfix.correct.score import Weights
 from ocrfix.correct.truth import position_truth, tally
@@ -39,8 +39,13 @@ def test_fitted_weights_prefer_lm_gain_and_separate_the_tiny_data(tmp_path):
     placeholder = Weights((0.0,) * len(Weights((), 0.0, ("pinyin", "visual")).names), 0.0, ("pinyin", "visual"), k=5, prune=None)
     corrector = Corrector(model=lm, confusions=confusions, weights=placeholder, inventory=INVENTORY)
     examples = synthetic_examples(CORPUS * 4, reverse_channel(confusions), rate=0.3, rng=random.Random(1))
-    matrix, labels, kinds = featurize(corrector, examples)
+    matrix, labels, kinds, misread = featurize(corrector, examples)
     assert labels.any() and not labels.all() and set(kinds) == {"synthetic"}
+    assert misread[labels].all()  # a true candidate differs from the original: its site was misread
+    noisy = examples[0]
+    clean = Labeled(noisy.text, tuple(noisy.text), "clean", "clean")  # the same text taken as right
+    _, clean_labels, _, clean_misread = featurize(corrector, [clean])
+    assert len(clean_misread) and not clean_misread.any() and not clean_labels.any()
     weights = fit_weights(matrix, labels, ("pinyin", "visual"), k=5, prune=None)
     assert weights.coef[weights.names.index("lm_gain")] > 0
     probs = weights.probability(matrix)
@@ -82,6 +87,14 @@ def curve(*rows):
 ])
 def test_choose_threshold(rows, keep_fixes, expected):
     assert choose_threshold(rows, min_ratio=10, clean_chars_per_change=5000, keep_fixes=keep_fixes) == expected
+
+
+def test_choose_threshold_charges_rule_changes_of_clean_text_to_the_same_budget():
+    rows = curve((0.5, 30, 0, 2), (0.7, 25, 0, 0), (0.9, 20, 0, 0))  # 2 changes allowed
+    assert choose_threshold(rows, min_ratio=10, clean_chars_per_change=5000, keep_fixes=1.0) == 0.5
+    for row in rows:
+        row["clean_rule_changed"] = 1  # a rule edit of the clean chars: one LM change left
+    assert choose_threshold(rows, min_ratio=10, clean_chars_per_change=5000, keep_fixes=1.0) == 0.7
 
 
 def test_crossfit_drops_an_option_with_all_its_values():
@@ -128,3 +141,49 @@ def test_crossfit_links_the_other_pages(tmp_path):
     link_pages([(tmp_path / "p2.ocr.txt", tmp_path / "p2.gt.txt")], links)  # replaces, not adds
     assert sorted(p.name for p in links.iterdir()) == ["p2.gt.txt", "p2.meta.json", "p2.ocr.txt"]
     assert (links / "p2.gt.txt").read_text(encoding="utf-8") == "p2"
+
+
+def test_fitting_and_calibration_news_come_from_disjoint_halves(tmp_path):
+    import lzma
+
+    from ocrfix.correct.fit import news_pages, news_sentences
+
+    path = tmp_path / "rmrb_2019-02.txt.xz"
+    lines = [f"第{i:03d}句新闻内容在这里。" for i in range(200)]
+    with lzma.open(path, "wt", encoding="utf-8") as handle:
+        handle.write("\n".join(lines) + "\n")
+    fitting = news_sentences([path], 10_000, random.Random(0))
+    pages = news_pages([path], 10_000, random.Random(0), page_chars=60, sentences_per_paragraph=2)
+    assert fitting and set(fitting) <= set(lines[:100])
+    page_lines = {s + "。" for page in pages for paragraph in page.split("\n") for s in paragraph.split("。") if s}
+    assert pages and page_lines <= set(lines[100:])
+    first = pages[0].split("\n")[0]
+    start = lines.index(first[: first.index("。") + 1])
+    assert first == lines[start] + lines[start + 1]  # consecutive sentences, two per paragraph
+    with pytest.raises(InputError):
+        news_pages([tmp_path / "rmrb_2020-05.txt.xz"], 100, random.Random(0))
+
+
+def test_calibration_news_pages_keep_headlines_on_lines_of_their_own(tmp_path):
+    import lzma
+
+    from ocrfix.correct.fit import news_pages
+
+    path = tmp_path / "xwlb_2024.txt.xz"
+    lines = ["甲"] * 10 + ["第一句。", "第二句。", "小标题在这里", "第三句。", "第四句。"]
+    with lzma.open(path, "wt", encoding="utf-8") as handle:
+        handle.write("\n".join(lines + ["乙"] * 5) + "\n")
+    rng = random.Random(0)
+    rng.randrange = lambda n: 0  # start at the first line of the second half
+    (page,) = news_pages([path], 10, rng, page_chars=20, sentences_per_paragraph=3)
+    assert page.split("\n") == ["第一句。第二句。", "小标题在这里", "第三句。第四句。"]
+
+
+def test_a_fold_uses_the_misread_rates_beside_its_confusions(tmp_path):
+    from ocrfix.correct.fit import parse_fold
+
+    fold = parse_fold(f"{tmp_path}/lm.klm=rmrb_2019-02={tmp_path}/confusions.tsv")
+    assert fold.misread is None  # not built: the shipped rates
+    (tmp_path / "misread.tsv").write_text("己\t3\t1\n", encoding="utf-8")
+    assert fold.misread == tmp_path / "misread.tsv"
+    assert parse_fold(f"{tmp_path}/lm.klm=rmrb_2019-02").misread is None

@@ -38,6 +38,22 @@ def test_final_period_needs_the_lm_and_a_body_paragraph(tmp_path):
     assert rule_changes("我们在北京工作\n今天天气很好。", lm=lm) == []  # short line: a headline
 
 
+@pytest.mark.parametrize("paragraph, body", [
+    ("我们在北京工作。他们在上海工作。我们在北京学习。大家都在认真工作", True),
+    ("我们在北京工作，他们在上海工作。我们在北京学习，大家都在上海认真地工作，我们在北京工作，他们在上海工作", True),
+    # run-together headline phrases of a broadcast summary: a long last "sentence" without a mark
+    ("会议强调要做好经济工作。中共中央政治局召开会议分析研究当前经济形势部署下半年经济工作中共中央总书记主持会议", False),
+    ("我们在北京工作。他们在上海工作。我们在北京学习。新变革", False),  # a fragment
+    ("我们在北京工作他们在上海工作我们在北京学习大家都在认真工作", False),  # no sentence end at all
+])
+def test_final_period_only_ends_what_looks_like_a_sentence(paragraph, body):
+    final_period = next(rule for rule in RULES if rule.name == "final-period")
+    text = paragraph + "\n下一段。"
+    match = final_period.pattern.search(text)
+    assert match.start() == len(paragraph)
+    assert final_period.guard(text, match) is body
+
+
 def test_rule_and_lm_edits_share_one_replayable_log(tmp_path):
     lm = load_lm(write_arpa(tmp_path / "lm.arpa"))
     corrector = Corrector(model=lm, confusions=confusion_set(tmp_path), weights=WEIGHTS, inventory=INVENTORY)

@@ -44,6 +44,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     learn.add_argument("--align", choices=("blocks", "plain"), default="blocks",
                        help="pages: the evaluation aligner (blocks) or one global edit script (plain: high-CER sheets)")
     learn.add_argument("--encoding", help="encoding of the OCR/GT/FASPell files if not UTF-8 (e.g. gb18030)")
+    learn.add_argument("--misread-rates", metavar="TSV",
+                       help="also write how often each seen character was a misreading (the corrector's error prior)")
     learn.set_defaults(handler=_learn)
 
     merge = cmds.add_parser("merge", help="merge sets by weighted noisy-OR: A.tsv:w B.tsv:w ...")
@@ -177,14 +179,20 @@ def _learn(args: argparse.Namespace) -> int:
     counts = merge_counts(parts)
     cset = channel_set(counts, inventory(), args.smoothing, args.alpha, args.min_count)
     sources = [f"faspell:{Path(p).name}" for p in args.faspell] + ([f"{len(docs)} OCR/GT page pairs"] if docs else [])
-    cset.save(args.output, [
-        f"learned channel P(seen|true), {args.smoothing} smoothing, min count {args.min_count}",
-        f"from: {', '.join(sources)}; {sum(counts.pairs.values())} substitutions, {sum(counts.truth.values())} true chars",
-        "built by: ocrfix confusions learn" + "".join(
-            f" --{k} " + " ".join(map(str, v)) for k, v in (("faspell", args.faspell), ("pages", args.pages), ("ocr", args.ocr), ("gt", args.gt)) if v
-        ) + (f" --align {args.align}" if args.align != "blocks" else "") + f" --smoothing {args.smoothing} --min-count {args.min_count}",
-    ])
+    origin = f"from: {', '.join(sources)}; {sum(counts.pairs.values())} substitutions, {sum(counts.truth.values())} true chars"
+    command = ("built by: ocrfix confusions learn" + "".join(
+        f" --{k} " + " ".join(map(str, v)) for k, v in (("faspell", args.faspell), ("pages", args.pages), ("ocr", args.ocr), ("gt", args.gt)) if v
+    ) + (f" --align {args.align}" if args.align != "blocks" else "") + f" --smoothing {args.smoothing} --min-count {args.min_count}"
+        + (f" --misread-rates {args.misread_rates}" if args.misread_rates else ""))
+    cset.save(args.output, [f"learned channel P(seen|true), {args.smoothing} smoothing, min count {args.min_count}", origin, command])
     print(f"{len(cset)} entries for {len(cset.chars())} chars -> {args.output}", file=sys.stderr)
+    if args.misread_rates:
+        from ..confusions.misread import MisreadRates
+
+        rates = MisreadRates.from_counts(counts)
+        rates.save(args.misread_rates, [f"how often each character of the OCR output was misread ({rates.overall:.2%} overall)",
+                                        origin, command])
+        print(f"misread rates of {len(rates.seen)} seen chars -> {args.misread_rates}", file=sys.stderr)
     return 0
 
 
@@ -222,7 +230,7 @@ def _rerank(args: argparse.Namespace) -> int:
     print(f"{args.folds}-fold cross-validated coverage (held-out training pairs)  @" + "/".join(map(str, ks)))
     for kind, cov in report.coverage.items():
         print(f"  {kind:<10} {report.pairs[kind]:6d} pairs  " + " ".join(f"{c:.3f}" for c in cov))
-    command = ("ocrfix confusions rerank --faspell " + " ".join(faspell)
+    command = ("ocrfix confusions rerank" + (" --faspell " + " ".join(args.faspell) if args.faspell is not None else "")
                + (" --pages " + " ".join(args.pages) if args.pages else "")
                + "".join(f" --set {s}" for s in args.sets)
                + f" --folds {args.folds} --k {args.k} --component-k {args.component_k}"

@@ -25,6 +25,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--model", metavar="PATH", help="KenLM character model (default: models/lm/news.klm)")
     parser.add_argument("--confusions", metavar="PATH", nargs="+", help="confusion TSV(s), merged (default: models/confusions/default.tsv)")
     parser.add_argument("--weights", metavar="PATH", help="corrector weights JSON (default: models/corrector.json)")
+    parser.add_argument("--misread", metavar="PATH",
+                        help="misread rates of your OCR engine (default: models/confusions/misread.tsv, Tesseract)")
     parser.add_argument("--threshold", type=float, metavar="P",
                         help="minimum calibrated probability of an edit, 0-1 (default: from the weights; higher = fewer, safer edits)")
     parser.add_argument("--keep", metavar="WORDS.txt", help="words never edited, one per line")
@@ -53,6 +55,7 @@ def _run(args: argparse.Namespace) -> int:
             "model": args.model,
             "confusions": args.confusions,
             "weights": args.weights,
+            "misread": args.misread,
             "threshold": args.threshold,
             "keep": read_keep(args.keep) if args.keep else (),
             "rules": not args.no_rules,

@@ -31,14 +31,16 @@ ALIGNERS = ("blocks", "plain")
 
 @dataclass
 class ChannelCounts:
-    """Substitution counts ``(true, seen)`` and occurrence counts of true characters."""
+    """Substitution counts ``(true, seen)`` and occurrence counts of true and of seen characters."""
 
     pairs: Counter[tuple[str, str]] = field(default_factory=Counter)
     truth: Counter[str] = field(default_factory=Counter)
+    seen: Counter[str] = field(default_factory=Counter)
 
-    def add_text(self, gt: str, subs: Iterable[tuple[str, str]]) -> None:
-        """Add one document: its ground-truth text and its (gt_char, ocr_char) substitutions."""
+    def add_text(self, gt: str, subs: Iterable[tuple[str, str]], ocr: str) -> None:
+        """Add one document: its ground-truth text, its (gt_char, ocr_char) substitutions and its OCR text."""
         self.truth.update(ch for ch in gt if not ch.isspace())
+        self.seen.update(ch for ch in ocr if not ch.isspace())
         self.pairs.update((t, s) for t, s in subs if t != s and fold_char(t) != fold_char(s))
 
 
@@ -46,7 +48,7 @@ def faspell_counts(text: str, name: str = "faspell") -> ChannelCounts:
     """Counts from FASPell lines ``n<TAB>ocr<TAB>correct`` (equal length: positionwise diff)."""
     counts = ChannelCounts()
     for ocr, correct in faspell_sentences(text, name):
-        counts.add_text(correct, zip(correct, ocr))
+        counts.add_text(correct, zip(correct, ocr), ocr)
     return counts
 
 
@@ -70,7 +72,7 @@ def aligned_counts(docs: Sequence[tuple[str, str]], aligner: str = "blocks") -> 
     pair_fn = aligned_pairs if aligner == "blocks" else plain_pairs
     counts = ChannelCounts()
     for gt, ocr in docs:
-        counts.add_text(gt, pair_fn(gt, ocr))
+        counts.add_text(gt, pair_fn(gt, ocr), ocr)
     return counts
 
 
@@ -95,6 +97,7 @@ def merge_counts(parts: Iterable[ChannelCounts]) -> ChannelCounts:
     for part in parts:
         out.pairs.update(part.pairs)
         out.truth.update(part.truth)
+        out.seen.update(part.seen)
     return out
 
 

@@ -40,15 +40,15 @@ class Unit:
     counts: ChannelCounts
 
 
-def _unit(fold: int, kind: str, gt: str, subs: list[tuple[str, str]]) -> Unit:
+def _unit(fold: int, kind: str, gt: str, subs: list[tuple[str, str]], ocr: str) -> Unit:
     counts = ChannelCounts()
-    counts.add_text(gt, subs)
+    counts.add_text(gt, subs, ocr)
     pairs = Counter((s, t) for t, s in subs if s != t and fold_char(s) != fold_char(t))
     return Unit(fold, kind, pairs, counts)
 
 
 def faspell_units(text: str, name: str, folds: int) -> list[Unit]:
-    return [_unit(i % folds, "learned", correct, list(zip(correct, ocr)))
+    return [_unit(i % folds, "learned", correct, list(zip(correct, ocr)), ocr)
             for i, (ocr, correct) in enumerate(faspell_sentences(text, name))]
 
 
@@ -56,7 +56,7 @@ def page_units(docs: Sequence[tuple[str, str]], folds: int) -> list[Unit]:
     """Units of (gt, ocr) pages aligned with the evaluation aligner."""
     from ..evaluate import aligned_pairs
 
-    return [_unit(i % folds, "tesseract", gt, aligned_pairs(gt, ocr))
+    return [_unit(i % folds, "tesseract", gt, aligned_pairs(gt, ocr), ocr)
             for i, (gt, ocr) in enumerate(tqdm(docs, desc="aligning pages", unit="page", leave=False))]
 
 

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Collection, Iterable, Sequence
 
 from ..confusions import ConfusionSet, inventory as default_inventory, merge
+from ..confusions.misread import MisreadRates
 from ..confusions.similarity import GlyphSpace
 from ..errors import ModelError
 from ..lm.context import ContextIndex, context_path
@@ -14,6 +15,7 @@ from ..segment import segment
 from ..settings import load_settings
 from .candidates import CONTEXT, Candidate, CandidateSource, build_table, cached_table
 from .decode import decode
+from .document import DocumentBigrams
 from .edits import Edit, apply_edits, input_offset
 from .features import Featurizer, LanguageModel, forward
 from .rules import rule_changes
@@ -25,6 +27,7 @@ if TYPE_CHECKING:
 WEIGHTS_FILE = "corrector.json"
 DEFAULT_CONFUSIONS = "default.tsv"
 GLYPHS_FILE = "glyphs.npz"
+MISREAD_FILE = "misread.tsv"
 #: Edits per sentence at most. Cross-fit training pages at threshold 0.8: 4 -> 1,176 fixed /
 #: 6 introduced, 8 -> 1,213 / 7, 16 -> 1,220 / 7 (noisy scans have several errors per sentence).
 MAX_EDITS = 16
@@ -70,7 +73,9 @@ class Corrector:
     ``context``: the LM's :class:`~ocrfix.lm.context.ContextIndex` or its file (default: beside
     the LM file, ``news.klm`` -> ``news.context.npz``), used when the weights were fitted with
     context candidates (source ``context``); ``glyphs``: the :class:`~ocrfix.confusions.similarity.GlyphSpace`
-    or its file (default ``models/confusions/glyphs.npz``).
+    or its file (default ``models/confusions/glyphs.npz``); ``misread``: the
+    :class:`~ocrfix.confusions.misread.MisreadRates` of the OCR engine or their file (default
+    ``models/confusions/misread.tsv``, learned from Tesseract pages).
     """
 
     def __init__(
@@ -85,6 +90,7 @@ class Corrector:
         rules: bool = True,
         context: str | Path | ContextIndex | None = None,
         glyphs: str | Path | GlyphSpace | None = None,
+        misread: str | Path | MisreadRates | None = None,
     ) -> None:
         settings = load_settings()
         model = settings.default_lm if model is None else model
@@ -113,7 +119,9 @@ class Corrector:
         self.candidates = CandidateSource(table, index)
         if not isinstance(glyphs, GlyphSpace):
             glyphs = GlyphSpace.load(glyphs or settings.confusions_dir / GLYPHS_FILE)
-        self.featurizer = Featurizer(self.lm, self.weights.sources, glyphs, self.weights.prune)
+        if not isinstance(misread, MisreadRates):
+            misread = MisreadRates.load(misread or settings.confusions_dir / MISREAD_FILE)
+        self.featurizer = Featurizer(self.lm, self.weights.sources, glyphs, misread, self.weights.prune)
 
     def correct(self, text: str, reflow: bool = True) -> Result:
         """Correct one page of text; ``reflow`` first joins column-wrapped lines into paragraphs.
@@ -127,8 +135,11 @@ class Corrector:
             text = reflow_text(text)
         changes = rule_changes(text, lm=self.lm) if self.rules else []
         staged, rule_edits = apply_edits(text, changes)
-        for sentence in segment(staged, self.inventory, self.keep):
-            for choice in decode(self.featurizer, self.weights, self.candidates, sentence, self.threshold, self.max_edits):
+        sentences = segment(staged, self.inventory, self.keep)
+        document = DocumentBigrams(s.tokens for s in sentences)
+        for sentence in sentences:
+            for choice in decode(self.featurizer, self.weights, self.candidates, sentence, self.threshold, document,
+                                 self.max_edits):
                 cand = choice.candidate
                 pos = input_offset(rule_edits, sentence.offsets[cand.index])
                 changes.append((pos, text[pos], cand.char, choice.probability, cand.sources))
@@ -138,9 +149,12 @@ class Corrector:
     def candidate_features(self, text: str) -> Iterable[tuple[list[int], list[Candidate], "np.ndarray"]]:
         """Per sentence of ``text`` (already reflowed): page offsets, candidates and feature rows
         of every single substitution against the unedited sentence (the data the weights are fitted on)."""
-        for sentence in segment(text, self.inventory, self.keep):
+        sentences = segment(text, self.inventory, self.keep)
+        document = DocumentBigrams(s.tokens for s in sentences)
+        for sentence in sentences:
             lattice = self.candidates.lattice(sentence)
             if any(site is not None for site in lattice):
                 fwd = forward(self.lm, sentence.tokens)
-                cands, matrix = self.featurizer.rows(fwd, self.candidates.with_context(lattice, fwd.tokens, fwd.logps))
+                cands, matrix = self.featurizer.rows(fwd, self.candidates.with_context(lattice, fwd.tokens, fwd.logps),
+                                                     document)
                 yield [sentence.offsets[c.index] for c in cands], cands, matrix

@@ -9,6 +9,8 @@ For fold NAME leaving out the given training corpus files, writes under ``build/
   ``LM_OPTIONS``)
   trained on the training corpora of ``corpora/news-train.tsv`` except the left-out files, and
   its context index ``lm.context.npz``;
+* ``misread.tsv``: the misread rates of the OCR output (the corrector's error prior), learned
+  with ``tesseract.tsv`` from the pages of the other corpus files;
 * ``confusions.tsv``: the shipped default set rebuilt by the very command recorded in
   ``models/confusions/default.tsv``, with everything learned from the benchmark training pages
   re-learned from the pages of the *other* corpus files only: ``tesseract.tsv``, and — when the
@@ -36,6 +38,7 @@ MANIFEST = PROJECT_ROOT / "corpora" / "news-train.tsv"
 PAGE_LEARNED = "tesseract.tsv"  # the member of the default merge learned from the training pages
 DEFAULT = "default.tsv"
 MERGED = "merged.tsv"  # the merge a re-ranked default.tsv re-ranks
+MISREAD = "misread.tsv"  # learned with PAGE_LEARNED; fit reads it beside a fold's confusions.tsv
 #: Order and pruning of the default model (models/README.md): the fold LMs must match it.
 LM_OPTIONS = ("--order", "6", "--prune", "0", "0", "1", "1", "1", "2")
 
@@ -110,9 +113,11 @@ def main(argv: list[str] | None = None) -> int:
         _run(python + ["lm", "context", "-o", str(context_path(out / "lm.klm")), *corpora])
     others = [p for p in page_pairs(*args.pages) if page_source(p[0]) not in args.left_out]
     confusions_dir = load_settings().confusions_dir
-    learn = _without(_without(_built_by(confusions_dir / PAGE_LEARNED, "ocrfix confusions learn"), "--pages"), "-o")
+    learn = _built_by(confusions_dir / PAGE_LEARNED, "ocrfix confusions learn")
+    rates = ["--misread-rates", str(out / MISREAD)] if "--misread-rates" in learn else []
+    learn = _without(_without(_without(learn, "--pages"), "-o"), "--misread-rates")
     _run(python + ["confusions", "learn", *learn, "--ocr", *[str(o) for o, _ in others],
-                   "--gt", *[str(g) for _, g in others], "-o", str(out / PAGE_LEARNED)])
+                   "--gt", *[str(g) for _, g in others], "-o", str(out / PAGE_LEARNED), *rates])
     reranked = _built_by_any(confusions_dir / DEFAULT, "ocrfix confusions rerank")
     merged_from = confusions_dir / (MERGED if reranked is not None else DEFAULT)
     merge = _without(_built_by(merged_from, "ocrfix confusions merge"), "-o")

@@ -16,6 +16,7 @@ import numpy as np
 
 from ..segment import Sentence
 from .candidates import Candidate, CandidateSource
+from .document import DocumentBigrams
 from .features import Featurizer, forward, mean_logp
 from .score import Weights
 
@@ -32,9 +33,11 @@ def decode(
     source: CandidateSource,
     sentence: Sentence,
     threshold: float,
+    document: DocumentBigrams,
     max_edits: int = 4,
 ) -> list[Choice]:
-    """The accepted substitutions of one sentence (at most ``max_edits``), in acceptance order.
+    """The accepted substitutions of one sentence (at most ``max_edits``), in acceptance order;
+    ``document``: the bigrams of the whole text the sentence is part of.
 
     A site's candidates and features depend only on the tokens within ``order - 1`` of it, so
     after an edit only the sites that close are rescored; the others keep their rows.
@@ -51,7 +54,7 @@ def decode(
     while len(chosen) < max_edits:
         for i, site in enumerate(lattice):
             if site is not None and i not in scored:
-                cands, rows = featurizer.site_rows(fwd, i, source.site(site, current, fwd.logps, i), sent_logp)
+                cands, rows = featurizer.site_rows(fwd, i, source.site(site, current, fwd.logps, i), sent_logp, document)
                 scored[i] = (cands, weights.probability(featurizer.matrix(rows)))
         # the most probable candidate; ties go to the leftmost site, as without the cache
         best_site, best_k, best_p = -1, -1, -1.0

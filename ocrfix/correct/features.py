@@ -8,13 +8,16 @@ difference at a cost of ``order`` look-ups instead of a whole-sentence rescoring
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Any, Protocol, Sequence
 
 import numpy as np
 
+from ..confusions.misread import MisreadRates
 from ..confusions.similarity import GlyphSpace
 from .candidates import CONTEXT, Candidate, Entry, Lattice
+from .document import DocumentBigrams
 
 EOS = "</s>"
 
@@ -23,13 +26,19 @@ BASE_FEATURES = (
     # depend on the context
     "lm_gain",  # log10 P(sentence with candidate) - log10 P(original sentence)
     "lm_gain_pos",  # max(gain, 0): lets the model bend the response
+    "gain_margin",  # gain - max(0, best gain of the site's other candidates): how clearly it wins
+    "gain_rank",  # log(1 + number of the site's candidates with a higher gain)
     "cand_ctx",  # log10 P(candidate | left context)
     "orig_ctx",  # log10 P(original | left context)
     "edge",  # 1 if the site is within 2 tokens of a sentence edge (less context)
     "sent_logp",  # mean log10 P per token of the current sentence: how noisy the text around is
+    # depend on the rest of the document (.document)
+    "doc_orig",  # sides (0-2) on which the original and its neighbour recur elsewhere in the document
+    "doc_cand",  # sides (0-2) on which the candidate occurs next to the site's neighbour in the document
     # depend on the characters only
     "orig_oov",  # 1 if the original is not in the LM vocabulary
     "uni_orig",  # log10 unigram probability of the original
+    "orig_misread",  # log10 share of the original's occurrences in OCR output that were misreadings
     "n_cands",  # log(1 + number of confusion-set candidates of the seen char)
     "channel",  # log10 of the confusion-set score
     "rank",  # log(1 + rank of the candidate among the seen char's candidates)
@@ -107,10 +116,11 @@ def substitution_gain(lm: LanguageModel, fwd: ForwardPass, i: int, token: str,
 class Featurizer:
     """Turns candidates into feature rows; caches the context-free part of each row."""
 
-    def __init__(self, lm: LanguageModel, sources: Sequence[str], glyphs: GlyphSpace, prune: float | None = None,
-                 reject: tuple[float, float] | None = (REJECT_FIRST, REJECT_SECOND)) -> None:
+    def __init__(self, lm: LanguageModel, sources: Sequence[str], glyphs: GlyphSpace, misread: MisreadRates,
+                 prune: float | None = None, reject: tuple[float, float] | None = (REJECT_FIRST, REJECT_SECOND)) -> None:
         self.lm = lm
         self.glyphs = glyphs
+        self.misread = misread
         self.prune = prune
         self.reject = reject
         self.sources = tuple(sources)
@@ -146,47 +156,71 @@ class Featurizer:
     def _static_row(self, orig: str, entry: Entry, n_table: int) -> list[float]:
         char, score, rank, sources = entry
         cos = self.glyphs.similarity(orig, char)
-        return [0.0 if self.lm.has_token(orig) else 1.0, self.unigram(orig), math.log1p(n_table),
+        return [0.0 if self.lm.has_token(orig) else 1.0, self.unigram(orig), self.misread.log_rate(orig), math.log1p(n_table),
                 math.log10(score), math.log1p(rank), self.unigram(char), cos, cos if CONTEXT in sources else 0.0] + \
             [1.0 if s in sources else 0.0 for s in self.sources]
 
-    def site_rows(self, fwd: ForwardPass, i: int, site: Sequence[Entry] | None,
-                  sent_logp: float) -> tuple[list[Candidate], list[list[float]]]:
+    def site_rows(self, fwd: ForwardPass, i: int, site: Sequence[Entry] | None, sent_logp: float,
+                  document: DocumentBigrams) -> tuple[list[Candidate], list[list[float]]]:
         """Candidates of site ``i`` and their feature rows (``sent_logp``: the sentence's mean
-        log10 P per token before any edit).
+        log10 P per token before any edit; ``document``: the bigrams of the whole text).
 
         With ``prune`` set, a site is skipped when both its character and the next token are
         likely under the LM (log10 P > prune): a misread character almost always makes itself or
-        its right neighbour improbable (-2.0 skips ~45% of sites and no synthetic error).
+        its right neighbour improbable (-2.0 skips ~45% of sites and no synthetic error; -2.5 lost no fix
+        on the cross-fit fold a pages against -2.0 and scored them 60% faster, -3.0 lost 0.7%).
         Candidates failing the cheap ``reject`` test are left out.
         """
         logps = fwd.logps
         if not site or (self.prune is not None and logps[i] > self.prune and logps[i + 1] > self.prune):
             return [], []
-        n = len(fwd.tokens)
+        tokens = fwd.tokens
+        n = len(tokens)
         edge = 1.0 if i < 2 or i >= n - 2 else 0.0
+        left, right = tokens[i - 1] if i else None, tokens[i + 1] if i + 1 < n else None
+        doc_orig = float(document.recurrence(left, tokens[i], right))
         cands, rows = [], []
-        for entry, tail in zip(site, self.static_rows(fwd.tokens[i], site)):
+        for entry, tail in zip(site, self.static_rows(tokens[i], site)):
             scored = substitution_gain(self.lm, fwd, i, entry[0], self.reject)
             if scored is not None:
                 gain, cand_ctx = scored
-                rows.append([gain, max(gain, 0.0), cand_ctx, logps[i], edge, sent_logp] + tail)
+                doc_cand = float(document.support(left, entry[0], right))
+                rows.append([gain, max(gain, 0.0), 0.0, 0.0, cand_ctx, logps[i], edge, sent_logp, doc_orig, doc_cand] + tail)
                 cands.append(Candidate(i, *entry))
+        _compete(rows)
         return cands, rows
 
     def matrix(self, rows: list[list[float]]) -> np.ndarray:
         return np.asarray(rows, dtype=np.float64).reshape(len(rows), len(self.names))
 
-    def rows(self, fwd: ForwardPass, lattice: Lattice) -> tuple[list[Candidate], np.ndarray]:
+    def rows(self, fwd: ForwardPass, lattice: Lattice, document: DocumentBigrams) -> tuple[list[Candidate], np.ndarray]:
         """Candidates of every site of the lattice and their feature matrix (see :meth:`site_rows`)."""
         cands: list[Candidate] = []
         rows: list[list[float]] = []
         sent_logp = mean_logp(fwd)
         for i, site in enumerate(lattice):
-            site_cands, site_rows = self.site_rows(fwd, i, site, sent_logp)
+            site_cands, site_rows = self.site_rows(fwd, i, site, sent_logp, document)
             cands.extend(site_cands)
             rows.extend(site_rows)
         return cands, self.matrix(rows)
+
+
+def _compete(rows: list[list[float]]) -> None:
+    """Fill in ``gain_margin`` and ``gain_rank`` (columns 2 and 3) of one site's rows.
+
+    Each row alone says how much the LM prefers its candidate to the original; at a misread
+    site several candidates gain a lot, and the truth is the one that wins clearly. (Cross-fit
+    calibration pages, logistic regression: with both columns, 8% more fixes at the same
+    number of false edits.)
+    """
+    if not rows:
+        return
+    ascending = sorted(row[0] for row in rows)
+    best, second = ascending[-1], ascending[-2] if len(ascending) > 1 else -math.inf
+    for row in rows:
+        gain = row[0]
+        row[2] = gain - max(0.0, second if gain == best else best)
+        row[3] = math.log1p(len(ascending) - bisect_right(ascending, gain))
 
 
 def mean_logp(fwd: ForwardPass) -> float:

@@ -81,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--weights", type=Path)
     parser.add_argument("--model", type=Path)
     parser.add_argument("--confusions", type=Path, nargs="+")
+    parser.add_argument("--misread", type=Path, help="misread rates (default: the shipped ones)")
     parser.add_argument("--no-rules", action="store_true")
     parser.add_argument("--max-edits", type=int, default=MAX_EDITS, help="edits per sentence at most")
     parser.add_argument("--per-rule", action="store_true", help="measure each symbol rule alone instead")
@@ -89,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     pairs = [p for p in page_pairs(*args.pages) if not args.sources or page_source(p[0]) in args.sources][: args.limit]
     corrector = Corrector(model=args.model, confusions=args.confusions, weights=args.weights, rules=not args.no_rules,
-                          max_edits=args.max_edits)
+                          max_edits=args.max_edits, misread=args.misread)
     if args.per_rule:
         for row in measure_rules(corrector, pairs):
             print(json.dumps(row))

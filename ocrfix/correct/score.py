@@ -25,7 +25,7 @@ class Weights:
     sources: tuple[str, ...] = ()
     threshold: float = 0.9  # default acceptance probability
     k: int = 20  # candidates per seen character
-    prune: float | None = -2.0  # skip sites whose char and next token are likelier than this (log10)
+    prune: float | None = -2.5  # skip sites whose char and next token are likelier than this (log10)
     mean: tuple[float, ...] = ()  # feature standardization (empty = none)
     scale: tuple[float, ...] = ()
     fitted: dict[str, Any] = field(default_factory=dict)  # provenance: data, counts, date, command

@@ -1,0 +1,64 @@
+import math
+
+import pytest
+
+from ocrfix.correct.document import DocumentBigrams
+from ocrfix.correct.features import BASE_FEATURES, _compete
+
+
+def test_recurrence_counts_only_other_occurrences_of_the_site_bigrams():
+    doc = DocumentBigrams([list("十五五规划"), list("编制十五五规划"), list("十四五")])
+    # 十五 occurs twice, 五五 twice: both sides of the middle 五 recur elsewhere
+    assert doc.recurrence("十", "五", "五") == 2
+    # 十四 and 四五 occur once: the site itself, no other evidence
+    assert doc.recurrence("十", "四", "五") == 0
+    assert doc.recurrence(None, "十", "五") == 1  # a sentence edge has no left side
+    assert doc.recurrence("划", "编", None) == 0
+
+
+def test_support_says_where_a_candidate_meets_the_neighbours_in_the_document():
+    doc = DocumentBigrams([list("彭丽媛出席"), list("豆丽媛")])
+    assert doc.support(None, "彭", "丽") == 1
+    assert doc.support("豆", "丽", "媛") == 2
+    assert doc.support("出", "彭", "丽") == 1
+    assert DocumentBigrams().support("a", "b", "c") == 0
+
+
+def test_compete_fills_margin_and_rank_of_a_site():
+    width = len(BASE_FEATURES)
+    rows = [[gain] + [0.0] * (width - 1) for gain in (5.0, 2.0, -1.0)]
+    _compete(rows)
+    assert [r[2] for r in rows] == [3.0, 2.0 - 5.0, -1.0 - 5.0]  # gain - max(0, best other)
+    assert [r[3] for r in rows] == pytest.approx([0.0, math.log(2), math.log(3)])
+    alone = [[-2.0] + [0.0] * (width - 1)]
+    _compete(alone)
+    assert alone[0][2:4] == [-2.0, 0.0]  # against keeping the original (gain 0)
+    tied = [[4.0] + [0.0] * (width - 1), [4.0] + [0.0] * (width - 1)]
+    _compete(tied)
+    assert [r[2] for r in tied] == [0.0, 0.0] and [r[3] for r in tied] == [0.0, 0.0]
+
+
+def test_feature_columns_name_what_compete_fills():
+    assert BASE_FEATURES[2:4] == ("gain_margin", "gain_rank")
+
+
+def test_the_corrector_feeds_document_repetition_into_the_rows(tmp_path):
+    from ocrfix.correct.corrector import Corrector
+
+    from test_correct_fixtures import INVENTORY, WEIGHTS, confusion_set, load_lm, write_arpa
+
+    lm = load_lm(write_arpa(tmp_path / "lm.arpa"))
+    corrector = Corrector(model=lm, confusions=confusion_set(tmp_path), weights=WEIGHTS, inventory=INVENTORY)
+    corrector.featurizer.reject = None  # score every candidate
+    orig, cand = BASE_FEATURES.index("doc_orig"), BASE_FEATURES.index("doc_cand")
+
+    def rows(text):
+        return {(text[off - 1:off + 2], c.char): m[orig:cand + 1].tolist()
+                for offsets, cands, matrix in corrector.candidate_features(text)
+                for off, c, m in zip(offsets, cands, matrix)}
+
+    once = rows("我们在北京工乍。")
+    assert once[("工乍。", "作")] == [0.0, 0.0]
+    # the page says 工乍 twice (the original recurs) and 作。 elsewhere (the candidate meets the right neighbour)
+    twice = rows("我们在北京工乍。他们工乍。大家工作。")
+    assert twice[("工乍。", "作")] == [2.0, 2.0]
