@@ -77,3 +77,14 @@ def test_misread_marks_between_han_text_are_chosen_by_the_lm(tmp_path):
     assert rule_changes("我们在北-京工作。", lm=lm) == []  # a '-' where the LM sees no sentence end stays
     assert rule_changes("我们在北京工作.他们在上海工作。") == []  # no LM, no choice
     assert rule_changes("版本3.5和2.0-beta", lm=lm) == []  # not between Han characters
+
+
+def test_dash_and_hyphen_misreadings_are_decided_by_the_lm(tmp_path):
+    from test_correct_fixtures import CORPUS
+
+    lines = CORPUS + ["他说——我们在北京工作。", "大家一一握手。", "我们统一思想。"] * 3
+    lm = load_lm(write_arpa(tmp_path / "lm.arpa", lines))
+    assert fix("他说一一我们在北京工作。", lm) == "他说——我们在北京工作。"
+    assert fix("大家一一握手。", lm) == "大家一一握手。"  # the word 一一 stays
+    assert fix("我们统-思想。", lm) == "我们统一思想。"
+    assert fix("我们统-思想。") == "我们统-思想。"  # no LM, no decision
