@@ -45,6 +45,18 @@ class GlyphSpace:
             return 0.0
         return float(self.vectors[i] @ self.vectors[j])
 
+    def similarities(self, a: str, others: Sequence[str]) -> np.ndarray:
+        """``similarity(a, b)`` for every ``b`` of ``others`` at once."""
+        i = self.index.get(a)
+        out = np.zeros(len(others), dtype=np.float32)
+        if i is None:
+            return out
+        rows = [(k, self.index[b]) for k, b in enumerate(others) if b in self.index]
+        if rows:
+            ks, js = zip(*rows)
+            out[list(ks)] = self.vectors[list(js)] @ self.vectors[i]
+        return out
+
     def save(self, path: str | Path) -> None:
         path = Path(path)
         tmp = path.with_name(path.name + ".tmp.npz")

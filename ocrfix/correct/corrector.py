@@ -17,7 +17,8 @@ from .candidates import CONTEXT, Candidate, CandidateSource, build_table, cached
 from .decode import decode
 from .document import DocumentBigrams
 from .edits import Edit, apply_edits, input_offset
-from .features import Featurizer, LanguageModel, forward
+from .pairs import PairCandidate, PairProposer
+from .features import Featurizer, LanguageModel, forward, mean_logp
 from .rules import rule_changes
 from .score import Weights
 
@@ -122,6 +123,8 @@ class Corrector:
         if not isinstance(misread, MisreadRates):
             misread = MisreadRates.load(misread or settings.confusions_dir / MISREAD_FILE)
         self.featurizer = Featurizer(self.lm, self.weights.sources, glyphs, misread, self.weights.prune)
+        #: Pair proposals need the context index; they are scored only with a pair model in the weights.
+        self.pairs = PairProposer(table, index, glyphs) if index is not None else None
 
     def correct(self, text: str, reflow: bool = True) -> Result:
         """Correct one page of text; ``reflow`` first joins column-wrapped lines into paragraphs.
@@ -139,10 +142,15 @@ class Corrector:
         document = DocumentBigrams(s.tokens for s in sentences)
         for sentence in sentences:
             for choice in decode(self.featurizer, self.weights, self.candidates, sentence, self.threshold, document,
-                                 self.max_edits):
+                                 self.max_edits, self.pairs):
                 cand = choice.candidate
-                pos = input_offset(rule_edits, sentence.offsets[cand.index])
-                changes.append((pos, text[pos], cand.char, choice.probability, cand.sources))
+                if isinstance(cand, PairCandidate):  # logged as one edit per character
+                    positions, chars = (cand.index, cand.index + 1), cand.chars
+                else:
+                    positions, chars = (cand.index,), cand.char
+                for index, char in zip(positions, chars):
+                    pos = input_offset(rule_edits, sentence.offsets[index])
+                    changes.append((pos, text[pos], char, choice.probability, cand.sources))
         output, edits = apply_edits(text, changes)
         return Result(output, tuple(edits), text)
 
@@ -158,3 +166,24 @@ class Corrector:
                 cands, matrix = self.featurizer.rows(fwd, self.candidates.with_context(lattice, fwd.tokens, fwd.logps),
                                                      document)
                 yield [sentence.offsets[c.index] for c in cands], cands, matrix
+
+    def pair_features(self, text: str) -> Iterable[tuple[tuple[int, int], list[PairCandidate], "np.ndarray"]]:
+        """Per pair of adjacent improbable edit sites of ``text`` (already reflowed): their page
+        offsets, the pair proposals and their feature rows against the unedited sentence (the data
+        the pair model is fitted on)."""
+        if self.pairs is None:
+            return
+        sentences = segment(text, self.inventory, self.keep)
+        document = DocumentBigrams(s.tokens for s in sentences)
+        for sentence in sentences:
+            lattice = self.candidates.lattice(sentence)
+            pair_sites = [i for i in range(len(lattice) - 1) if lattice[i] is not None and lattice[i + 1] is not None]
+            if not pair_sites:
+                continue
+            fwd = forward(self.lm, sentence.tokens)
+            for i in pair_sites:
+                if self.pairs.gated(fwd.logps, i):
+                    proposals = self.pairs.propose(fwd.tokens, i)
+                    if proposals:
+                        matrix = self.featurizer.pair_rows(fwd, proposals, mean_logp(fwd), document)
+                        yield (sentence.offsets[i], sentence.offsets[i + 1]), proposals, matrix

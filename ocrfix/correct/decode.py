@@ -1,12 +1,13 @@
-"""Search for the edits of one sentence: iterative best-single-edit with rescoring.
+"""Search for the edits of one sentence: iterative best-edit with rescoring.
 
-Every candidate substitution is scored (features -> calibrated probability) against the
-current sentence; the best one above the threshold is applied, the LM pass is redone over
-the edited sentence, the sites near the edit are rescored, and the search repeats until no
-candidate clears the threshold. Edits
-thus interact: a fix can raise (or lower) the gain of a neighbouring candidate, which handles
-two adjacent errors when either one alone is already convincing. Context candidates are
-proposed anew in every round, from the current (partly corrected) neighbours.
+Every candidate substitution — and, with a pair model, every pair replacement proposed for two
+adjacent improbable characters (:mod:`.pairs`) — is scored (features -> calibrated probability)
+against the current sentence; the best one above the threshold is applied, the LM pass is redone
+over the edited sentence, the sites near the edit are rescored, and the search repeats until no
+candidate clears the threshold. Edits thus interact: a fix can raise (or lower) the gain of a
+neighbouring candidate, which handles two adjacent errors when either one alone is already
+convincing; pair replacements handle them when neither is. Context candidates are proposed anew
+in every round, from the current (partly corrected) neighbours.
 """
 from __future__ import annotations
 
@@ -18,12 +19,13 @@ from ..segment import Sentence
 from .candidates import Candidate, CandidateSource
 from .document import DocumentBigrams
 from .features import Featurizer, forward, mean_logp
+from .pairs import PairCandidate, PairProposer
 from .score import Weights
 
 
 @dataclass(frozen=True)
 class Choice:
-    candidate: Candidate
+    candidate: Candidate | PairCandidate
     probability: float
 
 
@@ -35,9 +37,11 @@ def decode(
     threshold: float,
     document: DocumentBigrams,
     max_edits: int = 4,
+    pairs: PairProposer | None = None,
 ) -> list[Choice]:
-    """The accepted substitutions of one sentence (at most ``max_edits``), in acceptance order;
-    ``document``: the bigrams of the whole text the sentence is part of.
+    """The accepted edits of one sentence (at most ``max_edits``), in acceptance order;
+    ``document``: the bigrams of the whole text the sentence is part of; ``pairs``: proposes pair
+    replacements (used when the weights have a pair model).
 
     A site's candidates and features depend only on the tokens within ``order - 1`` of it, so
     after an edit only the sites that close are rescored; the others keep their rows.
@@ -45,32 +49,46 @@ def decode(
     lattice = source.lattice(sentence)
     if all(site is None for site in lattice):
         return []
+    if weights.pairs is None:
+        pairs = None
     lm = featurizer.lm
     current = list(sentence.tokens)
     fwd = forward(lm, current)
     sent_logp = mean_logp(fwd)
     scored: dict[int, tuple[list[Candidate], np.ndarray]] = {}  # site -> its candidates and probabilities
+    pair_scored: dict[int, tuple[list[PairCandidate], np.ndarray]] = {}  # first site of a pair -> the same
     chosen: list[Choice] = []
     while len(chosen) < max_edits:
         for i, site in enumerate(lattice):
             if site is not None and i not in scored:
                 cands, rows = featurizer.site_rows(fwd, i, source.site(site, current, fwd.logps, i), sent_logp, document)
                 scored[i] = (cands, weights.probability(featurizer.matrix(rows)))
-        # the most probable candidate; ties go to the leftmost site, as without the cache
-        best_site, best_k, best_p = -1, -1, -1.0
-        for i in sorted(scored):
-            cands, probs = scored[i]
-            if len(cands):
-                k = int(probs.argmax())
-                if probs[k] > best_p:
-                    best_site, best_k, best_p = i, k, float(probs[k])
-        if best_p < threshold:
+        if pairs is not None:
+            for i in range(len(current) - 1):
+                if i not in pair_scored and lattice[i] is not None and lattice[i + 1] is not None and pairs.gated(fwd.logps, i):
+                    proposals = pairs.propose(current, i)
+                    pair_scored[i] = (proposals, weights.pairs.probability(featurizer.pair_rows(fwd, proposals, sent_logp, document)))
+        # the most probable candidate; ties go to the leftmost site, and to a single edit before a pair
+        best: Candidate | PairCandidate | None = None
+        best_p = -1.0
+        for table in (scored, pair_scored):
+            for i in sorted(table):
+                cands, probs = table[i]
+                if len(cands):
+                    k = int(probs.argmax())
+                    if probs[k] > best_p:
+                        best, best_p = cands[k], float(probs[k])
+        if best is None or best_p < threshold:
             break
-        cand = scored[best_site][0][best_k]
-        chosen.append(Choice(cand, best_p))
-        current[cand.index] = cand.char
-        lattice[cand.index] = None  # edited once at most
-        for i in range(cand.index - lm.order + 1, cand.index + lm.order):
+        chosen.append(Choice(best, best_p))
+        replaced = (best.index, best.index + 1) if isinstance(best, PairCandidate) else (best.index,)
+        new = best.chars if isinstance(best, PairCandidate) else best.char
+        for index, char in zip(replaced, new):
+            current[index] = char
+            lattice[index] = None  # edited once at most
+        for i in range(replaced[0] - lm.order + 1, replaced[-1] + lm.order):
             scored.pop(i, None)
+            pair_scored.pop(i, None)
+        pair_scored.pop(replaced[0] - lm.order, None)  # a pair there reaches into the edit with its second token
         fwd = forward(lm, current)
     return chosen

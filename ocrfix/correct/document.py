@@ -23,11 +23,22 @@ class DocumentBigrams:
         for tokens in sentences:
             self.counts.update(zip(tokens, tokens[1:]))
 
-    def recurrence(self, left: str | None, char: str, right: str | None) -> int:
-        """Sides (0–2) on which ``char`` and its neighbour occur together at least once more in
-        the document (the site itself is one occurrence)."""
-        return (left is not None and self.counts[left, char] > 1) + (right is not None and self.counts[char, right] > 1)
+    def recurrence(self, left: str | None, chars: str, right: str | None) -> int:
+        """How many of the bigrams that ``chars`` (one character, or several in a row) form with
+        each other and with the neighbours occur at least once more in the document (the site
+        itself is one occurrence)."""
+        if len(chars) == 1:  # the hot path: one candidate per call
+            return (left is not None and self.counts[left, chars] > 1) + (right is not None and self.counts[chars, right] > 1)
+        return sum(self.counts[bigram] > 1 for bigram in _bigrams(left, chars, right))
 
-    def support(self, left: str | None, char: str, right: str | None) -> int:
-        """Sides (0–2) on which ``char`` occurs next to the site's neighbour somewhere in the document."""
-        return (left is not None and self.counts[left, char] > 0) + (right is not None and self.counts[char, right] > 0)
+    def support(self, left: str | None, chars: str, right: str | None) -> int:
+        """How many of the bigrams that ``chars`` would form with each other and with the site's
+        neighbours occur somewhere in the document."""
+        if len(chars) == 1:
+            return (left is not None and self.counts[left, chars] > 0) + (right is not None and self.counts[chars, right] > 0)
+        return sum(self.counts[bigram] > 0 for bigram in _bigrams(left, chars, right))
+
+
+def _bigrams(left: str | None, chars: str, right: str | None) -> list[tuple[str, str]]:
+    seq = ([left] if left is not None else []) + list(chars) + ([right] if right is not None else [])
+    return list(zip(seq, seq[1:]))

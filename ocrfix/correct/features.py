@@ -18,6 +18,7 @@ from ..confusions.misread import MisreadRates
 from ..confusions.similarity import GlyphSpace
 from .candidates import CONTEXT, Candidate, Entry, Lattice
 from .document import DocumentBigrams
+from .pairs import PairCandidate
 
 EOS = "</s>"
 
@@ -45,6 +46,26 @@ BASE_FEATURES = (
     "uni_cand",  # log10 unigram probability of the candidate
     "glyph_cos",  # glyph cosine of the seen char and the candidate
     "context_glyph",  # glyph_cos of a context candidate (0 otherwise): the only visual evidence it has
+)
+
+#: Features of a pair candidate (:mod:`.pairs`), scored by their own model.
+PAIR_FEATURES = (
+    "lm_gain",  # log10 P(sentence with both replacements) - log10 P(original sentence)
+    "lm_gain_pos",
+    "over_single",  # gain - max(0, gain of either replacement alone): what only the pair explains
+    "chain",  # bigram chain log-probability of the proposal (natural log)
+    "rank",  # log(1 + rank among the site's proposals)
+    "glyph_cos_a",  # glyph cosine of each seen character and its replacement
+    "glyph_cos_b",
+    "channel_a",  # log10 confusion score of each replacement (context-only: CONTEXT_SCORE)
+    "channel_b",
+    "misread_a",  # log10 misread rate of each original
+    "misread_b",
+    "orig_ctx_a",  # log10 P(original | left context) of each
+    "orig_ctx_b",
+    "sent_logp",
+    "doc_orig",  # bigrams of the originals (with each other and the neighbours) recurring in the document
+    "doc_cand",  # bigrams of the replacements occurring in the document
 )
 
 #: Cheap rejection before the full window is scored: a candidate whose gain over the first
@@ -111,6 +132,23 @@ def substitution_gain(lm: LanguageModel, fwd: ForwardPass, i: int, token: str,
     if n < i + order:
         gain += lm.score_token(state, EOS)[0] - fwd.logps[n]
     return gain, first
+
+
+def replacement_gain(lm: LanguageModel, fwd: ForwardPass, i: int, new: Sequence[str]) -> float:
+    """log10 gain of the sentence when ``len(new)`` tokens from ``i`` on are replaced by ``new``
+    (the tokens up to ``order - 1`` after them are rescored, as in :func:`substitution_gain`)."""
+    tokens, n, order, span = fwd.tokens, len(fwd.tokens), lm.order, len(new)
+    state, gain = fwd.states[i], 0.0
+    for token in new:
+        lp, state = lm.score_token(state, token)
+        gain += lp
+    gain -= sum(fwd.logps[i:i + span])
+    for j in range(i + span, min(n, i + span + order - 1)):
+        lp, state = lm.score_token(state, tokens[j])
+        gain += lp - fwd.logps[j]
+    if n < i + span + order - 1:
+        gain += lm.score_token(state, EOS)[0] - fwd.logps[n]
+    return gain
 
 
 class Featurizer:
@@ -189,6 +227,26 @@ class Featurizer:
                 cands.append(Candidate(i, *entry))
         _compete(rows)
         return cands, rows
+
+    def pair_rows(self, fwd: ForwardPass, proposals: Sequence[PairCandidate], sent_logp: float,
+                  document: DocumentBigrams) -> np.ndarray:
+        """Feature rows (:data:`PAIR_FEATURES`) of pair proposals for ``fwd.tokens[i:i + 2]``."""
+        rows = []
+        for cand in proposals:
+            i, (a, b) = cand.index, cand.chars
+            seen_a, seen_b = fwd.tokens[i], fwd.tokens[i + 1]
+            left = fwd.tokens[i - 1] if i else None
+            right = fwd.tokens[i + 2] if i + 2 < len(fwd.tokens) else None
+            gain = replacement_gain(self.lm, fwd, i, (a, b))
+            alone = max(0.0, replacement_gain(self.lm, fwd, i, (a,)), replacement_gain(self.lm, fwd, i + 1, (b,)))
+            rows.append([gain, max(gain, 0.0), gain - alone, cand.chain, math.log1p(cand.rank),
+                         self.glyphs.similarity(seen_a, a), self.glyphs.similarity(seen_b, b),
+                         math.log10(cand.channels[0]), math.log10(cand.channels[1]),
+                         self.misread.log_rate(seen_a), self.misread.log_rate(seen_b),
+                         fwd.logps[i], fwd.logps[i + 1], sent_logp,
+                         float(document.recurrence(left, seen_a + seen_b, right)),
+                         float(document.support(left, a + b, right))])
+        return np.asarray(rows, dtype=np.float64).reshape(len(rows), len(PAIR_FEATURES))
 
     def matrix(self, rows: list[list[float]]) -> np.ndarray:
         return np.asarray(rows, dtype=np.float64).reshape(len(rows), len(self.names))

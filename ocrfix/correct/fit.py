@@ -36,7 +36,7 @@ import sys
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 import numpy as np
 from tqdm import tqdm
@@ -49,7 +49,8 @@ from ..textio import read_text
 from .candidates import CONTEXT
 from .corrector import Corrector, load_confusions
 from .edits import Edit
-from .score import Weights
+from .features import PAIR_FEATURES
+from .score import LinearScore, Weights
 from .truth import position_truth, tally
 
 HELDOUT_MARKERS = ("rmrb_2020-05", "xwlb_2026", "ocr_test_1000", "/eval/")
@@ -197,25 +198,53 @@ def synthetic_examples(sentences: Sequence[str], channel: dict[str, tuple[list[s
     return examples
 
 
-def featurize(corrector: Corrector, examples: Sequence[Labeled]) -> tuple[np.ndarray, np.ndarray, list[str], np.ndarray]:
-    """Feature rows, labels (candidate == truth), example kinds and whether each row's site was
-    misread (original != truth), skipping unaligned sites."""
-    blocks, labels, kinds, misread = [], [], [], []
-    for ex in tqdm(examples, desc="features", unit="text", file=sys.stderr):
+#: Fewer true pairs than this in the fitting data: no pair model (pair edits stay off).
+MIN_PAIR_POSITIVES = 20
+
+Rows = tuple[np.ndarray, np.ndarray, list[str], np.ndarray]
+
+
+def featurize(corrector: Corrector, examples: Sequence[Labeled]) -> Rows:
+    """Feature rows of every single substitution, labels (candidate == truth), example kinds and
+    whether each row's site was misread (original != truth), skipping unaligned sites."""
+    def rows(ex: Labeled) -> Iterable[tuple[np.ndarray, list[bool], list[bool]]]:
         for offsets, cands, matrix in corrector.candidate_features(ex.text):
             keep = [k for k, off in enumerate(offsets) if ex.truth[off] is not None]
-            if keep:
-                blocks.append(matrix[keep])
-                labels.extend(cands[k].char == ex.truth[offsets[k]] for k in keep)
-                kinds.extend([ex.kind] * len(keep))
-                misread.extend(fold_char(ex.text[offsets[k]]) != ex.truth[offsets[k]] for k in keep)
-    width = len(corrector.featurizer.names)
+            yield (matrix[keep], [cands[k].char == ex.truth[offsets[k]] for k in keep],
+                   [fold_char(ex.text[offsets[k]]) != ex.truth[offsets[k]] for k in keep])
+
+    return _collect(examples, rows, len(corrector.featurizer.names), "features")
+
+
+def featurize_pairs(corrector: Corrector, examples: Sequence[Labeled]) -> Rows:
+    """The same for pair proposals (:data:`~ocrfix.correct.features.PAIR_FEATURES`): a pair is
+    true when it gives both characters' truth, its site misread when either original is wrong."""
+    def rows(ex: Labeled) -> Iterable[tuple[np.ndarray, list[bool], list[bool]]]:
+        for (first, second), cands, matrix in corrector.pair_features(ex.text):
+            truth = ex.truth[first], ex.truth[second]
+            if None not in truth:
+                misread = fold_char(ex.text[first]) != truth[0] or fold_char(ex.text[second]) != truth[1]
+                yield matrix, [c.chars == truth[0] + truth[1] for c in cands], [misread] * len(cands)
+
+    return _collect(examples, rows, len(PAIR_FEATURES), "pair features")
+
+
+def _collect(examples: Sequence[Labeled], rows_of: Callable[[Labeled], Iterable[tuple[np.ndarray, list[bool], list[bool]]]],
+             width: int, desc: str) -> Rows:
+    blocks, labels, kinds, misread = [], [], [], []
+    for ex in tqdm(examples, desc=desc, unit="text", file=sys.stderr):
+        for matrix, example_labels, example_misread in rows_of(ex):
+            if example_labels:
+                blocks.append(matrix)
+                labels.extend(example_labels)
+                kinds.extend([ex.kind] * len(example_labels))
+                misread.extend(example_misread)
     matrix = np.vstack(blocks) if blocks else np.zeros((0, width))
     return matrix, np.asarray(labels, dtype=bool), kinds, np.asarray(misread, dtype=bool)
 
 
-def fit_weights(matrix: np.ndarray, labels: np.ndarray, sources: Sequence[str], k: int, prune: float | None,
-                c: float = 1.0, sample_weight: np.ndarray | None = None) -> Weights:
+def fit_linear(matrix: np.ndarray, labels: np.ndarray, c: float = 1.0, sample_weight: np.ndarray | None = None) -> LinearScore:
+    """Logistic regression (scikit-learn) on standardized columns."""
     from sklearn.linear_model import LogisticRegression
 
     if labels.all() or not labels.any():
@@ -227,8 +256,20 @@ def fit_weights(matrix: np.ndarray, labels: np.ndarray, sources: Sequence[str], 
     scale[scale < 1e-6 * np.maximum(1.0, np.abs(mean))] = 1.0
     model = LogisticRegression(C=c, max_iter=2000)
     model.fit((matrix - mean) / scale, labels, sample_weight=sample_weight)
-    return Weights(tuple(model.coef_[0].tolist()), float(model.intercept_[0]), tuple(sources), k=k, prune=prune,
-                   mean=tuple(mean.tolist()), scale=tuple(scale.tolist()))
+    return LinearScore(tuple(model.coef_[0].tolist()), float(model.intercept_[0]), tuple(mean.tolist()), tuple(scale.tolist()))
+
+
+def fit_weights(matrix: np.ndarray, labels: np.ndarray, sources: Sequence[str], k: int, prune: float | None,
+                c: float = 1.0, sample_weight: np.ndarray | None = None) -> Weights:
+    model = fit_linear(matrix, labels, c, sample_weight)
+    return Weights(model.coef, model.intercept, tuple(sources), k=k, prune=prune, mean=model.mean, scale=model.scale)
+
+
+def row_weights(kinds: Sequence[str], labels: np.ndarray, misread: np.ndarray, args: argparse.Namespace) -> np.ndarray:
+    """Page and clean rows 1, synthetic (and FASPell) rows ``--synthetic-weight``; a wrong candidate
+    at a misread site times ``--harmless-weight``."""
+    weight = np.array([1.0 if kind in ("page", "clean") else args.synthetic_weight for kind in kinds])
+    return weight * np.where(misread & ~labels, args.harmless_weight, 1.0)
 
 
 def threshold_curve(corrector: Corrector, noisy: Sequence[Labeled], clean: Sequence[Labeled],
@@ -363,6 +404,16 @@ def fold_examples(fold: Fold, pairs: Sequence[tuple[Path, Path]], args: argparse
     return fit_set, calib_noisy, calib_clean
 
 
+def _stack(parts: Sequence[Rows]) -> Rows:
+    return (np.vstack([p[0] for p in parts]), np.concatenate([p[1] for p in parts]),
+            [kind for p in parts for kind in p[2]], np.concatenate([p[3] for p in parts]))
+
+
+def _counts(labels: np.ndarray, kinds: Sequence[str]) -> dict[str, dict[str, int]]:
+    return {kind: {"rows": sum(1 for k in kinds if k == kind), "positives": int(sum(l for l, k in zip(labels, kinds) if k == kind))}
+            for kind in sorted(set(kinds))}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ocrfix.correct.fit", description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=Path, nargs="+", default=[],
@@ -386,6 +437,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="weight of a wrong candidate at a misread site: accepting it leaves one error for another, "
                              "so it costs nothing, unlike an edit of a right character (cross-fit calibration pages: "
                              "0.1 gave 8%% more fixes than 1.0 at the same number of false edits)")
+    parser.add_argument("--no-pairs", action="store_true", help="no pair model: single substitutions only")
     parser.add_argument("--faspell", action="store_true",
                         help="add FASPell ocr_train_3575 (not with a confusion set learned from it: its pairs would be memorized)")
     parser.add_argument("--confusions", nargs="+", help="confusion TSV(s) (default: models/confusions/default.tsv)")
@@ -413,25 +465,30 @@ def main(argv: list[str] | None = None) -> int:
     pairs = page_pairs(*args.pages) if args.pages else []
 
     runs = []  # (corrector, calibration pages, clean texts) per fold
-    blocks, label_blocks, misread_blocks, kinds = [], [], [], []
+    singles: list[Rows] = []
+    pair_rows: list[Rows] = []
     for number, fold in enumerate(folds):
         fold_confusions = load_confusions([fold.confusions]) if fold.confusions else confusions
         corrector = Corrector(model=fold.lm, confusions=fold_confusions, weights=placeholder, misread=fold.misread)
         fit_set, calib_noisy, calib_clean = fold_examples(fold, pairs, args, fold_confusions, rng)
         if args.faspell and number == 0:
             fit_set.extend(faspell_examples(settings.data_dir / FASPELL_TRAIN))
-        matrix, labels, fold_kinds, misread = featurize(corrector, fit_set)
-        blocks.append(matrix)
-        label_blocks.append(labels)
-        misread_blocks.append(misread)
-        kinds.extend(fold_kinds)
+        singles.append(featurize(corrector, fit_set))
+        if not args.no_pairs:
+            pair_rows.append(featurize_pairs(corrector, fit_set))
         runs.append((corrector, calib_noisy, calib_clean))
-    matrix, labels, misread = np.vstack(blocks), np.concatenate(label_blocks), np.concatenate(misread_blocks)
-    row_weight = np.array([1.0 if kind in ("page", "clean") else args.synthetic_weight for kind in kinds])
-    row_weight *= np.where(misread & ~labels, args.harmless_weight, 1.0)
-    weights = fit_weights(matrix, labels, sources, args.k, args.prune, args.C, row_weight)
-    counts = {kind: {"rows": kinds.count(kind), "positives": int(sum(l for l, k in zip(labels, kinds) if k == kind))}
-              for kind in sorted(set(kinds))}
+    matrix, labels, kinds, misread = _stack(singles)
+    weights = fit_weights(matrix, labels, sources, args.k, args.prune, args.C, row_weights(kinds, labels, misread, args))
+    counts = _counts(labels, kinds)
+    pair_counts = {}
+    if pair_rows:
+        pair_matrix, pair_labels, pair_kinds, pair_misread = _stack(pair_rows)
+        pair_counts = _counts(pair_labels, pair_kinds)
+        if pair_labels.sum() >= MIN_PAIR_POSITIVES:
+            pair_model = fit_linear(pair_matrix, pair_labels, args.C, row_weights(pair_kinds, pair_labels, pair_misread, args))
+            weights = dataclasses.replace(weights, pairs=pair_model)
+        else:
+            print(f"only {int(pair_labels.sum())} true pairs to fit on: no pair model", file=sys.stderr)
 
     curve: list[dict[str, float]] = []
     for corrector, calib_noisy, calib_clean in runs:
@@ -449,6 +506,7 @@ def main(argv: list[str] | None = None) -> int:
                    "misread": str(f.misread) if f.misread else None} for f in folds],
         "confusions": [str(p) for p in (args.confusions or ["models/confusions/default.tsv"])],
         "examples": counts,
+        "pair_examples": pair_counts,
         "calibration_pages": sum(len(r[1]) for r in runs),
         "threshold_rule": f"lowest with fixed >= {args.min_ratio} x introduced and <= 1 change per {args.clean_chars:.0f} clean chars",
         "curve": curve,

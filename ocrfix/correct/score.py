@@ -15,7 +15,28 @@ import numpy as np
 
 from ..errors import ModelError
 from ..textio import write_text_atomic
-from .features import BASE_FEATURES
+from .features import BASE_FEATURES, PAIR_FEATURES
+
+
+def _logistic(matrix: np.ndarray, coef: tuple[float, ...], intercept: float, mean: tuple[float, ...],
+              scale: tuple[float, ...]) -> np.ndarray:
+    if matrix.shape[0] == 0:
+        return np.zeros(0)
+    x = (matrix - np.asarray(mean)) / np.asarray(scale) if mean else matrix
+    return 1.0 / (1.0 + np.exp(-(x @ np.asarray(coef) + intercept)))
+
+
+@dataclass(frozen=True)
+class LinearScore:
+    """A logistic regression over standardized feature columns (the pair model: :data:`PAIR_FEATURES`)."""
+
+    coef: tuple[float, ...]
+    intercept: float
+    mean: tuple[float, ...] = ()
+    scale: tuple[float, ...] = ()
+
+    def probability(self, matrix: np.ndarray) -> np.ndarray:
+        return _logistic(matrix, self.coef, self.intercept, self.mean, self.scale)
 
 
 @dataclass(frozen=True)
@@ -29,24 +50,21 @@ class Weights:
     mean: tuple[float, ...] = ()  # feature standardization (empty = none)
     scale: tuple[float, ...] = ()
     fitted: dict[str, Any] = field(default_factory=dict)  # provenance: data, counts, date, command
+    pairs: LinearScore | None = None  # the pair model (None: no pair edits)
 
     @property
     def names(self) -> tuple[str, ...]:
         return BASE_FEATURES + tuple(f"src:{s}" for s in self.sources)
 
     def probability(self, matrix: np.ndarray) -> np.ndarray:
-        """P(candidate is the true character) for each feature row."""
-        if matrix.shape[0] == 0:
-            return np.zeros(0)
-        x = matrix
-        if self.mean:
-            x = (x - np.asarray(self.mean)) / np.asarray(self.scale)
-        z = x @ np.asarray(self.coef) + self.intercept
-        return 1.0 / (1.0 + np.exp(-z))
+        """P(candidate should replace the original) for each feature row."""
+        return _logistic(matrix, self.coef, self.intercept, self.mean, self.scale)
 
     def save(self, path: str | Path) -> None:
         record = asdict(self)
         record["features"] = list(self.names)
+        if self.pairs is not None:
+            record["pairs"]["features"] = list(PAIR_FEATURES)
         write_text_atomic(path, json.dumps(record, ensure_ascii=False, indent=1) + "\n")
 
     @classmethod
@@ -64,6 +82,7 @@ class Weights:
                 mean=tuple(map(float, record.get("mean", ()))),
                 scale=tuple(map(float, record.get("scale", ()))),
                 fitted=dict(record.get("fitted", {})),
+                pairs=_pair_score(record["pairs"]) if record.get("pairs") else None,
             )
         except FileNotFoundError:
             raise ModelError(f"{path}: corrector weights not found") from None
@@ -78,4 +97,13 @@ class Weights:
             raise ModelError(f"{path}: expected {n} coefficients for features {', '.join(weights.names)}")
         if "features" in record and tuple(record["features"]) != weights.names:
             raise ModelError(f"{path}: feature names differ from this version's ({', '.join(weights.names)})")
+        pairs = weights.pairs
+        if pairs is not None and (len(pairs.coef) != len(PAIR_FEATURES) or tuple(record["pairs"].get("features", PAIR_FEATURES)) != PAIR_FEATURES
+                                  or (pairs.mean and (len(pairs.mean) != len(PAIR_FEATURES) or len(pairs.scale) != len(PAIR_FEATURES)))):
+            raise ModelError(f"{path}: the pair model does not match this version's features ({', '.join(PAIR_FEATURES)})")
         return weights
+
+
+def _pair_score(record: dict[str, Any]) -> LinearScore:
+    return LinearScore(tuple(map(float, record["coef"])), float(record["intercept"]),
+                       tuple(map(float, record.get("mean", ()))), tuple(map(float, record.get("scale", ()))))

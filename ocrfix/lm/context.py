@@ -49,6 +49,10 @@ class ContextIndex:
         self.cols.sort_indices()
         self.left_total = np.asarray(self.rows.sum(axis=1)).ravel()  # c(a ·)
         self._allowed: np.ndarray | None = None
+        # row * V + column of every stored count: sorted (CSR is row-major with sorted columns), so
+        # a block of counts is one binary search (log_transitions)
+        rows_of = np.repeat(np.arange(len(self.vocab), dtype=np.int64), np.diff(self.rows.indptr))
+        self._keys = rows_of * len(self.vocab) + self.rows.indices
 
     @classmethod
     def fit(cls, lines: Iterable[str], min_count: int = 2) -> "ContextIndex":
@@ -125,3 +129,41 @@ class ContextIndex:
         top = np.argsort(-score, kind="stable")[:n]
         total = score.sum()
         return [(self.vocab[chars[i]], float(score[i] / total)) for i in top]
+
+    def following(self, token: str | None, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """Ids and log P(c | ``token``) of the ``n`` likeliest allowed tokens after ``token``
+        (``None``: the sentence start), best first; empty for a token the corpus never saw."""
+        a = self.ids.get(BOS if token is None else token)
+        if a is None:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        ids = self.rows.indices[self.rows.indptr[a]:self.rows.indptr[a + 1]]
+        prob = self.rows.data[self.rows.indptr[a]:self.rows.indptr[a + 1]] / self.left_total[a]
+        return self._top(ids, prob, n)
+
+    def preceding(self, token: str | None, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """Ids and log P(``token`` | c) of the ``n`` allowed tokens c that ``token`` (``None``:
+        the sentence end) most likely follows, best first."""
+        b = self.ids.get(EOS if token is None else token)
+        if b is None:
+            return np.zeros(0, dtype=np.int64), np.zeros(0)
+        ids = self.cols.indices[self.cols.indptr[b]:self.cols.indptr[b + 1]]
+        prob = self.cols.data[self.cols.indptr[b]:self.cols.indptr[b + 1]] / np.maximum(self.left_total[ids], 1.0)
+        return self._top(ids, prob, n)
+
+    def log_transitions(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        """The matrix log P(right[j] | left[i]) (``-inf`` for pairs never seen together)."""
+        query = (left[:, None] * len(self.vocab) + right[None, :]).ravel()
+        at = np.minimum(np.searchsorted(self._keys, query), len(self._keys) - 1)
+        counts = np.where(self._keys[at] == query, self.rows.data[at], 0.0).reshape(len(left), len(right))
+        with np.errstate(divide="ignore"):
+            return np.log(counts / np.maximum(self.left_total[left], 1.0)[:, None])
+
+    def _top(self, ids: np.ndarray, prob: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+        if self._allowed is not None:
+            mask = self._allowed[ids]
+            ids, prob = ids[mask], prob[mask]
+        if len(ids) > n:  # the n best by a partial sort, then those in order
+            part = np.argpartition(-prob, n - 1)[:n]
+            ids, prob = ids[part], prob[part]
+        top = np.argsort(-prob, kind="stable")
+        return ids[top], np.log(prob[top])
