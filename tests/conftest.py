@@ -1,7 +1,17 @@
 """Fixtures shared by several test modules."""
 import pytest
 
+from ocrfix.settings import load_settings
 from test_correct_fixtures import WEIGHTS, write_arpa, write_confusions
+
+
+@pytest.fixture(autouse=True)
+def fresh_settings():
+    """Settings are read once per process (``load_settings`` is cached); a test that sets
+    OCRFIX_DATA or OCRFIX_MODELS must see its own values, not an earlier test's."""
+    load_settings.cache_clear()
+    yield
+    load_settings.cache_clear()
 
 
 @pytest.fixture()
