@@ -2,6 +2,8 @@
 
     python -m ocrfix.correct.crossfit a rmrb_2019-02 rmrb_2020-02 xwlb_2024 xwlb_2025
     python -m ocrfix.correct.crossfit b rmrb_2019-10 xwlb_2020 xwlb_2021 xwlb_2022
+    python -m ocrfix.correct.crossfit c rmrb_2020-01 xwlb_2012 xwlb_2013 xwlb_2014 xwlb_2015
+    python -m ocrfix.correct.crossfit d xwlb_2016 xwlb_2017 xwlb_2018 xwlb_2019 xwlb_2023
 
 For fold NAME leaving out the given training corpus files, writes under ``build/corrector/NAME/``:
 
