@@ -29,6 +29,18 @@ class Choice:
     probability: float
 
 
+def _best(scored: dict[int, tuple[list, np.ndarray]]) -> tuple[Candidate | PairCandidate | None, float]:
+    """The most probable candidate of the scored sites (ties go to the leftmost site)."""
+    best, best_p = None, -1.0
+    for i in sorted(scored):
+        cands, probs = scored[i]
+        if len(cands):
+            k = int(probs.argmax())
+            if probs[k] > best_p:
+                best, best_p = cands[k], float(probs[k])
+    return best, best_p
+
+
 def decode(
     featurizer: Featurizer,
     weights: Weights,
@@ -63,21 +75,15 @@ def decode(
             if site is not None and i not in scored:
                 cands, rows = featurizer.site_rows(fwd, i, source.site(site, current, fwd.logps, i), sent_logp, document)
                 scored[i] = (cands, weights.probability(featurizer.matrix(rows)))
-        if pairs is not None:
+        best, best_p = _best(scored)
+        if best_p < threshold and pairs is not None:
+            # pairs only once no single edit convinces: most sites a single fix repairs are then no
+            # longer improbable, and proposing pairs is the decoder's dearest step
             for i in range(len(current) - 1):
                 if i not in pair_scored and lattice[i] is not None and lattice[i + 1] is not None and pairs.gated(fwd.logps, i):
                     proposals = pairs.propose(current, i)
                     pair_scored[i] = (proposals, weights.pairs.probability(featurizer.pair_rows(fwd, proposals, sent_logp, document)))
-        # the most probable candidate; ties go to the leftmost site, and to a single edit before a pair
-        best: Candidate | PairCandidate | None = None
-        best_p = -1.0
-        for table in (scored, pair_scored):
-            for i in sorted(table):
-                cands, probs = table[i]
-                if len(cands):
-                    k = int(probs.argmax())
-                    if probs[k] > best_p:
-                        best, best_p = cands[k], float(probs[k])
+            best, best_p = _best(pair_scored)
         if best is None or best_p < threshold:
             break
         chosen.append(Choice(best, best_p))

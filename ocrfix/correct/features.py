@@ -179,7 +179,9 @@ class Featurizer:
         rows = self._static.get(orig)
         n_table = len(site) if not site or CONTEXT not in site[-1][3] else sum(CONTEXT not in e[3] for e in site)
         if rows is None:
-            rows = self._static[orig] = [self._static_row(orig, entry, n_table) for entry in site[:n_table]]
+            table = site[:n_table]
+            cosines = self.glyphs.similarities(orig, [entry[0] for entry in table]).tolist()
+            rows = self._static[orig] = [self._static_row(orig, entry, n_table, cos) for entry, cos in zip(table, cosines)]
         if n_table == len(site):
             return rows
         extra = []
@@ -187,13 +189,12 @@ class Featurizer:
             key = (orig, entry)
             row = self._static_extra.get(key)
             if row is None:
-                row = self._static_extra[key] = self._static_row(orig, entry, n_table)
+                row = self._static_extra[key] = self._static_row(orig, entry, n_table, self.glyphs.similarity(orig, entry[0]))
             extra.append(row)
         return rows[:n_table] + extra
 
-    def _static_row(self, orig: str, entry: Entry, n_table: int) -> list[float]:
+    def _static_row(self, orig: str, entry: Entry, n_table: int, cos: float) -> list[float]:
         char, score, rank, sources = entry
-        cos = self.glyphs.similarity(orig, char)
         return [0.0 if self.lm.has_token(orig) else 1.0, self.unigram(orig), self.misread.log_rate(orig), math.log1p(n_table),
                 math.log10(score), math.log1p(rank), self.unigram(char), cos, cos if CONTEXT in sources else 0.0] + \
             [1.0 if s in sources else 0.0 for s in self.sources]

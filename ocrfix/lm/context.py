@@ -118,9 +118,11 @@ class ContextIndex:
             chars, score = col, p_right
         elif b is None:
             chars, score = row, p_left
-        else:
-            chars, in_row, in_col = np.intersect1d(row, col, assume_unique=True, return_indices=True)
-            score = p_left[in_row] * p_right[in_col]
+        else:  # both index lists are sorted: look the shorter one up in the longer
+            short, long_, p_short, p_long = (row, col, p_left, p_right) if len(row) <= len(col) else (col, row, p_right, p_left)
+            at = np.minimum(np.searchsorted(long_, short), max(len(long_) - 1, 0))
+            found = np.flatnonzero(long_[at] == short) if len(long_) else np.zeros(0, dtype=np.int64)
+            chars, score = short[found], p_short[found] * p_long[at[found]]
         if self._allowed is not None:
             mask = self._allowed[chars]
             chars, score = chars[mask], score[mask]
