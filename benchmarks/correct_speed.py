@@ -1,0 +1,100 @@
+"""Correction throughput of the shipped corrector: characters per second per page level, medians.
+
+Each run is a fresh process (spawned, so every cache starts empty, as for a user's first
+batch): it loads the default :class:`ocrfix.Corrector` (timed), then corrects the reflowed OCR of
+every page of each level once, in an order rotated from run to run. Reported per level: the
+median chars/s over the runs (input characters over correction time, loading excluded), the
+spread, and over all levels together; plus the median load time and the largest peak RSS.
+
+    python -m benchmarks.correct_speed [--split eval] [--runs 3]
+
+Timings on the shared 2-core machines are noisy: compare levels within one run of this module,
+and with pycorrector in the same run of ``python -m benchmarks.run``.
+"""
+from __future__ import annotations
+
+import argparse
+import resource
+import statistics
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+from pathlib import Path
+
+from ocrfix.errors import OcrfixError
+
+from . import sets
+
+PAGES_ROOT = Path("build/bench/pages")
+
+
+def one_run(texts_by_level: dict[str, list[str]], order: list[str]) -> dict[str, float]:
+    """In a fresh process: load time, per-level correction seconds, peak RSS (MB)."""
+    from ocrfix import Corrector
+
+    start = time.perf_counter()
+    corrector = Corrector()
+    timings: dict[str, float] = {"load_s": time.perf_counter() - start}
+    for level in order:
+        start = time.perf_counter()
+        for text in texts_by_level[level]:
+            corrector.correct(text, reflow=False)
+        timings[level] = time.perf_counter() - start
+    timings["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return timings
+
+
+def level_texts(pages_root: Path, split: str) -> dict[str, list[str]]:
+    from ocrfix.reflow import reflow
+
+    by_level: dict[str, list[str]] = {}
+    for page in sets.generated_pages(pages_root, split):
+        by_level.setdefault(page.group, []).append(reflow(page.ocr))
+    return by_level
+
+
+def report(by_level: dict[str, list[str]], runs: list[dict[str, float]]) -> str:
+    lines = ["| level | pages | chars | median chars/s | min – max |", "|---|---|---|---|---|"]
+    for level, texts in sorted(by_level.items()):
+        chars = sum(map(len, texts))
+        speeds = [chars / run[level] for run in runs]
+        lines.append(f"| {level} | {len(texts)} | {chars:,} | {statistics.median(speeds):,.0f} | "
+                     f"{min(speeds):,.0f} – {max(speeds):,.0f} |")
+    total = sum(len(t) for texts in by_level.values() for t in texts)
+    overall = [total / sum(run[level] for level in by_level) for run in runs]
+    lines.append(f"| all | {sum(map(len, by_level.values()))} | {total:,} | {statistics.median(overall):,.0f} | "
+                 f"{min(overall):,.0f} – {max(overall):,.0f} |")
+    lines.append("")
+    lines.append(f"{len(runs)} runs, each a fresh process; model load median "
+                 f"{statistics.median(run['load_s'] for run in runs):.2f} s; peak RSS ≤ {max(run['rss_mb'] for run in runs):.0f} MB.")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.correct_speed", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--split", default="eval", help="generated page split (default: eval)")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--pages-root", type=Path, default=PAGES_ROOT)
+    args = parser.parse_args(argv)
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    try:
+        by_level = level_texts(args.pages_root, args.split)
+    except OcrfixError as exc:
+        print(f"correct_speed: {exc}", file=sys.stderr)
+        return 1
+    levels = sorted(by_level)
+    runs = []
+    for number in range(args.runs):
+        order = levels[number % len(levels):] + levels[:number % len(levels)]
+        with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+            runs.append(pool.submit(one_run, by_level, order).result())
+        print(f"run {number + 1}/{args.runs}: " + ", ".join(f"{lv} {run_s:.2f} s" for lv, run_s in runs[-1].items()
+                                                             if lv in by_level), file=sys.stderr)
+    print(report(by_level, runs))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
