@@ -60,6 +60,22 @@ def _body_paragraph(text: str, match: re.Match[str]) -> bool:
     return len(last) >= MIN_LAST_SENTENCE and (len(last) <= MAX_UNPUNCTUATED or any(m in last for m in CLAUSE_MARKS))
 
 
+def _last_quote(text: str, match: re.Match[str]) -> str | None:
+    """The last quotation mark (“ ” or a straight ") before the match in its paragraph."""
+    start = text.rfind("\n", 0, match.start()) + 1
+    marks = re.findall(r'[“”"]', text[start:match.start()])
+    return marks[-1] if marks else None
+
+
+def _quote_open(text: str, match: re.Match[str]) -> bool:
+    return _last_quote(text, match) == "“"
+
+
+def _quote_closed(text: str, match: re.Match[str]) -> bool:
+    """No quotation open: a straight '"' before would open one in text that uses straight quotes."""
+    return _last_quote(text, match) in (None, "”")
+
+
 RULES = (
     # '。' read as '*' or '=' after a Han character or closing quote, before a line end or Han text.
     Rule("star-period", re.compile(rf"(?<=[{HAN}”’）)])[*=](?=\s|$|[{HAN}“‘])"), "。"),
@@ -85,6 +101,10 @@ RULES = (
     # The Han '一' read as a hyphen between Han characters (统-意志, 情-段时间), where it is not a
     # misread '。' (misread-period, earlier, wins) and the LM prefers '一' by far.
     Rule("hyphen-one", re.compile(rf"(?<=[{HAN}])-(?=[{HAN}])"), "一", min_margin=DASH_MIN_MARGIN),
+    # A straight '"' after Han text where the paragraph has an unclosed '“': its closing '”' misread.
+    Rule("straight-close-quote", re.compile(rf'(?<=[{HAN}，。！？])"'), "”", _quote_open),
+    # A straight '"' ending a paragraph after Han text, with no quotation open: the final '。' misread.
+    Rule("straight-quote-period", re.compile(rf'(?<=[{HAN}])"$', re.M), "。", _quote_closed),
 )
 
 
