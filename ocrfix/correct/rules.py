@@ -79,6 +79,10 @@ def _quote_closed(text: str, match: re.Match[str]) -> bool:
 RULES = (
     # '。' read as '*' or '=' after a Han character or closing quote, before a line end or Han text.
     Rule("star-period", re.compile(rf"(?<=[{HAN}”’）)])[*=](?=\s|$|[{HAN}“‘])"), "。"),
+    # A paragraph never ends in '-', '“' or '.' after Han text: its final '。' misread. (All
+    # training pages: the truth was '。' for 138 of 141 such line ends; 7 fires in 46 M characters
+    # of clean corpus text, each a '.' typed for '。'.)
+    Rule("line-end-period", re.compile(rf"(?<=[{HAN}])[-“.]$", re.M), "。"),
     # '（' read as '〈' or as '《〈' — unless a '〉' closes it: then it is a title nested in 《…》.
     Rule("angle-paren", re.compile(r"《?〈(?![^〈〉\n]{0,40}〉)"), "（"),
     # '（' read as '《' when a ')' closes it within 6 characters and no '》' does.
