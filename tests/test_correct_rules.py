@@ -28,13 +28,15 @@ def fix(text, lm=None):
     ("值得深入思考“\n网络", "值得深入思考。\n网络"),
     ("缩减到43项.", "缩减到43项。"),
     ("作劳力，认|为没有任何", "作劳力，认为没有任何"),  # a stray bar
+    ("共同努力，.提高双方", "共同努力，提高双方"),  # specks next to a mark
+    ("存在风险*。我们", "存在风险。我们"),
 ])
 def test_symbol_rules_fix_ocr_noise(ocr, expected):
     assert fix(ocr) == expected
 
 
 @pytest.mark.parametrize("clean", ["收看《新闻联播》节目", "《关于修改〈中华人民共和国保险法〉的决定》", "见文献[1]第3页", "a*b=c", "我们，他们", "3*4",
-                                   '实施"十二五"规划', '他说"我们到了"\n随后', '“好”"坏"', 'say "hi"', "e.g.\n", "第1-\n", "a|b", "x | y"])
+                                   '实施"十二五"规划', '他说"我们到了"\n随后', '“好”"坏"', 'say "hi"', "e.g.\n", "第1-\n", "a|b", "x | y", "版本1.2，共3*4。"])
 def test_symbol_rules_leave_legitimate_text_alone(clean):
     assert rule_changes(clean) == []
 

@@ -101,6 +101,9 @@ RULES = (
     # in the 46 M characters of the corpora): deleted. (Training pages: 28 of 37 such bars stood
     # for nothing, 9 for a character — 十, 厂 — where deleting changes one error for another.)
     Rule("stray-bar", re.compile(rf"(?<=[{HAN}{CJK_MARKS}])\|(?=[{HAN}{CJK_MARKS}])"), ""),
+    # A half-width '.', '*', '`', '~' or '_' between a Chinese mark and Han text, or one of those or
+    # a '-' between Han text and a following mark: a speck, deleted (the mark is already there).
+    Rule("stray-mark", re.compile(rf"(?<=[{CJK_MARKS}])[.*`~_](?=[{HAN}“])|(?<=[{HAN}”])[-.*`~_](?=[{CJK_MARKS[:7]}])"), ""),
     # A full-width comma doubled by a half-width one.
     Rule("double-comma", re.compile(r",(?=，)|(?<=，),"), ""),
     # A dash '——' read as the Han '一一' -- a real word too (一一握手, 一一对应): only where the LM
