@@ -27,7 +27,8 @@ def fix(text, lm=None):
     ("一望无际的原野-\n在", "一望无际的原野。\n在"),  # a paragraph's final period, read as - “ or .
     ("值得深入思考“\n网络", "值得深入思考。\n网络"),
     ("缩减到43项.", "缩减到43项。"),
-    ("作劳力，认|为没有任何", "作劳力，认为没有任何"),  # a stray bar
+    ("他们所作努力，认|为没有任何势力能够阻挡两国人民友好交往的历史潮流。",
+     "他们所作努力，认为没有任何势力能够阻挡两国人民友好交往的历史潮流。"),  # a stray bar in body text
     ("共同努力，.提高双方", "共同努力，提高双方"),  # specks next to a mark
     ("存在风险*。我们", "存在风险。我们"),
 ])
@@ -36,7 +37,7 @@ def test_symbol_rules_fix_ocr_noise(ocr, expected):
 
 
 @pytest.mark.parametrize("clean", ["收看《新闻联播》节目", "《关于修改〈中华人民共和国保险法〉的决定》", "见文献[1]第3页", "a*b=c", "我们，他们", "3*4",
-                                   '实施"十二五"规划', '他说"我们到了"\n随后', '“好”"坏"', 'say "hi"', "e.g.\n", "第1-\n", "a|b", "x | y", "版本1.2，共3*4。"])
+                                   '实施"十二五"规划', '他说"我们到了"\n随后', '“好”"坏"', 'say "hi"', "e.g.\n", "第1-\n", "a|b", "x | y", "读书|球员为什么爱读书", "版本1.2，共3*4。"])
 def test_symbol_rules_leave_legitimate_text_alone(clean):
     assert rule_changes(clean) == []
 

@@ -24,6 +24,8 @@ DASH_MIN_MARGIN = 2.0
 #: A paragraph's last sentence that lost its final mark: at least this long, and with a clause
 #: mark when longer than ``MAX_UNPUNCTUATED`` (see ``_body_paragraph``).
 MIN_LAST_SENTENCE = 6
+#: Shortest line taken for body text rather than a headline or title.
+MIN_BODY_LINE = 30
 MAX_UNPUNCTUATED = 30
 CLAUSE_MARKS = "，、；：,;:"
 #: What a misread mark between Han characters can be (the LM chooses; "。" ends a sentence).
@@ -55,10 +57,18 @@ def _body_paragraph(text: str, match: re.Match[str]) -> bool:
     all 12 fires were paragraphs of run-together headline phrases: the 新闻联播 transcripts'
     summaries, 40–76 characters without a mark, or a 3-character fragment; no real fix was lost.)"""
     line = text[text.rfind("\n", 0, match.start()) + 1:match.start()]
-    if len(line) < 30 or "。" not in line:
+    if len(line) < MIN_BODY_LINE or "。" not in line:
         return False
     last = line[max(line.rfind(end) for end in "。！？") + 1:]
     return len(last) >= MIN_LAST_SENTENCE and (len(last) <= MAX_UNPUNCTUATED or any(m in last for m in CLAUSE_MARKS))
+
+
+def _in_body_text(text: str, match: re.Match[str]) -> bool:
+    """The match is in a paragraph of body text: at least ``MIN_BODY_LINE`` characters with a sentence end."""
+    start = text.rfind("\n", 0, match.start()) + 1
+    end = text.find("\n", match.end())
+    line = text[start:end if end >= 0 else len(text)]
+    return len(line) >= MIN_BODY_LINE and any(mark in line for mark in "。！？")
 
 
 def _last_quote(text: str, match: re.Match[str]) -> str | None:
@@ -97,10 +107,12 @@ RULES = (
     # '。' read as '-', '"' or '“' between Han text, where the LM prefers a sentence break by far.
     Rule("misread-period", re.compile(rf"(?<=[{HAN}”’）)])[-\"“](?=[{HAN}“‘])"), "。", min_gain=MISREAD_MIN_GAIN),
     Rule("misread-mark", re.compile(rf"(?<=[{HAN}”’）)])[.`'](?=[{HAN}“‘])"), "", options=MARKS),
-    # A stray '|' between Chinese characters or marks (a column rule or speck read as a bar; never
-    # in the 46 M characters of the corpora): deleted. (Training pages: 28 of 37 such bars stood
-    # for nothing, 9 for a character — 十, 厂 — where deleting changes one error for another.)
-    Rule("stray-bar", re.compile(rf"(?<=[{HAN}{CJK_MARKS}])\|(?=[{HAN}{CJK_MARKS}])"), ""),
+    # A stray '|' between Chinese characters or marks of body text (a column rule or speck read as
+    # a bar; never in the 46 M characters of the corpora): deleted. Headlines and titles, short and
+    # without a sentence end, can use '|' as a separator (马上评|假存单…) and are left alone.
+    # (Training pages: 28 of 37 such bars stood for nothing, 9 for a character — 十, 厂 — where
+    # deleting changes one error for another; 34 of the 37 are in body text.)
+    Rule("stray-bar", re.compile(rf"(?<=[{HAN}{CJK_MARKS}])\|(?=[{HAN}{CJK_MARKS}])"), "", _in_body_text),
     # A half-width '.', '*', '`', '~' or '_' between a Chinese mark and Han text, or one of those or
     # a '-' between Han text and a following mark: a speck, deleted (the mark is already there).
     Rule("stray-mark", re.compile(rf"(?<=[{CJK_MARKS}])[.*`~_](?=[{HAN}“])|(?<=[{HAN}”])[-.*`~_](?=[{CJK_MARKS[:7]}])"), ""),
