@@ -132,3 +132,15 @@ def test_package_api_functions_survive_submodule_imports_and_correct_reuses_its_
     assert first.text == "我们在北京工作。"
     assert ocrfix.replay(first.source, first.edits) == first.text
     assert len(ocrfix._CORRECTORS) >= 1
+
+
+def test_long_sentences_get_one_edit_per_eight_tokens_beyond_the_floor(lm, tmp_path):
+    from ocrfix.correct.corrector import TOKENS_PER_EDIT
+
+    capped = Corrector(model=lm, confusions=confusion_set(tmp_path), weights=WEIGHTS, inventory=INVENTORY, max_edits=2)
+    short = "我们工乍，他们工乍，大家工乍。"  # 15 tokens, 3 errors: the floor of 2 edits applies
+    assert len(capped.correct(short, reflow=False).edits) == 2
+    errors = 5
+    long_ = "，".join(["我们在北京工乍"] * errors) + "。"  # 40 tokens: room for 40 // 8 = 5 edits
+    assert len(lm_tokens(long_)) // TOKENS_PER_EDIT == errors
+    assert capped.correct(long_, reflow=False).text == long_.replace("乍", "作")

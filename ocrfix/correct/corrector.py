@@ -29,9 +29,13 @@ WEIGHTS_FILE = "corrector.json"
 DEFAULT_CONFUSIONS = "default.tsv"
 GLYPHS_FILE = "glyphs.npz"
 MISREAD_FILE = "misread.tsv"
-#: Edits per sentence at most. Cross-fit training pages at threshold 0.8: 4 -> 1,176 fixed /
-#: 6 introduced, 8 -> 1,213 / 7, 16 -> 1,220 / 7 (noisy scans have several errors per sentence).
+#: Edits per sentence at most: ``MAX_EDITS``, or one per ``TOKENS_PER_EDIT`` tokens in longer
+#: sentences. Cross-fit training pages at threshold 0.8: 4 -> 1,176 fixed / 6 introduced, 8 ->
+#: 1,213 / 7, 16 -> 1,220 / 7 (noisy scans have several errors per sentence). A flat 16 stopped
+#: halfway through the long 、-separated name lists of meeting reports (500 tokens, 30 misread
+#: names): fold a's l2 pages 40.9% -> 44.8% CER reduction with the share, no other change.
 MAX_EDITS = 16
+TOKENS_PER_EDIT = 8
 
 
 @dataclass(frozen=True)
@@ -142,7 +146,7 @@ class Corrector:
         document = DocumentBigrams(s.tokens for s in sentences)
         for sentence in sentences:
             for choice in decode(self.featurizer, self.weights, self.candidates, sentence, self.threshold, document,
-                                 self.max_edits, self.pairs):
+                                 max(self.max_edits, len(sentence.tokens) // TOKENS_PER_EDIT), self.pairs):
                 cand = choice.candidate
                 if isinstance(cand, PairCandidate):  # logged as one edit per character
                     positions, chars = (cand.index, cand.index + 1), cand.chars
