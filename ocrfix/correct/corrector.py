@@ -80,7 +80,8 @@ class Corrector:
     context candidates (source ``context``); ``glyphs``: the :class:`~ocrfix.confusions.similarity.GlyphSpace`
     or its file (default ``models/confusions/glyphs.npz``); ``misread``: the
     :class:`~ocrfix.confusions.misread.MisreadRates` of the OCR engine or their file (default
-    ``models/confusions/misread.tsv``, learned from Tesseract pages).
+    ``models/confusions/misread.tsv``, learned from Tesseract pages); ``max_edits``: edits per
+    sentence at most, or one per :data:`TOKENS_PER_EDIT` tokens in a longer sentence.
     """
 
     def __init__(

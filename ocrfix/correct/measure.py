@@ -83,7 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--confusions", type=Path, nargs="+")
     parser.add_argument("--misread", type=Path, help="misread rates (default: the shipped ones)")
     parser.add_argument("--no-rules", action="store_true")
-    parser.add_argument("--max-edits", type=int, default=MAX_EDITS, help="edits per sentence at most")
+    parser.add_argument("--max-edits", type=int, default=MAX_EDITS,
+                        help="edits per sentence at most (longer sentences: one per TOKENS_PER_EDIT tokens if more)")
     parser.add_argument("--per-rule", action="store_true", help="measure each symbol rule alone instead")
     parser.add_argument("--limit", type=int, help="first N pages only")
     parser.add_argument("--sources", nargs="+", help="only pages typeset from these corpus files (e.g. the ones a cross-fit --model left out)")
