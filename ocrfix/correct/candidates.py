@@ -45,6 +45,11 @@ class Candidate(NamedTuple):
     rank: int  # 0 = best candidate of the seen character
     sources: tuple[str, ...]
 
+    @property
+    def replacements(self) -> tuple[tuple[int, str], ...]:
+        """(token index, new character) of every token the candidate replaces."""
+        return ((self.index, self.char),)
+
 
 def build_table(confusions: ConfusionSet, k: int, inventory: Collection[str] | None) -> Table:
     table: Table = {}

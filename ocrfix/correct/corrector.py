@@ -11,7 +11,7 @@ from ..confusions.similarity import GlyphSpace
 from ..errors import ModelError
 from ..lm.context import ContextIndex, context_path
 from ..normalize import is_han
-from ..segment import segment
+from ..segment import Sentence, segment
 from ..settings import load_settings
 from .candidates import CONTEXT, Candidate, CandidateSource, build_table, cached_table
 from .decode import decode
@@ -143,27 +143,25 @@ class Corrector:
             text = reflow_text(text)
         changes = rule_changes(text, lm=self.lm) if self.rules else []
         staged, rule_edits = apply_edits(text, changes)
-        sentences = segment(staged, self.inventory, self.keep)
-        document = DocumentBigrams(s.tokens for s in sentences)
+        sentences, document = self._segment(staged)
         for sentence in sentences:
             for choice in decode(self.featurizer, self.weights, self.candidates, sentence, self.threshold, document,
                                  max(self.max_edits, len(sentence.tokens) // TOKENS_PER_EDIT), self.pairs):
-                cand = choice.candidate
-                if isinstance(cand, PairCandidate):  # logged as one edit per character
-                    positions, chars = (cand.index, cand.index + 1), cand.chars
-                else:
-                    positions, chars = (cand.index,), cand.char
-                for index, char in zip(positions, chars):
+                for index, char in choice.candidate.replacements:  # a pair is logged as one edit per character
                     pos = input_offset(rule_edits, sentence.offsets[index])
-                    changes.append((pos, text[pos], char, choice.probability, cand.sources))
+                    changes.append((pos, text[pos], char, choice.probability, choice.candidate.sources))
         output, edits = apply_edits(text, changes)
         return Result(output, tuple(edits), text)
+
+    def _segment(self, text: str) -> tuple[list[Sentence], DocumentBigrams]:
+        """The sentences of ``text`` and the bigrams of all of them (the document evidence)."""
+        sentences = segment(text, self.inventory, self.keep)
+        return sentences, DocumentBigrams(s.tokens for s in sentences)
 
     def candidate_features(self, text: str) -> Iterable[tuple[list[int], list[Candidate], "np.ndarray"]]:
         """Per sentence of ``text`` (already reflowed): page offsets, candidates and feature rows
         of every single substitution against the unedited sentence (the data the weights are fitted on)."""
-        sentences = segment(text, self.inventory, self.keep)
-        document = DocumentBigrams(s.tokens for s in sentences)
+        sentences, document = self._segment(text)
         for sentence in sentences:
             lattice = self.candidates.lattice(sentence)
             if any(site is not None for site in lattice):
@@ -178,8 +176,7 @@ class Corrector:
         the pair model is fitted on)."""
         if self.pairs is None:
             return
-        sentences = segment(text, self.inventory, self.keep)
-        document = DocumentBigrams(s.tokens for s in sentences)
+        sentences, document = self._segment(text)
         for sentence in sentences:
             lattice = self.candidates.lattice(sentence)
             pair_sites = [i for i in range(len(lattice) - 1) if lattice[i] is not None and lattice[i + 1] is not None]

@@ -87,14 +87,13 @@ def decode(
         if best is None or best_p < threshold:
             break
         chosen.append(Choice(best, best_p))
-        replaced = (best.index, best.index + 1) if isinstance(best, PairCandidate) else (best.index,)
-        new = best.chars if isinstance(best, PairCandidate) else best.char
-        for index, char in zip(replaced, new):
+        for index, char in best.replacements:
             current[index] = char
             lattice[index] = None  # edited once at most
-        for i in range(replaced[0] - lm.order + 1, replaced[-1] + lm.order):
+        first, last = best.replacements[0][0], best.replacements[-1][0]
+        for i in range(first - lm.order + 1, last + lm.order):
             scored.pop(i, None)
             pair_scored.pop(i, None)
-        pair_scored.pop(replaced[0] - lm.order, None)  # a pair there reaches into the edit with its second token
+        pair_scored.pop(first - lm.order, None)  # a pair there reaches into the edit with its second token
         fwd = forward(lm, current)
     return chosen

@@ -40,6 +40,11 @@ class PairCandidate(NamedTuple):
     channels: tuple[float, float]  # confusion score of each (CONTEXT_SCORE when only the context proposed it)
     sources: tuple[str, ...] = (PAIR,)
 
+    @property
+    def replacements(self) -> tuple[tuple[int, str], ...]:
+        """(token index, new character) of both replaced tokens."""
+        return (self.index, self.chars[0]), (self.index + 1, self.chars[1])
+
 
 class PairProposer:
     """Proposes pair replacements from a candidate table, a context index and a glyph space."""

@@ -46,6 +46,11 @@ class Rule:
     min_margin: float | None = None  # also require the LM to prefer the replacement by this much (replacement_gain)
 
 
+def _line_start(text: str, match: re.Match[str]) -> int:
+    """Offset of the start of the line (paragraph) the match is in."""
+    return text.rfind("\n", 0, match.start()) + 1
+
+
 def _no_open_bracket_before(text: str, match: re.Match[str]) -> bool:
     return not re.search(r"[\[［]", text[max(0, match.start() - 20):match.start()])
 
@@ -56,7 +61,7 @@ def _body_paragraph(text: str, match: re.Match[str]) -> bool:
     mark if it is longer than ``MAX_UNPUNCTUATED``. (On the cross-fit training pages' clean text
     all 12 fires were paragraphs of run-together headline phrases: the 新闻联播 transcripts'
     summaries, 40–76 characters without a mark, or a 3-character fragment; no real fix was lost.)"""
-    line = text[text.rfind("\n", 0, match.start()) + 1:match.start()]
+    line = text[_line_start(text, match):match.start()]
     if len(line) < MIN_BODY_LINE or "。" not in line:
         return False
     last = line[max(line.rfind(end) for end in "。！？") + 1:]
@@ -65,16 +70,14 @@ def _body_paragraph(text: str, match: re.Match[str]) -> bool:
 
 def _in_body_text(text: str, match: re.Match[str]) -> bool:
     """The match is in a paragraph of body text: at least ``MIN_BODY_LINE`` characters with a sentence end."""
-    start = text.rfind("\n", 0, match.start()) + 1
     end = text.find("\n", match.end())
-    line = text[start:end if end >= 0 else len(text)]
+    line = text[_line_start(text, match):end if end >= 0 else len(text)]
     return len(line) >= MIN_BODY_LINE and any(mark in line for mark in "。！？")
 
 
 def _last_quote(text: str, match: re.Match[str]) -> str | None:
     """The last quotation mark (“ ” or a straight ") before the match in its paragraph."""
-    start = text.rfind("\n", 0, match.start()) + 1
-    marks = re.findall(r'[“”"]', text[start:match.start()])
+    marks = re.findall(r'[“”"]', text[_line_start(text, match):match.start()])
     return marks[-1] if marks else None
 
 

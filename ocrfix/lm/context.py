@@ -109,11 +109,9 @@ class ContextIndex:
         if a is None and b is None:
             return []
         if a is not None:
-            row = self.rows.indices[self.rows.indptr[a]:self.rows.indptr[a + 1]]
-            p_left = self.rows.data[self.rows.indptr[a]:self.rows.indptr[a + 1]] / self.left_total[a]
+            row, p_left = self._after(a)
         if b is not None:
-            col = self.cols.indices[self.cols.indptr[b]:self.cols.indptr[b + 1]]
-            p_right = self.cols.data[self.cols.indptr[b]:self.cols.indptr[b + 1]] / np.maximum(self.left_total[col], 1.0)
+            col, p_right = self._before(b)
         if a is None:
             chars, score = col, p_right
         elif b is None:
@@ -138,9 +136,7 @@ class ContextIndex:
         a = self.ids.get(BOS if token is None else token)
         if a is None:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
-        ids = self.rows.indices[self.rows.indptr[a]:self.rows.indptr[a + 1]]
-        prob = self.rows.data[self.rows.indptr[a]:self.rows.indptr[a + 1]] / self.left_total[a]
-        return self._top(ids, prob, n)
+        return self._top(*self._after(a), n)
 
     def preceding(self, token: str | None, n: int) -> tuple[np.ndarray, np.ndarray]:
         """Ids and log P(``token`` | c) of the ``n`` allowed tokens c that ``token`` (``None``:
@@ -148,9 +144,7 @@ class ContextIndex:
         b = self.ids.get(EOS if token is None else token)
         if b is None:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
-        ids = self.cols.indices[self.cols.indptr[b]:self.cols.indptr[b + 1]]
-        prob = self.cols.data[self.cols.indptr[b]:self.cols.indptr[b + 1]] / np.maximum(self.left_total[ids], 1.0)
-        return self._top(ids, prob, n)
+        return self._top(*self._before(b), n)
 
     def log_transitions(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         """The matrix log P(right[j] | left[i]) (``-inf`` for pairs never seen together)."""
@@ -159,6 +153,17 @@ class ContextIndex:
         counts = np.where(self._keys[at] == query, self.rows.data[at], 0.0).reshape(len(left), len(right))
         with np.errstate(divide="ignore"):
             return np.log(counts / np.maximum(self.left_total[left], 1.0)[:, None])
+
+    def _after(self, a: int) -> tuple[np.ndarray, np.ndarray]:
+        """Ids of the tokens seen after token ``a`` and P(c | a) of each (sorted by id)."""
+        span = slice(self.rows.indptr[a], self.rows.indptr[a + 1])
+        return self.rows.indices[span], self.rows.data[span] / self.left_total[a]
+
+    def _before(self, b: int) -> tuple[np.ndarray, np.ndarray]:
+        """Ids of the tokens seen before token ``b`` and P(b | c) of each (sorted by id)."""
+        span = slice(self.cols.indptr[b], self.cols.indptr[b + 1])
+        ids = self.cols.indices[span]
+        return ids, self.cols.data[span] / np.maximum(self.left_total[ids], 1.0)
 
     def _top(self, ids: np.ndarray, prob: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
         if self._allowed is not None:
