@@ -35,6 +35,7 @@ import random
 import sys
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
@@ -116,13 +117,14 @@ def reverse_channel(confusions: ConfusionSet) -> dict[str, tuple[list[str], list
     return dict(table)
 
 
-def corpus_halves(path: Path) -> tuple[list[str], list[str]]:
+@lru_cache(maxsize=8)
+def corpus_halves(path: Path) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The sentence lines of a corpus file, split into its first and second half: synthetic
     fitting text is drawn from the first, clean calibration text from the second, so the two
-    never share a sentence."""
+    never share a sentence. (Cached: a fold reads its files for both.)"""
     refuse_heldout(path)
     with lzma.open(path, "rt", encoding="utf-8") as handle:
-        lines = [line.strip() for line in handle if line.strip()]
+        lines = tuple(line.strip() for line in handle if line.strip())
     return lines[: len(lines) // 2], lines[len(lines) // 2:]
 
 
