@@ -86,6 +86,8 @@ class LanguageModel(Protocol):
 
     def score_token(self, state: Any, token: str) -> tuple[float, Any]: ...
 
+    def next_scores(self, state: Any, tokens: Sequence[str]) -> list[float]: ...
+
     def has_token(self, token: str) -> bool: ...
 
     def score_tokens(self, tokens: Sequence[str], bos: bool = True, eos: bool = True) -> float: ...
@@ -118,9 +120,11 @@ def substitution_gain(lm: LanguageModel, fwd: ForwardPass, i: int, token: str,
 
     With ``reject = (first, second)``, returns ``None`` as soon as the gain after the first token
     is below ``first`` or after the second below ``second`` (most candidates stop there).
+    Rescoring also stops once the LM state equals the original's at the same place (the model
+    backed off past the substitution): every later score is then the original one.
     """
-    tokens, n, order = fwd.tokens, len(fwd.tokens), lm.order
-    first, state = lm.score_token(fwd.states[i], token)
+    tokens, n, order, states = fwd.tokens, len(fwd.tokens), lm.order, fwd.states
+    first, state = lm.score_token(states[i], token)
     gain = first - fwd.logps[i]
     if reject is not None and gain < reject[0]:
         return None
@@ -129,6 +133,8 @@ def substitution_gain(lm: LanguageModel, fwd: ForwardPass, i: int, token: str,
         gain += lp - fwd.logps[j]
         if reject is not None and j == i + 1 and gain < reject[1]:
             return None
+        if state == states[j + 1]:
+            return gain, first
     if n < i + order:
         gain += lm.score_token(state, EOS)[0] - fwd.logps[n]
     return gain, first
@@ -146,6 +152,8 @@ def replacement_gain(lm: LanguageModel, fwd: ForwardPass, i: int, new: Sequence[
     for j in range(i + span, min(n, i + span + order - 1)):
         lp, state = lm.score_token(state, tokens[j])
         gain += lp - fwd.logps[j]
+        if state == fwd.states[j + 1]:  # backed off past the replacement (see substitution_gain)
+            return gain
     if n < i + span + order - 1:
         gain += lm.score_token(state, EOS)[0] - fwd.logps[n]
     return gain
@@ -219,7 +227,14 @@ class Featurizer:
         left, right = tokens[i - 1] if i else None, tokens[i + 1] if i + 1 < n else None
         doc_orig = float(document.recurrence(left, tokens[i], right))
         cands, rows = [], []
-        for entry, tail in zip(site, self.static_rows(tokens[i], site)):
+        entries, tails = site, self.static_rows(tokens[i], site)
+        if self.reject is not None:
+            # screen on the first look-up in one tight loop: most candidates stop here
+            floor = logps[i] + self.reject[0]
+            firsts = self.lm.next_scores(fwd.states[i], [entry[0] for entry in site])
+            kept = [k for k, first in enumerate(firsts) if first >= floor]
+            entries, tails = [site[k] for k in kept], [tails[k] for k in kept]
+        for entry, tail in zip(entries, tails):
             scored = substitution_gain(self.lm, fwd, i, entry[0], self.reject)
             if scored is not None:
                 gain, cand_ctx = scored

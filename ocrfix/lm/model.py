@@ -91,6 +91,7 @@ class CharLM:
         self._model.BeginSentenceWrite(self._begin)
         self._null = kenlm.State()
         self._model.NullContextWrite(self._null)
+        self._scratch = kenlm.State()
 
     def __repr__(self) -> str:
         return f"CharLM({str(self.path)!r}, order={self.order})"
@@ -110,6 +111,13 @@ class CharLM:
         """
         out = kenlm.State()
         return self._model.BaseScore(state, token, out), out
+
+    def next_scores(self, state: kenlm.State, tokens: Iterable[str]) -> list[float]:
+        """log10 P(token | state) of each of ``tokens`` as the next token (alternatives, not a
+        sequence), keeping no states: the corrector's quick screen of a site's candidates, most
+        of which it drops on this one look-up (uncached, one scratch state)."""
+        base_score, scratch = self._model.BaseScore, self._scratch
+        return [base_score(state, token, scratch) for token in tokens]
 
     def score_window(self, state: kenlm.State, tokens: Iterable[str]) -> tuple[float, kenlm.State]:
         """Summed log10 probability of ``tokens`` after ``state``, and the final state.
