@@ -6,10 +6,12 @@ every page of each level once, in an order rotated from run to run. Reported per
 median chars/s over the runs (input characters over correction time, loading excluded), the
 spread, and over all levels together; plus the median load time and the largest peak RSS.
 
-    python -m benchmarks.correct_speed [--split eval] [--runs 3]
+    python -m benchmarks.correct_speed [--split eval] [--runs 3] [--weights A.json --weights B.json]
 
 Timings on the shared 2-core machines are noisy: compare levels within one run of this module,
-and with pycorrector in the same run of ``python -m benchmarks.run``.
+and with pycorrector in the same run of ``python -m benchmarks.run``. With several ``--weights``
+(e.g. a refit against the shipped one) every run times each of them in turn, so they share the
+machine's moods.
 """
 from __future__ import annotations
 
@@ -29,12 +31,12 @@ from . import sets
 PAGES_ROOT = Path("build/bench/pages")
 
 
-def one_run(texts_by_level: dict[str, list[str]], order: list[str]) -> dict[str, float]:
+def one_run(texts_by_level: dict[str, list[str]], order: list[str], weights: str | None = None) -> dict[str, float]:
     """In a fresh process: load time, per-level correction seconds, peak RSS (MB)."""
     from ocrfix import Corrector
 
     start = time.perf_counter()
-    corrector = Corrector()
+    corrector = Corrector(weights=weights)
     timings: dict[str, float] = {"load_s": time.perf_counter() - start}
     for level in order:
         start = time.perf_counter()
@@ -76,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", default="eval", help="generated page split (default: eval)")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--pages-root", type=Path, default=PAGES_ROOT)
+    parser.add_argument("--weights", action="append", metavar="PATH",
+                        help="corrector weights to time (repeatable: compared in the same runs; default: the shipped ones)")
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
@@ -85,14 +89,23 @@ def main(argv: list[str] | None = None) -> int:
         print(f"correct_speed: {exc}", file=sys.stderr)
         return 1
     levels = sorted(by_level)
-    runs = []
+    weights = args.weights or [None]
+    runs: dict[str | None, list[dict[str, float]]] = {w: [] for w in weights}
     for number in range(args.runs):
         order = levels[number % len(levels):] + levels[:number % len(levels)]
-        with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
-            runs.append(pool.submit(one_run, by_level, order).result())
-        print(f"run {number + 1}/{args.runs}: " + ", ".join(f"{lv} {run_s:.2f} s" for lv, run_s in runs[-1].items()
-                                                             if lv in by_level), file=sys.stderr)
-    print(report(by_level, runs))
+        for w in weights[number % len(weights):] + weights[:number % len(weights)]:
+            with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+                try:
+                    runs[w].append(pool.submit(one_run, by_level, order, w).result())
+                except OcrfixError as exc:
+                    print(f"correct_speed: {exc}", file=sys.stderr)
+                    return 1
+            print(f"run {number + 1}/{args.runs} {w or 'shipped'}: " + ", ".join(
+                f"{lv} {run_s:.2f} s" for lv, run_s in runs[w][-1].items() if lv in by_level), file=sys.stderr)
+    for w in weights:
+        if len(weights) > 1:
+            print(f"\nweights {w}:\n")
+        print(report(by_level, runs[w]))
     return 0
 
 

@@ -1,11 +1,18 @@
-"""The calibrated edit score: logistic regression weights over candidate features.
+"""The calibrated edit score: logistic regression over candidate features, refined by boosted trees.
 
 Weights live in a JSON file (``models/corrector.json``) written by :mod:`ocrfix.correct.fit`,
 with the feature names, the sources, the candidate depth ``k``, the default threshold and how
 they were fitted.
+
+The logistic regression scores every candidate (one matrix product per site); the few whose
+probability reaches the tree model's ``floor`` — where accept-or-not is decided — are rescored by
+gradient-boosted trees, which can bend the response where the linear model cannot (a big LM gain
+means less for a candidate that looks nothing like the seen character). The trees are stored as
+plain arrays, not a pickle, so a model file does not depend on the scikit-learn version.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -39,6 +46,82 @@ class LinearScore:
         return _logistic(matrix, self.coef, self.intercept, self.mean, self.scale)
 
 
+@dataclass(frozen=True, eq=False)
+class TreeScore:
+    """Boosted regression trees over raw feature rows: P = sigmoid(baseline + sum of leaf values).
+
+    Node arrays are ``(trees, nodes)``; a leaf points to itself on both sides, so walking ``depth``
+    steps from the root lands every row on its leaf in every tree at once (numpy gathers, no
+    Python loop over trees).
+    """
+
+    baseline: float
+    depth: int
+    feature: np.ndarray  # (trees, nodes) int: the column a split tests (0 at leaves)
+    threshold: np.ndarray  # (trees, nodes) float: go left when value <= threshold
+    left: np.ndarray  # (trees, nodes) int
+    right: np.ndarray  # (trees, nodes) int
+    value: np.ndarray  # (trees, nodes) float: leaf contributions (learning rate applied)
+    floor: float = 0.0  # rows whose linear probability is below this keep it
+
+    def probability(self, matrix: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-self.decision(matrix)))
+
+    def decision(self, matrix: np.ndarray) -> np.ndarray:
+        """The log-odds of each row."""
+        n_trees = self.feature.shape[0]
+        tree = np.arange(n_trees)[None, :]
+        node = np.zeros((matrix.shape[0], n_trees), dtype=np.int64)
+        rows = np.arange(matrix.shape[0])[:, None]
+        for _ in range(self.depth):
+            go_left = matrix[rows, self.feature[tree, node]] <= self.threshold[tree, node]
+            node = np.where(go_left, self.left[tree, node], self.right[tree, node])
+        return self.baseline + self.value[tree, node].sum(axis=1)
+
+    def to_record(self) -> dict[str, Any]:
+        return {"baseline": self.baseline, "depth": self.depth, "floor": self.floor,
+                **{name: getattr(self, name).tolist() for name in ("feature", "threshold", "left", "right", "value")}}
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> "TreeScore":
+        arrays = {name: np.asarray(record[name], dtype=np.int64 if name in ("feature", "left", "right") else np.float64)
+                  for name in ("feature", "threshold", "left", "right", "value")}
+        shapes = {a.shape for a in arrays.values()}
+        if len(shapes) != 1 or len(next(iter(shapes))) != 2:
+            raise ValueError("tree arrays of different shapes")
+        n_nodes = arrays["feature"].shape[1]
+        if any(((arrays[k] < 0) | (arrays[k] >= n_nodes)).any() for k in ("left", "right")):
+            raise ValueError("tree child index out of range")
+        return cls(float(record["baseline"]), int(record["depth"]), floor=float(record.get("floor", 0.0)), **arrays)
+
+    @classmethod
+    def from_sklearn(cls, model: Any, floor: float = 0.0) -> "TreeScore":
+        """Export a fitted binary ``sklearn.ensemble.GradientBoostingClassifier`` (public tree API)."""
+        trees = [estimator.tree_ for estimator in model.estimators_[:, 0]]
+        n_nodes = max(t.node_count for t in trees)
+        shape = (len(trees), n_nodes)
+        feature, left, right = np.zeros(shape, np.int64), np.zeros(shape, np.int64), np.zeros(shape, np.int64)
+        threshold, value = np.zeros(shape), np.zeros(shape)
+        depth = 0
+        for k, t in enumerate(trees):
+            nodes = np.arange(n_nodes)
+            leaf = np.ones(n_nodes, dtype=bool)
+            leaf[:t.node_count] = t.children_left == -1
+            left[k] = right[k] = nodes  # leaves (and padding) point to themselves
+            inner = np.flatnonzero(~leaf)
+            feature[k, inner] = t.feature[inner]
+            threshold[k, inner] = t.threshold[inner]
+            left[k, inner] = t.children_left[inner]
+            right[k, inner] = t.children_right[inner]
+            value[k, :t.node_count] = np.where(leaf[:t.node_count], t.value[:, 0, 0] * model.learning_rate, 0.0)
+            depth = max(depth, t.max_depth)
+        # the initial raw prediction (the prior's log-odds): the model's decision value minus its trees'
+        x = np.zeros((1, model.n_features_in_))
+        partial = cls(0.0, depth, feature, threshold, left, right, value)
+        baseline = float(model.decision_function(x)[0] - partial.decision(x)[0])
+        return dataclasses.replace(partial, baseline=baseline, floor=floor)
+
+
 @dataclass(frozen=True)
 class Weights:
     coef: tuple[float, ...]  # one per feature (BASE_FEATURES + src:<source>)
@@ -51,6 +134,7 @@ class Weights:
     scale: tuple[float, ...] = ()
     fitted: dict[str, Any] = field(default_factory=dict)  # provenance: data, counts, date, command
     pairs: LinearScore | None = None  # the pair model (None: no pair edits)
+    trees: TreeScore | None = None  # rescores the rows the linear model puts at or above its floor
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -58,13 +142,21 @@ class Weights:
 
     def probability(self, matrix: np.ndarray) -> np.ndarray:
         """P(candidate should replace the original) for each feature row."""
-        return _logistic(matrix, self.coef, self.intercept, self.mean, self.scale)
+        linear = _logistic(matrix, self.coef, self.intercept, self.mean, self.scale)
+        if self.trees is None:
+            return linear
+        close = np.flatnonzero(linear >= self.trees.floor)
+        if len(close):
+            linear[close] = self.trees.probability(matrix[close])
+        return linear
 
     def save(self, path: str | Path) -> None:
         record = asdict(self)
         record["features"] = list(self.names)
         if self.pairs is not None:
             record["pairs"]["features"] = list(PAIR_FEATURES)
+        if self.trees is not None:
+            record["trees"] = self.trees.to_record()
         write_text_atomic(path, json.dumps(record, ensure_ascii=False, indent=1) + "\n")
 
     @classmethod
@@ -83,6 +175,7 @@ class Weights:
                 scale=tuple(map(float, record.get("scale", ()))),
                 fitted=dict(record.get("fitted", {})),
                 pairs=_pair_score(record["pairs"]) if record.get("pairs") else None,
+                trees=TreeScore.from_record(record["trees"]) if record.get("trees") else None,
             )
         except FileNotFoundError:
             raise ModelError(f"{path}: corrector weights not found") from None
@@ -101,6 +194,8 @@ class Weights:
         if pairs is not None and (len(pairs.coef) != len(PAIR_FEATURES) or tuple(record["pairs"].get("features", PAIR_FEATURES)) != PAIR_FEATURES
                                   or (pairs.mean and (len(pairs.mean) != len(PAIR_FEATURES) or len(pairs.scale) != len(PAIR_FEATURES)))):
             raise ModelError(f"{path}: the pair model does not match this version's features ({', '.join(PAIR_FEATURES)})")
+        if weights.trees is not None and (weights.trees.feature >= n).any():
+            raise ModelError(f"{path}: the tree model tests a feature beyond the {n} of this version")
         return weights
 
 
