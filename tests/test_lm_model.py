@@ -73,6 +73,15 @@ def test_equal_contexts_give_equal_states(lm):
     assert a == b and hash(a) == hash(b)
 
 
+def test_next_scores_are_each_tokens_score_after_the_state(lm):
+    _, state = lm.score_token(lm.begin_state(), "今")
+    tokens = ["天", "今", "</s>", "没有的字"]
+    assert lm.next_scores(state, tokens) == [lm.score_token(state, t)[0] for t in tokens]
+    assert lm.next_scores(state, []) == []
+    # the scratch state it writes into is not a state anyone holds
+    assert lm.score_token(state, "天")[1] == lm.score_window(lm.begin_state(), ["今", "天"])[1]
+
+
 def test_cache_hits_on_repeat(lm):
     lm.score_token(lm.begin_state(), "今")
     hits = lm.cache_info().hits
