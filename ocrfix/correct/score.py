@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -25,12 +26,18 @@ from ..textio import write_text_atomic
 from .features import BASE_FEATURES, PAIR_FEATURES
 
 
-def _logistic(matrix: np.ndarray, coef: tuple[float, ...], intercept: float, mean: tuple[float, ...],
-              scale: tuple[float, ...]) -> np.ndarray:
+def _folded(coef: tuple[float, ...], intercept: float, mean: tuple[float, ...],
+            scale: tuple[float, ...]) -> tuple[np.ndarray, float]:
+    """Weights and intercept on raw columns: ``((x - mean) / scale) @ coef + intercept`` as ``x @ w + b``."""
+    w = np.asarray(coef) / np.asarray(scale) if mean else np.asarray(coef)
+    return w, intercept - float(np.asarray(mean) @ w) if mean else intercept
+
+
+def _logistic(matrix: np.ndarray, folded: tuple[np.ndarray, float]) -> np.ndarray:
     if matrix.shape[0] == 0:
         return np.zeros(0)
-    x = (matrix - np.asarray(mean)) / np.asarray(scale) if mean else matrix
-    return 1.0 / (1.0 + np.exp(-(x @ np.asarray(coef) + intercept)))
+    w, b = folded
+    return 1.0 / (1.0 + np.exp(-(matrix @ w + b)))
 
 
 @dataclass(frozen=True)
@@ -42,8 +49,12 @@ class LinearScore:
     mean: tuple[float, ...] = ()
     scale: tuple[float, ...] = ()
 
+    @cached_property
+    def _raw(self) -> tuple[np.ndarray, float]:
+        return _folded(self.coef, self.intercept, self.mean, self.scale)
+
     def probability(self, matrix: np.ndarray) -> np.ndarray:
-        return _logistic(matrix, self.coef, self.intercept, self.mean, self.scale)
+        return _logistic(matrix, self._raw)
 
 
 @dataclass(frozen=True, eq=False)
@@ -136,13 +147,17 @@ class Weights:
     pairs: LinearScore | None = None  # the pair model (None: no pair edits)
     trees: TreeScore | None = None  # rescores the rows the linear model puts at or above its floor
 
+    @cached_property
+    def _raw(self) -> tuple[np.ndarray, float]:
+        return _folded(self.coef, self.intercept, self.mean, self.scale)
+
     @property
     def names(self) -> tuple[str, ...]:
         return BASE_FEATURES + tuple(f"src:{s}" for s in self.sources)
 
     def probability(self, matrix: np.ndarray) -> np.ndarray:
         """P(candidate should replace the original) for each feature row."""
-        linear = _logistic(matrix, self.coef, self.intercept, self.mean, self.scale)
+        linear = _logistic(matrix, self._raw)
         if self.trees is None:
             return linear
         close = np.flatnonzero(linear >= self.trees.floor)
