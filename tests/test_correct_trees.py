@@ -68,6 +68,11 @@ def test_a_tree_testing_an_unknown_feature_is_refused(tmp_path):
     (tmp_path / "w.json").write_text(json.dumps(record))
     with pytest.raises(ModelError, match="out of range"):
         Weights.load(tmp_path / "w.json")
+    record["trees"]["left"][0][0] = 0
+    record["trees"]["feature"][0][0] = -1
+    (tmp_path / "w.json").write_text(json.dumps(record))
+    with pytest.raises(ModelError, match="negative"):
+        Weights.load(tmp_path / "w.json")
 
 
 def test_trees_need_true_and_false_rows_above_the_floor():

@@ -103,6 +103,8 @@ class TreeScore:
         n_nodes = arrays["feature"].shape[1]
         if any(((arrays[k] < 0) | (arrays[k] >= n_nodes)).any() for k in ("left", "right")):
             raise ValueError("tree child index out of range")
+        if (arrays["feature"] < 0).any():
+            raise ValueError("negative tree feature index")
         return cls(float(record["baseline"]), int(record["depth"]), floor=float(record.get("floor", 0.0)), **arrays)
 
     @classmethod
