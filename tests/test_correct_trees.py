@@ -12,7 +12,9 @@ def xor_data(n=3000, seed=0):
     """Rows of the corrector's width whose labels no linear model can separate: the sign of a
     product of two columns."""
     rng = np.random.default_rng(seed)
-    matrix = rng.normal(size=(n, len(BASE_FEATURES)))
+    matrix = np.zeros((n, len(BASE_FEATURES)))
+    matrix[:, :2] = rng.normal(size=(n, 2))
+    matrix[:, 2] = rng.normal(size=n) * 0.1  # a column of noise
     return matrix, matrix[:, 0] * matrix[:, 1] > 0
 
 
