@@ -79,13 +79,16 @@ class TreeScore:
         return 1.0 / (1.0 + np.exp(-self.decision(matrix)))
 
     def decision(self, matrix: np.ndarray) -> np.ndarray:
-        """The log-odds of each row."""
+        """The log-odds of each row. Features are compared as float32, as scikit-learn's trees
+        were fitted and split on them (a float64 value just above a float32 threshold would
+        otherwise go the other way)."""
         n_trees = self.feature.shape[0]
+        values = matrix.astype(np.float32)
         tree = np.arange(n_trees)[None, :]
         node = np.zeros((matrix.shape[0], n_trees), dtype=np.int64)
         rows = np.arange(matrix.shape[0])[:, None]
         for _ in range(self.depth):
-            go_left = matrix[rows, self.feature[tree, node]] <= self.threshold[tree, node]
+            go_left = values[rows, self.feature[tree, node]] <= self.threshold[tree, node]
             node = np.where(go_left, self.left[tree, node], self.right[tree, node])
         return self.baseline + self.value[tree, node].sum(axis=1)
 
