@@ -459,7 +459,7 @@ def main(argv: list[str] | None = None) -> int:
                              "0.1 gave 8%% more fixes than 1.0 at the same number of false edits)")
     parser.add_argument("--trees", type=int, default=200,
                         help="boosted trees that rescore the candidates near the decision (0: the linear model alone; "
-                             "cross-fit calibration pages: 4%% more fixes with fewer clean-text changes, RESULTS.md)")
+                             "cross-fit calibration pages: ~5%% more fixes at equal clean-text changes, RESULTS.md round 5)")
     parser.add_argument("--tree-floor", type=float, default=0.05,
                         help="candidates whose linear probability reaches this are rescored by the trees (and fitted on)")
     parser.add_argument("--no-pairs", action="store_true", help="no pair model: single substitutions only")

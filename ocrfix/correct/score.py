@@ -40,18 +40,28 @@ def _logistic(matrix: np.ndarray, folded: tuple[np.ndarray, float]) -> np.ndarra
     return 1.0 / (1.0 + np.exp(-(matrix @ w + b)))
 
 
+class _Folded:
+    """The folded weights of a logistic regression with ``coef``, ``intercept``, ``mean`` and
+    ``scale`` fields, computed once per (frozen) instance."""
+
+    coef: tuple[float, ...]
+    intercept: float
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+
+    @cached_property
+    def _raw(self) -> tuple[np.ndarray, float]:
+        return _folded(self.coef, self.intercept, self.mean, self.scale)
+
+
 @dataclass(frozen=True)
-class LinearScore:
+class LinearScore(_Folded):
     """A logistic regression over standardized feature columns (the pair model: :data:`PAIR_FEATURES`)."""
 
     coef: tuple[float, ...]
     intercept: float
     mean: tuple[float, ...] = ()
     scale: tuple[float, ...] = ()
-
-    @cached_property
-    def _raw(self) -> tuple[np.ndarray, float]:
-        return _folded(self.coef, self.intercept, self.mean, self.scale)
 
     def probability(self, matrix: np.ndarray) -> np.ndarray:
         return _logistic(matrix, self._raw)
@@ -118,9 +128,8 @@ class TreeScore:
         shape = (len(trees), n_nodes)
         feature, left, right = np.zeros(shape, np.int64), np.zeros(shape, np.int64), np.zeros(shape, np.int64)
         threshold, value = np.zeros(shape), np.zeros(shape)
-        depth = 0
+        depth, nodes = 0, np.arange(n_nodes)
         for k, t in enumerate(trees):
-            nodes = np.arange(n_nodes)
             leaf = np.ones(n_nodes, dtype=bool)
             leaf[:t.node_count] = t.children_left == -1
             left[k] = right[k] = nodes  # leaves (and padding) point to themselves
@@ -139,7 +148,7 @@ class TreeScore:
 
 
 @dataclass(frozen=True)
-class Weights:
+class Weights(_Folded):
     coef: tuple[float, ...]  # one per feature (BASE_FEATURES + src:<source>)
     intercept: float
     sources: tuple[str, ...] = ()
@@ -151,10 +160,6 @@ class Weights:
     fitted: dict[str, Any] = field(default_factory=dict)  # provenance: data, counts, date, command
     pairs: LinearScore | None = None  # the pair model (None: no pair edits)
     trees: TreeScore | None = None  # rescores the rows the linear model puts at or above its floor
-
-    @cached_property
-    def _raw(self) -> tuple[np.ndarray, float]:
-        return _folded(self.coef, self.intercept, self.mean, self.scale)
 
     @property
     def names(self) -> tuple[str, ...]:
