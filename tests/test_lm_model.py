@@ -73,12 +73,13 @@ def test_equal_contexts_give_equal_states(lm):
     assert a == b and hash(a) == hash(b)
 
 
-def test_next_scores_are_each_tokens_score_after_the_state(lm):
+def test_score_next_gives_each_tokens_score_and_state_after_the_state(lm):
     _, state = lm.score_token(lm.begin_state(), "今")
     tokens = ["天", "今", "</s>", "没有的字"]
-    assert lm.next_scores(state, tokens) == [lm.score_token(state, t)[0] for t in tokens]
-    assert lm.next_scores(state, []) == []
-    # the scratch state it writes into is not a state anyone holds
+    assert [score for score, _ in lm.score_next(state, tokens)] == [lm.score_token(state, t)[0] for t in tokens]
+    assert [after for _, after in lm.score_next(state, tokens)] == [lm.score_token(state, t)[1] for t in tokens]
+    assert lm.score_next(state, []) == []
+    # the given state is left as it was
     assert lm.score_token(state, "天")[1] == lm.score_window(lm.begin_state(), ["今", "天"])[1]
 
 

@@ -18,7 +18,7 @@ import numpy as np
 from ..segment import Sentence
 from .candidates import Candidate, CandidateSource
 from .document import DocumentBigrams
-from .features import Featurizer, forward, mean_logp
+from .features import Featurizer, ForwardPass, forward, mean_logp
 from .pairs import PairCandidate, PairProposer
 from .score import Weights
 
@@ -39,6 +39,19 @@ def _best(scored: dict[int, tuple[list, np.ndarray]]) -> tuple[Candidate | PairC
             if probs[k] > best_p:
                 best, best_p = cands[k], float(probs[k])
     return best, best_p
+
+
+def _score_sites(featurizer: Featurizer, weights: Weights, sites: list[tuple[int, tuple | None]], fwd: ForwardPass,
+                 sent_logp: float, document: DocumentBigrams, scored: dict[int, tuple[list, np.ndarray]]) -> None:
+    """Add the candidates and probabilities of ``sites`` (index, entries) to ``scored``: the
+    rows of all of them go through the score in one batch (one call per site cost more than the
+    scoring itself)."""
+    per_site = [featurizer.site_rows(fwd, i, site, sent_logp, document) for i, site in sites]
+    probs = weights.probability(featurizer.matrix([row for _, rows in per_site for row in rows]))
+    start = 0
+    for (i, _), (cands, rows) in zip(sites, per_site):
+        scored[i] = (cands, probs[start:start + len(rows)])
+        start += len(rows)
 
 
 def decode(
@@ -71,10 +84,8 @@ def decode(
     pair_scored: dict[int, tuple[list[PairCandidate], np.ndarray]] = {}  # first site of a pair -> the same
     chosen: list[Choice] = []
     while len(chosen) < max_edits:
-        for i, site in enumerate(lattice):
-            if site is not None and i not in scored:
-                cands, rows = featurizer.site_rows(fwd, i, source.site(site, current, fwd.logps, i), sent_logp, document)
-                scored[i] = (cands, weights.probability(featurizer.matrix(rows)))
+        _score_sites(featurizer, weights, [(i, source.site(site, current, fwd.logps, i)) for i, site in enumerate(lattice)
+                                           if site is not None and i not in scored], fwd, sent_logp, document, scored)
         best, best_p = _best(scored)
         if best_p < threshold and pairs is not None:
             # pairs only once no single edit convinces: most sites a single fix repairs are then no

@@ -86,7 +86,7 @@ class LanguageModel(Protocol):
 
     def score_token(self, state: Any, token: str) -> tuple[float, Any]: ...
 
-    def next_scores(self, state: Any, tokens: Sequence[str]) -> list[float]: ...
+    def score_next(self, state: Any, tokens: Sequence[str]) -> list[tuple[float, Any]]: ...
 
     def has_token(self, token: str) -> bool: ...
 
@@ -115,17 +115,19 @@ def forward(lm: LanguageModel, tokens: Sequence[str]) -> ForwardPass:
 
 
 def substitution_gain(lm: LanguageModel, fwd: ForwardPass, i: int, token: str,
-                      reject: tuple[float, float] | None = None) -> tuple[float, float] | None:
+                      reject: tuple[float, float] | None = None,
+                      first: tuple[float, Any] | None = None) -> tuple[float, float] | None:
     """(log10 gain of the sentence when token ``i`` becomes ``token``, log10 P(token | left context)).
 
     With ``reject = (first, second)``, returns ``None`` as soon as the gain after the first token
     is below ``first`` or after the second below ``second`` (most candidates stop there).
     Rescoring also stops once the LM state equals the original's at the same place (the model
     backed off past the substitution): every later score is then the original one.
+    ``first``: the score of ``token`` after ``fwd.states[i]`` and the state after it, if known.
     """
     tokens, n, order, states = fwd.tokens, len(fwd.tokens), lm.order, fwd.states
-    first, state = lm.score_token(states[i], token)
-    gain = first - fwd.logps[i]
+    cand_ctx, state = lm.score_token(states[i], token) if first is None else first
+    gain = cand_ctx - fwd.logps[i]
     if reject is not None and gain < reject[0]:
         return None
     for j in range(i + 1, min(n, i + order)):
@@ -134,10 +136,10 @@ def substitution_gain(lm: LanguageModel, fwd: ForwardPass, i: int, token: str,
         if reject is not None and j == i + 1 and gain < reject[1]:
             return None
         if state == states[j + 1]:
-            return gain, first
+            return gain, cand_ctx
     if n < i + order:
         gain += lm.score_token(state, EOS)[0] - fwd.logps[n]
-    return gain, first
+    return gain, cand_ctx
 
 
 def replacement_gain(lm: LanguageModel, fwd: ForwardPass, i: int, new: Sequence[str]) -> float:
@@ -174,6 +176,7 @@ class Featurizer:
         self._unigram: dict[str, float] = {}
         self._static: dict[str, list[list[float]]] = {}
         self._static_extra: dict[tuple[str, Entry], list[float]] = {}
+        self._source_flags: dict[tuple[str, ...], list[float]] = {}
 
     def unigram(self, token: str) -> float:
         value = self._unigram.get(token)
@@ -189,7 +192,8 @@ class Featurizer:
         if rows is None:
             table = site[:n_table]
             cosines = self.glyphs.similarities(orig, [entry[0] for entry in table]).tolist()
-            rows = self._static[orig] = [self._static_row(orig, entry, n_table, cos) for entry, cos in zip(table, cosines)]
+            head = self._char_features(orig, n_table)
+            rows = self._static[orig] = [head + self._entry_features(entry, cos) for entry, cos in zip(table, cosines)]
         if n_table == len(site):
             return rows
         extra = []
@@ -197,15 +201,22 @@ class Featurizer:
             key = (orig, entry)
             row = self._static_extra.get(key)
             if row is None:
-                row = self._static_extra[key] = self._static_row(orig, entry, n_table, self.glyphs.similarity(orig, entry[0]))
+                row = self._char_features(orig, n_table) + self._entry_features(entry, self.glyphs.similarity(orig, entry[0]))
+                self._static_extra[key] = row
             extra.append(row)
         return rows[:n_table] + extra
 
-    def _static_row(self, orig: str, entry: Entry, n_table: int, cos: float) -> list[float]:
+    def _char_features(self, orig: str, n_table: int) -> list[float]:
+        """orig_oov, uni_orig, orig_misread, n_cands."""
+        return [0.0 if self.lm.has_token(orig) else 1.0, self.unigram(orig), self.misread.log_rate(orig), math.log1p(n_table)]
+
+    def _entry_features(self, entry: Entry, cos: float) -> list[float]:
+        """channel, rank, uni_cand, glyph_cos, context_glyph and the source indicators."""
         char, score, rank, sources = entry
-        return [0.0 if self.lm.has_token(orig) else 1.0, self.unigram(orig), self.misread.log_rate(orig), math.log1p(n_table),
-                math.log10(score), math.log1p(rank), self.unigram(char), cos, cos if CONTEXT in sources else 0.0] + \
-            [1.0 if s in sources else 0.0 for s in self.sources]
+        flags = self._source_flags.get(sources)
+        if flags is None:
+            flags = self._source_flags[sources] = [1.0 if s in sources else 0.0 for s in self.sources]
+        return [math.log10(score), math.log1p(rank), self.unigram(char), cos, cos if CONTEXT in sources else 0.0] + flags
 
     def site_rows(self, fwd: ForwardPass, i: int, site: Sequence[Entry] | None, sent_logp: float,
                   document: DocumentBigrams) -> tuple[list[Candidate], list[list[float]]]:
@@ -227,15 +238,13 @@ class Featurizer:
         left, right = tokens[i - 1] if i else None, tokens[i + 1] if i + 1 < n else None
         doc_orig = float(document.recurrence(left, tokens[i], right))
         cands, rows = [], []
-        entries, tails = site, self.static_rows(tokens[i], site)
-        if self.reject is not None:
-            # screen on the first look-up in one tight loop: most candidates stop here
-            floor = logps[i] + self.reject[0]
-            firsts = self.lm.next_scores(fwd.states[i], [entry[0] for entry in site])
-            kept = [k for k, first in enumerate(firsts) if first >= floor]
-            entries, tails = [site[k] for k in kept], [tails[k] for k in kept]
-        for entry, tail in zip(entries, tails):
-            scored = substitution_gain(self.lm, fwd, i, entry[0], self.reject)
+        # the first look-up of every candidate in one tight loop: with ``reject``, most stop there
+        firsts = self.lm.score_next(fwd.states[i], [entry[0] for entry in site])
+        floor = -math.inf if self.reject is None else logps[i] + self.reject[0]
+        for entry, first, tail in zip(site, firsts, self.static_rows(tokens[i], site)):
+            if first[0] < floor:
+                continue
+            scored = substitution_gain(self.lm, fwd, i, entry[0], self.reject, first)
             if scored is not None:
                 gain, cand_ctx = scored
                 doc_cand = float(document.support(left, entry[0], right))

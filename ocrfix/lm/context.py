@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Collection, Iterable
+from typing import NamedTuple
 from pathlib import Path
 
 import numpy as np
@@ -45,14 +46,19 @@ class ContextIndex:
         self.ids = {tok: i for i, tok in enumerate(self.vocab)}
         self.rows = sparse.csr_matrix(counts, dtype=np.float64)
         self.rows.sort_indices()
-        self.cols = self.rows.tocsc()
-        self.cols.sort_indices()
         self.left_total = np.asarray(self.rows.sum(axis=1)).ravel()  # c(a ·)
-        self._allowed: np.ndarray | None = None
         # row * V + column of every stored count: sorted (CSR is row-major with sorted columns), so
-        # a block of counts is one binary search (log_transitions)
+        # a block of counts is one binary search (log_transitions); log P(column | row) beside each
         rows_of = np.repeat(np.arange(len(self.vocab), dtype=np.int64), np.diff(self.rows.indptr))
         self._keys = rows_of * len(self.vocab) + self.rows.indices
+        with np.errstate(divide="ignore"):
+            self._log_p = np.log(self.rows.data / np.maximum(self.left_total[rows_of], 1.0))
+        # the probabilities the queries rank, computed once: P(c | a) along each row, P(b | c) down each column
+        cols = self.rows.tocsc()
+        cols.sort_indices()
+        self._after_all = _Lists(self.rows.indptr, self.rows.indices, self.rows.data / self.left_total[rows_of])
+        self._before_all = _Lists(cols.indptr, cols.indices, cols.data / np.maximum(self.left_total[cols.indices], 1.0))
+        self._after, self._before = self._after_all, self._before_all
 
     @classmethod
     def fit(cls, lines: Iterable[str], min_count: int = 2) -> "ContextIndex":
@@ -98,7 +104,8 @@ class ContextIndex:
 
     def restrict(self, allowed: Collection[str]) -> None:
         """Propose only characters in ``allowed`` (e.g. the inventory's Han characters)."""
-        self._allowed = np.array([tok in allowed for tok in self.vocab], dtype=bool)
+        mask = np.array([tok in allowed for tok in self.vocab], dtype=bool)
+        self._after, self._before = self._after_all.keep(mask), self._before_all.keep(mask)
 
     def between(self, left: str | None, right: str | None, n: int = 10) -> list[tuple[str, float]]:
         """The ``n`` tokens ``c`` with the highest bigram posterior ``P(c | left) · P(right | c)``
@@ -109,9 +116,9 @@ class ContextIndex:
         if a is None and b is None:
             return []
         if a is not None:
-            row, p_left = self._after(a)
+            row, p_left = self._after.of(a)
         if b is not None:
-            col, p_right = self._before(b)
+            col, p_right = self._before.of(b)
         if a is None:
             chars, score = col, p_right
         elif b is None:
@@ -121,14 +128,11 @@ class ContextIndex:
             at = np.minimum(np.searchsorted(long_, short), max(len(long_) - 1, 0))
             found = np.flatnonzero(long_[at] == short) if len(long_) else np.zeros(0, dtype=np.int64)
             chars, score = short[found], p_short[found] * p_long[at[found]]
-        if self._allowed is not None:
-            mask = self._allowed[chars]
-            chars, score = chars[mask], score[mask]
         if not len(chars):
             return []
-        top = np.argsort(-score, kind="stable")[:n]
-        total = score.sum()
-        return [(self.vocab[chars[i]], float(score[i] / total)) for i in top]
+        top = _best(score, n)
+        vocab = self.vocab
+        return [(vocab[c], p) for c, p in zip(chars[top].tolist(), (score[top] / score.sum()).tolist())]
 
     def following(self, token: str | None, n: int) -> tuple[np.ndarray, np.ndarray]:
         """Ids and log P(c | ``token``) of the ``n`` likeliest allowed tokens after ``token``
@@ -136,7 +140,7 @@ class ContextIndex:
         a = self.ids.get(BOS if token is None else token)
         if a is None:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
-        return self._top(*self._after(a), n)
+        return _top(*self._after.of(a), n)
 
     def preceding(self, token: str | None, n: int) -> tuple[np.ndarray, np.ndarray]:
         """Ids and log P(``token`` | c) of the ``n`` allowed tokens c that ``token`` (``None``:
@@ -144,33 +148,48 @@ class ContextIndex:
         b = self.ids.get(EOS if token is None else token)
         if b is None:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
-        return self._top(*self._before(b), n)
+        return _top(*self._before.of(b), n)
 
     def log_transitions(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         """The matrix log P(right[j] | left[i]) (``-inf`` for pairs never seen together)."""
         query = (left[:, None] * len(self.vocab) + right[None, :]).ravel()
         at = np.minimum(np.searchsorted(self._keys, query), len(self._keys) - 1)
-        counts = np.where(self._keys[at] == query, self.rows.data[at], 0.0).reshape(len(left), len(right))
-        with np.errstate(divide="ignore"):
-            return np.log(counts / np.maximum(self.left_total[left], 1.0)[:, None])
+        return np.where(self._keys[at] == query, self._log_p[at], -np.inf).reshape(len(left), len(right))
 
-    def _after(self, a: int) -> tuple[np.ndarray, np.ndarray]:
-        """Ids of the tokens seen after token ``a`` and P(c | a) of each (sorted by id)."""
-        span = slice(self.rows.indptr[a], self.rows.indptr[a + 1])
-        return self.rows.indices[span], self.rows.data[span] / self.left_total[a]
 
-    def _before(self, b: int) -> tuple[np.ndarray, np.ndarray]:
-        """Ids of the tokens seen before token ``b`` and P(b | c) of each (sorted by id)."""
-        span = slice(self.cols.indptr[b], self.cols.indptr[b + 1])
-        ids = self.cols.indices[span]
-        return ids, self.cols.data[span] / np.maximum(self.left_total[ids], 1.0)
+class _Lists(NamedTuple):
+    """Per token, a sorted list of token ids and a value for each (a CSR matrix's three arrays)."""
 
-    def _top(self, ids: np.ndarray, prob: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-        if self._allowed is not None:
-            mask = self._allowed[ids]
-            ids, prob = ids[mask], prob[mask]
-        if len(ids) > n:  # the n best by a partial sort, then those in order
-            part = np.argpartition(-prob, n - 1)[:n]
-            ids, prob = ids[part], prob[part]
-        top = np.argsort(-prob, kind="stable")
-        return ids[top], np.log(prob[top])
+    indptr: np.ndarray
+    ids: np.ndarray
+    values: np.ndarray
+
+    def of(self, token: int) -> tuple[np.ndarray, np.ndarray]:
+        span = slice(self.indptr[token], self.indptr[token + 1])
+        return self.ids[span], self.values[span]
+
+    def keep(self, allowed: np.ndarray) -> "_Lists":
+        """Only the ids marked in the boolean array ``allowed`` (order kept)."""
+        kept = allowed[self.ids]
+        owner = np.repeat(np.arange(len(self.indptr) - 1), np.diff(self.indptr))[kept]
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(owner, minlength=len(self.indptr) - 1))])
+        return _Lists(indptr, self.ids[kept], self.values[kept])
+
+
+def _best(score: np.ndarray, n: int) -> np.ndarray:
+    """Indices of the ``n`` highest scores, best first, ties in index order (a stable sort's
+    first ``n``, from a partial sort: the score arrays hold up to a few thousand tokens)."""
+    if len(score) > 4 * n:
+        cut = np.partition(score, len(score) - n)[len(score) - n]
+        candidates = np.flatnonzero(score >= cut)
+        return candidates[np.argsort(-score[candidates], kind="stable")[:n]]
+    return np.argsort(-score, kind="stable")[:n]
+
+
+def _top(ids: np.ndarray, prob: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """The ``n`` most probable ids, best first, and their natural-log probabilities."""
+    if len(ids) > n:  # the n best by a partial sort, then those in order
+        part = np.argpartition(-prob, n - 1)[:n]
+        ids, prob = ids[part], prob[part]
+    top = np.argsort(-prob, kind="stable")
+    return ids[top], np.log(prob[top])

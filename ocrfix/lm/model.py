@@ -91,7 +91,6 @@ class CharLM:
         self._model.BeginSentenceWrite(self._begin)
         self._null = kenlm.State()
         self._model.NullContextWrite(self._null)
-        self._scratch = kenlm.State()
 
     def __repr__(self) -> str:
         return f"CharLM({str(self.path)!r}, order={self.order})"
@@ -112,12 +111,16 @@ class CharLM:
         out = kenlm.State()
         return self._model.BaseScore(state, token, out), out
 
-    def next_scores(self, state: kenlm.State, tokens: Iterable[str]) -> list[float]:
-        """log10 P(token | state) of each of ``tokens`` as the next token (alternatives, not a
-        sequence), keeping no states: the corrector's quick screen of a site's candidates, most
-        of which it drops on this one look-up (uncached, one scratch state)."""
-        base_score, scratch = self._model.BaseScore, self._scratch
-        return [base_score(state, token, scratch) for token in tokens]
+    def score_next(self, state: kenlm.State, tokens: Iterable[str]) -> list[tuple[float, kenlm.State]]:
+        """(log10 P(token | state), the state after it) of each of ``tokens`` as the next token
+        (alternatives, not a sequence): the corrector's screen of a site's candidates in one
+        tight loop (uncached), whose states the survivors' rescoring continues from."""
+        base_score, new_state = self._model.BaseScore, kenlm.State
+        scored = []
+        for token in tokens:
+            after = new_state()
+            scored.append((base_score(state, token, after), after))
+        return scored
 
     def score_window(self, state: kenlm.State, tokens: Iterable[str]) -> tuple[float, kenlm.State]:
         """Summed log10 probability of ``tokens`` after ``state``, and the final state.
