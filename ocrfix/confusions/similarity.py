@@ -47,14 +47,20 @@ class GlyphSpace:
 
     def similarities(self, a: str, others: Sequence[str]) -> np.ndarray:
         """``similarity(a, b)`` for every ``b`` of ``others`` at once."""
+        return self.similarities_of_rows(a, self.rows(others))
+
+    def rows(self, chars: Sequence[str]) -> np.ndarray:
+        """The vector row of each of ``chars`` (-1 for a character without a glyph vector)."""
+        index = self.index
+        return np.fromiter((index.get(ch, -1) for ch in chars), dtype=np.int64, count=len(chars))
+
+    def similarities_of_rows(self, a: str, rows: np.ndarray) -> np.ndarray:
+        """``similarity(a, b)`` for the characters ``b`` at vector ``rows`` (:meth:`rows`; 0 for -1)."""
         i = self.index.get(a)
-        out = np.zeros(len(others), dtype=np.float32)
-        if i is None:
-            return out
-        rows = [(k, self.index[b]) for k, b in enumerate(others) if b in self.index]
-        if rows:
-            ks, js = zip(*rows)
-            out[list(ks)] = self.vectors[list(js)] @ self.vectors[i]
+        out = np.zeros(len(rows), dtype=np.float32)
+        known = np.flatnonzero(rows >= 0)
+        if i is not None and len(known):
+            out[known] = self.vectors[rows[known]] @ self.vectors[i]
         return out
 
     def save(self, path: str | Path) -> None:

@@ -57,6 +57,9 @@ class PairProposer:
         self.gate = gate
         self.per_site = per_site
         self._cache: dict[tuple[str | None, str, str, str | None], tuple[tuple[str, float, float, float], ...]] = {}
+        self._neighbours: dict[tuple[str | None, bool], list[int]] = {}  # (neighbour, after) -> context slot ids
+        self._tables: dict[str, tuple[list[int], set[int]]] = {}  # seen char -> its table slot ids, excluded ids
+        self._glyph_rows = glyphs.rows(context.vocab)  # glyph vector row of each context token
 
     def gated(self, logps: Sequence[float], i: int) -> bool:
         """Are tokens ``i`` and ``i + 1`` both improbable enough to be proposed for together?"""
@@ -75,34 +78,47 @@ class PairProposer:
             self._cache[key] = found
         return [PairCandidate(i, chars, chain, rank, (ca, cb)) for rank, (chars, chain, ca, cb) in enumerate(found)]
 
-    def _slot(self, seen: str, neighbour_ids: np.ndarray) -> tuple[list[str], np.ndarray]:
-        """Candidate characters of one slot (confusion candidates first) and their ids."""
-        vocab, ids = self.context.vocab, self.context.ids
-        chars = [entry[0] for entry in self.table.get(seen, ()) if entry[0] in ids]
-        have = set(chars) | {seen}
-        chars += [vocab[j] for j in neighbour_ids if vocab[j] not in have]
-        return chars, np.array([ids[c] for c in chars], dtype=np.int64)
+    def _slot(self, seen: str, neighbour: str | None, after: bool) -> np.ndarray:
+        """Ids of the candidate characters of one slot: the confusion candidates of ``seen``, then
+        the characters that most often follow (``after``) or precede the ``neighbour``."""
+        table_ids, excluded = self._table_slot(seen)
+        key = (neighbour, after)
+        context_ids = self._neighbours.get(key)
+        if context_ids is None:
+            index = self.context
+            context_ids = (index.following if after else index.preceding)(neighbour, SLOT_CONTEXT)[0].tolist()
+            if len(self._neighbours) >= PAIR_CACHE:
+                self._neighbours.clear()
+            self._neighbours[key] = context_ids
+        return np.array(table_ids + [j for j in context_ids if j not in excluded], dtype=np.int64)
+
+    def _table_slot(self, seen: str) -> tuple[list[int], set[int]]:
+        """Ids of the confusion candidates of ``seen`` in the context index, and those plus ``seen``'s own."""
+        found = self._tables.get(seen)
+        if found is None:
+            ids = self.context.ids
+            table_ids = [ids[entry[0]] for entry in self.table.get(seen, ()) if entry[0] in ids]
+            found = self._tables[seen] = (table_ids, set(table_ids) | ({ids[seen]} if seen in ids else set()))
+        return found
 
     def _propose(self, left: str | None, seen_a: str, seen_b: str, right: str | None) -> tuple[tuple[str, float, float, float], ...]:
         index = self.context
         left_id, right_id = index.ids.get(BOS if left is None else left), index.ids.get(EOS if right is None else right)
         if left_id is None or right_id is None:
             return ()
-        a_chars, a_ids = self._slot(seen_a, index.following(left, SLOT_CONTEXT)[0])
-        b_chars, b_ids = self._slot(seen_b, index.preceding(right, SLOT_CONTEXT)[0])
+        a_ids, b_ids = self._slot(seen_a, left, True), self._slot(seen_b, right, False)
         # only characters seen after the left neighbour / before the right one can start / end a chain
         after_left = index.log_transitions(np.array([left_id]), a_ids)[0]
         before_right = index.log_transitions(b_ids, np.array([right_id]))[:, 0]
         keep_a, keep_b = np.flatnonzero(np.isfinite(after_left)), np.flatnonzero(np.isfinite(before_right))
         if not len(keep_a) or not len(keep_b):
             return ()
-        # ascending ids make the block's queries ascending: numpy's binary search then narrows from the last hit
+        # in id order: equal scores rank by the ids
         keep_a, keep_b = keep_a[np.argsort(a_ids[keep_a])], keep_b[np.argsort(b_ids[keep_b])]
-        a_chars, a_ids, after_left = [a_chars[k] for k in keep_a], a_ids[keep_a], after_left[keep_a]
-        b_chars, b_ids, before_right = [b_chars[k] for k in keep_b], b_ids[keep_b], before_right[keep_b]
+        a_ids, after_left, b_ids, before_right = a_ids[keep_a], after_left[keep_a], b_ids[keep_b], before_right[keep_b]
         chain = after_left[:, None] + index.log_transitions(a_ids, b_ids) + before_right[None, :]
-        score = chain + GLYPH_WEIGHT * (self.glyphs.similarities(seen_a, a_chars)[:, None]
-                                        + self.glyphs.similarities(seen_b, b_chars)[None, :])
+        score = chain + GLYPH_WEIGHT * (self.glyphs.similarities_of_rows(seen_a, self._glyph_rows[a_ids])[:, None]
+                                        + self.glyphs.similarities_of_rows(seen_b, self._glyph_rows[b_ids])[None, :])
         flat = np.flatnonzero(np.isfinite(score))
         if not len(flat):
             return ()
@@ -110,8 +126,8 @@ class PairProposer:
         channel_a = {e[0]: e[1] for e in self.table.get(seen_a, ())}
         channel_b = {e[0]: e[1] for e in self.table.get(seen_b, ())}
         out = []
-        for k in best:
-            r, c = divmod(int(k), len(b_chars))
-            a, b = a_chars[r], b_chars[c]
+        for k in best.tolist():
+            r, c = divmod(k, len(b_ids))
+            a, b = index.vocab[a_ids[r]], index.vocab[b_ids[c]]
             out.append((a + b, float(chain[r, c]), channel_a.get(a, CONTEXT_SCORE), channel_b.get(b, CONTEXT_SCORE)))
         return tuple(out)

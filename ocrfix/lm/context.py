@@ -47,11 +47,23 @@ class ContextIndex:
         self.rows = sparse.csr_matrix(counts, dtype=np.float64)
         self.rows.sort_indices()
         self.left_total = np.asarray(self.rows.sum(axis=1)).ravel()  # c(a ·)
-        # row * V + column of every stored count: sorted (CSR is row-major with sorted columns), so
-        # a block of counts is one binary search (log_transitions); log P(column | row) beside each
+        # Every stored count's key row * V + column is sorted (CSR is row-major with sorted
+        # columns). A bit per key in 64-bit words, and the number of bits set before each word,
+        # answer a block of lookups (log_transitions) with two or three memory reads per pair: the
+        # bit says whether the pair was seen, and the bits set before it are its position among the
+        # sorted keys (a rank query; a binary search over all keys cost 4x more, and most pairs
+        # looked up were never seen). 4.6 + 4.6 MB for 6,040 tokens.
         rows_of = np.repeat(np.arange(len(self.vocab), dtype=np.int64), np.diff(self.rows.indptr))
-        self._keys = rows_of * len(self.vocab) + self.rows.indices
-        with np.errstate(divide="ignore"):
+        keys = rows_of * len(self.vocab) + self.rows.indices
+        n_words = (len(self.vocab) ** 2 + 63) // 64
+        self._words = np.zeros(n_words, dtype=np.uint64)
+        word = keys >> 6
+        first = np.flatnonzero(np.diff(word, prepend=-1))  # the first key of each word (keys are sorted)
+        self._words[word[first]] = np.bitwise_or.reduceat(np.left_shift(np.uint64(1), (keys & 63).astype(np.uint64)), first) \
+            if len(keys) else ()
+        self._rank_base = np.zeros(n_words, dtype=np.int64)
+        np.cumsum(np.bitwise_count(self._words)[:-1], out=self._rank_base[1:])
+        with np.errstate(divide="ignore"):  # log P(column | row) of every key, in key order
             self._log_p = np.log(self.rows.data / np.maximum(self.left_total[rows_of], 1.0))
         # the probabilities the queries rank, computed once: P(c | a) along each row, P(b | c) down each column
         cols = self.rows.tocsc()
@@ -152,9 +164,14 @@ class ContextIndex:
 
     def log_transitions(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         """The matrix log P(right[j] | left[i]) (``-inf`` for pairs never seen together)."""
+        if not len(self._log_p):
+            return np.full((len(left), len(right)), -np.inf)
         query = (left[:, None] * len(self.vocab) + right[None, :]).ravel()
-        at = np.minimum(np.searchsorted(self._keys, query), len(self._keys) - 1)
-        return np.where(self._keys[at] == query, self._log_p[at], -np.inf).reshape(len(left), len(right))
+        word, bit = query >> 6, (query & 63).astype(np.uint64)
+        bits = self._words[word]
+        seen = ((bits >> bit) & np.uint64(1)).astype(bool)
+        rank = self._rank_base[word] + np.bitwise_count(bits & ((np.uint64(1) << bit) - np.uint64(1)))
+        return np.where(seen, self._log_p[np.minimum(rank, len(self._log_p) - 1)], -np.inf).reshape(len(left), len(right))
 
 
 class _Lists(NamedTuple):
