@@ -52,15 +52,18 @@ class GlyphSpace:
     def rows(self, chars: Sequence[str]) -> np.ndarray:
         """The vector row of each of ``chars`` (-1 for a character without a glyph vector)."""
         index = self.index
-        return np.fromiter((index.get(ch, -1) for ch in chars), dtype=np.int64, count=len(chars))
+        return np.array([index.get(ch, -1) for ch in chars], dtype=np.int64)
 
     def similarities_of_rows(self, a: str, rows: np.ndarray) -> np.ndarray:
         """``similarity(a, b)`` for the characters ``b`` at vector ``rows`` (:meth:`rows`; 0 for -1)."""
         i = self.index.get(a)
+        if i is None or not len(rows):
+            return np.zeros(len(rows), dtype=np.float32)
+        if rows.min() >= 0:  # the common case: every character has a vector
+            return self.vectors[rows] @ self.vectors[i]
         out = np.zeros(len(rows), dtype=np.float32)
         known = np.flatnonzero(rows >= 0)
-        if i is not None and len(known):
-            out[known] = self.vectors[rows[known]] @ self.vectors[i]
+        out[known] = self.vectors[rows[known]] @ self.vectors[i]
         return out
 
     def save(self, path: str | Path) -> None:

@@ -27,15 +27,17 @@ class DocumentBigrams:
         """How many of the bigrams that ``chars`` (one character, or several in a row) form with
         each other and with the neighbours occur at least once more in the document (the site
         itself is one occurrence)."""
-        if len(chars) == 1:  # the hot path: one candidate per call
-            return (left is not None and self.counts[left, chars] > 1) + (right is not None and self.counts[chars, right] > 1)
+        if len(chars) == 1:  # the hot path: one candidate per call (dict.get: no Counter.__missing__ call)
+            count = self.counts.get
+            return (left is not None and count((left, chars), 0) > 1) + (right is not None and count((chars, right), 0) > 1)
         return sum(self.counts[bigram] > 1 for bigram in _bigrams(left, chars, right))
 
     def support(self, left: str | None, chars: str, right: str | None) -> int:
         """How many of the bigrams that ``chars`` would form with each other and with the site's
         neighbours occur somewhere in the document."""
         if len(chars) == 1:
-            return (left is not None and self.counts[left, chars] > 0) + (right is not None and self.counts[chars, right] > 0)
+            counts = self.counts
+            return (left is not None and (left, chars) in counts) + (right is not None and (chars, right) in counts)
         return sum(self.counts[bigram] > 0 for bigram in _bigrams(left, chars, right))
 
 

@@ -188,7 +188,9 @@ class Featurizer:
         """The context-free features of the candidates of seen char ``orig`` (cached per char;
         the context candidates that follow the confusion-set ones are cached per pair)."""
         rows = self._static.get(orig)
-        n_table = len(site) if not site or CONTEXT not in site[-1][3] else sum(CONTEXT not in e[3] for e in site)
+        n_table = len(site)
+        while n_table and CONTEXT in site[n_table - 1][3]:  # context candidates follow the table's
+            n_table -= 1
         if rows is None:
             table = site[:n_table]
             cosines = self.glyphs.similarities(orig, [entry[0] for entry in table]).tolist()
@@ -196,14 +198,14 @@ class Featurizer:
             rows = self._static[orig] = [head + self._entry_features(entry, cos) for entry, cos in zip(table, cosines)]
         if n_table == len(site):
             return rows
-        extra = []
-        for entry in site[n_table:]:
-            key = (orig, entry)
-            row = self._static_extra.get(key)
-            if row is None:
-                row = self._char_features(orig, n_table) + self._entry_features(entry, self.glyphs.similarity(orig, entry[0]))
-                self._static_extra[key] = row
-            extra.append(row)
+        extra = [self._static_extra.get((orig, entry)) for entry in site[n_table:]]
+        new = [k for k, row in enumerate(extra) if row is None]
+        if new:
+            entries = [site[n_table + k] for k in new]
+            cosines = self.glyphs.similarities(orig, [entry[0] for entry in entries]).tolist()
+            head = self._char_features(orig, n_table)
+            for k, entry, cos in zip(new, entries, cosines):
+                extra[k] = self._static_extra[orig, entry] = head + self._entry_features(entry, cos)
         return rows[:n_table] + extra
 
     def _char_features(self, orig: str, n_table: int) -> list[float]:
