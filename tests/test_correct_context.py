@@ -1,4 +1,5 @@
 """Context candidates (bigram index of the LM corpus), glyph similarity, and the cached decoder."""
+import math
 import subprocess
 import sys
 from pathlib import Path
@@ -198,3 +199,42 @@ def test_build_glyphs_cli_embeds_the_given_characters(tmp_path):
     space = GlyphSpace.load(out)
     assert set(space.chars) == set("未末木人")
     assert space.similarity("未", "末") > space.similarity("未", "人")
+
+
+ALPHABET = [chr(0x4E00 + k) for k in range(90)]  # more than 64 tokens: pairs span several bit words
+
+
+@given(st.lists(st.lists(st.sampled_from(ALPHABET), min_size=1, max_size=12), min_size=1, max_size=40),
+       st.integers(min_value=1, max_value=2), st.randoms(use_true_random=False))
+@settings(max_examples=40, deadline=None)
+def test_block_lookups_and_rankings_equal_plain_bigram_counting(lines, min_count, rnd):
+    index = ContextIndex.fit((" ".join(line) for line in lines), min_count=min_count)
+    counts: dict[tuple[str, str], int] = {}
+    for line in lines:
+        for pair in zip(["<s>", *line], [*line, "</s>"]):
+            counts[pair] = counts.get(pair, 0) + 1
+    counts = {pair: n for pair, n in counts.items() if n >= min_count}
+    total = {a: sum(n for (x, _), n in counts.items() if x == a) for a in index.vocab}
+    left = [rnd.randrange(len(index.vocab)) for _ in range(rnd.randint(1, 8))]
+    right = [rnd.randrange(len(index.vocab)) for _ in range(rnd.randint(1, 8))]
+    block = index.log_transitions(np.array(left), np.array(right))
+    for r, a in enumerate(left):
+        for c, b in enumerate(right):
+            n = counts.get((index.vocab[a], index.vocab[b]), 0)
+            assert block[r, c] == (math.log(n / total[index.vocab[a]]) if n else -math.inf), (index.vocab[a], index.vocab[b])
+    # between: P(c | left) P(right | c), normalized, best first, ties in id order
+    a, b = rnd.choice(index.vocab), rnd.choice(index.vocab)
+    score = {c: (counts.get((a, c), 0) / max(total[a], 1)) * (counts.get((c, b), 0) / max(total[c], 1)) for c in index.vocab}
+    positive = {c: s for c, s in score.items() if s > 0}
+    expected = sorted(positive, key=lambda c: (-positive[c], index.ids[c]))[:5]
+    ranked = index.between(a, b, 5)
+    assert [c for c, _ in ranked] == expected
+    assert [p for _, p in ranked] == pytest.approx([positive[c] / sum(positive.values()) for c in expected])
+
+
+def test_glyph_similarities_of_many_equal_the_pairwise_ones():
+    space = GlyphSpace(["甲", "乙", "丙"], np.array([[1.0, 0.0], [1.0, 1.0], [0.0, -2.0]]))
+    others = ["乙", "丁", "丙", "甲"]
+    assert space.similarities("甲", others).tolist() == pytest.approx([space.similarity("甲", o) for o in others], abs=1e-6)
+    assert space.similarities("丁", others).tolist() == [0.0] * 4 and len(space.similarities("甲", [])) == 0
+    assert space.rows(others).tolist() == [1, -1, 2, 0]
