@@ -5,8 +5,11 @@ batch): it loads the default :class:`ocrfix.Corrector` (timed), then corrects th
 every page of each level once, in an order rotated from run to run. Reported per level: the
 median chars/s over the runs (input characters over correction time, loading excluded), the
 spread, and over all levels together; plus the median load time and the largest peak RSS.
+With ``--warm train`` each run first corrects the pages of another split, untimed: the
+per-character caches (static features of each seen character, glyph cosines) are then warm, as
+in a long batch run over an archive; the text-specific look-ups stay cold (other pages).
 
-    python -m benchmarks.correct_speed [--split eval] [--runs 3] [--weights A.json --weights B.json]
+    python -m benchmarks.correct_speed [--split eval] [--runs 3] [--warm train] [--weights A.json --weights B.json]
 
 Timings on the shared 2-core machines are noisy: compare levels within one run of this module,
 and with pycorrector in the same run of ``python -m benchmarks.run``. With several ``--weights``
@@ -31,13 +34,17 @@ from . import sets
 PAGES_ROOT = Path("build/bench/pages")
 
 
-def one_run(texts_by_level: dict[str, list[str]], order: list[str], weights: str | None = None) -> dict[str, float]:
-    """In a fresh process: load time, per-level correction seconds, peak RSS (MB)."""
+def one_run(texts_by_level: dict[str, list[str]], order: list[str], weights: str | None = None,
+            warm: list[str] = ()) -> dict[str, float]:
+    """In a fresh process: load time, per-level correction seconds (after correcting the ``warm``
+    texts, untimed), peak RSS (MB)."""
     from ocrfix import Corrector
 
     start = time.perf_counter()
     corrector = Corrector(weights=weights)
     timings: dict[str, float] = {"load_s": time.perf_counter() - start}
+    for text in warm:
+        corrector.correct(text, reflow=False)
     for level in order:
         start = time.perf_counter()
         for text in texts_by_level[level]:
@@ -78,6 +85,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", default="eval", help="generated page split (default: eval)")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--pages-root", type=Path, default=PAGES_ROOT)
+    parser.add_argument("--warm", metavar="SPLIT",
+                        help="first correct every page of this split, untimed (e.g. train: the caches of a long batch "
+                             "run are warm; default: cold caches, as for a user's first batch)")
     parser.add_argument("--weights", action="append", metavar="PATH",
                         help="corrector weights to time (repeatable: compared in the same runs; default: the shipped ones)")
     args = parser.parse_args(argv)
@@ -85,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--runs must be at least 1")
     try:
         by_level = level_texts(args.pages_root, args.split)
+        warm = [t for texts in level_texts(args.pages_root, args.warm).values() for t in texts] if args.warm else []
     except OcrfixError as exc:
         print(f"correct_speed: {exc}", file=sys.stderr)
         return 1
@@ -96,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         for w in weights[number % len(weights):] + weights[:number % len(weights)]:
             with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
                 try:
-                    runs[w].append(pool.submit(one_run, by_level, order, w).result())
+                    runs[w].append(pool.submit(one_run, by_level, order, w, warm).result())
                 except OcrfixError as exc:
                     print(f"correct_speed: {exc}", file=sys.stderr)
                     return 1
