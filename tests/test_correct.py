@@ -5,7 +5,7 @@ from hypothesis import given, settings, strategies as st
 
 from ocrfix.correct.corrector import Corrector
 from ocrfix.correct.edits import apply_edits, read_log, replay, write_log
-from ocrfix.correct.features import forward, substitution_gain
+from ocrfix.correct.features import forward, substitution_gains
 from ocrfix.correct.score import Weights
 from ocrfix.errors import ModelError
 from ocrfix.normalize import lm_tokens
@@ -65,7 +65,13 @@ def test_window_gain_equals_whole_sentence_rescoring(lm, sentence, i, token):
     fwd = forward(lm, tokens)
     changed = tokens[:i] + [token] + tokens[i + 1:]
     expected = lm.score_tokens(changed) - lm.score_tokens(tokens)
-    assert substitution_gain(lm, fwd, i, token)[0] == pytest.approx(expected, abs=1e-4)
+    firsts = lm.score_next(fwd.states[i], [token, tokens[i]])
+    (gain, cand_ctx), (same, _) = substitution_gains(lm, fwd, i, firsts)
+    assert gain == pytest.approx(expected, abs=1e-4) and cand_ctx == firsts[0][0] and same == 0.0
+    screened = substitution_gains(lm, fwd, i, firsts, reject=(-1.5, -1.0))[0]
+    assert screened is None or screened == (gain, cand_ctx)
+    if firsts[0][0] - fwd.logps[i] < -1.5:
+        assert screened is None  # rejected on its first look-up
 
 
 _changes = st.lists(st.tuples(st.integers(0, 30), st.integers(0, 2), st.text("作乍x ", max_size=2)), max_size=6)

@@ -1,7 +1,7 @@
 """Features of one candidate substitution, computed locally with the LM state API.
 
 A substitution at token ``i`` only changes the LM scores of tokens ``i .. i+order-1`` (and of
-``</s>`` when the sentence ends inside that window), so :func:`substitution_gain` rescoring
+``</s>`` when the sentence ends inside that window), so :func:`substitution_gains` rescoring
 that window from the cached state before ``i`` gives the exact sentence log-probability
 difference at a cost of ``order`` look-ups instead of a whole-sentence rescoring.
 """
@@ -114,37 +114,46 @@ def forward(lm: LanguageModel, tokens: Sequence[str]) -> ForwardPass:
     return ForwardPass(tuple(tokens), tuple(states), tuple(logps))
 
 
-def substitution_gain(lm: LanguageModel, fwd: ForwardPass, i: int, token: str,
-                      reject: tuple[float, float] | None = None,
-                      first: tuple[float, Any] | None = None) -> tuple[float, float] | None:
-    """(log10 gain of the sentence when token ``i`` becomes ``token``, log10 P(token | left context)).
+def substitution_gains(lm: LanguageModel, fwd: ForwardPass, i: int, firsts: Sequence[tuple[float, Any]],
+                       reject: tuple[float, float] | None = None) -> list[tuple[float, float] | None]:
+    """(log10 gain of the sentence when token ``i`` becomes the candidate, log10 P(candidate |
+    left context)) of each candidate of site ``i``, given by its first look-up ``firsts``: the
+    candidate's log10 P after ``fwd.states[i]`` and the state after it (``lm.score_next``).
 
-    With ``reject = (first, second)``, returns ``None`` as soon as the gain after the first token
-    is below ``first`` or after the second below ``second`` (most candidates stop there).
+    With ``reject = (first, second)``, a candidate's entry is ``None`` as soon as its gain after
+    the first token is below ``first`` or after the second below ``second`` (most stop there).
     Rescoring also stops once the LM state equals the original's at the same place (the model
     backed off past the substitution): every later score is then the original one.
-    ``first``: the score of ``token`` after ``fwd.states[i]`` and the state after it, if known.
     """
-    tokens, n, order, states = fwd.tokens, len(fwd.tokens), lm.order, fwd.states
-    cand_ctx, state = lm.score_token(states[i], token) if first is None else first
-    gain = cand_ctx - fwd.logps[i]
-    if reject is not None and gain < reject[0]:
-        return None
-    for j in range(i + 1, min(n, i + order)):
-        lp, state = lm.score_token(state, tokens[j])
-        gain += lp - fwd.logps[j]
-        if reject is not None and j == i + 1 and gain < reject[1]:
-            return None
-        if state == states[j + 1]:
-            return gain, cand_ctx
-    if n < i + order:
-        gain += lm.score_token(state, EOS)[0] - fwd.logps[n]
-    return gain, cand_ctx
+    tokens, logps, states, score_token = fwd.tokens, fwd.logps, fwd.states, lm.score_token
+    n = len(tokens)
+    stop, ends_inside = min(n, i + lm.order), n < i + lm.order
+    first_floor, second_floor = reject if reject is not None else (-math.inf, -math.inf)
+    out: list[tuple[float, float] | None] = []
+    for cand_ctx, state in firsts:
+        gain = cand_ctx - logps[i]
+        if gain < first_floor:
+            out.append(None)
+            continue
+        for j in range(i + 1, stop):
+            lp, state = score_token(state, tokens[j])
+            gain += lp - logps[j]
+            if j == i + 1 and gain < second_floor:
+                out.append(None)
+                break
+            if state == states[j + 1]:
+                out.append((gain, cand_ctx))
+                break
+        else:
+            if ends_inside:
+                gain += score_token(state, EOS)[0] - logps[n]
+            out.append((gain, cand_ctx))
+    return out
 
 
 def replacement_gain(lm: LanguageModel, fwd: ForwardPass, i: int, new: Sequence[str]) -> float:
     """log10 gain of the sentence when ``len(new)`` tokens from ``i`` on are replaced by ``new``
-    (the tokens up to ``order - 1`` after them are rescored, as in :func:`substitution_gain`)."""
+    (the tokens up to ``order - 1`` after them are rescored, as in :func:`substitution_gains`)."""
     tokens, n, order, span = fwd.tokens, len(fwd.tokens), lm.order, len(new)
     state, gain = fwd.states[i], 0.0
     for token in new:
@@ -154,7 +163,7 @@ def replacement_gain(lm: LanguageModel, fwd: ForwardPass, i: int, new: Sequence[
     for j in range(i + span, min(n, i + span + order - 1)):
         lp, state = lm.score_token(state, tokens[j])
         gain += lp - fwd.logps[j]
-        if state == fwd.states[j + 1]:  # backed off past the replacement (see substitution_gain)
+        if state == fwd.states[j + 1]:  # backed off past the replacement (see substitution_gains)
             return gain
     if n < i + span + order - 1:
         gain += lm.score_token(state, EOS)[0] - fwd.logps[n]
@@ -243,10 +252,10 @@ class Featurizer:
         # the first look-up of every candidate in one tight loop: with ``reject``, most stop there
         firsts = self.lm.score_next(fwd.states[i], [entry[0] for entry in site])
         floor = -math.inf if self.reject is None else logps[i] + self.reject[0]
-        for entry, first, tail in zip(site, firsts, self.static_rows(tokens[i], site)):
-            if first[0] < floor:
-                continue
-            scored = substitution_gain(self.lm, fwd, i, entry[0], self.reject, first)
+        kept = [k for k, first in enumerate(firsts) if first[0] >= floor]
+        tails = self.static_rows(tokens[i], site)
+        for k, scored in zip(kept, substitution_gains(self.lm, fwd, i, [firsts[k] for k in kept], self.reject)):
+            entry, tail = site[k], tails[k]
             if scored is not None:
                 gain, cand_ctx = scored
                 doc_cand = float(document.support(left, entry[0], right))
