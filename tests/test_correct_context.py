@@ -13,7 +13,7 @@ from ocrfix.confusions.misread import MisreadRates
 from ocrfix.confusions.similarity import GlyphSpace
 from ocrfix.correct.candidates import CONTEXT, CandidateSource, build_table
 from ocrfix.correct.corrector import Corrector
-from ocrfix.correct.decode import decode
+from ocrfix.correct.decode import SentenceDecoder
 from ocrfix.correct.document import DocumentBigrams
 from ocrfix.correct.features import BASE_FEATURES, Featurizer, forward, mean_logp
 from ocrfix.correct.score import Weights
@@ -185,7 +185,8 @@ def test_cached_decoder_matches_full_rescoring(lm, index, sentence_text, damage)
     sentences = segment("".join(chars), INVENTORY)
     document = DocumentBigrams(s.tokens for s in sentences)
     for sentence in sentences:
-        got = [(c.candidate.index, c.candidate.char) for c in decode(featurizer, weights, source, sentence, 0.5, document, 4)]
+        got = [(c.candidate.index, c.candidate.char)
+               for c in SentenceDecoder(featurizer, weights, source, sentence, document).run(0.5, 4)]
         assert got == naive_decode(featurizer, weights, source, sentence, 0.5, document, 4)
 
 

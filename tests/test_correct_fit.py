@@ -3,9 +3,10 @@ import random
 import numpy as np
 import pytest
 
+from ocrfix.correct.calibrate import choose_threshold
 from ocrfix.correct.corrector import Corrector
 from ocrfix.correct.edits import Edit
-from ocrfix.correct.fit import (Labeled, choose_threshold, featurize, fit_weights, refuse_heldout, reverse_channel,
+from ocrfix.correct.fit import (Labeled, featurize, fit_weights, refuse_heldout, reverse_channel,
                                 synthetic_examples)
 from ocrfix.correct.score import Weights
 from ocrfix.correct.truth import position_truth, tally

@@ -14,7 +14,7 @@ from ..normalize import is_han
 from ..segment import Sentence, segment
 from ..settings import load_settings
 from .candidates import CONTEXT, Candidate, CandidateSource, build_table, cached_table
-from .decode import decode
+from .decode import SentenceDecoder
 from .document import DocumentBigrams
 from .edits import Edit, apply_edits, input_offset
 from .pairs import PairCandidate, PairProposer
@@ -73,7 +73,9 @@ class Corrector:
 
     ``model``: KenLM file or a loaded LM object; ``confusions``: TSV path(s) or a ConfusionSet;
     ``weights``: JSON path or :class:`Weights`; ``threshold``: minimum calibrated probability
-    (default from the weights); ``keep``: words never edited; ``inventory``: characters that may
+    of an edit (default from the weights, and on texts the first pass finds to be noisy scans
+    the weights' lower second-pass threshold, :class:`~ocrfix.correct.score.NoisyPages`; a
+    given threshold holds for every text); ``keep``: words never edited; ``inventory``: characters that may
     be edited and proposed (default: the shipped inventory); ``rules``: apply the symbol rules;
     ``context``: the LM's :class:`~ocrfix.lm.context.ContextIndex` or its file (default: beside
     the LM file, ``news.klm`` -> ``news.context.npz``), used when the weights were fitted with
@@ -105,6 +107,7 @@ class Corrector:
             weights = settings.models_dir / WEIGHTS_FILE
         self.weights = weights if isinstance(weights, Weights) else Weights.load(weights)
         self.threshold = self.weights.threshold if threshold is None else float(threshold)
+        self.noisy = self.weights.noisy if threshold is None else None
         self.inventory = default_inventory() if inventory is None else frozenset(inventory)
         self.keep = frozenset(keep)
         self.max_edits = max_edits
@@ -134,8 +137,10 @@ class Corrector:
     def correct(self, text: str, reflow: bool = True) -> Result:
         """Correct one page of text; ``reflow`` first joins column-wrapped lines into paragraphs.
 
-        Symbol rules (:mod:`.rules`) run first, then the LM decoder on their output; all edits
-        are reported against the reflowed text (``Result.source``).
+        Symbol rules (:mod:`.rules`) run first, then the LM decoder on their output: every
+        sentence at the threshold, then — if that pass made edits as densely as on a noisy scan
+        (``noisy``) — every sentence again down to the noisy-scan threshold. All edits are
+        reported against the reflowed text (``Result.source``).
         """
         if reflow:
             from ..reflow import reflow as reflow_text
@@ -144,9 +149,15 @@ class Corrector:
         changes = rule_changes(text, lm=self.lm) if self.rules else []
         staged, rule_edits = apply_edits(text, changes)
         sentences, document = self._segment(staged)
-        for sentence in sentences:
-            for choice in decode(self.featurizer, self.weights, self.candidates, sentence, self.threshold, document,
-                                 max(self.max_edits, len(sentence.tokens) // TOKENS_PER_EDIT), self.pairs):
+        decoders = [SentenceDecoder(self.featurizer, self.weights, self.candidates, sentence, document, self.pairs)
+                    for sentence in sentences]
+        limits = [max(self.max_edits, len(sentence.tokens) // TOKENS_PER_EDIT) for sentence in sentences]
+        first_pass = sum(len(decoder.run(self.threshold, limit)) for decoder, limit in zip(decoders, limits))
+        if self.noisy is not None and self.noisy.is_noisy(first_pass, len(text)):
+            for decoder, limit in zip(decoders, limits):
+                decoder.run(self.noisy.threshold, limit)
+        for sentence, decoder in zip(sentences, decoders):
+            for choice in decoder.chosen:
                 for index, char in choice.candidate.replacements:  # a pair is logged as one edit per character
                     pos = input_offset(rule_edits, sentence.offsets[index])
                     changes.append((pos, text[pos], char, choice.probability, choice.candidate.sources))

@@ -54,57 +54,65 @@ def _score_sites(featurizer: Featurizer, weights: Weights, sites: list[tuple[int
         start += len(rows)
 
 
-def decode(
-    featurizer: Featurizer,
-    weights: Weights,
-    source: CandidateSource,
-    sentence: Sentence,
-    threshold: float,
-    document: DocumentBigrams,
-    max_edits: int = 4,
-    pairs: PairProposer | None = None,
-) -> list[Choice]:
-    """The accepted edits of one sentence (at most ``max_edits``), in acceptance order;
-    ``document``: the bigrams of the whole text the sentence is part of; ``pairs``: proposes pair
-    replacements (used when the weights have a pair model).
+class SentenceDecoder:
+    """The edit search of one sentence, resumable: :meth:`run` accepts edits down to a threshold
+    and keeps its state (current tokens, scored sites), so a later run with a lower threshold
+    continues where it stopped (the corrector's second pass on pages found to be noisy scans).
 
-    A site's candidates and features depend only on the tokens within ``order - 1`` of it, so
-    after an edit only the sites that close are rescored; the others keep their rows.
+    ``document``: the bigrams of the whole text the sentence is part of; ``pairs``: proposes pair
+    replacements (used when the weights have a pair model). A site's candidates and features
+    depend only on the tokens within ``order - 1`` of it, so after an edit only the sites that
+    close are rescored; the others keep their rows.
     """
-    lattice = source.lattice(sentence)
-    if all(site is None for site in lattice):
-        return []
-    if weights.pairs is None:
-        pairs = None
-    lm = featurizer.lm
-    current = list(sentence.tokens)
-    fwd = forward(lm, current)
-    sent_logp = mean_logp(fwd)
-    scored: dict[int, tuple[list[Candidate], np.ndarray]] = {}  # site -> its candidates and probabilities
-    pair_scored: dict[int, tuple[list[PairCandidate], np.ndarray]] = {}  # first site of a pair -> the same
-    chosen: list[Choice] = []
-    while len(chosen) < max_edits:
-        _score_sites(featurizer, weights, [(i, source.site(site, current, fwd.logps, i)) for i, site in enumerate(lattice)
-                                           if site is not None and i not in scored], fwd, sent_logp, document, scored)
-        best, best_p = _best(scored)
-        if best_p < threshold and pairs is not None:
-            # pairs only once no single edit convinces: most sites a single fix repairs are then no
-            # longer improbable, and proposing pairs is the decoder's dearest step
-            for i in range(len(current) - 1):
-                if i not in pair_scored and lattice[i] is not None and lattice[i + 1] is not None and pairs.gated(fwd.logps, i):
-                    proposals = pairs.propose(current, i)
-                    pair_scored[i] = (proposals, weights.pairs.probability(featurizer.pair_rows(fwd, proposals, sent_logp, document)))
-            best, best_p = _best(pair_scored)
-        if best is None or best_p < threshold:
-            break
-        chosen.append(Choice(best, best_p))
-        for index, char in best.replacements:
-            current[index] = char
-            lattice[index] = None  # edited once at most
-        first, last = best.replacements[0][0], best.replacements[-1][0]
-        for i in range(first - lm.order + 1, last + lm.order):
-            scored.pop(i, None)
-            pair_scored.pop(i, None)
-        pair_scored.pop(first - lm.order, None)  # a pair there reaches into the edit with its second token
-        fwd = forward(lm, current)
-    return chosen
+
+    def __init__(self, featurizer: Featurizer, weights: Weights, source: CandidateSource, sentence: Sentence,
+                 document: DocumentBigrams, pairs: PairProposer | None = None) -> None:
+        self.featurizer, self.weights, self.source, self.document = featurizer, weights, source, document
+        self.pairs = pairs if weights.pairs is not None else None
+        self.lattice = source.lattice(sentence)
+        self.current = list(sentence.tokens)
+        self.chosen: list[Choice] = []  # every accepted edit, in acceptance order
+        self._fwd = forward(featurizer.lm, self.current) if self.has_sites else None
+        self._sent_logp = mean_logp(self._fwd) if self._fwd is not None else 0.0
+        self._scored: dict[int, tuple[list[Candidate], np.ndarray]] = {}  # site -> its candidates and probabilities
+        self._pair_scored: dict[int, tuple[list[PairCandidate], np.ndarray]] = {}  # first site of a pair -> the same
+
+    @property
+    def has_sites(self) -> bool:
+        return any(site is not None for site in self.lattice)
+
+    def run(self, threshold: float, max_edits: int) -> list[Choice]:
+        """Accept the best edit above ``threshold`` until none is left or the sentence has
+        ``max_edits`` edits in all; returns the edits accepted in this run."""
+        start = len(self.chosen)
+        if self._fwd is None:
+            return []
+        featurizer, weights, lattice, current = self.featurizer, self.weights, self.lattice, self.current
+        scored, pair_scored, lm = self._scored, self._pair_scored, featurizer.lm
+        while len(self.chosen) < max_edits:
+            fwd = self._fwd
+            _score_sites(featurizer, weights, [(i, self.source.site(site, current, fwd.logps, i)) for i, site in enumerate(lattice)
+                                               if site is not None and i not in scored], fwd, self._sent_logp, self.document, scored)
+            best, best_p = _best(scored)
+            if best_p < threshold and self.pairs is not None:
+                # pairs only once no single edit convinces: most sites a single fix repairs are then no
+                # longer improbable, and proposing pairs is the decoder's dearest step
+                for i in range(len(current) - 1):
+                    if i not in pair_scored and lattice[i] is not None and lattice[i + 1] is not None and self.pairs.gated(fwd.logps, i):
+                        proposals = self.pairs.propose(current, i)
+                        pair_scored[i] = (proposals, weights.pairs.probability(
+                            featurizer.pair_rows(fwd, proposals, self._sent_logp, self.document)))
+                best, best_p = _best(pair_scored)
+            if best is None or best_p < threshold:
+                break
+            self.chosen.append(Choice(best, best_p))
+            for index, char in best.replacements:
+                current[index] = char
+                lattice[index] = None  # edited once at most
+            first, last = best.replacements[0][0], best.replacements[-1][0]
+            for i in range(first - lm.order + 1, last + lm.order):
+                scored.pop(i, None)
+                pair_scored.pop(i, None)
+            pair_scored.pop(first - lm.order, None)  # a pair there reaches into the edit with its second token
+            self._fwd = forward(lm, current)
+        return self.chosen[start:]

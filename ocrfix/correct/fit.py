@@ -47,16 +47,16 @@ from ..errors import InputError
 from ..normalize import fold_char, is_han
 from ..settings import load_settings
 from ..textio import read_text
+from .calibrate import (CalibrationText, calibration_texts, choose_noisy_threshold, choose_threshold, noisy_curve,
+                        threshold_curve)
 from .candidates import CONTEXT
 from .corrector import Corrector, load_confusions
-from .edits import Edit
 from .features import PAIR_FEATURES
-from .score import LinearScore, TreeScore, Weights
-from .truth import position_truth, tally
+from .score import LinearScore, NoisyPages, TreeScore, Weights
+from .truth import position_truth
 
 HELDOUT_MARKERS = ("rmrb_2020-05", "xwlb_2026", "ocr_test_1000", "/eval/")
 FASPELL_TRAIN = "faspell_ocr/ocr_train_3575.txt"
-THRESHOLDS = tuple(round(t, 3) for t in np.arange(0.3, 0.996, 0.025)) + (0.99, 0.995, 0.998)
 
 
 @dataclass(frozen=True)
@@ -292,69 +292,6 @@ def row_weights(kinds: Sequence[str], labels: np.ndarray, misread: np.ndarray, a
     return weight * np.where(misread & ~labels, args.harmless_weight, 1.0)
 
 
-def threshold_curve(corrector: Corrector, noisy: Sequence[Labeled], clean: Sequence[Labeled],
-                    thresholds: Sequence[float] = THRESHOLDS) -> list[dict[str, float]]:
-    """LM edits fixed / introduced on ``noisy`` and changes per clean character at each threshold.
-    Symbol-rule edits do not depend on the threshold: they are left out of the counts, except for
-    their changes of clean text (``clean_rule_changed``, the same in every row), which use up the
-    same clean-text budget.
-
-    Runs the decoder once at the lowest threshold and filters its edits by probability (the
-    greedy decoder accepts edits best first, so this matches separate runs up to interactions).
-    """
-    low = min(thresholds)
-    saved = corrector.threshold
-    corrector.threshold = low
-    try:
-        noisy_edits = [(ex, corrector.correct(ex.text, reflow=False).edits) for ex in tqdm(noisy, desc="calibrate", file=sys.stderr)]
-        clean_edits = [corrector.correct(ex.text, reflow=False).edits for ex in tqdm(clean, desc="clean", file=sys.stderr)]
-    finally:
-        corrector.threshold = saved
-    clean_chars = sum(len(ex.text) for ex in clean)
-    rule_changed = sum(1 for edits in clean_edits for e in edits if _is_rule(e))
-    han_errors = sum(1 for ex in noisy for ch, true in zip(ex.text, ex.truth)
-                     if true is not None and is_han(ch) and is_han(true) and fold_char(ch) != true)
-    curve = []
-    for t in thresholds:
-        counts = [tally(ex.truth, [e for e in edits if e.gain >= t and not _is_rule(e)]) for ex, edits in noisy_edits]
-        fixed = sum(c.fixed for c in counts)
-        introduced = sum(c.introduced for c in counts)
-        changed = sum(1 for edits in clean_edits for e in edits if e.gain >= t and not _is_rule(e))
-        curve.append({"threshold": t, "fixed": fixed, "introduced": introduced,
-                      "other": sum(c.other for c in counts), "han_errors": han_errors,
-                      "clean_changed": changed, "clean_rule_changed": rule_changed, "clean_chars": clean_chars})
-    return curve
-
-
-def _is_rule(edit: Edit) -> bool:
-    return any(s.startswith("rule:") for s in edit.sources)
-
-
-def choose_threshold(curve: Sequence[dict[str, float]], min_ratio: float, clean_chars_per_change: float,
-                     keep_fixes: float = 0.99) -> float:
-    """The lowest threshold from which on both precision targets hold (clean-text changes by the
-    LM and by the symbol rules together) at every higher threshold
-    too (a dip above it would mean the curve is noise there), then moved up the curve as long as
-    it keeps ``keep_fixes`` of that threshold's fixes: a flat stretch of the curve costs nothing
-    on the calibration pages and buys margin on unseen text. The highest tried if none qualifies."""
-    def ok(row: dict[str, float]) -> bool:
-        ratio_ok = row["fixed"] >= min_ratio * row["introduced"]
-        changed = row["clean_changed"] + row.get("clean_rule_changed", 0)
-        clean_ok = changed * clean_chars_per_change <= row["clean_chars"]
-        return ratio_ok and clean_ok
-
-    lowest = len(curve) - 1
-    for index in range(len(curve) - 1, -1, -1):
-        if not ok(curve[index]):
-            break
-        lowest = index
-    fixes = curve[lowest]["fixed"]
-    chosen = lowest
-    while chosen + 1 < len(curve) and curve[chosen + 1]["fixed"] >= keep_fixes * fixes:
-        chosen += 1
-    return float(curve[chosen]["threshold"])
-
-
 def _sources(confusions: ConfusionSet) -> tuple[str, ...]:
     return tuple(sorted({s for _, conf in confusions.pairs() for s in conf.sources}))
 
@@ -481,6 +418,15 @@ def main(argv: list[str] | None = None) -> int:
     # calibration characters but 1 per 6,900 of the held-out pages' clean text (2026-11-30), so
     # the 2x margin had shrunk to 1.4x on unseen text.
     parser.add_argument("--clean-chars", type=float, default=15000.0, help="clean characters per allowed change")
+    # A second pass on noisy scans (score.NoisyPages). Calibration pages of round 6 with the round-5
+    # weights at 0.925: clean texts reached at most 2.9 first-pass edits per 1,000 characters,
+    # the median light/medium/heavy training page 4.1 / 8.3 / 28.8.
+    parser.add_argument("--noisy-density", type=float, default=4.0,
+                        help="first-pass edits per 1,000 characters from which a text is a noisy scan and gets a second "
+                             "pass at a lower threshold (0: no second pass)")
+    parser.add_argument("--noisy-min-edits", type=int, default=3, help="and at least this many first-pass edits")
+    parser.add_argument("--min-precision", type=float, default=0.9,
+                        help="share of the second pass's edits (on noisy-classified calibration pages) that must fix an error")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("-o", "--output", type=Path, required=True)
     args = parser.parse_args(argv)
@@ -521,14 +467,22 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print(f"only {int(pair_labels.sum())} true pairs to fit on: no pair model", file=sys.stderr)
 
-    curve: list[dict[str, float]] = []
+    calibration: list[CalibrationText] = []
+    calibration_clean: list[CalibrationText] = []
     for corrector, calib_noisy, calib_clean in runs:
         corrector.weights = weights
         if calib_noisy:
-            rows = threshold_curve(corrector, calib_noisy, calib_clean)
-            curve = rows if not curve else [{key: a[key] + b[key] if key != "threshold" else a[key] for key in a}
-                                            for a, b in zip(curve, rows)]
+            calibration += calibration_texts(corrector, calib_noisy, clean=False)
+            calibration_clean += calibration_texts(corrector, calib_clean, clean=True)
+    curve = threshold_curve(calibration, calibration_clean) if calibration else []
     threshold = choose_threshold(curve, args.min_ratio, args.clean_chars) if curve else 0.95
+    noisy: NoisyPages | None = None
+    second: list[dict[str, float]] = []
+    if curve and args.noisy_density > 0:
+        second = noisy_curve(calibration, calibration_clean, threshold, args.noisy_density, args.noisy_min_edits)
+        noisy_threshold = choose_noisy_threshold(second, threshold, args.min_ratio, args.min_precision, args.clean_chars)
+        if noisy_threshold < threshold:
+            noisy = NoisyPages(args.noisy_density, args.noisy_min_edits, noisy_threshold)
     fitted = {
         "date": datetime.date.today().isoformat(),
         "command": "python -m ocrfix.correct.fit " + " ".join(argv if argv is not None else sys.argv[1:]),
@@ -541,14 +495,23 @@ def main(argv: list[str] | None = None) -> int:
         "calibration_pages": sum(len(r[1]) for r in runs),
         "threshold_rule": f"lowest with fixed >= {args.min_ratio} x introduced and <= 1 change per {args.clean_chars:.0f} clean chars",
         "curve": curve,
+        "noisy_rule": f"texts with >= {args.noisy_min_edits} first-pass edits and >= {args.noisy_density} per 1,000 chars; "
+                      f"lowest second-pass threshold with, on those pages, fixed >= {args.min_ratio} x introduced and "
+                      f">= {args.min_precision} of edits fixing an error, and the same clean-text budget",
+        "noisy_curve": second,
     }
-    final = dataclasses.replace(weights, threshold=threshold, fitted=fitted)
+    final = dataclasses.replace(weights, threshold=threshold, noisy=noisy, fitted=fitted)
     final.save(args.output)
-    print(f"wrote {args.output}: threshold {threshold}; rows {len(labels):,} ({int(labels.sum()):,} positive)", file=sys.stderr)
+    print(f"wrote {args.output}: threshold {threshold}, on noisy scans {noisy.threshold if noisy else 'the same'}; "
+          f"rows {len(labels):,} ({int(labels.sum()):,} positive)", file=sys.stderr)
     for row in curve:
         print("  t={threshold:.3f} fixed={fixed}/{han_errors} introduced={introduced} other={other} "
               "clean_changed={clean_changed}+{clean_rule_changed}/{clean_chars}".format(**row),
               file=sys.stderr)
+    for row in second:
+        print("  noisy t={threshold:.3f} pages={noisy_pages}/{pages} fixed={fixed} introduced={introduced} other={other} "
+              "(all pages fixed={fixed_all_pages}) clean: noisy={clean_noisy} changed={clean_changed}+{clean_rule_changed}"
+              "/{clean_chars}".format(**row), file=sys.stderr)
     return 0
 
 

@@ -148,6 +148,32 @@ class TreeScore:
 
 
 @dataclass(frozen=True)
+class NoisyPages:
+    """How the corrector tells a noisy scan and how far it then goes.
+
+    A text on which the first pass (at the weights' threshold) accepts at least ``min_edits``
+    edits and at least ``density`` per 1,000 characters is a noisy scan: errors are dense there,
+    so the same evidence is likelier to point at one, and a second pass accepts edits down to
+    ``threshold``. Clean text almost never gets that many first-pass edits, so its false-edit
+    rate stays the strict threshold's.
+    """
+
+    density: float  # first-pass edits per 1,000 characters
+    min_edits: int
+    threshold: float
+
+    def is_noisy(self, edits: int, chars: int) -> bool:
+        return edits >= self.min_edits and edits * 1000 >= self.density * chars
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> "NoisyPages":
+        noisy = cls(float(record["density"]), int(record["min_edits"]), float(record["threshold"]))
+        if not (noisy.density > 0 and noisy.min_edits >= 1 and 0.0 <= noisy.threshold <= 1.0):
+            raise ValueError("noisy: density > 0, min_edits >= 1 and a threshold in [0, 1] expected")
+        return noisy
+
+
+@dataclass(frozen=True)
 class Weights(_Folded):
     coef: tuple[float, ...]  # one per feature (BASE_FEATURES + src:<source>)
     intercept: float
@@ -160,6 +186,7 @@ class Weights(_Folded):
     fitted: dict[str, Any] = field(default_factory=dict)  # provenance: data, counts, date, command
     pairs: LinearScore | None = None  # the pair model (None: no pair edits)
     trees: TreeScore | None = None  # rescores the rows the linear model puts at or above its floor
+    noisy: NoisyPages | None = None  # the second pass on noisy scans (None: one threshold for every text)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -201,6 +228,7 @@ class Weights(_Folded):
                 fitted=dict(record.get("fitted", {})),
                 pairs=_pair_score(record["pairs"]) if record.get("pairs") else None,
                 trees=TreeScore.from_record(record["trees"]) if record.get("trees") else None,
+                noisy=NoisyPages.from_record(record["noisy"]) if record.get("noisy") else None,
             )
         except FileNotFoundError:
             raise ModelError(f"{path}: corrector weights not found") from None

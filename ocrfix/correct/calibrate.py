@@ -1,0 +1,164 @@
+"""Calibrate the corrector's thresholds on calibration pages (cross-fit models, training data only).
+
+The decoder runs once per text at the lowest threshold tried; every edit keeps its calibrated
+probability and its verdict against the truth (:class:`CalibrationText`). Thresholds are then
+tried by filtering those edits (the greedy decoder accepts edits best first, so this matches
+separate runs up to interactions):
+
+* :func:`threshold_curve` / :func:`choose_threshold`: the one threshold for every text — the
+  lowest from which on the corrector fixes at least ``min_ratio`` errors per error it introduces
+  on the noisy pages and changes at most one character per ``clean_chars_per_change`` of clean text;
+* :func:`noisy_curve` / :func:`choose_noisy_threshold`: the second-pass threshold on texts the
+  first pass finds to be noisy scans (:class:`~ocrfix.correct.score.NoisyPages`): the lowest
+  from which on the pages so classified keep the fix ratio and a share ``min_precision`` of
+  edits that fix an error, while the clean texts (of which a noisy-looking one gets the same
+  second pass) stay within the same clean-text budget.
+"""
+from __future__ import annotations
+
+import sys
+from typing import NamedTuple, Sequence
+
+import numpy as np
+from tqdm import tqdm
+
+from ..normalize import fold_char, is_han
+from .corrector import Corrector
+from .edits import Edit
+from .score import NoisyPages
+from .truth import tally
+
+THRESHOLDS = tuple(round(t, 3) for t in np.arange(0.3, 0.996, 0.025)) + (0.99, 0.995, 0.998)
+
+
+class CalibrationText(NamedTuple):
+    """One calibration text decoded at a low threshold: its length, its LM edits as (probability,
+    fixed, introduced, other) — the verdicts are 0/1, all 0 on clean text where every change is
+    a false edit — and its symbol-rule changes (independent of the thresholds)."""
+
+    chars: int
+    edits: tuple[tuple[float, int, int, int], ...]
+    rule_changes: int
+    han_errors: int  # Han characters misread in the text (0 for clean text)
+
+
+def calibration_texts(corrector: Corrector, texts: Sequence, clean: bool, low: float = min(THRESHOLDS)) -> list[CalibrationText]:
+    """Decode ``texts`` (:class:`~ocrfix.correct.fit.Labeled`, with per-character truth) at ``low``."""
+    saved = corrector.threshold, corrector.noisy
+    corrector.threshold, corrector.noisy = low, None
+    out = []
+    try:
+        for ex in tqdm(texts, desc="clean" if clean else "calibrate", file=sys.stderr):
+            edits = corrector.correct(ex.text, reflow=False).edits
+            lm_edits = []
+            for edit in edits:
+                if not _is_rule(edit):
+                    verdict = tally(ex.truth, [edit])
+                    lm_edits.append((edit.gain, verdict.fixed, verdict.introduced, verdict.other))
+            han_errors = 0 if clean else sum(1 for ch, true in zip(ex.text, ex.truth)
+                                             if true is not None and is_han(ch) and is_han(true) and fold_char(ch) != true)
+            out.append(CalibrationText(len(ex.text), tuple(lm_edits), sum(map(_is_rule, edits)), han_errors))
+    finally:
+        corrector.threshold, corrector.noisy = saved
+    return out
+
+
+def _is_rule(edit: Edit) -> bool:
+    return any(s.startswith("rule:") for s in edit.sources)
+
+
+def _counts(texts: Sequence[CalibrationText], thresholds: Sequence[float]) -> np.ndarray:
+    """Per text: (fixed, introduced, other, edits) of the LM edits at or above its threshold."""
+    out = np.zeros((len(texts), 4), dtype=np.int64)
+    for row, (text, t) in enumerate(zip(texts, thresholds)):
+        for p, fixed, introduced, other in text.edits:
+            if p >= t:
+                out[row] += (fixed, introduced, other, 1)
+    return out
+
+
+def threshold_curve(noisy: Sequence[CalibrationText], clean: Sequence[CalibrationText],
+                    thresholds: Sequence[float] = THRESHOLDS) -> list[dict[str, float]]:
+    """LM edits fixed / introduced / other on ``noisy`` and LM changes of ``clean`` at each threshold
+    (the symbol rules' changes of clean text, the same in every row, use up the same budget)."""
+    curve = []
+    for t in thresholds:
+        fixed, introduced, other, _ = _counts(noisy, [t] * len(noisy)).sum(axis=0)
+        curve.append({"threshold": t, "fixed": int(fixed), "introduced": int(introduced), "other": int(other),
+                      "han_errors": sum(x.han_errors for x in noisy),
+                      "clean_changed": int(_counts(clean, [t] * len(clean))[:, 3].sum()),
+                      "clean_rule_changed": sum(x.rule_changes for x in clean),
+                      "clean_chars": sum(x.chars for x in clean)})
+    return curve
+
+
+def _clean_ok(row: dict[str, float], clean_chars_per_change: float) -> bool:
+    return (row["clean_changed"] + row.get("clean_rule_changed", 0)) * clean_chars_per_change <= row["clean_chars"]
+
+
+def choose_threshold(curve: Sequence[dict[str, float]], min_ratio: float, clean_chars_per_change: float,
+                     keep_fixes: float = 0.99) -> float:
+    """The lowest threshold from which on both precision targets hold (clean-text changes by the
+    LM and by the symbol rules together) at every higher threshold
+    too (a dip above it would mean the curve is noise there), then moved up the curve as long as
+    it keeps ``keep_fixes`` of that threshold's fixes: a flat stretch of the curve costs nothing
+    on the calibration pages and buys margin on unseen text. The highest tried if none qualifies."""
+    def ok(row: dict[str, float]) -> bool:
+        return row["fixed"] >= min_ratio * row["introduced"] and _clean_ok(row, clean_chars_per_change)
+
+    lowest = _lowest_passing(curve, ok)
+    fixes = curve[lowest]["fixed"]
+    chosen = lowest
+    while chosen + 1 < len(curve) and curve[chosen + 1]["fixed"] >= keep_fixes * fixes:
+        chosen += 1
+    return float(curve[chosen]["threshold"])
+
+
+def _lowest_passing(curve: Sequence[dict[str, float]], ok) -> int:
+    """Index of the lowest row from which on every row passes ``ok`` (the last row if none)."""
+    lowest = len(curve) - 1
+    for index in range(len(curve) - 1, -1, -1):
+        if not ok(curve[index]):
+            break
+        lowest = index
+    return lowest
+
+
+def noisy_curve(noisy: Sequence[CalibrationText], clean: Sequence[CalibrationText], strict: float, density: float,
+                min_edits: int, thresholds: Sequence[float] = THRESHOLDS) -> list[dict[str, float]]:
+    """At each second-pass threshold below ``strict``: which texts the first pass (at ``strict``)
+    finds noisy by the rule (``density``, ``min_edits``), and the counts with the second pass on
+    those: fixed / introduced / other on the noisy-classified calibration pages, fixed on all of
+    them, and the clean texts' changes (those classified noisy included)."""
+    def classified(texts: Sequence[CalibrationText]) -> list[bool]:
+        first = _counts(texts, [strict] * len(texts))[:, 3]
+        return [NoisyPages(density, min_edits, strict).is_noisy(int(n), text.chars) for n, text in zip(first, texts)]
+
+    noisy_pages, noisy_clean = classified(noisy), classified(clean)
+    curve = []
+    for t in (t for t in thresholds if t < strict):
+        pages = _counts(noisy, [t if flag else strict for flag in noisy_pages])
+        on_noisy = pages[np.asarray(noisy_pages, dtype=bool)].sum(axis=0) if any(noisy_pages) else np.zeros(4, dtype=np.int64)
+        changed = _counts(clean, [t if flag else strict for flag in noisy_clean])[:, 3].sum()
+        curve.append({"threshold": t, "noisy_pages": sum(noisy_pages), "pages": len(noisy),
+                      "fixed": int(on_noisy[0]), "introduced": int(on_noisy[1]), "other": int(on_noisy[2]),
+                      "fixed_all_pages": int(pages[:, 0].sum()), "clean_noisy": sum(noisy_clean),
+                      "clean_changed": int(changed), "clean_rule_changed": sum(x.rule_changes for x in clean),
+                      "clean_chars": sum(x.chars for x in clean)})
+    return curve
+
+
+def choose_noisy_threshold(curve: Sequence[dict[str, float]], strict: float, min_ratio: float, min_precision: float,
+                           clean_chars_per_change: float) -> float:
+    """The lowest second-pass threshold from which on (up to ``strict``) the noisy-classified pages
+    fix at least ``min_ratio`` errors per error introduced, at least ``min_precision`` of their
+    edits fix an error, and the clean texts stay within the budget; ``strict`` (no second pass
+    in effect) if none qualifies."""
+    def ok(row: dict[str, float]) -> bool:
+        edits = row["fixed"] + row["introduced"] + row["other"]
+        return (row["fixed"] >= min_ratio * row["introduced"] and row["fixed"] >= min_precision * edits
+                and _clean_ok(row, clean_chars_per_change))
+
+    if not curve or not ok(curve[-1]):
+        return strict
+    return float(curve[_lowest_passing(curve, ok)]["threshold"])

@@ -1,0 +1,107 @@
+"""Threshold calibration (one threshold, and the second pass on noisy scans) and the corrector's two passes."""
+import dataclasses
+import json
+
+import pytest
+
+from ocrfix.correct.calibrate import CalibrationText, choose_noisy_threshold, noisy_curve, threshold_curve
+from ocrfix.correct.corrector import Corrector
+from ocrfix.correct.features import BASE_FEATURES
+from ocrfix.correct.score import NoisyPages, Weights
+from ocrfix.errors import ModelError
+
+from test_correct_fixtures import INVENTORY, confusion_set, load_lm, write_arpa
+
+#: Four misread 乍: three where the LM is sure (p ~0.84 with these weights), one at a sentence
+#: start (乍天 -> 作天, p ~0.51).
+TEXT = "我们在北京工乍。他在上海学习工乍。乍天天气很好。大家都在认真工乍。我们今天在北京开会。"
+SOFT = Weights(coef=tuple(0.5 if name == "lm_gain" else 0.0 for name in BASE_FEATURES), intercept=-1.0, threshold=0.5, k=5)
+
+
+@pytest.fixture(scope="module")
+def lm(tmp_path_factory):
+    return load_lm(write_arpa(tmp_path_factory.mktemp("lm") / "tiny.arpa"))
+
+
+def page(chars, *edits, rules=0, han_errors=0):
+    """A calibration text; edits as (probability, verdict) with verdict 'f'ixed, 'i'ntroduced or 'o'ther."""
+    return CalibrationText(chars, tuple((p, v == "f", v == "i", v == "o") for p, v in edits), rules, han_errors)
+
+
+def test_noisy_pages_rule_and_record_validation():
+    rule = NoisyPages(density=5.0, min_edits=3, threshold=0.6)
+    assert rule.is_noisy(5, 1000) and not rule.is_noisy(4, 1000)  # density
+    assert not rule.is_noisy(2, 100)  # dense, but too few edits to tell
+    assert NoisyPages.from_record({"density": 5, "min_edits": 3, "threshold": 0.6}) == rule
+    for bad in ({"density": 0, "min_edits": 3, "threshold": 0.6}, {"density": 5, "min_edits": 0, "threshold": 0.6},
+                {"density": 5, "min_edits": 3, "threshold": 1.5}):
+        with pytest.raises(ValueError):
+            NoisyPages.from_record(bad)
+
+
+def test_weights_keep_their_noisy_rule_through_save_and_load(tmp_path):
+    path = tmp_path / "w.json"
+    dataclasses.replace(SOFT, noisy=NoisyPages(4.0, 3, 0.55)).save(path)
+    assert Weights.load(path).noisy == NoisyPages(4.0, 3, 0.55)
+    SOFT.save(path)
+    assert Weights.load(path).noisy is None
+    record = json.loads(path.read_text(encoding="utf-8"))
+    record["noisy"] = {"density": -1, "min_edits": 3, "threshold": 0.5}
+    path.write_text(json.dumps(record), encoding="utf-8")
+    with pytest.raises(ModelError):
+        Weights.load(path)
+
+
+def test_threshold_curve_counts_the_edits_at_or_above_each_threshold():
+    noisy = [page(1000, (0.95, "f"), (0.8, "f"), (0.6, "i"), (0.5, "o"), rules=1, han_errors=9)]
+    clean = [page(2000, (0.7, "i"), rules=2), page(500)]
+    rows = {row["threshold"]: row for row in threshold_curve(noisy, clean, (0.5, 0.7, 0.9))}
+    assert (rows[0.5]["fixed"], rows[0.5]["introduced"], rows[0.5]["other"], rows[0.5]["clean_changed"]) == (2, 1, 1, 1)
+    assert (rows[0.7]["fixed"], rows[0.7]["introduced"], rows[0.7]["clean_changed"]) == (2, 0, 1)
+    assert (rows[0.9]["fixed"], rows[0.9]["clean_changed"]) == (1, 0)
+    assert rows[0.9]["clean_rule_changed"] == 2 and rows[0.9]["clean_chars"] == 2500 and rows[0.9]["han_errors"] == 9
+
+
+def test_noisy_curve_lowers_the_threshold_only_on_texts_the_first_pass_finds_dense():
+    dense = page(1000, *[(0.95, "f")] * 5, (0.7, "f"), (0.6, "f"), (0.55, "i"))  # 5 first-pass edits per 1,000
+    sparse = page(1000, (0.95, "f"), (0.7, "f"))  # 1 per 1,000: stays at the strict threshold
+    clean = [page(1000, (0.95, "i"), (0.6, "i")), page(200, *[(0.95, "i")] * 3, (0.6, "i"))]  # the second is dense
+    rows = {row["threshold"]: row for row in noisy_curve([dense, sparse], clean, 0.9, density=4.0, min_edits=3,
+                                                         thresholds=(0.5, 0.6, 0.7, 0.9))}
+    assert set(rows) == {0.5, 0.6, 0.7}  # only thresholds below the strict one
+    assert rows[0.6]["noisy_pages"] == 1 and rows[0.6]["clean_noisy"] == 1
+    assert (rows[0.6]["fixed"], rows[0.6]["introduced"], rows[0.6]["fixed_all_pages"]) == (7, 0, 8)
+    assert (rows[0.5]["fixed"], rows[0.5]["introduced"]) == (7, 1)
+    assert rows[0.7]["clean_changed"] == 4 and rows[0.6]["clean_changed"] == 5  # the dense clean text's 0.6 edit
+
+
+def test_choose_noisy_threshold_takes_the_lowest_row_from_which_on_every_target_holds():
+    def row(t, fixed, introduced, other, clean_changed=0):
+        return {"threshold": t, "fixed": fixed, "introduced": introduced, "other": other, "clean_changed": clean_changed,
+                "clean_rule_changed": 0, "clean_chars": 10_000}
+    curve = [row(0.5, 100, 8, 0), row(0.6, 95, 1, 20), row(0.7, 90, 1, 5), row(0.8, 80, 0, 2)]
+    # 0.5: too many introduced (ratio 12.5 < 20); 0.6: precision 95/116 < 0.9
+    assert choose_noisy_threshold(curve, 0.9, min_ratio=20, min_precision=0.9, clean_chars_per_change=5000) == 0.7
+    curve[-1] = row(0.8, 80, 0, 2, clean_changed=3)  # over the clean budget at the top: nothing qualifies
+    assert choose_noisy_threshold(curve, 0.9, min_ratio=20, min_precision=0.9, clean_chars_per_change=5000) == 0.9
+    assert choose_noisy_threshold([], 0.9, 20, 0.9, 5000) == 0.9
+
+
+def test_a_second_pass_runs_only_on_texts_the_first_pass_finds_noisy(lm, tmp_path):
+    def run(weights, **kwargs):
+        corrector = Corrector(model=lm, confusions=confusion_set(tmp_path), weights=weights, inventory=INVENTORY, **kwargs)
+        return corrector.correct(TEXT, reflow=False)
+
+    everything = run(SOFT, threshold=0.01).edits
+    probabilities = sorted({round(e.gain, 9) for e in everything})
+    assert len(everything) == 4 and len(probabilities) == 2  # three sure edits and a weak one
+    strict = sum(probabilities) / 2
+    sure = [e for e in everything if e.gain >= strict]
+    dense = NoisyPages(density=10.0, min_edits=3, threshold=probabilities[0] - 0.01)  # 3 edits in 45 chars: dense
+    noisy_weights = dataclasses.replace(SOFT, threshold=strict, noisy=dense)
+    assert [e.offset for e in run(noisy_weights).edits] == [e.offset for e in everything]
+    too_few = dataclasses.replace(noisy_weights, noisy=dataclasses.replace(dense, min_edits=4))
+    assert [e.offset for e in run(too_few).edits] == [e.offset for e in sure]
+    assert [e.offset for e in run(noisy_weights, threshold=strict).edits] == [e.offset for e in sure]  # a given threshold holds everywhere
+    result = run(noisy_weights)
+    assert result.text == TEXT.replace("乍", "作")
