@@ -420,7 +420,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clean-chars", type=float, default=15000.0, help="clean characters per allowed change")
     # A second pass on noisy scans (score.NoisyPages). Calibration pages of round 6 with the round-5
     # weights at 0.925: clean texts reached at most 2.9 first-pass edits per 1,000 characters,
-    # the median light/medium/heavy training page 4.1 / 8.3 / 28.8.
+    # the median light/medium/heavy training page 4.1 / 8.2 / 28.6.
     parser.add_argument("--noisy-density", type=float, default=4.0,
                         help="first-pass edits per 1,000 characters from which a text is a noisy scan and gets a second "
                              "pass at a lower threshold (0: no second pass)")
