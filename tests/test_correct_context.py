@@ -158,10 +158,10 @@ def naive_decode(featurizer, weights, source, sentence, threshold, document, max
         for i, site in enumerate(source.with_context(lattice, current, fwd.logps)):
             c, r = featurizer.site_rows(fwd, i, site, sent_logp, document)
             cands += c
-            rows += r
+            rows += list(r)
         if not cands:
             break
-        probs = weights.probability(featurizer.matrix(rows))
+        probs = weights.probability(np.array(rows))
         best = int(probs.argmax())
         if probs[best] < threshold:
             break

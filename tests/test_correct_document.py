@@ -24,18 +24,12 @@ def test_support_says_where_a_candidate_meets_the_neighbours_in_the_document():
     assert DocumentBigrams().support("a", "b", "c") == 0
 
 
-def test_compete_fills_margin_and_rank_of_a_site():
-    width = len(BASE_FEATURES)
-    rows = [[gain] + [0.0] * (width - 1) for gain in (5.0, 2.0, -1.0)]
-    _compete(rows)
-    assert [r[2] for r in rows] == [3.0, 2.0 - 5.0, -1.0 - 5.0]  # gain - max(0, best other)
-    assert [r[3] for r in rows] == pytest.approx([0.0, math.log(2), math.log(3)])
-    alone = [[-2.0] + [0.0] * (width - 1)]
-    _compete(alone)
-    assert alone[0][2:4] == [-2.0, 0.0]  # against keeping the original (gain 0)
-    tied = [[4.0] + [0.0] * (width - 1), [4.0] + [0.0] * (width - 1)]
-    _compete(tied)
-    assert [r[2] for r in tied] == [0.0, 0.0] and [r[3] for r in tied] == [0.0, 0.0]
+def test_compete_gives_margin_and_rank_of_each_candidate_of_a_site():
+    margins, ranks = _compete([5.0, 2.0, -1.0])
+    assert margins == [3.0, 2.0 - 5.0, -1.0 - 5.0]  # gain - max(0, best other)
+    assert ranks == pytest.approx([0.0, math.log(2), math.log(3)])
+    assert _compete([-2.0]) == ([-2.0], [0.0])  # against keeping the original (gain 0)
+    assert _compete([4.0, 4.0]) == ([0.0, 0.0], [0.0, 0.0])
 
 
 def test_feature_columns_name_what_compete_fills():

@@ -47,7 +47,9 @@ def _score_sites(featurizer: Featurizer, weights: Weights, sites: list[tuple[int
     rows of all of them go through the score in one batch (one call per site cost more than the
     scoring itself)."""
     per_site = [featurizer.site_rows(fwd, i, site, sent_logp, document) for i, site in sites]
-    probs = weights.probability(featurizer.matrix([row for _, rows in per_site for row in rows]))
+    if not per_site:
+        return
+    probs = weights.probability(np.vstack([rows for _, rows in per_site]))
     start = 0
     for (i, _), (cands, rows) in zip(sites, per_site):
         scored[i] = (cands, probs[start:start + len(rows)])

@@ -48,6 +48,10 @@ BASE_FEATURES = (
     "context_glyph",  # glyph_cos of a context candidate (0 otherwise): the only visual evidence it has
 )
 
+#: The leading features that depend on the context (and the rest of the document): computed per
+#: site; the others depend on the characters only and are cached per seen character.
+DYNAMIC_FEATURES = BASE_FEATURES[:BASE_FEATURES.index("doc_cand") + 1]
+
 #: Features of a pair candidate (:mod:`.pairs`), scored by their own model.
 PAIR_FEATURES = (
     "lm_gain",  # log10 P(sentence with both replacements) - log10 P(original sentence)
@@ -182,8 +186,10 @@ class Featurizer:
         self.reject = reject
         self.sources = tuple(sources)
         self.names = BASE_FEATURES + tuple(f"src:{s}" for s in self.sources)
+        self._n_static = len(self.names) - len(DYNAMIC_FEATURES)
+        self._no_rows = np.zeros((0, len(self.names)))
         self._unigram: dict[str, float] = {}
-        self._static: dict[str, list[list[float]]] = {}
+        self._static: dict[str, np.ndarray] = {}
         self._static_extra: dict[tuple[str, Entry], list[float]] = {}
         self._source_flags: dict[tuple[str, ...], list[float]] = {}
 
@@ -193,9 +199,9 @@ class Featurizer:
             value = self._unigram[token] = self.lm.score_token(self.lm.null_state(), token)[0]
         return value
 
-    def static_rows(self, orig: str, site: Sequence[Entry]) -> list[list[float]]:
-        """The context-free features of the candidates of seen char ``orig`` (cached per char;
-        the context candidates that follow the confusion-set ones are cached per pair)."""
+    def static_rows(self, orig: str, site: Sequence[Entry]) -> np.ndarray:
+        """The context-free features of the candidates of seen char ``orig``, one row each
+        (cached per char; the context candidates that follow the confusion-set ones per pair)."""
         rows = self._static.get(orig)
         n_table = len(site)
         while n_table and CONTEXT in site[n_table - 1][3]:  # context candidates follow the table's
@@ -204,7 +210,8 @@ class Featurizer:
             table = site[:n_table]
             cosines = self.glyphs.similarities(orig, [entry[0] for entry in table]).tolist()
             head = self._char_features(orig, n_table)
-            rows = self._static[orig] = [head + self._entry_features(entry, cos) for entry, cos in zip(table, cosines)]
+            rows = self._static[orig] = np.array([head + self._entry_features(entry, cos) for entry, cos in zip(table, cosines)],
+                                                 dtype=np.float64).reshape(n_table, self._n_static)
         if n_table == len(site):
             return rows
         extra = [self._static_extra.get((orig, entry)) for entry in site[n_table:]]
@@ -215,7 +222,7 @@ class Featurizer:
             head = self._char_features(orig, n_table)
             for k, entry, cos in zip(new, entries, cosines):
                 extra[k] = self._static_extra[orig, entry] = head + self._entry_features(entry, cos)
-        return rows[:n_table] + extra
+        return np.vstack([rows[:n_table], np.array(extra, dtype=np.float64)])
 
     def _char_features(self, orig: str, n_table: int) -> list[float]:
         """orig_oov, uni_orig, orig_misread, n_cands."""
@@ -230,7 +237,7 @@ class Featurizer:
         return [math.log10(score), math.log1p(rank), self.unigram(char), cos, cos if CONTEXT in sources else 0.0] + flags
 
     def site_rows(self, fwd: ForwardPass, i: int, site: Sequence[Entry] | None, sent_logp: float,
-                  document: DocumentBigrams) -> tuple[list[Candidate], list[list[float]]]:
+                  document: DocumentBigrams) -> tuple[list[Candidate], np.ndarray]:
         """Candidates of site ``i`` and their feature rows (``sent_logp``: the sentence's mean
         log10 P per token before any edit; ``document``: the bigrams of the whole text).
 
@@ -242,27 +249,30 @@ class Featurizer:
         """
         logps = fwd.logps
         if not site or (self.prune is not None and logps[i] > self.prune and logps[i + 1] > self.prune):
-            return [], []
+            return [], self._no_rows
         tokens = fwd.tokens
         n = len(tokens)
         edge = 1.0 if i < 2 or i >= n - 2 else 0.0
         left, right = tokens[i - 1] if i else None, tokens[i + 1] if i + 1 < n else None
         doc_orig = float(document.recurrence(left, tokens[i], right))
-        cands, rows = [], []
         # the first look-up of every candidate in one tight loop: with ``reject``, most stop there
         firsts = self.lm.score_next(fwd.states[i], [entry[0] for entry in site])
         floor = -math.inf if self.reject is None else logps[i] + self.reject[0]
         kept = [k for k, first in enumerate(firsts) if first[0] >= floor]
-        tails = self.static_rows(tokens[i], site)
+        cands, scored_k, gains, contexts = [], [], [], []
         for k, scored in zip(kept, substitution_gains(self.lm, fwd, i, [firsts[k] for k in kept], self.reject)):
-            entry, tail = site[k], tails[k]
             if scored is not None:
-                gain, cand_ctx = scored
-                doc_cand = float(document.support(left, entry[0], right))
-                rows.append([gain, max(gain, 0.0), 0.0, 0.0, cand_ctx, logps[i], edge, sent_logp, doc_orig, doc_cand] + tail)
-                cands.append(Candidate(i, *entry))
-        _compete(rows)
-        return cands, rows
+                cands.append(Candidate(i, *site[k]))
+                scored_k.append(k)
+                gains.append(scored[0])
+                contexts.append(scored[1])
+        if not cands:
+            return [], self._no_rows
+        margins, ranks = _compete(gains)
+        dynamic = [[gain, max(gain, 0.0), margin, rank, cand_ctx, logps[i], edge, sent_logp, doc_orig,
+                    float(document.support(left, cand.char, right))]
+                   for gain, margin, rank, cand_ctx, cand in zip(gains, margins, ranks, contexts, cands)]
+        return cands, np.hstack([np.array(dynamic, dtype=np.float64), self.static_rows(tokens[i], site)[scored_k]])
 
     def pair_rows(self, fwd: ForwardPass, proposals: Sequence[PairCandidate], sent_logp: float,
                   document: DocumentBigrams) -> np.ndarray:
@@ -284,37 +294,31 @@ class Featurizer:
                          float(document.support(left, a + b, right))])
         return np.asarray(rows, dtype=np.float64).reshape(len(rows), len(PAIR_FEATURES))
 
-    def matrix(self, rows: list[list[float]]) -> np.ndarray:
-        return np.asarray(rows, dtype=np.float64).reshape(len(rows), len(self.names))
-
     def rows(self, fwd: ForwardPass, lattice: Lattice, document: DocumentBigrams) -> tuple[list[Candidate], np.ndarray]:
         """Candidates of every site of the lattice and their feature matrix (see :meth:`site_rows`)."""
         cands: list[Candidate] = []
-        rows: list[list[float]] = []
+        blocks = [self._no_rows]
         sent_logp = mean_logp(fwd)
         for i, site in enumerate(lattice):
             site_cands, site_rows = self.site_rows(fwd, i, site, sent_logp, document)
             cands.extend(site_cands)
-            rows.extend(site_rows)
-        return cands, self.matrix(rows)
+            blocks.append(site_rows)
+        return cands, np.vstack(blocks)
 
 
-def _compete(rows: list[list[float]]) -> None:
-    """Fill in ``gain_margin`` and ``gain_rank`` (columns 2 and 3) of one site's rows.
+def _compete(gains: Sequence[float]) -> tuple[list[float], list[float]]:
+    """``gain_margin`` and ``gain_rank`` (columns 2 and 3) of one site's candidates, from their gains.
 
     Each row alone says how much the LM prefers its candidate to the original; at a misread
     site several candidates gain a lot, and the truth is the one that wins clearly. (Cross-fit
     calibration pages, logistic regression: with both columns, 8% more fixes at the same
     number of false edits.)
     """
-    if not rows:
-        return
-    ascending = sorted(row[0] for row in rows)
+    ascending = sorted(gains)
     best, second = ascending[-1], ascending[-2] if len(ascending) > 1 else -math.inf
-    for row in rows:
-        gain = row[0]
-        row[2] = gain - max(0.0, second if gain == best else best)
-        row[3] = math.log1p(len(ascending) - bisect_right(ascending, gain))
+    margins = [gain - max(0.0, second if gain == best else best) for gain in gains]
+    ranks = [math.log1p(len(ascending) - bisect_right(ascending, gain)) for gain in gains]
+    return margins, ranks
 
 
 def mean_logp(fwd: ForwardPass) -> float:
