@@ -105,3 +105,29 @@ def test_a_second_pass_runs_only_on_texts_the_first_pass_finds_noisy(lm, tmp_pat
     assert [e.offset for e in run(noisy_weights, threshold=strict).edits] == [e.offset for e in sure]  # a given threshold holds everywhere
     result = run(noisy_weights)
     assert result.text == TEXT.replace("乍", "作")
+
+
+def test_long_texts_are_judged_block_by_block(lm, tmp_path, monkeypatch):
+    from ocrfix.correct import corrector as corrector_module
+
+    monkeypatch.setattr(corrector_module, "BLOCK_CHARS", 40)
+    everything = Corrector(model=lm, confusions=confusion_set(tmp_path), weights=SOFT, inventory=INVENTORY,
+                           threshold=0.01).correct(TEXT, reflow=False).edits
+    weak = min(e.gain for e in everything)
+    strict = (weak + max(e.gain for e in everything)) / 2
+    weights = dataclasses.replace(SOFT, threshold=strict, noisy=NoisyPages(density=10.0, min_edits=3, threshold=weak - 0.01))
+    corrector = Corrector(model=lm, confusions=confusion_set(tmp_path), weights=weights, inventory=INVENTORY)
+    calm = "我们今天在北京开会。他们在上海工作。乍天天气很好。"  # one weak error and nothing else: a block of its own
+    result = corrector.correct(TEXT + calm, reflow=False)
+    assert [e.offset for e in result.edits] == [e.offset for e in everything]  # the noisy block's weak one too
+    assert result.text == TEXT.replace("乍", "作") + calm  # the calm block's weak one stays
+
+
+def test_blocks_group_consecutive_sentences_to_the_minimum_size():
+    from ocrfix.correct.corrector import _blocks
+    from ocrfix.segment import segment
+
+    sentences = segment("一二三。四五六七八九。十。甲乙丙丁。", INVENTORY | set("一二三四五六七八九十甲乙丙丁"))
+    sizes = [[s.end - s.start for s in block] for block in _blocks(sentences, 6)]
+    assert sum(sizes, []) == [s.end - s.start for s in sentences]
+    assert all(sum(block) >= 6 for block in sizes[:-1]) and all(sum(block[:-1]) < 6 for block in sizes)

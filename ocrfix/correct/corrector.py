@@ -36,6 +36,11 @@ MISREAD_FILE = "misread.tsv"
 #: names): fold a's l2 pages 40.9% -> 44.8% CER reduction with the share, no other change.
 MAX_EDITS = 16
 TOKENS_PER_EDIT = 8
+#: Texts are judged noisy or not (the second pass) in blocks of consecutive sentences of at least
+#: this many characters: page-sized, like the calibration pages (~1,000-2,000 characters: one
+#: block each), so a long file's clean and noisy stretches are told apart, and the decoders of
+#: one block at a time are held for the second pass (memory stays flat on long texts).
+BLOCK_CHARS = 2000
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,18 @@ class Result:
     text: str  # corrected (reflowed) text
     edits: tuple[Edit, ...]
     source: str  # the text the edits apply to (the reflowed input): replay(source, edits) == text
+
+
+def _blocks(sentences: Sequence[Sentence], min_chars: int) -> Iterable[list[Sentence]]:
+    """Consecutive sentences grouped until a group spans at least ``min_chars`` characters."""
+    block: list[Sentence] = []
+    for sentence in sentences:
+        block.append(sentence)
+        if block[-1].end - block[0].start >= min_chars:
+            yield block
+            block = []
+    if block:
+        yield block
 
 
 def load_confusions(paths: Sequence[str | Path]) -> ConfusionSet:
@@ -137,10 +154,11 @@ class Corrector:
     def correct(self, text: str, reflow: bool = True) -> Result:
         """Correct one page of text; ``reflow`` first joins column-wrapped lines into paragraphs.
 
-        Symbol rules (:mod:`.rules`) run first, then the LM decoder on their output: every
-        sentence at the threshold, then — if that pass made edits as densely as on a noisy scan
-        (``noisy``) — every sentence again down to the noisy-scan threshold. All edits are
-        reported against the reflowed text (``Result.source``).
+        Symbol rules (:mod:`.rules`) run first, then the LM decoder on their output, block by
+        block of consecutive sentences (:data:`BLOCK_CHARS`): every sentence at the threshold,
+        then — if that pass made edits as densely as on a noisy scan (``noisy``) — every
+        sentence of the block again down to the noisy-scan threshold. All edits are reported
+        against the reflowed text (``Result.source``).
         """
         if reflow:
             from ..reflow import reflow as reflow_text
@@ -149,18 +167,19 @@ class Corrector:
         changes = rule_changes(text, lm=self.lm) if self.rules else []
         staged, rule_edits = apply_edits(text, changes)
         sentences, document = self._segment(staged)
-        decoders = [SentenceDecoder(self.featurizer, self.weights, self.candidates, sentence, document, self.pairs)
-                    for sentence in sentences]
-        limits = [max(self.max_edits, len(sentence.tokens) // TOKENS_PER_EDIT) for sentence in sentences]
-        first_pass = sum(len(decoder.run(self.threshold, limit)) for decoder, limit in zip(decoders, limits))
-        if self.noisy is not None and self.noisy.is_noisy(first_pass, len(text)):
-            for decoder, limit in zip(decoders, limits):
-                decoder.run(self.noisy.threshold, limit)
-        for sentence, decoder in zip(sentences, decoders):
-            for choice in decoder.chosen:
-                for index, char in choice.candidate.replacements:  # a pair is logged as one edit per character
-                    pos = input_offset(rule_edits, sentence.offsets[index])
-                    changes.append((pos, text[pos], char, choice.probability, choice.candidate.sources))
+        for block in _blocks(sentences, BLOCK_CHARS):
+            decoders = [SentenceDecoder(self.featurizer, self.weights, self.candidates, sentence, document, self.pairs)
+                        for sentence in block]
+            limits = [max(self.max_edits, len(sentence.tokens) // TOKENS_PER_EDIT) for sentence in block]
+            first_pass = sum(len(decoder.run(self.threshold, limit)) for decoder, limit in zip(decoders, limits))
+            if self.noisy is not None and self.noisy.is_noisy(first_pass, block[-1].end - block[0].start):
+                for decoder, limit in zip(decoders, limits):
+                    decoder.run(self.noisy.threshold, limit)
+            for sentence, decoder in zip(block, decoders):
+                for choice in decoder.chosen:
+                    for index, char in choice.candidate.replacements:  # a pair is logged as one edit per character
+                        pos = input_offset(rule_edits, sentence.offsets[index])
+                        changes.append((pos, text[pos], char, choice.probability, choice.candidate.sources))
         output, edits = apply_edits(text, changes)
         return Result(output, tuple(edits), text)
 
