@@ -90,10 +90,10 @@ class Corrector:
 
     ``model``: KenLM file or a loaded LM object; ``confusions``: TSV path(s) or a ConfusionSet;
     ``weights``: JSON path or :class:`Weights`; ``threshold``: minimum calibrated probability
-    of an edit (default from the weights, and on texts the first pass finds to be noisy scans
+    of an edit (default from the weights, and on blocks the first pass finds to be noisy scans
     the weights' lower second-pass threshold, :class:`~ocrfix.correct.score.NoisyPages`; a
-    given threshold holds for every text); ``keep``: words never edited; ``inventory``: characters that may
-    be edited and proposed (default: the shipped inventory); ``rules``: apply the symbol rules;
+    given threshold holds for all text); ``keep``: words never edited; ``inventory``:
+    characters that may be edited and proposed (default: the shipped inventory); ``rules``: apply the symbol rules;
     ``context``: the LM's :class:`~ocrfix.lm.context.ContextIndex` or its file (default: beside
     the LM file, ``news.klm`` -> ``news.context.npz``), used when the weights were fitted with
     context candidates (source ``context``); ``glyphs``: the :class:`~ocrfix.confusions.similarity.GlyphSpace`

@@ -93,14 +93,16 @@ class SentenceDecoder:
         scored, pair_scored, lm = self._scored, self._pair_scored, featurizer.lm
         while len(self.chosen) < max_edits:
             fwd = self._fwd
-            _score_sites(featurizer, weights, [(i, self.source.site(site, current, fwd.logps, i)) for i, site in enumerate(lattice)
-                                               if site is not None and i not in scored], fwd, self._sent_logp, self.document, scored)
+            unscored = [(i, self.source.site(site, current, fwd.logps, i)) for i, site in enumerate(lattice)
+                        if site is not None and i not in scored]
+            _score_sites(featurizer, weights, unscored, fwd, self._sent_logp, self.document, scored)
             best, best_p = _best(scored)
             if best_p < threshold and self.pairs is not None:
                 # pairs only once no single edit convinces: most sites a single fix repairs are then no
                 # longer improbable, and proposing pairs is the decoder's dearest step
                 for i in range(len(current) - 1):
-                    if i not in pair_scored and lattice[i] is not None and lattice[i + 1] is not None and self.pairs.gated(fwd.logps, i):
+                    if (i not in pair_scored and lattice[i] is not None and lattice[i + 1] is not None
+                            and self.pairs.gated(fwd.logps, i)):
                         proposals = self.pairs.propose(current, i)
                         pair_scored[i] = (proposals, weights.pairs.probability(
                             featurizer.pair_rows(fwd, proposals, self._sent_logp, self.document)))

@@ -22,7 +22,8 @@ memorized n-grams and error pairs look more decisive than on a user's pages.
 
 The threshold is the lowest one from which on, on the calibration pages (every ``--calib-every``-th
 page, not used for fitting), the corrector fixes at least ``--min-ratio`` errors per error it
-introduces and changes at most one character per ``--clean-chars`` of their clean ground truth.
+introduces and changes at most one character per ``--clean-chars`` of their clean ground truth;
+then the second-pass threshold for noisy scans (``--noisy-density``, :mod:`.calibrate`).
 """
 from __future__ import annotations
 
