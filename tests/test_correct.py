@@ -150,3 +150,13 @@ def test_long_sentences_get_one_edit_per_eight_tokens_beyond_the_floor(lm, tmp_p
     long_ = "，".join(["我们在北京工乍"] * errors) + "。"  # 40 tokens: room for 40 // 8 = 5 edits
     assert len(lm_tokens(long_)) // TOKENS_PER_EDIT == errors
     assert capped.correct(long_, reflow=False).text == long_.replace("乍", "作")
+
+
+@given(st.sampled_from(["我们在北京工作。", "他们在上海学习。", "大家都在认真工作。"]), st.integers(min_value=0, max_value=8),
+       st.sampled_from("作做怎景夫每字乍"))
+@settings(max_examples=30, deadline=None)
+def test_a_forward_pass_resumed_after_an_edit_equals_a_fresh_one(lm, sentence, k, token):
+    tokens = lm_tokens(sentence)
+    k = min(k, len(tokens) - 1)
+    edited = tokens[:k] + [token] + tokens[k + 1:]
+    assert forward(lm, edited, since=(forward(lm, tokens), k)) == forward(lm, edited)

@@ -118,5 +118,5 @@ class SentenceDecoder:
                 scored.pop(i, None)
                 pair_scored.pop(i, None)
             pair_scored.pop(first - lm.order, None)  # a pair there reaches into the edit with its second token
-            self._fwd = forward(lm, current)
+            self._fwd = forward(lm, current, since=(self._fwd, first))  # the tokens before the edit are as they were
         return self.chosen[start:]

@@ -106,10 +106,14 @@ class ForwardPass:
     logps: tuple[float, ...]
 
 
-def forward(lm: LanguageModel, tokens: Sequence[str]) -> ForwardPass:
-    state = lm.begin_state()
-    states, logps = [], []
-    for tok in tokens:
+def forward(lm: LanguageModel, tokens: Sequence[str], since: tuple[ForwardPass, int] | None = None) -> ForwardPass:
+    """The LM pass over ``tokens``; ``since = (earlier, k)``: ``tokens`` differ from
+    ``earlier.tokens`` only from index ``k`` on, whose states and scores before ``k`` are reused."""
+    start = 0 if since is None else since[1]
+    states = [] if since is None else list(since[0].states[:start])
+    logps = [] if since is None else list(since[0].logps[:start])
+    state = lm.begin_state() if since is None else since[0].states[start]
+    for tok in tokens[start:]:
         states.append(state)
         lp, state = lm.score_token(state, tok)
         logps.append(lp)
