@@ -23,6 +23,7 @@ import resource
 import statistics
 import sys
 import time
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
@@ -35,7 +36,7 @@ PAGES_ROOT = Path("build/bench/pages")
 
 
 def one_run(texts_by_level: dict[str, list[str]], order: list[str], weights: str | None = None,
-            warm: list[str] = ()) -> dict[str, float]:
+            warm: Sequence[str] = ()) -> dict[str, float]:
     """In a fresh process: load time, per-level correction seconds (after correcting the ``warm``
     texts, untimed), peak RSS (MB)."""
     from ocrfix import Corrector

@@ -130,9 +130,11 @@ def noisy_curve(noisy: Sequence[CalibrationText], clean: Sequence[CalibrationTex
     finds noisy by the rule (``density``, ``min_edits``), and the counts with the second pass on
     those: fixed / introduced / other on the noisy-classified calibration pages, fixed on all of
     them, and the clean texts' changes (those classified noisy included)."""
+    rule = NoisyPages(density, min_edits, strict)
+
     def classified(texts: Sequence[CalibrationText]) -> list[bool]:
         first = _counts(texts, [strict] * len(texts))[:, 3]
-        return [NoisyPages(density, min_edits, strict).is_noisy(int(n), text.chars) for n, text in zip(first, texts)]
+        return [rule.is_noisy(int(n), text.chars) for n, text in zip(first, texts)]
 
     noisy_pages, noisy_clean = classified(noisy), classified(clean)
     curve = []

@@ -74,14 +74,11 @@ class SentenceDecoder:
         self.lattice = source.lattice(sentence)
         self.current = list(sentence.tokens)
         self.chosen: list[Choice] = []  # every accepted edit, in acceptance order
-        self._fwd = forward(featurizer.lm, self.current) if self.has_sites else None
+        has_sites = any(site is not None for site in self.lattice)
+        self._fwd = forward(featurizer.lm, self.current) if has_sites else None
         self._sent_logp = mean_logp(self._fwd) if self._fwd is not None else 0.0
         self._scored: dict[int, tuple[list[Candidate], np.ndarray]] = {}  # site -> its candidates and probabilities
         self._pair_scored: dict[int, tuple[list[PairCandidate], np.ndarray]] = {}  # first site of a pair -> the same
-
-    @property
-    def has_sites(self) -> bool:
-        return any(site is not None for site in self.lattice)
 
     def run(self, threshold: float, max_edits: int) -> list[Choice]:
         """Accept the best edit above ``threshold`` until none is left or the sentence has
