@@ -77,6 +77,12 @@ PAIR_FEATURES = (
 #: cross-fit LM: keeps ~4% of candidates and 100% of the true ones whose full gain is > 1.
 REJECT_FIRST = -1.5
 REJECT_SECOND = -1.0
+#: A candidate the LM does not prefer to the original (full gain below this) is dropped: the
+#: noisy channel only overrules the seen character when the text reads better. It leaves the
+#: other candidates' rows as they were (``gain_margin`` counts rivals from a gain of 0 up,
+#: ``gain_rank`` only higher gains) and halves the rows built and scored; of the 702 k rows
+#: of the 240 training pages, 3 below it reached p ≥ 0.5 (benchmarks/RESULTS.md, speed round 7).
+REJECT_FINAL = 0.0
 
 
 class LanguageModel(Protocol):
@@ -123,20 +129,21 @@ def forward(lm: LanguageModel, tokens: Sequence[str], since: tuple[ForwardPass, 
 
 
 def substitution_gains(lm: LanguageModel, fwd: ForwardPass, i: int, firsts: Sequence[tuple[float, Any]],
-                       reject: tuple[float, float] | None = None) -> list[tuple[float, float] | None]:
+                       reject: tuple[float, float, float] | None = None) -> list[tuple[float, float] | None]:
     """(log10 gain of the sentence when token ``i`` becomes the candidate, log10 P(candidate |
     left context)) of each candidate of site ``i``, given by its first look-up ``firsts``: the
     candidate's log10 P after ``fwd.states[i]`` and the state after it (``lm.score_next``).
 
-    With ``reject = (first, second)``, a candidate's entry is ``None`` as soon as its gain after
-    the first token is below ``first`` or after the second below ``second`` (most stop there).
+    With ``reject = (first, second, final)``, a candidate's entry is ``None`` as soon as its gain
+    after the first token is below ``first`` or after the second below ``second`` (most stop
+    there), or when its full gain is below ``final``.
     Rescoring also stops once the LM state equals the original's at the same place (the model
     backed off past the substitution): every later score is then the original one.
     """
     tokens, logps, states, score_token = fwd.tokens, fwd.logps, fwd.states, lm.score_token
     n = len(tokens)
     stop, ends_inside = min(n, i + lm.order), n < i + lm.order
-    first_floor, second_floor = reject if reject is not None else (-math.inf, -math.inf)
+    first_floor, second_floor, final_floor = reject if reject is not None else (-math.inf,) * 3
     out: list[tuple[float, float] | None] = []
     for cand_ctx, state in firsts:
         gain = cand_ctx - logps[i]
@@ -150,12 +157,12 @@ def substitution_gains(lm: LanguageModel, fwd: ForwardPass, i: int, firsts: Sequ
                 out.append(None)
                 break
             if state == states[j + 1]:
-                out.append((gain, cand_ctx))
+                out.append((gain, cand_ctx) if gain >= final_floor else None)
                 break
         else:
             if ends_inside:
                 gain += score_token(state, EOS)[0] - logps[n]
-            out.append((gain, cand_ctx))
+            out.append((gain, cand_ctx) if gain >= final_floor else None)
     return out
 
 
@@ -182,7 +189,7 @@ class Featurizer:
     """Turns candidates into feature rows; caches the context-free part of each row."""
 
     def __init__(self, lm: LanguageModel, sources: Sequence[str], glyphs: GlyphSpace, misread: MisreadRates,
-                 prune: float | None = None, reject: tuple[float, float] | None = (REJECT_FIRST, REJECT_SECOND)) -> None:
+                 prune: float | None = None, reject: tuple[float, float, float] | None = (REJECT_FIRST, REJECT_SECOND, REJECT_FINAL)) -> None:
         self.lm = lm
         self.glyphs = glyphs
         self.misread = misread
