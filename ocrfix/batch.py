@@ -1,7 +1,7 @@
 """Correct many files: input expansion, output paths, worker processes, resume, progress, log.
 
-Each worker process builds one :class:`~ocrfix.correct.corrector.Corrector` (the KenLM binary
-is memory-mapped, so workers share its pages) and handles one file at a time; results stream
+Each worker process builds one :class:`~ocrfix.correct.corrector.Corrector` (forked workers
+share the KenLM model's pages, read once before the fork and never written) and handles one file at a time; results stream
 back through ``imap_unordered`` so memory stays flat over thousands of files. Outputs are
 written atomically by :func:`ocrfix.textio.write_text_atomic`; a file that fails is reported
 and skipped, and the run ends with a non-zero status.
@@ -139,7 +139,7 @@ def run_jobs(jobs: Sequence[Job], options: dict[str, Any], n_jobs: int = 1) -> I
     if not jobs:
         return
     # Load the models here first: a bad model fails once, before any worker starts, and forked
-    # workers inherit the loaded corrector (the mmapped LM pages are shared, not copied).
+    # workers inherit the loaded corrector (the LM's pages are shared copy-on-write, never copied).
     _init_worker(options)
     if n_jobs <= 1 or len(jobs) <= 1:
         yield from map(_run_job, jobs)

@@ -67,7 +67,7 @@ def _quiet_stderr() -> Iterator[None]:
 
 
 class CharLM:
-    """A character n-gram model loaded from a KenLM binary (memory-mapped) or ARPA file.
+    """A character n-gram model loaded from a KenLM binary or ARPA file.
 
     ``cache_size`` entries of (state, token) are memoized by :meth:`score_token`; 0 turns the
     cache off (worth it when few queries repeat: the cache costs ~30% on a miss, saves ~70%
@@ -78,9 +78,14 @@ class CharLM:
     def __init__(self, path: str | Path, cache_size: int = DEFAULT_CACHE_SIZE) -> None:
         self.path = Path(path)
         _check_model_file(self.path)
+        config = kenlm.Config()
+        # Read into memory rather than memory-mapped: KenLM then asks for transparent huge pages,
+        # and the trie's look-ups, which hop across the whole file, stop missing the TLB
+        # (the 77 MB default model: 15 noisy pages corrected ~9% faster; same load time).
+        config.load_method = kenlm.LoadMethod.READ
         try:
             with _quiet_stderr():
-                self._model = kenlm.Model(str(self.path))
+                self._model = kenlm.Model(str(self.path), config)
         except (OSError, RuntimeError, ValueError) as exc:
             detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             detail = detail.split(" threw ", 1)[-1].rstrip(")")  # drop KenLM's C++ source location

@@ -5,7 +5,7 @@
 Prepares the normalized training text and the held-out text once (from the manifest's train
 and heldout rows), then for every setting trains a binary with the same lmplz/build_binary
 options as ``ocrfix lm train``, and measures file size, load time (median of 5 fresh
-memory-mapped loads) and perplexity/OOV rate per held-out file. One JSON line per setting
+loads) and perplexity/OOV rate per held-out file. One JSON line per setting
 goes to ``<out>/sweep.jsonl``; candidates stay in ``<out>``.
 """
 from __future__ import annotations
@@ -48,7 +48,7 @@ def parse_setting(text: str) -> tuple[int, tuple[int, ...]]:
 
 
 def load_seconds(path: Path, repeats: int = 5) -> float:
-    """Median wall time of loading ``path`` (memory-mapped binary)."""
+    """Median wall time of loading ``path`` (as the corrector loads it)."""
     times = []
     for _ in range(repeats):
         start = time.perf_counter()

@@ -3,7 +3,7 @@
 The normalized text is streamed into a temporary file (never a Python list), then
 ``lmplz`` estimates a modified Kneser-Ney model (``-S`` always given, so it does not reserve
 most of the machine's memory), and ``build_binary -q 8 -b 8 trie`` turns it into a quantized
-trie that loads memory-mapped in milliseconds. An output path ending in ``.arpa`` keeps
+trie that loads in well under a second. An output path ending in ``.arpa`` keeps
 the ARPA text instead. The bigram :class:`~.context.ContextIndex` of the same text is written
 beside the model (``NAME.context.npz``): the corrector's context candidates come from it. Tiny corpora make Kneser-Ney's closed-form discounts fail; lmplz then
 asks for ``--discount_fallback``, and training retries once with it.
@@ -110,7 +110,7 @@ def estimate(tools: KenlmTools, text: Path, arpa: Path, order: int, prune: tuple
 
 
 def build_binary(tools: KenlmTools, arpa: Path, out: Path) -> None:
-    """Quantized trie binary of ``arpa`` (loads memory-mapped)."""
+    """Quantized trie binary of ``arpa`` (small and quick to load)."""
     code, err = run_tool([str(tools.build_binary), "-q", str(QUANT_BITS), "-b", str(QUANT_BITS),
                           "trie", str(arpa), str(out)])
     if code != 0:
