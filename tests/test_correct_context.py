@@ -231,6 +231,11 @@ def test_block_lookups_and_rankings_equal_plain_bigram_counting(lines, min_count
     ranked = index.between(a, b, 5)
     assert [c for c, _ in ranked] == expected
     assert [p for _, p in ranked] == pytest.approx([positive[c] / sum(positive.values()) for c in expected])
+    # excluded tokens are skipped, the rest keep their order and probabilities
+    exclude = expected[::2] + ["?never seen?"]
+    assert index.between(a, b, 3, exclude=index.token_ids(exclude)) == \
+        [pair for pair in index.between(a, b, 5 + 3) if pair[0] not in exclude][:3]
+    assert index.between(a, b, 5) == ranked  # the exclusion left nothing behind
 
 
 def test_glyph_similarities_of_many_equal_the_pairwise_ones():

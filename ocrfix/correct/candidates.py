@@ -14,6 +14,8 @@ import pickle
 from pathlib import Path
 from typing import Callable, Collection, NamedTuple, Sequence
 
+import numpy as np
+
 from ..confusions import ConfusionSet
 from ..lm.context import ContextIndex
 from ..segment import Sentence
@@ -104,6 +106,7 @@ class CandidateSource:
         self.context_n = context_n
         self.context_gate = context_gate
         self._context_cache: dict[tuple[str | None, str, str | None], tuple[Entry, ...]] = {}
+        self._have: dict[str, np.ndarray] = {}  # seen char -> context ids of it and its candidates
 
     def lattice(self, sentence: Sentence) -> Lattice:
         """Confusion-set entries per token of ``sentence`` (``None`` where the token is not an edit
@@ -127,9 +130,11 @@ class CandidateSource:
         key = (left, tokens[i], right)  # the entries follow from tokens[i]
         extra = self._context_cache.get(key)
         if extra is None:
-            have = {entry[0] for entry in entries} | {tokens[i]}
-            proposed = [c for c, _ in self.context.between(left, right, self.context_n + len(have)) if c not in have]
-            extra = tuple((c, CONTEXT_SCORE, rank, (CONTEXT,)) for rank, c in enumerate(proposed[: self.context_n]))
+            have = self._have.get(tokens[i])
+            if have is None:  # the seen char and its confusion candidates are not proposed again
+                have = self._have[tokens[i]] = self.context.token_ids([entry[0] for entry in entries] + [tokens[i]])
+            proposed = self.context.between(left, right, self.context_n, exclude=have)
+            extra = tuple((c, CONTEXT_SCORE, rank, (CONTEXT,)) for rank, (c, _) in enumerate(proposed))
             if len(self._context_cache) >= CONTEXT_CACHE:
                 self._context_cache.clear()
             self._context_cache[key] = extra

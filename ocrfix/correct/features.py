@@ -83,6 +83,8 @@ REJECT_SECOND = -1.0
 #: ``gain_rank`` only higher gains) and halves the rows built and scored; of the 702 k rows
 #: of the 240 training pages, 3 below it reached p ≥ 0.5 (benchmarks/RESULTS.md, speed round 7).
 REJECT_FINAL = 0.0
+#: Seen chars with context candidates whose static rows are remembered (then forgotten at once).
+STATIC_EXTRA_CACHE = 50_000
 
 
 class LanguageModel(Protocol):
@@ -201,7 +203,7 @@ class Featurizer:
         self._no_rows = np.zeros((0, len(self.names)))
         self._unigram: dict[str, float] = {}
         self._static: dict[str, np.ndarray] = {}
-        self._static_extra: dict[tuple[str, Entry], list[float]] = {}
+        self._static_extra: dict[tuple[str, tuple[Entry, ...]], np.ndarray] = {}
         self._source_flags: dict[tuple[str, ...], list[float]] = {}
 
     def unigram(self, token: str) -> float:
@@ -212,40 +214,50 @@ class Featurizer:
 
     def static_rows(self, orig: str, site: Sequence[Entry]) -> np.ndarray:
         """The context-free features of the candidates of seen char ``orig``, one row each
-        (cached per char; the context candidates that follow the confusion-set ones per pair)."""
-        rows = self._static.get(orig)
+        (cached per char; the rows of the context candidates that follow the confusion-set ones
+        per char and those candidates)."""
         n_table = len(site)
         while n_table and CONTEXT in site[n_table - 1][3]:  # context candidates follow the table's
             n_table -= 1
+        rows = self._static.get(orig)
         if rows is None:
-            table = site[:n_table]
-            cosines = self.glyphs.similarities(orig, [entry[0] for entry in table]).tolist()
-            head = self._char_features(orig, n_table)
-            rows = self._static[orig] = np.array([head + self._entry_features(entry, cos) for entry, cos in zip(table, cosines)],
-                                                 dtype=np.float64).reshape(n_table, self._n_static)
+            rows = self._static[orig] = self._static_of(orig, site[:n_table], n_table)
         if n_table == len(site):
             return rows
-        extra = [self._static_extra.get((orig, entry)) for entry in site[n_table:]]
-        new = [k for k, row in enumerate(extra) if row is None]
-        if new:
-            entries = [site[n_table + k] for k in new]
-            cosines = self.glyphs.similarities(orig, [entry[0] for entry in entries]).tolist()
-            head = self._char_features(orig, n_table)
-            for k, entry, cos in zip(new, entries, cosines):
-                extra[k] = self._static_extra[orig, entry] = head + self._entry_features(entry, cos)
-        return np.vstack([rows[:n_table], np.array(extra, dtype=np.float64)])
+        key = (orig, tuple(site[n_table:]))
+        extra = self._static_extra.get(key)
+        if extra is None:
+            if len(self._static_extra) >= STATIC_EXTRA_CACHE:
+                self._static_extra.clear()
+            extra = self._static_extra[key] = self._static_of(orig, key[1], n_table)
+        return np.vstack([rows, extra])
 
-    def _char_features(self, orig: str, n_table: int) -> list[float]:
-        """orig_oov, uni_orig, orig_misread, n_cands."""
-        return [0.0 if self.lm.has_token(orig) else 1.0, self.unigram(orig), self.misread.log_rate(orig), math.log1p(n_table)]
+    def _static_of(self, orig: str, entries: Sequence[Entry], n_table: int) -> np.ndarray:
+        """Rows of ``entries`` of seen char ``orig`` (which has ``n_table`` confusion candidates):
+        orig_oov, uni_orig, orig_misread, n_cands, then channel, rank, uni_cand, glyph_cos,
+        context_glyph and the source indicators."""
+        out = np.empty((len(entries), self._n_static))
+        out[:, 0] = 0.0 if self.lm.has_token(orig) else 1.0
+        out[:, 1] = self.unigram(orig)
+        out[:, 2] = self.misread.log_rate(orig)
+        out[:, 3] = math.log1p(n_table)
+        if not entries:
+            return out
+        chars, scores, ranks, sources = zip(*entries)
+        out[:, 4] = np.log10(scores)
+        out[:, 5] = np.log1p(ranks)
+        out[:, 6] = [self.unigram(char) for char in chars]
+        out[:, 7] = self.glyphs.similarities(orig, chars)
+        out[:, 8] = out[:, 7] * [CONTEXT in s for s in sources]
+        out[:, 9:] = [self._flags(s) for s in sources]
+        return out
 
-    def _entry_features(self, entry: Entry, cos: float) -> list[float]:
-        """channel, rank, uni_cand, glyph_cos, context_glyph and the source indicators."""
-        char, score, rank, sources = entry
+    def _flags(self, sources: tuple[str, ...]) -> list[float]:
+        """The source indicator columns of a candidate proposed by ``sources``."""
         flags = self._source_flags.get(sources)
         if flags is None:
             flags = self._source_flags[sources] = [1.0 if s in sources else 0.0 for s in self.sources]
-        return [math.log10(score), math.log1p(rank), self.unigram(char), cos, cos if CONTEXT in sources else 0.0] + flags
+        return flags
 
     def site_rows(self, fwd: ForwardPass, i: int, site: Sequence[Entry] | None, sent_logp: float,
                   document: DocumentBigrams) -> tuple[list[Candidate], np.ndarray]:

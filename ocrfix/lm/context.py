@@ -71,6 +71,7 @@ class ContextIndex:
         self._after_all = _Lists(self.rows.indptr, self.rows.indices, self.rows.data / self.left_total[rows_of])
         self._before_all = _Lists(cols.indptr, cols.indices, cols.data / np.maximum(self.left_total[cols.indices], 1.0))
         self._after, self._before = self._after_all, self._before_all
+        self._excluded = np.zeros(len(self.vocab), dtype=bool)  # scratch mask of between()'s exclusions
 
     @classmethod
     def fit(cls, lines: Iterable[str], min_count: int = 2) -> "ContextIndex":
@@ -119,10 +120,17 @@ class ContextIndex:
         mask = np.array([tok in allowed for tok in self.vocab], dtype=bool)
         self._after, self._before = self._after_all.keep(mask), self._before_all.keep(mask)
 
-    def between(self, left: str | None, right: str | None, n: int = 10) -> list[tuple[str, float]]:
+    def token_ids(self, tokens: Iterable[str]) -> np.ndarray:
+        """The ids of those of ``tokens`` the index knows."""
+        ids = self.ids
+        return np.array([ids[tok] for tok in tokens if tok in ids], dtype=np.int64)
+
+    def between(self, left: str | None, right: str | None, n: int = 10,
+                exclude: np.ndarray | None = None) -> list[tuple[str, float]]:
         """The ``n`` tokens ``c`` with the highest bigram posterior ``P(c | left) · P(right | c)``
-        (normalized over the candidates), best first. ``None`` is a sentence edge; a neighbour
-        the corpus never saw constrains nothing."""
+        (normalized over all candidates), best first, leaving out the ids ``exclude``
+        (:meth:`token_ids`). ``None`` is a sentence edge; a neighbour the corpus never saw
+        constrains nothing."""
         a = self.ids.get(BOS if left is None else left)
         b = self.ids.get(EOS if right is None else right)
         if a is None and b is None:
@@ -142,9 +150,15 @@ class ContextIndex:
             chars, score = short[found], p_short[found] * p_long[at[found]]
         if not len(chars):
             return []
+        total = score.sum()
+        if exclude is not None and len(exclude):
+            self._excluded[exclude] = True
+            allowed = ~self._excluded[chars]
+            self._excluded[exclude] = False
+            chars, score = chars[allowed], score[allowed]
         top = _best(score, n)
         vocab = self.vocab
-        return [(vocab[c], p) for c, p in zip(chars[top].tolist(), (score[top] / score.sum()).tolist())]
+        return [(vocab[c], p) for c, p in zip(chars[top].tolist(), (score[top] / total).tolist())]
 
     def following(self, token: str | None, n: int) -> tuple[np.ndarray, np.ndarray]:
         """Ids and log P(c | ``token``) of the ``n`` likeliest allowed tokens after ``token``
@@ -169,9 +183,11 @@ class ContextIndex:
         query = (left[:, None] * len(self.vocab) + right[None, :]).ravel()
         word, bit = query >> 6, (query & 63).astype(np.uint64)
         bits = self._words[word]
-        seen = ((bits >> bit) & np.uint64(1)).astype(bool)
-        rank = self._rank_base[word] + np.bitwise_count(bits & ((np.uint64(1) << bit) - np.uint64(1)))
-        return np.where(seen, self._log_p[np.minimum(rank, len(self._log_p) - 1)], -np.inf).reshape(len(left), len(right))
+        seen = np.flatnonzero((bits >> bit) & np.uint64(1))  # most pairs looked up were never seen
+        word, bit, bits = word[seen], bit[seen], bits[seen]
+        out = np.full(len(query), -np.inf)
+        out[seen] = self._log_p[self._rank_base[word] + np.bitwise_count(bits & ((np.uint64(1) << bit) - np.uint64(1)))]
+        return out.reshape(len(left), len(right))
 
 
 class _Lists(NamedTuple):
