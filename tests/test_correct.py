@@ -67,14 +67,15 @@ def test_window_gain_equals_whole_sentence_rescoring(lm, sentence, i, token):
     changed = tokens[:i] + [token] + tokens[i + 1:]
     expected = lm.score_tokens(changed) - lm.score_tokens(tokens)
     firsts = lm.score_next(fwd.states[i], [token, tokens[i]])
-    (gain, cand_ctx), (same, _) = substitution_gains(lm, fwd, i, firsts)
-    assert gain == pytest.approx(expected, abs=1e-4) and cand_ctx == firsts[0][0] and same == 0.0
-    screened = substitution_gains(lm, fwd, i, firsts, reject=(-1.5, -1.0, 0.0))[0]
-    assert screened is None or screened == (gain, cand_ctx)
-    if firsts[0][0] - fwd.logps[i] < -1.5 or gain < 0.0:
-        assert screened is None  # rejected on its first look-up, or the LM prefers the original
-    final_only = substitution_gains(lm, fwd, i, firsts, reject=(-math.inf, -math.inf, 0.0))[0]
-    assert final_only == ((gain, cand_ctx) if gain >= 0.0 else None)
+    (k, gain, cand_ctx), (same_k, same, _) = substitution_gains(lm, fwd, i, firsts)
+    assert gain == pytest.approx(expected, abs=1e-4) and cand_ctx == firsts[0][1] and same == 0.0
+    assert (k, same_k) == (0, 1)
+    screened = substitution_gains(lm, fwd, i, firsts, reject=(-1.5, -1.0, 0.0))
+    assert (0, gain, cand_ctx) in screened or not [c for c in screened if c[0] == 0]
+    if firsts[0][1] - fwd.logps[i] < -1.5 or gain < 0.0:
+        assert screened == [(1, 0.0, firsts[1][1])]  # rejected on its first look-up, or the LM prefers the original
+    final_only = substitution_gains(lm, fwd, i, firsts, reject=(-math.inf, -math.inf, 0.0))
+    assert final_only == ([(0, gain, cand_ctx)] if gain >= 0.0 else []) + [(1, 0.0, firsts[1][1])]
 
 
 _changes = st.lists(st.tuples(st.integers(0, 30), st.integers(0, 2), st.text("作乍x ", max_size=2)), max_size=6)

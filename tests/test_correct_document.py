@@ -1,5 +1,6 @@
 import math
 
+import numpy as np
 import pytest
 
 from ocrfix.correct.document import DocumentBigrams
@@ -25,11 +26,16 @@ def test_support_says_where_a_candidate_meets_the_neighbours_in_the_document():
 
 
 def test_compete_gives_margin_and_rank_of_each_candidate_of_a_site():
-    margins, ranks = _compete([5.0, 2.0, -1.0])
+    def compete(gains):
+        margins, ranks = _compete(np.array(gains))
+        return margins.tolist(), ranks.tolist()
+
+    margins, ranks = compete([5.0, 2.0, -1.0])
     assert margins == [3.0, 2.0 - 5.0, -1.0 - 5.0]  # gain - max(0, best other)
     assert ranks == pytest.approx([0.0, math.log(2), math.log(3)])
-    assert _compete([-2.0]) == ([-2.0], [0.0])  # against keeping the original (gain 0)
-    assert _compete([4.0, 4.0]) == ([0.0, 0.0], [0.0, 0.0])
+    assert compete([-2.0]) == ([-2.0], [0.0])  # against keeping the original (gain 0)
+    assert compete([4.0, 4.0]) == ([0.0, 0.0], [0.0, 0.0])
+    assert compete([1.0, 3.0, 1.0, 2.0]) == ([-2.0, 1.0, -2.0, -1.0], pytest.approx([math.log(3), 0.0, math.log(3), math.log(2)]))
 
 
 def test_feature_columns_name_what_compete_fills():

@@ -76,9 +76,13 @@ def test_equal_contexts_give_equal_states(lm):
 def test_score_next_gives_each_tokens_score_and_state_after_the_state(lm):
     _, state = lm.score_token(lm.begin_state(), "今")
     tokens = ["天", "今", "</s>", "没有的字"]
-    assert [score for score, _ in lm.score_next(state, tokens)] == [lm.score_token(state, t)[0] for t in tokens]
-    assert [after for _, after in lm.score_next(state, tokens)] == [lm.score_token(state, t)[1] for t in tokens]
+    assert [score for _, score, _ in lm.score_next(state, tokens)] == [lm.score_token(state, t)[0] for t in tokens]
+    assert [after for _, _, after in lm.score_next(state, tokens)] == [lm.score_token(state, t)[1] for t in tokens]
     assert lm.score_next(state, []) == []
+    floor = sorted(lm.score_token(state, t)[0] for t in tokens)[len(tokens) // 2]
+    kept = lm.score_next(state, tokens, floor)
+    assert [k for k, _, _ in kept] == [k for k, t in enumerate(tokens) if lm.score_token(state, t)[0] >= floor]
+    assert all(after == lm.score_token(state, tokens[k])[1] for k, _, after in kept)
     # the given state is left as it was
     assert lm.score_token(state, "天")[1] == lm.score_window(lm.begin_state(), ["今", "天"])[1]
 

@@ -8,7 +8,6 @@ difference at a cost of ``order`` look-ups instead of a whole-sentence rescoring
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Any, Protocol, Sequence
 
@@ -83,8 +82,6 @@ REJECT_SECOND = -1.0
 #: ``gain_rank`` only higher gains) and halves the rows built and scored; of the 702 k rows
 #: of the 240 training pages, 3 below it reached p ≥ 0.5 (benchmarks/RESULTS.md, speed round 7).
 REJECT_FINAL = 0.0
-#: Seen chars with context candidates whose static rows are remembered (then forgotten at once).
-STATIC_EXTRA_CACHE = 50_000
 
 
 class LanguageModel(Protocol):
@@ -98,7 +95,7 @@ class LanguageModel(Protocol):
 
     def score_token(self, state: Any, token: str) -> tuple[float, Any]: ...
 
-    def score_next(self, state: Any, tokens: Sequence[str]) -> list[tuple[float, Any]]: ...
+    def score_next(self, state: Any, tokens: Sequence[str], floor: float = ...) -> list[tuple[int, float, Any]]: ...
 
     def has_token(self, token: str) -> bool: ...
 
@@ -130,41 +127,42 @@ def forward(lm: LanguageModel, tokens: Sequence[str], since: tuple[ForwardPass, 
     return ForwardPass(tuple(tokens), tuple(states), tuple(logps))
 
 
-def substitution_gains(lm: LanguageModel, fwd: ForwardPass, i: int, firsts: Sequence[tuple[float, Any]],
-                       reject: tuple[float, float, float] | None = None) -> list[tuple[float, float] | None]:
-    """(log10 gain of the sentence when token ``i`` becomes the candidate, log10 P(candidate |
-    left context)) of each candidate of site ``i``, given by its first look-up ``firsts``: the
-    candidate's log10 P after ``fwd.states[i]`` and the state after it (``lm.score_next``).
+def substitution_gains(lm: LanguageModel, fwd: ForwardPass, i: int, firsts: Sequence[tuple[int, float, Any]],
+                       reject: tuple[float, float, float] | None = None) -> list[tuple[int, float, float]]:
+    """(k, log10 gain of the sentence when token ``i`` becomes candidate k, log10 P(candidate k |
+    left context)) of the candidates of site ``i`` given by their first look-ups ``firsts``:
+    (k, the candidate's log10 P after ``fwd.states[i]``, the state after it), as from
+    ``lm.score_next``.
 
-    With ``reject = (first, second, final)``, a candidate's entry is ``None`` as soon as its gain
+    With ``reject = (first, second, final)``, a candidate is left out as soon as its gain
     after the first token is below ``first`` or after the second below ``second`` (most stop
     there), or when its full gain is below ``final``.
-    Rescoring also stops once the LM state equals the original's at the same place (the model
+    Rescoring stops once the LM state equals the original's at the same place (the model
     backed off past the substitution): every later score is then the original one.
     """
     tokens, logps, states, score_token = fwd.tokens, fwd.logps, fwd.states, lm.score_token
     n = len(tokens)
     stop, ends_inside = min(n, i + lm.order), n < i + lm.order
     first_floor, second_floor, final_floor = reject if reject is not None else (-math.inf,) * 3
-    out: list[tuple[float, float] | None] = []
-    for cand_ctx, state in firsts:
+    out: list[tuple[int, float, float]] = []
+    for k, cand_ctx, state in firsts:
         gain = cand_ctx - logps[i]
         if gain < first_floor:
-            out.append(None)
             continue
         for j in range(i + 1, stop):
             lp, state = score_token(state, tokens[j])
             gain += lp - logps[j]
             if j == i + 1 and gain < second_floor:
-                out.append(None)
                 break
             if state == states[j + 1]:
-                out.append((gain, cand_ctx) if gain >= final_floor else None)
+                if gain >= final_floor:
+                    out.append((k, gain, cand_ctx))
                 break
         else:
             if ends_inside:
                 gain += score_token(state, EOS)[0] - logps[n]
-            out.append((gain, cand_ctx) if gain >= final_floor else None)
+            if gain >= final_floor:
+                out.append((k, gain, cand_ctx))
     return out
 
 
@@ -203,7 +201,6 @@ class Featurizer:
         self._no_rows = np.zeros((0, len(self.names)))
         self._unigram: dict[str, float] = {}
         self._static: dict[str, np.ndarray] = {}
-        self._static_extra: dict[tuple[str, tuple[Entry, ...]], np.ndarray] = {}
         self._source_flags: dict[tuple[str, ...], list[float]] = {}
 
     def unigram(self, token: str) -> float:
@@ -212,25 +209,20 @@ class Featurizer:
             value = self._unigram[token] = self.lm.score_token(self.lm.null_state(), token)[0]
         return value
 
-    def static_rows(self, orig: str, site: Sequence[Entry]) -> np.ndarray:
-        """The context-free features of the candidates of seen char ``orig``, one row each
-        (cached per char; the rows of the context candidates that follow the confusion-set ones
-        per char and those candidates)."""
+    def static_rows(self, orig: str, site: Sequence[Entry], kept: Sequence[int]) -> np.ndarray:
+        """The context-free features of the candidates ``kept`` (indices into ``site``) of seen char
+        ``orig``, one row each: those of its confusion candidates are computed once per char, those
+        of the context candidates that follow them in ``site`` when asked for (few pass the screens)."""
+        rows = self._static.get(orig)
         n_table = len(site)
         while n_table and CONTEXT in site[n_table - 1][3]:  # context candidates follow the table's
             n_table -= 1
-        rows = self._static.get(orig)
         if rows is None:
             rows = self._static[orig] = self._static_of(orig, site[:n_table], n_table)
-        if n_table == len(site):
-            return rows
-        key = (orig, tuple(site[n_table:]))
-        extra = self._static_extra.get(key)
-        if extra is None:
-            if len(self._static_extra) >= STATIC_EXTRA_CACHE:
-                self._static_extra.clear()
-            extra = self._static_extra[key] = self._static_of(orig, key[1], n_table)
-        return np.vstack([rows, extra])
+        if not kept or kept[-1] < n_table:  # kept is ascending
+            return rows[kept]
+        extra = [k for k in kept if k >= n_table]
+        return np.vstack([rows[kept[:len(kept) - len(extra)]], self._static_of(orig, [site[k] for k in extra], n_table)])
 
     def _static_of(self, orig: str, entries: Sequence[Entry], n_table: int) -> np.ndarray:
         """Rows of ``entries`` of seen char ``orig`` (which has ``n_table`` confusion candidates):
@@ -279,23 +271,22 @@ class Featurizer:
         left, right = tokens[i - 1] if i else None, tokens[i + 1] if i + 1 < n else None
         doc_orig = float(document.recurrence(left, tokens[i], right))
         # the first look-up of every candidate in one tight loop: with ``reject``, most stop there
-        firsts = self.lm.score_next(fwd.states[i], [entry[0] for entry in site])
         floor = -math.inf if self.reject is None else logps[i] + self.reject[0]
-        kept = [k for k, first in enumerate(firsts) if first[0] >= floor]
-        cands, scored_k, gains, contexts = [], [], [], []
-        for k, scored in zip(kept, substitution_gains(self.lm, fwd, i, [firsts[k] for k in kept], self.reject)):
-            if scored is not None:
-                cands.append(Candidate(i, *site[k]))
-                scored_k.append(k)
-                gains.append(scored[0])
-                contexts.append(scored[1])
-        if not cands:
+        firsts = self.lm.score_next(fwd.states[i], [entry[0] for entry in site], floor)
+        scored = substitution_gains(self.lm, fwd, i, firsts, self.reject)
+        if not scored:
             return [], self._no_rows
-        margins, ranks = _compete(gains)
-        dynamic = [[gain, max(gain, 0.0), margin, rank, cand_ctx, logps[i], edge, sent_logp, doc_orig,
-                    float(document.support(left, cand.char, right))]
-                   for gain, margin, rank, cand_ctx, cand in zip(gains, margins, ranks, contexts, cands)]
-        return cands, np.hstack([np.array(dynamic, dtype=np.float64), self.static_rows(tokens[i], site)[scored_k]])
+        scored_k, gains, contexts = zip(*scored)
+        cands = [Candidate(i, *site[k]) for k in scored_k]
+        rows = np.empty((len(cands), len(self.names)))
+        rows[:, 0] = gains
+        np.maximum(rows[:, 0], 0.0, out=rows[:, 1])
+        rows[:, 2], rows[:, 3] = _compete(rows[:, 0])
+        rows[:, 4] = contexts
+        rows[:, 5:9] = logps[i], edge, sent_logp, doc_orig
+        rows[:, 9] = [document.support(left, cand.char, right) for cand in cands]
+        rows[:, len(DYNAMIC_FEATURES):] = self.static_rows(tokens[i], site, list(scored_k))
+        return cands, rows
 
     def pair_rows(self, fwd: ForwardPass, proposals: Sequence[PairCandidate], sent_logp: float,
                   document: DocumentBigrams) -> np.ndarray:
@@ -329,7 +320,7 @@ class Featurizer:
         return cands, np.vstack(blocks)
 
 
-def _compete(gains: Sequence[float]) -> tuple[list[float], list[float]]:
+def _compete(gains: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``gain_margin`` and ``gain_rank`` (columns 2 and 3) of one site's candidates, from their gains.
 
     Each row alone says how much the LM prefers its candidate to the original; at a misread
@@ -337,10 +328,10 @@ def _compete(gains: Sequence[float]) -> tuple[list[float], list[float]]:
     calibration pages, logistic regression: with both columns, 8% more fixes at the same
     number of false edits.)
     """
-    ascending = sorted(gains)
+    ascending = np.sort(gains)
     best, second = ascending[-1], ascending[-2] if len(ascending) > 1 else -math.inf
-    margins = [gain - max(0.0, second if gain == best else best) for gain in gains]
-    ranks = [math.log1p(len(ascending) - bisect_right(ascending, gain)) for gain in gains]
+    margins = gains - np.maximum(np.where(gains == best, second, best), 0.0)
+    ranks = np.log1p(len(ascending) - np.searchsorted(ascending, gains, side="right"))
     return margins, ranks
 
 

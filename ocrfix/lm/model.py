@@ -11,6 +11,7 @@ same positions pays ~1.5 µs per repeat.
 """
 from __future__ import annotations
 
+import math
 import os
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
@@ -116,16 +117,21 @@ class CharLM:
         out = kenlm.State()
         return self._model.BaseScore(state, token, out), out
 
-    def score_next(self, state: kenlm.State, tokens: Iterable[str]) -> list[tuple[float, kenlm.State]]:
-        """(log10 P(token | state), the state after it) of each of ``tokens`` as the next token
-        (alternatives, not a sequence): the corrector's screen of a site's candidates in one
-        tight loop (uncached), whose states the survivors' rescoring continues from."""
+    def score_next(self, state: kenlm.State, tokens: Iterable[str],
+                   floor: float = -math.inf) -> list[tuple[int, float, kenlm.State]]:
+        """(index, log10 P(token | state), the state after it) of those of ``tokens`` that score at
+        least ``floor`` as the next token (alternatives, not a sequence): the corrector's screen
+        of a site's candidates in one tight loop (uncached), whose states the survivors'
+        rescoring continues from."""
         base_score, new_state = self._model.BaseScore, kenlm.State
-        scored = []
-        for token in tokens:
-            after = new_state()
-            scored.append((base_score(state, token, after), after))
-        return scored
+        kept = []
+        after = new_state()
+        for k, token in enumerate(tokens):
+            score = base_score(state, token, after)
+            if score >= floor:
+                kept.append((k, score, after))
+                after = new_state()
+        return kept
 
     def score_window(self, state: kenlm.State, tokens: Iterable[str]) -> tuple[float, kenlm.State]:
         """Summed log10 probability of ``tokens`` after ``state``, and the final state.
