@@ -51,6 +51,8 @@ def test_between_ranks_what_both_neighbours_ask_for(index):
     assert 0 < sum(s for _, s in ranked) <= 1.0 + 1e-9
     assert index.between(None, "们", 1)[0][0] == "我"  # "<s> 我们" is the commonest start
     assert index.between("天", "？", 5) and index.between("？", "！") == []  # "？": never seen, no constraint
+    after_tian = [c for c, _ in index.between("天", "？", 5)]
+    assert [c for c, _ in index.between("天", "？", 4, exclude=index.token_ids(after_tian[:1]))] == after_tian[1:5]
 
 
 def test_restrict_removes_characters_from_the_proposals():
@@ -231,10 +233,12 @@ def test_block_lookups_and_rankings_equal_plain_bigram_counting(lines, min_count
     ranked = index.between(a, b, 5)
     assert [c for c, _ in ranked] == expected
     assert [p for _, p in ranked] == pytest.approx([positive[c] / sum(positive.values()) for c in expected])
-    # excluded tokens are skipped, the rest keep their order and probabilities
+    # excluded tokens are left out, the rest keep their order, normalized among themselves
     exclude = expected[::2] + ["?never seen?"]
+    rest = {c: s for c, s in positive.items() if c not in exclude}
+    best_rest = sorted(rest, key=lambda c: (-rest[c], index.ids[c]))[:3]
     assert index.between(a, b, 3, exclude=index.token_ids(exclude)) == \
-        [pair for pair in index.between(a, b, 5 + 3) if pair[0] not in exclude][:3]
+        [(c, pytest.approx(rest[c] / sum(rest.values()))) for c in best_rest]
     assert index.between(a, b, 5) == ranked  # the exclusion left nothing behind
 
 

@@ -72,6 +72,7 @@ class ContextIndex:
         self._before_all = _Lists(cols.indptr, cols.indices, cols.data / np.maximum(self.left_total[cols.indices], 1.0))
         self._after, self._before = self._after_all, self._before_all
         self._excluded = np.zeros(len(self.vocab), dtype=bool)  # scratch mask of between()'s exclusions
+        self._dense = np.zeros(len(self.vocab))  # scratch vector of between()'s products (zero between calls)
 
     @classmethod
     def fit(cls, lines: Iterable[str], min_count: int = 2) -> "ContextIndex":
@@ -128,37 +129,36 @@ class ContextIndex:
     def between(self, left: str | None, right: str | None, n: int = 10,
                 exclude: np.ndarray | None = None) -> list[tuple[str, float]]:
         """The ``n`` tokens ``c`` with the highest bigram posterior ``P(c | left) · P(right | c)``
-        (normalized over all candidates), best first, leaving out the ids ``exclude``
-        (:meth:`token_ids`). ``None`` is a sentence edge; a neighbour the corpus never saw
-        constrains nothing."""
+        leaving out the ids ``exclude`` (:meth:`token_ids`), best first, with their posteriors
+        normalized over the tokens not left out. ``None`` is a sentence edge; a neighbour the
+        corpus never saw constrains nothing."""
         a = self.ids.get(BOS if left is None else left)
         b = self.ids.get(EOS if right is None else right)
         if a is None and b is None:
             return []
-        if a is not None:
-            row, p_left = self._after.of(a)
-        if b is not None:
-            col, p_right = self._before.of(b)
-        if a is None:
-            chars, score = col, p_right
-        elif b is None:
-            chars, score = row, p_left
-        else:  # both index lists are sorted: look the shorter one up in the longer
-            short, long_, p_short, p_long = (row, col, p_left, p_right) if len(row) <= len(col) else (col, row, p_right, p_left)
-            at = np.minimum(np.searchsorted(long_, short), max(len(long_) - 1, 0))
-            found = np.flatnonzero(long_[at] == short) if len(long_) else np.zeros(0, dtype=np.int64)
-            chars, score = short[found], p_short[found] * p_long[at[found]]
+        excluding = exclude is not None and len(exclude) > 0
+        if a is not None and b is not None:  # spread the shorter list over a dense vector, read it at the longer one's ids
+            (short, p_short), (long_, p_long) = sorted((self._after.of(a), self._before.of(b)), key=lambda ids_p: len(ids_p[0]))
+            dense = self._dense
+            dense[short] = p_short
+            if excluding:
+                dense[exclude] = 0.0
+            product = dense[long_] * p_long
+            dense[short] = 0.0
+            found = np.flatnonzero(product)
+            chars, score = long_[found], product[found]
+        else:
+            chars, score = self._after.of(a) if b is None else self._before.of(b)
+            if excluding:
+                self._excluded[exclude] = True
+                allowed = ~self._excluded[chars]
+                self._excluded[exclude] = False
+                chars, score = chars[allowed], score[allowed]
         if not len(chars):
             return []
-        total = score.sum()
-        if exclude is not None and len(exclude):
-            self._excluded[exclude] = True
-            allowed = ~self._excluded[chars]
-            self._excluded[exclude] = False
-            chars, score = chars[allowed], score[allowed]
         top = _best(score, n)
         vocab = self.vocab
-        return [(vocab[c], p) for c, p in zip(chars[top].tolist(), (score[top] / total).tolist())]
+        return [(vocab[c], p) for c, p in zip(chars[top].tolist(), (score[top] / score.sum()).tolist())]
 
     def following(self, token: str | None, n: int) -> tuple[np.ndarray, np.ndarray]:
         """Ids and log P(c | ``token``) of the ``n`` likeliest allowed tokens after ``token``
