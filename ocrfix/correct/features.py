@@ -292,13 +292,17 @@ class Featurizer:
                   document: DocumentBigrams) -> np.ndarray:
         """Feature rows (:data:`PAIR_FEATURES`) of pair proposals for ``fwd.tokens[i:i + 2]``."""
         rows = []
+        single: dict[tuple[int, str], float] = {}  # the proposals of a site share replacements
         for cand in proposals:
             i, (a, b) = cand.index, cand.chars
             seen_a, seen_b = fwd.tokens[i], fwd.tokens[i + 1]
             left = fwd.tokens[i - 1] if i else None
             right = fwd.tokens[i + 2] if i + 2 < len(fwd.tokens) else None
             gain = replacement_gain(self.lm, fwd, i, (a, b))
-            alone = max(0.0, replacement_gain(self.lm, fwd, i, (a,)), replacement_gain(self.lm, fwd, i + 1, (b,)))
+            for at, char in ((i, a), (i + 1, b)):
+                if (at, char) not in single:
+                    single[at, char] = replacement_gain(self.lm, fwd, at, (char,))
+            alone = max(0.0, single[i, a], single[i + 1, b])
             rows.append([gain, max(gain, 0.0), gain - alone, cand.chain, math.log1p(cand.rank),
                          self.glyphs.similarity(seen_a, a), self.glyphs.similarity(seen_b, b),
                          math.log10(cand.channels[0]), math.log10(cand.channels[1]),
