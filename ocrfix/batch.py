@@ -1,8 +1,9 @@
 """Correct many files: input expansion, output paths, worker processes, resume, progress, log.
 
 Each worker process builds one :class:`~ocrfix.correct.corrector.Corrector` (forked workers
-share the KenLM model's pages, read once before the fork and never written) and handles one file at a time; results stream
-back through ``imap_unordered`` so memory stays flat over thousands of files. Outputs are
+share the KenLM model's pages, read once before the fork and never written) and handles one
+file at a time; results stream back through ``imap_unordered`` so memory stays flat over
+thousands of files. Outputs are
 written atomically by :func:`ocrfix.textio.write_text_atomic`; a file that fails is reported
 and skipped, and the run ends with a non-zero status.
 """

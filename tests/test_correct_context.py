@@ -123,6 +123,30 @@ def test_context_candidates_only_at_improbable_sites(lm, index):
     assert fwd.logps[6] < source.context_gate and "作" in [e[0] for e in sites[6]]  # 乍
 
 
+def test_static_columns_of_confusion_and_context_candidates(lm, index):
+    table = build_table(ConfusionSet.from_scores({"乍": {"怎": 0.3, "夫": 0.1}}, "visual"), 5, INVENTORY)
+    source = CandidateSource(table, index)  # 作 fits between 工 and 。: a context candidate
+    space, misread = glyphs(), MisreadRates({"乍": 4, "作": 9}, {"乍": 3})
+    featurizer = Featurizer(lm, ("visual", CONTEXT), space, misread, prune=None, reject=None)  # every candidate
+    (sentence,) = segment("我们在北京工乍。", INVENTORY)
+    fwd = forward(lm, sentence.tokens)
+    sites = source.with_context(source.lattice(sentence), fwd.tokens, fwd.logps)
+    cands, rows = featurizer.rows(fwd, sites, DocumentBigrams([sentence.tokens]))
+    column = {name: k for k, name in enumerate(featurizer.names)}
+    null = lm.null_state()
+    assert any(CONTEXT in c.sources for c in cands) and any(CONTEXT not in c.sources for c in cands)
+    for cand, row in zip(cands, rows):
+        orig = sentence.tokens[cand.index]
+        cos = space.similarity(orig, cand.char)
+        expected = {"orig_oov": 0.0 if lm.has_token(orig) else 1.0, "uni_orig": lm.score_token(null, orig)[0],
+                    "orig_misread": misread.log_rate(orig), "n_cands": math.log1p(len(table.get(orig, ()))),
+                    "channel": math.log10(cand.score), "rank": math.log1p(cand.rank),
+                    "uni_cand": lm.score_token(null, cand.char)[0], "glyph_cos": cos,
+                    "context_glyph": cos if CONTEXT in cand.sources else 0.0,
+                    "src:visual": float("visual" in cand.sources), f"src:{CONTEXT}": float(CONTEXT in cand.sources)}
+        assert {name: row[column[name]] for name in expected} == pytest.approx(expected, abs=1e-6), (orig, cand)
+
+
 def context_weights() -> Weights:
     coef = {"lm_gain": 4.0, "channel": 2.0, f"src:{CONTEXT}": 8.0}
     names = BASE_FEATURES + (f"src:{CONTEXT}",)

@@ -210,16 +210,17 @@ class Featurizer:
         return value
 
     def static_rows(self, orig: str, site: Sequence[Entry], kept: Sequence[int]) -> np.ndarray:
-        """The context-free features of the candidates ``kept`` (indices into ``site``) of seen char
-        ``orig``, one row each: those of its confusion candidates are computed once per char, those
-        of the context candidates that follow them in ``site`` when asked for (few pass the screens)."""
+        """The context-free features of the candidates ``kept`` (ascending indices into ``site``, at
+        least one) of seen char ``orig``, one row each: those of its confusion candidates are
+        computed once per char, those of the context candidates that follow them in ``site`` (they
+        change with the neighbours, and rarely recur) each time they pass the screens."""
         rows = self._static.get(orig)
         n_table = len(site)
         while n_table and CONTEXT in site[n_table - 1][3]:  # context candidates follow the table's
             n_table -= 1
         if rows is None:
             rows = self._static[orig] = self._static_of(orig, site[:n_table], n_table)
-        if not kept or kept[-1] < n_table:  # kept is ascending
+        if kept[-1] < n_table:
             return rows[kept]
         extra = [k for k in kept if k >= n_table]
         return np.vstack([rows[kept[:len(kept) - len(extra)]], self._static_of(orig, [site[k] for k in extra], n_table)])
