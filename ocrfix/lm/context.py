@@ -39,7 +39,10 @@ def read_lines(path: Path) -> Iterable[str]:
 
 
 class ContextIndex:
-    """Bigram counts with fast "what fits between ``left`` and ``right``" queries."""
+    """Bigram counts with fast "what fits between ``left`` and ``right``" queries.
+
+    :meth:`between` works on scratch arrays of the index: share an index between processes
+    (forked workers each get their own copy), not between threads."""
 
     def __init__(self, vocab: Iterable[str], counts: sparse.spmatrix) -> None:
         self.vocab = tuple(vocab)
