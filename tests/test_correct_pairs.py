@@ -1,15 +1,18 @@
+import math
+
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from ocrfix.confusions import ConfusionSet
 from ocrfix.confusions.misread import MisreadRates
 from ocrfix.confusions.similarity import GlyphSpace
-from ocrfix.correct.candidates import CONTEXT, build_table
+from ocrfix.correct.candidates import CONTEXT, CONTEXT_SCORE, build_table
 from ocrfix.correct.corrector import Corrector
 from ocrfix.correct.edits import replay
 from ocrfix.correct.features import BASE_FEATURES, PAIR_FEATURES, forward, replacement_gain
 from ocrfix.correct.fit import Labeled, featurize_pairs
-from ocrfix.correct.pairs import PairProposer
+from ocrfix.correct.pairs import CHANNEL_WEIGHT, GLYPH_WEIGHT, PairProposer
 from ocrfix.correct.score import LinearScore, Weights
 from ocrfix.errors import ModelError
 from ocrfix.lm.context import ContextIndex
@@ -70,6 +73,19 @@ def test_proposer_ranks_the_pair_both_neighbours_ask_for_first(tmp_path):
     assert all(p.chain <= 0 and p.sources == ("pair",) for p in proposals)
     assert proposer.propose(tokens, 3) == proposals  # cached
     assert proposer.gated([-4.0, -3.0], 0) and not proposer.gated([-4.0, -1.0], 0)
+
+
+def test_proposals_rank_by_chain_glyphs_and_confusion_scores(tmp_path):
+    space = glyphs()
+    table = build_table(ConfusionSet.from_scores({"比": {"上": 0.6, "北": 0.01}, "亰": {"海": 0.5, "京": 0.02}}, "visual"),
+                        5, INVENTORY)
+    proposer = PairProposer(table, index(), space, per_site=50)
+    proposals = proposer.propose(lm_tokens("我们在比亰工作。"), 3)
+    score = [p.chain + GLYPH_WEIGHT * (space.similarity("比", p.chars[0]) + space.similarity("亰", p.chars[1]))
+             + CHANNEL_WEIGHT * (math.log10(p.channels[0]) + math.log10(p.channels[1])) for p in proposals]
+    assert {p.chars: p.channels for p in proposals}["上海"] == (0.6, 0.5)
+    assert {p.channels[0] for p in proposals} != {CONTEXT_SCORE}
+    assert score == pytest.approx(sorted(score, reverse=True), abs=1e-5)  # best first
 
 
 def test_a_pair_model_fixes_two_adjacent_errors_as_two_logged_edits(lm, tmp_path):
