@@ -129,9 +129,10 @@ class PairProposer:
         a_ids, after_left, a_channels = a_ids[keep_a], after_left[keep_a], a_channels[keep_a]
         b_ids, before_right, b_channels = b_ids[keep_b], before_right[keep_b], b_channels[keep_b]
         chain = after_left[:, None] + index.log_transitions(a_ids, b_ids) + before_right[None, :]
-        looks = (GLYPH_WEIGHT * self.glyphs.similarities_of_rows(seen_a, self._glyph_rows[a_ids]) + CHANNEL_WEIGHT * a_channels)[:, None] \
-            + (GLYPH_WEIGHT * self.glyphs.similarities_of_rows(seen_b, self._glyph_rows[b_ids]) + CHANNEL_WEIGHT * b_channels)[None, :]
-        score = chain + looks
+        # how well each candidate fits the character seen in its place: looks and confusion score
+        fit_a = GLYPH_WEIGHT * self.glyphs.similarities_of_rows(seen_a, self._glyph_rows[a_ids]) + CHANNEL_WEIGHT * a_channels
+        fit_b = GLYPH_WEIGHT * self.glyphs.similarities_of_rows(seen_b, self._glyph_rows[b_ids]) + CHANNEL_WEIGHT * b_channels
+        score = chain + (fit_a[:, None] + fit_b[None, :])
         flat = np.flatnonzero(np.isfinite(score))
         if not len(flat):
             return ()
