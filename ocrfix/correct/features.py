@@ -215,11 +215,12 @@ class Featurizer:
         computed once per char, those of the context candidates that follow them in ``site`` (they
         change with the neighbours, and rarely recur) each time they pass the screens."""
         rows = self._static.get(orig)
-        n_table = len(site)
-        while n_table and CONTEXT in site[n_table - 1][3]:  # context candidates follow the table's
-            n_table -= 1
         if rows is None:
+            n_table = len(site)
+            while n_table and CONTEXT in site[n_table - 1][3]:  # context candidates follow the table's
+                n_table -= 1
             rows = self._static[orig] = self._static_of(orig, site[:n_table], n_table)
+        n_table = len(rows)  # a seen char's confusion candidates are always the same
         if kept[-1] < n_table:
             return rows[kept]
         extra = [k for k in kept if k >= n_table]

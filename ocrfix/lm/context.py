@@ -41,7 +41,7 @@ def read_lines(path: Path) -> Iterable[str]:
 class ContextIndex:
     """Bigram counts with fast "what fits between ``left`` and ``right``" queries.
 
-    :meth:`between` works on scratch arrays of the index: share an index between processes
+    :meth:`between` works on a scratch array of the index: share an index between processes
     (forked workers each get their own copy), not between threads."""
 
     def __init__(self, vocab: Iterable[str], counts: sparse.spmatrix) -> None:
@@ -74,7 +74,6 @@ class ContextIndex:
         self._after_all = _Lists(self.rows.indptr, self.rows.indices, self.rows.data / self.left_total[rows_of])
         self._before_all = _Lists(cols.indptr, cols.indices, cols.data / np.maximum(self.left_total[cols.indices], 1.0))
         self._after, self._before = self._after_all, self._before_all
-        self._excluded = np.zeros(len(self.vocab), dtype=bool)  # scratch mask of between()'s exclusions
         self._dense = np.zeros(len(self.vocab))  # scratch vector of between()'s products (zero between calls)
 
     @classmethod
@@ -152,10 +151,8 @@ class ContextIndex:
             chars, score = long_[found], product[found]
         else:
             chars, score = self._after.of(a) if b is None else self._before.of(b)
-            if excluding:
-                self._excluded[exclude] = True
-                allowed = ~self._excluded[chars]
-                self._excluded[exclude] = False
+            if excluding:  # rare (a neighbour the corpus never saw)
+                allowed = ~np.isin(chars, exclude)
                 chars, score = chars[allowed], score[allowed]
         if not len(chars):
             return []
