@@ -23,7 +23,7 @@ from typing import NamedTuple, Sequence
 import numpy as np
 
 from ..confusions.similarity import GlyphSpace
-from ..lm.context import BOS, EOS, ContextIndex
+from ..lm.context import BOS, EOS, ContextIndex, top_indices
 from .candidates import CONTEXT_SCORE, Table
 
 #: Both characters must be improbable under the LM (log10 P given the left context): the first
@@ -51,6 +51,15 @@ class PairCandidate(NamedTuple):
         return (self.index, self.chars[0]), (self.index + 1, self.chars[1])
 
 
+class _Slot(NamedTuple):
+    """The candidate characters of one slot of a pair that can meet its outer neighbour, in id order."""
+
+    ids: np.ndarray  # context-index ids, ascending
+    edge: np.ndarray  # log P(c | left neighbour) (first slot), log P(right neighbour | c) (second)
+    fit: np.ndarray  # how well c fits the seen char: GLYPH_WEIGHT * glyph cosine + CHANNEL_WEIGHT * log10 channel
+    channels: np.ndarray  # confusion score of c (CONTEXT_SCORE when only the context proposed it)
+
+
 class PairProposer:
     """Proposes pair replacements from a candidate table, a context index and a glyph space."""
 
@@ -62,8 +71,9 @@ class PairProposer:
         self.gate = gate
         self.per_site = per_site
         self._cache: dict[tuple[str | None, str, str, str | None], tuple[tuple[str, float, float, float], ...]] = {}
+        self._slots: dict[tuple[str, str | None, bool], _Slot] = {}  # (seen char, neighbour, after) -> its slot
         self._neighbours: dict[tuple[str | None, bool], list[int]] = {}  # (neighbour, after) -> context slot ids
-        self._tables: dict[str, tuple[list[int], set[int], list[float]]] = {}  # seen char -> its table slot ids, excluded ids, log10 scores
+        self._tables: dict[str, tuple[list[int], set[int], list[float], list[float]]] = {}  # seen char -> see _table_slot
         self._glyph_rows = glyphs.rows(context.vocab)  # glyph vector row of each context token
 
     def gated(self, logps: Sequence[float], i: int) -> bool:
@@ -83,65 +93,62 @@ class PairProposer:
             self._cache[key] = found
         return [PairCandidate(i, chars, chain, rank, (ca, cb)) for rank, (chars, chain, ca, cb) in enumerate(found)]
 
-    def _slot(self, seen: str, neighbour: str | None, after: bool) -> tuple[np.ndarray, np.ndarray]:
-        """Ids of the candidate characters of one slot, and their log10 confusion scores: the
-        confusion candidates of ``seen``, then the characters that most often follow (``after``)
-        or precede the ``neighbour`` (``CONTEXT_SCORE``)."""
-        table_ids, excluded, table_channels = self._table_slot(seen)
-        key = (neighbour, after)
-        context_ids = self._neighbours.get(key)
-        if context_ids is None:
+    def _slot(self, seen: str, neighbour: str | None, after: bool) -> _Slot:
+        """The slot of ``seen`` next to ``neighbour`` (``None``: the sentence edge; ``after`` it: the
+        first slot, else the second): the confusion candidates of ``seen`` and the characters that most
+        often follow (``after``) or precede the neighbour, those of them seen next to it."""
+        key = (seen, neighbour, after)
+        slot = self._slots.get(key)
+        if slot is None:
             index = self.context
-            context_ids = (index.following if after else index.preceding)(neighbour, SLOT_CONTEXT)[0].tolist()
-            if len(self._neighbours) >= PAIR_CACHE:
+            table_ids, excluded, table_scores, table_logs = self._table_slot(seen)
+            context_ids = self._neighbours.get(key[1:])
+            if context_ids is None:
+                context_ids = self._neighbours[key[1:]] = (index.following if after else index.preceding)(
+                    neighbour, SLOT_CONTEXT)[0].tolist()
+            others = [j for j in context_ids if j not in excluded]
+            ids = np.array(table_ids + others, dtype=np.int64)
+            scores = np.array(table_scores + [CONTEXT_SCORE] * len(others))
+            logs = np.array(table_logs + [math.log10(CONTEXT_SCORE)] * len(others))
+            at = np.array([index.ids[(BOS if after else EOS) if neighbour is None else neighbour]])
+            edge = index.log_transitions(at, ids)[0] if after else index.log_transitions(ids, at)[:, 0]
+            keep = np.flatnonzero(np.isfinite(edge))  # only those seen next to the neighbour can start / end a chain
+            keep = keep[np.argsort(ids[keep])]  # in id order: equal scores rank by the ids
+            ids, scores = ids[keep], scores[keep]
+            fit = GLYPH_WEIGHT * self.glyphs.similarities_of_rows(seen, self._glyph_rows[ids]) + CHANNEL_WEIGHT * logs[keep]
+            slot = _Slot(ids, edge[keep], fit, scores)
+            if len(self._slots) >= PAIR_CACHE:
+                self._slots.clear()
                 self._neighbours.clear()
-            self._neighbours[key] = context_ids
-        others = [j for j in context_ids if j not in excluded]
-        return (np.array(table_ids + others, dtype=np.int64),
-                np.array(table_channels + [math.log10(CONTEXT_SCORE)] * len(others)))
+            self._slots[key] = slot
+        return slot
 
-    def _table_slot(self, seen: str) -> tuple[list[int], set[int], list[float]]:
+    def _table_slot(self, seen: str) -> tuple[list[int], set[int], list[float], list[float]]:
         """Ids of the confusion candidates of ``seen`` in the context index, those plus ``seen``'s
-        own, and the candidates' log10 confusion scores."""
+        own, and the candidates' confusion scores and their log10s."""
         found = self._tables.get(seen)
         if found is None:
             ids = self.context.ids
             entries = [entry for entry in self.table.get(seen, ()) if entry[0] in ids]
             table_ids = [ids[entry[0]] for entry in entries]
             found = self._tables[seen] = (table_ids, set(table_ids) | ({ids[seen]} if seen in ids else set()),
-                                          [math.log10(entry[1]) for entry in entries])
+                                          [entry[1] for entry in entries], [math.log10(entry[1]) for entry in entries])
         return found
 
     def _propose(self, left: str | None, seen_a: str, seen_b: str, right: str | None) -> tuple[tuple[str, float, float, float], ...]:
         index = self.context
-        left_id, right_id = index.ids.get(BOS if left is None else left), index.ids.get(EOS if right is None else right)
-        if left_id is None or right_id is None:
+        if (BOS if left is None else left) not in index.ids or (EOS if right is None else right) not in index.ids:
             return ()
-        (a_ids, a_channels), (b_ids, b_channels) = self._slot(seen_a, left, True), self._slot(seen_b, right, False)
-        # only characters seen after the left neighbour / before the right one can start / end a chain
-        after_left = index.log_transitions(np.array([left_id]), a_ids)[0]
-        before_right = index.log_transitions(b_ids, np.array([right_id]))[:, 0]
-        keep_a, keep_b = np.flatnonzero(np.isfinite(after_left)), np.flatnonzero(np.isfinite(before_right))
-        if not len(keep_a) or not len(keep_b):
+        a, b = self._slot(seen_a, left, True), self._slot(seen_b, right, False)
+        if not len(a.ids) or not len(b.ids):
             return ()
-        # in id order: equal scores rank by the ids
-        keep_a, keep_b = keep_a[np.argsort(a_ids[keep_a])], keep_b[np.argsort(b_ids[keep_b])]
-        a_ids, after_left, a_channels = a_ids[keep_a], after_left[keep_a], a_channels[keep_a]
-        b_ids, before_right, b_channels = b_ids[keep_b], before_right[keep_b], b_channels[keep_b]
-        chain = after_left[:, None] + index.log_transitions(a_ids, b_ids) + before_right[None, :]
-        # how well each candidate fits the character seen in its place: looks and confusion score
-        fit_a = GLYPH_WEIGHT * self.glyphs.similarities_of_rows(seen_a, self._glyph_rows[a_ids]) + CHANNEL_WEIGHT * a_channels
-        fit_b = GLYPH_WEIGHT * self.glyphs.similarities_of_rows(seen_b, self._glyph_rows[b_ids]) + CHANNEL_WEIGHT * b_channels
-        score = chain + (fit_a[:, None] + fit_b[None, :])
+        chain = a.edge[:, None] + index.log_transitions(a.ids, b.ids) + b.edge[None, :]
+        score = (chain + (a.fit[:, None] + b.fit[None, :])).ravel()
         flat = np.flatnonzero(np.isfinite(score))
         if not len(flat):
             return ()
-        best = flat[np.argsort(-score.ravel()[flat], kind="stable")[: self.per_site]]
-        channel_a = {e[0]: e[1] for e in self.table.get(seen_a, ())}
-        channel_b = {e[0]: e[1] for e in self.table.get(seen_b, ())}
-        out = []
-        for k in best.tolist():
-            r, c = divmod(k, len(b_ids))
-            a, b = index.vocab[a_ids[r]], index.vocab[b_ids[c]]
-            out.append((a + b, float(chain[r, c]), channel_a.get(a, CONTEXT_SCORE), channel_b.get(b, CONTEXT_SCORE)))
+        vocab, out = index.vocab, []
+        for k in flat[top_indices(score[flat], self.per_site)].tolist():
+            r, c = divmod(k, len(b.ids))
+            out.append((vocab[a.ids[r]] + vocab[b.ids[c]], float(chain[r, c]), float(a.channels[r]), float(b.channels[c])))
         return tuple(out)

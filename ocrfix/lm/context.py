@@ -156,7 +156,7 @@ class ContextIndex:
                 chars, score = chars[allowed], score[allowed]
         if not len(chars):
             return []
-        top = _best(score, n)
+        top = top_indices(score, n)
         vocab = self.vocab
         return [(vocab[c], p) for c, p in zip(chars[top].tolist(), (score[top] / score.sum()).tolist())]
 
@@ -209,9 +209,9 @@ class _Lists(NamedTuple):
         return _Lists(indptr, self.ids[kept], self.values[kept])
 
 
-def _best(score: np.ndarray, n: int) -> np.ndarray:
+def top_indices(score: np.ndarray, n: int) -> np.ndarray:
     """Indices of the ``n`` highest scores, best first, ties in index order (a stable sort's
-    first ``n``, from a partial sort: the score arrays hold up to a few thousand tokens)."""
+    first ``n``, from a partial sort: the score arrays hold up to a few thousand entries)."""
     if len(score) > 4 * n:
         cut = np.partition(score, len(score) - n)[len(score) - n]
         candidates = np.flatnonzero(score >= cut)
