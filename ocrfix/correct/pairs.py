@@ -23,7 +23,7 @@ from typing import NamedTuple, Sequence
 import numpy as np
 
 from ..confusions.similarity import GlyphSpace
-from ..lm.context import BOS, EOS, ContextIndex, top_indices
+from ..lm.context import ContextIndex, top_indices
 from .candidates import CONTEXT_SCORE, Table
 
 #: Both characters must be improbable under the LM (log10 P given the left context): the first
@@ -110,7 +110,7 @@ class PairProposer:
             ids = np.array(table_ids + others, dtype=np.int64)
             scores = np.array(table_scores + [CONTEXT_SCORE] * len(others))
             logs = np.array(table_logs + [math.log10(CONTEXT_SCORE)] * len(others))
-            at = np.array([index.ids[(BOS if after else EOS) if neighbour is None else neighbour]])
+            at = np.array([index.neighbour_id(neighbour, after)])
             edge = index.log_transitions(at, ids)[0] if after else index.log_transitions(ids, at)[:, 0]
             keep = np.flatnonzero(np.isfinite(edge))  # only those seen next to the neighbour can start / end a chain
             keep = keep[np.argsort(ids[keep])]  # in id order: equal scores rank by the ids
@@ -137,7 +137,7 @@ class PairProposer:
 
     def _propose(self, left: str | None, seen_a: str, seen_b: str, right: str | None) -> tuple[tuple[str, float, float, float], ...]:
         index = self.context
-        if (BOS if left is None else left) not in index.ids or (EOS if right is None else right) not in index.ids:
+        if index.neighbour_id(left, True) is None or index.neighbour_id(right, False) is None:
             return ()
         a, b = self._slot(seen_a, left, True), self._slot(seen_b, right, False)
         if not len(a.ids) or not len(b.ids):

@@ -123,6 +123,11 @@ class ContextIndex:
         mask = np.array([tok in allowed for tok in self.vocab], dtype=bool)
         self._after, self._before = self._after_all.keep(mask), self._before_all.keep(mask)
 
+    def neighbour_id(self, token: str | None, left: bool) -> int | None:
+        """The id of a ``left`` (else right) neighbour ``token``; ``None`` is the sentence edge
+        on that side (``<s>`` / ``</s>``); ``None`` back for a token the corpus never saw."""
+        return self.ids.get((BOS if left else EOS) if token is None else token)
+
     def token_ids(self, tokens: Iterable[str]) -> np.ndarray:
         """The ids of those of ``tokens`` the index knows."""
         ids = self.ids
@@ -134,8 +139,7 @@ class ContextIndex:
         leaving out the ids ``exclude`` (:meth:`token_ids`), best first, with their posteriors
         normalized over the tokens not left out. ``None`` is a sentence edge; a neighbour the
         corpus never saw constrains nothing."""
-        a = self.ids.get(BOS if left is None else left)
-        b = self.ids.get(EOS if right is None else right)
+        a, b = self.neighbour_id(left, True), self.neighbour_id(right, False)
         if a is None and b is None:
             return []
         excluding = exclude is not None and len(exclude) > 0
@@ -163,7 +167,7 @@ class ContextIndex:
     def following(self, token: str | None, n: int) -> tuple[np.ndarray, np.ndarray]:
         """Ids and log P(c | ``token``) of the ``n`` likeliest allowed tokens after ``token``
         (``None``: the sentence start), best first; empty for a token the corpus never saw."""
-        a = self.ids.get(BOS if token is None else token)
+        a = self.neighbour_id(token, True)
         if a is None:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
         return _top(*self._after.of(a), n)
@@ -171,7 +175,7 @@ class ContextIndex:
     def preceding(self, token: str | None, n: int) -> tuple[np.ndarray, np.ndarray]:
         """Ids and log P(``token`` | c) of the ``n`` allowed tokens c that ``token`` (``None``:
         the sentence end) most likely follows, best first."""
-        b = self.ids.get(EOS if token is None else token)
+        b = self.neighbour_id(token, False)
         if b is None:
             return np.zeros(0, dtype=np.int64), np.zeros(0)
         return _top(*self._before.of(b), n)
