@@ -31,13 +31,14 @@ def fix(text, lm=None):
      "他们所作努力，认为没有任何势力能够阻挡两国人民友好交往的历史潮流。"),  # a stray bar in body text
     ("共同努力，.提高双方", "共同努力，提高双方"),  # specks next to a mark
     ("存在风险*。我们", "存在风险。我们"),
+    ("等由15%6降至13%。", "等由15%降至13%。"),  # '%' read as '%6'
 ])
 def test_symbol_rules_fix_ocr_noise(ocr, expected):
     assert fix(ocr) == expected
 
 
 @pytest.mark.parametrize("clean", ["收看《新闻联播》节目", "《关于修改〈中华人民共和国保险法〉的决定》", "见文献[1]第3页", "a*b=c", "我们，他们", "3*4",
-                                   '实施"十二五"规划', '他说"我们到了"\n随后', '“好”"坏"', 'say "hi"', "e.g.\n", "第1-\n", "a|b", "x | y", "读书|球员为什么爱读书", "版本1.2，共3*4。"])
+                                   '实施"十二五"规划', '他说"我们到了"\n随后', '“好”"坏"', 'say "hi"', "e.g.\n", "第1-\n", "a|b", "x | y", "读书|球员为什么爱读书", "版本1.2，共3*4。", "15%60"])
 def test_symbol_rules_leave_legitimate_text_alone(clean):
     assert rule_changes(clean) == []
 
@@ -100,3 +101,15 @@ def test_dash_and_hyphen_misreadings_are_decided_by_the_lm(tmp_path):
     assert fix("大家一一握手。", lm) == "大家一一握手。"  # the word 一一 stays
     assert fix("我们统-思想。", lm) == "我们统一思想。"
     assert fix("我们统-思想。") == "我们统-思想。"  # no LM, no decision
+
+
+def test_percent_read_as_96_is_decided_by_the_lm(tmp_path):
+    from test_correct_fixtures import CORPUS
+
+    lines = CORPUS + ["今年增长了20%，明年增长30%。", "去年增长4.2%。", "我们在1996年到北京工作。", "他们有296户人家。"] * 3
+    lm = load_lm(write_arpa(tmp_path / "lm.arpa", lines))
+    assert fix("今年增长了2096，明年增长3.596。", lm) == "今年增长了20%，明年增长3.5%。"
+    assert fix("我们在1996年到北京工作。", lm) == "我们在1996年到北京工作。"  # a year stays
+    assert fix("他们有296户人家。", lm) == "他们有296户人家。"  # so does a count
+    assert fix("今年增长了2096，", None) == "今年增长了2096，"  # no LM, no decision
+    assert rule_changes("今年增长了1960，", lm=lm) == []  # '96' inside a number is never a '%'
