@@ -32,13 +32,14 @@ def fix(text, lm=None):
     ("共同努力，.提高双方", "共同努力，提高双方"),  # specks next to a mark
     ("存在风险*。我们", "存在风险。我们"),
     ("等由15%6降至13%。", "等由15%降至13%。"),  # '%' read as '%6'
+    ("《2014一2019年规划》", "《2014—2019年规划》"),  # a range's dash read as the Han 一
 ])
 def test_symbol_rules_fix_ocr_noise(ocr, expected):
     assert fix(ocr) == expected
 
 
 @pytest.mark.parametrize("clean", ["收看《新闻联播》节目", "《关于修改〈中华人民共和国保险法〉的决定》", "见文献[1]第3页", "a*b=c", "我们，他们", "3*4",
-                                   '实施"十二五"规划', '他说"我们到了"\n随后', '“好”"坏"', 'say "hi"', "e.g.\n", "第1-\n", "a|b", "x | y", "读书|球员为什么爱读书", "版本1.2，共3*4。", "15%60"])
+                                   '实施"十二五"规划', '他说"我们到了"\n随后', '“好”"坏"', 'say "hi"', "e.g.\n", "第1-\n", "a|b", "x | y", "读书|球员为什么爱读书", "版本1.2，共3*4。", "15%60", "比二0一0年翻一番", "第1一"])
 def test_symbol_rules_leave_legitimate_text_alone(clean):
     assert rule_changes(clean) == []
 
