@@ -3,7 +3,7 @@ import math
 import numpy as np
 import pytest
 
-from ocrfix.correct.document import DocumentBigrams
+from ocrfix.correct.document import DocumentBigrams, nearby_bigrams
 from ocrfix.correct.features import BASE_FEATURES, _compete
 
 
@@ -23,6 +23,20 @@ def test_support_says_where_a_candidate_meets_the_neighbours_in_the_document():
     assert doc.support("豆", "丽", "媛") == 2
     assert doc.support("出", "彭", "丽") == 1
     assert DocumentBigrams().support("a", "b", "c") == 0
+
+
+@pytest.mark.parametrize("text, site, candidate, elsewhere", [
+    ("加强预知预判和研判", 3, "判", ""),  # 判 for 知 would find 预判 only as the next word
+    ("加强预知预判和研判", 3, "判", "会上预判形势"),  # the page has 预判 elsewhere too
+    ("预判预知和研判", 3, "判", ""),  # the repeat before the site
+])
+def test_support_does_not_count_the_repetition_a_candidate_would_make(text, site, candidate, elsewhere):
+    tokens = list(text)
+    doc = DocumentBigrams([tokens] + ([list(elsewhere)] if elsewhere else []))
+    left, right = tokens[site - 1], tokens[site + 1]
+    assert doc.support(left, candidate, right) >= 1  # counted anywhere
+    expected = 1 if elsewhere else 0
+    assert doc.support(left, candidate, right, nearby_bigrams(tokens, site)) == expected
 
 
 def test_compete_gives_margin_and_rank_of_each_candidate_of_a_site():

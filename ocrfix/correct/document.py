@@ -32,13 +32,23 @@ class DocumentBigrams:
             return (left is not None and count((left, chars), 0) > 1) + (right is not None and count((chars, right), 0) > 1)
         return sum(self.counts[bigram] > 1 for bigram in _bigrams(left, chars, right))
 
-    def support(self, left: str | None, chars: str, right: str | None) -> int:
+    def support(self, left: str | None, chars: str, right: str | None, nearby: Sequence[tuple[str, str]] = ()) -> int:
         """How many of the bigrams that ``chars`` would form with each other and with the site's
-        neighbours occur somewhere in the document."""
+        neighbours occur elsewhere in the document. ``nearby``: the bigrams of the text just
+        around the site (:func:`nearby_bigrams`); occurrences there are not counted (预知预判: 判
+        for 知 would find 预判 as the very next word — a repetition the candidate would make, not
+        evidence that the page uses the word)."""
         if len(chars) == 1:
-            counts = self.counts
-            return (left is not None and (left, chars) in counts) + (right is not None and (chars, right) in counts)
+            count = self.counts.get
+            return ((left is not None and count((left, chars), 0) > nearby.count((left, chars)))
+                    + (right is not None and count((chars, right), 0) > nearby.count((chars, right))))
         return sum(self.counts[bigram] > 0 for bigram in _bigrams(left, chars, right))
+
+
+def nearby_bigrams(tokens: Sequence[str], i: int) -> tuple[tuple[str, str], ...]:
+    """The bigrams of ``tokens`` within three tokens of ``i`` that do not contain it: where a
+    candidate for token ``i`` would repeat its own neighbourhood (XY XY)."""
+    return tuple((tokens[k], tokens[k + 1]) for k in (i - 3, i - 2, i + 1, i + 2) if k >= 0 and k + 1 < len(tokens))
 
 
 def _bigrams(left: str | None, chars: str, right: str | None) -> list[tuple[str, str]]:

@@ -16,7 +16,7 @@ import numpy as np
 from ..confusions.misread import MisreadRates
 from ..confusions.similarity import GlyphSpace
 from .candidates import CONTEXT, Candidate, Entry, Lattice
-from .document import DocumentBigrams
+from .document import DocumentBigrams, nearby_bigrams
 from .pairs import PairCandidate
 
 EOS = "</s>"
@@ -286,7 +286,8 @@ class Featurizer:
         rows[:, 2], rows[:, 3] = _compete(rows[:, 0])
         rows[:, 4] = contexts
         rows[:, 5:9] = logps[i], edge, sent_logp, doc_orig
-        rows[:, 9] = [document.support(left, cand.char, right) for cand in cands]
+        nearby = nearby_bigrams(tokens, i)
+        rows[:, 9] = [document.support(left, cand.char, right, nearby) for cand in cands]
         rows[:, len(DYNAMIC_FEATURES):] = self.static_rows(tokens[i], site, list(scored_k))
         return cands, rows
 
