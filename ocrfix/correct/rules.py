@@ -3,7 +3,8 @@
 Measured on the Tesseract training pages (benchmarks, train split; see benchmarks/RESULTS.md,
 "Corrector"): after Han substitutions, the commonest errors are symbols the LM cannot repair
 because they are never edit sites. Each rule below fires only in a context where the OCR
-string is essentially never legitimate newspaper text; each match becomes a logged edit with
+string is essentially never legitimate newspaper text, or (where it can be: 一一, a number's 96)
+only where the LM prefers the other reading by far; each match becomes a logged edit with
 source ``rule:<name>``.
 """
 from __future__ import annotations
@@ -23,7 +24,7 @@ MISREAD_MIN_GAIN = 3.0
 DASH_MIN_MARGIN = 2.0
 #: How much the LM must prefer '%' to a number's final '96' (percent-96). Cross-fit fold LMs on
 #: the training pages: '96' after a digit stood for '%' 86 times of 91; a margin of 1 takes 76 of
-#: them and none of the 5 real numbers (years 1996, a train K396), and fires twice on the 645
+#: them and none of the 5 real numbers (1996年 twice, 196/196, a train K396), and fires twice on the 645
 #: real '96' number endings of the 47 M characters of training news (296 as a pollution
 #: reading, 0.99996); a margin of 2 fires on the same two and takes 61.
 PERCENT_MIN_MARGIN = 1.0
