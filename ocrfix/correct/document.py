@@ -35,7 +35,8 @@ class DocumentBigrams:
     def support(self, left: str | None, chars: str, right: str | None, nearby: Sequence[tuple[str, str]] = ()) -> int:
         """How many of the bigrams that ``chars`` would form with each other and with the site's
         neighbours occur elsewhere in the document. ``nearby``: the bigrams of the text just
-        around the site (:func:`nearby_bigrams`); occurrences there are not counted (预知预判: 判
+        around the site (:func:`nearby_bigrams`); for one character, occurrences there are not
+        counted (a pair's bigrams span the site itself and are counted anywhere) (预知预判: 判
         for 知 would find 预判 as the very next word — a repetition the candidate would make, not
         evidence that the page uses the word)."""
         if len(chars) == 1:
