@@ -107,6 +107,9 @@ def break_lines(paragraph: str, cell: float, cells: int, fnt: ImageFont.FreeType
             carry = ""
             while line and line[-1] in OPENING:
                 line, carry = line[:-1], line[-1] + carry
+            if not line:  # opening marks alone, before a unit wider than what is left: it stays with them
+                line, used = carry + unit, used + w
+                continue
             lines.append(line)
             line = carry + unit
             used = sum(unit_width(u) for u in _units(line))

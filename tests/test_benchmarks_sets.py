@@ -4,7 +4,7 @@ from __future__ import annotations
 import random
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import example, given, settings, strategies as st
 
 from benchmarks import report, sets
 from benchmarks.corpus import group_paragraphs, is_title, pick_article, print_form, stories
@@ -87,6 +87,7 @@ unit = st.one_of(han, han, han, st.sampled_from(list("，。、；：“”《�
 
 @settings(max_examples=60, deadline=None)
 @given(st.lists(unit, min_size=1, max_size=80), st.integers(12, 14))
+@example(units=["一"] * 6 + ["2019", "“", "“"] + ["2019"] * 5, cells=12)  # opening marks before a too-wide unit
 def test_break_lines_keeps_text_and_rules(units, cells):
     paragraph = "".join(units)
     fnt = font("song", 20)
