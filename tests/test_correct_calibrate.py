@@ -1,13 +1,15 @@
-"""Threshold calibration (one threshold, and the second pass on noisy scans) and the corrector's two passes."""
+"""Threshold calibration (one threshold, the second pass on noisy scans, the stricter one on clean print)
+and the corrector's passes."""
 import dataclasses
 import json
 
 import pytest
 
-from ocrfix.correct.calibrate import CalibrationText, choose_noisy_threshold, noisy_curve, threshold_curve
+from ocrfix.correct.calibrate import (CalibrationText, choose_noisy_threshold, choose_sparse_threshold, noisy_curve,
+                                      sparse_curve, threshold_curve)
 from ocrfix.correct.corrector import Corrector
 from ocrfix.correct.features import BASE_FEATURES
-from ocrfix.correct.score import NoisyPages, Weights
+from ocrfix.correct.score import NoisyPages, SparsePages, Weights
 from ocrfix.errors import ModelError
 
 from test_correct_fixtures import INVENTORY, confusion_set, load_lm, write_arpa
@@ -39,17 +41,27 @@ def test_noisy_pages_rule_and_record_validation():
             NoisyPages.from_record(bad)
 
 
-def test_weights_keep_their_noisy_rule_through_save_and_load(tmp_path):
+def test_sparse_pages_rule_and_record_validation():
+    rule = SparsePages(density=1.0, threshold=0.99)
+    assert rule.is_sparse(1, 1500) and rule.is_sparse(0, 10) and not rule.is_sparse(1, 1000)  # below the density only
+    assert SparsePages.from_record({"density": 1, "threshold": 0.99}) == rule
+    for bad in ({"density": 0, "threshold": 0.99}, {"density": 1, "threshold": 1.5}):
+        with pytest.raises(ValueError):
+            SparsePages.from_record(bad)
+
+
+def test_weights_keep_their_noisy_and_sparse_rules_through_save_and_load(tmp_path):
     path = tmp_path / "w.json"
-    dataclasses.replace(SOFT, noisy=NoisyPages(4.0, 3, 0.55)).save(path)
+    dataclasses.replace(SOFT, noisy=NoisyPages(4.0, 3, 0.55), sparse=SparsePages(1.0, 0.99)).save(path)
     assert Weights.load(path).noisy == NoisyPages(4.0, 3, 0.55)
+    assert Weights.load(path).sparse == SparsePages(1.0, 0.99)
     SOFT.save(path)
-    assert Weights.load(path).noisy is None
+    assert Weights.load(path).noisy is None and Weights.load(path).sparse is None
     record = json.loads(path.read_text(encoding="utf-8"))
-    record["noisy"] = {"density": -1, "min_edits": 3, "threshold": 0.5}
-    path.write_text(json.dumps(record), encoding="utf-8")
-    with pytest.raises(ModelError):
-        Weights.load(path)
+    for key, bad in (("noisy", {"density": -1, "min_edits": 3, "threshold": 0.5}), ("sparse", {"density": 1.0})):
+        path.write_text(json.dumps(dict(record, **{key: bad})), encoding="utf-8")
+        with pytest.raises(ModelError):
+            Weights.load(path)
 
 
 def test_threshold_curve_counts_the_edits_at_or_above_each_threshold():
@@ -85,6 +97,31 @@ def test_choose_noisy_threshold_takes_the_lowest_row_from_which_on_every_target_
     curve[-1] = row(0.8, 80, 0, 2, clean_changed=3)  # over the clean budget at the top: nothing qualifies
     assert choose_noisy_threshold(curve, 0.9, min_ratio=20, min_precision=0.9, clean_chars_per_change=5000) == 0.9
     assert choose_noisy_threshold([], 0.9, 20, 0.9, 5000) == 0.9
+
+
+def test_sparse_curve_raises_the_threshold_only_on_texts_the_first_pass_finds_sparse():
+    sparse = page(2000, (0.99, "f"), (0.95, "f"))  # 1 first-pass edit per 1,000 at 0.95: not below 1
+    sparser = page(3000, (0.99, "f"), (0.95, "i"))  # 0.67 per 1,000
+    dense = page(1000, (0.95, "f"), (0.96, "f"))  # stays at the strict threshold
+    clean = [page(2000, (0.97, "i")), page(500, (0.95, "i"), (0.999, "i"))]  # the second: 4 per 1,000
+    rows = {row["threshold"]: row for row in sparse_curve([sparse, sparser, dense], clean, 0.95, density=1.0,
+                                                          thresholds=(0.9, 0.95, 0.98, 0.995))}
+    assert set(rows) == {0.95, 0.98, 0.995}  # only thresholds from the strict one up
+    assert rows[0.95]["sparse_pages"] == 1 and rows[0.95]["clean_sparse"] == 1
+    assert (rows[0.95]["fixed"], rows[0.95]["introduced"], rows[0.95]["clean_changed"]) == (1, 1, 1)
+    assert (rows[0.98]["fixed"], rows[0.98]["introduced"], rows[0.98]["clean_changed"]) == (1, 0, 0)
+    assert rows[0.98]["fixed_all_pages"] == 5 and rows[0.995]["fixed_all_pages"] == 4  # the dense page keeps its two
+
+
+def test_choose_sparse_threshold_takes_the_lowest_row_from_which_on_edits_are_precise():
+    def row(t, fixed, introduced, other=0):
+        return {"threshold": t, "fixed": fixed, "introduced": introduced, "other": other, "clean_changed": 99}
+    curve = [row(0.9, 10, 3), row(0.95, 9, 0, 2), row(0.98, 9, 1), row(0.99, 0, 0)]
+    assert choose_sparse_threshold(curve, 0.9, min_precision=0.9) == 0.98  # 9 of 10
+    assert choose_sparse_threshold(curve, 0.9, min_precision=0.75) == 0.9
+    curve[2] = row(0.98, 2, 1)
+    assert choose_sparse_threshold(curve, 0.9, min_precision=0.9) == 0.99  # no edit left passes
+    assert choose_sparse_threshold([], 0.9, 0.9) == 0.9
 
 
 def test_a_second_pass_runs_only_on_texts_the_first_pass_finds_noisy(lm, tmp_path):
@@ -131,3 +168,69 @@ def test_blocks_group_consecutive_sentences_to_the_minimum_size():
     sizes = [[s.end - s.start for s in block] for block in _blocks(sentences, 6)]
     assert sum(sizes, []) == [s.end - s.start for s in sentences]
     assert all(sum(block) >= 6 for block in sizes[:-1]) and all(sum(block[:-1]) < 6 for block in sizes)
+
+
+def test_texts_the_first_pass_finds_sparse_keep_only_edits_above_the_stricter_threshold(lm, tmp_path):
+    def run(weights, text, **kwargs):
+        corrector = Corrector(model=lm, confusions=confusion_set(tmp_path), weights=weights, inventory=INVENTORY, **kwargs)
+        return corrector.correct(text, reflow=False)
+
+    everything = run(SOFT, TEXT, threshold=0.01).edits
+    weak, sure = min(e.gain for e in everything), max(e.gain for e in everything)
+    between = (weak + sure) / 2
+    calm = "我们今天在北京开会。他们在上海工作。乍天天气很好。"  # a single weak edit in 26 characters
+    lenient = dataclasses.replace(SOFT, threshold=weak - 0.01)
+    assert len(run(lenient, calm).edits) == 1
+    strict_on_calm = dataclasses.replace(lenient, sparse=SparsePages(density=50.0, threshold=between))  # 1 in 26 < 50 per 1,000
+    result = run(strict_on_calm, calm)
+    assert result.edits == () and result.text == calm
+    assert len(run(strict_on_calm, calm, threshold=weak - 0.01).edits) == 1  # a given threshold holds everywhere
+    dense = run(strict_on_calm, TEXT)  # 4 edits in 45 characters: above the density, every edit kept
+    assert [e.offset for e in dense.edits] == [e.offset for e in everything]
+
+
+def test_calibration_puts_the_sparse_rule_in_the_weights(lm, tmp_path):
+    import argparse
+
+    from ocrfix.correct.fit import Labeled, _calibrate
+
+    truth = TEXT.replace("乍", "作")
+    calm = "我们今天在北京开会。他们在上海学习。大家都认真工作。乍天天气很好。"
+    corrector = Corrector(model=lm, confusions=confusion_set(tmp_path), weights=SOFT, inventory=INVENTORY)
+    pages = [Labeled(TEXT, tuple(truth), "page", "p")]
+    clean = [Labeled(truth, tuple(truth), "clean", "c")]
+    # clean print whose 乍 is right: the lone edit the first pass makes on it is a false one
+    printed = [Labeled(calm, tuple(calm), "page", "print")]
+    args = argparse.Namespace(min_ratio=20.0, clean_chars=1.0, noisy_density=0.0, noisy_min_edits=3,
+                              sparse_density=50.0, min_precision=0.9, sparse_rate=0.01)
+    weights, record = _calibrate(SOFT, [(corrector, pages, clean, printed)], args)
+    (row,) = [r for r in record["sparse_curve"] if r["threshold"] == weights.threshold]
+    assert row["sparse_pages"] == 1 and row["pages"] == 2 and row["introduced"] == 1  # the scan is dense
+    assert weights.sparse is not None and weights.sparse.threshold > weights.threshold
+    assert record["sparse_rule"].startswith("texts with < 50.0") and record["clean_print_pages"] == 1
+    args.sparse_density = 0.0
+    assert _calibrate(SOFT, [(corrector, pages, clean, printed)], args)[0].sparse is None
+
+
+def test_clean_print_pages_have_rare_misreadings_through_the_reverse_channel(tmp_path, monkeypatch):
+    import argparse
+    import lzma
+    import random
+
+    from ocrfix.correct.fit import Fold, clean_print_examples
+
+    data = tmp_path / "data"
+    (data / "news").mkdir(parents=True)
+    with lzma.open(data / "news" / "rmrb_x.txt.xz", "wt", encoding="utf-8") as handle:
+        handle.write("\n".join(["我们在北京工作。", "他在上海学习工作。"] * 400) + "\n")
+    monkeypatch.setenv("OCRFIX_DATA", str(data))
+    fold = Fold(None, ("rmrb_x",))
+    args = argparse.Namespace(sparse_chars=3000, sparse_rate=0.1, k=5)
+    pages = clean_print_examples(fold, args, confusion_set(tmp_path), random.Random(0))
+    assert sum(len(p.text) for p in pages) >= 3000 and all(p.kind == "page" for p in pages)
+    misread = [(seen, true) for p in pages for seen, true in zip(p.text, p.truth) if seen != true]
+    work = sum(p.truth.count("作") for p in pages)
+    assert misread and set(misread) == {("乍", "作")}  # the only character the set misreads
+    assert 0.05 < len(misread) / work < 0.2
+    assert clean_print_examples(fold, argparse.Namespace(sparse_chars=0, sparse_rate=0.1, k=5), confusion_set(tmp_path),
+                                random.Random(0)) == []

@@ -29,7 +29,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="misread rates of your OCR engine (default: models/confusions/misread.tsv, Tesseract)")
     parser.add_argument("--threshold", type=float, metavar="P",
                         help="minimum calibrated probability of an edit, 0-1, on every text (default: from the weights, "
-                             "and their lower second-pass threshold on texts the first pass finds to be noisy scans; "
+                             "with their lower second-pass threshold on texts the first pass finds to be noisy scans "
+                             "and their higher one on texts it finds to read like clean print; "
                              "higher = fewer, safer edits)")
     parser.add_argument("--keep", metavar="WORDS.txt", help="words never edited, one per line")
     parser.add_argument("--no-reflow", action="store_true", help="input is already one paragraph per line")

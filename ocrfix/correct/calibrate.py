@@ -12,7 +12,14 @@ separate runs up to interactions):
   first pass finds to be noisy scans (:class:`~ocrfix.correct.score.NoisyPages`): the lowest
   from which on the pages so classified keep the fix ratio and a share ``min_precision`` of
   edits that fix an error, while the clean texts (of which a noisy-looking one gets the same
-  second pass) stay within the same clean-text budget.
+  second pass) stay within the same clean-text budget;
+* :func:`sparse_curve` / :func:`choose_sparse_threshold`: the mirror, the threshold above the
+  strict one on texts the first pass finds to read like clean print
+  (:class:`~ocrfix.correct.score.SparsePages`): the lowest from which on a share
+  ``min_precision`` of the edits on pages so classified fix an error. Those pages are mostly
+  clean print with rare misreadings (:func:`~ocrfix.correct.fit.clean_print_examples`): the
+  training pages, all scans with errors everywhere, seldom look clean, and clean text alone has
+  no error to fix.
 """
 from __future__ import annotations
 
@@ -25,10 +32,10 @@ from tqdm import tqdm
 from ..normalize import fold_char, is_han
 from .corrector import Corrector
 from .edits import Edit
-from .score import NoisyPages
+from .score import NoisyPages, SparsePages
 from .truth import tally
 
-THRESHOLDS = tuple(round(t, 3) for t in np.arange(0.3, 0.996, 0.025)) + (0.99, 0.995, 0.998)
+THRESHOLDS = tuple(round(t, 3) for t in np.arange(0.3, 0.996, 0.025)) + (0.98, 0.985, 0.99, 0.995, 0.998)
 
 
 class CalibrationText(NamedTuple):
@@ -164,3 +171,39 @@ def choose_noisy_threshold(curve: Sequence[dict[str, float]], strict: float, min
     if not curve or not ok(curve[-1]):
         return strict
     return float(curve[_lowest_passing(curve, ok)]["threshold"])
+
+
+def sparse_curve(pages: Sequence[CalibrationText], clean: Sequence[CalibrationText], strict: float, density: float,
+                 thresholds: Sequence[float] = THRESHOLDS) -> list[dict[str, float]]:
+    """At each threshold from ``strict`` up: which texts the first pass (at ``strict``) finds
+    sparse (fewer than ``density`` edits per 1,000 characters), and with that threshold on them
+    the edits on the sparse ``pages`` (texts with errors: fixed / introduced / other), the fixes
+    on all of them, and the changes of the sparse ``clean`` texts."""
+    rule = SparsePages(density, strict)
+
+    def classified(texts: Sequence[CalibrationText]) -> np.ndarray:
+        first = _counts(texts, [strict] * len(texts))[:, 3]
+        return np.asarray([rule.is_sparse(int(n), text.chars) for n, text in zip(first, texts)], dtype=bool)
+
+    sparse_pages, sparse_clean = classified(pages), classified(clean)
+    curve = []
+    for t in (t for t in thresholds if t >= strict):
+        counts = _counts(pages, np.where(sparse_pages, t, strict))
+        on_sparse = counts[sparse_pages].sum(axis=0)
+        curve.append({"threshold": t, "sparse_pages": int(sparse_pages.sum()), "pages": len(pages),
+                      "han_errors": sum(x.han_errors for x, flag in zip(pages, sparse_pages) if flag),
+                      "fixed": int(on_sparse[0]), "introduced": int(on_sparse[1]), "other": int(on_sparse[2]),
+                      "fixed_all_pages": int(counts[:, 0].sum()), "clean_sparse": int(sparse_clean.sum()),
+                      "clean_changed": int(_counts(clean, [t] * len(clean))[sparse_clean, 3].sum()),
+                      "clean_chars": sum(x.chars for x in clean)})
+    return curve
+
+
+def choose_sparse_threshold(curve: Sequence[dict[str, float]], strict: float, min_precision: float) -> float:
+    """The lowest threshold (from ``strict`` up) from which on at least ``min_precision`` of the
+    edits on the sparse-classified pages fix an error (no edit at all passes too); ``strict`` if
+    the curve is empty."""
+    def ok(row: dict[str, float]) -> bool:
+        return row["fixed"] >= min_precision * (row["fixed"] + row["introduced"] + row["other"])
+
+    return float(curve[_lowest_passing(curve, ok)]["threshold"]) if curve else strict

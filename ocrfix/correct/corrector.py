@@ -91,8 +91,9 @@ class Corrector:
     ``model``: KenLM file or a loaded LM object; ``confusions``: TSV path(s) or a ConfusionSet;
     ``weights``: JSON path or :class:`Weights`; ``threshold``: minimum calibrated probability
     of an edit (default from the weights, and on blocks the first pass finds to be noisy scans
-    the weights' lower second-pass threshold, :class:`~ocrfix.correct.score.NoisyPages`; a
-    given threshold holds for all text); ``keep``: words never edited; ``inventory``:
+    the weights' lower second-pass threshold, :class:`~ocrfix.correct.score.NoisyPages`, on
+    blocks it finds to read like clean print their higher one, :class:`~ocrfix.correct.score.SparsePages`;
+    a given threshold holds for all text); ``keep``: words never edited; ``inventory``:
     characters that may be edited and proposed (default: the shipped inventory); ``rules``: apply the symbol rules;
     ``context``: the LM's :class:`~ocrfix.lm.context.ContextIndex` or its file (default: beside
     the LM file, ``news.klm`` -> ``news.context.npz``), used when the weights were fitted with
@@ -125,6 +126,7 @@ class Corrector:
         self.weights = weights if isinstance(weights, Weights) else Weights.load(weights)
         self.threshold = self.weights.threshold if threshold is None else float(threshold)
         self.noisy = self.weights.noisy if threshold is None else None
+        self.sparse = self.weights.sparse if threshold is None else None
         self.inventory = default_inventory() if inventory is None else frozenset(inventory)
         self.keep = frozenset(keep)
         self.max_edits = max_edits
@@ -157,7 +159,9 @@ class Corrector:
         Symbol rules (:mod:`.rules`) run first, then the LM decoder on their output, block by
         block of consecutive sentences (:data:`BLOCK_CHARS`): every sentence at the threshold,
         then — if that pass made edits as densely as on a noisy scan (``noisy``) — every
-        sentence of the block again down to the noisy-scan threshold. All edits are reported
+        sentence of the block again down to the noisy-scan threshold, or — if it made them as
+        sparsely as on clean print (``sparse``) — the sentences with an edit below the
+        clean-print threshold afresh at that threshold. All edits are reported
         against the reflowed text (``Result.source``).
         """
         if reflow:
@@ -168,13 +172,19 @@ class Corrector:
         staged, rule_edits = apply_edits(text, changes)
         sentences, document = self._segment(staged)
         for block in _blocks(sentences, BLOCK_CHARS):
-            decoders = [SentenceDecoder(self.featurizer, self.weights, self.candidates, sentence, document, self.pairs)
-                        for sentence in block]
+            decoders = [self._decoder(sentence, document) for sentence in block]
             limits = [max(self.max_edits, len(sentence.tokens) // TOKENS_PER_EDIT) for sentence in block]
             first_pass = sum(len(decoder.run(self.threshold, limit)) for decoder, limit in zip(decoders, limits))
-            if self.noisy is not None and self.noisy.is_noisy(first_pass, block[-1].end - block[0].start):
+            chars = block[-1].end - block[0].start
+            if self.noisy is not None and self.noisy.is_noisy(first_pass, chars):
                 for decoder, limit in zip(decoders, limits):
                     decoder.run(self.noisy.threshold, limit)
+            elif self.sparse is not None and self.sparse.is_sparse(first_pass, chars):
+                strict = self.sparse.threshold
+                for k, (sentence, limit) in enumerate(zip(block, limits)):
+                    if any(choice.probability < strict for choice in decoders[k].chosen):
+                        decoders[k] = self._decoder(sentence, document)  # decoded afresh: its edits interact
+                        decoders[k].run(strict, limit)
             for sentence, decoder in zip(block, decoders):
                 for choice in decoder.chosen:
                     for index, char in choice.candidate.replacements:  # a pair is logged as one edit per character
@@ -182,6 +192,9 @@ class Corrector:
                         changes.append((pos, text[pos], char, choice.probability, choice.candidate.sources))
         output, edits = apply_edits(text, changes)
         return Result(output, tuple(edits), text)
+
+    def _decoder(self, sentence: Sentence, document: DocumentBigrams) -> SentenceDecoder:
+        return SentenceDecoder(self.featurizer, self.weights, self.candidates, sentence, document, self.pairs)
 
     def _segment(self, text: str) -> tuple[list[Sentence], DocumentBigrams]:
         """The sentences of ``text`` and the bigrams of all of them (the document evidence)."""

@@ -23,7 +23,9 @@ memorized n-grams and error pairs look more decisive than on a user's pages.
 The threshold is the lowest one from which on, on the calibration pages (every ``--calib-every``-th
 page, not used for fitting), the corrector fixes at least ``--min-ratio`` errors per error it
 introduces and changes at most one character per ``--clean-chars`` of their clean ground truth;
-then the second-pass threshold for noisy scans (``--noisy-density``, :mod:`.calibrate`).
+then the second-pass threshold for noisy scans (``--noisy-density``, :mod:`.calibrate`) and the
+higher one for clean-looking print (``--sparse-density``). ``--recalibrate W.json`` skips the fit
+and calibrates the thresholds of given weights only.
 """
 from __future__ import annotations
 
@@ -48,12 +50,12 @@ from ..errors import InputError
 from ..normalize import fold_char, is_han
 from ..settings import load_settings
 from ..textio import read_text
-from .calibrate import (CalibrationText, calibration_texts, choose_noisy_threshold, choose_threshold, noisy_curve,
-                        threshold_curve)
+from .calibrate import (CalibrationText, calibration_texts, choose_noisy_threshold, choose_sparse_threshold,
+                        choose_threshold, noisy_curve, sparse_curve, threshold_curve)
 from .candidates import CONTEXT
 from .corrector import Corrector, load_confusions
 from .features import PAIR_FEATURES
-from .score import LinearScore, NoisyPages, TreeScore, Weights
+from .score import LinearScore, NoisyPages, SparsePages, TreeScore, Weights
 from .truth import position_truth
 
 HELDOUT_MARKERS = ("rmrb_2020-05", "xwlb_2026", "ocr_test_1000", "/eval/")
@@ -189,16 +191,19 @@ def news_pages(paths: Iterable[Path], n_chars: int, rng: random.Random, page_cha
 def synthetic_examples(sentences: Sequence[str], channel: dict[str, tuple[list[str], list[float]]],
                        rate: float, rng: random.Random) -> list[Labeled]:
     """Sentences joined into pseudo-paragraphs with Han characters replaced at ``rate``."""
-    examples = []
-    for start in range(0, len(sentences), 8):
-        text = "".join(sentences[start:start + 8])
-        noisy = list(text)
-        for i, ch in enumerate(text):
-            if is_han(ch) and ch in channel and rng.random() < rate:
-                chars, weights = channel[ch]
-                noisy[i] = rng.choices(chars, weights)[0]
-        examples.append(Labeled("".join(noisy), tuple(map(fold_char, text)), "synthetic", f"synthetic:{start}"))
-    return examples
+    return [misread_copy("".join(sentences[start:start + 8]), channel, rate, rng, "synthetic", f"synthetic:{start}")
+            for start in range(0, len(sentences), 8)]
+
+
+def misread_copy(text: str, channel: dict[str, tuple[list[str], list[float]]], rate: float, rng: random.Random,
+                 kind: str, name: str) -> Labeled:
+    """``text`` with its Han characters replaced at ``rate`` through the reverse ``channel``."""
+    noisy = list(text)
+    for i, ch in enumerate(text):
+        if is_han(ch) and ch in channel and rng.random() < rate:
+            chars, weights = channel[ch]
+            noisy[i] = rng.choices(chars, weights)[0]
+    return Labeled("".join(noisy), tuple(map(fold_char, text)), kind, name)
 
 
 #: Depth of the boosted trees (scikit-learn's default): interactions of up to three features.
@@ -343,7 +348,8 @@ def corpus_files(data_dir: Path, stems: Sequence[str]) -> list[Path]:
 
 def fold_examples(fold: Fold, pairs: Sequence[tuple[Path, Path]], args: argparse.Namespace, confusions: ConfusionSet,
                   rng: random.Random) -> tuple[list[Labeled], list[Labeled], list[Labeled]]:
-    """(fitting examples, calibration pages, their clean ground truths) of one fold."""
+    """(fitting examples, calibration pages, their clean ground truths) of one fold (the clean
+    news pages of ``--calib-clean`` among the latter)."""
     mine = [p for p in pairs if not fold.sources or page_source(p[0]) in fold.sources]
     noisy, clean = page_examples(mine)
     fit_set, calib_noisy, calib_clean = [], [], []
@@ -360,6 +366,18 @@ def fold_examples(fold: Fold, pairs: Sequence[tuple[Path, Path]], args: argparse
         for i, page in enumerate(news_pages(corpus_files(load_settings().data_dir, fold.sources), args.calib_clean, rng)):
             calib_clean.append(Labeled(page, tuple(map(fold_char, page)), "clean", f"news:{i}"))
     return fit_set, calib_noisy, calib_clean
+
+
+def clean_print_examples(fold: Fold, args: argparse.Namespace, confusions: ConfusionSet,
+                         rng: random.Random) -> list[Labeled]:
+    """Pages of the fold's left-out news with rare misreadings (``--sparse-rate``): clean-looking
+    print with the errors it still has, for calibrating the threshold on such text. Drawn like
+    the clean calibration pages, with another ``rng``: (but for a chance overlap) other runs of lines."""
+    if not (args.sparse_chars and args.sparse_rate and fold.sources):
+        return []
+    channel = reverse_channel(confusions.top_k(args.k))
+    pages = news_pages(corpus_files(load_settings().data_dir, fold.sources), args.sparse_chars, rng)
+    return [misread_copy(page, channel, args.sparse_rate, rng, "page", f"print:{i}") for i, page in enumerate(pages)]
 
 
 def _stack(parts: Sequence[Rows]) -> Rows:
@@ -428,36 +446,98 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--noisy-min-edits", type=int, default=3, help="and at least this many first-pass edits")
     parser.add_argument("--min-precision", type=float, default=0.9,
                         help="share of the second pass's edits (on noisy-classified calibration pages) that must fix an error")
+    # The mirror (score.SparsePages). Calibration pages of session 10 with the shipped weights at
+    # 0.925: 97.4% of the clean ground truths and all clean news pages had fewer than one
+    # first-pass edit per 1,000 characters, against 8.8% of the light training pages.
+    parser.add_argument("--sparse-density", type=float, default=1.0,
+                        help="first-pass edits per 1,000 characters below which a text reads like clean print and its "
+                             "edits need a higher threshold (0: none)")
+    # The pages of that calibration: clean print still has errors, unlike clean text, and the
+    # training scans seldom look clean. A text the first pass (~40% of the Han errors at the
+    # strict threshold) finds below 1 per 1,000 has at most ~2.5 Han errors per 1,000; the
+    # seed page's print has none: 0.3 per 1,000 lies between in log terms.
+    parser.add_argument("--sparse-rate", type=float, default=0.0003,
+                        help="share of Han characters misread on the clean-print calibration pages")
+    parser.add_argument("--sparse-chars", type=int, default=1_200_000, metavar="CHARS",
+                        help="characters of clean-print calibration pages per fold (0: the training pages only)")
+    parser.add_argument("--recalibrate", type=Path, metavar="WEIGHTS.json",
+                        help="fit nothing: calibrate the thresholds of these weights (with the same --pages, --fold, "
+                             "--synthetic, --calib-clean and --seed as their fit, the same calibration texts)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("-o", "--output", type=Path, required=True)
     args = parser.parse_args(argv)
     settings = load_settings()
     rng = random.Random(args.seed)
+    print_rng = random.Random(f"clean print {args.seed}")  # its own stream: the other draws stay as they were
     confusions = load_confusions(args.confusions or [settings.confusions_dir / "default.tsv"])
-    sources = _sources(confusions) + ((CONTEXT,) if args.context else ())
-    placeholder = Weights((0.0,) * len(Weights((), 0.0, sources).names), 0.0, sources, k=args.k, prune=args.prune)
+    if args.recalibrate:
+        given = Weights.load(args.recalibrate)
+        placeholder = dataclasses.replace(given, threshold=0.0, noisy=None, sparse=None)
+    else:
+        sources = _sources(confusions) + ((CONTEXT,) if args.context else ())
+        placeholder = Weights((0.0,) * len(Weights((), 0.0, sources).names), 0.0, sources, k=args.k, prune=args.prune)
     folds = [parse_fold(spec) for spec in args.fold] or [Fold(None, ())]
     pairs = page_pairs(*args.pages) if args.pages else []
 
-    runs = []  # (corrector, calibration pages, clean texts) per fold
+    runs = []  # (corrector, calibration pages, clean texts, clean print with rare errors) per fold
     singles: list[Rows] = []
     pair_rows: list[Rows] = []
     for number, fold in enumerate(folds):
         fold_confusions = load_confusions([fold.confusions]) if fold.confusions else confusions
         corrector = Corrector(model=fold.lm, confusions=fold_confusions, weights=placeholder, misread=fold.misread)
         fit_set, calib_noisy, calib_clean = fold_examples(fold, pairs, args, fold_confusions, rng)
+        calib_print = clean_print_examples(fold, args, fold_confusions, print_rng)
         if args.faspell and number == 0:
             fit_set.extend(faspell_examples(settings.data_dir / FASPELL_TRAIN))
-        singles.append(featurize(corrector, fit_set))
-        if not args.no_pairs:
-            pair_rows.append(featurize_pairs(corrector, fit_set))
-        runs.append((corrector, calib_noisy, calib_clean))
+        if not args.recalibrate:
+            singles.append(featurize(corrector, fit_set))
+            if not args.no_pairs:
+                pair_rows.append(featurize_pairs(corrector, fit_set))
+        runs.append((corrector, calib_noisy, calib_clean, calib_print))
+    command = "python -m ocrfix.correct.fit " + " ".join(argv if argv is not None else sys.argv[1:])
+    if args.recalibrate:
+        weights = placeholder
+        fitted = dict(given.fitted, recalibrated={"date": datetime.date.today().isoformat(), "command": command})
+    else:
+        weights, fitted = _fit(singles, pair_rows, sources, args)
+        fitted = {
+            "date": datetime.date.today().isoformat(),
+            "command": command,
+            "folds": [{"lm": str(f.lm or settings.default_lm), "sources": list(f.sources),
+                       "confusions": str(f.confusions) if f.confusions else None,
+                       "misread": str(f.misread) if f.misread else None} for f in folds],
+            "confusions": [str(p) for p in (args.confusions or ["models/confusions/default.tsv"])],
+            **fitted,
+        }
+    final, record = _calibrate(weights, runs, args)
+    final = dataclasses.replace(final, fitted={**fitted, **record})
+    final.save(args.output)
+    print(f"wrote {args.output}: threshold {final.threshold}, on noisy scans "
+          f"{final.noisy.threshold if final.noisy else 'the same'}, on clean print "
+          f"{final.sparse.threshold if final.sparse else 'the same'}", file=sys.stderr)
+    for row in record["curve"]:
+        print("  t={threshold:.3f} fixed={fixed}/{han_errors} introduced={introduced} other={other} "
+              "clean_changed={clean_changed}+{clean_rule_changed}/{clean_chars}".format(**row),
+              file=sys.stderr)
+    for row in record["noisy_curve"]:
+        print("  noisy t={threshold:.3f} pages={noisy_pages}/{pages} fixed={fixed} introduced={introduced} other={other} "
+              "(all pages fixed={fixed_all_pages}) clean: noisy={clean_noisy} changed={clean_changed}+{clean_rule_changed}"
+              "/{clean_chars}".format(**row), file=sys.stderr)
+    for row in record["sparse_curve"]:
+        print("  sparse t={threshold:.3f} pages={sparse_pages}/{pages} fixed={fixed}/{han_errors} introduced={introduced} other={other} "
+              "(all pages fixed={fixed_all_pages}) clean: sparse={clean_sparse} changed={clean_changed}"
+              "/{clean_chars}".format(**row), file=sys.stderr)
+    return 0
+
+
+def _fit(singles: Sequence[Rows], pair_rows: Sequence[Rows], sources: tuple[str, ...],
+         args: argparse.Namespace) -> tuple[Weights, dict]:
+    """The weights fitted on the folds' rows (threshold not yet calibrated), and their example counts."""
     matrix, labels, kinds, misread = _stack(singles)
     sample_weight = row_weights(kinds, labels, misread, args)
     weights = fit_weights(matrix, labels, sources, args.k, args.prune, args.C, sample_weight)
     if args.trees:
         weights = fit_trees(weights, matrix, labels, sample_weight, args.trees, args.tree_floor, args.seed)
-    counts = _counts(labels, kinds)
     pair_counts = {}
     if pair_rows:
         pair_matrix, pair_labels, pair_kinds, pair_misread = _stack(pair_rows)
@@ -467,14 +547,24 @@ def main(argv: list[str] | None = None) -> int:
             weights = dataclasses.replace(weights, pairs=pair_model)
         else:
             print(f"only {int(pair_labels.sum())} true pairs to fit on: no pair model", file=sys.stderr)
+    print(f"fitted on {len(labels):,} rows ({int(labels.sum()):,} positive)", file=sys.stderr)
+    return weights, {"examples": _counts(labels, kinds), "pair_examples": pair_counts}
 
+
+def _calibrate(weights: Weights, runs: Sequence[tuple[Corrector, Sequence[Labeled], Sequence[Labeled], Sequence[Labeled]]],
+               args: argparse.Namespace) -> tuple[Weights, dict]:
+    """``weights`` with the thresholds calibrated on the folds' calibration texts (:mod:`.calibrate`),
+    and the record of how (curves and rules)."""
     calibration: list[CalibrationText] = []
     calibration_clean: list[CalibrationText] = []
-    for corrector, calib_noisy, calib_clean in runs:
+    clean_print: list[CalibrationText] = []
+    for corrector, calib_noisy, calib_clean, calib_print in runs:
         corrector.weights = weights
         if calib_noisy:
             calibration += calibration_texts(corrector, calib_noisy, clean=False)
             calibration_clean += calibration_texts(corrector, calib_clean, clean=True)
+        if calib_print:
+            clean_print += calibration_texts(corrector, calib_print, clean=False)
     curve = threshold_curve(calibration, calibration_clean) if calibration else []
     threshold = choose_threshold(curve, args.min_ratio, args.clean_chars) if curve else 0.95
     noisy: NoisyPages | None = None
@@ -484,36 +574,28 @@ def main(argv: list[str] | None = None) -> int:
         noisy_threshold = choose_noisy_threshold(second, threshold, args.min_ratio, args.min_precision, args.clean_chars)
         if noisy_threshold < threshold:
             noisy = NoisyPages(args.noisy_density, args.noisy_min_edits, noisy_threshold)
-    fitted = {
-        "date": datetime.date.today().isoformat(),
-        "command": "python -m ocrfix.correct.fit " + " ".join(argv if argv is not None else sys.argv[1:]),
-        "folds": [{"lm": str(f.lm or settings.default_lm), "sources": list(f.sources),
-                   "confusions": str(f.confusions) if f.confusions else None,
-                   "misread": str(f.misread) if f.misread else None} for f in folds],
-        "confusions": [str(p) for p in (args.confusions or ["models/confusions/default.tsv"])],
-        "examples": counts,
-        "pair_examples": pair_counts,
+    sparse: SparsePages | None = None
+    stricter: list[dict[str, float]] = []
+    if curve and args.sparse_density > 0:
+        stricter = sparse_curve(calibration + clean_print, calibration_clean, threshold, args.sparse_density)
+        sparse_threshold = choose_sparse_threshold(stricter, threshold, args.min_precision)
+        if sparse_threshold > threshold:
+            sparse = SparsePages(args.sparse_density, sparse_threshold)
+    record = {
         "calibration_pages": sum(len(r[1]) for r in runs),
+        "clean_print_pages": len(clean_print),
         "threshold_rule": f"lowest with fixed >= {args.min_ratio} x introduced and <= 1 change per {args.clean_chars:.0f} clean chars",
         "curve": curve,
         "noisy_rule": f"texts with >= {args.noisy_min_edits} first-pass edits and >= {args.noisy_density} per 1,000 chars; "
                       f"lowest second-pass threshold with, on those pages, fixed >= {args.min_ratio} x introduced and "
                       f">= {args.min_precision} of edits fixing an error, and the same clean-text budget",
         "noisy_curve": second,
+        "sparse_rule": f"texts with < {args.sparse_density} first-pass edits per 1,000 chars; lowest threshold from which "
+                       f"on >= {args.min_precision} of the edits on such pages (calibration pages, and "
+                       f"{len(clean_print)} pages of left-out news with Han characters misread at {args.sparse_rate}) fix an error",
+        "sparse_curve": stricter,
     }
-    final = dataclasses.replace(weights, threshold=threshold, noisy=noisy, fitted=fitted)
-    final.save(args.output)
-    print(f"wrote {args.output}: threshold {threshold}, on noisy scans {noisy.threshold if noisy else 'the same'}; "
-          f"rows {len(labels):,} ({int(labels.sum()):,} positive)", file=sys.stderr)
-    for row in curve:
-        print("  t={threshold:.3f} fixed={fixed}/{han_errors} introduced={introduced} other={other} "
-              "clean_changed={clean_changed}+{clean_rule_changed}/{clean_chars}".format(**row),
-              file=sys.stderr)
-    for row in second:
-        print("  noisy t={threshold:.3f} pages={noisy_pages}/{pages} fixed={fixed} introduced={introduced} other={other} "
-              "(all pages fixed={fixed_all_pages}) clean: noisy={clean_noisy} changed={clean_changed}+{clean_rule_changed}"
-              "/{clean_chars}".format(**row), file=sys.stderr)
-    return 0
+    return dataclasses.replace(weights, threshold=threshold, noisy=noisy, sparse=sparse), record
 
 
 if __name__ == "__main__":

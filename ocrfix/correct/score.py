@@ -174,6 +174,28 @@ class NoisyPages:
 
 
 @dataclass(frozen=True)
+class SparsePages:
+    """The mirror of :class:`NoisyPages`: a text on which the first pass accepts fewer than
+    ``density`` edits per 1,000 characters reads like clean print, where an error is rarer than
+    on the pages the weights were calibrated on, so the same evidence is less likely to point at
+    one; there an edit needs a probability of at least ``threshold`` (above the weights' own).
+    """
+
+    density: float  # first-pass edits per 1,000 characters
+    threshold: float
+
+    def is_sparse(self, edits: int, chars: int) -> bool:
+        return edits * 1000 < self.density * chars
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> "SparsePages":
+        sparse = cls(float(record["density"]), float(record["threshold"]))
+        if not (sparse.density > 0 and 0.0 <= sparse.threshold <= 1.0):
+            raise ValueError("sparse: density > 0 and a threshold in [0, 1] expected")
+        return sparse
+
+
+@dataclass(frozen=True)
 class Weights(_Folded):
     coef: tuple[float, ...]  # one per feature (BASE_FEATURES + src:<source>)
     intercept: float
@@ -187,6 +209,7 @@ class Weights(_Folded):
     pairs: LinearScore | None = None  # the pair model (None: no pair edits)
     trees: TreeScore | None = None  # rescores the rows the linear model puts at or above its floor
     noisy: NoisyPages | None = None  # the second pass on noisy scans (None: one threshold for every text)
+    sparse: SparsePages | None = None  # the stricter threshold on clean-looking text (None: none)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -229,6 +252,7 @@ class Weights(_Folded):
                 pairs=_pair_score(record["pairs"]) if record.get("pairs") else None,
                 trees=TreeScore.from_record(record["trees"]) if record.get("trees") else None,
                 noisy=NoisyPages.from_record(record["noisy"]) if record.get("noisy") else None,
+                sparse=SparsePages.from_record(record["sparse"]) if record.get("sparse") else None,
             )
         except FileNotFoundError:
             raise ModelError(f"{path}: corrector weights not found") from None

@@ -1,0 +1,36 @@
+"""The clean-print probes: OCR substitutions put back into the ground truth, and their scoring."""
+import random
+
+from benchmarks.clean_print import Probe, put_back, score, substitutions
+from ocrfix.correct.edits import Edit
+
+
+def test_substitutions_are_single_han_for_han_replacements_at_gt_offsets():
+    gt = "我们在北京工作，今天天气很好。"
+    ocr = "我们在比京工乍，今天天气很好.x"  # two Han misreadings, a mark for a mark, an insertion
+    assert substitutions(gt, ocr) == [(3, "比"), (6, "乍")]
+
+
+def test_put_back_keeps_the_rate_and_changes_nothing_else():
+    gt = "我们在北京工作今天天气很好" * 20
+    ocr = gt.replace("京", "景")  # 20 substitutions among 260 Han characters
+    probe = put_back(gt, ocr, 0.02, random.Random(0))  # expected 5.2
+    assert len(probe.errors) in (5, 6) and probe.truth == gt
+    assert all(probe.text[i] == "景" and true == "京" for i, true in probe.errors.items())
+    assert [i for i, (a, b) in enumerate(zip(gt, probe.text)) if a != b] == sorted(probe.errors)
+    assert len(put_back(gt, ocr, 1.0, random.Random(0)).errors) == 20  # no more than the OCR has
+
+
+class _Fixed:
+    def __init__(self, edits):
+        self.edits = edits
+
+    def correct(self, text, reflow):
+        return type("R", (), {"edits": self.edits})
+
+
+def test_score_tells_fixes_wrong_fixes_and_edits_of_right_text():
+    probe = Probe("北京工作", "比京工乍", {0: "北", 3: "作"})
+    edits = [Edit(0, "比", "北", 0.9, ("visual",), 0), Edit(3, "乍", "怎", 0.9, ("visual",), 3),
+             Edit(1, "京", "景", 0.9, ("pinyin",), 1)]
+    assert score(_Fixed(edits), [probe]) == (1, 1, 1)
