@@ -212,6 +212,18 @@ def test_calibration_puts_the_sparse_rule_in_the_weights(lm, tmp_path):
     assert _calibrate(SOFT, [(corrector, pages, clean, printed)], args)[0].sparse is None
 
 
+def test_calibration_decodes_without_the_block_rules_of_the_corrector(lm, tmp_path):
+    from ocrfix.correct.calibrate import calibration_texts
+    from ocrfix.correct.fit import Labeled
+
+    calm = "我们今天在北京开会。他们在上海学习。大家都认真工作。乍天天气很好。"
+    strict = dataclasses.replace(SOFT, threshold=0.99, noisy=NoisyPages(1.0, 1, 0.98), sparse=SparsePages(50.0, 0.999))
+    corrector = Corrector(model=lm, confusions=confusion_set(tmp_path), weights=strict, inventory=INVENTORY)
+    (text,) = calibration_texts(corrector, [Labeled(calm, tuple(calm), "page", "print")], clean=False, low=0.3)
+    assert len(text.edits) == 1 and text.edits[0][0] < 0.98  # found at the low threshold, rules or not
+    assert (corrector.threshold, corrector.noisy, corrector.sparse) == (0.99, strict.noisy, strict.sparse)  # restored
+
+
 def test_clean_print_pages_have_rare_misreadings_through_the_reverse_channel(tmp_path, monkeypatch):
     import argparse
     import lzma

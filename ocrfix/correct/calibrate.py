@@ -51,8 +51,8 @@ class CalibrationText(NamedTuple):
 
 def calibration_texts(corrector: Corrector, texts: Sequence, clean: bool, low: float = min(THRESHOLDS)) -> list[CalibrationText]:
     """Decode ``texts`` (:class:`~ocrfix.correct.fit.Labeled`, with per-character truth) at ``low``."""
-    saved = corrector.threshold, corrector.noisy
-    corrector.threshold, corrector.noisy = low, None
+    saved = corrector.threshold, corrector.noisy, corrector.sparse
+    corrector.threshold, corrector.noisy, corrector.sparse = low, None, None
     out = []
     try:
         for ex in tqdm(texts, desc="clean" if clean else "calibrate", file=sys.stderr):
@@ -66,7 +66,7 @@ def calibration_texts(corrector: Corrector, texts: Sequence, clean: bool, low: f
                                              if true is not None and is_han(ch) and is_han(true) and fold_char(ch) != true)
             out.append(CalibrationText(len(ex.text), tuple(lm_edits), sum(map(_is_rule, edits)), han_errors))
     finally:
-        corrector.threshold, corrector.noisy = saved
+        corrector.threshold, corrector.noisy, corrector.sparse = saved
     return out
 
 

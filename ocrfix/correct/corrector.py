@@ -36,10 +36,11 @@ MISREAD_FILE = "misread.tsv"
 #: names): fold a's l2 pages 40.9% -> 44.8% CER reduction with the share, no other change.
 MAX_EDITS = 16
 TOKENS_PER_EDIT = 8
-#: Texts are judged noisy or not (the second pass) in blocks of consecutive sentences of at least
-#: this many characters: page-sized, like the calibration pages (~1,000-2,000 characters: one
-#: block each), so a long file's clean and noisy stretches are told apart, and the decoders of
-#: one block at a time are held for the second pass (memory stays flat on long texts).
+#: Texts are judged noisy (the second pass), clean print (the higher threshold) or neither in
+#: blocks of consecutive sentences of at least this many characters: page-sized, like the
+#: calibration pages (~1,000-2,000 characters: one block each), so a long file's clean and noisy
+#: stretches are told apart, and the decoders of one block at a time are held for the second
+#: pass (memory stays flat on long texts).
 BLOCK_CHARS = 2000
 
 

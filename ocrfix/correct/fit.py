@@ -446,7 +446,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--noisy-min-edits", type=int, default=3, help="and at least this many first-pass edits")
     parser.add_argument("--min-precision", type=float, default=0.9,
                         help="share of the second pass's edits (on noisy-classified calibration pages) that must fix an error")
-    # The mirror (score.SparsePages). Calibration pages of session 10 with the shipped weights at
+    # The mirror (score.SparsePages). Calibration pages of session 10 with session 9's weights at
     # 0.925: 97.4% of the clean ground truths and all clean news pages had fewer than one
     # first-pass edit per 1,000 characters, against 8.8% of the light training pages.
     parser.add_argument("--sparse-density", type=float, default=1.0,
