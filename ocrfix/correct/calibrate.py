@@ -24,7 +24,7 @@ separate runs up to interactions):
 from __future__ import annotations
 
 import sys
-from typing import NamedTuple, Sequence
+from typing import Callable, NamedTuple, Sequence
 
 import numpy as np
 from tqdm import tqdm
@@ -131,6 +131,12 @@ def _lowest_passing(curve: Sequence[dict[str, float]], ok) -> int:
     return lowest
 
 
+def _classified(texts: Sequence[CalibrationText], strict: float, rule: Callable[[int, int], bool]) -> np.ndarray:
+    """Per text: whether ``rule(first-pass edits, chars)`` holds, the first pass being its edits at ``strict``."""
+    first = _counts(texts, [strict] * len(texts))[:, 3]
+    return np.asarray([rule(int(n), text.chars) for n, text in zip(first, texts)], dtype=bool)
+
+
 def noisy_curve(noisy: Sequence[CalibrationText], clean: Sequence[CalibrationText], strict: float, density: float,
                 min_edits: int, thresholds: Sequence[float] = THRESHOLDS) -> list[dict[str, float]]:
     """At each second-pass threshold below ``strict``: which texts the first pass (at ``strict``)
@@ -138,12 +144,7 @@ def noisy_curve(noisy: Sequence[CalibrationText], clean: Sequence[CalibrationTex
     those: fixed / introduced / other on the noisy-classified calibration pages, fixed on all of
     them, and the clean texts' changes (those classified noisy included)."""
     rule = NoisyPages(density, min_edits, strict)
-
-    def classified(texts: Sequence[CalibrationText]) -> list[bool]:
-        first = _counts(texts, [strict] * len(texts))[:, 3]
-        return [rule.is_noisy(int(n), text.chars) for n, text in zip(first, texts)]
-
-    noisy_pages, noisy_clean = classified(noisy), classified(clean)
+    noisy_pages, noisy_clean = (_classified(texts, strict, rule.is_noisy).tolist() for texts in (noisy, clean))
     curve = []
     for t in (t for t in thresholds if t < strict):
         pages = _counts(noisy, [t if flag else strict for flag in noisy_pages])
@@ -181,11 +182,7 @@ def sparse_curve(pages: Sequence[CalibrationText], clean: Sequence[CalibrationTe
     on all of them, and the changes of the sparse ``clean`` texts."""
     rule = SparsePages(density, strict)
 
-    def classified(texts: Sequence[CalibrationText]) -> np.ndarray:
-        first = _counts(texts, [strict] * len(texts))[:, 3]
-        return np.asarray([rule.is_sparse(int(n), text.chars) for n, text in zip(first, texts)], dtype=bool)
-
-    sparse_pages, sparse_clean = classified(pages), classified(clean)
+    sparse_pages, sparse_clean = (_classified(texts, strict, rule.is_sparse) for texts in (pages, clean))
     curve = []
     for t in (t for t in thresholds if t >= strict):
         counts = _counts(pages, np.where(sparse_pages, t, strict))

@@ -485,6 +485,7 @@ def main(argv: list[str] | None = None) -> int:
     for number, fold in enumerate(folds):
         fold_confusions = load_confusions([fold.confusions]) if fold.confusions else confusions
         corrector = Corrector(model=fold.lm, confusions=fold_confusions, weights=placeholder, misread=fold.misread)
+        # drawn when recalibrating too: the random stream then reaches the calibration news as in the fit
         fit_set, calib_noisy, calib_clean = fold_examples(fold, pairs, args, fold_confusions, rng)
         calib_print = clean_print_examples(fold, args, fold_confusions, print_rng)
         if args.faspell and number == 0:
