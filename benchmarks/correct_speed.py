@@ -9,12 +9,13 @@ With ``--warm train`` each run first corrects the pages of another split, untime
 per-character caches (static features of each seen character, glyph cosines) are then warm, as
 in a long batch run over an archive; the text-specific look-ups stay cold (other pages).
 
-    python -m benchmarks.correct_speed [--split eval] [--runs 3] [--warm train] [--weights A.json --weights B.json]
+    python -m benchmarks.correct_speed [--split eval] [--runs 3] [--warm train] [--weights A.json --weights B.json] [--python-peer]
 
 Timings on the shared 2-core machines are noisy: compare levels within one run of this module,
 and with pycorrector in the same run of ``python -m benchmarks.run``. With several ``--weights``
 (e.g. a refit against the shipped one) every run times each of them in turn, so they share the
-machine's moods.
+machine's moods. ``--python-peer`` also times each of them with the LM's compiled site-gain loop
+turned off (:attr:`ocrfix.lm.CharLM.native_site_gains`): the same edits, the Python look-ups.
 """
 from __future__ import annotations
 
@@ -36,13 +37,17 @@ PAGES_ROOT = Path("build/bench/pages")
 
 
 def one_run(texts_by_level: dict[str, list[str]], order: list[str], weights: str | None = None,
-            warm: Sequence[str] = ()) -> dict[str, float]:
+            warm: Sequence[str] = (), native: bool = True) -> dict[str, float]:
     """In a fresh process: load time, per-level correction seconds (after correcting the ``warm``
-    texts, untimed), peak RSS (MB)."""
+    texts, untimed), peak RSS (MB). ``native``: the LM's compiled site-gain loop (when built)."""
     from ocrfix import Corrector
+    from ocrfix.correct.corrector import load_lm
+    from ocrfix.lm.context import context_path
+    from ocrfix.settings import load_settings
 
     start = time.perf_counter()
-    corrector = Corrector(weights=weights)
+    lm_path = load_settings().default_lm
+    corrector = Corrector(model=load_lm(lm_path, native=native), weights=weights, context=context_path(lm_path))
     timings: dict[str, float] = {"load_s": time.perf_counter() - start}
     for text in warm:
         corrector.correct(text, reflow=False)
@@ -91,6 +96,8 @@ def main(argv: list[str] | None = None) -> int:
                              "run are warm; default: cold caches, as for a user's first batch)")
     parser.add_argument("--weights", action="append", metavar="PATH",
                         help="corrector weights to time (repeatable: compared in the same runs; default: the shipped ones)")
+    parser.add_argument("--python-peer", action="store_true",
+                        help="also time each weights file with the LM's compiled site-gain loop off (Python look-ups)")
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
@@ -101,24 +108,29 @@ def main(argv: list[str] | None = None) -> int:
         print(f"correct_speed: {exc}", file=sys.stderr)
         return 1
     levels = sorted(by_level)
-    weights = args.weights or [None]
-    runs: dict[str | None, list[dict[str, float]]] = {w: [] for w in weights}
+    systems = [(w, native) for w in args.weights or [None] for native in ((True, False) if args.python_peer else (True,))]
+    runs: dict[tuple[str | None, bool], list[dict[str, float]]] = {system: [] for system in systems}
     for number in range(args.runs):
         order = levels[number % len(levels):] + levels[:number % len(levels)]
-        for w in weights[number % len(weights):] + weights[:number % len(weights)]:
+        for system in systems[number % len(systems):] + systems[:number % len(systems)]:
             with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
                 try:
-                    runs[w].append(pool.submit(one_run, by_level, order, w, warm).result())
+                    runs[system].append(pool.submit(one_run, by_level, order, system[0], warm, system[1]).result())
                 except OcrfixError as exc:
                     print(f"correct_speed: {exc}", file=sys.stderr)
                     return 1
-            print(f"run {number + 1}/{args.runs} {w or 'shipped'}: " + ", ".join(
-                f"{lv} {run_s:.2f} s" for lv, run_s in runs[w][-1].items() if lv in by_level), file=sys.stderr)
-    for w in weights:
-        if len(weights) > 1:
-            print(f"\nweights {w}:\n")
-        print(report(by_level, runs[w]))
+            print(f"run {number + 1}/{args.runs} {_name(system)}: " + ", ".join(
+                f"{lv} {run_s:.2f} s" for lv, run_s in runs[system][-1].items() if lv in by_level), file=sys.stderr)
+    for system in systems:
+        if len(systems) > 1:
+            print(f"\n{_name(system)}:\n")
+        print(report(by_level, runs[system]))
     return 0
+
+
+def _name(system: tuple[str | None, bool]) -> str:
+    weights, native = system
+    return f"weights {weights or 'shipped'}" + ("" if native else ", Python look-ups")
 
 
 if __name__ == "__main__":

@@ -166,6 +166,20 @@ def substitution_gains(lm: LanguageModel, fwd: ForwardPass, i: int, firsts: Sequ
     return out
 
 
+def site_gains(lm: LanguageModel, fwd: ForwardPass, i: int, candidates: Sequence[str],
+               reject: tuple[float, float, float] | None = None) -> list[tuple[int, float, float]]:
+    """:func:`substitution_gains` of the ``candidates`` of site ``i`` (their first look-ups
+    screened with ``reject``'s first floor, in one tight loop, as most stop there). When the LM
+    offers ``native_site_gains`` (:class:`ocrfix.lm.CharLM` with the compiled loop), that
+    computes the same numbers in C++ with no Python call per look-up."""
+    floors = reject if reject is not None else (-math.inf,) * 3
+    native = getattr(lm, "native_site_gains", None)
+    if native is not None:
+        return native(fwd.tokens, fwd.states, fwd.logps, i, candidates, *floors)
+    firsts = lm.score_next(fwd.states[i], candidates, fwd.logps[i] + floors[0])
+    return substitution_gains(lm, fwd, i, firsts, reject)
+
+
 def replacement_gain(lm: LanguageModel, fwd: ForwardPass, i: int, new: Sequence[str]) -> float:
     """log10 gain of the sentence when ``len(new)`` tokens from ``i`` on are replaced by ``new``
     (the tokens up to ``order - 1`` after them are rescored, as in :func:`substitution_gains`)."""
@@ -272,10 +286,7 @@ class Featurizer:
         edge = 1.0 if i < 2 or i >= n - 2 else 0.0
         left, right = tokens[i - 1] if i else None, tokens[i + 1] if i + 1 < n else None
         doc_orig = float(document.recurrence(left, tokens[i], right))
-        # the first look-up of every candidate in one tight loop: with ``reject``, most stop there
-        floor = -math.inf if self.reject is None else logps[i] + self.reject[0]
-        firsts = self.lm.score_next(fwd.states[i], [entry[0] for entry in site], floor)
-        scored = substitution_gains(self.lm, fwd, i, firsts, self.reject)
+        scored = site_gains(self.lm, fwd, i, [entry[0] for entry in site], self.reject)
         if not scored:
             return [], self._no_rows
         scored_k, gains, contexts = zip(*scored)

@@ -1,0 +1,23 @@
+"""Build hook for the one compiled part of ocrfix: the corrector's site-gain loop
+(``ocrfix/lm/_site_gains.cpp``), built against KenLM's headers.
+
+``install.sh`` downloads KenLM's source and points ``OCRFIX_KENLM_SRC`` at it. Without it, or if
+the compile fails, ocrfix installs without the loop and makes the same corrections with Python
+look-ups (about a quarter slower on heavy scans); everything else is in ``pyproject.toml``.
+"""
+import os
+from pathlib import Path
+
+from setuptools import Extension, setup
+
+KENLM_SRC = os.environ.get("OCRFIX_KENLM_SRC", "")
+
+extensions = []
+if KENLM_SRC and (Path(KENLM_SRC) / "lm" / "virtual_interface.hh").is_file():
+    extensions.append(Extension(
+        "ocrfix.lm._site_gains", ["ocrfix/lm/_site_gains.cpp"], include_dirs=[KENLM_SRC],
+        # the kenlm Python package's defaults: its State holds KENLM_MAX_ORDER - 1 words
+        define_macros=[("KENLM_MAX_ORDER", "6"), ("NDEBUG", None)],
+        extra_compile_args=["-O3", "-std=c++11"], language="c++", optional=True))
+
+setup(ext_modules=extensions)
