@@ -3,7 +3,7 @@
 
 ``install.sh`` downloads KenLM's source and points ``OCRFIX_KENLM_SRC`` at it. Without it, or if
 the compile fails, ocrfix installs without the loop and makes the same corrections with Python
-look-ups (about a quarter slower on heavy scans); everything else is in ``pyproject.toml``.
+look-ups (at about three quarters of the speed); everything else is in ``pyproject.toml``.
 """
 import os
 from pathlib import Path

@@ -104,8 +104,9 @@ class CharLM:
         self._null = kenlm.State()
         self._model.NullContextWrite(self._null)
         #: ``(tokens, states, logps, i, candidates, first, second, final) -> [(k, gain, cand_ctx)]``:
-        #: :func:`ocrfix.correct.features.site_gains` in C++ on this model (the same numbers, a
-        #: quarter less correction time on heavy scans), or None when not built or ``native`` is off.
+        #: :func:`ocrfix.correct.features.site_gains` in C++ on this model (the same numbers; a
+        #: quarter less correction time over the evaluation pages), or None when not built or
+        #: ``native`` is off.
         self.native_site_gains = (partial(_site_gains.site_gains, self._model)
                                   if native and _site_gains is not None and _site_gains.state_size_ok(self._model)
                                   else None)
