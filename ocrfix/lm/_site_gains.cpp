@@ -8,13 +8,12 @@
 // is {PyObject_HEAD; lm::base::Model *model; bytes path; const Vocabulary *vocab} and a
 // kenlm.State object is {PyObject_HEAD; lm::ngram::State _c_state} (kenlm's python/kenlm.pyx;
 // Cython classes without cdef methods have no vtable pointer). check_layout() verifies both
-// sizes and the model's state size at import, so a kenlm built differently is refused (ImportError)
-// and ocrfix falls back to the Python implementation. Built by setup.py against KenLM's headers.
+// object sizes at import (a kenlm built differently: ImportError), and CharLM asks
+// state_size_ok() of each model it loads; either way ocrfix falls back to the Python
+// implementation. Built by setup.py against KenLM's headers.
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
-#include <cmath>
-#include <cstring>
 #include <vector>
 
 #include "lm/state.hh"
