@@ -11,6 +11,7 @@ from hypothesis import given, settings, strategies as st
 from ocrfix.cli import main
 from ocrfix.correct.features import forward, site_gains
 from ocrfix.lm import CharLM
+from ocrfix.lm import model as model_module
 from ocrfix.normalize import lm_tokens
 from ocrfix.settings import load_settings
 
@@ -92,3 +93,17 @@ def test_native_off_and_bad_arguments(bigram, tmp_path):
         native.native_site_gains(fwd.tokens, fwd.states[:-1], fwd.logps, 0, ["作"], 0.0, 0.0, 0.0)
     with pytest.raises(TypeError):
         native.native_site_gains(fwd.tokens, list(range(len(fwd.states))), fwd.logps, 0, ["作"], 0.0, 0.0, 0.0)
+
+
+@pytest.mark.parametrize("built", [True, False])
+def test_version_says_which_look_up_loop_is_in_use(built, monkeypatch, capsys, tmp_path):
+    if not built:
+        monkeypatch.setattr(model_module, "_site_gains", None)
+    elif not model_module.native_loop_built():
+        pytest.skip("compiled site-gain loop not built (bash install.sh)")
+    with pytest.raises(SystemExit) as stop:
+        main(["--version"])
+    out = capsys.readouterr().out
+    assert stop.value.code == 0 and out.startswith("ocrfix 0.1.0 (kenlm 0.3.0; LM look-up loop: ")
+    assert ("compiled)" in out) == built and ("Python" in out) == (not built)
+    assert (CharLM(write_arpa(tmp_path / "tiny.arpa")).native_site_gains is None) == (not built)

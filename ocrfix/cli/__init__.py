@@ -17,11 +17,30 @@ from ..errors import OcrfixError
 COMMAND_MODULES = ("reflow", "correct", "eval", "lm", "confusions")
 
 
+class _Version(argparse.Action):
+    """``--version``: ocrfix's and kenlm's versions and whether the compiled look-up loop is in
+    use (worked out only when asked: it imports kenlm)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from importlib.metadata import version
+
+        from .. import __version__
+        from ..lm.model import native_loop_built
+
+        loop = "compiled" if native_loop_built() else "Python (the compiled loop is not built: bash install.sh)"
+        print(f"ocrfix {__version__} (kenlm {version('kenlm')}; LM look-up loop: {loop})")
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ocrfix",
         description="Post-correct Chinese newspaper OCR: reflow, correct, evaluate.",
     )
+    parser.add_argument("--version", action=_Version, help="show the versions and the LM look-up loop in use, and exit")
     parser.add_argument("--debug", action="store_true", help="show a traceback on errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMAND_MODULES:

@@ -29,6 +29,11 @@ try:  # the corrector's site-gain loop compiled against KenLM's headers (setup.p
 except ImportError:  # not built, or a kenlm whose objects it does not recognize
     _site_gains = None
 
+def native_loop_built() -> bool:
+    """Whether the compiled site-gain loop imported (see :attr:`CharLM.native_site_gains`)."""
+    return _site_gains is not None
+
+
 #: Entries of the (state, token) -> (score, state) cache of one model.
 DEFAULT_CACHE_SIZE = 1 << 20
 
