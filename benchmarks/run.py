@@ -35,7 +35,6 @@ from ocrfix.settings import PROJECT_ROOT, load_settings
 
 SETS = ("pages", "seed", "faspell", "sighan15", "lemon")
 QUICK_SETS = ("pages", "seed", "faspell")
-SENTENCE_SETS = ("faspell", "sighan15", "lemon")
 LEMON_LIMIT = 1000  # LEMON news is spelling errors, not OCR: a 1,000-sentence slice keeps the run short
 SWEEP_PAGES = 1  # training pages per level for the pycorrector threshold sweep
 #: pycorrector runs at ~100-400 chars/s here, so it gets a slice of each set (first items), and

@@ -12,7 +12,6 @@ ALTO_NAMESPACES = {
     "http://www.loc.gov/standards/alto/ns-v4#": 4,
 }
 PAGE_NAMESPACE = "http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15"
-XHTML_NAMESPACE = "http://www.w3.org/1999/xhtml"
 
 _XML_STARTS = (b"<?xml", b"<!doctype", b"<alto", b"<pcgts", b"<html", b"<!--")
 
