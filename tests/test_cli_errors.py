@@ -92,3 +92,30 @@ def test_console_entry_point_stdin_stdout(files: dict[str, Path]) -> None:
     bad = subprocess.run([sys.executable, "-m", "ocrfix", "eval", "--gt", str(files["missing"]), "--hyp", "-"],
                          capture_output=True, check=False)
     assert bad.returncode == 2 and b"Traceback" not in bad.stderr and bad.stderr.count(b"\n") == 1
+
+
+@pytest.mark.parametrize("raised, code, message", [
+    (KeyboardInterrupt(), 130, "ocrfix: interrupted"),
+    (MemoryError(), 3, "ocrfix: error: out of memory; split the input into smaller files"),
+    (ValueError("a bug of ours"), 4, "ocrfix: internal error: ValueError: a bug of ours (rerun with --debug for details)"),
+])
+def test_unexpected_failures_are_one_line_and_an_exit_code(files, monkeypatch, capsys, raised, code, message):
+    def fail(args):
+        raise raised
+
+    monkeypatch.setattr("ocrfix.cli.reflow._run", fail)
+    assert main(["reflow", str(files["good"])]) == code
+    err = capsys.readouterr().err
+    assert err == message + "\n"  # one line, no traceback
+
+
+def test_debug_shows_the_traceback_of_errors(files, monkeypatch):
+    with pytest.raises(Exception, match="no such file"):
+        main(["--debug", "reflow", str(files["missing"])])
+
+    def fail(args):
+        raise ValueError("a bug of ours")
+
+    monkeypatch.setattr("ocrfix.cli.reflow._run", fail)
+    with pytest.raises(ValueError, match="a bug of ours"):
+        main(["--debug", "reflow", str(files["good"])])
