@@ -188,3 +188,36 @@ def test_a_fold_uses_the_misread_rates_beside_its_confusions(tmp_path):
     (tmp_path / "misread.tsv").write_text("己\t3\t1\n", encoding="utf-8")
     assert fold.misread == tmp_path / "misread.tsv"
     assert parse_fold(f"{tmp_path}/lm.klm=rmrb_2019-02").misread is None
+
+
+def test_fit_command_end_to_end_and_recalibrate_reproduces_it(tmp_path, capsys):
+    """`python -m ocrfix.correct.fit` on tiny pages (one fold: the tiny LM, no corpus files):
+    fitted weights that load, a calibrated threshold, the record of how; then `--recalibrate`
+    on the same options decodes the same calibration pages and chooses the same thresholds."""
+    from ocrfix.correct.fit import main as fit_main
+
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    examples = synthetic_examples(CORPUS * 4, reverse_channel(confusion_set(tmp_path)), rate=0.3, rng=random.Random(1))
+    for k in range(8):
+        chunk = examples[k::8]
+        (pages / f"p{k}.ocr.txt").write_text("".join(ex.text for ex in chunk) + "\n", encoding="utf-8")
+        (pages / f"p{k}.gt.txt").write_text("".join("".join(ex.truth) for ex in chunk) + "\n", encoding="utf-8")
+    lm = write_arpa(tmp_path / "lm.arpa")
+    options = ["--pages", str(pages), "--fold", f"{lm}=", "--confusions", str(tmp_path / "conf.tsv"),
+               "--trees", "0", "--no-pairs", "-k", "5", "--prune", "0"]
+    assert fit_main(options + ["-o", str(tmp_path / "w.json")]) == 0
+    weights = Weights.load(tmp_path / "w.json")
+    assert weights.coef[weights.names.index("lm_gain")] > 0 and weights.k == 5
+    assert weights.sources == ("pinyin", "visual") and weights.trees is None and weights.pairs is None
+    fitted = weights.fitted
+    assert fitted["command"].startswith("python -m ocrfix.correct.fit --pages ")
+    assert fitted["examples"]["page"]["positives"] > 0  # clean texts: no positive (on this tiny LM, no row even)
+    assert fitted["examples"].get("clean", {"positives": 0})["positives"] == 0
+    assert fitted["calibration_pages"] == 4  # every second page calibrates
+    assert weights.threshold in [row["threshold"] for row in fitted["curve"]]
+    assert f"wrote {tmp_path / 'w.json'}: threshold {weights.threshold}" in capsys.readouterr().err
+    assert fit_main(options + ["--recalibrate", str(tmp_path / "w.json"), "-o", str(tmp_path / "w2.json")]) == 0
+    again = Weights.load(tmp_path / "w2.json")
+    assert (again.coef, again.threshold, again.noisy, again.sparse) == (weights.coef, weights.threshold, weights.noisy, weights.sparse)
+    assert again.fitted["curve"] == fitted["curve"] and "--recalibrate" in again.fitted["recalibrated"]["command"]
