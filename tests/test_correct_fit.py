@@ -221,3 +221,38 @@ def test_fit_command_end_to_end_and_recalibrate_reproduces_it(tmp_path, capsys):
     again = Weights.load(tmp_path / "w2.json")
     assert (again.coef, again.threshold, again.noisy, again.sparse) == (weights.coef, weights.threshold, weights.noisy, weights.sparse)
     assert again.fitted["curve"] == fitted["curve"] and "--recalibrate" in again.fitted["recalibrated"]["command"]
+
+
+def test_crossfit_commands_leave_the_fold_out_of_every_model(tmp_path, monkeypatch):
+    """`python -m ocrfix.correct.crossfit NAME STEM...` with its commands recorded, not run: the
+    LM trains on every training corpus but the left-out ones, and the channel is learned, merged
+    and re-ranked from the pages of the other corpus files only, with the shipped sets' recipes."""
+    import json
+
+    from ocrfix.correct import crossfit
+
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for name, source in (("p1", "rmrb_2019-02"), ("p2", "xwlb_2024"), ("p3", "xwlb_2024")):
+        for suffix in (".ocr.txt", ".gt.txt"):
+            (pages / f"{name}{suffix}").write_text("甲", encoding="utf-8")
+        (pages / f"{name}.meta.json").write_text(json.dumps({"source": f"data/{source}.txt.xz"}), encoding="utf-8")
+    commands: list[list[str]] = []
+    monkeypatch.setattr(crossfit, "_run", commands.append)
+    out = tmp_path / "fold"  # an absolute NAME: the fold's directory is there, not under build/
+    assert crossfit.main([str(out), "rmrb_2019-02", "--pages", str(pages)]) == 0
+    train, learn, merge, rerank = (c[3:] for c in commands)  # after: python -m ocrfix
+    assert train[:4] == ["lm", "train", "-o", str(out / "lm.klm")] and train[4:4 + len(crossfit.LM_OPTIONS)] == list(crossfit.LM_OPTIONS)
+    assert not any("rmrb_2019-02" in a for a in train) and any(a.endswith("xwlb_2024.txt.xz") for a in train)
+    assert not any("2020-05" in a or "2026" in a for a in train)  # held out: not in the training manifest rows
+    assert learn[:2] == ["confusions", "learn"]
+    assert learn[learn.index("--ocr") + 1:learn.index("--gt")] == [str(pages / "p2.ocr.txt"), str(pages / "p3.ocr.txt")]
+    assert learn[learn.index("-o") + 1] == str(out / "tesseract.tsv") and str(out / "misread.tsv") in learn
+    assert merge[:2] == ["confusions", "merge"] and f"{out / 'tesseract.tsv'}:1000" in merge
+    assert not any(a.startswith("models/confusions/tesseract.tsv") for a in merge)
+    assert rerank[:2] == ["confusions", "rerank"] and rerank[rerank.index("--pages") + 1] == str(out / "pages")
+    assert rerank[rerank.index("--fallback") + 1] == str(out / "merged.tsv") and rerank[-1] == str(out / "confusions.tsv")
+    assert sorted(p.name for p in (out / "pages").iterdir()) == sorted(
+        f"{n}{s}" for n in ("p2", "p3") for s in (".ocr.txt", ".gt.txt", ".meta.json"))
+    with pytest.raises(InputError):
+        crossfit.main([str(out), "rmrb_2020-05", "--pages", str(pages)])  # a held-out file cannot be a fold
