@@ -195,6 +195,12 @@ def test_read_pairs_formats_and_cli_json(tmp_path: Path, capsys: pytest.CaptureF
     assert main(["confusions", "coverage", "--pairs", str(plain), "--set", str(cset), "--k", "1", "5", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["k"] == [1, 5] and out["coverage"]["s"] == [0.5, 0.5] and out["mean_candidates"]["s"] == [0.5, 0.5]
+    plot = tmp_path / "coverage.png"
+    assert main(["confusions", "coverage", "--pairs", str(plain), "--set", str(cset), "--k", "1", "5", "--plot", str(plot)]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert table[0] == "2 error pairs" and table[1].split()[:3] == ["set", "@1", "@5"]
+    assert table[2].split() == ["s", "0.500", "0.500", "0.5/0.5"]
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_cli_bad_inputs_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
