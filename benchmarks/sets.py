@@ -3,7 +3,7 @@
 Sentence sets (read from the shared data directory):
   faspell   FASPell OCR test (``faspell_ocr/ocr_test_1000.txt``): real OCR errors of video captions
   sighan15  SIGHAN-15 test, simplified (``sighan_csc_simplified/pairs_onebula/test15_*``)
-  lemon     LEMON news (``lemon_csc/lemon_v2/new.txt``; characters space-separated)
+  lemon     LEMON news (``lemon_csc/lemon_v2/new.txt``; characters space-separated), and its other domains
 Page sets:
   seed      the seed page pair (``../shared/seeds/page01.{ocr,web}.txt``) with its GT errata
   pages     generated pages ``build/bench/pages/<split>/<level>/*.{ocr,gt}.txt`` (splits eval, rapid, quick)
@@ -70,10 +70,20 @@ def _unspace(tokens: str) -> str:
     return "".join(tokens.split(" "))
 
 
+#: LEMON's domains (file stems): automotive, contracts, encyclopedia, games, medical consultation, news, novels.
+LEMON_DOMAINS = ("car", "cot", "enc", "gam", "mec", "new", "nov")
+
+
+def lemon(data_dir: Path, domain: str, limit: int | None = None) -> list[SentencePair]:
+    """One LEMON domain: ``erroneous<TAB>gold`` with every character separated by a space."""
+    rows = _fields(data_dir / "lemon_csc" / "lemon_v2" / f"{domain}.txt", 2)[:limit]
+    prefix = "lemon" if domain == "new" else f"lemon-{domain}"
+    return [SentencePair(f"{prefix}-{i}", _unspace(e), _unspace(g)) for i, (e, g) in enumerate(rows)]
+
+
 def lemon_news(data_dir: Path, limit: int | None = None) -> list[SentencePair]:
-    """LEMON news: ``erroneous<TAB>gold`` with every character separated by a space."""
-    rows = _fields(data_dir / "lemon_csc" / "lemon_v2" / "new.txt", 2)[:limit]
-    return [SentencePair(f"lemon-{i}", _unspace(e), _unspace(g)) for i, (e, g) in enumerate(rows)]
+    """LEMON news (the domain nearest to newspapers)."""
+    return lemon(data_dir, "new", limit)
 
 
 def seed_page(seeds_dir: Path) -> PagePair:

@@ -1,0 +1,18 @@
+"""benchmarks.clean_domains: paragraphs and pages from sentences, and the split of changes."""
+from benchmarks.clean_domains import changed_chars, domain_text
+from ocrfix.correct.edits import Edit
+
+
+def test_sentences_become_paragraphs_up_to_the_size():
+    sentences = ["甲" * 120 + "。"] * 10  # 121 characters each
+    text = domain_text(sentences, chars=500, paragraph=300)
+    paragraphs = text.split("\n")
+    assert [len(p) for p in paragraphs] == [363, 363]  # three sentences reach 300; two paragraphs reach 500
+    assert domain_text(sentences[:2], chars=500, paragraph=300) == "甲" * 120 + "。" + "甲" * 120 + "。"  # a short rest is kept
+    assert domain_text([], chars=500) == ""
+
+
+def test_han_substitutions_are_told_from_other_changes():
+    edits = [Edit(0, "己", "已", 0.99, ("visual",), 0), Edit(5, ".", "，", 1.0, ("rule:dot",), 5),
+             Edit(9, "|", "", 1.0, ("rule:bar",), 9), Edit(12, "一", "——", 1.0, ("rule:dash",), 12)]
+    assert changed_chars(edits) == (1, 1 + 1 + 2)
