@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One-command set-up on a fresh Debian machine: system packages, the Python package
-# (editable, with test extras, and its compiled site-gain loop) and KenLM's lmplz/build_binary
+# (editable, with the train and test extras, and its compiled site-gain loop) and KenLM's lmplz/build_binary
 # built into build/kenlm/bin.
 # Idempotent: every step is skipped when its result is already there.
 set -euo pipefail
@@ -34,7 +34,7 @@ if [ ! -f "$KENLM_SRC/lm/virtual_interface.hh" ]; then
 fi
 
 echo "install: python package (editable) and its dependencies"
-OCRFIX_KENLM_SRC="$KENLM_SRC" python3 -m pip install -q -e ".[test]"
+OCRFIX_KENLM_SRC="$KENLM_SRC" python3 -m pip install -q -e ".[train,test]"
 if python3 -c "import ocrfix.lm._site_gains" 2>/dev/null; then
   echo "install: compiled site-gain loop built"
 else

@@ -22,7 +22,7 @@ import random
 import sys
 from typing import NamedTuple, Sequence
 
-from ocrfix.correct.truth import position_truth
+from ocrfix.training.truth import position_truth
 from ocrfix.normalize import fold_char, is_han
 from ocrfix.reflow import reflow
 from ocrfix.settings import load_settings

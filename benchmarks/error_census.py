@@ -25,8 +25,8 @@ from tqdm import tqdm
 
 from ocrfix.correct.corrector import Corrector
 from ocrfix.correct.features import forward
-from ocrfix.correct.fit import page_pairs, page_source
-from ocrfix.correct.truth import position_truth
+from ocrfix.training.fit import page_pairs, page_source
+from ocrfix.training.truth import position_truth
 from ocrfix.normalize import fold_char, is_han
 from ocrfix.reflow import reflow
 from ocrfix.segment import segment

@@ -98,6 +98,10 @@ def test_console_entry_point_stdin_stdout(files: dict[str, Path]) -> None:
     (KeyboardInterrupt(), 130, "ocrfix: interrupted"),
     (MemoryError(), 3, "ocrfix: error: out of memory; split the input into smaller files"),
     (ValueError("a bug of ours"), 4, "ocrfix: internal error: ValueError: a bug of ours (rerun with --debug for details)"),
+    (ModuleNotFoundError("No module named 'sklearn'", name="sklearn"), 2,
+     "ocrfix: error: this command builds models and needs the train extra (sklearn is missing): pip install 'ocrfix[train]'"),
+    (ModuleNotFoundError("No module named 'yaml'", name="yaml"), 4,
+     "ocrfix: internal error: ModuleNotFoundError: No module named 'yaml' (rerun with --debug for details)"),
 ])
 def test_unexpected_failures_are_one_line_and_an_exit_code(files, monkeypatch, capsys, raised, code, message):
     def fail(args):

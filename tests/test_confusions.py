@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from ocrfix.cli import main
 from ocrfix.confusions import Confusion, ConfusionSet, merge
-from ocrfix.confusions.coverage import coverage, rank_of, read_pairs
-from ocrfix.confusions.learn import ChannelCounts, channel_set, faspell_counts
-from ocrfix.confusions.pinyin import build_pinyin, grade, readings
+from ocrfix.training.confusions.coverage import coverage, rank_of, read_pairs
+from ocrfix.training.confusions.learn import ChannelCounts, channel_set, faspell_counts
+from ocrfix.training.confusions.pinyin import build_pinyin, grade, readings
 from ocrfix.errors import InputError, ModelError
 
 
@@ -120,7 +120,7 @@ TINY = "己已巳几日曰目自白百旦且大太犬天夫木本未末休体人
 
 def test_visual_build_on_tiny_inventory(tmp_path: Path) -> None:
     pytest.importorskip("sklearn")
-    from ocrfix.confusions.glyphs import DEFAULT_FONTS
+    from ocrfix.training.confusions.glyphs import DEFAULT_FONTS
 
     if not all(f.path.exists() for f in DEFAULT_FONTS):
         pytest.skip("CJK fonts not installed")
@@ -226,7 +226,7 @@ class _FlatShape:
         return False
 
     def structure(self, ch):
-        from ocrfix.confusions.shape import Structure
+        from ocrfix.training.confusions.shape import Structure
 
         return Structure("", (ch,), (ch,))
 
@@ -238,8 +238,8 @@ class _FlatShape:
 
 
 def test_ranker_learns_from_pairs_on_tiny_inventory() -> None:
-    from ocrfix.confusions.glyphs import DEFAULT_FONTS, glyph_features
-    from ocrfix.confusions.ranker import build_pools, labels, ranked_set, train_ranker
+    from ocrfix.training.confusions.glyphs import DEFAULT_FONTS, glyph_features
+    from ocrfix.training.confusions.ranker import build_pools, labels, ranked_set, train_ranker
 
     if not all(f.path.exists() for f in DEFAULT_FONTS):
         pytest.skip("CJK fonts not installed")

@@ -10,11 +10,12 @@ import pytest
 from ocrfix.errors import InputError, ModelError
 
 inv = importlib.import_module("ocrfix.confusions.inventory")  # the package's `inventory` is the loader function
+build = importlib.import_module("ocrfix.training.confusions.inventory")
 
 
 @pytest.fixture()
 def data_dir(tmp_path):
-    guifan = tmp_path / inv.GUIFAN_FILE
+    guifan = tmp_path / build.GUIFAN_FILE
     guifan.parent.mkdir(parents=True)
     guifan.write_text("# 通用规范汉字表\nU+4E00\t0001\nU+4E59\t0002\n", encoding="utf-8")  # 一 乙
     rmrb = tmp_path / "rmrb_peoples_daily_2019_2020"
@@ -29,13 +30,13 @@ def data_dir(tmp_path):
 
 
 def test_inventory_is_guifan_plus_frequent_training_chars(data_dir, tmp_path):
-    assert [p.name for p in inv.training_corpora(data_dir)] == ["rmrb_2019-02.txt.xz", "xwlb_2024.txt.xz"]
-    chars, counts = inv.build_inventory(data_dir, min_count=20)
+    assert [p.name for p in build.training_corpora(data_dir)] == ["rmrb_2019-02.txt.xz", "xwlb_2024.txt.xz"]
+    chars, counts = build.build_inventory(data_dir, min_count=20)
     assert chars == sorted("一乙鬱")  # 龘 is too rare; 齉 and 爨 are only in held-out files
     assert counts == {"龘": 3, "鬱": 26, "一": 1, "乙": 1}  # Han only: no Latin, digits or spaces
     out = tmp_path / "models"
     out.mkdir()
-    inv.write_inventory(out, chars, counts, "test build")
+    build.write_inventory(out, chars, counts, "test build")
     assert inv.load_inventory(out / inv.INVENTORY_FILE) == frozenset("一乙鬱")
     assert inv.load_charfreq(out / inv.CHARFREQ_FILE) == {"鬱": 26, "一": 1, "乙": 1}
     first = (out / inv.CHARFREQ_FILE).read_text(encoding="utf-8").splitlines()[1]
@@ -43,11 +44,11 @@ def test_inventory_is_guifan_plus_frequent_training_chars(data_dir, tmp_path):
 
 
 def test_bad_inventory_files_are_one_line_errors(tmp_path):
-    empty_guifan = tmp_path / inv.GUIFAN_FILE
+    empty_guifan = tmp_path / build.GUIFAN_FILE
     empty_guifan.parent.mkdir(parents=True)
     empty_guifan.write_text("no code points here\n", encoding="utf-8")
     with pytest.raises(InputError, match="no U\\+XXXX lines"):
-        inv.read_guifan(tmp_path)
+        build.read_guifan(tmp_path)
     bad = tmp_path / "inventory.txt"
     bad.write_text("# ok\n一\n一二\n", encoding="utf-8")
     with pytest.raises(ModelError, match="'一二' is not a single character"):

@@ -11,7 +11,7 @@ from ocrfix.correct.candidates import CONTEXT, CONTEXT_SCORE, build_table
 from ocrfix.correct.corrector import Corrector
 from ocrfix.correct.edits import replay
 from ocrfix.correct.features import BASE_FEATURES, PAIR_FEATURES, forward, replacement_gain
-from ocrfix.correct.fit import Labeled, featurize_pairs
+from ocrfix.training.fit import Labeled, featurize_pairs
 from ocrfix.correct.pairs import CHANNEL_WEIGHT, GLYPH_WEIGHT, PairProposer
 from ocrfix.correct.score import LinearScore, Weights
 from ocrfix.errors import ModelError

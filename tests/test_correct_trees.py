@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from ocrfix.correct.features import BASE_FEATURES
-from ocrfix.correct.fit import fit_trees, fit_weights
+from ocrfix.training.fit import fit_trees, fit_weights
 from ocrfix.correct.score import TreeScore, Weights
 from ocrfix.errors import InputError, ModelError
 

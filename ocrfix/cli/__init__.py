@@ -15,6 +15,8 @@ from ..errors import OcrfixError
 
 #: Subcommand modules, in the order ``ocrfix --help`` lists them.
 COMMAND_MODULES = ("reflow", "correct", "eval", "lm", "confusions")
+#: Top-level modules of the ``train`` extra (pyproject.toml): needed only to build models.
+TRAIN_EXTRA = frozenset({"sklearn", "PIL", "matplotlib", "pypinyin"})
 
 
 class _Version(argparse.Action):
@@ -71,6 +73,10 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - last resort: one line, never a traceback
         if args.debug:
             raise
+        if isinstance(exc, ModuleNotFoundError) and (exc.name or "").split(".")[0] in TRAIN_EXTRA:
+            print(f"ocrfix: error: this command builds models and needs the train extra ({exc.name} is missing): "
+                  "pip install 'ocrfix[train]'", file=sys.stderr)
+            return OcrfixError.exit_code
         print(f"ocrfix: internal error: {type(exc).__name__}: {exc} (rerun with --debug for details)", file=sys.stderr)
         return 4
 

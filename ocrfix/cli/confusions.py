@@ -93,7 +93,8 @@ def _out(args: argparse.Namespace, kind: str) -> Path:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from ..confusions.inventory import build_inventory, charfreq, inventory, write_inventory
+    from ..confusions.inventory import charfreq, inventory
+    from ..training.confusions.inventory import build_inventory, write_inventory
 
     settings = load_settings()
     started = time.monotonic()
@@ -112,10 +113,10 @@ def _build(args: argparse.Namespace) -> int:
     chars = sorted(set(read_text(args.chars).split()) if args.chars else inventory())
     chars = [c for c in "".join(chars) if not c.isspace()]
     if args.kind == "glyphs":
-        from ..confusions.similarity import GlyphSpace
+        from ..training.confusions.visual import glyph_space
 
         out = Path(args.output) if args.output else settings.confusions_dir / "glyphs.npz"
-        GlyphSpace.build(chars).save(out)
+        glyph_space(chars).save(out)
         print(f"{len(chars)} glyph vectors -> {out} ({time.monotonic() - started:.0f} s)", file=sys.stderr)
         return 0
     command = "ocrfix confusions build " + args.kind + (f" --k {args.k}" if args.k else "")
@@ -125,7 +126,7 @@ def _build(args: argparse.Namespace) -> int:
         command += "".join(f" --{name} " + " ".join(map(str, v)) for name, v in
                            (("train-pairs", args.train_pairs), ("train-pages", args.train_pages)) if v)
     else:
-        from ..confusions.pinyin import DEFAULT_K, build_pinyin
+        from ..training.confusions.pinyin import DEFAULT_K, build_pinyin
 
         cset = build_pinyin(chars, charfreq(), k=args.k or DEFAULT_K)
         how = "pypinyin readings (heteronym): same syllable+tone > other tone > near syllable; frequency-weighted"
@@ -136,18 +137,18 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _build_visual(args: argparse.Namespace, chars: list[str]):
-    from ..confusions.glyphs import glyph_features
-    from ..confusions.visual import DEFAULT_K, visual_set
+    from ..training.confusions.glyphs import glyph_features
+    from ..training.confusions.visual import DEFAULT_K, visual_set
 
     how = "glyph look-alikes: Noto Serif/Sans CJK SC + AR PL UMing, blurred 16x16 pixels + HOG, PCA, cosine NN"
     feats = glyph_features(chars)
     if args.method == "cosine":
         return visual_set(feats, args.k or DEFAULT_K), how
-    from ..confusions.coverage import read_pairs
+    from ..training.confusions.coverage import read_pairs
     from ..confusions.inventory import charfreq
-    from ..confusions.learn import aligned_counts, page_docs
-    from ..confusions.ranker import build_ranked
-    from ..confusions.shape import ShapeData
+    from ..training.confusions.learn import aligned_counts, page_docs
+    from ..training.confusions.ranker import build_ranked
+    from ..training.confusions.shape import ShapeData
 
     settings = load_settings()
     pair_files = args.train_pairs if args.train_pairs is not None else [settings.data_dir / "faspell_ocr" / "ocr_train_3575.txt"]
@@ -166,7 +167,7 @@ def _build_visual(args: argparse.Namespace, chars: list[str]):
 
 def _learn(args: argparse.Namespace) -> int:
     from ..confusions.inventory import inventory
-    from ..confusions.learn import aligned_counts, channel_set, faspell_counts, merge_counts, page_docs
+    from ..training.confusions.learn import aligned_counts, channel_set, faspell_counts, merge_counts, page_docs
 
     if len(args.ocr) != len(args.gt):
         raise InputError(f"--ocr has {len(args.ocr)} files but --gt has {len(args.gt)}; pass them in pairs")
@@ -187,9 +188,9 @@ def _learn(args: argparse.Namespace) -> int:
     cset.save(args.output, [f"learned channel P(seen|true), {args.smoothing} smoothing, min count {args.min_count}", origin, command])
     print(f"{len(cset)} entries for {len(cset.chars())} chars -> {args.output}", file=sys.stderr)
     if args.misread_rates:
-        from ..confusions.misread import MisreadRates
+        from ..training.confusions.learn import misread_rates
 
-        rates = MisreadRates.from_counts(counts)
+        rates = misread_rates(counts)
         rates.save(args.misread_rates, [f"how often each character of the OCR output was misread ({rates.overall:.2%} overall)",
                                         origin, command])
         print(f"misread rates of {len(rates.seen)} seen chars -> {args.misread_rates}", file=sys.stderr)
@@ -197,11 +198,11 @@ def _learn(args: argparse.Namespace) -> int:
 
 
 def _rerank(args: argparse.Namespace) -> int:
-    from ..confusions import rerank_build as rb
+    from ..training.confusions import rerank_build as rb
     from ..confusions.inventory import charfreq, inventory
-    from ..confusions.learn import page_docs
+    from ..training.confusions.learn import page_docs
     from ..confusions.model import ConfusionSet
-    from ..confusions.shape import ShapeData
+    from ..training.confusions.shape import ShapeData
 
     settings = load_settings()
     started = time.monotonic()
@@ -249,7 +250,7 @@ def _rerank(args: argparse.Namespace) -> int:
 
 
 def _load(spec: str):
-    from ..confusions.external import load_external
+    from ..training.confusions.external import load_external
     from ..confusions.model import ConfusionSet
 
     if spec.startswith("ext:"):
@@ -315,7 +316,7 @@ def _show(args: argparse.Namespace) -> int:
 
 
 def _coverage(args: argparse.Namespace) -> int:
-    from ..confusions.coverage import DEFAULT_KS, coverage, format_table, plot, read_pairs, to_json
+    from ..training.confusions.coverage import DEFAULT_KS, coverage, format_table, plot, read_pairs, to_json
 
     pairs = read_pairs(args.pairs or args.faspell)
     ks = tuple(args.k) if args.k else DEFAULT_KS

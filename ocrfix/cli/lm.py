@@ -7,13 +7,13 @@ import json
 from ..errors import InputError
 from ..lm import CharLM
 from ..lm.context import ContextIndex
-from ..lm.corpus import HELDOUT, expand_corpora, heldout_lines, lm_lines
 from ..lm.perplexity import perplexity
-from ..lm.train import DEFAULT_MEMORY, DEFAULT_ORDER, train_lm
 from ..settings import load_settings
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    from ..training.lm.train import DEFAULT_MEMORY, DEFAULT_ORDER
+
     parser = sub.add_parser("lm", help="train or evaluate the character language model")
     lm_sub = parser.add_subparsers(dest="lm_command", metavar="ACTION", required=True)
 
@@ -57,6 +57,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _train(args: argparse.Namespace) -> int:
+    from ..training.lm.train import train_lm
+
     result = train_lm(args.corpus, args.output, order=args.order, prune=args.prune,
                       memory=args.memory, text_out=args.keep_text)
     print(f"{result.model}: order {result.order}, prune {' '.join(map(str, result.prune))}, "
@@ -68,6 +70,8 @@ def _train(args: argparse.Namespace) -> int:
 def _context(args: argparse.Namespace) -> int:
     if args.min_count < 1:
         raise InputError(f"--min-count must be at least 1, got {args.min_count}")
+    from ..training.lm.corpus import expand_corpora, lm_lines
+
     index = ContextIndex.fit(lm_lines(expand_corpora(args.corpus, load_settings().data_dir)), args.min_count)
     index.save(args.output)
     print(f"{args.output}: {len(index.vocab):,} tokens, {index.rows.nnz:,} bigrams")
@@ -77,6 +81,8 @@ def _context(args: argparse.Namespace) -> int:
 def _eval(args: argparse.Namespace) -> int:
     if args.limit is not None and args.limit < 1:
         raise InputError(f"--limit must be at least 1, got {args.limit}")
+    from ..training.lm.corpus import HELDOUT, expand_corpora, heldout_lines
+
     lm = CharLM(args.model)
     files = expand_corpora(args.text, load_settings().data_dir, split=HELDOUT)
     results = {str(f.path): perplexity(lm, heldout_lines([f]), limit=args.limit) for f in files}

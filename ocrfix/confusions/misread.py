@@ -1,6 +1,6 @@
 """How often each character an OCR engine outputs is a misreading: the corrector's error prior.
 
-Learned with the channel (:mod:`.learn`) from OCR aligned with its ground truth: for every
+Learned with the channel (:func:`ocrfix.training.confusions.learn.misread_rates`) from OCR aligned with its ground truth: for every
 seen character, how often it occurs in the OCR output and how often it stands for another
 character. An engine misreads some characters far more than others (on the Tesseract training
 pages, rare and complex output characters are wrong far more often than common ones, and some
@@ -18,7 +18,6 @@ from pathlib import Path
 
 from ..errors import ModelError
 from ..textio import write_text_atomic
-from .learn import ChannelCounts
 
 #: Pseudo-counts of the overall misread rate added to every character's counts: a character
 #: seen a few times gets a rate near the overall one, not 0 or 1.
@@ -37,13 +36,6 @@ class MisreadRates:
         self._default = math.log10(prior / PRIOR_WEIGHT)
         self._log_rates = {ch: math.log10((self.misread.get(ch, 0) + prior) / (max(n, self.misread.get(ch, 0)) + PRIOR_WEIGHT))
                            for ch, n in self.seen.items()}
-
-    @classmethod
-    def from_counts(cls, counts: ChannelCounts) -> "MisreadRates":
-        misread: dict[str, int] = {}
-        for (_, seen), n in counts.pairs.items():
-            misread[seen] = misread.get(seen, 0) + n
-        return cls(counts.seen, misread)
 
     def log_rate(self, char: str) -> float:
         """log10 of the smoothed share of ``char``'s occurrences that were misreadings (the

@@ -31,14 +31,6 @@ class GlyphSpace:
         vectors = np.asarray(vectors, dtype=np.float32)
         self.vectors = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
 
-    @classmethod
-    def build(cls, chars: Sequence[str], dims: int = DIMS) -> "GlyphSpace":
-        """Render ``chars`` in the CJK fonts and embed them (about 20 s for the inventory)."""
-        from .glyphs import embedding, glyph_features
-        from .visual import reduce
-
-        return cls(chars, reduce(embedding(glyph_features(chars)), dims))
-
     def similarity(self, a: str, b: str) -> float:
         i, j = self.index.get(a), self.index.get(b)
         if i is None or j is None:

@@ -1,6 +1,6 @@
 """The calibrated edit score: logistic regression over candidate features, refined by boosted trees.
 
-Weights live in a JSON file (``models/corrector.json``) written by :mod:`ocrfix.correct.fit`,
+Weights live in a JSON file (``models/corrector.json``) written by :mod:`ocrfix.training.fit`,
 with the feature names, the sources, the candidate depth ``k``, the default threshold and how
 they were fitted.
 

@@ -12,9 +12,9 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import InputError
-from ..textio import CONVERT_TO_UTF8, read_text
-from .model import ConfusionSet
+from ...errors import InputError
+from ...textio import CONVERT_TO_UTF8, read_text
+from ...confusions.model import ConfusionSet
 
 DEFAULT_KS = (1, 5, 10, 20, 50)
 

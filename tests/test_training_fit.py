@@ -3,13 +3,13 @@ import random
 import numpy as np
 import pytest
 
-from ocrfix.correct.calibrate import choose_threshold
+from ocrfix.training.calibrate import choose_threshold
 from ocrfix.correct.corrector import Corrector
 from ocrfix.correct.edits import Edit
-from ocrfix.correct.fit import (Labeled, featurize, fit_weights, refuse_heldout, reverse_channel,
+from ocrfix.training.fit import (Labeled, featurize, fit_weights, refuse_heldout, reverse_channel,
                                 synthetic_examples)
 from ocrfix.correct.score import Weights
-from ocrfix.correct.truth import position_truth, tally
+from ocrfix.training.truth import position_truth, tally
 from ocrfix.errors import InputError
 
 from test_correct_fixtures import CORPUS, INVENTORY, confusion_set, load_lm, write_arpa
@@ -99,7 +99,7 @@ def test_choose_threshold_charges_rule_changes_of_clean_text_to_the_same_budget(
 
 
 def test_crossfit_drops_an_option_with_all_its_values():
-    from ocrfix.correct.crossfit import _without
+    from ocrfix.training.crossfit import _without
 
     args = ["--pages", "a", "b", "--min-count", "1", "-o", "x.tsv"]
     assert _without(args, "--pages") == ["--min-count", "1", "-o", "x.tsv"]
@@ -107,7 +107,7 @@ def test_crossfit_drops_an_option_with_all_its_values():
 
 
 def test_page_pairs_joins_directories_and_refuses_heldout(tmp_path):
-    from ocrfix.correct.fit import page_pairs
+    from ocrfix.training.fit import page_pairs
 
     for name in ("one", "two"):
         (tmp_path / name).mkdir()
@@ -119,7 +119,7 @@ def test_page_pairs_joins_directories_and_refuses_heldout(tmp_path):
 
 
 def test_crossfit_reads_build_commands_from_the_header_only(tmp_path):
-    from ocrfix.correct.crossfit import _built_by, _built_by_any
+    from ocrfix.training.crossfit import _built_by, _built_by_any
 
     model = tmp_path / "set.tsv"
     model.write_text("# some set\n# built by: ocrfix confusions rerank --pages a b --k 40\n"
@@ -131,7 +131,7 @@ def test_crossfit_reads_build_commands_from_the_header_only(tmp_path):
 
 
 def test_crossfit_links_the_other_pages(tmp_path):
-    from ocrfix.correct.crossfit import link_pages
+    from ocrfix.training.crossfit import link_pages
 
     for name in ("p1", "p2"):
         for suffix in (".ocr.txt", ".gt.txt", ".meta.json"):
@@ -147,7 +147,7 @@ def test_crossfit_links_the_other_pages(tmp_path):
 def test_fitting_and_calibration_news_come_from_disjoint_halves(tmp_path):
     import lzma
 
-    from ocrfix.correct.fit import news_pages, news_sentences
+    from ocrfix.training.fit import news_pages, news_sentences
 
     path = tmp_path / "rmrb_2019-02.txt.xz"
     lines = [f"第{i:03d}句新闻内容在这里。" for i in range(200)]
@@ -168,7 +168,7 @@ def test_fitting_and_calibration_news_come_from_disjoint_halves(tmp_path):
 def test_calibration_news_pages_keep_headlines_on_lines_of_their_own(tmp_path):
     import lzma
 
-    from ocrfix.correct.fit import news_pages
+    from ocrfix.training.fit import news_pages
 
     path = tmp_path / "xwlb_2024.txt.xz"
     lines = ["甲"] * 10 + ["第一句。", "第二句。", "小标题在这里", "第三句。", "第四句。"]
@@ -181,7 +181,7 @@ def test_calibration_news_pages_keep_headlines_on_lines_of_their_own(tmp_path):
 
 
 def test_a_fold_uses_the_misread_rates_beside_its_confusions(tmp_path):
-    from ocrfix.correct.fit import parse_fold
+    from ocrfix.training.fit import parse_fold
 
     fold = parse_fold(f"{tmp_path}/lm.klm=rmrb_2019-02={tmp_path}/confusions.tsv")
     assert fold.misread is None  # not built: the shipped rates
@@ -191,10 +191,10 @@ def test_a_fold_uses_the_misread_rates_beside_its_confusions(tmp_path):
 
 
 def test_fit_command_end_to_end_and_recalibrate_reproduces_it(tmp_path, capsys):
-    """`python -m ocrfix.correct.fit` on tiny pages (one fold: the tiny LM, no corpus files):
+    """`python -m ocrfix.training.fit` on tiny pages (one fold: the tiny LM, no corpus files):
     fitted weights that load, a calibrated threshold, the record of how; then `--recalibrate`
     on the same options decodes the same calibration pages and chooses the same thresholds."""
-    from ocrfix.correct.fit import main as fit_main
+    from ocrfix.training.fit import main as fit_main
 
     pages = tmp_path / "pages"
     pages.mkdir()
@@ -211,7 +211,7 @@ def test_fit_command_end_to_end_and_recalibrate_reproduces_it(tmp_path, capsys):
     assert weights.coef[weights.names.index("lm_gain")] > 0 and weights.k == 5
     assert weights.sources == ("pinyin", "visual") and weights.trees is None and weights.pairs is None
     fitted = weights.fitted
-    assert fitted["command"].startswith("python -m ocrfix.correct.fit --pages ")
+    assert fitted["command"].startswith("python -m ocrfix.training.fit --pages ")
     assert fitted["examples"]["page"]["positives"] > 0  # clean texts: no positive (on this tiny LM, no row even)
     assert fitted["examples"].get("clean", {"positives": 0})["positives"] == 0
     assert fitted["calibration_pages"] == 4  # every second page calibrates
@@ -224,12 +224,12 @@ def test_fit_command_end_to_end_and_recalibrate_reproduces_it(tmp_path, capsys):
 
 
 def test_crossfit_commands_leave_the_fold_out_of_every_model(tmp_path, monkeypatch):
-    """`python -m ocrfix.correct.crossfit NAME STEM...` with its commands recorded, not run: the
+    """`python -m ocrfix.training.crossfit NAME STEM...` with its commands recorded, not run: the
     LM trains on every training corpus but the left-out ones, and the channel is learned, merged
     and re-ranked from the pages of the other corpus files only, with the shipped sets' recipes."""
     import json
 
-    from ocrfix.correct import crossfit
+    from ocrfix.training import crossfit
 
     pages = tmp_path / "pages"
     pages.mkdir()

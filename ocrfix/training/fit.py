@@ -1,12 +1,12 @@
 """Fit the corrector's weights (logistic regression) and calibrate its threshold on TRAINING data.
 
-    python -m ocrfix.correct.fit --pages build/bench/pages/train \\
+    python -m ocrfix.training.fit --pages build/bench/pages/train \\
         --fold build/corrector/a/lm.klm=rmrb_2019-02,rmrb_2020-02,xwlb_2024,xwlb_2025=build/corrector/a/confusions.tsv \\
         --fold build/corrector/b/lm.klm=rmrb_2019-10,xwlb_2020,xwlb_2021,xwlb_2022=build/corrector/b/confusions.tsv \\
         --synthetic 100000 -o models/corrector.json
 
-(the fold models come from :mod:`ocrfix.correct.crossfit`). Examples are texts with a
-per-character truth (:mod:`ocrfix.correct.truth`):
+(the fold models come from :mod:`ocrfix.training.crossfit`). Examples are texts with a
+per-character truth (:mod:`ocrfix.training.truth`):
 
 * ``--pages DIR...``: benchmark training pages (``NAME.ocr.txt`` + ``NAME.gt.txt``): the reflowed
   OCR with its aligned truth, and the ground truth itself as clean text;
@@ -52,10 +52,10 @@ from ..settings import load_settings
 from ..textio import read_text
 from .calibrate import (CalibrationText, calibration_texts, choose_noisy_threshold, choose_sparse_threshold,
                         choose_threshold, noisy_curve, sparse_curve, threshold_curve)
-from .candidates import CONTEXT
-from .corrector import Corrector, load_confusions
-from .features import PAIR_FEATURES
-from .score import LinearScore, NoisyPages, SparsePages, TreeScore, Weights
+from ..correct.candidates import CONTEXT
+from ..correct.corrector import Corrector, load_confusions
+from ..correct.features import PAIR_FEATURES
+from ..correct.score import LinearScore, NoisyPages, SparsePages, TreeScore, Weights
 from .truth import position_truth
 
 HELDOUT_MARKERS = ("rmrb_2020-05", "xwlb_2026", "ocr_test_1000", "/eval/")
@@ -391,7 +391,7 @@ def _counts(labels: np.ndarray, kinds: Sequence[str]) -> dict[str, dict[str, int
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ocrfix.correct.fit", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m ocrfix.training.fit", description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=Path, nargs="+", default=[],
                         help="training pages directories (NAME.ocr.txt + NAME.gt.txt [+ NAME.meta.json])")
     parser.add_argument("--fold", action="append", default=[], metavar="LM=STEM,...",
@@ -495,7 +495,7 @@ def main(argv: list[str] | None = None) -> int:
             if not args.no_pairs:
                 pair_rows.append(featurize_pairs(corrector, fit_set))
         runs.append((corrector, calib_noisy, calib_clean, calib_print))
-    command = "python -m ocrfix.correct.fit " + " ".join(argv if argv is not None else sys.argv[1:])
+    command = "python -m ocrfix.training.fit " + " ".join(argv if argv is not None else sys.argv[1:])
     if args.recalibrate:
         weights = placeholder
         fitted = dict(given.fitted, recalibrated={"date": datetime.date.today().isoformat(), "command": command})

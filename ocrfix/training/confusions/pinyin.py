@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 
 from pypinyin import Style, pinyin
 
-from .model import ConfusionSet
+from ...confusions.model import ConfusionSet
 
 SOURCE = "pinyin"
 GRADES = {"same": 1.0, "tone": 0.7, "near": 0.4, "near_tone": 0.25}

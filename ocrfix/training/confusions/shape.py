@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
-from ..textio import read_text
+from ...textio import read_text
 
 IDS_FILE = "cjkvi_ids/ids.txt"
 STROKES_FILE = "cjkvi_ids/ucs-strokes.txt"

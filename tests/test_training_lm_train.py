@@ -10,8 +10,8 @@ import pytest
 from ocrfix.cli import main
 from ocrfix.errors import InputError, ToolMissingError
 from ocrfix.lm import CharLM
-from ocrfix.lm import train as train_module
-from ocrfix.lm.train import train_lm
+from ocrfix.training.lm import train as train_module
+from ocrfix.training.lm.train import train_lm
 from ocrfix.settings import Settings, load_settings
 
 TOOLS = load_settings().kenlm_bin

@@ -1,4 +1,4 @@
-"""`python -m ocrfix.correct.measure` on tiny page pairs with the tiny test models: the counts it
+"""`python -m ocrfix.training.measure` on tiny page pairs with the tiny test models: the counts it
 reports are those of the pages' known errors."""
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import json
 import pytest
 
 from ocrfix.correct.corrector import Corrector
-from ocrfix.correct.measure import main, measure, measure_rules
+from ocrfix.training.measure import main, measure, measure_rules
 
 from test_correct_fixtures import INVENTORY, WEIGHTS, confusion_set, load_lm, write_arpa, write_confusions
 

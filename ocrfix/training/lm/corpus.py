@@ -26,9 +26,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from ..errors import InputError
-from ..normalize import is_han, lm_line
-from ..textio import describe_non_utf8
+from ...errors import InputError
+from ...normalize import is_han, lm_line
+from ...textio import describe_non_utf8
 
 #: Sentence end: a terminator plus any closing quotes/brackets that belong to the sentence.
 _SENTENCE_END = re.compile(r"[。！？；!?;]+[”’」』）)》]*")

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.ensemble import HistGradientBoostingClassifier
 
-from ..errors import ModelError
-from .model import Confusion, ConfusionSet
+from ...errors import ModelError
+from ...confusions.model import Confusion, ConfusionSet
 from .ranker import Pools
 
 BASE_SOURCE = "visual"  # tag of glyph/shape pool members in the output set

@@ -9,7 +9,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import ToolMissingError
+from ...errors import ToolMissingError
 
 TOOL_NAMES = ("lmplz", "build_binary")
 

@@ -22,9 +22,9 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from tqdm import tqdm
 
-from ..errors import ModelError
+from ...errors import ModelError
 from .glyphs import GlyphFeatures, embedding, unit_blocks
-from .model import ConfusionSet
+from ...confusions.model import ConfusionSet
 from .pinyin import grade, readings
 from .shape import ShapeData
 from .visual import neighbours, reduce

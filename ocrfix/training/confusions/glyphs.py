@@ -15,7 +15,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 from tqdm import tqdm
 
-from ..errors import ToolMissingError
+from ...errors import ToolMissingError
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 
 from ocrfix.confusions import ConfusionSet
-from ocrfix.confusions import rerank
-from ocrfix.confusions.learn import aligned_counts, plain_pairs
-from ocrfix.confusions.ranker import Pools
-from ocrfix.confusions.rerank_build import channels, faspell_units, pairs_of
-from ocrfix.confusions.shape import ShapeData
+from ocrfix.training.confusions import rerank
+from ocrfix.training.confusions.learn import aligned_counts, plain_pairs
+from ocrfix.training.confusions.ranker import Pools
+from ocrfix.training.confusions.rerank_build import channels, faspell_units, pairs_of
+from ocrfix.training.confusions.shape import ShapeData
 from ocrfix.errors import InputError, ModelError
 
 CHARS = tuple(chr(0x4E00 + i) for i in range(40))
@@ -138,7 +138,7 @@ def test_component_neighbours_rank_by_shared_components(tmp_path: Path) -> None:
 def test_rerank_cli_end_to_end_on_a_tiny_inventory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                    capsys: pytest.CaptureFixture[str]) -> None:
     from ocrfix.cli import main
-    from ocrfix.confusions.glyphs import DEFAULT_FONTS
+    from ocrfix.training.confusions.glyphs import DEFAULT_FONTS
 
     if not all(f.path.exists() for f in DEFAULT_FONTS):
         pytest.skip("CJK fonts not installed")

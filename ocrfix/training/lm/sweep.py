@@ -1,6 +1,6 @@
 """Order × pruning sweep behind the choice of the default model (benchmarks/RESULTS.md).
 
-    nice -n 5 python -m ocrfix.lm.sweep corpora/news-train.tsv --out build/lm/sweep
+    nice -n 5 python -m ocrfix.training.lm.sweep corpora/news-train.tsv --out build/lm/sweep
 
 Prepares the normalized training text and the held-out text once (from the manifest's train
 and heldout rows), then for every setting trains a binary with the same lmplz/build_binary
@@ -18,10 +18,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from ..settings import load_settings
+from ...settings import load_settings
 from .corpus import HELDOUT, expand_corpora, heldout_lines
-from .model import CharLM
-from .perplexity import perplexity
+from ...lm.model import CharLM
+from ...lm.perplexity import perplexity
 from .tools import find_tools
 from .train import build_binary, check_options, estimate, write_training_text
 

@@ -13,7 +13,7 @@ from typing import Sequence
 from rapidfuzz.distance import Levenshtein
 
 from ..normalize import fold_char
-from .edits import Edit
+from ..correct.edits import Edit
 
 
 def _visible(text: str) -> tuple[str, list[int]]:

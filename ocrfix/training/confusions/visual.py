@@ -1,17 +1,20 @@
 """Look-alike confusion set: nearest neighbours of glyph embeddings.
 
-Glyph features (:mod:`ocrfix.confusions.glyphs`) are reduced with PCA and the ``k`` nearest
+Glyph features (:mod:`ocrfix.training.confusions.glyphs`) are reduced with PCA and the ``k`` nearest
 neighbours by cosine (scikit-learn ``NearestNeighbors``) become the candidates. The score is
 the cosine similarity mapped to (0, 1].
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from sklearn.decomposition import PCA
 from sklearn.neighbors import NearestNeighbors
 
-from .glyphs import GlyphFeatures, embedding
-from .model import ConfusionSet
+from .glyphs import GlyphFeatures, embedding, glyph_features
+from ...confusions.similarity import DIMS, GlyphSpace
+from ...confusions.model import ConfusionSet
 
 SOURCE = "visual"
 DEFAULT_K = 50
@@ -45,3 +48,8 @@ def visual_set(feats: GlyphFeatures, k: int = DEFAULT_K) -> ConfusionSet:
     }
     return ConfusionSet.from_scores(scores, SOURCE)
 
+
+def glyph_space(chars: Sequence[str], dims: int = DIMS) -> GlyphSpace:
+    """Render ``chars`` in the CJK fonts and embed them for the corrector's glyph similarity
+    (about 20 s for the inventory)."""
+    return GlyphSpace(chars, reduce(embedding(glyph_features(chars)), dims))

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ocrfix.errors import InputError
-from ocrfix.lm.corpus import (HELDOUT, TRAIN, CorpusFile, CorpusStats, expand_corpora, heldout_lines,
+from ocrfix.training.lm.corpus import (HELDOUT, TRAIN, CorpusFile, CorpusStats, expand_corpora, heldout_lines,
                               lm_lines, split_sentences)
 
 

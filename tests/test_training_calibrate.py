@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from ocrfix.correct.calibrate import (CalibrationText, choose_noisy_threshold, choose_sparse_threshold, noisy_curve,
+from ocrfix.training.calibrate import (CalibrationText, choose_noisy_threshold, choose_sparse_threshold, noisy_curve,
                                       sparse_curve, threshold_curve)
 from ocrfix.correct.corrector import Corrector
 from ocrfix.correct.features import BASE_FEATURES
@@ -192,7 +192,7 @@ def test_texts_the_first_pass_finds_sparse_keep_only_edits_above_the_stricter_th
 def test_calibration_puts_the_sparse_rule_in_the_weights(lm, tmp_path):
     import argparse
 
-    from ocrfix.correct.fit import Labeled, _calibrate
+    from ocrfix.training.fit import Labeled, _calibrate
 
     truth = TEXT.replace("乍", "作")
     calm = "我们今天在北京开会。他们在上海学习。大家都认真工作。乍天天气很好。"
@@ -213,8 +213,8 @@ def test_calibration_puts_the_sparse_rule_in_the_weights(lm, tmp_path):
 
 
 def test_calibration_decodes_without_the_block_rules_of_the_corrector(lm, tmp_path):
-    from ocrfix.correct.calibrate import calibration_texts
-    from ocrfix.correct.fit import Labeled
+    from ocrfix.training.calibrate import calibration_texts
+    from ocrfix.training.fit import Labeled
 
     calm = "我们今天在北京开会。他们在上海学习。大家都认真工作。乍天天气很好。"
     strict = dataclasses.replace(SOFT, threshold=0.99, noisy=NoisyPages(1.0, 1, 0.98), sparse=SparsePages(50.0, 0.999))
@@ -229,7 +229,7 @@ def test_clean_print_pages_have_rare_misreadings_through_the_reverse_channel(tmp
     import lzma
     import random
 
-    from ocrfix.correct.fit import Fold, clean_print_examples
+    from ocrfix.training.fit import Fold, clean_print_examples
 
     data = tmp_path / "data"
     (data / "news").mkdir(parents=True)

@@ -19,10 +19,11 @@ from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 
-from ..errors import InputError
-from ..normalize import fold_char
+from ...errors import InputError
+from ...normalize import fold_char
 from .coverage import faspell_sentences
-from .model import ConfusionSet
+from ...confusions.misread import MisreadRates
+from ...confusions.model import ConfusionSet
 
 SOURCE = "learned"
 SMOOTHING = ("witten-bell", "additive")
@@ -67,7 +68,7 @@ def aligned_counts(docs: Sequence[tuple[str, str]], aligner: str = "blocks") -> 
     matching + character alignment) or one global edit script (``plain``, :func:`plain_pairs`)."""
     if aligner not in ALIGNERS:
         raise InputError(f"unknown aligner {aligner!r}; use one of {', '.join(ALIGNERS)}")
-    from ..evaluate import aligned_pairs  # engineer #1's aligner (block matching + char alignment)
+    from ...evaluate import aligned_pairs  # engineer #1's aligner (block matching + char alignment)
 
     pair_fn = aligned_pairs if aligner == "blocks" else plain_pairs
     counts = ChannelCounts()
@@ -128,3 +129,11 @@ def channel_set(
     if not scores:
         raise InputError("learn: no substitution pairs left (inputs identical, or all below --min-count)")
     return ConfusionSet.from_scores(scores, SOURCE)
+
+
+def misread_rates(counts: ChannelCounts) -> MisreadRates:
+    """Per seen character, its occurrences and how many of them were misreadings (the corrector's error prior)."""
+    misread: dict[str, int] = {}
+    for (_, seen), n in counts.pairs.items():
+        misread[seen] = misread.get(seen, 0) + n
+    return MisreadRates(counts.seen, misread)

@@ -16,13 +16,13 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from ..errors import InputError
-from ..normalize import fold_char
+from ...errors import InputError
+from ...normalize import fold_char
 from . import rerank
 from .coverage import faspell_sentences
 from .glyphs import GlyphFeatures, glyph_features
 from .learn import ChannelCounts, channel_set, merge_counts
-from .model import ConfusionSet
+from ...confusions.model import ConfusionSet
 from .ranker import Pools, build_pools, extend_pools
 from .shape import ShapeData
 
@@ -54,7 +54,7 @@ def faspell_units(text: str, name: str, folds: int) -> list[Unit]:
 
 def page_units(docs: Sequence[tuple[str, str]], folds: int) -> list[Unit]:
     """Units of (gt, ocr) pages aligned with the evaluation aligner."""
-    from ..evaluate import aligned_pairs
+    from ...evaluate import aligned_pairs
 
     return [_unit(i % folds, "tesseract", gt, aligned_pairs(gt, ocr), ocr)
             for i, (gt, ocr) in enumerate(tqdm(docs, desc="aligning pages", unit="page", leave=False))]

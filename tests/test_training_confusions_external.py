@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ocrfix.confusions.external import EXTERNAL, load_external
+from ocrfix.training.confusions.external import EXTERNAL, load_external
 from ocrfix.errors import InputError, ModelError
 
 FILES = {

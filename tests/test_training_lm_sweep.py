@@ -1,4 +1,4 @@
-"""`python -m ocrfix.lm.sweep` (the order x pruning measurement behind the default LM) on a tiny
+"""`python -m ocrfix.training.lm.sweep` (the order x pruning measurement behind the default LM) on a tiny
 manifest: its settings, one trained setting end to end, the table and the speed probe."""
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from ocrfix.lm import sweep
+from ocrfix.training.lm import sweep
 from ocrfix.settings import load_settings
 
-from test_lm_train import corpus_lines, needs_tools
+from test_training_lm_train import corpus_lines, needs_tools
 
 
 def test_settings_are_distinct_order_prune_pairs():

@@ -20,9 +20,9 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from ..errors import InputError, OcrfixError
-from ..settings import load_settings
-from .context import ContextIndex, context_path, read_lines
+from ...errors import InputError, OcrfixError
+from ...settings import load_settings
+from ...lm.context import ContextIndex, context_path, read_lines
 from .corpus import CorpusStats, expand_corpora, lm_lines
 from .tools import KenlmTools, find_tools, run_tool
 

@@ -11,10 +11,10 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from ..errors import ModelError
-from ..normalize import is_han
-from ..textio import CONVERT_TO_UTF8, read_text
-from .model import ConfusionSet
+from ...errors import ModelError
+from ...normalize import is_han
+from ...textio import CONVERT_TO_UTF8, read_text
+from ...confusions.model import ConfusionSet
 
 Table = dict[str, dict[str, float]]
 

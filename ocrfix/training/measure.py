@@ -1,6 +1,6 @@
 """Measure the corrector on pages with ground truth (use TRAINING pages while developing).
 
-    python -m ocrfix.correct.measure build/bench/pages/train [--threshold 0.8 0.9 ...] [--no-rules]
+    python -m ocrfix.training.measure build/bench/pages/train [--threshold 0.8 0.9 ...] [--no-rules]
 
 For each threshold: errors of the reflowed OCR and of the corrected text (``ocrfix.evaluate``),
 errors fixed / introduced, characters changed on the clean ground truth, and speed. Evaluation
@@ -19,9 +19,9 @@ from tqdm import tqdm
 
 from ..evaluate import evaluate
 from ..textio import read_text
-from .corrector import MAX_EDITS, Corrector
-from .edits import apply_edits
-from .rules import RULES, rule_changes
+from ..correct.corrector import MAX_EDITS, Corrector
+from ..correct.edits import apply_edits
+from ..correct.rules import RULES, rule_changes
 from .fit import page_pairs, page_source
 
 
@@ -75,7 +75,7 @@ def measure_rules(corrector: Corrector, pairs: list[tuple[Path, Path]]) -> list[
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ocrfix.correct.measure", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m ocrfix.training.measure", description=__doc__.split("\n\n")[0])
     parser.add_argument("pages", type=Path, nargs="+", help="training page directories")
     parser.add_argument("--threshold", type=float, nargs="*", default=[None])
     parser.add_argument("--weights", type=Path)

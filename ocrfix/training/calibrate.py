@@ -17,7 +17,7 @@ separate runs up to interactions):
   strict one on texts the first pass finds to read like clean print
   (:class:`~ocrfix.correct.score.SparsePages`): the lowest from which on a share
   ``min_precision`` of the edits on pages so classified fix an error. Those pages are mostly
-  clean print with rare misreadings (:func:`~ocrfix.correct.fit.clean_print_examples`): the
+  clean print with rare misreadings (:func:`~ocrfix.training.fit.clean_print_examples`): the
   training pages, all scans with errors everywhere, seldom look clean, and clean text alone has
   no error to fix.
 """
@@ -30,9 +30,9 @@ import numpy as np
 from tqdm import tqdm
 
 from ..normalize import fold_char, is_han
-from .corrector import Corrector
-from .edits import Edit
-from .score import NoisyPages, SparsePages
+from ..correct.corrector import Corrector
+from ..correct.edits import Edit
+from ..correct.score import NoisyPages, SparsePages
 from .truth import tally
 
 #: The thresholds tried: 0.025 apart up to 0.95, then 0.005 apart, where the clean-print curve is
@@ -53,7 +53,7 @@ class CalibrationText(NamedTuple):
 
 
 def calibration_texts(corrector: Corrector, texts: Sequence, clean: bool, low: float = min(THRESHOLDS)) -> list[CalibrationText]:
-    """Decode ``texts`` (:class:`~ocrfix.correct.fit.Labeled`, with per-character truth) at ``low``."""
+    """Decode ``texts`` (:class:`~ocrfix.training.fit.Labeled`, with per-character truth) at ``low``."""
     saved = corrector.threshold, corrector.noisy, corrector.sparse
     corrector.threshold, corrector.noisy, corrector.sparse = low, None, None
     out = []
