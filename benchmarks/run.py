@@ -4,9 +4,10 @@
     python -m benchmarks.run --quick         # CI slice (2 tiny pages, 100 FASPell lines, seed page)
     python -m benchmarks.run --only faspell  # one set (repeatable / comma-separated)
 
-Only the full run (no --quick, --only or --systems) rewrites benchmarks/RESULTS.md and
-results.png; the others write build/bench/{quick,partial}/, so a partial run never replaces
-the published figures with a subset.
+Only the full run (no --quick, --only or --systems) rewrites benchmarks/RESULTS.md, results.png,
+results.json (the raw tallies) and the README's headline table (``benchmarks.headline``); the
+others write build/bench/{quick,partial}/, so a partial run never replaces the published figures
+with a subset.
 
 Systems run one at a time, each in a fresh worker process (so its peak RSS is its own): ocrfix's
 corrector and, in the full run, pycorrector 1.1.4's KenLM corrector on the same LM, its threshold
@@ -26,7 +27,7 @@ from datetime import datetime, timezone
 from multiprocessing import get_context
 from pathlib import Path
 
-from benchmarks import report, sets
+from benchmarks import headline, report, sets
 from benchmarks.score import Item, SystemRun, Tally, run_system
 from benchmarks.systems import PYCORRECTOR_VERSION, pycorrector_available
 from ocrfix.errors import OcrfixError
@@ -254,10 +255,13 @@ def main(argv: list[str] | None = None) -> int:
     report.plot(runs, list(all_groups), plot_path)
     out_md.parent.mkdir(parents=True, exist_ok=True)
     report.update_section(out_md, body)
-    raw = {"command": command, "runs": [asdict(r) for r in runs], "sweep": [asdict(r) for r in sweep]}
-    (settings.build_dir / "bench").mkdir(parents=True, exist_ok=True)
-    (settings.build_dir / "bench" / (f"{scratch}-results.json" if scratch else "results.json")).write_text(
-        json.dumps(raw, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    raw = {"command": command, "date": f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC", "commit": git_commit(),
+           "runs": [asdict(r) for r in runs], "sweep": [asdict(r) for r in sweep]}
+    raw_path = settings.build_dir / "bench" / f"{scratch}-results.json" if scratch else headline.RESULTS_JSON
+    raw_path.parent.mkdir(parents=True, exist_ok=True)
+    raw_path.write_text(json.dumps(raw, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    if not scratch and any(r.system == "ocrfix" for r in runs):
+        headline.update(headline.README, raw)  # the README's table: the same figures as RESULTS.md's
     print(body)
     print(f"wrote {out_md} and {plot_path} in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     for problem in problems:

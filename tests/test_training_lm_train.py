@@ -134,3 +134,16 @@ def test_eval_rejects_corrupt_model(tmp_path, capsys):
     (tmp_path / "t.txt").write_text("记者。\n", encoding="utf-8")
     assert main(["lm", "eval", str(tmp_path / "m.klm"), str(tmp_path / "t.txt")]) == 2
     assert "not a KenLM model" in capsys.readouterr().err
+
+
+def test_defaults_are_the_shipped_models_recipe() -> None:
+    """`lm train` without options trains what corpora/build_default.sh trains (order and pruning)."""
+    from ocrfix.lm.train import DEFAULT_ORDER, check_options
+    from ocrfix.settings import PROJECT_ROOT
+
+    script = (PROJECT_ROOT / "corpora" / "build_default.sh").read_text(encoding="utf-8")
+    shipped = script.split("--order ", 1)[1].split(" --memory")[0]  # "6 --prune 0 0 1 1 1 2"
+    order, prune = shipped.split(" --prune ")
+    assert DEFAULT_ORDER == int(order)
+    assert check_options(DEFAULT_ORDER, None) == tuple(int(p) for p in prune.split())
+    assert check_options(3, None) == (0, 0, 1)

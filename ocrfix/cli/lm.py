@@ -28,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     train.add_argument("--order", type=int, default=DEFAULT_ORDER, help="n-gram order (default %(default)s)")
     train.add_argument("--prune", type=int, nargs="+", metavar="COUNT",
                        help="drop n-grams with count <= COUNT, per order from unigrams on "
-                            "(default: 0 0 1 1 ..., i.e. singletons of order 3+)")
+                            "(default: 0 0 1 1 1 2, the shipped model's: singletons of orders 3-5, twice-seen 6-grams)")
     train.add_argument("--memory", default=DEFAULT_MEMORY,
                        help="lmplz memory budget -S, e.g. 40%% or 2G (default %(default)s)")
     train.add_argument("--keep-text", metavar="FILE", help="also keep the normalized training text here")

@@ -26,7 +26,8 @@ from ...lm.context import ContextIndex, context_path, read_lines
 from .corpus import CorpusStats, expand_corpora, lm_lines
 from .tools import KenlmTools, find_tools, run_tool
 
-DEFAULT_ORDER = 5
+DEFAULT_ORDER = 6  # the shipped news model's order and pruning (models/README.md)
+DEFAULT_PRUNE = (0, 0, 1, 1, 1, 2)
 DEFAULT_MEMORY = "40%"
 #: build_binary quantization bits (probabilities, backoffs) and data structure.
 QUANT_BITS = 8
@@ -52,8 +53,9 @@ class TrainResult:
 
 
 def default_prune(order: int) -> tuple[int, ...]:
-    """Keep every uni- and bigram, drop singleton n-grams of order 3 and up (see RESULTS.md)."""
-    return (0, 0) + (1,) * (order - 2)
+    """Keep every uni- and bigram, drop singleton n-grams of orders 3-5 and those seen at most
+    twice of order 6: the shipped model's recipe, chosen by the sweep in RESULTS.md."""
+    return DEFAULT_PRUNE[:order]
 
 
 def check_options(order: int, prune: Sequence[int] | None) -> tuple[int, ...]:
