@@ -182,12 +182,12 @@ def manifests(pages_root: Path, splits: tuple[str, ...] = ("train", "eval", "rap
     return found
 
 
-def section(command: str, runs: list[SystemRun], sweep: list[SystemRun], groups: dict[str, list[Item]],
+def section(command: str, commit: str, runs: list[SystemRun], sweep: list[SystemRun], groups: dict[str, list[Item]],
             plot_name: str, notes: list[str], pages: dict[str, dict]) -> str:
     order = list(groups)
     sentence_groups = [g for g in order if groups[g][0].kind == "sentence"]
     lines = [
-        f"Command: `{command}` — {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, commit {git_commit()}, "
+        f"Command: `{command}` — {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC, commit {commit}, "
         "shared 2-core machine (timings are noisy).",
         "",
         "Sets: `eval-l1/l2/l3` = generated pages of held-out news (rmrb 2020-05, xwlb 2026), Tesseract 5 "
@@ -234,6 +234,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"unknown set(s): {', '.join(unknown)}")
     command = " ".join(["python -m benchmarks.run", *(argv if argv is not None else sys.argv[1:])])
     notes: list[str] = []
+    commit = git_commit()  # before anything is written
     started = time.perf_counter()
     try:
         groups = load_groups(names, args.quick, pages_root)
@@ -251,11 +252,11 @@ def main(argv: list[str] | None = None) -> int:
     scratch = "quick" if args.quick else "partial" if args.only or args.systems else None
     out_md = settings.build_dir / "bench" / scratch / "RESULTS.md" if scratch else RESULTS_MD
     plot_path = out_md.with_name("results.png") if scratch else PLOT
-    body = section(command, runs, sweep, all_groups, plot_path.name, notes, {} if args.quick else manifests(pages_root))
+    body = section(command, commit, runs, sweep, all_groups, plot_path.name, notes, {} if args.quick else manifests(pages_root))
     report.plot(runs, list(all_groups), plot_path)
     out_md.parent.mkdir(parents=True, exist_ok=True)
     report.update_section(out_md, body)
-    raw = {"command": command, "date": f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC", "commit": git_commit(),
+    raw = {"command": command, "date": f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC", "commit": commit,
            "runs": [asdict(r) for r in runs], "sweep": [asdict(r) for r in sweep]}
     raw_path = settings.build_dir / "bench" / f"{scratch}-results.json" if scratch else headline.RESULTS_JSON
     raw_path.parent.mkdir(parents=True, exist_ok=True)
