@@ -138,7 +138,7 @@ def test_eval_rejects_corrupt_model(tmp_path, capsys):
 
 def test_defaults_are_the_shipped_models_recipe() -> None:
     """`lm train` without options trains what corpora/build_default.sh trains (order and pruning)."""
-    from ocrfix.lm.train import DEFAULT_ORDER, check_options
+    from ocrfix.training.lm.train import DEFAULT_ORDER, check_options
     from ocrfix.settings import PROJECT_ROOT
 
     script = (PROJECT_ROOT / "corpora" / "build_default.sh").read_text(encoding="utf-8")
