@@ -12,19 +12,18 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 from tqdm import tqdm
 
-from .correct.edits import Edit, write_log
+from .correct.edits import Edit
 from .errors import InputError, OcrfixError
 from .formats import correct_document, output_bytes, parse_document
 from .formats.detect import looks_like_xml
 from .settings import MAX_INPUT_BYTES
-from .textio import STDIO, decode_text, make_output_dir, read_bytes, write_text_atomic
+from .textio import STDIO, AtomicOutput, decode_text, make_output_dir, read_bytes, write_text_atomic
 
 
 @dataclass(frozen=True)
@@ -165,7 +164,7 @@ def correct_files(
     prepare_out_dirs(jobs)
     todo = [j for j in jobs if not (resume and finished(j))]
     failed: list[Outcome] = []
-    log_tmp = _open_log(edits_path, append=resume)
+    log = _open_log(edits_path, append=resume)
     try:
         with tqdm(total=None, unit="char", unit_scale=True, disable=not progress or len(todo) < 2,
                   desc=f"correcting {len(todo)} files", file=sys.stderr) as bar:
@@ -176,29 +175,25 @@ def correct_files(
                     tqdm.write(f"ocrfix: error: {outcome.error}{skipped}", file=sys.stderr)
                     continue
                 bar.update(outcome.chars)
-                if log_tmp is not None:
-                    write_log(log_tmp[0], outcome.edits, None if outcome.job.source == STDIO else outcome.job.source)
-        if log_tmp is not None:
-            log_tmp[0].close()
-            os.replace(log_tmp[1], edits_path)
-            log_tmp = None
+                if log is not None:
+                    source = None if outcome.job.source == STDIO else outcome.job.source
+                    log.write("".join(e.to_json(source) + "\n" for e in outcome.edits))
+        # A log is written when something was corrected (a failed single input leaves none).
+        if log is not None and (len(failed) < len(todo) or resume):
+            log.commit()
     finally:
-        if log_tmp is not None:
-            log_tmp[0].close()
-            Path(log_tmp[1]).unlink(missing_ok=True)
+        if log is not None:
+            log.discard()
     return failed
 
 
-def _open_log(path: str | None, append: bool) -> tuple[Any, str] | None:
-    """A temporary file beside the log (renamed over it at the end), primed with the old log when appending."""
+def _open_log(path: str | None, append: bool) -> AtomicOutput | None:
+    """The edits log (``-`` = stdout) as an :class:`AtomicOutput`, primed with the old log when appending."""
     if path is None:
         return None
     target = Path(path)
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent if str(target.parent) else ".")
-    except OSError as exc:
-        raise InputError(f"{target}: cannot write the edits log ({exc.strerror})") from None
-    handle = os.fdopen(fd, "w", encoding="utf-8")
-    if append and target.is_file():
-        handle.write(target.read_text(encoding="utf-8"))
-    return handle, tmp
+    old = target.read_text(encoding="utf-8") if append and path != STDIO and target.is_file() else ""
+    log = AtomicOutput(path, "edits log")
+    if old:
+        log.write(old)
+    return log

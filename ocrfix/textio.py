@@ -6,9 +6,12 @@ explicit ``encoding``. Binary, empty and oversized inputs are rejected, never tr
 """
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import sys
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from charset_normalizer import from_bytes
@@ -133,28 +136,142 @@ def make_output_dir(directory: str | Path) -> None:
         raise InputError(f"{directory}: output directory is not writable")
 
 
-def write_text_atomic(target: str | Path, text: str) -> None:
-    """Write ``text`` to ``target`` (``-`` = stdout) via a temporary file and a rename; a missing
-    output directory is created (:func:`make_output_dir`).
+def _file_identity(path: str) -> tuple[object, ...] | None:
+    """What makes two paths the same file: (device, inode) of an existing regular file or
+    directory, the resolved path of one not yet written; None for special files (a terminal
+    or /dev/null may well be both an input and an output)."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return ("path", os.path.realpath(path))
+    if stat.S_ISREG(info.st_mode) or stat.S_ISDIR(info.st_mode):
+        return ("inode", info.st_dev, info.st_ino)
+    return None
 
-    A crash or error never leaves a partial output file behind.
+
+def check_outputs(outputs: Iterable[tuple[str, str | Path | None]], inputs: Iterable[tuple[str, str | Path | None]]) -> None:
+    """InputError before anything is written if an output is one of the inputs (the same file by
+    path, symlink or hard link) or two outputs are the same file.
+
+    ``outputs`` and ``inputs`` are (what it is, path) pairs, e.g. ``("--edits", "log.jsonl")``;
+    None paths and ``-`` (stdio) are ignored.
     """
-    if str(target) == STDIO:
-        sys.stdout.write(text)
-        sys.stdout.flush()
-        return
+    seen_inputs: dict[tuple[object, ...], tuple[str, str]] = {}
+    for role, path in inputs:
+        if path is not None and str(path) != STDIO:
+            key = _file_identity(str(path))
+            if key is not None:
+                seen_inputs.setdefault(key, (role, str(path)))
+    seen_outputs: dict[tuple[object, ...], tuple[str, str]] = {}
+    for role, path in outputs:
+        if path is None or str(path) == STDIO:
+            continue
+        key = _file_identity(str(path))
+        if key is None:
+            continue
+        if key in seen_inputs:
+            other_role, other = seen_inputs[key]
+            raise InputError(f"{path}: the output ({role}) is the input {other_role} {other}; "
+                             "writing it would destroy the input: choose another output path")
+        if key in seen_outputs:
+            other_role, other = seen_outputs[key]
+            raise InputError(f"{path}: the output ({role}) is also the output ({other_role}) {other}; "
+                             "choose different output paths")
+        seen_outputs[key] = (role, str(path))
+
+
+def output_target(target: str | Path) -> Path:
+    """Where writing ``target`` lands: a symlink's final target (the link itself stays a link),
+    unless it leads to a special file (``/dev/stdout`` -> a pipe), which is opened as given."""
     path = Path(target)
-    directory = path.parent if str(path.parent) else Path(".")
-    make_output_dir(directory)
+    if not path.is_symlink() or (path.exists() and not path.is_file()):
+        return path
+    return Path(os.path.realpath(path))
+
+
+class AtomicOutput:
+    """An output file written in pieces: into a temporary file beside it (a short name, since the
+    output's own may already be NAME_MAX long) that :meth:`commit` renames over the target and
+    :meth:`discard` removes. ``-`` is stdout; a symlink's target is replaced (the link stays); a
+    device or FIFO (``/dev/stdout``) is written through, never replaced by a regular file.
+    Errors (a full disk, a directory in the way) are :class:`InputError` naming the file.
+    """
+
+    def __init__(self, target: str | Path, what: str = "output") -> None:
+        self.name, self.what = str(target), what
+        self._tmp: str | None = None
+        self.path: Path | None = None
+        if self.name == STDIO:
+            self.handle = sys.stdout
+            return
+        path = output_target(target)
+        if path.exists() and not path.is_file():
+            if path.is_dir():
+                raise InputError(f"{target}: is a directory, not an {what} file")
+            self.handle = self._guard(lambda: open(path, "w", encoding="utf-8", newline=""))
+            return
+        directory = path.parent if str(path.parent) else Path(".")
+        make_output_dir(directory)
+        fd, self._tmp = self._guard(lambda: tempfile.mkstemp(prefix=".ocrfix-", suffix=".tmp", dir=directory))
+        self.path = path
+        self.handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
+
+    def _guard(self, action):
+        """``action()``, with an OSError turned into a one-line InputError (after :meth:`discard`)."""
+        try:
+            return action()
+        except BrokenPipeError:
+            raise  # a reader that stopped early (| head) is not an error of the output
+        except OSError as exc:
+            self.discard()
+            raise InputError(f"{self.name}: cannot write the {self.what} ({_os_reason(exc)})") from None
+
+    def write(self, text: str) -> None:
+        self._guard(lambda: self.handle.write(text))
+
+    def commit(self) -> None:
+        """Finish: flush, and rename the temporary file into place with the mode a plain
+        ``open(path, "w")`` would give (mkstemp creates 0600 files)."""
+        def finish() -> None:
+            if self.handle is sys.stdout:
+                self.handle.flush()
+                return
+            self.handle.close()
+            if self._tmp is not None and self.path is not None:
+                os.chmod(self._tmp, _new_file_mode(self.path))
+                os.replace(self._tmp, self.path)
+                self._tmp = None
+        self._guard(finish)
+
+    def discard(self) -> None:
+        """Drop what was written (nothing is left behind); harmless after :meth:`commit`."""
+        handle = getattr(self, "handle", None)
+        if handle is not None and handle is not sys.stdout:
+            try:
+                handle.close()
+            except OSError:
+                pass  # a full disk fails the flush of a file that is removed anyway
+        if self._tmp is not None:
+            Path(self._tmp).unlink(missing_ok=True)
+            self._tmp = None
+
+
+def write_text_atomic(target: str | Path, text: str) -> None:
+    """Write ``text`` to ``target`` (``-`` = stdout) via a temporary file and a rename
+    (:class:`AtomicOutput`); a missing output directory is created (:func:`make_output_dir`).
+
+    A crash, a full disk or a signal never leaves a partial output or temporary file behind.
+    """
+    out = AtomicOutput(target)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    except OSError as exc:
-        raise InputError(f"{path}: cannot write ({exc.strerror})") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.chmod(tmp, _new_file_mode(path))
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        out.write(text)
+        out.commit()
+    finally:
+        out.discard()
+
+
+def _os_reason(exc: OSError) -> str:
+    """The cause of a failed write in words, with a hint for a full disk."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"{exc.strerror}: free some space or write elsewhere"
+    return exc.strerror or str(exc)

@@ -6,6 +6,7 @@ import sys
 
 from ..batch import correct_files, plan_jobs
 from ..errors import InputError
+from ..textio import STDIO, check_outputs
 from ..formats import FORMATS
 
 
@@ -53,6 +54,13 @@ def _run(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         raise InputError("--jobs must be at least 1")
     jobs = plan_jobs(args.inputs, args.output, args.out_dir, args.recursive)
+    if args.edits == STDIO and any(j.target == STDIO for j in jobs):
+        raise InputError("--edits - and the corrected text would both go to stdout: give -o OUT or write the edits to a file")
+    out_role = "-o" if args.out_dir is None else "--out-dir"
+    models = [("--model", args.model), ("--weights", args.weights), ("--misread", args.misread), ("--keep", args.keep),
+              *(("--confusions", c) for c in args.confusions or ())]
+    check_outputs([*((out_role, j.target) for j in jobs), ("--edits", args.edits)],
+                  [*(("IN", j.source) for j in jobs), *models])
     options = {
         "corrector": {
             "model": args.model,

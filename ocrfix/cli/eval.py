@@ -7,7 +7,7 @@ import json
 from ..evaluate import EvalReport, confusion_counts, evaluate, load_errata
 from ..evaluate.report_html import render
 from ..formats import FORMATS, evaluation_text
-from ..textio import write_text_atomic
+from ..textio import check_outputs, write_text_atomic
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -54,6 +54,8 @@ def _summary(report: EvalReport) -> str:
 
 
 def _run(args: argparse.Namespace) -> int:
+    check_outputs([("--html", args.html), ("--confusions", args.confusions)],
+                  [("--gt", args.gt), ("--hyp", args.hyp), ("--ocr", args.ocr), ("--errata", args.errata)])
     gt = evaluation_text(args.gt, args.format, args.encoding)
     hyp = evaluation_text(args.hyp, args.format, args.encoding)
     ocr = evaluation_text(args.ocr, args.format, args.encoding) if args.ocr else None

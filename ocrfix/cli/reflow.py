@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 
 from ..formats import FORMATS, reflowed_text
-from ..textio import write_text_atomic
+from ..textio import check_outputs, write_text_atomic
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -23,5 +23,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    check_outputs([("-o", args.output)], [("IN", args.input)])
     write_text_atomic(args.output, reflowed_text(args.input, args.format, args.encoding))
     return 0
