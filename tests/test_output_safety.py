@@ -59,8 +59,14 @@ def refused(argv: list[str], capsys: pytest.CaptureFixture[str], message: str) -
     ["eval", "--gt", "{page}", "--hyp", "{other}", "--html", "{page}"],
     ["eval", "--gt", "{page}", "--hyp", "{other}", "--confusions", "{other}"],
     ["eval", "--gt", "{page}", "--hyp", "{other}", "--ocr", "{third}", "--html", "{third}"],
+    ["lm", "train", "{page}", "-o", "{page}"],
+    ["lm", "train", "{page}", "-o", "{dir}/m.klm", "--keep-text", "{link}"],
+    ["lm", "context", "{page}", "-o", "{page}"],
+    ["confusions", "learn", "--ocr", "{page}", "--gt", "{other}", "-o", "{other}"],
+    ["confusions", "merge", "{third}", "-o", "{third}"],
 ], ids=["reflow-o", "reflow-symlink", "reflow-hardlink", "reflow-dotted", "correct-o", "correct-edits-input",
-        "correct-outdir", "correct-outdir-relative", "correct-o-model", "eval-html-gt", "eval-confusions-hyp", "eval-html-ocr"])
+        "correct-outdir", "correct-outdir-relative", "correct-o-model", "eval-html-gt", "eval-confusions-hyp", "eval-html-ocr",
+        "lm-train", "lm-train-keep-text", "lm-context", "confusions-learn", "confusions-merge"])
 def test_an_output_onto_an_input_is_refused(argv: list[str], page: Path, models: list[str], tmp_path: Path,
                                             capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "link.txt").symlink_to(page)

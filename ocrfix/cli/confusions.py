@@ -9,7 +9,7 @@ from pathlib import Path
 
 from ..errors import InputError, ModelError
 from ..settings import load_settings
-from ..textio import read_text
+from ..textio import check_outputs, read_text
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -169,6 +169,8 @@ def _learn(args: argparse.Namespace) -> int:
     from ..confusions.inventory import inventory
     from ..training.confusions.learn import aligned_counts, channel_set, faspell_counts, merge_counts, page_docs
 
+    check_outputs([("-o", args.output), ("--misread-rates", args.misread_rates)],
+                  [(option, f) for option in ("ocr", "gt", "faspell") for f in getattr(args, option)])
     if len(args.ocr) != len(args.gt):
         raise InputError(f"--ocr has {len(args.ocr)} files but --gt has {len(args.gt)}; pass them in pairs")
     if not args.ocr and not args.faspell and not args.pages:
@@ -273,6 +275,7 @@ def _merge(args: argparse.Namespace) -> int:
     from ..confusions.model import merge
 
     specs = [_split_weight(s) for s in args.sets]
+    check_outputs([("-o", args.output)], [("SET", path) for path, _ in specs])
     sets = [_load(path).with_source(Path(path).stem if not path.startswith("ext:") else path[4:]) for path, _ in specs]
     merged = merge(sets, [w for _, w in specs], name=Path(args.output).stem).restrict(inventory())
     if args.min_score is not None:

@@ -9,6 +9,7 @@ from ..lm import CharLM
 from ..lm.context import ContextIndex
 from ..lm.perplexity import perplexity
 from ..settings import load_settings
+from ..textio import check_outputs
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -59,6 +60,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _train(args: argparse.Namespace) -> int:
     from ..training.lm.train import train_lm
 
+    check_outputs([("-o", args.output), ("--keep-text", args.keep_text)], [("CORPUS", c) for c in args.corpus])
     result = train_lm(args.corpus, args.output, order=args.order, prune=args.prune,
                       memory=args.memory, text_out=args.keep_text)
     print(f"{result.model}: order {result.order}, prune {' '.join(map(str, result.prune))}, "
@@ -72,6 +74,7 @@ def _context(args: argparse.Namespace) -> int:
         raise InputError(f"--min-count must be at least 1, got {args.min_count}")
     from ..training.lm.corpus import expand_corpora, lm_lines
 
+    check_outputs([("-o", args.output)], [("CORPUS", c) for c in args.corpus])
     index = ContextIndex.fit(lm_lines(expand_corpora(args.corpus, load_settings().data_dir)), args.min_count)
     index.save(args.output)
     print(f"{args.output}: {len(index.vocab):,} tokens, {index.rows.nnz:,} bigrams")
