@@ -7,11 +7,12 @@ Environment variables:
   OCRFIX_DATA       shared data directory (default: ``<repo>/../shared/data``)
   OCRFIX_KENLM_BIN  directory holding ``lmplz`` and ``build_binary`` (default: ``<repo>/build/kenlm/bin``)
   OCRFIX_MODELS     directory of the default models (default: ``<repo>/models``)
+  XDG_CACHE_HOME    where ``ocrfix/verified.json`` remembers verified model checksums (default: ``~/.cache``)
 """
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -26,6 +27,7 @@ class Settings:
     data_dir: Path
     kenlm_bin: Path
     models_dir: Path
+    cache_dir: Path = field(default_factory=lambda: Path.home() / ".cache" / "ocrfix")
 
     @property
     def default_lm(self) -> Path:
@@ -47,4 +49,5 @@ def load_settings() -> Settings:
         data_dir=Path(env.get("OCRFIX_DATA", PROJECT_ROOT.parent / "shared" / "data")),
         kenlm_bin=Path(env.get("OCRFIX_KENLM_BIN", PROJECT_ROOT / "build" / "kenlm" / "bin")),
         models_dir=Path(env.get("OCRFIX_MODELS", PROJECT_ROOT / "models")),
+        cache_dir=Path(env.get("XDG_CACHE_HOME") or Path(env.get("HOME", "/tmp")) / ".cache") / "ocrfix",
     )

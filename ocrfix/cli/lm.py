@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 
 from ..errors import InputError
 from ..lm import CharLM
@@ -56,6 +57,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     evaluate.add_argument("--json", action="store_true", help="print JSON instead of a table")
     evaluate.set_defaults(handler=_eval)
 
+    checksums = lm_sub.add_parser(
+        "checksums", help="record the SHA-256 of every model file, checked when a model is loaded",
+        description="Write DIR/checksums.json: SHA-256 and size of every file under DIR. The corrector and "
+                    "'lm eval' refuse a listed model whose bytes differ (a damaged download or disk) "
+                    "instead of crashing on it. Rerun it after replacing a model on purpose.")
+    checksums.add_argument("directory", nargs="?", metavar="DIR", help="model directory (default: the shipped models)")
+    checksums.set_defaults(handler=_checksums)
+
 
 def _train(args: argparse.Namespace) -> int:
     from ..training.lm.train import train_lm
@@ -99,4 +108,14 @@ def _eval(args: argparse.Namespace) -> int:
     print(f"{'text':<{width}} {'sentences':>9} {'tokens':>10} {'perplexity':>10} {'OOV rate':>9}")
     for name, r in results.items():
         print(f"{name:<{width}} {r.sentences:>9,} {r.tokens:>10,} {r.perplexity:>10.2f} {r.oov_rate:>9.4%}")
+    return 0
+
+
+def _checksums(args: argparse.Namespace) -> int:
+    from ..checksums import write_checksums
+
+    directory = args.directory or str(load_settings().models_dir)
+    if not os.path.isdir(directory):
+        raise InputError(f"{directory}: not a directory")
+    print(write_checksums(directory))
     return 0

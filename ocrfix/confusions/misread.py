@@ -16,6 +16,7 @@ import math
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from ..checksums import verify_model
 from ..errors import ModelError
 from ..textio import write_text_atomic
 
@@ -55,6 +56,7 @@ class MisreadRates:
         path = Path(path)
         if not path.is_file():
             raise ModelError(f"{path}: misread rates not found (build them: ocrfix confusions learn ... --misread-rates {path})")
+        verify_model(path)
         seen: dict[str, int] = {}
         misread: dict[str, int] = {}
         for number, line in enumerate(read_text(path).splitlines(), 1):

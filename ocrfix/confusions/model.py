@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..checksums import verify_model
 from ..errors import InputError, ModelError
 from ..textio import CONVERT_TO_UTF8, read_text, write_text_atomic
 
@@ -68,6 +69,8 @@ class ConfusionSet:
         """Read a TSV confusion set; raise :class:`ModelError` naming ``file:line`` on bad content."""
         path = Path(path)
         try:
+            if path.is_file():
+                verify_model(path)
             text = read_text(path, remedy=CONVERT_TO_UTF8)
         except InputError as exc:
             raise ModelError(f"confusion set {exc}") from None

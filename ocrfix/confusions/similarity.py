@@ -10,11 +10,13 @@ gradient histograms, :mod:`.glyphs`) reduced by PCA to ``DIMS`` dimensions, stor
 """
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 
+from ..checksums import verify_model
 from ..errors import InputError, ModelError
 
 DIMS = 64
@@ -71,9 +73,14 @@ class GlyphSpace:
     @classmethod
     def load(cls, path: str | Path) -> "GlyphSpace":
         try:
+            verify_model(path)
             with np.load(path, allow_pickle=False) as npz:
-                return cls(npz["chars"].tolist(), npz["vectors"])
+                chars, vectors = npz["chars"], npz["vectors"]
         except FileNotFoundError:
             raise ModelError(f"{path}: glyph space not found (build it: ocrfix confusions build glyphs)") from None
-        except (OSError, ValueError, KeyError) as exc:
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
             raise ModelError(f"{path}: not a glyph space (.npz with chars/vectors): {exc}") from None
+        if chars.ndim != 1 or vectors.ndim != 2 or len(chars) != len(vectors) or vectors.dtype.kind != "f":
+            raise ModelError(f"{path}: damaged glyph space ({chars.shape} chars, {vectors.shape} vectors); "
+                             "rebuild it: ocrfix confusions build glyphs")
+        return cls(chars.tolist(), vectors)

@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from ..checksums import verify_model
 from ..errors import ModelError
 from ..textio import write_text_atomic
 from .features import BASE_FEATURES, PAIR_FEATURES
@@ -238,6 +239,8 @@ class Weights(_Folded):
     def load(cls, path: str | Path) -> "Weights":
         path = Path(path)
         try:
+            if path.is_file():
+                verify_model(path)
             record = json.loads(path.read_text(encoding="utf-8"))
             weights = cls(
                 coef=tuple(map(float, record["coef"])),

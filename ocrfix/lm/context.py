@@ -13,6 +13,7 @@ fewer than ``min_count`` times are dropped (the file stays ~10 MB for 44 M token
 """
 from __future__ import annotations
 
+import zipfile
 from array import array
 from collections.abc import Collection, Iterable
 from typing import NamedTuple
@@ -21,6 +22,7 @@ from pathlib import Path
 import numpy as np
 from scipy import sparse
 
+from ..checksums import verify_model
 from ..errors import InputError, ModelError
 
 BOS, EOS = "<s>", "</s>"
@@ -107,16 +109,19 @@ class ContextIndex:
 
     @classmethod
     def load(cls, path: str | Path) -> "ContextIndex":
+        """Read an index written by :meth:`save`; ModelError if missing, damaged (checksum) or of the
+        wrong shapes (indices outside the vocabulary would make look-ups read past the arrays)."""
         try:
+            verify_model(path)
             with np.load(path, allow_pickle=False) as npz:
-                vocab = npz["vocab"].tolist()
-                counts = sparse.csr_matrix((npz["data"], npz["indices"], npz["indptr"]), shape=(len(vocab),) * 2)
+                vocab, indptr, indices, data = (npz[k] for k in ("vocab", "indptr", "indices", "data"))
         except FileNotFoundError:
             raise ModelError(f"{path}: context index not found (the corrector's weights use context candidates; "
                              f"build it from the LM's corpus: ocrfix lm context CORPUS... -o {path})") from None
-        except (OSError, ValueError, KeyError) as exc:
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
             raise ModelError(f"{path}: not a context index (.npz with vocab/indptr/indices/data): {exc}") from None
-        return cls(vocab, counts)
+        _check_csr(path, vocab, indptr, indices, data)
+        return cls(vocab.tolist(), sparse.csr_matrix((data, indices, indptr), shape=(len(vocab),) * 2))
 
     def restrict(self, allowed: Collection[str]) -> None:
         """Propose only characters in ``allowed`` (e.g. the inventory's Han characters)."""
@@ -230,3 +235,16 @@ def _top(ids: np.ndarray, prob: np.ndarray, n: int) -> tuple[np.ndarray, np.ndar
         ids, prob = ids[part], prob[part]
     top = np.argsort(-prob, kind="stable")
     return ids[top], np.log(prob[top])
+
+
+def _check_csr(path: str | Path, vocab: np.ndarray, indptr: np.ndarray, indices: np.ndarray, data: np.ndarray) -> None:
+    """ModelError unless the arrays form a square CSR matrix over ``vocab``."""
+    n = len(vocab) if vocab.ndim == 1 else -1
+    ok = (vocab.ndim == 1 and vocab.dtype.kind == "U" and indptr.ndim == indices.ndim == data.ndim == 1
+          and indptr.dtype.kind in "iu" and indices.dtype.kind in "iu" and data.dtype.kind in "iuf"
+          and len(indptr) == n + 1 and len(indices) == len(data))
+    ok = ok and (n == 0 or (indptr[0] == 0 and indptr[-1] == len(indices) and bool(np.all(np.diff(indptr) >= 0))))
+    ok = ok and (len(indices) == 0 or (int(indices.min()) >= 0 and int(indices.max()) < n))
+    if not ok:
+        raise ModelError(f"{path}: damaged context index (its arrays do not form a {max(n, 0):,} x {max(n, 0):,} "
+                         "count matrix); rebuild it: ocrfix lm context CORPUS... -o " + str(path))

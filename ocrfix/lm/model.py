@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import os
+import struct
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -21,6 +22,7 @@ from pathlib import Path
 
 import kenlm
 
+from ..checksums import verify_model
 from ..errors import ModelError
 from ..normalize import lm_tokens
 
@@ -42,8 +44,32 @@ _BINARY_MAGIC = b"mmap lm http://kheafield.com/code"
 _ARPA_MAGIC = b"\\data\\"
 
 
+#: KenLM's binary header (format version 5, as written on x86-64): byte-order sanity values
+#: at 56, the n-gram order at 88, the model type at 96, the n-gram counts from 108.
+_SANITY = struct.Struct("<fffII4xQ")
+_SANITY_VALUES = (0.0, 1.0, -0.5, 1, 0xFFFFFFFF, 1)
+_MODEL_TYPES = {0, 2, 3, 4, 5}  # probing, trie, quant trie, array trie, quant array trie
+_MAX_ORDER = 6  # KENLM_MAX_ORDER of the kenlm module
+
+
+def _check_binary_header(path: Path, head: bytes, size: int) -> None:
+    """ModelError unless the header of a KenLM binary is intact (its sanity values, order,
+    model type and n-gram counts): the C++ loader trusts it and may crash on garbage."""
+    if not head.startswith(_BINARY_MAGIC + b" format version 5\n\0") or len(head) < 108:
+        raise ModelError(f"{path}: damaged KenLM binary (unknown header version or truncated header)")
+    order, model_type = head[88], struct.unpack_from("<I", head, 96)[0]
+    if (_SANITY.unpack_from(head, 56) != _SANITY_VALUES or not 1 <= order <= _MAX_ORDER
+            or model_type not in _MODEL_TYPES or len(head) < 108 + 8 * order):
+        raise ModelError(f"{path}: damaged KenLM binary (header fields out of range)")
+    counts = struct.unpack_from(f"<{order}Q", head, 108)
+    if not 0 < counts[0] < size or any(not 0 < c < size for c in counts[1:]):
+        raise ModelError(f"{path}: damaged KenLM binary (n-gram counts {', '.join(map(str, counts))} "
+                         f"do not fit a {size:,}-byte file)")
+
+
 def _check_model_file(path: Path) -> None:
-    """ModelError unless ``path`` looks like a KenLM binary or ARPA file (before kenlm reads it)."""
+    """ModelError unless ``path`` looks like an intact KenLM binary or ARPA file (before kenlm
+    reads it): listed in a ``checksums.json``, its checksum must match; a binary's header must be sane."""
     if not path.exists():
         raise ModelError(f"{path}: language model not found")
     if not path.is_file():
@@ -53,8 +79,11 @@ def _check_model_file(path: Path) -> None:
             head = fh.read(4096)
     except OSError as exc:
         raise ModelError(f"{path}: cannot read ({exc.strerror or exc})") from exc
-    if not (head.startswith(_BINARY_MAGIC) or head.lstrip().startswith(_ARPA_MAGIC)):
+    if head.startswith(_BINARY_MAGIC):
+        _check_binary_header(path, head, path.stat().st_size)
+    elif not head.lstrip().startswith(_ARPA_MAGIC):
         raise ModelError(f"{path}: not a KenLM model (neither KenLM binary nor ARPA)")
+    verify_model(path)
 
 
 @contextmanager
