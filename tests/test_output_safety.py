@@ -222,3 +222,23 @@ def test_atomic_output_discard_leaves_nothing(tmp_path: Path) -> None:
     out.write("x\n")
     out.discard()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_sigterm_leaves_no_temporary_file(models: list[str], tmp_path: Path) -> None:
+    """A run stopped by SIGTERM (kill, a batch system's time limit) removes its temporary log."""
+    import signal
+    import time
+
+    big = tmp_path / "big.txt"
+    big.write_text(TEXT * 40_000, encoding="utf-8")
+    out = tmp_path / "out"
+    out.mkdir()
+    proc = subprocess.Popen([sys.executable, "-m", "ocrfix", "correct", str(big), "-o", str(out / "c.txt"),
+                             "--edits", str(out / "e.jsonl"), *models], stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while not any(out.iterdir()) and time.monotonic() < deadline:  # the log's temporary file is open
+        time.sleep(0.05)
+    assert any(out.iterdir())
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=60) == 128 + signal.SIGTERM
+    assert list(out.iterdir()) == []

@@ -9,7 +9,9 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import signal
 import sys
+import threading
 
 from ..errors import OcrfixError
 
@@ -50,9 +52,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _exit_on_signal(signum: int, frame: object) -> None:
+    """SIGTERM/SIGHUP end the run like an error: ``finally`` blocks remove temporary files."""
+    raise SystemExit(128 + signum)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    caught = {}
+    if threading.current_thread() is threading.main_thread():
+        caught = {signum: signal.signal(signum, _exit_on_signal) for signum in (signal.SIGTERM, signal.SIGHUP)
+                  if signal.getsignal(signum) == signal.SIG_DFL}
+    try:
+        return _run(args)
+    finally:
+        for signum, previous in caught.items():
+            signal.signal(signum, previous)
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         return int(args.handler(args) or 0)
     except OcrfixError as exc:
