@@ -17,7 +17,7 @@ import sys
 import time
 from collections.abc import Sequence
 
-from ocrfix.correct.edits import Edit
+from ocrfix.correction.edits import Edit
 from ocrfix.errors import OcrfixError
 from ocrfix.normalize import is_han
 from ocrfix.settings import load_settings

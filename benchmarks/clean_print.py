@@ -24,7 +24,7 @@ from typing import NamedTuple, Sequence
 
 from ocrfix.training.truth import position_truth
 from ocrfix.normalize import fold_char, is_han
-from ocrfix.reflow import reflow
+from ocrfix.text_reflow import reflow
 from ocrfix.settings import load_settings
 
 from . import sets
@@ -103,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rate", type=float, default=0.001, help="OCR substitutions put back per Han character")
     parser.add_argument("--weights", action="append", help="corrector weights (repeatable; default: the shipped)")
     args = parser.parse_args(argv)
-    from ocrfix.correct.corrector import Corrector
+    from ocrfix.correction.corrector import Corrector
 
     probes = {"light": light_probes(args.rate), "seed": seed_probes()}
     print("| probe | texts | chars | errors | weights | fixed | wrong fix | introduced |")

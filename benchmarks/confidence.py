@@ -35,9 +35,9 @@ from sklearn.metrics import average_precision_score
 from tqdm import tqdm
 
 from benchmarks.structured import PAGES, nonspace, page_document
-from ocrfix.correct.corrector import Corrector
-from ocrfix.correct.edits import apply_edits as apply_text_edits
-from ocrfix.evaluate import evaluate
+from ocrfix.correction.corrector import Corrector
+from ocrfix.correction.edits import apply_edits as apply_text_edits
+from ocrfix.evaluation import evaluate
 from ocrfix.formats import char_confidences, reflow_document
 
 LOW_THRESHOLD = 0.05

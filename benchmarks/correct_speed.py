@@ -41,7 +41,7 @@ def one_run(texts_by_level: dict[str, list[str]], order: list[str], weights: str
     """In a fresh process: load time, per-level correction seconds (after correcting the ``warm``
     texts, untimed), peak RSS (MB). ``native``: the LM's compiled site-gain loop (when built)."""
     from ocrfix import Corrector
-    from ocrfix.correct.corrector import load_lm
+    from ocrfix.correction.corrector import load_lm
     from ocrfix.lm.context import context_path
     from ocrfix.settings import load_settings
 
@@ -61,7 +61,7 @@ def one_run(texts_by_level: dict[str, list[str]], order: list[str], weights: str
 
 
 def level_texts(pages_root: Path, split: str) -> dict[str, list[str]]:
-    from ocrfix.reflow import reflow
+    from ocrfix.text_reflow import reflow
 
     by_level: dict[str, list[str]] = {}
     for page in sets.generated_pages(pages_root, split):

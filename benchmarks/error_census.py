@@ -23,12 +23,12 @@ from pathlib import Path
 from rapidfuzz.distance import Levenshtein
 from tqdm import tqdm
 
-from ocrfix.correct.corrector import Corrector
-from ocrfix.correct.features import forward
+from ocrfix.correction.corrector import Corrector
+from ocrfix.correction.features import forward
 from ocrfix.training.fit import page_pairs, page_source
 from ocrfix.training.truth import position_truth
 from ocrfix.normalize import fold_char, is_han
-from ocrfix.reflow import reflow
+from ocrfix.text_reflow import reflow
 from ocrfix.segment import segment
 from ocrfix.textio import read_text
 

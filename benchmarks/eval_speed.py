@@ -17,7 +17,7 @@ import resource
 import statistics
 import time
 
-from ocrfix.evaluate import evaluate
+from ocrfix.evaluation import evaluate
 from ocrfix.settings import load_settings
 
 SOURCE = "rmrb_peoples_daily_2019_2020/rmrb_2019-02.txt.xz"

@@ -11,8 +11,8 @@ import argparse
 import json
 from pathlib import Path
 
-from ocrfix.correct.corrector import Corrector
-from ocrfix.evaluate import evaluate
+from ocrfix.correction.corrector import Corrector
+from ocrfix.evaluation import evaluate
 
 PAGES = Path("build/bench/pages/eval")
 

@@ -24,8 +24,8 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from ocrfix.evaluate.profile import normalize_line
-from ocrfix.reflow import SENTENCE_END, reflow
+from ocrfix.evaluation.profile import normalize_line
+from ocrfix.text_reflow import SENTENCE_END, reflow
 from ocrfix.textio import read_text
 
 TITLE_CHARS = 30

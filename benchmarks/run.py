@@ -31,7 +31,7 @@ from benchmarks import headline, report, sets
 from benchmarks.score import Item, SystemRun, Tally, run_system
 from benchmarks.systems import PYCORRECTOR_VERSION, pycorrector_available
 from ocrfix.errors import OcrfixError
-from ocrfix.evaluate import evaluate, load_errata
+from ocrfix.evaluation import evaluate, load_errata
 from ocrfix.settings import PROJECT_ROOT, load_settings
 
 SETS = ("pages", "seed", "faspell", "sighan15", "lemon")
@@ -47,7 +47,7 @@ PLOT = Path(__file__).with_name("results.png")
 
 
 def page_items(pairs: list[sets.PagePair], errata=()) -> list[Item]:
-    from ocrfix.reflow import reflow
+    from ocrfix.text_reflow import reflow
 
     return [Item(p.name, p.group, "page", reflow(p.ocr), p.gt, tuple(errata)) for p in pairs]
 

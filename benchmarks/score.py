@@ -1,6 +1,6 @@
 """Run one correction system over benchmark items and add up the evaluation counts.
 
-Pages are judged with :func:`ocrfix.evaluate.evaluate` three-way (GT, corrected, reflowed OCR),
+Pages are judged with :func:`ocrfix.evaluation.evaluate` three-way (GT, corrected, reflowed OCR),
 and the system also corrects the GT itself (changes there are false edits on clean text).
 Sentence pairs are already aligned, so they are scored on source positions
 (:func:`benchmarks.metrics.sentence_counts`), plus sentence-level correction counts (SIGHAN style:
@@ -19,7 +19,7 @@ from tqdm import tqdm
 
 from benchmarks.metrics import sentence_counts
 from benchmarks.systems import System
-from ocrfix.evaluate import Erratum, evaluate
+from ocrfix.evaluation import Erratum, evaluate
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ from benchmarks.generate import load_config, page_spec
 from benchmarks.typeset import render
 from ocrfix.errors import ToolMissingError
 from ocrfix.formats import Box, Document, Page, char_confidences, parse_document, reflow_document
-from ocrfix.reflow import reflow_blocks
+from ocrfix.text_reflow import reflow_blocks
 from ocrfix.settings import load_settings
 
 PAGES = Path(__file__).resolve().parent.parent / "build" / "bench" / "pages"

@@ -87,7 +87,7 @@ def build(spec: str, lm: Path | None = None) -> System:
     name, _, arg = spec.partition(":")
     factories: dict[str, Callable[[], System]] = {
         "none": Identity,
-        "ocrfix": lambda: Ocrfix(importlib.import_module("ocrfix.correct.corrector").Corrector(model=lm)),
+        "ocrfix": lambda: Ocrfix(importlib.import_module("ocrfix.correction.corrector").Corrector(model=lm)),
         "pycorrector": lambda: Pycorrector(_load_pycorrector(lm), float(arg or 57), spec),
     }
     if name not in factories:

@@ -8,19 +8,19 @@ Public API:
   Result(text, edits, source), Edit, replay(source, edits) -> text
   evaluate(gt, hyp, ocr=None, ...) -> EvalReport
 
-The subpackages ``ocrfix.correct`` and ``ocrfix.evaluate`` and the module ``ocrfix.reflow`` share
-their names with these functions. They are imported here first, so the package attributes are
-the functions; ``from ocrfix.evaluate import aligned_pairs`` and the like still import from the
-modules.
+The runtime pipeline is in the modules ``text_reflow`` (column-wrapped lines -> paragraphs),
+``segment``, ``correction`` (the corrector), ``confusions`` and ``lm`` (the models it loads),
+``formats``, ``evaluation`` and ``batch``; ``training`` builds the models and is never imported
+by the runtime.
 """
 from __future__ import annotations
 
 from typing import Any
 
-from .correct.corrector import Corrector, Result
-from .correct.edits import Edit, replay
-from .evaluate import EvalReport, evaluate
-from .reflow import reflow
+from .correction.corrector import Corrector, Result
+from .correction.edits import Edit, replay
+from .evaluation import EvalReport, evaluate
+from .text_reflow import reflow
 
 __version__ = "0.1.0"
 __all__ = ["Corrector", "Edit", "EvalReport", "Result", "correct", "evaluate", "reflow", "replay"]

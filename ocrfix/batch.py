@@ -1,6 +1,6 @@
 """Correct many files: input expansion, output paths, worker processes, resume, progress, log.
 
-Each worker process builds one :class:`~ocrfix.correct.corrector.Corrector` (forked workers
+Each worker process builds one :class:`~ocrfix.correction.corrector.Corrector` (forked workers
 share the KenLM model's pages, read once before the fork and never written) and handles one
 file at a time; results stream back through ``imap_unordered`` so memory stays flat over
 thousands of files. Outputs are
@@ -18,7 +18,7 @@ from typing import Any, Iterator, Sequence
 
 from tqdm import tqdm
 
-from .correct.edits import Edit
+from .correction.edits import Edit
 from .errors import InputError, OcrfixError
 from .formats import correct_document, output_bytes, parse_document
 from .formats.detect import looks_like_xml
@@ -93,7 +93,7 @@ _WORKER: dict[str, Any] = {}
 
 
 def _init_worker(options: dict[str, Any]) -> None:
-    from .correct.corrector import Corrector
+    from .correction.corrector import Corrector
 
     _WORKER["corrector"] = Corrector(**options["corrector"])
     _WORKER["reflow"] = options["reflow"]

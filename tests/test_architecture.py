@@ -39,7 +39,7 @@ def test_no_runtime_module_imports_the_training_side():
 
 def test_the_import_check_sees_relative_imports():
     assert "ocrfix.training.fit" in imported_modules(PACKAGE / "training" / "measure.py")
-    assert "ocrfix.correct.corrector" in imported_modules(PACKAGE / "training" / "fit.py")
+    assert "ocrfix.correction.corrector" in imported_modules(PACKAGE / "training" / "fit.py")
 
 
 TRAIN_EXTRA = ("sklearn", "matplotlib", "PIL", "pypinyin")

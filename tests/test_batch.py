@@ -4,7 +4,7 @@ import os
 import pytest
 
 from ocrfix.cli import main
-from ocrfix.correct.edits import read_log, replay
+from ocrfix.correction.edits import read_log, replay
 
 
 @pytest.fixture()

@@ -1,6 +1,6 @@
 """benchmarks.clean_domains: paragraphs and pages from sentences, and the split of changes."""
 from benchmarks.clean_domains import changed_chars, domain_text
-from ocrfix.correct.edits import Edit
+from ocrfix.correction.edits import Edit
 
 
 def test_sentences_become_paragraphs_up_to_the_size():

@@ -2,7 +2,7 @@
 import random
 
 from benchmarks.clean_print import Probe, put_back, score, substitutions
-from ocrfix.correct.edits import Edit
+from ocrfix.correction.edits import Edit
 
 
 def test_substitutions_are_single_han_for_han_replacements_at_gt_offsets():

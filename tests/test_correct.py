@@ -4,10 +4,10 @@ import math
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from ocrfix.correct.corrector import Corrector
-from ocrfix.correct.edits import apply_edits, read_log, replay, write_log
-from ocrfix.correct.features import forward, substitution_gains
-from ocrfix.correct.score import Weights
+from ocrfix.correction.corrector import Corrector
+from ocrfix.correction.edits import apply_edits, read_log, replay, write_log
+from ocrfix.correction.features import forward, substitution_gains
+from ocrfix.correction.score import Weights
 from ocrfix.errors import ModelError
 from ocrfix.normalize import lm_tokens
 
@@ -130,9 +130,9 @@ def test_package_api_functions_survive_submodule_imports_and_correct_reuses_its_
 
     import ocrfix
 
-    # ocrfix.correct / .evaluate / .reflow are functions even after their (same-named) modules are imported
+    # ocrfix.correct / .evaluate / .reflow are functions; their modules have other names (correction, evaluation, text_reflow)
     code = (
-        "import ocrfix.correct.edits, ocrfix.evaluate.align, ocrfix.reflow, ocrfix; "
+        "import ocrfix.correction.edits, ocrfix.evaluation.align, ocrfix.text_reflow, ocrfix; "
         "assert all(callable(f) and not isinstance(f, type(ocrfix)) for f in (ocrfix.correct, ocrfix.evaluate, ocrfix.reflow)); "
         "assert ocrfix.evaluate('天气很好', '天气很好').to_dict()['cer'] == 0 and ocrfix.reflow('天气\\n') == '天气\\n'"
     )
@@ -145,7 +145,7 @@ def test_package_api_functions_survive_submodule_imports_and_correct_reuses_its_
 
 
 def test_long_sentences_get_one_edit_per_eight_tokens_beyond_the_floor(lm, tmp_path):
-    from ocrfix.correct.corrector import TOKENS_PER_EDIT
+    from ocrfix.correction.corrector import TOKENS_PER_EDIT
 
     capped = Corrector(model=lm, confusions=confusion_set(tmp_path), weights=WEIGHTS, inventory=INVENTORY, max_edits=2)
     short = "我们工乍，他们工乍，大家工乍。"  # 15 tokens, 3 errors: the floor of 2 edits applies

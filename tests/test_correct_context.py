@@ -11,12 +11,12 @@ from hypothesis import given, settings, strategies as st
 from ocrfix.confusions import ConfusionSet
 from ocrfix.confusions.misread import MisreadRates
 from ocrfix.confusions.similarity import GlyphSpace
-from ocrfix.correct.candidates import CONTEXT, CandidateSource, build_table
-from ocrfix.correct.corrector import Corrector
-from ocrfix.correct.decode import SentenceDecoder
-from ocrfix.correct.document import DocumentBigrams
-from ocrfix.correct.features import BASE_FEATURES, Featurizer, forward, mean_logp
-from ocrfix.correct.score import Weights
+from ocrfix.correction.candidates import CONTEXT, CandidateSource, build_table
+from ocrfix.correction.corrector import Corrector
+from ocrfix.correction.decode import SentenceDecoder
+from ocrfix.correction.document import DocumentBigrams
+from ocrfix.correction.features import BASE_FEATURES, Featurizer, forward, mean_logp
+from ocrfix.correction.score import Weights
 from ocrfix.errors import ModelError
 from ocrfix.lm.context import ContextIndex, context_path
 from ocrfix.normalize import lm_line

@@ -3,8 +3,8 @@ import math
 import numpy as np
 import pytest
 
-from ocrfix.correct.document import DocumentBigrams, nearby_bigrams
-from ocrfix.correct.features import BASE_FEATURES, _compete
+from ocrfix.correction.document import DocumentBigrams, nearby_bigrams
+from ocrfix.correction.features import BASE_FEATURES, _compete
 
 
 def test_recurrence_counts_only_other_occurrences_of_the_site_bigrams():
@@ -57,7 +57,7 @@ def test_feature_columns_name_what_compete_fills():
 
 
 def test_the_corrector_feeds_document_repetition_into_the_rows(tmp_path):
-    from ocrfix.correct.corrector import Corrector
+    from ocrfix.correction.corrector import Corrector
 
     from test_correct_fixtures import INVENTORY, WEIGHTS, confusion_set, load_lm, write_arpa
 

@@ -6,8 +6,8 @@ from collections import Counter
 from pathlib import Path
 
 from ocrfix.confusions import ConfusionSet
-from ocrfix.correct.features import BASE_FEATURES
-from ocrfix.correct.score import Weights
+from ocrfix.correction.features import BASE_FEATURES
+from ocrfix.correction.score import Weights
 from ocrfix.normalize import lm_tokens
 
 CORPUS = [

@@ -2,7 +2,7 @@
 from lxml import etree
 
 from ocrfix.cli import main
-from ocrfix.correct.edits import read_log
+from ocrfix.correction.edits import read_log
 
 
 ALTO_NS = "http://www.loc.gov/standards/alto/ns-v4#"

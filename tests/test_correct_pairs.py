@@ -7,13 +7,13 @@ from hypothesis import given, settings, strategies as st
 from ocrfix.confusions import ConfusionSet
 from ocrfix.confusions.misread import MisreadRates
 from ocrfix.confusions.similarity import GlyphSpace
-from ocrfix.correct.candidates import CONTEXT, CONTEXT_SCORE, build_table
-from ocrfix.correct.corrector import Corrector
-from ocrfix.correct.edits import replay
-from ocrfix.correct.features import BASE_FEATURES, PAIR_FEATURES, forward, replacement_gain
+from ocrfix.correction.candidates import CONTEXT, CONTEXT_SCORE, build_table
+from ocrfix.correction.corrector import Corrector
+from ocrfix.correction.edits import replay
+from ocrfix.correction.features import BASE_FEATURES, PAIR_FEATURES, forward, replacement_gain
 from ocrfix.training.fit import Labeled, featurize_pairs
-from ocrfix.correct.pairs import CHANNEL_WEIGHT, GLYPH_WEIGHT, PairProposer
-from ocrfix.correct.score import LinearScore, Weights
+from ocrfix.correction.pairs import CHANNEL_WEIGHT, GLYPH_WEIGHT, PairProposer
+from ocrfix.correction.score import LinearScore, Weights
 from ocrfix.errors import ModelError
 from ocrfix.lm.context import ContextIndex
 from ocrfix.normalize import is_han, lm_line, lm_tokens

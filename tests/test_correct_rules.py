@@ -1,14 +1,14 @@
 import pytest
 
-from ocrfix.correct.corrector import Corrector
-from ocrfix.correct.edits import replay
-from ocrfix.correct.rules import RULES, rule_changes
+from ocrfix.correction.corrector import Corrector
+from ocrfix.correction.edits import replay
+from ocrfix.correction.rules import RULES, rule_changes
 
 from test_correct_fixtures import INVENTORY, WEIGHTS, confusion_set, load_lm, write_arpa
 
 
 def fix(text, lm=None):
-    from ocrfix.correct.edits import apply_edits
+    from ocrfix.correction.edits import apply_edits
 
     return apply_edits(text, rule_changes(text, lm=lm))[0]
 

@@ -2,9 +2,9 @@
 import numpy as np
 import pytest
 
-from ocrfix.correct.features import BASE_FEATURES
+from ocrfix.correction.features import BASE_FEATURES
 from ocrfix.training.fit import fit_trees, fit_weights
-from ocrfix.correct.score import TreeScore, Weights
+from ocrfix.correction.score import TreeScore, Weights
 from ocrfix.errors import InputError, ModelError
 
 

@@ -8,8 +8,8 @@ import lxml.html
 import pytest
 from rapidfuzz.distance import Levenshtein
 
-from ocrfix.evaluate import Erratum, aligned_pairs, confusion_counts, evaluate, to_doc
-from ocrfix.evaluate.report_html import render
+from ocrfix.evaluation import Erratum, aligned_pairs, confusion_counts, evaluate, to_doc
+from ocrfix.evaluation.report_html import render
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 

@@ -24,7 +24,7 @@ from ocrfix.formats import (
     reflowed_text,
     write_document,
 )
-from ocrfix.reflow import reflow
+from ocrfix.text_reflow import reflow
 from ocrfix.formats.hocr import parse_title
 
 DATA = Path(__file__).parent / "data" / "formats"

@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ocrfix.formats import Block, Box, Document, Line, Page, Word, apply_edits, char_confidences, reflow_document
-from ocrfix.reflow import reflow
+from ocrfix.text_reflow import reflow
 
 H = 40  # character size in pixels
 WIDTH = 13  # characters per column line; the gutter is 1.5 characters

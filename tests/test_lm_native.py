@@ -1,5 +1,5 @@
 """The compiled site-gain loop (``ocrfix/lm/_site_gains.cpp``) against the Python reference
-(:func:`ocrfix.correct.features.substitution_gains` after ``score_next``): the same numbers, bit
+(:func:`ocrfix.correction.features.substitution_gains` after ``score_next``): the same numbers, bit
 for bit, on a bigram ARPA model and on a 4-gram KenLM binary trained in the test."""
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from ocrfix.cli import main
-from ocrfix.correct.features import forward, site_gains
+from ocrfix.correction.features import forward, site_gains
 from ocrfix.lm import CharLM
 from ocrfix.lm import model as model_module
 from ocrfix.normalize import lm_tokens

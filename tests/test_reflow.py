@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ocrfix.reflow import display_width, reflow, reflow_blocks
+from ocrfix.text_reflow import display_width, reflow, reflow_blocks
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "page01.ocr.txt"
 

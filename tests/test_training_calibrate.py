@@ -7,9 +7,9 @@ import pytest
 
 from ocrfix.training.calibrate import (CalibrationText, choose_noisy_threshold, choose_sparse_threshold, noisy_curve,
                                       sparse_curve, threshold_curve)
-from ocrfix.correct.corrector import Corrector
-from ocrfix.correct.features import BASE_FEATURES
-from ocrfix.correct.score import NoisyPages, SparsePages, Weights
+from ocrfix.correction.corrector import Corrector
+from ocrfix.correction.features import BASE_FEATURES
+from ocrfix.correction.score import NoisyPages, SparsePages, Weights
 from ocrfix.errors import ModelError
 
 from test_correct_fixtures import INVENTORY, confusion_set, load_lm, write_arpa
@@ -145,7 +145,7 @@ def test_a_second_pass_runs_only_on_texts_the_first_pass_finds_noisy(lm, tmp_pat
 
 
 def test_long_texts_are_judged_block_by_block(lm, tmp_path, monkeypatch):
-    from ocrfix.correct import corrector as corrector_module
+    from ocrfix.correction import corrector as corrector_module
 
     monkeypatch.setattr(corrector_module, "BLOCK_CHARS", 40)
     everything = Corrector(model=lm, confusions=confusion_set(tmp_path), weights=SOFT, inventory=INVENTORY,
@@ -161,7 +161,7 @@ def test_long_texts_are_judged_block_by_block(lm, tmp_path, monkeypatch):
 
 
 def test_blocks_group_consecutive_sentences_to_the_minimum_size():
-    from ocrfix.correct.corrector import _blocks
+    from ocrfix.correction.corrector import _blocks
     from ocrfix.segment import segment
 
     sentences = segment("一二三。四五六七八九。十。甲乙丙丁。", INVENTORY | set("一二三四五六七八九十甲乙丙丁"))

@@ -4,11 +4,11 @@ import numpy as np
 import pytest
 
 from ocrfix.training.calibrate import choose_threshold
-from ocrfix.correct.corrector import Corrector
-from ocrfix.correct.edits import Edit
+from ocrfix.correction.corrector import Corrector
+from ocrfix.correction.edits import Edit
 from ocrfix.training.fit import (Labeled, featurize, fit_weights, refuse_heldout, reverse_channel,
                                 synthetic_examples)
-from ocrfix.correct.score import Weights
+from ocrfix.correction.score import Weights
 from ocrfix.training.truth import position_truth, tally
 from ocrfix.errors import InputError
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from ocrfix.correct.corrector import Corrector
+from ocrfix.correction.corrector import Corrector
 from ocrfix.training.measure import main, measure, measure_rules
 
 from test_correct_fixtures import INVENTORY, WEIGHTS, confusion_set, load_lm, write_arpa, write_confusions

@@ -4,8 +4,8 @@ from __future__ import annotations
 import argparse
 import json
 
-from ..evaluate import EvalReport, confusion_counts, evaluate, load_errata
-from ..evaluate.report_html import render
+from ..evaluation import EvalReport, confusion_counts, evaluate, load_errata
+from ..evaluation.report_html import render
 from ..formats import FORMATS, evaluation_text
 from ..textio import check_outputs, write_text_atomic
 

@@ -15,7 +15,7 @@ What the boxes tell that plain text cannot (``h`` = the body text's median type 
   its paragraph when it ends a sentence (``。！？”…``: half-width digits and Latin letters also
   shorten lines that go on); a full line continues it, also across a column break;
 * **headline** — a line whose type size (see :func:`_char_height`) is at least ``1.25×`` the
-  body's median is a headline. A body-sized line that :mod:`ocrfix.reflow` recognizes as a
+  body's median is a headline. A body-sized line that :mod:`ocrfix.text_reflow` recognizes as a
   byline (``本报记者 …``) stays a line of its own.
 
 Only whitespace changes (line breaks and the OCR spaces the plain reflow also removes).
@@ -26,7 +26,7 @@ import statistics
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from ..reflow import Block, clean_paragraph, ends_sentence, is_byline, reflow_blocks, render, squeeze_spaces
+from ..text_reflow import Block, clean_paragraph, ends_sentence, is_byline, reflow_blocks, render, squeeze_spaces
 from .model import Box, Document, Line, Word, join_words
 
 INDENT = 1.2  # × h: left edge past the column's left edge that marks an indent

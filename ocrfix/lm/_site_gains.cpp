@@ -1,6 +1,6 @@
 // The corrector's hot loop in C++: the LM gain of every candidate substitution at one site.
 //
-// It computes exactly what ocrfix.correct.features.substitution_gains computes (the reference
+// It computes exactly what ocrfix.correction.features.substitution_gains computes (the reference
 // implementation, which the tests compare it with), but calls KenLM directly instead of one
 // Python-level BaseScore call per look-up (~1 M of them on 15 heavy-scan pages).
 //

@@ -138,7 +138,7 @@ class CharLM:
         self._null = kenlm.State()
         self._model.NullContextWrite(self._null)
         #: ``(tokens, states, logps, i, candidates, first, second, final) -> [(k, gain, cand_ctx)]``:
-        #: :func:`ocrfix.correct.features.site_gains` in C++ on this model (the same numbers; a
+        #: :func:`ocrfix.correction.features.site_gains` in C++ on this model (the same numbers; a
         #: quarter less correction time over the evaluation pages), or None when not built or
         #: ``native`` is off.
         self.native_site_gains = (partial(_site_gains.site_gains, self._model)

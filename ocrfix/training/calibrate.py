@@ -9,13 +9,13 @@ separate runs up to interactions):
   lowest from which on the corrector fixes at least ``min_ratio`` errors per error it introduces
   on the noisy pages and changes at most one character per ``clean_chars_per_change`` of clean text;
 * :func:`noisy_curve` / :func:`choose_noisy_threshold`: the second-pass threshold on texts the
-  first pass finds to be noisy scans (:class:`~ocrfix.correct.score.NoisyPages`): the lowest
+  first pass finds to be noisy scans (:class:`~ocrfix.correction.score.NoisyPages`): the lowest
   from which on the pages so classified keep the fix ratio and a share ``min_precision`` of
   edits that fix an error, while the clean texts (of which a noisy-looking one gets the same
   second pass) stay within the same clean-text budget;
 * :func:`sparse_curve` / :func:`choose_sparse_threshold`: the mirror, the threshold above the
   strict one on texts the first pass finds to read like clean print
-  (:class:`~ocrfix.correct.score.SparsePages`): the lowest from which on a share
+  (:class:`~ocrfix.correction.score.SparsePages`): the lowest from which on a share
   ``min_precision`` of the edits on pages so classified fix an error. Those pages are mostly
   clean print with rare misreadings (:func:`~ocrfix.training.fit.clean_print_examples`): the
   training pages, all scans with errors everywhere, seldom look clean, and clean text alone has
@@ -30,9 +30,9 @@ import numpy as np
 from tqdm import tqdm
 
 from ..normalize import fold_char, is_han
-from ..correct.corrector import Corrector
-from ..correct.edits import Edit
-from ..correct.score import NoisyPages, SparsePages
+from ..correction.corrector import Corrector
+from ..correction.edits import Edit
+from ..correction.score import NoisyPages, SparsePages
 from .truth import tally
 
 #: The thresholds tried: 0.025 apart up to 0.95, then 0.005 apart, where the clean-print curve is

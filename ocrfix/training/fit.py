@@ -52,10 +52,10 @@ from ..settings import load_settings
 from ..textio import read_text
 from .calibrate import (CalibrationText, calibration_texts, choose_noisy_threshold, choose_sparse_threshold,
                         choose_threshold, noisy_curve, sparse_curve, threshold_curve)
-from ..correct.candidates import CONTEXT
-from ..correct.corrector import Corrector, load_confusions
-from ..correct.features import PAIR_FEATURES
-from ..correct.score import LinearScore, NoisyPages, SparsePages, TreeScore, Weights
+from ..correction.candidates import CONTEXT
+from ..correction.corrector import Corrector, load_confusions
+from ..correction.features import PAIR_FEATURES
+from ..correction.score import LinearScore, NoisyPages, SparsePages, TreeScore, Weights
 from .truth import position_truth
 
 HELDOUT_MARKERS = ("rmrb_2020-05", "xwlb_2026", "ocr_test_1000", "/eval/")
@@ -90,7 +90,7 @@ def page_pairs(*roots: Path) -> list[tuple[Path, Path]]:
 
 def page_examples(pairs: Sequence[tuple[Path, Path]]) -> tuple[list[Labeled], list[Labeled]]:
     """(noisy reflowed OCR pages with truth, their clean ground truths)."""
-    from ..reflow import reflow
+    from ..text_reflow import reflow
 
     noisy, clean = [], []
     for ocr_path, gt_path in pairs:
@@ -228,7 +228,7 @@ def featurize(corrector: Corrector, examples: Sequence[Labeled]) -> Rows:
 
 
 def featurize_pairs(corrector: Corrector, examples: Sequence[Labeled]) -> Rows:
-    """The same for pair proposals (:data:`~ocrfix.correct.features.PAIR_FEATURES`): a pair is
+    """The same for pair proposals (:data:`~ocrfix.correction.features.PAIR_FEATURES`): a pair is
     true when it gives both characters' truth, its site misread when either original is wrong."""
     def rows(ex: Labeled) -> Iterable[tuple[np.ndarray, list[bool], list[bool]]]:
         for (first, second), cands, matrix in corrector.pair_features(ex.text):

@@ -17,16 +17,16 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from ..evaluate import evaluate
+from ..evaluation import evaluate
 from ..textio import read_text
-from ..correct.corrector import MAX_EDITS, Corrector
-from ..correct.edits import apply_edits
-from ..correct.rules import RULES, rule_changes
+from ..correction.corrector import MAX_EDITS, Corrector
+from ..correction.edits import apply_edits
+from ..correction.rules import RULES, rule_changes
 from .fit import page_pairs, page_source
 
 
 def measure(corrector: Corrector, pairs: list[tuple[Path, Path]]) -> dict[str, float]:
-    from ..reflow import reflow
+    from ..text_reflow import reflow
 
     ocr_errors = errors = fixed = introduced = matched = clean_changed = clean_chars = 0
     speeds = []
@@ -57,7 +57,7 @@ def measure(corrector: Corrector, pairs: list[tuple[Path, Path]]) -> dict[str, f
 
 def measure_rules(corrector: Corrector, pairs: list[tuple[Path, Path]]) -> list[dict[str, object]]:
     """Per symbol rule, applied alone to the reflowed OCR: fires, errors fixed / introduced, fires on clean GT."""
-    from ..reflow import reflow
+    from ..text_reflow import reflow
 
     texts = [(reflow(read_text(o)), read_text(g)) for o, g in pairs]
     rows = []

@@ -13,7 +13,7 @@ from typing import Sequence
 from rapidfuzz.distance import Levenshtein
 
 from ..normalize import fold_char
-from ..correct.edits import Edit
+from ..correction.edits import Edit
 
 
 def _visible(text: str) -> tuple[str, list[int]]:

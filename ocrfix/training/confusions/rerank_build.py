@@ -54,7 +54,7 @@ def faspell_units(text: str, name: str, folds: int) -> list[Unit]:
 
 def page_units(docs: Sequence[tuple[str, str]], folds: int) -> list[Unit]:
     """Units of (gt, ocr) pages aligned with the evaluation aligner."""
-    from ...evaluate import aligned_pairs
+    from ...evaluation import aligned_pairs
 
     return [_unit(i % folds, "tesseract", gt, aligned_pairs(gt, ocr), ocr)
             for i, (gt, ocr) in enumerate(tqdm(docs, desc="aligning pages", unit="page", leave=False))]

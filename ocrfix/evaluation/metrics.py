@@ -1,4 +1,4 @@
-"""Counts over an :class:`~ocrfix.evaluate.align.Alignment`: CER and three-way correction scores.
+"""Counts over an :class:`~ocrfix.evaluation.align.Alignment`: CER and three-way correction scores.
 
 Three-way scoring (raw OCR, corrected HYP, GT) works on GT positions matched in *both* alignments,
 and on the gaps between them (insertions):

@@ -93,8 +93,8 @@ class Corrector:
     ``model``: KenLM file or a loaded LM object; ``confusions``: TSV path(s) or a ConfusionSet;
     ``weights``: JSON path or :class:`Weights`; ``threshold``: minimum calibrated probability
     of an edit (default from the weights, and on blocks the first pass finds to be noisy scans
-    the weights' lower second-pass threshold, :class:`~ocrfix.correct.score.NoisyPages`, on
-    blocks it finds to read like clean print their higher one, :class:`~ocrfix.correct.score.SparsePages`;
+    the weights' lower second-pass threshold, :class:`~ocrfix.correction.score.NoisyPages`, on
+    blocks it finds to read like clean print their higher one, :class:`~ocrfix.correction.score.SparsePages`;
     a given threshold holds for all text); ``keep``: words never edited; ``inventory``:
     characters that may be edited and proposed (default: the shipped inventory); ``rules``: apply the symbol rules;
     ``context``: the LM's :class:`~ocrfix.lm.context.ContextIndex` or its file (default: beside
@@ -167,7 +167,7 @@ class Corrector:
         against the reflowed text (``Result.source``).
         """
         if reflow:
-            from ..reflow import reflow as reflow_text
+            from ..text_reflow import reflow as reflow_text
 
             text = reflow_text(text)
         changes = rule_changes(text, lm=self.lm) if self.rules else []
