@@ -17,8 +17,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     cmds = parser.add_subparsers(dest="confusions_command", metavar="ACTION", required=True)
 
     build = cmds.add_parser("build", help="build a set from the inventory: visual (glyphs), pinyin, the inventory itself, "
-                                          "or the glyph embedding the corrector's glyph cosine comes from")
-    build.add_argument("kind", choices=("visual", "pinyin", "inventory", "glyphs"))
+                                          "the glyph embedding the corrector's glyph cosine comes from, or the "
+                                          "traditional -> simplified variant table (OpenCC)")
+    build.add_argument("kind", choices=("visual", "pinyin", "inventory", "glyphs", "variants"))
     build.add_argument("-o", "--output", help="output TSV (default: models/confusions/<kind>.tsv); for inventory: a directory; "
                                               "for glyphs: an .npz (default: models/confusions/glyphs.npz)")
     build.add_argument("--k", type=int, default=None, help="candidates kept per char (visual 50, pinyin 30)")
@@ -118,6 +119,20 @@ def _build(args: argparse.Namespace) -> int:
         out = Path(args.output) if args.output else settings.confusions_dir / "glyphs.npz"
         glyph_space(chars).save(out)
         print(f"{len(chars)} glyph vectors -> {out} ({time.monotonic() - started:.0f} s)", file=sys.stderr)
+        return 0
+    if args.kind == "variants":
+        from ..confusions.variants import VARIANTS_FILE
+        from ..training.confusions.variants import build_variants, save_variants
+
+        out = Path(args.output) if args.output else settings.confusions_dir / VARIANTS_FILE
+        table = build_variants(frozenset(chars))
+        from importlib.metadata import version
+
+        save_variants(out, table, [f"traditional forms outside the inventory whose OpenCC {version('opencc')} t2s form is one "
+                                   "inventory character",
+                                   "built by: ocrfix confusions build variants" + (f" --chars {args.chars}" if args.chars else ""),
+                                   f"{len(table)} characters"])
+        print(f"{len(table)} traditional forms -> {out} ({time.monotonic() - started:.0f} s)", file=sys.stderr)
         return 0
     command = "ocrfix confusions build " + args.kind + (f" --k {args.k}" if args.k else "")
     if args.kind == "visual":

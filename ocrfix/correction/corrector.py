@@ -3,15 +3,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Collection, Iterable, Sequence
+from typing import TYPE_CHECKING, Collection, Iterable, Mapping, Sequence
 
 from ..confusions import ConfusionSet, inventory as default_inventory, merge
 from ..confusions.misread import MisreadRates
 from ..confusions.similarity import GlyphSpace
+from ..confusions.variants import VARIANTS_FILE, load_variants
 from ..errors import ModelError
 from ..lm.context import ContextIndex, context_path
 from ..normalize import is_han
-from ..segment import Sentence, segment
+from ..segment import Sentence, protected_mask, segment
 from ..settings import load_settings
 from .candidates import CONTEXT, Candidate, CandidateSource, build_table, cached_table
 from .decode import SentenceDecoder
@@ -20,6 +21,7 @@ from .edits import Edit, apply_edits, input_offset
 from .pairs import PairCandidate, PairProposer
 from .features import Featurizer, LanguageModel, forward, mean_logp
 from .rules import rule_changes
+from .variants import variant_changes
 from .score import Weights
 
 if TYPE_CHECKING:
@@ -103,7 +105,9 @@ class Corrector:
     or its file (default ``models/confusions/glyphs.npz``); ``misread``: the
     :class:`~ocrfix.confusions.misread.MisreadRates` of the OCR engine or their file (default
     ``models/confusions/misread.tsv``, learned from Tesseract pages); ``max_edits``: edits per
-    sentence at most, or one per :data:`TOKENS_PER_EDIT` tokens in a longer sentence.
+    sentence at most, or one per :data:`TOKENS_PER_EDIT` tokens in a longer sentence;
+    ``variants``: traditional -> simplified forms (:mod:`ocrfix.confusions.variants`) or their file
+    (default ``models/confusions/variants.tsv``; an empty mapping turns the variant stage off).
     """
 
     def __init__(
@@ -119,6 +123,7 @@ class Corrector:
         context: str | Path | ContextIndex | None = None,
         glyphs: str | Path | GlyphSpace | None = None,
         misread: str | Path | MisreadRates | None = None,
+        variants: str | Path | Mapping[str, str] | None = None,
     ) -> None:
         settings = load_settings()
         model = settings.default_lm if model is None else model
@@ -133,6 +138,10 @@ class Corrector:
         self.keep = frozenset(keep)
         self.max_edits = max_edits
         self.rules = rules
+        if not isinstance(variants, Mapping):
+            variants = load_variants(variants or settings.confusions_dir / VARIANTS_FILE)
+        #: traditional forms outside the inventory whose simplified form is inside it
+        self.variants = {t: s for t, s in variants.items() if t not in self.inventory and s in self.inventory}
         if confusions is None:
             confusions = settings.confusions_dir / DEFAULT_CONFUSIONS
         if isinstance(confusions, ConfusionSet):
@@ -158,7 +167,8 @@ class Corrector:
     def correct(self, text: str, reflow: bool = True) -> Result:
         """Correct one page of text; ``reflow`` first joins column-wrapped lines into paragraphs.
 
-        Symbol rules (:mod:`.rules`) run first, then the LM decoder on their output, block by
+        Symbol rules (:mod:`.rules`) and the variant stage (:mod:`.variants`: traditional forms
+        put back into simplified text) run first, then the LM decoder on their output, block by
         block of consecutive sentences (:data:`BLOCK_CHARS`): every sentence at the threshold,
         then — if that pass made edits as densely as on a noisy scan (``noisy``) — every
         sentence of the block again down to the noisy-scan threshold, or — if it made them as
@@ -171,6 +181,12 @@ class Corrector:
 
             text = reflow_text(text)
         changes = rule_changes(text, lm=self.lm) if self.rules else []
+        if self.variants:
+            taken = {pos for start, original, *_ in changes for pos in range(start, start + max(len(original), 1))}
+            protected = protected_mask(text, self.keep)
+            changes += [change for change in variant_changes(text, self.variants, self.lm, protected)
+                        if change[0] not in taken]
+            changes.sort()
         staged, rule_edits = apply_edits(text, changes)
         sentences, document = self._segment(staged)
         for block in _blocks(sentences, BLOCK_CHARS):

@@ -1,0 +1,36 @@
+"""Traditional forms in simplified text: which simplified character a traditional one stands for.
+
+Some engines (PP-OCR among them) now and then read a simplified character as its traditional
+form (項 for 项, 請 for 请). Such a character lies outside the inventory, so the decoder never
+edits it; the corrector's variant stage (:mod:`ocrfix.correction.variants`) puts its simplified
+form in where the LM prefers it. Nothing is converted blindly: simplified newspapers keep
+traditional forms in names (梁靖崑, 李仕傑) and in terms for old objects (虎鎣).
+
+The table is built from OpenCC's character conversion by
+:mod:`ocrfix.training.confusions.variants` and shipped as ``models/confusions/variants.tsv``:
+only characters outside the inventory whose one simplified form is inside it.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..checksums import verify_model
+from ..errors import ModelError
+from ..textio import read_text
+
+VARIANTS_FILE = "variants.tsv"
+
+
+def load_variants(path: str | Path) -> dict[str, str]:
+    """The variant table of ``path``: ``traditional<TAB>simplified`` lines, ``#`` comments
+    (checked against its ``checksums.json`` entry first, where one lists it)."""
+    verify_model(path)
+    table: dict[str, str] = {}
+    for number, line in enumerate(read_text(path).splitlines(), 1):
+        if not line or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        if len(fields) != 2 or len(fields[0]) != 1 or len(fields[1]) != 1:
+            raise ModelError(f"{path}:{number}: expected 'traditional<TAB>simplified', one character each")
+        table[fields[0]] = fields[1]
+    return table

@@ -1,0 +1,38 @@
+"""Building the variant table (:mod:`ocrfix.confusions.variants`) from OpenCC's ``t2s`` conversion."""
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from pathlib import Path
+
+from ...errors import InputError
+from ...textio import write_text_atomic
+
+#: Han blocks whose characters may be traditional forms (CJK Unified, Extension A, Compatibility).
+HAN_RANGES = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00))
+
+
+def build_variants(inventory: Collection[str], chars: Iterable[str] | None = None) -> dict[str, str]:
+    """traditional -> simplified for every character outside ``inventory`` (default: all Han
+    characters of :data:`HAN_RANGES`) whose OpenCC ``t2s`` form is one character inside it."""
+    try:
+        import opencc
+    except ImportError as exc:
+        raise InputError("building the variant table needs OpenCC: pip install 'ocrfix[train]'") from exc
+    convert = opencc.OpenCC("t2s").convert
+    if chars is None:
+        chars = (chr(cp) for start, end in HAN_RANGES for cp in range(start, end))
+    table = {}
+    for ch in chars:
+        if ch in inventory:
+            continue
+        simplified = convert(ch)
+        if len(simplified) == 1 and simplified != ch and simplified in inventory:
+            table[ch] = simplified
+    return table
+
+
+def save_variants(path: str | Path, table: Mapping[str, str], header: Iterable[str] = ()) -> None:
+    lines = [f"# {line}" for line in header]
+    lines.append("# format: traditional<TAB>simplified")
+    lines += [f"{t}\t{s}" for t, s in sorted(table.items())]
+    write_text_atomic(str(path), "\n".join(lines) + "\n")

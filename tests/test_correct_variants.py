@@ -1,0 +1,72 @@
+"""The variant stage: traditional forms in simplified text, put back by the LM, kept where deliberate."""
+import pytest
+
+from ocrfix.confusions.variants import load_variants
+from ocrfix.correction.corrector import Corrector
+from ocrfix.correction.edits import replay
+from ocrfix.correction.variants import variant_changes
+from ocrfix.errors import ModelError
+from ocrfix.segment import protected_mask
+from ocrfix.training.confusions.variants import build_variants, save_variants
+
+from test_correct_fixtures import INVENTORY, WEIGHTS, confusion_set, load_lm, write_arpa
+
+VARIANTS = {"們": "们", "學": "学", "習": "习", "氣": "气"}
+
+
+def changes(text, lm, keep=(), variants=VARIANTS, margin=0.5):
+    return variant_changes(text, variants, lm, protected_mask(text, keep), min_margin=margin)
+
+
+def test_a_lone_traditional_form_is_put_back_where_the_lm_prefers_it(tmp_path):
+    lm = load_lm(write_arpa(tmp_path / "lm.arpa"))
+    assert changes("我們在北京工作。", lm) == [(1, "們", "们", 1.0, ("variant",))]
+    assert changes("我們在北京工作。", lm, margin=50.0) == []  # not by that much
+
+
+def test_runs_of_traditional_forms_and_protected_words_stay(tmp_path):
+    lm = load_lm(write_arpa(tmp_path / "lm.arpa"))
+    assert changes("他在上海學習工作。", lm) == []  # 學習: print sets a run on purpose
+    assert changes("我們在北京工作。", lm, keep={"我們"}) == []
+    assert changes("我们在北京工作。", lm) == []  # nothing to do
+
+
+def test_every_lone_form_of_a_sentence_is_decided(tmp_path):
+    lm = load_lm(write_arpa(tmp_path / "lm.arpa"))
+    found = changes("我們今天在北京開會，天氣很好。", lm)
+    assert [(offset, new) for offset, _, new, *_ in found] == [(1, "们"), (11, "气")]  # 開會: not in the table
+
+
+def test_the_corrector_logs_variant_edits_and_replays_them(tmp_path):
+    lm = load_lm(write_arpa(tmp_path / "lm.arpa"))
+    corrector = Corrector(model=lm, confusions=confusion_set(tmp_path), weights=WEIGHTS, inventory=INVENTORY,
+                          variants=VARIANTS)
+    result = corrector.correct("我們在北京工作。\n他們在上海學習工作。", reflow=False)
+    assert result.text == "我们在北京工作。\n他们在上海學習工作。"
+    assert {e.sources for e in result.edits} == {("variant",)}
+    assert replay(result.source, result.edits) == result.text
+    off = Corrector(model=lm, confusions=confusion_set(tmp_path), weights=WEIGHTS, inventory=INVENTORY, variants={})
+    assert off.correct("我們在北京工作。", reflow=False).edits == ()
+
+
+def test_variants_outside_the_inventory_pairing_are_ignored(tmp_path):
+    lm = load_lm(write_arpa(tmp_path / "lm.arpa"))
+    # a form already in the inventory, or one whose simplified form is not, is never a variant
+    corrector = Corrector(model=lm, confusions=confusion_set(tmp_path), weights=WEIGHTS, inventory=INVENTORY,
+                          variants={"們": "们", "我": "找", "覺": "觉"})
+    assert corrector.variants == {"們": "们"}
+
+
+def test_variant_tables_round_trip_and_bad_lines_are_refused(tmp_path):
+    path = tmp_path / "v.tsv"
+    save_variants(path, VARIANTS, ["test"])
+    assert load_variants(path) == VARIANTS
+    path.write_text("們\t们\n學\t学习\n", encoding="utf-8")
+    with pytest.raises(ModelError, match=":2:"):
+        load_variants(path)
+
+
+def test_the_table_is_built_from_opencc_for_characters_outside_the_inventory():
+    pytest.importorskip("opencc")
+    table = build_variants(INVENTORY, chars="們學習氣我覺")
+    assert table == {"們": "们", "學": "学", "習": "习", "氣": "气"}  # 覺 -> 觉 is not in the inventory; 我 is
