@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from typing import Literal, Sequence
 
 BlockKind = Literal["headline", "byline", "paragraph"]
+#: What :func:`render` puts between two stories of a page: two blank lines.
+STORY_BREAK = "\n\n\n"
 
 SENTENCE_END = frozenset("。！？…”」』）)!?.；;")
 _WINDOW = 10  # lines each side used to estimate the local column width
@@ -45,11 +47,13 @@ _LEADING_BYLINE = re.compile(r"^(本报讯|据新华社电)\s+")
 
 @dataclass(frozen=True)
 class Block:
-    """One logical block: ``text`` is a single line; ``source_lines`` are 0-based input line numbers."""
+    """One logical block: ``text`` is a single line; ``source_lines`` are 0-based input line numbers;
+    ``story`` numbers the stories of a page in reading order (geometry reflow; plain text: 0)."""
 
     kind: BlockKind
     text: str
     source_lines: tuple[int, ...]
+    story: int = 0
 
 
 def char_width(ch: str) -> float:
@@ -289,11 +293,14 @@ def reflow(text: str) -> str:
 
 
 def render(blocks: Sequence[Block]) -> str:
-    """Blocks as text: one block per line; a blank line around headline groups, bylines and new articles."""
+    """Blocks as text: one block per line; a blank line around headline groups, bylines and new
+    articles; two blank lines between the stories of a page."""
     out: list[str] = []
     previous: Block | None = None
     for block in blocks:
-        if previous is not None:
+        if previous is not None and block.story != previous.story:
+            out.append(STORY_BREAK)
+        elif previous is not None:
             same_group = block.kind == previous.kind == "headline"
             separate = not same_group and (_starts_article(block) or previous.kind != "paragraph")
             out.append("\n\n" if separate else "\n")

@@ -23,16 +23,21 @@ Only whitespace changes (line breaks and the OCR spaces the plain reflow also re
 from __future__ import annotations
 
 import statistics
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import cached_property
 from typing import NamedTuple
 
-from ..text_reflow import Block, clean_paragraph, ends_sentence, is_byline, reflow_blocks, render, squeeze_spaces
+from ..text_reflow import Block, clean_paragraph, display_width, ends_sentence, is_byline, reflow_blocks, render, squeeze_spaces
 from .model import Box, Document, Line, Word, join_words
+from .stories import stories
 
 INDENT = 1.2  # × h: left edge past the column's left edge that marks an indent
 SHORT = 1.2  # × h: right edge short of the column's right edge that marks a paragraph end
 HEADLINE = 1.25  # × h: type size that marks a headline
-GUTTER = 1.2  # × h: gap between words that splits a line into two columns
+HEADLINE_PITCH = 1.2  # × h: least character pitch of a headline
+GUTTER = 1.2  # × h: gap between words that splits a body line into two columns
+RIVER = 0.6  # × h: narrowest gap that splits a line where the lines around it are blank too
 
 
 @dataclass(frozen=True)
@@ -45,23 +50,72 @@ class PlacedLine:
     order: int  # line number in ``doc.text()``
     words: tuple[Word, ...]
 
+    @cached_property
+    def core(self) -> Box:
+        """The box without punctuation-only words at either end (scan specks in a gutter)."""
+        solid = [w.box for w in self.words if _solid(w)]
+        if not solid:
+            return self.box
+        return Box(min(b.x0 for b in solid), self.box.y0, max(b.x1 for b in solid), self.box.y1)
 
-def _split_at_gutters(line: Line, h: float, order: int) -> list[PlacedLine]:
+
+def _solid(word: Word) -> bool:
+    """A word with a letter, digit or Han character: punctuation-only words may be scan specks
+    (Tesseract reads noise in a gutter as ``。。``) and do not bridge a gutter."""
+    return word.box is not None and any(ch.isalnum() for ch in word.text)
+
+
+def _gutter_splits(line: Line, neighbours: list[Line], h: float) -> list[int]:
+    """Word indices where ``line`` crosses a gutter: a gap between its solid words wider than
+    ``GUTTER × h``, or wider than ``RIVER × h`` where the lines around it are blank too (a
+    whitespace river down the page: a line merged across columns or stories)."""
     size = _char_height(line)
-    parts: list[list[Word]] = [[]]
-    for word in line.words:
-        prev = parts[-1][-1] if parts[-1] else None
-        gap = word.box.x0 - prev.box.x1 if prev is not None and word.box is not None and prev.box is not None else 0
-        if gap > GUTTER * h and size < HEADLINE * h:  # headlines span columns and space their words
-            parts.append([])
-        parts[-1].append(word)
-    if len(parts) == 1:
-        return [PlacedLine(line.text(), line.box, size, order, line.words)]
+    splits = []
+    reach = solid_reach = None  # right edge of the words (solid words) so far
+    for k, word in enumerate(line.words):
+        if word.box is None:
+            continue
+        if reach is not None and word.box.x0 - reach > GUTTER * h and size < HEADLINE * h:
+            splits.append(k)  # headlines span columns and space their words
+        elif solid_reach is not None and _solid(word) and word.box.x0 - solid_reach > RIVER * h \
+                and _river(line, neighbours, (solid_reach + word.box.x0) / 2, h):
+            splits.append(k)
+        reach = max(reach or word.box.x1, word.box.x1)
+        if _solid(word):
+            solid_reach = max(solid_reach or word.box.x1, word.box.x1)
+    return splits
+
+
+def _river(line: Line, neighbours: list[Line], x: float, h: float) -> bool:
+    """True when, above or below ``line``, at most a quarter of at least two lines that span
+    ``x`` have ink near it (two stories side by side have their own columns: the gap between
+    them may run only below a merged headline row)."""
+    def blank(side: list[Line]) -> bool:
+        spanning = [l for l in side if l.box.x0 < x < l.box.x1]
+        inked = sum(any(_solid(w) and w.box.x0 < x + 0.3 * h and w.box.x1 > x - 0.3 * h for w in l.words) for l in spanning)
+        return len(spanning) >= 2 and inked <= 0.25 * len(spanning)
+
+    middle = (line.box.y0 + line.box.y1) / 2
+    return blank([l for l in neighbours if l.box.y0 < middle]) or blank([l for l in neighbours if l.box.y0 >= middle])
+
+
+def _split_lines(lines: list[Line], h: float, numbers: dict[int, int]) -> list[PlacedLine]:
+    """Every line as one placed line per column it crosses (see :func:`_gutter_splits`)."""
+    by_top = sorted(lines, key=lambda l: l.box.y0)
+    tops = [l.box.y0 for l in by_top]
     placed = []
-    for words in parts:
-        boxes = [w.box for w in words if w.box is not None]
-        box = Box(boxes[0].x0, line.box.y0, boxes[-1].x1, line.box.y1)
-        placed.append(PlacedLine(join_words([w.text for w in words]), box, size, order, tuple(words)))
+    for line in lines:
+        near = by_top[bisect_left(tops, line.box.y0 - 6 * h):bisect_right(tops, line.box.y0 + 6 * h)]
+        cuts = _gutter_splits(line, [l for l in near if l is not line], h)
+        size = _char_height(line)
+        if not cuts:
+            placed.append(PlacedLine(line.text(), line.box, size, numbers[id(line)], line.words))
+            continue
+        for start, stop in zip([0, *cuts], [*cuts, len(line.words)]):
+            words = line.words[start:stop]
+            boxes = [w.box for w in words if w.box is not None]
+            box = Box(boxes[0].x0, line.box.y0, max(b.x1 for b in boxes), line.box.y1)
+            placed.append(PlacedLine(join_words([w.text for w in words]), box, size, numbers[id(line)], words))
     return placed
 
 
@@ -118,6 +172,23 @@ def _join_rows(lines: list[PlacedLine]) -> list[PlacedLine]:
         words = tuple(w for l in row for w in l.words)
         joined.append(PlacedLine(join_words([l.text for l in row]), Box.union([l.box for l in row]), row[0].size, row[0].order, words))
     return joined
+
+
+def _stack(columns: list[_Column], more: list[_Column]) -> list[_Column]:
+    """``columns`` followed by ``more``; a first new column right below the last one (the same
+    column, cut across by a gap) continues it, so its edges are measured on all its lines."""
+    if columns and more and min(columns[-1].x1, more[0].x1) - max(columns[-1].x0, more[0].x0) > 0.5 * (more[0].x1 - more[0].x0) \
+            and more[0].lines[0].box.y0 >= columns[-1].lines[-1].box.y1:
+        last, first = columns[-1], more[0]
+        merged = _Column(min(last.x0, first.x0), max(last.x1, first.x1), last.lines + first.lines)
+        return [*columns[:-1], merged, *more[1:]]
+    return [*columns, *more]
+
+
+def _is_headline(line: PlacedLine, h: float) -> bool:
+    """Large type: a line ``HEADLINE ×`` the body size, its characters as wide apart (a body
+    line that the engine merged with the row below it is as tall, but keeps the body's pitch)."""
+    return line.size >= HEADLINE * h and line.box.width >= HEADLINE_PITCH * h * display_width(line.text)
 
 
 def _edges(column: _Column) -> tuple[float, float]:
@@ -178,22 +249,28 @@ def reflow_document(doc: Document) -> Reflowed:
     blocks: list[Block] = []
     words: list[Word] = []
 
-    def emit(kind: str, text: str, lines: list[PlacedLine]) -> None:
-        blocks.append(Block(kind, text, tuple(dict.fromkeys(p.order for p in lines))))
+    def emit(kind: str, text: str, lines: list[PlacedLine], story: int) -> None:
+        blocks.append(Block(kind, text, tuple(dict.fromkeys(p.order for p in lines)), story))
         words.extend(w for p in lines for w in p.words)
 
+    story = -1
     for page in doc.pages:
         lines = [l for b in page.blocks for l in b.lines if l.text().strip()]
         if not lines:
             continue
         h = float(statistics.median(_char_height(l) for l in lines))
-        placed = [p for l in lines for p in _split_at_gutters(l, h, numbers[id(l)])]
-        heads = sorted((p for p in placed if p.size >= HEADLINE * h), key=lambda p: (p.box.y0, p.box.x0))
-        for p in heads:
-            emit("headline", squeeze_spaces(p.text.strip(), keep_wide_gaps=True), [p])
-        for para in _paragraphs(_columns([p for p in placed if p.size < HEADLINE * h]), h):
-            kind = "byline" if len(para) == 1 and is_byline(para[0].text) else "paragraph"
-            emit(kind, clean_paragraph([p.text for p in para]), para)
+        placed = _split_lines(lines, h, numbers)
+        heads = {id(p) for p in placed if _is_headline(p, h)}
+        for leaves in stories(placed, h, lambda p: id(p) in heads):
+            story += 1
+            body: list[_Column] = []
+            for leaf in leaves:
+                for p in sorted((p for p in leaf if id(p) in heads), key=lambda p: (p.box.y0, p.box.x0)):
+                    emit("headline", squeeze_spaces(p.text.strip(), keep_wide_gaps=True), [p], story)
+                body = _stack(body, _columns([p for p in leaf if id(p) not in heads]))
+            for para in _paragraphs(body, h):
+                kind = "byline" if len(para) == 1 and is_byline(para[0].text) else "paragraph"
+                emit(kind, clean_paragraph([p.text for p in para]), para, story)
     # words of lines left out above (blank lines) keep their place at the end: nothing is lost
     seen = {id(w) for w in words}
     words.extend(w for w in doc.words() if id(w) not in seen)

@@ -1,0 +1,258 @@
+"""Whole newspaper pages with several stories, OCR'd as one page (Tesseract ``--psm 3``).
+
+A page is a lead story across the top and, below it, two or three side-by-side groups of
+stories (a group holds one story or two stacked ones). Each story has its own column count and
+width, so gutters and column widths vary within a page; gaps between stories are wider than the
+gutters inside a story and may carry a thin rule. A headline spans its story's columns (centred
+or flush left) or, on some stories, takes the first column only, with the body beside it.
+Fonts, sizes, leading, rules and the scan degradation are drawn per page from its seed.
+
+    OMP_THREAD_LIMIT=1 nice -n 5 python -m benchmarks.newspage --split tune --pages 6
+    OMP_THREAD_LIMIT=1 nice -n 5 python -m benchmarks.newspage --split eval --pages 10
+
+Writes ``<out>/<split>/<name>.{png,gt.json,gt.txt,hocr,xml,txt}`` (default ``build/bench/stories``):
+``gt.json`` lists each story's headline and paragraphs in reading order, ``gt.txt`` the same as
+text (headline, one paragraph per line, a blank line between stories); ``.hocr``, ``.xml``
+(ALTO) and ``.txt`` are Tesseract's own output of the whole degraded page. The ``tune`` split
+draws its stories from the training corpora, ``eval`` from the held-out files only.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageDraw
+from tqdm import tqdm
+
+from benchmarks.corpus import SOURCES, Article, load_lines, pick_article
+from benchmarks.degrade import Degradation, degrade
+from benchmarks.generate import _draw, load_config
+from benchmarks.typeset import _draw_line, break_lines, font
+from ocrfix.errors import ToolMissingError
+from ocrfix.settings import load_settings
+from ocrfix.textio import write_text_atomic
+
+SPLITS = {
+    # seeds of the two splits never overlap; eval uses other fonts' mix and wider grids as well
+    "tune": {"seed": 810000, "sources": "train", "faces": ["song", "hei"], "columns": [5, 7], "levels": ["l1", "l2"]},
+    "eval": {"seed": 910000, "sources": "eval", "faces": ["song", "hei", "uming"], "columns": [6, 8], "levels": ["l1", "l2"]},
+}
+
+
+@dataclass(frozen=True)
+class Region:
+    x0: float
+    y0: float
+    x1: float
+    y1: float  # the most the story may use; it ends where its text ends
+
+
+@dataclass(frozen=True)
+class Story:
+    headline: str
+    paragraphs: tuple[str, ...]
+    box: tuple[int, int, int, int]
+
+
+def _wrap_headline(text: str, per_line: int) -> list[str]:
+    return [text[i:i + per_line] for i in range(0, len(text), per_line)]
+
+
+def set_story(draw: ImageDraw.ImageDraw, article: Article, region: Region, rng: random.Random, size: int,
+              face: str, leading: float, gutter: float) -> Story:
+    """Typeset ``article`` into ``region``: headline, then balanced columns of whole paragraphs."""
+    body = font(face, size)
+    width = region.x1 - region.x0
+    n = max(1, min(4, int((width + gutter) // (size * rng.uniform(10.5, 13.5) + gutter))))
+    cell = size * (1 + rng.uniform(0.0, 0.06))
+    col_w = (width - (n - 1) * gutter) / n
+    cells = int(col_w // cell)
+    pitch = size * leading
+    one_column = n >= 3 and rng.random() < 0.3
+    head_size = int(size * rng.uniform(1.5, 1.8 if one_column else 2.2))
+    span = col_w if one_column else width
+    while head_size > 1.3 * size and head_size * len(article.headline) > span and not one_column:
+        head_size -= 2
+    per_line = max(1, int(span // head_size))
+    head_lines = _wrap_headline(article.headline, per_line)[:3]
+    headline = "".join(head_lines)
+    head_font = font("hei_bold", head_size)
+    y = region.y0
+    for line in head_lines:
+        text_w = head_size * len(line)
+        x = region.x0 if one_column or rng.random() < 0.4 else region.x0 + (span - text_w) / 2
+        draw.text((x, y), line, font=head_font, fill=0)
+        y += head_size * 1.35
+    head_bottom = y + size * 0.6
+    rows_max = int((region.y1 - region.y0 - (0 if one_column else head_bottom - region.y0)) // pitch)
+    first_rows = rows_max - (int((head_bottom - region.y0) // pitch) + 1 if one_column else 0)
+    placed: list[str] = []
+    lines: list[str] = []
+    for paragraph in article.paragraphs:
+        new = break_lines(paragraph, cell, cells, body)
+        capacity = (first_rows + (n - 1) * rows_max) if one_column else n * rows_max
+        if len(lines) + len(new) > capacity:
+            break
+        placed.append(paragraph)
+        lines.extend(new)
+    if one_column:  # fill the first column under the headline, then the others from the top
+        chunks, rest = [lines[:first_rows]], lines[first_rows:]
+        rows = -(-len(rest) // (n - 1)) if rest else 0
+        chunks += [rest[k * rows:(k + 1) * rows] for k in range(n - 1)]
+        tops = [head_bottom] + [region.y0] * (n - 1)
+    else:
+        rows = -(-len(lines) // n)
+        chunks = [lines[k * rows:(k + 1) * rows] for k in range(n)]
+        tops = [head_bottom] * n
+    bottom = head_bottom
+    for k, (chunk, top) in enumerate(zip(chunks, tops)):
+        x = region.x0 + k * (col_w + gutter)
+        for r, line in enumerate(chunk):
+            _draw_line(draw, x, top + r * pitch, line, cell, body)
+        bottom = max(bottom, top + len(chunk) * pitch)
+    return Story(headline, tuple(placed), (round(region.x0), round(region.y0), round(region.x1), round(bottom)))
+
+
+def _layout(rng: random.Random, columns: int) -> list[list[int]]:
+    """Column spans of the groups below the lead story: two or three groups of 2+ columns."""
+    parts = rng.choice([2, 2, 3]) if columns >= 6 else 2
+    options = [c for c in _compositions(columns, parts) if min(c) >= 2]
+    widths = rng.choice(options)
+    bounds = [sum(widths[:i]) for i in range(parts + 1)]
+    return [[bounds[i], bounds[i + 1]] for i in range(parts)]
+
+
+def _compositions(total: int, parts: int) -> list[tuple[int, ...]]:
+    if parts == 1:
+        return [(total,)]
+    return [(first, *rest) for first in range(1, total) for rest in _compositions(total - first, parts - 1)]
+
+
+def render_page(split: str, index: int, data_dir: Path) -> tuple[Image.Image, list[Story], dict]:
+    """The clean page image, its stories in reading order, and the page's settings."""
+    sp = SPLITS[split]
+    seed = sp["seed"] + index
+    rng = random.Random(seed)
+    face = rng.choice(sp["faces"])
+    size = rng.choice([36, 40, 44])
+    leading = rng.uniform(1.4, 1.7)
+    columns = rng.randint(*sp["columns"])
+    grid = size * rng.uniform(11.0, 13.0)  # width of one page-grid column
+    gutter = size * rng.uniform(1.4, 2.0)
+    story_gap = size * rng.uniform(2.4, 3.2)
+    rules = rng.random() < 0.6
+    margin = 70
+    width = int(2 * margin + columns * grid)
+    rows = rng.randint(44, 56)
+    height = int(2 * margin + rows * size * leading + 6 * size)
+    image = Image.new("L", (width, height), 255)
+    draw = ImageDraw.Draw(image)
+    lines = load_lines(data_dir / rng.choice(SOURCES[sp["sources"]]))
+    slot = [index * 16]
+
+    def article() -> Article:
+        slot[0] += 1
+        return pick_article(lines, "news", 250, slot[0], sp["seed"])
+
+    def place(region: Region) -> Story:
+        return set_story(draw, article(), region, rng, size, face, leading, gutter)
+
+    def rule(x0: float, y0: float, x1: float, y1: float) -> None:
+        if rules:
+            draw.line([(round(x0), round(y0)), (round(x1), round(y1))], fill=0, width=2)
+
+    stories = []
+    lead_h = size * leading * rng.randint(11, 16) + 3 * size
+    lead = place(Region(margin, margin, width - margin, margin + lead_h))
+    stories.append(lead)
+    top = lead.box[3] + story_gap
+    rule(margin, top - story_gap / 2, width - margin, top - story_gap / 2)
+    groups = _layout(rng, columns)
+    for g, (c0, c1) in enumerate(groups):
+        x0 = margin + c0 * grid + (story_gap / 2 if g else 0)
+        x1 = margin + c1 * grid - (story_gap / 2 if g + 1 < len(groups) else 0)
+        if g:
+            rule(x0 - story_gap / 2, top, x0 - story_gap / 2, height - margin)
+        bottom = height - margin
+        if rng.random() < 0.5:  # two stacked stories
+            upper = place(Region(x0, top, x1, top + (bottom - top) * rng.uniform(0.4, 0.6)))
+            below = upper.box[3] + story_gap
+            rule(x0, below - story_gap / 2, x1, below - story_gap / 2)
+            stories += [upper, place(Region(x0, below, x1, bottom))]
+        else:
+            stories.append(place(Region(x0, top, x1, bottom)))
+    meta = {"seed": seed, "face": face, "size": size, "leading": round(leading, 3), "columns": columns,
+            "groups": groups, "rules": rules, "gutter": round(gutter / size, 2), "story_gap": round(story_gap / size, 2)}
+    return image, [s for s in stories if s.paragraphs], meta
+
+
+def degradation(split: str, index: int, size: int) -> tuple[Degradation, str]:
+    """A scan degradation of one of the split's levels, drawn as the single-story generator does."""
+    config = load_config()
+    rng = random.Random(SPLITS[split]["seed"] * 3 + index)
+    level = SPLITS[split]["levels"][index % len(SPLITS[split]["levels"])]
+    lv = config["levels"][level]
+    recipe = {k: _draw(rng, v) for k, v in rng.choice(lv["recipes"]).items()}
+    px = _draw(rng, lv["px"]) + recipe.pop("px_add", 0.0) + 1.5  # whole-page layout analysis needs larger type
+    rounded = {k: round(v, 4) if isinstance(v, float) else v for k, v in recipe.items()}
+    return Degradation(scale=round(px / size, 4), **rounded), level
+
+
+def tesseract_page(image_path: Path, base: Path, dpi: int) -> None:
+    """Tesseract on the whole page, as users run it: ``--psm 3``, hOCR + ALTO + text in one run."""
+    exe = shutil.which("tesseract")
+    if exe is None:
+        raise ToolMissingError("tesseract not found")
+    subprocess.run([exe, str(image_path), str(base), "-l", "chi_sim", "--psm", "3", "--dpi", str(dpi),
+                    "hocr", "alto", "txt"], check=True, capture_output=True, env={**os.environ, "OMP_THREAD_LIMIT": "1"})
+
+
+def gt_text(stories: list[dict]) -> str:
+    return "\n\n".join("\n".join([s["headline"], *s["paragraphs"]]) for s in stories) + "\n"
+
+
+def make_page(split: str, index: int, out: Path, data_dir: Path) -> Path:
+    name = f"{split}-{index:03d}"
+    folder = out / split
+    if (folder / f"{name}.hocr").is_file():
+        return folder / name
+    clean, stories, meta = render_page(split, index, data_dir)
+    deg, level = degradation(split, index, meta["size"])
+    image = degrade(clean, deg, meta["seed"])
+    folder.mkdir(parents=True, exist_ok=True)
+    dpi = max(70, round(300 * deg.scale))
+    image.save(folder / f"{name}.png", dpi=(dpi, dpi))
+    s = deg.scale
+    gt = [{"headline": st.headline, "paragraphs": list(st.paragraphs), "bbox": [round(v * s) for v in st.box]} for st in stories]
+    write_text_atomic(str(folder / f"{name}.gt.json"),
+                      json.dumps({"level": level, "degradation": deg.__dict__, **meta, "stories": gt}, ensure_ascii=False, indent=1) + "\n")
+    write_text_atomic(str(folder / f"{name}.gt.txt"), gt_text(gt))
+    tesseract_page(folder / f"{name}.png", folder / name, dpi)
+    return folder / name
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.newspage", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--split", choices=sorted(SPLITS), default="tune")
+    parser.add_argument("--pages", type=int, default=6)
+    parser.add_argument("--first", type=int, default=0)
+    parser.add_argument("--out", type=Path, default=None, help="output root (default: build/bench/stories)")
+    args = parser.parse_args(argv)
+    os.nice(5)
+    settings = load_settings()
+    out = args.out or settings.build_dir / "bench" / "stories"
+    for index in tqdm(range(args.first, args.first + args.pages), desc=f"pages {args.split}", file=sys.stderr):
+        make_page(args.split, index, out, settings.data_dir)
+    print(f"{args.pages} pages in {out / args.split}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,157 @@
+"""Story separation and reading order on whole newspaper pages (see :mod:`benchmarks.newspage`).
+
+Scores, summed over a split's pages, for each way of reading Tesseract's whole-page output:
+
+* **paragraph recall** — ground-truth body paragraphs that come out as one line of the output
+  (fuzzy ratio >= ``SAME`` after width folding, whitespace dropped);
+* **purity** — output lines (of at least ``MIN_CHARS``) that come from one story: only one
+  story owns three or more of the line's character 4-grams that occur in no other story
+  (OCR errors lower the counts but never move them to another story);
+* **headline attachment** — stories whose headline (its output line or lines) is directly
+  followed by a line of that story's own body.
+
+Inputs: ``tesseract`` = Tesseract's own text output, each blank-line block joined into one line;
+``plain`` = ``ocrfix reflow NAME.txt``; ``hocr`` / ``alto`` = ``ocrfix reflow`` of the hOCR and
+ALTO files (geometry reflow and story layout).
+
+    python -m benchmarks.stories --split eval
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from rapidfuzz import fuzz
+
+from ocrfix.evaluation.profile import normalize_line
+from ocrfix.formats import reflowed_text
+from ocrfix.text_reflow import reflow
+from ocrfix.settings import load_settings
+from ocrfix.textio import read_text
+
+SAME = 90.0
+MIN_CHARS = 8
+GRAM, OWN = 4, 3  # a story owns a line when 3+ of the line's 4-grams occur in it and in no other story
+INPUTS = ("tesseract", "plain", "hocr", "alto")
+
+
+def tesseract_blocks(text: str) -> str:
+    """Tesseract's text with each blank-line block joined into one line."""
+    blocks = [b for b in text.replace("\f", "").split("\n\n") if b.strip()]
+    return "\n".join("".join(b.split()) for b in blocks) + "\n"
+
+
+def output_text(base: Path, kind: str) -> str:
+    if kind == "tesseract":
+        return tesseract_blocks(read_text(base.with_suffix(".txt")))
+    if kind == "plain":
+        return reflow(read_text(base.with_suffix(".txt")))
+    return reflowed_text(base.with_suffix(".hocr" if kind == "hocr" else ".xml"))
+
+
+def _norm(lines: list[str]) -> list[str]:
+    return [n for n in map(normalize_line, lines) if n]
+
+
+def _grams(text: str) -> set[str]:
+    return {text[i:i + GRAM] for i in range(len(text) - GRAM + 1)}
+
+
+def _owners(line: str, grams: list[set[str]]) -> list[int]:
+    """Stories that own at least ``OWN`` of the line's character n-grams found in no other story."""
+    hits = [0] * len(grams)
+    for gram in _grams(line):
+        found = [k for k, g in enumerate(grams) if gram in g]
+        if len(found) == 1:
+            hits[found[0]] += 1
+    return [k for k, n in enumerate(hits) if n >= OWN]
+
+
+def score_page(stories: list[dict], output: str) -> dict[str, int]:
+    """Counts of one page (see module docstring)."""
+    lines = _norm(output.splitlines())
+    paragraphs = [p for s in stories for p in _norm(s["paragraphs"])]
+    grams = [_grams("".join(_norm([s["headline"], *s["paragraphs"]]))) for s in stories]
+    found = sum(any(fuzz.ratio(p, line, score_cutoff=SAME) for line in lines) for p in paragraphs)
+    owned = [o for o in (_owners(line, grams) for line in lines if len(line) >= MIN_CHARS) if o]
+    attached = 0
+    for k, story in enumerate(stories):
+        head = normalize_line(story["headline"])
+        at = next((i for i, line in enumerate(lines) if len(line) <= len(head) + 4
+                   and fuzz.partial_ratio(line, head) >= 85 and (len(line) >= len(head) - 2 or len(line) >= 4)), None)
+        if at is None:
+            continue
+        while at + 1 < len(lines) and len(lines[at + 1]) <= len(head) and fuzz.partial_ratio(lines[at + 1], head) >= 85:
+            at += 1
+        attached += at + 1 < len(lines) and _owners(lines[at + 1], grams) == [k]
+    return {"paragraphs": len(paragraphs), "recalled": found, "lines": len(owned), "pure": sum(len(o) == 1 for o in owned),
+            "stories": len(stories), "attached": attached}
+
+
+def _read(gt_path: Path) -> bool:
+    """True when Tesseract read the page (on some noisy scans its page segmentation finds no text)."""
+    txt = gt_path.with_name(gt_path.name.replace(".gt.json", ".txt"))
+    return txt.is_file() and bool(txt.read_text(encoding="utf-8").strip())
+
+
+def score_split(folder: Path, kinds: tuple[str, ...] = INPUTS) -> dict[str, dict[str, float]]:
+    totals: dict[str, dict[str, float]] = {k: {} for k in kinds}
+    pages = [p for p in sorted(folder.glob("*.gt.json")) if _read(p)]
+    for gt_path in pages:
+        gt = json.loads(gt_path.read_text(encoding="utf-8"))
+        base = gt_path.with_name(gt_path.name.removesuffix(".gt.json"))
+        for kind in kinds:
+            for key, value in score_page(gt["stories"], output_text(base, kind)).items():
+                totals[kind][key] = totals[kind].get(key, 0) + value
+    for t in totals.values():
+        t["pages"] = len(pages)
+        t["recall"] = t["recalled"] / max(1, t["paragraphs"])
+        t["purity"] = t["pure"] / max(1, t["lines"])
+        t["attachment"] = t["attached"] / max(1, t["stories"])
+    return totals
+
+
+def correction_scores(folder: Path, kind: str = "alto") -> dict[str, float]:
+    """Block-robust CER (``ocrfix eval``: blocks matched in any order) of the reflowed input and of
+    ``ocrfix correct``'s output, the corrector run on each story alone or on the whole page."""
+    from ocrfix import Corrector, evaluate
+    from ocrfix.formats import correct_document, read_document
+
+    corrector = Corrector()
+    sums = {"gt_chars": 0, "ocr": 0, "by_page": 0, "by_story": 0}
+    for gt_path in (p for p in sorted(folder.glob("*.gt.json")) if _read(p)):
+        base = gt_path.with_name(gt_path.name.removesuffix(".gt.json"))
+        gt = read_text(base.with_suffix(".gt.txt"))
+        doc = read_document(base.with_suffix(".hocr" if kind == "hocr" else ".xml"))
+        for mode, by_story in (("by_page", False), ("by_story", True)):
+            done = correct_document(doc, corrector, by_story=by_story)
+            sums[mode] += evaluate(gt, done.text).counts.errors
+        report = evaluate(gt, done.source)
+        sums["ocr"] += report.counts.errors
+        sums["gt_chars"] += report.gt_chars
+    return {**sums, **{f"{m}_reduction": 1 - sums[m] / max(1, sums["ocr"]) for m in ("by_page", "by_story")}}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.stories", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--split", default="eval")
+    parser.add_argument("--root", type=Path, default=None, help="pages root (default: build/bench/stories)")
+    parser.add_argument("--correct", action="store_true", help="also the CER before and after ocrfix correct (ALTO input)")
+    args = parser.parse_args(argv)
+    root = args.root or load_settings().build_dir / "bench" / "stories"
+    totals = score_split(root / args.split)
+    print("| input | pages | stories | paragraphs | paragraph recall | purity | headline attachment |")
+    print("|---|---|---|---|---|---|---|")
+    for kind, t in totals.items():
+        print(f"| {kind} | {t['pages']} | {t['stories']} | {t['paragraphs']} | {t['recall']:.3f} | {t['purity']:.3f} | {t['attachment']:.3f} |")
+    if args.correct:
+        c = correction_scores(root / args.split)
+        print(f"ALTO: GT chars {c['gt_chars']}, OCR errors {c['ocr']}; corrected story by story {c['by_story']} "
+              f"(CER -{100 * c['by_story_reduction']:.1f} %), whole page at once {c['by_page']} (CER -{100 * c['by_page_reduction']:.1f} %)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,156 @@
+"""Story layout of whole pages (XY-cut with headline ownership) on synthetic line geometry."""
+from __future__ import annotations
+
+from collections import Counter
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ocrfix.formats import Block, Box, Document, Line, Page, Word, reflow_document
+
+H = 30  # body type size in pixels
+PITCH = int(H * 1.6)
+CELLS = 10  # characters per column line
+GUTTER = int(1.5 * H)
+STORY_GAP = 3 * H
+
+
+def make_line(text: str, x: int, y: int, size: int = H) -> Line:
+    words = tuple(Word(ch, Box(x + i * size, y, x + (i + 1) * size, y + size), conf=0.9) for i, ch in enumerate(text))
+    return Line(words=words, box=Box(x, y, x + len(text) * size, y + size))
+
+
+def body(paragraphs: list[str], x: int, y: int, columns: int, rows: int | None = None) -> list[Line]:
+    """Paragraphs set in ``columns`` balanced columns of CELLS characters, two-character indents."""
+    rows_text: list[tuple[int, str]] = []
+    for paragraph in paragraphs:
+        text, first = paragraph, True
+        while text:
+            room = CELLS - 2 if first else CELLS
+            rows_text.append((2 if first else 0, text[:room]))
+            text, first = text[room:], False
+    per = rows or -(-len(rows_text) // columns)
+    lines = []
+    for k, (indent, text) in enumerate(rows_text):
+        col, row = divmod(k, per)
+        lines.append(make_line(text, x + col * (CELLS * H + GUTTER) + indent * H, y + row * PITCH))
+    return lines
+
+
+def headline(text: str, x: int, y: int) -> Line:
+    return make_line(text, x, y, size=2 * H)
+
+
+def width(columns: int) -> int:
+    return columns * CELLS * H + (columns - 1) * GUTTER
+
+
+def document(lines: list[Line]) -> Document:
+    """One block per line, in the given (scrambled) order: the layout must not rely on it."""
+    return Document("hocr", (Page(tuple(Block((l,), l.box) for l in lines), Box(0, 0, 4000, 4000)),))
+
+
+A = ["甲地今天举行春季运动会各校学生积极参加比赛。", "运动会设田径和球类等项目共有三十个学校参赛。", "组委会表示明年还将继续举办。"]
+B = ["乙市新建的图书馆昨天正式向市民开放借阅。", "馆内藏书五十万册并设有少儿阅览区和自习室。"]
+C = ["丙县的农民合作社今年扩大了蔬菜种植面积。", "合作社负责人说订单已经排到了年底。"]
+
+
+def stories_of(doc: Document) -> list[list[tuple[str, str]]]:
+    flow = reflow_document(doc)
+    return [[(b.kind, b.text) for b in flow.blocks if b.story == k] for k in dict.fromkeys(b.story for b in flow.blocks)]
+
+
+def test_two_stacked_two_column_stories_are_read_one_after_the_other() -> None:
+    top = [headline("甲地运动会", 40, 40), *body(A, 40, 40 + 3 * H, 2)]
+    y = max(l.box.y1 for l in top) + STORY_GAP
+    below = [headline("乙市图书馆开放", 40, y), *body(B, 40, y + 3 * H, 2)]
+    got = stories_of(document(below[::-1] + top[::-1]))
+    assert got == [[("headline", "甲地运动会"), *(("paragraph", p) for p in A)],
+                   [("headline", "乙市图书馆开放"), *(("paragraph", p) for p in B)]]
+
+
+def test_side_by_side_stories_with_headlines_on_one_row_are_not_interleaved() -> None:
+    left = [headline("甲地运动会", 40, 40), *body(A, 40, 40 + 3 * H, 2)]
+    x = 40 + width(2) + STORY_GAP
+    right = [headline("乙市图书馆", x, 40), *body(B, x, 40 + 3 * H, 2)]
+    got = stories_of(document(right + left))
+    assert got == [[("headline", "甲地运动会"), *(("paragraph", p) for p in A)],
+                   [("headline", "乙市图书馆"), *(("paragraph", p) for p in B)]]
+
+
+def test_one_column_headline_heads_the_body_beside_it() -> None:
+    head = [headline("丙县", 40, 40), headline("菜农增收", 40, 40 + 2 * H + 10)]
+    first = body(C[:1], 40, 40 + 6 * H, 1)  # under the headline
+    beside = body(C[1:] + A, 40 + CELLS * H + GUTTER, 40, 1)  # the next column starts at the top
+    next_story = [headline("乙市图书馆", 40 + width(2) + STORY_GAP, 40), *body(B, 40 + width(2) + STORY_GAP, 40 + 3 * H, 1)]
+    got = stories_of(document(beside + next_story + first + head))
+    assert got[0] == [("headline", "丙县"), ("headline", "菜农增收"), *(("paragraph", p) for p in C + A)]
+    assert got[1][0] == ("headline", "乙市图书馆")
+
+
+def test_lead_story_above_two_side_by_side_stories() -> None:
+    lead = [headline("甲地运动会隆重开幕", 40, 40), *body(A, 40, 40 + 3 * H, 4)]
+    y = max(l.box.y1 for l in lead) + STORY_GAP
+    x = 40 + width(2) + STORY_GAP
+    got = stories_of(document([*body(C, x, y + 3 * H, 2), headline("丙县菜农", x, y), *lead,
+                               headline("乙市图书馆", 40, y), *body(B, 40, y + 3 * H, 2)]))
+    assert [s[0][1] for s in got] == ["甲地运动会隆重开幕", "乙市图书馆", "丙县菜农"]
+    assert [len(s) for s in got] == [1 + len(A), 1 + len(B), 1 + len(C)]
+
+
+def test_short_centred_headline_keeps_its_outer_columns() -> None:
+    """The headline covers only the middle of four columns: the open outer gutters do not tear
+    the story apart (and the next story below stays separate)."""
+    lead = [headline("运动会", 40 + width(4) // 2 - 3 * H, 40), *body(A + C, 40, 40 + 3 * H, 4)]
+    y = max(l.box.y1 for l in lead) + STORY_GAP
+    below = [headline("图书馆", 40 + width(4) // 2 - 3 * H, y), *body(B + A, 40, y + 3 * H, 4)]
+    got = stories_of(document(below + lead))
+    assert got == [[("headline", "运动会"), *(("paragraph", p) for p in A + C)],
+                   [("headline", "图书馆"), *(("paragraph", p) for p in B + A)]]
+
+
+def test_story_break_renders_as_two_blank_lines() -> None:
+    left = [headline("甲地运动会", 40, 40), *body(A, 40, 40 + 3 * H, 2)]
+    x = 40 + width(2) + STORY_GAP
+    text = reflow_document(document(left + [headline("乙市图书馆", x, 40), *body(B, x, 40 + 3 * H, 2)])).text
+    assert text.startswith("甲地运动会\n\n" + A[0] + "\n")
+    assert "\n" + A[-1] + "\n\n\n乙市图书馆\n\n" + B[0] + "\n" in text
+
+
+def test_line_merged_across_the_gutter_is_split_inside_a_story() -> None:
+    lines = [headline("乙市图书馆", 40, 40), *body(B, 40, 40 + 3 * H, 2)]
+    rows = [l for l in lines[1:] if l.box.y0 == 40 + 3 * H + PITCH]
+    merged = Line(words=rows[0].words + rows[1].words, box=Box.union([r.box for r in rows]))
+    got = stories_of(document([l for l in lines if l not in rows] + [merged]))
+    assert got == [[("headline", "乙市图书馆"), *(("paragraph", p) for p in B)]]
+
+
+def _words(doc: Document) -> Counter[str]:
+    return Counter(w.text for w in doc.words() if w.text.strip())
+
+
+def test_bad_geometry_reads_one_story_and_loses_nothing() -> None:
+    overlapping = [make_line(p[:CELLS], 40, 40 + (k % 2) * 5) for k, p in enumerate(A + B)]
+    rotated = [make_line(p[:CELLS], 40 + k * 7, 40 + k * 3) for k, p in enumerate(A)]  # skewed, all overlapping
+    single = [make_line(A[0][:CELLS], 40, 40)]
+    for lines in (overlapping, rotated, single):
+        doc = document(lines)
+        flow = reflow_document(doc)
+        assert {b.story for b in flow.blocks} == {0}
+        assert Counter(w.text for w in flow.words) == _words(doc)
+    empty = Document("hocr", (Page((), Box(0, 0, 10, 10)),))
+    assert reflow_document(empty).blocks == []
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 1500), st.integers(0, 1500), st.integers(1, 12), st.sampled_from([H, 2 * H])),
+                min_size=1, max_size=25))
+def test_every_word_appears_once_whatever_the_geometry(specs: list[tuple[int, int, int, int]]) -> None:
+    text = "".join(A + B + C)
+    lines = [make_line(text[k:k + n], x, y, size) for k, (x, y, n, size) in enumerate(specs)]
+    doc = document(lines)
+    flow = reflow_document(doc)
+    assert Counter(w.text for w in flow.words) == _words(doc)
+    assert "".join(flow.text.split()) == "".join(b.text for b in flow.blocks).replace(" ", "")
+    assert sorted(b.story for b in flow.blocks) == [b.story for b in flow.blocks]
+
