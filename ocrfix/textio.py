@@ -14,8 +14,6 @@ import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from charset_normalizer import from_bytes
-
 from .errors import InputError
 from .settings import MAX_INPUT_BYTES
 
@@ -59,6 +57,8 @@ def _guess_encoding(data: bytes) -> str | None:
         return "gb18030"
     except UnicodeDecodeError:
         pass
+    from charset_normalizer import from_bytes  # only for the hint on a refused file: slow to import
+
     best = from_bytes(data[:65536]).best()
     return best.encoding if best is not None else None
 

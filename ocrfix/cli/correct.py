@@ -4,10 +4,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..batch import correct_files, plan_jobs
 from ..errors import InputError
+from ..formats.model import FORMATS
 from ..textio import STDIO, check_outputs
-from ..formats import FORMATS
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -47,6 +46,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from ..batch import correct_files, plan_jobs
     from ..correction.corrector import read_keep
 
     if args.threshold is not None and not 0.0 <= args.threshold <= 1.0:

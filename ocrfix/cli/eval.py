@@ -4,10 +4,13 @@ from __future__ import annotations
 import argparse
 import json
 
-from ..evaluation import EvalReport, confusion_counts, evaluate, load_errata
-from ..evaluation.report_html import render
-from ..formats import FORMATS, evaluation_text
+from typing import TYPE_CHECKING
+
+from ..formats.model import FORMATS
 from ..textio import check_outputs, write_text_atomic
+
+if TYPE_CHECKING:
+    from ..evaluation import EvalReport
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -32,7 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=_run)
 
 
-def _summary(report: EvalReport) -> str:
+def _summary(report: "EvalReport") -> str:
     d = report.to_dict()
     lines = [
         f"CER {d['cer']:.4f} on {d['matched_gt_chars']:,} matched of {d['gt_chars']:,} GT chars "
@@ -54,6 +57,10 @@ def _summary(report: EvalReport) -> str:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from ..evaluation import confusion_counts, evaluate, load_errata
+    from ..evaluation.report_html import render
+    from ..formats import evaluation_text
+
     check_outputs([("--html", args.html), ("--confusions", args.confusions)],
                   [("--gt", args.gt), ("--hyp", args.hyp), ("--ocr", args.ocr), ("--errata", args.errata)])
     gt = evaluation_text(args.gt, args.format, args.encoding)

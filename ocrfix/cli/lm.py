@@ -6,9 +6,6 @@ import json
 import os
 
 from ..errors import InputError
-from ..lm import CharLM
-from ..lm.context import ContextIndex
-from ..lm.perplexity import perplexity
 from ..settings import load_settings
 from ..textio import check_outputs
 
@@ -81,6 +78,7 @@ def _train(args: argparse.Namespace) -> int:
 def _context(args: argparse.Namespace) -> int:
     if args.min_count < 1:
         raise InputError(f"--min-count must be at least 1, got {args.min_count}")
+    from ..lm.context import ContextIndex
     from ..training.lm.corpus import expand_corpora, lm_lines
 
     check_outputs([("-o", args.output)], [("CORPUS", c) for c in args.corpus])
@@ -93,6 +91,8 @@ def _context(args: argparse.Namespace) -> int:
 def _eval(args: argparse.Namespace) -> int:
     if args.limit is not None and args.limit < 1:
         raise InputError(f"--limit must be at least 1, got {args.limit}")
+    from ..lm import CharLM
+    from ..lm.perplexity import perplexity
     from ..training.lm.corpus import HELDOUT, expand_corpora, heldout_lines
 
     lm = CharLM(args.model)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-from ..formats import FORMATS, reflowed_text
+from ..formats.model import FORMATS
 from ..textio import check_outputs, write_text_atomic
 
 
@@ -23,6 +23,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from ..formats import reflowed_text
+
     check_outputs([("-o", args.output)], [("IN", args.input)])
     write_text_atomic(args.output, reflowed_text(args.input, args.format, args.encoding))
     return 0

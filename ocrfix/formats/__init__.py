@@ -16,15 +16,24 @@ that tree, so geometry, IDs and everything ocrfix does not model are preserved.
 """
 from __future__ import annotations
 
-from .detect import detect_format
-from .edits import apply_edits, char_confidences
-from .fileio import parse_document, read_document, write_document
-from .layout import Reflowed, reflow_document
-from .model import FORMATS, Block, Box, Correction, Document, Glyph, Line, Page, Word
-from .pipeline import Corrected, correct_document, evaluation_text, output_bytes, reflowed_text
+from ..lazy import lazy_attributes
+
+#: public name -> its submodule; imported on first use (lxml and the corrector load only when needed)
+_WHERE = {
+    "detect_format": "detect", "apply_edits": "edits", "char_confidences": "edits",
+    "parse_document": "fileio", "read_document": "fileio", "write_document": "fileio",
+    "Reflowed": "layout", "reflow_document": "layout",
+    "FORMATS": "model", "Block": "model", "Box": "model", "Correction": "model", "Document": "model",
+    "Glyph": "model", "Line": "model", "Page": "model", "Word": "model",
+    "Corrected": "pipeline", "correct_document": "pipeline", "evaluation_text": "pipeline",
+    "output_bytes": "pipeline", "reflowed_text": "pipeline",
+}
 
 __all__ = [
     "FORMATS", "Block", "Box", "Corrected", "Correction", "Document", "Glyph", "Line", "Page", "Reflowed", "Word",
     "apply_edits", "char_confidences", "correct_document", "detect_format", "evaluation_text", "output_bytes", "parse_document",
     "read_document", "reflow_document", "reflowed_text", "write_document",
 ]
+
+
+__getattr__, __dir__ = lazy_attributes(__name__, _WHERE, __all__)

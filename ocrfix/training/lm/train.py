@@ -18,11 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from tqdm import tqdm
-
 from ...errors import InputError, OcrfixError
 from ...settings import load_settings
-from ...lm.context import ContextIndex, context_path, read_lines
 from .corpus import CorpusStats, expand_corpora, lm_lines
 from .tools import KenlmTools, find_tools, run_tool
 
@@ -82,6 +79,8 @@ def write_training_text(corpora: Sequence[str | Path], text_out: Path, data_dir:
 
     InputError when the result is empty (no line with a Han character).
     """
+    from tqdm import tqdm
+
     files = expand_corpora(corpora, data_dir or load_settings().data_dir)
     stats = CorpusStats()
     with open(text_out, "w", encoding="utf-8") as out, \
@@ -132,6 +131,8 @@ def train_lm(corpora: Sequence[str | Path], out: str | Path, order: int = DEFAUL
     ``text_out`` keeps the normalized training text (e.g. to train several models on it).
     The model file is replaced atomically, only when everything succeeded.
     """
+    from ...lm.context import ContextIndex, context_path, read_lines  # scipy: not for `ocrfix --help`
+
     start = time.monotonic()
     prune = check_options(order, prune)
     memory = check_memory(memory)
