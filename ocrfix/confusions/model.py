@@ -19,6 +19,7 @@ from pathlib import Path
 
 from ..checksums import verify_model
 from ..errors import InputError, ModelError
+from . import cache as confusion_cache
 from ..textio import CONVERT_TO_UTF8, read_text, write_text_atomic
 
 SOURCE_SEP = "+"
@@ -48,11 +49,12 @@ class ConfusionSet:
 
     def __init__(self, table: Mapping[str, Iterable[Confusion]], name: str = "set") -> None:
         self.name = name
-        self._table: dict[str, tuple[Confusion, ...]] = {}
+        ranked_table: dict[str, tuple[Confusion, ...]] = {}
         for ch, confs in table.items():
             ranked = tuple(sorted((c for c in confs if c.char != ch), key=_sort_key))
             if ranked:
-                self._table[ch] = ranked
+                ranked_table[ch] = ranked
+        self._table: Mapping[str, tuple[Confusion, ...]] = ranked_table
 
     # ---- construction -------------------------------------------------------------
     @classmethod
@@ -66,8 +68,15 @@ class ConfusionSet:
 
     @classmethod
     def load(cls, path: str | Path) -> "ConfusionSet":
-        """Read a TSV confusion set; raise :class:`ModelError` naming ``file:line`` on bad content."""
+        """Read a TSV confusion set; raise :class:`ModelError` naming ``file:line`` on bad content.
+        A file read before comes from its binary cache (:mod:`.cache`)."""
         path = Path(path)
+        cache = confusion_cache.cache_file(path)
+        cached = confusion_cache.read(cache) if cache is not None else None
+        if cached is not None:
+            loaded = cls.__new__(cls)
+            loaded.name, loaded._table = path.stem, cached
+            return loaded
         try:
             if path.is_file():
                 verify_model(path)
@@ -101,7 +110,10 @@ class ConfusionSet:
             table[ch].append(Confusion(cand, score, sources))
         if not table:
             raise ModelError(f"{path}: confusion set has no entries")
-        return cls(table, name=path.stem)
+        loaded = cls(table, name=path.stem)
+        if cache is not None:
+            confusion_cache.write(cache, loaded._table)
+        return loaded
 
     def save(self, path: str | Path, comments: Sequence[str] = ()) -> None:
         """Write the set as TSV with ``comments`` as ``#`` header lines."""
