@@ -12,6 +12,7 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Iterator
 
 from ..errors import OcrfixError
 
@@ -39,16 +40,54 @@ class _Version(argparse.Action):
         parser.exit()
 
 
+class _Formatter(argparse.HelpFormatter):
+    """Descriptions wrapped as usual; an epilog of examples printed as written."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if text.startswith("examples:"):
+            return "\n".join(indent + line for line in text.splitlines())
+        return super()._fill_text(text, width, indent)
+
+
+def _common_options(parser: argparse.ArgumentParser, top: bool) -> None:
+    """``--debug`` and ``--quiet``, accepted before and after the command: a subcommand's copy
+    has no default, so it never overwrites what was given before the command."""
+    default = False if top else argparse.SUPPRESS
+    parser.add_argument("--debug", action="store_true", default=default, help="show a traceback on errors")
+    parser.add_argument("--quiet", action="store_true", default=default,
+                        help="no progress bar or summary on stderr (errors are still reported)")
+
+
+def _subparsers(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()
+                ) -> Iterator[tuple[tuple[str, ...], argparse.ArgumentParser, str]]:
+    """Every (sub)command parser below ``parser`` with its command path, e.g. ("lm", "train"),
+    and its one-line help."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            helps = {choice.dest: choice.help or "" for choice in action._choices_actions}
+            for name, child in action.choices.items():
+                yield (*path, name), child, helps.get(name, "")
+                yield from _subparsers(child, (*path, name))
+
+
 def build_parser() -> argparse.ArgumentParser:
+    from .examples import EXAMPLES
+
     parser = argparse.ArgumentParser(
         prog="ocrfix",
         description="Post-correct Chinese newspaper OCR: reflow, correct, evaluate.",
+        epilog=EXAMPLES[()], formatter_class=_Formatter,
     )
     parser.add_argument("--version", action=_Version, help="show the versions and the LM look-up loop in use, and exit")
-    parser.add_argument("--debug", action="store_true", help="show a traceback on errors")
+    _common_options(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMAND_MODULES:
         importlib.import_module(f"{__name__}.{name}").register(sub)
+    for path, child, summary in _subparsers(parser):
+        child.formatter_class = _Formatter
+        child.description = child.description or summary[:1].upper() + summary[1:] + "."
+        child.epilog = EXAMPLES.get(path, child.epilog)
+        _common_options(child, top=False)
     return parser
 
 

@@ -19,7 +19,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     build = cmds.add_parser("build", help="build a set from the inventory: visual (glyphs), pinyin, the inventory itself, "
                                           "the glyph embedding the corrector's glyph cosine comes from, or the "
                                           "traditional -> simplified variant table (OpenCC)")
-    build.add_argument("kind", choices=("visual", "pinyin", "inventory", "glyphs", "variants"))
+    build.add_argument("kind", choices=("visual", "pinyin", "inventory", "glyphs", "variants"),
+                       help="visual: look-alike glyphs; pinyin: same or similar sound; inventory: the character "
+                            "inventory; glyphs: the glyph embedding; variants: traditional -> simplified forms")
     build.add_argument("-o", "--output", help="output TSV (default: models/confusions/<kind>.tsv); for inventory: a directory; "
                                               "for glyphs: an .npz (default: models/confusions/glyphs.npz)")
     build.add_argument("--k", type=int, default=None, help="candidates kept per char (visual 50, pinyin 30)")
@@ -38,8 +40,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     learn.add_argument("--gt", nargs="*", default=[], help="ground-truth text files")
     learn.add_argument("--faspell", nargs="*", default=[], help="FASPell-format pair files (n<TAB>ocr<TAB>correct); never the test split")
     learn.add_argument("--pages", nargs="*", default=[], help="directories of NAME.ocr.txt + NAME.gt.txt pages")
-    learn.add_argument("-o", "--output", required=True)
-    learn.add_argument("--smoothing", choices=("witten-bell", "additive"), default="witten-bell")
+    learn.add_argument("-o", "--output", required=True, help="confusion TSV to write")
+    learn.add_argument("--smoothing", choices=("witten-bell", "additive"), default="witten-bell",
+                       help="how P(seen|true) is smoothed (default %(default)s)")
     learn.add_argument("--alpha", type=float, default=0.5, help="additive smoothing constant")
     learn.add_argument("--min-count", type=int, default=1, help="drop pairs seen fewer times")
     learn.add_argument("--align", choices=("blocks", "plain"), default="blocks",
@@ -50,10 +53,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     learn.set_defaults(handler=_learn)
 
     merge = cmds.add_parser("merge", help="merge sets by weighted noisy-OR: A.tsv:w B.tsv:w ...")
-    merge.add_argument("sets", nargs="+", metavar="SET[:WEIGHT]")
-    merge.add_argument("-o", "--output", required=True)
-    merge.add_argument("--k", type=int, default=None, help="keep the top K per char")
-    merge.add_argument("--min-score", type=float, default=None)
+    merge.add_argument("sets", nargs="+", metavar="SET[:WEIGHT]", help="confusion TSVs, each with an optional weight (default 1)")
+    merge.add_argument("-o", "--output", required=True, help="merged TSV to write")
+    merge.add_argument("-k", "--k", type=int, default=None, help="keep the top K per char")
+    merge.add_argument("--min-score", type=float, default=None, help="drop candidates scoring below this (0-1)")
     merge.set_defaults(handler=_merge)
 
     rr = cmds.add_parser("rerank", help="one classifier ranking the whole merged pool (glyph, shape, sound, channel evidence)")
@@ -69,13 +72,13 @@ def register(sub: argparse._SubParsersAction) -> None:
                     help="set whose candidates chars outside the glyph inventory keep (default: the shipped default.tsv)")
     rr.add_argument("--chars", help="rank only among the characters of this text file (default: the inventory)")
     rr.add_argument("--cache", default=None, help="pickle of glyph features + pools (default: build/cache/confusion_pools.pkl)")
-    rr.add_argument("-o", "--output", required=True)
+    rr.add_argument("-o", "--output", required=True, help="re-ranked TSV to write")
     rr.set_defaults(handler=_rerank)
 
     show = cmds.add_parser("show", help="candidates of a character with scores and sources")
-    show.add_argument("char")
-    show.add_argument("--set", dest="sets", action="append", help="TSV or ext:NAME (default: the shipped default set)")
-    show.add_argument("--k", type=int, default=20)
+    show.add_argument("char", help="the character as the OCR read it")
+    show.add_argument("--set", dest="sets", action="append", help="TSV or ext:NAME, repeatable (default: the shipped default set)")
+    show.add_argument("-k", "--k", type=int, default=20, help="candidates shown per set (default %(default)s)")
     show.set_defaults(handler=_show)
 
     cov = cmds.add_parser("coverage", help="share of real error pairs whose truth is in the top-K candidates")
@@ -84,7 +87,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     src.add_argument("--faspell", help="FASPell file (n<TAB>ocr<TAB>correct)")
     cov.add_argument("--set", dest="sets", action="append", help="TSV or ext:NAME, repeatable (default: shipped sets)")
     cov.add_argument("--k", type=int, nargs="+", default=None, help="K values (default 1 5 10 20 50)")
-    cov.add_argument("--json", action="store_true")
+    cov.add_argument("--json", action="store_true", help="print JSON instead of a table")
     cov.add_argument("--plot", help="write coverage vs K (PNG)")
     cov.set_defaults(handler=_coverage)
 

@@ -16,7 +16,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Reflow column-wrapped OCR text and correct character errors. "
         "IN is a file, a directory (*.txt; -r recursive) or '-' for stdin.",
     )
-    parser.add_argument("inputs", nargs="+", metavar="IN")
+    parser.add_argument("inputs", nargs="+", metavar="IN",
+                        help="OCR file(s) (plain text, hOCR, ALTO or PAGE XML), directories of *.txt, or - for stdin")
     out = parser.add_mutually_exclusive_group()
     out.add_argument("-o", "--output", metavar="OUT", help="output file (one input; default: stdout)")
     out.add_argument("--out-dir", metavar="DIR", help="output directory (mirrors input directories)")
@@ -38,7 +39,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes (default 1)")
     parser.add_argument("--resume", action="store_true", help="skip inputs whose output is already written")
     parser.add_argument("--encoding", metavar="ENC", help="input encoding (default: UTF-8 only)")
-    parser.add_argument("--quiet", action="store_true", help="no progress bar")
     parser.add_argument("--format", choices=FORMATS, help="input format (default: detected from the content)")
     parser.add_argument("--output-format", choices=FORMATS,
                         help="output format for hOCR/ALTO/PAGE input (default: the input's own; 'text' = corrected reflowed text)")

@@ -21,7 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Normalize, de-duplicate and train a character n-gram KenLM (lmplz + build_binary). "
                     "CORPUS: text files (plain, .xz, .gz) or a manifest .tsv (path, split, weight; "
                     "its 'train' rows are used).")
-    train.add_argument("corpus", nargs="+", metavar="CORPUS")
+    train.add_argument("corpus", nargs="+", metavar="CORPUS", help="training text: files (plain, .xz, .gz) or a manifest .tsv")
     train.add_argument("-o", "--output", required=True, metavar="MODEL",
                        help="model file to write (KenLM binary; '.arpa' keeps ARPA text)")
     train.add_argument("--order", type=int, default=DEFAULT_ORDER, help="n-gram order (default %(default)s)")
@@ -37,7 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "context", help="build the context index (bigram counts) the corrector proposes context candidates from",
         description="Count the character bigrams of the corpora (normalized and de-duplicated as for 'lm train', "
                     "which writes this index beside its model) into MODEL.context.npz, for an LM trained elsewhere.")
-    context.add_argument("corpus", nargs="+", metavar="CORPUS")
+    context.add_argument("corpus", nargs="+", metavar="CORPUS", help="the LM's training text: files or a manifest .tsv")
     context.add_argument("-o", "--output", required=True, metavar="INDEX",
                          help="output file; the corrector looks for it beside the LM: news.klm -> news.context.npz")
     context.add_argument("--min-count", type=int, default=2, help="drop bigrams seen fewer times (default %(default)s)")
@@ -48,8 +48,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Perplexity per character (including sentence ends and OOVs) and OOV rate. "
                     "TEXT: files (plain, .xz, .gz; one sentence per line is best) or a manifest .tsv "
                     "(its 'heldout' rows are used). Only lines with Han characters count.")
-    evaluate.add_argument("model", metavar="MODEL")
-    evaluate.add_argument("text", nargs="+", metavar="TEXT")
+    evaluate.add_argument("model", metavar="MODEL", help="KenLM model (binary or ARPA)")
+    evaluate.add_argument("text", nargs="+", metavar="TEXT", help="held-out text: files (plain, .xz, .gz) or a manifest .tsv")
     evaluate.add_argument("--limit", type=int, help="evaluate at most this many sentences per file")
     evaluate.add_argument("--json", action="store_true", help="print JSON instead of a table")
     evaluate.set_defaults(handler=_eval)

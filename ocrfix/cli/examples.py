@@ -1,0 +1,50 @@
+"""The examples shown under each command's --help (argparse epilogs), by command path."""
+from __future__ import annotations
+
+EXAMPLES: dict[tuple[str, ...], str] = {
+    (): """examples:
+  ocrfix correct examples/news.ocr.txt                   # print the reflowed, corrected page
+  ocrfix correct scans/ -r --out-dir fixed/ --jobs 2     # a directory tree, two worker processes
+  ocrfix eval --gt examples/news.gt.txt --hyp fixed.txt --ocr examples/news.ocr.txt
+  ocrfix COMMAND --help                                  # a command's options and examples""",
+    ("reflow",): """examples:
+  ocrfix reflow examples/news.ocr.txt -o out/news.reflow.txt
+  ocrfix reflow page.hocr --format hocr                  # paragraphs from the hOCR line geometry""",
+    ("correct",): """examples:
+  ocrfix correct examples/news.ocr.txt -o out/news.fixed.txt --edits out/news.edits.jsonl
+  ocrfix correct scans/ -r --out-dir fixed/ --jobs 2 --resume   # skip files already written
+  ocrfix correct page.xml --output-format alto -o page.fixed.xml  # ALTO in, corrected ALTO out""",
+    ("eval",): """examples:
+  ocrfix eval --gt examples/news.gt.txt --hyp out/news.fixed.txt --ocr examples/news.ocr.txt
+  ocrfix eval --gt gt.txt --hyp fixed.txt --ocr ocr.txt --html out/report.html --json""",
+    ("lm",): """examples:
+  ocrfix lm train my-corpus.txt.xz -o my.klm
+  ocrfix lm eval models/lm/news.klm held-out.txt""",
+    ("lm", "train"): """examples:
+  ocrfix lm train my-corpus.txt.xz -o my.klm                  # the shipped recipe: order 6, pruned
+  ocrfix lm train corpora/news-train.tsv -o news.klm --memory 2G""",
+    ("lm", "context"): """examples:
+  ocrfix lm context my-corpus.txt.xz -o my.context.npz        # for my.klm trained elsewhere""",
+    ("lm", "eval"): """examples:
+  ocrfix lm eval models/lm/news.klm held-out.txt --limit 10000
+  ocrfix lm eval my.klm corpora/news-train.tsv --json         # the manifest's held-out rows""",
+    ("confusions",): """examples:
+  ocrfix confusions show 己 -k 5
+  ocrfix confusions coverage --pairs pairs.tsv --set models/confusions/default.tsv --k 1 20""",
+    ("confusions", "build"): """examples:
+  ocrfix confusions build pinyin -o pinyin.tsv
+  ocrfix confusions build visual --method cosine -o visual.tsv""",
+    ("confusions", "learn"): """examples:
+  ocrfix confusions learn --pages build/bench/pages/train -o learned.tsv
+  ocrfix confusions learn --ocr a.ocr.txt --gt a.gt.txt -o learned.tsv --misread-rates misread.tsv""",
+    ("confusions", "merge"): """examples:
+  ocrfix confusions merge visual.tsv:1 learned.tsv:3 -o merged.tsv --k 40""",
+    ("confusions", "rerank"): """examples:
+  ocrfix confusions rerank --pages build/bench/pages/train --set pinyin=models/confusions/pinyin.tsv -o rerank.tsv""",
+    ("confusions", "show"): """examples:
+  ocrfix confusions show 己 -k 5
+  ocrfix confusions show 未 --set models/confusions/visual.tsv --set models/confusions/pinyin.tsv""",
+    ("confusions", "coverage"): """examples:
+  ocrfix eval --gt gt.txt --hyp ocr.txt --confusions pairs.tsv   # the OCR's error pairs
+  ocrfix confusions coverage --pairs pairs.tsv --set models/confusions/default.tsv --k 1 5 20""",
+}
