@@ -28,6 +28,9 @@ EXAMPLES: dict[tuple[str, ...], str] = {
     ("lm", "eval"): """examples:
   ocrfix lm eval models/lm/news.klm held-out.txt --limit 10000
   ocrfix lm eval my.klm corpora/news-train.tsv --json         # the manifest's held-out rows""",
+    ("lm", "checksums"): """examples:
+  ocrfix lm checksums                                         # after replacing a shipped model on purpose
+  ocrfix lm checksums my-models/""",
     ("confusions",): """examples:
   ocrfix confusions show 己 -k 5
   ocrfix confusions coverage --pairs pairs.tsv --set models/confusions/default.tsv --k 1 20""",
