@@ -20,6 +20,7 @@ from .document import DocumentBigrams
 from .edits import Edit, apply_edits, input_offset
 from .pairs import PairCandidate, PairProposer
 from .features import Featurizer, LanguageModel, forward, mean_logp
+from .line_marks import SOURCE as LINE_END_SOURCE, line_end_changes, wrapped_line_ends
 from .rules import rule_changes
 from .variants import variant_changes
 from .score import Weights
@@ -167,8 +168,9 @@ class Corrector:
     def correct(self, text: str, reflow: bool = True) -> Result:
         """Correct one page of text; ``reflow`` first joins column-wrapped lines into paragraphs.
 
-        Symbol rules (:mod:`.rules`) and the variant stage (:mod:`.variants`: traditional forms
-        put back into simplified text) run first, then the LM decoder on their output, block by
+        Symbol rules (:mod:`.rules`), the variant stage (:mod:`.variants`: traditional forms
+        put back into simplified text) and, after a reflow, marks lost at wrapped line ends
+        (:mod:`.line_marks`; withdrawn again in blocks that read like clean print) run first, then the LM decoder on their output, block by
         block of consecutive sentences (:data:`BLOCK_CHARS`): every sentence at the threshold,
         then — if that pass made edits as densely as on a noisy scan (``noisy``) — every
         sentence of the block again down to the noisy-scan threshold, or — if it made them as
@@ -176,19 +178,16 @@ class Corrector:
         clean-print threshold afresh at that threshold. All edits are reported
         against the reflowed text (``Result.source``).
         """
+        joins: list[int] = []
         if reflow:
             from ..text_reflow import reflow as reflow_text
 
-            text = reflow_text(text)
-        changes = rule_changes(text, lm=self.lm) if self.rules else []
-        if self.variants:
-            taken = {pos for start, original, *_ in changes for pos in range(start, start + max(len(original), 1))}
-            protected = protected_mask(text, self.keep)
-            changes += [change for change in variant_changes(text, self.variants, self.lm, protected)
-                        if change[0] not in taken]
-            changes.sort()
+            raw, text = text, reflow_text(text)
+            joins = wrapped_line_ends(raw, text)
+        changes = self._pattern_changes(text, joins)
         staged, rule_edits = apply_edits(text, changes)
         sentences, document = self._segment(staged)
+        clean_print: list[tuple[int, int]] = []  # spans of ``staged`` whose blocks read like clean print
         for block in _blocks(sentences, BLOCK_CHARS):
             decoders = [self._decoder(sentence, document) for sentence in block]
             limits = [max(self.max_edits, len(sentence.tokens) // TOKENS_PER_EDIT) for sentence in block]
@@ -198,6 +197,7 @@ class Corrector:
                 for decoder, limit in zip(decoders, limits):
                     decoder.run(self.noisy.threshold, limit)
             elif self.sparse is not None and self.sparse.is_sparse(first_pass, chars):
+                clean_print.append((block[0].start, block[-1].end))
                 strict = self.sparse.threshold
                 for k, (sentence, limit) in enumerate(zip(block, limits)):
                     if any(choice.probability < strict for choice in decoders[k].chosen):
@@ -208,8 +208,28 @@ class Corrector:
                     for index, char in choice.candidate.replacements:  # a pair is logged as one edit per character
                         pos = input_offset(rule_edits, sentence.offsets[index])
                         changes.append((pos, text[pos], char, choice.probability, choice.candidate.sources))
+        # on clean print the engine rarely loses a mark, and the LM's taste for optional commas
+        # would outweigh the few it loses: line-end marks are kept only where the text is noisier
+        withdrawn = {edit.input_offset for edit in rule_edits if edit.sources == (LINE_END_SOURCE,)
+                     and any(start <= edit.offset < end for start, end in clean_print)}
+        changes = [change for change in changes if change[4] != (LINE_END_SOURCE,) or change[0] not in withdrawn]
         output, edits = apply_edits(text, changes)
         return Result(output, tuple(edits), text)
+
+    def _pattern_changes(self, text: str, joins: Sequence[int]) -> list[tuple[int, str, str, float, tuple[str, ...]]]:
+        """The changes made before the decoder: symbol rules, traditional forms, marks lost at the
+        wrapped line ends ``joins``; where two would touch the same character, the first stage wins."""
+        changes = rule_changes(text, lm=self.lm) if self.rules else []
+        protected = protected_mask(text, self.keep)
+        stages = []
+        if self.variants:
+            stages.append(variant_changes(text, self.variants, self.lm, protected))
+        if self.rules and joins:
+            stages.append(line_end_changes(text, joins, self.lm, protected))
+        for stage in stages:
+            taken = {pos for start, original, *_ in changes for pos in range(start, start + max(len(original), 1))}
+            changes += [change for change in stage if change[0] not in taken]
+        return sorted(changes)
 
     def _decoder(self, sentence: Sentence, document: DocumentBigrams) -> SentenceDecoder:
         return SentenceDecoder(self.featurizer, self.weights, self.candidates, sentence, document, self.pairs)

@@ -1,0 +1,139 @@
+"""Marks lost at wrapped line ends: put back on generated pages, and the margin's trade-off.
+
+    python -m benchmarks.line_marks pages [--splits eval rapid]      # real OCR pages, stage on / off
+    python -m benchmarks.line_marks margins [--month 2019-10]        # training news, per margin
+
+``pages``: the generated pages (Tesseract ``eval``, RapidOCR ``rapid``; ``benchmarks.generate``),
+corrected with the shipped models with the line-end stage on and off (its margin set to
+infinity); per split: errors fixed and introduced (``ocrfix.evaluate`` against the GT) and the
+marks inserted. ``margins``: training-month paragraphs broken into 12-14-cell column lines the way
+the page typesetter does (closing marks hang past a full line), then every hung mark dropped, as
+an engine that reads inside the line box does (whole sentences only, no titles); for each margin: line ends that lost a mark, the
+right mark put back, another mark put in, and insertions where nothing was lost.
+"""
+from __future__ import annotations
+
+import argparse
+import lzma
+import random
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+from ocrfix import evaluate
+from ocrfix.correction import line_marks
+from ocrfix.correction.corrector import Corrector, load_lm
+from ocrfix.settings import load_settings
+
+from .typeset import CLOSING, OPENING
+
+MARGINS = (0.5, 1.0, 1.5, 2.0, 2.5, 3.0)
+CELLS = (12, 13, 14)
+HALF_WIDTH = 0.55  # cells per half-width character
+SENTENCE_END = "。！？”…"
+
+
+def page_counts(corrector: Corrector, pages: Sequence[Path]) -> Counter[str]:
+    counts: Counter[str] = Counter()
+    for path in pages:
+        ocr = path.read_text(encoding="utf-8")
+        gt = path.with_name(path.name.replace(".ocr.txt", ".gt.txt")).read_text(encoding="utf-8")
+        result = corrector.correct(ocr)
+        report = evaluate(gt, result.text, ocr=ocr).to_dict()
+        counts["fixed"] += report["errors_fixed"]
+        counts["introduced"] += report["errors_introduced"]
+        counts["inserted"] += sum(edit.sources == (line_marks.SOURCE,) for edit in result.edits)
+    return counts
+
+
+def run_pages(splits: Sequence[str]) -> None:
+    root = load_settings().build_dir / "bench" / "pages"
+    corrector = Corrector()
+    print("| split | pages | line-end stage | marks inserted | errors fixed | introduced |")
+    print("|---|---|---|---|---|---|")
+    for split in splits:
+        pages = sorted((root / split).glob("*/*.ocr.txt"))
+        shipped = line_marks.MIN_GAIN
+        for name, gain in (("off", float("inf")), ("on", shipped)):
+            line_marks.MIN_GAIN = gain
+            counts = page_counts(corrector, pages)
+            print(f"| {split} | {len(pages)} | {name} | {counts['inserted']} | {counts['fixed']} | {counts['introduced']} |")
+        line_marks.MIN_GAIN = shipped
+
+
+def column_lines(paragraph: str, cells: int) -> list[tuple[str, str]]:
+    """(kept text, marks hung past the edge) of each column line of ``paragraph``."""
+    lines: list[tuple[str, str]] = []
+    kept, hung, used = "", "", 0.0
+    for ch in "\u3000\u3000" + paragraph:
+        width = HALF_WIDTH if ord(ch) < 0x2000 else 1.0
+        if used + width <= cells + 0.01 or not kept:
+            kept, used = kept + ch, used + width
+        elif ch in CLOSING:
+            hung += ch
+        else:
+            carry = ""
+            while kept and kept[-1] in OPENING:
+                kept, carry = kept[:-1], kept[-1] + carry
+            lines.append((kept, hung))
+            kept, hung, used = carry + ch, "", len(carry) + width
+    lines.append((kept, hung))
+    return lines
+
+
+def run_margins(month: str, paragraphs: int, seed: int) -> None:
+    data = load_settings().data_dir / "rmrb_peoples_daily_2019_2020" / f"rmrb_{month}.txt.xz"
+    if month in ("2020-05",):
+        raise SystemExit("held-out month: margins are measured on training months only")
+    with lzma.open(data, "rt", encoding="utf-8") as handle:
+        # whole sentences only: titles, datelines and list items end without a mark, and joined into
+        # a paragraph they would ask for one that was never lost
+        sentences = [line.strip() for line in handle if len(line.strip()) > 8 and line.strip()[-1] in SENTENCE_END]
+    rng = random.Random(seed)
+    start = rng.randrange(0, len(sentences) - 4000)
+    sentences = sentences[start:start + 4000]
+    lm = load_lm(load_settings().default_lm)
+    rows = []  # (gain, mark, lost marks)
+    i = 0
+    for _ in range(paragraphs):
+        k = rng.randint(2, 6)
+        lines = column_lines("".join(sentences[i:i + k]), rng.choice(CELLS))
+        i += k
+        for (kept, hung), (following, _) in zip(lines, lines[1:]):
+            if not kept or kept[-1] in CLOSING or kept[-1] in OPENING:
+                continue
+            text = kept[-line_marks.SPAN:] + following[:line_marks.SPAN]
+            gain, mark = line_marks.best_mark(lm, text, len(kept[-line_marks.SPAN:]))
+            rows.append((gain, mark, hung))
+    lost = sum(1 for *_, hung in rows if hung)
+    print(f"rmrb_{month}, {paragraphs} paragraphs: {len(rows)} line ends between two non-marks, {lost} lost a mark")
+    print("| margin | right mark back | other mark | inserted where nothing was lost |")
+    print("|---|---|---|---|")
+    for margin in MARGINS:
+        fired = [(mark, hung) for gain, mark, hung in rows if gain > margin]
+        right = sum(1 for mark, hung in fired if hung and hung[0] == mark)
+        other = sum(1 for mark, hung in fired if hung and hung[0] != mark)
+        false = sum(1 for mark, hung in fired if not hung)
+        print(f"| {margin} | {right} ({right / max(lost, 1):.0%}) | {other} | {false} of {len(rows) - lost} |")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    cmds = parser.add_subparsers(dest="command", required=True)
+    pages = cmds.add_parser("pages")
+    pages.add_argument("--splits", nargs="+", default=["eval", "rapid"])
+    margins = cmds.add_parser("margins")
+    margins.add_argument("--month", default="2019-10", help="a training month of rmrb (never 2020-05)")
+    margins.add_argument("--paragraphs", type=int, default=400)
+    margins.add_argument("--seed", type=int, default=3)
+    args = parser.parse_args(argv)
+    if args.command == "pages":
+        run_pages(args.splits)
+    else:
+        run_margins(args.month, args.paragraphs, args.seed)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

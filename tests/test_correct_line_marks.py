@@ -1,0 +1,65 @@
+"""Marks lost at wrapped line ends: where the joins are, what the LM puts back, and where it does not."""
+import dataclasses
+
+import pytest
+
+from ocrfix import reflow
+from ocrfix.correction import line_marks
+from ocrfix.correction.corrector import Corrector
+from ocrfix.correction.edits import replay
+from ocrfix.correction.line_marks import SOURCE, line_end_changes, wrapped_line_ends
+from ocrfix.correction.score import SparsePages
+from ocrfix.segment import protected_mask
+
+from test_correct_fixtures import CORPUS, INVENTORY, WEIGHTS, confusion_set, load_lm, write_arpa
+
+#: Column lines of two paragraphs; the first lost the '。' that hung after 工作 at its line end.
+RAW = "我们在北京工作\n他们在上海工\n作。\n\n大家都在认真\n工作。\n"
+
+
+@pytest.fixture(autouse=True)
+def bigram_gain(monkeypatch):
+    """The test LM is a smoothed bigram: a lost '。' gains about 1.4 there, less than with the news LM."""
+    monkeypatch.setattr(line_marks, "MIN_GAIN", 1.0)
+
+
+def lm_of(tmp_path):
+    """The test LM, with a few more sentences that start with 他们."""
+    return load_lm(write_arpa(tmp_path / "lm.arpa", CORPUS + ["他们今天在北京开会。", "他们都在认真学习。"] * 3))
+
+
+def test_joins_are_where_the_reflow_ran_one_line_into_the_next():
+    text = reflow(RAW)
+    joins = wrapped_line_ends(RAW, text)
+    assert [text[j - 1:j + 1] for j in joins] == ["作他", "工作", "真工"]
+    assert wrapped_line_ends(text, text) == []  # nothing was joined
+
+
+def test_the_lm_puts_back_a_lost_mark_and_leaves_mid_word_joins_alone(tmp_path):
+    lm = lm_of(tmp_path)
+    text = reflow(RAW)
+    changes = line_end_changes(text, wrapped_line_ends(RAW, text), lm, protected_mask(text))
+    assert [(text[offset - 2:offset], mark) for offset, _, mark, *_ in changes] == [("工作", "。")]
+    assert all(original == "" and sources == (SOURCE,) for _, original, _, _, sources in changes)
+    protected = protected_mask(text, keep={"工作他们"})
+    assert line_end_changes(text, wrapped_line_ends(RAW, text), lm, protected) == []
+    assert line_end_changes(text, wrapped_line_ends(RAW, text), lm, protected_mask(text), min_gain=50) == []
+
+
+def test_the_corrector_inserts_logs_and_replays_the_mark(tmp_path):
+    lm = lm_of(tmp_path)
+    corrector = Corrector(model=lm, confusions=confusion_set(tmp_path), weights=WEIGHTS, inventory=INVENTORY, variants={})
+    result = corrector.correct(RAW)
+    assert result.text.splitlines()[0] == "我们在北京工作。他们在上海工作。"
+    assert [(e.original, e.replacement, e.sources) for e in result.edits] == [("", "。", (SOURCE,))]
+    assert replay(result.source, result.edits) == result.text
+    assert corrector.correct(reflow(RAW), reflow=False).edits == ()  # no line ends known: nothing inserted
+    assert Corrector(model=lm, confusions=confusion_set(tmp_path), weights=WEIGHTS, inventory=INVENTORY,
+                     variants={}, rules=False).correct(RAW).edits == ()
+
+
+def test_on_clean_print_line_end_marks_are_withdrawn(tmp_path):
+    lm = lm_of(tmp_path)
+    weights = dataclasses.replace(WEIGHTS, sparse=SparsePages(density=1.0, threshold=0.99))
+    corrector = Corrector(model=lm, confusions=confusion_set(tmp_path), weights=weights, inventory=INVENTORY, variants={})
+    assert corrector.correct(RAW).edits == ()  # the first pass finds no error: the page reads like clean print
