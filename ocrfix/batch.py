@@ -1,20 +1,37 @@
-"""Correct many files: input expansion, output paths, worker processes, resume, progress, log.
+"""Correct many files: input expansion, shards, output paths, worker processes, resume, logs.
 
 Each worker process builds one :class:`~ocrfix.correction.corrector.Corrector` (forked workers
 share the KenLM model's pages, read once before the fork and never written) and handles one
-file at a time; results stream back through ``imap_unordered`` so memory stays flat over
-thousands of files. Outputs are
-written atomically by :func:`ocrfix.textio.write_text_atomic`; a file that fails is reported
-and skipped, and the run ends with a non-zero status.
+file at a time; a few files per worker are in flight at once, so memory stays flat over
+millions of files. A file that fails is reported and skipped, and the run ends with a
+non-zero status.
+
+Nothing is lost when a run is killed: each document's edits and statistics go into a hidden
+sidecar beside its output (``.NAME.ocrfix.jsonl``), written atomically just before the output
+itself (:func:`ocrfix.textio.write_text_atomic`), so an output never exists without its record.
+The ``--edits`` and ``--stats`` logs are merged from the sidecars when the run ends, under a
+lock, keeping the records of files the run did not touch: a ``--resume`` after any kill, shards
+and concurrent runs sharing one log all end with the log one clean run would write.
 """
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
 import multiprocessing
 import os
+import shutil
+import signal
 import sys
-from dataclasses import dataclass
+import time
+from collections import Counter
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, replace
+from functools import partial
+from itertools import islice
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from tqdm import tqdm
 
@@ -23,13 +40,17 @@ from .errors import InputError, OcrfixError
 from .formats import correct_document, output_bytes, parse_document
 from .formats.detect import looks_like_xml
 from .settings import MAX_INPUT_BYTES
-from .textio import STDIO, AtomicOutput, decode_text, make_output_dir, read_bytes, write_text_atomic
+from .textio import STDIO, AtomicOutput, decode_text, make_output_dir, read_bytes, read_text, write_text_atomic
+
+#: Suffix of the per-document sidecar (``.NAME`` + suffix, beside the output).
+SIDECAR_SUFFIX = ".ocrfix.jsonl"
 
 
 @dataclass(frozen=True)
 class Job:
     source: str  # input path or "-"
     target: str  # output path or "-"
+    sidecar: str | None = None  # the document's edits and statistics, written just before the output
 
 
 @dataclass(frozen=True)
@@ -38,6 +59,22 @@ class Outcome:
     chars: int
     edits: tuple[Edit, ...]
     error: str | None = None
+    seconds: float = 0.0
+    copied: bool = False  # failed, and the input was copied to the output (--on-error copy)
+
+    def record(self) -> dict[str, Any]:
+        """The document's statistics line: characters, edits by source, seconds, status."""
+        record: dict[str, Any] = {"file": _file_key(self.job), "output": self.job.target,
+                                  "status": "copied" if self.copied else "failed" if self.error else "ok", "chars": self.chars,
+                                  "edits": len(self.edits), "by_source": dict(Counter("+".join(e.sources) for e in self.edits)),
+                                  "seconds": round(self.seconds, 3)}
+        if self.error:
+            record["error"] = self.error
+        return record
+
+
+def _file_key(job: Job) -> str | None:
+    return None if job.source == STDIO else job.source
 
 
 def expand_inputs(inputs: Sequence[str], recursive: bool = False) -> list[tuple[str, Path | None]]:
@@ -56,9 +93,30 @@ def expand_inputs(inputs: Sequence[str], recursive: bool = False) -> list[tuple[
     return found
 
 
-def plan_jobs(inputs: Sequence[str], output: str | None, out_dir: str | None, recursive: bool = False) -> list[Job]:
-    """Pair every input file with its output path (stdout for one input without -o/--out-dir)."""
-    files = expand_inputs(inputs, recursive)
+def read_manifest(path: str) -> list[tuple[str, Path | None]]:
+    """(path, base dir) per line of a manifest (blank lines and ``#`` comments skipped).
+
+    Relative paths are taken from the manifest's directory, which is also their base: their
+    outputs mirror the directory structure below it (as for a directory input).
+    """
+    base = Path(path).parent
+    entries = []
+    for line in read_text(path).splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            entries.append((line, None) if Path(line).is_absolute() else (str(base / line), base))
+    if not entries:
+        raise InputError(f"{path}: the manifest lists no files")
+    return entries
+
+
+def plan_jobs(inputs: Sequence[str], output: str | None, out_dir: str | None, recursive: bool = False,
+              manifest: str | None = None) -> list[Job]:
+    """Pair every input file (and every file a manifest lists) with its output path (stdout for
+    one input without -o/--out-dir)."""
+    files = expand_inputs(inputs, recursive) + (read_manifest(manifest) if manifest else [])
+    if not files:
+        raise InputError("no inputs: give files, directories or --manifest FILE")
     if output is not None and out_dir is not None:
         raise InputError("give either -o OUT or --out-dir DIR, not both")
     if out_dir is None:
@@ -75,24 +133,58 @@ def plan_jobs(inputs: Sequence[str], output: str | None, out_dir: str | None, re
     return jobs
 
 
+def parse_shard(text: str) -> tuple[int, int]:
+    """``"I/N"`` -> (I, N) with 1 <= I <= N."""
+    try:
+        index, count = (int(part) for part in text.split("/"))
+    except ValueError:
+        raise InputError(f"--shard {text}: give I/N, e.g. 3/8") from None
+    if not 1 <= index <= count:
+        raise InputError(f"--shard {text}: I must be between 1 and N")
+    return index, count
+
+
+def shard(jobs: Sequence[Job], index: int, count: int, out_dir: str) -> list[Job]:
+    """The jobs of shard ``index`` of ``count`` (1-based): a hash of the output path below
+    ``out_dir`` picks the shard, so the split is the same on every machine and a file keeps its
+    shard when others are added."""
+    def bucket(job: Job) -> int:
+        key = Path(job.target).relative_to(out_dir).as_posix().encode("utf-8")
+        return int.from_bytes(hashlib.sha256(key).digest()[:8], "big") % count
+
+    return [job for job in jobs if bucket(job) == index - 1]
+
+
 def prepare_out_dirs(jobs: Sequence[Job]) -> None:
     """Create output directories up front; an unwritable one is an error before any work."""
     for directory in sorted({Path(j.target).parent for j in jobs if j.target != STDIO}):
         make_output_dir(directory)
 
 
+def sidecar_path(target: str) -> str:
+    """The hidden sidecar of an output file: ``dir/.NAME.ocrfix.jsonl``."""
+    path = Path(target)
+    return str(path.with_name(f".{path.name}{SIDECAR_SUFFIX}"))
+
+
 def finished(job: Job) -> bool:
-    """An output exists and is not older than its input (outputs are only ever renamed into place)."""
+    """An output exists, is not older than its input and (when logs are kept) its sidecar is
+    not newer than it (outputs and sidecars are only ever renamed into place, sidecar first)."""
     if job.target == STDIO or job.source == STDIO:
         return False
     out, src = Path(job.target), Path(job.source)
-    return out.is_file() and src.is_file() and out.stat().st_mtime >= src.stat().st_mtime
+    if not (out.is_file() and src.is_file() and out.stat().st_mtime >= src.stat().st_mtime):
+        return False
+    if job.sidecar is None:
+        return True
+    side = Path(job.sidecar)
+    return side.is_file() and side.stat().st_mtime <= out.stat().st_mtime
 
 
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(options: dict[str, Any]) -> None:
+def init_worker(options: dict[str, Any]) -> None:
     from .correction.corrector import Corrector
 
     _WORKER["corrector"] = Corrector(**options["corrector"])
@@ -102,15 +194,14 @@ def _init_worker(options: dict[str, Any]) -> None:
     _WORKER["output_format"] = options.get("output_format")
 
 
-def _correct_one(source: str) -> tuple[str, int, tuple[Edit, ...]]:
+def correct_bytes(data: bytes, name: str) -> tuple[str, int, tuple[Edit, ...]]:
     """Output text, input characters and edits of one input file of any supported format.
 
     Plain text is corrected as it is (reflowed unless ``--no-reflow``); hOCR/ALTO/PAGE files are
     reflowed from their geometry, corrected, and written back in ``--output-format`` (default:
-    their own format) with the edits recorded in the document.
+    their own format) with the edits recorded in the document. Needs the worker's corrector
+    (:func:`init_worker`).
     """
-    name = "<stdin>" if source == STDIO else source
-    data = read_bytes(source, MAX_INPUT_BYTES)
     fmt = _WORKER["format"] or ("text" if not looks_like_xml(data) else None)
     out_fmt = _WORKER["output_format"]
     if fmt == "text":
@@ -123,33 +214,133 @@ def _correct_one(source: str) -> tuple[str, int, tuple[Edit, ...]]:
     return output_bytes(done, out_fmt).decode("utf-8"), len(done.source), tuple(done.edits)
 
 
-def _run_job(job: Job) -> Outcome:
+def run_job(job: Job, on_error: str = "skip") -> Outcome:
+    """Correct one job's file and write its sidecar and output; errors become the outcome's.
+
+    ``on_error="copy"``: a file that fails is copied to its output unchanged (status ``copied``).
+    """
+    start = time.perf_counter()
     try:
-        output, chars, edits = _correct_one(job.source)
+        with _correcting():
+            output, chars, edits = correct_bytes(read_bytes(job.source, MAX_INPUT_BYTES), "<stdin>" if job.source == STDIO else job.source)
+        outcome = Outcome(job, chars, edits, seconds=time.perf_counter() - start)
+        if job.sidecar is not None:
+            write_text_atomic(job.sidecar, _sidecar_text(outcome))
         write_text_atomic(job.target, output)
-        return Outcome(job, chars, edits)
+        return outcome
     except OcrfixError as exc:
-        return Outcome(job, 0, (), str(exc))
+        error = str(exc)
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
-        return Outcome(job, 0, (), f"{job.source}: internal error: {type(exc).__name__}: {exc}")
+        error = f"{job.source}: internal error: {type(exc).__name__}: {exc}"
+    if on_error == "copy" and job.source != STDIO and job.target != STDIO:
+        return _copy_input(job, error, time.perf_counter() - start)
+    return Outcome(job, 0, (), error)
 
 
-def run_jobs(jobs: Sequence[Job], options: dict[str, Any], n_jobs: int = 1) -> Iterator[Outcome]:
+def _copy_input(job: Job, error: str, seconds: float) -> Outcome:
+    """The input copied to the output unchanged (atomically, sidecar first), its error kept."""
+    outcome = Outcome(job, 0, (), error, seconds, copied=True)
+    try:
+        if job.sidecar is not None:
+            write_text_atomic(job.sidecar, _sidecar_text(outcome))
+        tmp = f"{job.target}.copy.tmp"
+        shutil.copyfile(job.source, tmp)
+        os.replace(tmp, job.target)
+    except OSError as exc:
+        Path(f"{job.target}.copy.tmp").unlink(missing_ok=True)
+        return Outcome(job, 0, (), f"{error}; cannot copy it ({exc.strerror})", seconds)
+    return outcome
+
+
+def _sidecar_text(outcome: Outcome) -> str:
+    """The statistics line, then one line per edit."""
+    lines = [json.dumps(outcome.record(), ensure_ascii=False)]
+    lines += [edit.to_json(_file_key(outcome.job)) for edit in outcome.edits]
+    return "\n".join(lines) + "\n"
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM: the run stops as on Ctrl-C (finished files are kept, nothing is half-written)."""
+
+
+def terminate(signum: int, frame: object) -> None:
+    """The SIGTERM handler of a run and of its workers."""
+    raise Terminated
+
+
+def _stop_worker(signum: int, frame: object) -> None:
+    # Only while correcting: an idle worker may hold the task queue's lock (stopping it then
+    # would hang the pool) and a worker writing a file finishes it first (it takes no time).
+    _WORKER["stop"] = True
+    if _WORKER.get("correcting"):
+        raise Terminated
+
+
+def _worker_signals() -> None:
+    """Ctrl-C reaches the whole process group: workers leave it to the main process, which lets
+    them finish the files in hand. SIGTERM (sent to the group by a batch scheduler) stops a
+    worker's correcting at once; no temporary file stays behind."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _stop_worker)
+
+
+@contextlib.contextmanager
+def _correcting() -> Iterator[None]:
+    """Where a worker's SIGTERM may stop it (:func:`_stop_worker`)."""
+    if _WORKER.get("stop"):
+        raise Terminated
+    _WORKER["correcting"] = True
+    try:
+        yield
+    finally:
+        _WORKER["correcting"] = False
+
+
+def _init_spawned(options: dict[str, Any]) -> None:
+    _worker_signals()
+    init_worker(options)
+
+
+def run_jobs(jobs: Sequence[Job], options: dict[str, Any], n_jobs: int = 1, on_error: str = "skip") -> Iterator[Outcome]:
     """Yield one :class:`Outcome` per job (unordered with several workers)."""
     if not jobs:
         return
     # Load the models here first: a bad model fails once, before any worker starts, and forked
     # workers inherit the loaded corrector (the LM's pages are shared copy-on-write, never copied).
-    _init_worker(options)
+    init_worker(options)
     if n_jobs <= 1 or len(jobs) <= 1:
-        yield from map(_run_job, jobs)
+        yield from map(partial(run_job, on_error=on_error), jobs)
         return
-    if sys.platform.startswith("linux"):
-        pool = multiprocessing.get_context("fork").Pool(min(n_jobs, len(jobs)))
-    else:
-        pool = multiprocessing.get_context("spawn").Pool(min(n_jobs, len(jobs)), _init_worker, (options,))
-    with pool:
-        yield from pool.imap_unordered(_run_job, jobs, chunksize=1)
+    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    setup = (_worker_signals, ()) if context.get_start_method() == "fork" else (_init_spawned, (options,))
+    queue = iter(jobs)
+    with ProcessPoolExecutor(min(n_jobs, len(jobs)), mp_context=context, initializer=setup[0], initargs=setup[1]) as pool:
+        pending: set[Future] = set()
+        try:
+            while True:  # a few jobs in flight per worker: memory stays flat however many files there are
+                pending |= {pool.submit(run_job, job, on_error) for job in islice(queue, 2 * n_jobs - len(pending))}
+                if not pending:
+                    return
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for future in done:
+                    yield future.result()
+        except BrokenProcessPool:
+            raise OcrfixError("a worker process died (out of memory?); the finished files are kept: rerun with --resume") from None
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)  # stopped early: only the files in hand are finished
+
+
+def with_sidecars(jobs: Sequence[Job]) -> list[Job]:
+    """The jobs with a sidecar beside every output file (not stdout)."""
+    return [job if job.target == STDIO else replace(job, sidecar=sidecar_path(job.target)) for job in jobs]
+
+
+#: What happens to a file that fails: reported and left out, copied to its output unchanged, or the run stops.
+ON_ERROR = ("skip", "copy", "abort")
+
+#: Runs jobs and yields their outcomes: (jobs, options, on_error=...) -> outcomes (:func:`run_jobs` with
+#: worker processes, :func:`ocrfix.distributed.dask_runner` on a Dask cluster).
+Runner = Callable[[Sequence[Job], dict[str, Any], str], Iterator[Outcome]]
 
 
 def correct_files(
@@ -159,41 +350,104 @@ def correct_files(
     edits_path: str | None = None,
     resume: bool = False,
     progress: bool = True,
+    stats_path: str | None = None,
+    on_error: str = "skip",
+    runner: Runner | None = None,
 ) -> list[Outcome]:
-    """Correct every job, write the edits log, report failures; returns the failed outcomes."""
+    """Correct every job (``resume``: those not finished), report failures, merge the logs;
+    returns the outcomes of the jobs run (inputs finished earlier are not among them)."""
+    logs = [path for path in (edits_path, stats_path) if path is not None]
+    for path in logs:
+        read_records(path)  # a file that is not a log fails here, before any work
+    if logs:
+        jobs = with_sidecars(jobs)
     prepare_out_dirs(jobs)
     todo = [j for j in jobs if not (resume and finished(j))]
-    failed: list[Outcome] = []
-    log = _open_log(edits_path, append=resume)
-    try:
-        with tqdm(total=None, unit="char", unit_scale=True, disable=not progress or len(todo) < 2,
-                  desc=f"correcting {len(todo)} files", file=sys.stderr) as bar:
-            for outcome in run_jobs(todo, options, n_jobs):
-                if outcome.error:
-                    failed.append(outcome)
-                    skipped = " (skipped)" if len(todo) > 1 else ""
-                    tqdm.write(f"ocrfix: error: {outcome.error}{skipped}", file=sys.stderr)
-                    continue
+    run = runner or partial(run_jobs, n_jobs=n_jobs)
+    outcomes: list[Outcome] = []
+    note = {"skip": " (skipped)", "copy": " (copied unchanged)", "abort": " (stopping)"}[on_error] if len(todo) > 1 else ""
+    with tqdm(total=None, unit="char", unit_scale=True, disable=not progress or len(todo) < 2,
+              desc=f"correcting {len(todo)} files", file=sys.stderr) as bar, \
+            contextlib.closing(run(todo, options, on_error=on_error)) as results:
+        for outcome in results:
+            outcomes.append(outcome)
+            if outcome.error:
+                tqdm.write(f"ocrfix: error: {outcome.error}{note}", file=sys.stderr)
+                if on_error == "abort":
+                    break
+            else:
                 bar.update(outcome.chars)
-                if log is not None:
-                    source = None if outcome.job.source == STDIO else outcome.job.source
-                    log.write("".join(e.to_json(source) + "\n" for e in outcome.edits))
-        # A log is written when something was corrected (a failed single input leaves none).
-        if log is not None and (len(failed) < len(todo) or resume):
-            log.commit()
+    if logs:
+        merge_logs(jobs, outcomes, edits_path, stats_path)
+        if len(jobs) == 1 and jobs[0].sidecar is not None:  # one file: no sidecar left beside it once merged
+            Path(jobs[0].sidecar).unlink(missing_ok=True)
+    return outcomes
+
+
+def read_records(path: str) -> list[dict[str, Any]]:
+    """The JSON records of an existing edits or statistics log (none if it does not exist or is stdout)."""
+    if path == STDIO or not Path(path).is_file():
+        return []
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return [json.loads(line) for line in handle if line.strip()]
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InputError(f"{path}: exists and is not an ocrfix JSONL log ({exc}); give another path or remove it") from None
+
+
+def merge_logs(jobs: Sequence[Job], outcomes: Sequence[Outcome], edits_path: str | None, stats_path: str | None) -> None:
+    """Write the edits and statistics logs of ``jobs`` from their sidecars (or, for stdout, from
+    their outcomes), keeping the records of other files already in the logs.
+
+    Records are grouped by file in sorted order, so the logs do not depend on which worker
+    finished first, shards or resumed runs. Nothing is written when every job failed.
+    """
+    by_job = {outcome.job: outcome for outcome in outcomes}
+    edits: dict[str | None, list[str]] = {}
+    stats: dict[str | None, list[str]] = {}
+    for job in jobs:
+        key, outcome = _file_key(job), by_job.get(job)
+        if job.sidecar is not None and finished(job):
+            head, *lines = Path(job.sidecar).read_text(encoding="utf-8").splitlines()
+            stats[key], edits[key] = [head], lines
+        elif outcome is not None and not outcome.error:  # stdout: nothing on disk
+            stats[key] = [json.dumps(outcome.record(), ensure_ascii=False)]
+            edits[key] = [edit.to_json(key) for edit in outcome.edits]
+        elif outcome is not None:
+            stats[key] = [json.dumps(outcome.record(), ensure_ascii=False)]
+    if not edits:
+        return
+    with _locked(Path(edits_path if edits_path not in (None, STDIO) else stats_path or ".").parent):
+        for path, fresh, what in ((edits_path, edits, "edits log"), (stats_path, stats, "statistics log")):
+            if path is not None:
+                log = AtomicOutput(path, what)
+                try:
+                    log.write("".join(line + "\n" for line in _merged(read_records(path), fresh)))
+                    log.commit()
+                finally:
+                    log.discard()
+
+
+def _merged(old: Iterable[dict[str, Any]], fresh: dict[str | None, list[str]]) -> list[str]:
+    kept: dict[str | None, list[str]] = {}
+    for record in old:
+        if record.get("file") not in fresh:
+            kept.setdefault(record.get("file"), []).append(json.dumps(record, ensure_ascii=False))
+    merged = {**kept, **fresh}
+    return [line for key in sorted(merged, key=lambda k: (k is not None, k or "")) for line in merged[key]]
+
+
+@contextlib.contextmanager
+def _locked(directory: Path) -> Iterator[None]:
+    """An exclusive lock on ``directory`` (POSIX flock; no lock where there is none)."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        yield
+        return
+    fd = os.open(directory if str(directory) else ".", os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
     finally:
-        if log is not None:
-            log.discard()
-    return failed
-
-
-def _open_log(path: str | None, append: bool) -> AtomicOutput | None:
-    """The edits log (``-`` = stdout) as an :class:`AtomicOutput`, primed with the old log when appending."""
-    if path is None:
-        return None
-    target = Path(path)
-    old = target.read_text(encoding="utf-8") if append and path != STDIO and target.is_file() else ""
-    log = AtomicOutput(path, "edits log")
-    if old:
-        log.write(old)
-    return log
+        os.close(fd)

@@ -2,11 +2,18 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import signal
 import sys
+import time
+from typing import TYPE_CHECKING, Iterator, Sequence
 
 from ..errors import InputError
 from ..formats.model import FORMATS
 from ..textio import STDIO, check_outputs
+
+if TYPE_CHECKING:
+    from ..batch import Outcome
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -16,13 +23,20 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Reflow column-wrapped OCR text and correct character errors. "
         "IN is a file, a directory (*.txt; -r recursive) or '-' for stdin.",
     )
-    parser.add_argument("inputs", nargs="+", metavar="IN",
+    parser.add_argument("inputs", nargs="*", metavar="IN",
                         help="OCR file(s) (plain text, hOCR, ALTO or PAGE XML), directories of *.txt, or - for stdin")
+    parser.add_argument("--manifest", metavar="FILE",
+                        help="also correct the files listed in FILE, one per line (relative to its directory, whose structure --out-dir mirrors)")
     out = parser.add_mutually_exclusive_group()
     out.add_argument("-o", "--output", metavar="OUT", help="output file (one input; default: stdout)")
     out.add_argument("--out-dir", metavar="DIR", help="output directory (mirrors input directories)")
     parser.add_argument("-r", "--recursive", action="store_true", help="descend into subdirectories of directory inputs")
-    parser.add_argument("--edits", metavar="EDITS.jsonl", help="write every edit as JSON lines")
+    parser.add_argument("--edits", metavar="EDITS.jsonl",
+                        help="write every edit as JSON lines (merged at the end from per-file sidecars; "
+                             "records of other files already in it are kept)")
+    parser.add_argument("--stats", metavar="STATS.jsonl",
+                        help="one JSON line per file: characters, edits by source, seconds, status (kept like --edits)")
+    parser.add_argument("--shard", metavar="I/N", help="correct only shard I of N (a stable split by output path; for array jobs)")
     parser.add_argument("--model", metavar="PATH", help="KenLM character model (default: models/lm/news.klm)")
     parser.add_argument("--confusions", metavar="PATH", nargs="+", help="confusion TSV(s), merged (default: models/confusions/default.tsv)")
     parser.add_argument("--weights", metavar="PATH", help="corrector weights JSON (default: models/corrector.json)")
@@ -37,7 +51,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--no-reflow", action="store_true", help="input is already one paragraph per line")
     parser.add_argument("--no-rules", action="store_true", help="no symbol rules (only LM substitutions of Han characters)")
     parser.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes (default 1)")
-    parser.add_argument("--resume", action="store_true", help="skip inputs whose output is already written")
+    parser.add_argument("--dask", metavar="ADDRESS|local:N",
+                        help="run on a Dask cluster: a scheduler's address, or local:N worker processes (pip install 'ocrfix[dask]')")
+    parser.add_argument("--on-error", choices=("skip", "copy", "abort"), default="skip",
+                        help="a file that fails: reported and skipped (default), copied to its output unchanged, or the run stops")
+    parser.add_argument("--resume", action="store_true", help="skip inputs whose output (and, with --edits/--stats, its sidecar) is already written")
     parser.add_argument("--encoding", metavar="ENC", help="input encoding (default: UTF-8 only)")
     parser.add_argument("--format", choices=FORMATS, help="input format (default: detected from the content)")
     parser.add_argument("--output-format", choices=FORMATS,
@@ -46,20 +64,24 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from ..batch import correct_files, plan_jobs
+    from ..batch import Terminated, correct_files, parse_shard, plan_jobs, shard
     from ..correction.corrector import read_keep
 
     if args.threshold is not None and not 0.0 <= args.threshold <= 1.0:
         raise InputError("--threshold must be between 0 and 1")
     if args.jobs < 1:
         raise InputError("--jobs must be at least 1")
-    jobs = plan_jobs(args.inputs, args.output, args.out_dir, args.recursive)
+    jobs = plan_jobs(args.inputs, args.output, args.out_dir, args.recursive, args.manifest)
+    if args.shard:
+        if args.out_dir is None:
+            raise InputError("--shard needs --out-dir DIR")
+        jobs = shard(jobs, *parse_shard(args.shard), args.out_dir)
     if args.edits == STDIO and any(j.target == STDIO for j in jobs):
         raise InputError("--edits - and the corrected text would both go to stdout: give -o OUT or write the edits to a file")
     out_role = "-o" if args.out_dir is None else "--out-dir"
     models = [("--model", args.model), ("--weights", args.weights), ("--misread", args.misread), ("--keep", args.keep),
               *(("--confusions", c) for c in args.confusions or ())]
-    check_outputs([*((out_role, j.target) for j in jobs), ("--edits", args.edits)],
+    check_outputs([*((out_role, j.target) for j in jobs), ("--edits", args.edits), ("--stats", args.stats)],
                   [*(("IN", j.source) for j in jobs), *models])
     options = {
         "corrector": {
@@ -76,7 +98,17 @@ def _run(args: argparse.Namespace) -> int:
         "format": args.format,
         "output_format": args.output_format,
     }
-    failed = correct_files(jobs, options, args.jobs, args.edits, args.resume, progress=not args.quiet)
+    start = time.perf_counter()
+    try:
+        with _stop_on_sigterm(), _runner(args.dask) as runner:
+            outcomes = correct_files(jobs, options, args.jobs, args.edits, args.resume, not args.quiet, args.stats,
+                                     args.on_error, runner)
+    except Terminated:
+        print("ocrfix: terminated (SIGTERM); the finished files are kept: rerun with --resume", file=sys.stderr)
+        return 128 + signal.SIGTERM
+    if not args.quiet:
+        print(summary_line(len(jobs), outcomes, time.perf_counter() - start), file=sys.stderr)
+    failed = [outcome for outcome in outcomes if outcome.error]
     if failed:
         if len(jobs) == 1:  # a single input: its one error line says it all (exit 2 like other bad input)
             return 2
@@ -84,3 +116,43 @@ def _run(args: argparse.Namespace) -> int:
         return 1
     return 0
 
+
+
+def summary_line(n_jobs: int, outcomes: Sequence[Outcome], seconds: float) -> str:
+    """``ocrfix: 36 files (2 done earlier, 1 failed), 80,000 chars, 1,252 edits in 9.5 s (8,400 chars/s)``."""
+    chars = sum(o.chars for o in outcomes)
+    notes = [f"{n_jobs - len(outcomes):,} done earlier"] if len(outcomes) < n_jobs else []
+    notes += [f"{sum(1 for o in outcomes if o.error):,} failed"]
+    return (f"ocrfix: {n_jobs:,} files ({', '.join(notes)}), {chars:,} chars, {sum(len(o.edits) for o in outcomes):,} edits "
+            f"in {seconds:.1f} s ({chars / max(seconds, 1e-9):,.0f} chars/s)")
+
+
+@contextlib.contextmanager
+def _runner(address: str | None) -> Iterator[object]:
+    """The Dask runner of ``--dask`` (its cluster closed at the end), or None: worker processes."""
+    if address is None:
+        yield None
+        return
+    from ..distributed import connect, dask_runner
+
+    client = connect(address)
+    try:
+        yield dask_runner(client)
+    finally:
+        cluster = client.cluster
+        client.close()
+        if address.startswith("local:") and cluster is not None:
+            cluster.close()
+
+
+@contextlib.contextmanager
+def _stop_on_sigterm() -> Iterator[None]:
+    """SIGTERM (kill, a batch scheduler's time limit) stops the run like Ctrl-C: workers are
+    stopped, no partial file is left and the finished files' sidecars stay for ``--resume``."""
+    from ..batch import terminate
+
+    previous = signal.signal(signal.SIGTERM, terminate)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -1,0 +1,87 @@
+"""Correct files on a Dask cluster: one task per file, the models loaded once per worker.
+
+A :class:`CorrectorPlugin` builds each worker's :class:`~ocrfix.correction.corrector.Corrector`
+when the worker starts (and again on a worker that replaces a lost one), so tasks carry only
+a :class:`~ocrfix.batch.Job`. Each task writes its sidecar and output itself, as a local run's
+workers do (:func:`ocrfix.batch.run_job`): the output paths must be visible to the workers
+(one machine, or a shared file system) and the logs are merged on the client. The outcomes come
+back to the client as they complete; a task whose worker dies is rerun by the scheduler, and a
+rerun writes the same files. Needs the ``dask`` extra: ``pip install 'ocrfix[dask]'``.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterator, Sequence
+
+from .batch import Job, Outcome, correct_files as correct_jobs, init_worker, plan_jobs, run_job
+from .errors import InputError
+
+try:
+    from distributed import Client, LocalCluster, WorkerPlugin, as_completed
+except ImportError:  # pragma: no cover - the extra is not installed
+    Client = LocalCluster = as_completed = None  # type: ignore[assignment,misc]
+    WorkerPlugin = object  # type: ignore[assignment,misc]
+
+PLUGIN_NAME = "ocrfix-corrector"
+
+
+class CorrectorPlugin(WorkerPlugin):  # type: ignore[misc,valid-type]
+    """Loads the corrector's models in every worker process, once."""
+
+    name = PLUGIN_NAME
+
+    def __init__(self, options: dict[str, Any]) -> None:
+        self.options = options
+
+    def setup(self, worker: Any) -> None:
+        init_worker(self.options)
+
+
+def _require_dask() -> None:
+    if Client is None:
+        raise InputError("Dask is not installed: pip install 'ocrfix[dask]' (dask[distributed])")
+
+
+def connect(address: str) -> Any:
+    """A client for ``--dask``: a scheduler address (``tcp://host:8786``) or ``local:N``, a
+    cluster of N single-threaded worker processes on this machine."""
+    _require_dask()
+    if address.startswith("local:"):
+        try:
+            n = int(address.removeprefix("local:"))
+        except ValueError:
+            n = 0
+        if n < 1:
+            raise InputError(f"--dask {address}: give local:N with N >= 1 workers")
+        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None)
+        return Client(cluster)
+    try:
+        return Client(address, timeout="10s")
+    except (OSError, TimeoutError) as exc:
+        raise InputError(f"--dask {address}: cannot reach the scheduler ({exc})") from None
+
+
+def dask_runner(client: Any) -> Any:
+    """A :data:`ocrfix.batch.Runner` that submits one task per job to ``client``'s cluster."""
+    def run(jobs: Sequence[Job], options: dict[str, Any], on_error: str = "skip") -> Iterator[Outcome]:
+        if not jobs:
+            return
+        init_worker(options)  # a bad model fails here, once, before any task is sent
+        client.register_plugin(CorrectorPlugin(options), name=PLUGIN_NAME)
+        futures = client.map(run_job, list(jobs), on_error=on_error, pure=False)
+        try:
+            for future in as_completed(futures):
+                yield future.result()
+        finally:
+            client.cancel(futures)  # an abort or interrupt leaves nothing running
+    return run
+
+
+def correct_files(paths: Sequence[str], out_dir: str, client: Any, options: dict[str, Any],
+                  edits_path: str | None = None, stats_path: str | None = None, resume: bool = False,
+                  on_error: str = "skip", progress: bool = False) -> list[Outcome]:
+    """Correct files and directories (``*.txt``, recursively) into ``out_dir`` on ``client``'s
+    cluster; ``options`` as for :func:`ocrfix.batch.correct_files`. Returns the outcomes."""
+    _require_dask()
+    jobs = plan_jobs(list(paths), None, out_dir, recursive=True)
+    return correct_jobs(jobs, options, edits_path=edits_path, resume=resume, progress=progress,
+                        stats_path=stats_path, on_error=on_error, runner=dask_runner(client))
