@@ -49,7 +49,7 @@ PLOT = Path(__file__).with_name("results.png")
 def page_items(pairs: list[sets.PagePair], errata=()) -> list[Item]:
     from ocrfix.text_reflow import reflow
 
-    return [Item(p.name, p.group, "page", reflow(p.ocr), p.gt, tuple(errata)) for p in pairs]
+    return [Item(p.name, p.group, "page", reflow(p.ocr), p.gt, tuple(errata), raw=p.ocr) for p in pairs]
 
 
 def sentence_items(pairs: list[sets.SentencePair], group: str) -> list[Item]:

@@ -24,7 +24,8 @@ from ocrfix.evaluation import Erratum, evaluate
 
 @dataclass(frozen=True)
 class Item:
-    """One unit of a set: ``src`` is the system's input (reflowed OCR or an erroneous sentence)."""
+    """One unit of a set: ``src`` is the system's input (reflowed OCR or an erroneous sentence);
+    ``raw``: a page's OCR as the engine wrote it (``src`` is its reflow), for systems that reflow."""
 
     id: str
     group: str
@@ -32,6 +33,7 @@ class Item:
     src: str
     gold: str
     errata: tuple[Erratum, ...] = ()
+    raw: str | None = None
 
 
 @dataclass(frozen=True)
@@ -105,7 +107,7 @@ def run_group(system: System, items: Sequence[Item], desc: str, clean: bool = Tr
     total = Tally()
     for item in tqdm(items, desc=desc, unit="item", file=sys.stderr, leave=False):
         started = time.perf_counter()
-        hyp = system.correct(item.src)
+        hyp = system.correct(item.src, raw=item.raw)
         seconds = time.perf_counter() - started
         if item.kind == "page":
             tally = _page_tally(item, hyp, system.correct(item.gold) if clean else None)

@@ -1,6 +1,9 @@
 """Correction systems compared by the benchmark, behind one interface.
 
-A system turns reflowed text (one paragraph or sentence per line) into corrected text. Specs:
+A system turns reflowed text (one paragraph or sentence per line) into corrected text; for a
+page, a system that reflows pages itself may take the OCR as the engine wrote it (``raw``) instead,
+as ``ocrfix correct`` does: its output is then the corrected reflow of ``raw``, whose reflow is
+``text``. Specs:
   ``ocrfix``            ocrfix's :class:`~ocrfix.Corrector` with the shipped models
   ``pycorrector:T``     pycorrector 1.1.4's KenLM ``Corrector`` on the same LM, threshold ``T``
   ``none``              identity (the raw OCR; a plumbing check)
@@ -24,14 +27,14 @@ PYCORRECTOR_VERSION = "1.1.4"
 class System(Protocol):
     name: str
 
-    def correct(self, text: str) -> str: ...
+    def correct(self, text: str, raw: str | None = None) -> str: ...
 
 
 @dataclass(frozen=True)
 class Identity:
     name: str = "none"
 
-    def correct(self, text: str) -> str:
+    def correct(self, text: str, raw: str | None = None) -> str:
         return text
 
 
@@ -40,7 +43,9 @@ class Ocrfix:
     corrector: Any
     name: str = "ocrfix"
 
-    def correct(self, text: str) -> str:
+    def correct(self, text: str, raw: str | None = None) -> str:
+        if raw is not None:  # the page's line ends are evidence too (marks lost there)
+            return self.corrector.correct(raw).text
         return self.corrector.correct(text, reflow=False).text
 
 
@@ -50,7 +55,7 @@ class Pycorrector:
     threshold: float
     name: str
 
-    def correct(self, text: str) -> str:
+    def correct(self, text: str, raw: str | None = None) -> str:
         return "\n".join(self.corrector.correct(line, threshold=self.threshold)["target"] for line in text.split("\n"))
 
 

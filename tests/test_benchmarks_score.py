@@ -16,8 +16,20 @@ class Replace:
     new: str
     name: str = "replace"
 
-    def correct(self, text: str) -> str:
+    def correct(self, text: str, raw: str | None = None) -> str:
         return text.replace(self.old, self.new)
+
+
+@dataclass
+class Recorder:
+    """Remembers what it was given."""
+
+    name: str = "recorder"
+    calls: list = None
+
+    def correct(self, text: str, raw: str | None = None) -> str:
+        self.calls = (self.calls or []) + [(text, raw)]
+        return text
 
 
 PAGE = Item("p", "eval-l1", "page", "今天天汽很好，我们去公园。\n他说天汽不错。", "今天天气很好，我们去公园。\n他说天气不错。")
@@ -69,3 +81,11 @@ def test_sanity_checks_catch_insane_runs():
     no_errors = SystemRun("toy", {"eval-l1": run_group(Identity(), clean_input["eval-l1"], "t")}, 0.0, 0.0)
     assert any("no errors" in p for p in run_checks([no_errors], clean_input))
     assert any("failed to load" in p for p in run_checks([SystemRun("x", {}, 0.0, 0.0, error="boom")], groups))
+
+
+def test_a_page_reaches_the_system_as_written_too():
+    raw = "今天天汽很好，我们\n去公园。\n"
+    system = Recorder()
+    run_group(system, [Item("p", "eval-l1", "page", "今天天汽很好，我们去公园。", "今天天气很好，我们去公园。", raw=raw)], "test")
+    assert system.calls[0] == ("今天天汽很好，我们去公园。", raw)
+    assert system.calls[1] == ("今天天气很好，我们去公园。", None)  # the clean GT has no line ends
