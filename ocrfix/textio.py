@@ -22,8 +22,15 @@ _BINARY_CONTROL_SHARE = 0.01  # share of C0 control bytes (besides \t\n\r\f) tha
 
 
 def read_bytes(source: str | Path, max_bytes: int) -> bytes:
+    """The bytes of a file (``-`` = stdin), at most ``max_bytes``: a larger input is refused,
+    never truncated. Devices and pipes (``/dev/zero``) are read only up to the limit."""
     if str(source) == STDIO:
-        data = sys.stdin.buffer.read(max_bytes + 1)
+        if sys.stdin is None or sys.stdin.closed:
+            raise InputError("<stdin>: standard input is closed; give a file or pipe text in")
+        try:
+            data = sys.stdin.buffer.read(max_bytes + 1)
+        except OSError as exc:
+            raise InputError(f"<stdin>: cannot read ({exc.strerror or exc})") from None
         name = "<stdin>"
     else:
         path = Path(source)
@@ -35,7 +42,8 @@ def read_bytes(source: str | Path, max_bytes: int) -> bytes:
         if size > max_bytes:
             raise InputError(f"{path}: {size:,} bytes is larger than the {max_bytes:,}-byte limit; split it into pages")
         try:
-            data = path.read_bytes()
+            with open(path, "rb") as fh:
+                data = fh.read(max_bytes + 1)
         except OSError as exc:
             raise InputError(f"{path}: cannot read ({exc.strerror})") from None
         name = str(path)

@@ -31,6 +31,7 @@ KINDS: dict[str, Callable[[Path], object] | None] = {
     "utf16": lambda p: p.write_bytes(TEXT.encode("utf-16")),
     "empty": lambda p: p.write_bytes(b""),
     "blank": lambda p: p.write_text(" \n\u3000\n\t\n", encoding="utf-8"),
+    "nul": lambda p: p.write_bytes(("我们在北京工乍。" * 200 + "\x00\n").encode()),  # text with one NUL byte
     "huge": lambda p: (p.touch(), os.truncate(p, MAX_INPUT_BYTES + 1)),  # sparse: no disk, no read
     "corrupt": lambda p: p.write_bytes(bytes((i * 97 + 13) % 256 for i in range(4096))),
     "xml": lambda p: p.write_text('<?xml version="1.0"?>\n<alto xmlns="http://www.loc.gov/standards/alto/ns-v3#"><Layout>',
@@ -40,9 +41,9 @@ KINDS: dict[str, Callable[[Path], object] | None] = {
     "tsv": lambda p: p.write_text("# header\nonly-one-column\n已\t己\tnot-a-number\n", encoding="utf-8"),
 }
 SUFFIX = {"png": ".png", "corrupt": ".klm", "broken-arpa": ".arpa", "tsv": ".tsv", "xml": ".xml", "train-manifest": ".tsv"}
-TEXT_KINDS = ("missing", "dir", "png", "gb18030", "utf16", "empty", "blank", "huge", "corrupt")
+TEXT_KINDS = ("missing", "dir", "png", "gb18030", "utf16", "empty", "blank", "nul", "huge", "corrupt")
 ALL_KINDS = (*TEXT_KINDS, "tsv")
-NEW_FOR_REFLOW_EVAL = ("utf16", "huge", "corrupt", "xml")  # the other kinds: tests/test_cli_errors.py
+NEW_FOR_REFLOW_EVAL = ("utf16", "nul", "huge", "corrupt", "xml")  # the other kinds: tests/test_cli_errors.py
 
 #: (case name, argv template, kinds). {bad}: the bad file, {good}: a good page, {out}: the output
 #: directory (must stay empty), {pairs}: error pairs, {set}: a confusion TSV, {m*}: tiny corrector models.
@@ -62,9 +63,9 @@ CASES = [
     ("correct --keep", ["correct", "{good}", "-o", "{out}/c.txt", *MODELS, "--keep", "{bad}"], TEXT_KINDS),
     # corpora have no size limit (a 64 MB corpus is small), so "huge" is not bad input for lm
     ("lm train", ["lm", "train", "{bad}", "-o", "{out}/m.klm", "--order", "2"],
-     tuple(k for k in ALL_KINDS if k != "huge")),
+     (*(k for k in ALL_KINDS if k != "huge"), "xml")),
     ("lm eval MODEL", ["lm", "eval", "{bad}", "{good}"], (*ALL_KINDS, "broken-arpa")),
-    ("lm eval TEXT", ["lm", "eval", "{lm}", "{bad}"], tuple(k for k in ALL_KINDS if k != "huge")),
+    ("lm eval TEXT", ["lm", "eval", "{lm}", "{bad}"], (*(k for k in ALL_KINDS if k != "huge"), "xml")),
     ("confusions show --set", ["confusions", "show", "乍", "--set", "{bad}"], ALL_KINDS),
     ("confusions coverage --pairs", ["confusions", "coverage", "--pairs", "{bad}", "--set", "{set}"], ALL_KINDS),
     ("confusions coverage --faspell", ["confusions", "coverage", "--faspell", "{bad}", "--set", "{set}"], ALL_KINDS),
@@ -222,3 +223,44 @@ def test_bad_option_values(argv: list[str], message: str, models: dict[str, str]
     code, lines = run([arg.format(**models, out=tmp_path) for arg in argv], capsys)
     assert code == 2 and len(lines) == 1 and message in lines[0], lines
     assert files_under(tmp_path) == []
+
+
+def test_closed_stdin(models: dict[str, str]) -> None:
+    """`ocrfix reflow - <&-`: fd 0 closed, so Python has no sys.stdin at all."""
+    for argv in (["reflow", "-"], ["correct", "-", *(a.format(**models) for a in MODELS)]):
+        proc = subprocess.run([sys.executable, "-m", "ocrfix", *argv], stdin=subprocess.DEVNULL, capture_output=True,
+                              check=False, preexec_fn=lambda: os.close(0))
+        err = proc.stderr.decode().splitlines()
+        assert proc.returncode == 2 and err == ["ocrfix: error: <stdin>: standard input is closed; give a file or pipe text in"]
+
+
+def test_endless_device_input_stops_at_the_size_limit(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """/dev/zero has size 0 and never ends: it is read only up to the limit (here 1 MB)."""
+    from ocrfix import textio
+    from ocrfix.textio import read_bytes
+
+    with pytest.raises(textio.InputError, match="/dev/zero: larger than the 1,048,576-byte limit"):
+        read_bytes("/dev/zero", 1 << 20)
+    monkeypatch.setattr("ocrfix.formats.fileio.MAX_INPUT_BYTES", 1 << 20)
+    code, lines = run(["reflow", "/dev/zero"], capsys)
+    assert code == 2 and lines == ["ocrfix: error: /dev/zero: larger than the 1,048,576-byte limit; split it into pages"]
+
+
+def test_non_utf8_file_name_in_a_batch(models: dict[str, str], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A Latin-1 file name in a directory: corrected like the others, logged so that
+    os.fsencode gives the name's bytes back."""
+    import json
+
+    src = tmp_path / "in"
+    src.mkdir()
+    odd = os.path.join(os.fsencode(src), b"caf\xe9.txt")
+    with open(odd, "wb") as fh:
+        fh.write(TEXT.encode())
+    (src / "ok.txt").write_text(TEXT, encoding="utf-8")
+    log = tmp_path / "e.jsonl"
+    code, lines = run(["correct", str(src), "--out-dir", str(tmp_path / "out"), "--edits", str(log),
+                       *(a.format(**models) for a in MODELS)], capsys)
+    assert code == 0 and lines == []
+    assert sorted(os.listdir(os.fsencode(tmp_path / "out"))) == [b"caf\xe9.txt", b"ok.txt"]
+    names = sorted(os.fsencode(json.loads(line)["file"]) for line in log.read_text(encoding="utf-8").splitlines())
+    assert names == [odd, os.fsencode(src / "ok.txt")]

@@ -8,6 +8,7 @@ edits, so ``replay(input, edits) == output`` holds exactly (tested with hypothes
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass
 from typing import IO, Iterable, Sequence
 
@@ -25,7 +26,17 @@ class Edit:
         record = {"file": file, **asdict(self)}
         record["sources"] = list(self.sources)
         record["gain"] = round(self.gain, 4)
-        return json.dumps(record, ensure_ascii=False)
+        return _escape_surrogates(json.dumps(record, ensure_ascii=False))
+
+
+def _escape_surrogates(line: str) -> str:
+    """A file name that is not UTF-8 (``os.fsdecode`` keeps its bytes as lone surrogates) as
+    ``\\udcXX`` escapes: the line stays UTF-8, and ``os.fsencode(json.loads(line)["file"])``
+    gives the name's bytes back."""
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", line)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def apply_edits(text: str, edits: Iterable[tuple[int, str, str, float, tuple[str, ...]]]) -> tuple[str, list[Edit]]:

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import IO
 
 from ...errors import InputError
+from ...formats.detect import looks_like_xml
 from ...normalize import is_han, lm_line
 from ...textio import describe_non_utf8
 
@@ -147,7 +148,13 @@ def raw_lines(corpus: CorpusFile) -> Iterator[str]:
     """The text lines of one corpus file; InputError for text that is not UTF-8."""
     try:
         with open_text(corpus.path) as fh:
-            yield from fh
+            for lineno, line in enumerate(fh, 1):
+                if lineno == 1 and looks_like_xml(line.encode("utf-8")):
+                    raise InputError(f"{corpus.path}: XML (hOCR/ALTO/PAGE?), not a text corpus; "
+                                     "extract its text first: ocrfix reflow FILE -o FILE.txt")
+                if "\x00" in line:
+                    raise InputError(f"{corpus.path}:{lineno}: NUL byte: looks like a binary file, not text")
+                yield line
     except UnicodeDecodeError as exc:
         what = describe_non_utf8(exc.object[:65536])
         hint = f"; it looks like {what}" + ("" if "binary" in what else ": convert it to UTF-8 first") if what else ""
