@@ -1,8 +1,18 @@
-"""Fixtures shared by several test modules."""
+"""Fixtures shared by several test modules, and the hypothesis profiles."""
+import os
+
 import pytest
+from hypothesis import settings
+
 
 from ocrfix.settings import load_settings
 from test_correct_fixtures import WEIGHTS, write_arpa, write_confusions
+
+#: Property tests without their own example count run this many: a few dozen in CI,
+#: >= 10,000 with OCRFIX_HYPOTHESIS_PROFILE=nightly.
+settings.register_profile("ci", max_examples=40, deadline=None)
+settings.register_profile("nightly", max_examples=10_000, deadline=None)
+settings.load_profile(os.environ.get("OCRFIX_HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(autouse=True)
