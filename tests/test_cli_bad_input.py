@@ -15,30 +15,18 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.faults import KINDS as FAULT_KINDS
 from ocrfix.cli import main
-from ocrfix.settings import MAX_INPUT_BYTES
 
 from test_correct_fixtures import WEIGHTS, write_arpa, write_confusions
 
 TEXT = "我们在北京工乍。\n他们在上海工作。\n"
 
-#: kind -> how to create it at a path (None: leave it missing)
+#: kind -> how to create it at a path (None: leave it missing): the fault benchmark's kinds and two more
 KINDS: dict[str, Callable[[Path], object] | None] = {
-    "missing": None,
-    "dir": lambda p: p.mkdir(),
-    "png": lambda p: p.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256))),
-    "gb18030": lambda p: p.write_bytes(TEXT.encode("gb18030")),
-    "utf16": lambda p: p.write_bytes(TEXT.encode("utf-16")),
-    "empty": lambda p: p.write_bytes(b""),
-    "blank": lambda p: p.write_text(" \n\u3000\n\t\n", encoding="utf-8"),
-    "nul": lambda p: p.write_bytes(("我们在北京工乍。" * 200 + "\x00\n").encode()),  # text with one NUL byte
-    "huge": lambda p: (p.touch(), os.truncate(p, MAX_INPUT_BYTES + 1)),  # sparse: no disk, no read
-    "corrupt": lambda p: p.write_bytes(bytes((i * 97 + 13) % 256 for i in range(4096))),
-    "xml": lambda p: p.write_text('<?xml version="1.0"?>\n<alto xmlns="http://www.loc.gov/standards/alto/ns-v3#"><Layout>',
-                                  encoding="utf-8"),
+    **FAULT_KINDS,
     "broken-arpa": lambda p: p.write_text("\\data\\\nngram 1=3\n\n\\1-grams:\n-1.0\t<s>\n", encoding="utf-8"),
     "train-manifest": lambda p: p.write_text("corpus.txt\ttrain\t1\n", encoding="utf-8"),
-    "tsv": lambda p: p.write_text("# header\nonly-one-column\n已\t己\tnot-a-number\n", encoding="utf-8"),
 }
 SUFFIX = {"png": ".png", "corrupt": ".klm", "broken-arpa": ".arpa", "tsv": ".tsv", "xml": ".xml", "train-manifest": ".tsv"}
 TEXT_KINDS = ("missing", "dir", "png", "gb18030", "utf16", "empty", "blank", "nul", "huge", "corrupt")

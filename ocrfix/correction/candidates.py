@@ -19,6 +19,7 @@ import numpy as np
 from ..confusions import ConfusionSet
 from ..lm.context import ContextIndex
 from ..segment import Sentence
+from .cache import PER_CHAR, Capped
 
 #: One candidate of a seen character: (candidate, score, rank, sources).
 Entry = tuple[str, float, int, tuple[str, ...]]
@@ -105,8 +106,8 @@ class CandidateSource:
         self.context = context
         self.context_n = context_n
         self.context_gate = context_gate
-        self._context_cache: dict[tuple[str | None, str, str | None], tuple[Entry, ...]] = {}
-        self._have: dict[str, np.ndarray] = {}  # seen char -> context ids of it and its candidates
+        self._context_cache: Capped[tuple[str | None, str, str | None], tuple[Entry, ...]] = Capped(CONTEXT_CACHE)
+        self._have: Capped[str, np.ndarray] = Capped(PER_CHAR)  # seen char -> context ids of it and its candidates
 
     def lattice(self, sentence: Sentence) -> Lattice:
         """Confusion-set entries per token of ``sentence`` (``None`` where the token is not an edit
@@ -135,7 +136,5 @@ class CandidateSource:
                 have = self._have[tokens[i]] = self.context.token_ids([entry[0] for entry in entries] + [tokens[i]])
             proposed = self.context.between(left, right, self.context_n, exclude=have)
             extra = tuple((c, CONTEXT_SCORE, rank, (CONTEXT,)) for rank, (c, _) in enumerate(proposed))
-            if len(self._context_cache) >= CONTEXT_CACHE:
-                self._context_cache.clear()
             self._context_cache[key] = extra
         return entries + extra if extra else entries

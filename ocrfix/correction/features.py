@@ -15,6 +15,7 @@ import numpy as np
 
 from ..confusions.misread import MisreadRates
 from ..confusions.similarity import GlyphSpace
+from .cache import PER_CHAR, Capped
 from .candidates import CONTEXT, Candidate, Entry, Lattice
 from .document import DocumentBigrams, nearby_bigrams
 from .pairs import PairCandidate
@@ -213,9 +214,9 @@ class Featurizer:
         self.names = BASE_FEATURES + tuple(f"src:{s}" for s in self.sources)
         self._n_static = len(self.names) - len(DYNAMIC_FEATURES)
         self._no_rows = np.zeros((0, len(self.names)))
-        self._unigram: dict[str, float] = {}
-        self._static: dict[str, np.ndarray] = {}
-        self._source_flags: dict[tuple[str, ...], list[float]] = {}
+        self._unigram: Capped[str, float] = Capped(4 * PER_CHAR)
+        self._static: Capped[str, np.ndarray] = Capped(PER_CHAR)
+        self._source_flags: Capped[tuple[str, ...], list[float]] = Capped(PER_CHAR)
 
     def unigram(self, token: str) -> float:
         value = self._unigram.get(token)

@@ -24,6 +24,7 @@ import numpy as np
 
 from ..confusions.similarity import GlyphSpace
 from ..lm.context import ContextIndex, top_indices
+from .cache import PER_CHAR, Capped
 from .candidates import CONTEXT_SCORE, Table
 
 #: Both characters must be improbable under the LM (log10 P given the left context): the first
@@ -70,10 +71,10 @@ class PairProposer:
         self.glyphs = glyphs
         self.gate = gate
         self.per_site = per_site
-        self._cache: dict[tuple[str | None, str, str, str | None], tuple[tuple[str, float, float, float], ...]] = {}
-        self._slots: dict[tuple[str, str | None, bool], _Slot] = {}  # (seen char, neighbour, after) -> its slot
-        self._neighbours: dict[tuple[str | None, bool], list[int]] = {}  # (neighbour, after) -> context slot ids
-        self._tables: dict[str, tuple[list[int], set[int], list[float], list[float]]] = {}  # seen char -> see _table_slot
+        self._cache: Capped[tuple[str | None, str, str, str | None], tuple[tuple[str, float, float, float], ...]] = Capped(PAIR_CACHE)
+        self._slots: Capped[tuple[str, str | None, bool], _Slot] = Capped(PAIR_CACHE)  # (seen char, neighbour, after) -> its slot
+        self._neighbours: Capped[tuple[str | None, bool], list[int]] = Capped(PAIR_CACHE)  # (neighbour, after) -> context slot ids
+        self._tables: Capped[str, tuple[list[int], set[int], list[float], list[float]]] = Capped(PER_CHAR)  # seen char -> see _table_slot
         self._glyph_rows = glyphs.rows(context.vocab)  # glyph vector row of each context token
 
     def gated(self, logps: Sequence[float], i: int) -> bool:
@@ -88,8 +89,6 @@ class PairProposer:
         found = self._cache.get(key)
         if found is None:
             found = self._propose(*key)
-            if len(self._cache) >= PAIR_CACHE:
-                self._cache.clear()
             self._cache[key] = found
         return [PairCandidate(i, chars, chain, rank, (ca, cb)) for rank, (chars, chain, ca, cb) in enumerate(found)]
 
@@ -117,9 +116,6 @@ class PairProposer:
             ids, scores = ids[keep], scores[keep]
             fit = GLYPH_WEIGHT * self.glyphs.similarities_of_rows(seen, self._glyph_rows[ids]) + CHANNEL_WEIGHT * logs[keep]
             slot = _Slot(ids, edge[keep], fit, scores)
-            if len(self._slots) >= PAIR_CACHE:
-                self._slots.clear()
-                self._neighbours.clear()
             self._slots[key] = slot
         return slot
 

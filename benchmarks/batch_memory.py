@@ -1,0 +1,106 @@
+"""Memory of one batch worker over many distinct small files: is it flat?
+
+    python -m benchmarks.batch_memory [--files 10000] [--chars 60] [--samples 20]
+
+Writes ``--files`` distinct pages of about ``--chars`` characters (consecutive sentences of People's
+Daily 2019-10, a training month, with 3 % of their Han characters replaced by a confusable one
+from the shipped confusion set, so every page has edits to find) into a temporary directory and
+corrects them with the batch code path of ``ocrfix correct DIR --out-dir OUT`` in this process
+(one worker, the shipped models). The resident set size is sampled ``--samples`` times along the
+way; the figure of merit is its change over the second half of the run (target: within ±5 %).
+"""
+from __future__ import annotations
+
+import argparse
+import lzma
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from ocrfix.batch import Job, run_jobs
+from ocrfix.correct.corrector import load_confusions
+from ocrfix.normalize import is_han
+from ocrfix.settings import load_settings
+
+SOURCE = "rmrb_peoples_daily_2019_2020/rmrb_2019-10.txt.xz"
+NOISE = 0.03
+
+
+def rss_mb() -> float:
+    """Resident set size of this process (MB), from /proc."""
+    with open("/proc/self/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError("no VmRSS in /proc/self/status")
+
+
+def pages(n: int, chars: int, seed: int = 0) -> list[str]:
+    """``n`` distinct noisy pages of about ``chars`` characters each."""
+    rng = random.Random(seed)
+    settings = load_settings()
+    confusions = load_confusions([settings.confusions_dir / "default.tsv"])
+    out, page = [], ""
+    with lzma.open(settings.data_dir / SOURCE, "rt", encoding="utf-8") as fh:
+        for sentence in (s for line in fh for s in line.strip().split("。") if s):
+            page += sentence + "。"
+            if len(page) >= chars:
+                out.append("".join(_noisy(ch, confusions, rng) for ch in page))
+                page = ""
+                if len(out) == n:
+                    return out
+    raise SystemExit(f"{SOURCE} has fewer than {n} pages of {chars} characters")
+
+
+def _noisy(ch: str, confusions, rng: random.Random) -> str:
+    if not is_han(ch) or rng.random() >= NOISE:
+        return ch
+    candidates = confusions.candidates(ch)
+    return candidates[0].char if candidates else ch
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--files", type=int, default=10_000)
+    parser.add_argument("--chars", type=int, default=60)
+    parser.add_argument("--samples", type=int, default=20)
+    args = parser.parse_args(argv)
+    texts = pages(args.files, args.chars)
+    with tempfile.TemporaryDirectory(prefix="ocrfix-batch-memory-") as tmp:
+        src, out = Path(tmp) / "in", Path(tmp) / "out"
+        src.mkdir()
+        jobs = []
+        for i, text in enumerate(texts):
+            (src / f"{i:05d}.txt").write_text(text, encoding="utf-8")
+            jobs.append(Job(str(src / f"{i:05d}.txt"), str(out / f"{i:05d}.txt")))
+        out.mkdir()
+        options = {"corrector": {"model": None, "confusions": None, "weights": None, "misread": None,
+                                 "threshold": None, "keep": (), "rules": True},
+                   "reflow": True, "encoding": None, "format": None, "output_format": None}
+        every = max(1, args.files // args.samples)
+        samples: list[tuple[int, float, float, int]] = []
+        started, done, chars, edits, failed = time.perf_counter(), 0, 0, 0, 0
+        for outcome in run_jobs(jobs, options, 1):
+            done += 1
+            chars += outcome.chars
+            edits += len(outcome.edits)
+            failed += outcome.error is not None
+            if done % every == 0 or done == len(jobs):
+                samples.append((done, rss_mb(), time.perf_counter() - started, chars))
+    print(f"{args.files:,} files, {chars:,} chars, {edits:,} edits, {failed} failed, "
+          f"{chars / (time.perf_counter() - started):,.0f} chars/s")
+    print("| files done | RSS (MB) | seconds |\n|---:|---:|---:|")
+    for done, rss, seconds, _ in samples:
+        print(f"| {done:,} | {rss:.1f} | {seconds:.0f} |")
+    half = min(samples, key=lambda s: abs(s[0] - args.files / 2))
+    last = samples[-1]
+    low, high = min(s[1] for s in samples if s[0] >= half[0]), max(s[1] for s in samples if s[0] >= half[0])
+    print(f"second half: RSS {half[1]:.1f} -> {last[1]:.1f} MB ({(last[1] - half[1]) / half[1]:+.1%}); "
+          f"range {low:.1f}-{high:.1f} MB ({(high - low) / half[1]:.1%} of the midpoint)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,368 @@
+"""The fault matrix: bad inputs x commands, outputs onto inputs, hostile environments, kills,
+damaged models and pathological lines, each run as a user would run it (a fresh ``python -m
+ocrfix`` process), and a table of cases, passed and failed per group.
+
+    python -m benchmarks.faults [--long] [--keep DIR]
+
+A case passes when the command behaves as documented: refused with exactly one ``ocrfix:
+error:`` line and exit 2 (or succeeds where it should), no traceback, no crash signal, every
+input byte-for-byte unchanged, and no output, log or ``.tmp`` file left behind by a refusal.
+The models are the shipped ones (a damaged copy of them for the model cases); ``--long`` adds
+the 1 M-character lines (time and peak RSS, target < 60 s and < 600 MB each).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ocrfix.settings import MAX_INPUT_BYTES, load_settings
+
+TEXT = "　　我们在北京工乍。他们在上海工作，大家都在认真学习。\n　　今天天气很好。\n"
+#: bad input kind -> how to make it at a path (None: leave it missing)
+KINDS: dict[str, Callable[[Path], object] | None] = {
+    "missing": None,
+    "dir": lambda p: p.mkdir(),
+    "png": lambda p: p.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256))),
+    "gb18030": lambda p: p.write_bytes(TEXT.encode("gb18030")),
+    "utf16": lambda p: p.write_bytes(TEXT.encode("utf-16")),
+    "empty": lambda p: p.write_bytes(b""),
+    "blank": lambda p: p.write_text(" \n\u3000\n\t\n", encoding="utf-8"),
+    "nul": lambda p: p.write_bytes((TEXT * 50).encode() + b"\x00\n"),  # text with one NUL byte
+    "huge": lambda p: (p.touch(), os.truncate(p, MAX_INPUT_BYTES + 1)),  # sparse: no disk, no read
+    "corrupt": lambda p: p.write_bytes(bytes((i * 97 + 13) % 256 for i in range(4096))),
+    "xml": lambda p: p.write_text('<?xml version="1.0"?>\n<alto xmlns="http://www.loc.gov/standards/alto/ns-v3#"><Layout>',
+                                  encoding="utf-8"),
+    "tsv": lambda p: p.write_text("# header\nonly-one-column\n已\t己\tnot-a-number\n", encoding="utf-8"),
+}
+TEXT_KINDS = tuple(k for k in KINDS if k != "tsv")
+#: (name, argv with {bad} {good} {out}, the kinds that are bad for it)
+COMMANDS: list[tuple[str, list[str], tuple[str, ...]]] = [
+    ("reflow IN", ["reflow", "{bad}", "-o", "{out}/r.txt"], TEXT_KINDS),
+    ("eval --gt", ["eval", "--gt", "{bad}", "--hyp", "{good}", "--html", "{out}/r.html"], TEXT_KINDS),
+    ("eval --hyp", ["eval", "--gt", "{good}", "--hyp", "{bad}", "--confusions", "{out}/c.tsv"], TEXT_KINDS),
+    ("correct IN", ["correct", "{bad}", "-o", "{out}/c.txt", "--edits", "{out}/e.jsonl"], TEXT_KINDS),
+    ("correct --model", ["correct", "{good}", "-o", "{out}/c.txt", "--model", "{bad}"], tuple(KINDS)),
+    ("correct --confusions", ["correct", "{good}", "-o", "{out}/c.txt", "--confusions", "{bad}"], tuple(KINDS)),
+    ("correct --weights", ["correct", "{good}", "-o", "{out}/c.txt", "--weights", "{bad}"], tuple(KINDS)),
+    ("lm eval MODEL", ["lm", "eval", "{bad}", "{good}"], tuple(KINDS)),
+    ("lm eval TEXT", ["lm", "eval", "{lm}", "{bad}"], tuple(k for k in KINDS if k != "huge")),
+    ("confusions merge", ["confusions", "merge", "{bad}", "-o", "{out}/m.tsv"], tuple(KINDS)),
+]
+
+
+@dataclass(frozen=True)
+class Run:
+    code: int
+    err: list[str]
+    out: bytes
+    seconds: float
+    peak_mb: float
+
+
+def ocrfix(argv: list[str], cwd: Path, stdin: int | None = subprocess.DEVNULL, timeout: float = 600,
+           preexec: Callable[[], object] | None = None) -> Run:
+    """One ``python -m ocrfix`` process: exit status, stderr lines, stdout, wall time, peak RSS."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "ocrfix", *argv], cwd=cwd, stdin=stdin, capture_output=True,
+                          timeout=timeout, check=False, preexec_fn=preexec)
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return Run(proc.returncode, proc.stderr.decode("utf-8", "replace").splitlines(), proc.stdout,
+               time.perf_counter() - started, max(peak, before) / 1024)
+
+
+def one_error(run: Run, *needles: str) -> str | None:
+    """None when ``run`` was refused as documented, else what was wrong."""
+    if run.code != 2:
+        return f"exit {run.code}" + (f" (signal {-run.code})" if run.code < 0 else "") + f": {run.err[-1:]}"
+    if len(run.err) != 1 or not run.err[0].startswith("ocrfix: error: "):
+        return f"stderr is not one error line: {run.err[:3]}"
+    missing = [n for n in needles if n not in run.err[0]]
+    return f"message lacks {missing}: {run.err[0]}" if missing else None
+
+
+def snapshot(directory: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(directory)): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
+
+
+class Matrix:
+    """Cases run in one scratch directory; results per group."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.results: dict[str, list[tuple[str, str | None]]] = {}
+        self.good = root / "good.txt"
+        self.good.write_text(TEXT, encoding="utf-8")
+        self.lm = str(load_settings().default_lm)
+
+    def record(self, group: str, case: str, problem: str | None) -> None:
+        self.results.setdefault(group, []).append((case, problem))
+        print(f"{'ok  ' if problem is None else 'FAIL'} {group}: {case}" + (f": {problem}" if problem else ""),
+              file=sys.stderr, flush=True)
+
+    def case_dir(self) -> Path:
+        return Path(tempfile.mkdtemp(dir=self.root))
+
+    def bad_inputs(self) -> None:
+        for name, template, kinds in COMMANDS:
+            for kind in kinds:
+                d = self.case_dir()
+                bad = d / f"bad-{kind}{'.tsv' if kind == 'tsv' else '.txt'}"
+                make = KINDS[kind]
+                if make is not None:
+                    make(bad)
+                out = d / "out"
+                out.mkdir()
+                before = snapshot(d)
+                argv = [a.format(bad=bad, good=self.good, out=out, lm=self.lm) for a in template]
+                problem = one_error(ocrfix(argv, d))
+                if problem is None and snapshot(d) != before:
+                    problem = "a file was written or changed"
+                self.record("bad input x command", f"{name} {kind}", problem)
+
+    def outputs_onto_inputs(self) -> None:
+        cases = [
+            ("reflow X -o X", ["reflow", "{x}", "-o", "{x}"]),
+            ("reflow X -o symlink-to-X", ["reflow", "{x}", "-o", "{link}"]),
+            ("reflow X -o hard-link-of-X", ["reflow", "{x}", "-o", "{hard}"]),
+            ("correct X -o X", ["correct", "{x}", "-o", "{x}"]),
+            ("correct X -o O --edits X", ["correct", "{x}", "-o", "{o}", "--edits", "{x}"]),
+            ("correct X -o O --edits O", ["correct", "{x}", "-o", "{o}", "--edits", "{o}"]),
+            ("correct DIR --out-dir DIR", ["correct", "{d}", "--out-dir", "{d}"]),
+            ("correct DIR --out-dir DIR/.", ["correct", "{d}", "--out-dir", "{d}/."]),
+            ("correct X -o the LM", ["correct", "{x}", "-o", "{lmcopy}", "--model", "{lmcopy}"]),
+            ("eval --html GT", ["eval", "--gt", "{x}", "--hyp", "{y}", "--html", "{x}"]),
+            ("eval --confusions HYP", ["eval", "--gt", "{x}", "--hyp", "{y}", "--confusions", "{y}"]),
+            ("eval --html H --confusions H", ["eval", "--gt", "{x}", "--hyp", "{y}", "--html", "{o}", "--confusions", "{o}"]),
+            ("lm train C -o C", ["lm", "train", "{x}", "-o", "{x}"]),
+            ("confusions merge S -o S", ["confusions", "merge", "{tsv}", "-o", "{tsv}"]),
+        ]
+        for name, template in cases:
+            d = self.case_dir()
+            x, y = d / "x.txt", d / "y.txt"
+            x.write_text(TEXT, encoding="utf-8")
+            y.write_text(TEXT.replace("乍", "作"), encoding="utf-8")
+            (d / "link.txt").symlink_to(x)
+            os.link(x, d / "hard.txt")
+            (d / "s.tsv").write_text("乍\t作\t0.5\tvisual\n", encoding="utf-8")
+            lmcopy = d / "tiny.arpa"
+            lmcopy.write_text("\\data\\\nngram 1=3\n\n\\1-grams:\n-1\t<unk>\t0\n0\t<s>\t-0.5\n-0.5\t</s>\t0\n\n\\end\\\n",
+                              encoding="utf-8")
+            before = snapshot(d)
+            argv = [a.format(x=x, y=y, o=d / "o.txt", d=d, link=d / "link.txt", hard=d / "hard.txt", lmcopy=lmcopy,
+                             tsv=d / "s.tsv") for a in template]
+            problem = one_error(ocrfix(argv, d), "output")
+            if problem is None and snapshot(d) != before:
+                problem = "a file was written or changed"
+            self.record("output onto an input", name, problem)
+
+    def environment(self) -> None:
+        d = self.case_dir()
+        (d / "dir").mkdir()
+        (d / "file").write_text("x", encoding="utf-8")
+        checks: list[tuple[str, Callable[[], str | None]]] = [
+            ("directory as -o", lambda: one_error(ocrfix(["reflow", str(self.good), "-o", str(d / "dir")], d), "is a directory")),
+            ("directory as --edits", lambda: one_error(ocrfix(["correct", str(self.good), "-o", str(d / "c.txt"), "--edits",
+                                                               str(d / "dir")], d), "is a directory")),
+            ("output under a regular file", lambda: one_error(ocrfix(["reflow", str(self.good), "-o", str(d / "file" / "o.txt")], d),
+                                                              "is not a directory")),
+            ("/dev/full as -o", lambda: one_error(ocrfix(["reflow", str(self.good), "-o", "/dev/full"], d), "No space left")),
+            ("full file system (tmpfs)", lambda: self.full_disk(d)),
+            ("closed stdin", lambda: one_error(ocrfix(["reflow", "-"], d, stdin=None, preexec=lambda: os.close(0)), "closed")),
+            ("/dev/zero as input", lambda: one_error(ocrfix(["reflow", "/dev/zero"], d), "limit")),
+            ("250-byte output name", lambda: self.expect_file(ocrfix(["reflow", str(self.good), "-o", str(d / ("长" * 83 + ".t"))], d),
+                                                              d / ("长" * 83 + ".t"))),
+            ("-o /dev/stdout", lambda: self.dev_stdout(d)),
+            ("-o FIFO", lambda: self.fifo(d)),
+            ("-o symlink: target replaced, link kept", lambda: self.symlink(d)),
+            ("--edits - is stdout", lambda: self.edits_stdout(d)),
+            ("log and output follow the umask", lambda: self.umask(d)),
+            ("non-UTF-8 file name in a batch", lambda: self.odd_name(d)),
+            ("failed single input leaves no log", lambda: self.no_log(d)),
+            ("SIGTERM leaves no .tmp", lambda: self.sigterm(d)),
+            ("damaged shipped LM refused, no crash", lambda: self.damaged_model(d, "lm/news.klm")),
+            ("damaged context index refused", lambda: self.damaged_model(d, "lm/news.context.npz")),
+        ]
+        for name, check in checks:
+            try:
+                problem = check()
+            except Exception as exc:  # noqa: BLE001 - a case that cannot even run is a failure
+                problem = f"{type(exc).__name__}: {exc}"
+            self.record("environment and odd cases", name, problem)
+
+    def expect_file(self, run: Run, path: Path, content: str | None = None) -> str | None:
+        if run.code != 0:
+            return f"exit {run.code}: {run.err[-1:]}"
+        if not path.is_file():
+            return f"{path.name} not written"
+        return None if content is None or path.read_text(encoding="utf-8") == content else "wrong content"
+
+    def full_disk(self, d: Path) -> str | None:
+        mount = d / "small"
+        mount.mkdir()
+        if os.geteuid() != 0 or subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", str(mount)],
+                                               capture_output=True, check=False).returncode:
+            return None if os.geteuid() != 0 else "cannot mount a tmpfs"
+        try:
+            (mount / "filler").write_bytes(b"\0" * 12288)
+            big = d / "big.txt"
+            big.write_text(TEXT * 1000, encoding="utf-8")
+            for argv in (["reflow", str(big), "-o", str(mount / "r.txt")],
+                         ["correct", str(big), "-o", str(d / "c.txt"), "--edits", str(mount / "e.jsonl")]):
+                problem = one_error(ocrfix(argv, d), "No space left")
+                if problem:
+                    return f"{argv[0]}: {problem}"
+                if sorted(p.name for p in mount.iterdir()) != ["filler"]:
+                    return f"{argv[0]} left {sorted(p.name for p in mount.iterdir())}"
+        finally:
+            subprocess.run(["umount", str(mount)], check=False)
+        return None
+
+    def dev_stdout(self, d: Path) -> str | None:
+        run = ocrfix(["reflow", str(self.good), "-o", "/dev/stdout"], d)
+        ok = run.code == 0 and run.out.decode().startswith("我们在北京") and Path("/dev/stdout").is_symlink()
+        return None if ok else f"exit {run.code}, {len(run.out)} bytes on stdout"
+
+    def fifo(self, d: Path) -> str | None:
+        fifo = d / "pipe"
+        os.mkfifo(fifo)
+        reader = subprocess.Popen(["cat", str(fifo)], stdout=subprocess.PIPE)
+        run = ocrfix(["reflow", str(self.good), "-o", str(fifo)], d)
+        got = reader.communicate(timeout=60)[0]
+        return None if run.code == 0 and got.decode().startswith("我们在北京") and fifo.is_fifo() else f"exit {run.code}"
+
+    def symlink(self, d: Path) -> str | None:
+        real, link = d / "real.txt", d / "link-out.txt"
+        real.write_text("old\n", encoding="utf-8")
+        link.symlink_to(real)
+        run = ocrfix(["reflow", str(self.good), "-o", str(link)], d)
+        ok = run.code == 0 and link.is_symlink() and real.read_text(encoding="utf-8").startswith("我们在北京")
+        return None if ok else f"exit {run.code}, link kept: {link.is_symlink()}"
+
+    def edits_stdout(self, d: Path) -> str | None:
+        run = ocrfix(["correct", str(self.good), "-o", str(d / "e-out.txt"), "--edits", "-"], d)
+        ok = run.code == 0 and b'"original": "\xe4\xb9\x8d"' in run.out and not (d / "-").exists()
+        return None if ok else f"exit {run.code}, stdout {run.out[:80]!r}"
+
+    def umask(self, d: Path) -> str | None:
+        out, log = d / "u.txt", d / "u.jsonl"
+        run = ocrfix(["correct", str(self.good), "-o", str(out), "--edits", str(log)], d, preexec=lambda: os.umask(0o022))
+        modes = [p.stat().st_mode & 0o777 for p in (out, log) if p.exists()]
+        return None if run.code == 0 and modes == [0o644, 0o644] else f"exit {run.code}, modes {[oct(m) for m in modes]}"
+
+    def odd_name(self, d: Path) -> str | None:
+        src = d / "odd-in"
+        src.mkdir()
+        with open(os.path.join(os.fsencode(src), b"caf\xe9.txt"), "wb") as fh:
+            fh.write(TEXT.encode())
+        run = ocrfix(["correct", str(src), "--out-dir", str(d / "odd-out"), "--edits", str(d / "odd.jsonl"), "--quiet"], d)
+        ok = run.code == 0 and os.listdir(os.fsencode(d / "odd-out")) == [b"caf\xe9.txt"]
+        return None if ok else f"exit {run.code}: {run.err[-1:]}"
+
+    def no_log(self, d: Path) -> str | None:
+        empty = d / "empty.txt"
+        empty.write_bytes(b"")
+        problem = one_error(ocrfix(["correct", str(empty), "-o", str(d / "n.txt"), "--edits", str(d / "n.jsonl")], d))
+        return problem or ("a log or output was left" if (d / "n.jsonl").exists() or (d / "n.txt").exists() else None)
+
+    def sigterm(self, d: Path) -> str | None:
+        big = d / "kill.txt"
+        big.write_text(TEXT * 20000, encoding="utf-8")
+        out = d / "kill-out"
+        out.mkdir()
+        proc = subprocess.Popen([sys.executable, "-m", "ocrfix", "correct", str(big), "-o", str(out / "k.txt"),
+                                 "--edits", str(out / "k.jsonl")], stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 120
+        while not any(out.iterdir()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(1.0)
+        proc.send_signal(signal.SIGTERM)
+        code = proc.wait(timeout=120)
+        left = sorted(p.name for p in out.iterdir())
+        return None if code == 128 + signal.SIGTERM and not left else f"exit {code}, left {left}"
+
+    def damaged_model(self, d: Path, name: str) -> str | None:
+        """A copy of the shipped models with 2,000 bytes of one file overwritten (checksums kept)."""
+        models = d / f"models-{name.replace('/', '-')}"
+        shutil.copytree(load_settings().models_dir, models)
+        target = models / name
+        with open(target, "r+b") as fh:
+            fh.seek(target.stat().st_size // 2)
+            fh.write(os.urandom(2000))
+        page = d / "page.txt"
+        page.write_text(TEXT, encoding="utf-8")
+        runs = [ocrfix(["correct", str(page), "-o", str(d / "dm.txt"), "--model", str(models / "lm" / "news.klm")], d)]
+        if name.endswith(".klm"):
+            runs.append(ocrfix(["lm", "eval", str(target), str(page)], d))
+        problems = [p for p in (one_error(r, "damaged") for r in runs) if p]
+        return problems[0] if problems else ("an output was written" if (d / "dm.txt").exists() else None)
+
+    def long_lines(self) -> None:
+        for name, line in (("1 M x 的", "的" * 1_000_000), ("1 M x a", "a" * 1_000_000),
+                           ("1 M-character line of news OCR (no line break)", None)):
+            d = self.case_dir()
+            src = d / "line.txt"
+            src.write_text((line if line is not None else _news_line(1_000_000)) + "\n", encoding="utf-8")
+            run = ocrfix(["correct", str(src), "-o", str(d / "out.txt")], d, timeout=1800)
+            problem = None if run.code == 0 else f"exit {run.code}: {run.err[-1:]}"
+            if problem is None and (run.seconds > 60 or run.peak_mb > 600):
+                problem = f"{run.seconds:.0f} s, {run.peak_mb:.0f} MB"
+            self.record("1 M-character lines", f"{name}: {run.seconds:.1f} s, peak RSS {run.peak_mb:.0f} MB", problem)
+
+    def table(self) -> str:
+        rows = ["| group | cases | passed | failed |", "|---|---:|---:|---:|"]
+        total = [0, 0]
+        for group, results in self.results.items():
+            failed = sum(1 for _, p in results if p)
+            rows.append(f"| {group} | {len(results)} | {len(results) - failed} | {failed} |")
+            total[0] += len(results)
+            total[1] += failed
+        rows.append(f"| **all** | **{total[0]}** | **{total[0] - total[1]}** | **{total[1]}** |")
+        failures = [f"- {group}: {case}: {p}" for group, results in self.results.items() for case, p in results if p]
+        return "\n".join(rows + ([""] + failures if failures else []))
+
+
+def _news_line(chars: int) -> str:
+    """The benchmark's evaluation OCR pages, reflowed, joined into one line of ``chars`` characters."""
+    from ocrfix.reflow import reflow
+
+    pages = sorted(Path("build/bench/pages/eval").rglob("*.ocr.txt"))
+    if not pages:
+        raise SystemExit("no build/bench/pages/eval/*.ocr.txt: python -m benchmarks.generate --split eval")
+    text = "".join(reflow(p.read_text(encoding="utf-8")).replace("\n", "") for p in pages)
+    return (text * (chars // len(text) + 1))[:chars]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--long", action="store_true", help="also the 1 M-character lines (minutes)")
+    parser.add_argument("--keep", metavar="DIR", help="run in DIR and keep it (default: a temporary directory)")
+    args = parser.parse_args(argv)
+    root = Path(args.keep or tempfile.mkdtemp(prefix="ocrfix-faults-"))
+    root.mkdir(parents=True, exist_ok=True)
+    matrix = Matrix(root)
+    try:
+        matrix.bad_inputs()
+        matrix.outputs_onto_inputs()
+        matrix.environment()
+        if args.long:
+            matrix.long_lines()
+    finally:
+        if not args.keep:
+            shutil.rmtree(root, ignore_errors=True)
+    print(matrix.table())
+    return 1 if any(p for results in matrix.results.values() for _, p in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
