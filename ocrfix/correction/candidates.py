@@ -38,7 +38,9 @@ CONTEXT_SCORE = 1e-4
 #: many errors as 10 or 20 (with gate -2.5) with fewer changes on clean text.
 CONTEXT_N = 5
 CONTEXT_GATE = -3.0
-CONTEXT_CACHE = 100_000  # (left, seen, right) triples remembered
+#: (left, seen, right) triples remembered: ~1 KB each; 16,384 fill within a few thousand short pages,
+#: after which a worker's memory stays flat (benchmarks/RESULTS.md, ## Faults and bad input).
+CONTEXT_CACHE = 16_384
 
 
 class Candidate(NamedTuple):

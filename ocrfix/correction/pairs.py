@@ -36,6 +36,8 @@ GLYPH_WEIGHT = 3.0  # weight of the summed glyph cosines against the chain's nat
 CHANNEL_WEIGHT = 0.75  # weight of the summed log10 confusion scores (CONTEXT_SCORE for context-only slots)
 PAIR = "pair"
 PAIR_CACHE = 20_000
+#: Slots remembered (a few KB of arrays each).
+SLOT_CACHE = 4096
 
 
 class PairCandidate(NamedTuple):
@@ -72,8 +74,8 @@ class PairProposer:
         self.gate = gate
         self.per_site = per_site
         self._cache: Capped[tuple[str | None, str, str, str | None], tuple[tuple[str, float, float, float], ...]] = Capped(PAIR_CACHE)
-        self._slots: Capped[tuple[str, str | None, bool], _Slot] = Capped(PAIR_CACHE)  # (seen char, neighbour, after) -> its slot
-        self._neighbours: Capped[tuple[str | None, bool], list[int]] = Capped(PAIR_CACHE)  # (neighbour, after) -> context slot ids
+        self._slots: Capped[tuple[str, str | None, bool], _Slot] = Capped(SLOT_CACHE)  # (seen char, neighbour, after) -> its slot
+        self._neighbours: Capped[tuple[str | None, bool], list[int]] = Capped(SLOT_CACHE)  # (neighbour, after) -> context slot ids
         self._tables: Capped[str, tuple[list[int], set[int], list[float], list[float]]] = Capped(PER_CHAR)  # seen char -> see _table_slot
         self._glyph_rows = glyphs.rows(context.vocab)  # glyph vector row of each context token
 
