@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 from ocrfix.batch import Job, run_jobs
-from ocrfix.correct.corrector import load_confusions
+from ocrfix.correction.corrector import load_confusions
 from ocrfix.normalize import is_han
 from ocrfix.settings import load_settings
 

@@ -336,7 +336,7 @@ class Matrix:
 
 def _news_line(chars: int) -> str:
     """The benchmark's evaluation OCR pages, reflowed, joined into one line of ``chars`` characters."""
-    from ocrfix.reflow import reflow
+    from ocrfix.text_reflow import reflow
 
     pages = sorted(Path("build/bench/pages/eval").rglob("*.ocr.txt"))
     if not pages:

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ocrfix.correct import features
-from ocrfix.correct.cache import Capped
-from ocrfix.correct.corrector import Corrector
+from ocrfix.correction import features
+from ocrfix.correction.cache import Capped
+from ocrfix.correction.corrector import Corrector
 
 from test_correct_fixtures import INVENTORY, WEIGHTS, confusion_set, load_lm, write_arpa
 

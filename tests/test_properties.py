@@ -15,9 +15,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ocrfix.cli import main
-from ocrfix.correct.corrector import Corrector
-from ocrfix.correct.edits import read_log, replay
-from ocrfix.reflow import reflow
+from ocrfix.correction.corrector import Corrector
+from ocrfix.correction.edits import read_log, replay
+from ocrfix.text_reflow import reflow
 
 from test_correct_fixtures import CONFUSIONS, CORPUS, INVENTORY, WEIGHTS, confusion_set, load_lm, write_arpa, write_confusions
 

@@ -27,7 +27,6 @@ from pathlib import Path
 from typing import IO
 
 from ...errors import InputError
-from ...formats.detect import looks_like_xml
 from ...normalize import is_han, lm_line
 from ...textio import describe_non_utf8
 
@@ -145,7 +144,9 @@ def expand_corpora(paths: Iterable[str | Path], data_dir: Path, split: str = TRA
 
 
 def raw_lines(corpus: CorpusFile) -> Iterator[str]:
-    """The text lines of one corpus file; InputError for text that is not UTF-8."""
+    """The text lines of one corpus file; InputError for text that is not UTF-8, XML or binary."""
+    from ...formats.detect import looks_like_xml  # here: lxml loads only when a corpus is read
+
     try:
         with open_text(corpus.path) as fh:
             for lineno, line in enumerate(fh, 1):
