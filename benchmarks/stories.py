@@ -134,10 +134,45 @@ def correction_scores(folder: Path, kind: str = "alto") -> dict[str, float]:
     return {**sums, **{f"{m}_reduction": 1 - sums[m] / max(1, sums["ocr"]) for m in ("by_page", "by_story")}}
 
 
+def layout_speed(folder: Path, repeat: int = 5) -> dict[str, float]:
+    """Seconds per page (medians of ``repeat`` runs) of the layout analysis alone (gutter rivers
+    and the story XY-cut, :func:`ocrfix.formats.layout._split_lines` + :func:`ocrfix.formats.stories.stories`)
+    and of ``correct_document`` on the whole page (ALTO input), summed over the pages."""
+    import statistics
+    import time
+
+    from ocrfix import Corrector
+    from ocrfix.formats import correct_document, read_document
+    from ocrfix.formats.layout import _char_height, _is_headline, _line_numbers, _split_lines
+    from ocrfix.formats.stories import stories
+
+    corrector = Corrector()
+    layout = correct = 0.0
+    for gt_path in (p for p in sorted(folder.glob("*.gt.json")) if _read(p)):
+        doc = read_document(gt_path.with_name(gt_path.name.replace(".gt.json", ".xml")))
+        lines = [l for l in doc.lines() if l.text().strip()]
+        numbers = _line_numbers(doc)
+        runs = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            sizes = {id(l): _char_height(l) for l in lines}
+            h = float(statistics.median(sizes.values()))
+            placed = _split_lines(lines, sizes, h, numbers)
+            heads = {id(p) for p in placed if _is_headline(p, h)}
+            stories(placed, h, lambda p: id(p) in heads)
+            middle = time.perf_counter()
+            correct_document(doc, corrector)
+            runs.append((middle - started, time.perf_counter() - middle))
+        layout += statistics.median(r[0] for r in runs)
+        correct += statistics.median(r[1] for r in runs)
+    return {"layout": layout, "correct": correct, "share": layout / correct}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.stories", description=__doc__.split("\n\n")[0])
     parser.add_argument("--split", default="eval")
     parser.add_argument("--root", type=Path, default=None, help="pages root (default: build/bench/stories)")
+    parser.add_argument("--speed", action="store_true", help="also time the layout analysis against correct (ALTO input)")
     parser.add_argument("--correct", action="store_true", help="also the CER before and after ocrfix correct (ALTO input)")
     args = parser.parse_args(argv)
     root = args.root or load_settings().build_dir / "bench" / "stories"
@@ -146,6 +181,10 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---|---|---|---|---|---|")
     for kind, t in totals.items():
         print(f"| {kind} | {t['pages']} | {t['stories']} | {t['paragraphs']} | {t['recall']:.3f} | {t['purity']:.3f} | {t['attachment']:.3f} |")
+    if args.speed:
+        t = layout_speed(root / args.split)
+        print(f"layout analysis {t['layout']:.2f} s, correct {t['correct']:.2f} s (sums of per-page medians): "
+              f"layout = {100 * t['share']:.1f} % of correct")
     if args.correct:
         c = correction_scores(root / args.split)
         print(f"ALTO: GT chars {c['gt_chars']}, OCR errors {c['ocr']}; corrected story by story {c['by_story']} "

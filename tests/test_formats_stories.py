@@ -1,6 +1,7 @@
 """Story layout of whole pages (XY-cut with headline ownership) on synthetic line geometry."""
 from __future__ import annotations
 
+import json
 from collections import Counter
 
 from hypothesis import given, settings
@@ -154,3 +155,21 @@ def test_every_word_appears_once_whatever_the_geometry(specs: list[tuple[int, in
     assert "".join(flow.text.split()) == "".join(b.text for b in flow.blocks).replace(" ", "")
     assert sorted(b.story for b in flow.blocks) == [b.story for b in flow.blocks]
 
+
+
+def test_reflow_cli_writes_each_story_with_its_headline_paragraphs_and_box(tmp_path) -> None:
+    from ocrfix.cli import main
+    from ocrfix.formats.hocr import build
+
+    left = [headline("甲地运动会", 40, 40), *body(A, 40, 40 + 3 * H, 2)]
+    x = 40 + width(2) + STORY_GAP
+    right = [headline("乙市图书馆", x, 40), *body(B, x, 40 + 3 * H, 2)]
+    page = tmp_path / "page.hocr"
+    page.write_bytes(build(document(right + left)))
+    articles, text = tmp_path / "a.json", tmp_path / "page.txt"
+    assert main(["reflow", str(page), "-o", str(text), "--articles", str(articles)]) == 0
+    stories = json.loads(articles.read_text(encoding="utf-8"))["stories"]
+    assert [(s["headline"], s["paragraphs"]) for s in stories] == [("甲地运动会", A), ("乙市图书馆", B)]
+    assert stories[0]["bbox"] == list(Box.union([l.box for l in left])) and stories[1]["bbox"][0] == x
+    assert text.read_text(encoding="utf-8") == reflow_document(document(left + right)).text
+    assert main(["reflow", str(page), "--articles", str(page)]) == 2  # never over the input

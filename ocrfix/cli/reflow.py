@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 
 from ..formats.model import FORMATS
 from ..textio import check_outputs, write_text_atomic
@@ -19,12 +20,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--encoding", help="input encoding if not UTF-8 (e.g. gb18030)")
     parser.add_argument("--format", choices=FORMATS, help="input format (default: detected from the content); "
                         "hOCR/ALTO/PAGE are reflowed from their line geometry")
+    parser.add_argument("--articles", metavar="A.json", help="also write the page's stories as JSON: headline, "
+                        "paragraphs and bounding box of each (hOCR/ALTO/PAGE input; plain text is one story)")
     parser.set_defaults(handler=_run)
 
 
 def _run(args: argparse.Namespace) -> int:
-    from ..formats import reflowed_text
+    from ..formats import read_document, reflow_document
 
-    check_outputs([("-o", args.output)], [("IN", args.input)])
-    write_text_atomic(args.output, reflowed_text(args.input, args.format, args.encoding))
+    outputs = [("-o", args.output)] + ([("--articles", args.articles)] if args.articles else [])
+    check_outputs(outputs, [("IN", args.input)])
+    flow = reflow_document(read_document(args.input, args.format, args.encoding))
+    if args.articles:
+        write_text_atomic(args.articles, json.dumps({"stories": flow.articles()}, ensure_ascii=False, indent=1) + "\n")
+    write_text_atomic(args.output, flow.text)
     return 0

@@ -22,22 +22,26 @@ Only whitespace changes (line breaks and the OCR spaces the plain reflow also re
 """
 from __future__ import annotations
 
+import re
 import statistics
 from bisect import bisect_left, bisect_right
+from functools import cache, partial
+from typing import Callable
 from dataclasses import dataclass
-from functools import cached_property
 from typing import NamedTuple
 
 from ..text_reflow import Block, clean_paragraph, display_width, ends_sentence, is_byline, reflow_blocks, render, squeeze_spaces
 from .model import Box, Document, Line, Word, join_words
 from .stories import stories
 
+_ALNUM = re.compile(r"[^\W_]")
 INDENT = 1.2  # × h: left edge past the column's left edge that marks an indent
 SHORT = 1.2  # × h: right edge short of the column's right edge that marks a paragraph end
 HEADLINE = 1.25  # × h: type size that marks a headline
 HEADLINE_PITCH = 1.2  # × h: least character pitch of a headline
 GUTTER = 1.2  # × h: gap between words that splits a body line into two columns
 RIVER = 0.6  # × h: narrowest gap that splits a line where the lines around it are blank too
+HEAD_RIVER = 0.8  # × the line's own type size: the same for a headline (its characters stand further apart)
 
 
 @dataclass(frozen=True)
@@ -50,72 +54,85 @@ class PlacedLine:
     order: int  # line number in ``doc.text()``
     words: tuple[Word, ...]
 
-    @cached_property
-    def core(self) -> Box:
-        """The box without punctuation-only words at either end (scan specks in a gutter)."""
-        solid = [w.box for w in self.words if _solid(w)]
-        if not solid:
-            return self.box
-        return Box(min(b.x0 for b in solid), self.box.y0, max(b.x1 for b in solid), self.box.y1)
+    #: The box without punctuation-only words at either end (scan specks in a gutter): what
+    #: the story layout cuts on (set by :func:`_split_lines`).
+    core: Box | None = None
 
 
 def _solid(word: Word) -> bool:
     """A word with a letter, digit or Han character: punctuation-only words may be scan specks
     (Tesseract reads noise in a gutter as ``。。``) and do not bridge a gutter."""
-    return word.box is not None and any(ch.isalnum() for ch in word.text)
+    return word.box is not None and _ALNUM.search(word.text) is not None
 
 
-def _gutter_splits(line: Line, neighbours: list[Line], h: float) -> list[int]:
-    """Word indices where ``line`` crosses a gutter: a gap between its solid words wider than
-    ``GUTTER × h``, or wider than ``RIVER × h`` where the lines around it are blank too (a
-    whitespace river down the page: a line merged across columns or stories)."""
-    size = _char_height(line)
+Ink = dict[int, list[tuple[int, int]]]  # id(line) -> x-extents of its solid words
+
+
+def _gutter_splits(line: Line, size: float, sides: Callable[[], tuple[list[Line], list[Line]]], ink: Ink, h: float) -> list[int]:
+    """Word indices where ``line`` crosses a gutter: a gap between its words wider than
+    ``GUTTER × h`` (body lines), or a gap between its solid words wider than ``RIVER × h`` where
+    the lines around it are blank too (a whitespace river down the page: a line merged across
+    columns or stories)."""
     splits = []
     reach = solid_reach = None  # right edge of the words (solid words) so far
     for k, word in enumerate(line.words):
         if word.box is None:
             continue
+        solid = _solid(word)
         if reach is not None and word.box.x0 - reach > GUTTER * h and size < HEADLINE * h:
             splits.append(k)  # headlines span columns and space their words
-        elif solid_reach is not None and _solid(word) and word.box.x0 - solid_reach > RIVER * h \
-                and _river(line, neighbours, (solid_reach + word.box.x0) / 2, h):
+        elif solid and solid_reach is not None and word.box.x0 - solid_reach > max(RIVER * h, HEAD_RIVER * size) \
+                and _river(sides(), ink, (solid_reach + word.box.x0) / 2, h):
             splits.append(k)
         reach = max(reach or word.box.x1, word.box.x1)
-        if _solid(word):
+        if solid:
             solid_reach = max(solid_reach or word.box.x1, word.box.x1)
     return splits
 
 
-def _river(line: Line, neighbours: list[Line], x: float, h: float) -> bool:
-    """True when, above or below ``line``, at most a quarter of at least two lines that span
-    ``x`` have ink near it (two stories side by side have their own columns: the gap between
-    them may run only below a merged headline row)."""
+def _river(sides: tuple[list[Line], list[Line]], ink: Ink, x: float, h: float) -> bool:
+    """True when, above or below the line (``sides``), at most a quarter of at least two lines
+    that span ``x`` have ink near it (two stories side by side have their own columns: the gap
+    between them may run only below a merged headline row)."""
+    lo, hi = x - 0.3 * h, x + 0.3 * h
+
     def blank(side: list[Line]) -> bool:
         spanning = [l for l in side if l.box.x0 < x < l.box.x1]
-        inked = sum(any(_solid(w) and w.box.x0 < x + 0.3 * h and w.box.x1 > x - 0.3 * h for w in l.words) for l in spanning)
-        return len(spanning) >= 2 and inked <= 0.25 * len(spanning)
+        allowed = 0.25 * len(spanning)
+        inked = 0
+        for l in spanning:
+            inked += any(a < hi and b > lo for a, b in ink[id(l)])
+            if inked > allowed:
+                return False
+        return len(spanning) >= 2
 
+    return blank(sides[0]) or blank(sides[1])
+
+
+def _sides(line: Line, by_top: tuple[Line, ...], tops: tuple[int, ...], h: float) -> tuple[list[Line], list[Line]]:
+    """The lines starting within ``6h`` above and below ``line``."""
+    near = by_top[bisect_left(tops, line.box.y0 - 6 * h):bisect_right(tops, line.box.y0 + 6 * h)]
     middle = (line.box.y0 + line.box.y1) / 2
-    return blank([l for l in neighbours if l.box.y0 < middle]) or blank([l for l in neighbours if l.box.y0 >= middle])
+    return [l for l in near if l.box.y0 < middle and l is not line], [l for l in near if l.box.y0 >= middle and l is not line]
 
 
-def _split_lines(lines: list[Line], h: float, numbers: dict[int, int]) -> list[PlacedLine]:
+def _split_lines(lines: list[Line], sizes: dict[int, float], h: float, numbers: dict[int, int]) -> list[PlacedLine]:
     """Every line as one placed line per column it crosses (see :func:`_gutter_splits`)."""
-    by_top = sorted(lines, key=lambda l: l.box.y0)
-    tops = [l.box.y0 for l in by_top]
+    by_top = tuple(sorted(lines, key=lambda l: l.box.y0))
+    tops = tuple(l.box.y0 for l in by_top)
+    ink = {id(l): [(w.box.x0, w.box.x1) for w in l.words if _solid(w)] for l in lines}
     placed = []
     for line in lines:
-        near = by_top[bisect_left(tops, line.box.y0 - 6 * h):bisect_right(tops, line.box.y0 + 6 * h)]
-        cuts = _gutter_splits(line, [l for l in near if l is not line], h)
-        size = _char_height(line)
-        if not cuts:
-            placed.append(PlacedLine(line.text(), line.box, size, numbers[id(line)], line.words))
-            continue
+        size = sizes[id(line)]
+        cuts = _gutter_splits(line, size, cache(partial(_sides, line, by_top, tops, h)), ink, h)  # sides when needed
         for start, stop in zip([0, *cuts], [*cuts, len(line.words)]):
             words = line.words[start:stop]
-            boxes = [w.box for w in words if w.box is not None]
-            box = Box(boxes[0].x0, line.box.y0, max(b.x1 for b in boxes), line.box.y1)
-            placed.append(PlacedLine(join_words([w.text for w in words]), box, size, numbers[id(line)], words))
+            text = line.text() if not cuts else join_words([w.text for w in words])
+            box = line.box if not cuts else Box(min(w.box.x0 for w in words if w.box), line.box.y0,
+                                                max(w.box.x1 for w in words if w.box), line.box.y1)
+            solid = [w.box for w in words if w.box is not None and _ALNUM.search(w.text)]
+            core = Box(min(b.x0 for b in solid), box.y0, max(b.x1 for b in solid), box.y1) if solid else box
+            placed.append(PlacedLine(text, box, size, numbers[id(line)], words, core))
     return placed
 
 
@@ -223,6 +240,21 @@ class Reflowed(NamedTuple):
     text: str
     blocks: list[Block]
     words: list[Word]
+    #: Per story (``Block.story``), the box around its lines (None without geometry).
+    story_boxes: tuple[Box | None, ...] = (None,)
+
+    def articles(self) -> list[dict]:
+        """The stories as records for archives that index by story: headline (its lines
+        joined), paragraphs (bylines included) and bounding box ``[x0, y0, x1, y1]``."""
+        records = []
+        for k, box in enumerate(self.story_boxes):
+            blocks = [b for b in self.blocks if b.story == k]
+            records.append({
+                "headline": join_words([b.text for b in blocks if b.kind == "headline"]),
+                "paragraphs": [b.text for b in blocks if b.kind != "headline"],
+                "bbox": None if box is None else list(box),
+            })
+        return records
 
 
 def _line_numbers(doc: Document) -> dict[int, int]:
@@ -249,20 +281,25 @@ def reflow_document(doc: Document) -> Reflowed:
     blocks: list[Block] = []
     words: list[Word] = []
 
+    boxes: list[list[Box]] = []
+
     def emit(kind: str, text: str, lines: list[PlacedLine], story: int) -> None:
         blocks.append(Block(kind, text, tuple(dict.fromkeys(p.order for p in lines)), story))
         words.extend(w for p in lines for w in p.words)
+        boxes[story].extend(p.box for p in lines)
 
     story = -1
     for page in doc.pages:
-        lines = [l for b in page.blocks for l in b.lines if l.text().strip()]
+        lines = [l for b in page.blocks for l in b.lines if any(w.text.strip() for w in l.words)]
         if not lines:
             continue
-        h = float(statistics.median(_char_height(l) for l in lines))
-        placed = _split_lines(lines, h, numbers)
+        sizes = {id(l): _char_height(l) for l in lines}
+        h = float(statistics.median(sizes.values()))
+        placed = _split_lines(lines, sizes, h, numbers)
         heads = {id(p) for p in placed if _is_headline(p, h)}
         for leaves in stories(placed, h, lambda p: id(p) in heads):
             story += 1
+            boxes.append([])
             body: list[_Column] = []
             for leaf in leaves:
                 for p in sorted((p for p in leaf if id(p) in heads), key=lambda p: (p.box.y0, p.box.x0)):
@@ -274,4 +311,4 @@ def reflow_document(doc: Document) -> Reflowed:
     # words of lines left out above (blank lines) keep their place at the end: nothing is lost
     seen = {id(w) for w in words}
     words.extend(w for w in doc.words() if id(w) not in seen)
-    return Reflowed(render(blocks), blocks, words)
+    return Reflowed(render(blocks), blocks, words, tuple(Box.union(b) if b else None for b in boxes))

@@ -66,11 +66,15 @@ def _overlap(a: Box, b: Box) -> int:
     return min(a.x1, b.x1) - max(a.x0, b.x0)
 
 
-def _clusters(heads: list[T]) -> list[list[T]]:
-    """Headlines grouped by horizontal overlap (stacked headline lines are one group), left to right."""
+def _clusters(heads: list[T], h: float) -> list[list[T]]:
+    """Headlines grouped left to right: stacked headline lines overlap horizontally, and pieces
+    of one headline on one row are less than ``1.5 h`` apart (side by side stories' headlines
+    are a story gap apart at least)."""
     groups: list[list[T]] = []
     for head in sorted(heads, key=lambda t: t.core.x0):
-        if groups and head.core.x0 < max(t.core.x1 for t in groups[-1]):
+        if groups and head.core.x0 < max(t.core.x1 for t in groups[-1]) + 1.5 * h and (
+                head.core.x0 < max(t.core.x1 for t in groups[-1])
+                or any(min(t.core.y1, head.core.y1) > max(t.core.y0, head.core.y0) for t in groups[-1])):
             groups[-1].append(head)
         else:
             groups.append([head])
@@ -82,7 +86,7 @@ def line_gap(items: Sequence[Boxed], h: float) -> float:
     ordered = sorted(items, key=lambda t: t.core.y0)
     gaps = []
     for k, item in enumerate(ordered):
-        below = next((o for o in ordered[k + 1:k + 40] if o.core.y0 >= item.core.y1 - 0.25 * h
+        below = next((o for o in ordered[k + 1:k + 20] if o.core.y0 >= item.core.y1 - 0.25 * h
                       and _overlap(o.core, item.core) > 0.5 * min(o.core.width, item.core.width)), None)
         if below is not None:
             gaps.append(below.core.y0 - item.core.y1)
@@ -103,7 +107,7 @@ class XYCut:
             return self._recurse(_split(items, [(a + b) / 2 for a, b in across], lambda b: b.y0))
         down = _gaps([(t.core.x0, t.core.x1) for t in items], VGAP * self.h)
         heads = [t for t in items if self.is_head(t)]
-        groups = _clusters(heads)
+        groups = _clusters(heads, self.h)
         if len(groups) >= 2:
             cuts = [self._widest(down, max(t.core.x1 for t in left), min(t.core.x0 for t in right))
                     for left, right in zip(groups, groups[1:])]
@@ -123,11 +127,18 @@ class XYCut:
         return [leaf for part in parts for leaf in self.leaves(part)]
 
     def _may_cut_under(self, items: Sequence[T], y: int) -> bool:
-        """False when two headlines side by side are the last thing above ``y`` in their columns."""
+        """Whether a gap at ``y`` may be cut across: not when headlines are the last thing above
+        it in their columns, unless they are one headline as wide as half the region (two
+        headlines side by side start two stories; a narrower one heads only what is under it,
+        while a gap beside it belongs to another story)."""
         above = [t for t in items if t.core.y1 <= y]
         exposed = [t for t in above if self.is_head(t) and not any(
             o is not t and o.core.y0 >= t.core.y1 - 0.25 * self.h and _overlap(o.core, t.core) > 0 for o in above)]
-        return len(_clusters(exposed)) < 2
+        if not exposed:
+            return True
+        groups = _clusters(exposed, self.h)
+        width = max(t.core.x1 for t in items) - min(t.core.x0 for t in items)
+        return len(groups) == 1 and max(t.core.x1 for t in exposed) - min(t.core.x0 for t in exposed) >= 0.5 * width
 
     @staticmethod
     def _widest(gaps: list[tuple[int, int]], left: int, right: int) -> float | None:
