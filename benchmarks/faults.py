@@ -268,7 +268,7 @@ class Matrix:
         with open(os.path.join(os.fsencode(src), b"caf\xe9.txt"), "wb") as fh:
             fh.write(TEXT.encode())
         run = ocrfix(["correct", str(src), "--out-dir", str(d / "odd-out"), "--edits", str(d / "odd.jsonl"), "--quiet"], d)
-        ok = run.code == 0 and os.listdir(os.fsencode(d / "odd-out")) == [b"caf\xe9.txt"]
+        ok = run.code == 0 and [n for n in os.listdir(os.fsencode(d / "odd-out")) if not n.startswith(b".")] == [b"caf\xe9.txt"]
         return None if ok else f"exit {run.code}: {run.err[-1:]}"
 
     def no_log(self, d: Path) -> str | None:

@@ -35,7 +35,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from tqdm import tqdm
 
-from .correction.edits import Edit
+from .correction.edits import Edit, json_line
 from .errors import InputError, OcrfixError
 from .formats import correct_document, output_bytes, parse_document
 from .formats.detect import looks_like_xml
@@ -149,7 +149,7 @@ def shard(jobs: Sequence[Job], index: int, count: int, out_dir: str) -> list[Job
     ``out_dir`` picks the shard, so the split is the same on every machine and a file keeps its
     shard when others are added."""
     def bucket(job: Job) -> int:
-        key = Path(job.target).relative_to(out_dir).as_posix().encode("utf-8")
+        key = os.fsencode(Path(job.target).relative_to(out_dir).as_posix())
         return int.from_bytes(hashlib.sha256(key).digest()[:8], "big") % count
 
     return [job for job in jobs if bucket(job) == index - 1]
@@ -254,7 +254,7 @@ def _copy_input(job: Job, error: str, seconds: float) -> Outcome:
 
 def _sidecar_text(outcome: Outcome) -> str:
     """The statistics line, then one line per edit."""
-    lines = [json.dumps(outcome.record(), ensure_ascii=False)]
+    lines = [json_line(outcome.record())]
     lines += [edit.to_json(_file_key(outcome.job)) for edit in outcome.edits]
     return "\n".join(lines) + "\n"
 
@@ -411,10 +411,10 @@ def merge_logs(jobs: Sequence[Job], outcomes: Sequence[Outcome], edits_path: str
             head, *lines = Path(job.sidecar).read_text(encoding="utf-8").splitlines()
             stats[key], edits[key] = [head], lines
         elif outcome is not None and not outcome.error:  # stdout: nothing on disk
-            stats[key] = [json.dumps(outcome.record(), ensure_ascii=False)]
+            stats[key] = [json_line(outcome.record())]
             edits[key] = [edit.to_json(key) for edit in outcome.edits]
         elif outcome is not None:
-            stats[key] = [json.dumps(outcome.record(), ensure_ascii=False)]
+            stats[key] = [json_line(outcome.record())]
     if not edits:
         return
     with _locked(Path(edits_path if edits_path not in (None, STDIO) else stats_path or ".").parent):
@@ -432,7 +432,7 @@ def _merged(old: Iterable[dict[str, Any]], fresh: dict[str | None, list[str]]) -
     kept: dict[str | None, list[str]] = {}
     for record in old:
         if record.get("file") not in fresh:
-            kept.setdefault(record.get("file"), []).append(json.dumps(record, ensure_ascii=False))
+            kept.setdefault(record.get("file"), []).append(json_line(record))
     merged = {**kept, **fresh}
     return [line for key in sorted(merged, key=lambda k: (k is not None, k or "")) for line in merged[key]]
 

@@ -26,14 +26,14 @@ class Edit:
         record = {"file": file, **asdict(self)}
         record["sources"] = list(self.sources)
         record["gain"] = round(self.gain, 4)
-        return _escape_surrogates(json.dumps(record, ensure_ascii=False))
+        return json_line(record)
 
 
-def _escape_surrogates(line: str) -> str:
-    """A file name that is not UTF-8 (``os.fsdecode`` keeps its bytes as lone surrogates) as
-    ``\\udcXX`` escapes: the line stays UTF-8, and ``os.fsencode(json.loads(line)["file"])``
-    gives the name's bytes back."""
-    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", line)
+def json_line(record: dict) -> str:
+    """``record`` as one JSON line, Chinese as it is. A file name that is not UTF-8 (``os.fsdecode``
+    keeps its bytes as lone surrogates) becomes ``\\udcXX`` escapes: the line stays UTF-8, and
+    ``os.fsencode(json.loads(line)["file"])`` gives the name's bytes back."""
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(record, ensure_ascii=False))
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
