@@ -4,7 +4,7 @@ A system turns reflowed text (one paragraph or sentence per line) into corrected
 page, a system that reflows pages itself may take the OCR as the engine wrote it (``raw``) instead,
 as ``ocrfix correct`` does: its output is then the corrected reflow of ``raw``, whose reflow is
 ``text``. Specs:
-  ``ocrfix``            ocrfix's :class:`~ocrfix.Corrector` with the shipped models
+  ``ocrfix[:P]``        ocrfix's :class:`~ocrfix.Corrector` with the shipped models (engine profile ``P``)
   ``pycorrector:T``     pycorrector 1.1.4's KenLM ``Corrector`` on the same LM, threshold ``T``
   ``none``              identity (the raw OCR; a plumbing check)
 """
@@ -92,7 +92,8 @@ def build(spec: str, lm: Path | None = None) -> System:
     name, _, arg = spec.partition(":")
     factories: dict[str, Callable[[], System]] = {
         "none": Identity,
-        "ocrfix": lambda: Ocrfix(importlib.import_module("ocrfix.correction.corrector").Corrector(model=lm)),
+        "ocrfix": lambda: Ocrfix(importlib.import_module("ocrfix.correction.corrector").Corrector(model=lm, profile=arg or None),
+                                 spec),
         "pycorrector": lambda: Pycorrector(_load_pycorrector(lm), float(arg or 57), spec),
     }
     if name not in factories:

@@ -38,6 +38,14 @@ class MisreadRates:
         self._log_rates = {ch: math.log10((self.misread.get(ch, 0) + prior) / (max(n, self.misread.get(ch, 0)) + PRIOR_WEIGHT))
                            for ch, n in self.seen.items()}
 
+    @classmethod
+    def uniform(cls, overall: float) -> "MisreadRates":
+        """Every character misread at the same ``overall`` rate: an engine nobody has measured."""
+        rates = cls({}, {})
+        rates.overall = overall
+        rates._default = math.log10(max(overall, 1e-6))
+        return rates
+
     def log_rate(self, char: str) -> float:
         """log10 of the smoothed share of ``char``'s occurrences that were misreadings (the
         overall share for a character never seen)."""

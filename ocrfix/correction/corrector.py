@@ -13,6 +13,7 @@ from ..errors import ModelError
 from ..lm.context import ContextIndex, context_path
 from ..normalize import is_han
 from ..segment import Sentence, protected_mask, segment
+from ..profiles import Profile, load_profile
 from ..settings import load_settings
 from .candidates import CONTEXT, Candidate, CandidateSource, build_table, cached_table
 from .decode import SentenceDecoder
@@ -21,7 +22,7 @@ from .edits import Edit, apply_edits, input_offset
 from .pairs import PairCandidate, PairProposer
 from .features import Featurizer, LanguageModel, forward, mean_logp
 from .line_marks import SOURCE as LINE_END_SOURCE, line_end_changes, wrapped_line_ends
-from .rules import rule_changes
+from .rules import RULES, rule_changes, select_rules
 from .variants import variant_changes
 from .score import Weights
 
@@ -99,7 +100,8 @@ class Corrector:
     the weights' lower second-pass threshold, :class:`~ocrfix.correction.score.NoisyPages`, on
     blocks it finds to read like clean print their higher one, :class:`~ocrfix.correction.score.SparsePages`;
     a given threshold holds for all text); ``keep``: words never edited; ``inventory``:
-    characters that may be edited and proposed (default: the shipped inventory); ``rules``: apply the symbol rules;
+    characters that may be edited and proposed (default: the shipped inventory); ``rules``: apply
+    the symbol rules (all, none, or the rules of these names; ``False`` also stops the line-end marks);
     ``context``: the LM's :class:`~ocrfix.lm.context.ContextIndex` or its file (default: beside
     the LM file, ``news.klm`` -> ``news.context.npz``), used when the weights were fitted with
     context candidates (source ``context``); ``glyphs``: the :class:`~ocrfix.confusions.similarity.GlyphSpace`
@@ -108,7 +110,10 @@ class Corrector:
     ``models/confusions/misread.tsv``, learned from Tesseract pages); ``max_edits``: edits per
     sentence at most, or one per :data:`TOKENS_PER_EDIT` tokens in a longer sentence;
     ``variants``: traditional -> simplified forms (:mod:`ocrfix.confusions.variants`) or their file
-    (default ``models/confusions/variants.tsv``; an empty mapping turns the variant stage off).
+    (default ``models/confusions/variants.tsv``; an empty mapping turns the variant stage off);
+    ``profile``: an engine profile (:mod:`ocrfix.profiles`: a name under ``models/profiles``, a
+    directory, or a :class:`~ocrfix.profiles.Profile`) whose files, rules and threshold stand in
+    for the arguments not given.
     """
 
     def __init__(
@@ -120,13 +125,26 @@ class Corrector:
         weights: str | Path | Weights | None = None,
         inventory: Collection[str] | None = None,
         max_edits: int = MAX_EDITS,
-        rules: bool = True,
+        rules: bool | Collection[str] = True,
         context: str | Path | ContextIndex | None = None,
         glyphs: str | Path | GlyphSpace | None = None,
         misread: str | Path | MisreadRates | None = None,
         variants: str | Path | Mapping[str, str] | None = None,
+        profile: str | Path | Profile | None = None,
     ) -> None:
         settings = load_settings()
+        if profile is not None and not isinstance(profile, Profile):
+            profile = load_profile(profile, settings.models_dir)
+        #: the engine profile the models below came from where not given (None: the shipped defaults)
+        self.profile = profile
+        if profile is not None:
+            weights = profile.weights if weights is None else weights
+            confusions = profile.confusions if confusions is None else confusions
+            misread = profile.misread if misread is None else misread
+            variants = profile.variants if variants is None else variants
+            threshold = profile.threshold if threshold is None else threshold
+            if rules is True and profile.rules is not None:
+                rules = profile.rules
         model = settings.default_lm if model is None else model
         self.lm = load_lm(model) if isinstance(model, (str, Path)) else model
         if weights is None:
@@ -138,7 +156,9 @@ class Corrector:
         self.inventory = default_inventory() if inventory is None else frozenset(inventory)
         self.keep = frozenset(keep)
         self.max_edits = max_edits
-        self.rules = rules
+        #: the symbol rules that run (``rules``: all, none, or these names)
+        self.rules = RULES if rules is True else () if rules is False else select_rules(rules)
+        self.line_end_marks = rules is not False and (profile is None or profile.line_end_marks)
         if not isinstance(variants, Mapping):
             variants = load_variants(variants or settings.confusions_dir / VARIANTS_FILE)
         #: traditional forms outside the inventory whose simplified form is inside it
@@ -161,6 +181,8 @@ class Corrector:
             glyphs = GlyphSpace.load(glyphs or settings.confusions_dir / GLYPHS_FILE)
         if not isinstance(misread, MisreadRates):
             misread = MisreadRates.load(misread or settings.confusions_dir / MISREAD_FILE)
+            if profile is not None and profile.flat_misread:  # the engine's habits are unknown: its overall rate only
+                misread = MisreadRates.uniform(misread.overall)
         self.featurizer = Featurizer(self.lm, self.weights.sources, glyphs, misread, self.weights.prune)
         #: Pair proposals need the context index; they are scored only with a pair model in the weights.
         self.pairs = PairProposer(table, index, glyphs) if index is not None else None
@@ -219,12 +241,12 @@ class Corrector:
     def _pattern_changes(self, text: str, joins: Sequence[int]) -> list[tuple[int, str, str, float, tuple[str, ...]]]:
         """The changes made before the decoder: symbol rules, traditional forms, marks lost at the
         wrapped line ends ``joins``; where two would touch the same character, the first stage wins."""
-        changes = rule_changes(text, lm=self.lm) if self.rules else []
+        changes = rule_changes(text, self.rules, lm=self.lm) if self.rules else []
         protected = protected_mask(text, self.keep)
         stages = []
         if self.variants:
             stages.append(variant_changes(text, self.variants, self.lm, protected))
-        if self.rules and joins:
+        if self.line_end_marks and joins:
             stages.append(line_end_changes(text, joins, self.lm, protected))
         for stage in stages:
             taken = {pos for start, original, *_ in changes for pos in range(start, start + max(len(original), 1))}

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Collection
 
+from ..errors import ModelError
 from ..normalize import lm_tokens
 from .features import LanguageModel
 
@@ -164,6 +165,14 @@ RULES = (
     # A straight '"' ending a paragraph after Han text, with no quotation open: the final '。' misread.
     Rule("straight-quote-period", re.compile(rf'(?<=[{HAN}])"$', re.M), "。", _quote_closed),
 )
+
+
+def select_rules(names: Collection[str]) -> tuple[Rule, ...]:
+    """The rules called ``names``, in their order in :data:`RULES`; an unknown name is an error."""
+    unknown = set(names) - {rule.name for rule in RULES}
+    if unknown:
+        raise ModelError(f"unknown symbol rule(s): {', '.join(sorted(unknown))}")
+    return tuple(rule for rule in RULES if rule.name in names)
 
 
 def period_gain(lm: LanguageModel, text: str, offset: int, width: int = 0, span: int = 4) -> float:

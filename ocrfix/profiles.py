@@ -1,0 +1,108 @@
+"""Engine profiles: everything about the corrector that depends on the OCR engine, in one directory.
+
+A profile directory holds ``profile.json``: which weights, confusion sets, misread rates and
+variant table the corrector uses, which symbol rules run, whether marks lost at line ends are put
+back, an optional fixed threshold, and a card (what it was fitted on, its held-out figures). File
+paths are relative to the directory, so a shipped profile can point at the shared files in
+``models/`` and a user's profile directory can carry its own. The LM is not part of a profile: it
+models the language, not the engine.
+
+Shipped (``models/profiles/``): ``tesseract`` (fitted on Tesseract 5 ``chi_sim`` pages) and
+``generic`` (for an unknown engine: no engine-specific symbol rules or misread rates, one strict
+threshold). A profile is chosen by name or by directory (``ocrfix correct --profile``,
+``Corrector(profile=...)``).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .checksums import verify_model
+from .errors import ModelError
+
+PROFILE_FILE = "profile.json"
+FORMAT = 1
+#: Keys of ``files``: each names a file (``confusions``: a list of files) relative to the profile.
+FILE_KEYS = ("weights", "confusions", "misread", "variants")
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A loaded profile; ``None`` fields fall back to the shipped models."""
+
+    name: str
+    directory: Path
+    weights: Path | None = None
+    confusions: tuple[Path, ...] | None = None
+    misread: Path | None = None  # None with ``flat_misread``: every character equally likely misread
+    variants: Path | None = None
+    rules: tuple[str, ...] | None = None  # symbol rules by name (None: all)
+    line_end_marks: bool = True
+    flat_misread: bool = False
+    threshold: float | None = None  # one threshold on every text (None: the weights' own block rules)
+    card: dict[str, Any] = field(default_factory=dict)
+
+
+def profiles_dir(models_dir: Path) -> Path:
+    return models_dir / "profiles"
+
+
+def shipped_profiles(models_dir: Path) -> list[str]:
+    """Names of the profiles under ``models/profiles``."""
+    root = profiles_dir(models_dir)
+    return sorted(p.parent.name for p in root.glob(f"*/{PROFILE_FILE}")) if root.is_dir() else []
+
+
+def load_profile(name_or_dir: str | Path, models_dir: Path) -> Profile:
+    """The profile named ``name_or_dir`` (under ``models/profiles``) or in that directory.
+
+    An incomplete profile (a missing file), one of another format version, or one whose files fail
+    their recorded checksums is refused with a :class:`~ocrfix.errors.ModelError`."""
+    directory = Path(name_or_dir)
+    if not (directory / PROFILE_FILE).is_file():
+        named = profiles_dir(models_dir) / str(name_or_dir)
+        if "/" in str(name_or_dir) or not (named / PROFILE_FILE).is_file():
+            have = ", ".join(shipped_profiles(models_dir)) or "none"
+            raise ModelError(f"{name_or_dir}: no such profile (a directory with {PROFILE_FILE}, or one of: {have})")
+        directory = named
+    manifest = directory / PROFILE_FILE
+    verify_model(manifest)
+    try:
+        record = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ModelError(f"{manifest}: unreadable profile ({exc})") from None
+    if not isinstance(record, dict) or record.get("format") != FORMAT:
+        raise ModelError(f"{manifest}: profile format {record.get('format') if isinstance(record, dict) else '?'}, "
+                         f"this ocrfix reads format {FORMAT}")
+    files = record.get("files", {})
+    unknown = set(files) - set(FILE_KEYS)
+    if unknown:
+        raise ModelError(f"{manifest}: unknown files entries {sorted(unknown)} (known: {', '.join(FILE_KEYS)})")
+
+    def resolve(relative: str) -> Path:
+        path = (directory / relative).resolve()
+        if not path.is_file():
+            raise ModelError(f"{manifest}: {relative} is missing: the profile is incomplete")
+        return path
+
+    confusions = files.get("confusions")
+    rules = record.get("rules", "all")
+    threshold = record.get("threshold")
+    if threshold is not None and not (isinstance(threshold, (int, float)) and 0.0 <= threshold <= 1.0):
+        raise ModelError(f"{manifest}: threshold must be a number in [0, 1]")
+    return Profile(
+        name=str(record.get("name", directory.name)),
+        directory=directory,
+        weights=resolve(files["weights"]) if "weights" in files else None,
+        confusions=tuple(resolve(f) for f in ([confusions] if isinstance(confusions, str) else confusions))
+        if confusions else None,
+        misread=resolve(files["misread"]) if "misread" in files else None,
+        variants=resolve(files["variants"]) if "variants" in files else None,
+        rules=None if rules == "all" else tuple(rules),
+        line_end_marks=bool(record.get("line_end_marks", True)),
+        flat_misread=bool(record.get("flat_misread", False)),
+        threshold=None if threshold is None else float(threshold),
+        card=record.get("card", {}),
+    )

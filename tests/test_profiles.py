@@ -1,0 +1,75 @@
+"""Engine profiles: shipped ones resolve, a user's directory drives the corrector, broken ones are refused."""
+import json
+from pathlib import Path
+
+import pytest
+
+from ocrfix.checksums import write_checksums
+from ocrfix.confusions.misread import MisreadRates
+from ocrfix.correction.corrector import Corrector
+from ocrfix.errors import ModelError
+from ocrfix.profiles import load_profile, shipped_profiles
+from ocrfix.settings import PROJECT_ROOT
+
+from test_correct_fixtures import INVENTORY, WEIGHTS, load_lm, write_arpa, write_confusions
+
+MODELS = PROJECT_ROOT / "models"
+
+
+def make_profile(root: Path, **record) -> Path:
+    """A profile directory with the tiny test weights and confusions."""
+    root.mkdir(parents=True, exist_ok=True)
+    WEIGHTS.save(root / "w.json")
+    write_confusions(root / "c.tsv")
+    base = {"format": 1, "name": "mine", "files": {"weights": "w.json", "confusions": ["c.tsv"]}}
+    (root / "profile.json").write_text(json.dumps({**base, **record}), encoding="utf-8")
+    return root
+
+
+def test_the_shipped_profiles_resolve_to_the_shipped_models():
+    assert {"tesseract", "generic"} <= set(shipped_profiles(MODELS))
+    tesseract = load_profile("tesseract", MODELS)
+    assert tesseract.weights == (MODELS / "corrector.json").resolve() and tesseract.rules is None
+    generic = load_profile("generic", MODELS)
+    assert generic.flat_misread and generic.threshold is not None and "percent-96" not in generic.rules
+
+
+def test_a_profile_directory_supplies_what_the_corrector_is_not_given(tmp_path):
+    lm = load_lm(write_arpa(tmp_path / "lm.arpa"))
+    directory = make_profile(tmp_path / "p", rules=["double-comma"], threshold=0.6, line_end_marks=False)
+    corrector = Corrector(model=lm, inventory=INVENTORY, variants={}, profile=directory)
+    assert corrector.profile.name == "mine" and corrector.threshold == 0.6 and not corrector.line_end_marks
+    assert [rule.name for rule in corrector.rules] == ["double-comma"]
+    result = corrector.correct("我们在北京工乍。风俗,，欢度“\n", reflow=False)
+    assert [(e.original, e.replacement) for e in result.edits] == [("乍", "作"), (",", "")]
+    assert Corrector(model=lm, inventory=INVENTORY, variants={}, profile=directory, threshold=0.99).threshold == 0.99
+
+
+def test_broken_profiles_are_refused_with_the_reason(tmp_path):
+    with pytest.raises(ModelError, match="no such profile.*tesseract"):
+        load_profile("nonesuch", MODELS)
+    with pytest.raises(ModelError, match="format 2"):
+        load_profile(make_profile(tmp_path / "a", format=2), MODELS)
+    with pytest.raises(ModelError, match="missing.*incomplete"):
+        load_profile(make_profile(tmp_path / "b", files={"weights": "w.json", "misread": "m.tsv"}), MODELS)
+    with pytest.raises(ModelError, match="unknown files"):
+        load_profile(make_profile(tmp_path / "c", files={"lm": "x.klm"}), MODELS)
+    with pytest.raises(ModelError, match="threshold"):
+        load_profile(make_profile(tmp_path / "d", threshold=2), MODELS)
+    lm = load_lm(write_arpa(tmp_path / "lm.arpa"))
+    with pytest.raises(ModelError, match="unknown symbol rule"):
+        Corrector(model=lm, inventory=INVENTORY, variants={}, profile=make_profile(tmp_path / "e", rules=["nonesuch"]))
+
+
+def test_a_profile_file_that_fails_its_checksum_is_refused(tmp_path):
+    directory = make_profile(tmp_path / "p")
+    write_checksums(directory)
+    assert load_profile(directory, MODELS).name == "mine"
+    (directory / "profile.json").write_text(json.dumps({"format": 1, "name": "changed"}), encoding="utf-8")
+    with pytest.raises(ModelError, match="profile.json"):
+        load_profile(directory, MODELS)
+
+
+def test_uniform_misread_rates_give_every_character_the_overall_rate():
+    rates = MisreadRates.uniform(0.02)
+    assert rates.log_rate("问") == rates.log_rate("的") == pytest.approx(-1.69897, abs=1e-5)
