@@ -12,7 +12,7 @@ Fonts, sizes, leading, rules and the scan degradation are drawn per page from it
 
 Writes ``<out>/<split>/<name>.{png,gt.json,gt.txt,hocr,xml,txt}`` (default ``build/bench/stories``):
 ``gt.json`` lists each story's headline and paragraphs in reading order, ``gt.txt`` the same as
-text (headline, one paragraph per line, a blank line between stories); ``.hocr``, ``.xml``
+text (headline, one paragraph per line, two blank lines between stories); ``.hocr``, ``.xml``
 (ALTO) and ``.txt`` are Tesseract's own output of the whole degraded page. The ``tune`` split
 draws its stories from the training corpora, ``eval`` from the held-out files only.
 """
@@ -215,7 +215,9 @@ def tesseract_page(image_path: Path, base: Path, dpi: int) -> None:
 
 
 def gt_text(stories: list[dict]) -> str:
-    return "\n\n".join("\n".join([s["headline"], *s["paragraphs"]]) for s in stories) + "\n"
+    """Headline and one paragraph per line; two blank lines between stories (story structure
+    for ``ocrfix eval``'s story scores)."""
+    return "\n\n\n".join("\n".join([s["headline"], *s["paragraphs"]]) for s in stories) + "\n"
 
 
 def make_page(split: str, index: int, out: Path, data_dir: Path) -> Path:

@@ -4,11 +4,13 @@ Scores, summed over a split's pages, for each way of reading Tesseract's whole-p
 
 * **paragraph recall** — ground-truth body paragraphs that come out as one line of the output
   (fuzzy ratio >= ``SAME`` after width folding, whitespace dropped);
-* **purity** — output lines (of at least ``MIN_CHARS``) that come from one story: only one
-  story owns three or more of the line's character 4-grams that occur in no other story
-  (OCR errors lower the counts but never move them to another story);
+* **purity** — output lines (of at least 8 characters) that come from one story, as
+  ``ocrfix eval`` counts it (:mod:`ocrfix.evaluation.stories`: only one story owns three or more
+  of the line's character 4-grams that occur in no other story);
 * **headline attachment** — stories whose headline (its output line or lines) is directly
-  followed by a line of that story's own body.
+  followed by a line of that story's own body;
+* **contiguity** and **order** — ``ocrfix eval``'s story scores (:mod:`ocrfix.evaluation.stories`),
+  the mean over the pages.
 
 Inputs: ``tesseract`` = Tesseract's own text output, each blank-line block joined into one line;
 ``plain`` = ``ocrfix reflow NAME.txt``; ``hocr`` / ``alto`` = ``ocrfix reflow`` of the hOCR and
@@ -26,14 +28,14 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 from ocrfix.evaluation.profile import normalize_line
+from ocrfix.evaluation.stories import MIN_CHARS, owners, story_grams, story_scores
+from benchmarks.newspage import gt_text
 from ocrfix.formats import reflowed_text
 from ocrfix.text_reflow import reflow
 from ocrfix.settings import load_settings
 from ocrfix.textio import read_text
 
 SAME = 90.0
-MIN_CHARS = 8
-GRAM, OWN = 4, 3  # a story owns a line when 3+ of the line's 4-grams occur in it and in no other story
 INPUTS = ("tesseract", "plain", "hocr", "alto")
 
 
@@ -55,27 +57,13 @@ def _norm(lines: list[str]) -> list[str]:
     return [n for n in map(normalize_line, lines) if n]
 
 
-def _grams(text: str) -> set[str]:
-    return {text[i:i + GRAM] for i in range(len(text) - GRAM + 1)}
-
-
-def _owners(line: str, grams: list[set[str]]) -> list[int]:
-    """Stories that own at least ``OWN`` of the line's character n-grams found in no other story."""
-    hits = [0] * len(grams)
-    for gram in _grams(line):
-        found = [k for k, g in enumerate(grams) if gram in g]
-        if len(found) == 1:
-            hits[found[0]] += 1
-    return [k for k, n in enumerate(hits) if n >= OWN]
-
-
 def score_page(stories: list[dict], output: str) -> dict[str, int]:
     """Counts of one page (see module docstring)."""
     lines = _norm(output.splitlines())
     paragraphs = [p for s in stories for p in _norm(s["paragraphs"])]
-    grams = [_grams("".join(_norm([s["headline"], *s["paragraphs"]]))) for s in stories]
+    table = story_grams(["\n".join([s["headline"], *s["paragraphs"]]) for s in stories])
     found = sum(any(fuzz.ratio(p, line, score_cutoff=SAME) for line in lines) for p in paragraphs)
-    owned = [o for o in (_owners(line, grams) for line in lines if len(line) >= MIN_CHARS) if o]
+    owned = [o for o in (owners(line, table) for line in lines if len(line) >= MIN_CHARS) if o]
     attached = 0
     for k, story in enumerate(stories):
         head = normalize_line(story["headline"])
@@ -85,9 +73,11 @@ def score_page(stories: list[dict], output: str) -> dict[str, int]:
             continue
         while at + 1 < len(lines) and len(lines[at + 1]) <= len(head) and fuzz.partial_ratio(lines[at + 1], head) >= 85:
             at += 1
-        attached += at + 1 < len(lines) and _owners(lines[at + 1], grams) == [k]
+        attached += at + 1 < len(lines) and owners(lines[at + 1], table) == [k]
+    scores = story_scores(gt_text(stories), output)
     return {"paragraphs": len(paragraphs), "recalled": found, "lines": len(owned), "pure": sum(len(o) == 1 for o in owned),
-            "stories": len(stories), "attached": attached}
+            "stories": len(stories), "attached": attached,
+            "contiguity_sum": scores.contiguity if scores else 1.0, "order_sum": scores.order if scores else 1.0}
 
 
 def _read(gt_path: Path) -> bool:
@@ -110,6 +100,8 @@ def score_split(folder: Path, kinds: tuple[str, ...] = INPUTS) -> dict[str, dict
         t["recall"] = t["recalled"] / max(1, t["paragraphs"])
         t["purity"] = t["pure"] / max(1, t["lines"])
         t["attachment"] = t["attached"] / max(1, t["stories"])
+        t["contiguity"] = t["contiguity_sum"] / max(1, t["pages"])
+        t["order"] = t["order_sum"] / max(1, t["pages"])
     return totals
 
 
@@ -177,10 +169,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     root = args.root or load_settings().build_dir / "bench" / "stories"
     totals = score_split(root / args.split)
-    print("| input | pages | stories | paragraphs | paragraph recall | purity | headline attachment |")
-    print("|---|---|---|---|---|---|---|")
+    print("| input | pages | stories | paragraphs | paragraph recall | purity | headline attachment | contiguity | order |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for kind, t in totals.items():
-        print(f"| {kind} | {t['pages']} | {t['stories']} | {t['paragraphs']} | {t['recall']:.3f} | {t['purity']:.3f} | {t['attachment']:.3f} |")
+        print(f"| {kind} | {t['pages']} | {t['stories']} | {t['paragraphs']} | {t['recall']:.3f} | {t['purity']:.3f} | {t['attachment']:.3f} | {t['contiguity']:.3f} | {t['order']:.3f} |")
     if args.speed:
         t = layout_speed(root / args.split)
         print(f"layout analysis {t['layout']:.2f} s, correct {t['correct']:.2f} s (sums of per-page medians): "

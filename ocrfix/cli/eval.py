@@ -51,6 +51,10 @@ def _summary(report: "EvalReport") -> str:
             f"introduced {d['errors_introduced']}, left {d['errors_left']}; "
             f"P {d['precision']:.3f} R {d['recall']:.3f} F1 {d['f1']:.3f}"
         )
+    if "stories" in d:
+        s = d["stories"]
+        lines.append(f"stories: {s['stories']} in GT; HYP lines purity {s['purity']:.3f}, "
+                     f"contiguity {s['contiguity']:.3f}, order {s['order']:.3f} ({s['lines']} lines)")
     for e in d.get("errata", []):
         lines.append(f"erratum {e['gt']} -> {e['corrected']}: {e['occurrences']}x, resolved {e['resolved']} differences")
     return "\n".join(lines)

@@ -12,6 +12,7 @@ from .align import Alignment, Span, align
 from .errata import Erratum, Occurrence, apply_errata, load_errata
 from .metrics import Counts, ThreeWay, count, errors_in, three_way
 from .profile import Doc, to_doc
+from .stories import StoryScores, story_scores
 
 __all__ = [
     "Alignment", "Erratum", "EvalReport", "align", "aligned_pairs", "confusion_counts",
@@ -58,6 +59,8 @@ class EvalReport:
     ocr_counts: Counts | None = None
     correction: ThreeWay | None = None
     errata: tuple[ErratumEffect, ...] = ()
+    #: Story purity, contiguity and order when the GT has stories (see :mod:`.stories`).
+    stories: StoryScores | None = None
     alignment: Alignment | None = field(default=None, compare=False, repr=False)
     ocr_alignment: Alignment | None = field(default=None, compare=False, repr=False)
 
@@ -103,6 +106,8 @@ class EvalReport:
             })
         if self.errata:
             out["errata"] = [e.to_dict() for e in self.errata]
+        if self.stories is not None:
+            out["stories"] = self.stories.to_dict()
         return out
 
 
@@ -157,6 +162,7 @@ def evaluate(
         ocr_counts=count(ocr_al) if ocr_al else None,
         correction=three_way(ocr_al, al) if ocr_al else None,
         errata=effects,
+        stories=story_scores(gt, hyp),
         alignment=al,
         ocr_alignment=ocr_al,
     )

@@ -1,0 +1,56 @@
+"""Story-level scores in `ocrfix eval`: purity, contiguity and order of a whole-page output."""
+from __future__ import annotations
+
+import json
+
+from ocrfix.cli import main
+from ocrfix.evaluation import evaluate
+from ocrfix.evaluation.stories import split_stories, story_scores
+
+A = ["甲地运动会隆重开幕", "甲地今天举行春季运动会各校学生积极参加比赛。", "运动会设田径和球类等项目共有三十个学校参赛。"]
+B = ["乙市新建图书馆正式开放", "乙市新建的图书馆昨天正式向市民开放借阅。", "馆内藏书五十万册并设有少儿阅览区和自习室。"]
+C = ["丙县菜农今年收入增加", "丙县的农民合作社今年扩大了蔬菜种植面积。", "合作社负责人说订单已经排到了年底。"]
+GT = "\n\n\n".join("\n".join(s) for s in (A, B, C)) + "\n"
+
+
+def test_stories_are_set_apart_by_two_blank_lines() -> None:
+    assert split_stories(GT) == ["\n".join(A), "\n".join(B), "\n".join(C) + "\n"]
+    assert split_stories("标题\n\n第一段。\n第二段。\n") == ["标题\n\n第一段。\n第二段。\n"]
+    assert story_scores("标题\n\n第一段。\n", "第一段。\n") is None  # one story: no story scores
+
+
+def test_a_perfect_reading_scores_one() -> None:
+    scores = story_scores(GT, GT)
+    assert (scores.stories, scores.lines, scores.purity, scores.contiguity, scores.order) == (3, 9, 1.0, 1.0, 1.0)
+
+
+def test_a_line_joining_two_stories_is_impure() -> None:
+    hyp = "\n".join([*A[:2], A[2] + B[1], B[0], B[2], *C]) + "\n"
+    scores = story_scores(GT, hyp)
+    assert scores.lines == 8 and scores.purity == 7 / 8
+
+
+def test_interleaved_stories_lose_contiguity_and_swapped_ones_order() -> None:
+    interleaved = "\n".join([A[1], B[1], A[2], B[2], *C]) + "\n"
+    scores = story_scores(GT, interleaved)
+    assert scores.purity == 1.0 and scores.contiguity == 3 / 5
+    swapped = "\n".join([*C, *A, *B]) + "\n"
+    scores = story_scores(GT, swapped)
+    assert scores.contiguity == 1.0 and scores.order == 18 / 36  # C's 3 lines before A's and B's 6
+
+
+def test_ocr_errors_do_not_move_a_line_to_another_story() -> None:
+    noisy = GT.replace("运动会", "运动佘").replace("图书馆", "图书绾")
+    assert story_scores(GT, noisy).purity == 1.0
+
+
+def test_eval_reports_story_scores_when_the_gt_has_stories(tmp_path, capsys) -> None:
+    gt, hyp = tmp_path / "gt.txt", tmp_path / "hyp.txt"
+    gt.write_text(GT, encoding="utf-8")
+    hyp.write_text("\n".join([A[1], B[1], A[2], B[2], *C]) + "\n", encoding="utf-8")
+    assert main(["eval", "--gt", str(gt), "--hyp", str(hyp), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["stories"] == {
+        "stories": 3, "lines": 7, "purity": 1.0, "contiguity": 0.6, "order": round(20 / 21, 6)}
+    assert main(["eval", "--gt", str(gt), "--hyp", str(hyp)]) == 0
+    assert "stories: 3 in GT; HYP lines purity 1.000, contiguity 0.600, order 0.952" in capsys.readouterr().out
+    assert "stories" not in evaluate("标题\n\n第一段。\n", "第一段。\n").to_dict()
