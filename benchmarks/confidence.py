@@ -36,7 +36,7 @@ from tqdm import tqdm
 
 from benchmarks.structured import PAGES, nonspace, page_document
 from ocrfix.correction.corrector import Corrector
-from ocrfix.correction.edits import apply_edits as apply_text_edits
+from ocrfix.correction.edits import apply_changes
 from ocrfix.evaluation import evaluate
 from ocrfix.formats import char_confidences, reflow_document
 
@@ -94,7 +94,7 @@ def cer(pages: list[PageEdits], keep: list[np.ndarray]) -> tuple[float, int, int
     errors = chars = kept = right = 0
     for page, mask in zip(pages, keep):
         chosen = [e for e, m in zip(page.edits, mask) if m]
-        text, _ = apply_text_edits(page.source, [(e.input_offset, e.original, e.replacement, e.gain, e.sources) for e in chosen])
+        text, _ = apply_changes(page.source, [(e.input_offset, e.original, e.replacement, e.gain, e.sources) for e in chosen])
         report = evaluate(page.gt, text)
         errors += report.counts.errors
         chars += report.counts.matched_gt_chars

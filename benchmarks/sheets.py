@@ -182,7 +182,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             from ocrfix.confusions import inventory
 
-            chars = sorted(inventory())
+            chars = sorted(inventory(settings.confusions_dir))
         entries = generate_sheets(out, load_config(), chars, args.levels.split(","), args.faces.split(","), args.reps)
     except OcrfixError as exc:
         print(f"benchmarks.sheets: error: {exc}", file=sys.stderr)

@@ -32,9 +32,23 @@ __all__ = ["Corrector", "Edit", "EvalReport", "Result", "correct", "evaluate", "
 #: public name -> the module it is imported from on first use
 _LAZY = {"Corrector": "correction.corrector", "Result": "correction.corrector", "Edit": "correction.edits",
          "replay": "correction.edits", "EvalReport": "evaluation", "evaluate": "evaluation", "reflow": "text_reflow"}
-_CORRECTORS: dict[tuple, "Corrector"] = {}
 
 __getattr__, __dir__ = lazy_attributes(__name__, _LAZY, __all__)
+
+#: Correctors built by :func:`correct`, by their options. An entry also holds the option values
+#: themselves: an unhashable one (a loaded model) is keyed by its id(), which stays its own while
+#: the entry keeps the object alive.
+_CORRECTORS: dict[tuple, tuple["Corrector", tuple[Any, ...]]] = {}
+
+
+def _key_part(value: Any) -> Any:
+    if isinstance(value, (list, tuple)):
+        return tuple(_key_part(v) for v in value)
+    try:
+        hash(value)
+    except TypeError:
+        return ("object", id(value))
+    return value
 
 
 def correct(text: str, reflow: bool = True, **options: Any) -> "Result":
@@ -42,10 +56,10 @@ def correct(text: str, reflow: bool = True, **options: Any) -> "Result":
 
     The corrector for a given set of options is built once per process and reused.
     """
-    key = tuple(sorted((k, v if isinstance(v, (str, int, float, bool, type(None))) else id(v)) for k, v in options.items()))
-    corrector = _CORRECTORS.get(key)
-    if corrector is None:
+    key = tuple(sorted((name, _key_part(value)) for name, value in options.items()))
+    entry = _CORRECTORS.get(key)
+    if entry is None:
         from .correction.corrector import Corrector
 
-        corrector = _CORRECTORS[key] = Corrector(**options)
-    return corrector.correct(text, reflow=reflow)
+        entry = _CORRECTORS[key] = (Corrector(**options), tuple(options.values()))
+    return entry[0].correct(text, reflow=reflow)

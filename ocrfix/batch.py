@@ -31,14 +31,18 @@ from dataclasses import dataclass, replace
 from functools import partial
 from itertools import islice
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
 from tqdm import tqdm
+
+if TYPE_CHECKING:
+    from .correction.corrector import Corrector
 
 from .correction.edits import Edit, json_line
 from .errors import InputError, OcrfixError
 from .formats import correct_document, output_bytes, parse_document
 from .formats.detect import looks_like_xml
+from .options import CorrectOptions
 from .settings import MAX_INPUT_BYTES
 from .textio import STDIO, AtomicOutput, decode_text, make_output_dir, read_bytes, read_text, write_text_atomic
 
@@ -181,17 +185,23 @@ def finished(job: Job) -> bool:
     return side.is_file() and side.stat().st_mtime <= out.stat().st_mtime
 
 
-_WORKER: dict[str, Any] = {}
+@dataclass
+class _WorkerState:
+    """This process's worker: the run's options and its corrector, built once from them by
+    :func:`init_worker` (in the main process before forking: workers inherit it, models and all;
+    or in each spawned worker), and where a SIGTERM finds it (:func:`_stop_worker`)."""
+
+    options: CorrectOptions = CorrectOptions()
+    corrector: Corrector | None = None
+    stop: bool = False
+    correcting: bool = False
 
 
-def init_worker(options: dict[str, Any]) -> None:
-    from .correction.corrector import Corrector
+_WORKER = _WorkerState()
 
-    _WORKER["corrector"] = Corrector(**options["corrector"])
-    _WORKER["reflow"] = options["reflow"]
-    _WORKER["encoding"] = options["encoding"]
-    _WORKER["format"] = options.get("format")
-    _WORKER["output_format"] = options.get("output_format")
+
+def init_worker(options: CorrectOptions) -> None:
+    _WORKER.options, _WORKER.corrector = options, options.corrector()
 
 
 def correct_bytes(data: bytes, name: str) -> tuple[str, int, tuple[Edit, ...]]:
@@ -202,15 +212,18 @@ def correct_bytes(data: bytes, name: str) -> tuple[str, int, tuple[Edit, ...]]:
     their own format) with the edits recorded in the document. Needs the worker's corrector
     (:func:`init_worker`).
     """
-    fmt = _WORKER["format"] or ("text" if not looks_like_xml(data) else None)
-    out_fmt = _WORKER["output_format"]
+    options, corrector = _WORKER.options, _WORKER.corrector
+    if corrector is None:
+        raise RuntimeError("correct_bytes before init_worker")
+    fmt = options.input_format or ("text" if not looks_like_xml(data) else None)
+    out_fmt = options.output_format
     if fmt == "text":
         if out_fmt not in (None, "text"):
             raise InputError(f"{name}: plain-text input can only be written as text (not --output-format {out_fmt})")
-        text = decode_text(data, name, _WORKER["encoding"])
-        result = _WORKER["corrector"].correct(text, reflow=_WORKER["reflow"])
+        text = decode_text(data, name, options.encoding)
+        result = corrector.correct(text, reflow=options.reflow)
         return result.text, len(text), tuple(result.edits)
-    done = correct_document(parse_document(data, name, fmt, _WORKER["encoding"]), _WORKER["corrector"])
+    done = correct_document(parse_document(data, name, fmt, options.encoding), corrector)
     return output_bytes(done, out_fmt).decode("utf-8"), len(done.source), tuple(done.edits)
 
 
@@ -271,8 +284,8 @@ def terminate(signum: int, frame: object) -> None:
 def _stop_worker(signum: int, frame: object) -> None:
     # Only while correcting: an idle worker may hold the task queue's lock (stopping it then
     # would hang the pool) and a worker writing a file finishes it first (it takes no time).
-    _WORKER["stop"] = True
-    if _WORKER.get("correcting"):
+    _WORKER.stop = True
+    if _WORKER.correcting:
         raise Terminated
 
 
@@ -287,21 +300,21 @@ def _worker_signals() -> None:
 @contextlib.contextmanager
 def _correcting() -> Iterator[None]:
     """Where a worker's SIGTERM may stop it (:func:`_stop_worker`)."""
-    if _WORKER.get("stop"):
+    if _WORKER.stop:
         raise Terminated
-    _WORKER["correcting"] = True
+    _WORKER.correcting = True
     try:
         yield
     finally:
-        _WORKER["correcting"] = False
+        _WORKER.correcting = False
 
 
-def _init_spawned(options: dict[str, Any]) -> None:
+def _init_spawned(options: CorrectOptions) -> None:
     _worker_signals()
     init_worker(options)
 
 
-def run_jobs(jobs: Sequence[Job], options: dict[str, Any], n_jobs: int = 1, on_error: str = "skip") -> Iterator[Outcome]:
+def run_jobs(jobs: Sequence[Job], options: CorrectOptions, n_jobs: int = 1, on_error: str = "skip") -> Iterator[Outcome]:
     """Yield one :class:`Outcome` per job (unordered with several workers)."""
     if not jobs:
         return
@@ -340,12 +353,12 @@ ON_ERROR = ("skip", "copy", "abort")
 
 #: Runs jobs and yields their outcomes: (jobs, options, on_error=...) -> outcomes (:func:`run_jobs` with
 #: worker processes, :func:`ocrfix.distributed.dask_runner` on a Dask cluster).
-Runner = Callable[[Sequence[Job], dict[str, Any], str], Iterator[Outcome]]
+Runner = Callable[[Sequence[Job], CorrectOptions, str], Iterator[Outcome]]
 
 
 def correct_files(
     jobs: Sequence[Job],
-    options: dict[str, Any],
+    options: CorrectOptions,
     n_jobs: int = 1,
     edits_path: str | None = None,
     resume: bool = False,

@@ -14,6 +14,7 @@ from typing import Any, Iterator, Sequence
 
 from .batch import Job, Outcome, correct_files as correct_jobs, init_worker, plan_jobs, run_job
 from .errors import InputError
+from .options import CorrectOptions
 
 try:
     from distributed import Client, LocalCluster, WorkerPlugin, as_completed
@@ -29,7 +30,7 @@ class CorrectorPlugin(WorkerPlugin):  # type: ignore[misc,valid-type]
 
     name = PLUGIN_NAME
 
-    def __init__(self, options: dict[str, Any]) -> None:
+    def __init__(self, options: CorrectOptions) -> None:
         self.options = options
 
     def setup(self, worker: Any) -> None:
@@ -62,7 +63,7 @@ def connect(address: str) -> Any:
 
 def dask_runner(client: Any) -> Any:
     """A :data:`ocrfix.batch.Runner` that submits one task per job to ``client``'s cluster."""
-    def run(jobs: Sequence[Job], options: dict[str, Any], on_error: str = "skip") -> Iterator[Outcome]:
+    def run(jobs: Sequence[Job], options: CorrectOptions, on_error: str = "skip") -> Iterator[Outcome]:
         if not jobs:
             return
         init_worker(options)  # a bad model fails here, once, before any task is sent
@@ -76,7 +77,7 @@ def dask_runner(client: Any) -> Any:
     return run
 
 
-def correct_files(paths: Sequence[str], out_dir: str, client: Any, options: dict[str, Any],
+def correct_files(paths: Sequence[str], out_dir: str, client: Any, options: CorrectOptions,
                   edits_path: str | None = None, stats_path: str | None = None, resume: bool = False,
                   on_error: str = "skip", progress: bool = False) -> list[Outcome]:
     """Correct files and directories (``*.txt``, recursively) into ``out_dir`` on ``client``'s

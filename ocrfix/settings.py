@@ -1,7 +1,9 @@
 """The one place for paths and defaults.
 
-Everything is read from the environment once, in :func:`load_settings`; library
-functions take explicit arguments and never read these globals themselves.
+Everything is read from the environment once, in :func:`load_settings`, and only at the
+edges: the CLI, the benchmarks, the training commands, and the public entry points that fill in
+the default models (``Corrector()`` / ``ocrfix.correct()`` given no model). Everything below them
+takes explicit paths.
 
 Environment variables:
   OCRFIX_DATA       shared data directory (default: ``<repo>/../shared/data``)

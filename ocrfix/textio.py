@@ -13,6 +13,7 @@ import sys
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from .errors import InputError
 from .settings import MAX_INPUT_BYTES
@@ -205,24 +206,26 @@ class AtomicOutput:
     Errors (a full disk, a directory in the way) are :class:`InputError` naming the file.
     """
 
-    def __init__(self, target: str | Path, what: str = "output") -> None:
+    def __init__(self, target: str | Path, what: str = "output", binary: bool = False) -> None:
         self.name, self.what = str(target), what
         self._tmp: str | None = None
         self.path: Path | None = None
-        if self.name == STDIO:
-            self.handle = sys.stdout
+        self._stdout = self.name == STDIO
+        if self._stdout:
+            self.handle = sys.stdout.buffer if binary else sys.stdout
             return
+        mode: dict[str, Any] = {"mode": "wb"} if binary else {"mode": "w", "encoding": "utf-8", "newline": ""}
         path = output_target(target)
         if path.exists() and not path.is_file():
             if path.is_dir():
                 raise InputError(f"{target}: is a directory, not an {what} file")
-            self.handle = self._guard(lambda: open(path, "w", encoding="utf-8", newline=""))
+            self.handle = self._guard(lambda: open(path, **mode))
             return
         directory = path.parent if str(path.parent) else Path(".")
         make_output_dir(directory)
         fd, self._tmp = self._guard(lambda: tempfile.mkstemp(prefix=".ocrfix-", suffix=".tmp", dir=directory))
         self.path = path
-        self.handle = os.fdopen(fd, "w", encoding="utf-8", newline="")
+        self.handle = os.fdopen(fd, **mode)
 
     def _guard(self, action):
         """``action()``, with an OSError turned into a one-line InputError (after :meth:`discard`)."""
@@ -234,14 +237,14 @@ class AtomicOutput:
             self.discard()
             raise InputError(f"{self.name}: cannot write the {self.what} ({_os_reason(exc)})") from None
 
-    def write(self, text: str) -> None:
-        self._guard(lambda: self.handle.write(text))
+    def write(self, data: str | bytes) -> None:
+        self._guard(lambda: self.handle.write(data))
 
     def commit(self) -> None:
         """Finish: flush, and rename the temporary file into place with the mode a plain
         ``open(path, "w")`` would give (mkstemp creates 0600 files)."""
         def finish() -> None:
-            if self.handle is sys.stdout:
+            if self._stdout:
                 self.handle.flush()
                 return
             self.handle.close()
@@ -254,7 +257,7 @@ class AtomicOutput:
     def discard(self) -> None:
         """Drop what was written (nothing is left behind); harmless after :meth:`commit`."""
         handle = getattr(self, "handle", None)
-        if handle is not None and handle is not sys.stdout:
+        if handle is not None and not getattr(self, "_stdout", False):
             try:
                 handle.close()
             except OSError:
@@ -273,6 +276,16 @@ def write_text_atomic(target: str | Path, text: str) -> None:
     out = AtomicOutput(target)
     try:
         out.write(text)
+        out.commit()
+    finally:
+        out.discard()
+
+
+def write_bytes_atomic(target: str | Path, data: bytes, what: str = "output") -> None:
+    """:func:`write_text_atomic` for bytes (a model file: an ``.npz`` array archive, a pickle)."""
+    out = AtomicOutput(target, what, binary=True)
+    try:
+        out.write(data)
         out.commit()
     finally:
         out.discard()

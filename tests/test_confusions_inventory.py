@@ -37,7 +37,8 @@ def test_inventory_is_guifan_plus_frequent_training_chars(data_dir, tmp_path):
     out = tmp_path / "models"
     out.mkdir()
     build.write_inventory(out, chars, counts, "test build")
-    assert inv.load_inventory(out / inv.INVENTORY_FILE) == frozenset("一乙鬱")
+    assert inv.load_inventory(out / inv.INVENTORY_FILE) == frozenset("一乙鬱") == inv.inventory(out)
+    assert inv.charfreq(out) == {"鬱": 26, "一": 1, "乙": 1}
     assert inv.load_charfreq(out / inv.CHARFREQ_FILE) == {"鬱": 26, "一": 1, "乙": 1}
     first = (out / inv.CHARFREQ_FILE).read_text(encoding="utf-8").splitlines()[1]
     assert first == "鬱\t26"  # most frequent first

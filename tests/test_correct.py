@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from ocrfix.correction.corrector import Corrector
-from ocrfix.correction.edits import apply_edits, read_log, replay, write_log
+from ocrfix.correction.edits import apply_changes, read_log, replay, write_log
 from ocrfix.correction.features import forward, substitution_gains
 from ocrfix.correction.score import Weights
 from ocrfix.errors import ModelError
@@ -90,7 +90,7 @@ def test_replaying_the_log_reproduces_the_output(text, raw):
             break
         changes.append((start, text[start:start + length], replacement, 0.9, ("visual",)))
         cursor = start + length + 1
-    output, edits = apply_edits(text, changes)
+    output, edits = apply_changes(text, changes)
     assert replay(text, edits) == output
     assert all(output[e.offset:e.offset + len(e.replacement)] == e.replacement for e in edits)
 
@@ -144,6 +144,25 @@ def test_package_api_functions_survive_submodule_imports_and_correct_reuses_its_
     assert len(ocrfix._CORRECTORS) >= 1
 
 
+def test_correct_reuses_a_corrector_only_for_the_same_options(lm, tmp_path, monkeypatch):
+    import dataclasses
+
+    import ocrfix
+
+    monkeypatch.setattr(ocrfix, "_CORRECTORS", {})
+    confusions = confusion_set(tmp_path)
+    options = dict(model=lm, confusions=confusions, inventory=sorted(INVENTORY))  # a list: keyed by its items
+    ocrfix.correct("我们在北京工乍。", reflow=False, weights=WEIGHTS, **options)
+    ocrfix.correct("我们在北京工乍。", reflow=False, weights=WEIGHTS, **{**options, "inventory": sorted(INVENTORY)})
+    assert len(ocrfix._CORRECTORS) == 1
+    # Weights hold a dict (unhashable): another Weights object is another corrector, even if equal,
+    # and the cache keeps the objects its keys name alive (an id() is never reused under it)
+    strict = dataclasses.replace(WEIGHTS, threshold=1.0)
+    assert ocrfix.correct("我们在北京工乍。", reflow=False, weights=strict, **options).edits == ()
+    assert len(ocrfix._CORRECTORS) == 2
+    assert any(strict in values for _, values in ocrfix._CORRECTORS.values())
+
+
 def test_long_sentences_get_one_edit_per_eight_tokens_beyond_the_floor(lm, tmp_path):
     from ocrfix.correction.corrector import TOKENS_PER_EDIT
 
@@ -164,3 +183,15 @@ def test_a_forward_pass_resumed_after_an_edit_equals_a_fresh_one(lm, sentence, k
     k = min(k, len(tokens) - 1)
     edited = tokens[:k] + [token] + tokens[k + 1:]
     assert forward(lm, edited, since=(forward(lm, tokens), k)) == forward(lm, edited)
+
+
+def test_scoring_with_other_weights_leaves_the_corrector_unchanged(corrector):
+    import dataclasses
+
+    never = dataclasses.replace(WEIGHTS, intercept=-50.0)
+    twin = corrector.scoring_with(never)
+    assert twin.correct("我们在北京工乍。", reflow=False).edits == ()
+    assert corrector.weights is WEIGHTS and corrector.correct("我们在北京工乍。", reflow=False).text == "我们在北京工作。"
+    assert twin.lm is corrector.lm and twin.candidates is corrector.candidates
+    with pytest.raises(ValueError, match="other candidate sources"):
+        corrector.scoring_with(dataclasses.replace(WEIGHTS, k=WEIGHTS.k + 1))

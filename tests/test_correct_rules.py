@@ -8,9 +8,9 @@ from test_correct_fixtures import INVENTORY, WEIGHTS, confusion_set, load_lm, wr
 
 
 def fix(text, lm=None):
-    from ocrfix.correction.edits import apply_edits
+    from ocrfix.correction.edits import apply_changes
 
-    return apply_edits(text, rule_changes(text, lm=lm))[0]
+    return apply_changes(text, rule_changes(text, lm=lm))[0]
 
 
 @pytest.mark.parametrize("ocr, expected", [

@@ -93,3 +93,14 @@ def test_remedy_names_the_right_fix_for_formats_defined_as_utf8(tmp_path):
         read_text(path, remedy=CONVERT_TO_UTF8)
     with pytest.raises(InputError, match="pass --encoding gb18030"):
         read_text(path)
+
+
+def test_write_bytes_atomic_writes_exactly_and_leaves_nothing_else(tmp_path):
+    from ocrfix.textio import write_bytes_atomic
+
+    target = tmp_path / "sub" / "model.npz"
+    write_bytes_atomic(target, b"\x00PK\xff" * 3, "glyph space")
+    assert target.read_bytes() == b"\x00PK\xff" * 3
+    assert [p.name for p in target.parent.iterdir()] == ["model.npz"]
+    with pytest.raises(InputError, match="is a directory, not an glyph space file"):
+        write_bytes_atomic(tmp_path / "sub", b"x", "glyph space")

@@ -1,4 +1,4 @@
-"""Round 2 of the confusion sets: pool re-ranking, component neighbours, plain page alignment."""
+"""Confusion sets: pool re-ranking, component neighbours, plain page alignment."""
 from __future__ import annotations
 
 from collections import Counter

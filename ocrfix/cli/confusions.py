@@ -114,7 +114,7 @@ def _build(args: argparse.Namespace) -> int:
         )
         print(f"{len(chars)} characters -> {out_dir}", file=sys.stderr)
         return 0
-    chars = sorted(set(read_text(args.chars).split()) if args.chars else inventory())
+    chars = sorted(set(read_text(args.chars).split()) if args.chars else inventory(load_settings().confusions_dir))
     chars = [c for c in "".join(chars) if not c.isspace()]
     if args.kind == "glyphs":
         from ..training.confusions.visual import glyph_space
@@ -146,7 +146,7 @@ def _build(args: argparse.Namespace) -> int:
     else:
         from ..training.confusions.pinyin import DEFAULT_K, build_pinyin
 
-        cset = build_pinyin(chars, charfreq(), k=args.k or DEFAULT_K)
+        cset = build_pinyin(chars, charfreq(load_settings().confusions_dir), k=args.k or DEFAULT_K)
         how = "pypinyin readings (heteronym): same syllable+tone > other tone > near syllable; frequency-weighted"
     out = _out(args, args.kind)
     cset.save(out, [how, f"built by: {command}", f"{len(cset.chars())} chars, {len(cset)} entries"])
@@ -178,7 +178,7 @@ def _build_visual(args: argparse.Namespace, chars: list[str]):
     if args.train_pages:
         docs = page_docs(args.train_pages)
         pairs |= {(s, t) for t, s in aligned_counts([(read_text(g), read_text(o)) for o, g in docs]).pairs}
-    cset = build_ranked(feats, ShapeData(settings.data_dir), charfreq(), pairs, args.k or DEFAULT_K, args.model)
+    cset = build_ranked(feats, ShapeData(settings.data_dir), charfreq(load_settings().confusions_dir), pairs, args.k or DEFAULT_K, args.model)
     sources = ", ".join([Path(p).name for p in pair_files] + [f"pages under {d}" for d in args.train_pages])
     return cset, how + f"; pools (150 glyph NN + one-part IDS swaps) re-ranked by {args.model} trained on {len(pairs)} OCR pairs from {sources}"
 
@@ -198,7 +198,7 @@ def _learn(args: argparse.Namespace) -> int:
     if docs:
         parts.append(aligned_counts([(read_text(g, args.encoding), read_text(o, args.encoding)) for o, g in docs], args.align))
     counts = merge_counts(parts)
-    cset = channel_set(counts, inventory(), args.smoothing, args.alpha, args.min_count)
+    cset = channel_set(counts, inventory(load_settings().confusions_dir), args.smoothing, args.alpha, args.min_count)
     sources = [f"faspell:{Path(p).name}" for p in args.faspell] + ([f"{len(docs)} OCR/GT page pairs"] if docs else [])
     origin = f"from: {', '.join(sources)}; {sum(counts.pairs.values())} substitutions, {sum(counts.truth.values())} true chars"
     command = ("built by: ocrfix confusions learn" + "".join(
@@ -238,12 +238,12 @@ def _rerank(args: argparse.Namespace) -> int:
         if name in rb.CHANNELS:
             raise InputError(f"--set {name}: that channel is learned per fold from --faspell/--pages")
         shared[name] = ConfusionSet.load(path)
-    allowed = frozenset("".join(read_text(args.chars).split())) if args.chars else inventory()
+    allowed = frozenset("".join(read_text(args.chars).split())) if args.chars else inventory(load_settings().confusions_dir)
     units = [u for p in faspell for u in rb.faspell_units(read_text(p), p, args.folds)]
     if args.pages:
         units += rb.page_units([(read_text(g), read_text(o)) for o, g in page_docs(args.pages)], args.folds)
     cset, report, names = rb.build(
-        units, shared, allowed, ShapeData(settings.data_dir), charfreq(),
+        units, shared, allowed, ShapeData(settings.data_dir), charfreq(load_settings().confusions_dir),
         Path(args.cache) if args.cache else settings.build_dir / "cache" / "confusion_pools.pkl",
         args.folds, args.k, args.component_k, ConfusionSet.load(args.fallback or settings.confusions_dir / "default.tsv"),
     )
@@ -295,7 +295,7 @@ def _merge(args: argparse.Namespace) -> int:
     specs = [_split_weight(s) for s in args.sets]
     check_outputs([("-o", args.output)], [("SET", path) for path, _ in specs])
     sets = [_load(path).with_source(Path(path).stem if not path.startswith("ext:") else path[4:]) for path, _ in specs]
-    merged = merge(sets, [w for _, w in specs], name=Path(args.output).stem).restrict(inventory())
+    merged = merge(sets, [w for _, w in specs], name=Path(args.output).stem).restrict(inventory(load_settings().confusions_dir))
     if args.min_score is not None:
         merged = merged.min_score(args.min_score)
     if args.k is not None:
@@ -326,7 +326,7 @@ def _show(args: argparse.Namespace) -> int:
     if not any(args.char in cset for cset in sets):
         from ..confusions.inventory import inventory
 
-        why = "" if args.char in inventory() else " (it is not in the character inventory)"
+        why = "" if args.char in inventory(load_settings().confusions_dir) else " (it is not in the character inventory)"
         raise InputError(f"no candidates for {args.char!r} in {', '.join(c.name for c in sets)}{why}")
     for cset in sets:
         cands = cset.candidates(args.char, args.k)

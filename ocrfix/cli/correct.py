@@ -6,10 +6,12 @@ import contextlib
 import signal
 import sys
 import time
+from dataclasses import replace
 from typing import TYPE_CHECKING, Iterator, Sequence
 
 from ..errors import InputError
 from ..formats.model import FORMATS
+from ..options import CorrectOptions
 from ..textio import STDIO, check_outputs
 
 if TYPE_CHECKING:
@@ -67,8 +69,11 @@ def _run(args: argparse.Namespace) -> int:
     from ..batch import Terminated, correct_files, parse_shard, plan_jobs, shard
     from ..correction.corrector import read_keep
 
-    if args.threshold is not None and not 0.0 <= args.threshold <= 1.0:
-        raise InputError("--threshold must be between 0 and 1")
+    options = CorrectOptions(
+        model=args.model, confusions=tuple(args.confusions) if args.confusions else None, weights=args.weights,
+        misread=args.misread, threshold=args.threshold, rules=not args.no_rules, reflow=not args.no_reflow,
+        encoding=args.encoding, input_format=args.format, output_format=args.output_format,
+    )
     if args.jobs < 1:
         raise InputError("--jobs must be at least 1")
     jobs = plan_jobs(args.inputs, args.output, args.out_dir, args.recursive, args.manifest)
@@ -83,21 +88,8 @@ def _run(args: argparse.Namespace) -> int:
               *(("--confusions", c) for c in args.confusions or ())]
     check_outputs([*((out_role, j.target) for j in jobs), ("--edits", args.edits), ("--stats", args.stats)],
                   [*(("IN", j.source) for j in jobs), *models])
-    options = {
-        "corrector": {
-            "model": args.model,
-            "confusions": args.confusions,
-            "weights": args.weights,
-            "misread": args.misread,
-            "threshold": args.threshold,
-            "keep": read_keep(args.keep) if args.keep else (),
-            "rules": not args.no_rules,
-        },
-        "reflow": not args.no_reflow,
-        "encoding": args.encoding,
-        "format": args.format,
-        "output_format": args.output_format,
-    }
+    if args.keep:
+        options = replace(options, keep=read_keep(args.keep))
     start = time.perf_counter()
     try:
         with _stop_on_sigterm(), _runner(args.dask) as runner:

@@ -11,7 +11,6 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import InputError, ModelError
-from ..settings import load_settings
 from ..textio import CONVERT_TO_UTF8, read_text
 
 INVENTORY_FILE = "inventory.txt"
@@ -44,13 +43,13 @@ def load_charfreq(path: Path) -> dict[str, int]:
     return freq
 
 
-@lru_cache(maxsize=1)
-def inventory() -> frozenset[str]:
-    """The shipped inventory (``models/confusions/inventory.txt``)."""
-    return load_inventory(load_settings().confusions_dir / INVENTORY_FILE)
+@lru_cache(maxsize=4)
+def inventory(confusions_dir: Path) -> frozenset[str]:
+    """The inventory of a confusions directory (shipped: ``models/confusions/inventory.txt``)."""
+    return load_inventory(Path(confusions_dir) / INVENTORY_FILE)
 
 
-@lru_cache(maxsize=1)
-def charfreq() -> dict[str, int]:
-    """Training-corpus counts of the inventory characters (``models/confusions/charfreq.tsv``)."""
-    return load_charfreq(load_settings().confusions_dir / CHARFREQ_FILE)
+@lru_cache(maxsize=4)
+def charfreq(confusions_dir: Path) -> dict[str, int]:
+    """Training-corpus counts of the inventory characters (shipped: ``models/confusions/charfreq.tsv``)."""
+    return load_charfreq(Path(confusions_dir) / CHARFREQ_FILE)

@@ -10,6 +10,7 @@ gradient histograms, :mod:`.glyphs`) reduced by PCA to ``DIMS`` dimensions, stor
 """
 from __future__ import annotations
 
+import io
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,7 +18,8 @@ from pathlib import Path
 import numpy as np
 
 from ..checksums import verify_model
-from ..errors import InputError, ModelError
+from ..errors import ModelError
+from ..textio import write_bytes_atomic
 
 DIMS = 64
 
@@ -61,14 +63,9 @@ class GlyphSpace:
         return out
 
     def save(self, path: str | Path) -> None:
-        path = Path(path)
-        tmp = path.with_name(path.name + ".tmp.npz")
-        try:
-            np.savez_compressed(tmp, chars=np.array(self.chars), vectors=self.vectors.astype(np.float16))
-            tmp.replace(path)
-        except OSError as exc:
-            tmp.unlink(missing_ok=True)
-            raise InputError(f"{path}: cannot write the glyph space ({exc.strerror or exc})") from None
+        buffer = io.BytesIO()
+        np.savez_compressed(buffer, chars=np.array(self.chars), vectors=self.vectors.astype(np.float16))
+        write_bytes_atomic(path, buffer.getvalue(), "glyph space")
 
     @classmethod
     def load(cls, path: str | Path) -> "GlyphSpace":

@@ -17,8 +17,10 @@ from typing import Callable, Collection, NamedTuple, Sequence
 import numpy as np
 
 from ..confusions import ConfusionSet
+from ..errors import InputError
 from ..lm.context import ContextIndex
 from ..segment import Sentence
+from ..textio import write_bytes_atomic
 from .cache import PER_CHAR, Capped
 
 #: One candidate of a seen character: (candidate, score, rank, sources).
@@ -89,12 +91,8 @@ def cached_table(paths: Sequence[Path], k: int, inventory: Collection[str] | Non
     table = build_table(load(paths), k, inventory)
     if cache is not None:
         try:
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cache.with_suffix(".tmp")
-            with tmp.open("wb") as handle:
-                pickle.dump(table, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            tmp.replace(cache)
-        except OSError:
+            write_bytes_atomic(cache, pickle.dumps(table, protocol=pickle.HIGHEST_PROTOCOL), "candidate cache")
+        except InputError:
             pass  # a read-only install just does without the cache
     return table
 

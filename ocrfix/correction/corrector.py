@@ -1,6 +1,7 @@
 """The corrector: reflow, segment, propose, score, decode, log — with models loaded once."""
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Collection, Iterable, Mapping, Sequence
@@ -18,7 +19,7 @@ from ..settings import load_settings
 from .candidates import CONTEXT, Candidate, CandidateSource, build_table, cached_table
 from .decode import SentenceDecoder
 from .document import DocumentBigrams
-from .edits import Edit, apply_edits, input_offset
+from .edits import Edit, apply_changes, input_offset
 from .pairs import PairCandidate, PairProposer
 from .features import Featurizer, LanguageModel, forward, mean_logp
 from .line_marks import SOURCE as LINE_END_SOURCE, line_end_changes, wrapped_line_ends
@@ -153,7 +154,7 @@ class Corrector:
         self.threshold = self.weights.threshold if threshold is None else float(threshold)
         self.noisy = self.weights.noisy if threshold is None else None
         self.sparse = self.weights.sparse if threshold is None else None
-        self.inventory = default_inventory() if inventory is None else frozenset(inventory)
+        self.inventory = default_inventory(settings.confusions_dir) if inventory is None else frozenset(inventory)
         self.keep = frozenset(keep)
         self.max_edits = max_edits
         #: the symbol rules that run (``rules``: all, none, or these names)
@@ -207,7 +208,7 @@ class Corrector:
             raw, text = text, reflow_text(text)
             joins = wrapped_line_ends(raw, text)
         changes = self._pattern_changes(text, joins)
-        staged, rule_edits = apply_edits(text, changes)
+        staged, rule_edits = apply_changes(text, changes)
         sentences, document = self._segment(staged)
         clean_print: list[tuple[int, int]] = []  # spans of ``staged`` whose blocks read like clean print
         for block in _blocks(sentences, BLOCK_CHARS):
@@ -220,11 +221,11 @@ class Corrector:
                     decoder.run(self.noisy.threshold, limit)
             elif self.sparse is not None and self.sparse.is_sparse(first_pass, chars):
                 clean_print.append((block[0].start, block[-1].end))
-                strict = self.sparse.threshold
+                clean_threshold = self.sparse.threshold
                 for k, (sentence, limit) in enumerate(zip(block, limits)):
-                    if any(choice.probability < strict for choice in decoders[k].chosen):
+                    if any(choice.probability < clean_threshold for choice in decoders[k].chosen):
                         decoders[k] = self._decoder(sentence, document)  # decoded afresh: its edits interact
-                        decoders[k].run(strict, limit)
+                        decoders[k].run(clean_threshold, limit)
             for sentence, decoder in zip(block, decoders):
                 for choice in decoder.chosen:
                     for index, char in choice.candidate.replacements:  # a pair is logged as one edit per character
@@ -235,7 +236,7 @@ class Corrector:
         withdrawn = {edit.input_offset for edit in rule_edits if edit.sources == (LINE_END_SOURCE,)
                      and any(start <= edit.offset < end for start, end in clean_print)}
         changes = [change for change in changes if change[4] != (LINE_END_SOURCE,) or change[0] not in withdrawn]
-        output, edits = apply_edits(text, changes)
+        output, edits = apply_changes(text, changes)
         return Result(output, tuple(edits), text)
 
     def _pattern_changes(self, text: str, joins: Sequence[int]) -> list[tuple[int, str, str, float, tuple[str, ...]]]:
@@ -252,6 +253,15 @@ class Corrector:
             taken = {pos for start, original, *_ in changes for pos in range(start, start + max(len(original), 1))}
             changes += [change for change in stage if change[0] not in taken]
         return sorted(changes)
+
+    def scoring_with(self, weights: Weights) -> "Corrector":
+        """A corrector that shares this one's models and thresholds but scores candidates with
+        ``weights`` (fitted on the same sources, ``k`` and ``prune``); this one is unchanged."""
+        if (weights.sources, weights.k, weights.prune) != (self.weights.sources, self.weights.k, self.weights.prune):
+            raise ValueError("the weights were fitted on other candidate sources, k or prune than this corrector's")
+        twin = copy.copy(self)
+        twin.weights = weights
+        return twin
 
     def _decoder(self, sentence: Sentence, document: DocumentBigrams) -> SentenceDecoder:
         return SentenceDecoder(self.featurizer, self.weights, self.candidates, sentence, document, self.pairs)

@@ -39,7 +39,7 @@ def json_line(record: dict) -> str:
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def apply_edits(text: str, edits: Iterable[tuple[int, str, str, float, tuple[str, ...]]]) -> tuple[str, list[Edit]]:
+def apply_changes(text: str, edits: Iterable[tuple[int, str, str, float, tuple[str, ...]]]) -> tuple[str, list[Edit]]:
     """Apply ``(input_offset, original, replacement, gain, sources)`` changes to ``text``.
 
     The changes must not overlap; they may come in any order. Returns the output text and the
@@ -73,7 +73,7 @@ def input_offset(edits: Sequence[Edit], offset: int) -> int:
 
 def replay(text: str, edits: Sequence[Edit]) -> str:
     """Re-apply logged edits to the input text; returns the output text the corrector produced."""
-    return apply_edits(text, ((e.input_offset, e.original, e.replacement, e.gain, e.sources) for e in edits))[0]
+    return apply_changes(text, ((e.input_offset, e.original, e.replacement, e.gain, e.sources) for e in edits))[0]
 
 
 def write_log(handle: IO[str], edits: Iterable[Edit], file: str | None) -> None:

@@ -81,7 +81,7 @@ REJECT_SECOND = -1.0
 #: noisy channel only overrules the seen character when the text reads better. It leaves the
 #: other candidates' rows as they were (``gain_margin`` counts rivals from a gain of 0 up,
 #: ``gain_rank`` only higher gains) and halves the rows built and scored; of the 702 k rows
-#: of the 240 training pages, 3 below it reached p ≥ 0.5 (benchmarks/RESULTS.md, speed round 7).
+#: of the 240 training pages, 3 below it reached p ≥ 0.5 (benchmarks/RESULTS.md, correction speed).
 REJECT_FINAL = 0.0
 
 

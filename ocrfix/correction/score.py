@@ -196,14 +196,22 @@ class SparsePages:
         return sparse
 
 
+#: The acceptance probability of weights that were never calibrated.
+DEFAULT_THRESHOLD = 0.9
+#: Candidates per seen character unless the weights say otherwise.
+DEFAULT_K = 20
+#: Sites whose character and next token the LM finds likelier than this (log10) are skipped.
+DEFAULT_PRUNE = -2.5
+
+
 @dataclass(frozen=True)
 class Weights(_Folded):
     coef: tuple[float, ...]  # one per feature (BASE_FEATURES + src:<source>)
     intercept: float
     sources: tuple[str, ...] = ()
-    threshold: float = 0.9  # default acceptance probability
-    k: int = 20  # candidates per seen character
-    prune: float | None = -2.5  # skip sites whose char and next token are likelier than this (log10)
+    threshold: float = DEFAULT_THRESHOLD  # acceptance probability (calibrated by the fit)
+    k: int = DEFAULT_K  # candidates per seen character
+    prune: float | None = DEFAULT_PRUNE  # skip sites whose char and next token are likelier than this (None: none)
     mean: tuple[float, ...] = ()  # feature standardization (empty = none)
     scale: tuple[float, ...] = ()
     fitted: dict[str, Any] = field(default_factory=dict)  # provenance: data, counts, date, command
@@ -246,8 +254,8 @@ class Weights(_Folded):
                 coef=tuple(map(float, record["coef"])),
                 intercept=float(record["intercept"]),
                 sources=tuple(record.get("sources", ())),
-                threshold=float(record.get("threshold", 0.9)),
-                k=int(record.get("k", 20)),
+                threshold=float(record.get("threshold", DEFAULT_THRESHOLD)),
+                k=int(record.get("k", DEFAULT_K)),
                 prune=None if record.get("prune") is None else float(record["prune"]),
                 mean=tuple(map(float, record.get("mean", ()))),
                 scale=tuple(map(float, record.get("scale", ()))),

@@ -1,12 +1,11 @@
 """One call for the CLI: reflow a document from its geometry, correct it, put the edits back."""
 from __future__ import annotations
 
-import inspect
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, NamedTuple, Protocol, Sequence
 
-from .edits import EditLike, apply_edits, char_confidences
+from .edits import EditLike, apply_edits
 from .layout import Reflowed, reflow_document
 from ..text_reflow import STORY_BREAK
 from .model import Document
@@ -33,25 +32,19 @@ def correct_document(doc: Document, corrector: CorrectorLike, by_story: bool = T
 
     With ``by_story`` each story of the page (see :mod:`.stories`) is corrected on its own: the
     page-level evidence (a word the page repeats, how densely the first pass edits) comes from
-    the story, never from the stories beside it. OCR confidences (:func:`char_confidences`,
-    aligned to the non-space characters of the reflowed text) are passed as ``confidences=``
-    when the corrector's ``correct`` accepts it.
+    the story, never from the stories beside it.
     """
     flow = reflow_document(doc)
-    takes_confidences = "confidences" in inspect.signature(corrector.correct).parameters
-    confidences = char_confidences(doc, flow.words) if takes_confidences else None
     parts = flow.text.split(STORY_BREAK) if by_story else [flow.text]
-    texts, edits, done, start = [], [], 0, 0
+    texts, edits, start = [], [], 0
     for k, part in enumerate(parts):
         chunk = part + (STORY_BREAK if k + 1 < len(parts) else "")
-        chars = sum(not ch.isspace() for ch in chunk)
-        kwargs: dict[str, Any] = {} if confidences is None else {"confidences": confidences[done:done + chars]}
-        result = corrector.correct(chunk, reflow=False, **kwargs)
+        result = corrector.correct(chunk, reflow=False)
         shift = sum(map(len, texts))
         edits.extend(replace(e, offset=e.offset + shift, input_offset=e.input_offset + start) if start else e
                      for e in result.edits)
         texts.append(result.text)
-        done, start = done + chars, start + len(chunk)
+        start += len(chunk)
     fixed = apply_edits(doc, flow.text, edits, flow.words)
     return Corrected(fixed, "".join(texts), flow.text, tuple(edits), flow)
 

@@ -13,6 +13,7 @@ fewer than ``min_count`` times are dropped (the file stays ~10 MB for 44 M token
 """
 from __future__ import annotations
 
+import io
 import zipfile
 from array import array
 from collections.abc import Collection, Iterable
@@ -23,7 +24,8 @@ import numpy as np
 from scipy import sparse
 
 from ..checksums import verify_model
-from ..errors import InputError, ModelError
+from ..errors import ModelError
+from ..textio import write_bytes_atomic
 
 BOS, EOS = "<s>", "</s>"
 SUFFIX = ".context.npz"
@@ -97,15 +99,9 @@ class ContextIndex:
 
     def save(self, path: str | Path) -> None:
         counts = self.rows.astype(np.int32)
-        path = Path(path)
-        tmp = path.with_name(path.name + ".tmp.npz")
-        try:
-            np.savez_compressed(tmp, vocab=np.array(self.vocab), indptr=counts.indptr, indices=counts.indices,
-                                data=counts.data)
-            tmp.replace(path)
-        except OSError as exc:
-            tmp.unlink(missing_ok=True)
-            raise InputError(f"{path}: cannot write the context index ({exc.strerror or exc})") from None
+        buffer = io.BytesIO()
+        np.savez_compressed(buffer, vocab=np.array(self.vocab), indptr=counts.indptr, indices=counts.indices, data=counts.data)
+        write_bytes_atomic(path, buffer.getvalue(), "context index")
 
     @classmethod
     def load(cls, path: str | Path) -> "ContextIndex":

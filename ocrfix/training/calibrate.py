@@ -14,7 +14,7 @@ separate runs up to interactions):
   edits that fix an error, while the clean texts (of which a noisy-looking one gets the same
   second pass) stay within the same clean-text budget;
 * :func:`sparse_curve` / :func:`choose_sparse_threshold`: the mirror, the threshold above the
-  strict one on texts the first pass finds to read like clean print
+  first-pass one on texts the first pass finds to read like clean print
   (:class:`~ocrfix.correction.score.SparsePages`): the lowest from which on a share
   ``min_precision`` of the edits on pages so classified fix an error. Those pages are mostly
   clean print with rare misreadings (:func:`~ocrfix.training.fit.clean_print_examples`): the
@@ -36,7 +36,7 @@ from ..correction.score import NoisyPages, SparsePages
 from .truth import tally
 
 #: The thresholds tried: 0.025 apart up to 0.95, then 0.005 apart, where the clean-print curve is
-#: steep (round 10 of RESULTS.md: from 0.95 to 0.975 its fixes fell from 429 to 178).
+#: steep (RESULTS.md, the finer-grid fit: from 0.95 to 0.975 its fixes fell from 429 to 178).
 THRESHOLDS = tuple(sorted({round(float(t), 3) for t in np.arange(0.3, 0.95, 0.025)}
                           | {round(float(t), 3) for t in np.arange(0.95, 0.996, 0.005)} | {0.998}))
 
@@ -134,25 +134,25 @@ def _lowest_passing(curve: Sequence[dict[str, float]], ok) -> int:
     return lowest
 
 
-def _classified(texts: Sequence[CalibrationText], strict: float, rule: Callable[[int, int], bool]) -> np.ndarray:
-    """Per text: whether ``rule(first-pass edits, chars)`` holds, the first pass being its edits at ``strict``."""
-    first = _counts(texts, [strict] * len(texts))[:, 3]
+def _classified(texts: Sequence[CalibrationText], first_threshold: float, rule: Callable[[int, int], bool]) -> np.ndarray:
+    """Per text: whether ``rule(first-pass edits, chars)`` holds, the first pass being its edits at ``first_threshold``."""
+    first = _counts(texts, [first_threshold] * len(texts))[:, 3]
     return np.asarray([rule(int(n), text.chars) for n, text in zip(first, texts)], dtype=bool)
 
 
-def noisy_curve(noisy: Sequence[CalibrationText], clean: Sequence[CalibrationText], strict: float, density: float,
+def noisy_curve(noisy: Sequence[CalibrationText], clean: Sequence[CalibrationText], first_threshold: float, density: float,
                 min_edits: int, thresholds: Sequence[float] = THRESHOLDS) -> list[dict[str, float]]:
-    """At each second-pass threshold below ``strict``: which texts the first pass (at ``strict``)
+    """At each second-pass threshold below ``first_threshold``: which texts the first pass (at ``first_threshold``)
     finds noisy by the rule (``density``, ``min_edits``), and the counts with the second pass on
     those: fixed / introduced / other on the noisy-classified calibration pages, fixed on all of
     them, and the clean texts' changes (those classified noisy included)."""
-    rule = NoisyPages(density, min_edits, strict)
-    noisy_pages, noisy_clean = (_classified(texts, strict, rule.is_noisy).tolist() for texts in (noisy, clean))
+    rule = NoisyPages(density, min_edits, first_threshold)
+    noisy_pages, noisy_clean = (_classified(texts, first_threshold, rule.is_noisy).tolist() for texts in (noisy, clean))
     curve = []
-    for t in (t for t in thresholds if t < strict):
-        pages = _counts(noisy, [t if flag else strict for flag in noisy_pages])
+    for t in (t for t in thresholds if t < first_threshold):
+        pages = _counts(noisy, [t if flag else first_threshold for flag in noisy_pages])
         on_noisy = pages[np.asarray(noisy_pages, dtype=bool)].sum(axis=0) if any(noisy_pages) else np.zeros(4, dtype=np.int64)
-        changed = _counts(clean, [t if flag else strict for flag in noisy_clean])[:, 3].sum()
+        changed = _counts(clean, [t if flag else first_threshold for flag in noisy_clean])[:, 3].sum()
         curve.append({"threshold": t, "noisy_pages": sum(noisy_pages), "pages": len(noisy),
                       "fixed": int(on_noisy[0]), "introduced": int(on_noisy[1]), "other": int(on_noisy[2]),
                       "fixed_all_pages": int(pages[:, 0].sum()), "clean_noisy": sum(noisy_clean),
@@ -161,11 +161,11 @@ def noisy_curve(noisy: Sequence[CalibrationText], clean: Sequence[CalibrationTex
     return curve
 
 
-def choose_noisy_threshold(curve: Sequence[dict[str, float]], strict: float, min_ratio: float, min_precision: float,
+def choose_noisy_threshold(curve: Sequence[dict[str, float]], first_threshold: float, min_ratio: float, min_precision: float,
                            clean_chars_per_change: float) -> float:
-    """The lowest second-pass threshold from which on (up to ``strict``) the noisy-classified pages
+    """The lowest second-pass threshold from which on (up to ``first_threshold``) the noisy-classified pages
     fix at least ``min_ratio`` errors per error introduced, at least ``min_precision`` of their
-    edits fix an error, and the clean texts stay within the budget; ``strict`` (no second pass
+    edits fix an error, and the clean texts stay within the budget; ``first_threshold`` (no second pass
     in effect) if none qualifies."""
     def ok(row: dict[str, float]) -> bool:
         edits = row["fixed"] + row["introduced"] + row["other"]
@@ -173,22 +173,22 @@ def choose_noisy_threshold(curve: Sequence[dict[str, float]], strict: float, min
                 and _clean_ok(row, clean_chars_per_change))
 
     if not curve or not ok(curve[-1]):
-        return strict
+        return first_threshold
     return float(curve[_lowest_passing(curve, ok)]["threshold"])
 
 
-def sparse_curve(pages: Sequence[CalibrationText], clean: Sequence[CalibrationText], strict: float, density: float,
+def sparse_curve(pages: Sequence[CalibrationText], clean: Sequence[CalibrationText], first_threshold: float, density: float,
                  thresholds: Sequence[float] = THRESHOLDS) -> list[dict[str, float]]:
-    """At each threshold from ``strict`` up: which texts the first pass (at ``strict``) finds
+    """At each threshold from ``first_threshold`` up: which texts the first pass (at ``first_threshold``) finds
     sparse (fewer than ``density`` edits per 1,000 characters), and with that threshold on them
     the edits on the sparse ``pages`` (texts with errors: fixed / introduced / other), the fixes
     on all of them, and the changes of the sparse ``clean`` texts."""
-    rule = SparsePages(density, strict)
+    rule = SparsePages(density, first_threshold)
 
-    sparse_pages, sparse_clean = (_classified(texts, strict, rule.is_sparse) for texts in (pages, clean))
+    sparse_pages, sparse_clean = (_classified(texts, first_threshold, rule.is_sparse) for texts in (pages, clean))
     curve = []
-    for t in (t for t in thresholds if t >= strict):
-        counts = _counts(pages, np.where(sparse_pages, t, strict))
+    for t in (t for t in thresholds if t >= first_threshold):
+        counts = _counts(pages, np.where(sparse_pages, t, first_threshold))
         on_sparse = counts[sparse_pages].sum(axis=0)
         curve.append({"threshold": t, "sparse_pages": int(sparse_pages.sum()), "pages": len(pages),
                       "han_errors": sum(x.han_errors for x, flag in zip(pages, sparse_pages) if flag),
@@ -199,11 +199,11 @@ def sparse_curve(pages: Sequence[CalibrationText], clean: Sequence[CalibrationTe
     return curve
 
 
-def choose_sparse_threshold(curve: Sequence[dict[str, float]], strict: float, min_precision: float) -> float:
-    """The lowest threshold (from ``strict`` up) from which on at least ``min_precision`` of the
-    edits on the sparse-classified pages fix an error (no edit at all passes too); ``strict`` if
+def choose_sparse_threshold(curve: Sequence[dict[str, float]], first_threshold: float, min_precision: float) -> float:
+    """The lowest threshold (from ``first_threshold`` up) from which on at least ``min_precision`` of the
+    edits on the sparse-classified pages fix an error (no edit at all passes too); ``first_threshold`` if
     the curve is empty."""
     def ok(row: dict[str, float]) -> bool:
         return row["fixed"] >= min_precision * (row["fixed"] + row["introduced"] + row["other"])
 
-    return float(curve[_lowest_passing(curve, ok)]["threshold"]) if curve else strict
+    return float(curve[_lowest_passing(curve, ok)]["threshold"]) if curve else first_threshold

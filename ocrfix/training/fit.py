@@ -55,7 +55,7 @@ from .calibrate import (CalibrationText, calibration_texts, choose_noisy_thresho
 from ..correction.candidates import CONTEXT
 from ..correction.corrector import Corrector, load_confusions
 from ..correction.features import PAIR_FEATURES
-from ..correction.score import LinearScore, NoisyPages, SparsePages, TreeScore, Weights
+from ..correction.score import DEFAULT_PRUNE, LinearScore, NoisyPages, SparsePages, TreeScore, Weights
 from .truth import position_truth
 
 HELDOUT_MARKERS = ("rmrb_2020-05", "xwlb_2026", "ocr_test_1000", "/eval/")
@@ -415,7 +415,7 @@ def main(argv: list[str] | None = None) -> int:
                              "0.1 gave 8%% more fixes than 1.0 at the same number of false edits)")
     parser.add_argument("--trees", type=int, default=200,
                         help="boosted trees that rescore the candidates near the decision (0: the linear model alone; "
-                             "cross-fit calibration pages: ~5%% more fixes at equal clean-text changes, RESULTS.md round 5)")
+                             "cross-fit calibration pages: ~5%% more fixes at equal clean-text changes, RESULTS.md, the boosted-trees fit)")
     parser.add_argument("--tree-floor", type=float, default=0.05,
                         help="candidates whose linear probability reaches this are rescored by the trees (and fitted on)")
     parser.add_argument("--no-pairs", action="store_true", help="no pair model: single substitutions only")
@@ -425,7 +425,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--context", action="store_true",
                         help="also propose context candidates (each LM's index beside it: lm.klm -> lm.context.npz)")
     parser.add_argument("-k", type=int, default=40, help="candidates per character")
-    parser.add_argument("--prune", type=float, default=-2.5, help="skip sites likelier than this (log10; see features.py)")
+    parser.add_argument("--prune", type=float, default=DEFAULT_PRUNE, help="skip sites likelier than this (log10; see features.py)")
     parser.add_argument("-C", type=float, default=1.0, help="inverse regularization strength")
     # Defaults: the targets (10 fixed per introduced, 1 change per 5,000 clean chars) with a 2x
     # safety margin: the calibration pages hold only a few hundred errors, and text from other
@@ -437,8 +437,8 @@ def main(argv: list[str] | None = None) -> int:
     # calibration characters but 1 per 6,900 of the held-out pages' clean text (2026-11-30), so
     # the 2x margin had shrunk to 1.4x on unseen text.
     parser.add_argument("--clean-chars", type=float, default=15000.0, help="clean characters per allowed change")
-    # A second pass on noisy scans (score.NoisyPages). Calibration pages of round 6 with the round-5
-    # weights at 0.925: clean texts reached at most 2.9 first-pass edits per 1,000 characters,
+    # A second pass on noisy scans (score.NoisyPages). Calibration pages of the second-pass fit with the
+    # boosted-trees fit's weights at 0.925: clean texts reached at most 2.9 first-pass edits per 1,000 characters,
     # the median light/medium/heavy training page 4.1 / 8.2 / 28.6.
     parser.add_argument("--noisy-density", type=float, default=4.0,
                         help="first-pass edits per 1,000 characters from which a text is a noisy scan and gets a second "
@@ -446,8 +446,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--noisy-min-edits", type=int, default=3, help="and at least this many first-pass edits")
     parser.add_argument("--min-precision", type=float, default=0.9,
                         help="share of the second pass's edits (on noisy-classified calibration pages) that must fix an error")
-    # The mirror (score.SparsePages). Calibration pages of session 10 with session 9's weights at
-    # 0.925: 97.4% of the clean ground truths and all clean news pages had fewer than one
+    # The mirror (score.SparsePages). Calibration pages of the clean-print fit with the weights
+    # shipped before it at 0.925: 97.4% of the clean ground truths and all clean news pages had fewer than one
     # first-pass edit per 1,000 characters, against 8.8% of the light training pages.
     parser.add_argument("--sparse-density", type=float, default=1.0,
                         help="first-pass edits per 1,000 characters below which a text reads like clean print and its "
@@ -559,15 +559,15 @@ def _calibrate(weights: Weights, runs: Sequence[tuple[Corrector, Sequence[Labele
     calibration: list[CalibrationText] = []
     calibration_clean: list[CalibrationText] = []
     clean_print: list[CalibrationText] = []
-    for corrector, calib_noisy, calib_clean, calib_print in runs:
-        corrector.weights = weights
+    for fold_corrector, calib_noisy, calib_clean, calib_print in runs:
+        corrector = fold_corrector.scoring_with(weights)
         if calib_noisy:
             calibration += calibration_texts(corrector, calib_noisy, clean=False)
             calibration_clean += calibration_texts(corrector, calib_clean, clean=True)
         if calib_print:
             clean_print += calibration_texts(corrector, calib_print, clean=False)
     curve = threshold_curve(calibration, calibration_clean) if calibration else []
-    threshold = choose_threshold(curve, args.min_ratio, args.clean_chars) if curve else 0.95
+    threshold = choose_threshold(curve, args.min_ratio, args.clean_chars) if curve else weights.threshold
     noisy: NoisyPages | None = None
     second: list[dict[str, float]] = []
     if curve and args.noisy_density > 0:

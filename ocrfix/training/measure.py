@@ -20,7 +20,7 @@ from tqdm import tqdm
 from ..evaluation import evaluate
 from ..textio import read_text
 from ..correction.corrector import MAX_EDITS, Corrector
-from ..correction.edits import apply_edits
+from ..correction.edits import apply_changes
 from ..correction.rules import RULES, rule_changes
 from .fit import page_pairs, page_source
 
@@ -65,7 +65,7 @@ def measure_rules(corrector: Corrector, pairs: list[tuple[Path, Path]]) -> list[
         fired = fixed = introduced = clean = 0
         for ocr, gt in texts:
             changes = rule_changes(ocr, (rule,), corrector.lm)
-            report = evaluate(gt, apply_edits(ocr, changes)[0], ocr)
+            report = evaluate(gt, apply_changes(ocr, changes)[0], ocr)
             fired += len(changes)
             fixed += report.correction.errors_fixed
             introduced += report.correction.errors_introduced

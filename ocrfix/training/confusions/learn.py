@@ -68,7 +68,7 @@ def aligned_counts(docs: Sequence[tuple[str, str]], aligner: str = "blocks") -> 
     matching + character alignment) or one global edit script (``plain``, :func:`plain_pairs`)."""
     if aligner not in ALIGNERS:
         raise InputError(f"unknown aligner {aligner!r}; use one of {', '.join(ALIGNERS)}")
-    from ...evaluation import aligned_pairs  # engineer #1's aligner (block matching + char alignment)
+    from ...evaluation import aligned_pairs  # the evaluation's aligner (block matching + char alignment)
 
     pair_fn = aligned_pairs if aligner == "blocks" else plain_pairs
     counts = ChannelCounts()
