@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from ocrfix.cli import main
+from ocrfix.options import CorrectOptions
 from test_batch_logs import clean_run, visible
 
 distributed = pytest.importorskip("distributed")
@@ -24,11 +25,9 @@ def client():
         yield c
 
 
-def options(models: list[str]) -> dict:
+def options(models: list[str]) -> CorrectOptions:
     value = dict(zip(models[::2], models[1::2]))
-    return {"corrector": {"model": value["--model"], "confusions": [value["--confusions"]], "weights": value["--weights"],
-                          "misread": None, "threshold": None, "keep": (), "rules": True},
-            "reflow": False, "encoding": None, "format": None, "output_format": None}
+    return CorrectOptions(model=value["--model"], confusions=(value["--confusions"],), weights=value["--weights"], reflow=False)
 
 
 def without_seconds(path: Path) -> list[dict]:
