@@ -22,6 +22,7 @@ from pathlib import Path
 from ocrfix.batch import Job, run_jobs
 from ocrfix.correction.corrector import load_confusions
 from ocrfix.normalize import is_han
+from ocrfix.options import CorrectOptions
 from ocrfix.settings import load_settings
 
 SOURCE = "rmrb_peoples_daily_2019_2020/rmrb_2019-10.txt.xz"
@@ -76,9 +77,7 @@ def main(argv: list[str] | None = None) -> int:
             (src / f"{i:05d}.txt").write_text(text, encoding="utf-8")
             jobs.append(Job(str(src / f"{i:05d}.txt"), str(out / f"{i:05d}.txt")))
         out.mkdir()
-        options = {"corrector": {"model": None, "confusions": None, "weights": None, "misread": None,
-                                 "threshold": None, "keep": (), "rules": True},
-                   "reflow": True, "encoding": None, "format": None, "output_format": None}
+        options = CorrectOptions()  # the shipped models
         every = max(1, args.files // args.samples)
         samples: list[tuple[int, float, float, int]] = []
         started, done, chars, edits, failed = time.perf_counter(), 0, 0, 0, 0
