@@ -35,9 +35,6 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
 from tqdm import tqdm
 
-if TYPE_CHECKING:
-    from .correction.corrector import Corrector
-
 from .correction.edits import Edit, json_line
 from .errors import InputError, OcrfixError
 from .formats import correct_document, output_bytes, parse_document
@@ -45,6 +42,9 @@ from .formats.detect import looks_like_xml
 from .options import CorrectOptions
 from .settings import MAX_INPUT_BYTES
 from .textio import STDIO, AtomicOutput, decode_text, make_output_dir, read_bytes, read_text, write_text_atomic
+
+if TYPE_CHECKING:
+    from .correction.corrector import Corrector
 
 #: Suffix of the per-document sidecar (``.NAME`` + suffix, beside the output).
 SIDECAR_SUFFIX = ".ocrfix.jsonl"
