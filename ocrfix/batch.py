@@ -458,7 +458,9 @@ def _locked(directory: Path) -> Iterator[None]:
     except ImportError:  # pragma: no cover - Windows
         yield
         return
-    fd = os.open(directory if str(directory) else ".", os.O_RDONLY)
+    directory = directory if str(directory) else Path(".")
+    make_output_dir(directory)  # the logs' directory may not exist yet (the logs create it)
+    fd = os.open(directory, os.O_RDONLY)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
         yield
