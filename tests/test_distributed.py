@@ -69,3 +69,14 @@ def test_bad_dask_address_is_a_clean_error(models, tmp_path, capsys):
     src, _, _, _ = clean_run(models, tmp_path, 2)
     assert main(["correct", str(src), "--out-dir", str(tmp_path / "o"), "--dask", "local:x", *models]) == 2
     assert capsys.readouterr().err.strip() == "ocrfix: error: --dask local:x: give local:N with N >= 1 workers"
+
+
+def test_cli_dask_local_cluster_with_a_failing_file(models, tmp_path, capsys):
+    src, texts, log, _ = clean_run(models, tmp_path, 6)
+    (src / "bad.txt").write_bytes(b"\xff\xfe\x00x")
+    out, edits = tmp_path / "cli", tmp_path / "cli.jsonl"
+    assert main(["correct", str(src), "-r", "--out-dir", str(out), "--edits", str(edits), "--dask", "local:2",
+                 "--on-error", "copy", *models]) == 1
+    assert "bad.txt" in capsys.readouterr().err and (out / "bad.txt").read_bytes() == b"\xff\xfe\x00x"
+    (out / "bad.txt").unlink()
+    assert visible(out) == texts and edits.read_text(encoding="utf-8") == log
