@@ -19,7 +19,9 @@ class CorrectOptions:
     weights' own, with their noisy-scan and clean-print thresholds); ``keep``: words never
     edited; ``rules``: apply the symbol rules; ``reflow``: join column-wrapped lines of plain
     text first; ``encoding``: of the input files (``None``: UTF-8 only); ``input_format`` /
-    ``output_format``: one of :data:`ocrfix.formats.FORMATS` (``None``: detected / the input's own).
+    ``output_format``: one of :data:`ocrfix.formats.FORMATS` (``None``: detected / the input's own);
+    ``profile``: the engine profile, a name under ``models/profiles`` or a directory (``None``: the
+    shipped default, ``tesseract``); the model paths above override its files.
     """
 
     model: str | None = None
@@ -33,6 +35,7 @@ class CorrectOptions:
     encoding: str | None = None
     input_format: str | None = None
     output_format: str | None = None
+    profile: str | None = None
 
     def __post_init__(self) -> None:
         if self.threshold is not None and not 0.0 <= self.threshold <= 1.0:
@@ -43,4 +46,4 @@ class CorrectOptions:
         from .correction.corrector import Corrector
 
         return Corrector(model=self.model, confusions=self.confusions, weights=self.weights, misread=self.misread,
-                         threshold=self.threshold, keep=self.keep, rules=self.rules)
+                         threshold=self.threshold, keep=self.keep, rules=self.rules, profile=self.profile)

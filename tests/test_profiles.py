@@ -73,3 +73,18 @@ def test_a_profile_file_that_fails_its_checksum_is_refused(tmp_path):
 def test_uniform_misread_rates_give_every_character_the_overall_rate():
     rates = MisreadRates.uniform(0.02)
     assert rates.log_rate("问") == rates.log_rate("的") == pytest.approx(-1.69897, abs=1e-5)
+
+
+def test_the_command_line_takes_a_profile_and_refuses_a_bad_one(tmp_path, models):
+    import subprocess
+    import sys
+
+    page = tmp_path / "page.txt"
+    page.write_text("风俗,，欢度\n", encoding="utf-8")
+    argv = [sys.executable, "-m", "ocrfix", "correct", str(page), "--model", models[1], "--quiet", "--no-reflow"]
+    for rules, expected in ((["double-comma"], "风俗，欢度\n"), (["stray-bar"], "风俗,，欢度\n")):
+        directory = make_profile(tmp_path / rules[0], rules=rules)
+        done = subprocess.run([*argv, "--profile", str(directory)], capture_output=True, text=True)
+        assert done.returncode == 0 and done.stdout == expected, done.stderr
+    bad = subprocess.run([*argv, "--profile", "nonesuch"], capture_output=True, text=True)
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "no such profile" in bad.stderr

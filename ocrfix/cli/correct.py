@@ -39,6 +39,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--stats", metavar="STATS.jsonl",
                         help="one JSON line per file: characters, edits by source, seconds, status (kept like --edits)")
     parser.add_argument("--shard", metavar="I/N", help="correct only shard I of N (a stable split by output path; for array jobs)")
+    parser.add_argument("--profile", metavar="NAME|DIR",
+                        help="engine profile: 'tesseract' (default: fitted on Tesseract 5 chi_sim), 'generic' (any other "
+                             "or unknown engine: engine-agnostic rules, one strict threshold), or a profile directory; "
+                             "--weights/--confusions/--misread/--threshold override its parts")
     parser.add_argument("--model", metavar="PATH", help="KenLM character model (default: models/lm/news.klm)")
     parser.add_argument("--confusions", metavar="PATH", nargs="+", help="confusion TSV(s), merged (default: models/confusions/default.tsv)")
     parser.add_argument("--weights", metavar="PATH", help="corrector weights JSON (default: models/corrector.json)")
@@ -72,8 +76,13 @@ def _run(args: argparse.Namespace) -> int:
     options = CorrectOptions(
         model=args.model, confusions=tuple(args.confusions) if args.confusions else None, weights=args.weights,
         misread=args.misread, threshold=args.threshold, rules=not args.no_rules, reflow=not args.no_reflow,
-        encoding=args.encoding, input_format=args.format, output_format=args.output_format,
+        encoding=args.encoding, input_format=args.format, output_format=args.output_format, profile=args.profile,
     )
+    if args.profile:  # refused here in one line, before any worker starts
+        from ..profiles import load_profile
+        from ..settings import load_settings
+
+        load_profile(args.profile, load_settings().models_dir)
     if args.jobs < 1:
         raise InputError("--jobs must be at least 1")
     jobs = plan_jobs(args.inputs, args.output, args.out_dir, args.recursive, args.manifest)

@@ -13,7 +13,8 @@ EXAMPLES: dict[tuple[str, ...], str] = {
     ("correct",): """examples:
   ocrfix correct examples/news.ocr.txt -o out/news.fixed.txt --edits out/news.edits.jsonl
   ocrfix correct scans/ -r --out-dir fixed/ --jobs 2 --resume   # skip files already written
-  ocrfix correct page.xml --output-format alto -o page.fixed.xml  # ALTO in, corrected ALTO out""",
+  ocrfix correct page.xml --output-format alto -o page.fixed.xml  # ALTO in, corrected ALTO out
+  ocrfix correct paddle-page.txt --profile generic -o out/page.fixed.txt  # OCR from an engine other than Tesseract""",
     ("eval",): """examples:
   ocrfix eval --gt examples/news.gt.txt --hyp out/news.fixed.txt --ocr examples/news.ocr.txt
   ocrfix eval --gt gt.txt --hyp fixed.txt --ocr ocr.txt --html out/report.html --json""",
