@@ -38,7 +38,7 @@ from tqdm import tqdm
 from .correction.edits import Edit, json_line
 from .errors import InputError, OcrfixError
 from .formats import correct_document, output_bytes, parse_document
-from .formats.detect import looks_like_xml
+from .formats.registry import is_plain_text
 from .options import CorrectOptions
 from .settings import MAX_INPUT_BYTES
 from .textio import STDIO, AtomicOutput, decode_text, make_output_dir, read_bytes, read_text, write_text_atomic
@@ -215,7 +215,7 @@ def correct_bytes(data: bytes, name: str) -> tuple[str, int, tuple[Edit, ...]]:
     options, corrector = _WORKER.options, _WORKER.corrector
     if corrector is None:
         raise RuntimeError("correct_bytes before init_worker")
-    fmt = options.input_format or ("text" if not looks_like_xml(data) else None)
+    fmt = "text" if is_plain_text(data, options.input_format) else options.input_format
     out_fmt = options.output_format
     if fmt == "text":
         if out_fmt not in (None, "text"):

@@ -10,7 +10,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Iterator, Sequence
 
 from ..errors import InputError
-from ..formats.model import FORMATS
+from ..formats.registry import FORMATS
 from ..options import CorrectOptions
 from ..textio import STDIO, check_outputs
 

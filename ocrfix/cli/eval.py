@@ -6,7 +6,7 @@ import json
 
 from typing import TYPE_CHECKING
 
-from ..formats.model import FORMATS
+from ..formats.registry import FORMATS
 from ..textio import check_outputs, write_text_atomic
 
 if TYPE_CHECKING:

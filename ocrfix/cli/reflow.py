@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import json
 
-from ..formats.model import FORMATS
+from ..formats.registry import FORMATS
 from ..textio import check_outputs, write_text_atomic
 
 

@@ -23,7 +23,7 @@ _WHERE = {
     "detect_format": "detect", "apply_edits": "edits", "char_confidences": "edits",
     "parse_document": "fileio", "read_document": "fileio", "write_document": "fileio",
     "Reflowed": "layout", "reflow_document": "layout",
-    "FORMATS": "model", "Block": "model", "Box": "model", "Correction": "model", "Document": "model",
+    "FORMATS": "registry", "Block": "model", "Box": "model", "Correction": "model", "Document": "model",
     "Glyph": "model", "Line": "model", "Page": "model", "Word": "model",
     "Corrected": "pipeline", "correct_document": "pipeline", "evaluation_text": "pipeline",
     "output_bytes": "pipeline", "reflowed_text": "pipeline",

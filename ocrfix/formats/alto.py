@@ -14,6 +14,7 @@ from lxml import etree
 from ..errors import InputError
 from .detect import ALTO_NAMESPACES
 from .model import Block, Box, Correction, Document, Glyph, Line, Page, Word
+from .registry import XmlFormat
 from .xmlutil import Ids, element_maker, float_attr, int_attr, local, parse_xml, serialize, where
 
 CONF_DIGITS = 9  # CC digits run from 0 (sure) to 9 (unsure)
@@ -209,3 +210,17 @@ def build(doc: Document) -> bytes:
                         if glyph.correction is not None:
                             sub(glyph_el, "Variant", CONTENT=glyph.correction.original)
     return serialize(etree.ElementTree(root))
+
+
+def detect(root: etree._Element, name: str) -> bool:
+    """An ``<alto>`` root, in a supported ALTO version's namespace."""
+    if local(root) != "alto":
+        return False
+    ns = etree.QName(root).namespace
+    if ns not in ALTO_NAMESPACES:
+        known = ", ".join(ALTO_NAMESPACES)
+        raise InputError(f"{name}: <alto> in namespace {ns!r} is not a supported ALTO version (v2–v4: {known})")
+    return True
+
+
+FORMAT = XmlFormat(detect, read, write, build)

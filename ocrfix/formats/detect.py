@@ -23,28 +23,23 @@ def looks_like_xml(data: bytes) -> bool:
 
 
 def tree_format(tree: etree._ElementTree, name: str) -> str:
-    """'hocr', 'alto' or 'page' for a parsed tree; InputError for any other XML."""
+    """The XML format (:data:`~ocrfix.formats.registry.XML_FORMATS`) of a parsed tree, asked of
+    each format's detector in turn; InputError for any other XML."""
+    from .registry import XML_FORMATS, xml_format
+
     root = tree.getroot()
-    tag, ns = local(root), etree.QName(root).namespace
-    if tag == "alto":
-        if ns not in ALTO_NAMESPACES:
-            known = ", ".join(ALTO_NAMESPACES)
-            raise InputError(f"{name}: <alto> in namespace {ns!r} is not a supported ALTO version (v2–v4: {known})")
-        return "alto"
-    if tag == "PcGts":
-        if ns != PAGE_NAMESPACE:
-            raise InputError(f"{name}: <PcGts> in namespace {ns!r} is not PAGE 2019 ({PAGE_NAMESPACE})")
-        return "page"
-    if tag == "html":
-        if root.xpath("//*[starts-with(@class, 'ocr_') or starts-with(@class, 'ocrx_')]"):
-            return "hocr"
-        raise InputError(f"{name}: <html> without ocr_* classes is not hOCR")
-    raise InputError(f"{name}: root element <{tag}> (namespace {ns!r}) is not hOCR, ALTO or PAGE XML")
+    for fmt in XML_FORMATS:
+        if xml_format(fmt).detect(root, name):
+            return fmt
+    raise InputError(f"{name}: root element <{local(root)}> (namespace {etree.QName(root).namespace!r}) "
+                     "is not hOCR, ALTO or PAGE XML")
 
 
 def detect_format(data: bytes | str, name: str = "<input>") -> str:
     """'text', 'hocr', 'alto' or 'page', from the content of a file."""
+    from .registry import is_plain_text
+
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    if not looks_like_xml(raw):
+    if is_plain_text(raw, None):
         return "text"
     return tree_format(parse_xml(raw, name), name)

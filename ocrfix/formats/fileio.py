@@ -6,20 +6,18 @@ from pathlib import Path
 from ..errors import InputError
 from ..settings import MAX_INPUT_BYTES
 from ..textio import read_bytes, decode_text
-from . import alto, hocr, page
-from .detect import looks_like_xml, tree_format
-from .model import FORMATS, Document
+from .detect import tree_format
+from .model import Document
 from .plaintext import read_text_document
+from .registry import FORMATS, XML_FORMATS, is_plain_text, xml_format
 from .xmlutil import parse_xml
-
-_XML_MODULES = {"hocr": hocr, "alto": alto, "page": page}
 
 
 def parse_document(data: bytes, name: str = "<input>", fmt: str | None = None, encoding: str | None = None) -> Document:
     """A :class:`Document` from the bytes of a file; ``fmt`` forces the format (else detected)."""
     if fmt is not None and fmt not in FORMATS:
         raise InputError(f"{name}: unknown format {fmt!r} (one of {', '.join(FORMATS)})")
-    if fmt == "text" or (fmt is None and not looks_like_xml(data)):
+    if is_plain_text(data, fmt):
         return read_text_document(decode_text(data, name, encoding), name)
     if not data.strip():
         raise InputError(f"{name}: empty file (no text)")
@@ -27,7 +25,7 @@ def parse_document(data: bytes, name: str = "<input>", fmt: str | None = None, e
     found = tree_format(tree, name)
     if fmt is not None and found != fmt:
         raise InputError(f"{name}: --format {fmt} given but the file is {found}")
-    return _XML_MODULES[found].read(tree, name, data)
+    return xml_format(found).read(tree, name, data)
 
 
 def read_document(path: str | Path, fmt: str | None = None, encoding: str | None = None) -> Document:
@@ -46,10 +44,10 @@ def write_document(doc: Document, fmt: str | None = None) -> bytes:
     fmt = fmt or doc.format
     if fmt == "text":
         return doc.text().encode("utf-8")
-    if fmt not in _XML_MODULES:
+    if fmt not in XML_FORMATS:
         raise InputError(f"unknown output format {fmt!r} (one of {', '.join(FORMATS)})")
     if fmt == doc.format:
-        return _XML_MODULES[fmt].write(doc)
+        return xml_format(fmt).write(doc)
     if not doc.has_geometry:
         raise InputError(f"{doc.name}: plain text has no line geometry to write as {fmt}; use --output-format text")
-    return _XML_MODULES[fmt].build(doc)
+    return xml_format(fmt).build(doc)

@@ -12,6 +12,7 @@ from lxml import etree
 
 from ..errors import InputError
 from .model import Block, Box, Correction, Document, Glyph, Line, Page, Word
+from .registry import XmlFormat
 from .xmlutil import Ids, element_maker, parse_xml, serialize, where
 
 LINE_CLASSES = frozenset({"ocr_line", "ocr_header", "ocr_caption", "ocr_textfloat", "ocr_footer"})
@@ -264,3 +265,15 @@ def build(doc: Document) -> bytes:
                         sub(word_el, "span", "ocrx_cinfo", title=_title(_bbox(glyph.box, "x_bboxes"), gconf, _marks(glyph.correction))).text = glyph.text
     tree = etree.ElementTree(root)
     return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", doctype=_DOCTYPE)
+
+
+def detect(root: etree._Element, name: str) -> bool:
+    """An ``<html>`` root with ``ocr_*`` classes."""
+    if etree.QName(root).localname != "html":
+        return False
+    if root.xpath("//*[starts-with(@class, 'ocr_') or starts-with(@class, 'ocrx_')]"):
+        return True
+    raise InputError(f"{name}: <html> without ocr_* classes is not hOCR")
+
+
+FORMAT = XmlFormat(detect, read, write, build)

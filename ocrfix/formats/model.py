@@ -15,8 +15,6 @@ from typing import Iterator, NamedTuple
 
 from ..normalize import is_cjk_punct, is_han
 
-FORMATS = ("text", "hocr", "alto", "page")
-
 
 class Box(NamedTuple):
     """Axis-aligned box in image pixels: left, top, right (exclusive), bottom (exclusive)."""

@@ -17,6 +17,7 @@ from lxml import etree
 from ..errors import InputError
 from .detect import PAGE_NAMESPACE
 from .model import Block, Box, Correction, Document, Glyph, Line, Page, Word
+from .registry import XmlFormat
 from .xmlutil import Ids, element_maker, float_attr, local, parse_xml, serialize, where
 
 NS = {"pc": PAGE_NAMESPACE}
@@ -253,3 +254,16 @@ def build(doc: Document) -> bytes:
                 line_el.append(_equiv(1, line.text(), None))
             region.append(_equiv(1, "\n".join(line.text() for line in block.lines), None))
     return serialize(etree.ElementTree(root))
+
+
+def detect(root: etree._Element, name: str) -> bool:
+    """A ``<PcGts>`` root in the PAGE 2019 namespace."""
+    if local(root) != "PcGts":
+        return False
+    ns = etree.QName(root).namespace
+    if ns != PAGE_NAMESPACE:
+        raise InputError(f"{name}: <PcGts> in namespace {ns!r} is not PAGE 2019 ({PAGE_NAMESPACE})")
+    return True
+
+
+FORMAT = XmlFormat(detect, read, write, build)

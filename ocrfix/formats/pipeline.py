@@ -9,7 +9,7 @@ from .edits import EditLike, apply_edits
 from .layout import Reflowed, reflow_document
 from ..text_reflow import STORY_BREAK
 from .model import Document
-from .detect import looks_like_xml
+from .registry import is_plain_text
 from .fileio import parse_document, read_document, write_document
 from ..settings import MAX_INPUT_BYTES
 from ..textio import decode_text, read_bytes
@@ -66,6 +66,6 @@ def evaluation_text(path: str | Path, fmt: str | None = None, encoding: str | No
     an hOCR/ALTO/PAGE file as its geometry-reflowed text."""
     name = "<stdin>" if str(path) == "-" else str(path)
     data = read_bytes(path, MAX_INPUT_BYTES)
-    if fmt == "text" or (fmt is None and not looks_like_xml(data)):
+    if is_plain_text(data, fmt):
         return decode_text(data, name, encoding)
     return reflow_document(parse_document(data, name, fmt, encoding)).text

@@ -1,0 +1,45 @@
+"""The supported file formats, in one place: plain text and one module per XML format.
+
+Each XML format's module ends with ``FORMAT = XmlFormat(detect, read, write, build)``; a new
+format is that module plus one line in :data:`XML_FORMATS`. The modules are imported on first
+use, so naming the formats (``--format`` choices) loads no XML library.
+"""
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Callable, NamedTuple
+
+if TYPE_CHECKING:
+    from lxml import etree
+
+    from .model import Document
+
+#: XML format name -> its module in :mod:`ocrfix.formats`.
+XML_FORMATS = {"hocr": "hocr", "alto": "alto", "page": "page"}
+#: Every format a file can be read as or written in.
+FORMATS = ("text", *XML_FORMATS)
+
+
+class XmlFormat(NamedTuple):
+    #: Whether a parsed file is in this format, from its root element and file name (an
+    #: InputError for a version of the format that is not supported).
+    detect: Callable[["etree._Element", str], bool]
+    #: The document of a parsed file: (tree, file name, the file's bytes) -> Document.
+    read: Callable[["etree._ElementTree", str, bytes], "Document"]
+    #: A document read from this format, with its edits, back into its own tree (all else kept).
+    write: Callable[["Document"], bytes]
+    #: A new file in this format from any document with geometry.
+    build: Callable[["Document"], bytes]
+
+
+def xml_format(name: str) -> XmlFormat:
+    """The reader, writer and detector of the XML format ``name`` (a key of :data:`XML_FORMATS`)."""
+    return importlib.import_module(f".{XML_FORMATS[name]}", __package__).FORMAT
+
+
+def is_plain_text(data: bytes, fmt: str | None) -> bool:
+    """Whether a file is read as plain text: ``fmt`` says so, or no format is given and the
+    content does not start like XML. The one place text and XML are told apart."""
+    from .detect import looks_like_xml
+
+    return fmt == "text" or (fmt is None and not looks_like_xml(data))
