@@ -41,6 +41,7 @@ from .formats import correct_document, output_bytes, parse_document
 from .formats.registry import is_plain_text
 from .options import CorrectOptions
 from .settings import MAX_INPUT_BYTES
+from .remote import is_url, local_path, read_url, url_exists, write_url
 from .textio import STDIO, AtomicOutput, decode_text, make_output_dir, read_bytes, read_text, write_text_atomic
 
 if TYPE_CHECKING:
@@ -84,9 +85,9 @@ def _file_key(job: Job) -> str | None:
 def expand_inputs(inputs: Sequence[str], recursive: bool = False) -> list[tuple[str, Path | None]]:
     """(path, base dir) per input file: files as given, ``*.txt`` of directories (``-r``: recursively)."""
     found: list[tuple[str, Path | None]] = []
-    for item in inputs:
+    for item in map(local_path, inputs):
         path = Path(item)
-        if item != STDIO and path.is_dir():
+        if item != STDIO and not is_url(item) and path.is_dir():
             pattern = "**/*.txt" if recursive else "*.txt"
             files = sorted(p for p in path.glob(pattern) if p.is_file())
             if not files:
@@ -108,7 +109,7 @@ def read_manifest(path: str) -> list[tuple[str, Path | None]]:
     for line in read_text(path).splitlines():
         line = line.strip()
         if line and not line.startswith("#"):
-            entries.append((line, None) if Path(line).is_absolute() else (str(base / line), base))
+            entries.append((local_path(line), None) if Path(line).is_absolute() or "://" in line else (str(base / line), base))
     if not entries:
         raise InputError(f"{path}: the manifest lists no files")
     return entries
@@ -129,8 +130,13 @@ def plan_jobs(inputs: Sequence[str], output: str | None, out_dir: str | None, re
         return [Job(files[0][0], output or STDIO)]
     if any(src == STDIO for src, _ in files):
         raise InputError("stdin ('-') cannot be combined with --out-dir")
-    root = Path(out_dir)
-    jobs = [Job(src, str(root / (Path(src).relative_to(base) if base else Path(src).name))) for src, base in files]
+    out_dir = local_path(out_dir)
+    if is_url(out_dir):  # an object store: keys below the URL
+        jobs = [Job(src, f"{out_dir.rstrip('/')}/{Path(src).relative_to(base).as_posix() if base else src.rsplit('/', 1)[-1]}")
+                for src, base in files]
+    else:
+        root = Path(out_dir)
+        jobs = [Job(src, str(root / (Path(src).relative_to(base) if base else Path(src).name))) for src, base in files]
     targets = [j.target for j in jobs]
     if len(set(targets)) != len(targets):
         raise InputError("two inputs would write the same output file; keep their directory structure with one directory input")
@@ -152,8 +158,12 @@ def shard(jobs: Sequence[Job], index: int, count: int, out_dir: str) -> list[Job
     """The jobs of shard ``index`` of ``count`` (1-based): a hash of the output path below
     ``out_dir`` picks the shard, so the split is the same on every machine and a file keeps its
     shard when others are added."""
+    out_dir = local_path(out_dir)
+
     def bucket(job: Job) -> int:
-        key = os.fsencode(Path(job.target).relative_to(out_dir).as_posix())
+        below = (job.target.removeprefix(out_dir.rstrip("/") + "/") if is_url(out_dir)
+                 else Path(job.target).relative_to(out_dir).as_posix())
+        key = os.fsencode(below)
         return int.from_bytes(hashlib.sha256(key).digest()[:8], "big") % count
 
     return [job for job in jobs if bucket(job) == index - 1]
@@ -161,14 +171,14 @@ def shard(jobs: Sequence[Job], index: int, count: int, out_dir: str) -> list[Job
 
 def prepare_out_dirs(jobs: Sequence[Job]) -> None:
     """Create output directories up front; an unwritable one is an error before any work."""
-    for directory in sorted({Path(j.target).parent for j in jobs if j.target != STDIO}):
+    for directory in sorted({Path(j.target).parent for j in jobs if j.target != STDIO and not is_url(j.target)}):
         make_output_dir(directory)
 
 
 def sidecar_path(target: str) -> str:
-    """The hidden sidecar of an output file: ``dir/.NAME.ocrfix.jsonl``."""
-    path = Path(target)
-    return str(path.with_name(f".{path.name}{SIDECAR_SUFFIX}"))
+    """The hidden sidecar of an output file (or URL): ``dir/.NAME.ocrfix.jsonl``."""
+    head, sep, name = target.rpartition("/" if is_url(target) else os.sep)
+    return f"{head}{sep}.{name}{SIDECAR_SUFFIX}"
 
 
 def finished(job: Job) -> bool:
@@ -176,6 +186,8 @@ def finished(job: Job) -> bool:
     not newer than it (outputs and sidecars are only ever renamed into place, sidecar first)."""
     if job.target == STDIO or job.source == STDIO:
         return False
+    if is_url(job.target):  # objects are written whole, sidecar first
+        return url_exists(job.target) and (job.sidecar is None or url_exists(job.sidecar))
     out, src = Path(job.target), Path(job.source)
     if not (out.is_file() and src.is_file() and out.stat().st_mtime >= src.stat().st_mtime):
         return False
@@ -235,11 +247,11 @@ def run_job(job: Job, on_error: str = "skip") -> Outcome:
     start = time.perf_counter()
     try:
         with _correcting():
-            output, chars, edits = correct_bytes(read_bytes(job.source, MAX_INPUT_BYTES), "<stdin>" if job.source == STDIO else job.source)
+            output, chars, edits = correct_bytes(_read_input(job.source), "<stdin>" if job.source == STDIO else job.source)
         outcome = Outcome(job, chars, edits, seconds=time.perf_counter() - start)
         if job.sidecar is not None:
-            write_text_atomic(job.sidecar, _sidecar_text(outcome))
-        write_text_atomic(job.target, output)
+            _write(job.sidecar, _sidecar_text(outcome))
+        _write(job.target, output)
         return outcome
     except OcrfixError as exc:
         error = str(exc)
@@ -255,14 +267,35 @@ def _copy_input(job: Job, error: str, seconds: float) -> Outcome:
     outcome = Outcome(job, 0, (), error, seconds, copied=True)
     try:
         if job.sidecar is not None:
-            write_text_atomic(job.sidecar, _sidecar_text(outcome))
+            _write(job.sidecar, _sidecar_text(outcome))
+        data = _read_input(job.source) if is_url(job.source) else None
+        if is_url(job.target):
+            write_url(job.target, Path(job.source).read_bytes() if data is None else data)
+            return outcome
         tmp = f"{job.target}.copy.tmp"
-        shutil.copyfile(job.source, tmp)
+        shutil.copyfile(job.source, tmp) if data is None else Path(tmp).write_bytes(data)
         os.replace(tmp, job.target)
+    except InputError as exc:
+        return Outcome(job, 0, (), f"{error}; cannot copy it ({exc})", seconds)
     except OSError as exc:
         Path(f"{job.target}.copy.tmp").unlink(missing_ok=True)
         return Outcome(job, 0, (), f"{error}; cannot copy it ({exc.strerror})", seconds)
     return outcome
+
+
+def _read_input(source: str) -> bytes:
+    return read_url(source, MAX_INPUT_BYTES) if is_url(source) else read_bytes(source, MAX_INPUT_BYTES)
+
+
+def _read_sidecar(path: str) -> str:
+    return read_url(path, MAX_INPUT_BYTES).decode("utf-8") if is_url(path) else Path(path).read_text(encoding="utf-8")
+
+
+def _write(target: str, text: str) -> None:
+    if is_url(target):
+        write_url(target, text.encode("utf-8"))
+    else:
+        write_text_atomic(target, text)
 
 
 def _sidecar_text(outcome: Outcome) -> str:
@@ -421,7 +454,7 @@ def merge_logs(jobs: Sequence[Job], outcomes: Sequence[Outcome], edits_path: str
     for job in jobs:
         key, outcome = _file_key(job), by_job.get(job)
         if job.sidecar is not None and finished(job):
-            head, *lines = Path(job.sidecar).read_text(encoding="utf-8").splitlines()
+            head, *lines = _read_sidecar(job.sidecar).splitlines()
             stats[key], edits[key] = [head], lines
         elif outcome is not None and not outcome.error:  # stdout: nothing on disk
             stats[key] = [json_line(outcome.record())]

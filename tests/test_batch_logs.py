@@ -214,3 +214,33 @@ def test_on_error_copy_passes_a_bad_file_through_and_abort_stops(models, tmp_pat
     stopped = tmp_path / "stopped"
     assert main(["correct", str(src), "--out-dir", str(stopped), "--on-error", "abort", *models]) == 1
     assert "(stopping)" in capsys.readouterr().err and not (stopped / "p002.txt").exists()  # bad.txt comes first
+
+
+def test_fsspec_urls_in_and_out(models, reference, tmp_path):
+    """Pages in an object store (fsspec's in-memory one here): read, corrected, written as objects
+    with their sidecars, resumed, sharded; ``file://`` URLs are local paths."""
+    fsspec = pytest.importorskip("fsspec")
+    from ocrfix.batch import correct_files
+    from ocrfix.options import CorrectOptions
+
+    src, texts, log, _ = reference
+    fs = fsspec.filesystem("memory")
+    names = sorted(p.name for p in src.glob("*.txt"))
+    for name in names:
+        fs.pipe_file(f"/archive/{name}", (src / name).read_bytes())
+    value = dict(zip(models[::2], models[1::2]))
+    options = CorrectOptions(model=value["--model"], confusions=(value["--confusions"],), weights=value["--weights"], reflow=False)
+    jobs = plan_jobs([f"memory://archive/{name}" for name in names], None, "memory://fixed")
+    edits = tmp_path / "urls.jsonl"
+    halves = [shard(jobs, 1, 2, "memory://fixed"), shard(jobs, 2, 2, "memory://fixed")]
+    assert halves[0] and halves[1] and len(halves[0]) + len(halves[1]) == len(jobs)
+    assert not any(o.error for o in correct_files(halves[0], options, edits_path=str(edits), progress=False))
+    done = correct_files(jobs, options, edits_path=str(edits), resume=True, progress=False)
+    assert {o.job.source for o in done} == {j.source for j in halves[1]}  # the first shard's objects were finished
+    assert {name: fs.cat_file(f"/fixed/{name}").decode("utf-8") for name in names} == {name: texts[name] for name in names}
+    assert fs.exists("/fixed/.p001.txt.ocrfix.jsonl")
+    expected = sorted(line.replace(str(src) + "/", "memory://archive/") for line in log.splitlines()
+                      if "/sub/" not in json.loads(line)["file"])
+    assert sorted(edits.read_text(encoding="utf-8").splitlines()) == expected
+    local = plan_jobs([f"file://{src}/p001.txt"], None, f"file://{tmp_path}/o")
+    assert local == [Job(f"{src}/p001.txt", f"{tmp_path}/o/p001.txt")]
