@@ -293,10 +293,9 @@ class Matrix:
         out.mkdir()
         proc = subprocess.Popen([sys.executable, "-m", "ocrfix", "correct", str(big), "-o", str(out / "k.txt"),
                                  "--edits", str(out / "k.jsonl")], stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 120
-        while not any(out.iterdir()) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        time.sleep(1.0)
+        time.sleep(4.0)  # the models are loaded, the page is being corrected (a few minutes' work)
+        if proc.poll() is not None:
+            return f"finished (exit {proc.returncode}) before the signal"
         proc.send_signal(signal.SIGTERM)
         code = proc.wait(timeout=120)
         left = sorted(p.name for p in out.iterdir())
