@@ -99,7 +99,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     lines = list(held_out_lines())
     pages = injected_pages(lines, args.pages, args.sentences, args.seed)
     on = Corrector()
-    off = Corrector(model=on.lm, weights=on.weights, context=on.candidates.context, variants={})
+    off = Corrector(model=on.lm, weights=on.weights, context=on.context, variants={})
     forms = set(on.variants)
     natural = [line for line in lines if any(ch in forms for ch in line)]
     print("| variant table | injected | put back | introduced elsewhere | natural forms | natural forms changed |")

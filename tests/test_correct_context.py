@@ -11,7 +11,7 @@ from hypothesis import given, settings, strategies as st
 from ocrfix.confusions import ConfusionSet
 from ocrfix.confusions.misread import MisreadRates
 from ocrfix.confusions.similarity import GlyphSpace
-from ocrfix.correction.candidates import CONTEXT, CandidateSource, build_table
+from ocrfix.correction.candidates import CONTEXT, CONTEXT_GATE, CandidateSource, ContextCandidates, build_table
 from ocrfix.correction.corrector import Corrector
 from ocrfix.correction.decode import SentenceDecoder
 from ocrfix.correction.document import DocumentBigrams
@@ -106,7 +106,8 @@ def test_glyph_space_similarity_and_roundtrip(tmp_path):
 
 
 def test_context_candidates_only_at_improbable_sites(lm, index):
-    source = CandidateSource(build_table(ConfusionSet.from_scores({"乍": {"怎": 0.3}}, "visual"), 5, INVENTORY), index)
+    source = CandidateSource(build_table(ConfusionSet.from_scores({"乍": {"怎": 0.3}}, "visual"), 5, INVENTORY),
+                             [ContextCandidates(index)])
     (sentence,) = segment("我们在北京工乍。", INVENTORY)
     lattice = source.lattice(sentence)
     fwd = forward(lm, sentence.tokens)
@@ -116,16 +117,16 @@ def test_context_candidates_only_at_improbable_sites(lm, index):
             assert full is None
             continue
         added = full[len(plain):]
-        if fwd.logps[i] >= source.context_gate:
+        if fwd.logps[i] >= CONTEXT_GATE:
             assert added == ()
         assert all(entry[3] == (CONTEXT,) for entry in added)
         assert not {e[0] for e in added} & ({e[0] for e in plain} | {sentence.tokens[i]})
-    assert fwd.logps[6] < source.context_gate and "作" in [e[0] for e in sites[6]]  # 乍
+    assert fwd.logps[6] < CONTEXT_GATE and "作" in [e[0] for e in sites[6]]  # 乍
 
 
 def test_static_columns_of_confusion_and_context_candidates(lm, index):
     table = build_table(ConfusionSet.from_scores({"乍": {"怎": 0.3, "夫": 0.1}}, "visual"), 5, INVENTORY)
-    source = CandidateSource(table, index)  # 作 fits between 工 and 。: a context candidate
+    source = CandidateSource(table, [ContextCandidates(index)])  # 作 fits between 工 and 。: a context candidate
     space, misread = glyphs(), MisreadRates({"乍": 4, "作": 9}, {"乍": 3})
     featurizer = Featurizer(lm, ("visual", CONTEXT), space, misread, prune=None, reject=None)  # every candidate
     (sentence,) = segment("我们在北京工乍。", INVENTORY)
@@ -205,7 +206,7 @@ def test_cached_decoder_matches_full_rescoring(lm, index, sentence_text, damage)
         chars[pos % (len(chars) - 1)] = ch
     table = build_table(ConfusionSet.from_scores({"乍": {"作": 0.8}, "夫": {"天": 0.6}, "做": {"作": 0.5}}, "visual"),
                         5, INVENTORY)
-    source = CandidateSource(table, index)
+    source = CandidateSource(table, [ContextCandidates(index)])
     weights = context_weights()
     featurizer = Featurizer(lm, weights.sources, glyphs(), MisreadRates({"乍": 4, "作": 9}, {"乍": 3}), prune=None)
     sentences = segment("".join(chars), INVENTORY)
@@ -272,3 +273,27 @@ def test_glyph_similarities_of_many_equal_the_pairwise_ones():
     assert space.similarities("甲", others).tolist() == pytest.approx([space.similarity("甲", o) for o in others], abs=1e-6)
     assert space.similarities("丁", others).tolist() == [0.0] * 4 and len(space.similarities("甲", [])) == 0
     assert space.rows(others).tolist() == [1, -1, 2, 0]
+
+
+def test_site_generators_add_their_proposals_in_order_and_only_at_edit_sites():
+    class Fixed:
+        def __init__(self, char: str) -> None:
+            self.char = char
+
+        def propose(self, entries, tokens, logps, i):
+            return ((self.char, 1e-4, 0, ("fixed",)),) if logps[i] < -1 else ()
+
+    base = (("怎", 0.3, 0, ("visual",)),)
+    source = CandidateSource({"乍": base}, [Fixed("作"), Fixed("昨")])
+    assert source.site(base, ["工", "乍"], [0.0, -2.0], 1) == base + (("作", 1e-4, 0, ("fixed",)), ("昨", 1e-4, 0, ("fixed",)))
+    assert source.site(base, ["工", "乍"], [0.0, -0.5], 1) is base
+    assert source.site(None, ["工", "乍"], [0.0, -2.0], 1) is None
+    assert CandidateSource({"乍": base}).site(base, ["工", "乍"], [0.0, -2.0], 1) is base
+
+
+def test_the_corrector_runs_the_generators_of_its_weights_sources(lm, tmp_path):
+    from ocrfix.correction.candidates import GENERATORS
+
+    assert set(GENERATORS) == {CONTEXT}
+    plain = Corrector(model=lm, confusions=confusion_set(tmp_path), weights=WEIGHTS, inventory=INVENTORY)
+    assert plain.candidates.generators == () and plain.context is None

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import pickle
 from pathlib import Path
-from typing import Callable, Collection, NamedTuple, Sequence
+from typing import Callable, Collection, NamedTuple, Protocol, Sequence
 
 import numpy as np
 
@@ -97,17 +97,61 @@ def cached_table(paths: Sequence[Path], k: int, inventory: Collection[str] | Non
     return table
 
 
-class CandidateSource:
-    """Proposes candidates per sentence from a candidate table and, optionally, a context index."""
+class SiteGenerator(Protocol):
+    """Proposes candidates at an edit site beyond the confusion set's, from the sentence around it.
 
-    def __init__(self, table: Table, context: ContextIndex | None = None, context_n: int = CONTEXT_N,
-                 context_gate: float = CONTEXT_GATE) -> None:
-        self.table = table
-        self.context = context
-        self.context_n = context_n
-        self.context_gate = context_gate
-        self._context_cache: Capped[tuple[str | None, str, str | None], tuple[Entry, ...]] = Capped(CONTEXT_CACHE)
+    A new generator is a class with :meth:`propose` plus one line in :data:`GENERATORS`."""
+
+    def propose(self, entries: tuple[Entry, ...], tokens: Sequence[str], logps: Sequence[float],
+                i: int) -> tuple[Entry, ...]:
+        """Extra entries at site ``i`` (its confusion-set ``entries`` given; ``logps[i]``: the log10
+        probability of its current token given the left context); ``()`` for none."""
+        ...
+
+
+class ContextCandidates:
+    """Where the current token is improbable (``logps[i]`` below ``gate``), the ``n`` characters
+    that fit best between its current neighbours (the LM corpus's :class:`ContextIndex`)."""
+
+    def __init__(self, index: ContextIndex, n: int = CONTEXT_N, gate: float = CONTEXT_GATE) -> None:
+        self.index = index
+        self.n = n
+        self.gate = gate
+        self._cache: Capped[tuple[str | None, str, str | None], tuple[Entry, ...]] = Capped(CONTEXT_CACHE)
         self._have: Capped[str, np.ndarray] = Capped(PER_CHAR)  # seen char -> context ids of it and its candidates
+
+    def propose(self, entries: tuple[Entry, ...], tokens: Sequence[str], logps: Sequence[float],
+                i: int) -> tuple[Entry, ...]:
+        if logps[i] >= self.gate:
+            return ()
+        left = tokens[i - 1] if i else None
+        right = tokens[i + 1] if i + 1 < len(tokens) else None
+        key = (left, tokens[i], right)  # the entries follow from tokens[i]
+        extra = self._cache.get(key)
+        if extra is None:
+            have = self._have.get(tokens[i])
+            if have is None:  # the seen char and its confusion candidates are not proposed again
+                have = self._have[tokens[i]] = self.index.token_ids([entry[0] for entry in entries] + [tokens[i]])
+            proposed = self.index.between(left, right, self.n, exclude=have)
+            extra = tuple((c, CONTEXT_SCORE, rank, (CONTEXT,)) for rank, (c, _) in enumerate(proposed))
+            self._cache[key] = extra
+        return extra
+
+
+#: Candidate source (as the weights name it) -> its site generator, built from the LM's context
+#: index; the corrector runs those whose source its weights were fitted with.
+GENERATORS: dict[str, Callable[[ContextIndex], SiteGenerator]] = {
+    CONTEXT: ContextCandidates,
+}
+
+
+class CandidateSource:
+    """Proposes candidates per sentence: the confusion table's per seen character, plus at each
+    site those of the site ``generators`` (:data:`GENERATORS`)."""
+
+    def __init__(self, table: Table, generators: Sequence[SiteGenerator] = ()) -> None:
+        self.table = table
+        self.generators = tuple(generators)
 
     def lattice(self, sentence: Sentence) -> Lattice:
         """Confusion-set entries per token of ``sentence`` (``None`` where the token is not an edit
@@ -116,25 +160,13 @@ class CandidateSource:
         return [table.get(tok, ()) if ok else None for tok, ok in zip(sentence.tokens, sentence.editable)]
 
     def with_context(self, lattice: Lattice, tokens: Sequence[str], logps: Sequence[float]) -> Lattice:
-        """``lattice`` with every site's context candidates (see :meth:`site`)."""
+        """``lattice`` with every site's generated candidates (see :meth:`site`)."""
         return [self.site(site, tokens, logps, i) for i, site in enumerate(lattice)]
 
     def site(self, entries: tuple[Entry, ...] | None, tokens: Sequence[str], logps: Sequence[float],
              i: int) -> tuple[Entry, ...] | None:
-        """The confusion-set ``entries`` of site ``i`` plus, when its current token is improbable
-        (``logps[i]``: its log10 probability given the left context), the context candidates
-        between its current neighbours."""
-        if entries is None or self.context is None or logps[i] >= self.context_gate:
+        """The confusion-set ``entries`` of site ``i`` plus every generator's proposals there."""
+        if entries is None or not self.generators:
             return entries
-        left = tokens[i - 1] if i else None
-        right = tokens[i + 1] if i + 1 < len(tokens) else None
-        key = (left, tokens[i], right)  # the entries follow from tokens[i]
-        extra = self._context_cache.get(key)
-        if extra is None:
-            have = self._have.get(tokens[i])
-            if have is None:  # the seen char and its confusion candidates are not proposed again
-                have = self._have[tokens[i]] = self.context.token_ids([entry[0] for entry in entries] + [tokens[i]])
-            proposed = self.context.between(left, right, self.context_n, exclude=have)
-            extra = tuple((c, CONTEXT_SCORE, rank, (CONTEXT,)) for rank, (c, _) in enumerate(proposed))
-            self._context_cache[key] = extra
+        extra = tuple(entry for generator in self.generators for entry in generator.propose(entries, tokens, logps, i))
         return entries + extra if extra else entries

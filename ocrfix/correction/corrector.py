@@ -16,7 +16,7 @@ from ..normalize import is_han
 from ..segment import Sentence, protected_mask, segment
 from ..profiles import Profile, load_profile
 from ..settings import load_settings
-from .candidates import CONTEXT, Candidate, CandidateSource, build_table, cached_table
+from .candidates import CONTEXT, GENERATORS, Candidate, CandidateSource, build_table, cached_table
 from .decode import SentenceDecoder
 from .document import DocumentBigrams
 from .edits import Edit, apply_changes, input_offset
@@ -177,7 +177,10 @@ class Corrector:
                 raise ModelError("these weights use context candidates: give the LM's context index (context=...)")
             index = context if isinstance(context, ContextIndex) else ContextIndex.load(context or context_path(model))
             index.restrict({ch for ch in self.inventory if is_han(ch)})
-        self.candidates = CandidateSource(table, index)
+        #: the LM's context index (None unless the weights use context candidates)
+        self.context = index
+        self.candidates = CandidateSource(table, [make(index) for source, make in GENERATORS.items()
+                                                  if source in self.weights.sources])
         if not isinstance(glyphs, GlyphSpace):
             glyphs = GlyphSpace.load(glyphs or settings.confusions_dir / GLYPHS_FILE)
         if not isinstance(misread, MisreadRates):
