@@ -186,8 +186,9 @@ def finished(job: Job) -> bool:
     not newer than it (outputs and sidecars are only ever renamed into place, sidecar first)."""
     if job.target == STDIO or job.source == STDIO:
         return False
-    if is_url(job.target):  # objects are written whole, sidecar first
-        return url_exists(job.target) and (job.sidecar is None or url_exists(job.sidecar))
+    if is_url(job.target) or is_url(job.source):  # no times to compare: written whole, sidecar first
+        exists = url_exists if is_url(job.target) else os.path.isfile
+        return exists(job.target) and (job.sidecar is None or exists(job.sidecar))
     out, src = Path(job.target), Path(job.source)
     if not (out.is_file() and src.is_file() and out.stat().st_mtime >= src.stat().st_mtime):
         return False

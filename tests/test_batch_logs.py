@@ -242,5 +242,9 @@ def test_fsspec_urls_in_and_out(models, reference, tmp_path):
     expected = sorted(line.replace(str(src) + "/", "memory://archive/") for line in log.splitlines()
                       if "/sub/" not in json.loads(line)["file"])
     assert sorted(edits.read_text(encoding="utf-8").splitlines()) == expected
+    pulled = plan_jobs([f"memory://archive/{name}" for name in names[:2]], None, str(tmp_path / "pulled"))
+    assert len(correct_files(pulled, options, edits_path=str(tmp_path / "p.jsonl"), progress=False)) == 2
+    assert correct_files(pulled, options, edits_path=str(tmp_path / "p.jsonl"), resume=True, progress=False) == []
+    assert (tmp_path / "pulled" / names[0]).read_text(encoding="utf-8") == texts[names[0]]
     local = plan_jobs([f"file://{src}/p001.txt"], None, f"file://{tmp_path}/o")
     assert local == [Job(f"{src}/p001.txt", f"{tmp_path}/o/p001.txt")]
