@@ -118,16 +118,42 @@ def test_page_pairs_joins_directories_and_refuses_heldout(tmp_path):
         page_pairs(tmp_path / "one", tmp_path / "eval" / "l1")
 
 
-def test_crossfit_reads_build_commands_from_the_header_only(tmp_path):
-    from ocrfix.training.crossfit import _built_by, _built_by_any
+def test_build_manifests_record_the_command_and_refuse_another(tmp_path):
+    from ocrfix.training.manifest import manifest_path, read_manifest, write_manifest
 
     model = tmp_path / "set.tsv"
-    model.write_text("# some set\n# built by: ocrfix confusions rerank --pages a b --k 40\n"
-                     "甲\t乙\t0.5\tx\n# built by: ocrfix confusions merge late.tsv:1\n", encoding="utf-8")
-    assert _built_by_any(model, "ocrfix confusions rerank") == ["--pages", "a", "b", "--k", "40"]
-    assert _built_by_any(model, "ocrfix confusions merge") is None  # a line past the header is data
-    with pytest.raises(InputError):
-        _built_by(model, "ocrfix confusions merge")
+    write_manifest(model, ["confusions", "rerank", "--pages", "a b", "--k", "40"], [tmp_path / "a b"])
+    assert manifest_path(model).name == "set.tsv.build.json"
+    built = read_manifest(model)
+    assert built.arguments("confusions", "rerank") == ["--pages", "a b", "--k", "40"]  # no shell quoting to undo
+    assert built.inputs == (str(tmp_path / "a b"),) and built.date.endswith("Z")
+    with pytest.raises(InputError, match="not by 'ocrfix confusions merge'"):
+        built.arguments("confusions", "merge")
+    with pytest.raises(InputError, match="no build manifest"):
+        read_manifest(tmp_path / "other.tsv")
+
+
+def test_the_shipped_sets_crossfit_rebuilds_have_their_build_manifests():
+    from ocrfix.settings import load_settings
+    from ocrfix.training.crossfit import DEFAULT, MERGED, PAGE_LEARNED
+    from ocrfix.training.manifest import read_manifest
+
+    d = load_settings().confusions_dir
+    assert "--misread-rates" in read_manifest(d / PAGE_LEARNED).arguments("confusions", "learn")
+    assert "--pages" in read_manifest(d / DEFAULT).arguments("confusions", "rerank")
+    assert any(arg.startswith(f"models/confusions/{PAGE_LEARNED}:") for arg in read_manifest(d / MERGED).arguments("confusions", "merge"))
+
+
+def test_confusions_merge_writes_its_build_manifest(tmp_path):
+    from ocrfix.cli import main
+    from ocrfix.training.manifest import read_manifest
+
+    a, b = tmp_path / "a.tsv", tmp_path / "b.tsv"
+    a.write_text("乍\t作\t0.5\tvisual\n", encoding="utf-8")
+    b.write_text("乍\t昨\t0.4\tpinyin\n", encoding="utf-8")
+    assert main(["confusions", "merge", f"{a}:1", f"{b}:2", "-o", str(tmp_path / "m.tsv")]) == 0
+    built = read_manifest(tmp_path / "m.tsv")
+    assert built.arguments("confusions", "merge") == [f"{a}:1", f"{b}:2"] and built.inputs == (str(a), str(b))
 
 
 def test_crossfit_links_the_other_pages(tmp_path):

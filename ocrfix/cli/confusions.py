@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import sys
 import time
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 from ..errors import InputError, ModelError
 from ..settings import load_settings
 from ..textio import check_outputs, read_text
+from ..training.manifest import write_manifest
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -97,7 +99,7 @@ def _out(args: argparse.Namespace, kind: str) -> Path:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from ..confusions.inventory import charfreq, inventory
+    from ..confusions.inventory import CHARFREQ_FILE, INVENTORY_FILE, charfreq, inventory
     from ..training.confusions.inventory import build_inventory, write_inventory
 
     settings = load_settings()
@@ -112,6 +114,8 @@ def _build(args: argparse.Namespace) -> int:
             "8,105 chars of tongyong_guifan_8105.txt + Han chars seen >= 20 times in the training-split news corpora "
             "(rmrb 2019-02/2019-10/2020-01/2020-02, xwlb 2012-2025); built by: ocrfix confusions build inventory",
         )
+        for name in (INVENTORY_FILE, CHARFREQ_FILE):
+            write_manifest(out_dir / name, ["confusions", "build", "inventory"], [settings.data_dir])
         print(f"{len(chars)} characters -> {out_dir}", file=sys.stderr)
         return 0
     chars = sorted(set(read_text(args.chars).split()) if args.chars else inventory(load_settings().confusions_dir))
@@ -135,6 +139,8 @@ def _build(args: argparse.Namespace) -> int:
                                    "inventory character",
                                    "built by: ocrfix confusions build variants" + (f" --chars {args.chars}" if args.chars else ""),
                                    f"{len(table)} characters"])
+        write_manifest(out, ["confusions", "build", "variants", *(["--chars", args.chars] if args.chars else [])],
+                       [args.chars] if args.chars else [])
         print(f"{len(table)} traditional forms -> {out} ({time.monotonic() - started:.0f} s)", file=sys.stderr)
         return 0
     command = "ocrfix confusions build " + args.kind + (f" --k {args.k}" if args.k else "")
@@ -150,6 +156,7 @@ def _build(args: argparse.Namespace) -> int:
         how = "pypinyin readings (heteronym): same syllable+tone > other tone > near syllable; frequency-weighted"
     out = _out(args, args.kind)
     cset.save(out, [how, f"built by: {command}", f"{len(cset.chars())} chars, {len(cset)} entries"])
+    write_manifest(out, shlex.split(command)[1:], [args.chars] if args.chars else [])
     print(f"{len(cset)} entries for {len(cset.chars())} chars -> {out} ({time.monotonic() - started:.0f} s)", file=sys.stderr)
     return 0
 
@@ -206,6 +213,8 @@ def _learn(args: argparse.Namespace) -> int:
     ) + (f" --align {args.align}" if args.align != "blocks" else "") + f" --smoothing {args.smoothing} --min-count {args.min_count}"
         + (f" --misread-rates {args.misread_rates}" if args.misread_rates else ""))
     cset.save(args.output, [f"learned channel P(seen|true), {args.smoothing} smoothing, min count {args.min_count}", origin, command])
+    inputs = [*(args.faspell or ()), *(args.pages or ()), *(args.ocr or ()), *(args.gt or ())]
+    write_manifest(args.output, shlex.split(command.removeprefix("built by: "))[1:], inputs)
     print(f"{len(cset)} entries for {len(cset.chars())} chars -> {args.output}", file=sys.stderr)
     if args.misread_rates:
         from ..training.confusions.learn import misread_rates
@@ -213,6 +222,7 @@ def _learn(args: argparse.Namespace) -> int:
         rates = misread_rates(counts)
         rates.save(args.misread_rates, [f"how often each character of the OCR output was misread ({rates.overall:.2%} overall)",
                                         origin, command])
+        write_manifest(args.misread_rates, shlex.split(command.removeprefix("built by: "))[1:], inputs)
         print(f"misread rates of {len(rates.seen)} seen chars -> {args.misread_rates}", file=sys.stderr)
     return 0
 
@@ -264,6 +274,7 @@ def _rerank(args: argparse.Namespace) -> int:
             f"{k} " + "/".join(f"{c:.3f}" for c in v) for k, v in report.coverage.items()),
         f"{len(cset.chars())} chars, {len(cset)} entries, {cset.mean_candidates():.1f} candidates per char",
     ])
+    write_manifest(args.output, shlex.split(command)[1:], [*(args.faspell or ()), *(args.pages or ()), *args.sets])
     print(f"{len(cset)} entries for {len(cset.chars())} chars -> {args.output} ({time.monotonic() - started:.0f} s)",
           file=sys.stderr)
     return 0
@@ -300,12 +311,14 @@ def _merge(args: argparse.Namespace) -> int:
         merged = merged.min_score(args.min_score)
     if args.k is not None:
         merged = merged.top_k(args.k)
+    command = ("ocrfix confusions merge " + " ".join(args.sets) + (f" --k {args.k}" if args.k else "")
+               + (f" --min-score {args.min_score}" if args.min_score is not None else ""))
     merged.save(args.output, [
         "merged by weighted noisy-OR: " + ", ".join(f"{p} x{w:g}" for p, w in specs),
-        "built by: ocrfix confusions merge " + " ".join(args.sets) + (f" --k {args.k}" if args.k else "")
-        + (f" --min-score {args.min_score}" if args.min_score is not None else ""),
+        f"built by: {command}",
         f"{len(merged.chars())} chars, {len(merged)} entries, {merged.mean_candidates():.1f} candidates per char",
     ])
+    write_manifest(args.output, shlex.split(command)[1:], [path for path, _ in specs])
     print(f"{len(merged)} entries for {len(merged.chars())} chars -> {args.output}", file=sys.stderr)
     return 0
 

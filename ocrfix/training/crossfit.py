@@ -13,8 +13,8 @@ For fold NAME leaving out the given training corpus files, writes under ``build/
   its context index ``lm.context.npz``;
 * ``misread.tsv``: the misread rates of the OCR output (the corrector's error prior), learned
   with ``tesseract.tsv`` from the pages of the other corpus files;
-* ``confusions.tsv``: the shipped default set rebuilt by the very command recorded in
-  ``models/confusions/default.tsv``, with everything learned from the benchmark training pages
+* ``confusions.tsv``: the shipped default set rebuilt by the very command recorded in its build
+  manifest ``models/confusions/default.tsv.build.json`` (:mod:`.manifest`), with everything learned from the benchmark training pages
   re-learned from the pages of the *other* corpus files only: ``tesseract.tsv``, and — when the
   default is a ``confusions rerank`` of ``merged.tsv`` — the merge (``merged.tsv``) and the
   re-ranking itself, run on ``pages/`` (links to the other pages).
@@ -30,10 +30,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ..errors import InputError
 from ..lm.context import context_path
 from ..settings import PROJECT_ROOT, load_settings
 from .fit import page_pairs, page_source, refuse_heldout
+from .manifest import read_manifest
 
 PAGES = PROJECT_ROOT / "build" / "bench" / "pages" / "train"
 MANIFEST = PROJECT_ROOT / "corpora" / "news-train.tsv"
@@ -78,24 +78,6 @@ def _without(args: list[str], flag: str) -> list[str]:
     return out
 
 
-def _built_by_any(path: Path, command: str) -> list[str] | None:
-    """The arguments of the ``# built by: <command> ...`` header line of a model file, if any."""
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.startswith("#"):
-            break  # past the header
-        if line.startswith(f"# built by: {command} "):
-            return shlex.split(line.removeprefix(f"# built by: {command} "))
-    return None
-
-
-def _built_by(path: Path, command: str) -> list[str]:
-    """Like :func:`_built_by_any`, but the line must be there."""
-    found = _built_by_any(path, command)
-    if found is None:
-        raise InputError(f"{path}: no '# built by: {command} ...' line to rebuild it from")
-    return found
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ocrfix.training.crossfit", description=__doc__.split("\n\n")[0])
     parser.add_argument("name")
@@ -115,14 +97,15 @@ def main(argv: list[str] | None = None) -> int:
         _run(python + ["lm", "context", "-o", str(context_path(out / "lm.klm")), *corpora])
     others = [p for p in page_pairs(*args.pages) if page_source(p[0]) not in args.left_out]
     confusions_dir = load_settings().confusions_dir
-    learn = _built_by(confusions_dir / PAGE_LEARNED, "ocrfix confusions learn")
+    learn = read_manifest(confusions_dir / PAGE_LEARNED).arguments("confusions", "learn")
     rates = ["--misread-rates", str(out / MISREAD)] if "--misread-rates" in learn else []
     learn = _without(_without(_without(learn, "--pages"), "-o"), "--misread-rates")
     _run(python + ["confusions", "learn", *learn, "--ocr", *[str(o) for o, _ in others],
                    "--gt", *[str(g) for _, g in others], "-o", str(out / PAGE_LEARNED), *rates])
-    reranked = _built_by_any(confusions_dir / DEFAULT, "ocrfix confusions rerank")
+    default = read_manifest(confusions_dir / DEFAULT)
+    reranked = default.arguments("confusions", "rerank") if default.command[:2] == ("confusions", "rerank") else None
     merged_from = confusions_dir / (MERGED if reranked is not None else DEFAULT)
-    merge = _without(_built_by(merged_from, "ocrfix confusions merge"), "-o")
+    merge = _without(read_manifest(merged_from).arguments("confusions", "merge"), "-o")
     old = str(Path("models") / "confusions" / PAGE_LEARNED)
     merged = out / (MERGED if reranked is not None else "confusions.tsv")
     _run(python + ["confusions", "merge", *[a.replace(old, str(out / PAGE_LEARNED)) for a in merge], "-o", str(merged)])
