@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..errors import InputError
 from ..textio import read_text
-from .profile import Doc, normalize_line
+from .profile import Doc, normalize_line, shown_line
 
 
 @dataclass(frozen=True)
@@ -47,9 +47,11 @@ def load_errata(path: str | Path, encoding: str | None = None) -> tuple[Erratum,
 def apply_errata(doc: Doc, errata: tuple[Erratum, ...], strict: bool = False) -> tuple[Doc, list[Occurrence]]:
     """Correct ``doc`` block by block; return the corrected Doc and where each correction happened."""
     norm = [Erratum(normalize_line(e.wrong, strict), normalize_line(e.right, strict)) for e in errata]
+    right_shown = [shown_line(e.right, strict) for e in errata]
     by_wrong = {e.wrong: k for k, e in reversed(list(enumerate(norm)))}
     pattern = re.compile("|".join(sorted(map(re.escape, by_wrong), key=len, reverse=True)))
     parts: list[str] = []
+    shown: list[str] = []
     starts: list[int] = []
     occurrences: list[Occurrence] = []
     out_len = 0
@@ -60,12 +62,15 @@ def apply_errata(doc: Doc, errata: tuple[Erratum, ...], strict: bool = False) ->
         for match in pattern.finditer(block):
             k = by_wrong[match.group()]
             parts.append(block[pos:match.start()])
+            shown.append(doc.shown[start + pos:start + match.start()])
             out_len += match.start() - pos
             new_start = out_len
             parts.append(norm[k].right)
+            shown.append(right_shown[k])
             out_len += len(norm[k].right)
             occurrences.append(Occurrence(k, (start + match.start(), start + match.end()), (new_start, out_len)))
             pos = match.end()
         parts.append(block[pos:])
+        shown.append(doc.shown[start + pos:end])
         out_len += len(block) - pos
-    return Doc("".join(parts), tuple(starts)), occurrences
+    return Doc("".join(parts), tuple(starts), "".join(shown) if doc.shown else ""), occurrences

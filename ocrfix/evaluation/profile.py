@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..normalize import fold, nfc
+from ..normalize import fold, fold_char, nfc
 
 
 @dataclass(frozen=True)
@@ -20,6 +20,9 @@ class Doc:
 
     text: str
     starts: tuple[int, ...]
+    #: the same characters as the file has them (NFC, not width-folded), position for position;
+    #: what reports show ("" = as ``text``)
+    shown: str = ""
 
     @property
     def blocks(self) -> list[tuple[int, int]]:
@@ -35,9 +38,18 @@ def normalize_line(line: str, strict: bool = False) -> str:
     return "".join(fold(line).split())
 
 
+def shown_line(line: str, strict: bool = False) -> str:
+    """The characters of :func:`normalize_line` as the line has them (one for one)."""
+    line = nfc(line)
+    if strict:
+        return line.strip()
+    return "".join(ch for ch in line if not fold_char(ch).isspace())
+
+
 def to_doc(text: str, strict: bool = False) -> Doc:
     """Split ``text`` into non-empty line blocks and normalize each."""
     parts: list[str] = []
+    shown: list[str] = []
     starts: list[int] = []
     offset = 0
     for line in text.splitlines():
@@ -45,5 +57,6 @@ def to_doc(text: str, strict: bool = False) -> Doc:
         if norm:
             starts.append(offset)
             parts.append(norm)
+            shown.append(shown_line(line, strict))
             offset += len(norm)
-    return Doc("".join(parts), tuple(starts))
+    return Doc("".join(parts), tuple(starts), "".join(shown))

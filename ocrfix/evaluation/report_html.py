@@ -1,26 +1,36 @@
 """Self-contained HTML report: ground truth and hypothesis side by side, differences highlighted.
 
-One table row per ground-truth block. Left: the GT text, substituted characters in yellow,
-deleted (missing from HYP) in red, unmatched text in grey. Right: what HYP has there, substituted
-characters in yellow, inserted in green. With a raw OCR alignment a third column shows the OCR.
-Text present only in the hypothesis is listed at the end.
+One table row per ground-truth paragraph (block). Left: the GT text, substituted characters in
+yellow, deleted (missing from HYP) in red, unmatched text in grey. Right: what HYP has there,
+substituted characters in yellow, inserted in green. With a raw OCR alignment a third column
+shows the OCR, and a plot above the table gives each paragraph's CER before and after. Texts are
+shown as the files have them (``，`` stays ``，``): the width folding of the default profile is
+used only to align them. Text present only in the hypothesis is listed at the end, one
+paragraph per item.
 """
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Mapping
 
 from . import EvalReport
 from .align import Alignment
+from .profile import Doc
 
 _CSS = """
-body{font-family:"Noto Serif CJK SC","Noto Sans CJK SC",serif;margin:1.5em;line-height:1.7}
-table{border-collapse:collapse;width:100%}td,th{border:1px solid #ccc;padding:.4em;vertical-align:top}
-th{background:#eee}.sub{background:#ffe066}.del{background:#ff8787;text-decoration:line-through}
-.ins{background:#8ce99a}.um{color:#999}
-.summary td{font-family:monospace}.n{color:#999;font-size:.8em}
+body{font-family:"Noto Serif CJK SC","Noto Sans CJK SC",serif;margin:1.5em;line-height:1.7;max-width:110em}
+table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.4em;vertical-align:top}
+table.text{width:100%;table-layout:fixed}table.text td{overflow-wrap:anywhere;word-break:break-all}
+th{background:#eee;text-align:left}.sub{background:#ffe066}.del{background:#ff8787;text-decoration:line-through}
+.ins{background:#8ce99a}.um{color:#999}.fix{text-decoration:underline 2px #2b8a3e;text-underline-offset:3px}
+p.headline{font-size:1.15em}details{margin:.5em 0 1em}
+table.summary td,table.summary th{font-family:monospace;font-weight:normal;padding:.1em .6em}
+.n{color:#999;font-size:.8em}td.n{width:3em;text-align:right}
+.plot{width:100%;height:10em;border:1px solid #ccc}.before{fill:#adb5bd}.after{fill:#1c7ed6}
+.legend span{display:inline-block;width:1em;height:.8em;margin:0 .3em 0 1em}
+ul.only li{margin-bottom:.6em}
 """
-
 
 def _spans(segments: Iterable[tuple[str, str]]) -> str:
     """Merge consecutive (css_class, text) segments and render them."""
@@ -42,37 +52,104 @@ def _span(cls: str | None, text: str) -> str:
     return f'<span class="{cls}">{escaped}</span>' if cls else escaped
 
 
+def _as_written(doc: Doc) -> Mapping[str, str]:
+    """Each normalized character of ``doc`` -> how the file most often writes it (``,`` -> ``，``)."""
+    if not doc.shown:
+        return {}
+    counts = Counter(zip(doc.text, doc.shown))
+    best: dict[str, tuple[int, str]] = {}
+    for (norm, shown), n in counts.items():
+        if n > best.get(norm, (0, ""))[0]:
+            best[norm] = (n, shown)
+    return {norm: shown for norm, (_, shown) in best.items() if shown != norm}
+
+
+def _written(chars: str, as_written: Mapping[str, str]) -> str:
+    return "".join(as_written.get(c, c) for c in chars) if as_written else chars
+
+
 def _gt_cell(al: Alignment, start: int, end: int) -> str:
+    shown = al.gt.shown or al.gt.text
+
     def classes():
         for p in range(start, end):
             got, want = al.hyp_at[p], al.gt.text[p]
             cls = "um" if got is None else "del" if got == "" else "sub" if got != want else ""
-            yield cls, want
+            yield cls, shown[p]
     return _spans(classes())
 
 
-def _hyp_cell(al: Alignment, start: int, end: int) -> str:
+def _hyp_cell(al: Alignment, start: int, end: int, ocr: Alignment | None = None) -> str:
+    """What HYP has at GT[start:end]; with the raw ``ocr`` alignment, characters that were wrong
+    in the OCR and are right in HYP are underlined as fixed."""
     if all(al.hyp_at[p] is None for p in range(start, end)):
         return '<span class="um">(not found)</span>'
+    written = _as_written(al.hyp)
+
+    def right(p: int) -> str:
+        return "fix" if ocr is not None and ocr.hyp_at[p] is not None and ocr.hyp_at[p] != al.gt.text[p] else ""
 
     def classes():
         for p in range(start, end):
             if al.inserted[p]:
-                yield "ins", al.inserted[p]
+                yield "ins", _written(al.inserted[p], written)
             if al.hyp_at[p]:
-                yield ("" if al.hyp_at[p] == al.gt.text[p] else "sub"), al.hyp_at[p]
+                yield (right(p) if al.hyp_at[p] == al.gt.text[p] else "sub"), _written(al.hyp_at[p], written)
         if end == len(al.gt.text) and al.inserted[end]:
-            yield "ins", al.inserted[end]
+            yield "ins", _written(al.inserted[end], written)
     return _spans(classes())
 
 
+def block_cer(al: Alignment, start: int, end: int) -> float | None:
+    """CER of one GT block's matched characters (``None`` when none of it was found)."""
+    matched = [p for p in range(start, end) if al.hyp_at[p] is not None]
+    if not matched:
+        return None
+    errors = sum(al.hyp_at[p] != al.gt.text[p] for p in matched) + sum(len(al.inserted[p]) for p in matched[1:])
+    return errors / len(matched)
+
+
+def _plot(report: EvalReport) -> str:
+    """Per paragraph, CER before (the raw OCR) and after (HYP): an inline SVG bar chart."""
+    al, ocr = report.alignment, report.ocr_alignment
+    if ocr is None or len(al.gt.blocks) < 2:
+        return ""
+    pairs = [(block_cer(ocr, a, b), block_cer(al, a, b)) for a, b in al.gt.blocks]
+    top = max([v for pair in pairs for v in pair if v is not None] + [0.01])
+    width, height = 10 * len(pairs), 100
+    bars = []
+    for k, (before, after) in enumerate(pairs):
+        for dx, value, cls in ((1, before, "before"), (5, after, "after")):
+            if value:
+                h = height * value / top
+                bars.append(f'<rect class="{cls}" x="{10 * k + dx}" y="{height - h:.1f}" width="4" height="{h:.1f}">'
+                            f"<title>paragraph {k + 1}: {cls} {100 * value:.1f} %</title></rect>")
+    return (f'<h2>CER per paragraph</h2><p class="legend">highest bar {100 * top:.1f} %'
+            '<span class="before"style="background:#adb5bd"></span>before (OCR)'
+            '<span class="after" style="background:#1c7ed6"></span>after</p>'
+            f'<svg class="plot" viewBox="0 0 {width} {height}" preserveAspectRatio="none" role="img" '
+            f'aria-label="CER per paragraph before and after">{"".join(bars)}</svg>')
+
+
 def _summary(report: EvalReport) -> str:
+    """The figures a reader looks for first, in a sentence; every figure in a table below it."""
+    d = report.to_dict()
+    line = f"CER {100 * d['cer']:.2f} % on {d['matched_gt_chars']:,} of {d['gt_chars']:,} ground-truth characters"
+    if "f1" in d:
+        line = (f"CER {100 * d['ocr_cer']:.2f} % (OCR) → {100 * d['cer']:.2f} % on {d['matched_gt_chars']:,} of "
+                f"{d['gt_chars']:,} ground-truth characters; errors fixed {d['errors_fixed']}, introduced "
+                f"{d['errors_introduced']}, left {d['errors_left']}; correction precision {d['precision']:.3f}, "
+                f"recall {d['recall']:.3f}, F1 {d['f1']:.3f}")
+    if d["unmatched_gt_chars"] or d["unmatched_hyp_chars"]:
+        line += (f"; unmatched: {d['unmatched_gt_chars']:,} ground-truth and {d['unmatched_hyp_chars']:,} "
+                 "hypothesis characters (not counted in the CER)")
     rows = "".join(
         f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>"
-        for k, v in report.to_dict().items()
+        for k, v in d.items()
         if not isinstance(v, list)
     )
-    return f'<table class="summary">{rows}</table>'
+    return (f'<p class="headline">{html.escape(line)}.</p>'
+            f'<details><summary>All figures</summary><table class="summary">{rows}</table></details>')
 
 
 def _errata(report: EvalReport) -> str:
@@ -86,24 +163,37 @@ def _errata(report: EvalReport) -> str:
     return f"<h2>Ground-truth errata applied</h2><table><tr>{head}</tr>{rows}</table>"
 
 
+def _by_block(spans: Iterable[tuple[int, int]], doc: Doc) -> Iterable[tuple[int, int]]:
+    """``spans`` of ``doc`` cut at its block (paragraph) starts: one list item per paragraph."""
+    for a, b in spans:
+        cuts = [s for s in doc.starts if a < s < b]
+        for x, y in zip([a, *cuts], [*cuts, b]):
+            yield x, y
+
+
 def render(report: EvalReport, names: tuple[str, str, str] = ("GT", "HYP", "OCR")) -> str:
     """The whole report as one HTML document (no external resources)."""
     al = report.alignment
     if al is None:
         raise ValueError("report has no alignment to render")
     columns = [(names[1], al)] + ([(names[2], report.ocr_alignment)] if report.ocr_alignment else [])
-    head = "".join(f"<th>{html.escape(n)}</th>" for n in (names[0], *(n for n, _ in columns)))
+    head = '<th class="n">#</th>' + "".join(f"<th>{html.escape(n)}</th>" for n in (names[0], *(n for n, _ in columns)))
     rows = []
     for k, (start, end) in enumerate(al.gt.blocks):
-        cells = "".join(f"<td>{_hyp_cell(a, start, end)}</td>" for _, a in columns)
-        rows.append(f'<tr><td><span class="n">{k + 1}</span> {_gt_cell(al, start, end)}</td>{cells}</tr>')
-    extra = "".join(f"<li>{html.escape(al.hyp.text[a:b])}</li>" for a, b in al.unmatched_hyp) or "<li>(none)</li>"
+        cells = "".join(f"<td>{_hyp_cell(a, start, end, report.ocr_alignment if a is al else None)}</td>"
+                        for _, a in columns)
+        rows.append(f'<tr><td class="n">{k + 1}</td><td>{_gt_cell(al, start, end)}</td>{cells}</tr>')
+    shown = al.hyp.shown or al.hyp.text
+    extra = "".join(f"<li>{html.escape(shown[a:b])}</li>" for a, b in _by_block(al.unmatched_hyp, al.hyp)) \
+        or "<li>(none)</li>"
     title = f"ocrfix eval: {html.escape(names[1])} vs {html.escape(names[0])}"
     return (
         f'<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8"><title>{title}</title>'
-        f"<style>{_CSS}</style></head><body><h1>{title}</h1>{_summary(report)}{_errata(report)}"
+        f"<style>{_CSS}</style></head><body><h1>{title}</h1>{_summary(report)}{_errata(report)}{_plot(report)}"
         '<h2>Side by side</h2><p><span class="sub">substituted</span> <span class="del">missing</span> '
-        '<span class="ins">inserted</span> <span class="um">unmatched</span></p>'
-        f"<table><tr>{head}</tr>{''.join(rows)}</table>"
-        f"<h2>Only in {html.escape(names[1])} (unmatched)</h2><ul>{extra}</ul></body></html>\n"
+        '<span class="ins">inserted</span> <span class="um">unmatched</span>'
+        + (' <span class="fix">fixed</span>' if report.ocr_alignment else "") + "</p>"
+        f'<table class="text"><colgroup><col style="width:3em">{"<col>" * (1 + len(columns))}</colgroup>'
+        f"<tr>{head}</tr>{''.join(rows)}</table>"
+        f'<h2>Only in {html.escape(names[1])} (unmatched)</h2><ul class="only">{extra}</ul></body></html>\n'
     )

@@ -1,0 +1,76 @@
+"""The HTML report: texts as the files write them, paragraphs apart, fixes marked, a CER plot per
+paragraph; rendered in headless Chromium when it is installed (no script errors, tables fit)."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from ocrfix.evaluation import evaluate, to_doc
+from ocrfix.evaluation.report_html import block_cer, render
+
+GT = "会议强调，要坚持稳中求进：推动经济发展。\n第二段文字写在这里，内容很长。\n"
+OCR = "会议强调，要坚持稳中求迸：推动经济发展。\n第二段文字写在这里，内容很长。\n"
+FIXED = "会议强调，要坚持稳中求进：推动经济发展。\n第二段文宇写在这里，内容很长。\n额外的一段。\n另一段多出来的话。\n"
+
+
+def test_doc_keeps_the_characters_as_written() -> None:
+    doc = to_doc("甲，乙：１２ 丙\n\n丁　戊\n")
+    assert doc.text == "甲,乙:12丙丁戊" and doc.shown == "甲，乙：１２丙丁戊"
+    strict = to_doc(" 甲，乙 \n", strict=True)
+    assert strict.text == strict.shown == "甲，乙"
+
+
+def test_report_shows_texts_as_written_and_marks_fixes() -> None:
+    page = render(evaluate(GT, FIXED, OCR))
+    root = lxml.html.fromstring(page)
+    rows = root.xpath('//table[@class="text"]//tr[td]')
+    assert len(rows) == 2  # one row per GT paragraph
+    gt_cell, hyp_cell, ocr_cell = (cell.text_content() for cell in rows[0].xpath("td")[1:])
+    assert gt_cell == hyp_cell == "会议强调，要坚持稳中求进：推动经济发展。"  # full-width marks, not "," ":"
+    assert ocr_cell == "会议强调，要坚持稳中求迸：推动经济发展。"
+    assert [s.text for s in rows[0].xpath('td[3]//span[@class="fix"]')] == ["进"]
+    assert [s.text for s in rows[1].xpath('td[3]//span[@class="sub"]')] == ["宇"]
+    assert [li.text_content() for li in root.xpath('//ul[@class="only"]/li')] == ["额外的一段。", "另一段多出来的话。"]
+    assert "CER 2.86 % (OCR) → 2.86 %" in root.xpath('//p[@class="headline"]')[0].text_content()
+
+
+def test_cer_per_paragraph_plot() -> None:
+    report = evaluate(GT, FIXED, OCR)
+    (first, second) = report.alignment.gt.blocks
+    assert block_cer(report.ocr_alignment, *first) == pytest.approx(1 / 20)
+    assert block_cer(report.alignment, *first) == 0 and block_cer(report.alignment, *second) == pytest.approx(1 / 15)
+    bars = lxml.html.fromstring(render(report)).xpath("//svg//rect")
+    assert sorted(b.get("class") for b in bars) == ["after", "before"]  # zero-CER bars are not drawn
+    assert "<svg" not in render(evaluate(GT, FIXED))  # no OCR: nothing to compare with
+
+
+CHROMIUM = next((shutil.which(name) for name in ("chromium", "chromium-browser", "google-chrome") if shutil.which(name)), None)
+PROBE = """<script>
+const width = document.documentElement.clientWidth;
+const wide = [...document.querySelectorAll("table, svg")].filter(e => e.getBoundingClientRect().right > width + 1);
+document.body.setAttribute("data-probe", `wide=${wide.length} scroll=${document.documentElement.scrollWidth} width=${width}`);
+</script>"""
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium not installed (apt-get install chromium)")
+def test_report_renders_in_chromium_and_fits_the_window(tmp_path) -> None:
+    long_line = "长" * 1000 + "2026" * 300  # a long paragraph, a long run of digits: both wrap in their cell
+    report = evaluate(GT + long_line + "\n", FIXED + long_line + "\n", OCR + long_line + "\n")
+    page = tmp_path / "report.html"
+    page.write_text(render(report).replace("</body>", PROBE + "</body>"), encoding="utf-8")
+    run = subprocess.run(
+        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={tempfile.mkdtemp()}",
+         "--enable-logging=stderr", "--window-size=800,600", "--dump-dom", page.as_uri()],
+        capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "Uncaught" not in run.stderr
+    body = lxml.html.fromstring(run.stdout).find("body")
+    probe = dict(item.split("=") for item in body.get("data-probe").split())
+    assert probe["wide"] == "0" and int(probe["scroll"]) <= int(probe["width"]), probe
+    assert Path(page).read_text(encoding="utf-8").count("<svg") == 1
