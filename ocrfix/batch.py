@@ -208,6 +208,8 @@ class _WorkerState:
     corrector: Corrector | None = None
     stop: bool = False
     correcting: bool = False
+    #: called with characters done inside the current file (the progress bar; this process only)
+    progress: Callable[[int], None] | None = None
 
 
 _WORKER = _WorkerState()
@@ -234,7 +236,7 @@ def correct_bytes(data: bytes, name: str) -> tuple[str, int, tuple[Edit, ...]]:
         if out_fmt not in (None, "text"):
             raise InputError(f"{name}: plain-text input can only be written as text (not --output-format {out_fmt})")
         text = decode_text(data, name, options.encoding)
-        result = corrector.correct(text, reflow=options.reflow)
+        result = corrector.correct(text, reflow=options.reflow, progress=_WORKER.progress)
         return result.text, len(text), tuple(result.edits)
     done = correct_document(parse_document(data, name, fmt, options.encoding), corrector)
     return output_bytes(done, out_fmt).decode("utf-8"), len(done.source), tuple(done.edits)
@@ -402,7 +404,12 @@ def correct_files(
     runner: Runner | None = None,
 ) -> list[Outcome]:
     """Correct every job (``resume``: those not finished), report failures, merge the logs;
-    returns the outcomes of the jobs run (inputs finished earlier are not among them)."""
+    returns the outcomes of the jobs run (inputs finished earlier are not among them).
+
+    ``progress``: a bar on stderr in input characters, with their total and an ETA, shown once a
+    run takes more than a second; with one worker in this process it moves inside a file too
+    (block by block).
+    """
     logs = [path for path in (edits_path, stats_path) if path is not None]
     for path in logs:
         read_records(path)  # a file that is not a log fails here, before any work
@@ -410,25 +417,69 @@ def correct_files(
         jobs = with_sidecars(jobs)
     prepare_out_dirs(jobs)
     todo = [j for j in jobs if not (resume and finished(j))]
+    if resume and progress and len(todo) < len(jobs):
+        print(f"ocrfix: --resume: {len(jobs) - len(todo)} of {len(jobs)} files already written, skipped",
+              file=sys.stderr)
+    sizes = {job.source: input_chars(job.source, options.encoding) for job in todo} if progress else {}
     run = runner or partial(run_jobs, n_jobs=n_jobs)
     outcomes: list[Outcome] = []
     note = {"skip": " (skipped)", "copy": " (copied unchanged)", "abort": " (stopping)"}[on_error] if len(todo) > 1 else ""
-    with tqdm(total=None, unit="char", unit_scale=True, disable=not progress or len(todo) < 2,
-              desc=f"correcting {len(todo)} files", file=sys.stderr) as bar, \
-            contextlib.closing(run(todo, options, on_error=on_error)) as results:
-        for outcome in results:
-            outcomes.append(outcome)
-            if outcome.error:
-                tqdm.write(f"ocrfix: error: {outcome.error}{note}", file=sys.stderr)
-                if on_error == "abort":
-                    break
-            else:
-                bar.update(outcome.chars)
+    with tqdm(total=None if STDIO in sizes else sum(sizes.values()), unit="char", unit_scale=True,
+              disable=not progress or not todo, delay=1.0, file=sys.stderr,
+              desc=f"correcting {len(todo)} file{'s' if len(todo) != 1 else ''}") as bar:
+        counted = _FileProgress(bar, [sizes.get(job.source, 0) for job in todo])
+        # in this process only: forked workers or a cluster must not draw on a copy of the bar
+        in_process = runner is None and (n_jobs <= 1 or len(todo) <= 1)
+        _WORKER.progress = counted.add if progress and in_process else None
+        try:
+            with contextlib.closing(run(todo, options, on_error=on_error)) as results:
+                for outcome in results:
+                    outcomes.append(outcome)
+                    counted.finish(sizes.get(outcome.job.source, outcome.chars))
+                    if outcome.error:
+                        tqdm.write(f"ocrfix: error: {outcome.error}{note}", file=sys.stderr)
+                        if on_error == "abort":
+                            break
+        finally:
+            _WORKER.progress = None
     if logs:
         merge_logs(jobs, outcomes, edits_path, stats_path)
         if len(jobs) == 1 and jobs[0].sidecar is not None:  # one file: no sidecar left beside it once merged
             Path(jobs[0].sidecar).unlink(missing_ok=True)
     return outcomes
+
+
+def input_chars(source: str, encoding: str | None = None) -> int:
+    """Characters of an input file: its share of the progress bar (0 for stdin or when it
+    cannot be read: the job itself reports why)."""
+    if source == STDIO:
+        return 0
+    try:
+        return len(Path(source).read_bytes().decode(encoding or "utf-8", errors="replace"))
+    except (OSError, LookupError):
+        return 0
+
+
+class _FileProgress:
+    """Moves the bar within the current file (block by block, up to the file's size: in this
+    process files are done in order) and by the rest of the file when it is done."""
+
+    def __init__(self, bar: tqdm, sizes: Sequence[int]) -> None:
+        self.bar = bar
+        self.sizes = sizes
+        self.files = 0  # files done
+        self.done = 0  # characters of the current file already shown
+
+    def add(self, chars: int) -> None:
+        size = self.sizes[self.files] if self.files < len(self.sizes) else 0
+        step = max(0, min(chars, size - self.done))
+        self.bar.update(step)
+        self.done += step
+
+    def finish(self, size: int) -> None:
+        self.bar.update(max(0, size - self.done))
+        self.files += 1
+        self.done = 0
 
 
 def read_records(path: str) -> list[dict[str, Any]]:

@@ -152,7 +152,9 @@ def test_summary_line_unless_quiet(models, tmp_path, capsys):
     edits = sum(p.read_text(encoding="utf-8").count("工乍") for p in src.rglob("*.txt"))
     assert last.startswith(f"ocrfix: 4 files (0 failed), {chars} chars, {edits} edits in ") and last.endswith(" chars/s)")
     assert main(["correct", str(src), "-r", "--out-dir", out, "--resume", *args]) == 0
-    assert capsys.readouterr().err.startswith("ocrfix: 4 files (4 done earlier, 0 failed), 0 chars, 0 edits in ")
+    resumed = capsys.readouterr().err.splitlines()
+    assert resumed[0] == "ocrfix: --resume: 4 of 4 files already written, skipped"  # said before the run
+    assert resumed[-1].startswith("ocrfix: 4 files (4 done earlier, 0 failed), 0 chars, 0 edits in ")
     assert main(["correct", str(src), "-r", "--out-dir", out, *models]) == 0
     assert capsys.readouterr().err == ""
 

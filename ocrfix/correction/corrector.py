@@ -4,7 +4,7 @@ from __future__ import annotations
 import copy
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Collection, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, Collection, Iterable, Mapping, Sequence
 
 from ..confusions import ConfusionSet, inventory as default_inventory, merge
 from ..confusions.misread import MisreadRates
@@ -191,7 +191,7 @@ class Corrector:
         #: Pair proposals need the context index; they are scored only with a pair model in the weights.
         self.pairs = PairProposer(table, index, glyphs) if index is not None else None
 
-    def correct(self, text: str, reflow: bool = True) -> Result:
+    def correct(self, text: str, reflow: bool = True, progress: Callable[[int], None] | None = None) -> Result:
         """Correct one page of text; ``reflow`` first joins column-wrapped lines into paragraphs.
 
         Symbol rules (:mod:`.rules`), the variant stage (:mod:`.variants`: traditional forms
@@ -202,7 +202,8 @@ class Corrector:
         sentence of the block again down to the noisy-scan threshold, or — if it made them as
         sparsely as on clean print (``sparse``) — the sentences with an edit below the
         clean-print threshold afresh at that threshold. All edits are reported
-        against the reflowed text (``Result.source``).
+        against the reflowed text (``Result.source``). ``progress`` is called after each block
+        with the number of characters it spans (a progress bar inside one large file).
         """
         joins: list[int] = []
         if reflow:
@@ -229,6 +230,8 @@ class Corrector:
                     if any(choice.probability < clean_threshold for choice in decoders[k].chosen):
                         decoders[k] = self._decoder(sentence, document)  # decoded afresh: its edits interact
                         decoders[k].run(clean_threshold, limit)
+            if progress is not None:
+                progress(chars)
             for sentence, decoder in zip(block, decoders):
                 for choice in decoder.chosen:
                     for index, char in choice.candidate.replacements:  # a pair is logged as one edit per character
