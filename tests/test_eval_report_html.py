@@ -74,3 +74,15 @@ def test_report_renders_in_chromium_and_fits_the_window(tmp_path) -> None:
     probe = dict(item.split("=") for item in body.get("data-probe").split())
     assert probe["wide"] == "0" and int(probe["scroll"]) <= int(probe["width"]), probe
     assert Path(page).read_text(encoding="utf-8").count("<svg") == 1
+
+
+def test_no_edits_reads_as_no_edits_not_as_zero_scores(tmp_path, capsys) -> None:
+    from ocrfix.cli import main
+
+    page = lxml.html.fromstring(render(evaluate(GT, OCR, OCR)))
+    assert "no edits (HYP = OCR)" in page.xpath('//p[@class="headline"]')[0].text_content()
+    (tmp_path / "gt.txt").write_text(GT, encoding="utf-8")
+    (tmp_path / "ocr.txt").write_text(OCR, encoding="utf-8")
+    argv = ["eval", "--gt", str(tmp_path / "gt.txt"), "--hyp", str(tmp_path / "ocr.txt"), "--ocr", str(tmp_path / "ocr.txt")]
+    assert main(argv) == 0
+    assert capsys.readouterr().out.splitlines()[-1].endswith("left 1; no edits (HYP = OCR)")

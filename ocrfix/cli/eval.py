@@ -49,7 +49,7 @@ def _summary(report: "EvalReport") -> str:
         lines.append(
             f"correction: OCR CER {d['ocr_cer']:.4f} -> {d['cer']:.4f}; fixed {d['errors_fixed']}, "
             f"introduced {d['errors_introduced']}, left {d['errors_left']}; "
-            f"P {d['precision']:.3f} R {d['recall']:.3f} F1 {d['f1']:.3f}"
+            + (f"P {d['precision']:.3f} R {d['recall']:.3f} F1 {d['f1']:.3f}" if d["edits"] else "no edits (HYP = OCR)")
         )
     if "stories" in d:
         s = d["stories"]

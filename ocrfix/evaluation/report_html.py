@@ -138,8 +138,9 @@ def _summary(report: EvalReport) -> str:
     if "f1" in d:
         line = (f"CER {100 * d['ocr_cer']:.2f} % (OCR) → {100 * d['cer']:.2f} % on {d['matched_gt_chars']:,} of "
                 f"{d['gt_chars']:,} ground-truth characters; errors fixed {d['errors_fixed']}, introduced "
-                f"{d['errors_introduced']}, left {d['errors_left']}; correction precision {d['precision']:.3f}, "
-                f"recall {d['recall']:.3f}, F1 {d['f1']:.3f}")
+                f"{d['errors_introduced']}, left {d['errors_left']}; "
+                + (f"correction precision {d['precision']:.3f}, recall {d['recall']:.3f}, F1 {d['f1']:.3f}"
+                   if d["edits"] else "no edits (HYP = OCR)"))
     if d["unmatched_gt_chars"] or d["unmatched_hyp_chars"]:
         line += (f"; unmatched: {d['unmatched_gt_chars']:,} ground-truth and {d['unmatched_hyp_chars']:,} "
                  "hypothesis characters (not counted in the CER)")
