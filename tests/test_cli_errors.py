@@ -123,3 +123,12 @@ def test_debug_shows_the_traceback_of_errors(files, monkeypatch):
     monkeypatch.setattr("ocrfix.cli.reflow._run", fail)
     with pytest.raises(ValueError, match="a bug of ours"):
         main(["--debug", "reflow", str(files["good"])])
+
+
+def test_train_actions_run_the_training_modules_with_their_own_options(tmp_path, capsys):
+    assert main(["train", "measure", str(tmp_path)]) == 2  # the module's own error, one line
+    assert capsys.readouterr().err == f"ocrfix: error: {tmp_path}: no NAME.ocr.txt + NAME.gt.txt pairs\n"
+    with pytest.raises(SystemExit):
+        main(["train", "weights", "--help"])
+    out = capsys.readouterr().out
+    assert out.startswith("usage: ocrfix train weights") and "--recalibrate" in out

@@ -217,7 +217,7 @@ def test_a_fold_uses_the_misread_rates_beside_its_confusions(tmp_path):
 
 
 def test_fit_command_end_to_end_and_recalibrate_reproduces_it(tmp_path, capsys):
-    """`python -m ocrfix.training.fit` on tiny pages (one fold: the tiny LM, no corpus files):
+    """`ocrfix train weights` on tiny pages (one fold: the tiny LM, no corpus files):
     fitted weights that load, a calibrated threshold, the record of how; then `--recalibrate`
     on the same options decodes the same calibration pages and chooses the same thresholds."""
     from ocrfix.training.fit import main as fit_main
@@ -237,7 +237,7 @@ def test_fit_command_end_to_end_and_recalibrate_reproduces_it(tmp_path, capsys):
     assert weights.coef[weights.names.index("lm_gain")] > 0 and weights.k == 5
     assert weights.sources == ("pinyin", "visual") and weights.trees is None and weights.pairs is None
     fitted = weights.fitted
-    assert fitted["command"].startswith("python -m ocrfix.training.fit --pages ")
+    assert fitted["command"].startswith("python -m ocrfix train weights --pages ")
     assert fitted["examples"]["page"]["positives"] > 0  # clean texts: no positive (on this tiny LM, no row even)
     assert fitted["examples"].get("clean", {"positives": 0})["positives"] == 0
     assert fitted["calibration_pages"] == 4  # every second page calibrates
@@ -250,7 +250,7 @@ def test_fit_command_end_to_end_and_recalibrate_reproduces_it(tmp_path, capsys):
 
 
 def test_crossfit_commands_leave_the_fold_out_of_every_model(tmp_path, monkeypatch):
-    """`python -m ocrfix.training.crossfit NAME STEM...` with its commands recorded, not run: the
+    """`ocrfix train crossfit NAME STEM...` with its commands recorded, not run: the
     LM trains on every training corpus but the left-out ones, and the channel is learned, merged
     and re-ranked from the pages of the other corpus files only, with the shipped sets' recipes."""
     import json

@@ -1,4 +1,4 @@
-"""`python -m ocrfix.training.lm.sweep` (the order x pruning measurement behind the default LM) on a tiny
+"""`ocrfix train lm-sweep` (the order x pruning measurement behind the default LM) on a tiny
 manifest: its settings, one trained setting end to end, the table and the speed probe."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`python -m ocrfix.training.measure` on tiny page pairs with the tiny test models: the counts it
+"""`ocrfix train measure` on tiny page pairs with the tiny test models: the counts it
 reports are those of the pages' known errors."""
 from __future__ import annotations
 

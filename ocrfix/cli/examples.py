@@ -24,6 +24,20 @@ EXAMPLES: dict[tuple[str, ...], str] = {
     ("lm", "train"): """examples:
   ocrfix lm train my-corpus.txt.xz -o my.klm                  # the shipped recipe: order 6, pruned
   ocrfix lm train corpora/news-train.tsv -o news.klm --memory 2G""",
+    ("train",): """examples:
+  ocrfix train crossfit a rmrb_2019-02 rmrb_2020-02 xwlb_2024 xwlb_2025 --pages build/bench/pages/train
+  ocrfix train weights --pages build/bench/pages/train --fold build/corrector/a/lm.klm=rmrb_2019-02,rmrb_2020-02,xwlb_2024,xwlb_2025=build/corrector/a/confusions.tsv --context -o w.json
+  ocrfix train weights --help                            # an action's own options""",
+    ("train", "weights"): """examples:
+  ocrfix train weights --pages build/bench/pages/train --fold build/corrector/a/lm.klm=rmrb_2019-02,rmrb_2020-02,xwlb_2024,xwlb_2025=build/corrector/a/confusions.tsv --context -o w.json
+  ocrfix train weights --pages build/bench/pages/train --recalibrate models/corrector.json -o w.json  # thresholds only""",
+    ("train", "crossfit"): """examples:
+  ocrfix train crossfit a rmrb_2019-02 rmrb_2020-02 xwlb_2024 xwlb_2025 --pages build/bench/pages/train --skip-lm""",
+    ("train", "measure"): """examples:
+  ocrfix train measure build/bench/pages/train --model build/corrector/a/lm.klm --threshold 0.5 0.8 0.95
+  ocrfix train measure build/bench/pages/train --per-rule   # each symbol rule alone""",
+    ("train", "lm-sweep"): """examples:
+  ocrfix train lm-sweep corpora/news-train.tsv --setting 6:0,0,1,1,2,2 --setting 5:0,0,0,1,2""",
     ("lm", "context"): """examples:
   ocrfix lm context my-corpus.txt.xz -o my.context.npz        # for my.klm trained elsewhere""",
     ("lm", "eval"): """examples:

@@ -1,9 +1,9 @@
 """Build the cross-fit models that :mod:`ocrfix.training.fit` computes its features with.
 
-    python -m ocrfix.training.crossfit a rmrb_2019-02 rmrb_2020-02 xwlb_2024 xwlb_2025
-    python -m ocrfix.training.crossfit b rmrb_2019-10 xwlb_2020 xwlb_2021 xwlb_2022
-    python -m ocrfix.training.crossfit c rmrb_2020-01 xwlb_2012 xwlb_2013 xwlb_2014 xwlb_2015
-    python -m ocrfix.training.crossfit d xwlb_2016 xwlb_2017 xwlb_2018 xwlb_2019 xwlb_2023
+    python -m ocrfix train crossfit a rmrb_2019-02 rmrb_2020-02 xwlb_2024 xwlb_2025
+    python -m ocrfix train crossfit b rmrb_2019-10 xwlb_2020 xwlb_2021 xwlb_2022
+    python -m ocrfix train crossfit c rmrb_2020-01 xwlb_2012 xwlb_2013 xwlb_2014 xwlb_2015
+    python -m ocrfix train crossfit d xwlb_2016 xwlb_2017 xwlb_2018 xwlb_2019 xwlb_2023
 
 For fold NAME leaving out the given training corpus files, writes under ``build/corrector/NAME/``:
 
@@ -78,8 +78,8 @@ def _without(args: list[str], flag: str) -> list[str]:
     return out
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ocrfix.training.crossfit", description=__doc__.split("\n\n")[0])
+def main(argv: list[str] | None = None, prog: str | None = None) -> int:
+    parser = argparse.ArgumentParser(prog=prog or "python -m ocrfix train crossfit", description=__doc__.split("\n\n")[0])
     parser.add_argument("name")
     parser.add_argument("left_out", nargs="+", help="corpus file stems, e.g. rmrb_2019-02")
     parser.add_argument("--pages", type=Path, nargs="+", default=[PAGES], help="training page directories")

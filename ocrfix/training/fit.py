@@ -1,6 +1,6 @@
 """Fit the corrector's weights (logistic regression) and calibrate its threshold on TRAINING data.
 
-    python -m ocrfix.training.fit --pages build/bench/pages/train \\
+    python -m ocrfix train weights --pages build/bench/pages/train \\
         --fold build/corrector/a/lm.klm=rmrb_2019-02,rmrb_2020-02,xwlb_2024,xwlb_2025=build/corrector/a/confusions.tsv \\
         --fold build/corrector/b/lm.klm=rmrb_2019-10,xwlb_2020,xwlb_2021,xwlb_2022=build/corrector/b/confusions.tsv \\
         --synthetic 100000 -o models/corrector.json
@@ -390,8 +390,8 @@ def _counts(labels: np.ndarray, kinds: Sequence[str]) -> dict[str, dict[str, int
             for kind in sorted(set(kinds))}
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ocrfix.training.fit", description=__doc__.split("\n\n")[0])
+def main(argv: list[str] | None = None, prog: str | None = None) -> int:
+    parser = argparse.ArgumentParser(prog=prog or "python -m ocrfix train weights", description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", type=Path, nargs="+", default=[],
                         help="training pages directories (NAME.ocr.txt + NAME.gt.txt [+ NAME.meta.json])")
     parser.add_argument("--fold", action="append", default=[], metavar="LM=STEM,...",
@@ -495,7 +495,7 @@ def main(argv: list[str] | None = None) -> int:
             if not args.no_pairs:
                 pair_rows.append(featurize_pairs(corrector, fit_set))
         runs.append((corrector, calib_noisy, calib_clean, calib_print))
-    command = "python -m ocrfix.training.fit " + " ".join(argv if argv is not None else sys.argv[1:])
+    command = f"{parser.prog} " + " ".join(argv if argv is not None else sys.argv[1:])
     if args.recalibrate:
         weights = placeholder
         fitted = dict(given.fitted, recalibrated={"date": datetime.date.today().isoformat(), "command": command})

@@ -1,6 +1,6 @@
 """Measure the corrector on pages with ground truth (use TRAINING pages while developing).
 
-    python -m ocrfix.training.measure build/bench/pages/train [--threshold 0.8 0.9 ...] [--no-rules]
+    python -m ocrfix train measure build/bench/pages/train [--threshold 0.8 0.9 ...] [--no-rules]
 
 For each threshold: errors of the reflowed OCR and of the corrected text (``ocrfix.evaluate``),
 errors fixed / introduced, characters changed on the clean ground truth, and speed. Evaluation
@@ -74,8 +74,8 @@ def measure_rules(corrector: Corrector, pairs: list[tuple[Path, Path]]) -> list[
     return rows
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ocrfix.training.measure", description=__doc__.split("\n\n")[0])
+def main(argv: list[str] | None = None, prog: str | None = None) -> int:
+    parser = argparse.ArgumentParser(prog=prog or "python -m ocrfix train measure", description=__doc__.split("\n\n")[0])
     parser.add_argument("pages", type=Path, nargs="+", help="training page directories")
     parser.add_argument("--threshold", type=float, nargs="*", default=[None])
     parser.add_argument("--weights", type=Path)

@@ -1,6 +1,6 @@
 """Order × pruning sweep behind the choice of the default model (benchmarks/RESULTS.md).
 
-    nice -n 5 python -m ocrfix.training.lm.sweep corpora/news-train.tsv --out build/lm/sweep
+    nice -n 5 python -m ocrfix train lm-sweep corpora/news-train.tsv --out build/lm/sweep
 
 Prepares the normalized training text and the held-out text once (from the manifest's train
 and heldout rows), then for every setting trains a binary with the same lmplz/build_binary
@@ -117,8 +117,8 @@ def render_table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(argv: list[str] | None = None, prog: str | None = None) -> int:
+    parser = argparse.ArgumentParser(prog=prog, description=__doc__.splitlines()[0])
     parser.add_argument("manifest")
     parser.add_argument("--out", type=Path, default=load_settings().build_dir / "lm" / "sweep")
     parser.add_argument("--orders", type=int, nargs="+", default=[3, 4, 5, 6])
