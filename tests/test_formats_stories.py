@@ -173,3 +173,22 @@ def test_reflow_cli_writes_each_story_with_its_headline_paragraphs_and_box(tmp_p
     assert stories[0]["bbox"] == list(Box.union([l.box for l in left])) and stories[1]["bbox"][0] == x
     assert text.read_text(encoding="utf-8") == reflow_document(document(left + right)).text
     assert main(["reflow", str(page), "--articles", str(page)]) == 2  # never over the input
+
+
+def test_specks_read_into_words_do_not_bridge_a_narrow_gutter() -> None:
+    """Gutter of 0.8 characters (the plain gap rule needs 1.2): the engine merged every row
+    across it, reading a speck in the gutter as '。。' at the start of the next column's first
+    word on every other row. The letters of such a word start past the gutter, so the rows are
+    split there."""
+    from ocrfix.formats.layout import _line_numbers, _split_lines
+
+    x2 = 40 + CELLS * H + int(0.8 * H)
+    rows = []
+    for r in range(6):
+        y = 40 + r * PITCH
+        left, right = make_line("左" * CELLS, 40, y), make_line("右" * CELLS, x2, y)
+        first = Word("。。右", Box(x2 - int(0.6 * H), y, x2 + H, y + H)) if r % 2 else right.words[0]
+        rows.append(Line(words=left.words + (first,) + right.words[1:], box=Box.union([left.box, right.box])))
+    doc = document(rows)
+    pieces = _split_lines(rows, {id(l): float(H) for l in rows}, float(H), _line_numbers(doc))
+    assert [p.text for p in pieces] == [t for r in range(6) for t in ("左" * CELLS, ("。。" if r % 2 else "") + "右" * CELLS)]

@@ -65,35 +65,59 @@ def _solid(word: Word) -> bool:
     return word.box is not None and _ALNUM.search(word.text) is not None
 
 
-Ink = dict[int, list[tuple[int, int]]]  # id(line) -> x-extents of its solid words
+def _ink(word: Word) -> tuple[float, float]:
+    """The x-extent of a solid word's letters: punctuation at its ends trimmed off, each
+    character taken as an equal share of the box (``。。击`` is a speck read into a word)."""
+    text, box = word.text, word.box
+    if len(text) == 1:
+        return box.x0, box.x1
+    first = _ALNUM.search(text).start()
+    last = len(text) - _ALNUM.search(text[::-1]).start()
+    step = box.width / len(text)
+    return box.x0 + first * step, box.x0 + last * step
 
 
-def _gutter_splits(line: Line, size: float, sides: Callable[[], tuple[list[Line], list[Line]]], ink: Ink, h: float) -> list[int]:
+Ink = dict[int, list[tuple[float, float]]]  # id(line) -> x-extents of its solid words' letters
+
+
+def _gutter_splits(line: Line, size: float, sides: Callable[[], tuple[list[Line], list[Line]]], ink: Ink,
+                   letters: dict[int, tuple[float, float]], h: float) -> list[int]:
     """Word indices where ``line`` crosses a gutter: a gap between its words wider than
     ``GUTTER × h`` (body lines), or a gap between its solid words wider than ``RIVER × h`` where
     the lines around it are blank too (a whitespace river down the page: a line merged across
-    columns or stories)."""
+    columns or stories). In a headline the gap must be wider than ``HEAD_RIVER ×`` its type
+    size and hold no punctuation (a full-width ``：`` is a headline character wide)."""
+    headline = size >= HEADLINE * h
     splits = []
     reach = solid_reach = None  # right edge of the words (solid words) so far
+    punctuated = False  # a punctuation-only word since the last solid word
     for k, word in enumerate(line.words):
         if word.box is None:
             continue
-        solid = _solid(word)
-        if reach is not None and word.box.x0 - reach > GUTTER * h and size < HEADLINE * h:
+        solid = id(word) in letters
+        left, right = letters[id(word)] if solid else (word.box.x0, word.box.x1)
+        if reach is not None and word.box.x0 - reach > GUTTER * h and not headline:
             splits.append(k)  # headlines span columns and space their words
-        elif solid and solid_reach is not None and word.box.x0 - solid_reach > max(RIVER * h, HEAD_RIVER * size) \
-                and _river(sides(), ink, (solid_reach + word.box.x0) / 2, h):
+        elif solid and solid_reach is not None and left - solid_reach > (HEAD_RIVER * size if headline else RIVER * h) \
+                and not (headline and punctuated) and any(_river(sides(), ink, x, h) for x in _probes(solid_reach, left, h)):
             splits.append(k)
         reach = max(reach or word.box.x1, word.box.x1)
         if solid:
-            solid_reach = max(solid_reach or word.box.x1, word.box.x1)
+            solid_reach = max(solid_reach or right, right)
+        punctuated = not solid and solid_reach is not None or (punctuated and not solid)
     return splits
+
+
+def _probes(left: float, right: float, h: float) -> list[float]:
+    """Where a gap between ``left`` and ``right`` is tested for a river: every ``h / 4`` (specks
+    read into words skew the gap's ends, so its middle may be inked in the lines around)."""
+    return [left + k * h / 4 for k in range(1, int((right - left) / (h / 4)) + 1) if left + k * h / 4 < right] or [(left + right) / 2]
 
 
 def _river(sides: tuple[list[Line], list[Line]], ink: Ink, x: float, h: float) -> bool:
     """True when, above or below the line (``sides``), at most a quarter of at least two lines
-    that span ``x`` have ink near it (two stories side by side have their own columns: the gap
-    between them may run only below a merged headline row)."""
+    that span ``x`` have ink within ``0.3 h`` of it (two stories side by side have their own
+    columns: the gap between them may run only below a merged headline row)."""
     lo, hi = x - 0.3 * h, x + 0.3 * h
 
     def blank(side: list[Line]) -> bool:
@@ -120,18 +144,19 @@ def _split_lines(lines: list[Line], sizes: dict[int, float], h: float, numbers: 
     """Every line as one placed line per column it crosses (see :func:`_gutter_splits`)."""
     by_top = tuple(sorted(lines, key=lambda l: l.box.y0))
     tops = tuple(l.box.y0 for l in by_top)
-    ink = {id(l): [(w.box.x0, w.box.x1) for w in l.words if _solid(w)] for l in lines}
+    letters = {id(w): _ink(w) for l in lines for w in l.words if _solid(w)}  # solid words only
+    ink = {id(l): [letters[id(w)] for w in l.words if id(w) in letters] for l in lines}
     placed = []
     for line in lines:
         size = sizes[id(line)]
-        cuts = _gutter_splits(line, size, cache(partial(_sides, line, by_top, tops, h)), ink, h)  # sides when needed
+        cuts = _gutter_splits(line, size, cache(partial(_sides, line, by_top, tops, h)), ink, letters, h)  # sides when needed
         for start, stop in zip([0, *cuts], [*cuts, len(line.words)]):
             words = line.words[start:stop]
             text = line.text() if not cuts else join_words([w.text for w in words])
             box = line.box if not cuts else Box(min(w.box.x0 for w in words if w.box), line.box.y0,
                                                 max(w.box.x1 for w in words if w.box), line.box.y1)
-            solid = [w.box for w in words if w.box is not None and _ALNUM.search(w.text)]
-            core = Box(min(b.x0 for b in solid), box.y0, max(b.x1 for b in solid), box.y1) if solid else box
+            solid = [letters[id(w)] for w in words if id(w) in letters]
+            core = Box(round(min(a for a, _ in solid)), box.y0, round(max(b for _, b in solid)), box.y1) if solid else box
             placed.append(PlacedLine(text, box, size, numbers[id(line)], words, core))
     return placed
 
