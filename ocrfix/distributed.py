@@ -2,7 +2,9 @@
 
 A :class:`CorrectorPlugin` builds each worker's :class:`~ocrfix.correction.corrector.Corrector`
 when the worker starts (and again on a worker that replaces a lost one), so tasks carry only
-a :class:`~ocrfix.batch.Job`. Each task writes its sidecar and output itself, as a local run's
+a :class:`~ocrfix.batch.Job`. The client never loads the models: a model that fails to load
+fails on the workers, and their error comes back as one line before any task is sent (the
+client stays small, and the run does not wait for a serial load before the parallel ones). Each task writes its sidecar and output itself, as a local run's
 workers do (:func:`ocrfix.batch.run_job`): the output paths must be visible to the workers
 (one machine, or a shared file system) and the logs are merged on the client. The outcomes come
 back to the client as they complete; a task whose worker dies is rerun by the scheduler, and a
@@ -13,7 +15,7 @@ from __future__ import annotations
 from typing import Any, Iterator, Sequence
 
 from .batch import Job, Outcome, correct_files as correct_jobs, init_worker, plan_jobs, run_job
-from .errors import InputError
+from .errors import InputError, ModelError, OcrfixError
 from .options import CorrectOptions
 
 try:
@@ -26,7 +28,9 @@ PLUGIN_NAME = "ocrfix-corrector"
 
 
 class CorrectorPlugin(WorkerPlugin):  # type: ignore[misc,valid-type]
-    """Loads the corrector's models in every worker process, once."""
+    """Loads the corrector's models in every worker process, once. A model that cannot be
+    loaded is kept as the worker's :func:`load_error` (raising here would log a traceback
+    on every worker) and its tasks fail with it."""
 
     name = PLUGIN_NAME
 
@@ -34,7 +38,21 @@ class CorrectorPlugin(WorkerPlugin):  # type: ignore[misc,valid-type]
         self.options = options
 
     def setup(self, worker: Any) -> None:
-        init_worker(self.options)
+        global _LOAD_ERROR
+        try:
+            init_worker(self.options)
+            _LOAD_ERROR = None
+        except OcrfixError as exc:
+            _LOAD_ERROR = str(exc)
+
+
+#: this worker process's model load error, if any (set by :class:`CorrectorPlugin`)
+_LOAD_ERROR: str | None = None
+
+
+def load_error() -> str | None:
+    """Why this worker could not load the models (None: loaded); run on the workers by the client."""
+    return _LOAD_ERROR
 
 
 def _require_dask() -> None:
@@ -66,8 +84,10 @@ def dask_runner(client: Any) -> Any:
     def run(jobs: Sequence[Job], options: CorrectOptions, on_error: str = "skip") -> Iterator[Outcome]:
         if not jobs:
             return
-        init_worker(options)  # a bad model fails here, once, before any task is sent
         client.register_plugin(CorrectorPlugin(options), name=PLUGIN_NAME)
+        errors = sorted({error for error in client.run(load_error).values() if error})
+        if errors:  # a bad model: one line, before any task is sent
+            raise ModelError(errors[0])
         futures = client.map(run_job, list(jobs), on_error=on_error, pure=False)
         try:
             for future in as_completed(futures):

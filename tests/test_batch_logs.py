@@ -173,21 +173,6 @@ def wait_for_outputs(out: Path, count: int, proc: subprocess.Popen) -> None:
         time.sleep(0.01)
 
 
-@pytest.mark.parametrize("done", [0, 1, 40, 130, 200])
-def test_kill_9_then_resume_loses_no_edit(models, long_reference, tmp_path, done):
-    src, texts, log, _ = long_reference
-    out, edits = tmp_path / "killed", tmp_path / "killed.jsonl"
-    proc = _start(models, src, out, edits)
-    wait_for_outputs(out, done, proc)
-    os.killpg(proc.pid, signal.SIGKILL)  # the run and its workers
-    assert proc.wait() == -signal.SIGKILL
-    partial = {name: text for name, text in visible(out).items() if not name.endswith(".tmp")} if out.exists() else {}
-    assert len(partial) < len(texts) and all(texts[name] == text for name, text in partial.items())  # none half-written
-    assert main(["correct", str(src), "-r", "--out-dir", str(out), "--edits", str(edits), "--resume", *models]) == 0
-    assert edits.read_text(encoding="utf-8") == log
-    assert {k: v for k, v in visible(out).items() if not k.endswith(".tmp")} == texts
-
-
 def test_sigterm_stops_cleanly_and_resume_completes(models, long_reference, tmp_path):
     src, texts, log, _ = long_reference
     out, edits = tmp_path / "term", tmp_path / "term.jsonl"

@@ -3,6 +3,7 @@ import json
 import os
 import signal
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -80,3 +81,20 @@ def test_cli_dask_local_cluster_with_a_failing_file(models, tmp_path, capsys):
     assert "bad.txt" in capsys.readouterr().err and (out / "bad.txt").read_bytes() == b"\xff\xfe\x00x"
     (out / "bad.txt").unlink()
     assert visible(out) == texts and edits.read_text(encoding="utf-8") == log
+
+
+def test_a_model_the_workers_cannot_load_is_one_error_before_any_task(client, models, tmp_path):
+    from ocrfix import batch
+    from ocrfix.errors import ModelError
+
+    src, _, _, _ = clean_run(models, tmp_path, 3)
+    broken = tmp_path / "broken.arpa"
+    broken.write_text("\\data\\\nngram 1=oops\n", encoding="utf-8")
+    batch._WORKER.corrector = None
+    with pytest.raises(ModelError, match="broken.arpa"):
+        correct_files([str(src)], str(tmp_path / "o"), client=client,
+                      options=replace(options(models), model=str(broken)))
+    assert not (tmp_path / "o").exists() or not any((tmp_path / "o").rglob("*.txt"))  # no task ran
+    assert batch._WORKER.corrector is None  # the client never loaded the models
+    good = correct_files([str(src)], str(tmp_path / "good"), client=client, options=options(models))
+    assert len(good) == 3 and not any(o.error for o in good) and batch._WORKER.corrector is None
