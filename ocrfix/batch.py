@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import heapq
 import json
 import multiprocessing
 import os
@@ -27,9 +28,9 @@ import time
 from collections import Counter
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import partial
-from itertools import islice
+from itertools import groupby, islice, pairwise
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Sequence
 
@@ -66,12 +67,27 @@ class Outcome:
     error: str | None = None
     seconds: float = 0.0
     copied: bool = False  # failed, and the input was copied to the output (--on-error copy)
+    #: edits by source (``"lm+visual"``: n); computed from ``edits``, kept by :meth:`without_edits`
+    by_source: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.edits and not self.by_source:
+            object.__setattr__(self, "by_source", dict(Counter("+".join(e.sources) for e in self.edits)))
+
+    @property
+    def edit_count(self) -> int:
+        return sum(self.by_source.values())
+
+    def without_edits(self) -> Outcome:
+        """This outcome with its edits dropped and their counts kept: what a long run holds once
+        the edits are on disk in the document's sidecar."""
+        return replace(self, edits=())
 
     def record(self) -> dict[str, Any]:
         """The document's statistics line: characters, edits by source, seconds, status."""
         record: dict[str, Any] = {"file": _file_key(self.job), "output": self.job.target,
                                   "status": "copied" if self.copied else "failed" if self.error else "ok", "chars": self.chars,
-                                  "edits": len(self.edits), "by_source": dict(Counter("+".join(e.sources) for e in self.edits)),
+                                  "edits": self.edit_count, "by_source": self.by_source,
                                   "seconds": round(self.seconds, 3)}
         if self.error:
             record["error"] = self.error
@@ -402,9 +418,14 @@ def correct_files(
     stats_path: str | None = None,
     on_error: str = "skip",
     runner: Runner | None = None,
+    keep_edits: bool = True,
 ) -> list[Outcome]:
     """Correct every job (``resume``: those not finished), report failures, merge the logs;
     returns the outcomes of the jobs run (inputs finished earlier are not among them).
+
+    ``keep_edits=False``: an outcome whose edits are in its sidecar (with ``edits_path`` or
+    ``stats_path``) is kept :meth:`~Outcome.without_edits`, so a run over millions of files holds
+    their counts, not their edits.
 
     ``progress``: a bar on stderr in input characters, with their total and an ETA, shown once a
     run takes more than a second; with one worker in this process it moves inside a file too
@@ -412,7 +433,7 @@ def correct_files(
     """
     logs = [path for path in (edits_path, stats_path) if path is not None]
     for path in logs:
-        read_records(path)  # a file that is not a log fails here, before any work
+        check_log(path)  # a file that is not a log fails here, before any work
     if logs:
         jobs = with_sidecars(jobs)
     prepare_out_dirs(jobs)
@@ -434,7 +455,7 @@ def correct_files(
         try:
             with contextlib.closing(run(todo, options, on_error=on_error)) as results:
                 for outcome in results:
-                    outcomes.append(outcome)
+                    outcomes.append(outcome if keep_edits or outcome.job.sidecar is None else outcome.without_edits())
                     counted.finish(sizes.get(outcome.job.source, outcome.chars))
                     if outcome.error:
                         tqdm.write(f"ocrfix: error: {outcome.error}{note}", file=sys.stderr)
@@ -482,15 +503,28 @@ class _FileProgress:
         self.done = 0
 
 
-def read_records(path: str) -> list[dict[str, Any]]:
-    """The JSON records of an existing edits or statistics log (none if it does not exist or is stdout)."""
+def iter_records(path: str) -> Iterator[dict[str, Any]]:
+    """The JSON records of an existing edits or statistics log, one at a time (none if it does not
+    exist or is stdout)."""
     if path == STDIO or not Path(path).is_file():
-        return []
+        return
     try:
         with open(path, encoding="utf-8") as handle:
-            return [json.loads(line) for line in handle if line.strip()]
+            for line in handle:
+                if line.strip():
+                    yield json.loads(line)
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InputError(f"{path}: exists and is not an ocrfix JSONL log ({exc}); give another path or remove it") from None
+
+
+def check_log(path: str) -> None:
+    """Refuse an existing file that is not an ocrfix log, before any work (read, never held)."""
+    for _ in iter_records(path):
+        pass
+
+
+#: a document's lines in a log, read when the merge reaches it
+Lines = Callable[[], list[str]]
 
 
 def merge_logs(jobs: Sequence[Job], outcomes: Sequence[Outcome], edits_path: str | None, stats_path: str | None) -> None:
@@ -498,21 +532,23 @@ def merge_logs(jobs: Sequence[Job], outcomes: Sequence[Outcome], edits_path: str
     their outcomes), keeping the records of other files already in the logs.
 
     Records are grouped by file in sorted order, so the logs do not depend on which worker
-    finished first, shards or resumed runs. Nothing is written when every job failed.
+    finished first, shards or resumed runs. The merge streams: it holds one document's records
+    at a time (a sidecar is read when its turn comes), however large the run or the old log.
+    Nothing is written when every job failed.
     """
     by_job = {outcome.job: outcome for outcome in outcomes}
-    edits: dict[str | None, list[str]] = {}
-    stats: dict[str | None, list[str]] = {}
+    edits: dict[str | None, Lines] = {}
+    stats: dict[str | None, Lines] = {}
     for job in jobs:
         key, outcome = _file_key(job), by_job.get(job)
         if job.sidecar is not None and finished(job):
-            head, *lines = _read_sidecar(job.sidecar).splitlines()
-            stats[key], edits[key] = [head], lines
+            stats[key] = partial(_sidecar_lines, job.sidecar, head=True)
+            edits[key] = partial(_sidecar_lines, job.sidecar, head=False)
         elif outcome is not None and not outcome.error:  # stdout: nothing on disk
-            stats[key] = [json_line(outcome.record())]
-            edits[key] = [edit.to_json(key) for edit in outcome.edits]
+            stats[key] = partial(list, [json_line(outcome.record())])
+            edits[key] = partial(list, [edit.to_json(key) for edit in outcome.edits])
         elif outcome is not None:
-            stats[key] = [json_line(outcome.record())]
+            stats[key] = partial(list, [json_line(outcome.record())])
     if not edits:
         return
     with _locked(Path(edits_path if edits_path not in (None, STDIO) else stats_path or ".").parent):
@@ -520,19 +556,38 @@ def merge_logs(jobs: Sequence[Job], outcomes: Sequence[Outcome], edits_path: str
             if path is not None:
                 log = AtomicOutput(path, what)
                 try:
-                    log.write("".join(line + "\n" for line in _merged(read_records(path), fresh)))
+                    for line in _merged(path, fresh):
+                        log.write(line + "\n")
                     log.commit()
                 finally:
                     log.discard()
 
 
-def _merged(old: Iterable[dict[str, Any]], fresh: dict[str | None, list[str]]) -> list[str]:
-    kept: dict[str | None, list[str]] = {}
-    for record in old:
-        if record.get("file") not in fresh:
-            kept.setdefault(record.get("file"), []).append(json_line(record))
-    merged = {**kept, **fresh}
-    return [line for key in sorted(merged, key=lambda k: (k is not None, k or "")) for line in merged[key]]
+def _sidecar_lines(path: str, head: bool) -> list[str]:
+    first, *rest = _read_sidecar(path).splitlines()
+    return [first] if head else rest
+
+
+def _log_order(key: str | None) -> tuple[bool, str]:
+    return key is not None, key or ""
+
+
+def _merged(path: str, fresh: dict[str | None, Lines]) -> Iterator[str]:
+    """The log at ``path`` with the records of the files in ``fresh`` replaced by theirs, grouped
+    by file in sorted order. An old log that is not in that order (not written by ocrfix) is
+    sorted in memory; ours is merged as a stream."""
+    old: Iterable[tuple[str | None, Iterable[dict[str, Any]]]] = groupby(iter_records(path), key=lambda r: r.get("file"))
+    keys = (_log_order(key) for key, _ in groupby(record.get("file") for record in iter_records(path)))
+    if any(a >= b for a, b in pairwise(keys)):
+        grouped: dict[str | None, list[dict[str, Any]]] = {}
+        for record in iter_records(path):
+            grouped.setdefault(record.get("file"), []).append(record)
+        old = sorted(grouped.items(), key=lambda item: _log_order(item[0]))
+    kept = ((_log_order(key), [json_line(record) for record in records].copy)  # read now: groupby moves on
+            for key, records in old if key not in fresh)
+    new = ((_log_order(key), fresh[key]) for key in sorted(fresh, key=_log_order))
+    for _, lines in heapq.merge(kept, new, key=lambda item: item[0]):
+        yield from lines()
 
 
 @contextlib.contextmanager

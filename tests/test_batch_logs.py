@@ -12,6 +12,7 @@ import pytest
 from ocrfix.batch import Job, parse_shard, plan_jobs, shard
 from ocrfix.cli import main
 from ocrfix.errors import InputError
+from ocrfix.options import CorrectOptions
 
 LINES = ["我们在北京工乍。", "他们在上海工作。", "他在上海学习工乍。", "我们在上海工乍。"]
 
@@ -22,6 +23,12 @@ def make_pages(directory: Path, n: int) -> Path:
         sub = "sub/" if i % 3 == 0 else ""
         (directory / f"{sub}p{i:03d}.txt").write_text(LINES[i % len(LINES)] * (1 + i % 5) + "\n", encoding="utf-8")
     return directory
+
+
+def options(models: list[str]) -> CorrectOptions:
+    """The library options of the `models` fixture's command-line options."""
+    value = dict(zip(models[::2], models[1::2]))
+    return CorrectOptions(model=value["--model"], confusions=(value["--confusions"],), weights=value["--weights"], reflow=False)
 
 
 def records(path: Path) -> list[dict]:
@@ -235,3 +242,46 @@ def test_fsspec_urls_in_and_out(models, reference, tmp_path):
     assert (tmp_path / "pulled" / names[0]).read_text(encoding="utf-8") == texts[names[0]]
     local = plan_jobs([f"file://{src}/p001.txt"], None, f"file://{tmp_path}/o")
     assert local == [Job(f"{src}/p001.txt", f"{tmp_path}/o/p001.txt")]
+
+
+def _log(path: Path, files: list[str | None], per_file: int = 2) -> None:
+    path.write_text("".join(json.dumps({"file": f, "n": i}) + "\n" for f in files for i in range(per_file)), encoding="utf-8")
+
+
+@pytest.mark.parametrize("old_order", [["a", "c", "e"], ["e", "a", "c", None]])
+def test_merge_replaces_a_files_records_and_keeps_the_others_in_file_order(tmp_path, old_order):
+    from ocrfix.batch import _merged
+    log = tmp_path / "log.jsonl"
+    _log(log, old_order)
+    fresh = {"c": ['{"file": "c", "new": 1}'].copy, "b": ['{"file": "b", "new": 1}'].copy}
+    lines = [json.loads(line) for line in _merged(str(log), fresh)]
+    expected = [None] if None in old_order else []
+    assert [r["file"] for r in lines] == [*expected * 2, "a", "a", "b", "c", "e", "e"]
+    assert [r for r in lines if r["file"] in ("b", "c")] == [{"file": "b", "new": 1}, {"file": "c", "new": 1}]
+
+
+def test_merge_streams_an_old_log_far_larger_than_what_it_holds(tmp_path):
+    import tracemalloc
+
+    from ocrfix.batch import _merged
+    log = tmp_path / "log.jsonl"
+    _log(log, [f"p{i:06d}" for i in range(20_000)], per_file=5)  # 100,000 records, ~3 MB
+    tracemalloc.start()
+    count = sum(1 for _ in _merged(str(log), {"p000001": ["x"].copy}))
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert count == 100_000 - 5 + 1
+    assert peak < log.stat().st_size / 20  # one file's records at a time
+
+
+def test_a_long_run_holds_edit_counts_not_edits_once_they_are_in_the_sidecars(models, reference, tmp_path):
+    from ocrfix.batch import correct_files
+
+    src, _, log, stats = reference
+    jobs = plan_jobs([str(src)], None, str(tmp_path / "out"), recursive=True)
+    light = correct_files(jobs, options(models), edits_path=str(tmp_path / "e.jsonl"), progress=False, keep_edits=False)
+    assert light and all(o.edits == () for o in light)
+    assert sum(o.edit_count for o in light) == len(log.splitlines()) == sum(r["edits"] for r in stats) > 0
+    assert (tmp_path / "e.jsonl").read_text(encoding="utf-8") == log
+    full = correct_files(plan_jobs([str(src)], None, str(tmp_path / "again"), recursive=True), options(models), progress=False)
+    assert sum(len(o.edits) for o in full) == sum(o.edit_count for o in full) == len(log.splitlines())

@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from ocrfix.cli import main
-from ocrfix.options import CorrectOptions
-from test_batch_logs import clean_run, visible
+from test_batch_logs import clean_run, options, visible
 
 distributed = pytest.importorskip("distributed")
 from ocrfix.distributed import correct_files  # noqa: E402
@@ -24,11 +23,6 @@ def client():
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
             distributed.Client(cluster) as c:
         yield c
-
-
-def options(models: list[str]) -> CorrectOptions:
-    value = dict(zip(models[::2], models[1::2]))
-    return CorrectOptions(model=value["--model"], confusions=(value["--confusions"],), weights=value["--weights"], reflow=False)
 
 
 def without_seconds(path: Path) -> list[dict]:

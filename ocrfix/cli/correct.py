@@ -103,7 +103,7 @@ def _run(args: argparse.Namespace) -> int:
     try:
         with _stop_on_sigterm(), _runner(args.dask) as runner:
             outcomes = correct_files(jobs, options, args.jobs, args.edits, args.resume, not args.quiet, args.stats,
-                                     args.on_error, runner)
+                                     args.on_error, runner, keep_edits=False)
     except Terminated:
         print("ocrfix: terminated (SIGTERM); the finished files are kept: rerun with --resume", file=sys.stderr)
         return 128 + signal.SIGTERM
@@ -124,7 +124,7 @@ def summary_line(n_jobs: int, outcomes: Sequence[Outcome], seconds: float) -> st
     chars = sum(o.chars for o in outcomes)
     notes = [f"{n_jobs - len(outcomes):,} done earlier"] if len(outcomes) < n_jobs else []
     notes += [f"{sum(1 for o in outcomes if o.error):,} failed"]
-    return (f"ocrfix: {n_jobs:,} files ({', '.join(notes)}), {chars:,} chars, {sum(len(o.edits) for o in outcomes):,} edits "
+    return (f"ocrfix: {n_jobs:,} files ({', '.join(notes)}), {chars:,} chars, {sum(o.edit_count for o in outcomes):,} edits "
             f"in {seconds:.1f} s ({chars / max(seconds, 1e-9):,.0f} chars/s)")
 
 
