@@ -1,12 +1,12 @@
 """Memory of one batch worker over many distinct small files: is it flat?
 
-    python -m benchmarks.batch_memory [--files 10000] [--chars 60] [--samples 20]
+    python -m benchmarks.batch_memory [--files 10000] [--chars 60] [--samples 20] [--keep-edits]
 
 Writes ``--files`` distinct pages of about ``--chars`` characters (consecutive sentences of People's
 Daily 2019-10, a training month, with 3 % of their Han characters replaced by a confusable one
 from the shipped confusion set, so every page has edits to find) into a temporary directory and
-corrects them with the batch code path of ``ocrfix correct DIR --out-dir OUT`` in this process
-(one worker, the shipped models). The resident set size is sampled ``--samples`` times along the
+corrects them with the batch code path of ``ocrfix correct DIR --out-dir OUT --edits LOG`` in this
+process (one worker, the shipped models; the run's outcomes, sidecars and the merged log included). The resident set size is sampled ``--samples`` times along the
 way; the figure of merit is its change over the second half of the run (target: within ±5 %).
 """
 from __future__ import annotations
@@ -19,7 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from ocrfix.batch import Job, run_jobs
+from ocrfix.batch import Job, correct_files, run_jobs
 from ocrfix.correction.corrector import load_confusions
 from ocrfix.normalize import is_han
 from ocrfix.options import CorrectOptions
@@ -67,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--files", type=int, default=10_000)
     parser.add_argument("--chars", type=int, default=60)
     parser.add_argument("--samples", type=int, default=20)
+    parser.add_argument("--keep-edits", action="store_true",
+                        help="keep every outcome's edits in memory (the library default) instead of their counts (the CLI's)")
     args = parser.parse_args(argv)
     texts = pages(args.files, args.chars)
     with tempfile.TemporaryDirectory(prefix="ocrfix-batch-memory-") as tmp:
@@ -77,17 +79,23 @@ def main(argv: list[str] | None = None) -> int:
             (src / f"{i:05d}.txt").write_text(text, encoding="utf-8")
             jobs.append(Job(str(src / f"{i:05d}.txt"), str(out / f"{i:05d}.txt")))
         out.mkdir()
-        options = CorrectOptions()  # the shipped models
         every = max(1, args.files // args.samples)
         samples: list[tuple[int, float, float, int]] = []
-        started, done, chars, edits, failed = time.perf_counter(), 0, 0, 0, 0
-        for outcome in run_jobs(jobs, options, 1):
-            done += 1
-            chars += outcome.chars
-            edits += len(outcome.edits)
-            failed += outcome.error is not None
-            if done % every == 0 or done == len(jobs):
-                samples.append((done, rss_mb(), time.perf_counter() - started, chars))
+        started = time.perf_counter()
+
+        def sampled(todo, options, on_error="skip"):  # run_jobs in this process, RSS sampled as files finish
+            for done, outcome in enumerate(run_jobs(todo, options, 1, on_error), 1):
+                yield outcome
+                if done % every == 0 or done == len(todo):
+                    samples.append((done, rss_mb(), time.perf_counter() - started, 0))
+
+        outcomes = correct_files(jobs, CorrectOptions(), edits_path=str(Path(tmp) / "edits.jsonl"), progress=False,
+                                 runner=sampled, keep_edits=args.keep_edits)
+        merged = sum(1 for _ in open(Path(tmp) / "edits.jsonl", encoding="utf-8"))
+        chars, edits = sum(o.chars for o in outcomes), sum(o.edit_count for o in outcomes)
+        failed = sum(o.error is not None for o in outcomes)
+        samples.append((len(jobs), rss_mb(), time.perf_counter() - started, 0))  # after the merge
+    print(f"edits log: {merged:,} lines merged")
     print(f"{args.files:,} files, {chars:,} chars, {edits:,} edits, {failed} failed, "
           f"{chars / (time.perf_counter() - started):,.0f} chars/s")
     print("| files done | RSS (MB) | seconds |\n|---:|---:|---:|")
