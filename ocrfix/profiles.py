@@ -4,7 +4,9 @@ A profile directory holds ``profile.json``: which weights, confusion sets, misre
 variant table the corrector uses, which symbol rules run, whether marks lost at line ends are put
 back, an optional fixed threshold, and a card (what it was fitted on, its held-out figures). File
 paths are relative to the directory, so a shipped profile can point at the shared files in
-``models/`` and a user's profile directory can carry its own. The LM is not part of a profile: it
+``models/`` and a user's profile directory can carry its own; a path written ``models:REL`` names
+a file of the models directory itself (a fitted profile built on the shipped confusion sets stays
+valid wherever the checkout and the profile live). The LM is not part of a profile: it
 models the language, not the engine.
 
 Shipped (``models/profiles/``): ``tesseract`` (fitted on Tesseract 5 ``chi_sim`` pages) and
@@ -26,6 +28,8 @@ PROFILE_FILE = "profile.json"
 FORMAT = 1
 #: Keys of ``files``: each names a file (``confusions``: a list of files) relative to the profile.
 FILE_KEYS = ("weights", "confusions", "misread", "variants")
+#: Prefix of a path relative to the models directory rather than to the profile.
+MODELS_PREFIX = "models:"
 
 
 @dataclass(frozen=True)
@@ -82,7 +86,8 @@ def load_profile(name_or_dir: str | Path, models_dir: Path) -> Profile:
         raise ModelError(f"{manifest}: unknown files entries {sorted(unknown)} (known: {', '.join(FILE_KEYS)})")
 
     def resolve(relative: str) -> Path:
-        path = (directory / relative).resolve()
+        base = models_dir if relative.startswith(MODELS_PREFIX) else directory
+        path = (base / relative.removeprefix(MODELS_PREFIX)).resolve()
         if not path.is_file():
             raise ModelError(f"{manifest}: {relative} is missing: the profile is incomplete")
         return path

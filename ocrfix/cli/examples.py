@@ -18,6 +18,11 @@ EXAMPLES: dict[tuple[str, ...], str] = {
     ("eval",): """examples:
   ocrfix eval --gt examples/news.gt.txt --hyp out/news.fixed.txt --ocr examples/news.ocr.txt
   ocrfix eval --gt gt.txt --hyp fixed.txt --ocr ocr.txt --html out/report.html --json""",
+    ("fit",): """examples:
+  ocrfix fit my-pages/ -o profiles/mine                  # NAME.ocr.txt + NAME.gt.txt pairs (20 pages will do)
+  ocrfix fit corrected-lines.tsv -o profiles/lines       # n<TAB>ocr<TAB>gt or ocr<TAB>gt lines
+  ocrfix fit --pairs err.txt gold.txt -o profiles/typing --clean my-clean-text/
+  ocrfix correct scans/ -r --out-dir fixed/ --profile profiles/mine""",
     ("lm",): """examples:
   ocrfix lm train my-corpus.txt.xz -o my.klm
   ocrfix lm eval models/lm/news.klm held-out.txt""",

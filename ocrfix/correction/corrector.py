@@ -215,6 +215,7 @@ class Corrector:
         staged, rule_edits = apply_changes(text, changes)
         sentences, document = self._segment(staged)
         clean_print: list[tuple[int, int]] = []  # spans of ``staged`` whose blocks read like clean print
+        decoded: list[tuple[int, str, str, float, tuple[str, ...]]] = []  # the decoder's changes
         for block in _blocks(sentences, BLOCK_CHARS):
             decoders = [self._decoder(sentence, document) for sentence in block]
             limits = [max(self.max_edits, len(sentence.tokens) // TOKENS_PER_EDIT) for sentence in block]
@@ -236,7 +237,11 @@ class Corrector:
                 for choice in decoder.chosen:
                     for index, char in choice.candidate.replacements:  # a pair is logged as one edit per character
                         pos = input_offset(rule_edits, sentence.offsets[index])
-                        changes.append((pos, text[pos], char, choice.probability, choice.candidate.sources))
+                        decoded.append((pos, text[pos], char, choice.probability, choice.candidate.sources))
+        # a character the variant stage changed (褲 -> 裤) and the decoder then replaced: one edit
+        # from the input's character
+        replaced = {change[0] for change in decoded}
+        changes = [change for change in changes if change[0] not in replaced or len(change[1]) != 1] + decoded
         # on clean print the engine rarely loses a mark, and the LM's taste for optional commas
         # would outweigh the few it loses: line-end marks are kept only where the text is noisier
         withdrawn = {edit.input_offset for edit in rule_edits if edit.sources == (LINE_END_SOURCE,)

@@ -1,0 +1,160 @@
+"""`ocrfix fit`: a profile learned from a user's pairs fixes what the base models cannot, and bad
+input or a failing step never leaves a half-written profile."""
+import json
+from pathlib import Path
+
+import pytest
+
+from ocrfix.cli import main
+from ocrfix.correction.corrector import Corrector
+from ocrfix.errors import InputError
+from ocrfix.profiles import load_profile
+from ocrfix.settings import PROJECT_ROOT
+from ocrfix.training import profile_fit
+from ocrfix.training.profile_fit import BaseModels, Pair, fit_profile, read_pairs, split_held_out, write_profile
+
+from test_correct_fixtures import CORPUS, INVENTORY, WEIGHTS, load_lm, write_arpa, write_confusions
+
+MODELS = PROJECT_ROOT / "models"
+#: The engine misreads 工 as 土: a confusion the tiny base set does not have.
+SEEN, TRUE = "土", "工"
+WORK_LINES = [a + b for a in dict.fromkeys(CORPUS) if TRUE in a for b in dict.fromkeys(CORPUS)]  # 28 distinct
+
+
+@pytest.fixture()
+def base(tmp_path) -> BaseModels:
+    d = tmp_path / "base"
+    d.mkdir()
+    WEIGHTS.save(d / "w.json")
+    return BaseModels(write_arpa(d / "lm.arpa"), (write_confusions(d / "c.tsv"),), d / "w.json",
+                      inventory=INVENTORY | {SEEN})
+
+
+def misread(line: str) -> str:
+    return line.replace(TRUE, SEEN)
+
+
+def write_tsv(path: Path, n: int) -> Path:
+    rows = [f"{i}\t{misread(WORK_LINES[i % len(WORK_LINES)])}\t{WORK_LINES[i % len(WORK_LINES)]}" for i in range(n)]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def quiet(_line: str) -> None:
+    pass
+
+
+def test_fit_learns_a_confusion_the_base_lacks_and_the_profile_fixes_it(tmp_path, base):
+    lm = load_lm(base.lm)
+    page = misread("他们在上海工作。")
+    before = Corrector(model=lm, confusions=base.confusions, weights=WEIGHTS, inventory=base.inventory, variants={})
+    assert before.correct(page, reflow=False).text == page  # 土 has no candidate in the base set
+
+    fitted, figures = fit_profile([write_tsv(tmp_path / "pairs.tsv", 60)], base=base, log=quiet, name="mine")
+    assert [c.char for c in fitted.learned.candidates(SEEN)] == [TRUE]
+    assert figures.pairs == 10 and figures.errors_before == figures.fixed == 14 and figures.introduced == 0
+    out = write_profile(fitted, tmp_path / "profile")
+    profile = load_profile(out, MODELS)  # checksums verified
+    assert profile.name == "mine" and profile.card["held_out"]["cer_after"] == 0.0
+    assert json.loads((out / "checksums.json").read_text())["files"].keys() >= {"profile.json", "learned.tsv", "misread.tsv"}
+    after = Corrector(model=lm, inventory=base.inventory, profile=out)
+    assert after.correct(page, reflow=False).text == "他们在上海工作。"
+    assert after.correct("他们在上海工作。", reflow=False).edits == ()  # the right text stays as it is
+
+
+def test_pairs_come_from_tsv_lines_directories_and_line_aligned_files(tmp_path):
+    tsv = tmp_path / "a.tsv"
+    tsv.write_text("1\t土作\t工作\n土地\t土地\nbroken line\n", encoding="utf-8")
+    pages = tmp_path / "pages"
+    (pages / "sub").mkdir(parents=True)
+    (pages / "sub" / "p1.ocr.txt").write_text("土作\n", encoding="utf-8")
+    (pages / "sub" / "p1.gt.txt").write_text("工作\n", encoding="utf-8")
+    (pages / "p2.ocr.txt").write_text("lonely\n", encoding="utf-8")
+    (pages / "p3.gt.txt").write_text("lonely\n", encoding="utf-8")
+    err, gold = tmp_path / "err.txt", tmp_path / "gold.txt"
+    err.write_text("土作\n\n", encoding="utf-8")
+    gold.write_text("工作\n\n", encoding="utf-8")
+    warnings: list[str] = []
+    pairs = read_pairs([tsv, pages], [(err, gold)], warn=warnings.append)
+    assert [(p.ocr, p.gt, p.page) for p in pairs] == [("土作", "工作", False), ("土地", "土地", False),
+                                                      ("土作\n", "工作\n", True), ("土作", "工作", False)]
+    assert any("a.tsv: skipped 1 lines" in w and "(3)" in w for w in warnings)
+    assert any("skipped 1 OCR files without a NAME.gt.txt (p2.ocr.txt)" in w for w in warnings)
+    assert any("skipped 1 ground-truth files without a NAME.ocr.txt (p3.gt.txt)" in w for w in warnings)
+    gold.write_text("工作\n", encoding="utf-8")
+    err.write_text("土作\n土作\n", encoding="utf-8")
+    with pytest.raises(InputError, match="not line-aligned"):
+        read_pairs([], [(err, gold)], warn=quiet)
+
+
+def test_every_fifth_text_is_held_out_with_all_its_copies():
+    pairs = [Pair(str(i), "x", gt, False) for i, gt in enumerate("abcdeabcdefghij")]
+    train, held = split_held_out(pairs)
+    assert [p.name for p in held] == ["4", "9", "14"] and len(train) == 12
+
+
+def test_too_little_data_is_refused_with_what_was_found(tmp_path, base):
+    with pytest.raises(InputError, match="too little data: 3 pair"):
+        fit_profile([write_tsv(tmp_path / "three.tsv", 3)], base=base, log=quiet)
+    with pytest.raises(InputError, match=r"too little data: 14 misread characters in 8 training pairs \(need at least 30\)"):
+        fit_profile([write_tsv(tmp_path / "ten.tsv", 10)], base=base, log=quiet)
+
+
+def test_a_failing_step_leaves_no_profile_and_no_temporary_directory(tmp_path, base, monkeypatch):
+    fitted, _ = fit_profile([write_tsv(tmp_path / "pairs.tsv", 40)], base=base, log=quiet)
+    out = tmp_path / "out" / "profile"
+
+    def broken(_directory):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(profile_fit, "write_checksums", broken)
+    with pytest.raises(OSError, match="disk full"):
+        write_profile(fitted, out)
+    assert list(out.parent.iterdir()) == []
+    monkeypatch.undo()
+    write_profile(fitted, out)
+    stamp = (out / "profile.json").read_bytes()
+    with pytest.raises(InputError, match="already exists"):
+        write_profile(fitted, out)
+    monkeypatch.setattr(profile_fit, "write_checksums", broken)
+    with pytest.raises(OSError):
+        write_profile(fitted, out, force=True)
+    assert (out / "profile.json").read_bytes() == stamp and sorted(p.name for p in out.parent.iterdir()) == ["profile"]
+    monkeypatch.undo()
+    write_profile(fitted, out, force=True)
+    assert load_profile(out, MODELS).name == "fitted"
+    with pytest.raises(InputError, match="over or into an input"):
+        write_profile(fitted, tmp_path / "pairs.tsv", inputs=[tmp_path / "pairs.tsv"], force=True)
+    with pytest.raises(InputError, match="over or into an input"):
+        write_profile(fitted, tmp_path / "p", inputs=[tmp_path], force=True)
+
+
+def test_the_command_line_reports_bad_pairs_in_one_line(tmp_path, capsys):
+    (tmp_path / "p.ocr.txt").write_text("土作\n", encoding="utf-8")
+    assert main(["fit", str(tmp_path), "-o", str(tmp_path.parent / "out-profile")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[0].startswith("ocrfix: warning:") and "p.ocr.txt" in err[0]
+    assert err[-1].startswith("ocrfix: error: no OCR / ground-truth pairs") and len(err) == 2
+    assert not (tmp_path.parent / "out-profile").exists()
+    assert main(["fit", "-o", str(tmp_path / "x")]) == 2
+
+
+def test_unsupervised_rounds_learn_from_confident_edits_and_leave_clean_text_alone(tmp_path, base):
+    from ocrfix.training.self_train import fit_unsupervised
+
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    lines = [line for line in dict.fromkeys(CORPUS) if "作" in line]
+    for i in range(10):  # the engine reads 作 as 乍 (the base set has the pair; the generic profile finds it)
+        (archive / f"p{i}.txt").write_text("\n".join(line.replace("作", "乍") for line in lines) + "\n", encoding="utf-8")
+    fitted = fit_unsupervised([archive], base=base, log=quiet, rounds=2)
+    assert [(c.char, c.sources) for c in fitted.learned.candidates("乍")] == [("作", ("learned",))]
+    assert fitted.card["rounds"][0]["confident_edits"] == 8 * len(lines)
+    assert fitted.misread.log_rate("乍") > fitted.misread.log_rate("我")
+    out = write_profile(fitted, tmp_path / "self")
+    corrector = Corrector(model=load_lm(base.lm), inventory=base.inventory, profile=out)
+    clean = "\n".join(dict.fromkeys(CORPUS))
+    assert corrector.correct(clean, reflow=False).edits == ()
+    assert corrector.correct("他们在上海工乍。", reflow=False).text == "他们在上海工作。"
+    with pytest.raises(InputError, match="too little data"):
+        fit_unsupervised([archive / "p0.txt"], base=base, log=quiet)
