@@ -127,9 +127,10 @@ def correction_scores(folder: Path, kind: str = "alto") -> dict[str, float]:
 
 
 def layout_speed(folder: Path, repeat: int = 5) -> dict[str, float]:
-    """Seconds per page (medians of ``repeat`` runs) of the layout analysis alone (gutter rivers
+    """CPU seconds per page (medians of ``repeat`` runs) of the layout analysis alone (gutter rivers
     and the story XY-cut, :func:`ocrfix.formats.layout._split_lines` + :func:`ocrfix.formats.stories.stories`)
-    and of ``correct_document`` on the whole page (ALTO input), summed over the pages."""
+    and of ``correct_document`` on the whole page (ALTO input), summed over the pages. CPU time
+    of this process, not wall time: other jobs on a shared machine stretch wall time unevenly."""
     import statistics
     import time
 
@@ -146,15 +147,15 @@ def layout_speed(folder: Path, repeat: int = 5) -> dict[str, float]:
         numbers = _line_numbers(doc)
         runs = []
         for _ in range(repeat):
-            started = time.perf_counter()
+            started = time.process_time()
             sizes = {id(l): _char_height(l) for l in lines}
             h = float(statistics.median(sizes.values()))
             placed = _split_lines(lines, sizes, h, numbers)
             heads = {id(p) for p in placed if _is_headline(p, h)}
             stories(placed, h, lambda p: id(p) in heads)
-            middle = time.perf_counter()
+            middle = time.process_time()
             correct_document(doc, corrector)
-            runs.append((middle - started, time.perf_counter() - middle))
+            runs.append((middle - started, time.process_time() - middle))
         layout += statistics.median(r[0] for r in runs)
         correct += statistics.median(r[1] for r in runs)
     return {"layout": layout, "correct": correct, "share": layout / correct}
@@ -175,7 +176,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {kind} | {t['pages']} | {t['stories']} | {t['paragraphs']} | {t['recall']:.3f} | {t['purity']:.3f} | {t['attachment']:.3f} | {t['contiguity']:.3f} | {t['order']:.3f} |")
     if args.speed:
         t = layout_speed(root / args.split)
-        print(f"layout analysis {t['layout']:.2f} s, correct {t['correct']:.2f} s (sums of per-page medians): "
+        print(f"layout analysis {t['layout']:.2f} s, correct {t['correct']:.2f} s (CPU, sums of per-page medians): "
               f"layout = {100 * t['share']:.1f} % of correct")
     if args.correct:
         c = correction_scores(root / args.split)

@@ -36,6 +36,7 @@ STORY_BREAK = "\n\n\n"
 
 SENTENCE_END = frozenset("。！？…”」』）)!?.；;")
 _WINDOW = 10  # lines each side used to estimate the local column width
+_INTERPOSED_SLACK = 4.0  # characters: how much narrower than the column a headline line read mid-paragraph is
 _MAX_HEADLINE_RUN = 3
 _NAME = r"[\u4e00-\u9fff·]{2,4}"
 _BYLINE = re.compile(
@@ -196,13 +197,25 @@ def _column_like(run: list[int], widths: list[float | None], column: list[float]
     )
 
 
+def _interposed(run: list[int], lines: list[str], widths: list[float | None], column: list[float], before: int) -> bool:
+    """A headline the engine read into the middle of a paragraph (a story's headline between two
+    of its columns): lines clearly narrower than the column, without clause punctuation, ending
+    on a word (a paragraph's last line whose stop was misread ends on the misreading: ``~``,
+    ``"``), right after a full line that leaves its sentence unfinished."""
+    text = "".join(lines[i] for i in run).strip()
+    full_before = (widths[before] or 0.0) >= column[before] - 1.0 and not ends_sentence(lines[before])
+    return full_before and text[-1:].isalnum() and not any(mark in text for mark in _CLAUSE_MARKS) \
+        and all(2 <= (widths[i] or 0.0) <= column[i] - _INTERPOSED_SLACK for i in run)
+
+
 def _classify_runs(lines: list[str], runs: list[list[int]], widths: list[float | None], column: list[float]) -> list[BlockKind]:
     """Kind of each run: 'headline' / 'byline' for isolated title runs, else 'paragraph' (body text).
 
     A title candidate is a run of at most three lines, none ending a sentence, after the end of a
-    paragraph. It is body text after all when it has an unclosed bracket or quote (a sentence that
-    continues), or when body text follows and all its lines are as wide as the column and it has
-    several lines or clause punctuation (a paragraph's first line cut off by a column break).
+    paragraph, or read into the middle of one (see :func:`_interposed`: the text keeps the
+    engine's order, so the paragraph is cut there). It is body text after all when it has an unclosed bracket or quote (a sentence that
+    continues), or when all its lines are as wide as the column and it has clause punctuation, or
+    several lines with body text following (a paragraph's first line cut off by a column break).
     """
     candidate = [
         len(run) <= _MAX_HEADLINE_RUN and not any(ends_sentence(lines[i]) for i in run) for run in runs
@@ -214,11 +227,11 @@ def _classify_runs(lines: list[str], runs: list[list[int]], widths: list[float |
         body_follows = k + 1 < len(runs) and not candidate[k + 1]
         clauses = k > 0 and any(mark in "".join(texts) for mark in _CLAUSE_MARKS)  # top of page: a title
         looks_body = _unbalanced("".join(texts)) or (
-            (len(run) > 1 or clauses) and body_follows and _column_like(run, widths, column)
+            (clauses or (len(run) > 1 and body_follows)) and _column_like(run, widths, column)
         )
         if all(is_byline(t) for t in texts):
             kinds.append("byline")
-        elif after_break and candidate[k] and not looks_body:
+        elif candidate[k] and not looks_body and (after_break or _interposed(run, lines, widths, column, runs[k - 1][-1])):
             kinds.append("headline")
         else:
             kinds.append("paragraph")

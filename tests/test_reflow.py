@@ -103,6 +103,37 @@ def test_unclosed_title_run_is_body_not_headline() -> None:
     assert kinds == ["paragraph", "paragraph"]
 
 
+
+def test_wide_clause_runs_between_blank_lines_are_body() -> None:
+    """Whole-page OCR cuts a column into blocks of one to three lines: full-width lines with
+    clause punctuation are body text, also when the next block is as short (no headline)."""
+    text = "会议研究部署明年的工\n作重点。\n\n与会代表同意方案，并\n表示将认真贯彻执行有\n\n关要求，会议还研究了\n\n其他事项并作出安排。\n"
+    blocks = reflow_blocks(text)
+    assert [b.kind for b in blocks] == ["paragraph", "paragraph"]
+    assert blocks[1].text == "与会代表同意方案，并表示将认真贯彻执行有关要求，会议还研究了其他事项并作出安排。"
+
+
+OPEN = "会议研究部署明年的工\n作重点，并听取各方意\n见建议和有关部门的工\n作汇报，会议强调要抓"  # a full column, the sentence unfinished
+
+
+def test_headline_read_into_a_paragraph_is_never_joined() -> None:
+    """A short line without punctuation between two blank lines, right after a full line that
+    leaves its sentence unfinished, is a headline the engine read between two columns: the text
+    keeps the engine's order, and the paragraph is cut there instead of running into it."""
+    text = f"{OPEN}\n\n春耕有序推进\n\n好落实各项工作任务。\n"
+    blocks = reflow_blocks(text)
+    assert [(b.kind, b.text) for b in blocks] == [
+        ("paragraph", OPEN.replace("\n", "")),
+        ("headline", "春耕有序推进"),
+        ("paragraph", "好落实各项工作任务。"),
+    ]
+
+
+def test_last_line_with_a_misread_stop_stays_in_its_paragraph() -> None:
+    text = f"{OPEN}\n\n好落实~\n\n与会代表一致同意方案。\n"
+    assert [b.kind for b in reflow_blocks(text)] == ["paragraph", "paragraph"]
+    assert reflow_blocks(text)[0].text.endswith("会议强调要抓好落实~")
+
 @pytest.mark.parametrize(
     ("line", "expected"),
     [

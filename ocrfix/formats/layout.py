@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 import statistics
 from bisect import bisect_left, bisect_right
-from functools import cache, partial
+from itertools import accumulate
 from typing import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -59,28 +59,44 @@ class PlacedLine:
     core: Box | None = None
 
 
-def _solid(word: Word) -> bool:
-    """A word with a letter, digit or Han character: punctuation-only words may be scan specks
-    (Tesseract reads noise in a gutter as ``。。``) and do not bridge a gutter."""
-    return word.box is not None and _ALNUM.search(word.text) is not None
-
-
-def _ink(word: Word) -> tuple[float, float]:
-    """The x-extent of a solid word's letters: punctuation at its ends trimmed off, each
-    character taken as an equal share of the box (``。。击`` is a speck read into a word)."""
+def _letters(word: Word) -> tuple[float, float] | None:
+    """The x-extent of a word's letters (a letter, digit or Han character): punctuation at its
+    ends trimmed off, each character taken as an equal share of the box (``。。击`` is a speck
+    read into a word). None for a punctuation-only word: it may be a scan speck (Tesseract reads
+    noise in a gutter as ``。。``) and does not bridge a gutter."""
     text, box = word.text, word.box
-    if len(text) == 1:
+    if box is None or not text:
+        return None
+    if text[0].isalnum() and text[-1].isalnum():  # most words: no punctuation at either end
         return box.x0, box.x1
-    first = _ALNUM.search(text).start()
+    found = _ALNUM.search(text)
+    if found is None:
+        return None
     last = len(text) - _ALNUM.search(text[::-1]).start()
     step = box.width / len(text)
-    return box.x0 + first * step, box.x0 + last * step
+    return box.x0 + found.start() * step, box.x0 + last * step
 
 
-Ink = dict[int, list[tuple[float, float]]]  # id(line) -> x-extents of its solid words' letters
+class Marks(NamedTuple):
+    """A line's horizontal extent and its solid words' letters (left to right, for interval look-ups)."""
+
+    x0: int
+    x1: int
+    starts: list[float]
+    reach: list[float]  # reach[k]: the rightmost end among the first k + 1 extents
+
+    @staticmethod
+    def of(box: Box, extents: list[tuple[float, float]]) -> "Marks":
+        ordered = sorted(extents)
+        return Marks(box.x0, box.x1, [a for a, _ in ordered], list(accumulate((b for _, b in ordered), max)))
+
+    def inked(self, lo: float, hi: float) -> bool:
+        """Whether any extent overlaps ``(lo, hi)``."""
+        k = bisect_left(self.starts, hi)
+        return k > 0 and self.reach[k - 1] > lo
 
 
-def _gutter_splits(line: Line, size: float, sides: Callable[[], tuple[list[Line], list[Line]]], ink: Ink,
+def _gutter_splits(line: Line, size: float, sides: Callable[[Line], tuple[list[Marks], list[Marks]]],
                    letters: dict[int, tuple[float, float]], h: float) -> list[int]:
     """Word indices where ``line`` crosses a gutter: a gap between its words wider than
     ``GUTTER × h`` (body lines), or a gap between its solid words wider than ``RIVER × h`` where
@@ -88,23 +104,26 @@ def _gutter_splits(line: Line, size: float, sides: Callable[[], tuple[list[Line]
     columns or stories). In a headline the gap must be wider than ``HEAD_RIVER ×`` its type
     size and hold no punctuation (a full-width ``：`` is a headline character wide)."""
     headline = size >= HEADLINE * h
+    gutter, river = (float("inf"), HEAD_RIVER * size) if headline else (GUTTER * h, RIVER * h)  # headlines span columns and space their words
     splits = []
     reach = solid_reach = None  # right edge of the words (solid words) so far
     punctuated = False  # a punctuation-only word since the last solid word
+    around = None  # ``sides(line)``, when a gap needs them
     for k, word in enumerate(line.words):
-        if word.box is None:
+        box = word.box
+        if box is None:
             continue
-        solid = id(word) in letters
-        left, right = letters[id(word)] if solid else (word.box.x0, word.box.x1)
-        if reach is not None and word.box.x0 - reach > GUTTER * h and not headline:
-            splits.append(k)  # headlines span columns and space their words
-        elif solid and solid_reach is not None and left - solid_reach > (HEAD_RIVER * size if headline else RIVER * h) \
-                and not (headline and punctuated) and any(_river(sides(), ink, x, h) for x in _probes(solid_reach, left, h)):
+        extent = letters.get(id(word))
+        if reach is not None and box.x0 - reach > gutter:
             splits.append(k)
-        reach = max(reach or word.box.x1, word.box.x1)
-        if solid:
-            solid_reach = max(solid_reach or right, right)
-        punctuated = not solid and solid_reach is not None or (punctuated and not solid)
+        elif extent is not None and solid_reach is not None and extent[0] - solid_reach > river and not (headline and punctuated):
+            around = around or sides(line)
+            if _river(around, _probes(solid_reach, extent[0], h), h):
+                splits.append(k)
+        reach = box.x1 if reach is None or box.x1 > reach else reach
+        if extent is not None:
+            solid_reach = extent[1] if solid_reach is None or extent[1] > solid_reach else solid_reach
+        punctuated = extent is None and (solid_reach is not None or punctuated)
     return splits
 
 
@@ -114,42 +133,49 @@ def _probes(left: float, right: float, h: float) -> list[float]:
     return [left + k * h / 4 for k in range(1, int((right - left) / (h / 4)) + 1) if left + k * h / 4 < right] or [(left + right) / 2]
 
 
-def _river(sides: tuple[list[Line], list[Line]], ink: Ink, x: float, h: float) -> bool:
-    """True when, above or below the line (``sides``), at most a quarter of at least two lines
-    that span ``x`` have ink within ``0.3 h`` of it (two stories side by side have their own
-    columns: the gap between them may run only below a merged headline row)."""
-    lo, hi = x - 0.3 * h, x + 0.3 * h
+def _river(sides: tuple[list[Marks], list[Marks]], probes: list[float], h: float) -> bool:
+    """True when at one of the ``probes`` (x positions), above or below the line (``sides``), at
+    most a quarter of at least two lines that span it have ink within ``0.3 h`` of it (two
+    stories side by side have their own columns: the gap between them may run only below a
+    merged headline row)."""
+    lo, hi = probes[0], probes[-1]
+    for side in sides:
+        # only the lines across the gap matter: a page band holds every column's lines
+        near = [m for m in side if m.x0 < hi and m.x1 > lo]
+        if len(near) < 2:
+            continue
+        for x in probes:
+            spanning = [m for m in near if m.x0 < x < m.x1]
+            if len(spanning) < 2:
+                continue
+            allowed, inked = 0.25 * len(spanning), 0
+            for marks in spanning:
+                inked += marks.inked(x - 0.3 * h, x + 0.3 * h)
+                if inked > allowed:
+                    break
+            else:
+                return True
+    return False
 
-    def blank(side: list[Line]) -> bool:
-        spanning = [l for l in side if l.box.x0 < x < l.box.x1]
-        allowed = 0.25 * len(spanning)
-        inked = 0
-        for l in spanning:
-            inked += any(a < hi and b > lo for a, b in ink[id(l)])
-            if inked > allowed:
-                return False
-        return len(spanning) >= 2
 
-    return blank(sides[0]) or blank(sides[1])
-
-
-def _sides(line: Line, by_top: tuple[Line, ...], tops: tuple[int, ...], h: float) -> tuple[list[Line], list[Line]]:
-    """The lines starting within ``6h`` above and below ``line``."""
-    near = by_top[bisect_left(tops, line.box.y0 - 6 * h):bisect_right(tops, line.box.y0 + 6 * h)]
-    middle = (line.box.y0 + line.box.y1) / 2
-    return [l for l in near if l.box.y0 < middle and l is not line], [l for l in near if l.box.y0 >= middle and l is not line]
+def _sides(line: Line, own: Marks, by_top: tuple[Marks, ...], tops: tuple[int, ...], h: float) -> tuple[list[Marks], list[Marks]]:
+    """The other lines starting within ``6h`` above and below ``line`` (``own``: its marks;
+    ``by_top``: every line's, by their top edges ``tops``)."""
+    lo, hi = bisect_left(tops, line.box.y0 - 6 * h), bisect_right(tops, line.box.y0 + 6 * h)
+    middle = bisect_left(tops, (line.box.y0 + line.box.y1) / 2, lo, hi)
+    return [m for m in by_top[lo:middle] if m is not own], list(by_top[middle:hi])
 
 
 def _split_lines(lines: list[Line], sizes: dict[int, float], h: float, numbers: dict[int, int]) -> list[PlacedLine]:
     """Every line as one placed line per column it crosses (see :func:`_gutter_splits`)."""
-    by_top = tuple(sorted(lines, key=lambda l: l.box.y0))
-    tops = tuple(l.box.y0 for l in by_top)
-    letters = {id(w): _ink(w) for l in lines for w in l.words if _solid(w)}  # solid words only
-    ink = {id(l): [letters[id(w)] for w in l.words if id(w) in letters] for l in lines}
+    letters = {id(w): ink for l in lines for w in l.words if (ink := _letters(w)) is not None}  # solid words only
+    ink = {id(l): Marks.of(l.box, [letters[id(w)] for w in l.words if id(w) in letters]) for l in lines}
+    by_top = sorted(lines, key=lambda l: l.box.y0)
+    tops, marks = tuple(l.box.y0 for l in by_top), tuple(ink[id(l)] for l in by_top)
     placed = []
     for line in lines:
         size = sizes[id(line)]
-        cuts = _gutter_splits(line, size, cache(partial(_sides, line, by_top, tops, h)), ink, letters, h)  # sides when needed
+        cuts = _gutter_splits(line, size, lambda l: _sides(l, ink[id(l)], marks, tops, h), letters, h)
         for start, stop in zip([0, *cuts], [*cuts, len(line.words)]):
             words = line.words[start:stop]
             text = line.text() if not cuts else join_words([w.text for w in words])

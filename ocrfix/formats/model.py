@@ -11,6 +11,7 @@ source scale (hOCR ``x_wconf`` 0–100, ALTO ``CC`` digits 0 = sure … 9 = unsu
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cache
 from typing import Iterator, NamedTuple
 
 from ..normalize import is_cjk_punct, is_han
@@ -150,6 +151,7 @@ class Document:
         return replace(self, pages=pages)
 
 
+@cache
 def _tight(ch: str) -> bool:
     return is_han(ch) or is_cjk_punct(ch)
 
