@@ -39,6 +39,7 @@ from tqdm import tqdm
 from .correction.edits import Edit, json_line
 from .errors import InputError, OcrfixError
 from .formats import correct_document, output_bytes, parse_document
+from .formats.pipeline import plain_articles
 from .formats.registry import is_plain_text
 from .options import CorrectOptions
 from .settings import MAX_INPUT_BYTES
@@ -57,6 +58,7 @@ class Job:
     source: str  # input path or "-"
     target: str  # output path or "-"
     sidecar: str | None = None  # the document's edits and statistics, written just before the output
+    articles: str | None = None  # the page's stories as JSON (``--articles``), written before the output
 
 
 @dataclass(frozen=True)
@@ -235,8 +237,9 @@ def init_worker(options: CorrectOptions) -> None:
     _WORKER.options, _WORKER.corrector = options, options.corrector()
 
 
-def correct_bytes(data: bytes, name: str) -> tuple[str, int, tuple[Edit, ...]]:
-    """Output text, input characters and edits of one input file of any supported format.
+def correct_bytes(data: bytes, name: str, stories: bool = False) -> tuple[str, int, tuple[Edit, ...], list[dict] | None]:
+    """Output text, input characters, edits and (with ``stories``) the page's stories after
+    correction (see :meth:`ocrfix.formats.Reflowed.articles`) of one input file of any supported format.
 
     Plain text is corrected as it is (reflowed unless ``--no-reflow``); hOCR/ALTO/PAGE files are
     reflowed from their geometry, corrected, and written back in ``--output-format`` (default:
@@ -253,9 +256,11 @@ def correct_bytes(data: bytes, name: str) -> tuple[str, int, tuple[Edit, ...]]:
             raise InputError(f"{name}: plain-text input can only be written as text (not --output-format {out_fmt})")
         text = decode_text(data, name, options.encoding)
         result = corrector.correct(text, reflow=options.reflow, progress=_WORKER.progress)
-        return result.text, len(text), tuple(result.edits)
+        found = plain_articles(text, result.text, options.reflow) if stories else None
+        return result.text, len(text), tuple(result.edits), found
     done = correct_document(parse_document(data, name, fmt, options.encoding), corrector)
-    return output_bytes(done, out_fmt).decode("utf-8"), len(done.source), tuple(done.edits)
+    found = done.reflowed.articles(done.text) if stories else None
+    return output_bytes(done, out_fmt).decode("utf-8"), len(done.source), tuple(done.edits), found
 
 
 def run_job(job: Job, on_error: str = "skip") -> Outcome:
@@ -266,10 +271,13 @@ def run_job(job: Job, on_error: str = "skip") -> Outcome:
     start = time.perf_counter()
     try:
         with _correcting():
-            output, chars, edits = correct_bytes(_read_input(job.source), "<stdin>" if job.source == STDIO else job.source)
+            output, chars, edits, stories = correct_bytes(_read_input(job.source), "<stdin>" if job.source == STDIO else job.source,
+                                                          job.articles is not None)
         outcome = Outcome(job, chars, edits, seconds=time.perf_counter() - start)
         if job.sidecar is not None:
             _write(job.sidecar, _sidecar_text(outcome))
+        if job.articles is not None:
+            _write(job.articles, json.dumps({"stories": stories}, ensure_ascii=False, indent=1) + "\n")
         _write(job.target, output)
         return outcome
     except OcrfixError as exc:

@@ -4,10 +4,11 @@ from __future__ import annotations
 import json
 from collections import Counter
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ocrfix.formats import Block, Box, Document, Line, Page, Word, reflow_document
+from ocrfix.formats import Block, Box, Document, Line, Page, Word, read_document, reflow_document, write_document
 
 H = 30  # body type size in pixels
 PITCH = int(H * 1.6)
@@ -192,3 +193,128 @@ def test_specks_read_into_words_do_not_bridge_a_narrow_gutter() -> None:
     doc = document(rows)
     pieces = _split_lines(rows, {id(l): float(H) for l in rows}, float(H), _line_numbers(doc))
     assert [p.text for p in pieces] == [t for r in range(6) for t in ("左" * CELLS, ("。。" if r % 2 else "") + "右" * CELLS)]
+
+
+def test_correct_writes_each_story_after_correction(tmp_path, models) -> None:
+    """``ocrfix correct PAGE --articles A.json``: the stories as ``reflow --articles`` lists
+    them, with the corrector's edits in their text."""
+    from ocrfix.cli import main
+    from ocrfix.formats.hocr import build
+
+    first, second = ["我们在北京工乍。他们在上海工作。", "大家都在认真工作。"], ["他在上海学习工乍。我们在北京学习。"]
+    top = [headline("今天天气很好", 40, 40), *body(first, 40, 40 + 3 * H, 1)]
+    y = max(l.box.y1 for l in top) + STORY_GAP
+    below = [headline("我们在北京开会", 40, y), *body(second, 40, y + 3 * H, 1)]
+    page, out, articles = tmp_path / "page.hocr", tmp_path / "fixed.hocr", tmp_path / "a.json"
+    page.write_bytes(build(document(below + top)))
+    assert main(["correct", str(page), "-o", str(out), "--articles", str(articles), *models]) == 0
+    stories = json.loads(articles.read_text(encoding="utf-8"))["stories"]
+    assert [(s["headline"], s["paragraphs"]) for s in stories] == [
+        ("今天天气很好", [p.replace("工乍", "工作") for p in first]), ("我们在北京开会", [p.replace("工乍", "工作") for p in second])]
+    assert stories[1]["bbox"] == list(Box.union([l.box for l in below]))
+    assert reflow_document(read_document(out)).articles() == stories  # the corrected page file says the same
+    for fmt in ("page", "alto"):  # patched in place (the edits recorded), grouped by story
+        source, fixed = tmp_path / f"page.{fmt}.xml", tmp_path / f"fixed.{fmt}.xml"
+        source.write_bytes(write_document(read_document(page), fmt))
+        assert main(["correct", str(source), "-o", str(fixed), *models]) == 0
+        assert reflow_document(read_document(fixed)).articles() == stories
+        assert fixed.read_bytes().count(b"OrderedGroupIndexed" if fmt == "page" else b"<ComposedBlock") == (4 if fmt == "page" else 2)
+    two = tmp_path / "two.hocr"
+    two.write_bytes(page.read_bytes())
+    assert main(["correct", str(page), str(two), "--out-dir", str(tmp_path / "o"), "--articles", str(articles), *models]) == 2
+
+
+def _page_with_a_merged_line() -> tuple[Document, int]:
+    """Two stacked two-column stories; one row of the lower story merged across its gutter.
+    Returns the document and the number of its lines."""
+    top = [headline("甲地运动会", 40, 40), *body(A, 40, 40 + 3 * H, 2)]
+    y = max(l.box.y1 for l in top) + STORY_GAP
+    below = [headline("乙市图书馆开放", 40, y), *body(B, 40, y + 3 * H, 2)]
+    rows = [l for l in below[1:] if l.box.y0 == y + 3 * H + PITCH]
+    merged = Line(words=rows[0].words + rows[1].words, box=Box.union([r.box for r in rows]))
+    lines = [l for l in below if l not in rows] + [merged] + top
+    return document(lines[::-1]), len(lines)
+
+
+def _placed(doc: Document) -> Counter[tuple]:
+    """Every word and glyph with its text and box: what must survive regrouping."""
+    return Counter((w.text, w.box, tuple((g.text, g.box) for g in w.glyphs)) for w in doc.words())
+
+
+@pytest.mark.parametrize("fmt", ["page", "alto"])
+def test_page_and_alto_output_group_the_stories_and_keep_every_coordinate(fmt: str) -> None:
+    """PAGE/ALTO written from a grouped page (what ``ocrfix correct`` writes): one region or
+    text block per headline and paragraph, one ReadingOrder group / ComposedBlock per story, the
+    merged line split into one line per column; every word and glyph box kept; read back, the
+    same stories in the same order."""
+    from lxml import etree
+
+    from ocrfix.formats import parse_document, write_document
+    from ocrfix.formats.grouping import regroup
+
+    hocr, n_lines = _page_with_a_merged_line()
+    source = parse_document(write_document(hocr, fmt), f"page.{fmt}")  # the file as an engine would write it
+    flow = reflow_document(source)
+    out = write_document(regroup(source, flow), fmt)
+    back = parse_document(out, f"out.{fmt}")
+    assert reflow_document(back).text == flow.text and reflow_document(back).articles() == flow.articles()
+    assert _placed(back) == _placed(source)
+    assert sum(len(b.lines) for p in back.pages for b in p.blocks) == n_lines + 1  # the merged line, split
+    root = etree.fromstring(out)
+    if fmt == "page":
+        groups = [g for g in root.iter() if etree.QName(g).localname == "OrderedGroupIndexed"]
+        regions = {r.get("id"): r for r in root.iter() if etree.QName(r).localname == "TextRegion"}
+        own = {k: [c for c in r if etree.QName(c).localname == "TextEquiv"][0][0].text for k, r in regions.items()}
+        texts = [[own[ref.get("regionRef")].replace("\n", "") for ref in g] for g in groups]
+    else:
+        groups = [g for g in root.iter() if etree.QName(g).localname == "ComposedBlock"]
+        texts = [["".join(s.get("CONTENT") for s in b.iter() if etree.QName(s).localname == "String") for b in g] for g in groups]
+    assert texts == [["甲地运动会", *A], ["乙市图书馆开放", *B]]
+
+
+def test_a_single_story_page_keeps_its_structure() -> None:
+    from ocrfix.formats import parse_document, write_document
+    from ocrfix.formats.grouping import regroup
+
+    lines = [headline("乙市图书馆", 40, 40), *body(B, 40, 40 + 3 * H, 2)]
+    source = parse_document(write_document(document(lines), "page"), "page.xml")
+    assert regroup(source, reflow_document(source)) == source
+
+
+def _declaring(lines: list[Line], groups: list[list[int]], fmt: str) -> Document:
+    """A PAGE or ALTO file with one block per line, its stories declared as ``groups`` of
+    line indices (a ReadingOrder group / ComposedBlock each), read back."""
+    from dataclasses import replace
+
+    from ocrfix.formats import parse_document, write_document
+
+    grouped = replace(document(lines), pages=(replace(document(lines).pages[0], stories=tuple(map(tuple, groups))),))
+    return parse_document(write_document(grouped, fmt), f"page.{fmt}")
+
+
+@pytest.mark.parametrize("fmt", ["page", "alto"])
+def test_the_files_own_stories_are_used_where_the_geometry_agrees(fmt: str) -> None:
+    """Two stories set one under the other with no headline and no wider gap: the geometry sees
+    one story; the file's grouping (ReadingOrder groups / ComposedBlocks) splits it in two."""
+    upper = body(A, 40, 40, 1)
+    lower = body(B, 40, max(l.box.y1 for l in upper) + PITCH - H, 1)
+    plain = document(upper + lower)
+    assert len(stories_of(plain)) == 1
+    declared = _declaring(upper + lower, [list(range(len(upper))), list(range(len(upper), len(upper + lower)))], fmt)
+    assert declared.pages[0].stories
+    assert stories_of(declared) == [[("paragraph", p) for p in A], [("paragraph", p) for p in B]]
+
+
+@pytest.mark.parametrize("fmt", ["page", "alto"])
+def test_the_geometry_wins_where_the_files_grouping_crosses_stories(fmt: str) -> None:
+    """Groups that put one story's headline with the other story's body (an engine's blocks
+    running across stories) are not used: the stories are the geometry's."""
+    top = [headline("甲地运动会", 40, 40), *body(A, 40, 40 + 3 * H, 2)]
+    y = max(l.box.y1 for l in top) + STORY_GAP
+    below = [headline("乙市图书馆开放", 40, y), *body(B, 40, y + 3 * H, 2)]
+    lines = top + below
+    mixed = [0, *range(len(top) + 1, len(lines))]  # the upper headline with the lower story's body
+    declared = _declaring(lines, [mixed, [k for k in range(len(lines)) if k not in mixed]], fmt)
+    assert declared.pages[0].stories
+    assert stories_of(declared) == stories_of(document(lines)) == [
+        [("headline", "甲地运动会"), *(("paragraph", p) for p in A)], [("headline", "乙市图书馆开放"), *(("paragraph", p) for p in B)]]

@@ -36,6 +36,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--edits", metavar="EDITS.jsonl",
                         help="write every edit as JSON lines (merged at the end from per-file sidecars; "
                              "records of other files already in it are kept)")
+    parser.add_argument("--articles", metavar="A.json",
+                        help="also write the page's stories after correction as JSON: headline, paragraphs and bounding box "
+                             "of each (one input file; hOCR/ALTO/PAGE pages are split into stories, plain text is one story)")
     parser.add_argument("--stats", metavar="STATS.jsonl",
                         help="one JSON line per file: characters, edits by source, seconds, status (kept like --edits)")
     parser.add_argument("--shard", metavar="I/N", help="correct only shard I of N (a stable split by output path; for array jobs)")
@@ -90,12 +93,16 @@ def _run(args: argparse.Namespace) -> int:
         if args.out_dir is None:
             raise InputError("--shard needs --out-dir DIR")
         jobs = shard(jobs, *parse_shard(args.shard), args.out_dir)
+    if args.articles:
+        if len(jobs) != 1:
+            raise InputError(f"--articles needs a single input file ({len(jobs)} given)")
+        jobs = [replace(jobs[0], articles=args.articles)]
     if args.edits == STDIO and any(j.target == STDIO for j in jobs):
         raise InputError("--edits - and the corrected text would both go to stdout: give -o OUT or write the edits to a file")
     out_role = "-o" if args.out_dir is None else "--out-dir"
     models = [("--model", args.model), ("--weights", args.weights), ("--misread", args.misread), ("--keep", args.keep),
               *(("--confusions", c) for c in args.confusions or ())]
-    check_outputs([*((out_role, j.target) for j in jobs), ("--edits", args.edits), ("--stats", args.stats)],
+    check_outputs([*((out_role, j.target) for j in jobs), ("--edits", args.edits), ("--stats", args.stats), ("--articles", args.articles)],
                   [*(("IN", j.source) for j in jobs), *models])
     if args.keep:
         options = replace(options, keep=read_keep(args.keep))

@@ -7,6 +7,8 @@ from v3 on); a corrected ``Glyph`` keeps it as a ``Variant``.
 """
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import replace
 
 from lxml import etree
@@ -18,6 +20,7 @@ from .registry import XmlFormat
 from .xmlutil import Ids, element_maker, float_attr, int_attr, local, parse_xml, serialize, where
 
 CONF_DIGITS = 9  # CC digits run from 0 (sure) to 9 (unsure)
+_STORY_TYPE = re.compile(r"story|article", re.IGNORECASE)  # ComposedBlock TYPEs that group a story
 
 
 def _box(el: etree._Element, name: str) -> Box:
@@ -107,6 +110,7 @@ def read(tree: etree._ElementTree, name: str, source: bytes) -> Document:
         if local(page_el) != "Page":
             continue
         blocks = []
+        elements: list[etree._Element] = []  # the TextBlock of each block
         for block_el in page_el.iter():
             if local(block_el) != "TextBlock":
                 continue
@@ -122,13 +126,27 @@ def read(tree: etree._ElementTree, name: str, source: bytes) -> Document:
                 ))
             if lines:
                 blocks.append(Block(lines=tuple(lines), box=_box(block_el, name), id=block_el.get("ID"), ref=tree.getpath(block_el)))
+                elements.append(block_el)
         width, height = float_attr(page_el, "WIDTH", name), float_attr(page_el, "HEIGHT", name)
         box = Box(0, 0, round(width), round(height)) if width and height else Box.union([b.box for b in blocks] or [Box(0, 0, 0, 0)])
         image = next((el.text for el in root.iter() if local(el) == "fileName"), None)
-        pages.append(Page(blocks=tuple(blocks), box=box, id=page_el.get("ID"), ref=tree.getpath(page_el), image=image))
+        pages.append(Page(blocks=tuple(blocks), box=box, id=page_el.get("ID"), ref=tree.getpath(page_el), image=image,
+                          stories=_composed(page_el, elements)))
     if not pages:
         raise InputError(f"{name}: ALTO without a <Page> element")
     return Document(format="alto", pages=tuple(pages), name=name, source=source)
+
+
+def _composed(page_el: etree._Element, elements: list[etree._Element]) -> tuple[tuple[int, ...], ...]:
+    """The page's stories as the file groups them: the blocks (indices of ``elements``, the
+    text blocks read) of each outermost ``ComposedBlock`` whose ``TYPE`` names a story or an
+    article, when there are two or more. Other composed blocks are an engine's blocks
+    (Tesseract's hold a column's paragraphs), not stories."""
+    index = {el: k for k, el in enumerate(elements)}
+    outer = [c for c in page_el.iter() if local(c) == "ComposedBlock" and _STORY_TYPE.search(c.get("TYPE") or "")
+             and not any(local(a) == "ComposedBlock" for a in c.iterancestors())]
+    groups = tuple(g for g in (tuple(index[b] for b in c.iter() if b in index) for c in outer) if g)
+    return groups if len(groups) >= 2 else ()
 
 
 def _add_before_glyphs(el: etree._Element, child: etree._Element) -> None:
@@ -162,7 +180,63 @@ def write(doc: Document) -> bytes:
             gel.set("CONTENT", glyph.text)
             if not any(v.get("CONTENT") == glyph.correction.original for v in _children(gel, "Variant")):
                 gel.insert(sum(1 for c in gel if local(c) == "Shape"), etree.Element(f"{{{ns}}}Variant", CONTENT=glyph.correction.original))
+    ids = Ids()
+    ids.used.update(el.get("ID") for el in tree.iter() if el.get("ID"))
+    for page in doc.pages:
+        if page.stories:
+            _regroup(tree, tree.xpath(page.ref)[0], page, ids, ns)
     return serialize(tree)
+
+
+def _regroup(tree: etree._ElementTree, page_el: etree._Element, page: Page, ids: Ids, ns: str) -> None:
+    """Text blocks of ``page_el`` rebuilt as ``page`` groups its lines (one ``TextBlock`` per
+    block, see :mod:`.grouping`), each story's blocks in a ``ComposedBlock TYPE="story"``, in
+    reading order where the first text block was. Line elements are moved, a line split across
+    a gutter becomes one line element per part (its strings moved into it); blocks left without
+    lines are removed."""
+    refs = Counter(l.ref for b in page.blocks for l in b.lines)  # a line in two parts: its ref twice
+    lines = {ref: tree.xpath(ref)[0] for ref in refs}
+    words = {w.ref: tree.xpath(w.ref)[0] for b in page.blocks for l in b.lines for w in l.words if refs[l.ref] > 1}
+    old = [b for b in page_el.iter() if local(b) == "TextBlock"]
+    space = next((c for c in page_el if local(c) == "PrintSpace"), old[0].getparent())
+    first = old[0]
+    while first.getparent() is not space:
+        first = first.getparent()
+    at = list(space).index(first)
+    styles = {id(b): b.get("STYLEREFS") for b in old}
+    blocks = []
+    for block in page.blocks:
+        block_el = _geometry(etree.Element(f"{{{ns}}}TextBlock", ID=ids(None, "block")), block.box)
+        style = styles.get(id(lines[block.lines[0].ref].getparent()))
+        if style:
+            block_el.set("STYLEREFS", style)
+        for line in block.lines:
+            block_el.append(_line_part(lines[line.ref], line, words, ids, ns) if refs[line.ref] > 1 else lines[line.ref])
+        blocks.append(block_el)
+    grouped = {k for story in page.stories for k in story}
+    parts = [_geometry(etree.Element(f"{{{ns}}}ComposedBlock", ID=ids(None, "story"), TYPE="story"),
+                       Box.union([page.blocks[k].box for k in story])) for story in page.stories]
+    for part, story in zip(parts, page.stories):
+        part.extend(blocks[k] for k in story)
+    for ref in (r for r, n in refs.items() if n > 1):  # split: its words are in the parts now
+        lines[ref].getparent().remove(lines[ref])
+    for el in old:
+        if not any(local(c) == "TextLine" for c in el):
+            el.getparent().remove(el)
+    for el in [c for c in space.iter() if local(c) == "ComposedBlock" and len(c) == 0]:
+        el.getparent().remove(el)  # a composed block of the input whose text blocks all moved
+    for k, el in enumerate([*parts, *(b for k, b in enumerate(blocks) if k not in grouped)]):
+        space.insert(min(at, len(space)) + k, el)
+
+
+def _line_part(el: etree._Element, line: Line, words: dict[str, etree._Element], ids: Ids, ns: str) -> etree._Element:
+    """A new TextLine holding the String elements of ``line``, part of the line element ``el``."""
+    part = _geometry(etree.Element(el.tag, {k: v for k, v in el.attrib.items() if k != "ID"}, ID=ids(line.id, "line")), line.box)
+    for k, word in enumerate(line.words):
+        if k:
+            part.append(etree.Element(f"{{{ns}}}SP"))
+        part.append(words[word.ref])
+    return part
 
 
 ALTO4 = "http://www.loc.gov/standards/alto/ns-v4#"
@@ -189,8 +263,11 @@ def build(doc: Document) -> bytes:
     for n, page in enumerate(doc.pages, 1):
         page_el = _geometry(sub(layout, "Page", ID=ids(page.id, "page"), PHYSICAL_IMG_NR=str(n)), page.box)
         space = _geometry(sub(page_el, "PrintSpace"), page.box)
-        for block in page.blocks:
-            block_el = _geometry(sub(space, "TextBlock", ID=ids(block.id, "block")), block.box)
+        stories = [_geometry(sub(space, "ComposedBlock", ID=ids(None, "story"), TYPE="story"),
+                             Box.union([page.blocks[k].box for k in story])) for story in page.stories]
+        parents = {k: composed for composed, story in zip(stories, page.stories) for k in story}
+        for k, block in enumerate(page.blocks):
+            block_el = _geometry(sub(parents.get(k, space), "TextBlock", ID=ids(block.id, "block")), block.box)
             for line in block.lines:
                 line_el = _geometry(sub(block_el, "TextLine", ID=ids(line.id, "line")), line.box)
                 for i, word in enumerate(line.words):

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from ..text_reflow import Block, clean_paragraph, display_width, ends_sentence, is_byline, reflow_blocks, render, squeeze_spaces
-from .model import Box, Document, Line, Word, join_words
+from .model import Box, Document, Line, Page, Word, join_words
 from .stories import stories
 
 _ALNUM = re.compile(r"[^\W_]")
@@ -280,6 +280,17 @@ def _paragraphs(columns: list[_Column], h: float) -> list[list[PlacedLine]]:
     return paragraphs
 
 
+class Piece(NamedTuple):
+    """Words of one document line that a reflowed block holds, by position (positions survive
+    :func:`ocrfix.formats.apply_edits`, which replaces the word objects): ``doc.pages[page]
+    .blocks[block].lines[line].words[k] for k in words``."""
+
+    page: int
+    block: int
+    line: int
+    words: tuple[int, ...]
+
+
 class Reflowed(NamedTuple):
     """Geometry reflow of a document.
 
@@ -293,16 +304,27 @@ class Reflowed(NamedTuple):
     words: list[Word]
     #: Per story (``Block.story``), the box around its lines (None without geometry).
     story_boxes: tuple[Box | None, ...] = (None,)
+    #: Per block, where its words are in the document (geometry reflow only; see :class:`Piece`).
+    sources: tuple[tuple["Piece", ...], ...] = ()
 
-    def articles(self) -> list[dict]:
+    def articles(self, corrected: str | None = None) -> list[dict]:
         """The stories as records for archives that index by story: headline (its lines
-        joined), paragraphs (bylines included) and bounding box ``[x0, y0, x1, y1]``."""
+        joined), paragraphs (bylines included) and bounding box ``[x0, y0, x1, y1]``.
+
+        ``corrected``: the corrected text (``text`` with the corrector's edits, which never
+        add or remove a line break), whose lines replace the blocks' texts.
+        """
+        texts = [b.text for b in self.blocks]
+        if corrected is not None:
+            texts = [line for line in corrected.splitlines() if line.strip()]
+            if len(texts) != len(self.blocks):
+                raise ValueError(f"corrected text has {len(texts)} blocks, the reflow {len(self.blocks)}")
         records = []
         for k, box in enumerate(self.story_boxes):
-            blocks = [b for b in self.blocks if b.story == k]
+            story = [(b.kind, t) for b, t in zip(self.blocks, texts) if b.story == k]
             records.append({
-                "headline": join_words([b.text for b in blocks if b.kind == "headline"]),
-                "paragraphs": [b.text for b in blocks if b.kind != "headline"],
+                "headline": join_words([t for kind, t in story if kind == "headline"]),
+                "paragraphs": [t for kind, t in story if kind != "headline"],
                 "bbox": None if box is None else list(box),
             })
         return records
@@ -329,8 +351,11 @@ def reflow_document(doc: Document) -> Reflowed:
         blocks = reflow_blocks(doc.text())
         return Reflowed(render(blocks), blocks, list(doc.words()))
     numbers = _line_numbers(doc)
+    where = {id(w): (pi, bi, li, k) for pi, page in enumerate(doc.pages) for bi, block in enumerate(page.blocks)
+             for li, line in enumerate(block.lines) for k, w in enumerate(line.words)}
     blocks: list[Block] = []
     words: list[Word] = []
+    sources: list[tuple[Piece, ...]] = []
 
     boxes: list[list[Box]] = []
 
@@ -338,6 +363,7 @@ def reflow_document(doc: Document) -> Reflowed:
         blocks.append(Block(kind, text, tuple(dict.fromkeys(p.order for p in lines)), story))
         words.extend(w for p in lines for w in p.words)
         boxes[story].extend(p.box for p in lines)
+        sources.append(_pieces([where[id(w)] for p in lines for w in p.words]))
 
     story = -1
     for page in doc.pages:
@@ -348,7 +374,7 @@ def reflow_document(doc: Document) -> Reflowed:
         h = float(statistics.median(sizes.values()))
         placed = _split_lines(lines, sizes, h, numbers)
         heads = {id(p) for p in placed if _is_headline(p, h)}
-        for leaves in stories(placed, h, lambda p: id(p) in heads):
+        for leaves in _refined(stories(placed, h, lambda p: id(p) in heads), _declared(page, placed, where)):
             story += 1
             boxes.append([])
             body: list[_Column] = []
@@ -362,4 +388,47 @@ def reflow_document(doc: Document) -> Reflowed:
     # words of lines left out above (blank lines) keep their place at the end: nothing is lost
     seen = {id(w) for w in words}
     words.extend(w for w in doc.words() if id(w) not in seen)
-    return Reflowed(render(blocks), blocks, words, tuple(Box.union(b) if b else None for b in boxes))
+    return Reflowed(render(blocks), blocks, words, tuple(Box.union(b) if b else None for b in boxes), tuple(sources))
+
+
+def _declared(page: Page, placed: list[PlacedLine], where: dict[int, tuple[int, int, int, int]]) -> dict[int, int] | None:
+    """id(placed line) -> its story as the file groups the page (``Page.stories``: PAGE
+    ReadingOrder groups, ALTO ComposedBlocks), when the file groups every line; else None."""
+    if not page.stories:
+        return None
+    story_of = {block: k for k, blocks in enumerate(page.stories) for block in blocks}
+    found = {id(p): story_of.get(where[id(p.words[0])][1]) for p in placed}
+    return None if None in found.values() else found
+
+
+def _refined(found: list[list[list[PlacedLine]]], declared: dict[int, int] | None) -> list[list[list[PlacedLine]]]:
+    """The geometry's stories, each split into the file's own stories where it groups the page
+    more finely, provided the file's grouping and order agree with the geometry: each of its
+    groups lies inside one story of the geometry, and its order reads each of those stories in
+    one go. Else the geometry alone: an engine's blocks may be finer than stories but read
+    across them (Tesseract's ALTO ComposedBlocks). The order is the geometry's."""
+    if declared is None:
+        return found
+    home: dict[int, int] = {}
+    for k, story in enumerate(found):
+        if any(home.setdefault(declared[id(p)], k) != k for leaf in story for p in leaf):
+            return found
+    visits = [k for _, k in sorted(home.items())]  # the geometry's story of each group, in the file's order
+    if len([k for j, k in enumerate(visits) if j == 0 or visits[j - 1] != k]) != len(set(visits)):
+        return found
+    refined = []
+    for story in found:
+        for group in dict.fromkeys(declared[id(p)] for leaf in story for p in leaf):
+            refined.append([kept for leaf in story if (kept := [p for p in leaf if declared[id(p)] == group])])
+    return refined
+
+
+def _pieces(places: list[tuple[int, int, int, int]]) -> tuple[Piece, ...]:
+    """Word places (page, block, line, word) in reading order as runs of one line each."""
+    pieces: list[Piece] = []
+    for page, block, line, k in places:
+        if pieces and pieces[-1][:3] == (page, block, line):
+            pieces[-1] = pieces[-1]._replace(words=(*pieces[-1].words, k))
+        else:
+            pieces.append(Piece(page, block, line, (k,)))
+    return tuple(pieces)

@@ -108,6 +108,9 @@ class Page:
     ref: str | None = None
     #: The scanned image's file name as the OCR file records it.
     image: str | None = None
+    #: The page's stories in reading order, each the indices of its blocks in reading order;
+    #: empty when the page is not grouped into stories (see :func:`ocrfix.formats.grouping.regroup`).
+    stories: tuple[tuple[int, ...], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ the edit's gain, the corrector's probability that it is right) followed by the O
 """
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime, timezone
 
 from lxml import etree
@@ -103,16 +104,34 @@ def _line(el: etree._Element, tree: etree._ElementTree, name: str) -> Line | Non
 _ORDER_TAGS = ("RegionRefIndexed", "RegionRef", "OrderedGroupIndexed", "UnorderedGroupIndexed", "OrderedGroup", "UnorderedGroup")
 
 
+def _members(group: etree._Element) -> list[etree._Element]:
+    """A ReadingOrder group's members sorted by ``index`` (document order without one)."""
+    members = [c for c in group if local(c) in _ORDER_TAGS]
+    return [m for _, m in sorted(enumerate(members), key=lambda im: (int(im[1].get("index", im[0])), im[0]))]
+
+
 def _order_refs(group: etree._Element) -> list[str]:
     """Region IDs of a ReadingOrder group, depth first, each level sorted by ``index``."""
-    members = [c for c in group if local(c) in _ORDER_TAGS]
-    ranked = sorted(enumerate(members), key=lambda im: (int(im[1].get("index", im[0])), im[0]))
     refs: list[str] = []
-    for _, member in ranked:
+    for member in _members(group):
         if member.get("regionRef"):
             refs.append(member.get("regionRef"))
         refs.extend(_order_refs(member))
     return refs
+
+
+def _order_groups(page_el: etree._Element, regions: list[str | None]) -> tuple[tuple[int, ...], ...]:
+    """The page's stories as the file groups them: the blocks (indices into ``regions``, the IDs
+    of the regions read) of each group inside the ReadingOrder's top group, when there are two
+    or more (how ocrfix writes a page's stories)."""
+    order = _children(page_el, "ReadingOrder")
+    tops = [c for c in order[0] if local(c) in _ORDER_TAGS] if order else []
+    if len(tops) != 1:
+        return ()
+    index = {r: k for k, r in enumerate(regions) if r}
+    groups = (_order_refs(m) for m in _members(tops[0]) if "Group" in local(m))
+    found = tuple(g for g in (tuple(index[r] for r in refs if r in index) for refs in groups) if g)
+    return found if len(found) >= 2 else ()
 
 
 def _regions_in_order(page_el: etree._Element) -> list[etree._Element]:
@@ -135,7 +154,8 @@ def read(tree: etree._ElementTree, name: str, source: bytes) -> Document:
         if not width or not height:
             raise InputError(f"{where(page_el, name)}: missing imageWidth/imageHeight")
         box = Box(0, 0, round(width), round(height))
-        pages.append(Page(blocks=tuple(blocks), box=box, id=page_el.get("id"), ref=tree.getpath(page_el), image=page_el.get("imageFilename")))
+        pages.append(Page(blocks=tuple(blocks), box=box, id=page_el.get("id"), ref=tree.getpath(page_el), image=page_el.get("imageFilename"),
+                          stories=_order_groups(page_el, [b.id for b in blocks])))
     if not pages:
         raise InputError(f"{name}: PAGE XML without a <Page> element")
     return Document(format="page", pages=tuple(pages), name=name, source=source)
@@ -206,9 +226,70 @@ def write(doc: Document) -> bytes:
                 if line_changes and line.words[0].ref != line.ref:
                     _update_parent(tree.xpath(line.ref)[0], line_changes)
                 block_changes.extend(line_changes)
-            if block_changes:
+            if block_changes and block.ref is not None:
                 _update_parent(tree.xpath(block.ref)[0], block_changes)
+    ids = Ids()
+    ids.used.update(el.get("id") for el in tree.iter() if el.get("id"))
+    for page in doc.pages:
+        if page.stories:
+            _regroup(tree, tree.xpath(page.ref)[0], page, ids)
     return serialize(tree)
+
+
+def _regroup(tree: etree._ElementTree, page_el: etree._Element, page: Page, ids: Ids) -> None:
+    """Text regions of ``page_el`` rebuilt as ``page`` groups its lines (one region per block,
+    see :mod:`.grouping`), the ``ReadingOrder`` one group per story. Line elements are moved,
+    a line split across a gutter becomes one line element per part (its words moved into it);
+    regions left without lines are removed."""
+    refs = Counter(l.ref for b in page.blocks for l in b.lines)  # a line in two parts: its ref twice
+    lines = {ref: tree.xpath(ref)[0] for ref in refs}
+    words = {w.ref: tree.xpath(w.ref)[0] for b in page.blocks for l in b.lines for w in l.words if refs[l.ref] > 1}
+    old = [r for r in page_el if local(r) == "TextRegion"]
+    at = list(page_el).index(old[0]) if old else len(page_el)
+    regions = []
+    for block in page.blocks:
+        region = etree.Element(f"{{{PAGE_NAMESPACE}}}TextRegion", id=ids(None, "region"))
+        _coords(region, block.box)
+        for line in block.lines:
+            el = lines[line.ref]
+            region.append(_line_part(el, line, words, ids) if refs[line.ref] > 1 else el)
+        region.append(_equiv(1, "\n".join(line.text() for line in block.lines), None))
+        regions.append(region)
+    for ref in (r for r, n in refs.items() if n > 1):  # split: its words are in the parts now
+        lines[ref].getparent().remove(lines[ref])
+    for region in old:
+        if not any(local(el) == "TextLine" for el in region.iter()):
+            page_el.remove(region)
+    for k, region in enumerate(regions):
+        page_el.insert(at + k, region)
+    _story_order(page_el, [r.get("id") for r in regions], page.stories, ids)
+
+
+def _line_part(el: etree._Element, line: Line, words: dict[str, etree._Element], ids: Ids) -> etree._Element:
+    """A new TextLine holding the word elements of ``line``, part of the line element ``el``."""
+    part = etree.Element(el.tag, {k: v for k, v in el.attrib.items() if k != "id"}, id=ids(line.id, "line"))
+    _coords(part, line.box)
+    for word in line.words:
+        part.append(words[word.ref])
+    part.append(_equiv(1, line.text(), None))
+    return part
+
+
+def _story_order(page_el: etree._Element, regions: list[str], stories: tuple[tuple[int, ...], ...], ids: Ids) -> None:
+    """``ReadingOrder``: one ``OrderedGroupIndexed`` per story, then the regions of no story."""
+    for old in _children(page_el, "ReadingOrder"):
+        page_el.remove(old)
+    order = etree.Element(f"{{{PAGE_NAMESPACE}}}ReadingOrder")
+    top = etree.SubElement(order, f"{{{PAGE_NAMESPACE}}}OrderedGroup", id=ids(None, "ro"))
+    grouped = {k for story in stories for k in story}
+    for index, story in enumerate(stories):
+        group = etree.SubElement(top, f"{{{PAGE_NAMESPACE}}}OrderedGroupIndexed", id=ids(None, "story"), index=str(index),
+                                 caption=f"story {index + 1}")
+        for k, block in enumerate(story):
+            etree.SubElement(group, f"{{{PAGE_NAMESPACE}}}RegionRefIndexed", index=str(k), regionRef=regions[block])
+    for k, region in enumerate(r for b, r in enumerate(regions) if b not in grouped):
+        etree.SubElement(top, f"{{{PAGE_NAMESPACE}}}RegionRefIndexed", index=str(len(stories) + k), regionRef=region)
+    page_el.insert(sum(1 for c in page_el if local(c) in ("AlternativeImage", "Border", "PrintSpace")), order)
 
 
 def _coords(parent: etree._Element, box: Box) -> None:
@@ -236,9 +317,12 @@ def build(doc: Document) -> bytes:
     for page in doc.pages:
         page_el = sub(root, "Page", imageFilename=page.image or "", imageWidth=str(page.box.x1), imageHeight=str(page.box.y1))
         order = sub(sub(page_el, "ReadingOrder"), "OrderedGroup", id=ids(None, "ro"))
+        regions = []
         for index, block in enumerate(page.blocks):
             region = sub(page_el, "TextRegion", id=ids(block.id, "region"))
-            sub(order, "RegionRefIndexed", index=str(index), regionRef=region.get("id"))
+            regions.append(region.get("id"))
+            if not page.stories:
+                sub(order, "RegionRefIndexed", index=str(index), regionRef=region.get("id"))
             _coords(region, block.box)
             for line in block.lines:
                 line_el = sub(region, "TextLine", id=ids(line.id, "line"))
@@ -253,6 +337,8 @@ def build(doc: Document) -> bytes:
                     _readings(word_el, word.text, word.conf, word.correction)
                 line_el.append(_equiv(1, line.text(), None))
             region.append(_equiv(1, "\n".join(line.text() for line in block.lines), None))
+        if page.stories:
+            _story_order(page_el, regions, page.stories, ids)
     return serialize(etree.ElementTree(root))
 
 

@@ -6,8 +6,9 @@ from pathlib import Path
 from typing import Any, NamedTuple, Protocol, Sequence
 
 from .edits import EditLike, apply_edits
+from .grouping import regroup
 from .layout import Reflowed, reflow_document
-from ..text_reflow import STORY_BREAK
+from ..text_reflow import STORY_BREAK, Block, reflow_blocks, render
 from .model import Document
 from .registry import is_plain_text
 from .fileio import parse_document, read_document, write_document
@@ -49,11 +50,20 @@ def correct_document(doc: Document, corrector: CorrectorLike, by_story: bool = T
     return Corrected(fixed, "".join(texts), flow.text, tuple(edits), flow)
 
 
+def plain_articles(text: str, corrected: str, reflow: bool = True) -> list[dict]:
+    """The story records (see :meth:`Reflowed.articles`) of plain ``text`` corrected into
+    ``corrected``: one story (plain text has no geometry), its blocks as the plain reflow finds
+    them (``reflow=False``: the input is one paragraph per line already)."""
+    blocks = reflow_blocks(text) if reflow else [Block("paragraph", line.strip(), (i,)) for i, line in enumerate(text.splitlines()) if line.strip()]
+    return Reflowed(render(blocks), blocks, []).articles(corrected)
+
+
 def output_bytes(done: Corrected, output_format: str | None = None) -> bytes:
     """What ``ocrfix correct`` writes: the corrected reflowed text for ``text`` (and for plain
-    text input by default), else the document in ``output_format`` (default: its own format)."""
+    text input by default), else the document in ``output_format`` (default: its own format),
+    a page of several stories grouped by story (see :mod:`.grouping`)."""
     fmt = output_format or done.document.format
-    return done.text.encode("utf-8") if fmt == "text" else write_document(done.document, fmt)
+    return done.text.encode("utf-8") if fmt == "text" else write_document(regroup(done.document, done.reflowed), fmt)
 
 
 def reflowed_text(path: str | Path, fmt: str | None = None, encoding: str | None = None) -> str:
