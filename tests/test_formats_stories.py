@@ -318,3 +318,23 @@ def test_the_geometry_wins_where_the_files_grouping_crosses_stories(fmt: str) ->
     assert declared.pages[0].stories
     assert stories_of(declared) == stories_of(document(lines)) == [
         [("headline", "甲地运动会"), *(("paragraph", p) for p in A)], [("headline", "乙市图书馆开放"), *(("paragraph", p) for p in B)]]
+
+
+def test_a_line_short_by_its_half_width_digits_does_not_end_its_paragraph() -> None:
+    """``病例共计67550例。`` ends a sentence 1.5 characters short of the column's edge, but its
+    five half-width digits take 2.5 characters less than Han would: the line is full, and the
+    paragraph goes on in the next line."""
+    def narrow_line(text: str, x: int, y: int) -> Line:
+        words, left = [], x
+        for ch in text:
+            step = H // 2 if ch.isdigit() else H
+            words.append(Word(ch, Box(left, y, left + step, y + H), conf=0.9))
+            left += step
+        return Line(words=tuple(words), box=Box(x, y, left, y + H))
+
+    first = body([A[0], A[1]], 40, 40, 1)
+    y = max(l.box.y1 for l in first) + PITCH - H
+    rows = ["上海今日新增确诊", "病例共计67550例。", "目前已全部出院。"]
+    lines = first + [narrow_line(text, 40 + (2 * H if k == 0 else 0), y + k * PITCH) for k, text in enumerate(rows)]
+    paragraphs = [b.text for b in reflow_document(document(lines)).blocks]
+    assert paragraphs[-1] == "".join(rows)

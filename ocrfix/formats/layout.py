@@ -12,8 +12,9 @@ What the boxes tell that plain text cannot (``h`` = the body text's median type 
   paragraph (Chinese body text indents two characters, ``2h``; an opening quote's ink sits in
   the right half of its cell, so ``“`` at the left edge already looks ``0.6h`` indented);
 * **short line** — a line ending more than ``1.2h`` left of the column's right edge closes
-  its paragraph when it ends a sentence (``。！？”…``: half-width digits and Latin letters also
-  shorten lines that go on); a full line continues it, also across a column break;
+  its paragraph when it ends a sentence (``。！？”…``), beyond the half character each of its
+  half-width digits and Latin letters saves (they shorten lines that go on); a full line
+  continues it, also across a column break;
 * **headline** — a line whose type size (see :func:`_char_height`) is at least ``1.25×`` the
   body's median is a headline. A body-sized line that :mod:`ocrfix.text_reflow` recognizes as a
   byline (``本报记者 …``) stays a line of its own.
@@ -265,6 +266,13 @@ def _edges(column: _Column) -> tuple[float, float]:
     return float(starts[len(starts) // 4]), float(statistics.median(l.box.x1 for l in column.lines))
 
 
+def _narrow_saving(text: str) -> float:
+    """How much shorter than a line of wide characters ``text`` is set, in ``h``: half-width
+    digits and letters take half a character each (``6755例。`` ends a line that looks short)."""
+    chars = sum(not ch.isspace() for ch in text)
+    return chars - display_width(text)
+
+
 def _paragraphs(columns: list[_Column], h: float) -> list[list[PlacedLine]]:
     paragraphs: list[list[PlacedLine]] = []
     prev_short = True
@@ -276,7 +284,7 @@ def _paragraphs(columns: list[_Column], h: float) -> list[list[PlacedLine]]:
             if not paragraphs or indented or prev_short or byline:
                 paragraphs.append([])
             paragraphs[-1].append(line)
-            prev_short = (right - line.box.x1 > SHORT * h and ends_sentence(line.text)) or byline
+            prev_short = (right - line.box.x1 > (SHORT + _narrow_saving(line.text)) * h and ends_sentence(line.text)) or byline
     return paragraphs
 
 
