@@ -17,6 +17,7 @@ import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import ModelError
@@ -96,6 +97,20 @@ def _remember(key: str, size: int, mtime: int, digest: str) -> None:
         os.replace(tmp, target)
     except OSError:
         pass
+
+
+TAB = "\t"
+
+
+def model_rows(path: str | Path) -> Iterator[tuple[int, list[str]]]:
+    """(line number, tab-separated fields) of every line of a model TSV but blank and ``#`` lines,
+    after :func:`verify_model`."""
+    from .textio import read_text
+
+    verify_model(path)
+    for number, line in enumerate(read_text(path).splitlines(), 1):
+        if line and not line.startswith("#"):
+            yield number, line.split(TAB)
 
 
 def verify_model(path: str | Path) -> None:

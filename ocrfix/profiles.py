@@ -27,7 +27,7 @@ from .errors import ModelError
 PROFILE_FILE = "profile.json"
 FORMAT = 1
 #: Keys of ``files``: each names a file (``confusions``: a list of files) relative to the profile.
-FILE_KEYS = ("weights", "confusions", "misread", "variants")
+FILE_KEYS = ("weights", "confusions", "misread", "variants", "length")
 #: Prefix of a path relative to the models directory rather than to the profile.
 MODELS_PREFIX = "models:"
 
@@ -42,6 +42,7 @@ class Profile:
     confusions: tuple[Path, ...] | None = None
     misread: Path | None = None  # None with ``flat_misread``: every character equally likely misread
     variants: Path | None = None
+    length: Path | None = None  # the engine's length channel (None: no deletion stage)
     rules: tuple[str, ...] | None = None  # symbol rules by name (None: all)
     line_end_marks: bool = True
     flat_misread: bool = False
@@ -105,6 +106,7 @@ def load_profile(name_or_dir: str | Path, models_dir: Path) -> Profile:
         if confusions else None,
         misread=resolve(files["misread"]) if "misread" in files else None,
         variants=resolve(files["variants"]) if "variants" in files else None,
+        length=resolve(files["length"]) if "length" in files else None,
         rules=None if rules == "all" else tuple(rules),
         line_end_marks=bool(record.get("line_end_marks", True)),
         flat_misread=bool(record.get("flat_misread", False)),

@@ -111,3 +111,51 @@ def test_no_command_ever_modifies_an_input(model_args: list[str], a: bytes, b: b
         after = {name: ((work / name).read_bytes(), (work / name).stat().st_mtime_ns) for name in inputs}
         assert after == before
         assert not [p for p in work.rglob("*") if p.name.endswith(".tmp")]
+
+
+#: Structured inputs (real Tesseract hOCR/ALTO and a PAGE file, tests/data/formats) and plain text.
+FORMAT_FILES = ["onecol.hocr", "twocol.hocr", "onecol-chars.hocr", "onecol.xml", "twocol.xml", "small.page.xml", "onecol.txt"]
+#: What an edit may put in: Han, marks, a doubled character, XML's special characters.
+REPLACEMENTS = st.sampled_from(["作", "的", "，", "。", "“", "|", "的的", "&", "<", "a"])
+
+
+@st.composite
+def edit_mixes(draw, text: str) -> list[tuple[int, str, str, float, tuple[str, ...]]]:
+    """Non-overlapping substitutions, insertions and deletions of the non-whitespace characters of ``text``."""
+    slots = [k for k, ch in enumerate(text) if not ch.isspace()]
+    chosen = sorted(draw(st.sets(st.sampled_from(slots), max_size=12))) if slots else []
+    changes = []
+    for at in chosen:
+        kind = draw(st.sampled_from(["sub", "ins", "del"]))
+        if kind == "del":
+            changes.append((at, text[at], "", 0.9, ("deletion",)))
+        elif kind == "ins":
+            changes.append((at, "", draw(REPLACEMENTS), 0.9, ("insertion",)))
+        else:
+            changes.append((at, text[at], draw(REPLACEMENTS), 0.9, ("visual",)))
+    return changes
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(st.sampled_from(FORMAT_FILES), st.data())
+def test_replay_and_write_back_are_exact_for_any_mix_of_length_changes(name: str, data: st.DataObject) -> None:
+    from ocrfix.correction.edits import apply_changes
+    from ocrfix.formats import apply_edits, parse_document, reflow_document, write_document
+
+    raw = (Path(__file__).parent / "data" / "formats" / name).read_bytes()
+    doc = parse_document(raw, name)
+    flow = reflow_document(doc)
+    changes = data.draw(edit_mixes(flow.text))
+    output, edits = apply_changes(flow.text, changes)
+    assert replay(flow.text, edits) == output
+    assert replay(flow.text, read_log(e.to_json(name) for e in edits)) == output
+    fixed = apply_edits(doc, flow.text, edits, flow.words)
+    where = {id(word): k for k, word in enumerate(doc.words())}
+    fixed_words = list(fixed.words())
+    in_flow_order = "".join(fixed_words[where[id(word)]].text for word in flow.words)
+    assert non_ws(in_flow_order) == non_ws(output)  # the words (and glyphs) carry the output, in reading order
+    for word in fixed_words:
+        if word.glyphs and len(word.glyphs) == len(word.text):
+            assert "".join(g.text for g in word.glyphs) == word.text
+    again = parse_document(write_document(fixed), name, doc.format)
+    assert non_ws(again.text()) == non_ws(fixed.text())  # and the file written back reads as them

@@ -54,6 +54,12 @@ def register(sub: argparse._SubParsersAction) -> None:
                        help="also write how often each seen character was a misreading (the corrector's error prior)")
     learn.set_defaults(handler=_learn)
 
+    length = cmds.add_parser("length", help="learn how often the engine adds and loses each character (the length channel) "
+                                            "from OCR pages aligned with ground truth")
+    length.add_argument("--pages", nargs="+", required=True, help="directories of NAME.ocr.txt + NAME.gt.txt training pages")
+    length.add_argument("-o", "--output", required=True, help="length-rate TSV to write (e.g. models/confusions/length.tsv)")
+    length.set_defaults(handler=_length)
+
     merge = cmds.add_parser("merge", help="merge sets by weighted noisy-OR: A.tsv:w B.tsv:w ...")
     merge.add_argument("sets", nargs="+", metavar="SET[:WEIGHT]", help="confusion TSVs, each with an optional weight (default 1)")
     merge.add_argument("-o", "--output", required=True, help="merged TSV to write")
@@ -224,6 +230,22 @@ def _learn(args: argparse.Namespace) -> int:
                                         origin, command])
         write_manifest(args.misread_rates, shlex.split(command.removeprefix("built by: "))[1:], inputs)
         print(f"misread rates of {len(rates.seen)} seen chars -> {args.misread_rates}", file=sys.stderr)
+    return 0
+
+
+def _length(args: argparse.Namespace) -> int:
+    from ..training.confusions.learn import page_docs
+    from ..training.confusions.length import length_rates
+
+    check_outputs([("-o", args.output)], [("--pages", p) for p in args.pages])
+    docs = page_docs(args.pages)
+    rates = length_rates((read_text(o), read_text(g)) for o, g in docs)
+    command = ["confusions", "length", "--pages", *map(str, args.pages), "-o", str(args.output)]
+    rates.save(args.output, [f"how often the engine added (extra) and lost (dropped) each character: {rates.extra_rate:.2%} of "
+                             f"OCR characters extra, {rates.drop_rate:.2%} of true characters dropped",
+                             f"from: {len(docs)} OCR/GT page pairs", "built by: ocrfix " + shlex.join(command)])
+    write_manifest(args.output, command, args.pages)
+    print(f"length rates of {len(rates.counts)} keys -> {args.output}", file=sys.stderr)
     return 0
 
 

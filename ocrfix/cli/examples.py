@@ -60,6 +60,9 @@ EXAMPLES: dict[tuple[str, ...], str] = {
     ("confusions", "learn"): """examples:
   ocrfix confusions learn --pages build/bench/pages/train -o learned.tsv
   ocrfix confusions learn --ocr a.ocr.txt --gt a.gt.txt -o learned.tsv --misread-rates misread.tsv""",
+    ("confusions", "length"): """examples:
+  ocrfix confusions length --pages build/bench/pages/train -o models/confusions/length.tsv
+  ocrfix confusions length --pages my-pages/ -o my-profile/length.tsv   # another engine's pages""",
     ("confusions", "merge"): """examples:
   ocrfix confusions merge visual.tsv:1 learned.tsv:3 -o merged.tsv --k 40""",
     ("confusions", "rerank"): """examples:

@@ -16,7 +16,7 @@ import math
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from ..checksums import verify_model
+from ..checksums import TAB, model_rows
 from ..errors import ModelError
 from ..textio import write_text_atomic
 
@@ -59,25 +59,19 @@ class MisreadRates:
 
     @classmethod
     def load(cls, path: str | Path) -> "MisreadRates":
-        from ..textio import read_text
-
         path = Path(path)
         if not path.is_file():
             raise ModelError(f"{path}: misread rates not found (build them: ocrfix confusions learn ... --misread-rates {path})")
-        verify_model(path)
         seen: dict[str, int] = {}
         misread: dict[str, int] = {}
-        for number, line in enumerate(read_text(path).splitlines(), 1):
-            if not line or line.startswith("#"):
-                continue
-            fields = line.split("\t")
+        for number, fields in model_rows(path):
             try:
                 char, n, m = fields[0], int(fields[1]), int(fields[2])
                 if len(fields) != 3 or len(char) != 1 or n < 0 or m < 0:
                     raise ValueError
                 seen[char], misread[char] = n, m
             except (ValueError, IndexError):
-                raise ModelError(f"{path}:{number}: expected char<TAB>seen<TAB>misread, got {line[:60]!r}") from None
+                raise ModelError(f"{path}:{number}: expected char<TAB>seen<TAB>misread, got {TAB.join(fields)[:60]!r}") from None
         if not seen:
             raise ModelError(f"{path}: no misread rates in the file")
         return cls(seen, misread)

@@ -14,9 +14,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..checksums import verify_model
+from ..checksums import model_rows
 from ..errors import ModelError
-from ..textio import read_text
 
 VARIANTS_FILE = "variants.tsv"
 
@@ -24,12 +23,8 @@ VARIANTS_FILE = "variants.tsv"
 def load_variants(path: str | Path) -> dict[str, str]:
     """The variant table of ``path``: ``traditional<TAB>simplified`` lines, ``#`` comments
     (checked against its ``checksums.json`` entry first, where one lists it)."""
-    verify_model(path)
     table: dict[str, str] = {}
-    for number, line in enumerate(read_text(path).splitlines(), 1):
-        if not line or line.startswith("#"):
-            continue
-        fields = line.split("\t")
+    for number, fields in model_rows(path):
         if len(fields) != 2 or len(fields[0]) != 1 or len(fields[1]) != 1:
             raise ModelError(f"{path}:{number}: expected 'traditional<TAB>simplified', one character each")
         table[fields[0]] = fields[1]

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Collection, Iterable, Mapping, Sequence
 
 from ..confusions import ConfusionSet, inventory as default_inventory, merge
+from ..confusions.length import LENGTH_FILE, LengthRates
 from ..confusions.misread import MisreadRates
 from ..confusions.similarity import GlyphSpace
 from ..confusions.variants import VARIANTS_FILE, load_variants
@@ -18,6 +19,7 @@ from ..profiles import Profile, load_profile
 from ..settings import load_settings
 from .candidates import CONTEXT, GENERATORS, Candidate, CandidateSource, build_table, cached_table
 from .decode import SentenceDecoder
+from .deletions import deletion_changes
 from .document import DocumentBigrams
 from .edits import Edit, apply_changes, input_offset
 from .pairs import PairCandidate, PairProposer
@@ -112,7 +114,9 @@ class Corrector:
     sentence at most, or one per :data:`TOKENS_PER_EDIT` tokens in a longer sentence;
     ``variants``: traditional -> simplified forms (:mod:`ocrfix.confusions.variants`) or their file
     (default ``models/confusions/variants.tsv``; an empty mapping turns the variant stage off);
-    ``profile``: an engine profile (:mod:`ocrfix.profiles`: a name under ``models/profiles``, a
+    ``length``: the engine's :class:`~ocrfix.confusions.length.LengthRates` or their file (default
+    ``models/confusions/length.tsv``, learned from Tesseract pages; ``False`` turns the deletion
+    stage off, as ``rules=False`` does); ``profile``: an engine profile (:mod:`ocrfix.profiles`: a name under ``models/profiles``, a
     directory, or a :class:`~ocrfix.profiles.Profile`) whose files, rules and threshold stand in
     for the arguments not given.
     """
@@ -132,6 +136,7 @@ class Corrector:
         misread: str | Path | MisreadRates | None = None,
         variants: str | Path | Mapping[str, str] | None = None,
         profile: str | Path | Profile | None = None,
+        length: str | Path | LengthRates | bool | None = None,
     ) -> None:
         settings = load_settings()
         if profile is not None and not isinstance(profile, Profile):
@@ -143,6 +148,7 @@ class Corrector:
             confusions = profile.confusions if confusions is None else confusions
             misread = profile.misread if misread is None else misread
             variants = profile.variants if variants is None else variants
+            length = (profile.length or False) if length is None else length
             threshold = profile.threshold if threshold is None else threshold
             if rules is True and profile.rules is not None:
                 rules = profile.rules
@@ -164,6 +170,10 @@ class Corrector:
             variants = load_variants(variants or settings.confusions_dir / VARIANTS_FILE)
         #: traditional forms outside the inventory whose simplified form is inside it
         self.variants = {t: s for t, s in variants.items() if t not in self.inventory and s in self.inventory}
+        if length is not False and rules is not False and not isinstance(length, LengthRates):
+            length = LengthRates.load(settings.confusions_dir / LENGTH_FILE if length in (None, True) else length)
+        #: the engine's length channel; None: no deletion stage
+        self.length = length if isinstance(length, LengthRates) and rules is not False else None
         if confusions is None:
             confusions = settings.confusions_dir / DEFAULT_CONFUSIONS
         if isinstance(confusions, ConfusionSet):
@@ -252,7 +262,7 @@ class Corrector:
 
     def _pattern_changes(self, text: str, joins: Sequence[int]) -> list[tuple[int, str, str, float, tuple[str, ...]]]:
         """The changes made before the decoder: symbol rules, traditional forms, marks lost at the
-        wrapped line ends ``joins``; where two would touch the same character, the first stage wins."""
+        wrapped line ends ``joins``, characters the engine added (:mod:`.deletions`); where two would touch the same character, the first stage wins."""
         changes = rule_changes(text, self.rules, lm=self.lm) if self.rules else []
         protected = protected_mask(text, self.keep)
         stages = []
@@ -260,6 +270,8 @@ class Corrector:
             stages.append(variant_changes(text, self.variants, self.lm, protected))
         if self.line_end_marks and joins:
             stages.append(line_end_changes(text, joins, self.lm, protected))
+        if self.length is not None:
+            stages.append(deletion_changes(text, self.length, self.lm, protected))
         for stage in stages:
             taken = {pos for start, original, *_ in changes for pos in range(start, start + max(len(original), 1))}
             changes += [change for change in stage if change[0] not in taken]

@@ -1,0 +1,185 @@
+"""Errors by class, fixed and introduced by the corrector: dropped, extra, confused marks, Han substitutions.
+
+    python -m benchmarks.length_classes pages build/bench/pages/eval [--profile tesseract] [--label NAME] [--compare]
+    python -m benchmarks.length_classes deletions TRAINING_PAGES... --length LENGTH.tsv   # the margin
+
+``pages``: 
+Each page's raw OCR is reflowed and corrected (shipped models, or ``--profile``); the OCR and
+the output are each aligned with the ground truth (whitespace ignored, widths folded; one
+minimal edit script, :func:`ocrfix.training.confusions.length.anchored`). A ground-truth
+character is *dropped* where nothing was read for it, *confused mark* / *Han substitution* /
+*other substitution* where a wrong character was read for a mark / a Han character / anything
+else; an *extra* character was read where print has none. Per class: how many the OCR has, how
+many the corrector fixed, how many it introduced (a character correct in the OCR that is in that
+class in the output; an extra character more between two ground-truth neighbours). Insertions:
+a dropped character put back is a right insertion; an extra character introduced or a dropped
+one put back as the wrong character is a wrong one. ``--compare``: the same with the deletion
+stage off, in the same run.
+
+``deletions``: the deletion stage alone (:mod:`ocrfix.correction.deletions`, shipped LM, length
+rates learned from other pages) on the reflowed OCR of training pages, per margin: deletions of a
+character the ground truth does not have (right; for a doubled character, either of the two) and
+of one it has (wrong), of all the extra characters of the OCR.
+"""
+from __future__ import annotations
+
+import argparse
+import copy
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+from tqdm import tqdm
+
+from ocrfix.confusions.length import LengthRates
+from ocrfix.correction import deletions
+from ocrfix.correction.corrector import Corrector, load_lm
+from ocrfix.correction.rules import RULES, rule_changes
+from ocrfix.segment import protected_mask
+from ocrfix.settings import load_settings
+from ocrfix.normalize import fold_char, is_han
+from ocrfix.text_reflow import reflow
+from ocrfix.textio import read_text
+from ocrfix.training.confusions.learn import page_docs
+from ocrfix.training.confusions.length import Anchored, anchored
+
+DROPPED, EXTRA = "dropped", "extra"
+CLASSES = (DROPPED, EXTRA, "confused mark", "Han substitution", "other substitution")
+
+
+def _status(a: Anchored) -> list[str | None]:
+    """Per ground-truth character: None where read right, else its error class."""
+    out: list[str | None] = []
+    for j, i in enumerate(a.at):
+        true = a.gt[j]
+        if i is None:
+            out.append(DROPPED)
+        elif fold_char(a.hyp[i]) == fold_char(true):
+            out.append(None)
+        elif is_han(true):
+            out.append("Han substitution")
+        elif true.isalnum():
+            out.append("other substitution")
+        else:
+            out.append("confused mark")
+    return out
+
+
+def _extras(a: Anchored) -> Counter[int]:
+    return Counter(gap for _, gap in a.extra)
+
+
+def class_changes(ocr: str, output: str, gt: str) -> Counter[str]:
+    """Counts ``"<class> before"``, ``"<class> fixed"``, ``"<class> introduced"`` (classes of
+    :data:`CLASSES`) and ``"insertions right"`` / ``"insertions wrong"`` of correcting ``ocr``
+    into ``output``, against ``gt``."""
+    before, after = anchored(ocr, gt), anchored(output, gt)
+    counts: Counter[str] = Counter()
+    for b, a in zip(_status(before), _status(after)):
+        if b is not None:
+            counts[f"{b} before"] += 1
+            counts[f"{b} fixed"] += a is None
+        if a is not None and a != b:
+            counts[f"{a} introduced"] += 1
+        if b == DROPPED and a is None:
+            counts["insertions right"] += 1
+        elif b == DROPPED and a is not None and a != DROPPED:
+            counts["insertions wrong"] += 1
+    extra_before, extra_after = _extras(before), _extras(after)
+    counts[f"{EXTRA} before"] += sum(extra_before.values())
+    for gap in extra_before.keys() | extra_after.keys():
+        counts[f"{EXTRA} fixed"] += max(0, extra_before[gap] - extra_after[gap])
+        counts[f"{EXTRA} introduced"] += max(0, extra_after[gap] - extra_before[gap])
+    counts["insertions wrong"] += counts[f"{EXTRA} introduced"]
+    return counts
+
+
+def measure(corrector: Corrector, pages: Sequence[tuple[Path, Path]]) -> Counter[str]:
+    total: Counter[str] = Counter()
+    for ocr_path, gt_path in tqdm(pages, desc="pages", file=sys.stderr):
+        ocr = reflow(read_text(ocr_path))
+        total += class_changes(ocr, corrector.correct(ocr, reflow=False).text, read_text(gt_path))
+    return total
+
+
+def table(label: str, pages: int, runs: Sequence[tuple[str, Counter[str]]]) -> str:
+    """One row per error class and run: ``runs`` are (name, counts of :func:`class_changes`)."""
+    rows = [f"| {label} ({pages} pages) | class | in the OCR | corrector | fixed | introduced |", "|---|---|---|---|---|---|"]
+    for name in (*CLASSES, "insertions"):
+        for run, counts in runs:
+            if name == "insertions":
+                rows.append(f"| | insertions right / wrong | | {run} | {counts['insertions right']:,} | {counts['insertions wrong']:,} |")
+                continue
+            n, fixed = counts[f"{name} before"], counts[f"{name} fixed"]
+            rows.append(f"| | {name} | {n:,} | {run} | {fixed:,} ({fixed / max(n, 1):.0%}) | {counts[f'{name} introduced']:,} |")
+    return "\n".join(rows)
+
+
+MARGINS = (1.0, 2.0, 3.0, 4.0, 5.0)
+
+
+def deletion_outcomes(text: str, gt: str, offsets: Sequence[int]) -> tuple[int, int]:
+    """(right, wrong) of deleting the characters of ``text`` at ``offsets``, against ``gt``."""
+    nonspace = [k for k, ch in enumerate(text) if not ch.isspace()]
+    index = {offset: n for n, offset in enumerate(nonspace)}
+    extra = {i for i, _ in anchored(text, gt).extra}
+    right = 0
+    for offset in offsets:
+        n = index[offset]
+        same = [k for k in (n - 1, n + 1) if 0 <= k < len(nonspace) and fold_char(text[nonspace[k]]) == fold_char(text[offset])]
+        right += n in extra or any(k in extra for k in same)  # a doubled character: either of the two
+    return right, len(offsets) - right
+
+
+def sweep_deletions(pages: Sequence[tuple[Path, Path]], rates: LengthRates) -> str:
+    lm = load_lm(load_settings().default_lm)
+    counts: Counter[tuple[float, str]] = Counter()
+    total = 0
+    for ocr_path, gt_path in tqdm(pages, desc="pages", file=sys.stderr):
+        text, gt = reflow(read_text(ocr_path)), read_text(gt_path)
+        total += len(anchored(text, gt).extra)
+        protected = protected_mask(text)
+        for start, original, *_ in rule_changes(text, RULES, lm):  # as in the corrector: the symbol rules go first
+            protected[start:start + max(len(original), 1)] = [True] * max(len(original), 1)
+        for margin in MARGINS:
+            changes = deletions.deletion_changes(text, rates, lm, protected, margin)
+            right, wrong = deletion_outcomes(text, gt, [change[0] for change in changes])
+            counts[margin, "right"] += right
+            counts[margin, "wrong"] += wrong
+    rows = [f"{len(pages)} pages, {total:,} extra characters in the OCR", "",
+            "| margin | right deletions | wrong deletions |", "|---|---|---|"]
+    rows += [f"| {m} | {counts[m, 'right']:,} ({counts[m, 'right'] / max(total, 1):.0%}) | {counts[m, 'wrong']:,} |"
+             for m in MARGINS]
+    return "\n".join(rows)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.length_classes", description=__doc__.split("\n\n")[0])
+    cmds = parser.add_subparsers(dest="command", required=True)
+    for name in ("pages", "deletions"):
+        cmd = cmds.add_parser(name)
+        cmd.add_argument("pages", type=Path, nargs="+", help="directories of NAME.ocr.txt + NAME.gt.txt pages")
+    pages = cmds.choices["pages"]
+    pages.add_argument("--profile", help="engine profile (default: the shipped models)")
+    pages.add_argument("--label", help="name of the page set in the table (default: the first directory)")
+    pages.add_argument("--compare", action="store_true", help="also measure with the deletion stage off")
+    cmds.choices["deletions"].add_argument("--length", type=Path, required=True,
+                                           help="length rates learned from other pages than these")
+    args = parser.parse_args(argv)
+    docs = page_docs(args.pages)
+    if args.command == "deletions":
+        print(sweep_deletions(docs, LengthRates.load(args.length)))
+        return 0
+    corrector = Corrector(profile=args.profile)
+    runs = [("shipped", measure(corrector, docs))]
+    if args.compare:
+        without = copy.copy(corrector)
+        without.length = None
+        runs.append(("no deletions", measure(without, docs)))
+    print(table(args.label or args.pages[0].name, len(docs), runs))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
