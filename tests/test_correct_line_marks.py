@@ -44,6 +44,11 @@ def test_the_lm_puts_back_a_lost_mark_and_leaves_mid_word_joins_alone(tmp_path):
     protected = protected_mask(text, keep={"工作他们"})
     assert line_end_changes(text, wrapped_line_ends(RAW, text), lm, protected) == []
     assert line_end_changes(text, wrapped_line_ends(RAW, text), lm, protected_mask(text), min_gain=50) == []
+    for symbol in '"*':  # the engine read the mark there, as a symbol: nothing is added after it
+        raw = RAW.replace("工作\n他们", "工作" + symbol + "\n他们")
+        text = reflow(raw)
+        changes = line_end_changes(text, wrapped_line_ends(raw, text), lm, protected_mask(text), min_gain=-50)
+        assert changes and all(text[offset - 1] != symbol for offset, *_ in changes)
 
 
 def test_the_corrector_inserts_logs_and_replays_the_mark(tmp_path):
