@@ -4,7 +4,7 @@
     python -m benchmarks.length_classes deletions TRAINING_PAGES... --length LENGTH.tsv   # the margin
 
 ``pages``: 
-Each page's raw OCR is reflowed and corrected (shipped models, or ``--profile``); the OCR and
+Each page's raw OCR is corrected (reflowed by the corrector; shipped models, or ``--profile``); the OCR and
 the output are each aligned with the ground truth (whitespace ignored, widths folded; one
 minimal edit script, :func:`ocrfix.training.confusions.length.anchored`). A ground-truth
 character is *dropped* where nothing was read for it, *confused mark* / *Han substitution* /
@@ -98,8 +98,8 @@ def class_changes(ocr: str, output: str, gt: str) -> Counter[str]:
 def measure(corrector: Corrector, pages: Sequence[tuple[Path, Path]]) -> Counter[str]:
     total: Counter[str] = Counter()
     for ocr_path, gt_path in tqdm(pages, desc="pages", file=sys.stderr):
-        ocr = reflow(read_text(ocr_path))
-        total += class_changes(ocr, corrector.correct(ocr, reflow=False).text, read_text(gt_path))
+        ocr = read_text(ocr_path)  # the corrector reflows it: the line-end marks need the line ends
+        total += class_changes(ocr, corrector.correct(ocr).text, read_text(gt_path))
     return total
 
 
