@@ -59,11 +59,12 @@ def changed_chars(edits: Sequence[Edit]) -> tuple[int, int]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.clean_domains", description=__doc__.split("\n\n")[0])
     parser.add_argument("--chars", type=int, default=30000, help="characters per domain (default 30,000)")
+    parser.add_argument("--profile", metavar="NAME|DIR", help="engine profile (default: the shipped default)")
     args = parser.parse_args(argv)
     from ocrfix import Corrector
 
     try:
-        corrector = Corrector()
+        corrector = Corrector(profile=args.profile)
         texts = {d: domain_text([p.gold for p in sets.lemon(load_settings().data_dir, d)], args.chars)
                  for d in sets.LEMON_DOMAINS}
     except OcrfixError as exc:

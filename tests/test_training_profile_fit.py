@@ -149,7 +149,7 @@ def test_unsupervised_rounds_learn_from_confident_edits_and_leave_clean_text_alo
         (archive / f"p{i}.txt").write_text("\n".join(line.replace("作", "乍") for line in lines) + "\n", encoding="utf-8")
     fitted = fit_unsupervised([archive], base=base, log=quiet, rounds=2)
     assert [(c.char, c.sources) for c in fitted.learned.candidates("乍")] == [("作", ("learned",))]
-    assert fitted.card["rounds"][0]["confident_edits"] == 8 * len(lines)
+    assert fitted.card["rounds"][0]["confident_edits"] == 10 * len(lines)
     assert fitted.misread.log_rate("乍") > fitted.misread.log_rate("我")
     out = write_profile(fitted, tmp_path / "self")
     corrector = Corrector(model=load_lm(base.lm), inventory=base.inventory, profile=out)
@@ -158,3 +158,17 @@ def test_unsupervised_rounds_learn_from_confident_edits_and_leave_clean_text_alo
     assert corrector.correct("他们在上海工乍。", reflow=False).text == "他们在上海工作。"
     with pytest.raises(InputError, match="too little data"):
         fit_unsupervised([archive / "p0.txt"], base=base, log=quiet)
+
+
+def test_the_drift_guard_raises_the_threshold_until_clean_text_stays_unchanged(tmp_path):
+    from ocrfix.training.fit import Labeled
+    from ocrfix.training.self_train import FLOOR, guarded_threshold
+
+    lm = load_lm(write_arpa(tmp_path / "lm.arpa"))
+    corrector = Corrector(model=lm, confusions=write_confusions(tmp_path / "c.tsv"), weights=WEIGHTS, inventory=INVENTORY,
+                          variants={}, rules=False)
+    clean = "\n".join(dict.fromkeys(CORPUS))
+    assert guarded_threshold(corrector, [Labeled(clean, tuple(clean), "clean", "c")], 15000.0)[0] == FLOOR
+    odd = clean + "\n我们在北京工乍。"  # a 'clean' text the corrector does change: no threshold is safe
+    threshold, record = guarded_threshold(corrector, [Labeled(odd, tuple(odd), "clean", "c")], 15000.0)
+    assert threshold == 0.998 and record["clean_changed"] == 1

@@ -17,12 +17,13 @@ self-training (hard EM):
 edit made confidently once makes the same edit likelier next round. Three things stop it: only
 repeated pairs are learned; the threshold never goes below :data:`FLOOR`; and the threshold is
 calibrated every round on clean text, at most one change per ``clean_chars``. The clean text is
-the user's own (``--clean``) when given; otherwise the archive's *confident part*: sentences of
-held-back files (one in five, never learned from) in which the generic profile finds nothing to
-change even at a low threshold (:data:`PROXY_THRESHOLD`). The LM's own training text is not
-available to a user, and it would not be the archive's domain; the confident sentences are the
-archive's own domain and, having not one candidate the generic model finds even half likely,
-are very nearly error-free — a learned channel that starts changing them is drifting.
+the user's own (``--clean``) when given; otherwise the archive's *confident part*: its sentences
+in which the generic profile finds nothing to change even at a low threshold
+(:data:`PROXY_THRESHOLD`). They teach the channel nothing (no edit is counted in them), so they are
+fair to check it on. The LM's own training text is not available to a user, and it would not be
+the archive's domain; the confident sentences are the archive's own domain and, having not one
+candidate the generic model finds even half likely, are very nearly error-free: a learned channel
+that starts changing them is drifting.
 """
 from __future__ import annotations
 
@@ -46,7 +47,7 @@ from ..textio import read_text
 from .calibrate import THRESHOLDS, calibration_texts, threshold_curve
 from .confusions.learn import ChannelCounts, channel_set, misread_rates
 from .fit import Labeled
-from .profile_fit import (HOLDOUT_EVERY, BaseModels, Channel, Fitted, Models, Options, Stages, chunked, clean_labeled,
+from .profile_fit import (BaseModels, Channel, Fitted, Models, Options, Stages, chunked, clean_labeled,
                           clean_texts)
 
 ROUNDS = 3
@@ -142,11 +143,7 @@ def fit_unsupervised(inputs: Sequence[str | Path], clean: Sequence[str | Path] =
     base = base or BaseModels.shipped()
     settings = load_settings()
     texts = read_ocr_texts(inputs)
-    learn = [t for i, (_, t) in enumerate(texts) if i % HOLDOUT_EVERY != HOLDOUT_EVERY - 1]
-    held = [t for i, (_, t) in enumerate(texts) if i % HOLDOUT_EVERY == HOLDOUT_EVERY - 1]
-    if not held:
-        raise InputError(f"too little data: {len(texts)} text(s); give at least {HOLDOUT_EVERY} "
-                         f"(one in {HOLDOUT_EVERY} is held back for the drift guard)")
+    learn = [text for _, text in texts]
     generic = load_profile("generic", settings.models_dir)
     models = Models(base)
     base_set = load_confusions(base.confusions)
@@ -159,9 +156,8 @@ def fit_unsupervised(inputs: Sequence[str | Path], clean: Sequence[str | Path] =
         proxies = clean_labeled(clean_texts(clean))
         log(f"drift guard: {sum(len(p.text) for p in proxies):,} characters of clean text ({', '.join(map(str, clean))})")
     else:
-        proxies = clean_proxies(corrector, held)
-        log(f"drift guard: {sum(len(p.text) for p in proxies):,} characters of the held-back files' confident sentences")
-    log(f"{len(texts)} OCR texts: {len(learn)} to learn from, {len(held)} held back")
+        proxies = clean_proxies(corrector, learn)
+        log(f"drift guard: {sum(len(p.text) for p in proxies):,} characters of the archive's confident sentences")
     history = []
     learned_pairs: frozenset = frozenset()
     channel = start
@@ -197,7 +193,7 @@ def fit_unsupervised(inputs: Sequence[str | Path], clean: Sequence[str | Path] =
                      f"channel from the confident edits (>= {confident}) of the generic profile and its own later rounds",
         "held_out": "no ground truth: see benchmarks/RESULTS.md for measured figures of self-trained profiles",
         "rounds": history,
-        "drift_guard": {"clean": [str(c) for c in clean] or "confident sentences of the held-back files",
+        "drift_guard": {"clean": [str(c) for c in clean] or "the archive's confident sentences",
                         "clean_chars_per_change": options.clean_chars, "floor": FLOOR},
         "date": datetime.date.today().isoformat(),
         "command": command,
