@@ -24,7 +24,8 @@ lines; this turns them into a profile directory (:mod:`ocrfix.profiles`) for ``o
 5. **Thresholds** (:mod:`.calibrate`): the lowest from which on the cross-fit decoding fixes at least
    ``min_ratio`` errors per error it introduces and changes at most one character per
    ``clean_chars`` of clean text (the pairs' ground truth and any ``--clean`` text), and a lower
-   second pass on texts the first pass finds noisy.
+   second pass on texts the first pass finds noisy (with the shipped weights, their own second
+   pass where it reaches lower).
 6. **Held-out figures**, then the profile is written to a temporary directory beside the output,
    checksummed and renamed into place: never a half-built profile.
 """
@@ -489,8 +490,11 @@ class Calibrated:
     record: dict
 
 
-def calibrate(weights: Weights, folds: Sequence[Fold], extra_clean: Sequence[Labeled], options: Options) -> Calibrated:
-    """``weights`` with the threshold (and second-pass threshold) calibrated on the folds' cross-fit decoding."""
+def calibrate(weights: Weights, folds: Sequence[Fold], extra_clean: Sequence[Labeled], options: Options,
+              inherited: NoisyPages | None = None) -> Calibrated:
+    """``weights`` with the threshold (and second-pass threshold) calibrated on the folds' cross-fit
+    decoding; ``inherited``: the weights' own second-pass rule (the shipped weights': calibrated on
+    1.7 M characters of clean text, far more than a fit has), used where it reaches lower."""
     noisy: list[CalibrationText] = []
     clean: list[CalibrationText] = []
     for number, fold in enumerate(folds):
@@ -509,10 +513,14 @@ def calibrate(weights: Weights, folds: Sequence[Fold], extra_clean: Sequence[Lab
         for r in curve if r["threshold"] >= row["threshold"])), threshold)
     noisy_threshold = max(noisy_threshold, worst_case)
     rule = NoisyPages(options.noisy_density, options.noisy_min_edits, noisy_threshold) if noisy_threshold < threshold else None
+    if inherited is not None and inherited.threshold < min(threshold, noisy_threshold):
+        rule = inherited
+        second = noisy_curve(noisy, clean, threshold, inherited.density, inherited.min_edits)
+        noisy_threshold = inherited.threshold
     row = next(r for r in curve if r["threshold"] == threshold)
     fixed = row["fixed"]
     if rule is not None:
-        fixed = next(r for r in second if r["threshold"] == noisy_threshold)["fixed_all_pages"]
+        fixed = next((r["fixed_all_pages"] for r in second if r["threshold"] >= noisy_threshold), fixed)
     record = {"threshold": threshold, "noisy_threshold": noisy_threshold if rule else None, "fixed": fixed,
               "introduced": row["introduced"], "han_errors": row["han_errors"],
               "clean_changed": row["clean_changed"] + row["clean_rule_changed"], "clean_chars": row["clean_chars"]}
@@ -584,7 +592,8 @@ def fit_profile(inputs: Sequence[str | Path], err_gold: Sequence[Sequence[str | 
     refit = refit_weights(folds, models.weights, options, log)
     if refit is not None:
         candidates.append(("refitted", refit))
-    results = {label: calibrate(w, folds, extra_clean, options) for label, w in candidates}
+    results = {label: calibrate(w, folds, extra_clean, options, w.noisy if label == "shipped" else None)
+               for label, w in candidates}
     for label, result in results.items():
         log(f"weights {label}: threshold {result.record['threshold']}, second pass {result.record['noisy_threshold']}: "
             f"cross-fit fixed {result.fixed}, introduced {result.introduced}, clean changed "

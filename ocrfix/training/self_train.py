@@ -59,7 +59,7 @@ PROXY_THRESHOLD = 0.5
 #: Shortest sentence taken as a clean proxy (short ones are headlines and fragments).
 PROXY_MIN_CHARS = 8
 #: At least this many confident edits are needed to learn anything.
-MIN_EDITS = 20
+MIN_EDITS = 10
 
 
 def read_ocr_texts(inputs: Sequence[str | Path]) -> list[tuple[str, str]]:
