@@ -162,13 +162,13 @@ def test_unsupervised_rounds_learn_from_confident_edits_and_leave_clean_text_alo
 
 def test_the_drift_guard_raises_the_threshold_until_clean_text_stays_unchanged(tmp_path):
     from ocrfix.training.fit import Labeled
-    from ocrfix.training.self_train import FLOOR, guarded_threshold
+    from ocrfix.training.self_train import guarded_threshold
 
     lm = load_lm(write_arpa(tmp_path / "lm.arpa"))
     corrector = Corrector(model=lm, confusions=write_confusions(tmp_path / "c.tsv"), weights=WEIGHTS, inventory=INVENTORY,
                           variants={}, rules=False)
     clean = "\n".join(dict.fromkeys(CORPUS))
-    assert guarded_threshold(corrector, [Labeled(clean, tuple(clean), "clean", "c")], 15000.0)[0] == FLOOR
+    assert guarded_threshold(corrector, [Labeled(clean, tuple(clean), "clean", "c")], 15000.0, 0.85)[0] == 0.85
     odd = clean + "\n我们在北京工乍。"  # a 'clean' text the corrector does change: no threshold is safe
-    threshold, record = guarded_threshold(corrector, [Labeled(odd, tuple(odd), "clean", "c")], 15000.0)
+    threshold, record = guarded_threshold(corrector, [Labeled(odd, tuple(odd), "clean", "c")], 15000.0, 0.85)
     assert threshold == 0.998 and record["clean_changed"] == 1
