@@ -112,6 +112,7 @@ def page_spec(config: dict[str, Any], split: str, level: str, index: int) -> Pag
         style=style,
         tracking=round(_draw(rng, r["tracking"]), 3),
         degradation=deg,
+        engine=sp.get("engine", "tesseract"),
     )
 
 
@@ -158,9 +159,10 @@ def make_page(spec: PageSpec, data_dir: Path, out_dir: Path) -> dict[str, Any]:
     return entry
 
 
-def generate(split: str, out: Path, config: dict[str, Any], data_dir: Path, *,
-             pages: int | None = None, levels: list[str] | None = None, force: bool = False) -> list[dict[str, Any]]:
-    """Generate (or keep) every page of ``split``; writes and returns the split's manifest."""
+def generate(split: str, out: Path, config: dict[str, Any], data_dir: Path, *, pages: int | None = None,
+             levels: list[str] | None = None, force: bool = False, existing: bool = False) -> list[dict[str, Any]]:
+    """Generate (or keep) every page of ``split``; writes and returns the split's manifest.
+    ``existing``: generate nothing, the manifest lists the pages already on disk (an interrupted run's)."""
     sp = config["splits"][split]
     todo = [(lv, i) for lv in (levels or sp["levels"]) for i in range(pages or sp["pages"])]
     entries = []
@@ -170,8 +172,10 @@ def generate(split: str, out: Path, config: dict[str, Any], data_dir: Path, *,
         meta = level_dir / f"{spec.name}.meta.json"
         if meta.is_file() and not force:
             entries.append(json.loads(meta.read_text(encoding="utf-8")))
-        else:
+        elif not existing:
             entries.append(make_page(spec, data_dir, level_dir))
+    if not entries:
+        raise InputError(f"no pages of {split} in {out / split}")
     summary = {
         lv: {
             "pages": len(group),
@@ -194,6 +198,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--levels", default=None, help="comma-separated levels (default: all of the split)")
     parser.add_argument("--config", type=Path, default=CONFIG, help="page manifest (TOML)")
     parser.add_argument("--force", action="store_true", help="regenerate pages that already exist")
+    parser.add_argument("--existing", action="store_true",
+                        help="generate nothing: write the manifest of the pages already on disk")
     args = parser.parse_args(argv)
     os.nice(5)  # long CPU-bound work on a shared machine (Tesseract inherits it)
     settings = load_settings()
@@ -203,7 +209,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.split not in config["splits"]:
             raise InputError(f"unknown split {args.split!r} (have: {', '.join(config['splits'])})")
         entries = generate(args.split, out, config, settings.data_dir, pages=args.pages,
-                           levels=args.levels.split(",") if args.levels else None, force=args.force)
+                           levels=args.levels.split(",") if args.levels else None, force=args.force,
+                           existing=args.existing)
     except OcrfixError as exc:
         print(f"benchmarks.generate: error: {exc}", file=sys.stderr)
         return 2

@@ -67,6 +67,49 @@ def sentence_table(runs: Sequence[SystemRun], groups: Sequence[str]) -> str:
     return "\n".join(rows)
 
 
+#: Columns of the cross-engine table: title -> (the groups, i.e. results rows, it sums; its figure:
+#: the CER reduction of page sets or the char F1 of sentence sets).
+CROSS_ENGINE = {
+    "Tesseract eval": (("eval-l1", "eval-l2", "eval-l3"), "reduction"),
+    "RapidOCR eval": (("rapid-eval-l1", "rapid-eval-l2", "rapid-eval-l3"), "reduction"),
+    "FASPell test": (("faspell",), "f1"),
+    "SIGHAN-15 test": (("sighan15",), "f1"),
+}
+
+
+def _summed(run: SystemRun, groups: Sequence[str]) -> tuple[Tally, bool] | None:
+    """A run's tallies summed over ``groups`` (or over their peer slices, flagged True, where the
+    run has only those); None where it has neither complete."""
+    for names, sliced in ((groups, False), ([f"{g}/peer" for g in groups], True)):
+        if all(name in run.tallies for name in names):
+            total = Tally()
+            for name in names:
+                total += run.tallies[name]
+            return total, sliced
+    return None
+
+
+def cross_engine_table(runs: Sequence[SystemRun],
+                       columns: dict[str, tuple[tuple[str, ...], str]] = CROSS_ENGINE) -> str:
+    """One row per system, one column per test set (see :data:`CROSS_ENGINE`): the CER reduction
+    or char F1, then fixed / introduced; ``*``: measured on the peer slice only."""
+    shown = {title: column for title, column in columns.items() if any(_summed(r, column[0]) for r in runs)}
+    rows = ["| system | " + " | ".join(shown) + " |", "|---|" + "---|" * len(shown)]
+    for run in runs:
+        cells = []
+        for groups, figure in shown.values():
+            found = _summed(run, groups)
+            if found is None:
+                cells.append("—")
+                continue
+            t, sliced = found
+            m = metrics(t)
+            value = f"F1 {m['f1']:.3f}" if figure == "f1" else _pct(m["reduction"], 1)
+            cells.append(f"{value} ({t.fixed} / {t.introduced}){'*' if sliced else ''}")
+        rows.append(f"| {run.system} | " + " | ".join(cells) + " |")
+    return "\n".join(rows)
+
+
 def pages_table(manifests: dict[str, dict]) -> str:
     """Generated pages per split and level: count, GT characters, the generator's plain CER."""
     rows = ["| split | level | pages | GT chars | mean plain CER | command |", "|---|---|---|---|---|---|"]

@@ -3,6 +3,8 @@
     python -m benchmarks.run                 # full run: writes benchmarks/RESULTS.md's section + plot
     python -m benchmarks.run --quick         # CI slice (2 tiny pages, 100 FASPell lines, seed page)
     python -m benchmarks.run --only faspell  # one set (repeatable / comma-separated)
+    python -m benchmarks.run --systems ocrfix:tesseract,ocrfix:ppocr,ocrfix:generic,pycorrector:200
+                                             # profiles and the peer side by side: the cross-engine table
 
 Only the full run (no --quick, --only or --systems) rewrites benchmarks/RESULTS.md, results.png,
 results.json (the raw tallies) and the README's headline table (``benchmarks.headline``); the
@@ -40,7 +42,10 @@ LEMON_LIMIT = 1000  # LEMON news is spelling errors, not OCR: a 1,000-sentence s
 SWEEP_PAGES = 1  # training pages per level for the pycorrector threshold sweep
 #: pycorrector runs at ~100-400 chars/s here, so it gets a slice of each set (first items), and
 #: ocrfix runs on the same slice too: the "/peer" rows compare the two on identical data.
-PEER_SLICE = {"eval-l1": 4, "eval-l2": 4, "eval-l3": 4, "seed": 1, "faspell": 300, "sighan15": 300}
+PEER_SLICE = {"eval-l1": 4, "eval-l2": 4, "eval-l3": 4, "rapid-eval-l1": 4, "rapid-eval-l2": 4, "rapid-eval-l3": 4,
+              "seed": 1, "faspell": 300, "sighan15": 300}
+#: The RapidOCR pages: all eval pages read by RapidOCR, else the older two per level (optional).
+RAPID_SPLITS = ("rapid-eval", "rapid")
 THRESHOLDS = (8.0, 20.0, 57.0, 200.0)
 RESULTS_MD = Path(__file__).with_name("RESULTS.md")
 PLOT = Path(__file__).with_name("results.png")
@@ -52,8 +57,8 @@ def page_items(pairs: list[sets.PagePair], errata=()) -> list[Item]:
     return [Item(p.name, p.group, "page", reflow(p.ocr), p.gt, tuple(errata), raw=p.ocr) for p in pairs]
 
 
-def sentence_items(pairs: list[sets.SentencePair], group: str) -> list[Item]:
-    return [Item(p.id, group, "sentence", p.erroneous, p.gold) for p in pairs]
+def sentence_items(pairs: list[sets.SentencePair], group: str, errata=()) -> list[Item]:
+    return [Item(p.id, group, "sentence", p.erroneous, p.gold, tuple(errata)) for p in pairs]
 
 
 def quick_pages(pages_root: Path) -> list[sets.PagePair]:
@@ -82,14 +87,15 @@ def load_groups(names: list[str], quick: bool, pages_root: Path) -> dict[str, li
             add(page_items(quick_pages(pages_root)))
         elif name == "pages":
             add(page_items(sets.generated_pages(pages_root, "eval")))
-            if (pages_root / "rapid").is_dir():  # the same pages read by RapidOCR (optional)
-                add(page_items(sets.generated_pages(pages_root, "rapid")))
+            rapid = next((split for split in RAPID_SPLITS if (pages_root / split / "manifest.json").is_file()), None)
+            if rapid:  # the same pages read by RapidOCR
+                add(page_items(sets.generated_pages(pages_root, rapid)))
         elif name == "seed":
             add(page_items([sets.seed_page(data.parent / "seeds")], load_errata(sets.SEED_ERRATA)))
         elif name == "faspell":
             add(sentence_items(sets.faspell(data, 100 if quick else None), "faspell"))
         elif name == "sighan15":
-            add(sentence_items(sets.sighan15(data), "sighan15"))
+            add(sentence_items(sets.sighan15(data), "sighan15", load_errata(sets.SIGHAN15_ERRATA)))
         elif name == "lemon":
             add(sentence_items(sets.lemon_news(data, LEMON_LIMIT), "lemon-news"))
     return groups
@@ -173,7 +179,7 @@ def git_commit() -> str:
     return commit + (" + uncommitted changes" if git("status", "--porcelain") else "")
 
 
-def manifests(pages_root: Path, splits: tuple[str, ...] = ("train", "eval", "rapid")) -> dict[str, dict]:
+def manifests(pages_root: Path, splits: tuple[str, ...] = ("train", "eval", "rapid-train", "rapid-eval")) -> dict[str, dict]:
     found = {}
     for split in splits:
         path = pages_root / split / "manifest.json"
@@ -204,6 +210,9 @@ def section(command: str, commit: str, runs: list[SystemRun], sweep: list[System
         "ground truth itself (n/a for pycorrector: left out, it is slow). chars/s: input characters per second of correction (model loading excluded); "
         "peak RSS: the worker process running that system.",
     ]
+    if len(runs) > 1:
+        lines += ["", "Cross-engine (page sets: CER reduction, sentence sets: char F1; fixed / introduced; "
+                  "* = on the peer slice only, see PEER_SLICE):", "", report.cross_engine_table(runs)]
     if sentence_groups:
         lines += ["", "Sentence sets (sentence level: correct iff the output equals the gold sentence):", "",
                   report.sentence_table(runs, sentence_groups)]
@@ -223,7 +232,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small CI slice; writes build/bench/quick/")
     parser.add_argument("--only", action="append", default=[], help=f"set(s) to run: {', '.join(SETS)}")
-    parser.add_argument("--systems", default=None, help="comma-separated systems (ocrfix, pycorrector[:T], none)")
+    parser.add_argument("--systems", default=None,
+                        help="comma-separated systems (ocrfix[:PROFILE], pycorrector[:T], none); with several, "
+                             "the section adds a cross-engine table")
     parser.add_argument("--pages-root", type=Path, default=None, help="generated pages (default build/bench/pages)")
     args = parser.parse_args(argv)
     settings = load_settings()

@@ -77,8 +77,11 @@ def _nonspace(text: str) -> int:
 
 
 def _sentence_tally(item: Item, hyp: str) -> Tally:
-    c = sentence_counts(item.src, item.gold, hyp)
-    had_errors, changed, right = item.src != item.gold, hyp != item.src, hyp == item.gold
+    gold = item.gold
+    for erratum in item.errata:  # a misspelling the gold keeps, corrected before scoring
+        gold = gold.replace(erratum.wrong, erratum.right)
+    c = sentence_counts(item.src, gold, hyp)
+    had_errors, changed, right = item.src != gold, hyp != item.src, hyp == gold
     return Tally(
         items=1, gt_chars=c["gt_chars"], src_chars=_nonspace(item.src),
         raw_errors=c["raw_errors"], raw_matched=c["gt_chars"], errors=c["errors"], matched=c["gt_chars"],

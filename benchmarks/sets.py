@@ -18,6 +18,8 @@ from ocrfix.textio import read_text
 
 #: GT errata of the seed page (``web substring<TAB>corrected substring``), for ocrfix.evaluate.
 SEED_ERRATA = Path(__file__).with_name("errata") / "page01.tsv"
+#: GT errata of SIGHAN-15's test gold (misspellings it keeps).
+SIGHAN15_ERRATA = Path(__file__).with_name("errata") / "sighan15.tsv"
 
 
 @dataclass(frozen=True)

@@ -2,16 +2,18 @@
 
 A profile directory holds ``profile.json``: which weights, confusion sets, misread rates and
 variant table the corrector uses, which symbol rules run, whether marks lost at line ends are put
-back, an optional fixed threshold, and a card (what it was fitted on, its held-out figures). File
+back (with what margin, and whether also in text that reads like clean print), an optional fixed
+threshold, and a card (what it was fitted on, its held-out figures). File
 paths are relative to the directory, so a shipped profile can point at the shared files in
 ``models/`` and a user's profile directory can carry its own; a path written ``models:REL`` names
 a file of the models directory itself (a fitted profile built on the shipped confusion sets stays
 valid wherever the checkout and the profile live). The LM is not part of a profile: it
 models the language, not the engine.
 
-Shipped (``models/profiles/``): ``tesseract`` (fitted on Tesseract 5 ``chi_sim`` pages) and
-``generic`` (for an unknown engine: no engine-specific symbol rules or misread rates, one strict
-threshold). A profile is chosen by name or by directory (``ocrfix correct --profile``,
+Shipped (``models/profiles/``): ``tesseract`` (fitted on Tesseract 5 ``chi_sim`` pages),
+``ppocr`` (PP-OCR as RapidOCR runs it: its own misread rates and learned confusions, and marks
+lost at line ends put back everywhere) and ``generic`` (for an unknown engine: no
+engine-specific symbol rules or misread rates, one strict threshold). A profile is chosen by name or by directory (``ocrfix correct --profile``,
 ``Corrector(profile=...)``).
 """
 from __future__ import annotations
@@ -43,8 +45,12 @@ class Profile:
     misread: Path | None = None  # None with ``flat_misread``: every character equally likely misread
     variants: Path | None = None
     length: Path | None = None  # the engine's length channel (None: no deletion stage)
-    rules: tuple[str, ...] | None = None  # symbol rules by name (None: all)
+    rules: tuple[str, ...] | None = None  # symbol rules by name (None: "all", every rule but the opt-in ones)
     line_end_marks: bool = True
+    #: also in blocks that read like clean print (an engine that reads inside the line box loses
+    #: hanging marks however clean the scan: PP-OCR); False: withdrawn there (Tesseract)
+    line_end_marks_in_clean_print: bool = False
+    line_end_margin: float | None = None  # log10 gain a lost mark needs (None: line_marks.MIN_GAIN)
     flat_misread: bool = False
     threshold: float | None = None  # one threshold on every text (None: the weights' own block rules)
     card: dict[str, Any] = field(default_factory=dict)
@@ -98,6 +104,9 @@ def load_profile(name_or_dir: str | Path, models_dir: Path) -> Profile:
     threshold = record.get("threshold")
     if threshold is not None and not (isinstance(threshold, (int, float)) and 0.0 <= threshold <= 1.0):
         raise ModelError(f"{manifest}: threshold must be a number in [0, 1]")
+    margin = record.get("line_end_margin")
+    if margin is not None and not (isinstance(margin, (int, float)) and margin >= 0.0):
+        raise ModelError(f"{manifest}: line_end_margin must be a number >= 0")
     return Profile(
         name=str(record.get("name", directory.name)),
         directory=directory,
@@ -109,6 +118,8 @@ def load_profile(name_or_dir: str | Path, models_dir: Path) -> Profile:
         length=resolve(files["length"]) if "length" in files else None,
         rules=None if rules == "all" else tuple(rules),
         line_end_marks=bool(record.get("line_end_marks", True)),
+        line_end_marks_in_clean_print=bool(record.get("line_end_marks_in_clean_print", False)),
+        line_end_margin=None if margin is None else float(margin),
         flat_misread=bool(record.get("flat_misread", False)),
         threshold=None if threshold is None else float(threshold),
         card=record.get("card", {}),

@@ -67,3 +67,21 @@ def test_tiny_page_end_to_end(tmp_path):
     assert (tmp_path / "out" / "tiny-l1-000.png").is_file()
     meta = json.loads((tmp_path / "out" / "tiny-l1-000.meta.json").read_text(encoding="utf-8"))
     assert meta["seed"] == 7 and meta["cer"] == entry["cer"]
+
+
+def test_an_engine_split_reuses_its_base_pages_and_existing_pages_make_a_manifest(tmp_path):
+    from ocrfix.errors import InputError
+
+    config = {**CONFIG, "splits": {**CONFIG["splits"], "tiny-rapid": {"same_as": "tiny", "engine": "rapidocr",
+                                                                     "levels": ["l1"], "pages": 2}}}
+    base, reread = generate.page_spec(config, "tiny", "l1", 1), generate.page_spec(config, "tiny-rapid", "l1", 1)
+    assert reread == replace(base, name="tiny-rapid-l1-001", split="tiny-rapid", engine="rapidocr")
+    with pytest.raises(InputError, match="no pages"):
+        generate.generate("tiny-rapid", tmp_path, config, tmp_path, existing=True)
+    level = tmp_path / "tiny-rapid" / "l1"
+    level.mkdir(parents=True)
+    (level / "tiny-rapid-l1-000.meta.json").write_text(json.dumps({"level": "l1", "gt_chars": 10, "cer": 0.1}))
+    entries = generate.generate("tiny-rapid", tmp_path, config, tmp_path, existing=True)  # page 1 is not made
+    assert len(entries) == 1
+    manifest = json.loads((tmp_path / "tiny-rapid" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["summary"] == {"l1": {"pages": 1, "gt_chars": 10, "mean_cer": 0.1}}

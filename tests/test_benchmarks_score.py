@@ -89,3 +89,29 @@ def test_a_page_reaches_the_system_as_written_too():
     run_group(system, [Item("p", "eval-l1", "page", "今天天汽很好，我们去公园。", "今天天气很好，我们去公园。", raw=raw)], "test")
     assert system.calls[0] == ("今天天汽很好，我们去公园。", raw)
     assert system.calls[1] == ("今天天气很好，我们去公园。", None)  # the clean GT has no line ends
+
+
+def test_the_cross_engine_table_sums_levels_and_marks_peer_slices():
+    from benchmarks.report import cross_engine_table
+    from benchmarks.score import SystemRun
+
+    page = run_group(Replace("汽", "气"), [PAGE], "t")  # 2 fixed, none introduced
+    sentences = run_group(Replace("汽", "气"), SENTENCES, "t")  # 1 fixed, 1 introduced
+    full = SystemRun("a", {"eval-l1": page, "eval-l2": page, "eval-l3": page, "sighan15": sentences}, 0.0, 0.0)
+    peer = SystemRun("b", {"eval-l1/peer": page, "eval-l2/peer": page, "eval-l3/peer": page}, 0.0, 0.0)
+    lines = cross_engine_table([full, peer]).splitlines()
+    assert lines[0] == "| system | Tesseract eval | SIGHAN-15 test |"  # columns nobody ran are left out
+    assert lines[2] == "| a | 100.0% (6 / 0) | F1 0.667 (1 / 1) |"
+    assert lines[3] == "| b | 100.0% (6 / 0)* | — |"
+
+
+def test_sentence_errata_correct_the_gold_before_scoring():
+    from benchmarks.run import sentence_items
+    from benchmarks.sets import SentencePair
+    from ocrfix.evaluation import Erratum
+
+    pair = SentencePair("s", "下课的时侯我们去", "下课的时侯我们去")
+    fixing = Replace("侯", "候")
+    assert run_group(fixing, sentence_items([pair], "set"), "t").introduced == 1
+    tally = run_group(fixing, sentence_items([pair], "set", [Erratum("时侯", "时候")]), "t")
+    assert (tally.introduced, tally.fixed) == (0, 1)

@@ -9,6 +9,7 @@ from ocrfix.correction.corrector import Corrector
 from ocrfix.correction.edits import replay
 from ocrfix.correction.line_marks import SOURCE, line_end_changes, wrapped_line_ends
 from ocrfix.correction.score import SparsePages
+from ocrfix.profiles import Profile
 from ocrfix.segment import protected_mask
 
 from test_correct_fixtures import CORPUS, INVENTORY, WEIGHTS, confusion_set, load_lm, write_arpa
@@ -68,3 +69,19 @@ def test_on_clean_print_line_end_marks_are_withdrawn(tmp_path):
     weights = dataclasses.replace(WEIGHTS, sparse=SparsePages(density=1.0, threshold=0.99))
     corrector = Corrector(model=lm, confusions=confusion_set(tmp_path), weights=weights, inventory=INVENTORY, variants={})
     assert corrector.correct(RAW).edits == ()  # the first pass finds no error: the page reads like clean print
+
+
+def test_a_profile_keeps_line_end_marks_in_clean_print_and_sets_their_margin(tmp_path):
+    lm = lm_of(tmp_path)
+    weights = dataclasses.replace(WEIGHTS, sparse=SparsePages(density=1.0, threshold=0.99))
+
+    def corrected(**setting):
+        profile = Profile(name="p", directory=tmp_path, **setting)
+        return Corrector(model=lm, confusions=confusion_set(tmp_path), weights=weights, inventory=INVENTORY,
+                         variants={}, profile=profile).correct(RAW)
+
+    kept = corrected(line_end_marks_in_clean_print=True)
+    assert [(e.original, e.replacement, e.sources) for e in kept.edits] == [("", "。", (SOURCE,))]
+    assert kept.text.splitlines()[0] == "我们在北京工作。他们在上海工作。"
+    assert corrected(line_end_marks_in_clean_print=False).edits == ()  # the shipped tesseract behaviour
+    assert corrected(line_end_marks_in_clean_print=True, line_end_margin=50.0).edits == ()

@@ -123,3 +123,21 @@ def test_percent_read_as_96_is_decided_by_the_lm(tmp_path):
     assert fix("他们有296户人家。", lm) == "他们有296户人家。"  # so does a count
     assert fix("今年增长了2096，", None) == "今年增长了2096，"  # no LM, no decision
     assert rule_changes("今年增长了1960，", lm=lm) == []  # '96' inside a number is never a '%'
+
+
+def test_opt_in_rules_run_only_where_named(tmp_path):
+    from ocrfix.correction.edits import apply_changes
+    from ocrfix.correction.rules import DEFAULT_RULES, select_rules
+
+    lm = load_lm(write_arpa(tmp_path / "lm.arpa"))
+    ppocr = select_rules(["stray-dot", "middot-period"])
+    assert {rule.name for rule in ppocr} <= {rule.name for rule in RULES} - {rule.name for rule in DEFAULT_RULES}
+    for noisy, expected in (("我们在北京工作。.\n他们在上海工作。", "我们在北京工作。\n他们在上海工作。"),
+                            ("我们在北京工作，·他们在上海工作。", "我们在北京工作，他们在上海工作。"),
+                            ("·我们在北京工作。", "我们在北京工作。"),
+                            ("我们在北京工作·他们在上海工作。", "我们在北京工作。他们在上海工作。")):
+        assert apply_changes(noisy, rule_changes(noisy, ppocr, lm))[0] == expected
+        assert rule_changes(noisy, lm=lm) == []  # not among the default rules
+    for clean in ("“第一”·生活篇", "我们在北京工作。", "约翰·史密斯在北京工作。"):
+        assert rule_changes(clean, ppocr, lm) == []
+    assert rule_changes("我们在北京工作·他们在上海工作。", ppocr) == []  # no LM, no sentence break

@@ -88,3 +88,12 @@ def test_the_command_line_takes_a_profile_and_refuses_a_bad_one(tmp_path, models
         assert done.returncode == 0 and done.stdout == expected, done.stderr
     bad = subprocess.run([*argv, "--profile", "nonesuch"], capture_output=True, text=True)
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "no such profile" in bad.stderr
+
+
+def test_line_end_settings_are_read_and_checked(tmp_path):
+    profile = load_profile(make_profile(tmp_path / "a", line_end_marks_in_clean_print=True, line_end_margin=0.75), MODELS)
+    assert profile.line_end_marks_in_clean_print and profile.line_end_margin == 0.75
+    default = load_profile(make_profile(tmp_path / "b"), MODELS)
+    assert not default.line_end_marks_in_clean_print and default.line_end_margin is None
+    with pytest.raises(ModelError, match="line_end_margin"):
+        load_profile(make_profile(tmp_path / "c", line_end_margin=-1), MODELS)

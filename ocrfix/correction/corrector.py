@@ -25,7 +25,7 @@ from .edits import Edit, apply_changes, input_offset
 from .pairs import PairCandidate, PairProposer
 from .features import Featurizer, LanguageModel, forward, mean_logp
 from .line_marks import SOURCE as LINE_END_SOURCE, line_end_changes, wrapped_line_ends
-from .rules import RULES, rule_changes, select_rules
+from .rules import DEFAULT_RULES, rule_changes, select_rules
 from .variants import variant_changes
 from .score import Weights
 
@@ -104,7 +104,8 @@ class Corrector:
     blocks it finds to read like clean print their higher one, :class:`~ocrfix.correction.score.SparsePages`;
     a given threshold holds for all text); ``keep``: words never edited; ``inventory``:
     characters that may be edited and proposed (default: the shipped inventory); ``rules``: apply
-    the symbol rules (all, none, or the rules of these names; ``False`` also stops the line-end marks);
+    the symbol rules (all but the opt-in ones of one engine, none, or the rules of these names;
+    ``False`` also stops the line-end marks);
     ``context``: the LM's :class:`~ocrfix.lm.context.ContextIndex` or its file (default: beside
     the LM file, ``news.klm`` -> ``news.context.npz``), used when the weights were fitted with
     context candidates (source ``context``); ``glyphs``: the :class:`~ocrfix.confusions.similarity.GlyphSpace`
@@ -164,8 +165,11 @@ class Corrector:
         self.keep = frozenset(keep)
         self.max_edits = max_edits
         #: the symbol rules that run (``rules``: all, none, or these names)
-        self.rules = RULES if rules is True else () if rules is False else select_rules(rules)
+        self.rules = DEFAULT_RULES if rules is True else () if rules is False else select_rules(rules)
         self.line_end_marks = rules is not False and (profile is None or profile.line_end_marks)
+        #: whether line-end marks stay in blocks that read like clean print, and their margin (the profile's)
+        self.clean_print_marks = profile is not None and profile.line_end_marks_in_clean_print
+        self.line_end_margin = profile.line_end_margin if profile is not None else None
         if not isinstance(variants, Mapping):
             variants = load_variants(variants or settings.confusions_dir / VARIANTS_FILE)
         #: traditional forms outside the inventory whose simplified form is inside it
@@ -206,7 +210,8 @@ class Corrector:
 
         Symbol rules (:mod:`.rules`), the variant stage (:mod:`.variants`: traditional forms
         put back into simplified text) and, after a reflow, marks lost at wrapped line ends
-        (:mod:`.line_marks`; withdrawn again in blocks that read like clean print) run first, then the LM decoder on their output, block by
+        (:mod:`.line_marks`; withdrawn again in blocks that read like clean print unless the
+        profile keeps them there) run first, then the LM decoder on their output, block by
         block of consecutive sentences (:data:`BLOCK_CHARS`): every sentence at the threshold,
         then — if that pass made edits as densely as on a noisy scan (``noisy``) — every
         sentence of the block again down to the noisy-scan threshold, or — if it made them as
@@ -252,11 +257,13 @@ class Corrector:
         # from the input's character
         replaced = {change[0] for change in decoded}
         changes = [change for change in changes if change[0] not in replaced or len(change[1]) != 1] + decoded
-        # on clean print the engine rarely loses a mark, and the LM's taste for optional commas
-        # would outweigh the few it loses: line-end marks are kept only where the text is noisier
-        withdrawn = {edit.input_offset for edit in rule_edits if edit.sources == (LINE_END_SOURCE,)
-                     and any(start <= edit.offset < end for start, end in clean_print)}
-        changes = [change for change in changes if change[4] != (LINE_END_SOURCE,) or change[0] not in withdrawn]
+        # on clean print Tesseract rarely loses a mark, and the LM's taste for optional commas
+        # would outweigh the few it loses: line-end marks are kept only where the text is noisier,
+        # unless the profile's engine loses hanging marks on clean scans too
+        if not self.clean_print_marks:
+            withdrawn = {edit.input_offset for edit in rule_edits if edit.sources == (LINE_END_SOURCE,)
+                         and any(start <= edit.offset < end for start, end in clean_print)}
+            changes = [change for change in changes if change[4] != (LINE_END_SOURCE,) or change[0] not in withdrawn]
         output, edits = apply_changes(text, changes)
         return Result(output, tuple(edits), text)
 
@@ -269,7 +276,7 @@ class Corrector:
         if self.variants:
             stages.append(variant_changes(text, self.variants, self.lm, protected))
         if self.line_end_marks and joins:
-            stages.append(line_end_changes(text, joins, self.lm, protected))
+            stages.append(line_end_changes(text, joins, self.lm, protected, self.line_end_margin))
         if self.length is not None:
             stages.append(deletion_changes(text, self.length, self.lm, protected))
         for stage in stages:

@@ -52,6 +52,7 @@ class Rule:
     min_gain: float | None = None  # also require the LM to prefer a sentence break by this much (period_gain)
     options: tuple[str, ...] = ()  # the LM picks the replacement among these (see best_mark)
     min_margin: float | None = None  # also require the LM to prefer the replacement by this much (replacement_gain)
+    opt_in: bool = False  # one engine's habit: runs only where a profile names it (not in the default set)
 
 
 def _line_start(text: str, match: re.Match[str]) -> int:
@@ -164,7 +165,17 @@ RULES = (
     Rule("stray-open-quote", re.compile(rf"(?<=[{HAN}])“(?=[。、])"), "", _quote_closed),
     # A straight '"' ending a paragraph after Han text, with no quotation open: the final '。' misread.
     Rule("straight-quote-period", re.compile(rf'(?<=[{HAN}])"$', re.M), "。", _quote_closed),
+    # PP-OCR (RapidOCR) habits on noisy scans, run only where a profile names them. A speck read
+    # as '.' or '·' right after a Chinese clause or sentence mark (before Han text or the line
+    # end) or starting a paragraph before Han text: deleted (the news corpora never have one; a
+    # '·' after '”' is a series title: “第一”·生活篇, left alone).
+    Rule("stray-dot", re.compile(rf"(?<=[，。、；：！？])[.·](?=[{HAN}“]|$)|^[.·](?=[{HAN}])", re.M), "", opt_in=True),
+    # '。' read as '·' between Han characters, where the LM prefers a sentence break by far (as
+    # misread-period; names and series titles keep their '·': 约翰·史密斯, 新时代·深圳).
+    Rule("middot-period", re.compile(rf"(?<=[{HAN}])·(?=[{HAN}])"), "。", min_gain=MISREAD_MIN_GAIN, opt_in=True),
 )
+#: The rules that run unless a profile names others: every rule but the opt-in ones.
+DEFAULT_RULES = tuple(rule for rule in RULES if not rule.opt_in)
 
 
 def select_rules(names: Collection[str]) -> tuple[Rule, ...]:
@@ -213,7 +224,7 @@ def best_mark(lm: LanguageModel, text: str, offset: int, width: int, options: tu
     return max(options, key=score)
 
 
-def rule_changes(text: str, rules: tuple[Rule, ...] = RULES,
+def rule_changes(text: str, rules: tuple[Rule, ...] = DEFAULT_RULES,
                  lm: LanguageModel | None = None) -> list[tuple[int, str, str, float, tuple[str, ...]]]:
     """Non-overlapping ``(offset, original, replacement, 1.0, ("rule:<name>",))`` changes, first rule wins.
 
@@ -228,14 +239,14 @@ def rule_changes(text: str, rules: tuple[Rule, ...] = RULES,
             if rule.min_gain is not None and (
                     lm is None or period_gain(lm, text, match.start(), len(match.group())) <= rule.min_gain):
                 continue
-            if rule.min_margin is not None and (lm is None or replacement_gain(
-                    lm, text, match.start(), len(match.group()), rule.replacement) <= rule.min_margin):
-                continue
             replacement = rule.replacement
             if rule.options:
                 if lm is None:
                     continue
                 replacement = best_mark(lm, text, match.start(), len(match.group()), rule.options)
+            if rule.min_margin is not None and (lm is None or replacement_gain(
+                    lm, text, match.start(), len(match.group()), replacement) <= rule.min_margin):
+                continue
             taken.update(span)
             changes.append((match.start(), match.group(), replacement, 1.0, (f"rule:{rule.name}",)))
     return sorted(changes)

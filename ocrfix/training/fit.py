@@ -58,7 +58,7 @@ from ..correction.features import PAIR_FEATURES
 from ..correction.score import DEFAULT_PRUNE, LinearScore, NoisyPages, SparsePages, TreeScore, Weights
 from .truth import position_truth
 
-HELDOUT_MARKERS = ("rmrb_2020-05", "xwlb_2026", "ocr_test_1000", "/eval/")
+HELDOUT_MARKERS = ("rmrb_2020-05", "xwlb_2026", "ocr_test_1000", "/eval/", "/rapid-eval/")
 FASPELL_TRAIN = "faspell_ocr/ocr_train_3575.txt"
 
 
