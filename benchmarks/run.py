@@ -36,7 +36,7 @@ from ocrfix.errors import OcrfixError
 from ocrfix.evaluation import evaluate, load_errata
 from ocrfix.settings import PROJECT_ROOT, load_settings
 
-SETS = ("pages", "seed", "faspell", "sighan15", "lemon")
+SETS = ("pages", "rapid", "seed", "faspell", "sighan15", "lemon")
 QUICK_SETS = ("pages", "seed", "faspell")
 LEMON_LIMIT = 1000  # LEMON news is spelling errors, not OCR: a 1,000-sentence slice keeps the run short
 SWEEP_PAGES = 1  # training pages per level for the pycorrector threshold sweep
@@ -87,8 +87,9 @@ def load_groups(names: list[str], quick: bool, pages_root: Path) -> dict[str, li
             add(page_items(quick_pages(pages_root)))
         elif name == "pages":
             add(page_items(sets.generated_pages(pages_root, "eval")))
+        elif name == "rapid":  # the same pages read by RapidOCR (optional)
             rapid = next((split for split in RAPID_SPLITS if (pages_root / split / "manifest.json").is_file()), None)
-            if rapid:  # the same pages read by RapidOCR
+            if rapid:
                 add(page_items(sets.generated_pages(pages_root, rapid)))
         elif name == "seed":
             add(page_items([sets.seed_page(data.parent / "seeds")], load_errata(sets.SEED_ERRATA)))

@@ -13,8 +13,8 @@ models the language, not the engine.
 Shipped (``models/profiles/``): ``tesseract`` (fitted on Tesseract 5 ``chi_sim`` pages),
 ``ppocr`` (PP-OCR as RapidOCR runs it: its own misread rates and learned confusions, and marks
 lost at line ends put back everywhere) and ``generic`` (for an unknown engine: no
-engine-specific symbol rules or misread rates, one strict threshold). A profile is chosen by name or by directory (``ocrfix correct --profile``,
-``Corrector(profile=...)``).
+engine-specific symbol rules or misread rates, one strict threshold). A profile is chosen by
+name or by directory (``ocrfix correct --profile``, ``Corrector(profile=...)``).
 """
 from __future__ import annotations
 

@@ -141,3 +141,20 @@ def test_opt_in_rules_run_only_where_named(tmp_path):
     for clean in ("“第一”·生活篇", "我们在北京工作。", "约翰·史密斯在北京工作。"):
         assert rule_changes(clean, ppocr, lm) == []
     assert rule_changes("我们在北京工作·他们在上海工作。", ppocr) == []  # no LM, no sentence break
+
+
+def test_a_period_becomes_a_comma_only_where_the_lm_prefers_it_by_the_margin(tmp_path):
+    import dataclasses
+
+    from ocrfix.correction.edits import apply_changes
+    from ocrfix.correction.rules import select_rules
+    from test_correct_fixtures import CORPUS
+
+    lm = load_lm(write_arpa(tmp_path / "lm.arpa", CORPUS + ["我们在北京工作，他们在上海工作。"] * 6))
+    (shipped,) = select_rules(["period-comma"])
+    loose = (dataclasses.replace(shipped, min_margin=0.1),)
+    noisy = "我们在北京工作。他们在上海工作。"
+    assert apply_changes(noisy, rule_changes(noisy, loose, lm))[0] == "我们在北京工作，他们在上海工作。"
+    assert rule_changes(noisy, (dataclasses.replace(shipped, min_margin=50.0),), lm) == []  # not by far enough
+    assert rule_changes("今天天气很好。我们今天在北京开会。", loose, lm) == []  # the LM prefers the sentence break
+    assert rule_changes(noisy, loose) == []  # no LM, no choice

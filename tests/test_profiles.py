@@ -27,7 +27,7 @@ def make_profile(root: Path, **record) -> Path:
 
 
 def test_the_shipped_profiles_resolve_to_the_shipped_models():
-    assert {"tesseract", "generic"} <= set(shipped_profiles(MODELS))
+    assert {"tesseract", "ppocr", "generic"} <= set(shipped_profiles(MODELS))
     tesseract = load_profile("tesseract", MODELS)
     assert tesseract.weights == (MODELS / "corrector.json").resolve() and tesseract.rules is None
     generic = load_profile("generic", MODELS)
@@ -97,3 +97,13 @@ def test_line_end_settings_are_read_and_checked(tmp_path):
     assert not default.line_end_marks_in_clean_print and default.line_end_margin is None
     with pytest.raises(ModelError, match="line_end_margin"):
         load_profile(make_profile(tmp_path / "c", line_end_margin=-1), MODELS)
+
+
+def test_the_ppocr_profile_loads_its_own_tables_and_keeps_line_end_marks_in_clean_print():
+    ppocr = load_profile("ppocr", MODELS)  # checksummed in models/checksums.json: a damaged file is refused
+    directory = (MODELS / "profiles" / "ppocr").resolve()
+    assert ppocr.misread == directory / "misread.tsv" and directory / "rapidocr.tsv" in ppocr.confusions
+    assert ppocr.line_end_marks and ppocr.line_end_marks_in_clean_print
+    assert {"stray-dot", "middot-period", "period-comma"} <= set(ppocr.rules) and "percent-96" not in ppocr.rules
+    assert MisreadRates.load(ppocr.misread).overall < MisreadRates.load(MODELS / "confusions" / "misread.tsv").overall
+    assert "rapid-train" in ppocr.card["fitted_on"]

@@ -43,7 +43,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="one JSON line per file: characters, edits by source, seconds, status (kept like --edits)")
     parser.add_argument("--shard", metavar="I/N", help="correct only shard I of N (a stable split by output path; for array jobs)")
     parser.add_argument("--profile", metavar="NAME|DIR",
-                        help="engine profile: 'tesseract' (default: fitted on Tesseract 5 chi_sim), 'generic' (any other "
+                        help="engine profile: 'tesseract' (default: fitted on Tesseract 5 chi_sim), 'ppocr' (PP-OCR, "
+                             "PaddleOCR, RapidOCR), 'generic' (any other "
                              "or unknown engine: engine-agnostic rules, one strict threshold), or a profile directory; "
                              "--weights/--confusions/--misread/--threshold override its parts")
     parser.add_argument("--model", metavar="PATH", help="KenLM character model (default: models/lm/news.klm)")

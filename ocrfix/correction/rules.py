@@ -39,6 +39,9 @@ CLAUSE_MARKS = "，、；：,;:"
 #: What a misread mark between Han characters can be (the LM chooses; "。" ends a sentence).
 MARKS = ("，", "。", "、", "·")
 
+#: How much the LM must prefer '，' to the sentence break of a '。' between Han characters.
+PERIOD_COMMA_MIN_MARGIN = 3.0
+
 HAN = "\u4e00-\u9fff"
 CJK_MARKS = "，。、；：！？“”"
 
@@ -173,6 +176,10 @@ RULES = (
     # '。' read as '·' between Han characters, where the LM prefers a sentence break by far (as
     # misread-period; names and series titles keep their '·': 约翰·史密斯, 新时代·深圳).
     Rule("middot-period", re.compile(rf"(?<=[{HAN}])·(?=[{HAN}])"), "。", min_gain=MISREAD_MIN_GAIN, opt_in=True),
+    # '，' read as '。' between Han characters, where the LM prefers the comma to the sentence
+    # break by far.
+    Rule("period-comma", re.compile(rf"(?<=[{HAN}])。(?=[{HAN}])"), "", options=("，", "。"),
+         min_margin=PERIOD_COMMA_MIN_MARGIN, opt_in=True),
 )
 #: The rules that run unless a profile names others: every rule but the opt-in ones.
 DEFAULT_RULES = tuple(rule for rule in RULES if not rule.opt_in)
@@ -211,9 +218,10 @@ def _context(text: str, offset: int, width: int, span: int) -> tuple[list[str], 
     return left, right
 
 
-def best_mark(lm: LanguageModel, text: str, offset: int, width: int, options: tuple[str, ...], span: int = 4) -> str:
-    """The option the LM likes best in place of ``text[offset:offset + width]`` ("。" scored as a
-    sentence break: the left part ends a sentence, the right part starts one)."""
+def mark_scores(lm: LanguageModel, text: str, offset: int, width: int, options: tuple[str, ...],
+                span: int = 4) -> dict[str, float]:
+    """log10 P of the text around ``offset`` with each option in place of ``text[offset:offset + width]``
+    ("。" scored as a sentence break: the left part ends a sentence, the right part starts one)."""
     left, right = _context(text, offset, width, span)
 
     def score(mark: str) -> float:
@@ -221,7 +229,13 @@ def best_mark(lm: LanguageModel, text: str, offset: int, width: int, options: tu
             return lm.score_tokens(left + ["。"], bos=False, eos=True) + lm.score_tokens(right, bos=True, eos=False)
         return lm.score_tokens(left + lm_tokens(mark) + right, bos=False, eos=False)
 
-    return max(options, key=score)
+    return {mark: score(mark) for mark in options}
+
+
+def best_mark(lm: LanguageModel, text: str, offset: int, width: int, options: tuple[str, ...], span: int = 4) -> str:
+    """The option the LM likes best in place of ``text[offset:offset + width]`` (see :func:`mark_scores`)."""
+    scores = mark_scores(lm, text, offset, width, options, span)
+    return max(options, key=scores.__getitem__)
 
 
 def rule_changes(text: str, rules: tuple[Rule, ...] = DEFAULT_RULES,
@@ -240,11 +254,18 @@ def rule_changes(text: str, rules: tuple[Rule, ...] = DEFAULT_RULES,
                     lm is None or period_gain(lm, text, match.start(), len(match.group())) <= rule.min_gain):
                 continue
             replacement = rule.replacement
-            if rule.options:
+            if rule.options and match.group() in rule.options:  # the LM must prefer another option by min_margin
+                if lm is None:
+                    continue
+                scores = mark_scores(lm, text, match.start(), len(match.group()), rule.options)
+                replacement = max(rule.options, key=scores.__getitem__)
+                if replacement == match.group() or scores[replacement] - scores[match.group()] <= (rule.min_margin or 0.0):
+                    continue
+            elif rule.options:
                 if lm is None:
                     continue
                 replacement = best_mark(lm, text, match.start(), len(match.group()), rule.options)
-            if rule.min_margin is not None and (lm is None or replacement_gain(
+            if rule.min_margin is not None and match.group() not in rule.options and (lm is None or replacement_gain(
                     lm, text, match.start(), len(match.group()), replacement) <= rule.min_margin):
                 continue
             taken.update(span)
