@@ -172,3 +172,14 @@ def test_the_drift_guard_raises_the_threshold_until_clean_text_stays_unchanged(t
     odd = clean + "\n我们在北京工乍。"  # a 'clean' text the corrector does change: no threshold is safe
     threshold, record = guarded_threshold(corrector, [Labeled(odd, tuple(odd), "clean", "c")], 15000.0, 0.85)
     assert threshold == 0.998 and record["clean_changed"] == 1
+
+
+def test_pairs_whose_texts_do_not_align_are_skipped_with_a_warning():
+    from ocrfix.training.profile_fit import alignable
+
+    good = Pair("a:1", "我们在北京土作。", "我们在北京工作。", False)
+    other = Pair("a:2", "今天天气很好。", "他在上海学习工作。", False)
+    page = Pair("p.ocr.txt", "我们在北京工作。\n他们在上海工作。\n", "今天天气很好。大家都在认真工作。\n", True)
+    warnings: list[str] = []
+    assert alignable([good, other, page], warn=warnings.append) == [good]
+    assert warnings == ["ocrfix: warning: fit: skipped 2 pairs whose OCR and ground truth do not align (another text?) (a:2, p.ocr.txt)"]

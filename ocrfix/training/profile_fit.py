@@ -236,6 +236,29 @@ def groups(pairs: Sequence[Pair]) -> list[int]:
     return [index.setdefault(pair.gt, len(index)) for pair in pairs]
 
 
+#: Share of a pair's ground truth left unaligned beyond which it is skipped (:func:`alignable`).
+MAX_UNALIGNED = 0.5
+
+
+def alignable(pairs: Sequence[Pair], warn: Callable[[str], None] = print) -> list[Pair]:
+    """The pairs whose OCR and ground truth align: a page with more than :data:`MAX_UNALIGNED` of
+    its ground truth unmatched by the block-robust aligner, or a line with more edits than that
+    share of its length, is another text (a wrong partner) and skipped with a warning."""
+    from ..evaluation import evaluate
+
+    kept, bad = [], []
+    for pair in tqdm(pairs, desc="align", unit="pair", file=sys.stderr, leave=False):
+        if pair.page:
+            report = evaluate(pair.gt, pair.source)
+            off = report.unmatched_gt_chars / max(1, report.gt_chars)
+        else:
+            off = Levenshtein.distance(_squeeze(pair.ocr), _squeeze(pair.gt)) / max(1, len(_squeeze(pair.gt)))
+        (bad if off > MAX_UNALIGNED else kept).append(pair)
+    _warn_skipped(warn, "fit", len(bad), "pairs whose OCR and ground truth do not align (another text?)",
+                  [p.name for p in bad])
+    return kept
+
+
 def split_held_out(pairs: Sequence[Pair]) -> tuple[list[Pair], list[Pair]]:
     """(training pairs, held-out pairs): the pairs of every :data:`HOLDOUT_EVERY`-th distinct ground truth are held out."""
     held = [g % HOLDOUT_EVERY == HOLDOUT_EVERY - 1 for g in groups(pairs)]
@@ -558,7 +581,7 @@ def fit_profile(inputs: Sequence[str | Path], err_gold: Sequence[Sequence[str | 
                 name: str = "fitted", log: Callable[[str], None] = print, command: str = "") -> tuple[Fitted, Figures]:
     """Fit a profile on the pairs of ``inputs`` / ``err_gold`` (see the module docstring)."""
     base = base or BaseModels.shipped()
-    pairs = read_pairs(inputs, err_gold, warn=log)
+    pairs = alignable(read_pairs(inputs, err_gold, warn=log), warn=log)
     train, held = split_held_out(pairs)
     if not held:
         raise InputError(f"too little data: {len(pairs)} pair(s) of {len(set(groups(pairs)))} distinct text(s); give at least "
