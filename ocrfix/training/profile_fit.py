@@ -611,6 +611,9 @@ def fit_profile(inputs: Sequence[str | Path], err_gold: Sequence[Sequence[str | 
                           clean_labeled((train[i].name, train[i].gt) for i in mine if train[i].page),
                           models.corrector(channel, models.weights, stages)))
     extra_clean = clean_labeled(clean_texts(clean)) if clean else []
+    if not extra_clean and not any(p.page for p in train):
+        log("ocrfix: warning: fit: no clean text (line pairs only, no --clean): the threshold holds the fixed / "
+            "introduced ratio on the pairs but not the change rate on correct text of other kinds; give --clean DIR")
     candidates = [("shipped", models.weights)]
     refit = refit_weights(folds, models.weights, options, log)
     if refit is not None:
