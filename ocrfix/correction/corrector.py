@@ -19,7 +19,7 @@ from ..profiles import Profile, load_profile
 from ..settings import load_settings
 from .candidates import CONTEXT, GENERATORS, Candidate, CandidateSource, build_table, cached_table
 from .decode import SentenceDecoder
-from .deletions import deletion_changes
+from .deletions import SOURCE as DELETION_SOURCE, deletion_changes
 from .document import DocumentBigrams
 from .edits import Edit, apply_changes, input_offset
 from .pairs import PairCandidate, PairProposer
@@ -49,6 +49,10 @@ TOKENS_PER_EDIT = 8
 #: stretches are told apart, and the decoders of one block at a time are held for the second
 #: pass (memory stays flat on long texts).
 BLOCK_CHARS = 2000
+#: Stages whose changes are withdrawn again in blocks that read like clean print: there an engine
+#: rarely loses a mark or adds a character, and the LM's taste (an optional comma, a name's 绾绾
+#: it never saw doubled) would outweigh the few it does.
+CLEAN_PRINT_WITHDRAWN = ((LINE_END_SOURCE,), (DELETION_SOURCE,))
 
 
 @dataclass(frozen=True)
@@ -210,8 +214,9 @@ class Corrector:
 
         Symbol rules (:mod:`.rules`), the variant stage (:mod:`.variants`: traditional forms
         put back into simplified text) and, after a reflow, marks lost at wrapped line ends
-        (:mod:`.line_marks`; withdrawn again in blocks that read like clean print unless the
-        profile keeps them there) run first, then the LM decoder on their output, block by
+        (:mod:`.line_marks`) and characters the engine added (:mod:`.deletions`) — both withdrawn
+        again in blocks that read like clean print, the marks unless the profile keeps them there —
+        run first, then the LM decoder on their output, block by
         block of consecutive sentences (:data:`BLOCK_CHARS`): every sentence at the threshold,
         then — if that pass made edits as densely as on a noisy scan (``noisy``) — every
         sentence of the block again down to the noisy-scan threshold, or — if it made them as
@@ -257,13 +262,15 @@ class Corrector:
         # from the input's character
         replaced = {change[0] for change in decoded}
         changes = [change for change in changes if change[0] not in replaced or len(change[1]) != 1] + decoded
-        # on clean print Tesseract rarely loses a mark, and the LM's taste for optional commas
-        # would outweigh the few it loses: line-end marks are kept only where the text is noisier,
-        # unless the profile's engine loses hanging marks on clean scans too
-        if not self.clean_print_marks:
-            withdrawn = {edit.input_offset for edit in rule_edits if edit.sources == (LINE_END_SOURCE,)
-                         and any(start <= edit.offset < end for start, end in clean_print)}
-            changes = [change for change in changes if change[4] != (LINE_END_SOURCE,) or change[0] not in withdrawn]
+        # on clean print Tesseract rarely loses a mark or adds a character, and the LM's taste (an
+        # optional comma, a name's double) would outweigh the few it does: line-end marks (unless the
+        # profile's engine loses hanging marks on clean scans too) and deletions are kept only where
+        # the text is noisier
+        withdraw = [sources for sources in CLEAN_PRINT_WITHDRAWN
+                    if not (self.clean_print_marks and sources == (LINE_END_SOURCE,))]
+        withdrawn = {edit.input_offset for edit in rule_edits if edit.sources in withdraw
+                     and any(start <= edit.offset < end for start, end in clean_print)}
+        changes = [change for change in changes if change[4] not in withdraw or change[0] not in withdrawn]
         output, edits = apply_changes(text, changes)
         return Result(output, tuple(edits), text)
 

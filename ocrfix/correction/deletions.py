@@ -1,14 +1,15 @@
 """The deletion stage: characters the engine added where print has none, taken out again.
 
-Tesseract reads specks and rules as characters: a stray ``，`` or ``|`` inside a word, a ``和``
-or ``人`` between two columns' lines, a doubled ``的的``. A character is a candidate where the
+Tesseract reads specks and rules as characters: a ``和`` or ``人`` where print has nothing, a
+doubled ``的的``, a second mark beside a mark. A Han character or a mark is a candidate where the
 length channel (:mod:`ocrfix.confusions.length`) says the engine adds it often enough
-(:data:`SITE_GATE`), was seen added at least :data:`MIN_EVIDENCE` times, and more often for
+(:data:`SITE_GATE`), was seen adding it at least :data:`MIN_EVIDENCE` times, and more often for
 nothing than for another character (a ``*`` is a misread ``。``, left to the symbol rules and the
-decoder) — or it doubles the Han character before it — and both its neighbours are
-Chinese (Han or full-width marks: technical text keeps its ``-``, ``|`` and ``.``); a mark only
-next to another mark (``，，``, ``,，``): between two words the LM cannot tell a stray comma from an
-optional one (掩盖，历史真相 reads better to it without). It is deleted
+decoder) — or a Han character doubling the one before it (a common one, :data:`COMMON`). Both its
+neighbours must be Chinese (Han or full-width marks); a mark must stand next to another mark
+(``，，``, ``,，``): between two words the LM cannot tell a stray comma from an optional one
+(掩盖，历史真相 reads better to it without). Symbols (a stray ``|``, ``_``) are left to the symbol
+rules, whose guards know where a web headline uses ``|`` as a separator. It is deleted
 where the noisy channel prefers the text without it::
 
     LM gain of deleting (log10) + log10 odds that the engine added it  >  MIN_MARGIN
@@ -38,6 +39,9 @@ MIN_MARGIN = 4.0
 #: Times the engine must have been seen adding a character: a rare character read once where
 #: the alignment of a noisy line found nothing (笠 for 湿) is not evidence of a habit.
 MIN_EVIDENCE = 3
+#: Only characters at least this frequent (log10 unigram probability: 的 -2.5, 在 -2.7) are weighed
+#: as doubles; names double rare ones (绾 -5.8, 柒 -5.6, 卉 -5.2; on LEMON's novels and encyclopedia text).
+COMMON = -4.0
 #: Doubles at least this probable to the LM (log10 P(c | c), no other context) are reduplications
 #: of the language: 谢谢 -1.7, 常常 -1.4, 天天 -2.1, 人人 -2.4; the engine's doubles 的的 -3.5, 在在 -3.7.
 REDUPLICATION = -2.5
@@ -62,6 +66,12 @@ def _neighbour(text: Sequence[str], offset: int, step: int) -> str | None:
             return text[offset]
         offset += step
     return None
+
+
+def _rare(lm: LanguageModel, char: str) -> bool:
+    """A character the engine's doubles are not made of: names double rare characters (慕绾绾, 苏柒柒)
+    that the LM never saw doubled."""
+    return lm.score_tokens([char], bos=False, eos=False) < COMMON
 
 
 def _reduplication(lm: LanguageModel, text: str, offset: int) -> bool:
@@ -90,10 +100,10 @@ def deletion_changes(text: str, rates: LengthRates, lm: LanguageModel, protected
         if char.isspace() or protected[offset]:
             continue
         left, right = _neighbour(working, offset, -1), _neighbour(working, offset, 1)
-        if not (_chinese(left) and _chinese(right)) or (_mark(char) and not (_mark(left) or _mark(right))):
+        if not (_chinese(left) and _chinese(right)) or not (is_han(char) or _mark(char) and (_mark(left) or _mark(right))):
             continue
-        doubled = is_han(char) and left == char
-        if doubled and _reduplication(lm, text, offset):
+        doubled = is_han(char) and left == char  # a doubled mark (……, ——) is how print sets it
+        if doubled and (_rare(lm, char) or _reduplication(lm, text, offset)):
             continue
         odds = rates.extra_odds(char, doubled)
         if odds < SITE_GATE or (not doubled and not rates.known_extra(char, MIN_EVIDENCE)):
