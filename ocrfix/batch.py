@@ -42,7 +42,8 @@ from .formats import correct_document, output_bytes, parse_document
 from .formats.pipeline import plain_articles
 from .formats.registry import is_plain_text
 from .options import CorrectOptions
-from .settings import MAX_INPUT_BYTES
+from .profiles import ProfileChoice, pick_profile
+from .settings import MAX_INPUT_BYTES, load_settings
 from .remote import is_url, local_path, read_url, url_exists, write_url
 from .textio import STDIO, AtomicOutput, decode_text, make_output_dir, read_bytes, read_text, write_text_atomic
 
@@ -71,6 +72,8 @@ class Outcome:
     copied: bool = False  # failed, and the input was copied to the output (--on-error copy)
     #: edits by source (``"lm+visual"``: n); computed from ``edits``, kept by :meth:`without_edits`
     by_source: dict[str, int] = field(default_factory=dict)
+    #: the engine profile picked from the file's OCR software (None: the run's own profile)
+    picked: ProfileChoice | None = None
 
     def __post_init__(self) -> None:
         if self.edits and not self.by_source:
@@ -91,6 +94,8 @@ class Outcome:
                                   "status": "copied" if self.copied else "failed" if self.error else "ok", "chars": self.chars,
                                   "edits": self.edit_count, "by_source": self.by_source,
                                   "seconds": round(self.seconds, 3)}
+        if self.picked is not None:
+            record["profile"], record["software"] = self.picked
         if self.error:
             record["error"] = self.error
         return record
@@ -224,6 +229,8 @@ class _WorkerState:
 
     options: CorrectOptions = CorrectOptions()
     corrector: Corrector | None = None
+    #: correctors of the profiles picked from files' OCR software, sharing ``corrector``'s LM
+    picked: dict[str, Corrector] = field(default_factory=dict)
     stop: bool = False
     correcting: bool = False
     #: called with characters done inside the current file (the progress bar; this process only)
@@ -234,17 +241,33 @@ _WORKER = _WorkerState()
 
 
 def init_worker(options: CorrectOptions) -> None:
-    _WORKER.options, _WORKER.corrector = options, options.corrector()
+    _WORKER.options, _WORKER.corrector, _WORKER.picked = options, options.corrector(), {}
 
 
-def correct_bytes(data: bytes, name: str, stories: bool = False) -> tuple[str, int, tuple[Edit, ...], list[dict] | None]:
-    """Output text, input characters, edits and (with ``stories``) the page's stories after
-    correction (see :meth:`ocrfix.formats.Reflowed.articles`) of one input file of any supported format.
+def document_corrector(software: str | None) -> tuple[Corrector, ProfileChoice | None]:
+    """The worker's corrector for a file naming ``software`` as its OCR engine, and the profile
+    picked from it (None when the run names its profile: an explicit profile always wins)."""
+    options, corrector = _WORKER.options, _WORKER.corrector
+    if options.profile is not None or corrector is None:
+        return corrector, None
+    choice = pick_profile(software, load_settings().models_dir, options.profile_name)
+    if choice.name == options.profile_name:
+        return corrector, choice
+    if choice.name not in _WORKER.picked:
+        _WORKER.picked[choice.name] = options.corrector(choice.name, like=corrector)
+    return _WORKER.picked[choice.name], choice
+
+
+def correct_bytes(data: bytes, name: str, stories: bool = False) -> tuple[str, int, tuple[Edit, ...], list[dict] | None,
+                                                                      ProfileChoice | None]:
+    """Output text, input characters, edits, (with ``stories``) the page's stories after
+    correction (see :meth:`ocrfix.formats.Reflowed.articles`) and the profile picked from its OCR
+    software of one input file of any supported format.
 
     Plain text is corrected as it is (reflowed unless ``--no-reflow``); hOCR/ALTO/PAGE files are
     reflowed from their geometry, corrected, and written back in ``--output-format`` (default:
-    their own format) with the edits recorded in the document. Needs the worker's corrector
-    (:func:`init_worker`).
+    their own format) with the edits recorded in the document, by the profile their OCR software
+    picks (:func:`document_corrector`; returned last). Needs the worker's corrector (:func:`init_worker`).
     """
     options, corrector = _WORKER.options, _WORKER.corrector
     if corrector is None:
@@ -257,10 +280,12 @@ def correct_bytes(data: bytes, name: str, stories: bool = False) -> tuple[str, i
         text = decode_text(data, name, options.encoding)
         result = corrector.correct(text, reflow=options.reflow, progress=_WORKER.progress)
         found = plain_articles(text, result.text, options.reflow) if stories else None
-        return result.text, len(text), tuple(result.edits), found
-    done = correct_document(parse_document(data, name, fmt, options.encoding), corrector)
+        return result.text, len(text), tuple(result.edits), found, None
+    doc = parse_document(data, name, fmt, options.encoding)
+    corrector, picked = document_corrector(doc.software)
+    done = correct_document(doc, corrector)
     found = done.reflowed.articles(done.text) if stories else None
-    return output_bytes(done, out_fmt).decode("utf-8"), len(done.source), tuple(done.edits), found
+    return output_bytes(done, out_fmt).decode("utf-8"), len(done.source), tuple(done.edits), found, picked
 
 
 def run_job(job: Job, on_error: str = "skip") -> Outcome:
@@ -271,9 +296,9 @@ def run_job(job: Job, on_error: str = "skip") -> Outcome:
     start = time.perf_counter()
     try:
         with _correcting():
-            output, chars, edits, stories = correct_bytes(_read_input(job.source), "<stdin>" if job.source == STDIO else job.source,
-                                                          job.articles is not None)
-        outcome = Outcome(job, chars, edits, seconds=time.perf_counter() - start)
+            output, chars, edits, stories, picked = correct_bytes(_read_input(job.source), "<stdin>" if job.source == STDIO else job.source,
+                                                                  job.articles is not None)
+        outcome = Outcome(job, chars, edits, seconds=time.perf_counter() - start, picked=picked)
         if job.sidecar is not None:
             _write(job.sidecar, _sidecar_text(outcome))
         if job.articles is not None:

@@ -20,8 +20,10 @@ class CorrectOptions:
     edited; ``rules``: apply the symbol rules; ``reflow``: join column-wrapped lines of plain
     text first; ``encoding``: of the input files (``None``: UTF-8 only); ``input_format`` /
     ``output_format``: one of :data:`ocrfix.formats.FORMATS` (``None``: detected / the input's own);
-    ``profile``: the engine profile, a name under ``models/profiles`` or a directory (``None``: the
-    shipped default, ``tesseract``); the model paths above override its files.
+    ``profile``: the engine profile, a name under ``models/profiles`` or a directory (``None``:
+    the default, ``OCRFIX_PROFILE`` or ``tesseract``, and for an hOCR/ALTO/PAGE file that names its
+    OCR software the profile picked from that name, :func:`ocrfix.profiles.pick_profile`); the
+    model paths above override its files.
     """
 
     model: str | None = None
@@ -41,9 +43,25 @@ class CorrectOptions:
         if self.threshold is not None and not 0.0 <= self.threshold <= 1.0:
             raise InputError("--threshold must be between 0 and 1")
 
-    def corrector(self) -> "Corrector":
-        """The corrector these options describe (loads its models)."""
-        from .correction.corrector import Corrector
+    @property
+    def profile_name(self) -> str:
+        """The profile of an input that names no OCR software: the given one, else the default."""
+        from .profiles import DEFAULT_PROFILE
+        from .settings import load_settings
 
-        return Corrector(model=self.model, confusions=self.confusions, weights=self.weights, misread=self.misread,
-                         threshold=self.threshold, keep=self.keep, rules=self.rules, profile=self.profile)
+        return self.profile or load_settings().default_profile or DEFAULT_PROFILE
+
+    def corrector(self, profile: str | None = None, like: "Corrector | None" = None) -> "Corrector":
+        """The corrector these options describe (loads its models); with ``profile`` (picked for a
+        file) instead of their own, sharing the loaded LM of ``like`` when given."""
+        from .correction.corrector import Corrector
+        from .lm.context import context_path
+        from .settings import load_settings
+
+        settings = load_settings()
+        model = self.model or settings.default_lm
+        shared = {} if like is None else {"model": like.lm, "context": like.context or context_path(model),
+                                          "glyphs": like.featurizer.glyphs}
+        return Corrector(**{"model": model, **shared}, confusions=self.confusions, weights=self.weights,
+                         misread=self.misread, threshold=self.threshold, keep=self.keep, rules=self.rules,
+                         profile=profile or self.profile or settings.default_profile)

@@ -15,13 +15,21 @@ Shipped (``models/profiles/``): ``tesseract`` (fitted on Tesseract 5 ``chi_sim``
 lost at line ends put back everywhere) and ``generic`` (for an unknown engine: no
 engine-specific symbol rules or misread rates, one strict threshold). A profile is chosen by
 name or by directory (``ocrfix correct --profile``, ``Corrector(profile=...)``).
+
+Picked from the file: an hOCR, ALTO or PAGE file that names its OCR software gets the shipped
+profile ``models/profiles/engines.json`` maps that name to (:func:`pick_profile`; a name no
+pattern matches, or whose profile is not installed, gets ``generic``); a file that names none
+(plain text, or a file ocrfix wrote) gets the default (``OCRFIX_PROFILE``, else ``tesseract``).
+An explicit profile always wins.
 """
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .checksums import verify_model
 from .errors import ModelError
@@ -32,6 +40,13 @@ FORMAT = 1
 FILE_KEYS = ("weights", "confusions", "misread", "variants", "length")
 #: Prefix of a path relative to the models directory rather than to the profile.
 MODELS_PREFIX = "models:"
+#: The profile of an input that names no OCR software when ``OCRFIX_PROFILE`` is not set (the
+#: shipped models without a profile are this one).
+DEFAULT_PROFILE = "tesseract"
+#: The table from OCR software names to shipped profiles, in ``models/profiles``.
+ENGINES_FILE = "engines.json"
+#: What ocrfix writes as a file's software when it does not know the engine: it names none.
+OWN_NAME = re.compile(r"^ocrfix\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -124,3 +139,44 @@ def load_profile(name_or_dir: str | Path, models_dir: Path) -> Profile:
         threshold=None if threshold is None else float(threshold),
         card=record.get("card", {}),
     )
+
+
+class EngineTable(NamedTuple):
+    """``engines.json``: (pattern, profile name) in order, and the profile of an unknown engine."""
+
+    engines: tuple[tuple[re.Pattern[str], str], ...]
+    unknown: str
+
+
+class ProfileChoice(NamedTuple):
+    """The profile picked for one file, and why: ``software`` is what the file names (None: nothing)."""
+
+    name: str
+    software: str | None
+
+
+@lru_cache(maxsize=4)
+def engine_table(models_dir: Path) -> EngineTable:
+    """The engine table of ``models_dir`` (none there: every named engine is unknown)."""
+    path = profiles_dir(models_dir) / ENGINES_FILE
+    if not path.is_file():
+        return EngineTable((), "generic")
+    verify_model(path)
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+        engines = tuple((re.compile(e["pattern"], re.IGNORECASE), str(e["profile"])) for e in record["engines"])
+        return EngineTable(engines, str(record.get("unknown", "generic")))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, KeyError, TypeError, re.error) as exc:
+        raise ModelError(f"{path}: not an engine table ({type(exc).__name__}: {exc})") from None
+
+
+def pick_profile(software: str | None, models_dir: Path, default: str) -> ProfileChoice:
+    """The shipped profile for a file whose OCR software is ``software``: the first entry of the
+    engine table whose pattern it matches, if that profile is installed, else the table's profile
+    for an unknown engine; ``default`` when the file names no software (or only ocrfix)."""
+    if not software or OWN_NAME.match(software):
+        return ProfileChoice(default, None)
+    table = engine_table(models_dir)
+    installed = shipped_profiles(models_dir)
+    named = next((name for pattern, name in table.engines if pattern.search(software)), None)
+    return ProfileChoice(named if named in installed else table.unknown, software)

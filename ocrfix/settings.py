@@ -9,6 +9,8 @@ Environment variables:
   OCRFIX_DATA       shared data directory (default: ``<repo>/../shared/data``)
   OCRFIX_KENLM_BIN  directory holding ``lmplz`` and ``build_binary`` (default: ``<repo>/build/kenlm/bin``)
   OCRFIX_MODELS     directory of the default models (default: ``<repo>/models``)
+  OCRFIX_PROFILE    engine profile of inputs that do not name their OCR software: plain text, and
+                    hOCR/ALTO/PAGE without it (default: ``tesseract``; see :mod:`ocrfix.profiles`)
   XDG_CACHE_HOME    where ``ocrfix/verified.json`` remembers verified model checksums (default: ``~/.cache``)
 """
 from __future__ import annotations
@@ -30,6 +32,7 @@ class Settings:
     kenlm_bin: Path
     models_dir: Path
     cache_dir: Path = field(default_factory=lambda: Path.home() / ".cache" / "ocrfix")
+    default_profile: str | None = None  # None: the shipped models as they are (the tesseract profile)
 
     @property
     def default_lm(self) -> Path:
@@ -52,4 +55,5 @@ def load_settings() -> Settings:
         kenlm_bin=Path(env.get("OCRFIX_KENLM_BIN", PROJECT_ROOT / "build" / "kenlm" / "bin")),
         models_dir=Path(env.get("OCRFIX_MODELS", PROJECT_ROOT / "models")),
         cache_dir=Path(env.get("XDG_CACHE_HOME") or Path(env.get("HOME", "/tmp")) / ".cache") / "ocrfix",
+        default_profile=env.get("OCRFIX_PROFILE") or None,
     )

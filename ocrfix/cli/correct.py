@@ -43,10 +43,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="one JSON line per file: characters, edits by source, seconds, status (kept like --edits)")
     parser.add_argument("--shard", metavar="I/N", help="correct only shard I of N (a stable split by output path; for array jobs)")
     parser.add_argument("--profile", metavar="NAME|DIR",
-                        help="engine profile: 'tesseract' (default: fitted on Tesseract 5 chi_sim), 'ppocr' (PP-OCR, "
+                        help="engine profile: 'tesseract' (fitted on Tesseract 5 chi_sim), 'ppocr' (PP-OCR, "
                              "PaddleOCR, RapidOCR), 'generic' (any other "
                              "or unknown engine: engine-agnostic rules, one strict threshold), or a profile directory; "
-                             "--weights/--confusions/--misread/--threshold override its parts")
+                             "--weights/--confusions/--misread/--threshold override its parts (default: picked from the "
+                             "OCR software an hOCR/ALTO/PAGE file names, else $OCRFIX_PROFILE, else tesseract)")
     parser.add_argument("--model", metavar="PATH", help="KenLM character model (default: models/lm/news.klm)")
     parser.add_argument("--confusions", metavar="PATH", nargs="+", help="confusion TSV(s), merged (default: models/confusions/default.tsv)")
     parser.add_argument("--weights", metavar="PATH", help="corrector weights JSON (default: models/corrector.json)")
@@ -116,6 +117,9 @@ def _run(args: argparse.Namespace) -> int:
         print("ocrfix: terminated (SIGTERM); the finished files are kept: rerun with --resume", file=sys.stderr)
         return 128 + signal.SIGTERM
     if not args.quiet:
+        picked = picked_line(outcomes)
+        if picked:
+            print(picked, file=sys.stderr)
         print(summary_line(len(jobs), outcomes, time.perf_counter() - start), file=sys.stderr)
     failed = [outcome for outcome in outcomes if outcome.error]
     if failed:
@@ -134,6 +138,21 @@ def summary_line(n_jobs: int, outcomes: Sequence[Outcome], seconds: float) -> st
     notes += [f"{sum(1 for o in outcomes if o.error):,} failed"]
     return (f"ocrfix: {n_jobs:,} files ({', '.join(notes)}), {chars:,} chars, {sum(o.edit_count for o in outcomes):,} edits "
             f"in {seconds:.1f} s ({chars / max(seconds, 1e-9):,.0f} chars/s)")
+
+
+def picked_line(outcomes: Sequence[Outcome]) -> str | None:
+    """``ocrfix: profile from the files' OCR software: generic for 1 file ('ABBYY FineReader 15'), ...``
+    (None when no file named its OCR software, or the run named its profile)."""
+    named: dict[str, dict[str, int]] = {}
+    for outcome in outcomes:
+        if outcome.picked is not None and outcome.picked.software:
+            software = named.setdefault(outcome.picked.name, {})
+            software[outcome.picked.software] = software.get(outcome.picked.software, 0) + 1
+    if not named:
+        return None
+    parts = [f"{name} for {sum(n.values()):,} file{'s' if sum(n.values()) != 1 else ''} ({', '.join(map(repr, n))})"
+             for name, n in sorted(named.items())]
+    return f"ocrfix: profile from the files' OCR software: {'; '.join(parts)}"
 
 
 @contextlib.contextmanager

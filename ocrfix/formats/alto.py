@@ -134,7 +134,21 @@ def read(tree: etree._ElementTree, name: str, source: bytes) -> Document:
                           stories=_composed(page_el, elements)))
     if not pages:
         raise InputError(f"{name}: ALTO without a <Page> element")
-    return Document(format="alto", pages=tuple(pages), name=name, source=source)
+    return Document(format="alto", pages=tuple(pages), name=name, source=source, software=_software(root))
+
+
+def _software(root: etree._Element) -> str | None:
+    """``softwareName`` (and ``softwareVersion``) of the OCR step in ``Description`` (v2/v3
+    ``OCRProcessing/ocrProcessingStep``, v4 ``Processing``); the first named software otherwise."""
+    descriptions = _children(root, "Description")
+    tools = [el for el in descriptions[0].iter() if local(el) == "processingSoftware"] if descriptions else []
+    ocr_steps = [el for el in tools if local(el.getparent()) == "ocrProcessingStep"]
+    for tool in ocr_steps + tools:
+        parts = [(c.text or "").strip() for c in tool if local(c) in ("softwareName", "softwareVersion")]
+        named = " ".join(p for p in parts if p)
+        if named:
+            return named
+    return None
 
 
 def _composed(page_el: etree._Element, elements: list[etree._Element]) -> tuple[tuple[int, ...], ...]:
@@ -259,6 +273,8 @@ def build(doc: Document) -> bytes:
     image = next((p.image for p in doc.pages if p.image), None)
     if image:
         sub(sub(description, "sourceImageInformation"), "fileName").text = image
+    if doc.software:  # the engine that read the text stays named
+        sub(sub(sub(description, "Processing", ID="ocr"), "processingSoftware"), "softwareName").text = doc.software
     layout = sub(root, "Layout")
     for n, page in enumerate(doc.pages, 1):
         page_el = _geometry(sub(layout, "Page", ID=ids(page.id, "page"), PHYSICAL_IMG_NR=str(n)), page.box)

@@ -171,7 +171,15 @@ def read(tree: etree._ElementTree, name: str, source: bytes) -> Document:
         pages.append(Page(blocks=blocks, box=box, id=page_el.get("id"), ref=tree.getpath(page_el), image=image))
     if not pages:
         raise InputError(f"{name}: hOCR without an ocr_page element")
-    return Document(format="hocr", pages=tuple(pages), name=name, source=source)
+    return Document(format="hocr", pages=tuple(pages), name=name, source=source, software=_software(tree))
+
+
+def _software(tree: etree._ElementTree) -> str | None:
+    """The ``<meta name="ocr-system">`` of the head: the OCR software that wrote the file."""
+    for el in tree.iter():
+        if isinstance(el.tag, str) and etree.QName(el).localname == "meta" and el.get("name") == "ocr-system":
+            return (el.get("content") or "").strip() or None
+    return None
 
 
 def _set_text(el: etree._Element, text: str) -> None:
@@ -240,7 +248,7 @@ def build(doc: Document) -> bytes:
     head = sub(root, "head")
     sub(head, "title").text = ""
     sub(head, "meta", **{"http-equiv": "Content-Type", "content": "text/html;charset=utf-8"})
-    sub(head, "meta", name="ocr-system", content="ocrfix")
+    sub(head, "meta", name="ocr-system", content=doc.software or "ocrfix")  # the engine, when known, stays named
     sub(head, "meta", name="ocr-capabilities", content="ocr_page ocr_carea ocr_line ocrx_word ocrx_cinfo")
     body = sub(root, "body")
     for page in doc.pages:

@@ -121,6 +121,9 @@ class Document:
     pages: tuple[Page, ...]
     name: str = "<memory>"
     source: bytes = field(default=b"", repr=False)
+    #: The OCR software the file names as its producer (hOCR ``ocr-system``, ALTO
+    #: ``processingSoftware``, PAGE ``Creator``), e.g. ``"tesseract 5.3.0"``; None when it names none.
+    software: str | None = None
 
     def lines(self) -> Iterator[Line]:
         for page in self.pages:

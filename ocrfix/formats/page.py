@@ -158,7 +158,13 @@ def read(tree: etree._ElementTree, name: str, source: bytes) -> Document:
                           stories=_order_groups(page_el, [b.id for b in blocks])))
     if not pages:
         raise InputError(f"{name}: PAGE XML without a <Page> element")
-    return Document(format="page", pages=tuple(pages), name=name, source=source)
+    return Document(format="page", pages=tuple(pages), name=name, source=source, software=_software(tree.getroot()))
+
+
+def _software(root: etree._Element) -> str | None:
+    """``Metadata/Creator``: the software that wrote the file."""
+    creator = [c for m in _children(root, "Metadata") for c in _children(m, "Creator")]
+    return ((creator[0].text or "").strip() or None) if creator else None
 
 
 def _equiv(index: int, text: str, conf: float | None, comments: str | None = None) -> etree._Element:
@@ -310,7 +316,7 @@ def build(doc: Document) -> bytes:
     sub, ids = element_maker(PAGE_NAMESPACE), Ids()
     root = etree.Element(f"{{{PAGE_NAMESPACE}}}PcGts", nsmap={None: PAGE_NAMESPACE})
     meta = sub(root, "Metadata")
-    sub(meta, "Creator").text = "ocrfix"
+    sub(meta, "Creator").text = doc.software or "ocrfix"  # the engine, when known, stays named
     now = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
     sub(meta, "Created").text = now
     sub(meta, "LastChange").text = now
