@@ -1,185 +1,167 @@
-"""Does Tesseract's confidence help the corrector? A stacked decision measured on held-out pages.
+"""Does what Tesseract says of its own reading help the corrector? Measured on held-out pages.
 
-The corrector is run with a low threshold so that it proposes more edits than it would make,
-each with its calibrated probability ``p``. Two decisions are fitted on the training pages and
-scored (CER with ``ocrfix.evaluate``) on the evaluation pages:
+Each page is the benchmark generator's, read as hOCR through ``benchmarks.structured`` (Tesseract
+run again on the same crops, with character confidences and its alternative readings,
+``lstm_choice_mode=2``) and corrected from its geometry reflow (``ocrfix.formats.correct_document``)
+four ways:
 
-* control — ``p`` alone, with the threshold that is best on the training pages;
-* with confidence — a logistic regression on ``logit(p)`` and the bin of ``c``, Tesseract's
-  confidence of the character the edit replaces (``ocrfix.formats.char_confidences``), with
-  its probability threshold likewise chosen on the training pages. Bins, not a linear term:
-  the relation need not be monotonic (a very unsure character is usually wrong, but the
-  proposed replacement is then often wrong too; an edit of a sure character is mostly a false
-  alarm).
+* without evidence — the corrector as on plain text (no confidence, no alternatives);
+* confidence — the log-odds of every candidate moved by the character's confidence
+  (``ocrfix.correction.engine.ConfidencePrior``: ``weight``, ``reference``);
+* alternatives — Tesseract's other readings of a character as candidates there;
+* both.
 
-The default corrector (its own threshold) is reported as well. A second measurement works one
-level down, on the corrector's candidate features (``Corrector.candidate_features``: every
-single substitution its confusion sets propose, before decoding): average precision of a
-logistic regression telling right candidates from wrong ones, with the corrector's own
-features alone and with the confidence bins added (fitted on the training pages). Pages are the benchmark
-generator's, read as hOCR through ``benchmarks.structured`` (cached Tesseract runs), reflowed
-from geometry.
+The prior's parameters are chosen on the training pages (``--tune``, a small grid: the fewest
+errors left), then every way is scored on the evaluation pages (``--test``) with
+``ocrfix.evaluate`` (errors left, fixed / introduced against the raw OCR).
 
-    OMP_THREAD_LIMIT=1 nice -n 5 python -m benchmarks.confidence [--limit N]   # N training pages per level
+    OMP_THREAD_LIMIT=1 nice -n 5 python -m benchmarks.confidence --tune train --limit 8 --test ""   # tune only
+    OMP_THREAD_LIMIT=1 nice -n 5 python -m benchmarks.confidence --prior 0.5,0.95 --test eval     # score a prior
 """
 from __future__ import annotations
 
 import argparse
+import copy
+import itertools
+import json
 import sys
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
 
-import numpy as np
-from rapidfuzz.distance import Levenshtein
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import average_precision_score
 from tqdm import tqdm
 
-from benchmarks.structured import PAGES, nonspace, page_document
+from benchmarks.structured import PAGES, page_document
 from ocrfix.correction.corrector import Corrector
-from ocrfix.correction.edits import apply_changes
+from ocrfix.correction.engine import ConfidencePrior, Reading
 from ocrfix.evaluation import evaluate
-from ocrfix.formats import char_confidences, reflow_document
+from ocrfix.formats import Document, correct_document, reflow_document
 
-LOW_THRESHOLD = 0.05
+#: The tuning grid: weight x reference.
+WEIGHTS = (0.25, 0.5, 0.75, 1.0)
+REFERENCES = (0.9, 0.95, 0.98, 0.99, 0.995)
 
 
-@dataclass
-class PageEdits:
+class Evidence:
+    """A corrector given only part of the engine's readings: ``conf`` and/or ``alternatives``."""
+
+    def __init__(self, corrector: Corrector, conf: bool, alternatives: bool) -> None:
+        self.corrector, self.conf, self.alternatives = corrector, conf, alternatives
+
+    def correct(self, text: str, reflow: bool = True, readings: Sequence[Reading | None] | None = None) -> Any:
+        if readings is not None and (self.conf or self.alternatives):
+            kept = [None if r is None else Reading(r.conf if self.conf else None, r.alternatives if self.alternatives else ())
+                    for r in readings]
+            return self.corrector.correct(text, reflow=reflow, readings=kept)
+        return self.corrector.correct(text, reflow=reflow)
+
+
+@dataclass(frozen=True)
+class Page:
     name: str
-    source: str  # reflowed OCR text the edits apply to
+    doc: Document
+    ocr: str  # the geometry-reflowed OCR text
     gt: str
-    edits: list  # ocrfix.correct Edit, proposed at LOW_THRESHOLD
-    p: np.ndarray
-    c: np.ndarray
-    right: np.ndarray  # edit turns the OCR character into the ground-truth one
 
 
-def _truth(source: str, gt: str) -> list[str | None]:
-    """Ground-truth character aligned to each character of ``source`` (None: whitespace/extra)."""
-    positions = [i for i, ch in enumerate(source) if not ch.isspace()]
-    ocr, truth = nonspace(source), nonspace(gt)
-    out: list[str | None] = [None] * len(source)
-    for op in Levenshtein.opcodes(ocr, truth):
-        if op.tag in ("equal", "replace"):
-            for k in range(op.src_end - op.src_start):
-                out[positions[op.src_start + k]] = truth[op.dest_start + k]
-    return out
+@dataclass(frozen=True)
+class Score:
+    errors: int
+    ocr_errors: int
+    fixed: int
+    introduced: int
+
+    @property
+    def reduction(self) -> float:
+        return (self.ocr_errors - self.errors) / max(self.ocr_errors, 1)
+
+    def __str__(self) -> str:
+        return (f"errors {self.ocr_errors} -> {self.errors} ({self.reduction:+.1%} reduction), "
+                f"fixed {self.fixed}, introduced {self.introduced}")
 
 
-def logit(x: np.ndarray) -> np.ndarray:
-    x = np.clip(x, 0.01, 0.99)
-    return np.log(x / (1 - x))
-
-
-def page_edits(corrector: Corrector, split: str, name: str) -> PageEdits:
-    _, level, index = name.split("-")
-    doc = page_document(name, split, level, int(index))
-    flow = reflow_document(doc)
-    confs = char_confidences(doc, flow.words)
-    nonspace_index = {i: k for k, i in enumerate(i for i, ch in enumerate(flow.text) if not ch.isspace())}
-    gt = (PAGES / split / level / f"{name}.gt.txt").read_text(encoding="utf-8")
-    result = corrector.correct(flow.text, reflow=False)
-    truth = _truth(result.source, gt)
-    edits = [e for e in result.edits if len(e.original) == 1]  # substitutions carry a confidence
-    c = [confs[nonspace_index[e.input_offset]] for e in edits]
-    return PageEdits(
-        name, result.source, gt, edits,
-        np.array([e.gain for e in edits]), np.array([0.9 if v is None else v for v in c]),
-        np.array([truth[e.input_offset] == e.replacement for e in edits], dtype=bool),
-    )
-
-
-def cer(pages: list[PageEdits], keep: list[np.ndarray]) -> tuple[float, int, int]:
-    """Micro CER over pages after applying the kept edits; plus edits kept and right."""
-    errors = chars = kept = right = 0
-    for page, mask in zip(pages, keep):
-        chosen = [e for e, m in zip(page.edits, mask) if m]
-        text, _ = apply_changes(page.source, [(e.input_offset, e.original, e.replacement, e.gain, e.sources) for e in chosen])
-        report = evaluate(page.gt, text)
-        errors += report.counts.errors
-        chars += report.counts.matched_gt_chars
-        kept += int(mask.sum())
-        right += int(page.right[mask].sum())
-    return errors / max(chars, 1), kept, right
-
-
-CONF_BINS = (0.9, 0.95, 0.98)  # ~10/50/90% quantiles of the edited characters' confidence (training pages)
-
-
-def features(page: PageEdits) -> np.ndarray:
-    """logit(p) and a one-hot bin of the confidence (the lowest bin is the reference)."""
-    bins = np.digitize(page.c, CONF_BINS)
-    onehot = np.eye(len(CONF_BINS) + 1)[bins][:, 1:] if len(page.c) else np.zeros((0, len(CONF_BINS)))
-    return np.column_stack([logit(page.p), onehot]) if len(page.p) else np.zeros((0, 1 + len(CONF_BINS)))
-
-
-def best_threshold(pages: list[PageEdits], scores: list[np.ndarray]) -> float:
-    grid = [0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95]
-    return min(grid, key=lambda t: cer(pages, [s >= t for s in scores])[0])
-
-
-def collect(corrector: Corrector, split: str, limit: int | None) -> list[PageEdits]:
+def load_pages(split: str, limit: int | None) -> list[Page]:
     names = sorted(p.name.removesuffix(".png") for p in (PAGES / split).glob("*/*.png"))
     by_level: dict[str, list[str]] = {}
     for name in names:
         by_level.setdefault(name.split("-")[1], []).append(name)
     todo = [n for level in sorted(by_level) for n in by_level[level][:limit]]
-    return [page_edits(corrector, split, n) for n in tqdm(todo, desc=split, file=sys.stderr)]
+    pages = []
+    for name in tqdm(todo, desc=f"{split} hOCR", file=sys.stderr):
+        _, level, index = name.split("-")
+        doc = page_document(name, split, level, int(index))
+        gt = (PAGES / split / level / f"{name}.gt.txt").read_text(encoding="utf-8")
+        pages.append(Page(name, doc, reflow_document(doc).text, gt))
+    return pages
 
 
-def candidate_rows(corrector: Corrector, pages: list[PageEdits], split: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Corrector features, confidence bins and labels of every candidate substitution on ``pages``."""
-    feats, bins, labels = [], [], []
+def score(pages: list[Page], corrector: Evidence) -> Score:
+    errors = ocr_errors = fixed = introduced = 0
     for page in pages:
-        _, level, index = page.name.split("-")
-        doc = page_document(page.name, split, level, int(index))
-        flow = reflow_document(doc)
-        confs = char_confidences(doc, flow.words)
-        nonspace_index = {i: k for k, i in enumerate(i for i, ch in enumerate(flow.text) if not ch.isspace())}
-        truth = _truth(flow.text, page.gt)
-        for offsets, cands, matrix in corrector.candidate_features(flow.text):
-            c = np.array([confs[nonspace_index[o]] or 0.9 for o in offsets])
-            feats.append(matrix)
-            bins.append(np.eye(len(CONF_BINS) + 1)[np.digitize(c, CONF_BINS)][:, 1:])
-            labels.append(np.array([truth[o] == cand.char for o, cand in zip(offsets, cands)], dtype=bool))
-    return np.vstack(feats), np.vstack(bins), np.concatenate(labels)
+        report = evaluate(page.gt, correct_document(page.doc, corrector).text, page.ocr)
+        errors += report.counts.errors
+        ocr_errors += report.ocr_counts.errors
+        fixed += report.correction.errors_fixed
+        introduced += report.correction.errors_introduced
+    return Score(errors, ocr_errors, fixed, introduced)
 
 
-def candidate_ranking(corrector: Corrector, train: list[PageEdits], test: list[PageEdits], splits: tuple[str, str]) -> None:
-    x_tr, b_tr, y_tr = candidate_rows(corrector, train, splits[0])
-    x_te, b_te, y_te = candidate_rows(corrector, test, splits[1])
-    for label, a, b in [("corrector features", x_tr, x_te), ("+ confidence bins", np.hstack([x_tr, b_tr]), np.hstack([x_te, b_te]))]:
-        model = LogisticRegression(max_iter=2000, class_weight="balanced").fit(a, y_tr)
-        ap = average_precision_score(y_te, model.predict_proba(b)[:, 1])
-        print(f"candidates {label:<20} average precision {ap:.3f} (test: {len(y_te)} candidates, {int(y_te.sum())} right)")
+def with_prior(corrector: Corrector, prior: ConfidencePrior | None) -> Corrector:
+    twin = copy.copy(corrector)
+    twin.confidence = prior
+    return twin
+
+
+def tune(corrector: Corrector, pages: list[Page]) -> tuple[ConfidencePrior, list[dict[str, Any]]]:
+    """The prior with the fewest errors left on ``pages`` (confidence only), and every grid point's score."""
+    tried: list[dict[str, Any]] = []
+
+    def run(prior: ConfidencePrior) -> Score:
+        result = score(pages, Evidence(with_prior(corrector, prior), conf=True, alternatives=False))
+        tried.append({"prior": prior.__dict__, "errors": result.errors, "fixed": result.fixed, "introduced": result.introduced})
+        print(f"  tune {prior}: {result}", file=sys.stderr)
+        return result
+
+    grid = [ConfidencePrior(w, r) for w, r in itertools.product(WEIGHTS, REFERENCES)]
+    return min(((p, run(p)) for p in grid), key=lambda item: (item[1].errors, item[1].introduced))[0], tried
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--train", default="train")
-    parser.add_argument("--test", default="eval")
-    parser.add_argument("--limit", type=int, default=None, help="training pages per level")
+    parser.add_argument("--tune", default="train", help="split the prior is tuned on")
+    parser.add_argument("--test", default="eval", help="split it is scored on")
+    parser.add_argument("--limit", type=int, default=None, help="tuning pages per level")
+    parser.add_argument("--prior", help="WEIGHT,REFERENCE: score this prior instead of tuning one")
+    parser.add_argument("--profile", default="tesseract")
+    parser.add_argument("--out", type=Path, default=Path("build/bench/confidence.json"))
     args = parser.parse_args(argv)
-    corrector = Corrector(threshold=LOW_THRESHOLD)
-    default = Corrector().threshold
-    train, test = collect(corrector, args.train, args.limit), collect(corrector, args.test, None)
-    x = np.vstack([features(p) for p in train])
-    y = np.concatenate([p.right for p in train])
-    model = LogisticRegression().fit(x, y)
-    stacked = lambda pages: [model.predict_proba(features(p))[:, 1] if len(p.p) else p.p for p in pages]  # noqa: E731
-    t_p = best_threshold(train, [p.p for p in train])
-    t_s = best_threshold(train, stacked(train))
-    base = cer(test, [np.zeros(len(p.p), bool) for p in test])
-    print(f"train pages {len(train)} ({len(y)} proposed edits, {int(y.sum())} right); test pages {len(test)}")
-    bins = " ".join(f"c>={b}: {w:+.2f}" for b, w in zip(CONF_BINS, model.coef_[0][1:]))
-    print(f"stacker: logit(p) {model.coef_[0][0]:+.3f}, {bins} (vs c<{CONF_BINS[0]}), intercept {model.intercept_[0]:+.3f}")
-    print(f"OCR (reflowed)                CER {base[0]:.5f}")
-    for label, scores, t in [("corrector default", [p.p for p in test], default),
-                             ("p alone, tuned", [p.p for p in test], t_p),
-                             ("p + OCR confidence", stacked(test), t_s)]:
-        rate, kept, right = cer(test, [s >= t for s in scores])
-        print(f"{label:<22} t={t:<5} CER {rate:.5f} (rel. {(base[0] - rate) / base[0]:+.1%}); edits {kept}, right {right}")
-    candidate_ranking(Corrector(), train, test, (args.train, args.test))
+    corrector = Corrector(profile=args.profile)
+    record: dict[str, Any] = {}
+    if args.prior:
+        prior = ConfidencePrior(*(float(v) for v in args.prior.split(",")))
+    else:
+        tune_pages = load_pages(args.tune, args.limit)
+        base = score(tune_pages, Evidence(with_prior(corrector, None), conf=False, alternatives=False))
+        print(f"{args.tune} ({len(tune_pages)} pages) without evidence: {base}")
+        prior, record["tuning"] = tune(corrector, tune_pages)
+        record["base_tune"] = base.__dict__
+        print(f"{args.tune}: best prior {prior}")
+        for label, conf in (("alternatives", False), ("confidence + alternatives", True)):
+            result = score(tune_pages, Evidence(with_prior(corrector, prior if conf else None), conf, True))
+            record[f"tune {label}"] = result.__dict__
+            print(f"{args.tune} ({len(tune_pages)} pages) {label}: {result}")
+    record["prior"] = prior.__dict__
+    test_pages = load_pages(args.test, None) if args.test else []
+    rows = record["test"] = {}
+    for label, conf, alternatives in [("without evidence", False, False), ("confidence", True, False),
+                                      ("alternatives", False, True), ("confidence + alternatives", True, True)]:
+        if not test_pages:
+            break
+        result = score(test_pages, Evidence(with_prior(corrector, prior if conf else None), conf, alternatives))
+        rows[label] = result.__dict__
+        print(f"{args.test} ({len(test_pages)} pages) {label:<26} {result}")
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
     return 0
 
 

@@ -2,8 +2,9 @@
 well Tesseract's confidences point at its errors.
 
 For each page, Tesseract is run again on the same crops of the same degraded image as the
-generator (headline ``--psm 7``, columns ``--psm 6``), asking for hOCR with character boxes and
-confidences (``-c hocr_char_boxes=1``) instead of text; the crops
+generator (headline ``--psm 7``, columns ``--psm 6``), asking for hOCR with character boxes,
+confidences and the engine's alternative readings of each character (``-c hocr_char_boxes=1
+-c lstm_choice_mode=2``; the recognized text and confidences are the same as without) instead of text; the crops
 are merged into one page document (boxes shifted by the crop origin). Its plain text is the
 page's ``NAME.ocr.txt`` up to whitespace (checked), so both reflows see the same recognition.
 
@@ -52,7 +53,7 @@ def tesseract_hocr(image: Image.Image, psm: int, dpi: int) -> bytes:
         path = Path(tmp) / "crop.png"
         image.save(path, dpi=(dpi, dpi))
         proc = subprocess.run([exe, str(path), "stdout", "-l", "chi_sim", "--psm", str(psm), "--dpi", str(dpi),
-                               "-c", "hocr_char_boxes=1", "hocr"],
+                               "-c", "hocr_char_boxes=1", "-c", "lstm_choice_mode=2", "hocr"],
                               capture_output=True, env={**os.environ, "OMP_THREAD_LIMIT": "1"}, check=True)
     return proc.stdout
 

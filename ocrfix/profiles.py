@@ -69,6 +69,9 @@ class Profile:
     flat_misread: bool = False
     threshold: float | None = None  # one threshold on every text (None: the weights' own block rules)
     card: dict[str, Any] = field(default_factory=dict)
+    #: (weight, reference) of the engine's confidences as channel evidence
+    #: (:class:`~ocrfix.correction.engine.ConfidencePrior`; None: confidences unused)
+    confidence: tuple[float, float] | None = None
 
 
 def profiles_dir(models_dir: Path) -> Path:
@@ -122,6 +125,13 @@ def load_profile(name_or_dir: str | Path, models_dir: Path) -> Profile:
     margin = record.get("line_end_margin")
     if margin is not None and not (isinstance(margin, (int, float)) and margin >= 0.0):
         raise ModelError(f"{manifest}: line_end_margin must be a number >= 0")
+    confidence = record.get("confidence")
+    try:
+        prior = None if confidence is None else (float(confidence["weight"]), float(confidence["reference"]))
+    except (KeyError, TypeError, ValueError):
+        prior = (-1.0, 0.0)
+    if prior is not None and not (prior[0] >= 0 and 0.0 < prior[1] < 1.0):
+        raise ModelError(f"{manifest}: confidence must be {{\"weight\": >= 0, \"reference\": in (0, 1)}}")
     return Profile(
         name=str(record.get("name", directory.name)),
         directory=directory,
@@ -138,6 +148,7 @@ def load_profile(name_or_dir: str | Path, models_dir: Path) -> Profile:
         flat_misread=bool(record.get("flat_misread", False)),
         threshold=None if threshold is None else float(threshold),
         card=record.get("card", {}),
+        confidence=prior,
     )
 
 

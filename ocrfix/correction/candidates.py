@@ -31,6 +31,10 @@ Table = dict[str, tuple[Entry, ...]]
 Lattice = list[tuple[Entry, ...] | None]
 
 CONTEXT = "context"
+#: Source of the OCR engine's own alternative readings of a character (:mod:`.engine`).
+ENGINE = "engine"
+#: Sources proposed site by site; their entries follow the confusion table's in a site.
+PER_SITE = frozenset({CONTEXT, ENGINE})
 #: Channel score of a context-only candidate: no confusion set says it looks like the seen char.
 CONTEXT_SCORE = 1e-4
 #: Context candidates per site, and the LM gate: only where log10 P(seen char | left context)

@@ -22,6 +22,7 @@ from .decode import SentenceDecoder
 from .deletions import SOURCE as DELETION_SOURCE, deletion_changes
 from .document import DocumentBigrams
 from .edits import Edit, apply_changes, input_offset
+from .engine import ConfidencePrior, Reading, TokenEvidence, token_evidence
 from .pairs import PairCandidate, PairProposer
 from .features import Featurizer, LanguageModel, forward, mean_logp
 from .line_marks import SOURCE as LINE_END_SOURCE, line_end_changes, wrapped_line_ends
@@ -123,7 +124,9 @@ class Corrector:
     ``models/confusions/length.tsv``, learned from Tesseract pages; ``False`` turns the deletion
     stage off, as ``rules=False`` does); ``profile``: an engine profile (:mod:`ocrfix.profiles`: a name under ``models/profiles``, a
     directory, or a :class:`~ocrfix.profiles.Profile`) whose files, rules and threshold stand in
-    for the arguments not given.
+    for the arguments not given; ``confidence``: how the OCR engine's character confidences move
+    an edit's probability (:class:`~ocrfix.correction.engine.ConfidencePrior`; default: the
+    profile's, none without one) when :meth:`correct` is given them.
     """
 
     def __init__(
@@ -142,6 +145,7 @@ class Corrector:
         variants: str | Path | Mapping[str, str] | None = None,
         profile: str | Path | Profile | None = None,
         length: str | Path | LengthRates | bool | None = None,
+        confidence: ConfidencePrior | None = None,
     ) -> None:
         settings = load_settings()
         if profile is not None and not isinstance(profile, Profile):
@@ -157,6 +161,10 @@ class Corrector:
             threshold = profile.threshold if threshold is None else threshold
             if rules is True and profile.rules is not None:
                 rules = profile.rules
+            if confidence is None and profile.confidence is not None:
+                confidence = ConfidencePrior(*profile.confidence)
+        #: how the engine's confidences move an edit's log-odds (None: they are not used)
+        self.confidence = confidence
         model = settings.default_lm if model is None else model
         self.lm = load_lm(model) if isinstance(model, (str, Path)) else model
         if weights is None:
@@ -209,7 +217,8 @@ class Corrector:
         #: Pair proposals need the context index; they are scored only with a pair model in the weights.
         self.pairs = PairProposer(table, index, glyphs) if index is not None else None
 
-    def correct(self, text: str, reflow: bool = True, progress: Callable[[int], None] | None = None) -> Result:
+    def correct(self, text: str, reflow: bool = True, progress: Callable[[int], None] | None = None,
+                readings: Sequence[Reading | None] | None = None) -> Result:
         """Correct one page of text; ``reflow`` first joins column-wrapped lines into paragraphs.
 
         Symbol rules (:mod:`.rules`), the variant stage (:mod:`.variants`: traditional forms
@@ -224,7 +233,12 @@ class Corrector:
         clean-print threshold afresh at that threshold. All edits are reported
         against the reflowed text (``Result.source``). ``progress`` is called after each block
         with the number of characters it spans (a progress bar inside one large file).
+        ``readings``: what the OCR engine said of each character of ``text`` (with ``reflow=False``;
+        None where unknown): its confidence moves the probability of the edits there
+        (``confidence``), its alternative readings are candidates there (:mod:`.engine`).
         """
+        if readings is not None and (reflow or len(readings) != len(text)):
+            raise ValueError("readings must be given per character of the text, with reflow=False")
         joins: list[int] = []
         if reflow:
             from ..text_reflow import reflow as reflow_text
@@ -237,7 +251,8 @@ class Corrector:
         clean_print: list[tuple[int, int]] = []  # spans of ``staged`` whose blocks read like clean print
         decoded: list[tuple[int, str, str, float, tuple[str, ...]]] = []  # the decoder's changes
         for block in _blocks(sentences, BLOCK_CHARS):
-            decoders = [self._decoder(sentence, document) for sentence in block]
+            evidence = [self._evidence(sentence, text, staged, rule_edits, readings) for sentence in block]
+            decoders = [self._decoder(sentence, document, ev) for sentence, ev in zip(block, evidence)]
             limits = [max(self.max_edits, len(sentence.tokens) // TOKENS_PER_EDIT) for sentence in block]
             first_pass = sum(len(decoder.run(self.threshold, limit)) for decoder, limit in zip(decoders, limits))
             chars = block[-1].end - block[0].start
@@ -249,7 +264,7 @@ class Corrector:
                 clean_threshold = self.sparse.threshold
                 for k, (sentence, limit) in enumerate(zip(block, limits)):
                     if any(choice.probability < clean_threshold for choice in decoders[k].chosen):
-                        decoders[k] = self._decoder(sentence, document)  # decoded afresh: its edits interact
+                        decoders[k] = self._decoder(sentence, document, evidence[k])  # decoded afresh: its edits interact
                         decoders[k].run(clean_threshold, limit)
             if progress is not None:
                 progress(chars)
@@ -300,8 +315,22 @@ class Corrector:
         twin.weights = weights
         return twin
 
-    def _decoder(self, sentence: Sentence, document: DocumentBigrams) -> SentenceDecoder:
-        return SentenceDecoder(self.featurizer, self.weights, self.candidates, sentence, document, self.pairs)
+    def _decoder(self, sentence: Sentence, document: DocumentBigrams, evidence: TokenEvidence | None = None) -> SentenceDecoder:
+        return SentenceDecoder(self.featurizer, self.weights, self.candidates, sentence, document, self.pairs,
+                               evidence, self.inventory)
+
+    def _evidence(self, sentence: Sentence, text: str, staged: str, rule_edits: Sequence[Edit],
+                  readings: Sequence[Reading | None] | None) -> TokenEvidence | None:
+        """The engine's evidence per token of ``sentence`` (offsets in ``staged``, the text after
+        the pattern stages' ``rule_edits``) from its ``readings`` of ``text``; None without any."""
+        if readings is None:
+            return None
+        per_token = []
+        for offset in sentence.offsets:
+            at = input_offset(rule_edits, offset)
+            per_token.append(readings[at] if 0 <= at < len(text) and text[at] == staged[offset] else None)
+        evidence = token_evidence(per_token, self.confidence)
+        return None if evidence.empty else evidence
 
     def _segment(self, text: str) -> tuple[list[Sentence], DocumentBigrams]:
         """The sentences of ``text`` and the bigrams of all of them (the document evidence)."""

@@ -12,12 +12,14 @@ in every round, from the current (partly corrected) neighbours.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Collection
 
 import numpy as np
 
 from ..segment import Sentence
 from .candidates import Candidate, CandidateSource
 from .document import DocumentBigrams
+from .engine import TokenEvidence, alternative_entries
 from .features import Featurizer, ForwardPass, forward, mean_logp
 from .pairs import PairCandidate, PairProposer
 from .score import Weights
@@ -42,14 +44,21 @@ def _best(scored: dict[int, tuple[list, np.ndarray]]) -> tuple[Candidate | PairC
 
 
 def _score_sites(featurizer: Featurizer, weights: Weights, sites: list[tuple[int, tuple | None]], fwd: ForwardPass,
-                 sent_logp: float, document: DocumentBigrams, scored: dict[int, tuple[list, np.ndarray]]) -> None:
+                 sent_logp: float, document: DocumentBigrams, scored: dict[int, tuple[list, np.ndarray]],
+                 evidence: TokenEvidence | None = None) -> None:
     """Add the candidates and probabilities of ``sites`` (index, entries) to ``scored``: the
     rows of all of them go through the score in one batch (one call per site cost more than the
-    scoring itself)."""
+    scoring itself). ``evidence``: the engine's, per token: shifts added to the log-odds of its
+    candidates (:mod:`.engine`)."""
     per_site = [featurizer.site_rows(fwd, i, site, sent_logp, document) for i, site in sites]
     if not per_site:
         return
     probs = weights.probability(np.vstack([rows for _, rows in per_site]))
+    shifts = evidence.shifts if evidence is not None else None
+    if shifts is not None and len(probs):
+        shift = np.repeat([shifts[i] for i, _ in sites], [len(rows) for _, rows in per_site])
+        p = np.clip(probs, 1e-12, 1 - 1e-12)
+        probs = 1.0 / (1.0 + np.exp(-(np.log(p / (1 - p)) + shift)))
     start = 0
     for (i, _), (cands, rows) in zip(sites, per_site):
         scored[i] = (cands, probs[start:start + len(rows)])
@@ -68,10 +77,14 @@ class SentenceDecoder:
     """
 
     def __init__(self, featurizer: Featurizer, weights: Weights, source: CandidateSource, sentence: Sentence,
-                 document: DocumentBigrams, pairs: PairProposer | None = None) -> None:
+                 document: DocumentBigrams, pairs: PairProposer | None = None, evidence: TokenEvidence | None = None,
+                 inventory: Collection[str] = ()) -> None:
         self.featurizer, self.weights, self.source, self.document = featurizer, weights, source, document
         self.pairs = pairs if weights.pairs is not None else None
         self.lattice = source.lattice(sentence)
+        #: the engine's evidence per token (None: none); its alternatives are candidates if in ``inventory``
+        self.evidence = evidence
+        self.inventory = inventory
         self.current = list(sentence.tokens)
         self.chosen: list[Choice] = []  # every accepted edit, in acceptance order
         has_sites = any(site is not None for site in self.lattice)
@@ -90,9 +103,9 @@ class SentenceDecoder:
         scored, pair_scored, lm = self._scored, self._pair_scored, featurizer.lm
         while len(self.chosen) < max_edits:
             fwd = self._fwd
-            unscored = [(i, self.source.site(site, current, fwd.logps, i)) for i, site in enumerate(lattice)
+            unscored = [(i, self._site(site, current, fwd.logps, i)) for i, site in enumerate(lattice)
                         if site is not None and i not in scored]
-            _score_sites(featurizer, weights, unscored, fwd, self._sent_logp, self.document, scored)
+            _score_sites(featurizer, weights, unscored, fwd, self._sent_logp, self.document, scored, self.evidence)
             best, best_p = _best(scored)
             if best_p < threshold and self.pairs is not None:
                 # pairs only once no single edit convinces: most sites a single fix repairs are then no
@@ -117,3 +130,11 @@ class SentenceDecoder:
             pair_scored.pop(first - lm.order, None)  # a pair there reaches into the edit with its second token
             self._fwd = forward(lm, current, since=(self._fwd, first))  # the tokens before the edit are as they were
         return self.chosen[start:]
+
+    def _site(self, site: tuple, tokens: list[str], logps: tuple[float, ...], i: int) -> tuple:
+        """The site's entries: the confusion table's, the site generators', the engine's alternatives."""
+        entries = self.source.site(site, tokens, logps, i)
+        alternatives = self.evidence.alternatives if self.evidence is not None else None
+        if alternatives is None or not alternatives[i]:
+            return entries
+        return entries + alternative_entries(tokens[i], alternatives[i], entries, self.inventory)

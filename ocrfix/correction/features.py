@@ -16,7 +16,7 @@ import numpy as np
 from ..confusions.misread import MisreadRates
 from ..confusions.similarity import GlyphSpace
 from .cache import PER_CHAR, Capped
-from .candidates import CONTEXT, Candidate, Entry, Lattice
+from .candidates import CONTEXT, PER_SITE, Candidate, Entry, Lattice
 from .document import DocumentBigrams, nearby_bigrams
 from .pairs import PairCandidate
 
@@ -227,12 +227,12 @@ class Featurizer:
     def static_rows(self, orig: str, site: Sequence[Entry], kept: Sequence[int]) -> np.ndarray:
         """The context-free features of the candidates ``kept`` (ascending indices into ``site``, at
         least one) of seen char ``orig``, one row each: those of its confusion candidates are
-        computed once per char, those of the context candidates that follow them in ``site`` (they
-        change with the neighbours, and rarely recur) each time they pass the screens."""
+        computed once per char, those of the per-site candidates that follow them in ``site`` (context
+        and engine candidates: they change with the neighbours, and rarely recur) each time they pass the screens."""
         rows = self._static.get(orig)
         if rows is None:
             n_table = len(site)
-            while n_table and CONTEXT in site[n_table - 1][3]:  # context candidates follow the table's
+            while n_table and PER_SITE.intersection(site[n_table - 1][3]):  # per-site candidates follow the table's
                 n_table -= 1
             rows = self._static[orig] = self._static_of(orig, site[:n_table], n_table)
         n_table = len(rows)  # a seen char's confusion candidates are always the same

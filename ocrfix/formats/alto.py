@@ -15,7 +15,7 @@ from lxml import etree
 
 from ..errors import InputError
 from .detect import ALTO_NAMESPACES
-from .model import Block, Box, Correction, Document, Glyph, Line, Page, Word
+from .model import Alternative, Block, Box, Correction, Document, Glyph, Line, Page, Word
 from .registry import XmlFormat
 from .xmlutil import Ids, element_maker, float_attr, int_attr, local, parse_xml, serialize, where
 
@@ -56,7 +56,8 @@ def _glyph_corrections(glyphs: tuple[Glyph, ...], correction: Correction | None)
     """Glyphs of a corrected String whose character differs from the OCR reading (same length)."""
     if correction is None or len(correction.original) != len(glyphs):
         return glyphs
-    return tuple(g if g.text == o else replace(g, correction=Correction(o)) for g, o in zip(glyphs, correction.original))
+    return tuple(g if g.text == o else replace(g, correction=Correction(o), alternatives=tuple(
+        a for a in g.alternatives if a.text != o)) for g, o in zip(glyphs, correction.original))
 
 
 def _word(el: etree._Element, tree: etree._ElementTree, name: str) -> Word:
@@ -70,6 +71,8 @@ def _word(el: etree._Element, tree: etree._ElementTree, name: str) -> Word:
             conf=float_attr(g, "GC", name),
             id=g.get("ID"),
             ref=tree.getpath(g),
+            alternatives=tuple(Alternative(v.get("CONTENT", ""), float_attr(v, "VC", name))
+                               for v in _children(g, "Variant") if v.get("CONTENT") not in (None, "", g.get("CONTENT"))),
         )
         for g in _children(el, "Glyph")
     )
@@ -83,6 +86,8 @@ def _word(el: etree._Element, tree: etree._ElementTree, name: str) -> Word:
         id=el.get("ID"),
         ref=tree.getpath(el),
         correction=correction,
+        alternatives=tuple(a.text for a in _children(el, "ALTERNATIVE") if a.get("PURPOSE") != "OCR" and a.text
+                           and (correction is None or a.text != correction.original)),
     )
 
 

@@ -11,7 +11,7 @@ from dataclasses import replace
 from itertools import accumulate
 from typing import Iterable, Protocol, Sequence
 
-from .model import Correction, Document, Word
+from .model import Alternative, Correction, Document, Word
 
 
 class EditLike(Protocol):
@@ -42,6 +42,13 @@ def char_confidences(doc: Document, words: Sequence[Word] | None = None) -> list
     """
     words = list(doc.words()) if words is None else list(words)
     return [words[wi].char_confidence(ci) for wi, ci in _slots(words)]
+
+
+def char_alternatives(doc: Document, words: Sequence[Word] | None = None) -> list[tuple[Alternative, ...]]:
+    """The engine's other readings of each non-whitespace character of ``doc.text()`` (aligned as
+    :func:`char_confidences`; glyph alternatives, then those of same-length word alternatives)."""
+    words = list(doc.words()) if words is None else list(words)
+    return [words[wi].char_alternatives(ci) for wi, ci in _slots(words)]
 
 
 def _check_text(words: list[Word], slots: list[tuple[int, int]], text: str, name: str) -> None:

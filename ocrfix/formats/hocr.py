@@ -8,10 +8,12 @@ them), falling back to ``ocr_carea``. Character boxes come from ``ocrx_cinfo`` s
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from lxml import etree
 
 from ..errors import InputError
-from .model import Block, Box, Correction, Document, Glyph, Line, Page, Word
+from .model import Alternative, Block, Box, Correction, Document, Glyph, Line, Page, Word
 from .registry import XmlFormat
 from .xmlutil import Ids, element_maker, parse_xml, serialize, where
 
@@ -105,20 +107,41 @@ def _text(el: etree._Element) -> str:
     return "".join(el.itertext()).strip()
 
 
+def _choices(group: etree._Element, seen: str) -> tuple[Alternative, ...]:
+    """The readings of a choice group (``ocrx_cinfo`` spans inside an ``ocrx_cinfo``, as Tesseract's
+    ``-c lstm_choice_mode=2`` writes them after each glyph) other than ``seen``, best first."""
+    found: dict[str, float | None] = {}
+    for choice in group:
+        if isinstance(choice.tag, str) and "ocrx_cinfo" in _classes(choice):
+            text = _text(choice)
+            if text and text != seen and text not in found:
+                found[text] = _conf(parse_title(choice.get("title") or ""), "x_confs")
+    return tuple(Alternative(t, c) for t, c in found.items())
+
+
+def _is_cinfo(el: etree._Element) -> bool:
+    return isinstance(el.tag, str) and "ocrx_cinfo" in _classes(el)
+
+
 def _word(el: etree._Element, tree: etree._ElementTree, name: str) -> Word:
     props = parse_title(el.get("title") or "")
-    glyphs = []
+    glyphs: list[Glyph] = []
     for g in el.iter():
-        if "ocrx_cinfo" in _classes(g):
-            gprops = parse_title(g.get("title") or "")
-            glyphs.append(Glyph(
-                text=_text(g),
-                box=_box(g, gprops, "x_bboxes", name, required=False),
-                conf=_conf(gprops, "x_conf"),
-                id=g.get("id"),
-                ref=tree.getpath(g),
-                correction=_correction(gprops),
-            ))
+        if not _is_cinfo(g) or _is_cinfo(g.getparent()):
+            continue  # a choice inside a choice group
+        if any(_is_cinfo(c) for c in g):  # the choice group of the glyph before it
+            if glyphs:
+                glyphs[-1] = replace(glyphs[-1], alternatives=_choices(g, glyphs[-1].text))
+            continue
+        gprops = parse_title(g.get("title") or "")
+        glyphs.append(Glyph(
+            text=_text(g),
+            box=_box(g, gprops, "x_bboxes", name, required=False),
+            conf=_conf(gprops, "x_conf"),
+            id=g.get("id"),
+            ref=tree.getpath(g),
+            correction=_correction(gprops),
+        ))
     text = "".join(g.text for g in glyphs) if glyphs else _text(el)
     try:
         confs = tuple(max(0.0, min(1.0, float(v) / 100.0)) for v in props.get("x_confs", []))

@@ -48,6 +48,13 @@ class Correction:
     sources: tuple[str, ...] = ()
 
 
+class Alternative(NamedTuple):
+    """Another reading the engine considered for a glyph, with its confidence when it gives one."""
+
+    text: str
+    conf: float | None = None
+
+
 @dataclass(frozen=True)
 class Glyph:
     text: str
@@ -56,6 +63,9 @@ class Glyph:
     id: str | None = None
     ref: str | None = None
     correction: Correction | None = None
+    #: The engine's other readings of the glyph (hOCR ``lstm_choices``, ALTO ``Variant``, PAGE
+    #: further ``TextEquiv``s), best first.
+    alternatives: tuple[Alternative, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -69,6 +79,19 @@ class Word:
     id: str | None = None
     ref: str | None = None
     correction: Correction | None = None
+    #: The engine's other readings of the whole word (ALTO ``ALTERNATIVE``, PAGE further ``TextEquiv``s).
+    alternatives: tuple[str, ...] = ()
+
+    def char_alternatives(self, i: int) -> tuple[Alternative, ...]:
+        """The engine's other readings of the ``i``-th character: its glyph's, then the ``i``-th
+        character of every word alternative of the same length that differs there."""
+        found = list(self.glyphs[i].alternatives) if len(self.glyphs) == len(self.text) else []
+        seen = {self.text[i], *(a.text for a in found)}
+        for word in self.alternatives:
+            if len(word) == len(self.text) and word[i] not in seen:
+                found.append(Alternative(word[i]))
+                seen.add(word[i])
+        return tuple(found)
 
     def char_confidence(self, i: int) -> float | None:
         """Confidence of the ``i``-th character: glyph, then per-character list, then the word's."""

@@ -17,7 +17,7 @@ from lxml import etree
 
 from ..errors import InputError
 from .detect import PAGE_NAMESPACE
-from .model import Block, Box, Correction, Document, Glyph, Line, Page, Word
+from .model import Alternative, Block, Box, Correction, Document, Glyph, Line, Page, Word
 from .registry import XmlFormat
 from .xmlutil import Ids, element_maker, float_attr, local, parse_xml, serialize, where
 
@@ -67,12 +67,27 @@ def _reading(el: etree._Element, name: str) -> tuple[str, float | None, Correcti
     return text, float_attr(equivs[0], "conf", name), correction
 
 
+def _alternatives(el: etree._Element, name: str) -> list[Alternative]:
+    """The element's further readings (``TextEquiv``s after the main one, ocrfix's own record of
+    an OCR reading excepted) that differ from the main one."""
+    equivs = _equivs(el)
+    main = _unicode(equivs[0]) if equivs else None
+    found: dict[str, float | None] = {}
+    for equiv in equivs[1:]:
+        uni = _unicode(equiv)
+        text = (uni.text or "") if uni is not None else ""
+        if text and equiv.get("comments") != ORIGINAL_COMMENT and text != (main.text if main is not None else None):
+            found.setdefault(text, float_attr(equiv, "conf", name))
+    return [Alternative(t, c) for t, c in found.items()]
+
+
 def _glyph(el: etree._Element, tree: etree._ElementTree, name: str) -> Glyph | None:
     reading = _reading(el, name)
     if reading is None:
         return None
     text, conf, correction = reading
-    return Glyph(text=text, box=_box(el, name), conf=conf, id=el.get("id"), ref=tree.getpath(el), correction=correction)
+    return Glyph(text=text, box=_box(el, name), conf=conf, id=el.get("id"), ref=tree.getpath(el), correction=correction,
+                 alternatives=tuple(_alternatives(el, name)))
 
 
 def _word(el: etree._Element, tree: etree._ElementTree, name: str) -> Word | None:
@@ -81,7 +96,8 @@ def _word(el: etree._Element, tree: etree._ElementTree, name: str) -> Word | Non
     if reading is None and not glyphs:
         return None
     text, conf, correction = reading or ("".join(g.text for g in glyphs), None, None)
-    return Word(text=text, box=_box(el, name), conf=conf, glyphs=glyphs, id=el.get("id"), ref=tree.getpath(el), correction=correction)
+    return Word(text=text, box=_box(el, name), conf=conf, glyphs=glyphs, id=el.get("id"), ref=tree.getpath(el), correction=correction,
+                alternatives=tuple(a.text for a in _alternatives(el, name)))
 
 
 def _font_size(el: etree._Element, name: str) -> float | None:

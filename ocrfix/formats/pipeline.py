@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, NamedTuple, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, Sequence
 
-from .edits import EditLike, apply_edits
+from .edits import EditLike, apply_edits, char_alternatives, char_confidences
 from .grouping import regroup
 from .layout import Reflowed, reflow_document
 from ..text_reflow import STORY_BREAK, Block, reflow_blocks, render
@@ -16,8 +16,14 @@ from ..settings import MAX_INPUT_BYTES
 from ..textio import decode_text, read_bytes
 
 
+if TYPE_CHECKING:
+    from ..correction.engine import Reading
+
+
 class CorrectorLike(Protocol):
-    def correct(self, text: str, reflow: bool = True) -> Any: ...
+    """``readings`` is passed only for a document that carries the engine's confidences or alternatives."""
+
+    def correct(self, text: str, reflow: bool = True, readings: "Sequence[Reading | None] | None" = None) -> Any: ...
 
 
 class Corrected(NamedTuple):
@@ -36,11 +42,13 @@ def correct_document(doc: Document, corrector: CorrectorLike, by_story: bool = T
     the story, never from the stories beside it.
     """
     flow = reflow_document(doc)
+    readings = engine_readings(doc, flow)
     parts = flow.text.split(STORY_BREAK) if by_story else [flow.text]
     texts, edits, start = [], [], 0
     for k, part in enumerate(parts):
         chunk = part + (STORY_BREAK if k + 1 < len(parts) else "")
-        result = corrector.correct(chunk, reflow=False)
+        evidence = {} if readings is None else {"readings": readings[start:start + len(chunk)]}
+        result = corrector.correct(chunk, reflow=False, **evidence)
         shift = sum(map(len, texts))
         edits.extend(replace(e, offset=e.offset + shift, input_offset=e.input_offset + start) if start else e
                      for e in result.edits)
@@ -56,6 +64,18 @@ def plain_articles(text: str, corrected: str, reflow: bool = True) -> list[dict]
     them (``reflow=False``: the input is one paragraph per line already)."""
     blocks = reflow_blocks(text) if reflow else [Block("paragraph", line.strip(), (i,)) for i, line in enumerate(text.splitlines()) if line.strip()]
     return Reflowed(render(blocks), blocks, []).articles(corrected)
+
+
+def engine_readings(doc: Document, flow: Reflowed) -> "list[Reading | None] | None":
+    """What the engine said of each character of ``flow.text`` (the corrector's ``readings``: its
+    confidence and alternatives, None at whitespace); None when the document has neither."""
+    from ..correction.engine import Reading
+
+    confs, alternatives = char_confidences(doc, flow.words), char_alternatives(doc, flow.words)
+    if all(c is None for c in confs) and not any(alternatives):
+        return None
+    found = iter(zip(confs, alternatives))
+    return [None if ch.isspace() else Reading(*next(found)) for ch in flow.text]
 
 
 def output_bytes(done: Corrected, output_format: str | None = None) -> bytes:
