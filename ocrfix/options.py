@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .errors import InputError
+from .profiles import DEFAULT_PROFILE
 
 if TYPE_CHECKING:
     from .correction.corrector import Corrector
@@ -46,7 +47,6 @@ class CorrectOptions:
     @property
     def profile_name(self) -> str:
         """The profile of an input that names no OCR software: the given one, else the default."""
-        from .profiles import DEFAULT_PROFILE
         from .settings import load_settings
 
         return self.profile or load_settings().default_profile or DEFAULT_PROFILE
@@ -56,12 +56,15 @@ class CorrectOptions:
         file) instead of their own, sharing the loaded LM of ``like`` when given."""
         from .correction.corrector import Corrector
         from .lm.context import context_path
+        from .profiles import shipped_profiles
         from .settings import load_settings
 
         settings = load_settings()
         model = self.model or settings.default_lm
         shared = {} if like is None else {"model": like.lm, "context": like.context or context_path(model),
                                           "glyphs": like.featurizer.glyphs}
+        name: str | None = profile or self.profile_name
+        if name == DEFAULT_PROFILE and name not in shipped_profiles(settings.models_dir):
+            name = None  # a models directory without profiles: its own files are the default
         return Corrector(**{"model": model, **shared}, confusions=self.confusions, weights=self.weights,
-                         misread=self.misread, threshold=self.threshold, keep=self.keep, rules=self.rules,
-                         profile=profile or self.profile or settings.default_profile)
+                         misread=self.misread, threshold=self.threshold, keep=self.keep, rules=self.rules, profile=name)
