@@ -101,9 +101,10 @@ class SentenceDecoder:
             return []
         featurizer, weights, lattice, current = self.featurizer, self.weights, self.lattice, self.current
         scored, pair_scored, lm = self._scored, self._pair_scored, featurizer.lm
+        site_of = self.source.site if self.evidence is None or self.evidence.alternatives is None else self._site
         while len(self.chosen) < max_edits:
             fwd = self._fwd
-            unscored = [(i, self._site(site, current, fwd.logps, i)) for i, site in enumerate(lattice)
+            unscored = [(i, site_of(site, current, fwd.logps, i)) for i, site in enumerate(lattice)
                         if site is not None and i not in scored]
             _score_sites(featurizer, weights, unscored, fwd, self._sent_logp, self.document, scored, self.evidence)
             best, best_p = _best(scored)
@@ -134,7 +135,5 @@ class SentenceDecoder:
     def _site(self, site: tuple, tokens: list[str], logps: tuple[float, ...], i: int) -> tuple:
         """The site's entries: the confusion table's, the site generators', the engine's alternatives."""
         entries = self.source.site(site, tokens, logps, i)
-        alternatives = self.evidence.alternatives if self.evidence is not None else None
-        if alternatives is None or not alternatives[i]:
-            return entries
-        return entries + alternative_entries(tokens[i], alternatives[i], entries, self.inventory)
+        alternatives = self.evidence.alternatives[i]
+        return entries + alternative_entries(tokens[i], alternatives, entries, self.inventory) if alternatives else entries
