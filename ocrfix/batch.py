@@ -361,8 +361,16 @@ class Terminated(KeyboardInterrupt):
     """SIGTERM: the run stops as on Ctrl-C (finished files are kept, nothing is half-written)."""
 
 
+#: the process that imported this module: a forked worker inherits the value, not the pid
+_MAIN_PID = os.getpid()
+
+
 def terminate(signum: int, frame: object) -> None:
-    """The SIGTERM handler of a run and of its workers."""
+    """The SIGTERM handler of a run. A worker forked with it, that SIGTERM reaches before its own
+    handler is set (:func:`_worker_signals`), leaves quietly: raising there would print the
+    traceback of its start-up, and the run stops anyway."""
+    if os.getpid() != _MAIN_PID:
+        os._exit(128 + signum)
     raise Terminated
 
 

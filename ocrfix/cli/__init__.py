@@ -97,8 +97,10 @@ def _exit_on_signal(signum: int, frame: object) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = build_parser().parse_args(argv)  # imports the commands' modules: Ctrl-C may come here
+    except KeyboardInterrupt:
+        return _interrupted()
     caught = {}
     if threading.current_thread() is threading.main_thread():
         caught = {signum: signal.signal(signum, _exit_on_signal) for signum in (signal.SIGTERM, signal.SIGHUP)
@@ -110,6 +112,11 @@ def main(argv: list[str] | None = None) -> int:
             signal.signal(signum, previous)
 
 
+def _interrupted() -> int:
+    print("ocrfix: interrupted", file=sys.stderr)
+    return 130
+
+
 def _run(args: argparse.Namespace) -> int:
     try:
         return int(args.handler(args) or 0)
@@ -119,8 +126,7 @@ def _run(args: argparse.Namespace) -> int:
         print(f"ocrfix: error: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("ocrfix: interrupted", file=sys.stderr)
-        return 130
+        return _interrupted()
     except BrokenPipeError:
         # Output closed early (e.g. piped into head): not an error of ours.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
