@@ -164,6 +164,9 @@ def test_summary_line_unless_quiet(models, tmp_path, capsys):
     assert resumed[-1].startswith("ocrfix: 4 files (4 done earlier, 0 failed), 0 chars, 0 edits in ")
     assert main(["correct", str(src), "-r", "--out-dir", out, *models]) == 0
     assert capsys.readouterr().err == ""
+    one = sorted(src.rglob("*.txt"))[0]
+    assert main(["correct", str(one), "-o", str(tmp_path / "one.txt"), *args]) == 0
+    assert capsys.readouterr().err.strip().splitlines()[-1].startswith("ocrfix: 1 file (0 failed), ")
 
 
 def _start(models: list[str], src: Path, out: Path, log: Path, *extra: str) -> subprocess.Popen:

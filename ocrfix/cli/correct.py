@@ -136,7 +136,9 @@ def summary_line(n_jobs: int, outcomes: Sequence[Outcome], seconds: float) -> st
     chars = sum(o.chars for o in outcomes)
     notes = [f"{n_jobs - len(outcomes):,} done earlier"] if len(outcomes) < n_jobs else []
     notes += [f"{sum(1 for o in outcomes if o.error):,} failed"]
-    return (f"ocrfix: {n_jobs:,} files ({', '.join(notes)}), {chars:,} chars, {sum(o.edit_count for o in outcomes):,} edits "
+    edits = sum(o.edit_count for o in outcomes)
+    return (f"ocrfix: {n_jobs:,} file{'s' if n_jobs != 1 else ''} ({', '.join(notes)}), {chars:,} chars, "
+            f"{edits:,} edit{'s' if edits != 1 else ''} "
             f"in {seconds:.1f} s ({chars / max(seconds, 1e-9):,.0f} chars/s)")
 
 
