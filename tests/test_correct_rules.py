@@ -158,3 +158,18 @@ def test_a_period_becomes_a_comma_only_where_the_lm_prefers_it_by_the_margin(tmp
     assert rule_changes(noisy, (dataclasses.replace(shipped, min_margin=50.0),), lm) == []  # not by far enough
     assert rule_changes("今天天气很好。我们今天在北京开会。", loose, lm) == []  # the LM prefers the sentence break
     assert rule_changes(noisy, loose) == []  # no LM, no choice
+
+
+def test_a_dot_between_han_characters_is_deleted_or_made_a_mark_as_the_lm_prefers(tmp_path):
+    from ocrfix.correction.edits import apply_changes
+    from ocrfix.correction.rules import select_rules
+    from test_correct_fixtures import CORPUS
+
+    lm = load_lm(write_arpa(tmp_path / "lm.arpa", CORPUS + ["我们在北京工作，他们在上海工作。"] * 6))
+    speck = select_rules(["speck-or-mark"])
+    assert apply_changes("我们在北.京工作。", rule_changes("我们在北.京工作。", speck, lm))[0] == "我们在北京工作。"
+    noisy = "我们在北京工作.他们在上海工作。"
+    assert apply_changes(noisy, rule_changes(noisy, speck, lm))[0] == "我们在北京工作，他们在上海工作。"
+    assert [c[2] for c in rule_changes("我们在北.京工作。", select_rules(["misread-mark"]), lm)] != [""]  # never deletes
+    assert rule_changes("我们在北.京工作。", lm=lm)[0][4] == ("rule:misread-mark",)  # not a default rule
+    assert rule_changes("版本3.5发布", speck, lm) == [] and rule_changes("我们在北.京工作。", speck) == []  # digits; no LM
