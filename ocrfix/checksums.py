@@ -17,7 +17,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from .errors import ModelError
@@ -111,6 +111,16 @@ def model_rows(path: str | Path) -> Iterator[tuple[int, list[str]]]:
     for number, line in enumerate(read_text(path).splitlines(), 1):
         if line and not line.startswith("#"):
             yield number, line.split(TAB)
+
+
+def write_model_rows(path: str | Path, comments: Iterable[str], format_line: str, rows: Iterable[Sequence[object]]) -> None:
+    """Write a model TSV that :func:`model_rows` reads back: ``comments`` and ``format_line`` as
+    ``#`` lines, then one tab-separated line per row (atomically)."""
+    from .textio import write_text_atomic
+
+    lines = [f"# {line}" for line in (*comments, format_line)]
+    lines += [TAB.join(map(str, row)) for row in rows]
+    write_text_atomic(path, "\n".join(lines) + "\n")
 
 
 def verify_model(path: str | Path) -> None:

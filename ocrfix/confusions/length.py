@@ -18,9 +18,8 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import NamedTuple
 
-from ..checksums import TAB, model_rows
+from ..checksums import TAB, model_rows, write_model_rows
 from ..errors import ModelError
-from ..textio import write_text_atomic
 
 LENGTH_FILE = "length.tsv"
 #: Key of the pooled counts of every doubled character.
@@ -78,12 +77,9 @@ class LengthRates:
         return math.log10(p / (1 - p))
 
     def save(self, path: str | Path, header: Iterable[str] = ()) -> None:
-        lines = [f"# {line}" for line in header]
-        lines.append("# format: key<TAB>seen<TAB>extra<TAB>misread<TAB>truth<TAB>dropped (key: a character, two equal ones for"
-                     f" its doubled reading, {DOUBLE} for all doubles)")
-        lines += [f"{key}\t" + "\t".join(map(str, c))
-                  for key, c in sorted(self.counts.items(), key=lambda kv: (-kv[1].seen - kv[1].truth, kv[0]))]
-        write_text_atomic(path, "\n".join(lines) + "\n")
+        write_model_rows(path, header, "format: key<TAB>seen<TAB>extra<TAB>misread<TAB>truth<TAB>dropped (key: a character,"
+                         f" two equal ones for its doubled reading, {DOUBLE} for all doubles)",
+                         ((key, *c) for key, c in sorted(self.counts.items(), key=lambda kv: (-kv[1].seen - kv[1].truth, kv[0]))))
 
     @classmethod
     def load(cls, path: str | Path) -> "LengthRates":

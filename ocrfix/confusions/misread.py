@@ -16,9 +16,8 @@ import math
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from ..checksums import TAB, model_rows
+from ..checksums import TAB, model_rows, write_model_rows
 from ..errors import ModelError
-from ..textio import write_text_atomic
 
 #: Pseudo-counts of the overall misread rate added to every character's counts: a character
 #: seen a few times gets a rate near the overall one, not 0 or 1.
@@ -52,10 +51,8 @@ class MisreadRates:
         return self._log_rates.get(char, self._default)
 
     def save(self, path: str | Path, header: Iterable[str] = ()) -> None:
-        lines = [f"# {line}" for line in header]
-        lines.append("# format: char<TAB>seen<TAB>misread (occurrences in OCR output; of those, misreadings)")
-        lines += [f"{ch}\t{n}\t{self.misread.get(ch, 0)}" for ch, n in sorted(self.seen.items(), key=lambda kv: (-kv[1], kv[0]))]
-        write_text_atomic(path, "\n".join(lines) + "\n")
+        write_model_rows(path, header, "format: char<TAB>seen<TAB>misread (occurrences in OCR output; of those, misreadings)",
+                         ((ch, n, self.misread.get(ch, 0)) for ch, n in sorted(self.seen.items(), key=lambda kv: (-kv[1], kv[0]))))
 
     @classmethod
     def load(cls, path: str | Path) -> "MisreadRates":

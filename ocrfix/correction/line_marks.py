@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from ..normalize import lm_tokens
 from .features import LanguageModel
+from .rules import mark_scores
 
 #: Tuned on column-wrapped training news (``python -m benchmarks.line_marks margins``, months
 #: 2019-10 and 2020-02: 400 paragraphs of whole sentences each, broken at 12-14 cells with
@@ -54,19 +54,9 @@ def _quote_open(text: str, offset: int) -> bool:
 
 def best_mark(lm: LanguageModel, text: str, offset: int, span: int = SPAN) -> tuple[float, str]:
     """(log10 gain over running on, mark) of the best mark to insert at ``offset``."""
-    left = lm_tokens(text[max(0, offset - span):offset])
-    right = lm_tokens(text[offset:offset + span])
-    base = lm.score_tokens(left + right, bos=False, eos=False)
-    best = (float("-inf"), "")
-    for mark in MARKS:
-        if mark == "”" and not _quote_open(text, offset):
-            continue
-        if mark == "。":  # a sentence break: the left part ends a sentence, the right part starts one
-            score = lm.score_tokens(left + ["。"], bos=False, eos=True) + lm.score_tokens(right, bos=True, eos=False)
-        else:
-            score = lm.score_tokens(left + lm_tokens(mark) + right, bos=False, eos=False)
-        best = max(best, (score - base, mark))
-    return best
+    options = tuple(mark for mark in MARKS if mark != "”" or _quote_open(text, offset))
+    scores = mark_scores(lm, text, offset, 0, ("", *options), span)  # "": running on
+    return max((scores[mark] - scores[""], mark) for mark in options)
 
 
 def line_end_changes(text: str, joins: Sequence[int], lm: LanguageModel, protected: Sequence[bool],
