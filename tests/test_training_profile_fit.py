@@ -183,3 +183,90 @@ def test_pairs_whose_texts_do_not_align_are_skipped_with_a_warning():
     warnings: list[str] = []
     assert alignable([good, other, page], warn=warnings.append) == [good]
     assert warnings == ["ocrfix: warning: fit: skipped 2 pairs whose OCR and ground truth do not align (another text?) (a:2, p.ocr.txt)"]
+
+
+# ---- the pattern stages a fit chooses (symbol rules, line-end marks, deletions) ----------------------------
+
+LINES = list(dict.fromkeys(CORPUS))
+
+
+def page(name: str, ocr: str, gt: str) -> Pair:
+    return Pair(name, ocr, gt, True)
+
+
+def sources(pairs):
+    return [p.source for p in pairs]
+
+
+def test_an_opt_in_rule_is_kept_where_it_fixes_and_dropped_where_it_would_introduce(tmp_path):
+    lm = load_lm(write_arpa(tmp_path / "lm.arpa"))
+    ocr = "我们在北京工作。·他们在上海工作。\n"  # stray-dot (opt-in): a speck after a mark
+    specks = [page(f"d{i}", ocr, ocr.replace("·", "")) for i in range(3)]
+    assert profile_fit.choose_rules(specks, sources(specks), lm, quiet) == ["stray-dot"]
+    printed = [page(f"e{i}", ocr, ocr) for i in range(3)]  # the same dot is in print: deleting it is wrong
+    assert profile_fit.choose_rules(printed, sources(printed), lm, quiet) == []
+    # one fix against one error introduced is not enough; four fixes against one are
+    assert profile_fit.choose_rules(specks[:1] + printed[:1], sources(specks[:1] + printed[:1]), lm, quiet) == []
+    mixed = specks + specks[:1] + printed[:1]
+    assert profile_fit.choose_rules(mixed, sources(mixed), lm, quiet) == ["stray-dot"]
+
+
+def test_line_end_marks_get_the_highest_margin_that_fixes_most_and_stay_off_where_nothing_was_lost(tmp_path):
+    lm = load_lm(write_arpa(tmp_path / "lm.arpa"))
+    lost = [page(f"p{i}", "我们在北京工作\n他们在上海工作。\n", "我们在北京工作。他们在上海工作。\n") for i in range(4)]
+    logged: list[str] = []
+    margin = profile_fit.choose_line_end_marks(lost, sources(lost), lm, logged.append)
+    assert margin == 1.0  # the gain of 。 there is 1.38 (tiny LM): every margin up to 1.0 fixes all four
+    assert "  line-end marks at margin 1.0: fixed 4, introduced 0" in logged
+    wrapped = [page(f"q{i}", "我们在北\n京工作。\n", "我们在北京工作。\n") for i in range(4)]
+    assert profile_fit.choose_line_end_marks(wrapped, sources(wrapped), lm, quiet) is None
+
+
+def test_the_length_channel_is_learned_cross_fit_and_written_into_the_profile(tmp_path, base):
+    lm = load_lm(base.lm)
+    # the engine adds a 夫 after the third character of every page (seven distinct texts)
+    pairs = [page(f"f{i}", a[:3] + "夫" + a[3:] + b + "\n", a + b + "\n")
+             for i, (a, b) in enumerate(zip(LINES, LINES[1:] + LINES[:1]))]
+    logged: list[str] = []
+    rates = profile_fit.choose_length(pairs, sources(pairs), lm, logged.append)
+    assert rates is not None and rates.counts["夫"].extra == 7
+    assert logged == ["  deletions (length channel, cross-fit): fixed 7, introduced 0 -> on"]
+    one_text = [page(f"g{i}", "我们在夫北京工作。\n", "我们在北京工作。\n") for i in range(7)]  # no other half to learn on
+    assert profile_fit.choose_length(one_text, sources(one_text), lm, quiet) is None
+
+    fitted, _ = fit_profile([write_tsv(tmp_path / "pairs.tsv", 60)], base=base, log=quiet)
+    stages = profile_fit.Stages(("stray-dot",), True, False, 2.5, rates, True)
+    out = write_profile(profile_fit.dataclasses.replace(fitted, stages=stages), tmp_path / "profile")
+    profile = load_profile(out, MODELS)
+    assert (profile.rules, profile.line_end_margin, profile.line_end_marks_in_clean_print) == (("stray-dot",), 2.5, True)
+    assert profile.length == (out / "length.tsv").resolve()
+    corrector = Corrector(model=lm, inventory=base.inventory | {"夫"}, profile=out)
+    assert corrector.correct("他们在夫上海工作。", reflow=False).text == "他们在上海工作。"
+
+
+def test_unsupervised_line_end_marks_are_on_only_where_line_ends_want_marks_more_than_the_lines_inside():
+    from ocrfix.training.self_train import line_end_margin
+
+    inside = [-3.0] * 95 + [0.8] * 5  # the LM wants a mark (gain 0.8) at 5 % of the positions inside lines
+    ends = [2.2] * 20 + [1.2] * 20 + [-3.0] * 10  # ... and at 80 % of the line ends
+    margin, notes = line_end_margin(ends, inside)
+    assert margin == 1.0  # all 40 wanted at no estimated cost; at 0.5 ~2.5 of 40 would be wrong
+    assert "2.0: 20 wanted, ~0.0 wrong" in notes and "0.5: 40 wanted, ~2.5 wrong" in notes
+    # the LM wants marks inside the lines as often as at their ends: the engine lost none
+    assert line_end_margin([2.2] * 30 + [-3.0] * 20, [-3.0] * 60 + [2.5] * 40)[0] is None
+    assert line_end_margin([], inside)[0] is None
+
+
+def test_unsupervised_rules_need_a_steady_rate_and_the_lms_confirmation(tmp_path, monkeypatch):
+    from ocrfix.training import self_train
+    from ocrfix.training.self_train import choose_rules
+
+    lm = load_lm(write_arpa(tmp_path / "lm.arpa"))
+    logged: list[str] = []
+    assert choose_rules(["我们在北京工作。·他们在上海工作。"] * 3, lm, logged.append) == ("stray-dot",)
+    assert logged == ["  rule stray-dot: 3 edits in 3 texts, 3 confirmed by the LM -> kept"]
+    monkeypatch.setattr(self_train, "CONFIRM_GAIN", 50.0)  # the LM would have to like the edit far better
+    assert choose_rules(["我们在北京工作。·他们在上海工作。"] * 3, lm, quiet) == ()
+    monkeypatch.undo()
+    assert choose_rules(["我们在北京工作。·他们在上海工作。·大家都在认真工作。·今天天气很好。"], lm, quiet) == ()  # one text
+    assert choose_rules(["我们在北京工作。·他们在上海工作。"] * 2, lm, quiet) == ()  # two edits: no steady rate

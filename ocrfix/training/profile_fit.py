@@ -14,8 +14,11 @@ lines; this turns them into a profile directory (:mod:`ocrfix.profiles`) for ``o
    P(seen | true) (Witten-Bell, :func:`~ocrfix.training.confusions.learn.channel_set`) and merged by
    noisy-OR with the shipped base sets, plus the engine's misread rates. The shipped pinyin set
    joins the base when it covers the learned errors markedly better (typing errors are sound-alikes).
-3. **Symbol rules and line-end marks**: each kept only where it fixes more errors than it
-   introduces on the training pairs.
+3. **Pattern stages**, each kept only where it fixes more errors than it introduces on the training
+   pairs, and at least :data:`STAGE_RATIO` per error introduced: the symbol rules, opt-in ones (one
+   engine's habits) included, chosen forward in their order of precedence; the marks lost at wrapped
+   line ends, at the margin (log10 gain) that fixes the most; the deletion stage, with the engine's
+   length channel (``ocrfix confusions length``) learned cross-fit; the traditional-form stage.
 4. **Weights**: the training pairs are split in two folds (by distinct ground truth); each fold is featurized and decoded
    with the channel learned on the other one (*cross-fit*: otherwise every learned pair would look
    certain). With enough misread sites a logistic regression (and boosted trees) is refitted on
@@ -49,8 +52,10 @@ from tqdm import tqdm
 
 from ..checksums import write_checksums
 from ..confusions import ConfusionSet, merge
+from ..confusions.length import LENGTH_FILE, LengthRates
 from ..confusions.misread import MisreadRates
 from ..correction.corrector import Corrector, load_confusions, load_lm
+from ..correction.deletions import deletion_changes
 from ..correction.edits import apply_changes
 from ..correction.line_marks import line_end_changes, wrapped_line_ends
 from ..correction.rules import RULES, rule_changes
@@ -68,6 +73,7 @@ from ..textio import read_text, write_text_atomic
 from .calibrate import (CalibrationText, calibration_texts, choose_noisy_threshold, choose_threshold, noisy_curve,
                         threshold_curve)
 from .confusions.learn import ChannelCounts, channel_set, misread_rates, plain_pairs
+from .confusions.length import length_rates
 from .fit import Labeled, featurize, fit_trees, fit_weights, row_weights
 from .truth import position_truth
 
@@ -85,6 +91,15 @@ REFIT_POSITIVES = 2000
 TREE_POSITIVES = 1500
 #: The pinyin set joins the base when it raises the top-k coverage of the learned errors by this much.
 PINYIN_GAIN = 0.05
+#: A pattern stage (a symbol rule, the line-end marks, the deletion stage) is kept only where it fixes
+#: at least this many errors more than it introduces on the training pairs ...
+STAGE_MARGIN = 1
+#: ... and this many per error it introduces. With 20 RapidOCR training pages (16 fitted on), a margin
+#: of 2 dropped four rules that fixed one error each and nothing else: 73 fixed / 2 introduced on the
+#: other 40 training pages against 86 / 3 with a margin of 1 (benchmarks/RESULTS.md, "Fitted profiles").
+STAGE_RATIO = 4.0
+#: Margins (log10 gain) tried for marks lost at wrapped line ends (line_marks.MIN_GAIN: 1.5).
+LINE_END_MARGINS = (0.5, 1.0, 1.5, 2.0, 2.5, 3.0)
 #: Clean text (``--clean``) is cut into texts of about this many characters (page-sized, like the pairs).
 CLEAN_CHUNK = 2000
 
@@ -353,14 +368,28 @@ def choose_base(base: BaseModels, counts: ChannelCounts, k: int, log: Callable[[
 def tally_stage(pairs: Sequence[Pair], sources: Sequence[str],
                 changes_of: Callable[[Pair, str], list]) -> tuple[int, int]:
     """(fixed, introduced) when one pattern stage alone changes the texts (block-robust three-way evaluation)."""
-    fixed = introduced = 0
-    for pair, source in zip(pairs, sources):
-        changes = changes_of(pair, source)
-        if changes:
-            hyp, _ = apply_changes(source, changes)
-            result = score_text(pair, source, hyp)
-            fixed, introduced = fixed + result[0], introduced + result[1]
-    return fixed, introduced
+    return Tally(pairs, sources).score([changes_of(pair, source) for pair, source in zip(pairs, sources)])
+
+
+class Tally:
+    """Errors fixed and introduced on the pairs by pattern-stage changes, each pair's score kept
+    for the changes it was scored with (a forward selection re-scores only the pairs a step changes)."""
+
+    def __init__(self, pairs: Sequence[Pair], sources: Sequence[str]) -> None:
+        self.pairs, self.sources = pairs, sources
+        self.cache: dict[tuple[int, tuple], tuple[int, int]] = {}
+
+    def score(self, changes: Sequence[Sequence]) -> tuple[int, int]:
+        """(fixed, introduced) of ``changes[i]`` applied to ``sources[i]``, summed over the pairs."""
+        fixed = introduced = 0
+        for number, (pair, source, these) in enumerate(zip(self.pairs, self.sources, changes)):
+            if not these:
+                continue
+            key = (number, tuple(these))
+            if key not in self.cache:
+                self.cache[key] = score_text(pair, source, apply_changes(source, list(these))[0])[:2]
+            fixed, introduced = fixed + self.cache[key][0], introduced + self.cache[key][1]
+        return fixed, introduced
 
 
 def score_text(pair: Pair, source: str, hyp: str) -> tuple[int, int, int, int]:
@@ -385,15 +414,33 @@ def _squeeze(text: str) -> str:
     return "".join(fold_char(ch) for ch in text if not ch.isspace())
 
 
+def worth(fixed: int, introduced: int, ratio: float = STAGE_RATIO) -> bool:
+    """Whether a pattern stage that fixes ``fixed`` errors and introduces ``introduced`` on the training
+    pairs earns its place: :data:`STAGE_MARGIN` more fixed than introduced, and ``ratio`` fixed per introduced."""
+    return fixed - introduced >= STAGE_MARGIN and fixed >= ratio * introduced
+
+
 def choose_rules(pairs: Sequence[Pair], sources: Sequence[str], lm, log: Callable[[str], None]) -> list[str]:
-    """The symbol rules that fix more than they introduce on the pairs (alone, each)."""
-    kept = []
+    """The symbol rules kept by a forward selection in their order of precedence (where two match one
+    span the earlier rule wins): each rule that changes anything, opt-in ones (one engine's habits)
+    included, joins the rules kept before it where the gain of adding it is :func:`worth` keeping.
+    Two rules for one pattern (``speck-or-mark`` before ``misread-mark``) are thus weighed together:
+    the later one is judged on what the earlier leaves."""
+    tally = Tally(pairs, sources)
+    kept: list[str] = []
+    current = (0, 0)
     for rule in tqdm(RULES, desc="symbol rules", unit="rule", file=sys.stderr, leave=False):
-        fixed, introduced = tally_stage(pairs, sources, lambda pair, source, r=rule: rule_changes(source, (r,), lm=lm))
-        if fixed or introduced:
-            log(f"  rule {rule.name}: fixed {fixed}, introduced {introduced} -> {'kept' if fixed > introduced else 'dropped'}")
-        if fixed > introduced:
+        if not any(rule_changes(source, (rule,), lm=lm) for source in sources):
+            continue
+        trial = tuple(r for r in RULES if r.name in kept or r is rule)
+        fixed, introduced = tally.score([rule_changes(source, trial, lm=lm) for source in sources])
+        gain = (fixed - current[0], introduced - current[1])
+        keep = worth(*gain)
+        log(f"  rule {rule.name}{' (opt-in)' if rule.opt_in else ''}: fixed {gain[0]:+d}, introduced {gain[1]:+d} "
+            f"-> {'kept' if keep else 'dropped'}")
+        if keep:
             kept.append(rule.name)
+            current = (fixed, introduced)
     return kept
 
 
@@ -406,16 +453,45 @@ def choose_variants(pairs: Sequence[Pair], sources: Sequence[str], lm, table: di
     return fixed > introduced
 
 
-def choose_line_end_marks(pairs: Sequence[Pair], sources: Sequence[str], lm, log: Callable[[str], None]) -> bool:
-    """Whether putting back marks lost at wrapped line ends fixes more than it introduces on the pages."""
-    def changes(pair: Pair, source: str) -> list:
-        if not pair.page:
-            return []
-        return line_end_changes(source, wrapped_line_ends(pair.ocr, source), lm, protected_mask(source, frozenset()))
+def choose_line_end_marks(pairs: Sequence[Pair], sources: Sequence[str], lm,
+                          log: Callable[[str], None]) -> float | None:
+    """The margin (log10 gain) at which marks lost at wrapped line ends are put back, or ``None``
+    (off): of the :data:`LINE_END_MARGINS` at which the stage alone is :func:`worth` keeping, the one
+    that fixes the most net (the higher on a tie)."""
+    joins = [wrapped_line_ends(pair.ocr, source) if pair.page else [] for pair, source in zip(pairs, sources)]
+    protected = [protected_mask(source, frozenset()) for source in sources]
+    tally = Tally(pairs, sources)
+    best: tuple[int, float] | None = None
+    for margin in sorted(LINE_END_MARGINS, reverse=True):
+        fixed, introduced = tally.score([line_end_changes(source, j, lm, p, margin) if j else []
+                                         for source, j, p in zip(sources, joins, protected)])
+        log(f"  line-end marks at margin {margin}: fixed {fixed}, introduced {introduced}")
+        if worth(fixed, introduced) and (best is None or fixed - introduced > best[0]):
+            best = (fixed - introduced, margin)
+    log(f"  line-end marks -> {'off' if best is None else f'on, margin {best[1]}'}")
+    return None if best is None else best[1]
 
-    fixed, introduced = tally_stage(pairs, sources, changes)
-    log(f"  line-end marks: fixed {fixed}, introduced {introduced} -> {'on' if fixed > introduced else 'off'}")
-    return fixed > introduced
+
+def choose_length(pairs: Sequence[Pair], sources: Sequence[str], lm, log: Callable[[str], None]) -> LengthRates | None:
+    """The engine's length channel (``ocrfix confusions length``: which characters it adds where
+    print has none) for the deletion stage, or ``None`` where the stage is not :func:`worth`
+    keeping: cross-fit, each half of the pages (by distinct ground truth) scored with the channel
+    learned on the other half, since a channel scored on its own pages finds every extra character it learned."""
+    group = groups(pairs)
+    pages = [i for i, pair in enumerate(pairs) if pair.page]
+    changes: list[list] = [[] for _ in pairs]
+    for half in range(2):
+        other = [(pairs[i].ocr, pairs[i].gt) for i in pages if group[i] % 2 != half]
+        if not other:
+            continue
+        rates = length_rates(other)
+        for i in pages:
+            if group[i] % 2 == half:
+                changes[i] = deletion_changes(sources[i], rates, lm, protected_mask(sources[i], frozenset()))
+    fixed, introduced = Tally(pairs, sources).score(changes)
+    keep = bool(pages) and worth(fixed, introduced)
+    log(f"  deletions (length channel, cross-fit): fixed {fixed}, introduced {introduced} -> {'on' if keep else 'off'}")
+    return length_rates((pairs[i].ocr, pairs[i].gt) for i in pages) if keep else None
 
 
 # ---- fitting ---------------------------------------------------------------------------------
@@ -427,14 +503,20 @@ class Stages:
     rules: tuple[str, ...]
     line_end_marks: bool
     variants: bool
+    line_end_margin: float | None = None  # log10 gain a lost mark needs (None: line_marks.MIN_GAIN)
+    length: LengthRates | None = None  # the engine's length channel for the deletion stage (None: off)
+    #: line-end marks kept in blocks that read like clean print too (only weights with a clean-print
+    #: pass withdraw them there: a fitted profile's calibrated weights have none)
+    clean_print_marks: bool = False
 
 
 def choose_stages(pairs: Sequence[Pair], sources: Sequence[str], models: "Models", log: Callable[[str], None]) -> Stages:
-    log("symbol rules, line-end marks and traditional forms on the training pairs:")
+    log("symbol rules, line-end marks, deletions and traditional forms on the training pairs:")
     rules = choose_rules(pairs, sources, models.lm, log)
-    line_marks = any(p.page for p in pairs) and choose_line_end_marks(pairs, sources, models.lm, log)
+    margin = choose_line_end_marks(pairs, sources, models.lm, log) if any(p.page for p in pairs) else None
+    length = choose_length(pairs, sources, models.lm, log) if any(p.page for p in pairs) else None
     variants = bool(models.variants) and choose_variants(pairs, sources, models.lm, models.variants, log)
-    return Stages(tuple(rules), line_marks, variants)
+    return Stages(tuple(rules), margin is not None, variants, margin, length)
 
 
 @dataclass
@@ -474,8 +556,10 @@ class Models:
     def corrector(self, channel: Channel, weights: Weights, stages: "Stages") -> Corrector:
         corrector = Corrector(model=self.lm, confusions=channel.confusions, weights=weights, misread=channel.misread,
                               rules=tuple(stages.rules), context=self.context, inventory=self.base.inventory,
-                              variants=self.variants if stages.variants else {})
+                              variants=self.variants if stages.variants else {}, length=stages.length or False)
         corrector.line_end_marks = stages.line_end_marks
+        corrector.line_end_margin = stages.line_end_margin
+        corrector.clean_print_marks = stages.clean_print_marks
         return corrector
 
 
@@ -685,10 +769,17 @@ def write_profile(fitted: Fitted, output: str | Path, inputs: Sequence[str | Pat
             table = load_variants(fitted.variants) if fitted.stages.variants and fitted.variants else {}
             write_text_atomic(stage / VARIANTS_FILE, "# traditional<TAB>simplified\n" + "".join(f"{t}\t{s}\n" for t, s in table.items()))
             variants = VARIANTS_FILE
-        record = {"format": FORMAT, "name": fitted.name,
-                  "files": {"weights": "weights.json", "confusions": base_files, "misread": "misread.tsv",
-                            "variants": variants},
-                  "rules": list(fitted.stages.rules), "line_end_marks": fitted.stages.line_end_marks, "card": fitted.card}
+        files = {"weights": "weights.json", "confusions": base_files, "misread": "misread.tsv", "variants": variants}
+        if fitted.stages.length is not None:
+            fitted.stages.length.save(stage / LENGTH_FILE, header=["length channel learned by ocrfix fit"])
+            files["length"] = LENGTH_FILE
+        record = {"format": FORMAT, "name": fitted.name, "files": files, "rules": list(fitted.stages.rules),
+                  "line_end_marks": fitted.stages.line_end_marks}
+        if fitted.stages.line_end_margin is not None:
+            record["line_end_margin"] = fitted.stages.line_end_margin
+        if fitted.stages.clean_print_marks:
+            record["line_end_marks_in_clean_print"] = True
+        record["card"] = fitted.card
         write_text_atomic(stage / PROFILE_FILE, json.dumps(record, ensure_ascii=False, indent=1) + "\n")
         write_checksums(stage)
         _install(stage, output)

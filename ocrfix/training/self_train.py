@@ -1,7 +1,25 @@
 """``ocrfix fit --unsupervised``: an engine profile learned from an archive's raw OCR alone.
 
-Archives rarely have ground truth, so the channel is learned from the archive itself by
-self-training (hard EM):
+Archives rarely have ground truth, so the engine's habits are learned from the archive itself.
+
+**Pattern stages, from the raw OCR.** Before any decoding, the stages that put right what an
+engine does to marks are chosen on evidence the archive carries without ground truth:
+
+- a *symbol rule* (every rule, opt-in ones for one engine's habits included) is kept where it
+  fires at a steady rate (at least :data:`MIN_RULE_EDITS` edits, in more than one text) and the
+  LM confirms its edits (at least :data:`CONFIRM_SHARE` of them make the text around them
+  :data:`CONFIRM_GAIN` likelier): another engine's habit finds nothing to do, or readings the LM
+  does not much prefer to change;
+- the *marks lost at wrapped line ends* by contrast: the LM's wish for a mark is weighed at the line
+  ends and at positions inside the lines (:data:`CONTROL_STEP`). Inside a line the engine keeps
+  its marks, so the share of positions there where the LM wants one estimates how often it wants a
+  mark print does not have; the excess at the line ends estimates the marks the engine lost. The
+  stage is on, at the margin with the most estimated net gain, where its estimated right insertions
+  pass the supervised fit's stage test against the wrong ones; and kept on texts that read like
+  clean print where those texts alone pass it too (an engine that loses hanging marks however
+  clean the scan).
+
+**The channel**, by self-training (hard EM):
 
 1. decode the archive with the ``generic`` profile (no engine-specific knowledge; one strict
    threshold, calibrated for >= 90 % of its edits fixing an error on clean print);
@@ -41,17 +59,20 @@ from tqdm import tqdm
 from ..confusions import ConfusionSet, merge
 from ..confusions.misread import MisreadRates
 from ..correction.corrector import Corrector, load_confusions
+from ..correction.line_marks import CLOSING, best_mark as best_line_end_mark, wrapped_line_ends
+from ..correction.rules import RULES, mark_scores, rule_changes
 from ..correction.variants import SOURCE as VARIANT
 from ..errors import InputError
 from ..profiles import load_profile
-from ..segment import segment
+from ..segment import protected_mask, segment
 from ..settings import load_settings
+from ..text_reflow import reflow
 from ..textio import read_text
 from .calibrate import THRESHOLDS, calibration_texts, threshold_curve
 from .confusions.learn import ChannelCounts, channel_set, misread_rates
 from .fit import Labeled
-from .profile_fit import (BaseModels, Channel, Fitted, Models, Options, Stages, chunked, clean_labeled,
-                          clean_texts)
+from .profile_fit import (LINE_END_MARGINS, STAGE_MARGIN, STAGE_RATIO, BaseModels, Channel, Fitted, Models, Options,
+                          Stages, chunked, clean_labeled, clean_texts)
 
 ROUNDS = 3
 MIN_PAIR_COUNT = 2
@@ -61,6 +82,14 @@ PROXY_THRESHOLD = 0.5
 PROXY_MIN_CHARS = 8
 #: At least this many confident edits are needed to learn anything.
 MIN_EDITS = 10
+#: An edit the LM confirms makes the text around it at least this much likelier (log10) than the OCR's reading.
+CONFIRM_GAIN = 1.0
+#: A symbol rule is kept where it edits the archive at least this many times, in more than one text ...
+MIN_RULE_EDITS = 3
+#: ... and the LM confirms at least this share of its edits.
+CONFIRM_SHARE = 0.9
+#: Every this-many-th eligible position inside a line is a control for the marks lost at line ends.
+CONTROL_STEP = 3
 
 
 def read_ocr_texts(inputs: Sequence[str | Path]) -> list[tuple[str, str]]:
@@ -79,6 +108,121 @@ def read_ocr_texts(inputs: Sequence[str | Path]) -> list[tuple[str, str]]:
         else:
             raise InputError(f"{path}: no such file or directory")
     return [(name, text) for name, text in out if text.strip()]
+
+
+def rule_evidence(texts: Sequence[str], lm) -> dict[str, tuple[int, int, int]]:
+    """Per symbol rule (alone; opt-in ones too): its edits in ``texts``, the texts they fall in, and
+    the edits the LM confirms (:data:`CONFIRM_GAIN`)."""
+    evidence = {}
+    for rule in tqdm(RULES, desc="symbol rules", unit="rule", file=sys.stderr, leave=False):
+        edits = hit = confirmed = 0
+        for text in texts:
+            changes = rule_changes(text, (rule,), lm=lm)
+            hit += bool(changes)
+            for offset, original, replacement, *_ in changes:
+                scores = mark_scores(lm, text, offset, len(original), (original, replacement))
+                confirmed += scores[replacement] - scores[original] >= CONFIRM_GAIN
+                edits += 1
+        evidence[rule.name] = (edits, hit, confirmed)
+    return evidence
+
+
+def choose_rules(texts: Sequence[str], lm, log: Callable[[str], None]) -> tuple[str, ...]:
+    """The symbol rules that describe this archive's engine, without ground truth: those that fire
+    at a steady rate (:data:`MIN_RULE_EDITS`, in more than one text) and whose edits the LM
+    confirms (:data:`CONFIRM_SHARE`). A rule for another engine's habit finds nothing to do, or
+    only readings the LM does not much prefer to change."""
+    kept = []
+    for name, (edits, hit, confirmed) in rule_evidence(texts, lm).items():
+        keep = edits >= MIN_RULE_EDITS and hit > 1 and confirmed >= CONFIRM_SHARE * edits
+        if edits:
+            log(f"  rule {name}: {edits} edits in {hit} texts, {confirmed} confirmed by the LM -> {'kept' if keep else 'dropped'}")
+        if keep:
+            kept.append(name)
+    return tuple(kept)
+
+
+def line_end_gains(raw: str, lm) -> tuple[list[float], list[float]]:
+    """The best mark's log10 gain over running on (:func:`~ocrfix.correction.line_marks.best_mark`)
+    at the wrapped line ends of ``raw`` after its reflow, and at every :data:`CONTROL_STEP`-th
+    position inside its lines that the line-end stage would weigh (after a Han character, letter or
+    digit, before anything but a closing mark, neither protected)."""
+    text = reflow(raw)
+    joins = set(wrapped_line_ends(raw, text))
+    protected = protected_mask(text, frozenset())
+    ends, inside = [], []
+    step = 0
+    for offset in range(1, len(text)):
+        if not text[offset - 1].isalnum() or text[offset] in CLOSING or text[offset].isspace() \
+                or protected[offset - 1] or protected[offset]:
+            continue
+        if offset in joins:
+            ends.append(best_line_end_mark(lm, text, offset)[0])
+        else:
+            step += 1
+            if step % CONTROL_STEP == 0:
+                inside.append(best_line_end_mark(lm, text, offset)[0])
+    return ends, inside
+
+
+def line_end_margin(ends: Sequence[float], inside: Sequence[float]) -> tuple[float | None, str]:
+    """The margin for marks lost at line ends, estimated without ground truth, or ``None`` (off),
+    and why. Inside a line the engine keeps its marks, so the share of positions there where the LM
+    wants a mark estimates how often it wants one where print has none; at the line ends the excess
+    over that share is the marks the engine lost. Of the margins at which the estimated right
+    insertions (the excess) against the wrong ones (the control share of the line ends) would pass
+    the stage test of a supervised fit, the one with the most net."""
+    best: tuple[float, float] | None = None
+    notes = []
+    for margin in sorted(LINE_END_MARGINS, reverse=True):
+        wanted = sum(g > margin for g in ends)
+        wrong = len(ends) * sum(g > margin for g in inside) / max(1, len(inside))
+        right = wanted - wrong
+        notes.append(f"{margin}: {wanted} wanted, ~{wrong:.1f} wrong")
+        if right - wrong >= STAGE_MARGIN and right >= STAGE_RATIO * wrong and (best is None or right - wrong > best[0]):
+            best = (right - wrong, margin)
+    return (None if best is None else best[1]), "; ".join(notes)
+
+
+def choose_line_end_marks(raws: Sequence[str], sparse: Sequence[bool], lm,
+                          log: Callable[[str], None]) -> tuple[float | None, bool]:
+    """(margin or ``None``, kept in clean print too) for the marks lost at line ends: the margin from
+    all texts, and whether the texts that read like clean print (``sparse``) lose them as well."""
+    gains = [line_end_gains(raw, lm) for raw in tqdm(raws, desc="line ends", unit="text", file=sys.stderr, leave=False)]
+    margin, notes = line_end_margin([g for e, _ in gains for g in e], [g for _, i in gains for g in i])
+    log(f"  line-end marks (line ends against positions inside lines): {notes} -> "
+        f"{'off' if margin is None else f'on, margin {margin}'}")
+    clean = [g for g, s in zip(gains, sparse) if s]
+    in_clean, clean_notes = line_end_margin([g for e, _ in clean for g in e], [g for _, i in clean for g in i])
+    if margin is not None:
+        log(f"  ... in the {len(clean)} texts that read like clean print: {clean_notes} -> "
+            f"{'kept there' if in_clean is not None else 'withdrawn there'}")
+    return margin, margin is not None and in_clean is not None
+
+
+def sparse_texts(corrector: Corrector, texts: Sequence[str], models: Models) -> list[bool]:
+    """Per text, whether it reads like clean print to the shipped weights' clean-print rule (few
+    first-pass decoder edits at their threshold); all False without such a rule."""
+    rule = models.weights.sparse
+    if rule is None:
+        return [False] * len(texts)
+    first = corrector.scoring_with(dataclasses.replace(models.weights, noisy=None, sparse=None))
+    first.threshold, first.noisy, first.sparse = models.weights.threshold, None, None
+    flags = []
+    for text in tqdm(texts, desc="first pass", unit="text", file=sys.stderr, leave=False):
+        result = first.correct(text)
+        decoded = sum(1 for e in result.edits if not any(s.startswith("rule:") or s == VARIANT for s in e.sources))
+        flags.append(rule.is_sparse(decoded, len(result.source)))
+    return flags
+
+
+def choose_stages(texts: Sequence[str], corrector: Corrector, models: Models, log: Callable[[str], None]) -> Stages:
+    """The pattern stages for the archive, from its raw OCR alone (see :func:`choose_rules` and
+    :func:`line_end_margin`)."""
+    log("symbol rules and line-end marks, from the archive's OCR alone:")
+    rules = choose_rules([reflow(text) for text in texts], models.lm, log)
+    margin, clean_print = choose_line_end_marks(texts, sparse_texts(corrector, texts, models), models.lm, log)
+    return Stages(rules, margin is not None, bool(models.variants), margin, None, clean_print)
 
 
 def confident_counts(corrector: Corrector, texts: Sequence[str], min_gain: float) -> tuple[ChannelCounts, int]:
@@ -149,10 +293,12 @@ def fit_unsupervised(inputs: Sequence[str | Path], clean: Sequence[str | Path] =
     models = Models(base)
     base_set = load_confusions(base.confusions)
     overall = MisreadRates.load(base.misread).overall if base.misread else 0.01
-    stages = Stages(tuple(generic.rules or ()), False, bool(models.variants))
     confident = generic.threshold if generic.threshold is not None else models.weights.threshold
     start = Channel(ConfusionSet({}), base_set, MisreadRates.uniform(overall))
-    corrector = models.corrector(start, dataclasses.replace(models.weights, threshold=confident, noisy=None, sparse=None), stages)
+    strict = dataclasses.replace(models.weights, threshold=confident, noisy=None, sparse=None)
+    stages = choose_stages(learn, models.corrector(start, strict, Stages(tuple(generic.rules or ()), False,
+                                                                          bool(models.variants))), models, log)
+    corrector = models.corrector(start, strict, stages)
     if clean:
         proxies = clean_labeled(clean_texts(clean))
         log(f"drift guard: {sum(len(p.text) for p in proxies):,} characters of clean text ({', '.join(map(str, clean))})")
@@ -176,8 +322,7 @@ def fit_unsupervised(inputs: Sequence[str | Path], clean: Sequence[str | Path] =
             learned = ConfusionSet({})
         pairs = frozenset((seen, c.char) for seen, c in learned.pairs())
         channel = Channel(learned, merge([base_set, learned]) if len(learned) else base_set, scaled_misread(counts, overall))
-        candidate = models.corrector(channel, dataclasses.replace(models.weights, threshold=confident, noisy=None, sparse=None),
-                                     stages)
+        candidate = models.corrector(channel, strict, stages)
         threshold, guard = guarded_threshold(candidate, proxies, options.clean_chars, models.weights.threshold)
         corrector = candidate.scoring_with(dataclasses.replace(models.weights, threshold=threshold))
         corrector.threshold, corrector.noisy, corrector.sparse = threshold, models.weights.noisy, models.weights.sparse
