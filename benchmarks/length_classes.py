@@ -2,6 +2,7 @@
 
     python -m benchmarks.length_classes pages build/bench/pages/eval [--profile tesseract] [--label NAME] [--compare]
     python -m benchmarks.length_classes deletions TRAINING_PAGES... --length LENGTH.tsv   # the margin
+    python -m benchmarks.length_classes where TRAINING_PAGES... [--profile NAME]          # where marks are lost
 
 ``pages``: 
 Each page's raw OCR is corrected (reflowed by the corrector; shipped models, or ``--profile``); the OCR and
@@ -15,6 +16,11 @@ class in the output; an extra character more between two ground-truth neighbours
 a dropped character put back is a right insertion; an extra character introduced or a dropped
 one put back as the wrong character is a wrong one. ``--compare``: the same with the deletion
 stage off, in the same run.
+
+``where``: every ground-truth character the reflowed OCR dropped, by where it was lost (at a
+wrapped line end the reflow joined, at a paragraph end, between two Han characters inside a
+line, elsewhere) and by what it is (each mark, or a Han character), with how many of them the
+corrector put back.
 
 ``deletions``: the deletion stage alone (:mod:`ocrfix.correction.deletions`, shipped LM, length
 rates learned from other pages) on the reflowed OCR of training pages, per margin: deletions of a
@@ -35,6 +41,7 @@ from tqdm import tqdm
 from ocrfix.confusions.length import LengthRates
 from ocrfix.correction import deletions
 from ocrfix.correction.corrector import Corrector, load_lm
+from ocrfix.correction.line_marks import wrapped_line_ends
 from ocrfix.correction.rules import RULES, rule_changes
 from ocrfix.segment import protected_mask
 from ocrfix.settings import load_settings
@@ -116,6 +123,59 @@ def table(label: str, pages: int, runs: Sequence[tuple[str, Counter[str]]]) -> s
     return "\n".join(rows)
 
 
+WHERE = ("wrapped line end", "paragraph end", "inside a line, between Han characters", "elsewhere")
+
+
+def _where(text: str, joins: set[int], nonspace: Sequence[int], before: int | None) -> str:
+    """Where a character lost after the OCR's non-space character ``before`` (None: at the start) sat."""
+    if before is None or before + 1 >= len(nonspace):
+        return WHERE[3]
+    left, right = nonspace[before], nonspace[before + 1]
+    if right in joins:
+        return WHERE[0]
+    if "\n" in text[left:right]:
+        return WHERE[1]
+    return WHERE[2] if is_han(text[left]) and is_han(text[right]) else WHERE[3]
+
+
+def dropped_where(corrector: Corrector, pages: Sequence[tuple[Path, Path]]) -> Counter[tuple[str, str, bool]]:
+    """Per (where, what, put back by the corrector): the characters the reflowed OCR dropped."""
+    counts: Counter[tuple[str, str, bool]] = Counter()
+    for ocr_path, gt_path in tqdm(pages, desc="pages", file=sys.stderr):
+        raw, gt = read_text(ocr_path), read_text(gt_path)
+        text = reflow(raw)
+        joins = set(wrapped_line_ends(raw, text))
+        nonspace = [k for k, ch in enumerate(text) if not ch.isspace()]
+        before, after = anchored(text, gt), anchored(corrector.correct(raw).text, gt)
+        last = None  # the OCR position read for the last ground-truth character read
+        for j, i in enumerate(before.at):
+            if i is not None:
+                last = i
+                continue
+            true, k = before.gt[j], after.at[j]
+            back = k is not None and fold_char(after.hyp[k]) == fold_char(true)
+            counts[_where(text, joins, nonspace, last), "Han" if is_han(true) else true, back] += 1
+    return counts
+
+
+def where_table(counts: Counter[tuple[str, str, bool]]) -> str:
+    rows = ["| where | lost | put back | lost marks (put back) |", "|---|---|---|---|"]
+    for where in WHERE:
+        lost = sum(n for (w, _, _), n in counts.items() if w == where)
+        back = sum(n for (w, _, b), n in counts.items() if w == where and b)
+        what: Counter[tuple[str, str]] = Counter()
+        for (w, char, b), n in counts.items():
+            if w == where and char != "Han":
+                what[char, "lost"] += n
+                what[char, "back"] += n * b
+        marks = sorted({char for char, _ in what}, key=lambda c: -what[c, "lost"])
+        shown = ", ".join(f"{c} {what[c, 'lost']} ({what[c, 'back']})" for c in marks[:6])
+        rows.append(f"| {where} | {lost:,} | {back:,} | {shown} |")
+    lost, back = sum(counts.values()), sum(n for (_, _, b), n in counts.items() if b)
+    rows.append(f"| all | {lost:,} | {back:,} ({back / max(lost, 1):.0%}) | |")
+    return "\n".join(rows)
+
+
 MARGINS = (1.0, 2.0, 3.0, 4.0, 5.0)
 
 
@@ -157,11 +217,12 @@ def sweep_deletions(pages: Sequence[tuple[Path, Path]], rates: LengthRates) -> s
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.length_classes", description=__doc__.split("\n\n")[0])
     cmds = parser.add_subparsers(dest="command", required=True)
-    for name in ("pages", "deletions"):
+    for name in ("pages", "deletions", "where"):
         cmd = cmds.add_parser(name)
         cmd.add_argument("pages", type=Path, nargs="+", help="directories of NAME.ocr.txt + NAME.gt.txt pages")
     pages = cmds.choices["pages"]
     pages.add_argument("--profile", help="engine profile (default: the shipped models)")
+    cmds.choices["where"].add_argument("--profile", help="engine profile (default: the shipped models)")
     pages.add_argument("--label", help="name of the page set in the table (default: the first directory)")
     pages.add_argument("--compare", action="store_true", help="also measure with the deletion stage off")
     cmds.choices["deletions"].add_argument("--length", type=Path, required=True,
@@ -172,6 +233,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(sweep_deletions(docs, LengthRates.load(args.length)))
         return 0
     corrector = Corrector(profile=args.profile)
+    if args.command == "where":
+        print(where_table(dropped_where(corrector, docs)))
+        return 0
     runs = [("shipped", measure(corrector, docs))]
     if args.compare:
         without = copy.copy(corrector)

@@ -1,7 +1,7 @@
 """Engine profiles: everything about the corrector that depends on the OCR engine, in one directory.
 
 A profile directory holds ``profile.json``: which weights, confusion sets, misread rates and
-variant table the corrector uses, which symbol rules run, whether marks lost at line ends are put
+variant table, length and mark channels the corrector uses, which symbol rules run, whether marks lost at line ends are put
 back (with what margin, and whether also in text that reads like clean print), an optional fixed
 threshold, and a card (what it was fitted on, its held-out figures). File
 paths are relative to the directory, so a shipped profile can point at the shared files in
@@ -37,7 +37,7 @@ from .errors import ModelError
 PROFILE_FILE = "profile.json"
 FORMAT = 1
 #: Keys of ``files``: each names a file (``confusions``: a list of files) relative to the profile.
-FILE_KEYS = ("weights", "confusions", "misread", "variants", "length")
+FILE_KEYS = ("weights", "confusions", "misread", "variants", "length", "marks")
 #: Prefix of a path relative to the models directory rather than to the profile.
 MODELS_PREFIX = "models:"
 #: The profile of an input that names no OCR software when ``OCRFIX_PROFILE`` is not set (the
@@ -60,6 +60,7 @@ class Profile:
     misread: Path | None = None  # None with ``flat_misread``: every character equally likely misread
     variants: Path | None = None
     length: Path | None = None  # the engine's length channel (None: no deletion stage)
+    marks: Path | None = None  # the engine's mark channel (None: no confused-mark stage)
     rules: tuple[str, ...] | None = None  # symbol rules by name (None: "all", every rule but the opt-in ones)
     line_end_marks: bool = True
     #: also in blocks that read like clean print (an engine that reads inside the line box loses
@@ -141,6 +142,7 @@ def load_profile(name_or_dir: str | Path, models_dir: Path) -> Profile:
         misread=resolve(files["misread"]) if "misread" in files else None,
         variants=resolve(files["variants"]) if "variants" in files else None,
         length=resolve(files["length"]) if "length" in files else None,
+        marks=resolve(files["marks"]) if "marks" in files else None,
         rules=None if rules == "all" else tuple(rules),
         line_end_marks=bool(record.get("line_end_marks", True)),
         line_end_marks_in_clean_print=bool(record.get("line_end_marks_in_clean_print", False)),

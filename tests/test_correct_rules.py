@@ -173,3 +173,16 @@ def test_a_dot_between_han_characters_is_deleted_or_made_a_mark_as_the_lm_prefer
     assert [c[2] for c in rule_changes("我们在北.京工作。", select_rules(["misread-mark"]), lm)] != [""]  # never deletes
     assert rule_changes("我们在北.京工作。", lm=lm)[0][4] == ("rule:misread-mark",)  # not a default rule
     assert rule_changes("版本3.5发布", speck, lm) == [] and rule_changes("我们在北.京工作。", speck) == []  # digits; no LM
+
+
+def test_a_dot_before_an_opening_quote_is_weighed_too(tmp_path):
+    from ocrfix.correction.edits import apply_changes
+    from ocrfix.correction.rules import select_rules
+    from test_correct_fixtures import CORPUS
+
+    lm = load_lm(write_arpa(tmp_path / "lm.arpa", CORPUS + ["他说“我们在北京”。"] * 6))
+    speck = select_rules(["speck-or-mark"])
+    for noisy in ("他说.“我们在北京”。", "他说·“我们在北京”。"):
+        assert apply_changes(noisy, rule_changes(noisy, speck, lm))[0] == "他说“我们在北京”。"
+        assert all(change[2] for change in rule_changes(noisy, lm=lm))  # the default rules never delete it
+    assert rule_changes("他说3.“我们在北京”。", speck, lm) == []  # after a digit: a list's number

@@ -60,6 +60,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     length.add_argument("-o", "--output", required=True, help="length-rate TSV to write (e.g. models/confusions/length.tsv)")
     length.set_defaults(handler=_length)
 
+    marks = cmds.add_parser("marks", help="learn which mark the engine reads for which (the mark channel) from OCR pages "
+                                          "aligned with ground truth; pairs the LM would also change in the clean ground truth are left out")
+    marks.add_argument("--pages", nargs="+", required=True, help="directories of NAME.ocr.txt + NAME.gt.txt training pages")
+    marks.add_argument("-o", "--output", required=True, help="mark-channel TSV to write (e.g. my-profile/marks.tsv)")
+    marks.add_argument("--lm", help="the LM of the clean-text gate (default: the shipped LM, the corrector's)")
+    marks.set_defaults(handler=_marks)
+
     merge = cmds.add_parser("merge", help="merge sets by weighted noisy-OR: A.tsv:w B.tsv:w ...")
     merge.add_argument("sets", nargs="+", metavar="SET[:WEIGHT]", help="confusion TSVs, each with an optional weight (default 1)")
     merge.add_argument("-o", "--output", required=True, help="merged TSV to write")
@@ -246,6 +253,23 @@ def _length(args: argparse.Namespace) -> int:
                              f"from: {len(docs)} OCR/GT page pairs", "built by: ocrfix " + shlex.join(command)])
     write_manifest(args.output, command, args.pages)
     print(f"length rates of {len(rates.counts)} keys -> {args.output}", file=sys.stderr)
+    return 0
+
+
+def _marks(args: argparse.Namespace) -> int:
+    from ..correction.corrector import load_lm
+    from ..training.confusions.learn import page_docs
+    from ..training.confusions.marks import learn_mark_channel
+
+    check_outputs([("-o", args.output)], [("--pages", p) for p in args.pages])
+    docs = page_docs(args.pages)
+    channel = learn_mark_channel([(read_text(o), read_text(g)) for o, g in docs],
+                                 load_lm(args.lm or load_settings().default_lm))
+    command = ["confusions", "marks", "--pages", *map(str, args.pages), "-o", str(args.output)]
+    channel.save(args.output, [f"which mark the engine read for which: {len(channel.pairs)} pairs kept",
+                               f"from: {len(docs)} OCR/GT page pairs", "built by: ocrfix " + shlex.join(command)])
+    write_manifest(args.output, command, args.pages)
+    print(f"mark channel of {len(channel.pairs)} pairs -> {args.output}", file=sys.stderr)
     return 0
 
 

@@ -63,6 +63,9 @@ EXAMPLES: dict[tuple[str, ...], str] = {
     ("confusions", "length"): """examples:
   ocrfix confusions length --pages build/bench/pages/train -o models/confusions/length.tsv
   ocrfix confusions length --pages my-pages/ -o my-profile/length.tsv   # another engine's pages""",
+    ("confusions", "marks"): """examples:
+  ocrfix confusions marks --pages build/bench/pages/rapid-train -o models/profiles/ppocr/marks.tsv
+  ocrfix confusions marks --pages my-pages/ -o my-profile/marks.tsv   # another engine's pages""",
     ("confusions", "merge"): """examples:
   ocrfix confusions merge visual.tsv:1 learned.tsv:3 -o merged.tsv --k 40""",
     ("confusions", "rerank"): """examples:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Callable, Collection, Iterable, Mapping, Seque
 
 from ..confusions import ConfusionSet, inventory as default_inventory, merge
 from ..confusions.length import LENGTH_FILE, LengthRates
+from ..confusions.marks import MarkChannel
 from ..confusions.misread import MisreadRates
 from ..confusions.similarity import GlyphSpace
 from ..confusions.variants import VARIANTS_FILE, load_variants
@@ -26,6 +27,7 @@ from .engine import ConfidencePrior, Reading, TokenEvidence, token_evidence
 from .pairs import PairCandidate, PairProposer
 from .features import Featurizer, LanguageModel, forward, mean_logp
 from .line_marks import SOURCE as LINE_END_SOURCE, line_end_changes, wrapped_line_ends
+from .mark_channel import mark_changes
 from .rules import DEFAULT_RULES, rule_changes, select_rules
 from .variants import variant_changes
 from .score import Weights
@@ -122,7 +124,9 @@ class Corrector:
     (default ``models/confusions/variants.tsv``; an empty mapping turns the variant stage off);
     ``length``: the engine's :class:`~ocrfix.confusions.length.LengthRates` or their file (default
     ``models/confusions/length.tsv``, learned from Tesseract pages; ``False`` turns the deletion
-    stage off, as ``rules=False`` does); ``profile``: an engine profile (:mod:`ocrfix.profiles`: a name under ``models/profiles``, a
+    stage off, as ``rules=False`` does); ``marks``: the engine's :class:`~ocrfix.confusions.marks.MarkChannel`
+    or its file, for the confused-mark stage (:mod:`.mark_channel`; default: the profile's, none
+    without one; ``rules=False`` turns it off); ``profile``: an engine profile (:mod:`ocrfix.profiles`: a name under ``models/profiles``, a
     directory, or a :class:`~ocrfix.profiles.Profile`) whose files, rules and threshold stand in
     for the arguments not given; ``confidence``: how the OCR engine's character confidences move
     an edit's probability (:class:`~ocrfix.correction.engine.ConfidencePrior`; default: the
@@ -146,6 +150,7 @@ class Corrector:
         profile: str | Path | Profile | None = None,
         length: str | Path | LengthRates | bool | None = None,
         confidence: ConfidencePrior | None = None,
+        marks: str | Path | MarkChannel | None = None,
     ) -> None:
         settings = load_settings()
         if profile is not None and not isinstance(profile, Profile):
@@ -158,6 +163,7 @@ class Corrector:
             misread = profile.misread if misread is None else misread
             variants = profile.variants if variants is None else variants
             length = (profile.length or False) if length is None else length
+            marks = profile.marks if marks is None else marks
             threshold = profile.threshold if threshold is None else threshold
             if rules is True and profile.rules is not None:
                 rules = profile.rules
@@ -190,6 +196,10 @@ class Corrector:
             length = LengthRates.load(settings.confusions_dir / LENGTH_FILE if length in (None, True) else length)
         #: the engine's length channel; None: no deletion stage
         self.length = length if isinstance(length, LengthRates) and rules is not False else None
+        if marks is not None and not isinstance(marks, MarkChannel):
+            marks = MarkChannel.load(marks)
+        #: the engine's mark channel; None: no confused-mark stage
+        self.marks = marks if rules is not False else None
         if confusions is None:
             confusions = settings.confusions_dir / DEFAULT_CONFUSIONS
         if isinstance(confusions, ConfusionSet):
@@ -291,7 +301,7 @@ class Corrector:
 
     def _pattern_changes(self, text: str, joins: Sequence[int]) -> list[tuple[int, str, str, float, tuple[str, ...]]]:
         """The changes made before the decoder: symbol rules, traditional forms, marks lost at the
-        wrapped line ends ``joins``, characters the engine added (:mod:`.deletions`); where two would touch the same character, the first stage wins."""
+        wrapped line ends ``joins``, confused marks (:mod:`.mark_channel`), characters the engine added (:mod:`.deletions`); where two would touch the same character, the first stage wins."""
         changes = rule_changes(text, self.rules, lm=self.lm) if self.rules else []
         protected = protected_mask(text, self.keep)
         stages = []
@@ -299,6 +309,8 @@ class Corrector:
             stages.append(variant_changes(text, self.variants, self.lm, protected))
         if self.line_end_marks and joins:
             stages.append(line_end_changes(text, joins, self.lm, protected, self.line_end_margin))
+        if self.marks is not None:
+            stages.append(mark_changes(text, self.marks, self.lm, protected))
         if self.length is not None:
             stages.append(deletion_changes(text, self.length, self.lm, protected))
         for stage in stages:

@@ -127,8 +127,10 @@ RULES = (
     # '。' read as '-', '"' or '“' between Han text, where the LM prefers a sentence break by far.
     Rule("misread-period", re.compile(rf"(?<=[{HAN}”’）)])[-\"“](?=[{HAN}“‘])"), "。", min_gain=MISREAD_MIN_GAIN),
     # PP-OCR (opt-in): a '.' between Han characters is as often a speck as a misread mark (RapidOCR
-    # training pages: 40 of 79 stood for nothing), so deleting it is one more option the LM weighs.
-    Rule("speck-or-mark", re.compile(rf"(?<=[{HAN}])\.(?=[{HAN}])"), "", options=("", *MARKS), opt_in=True),
+    # training pages: 40 of 79 stood for nothing), so deleting it is one more option the LM weighs;
+    # so is a '.' or '·' between Han text and an opening quote (出台了.“暖企十条”).
+    Rule("speck-or-mark", re.compile(rf"(?<=[{HAN}])\.(?=[{HAN}])|(?<=[{HAN}])[.·](?=“)"), "",
+         options=("", *MARKS), opt_in=True),
     Rule("misread-mark", re.compile(rf"(?<=[{HAN}”’）)])[.`'](?=[{HAN}“‘])"), "", options=MARKS),
     # A stray '|' between Chinese characters or marks of body text (a column rule or speck read as
     # a bar; never in the 46 M characters of the corpora): deleted. Headlines and titles, short and
