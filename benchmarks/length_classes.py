@@ -3,6 +3,7 @@
     python -m benchmarks.length_classes pages build/bench/pages/eval [--profile tesseract] [--label NAME] [--compare]
     python -m benchmarks.length_classes deletions TRAINING_PAGES... --length LENGTH.tsv   # the margin
     python -m benchmarks.length_classes where TRAINING_PAGES... [--profile NAME]          # where marks are lost
+    python -m benchmarks.length_classes inserts TRAINING_PAGES...                         # insertions inside lines
 
 ``pages``: 
 Each page's raw OCR is corrected (reflowed by the corrector; shipped models, or ``--profile``); the OCR and
@@ -21,6 +22,13 @@ stage off, in the same run.
 wrapped line end the reflow joined, at a paragraph end, between two Han characters inside a
 line, elsewhere) and by what it is (each mark, or a Han character), with how many of them the
 corrector put back.
+
+``inserts``: what inserting inside a line would do. At every gap between two Han characters of the
+reflowed OCR that is not a wrapped line end and where the LM finds the right character improbable
+(log10 P(right | the 5 characters before) below :data:`INSERT_GATE`): the mark (，。、) the LM likes
+best there and the Han character among the context index's 5 likeliest between the two neighbours
+that it likes best, each with its LM gain over nothing (6 characters either side); per threshold,
+insertions of what the OCR lost there (right), where it lost nothing, and of something else.
 
 ``deletions``: the deletion stage alone (:mod:`ocrfix.correction.deletions`, shipped LM, length
 rates learned from other pages) on the reflowed OCR of training pages, per margin: deletions of a
@@ -41,15 +49,17 @@ from tqdm import tqdm
 from ocrfix.confusions.length import LengthRates
 from ocrfix.correction import deletions
 from ocrfix.correction.corrector import Corrector, load_lm
-from ocrfix.correction.line_marks import wrapped_line_ends
-from ocrfix.correction.rules import RULES, rule_changes
+from ocrfix.correction.line_marks import SPAN as line_marks_span, wrapped_line_ends
+from ocrfix.lm.context import ContextIndex, context_path
+from ocrfix.correction.rules import RULES, mark_scores, replacement_gain, rule_changes
 from ocrfix.segment import protected_mask
 from ocrfix.settings import load_settings
-from ocrfix.normalize import fold_char, is_han
+from ocrfix.normalize import fold_char, is_han, lm_tokens
 from ocrfix.text_reflow import reflow
 from ocrfix.textio import read_text
 from ocrfix.training.confusions.learn import page_docs
 from ocrfix.training.confusions.length import Anchored, anchored
+from ocrfix.training.fit import page_pairs
 
 DROPPED, EXTRA = "dropped", "extra"
 CLASSES = (DROPPED, EXTRA, "confused mark", "Han substitution", "other substitution")
@@ -176,6 +186,56 @@ def where_table(counts: Counter[tuple[str, str, bool]]) -> str:
     return "\n".join(rows)
 
 
+INSERT_GATE = -2.5
+INSERT_THRESHOLDS = (2.0, 3.0, 4.0, 5.0, 6.0)
+
+
+def insertion_sites(pages: Sequence[tuple[Path, Path]]) -> list[tuple[str, float, str, float, str]]:
+    """(what the OCR lost at the gap, best mark's gain, the mark, best Han character's gain, the
+    character) at every gated gap inside a line (see ``inserts`` above)."""
+    lm = load_lm(load_settings().default_lm)
+    index = ContextIndex.load(context_path(load_settings().default_lm))
+    sites = []
+    for ocr_path, gt_path in tqdm(pages, desc="pages", file=sys.stderr):
+        raw, gt = read_text(ocr_path), read_text(gt_path)
+        text = reflow(raw)
+        joins = set(wrapped_line_ends(raw, text))
+        nonspace = {k: n for n, k in enumerate(k for k, ch in enumerate(text) if not ch.isspace())}
+        a = anchored(text, gt)
+        read = {i: j for j, i in enumerate(a.at) if i is not None}
+        for offset in range(1, len(text)):
+            if offset in joins or not (is_han(text[offset - 1]) and is_han(text[offset])):
+                continue
+            left = lm_tokens(text[max(0, offset - 5):offset])
+            if lm.score_tokens(left + [text[offset]], bos=False, eos=False) - lm.score_tokens(left, bos=False, eos=False) > INSERT_GATE:
+                continue
+            j1, j2 = read.get(nonspace[offset - 1]), read.get(nonspace[offset])
+            lost = a.gt[j1 + 1:j2] if j1 is not None and j2 is not None else "?"
+            scores = mark_scores(lm, text, offset, 0, ("", "，", "。", "、"), line_marks_span)
+            mark_gain, mark = max((scores[m] - scores[""], m) for m in "，。、")
+            fits = [ch for ch, _ in index.between(text[offset - 1], text[offset], n=5) if is_han(ch)]
+            han_gain, han = max(((replacement_gain(lm, text, offset, 0, ch, line_marks_span), ch) for ch in fits),
+                                default=(float("-inf"), ""))
+            sites.append((lost, mark_gain, mark, han_gain, han))
+    return sites
+
+
+def insertion_table(sites: Sequence[tuple[str, float, str, float, str]]) -> str:
+    rows = [f"{len(sites):,} gaps gated; lost there: {sum(1 for s in sites if s[0] in ('，', '。', '、')):,} marks, "
+            f"{sum(1 for s in sites if len(s[0]) == 1 and is_han(s[0])):,} Han characters", "",
+            "| LM gain above | marks: right / where nothing was lost / other | Han: right / where nothing was lost / other |",
+            "|---|---|---|"]
+    for threshold in INSERT_THRESHOLDS:
+        cells = []
+        for gain_at, what_at in ((1, 2), (3, 4)):
+            fired = [(s[0], s[what_at]) for s in sites if s[gain_at] > threshold]
+            right = sum(1 for lost, what in fired if lost == what)
+            nothing = sum(1 for lost, _ in fired if lost == "")
+            cells.append(f"{right} / {nothing} / {len(fired) - right - nothing}")
+        rows.append(f"| {threshold} | {cells[0]} | {cells[1]} |")
+    return "\n".join(rows)
+
+
 MARGINS = (1.0, 2.0, 3.0, 4.0, 5.0)
 
 
@@ -217,7 +277,7 @@ def sweep_deletions(pages: Sequence[tuple[Path, Path]], rates: LengthRates) -> s
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.length_classes", description=__doc__.split("\n\n")[0])
     cmds = parser.add_subparsers(dest="command", required=True)
-    for name in ("pages", "deletions", "where"):
+    for name in ("pages", "deletions", "where", "inserts"):
         cmd = cmds.add_parser(name)
         cmd.add_argument("pages", type=Path, nargs="+", help="directories of NAME.ocr.txt + NAME.gt.txt pages")
     pages = cmds.choices["pages"]
@@ -229,6 +289,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                                            help="length rates learned from other pages than these")
     args = parser.parse_args(argv)
     docs = page_docs(args.pages)
+    if args.command == "inserts":
+        print(insertion_table(insertion_sites(page_pairs(*args.pages))))
+        return 0
     if args.command == "deletions":
         print(sweep_deletions(docs, LengthRates.load(args.length)))
         return 0
