@@ -20,7 +20,8 @@ from .features import LanguageModel
 from .rules import mark_scores
 
 SOURCE = "rule:mark-channel"
-#: Cross-fitted on the RapidOCR training pages (``python -m benchmarks.ppocr_profile marks``, benchmarks/RESULTS.md).
+#: Measured cross-fitted at this margin on the RapidOCR and Tesseract training pages
+#: (``python -m benchmarks.ppocr_profile marks``, benchmarks/RESULTS.md).
 MIN_MARGIN = 1.5
 #: Characters either side the LM sees (the news LM's order: more change nothing).
 SPAN = 6
