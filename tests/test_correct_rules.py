@@ -3,6 +3,7 @@ import pytest
 from ocrfix.correction.corrector import Corrector
 from ocrfix.correction.edits import replay
 from ocrfix.correction.rules import RULES, rule_changes
+from ocrfix.errors import ModelError
 
 from test_correct_fixtures import INVENTORY, WEIGHTS, confusion_set, load_lm, write_arpa
 
@@ -123,6 +124,17 @@ def test_percent_read_as_96_is_decided_by_the_lm(tmp_path):
     assert fix("他们有296户人家。", lm) == "他们有296户人家。"  # so does a count
     assert fix("今年增长了2096，", None) == "今年增长了2096，"  # no LM, no decision
     assert rule_changes("今年增长了1960，", lm=lm) == []  # '96' inside a number is never a '%'
+
+
+def test_default_in_a_rule_list_stands_for_every_default_rule():
+    from ocrfix.correction.rules import DEFAULT_RULES, select_rules
+
+    chosen = select_rules(["default", "stray-dot"])
+    assert [rule.name for rule in chosen] == [rule.name for rule in RULES
+                                              if rule in DEFAULT_RULES or rule.name == "stray-dot"]
+    assert select_rules(["default"]) == DEFAULT_RULES
+    with pytest.raises(ModelError):
+        select_rules(["default", "no-such-rule"])
 
 
 def test_opt_in_rules_run_only_where_named(tmp_path):

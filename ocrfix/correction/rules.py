@@ -190,12 +190,21 @@ RULES = (
 DEFAULT_RULES = tuple(rule for rule in RULES if not rule.opt_in)
 
 
+#: In a list of rule names, the name that stands for every rule of :data:`DEFAULT_RULES` (a
+#: profile naming ``["default", "speck-or-mark"]`` runs the default rules and one opt-in rule).
+DEFAULT_NAME = "default"
+
+
 def select_rules(names: Collection[str]) -> tuple[Rule, ...]:
-    """The rules called ``names``, in their order in :data:`RULES`; an unknown name is an error."""
-    unknown = set(names) - {rule.name for rule in RULES}
+    """The rules called ``names`` (:data:`DEFAULT_NAME` for the default ones), in their order in
+    :data:`RULES`; an unknown name is an error."""
+    wanted = set(names)
+    if DEFAULT_NAME in wanted:
+        wanted = wanted - {DEFAULT_NAME} | {rule.name for rule in DEFAULT_RULES}
+    unknown = wanted - {rule.name for rule in RULES}
     if unknown:
         raise ModelError(f"unknown symbol rule(s): {', '.join(sorted(unknown))}")
-    return tuple(rule for rule in RULES if rule.name in names)
+    return tuple(rule for rule in RULES if rule.name in wanted)
 
 
 def period_gain(lm: LanguageModel, text: str, offset: int, width: int = 0, span: int = 4) -> float:
