@@ -18,12 +18,18 @@ class Degradation:
     salt_pepper: float = 0.0  # fraction of pixels set to black or white
     jpeg: int = 0  # JPEG quality (0 = no JPEG)
     threshold: int = 0  # binarize at this grey level (0 = keep greyscale)
+    rotate: float = 0.0  # skew in degrees, applied first (at render resolution)
+    ink: int = 0  # +1: strokes spread by a pixel each side at render resolution (-1: worn thinner)
 
 
 def degrade(image: Image.Image, d: Degradation, seed: int) -> Image.Image:
     """The degraded greyscale image; deterministic for a given ``seed``."""
     rng = np.random.default_rng(seed)
     img = image.convert("L")
+    if d.rotate:
+        img = img.rotate(d.rotate, resample=Image.Resampling.BILINEAR, fillcolor=255)
+    if d.ink:
+        img = img.filter(ImageFilter.MinFilter(3) if d.ink > 0 else ImageFilter.MaxFilter(3))
     if d.blur > 0:
         img = img.filter(ImageFilter.GaussianBlur(d.blur))
     if d.scale != 1.0:

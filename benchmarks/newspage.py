@@ -15,6 +15,14 @@ Writes ``<out>/<split>/<name>.{png,gt.json,gt.txt,hocr,xml,txt}`` (default ``bui
 text (headline, one paragraph per line, two blank lines between stories); ``.hocr``, ``.xml``
 (ALTO) and ``.txt`` are Tesseract's own output of the whole degraded page. The ``tune`` split
 draws its stories from the training corpora, ``eval`` from the held-out files only.
+
+The ``dev`` (training corpora) and ``fresh`` (held-out files) splits draw each page from the
+varied plans of :mod:`benchmarks.newspage_varied` instead (L-shaped stories, a story under two
+others, a strip of briefs; kickers, sub-headlines, bylines, photos, frames, column rules; more
+sizes and faces) and skew (up to 0.8 degrees) or spread the ink of half the scans; their
+``gt.json`` stories also carry the ``kicker``, ``subtitle`` and ``byline`` they print.
+
+    OMP_THREAD_LIMIT=1 nice -n 5 python -m benchmarks.newspage --split dev --pages 30 --out DIR
 """
 from __future__ import annotations
 
@@ -34,6 +42,7 @@ from tqdm import tqdm
 from benchmarks.corpus import SOURCES, Article, load_lines, pick_article
 from benchmarks.degrade import Degradation, degrade
 from benchmarks.generate import _draw, load_config
+from benchmarks.newspage_varied import PagePlanner, SetStory, Style, StorySetter
 from benchmarks.typeset import _draw_line, break_lines, font
 from ocrfix.errors import ToolMissingError
 from ocrfix.settings import load_settings
@@ -43,6 +52,12 @@ SPLITS = {
     # seeds of the two splits never overlap; eval uses other fonts' mix and wider grids as well
     "tune": {"seed": 810000, "sources": "train", "faces": ["song", "hei"], "columns": [5, 7], "levels": ["l1", "l2"]},
     "eval": {"seed": 910000, "sources": "eval", "faces": ["song", "hei", "uming"], "columns": [6, 8], "levels": ["l1", "l2"]},
+    # varied page plans, head groups, furniture and type (benchmarks.newspage_varied), skewed and
+    # inked scans: `dev` (training corpora) to develop on, `fresh` (held-out files) to score only
+    "dev": {"seed": 1010000, "sources": "train", "faces": ["song", "hei", "uming"], "columns": [5, 8], "levels": ["l1", "l2"],
+            "variety": True},
+    "fresh": {"seed": 1110000, "sources": "eval", "faces": ["song", "hei", "uming"], "columns": [5, 8], "levels": ["l1", "l2"],
+              "variety": True},
 }
 
 
@@ -135,9 +150,45 @@ def _compositions(total: int, parts: int) -> list[tuple[int, ...]]:
     return [(first, *rest) for first in range(1, total) for rest in _compositions(total - first, parts - 1)]
 
 
+def render_varied(split: str, index: int, data_dir: Path) -> tuple[Image.Image, list[SetStory], dict]:
+    """A page of a ``variety`` split (see :mod:`benchmarks.newspage_varied`)."""
+    sp = SPLITS[split]
+    seed = sp["seed"] + index
+    rng = random.Random(seed)
+    face = rng.choice(sp["faces"])
+    size = rng.choice([34, 36, 40, 44, 46])
+    gutter = size * rng.uniform(1.0, 2.0)
+    style = Style(face=face, size=size, leading=rng.uniform(1.3, 1.8), gutter=gutter,
+                  story_gap=gutter + size * rng.uniform(0.5, 1.6), head_face=rng.choice(["hei_bold", "hei_bold", "song_bold", face]),
+                  rule_width=rng.choice([0, 1, 2, 2, 3]), column_rules=rng.random() < 0.25)
+    columns = rng.randint(*sp["columns"])
+    grid = size * rng.uniform(10.0, 13.5)
+    margin = 70
+    width = int(2 * margin + columns * grid)
+    pitch = size * style.leading
+    height = int(2 * margin + rng.randint(44, 60) * pitch + 6 * size)
+    image = Image.new("L", (width, height), 255)
+    lines = load_lines(data_dir / rng.choice(SOURCES[sp["sources"]]))
+    slot = [index * 64]
+
+    def article() -> Article:
+        slot[0] += 1
+        return pick_article(lines, "news", rng.choice([250, 400, 700]), slot[0], sp["seed"])
+
+    setter = StorySetter(image, style, rng, lambda: article().headline)
+    planner = PagePlanner(setter, article, grid, margin)
+    planner.page(columns, margin, height - margin, pitch)
+    meta = {"seed": seed, "face": face, "size": size, "leading": round(style.leading, 3), "columns": columns,
+            "head_face": style.head_face, "rule_width": style.rule_width, "column_rules": style.column_rules,
+            "gutter": round(gutter / size, 2), "story_gap": round(style.story_gap / size, 2)}
+    return image, [s for s in planner.stories if s.paragraphs], meta
+
+
 def render_page(split: str, index: int, data_dir: Path) -> tuple[Image.Image, list[Story], dict]:
     """The clean page image, its stories in reading order, and the page's settings."""
     sp = SPLITS[split]
+    if sp.get("variety"):
+        return render_varied(split, index, data_dir)
     seed = sp["seed"] + index
     rng = random.Random(seed)
     face = rng.choice(sp["faces"])
@@ -202,6 +253,9 @@ def degradation(split: str, index: int, size: int) -> tuple[Degradation, str]:
     recipe = {k: _draw(rng, v) for k, v in rng.choice(lv["recipes"]).items()}
     px = _draw(rng, lv["px"]) + recipe.pop("px_add", 0.0) + 1.5  # whole-page layout analysis needs larger type
     rounded = {k: round(v, 4) if isinstance(v, float) else v for k, v in recipe.items()}
+    if SPLITS[split].get("variety"):  # a skewed scan, ink spread or worn
+        rounded["rotate"] = round(rng.uniform(-0.8, 0.8), 2) if rng.random() < 0.5 else 0.0
+        rounded["ink"] = rng.choice([0, 0, 1])
     return Degradation(scale=round(px / size, 4), **rounded), level
 
 
@@ -214,10 +268,15 @@ def tesseract_page(image_path: Path, base: Path, dpi: int) -> None:
                     "hocr", "alto", "txt"], check=True, capture_output=True, env={**os.environ, "OMP_THREAD_LIMIT": "1"})
 
 
+def head_lines(story: dict) -> list[str]:
+    """The story's head group as printed: kicker, headline, sub-headline, byline (those it has)."""
+    return [t for t in (story.get("kicker"), story["headline"], story.get("subtitle"), story.get("byline")) if t]
+
+
 def gt_text(stories: list[dict]) -> str:
-    """Headline and one paragraph per line; two blank lines between stories (story structure
+    """Head group and one paragraph per line; two blank lines between stories (story structure
     for ``ocrfix eval``'s story scores)."""
-    return "\n\n\n".join("\n".join([s["headline"], *s["paragraphs"]]) for s in stories) + "\n"
+    return "\n\n\n".join("\n".join([*head_lines(s), *s["paragraphs"]]) for s in stories) + "\n"
 
 
 def make_page(split: str, index: int, out: Path, data_dir: Path) -> Path:
@@ -232,7 +291,8 @@ def make_page(split: str, index: int, out: Path, data_dir: Path) -> Path:
     dpi = max(70, round(300 * deg.scale))
     image.save(folder / f"{name}.png", dpi=(dpi, dpi))
     s = deg.scale
-    gt = [{"headline": st.headline, "paragraphs": list(st.paragraphs), "bbox": [round(v * s) for v in st.box]} for st in stories]
+    gt = [{"headline": st.headline, "paragraphs": list(st.paragraphs), "bbox": [round(v * s) for v in st.box],
+           **{k: getattr(st, k) for k in ("kicker", "subtitle", "byline") if getattr(st, k, "")}} for st in stories]
     write_text_atomic(str(folder / f"{name}.gt.json"),
                       json.dumps({"level": level, "degradation": deg.__dict__, **meta, "stories": gt}, ensure_ascii=False, indent=1) + "\n")
     write_text_atomic(str(folder / f"{name}.gt.txt"), gt_text(gt))

@@ -29,7 +29,7 @@ from rapidfuzz import fuzz
 
 from ocrfix.evaluation.profile import normalize_line
 from ocrfix.evaluation.stories import MIN_CHARS, owners, story_grams, story_scores
-from benchmarks.newspage import gt_text
+from benchmarks.newspage import gt_text, head_lines
 from ocrfix.formats import reflowed_text
 from ocrfix.text_reflow import reflow
 from ocrfix.settings import load_settings
@@ -61,17 +61,20 @@ def score_page(stories: list[dict], output: str) -> dict[str, int]:
     """Counts of one page (see module docstring)."""
     lines = _norm(output.splitlines())
     paragraphs = [p for s in stories for p in _norm(s["paragraphs"])]
-    table = story_grams(["\n".join([s["headline"], *s["paragraphs"]]) for s in stories])
+    table = story_grams(["\n".join([*head_lines(s), *s["paragraphs"]]) for s in stories])
     found = sum(any(fuzz.ratio(p, line, score_cutoff=SAME) for line in lines) for p in paragraphs)
     owned = [o for o in (owners(line, table) for line in lines if len(line) >= MIN_CHARS) if o]
     attached = 0
     for k, story in enumerate(stories):
-        head = normalize_line(story["headline"])
+        head = normalize_line("".join(head_lines({**story, "byline": ""})))
+        credit = normalize_line(story.get("byline", ""))
         at = next((i for i, line in enumerate(lines) if len(line) <= len(head) + 4
                    and fuzz.partial_ratio(line, head) >= 85 and (len(line) >= len(head) - 2 or len(line) >= 4)), None)
         if at is None:
             continue
-        while at + 1 < len(lines) and len(lines[at + 1]) <= len(head) and fuzz.partial_ratio(lines[at + 1], head) >= 85:
+        # the rest of the head group: more headline lines, the byline
+        while at + 1 < len(lines) and ((len(lines[at + 1]) <= len(head) and fuzz.partial_ratio(lines[at + 1], head) >= 85)
+                                       or (credit and fuzz.ratio(lines[at + 1], credit) >= 85)):
             at += 1
         attached += at + 1 < len(lines) and owners(lines[at + 1], table) == [k]
     scores = story_scores(gt_text(stories), output)
@@ -136,7 +139,7 @@ def layout_speed(folder: Path, repeat: int = 5) -> dict[str, float]:
 
     from ocrfix import Corrector
     from ocrfix.formats import correct_document, read_document
-    from ocrfix.formats.layout import _char_height, _is_headline, _line_numbers, _split_lines
+    from ocrfix.formats.layout import _char_height, _headlines, _line_numbers, _split_lines
     from ocrfix.formats.stories import stories
 
     corrector = Corrector()
@@ -151,7 +154,7 @@ def layout_speed(folder: Path, repeat: int = 5) -> dict[str, float]:
             sizes = {id(l): _char_height(l) for l in lines}
             h = float(statistics.median(sizes.values()))
             placed = _split_lines(lines, sizes, h, numbers)
-            heads = {id(p) for p in placed if _is_headline(p, h)}
+            heads = _headlines(placed, h)
             stories(placed, h, lambda p: id(p) in heads)
             middle = time.process_time()
             correct_document(doc, corrector)

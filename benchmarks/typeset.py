@@ -20,6 +20,7 @@ FONT_FILES = {
     "song": ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", 2),
     "hei": ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),
     "hei_bold": ("/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc", 2),
+    "song_bold": ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc", 2),
     "uming": ("/usr/share/fonts/truetype/arphic/uming.ttc", 0),
 }
 CLOSING = "，。、；：？！”’）》」』〕】…—"

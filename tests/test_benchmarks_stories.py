@@ -37,3 +37,41 @@ def test_groups_below_the_lead_cover_the_grid_with_two_columns_at_least() -> Non
         assert groups[0][0] == 0 and groups[-1][1] == columns
         assert all(a[1] == b[0] for a, b in zip(groups, groups[1:]))
         assert all(hi - lo >= 2 for lo, hi in groups) and 2 <= len(groups) <= 3
+
+
+def test_a_head_group_and_byline_before_the_body_still_attach_the_headline() -> None:
+    stories = [{**STORIES[0], "kicker": "新春走基层", "subtitle": "——三十所学校参赛", "byline": "本报记者　王伟"}, STORIES[1]]
+    text = gt_text(stories)
+    assert text.startswith("新春走基层\n甲地运动会隆重开幕\n——三十所学校参赛\n本报记者　王伟\n甲地今天")
+    assert score_page(stories, text)["attached"] == 2
+    a, b = stories
+    no_body = "\n".join(["新春走基层", a["headline"], "本报记者　王伟", b["headline"], *b["paragraphs"], *a["paragraphs"]])
+    assert score_page(stories, no_body)["attached"] == 1
+
+
+def _setter(seed: int, width: int = 1400, height: int = 1200):
+    from PIL import Image
+
+    from benchmarks.newspage_varied import Style, StorySetter
+
+    style = Style(face="song", size=30, leading=1.5, gutter=45, story_gap=80, head_face="hei_bold", rule_width=2, column_rules=True)
+    return StorySetter(Image.new("L", (width, height), 255), style, random.Random(seed), lambda: "另一条新闻的标题")
+
+
+def test_varied_stories_print_whole_paragraphs_or_whole_sentences_and_nothing_when_none_fits() -> None:
+    from benchmarks.corpus import Article
+    from benchmarks.newspage_varied import Region
+
+    paragraphs = tuple("第%d段的第一句话说明情况。第二句话接着说下去，还有更多内容！第三句话到此为止。" % k for k in range(12))
+    article = Article("甲地举行运动会", paragraphs, "test", 0)
+    for seed in range(12):
+        setter = _setter(seed)
+        story = setter.set(article, Region(40, 40, 1360, 40 + 30 * 1.5 * (8 + seed)), long_column="last" if seed % 3 == 0 else "")
+        *whole, last = story.paragraphs
+        assert list(whole) == list(paragraphs[:len(whole)])
+        assert paragraphs[len(whole)].startswith(last) and last[-1] in "。！"
+        assert setter.image.getextrema()[0] == 0  # something was drawn
+        assert story.box[3] <= 40 + 30 * 1.5 * (8 + seed) + 30
+    empty = _setter(0)
+    story = empty.set(article, Region(40, 40, 400, 140))
+    assert story.paragraphs == () and empty.image.getextrema() == (255, 255)

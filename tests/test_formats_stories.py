@@ -338,3 +338,32 @@ def test_a_line_short_by_its_half_width_digits_does_not_end_its_paragraph() -> N
     lines = first + [narrow_line(text, 40 + (2 * H if k == 0 else 0), y + k * PITCH) for k, text in enumerate(rows)]
     paragraphs = [b.text for b in reflow_document(document(lines)).blocks]
     assert paragraphs[-1] == "".join(rows)
+
+
+def test_story_under_the_short_column_of_an_l_shaped_story_keeps_its_own_headline() -> None:
+    """Story A's first column runs down beside story B, which sits under A's short second
+    column: no cut separates them (A's long column blocks every gap across), so B's headline
+    takes what is below it and does not join A's head group."""
+    top = 40 + 3 * H
+    a = [headline("甲地运动会开幕", 40, 40), *body(A + C, 40, top, 2, rows=9)]
+    col2_foot = max(l.box.y1 for l in a if l.box.x0 > 40 + CELLS * H)
+    x2, y = 40 + CELLS * H + GUTTER, col2_foot + STORY_GAP
+    b = [headline("乙市图书馆", x2, y), *body(B, x2, y + 3 * H, 1)]
+    got = stories_of(document(b[::-1] + a))
+    assert got == [[("headline", "甲地运动会开幕"), *(("paragraph", p) for p in A + C)],
+                   [("headline", "乙市图书馆"), *(("paragraph", p) for p in B)]]
+
+
+def test_kicker_and_sub_headline_between_body_and_headline_size_stay_in_the_head_group() -> None:
+    """A kicker (1.15x the body) above the headline and a sub-headline under it head their
+    story, also when the next story's headline stands on the same row."""
+    kicker, sub = int(1.15 * H), int(1.2 * H)
+    left = [make_line("新春走基层", 40, 40, kicker), headline("甲地运动会", 40, 40 + kicker + 8),
+            make_line("三十所学校参赛", 40, 40 + kicker + 8 + 2 * H + 10, sub)]
+    top = max(l.box.y1 for l in left) + H
+    left += body(A, 40, top, 2)
+    x = 40 + width(2) + STORY_GAP
+    right = [headline("乙市图书馆", x, 40 + kicker + 8), *body(B, x, top, 2)]
+    got = stories_of(document(right + left[::-1]))
+    assert got == [[("headline", "新春走基层"), ("headline", "甲地运动会"), ("headline", "三十所学校参赛"), *(("paragraph", p) for p in A)],
+                   [("headline", "乙市图书馆"), *(("paragraph", p) for p in B)]]

@@ -40,6 +40,7 @@ INDENT = 1.2  # × h: left edge past the column's left edge that marks an indent
 SHORT = 1.2  # × h: right edge short of the column's right edge that marks a paragraph end
 HEADLINE = 1.25  # × h: type size that marks a headline
 HEADLINE_PITCH = 1.2  # × h: least character pitch of a headline
+KICKER = 1.1  # × h: least type size and pitch of a kicker or sub-headline next to a headline
 GUTTER = 1.2  # × h: gap between words that splits a body line into two columns
 RIVER = 0.6  # × h: narrowest gap that splits a line where the lines around it are blank too
 HEAD_RIVER = 0.8  # × the line's own type size: the same for a headline (its characters stand further apart)
@@ -105,7 +106,9 @@ def _gutter_splits(line: Line, size: float, sides: Callable[[Line], tuple[list[M
     columns or stories). In a headline the gap must be wider than ``HEAD_RIVER ×`` its type
     size and hold no punctuation (a full-width ``：`` is a headline character wide)."""
     headline = size >= HEADLINE * h
-    gutter, river = (float("inf"), HEAD_RIVER * size) if headline else (GUTTER * h, RIVER * h)  # headlines span columns and space their words
+    # headlines span columns and space their words; a line larger than the body (a kicker, a
+    # sub-headline) spaces them in proportion
+    gutter, river = (float("inf"), HEAD_RIVER * size) if headline else (GUTTER * max(h, size), RIVER * h)
     splits = []
     reach = solid_reach = None  # right edge of the words (solid words) so far
     punctuated = False  # a punctuation-only word since the last solid word
@@ -260,6 +263,26 @@ def _is_headline(line: PlacedLine, h: float) -> bool:
     return line.size >= HEADLINE * h and line.box.width >= HEADLINE_PITCH * h * display_width(line.text)
 
 
+def _headlines(placed: list[PlacedLine], h: float) -> set[int]:
+    """ids of the headline lines: large type (:func:`_is_headline`), and the lines of a head
+    group set larger than the body but below the headline size (a kicker above the headline,
+    a sub-headline under it): type and pitch ``KICKER ×`` the body's, within ``h`` above or
+    below a headline line they overlap."""
+    heads = {id(p) for p in placed if _is_headline(p, h)}
+    grown = True
+    while grown:
+        grown = False
+        near = [p for p in placed if id(p) in heads]
+        for p in placed:
+            if id(p) in heads or p.size < KICKER * h or p.box.width < KICKER * h * display_width(p.text):
+                continue
+            if any(min(p.box.x1, q.box.x1) > max(p.box.x0, q.box.x0) and max(q.box.y0 - p.box.y1, p.box.y0 - q.box.y1) <= h
+                   for q in near):
+                heads.add(id(p))
+                grown = True
+    return heads
+
+
 def _edges(column: _Column) -> tuple[float, float]:
     """Column left and right edges: most lines start at the left edge and end at the right one."""
     starts = sorted(l.box.x0 for l in column.lines)  # lower quartile: a short column may be half indents
@@ -381,7 +404,7 @@ def reflow_document(doc: Document) -> Reflowed:
         sizes = {id(l): _char_height(l) for l in lines}
         h = float(statistics.median(sizes.values()))
         placed = _split_lines(lines, sizes, h, numbers)
-        heads = {id(p) for p in placed if _is_headline(p, h)}
+        heads = _headlines(placed, h)
         for leaves in _refined(stories(placed, h, lambda p: id(p) in heads), _declared(page, placed, where)):
             story += 1
             boxes.append([])

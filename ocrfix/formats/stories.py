@@ -67,14 +67,15 @@ def _overlap(a: Box, b: Box) -> int:
 
 
 def _clusters(heads: list[T], h: float) -> list[list[T]]:
-    """Headlines grouped left to right: stacked headline lines overlap horizontally, and pieces
-    of one headline on one row are less than ``1.5 h`` apart (side by side stories' headlines
-    are a story gap apart at least)."""
+    """Headlines grouped left to right: stacked headline lines overlap horizontally and are
+    less than ``1.5 h`` apart (the headlines of two stacked stories have a story between them),
+    and pieces of one headline on one row are less than ``1.5 h`` apart (side by side stories'
+    headlines are a story gap apart at least)."""
     groups: list[list[T]] = []
     for head in sorted(heads, key=lambda t: t.core.x0):
-        if groups and head.core.x0 < max(t.core.x1 for t in groups[-1]) + 1.5 * h and (
-                head.core.x0 < max(t.core.x1 for t in groups[-1])
-                or any(min(t.core.y1, head.core.y1) > max(t.core.y0, head.core.y0) for t in groups[-1])):
+        if groups and head.core.x0 < max(t.core.x1 for t in groups[-1]) + 1.5 * h and any(
+                (_overlap(t.core, head.core) > 0 and max(t.core.y0 - head.core.y1, head.core.y0 - t.core.y1) < 1.5 * h)
+                or min(t.core.y1, head.core.y1) > max(t.core.y0, head.core.y0) for t in groups[-1]):
             groups[-1].append(head)
         else:
             groups.append([head])
@@ -97,7 +98,8 @@ class XYCut:
     """Leaves of one page in reading order (see module docstring); ``is_head`` marks headlines."""
 
     def __init__(self, h: float, gap: float, is_head: Callable[[Boxed], bool]) -> None:
-        self.h, self.hmin, self.is_head = h, max(gap, 0.0) + HGAP * h, is_head
+        self.h, self.gap, self.is_head = h, max(gap, 0.0), is_head
+        self.hmin = self.gap + HGAP * h
 
     def leaves(self, items: Sequence[T]) -> list[list[T]]:
         if len(items) <= 1:
@@ -119,6 +121,12 @@ class XYCut:
             return [heads, *self.leaves([t for t in items if id(t) not in head_ids])]
         if down:
             return self._recurse(_split(items, [(a + b) / 2 for a, b in down], lambda b: b.x0))
+        lower = [g for g in groups if min(t.core.y0 for t in g) > top + self.h]
+        if len(groups) >= 2 and lower:
+            owned = self._owned(items, max(lower, key=lambda g: min(t.core.y0 for t in g)))
+            if len(owned) < len(items):
+                rest = [t for t in items if id(t) not in owned]
+                return [*self.leaves(rest), *self.leaves([t for t in items if id(t) in owned])]
         return [list(items)]
 
     def _recurse(self, parts: list[list[T]]) -> list[list[T]]:
@@ -139,6 +147,28 @@ class XYCut:
         groups = _clusters(exposed, self.h)
         width = max(t.core.x1 for t in items) - min(t.core.x0 for t in items)
         return len(groups) == 1 and max(t.core.x1 for t in exposed) - min(t.core.x0 for t in exposed) >= 0.5 * width
+
+    def _owned(self, items: Sequence[T], head: list[T]) -> set[int]:
+        """ids of what a headline below the region's top owns, where no cut separates it from
+        the story above (an L-shaped story whose long column runs beside it): the lines below
+        it that carry on from it or from nothing above (under the headline; columns beside it
+        that start by its foot), not those that carry on a column of the story above (a line
+        at most one missing line's distance under one it overlaps)."""
+        top = min(t.core.y0 for t in head)
+        x0, x1, foot = min(t.core.x0 for t in head), max(t.core.x1 for t in head), max(t.core.y1 for t in head)
+        chain = self.gap + self.h + 0.25 * self.h  # the usual gap plus one missing line
+        owned, placed = {id(t) for t in head}, []
+        for item in sorted(items, key=lambda t: (t.core.y0, t.core.x0)):
+            if id(item) not in owned and item.core.y0 >= top - 0.25 * self.h:
+                above = [o for o in placed if o.core.y1 <= item.core.y0 + 0.25 * self.h
+                         and item.core.y0 - o.core.y1 < chain and _overlap(o.core, item.core) > 0]
+                if above:
+                    if id(max(above, key=lambda o: o.core.y1)) in owned:
+                        owned.add(id(item))
+                elif _overlap(item.core, Box(x0, 0, x1, 0)) > 0 or item.core.y0 <= foot + self.h:
+                    owned.add(id(item))
+            placed.append(item)
+        return owned
 
     @staticmethod
     def _widest(gaps: list[tuple[int, int]], left: int, right: int) -> float | None:
