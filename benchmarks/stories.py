@@ -74,7 +74,7 @@ def score_page(stories: list[dict], output: str) -> dict[str, int]:
             continue
         # the rest of the head group: more headline lines, the byline
         while at + 1 < len(lines) and ((len(lines[at + 1]) <= len(head) and fuzz.partial_ratio(lines[at + 1], head) >= 85)
-                                       or (credit and fuzz.ratio(lines[at + 1], credit) >= 85)):
+                                       or (credit and len(lines[at + 1]) <= len(credit) + 4 and fuzz.partial_ratio(lines[at + 1], credit) >= 80)):
             at += 1
         attached += at + 1 < len(lines) and owners(lines[at + 1], table) == [k]
     scores = story_scores(gt_text(stories), output)

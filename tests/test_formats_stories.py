@@ -367,3 +367,31 @@ def test_kicker_and_sub_headline_between_body_and_headline_size_stay_in_the_head
     got = stories_of(document(right + left[::-1]))
     assert got == [[("headline", "新春走基层"), ("headline", "甲地运动会"), ("headline", "三十所学校参赛"), *(("paragraph", p) for p in A)],
                    [("headline", "乙市图书馆"), *(("paragraph", p) for p in B)]]
+
+
+def test_two_headlines_the_engine_read_as_one_line_are_split_at_the_wide_gap() -> None:
+    """Side-by-side stories' headlines merged into one line: nothing spans the gap between the
+    stories under it (their columns are separate lines), yet a gap of several headline
+    characters splits it."""
+    x = 40 + width(2) + STORY_GAP
+    merged = Line(words=headline("甲地运动会", 40, 40).words + headline("乙市图书馆", x, 40).words,
+                  box=Box(40, 40, x + 5 * 2 * H, 40 + 2 * H))
+    got = stories_of(document([merged, *body(A, 40, 40 + 3 * H, 2), *body(B, x, 40 + 3 * H, 2)]))
+    assert got == [[("headline", "甲地运动会"), *(("paragraph", p) for p in A)],
+                   [("headline", "乙市图书馆"), *(("paragraph", p) for p in B)]]
+
+
+def test_stories_stacked_beside_a_strip_are_cut_apart_before_their_aligned_gutters() -> None:
+    """Two stacked stories whose gutters line up, beside a one-column strip that blocks every
+    cut across the page: the headlines of the stacked stories (one centred, one flush left) are
+    not side by side, so no cut runs down between them; the widest gap (to the strip) is cut
+    first, so each story keeps all its columns."""
+    lead = [headline("运动会", 40 + width(3) // 2 - 3 * H, 40), *body(A + C, 40, 40 + 3 * H, 3)]
+    y = max(l.box.y1 for l in lead) + STORY_GAP
+    below = [headline("图书馆", 40, y), *body(B + A, 40, y + 3 * H, 3)]
+    xs = 40 + width(3) + STORY_GAP
+    strip = [headline("丙县菜农", xs, 40), *body(C + B + A + C, xs, 40 + 3 * H, 1)]
+    got = stories_of(document(strip + below + lead))
+    assert got == [[("headline", "运动会"), *(("paragraph", p) for p in A + C)],
+                   [("headline", "图书馆"), *(("paragraph", p) for p in B + A)],
+                   [("headline", "丙县菜农"), *(("paragraph", p) for p in C + B + A + C)]]

@@ -40,10 +40,11 @@ INDENT = 1.2  # × h: left edge past the column's left edge that marks an indent
 SHORT = 1.2  # × h: right edge short of the column's right edge that marks a paragraph end
 HEADLINE = 1.25  # × h: type size that marks a headline
 HEADLINE_PITCH = 1.2  # × h: least character pitch of a headline
-KICKER = 1.1  # × h: least type size and pitch of a kicker or sub-headline next to a headline
+KICKER = 1.05  # × h: least type size and pitch of a kicker or sub-headline next to a headline
 GUTTER = 1.2  # × h: gap between words that splits a body line into two columns
 RIVER = 0.6  # × h: narrowest gap that splits a line where the lines around it are blank too
 HEAD_RIVER = 0.8  # × the line's own type size: the same for a headline (its characters stand further apart)
+HEAD_GAP = 2.5  # × the line's own type size: a gap that splits a headline line whatever is around it (two headlines side by side)
 
 
 @dataclass(frozen=True)
@@ -101,14 +102,14 @@ class Marks(NamedTuple):
 def _gutter_splits(line: Line, size: float, sides: Callable[[Line], tuple[list[Marks], list[Marks]]],
                    letters: dict[int, tuple[float, float]], h: float) -> list[int]:
     """Word indices where ``line`` crosses a gutter: a gap between its words wider than
-    ``GUTTER × h`` (body lines), or a gap between its solid words wider than ``RIVER × h`` where
+    ``GUTTER × h`` (body lines; ``HEAD_GAP ×`` its type size in a headline), or a gap between its solid words wider than ``RIVER × h`` where
     the lines around it are blank too (a whitespace river down the page: a line merged across
     columns or stories). In a headline the gap must be wider than ``HEAD_RIVER ×`` its type
     size and hold no punctuation (a full-width ``：`` is a headline character wide)."""
     headline = size >= HEADLINE * h
     # headlines span columns and space their words; a line larger than the body (a kicker, a
     # sub-headline) spaces them in proportion
-    gutter, river = (float("inf"), HEAD_RIVER * size) if headline else (GUTTER * max(h, size), RIVER * h)
+    gutter, river = (HEAD_GAP * size, HEAD_RIVER * size) if headline else (GUTTER * max(h, size), RIVER * h)
     splits = []
     reach = solid_reach = None  # right edge of the words (solid words) so far
     punctuated = False  # a punctuation-only word since the last solid word
@@ -267,7 +268,8 @@ def _headlines(placed: list[PlacedLine], h: float) -> set[int]:
     """ids of the headline lines: large type (:func:`_is_headline`), and the lines of a head
     group set larger than the body but below the headline size (a kicker above the headline,
     a sub-headline under it): type and pitch ``KICKER ×`` the body's, within ``h`` above or
-    below a headline line they overlap."""
+    below a headline line, over half of the shorter one's width (a column's first line beside the
+    end of a headline is not one)."""
     heads = {id(p) for p in placed if _is_headline(p, h)}
     grown = True
     while grown:
@@ -276,8 +278,8 @@ def _headlines(placed: list[PlacedLine], h: float) -> set[int]:
         for p in placed:
             if id(p) in heads or p.size < KICKER * h or p.box.width < KICKER * h * display_width(p.text):
                 continue
-            if any(min(p.box.x1, q.box.x1) > max(p.box.x0, q.box.x0) and max(q.box.y0 - p.box.y1, p.box.y0 - q.box.y1) <= h
-                   for q in near):
+            if any(min(p.box.x1, q.box.x1) - max(p.box.x0, q.box.x0) > 0.5 * min(p.box.width, q.box.width)
+                   and max(q.box.y0 - p.box.y1, p.box.y0 - q.box.y1) <= h for q in near):
                 heads.add(id(p))
                 grown = True
     return heads

@@ -67,19 +67,30 @@ def _overlap(a: Box, b: Box) -> int:
 
 
 def _clusters(heads: list[T], h: float) -> list[list[T]]:
-    """Headlines grouped left to right: stacked headline lines overlap horizontally and are
-    less than ``1.5 h`` apart (the headlines of two stacked stories have a story between them),
-    and pieces of one headline on one row are less than ``1.5 h`` apart (side by side stories'
-    headlines are a story gap apart at least)."""
+    """Headlines grouped, the groups left to right: stacked headline lines overlap horizontally
+    and are less than ``1.5 h`` apart (the headlines of two stacked stories have a story
+    between them), and pieces of one headline on one row are less than ``1.5 h`` apart (side by
+    side stories' headlines are a story gap apart at least)."""
+    def together(a: Boxed, b: Boxed) -> bool:
+        if _overlap(a.core, b.core) > 0:
+            return max(a.core.y0 - b.core.y1, b.core.y0 - a.core.y1) < 1.5 * h
+        return min(a.core.y1, b.core.y1) > max(a.core.y0, b.core.y0) and max(a.core.x0 - b.core.x1, b.core.x0 - a.core.x1) < 1.5 * h
+
     groups: list[list[T]] = []
-    for head in sorted(heads, key=lambda t: t.core.x0):
-        if groups and head.core.x0 < max(t.core.x1 for t in groups[-1]) + 1.5 * h and any(
-                (_overlap(t.core, head.core) > 0 and max(t.core.y0 - head.core.y1, head.core.y0 - t.core.y1) < 1.5 * h)
-                or min(t.core.y1, head.core.y1) > max(t.core.y0, head.core.y0) for t in groups[-1]):
-            groups[-1].append(head)
-        else:
-            groups.append([head])
-    return groups
+    for head in heads:  # connected groups: merge every group the new headline joins
+        joined = [g for g in groups if any(together(head, t) for t in g)]
+        groups = [g for g in groups if not any(g is j for j in joined)] + [[t for g in joined for t in g] + [head]]
+    return sorted(groups, key=lambda g: min(t.core.x0 for t in g))
+
+
+def _side_by_side(groups: list[list[T]]) -> list[list[T]]:
+    """The headline groups that stand beside another one (their rows overlap), left to right:
+    stories side by side. Groups only stacked above each other head stacked stories, which a
+    cut down between them would interleave."""
+    def rows(a: list[T], b: list[T]) -> bool:
+        return min(max(t.core.y1 for t in a), max(t.core.y1 for t in b)) > max(min(t.core.y0 for t in a), min(t.core.y0 for t in b))
+
+    return [g for g in groups if any(o is not g and rows(g, o) for o in groups)]
 
 
 def line_gap(items: Sequence[Boxed], h: float) -> float:
@@ -110,17 +121,19 @@ class XYCut:
         down = _gaps([(t.core.x0, t.core.x1) for t in items], VGAP * self.h)
         heads = [t for t in items if self.is_head(t)]
         groups = _clusters(heads, self.h)
-        if len(groups) >= 2:
+        side = _side_by_side(groups)
+        if len(side) >= 2:
             cuts = [self._widest(down, max(t.core.x1 for t in left), min(t.core.x0 for t in right))
-                    for left, right in zip(groups, groups[1:])]
+                    for left, right in zip(side, side[1:])]
             if all(c is not None for c in cuts):
                 return self._recurse(_split(items, cuts, lambda b: b.x0))
         top = min(t.core.y0 for t in items)
         if len(groups) == 1 and min(t.core.y0 for t in groups[0]) <= top + self.h and len(heads) < len(items):
             head_ids = {id(t) for t in heads}
             return [heads, *self.leaves([t for t in items if id(t) not in head_ids])]
-        if down:
-            return self._recurse(_split(items, [(a + b) / 2 for a, b in down], lambda b: b.x0))
+        if down:  # the widest gap first: the parts may then be cut across (stories stacked beside a strip)
+            a, b = max(down, key=lambda g: g[1] - g[0])
+            return self._recurse(_split(items, [(a + b) / 2], lambda b: b.x0))
         lower = [g for g in groups if min(t.core.y0 for t in g) > top + self.h]
         if len(groups) >= 2 and lower:
             owned = self._owned(items, max(lower, key=lambda g: min(t.core.y0 for t in g)))
@@ -176,6 +189,14 @@ class XYCut:
         return max(inside)[1] if inside else None
 
 
+def _on_top(leaf: Sequence[T], head_top: int, h: float) -> bool:
+    """Whether a headline whose top is ``head_top`` heads ``leaf``: nothing in the leaf starts
+    more than ``h`` above it, or only a line or two stacked right on top of it (a kicker set
+    too small to count as a headline)."""
+    above = [t for t in leaf if t.core.y0 < head_top - h]
+    return not above or (max(t.core.y1 for t in above) >= head_top - h and head_top - min(t.core.y0 for t in above) <= 3 * h)
+
+
 def stories(items: Sequence[T], h: float, is_head: Callable[[Boxed], bool]) -> list[list[list[T]]]:
     """The page's stories, each a list of leaves in reading order (headline leaves first)."""
     if not items:
@@ -185,7 +206,7 @@ def stories(items: Sequence[T], h: float, is_head: Callable[[Boxed], bool]) -> l
     body_seen = True
     for leaf in leaves:
         heads = [t for t in leaf if is_head(t)]
-        on_top = bool(heads) and min(t.core.y0 for t in heads) <= min(t.core.y0 for t in leaf) + h
+        on_top = bool(heads) and _on_top(leaf, min(t.core.y0 for t in heads), h)
         if not result or (on_top and body_seen):
             result.append([])
             body_seen = False
