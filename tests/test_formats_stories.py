@@ -356,16 +356,19 @@ def test_story_under_the_short_column_of_an_l_shaped_story_keeps_its_own_headlin
 
 def test_kicker_and_sub_headline_between_body_and_headline_size_stay_in_the_head_group() -> None:
     """A kicker (1.15x the body) above the headline and a sub-headline under it head their
-    story, also when the next story's headline stands on the same row."""
+    story, also when the next story's headline stands on the same row; a byline right under
+    them, a pixel or two larger than the body, stays a byline."""
     kicker, sub = int(1.15 * H), int(1.2 * H)
     left = [make_line("新春走基层", 40, 40, kicker), headline("甲地运动会", 40, 40 + kicker + 8),
             make_line("三十所学校参赛", 40, 40 + kicker + 8 + 2 * H + 10, sub)]
-    top = max(l.box.y1 for l in left) + H
+    left.append(make_line("本报记者王伟", 40, left[-1].box.y1 + 10, H + 2))
+    top = max(l.box.y1 for l in left) + 10
     left += body(A, 40, top, 2)
     x = 40 + width(2) + STORY_GAP
     right = [headline("乙市图书馆", x, 40 + kicker + 8), *body(B, x, top, 2)]
     got = stories_of(document(right + left[::-1]))
-    assert got == [[("headline", "新春走基层"), ("headline", "甲地运动会"), ("headline", "三十所学校参赛"), *(("paragraph", p) for p in A)],
+    assert got == [[("headline", "新春走基层"), ("headline", "甲地运动会"), ("headline", "三十所学校参赛"), ("byline", "本报记者王伟"),
+                    *(("paragraph", p) for p in A)],
                    [("headline", "乙市图书馆"), *(("paragraph", p) for p in B)]]
 
 

@@ -41,6 +41,7 @@ SHORT = 1.2  # × h: right edge short of the column's right edge that marks a pa
 HEADLINE = 1.25  # × h: type size that marks a headline
 HEADLINE_PITCH = 1.2  # × h: least character pitch of a headline
 KICKER = 1.05  # × h: least type size and pitch of a kicker or sub-headline next to a headline
+KICKER_NEXT = 1.1  # × h: the same next to a kicker or sub-headline
 GUTTER = 1.2  # × h: gap between words that splits a body line into two columns
 RIVER = 0.6  # × h: narrowest gap that splits a line where the lines around it are blank too
 HEAD_RIVER = 0.8  # × the line's own type size: the same for a headline (its characters stand further apart)
@@ -269,19 +270,21 @@ def _headlines(placed: list[PlacedLine], h: float) -> set[int]:
     group set larger than the body but below the headline size (a kicker above the headline,
     a sub-headline under it): type and pitch ``KICKER ×`` the body's, within ``h`` above or
     below a headline line, over half of the shorter one's width (a column's first line beside the
-    end of a headline is not one)."""
+    end of a headline is not one). Next to such a line only ``KICKER_NEXT ×`` counts (a wrapped
+    sub-headline; a byline and the body under it are a pixel larger at most)."""
     heads = {id(p) for p in placed if _is_headline(p, h)}
-    grown = True
-    while grown:
-        grown = False
-        near = [p for p in placed if id(p) in heads]
+    near = [p for p in placed if id(p) in heads]
+    least = KICKER
+    while near:
+        found = []
         for p in placed:
-            if id(p) in heads or p.size < KICKER * h or p.box.width < KICKER * h * display_width(p.text):
+            if id(p) in heads or p.size < least * h or p.box.width < least * h * display_width(p.text):
                 continue
             if any(min(p.box.x1, q.box.x1) - max(p.box.x0, q.box.x0) > 0.5 * min(p.box.width, q.box.width)
                    and max(q.box.y0 - p.box.y1, p.box.y0 - q.box.y1) <= h for q in near):
-                heads.add(id(p))
-                grown = True
+                found.append(p)
+        heads.update(id(p) for p in found)
+        near, least = found, KICKER_NEXT
     return heads
 
 
