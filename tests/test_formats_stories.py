@@ -382,6 +382,10 @@ def test_two_headlines_the_engine_read_as_one_line_are_split_at_the_wide_gap() -
     got = stories_of(document([merged, *body(A, 40, 40 + 3 * H, 2), *body(B, x, 40 + 3 * H, 2)]))
     assert got == [[("headline", "甲地运动会"), *(("paragraph", p) for p in A)],
                    [("headline", "乙市图书馆"), *(("paragraph", p) for p in B)]]
+    speck = Word("_", Box(x + 16 * H, 40 + H, x + 16 * H + 8, 40 + 2 * H))  # a scan speck far off the headline's end
+    specked = Line(words=(*headline("乙市图书馆", x, 40).words, speck), box=Box(x, 40, speck.box.x1, 40 + 2 * H))
+    got = stories_of(document([specked, *body(B, x, 40 + 3 * H, 2)]))
+    assert [kind for kind, _ in got[0]] == ["headline"] + ["paragraph"] * len(B) and got[0][0][1].endswith("_")
 
 
 def test_stories_stacked_beside_a_strip_are_cut_apart_before_their_aligned_gutters() -> None:

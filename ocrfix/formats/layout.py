@@ -120,7 +120,7 @@ def _gutter_splits(line: Line, size: float, sides: Callable[[Line], tuple[list[M
         if box is None:
             continue
         extent = letters.get(id(word))
-        if reach is not None and box.x0 - reach > gutter:
+        if reach is not None and box.x0 - reach > gutter and (extent is not None or not headline):  # a speck off a headline stays on it
             splits.append(k)
         elif extent is not None and solid_reach is not None and extent[0] - solid_reach > river and not (headline and punctuated):
             around = around or sides(line)
