@@ -402,3 +402,20 @@ def test_stories_stacked_beside_a_strip_are_cut_apart_before_their_aligned_gutte
     assert got == [[("headline", "运动会"), *(("paragraph", p) for p in A + C)],
                    [("headline", "图书馆"), *(("paragraph", p) for p in B + A)],
                    [("headline", "丙县菜农"), *(("paragraph", p) for p in C + B + A + C)]]
+
+
+def test_a_body_line_one_pixel_taller_under_a_headline_stays_in_its_paragraph() -> None:
+    """Small type (14 px, set on a 15 px grid): a column's first line, its box one pixel
+    taller (1.07 h), right under the headline is body text, not a sub-headline."""
+    small, gap = 14, 8
+    lines = [make_line("甲地运动会", 40, 40, 2 * small)]
+    y = 40 + 2 * small + 8
+    text = "　　" + A[0] + A[1]
+    rows = [text[k:k + CELLS] for k in range(0, len(text), CELLS)]
+    for r, row in enumerate(rows):
+        size = small + 1 if r == 0 else small
+        words = tuple(Word(ch, Box(40 + i * 15, y, 40 + i * 15 + small, y + size)) for i, ch in enumerate(row) if ch != "　")
+        lines.append(Line(words=words, box=Box(words[0].box.x0, y, words[-1].box.x1, y + size)))
+        y += small + gap
+    got = stories_of(document(lines))
+    assert got == [[("headline", "甲地运动会"), ("paragraph", A[0] + A[1])]]

@@ -270,15 +270,17 @@ def _headlines(placed: list[PlacedLine], h: float) -> set[int]:
     group set larger than the body but below the headline size (a kicker above the headline,
     a sub-headline under it): type and pitch ``KICKER ×`` the body's, within ``h`` above or
     below a headline line, over half of the shorter one's width (a column's first line beside the
-    end of a headline is not one). Next to such a line only ``KICKER_NEXT ×`` counts (a wrapped
-    sub-headline; a byline and the body under it are a pixel larger at most)."""
+    end of a headline is not one), and two pixels larger at least (box heights are whole pixels:
+    on small type a body line one pixel taller than the median is ``1.07 h``). Next to such a
+    line only ``KICKER_NEXT ×`` counts (a wrapped sub-headline; a byline and the body under it
+    are a pixel larger at most)."""
     heads = {id(p) for p in placed if _is_headline(p, h)}
     near = [p for p in placed if id(p) in heads]
     least = KICKER
     while near:
         found = []
         for p in placed:
-            if id(p) in heads or p.size < least * h or p.box.width < least * h * display_width(p.text):
+            if id(p) in heads or p.size < max(least * h, h + 1.5) or p.box.width < least * h * display_width(p.text):
                 continue
             if any(min(p.box.x1, q.box.x1) - max(p.box.x0, q.box.x0) > 0.5 * min(p.box.width, q.box.width)
                    and max(q.box.y0 - p.box.y1, p.box.y0 - q.box.y1) <= h for q in near):
