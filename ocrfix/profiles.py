@@ -61,7 +61,7 @@ class Profile:
     variants: Path | None = None
     length: Path | None = None  # the engine's length channel (None: no deletion stage)
     marks: Path | None = None  # the engine's mark channel (None: no confused-mark stage)
-    rules: tuple[str, ...] | None = None  # symbol rules by name, "default" for the default ones (None: "all", the default ones)
+    rules: tuple[str, ...] | None = None  # symbol rules by name (None: "all")
     line_end_marks: bool = True
     #: also in blocks that read like clean print (an engine that reads inside the line box loses
     #: hanging marks however clean the scan: PP-OCR); False: withdrawn there (Tesseract)

@@ -126,30 +126,26 @@ def test_percent_read_as_96_is_decided_by_the_lm(tmp_path):
     assert rule_changes("今年增长了1960，", lm=lm) == []  # '96' inside a number is never a '%'
 
 
-def test_default_in_a_rule_list_stands_for_every_default_rule():
-    from ocrfix.correction.rules import DEFAULT_RULES, select_rules
+def test_select_rules_keeps_their_order_and_refuses_unknown_names():
+    from ocrfix.correction.rules import select_rules
 
-    chosen = select_rules(["default", "stray-dot"])
-    assert [rule.name for rule in chosen] == [rule.name for rule in RULES
-                                              if rule in DEFAULT_RULES or rule.name == "stray-dot"]
-    assert select_rules(["default"]) == DEFAULT_RULES
+    assert [rule.name for rule in select_rules(["stray-dot", "star-period"])] == ["star-period", "stray-dot"]
     with pytest.raises(ModelError):
-        select_rules(["default", "no-such-rule"])
+        select_rules(["stray-dot", "no-such-rule"])
 
 
-def test_opt_in_rules_run_only_where_named(tmp_path):
+def test_specks_read_as_dots_go_and_a_middot_between_sentences_becomes_a_stop(tmp_path):
     from ocrfix.correction.edits import apply_changes
-    from ocrfix.correction.rules import DEFAULT_RULES, select_rules
+    from ocrfix.correction.rules import select_rules
 
     lm = load_lm(write_arpa(tmp_path / "lm.arpa"))
     ppocr = select_rules(["stray-dot", "middot-period"])
-    assert {rule.name for rule in ppocr} <= {rule.name for rule in RULES} - {rule.name for rule in DEFAULT_RULES}
     for noisy, expected in (("我们在北京工作。.\n他们在上海工作。", "我们在北京工作。\n他们在上海工作。"),
                             ("我们在北京工作，·他们在上海工作。", "我们在北京工作，他们在上海工作。"),
                             ("·我们在北京工作。", "我们在北京工作。"),
                             ("我们在北京工作·他们在上海工作。", "我们在北京工作。他们在上海工作。")):
         assert apply_changes(noisy, rule_changes(noisy, ppocr, lm))[0] == expected
-        assert rule_changes(noisy, lm=lm) == []  # not among the default rules
+        assert apply_changes(noisy, rule_changes(noisy, lm=lm))[0] == expected  # among the default rules
     for clean in ("“第一”·生活篇", "我们在北京工作。", "约翰·史密斯在北京工作。"):
         assert rule_changes(clean, ppocr, lm) == []
     assert rule_changes("我们在北京工作·他们在上海工作。", ppocr) == []  # no LM, no sentence break
@@ -183,7 +179,7 @@ def test_a_dot_between_han_characters_is_deleted_or_made_a_mark_as_the_lm_prefer
     noisy = "我们在北京工作.他们在上海工作。"
     assert apply_changes(noisy, rule_changes(noisy, speck, lm))[0] == "我们在北京工作，他们在上海工作。"
     assert [c[2] for c in rule_changes("我们在北.京工作。", select_rules(["misread-mark"]), lm)] != [""]  # never deletes
-    assert rule_changes("我们在北.京工作。", lm=lm)[0][4] == ("rule:misread-mark",)  # not a default rule
+    assert apply_changes("我们在北.京工作。", rule_changes("我们在北.京工作。", lm=lm))[0] == "我们在北京工作。"  # it runs first
     assert rule_changes("版本3.5发布", speck, lm) == [] and rule_changes("我们在北.京工作。", speck) == []  # digits; no LM
 
 
@@ -196,5 +192,5 @@ def test_a_dot_before_an_opening_quote_is_weighed_too(tmp_path):
     speck = select_rules(["speck-or-mark"])
     for noisy in ("他说.“我们在北京”。", "他说·“我们在北京”。"):
         assert apply_changes(noisy, rule_changes(noisy, speck, lm))[0] == "他说“我们在北京”。"
-        assert all(change[2] for change in rule_changes(noisy, lm=lm))  # the default rules never delete it
+        assert all(change[2] for change in rule_changes(noisy, select_rules(["misread-mark"]), lm))  # never deleted
     assert rule_changes("他说3.“我们在北京”。", speck, lm) == []  # after a digit: a list's number

@@ -198,9 +198,9 @@ def sources(pairs):
     return [p.source for p in pairs]
 
 
-def test_an_opt_in_rule_is_kept_where_it_fixes_and_dropped_where_it_would_introduce(tmp_path):
+def test_a_rule_is_kept_where_it_fixes_and_dropped_where_it_would_introduce(tmp_path):
     lm = load_lm(write_arpa(tmp_path / "lm.arpa"))
-    ocr = "我们在北京工作。·他们在上海工作。\n"  # stray-dot (opt-in): a speck after a mark
+    ocr = "我们在北京工作。·他们在上海工作。\n"  # stray-dot: a speck after a mark
     specks = [page(f"d{i}", ocr, ocr.replace("·", "")) for i in range(3)]
     assert profile_fit.choose_rules(specks, sources(specks), lm, quiet) == ["stray-dot"]
     printed = [page(f"e{i}", ocr, ocr) for i in range(3)]  # the same dot is in print: deleting it is wrong

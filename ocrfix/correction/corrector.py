@@ -28,7 +28,7 @@ from .pairs import PairCandidate, PairProposer
 from .features import Featurizer, LanguageModel, forward, mean_logp
 from .line_marks import SOURCE as LINE_END_SOURCE, line_end_changes, wrapped_line_ends
 from .mark_channel import mark_changes
-from .rules import DEFAULT_RULES, rule_changes, select_rules
+from .rules import RULES, rule_changes, select_rules
 from .variants import variant_changes
 from .score import Weights
 
@@ -111,7 +111,7 @@ class Corrector:
     blocks it finds to read like clean print their higher one, :class:`~ocrfix.correction.score.SparsePages`;
     a given threshold holds for all text); ``keep``: words never edited; ``inventory``:
     characters that may be edited and proposed (default: the shipped inventory); ``rules``: apply
-    the symbol rules (all but the opt-in ones of one engine, none, or the rules of these names;
+    the symbol rules (all, none, or the rules of these names;
     ``False`` also stops the line-end marks);
     ``context``: the LM's :class:`~ocrfix.lm.context.ContextIndex` or its file (default: beside
     the LM file, ``news.klm`` -> ``news.context.npz``), used when the weights were fitted with
@@ -183,7 +183,7 @@ class Corrector:
         self.keep = frozenset(keep)
         self.max_edits = max_edits
         #: the symbol rules that run (``rules``: all, none, or these names)
-        self.rules = DEFAULT_RULES if rules is True else () if rules is False else select_rules(rules)
+        self.rules = RULES if rules is True else () if rules is False else select_rules(rules)
         self.line_end_marks = rules is not False and (profile is None or profile.line_end_marks)
         #: whether line-end marks stay in blocks that read like clean print, and their margin (the profile's)
         self.clean_print_marks = profile is not None and profile.line_end_marks_in_clean_print

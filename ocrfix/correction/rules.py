@@ -55,7 +55,6 @@ class Rule:
     min_gain: float | None = None  # also require the LM to prefer a sentence break by this much (period_gain)
     options: tuple[str, ...] = ()  # the LM picks the replacement among these (see best_mark)
     min_margin: float | None = None  # also require the LM to prefer the replacement by this much (replacement_gain)
-    opt_in: bool = False  # one engine's habit: runs only where a profile names it (not in the default set)
 
 
 def _line_start(text: str, match: re.Match[str]) -> int:
@@ -126,11 +125,11 @@ RULES = (
     # '，', '。', '、' or '·' -- the LM picks which.
     # '。' read as '-', '"' or '“' between Han text, where the LM prefers a sentence break by far.
     Rule("misread-period", re.compile(rf"(?<=[{HAN}”’）)])[-\"“](?=[{HAN}“‘])"), "。", min_gain=MISREAD_MIN_GAIN),
-    # PP-OCR (opt-in): a '.' between Han characters is as often a speck as a misread mark (RapidOCR
+    # A '.' between Han characters is as often a speck as a misread mark (RapidOCR
     # training pages: 40 of 79 stood for nothing), so deleting it is one more option the LM weighs;
     # so is a '.' or '·' between Han text and an opening quote (出台了.“暖企十条”).
     Rule("speck-or-mark", re.compile(rf"(?<=[{HAN}])\.(?=[{HAN}])|(?<=[{HAN}])[.·](?=“)"), "",
-         options=("", *MARKS), opt_in=True),
+         options=("", *MARKS)),
     Rule("misread-mark", re.compile(rf"(?<=[{HAN}”’）)])[.`'](?=[{HAN}“‘])"), "", options=MARKS),
     # A stray '|' between Chinese characters or marks of body text (a column rule or speck read as
     # a bar; never in the 46 M characters of the corpora): deleted. Headlines and titles, short and
@@ -173,38 +172,27 @@ RULES = (
     Rule("stray-open-quote", re.compile(rf"(?<=[{HAN}])“(?=[。、])"), "", _quote_closed),
     # A straight '"' ending a paragraph after Han text, with no quotation open: the final '。' misread.
     Rule("straight-quote-period", re.compile(rf'(?<=[{HAN}])"$', re.M), "。", _quote_closed),
-    # PP-OCR (RapidOCR) habits on noisy scans, run only where a profile names them. A speck read
+    # First seen in PP-OCR (RapidOCR) output of noisy scans; no less true of any engine's. A speck read
     # as '.' or '·' right after a Chinese clause or sentence mark (before Han text or the line
     # end) or starting a paragraph before Han text: deleted (the news corpora never have one; a
     # '·' after '”' is a series title: “第一”·生活篇, left alone).
-    Rule("stray-dot", re.compile(rf"(?<=[，。、；：！？])[.·](?=[{HAN}“]|$)|^[.·](?=[{HAN}])", re.M), "", opt_in=True),
+    Rule("stray-dot", re.compile(rf"(?<=[，。、；：！？])[.·](?=[{HAN}“]|$)|^[.·](?=[{HAN}])", re.M), ""),
     # '。' read as '·' between Han characters, where the LM prefers a sentence break by far (as
     # misread-period; names and series titles keep their '·': 约翰·史密斯, 新时代·深圳).
-    Rule("middot-period", re.compile(rf"(?<=[{HAN}])·(?=[{HAN}])"), "。", min_gain=MISREAD_MIN_GAIN, opt_in=True),
+    Rule("middot-period", re.compile(rf"(?<=[{HAN}])·(?=[{HAN}])"), "。", min_gain=MISREAD_MIN_GAIN),
     # '，' read as '。' between Han characters, where the LM prefers the comma to the sentence
     # break by far.
     Rule("period-comma", re.compile(rf"(?<=[{HAN}])。(?=[{HAN}])"), "", options=("，", "。"),
-         min_margin=PERIOD_COMMA_MIN_MARGIN, opt_in=True),
+         min_margin=PERIOD_COMMA_MIN_MARGIN),
 )
-#: The rules that run unless a profile names others: every rule but the opt-in ones.
-DEFAULT_RULES = tuple(rule for rule in RULES if not rule.opt_in)
-
-
-#: In a list of rule names, the name that stands for every rule of :data:`DEFAULT_RULES` (a
-#: profile naming ``["default", "speck-or-mark"]`` runs the default rules and one opt-in rule).
-DEFAULT_NAME = "default"
 
 
 def select_rules(names: Collection[str]) -> tuple[Rule, ...]:
-    """The rules called ``names`` (:data:`DEFAULT_NAME` for the default ones), in their order in
-    :data:`RULES`; an unknown name is an error."""
-    wanted = set(names)
-    if DEFAULT_NAME in wanted:
-        wanted = wanted - {DEFAULT_NAME} | {rule.name for rule in DEFAULT_RULES}
-    unknown = wanted - {rule.name for rule in RULES}
+    """The rules called ``names``, in their order in :data:`RULES`; an unknown name is an error."""
+    unknown = set(names) - {rule.name for rule in RULES}
     if unknown:
         raise ModelError(f"unknown symbol rule(s): {', '.join(sorted(unknown))}")
-    return tuple(rule for rule in RULES if rule.name in wanted)
+    return tuple(rule for rule in RULES if rule.name in names)
 
 
 def period_gain(lm: LanguageModel, text: str, offset: int, width: int = 0, span: int = 4) -> float:
@@ -252,7 +240,7 @@ def best_mark(lm: LanguageModel, text: str, offset: int, width: int, options: tu
     return max(options, key=scores.__getitem__)
 
 
-def rule_changes(text: str, rules: tuple[Rule, ...] = DEFAULT_RULES,
+def rule_changes(text: str, rules: tuple[Rule, ...] = RULES,
                  lm: LanguageModel | None = None) -> list[tuple[int, str, str, float, tuple[str, ...]]]:
     """Non-overlapping ``(offset, original, replacement, 1.0, ("rule:<name>",))`` changes, first rule wins.
 

@@ -15,9 +15,8 @@ lines; this turns them into a profile directory (:mod:`ocrfix.profiles`) for ``o
    noisy-OR with the shipped base sets, plus the engine's misread rates. The shipped pinyin set
    joins the base when it covers the learned errors markedly better (typing errors are sound-alikes).
 3. **Pattern stages**, each kept only where it fixes more errors than it introduces on the training
-   pairs, and at least :data:`STAGE_RATIO` per error introduced: the symbol rules, opt-in ones (one
-   engine's habits) included, chosen forward in their order of precedence; the marks lost at wrapped
-   line ends, at the margin (log10 gain) that fixes the most; the deletion stage, with the engine's
+   pairs, and at least :data:`STAGE_RATIO` per error introduced: every symbol rule, chosen
+   forward in their order of precedence; the marks lost at wrapped line ends, at the margin (log10 gain) that fixes the most; the deletion stage, with the engine's
    length channel (``ocrfix confusions length``) learned cross-fit; the traditional-form stage.
 4. **Weights**: the training pairs are split in two folds (by distinct ground truth); each fold is featurized and decoded
    with the channel learned on the other one (*cross-fit*: otherwise every learned pair would look
@@ -422,8 +421,8 @@ def worth(fixed: int, introduced: int, ratio: float = STAGE_RATIO) -> bool:
 
 def choose_rules(pairs: Sequence[Pair], sources: Sequence[str], lm, log: Callable[[str], None]) -> list[str]:
     """The symbol rules kept by a forward selection in their order of precedence (where two match one
-    span the earlier rule wins): each rule that changes anything, opt-in ones (one engine's habits)
-    included, joins the rules kept before it where the gain of adding it is :func:`worth` keeping.
+    span the earlier rule wins): each rule that changes anything joins the rules kept before it
+    where the gain of adding it is :func:`worth` keeping.
     Two rules for one pattern (``speck-or-mark`` before ``misread-mark``) are thus weighed together:
     the later one is judged on what the earlier leaves."""
     tally = Tally(pairs, sources)
@@ -436,7 +435,7 @@ def choose_rules(pairs: Sequence[Pair], sources: Sequence[str], lm, log: Callabl
         fixed, introduced = tally.score([rule_changes(source, trial, lm=lm) for source in sources])
         gain = (fixed - current[0], introduced - current[1])
         keep = worth(*gain)
-        log(f"  rule {rule.name}{' (opt-in)' if rule.opt_in else ''}: fixed {gain[0]:+d}, introduced {gain[1]:+d} "
+        log(f"  rule {rule.name}: fixed {gain[0]:+d}, introduced {gain[1]:+d} "
             f"-> {'kept' if keep else 'dropped'}")
         if keep:
             kept.append(rule.name)

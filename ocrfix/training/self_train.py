@@ -5,8 +5,7 @@ Archives rarely have ground truth, so the engine's habits are learned from the a
 **Pattern stages, from the raw OCR.** Before any decoding, the stages that put right what an
 engine does to marks are chosen on evidence the archive carries without ground truth:
 
-- a *symbol rule* (every rule, opt-in ones for one engine's habits included) is kept where it
-  fires at a steady rate (at least :data:`MIN_RULE_EDITS` edits, in more than one text) and the
+- a *symbol rule* is kept where it fires at a steady rate (at least :data:`MIN_RULE_EDITS` edits, in more than one text) and the
   LM confirms its edits (at least :data:`CONFIRM_SHARE` of them make the text around them
   :data:`CONFIRM_GAIN` likelier): another engine's habit finds nothing to do, or readings the LM
   does not much prefer to change;
@@ -111,7 +110,7 @@ def read_ocr_texts(inputs: Sequence[str | Path]) -> list[tuple[str, str]]:
 
 
 def rule_evidence(texts: Sequence[str], lm) -> dict[str, tuple[int, int, int]]:
-    """Per symbol rule (alone; opt-in ones too): its edits in ``texts``, the texts they fall in, and
+    """Per symbol rule (alone): its edits in ``texts``, the texts they fall in, and
     the edits the LM confirms (:data:`CONFIRM_GAIN`)."""
     evidence = {}
     for rule in tqdm(RULES, desc="symbol rules", unit="rule", file=sys.stderr, leave=False):
