@@ -222,6 +222,16 @@ def test_line_end_marks_get_the_highest_margin_that_fixes_most_and_stay_off_wher
     assert profile_fit.choose_line_end_marks(wrapped, sources(wrapped), lm, quiet) is None
 
 
+def test_margins_that_tie_on_the_pages_go_to_the_one_nearest_the_stages_own(tmp_path, monkeypatch):
+    lm = load_lm(write_arpa(tmp_path / "lm.arpa"))
+    lost = [page(f"p{i}", "我们在北京工作\n他们在上海工作。\n", "我们在北京工作。他们在上海工作。\n") for i in range(4)]
+    monkeypatch.setattr(profile_fit, "LINE_END_MARGINS", (0.5, 1.0))  # both fix all four
+    monkeypatch.setattr(profile_fit, "LINE_END_GAIN", 0.5)
+    assert profile_fit.choose_line_end_marks(lost, sources(lost), lm, quiet) == 0.5
+    monkeypatch.setattr(profile_fit, "LINE_END_GAIN", 3.0)
+    assert profile_fit.choose_line_end_marks(lost, sources(lost), lm, quiet) == 1.0
+
+
 def test_the_length_channel_is_learned_cross_fit_and_written_into_the_profile(tmp_path, base):
     lm = load_lm(base.lm)
     # the engine adds a 夫 after the third character of every page (seven distinct texts)
@@ -270,3 +280,42 @@ def test_unsupervised_rules_need_a_steady_rate_and_the_lms_confirmation(tmp_path
     monkeypatch.undo()
     assert choose_rules(["我们在北京工作。·他们在上海工作。·大家都在认真工作。·今天天气很好。"], lm, quiet) == ()  # one text
     assert choose_rules(["我们在北京工作。·他们在上海工作。"] * 2, lm, quiet) == ()  # two edits: no steady rate
+
+
+def test_a_period_at_the_end_of_the_text_is_weighed_as_the_end_it_is(tmp_path):
+    from ocrfix.correction.rules import mark_scores
+    from ocrfix.training.self_train import edit_gain
+
+    lm = load_lm(write_arpa(tmp_path / "lm.arpa"))
+    text = "我们在北京工作"
+    plain = mark_scores(lm, text, len(text), 0, ("", "。"))
+    assert plain["。"] - plain[""] < 0  # running on past the end costs nothing: no mark would look right
+    assert edit_gain(lm, text, len(text), "", "。") > 1.0  # both readings end the text: 。 is far likelier
+    inside = "我们在北京工作\n他们在上海工作"
+    assert edit_gain(lm, inside, 7, "", "。") == pytest.approx(mark_scores(lm, inside, 7, 0, ("", "。"))["。"]
+                                                               - mark_scores(lm, inside, 7, 0, ("", "。"))[""])
+
+
+def test_the_base_weights_stricter_pass_on_clean_print_is_kept(tmp_path):
+    from dataclasses import replace
+
+    from ocrfix.correction.score import SparsePages
+
+    d = tmp_path / "base"
+    d.mkdir()
+    replace(WEIGHTS, sparse=SparsePages(1.0, 0.99)).save(d / "w.json")
+    base = BaseModels(write_arpa(d / "lm.arpa"), (write_confusions(d / "c.tsv"),), d / "w.json", inventory=INVENTORY | {SEEN})
+    fitted, _ = fit_profile([write_tsv(tmp_path / "pairs.tsv", 60)], base=base, log=quiet)
+    assert fitted.card["weights"] == "shipped" and fitted.weights.sparse == SparsePages(1.0, 0.99)
+    out = write_profile(fitted, tmp_path / "profile")
+    assert Corrector(model=load_lm(base.lm), inventory=base.inventory, profile=out).sparse == SparsePages(1.0, 0.99)
+
+
+def test_unsupervised_margins_within_the_estimates_noise_go_to_the_stages_own():
+    from ocrfix.training.self_train import line_end_margin
+
+    inside = [-3.0] * 960 + [1.2] * 40  # 4 % of the positions inside lines want a mark, weakly
+    # margin 1.0: 50 wanted, ~4 wrong (net ~42); 1.5: 40 wanted, none wrong (net 40): within the noise
+    assert line_end_margin([1.7] * 40 + [1.2] * 10 + [-3.0] * 50, inside)[0] == 1.5
+    # margin 1.0: 70 wanted, ~4 wrong (net ~62), far above 1.5's 40
+    assert line_end_margin([1.7] * 40 + [1.2] * 30 + [-3.0] * 30, inside)[0] == 1.0

@@ -56,9 +56,9 @@ from ..confusions.misread import MisreadRates
 from ..correction.corrector import Corrector, load_confusions, load_lm
 from ..correction.deletions import deletion_changes
 from ..correction.edits import apply_changes
-from ..correction.line_marks import line_end_changes, wrapped_line_ends
+from ..correction.line_marks import MIN_GAIN as LINE_END_GAIN, line_end_changes, wrapped_line_ends
 from ..correction.rules import RULES, rule_changes
-from ..correction.score import NoisyPages, Weights
+from ..correction.score import NoisyPages, SparsePages, Weights
 from ..correction.variants import variant_changes
 from ..confusions.variants import VARIANTS_FILE, load_variants
 from ..errors import InputError
@@ -456,19 +456,22 @@ def choose_line_end_marks(pairs: Sequence[Pair], sources: Sequence[str], lm,
                           log: Callable[[str], None]) -> float | None:
     """The margin (log10 gain) at which marks lost at wrapped line ends are put back, or ``None``
     (off): of the :data:`LINE_END_MARGINS` at which the stage alone is :func:`worth` keeping, the one
-    that fixes the most net (the higher on a tie)."""
+    that fixes the most net; on a tie (a few pages tell the margins apart only coarsely) the one
+    nearest the stage's own (:data:`~ocrfix.correction.line_marks.MIN_GAIN`, measured on 60 pages),
+    then the higher."""
     joins = [wrapped_line_ends(pair.ocr, source) if pair.page else [] for pair, source in zip(pairs, sources)]
     protected = [protected_mask(source, frozenset()) for source in sources]
     tally = Tally(pairs, sources)
-    best: tuple[int, float] | None = None
+    kept: list[tuple[int, float, float]] = []  # (net fixed, -distance from the stage's margin, margin)
     for margin in sorted(LINE_END_MARGINS, reverse=True):
         fixed, introduced = tally.score([line_end_changes(source, j, lm, p, margin) if j else []
                                          for source, j, p in zip(sources, joins, protected)])
         log(f"  line-end marks at margin {margin}: fixed {fixed}, introduced {introduced}")
-        if worth(fixed, introduced) and (best is None or fixed - introduced > best[0]):
-            best = (fixed - introduced, margin)
-    log(f"  line-end marks -> {'off' if best is None else f'on, margin {best[1]}'}")
-    return None if best is None else best[1]
+        if worth(fixed, introduced):
+            kept.append((fixed - introduced, -abs(margin - LINE_END_GAIN), margin))
+    best = max(kept, default=None)
+    log(f"  line-end marks -> {'off' if best is None else f'on, margin {best[2]}'}")
+    return None if best is None else best[2]
 
 
 def choose_length(pairs: Sequence[Pair], sources: Sequence[str], lm, log: Callable[[str], None]) -> LengthRates | None:
@@ -504,8 +507,8 @@ class Stages:
     variants: bool
     line_end_margin: float | None = None  # log10 gain a lost mark needs (None: line_marks.MIN_GAIN)
     length: LengthRates | None = None  # the engine's length channel for the deletion stage (None: off)
-    #: line-end marks kept in blocks that read like clean print too (only weights with a clean-print
-    #: pass withdraw them there: a fitted profile's calibrated weights have none)
+    #: line-end marks kept in blocks that read like clean print too (weights with a clean-print pass
+    #: withdraw them there otherwise)
     clean_print_marks: bool = False
 
 
@@ -597,10 +600,14 @@ class Calibrated:
 
 
 def calibrate(weights: Weights, folds: Sequence[Fold], extra_clean: Sequence[Labeled], options: Options,
-              inherited: NoisyPages | None = None) -> Calibrated:
+              inherited: NoisyPages | None = None, clean_print: SparsePages | None = None) -> Calibrated:
     """``weights`` with the threshold (and second-pass threshold) calibrated on the folds' cross-fit
     decoding; ``inherited``: the weights' own second-pass rule (the shipped weights': calibrated on
-    1.7 M characters of clean text, far more than a fit has), used where it reaches lower."""
+    1.7 M characters of clean text, far more than a fit has), used where it reaches lower;
+    ``clean_print``: the weights' own stricter pass on text that reads like clean print, kept (the
+    fit's clean text is its own pages' ground truth; clean text of other domains reads like clean
+    print, and a fit on 20 RapidOCR pages without it changed 40 Han characters in 194,356 of LEMON's
+    seven domains, with it 3: benchmarks/RESULTS.md, "Fitted profiles")."""
     noisy: list[CalibrationText] = []
     clean: list[CalibrationText] = []
     for number, fold in enumerate(folds):
@@ -630,8 +637,31 @@ def calibrate(weights: Weights, folds: Sequence[Fold], extra_clean: Sequence[Lab
     record = {"threshold": threshold, "noisy_threshold": noisy_threshold if rule else None, "fixed": fixed,
               "introduced": row["introduced"], "han_errors": row["han_errors"],
               "clean_changed": row["clean_changed"] + row["clean_rule_changed"], "clean_chars": row["clean_chars"]}
-    return Calibrated(dataclasses.replace(weights, threshold=threshold, noisy=rule, sparse=None), fixed,
+    return Calibrated(dataclasses.replace(weights, threshold=threshold, noisy=rule, sparse=clean_print), fixed,
                       row["introduced"], record)
+
+
+def choose_clean_print_marks(corrector: Corrector, pairs: Sequence[Pair], log: Callable[[str], None]) -> bool:
+    """Whether marks put back at wrapped line ends stay in blocks that read like clean print too
+    (weights with a clean-print pass withdraw them there otherwise): the training pages corrected
+    both ways. The stage has earned its place on all blocks (:func:`choose_line_end_marks`), so it
+    is withdrawn from clean print only where it fixes no more there than it introduces (Tesseract
+    rarely loses a mark on clean print, and the LM's taste for an optional comma outweighs the few
+    it does). ``corrector`` is left set accordingly."""
+    pages = [pair for pair in pairs if pair.page]
+    tallies = []
+    for keep in (False, True):
+        corrector.clean_print_marks = keep
+        fixed = introduced = 0
+        for pair in tqdm(pages, desc="line-end marks in clean print", unit="page", file=sys.stderr, leave=False):
+            result = score_text(pair, pair.source, corrector.correct(pair.ocr).text)
+            fixed, introduced = fixed + result[0], introduced + result[1]
+        tallies.append((fixed, introduced))
+    gain = (tallies[1][0] - tallies[0][0], tallies[1][1] - tallies[0][1])
+    corrector.clean_print_marks = gain[0] > gain[1]
+    log(f"  line-end marks in blocks that read like clean print: fixed {gain[0]:+d}, introduced {gain[1]:+d} -> "
+        f"{'kept there' if corrector.clean_print_marks else 'withdrawn there'}")
+    return corrector.clean_print_marks
 
 
 def held_out_figures(corrector: Corrector, pairs: Sequence[Pair]) -> Figures:
@@ -701,7 +731,7 @@ def fit_profile(inputs: Sequence[str | Path], err_gold: Sequence[Sequence[str | 
     refit = refit_weights(folds, models.weights, options, log)
     if refit is not None:
         candidates.append(("refitted", refit))
-    results = {label: calibrate(w, folds, extra_clean, options, w.noisy if label == "shipped" else None)
+    results = {label: calibrate(w, folds, extra_clean, options, *((w.noisy, w.sparse) if label == "shipped" else ()))
                for label, w in candidates}
     for label, result in results.items():
         log(f"weights {label}: threshold {result.record['threshold']}, second pass {result.record['noisy_threshold']}: "
@@ -712,6 +742,8 @@ def fit_profile(inputs: Sequence[str | Path], err_gold: Sequence[Sequence[str | 
 
     channel = learn_channel(counts, base_set)
     final = models.corrector(channel, calibrated.weights, stages)
+    if stages.line_end_marks and final.sparse is not None:
+        stages = dataclasses.replace(stages, clean_print_marks=choose_clean_print_marks(final, train, log))
     figures = held_out_figures(final, held)
     log(figures.line())
     card = {
