@@ -19,7 +19,7 @@ draws its stories from the training corpora, ``eval`` from the held-out files on
 The ``dev`` (training corpora) and ``fresh`` (held-out files) splits draw each page from the
 varied plans of :mod:`benchmarks.newspage_varied` instead (L-shaped stories, a story under two
 others, a strip of briefs; kickers, sub-headlines, bylines, photos, frames, column rules; more
-sizes and faces) and skew (up to 0.8 degrees) or spread the ink of half the scans; their
+sizes and faces), skew half the scans (up to 0.8 degrees) and spread the ink of a third; their
 ``gt.json`` stories also carry the ``kicker``, ``subtitle`` and ``byline`` they print.
 
     OMP_THREAD_LIMIT=1 nice -n 5 python -m benchmarks.newspage --split dev --pages 30 --out DIR
