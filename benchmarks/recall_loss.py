@@ -15,12 +15,14 @@ on the unedited sentence, and put in the first stage that loses it:
 - ``below threshold``: the truth is the site's best, but under the acceptance threshold;
 - ``ranked first, accepted``: it would be accepted in the first round.
 
-The last column counts the errors of each stage the full corrector (every round, both passes)
-actually fixed. For ``not a candidate`` it also says where the truth would have come from: the
-seen character's confusion candidates beyond ``k``, the pinyin set, or neither.
+The fourth column counts the errors of each stage the full corrector (every round, both passes)
+actually fixed; the last, those of them whose (true, seen) pair the profile's learned channel (or
+``--learned TSV``) does not hold, and how many of these were fixed. For ``not a candidate`` it
+also says where the truth would have come from: the seen character's confusion candidates beyond
+``k``, the pinyin set, or neither.
 
     python -m benchmarks.recall_loss --profile DIR faspell_ocr/ocr_train_3575.txt
-    python -m benchmarks.recall_loss --profile DIR --pairs ERR GOLD [--pairs ERR GOLD]
+    python -m benchmarks.recall_loss --profile DIR --pairs ERR GOLD [--pairs ERR GOLD] [--learned TSV]
 """
 from __future__ import annotations
 
@@ -148,6 +150,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="two line-aligned files")
     parser.add_argument("--profile", required=True, help="the fitted profile directory (or a shipped profile's name)")
     parser.add_argument("--all", action="store_true", help="every pair, not only the held-out fifth")
+    parser.add_argument("--learned", metavar="TSV",
+                        help="the learned set that tells learned pairs from new ones (default: the profile's learned.tsv)")
     args = parser.parse_args(argv)
     try:
         pairs = alignable(read_pairs(args.inputs, args.pairs, warn=lambda m: print(m, file=sys.stderr)),
@@ -159,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
         full = load_confusions(profile.confusions)
         pinyin_path = Path(profile.confusions[0]).with_name("pinyin.tsv")
         pinyin = ConfusionSet.load(pinyin_path) if pinyin_path.is_file() else None
-        learned_path = Path(args.profile) / "learned.tsv"
+        learned_path = Path(args.learned) if args.learned else Path(args.profile) / "learned.tsv"
         learned = ConfusionSet.load(learned_path) if learned_path.is_file() else None
         loss = recall_loss(corrector, pairs, full, pinyin, learned)
     except OcrfixError as exc:
