@@ -224,6 +224,21 @@ def test_atomic_output_discard_leaves_nothing(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+def _wait_for_handler(pid: int, signum: int, timeout: float = 60.0) -> None:
+    """Wait until process ``pid`` catches ``signum`` (its handler is installed: bit signum - 1 of
+    SigCgt in /proc/PID/status)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
+        caught = int(next(line.split()[1] for line in status.splitlines() if line.startswith("SigCgt:")), 16)
+        if caught >> (signum - 1) & 1:
+            return
+        time.sleep(0.05)
+    pytest.fail(f"process {pid} installed no handler for signal {signum} within {timeout:.0f} s")
+
+
 def test_sigterm_leaves_no_temporary_file(models: list[str], tmp_path: Path) -> None:
     """A run stopped by SIGTERM (kill, a batch system's time limit) while correcting leaves no file."""
     import signal
@@ -235,7 +250,8 @@ def test_sigterm_leaves_no_temporary_file(models: list[str], tmp_path: Path) -> 
     out.mkdir()
     proc = subprocess.Popen([sys.executable, "-m", "ocrfix", "correct", str(big), "-o", str(out / "c.txt"),
                              "--edits", str(out / "e.jsonl"), *models], stderr=subprocess.PIPE)
-    time.sleep(3)  # correcting (the page takes longer)
+    _wait_for_handler(proc.pid, signal.SIGTERM)  # not a fixed sleep: a loaded machine starts Python slowly
+    time.sleep(1)  # correcting (the page takes longer)
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=60) == 128 + signal.SIGTERM
     assert list(out.iterdir()) == []
