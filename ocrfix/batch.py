@@ -24,6 +24,7 @@ import os
 import shutil
 import signal
 import sys
+import threading
 import time
 from collections import Counter
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -402,6 +403,41 @@ def _correcting() -> Iterator[None]:
         _WORKER.correcting = False
 
 
+#: How often a waiting pool run looks for a noted signal (seconds).
+SIGNAL_POLL = 0.2
+
+
+@contextlib.contextmanager
+def _deferred_signals() -> Iterator[Callable[[], None]]:
+    """SIGINT and SIGTERM, while a process pool runs, are only noted; the check this yields raises
+    them (``KeyboardInterrupt``, :class:`Terminated`) where the caller is not inside the pool. Raised
+    at any moment they could strike inside ``submit`` or ``wait`` with one of their locks taken,
+    and the pool's shutdown would then wait for that lock for ever. A worker forked before its own
+    handlers are set (:func:`_worker_signals`) leaves on SIGTERM and ignores SIGINT, as before."""
+    received: list[int] = []
+
+    def note(signum: int, frame: object) -> None:
+        if os.getpid() != _MAIN_PID:
+            if signum == signal.SIGTERM:
+                os._exit(128 + signum)
+            return
+        received.append(signum)
+
+    def check() -> None:
+        if received:
+            raise Terminated if received[0] == signal.SIGTERM else KeyboardInterrupt
+
+    if threading.current_thread() is not threading.main_thread():  # handlers belong to the main thread
+        yield check
+        return
+    previous = {signum: signal.signal(signum, note) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield check
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
 def _init_spawned(options: CorrectOptions) -> None:
     _worker_signals()
     init_worker(options)
@@ -420,20 +456,23 @@ def run_jobs(jobs: Sequence[Job], options: CorrectOptions, n_jobs: int = 1, on_e
     context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
     setup = (_worker_signals, ()) if context.get_start_method() == "fork" else (_init_spawned, (options,))
     queue = iter(jobs)
-    with ProcessPoolExecutor(min(n_jobs, len(jobs)), mp_context=context, initializer=setup[0], initargs=setup[1]) as pool:
+    with _deferred_signals() as check_signals, \
+            ProcessPoolExecutor(min(n_jobs, len(jobs)), mp_context=context, initializer=setup[0], initargs=setup[1]) as pool:
         pending: set[Future] = set()
         try:
             while True:  # a few jobs in flight per worker: memory stays flat however many files there are
+                check_signals()
                 pending |= {pool.submit(run_job, job, on_error) for job in islice(queue, 2 * n_jobs - len(pending))}
                 if not pending:
-                    return
-                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                    break
+                done, pending = wait(pending, timeout=SIGNAL_POLL, return_when=FIRST_COMPLETED)
                 for future in done:
                     yield future.result()
         except BrokenProcessPool:
             raise OcrfixError("a worker process died (out of memory?); the finished files are kept: rerun with --resume") from None
         finally:
             pool.shutdown(wait=True, cancel_futures=True)  # stopped early: only the files in hand are finished
+    check_signals()  # one that came while the last files were finished
 
 
 def with_sidecars(jobs: Sequence[Job]) -> list[Job]:

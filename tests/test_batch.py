@@ -87,3 +87,20 @@ def test_unwritable_output_dir_fails_before_writing(models, pages, tmp_path, cap
 def test_directory_without_out_dir_is_refused(models, pages, capsys):
     assert main(["correct", str(pages), *models]) == 2
     assert "--out-dir" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("signum, raised", [("SIGTERM", "Terminated"), ("SIGINT", "KeyboardInterrupt")])
+def test_signals_during_a_pool_run_are_raised_only_where_the_run_checks(signum, raised):
+    """Raised anywhere, SIGINT/SIGTERM could strike inside the pool's submit or wait with a lock
+    taken, and its shutdown would hang; the pool run notes them and raises them at its checks."""
+    import signal
+
+    from ocrfix import batch
+
+    before = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    with batch._deferred_signals() as check:
+        os.kill(os.getpid(), getattr(signal, signum))  # noted, not raised here
+        with pytest.raises((batch.Terminated, KeyboardInterrupt)) as caught:
+            check()
+        assert type(caught.value).__name__ == raised
+    assert {s: signal.getsignal(s) for s in before} == before  # the run's own handlers are back
