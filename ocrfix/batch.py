@@ -419,7 +419,7 @@ def _deferred_signals() -> Iterator[Callable[[], None]]:
     def note(signum: int, frame: object) -> None:
         if os.getpid() != _MAIN_PID:
             if signum == signal.SIGTERM:
-                os._exit(128 + signum)
+                terminate(signum, frame)  # leaves quietly
             return
         received.append(signum)
 

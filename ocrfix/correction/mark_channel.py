@@ -17,14 +17,13 @@ from collections.abc import Sequence
 from ..confusions.marks import MarkChannel
 from ..normalize import is_han
 from .features import LanguageModel
+from .line_marks import SPAN
 from .rules import mark_scores
 
 SOURCE = "rule:mark-channel"
 #: Measured cross-fitted at this margin on the RapidOCR and Tesseract training pages
 #: (``python -m benchmarks.ppocr_profile marks``, benchmarks/RESULTS.md).
 MIN_MARGIN = 1.5
-#: Characters either side the LM sees (the news LM's order: more change nothing).
-SPAN = 6
 
 
 def eligible(text: str, offset: int) -> bool:
