@@ -67,6 +67,8 @@ class Profile:
     #: hanging marks however clean the scan: PP-OCR); False: withdrawn there (Tesseract)
     line_end_marks_in_clean_print: bool = False
     line_end_margin: float | None = None  # log10 gain a lost mark needs (None: line_marks.MIN_GAIN)
+    #: a text whose marks read as garbled has them settled by the LM (:mod:`ocrfix.correction.garbled_marks`)
+    garbled_marks: bool = False
     flat_misread: bool = False
     threshold: float | None = None  # one threshold on every text (None: the weights' own block rules)
     card: dict[str, Any] = field(default_factory=dict)
@@ -147,6 +149,7 @@ def load_profile(name_or_dir: str | Path, models_dir: Path) -> Profile:
         line_end_marks=bool(record.get("line_end_marks", True)),
         line_end_marks_in_clean_print=bool(record.get("line_end_marks_in_clean_print", False)),
         line_end_margin=None if margin is None else float(margin),
+        garbled_marks=bool(record.get("garbled_marks", False)),
         flat_misread=bool(record.get("flat_misread", False)),
         threshold=None if threshold is None else float(threshold),
         card=record.get("card", {}),

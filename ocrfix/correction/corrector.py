@@ -27,6 +27,7 @@ from .engine import ConfidencePrior, Reading, TokenEvidence, token_evidence
 from .pairs import PairCandidate, PairProposer
 from .features import Featurizer, LanguageModel, forward, mean_logp
 from .line_marks import SOURCE as LINE_END_SOURCE, line_end_changes, wrapped_line_ends
+from .garbled_marks import garbled_changes
 from .mark_channel import mark_changes
 from .rules import RULES, rule_changes, select_rules
 from .variants import variant_changes
@@ -188,6 +189,8 @@ class Corrector:
         #: whether line-end marks stay in blocks that read like clean print, and their margin (the profile's)
         self.clean_print_marks = profile is not None and profile.line_end_marks_in_clean_print
         self.line_end_margin = profile.line_end_margin if profile is not None else None
+        #: whether a text whose marks read as garbled has them settled by the LM (the profile's)
+        self.garbled_marks = rules is not False and profile is not None and profile.garbled_marks
         if not isinstance(variants, Mapping):
             variants = load_variants(variants or settings.confusions_dir / VARIANTS_FILE)
         #: traditional forms outside the inventory whose simplified form is inside it
@@ -300,11 +303,13 @@ class Corrector:
         return Result(output, tuple(edits), text)
 
     def _pattern_changes(self, text: str, joins: Sequence[int]) -> list[tuple[int, str, str, float, tuple[str, ...]]]:
-        """The changes made before the decoder: symbol rules, traditional forms, marks lost at the
+        """The changes made before the decoder: the marks of a garbled text (:mod:`.garbled_marks`,
+        if the profile asks), symbol rules, traditional forms, marks lost at the
         wrapped line ends ``joins``, confused marks (:mod:`.mark_channel`), characters the engine added (:mod:`.deletions`); where two would touch the same character, the first stage wins."""
-        changes = rule_changes(text, self.rules, lm=self.lm) if self.rules else []
         protected = protected_mask(text, self.keep)
-        stages = []
+        # a garbled text's marks are the LM's first: the rules' margins are set for clean ones
+        changes = garbled_changes(text, self.lm, protected) if self.garbled_marks else []
+        stages = [rule_changes(text, self.rules, lm=self.lm)] if self.rules else []
         if self.variants:
             stages.append(variant_changes(text, self.variants, self.lm, protected))
         if self.line_end_marks and joins:
