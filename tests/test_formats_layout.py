@@ -1,6 +1,8 @@
 """Geometry reflow and the edit mapping on synthetic documents with exact boxes."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from formats_support import Edit
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -59,6 +61,37 @@ def test_line_merged_across_the_gutter_is_split() -> None:
     flow = reflow_document(document([HEAD, col1, [COL2[0], *COL2[2:]]]))
     assert flow.blocks[2].text.endswith("特产也摆上了货架。")
     assert "摆上了货架" not in flow.blocks[1].text
+
+
+NARROW_LEFT = ["一二三四五六七八九十甲乙", "丙丁戊己庚辛壬癸子丑寅卯", "辰巳午未申酉戌亥天地玄黄", "宇宙洪荒日月盈昃辰宿列张", "寒来暑往秋收冬藏闰余成岁"]
+NARROW_RIGHT = ["春夏秋冬东南西北上下左右", "金木水火土山川河海风雨雷", "电花草树木鸟兽虫鱼江湖城", "乡村田野桥路车马舟船楼台", "亭阁门窗桌椅笔墨纸砚书画。"]
+
+
+def test_line_merged_across_a_gutter_its_word_boxes_fill_is_split_at_the_columns_edges() -> None:
+    """A one-character gutter that the engine bridged: the last word's box of the left row
+    runs up to the right column (a speck or skew), so no gap between boxes marks the gutter;
+    the edges that the other lines of both columns share do."""
+    left, right = column(NARROW_LEFT, 60), column(NARROW_RIGHT, 60 + 13 * H)
+    row_left, row_right = left[2], right[2]
+    last = row_left.words[-1]
+    stretched = replace(last, box=Box(last.box.x0, last.box.y0, row_right.box.x0 - H // 5, last.box.y1))
+    merged = Line(words=(*row_left.words[:-1], stretched, *row_right.words), box=Box.union([row_left.box, row_right.box]))
+    flow = reflow_document(document([[*left[:2], merged, *left[3:]], [*right[:2], *right[3:]]]))
+    assert [b.text for b in flow.blocks] == ["".join(NARROW_LEFT + NARROW_RIGHT)]
+
+
+def test_lines_broken_into_pieces_stay_in_their_column() -> None:
+    """The engine broke three of seven lines at a wide gap in the middle: their pieces outnumber
+    the whole lines, and must not form two narrow columns read one after the other."""
+    rows = column(NARROW_LEFT + NARROW_RIGHT[:2], 60)
+    broken = []
+    for k, line in enumerate(rows):
+        if k % 2:
+            words = (*line.words[:5], *(replace(w, box=Box(w.box.x0 + 2 * H, w.box.y0, w.box.x1 + 2 * H, w.box.y1)) for w in line.words[5:]))
+            line = Line(words=words, box=Box.union([w.box for w in words]))
+        broken.append(line)
+    flow = reflow_document(document([broken]))
+    assert [b.text for b in flow.blocks] == ["".join(NARROW_LEFT + NARROW_RIGHT[:2])]
 
 
 def test_plain_reflow_cannot_see_the_dropped_indent_geometry_can() -> None:

@@ -4,8 +4,11 @@ What the boxes tell that plain text cannot (``h`` = the body text's median type 
 :func:`_char_height`, which for square CJK type is also the character pitch):
 
 * **columns** — a body line whose words are separated by a gap wider than ``1.2h`` straddles two
-  columns (Tesseract sometimes merges lines across a column gutter) and is split there; lines
-  are then grouped into columns by horizontal overlap, pieces of one printed line (same row,
+  columns (Tesseract sometimes merges lines across a column gutter) and is split there; so is
+  a line that runs across a gutter that the page's other lines set out (lines ending at its
+  left side and lines starting at its right side, nearby: see :func:`_edge_splits`) where a
+  word starts at the right column's edge, though no gap shows (a narrow gutter, specks, a
+  skewed scan); lines are then grouped into columns by horizontal overlap, pieces of one printed line (same row,
   same column) are joined, columns read left to right, lines top to bottom (after the
   headlines above them);
 * **indent** — a line starting more than ``1.2h`` right of its column's left edge opens a
@@ -45,6 +48,10 @@ KICKER_NEXT = 1.1  # × h: the same next to a kicker or sub-headline
 GUTTER = 1.2  # × h: gap between words that splits a body line into two columns
 RIVER = 0.6  # × h: narrowest gap that splits a line where the lines around it are blank too
 HEAD_RIVER = 0.8  # × the line's own type size: the same for a headline (its characters stand further apart)
+EDGE_LINES = 3  # lines that set out a column's edge
+EDGE_GAP = 0.3  # × h: narrowest gutter between columns set out by their edges
+EDGE_GUTTER = 2.5  # × h: widest such gutter
+EDGE_NEAR = 4.0  # × h: how near a merged line the lines setting out a gutter must be
 HEAD_GAP = 2.5  # × the line's own type size: a gap that splits a headline line whatever is around it (two headlines side by side)
 
 
@@ -172,25 +179,104 @@ def _sides(line: Line, own: Marks, by_top: tuple[Marks, ...], tops: tuple[int, .
     return [m for m in by_top[lo:middle] if m is not own], list(by_top[middle:hi])
 
 
+class Gutter(NamedTuple):
+    """A gutter between two columns that the page's own lines set out: ``x0`` the left
+    column's right edge, ``x1`` the right column's left edge; ``rows``: the vertical middles of
+    the lines that end at ``x0`` and of those that start at ``x1``."""
+
+    x0: float
+    x1: float
+    rows: tuple[tuple[float, ...], tuple[float, ...]]
+
+    def near(self, y: float, h: float) -> bool:
+        """Whether lines on both sides set out the gutter within ``EDGE_NEAR × h`` of row ``y``."""
+        return all(any(abs(m - y) <= EDGE_NEAR * h for m in side) for side in self.rows)
+
+
+def _page_edges(pieces: list[tuple[Box, float, bool]], h: float, side: Callable[[Box], int]) -> list[tuple[float, tuple[float, ...]]]:
+    """Column edges as the page's body lines set them out: for each group of at least
+    ``EDGE_LINES`` lines or pieces of lines (``(box, type size, whole)``; one whole line as the
+    engine gives it at least: the ends of pieces of lines broken at a gap need not be a
+    column's) whose ``side`` (left or right edge) lies within ``h / 2`` of the
+    group's first, the median edge and the lines' vertical middles."""
+    groups: list[list[tuple[Box, float, bool]]] = []
+    for piece in sorted(pieces, key=lambda p: side(p[0])):
+        if piece[1] >= HEADLINE * h:
+            continue
+        if groups and side(piece[0]) - side(groups[-1][0][0]) <= h / 2:
+            groups[-1].append(piece)
+        else:
+            groups.append([piece])
+    return [(statistics.median(side(b) for b, _, _ in g), tuple((b.y0 + b.y1) / 2 for b, _, _ in g))
+            for g in groups if len(g) >= EDGE_LINES and any(whole for _, _, whole in g)]
+
+
+def _gutters(pieces: list[tuple[Box, float, bool]], h: float) -> list[Gutter]:
+    """Gutters between columns side by side (see :func:`_page_edges`): a left edge ``EDGE_GAP``
+    of ``h`` at least and ``EDGE_GUTTER`` at most right of a right edge (the wider gaps between
+    stories are left to the whitespace river)."""
+    rights, lefts = _page_edges(pieces, h, lambda b: b.x1), _page_edges(pieces, h, lambda b: b.x0)
+    return [Gutter(r, l, (r_rows, l_rows)) for r, r_rows in rights for l, l_rows in lefts if EDGE_GAP * h <= l - r <= EDGE_GUTTER * h]
+
+
+def _edge_splits(words: tuple[Word, ...], box: Box, gutters: list[Gutter], h: float) -> list[int]:
+    """Word indices where a line the engine merged across a gutter that the page's columns set
+    out (see :func:`_gutters`) is split although its word boxes show no gap there (a narrow
+    gutter, specks or a skewed scan fill it): lines near it end at the gutter's left side and
+    start at its right side, the line runs ``2h`` into both columns, and a word starts within
+    ``h / 2`` of the right column's left edge, the word before it ending by then. The word
+    starting nearest that edge begins the right piece."""
+    middle = (box.y0 + box.y1) / 2
+    splits = []
+    for gutter in gutters:
+        if not (box.x0 <= gutter.x0 - 2 * h and box.x1 >= gutter.x1 + 2 * h and gutter.near(middle, h)):
+            continue
+        best = None
+        for k in range(1, len(words)):
+            left, right = words[k - 1].box, words[k].box
+            if left is None or right is None or abs(right.x0 - gutter.x1) > h / 2 or left.x1 > gutter.x1 + h / 2:
+                continue
+            if best is None or abs(right.x0 - gutter.x1) < abs(words[best].box.x0 - gutter.x1):
+                best = k
+        if best is not None:
+            splits.append(best)
+    return splits
+
+
 def _split_lines(lines: list[Line], sizes: dict[int, float], h: float, numbers: dict[int, int]) -> list[PlacedLine]:
-    """Every line as one placed line per column it crosses (see :func:`_gutter_splits`)."""
+    """Every line as one placed line per column it crosses (see :func:`_gutter_splits` and
+    :func:`_edge_splits`)."""
     letters = {id(w): ink for l in lines for w in l.words if (ink := _letters(w)) is not None}  # solid words only
     ink = {id(l): Marks.of(l.box, [letters[id(w)] for w in l.words if id(w) in letters]) for l in lines}
     by_top = sorted(lines, key=lambda l: l.box.y0)
     tops, marks = tuple(l.box.y0 for l in by_top), tuple(ink[id(l)] for l in by_top)
+    found = {id(line): _gutter_splits(line, sizes[id(line)], lambda l: _sides(l, ink[id(l)], marks, tops, h), letters, h)
+             for line in lines}
+    gutters = _gutters([(_piece_box(line, start, stop), sizes[id(line)], not found[id(line)]) for line in lines
+                        for start, stop in zip([0, *found[id(line)]], [*found[id(line)], len(line.words)])], h)
     placed = []
     for line in lines:
         size = sizes[id(line)]
-        cuts = _gutter_splits(line, size, lambda l: _sides(l, ink[id(l)], marks, tops, h), letters, h)
+        cuts = found[id(line)]
+        if gutters and size < HEADLINE * h:
+            cuts = sorted({*cuts, *(start + k for start, stop in zip([0, *cuts], [*cuts, len(line.words)])
+                                   for k in _edge_splits(line.words[start:stop], _piece_box(line, start, stop), gutters, h))})
         for start, stop in zip([0, *cuts], [*cuts, len(line.words)]):
             words = line.words[start:stop]
             text = line.text() if not cuts else join_words([w.text for w in words])
-            box = line.box if not cuts else Box(min(w.box.x0 for w in words if w.box), line.box.y0,
-                                                max(w.box.x1 for w in words if w.box), line.box.y1)
+            box = line.box if not cuts else _piece_box(line, start, stop)
             solid = [letters[id(w)] for w in words if id(w) in letters]
             core = Box(round(min(a for a, _ in solid)), box.y0, round(max(b for _, b in solid)), box.y1) if solid else box
             placed.append(PlacedLine(text, box, size, numbers[id(line)], words, core))
     return placed
+
+
+def _piece_box(line: Line, start: int, stop: int) -> Box:
+    """The box of ``line.words[start:stop]``: their horizontal extent, the line's rows."""
+    boxes = [w.box for w in line.words[start:stop] if w.box is not None]
+    if not boxes or (start == 0 and stop == len(line.words)):
+        return line.box
+    return Box(min(b.x0 for b in boxes), line.box.y0, max(b.x1 for b in boxes), line.box.y1)
 
 
 def _char_height(line: Line) -> float:
@@ -214,10 +300,13 @@ class _Column:
 
 
 def _columns(lines: list[PlacedLine]) -> list[_Column]:
-    """Group lines by horizontal overlap; typical-width lines first so wide strays don't merge columns."""
+    """Group lines by horizontal overlap, lines of about the full width first: wide strays
+    (lines merged across a gutter) would merge columns, and pieces of lines the engine broke up
+    would start columns of their own that a full line then joins to only one of them. The full
+    width is the upper quartile of the widths (broken pieces may outnumber whole lines)."""
     if not lines:
         return []
-    typical = statistics.median(l.box.width for l in lines)
+    typical = statistics.quantiles((l.box.width for l in lines), n=4)[2] if len(lines) > 1 else lines[0].box.width
     columns: list[_Column] = []
     for line in sorted(lines, key=lambda l: abs(l.box.width - typical)):
         best = max(columns, key=lambda c: c.overlap(line.box), default=None)
