@@ -94,6 +94,36 @@ def test_lines_broken_into_pieces_stay_in_their_column() -> None:
     assert [b.text for b in flow.blocks] == ["".join(NARROW_LEFT + NARROW_RIGHT[:2])]
 
 
+def _merged(*parts: Line) -> Line:
+    words = tuple(w for part in parts for w in part.words)
+    return Line(words=words, box=Box.union([part.box for part in parts]))
+
+
+def test_tall_body_line_merged_across_a_gutter_is_split_at_the_river() -> None:
+    """Every row of two columns merged across a one-character gutter; one of them was read
+    with tall boxes (as around a column rule, or on a skewed scan): as tall as a headline but
+    set at the body's pitch, it is split at the gutter like the body lines around it."""
+    left, right = column(NARROW_LEFT, 60), column(NARROW_RIGHT[:4] + ["亭阁门窗桌椅笔墨纸砚书画"], 60 + 13 * H)
+    tall = [Line(words=tuple(replace(w, box=Box(w.box.x0, w.box.y0, w.box.x1, w.box.y0 + int(1.4 * H))) for w in line.words),
+                 box=Box(line.box.x0, line.box.y0, line.box.x1, line.box.y0 + 2 * H)) for line in (left[2], right[2])]
+    rows = [_merged(a, b) for a, b in zip(left, right)]
+    flow = reflow_document(document([[*rows[:2], _merged(*tall), *rows[3:]]]))
+    assert [b.text for b in flow.blocks] == ["".join(NARROW_LEFT + NARROW_RIGHT[:4]) + "亭阁门窗桌椅笔墨纸砚书画"]
+
+
+def test_pieces_of_a_line_merged_across_rows_keep_their_own_rows() -> None:
+    """On a skewed scan the engine merged a column's short last line of a paragraph with the
+    next row of the column beside it: the merged line spans both rows, but its left piece must
+    not join the indented line under it (the paragraph ends there)."""
+    left = column([NARROW_LEFT[0], NARROW_LEFT[1], "辰巳午未申酉。", ">寒来暑往秋收冬藏闰余", NARROW_LEFT[4]], 60)
+    right = column(NARROW_RIGHT, 60 + int(14.5 * H))
+    flow = reflow_document(document([[*left[:2], _merged(left[2], right[3]), *left[3:]], [*right[:3], right[4]]]))
+    assert [b.text for b in flow.blocks] == [
+        NARROW_LEFT[0] + NARROW_LEFT[1] + "辰巳午未申酉。",
+        "寒来暑往秋收冬藏闰余" + NARROW_LEFT[4] + "".join(NARROW_RIGHT),
+    ]
+
+
 def test_plain_reflow_cannot_see_the_dropped_indent_geometry_can() -> None:
     doc = document([COL1])
     # Tesseract often drops the indent spaces: the plain text has no sign of the new paragraph

@@ -114,7 +114,9 @@ def _gutter_splits(line: Line, size: float, sides: Callable[[Line], tuple[list[M
     the lines around it are blank too (a whitespace river down the page: a line merged across
     columns or stories). In a headline the gap must be wider than ``HEAD_RIVER ×`` its type
     size and hold no punctuation (a full-width ``：`` is a headline character wide)."""
-    headline = size >= HEADLINE * h
+    # set large and spaced like a headline (a body line merged with the row below, or read with
+    # tall boxes around a column rule, is as tall but keeps the body's pitch)
+    headline = size >= HEADLINE * h and line.box.width >= HEADLINE_PITCH * h * display_width(line.text())
     # headlines span columns and space their words; a line larger than the body (a kicker, a
     # sub-headline) spaces them in proportion
     gutter, river = (HEAD_GAP * size, HEAD_RIVER * size) if headline else (GUTTER * max(h, size), RIVER * h)
@@ -264,19 +266,26 @@ def _split_lines(lines: list[Line], sizes: dict[int, float], h: float, numbers: 
         for start, stop in zip([0, *cuts], [*cuts, len(line.words)]):
             words = line.words[start:stop]
             text = line.text() if not cuts else join_words([w.text for w in words])
-            box = line.box if not cuts else _piece_box(line, start, stop)
+            box = line.box if not cuts else _piece_box(line, start, stop, own_rows=size < KICKER * h)
             solid = [letters[id(w)] for w in words if id(w) in letters]
             core = Box(round(min(a for a, _ in solid)), box.y0, round(max(b for _, b in solid)), box.y1) if solid else box
             placed.append(PlacedLine(text, box, size, numbers[id(line)], words, core))
     return placed
 
 
-def _piece_box(line: Line, start: int, stop: int) -> Box:
-    """The box of ``line.words[start:stop]``: their horizontal extent, the line's rows."""
+def _piece_box(line: Line, start: int, stop: int, own_rows: bool = False) -> Box:
+    """The box of ``line.words[start:stop]``: their horizontal extent, the line's rows or, with
+    ``own_rows``, the rows of most of its words (a body line merged across a gutter on a skewed
+    scan spans two rows, each piece holds one: it must join the row it is on)."""
     boxes = [w.box for w in line.words[start:stop] if w.box is not None]
     if not boxes or (start == 0 and stop == len(line.words)):
         return line.box
-    return Box(min(b.x0 for b in boxes), line.box.y0, max(b.x1 for b in boxes), line.box.y1)
+    y0, y1 = line.box.y0, line.box.y1
+    if own_rows:
+        top, foot = statistics.median_low(b.y0 for b in boxes), statistics.median_high(b.y1 for b in boxes)
+        if top < foot:
+            y0, y1 = max(y0, top), min(y1, foot)
+    return Box(min(b.x0 for b in boxes), y0, max(b.x1 for b in boxes), y1)
 
 
 def _char_height(line: Line) -> float:
