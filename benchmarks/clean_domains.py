@@ -6,9 +6,11 @@ joined into paragraphs of about 300 characters, up to ``--chars`` characters per
 as one document (so the block rules apply as on a page). Reported per domain: Han characters
 the LM decoder changed, other changes (the symbol rules: they also rewrite the ASCII punctuation
 web text uses where print has full-width marks), each per 10,000 characters, and chars/s.
-LEMON is an evaluation set (academic use): measured here, never tuned on.
+LEMON is an evaluation set (academic use): measured here, never tuned on. LEMON's text writes
+half-width commas, as much web text does; ``--full-width`` turns its ASCII marks , : ; ? ! into the
+full-width marks of print first (as in a typeset book or a web page in print's style).
 
-    python -m benchmarks.clean_domains [--chars 30000]
+    python -m benchmarks.clean_domains [--chars 30000] [--full-width]
 """
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ from ocrfix.settings import load_settings
 from . import sets
 
 PARAGRAPH_CHARS = 300
+FULL_WIDTH = str.maketrans({",": "，", ":": "：", ";": "；", "?": "？", "!": "！"})
 
 
 def domain_text(sentences: Sequence[str], chars: int, paragraph: int = PARAGRAPH_CHARS) -> str:
@@ -60,6 +63,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.clean_domains", description=__doc__.split("\n\n")[0])
     parser.add_argument("--chars", type=int, default=30000, help="characters per domain (default 30,000)")
     parser.add_argument("--profile", metavar="NAME|DIR", help="engine profile (default: the shipped default)")
+    parser.add_argument("--full-width", action="store_true", help="turn the text's ASCII marks , : ; ? ! full-width first")
     args = parser.parse_args(argv)
     from ocrfix import Corrector
 
@@ -67,6 +71,8 @@ def main(argv: list[str] | None = None) -> int:
         corrector = Corrector(profile=args.profile)
         texts = {d: domain_text([p.gold for p in sets.lemon(load_settings().data_dir, d)], args.chars)
                  for d in sets.LEMON_DOMAINS}
+        if args.full_width:
+            texts = {d: text.translate(FULL_WIDTH) for d, text in texts.items()}
     except OcrfixError as exc:
         print(f"clean_domains: {exc}", file=sys.stderr)
         return 1

@@ -16,3 +16,9 @@ def test_han_substitutions_are_told_from_other_changes():
     edits = [Edit(0, "己", "已", 0.99, ("visual",), 0), Edit(5, ".", "，", 1.0, ("rule:dot",), 5),
              Edit(9, "|", "", 1.0, ("rule:bar",), 9), Edit(12, "一", "——", 1.0, ("rule:dash",), 12)]
     assert changed_chars(edits) == (1, 1 + 1 + 2)
+
+
+def test_full_width_turns_the_ascii_marks_of_web_text_into_print_marks():
+    from benchmarks.clean_domains import FULL_WIDTH
+
+    assert "好,我们走吧:今天?是!对;".translate(FULL_WIDTH) == "好，我们走吧：今天？是！对；"

@@ -194,3 +194,20 @@ def test_a_dot_before_an_opening_quote_is_weighed_too(tmp_path):
         assert apply_changes(noisy, rule_changes(noisy, speck, lm))[0] == "他说“我们在北京”。"
         assert all(change[2] for change in rule_changes(noisy, select_rules(["misread-mark"]), lm))  # never deleted
     assert rule_changes("他说3.“我们在北京”。", speck, lm) == []  # after a digit: a list's number
+
+
+def test_text_that_writes_half_width_commas_keeps_its_own_marks():
+    from ocrfix.correction.rules import MIN_STYLE_COMMAS, writes_half_width
+
+    clauses = ["我们在北京工作", "他们在上海工作", "大家都很忙", "今天天气很好", "明天还要开会", "会议很重要"]
+    typed = ",".join(clauses) + "。|下一篇研究报告\n双方代表亲切交流\""
+    assert writes_half_width(typed)
+    assert rule_changes(typed) == []  # the '|', '.' and straight quotes are the writer's own
+    printed = typed.replace(",", "，")
+    assert not writes_half_width(printed)
+    assert fix(printed) != printed  # the same marks in print's style are OCR noise
+    few = ",".join(clauses[:MIN_STYLE_COMMAS - 1]) + "，".join(clauses)
+    assert not writes_half_width(few)  # a stray ',' or two among '，' is not a style
+    # rules that do not read marks still apply: a number's '96', a bracket read for '（'
+    numbers = typed + "\n增长2596，" + "石玉钢《苗族)"
+    assert fix(numbers).endswith("石玉钢（苗族)")

@@ -45,6 +45,13 @@ PERIOD_COMMA_MIN_MARGIN = 3.0
 HAN = "\u4e00-\u9fff"
 CJK_MARKS = "，。、；：！？“”"
 
+#: A text writes its marks half-width (typed or web text, or an engine that outputs ASCII marks) when
+#: at least this share of its commas between Han characters is ',' and it has at least
+#: ``MIN_STYLE_COMMAS`` of them. OCR of print writes '，': the Tesseract training pages have 18 ',' to
+#: 2,287 '，' between Han characters, the RapidOCR ones none; LEMON's clean text of seven domains writes ','.
+HALF_WIDTH_SHARE = 0.5
+MIN_STYLE_COMMAS = 5
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -55,11 +62,21 @@ class Rule:
     min_gain: float | None = None  # also require the LM to prefer a sentence break by this much (period_gain)
     options: tuple[str, ...] = ()  # the LM picks the replacement among these (see best_mark)
     min_margin: float | None = None  # also require the LM to prefer the replacement by this much (replacement_gain)
+    #: the rule reads marks as print sets them (full-width): off in a text that writes half-width marks,
+    #: where a '.', '-', '=', '|' or straight quote is the writer's own (see :func:`writes_half_width`)
+    print_marks: bool = True
 
 
 def _line_start(text: str, match: re.Match[str]) -> int:
     """Offset of the start of the line (paragraph) the match is in."""
     return text.rfind("\n", 0, match.start()) + 1
+
+
+def writes_half_width(text: str) -> bool:
+    """Whether ``text`` writes its commas half-width (``HALF_WIDTH_SHARE``, ``MIN_STYLE_COMMAS``)."""
+    half = len(re.findall(rf"(?<=[{HAN}]),(?=[{HAN}])", text))
+    full = len(re.findall(rf"(?<=[{HAN}])，(?=[{HAN}])", text))
+    return half >= MIN_STYLE_COMMAS and half >= HALF_WIDTH_SHARE * (half + full)
 
 
 def _no_open_bracket_before(text: str, match: re.Match[str]) -> bool:
@@ -111,14 +128,14 @@ RULES = (
     # of clean corpus text, each a '.' typed for '。'.)
     Rule("line-end-period", re.compile(rf"(?<=[{HAN}])[-“.]$", re.M), "。"),
     # '（' read as '〈' or as '《〈' — unless a '〉' closes it: then it is a title nested in 《…》.
-    Rule("angle-paren", re.compile(r"《?〈(?![^〈〉\n]{0,40}〉)"), "（"),
+    Rule("angle-paren", re.compile(r"《?〈(?![^〈〉\n]{0,40}〉)"), "（", print_marks=False),
     # '（' read as '《' when a ')' closes it within 6 characters and no '》' does.
-    Rule("book-paren", re.compile(r"《(?=[^《》()（）\n]{1,6}[)）])"), "（"),
+    Rule("book-paren", re.compile(r"《(?=[^《》()（）\n]{1,6}[)）])"), "（", print_marks=False),
     # ... and as '【', '〔' or '[' when a ')' closes it within 8 characters and no bracket does
     # (training pages: 42 of 42 stood for '（'; never in the news corpora).
-    Rule("bracket-paren", re.compile(r"[【〔\[［](?=[^【】〔〕\[\]［］《》()（）\n]{1,8}[)）])"), "（"),
+    Rule("bracket-paren", re.compile(r"[【〔\[［](?=[^【】〔〕\[\]［］《》()（）\n]{1,8}[)）])"), "（", print_marks=False),
     # '1' read as ']' next to digits or before a date/number unit, with no '[' open.
-    Rule("bracket-one", re.compile(r"(?<=\d)\]|\](?=[\d月日号万])"), "1", _no_open_bracket_before),
+    Rule("bracket-one", re.compile(r"(?<=\d)\]|\](?=[\d月日号万])"), "1", _no_open_bracket_before, print_marks=False),
     # A body paragraph's final '。' dropped (Tesseract often loses it at a column's last line).
     Rule("final-period", re.compile(rf"(?<=[{HAN}])$", re.M), "。", _body_paragraph, min_gain=PERIOD_MIN_GAIN),
     # A half-width '.', '`' or "'" between Han characters is never Chinese punctuation: a misread
@@ -144,7 +161,7 @@ RULES = (
     Rule("stray-mark", re.compile(rf"(?<=[{CJK_MARKS},;])[.*`~_](?=[{HAN}“])|(?<=[，、。；,;])[-:](?=[{HAN}“])"
                                   rf"|(?<=[{HAN}”])[-.*`~_](?=[{CJK_MARKS[:7]}])"), ""),
     # A full-width comma doubled by a half-width one.
-    Rule("double-comma", re.compile(r",(?=，)|(?<=，),"), ""),
+    Rule("double-comma", re.compile(r",(?=，)|(?<=，),"), "", print_marks=False),
     # A dash '——' read as the Han '一一' -- a real word too (一一握手, 一一对应): only where the LM
     # prefers the dash by far. (Cross-fit training pages: the dash reading gained > 2 for 17 of 20
     # OCR '一一' standing for '——', and for none of the 6 real '一一'.)
@@ -155,15 +172,15 @@ RULES = (
     # The dash of a range between numbers read as the Han '一' (2014一2019年, 0一24时): the news
     # corpora have 4,007 digit—digit and 8 digit一digit, 7 of them typos for the dash and one a
     # year in mixed numerals (二0一0, left alone). Training pages: the truth was '—' 24 times of 25.
-    Rule("digit-dash", re.compile(r"(?<=\d)(?<![〇零一二三四五六七八九十]\d)一(?=\d)"), "—"),
+    Rule("digit-dash", re.compile(r"(?<=\d)(?<![〇零一二三四五六七八九十]\d)一(?=\d)"), "—", print_marks=False),
     # Tesseract reads '%' as '96' ('29.496' for '29.4%', '2596' for '25%'): a number's final '96'
     # becomes '%' where the LM prefers a percentage by far (the LM sees digits as one class, so it
     # judges the digits' count and what follows: 1996年 stays).
-    Rule("percent-96", re.compile(r"(?<=\d)96(?![\d%％.．])"), "%", min_margin=PERCENT_MIN_MARGIN),
+    Rule("percent-96", re.compile(r"(?<=\d)96(?![\d%％.．])"), "%", min_margin=PERCENT_MIN_MARGIN, print_marks=False),
     # ... or as '%6' (or another digit): a single digit right after a number's '%' is deleted
     # ('15%6降至': a '%' followed by a digit never occurs in the 47 M characters of training news;
     # on the training pages 26 of 26 such digits stood for nothing).
-    Rule("digit-after-percent", re.compile(r"(?<=\d[%％])\d(?![\d%％.．])"), ""),
+    Rule("digit-after-percent", re.compile(r"(?<=\d[%％])\d(?![\d%％.．])"), "", print_marks=False),
     # A straight '"' after Han text where the paragraph has an unclosed '“': its closing '”' misread.
     Rule("straight-close-quote", re.compile(rf'(?<=[{HAN}，。！？])"'), "”", _quote_open),
     # An opening '“' between Han text and a following '。' or '、' with no quotation open: a speck
@@ -244,9 +261,12 @@ def rule_changes(text: str, rules: tuple[Rule, ...] = RULES,
                  lm: LanguageModel | None = None) -> list[tuple[int, str, str, float, tuple[str, ...]]]:
     """Non-overlapping ``(offset, original, replacement, 1.0, ("rule:<name>",))`` changes, first rule wins.
 
-    Rules that need the LM (``min_gain``, ``options``, ``min_margin``) are skipped without one."""
+    Rules that need the LM (``min_gain``, ``options``, ``min_margin``) are skipped without one; rules of
+    print's marks (``print_marks``) in a text that writes half-width marks."""
     taken: set[int] = set()
     changes = []
+    if writes_half_width(text):
+        rules = tuple(rule for rule in rules if not rule.print_marks)
     for rule in rules:
         for match in rule.pattern.finditer(text):
             span = range(match.start(), max(match.end(), match.start() + 1))
