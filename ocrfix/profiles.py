@@ -3,12 +3,14 @@
 A profile directory holds ``profile.json``: which weights, confusion sets, misread rates and
 variant table, length and mark channels the corrector uses, which symbol rules run, whether marks lost at line ends are put
 back (with what margin, and whether also in text that reads like clean print), an optional fixed
-threshold, and a card (what it was fitted on, its held-out figures). File
+threshold, an optional LM of the user's domain with its interpolation weight (``ocrfix fit
+--domain-lm``), and a card (what it was fitted on, its held-out figures). File
 paths are relative to the directory, so a shipped profile can point at the shared files in
 ``models/`` and a user's profile directory can carry its own; a path written ``models:REL`` names
 a file of the models directory itself (a fitted profile built on the shipped confusion sets stays
-valid wherever the checkout and the profile live). The LM is not part of a profile: it
-models the language, not the engine.
+valid wherever the checkout and the profile live). The news LM is not part of a profile: it
+models the language, not the engine; a fitted profile may carry a small LM of its own domain
+(``domain_lm``) interpolated with it (:class:`~ocrfix.lm.mixed.MixedLM`).
 
 Shipped (``models/profiles/``): ``tesseract`` (fitted on Tesseract 5 ``chi_sim`` pages),
 ``ppocr`` (PP-OCR as RapidOCR runs it: its own misread rates and learned confusions, and marks
@@ -37,7 +39,7 @@ from .errors import ModelError
 PROFILE_FILE = "profile.json"
 FORMAT = 1
 #: Keys of ``files``: each names a file (``confusions``: a list of files) relative to the profile.
-FILE_KEYS = ("weights", "confusions", "misread", "variants", "length", "marks")
+FILE_KEYS = ("weights", "confusions", "misread", "variants", "length", "marks", "domain_lm")
 #: Prefix of a path relative to the models directory rather than to the profile.
 MODELS_PREFIX = "models:"
 #: The profile of an input that names no OCR software when ``OCRFIX_PROFILE`` is not set (the
@@ -75,6 +77,9 @@ class Profile:
     #: (weight, reference) of the engine's confidences as channel evidence
     #: (:class:`~ocrfix.correction.engine.ConfidencePrior`; None: confidences unused)
     confidence: tuple[float, float] | None = None
+    #: a small LM of the profile's domain and its interpolation weight with the news LM (None: news only)
+    domain_lm: Path | None = None
+    domain_weight: float | None = None
 
 
 def profiles_dir(models_dir: Path) -> Path:
@@ -135,6 +140,9 @@ def load_profile(name_or_dir: str | Path, models_dir: Path) -> Profile:
         prior = (-1.0, 0.0)
     if prior is not None and not (prior[0] >= 0 and 0.0 < prior[1] < 1.0):
         raise ModelError(f"{manifest}: confidence must be {{\"weight\": >= 0, \"reference\": in (0, 1)}}")
+    domain_weight = record.get("domain_weight")
+    if "domain_lm" in files and not (isinstance(domain_weight, (int, float)) and 0.0 < domain_weight < 1.0):
+        raise ModelError(f"{manifest}: a domain_lm needs a domain_weight in (0, 1)")
     return Profile(
         name=str(record.get("name", directory.name)),
         directory=directory,
@@ -154,6 +162,8 @@ def load_profile(name_or_dir: str | Path, models_dir: Path) -> Profile:
         threshold=None if threshold is None else float(threshold),
         card=record.get("card", {}),
         confidence=prior,
+        domain_lm=resolve(files["domain_lm"]) if "domain_lm" in files else None,
+        domain_weight=float(domain_weight) if "domain_lm" in files else None,
     )
 
 

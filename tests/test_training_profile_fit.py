@@ -319,3 +319,42 @@ def test_unsupervised_margins_within_the_estimates_noise_go_to_the_stages_own():
     assert line_end_margin([1.7] * 40 + [1.2] * 10 + [-3.0] * 50, inside)[0] == 1.5
     # margin 1.0: 70 wanted, ~4 wrong (net ~62), far above 1.5's 40
     assert line_end_margin([1.7] * 40 + [1.2] * 30 + [-3.0] * 30, inside)[0] == 1.0
+
+
+TOOLS = profile_fit.load_settings().kenlm_bin
+needs_tools = pytest.mark.skipif(not (TOOLS / "lmplz").exists() or not (TOOLS / "build_binary").exists(),
+                                 reason="KenLM tools not built (bash install.sh)")
+
+
+@needs_tools
+def test_each_folds_domain_lm_learns_from_the_other_folds_text_only(tmp_path, base):
+    captions = ["你说他像窝瓜吧。", "你说我们吃什么。", "他说你像什么吧。", "我们说你吃窝瓜吧。"]
+    news_like = list(dict.fromkeys(CORPUS))
+    pairs = [Pair(str(i), line, line, False) for i, line in enumerate(captions + news_like)]
+    halves = [list(range(len(captions))), list(range(len(captions), len(pairs)))]
+    logged: list[str] = []
+    mixtures = profile_fit.fold_domains(pairs, halves, [], load_lm(base.lm), logged.append)
+    assert len(mixtures) == 2 and 0.0 < mixtures[0].weight == mixtures[1].weight < 1.0
+    assert logged[0].startswith("domain LM, cross-fit: interpolation weight")
+    # fold 0 (the captions) is decoded with a domain LM of fold 1's news-like lines, and the reverse
+    assert mixtures[1].domain.score_text(captions[0]) > mixtures[0].domain.score_text(captions[0]) + 1.0
+    assert mixtures[0].domain.score_text(news_like[0]) > mixtures[1].domain.score_text(news_like[0]) + 1.0
+
+
+@needs_tools
+def test_a_fit_with_a_domain_lm_writes_it_into_the_profile(tmp_path, base):
+    from ocrfix.lm.mixed import MixedLM
+
+    options = profile_fit.Options(domain_lm=True)
+    fitted, figures = fit_profile([write_tsv(tmp_path / "pairs.tsv", 60)], base=base, log=quiet, options=options)
+    assert fitted.domain is not None and 0.0 < fitted.domain.weight < 1.0
+    assert fitted.domain.lines == len(set(WORK_LINES[i % len(WORK_LINES)] for i in range(60)) - {p.gt for p in split_held_out(
+        read_pairs([tmp_path / "pairs.tsv"], warn=quiet))[1]})  # the training pairs' distinct ground truths
+    assert figures.fixed == 14 and figures.introduced == 0
+    out = write_profile(fitted, tmp_path / "profile")
+    profile = load_profile(out, MODELS)
+    assert profile.domain_lm == (out / "domain.klm").resolve() and profile.domain_weight == fitted.domain.weight
+    assert profile.card["domain_lm"]["lines"] == fitted.domain.lines
+    corrector = Corrector(model=base.lm, inventory=base.inventory, profile=out)
+    assert isinstance(corrector.lm, MixedLM)
+    assert corrector.correct(misread("他们在上海工作。"), reflow=False).text == "他们在上海工作。"

@@ -22,6 +22,7 @@ EXAMPLES: dict[tuple[str, ...], str] = {
   ocrfix fit my-pages/ -o profiles/mine                  # NAME.ocr.txt + NAME.gt.txt pairs (20 pages will do)
   ocrfix fit corrected-lines.tsv -o profiles/lines       # n<TAB>ocr<TAB>gt or ocr<TAB>gt lines
   ocrfix fit --pairs err.txt gold.txt -o profiles/typing --clean my-clean-text/
+  ocrfix fit captions.tsv --domain-lm -o profiles/capts  # text unlike news: an LM of your own text too
   ocrfix correct scans/ -r --out-dir fixed/ --profile profiles/mine""",
     ("lm",): """examples:
   ocrfix lm train my-corpus.txt.xz -o my.klm

@@ -24,6 +24,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--force", action="store_true", help="replace an existing profile directory (atomically)")
     parser.add_argument("--clean", nargs="+", default=[], metavar="DIR",
                         help="clean text of your domain (*.txt): the threshold keeps its changes within the budget too")
+    parser.add_argument("--domain-lm", action="store_true",
+                        help="also train a small LM of the pairs' ground truth (and --clean text) and interpolate it "
+                             "with the news LM: for text unlike news (captions, essays, a trade's prose); needs the "
+                             "KenLM tools (bash install.sh)")
     parser.add_argument("--name", help="the profile's name (default: the output directory's name)")
     parser.add_argument("--min-ratio", type=float, default=15.0,
                         help="errors fixed per error introduced the threshold must keep on the cross-fit decoding (default 15)")
@@ -38,7 +42,7 @@ def _run(args: argparse.Namespace) -> int:
 
     if not args.inputs and not args.pairs:
         raise InputError("fit: give pair directories, TSV files or --pairs ERR GOLD (--unsupervised: OCR text files)")
-    options = Options(min_ratio=args.min_ratio, clean_chars=args.clean_chars)
+    options = Options(min_ratio=args.min_ratio, clean_chars=args.clean_chars, domain_lm=args.domain_lm)
     inputs = [*args.inputs, *(path for pair in args.pairs for path in pair), *args.clean]
     output = Path(args.output)
     if output.exists() and not args.force:  # refused before the work, not after it
@@ -54,6 +58,8 @@ def _run(args: argparse.Namespace) -> int:
 
         if args.pairs:
             raise InputError("fit: --unsupervised reads OCR text only; --pairs has ground truth (drop --unsupervised)")
+        if args.domain_lm:
+            raise InputError("fit: --domain-lm trains on ground truth, which --unsupervised has none of")
         fitted = fit_unsupervised(args.inputs, args.clean, options=options, name=args.name or output.name, log=log,
                                   command=command)
     else:

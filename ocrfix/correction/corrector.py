@@ -95,6 +95,17 @@ def load_lm(path: str | Path, native: bool = True) -> LanguageModel:
     return CharLM(path, cache_size=0, native=native)
 
 
+def mixed_lm(news: LanguageModel, domain: str | Path, weight: float) -> LanguageModel:
+    """``news`` interpolated with the domain LM file ``domain`` (a fitted profile's,
+    :class:`~ocrfix.lm.mixed.MixedLM`): the mixture's state pairs the two models' states."""
+    from ..lm import CharLM
+    from ..lm.mixed import MixedLM
+
+    if not isinstance(news, CharLM):
+        raise ModelError(f"a profile with a domain LM needs a KenLM news model, not {type(news).__name__}")
+    return MixedLM(news, CharLM(domain, cache_size=0, native=False), weight)
+
+
 def read_keep(path: str | Path) -> frozenset[str]:
     """Keep-list file: one word (or phrase) per line, '#' comments."""
     from ..textio import read_text
@@ -173,7 +184,11 @@ class Corrector:
         #: how the engine's confidences move an edit's log-odds (None: they are not used)
         self.confidence = confidence
         model = settings.default_lm if model is None else model
-        self.lm = load_lm(model) if isinstance(model, (str, Path)) else model
+        domain = profile is not None and profile.domain_lm is not None
+        # the compiled loop scores one KenLM model only: none for a mixture
+        self.lm = load_lm(model, native=not domain) if isinstance(model, (str, Path)) else model
+        if domain:
+            self.lm = mixed_lm(self.lm, profile.domain_lm, profile.domain_weight)
         if weights is None:
             weights = settings.models_dir / WEIGHTS_FILE
         self.weights = weights if isinstance(weights, Weights) else Weights.load(weights)

@@ -23,6 +23,11 @@ lines; this turns them into a profile directory (:mod:`ocrfix.profiles`) for ``o
    certain). With enough misread sites a logistic regression (and boosted trees) is refitted on
    those rows; the refit replaces the shipped weights only if it fixes more at the calibrated
    threshold.
+   With ``--domain-lm`` (:attr:`Options.domain_lm`) the decoder's LM is the news LM interpolated
+   with a small LM of the pairs' own ground truth (and ``--clean`` text; :mod:`ocrfix.lm.mixed`):
+   each fold's domain LM is trained on the other fold's text only, and the interpolation weight is
+   estimated by EM on the text its domain LM never saw, so the cross-fit sees the gain on new
+   sentences of the domain, not a memory of the training ones.
 5. **Thresholds** (:mod:`.calibrate`): the lowest from which on the cross-fit decoding fixes at least
    ``min_ratio`` errors per error it introduces and changes at most one character per
    ``clean_chars`` of clean text (the pairs' ground truth and any ``--clean`` text), and a lower
@@ -62,7 +67,9 @@ from ..correction.score import NoisyPages, SparsePages, Weights
 from ..correction.variants import variant_changes
 from ..confusions.variants import VARIANTS_FILE, load_variants
 from ..errors import InputError
+from ..lm import CharLM
 from ..lm.context import ContextIndex, context_path
+from ..lm.mixed import MixedLM, mixture_weight
 from ..normalize import fold_char, is_han
 from ..profiles import FORMAT, MODELS_PREFIX, PROFILE_FILE
 from ..segment import protected_mask
@@ -74,6 +81,7 @@ from .calibrate import (CalibrationText, calibration_texts, choose_noisy_thresho
 from .confusions.learn import ChannelCounts, channel_set, misread_rates, plain_pairs
 from .confusions.length import length_rates
 from .fit import Labeled, featurize, fit_trees, fit_weights, row_weights
+from .lm.train import DOMAIN_ORDER, train_domain_lm
 from .truth import position_truth
 
 #: One pair in this many is held out (deterministically: the last of every group).
@@ -149,6 +157,7 @@ class Options:
     min_precision: float = 0.9
     harmless_weight: float = 0.1  # weight of a wrong candidate at a misread site (as train weights)
     seed: int = 1
+    domain_lm: bool = False  # interpolate the news LM with an LM of the pairs' ground truth (and --clean text)
 
 
 @dataclass(frozen=True)
@@ -529,6 +538,8 @@ class Fold:
     noisy: list[Labeled]
     clean: list[Labeled]
     corrector: Corrector
+    #: clean text (``--clean``) calibrated on this fold: the half its domain LM was not trained on
+    extra_clean: list[Labeled] = dataclasses.field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -555,8 +566,9 @@ class Models:
         self.context = ContextIndex.load(context_path(base.lm)) if "context" in self.weights.sources else None
         self.variants = load_variants(base.variants) if base.variants else {}
 
-    def corrector(self, channel: Channel, weights: Weights, stages: "Stages") -> Corrector:
-        corrector = Corrector(model=self.lm, confusions=channel.confusions, weights=weights, misread=channel.misread,
+    def corrector(self, channel: Channel, weights: Weights, stages: "Stages", lm=None) -> Corrector:
+        """A corrector with ``channel``, ``weights`` and ``stages`` (``lm``: a mixture with a domain LM; default the news LM)."""
+        corrector = Corrector(model=lm or self.lm, confusions=channel.confusions, weights=weights, misread=channel.misread,
                               rules=tuple(stages.rules), context=self.context, inventory=self.base.inventory,
                               variants=self.variants if stages.variants else {}, length=stages.length or False)
         corrector.line_end_marks = stages.line_end_marks
@@ -613,7 +625,8 @@ def calibrate(weights: Weights, folds: Sequence[Fold], extra_clean: Sequence[Lab
     for number, fold in enumerate(folds):
         corrector = fold.corrector.scoring_with(weights)
         noisy += calibration_texts(corrector, fold.noisy, clean=False)
-        clean += calibration_texts(corrector, fold.clean + (list(extra_clean) if number == 0 else []), clean=True)
+        clean += calibration_texts(corrector, fold.clean + fold.extra_clean + (list(extra_clean) if number == 0 else []),
+                                   clean=True)
     curve = threshold_curve(noisy, clean)
     threshold = choose_threshold(curve, options.min_ratio, options.clean_chars)
     second = noisy_curve(noisy, clean, threshold, options.noisy_density, options.noisy_min_edits)
@@ -687,6 +700,7 @@ class Fitted:
     stages: Stages
     variants: Path | None  # the variant table the stage uses (when on)
     card: dict
+    domain: "DomainLM | None" = None  # the domain LM interpolated with the news LM (None: news only)
 
 
 def fit_profile(inputs: Sequence[str | Path], err_gold: Sequence[Sequence[str | Path]] = (),
@@ -714,16 +728,19 @@ def fit_profile(inputs: Sequence[str | Path], err_gold: Sequence[Sequence[str | 
 
     folds = []
     group = groups(train)
-    for number in range(2):
-        other = [i for i in range(len(train)) if group[i] % 2 != number]
-        mine = [i for i in range(len(train)) if group[i] % 2 == number]
+    halves = [[i for i in range(len(train)) if group[i] % 2 == number] for number in range(2)]
+    chunks = clean_texts(clean) if clean else []
+    domains = fold_domains(train, halves, chunks, models.lm, log) if options.domain_lm else None
+    for number, mine in enumerate(halves):
+        other = halves[1 - number]
         channel = learn_channel(channel_counts([train[i] for i in other], [sources[i] for i in other]), base_set)
         # a page's ground truth is clean print to keep; a line's is its noisy twin minus an error or
         # two, whose changes the fix / introduced ratio on the noisy line already counts
         folds.append(Fold([labeled(train[i], sources[i]) for i in mine],
                           clean_labeled((train[i].name, train[i].gt) for i in mine if train[i].page),
-                          models.corrector(channel, models.weights, stages)))
-    extra_clean = clean_labeled(clean_texts(clean)) if clean else []
+                          models.corrector(channel, models.weights, stages, domains and domains[number]),
+                          clean_labeled(chunks[number::2]) if domains else []))
+    extra_clean = clean_labeled(chunks) if chunks and not domains else []
     if not extra_clean and not any(p.page for p in train):
         log("ocrfix: warning: fit: no clean text (line pairs only, no --clean): the threshold holds the fixed / "
             "introduced ratio on the pairs but not the change rate on correct text of other kinds; give --clean DIR")
@@ -741,7 +758,12 @@ def fit_profile(inputs: Sequence[str | Path], err_gold: Sequence[Sequence[str | 
     calibrated = results[chosen]
 
     channel = learn_channel(counts, base_set)
-    final = models.corrector(channel, calibrated.weights, stages)
+    domain = None
+    if domains:
+        domain = DomainLM.train(domain_lines([p.gt for p in train], chunks), domains[0].weight)
+        log(f"domain LM: {domain.lines:,} lines of the training pairs' ground truth"
+            f"{' and the clean text' if chunks else ''}, weight {domain.weight:.3f}")
+    final = models.corrector(channel, calibrated.weights, stages, domain and MixedLM(models.lm, domain.model, domain.weight))
     if stages.line_end_marks and final.sparse is not None:
         stages = dataclasses.replace(stages, clean_print_marks=choose_clean_print_marks(final, train, log))
     figures = held_out_figures(final, held)
@@ -753,13 +775,62 @@ def fit_profile(inputs: Sequence[str | Path], err_gold: Sequence[Sequence[str | 
         "held_out": figures.as_card(),
         "weights": chosen,
         "calibration": {**calibrated.record, "min_ratio": options.min_ratio, "clean_chars_per_change": options.clean_chars,
-                        "extra_clean_texts": len(extra_clean)},
+                        "extra_clean_texts": len(chunks)},
         "date": datetime.date.today().isoformat(),
         "command": command,
     }
+    if domain is not None:
+        card["domain_lm"] = {"order": DOMAIN_ORDER, "lines": domain.lines, "weight": round(domain.weight, 4),
+                             "fold_weights": [round(d.weight, 4) for d in domains]}
     fitted = Fitted(name, base_paths, channel.learned, channel.misread,
-                    dataclasses.replace(calibrated.weights, fitted={"profile_fit": card}), stages, base.variants, card)
+                    dataclasses.replace(calibrated.weights, fitted={"profile_fit": card}), stages, base.variants, card,
+                    domain)
     return fitted, figures
+
+
+# ---- the domain LM ---------------------------------------------------------------------------
+
+#: File name of a profile's domain LM.
+DOMAIN_FILE = "domain.klm"
+
+
+@dataclass(frozen=True)
+class DomainLM:
+    """A small LM of the user's own text (:func:`~ocrfix.training.lm.train.train_domain_lm`), loaded
+    (KenLM reads it into memory), its file's bytes (for the profile) and its interpolation weight."""
+
+    model: CharLM
+    data: bytes
+    weight: float
+    lines: int
+
+    @classmethod
+    def train(cls, lines: Sequence[str], weight: float = 0.5) -> "DomainLM":
+        with tempfile.TemporaryDirectory(prefix="ocrfix-domain-") as work:
+            path = train_domain_lm(lines, Path(work) / DOMAIN_FILE)
+            return cls(CharLM(path, cache_size=0, native=False), path.read_bytes(), weight, len(lines))
+
+
+def domain_lines(texts: Iterable[str], chunks: Sequence[tuple[str, str]] = ()) -> list[str]:
+    """The distinct lines of ``texts`` (ground truths; a caption in many frames counts once) and of
+    the clean ``chunks``."""
+    lines = [line for text in texts for line in text.splitlines()] + [line for _, c in chunks for line in c.splitlines()]
+    return list(dict.fromkeys(line.strip() for line in lines if line.strip()))
+
+
+def fold_domains(train: Sequence[Pair], halves: Sequence[Sequence[int]], chunks: Sequence[tuple[str, str]],
+                 news: CharLM, log: Callable[[str], None]) -> list[MixedLM]:
+    """Per cross-fit fold, the news LM interpolated with a domain LM of the other fold's ground
+    truth and the other half of the clean ``chunks``; one weight for both, the mean of the two
+    folds' EM estimates (:func:`~ocrfix.lm.mixed.mixture_weight`) on the text each domain LM never saw."""
+    models, weights = [], []
+    for number, mine in enumerate(halves):
+        model = DomainLM.train(domain_lines([train[i].gt for i in halves[1 - number]], chunks[1 - number::2])).model
+        models.append(model)
+        weights.append(mixture_weight(news, model, domain_lines([train[i].gt for i in mine], chunks[number::2])))
+    weight = sum(weights) / len(weights)
+    log(f"domain LM, cross-fit: interpolation weight {weight:.3f} (folds {weights[0]:.3f}, {weights[1]:.3f})")
+    return [MixedLM(news, model, weight) for model in models]
 
 
 # ---- writing -------------------------------------------------------------------------------------
@@ -804,8 +875,13 @@ def write_profile(fitted: Fitted, output: str | Path, inputs: Sequence[str | Pat
         if fitted.stages.length is not None:
             fitted.stages.length.save(stage / LENGTH_FILE, header=["length channel learned by ocrfix fit"])
             files["length"] = LENGTH_FILE
+        if fitted.domain is not None:
+            (stage / DOMAIN_FILE).write_bytes(fitted.domain.data)
+            files["domain_lm"] = DOMAIN_FILE
         record = {"format": FORMAT, "name": fitted.name, "files": files, "rules": list(fitted.stages.rules),
                   "line_end_marks": fitted.stages.line_end_marks}
+        if fitted.domain is not None:
+            record["domain_weight"] = fitted.domain.weight
         if fitted.stages.line_end_margin is not None:
             record["line_end_margin"] = fitted.stages.line_end_margin
         if fitted.stages.clean_print_marks:

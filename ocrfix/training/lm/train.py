@@ -163,3 +163,29 @@ def train_lm(corpora: Sequence[str | Path], out: str | Path, order: int = DEFAUL
         built.replace(out)
     return TrainResult(out, context_path(out), order, prune, stats.lines_written, stats.tokens_written, stats.duplicates,
                        time.monotonic() - start)
+
+
+#: Order of a domain LM trained on a user's own text (``ocrfix fit --domain-lm``): tens of
+#: thousands of characters support no longer contexts.
+DOMAIN_ORDER = 4
+#: lmplz's memory for such a small text.
+DOMAIN_MEMORY = "200M"
+
+
+def train_domain_lm(lines: Sequence[str], out: str | Path, order: int = DOMAIN_ORDER) -> Path:
+    """A small character LM of ``lines`` (normalized and de-duplicated as any corpus, no pruning:
+    every n-gram of a small text counts) written to ``out`` as a quantized KenLM binary; no
+    context index. Tiny texts train with lmplz's ``--discount_fallback`` (see :func:`estimate`)."""
+    tools = find_tools(load_settings().kenlm_bin)
+    out = Path(out)
+    with tempfile.TemporaryDirectory(prefix=".domainlm-", dir=out.parent) as tmpname:
+        tmp = Path(tmpname)
+        raw = tmp / "lines.txt"
+        raw.write_text("".join(line.strip() + "\n" for line in lines if line.strip()), encoding="utf-8")
+        text, arpa, built = tmp / "corpus.txt", tmp / "model.arpa", tmp / "model.bin"
+        write_training_text([raw], text)
+        estimate(tools, text, arpa, order, (0,) * order, DOMAIN_MEMORY, tmp)
+        build_binary(tools, arpa, built)
+        built.replace(out)
+    return out
+
