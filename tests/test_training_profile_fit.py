@@ -333,8 +333,8 @@ def test_each_folds_domain_lm_learns_from_the_other_folds_text_only(tmp_path, ba
     pairs = [Pair(str(i), line, line, False) for i, line in enumerate(captions + news_like)]
     halves = [list(range(len(captions))), list(range(len(captions), len(pairs)))]
     logged: list[str] = []
-    mixtures = profile_fit.fold_domains(pairs, halves, [], load_lm(base.lm), logged.append)
-    assert len(mixtures) == 2 and 0.0 < mixtures[0].weight == mixtures[1].weight < 1.0
+    mixtures, weights = profile_fit.fold_domains(pairs, halves, [], load_lm(base.lm), logged.append)
+    assert len(mixtures) == 2 and 0.0 < mixtures[0].weight == mixtures[1].weight == sum(weights) / 2 < 1.0
     assert logged[0].startswith("domain LM, cross-fit: interpolation weight")
     # fold 0 (the captions) is decoded with a domain LM of fold 1's news-like lines, and the reverse
     assert mixtures[1].domain.score_text(captions[0]) > mixtures[0].domain.score_text(captions[0]) + 1.0
@@ -354,7 +354,7 @@ def test_a_fit_with_a_domain_lm_writes_it_into_the_profile(tmp_path, base):
     out = write_profile(fitted, tmp_path / "profile")
     profile = load_profile(out, MODELS)
     assert profile.domain_lm == (out / "domain.klm").resolve() and profile.domain_weight == fitted.domain.weight
-    assert profile.card["domain_lm"]["lines"] == fitted.domain.lines
+    assert profile.card["domain_lm"]["lines"] == fitted.domain.lines and len(profile.card["domain_lm"]["fold_weights"]) == 2
     corrector = Corrector(model=base.lm, inventory=base.inventory, profile=out)
     assert isinstance(corrector.lm, MixedLM)
     assert corrector.correct(misread("他们在上海工作。"), reflow=False).text == "他们在上海工作。"

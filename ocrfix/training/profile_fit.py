@@ -730,7 +730,7 @@ def fit_profile(inputs: Sequence[str | Path], err_gold: Sequence[Sequence[str | 
     group = groups(train)
     halves = [[i for i in range(len(train)) if group[i] % 2 == number] for number in range(2)]
     chunks = clean_texts(clean) if clean else []
-    domains = fold_domains(train, halves, chunks, models.lm, log) if options.domain_lm else None
+    domains, fold_weights = fold_domains(train, halves, chunks, models.lm, log) if options.domain_lm else (None, [])
     for number, mine in enumerate(halves):
         other = halves[1 - number]
         channel = learn_channel(channel_counts([train[i] for i in other], [sources[i] for i in other]), base_set)
@@ -781,7 +781,7 @@ def fit_profile(inputs: Sequence[str | Path], err_gold: Sequence[Sequence[str | 
     }
     if domain is not None:
         card["domain_lm"] = {"order": DOMAIN_ORDER, "lines": domain.lines, "weight": round(domain.weight, 4),
-                             "fold_weights": [round(d.weight, 4) for d in domains]}
+                             "fold_weights": [round(w, 4) for w in fold_weights]}
     fitted = Fitted(name, base_paths, channel.learned, channel.misread,
                     dataclasses.replace(calibrated.weights, fitted={"profile_fit": card}), stages, base.variants, card,
                     domain)
@@ -819,10 +819,11 @@ def domain_lines(texts: Iterable[str], chunks: Sequence[tuple[str, str]] = ()) -
 
 
 def fold_domains(train: Sequence[Pair], halves: Sequence[Sequence[int]], chunks: Sequence[tuple[str, str]],
-                 news: CharLM, log: Callable[[str], None]) -> list[MixedLM]:
+                 news: CharLM, log: Callable[[str], None]) -> tuple[list[MixedLM], list[float]]:
     """Per cross-fit fold, the news LM interpolated with a domain LM of the other fold's ground
     truth and the other half of the clean ``chunks``; one weight for both, the mean of the two
-    folds' EM estimates (:func:`~ocrfix.lm.mixed.mixture_weight`) on the text each domain LM never saw."""
+    folds' EM estimates (:func:`~ocrfix.lm.mixed.mixture_weight`) on the text each domain LM never saw
+    (returned too)."""
     models, weights = [], []
     for number, mine in enumerate(halves):
         model = DomainLM.train(domain_lines([train[i].gt for i in halves[1 - number]], chunks[1 - number::2])).model
@@ -830,7 +831,7 @@ def fold_domains(train: Sequence[Pair], halves: Sequence[Sequence[int]], chunks:
         weights.append(mixture_weight(news, model, domain_lines([train[i].gt for i in mine], chunks[number::2])))
     weight = sum(weights) / len(weights)
     log(f"domain LM, cross-fit: interpolation weight {weight:.3f} (folds {weights[0]:.3f}, {weights[1]:.3f})")
-    return [MixedLM(news, model, weight) for model in models]
+    return [MixedLM(news, model, weight) for model in models], weights
 
 
 # ---- writing -------------------------------------------------------------------------------------
