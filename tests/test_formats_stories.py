@@ -419,3 +419,20 @@ def test_a_body_line_one_pixel_taller_under_a_headline_stays_in_its_paragraph() 
         y += small + gap
     got = stories_of(document(lines))
     assert got == [[("headline", "甲地运动会"), ("paragraph", A[0] + A[1])]]
+
+
+def test_a_small_kicker_a_line_apart_above_the_headline_stays_with_its_story() -> None:
+    """A story down the right of the page under a body-sized kicker set a little over a line
+    above its headline; stories A and B are stacked on the left. The kicker does not keep the
+    headline from starting its story (it would join story B's head group, the kicker B's body);
+    read as a body line, it comes after the headline."""
+    a = [headline("甲地运动会", 40, 40), *body(A, 40, 40 + 3 * H, 2)]
+    y = max(l.box.y1 for l in a) + STORY_GAP
+    b = [headline("乙市图书馆开放", 40, y), *body(B, 40, y + 3 * H, 2)]
+    x = 40 + width(2) + STORY_GAP
+    head_top = 40 + H + int(1.05 * H) + 1
+    c = [make_line("新春走基层", x, 40), headline("丙县合作社", x, head_top), *body(C, x, head_top + 3 * H, 1)]
+    got = stories_of(document(c + b[::-1] + a))
+    assert got == [[("headline", "甲地运动会"), *(("paragraph", p) for p in A)],
+                   [("headline", "乙市图书馆开放"), *(("paragraph", p) for p in B)],
+                   [("headline", "丙县合作社"), ("paragraph", "新春走基层"), *(("paragraph", p) for p in C)]]

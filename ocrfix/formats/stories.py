@@ -32,6 +32,7 @@ from typing import Callable, Protocol, Sequence, TypeVar
 from .model import Box
 
 VGAP = 0.4  # × h: narrowest vertical gap that separates columns
+KICKER_GAP = 1.5  # × h: widest gap between a headline and a line on top of it that still counts as its kicker
 HGAP = 0.5  # × h: how much wider than the usual line gap a horizontal gap must be to cut
 
 
@@ -191,10 +192,10 @@ class XYCut:
 
 def _on_top(leaf: Sequence[T], head_top: int, h: float) -> bool:
     """Whether a headline whose top is ``head_top`` heads ``leaf``: nothing in the leaf starts
-    more than ``h`` above it, or only a line or two stacked right on top of it (a kicker set
-    too small to count as a headline)."""
+    more than ``h`` above it, or only a line or two stacked on top of it, at most
+    ``KICKER_GAP × h`` above (a kicker set too small to count as a headline)."""
     above = [t for t in leaf if t.core.y0 < head_top - h]
-    return not above or (max(t.core.y1 for t in above) >= head_top - h and head_top - min(t.core.y0 for t in above) <= 3 * h)
+    return not above or (max(t.core.y1 for t in above) >= head_top - KICKER_GAP * h and head_top - min(t.core.y0 for t in above) <= 3 * h)
 
 
 def stories(items: Sequence[T], h: float, is_head: Callable[[Boxed], bool]) -> list[list[list[T]]]:
