@@ -232,6 +232,24 @@ def test_margins_that_tie_on_the_pages_go_to_the_one_nearest_the_stages_own(tmp_
     assert profile_fit.choose_line_end_marks(lost, sources(lost), lm, quiet) == 1.0
 
 
+def test_garbled_marks_are_on_where_they_fix_pages_whose_marks_the_engine_garbled(tmp_path, monkeypatch):
+    clauses = ["我们在北京，他们在上海。", "我们在北京工作，他们在上海学习。", "大家都在北京，我们在上海。"] * 4
+    lm = load_lm(write_arpa(tmp_path / "lm.arpa", CORPUS + clauses))
+    gt = "我们在北京，他们在上海。\n" * 8
+    garbled = [Pair(f"g{i}", gt.replace("，", "。"), gt, False) for i in range(2)]  # lines: not reflowed
+    logged: list[str] = []
+    assert profile_fit.choose_garbled_marks(garbled, sources(garbled), lm, [], logged.append)
+    assert logged == ["  garbled marks: fixed +16, introduced +0 -> on"]
+    # the same pages read right: the stage never fires, so it stays off
+    right = [Pair(f"r{i}", gt, gt, False) for i in range(2)]
+    assert not profile_fit.choose_garbled_marks(right, sources(right), lm, [], quiet)
+    # judged on what the rules leave: where they make the same fixes first, the stage adds nothing
+    monkeypatch.setattr(profile_fit, "rule_changes", lambda source, rules, lm: [
+        (k, "。", "，", 1.0, ("rule:period-comma",)) for k in range(len(source)) if source[k - 1:k + 2] == "京。他"])
+    assert not profile_fit.choose_garbled_marks(garbled, sources(garbled), lm, ["period-comma"], logged.append)
+    assert logged[-1] == "  garbled marks: fixed +0, introduced +0 -> off"
+
+
 def test_the_length_channel_is_learned_cross_fit_and_written_into_the_profile(tmp_path, base):
     lm = load_lm(base.lm)
     # the engine adds a 夫 after the third character of every page (seven distinct texts)

@@ -61,8 +61,9 @@ from ..confusions.misread import MisreadRates
 from ..correction.corrector import Corrector, load_confusions, load_lm
 from ..correction.deletions import deletion_changes
 from ..correction.edits import apply_changes
+from ..correction.garbled_marks import garbled_changes
 from ..correction.line_marks import MIN_GAIN as LINE_END_GAIN, line_end_changes, wrapped_line_ends
-from ..correction.rules import RULES, rule_changes
+from ..correction.rules import RULES, rule_changes, select_rules
 from ..correction.score import NoisyPages, SparsePages, Weights
 from ..correction.variants import variant_changes
 from ..confusions.variants import VARIANTS_FILE, load_variants
@@ -483,6 +484,24 @@ def choose_line_end_marks(pairs: Sequence[Pair], sources: Sequence[str], lm,
     return None if best is None else best[2]
 
 
+def choose_garbled_marks(pairs: Sequence[Pair], sources: Sequence[str], lm, rules: Sequence[str],
+                         log: Callable[[str], None]) -> bool:
+    """Whether the marks of texts that read as garbled (:mod:`~ocrfix.correction.garbled_marks`, run
+    before the symbol rules ``rules``) are worth settling by the LM: the gain over the rules alone
+    is :func:`worth` keeping."""
+    chosen = select_rules(rules)
+    tally = Tally(pairs, sources)
+    protected = [protected_mask(source, frozenset()) for source in sources]
+    alone = [rule_changes(source, chosen, lm=lm) if chosen else [] for source in sources]
+    garbled = [garbled_changes(source, lm, p) for source, p in zip(sources, protected)]
+    both = [g + [c for c in r if c[0] not in {change[0] for change in g}] for g, r in zip(garbled, alone)]
+    (fixed, introduced), before = tally.score(both), tally.score(alone)
+    gain = (fixed - before[0], introduced - before[1])
+    keep = any(garbled) and worth(*gain)
+    log(f"  garbled marks: fixed {gain[0]:+d}, introduced {gain[1]:+d} -> {'on' if keep else 'off'}")
+    return keep
+
+
 def choose_length(pairs: Sequence[Pair], sources: Sequence[str], lm, log: Callable[[str], None]) -> LengthRates | None:
     """The engine's length channel (``ocrfix confusions length``: which characters it adds where
     print has none) for the deletion stage, or ``None`` where the stage is not :func:`worth`
@@ -519,6 +538,7 @@ class Stages:
     #: line-end marks kept in blocks that read like clean print too (weights with a clean-print pass
     #: withdraw them there otherwise)
     clean_print_marks: bool = False
+    garbled_marks: bool = False  # a text whose marks read as garbled has them settled by the LM
 
 
 def choose_stages(pairs: Sequence[Pair], sources: Sequence[str], models: "Models", log: Callable[[str], None]) -> Stages:
@@ -527,7 +547,8 @@ def choose_stages(pairs: Sequence[Pair], sources: Sequence[str], models: "Models
     margin = choose_line_end_marks(pairs, sources, models.lm, log) if any(p.page for p in pairs) else None
     length = choose_length(pairs, sources, models.lm, log) if any(p.page for p in pairs) else None
     variants = bool(models.variants) and choose_variants(pairs, sources, models.lm, models.variants, log)
-    return Stages(tuple(rules), margin is not None, variants, margin, length)
+    garbled = choose_garbled_marks(pairs, sources, models.lm, rules, log)
+    return Stages(tuple(rules), margin is not None, variants, margin, length, garbled_marks=garbled)
 
 
 @dataclass
@@ -574,6 +595,7 @@ class Models:
         corrector.line_end_marks = stages.line_end_marks
         corrector.line_end_margin = stages.line_end_margin
         corrector.clean_print_marks = stages.clean_print_marks
+        corrector.garbled_marks = stages.garbled_marks
         return corrector
 
 
@@ -887,6 +909,8 @@ def write_profile(fitted: Fitted, output: str | Path, inputs: Sequence[str | Pat
             record["line_end_margin"] = fitted.stages.line_end_margin
         if fitted.stages.clean_print_marks:
             record["line_end_marks_in_clean_print"] = True
+        if fitted.stages.garbled_marks:
+            record["garbled_marks"] = True
         record["card"] = fitted.card
         write_text_atomic(stage / PROFILE_FILE, json.dumps(record, ensure_ascii=False, indent=1) + "\n")
         write_checksums(stage)
