@@ -2,7 +2,7 @@ import pytest
 
 from ocrfix.correction.corrector import Corrector
 from ocrfix.correction.edits import replay
-from ocrfix.correction.rules import RULES, rule_changes
+from ocrfix.correction.rules import RULES, mark_scores, rule_changes
 from ocrfix.errors import ModelError
 
 from test_correct_fixtures import INVENTORY, WEIGHTS, confusion_set, load_lm, write_arpa
@@ -211,3 +211,22 @@ def test_text_that_writes_half_width_commas_keeps_its_own_marks():
     # rules that do not read marks still apply: a number's '96', a bracket read for '（'
     numbers = typed + "\n增长2596，" + "石玉钢《苗族)"
     assert fix(numbers).endswith("石玉钢（苗族)")
+
+
+def test_a_middle_dot_the_lm_finds_far_likelier_gone_is_deleted_and_a_name_keeps_its_own(tmp_path):
+    import dataclasses
+
+    from ocrfix.correction.edits import apply_changes
+    from ocrfix.correction.rules import STRAY_MIDDOT_MIN_MARGIN, select_rules
+    from test_correct_fixtures import CORPUS
+
+    lm = load_lm(write_arpa(tmp_path / "lm.arpa", CORPUS + ["约翰·史密斯在北京工作。"] * 6))
+    (shipped,) = select_rules(["stray-middot"])
+    noisy = "我们在北·京工作。"
+    gain = mark_scores(lm, noisy, 4, 1, ("", "·"))
+    assert gain[""] - gain["·"] < STRAY_MIDDOT_MIN_MARGIN  # the tiny bigram LM is never that sure
+    loose = (dataclasses.replace(shipped, min_margin=gain[""] - gain["·"] - 0.1),)
+    assert apply_changes(noisy, rule_changes(noisy, loose, lm))[0] == "我们在北京工作。"
+    assert rule_changes(noisy, (shipped,), lm) == []
+    assert rule_changes("约翰·史密斯在北京工作。", loose, lm) == []  # the LM knows the name with its dot
+    assert rule_changes(noisy, loose) == []  # no LM, no choice

@@ -39,6 +39,8 @@ CLAUSE_MARKS = "，、；：,;:"
 #: What a misread mark between Han characters can be (the LM chooses; "。" ends a sentence).
 MARKS = ("，", "。", "、", "·")
 
+#: How much the LM must prefer deleting a '·' between Han characters (or a clause mark) to keeping it.
+STRAY_MIDDOT_MIN_MARGIN = 7.5
 #: How much the LM must prefer '，' to the sentence break of a '。' between Han characters.
 PERIOD_COMMA_MIN_MARGIN = 3.0
 
@@ -197,6 +199,11 @@ RULES = (
     # '。' read as '·' between Han characters, where the LM prefers a sentence break by far (as
     # misread-period; names and series titles keep their '·': 约翰·史密斯, 新时代·深圳).
     Rule("middot-period", re.compile(rf"(?<=[{HAN}])·(?=[{HAN}])"), "。", min_gain=MISREAD_MIN_GAIN),
+    # A speck read as '·' between Han characters (与·时俱进, 调研期·间), where the LM prefers the text
+    # without it, or a mark, by far more than the '·' (names and series titles keep theirs: 约翰·史密斯,
+    # 中国·河北·正定; the '·' that stood for '。' went to middot-period before).
+    Rule("stray-middot", re.compile(rf"(?<=[{HAN}])·(?=[{HAN}])"), "", options=("", "·", "，", "、"),
+         min_margin=STRAY_MIDDOT_MIN_MARGIN),
     # '，' read as '。' between Han characters, where the LM prefers the comma to the sentence
     # break by far.
     Rule("period-comma", re.compile(rf"(?<=[{HAN}])。(?=[{HAN}])"), "", options=("，", "。"),
