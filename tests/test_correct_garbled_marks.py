@@ -59,7 +59,7 @@ def test_a_text_whose_marks_read_right_is_left_alone(lm):
     assert changed(MISREAD * MIN_SITES, lm, keep=["北京。他们"]) == []  # protected: too few sites left
 
 
-def test_the_corrector_runs_the_stage_only_when_the_profile_asks(lm, tmp_path):
+def test_the_corrector_runs_the_stage_where_the_profile_asks_and_without_one(lm, tmp_path):
     kwargs = dict(model=lm, confusions=confusion_set(tmp_path), weights=WEIGHTS, inventory=INVENTORY, length=False)
     text = MISREAD * MIN_SITES
     result = Corrector(profile=Profile("test", tmp_path, garbled_marks=True), **kwargs).correct(text, reflow=False)
@@ -67,5 +67,6 @@ def test_the_corrector_runs_the_stage_only_when_the_profile_asks(lm, tmp_path):
     assert {e.sources for e in result.edits} == {(SOURCE,)}
     assert replay(result.source, result.edits) == result.text
     assert Corrector(profile=Profile("test", tmp_path), rules=(), **kwargs).correct(text, reflow=False).text == text
+    assert Corrector(rules=(), **kwargs).correct(text, reflow=False).text == result.text  # no profile: on
     assert Corrector(profile=Profile("test", tmp_path, garbled_marks=True), rules=False,
                      **kwargs).correct(text, reflow=False).text == text

@@ -204,8 +204,8 @@ class Corrector:
         #: whether line-end marks stay in blocks that read like clean print, and their margin (the profile's)
         self.clean_print_marks = profile is not None and profile.line_end_marks_in_clean_print
         self.line_end_margin = profile.line_end_margin if profile is not None else None
-        #: whether a text whose marks read as garbled has them settled by the LM (the profile's)
-        self.garbled_marks = rules is not False and profile is not None and profile.garbled_marks
+        #: whether a text whose marks read as garbled has them settled by the LM (the profile's; on without one)
+        self.garbled_marks = rules is not False and (profile is None or profile.garbled_marks)
         if not isinstance(variants, Mapping):
             variants = load_variants(variants or settings.confusions_dir / VARIANTS_FILE)
         #: traditional forms outside the inventory whose simplified form is inside it
