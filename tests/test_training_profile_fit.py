@@ -152,6 +152,7 @@ def test_unsupervised_rounds_learn_from_confident_edits_and_leave_clean_text_alo
     assert fitted.card["rounds"][0]["confident_edits"] == 10 * len(lines)
     assert fitted.misread.log_rate("乍") > fitted.misread.log_rate("我")
     out = write_profile(fitted, tmp_path / "self")
+    assert load_profile(out, tmp_path).garbled_marks  # judged text by text, no ground truth needed
     corrector = Corrector(model=load_lm(base.lm), inventory=base.inventory, profile=out)
     clean = "\n".join(dict.fromkeys(CORPUS))
     assert corrector.correct(clean, reflow=False).edits == ()

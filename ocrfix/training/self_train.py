@@ -240,7 +240,8 @@ def choose_stages(texts: Sequence[str], corrector: Corrector, models: Models, lo
     log("symbol rules and line-end marks, from the archive's OCR alone:")
     rules = choose_rules([reflow(text) for text in texts], models.lm, log)
     margin, clean_print = choose_line_end_marks(texts, sparse_texts(corrector, texts, models), models.lm, log)
-    return Stages(rules, margin is not None, bool(models.variants), margin, None, clean_print)
+    # the garbled-marks stage judges each text by its own marks, ground truth or not: on, as in `generic`
+    return Stages(rules, margin is not None, bool(models.variants), margin, None, clean_print, garbled_marks=True)
 
 
 def confident_counts(corrector: Corrector, texts: Sequence[str], min_gain: float) -> tuple[ChannelCounts, int]:
