@@ -13,7 +13,13 @@ of a clean run's duration; every output present must then equal the clean run's 
 outputs). A ``--resume`` completes the batch: its edits log must equal the clean run's (0 lost,
 0 extra edits) and so must its outputs.
 
+Worker overhead (``--worker-overhead``): a task burns 4 s of CPU in a one-worker local cluster,
+three times, with Dask's default worker settings and with those of ``--dask local:N``
+(:data:`ocrfix.distributed.QUIET_WORKERS`); reported: the CPU the worker process spent beside the
+task's own thread (its profiler, event-loop tick and monitors), per second of the task.
+
     python -m benchmarks.scale [--pages-root build/bench/pages] [--split eval] [--copies 2] [--runs 2] [--kills 20]
+    python -m benchmarks.scale --worker-overhead
 """
 from __future__ import annotations
 
@@ -70,12 +76,10 @@ def one_config(config: str, inputs: str, out: str) -> dict[str, float]:
         children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         result["worker_rss_mb"] = max(children, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     else:
-        from distributed import Client, LocalCluster
-
-        from ocrfix.distributed import dask_runner
+        from ocrfix.distributed import dask_runner, session
 
         start = time.perf_counter()
-        with LocalCluster(n_workers=int(n), threads_per_worker=1, dashboard_address=None) as cluster, Client(cluster) as client:
+        with session(f"local:{n}") as client:  # the cluster of `ocrfix correct --dask local:N`
             result["startup_s"] = time.perf_counter() - start
             start, cpu = time.perf_counter(), _cpu() + sum(client.run(_cpu).values())
             outcomes = correct_files(jobs, CorrectOptions(), progress=False, runner=dask_runner(client))
@@ -87,6 +91,33 @@ def one_config(config: str, inputs: str, out: str) -> dict[str, float]:
     result["failed"] = sum(1 for o in outcomes if o.error)
     result["chars"] = sum(o.chars for o in outcomes)
     return result
+
+
+def burn(seconds: float) -> tuple[float, float]:
+    """Burn ``seconds`` of this thread's CPU on dict and str work; (thread CPU, process CPU) spent."""
+    thread, process = time.thread_time(), time.process_time()
+    while time.thread_time() - thread < seconds:
+        table = {i: (i, str(i)) for i in range(1000)}
+        table.clear()
+    return time.thread_time() - thread, time.process_time() - process
+
+
+def worker_overhead(seconds: float = 4.0, runs: int = 3) -> dict[str, list[float]]:
+    """Per setting (Dask's defaults, ``--dask local:N``'s): the worker process's CPU beside the
+    task's thread, per second of the task's CPU, over ``runs`` tasks of ``seconds``."""
+    from distributed import Client, LocalCluster
+
+    from ocrfix.distributed import session
+
+    def share(client: Client) -> list[float]:
+        spent = [client.submit(burn, seconds, pure=False).result() for _ in range(runs)]
+        return [round((process - thread) / thread, 4) for thread, process in spent]
+
+    with LocalCluster(n_workers=1, threads_per_worker=1, dashboard_address=None) as cluster, Client(cluster) as client:
+        defaults = share(client)
+    with session("local:1") as client:
+        quiet = share(client)
+    return {"defaults": defaults, "ocrfix local:N": quiet}
 
 
 def throughput(inputs: Path, work: Path, runs: int) -> dict[str, list[dict[str, float]]]:
@@ -173,7 +204,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kill-pages", type=int, default=5, help="pages per level for the kill test (default 5)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-throughput", action="store_true")
+    parser.add_argument("--worker-overhead", action="store_true", help="only the Dask worker's CPU beside a task")
     args = parser.parse_args(argv)
+    if args.worker_overhead:
+        print(json.dumps(worker_overhead()))
+        return 0
     with tempfile.TemporaryDirectory(prefix="ocrfix-scale-") as tmp:
         work = Path(tmp)
         if not args.no_throughput:

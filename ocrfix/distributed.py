@@ -12,6 +12,7 @@ rerun writes the same files. Needs the ``dask`` extra: ``pip install 'ocrfix[das
 """
 from __future__ import annotations
 
+import contextlib
 from typing import Any, Iterator, Sequence
 
 from .batch import Job, Outcome, correct_files as correct_jobs, init_worker, plan_jobs, run_job
@@ -19,12 +20,24 @@ from .errors import InputError, ModelError, OcrfixError
 from .options import CorrectOptions
 
 try:
+    import dask
     from distributed import Client, LocalCluster, WorkerPlugin, as_completed
 except ImportError:  # pragma: no cover - the extra is not installed
-    Client = LocalCluster = as_completed = None  # type: ignore[assignment,misc]
+    dask = Client = LocalCluster = as_completed = None  # type: ignore[assignment,misc]
     WorkerPlugin = object  # type: ignore[assignment,misc]
 
 PLUGIN_NAME = "ocrfix-corrector"
+#: Settings of the workers of a ``local:N`` cluster. A worker's statistical profiler (a sample
+#: every 10 ms), its event-loop tick (20 ms) and its memory and system monitors (0.1 s, 0.5 s)
+#: feed a dashboard that a batch run does not start; together they took 5 % of a worker's CPU
+#: beside a task that burns CPU, under 1 % with these (benchmarks/RESULTS.md, "Batches at scale"). On a machine
+#: whose cores all run workers, that CPU is taken from the corrections.
+QUIET_WORKERS = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.worker.memory.monitor-interval": "2s",
+    "distributed.admin.system-monitor.interval": "2s",
+}
 
 
 class CorrectorPlugin(WorkerPlugin):  # type: ignore[misc,valid-type]
@@ -71,12 +84,26 @@ def connect(address: str) -> Any:
             n = 0
         if n < 1:
             raise InputError(f"--dask {address}: give local:N with N >= 1 workers")
-        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None)
+        with dask.config.set(QUIET_WORKERS):  # the nannies keep it for the workers they (re)start
+            cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None)
         return Client(cluster)
     try:
         return Client(address, timeout="10s")
     except (OSError, TimeoutError) as exc:
         raise InputError(f"--dask {address}: cannot reach the scheduler ({exc})") from None
+
+
+@contextlib.contextmanager
+def session(address: str) -> Iterator[Any]:
+    """:func:`connect` to ``address`` for a ``with`` block; a ``local:N`` cluster is closed after it."""
+    client = connect(address)
+    try:
+        yield client
+    finally:
+        cluster = client.cluster
+        client.close()
+        if address.startswith("local:") and cluster is not None:
+            cluster.close()
 
 
 def dask_runner(client: Any) -> Any:

@@ -25,3 +25,10 @@ def test_report_compares_each_engine_with_its_one_worker_run() -> None:
     assert "| `--jobs 2` | 6.0 | 1,833 | 1.83x | 917 |" in table
     assert "| `--dask local:2` | 5.5 | 2,000 | 2.00x | 1,000 |" in table
     assert table.endswith("Dask 2 workers against --jobs 2: 0.92x the time.")
+
+
+def test_burn_spends_the_cpu_it_is_asked_for_in_its_own_thread():
+    from benchmarks.scale import burn
+
+    thread, process = burn(0.05)
+    assert thread >= 0.05 and process >= thread - 0.01  # clocks of slightly different resolution

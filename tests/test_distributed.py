@@ -92,3 +92,14 @@ def test_a_model_the_workers_cannot_load_is_one_error_before_any_task(client, mo
     assert batch._WORKER.corrector is None  # the client never loaded the models
     good = correct_files([str(src)], str(tmp_path / "good"), client=client, options=options(models))
     assert len(good) == 3 and not any(o.error for o in good) and batch._WORKER.corrector is None
+
+
+def test_a_local_cluster_starts_its_workers_without_the_dashboards_profiler():
+    import dask
+
+    from ocrfix.distributed import QUIET_WORKERS, session
+
+    with session("local:1") as client:
+        settings = client.run(lambda: {key: dask.config.get(key) for key in QUIET_WORKERS})
+    assert list(settings.values()) == [QUIET_WORKERS]
+    assert dask.config.get("distributed.worker.profile.enabled")  # the client's own settings stay

@@ -163,16 +163,10 @@ def _runner(address: str | None) -> Iterator[object]:
     if address is None:
         yield None
         return
-    from ..distributed import connect, dask_runner
+    from ..distributed import dask_runner, session
 
-    client = connect(address)
-    try:
+    with session(address) as client:
         yield dask_runner(client)
-    finally:
-        cluster = client.cluster
-        client.close()
-        if address.startswith("local:") and cluster is not None:
-            cluster.close()
 
 
 @contextlib.contextmanager
