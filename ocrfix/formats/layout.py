@@ -191,8 +191,14 @@ class Gutter(NamedTuple):
     rows: tuple[tuple[float, ...], tuple[float, ...]]
 
     def near(self, y: float, h: float) -> bool:
-        """Whether lines on both sides set out the gutter within ``EDGE_NEAR × h`` of row ``y``."""
-        return all(any(abs(m - y) <= EDGE_NEAR * h for m in side) for side in self.rows)
+        """Whether lines on both sides set out the gutter within ``EDGE_NEAR × h`` of row ``y``
+        (``rows`` are sorted)."""
+        reach = EDGE_NEAR * h
+        for side in self.rows:
+            k = bisect_left(side, y - reach)
+            if k == len(side) or side[k] > y + reach:
+                return False
+        return True
 
 
 def _page_edges(pieces: list[tuple[Box, float, bool]], h: float, side: Callable[[Box], int]) -> list[tuple[float, tuple[float, ...]]]:
@@ -200,7 +206,7 @@ def _page_edges(pieces: list[tuple[Box, float, bool]], h: float, side: Callable[
     ``EDGE_LINES`` lines or pieces of lines (``(box, type size, whole)``; one whole line as the
     engine gives it at least: the ends of pieces of lines broken at a gap need not be a
     column's) whose ``side`` (left or right edge) lies within ``h / 2`` of the
-    group's first, the median edge and the lines' vertical middles."""
+    group's first, the median edge and the lines' vertical middles (sorted)."""
     groups: list[list[tuple[Box, float, bool]]] = []
     for piece in sorted(pieces, key=lambda p: side(p[0])):
         if piece[1] >= HEADLINE * h:
@@ -209,7 +215,7 @@ def _page_edges(pieces: list[tuple[Box, float, bool]], h: float, side: Callable[
             groups[-1].append(piece)
         else:
             groups.append([piece])
-    return [(statistics.median(side(b) for b, _, _ in g), tuple((b.y0 + b.y1) / 2 for b, _, _ in g))
+    return [(statistics.median(side(b) for b, _, _ in g), tuple(sorted((b.y0 + b.y1) / 2 for b, _, _ in g)))
             for g in groups if len(g) >= EDGE_LINES and any(whole for _, _, whole in g)]
 
 
@@ -254,13 +260,14 @@ def _split_lines(lines: list[Line], sizes: dict[int, float], h: float, numbers: 
     tops, marks = tuple(l.box.y0 for l in by_top), tuple(ink[id(l)] for l in by_top)
     found = {id(line): _gutter_splits(line, sizes[id(line)], lambda l: _sides(l, ink[id(l)], marks, tops, h), letters, h)
              for line in lines}
-    gutters = _gutters([(_piece_box(line, start, stop), sizes[id(line)], not found[id(line)]) for line in lines
-                        for start, stop in zip([0, *found[id(line)]], [*found[id(line)], len(line.words)])], h)
+    gutters = _gutters([(line.box, sizes[id(line)], True) for line in lines if not found[id(line)]]
+                       + [(_piece_box(line, start, stop), sizes[id(line)], False) for line in lines if found[id(line)]
+                          for start, stop in zip([0, *found[id(line)]], [*found[id(line)], len(line.words)])], h)
     placed = []
     for line in lines:
         size = sizes[id(line)]
         cuts = found[id(line)]
-        if gutters and size < HEADLINE * h:
+        if gutters and size < HEADLINE * h and line.box.width > 4 * h:
             cuts = sorted({*cuts, *(start + k for start, stop in zip([0, *cuts], [*cuts, len(line.words)])
                                    for k in _edge_splits(line.words[start:stop], _piece_box(line, start, stop), gutters, h))})
         for start, stop in zip([0, *cuts], [*cuts, len(line.words)]):
@@ -277,12 +284,14 @@ def _piece_box(line: Line, start: int, stop: int, own_rows: bool = False) -> Box
     """The box of ``line.words[start:stop]``: their horizontal extent, the line's rows or, with
     ``own_rows``, the rows of most of its words (a body line merged across a gutter on a skewed
     scan spans two rows, each piece holds one: it must join the row it is on)."""
+    if start == 0 and stop == len(line.words):
+        return line.box
     boxes = [w.box for w in line.words[start:stop] if w.box is not None]
-    if not boxes or (start == 0 and stop == len(line.words)):
+    if not boxes:
         return line.box
     y0, y1 = line.box.y0, line.box.y1
     if own_rows:
-        top, foot = statistics.median_low(b.y0 for b in boxes), statistics.median_high(b.y1 for b in boxes)
+        top, foot = sorted(b.y0 for b in boxes)[(len(boxes) - 1) // 2], sorted(b.y1 for b in boxes)[len(boxes) // 2]  # median low / high
         if top < foot:
             y0, y1 = max(y0, top), min(y1, foot)
     return Box(min(b.x0 for b in boxes), y0, max(b.x1 for b in boxes), y1)
