@@ -11,13 +11,14 @@ fit never saw is not hidden in the whole set's figure.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from ocrfix.settings import load_settings
 
 from . import sets
 from .run import load_groups
-from .score import Tally, run_group
+from .score import Item, Tally, run_group
 from .systems import build
 
 #: Per set, its training files' ground truths (FASPell: the third field; SIGHAN: the correct sides).
@@ -26,6 +27,12 @@ TRAINING = {
     "sighan15": lambda data: [line for name in ("train13", "train14", "train15") for line in sets._lines(
         data / "sighan_csc_simplified" / "pairs_onebula" / f"{name}_correct.txt")],
 }
+
+
+def split(items: Sequence[Item], training: Iterable[str]) -> dict[str, list[Item]]:
+    """``items`` whose gold (stripped) is a line of ``training`` ("seen") and the others ("unseen")."""
+    seen = {line.strip() for line in training}
+    return {"seen": [i for i in items if i.gold.strip() in seen], "unseen": [i for i in items if i.gold.strip() not in seen]}
 
 
 def scores(tally: Tally) -> str:
@@ -40,9 +47,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--set", choices=sorted(TRAINING), default="faspell")
     args = parser.parse_args(argv)
     data = load_settings().data_dir
-    seen = {line.strip() for line in TRAINING[args.set](data)}
     items = load_groups([args.set], False, Path("build/bench/pages"))[args.set]
-    parts = {"seen": [i for i in items if i.gold.strip() in seen], "unseen": [i for i in items if i.gold.strip() not in seen]}
+    parts = split(items, TRAINING[args.set](data))
     print(f"| profile | all {len(items)} lines | ground truth in the training file ({len(parts['seen'])}) "
           f"| not in it ({len(parts['unseen'])}) |\n|---|---|---|---|")
     for profile in args.profile:

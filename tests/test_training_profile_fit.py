@@ -137,6 +137,9 @@ def test_the_command_line_reports_bad_pairs_in_one_line(tmp_path, capsys):
     assert err[-1].startswith("ocrfix: error: no OCR / ground-truth pairs") and len(err) == 2
     assert not (tmp_path.parent / "out-profile").exists()
     assert main(["fit", "-o", str(tmp_path / "x")]) == 2
+    assert main(["fit", "--unsupervised", "--domain-lm", str(tmp_path), "-o", str(tmp_path / "x")]) == 2
+    assert capsys.readouterr().err.strip().endswith("--domain-lm trains on ground truth, which --unsupervised has none of")
+    assert not (tmp_path / "x").exists()
 
 
 def test_unsupervised_rounds_learn_from_confident_edits_and_leave_clean_text_alone(tmp_path, base):
