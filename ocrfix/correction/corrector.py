@@ -140,7 +140,7 @@ class Corrector:
     or its file, for the confused-mark stage (:mod:`.mark_channel`; default: the profile's, none
     without one; ``rules=False`` turns it off); ``profile``: an engine profile (:mod:`ocrfix.profiles`: a name under ``models/profiles``, a
     directory, or a :class:`~ocrfix.profiles.Profile`) whose files, rules and threshold stand in
-    for the arguments not given; ``confidence``: how the OCR engine's character confidences move
+    for the arguments not given (a profile's domain LM is interpolated with ``model``: :func:`mixed_lm`); ``confidence``: how the OCR engine's character confidences move
     an edit's probability (:class:`~ocrfix.correction.engine.ConfidencePrior`; default: the
     profile's, none without one) when :meth:`correct` is given them.
     """
