@@ -380,3 +380,21 @@ def test_a_fit_with_a_domain_lm_writes_it_into_the_profile(tmp_path, base):
     corrector = Corrector(model=base.lm, inventory=base.inventory, profile=out)
     assert isinstance(corrector.lm, MixedLM)
     assert corrector.correct(misread("他们在上海工作。"), reflow=False).text == "他们在上海工作。"
+
+
+def test_the_learned_channel_is_boosted_where_its_pairs_fall_below_the_top_k():
+    from ocrfix.confusions import ConfusionSet
+
+    base = ConfusionSet.from_scores({"土": {"士": 0.9, "上": 0.8, "王": 0.7}}, "visual")
+    lines = [f"工人{i}做工工作" for i in range(40)]  # 工 is frequent in the truth, misread as 土 in one line in three
+    pairs = [Pair(str(i), line.replace("工", "土", 1) if i % 3 == 0 else line, line, False) for i, line in enumerate(lines)]
+    halves = [pairs[0::2], pairs[1::2]]
+    half_counts = [profile_fit.channel_counts(half, [p.ocr for p in half]) for half in halves]
+    logged: list[str] = []
+    assert profile_fit.choose_boost(half_counts, base, 2, None, logged.append) == 10.0  # the smallest that reaches the top 2
+    assert logged == ["learned channel, cross-fit coverage of the Han errors at k=2 by factor on its scores: "
+                      "1: 0.000, 3: 0.000, 10: 1.000, 30: 1.000, 100: 1.000 -> 10"]
+    channel = profile_fit.learn_channel(half_counts[0], base, 10.0)
+    assert "工" in [c.char for c in channel.confusions.candidates("土")][:2]
+    assert "工" not in [c.char for c in profile_fit.learn_channel(half_counts[0], base).confusions.candidates("土")][:2]
+    assert profile_fit.choose_boost(half_counts, base, 4, None, quiet) == 1.0  # in the top 4 anyway: no boost

@@ -79,7 +79,7 @@ from ..text_reflow import reflow
 from ..textio import read_text, write_text_atomic
 from .calibrate import (CalibrationText, calibration_texts, choose_noisy_threshold, choose_threshold, noisy_curve,
                         threshold_curve)
-from .confusions.learn import ChannelCounts, channel_set, misread_rates, plain_pairs
+from .confusions.learn import SOURCE as LEARNED, ChannelCounts, channel_set, misread_rates, plain_pairs
 from .confusions.length import length_rates
 from .fit import Labeled, featurize, fit_trees, fit_weights, row_weights
 from .lm.train import DOMAIN_ORDER, train_domain_lm
@@ -99,6 +99,11 @@ REFIT_POSITIVES = 2000
 TREE_POSITIVES = 1500
 #: The pinyin set joins the base when it raises the top-k coverage of the learned errors by this much.
 PINYIN_GAIN = 0.05
+#: Factors tried on the learned channel's scores before its noisy-OR merge with the base sets. Its
+#: P(seen | true) of a frequent true character is small beside the base sets' look-alike scores, so
+#: a learned pair can rank below the top k: on SIGHAN's held-out fifth, 204 misread characters whose
+#: pair the channel had learned were not among the candidates (benchmarks/RESULTS.md, "Fitted profiles").
+LEARNED_BOOSTS = (1.0, 3.0, 10.0, 30.0, 100.0)
 #: A pattern stage (a symbol rule, the line-end marks, the deletion stage) is kept only where it fixes
 #: at least this many errors more than it introduces on the training pairs ...
 STAGE_MARGIN = 1
@@ -572,9 +577,32 @@ class Channel:
     misread: MisreadRates
 
 
-def learn_channel(counts: ChannelCounts, base: ConfusionSet) -> Channel:
+def learn_channel(counts: ChannelCounts, base: ConfusionSet, boost: float = 1.0) -> Channel:
+    """The channel of ``counts`` merged with ``base``, the learned scores multiplied by ``boost``
+    (:func:`choose_boost`; capped at 1) before the noisy-OR."""
     learned = channel_set(counts)
+    if boost != 1.0:
+        learned = ConfusionSet.from_scores({ch: {c.char: boost * c.score for c in learned.candidates(ch)}
+                                            for ch in learned.chars()}, LEARNED)
     return Channel(learned, merge([base, learned]), misread_rates(counts))
+
+
+def choose_boost(half_counts: Sequence[ChannelCounts], base: ConfusionSet, k: int, inventory: frozenset[str] | None,
+                 log: Callable[[str], None]) -> float:
+    """The factor of :data:`LEARNED_BOOSTS` on the learned channel's scores whose merge with ``base``
+    holds the most Han errors of each half among their seen character's top ``k`` candidates, the
+    channel learned on the other half (cross-fit, as the weights are; on a tie the smaller factor)."""
+    han = [[(pair, n) for pair, n in counts.pairs.items() if is_han(pair[0]) and is_han(pair[1])] for counts in half_counts]
+    total = sum(n for errors in han for _, n in errors)
+    covered = {}
+    for boost in LEARNED_BOOSTS:
+        merged = [learn_channel(half_counts[1 - number], base, boost).confusions for number in range(2)]
+        covered[boost] = sum(coverage(merged[number], han[number], k, inventory) * sum(n for _, n in han[number])
+                             for number in range(2)) / max(1, total)
+    best = max(LEARNED_BOOSTS, key=lambda boost: (round(covered[boost], 4), -boost))
+    log(f"learned channel, cross-fit coverage of the Han errors at k={k} by factor on its scores: "
+        f"{', '.join(f'{b:g}: {c:.3f}' for b, c in covered.items())} -> {best:g}")
+    return best
 
 
 class Models:
@@ -751,11 +779,12 @@ def fit_profile(inputs: Sequence[str | Path], err_gold: Sequence[Sequence[str | 
     folds = []
     group = groups(train)
     halves = [[i for i in range(len(train)) if group[i] % 2 == number] for number in range(2)]
+    half_counts = [channel_counts([train[i] for i in half], [sources[i] for i in half]) for half in halves]
+    boost = choose_boost(half_counts, base_set, k, base.inventory, log)
     chunks = clean_texts(clean) if clean else []
     domains, fold_weights = fold_domains(train, halves, chunks, models.lm, log) if options.domain_lm else (None, [])
     for number, mine in enumerate(halves):
-        other = halves[1 - number]
-        channel = learn_channel(channel_counts([train[i] for i in other], [sources[i] for i in other]), base_set)
+        channel = learn_channel(half_counts[1 - number], base_set, boost)
         # a page's ground truth is clean print to keep; a line's is its noisy twin minus an error or
         # two, whose changes the fix / introduced ratio on the noisy line already counts
         folds.append(Fold([labeled(train[i], sources[i]) for i in mine],
@@ -779,7 +808,7 @@ def fit_profile(inputs: Sequence[str | Path], err_gold: Sequence[Sequence[str | 
     chosen = max(results, key=lambda label: (results[label].fixed, label == "shipped"))
     calibrated = results[chosen]
 
-    channel = learn_channel(counts, base_set)
+    channel = learn_channel(counts, base_set, boost)
     domain = None
     if domains:
         domain = DomainLM.train(domain_lines([p.gt for p in train], chunks), domains[0].weight)
@@ -796,6 +825,7 @@ def fit_profile(inputs: Sequence[str | Path], err_gold: Sequence[Sequence[str | 
                      f"{errors:,} substitutions, {len(channel.learned):,} learned confusion pairs",
         "held_out": figures.as_card(),
         "weights": chosen,
+        "learned_boost": boost,
         "calibration": {**calibrated.record, "min_ratio": options.min_ratio, "clean_chars_per_change": options.clean_chars,
                         "extra_clean_texts": len(chunks)},
         "date": datetime.date.today().isoformat(),
@@ -885,7 +915,9 @@ def write_profile(fitted: Fitted, output: str | Path, inputs: Sequence[str | Pat
                 shutil.copyfile(path, stage / f"base{number}.tsv")
             base_files.append(shipped or f"base{number}.tsv")
         if len(fitted.learned):
-            fitted.learned.save(stage / "learned.tsv", comments=["channel learned by ocrfix fit: P(seen | true), Witten-Bell"])
+            boost = fitted.card.get("learned_boost", 1.0)
+            scores = "P(seen | true), Witten-Bell" + (f", times {boost:g} (capped at 1)" if boost != 1.0 else "")
+            fitted.learned.save(stage / "learned.tsv", comments=[f"channel learned by ocrfix fit: {scores}"])
             base_files.append("learned.tsv")
         fitted.misread.save(stage / "misread.tsv", header=["misread rates learned by ocrfix fit"])
         fitted.weights.save(stage / "weights.json")
