@@ -1,9 +1,9 @@
 import sys
 
 try:
-    from .cli import main
+    from .cli import entry
 except KeyboardInterrupt:  # Ctrl-C while starting up
     print("ocrfix: interrupted", file=sys.stderr)
     sys.exit(130)
 
-sys.exit(main())
+entry()

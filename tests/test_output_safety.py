@@ -255,3 +255,19 @@ def test_sigterm_leaves_no_temporary_file(models: list[str], tmp_path: Path) -> 
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=60) == 128 + signal.SIGTERM
     assert list(out.iterdir()) == []
+
+
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGINT"])
+def test_a_signal_as_the_program_ends_leaves_with_the_commands_status(signame: str, tmp_path: Path) -> None:
+    """A signal that reaches ``ocrfix`` once its command is over (batch done, interpreter shutting
+    down) must not turn a finished run into one killed by the signal (-15, -2)."""
+    script = tmp_path / "late.py"
+    script.write_text(
+        "import os, signal, threading, time\n"
+        "import ocrfix.cli as cli\n"
+        "cli.main = lambda argv=None: 0  # a command that has finished\n"
+        "threading.Thread(target=time.sleep, args=(0.5,)).start()  # joined as the interpreter shuts down\n"
+        f"threading.Timer(0.1, os.kill, (os.getpid(), signal.{signame})).start()\n"
+        "cli.entry()\n", encoding="utf-8")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    assert subprocess.run([sys.executable, str(script)], env=env, timeout=60).returncode == 0

@@ -112,6 +112,24 @@ def main(argv: list[str] | None = None) -> int:
             signal.signal(signum, previous)
 
 
+def entry() -> None:
+    """The ``ocrfix`` program: :func:`main`, then exit with its status. Once the command is over (its
+    work done, its files and logs written), SIGINT, SIGTERM and SIGHUP are ignored: the interpreter's
+    shutdown resets Python's handlers to the default action, and a signal arriving then would turn a
+    finished run into one killed by it (exit -2, -15) instead of the command's own status."""
+    status = 130
+    try:
+        status = main()
+    except KeyboardInterrupt:  # in the command's last instructions, after its own handling
+        status = _interrupted()
+    except SystemExit as exc:  # argparse: --help, a usage error
+        status = exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+    finally:
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, signal.SIG_IGN)
+    sys.exit(status)
+
+
 def _interrupted() -> int:
     print("ocrfix: interrupted", file=sys.stderr)
     return 130
