@@ -398,3 +398,12 @@ def test_the_learned_channel_is_boosted_where_its_pairs_fall_below_the_top_k():
     assert "工" in [c.char for c in channel.confusions.candidates("土")][:2]
     assert "工" not in [c.char for c in profile_fit.learn_channel(half_counts[0], base).confusions.candidates("土")][:2]
     assert profile_fit.choose_boost(half_counts, base, 4, None, quiet) == 1.0  # in the top 4 anyway: no boost
+
+
+def test_a_domain_lm_without_kenlms_tools_is_refused_before_the_fit(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("OCRFIX_KENLM_BIN", str(tmp_path / "no-tools"))
+    (tmp_path / "p.ocr.txt").write_text("土作\n", encoding="utf-8")  # not even read: the tools come first
+    assert main(["fit", str(tmp_path), "--domain-lm", "-o", str(tmp_path / "x")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("ocrfix: error: KenLM lmplz and build_binary not found")
+    assert not (tmp_path / "x").exists()

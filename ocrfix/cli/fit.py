@@ -47,6 +47,11 @@ def _run(args: argparse.Namespace) -> int:
     output = Path(args.output)
     if output.exists() and not args.force:  # refused before the work, not after it
         raise InputError(f"{output}: already exists (use --force to replace it)")
+    if args.domain_lm and not args.unsupervised:  # KenLM's tools: missing ones are an error before the work too
+        from ..settings import load_settings
+        from ..training.lm.tools import find_tools
+
+        find_tools(load_settings().kenlm_bin)
 
     def log(line: str) -> None:
         if not args.quiet or line.startswith("ocrfix: warning"):
