@@ -22,6 +22,20 @@ STDIO = "-"
 _BINARY_CONTROL_SHARE = 0.01  # share of C0 control bytes (besides \t\n\r\f) that marks binary
 
 
+def check_input(source: str | Path, max_bytes: int) -> Path:
+    """``source`` as a path, if it names a file of at most ``max_bytes`` (else the one-line error
+    :func:`read_bytes` would give): checked before the work, without reading it."""
+    path = Path(source)
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    if path.is_dir():
+        raise InputError(f"{path}: is a directory, not a text file")
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise InputError(f"{path}: {size:,} bytes is larger than the {max_bytes:,}-byte limit; split it into pages")
+    return path
+
+
 def read_bytes(source: str | Path, max_bytes: int) -> bytes:
     """The bytes of a file (``-`` = stdin), at most ``max_bytes``: a larger input is refused,
     never truncated. Devices and pipes (``/dev/zero``) are read only up to the limit."""
@@ -34,14 +48,7 @@ def read_bytes(source: str | Path, max_bytes: int) -> bytes:
             raise InputError(f"<stdin>: cannot read ({exc.strerror or exc})") from None
         name = "<stdin>"
     else:
-        path = Path(source)
-        if not path.exists():
-            raise InputError(f"{path}: no such file")
-        if path.is_dir():
-            raise InputError(f"{path}: is a directory, not a text file")
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise InputError(f"{path}: {size:,} bytes is larger than the {max_bytes:,}-byte limit; split it into pages")
+        path = check_input(source, max_bytes)
         try:
             with open(path, "rb") as fh:
                 data = fh.read(max_bytes + 1)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Iterator, Sequence
 from ..errors import InputError
 from ..formats.registry import FORMATS
 from ..options import CorrectOptions
-from ..textio import STDIO, check_outputs
+from ..textio import STDIO, check_input, check_outputs
 
 if TYPE_CHECKING:
     from ..batch import Outcome
@@ -77,6 +77,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _run(args: argparse.Namespace) -> int:
     from ..batch import Terminated, correct_files, parse_shard, plan_jobs, shard
     from ..correction.corrector import read_keep
+    from ..remote import is_url
+    from ..settings import MAX_INPUT_BYTES
 
     options = CorrectOptions(
         model=args.model, confusions=tuple(args.confusions) if args.confusions else None, weights=args.weights,
@@ -91,6 +93,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         raise InputError("--jobs must be at least 1")
     jobs = plan_jobs(args.inputs, args.output, args.out_dir, args.recursive, args.manifest)
+    if len(jobs) == 1 and jobs[0].source != STDIO and not is_url(jobs[0].source):
+        check_input(jobs[0].source, MAX_INPUT_BYTES)  # a missing or oversized file: one line, before the models load
     if args.shard:
         if args.out_dir is None:
             raise InputError("--shard needs --out-dir DIR")
@@ -116,15 +120,15 @@ def _run(args: argparse.Namespace) -> int:
     except Terminated:
         print("ocrfix: terminated (SIGTERM); the finished files are kept: rerun with --resume", file=sys.stderr)
         return 128 + signal.SIGTERM
+    failed = [outcome for outcome in outcomes if outcome.error]
+    if failed and len(jobs) == 1:  # a single input: its one error line says it all (exit 2 like other bad input)
+        return 2
     if not args.quiet:
         picked = picked_line(outcomes)
         if picked:
             print(picked, file=sys.stderr)
         print(summary_line(len(jobs), outcomes, time.perf_counter() - start), file=sys.stderr)
-    failed = [outcome for outcome in outcomes if outcome.error]
     if failed:
-        if len(jobs) == 1:  # a single input: its one error line says it all (exit 2 like other bad input)
-            return 2
         print(f"ocrfix: {len(failed)} of {len(jobs)} files failed", file=sys.stderr)
         return 1
     return 0
