@@ -340,6 +340,14 @@ def _read_input(source: str) -> bytes:
     return read_url(source, MAX_INPUT_BYTES) if is_url(source) else read_bytes(source, MAX_INPUT_BYTES)
 
 
+def check_input_file(source: str, options: CorrectOptions) -> None:
+    """Raise the one-line :class:`InputError` a job of the local file ``source`` would fail with on
+    reading it or, as plain text, decoding it: a single input is refused before any model loads."""
+    data = read_bytes(source, MAX_INPUT_BYTES)
+    if is_plain_text(data, options.input_format):
+        decode_text(data, source, options.encoding)
+
+
 def _read_sidecar(path: str) -> str:
     return read_url(path, MAX_INPUT_BYTES).decode("utf-8") if is_url(path) else Path(path).read_text(encoding="utf-8")
 

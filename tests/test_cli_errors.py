@@ -134,14 +134,15 @@ def test_train_actions_run_the_training_modules_with_their_own_options(tmp_path,
     assert out.startswith("usage: ocrfix train weights") and "--recalibrate" in out
 
 
-def test_correct_refuses_a_missing_or_oversized_single_input_in_one_line_before_loading_models(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_correct_refuses_a_bad_single_input_in_one_line_before_loading_models(
+        files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from ocrfix.settings import MAX_INPUT_BYTES
 
     huge = tmp_path / "huge.txt"
     with open(huge, "wb") as fh:  # sparse: no disk used
         fh.truncate(MAX_INPUT_BYTES + 1)
-    for path, message in ((tmp_path / "missing.txt", "no such file"), (huge, "split it into pages")):
+    for path, message in ((tmp_path / "missing.txt", "no such file"), (huge, "split it into pages"),
+                          (files["binary"], "binary"), (files["empty"], "empty"), (files["gb"], "--encoding gb18030")):
         # a model path that does not exist: the input is refused first, so it is never loaded
         assert main(["correct", str(path), "--model", str(tmp_path / "no-model.klm")]) == 2
         err = capsys.readouterr().err

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Iterator, Sequence
 from ..errors import InputError
 from ..formats.registry import FORMATS
 from ..options import CorrectOptions
-from ..textio import STDIO, check_input, check_outputs
+from ..textio import STDIO, check_outputs
 
 if TYPE_CHECKING:
     from ..batch import Outcome
@@ -75,10 +75,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from ..batch import Terminated, correct_files, parse_shard, plan_jobs, shard
+    from ..batch import Terminated, check_input_file, correct_files, parse_shard, plan_jobs, shard
     from ..correction.corrector import read_keep
     from ..remote import is_url
-    from ..settings import MAX_INPUT_BYTES
 
     options = CorrectOptions(
         model=args.model, confusions=tuple(args.confusions) if args.confusions else None, weights=args.weights,
@@ -93,8 +92,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.jobs < 1:
         raise InputError("--jobs must be at least 1")
     jobs = plan_jobs(args.inputs, args.output, args.out_dir, args.recursive, args.manifest)
-    if len(jobs) == 1 and jobs[0].source != STDIO and not is_url(jobs[0].source):
-        check_input(jobs[0].source, MAX_INPUT_BYTES)  # a missing or oversized file: one line, before the models load
+    if len(jobs) == 1 and jobs[0].source != STDIO and not is_url(jobs[0].source) and args.on_error != "copy":
+        check_input_file(jobs[0].source, options)  # missing, huge, binary, empty...: one line, before the models load
     if args.shard:
         if args.out_dir is None:
             raise InputError("--shard needs --out-dir DIR")
