@@ -23,6 +23,7 @@ held-out text 0.67 and 0.79: mild gains of 0.5-1.5, the LM's taste, add up.)
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from ..normalize import is_han
@@ -33,6 +34,7 @@ from .rules import mark_scores
 SOURCE = "rule:garbled-marks"
 #: What a site's mark may stand for (the read mark itself is also scored).
 OPTIONS = {"。": ("，", "、"), "·": ("，", "。", "、")}
+_MARK = re.compile(f"[{''.join(OPTIONS)}]")
 #: Neighbours of a mark in running text besides Han characters (before it / after it): once a
 #: text reads as garbled, its marks next to these are settled too. (Its other clause marks are
 #: not: on the training pages, a garbled page's '、', '：' and '；' read as the LM liked them best
@@ -56,8 +58,8 @@ def sites(text: str, protected: Sequence[bool], running: bool = False) -> list[i
     def fits(ch: str, others: frozenset[str]) -> bool:
         return is_han(ch) or (running and ch in others)
 
-    return [k for k in range(1, len(text) - 1)
-            if text[k] in OPTIONS and not protected[k] and fits(text[k - 1], BEFORE) and fits(text[k + 1], AFTER)]
+    return [k for k in (match.start() for match in _MARK.finditer(text, 1, max(len(text) - 1, 1)))
+            if not protected[k] and fits(text[k - 1], BEFORE) and fits(text[k + 1], AFTER)]
 
 
 def best_other(lm: LanguageModel, text: str, offset: int) -> tuple[float, str]:
@@ -77,8 +79,9 @@ def garbled_changes(text: str, lm: LanguageModel, protected: Sequence[bool],
     """``(offset, mark, other mark, 1.0, (SOURCE,))`` changes at the sites of ``text`` if its marks
     read as garbled (:func:`confident_share` ≥ :data:`MIN_SHARE` over at least :data:`MIN_SITES`
     sites), where the LM prefers another mark by more than ``min_gain``; none otherwise."""
-    gains = [best_other(lm, text, offset)[0] for offset in sites(text, protected)]
-    if len(gains) < MIN_SITES or confident_share(gains) < MIN_SHARE:
+    judged = {offset: best_other(lm, text, offset) for offset in sites(text, protected)}
+    if len(judged) < MIN_SITES or confident_share([gain for gain, _ in judged.values()]) < MIN_SHARE:
         return []
-    found = [(offset, *best_other(lm, text, offset)) for offset in sites(text, protected, running=True)]
+    found = [(offset, *(judged.get(offset) or best_other(lm, text, offset)))
+             for offset in sites(text, protected, running=True)]  # the Han sites are scored already
     return [(offset, text[offset], mark, 1.0, (SOURCE,)) for offset, gain, mark in found if gain > min_gain]
