@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from ...confusions.marks import MARKS, MarkChannel, MarkPair
 from ...correction.features import LanguageModel
-from ...correction.mark_channel import MIN_MARGIN, best_option, eligible
+from ...correction.mark_channel import MIN_MARGIN, mark_changes
 from ...normalize import fold_char
 from .length import anchored
 
@@ -45,13 +45,8 @@ def mark_pairs(pages: Sequence[tuple[str, str]]) -> list[MarkPair]:
 def clean_changes(channel: MarkChannel, texts: Sequence[str], lm: LanguageModel,
                   margin: float = MIN_MARGIN) -> Counter[tuple[str, str]]:
     """Per (mark, other mark): how often the stage would change a mark of the clean ``texts``."""
-    fired: Counter[tuple[str, str]] = Counter()
-    for text in texts:
-        for offset, char in enumerate(text):
-            if char in channel.options and eligible(text, offset):
-                gain, mark = best_option(lm, channel, text, offset)
-                fired[char, mark] += gain > margin
-    return fired
+    return Counter((mark, other) for text in texts
+                   for _, mark, other, *_ in mark_changes(text, channel, lm, [False] * len(text), margin))
 
 
 def learn_mark_channel(pages: Sequence[tuple[str, str]], lm: LanguageModel, margin: float = MIN_MARGIN,
