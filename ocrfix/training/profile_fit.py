@@ -499,7 +499,10 @@ def choose_garbled_marks(pairs: Sequence[Pair], sources: Sequence[str], lm, rule
     protected = [protected_mask(source, frozenset()) for source in sources]
     alone = [rule_changes(source, chosen, lm=lm) if chosen else [] for source in sources]
     garbled = [garbled_changes(source, lm, p) for source, p in zip(sources, protected)]
-    both = [g + [c for c in r if c[0] not in {change[0] for change in g}] for g, r in zip(garbled, alone)]
+    both = []
+    for first, rules_after in zip(garbled, alone):  # as in the corrector: the garbled stage's changes win
+        taken = {change[0] for change in first}
+        both.append(first + [change for change in rules_after if change[0] not in taken])
     (fixed, introduced), before = tally.score(both), tally.score(alone)
     gain = (fixed - before[0], introduced - before[1])
     keep = any(garbled) and worth(*gain)
