@@ -5,7 +5,9 @@ files) is corrected by the shipped corrector into a fresh output directory with 
 ``--jobs 1``, ``--jobs 2``, ``--dask local:1`` and ``--dask local:2``, each configuration in a
 fresh process (runs interleaved, medians). Timed: :func:`ocrfix.batch.correct_files` (models
 loaded in every worker included; the local cluster's start-up is reported apart); peak RSS per
-worker process.
+worker process. Steady throughput: the characters of every file but the first, over the time from
+the first file's outcome to the last's, which leaves out what a run pays once (a worker's start,
+its model load) and so is the rate an archive's hours-long run keeps up.
 
 Kills: ``--kills`` times, ``ocrfix correct --jobs 2 --resume --edits`` (over ``--kill-pages`` pages
 per level) is started in a fresh directory and ``kill -9``-ed (with its workers) at a random moment
@@ -34,9 +36,15 @@ import subprocess
 import sys
 import tempfile
 import time
+from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING, Iterator, Sequence
 
 from . import sets
+
+if TYPE_CHECKING:
+    from ocrfix.batch import Job, Outcome, Runner
+    from ocrfix.options import CorrectOptions
 
 PAGES_ROOT = Path("build/bench/pages")
 CONFIGS = ("jobs:1", "jobs:2", "dask:1", "dask:2")
@@ -62,15 +70,16 @@ def _cpu(who: int = resource.RUSAGE_SELF) -> float:
 def one_config(config: str, inputs: str, out: str) -> dict[str, float]:
     """Run one configuration (in this fresh process) and report seconds, CPU seconds of every
     process involved, start-up, peak RSS per worker and the load average at the end."""
-    from ocrfix.batch import correct_files, plan_jobs
-    from ocrfix.options import CorrectOptions
+    from ocrfix.batch import correct_files, plan_jobs, run_jobs
+    from ocrfix.options import CorrectOptions  # noqa: F811 (the run's, not only the type's)
 
     kind, n = config.split(":")
     jobs = plan_jobs([inputs], None, out)
     result: dict[str, float] = {"startup_s": 0.0}
+    stamps: list[float] = []
     if kind == "jobs":
         start, cpu = time.perf_counter(), _cpu() + _cpu(resource.RUSAGE_CHILDREN)
-        outcomes = correct_files(jobs, CorrectOptions(), int(n), progress=False)
+        outcomes = correct_files(jobs, CorrectOptions(), progress=False, runner=stamped(partial(run_jobs, n_jobs=int(n)), stamps))
         result["seconds"] = time.perf_counter() - start
         result["cpu_s"] = _cpu() + _cpu(resource.RUSAGE_CHILDREN) - cpu
         children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
@@ -82,7 +91,7 @@ def one_config(config: str, inputs: str, out: str) -> dict[str, float]:
         with session(f"local:{n}") as client:  # the cluster of `ocrfix correct --dask local:N`
             result["startup_s"] = time.perf_counter() - start
             start, cpu = time.perf_counter(), _cpu() + sum(client.run(_cpu).values())
-            outcomes = correct_files(jobs, CorrectOptions(), progress=False, runner=dask_runner(client))
+            outcomes = correct_files(jobs, CorrectOptions(), progress=False, runner=stamped(dask_runner(client), stamps))
             result["seconds"] = time.perf_counter() - start
             result["cpu_s"] = _cpu() + sum(client.run(_cpu).values()) - cpu
             rss = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
@@ -90,7 +99,25 @@ def one_config(config: str, inputs: str, out: str) -> dict[str, float]:
     result["load"] = os.getloadavg()[0]
     result["failed"] = sum(1 for o in outcomes if o.error)
     result["chars"] = sum(o.chars for o in outcomes)
+    result["steady_chars_s"] = steady_rate([o.chars for o in outcomes], stamps)
     return result
+
+
+def stamped(runner: Runner, stamps: list[float]) -> Runner:
+    """``runner``, appending to ``stamps`` the moment (``time.perf_counter``) each outcome comes back."""
+    def run(jobs: Sequence[Job], options: CorrectOptions, on_error: str = "skip") -> Iterator[Outcome]:
+        for outcome in runner(jobs, options, on_error=on_error):
+            stamps.append(time.perf_counter())
+            yield outcome
+    return run
+
+
+def steady_rate(chars: Sequence[int], stamps: Sequence[float]) -> float:
+    """Characters per second from the first outcome to the last: every file's characters but the
+    first one's, over that time (0 with fewer than two outcomes)."""
+    if len(stamps) < 2 or stamps[-1] <= stamps[0]:
+        return 0.0
+    return sum(chars[1:]) / (stamps[-1] - stamps[0])
 
 
 def burn(seconds: float) -> tuple[float, float]:
@@ -174,13 +201,16 @@ def kills(inputs: Path, work: Path, count: int, seed: int) -> dict[str, object]:
 
 
 def report(chars: int, files: int, results: dict[str, list[dict[str, float]]]) -> str:
-    lines = ["| configuration | median seconds | chars/s | vs 1 worker | chars per CPU-second | peak RSS per worker "
-             "| cluster start-up | load average |", "|---|---|---|---|---|---|---|---|"]
+    lines = ["| configuration | median seconds | chars/s | vs 1 worker | steady chars/s | steady vs 1 worker "
+             "| chars per CPU-second | peak RSS per worker | cluster start-up | load average |",
+             "|---|---|---|---|---|---|---|---|---|---|"]
     median = {config: statistics.median(run["seconds"] for run in runs) for config, runs in results.items()}
+    steady = {config: statistics.median(run["steady_chars_s"] for run in runs) for config, runs in results.items()}
     for config, runs in results.items():
-        base = median[f"{config.split(':')[0]}:1"]
+        base = f"{config.split(':')[0]}:1"
         lines.append(f"| `{'--jobs ' if config.startswith('jobs') else '--dask local:'}{config.split(':')[1]}` | "
-                     f"{median[config]:.1f} | {chars / median[config]:,.0f} | {base / median[config]:.2f}x | "
+                     f"{median[config]:.1f} | {chars / median[config]:,.0f} | {median[base] / median[config]:.2f}x | "
+                     f"{steady[config]:,.0f} | {steady[config] / steady[base]:.2f}x | "
                      f"{chars / statistics.median(run['cpu_s'] for run in runs):,.0f} | "
                      f"{max(run['worker_rss_mb'] for run in runs):,.0f} MB | "
                      f"{statistics.median(run['startup_s'] for run in runs):.1f} s | "
