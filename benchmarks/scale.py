@@ -69,7 +69,8 @@ def _cpu(who: int = resource.RUSAGE_SELF) -> float:
 
 def one_config(config: str, inputs: str, out: str) -> dict[str, float]:
     """Run one configuration (in this fresh process) and report seconds, CPU seconds of every
-    process involved, start-up, peak RSS per worker and the load average at the end."""
+    process involved (for Dask also the client's own, which includes the local scheduler's),
+    start-up, peak RSS per worker, the steady throughput and the load average at the end."""
     from ocrfix.batch import correct_files, plan_jobs, run_jobs
     from ocrfix.options import CorrectOptions  # noqa: F811 (the run's, not only the type's)
 
@@ -90,10 +91,11 @@ def one_config(config: str, inputs: str, out: str) -> dict[str, float]:
         start = time.perf_counter()
         with session(f"local:{n}") as client:  # the cluster of `ocrfix correct --dask local:N`
             result["startup_s"] = time.perf_counter() - start
-            start, cpu = time.perf_counter(), _cpu() + sum(client.run(_cpu).values())
+            start, own, workers = time.perf_counter(), _cpu(), sum(client.run(_cpu).values())
             outcomes = correct_files(jobs, CorrectOptions(), progress=False, runner=stamped(dask_runner(client), stamps))
             result["seconds"] = time.perf_counter() - start
-            result["cpu_s"] = _cpu() + sum(client.run(_cpu).values()) - cpu
+            result["client_cpu_s"] = _cpu() - own  # the client and the local cluster's scheduler
+            result["cpu_s"] = result["client_cpu_s"] + sum(client.run(_cpu).values()) - workers
             rss = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
             result["worker_rss_mb"] = max(rss.values())
     result["load"] = os.getloadavg()[0]
