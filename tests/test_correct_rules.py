@@ -62,6 +62,18 @@ def test_final_period_needs_the_lm_and_a_body_paragraph(tmp_path):
     assert rule_changes("我们在北京工作\n今天天气很好。", lm=lm) == []  # short line: a headline
 
 
+@pytest.mark.parametrize("gain, inserted", [(0.5, True), (-1.0, True), (-1.6, False), (-5.0, False)])
+def test_final_period_goes_in_where_the_lm_mildly_prefers_none(monkeypatch, gain, inserted):
+    """A 6-gram often mildly prefers a paragraph to stop without its '。'; a paragraph end the reflow
+    made mid-sentence scores far lower: only that one keeps its end as it is."""
+    from ocrfix.correction import rules
+
+    monkeypatch.setattr(rules, "period_gain", lambda *args, **kwargs: gain)
+    body = "我们在北京工作。他们在上海工作。我们在北京学习。大家都在认真工作\n今天天气很好。"
+    final = [rule for rule in RULES if rule.name == "final-period"]
+    assert [c[1:3] for c in rule_changes(body, final, lm=object())] == ([("", "。")] if inserted else [])
+
+
 @pytest.mark.parametrize("paragraph, body", [
     ("我们在北京工作。他们在上海工作。我们在北京学习。大家都在认真工作", True),
     ("我们在北京工作，他们在上海工作。我们在北京学习，大家都在上海认真地工作，我们在北京工作，他们在上海工作", True),
