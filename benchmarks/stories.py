@@ -8,7 +8,9 @@ Scores, summed over a split's pages, for each way of reading Tesseract's whole-p
   ``ocrfix eval`` counts it (:mod:`ocrfix.evaluation.stories`: only one story owns three or more
   of the line's character 4-grams that occur in no other story);
 * **headline attachment** — stories whose headline (its output line or lines) is directly
-  followed by a line of that story's own body;
+  followed by a line of that story's own body; the rest of its head group may stand between
+  (kicker, sub-headline, byline; also such a line misread, when it matches a part of the
+  story's head group better than anything else printed on the page: see :func:`_head_part`);
 * **contiguity** and **order** — ``ocrfix eval``'s story scores (:mod:`ocrfix.evaluation.stories`),
   the mean over the pages.
 
@@ -36,6 +38,7 @@ from ocrfix.settings import load_settings
 from ocrfix.textio import read_text
 
 SAME = 90.0
+HEAD_PART = 50.0
 INPUTS = ("tesseract", "plain", "hocr", "alto")
 
 
@@ -57,6 +60,40 @@ def _norm(lines: list[str]) -> list[str]:
     return [n for n in map(normalize_line, lines) if n]
 
 
+def _head_part(line: str, story: int, pieces: list[tuple[int, bool, str]]) -> bool:
+    """Whether ``line`` matches a part of ``story``'s head group (kicker, headline, sub-headline,
+    byline) better than any other printed piece of the page (``pieces``: story, head-group part
+    or not, text), at least ``HEAD_PART`` (fuzzy partial ratio): a head-group line the engine
+    misread shares no character 4-gram with its story, yet is its own."""
+    scored = [(fuzz.partial_ratio(line, text), k, part) for k, part, text in pieces if text]
+    best = max((s for s, _, _ in scored), default=0.0)
+    return best >= HEAD_PART and all(k == story and part for s, k, part in scored if s == best)
+
+
+def attachments(stories: list[dict], lines: list[str], table) -> list[bool]:
+    """Per story, whether its headline is directly followed by its own body in ``lines`` (the
+    output's normalized lines; ``table``: the page's :func:`story_grams`)."""
+    pieces = [(k, part, normalize_line(text)) for k, s in enumerate(stories)
+              for part, texts in ((True, head_lines(s)), (False, s["paragraphs"])) for text in texts]
+    found = []
+    for k, story in enumerate(stories):
+        head = normalize_line("".join(head_lines({**story, "byline": ""})))
+        credit = normalize_line(story.get("byline", ""))
+        at = next((i for i, line in enumerate(lines) if len(line) <= len(head) + 4
+                   and fuzz.partial_ratio(line, head) >= 85 and (len(line) >= len(head) - 2 or len(line) >= 4)), None)
+        if at is None:
+            found.append(False)
+            continue
+        # the rest of the head group: more headline lines, the byline, or a line misread so that
+        # it matches its own head group best (a byline `本报记者“朝建多国`, `一一马里人质动`)
+        while at + 1 < len(lines) and ((len(lines[at + 1]) <= len(head) and fuzz.partial_ratio(lines[at + 1], head) >= 85)
+                                       or (credit and len(lines[at + 1]) <= len(credit) + 4 and fuzz.partial_ratio(lines[at + 1], credit) >= 80)
+                                       or (len(lines[at + 1]) <= len(head) + len(credit) + 4 and _head_part(lines[at + 1], k, pieces))):
+            at += 1
+        found.append(at + 1 < len(lines) and owners(lines[at + 1], table) == [k])
+    return found
+
+
 def score_page(stories: list[dict], output: str) -> dict[str, int]:
     """Counts of one page (see module docstring)."""
     lines = _norm(output.splitlines())
@@ -64,19 +101,7 @@ def score_page(stories: list[dict], output: str) -> dict[str, int]:
     table = story_grams(["\n".join([*head_lines(s), *s["paragraphs"]]) for s in stories])
     found = sum(any(fuzz.ratio(p, line, score_cutoff=SAME) for line in lines) for p in paragraphs)
     owned = [o for o in (owners(line, table) for line in lines if len(line) >= MIN_CHARS) if o]
-    attached = 0
-    for k, story in enumerate(stories):
-        head = normalize_line("".join(head_lines({**story, "byline": ""})))
-        credit = normalize_line(story.get("byline", ""))
-        at = next((i for i, line in enumerate(lines) if len(line) <= len(head) + 4
-                   and fuzz.partial_ratio(line, head) >= 85 and (len(line) >= len(head) - 2 or len(line) >= 4)), None)
-        if at is None:
-            continue
-        # the rest of the head group: more headline lines, the byline
-        while at + 1 < len(lines) and ((len(lines[at + 1]) <= len(head) and fuzz.partial_ratio(lines[at + 1], head) >= 85)
-                                       or (credit and len(lines[at + 1]) <= len(credit) + 4 and fuzz.partial_ratio(lines[at + 1], credit) >= 80)):
-            at += 1
-        attached += at + 1 < len(lines) and owners(lines[at + 1], table) == [k]
+    attached = sum(attachments(stories, lines, table))
     scores = story_scores(gt_text(stories), output)
     return {"paragraphs": len(paragraphs), "recalled": found, "lines": len(owned), "pure": sum(len(o) == 1 for o in owned),
             "stories": len(stories), "attached": attached,

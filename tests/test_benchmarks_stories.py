@@ -75,3 +75,13 @@ def test_varied_stories_print_whole_paragraphs_or_whole_sentences_and_nothing_wh
     empty = _setter(0)
     story = empty.set(article, Region(40, 40, 400, 140))
     assert story.paragraphs == () and empty.image.getextrema() == (255, 255)
+
+
+def test_a_misread_head_group_line_still_attaches_but_a_line_of_another_story_does_not() -> None:
+    stories = [{**STORIES[0], "subtitle": "——三十所学校参赛", "byline": "本报记者　王建国"},
+               {**STORIES[1], "byline": "本报通讯员　李明"}]
+    a, b = stories
+    misread = "\n".join([a["headline"], "一一三十所学", "本报记者“玉建多国", *a["paragraphs"], b["headline"], *b["paragraphs"]])
+    assert score_page(stories, misread)["attached"] == 2
+    other = "\n".join([a["headline"], "本报通讯员李朋", *a["paragraphs"], b["headline"], *b["paragraphs"]])
+    assert score_page(stories, other)["attached"] == 1  # B's byline misread after A's headline
