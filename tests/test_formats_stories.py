@@ -436,3 +436,18 @@ def test_a_small_kicker_a_line_apart_above_the_headline_stays_with_its_story() -
     assert got == [[("headline", "甲地运动会"), *(("paragraph", p) for p in A)],
                    [("headline", "乙市图书馆开放"), *(("paragraph", p) for p in B)],
                    [("headline", "丙县合作社"), ("paragraph", "新春走基层"), *(("paragraph", p) for p in C)]]
+
+
+def _blob(text: str, box: Box) -> Line:
+    return Line(words=(Word(text, box, conf=0.4),), box=box)
+
+
+def test_a_rule_or_speck_read_as_text_ends_its_story_instead_of_parting_headline_and_body() -> None:
+    top = [headline("甲地运动会", 40, 40), *body(A, 40, 40 + 3 * H, 2)]
+    rule = _blob("二", Box(40, 40 + 2 * H + 10, 40 + width(2), 40 + 2 * H + 16))  # a thin rule under the headline
+    y = max(l.box.y1 for l in top) + STORY_GAP
+    below = [headline("乙市图书馆开放", 40, y), *body(B, 40, y + 3 * H, 2)]
+    speck = _blob("约", Box(40 + 3 * H, y + 2 * H + 8, 40 + 3 * H + 3, y + 2 * H + 10))
+    got = stories_of(document(below + [speck, rule] + top))
+    assert got == [[("headline", "甲地运动会"), *(("paragraph", p) for p in A), ("paragraph", "二")],
+                   [("headline", "乙市图书馆开放"), *(("paragraph", p) for p in B), ("paragraph", "约")]]

@@ -18,6 +18,9 @@ What the boxes tell that plain text cannot (``h`` = the body text's median type 
   its paragraph when it ends a sentence (``。！？”…``), beyond the half character each of its
   half-width digits and Latin letters saves (they shorten lines that go on); a full line
   continues it, also across a column break;
+* **rules and specks** — a line of a few characters in a box far wider than they are set (a
+  rule read as ``二``), or too thin for a character, ends the story nearest to it (see
+  :func:`_stray`);
 * **headline** — a line whose type size (see :func:`_char_height`) is at least ``1.25×`` the
   body's median is a headline. A body-sized line that :mod:`ocrfix.text_reflow` recognizes as a
   byline (``本报记者 …``) stays a line of its own.
@@ -52,6 +55,9 @@ EDGE_LINES = 3  # lines that set out a column's edge
 EDGE_GAP = 0.3  # × h: narrowest gutter between columns set out by their edges
 EDGE_GUTTER = 2.5  # × h: widest such gutter
 EDGE_NEAR = 4.0  # × h: how near a merged line the lines setting out a gutter must be
+RULE_CHARS = 4  # characters at most of a rule read as text
+RULE_WIDTH = 3.0  # × the characters' width: how much wider a rule read as text is set
+SPECK = 0.25  # × h: a line box less tall than this holds no character
 HEAD_GAP = 2.5  # × the line's own type size: a gap that splits a headline line whatever is around it (two headlines side by side)
 
 
@@ -517,9 +523,15 @@ def reflow_document(doc: Document) -> Reflowed:
             continue
         sizes = {id(l): _char_height(l) for l in lines}
         h = float(statistics.median(sizes.values()))
-        placed = _split_lines(lines, sizes, h, numbers)
+        stray = {id(l) for l in lines if _stray(l, sizes[id(l)], h)}
+        if len(stray) == len(lines):
+            stray = set()
+        placed = _split_lines([l for l in lines if id(l) not in stray], sizes, h, numbers)
         heads = _headlines(placed, h)
-        for leaves in _refined(stories(placed, h, lambda p: id(p) in heads), _declared(page, placed, where)):
+        found = _refined(stories(placed, h, lambda p: id(p) in heads), _declared(page, placed, where))
+        ends = _story_ends(found, [PlacedLine(l.text(), l.box, sizes[id(l)], numbers[id(l)], l.words, l.box)
+                                   for l in lines if id(l) in stray])
+        for leaves, extra in zip(found, ends):
             story += 1
             boxes.append([])
             body: list[_Column] = []
@@ -530,10 +542,33 @@ def reflow_document(doc: Document) -> Reflowed:
             for para in _paragraphs(body, h):
                 kind = "byline" if len(para) == 1 and is_byline(para[0].text) else "paragraph"
                 emit(kind, clean_paragraph([p.text for p in para]), para, story)
+            for p in extra:
+                emit("paragraph", clean_paragraph([p.text]), [p], story)
     # words of lines left out above (blank lines) keep their place at the end: nothing is lost
     seen = {id(w) for w in words}
     words.extend(w for w in doc.words() if id(w) not in seen)
     return Reflowed(render(blocks), blocks, words, tuple(Box.union(b) if b else None for b in boxes), tuple(sources))
+
+
+def _stray(line: Line, size: float, h: float) -> bool:
+    """A rule or a speck read as text (``size``: the line's type size): a few characters in a box
+    far wider than they are set, at the body size or larger (a thin rule under a headline read
+    as ``二`` or ``We |``), or in a box too thin for any character. Such a line is no part of a
+    column and would bridge the gaps the story layout cuts at."""
+    width = display_width(line.text().replace(" ", ""))
+    return width <= RULE_CHARS and (line.box.width > RULE_WIDTH * max(size, h) * max(width, 0.5) or line.box.height < SPECK * h)
+
+
+def _story_ends(found: list[list[list[PlacedLine]]], stray: list[PlacedLine]) -> list[list[PlacedLine]]:
+    """Per story of ``found``, the stray lines (see :func:`_stray`) that end it, top to bottom:
+    each goes to the story whose lines' box is nearest (inside it: distance 0)."""
+    result: list[list[PlacedLine]] = [[] for _ in found]
+    spans = [Box.union([p.box for leaf in story for p in leaf]) for story in found]
+    for line in sorted(stray, key=lambda p: (p.box.y0, p.box.x0)):
+        x, y = (line.box.x0 + line.box.x1) / 2, (line.box.y0 + line.box.y1) / 2
+        near = min(range(len(spans)), key=lambda k: max(spans[k].x0 - x, 0, x - spans[k].x1) + max(spans[k].y0 - y, 0, y - spans[k].y1))
+        result[near].append(line)
+    return result
 
 
 def _declared(page: Page, placed: list[PlacedLine], where: dict[int, tuple[int, int, int, int]]) -> dict[int, int] | None:
