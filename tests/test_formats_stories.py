@@ -451,3 +451,23 @@ def test_a_rule_or_speck_read_as_text_ends_its_story_instead_of_parting_headline
     got = stories_of(document(below + [speck, rule] + top))
     assert got == [[("headline", "甲地运动会"), *(("paragraph", p) for p in A), ("paragraph", "二")],
                    [("headline", "乙市图书馆开放"), *(("paragraph", p) for p in B), ("paragraph", "约")]]
+
+
+def test_specks_read_as_punctuation_in_a_gap_between_stories_do_not_bridge_it() -> None:
+    """One row merged across a three-character gap that holds specks read as '。' and '|，'
+    (their boxes close the gap) is split; a body line whose '、' takes its cell (the letters
+    around it 1.5 characters apart) stays whole."""
+    from ocrfix.formats.layout import _line_numbers, _split_lines
+
+    left = make_line("左" * CELLS, 40, 40)
+    end = left.box.x1
+    specks = (Word("。", Box(end + 4, 40, end + 12, 40 + H)), Word("|，", Box(end + 14, 40, end + int(2.6 * H), 40 + H)))
+    right = make_line("右" * CELLS, end + 3 * H, 40)
+    merged = Line(words=left.words + specks + right.words, box=Box.union([left.box, right.box]))
+    y = 40 + 2 * PITCH
+    mark = Word("、", Box(40 + 2 * H + 8, y + 10, 40 + 2 * H + 14, y + 16))  # its ink only, 1.5 cells between the letters
+    listing = make_line("书记", 40, y).words + (mark,) + make_line("国家主席", 40 + 2 * H + 3 * H // 2, y).words
+    listing = Line(words=listing, box=Box.union([w.box for w in listing]))
+    rows = [merged, listing]
+    pieces = _split_lines(rows, {id(l): float(H) for l in rows}, float(H), _line_numbers(document(rows)))
+    assert [p.text for p in pieces] == ["左" * CELLS + "。 |，", "右" * CELLS, "书记、国家主席"]

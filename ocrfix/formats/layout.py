@@ -58,6 +58,7 @@ EDGE_NEAR = 4.0  # × h: how near a merged line the lines setting out a gutter m
 RULE_CHARS = 4  # characters at most of a rule read as text
 RULE_WIDTH = 3.0  # × the characters' width: how much wider a rule read as text is set
 SPECK = 0.25  # × h: a line box less tall than this holds no character
+SPECKS = "。，、.,|'`·"  # what the engine reads specks as
 HEAD_GAP = 2.5  # × the line's own type size: a gap that splits a headline line whatever is around it (two headlines side by side)
 
 
@@ -116,7 +117,9 @@ class Marks(NamedTuple):
 def _gutter_splits(line: Line, size: float, sides: Callable[[Line], tuple[list[Marks], list[Marks]]],
                    letters: dict[int, tuple[float, float]], h: float) -> list[int]:
     """Word indices where ``line`` crosses a gutter: a gap between its words wider than
-    ``GUTTER × h`` (body lines; ``HEAD_GAP ×`` its type size in a headline), or a gap between its solid words wider than ``RIVER × h`` where
+    ``GUTTER × h`` (body lines; ``HEAD_GAP ×`` its type size in a headline); in a body line also
+    such a gap plus one character's cell between solid words' boxes that holds only what specks
+    are read as (``。``, ``|，``: real punctuation takes a cell); or a gap between its solid words wider than ``RIVER × h`` where
     the lines around it are blank too (a whitespace river down the page: a line merged across
     columns or stories). In a headline the gap must be wider than ``HEAD_RIVER ×`` its type
     size and hold no punctuation (a full-width ``：`` is a headline character wide)."""
@@ -129,6 +132,8 @@ def _gutter_splits(line: Line, size: float, sides: Callable[[Line], tuple[list[M
     splits = []
     reach = solid_reach = None  # right edge of the words (solid words) so far
     punctuated = False  # a punctuation-only word since the last solid word
+    specks_only = True  # every word since the last solid word is what specks are read as
+    solid_box = None  # right edge of the solid words' boxes so far
     around = None  # ``sides(line)``, when a gap needs them
     for k, word in enumerate(line.words):
         box = word.box
@@ -137,6 +142,8 @@ def _gutter_splits(line: Line, size: float, sides: Callable[[Line], tuple[list[M
         extent = letters.get(id(word))
         if reach is not None and box.x0 - reach > gutter and (extent is not None or not headline):  # a speck off a headline stays on it
             splits.append(k)
+        elif not headline and extent is not None and solid_box is not None and box.x0 - solid_box > gutter + h and specks_only:
+            splits.append(k)
         elif extent is not None and solid_reach is not None and extent[0] - solid_reach > river and not (headline and punctuated):
             around = around or sides(line)
             if _river(around, _probes(solid_reach, extent[0], h), h):
@@ -144,7 +151,9 @@ def _gutter_splits(line: Line, size: float, sides: Callable[[Line], tuple[list[M
         reach = box.x1 if reach is None or box.x1 > reach else reach
         if extent is not None:
             solid_reach = extent[1] if solid_reach is None or extent[1] > solid_reach else solid_reach
+            solid_box = box.x1 if solid_box is None or box.x1 > solid_box else solid_box
         punctuated = extent is None and (solid_reach is not None or punctuated)
+        specks_only = extent is not None or (specks_only and not word.text.strip(SPECKS))
     return splits
 
 
