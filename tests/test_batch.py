@@ -98,7 +98,7 @@ def test_signals_during_a_pool_run_are_raised_only_where_the_run_checks(signum, 
     from ocrfix import batch
 
     before = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
-    with batch._deferred_signals() as check:
+    with batch.signals.deferred_signals() as check:
         os.kill(os.getpid(), getattr(signal, signum))  # noted, not raised here
         with pytest.raises((batch.Terminated, KeyboardInterrupt)) as caught:
             check()

@@ -253,7 +253,7 @@ def _log(path: Path, files: list[str | None], per_file: int = 2) -> None:
 
 @pytest.mark.parametrize("old_order", [["a", "c", "e"], ["e", "a", "c", None]])
 def test_merge_replaces_a_files_records_and_keeps_the_others_in_file_order(tmp_path, old_order):
-    from ocrfix.batch import _merged
+    from ocrfix.batch.logs import _merged
     log = tmp_path / "log.jsonl"
     _log(log, old_order)
     fresh = {"c": ['{"file": "c", "new": 1}'].copy, "b": ['{"file": "b", "new": 1}'].copy}
@@ -266,7 +266,7 @@ def test_merge_replaces_a_files_records_and_keeps_the_others_in_file_order(tmp_p
 def test_merge_streams_an_old_log_far_larger_than_what_it_holds(tmp_path):
     import tracemalloc
 
-    from ocrfix.batch import _merged
+    from ocrfix.batch.logs import _merged
     log = tmp_path / "log.jsonl"
     _log(log, [f"p{i:06d}" for i in range(20_000)], per_file=5)  # 100,000 records, ~3 MB
     tracemalloc.start()

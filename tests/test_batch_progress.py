@@ -40,7 +40,7 @@ def options(models: list[str]) -> CorrectOptions:
 @pytest.fixture()
 def bar(monkeypatch):
     FakeBar.made.clear()
-    monkeypatch.setattr(batch, "tqdm", FakeBar)
+    monkeypatch.setattr(batch.run, "tqdm", FakeBar)
     return FakeBar.made
 
 

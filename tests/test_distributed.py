@@ -84,14 +84,14 @@ def test_a_model_the_workers_cannot_load_is_one_error_before_any_task(client, mo
     src, _, _, _ = clean_run(models, tmp_path, 3)
     broken = tmp_path / "broken.arpa"
     broken.write_text("\\data\\\nngram 1=oops\n", encoding="utf-8")
-    batch._WORKER.corrector = None
+    batch.worker.WORKER.corrector = None
     with pytest.raises(ModelError, match="broken.arpa"):
         correct_files([str(src)], str(tmp_path / "o"), client=client,
                       options=replace(options(models), model=str(broken)))
     assert not (tmp_path / "o").exists() or not any((tmp_path / "o").rglob("*.txt"))  # no task ran
-    assert batch._WORKER.corrector is None  # the client never loaded the models
+    assert batch.worker.WORKER.corrector is None  # the client never loaded the models
     good = correct_files([str(src)], str(tmp_path / "good"), client=client, options=options(models))
-    assert len(good) == 3 and not any(o.error for o in good) and batch._WORKER.corrector is None
+    assert len(good) == 3 and not any(o.error for o in good) and batch.worker.WORKER.corrector is None
 
 
 def test_a_local_cluster_starts_its_workers_without_the_dashboards_profiler():

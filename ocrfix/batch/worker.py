@@ -1,0 +1,196 @@
+"""One worker process: its corrector, built once, and the correction of one job's file into its
+sidecar and output (atomically, sidecar first); a SIGTERM stops it only while it corrects."""
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import signal
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterator
+
+from ..correction.edits import Edit
+from ..errors import InputError, OcrfixError
+from ..formats import correct_document, output_bytes, parse_document
+from ..formats.pipeline import plain_articles
+from ..formats.registry import is_plain_text
+from ..options import CorrectOptions
+from ..profiles import ProfileChoice, pick_profile
+from ..remote import is_url, read_url, write_url
+from ..settings import MAX_INPUT_BYTES, load_settings
+from ..textio import STDIO, decode_text, read_bytes, write_text_atomic
+from .jobs import Job, Outcome
+from .logs import sidecar_text
+from .signals import Terminated
+
+if TYPE_CHECKING:
+    from ..correction.corrector import Corrector
+
+
+@dataclass
+class _WorkerState:
+    """This process's worker: the run's options and its corrector, built once from them by
+    :func:`init_worker` (in the main process before forking: workers inherit it, models and all;
+    or in each spawned worker), and where a SIGTERM finds it (:func:`_stop_worker`)."""
+
+    options: CorrectOptions = CorrectOptions()
+    corrector: Corrector | None = None
+    #: correctors of the profiles picked from files' OCR software, sharing ``corrector``'s LM
+    picked: dict[str, Corrector] = field(default_factory=dict)
+    stop: bool = False
+    correcting: bool = False
+    #: called with characters done inside the current file (the progress bar; this process only)
+    progress: Callable[[int], None] | None = None
+
+
+WORKER = _WorkerState()
+
+
+def init_worker(options: CorrectOptions) -> None:
+    WORKER.options, WORKER.corrector, WORKER.picked = options, options.corrector(), {}
+
+
+def document_corrector(software: str | None) -> tuple[Corrector, ProfileChoice | None]:
+    """The worker's corrector for a file naming ``software`` as its OCR engine, and the profile
+    picked from it (None when the run names its profile: an explicit profile always wins)."""
+    options, corrector = WORKER.options, WORKER.corrector
+    if options.profile is not None or corrector is None:
+        return corrector, None
+    choice = pick_profile(software, load_settings().models_dir, options.profile_name)
+    if choice.name == options.profile_name:
+        return corrector, choice
+    if choice.name not in WORKER.picked:
+        WORKER.picked[choice.name] = options.corrector(choice.name, like=corrector)
+    return WORKER.picked[choice.name], choice
+
+
+def correct_bytes(data: bytes, name: str, stories: bool = False) -> tuple[str, int, tuple[Edit, ...], list[dict] | None,
+                                                                      ProfileChoice | None]:
+    """Output text, input characters, edits, (with ``stories``) the page's stories after
+    correction (see :meth:`ocrfix.formats.Reflowed.articles`) and the profile picked from its OCR
+    software of one input file of any supported format.
+
+    Plain text is corrected as it is (reflowed unless ``--no-reflow``); hOCR/ALTO/PAGE files are
+    reflowed from their geometry, corrected, and written back in ``--output-format`` (default:
+    their own format) with the edits recorded in the document, by the profile their OCR software
+    picks (:func:`document_corrector`; returned last). Needs the worker's corrector (:func:`init_worker`).
+    """
+    options, corrector = WORKER.options, WORKER.corrector
+    if corrector is None:
+        raise RuntimeError("correct_bytes before init_worker")
+    fmt = "text" if is_plain_text(data, options.input_format) else options.input_format
+    out_fmt = options.output_format
+    if fmt == "text":
+        if out_fmt not in (None, "text"):
+            raise InputError(f"{name}: plain-text input can only be written as text (not --output-format {out_fmt})")
+        text = decode_text(data, name, options.encoding)
+        result = corrector.correct(text, reflow=options.reflow, progress=WORKER.progress)
+        found = plain_articles(text, result.text, options.reflow) if stories else None
+        return result.text, len(text), tuple(result.edits), found, None
+    doc = parse_document(data, name, fmt, options.encoding)
+    corrector, picked = document_corrector(doc.software)
+    done = correct_document(doc, corrector)
+    found = done.reflowed.articles(done.text) if stories else None
+    return output_bytes(done, out_fmt).decode("utf-8"), len(done.source), tuple(done.edits), found, picked
+
+
+def run_job(job: Job, on_error: str = "skip") -> Outcome:
+    """Correct one job's file and write its sidecar and output; errors become the outcome's.
+
+    ``on_error="copy"``: a file that fails is copied to its output unchanged (status ``copied``).
+    """
+    start = time.perf_counter()
+    try:
+        with _correcting():
+            output, chars, edits, stories, picked = correct_bytes(_read_input(job.source), "<stdin>" if job.source == STDIO else job.source,
+                                                                  job.articles is not None)
+        outcome = Outcome(job, chars, edits, seconds=time.perf_counter() - start, picked=picked)
+        if job.sidecar is not None:
+            write_output(job.sidecar, sidecar_text(outcome))
+        if job.articles is not None:
+            write_output(job.articles, json.dumps({"stories": stories}, ensure_ascii=False, indent=1) + "\n")
+        write_output(job.target, output)
+        return outcome
+    except OcrfixError as exc:
+        error = str(exc)
+    except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
+        error = f"{job.source}: internal error: {type(exc).__name__}: {exc}"
+    if on_error == "copy" and job.source != STDIO and job.target != STDIO:
+        return _copy_input(job, error, time.perf_counter() - start)
+    return Outcome(job, 0, (), error)
+
+
+def _copy_input(job: Job, error: str, seconds: float) -> Outcome:
+    """The input copied to the output unchanged (atomically, sidecar first), its error kept."""
+    outcome = Outcome(job, 0, (), error, seconds, copied=True)
+    try:
+        if job.sidecar is not None:
+            write_output(job.sidecar, sidecar_text(outcome))
+        data = _read_input(job.source) if is_url(job.source) else None
+        if is_url(job.target):
+            write_url(job.target, Path(job.source).read_bytes() if data is None else data)
+            return outcome
+        tmp = f"{job.target}.copy.tmp"
+        shutil.copyfile(job.source, tmp) if data is None else Path(tmp).write_bytes(data)
+        os.replace(tmp, job.target)
+    except InputError as exc:
+        return Outcome(job, 0, (), f"{error}; cannot copy it ({exc})", seconds)
+    except OSError as exc:
+        Path(f"{job.target}.copy.tmp").unlink(missing_ok=True)
+        return Outcome(job, 0, (), f"{error}; cannot copy it ({exc.strerror})", seconds)
+    return outcome
+
+
+def _read_input(source: str) -> bytes:
+    return read_url(source, MAX_INPUT_BYTES) if is_url(source) else read_bytes(source, MAX_INPUT_BYTES)
+
+
+def check_input_file(source: str, options: CorrectOptions) -> None:
+    """Raise the one-line :class:`InputError` a job of the local file ``source`` would fail with on
+    reading it or, as plain text, decoding it: a single input is refused before any model loads."""
+    data = read_bytes(source, MAX_INPUT_BYTES)
+    if is_plain_text(data, options.input_format):
+        decode_text(data, source, options.encoding)
+
+
+def write_output(target: str, text: str) -> None:
+    if is_url(target):
+        write_url(target, text.encode("utf-8"))
+    else:
+        write_text_atomic(target, text)
+
+
+def _stop_worker(signum: int, frame: object) -> None:
+    # Only while correcting: an idle worker may hold the task queue's lock (stopping it then
+    # would hang the pool) and a worker writing a file finishes it first (it takes no time).
+    WORKER.stop = True
+    if WORKER.correcting:
+        raise Terminated
+
+
+def worker_signals() -> None:
+    """Ctrl-C reaches the whole process group: workers leave it to the main process, which lets
+    them finish the files in hand. SIGTERM (sent to the group by a batch scheduler) stops a
+    worker's correcting at once; no temporary file stays behind."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, _stop_worker)
+
+
+@contextlib.contextmanager
+def _correcting() -> Iterator[None]:
+    """Where a worker's SIGTERM may stop it (:func:`_stop_worker`)."""
+    if WORKER.stop:
+        raise Terminated
+    WORKER.correcting = True
+    try:
+        yield
+    finally:
+        WORKER.correcting = False
+
+
+def init_spawned(options: CorrectOptions) -> None:
+    worker_signals()
+    init_worker(options)
