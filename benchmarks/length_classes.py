@@ -1,6 +1,6 @@
 """Errors by class, fixed and introduced by the corrector: dropped, extra, confused marks, Han substitutions.
 
-    python -m benchmarks.length_classes pages build/bench/pages/eval [--profile tesseract] [--label NAME] [--compare]
+    python -m benchmarks.length_classes pages build/bench/pages/eval [--profile tesseract] [--lm LM] [--label NAME] [--compare]
     python -m benchmarks.length_classes deletions TRAINING_PAGES... --length LENGTH.tsv   # the margin
     python -m benchmarks.length_classes where TRAINING_PAGES... [--profile NAME]          # where marks are lost
     python -m benchmarks.length_classes inserts TRAINING_PAGES...                         # insertions inside lines
@@ -16,7 +16,8 @@ many the corrector fixed, how many it introduced (a character correct in the OCR
 class in the output; an extra character more between two ground-truth neighbours). Insertions:
 a dropped character put back is a right insertion; an extra character introduced or a dropped
 one put back as the wrong character is a wrong one. ``--compare``: the same with the deletion
-stage off, in the same run.
+stage off, in the same run. ``--lm``: another LM in place of the shipped one (e.g. one trained
+without the corpus files the pages were typeset from: text it never saw, as on held-out pages).
 
 ``where``: every ground-truth character the reflowed OCR dropped, by where it was lost (at a
 wrapped line end the reflow joined, at a paragraph end, between two Han characters inside a
@@ -283,6 +284,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     pages = cmds.choices["pages"]
     pages.add_argument("--profile", help="engine profile (default: the shipped models)")
     cmds.choices["where"].add_argument("--profile", help="engine profile (default: the shipped models)")
+    pages.add_argument("--lm", type=Path, help="another LM file (default: the shipped one)")
     pages.add_argument("--label", help="name of the page set in the table (default: the first directory)")
     pages.add_argument("--compare", action="store_true", help="also measure with the deletion stage off")
     cmds.choices["deletions"].add_argument("--length", type=Path, required=True,
@@ -295,11 +297,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "deletions":
         print(sweep_deletions(docs, LengthRates.load(args.length)))
         return 0
-    corrector = Corrector(profile=args.profile)
+    corrector = Corrector(model=getattr(args, "lm", None), profile=args.profile)
     if args.command == "where":
         print(where_table(dropped_where(corrector, docs)))
         return 0
-    runs = [("shipped", measure(corrector, docs))]
+    runs = [(args.lm.name if args.lm else "shipped", measure(corrector, docs))]
     if args.compare:
         without = copy.copy(corrector)
         without.length = None

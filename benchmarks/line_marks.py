@@ -8,8 +8,11 @@ corrected with the shipped models with the line-end stage on and off (its margin
 infinity); per split: errors fixed and introduced (``ocrfix.evaluate`` against the GT) and the
 marks inserted. ``margins``: training-month paragraphs broken into 12-14-cell column lines the way
 the page typesetter does (closing marks hang past a full line), then every hung mark dropped, as
-an engine that reads inside the line box does (whole sentences only, no titles); for each margin: line ends that lost a mark, the
-right mark put back, another mark put in, and insertions where nothing was lost.
+an engine that reads inside the line box does (whole sentences only, no titles); for each margin (and, with
+``--lead``, a lead of the best mark over the next best): line ends that lost a mark, the right mark put back,
+another mark put in, and insertions where nothing was lost. ``--lm``: score with another LM, e.g. one
+trained without the month (``ocrfix lm train`` on ``corpora/news-train.tsv`` without its row), so the
+text is new to it as held-out text is.
 """
 from __future__ import annotations
 
@@ -82,7 +85,7 @@ def column_lines(paragraph: str, cells: int) -> list[tuple[str, str]]:
     return lines
 
 
-def run_margins(month: str, paragraphs: int, seed: int) -> None:
+def run_margins(month: str, paragraphs: int, seed: int, model: Path | None, min_lead: float) -> None:
     data = load_settings().data_dir / "rmrb_peoples_daily_2019_2020" / f"rmrb_{month}.txt.xz"
     if month in ("2020-05",):
         raise SystemExit("held-out month: margins are measured on training months only")
@@ -93,8 +96,8 @@ def run_margins(month: str, paragraphs: int, seed: int) -> None:
     rng = random.Random(seed)
     start = rng.randrange(0, len(sentences) - 4000)
     sentences = sentences[start:start + 4000]
-    lm = load_lm(load_settings().default_lm)
-    rows = []  # (gain, mark, lost marks)
+    lm = load_lm(model or load_settings().default_lm)
+    rows = []  # (gain, mark, lead over the next best mark, lost marks)
     i = 0
     for _ in range(paragraphs):
         k = rng.randint(2, 6)
@@ -104,14 +107,13 @@ def run_margins(month: str, paragraphs: int, seed: int) -> None:
             if not kept or kept[-1] in CLOSING or kept[-1] in OPENING:
                 continue
             text = kept[-line_marks.SPAN:] + following[:line_marks.SPAN]
-            gain, mark = line_marks.best_mark(lm, text, len(kept[-line_marks.SPAN:]))
-            rows.append((gain, mark, hung))
+            rows.append((*line_marks.best_mark(lm, text, len(kept[-line_marks.SPAN:])), hung))
     lost = sum(1 for *_, hung in rows if hung)
     print(f"rmrb_{month}, {paragraphs} paragraphs: {len(rows)} line ends between two non-marks, {lost} lost a mark")
     print("| margin | right mark back | other mark | inserted where nothing was lost |")
     print("|---|---|---|---|")
     for margin in MARGINS:
-        fired = [(mark, hung) for gain, mark, hung in rows if gain > margin]
+        fired = [(mark, hung) for gain, mark, lead, hung in rows if gain > margin and lead >= min_lead]
         right = sum(1 for mark, hung in fired if hung and hung[0] == mark)
         other = sum(1 for mark, hung in fired if hung and hung[0] != mark)
         false = sum(1 for mark, hung in fired if not hung)
@@ -127,11 +129,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     margins.add_argument("--month", default="2019-10", help="a training month of rmrb (never 2020-05)")
     margins.add_argument("--paragraphs", type=int, default=400)
     margins.add_argument("--seed", type=int, default=3)
+    margins.add_argument("--lm", type=Path, help="another LM (e.g. one trained without the month: text it never saw)")
+    margins.add_argument("--lead", type=float, default=0.0,
+                         help="also require the best mark to lead the next best by this much (log10; the stage does not)")
     args = parser.parse_args(argv)
     if args.command == "pages":
         run_pages(args.splits)
     else:
-        run_margins(args.month, args.paragraphs, args.seed)
+        run_margins(args.month, args.paragraphs, args.seed, args.lm, args.lead)
     return 0
 
 

@@ -52,6 +52,19 @@ def test_the_lm_puts_back_a_lost_mark_and_leaves_mid_word_joins_alone(tmp_path):
         assert changes and all(text[offset - 1] != symbol for offset, *_ in changes)
 
 
+def test_the_best_mark_says_how_far_it_leads_the_next_best(tmp_path):
+    from ocrfix.correction.rules import mark_scores
+
+    lm = lm_of(tmp_path)
+    text = reflow(RAW)
+    offset = text.index("他们")
+    choice = line_marks.best_mark(lm, text, offset)
+    gains = sorted(score - mark_scores(lm, text, offset, 0, ("",), line_marks.SPAN)[""]
+                   for mark, score in mark_scores(lm, text, offset, 0, line_marks.MARKS[:-1], line_marks.SPAN).items())
+    assert choice.mark == "。" and choice.gain == pytest.approx(gains[-1])
+    assert choice.lead == pytest.approx(gains[-1] - gains[-2]) and choice.lead > 0
+
+
 def test_the_corrector_inserts_logs_and_replays_the_mark(tmp_path):
     lm = lm_of(tmp_path)
     corrector = Corrector(model=lm, confusions=confusion_set(tmp_path), weights=WEIGHTS, inventory=INVENTORY, variants={})

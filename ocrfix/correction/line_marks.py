@@ -11,6 +11,7 @@ likes best there is inserted where it beats running on by more than :data:`MIN_G
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from .features import LanguageModel
 from .rules import mark_scores
@@ -54,11 +55,20 @@ def _quote_open(text: str, offset: int) -> bool:
     return text.rfind("“", start, offset) > text.rfind("”", start, offset)
 
 
-def best_mark(lm: LanguageModel, text: str, offset: int, span: int = SPAN) -> tuple[float, str]:
-    """(log10 gain over running on, mark) of the best mark to insert at ``offset``."""
+class MarkChoice(NamedTuple):
+    gain: float  # log10 gain of the mark over running on
+    mark: str
+    #: log10 lead of the mark over the next best one (where two fit about as well, as `，` and `。`
+    #: between two clauses often do, the pick is a coin-flip; ``benchmarks.line_marks margins --lead``)
+    lead: float
+
+
+def best_mark(lm: LanguageModel, text: str, offset: int, span: int = SPAN) -> MarkChoice:
+    """The best mark to insert at ``offset``."""
     options = tuple(mark for mark in MARKS if mark != "”" or _quote_open(text, offset))
     scores = mark_scores(lm, text, offset, 0, ("", *options), span)  # "": running on
-    return max((scores[mark] - scores[""], mark) for mark in options)
+    (best, mark), (second, _) = sorted(((scores[m] - scores[""], m) for m in options), reverse=True)[:2]
+    return MarkChoice(best, mark, best - second)
 
 
 def line_end_changes(text: str, joins: Sequence[int], lm: LanguageModel, protected: Sequence[bool],
@@ -76,7 +86,7 @@ def line_end_changes(text: str, joins: Sequence[int], lm: LanguageModel, protect
         if (not before.isalnum() or after in CLOSING  # after a symbol (a straight '"', a '*'): a misread mark is there
                 or protected[offset - 1] or protected[offset]):
             continue
-        gain, mark = best_mark(lm, text, offset)
-        if gain > min_gain:
-            changes.append((offset, "", mark, 1.0, (SOURCE,)))
+        choice = best_mark(lm, text, offset)
+        if choice.gain > min_gain:
+            changes.append((offset, "", choice.mark, 1.0, (SOURCE,)))
     return changes
