@@ -242,3 +242,28 @@ def test_a_middle_dot_the_lm_finds_far_likelier_gone_is_deleted_and_a_name_keeps
     assert rule_changes(noisy, (shipped,), lm) == []
     assert rule_changes("约翰·史密斯在北京工作。", loose, lm) == []  # the LM knows the name with its dot
     assert rule_changes(noisy, loose) == []  # no LM, no choice
+
+
+def test_a_period_stays_in_a_text_whose_own_sentence_breaks_the_lm_would_rather_run_on(tmp_path):
+    import dataclasses
+
+    from ocrfix.correction.edits import apply_changes
+    from ocrfix.correction.rules import MIN_STYLE_MATCHES, select_rules
+    from test_correct_fixtures import CORPUS
+
+    lm = load_lm(write_arpa(tmp_path / "lm.arpa", CORPUS + ["我们在北京工作，他们在上海工作。"] * 6))
+    rule = (dataclasses.replace(select_rules(["period-comma"])[0], min_margin=0.1),)
+    noisy = "我们在北京工作。他们在上海工作。"
+    news = noisy + "今天天气很好。我们今天在北京开会。" * (MIN_STYLE_MATCHES - 1)  # breaks where the LM expects them
+    assert apply_changes(news, rule_changes(news, rule, lm))[0].startswith("我们在北京工作，他们")
+    essay = noisy * MIN_STYLE_MATCHES  # the writer ends every such sentence: the LM prefers a comma at most breaks
+    assert rule_changes(essay, rule, lm) == []
+    assert rule_changes(noisy * (MIN_STYLE_MATCHES // 2), rule, lm) != []  # too few breaks to tell a style
+
+
+def test_a_bar_that_separates_typed_items_stays():
+    for typed in ("他们所作努力都很好。|认为没有任何势力能够阻挡两国人民友好交往的历史潮流。",  # after a sentence end
+                  "宝马5系(图片|配置|询价)认为没有任何势力能够阻挡两国人民友好交往的历史潮流。"):  # a list of items
+        assert fix(typed) == typed
+    noisy = "他们所作努力，认|为没有任何势力能够阻挡两国人民友好交往的历史潮流。|下一篇"
+    assert fix(noisy) == noisy.replace("认|为", "认为")

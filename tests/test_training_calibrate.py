@@ -9,7 +9,7 @@ from ocrfix.training.calibrate import (CalibrationText, choose_noisy_threshold, 
                                       sparse_curve, threshold_curve)
 from ocrfix.correction.corrector import Corrector
 from ocrfix.correction.features import BASE_FEATURES
-from ocrfix.correction.score import NoisyPages, SparsePages, Weights
+from ocrfix.correction.score import FAR_LOGP, NoisyPages, SparsePages, Weights
 from ocrfix.errors import ModelError
 
 from test_correct_fixtures import INVENTORY, confusion_set, load_lm, write_arpa
@@ -113,6 +113,20 @@ def test_sparse_curve_raises_the_threshold_only_on_texts_the_first_pass_finds_sp
     assert rows[0.98]["fixed_all_pages"] == 5 and rows[0.995]["fixed_all_pages"] == 4  # the dense page keeps its two
 
 
+def test_sparse_curve_counts_only_the_edits_that_reach_the_threshold_on_texts_far_from_the_lm():
+    far = FAR_LOGP - 0.1
+    sparse = page(2000, (0.99, "f"), (0.95, "f"))._replace(logp=far)  # at 0.98: 0.5 per 1,000 count
+    dense = page(1000, (0.95, "f"), (0.999, "f"))._replace(logp=far)  # 2 per 1,000, one of them sure
+    weak = page(1000, (0.95, "i"), (0.96, "i"))._replace(logp=far)  # dense, but no edit reaches 0.98
+    near = page(1000, (0.95, "f"), (0.96, "f"))  # the same near the LM's domain: a scan
+    rows = {row["threshold"]: row for row in sparse_curve([sparse, dense, weak, near], [], 0.95, density=1.0,
+                                                          thresholds=(0.95, 0.98, 0.9995))}
+    assert rows[0.95]["sparse_pages"] == 0
+    assert rows[0.98]["sparse_pages"] == 2 and (rows[0.98]["fixed"], rows[0.98]["introduced"]) == (1, 0)
+    assert rows[0.98]["fixed_all_pages"] == 5  # the far dense page keeps both: its sure edit makes it a scan
+    assert rows[0.9995]["sparse_pages"] == 3 and rows[0.9995]["fixed_all_pages"] == 2  # only the near page keeps its two
+
+
 def test_choose_sparse_threshold_takes_the_lowest_row_from_which_on_edits_are_precise():
     def row(t, fixed, introduced, other=0):
         return {"threshold": t, "fixed": fixed, "introduced": introduced, "other": other, "clean_changed": 99}
@@ -187,6 +201,30 @@ def test_texts_the_first_pass_finds_sparse_keep_only_edits_above_the_stricter_th
     assert len(run(strict_on_calm, calm, threshold=weak - 0.01).edits) == 1  # a given threshold holds everywhere
     dense = run(strict_on_calm, TEXT)  # 4 edits in 45 characters: above the density, every edit kept
     assert [e.offset for e in dense.edits] == [e.offset for e in everything]
+
+
+def test_far_from_the_lm_only_edits_that_reach_the_stricter_threshold_make_a_text_look_like_a_scan(lm, tmp_path, monkeypatch):
+    import ocrfix.correction.score as score
+
+    rule = SparsePages(1.0, 0.9)
+    assert rule.counted([0.95, 0.9, 0.89, 0.5], FAR_LOGP) == 4 and rule.counted([0.95, 0.9, 0.89, 0.5], FAR_LOGP - 0.01) == 2
+    everything = Corrector(model=lm, confusions=confusion_set(tmp_path), weights=SOFT, inventory=INVENTORY,
+                           threshold=0.01).correct(TEXT, reflow=False).edits
+    sure = max(e.gain for e in everything)
+    lenient = dataclasses.replace(SOFT, threshold=min(e.gain for e in everything) - 0.01)
+    # 4 edits in 45 characters, dense by their count; none reaches the stricter threshold
+    above_all = dataclasses.replace(lenient, sparse=SparsePages(density=50.0, threshold=min(sure + 0.01, 1.0)))
+    corrector = Corrector(model=lm, confusions=confusion_set(tmp_path), weights=above_all, inventory=INVENTORY)
+    assert corrector.text_logp(TEXT) > -1.5  # the tiny LM's own domain: a scan, every edit kept
+    assert [e.offset for e in corrector.correct(TEXT, reflow=False).edits] == [e.offset for e in everything]
+    monkeypatch.setattr(score, "FAR_LOGP", 0.0)  # every text far from the LM's domain: clean print, none kept
+    result = corrector.correct(TEXT, reflow=False)
+    assert result.edits == () and result.text == TEXT
+    # the same text where the sure edits reach it: a scan, every edit kept
+    below_sure = dataclasses.replace(lenient, sparse=SparsePages(density=50.0, threshold=sure - 0.01))
+    kept = Corrector(model=lm, confusions=confusion_set(tmp_path), weights=below_sure, inventory=INVENTORY).correct(
+        TEXT, reflow=False)
+    assert [e.offset for e in kept.edits] == [e.offset for e in everything]
 
 
 def test_calibration_puts_the_sparse_rule_in_the_weights(lm, tmp_path):

@@ -78,6 +78,14 @@ def _blocks(sentences: Sequence[Sentence], min_chars: int) -> Iterable[list[Sent
         yield block
 
 
+def block_logp(decoders: Sequence[SentenceDecoder]) -> float:
+    """Mean log10 P per token of the sentences of ``decoders`` as they stand (those with an edit
+    site: the others were never scored); 0.0 without any."""
+    passes = [decoder.forward_pass for decoder in decoders if decoder.forward_pass is not None]
+    tokens = sum(len(fwd.logps) for fwd in passes)
+    return sum(sum(fwd.logps) for fwd in passes) / tokens if tokens else 0.0
+
+
 def load_confusions(paths: Sequence[str | Path]) -> ConfusionSet:
     """One set from one or several TSV files (several are merged by noisy-OR)."""
     sets = [ConfusionSet.load(p) for p in paths]
@@ -257,7 +265,8 @@ class Corrector:
         block of consecutive sentences (:data:`BLOCK_CHARS`): every sentence at the threshold,
         then — if that pass made edits as densely as on a noisy scan (``noisy``) — every
         sentence of the block again down to the noisy-scan threshold, or — if it made them as
-        sparsely as on clean print (``sparse``) — the sentences with an edit below the
+        sparsely as on clean print (``sparse``; in a block far from the LM's domain, counting only
+        those that reach the clean-print threshold) — the sentences with an edit below the
         clean-print threshold afresh at that threshold. All edits are reported
         against the reflowed text (``Result.source``). ``progress`` is called after each block
         with the number of characters it spans (a progress bar inside one large file).
@@ -282,12 +291,14 @@ class Corrector:
             evidence = [self._evidence(sentence, text, staged, rule_edits, readings) for sentence in block]
             decoders = [self._decoder(sentence, document, ev) for sentence, ev in zip(block, evidence)]
             limits = [max(self.max_edits, len(sentence.tokens) // TOKENS_PER_EDIT) for sentence in block]
-            first_pass = sum(len(decoder.run(self.threshold, limit)) for decoder, limit in zip(decoders, limits))
+            logp = block_logp(decoders)
+            first_pass = [choice.probability for decoder, limit in zip(decoders, limits)
+                          for choice in decoder.run(self.threshold, limit)]
             chars = block[-1].end - block[0].start
-            if self.noisy is not None and self.noisy.is_noisy(first_pass, chars):
+            if self.noisy is not None and self.noisy.is_noisy(len(first_pass), chars):
                 for decoder, limit in zip(decoders, limits):
                     decoder.run(self.noisy.threshold, limit)
-            elif self.sparse is not None and self.sparse.is_sparse(first_pass, chars):
+            elif self.sparse is not None and self.sparse.is_sparse(self.sparse.counted(first_pass, logp), chars):
                 clean_print.append((block[0].start, block[-1].end))
                 clean_threshold = self.sparse.threshold
                 for k, (sentence, limit) in enumerate(zip(block, limits)):
@@ -316,6 +327,13 @@ class Corrector:
         changes = [change for change in changes if change[4] not in withdraw or change[0] not in withdrawn]
         output, edits = apply_changes(text, changes)
         return Result(output, tuple(edits), text)
+
+    def text_logp(self, text: str) -> float:
+        """Mean log10 P per token of ``text`` (already reflowed) as the decoder first scores it, after
+        the pattern stages (what :meth:`correct` compares with :data:`~.score.FAR_LOGP` per block)."""
+        staged, _ = apply_changes(text, self._pattern_changes(text, []))
+        sentences, document = self._segment(staged)
+        return block_logp([self._decoder(sentence, document) for sentence in sentences])
 
     def _pattern_changes(self, text: str, joins: Sequence[int]) -> list[tuple[int, str, str, float, tuple[str, ...]]]:
         """The changes made before the decoder: the marks of a garbled text (:mod:`.garbled_marks`,

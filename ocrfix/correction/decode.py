@@ -93,6 +93,11 @@ class SentenceDecoder:
         self._scored: dict[int, tuple[list[Candidate], np.ndarray]] = {}  # site -> its candidates and probabilities
         self._pair_scored: dict[int, tuple[list[PairCandidate], np.ndarray]] = {}  # first site of a pair -> the same
 
+    @property
+    def forward_pass(self) -> ForwardPass | None:
+        """The LM pass over the sentence as it stands (None: it has no edit site)."""
+        return self._fwd
+
     def run(self, threshold: float, max_edits: int) -> list[Choice]:
         """Accept the best edit above ``threshold`` until none is left or the sentence has
         ``max_edits`` edits in all; returns the edits accepted in this run."""

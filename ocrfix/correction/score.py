@@ -17,7 +17,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -174,12 +174,25 @@ class NoisyPages:
         return noisy
 
 
+#: Mean log10 P per token (the news LM's, ``</s>`` included) below which a text is far from the
+#: LM's domain: 3 times less likely per character than unseen news (held-out 人民日报 2020-05:
+#: perplexity 19.2, -1.28; models/README.md). Blocks of clean essays (SIGHAN training gold) score
+#: -1.85 to -2.10, the Tesseract and RapidOCR training pages -0.5 to -2.0, those above -1.8 all
+#: but the noisiest scans, whose many sure edits tell them anyway.
+FAR_LOGP = -1.8
+
+
 @dataclass(frozen=True)
 class SparsePages:
-    """The mirror of :class:`NoisyPages`: a text on which the first pass accepts fewer than
-    ``density`` edits per 1,000 characters reads like clean print, where an error is rarer than
-    on the pages the weights were calibrated on, so the same evidence is less likely to point at
-    one; there an edit needs a probability of at least ``threshold`` (above the weights' own).
+    """The mirror of :class:`NoisyPages`: a text on which fewer than ``density`` of the first
+    pass's edits per 1,000 characters reach ``threshold`` (:meth:`confident`) reads like clean
+    print, where an error is rarer than on the pages the weights were calibrated on, so the same
+    evidence is less likely to point at one; there an edit needs a probability of at least
+    ``threshold`` (above the weights' own). In a text far from the LM's domain (:data:`FAR_LOGP`)
+    only the edits that reach ``threshold`` count (:meth:`counted`): clean text of another domain
+    gets a few weak edits where the news LM merely prefers a news word to the text's own (three in
+    2,000 characters would make it look like a scan), while a scan's misreadings mostly give
+    edits that clear the clean-print threshold too.
     """
 
     density: float  # first-pass edits per 1,000 characters
@@ -187,6 +200,12 @@ class SparsePages:
 
     def is_sparse(self, edits: int, chars: int) -> bool:
         return edits * 1000 < self.density * chars
+
+    def counted(self, probabilities: Sequence[float], logp: float) -> int:
+        """How many of the first-pass edits of these ``probabilities`` count toward a scan in a text
+        whose mean log10 P per token is ``logp``: all of them, or in a text far from the LM's domain
+        (``logp`` below :data:`FAR_LOGP`) those that reach ``threshold``."""
+        return len(probabilities) if logp >= FAR_LOGP else sum(p >= self.threshold for p in probabilities)
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> "SparsePages":

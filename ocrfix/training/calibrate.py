@@ -50,6 +50,7 @@ class CalibrationText(NamedTuple):
     edits: tuple[tuple[float, int, int, int], ...]
     rule_changes: int
     han_errors: int  # Han characters misread in the text (0 for clean text)
+    logp: float = 0.0  # mean log10 P per token (Corrector.text_logp): how far the text is from the LM's domain
 
 
 def calibration_texts(corrector: Corrector, texts: Sequence, clean: bool, low: float = min(THRESHOLDS)) -> list[CalibrationText]:
@@ -67,7 +68,8 @@ def calibration_texts(corrector: Corrector, texts: Sequence, clean: bool, low: f
                     lm_edits.append((edit.gain, verdict.fixed, verdict.introduced, verdict.other))
             han_errors = 0 if clean else sum(1 for ch, true in zip(ex.text, ex.truth)
                                              if true is not None and is_han(ch) and is_han(true) and fold_char(ch) != true)
-            out.append(CalibrationText(len(ex.text), tuple(lm_edits), sum(map(_is_rule, edits)), han_errors))
+            out.append(CalibrationText(len(ex.text), tuple(lm_edits), sum(map(_is_rule, edits)), han_errors,
+                                       corrector.text_logp(ex.text)))
     finally:
         corrector.threshold, corrector.noisy, corrector.sparse = saved
     return out
@@ -180,14 +182,15 @@ def choose_noisy_threshold(curve: Sequence[dict[str, float]], first_threshold: f
 def sparse_curve(pages: Sequence[CalibrationText], clean: Sequence[CalibrationText], first_threshold: float, density: float,
                  thresholds: Sequence[float] = THRESHOLDS) -> list[dict[str, float]]:
     """At each threshold from ``first_threshold`` up: which texts the first pass (at ``first_threshold``) finds
-    sparse (fewer than ``density`` edits per 1,000 characters), and with that threshold on them
+    sparse (fewer than ``density`` edits per 1,000 characters, :meth:`SparsePages.counted`), and with that threshold on them
     the edits on the sparse ``pages`` (texts with errors: fixed / introduced / other), the fixes
     on all of them, and the changes of the sparse ``clean`` texts."""
-    rule = SparsePages(density, first_threshold)
-
-    sparse_pages, sparse_clean = (_classified(texts, first_threshold, rule.is_sparse) for texts in (pages, clean))
     curve = []
     for t in (t for t in thresholds if t >= first_threshold):
+        rule = SparsePages(density, t)  # far from the LM's domain only the first-pass edits that reach t count
+        sparse_pages, sparse_clean = (np.asarray([rule.is_sparse(rule.counted([p for p, *_ in x.edits if p >= first_threshold],
+                                                                              x.logp), x.chars) for x in texts], dtype=bool)
+                                      for texts in (pages, clean))
         counts = _counts(pages, np.where(sparse_pages, t, first_threshold))
         on_sparse = counts[sparse_pages].sum(axis=0)
         curve.append({"threshold": t, "sparse_pages": int(sparse_pages.sum()), "pages": len(pages),

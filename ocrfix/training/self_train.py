@@ -220,7 +220,7 @@ def choose_line_end_marks(raws: Sequence[str], sparse: Sequence[bool], lm,
 
 def sparse_texts(corrector: Corrector, texts: Sequence[str], models: Models) -> list[bool]:
     """Per text, whether it reads like clean print to the shipped weights' clean-print rule (few
-    first-pass decoder edits at their threshold); all False without such a rule."""
+    first-pass decoder edits, :meth:`~ocrfix.correction.score.SparsePages.counted`); all False without such a rule."""
     rule = models.weights.sparse
     if rule is None:
         return [False] * len(texts)
@@ -229,8 +229,8 @@ def sparse_texts(corrector: Corrector, texts: Sequence[str], models: Models) -> 
     flags = []
     for text in tqdm(texts, desc="first pass", unit="text", file=sys.stderr, leave=False):
         result = first.correct(text)
-        decoded = sum(1 for e in result.edits if not any(s.startswith("rule:") or s == VARIANT for s in e.sources))
-        flags.append(rule.is_sparse(decoded, len(result.source)))
+        decoded = [e.gain for e in result.edits if not any(s.startswith("rule:") or s == VARIANT for s in e.sources)]
+        flags.append(rule.is_sparse(rule.counted(decoded, first.text_logp(result.source)), len(result.source)))
     return flags
 
 
