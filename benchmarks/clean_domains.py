@@ -9,8 +9,10 @@ web text uses where print has full-width marks), each per 10,000 characters, and
 LEMON is an evaluation set (academic use): measured here, never tuned on. LEMON's text writes
 half-width commas, as much web text does; ``--full-width`` turns its ASCII marks , : ; ? ! into the
 full-width marks of print first (as in a typeset book or a web page in print's style).
+``--text sighan-train`` takes the corrected side of SIGHAN's three training files instead (learners'
+essays, full-width marks): training data, the clean text of another style to calibrate on.
 
-    python -m benchmarks.clean_domains [--chars 30000] [--full-width]
+    python -m benchmarks.clean_domains [--chars 30000] [--full-width] [--text lemon|sighan-train]
 """
 from __future__ import annotations
 
@@ -64,13 +66,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--chars", type=int, default=30000, help="characters per domain (default 30,000)")
     parser.add_argument("--profile", metavar="NAME|DIR", help="engine profile (default: the shipped default)")
     parser.add_argument("--full-width", action="store_true", help="turn the text's ASCII marks , : ; ? ! full-width first")
+    parser.add_argument("--text", choices=("lemon", "sighan-train"), default="lemon",
+                        help="LEMON's seven domains (evaluation) or SIGHAN's training gold (calibration)")
     args = parser.parse_args(argv)
     from ocrfix import Corrector
 
     try:
         corrector = Corrector(profile=args.profile)
-        texts = {d: domain_text([p.gold for p in sets.lemon(load_settings().data_dir, d)], args.chars)
-                 for d in sets.LEMON_DOMAINS}
+        data = load_settings().data_dir
+        if args.text == "lemon":
+            texts = {d: domain_text([p.gold for p in sets.lemon(data, d)], args.chars) for d in sets.LEMON_DOMAINS}
+        else:
+            texts = {name: domain_text(sets.sighan_train_gold(data, name), args.chars) for name in sets.SIGHAN_TRAIN}
         if args.full_width:
             texts = {d: text.translate(FULL_WIDTH) for d, text in texts.items()}
     except OcrfixError as exc:

@@ -68,6 +68,15 @@ def sighan15(data_dir: Path, limit: int | None = None) -> list[SentencePair]:
     return [SentencePair(f"sighan15-{i}", e, g) for i, (e, g) in enumerate(zip(err, gold))][:limit]
 
 
+#: SIGHAN's training files (13, 14, 15): learners' essays, typing errors corrected by hand.
+SIGHAN_TRAIN = ("train13", "train14", "train15")
+
+
+def sighan_train_gold(data_dir: Path, name: str) -> list[str]:
+    """The corrected side of one SIGHAN training file (training data: text to calibrate on)."""
+    return [line.strip() for line in _lines(data_dir / "sighan_csc_simplified" / "pairs_onebula" / f"{name}_correct.txt")]
+
+
 def _unspace(tokens: str) -> str:
     return "".join(tokens.split(" "))
 

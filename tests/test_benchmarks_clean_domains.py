@@ -22,3 +22,12 @@ def test_full_width_turns_the_ascii_marks_of_web_text_into_print_marks():
     from benchmarks.clean_domains import FULL_WIDTH
 
     assert "好,我们走吧:今天?是!对;".translate(FULL_WIDTH) == "好，我们走吧：今天？是！对；"
+
+
+def test_sighan_training_gold_is_read_as_clean_text(tmp_path):
+    from benchmarks import sets
+
+    base = tmp_path / "sighan_csc_simplified" / "pairs_onebula"
+    base.mkdir(parents=True)
+    (base / "train13_correct.txt").write_text("我们在北京工作。\n\n他们在上海学习。 \n", encoding="utf-8")
+    assert sets.sighan_train_gold(tmp_path, "train13") == ["我们在北京工作。", "他们在上海学习。"]
