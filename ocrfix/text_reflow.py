@@ -18,6 +18,12 @@ widths of nearby lines: Han and full-width forms count 1, half-width characters 
   that starts with an indent, or that is as wide as an indented first line (OCR dropped the
   indent) after a sentence end or a blank line; and at a blank line after a line that is not
   full. A blank line after a full line is a column break: the paragraph goes on;
+* a text in which at least a third of the lines end a sentence and under 70 % of the lines are as
+  wide as their column (3 em less to 1 em more) is not column-wrapped: web text, or an engine that
+  writes a paragraph per line, as ABBYY FineReader's text export does. Wrapped OCR pages have 0–23 %
+  lines that end a sentence (and 88–98 % lines at the column's width on one-story pages); texts with
+  a paragraph per line 41–91 % (and 0–50 %). There every sentence end and every blank line ends a
+  paragraph;
 * a run of one to three lines isolated by blank lines, none ending a sentence, following the end
   of a paragraph (or a headline/byline, or the start of the page) is a headline group, each line a
   headline block; a run made of bylines (``据新华社电``, ``本报记者 曹博文``, ``本报讯`` alone)
@@ -38,6 +44,9 @@ SENTENCE_END = frozenset("。！？…”」』）)!?.；;")
 _WINDOW = 10  # lines each side used to estimate the local column width
 _INTERPOSED_SLACK = 4.0  # characters: how much narrower than the column a headline line read mid-paragraph is
 _MAX_HEADLINE_RUN = 3
+#: Share of a text's lines that end a sentence from which it is taken as unwrapped (see above).
+UNWRAPPED_SENTENCE_ENDS = 1 / 3
+_MIN_UNWRAPPED_LINES = 5  # fewer lines tell nothing: read as wrapped
 _NAME = r"[\u4e00-\u9fff·]{2,4}"
 _BYLINE = re.compile(
     r"^[（(]?(据?(新华社|中新社|中新网|人民网|央视新闻)(\S{0,12}日)?电|本报讯|本报\S{1,10}电"
@@ -143,6 +152,19 @@ def ends_sentence(line: str) -> bool:
     return bool(stripped) and stripped[-1] in SENTENCE_END
 
 
+def is_unwrapped(lines: Sequence[str], widths: Sequence[float | None], column: Sequence[float]) -> bool:
+    """Whether ``lines`` hold a paragraph per line rather than column-wrapped print: at least
+    :data:`UNWRAPPED_SENTENCE_ENDS` of the non-blank lines end a sentence, and under 70 % are as wide
+    as their column (a first line's indent lost: 3 em less). A wrapped line ends a sentence only where a paragraph or, by chance, a sentence
+    ends at the column's edge, and most wrapped lines fill the column (short paragraphs too)."""
+    present = [i for i, line in enumerate(lines) if line.strip()]
+    if len(present) < _MIN_UNWRAPPED_LINES:
+        return False
+    ends = sum(ends_sentence(lines[i]) for i in present)
+    filled = sum(column[i] - 3.0 <= (widths[i] or 0.0) <= column[i] + 1.0 for i in present)
+    return ends >= UNWRAPPED_SENTENCE_ENDS * len(present) and filled < 0.7 * len(present)
+
+
 def is_byline(line: str) -> bool:
     return bool(_BYLINE.match(line.strip()))
 
@@ -244,6 +266,7 @@ def reflow_blocks(text: str) -> list[Block]:
     widths = [display_width(line) if line.strip() else None for line in lines]
     column = _local_widths(widths)
     runs = _runs(lines)
+    unwrapped = is_unwrapped(lines, widths, column)
     blocks: list[Block] = []
     pending: list[int] = []  # line numbers of the open paragraph
 
@@ -280,6 +303,7 @@ def reflow_blocks(text: str) -> list[Block]:
                 ends = ends_sentence(lines[prev])
                 if (
                     starts_indented
+                    or (unwrapped and (ends or across_blank))
                     or (ends and not full)
                     or (across_blank and not full)
                     or is_short(prev)

@@ -194,3 +194,14 @@ def test_seed_page() -> None:
         assert fragment in joined
     paragraphs = [b for b in reflow_blocks(text) if b.kind == "paragraph"]
     assert any(b.text.startswith("会议原则同意《上海市关于培育壮大") for b in paragraphs)
+
+
+def test_a_text_with_a_paragraph_per_line_keeps_its_paragraphs() -> None:
+    """Web text, or an engine's export with one paragraph per line: a long line that ends a sentence
+    ends its paragraph even where it is as wide as the widest lines, and a blank line after it is
+    a paragraph break, not a column break."""
+    paragraphs = [BODY[0] * 4, "与会代表一致同意。", BODY[1] * 3, BODY[2] * 5, "会议还研究了其他事项。", BODY[0] * 2]
+    for separator in ("\n", "\n\n"):
+        assert [b.text for b in reflow_blocks(separator.join(paragraphs))] == paragraphs
+    wrapped = column(paragraphs)  # the same paragraphs set in a column are joined as before
+    assert [b.text for b in reflow_blocks("\n".join(wrapped))] == paragraphs
