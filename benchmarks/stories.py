@@ -156,7 +156,7 @@ def correction_scores(folder: Path, kind: str = "alto") -> dict[str, float]:
 
 def layout_speed(folder: Path, repeat: int = 5) -> dict[str, float]:
     """CPU seconds per page (medians of ``repeat`` runs) of the layout analysis alone (gutter rivers
-    and the story XY-cut, :func:`ocrfix.formats.layout._split_lines` + :func:`ocrfix.formats.stories.stories`)
+    and the story XY-cut, :func:`ocrfix.formats.layout._placed` + :func:`ocrfix.formats.stories.stories`)
     and of ``correct_document`` on the whole page (ALTO input), summed over the pages. CPU time
     of this process, not wall time: other jobs on a shared machine stretch wall time unevenly."""
     import statistics
@@ -164,7 +164,7 @@ def layout_speed(folder: Path, repeat: int = 5) -> dict[str, float]:
 
     from ocrfix import Corrector
     from ocrfix.formats import correct_document, read_document
-    from ocrfix.formats.layout import _char_height, _headlines, _line_numbers, _split_lines
+    from ocrfix.formats.layout import _headlines, _line_numbers, _placed
     from ocrfix.formats.stories import stories
 
     corrector = Corrector()
@@ -176,9 +176,7 @@ def layout_speed(folder: Path, repeat: int = 5) -> dict[str, float]:
         runs = []
         for _ in range(repeat):
             started = time.process_time()
-            sizes = {id(l): _char_height(l) for l in lines}
-            h = float(statistics.median(sizes.values()))
-            placed = _split_lines(lines, sizes, h, numbers)
+            h, placed, _ = _placed(lines, numbers)
             heads = _headlines(placed, h)
             stories(placed, h, lambda p: id(p) in heads)
             middle = time.process_time()

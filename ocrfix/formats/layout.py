@@ -114,9 +114,9 @@ class Marks(NamedTuple):
         return k > 0 and self.reach[k - 1] > lo
 
 
-def _gutter_splits(line: Line, size: float, sides: Callable[[Line], tuple[list[Marks], list[Marks]]],
+def _gutter_splits(line: Line, text: str, size: float, sides: Callable[[Line], tuple[list[Marks], list[Marks]]],
                    letters: dict[int, tuple[float, float]], h: float) -> list[int]:
-    """Word indices where ``line`` crosses a gutter: a gap between its words wider than
+    """Word indices where ``line`` (its text: ``text``) crosses a gutter: a gap between its words wider than
     ``GUTTER × h`` (body lines; ``HEAD_GAP ×`` its type size in a headline); in a body line also
     such a gap plus one character's cell between solid words' boxes that holds only what specks
     are read as (``。``, ``|，``: real punctuation takes a cell); or a gap between its solid words wider than ``RIVER × h`` where
@@ -125,7 +125,7 @@ def _gutter_splits(line: Line, size: float, sides: Callable[[Line], tuple[list[M
     size and hold no punctuation (a full-width ``：`` is a headline character wide)."""
     # set large and spaced like a headline (a body line merged with the row below, or read with
     # tall boxes around a column rule, is as tall but keeps the body's pitch)
-    headline = size >= HEADLINE * h and line.box.width >= HEADLINE_PITCH * h * display_width(line.text())
+    headline = size >= HEADLINE * h and line.box.width >= HEADLINE_PITCH * h * display_width(text)
     # headlines span columns and space their words; a line larger than the body (a kicker, a
     # sub-headline) spaces them in proportion
     gutter, river = (HEAD_GAP * size, HEAD_RIVER * size) if headline else (GUTTER * max(h, size), RIVER * h)
@@ -266,14 +266,16 @@ def _edge_splits(words: tuple[Word, ...], box: Box, gutters: list[Gutter], h: fl
     return splits
 
 
-def _split_lines(lines: list[Line], sizes: dict[int, float], h: float, numbers: dict[int, int]) -> list[PlacedLine]:
+def _split_lines(lines: list[Line], sizes: dict[int, float], h: float, numbers: dict[int, int],
+                 texts: dict[int, str] | None = None) -> list[PlacedLine]:
     """Every line as one placed line per column it crosses (see :func:`_gutter_splits` and
-    :func:`_edge_splits`)."""
+    :func:`_edge_splits`); ``texts``: the lines' texts by id, where already known."""
     letters = {id(w): ink for l in lines for w in l.words if (ink := _letters(w)) is not None}  # solid words only
     ink = {id(l): Marks.of(l.box, [letters[id(w)] for w in l.words if id(w) in letters]) for l in lines}
     by_top = sorted(lines, key=lambda l: l.box.y0)
     tops, marks = tuple(l.box.y0 for l in by_top), tuple(ink[id(l)] for l in by_top)
-    found = {id(line): _gutter_splits(line, sizes[id(line)], lambda l: _sides(l, ink[id(l)], marks, tops, h), letters, h)
+    texts = texts or {id(l): l.text() for l in lines}
+    found = {id(line): _gutter_splits(line, texts[id(line)], sizes[id(line)], lambda l: _sides(l, ink[id(l)], marks, tops, h), letters, h)
              for line in lines}
     gutters = _gutters([(line.box, sizes[id(line)], True) for line in lines if not found[id(line)]]
                        + [(_piece_box(line, start, stop), sizes[id(line)], False) for line in lines if found[id(line)]
@@ -287,7 +289,7 @@ def _split_lines(lines: list[Line], sizes: dict[int, float], h: float, numbers: 
                                    for k in _edge_splits(line.words[start:stop], _piece_box(line, start, stop), gutters, h))})
         for start, stop in zip([0, *cuts], [*cuts, len(line.words)]):
             words = line.words[start:stop]
-            text = line.text() if not cuts else join_words([w.text for w in words])
+            text = texts[id(line)] if not cuts else join_words([w.text for w in words])
             box = line.box if not cuts else _piece_box(line, start, stop, own_rows=size < KICKER * h)
             solid = [letters[id(w)] for w in words if id(w) in letters]
             core = Box(round(min(a for a, _ in solid)), box.y0, round(max(b for _, b in solid)), box.y1) if solid else box
@@ -530,17 +532,10 @@ def reflow_document(doc: Document) -> Reflowed:
         lines = [l for b in page.blocks for l in b.lines if any(w.text.strip() for w in l.words)]
         if not lines:
             continue
-        sizes = {id(l): _char_height(l) for l in lines}
-        h = float(statistics.median(sizes.values()))
-        stray = {id(l) for l in lines if _stray(l, sizes[id(l)], h)}
-        if len(stray) == len(lines):
-            stray = set()
-        placed = _split_lines([l for l in lines if id(l) not in stray], sizes, h, numbers)
+        h, placed, stray = _placed(lines, numbers)
         heads = _headlines(placed, h)
         found = _refined(stories(placed, h, lambda p: id(p) in heads), _declared(page, placed, where))
-        ends = _story_ends(found, [PlacedLine(l.text(), l.box, sizes[id(l)], numbers[id(l)], l.words, l.box)
-                                   for l in lines if id(l) in stray])
-        for leaves, extra in zip(found, ends):
+        for leaves, extra in zip(found, _story_ends(found, stray)):
             story += 1
             boxes.append([])
             body: list[_Column] = []
@@ -559,12 +554,26 @@ def reflow_document(doc: Document) -> Reflowed:
     return Reflowed(render(blocks), blocks, words, tuple(Box.union(b) if b else None for b in boxes), tuple(sources))
 
 
-def _stray(line: Line, size: float, h: float) -> bool:
-    """A rule or a speck read as text (``size``: the line's type size): a few characters in a box
+def _placed(lines: list[Line], numbers: dict[int, int]) -> tuple[float, list[PlacedLine], list[PlacedLine]]:
+    """The body type size ``h`` of a page's ``lines``, the lines placed in columns (see
+    :func:`_split_lines`) and the stray ones (see :func:`_stray`; none when every line is)."""
+    sizes = {id(l): _char_height(l) for l in lines}
+    texts = {id(l): l.text() for l in lines}
+    h = float(statistics.median(sizes.values()))
+    stray = [l for l in lines if _stray(l, texts[id(l)], sizes[id(l)], h)]
+    if len(stray) == len(lines):
+        stray = []
+    left = {id(l) for l in stray}
+    placed = _split_lines([l for l in lines if id(l) not in left], sizes, h, numbers, texts)
+    return h, placed, [PlacedLine(texts[id(l)], l.box, sizes[id(l)], numbers[id(l)], l.words, l.box) for l in stray]
+
+
+def _stray(line: Line, text: str, size: float, h: float) -> bool:
+    """A rule or a speck read as text (``text``, ``size``: the line's text and type size): a few characters in a box
     far wider than they are set, at the body size or larger (a thin rule under a headline read
     as ``二`` or ``We |``), or in a box too thin for any character. Such a line is no part of a
     column and would bridge the gaps the story layout cuts at."""
-    width = display_width(line.text().replace(" ", ""))
+    width = display_width(text)  # spaces take no width
     return width <= RULE_CHARS and (line.box.width > RULE_WIDTH * max(size, h) * max(width, 0.5) or line.box.height < SPECK * h)
 
 
