@@ -133,6 +133,22 @@ def score_split(folder: Path, kinds: tuple[str, ...] = INPUTS) -> dict[str, dict
     return totals
 
 
+def stretch_misses(folder: Path, kind: str = "alto") -> tuple[int, int]:
+    """Paragraphs the reflow misses, and how many of them occur in its output as one stretch
+    (the output's lines joined, fuzzy partial ratio >= ``SAME``): the most that joining output
+    lines could recall. The rest are misread or run through other text."""
+    missed = stretch = 0
+    for gt_path in (p for p in sorted(folder.glob("*.gt.json")) if _read(p)):
+        lines = _norm(output_text(gt_path.with_name(gt_path.name.removesuffix(".gt.json")), kind).splitlines())
+        joined = "".join(lines)
+        for story in json.loads(gt_path.read_text(encoding="utf-8"))["stories"]:
+            for paragraph in _norm(story["paragraphs"]):
+                if not any(fuzz.ratio(paragraph, line, score_cutoff=SAME) for line in lines):
+                    missed += 1
+                    stretch += fuzz.partial_ratio(paragraph, joined) >= SAME
+    return missed, stretch
+
+
 def correction_scores(folder: Path, kind: str = "alto") -> dict[str, float]:
     """Block-robust CER (``ocrfix eval``: blocks matched in any order) of the reflowed input and of
     ``ocrfix correct``'s output, the corrector run on each story alone or on the whole page."""
@@ -193,6 +209,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=None, help="pages root (default: build/bench/stories)")
     parser.add_argument("--speed", action="store_true", help="also time the layout analysis against correct (ALTO input)")
     parser.add_argument("--correct", action="store_true", help="also the CER before and after ocrfix correct (ALTO input)")
+    parser.add_argument("--misses", action="store_true", help="also how many missed paragraphs occur in the ALTO output as one stretch")
     args = parser.parse_args(argv)
     root = args.root or load_settings().build_dir / "bench" / "stories"
     totals = score_split(root / args.split)
@@ -204,6 +221,9 @@ def main(argv: list[str] | None = None) -> int:
         t = layout_speed(root / args.split)
         print(f"layout analysis {t['layout']:.2f} s, correct {t['correct']:.2f} s (CPU, sums of per-page medians): "
               f"layout = {100 * t['share']:.1f} % of correct")
+    if args.misses:
+        missed, stretch = stretch_misses(root / args.split)
+        print(f"ALTO: {missed} paragraphs missed, {stretch} of them occur in the output as one stretch (lines joined, fuzzy {SAME:.0f})")
     if args.correct:
         c = correction_scores(root / args.split)
         print(f"ALTO: GT chars {c['gt_chars']}, OCR errors {c['ocr']}; corrected story by story {c['by_story']} "

@@ -85,3 +85,16 @@ def test_a_misread_head_group_line_still_attaches_but_a_line_of_another_story_do
     assert score_page(stories, misread)["attached"] == 2
     other = "\n".join([a["headline"], "本报通讯员李朋", *a["paragraphs"], b["headline"], *b["paragraphs"]])
     assert score_page(stories, other)["attached"] == 1  # B's byline misread after A's headline
+
+
+def test_missed_paragraphs_that_occur_as_one_stretch_of_the_output_are_counted(tmp_path) -> None:
+    import json
+
+    from benchmarks.stories import stretch_misses
+
+    a, b = STORIES
+    cut = a["paragraphs"][0]
+    lines = [a["headline"], cut[:10], cut[10:], a["paragraphs"][1][:8] + "某某某某某某某某某某某某某某", b["headline"], *b["paragraphs"]]
+    (tmp_path / "p.gt.json").write_text(json.dumps({"stories": STORIES}, ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "p.txt").write_text("\n\n".join(lines), encoding="utf-8")  # each line a block
+    assert stretch_misses(tmp_path, "tesseract") == (2, 1)  # one cut in two, one misread
