@@ -304,6 +304,24 @@ def test_unsupervised_rules_need_a_steady_rate_and_the_lms_confirmation(tmp_path
     assert choose_rules(["我们在北京工作。·他们在上海工作。"] * 2, lm, quiet) == ()  # two edits: no steady rate
 
 
+def test_unsupervised_rules_leave_the_edits_the_lm_opposes_out_of_its_confirmation(tmp_path, monkeypatch):
+    """A rule whose own floor is below zero (final-period) makes edits the LM mildly opposes: they
+    neither confirm nor refute the engine's habit, so the share counts the others."""
+    from ocrfix.training import self_train
+
+    lm = load_lm(write_arpa(tmp_path / "lm.arpa"))
+    texts = ["我们在北京工作。·他们在上海工作。"] * 6
+    gains = iter([-1.0, 2.0] * 3)  # three edits opposed, three confirmed
+    monkeypatch.setattr(self_train, "edit_gain", lambda *args: next(gains))
+    logged: list[str] = []
+    assert self_train.choose_rules(texts, lm, logged.append) == ("stray-dot",)
+    assert logged == ["  rule stray-dot: 6 edits in 6 texts, 3 confirmed by the LM (3 opposed) -> kept"]
+    gains = iter([-1.0, 0.5] * 3)  # the three the LM does not oppose, it does not confirm either
+    assert self_train.choose_rules(texts, lm, quiet) == ()
+    gains = iter([-1.0, -1.0, 2.0] * 2)  # two unopposed edits: no steady rate
+    assert self_train.choose_rules(texts, lm, quiet) == ()
+
+
 def test_a_period_at_the_end_of_the_text_is_weighed_as_the_end_it_is(tmp_path):
     from ocrfix.correction.rules import mark_scores
     from ocrfix.training.self_train import edit_gain

@@ -6,9 +6,12 @@ Archives rarely have ground truth, so the engine's habits are learned from the a
 engine does to marks are chosen on evidence the archive carries without ground truth:
 
 - a *symbol rule* is kept where it fires at a steady rate (at least :data:`MIN_RULE_EDITS` edits, in more than one text) and the
-  LM confirms its edits (at least :data:`CONFIRM_SHARE` of them make the text around them
-  :data:`CONFIRM_GAIN` likelier): another engine's habit finds nothing to do, or readings the LM
-  does not much prefer to change;
+  LM confirms its edits (at least :data:`CONFIRM_SHARE` of those it does not oppose make the text
+  around them :data:`CONFIRM_GAIN` likelier): another engine's habit finds nothing to do, or
+  readings the LM does not much prefer to change. The edits the LM opposes are left out of the
+  share: only a rule whose own floor is below zero makes them (``final-period``, fitted with ground
+  truth to put back a paragraph's lost ``。`` where the LM mildly prefers none), and they tell
+  nothing about whether this engine has the habit;
 - the *marks lost at wrapped line ends* by contrast: the LM's wish for a mark is weighed at the line
   ends and at positions inside the lines (:data:`CONTROL_STEP`). Inside a line the engine keeps
   its marks, so the share of positions there where the LM wants one estimates how often it wants a
@@ -53,6 +56,7 @@ import math
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from tqdm import tqdm
 
@@ -120,32 +124,45 @@ def edit_gain(lm, text: str, offset: int, original: str, replacement: str) -> fl
     return scores[replacement] - scores[original]
 
 
-def rule_evidence(texts: Sequence[str], lm) -> dict[str, tuple[int, int, int]]:
-    """Per symbol rule (alone): its edits in ``texts``, the texts they fall in, and
-    the edits the LM confirms (:data:`CONFIRM_GAIN`)."""
+class RuleEvidence(NamedTuple):
+    """A symbol rule's edits in an archive's texts, the texts they fall in, the edits the LM does
+    not oppose (log10 gain >= 0) and those it confirms (:data:`CONFIRM_GAIN`)."""
+
+    edits: int
+    texts: int
+    unopposed: int
+    confirmed: int
+
+
+def rule_evidence(texts: Sequence[str], lm) -> dict[str, RuleEvidence]:
+    """Per symbol rule (alone): its :class:`RuleEvidence` in ``texts``."""
     evidence = {}
     for rule in tqdm(RULES, desc="symbol rules", unit="rule", file=sys.stderr, leave=False):
-        edits = hit = confirmed = 0
+        edits = hit = unopposed = confirmed = 0
         for text in texts:
             changes = rule_changes(text, (rule,), lm=lm)
             hit += bool(changes)
             for offset, original, replacement, *_ in changes:
-                confirmed += edit_gain(lm, text, offset, original, replacement) >= CONFIRM_GAIN
+                gain = edit_gain(lm, text, offset, original, replacement)
+                unopposed += gain >= 0.0
+                confirmed += gain >= CONFIRM_GAIN
                 edits += 1
-        evidence[rule.name] = (edits, hit, confirmed)
+        evidence[rule.name] = RuleEvidence(edits, hit, unopposed, confirmed)
     return evidence
 
 
 def choose_rules(texts: Sequence[str], lm, log: Callable[[str], None]) -> tuple[str, ...]:
     """The symbol rules that describe this archive's engine, without ground truth: those that fire
     at a steady rate (:data:`MIN_RULE_EDITS`, in more than one text) and whose edits the LM
-    confirms (:data:`CONFIRM_SHARE`). A rule for another engine's habit finds nothing to do, or
+    confirms (:data:`CONFIRM_SHARE` of those it does not oppose). A rule for another engine's habit finds nothing to do, or
     only readings the LM does not much prefer to change."""
     kept = []
-    for name, (edits, hit, confirmed) in rule_evidence(texts, lm).items():
-        keep = edits >= MIN_RULE_EDITS and hit > 1 and confirmed >= CONFIRM_SHARE * edits
+    for name, (edits, hit, unopposed, confirmed) in rule_evidence(texts, lm).items():
+        keep = (edits >= MIN_RULE_EDITS and hit > 1 and unopposed >= MIN_RULE_EDITS
+                and confirmed >= CONFIRM_SHARE * unopposed)
         if edits:
-            log(f"  rule {name}: {edits} edits in {hit} texts, {confirmed} confirmed by the LM -> {'kept' if keep else 'dropped'}")
+            opposed = f" ({edits - unopposed} opposed)" if unopposed < edits else ""
+            log(f"  rule {name}: {edits} edits in {hit} texts, {confirmed} confirmed by the LM{opposed} -> {'kept' if keep else 'dropped'}")
         if keep:
             kept.append(name)
     return tuple(kept)
