@@ -400,6 +400,17 @@ def test_a_fit_with_a_domain_lm_writes_it_into_the_profile(tmp_path, base):
     assert corrector.correct(misread("他们在上海工作。"), reflow=False).text == "他们在上海工作。"
 
 
+@needs_tools
+def test_clean_text_given_with_a_domain_lm_is_no_missing_clean_text(tmp_path, base):
+    clean = tmp_path / "clean"
+    clean.mkdir()
+    (clean / "a.txt").write_text("\n".join(WORK_LINES * 4) + "\n", encoding="utf-8")
+    logged: list[str] = []
+    fit_profile([write_tsv(tmp_path / "pairs.tsv", 60)], clean=[clean], base=base, log=logged.append,
+                options=profile_fit.Options(domain_lm=True))
+    assert logged and not any("no clean text" in line for line in logged)
+
+
 def test_the_learned_channel_is_boosted_where_its_pairs_fall_below_the_top_k():
     from ocrfix.confusions import ConfusionSet
 

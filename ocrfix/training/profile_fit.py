@@ -795,7 +795,7 @@ def fit_profile(inputs: Sequence[str | Path], err_gold: Sequence[Sequence[str | 
                           models.corrector(channel, models.weights, stages, domains and domains[number]),
                           clean_labeled(chunks[number::2]) if domains else []))
     extra_clean = clean_labeled(chunks) if chunks and not domains else []
-    if not extra_clean and not any(p.page for p in train):
+    if not chunks and not any(p.page for p in train):
         log("ocrfix: warning: fit: no clean text (line pairs only, no --clean): the threshold holds the fixed / "
             "introduced ratio on the pairs but not the change rate on correct text of other kinds; give --clean DIR")
     candidates = [("shipped", models.weights)]
