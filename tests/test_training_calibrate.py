@@ -207,7 +207,9 @@ def test_far_from_the_lm_only_edits_that_reach_the_stricter_threshold_make_a_tex
     import ocrfix.correction.score as score
 
     rule = SparsePages(1.0, 0.9)
-    assert rule.counted([0.95, 0.9, 0.89, 0.5], FAR_LOGP) == 4 and rule.counted([0.95, 0.9, 0.89, 0.5], FAR_LOGP - 0.01) == 2
+    weak = [0.95, 0.9, 0.89, 0.5]
+    assert rule.counted(weak, FAR_LOGP, 2000) == 4 and rule.counted(weak, FAR_LOGP - 0.01, 2000) == 2
+    assert rule.counted(weak, FAR_LOGP - 0.01, 100) == 4  # 40 per 1,000: a text with errors, far or not
     everything = Corrector(model=lm, confusions=confusion_set(tmp_path), weights=SOFT, inventory=INVENTORY,
                            threshold=0.01).correct(TEXT, reflow=False).edits
     sure = max(e.gain for e in everything)
@@ -217,7 +219,9 @@ def test_far_from_the_lm_only_edits_that_reach_the_stricter_threshold_make_a_tex
     corrector = Corrector(model=lm, confusions=confusion_set(tmp_path), weights=above_all, inventory=INVENTORY)
     assert corrector.text_logp(TEXT) > -1.5  # the tiny LM's own domain: a scan, every edit kept
     assert [e.offset for e in corrector.correct(TEXT, reflow=False).edits] == [e.offset for e in everything]
-    monkeypatch.setattr(score, "FAR_LOGP", 0.0)  # every text far from the LM's domain: clean print, none kept
+    monkeypatch.setattr(score, "FAR_LOGP", 0.0)  # every text far from the LM's domain
+    assert [e.offset for e in corrector.correct(TEXT, reflow=False).edits] == [e.offset for e in everything]  # too dense
+    monkeypatch.setattr(score, "FAR_MAX_DENSITY", 100.0)  # 4 edits in 45 characters counted as sparse: clean print, none kept
     result = corrector.correct(TEXT, reflow=False)
     assert result.edits == () and result.text == TEXT
     # the same text where the sure edits reach it: a scan, every edit kept

@@ -298,7 +298,7 @@ class Corrector:
             if self.noisy is not None and self.noisy.is_noisy(len(first_pass), chars):
                 for decoder, limit in zip(decoders, limits):
                     decoder.run(self.noisy.threshold, limit)
-            elif self.sparse is not None and self.sparse.is_sparse(self.sparse.counted(first_pass, logp), chars):
+            elif self.sparse is not None and self.sparse.is_sparse(self.sparse.counted(first_pass, logp, chars), chars):
                 clean_print.append((block[0].start, block[-1].end))
                 clean_threshold = self.sparse.threshold
                 for k, (sentence, limit) in enumerate(zip(block, limits)):

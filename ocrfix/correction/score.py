@@ -180,6 +180,11 @@ class NoisyPages:
 #: -1.85 to -2.10, the Tesseract and RapidOCR training pages -0.5 to -2.0, those above -1.8 all
 #: but the noisiest scans, whose many sure edits tell them anyway.
 FAR_LOGP = -1.8
+#: ... and where the first pass edits fewer than this many per 1,000 characters (the density of the
+#: shipped noisy-scan rule; clean texts of the calibration reach at most 2.9): a text far from news
+#: with denser edits is one with errors (captions, essays: FASPell's and SIGHAN's lines, corrected one
+#: by one, have an edit in a dozen characters), where a weak edit is as likely right as on a scan.
+FAR_MAX_DENSITY = 4.0
 
 
 @dataclass(frozen=True)
@@ -201,11 +206,14 @@ class SparsePages:
     def is_sparse(self, edits: int, chars: int) -> bool:
         return edits * 1000 < self.density * chars
 
-    def counted(self, probabilities: Sequence[float], logp: float) -> int:
+    def counted(self, probabilities: Sequence[float], logp: float, chars: int) -> int:
         """How many of the first-pass edits of these ``probabilities`` count toward a scan in a text
-        whose mean log10 P per token is ``logp``: all of them, or in a text far from the LM's domain
-        (``logp`` below :data:`FAR_LOGP`) those that reach ``threshold``."""
-        return len(probabilities) if logp >= FAR_LOGP else sum(p >= self.threshold for p in probabilities)
+        of ``chars`` characters whose mean log10 P per token is ``logp``: all of them, or in a text
+        far from the LM's domain (``logp`` below :data:`FAR_LOGP`) whose edits are fewer than
+        :data:`FAR_MAX_DENSITY` per 1,000 characters those that reach ``threshold``."""
+        if logp >= FAR_LOGP or len(probabilities) * 1000 >= FAR_MAX_DENSITY * chars:
+            return len(probabilities)
+        return sum(p >= self.threshold for p in probabilities)
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> "SparsePages":

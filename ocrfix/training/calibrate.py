@@ -189,7 +189,7 @@ def sparse_curve(pages: Sequence[CalibrationText], clean: Sequence[CalibrationTe
     for t in (t for t in thresholds if t >= first_threshold):
         rule = SparsePages(density, t)  # far from the LM's domain only the first-pass edits that reach t count
         sparse_pages, sparse_clean = (np.asarray([rule.is_sparse(rule.counted([p for p, *_ in x.edits if p >= first_threshold],
-                                                                              x.logp), x.chars) for x in texts], dtype=bool)
+                                                                              x.logp, x.chars), x.chars) for x in texts], dtype=bool)
                                       for texts in (pages, clean))
         counts = _counts(pages, np.where(sparse_pages, t, first_threshold))
         on_sparse = counts[sparse_pages].sum(axis=0)

@@ -247,7 +247,7 @@ def sparse_texts(corrector: Corrector, texts: Sequence[str], models: Models) -> 
     for text in tqdm(texts, desc="first pass", unit="text", file=sys.stderr, leave=False):
         result = first.correct(text)
         decoded = [e.gain for e in result.edits if not any(s.startswith("rule:") or s == VARIANT for s in e.sources)]
-        flags.append(rule.is_sparse(rule.counted(decoded, first.text_logp(result.source)), len(result.source)))
+        flags.append(rule.is_sparse(rule.counted(decoded, first.text_logp(result.source), len(result.source)), len(result.source)))
     return flags
 
 
