@@ -22,8 +22,8 @@ widths of nearby lines: Han and full-width forms count 1, half-width characters 
   wide as their column (3 em less to 1 em more) is not column-wrapped: web text, or an engine that
   writes a paragraph per line, as ABBYY FineReader's text export does. Wrapped OCR pages have 0–23 %
   lines that end a sentence (and 88–98 % lines at the column's width on one-story pages); texts with
-  a paragraph per line 41–91 % (and 0–50 %). There every sentence end and every blank line ends a
-  paragraph;
+  a paragraph per line 41–93 % (and 0–50 %; ``python -m benchmarks.wrapping``). There every
+  sentence end and every blank line ends a paragraph;
 * a run of one to three lines isolated by blank lines, none ending a sentence, following the end
   of a paragraph (or a headline/byline, or the start of the page) is a headline group, each line a
   headline block; a run made of bylines (``据新华社电``, ``本报记者 曹博文``, ``本报讯`` alone)
@@ -34,7 +34,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Literal, Sequence
+from typing import Literal, NamedTuple, Sequence
 
 BlockKind = Literal["headline", "byline", "paragraph"]
 #: What :func:`render` puts between two stories of a page: two blank lines.
@@ -44,8 +44,10 @@ SENTENCE_END = frozenset("。！？…”」』）)!?.；;")
 _WINDOW = 10  # lines each side used to estimate the local column width
 _INTERPOSED_SLACK = 4.0  # characters: how much narrower than the column a headline line read mid-paragraph is
 _MAX_HEADLINE_RUN = 3
-#: Share of a text's lines that end a sentence from which it is taken as unwrapped (see above).
+#: A text is taken as unwrapped (see above) when at least this share of its lines end a sentence ...
 UNWRAPPED_SENTENCE_ENDS = 1 / 3
+#: ... and under this share are as wide as their column.
+UNWRAPPED_AT_WIDTH = 0.7
 _MIN_UNWRAPPED_LINES = 5  # fewer lines tell nothing: read as wrapped
 _NAME = r"[\u4e00-\u9fff·]{2,4}"
 _BYLINE = re.compile(
@@ -152,17 +154,37 @@ def ends_sentence(line: str) -> bool:
     return bool(stripped) and stripped[-1] in SENTENCE_END
 
 
-def is_unwrapped(lines: Sequence[str], widths: Sequence[float | None], column: Sequence[float]) -> bool:
-    """Whether ``lines`` hold a paragraph per line rather than column-wrapped print: at least
-    :data:`UNWRAPPED_SENTENCE_ENDS` of the non-blank lines end a sentence, and under 70 % are as wide
-    as their column (a first line's indent lost: 3 em less). A wrapped line ends a sentence only where a paragraph or, by chance, a sentence
-    ends at the column's edge, and most wrapped lines fill the column (short paragraphs too)."""
+class Wrapping(NamedTuple):
+    """How a text's lines are set: its non-blank lines, the share of them that end a sentence, and
+    the share as wide as their column (3 em less, a first line's lost indent, to 1 em more)."""
+
+    lines: int
+    sentence_ends: float
+    at_width: float
+
+    @property
+    def unwrapped(self) -> bool:
+        """A paragraph per line rather than column-wrapped print. A wrapped line ends a sentence
+        only where a paragraph or, by chance, a sentence ends at the column's edge, and most wrapped
+        lines fill the column (those of short paragraphs too)."""
+        return (self.lines >= _MIN_UNWRAPPED_LINES and self.sentence_ends >= UNWRAPPED_SENTENCE_ENDS
+                and self.at_width < UNWRAPPED_AT_WIDTH)
+
+
+def _wrapping(lines: Sequence[str], widths: Sequence[float | None], column: Sequence[float]) -> Wrapping:
     present = [i for i, line in enumerate(lines) if line.strip()]
-    if len(present) < _MIN_UNWRAPPED_LINES:
-        return False
+    if not present:
+        return Wrapping(0, 0.0, 0.0)
     ends = sum(ends_sentence(lines[i]) for i in present)
     filled = sum(column[i] - 3.0 <= (widths[i] or 0.0) <= column[i] + 1.0 for i in present)
-    return ends >= UNWRAPPED_SENTENCE_ENDS * len(present) and filled < 0.7 * len(present)
+    return Wrapping(len(present), ends / len(present), filled / len(present))
+
+
+def wrapping(text: str) -> Wrapping:
+    """:class:`Wrapping` of ``text``, as :func:`reflow_blocks` reads it."""
+    lines = text.splitlines()
+    widths = [display_width(line) if line.strip() else None for line in lines]
+    return _wrapping(lines, widths, _local_widths(widths))
 
 
 def is_byline(line: str) -> bool:
@@ -266,7 +288,7 @@ def reflow_blocks(text: str) -> list[Block]:
     widths = [display_width(line) if line.strip() else None for line in lines]
     column = _local_widths(widths)
     runs = _runs(lines)
-    unwrapped = is_unwrapped(lines, widths, column)
+    unwrapped = _wrapping(lines, widths, column).unwrapped
     blocks: list[Block] = []
     pending: list[int] = []  # line numbers of the open paragraph
 

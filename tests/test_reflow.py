@@ -205,3 +205,18 @@ def test_a_text_with_a_paragraph_per_line_keeps_its_paragraphs() -> None:
         assert [b.text for b in reflow_blocks(separator.join(paragraphs))] == paragraphs
     wrapped = column(paragraphs)  # the same paragraphs set in a column are joined as before
     assert [b.text for b in reflow_blocks("\n".join(wrapped))] == paragraphs
+
+
+def test_wrapping_counts_the_lines_that_end_a_sentence_and_fill_the_column(tmp_path) -> None:
+    from benchmarks.wrapping import group_row
+    from ocrfix.text_reflow import wrapping
+
+    wrapped = "\n".join(column(BODY))
+    found = wrapping(wrapped)
+    assert found == (10, 0.3, 0.9) and not found.unwrapped  # one paragraph-final line is short
+    one_per_line = "\n".join([BODY[0] * 3, "短句。", BODY[1], BODY[2] * 2, "又一句。"])
+    assert wrapping(one_per_line).sentence_ends == 1.0 and wrapping(one_per_line).unwrapped
+    (tmp_path / "a.txt").write_text(wrapped, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(one_per_line, encoding="utf-8")
+    assert wrapping(one_per_line).at_width == 0.2
+    assert group_row(str(tmp_path / "*.txt")).endswith("| 2 | 30%–100% | 20%–90% | 1 |")
