@@ -328,7 +328,8 @@ def rule_changes(text: str, rules: tuple[Rule, ...] = RULES,
         rules = tuple(rule for rule in rules if not rule.print_marks)
     for rule in rules:
         matches = list(rule.pattern.finditer(text))
-        scored = _scored_matches(lm, text, matches, rule.options) if rule.options and lm is not None else {}
+        # a style rule weighs all its matches first; any other scores a match once it passes the guards
+        scored = _scored_matches(lm, text, matches, rule.options) if rule.style_max is not None and lm is not None else {}
         if rule.style_max is not None and _writers_style(text, scored, rule.style_max):
             continue
         for match in matches:
@@ -342,7 +343,7 @@ def rule_changes(text: str, rules: tuple[Rule, ...] = RULES,
             if rule.options and match.group() in rule.options:  # the LM must prefer another option by min_margin
                 if lm is None:
                     continue
-                scores = scored[match.start()]
+                scores = scored.get(match.start()) or mark_scores(lm, text, match.start(), len(match.group()), rule.options)
                 replacement = max(rule.options, key=scores.__getitem__)
                 if replacement == match.group() or scores[replacement] - scores[match.group()] <= (rule.min_margin or 0.0):
                     continue

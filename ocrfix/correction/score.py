@@ -189,8 +189,8 @@ FAR_MAX_DENSITY = 4.0
 
 @dataclass(frozen=True)
 class SparsePages:
-    """The mirror of :class:`NoisyPages`: a text on which fewer than ``density`` of the first
-    pass's edits per 1,000 characters reach ``threshold`` (:meth:`confident`) reads like clean
+    """The mirror of :class:`NoisyPages`: a text on which the first pass accepts fewer than
+    ``density`` edits per 1,000 characters (as :meth:`counted` counts them) reads like clean
     print, where an error is rarer than on the pages the weights were calibrated on, so the same
     evidence is less likely to point at one; there an edit needs a probability of at least
     ``threshold`` (above the weights' own). In a text far from the LM's domain (:data:`FAR_LOGP`)
