@@ -38,7 +38,7 @@ from ocrfix.correction.corrector import Corrector, load_confusions
 from ocrfix.correction.features import forward, mean_logp
 from ocrfix.errors import OcrfixError
 from ocrfix.normalize import fold_char, is_han
-from ocrfix.training.profile_fit import Pair, alignable, read_pairs, split_held_out
+from ocrfix.training.pairs import Pair, alignable, read_pairs, split_held_out
 from ocrfix.training.truth import position_truth
 
 STAGES = ("not editable", "not a candidate", "pruned", "LM prefers seen", "outranked", "below threshold",

@@ -2,7 +2,7 @@
 from benchmarks.recall_loss import STAGES, recall_loss, table
 from ocrfix.confusions import ConfusionSet
 from ocrfix.correction.corrector import Corrector
-from ocrfix.training.profile_fit import Pair
+from ocrfix.training.pairs import Pair
 
 from test_correct_fixtures import INVENTORY, WEIGHTS, load_lm, write_arpa, write_confusions
 

@@ -10,8 +10,11 @@ from ocrfix.correction.corrector import Corrector
 from ocrfix.errors import InputError
 from ocrfix.profiles import load_profile
 from ocrfix.settings import PROJECT_ROOT
-from ocrfix.training import profile_fit
-from ocrfix.training.profile_fit import BaseModels, Pair, fit_profile, read_pairs, split_held_out, write_profile
+from ocrfix.training import pairs as fit_pairs, profile_fit, profile_write, stages as fit_stages
+from ocrfix.training.lm import domain as fit_domain
+from ocrfix.training.pairs import Pair, read_pairs, split_held_out
+from ocrfix.training.profile_fit import BaseModels, fit_profile
+from ocrfix.training.profile_write import write_profile
 
 from test_correct_fixtures import CORPUS, INVENTORY, WEIGHTS, load_lm, write_arpa, write_confusions
 
@@ -107,7 +110,7 @@ def test_a_failing_step_leaves_no_profile_and_no_temporary_directory(tmp_path, b
     def broken(_directory):
         raise OSError("disk full")
 
-    monkeypatch.setattr(profile_fit, "write_checksums", broken)
+    monkeypatch.setattr(profile_write, "write_checksums", broken)
     with pytest.raises(OSError, match="disk full"):
         write_profile(fitted, out)
     assert list(out.parent.iterdir()) == []
@@ -116,7 +119,7 @@ def test_a_failing_step_leaves_no_profile_and_no_temporary_directory(tmp_path, b
     stamp = (out / "profile.json").read_bytes()
     with pytest.raises(InputError, match="already exists"):
         write_profile(fitted, out)
-    monkeypatch.setattr(profile_fit, "write_checksums", broken)
+    monkeypatch.setattr(profile_write, "write_checksums", broken)
     with pytest.raises(OSError):
         write_profile(fitted, out, force=True)
     assert (out / "profile.json").read_bytes() == stamp and sorted(p.name for p in out.parent.iterdir()) == ["profile"]
@@ -179,7 +182,7 @@ def test_the_drift_guard_raises_the_threshold_until_clean_text_stays_unchanged(t
 
 
 def test_pairs_whose_texts_do_not_align_are_skipped_with_a_warning():
-    from ocrfix.training.profile_fit import alignable
+    from ocrfix.training.pairs import alignable
 
     good = Pair("a:1", "我们在北京土作。", "我们在北京工作。", False)
     other = Pair("a:2", "今天天气很好。", "他在上海学习工作。", False)
@@ -206,34 +209,34 @@ def test_a_rule_is_kept_where_it_fixes_and_dropped_where_it_would_introduce(tmp_
     lm = load_lm(write_arpa(tmp_path / "lm.arpa"))
     ocr = "我们在北京工作。·他们在上海工作。\n"  # stray-dot: a speck after a mark
     specks = [page(f"d{i}", ocr, ocr.replace("·", "")) for i in range(3)]
-    assert profile_fit.choose_rules(specks, sources(specks), lm, quiet) == ["stray-dot"]
+    assert fit_stages.choose_rules(specks, sources(specks), lm, quiet) == ["stray-dot"]
     printed = [page(f"e{i}", ocr, ocr) for i in range(3)]  # the same dot is in print: deleting it is wrong
-    assert profile_fit.choose_rules(printed, sources(printed), lm, quiet) == []
+    assert fit_stages.choose_rules(printed, sources(printed), lm, quiet) == []
     # one fix against one error introduced is not enough; four fixes against one are
-    assert profile_fit.choose_rules(specks[:1] + printed[:1], sources(specks[:1] + printed[:1]), lm, quiet) == []
+    assert fit_stages.choose_rules(specks[:1] + printed[:1], sources(specks[:1] + printed[:1]), lm, quiet) == []
     mixed = specks + specks[:1] + printed[:1]
-    assert profile_fit.choose_rules(mixed, sources(mixed), lm, quiet) == ["stray-dot"]
+    assert fit_stages.choose_rules(mixed, sources(mixed), lm, quiet) == ["stray-dot"]
 
 
 def test_line_end_marks_get_the_highest_margin_that_fixes_most_and_stay_off_where_nothing_was_lost(tmp_path):
     lm = load_lm(write_arpa(tmp_path / "lm.arpa"))
     lost = [page(f"p{i}", "我们在北京工作\n他们在上海工作。\n", "我们在北京工作。他们在上海工作。\n") for i in range(4)]
     logged: list[str] = []
-    margin = profile_fit.choose_line_end_marks(lost, sources(lost), lm, logged.append)
+    margin = fit_stages.choose_line_end_marks(lost, sources(lost), lm, logged.append)
     assert margin == 1.0  # the gain of 。 there is 1.38 (tiny LM): every margin up to 1.0 fixes all four
     assert "  line-end marks at margin 1.0: fixed 4, introduced 0" in logged
     wrapped = [page(f"q{i}", "我们在北\n京工作。\n", "我们在北京工作。\n") for i in range(4)]
-    assert profile_fit.choose_line_end_marks(wrapped, sources(wrapped), lm, quiet) is None
+    assert fit_stages.choose_line_end_marks(wrapped, sources(wrapped), lm, quiet) is None
 
 
 def test_margins_that_tie_on_the_pages_go_to_the_one_nearest_the_stages_own(tmp_path, monkeypatch):
     lm = load_lm(write_arpa(tmp_path / "lm.arpa"))
     lost = [page(f"p{i}", "我们在北京工作\n他们在上海工作。\n", "我们在北京工作。他们在上海工作。\n") for i in range(4)]
-    monkeypatch.setattr(profile_fit, "LINE_END_MARGINS", (0.5, 1.0))  # both fix all four
-    monkeypatch.setattr(profile_fit, "LINE_END_GAIN", 0.5)
-    assert profile_fit.choose_line_end_marks(lost, sources(lost), lm, quiet) == 0.5
-    monkeypatch.setattr(profile_fit, "LINE_END_GAIN", 3.0)
-    assert profile_fit.choose_line_end_marks(lost, sources(lost), lm, quiet) == 1.0
+    monkeypatch.setattr(fit_stages, "LINE_END_MARGINS", (0.5, 1.0))  # both fix all four
+    monkeypatch.setattr(fit_stages, "LINE_END_GAIN", 0.5)
+    assert fit_stages.choose_line_end_marks(lost, sources(lost), lm, quiet) == 0.5
+    monkeypatch.setattr(fit_stages, "LINE_END_GAIN", 3.0)
+    assert fit_stages.choose_line_end_marks(lost, sources(lost), lm, quiet) == 1.0
 
 
 def test_garbled_marks_are_on_where_they_fix_pages_whose_marks_the_engine_garbled(tmp_path, monkeypatch):
@@ -242,15 +245,15 @@ def test_garbled_marks_are_on_where_they_fix_pages_whose_marks_the_engine_garble
     gt = "我们在北京，他们在上海。\n" * 8
     garbled = [Pair(f"g{i}", gt.replace("，", "。"), gt, False) for i in range(2)]  # lines: not reflowed
     logged: list[str] = []
-    assert profile_fit.choose_garbled_marks(garbled, sources(garbled), lm, [], logged.append)
+    assert fit_stages.choose_garbled_marks(garbled, sources(garbled), lm, [], logged.append)
     assert logged == ["  garbled marks: fixed +16, introduced +0 -> on"]
     # the same pages read right: the stage never fires, so it stays off
     right = [Pair(f"r{i}", gt, gt, False) for i in range(2)]
-    assert not profile_fit.choose_garbled_marks(right, sources(right), lm, [], quiet)
+    assert not fit_stages.choose_garbled_marks(right, sources(right), lm, [], quiet)
     # judged on what the rules leave: where they make the same fixes first, the stage adds nothing
-    monkeypatch.setattr(profile_fit, "rule_changes", lambda source, rules, lm: [
+    monkeypatch.setattr(fit_stages, "rule_changes", lambda source, rules, lm: [
         (k, "。", "，", 1.0, ("rule:period-comma",)) for k in range(len(source)) if source[k - 1:k + 2] == "京。他"])
-    assert not profile_fit.choose_garbled_marks(garbled, sources(garbled), lm, ["period-comma"], logged.append)
+    assert not fit_stages.choose_garbled_marks(garbled, sources(garbled), lm, ["period-comma"], logged.append)
     assert logged[-1] == "  garbled marks: fixed +0, introduced +0 -> off"
 
 
@@ -260,14 +263,14 @@ def test_the_length_channel_is_learned_cross_fit_and_written_into_the_profile(tm
     pairs = [page(f"f{i}", a[:3] + "夫" + a[3:] + b + "\n", a + b + "\n")
              for i, (a, b) in enumerate(zip(LINES, LINES[1:] + LINES[:1]))]
     logged: list[str] = []
-    rates = profile_fit.choose_length(pairs, sources(pairs), lm, logged.append)
+    rates = fit_stages.choose_length(pairs, sources(pairs), lm, logged.append)
     assert rates is not None and rates.counts["夫"].extra == 7
     assert logged == ["  deletions (length channel, cross-fit): fixed 7, introduced 0 -> on"]
     one_text = [page(f"g{i}", "我们在夫北京工作。\n", "我们在北京工作。\n") for i in range(7)]  # no other half to learn on
-    assert profile_fit.choose_length(one_text, sources(one_text), lm, quiet) is None
+    assert fit_stages.choose_length(one_text, sources(one_text), lm, quiet) is None
 
     fitted, _ = fit_profile([write_tsv(tmp_path / "pairs.tsv", 60)], base=base, log=quiet)
-    stages = profile_fit.Stages(("stray-dot",), True, False, 2.5, rates, True)
+    stages = fit_stages.Stages(("stray-dot",), True, False, 2.5, rates, True)
     out = write_profile(profile_fit.dataclasses.replace(fitted, stages=stages), tmp_path / "profile")
     profile = load_profile(out, MODELS)
     assert (profile.rules, profile.line_end_margin, profile.line_end_marks_in_clean_print) == (("stray-dot",), 2.5, True)
@@ -373,7 +376,7 @@ def test_each_folds_domain_lm_learns_from_the_other_folds_text_only(tmp_path, ba
     pairs = [Pair(str(i), line, line, False) for i, line in enumerate(captions + news_like)]
     halves = [list(range(len(captions))), list(range(len(captions), len(pairs)))]
     logged: list[str] = []
-    mixtures, weights = profile_fit.fold_domains(pairs, halves, [], load_lm(base.lm), logged.append)
+    mixtures, weights = fit_domain.fold_domains(pairs, halves, [], load_lm(base.lm), logged.append)
     assert len(mixtures) == 2 and 0.0 < mixtures[0].weight == mixtures[1].weight == sum(weights) / 2 < 1.0
     assert logged[0].startswith("domain LM, cross-fit: interpolation weight")
     # fold 0 (the captions) is decoded with a domain LM of fold 1's news-like lines, and the reverse
@@ -418,7 +421,7 @@ def test_the_learned_channel_is_boosted_where_its_pairs_fall_below_the_top_k():
     lines = [f"工人{i}做工工作" for i in range(40)]  # 工 is frequent in the truth, misread as 土 in one line in three
     pairs = [Pair(str(i), line.replace("工", "土", 1) if i % 3 == 0 else line, line, False) for i, line in enumerate(lines)]
     halves = [pairs[0::2], pairs[1::2]]
-    half_counts = [profile_fit.channel_counts(half, [p.ocr for p in half]) for half in halves]
+    half_counts = [fit_pairs.channel_counts(half, [p.ocr for p in half]) for half in halves]
     logged: list[str] = []
     assert profile_fit.choose_boost(half_counts, base, 2, None, logged.append) == 10.0  # the smallest that reaches the top 2
     assert logged == ["learned channel, cross-fit coverage of the Han errors at k=2 by factor on its scores: "

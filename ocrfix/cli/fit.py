@@ -38,7 +38,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     from ..errors import InputError
-    from ..training.profile_fit import Options, fit_profile, write_profile
+    from ..training.profile_fit import Options, fit_profile
+    from ..training.profile_write import write_profile
 
     if not args.inputs and not args.pairs:
         raise InputError("fit: give pair directories, TSV files or --pairs ERR GOLD (--unsupervised: OCR text files)")

@@ -75,8 +75,9 @@ from ..textio import read_text
 from .calibrate import THRESHOLDS, calibration_texts, threshold_curve
 from .confusions.learn import ChannelCounts, channel_set, misread_rates
 from .fit import Labeled
-from .profile_fit import (LINE_END_MARGINS, STAGE_MARGIN, STAGE_RATIO, BaseModels, Channel, Fitted, Models, Options,
-                          Stages, chunked, clean_labeled, clean_texts)
+from .pairs import chunked, clean_labeled, clean_texts
+from .profile_fit import BaseModels, Channel, Fitted, Models, Options
+from .stages import LINE_END_MARGINS, STAGE_MARGIN, STAGE_RATIO, Stages
 
 ROUNDS = 3
 MIN_PAIR_COUNT = 2

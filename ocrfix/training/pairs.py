@@ -1,0 +1,229 @@
+"""The pairs a profile is fitted on: reading them, holding some out, aligning them, scoring a text.
+
+A pair is one OCR text and its ground truth (:class:`Pair`): a page (``NAME.ocr.txt`` +
+``NAME.gt.txt``; the GT may be a web version with its blocks in another order, so pages are
+aligned with the evaluation's block-robust aligner), a line of a TSV file (FASPell) or of two
+line-aligned files (SIGHAN). What cannot be used is skipped with one warning per input.
+"""
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from rapidfuzz.distance import Levenshtein
+from tqdm import tqdm
+
+from ..errors import InputError
+from ..normalize import fold_char
+from ..text_reflow import reflow
+from ..textio import read_text
+from .confusions.learn import ChannelCounts, plain_pairs
+from .fit import Labeled
+from .truth import position_truth
+
+#: One pair in this many is held out (deterministically: the last of every group).
+HOLDOUT_EVERY = 5
+
+
+#: Clean text (``--clean``) is cut into texts of about this many characters (page-sized, like the pairs).
+CLEAN_CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One OCR text and its ground truth; a ``page`` is reflowed before correction, a line is not."""
+
+    name: str
+    ocr: str
+    gt: str
+    page: bool
+
+    @property
+    def source(self) -> str:
+        """The text the corrector's decoder sees (a page's reflow)."""
+        return reflow(self.ocr) if self.page else self.ocr
+
+
+# ---- reading the pairs ------------------------------------------------------------------
+
+def read_pairs(inputs: Sequence[str | Path], err_gold: Sequence[Sequence[str | Path]] = (),
+               warn: Callable[[str], None] = print) -> list[Pair]:
+    """The pairs under ``inputs`` (directories or TSV files) and of each ``(ERR, GOLD)`` of
+    ``err_gold`` (two line-aligned files); what cannot be used is skipped with one warning per input."""
+    pairs: list[Pair] = []
+    for item in inputs:
+        path = Path(item)
+        if path.is_dir():
+            pairs += _directory_pairs(path, warn)
+        elif path.is_file():
+            pairs += _tsv_pairs(path, warn)
+        else:
+            raise InputError(f"{path}: no such file or directory")
+    for err_path, gold_path in err_gold:
+        err, gold = read_text(err_path).splitlines(), read_text(gold_path).splitlines()
+        if len(err) != len(gold):
+            raise InputError(f"--pairs: {err_path} has {len(err)} lines, {gold_path} {len(gold)}: not line-aligned")
+        found = [Pair(f"{Path(err_path).name}:{i + 1}", e.strip(), g.strip(), False)
+                 for i, (e, g) in enumerate(zip(err, gold)) if e.strip() and g.strip()]
+        _warn_skipped(warn, err_path, len(err) - len(found), "empty line pairs")
+        pairs += found
+    if not pairs:
+        named = [*map(str, inputs), *(str(p) for pair in err_gold for p in pair)]
+        raise InputError(f"no OCR / ground-truth pairs in {', '.join(named)}")
+    return pairs
+
+
+def _warn_skipped(warn: Callable[[str], None], where: str | Path, n: int, what: str, names: Sequence[str] = ()) -> None:
+    if n:
+        shown = f" ({', '.join(names[:3])}{', ...' if len(names) > 3 else ''})" if names else ""
+        warn(f"ocrfix: warning: {where}: skipped {n} {what}{shown}")
+
+
+def _directory_pairs(root: Path, warn: Callable[[str], None]) -> list[Pair]:
+    ocr_files = sorted(root.rglob("*.ocr.txt"))
+    gt_files = sorted(root.rglob("*.gt.txt"))
+    partner = {p: p.with_name(p.name[: -len(".ocr.txt")] + ".gt.txt") for p in ocr_files}
+    lonely_ocr = [p.name for p, g in partner.items() if not g.is_file()]
+    matched = set(partner.values())
+    lonely_gt = [g.name for g in gt_files if g not in matched]
+    _warn_skipped(warn, root, len(lonely_ocr), "OCR files without a NAME.gt.txt", lonely_ocr)
+    _warn_skipped(warn, root, len(lonely_gt), "ground-truth files without a NAME.ocr.txt", lonely_gt)
+    pairs = [Pair(str(p.relative_to(root)), read_text(p), read_text(g), True) for p, g in partner.items() if g.is_file()]
+    if not ocr_files and not gt_files:
+        warn(f"ocrfix: warning: {root}: no NAME.ocr.txt + NAME.gt.txt pairs")
+    return pairs
+
+
+def _tsv_pairs(path: Path, warn: Callable[[str], None]) -> list[Pair]:
+    """``n<TAB>ocr<TAB>gt`` (FASPell) or ``ocr<TAB>gt`` lines."""
+    pairs, bad = [], []
+    for number, line in enumerate(read_text(path).splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        if len(fields) == 3 and fields[0].strip().isdigit():
+            fields = fields[1:]
+        if len(fields) != 2 or not fields[0].strip() or not fields[1].strip():
+            bad.append(str(number))
+            continue
+        pairs.append(Pair(f"{path.name}:{number}", fields[0].strip(), fields[1].strip(), False))
+    _warn_skipped(warn, path, len(bad), "lines that are not n<TAB>ocr<TAB>gt or ocr<TAB>gt, lines", bad)
+    return pairs
+
+
+def groups(pairs: Sequence[Pair]) -> list[int]:
+    """Per pair, the index of its ground truth among the distinct ground truths (in order of first
+    appearance): copies of one text (a caption in many frames, a sentence typed twice) share it, so
+    a split by group never puts one copy on each side."""
+    index: dict[str, int] = {}
+    return [index.setdefault(pair.gt, len(index)) for pair in pairs]
+
+
+#: Share of a pair's ground truth left unaligned beyond which it is skipped (:func:`alignable`).
+MAX_UNALIGNED = 0.5
+
+
+def alignable(pairs: Sequence[Pair], warn: Callable[[str], None] = print) -> list[Pair]:
+    """The pairs whose OCR and ground truth align: a page with more than :data:`MAX_UNALIGNED` of
+    its ground truth unmatched by the block-robust aligner, or a line with more edits than that
+    share of its length, is another text (a wrong partner) and skipped with a warning."""
+    from ..evaluation import evaluate
+
+    kept, bad = [], []
+    for pair in tqdm(pairs, desc="align", unit="pair", file=sys.stderr, leave=False):
+        if pair.page:
+            report = evaluate(pair.gt, pair.source)
+            off = report.unmatched_gt_chars / max(1, report.gt_chars)
+        else:
+            off = Levenshtein.distance(squeeze(pair.ocr), squeeze(pair.gt)) / max(1, len(squeeze(pair.gt)))
+        (bad if off > MAX_UNALIGNED else kept).append(pair)
+    _warn_skipped(warn, "fit", len(bad), "pairs whose OCR and ground truth do not align (another text?)",
+                  [p.name for p in bad])
+    return kept
+
+
+def split_held_out(pairs: Sequence[Pair]) -> tuple[list[Pair], list[Pair]]:
+    """(training pairs, held-out pairs): the pairs of every :data:`HOLDOUT_EVERY`-th distinct ground truth are held out."""
+    held = [g % HOLDOUT_EVERY == HOLDOUT_EVERY - 1 for g in groups(pairs)]
+    return [p for p, h in zip(pairs, held) if not h], [p for p, h in zip(pairs, held) if h]
+
+
+# ---- alignment: the channel and per-character truth ---------------------------------------
+
+def substitutions(pair: Pair, source: str) -> list[tuple[str, str]]:
+    """(gt_char, ocr_char) substitutions of a pair: block-robust alignment for pages (the GT may
+    be in another order), one edit script for lines."""
+    if pair.page:
+        from ..evaluation import aligned_pairs
+
+        return aligned_pairs(pair.gt, source)
+    return plain_pairs(pair.gt, source)
+
+
+def channel_counts(pairs: Sequence[Pair], sources: Sequence[str]) -> ChannelCounts:
+    counts = ChannelCounts()
+    for pair, source in zip(pairs, sources):
+        counts.add_text(pair.gt, substitutions(pair, source), source)
+    return counts
+
+
+def labeled(pair: Pair, source: str) -> Labeled:
+    """The decoder's text with its per-character truth (``None`` where the alignment is not one-to-one)."""
+    return Labeled(source, tuple(position_truth(source, pair.gt)), "page", pair.name)
+
+
+def clean_labeled(texts: Iterable[tuple[str, str]]) -> list[Labeled]:
+    """Clean (name, text) as calibration texts whose every character is right."""
+    return [Labeled(text, tuple(map(fold_char, text)), "clean", name) for name, text in texts if text.strip()]
+
+
+def clean_texts(dirs: Sequence[str | Path]) -> list[tuple[str, str]]:
+    """The ``*.txt`` files under ``dirs``, cut at line ends into texts of about :data:`CLEAN_CHUNK` characters."""
+    out = []
+    for d in dirs:
+        root = Path(d)
+        files = sorted(root.rglob("*.txt")) if root.is_dir() else [root]
+        if not files or not all(f.is_file() for f in files):
+            raise InputError(f"{root}: no clean text files (*.txt)")
+        for f in files:
+            out += [(f"{f.name}:{number}", chunk) for number, chunk in enumerate(chunked(read_text(f).splitlines()))]
+    return out
+
+
+def chunked(lines: Iterable[str], size: int = CLEAN_CHUNK) -> list[str]:
+    """``lines`` joined into texts of about ``size`` characters (cut at line ends)."""
+    chunks, chunk, length = [], [], 0
+    for line in lines:
+        chunk.append(line)
+        length += len(line)
+        if length >= size:
+            chunks.append("\n".join(chunk))
+            chunk, length = [], 0
+    if chunk:
+        chunks.append("\n".join(chunk))
+    return chunks
+
+
+def score_text(pair: Pair, source: str, hyp: str) -> tuple[int, int, int, int]:
+    """(fixed, introduced, errors before, errors after) of ``hyp`` made from ``source``: pages
+    three-way with the evaluation aligner, lines on their one edit script."""
+    if pair.page:
+        from ..evaluation import evaluate
+
+        report = evaluate(pair.gt, hyp, ocr=source)
+        return (report.correction.errors_fixed, report.correction.errors_introduced,
+                report.ocr_counts.errors, report.counts.errors)
+    truth = position_truth(source, pair.gt)
+    before, after = Levenshtein.distance(squeeze(source), squeeze(pair.gt)), Levenshtein.distance(squeeze(hyp), squeeze(pair.gt))
+    if len(hyp) != len(source):  # a length change: count it by the distances alone
+        return max(0, before - after), max(0, after - before), before, after
+    fixed = sum(1 for s, h, t in zip(source, hyp, truth) if s != h and t is not None and fold_char(h) == t)
+    introduced = sum(1 for s, h, t in zip(source, hyp, truth) if s != h and t is not None and fold_char(s) == t)
+    return fixed, introduced, before, after
+
+
+def squeeze(text: str) -> str:
+    """``text`` without whitespace, widths folded: what the scores compare."""
+    return "".join(fold_char(ch) for ch in text if not ch.isspace())

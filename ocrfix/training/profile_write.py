@@ -1,0 +1,123 @@
+"""Writing a fitted profile directory: built in a temporary directory beside the output,
+checksummed, then renamed into place, so a failing step never leaves a half-built profile.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..checksums import write_checksums
+from ..confusions.length import LENGTH_FILE
+from ..confusions.variants import VARIANTS_FILE, load_variants
+from ..errors import InputError
+from ..profiles import FORMAT, MODELS_PREFIX, PROFILE_FILE
+from ..settings import load_settings
+from ..textio import write_text_atomic
+from .lm.domain import DOMAIN_FILE
+
+if TYPE_CHECKING:
+    from .profile_fit import Fitted
+
+def _models_relative(path: Path) -> str | None:
+    """``models:REL`` for a file of the models directory, else ``None``."""
+    models_dir = load_settings().models_dir.resolve()
+    try:
+        return MODELS_PREFIX + path.resolve().relative_to(models_dir).as_posix()
+    except ValueError:
+        return None
+
+
+def write_profile(fitted: Fitted, output: str | Path, inputs: Sequence[str | Path] = (), force: bool = False) -> Path:
+    """Write ``fitted`` as a profile directory at ``output``: built in a temporary directory beside
+    it, checksummed, then renamed into place (an existing one only with ``force``, replaced whole)."""
+    output = Path(output)
+    _refuse_inputs(output, inputs)
+    if output.exists() and not force:
+        raise InputError(f"{output}: already exists (use --force to replace it)")
+    if output.exists() and not (output / PROFILE_FILE).is_file():
+        raise InputError(f"{output}: exists and is not a profile directory; not replacing it")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with _staging(output) as stage:
+        base_files = []
+        for number, path in enumerate(fitted.base_confusions):
+            shipped = _models_relative(path)
+            if shipped is None:
+                shutil.copyfile(path, stage / f"base{number}.tsv")
+            base_files.append(shipped or f"base{number}.tsv")
+        if len(fitted.learned):
+            boost = fitted.card.get("learned_boost", 1.0)
+            scores = "P(seen | true), Witten-Bell" + (f", times {boost:g} (capped at 1)" if boost != 1.0 else "")
+            fitted.learned.save(stage / "learned.tsv", comments=[f"channel learned by ocrfix fit: {scores}"])
+            base_files.append("learned.tsv")
+        fitted.misread.save(stage / "misread.tsv", header=["misread rates learned by ocrfix fit"])
+        fitted.weights.save(stage / "weights.json")
+        variants = _models_relative(fitted.variants) if fitted.stages.variants and fitted.variants else None
+        if variants is None:  # off (or not shipped): the profile's own table
+            table = load_variants(fitted.variants) if fitted.stages.variants and fitted.variants else {}
+            write_text_atomic(stage / VARIANTS_FILE, "# traditional<TAB>simplified\n" + "".join(f"{t}\t{s}\n" for t, s in table.items()))
+            variants = VARIANTS_FILE
+        files = {"weights": "weights.json", "confusions": base_files, "misread": "misread.tsv", "variants": variants}
+        if fitted.stages.length is not None:
+            fitted.stages.length.save(stage / LENGTH_FILE, header=["length channel learned by ocrfix fit"])
+            files["length"] = LENGTH_FILE
+        if fitted.domain is not None:
+            (stage / DOMAIN_FILE).write_bytes(fitted.domain.data)
+            files["domain_lm"] = DOMAIN_FILE
+        record = {"format": FORMAT, "name": fitted.name, "files": files, "rules": list(fitted.stages.rules),
+                  "line_end_marks": fitted.stages.line_end_marks}
+        if fitted.domain is not None:
+            record["domain_weight"] = fitted.domain.weight
+        if fitted.stages.line_end_margin is not None:
+            record["line_end_margin"] = fitted.stages.line_end_margin
+        if fitted.stages.clean_print_marks:
+            record["line_end_marks_in_clean_print"] = True
+        if fitted.stages.garbled_marks:
+            record["garbled_marks"] = True
+        record["card"] = fitted.card
+        write_text_atomic(stage / PROFILE_FILE, json.dumps(record, ensure_ascii=False, indent=1) + "\n")
+        write_checksums(stage)
+        _install(stage, output)
+    return output
+
+
+def _refuse_inputs(output: Path, inputs: Iterable[str | Path]) -> None:
+    out = output.resolve()
+    for item in inputs:
+        path = Path(item).resolve()
+        if out == path or out in path.parents or path in out.parents:
+            raise InputError(f"{output}: the profile would be written over or into an input ({item}); choose another directory")
+
+
+@contextmanager
+def _staging(output: Path) -> Iterator[Path]:
+    stage = Path(tempfile.mkdtemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(stage, 0o777 & ~umask)  # a directory like any other, not mkdtemp's private one
+    try:
+        yield stage
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def _install(stage: Path, output: Path) -> None:
+    """Rename ``stage`` to ``output``; an existing ``output`` is moved aside first and removed after."""
+    old = None
+    if output.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{output.name}.", suffix=".old", dir=output.parent))
+        os.rmdir(old)
+        os.rename(output, old)
+    try:
+        os.rename(stage, output)
+    except OSError:
+        if old is not None:
+            os.rename(old, output)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,218 @@
+"""The pattern stages a fit keeps: symbol rules, marks lost at wrapped line ends, garbled marks,
+deletions and traditional forms, each scored alone on the training pairs.
+
+A stage is kept only where it fixes more errors than it introduces (:func:`worth`); the chosen
+stages (:class:`Stages`) are written into the profile and switched on in its corrector.
+"""
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from tqdm import tqdm
+
+from ..confusions.length import LengthRates
+from ..correction.corrector import Corrector
+from ..correction.deletions import deletion_changes
+from ..correction.edits import apply_changes
+from ..correction.garbled_marks import garbled_changes
+from ..correction.line_marks import MIN_GAIN as LINE_END_GAIN, line_end_changes, wrapped_line_ends
+from ..correction.rules import RULES, rule_changes, select_rules
+from ..correction.variants import variant_changes
+from ..segment import protected_mask
+from .confusions.length import length_rates
+from .pairs import Pair, groups, score_text
+
+if TYPE_CHECKING:
+    from .profile_fit import Models
+
+#: A pattern stage (a symbol rule, the line-end marks, the deletion stage) is kept only where it fixes
+#: at least this many errors more than it introduces on the training pairs ...
+STAGE_MARGIN = 1
+#: ... and this many per error it introduces. With 20 RapidOCR training pages (16 fitted on), a margin
+#: of 2 dropped four rules that fixed one error each and nothing else: 73 fixed / 2 introduced on the
+#: other 40 training pages against 86 / 3 with a margin of 1 (benchmarks/RESULTS.md, "Fitted profiles").
+STAGE_RATIO = 4.0
+#: Margins (log10 gain) tried for marks lost at wrapped line ends (line_marks.MIN_GAIN: 1.5).
+LINE_END_MARGINS = (0.5, 1.0, 1.5, 2.0, 2.5, 3.0)
+
+
+def tally_stage(pairs: Sequence[Pair], sources: Sequence[str],
+                changes_of: Callable[[Pair, str], list]) -> tuple[int, int]:
+    """(fixed, introduced) when one pattern stage alone changes the texts (block-robust three-way evaluation)."""
+    return Tally(pairs, sources).score([changes_of(pair, source) for pair, source in zip(pairs, sources)])
+
+
+class Tally:
+    """Errors fixed and introduced on the pairs by pattern-stage changes, each pair's score kept
+    for the changes it was scored with (a forward selection re-scores only the pairs a step changes)."""
+
+    def __init__(self, pairs: Sequence[Pair], sources: Sequence[str]) -> None:
+        self.pairs, self.sources = pairs, sources
+        self.cache: dict[tuple[int, tuple], tuple[int, int]] = {}
+
+    def score(self, changes: Sequence[Sequence]) -> tuple[int, int]:
+        """(fixed, introduced) of ``changes[i]`` applied to ``sources[i]``, summed over the pairs."""
+        fixed = introduced = 0
+        for number, (pair, source, these) in enumerate(zip(self.pairs, self.sources, changes)):
+            if not these:
+                continue
+            key = (number, tuple(these))
+            if key not in self.cache:
+                self.cache[key] = score_text(pair, source, apply_changes(source, list(these))[0])[:2]
+            fixed, introduced = fixed + self.cache[key][0], introduced + self.cache[key][1]
+        return fixed, introduced
+
+
+def worth(fixed: int, introduced: int, ratio: float = STAGE_RATIO) -> bool:
+    """Whether a pattern stage that fixes ``fixed`` errors and introduces ``introduced`` on the training
+    pairs earns its place: :data:`STAGE_MARGIN` more fixed than introduced, and ``ratio`` fixed per introduced."""
+    return fixed - introduced >= STAGE_MARGIN and fixed >= ratio * introduced
+
+
+def choose_rules(pairs: Sequence[Pair], sources: Sequence[str], lm, log: Callable[[str], None]) -> list[str]:
+    """The symbol rules kept by a forward selection in their order of precedence (where two match one
+    span the earlier rule wins): each rule that changes anything joins the rules kept before it
+    where the gain of adding it is :func:`worth` keeping.
+    Two rules for one pattern (``speck-or-mark`` before ``misread-mark``) are thus weighed together:
+    the later one is judged on what the earlier leaves."""
+    tally = Tally(pairs, sources)
+    kept: list[str] = []
+    current = (0, 0)
+    for rule in tqdm(RULES, desc="symbol rules", unit="rule", file=sys.stderr, leave=False):
+        if not any(rule_changes(source, (rule,), lm=lm) for source in sources):
+            continue
+        trial = tuple(r for r in RULES if r.name in kept or r is rule)
+        fixed, introduced = tally.score([rule_changes(source, trial, lm=lm) for source in sources])
+        gain = (fixed - current[0], introduced - current[1])
+        keep = worth(*gain)
+        log(f"  rule {rule.name}: fixed {gain[0]:+d}, introduced {gain[1]:+d} "
+            f"-> {'kept' if keep else 'dropped'}")
+        if keep:
+            kept.append(rule.name)
+            current = (fixed, introduced)
+    return kept
+
+
+def choose_variants(pairs: Sequence[Pair], sources: Sequence[str], lm, table: dict[str, str],
+                    log: Callable[[str], None]) -> bool:
+    """Whether putting simplified forms in for traditional ones fixes more than it introduces on the pairs."""
+    fixed, introduced = tally_stage(pairs, sources, lambda pair, source: variant_changes(
+        source, table, lm, protected_mask(source, frozenset())))
+    log(f"  traditional -> simplified forms: fixed {fixed}, introduced {introduced} -> {'on' if fixed > introduced else 'off'}")
+    return fixed > introduced
+
+
+def choose_line_end_marks(pairs: Sequence[Pair], sources: Sequence[str], lm,
+                          log: Callable[[str], None]) -> float | None:
+    """The margin (log10 gain) at which marks lost at wrapped line ends are put back, or ``None``
+    (off): of the :data:`LINE_END_MARGINS` at which the stage alone is :func:`worth` keeping, the one
+    that fixes the most net; on a tie (a few pages tell the margins apart only coarsely) the one
+    nearest the stage's own (:data:`~ocrfix.correction.line_marks.MIN_GAIN`, measured on 60 pages),
+    then the higher."""
+    joins = [wrapped_line_ends(pair.ocr, source) if pair.page else [] for pair, source in zip(pairs, sources)]
+    protected = [protected_mask(source, frozenset()) for source in sources]
+    tally = Tally(pairs, sources)
+    kept: list[tuple[int, float, float]] = []  # (net fixed, -distance from the stage's margin, margin)
+    for margin in sorted(LINE_END_MARGINS, reverse=True):
+        fixed, introduced = tally.score([line_end_changes(source, j, lm, p, margin) if j else []
+                                         for source, j, p in zip(sources, joins, protected)])
+        log(f"  line-end marks at margin {margin}: fixed {fixed}, introduced {introduced}")
+        if worth(fixed, introduced):
+            kept.append((fixed - introduced, -abs(margin - LINE_END_GAIN), margin))
+    best = max(kept, default=None)
+    log(f"  line-end marks -> {'off' if best is None else f'on, margin {best[2]}'}")
+    return None if best is None else best[2]
+
+
+def choose_garbled_marks(pairs: Sequence[Pair], sources: Sequence[str], lm, rules: Sequence[str],
+                         log: Callable[[str], None]) -> bool:
+    """Whether the marks of texts that read as garbled (:mod:`~ocrfix.correction.garbled_marks`, run
+    before the symbol rules ``rules``) are worth settling by the LM: the gain over the rules alone
+    is :func:`worth` keeping."""
+    chosen = select_rules(rules)
+    tally = Tally(pairs, sources)
+    protected = [protected_mask(source, frozenset()) for source in sources]
+    alone = [rule_changes(source, chosen, lm=lm) if chosen else [] for source in sources]
+    garbled = [garbled_changes(source, lm, p) for source, p in zip(sources, protected)]
+    both = []
+    for first, rules_after in zip(garbled, alone):  # as in the corrector: the garbled stage's changes win
+        taken = {change[0] for change in first}
+        both.append(first + [change for change in rules_after if change[0] not in taken])
+    (fixed, introduced), before = tally.score(both), tally.score(alone)
+    gain = (fixed - before[0], introduced - before[1])
+    keep = any(garbled) and worth(*gain)
+    log(f"  garbled marks: fixed {gain[0]:+d}, introduced {gain[1]:+d} -> {'on' if keep else 'off'}")
+    return keep
+
+
+def choose_length(pairs: Sequence[Pair], sources: Sequence[str], lm, log: Callable[[str], None]) -> LengthRates | None:
+    """The engine's length channel (``ocrfix confusions length``: which characters it adds where
+    print has none) for the deletion stage, or ``None`` where the stage is not :func:`worth`
+    keeping: cross-fit, each half of the pages (by distinct ground truth) scored with the channel
+    learned on the other half, since a channel scored on its own pages finds every extra character it learned."""
+    group = groups(pairs)
+    pages = [i for i, pair in enumerate(pairs) if pair.page]
+    changes: list[list] = [[] for _ in pairs]
+    for half in range(2):
+        other = [(pairs[i].ocr, pairs[i].gt) for i in pages if group[i] % 2 != half]
+        if not other:
+            continue
+        rates = length_rates(other)
+        for i in pages:
+            if group[i] % 2 == half:
+                changes[i] = deletion_changes(sources[i], rates, lm, protected_mask(sources[i], frozenset()))
+    fixed, introduced = Tally(pairs, sources).score(changes)
+    keep = bool(pages) and worth(fixed, introduced)
+    log(f"  deletions (length channel, cross-fit): fixed {fixed}, introduced {introduced} -> {'on' if keep else 'off'}")
+    return length_rates((pairs[i].ocr, pairs[i].gt) for i in pages) if keep else None
+
+
+@dataclass(frozen=True)
+class Stages:
+    """The pattern stages a profile runs before the decoder."""
+
+    rules: tuple[str, ...]
+    line_end_marks: bool
+    variants: bool
+    line_end_margin: float | None = None  # log10 gain a lost mark needs (None: line_marks.MIN_GAIN)
+    length: LengthRates | None = None  # the engine's length channel for the deletion stage (None: off)
+    #: line-end marks kept in blocks that read like clean print too (weights with a clean-print pass
+    #: withdraw them there otherwise)
+    clean_print_marks: bool = False
+    garbled_marks: bool = False  # a text whose marks read as garbled has them settled by the LM
+
+
+def choose_stages(pairs: Sequence[Pair], sources: Sequence[str], models: "Models", log: Callable[[str], None]) -> Stages:
+    log("symbol rules, line-end marks, deletions and traditional forms on the training pairs:")
+    rules = choose_rules(pairs, sources, models.lm, log)
+    margin = choose_line_end_marks(pairs, sources, models.lm, log) if any(p.page for p in pairs) else None
+    length = choose_length(pairs, sources, models.lm, log) if any(p.page for p in pairs) else None
+    variants = bool(models.variants) and choose_variants(pairs, sources, models.lm, models.variants, log)
+    garbled = choose_garbled_marks(pairs, sources, models.lm, rules, log)
+    return Stages(tuple(rules), margin is not None, variants, margin, length, garbled_marks=garbled)
+
+
+def choose_clean_print_marks(corrector: Corrector, pairs: Sequence[Pair], log: Callable[[str], None]) -> bool:
+    """Whether marks put back at wrapped line ends stay in blocks that read like clean print too
+    (weights with a clean-print pass withdraw them there otherwise): the training pages corrected
+    both ways. The stage has earned its place on all blocks (:func:`choose_line_end_marks`), so it
+    is withdrawn from clean print only where it fixes no more there than it introduces (Tesseract
+    rarely loses a mark on clean print, and the LM's taste for an optional comma outweighs the few
+    it does). ``corrector`` is left set accordingly."""
+    pages = [pair for pair in pairs if pair.page]
+    tallies = []
+    for keep in (False, True):
+        corrector.clean_print_marks = keep
+        fixed = introduced = 0
+        for pair in tqdm(pages, desc="line-end marks in clean print", unit="page", file=sys.stderr, leave=False):
+            result = score_text(pair, pair.source, corrector.correct(pair.ocr).text)
+            fixed, introduced = fixed + result[0], introduced + result[1]
+        tallies.append((fixed, introduced))
+    gain = (tallies[1][0] - tallies[0][0], tallies[1][1] - tallies[0][1])
+    corrector.clean_print_marks = gain[0] > gain[1]
+    log(f"  line-end marks in blocks that read like clean print: fixed {gain[0]:+d}, introduced {gain[1]:+d} -> "
+        f"{'kept there' if corrector.clean_print_marks else 'withdrawn there'}")
+    return corrector.clean_print_marks
