@@ -23,6 +23,19 @@ sizes and faces), skew half the scans (up to 0.8 degrees) and spread the ink of 
 ``gt.json`` stories also carry the ``kicker``, ``subtitle`` and ``byline`` they print.
 
     OMP_THREAD_LIMIT=1 nice -n 5 python -m benchmarks.newspage --split dev --pages 30 --out DIR
+
+``--family grid`` draws the pages of a split (its sources, a seed of its own) from a plainer
+family, closer to an ordinary broadsheet page: a 6–8 column grid, 3–5 stories, each 1–4 grid
+columns wide with as many body columns; a top band holds the lead (3–4 columns) beside one
+story or two stacked ones, and on most pages a band below it holds groups of 1–4 columns of
+one or two stacked stories; headlines span their story or (on 30 % of the stories of 2+
+columns) only its first column with the body beside it; 0–2 px rules between stories;
+paragraphs of one to three sentences (7 a story on average); body in Noto Serif/Sans CJK or
+AR PL UMing, headlines in bold sans or serif; every other page the single-story l1 scan
+degradation, the rest a clean scan, at a finer resolution than the other splits (body type
+21–22 px: at 14–15 px Tesseract reads the rows of most such pages across the columns).
+
+    OMP_THREAD_LIMIT=1 nice -n 5 python -m benchmarks.newspage --family grid --split dev --pages 10 --out DIR
 """
 from __future__ import annotations
 
@@ -33,7 +46,7 @@ import random
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from PIL import Image, ImageDraw
@@ -42,7 +55,7 @@ from tqdm import tqdm
 from benchmarks.corpus import SOURCES, Article, load_lines, pick_article
 from benchmarks.degrade import Degradation, degrade
 from benchmarks.generate import _draw, load_config
-from benchmarks.newspage_varied import PagePlanner, SetStory, Style, StorySetter
+from benchmarks.newspage_varied import _SENTENCE, PagePlanner, SetStory, Style, StorySetter
 from benchmarks.typeset import _draw_line, break_lines, font
 from ocrfix.errors import ToolMissingError
 from ocrfix.settings import load_settings
@@ -59,6 +72,9 @@ SPLITS = {
     "fresh": {"seed": 1110000, "sources": "eval", "faces": ["song", "hei", "uming"], "columns": [5, 8], "levels": ["l1", "l2"],
               "variety": True},
 }
+
+
+GRID_SEED = 50000  # a ``grid`` page's seed: its split's seed + GRID_SEED + index (no other split's)
 
 
 @dataclass(frozen=True)
@@ -81,16 +97,19 @@ def _wrap_headline(text: str, per_line: int) -> list[str]:
 
 
 def set_story(draw: ImageDraw.ImageDraw, article: Article, region: Region, rng: random.Random, size: int,
-              face: str, leading: float, gutter: float) -> Story:
-    """Typeset ``article`` into ``region``: headline, then balanced columns of whole paragraphs."""
+              face: str, leading: float, gutter: float, columns: int = 0, head_face: str = "hei_bold",
+              one_column_from: int = 3) -> Story:
+    """Typeset ``article`` into ``region``: headline, then balanced columns of whole paragraphs
+    (``columns`` of them, or as many as the width holds when 0). Stories of ``one_column_from``
+    columns or more take a one-column headline on 30 % of the draws."""
     body = font(face, size)
     width = region.x1 - region.x0
-    n = max(1, min(4, int((width + gutter) // (size * rng.uniform(10.5, 13.5) + gutter))))
+    n = columns or max(1, min(4, int((width + gutter) // (size * rng.uniform(10.5, 13.5) + gutter))))
     cell = size * (1 + rng.uniform(0.0, 0.06))
     col_w = (width - (n - 1) * gutter) / n
     cells = int(col_w // cell)
     pitch = size * leading
-    one_column = n >= 3 and rng.random() < 0.3
+    one_column = n >= one_column_from and rng.random() < 0.3
     head_size = int(size * rng.uniform(1.5, 1.8 if one_column else 2.2))
     span = col_w if one_column else width
     while head_size > 1.3 * size and head_size * len(article.headline) > span and not one_column:
@@ -98,7 +117,7 @@ def set_story(draw: ImageDraw.ImageDraw, article: Article, region: Region, rng: 
     per_line = max(1, int(span // head_size))
     head_lines = _wrap_headline(article.headline, per_line)[:3]
     headline = "".join(head_lines)
-    head_font = font("hei_bold", head_size)
+    head_font = font(head_face, head_size)
     y = region.y0
     for line in head_lines:
         text_w = head_size * len(line)
@@ -184,9 +203,107 @@ def render_varied(split: str, index: int, data_dir: Path) -> tuple[Image.Image, 
     return image, [s for s in planner.stories if s.paragraphs], meta
 
 
-def render_page(split: str, index: int, data_dir: Path) -> tuple[Image.Image, list[Story], dict]:
+def _spans(rng: random.Random, c0: int, c1: int, most: int) -> list[tuple[int, int]]:
+    """Grid columns ``c0..c1`` cut into side-by-side groups of 1–4 columns, ``most`` groups at most."""
+    options = [c for parts in range(1, most + 1) for c in _compositions(c1 - c0, parts) if max(c) <= 4]
+    widths = rng.choice(options)
+    bounds = [c0 + sum(widths[:i]) for i in range(len(widths) + 1)]
+    return list(zip(bounds, bounds[1:]))
+
+
+def grid_plan(rng: random.Random, columns: int) -> tuple[list[tuple[int, int, int]], list[tuple[int, int, int]]]:
+    """The groups of a ``grid`` page as (first grid column, end column, stories stacked): the top
+    band (the lead over 3–4 columns, on the left or the right, beside a group of the rest) and the
+    band below it (groups of 1–4 columns; none when the top band runs down the page). 3–5
+    stories in all, each story 1–4 grid columns wide."""
+    has_below, lead_left = rng.random() >= 0.15, rng.random() >= 0.25
+    while True:
+        lead, stack = rng.randint(max(3, columns - 4), 4), rng.choice([1, 1, 2])
+        top = [(0, lead, 1), (lead, columns, stack)] if lead_left else [(0, columns - lead, stack), (columns - lead, columns, 1)]
+        below = [(a, b, rng.choice([1, 1, 2])) for a, b in _spans(rng, 0, columns, 4)] if has_below else []
+        if len(below) != 1 and 3 <= sum(k for *_, k in top + below) <= 5:
+            return top, below
+
+
+def render_grid(split: str, index: int, data_dir: Path) -> tuple[Image.Image, list[Story], dict]:
+    """A page of the ``grid`` family (see the module docstring)."""
+    sp = SPLITS[split]
+    seed = sp["seed"] + GRID_SEED + index
+    rng = random.Random(seed)
+    face = rng.choice(sp["faces"])
+    head_face = rng.choice(["hei_bold", "hei_bold", "song_bold"])
+    size = rng.choice([36, 40, 44])
+    leading = rng.uniform(1.45, 1.75)
+    columns = rng.randint(6, 8)
+    grid = size * rng.uniform(11.0, 13.0)
+    gutter = size * rng.uniform(1.5, 2.0)
+    story_gap = gutter + size * rng.uniform(0.8, 1.6)
+    rule_width = rng.choice([0, 1, 1, 2])
+    margin = 70
+    pitch = size * leading
+    width = int(2 * margin + columns * grid)
+    height = int(2 * margin + rng.randint(50, 62) * pitch + 6 * size)
+    image = Image.new("L", (width, height), 255)
+    draw = ImageDraw.Draw(image)
+    lines = load_lines(data_dir / rng.choice(SOURCES[sp["sources"]]))
+    slot = [index * 16]
+
+    def rule(x0: float, y0: float, x1: float, y1: float) -> None:
+        if rule_width:
+            draw.line([(round(x0), round(y0)), (round(x1), round(y1))], fill=0, width=rule_width)
+
+    def x(column: int, left: bool) -> float:
+        inner = 0 < column < columns
+        return margin + column * grid + (story_gap / 2 if inner else 0) * (1 if left else -1)
+
+    def group(c0: int, c1: int, count: int, y0: float, y1: float) -> float:
+        """``count`` stories stacked over grid columns ``c0..c1``; returns the lowest foot."""
+        y, bottom = y0, y0
+        for k in range(count):
+            end = y1 if k == count - 1 else y + (y1 - y) * rng.uniform(0.4, 0.6)
+            slot[0] += 1
+            article = pick_article(lines, "news", 700, slot[0], sp["seed"] + GRID_SEED)
+            sentences = _SENTENCE.findall("".join(article.paragraphs))
+            cuts = [0]
+            while cuts[-1] < len(sentences):  # paragraphs of 1–3 sentences, as the issue's pages print them
+                cuts.append(cuts[-1] + rng.randint(1, 3))
+            article = replace(article, paragraphs=tuple("".join(sentences[a:b]) for a, b in zip(cuts, cuts[1:])))
+            story = set_story(draw, article, Region(x(c0, True), y, x(c1, False), end), rng, size, face, leading, gutter,
+                              columns=c1 - c0, head_face=head_face, one_column_from=2)
+            stories.append(story)
+            bottom = story.box[3]
+            if k < count - 1:
+                rule(x(c0, True), bottom + story_gap / 2, x(c1, False), bottom + story_gap / 2)
+            y = bottom + story_gap
+        return bottom
+
+    def band(groups: list[tuple[int, int, int]], y0: float, y1: float) -> float:
+        feet = []
+        for c0, c1, count in groups:
+            if c0:
+                rule(margin + c0 * grid, y0, margin + c0 * grid, y1)
+            feet.append(group(c0, c1, count, y0, y1))
+        return max(feet)
+
+    stories: list[Story] = []
+    top, below = grid_plan(rng, columns)
+    foot = height - margin
+    top_foot = foot if not below else margin + pitch * rng.randint(18, 30) + 3 * size
+    y = band(top, margin, top_foot) + story_gap
+    if below:
+        rule(margin, y - story_gap / 2, width - margin, y - story_gap / 2)
+        band(below, y, foot)
+    meta = {"seed": seed, "family": "grid", "face": face, "head_face": head_face, "size": size, "leading": round(leading, 3),
+            "columns": columns, "groups": [list(g) for g in top + below], "rule_width": rule_width,
+            "gutter": round(gutter / size, 2), "story_gap": round(story_gap / size, 2)}
+    return image, [s for s in stories if s.paragraphs], meta
+
+
+def render_page(split: str, index: int, data_dir: Path, family: str = "") -> tuple[Image.Image, list[Story], dict]:
     """The clean page image, its stories in reading order, and the page's settings."""
     sp = SPLITS[split]
+    if family == "grid":
+        return render_grid(split, index, data_dir)
     if sp.get("variety"):
         return render_varied(split, index, data_dir)
     seed = sp["seed"] + index
@@ -244,16 +361,21 @@ def render_page(split: str, index: int, data_dir: Path) -> tuple[Image.Image, li
     return image, [s for s in stories if s.paragraphs], meta
 
 
-def degradation(split: str, index: int, size: int) -> tuple[Degradation, str]:
-    """A scan degradation of one of the split's levels, drawn as the single-story generator does."""
+def degradation(split: str, index: int, size: int, family: str = "") -> tuple[Degradation, str]:
+    """A scan degradation of one of the split's levels, drawn as the single-story generator does
+    (``grid`` pages: level l1 or a clean scan at l1's type size, alternately)."""
     config = load_config()
-    rng = random.Random(SPLITS[split]["seed"] * 3 + index)
-    level = SPLITS[split]["levels"][index % len(SPLITS[split]["levels"])]
-    lv = config["levels"][level]
-    recipe = {k: _draw(rng, v) for k, v in rng.choice(lv["recipes"]).items()}
-    px = _draw(rng, lv["px"]) + recipe.pop("px_add", 0.0) + 1.5  # whole-page layout analysis needs larger type
+    grid = family == "grid"
+    rng = random.Random(SPLITS[split]["seed"] * 3 + (GRID_SEED if grid else 0) + index)
+    levels = ["l1", "clean"] if grid else SPLITS[split]["levels"]
+    level = levels[index % len(levels)]
+    lv = config["levels"]["l1" if level == "clean" else level]
+    recipe = {k: _draw(rng, v) for k, v in rng.choice(lv["recipes"]).items()} if level != "clean" else {}
+    # whole-page layout analysis needs larger type; grid pages are scanned finer still (Tesseract
+    # finds their columns at 21–22 px, at 14–15 px it reads most pages' rows across the columns)
+    px = _draw(rng, lv["px"]) + recipe.pop("px_add", 0.0) + (8.0 if grid else 1.5)
     rounded = {k: round(v, 4) if isinstance(v, float) else v for k, v in recipe.items()}
-    if SPLITS[split].get("variety"):  # a skewed scan, ink spread or worn
+    if SPLITS[split].get("variety") and not grid:  # a skewed scan, ink spread or worn
         rounded["rotate"] = round(rng.uniform(-0.8, 0.8), 2) if rng.random() < 0.5 else 0.0
         rounded["ink"] = rng.choice([0, 0, 1])
     return Degradation(scale=round(px / size, 4), **rounded), level
@@ -279,13 +401,13 @@ def gt_text(stories: list[dict]) -> str:
     return "\n\n\n".join("\n".join([*head_lines(s), *s["paragraphs"]]) for s in stories) + "\n"
 
 
-def make_page(split: str, index: int, out: Path, data_dir: Path) -> Path:
+def make_page(split: str, index: int, out: Path, data_dir: Path, family: str = "") -> Path:
     name = f"{split}-{index:03d}"
     folder = out / split
     if (folder / f"{name}.hocr").is_file():
         return folder / name
-    clean, stories, meta = render_page(split, index, data_dir)
-    deg, level = degradation(split, index, meta["size"])
+    clean, stories, meta = render_page(split, index, data_dir, family)
+    deg, level = degradation(split, index, meta["size"], family)
     image = degrade(clean, deg, meta["seed"])
     folder.mkdir(parents=True, exist_ok=True)
     dpi = max(70, round(300 * deg.scale))
@@ -306,12 +428,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=6)
     parser.add_argument("--first", type=int, default=0)
     parser.add_argument("--out", type=Path, default=None, help="output root (default: build/bench/stories)")
+    parser.add_argument("--family", choices=["grid"], default="", help="the grid page family (module docstring), "
+                        "with the split's sources and a seed of its own")
     args = parser.parse_args(argv)
     os.nice(5)
     settings = load_settings()
     out = args.out or settings.build_dir / "bench" / "stories"
     for index in tqdm(range(args.first, args.first + args.pages), desc=f"pages {args.split}", file=sys.stderr):
-        make_page(args.split, index, out, settings.data_dir)
+        make_page(args.split, index, out, settings.data_dir, args.family)
     print(f"{args.pages} pages in {out / args.split}")
     return 0
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import random
 
-from benchmarks.newspage import _layout, gt_text
+from benchmarks.newspage import _layout, grid_plan, gt_text
 from benchmarks.stories import score_page, tesseract_blocks
 
 STORIES = [
@@ -37,6 +37,19 @@ def test_groups_below_the_lead_cover_the_grid_with_two_columns_at_least() -> Non
         assert groups[0][0] == 0 and groups[-1][1] == columns
         assert all(a[1] == b[0] for a, b in zip(groups, groups[1:]))
         assert all(hi - lo >= 2 for lo, hi in groups) and 2 <= len(groups) <= 3
+
+
+def test_grid_pages_plan_three_to_five_stories_of_one_to_four_grid_columns_in_two_bands() -> None:
+    plans = [grid_plan(random.Random(seed), 6 + seed % 3) for seed in range(200)]
+    for seed, (top, below) in enumerate(plans):
+        columns = 6 + seed % 3
+        for band in (top, below):
+            if band:
+                assert band[0][0] == 0 and band[-1][1] == columns and all(a[1] == b[0] for a, b in zip(band, band[1:]))
+        assert all(1 <= c1 - c0 <= 4 and count in (1, 2) for c0, c1, count in top + below)
+        assert 3 <= sum(count for *_, count in top + below) <= 5
+        assert len(top) == 2 and any(c1 - c0 >= 3 and count == 1 for c0, c1, count in top)  # the lead, beside a group
+    assert any(not below for _, below in plans) and any(top[0][2] == 2 for top, _ in plans)  # no band below; the side group first
 
 
 def test_a_head_group_and_byline_before_the_body_still_attach_the_headline() -> None:
