@@ -28,6 +28,7 @@ from .pairs import PairCandidate, PairProposer
 from .features import Featurizer, LanguageModel, forward, mean_logp
 from .line_marks import SOURCE as LINE_END_SOURCE, line_end_changes, wrapped_line_ends
 from .garbled_marks import garbled_changes
+from .pair_marks import closing_changes, without_second_closings
 from .mark_channel import mark_changes
 from .rules import RULES, rule_changes, select_rules
 from .variants import variant_changes
@@ -337,8 +338,8 @@ class Corrector:
 
     def _pattern_changes(self, text: str, joins: Sequence[int]) -> list[tuple[int, str, str, float, tuple[str, ...]]]:
         """The changes made before the decoder: the marks of a garbled text (:mod:`.garbled_marks`,
-        if the profile asks), symbol rules, traditional forms, marks lost at the
-        wrapped line ends ``joins``, confused marks (:mod:`.mark_channel`), characters the engine added (:mod:`.deletions`); where two would touch the same character, the first stage wins."""
+        if the profile asks), symbol rules, traditional forms, closing marks of pairs (:mod:`.pair_marks`)
+        and other marks lost at the wrapped line ends ``joins``, confused marks (:mod:`.mark_channel`), characters the engine added (:mod:`.deletions`); where two would touch the same character, the first stage wins."""
         protected = protected_mask(text, self.keep)
         # a garbled text's marks are the LM's first: the rules' margins are set for clean ones
         changes = garbled_changes(text, self.lm, protected) if self.garbled_marks else []
@@ -346,7 +347,10 @@ class Corrector:
         if self.variants:
             stages.append(variant_changes(text, self.variants, self.lm, protected))
         if self.line_end_marks and joins:
-            stages.append(line_end_changes(text, joins, self.lm, protected, self.line_end_margin))
+            closings = closing_changes(text, joins, self.lm, protected)
+            stages.append(closings)
+            stages.append(without_second_closings(
+                text, closings, line_end_changes(text, joins, self.lm, protected, self.line_end_margin)))
         if self.marks is not None:
             stages.append(mark_changes(text, self.marks, self.lm, protected))
         if self.length is not None:

@@ -1,0 +1,86 @@
+"""Closing marks of a pair lost at wrapped line ends: which pairs lost one, where it goes back, and where not."""
+from ocrfix import reflow
+from ocrfix.correction import pair_marks
+from ocrfix.correction.corrector import Corrector
+from ocrfix.correction.edits import replay
+from ocrfix.correction.line_marks import wrapped_line_ends
+from ocrfix.correction.pair_marks import SOURCE, closing_changes, unclosed_spans, without_second_closings
+from ocrfix.segment import protected_mask
+
+from test_correct_fixtures import CORPUS, INVENTORY, WEIGHTS, confusion_set, load_lm, write_arpa
+
+#: Column lines of one paragraph: the '”' that hung after 认真工作 at the first line end was lost.
+RAW = "他们说“认真工作\n很好，“学习”也\n很好。\n"
+QUOTED = ["他说“工作”很好。", "大家都说“学习”很好。", "我们说“开会”很好。"] * 3
+
+
+def lm_of(tmp_path):
+    return load_lm(write_arpa(tmp_path / "lm.arpa", CORPUS + QUOTED))
+
+
+def test_a_quotation_is_unclosed_when_another_opens_before_it_closes():
+    assert unclosed_spans("他说“一带一路倡议“好”。") == [(3, 9, "”")]
+    assert unclosed_spans("他说“工作”很好，“学习”也好。") == []
+    # a paragraph of its own: news runs a quotation over paragraphs, opening each with '“'
+    assert unclosed_spans("他说“工作很好。\n“学习也好。”") == []
+    # the second quotation closes twice: a nested '‘' read as '“', nothing lost
+    assert unclosed_spans("要求“通过“品牌””，好。") == []
+    assert unclosed_spans("“甲“乙”“丙”") == [(1, 2, "”")]
+    assert unclosed_spans('他说“工作"很好，“学习”也好。') == []  # a straight quote: the closing one misread
+
+
+def test_a_title_or_bracket_is_unclosed_at_its_paragraph_end():
+    assert unclosed_spans("读《人民日报社论，好（二\n三") == [(2, 12, "》"), (11, 12, "）")]
+    assert unclosed_spans("读《人民日报》社论（二）。") == []
+    assert unclosed_spans("读《人民日报>社论（二)。") == []  # misread closing marks close too
+
+
+def test_the_quote_goes_back_at_the_line_end_inside_the_unclosed_span(tmp_path):
+    lm = lm_of(tmp_path)
+    text = reflow(RAW)
+    joins = wrapped_line_ends(RAW, text)
+    changes = closing_changes(text, joins, lm, protected_mask(text))
+    assert [(text[offset - 2:offset + 2], quote, sources) for offset, _, quote, _, sources in changes] == \
+        [("工作很好", "”", (SOURCE,))]
+    assert closing_changes(text, joins, lm, protected_mask(text, keep={"工作很好"})) == []
+    assert closing_changes(text, joins, lm, protected_mask(text), min_gain=50.0) == []
+    closed = RAW.replace("工作\n", "工作”\n")  # read right: nothing to put back
+    assert closing_changes(reflow(closed), wrapped_line_ends(closed, reflow(closed)), lm, protected_mask(reflow(closed))) == []
+    assert closing_changes(text, [], lm, protected_mask(text)) == []  # no line end inside the span: nothing
+
+
+def test_two_line_ends_about_as_good_leave_the_quote_out(tmp_path, monkeypatch):
+    lm = lm_of(tmp_path)
+    raw = "他们说“认真工作\n很好我们都在工作\n很好，“学习”也\n很好。\n"
+    text = reflow(raw)
+    joins = wrapped_line_ends(raw, text)
+    assert closing_changes(text, joins, lm, protected_mask(text)) == []  # the same context at both
+    monkeypatch.setattr(pair_marks, "MIN_LEAD", 0.0)
+    assert len(closing_changes(text, joins, lm, protected_mask(text))) == 1
+
+
+def test_a_lost_title_mark_goes_back_before_the_paragraph_end(tmp_path):
+    lm = load_lm(write_arpa(tmp_path / "lm.arpa", CORPUS + ["我们读《工作》很好。", "大家都读《学习》很好。"] * 3))
+    raw = "他们读《认真工作\n很好，我们都在工\n作。\n"
+    text = reflow(raw)
+    changes = closing_changes(text, wrapped_line_ends(raw, text), lm, protected_mask(text))
+    assert [(text[offset - 2:offset + 2], mark) for offset, _, mark, *_ in changes] == [("工作很好", "》")]
+
+
+def test_another_stage_adds_no_second_quote_to_a_closed_span():
+    text = "他说“认真工作很好，“学习”也很好。"
+    quotes = [(7, "", "”", 1.0, (SOURCE,))]
+    others = [(5, "", "”", 1.0, ("rule:line-end-mark",)), (5, "", "，", 1.0, ("rule:line-end-mark",)),
+              (16, "", "”", 1.0, ("rule:line-end-mark",))]
+    assert without_second_closings(text, quotes, others) == others[1:]
+    assert without_second_closings(text, [], others) == others
+
+
+def test_the_corrector_inserts_logs_and_replays_the_quote(tmp_path):
+    lm = lm_of(tmp_path)
+    corrector = Corrector(model=lm, confusions=confusion_set(tmp_path), weights=WEIGHTS,
+                          inventory=INVENTORY | set("说“”，"), variants={})
+    result = corrector.correct(RAW)
+    assert result.text.splitlines()[0] == "他们说“认真工作”很好，“学习”也很好。"
+    assert [(e.original, e.replacement, e.sources) for e in result.edits] == [("", "”", (SOURCE,))]
+    assert replay(result.source, result.edits) == result.text
