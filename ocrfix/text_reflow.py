@@ -26,7 +26,10 @@ widths of nearby lines: Han and full-width forms count 1, half-width characters 
   sentence end and every blank line ends a paragraph;
 * a run of one to three lines isolated by blank lines, none ending a sentence, following the end
   of a paragraph (or a headline/byline, or the start of the page) is a headline group, each line a
-  headline block; a run made of bylines (``据新华社电``, ``本报记者 曹博文``, ``本报讯`` alone)
+  headline block; so is such a run right after a full line that leaves its sentence unfinished
+  when it is clearly narrower than the column and has no clause punctuation, or is one line
+  clearly wider than the column without a comma (a headline the engine read into the middle of a
+  paragraph: between two of the story's columns, or another story's on a whole page); a run made of bylines (``据新华社电``, ``本报记者 曹博文``, ``本报讯`` alone)
   is a byline block.
 """
 from __future__ import annotations
@@ -43,6 +46,7 @@ STORY_BREAK = "\n\n\n"
 SENTENCE_END = frozenset("。！？…”」』）)!?.；;")
 _WINDOW = 10  # lines each side used to estimate the local column width
 _INTERPOSED_SLACK = 4.0  # characters: how much narrower than the column a headline line read mid-paragraph is
+_SPANNING = 4.0  # characters: how much wider than the column a headline across columns read mid-paragraph is
 _MAX_HEADLINE_RUN = 3
 #: A text is taken as unwrapped (see above) when at least this share of its lines end a sentence ...
 UNWRAPPED_SENTENCE_ENDS = 1 / 3
@@ -243,12 +247,17 @@ def _column_like(run: list[int], widths: list[float | None], column: list[float]
 
 def _interposed(run: list[int], lines: list[str], widths: list[float | None], column: list[float], before: int) -> bool:
     """A headline the engine read into the middle of a paragraph (a story's headline between two
-    of its columns): lines clearly narrower than the column, without clause punctuation, ending
-    on a word (a paragraph's last line whose stop was misread ends on the misreading: ``~``,
-    ``"``), right after a full line that leaves its sentence unfinished."""
+    of its columns, or another story's on a whole page), right after a full line that leaves its
+    sentence unfinished: lines clearly narrower than the column, without clause punctuation,
+    ending on a word (a paragraph's last line whose stop was misread ends on the misreading:
+    ``~``, ``"``); or one line clearly wider than the column without a comma (a headline across
+    several columns: larger type, yet more characters than a column's line holds)."""
     text = "".join(lines[i] for i in run).strip()
-    full_before = (widths[before] or 0.0) >= column[before] - 1.0 and not ends_sentence(lines[before])
-    return full_before and text[-1:].isalnum() and not any(mark in text for mark in _CLAUSE_MARKS) \
+    if (widths[before] or 0.0) < column[before] - 1.0 or ends_sentence(lines[before]):
+        return False
+    if len(run) == 1 and (widths[run[0]] or 0.0) >= column[run[0]] + _SPANNING and not any(mark in text for mark in "，；,;"):
+        return True
+    return text[-1:].isalnum() and not any(mark in text for mark in _CLAUSE_MARKS) \
         and all(2 <= (widths[i] or 0.0) <= column[i] - _INTERPOSED_SLACK for i in run)
 
 

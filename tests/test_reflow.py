@@ -129,6 +129,15 @@ def test_headline_read_into_a_paragraph_is_never_joined() -> None:
     ]
 
 
+def test_a_headline_across_columns_read_into_a_paragraph_is_never_joined() -> None:
+    """On a whole page the engine may read another story's headline, set across several columns,
+    right after a full unfinished line: one line wider than the column, without a comma."""
+    text = f"{OPEN}\n\n图书、展览“云”上看与读者见面\n\n好落实各项工作任务。\n"
+    assert [b.kind for b in reflow_blocks(text)] == ["paragraph", "headline", "paragraph"]
+    merged = f"{OPEN}\n\n实各项工作任务，好落实各项工作任务\n\n好落实各项工作任务。\n"  # a row merged across columns
+    assert [b.kind for b in reflow_blocks(merged)][:1] == ["paragraph"] and "headline" not in [b.kind for b in reflow_blocks(merged)]
+
+
 def test_last_line_with_a_misread_stop_stays_in_its_paragraph() -> None:
     text = f"{OPEN}\n\n好落实~\n\n与会代表一致同意方案。\n"
     assert [b.kind for b in reflow_blocks(text)] == ["paragraph", "paragraph"]
