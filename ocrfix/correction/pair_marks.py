@@ -82,13 +82,14 @@ def _gain(lm: LanguageModel, text: str, offset: int, insert: str) -> float:
 
 
 def closing_changes(text: str, joins: Sequence[int], lm: LanguageModel, protected: Sequence[bool],
-                    min_gain: float = MIN_GAIN) -> list[tuple[int, str, str, float, tuple[str, ...]]]:
+                    min_gain: float | None = None) -> list[tuple[int, str, str, float, tuple[str, ...]]]:
     """``(offset, "", mark, 1.0, (SOURCE,))`` insertions: per span of :func:`unclosed_spans`, its
     closing mark at the wrapped line end of ``joins`` inside it (after a Han character, letter or
     digit, or after one of :data:`SENTENCE_MARKS`; before anything but a closing mark; neither side
-    protected) where the LM likes it best, if it gains more than ``min_gain`` over running on there
+    protected) where the LM likes it best, if it gains more than ``min_gain`` (default :data:`MIN_GAIN`) over running on there
     and :data:`MIN_LEAD` more than at the next best line end; with a mark beside it (:data:`WITH`)
     where the LM prefers that by more than the line-end stage's margin."""
+    min_gain = MIN_GAIN if min_gain is None else min_gain
     changes = []
     for after, before, closing in unclosed_spans(text):
         sites = sorted(((_gain(lm, text, offset, closing), offset) for offset in joins
