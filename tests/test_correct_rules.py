@@ -35,6 +35,9 @@ def fix(text, lm=None):
      "他们所作努力，认为没有任何势力能够阻挡两国人民友好交往的历史潮流。"),  # a stray bar in body text
     ("共同努力，.提高双方", "共同努力，提高双方"),  # specks next to a mark
     ("鱼又大又肥,.大的都有", "鱼又大又肥,大的都有"),
+    ("截至目前，..成都市", "截至目前，成都市"),  # two specks
+    ("今天（3月2日）.，两个", "今天（3月2日），两个"),  # after a closing bracket or percent sign
+    ("占21%*。过去", "占21%。过去"),
     ("长假期间，:全国电影", "长假期间，全国电影"),
     ("党的建设,-把党的领导", "党的建设,把党的领导"),
     ("存在风险*。我们", "存在风险。我们"),
@@ -49,7 +52,7 @@ def test_symbol_rules_fix_ocr_noise(ocr, expected):
 
 
 @pytest.mark.parametrize("clean", ["收看《新闻联播》节目", "《关于修改〈中华人民共和国保险法〉的决定》", "见文献[1]第3页", "a*b=c", "我们，他们", "3*4",
-                                   '实施"十二五"规划', '他说"我们到了"\n随后', '“好”"坏"', 'say "hi"', "e.g.\n", "第1-\n", "a|b", "x | y", "读书|球员为什么爱读书", "版本1.2，共3*4。", "15%60", "5%6%", "a>b", "3>2", "比二0一0年翻一番", "第1一", "0.25%、-0.5%不变", "“新家”--加州", "办“农家乐“。"])
+                                   '实施"十二五"规划', '他说"我们到了"\n随后', '“好”"坏"', 'say "hi"', "e.g.\n", "第1-\n", "a|b", "x | y", "读书|球员为什么爱读书", "版本1.2，共3*4。", "15%60", "5%6%", "a>b", "3>2", "比二0一0年翻一番", "第1一", "0.25%、-0.5%不变", "“新家”--加州", "办“农家乐“。", "他说，...好", "(1.2)，共", "5%...好"])
 def test_symbol_rules_leave_legitimate_text_alone(clean):
     assert rule_changes(clean) == []
 
@@ -192,7 +195,9 @@ def test_a_dot_between_han_characters_is_deleted_or_made_a_mark_as_the_lm_prefer
     assert apply_changes(noisy, rule_changes(noisy, speck, lm))[0] == "我们在北京工作，他们在上海工作。"
     assert [c[2] for c in rule_changes("我们在北.京工作。", select_rules(["misread-mark"]), lm)] != [""]  # never deletes
     assert apply_changes("我们在北.京工作。", rule_changes("我们在北.京工作。", lm=lm))[0] == "我们在北京工作。"  # it runs first
+    assert apply_changes("我们在北..京工作。", rule_changes("我们在北..京工作。", speck, lm))[0] == "我们在北京工作。"
     assert rule_changes("版本3.5发布", speck, lm) == [] and rule_changes("我们在北.京工作。", speck) == []  # digits; no LM
+    assert rule_changes("我们在北...京工作。", speck, lm) == []  # three: an ellipsis typed
 
 
 def test_a_dot_before_an_opening_quote_is_weighed_too(tmp_path):

@@ -180,8 +180,9 @@ RULES = (
     Rule("misread-period", re.compile(rf"(?<=[{HAN}”’）)])[-\"“](?=[{HAN}“‘])"), "。", min_gain=MISREAD_MIN_GAIN),
     # A '.' between Han characters is as often a speck as a misread mark (RapidOCR
     # training pages: 40 of 79 stood for nothing), so deleting it is one more option the LM weighs;
-    # so is a '.' or '·' between Han text and an opening quote (出台了.“暖企十条”).
-    Rule("speck-or-mark", re.compile(rf"(?<=[{HAN}])\.(?=[{HAN}])|(?<=[{HAN}])[.·](?=“)"), "",
+    # so is a '.' or '·' between Han text and an opening quote (出台了.“暖企十条”). Two dots are
+    # specks too (身体，日..子; never between Han characters in the 47 M characters of training news).
+    Rule("speck-or-mark", re.compile(rf"(?<=[{HAN}])\.\.?(?=[{HAN}])|(?<=[{HAN}])[.·](?=“)"), "",
          options=("", *MARKS)),
     Rule("misread-mark", re.compile(rf"(?<=[{HAN}”’）)])[.`'](?=[{HAN}“‘])"), "", options=MARKS),
     # A stray '|' between Chinese characters or marks of body text (a column rule or speck read as
@@ -190,12 +191,13 @@ RULES = (
     # (Training pages: 28 of 37 such bars stood for nothing, 9 for a character — 十, 厂 — where
     # deleting changes one error for another; 34 of the 37 are in body text.)
     Rule("stray-bar", re.compile(rf"(?<=[{HAN}{CJK_MARKS}])\|(?=[{HAN}{CJK_MARKS}])"), "", _stray_bar),
-    # A half-width '.', '*', '`', '~' or '_' between a Chinese mark (or a half-width ',' ';') and
-    # Han text, a '-' or ':' between a clause mark and Han text, or one of '-.*`~_' between Han
-    # text and a following mark: a speck, deleted (the mark is already there). None of these
-    # occurs in the 47 M characters of training news.
-    Rule("stray-mark", re.compile(rf"(?<=[{CJK_MARKS},;])[.*`~_](?=[{HAN}“])|(?<=[，、。；,;])[-:](?=[{HAN}“])"
-                                  rf"|(?<=[{HAN}”])[-.*`~_](?=[{CJK_MARKS[:7]}])"), ""),
+    # One or two of a half-width '.', '*', '`', '~' or '_' between a Chinese mark (or a half-width
+    # ',' ';') and Han text, a '-' or ':' between a clause mark and Han text, or one of '-.*`~_'
+    # between Han text (or a closing '”', '）', '%') and a following mark: a speck, deleted (the
+    # mark is already there: 截至目前，..成都, （3月2日）.，). None of these occurs in the 47 M
+    # characters of training news.
+    Rule("stray-mark", re.compile(rf"(?<=[{CJK_MARKS},;])[.*`~_]{{1,2}}(?=[{HAN}“])|(?<=[，、。；,;])[-:](?=[{HAN}“])"
+                                  rf"|(?<=[{HAN}”）%％])[-.*`~_](?=[{CJK_MARKS[:7]}])"), ""),
     # A full-width comma doubled by a half-width one.
     Rule("double-comma", re.compile(r",(?=，)|(?<=，),"), "", print_marks=False),
     # A dash '——' read as the Han '一一' -- a real word too (一一握手, 一一对应): only where the LM
