@@ -43,6 +43,8 @@ BlockKind = Literal["headline", "byline", "paragraph"]
 #: What :func:`render` puts between two stories of a page: two blank lines.
 STORY_BREAK = "\n\n\n"
 
+#: Opening quotes and brackets: a line may not end on one, so one may be carried to the next line.
+OPENING = "“‘（《「『〔【(["
 SENTENCE_END = frozenset("。！？…”」』）)!?.；;")
 _WINDOW = 10  # lines each side used to estimate the local column width
 _INTERPOSED_SLACK = 4.0  # characters: how much narrower than the column a headline line read mid-paragraph is

@@ -124,6 +124,21 @@ def test_pieces_of_a_line_merged_across_rows_keep_their_own_rows() -> None:
     ]
 
 
+def test_a_line_short_of_an_opening_quote_carried_over_continues_its_paragraph() -> None:
+    """A line may not end on an opening quote: the typesetter carries it to the next line and
+    leaves the line one character short, its ``；`` inked in the cell's left half."""
+    def rows(next_row: str, short_by: int = 1) -> list[Line]:
+        lines = column(["农贸集市的摊位陆续摆开新鲜", "蔬菜和水果吸引居民前来；"[short_by - 1:], next_row, "货架上摆满了各地的特产商品", "和手工艺品。"], 60)
+        cut = lines[1]
+        lines[1] = replace(cut, box=cut.box._replace(x1=cut.box.x1 - H // 2))
+        return lines
+
+    assert len(reflow_document(document([rows("“新增摊位四十个还有很多新")])).blocks) == 1
+    assert len(reflow_document(document([rows(">“新增摊位四十个还有很")])).blocks) == 2  # indented: a new paragraph
+    assert len(reflow_document(document([rows("新增摊位四十个还有很多新的")])).blocks) == 2
+    assert len(reflow_document(document([rows("“新增摊位四十个还有很多新", short_by=3)])).blocks) == 2
+
+
 def test_plain_reflow_cannot_see_the_dropped_indent_geometry_can() -> None:
     doc = document([COL1])
     # Tesseract often drops the indent spaces: the plain text has no sign of the new paragraph

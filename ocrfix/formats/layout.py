@@ -16,7 +16,9 @@ What the boxes tell that plain text cannot (``h`` = the body text's median type 
   the right half of its cell, so ``“`` at the left edge already looks ``0.6h`` indented);
 * **short line** — a line ending more than ``1.2h`` left of the column's right edge closes
   its paragraph when it ends a sentence (``。！？”…``), beyond the half character each of its
-  half-width digits and Latin letters saves (they shorten lines that go on); a full line
+  half-width digits and Latin letters saves (they shorten lines that go on), unless it is short
+  by one character at most and the next line of the column starts, unindented, with an opening
+  quote or bracket (a line may not end on one: the typesetter carried it over); a full line
   continues it, also across a column break;
 * **rules and specks** — a line of a few characters in a box far wider than they are set (a
   rule read as ``二``), or too thin for a character, ends the story nearest to it (see
@@ -37,7 +39,7 @@ from typing import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from ..text_reflow import Block, clean_paragraph, display_width, ends_sentence, is_byline, reflow_blocks, render, squeeze_spaces
+from ..text_reflow import OPENING, Block, clean_paragraph, display_width, ends_sentence, is_byline, reflow_blocks, render, squeeze_spaces
 from .model import Box, Document, Line, Page, Word, join_words
 from .stories import stories
 
@@ -430,15 +432,19 @@ def _narrow_saving(text: str) -> float:
 def _paragraphs(columns: list[_Column], h: float) -> list[list[PlacedLine]]:
     paragraphs: list[list[PlacedLine]] = []
     prev_short = True
+    pushed = False  # the line before is short by one character at most
     for column in columns:
         left, right = _edges(column)
-        for line in column.lines:
+        for k, line in enumerate(column.lines):
             indented = line.box.x0 - left > INDENT * h
             byline = is_byline(line.text)
-            if not paragraphs or indented or prev_short or byline:
+            carried = pushed and k > 0 and not indented and line.text.lstrip()[:1] in OPENING
+            if not paragraphs or indented or (prev_short and not carried) or byline:
                 paragraphs.append([])
             paragraphs[-1].append(line)
-            prev_short = (right - line.box.x1 > (SHORT + _narrow_saving(line.text)) * h and ends_sentence(line.text)) or byline
+            short_by = right - line.box.x1 - _narrow_saving(line.text) * h
+            prev_short = (short_by > SHORT * h and ends_sentence(line.text)) or byline
+            pushed = short_by <= (SHORT + 1.0) * h
     return paragraphs
 
 
