@@ -272,3 +272,24 @@ def test_a_bar_that_separates_typed_items_stays():
         assert fix(typed) == typed
     noisy = "他们所作努力，认|为没有任何势力能够阻挡两国人民友好交往的历史潮流。|下一篇"
     assert fix(noisy) == noisy.replace("认|为", "认为")
+
+
+def test_a_lone_rule_match_in_clean_print_is_the_writers_and_several_are_the_engines(tmp_path):
+    import dataclasses
+
+    from ocrfix.correction.corrector import CLEAN_PRINT_MIN_CHANGES
+    from ocrfix.correction.score import SparsePages
+
+    lm = load_lm(write_arpa(tmp_path / "lm.arpa"))
+    clean_print = dataclasses.replace(WEIGHTS, sparse=SparsePages(density=1.0, threshold=0.99))
+
+    def corrected(text, weights):
+        return Corrector(model=lm, confusions=confusion_set(tmp_path), weights=weights, inventory=INVENTORY,
+                         variants={}).correct(text, reflow=False).text
+
+    typed = "他们所作努力，认|为没有任何势力能够阻挡两国人民友好交往的历史潮流。"  # one bar: a typed separator?
+    assert corrected(typed, clean_print) == typed
+    assert corrected(typed, WEIGHTS) == typed.replace("|", "")  # no clean-print pass: every rule applies
+    specks = ["认|为", "努力，.提高", "风险*。我们"][:CLEAN_PRINT_MIN_CHANGES]
+    noisy = typed.replace("认|为", "".join(specks))
+    assert corrected(noisy, clean_print) == noisy.replace("|", "").replace("，.", "，").replace("*。", "。")
