@@ -84,3 +84,20 @@ def test_the_corrector_inserts_logs_and_replays_the_quote(tmp_path):
     assert result.text.splitlines()[0] == "他们说“认真工作”很好，“学习”也很好。"
     assert [(e.original, e.replacement, e.sources) for e in result.edits] == [("", "”", (SOURCE,))]
     assert replay(result.source, result.edits) == result.text
+
+
+def test_in_clean_print_the_quote_goes_with_the_line_end_marks_unless_the_profile_keeps_them(tmp_path):
+    import dataclasses
+
+    from ocrfix.correction.score import SparsePages
+    from ocrfix.profiles import Profile
+
+    lm = lm_of(tmp_path)
+    weights = dataclasses.replace(WEIGHTS, sparse=SparsePages(density=1.0, threshold=0.99))
+
+    def corrected(**setting):
+        return Corrector(model=lm, confusions=confusion_set(tmp_path), weights=weights, inventory=INVENTORY | set("说“”，"),
+                         variants={}, profile=Profile(name="p", directory=tmp_path, **setting)).correct(RAW)
+
+    assert corrected().edits == ()  # the page reads like clean print: withdrawn
+    assert [e.sources for e in corrected(line_end_marks_in_clean_print=True).edits] == [(SOURCE,)]

@@ -28,7 +28,7 @@ from .pairs import PairCandidate, PairProposer
 from .features import Featurizer, LanguageModel, forward, mean_logp
 from .line_marks import SOURCE as LINE_END_SOURCE, line_end_changes, wrapped_line_ends
 from .garbled_marks import garbled_changes
-from .pair_marks import closing_changes, without_second_closings
+from .pair_marks import SOURCE as PAIR_SOURCE, closing_changes, without_second_closings
 from .mark_channel import mark_changes
 from .rules import RULES, rule_changes, select_rules
 from .variants import variant_changes
@@ -56,8 +56,10 @@ TOKENS_PER_EDIT = 8
 BLOCK_CHARS = 2000
 #: Stages whose changes are withdrawn again in blocks that read like clean print: there an engine
 #: rarely loses a mark or adds a character, and the LM's taste (an optional comma, a name's 绾绾
-#: it never saw doubled) would outweigh the few it does.
-CLEAN_PRINT_WITHDRAWN = ((LINE_END_SOURCE,), (DELETION_SOURCE,))
+#: it never saw doubled) would outweigh the few it does. A profile keeps the marks put back at line
+#: ends (the closing marks of pairs too) there with ``line_end_marks_in_clean_print``.
+LINE_END_SOURCES = ((LINE_END_SOURCE,), (PAIR_SOURCE,))
+CLEAN_PRINT_WITHDRAWN = (*LINE_END_SOURCES, (DELETION_SOURCE,))
 #: In a block that reads like clean print, the symbol rules' changes stand only where the pattern
 #: stages change at least this many places of it: OCR noise comes in numbers, while a clean text
 #: typed in print's style (a web page, a book) has a lone '.', '|', '=' or straight quote of its
@@ -345,7 +347,7 @@ class Corrector:
         # profile's engine loses hanging marks on clean scans too) and deletions are kept only where
         # the text is noisier
         withdraw = [sources for sources in CLEAN_PRINT_WITHDRAWN
-                    if not (self.clean_print_marks and sources == (LINE_END_SOURCE,))]
+                    if not (self.clean_print_marks and sources in LINE_END_SOURCES)]
         withdrawn = {(edit.input_offset, edit.sources) for edit in rule_edits if edit.sources in withdraw
                      and any(start <= edit.offset < end for start, end in clean_print)}
         withdrawn |= lone_rule_changes(rule_edits, clean_print, {f"rule:{rule.name}" for rule in self.rules if rule.style_max is None})
