@@ -180,9 +180,9 @@ RULES = (
     Rule("misread-period", re.compile(rf"(?<=[{HAN}”’）)])[-\"“](?=[{HAN}“‘])"), "。", min_gain=MISREAD_MIN_GAIN),
     # A '.' between Han characters is as often a speck as a misread mark (RapidOCR
     # training pages: 40 of 79 stood for nothing), so deleting it is one more option the LM weighs;
-    # so is a '.' or '·' between Han text and an opening quote (出台了.“暖企十条”). Two dots are
-    # specks too (身体，日..子; never between Han characters in the 47 M characters of training news).
-    Rule("speck-or-mark", re.compile(rf"(?<=[{HAN}])\.\.?(?=[{HAN}])|(?<=[{HAN}])[.·](?=“)"), "",
+    # so is a '.' or '·' between Han text and an opening quote (出台了.“暖企十条”). (Two dots
+    # between Han characters are web text's ellipsis: 大哥们..我是, LEMON's car forum.)
+    Rule("speck-or-mark", re.compile(rf"(?<=[{HAN}])\.(?=[{HAN}])|(?<=[{HAN}])[.·](?=“)"), "",
          options=("", *MARKS)),
     Rule("misread-mark", re.compile(rf"(?<=[{HAN}”’）)])[.`'](?=[{HAN}“‘])"), "", options=MARKS),
     # A stray '|' between Chinese characters or marks of body text (a column rule or speck read as
