@@ -292,3 +292,18 @@ def test_a_lone_rule_match_in_clean_print_is_the_writers_and_several_are_the_eng
     specks = ["认|为", "努力，.提高", "风险*。我们"][:CLEAN_PRINT_MIN_CHANGES]
     noisy = typed.replace("认|为", "".join(specks))
     assert corrected(noisy, clean_print) == noisy.replace("|", "").replace("，.", "，").replace("*。", "。")
+
+
+def test_a_lone_rule_match_stands_in_a_block_the_reflow_joined_from_column_lines(tmp_path):
+    import dataclasses
+
+    from ocrfix.correction.score import SparsePages
+
+    lm = load_lm(write_arpa(tmp_path / "lm.arpa"))
+    clean_print = dataclasses.replace(WEIGHTS, sparse=SparsePages(density=1.0, threshold=0.99))
+    corrector = Corrector(model=lm, confusions=confusion_set(tmp_path), weights=clean_print, inventory=INVENTORY,
+                          variants={})
+    typed = "他们所作努力，认|为没有任何势力能够阻挡两国人民友好交往的历史潮流。"
+    columns = "他们所作努力，认|为没有任\n何势力能够阻挡两国人民友\n好交往的历史潮流。\n"  # scanned print: wrapped lines
+    assert corrector.correct(typed).text.strip() == typed  # typed in print's style: the writer's bar
+    assert corrector.correct(columns).text.strip() == typed.replace("|", "")

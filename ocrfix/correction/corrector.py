@@ -350,7 +350,10 @@ class Corrector:
                     if not (self.clean_print_marks and sources in LINE_END_SOURCES)]
         withdrawn = {(edit.input_offset, edit.sources) for edit in rule_edits if edit.sources in withdraw
                      and any(start <= edit.offset < end for start, end in clean_print)}
-        withdrawn |= lone_rule_changes(rule_edits, clean_print, {f"rule:{rule.name}" for rule in self.rules if rule.style_max is None})
+        # a block the reflow joined from column lines was scanned print, not a text typed in print's style
+        typed = [(start, end) for start, end in clean_print
+                 if not any(input_offset(rule_edits, start) <= join < input_offset(rule_edits, end) for join in joins)]
+        withdrawn |= lone_rule_changes(rule_edits, typed, {f"rule:{rule.name}" for rule in self.rules if rule.style_max is None})
         changes = [change for change in changes if (change[0], tuple(change[4])) not in withdrawn]
         output, edits = apply_changes(text, changes)
         return Result(output, tuple(edits), text)
