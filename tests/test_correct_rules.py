@@ -197,6 +197,9 @@ def test_a_dot_between_han_characters_is_deleted_or_made_a_mark_as_the_lm_prefer
     assert apply_changes("我们在北.京工作。", rule_changes("我们在北.京工作。", lm=lm))[0] == "我们在北京工作。"  # it runs first
     assert rule_changes("版本3.5发布", speck, lm) == [] and rule_changes("我们在北.京工作。", speck) == []  # digits; no LM
     assert rule_changes("我们在北..京工作。", speck, lm) == []  # two or three: an ellipsis typed
+    double = select_rules(["double-speck"])  # ... or PP-OCR's specks: opt-in
+    assert apply_changes("我们在北..京工作。", rule_changes("我们在北..京工作。", double, lm))[0] == "我们在北京工作。"
+    assert rule_changes("我们在北..京工作。", lm=lm) == [] and rule_changes("我们在北...京工作。", double, lm) == []
 
 
 def test_a_dot_before_an_opening_quote_is_weighed_too(tmp_path):

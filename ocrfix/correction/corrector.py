@@ -30,7 +30,7 @@ from .line_marks import SOURCE as LINE_END_SOURCE, line_end_changes, wrapped_lin
 from .garbled_marks import garbled_changes
 from .pair_marks import SOURCE as PAIR_SOURCE, closing_changes, without_second_closings
 from .mark_channel import mark_changes
-from .rules import RULES, rule_changes, select_rules
+from .rules import DEFAULT_RULES, rule_changes, select_rules
 from .variants import variant_changes
 from .score import Weights
 
@@ -232,8 +232,8 @@ class Corrector:
         self.inventory = default_inventory(settings.confusions_dir) if inventory is None else frozenset(inventory)
         self.keep = frozenset(keep)
         self.max_edits = max_edits
-        #: the symbol rules that run (``rules``: all, none, or these names)
-        self.rules = RULES if rules is True else () if rules is False else select_rules(rules)
+        #: the symbol rules that run (``rules``: all but the opt-in ones, none, or these names)
+        self.rules = DEFAULT_RULES if rules is True else () if rules is False else select_rules(rules)
         self.line_end_marks = rules is not False and (profile is None or profile.line_end_marks)
         #: whether line-end marks stay in blocks that read like clean print, and their margin (the profile's)
         self.clean_print_marks = profile is not None and profile.line_end_marks_in_clean_print

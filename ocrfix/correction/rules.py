@@ -88,6 +88,8 @@ class Rule:
     #: the rule reads marks as print sets them (full-width): off in a text that writes half-width marks,
     #: where a '.', '-', '=', '|' or straight quote is the writer's own (see :func:`writes_half_width`)
     print_marks: bool = True
+    #: run only where named (a profile's list), not among "all" the rules
+    opt_in: bool = False
 
 
 def _line_start(text: str, match: re.Match[str]) -> int:
@@ -180,10 +182,13 @@ RULES = (
     Rule("misread-period", re.compile(rf"(?<=[{HAN}”’）)])[-\"“](?=[{HAN}“‘])"), "。", min_gain=MISREAD_MIN_GAIN),
     # A '.' between Han characters is as often a speck as a misread mark (RapidOCR
     # training pages: 40 of 79 stood for nothing), so deleting it is one more option the LM weighs;
-    # so is a '.' or '·' between Han text and an opening quote (出台了.“暖企十条”). (Two dots
-    # between Han characters are web text's ellipsis: 大哥们..我是, LEMON's car forum.)
+    # so is a '.' or '·' between Han text and an opening quote (出台了.“暖企十条”).
     Rule("speck-or-mark", re.compile(rf"(?<=[{HAN}])\.(?=[{HAN}])|(?<=[{HAN}])[.·](?=“)"), "",
          options=("", *MARKS)),
+    # ... and two dots between Han characters (身体，日..子; never in the 47 M characters of training
+    # news), but web text writes them as an ellipsis (大哥们..我是, LEMON's car forum): opt-in, for an
+    # engine that reads specks so (PP-OCR).
+    Rule("double-speck", re.compile(rf"(?<=[{HAN}])\.\.(?=[{HAN}])"), "", options=("", *MARKS), opt_in=True),
     Rule("misread-mark", re.compile(rf"(?<=[{HAN}”’）)])[.`'](?=[{HAN}“‘])"), "", options=MARKS),
     # A stray '|' between Chinese characters or marks of body text (a column rule or speck read as
     # a bar; never in the 46 M characters of the corpora): deleted. Headlines and titles, short and
@@ -245,6 +250,10 @@ RULES = (
     Rule("period-comma", re.compile(rf"(?<=[{HAN}])。(?=[{HAN}])"), "", options=("，", "。"),
          min_margin=PERIOD_COMMA_MIN_MARGIN, style_max=NEWS_BREAKS_MAX_MEDIAN),
 )
+
+
+#: The rules that run when none are named ("all" in a profile): every rule but the opt-in ones.
+DEFAULT_RULES = tuple(rule for rule in RULES if not rule.opt_in)
 
 
 def select_rules(names: Collection[str]) -> tuple[Rule, ...]:
@@ -317,7 +326,7 @@ def _writers_style(text: str, scored: dict[int, dict[str, float]], style_max: fl
     return statistics.median(margins) >= style_max
 
 
-def rule_changes(text: str, rules: tuple[Rule, ...] = RULES,
+def rule_changes(text: str, rules: tuple[Rule, ...] = DEFAULT_RULES,
                  lm: LanguageModel | None = None) -> list[tuple[int, str, str, float, tuple[str, ...]]]:
     """Non-overlapping ``(offset, original, replacement, 1.0, ("rule:<name>",))`` changes, first rule wins.
 
