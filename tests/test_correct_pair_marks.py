@@ -101,3 +101,9 @@ def test_in_clean_print_the_quote_goes_with_the_line_end_marks_unless_the_profil
 
     assert corrected().edits == ()  # the page reads like clean print: withdrawn
     assert [e.sources for e in corrected(line_end_marks_in_clean_print=True).edits] == [(SOURCE,)]
+
+
+def test_a_quote_another_stage_reads_as_another_mark_opens_no_quotation():
+    assert unclosed_spans("他说“一带一路倡议“好”。") == [(3, 9, "”")]
+    assert unclosed_spans("他说“一带一路倡议“好”。", changed={2}) == []  # the first '“' was a misread '。'
+    assert unclosed_spans("他说“一带一路倡议“好”。", changed={9}) == []

@@ -376,7 +376,10 @@ class Corrector:
         if self.variants:
             stages.append(variant_changes(text, self.variants, self.lm, protected))
         if self.line_end_marks and joins:
-            closings = closing_changes(text, joins, self.lm, protected)
+            # a quote that a rule reads as another mark (“ for 。: misread-period) opens no quotation
+            earlier = {pos for stage in (changes, *stages) for start, original, *_ in stage
+                       for pos in range(start, start + len(original))}
+            closings = closing_changes(text, joins, self.lm, protected, changed=earlier)
             stages.append(closings)
             stages.append(without_second_closings(
                 text, closings, line_end_changes(text, joins, self.lm, protected, self.line_end_margin)))

@@ -16,7 +16,7 @@ left alone.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from ..normalize import lm_tokens
 from . import line_marks
@@ -40,17 +40,19 @@ MIN_LEAD = 0.5
 SENTENCE_MARKS = "。！？，、…"
 
 
-def unclosed_spans(text: str) -> list[tuple[int, int, str]]:
+def unclosed_spans(text: str, changed: Collection[int] = ()) -> list[tuple[int, int, str]]:
     """``(after, before, closing mark)`` of each opening mark of :data:`PAIRS` in ``text`` (after
     it) followed in its paragraph by another of its kind (before it) with no closing mark between
     — unless that second one closes twice (``“…“…””``: a nested ``‘`` read as ``“``, as Tesseract
     does; nothing was lost) — or, for a pair that never spans paragraphs, by the paragraph's end.
-    A closing mark misread as one of :data:`MISREAD_CLOSING` still closes its pair."""
+    A closing mark misread as one of :data:`MISREAD_CLOSING` still closes its pair; a mark at an offset
+    in ``changed`` (another stage read it as something else: a ``“`` for ``。``) is none of the pair's."""
     spans = []
     for paragraph in re.finditer(r"[^\n]+", text):
         for opening, (closing, spans_paragraphs) in PAIRS.items():
             marks = [(m.start() + paragraph.start(), opening if m.group() == opening else closing)
-                     for m in re.finditer(f"[{opening}{closing}{re.escape(MISREAD_CLOSING[closing])}]", paragraph.group())]
+                     for m in re.finditer(f"[{opening}{closing}{re.escape(MISREAD_CLOSING[closing])}]", paragraph.group())
+                     if m.start() + paragraph.start() not in changed]
             for k, (offset, mark) in enumerate(marks):
                 if mark != opening:
                     continue
@@ -82,16 +84,18 @@ def _gain(lm: LanguageModel, text: str, offset: int, insert: str) -> float:
 
 
 def closing_changes(text: str, joins: Sequence[int], lm: LanguageModel, protected: Sequence[bool],
-                    min_gain: float | None = None) -> list[tuple[int, str, str, float, tuple[str, ...]]]:
+                    min_gain: float | None = None, changed: Collection[int] = ()
+                    ) -> list[tuple[int, str, str, float, tuple[str, ...]]]:
     """``(offset, "", mark, 1.0, (SOURCE,))`` insertions: per span of :func:`unclosed_spans`, its
     closing mark at the wrapped line end of ``joins`` inside it (after a Han character, letter or
     digit, or after one of :data:`SENTENCE_MARKS`; before anything but a closing mark; neither side
     protected) where the LM likes it best, if it gains more than ``min_gain`` (default :data:`MIN_GAIN`) over running on there
     and :data:`MIN_LEAD` more than at the next best line end; with a mark beside it (:data:`WITH`)
-    where the LM prefers that by more than the line-end stage's margin."""
+    where the LM prefers that by more than the line-end stage's margin. ``changed``: offsets of
+    characters the stages before replace (see :func:`unclosed_spans`)."""
     min_gain = MIN_GAIN if min_gain is None else min_gain
     changes = []
-    for after, before, closing in unclosed_spans(text):
+    for after, before, closing in unclosed_spans(text, frozenset(changed)):
         sites = sorted(((_gain(lm, text, offset, closing), offset) for offset in joins
                         if after < offset <= before and (text[offset - 1].isalnum() or text[offset - 1] in SENTENCE_MARKS)
                         and text[offset] not in CLOSING and not protected[offset - 1] and not protected[offset]),
