@@ -439,3 +439,26 @@ def test_a_domain_lm_without_kenlms_tools_is_refused_before_the_fit(tmp_path, ca
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("ocrfix: error: KenLM lmplz and build_binary not found")
     assert not (tmp_path / "x").exists()
+
+
+def test_the_right_versions_of_line_pairs_are_calibrated_as_lines_without_errors(tmp_path, base):
+    import dataclasses
+
+    wrong = Pair("a", "我们在北京乍。", "我们在北京作。", page=False)
+    twins = fit_pairs.twin_lines([wrong, Pair("b", "今天天气很好。", "今天天气很好。", page=False),  # no error: already a line as it is
+                                  Pair("c", "我们在北京工乍。", "我们在北京工作。", page=True)])  # a page's GT is clean text already
+    assert [(t.text, t.truth, t.kind) for t in twins] == [("我们在北京作。", tuple("我们在北京作。"), "twin")]
+
+    soft = dataclasses.replace(WEIGHTS, coef=tuple(0.3 * c for c in WEIGHTS.coef), intercept=0.3 * WEIGHTS.intercept)
+    corrector = Corrector(model=load_lm(base.lm), confusions=base.confusions, weights=soft, inventory=base.inventory,
+                          variants={}, threshold=0.3)
+    right = fit_pairs.twin_lines([Pair("d", "他们在上海土乍。", "他们在上海工乍。", page=False)])  # 乍 is right here
+    (false_edit,) = corrector.correct(right[0].text, reflow=False).edits
+    (fix,) = corrector.correct(wrong.ocr, reflow=False).edits
+    assert fix.gain < false_edit.gain  # the LM is surer of the false edit than of the fix
+
+    def threshold(twins):
+        fold = profile_fit.Fold([fit_pairs.labeled(wrong, wrong.ocr)], [], corrector, twins=twins)
+        return profile_fit.calibrate(soft, [fold], [], profile_fit.Options()).weights.threshold
+
+    assert threshold([]) <= fix.gain < false_edit.gain < threshold(right)  # the twin's change counts as introduced

@@ -179,6 +179,21 @@ def clean_labeled(texts: Iterable[tuple[str, str]]) -> list[Labeled]:
     return [Labeled(text, tuple(map(fold_char, text)), "clean", name) for name, text in texts if text.strip()]
 
 
+def twin_lines(pairs: Iterable[Pair]) -> list[Labeled]:
+    """The ground truth of each line pair whose OCR differs from it, as a line without errors.
+
+    A file of line pairs holds (nearly) only lines with an error, while the text a profile then
+    corrects holds correct sentences too, of the same kind: SIGHAN-15's test is half correct
+    sentences. Calibrated on the pairs alone, a threshold that fixed 15 errors per error introduced
+    across the folds introduced one per 7.5 fixed on that test (benchmarks/RESULTS.md, "Sentence
+    fits"): the false edits of the correct half were never counted. A twin of every wrong line
+    counts them as if the user's text held as many correct lines as wrong ones: their changes
+    count as introduced errors in the fixed / introduced ratio (not against the clean-text budget,
+    which a typing-error profile cannot keep on its own kind of text)."""
+    return [Labeled(pair.gt, tuple(map(fold_char, pair.gt)), "twin", pair.name)
+            for pair in pairs if not pair.page and pair.gt.strip() and pair.gt != pair.ocr]
+
+
 def clean_texts(dirs: Sequence[str | Path]) -> list[tuple[str, str]]:
     """The ``*.txt`` files under ``dirs``, cut at line ends into texts of about :data:`CLEAN_CHUNK` characters."""
     out = []

@@ -30,7 +30,9 @@ lines; this turns them into a profile directory (:mod:`ocrfix.profiles`) for ``o
    sentences of the domain, not a memory of the training ones.
 5. **Thresholds** (:mod:`.calibrate`): the lowest from which on the cross-fit decoding fixes at least
    ``min_ratio`` errors per error it introduces and changes at most one character per
-   ``clean_chars`` of clean text (the pairs' ground truth and any ``--clean`` text), and a lower
+   ``clean_chars`` of clean text (the pairs' ground truth and any ``--clean`` text; without
+   ``--clean``, the right version of every wrong line pair is a correct line whose changes count
+   as introduced errors: :func:`.pairs.twin_lines`), and a lower
    second pass on texts the first pass finds noisy (with the shipped weights, their own second
    pass where it reaches lower).
 6. **Held-out figures**, then the profile is written (:mod:`.profile_write`) to a temporary directory
@@ -65,7 +67,7 @@ from .fit import Labeled, featurize, fit_trees, fit_weights, row_weights
 from .lm.domain import DomainLM, domain_lines, fold_domains
 from .lm.train import DOMAIN_ORDER
 from .pairs import (HOLDOUT_EVERY, Pair, alignable, channel_counts, clean_labeled, clean_texts, groups, labeled,
-                    read_pairs, score_text, split_held_out, squeeze)
+                    read_pairs, score_text, split_held_out, squeeze, twin_lines)
 from .stages import Stages, choose_clean_print_marks, choose_stages
 
 #: Misread characters the training pairs must hold at least: fewer cannot teach a channel.
@@ -184,6 +186,8 @@ class Fold:
     corrector: Corrector
     #: clean text (``--clean``) calibrated on this fold: the half its domain LM was not trained on
     extra_clean: list[Labeled] = dataclasses.field(default_factory=list)
+    #: the right versions of this fold's line pairs (:func:`.pairs.twin_lines`), calibrated as texts without errors
+    twins: list[Labeled] = dataclasses.field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -292,7 +296,7 @@ def calibrate(weights: Weights, folds: Sequence[Fold], extra_clean: Sequence[Lab
     clean: list[CalibrationText] = []
     for number, fold in enumerate(folds):
         corrector = fold.corrector.scoring_with(weights)
-        noisy += calibration_texts(corrector, fold.noisy, clean=False)
+        noisy += calibration_texts(corrector, fold.noisy + fold.twins, clean=False)
         clean += calibration_texts(corrector, fold.clean + fold.extra_clean + (list(extra_clean) if number == 0 else []),
                                    clean=True)
     curve = threshold_curve(noisy, clean)
@@ -385,8 +389,13 @@ def fit_profile(inputs: Sequence[str | Path], err_gold: Sequence[Sequence[str | 
         folds.append(Fold([labeled(train[i], sources[i]) for i in mine],
                           clean_labeled((train[i].name, train[i].gt) for i in mine if train[i].page),
                           models.corrector(channel, models.weights, stages, domains and domains[number]),
-                          clean_labeled(chunks[number::2]) if domains else []))
+                          clean_labeled(chunks[number::2]) if domains else [],
+                          [] if chunks else twin_lines(train[i] for i in mine)))
     extra_clean = clean_labeled(chunks) if chunks and not domains else []
+    twins = sum(len(fold.twins) for fold in folds)
+    if twins:
+        log(f"calibration: {twins:,} right versions of the line pairs, each a correct line whose changes count as "
+            f"introduced errors")
     if not chunks and not any(p.page for p in train):
         log("ocrfix: warning: fit: no clean text (line pairs only, no --clean): the threshold holds the fixed / "
             "introduced ratio on the pairs but not the change rate on correct text of other kinds; give --clean DIR")
@@ -422,7 +431,7 @@ def fit_profile(inputs: Sequence[str | Path], err_gold: Sequence[Sequence[str | 
         "weights": chosen,
         "learned_boost": boost,
         "calibration": {**calibrated.record, "min_ratio": options.min_ratio, "clean_chars_per_change": options.clean_chars,
-                        "extra_clean_texts": len(chunks)},
+                        "extra_clean_texts": len(chunks), "twin_lines": twins},
         "date": datetime.date.today().isoformat(),
         "command": command,
     }
