@@ -37,6 +37,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 from typing import Literal, NamedTuple, Sequence
 
 BlockKind = Literal["headline", "byline", "paragraph"]
@@ -74,6 +75,7 @@ class Block:
     story: int = 0
 
 
+@cache
 def char_width(ch: str) -> float:
     """Printed width of one character in em: wide (Han, full-width) 1, narrow 0.5, whitespace 0."""
     if ch.isspace():

@@ -34,7 +34,7 @@ from __future__ import annotations
 import re
 import statistics
 from bisect import bisect_left, bisect_right
-from itertools import accumulate
+from itertools import accumulate, groupby
 from typing import Callable
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -110,6 +110,10 @@ class Marks(NamedTuple):
         ordered = sorted(extents)
         return Marks(box.x0, box.x1, [a for a, _ in ordered], list(accumulate((b for _, b in ordered), max)))
 
+    def core(self, box: Box) -> Box:
+        """``box`` narrowed to the extents (whole pixels; ``box`` itself without any)."""
+        return Box(round(self.starts[0]), box.y0, round(self.reach[-1]), box.y1) if self.starts else box
+
     def inked(self, lo: float, hi: float) -> bool:
         """Whether any extent overlaps ``(lo, hi)``."""
         k = bisect_left(self.starts, hi)
@@ -176,8 +180,9 @@ def _river(sides: tuple[list[Marks], list[Marks]], probes: list[float], h: float
         near = [m for m in side if m.x0 < hi and m.x1 > lo]
         if len(near) < 2:
             continue
+        across = all(m.x0 < lo and m.x1 > hi for m in near)  # most lines span every probe
         for x in probes:
-            spanning = [m for m in near if m.x0 < x < m.x1]
+            spanning = near if across else [m for m in near if m.x0 < x < m.x1]
             if len(spanning) < 2:
                 continue
             allowed, inked = 0.25 * len(spanning), 0
@@ -273,7 +278,7 @@ def _split_lines(lines: list[Line], sizes: dict[int, float], h: float, numbers: 
     """Every line as one placed line per column it crosses (see :func:`_gutter_splits` and
     :func:`_edge_splits`); ``texts``: the lines' texts by id, where already known."""
     letters = {id(w): ink for l in lines for w in l.words if (ink := _letters(w)) is not None}  # solid words only
-    ink = {id(l): Marks.of(l.box, [letters[id(w)] for w in l.words if id(w) in letters]) for l in lines}
+    ink = {id(l): Marks.of(l.box, [e for w in l.words if (e := letters.get(id(w))) is not None]) for l in lines}
     by_top = sorted(lines, key=lambda l: l.box.y0)
     tops, marks = tuple(l.box.y0 for l in by_top), tuple(ink[id(l)] for l in by_top)
     texts = texts or {id(l): l.text() for l in lines}
@@ -293,9 +298,8 @@ def _split_lines(lines: list[Line], sizes: dict[int, float], h: float, numbers: 
             words = line.words[start:stop]
             text = texts[id(line)] if not cuts else join_words([w.text for w in words])
             box = line.box if not cuts else _piece_box(line, start, stop, own_rows=size < KICKER * h)
-            solid = [letters[id(w)] for w in words if id(w) in letters]
-            core = Box(round(min(a for a, _ in solid)), box.y0, round(max(b for _, b in solid)), box.y1) if solid else box
-            placed.append(PlacedLine(text, box, size, numbers[id(line)], words, core))
+            own = ink[id(line)] if not cuts else Marks.of(box, [e for w in words if (e := letters.get(id(w))) is not None])
+            placed.append(PlacedLine(text, box, size, numbers[id(line)], words, own.core(box)))
     return placed
 
 
@@ -629,10 +633,4 @@ def _refined(found: list[list[list[PlacedLine]]], declared: dict[int, int] | Non
 
 def _pieces(places: list[tuple[int, int, int, int]]) -> tuple[Piece, ...]:
     """Word places (page, block, line, word) in reading order as runs of one line each."""
-    pieces: list[Piece] = []
-    for page, block, line, k in places:
-        if pieces and pieces[-1][:3] == (page, block, line):
-            pieces[-1] = pieces[-1]._replace(words=(*pieces[-1].words, k))
-        else:
-            pieces.append(Piece(page, block, line, (k,)))
-    return tuple(pieces)
+    return tuple(Piece(*line, tuple(k for *_, k in run)) for line, run in groupby(places, key=lambda place: place[:3]))
