@@ -121,10 +121,10 @@ class Marks(NamedTuple):
 
 
 def _gutter_splits(line: Line, text: str, size: float, sides: Callable[[Line], tuple[list[Marks], list[Marks]]],
-                   letters: dict[int, tuple[float, float]], h: float) -> list[int]:
-    """Word indices where ``line`` (its text: ``text``) crosses a gutter: a gap between its words wider than
-    ``GUTTER × h`` (body lines; ``HEAD_GAP ×`` its type size in a headline); in a body line also
-    such a gap plus one character's cell between solid words' boxes that holds only what specks
+                   letters: list[tuple[float, float] | None], h: float) -> list[int]:
+    """Word indices where ``line`` (its text: ``text``; ``letters``: its words' :func:`_letters`)
+    crosses a gutter: a gap between its words wider than ``GUTTER × h`` (body lines; ``HEAD_GAP ×``
+    its type size in a headline); in a body line also such a gap plus one character's cell between solid words' boxes that holds only what specks
     are read as (``。``, ``|，``: real punctuation takes a cell); or a gap between its solid words wider than ``RIVER × h`` where
     the lines around it are blank too (a whitespace river down the page: a line merged across
     columns or stories). In a headline the gap must be wider than ``HEAD_RIVER ×`` its type
@@ -141,11 +141,10 @@ def _gutter_splits(line: Line, text: str, size: float, sides: Callable[[Line], t
     specks_only = True  # every word since the last solid word is what specks are read as
     solid_box = None  # right edge of the solid words' boxes so far
     around = None  # ``sides(line)``, when a gap needs them
-    for k, word in enumerate(line.words):
+    for k, (word, extent) in enumerate(zip(line.words, letters)):
         box = word.box
         if box is None:
             continue
-        extent = letters.get(id(word))
         if reach is not None and box.x0 - reach > gutter and (extent is not None or not headline):  # a speck off a headline stays on it
             splits.append(k)
         elif not headline and extent is not None and solid_box is not None and box.x0 - solid_box > gutter + h and specks_only:
@@ -196,11 +195,14 @@ def _river(sides: tuple[list[Marks], list[Marks]], probes: list[float], h: float
 
 
 def _sides(line: Line, own: Marks, by_top: tuple[Marks, ...], tops: tuple[int, ...], h: float) -> tuple[list[Marks], list[Marks]]:
-    """The other lines starting within ``6h`` above and below ``line`` (``own``: its marks;
-    ``by_top``: every line's, by their top edges ``tops``)."""
+    """The other lines starting within ``6h`` above and below ``line`` (``own``: its marks, at
+    least one letter; ``by_top``: every line's, by their top edges ``tops``) that reach over its
+    letters: a gap between them is tested only against those (a page band holds every column's lines)."""
     lo, hi = bisect_left(tops, line.box.y0 - 6 * h), bisect_right(tops, line.box.y0 + 6 * h)
     middle = bisect_left(tops, (line.box.y0 + line.box.y1) / 2, lo, hi)
-    return [m for m in by_top[lo:middle] if m is not own], list(by_top[middle:hi])
+    left, right = own.starts[0], own.reach[-1]
+    return ([m for m in by_top[lo:middle] if m is not own and m.x0 < right and m.x1 > left],
+            [m for m in by_top[middle:hi] if m.x0 < right and m.x1 > left])
 
 
 class Gutter(NamedTuple):
@@ -277,12 +279,12 @@ def _split_lines(lines: list[Line], sizes: dict[int, float], h: float, numbers: 
                  texts: dict[int, str] | None = None) -> list[PlacedLine]:
     """Every line as one placed line per column it crosses (see :func:`_gutter_splits` and
     :func:`_edge_splits`); ``texts``: the lines' texts by id, where already known."""
-    letters = {id(w): ink for l in lines for w in l.words if (ink := _letters(w)) is not None}  # solid words only
-    ink = {id(l): Marks.of(l.box, [e for w in l.words if (e := letters.get(id(w))) is not None]) for l in lines}
+    letters = {id(l): [_letters(w) for w in l.words] for l in lines}  # None: no letters in the word
+    ink = {id(l): Marks.of(l.box, [e for e in letters[id(l)] if e is not None]) for l in lines}
     by_top = sorted(lines, key=lambda l: l.box.y0)
     tops, marks = tuple(l.box.y0 for l in by_top), tuple(ink[id(l)] for l in by_top)
     texts = texts or {id(l): l.text() for l in lines}
-    found = {id(line): _gutter_splits(line, texts[id(line)], sizes[id(line)], lambda l: _sides(l, ink[id(l)], marks, tops, h), letters, h)
+    found = {id(line): _gutter_splits(line, texts[id(line)], sizes[id(line)], lambda l: _sides(l, ink[id(l)], marks, tops, h), letters[id(line)], h)
              for line in lines}
     gutters = _gutters([(line.box, sizes[id(line)], True) for line in lines if not found[id(line)]]
                        + [(_piece_box(line, start, stop), sizes[id(line)], False) for line in lines if found[id(line)]
@@ -298,7 +300,7 @@ def _split_lines(lines: list[Line], sizes: dict[int, float], h: float, numbers: 
             words = line.words[start:stop]
             text = texts[id(line)] if not cuts else join_words([w.text for w in words])
             box = line.box if not cuts else _piece_box(line, start, stop, own_rows=size < KICKER * h)
-            own = ink[id(line)] if not cuts else Marks.of(box, [e for w in words if (e := letters.get(id(w))) is not None])
+            own = ink[id(line)] if not cuts else Marks.of(box, [e for e in letters[id(line)][start:stop] if e is not None])
             placed.append(PlacedLine(text, box, size, numbers[id(line)], words, own.core(box)))
     return placed
 

@@ -99,10 +99,12 @@ def line_gap(items: Sequence[Boxed], h: float) -> float:
     ordered = sorted(items, key=lambda t: t.core.y0)
     gaps = []
     for k, item in enumerate(ordered):
-        below = next((o for o in ordered[k + 1:k + 20] if o.core.y0 >= item.core.y1 - 0.25 * h
-                      and _overlap(o.core, item.core) > 0.5 * min(o.core.width, item.core.width)), None)
+        core = item.core
+        foot = core.y1 - 0.25 * h
+        below = next((o.core for o in ordered[k + 1:k + 20] if o.core.y0 >= foot
+                      and _overlap(o.core, core) > 0.5 * min(o.core.width, core.width)), None)
         if below is not None:
-            gaps.append(below.core.y0 - item.core.y1)
+            gaps.append(below.y0 - core.y1)
     return float(statistics.median(gaps)) if gaps else 0.5 * h
 
 
