@@ -52,7 +52,8 @@ def _gaps(spans: list[tuple[int, int]], min_gap: float) -> list[tuple[int, int]]
     for start, end in ordered[1:]:
         if start - reach >= min_gap:
             gaps.append((reach, start))
-        reach = max(reach, end)
+        if end > reach:
+            reach = end
     return gaps
 
 
@@ -96,13 +97,11 @@ def _side_by_side(groups: list[list[T]]) -> list[list[T]]:
 
 def line_gap(items: Sequence[Boxed], h: float) -> float:
     """The usual vertical gap between a line and the next one below it in its column."""
-    ordered = sorted(items, key=lambda t: t.core.y0)
+    cores = sorted((t.core for t in items), key=lambda c: c.y0)
     gaps = []
-    for k, item in enumerate(ordered):
-        core = item.core
+    for k, core in enumerate(cores):
         foot = core.y1 - 0.25 * h
-        below = next((o.core for o in ordered[k + 1:k + 20] if o.core.y0 >= foot
-                      and _overlap(o.core, core) > 0.5 * min(o.core.width, core.width)), None)
+        below = next((o for o in cores[k + 1:k + 20] if o.y0 >= foot and _overlap(o, core) > 0.5 * min(o.width, core.width)), None)
         if below is not None:
             gaps.append(below.y0 - core.y1)
     return float(statistics.median(gaps)) if gaps else 0.5 * h
