@@ -165,7 +165,7 @@ def _gutter_splits(line: Line, text: str, size: float, sides: Callable[[Line], t
 def _probes(left: float, right: float, h: float) -> list[float]:
     """Where a gap between ``left`` and ``right`` is tested for a river: every ``h / 4`` (specks
     read into words skew the gap's ends, so its middle may be inked in the lines around)."""
-    return [left + k * h / 4 for k in range(1, int((right - left) / (h / 4)) + 1) if left + k * h / 4 < right] or [(left + right) / 2]
+    return [x for x in (left + k * h / 4 for k in range(1, int((right - left) / (h / 4)) + 1)) if x < right] or [(left + right) / 2]
 
 
 def _river(sides: tuple[list[Marks], list[Marks]], probes: list[float], h: float) -> bool:
@@ -292,10 +292,11 @@ def _split_lines(lines: list[Line], sizes: dict[int, float], h: float, numbers: 
     placed = []
     for line in lines:
         size = sizes[id(line)]
-        cuts = found[id(line)]
+        cuts = found[id(line)]  # in order
         if gutters and size < HEADLINE * h and line.box.width > 4 * h:
-            cuts = sorted({*cuts, *(start + k for start, stop in zip([0, *cuts], [*cuts, len(line.words)])
-                                   for k in _edge_splits(line.words[start:stop], _piece_box(line, start, stop), gutters, h))})
+            edges = [start + k for start, stop in zip([0, *cuts], [*cuts, len(line.words)])
+                     for k in _edge_splits(line.words[start:stop], _piece_box(line, start, stop), gutters, h)]
+            cuts = sorted({*cuts, *edges}) if edges else cuts
         for start, stop in zip([0, *cuts], [*cuts, len(line.words)]):
             words = line.words[start:stop]
             text = texts[id(line)] if not cuts else join_words([w.text for w in words])
