@@ -194,13 +194,16 @@ def _river(sides: tuple[list[Marks], list[Marks]], probes: list[float], h: float
     return False
 
 
-def _sides(line: Line, own: Marks, by_top: tuple[Marks, ...], tops: tuple[int, ...], h: float) -> tuple[list[Marks], list[Marks]]:
-    """The other lines starting within ``6h`` above and below ``line`` (``own``: its marks, at
-    least one letter; ``by_top``: every line's, by their top edges ``tops``) that reach over its
-    letters: a gap between them is tested only against those (a page band holds every column's lines)."""
+def _sides(line: Line, own: Marks, letters: list[tuple[float, float] | None], by_top: tuple[Marks, ...],
+           tops: tuple[int, ...], h: float) -> tuple[list[Marks], list[Marks]]:
+    """The other lines starting within ``6h`` above and below ``line`` (``own``: its marks;
+    ``letters``: its words' letter extents, one at least; ``by_top``: every line's marks, by their
+    top edges ``tops``) that reach over its letters: a gap between them is tested only against
+    those (a page band holds every column's lines)."""
     lo, hi = bisect_left(tops, line.box.y0 - 6 * h), bisect_right(tops, line.box.y0 + 6 * h)
     middle = bisect_left(tops, (line.box.y0 + line.box.y1) / 2, lo, hi)
-    left, right = own.starts[0], own.reach[-1]
+    ends = [x for extent in letters if extent is not None for x in extent]
+    left, right = min(ends), max(ends)
     return ([m for m in by_top[lo:middle] if m is not own and m.x0 < right and m.x1 > left],
             [m for m in by_top[middle:hi] if m.x0 < right and m.x1 > left])
 
@@ -284,7 +287,7 @@ def _split_lines(lines: list[Line], sizes: dict[int, float], h: float, numbers: 
     by_top = sorted(lines, key=lambda l: l.box.y0)
     tops, marks = tuple(l.box.y0 for l in by_top), tuple(ink[id(l)] for l in by_top)
     texts = texts or {id(l): l.text() for l in lines}
-    found = {id(line): _gutter_splits(line, texts[id(line)], sizes[id(line)], lambda l: _sides(l, ink[id(l)], marks, tops, h), letters[id(line)], h)
+    found = {id(line): _gutter_splits(line, texts[id(line)], sizes[id(line)], lambda l: _sides(l, ink[id(l)], letters[id(l)], marks, tops, h), letters[id(line)], h)
              for line in lines}
     gutters = _gutters([(line.box, sizes[id(line)], True) for line in lines if not found[id(line)]]
                        + [(_piece_box(line, start, stop), sizes[id(line)], False) for line in lines if found[id(line)]
