@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+from bisect import bisect_left
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Collection, Iterable, Mapping, Sequence
@@ -110,6 +111,12 @@ def lone_rule_changes(rule_edits: Sequence[Edit], clean_print: Sequence[tuple[in
         if len(inside) < CLEAN_PRINT_MIN_CHANGES:
             lone.update((edit.input_offset, edit.sources) for edit in inside if edit.sources[0] in rule_sources)
     return lone
+
+
+def _holds(offsets: Sequence[int], start: int, end: int) -> bool:
+    """Whether the sorted ``offsets`` hold one in ``[start, end)``."""
+    k = bisect_left(offsets, start)
+    return k < len(offsets) and offsets[k] < end
 
 
 def load_confusions(paths: Sequence[str | Path]) -> ConfusionSet:
@@ -352,7 +359,7 @@ class Corrector:
                      and any(start <= edit.offset < end for start, end in clean_print)}
         # a block the reflow joined from column lines was scanned print, not a text typed in print's style
         typed = [(start, end) for start, end in clean_print
-                 if not any(input_offset(rule_edits, start) <= join < input_offset(rule_edits, end) for join in joins)]
+                 if not _holds(joins, input_offset(rule_edits, start), input_offset(rule_edits, end))]
         withdrawn |= lone_rule_changes(rule_edits, typed, {f"rule:{rule.name}" for rule in self.rules if rule.style_max is None})
         changes = [change for change in changes if (change[0], tuple(change[4])) not in withdrawn]
         output, edits = apply_changes(text, changes)

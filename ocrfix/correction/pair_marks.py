@@ -16,6 +16,7 @@ left alone.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Collection, Sequence
 
 from ..normalize import lm_tokens
@@ -87,7 +88,7 @@ def closing_changes(text: str, joins: Sequence[int], lm: LanguageModel, protecte
                     min_gain: float | None = None, changed: Collection[int] = ()
                     ) -> list[tuple[int, str, str, float, tuple[str, ...]]]:
     """``(offset, "", mark, 1.0, (SOURCE,))`` insertions: per span of :func:`unclosed_spans`, its
-    closing mark at the wrapped line end of ``joins`` inside it (after a Han character, letter or
+    closing mark at the wrapped line end of ``joins`` (sorted) inside it (after a Han character, letter or
     digit, or after one of :data:`SENTENCE_MARKS`; before anything but a closing mark; neither side
     protected) where the LM likes it best, if it gains more than ``min_gain`` (default :data:`MIN_GAIN`) over running on there
     and :data:`MIN_LEAD` more than at the next best line end; with a mark beside it (:data:`WITH`)
@@ -96,8 +97,9 @@ def closing_changes(text: str, joins: Sequence[int], lm: LanguageModel, protecte
     min_gain = MIN_GAIN if min_gain is None else min_gain
     changes = []
     for after, before, closing in unclosed_spans(text, frozenset(changed)):
-        sites = sorted(((_gain(lm, text, offset, closing), offset) for offset in joins
-                        if after < offset <= before and (text[offset - 1].isalnum() or text[offset - 1] in SENTENCE_MARKS)
+        inside = joins[bisect_right(joins, after):bisect_right(joins, before)]
+        sites = sorted(((_gain(lm, text, offset, closing), offset) for offset in inside
+                        if (text[offset - 1].isalnum() or text[offset - 1] in SENTENCE_MARKS)
                         and text[offset] not in CLOSING and not protected[offset - 1] and not protected[offset]),
                        reverse=True)
         if not sites or sites[0][0] <= min_gain or (len(sites) > 1 and sites[0][0] - sites[1][0] < MIN_LEAD):

@@ -174,9 +174,9 @@ def labeled(pair: Pair, source: str) -> Labeled:
     return Labeled(source, tuple(position_truth(source, pair.gt)), "page", pair.name)
 
 
-def clean_labeled(texts: Iterable[tuple[str, str]]) -> list[Labeled]:
-    """Clean (name, text) as calibration texts whose every character is right."""
-    return [Labeled(text, tuple(map(fold_char, text)), "clean", name) for name, text in texts if text.strip()]
+def clean_labeled(texts: Iterable[tuple[str, str]], kind: str = "clean") -> list[Labeled]:
+    """Clean (name, text) as calibration texts (of ``kind``) whose every character is right."""
+    return [Labeled(text, tuple(map(fold_char, text)), kind, name) for name, text in texts if text.strip()]
 
 
 def twin_lines(pairs: Iterable[Pair]) -> list[Labeled]:
@@ -190,8 +190,7 @@ def twin_lines(pairs: Iterable[Pair]) -> list[Labeled]:
     counts them as if the user's text held as many correct lines as wrong ones: their changes
     count as introduced errors in the fixed / introduced ratio (not against the clean-text budget,
     which a typing-error profile cannot keep on its own kind of text)."""
-    return [Labeled(pair.gt, tuple(map(fold_char, pair.gt)), "twin", pair.name)
-            for pair in pairs if not pair.page and pair.gt.strip() and pair.gt != pair.ocr]
+    return clean_labeled(((pair.name, pair.gt) for pair in pairs if not pair.page and pair.gt != pair.ocr), kind="twin")
 
 
 def clean_texts(dirs: Sequence[str | Path]) -> list[tuple[str, str]]:
