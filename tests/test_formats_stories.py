@@ -471,3 +471,14 @@ def test_specks_read_as_punctuation_in_a_gap_between_stories_do_not_bridge_it() 
     rows = [merged, listing]
     pieces = _split_lines(rows, {id(l): float(H) for l in rows}, float(H), _line_numbers(document(rows)))
     assert [p.text for p in pieces] == ["左" * CELLS + "。 |，", "右" * CELLS, "书记、国家主席"]
+
+
+def test_large_text_under_a_column_of_the_body_does_not_part_headline_and_body() -> None:
+    """Large type read under the last line of a story's second column (a photo or a rule read
+    as large garbage: no story starts there) comes after the story's body; it used to be read
+    as a headline of the story, between its headline and its body."""
+    lines = [headline("甲地运动会", 40, 40), *body(A, 40, 40 + 3 * H, 2)]
+    second = [l for l in lines if l.box.x0 > 40 + width(1)]
+    photo = make_line("图片甲乙", second[0].box.x0, max(l.box.y1 for l in second) + H // 2, size=2 * H)
+    got = stories_of(document([photo, *lines[::-1]]))
+    assert got == [[("headline", "甲地运动会"), *(("paragraph", p) for p in A), ("paragraph", "图片甲乙")]]

@@ -25,7 +25,9 @@ What the boxes tell that plain text cannot (``h`` = the body text's median type 
   :func:`_stray`);
 * **headline** — a line whose type size (see :func:`_char_height`) is at least ``1.25×`` the
   body's median is a headline. A body-sized line that :mod:`ocrfix.text_reflow` recognizes as a
-  byline (``本报记者 …``) stays a line of its own.
+  byline (``本报记者 …``) stays a line of its own. A story's headlines come before its body;
+  large type in a part of the story read after its body has begun (under a column's lines:
+  a photo or a rule read as large garbage, a cross-head) heads nothing and comes after the body.
 
 Only whitespace changes (line breaks and the OCR spaces the plain reflow also removes).
 """
@@ -555,14 +557,19 @@ def reflow_document(doc: Document) -> Reflowed:
             story += 1
             boxes.append([])
             body: list[_Column] = []
+            inner: list[PlacedLine] = []  # large lines in a leaf after the story's body has begun
             for leaf in leaves:
-                for p in sorted((p for p in leaf if id(p) in heads), key=lambda p: (p.box.y0, p.box.x0)):
-                    emit("headline", squeeze_spaces(p.text.strip(), keep_wide_gaps=True), [p], story)
+                large = sorted((p for p in leaf if id(p) in heads), key=lambda p: (p.box.y0, p.box.x0))
+                if body:
+                    inner.extend(large)
+                else:
+                    for p in large:
+                        emit("headline", squeeze_spaces(p.text.strip(), keep_wide_gaps=True), [p], story)
                 body = _stack(body, _columns([p for p in leaf if id(p) not in heads]))
             for para in _paragraphs(body, h):
                 kind = "byline" if len(para) == 1 and is_byline(para[0].text) else "paragraph"
                 emit(kind, clean_paragraph([p.text for p in para]), para, story)
-            for p in extra:
+            for p in [*inner, *extra]:
                 emit("paragraph", clean_paragraph([p.text]), [p], story)
     # words of lines left out above (blank lines) keep their place at the end: nothing is lost
     seen = {id(w) for w in words}
