@@ -4,6 +4,7 @@
     python -m benchmarks.length_classes deletions TRAINING_PAGES... --length LENGTH.tsv   # the margin
     python -m benchmarks.length_classes where TRAINING_PAGES... [--profile NAME]          # where marks are lost
     python -m benchmarks.length_classes inserts TRAINING_PAGES...                         # insertions inside lines
+    python -m benchmarks.length_classes insertions PAGES... [--profile P] [--lm LM] [--list]   # by stage and kind
 
 ``pages``: 
 Each page's raw OCR is corrected (reflowed by the corrector; shipped models, or ``--profile``); the OCR and
@@ -14,8 +15,10 @@ character is *dropped* where nothing was read for it, *confused mark* / *Han sub
 else; an *extra* character was read where print has none. Per class: how many the OCR has, how
 many the corrector fixed, how many it introduced (a character correct in the OCR that is in that
 class in the output; an extra character more between two ground-truth neighbours). Insertions:
-a dropped character put back is a right insertion; an extra character introduced or a dropped
-one put back as the wrong character is a wrong one. ``--compare``: the same with the deletion
+a dropped character put back is a right insertion; a wrong one is either a dropped character put
+back as another (*another character where one was lost*: ``，`` where ``。`` was lost, one error for
+another, so it is counted also as a confused mark introduced and the drop stays unfixed) or an
+extra character introduced (*where nothing was lost*: one error more). ``--compare``: the same with the deletion
 stage off, in the same run. ``--lm``: another LM in place of the shipped one (e.g. one trained
 without the corpus files the pages were typeset from: text it never saw, as on held-out pages).
 
@@ -30,6 +33,10 @@ reflowed OCR that is not a wrapped line end and where the LM finds the right cha
 best there and the Han character among the context index's 5 likeliest between the two neighbours
 that it likes best, each with its LM gain over nothing (6 characters either side); per threshold,
 insertions of what the OCR lost there (right), where it lost nothing, and of something else.
+
+``insertions``: each edit of the corrector that lengthens the text, replayed alone on the reflowed
+OCR and scored against the ground truth, by its stage (``Edit.sources``) and kind: right, another
+character where one was lost, or where nothing was lost (``--list``: also each wrong one in context).
 
 ``deletions``: the deletion stage alone (:mod:`ocrfix.correction.deletions`, shipped LM, length
 rates learned from other pages) on the reflowed OCR of training pages, per margin: deletions of a
@@ -50,6 +57,7 @@ from tqdm import tqdm
 from ocrfix.confusions.length import LengthRates
 from ocrfix.correction import deletions
 from ocrfix.correction.corrector import Corrector, load_lm
+from ocrfix.correction.edits import Edit, apply_changes
 from ocrfix.correction.line_marks import SPAN as line_marks_span, wrapped_line_ends
 from ocrfix.lm.context import ContextIndex, context_path
 from ocrfix.correction.rules import RULES, mark_scores, replacement_gain, rule_changes
@@ -104,13 +112,61 @@ def class_changes(ocr: str, output: str, gt: str) -> Counter[str]:
             counts["insertions right"] += 1
         elif b == DROPPED and a is not None and a != DROPPED:
             counts["insertions wrong"] += 1
+            counts["insertions wrong, another character where one was lost"] += 1
     extra_before, extra_after = _extras(before), _extras(after)
     counts[f"{EXTRA} before"] += sum(extra_before.values())
     for gap in extra_before.keys() | extra_after.keys():
         counts[f"{EXTRA} fixed"] += max(0, extra_before[gap] - extra_after[gap])
         counts[f"{EXTRA} introduced"] += max(0, extra_after[gap] - extra_before[gap])
     counts["insertions wrong"] += counts[f"{EXTRA} introduced"]
+    counts["insertions wrong, where nothing was lost"] += counts[f"{EXTRA} introduced"]
     return counts
+
+
+#: The two kinds of wrong insertion (see :func:`class_changes`).
+WRONG_KINDS = ("another character where one was lost", "where nothing was lost")
+RIGHT = "right"
+
+
+def insertion_kind(source: str, edit: Edit, gt: str) -> str:
+    """:data:`RIGHT` or one of :data:`WRONG_KINDS`: ``edit`` (it lengthens the text) replayed alone on
+    ``source``, against ``gt``; "" where it neither puts back nor adds a character."""
+    single, _ = apply_changes(source, [(edit.input_offset, edit.original, edit.replacement, edit.gain, edit.sources)])
+    counts = class_changes(source, single, gt)
+    if counts[f"insertions wrong, {WRONG_KINDS[1]}"]:
+        return WRONG_KINDS[1]
+    if counts[f"insertions wrong, {WRONG_KINDS[0]}"]:
+        return WRONG_KINDS[0]
+    return RIGHT if counts["insertions right"] else ""
+
+
+def insertions_by_stage(corrector: Corrector, pages: Sequence[tuple[Path, Path]]
+                        ) -> tuple[Counter[tuple[str, str]], list[tuple[str, str, str, str]]]:
+    """Per (stage, kind of :func:`insertion_kind`): how many of the corrector's edits that lengthen the
+    text; and (page, stage, kind, the edit in context) of each wrong one."""
+    counts: Counter[tuple[str, str]] = Counter()
+    wrong = []
+    for ocr_path, gt_path in tqdm(pages, desc="pages", file=sys.stderr):
+        result, gt = corrector.correct(read_text(ocr_path)), read_text(gt_path)
+        for edit in result.edits:
+            if len(edit.replacement) <= len(edit.original):
+                continue
+            kind, stage = insertion_kind(result.source, edit, gt), edit.sources[0]
+            counts[stage, kind] += 1
+            if kind in WRONG_KINDS:
+                at, end = edit.input_offset, edit.input_offset + len(edit.original)
+                context = f"{result.source[max(0, at - 10):at]}[{edit.original}>{edit.replacement}]{result.source[end:end + 10]}"
+                wrong.append((ocr_path.name, stage, kind, context.replace("\n", "⏎")))
+    return counts, wrong
+
+
+def insertions_table(counts: Counter[tuple[str, str]]) -> str:
+    rows = [f"| stage | right | {' | '.join(WRONG_KINDS)} |", "|---|---|---|---|"]
+    for stage in sorted({stage for stage, _ in counts}):
+        rows.append(f"| {stage} | " + " | ".join(f"{counts[stage, kind]:,}" for kind in (RIGHT, *WRONG_KINDS)) + " |")
+    rows.append("| all | " + " | ".join(f"{sum(n for (_, k), n in counts.items() if k == kind):,}"
+                                        for kind in (RIGHT, *WRONG_KINDS)) + " |")
+    return "\n".join(rows)
 
 
 def measure(corrector: Corrector, pages: Sequence[tuple[Path, Path]]) -> Counter[str]:
@@ -128,6 +184,7 @@ def table(label: str, pages: int, runs: Sequence[tuple[str, Counter[str]]]) -> s
         for run, counts in runs:
             if name == "insertions":
                 rows.append(f"| | insertions right / wrong | | {run} | {counts['insertions right']:,} | {counts['insertions wrong']:,} |")
+                rows += [f"| | ... wrong: {kind} | | {run} | | {counts[f'insertions wrong, {kind}']:,} |" for kind in WRONG_KINDS]
                 continue
             n, fixed = counts[f"{name} before"], counts[f"{name} fixed"]
             rows.append(f"| | {name} | {n:,} | {run} | {fixed:,} ({fixed / max(n, 1):.0%}) | {counts[f'{name} introduced']:,} |")
@@ -278,13 +335,16 @@ def sweep_deletions(pages: Sequence[tuple[Path, Path]], rates: LengthRates) -> s
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.length_classes", description=__doc__.split("\n\n")[0])
     cmds = parser.add_subparsers(dest="command", required=True)
-    for name in ("pages", "deletions", "where", "inserts"):
+    for name in ("pages", "deletions", "where", "inserts", "insertions"):
         cmd = cmds.add_parser(name)
         cmd.add_argument("pages", type=Path, nargs="+", help="directories of NAME.ocr.txt + NAME.gt.txt pages")
     pages = cmds.choices["pages"]
     pages.add_argument("--profile", help="engine profile (default: the shipped models)")
-    cmds.choices["where"].add_argument("--profile", help="engine profile (default: the shipped models)")
-    pages.add_argument("--lm", type=Path, help="another LM file (default: the shipped one)")
+    for name in ("where", "insertions"):
+        cmds.choices[name].add_argument("--profile", help="engine profile (default: the shipped models)")
+    for name in ("pages", "insertions"):
+        cmds.choices[name].add_argument("--lm", type=Path, help="another LM file (default: the shipped one)")
+    cmds.choices["insertions"].add_argument("--list", action="store_true", help="also list each wrong insertion")
     pages.add_argument("--label", help="name of the page set in the table (default: the first directory)")
     pages.add_argument("--compare", action="store_true", help="also measure with the deletion stage off")
     cmds.choices["deletions"].add_argument("--length", type=Path, required=True,
@@ -298,6 +358,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(sweep_deletions(docs, LengthRates.load(args.length)))
         return 0
     corrector = Corrector(model=getattr(args, "lm", None), profile=args.profile)
+    if args.command == "insertions":
+        counts, wrong = insertions_by_stage(corrector, docs)
+        print(insertions_table(counts))
+        if args.list:
+            print("\n".join(" ".join(row) for row in wrong))
+        return 0
     if args.command == "where":
         print(where_table(dropped_where(corrector, docs)))
         return 0

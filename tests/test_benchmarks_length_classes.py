@@ -1,7 +1,9 @@
 """benchmarks.length_classes: where the OCR lost characters, and the insertion sweep's table."""
 from types import SimpleNamespace
 
-from benchmarks.length_classes import WHERE, dropped_where, insertion_table, where_table
+from benchmarks.length_classes import (WHERE, WRONG_KINDS, class_changes, dropped_where, insertion_kind, insertion_table,
+                                       insertions_by_stage, insertions_table, where_table)
+from ocrfix.correction.edits import Edit
 
 
 class PutsBack:
@@ -35,3 +37,33 @@ def test_the_insertion_table_counts_right_insertions_and_those_where_nothing_was
     assert "| 2.0 | 1 / 1 / 1 | 1 / 1 / 1 |" in table
     assert "| 3.0 | 1 / 0 / 0 | 1 / 1 / 0 |" in table
     assert "| 5.0 | 0 / 0 / 0 | 1 / 0 / 0 |" in table
+
+
+def test_a_wrong_insertion_is_another_character_where_one_was_lost_or_one_where_nothing_was():
+    source, gt = "我们在北京工作他们在上海工作", "我们在北京工作，他们在上海工作"
+
+    def insert(at, mark):
+        return Edit(at, "", mark, 1.0, ("rule:line-end-mark",), at)
+
+    assert insertion_kind(source, insert(7, "，"), gt) == "right"
+    assert insertion_kind(source, insert(7, "。"), gt) == WRONG_KINDS[0]
+    assert insertion_kind(source, insert(3, "，"), gt) == WRONG_KINDS[1]
+    counts = class_changes(source, "我们在，北京工作。他们在上海工作", gt)
+    assert counts["insertions wrong"] == 2
+    assert counts[f"insertions wrong, {WRONG_KINDS[0]}"] == 1 and counts[f"insertions wrong, {WRONG_KINDS[1]}"] == 1
+    assert counts["confused mark introduced"] == 1 and counts["dropped fixed"] == 0  # one error for another
+
+
+def test_insertions_are_counted_by_stage_and_kind(tmp_path):
+    (tmp_path / "p.ocr.txt").write_text("我们在北京工作\n他们在上海工作\n", encoding="utf-8")
+    (tmp_path / "p.gt.txt").write_text("我们在北京工作，他们在上海工作\n", encoding="utf-8")
+    source = "我们在北京工作他们在上海工作\n"
+    edits = (Edit(7, "", "，", 1.0, ("rule:line-end-mark",), 7), Edit(3, "", "、", 1.0, ("rule:line-end-mark",), 3),
+             Edit(14, "", "。", 1.0, ("rule:final-period",), 14), Edit(0, "我", "找", 0.9, ("table",), 0))
+    fake = SimpleNamespace(correct=lambda text: SimpleNamespace(source=source, edits=edits))
+    counts, wrong = insertions_by_stage(fake, [(tmp_path / "p.ocr.txt", tmp_path / "p.gt.txt")])
+    assert counts == {("rule:line-end-mark", "right"): 1, ("rule:line-end-mark", WRONG_KINDS[1]): 1,
+                      ("rule:final-period", WRONG_KINDS[1]): 1}
+    assert [w[1:] for w in wrong][0] == ("rule:line-end-mark", WRONG_KINDS[1], "我们在[>、]北京工作他们在上海工")
+    table = insertions_table(counts)
+    assert "| rule:line-end-mark | 1 | 0 | 1 |" in table and "| all | 1 | 0 | 2 |" in table

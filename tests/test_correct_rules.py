@@ -84,6 +84,11 @@ def test_final_period_goes_in_where_the_lm_mildly_prefers_none(monkeypatch, gain
     ("会议强调要做好经济工作。中共中央政治局召开会议分析研究当前经济形势部署下半年经济工作中共中央总书记主持会议", False),
     ("我们在北京工作。他们在上海工作。我们在北京学习。新变革", False),  # a fragment
     ("我们在北京工作他们在上海工作我们在北京学习大家都在认真工作", False),  # no sentence end at all
+    # one long sentence of clauses, and a paragraph whose sentence ends the OCR garbled: commas only
+    ("我们在北京工作，他们在上海工作，我们在北京学习，大家都在认真工作", True),
+    ("我们在北京工作*他们在上海工作，我们在北京学习*大家都在认真工作", True),
+    ("我们在北京工作、他们在上海工作、我们在北京学习、大家都在认真工作", False),  # an enumeration: no sentence
+    ("，".join(["我们在北京认真地工作"] * 16), False),  # longer than a sentence, never a sentence end: a style
 ])
 def test_final_period_only_ends_what_looks_like_a_sentence(paragraph, body):
     final_period = next(rule for rule in RULES if rule.name == "final-period")
