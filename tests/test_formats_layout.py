@@ -166,6 +166,23 @@ def test_lines_set_narrower_beside_an_inset_continue_their_paragraph() -> None:
                                         "蔬菜和水果吸引居民前来选购市场管理处介绍今年新增摊位四十个还有很多新的商户入驻。"]
 
 
+def test_a_line_left_short_by_the_digits_carried_over_continues_its_paragraph() -> None:
+    """Digits (and Latin letters) are never broken across lines: a sentence-final line left
+    short by no more than the run of digits that opens the next line continues its paragraph;
+    short by more, it ends it."""
+    def rows(digits: str) -> list[Line]:
+        lines = column(["农贸集市的摊位陆续摆开新鲜", "的蔬菜和水果吸引了附近居民", "前来选购的顾客非常多。", "",
+                        "个还有很多新的商户入驻也摆", "上了来自各地的特产和手工艺", "品。"], 60)
+        y = lines[3].box.y0
+        run = (Word(digits, Box(60, y, 60 + len(digits) * H // 2, y + H), conf=0.9),)
+        rest = make_line("年市场扩建新增摊位四十", 60 + len(digits) * H // 2, y).words
+        lines[3] = Line(words=run + rest, box=Box.union([w.box for w in run + rest]))
+        return lines
+
+    assert len(reflow_document(document([rows("2017")])).blocks) == 1
+    assert len(reflow_document(document([rows("20")])).blocks) == 2
+
+
 def test_plain_reflow_cannot_see_the_dropped_indent_geometry_can() -> None:
     doc = document([COL1])
     # Tesseract often drops the indent spaces: the plain text has no sign of the new paragraph

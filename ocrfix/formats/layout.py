@@ -21,7 +21,10 @@ What the boxes tell that plain text cannot (``h`` = the body text's median type 
   its paragraph when it ends a sentence (``。！？”…``), beyond the half character each of its
   half-width digits and Latin letters saves (they shorten lines that go on), unless it is short
   by one character at most and the next line of the column starts, unindented, with an opening
-  quote or bracket (a line may not end on one: the typesetter carried it over); a full line
+  quote or bracket (a line may not end on one: the typesetter carried it over), or by no more
+  than the run of digits or Latin letters (half a character each, half a character of slack)
+  that starts the next line, unindented (such a run is never broken: ``…打扫落叶。`` /
+  ``2017年5月…``); a full line
   continues it, also across a column break;
 * **rules and specks** — a line of a few characters in a box far wider than they are set (a
   rule read as ``二``), or too thin for a character, ends the story nearest to it (see
@@ -49,6 +52,7 @@ from .model import Box, Document, Line, Page, Word, join_words
 from .stories import stories
 
 _ALNUM = re.compile(r"[^\W_]")
+_NARROW_RUN = re.compile(r"[0-9A-Za-z][0-9A-Za-z.,%]*")  # digits and Latin letters: never broken across lines
 INDENT = 1.6  # × h: left edge past the column's left edge that marks an indent
 SHORT = 1.2  # × h: right edge short of the column's right edge that marks a paragraph end
 HEADLINE = 1.25  # × h: type size that marks a headline
@@ -448,12 +452,16 @@ def _paragraphs(columns: list[_Column], h: float) -> list[list[PlacedLine]]:
     paragraphs: list[list[PlacedLine]] = []
     prev_short = True
     pushed = False  # the line before is short by one character at most
+    short_by = 0.0  # how much the line before is short of the column's right edge
     for column in columns:
         left, right = _edges(column)
         for k, line in enumerate(column.lines):
             indented = line.box.x0 - left > INDENT * h and not (k > 0 and _runs_on(column.lines[k - 1], line, right, h))
             byline = is_byline(line.text)
-            carried = pushed and k > 0 and not indented and line.text.lstrip()[:1] in OPENING
+            opening = line.text.lstrip()
+            run = _NARROW_RUN.match(opening)
+            carried = k > 0 and not indented and ((pushed and opening[:1] in OPENING)
+                                                  or (run is not None and short_by <= (display_width(run.group()) + 0.5) * h))
             if not paragraphs or indented or (prev_short and not carried) or byline:
                 paragraphs.append([])
             paragraphs[-1].append(line)
