@@ -152,20 +152,6 @@ def test_a_line_whose_first_character_was_dropped_continues_its_paragraph() -> N
     assert len(reflow_document(document([rows("市场管理处介绍今年新增", 2.0)])).blocks) == 2
 
 
-def test_lines_set_narrower_beside_an_inset_continue_their_paragraph() -> None:
-    """Lines beside a photo inset start far right of the column's edge, each where the one
-    before it does: only the first of them opens a paragraph (the lines before do not show
-    the inset), the others continue it."""
-    inset = 5 * H
-    first = column([">本报讯清晨六点城东", "农贸集市的摊位陆续摆开新鲜"], 60)
-    beside = [make_line(text, 60 + inset, first[-1].box.y0 + (k + 1) * int(H * 1.6))
-              for k, text in enumerate(["蔬菜和水果吸引居", "民前来选购市场管", "理处介绍今年新增"])]
-    after = column(["摊位四十个还有很多新的商户", "入驻。"], 60, beside[-1].box.y0 + int(H * 1.6))
-    blocks = reflow_document(document([first + beside + after])).blocks
-    assert [b.text for b in blocks] == ["本报讯清晨六点城东农贸集市的摊位陆续摆开新鲜",
-                                        "蔬菜和水果吸引居民前来选购市场管理处介绍今年新增摊位四十个还有很多新的商户入驻。"]
-
-
 def test_a_line_left_short_by_the_digits_carried_over_continues_its_paragraph() -> None:
     """Digits (and Latin letters) are never broken across lines: a sentence-final line left
     short by no more than the run of digits that opens the next line continues its paragraph;

@@ -14,9 +14,7 @@ What the boxes tell that plain text cannot (``h`` = the body text's median type 
 * **indent** — a line starting more than ``1.6h`` right of its column's left edge opens a
   paragraph (Chinese body text indents two characters, ``2h``; an opening quote's ink sits in
   the right half of its cell, so ``“`` at the left edge already looks ``0.6h`` indented; a
-  line whose first character the engine dropped, on a skewed scan, starts ``1.2–1.8h`` in),
-  unless the line before starts there too and runs on, full and unfinished (lines set
-  narrower beside an inset: a photo, a frame);
+  line whose first character the engine dropped, on a skewed scan, starts ``1.2–1.8h`` in);
 * **short line** — a line ending more than ``1.2h`` left of the column's right edge closes
   its paragraph when it ends a sentence (``。！？”…``), beyond the half character each of its
   half-width digits and Latin letters saves (they shorten lines that go on), unless it is short
@@ -456,7 +454,7 @@ def _paragraphs(columns: list[_Column], h: float) -> list[list[PlacedLine]]:
     for column in columns:
         left, right = _edges(column)
         for k, line in enumerate(column.lines):
-            indented = line.box.x0 - left > INDENT * h and not (k > 0 and _runs_on(column.lines[k - 1], line, right, h))
+            indented = line.box.x0 - left > INDENT * h
             byline = is_byline(line.text)
             opening = line.text.lstrip()
             run = _NARROW_RUN.match(opening)
@@ -469,13 +467,6 @@ def _paragraphs(columns: list[_Column], h: float) -> list[list[PlacedLine]]:
             prev_short = (short_by > SHORT * h and ends_sentence(line.text)) or byline
             pushed = short_by <= (SHORT + 1.0) * h
     return paragraphs
-
-
-def _runs_on(before: PlacedLine, line: PlacedLine, right: float, h: float) -> bool:
-    """Whether ``line`` starts where the line ``before`` it does (within ``h / 2``) and that line
-    runs on: it reaches the column's right edge ``right`` (within ``SHORT × h``) and does not end
-    a sentence. Such lines are set narrower together (beside an inset), not indented."""
-    return abs(line.box.x0 - before.box.x0) <= h / 2 and right - before.box.x1 <= SHORT * h and not ends_sentence(before.text)
 
 
 class Piece(NamedTuple):
