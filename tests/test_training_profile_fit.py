@@ -11,6 +11,7 @@ from ocrfix.errors import InputError
 from ocrfix.profiles import load_profile
 from ocrfix.settings import PROJECT_ROOT
 from ocrfix.training import pairs as fit_pairs, profile_fit, profile_write, stages as fit_stages
+from ocrfix.training.calibrate import THRESHOLDS
 from ocrfix.training.lm import domain as fit_domain
 from ocrfix.training.pairs import Pair, read_pairs, split_held_out
 from ocrfix.training.profile_fit import BaseModels, fit_profile
@@ -401,6 +402,11 @@ def test_a_fit_with_a_domain_lm_writes_it_into_the_profile(tmp_path, base):
     corrector = Corrector(model=base.lm, inventory=base.inventory, profile=out)
     assert isinstance(corrector.lm, MixedLM)
     assert corrector.correct(misread("他们在上海工作。"), reflow=False).text == "他们在上海工作。"
+    # the gate on text unlike the domain, from the cross-fit's shares and the twins' changes: these twins change
+    # nothing at any threshold, so it is no stricter than the threshold and the weights carry none
+    gate = fitted.card["calibration"]["domain_gate"]
+    assert 0.0 < gate["share"] < 1.0 and gate["threshold"] == min(THRESHOLDS) < fitted.weights.threshold
+    assert gate["texts_below"] >= 1 and fitted.weights.domain_gate is None and corrector.domain_gate is None
 
 
 @needs_tools
@@ -462,3 +468,32 @@ def test_the_right_versions_of_line_pairs_are_calibrated_as_lines_without_errors
         return profile_fit.calibrate(soft, [fold], [], profile_fit.Options()).weights.threshold
 
     assert threshold([]) <= fix.gain < false_edit.gain < threshold(right)  # the twin's change counts as introduced
+
+
+def test_with_a_domain_lm_text_unlike_the_domain_gets_the_threshold_its_twins_allow(tmp_path, base):
+    import dataclasses
+
+    from ocrfix.lm import CharLM
+    from ocrfix.lm.mixed import MixedLM
+
+    wrong = Pair("a", "我们在北京乍。", "我们在北京作。", page=False)
+    right = fit_pairs.twin_lines([Pair("d", "他们在上海土乍。", "他们在上海工乍。", page=False)])
+    soft = dataclasses.replace(WEIGHTS, coef=tuple(0.3 * c for c in WEIGHTS.coef), intercept=0.3 * WEIGHTS.intercept)
+    mixed = MixedLM(load_lm(base.lm), CharLM(write_arpa(tmp_path / "domain.arpa", ["我们在北京工作。"] * 3), cache_size=0), 0.5)
+    corrector = Corrector(model=mixed, confusions=base.confusions, weights=soft, inventory=base.inventory,
+                          variants={}, threshold=0.3)
+    (false_edit,) = corrector.correct(right[0].text, reflow=False).edits
+    (fix,) = corrector.correct(wrong.ocr, reflow=False).edits
+    fold = profile_fit.Fold([fit_pairs.labeled(wrong, wrong.ocr)], [], corrector, twins=right)
+    calibrated = profile_fit.calibrate(soft, [fold], [], profile_fit.Options(min_ratio=1.0))
+    gate = calibrated.weights.domain_gate
+    # one fix per false edit passes the ratio, so the threshold stays below the fix; the twin may not change at all
+    assert calibrated.weights.threshold <= fix.gain < false_edit.gain < gate.threshold
+    twin_share, wrong_share = (corrector.domain_share(text) for text in (right[0].text, wrong.ocr))
+    assert twin_share < gate.share < wrong_share  # the twin reads least like the domain: it is the one held to the gate
+    assert calibrated.record["domain_gate"] == {"share": gate.share, "threshold": gate.threshold, "texts_below": 1}
+    # without a domain LM there is no gate
+    plain = Corrector(model=load_lm(base.lm), confusions=base.confusions, weights=soft, inventory=base.inventory,
+                      variants={}, threshold=0.3)
+    fold = profile_fit.Fold([fit_pairs.labeled(wrong, wrong.ocr)], [], plain, twins=right)
+    assert profile_fit.calibrate(soft, [fold], [], profile_fit.Options(min_ratio=1.0)).weights.domain_gate is None

@@ -236,6 +236,8 @@ class Corrector:
         self.threshold = self.weights.threshold if threshold is None else float(threshold)
         self.noisy = self.weights.noisy if threshold is None else None
         self.sparse = self.weights.sparse if threshold is None else None
+        #: the threshold on blocks unlike the profile's domain LM (None: one for all; only with a domain LM)
+        self.domain_gate = self.weights.domain_gate if threshold is None and hasattr(self.lm, "domain_share") else None
         self.inventory = default_inventory(settings.confusions_dir) if inventory is None else frozenset(inventory)
         self.keep = frozenset(keep)
         self.max_edits = max_edits
@@ -295,8 +297,9 @@ class Corrector:
         (:mod:`.line_marks`) and characters the engine added (:mod:`.deletions`) — both withdrawn
         again in blocks that read like clean print, the marks unless the profile keeps them there —
         run first, then the LM decoder on their output, block by
-        block of consecutive sentences (:data:`BLOCK_CHARS`): every sentence at the threshold,
-        then — if that pass made edits as densely as on a noisy scan (``noisy``) — every
+        block of consecutive sentences (:data:`BLOCK_CHARS`): every sentence at the threshold
+        (with a profile's domain LM, at least the :class:`~.score.DomainGate`'s on a block unlike
+        its domain), then — if that pass made edits as densely as on a noisy scan (``noisy``) — every
         sentence of the block again down to the noisy-scan threshold, or — if it made them as
         sparsely as on clean print (``sparse``; in a block far from the LM's domain, counting only
         those that reach the clean-print threshold) — the sentences with an edit below the
@@ -325,15 +328,17 @@ class Corrector:
             decoders = [self._decoder(sentence, document, ev) for sentence, ev in zip(block, evidence)]
             limits = [max(self.max_edits, len(sentence.tokens) // TOKENS_PER_EDIT) for sentence in block]
             logp = block_logp(decoders)
+            floor = self._gate_floor(block)
             first_pass = [choice.probability for decoder, limit in zip(decoders, limits)
-                          for choice in decoder.run(self.threshold, limit)]
+                          for choice in decoder.run(max(self.threshold, floor), limit)]
             chars = block[-1].end - block[0].start
             if self.noisy is not None and self.noisy.is_noisy(len(first_pass), chars):
-                for decoder, limit in zip(decoders, limits):
-                    decoder.run(self.noisy.threshold, limit)
+                if self.noisy.threshold > floor:  # a block unlike the domain's gets no second pass below its floor
+                    for decoder, limit in zip(decoders, limits):
+                        decoder.run(self.noisy.threshold, limit)
             elif self.sparse is not None and self.sparse.is_sparse(self.sparse.counted(first_pass, logp, chars), chars):
                 clean_print.append((block[0].start, block[-1].end))
-                clean_threshold = self.sparse.threshold
+                clean_threshold = max(self.sparse.threshold, floor)
                 for k, (sentence, limit) in enumerate(zip(block, limits)):
                     if any(choice.probability < clean_threshold for choice in decoders[k].chosen):
                         decoders[k] = self._decoder(sentence, document, evidence[k])  # decoded afresh: its edits interact
@@ -368,9 +373,25 @@ class Corrector:
     def text_logp(self, text: str) -> float:
         """Mean log10 P per token of ``text`` (already reflowed) as the decoder first scores it, after
         the pattern stages (what :meth:`correct` compares with :data:`~.score.FAR_LOGP` per block)."""
-        staged, _ = apply_changes(text, self._pattern_changes(text, []))
-        sentences, document = self._segment(staged)
+        sentences, document = self._segment(self._staged(text))
         return block_logp([self._decoder(sentence, document) for sentence in sentences])
+
+    def domain_share(self, text: str) -> float | None:
+        """The domain LM's mean posterior share of ``text`` (already reflowed) after the pattern stages
+        (what :meth:`correct` compares with the profile's :class:`~.score.DomainGate` per block);
+        None without a domain LM or tokens."""
+        if not hasattr(self.lm, "domain_share"):
+            return None
+        return self.lm.domain_share(s.tokens for s in self._segment(self._staged(text))[0])
+
+    def _staged(self, text: str) -> str:
+        return apply_changes(text, self._pattern_changes(text, []))[0]
+
+    def _gate_floor(self, block: Sequence[Sentence]) -> float:
+        """The lowest threshold of ``block``: the domain gate's on a block unlike the domain LM's text, else 0."""
+        if self.domain_gate is None:
+            return 0.0
+        return self.domain_gate.floor(self.lm.domain_share(s.tokens for s in block))
 
     def _pattern_changes(self, text: str, joins: Sequence[int]) -> list[tuple[int, str, str, float, tuple[str, ...]]]:
         """The changes made before the decoder: the marks of a garbled text (:mod:`.garbled_marks`,

@@ -223,6 +223,35 @@ class SparsePages:
         return sparse
 
 
+@dataclass(frozen=True)
+class DomainGate:
+    """The threshold of a profile with a domain LM (:mod:`ocrfix.lm.mixed`) on text unlike its domain.
+
+    A profile fitted on one kind of text (learners' essays, video captions) is calibrated on that
+    kind, and its domain LM makes other text read less likely still: fitted on SIGHAN's essays
+    with the ratio its own kind allows, it changed 2.9 Han characters per 10,000 of clean text of
+    seven other domains (benchmarks/RESULTS.md, "Sentence fits"). A block in which the domain
+    model's mean posterior share of the tokens (:meth:`~ocrfix.lm.mixed.MixedLM.domain_share`) is
+    below ``share`` — fewer than :data:`~ocrfix.training.calibrate.GATE_QUANTILE` of the
+    domain's own unseen lines are — is held to ``threshold`` at least: the threshold at which the
+    domain's correct lines keep the clean-text budget.
+    """
+
+    share: float
+    threshold: float
+
+    def floor(self, share: float | None) -> float:
+        """The lowest threshold for a text of this domain ``share`` (0.0: no floor; None: no tokens)."""
+        return self.threshold if share is not None and share < self.share else 0.0
+
+    @classmethod
+    def from_record(cls, record: dict[str, Any]) -> "DomainGate":
+        gate = cls(float(record["share"]), float(record["threshold"]))
+        if not (0.0 <= gate.share <= 1.0 and 0.0 <= gate.threshold <= 1.0):
+            raise ValueError("domain_gate: a share and a threshold in [0, 1] expected")
+        return gate
+
+
 #: The acceptance probability of weights that were never calibrated.
 DEFAULT_THRESHOLD = 0.9
 #: Candidates per seen character unless the weights say otherwise.
@@ -246,6 +275,7 @@ class Weights(_Folded):
     trees: TreeScore | None = None  # rescores the rows the linear model puts at or above its floor
     noisy: NoisyPages | None = None  # the second pass on noisy scans (None: one threshold for every text)
     sparse: SparsePages | None = None  # the stricter threshold on clean-looking text (None: none)
+    domain_gate: DomainGate | None = None  # the threshold on text unlike a domain LM's (None: none)
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -263,6 +293,8 @@ class Weights(_Folded):
 
     def save(self, path: str | Path) -> None:
         record = asdict(self)
+        if self.domain_gate is None:  # weights of no domain LM are written as before
+            del record["domain_gate"]
         record["features"] = list(self.names)
         if self.pairs is not None:
             record["pairs"]["features"] = list(PAIR_FEATURES)
@@ -291,6 +323,7 @@ class Weights(_Folded):
                 trees=TreeScore.from_record(record["trees"]) if record.get("trees") else None,
                 noisy=NoisyPages.from_record(record["noisy"]) if record.get("noisy") else None,
                 sparse=SparsePages.from_record(record["sparse"]) if record.get("sparse") else None,
+                domain_gate=DomainGate.from_record(record["domain_gate"]) if record.get("domain_gate") else None,
             )
         except FileNotFoundError:
             raise ModelError(f"{path}: corrector weights not found") from None

@@ -85,21 +85,36 @@ class MixedLM:
     def score_text(self, text: str, bos: bool = True, eos: bool = True) -> float:
         return self.score_tokens(lm_tokens(text), bos=bos, eos=eos)
 
+    def domain_share(self, sentences: Iterable[Sequence[str]]) -> float | None:
+        """The domain model's mean posterior share of the tokens (and sentence ends) of ``sentences``
+        (token sequences) under the interpolation: near the weight on text like the domain LM's,
+        low on text it does not know (the quantity EM averages, :func:`mixture_weight`); None
+        without tokens."""
+        shares = [_posterior(self.weight, ratio) for tokens in sentences if tokens
+                  for ratio in _ratios(self.news, self.domain, tokens)]
+        return sum(shares) / len(shares) if shares else None
+
+
+def _ratios(news: CharLM, domain: CharLM, tokens: Sequence[str]) -> list[float]:
+    """P_news / P_domain of every token of ``tokens`` and the sentence end (clamped to 10^+-30)."""
+    return [10.0 ** max(-30.0, min(30.0, a - b))
+            for (a, _), (b, _) in zip(news.token_scores(tokens), domain.token_scores(tokens))]
+
+
+def _posterior(weight: float, ratio: float) -> float:
+    """The domain model's posterior share of a token whose P_news / P_domain is ``ratio``."""
+    return weight / (weight + (1.0 - weight) * ratio)
+
 
 def mixture_weight(news: CharLM, domain: CharLM, lines: Iterable[str], start: float = 0.5) -> float:
     """The weight ``w`` of ``domain`` that maximizes the likelihood of ``lines`` under the
     interpolation (EM: ``w`` <- the mean posterior share of the domain model over every token
     and sentence end). ``lines`` must be text the domain model was not trained on, or ``w`` only
     measures how well it remembers them. Clamped to [0.01, 0.99]; 0.5 without tokens."""
-    pairs = []
-    for line in lines:
-        tokens = lm_tokens(line)
-        if tokens:
-            pairs += [(a - b) for (a, _), (b, _) in zip(news.token_scores(tokens), domain.token_scores(tokens))]
-    if not pairs:
+    ratios = [r for tokens in map(lm_tokens, lines) if tokens for r in _ratios(news, domain, tokens)]
+    if not ratios:
         return start
-    ratios = [10.0 ** max(-30.0, min(30.0, d)) for d in pairs]  # P_news / P_domain per token
     weight = start
     for _ in range(EM_ROUNDS):
-        weight = sum(weight / (weight + (1.0 - weight) * r) for r in ratios) / len(ratios)
+        weight = sum(_posterior(weight, r) for r in ratios) / len(ratios)
     return min(0.99, max(0.01, weight))

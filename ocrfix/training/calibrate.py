@@ -19,7 +19,10 @@ separate runs up to interactions):
   ``min_precision`` of the edits on pages so classified fix an error. Those pages are mostly
   clean print with rare misreadings (:func:`~ocrfix.training.fit.clean_print_examples`): the
   training pages, all scans with errors everywhere, seldom look clean, and clean text alone has
-  no error to fix.
+  no error to fix;
+* :func:`choose_gate`: with a domain LM, the :class:`~ocrfix.correction.score.DomainGate` — the
+  threshold on text unlike the domain's, where the domain's correct lines keep the clean-text
+  budget — which the curves above then apply per text.
 """
 from __future__ import annotations
 
@@ -32,13 +35,16 @@ from tqdm import tqdm
 from ..normalize import fold_char, is_han
 from ..correction.corrector import Corrector
 from ..correction.edits import Edit
-from ..correction.score import NoisyPages, SparsePages
+from ..correction.score import DomainGate, NoisyPages, SparsePages
 from .truth import tally
 
 #: The thresholds tried: 0.025 apart up to 0.95, then 0.005 apart, where the clean-print curve is
 #: steep (RESULTS.md, the finer-grid fit: from 0.95 to 0.975 its fixes fell from 429 to 178).
 THRESHOLDS = tuple(sorted({round(float(t), 3) for t in np.arange(0.3, 0.95, 0.025)}
                           | {round(float(t), 3) for t in np.arange(0.95, 0.996, 0.005)} | {0.998}))
+#: Share of the domain's own unseen texts (the cross-fit's) whose domain share falls below the
+#: :class:`~ocrfix.correction.score.DomainGate`'s: the recall the gate may cost on the domain.
+GATE_QUANTILE = 0.05
 
 
 class CalibrationText(NamedTuple):
@@ -51,12 +57,13 @@ class CalibrationText(NamedTuple):
     rule_changes: int
     han_errors: int  # Han characters misread in the text (0 for clean text)
     logp: float = 0.0  # mean log10 P per token (Corrector.text_logp): how far the text is from the LM's domain
+    domain_share: float | None = None  # the domain LM's share of it (Corrector.domain_share; None without one)
 
 
 def calibration_texts(corrector: Corrector, texts: Sequence, clean: bool, low: float = min(THRESHOLDS)) -> list[CalibrationText]:
     """Decode ``texts`` (:class:`~ocrfix.training.fit.Labeled`, with per-character truth) at ``low``."""
-    saved = corrector.threshold, corrector.noisy, corrector.sparse
-    corrector.threshold, corrector.noisy, corrector.sparse = low, None, None
+    saved = corrector.threshold, corrector.noisy, corrector.sparse, corrector.domain_gate
+    corrector.threshold, corrector.noisy, corrector.sparse, corrector.domain_gate = low, None, None, None
     out = []
     try:
         for ex in tqdm(texts, desc="clean" if clean else "calibrate", file=sys.stderr):
@@ -69,9 +76,9 @@ def calibration_texts(corrector: Corrector, texts: Sequence, clean: bool, low: f
             han_errors = 0 if clean else sum(1 for ch, true in zip(ex.text, ex.truth)
                                              if true is not None and is_han(ch) and is_han(true) and fold_char(ch) != true)
             out.append(CalibrationText(len(ex.text), tuple(lm_edits), sum(map(_is_rule, edits)), han_errors,
-                                       corrector.text_logp(ex.text)))
+                                       corrector.text_logp(ex.text), corrector.domain_share(ex.text)))
     finally:
-        corrector.threshold, corrector.noisy, corrector.sparse = saved
+        corrector.threshold, corrector.noisy, corrector.sparse, corrector.domain_gate = saved
     return out
 
 
@@ -89,19 +96,42 @@ def _counts(texts: Sequence[CalibrationText], thresholds: Sequence[float]) -> np
     return out
 
 
+def _gated(texts: Sequence[CalibrationText], t: float, gate: DomainGate | None) -> list[float]:
+    """Per text, its threshold when the corrector's is ``t``: at least the ``gate``'s floor."""
+    return [t if gate is None else max(t, gate.floor(x.domain_share)) for x in texts]
+
+
 def threshold_curve(noisy: Sequence[CalibrationText], clean: Sequence[CalibrationText],
-                    thresholds: Sequence[float] = THRESHOLDS) -> list[dict[str, float]]:
+                    thresholds: Sequence[float] = THRESHOLDS, gate: DomainGate | None = None) -> list[dict[str, float]]:
     """LM edits fixed / introduced / other on ``noisy`` and LM changes of ``clean`` at each threshold
-    (the symbol rules' changes of clean text, the same in every row, use up the same budget)."""
+    (the symbol rules' changes of clean text, the same in every row, use up the same budget);
+    with a ``gate``, texts unlike the domain held to its threshold."""
     curve = []
     for t in thresholds:
-        fixed, introduced, other, _ = _counts(noisy, [t] * len(noisy)).sum(axis=0)
+        fixed, introduced, other, _ = _counts(noisy, _gated(noisy, t, gate)).sum(axis=0)
         curve.append({"threshold": t, "fixed": int(fixed), "introduced": int(introduced), "other": int(other),
                       "han_errors": sum(x.han_errors for x in noisy),
-                      "clean_changed": int(_counts(clean, [t] * len(clean))[:, 3].sum()),
+                      "clean_changed": int(_counts(clean, _gated(clean, t, gate))[:, 3].sum()),
                       "clean_rule_changed": sum(x.rule_changes for x in clean),
                       "clean_chars": sum(x.chars for x in clean)})
     return curve
+
+
+def choose_gate(texts: Sequence[CalibrationText], correct: Sequence[CalibrationText], clean_chars_per_change: float,
+                thresholds: Sequence[float] = THRESHOLDS) -> DomainGate | None:
+    """The domain gate of a profile with a domain LM: the share below which :data:`GATE_QUANTILE`
+    of the cross-fit ``texts`` (the domain's own, each scored with a domain LM that never saw it)
+    fall, and the lowest threshold from which on the LM changes at most one character per
+    ``clean_chars_per_change`` of the ``correct`` texts (the domain's correct lines: in-domain,
+    the pairs tell the error rate the fixed / introduced ratio weighs; elsewhere nothing does, so
+    the clean-text budget holds there); None without domain shares or correct text."""
+    shares = [x.domain_share for x in texts if x.domain_share is not None]
+    if not shares or not correct:
+        return None
+    chars = sum(x.chars for x in correct)
+    changed = [int(_counts(correct, [t] * len(correct))[:, 3].sum()) for t in thresholds]
+    lowest = _lowest_passing([{"changed": n} for n in changed], lambda row: row["changed"] * clean_chars_per_change <= chars)
+    return DomainGate(round(float(np.quantile(shares, GATE_QUANTILE)), 4), float(thresholds[lowest]))
 
 
 def _clean_ok(row: dict[str, float], clean_chars_per_change: float) -> bool:

@@ -60,8 +60,8 @@ from ..lm.context import ContextIndex, context_path
 from ..lm.mixed import MixedLM
 from ..normalize import is_han
 from ..settings import load_settings
-from .calibrate import (CalibrationText, calibration_texts, choose_noisy_threshold, choose_threshold, noisy_curve,
-                        threshold_curve)
+from .calibrate import (CalibrationText, calibration_texts, choose_gate, choose_noisy_threshold, choose_threshold,
+                        noisy_curve, threshold_curve)
 from .confusions.learn import SOURCE as LEARNED, ChannelCounts, channel_set, misread_rates
 from .fit import Labeled, featurize, fit_trees, fit_weights, row_weights
 from .lm.domain import DomainLM, domain_lines, fold_domains
@@ -294,12 +294,16 @@ def calibrate(weights: Weights, folds: Sequence[Fold], extra_clean: Sequence[Lab
     seven domains, with it 3: benchmarks/RESULTS.md, "Fitted profiles")."""
     noisy: list[CalibrationText] = []
     clean: list[CalibrationText] = []
+    twins: list[CalibrationText] = []
     for number, fold in enumerate(folds):
         corrector = fold.corrector.scoring_with(weights)
-        noisy += calibration_texts(corrector, fold.noisy + fold.twins, clean=False)
+        noisy += calibration_texts(corrector, fold.noisy, clean=False)
+        twins += calibration_texts(corrector, fold.twins, clean=False)
         clean += calibration_texts(corrector, fold.clean + fold.extra_clean + (list(extra_clean) if number == 0 else []),
                                    clean=True)
-    curve = threshold_curve(noisy, clean)
+    gate = choose_gate(noisy + twins, twins + clean, options.clean_chars)
+    noisy += twins
+    curve = threshold_curve(noisy, clean, gate=gate)
     threshold = choose_threshold(curve, options.min_ratio, options.clean_chars)
     second = noisy_curve(noisy, clean, threshold, options.noisy_density, options.noisy_min_edits)
     noisy_threshold = choose_noisy_threshold(second, threshold, options.min_ratio, options.min_precision, options.clean_chars)
@@ -322,8 +326,13 @@ def calibrate(weights: Weights, folds: Sequence[Fold], extra_clean: Sequence[Lab
     record = {"threshold": threshold, "noisy_threshold": noisy_threshold if rule else None, "fixed": fixed,
               "introduced": row["introduced"], "han_errors": row["han_errors"],
               "clean_changed": row["clean_changed"] + row["clean_rule_changed"], "clean_chars": row["clean_chars"]}
-    return Calibrated(dataclasses.replace(weights, threshold=threshold, noisy=rule, sparse=clean_print), fixed,
-                      row["introduced"], record)
+    if gate is not None:
+        record["domain_gate"] = {"share": gate.share, "threshold": gate.threshold,
+                                 "texts_below": sum(gate.floor(x.domain_share) > 0 for x in noisy + clean)}
+        if gate.threshold <= threshold:  # no stricter than the threshold itself: nothing to gate
+            gate = None
+    return Calibrated(dataclasses.replace(weights, threshold=threshold, noisy=rule, sparse=clean_print, domain_gate=gate),
+                      fixed, row["introduced"], record)
 
 
 def held_out_figures(corrector: Corrector, pairs: Sequence[Pair]) -> Figures:
@@ -408,7 +417,9 @@ def fit_profile(inputs: Sequence[str | Path], err_gold: Sequence[Sequence[str | 
     for label, result in results.items():
         log(f"weights {label}: threshold {result.record['threshold']}, second pass {result.record['noisy_threshold']}: "
             f"cross-fit fixed {result.fixed}, introduced {result.introduced}, clean changed "
-            f"{result.record['clean_changed']}/{result.record['clean_chars']:,}")
+            f"{result.record['clean_changed']}/{result.record['clean_chars']:,}"
+            + (f"; unlike the domain (share < {gate['share']}: {gate['texts_below']} cross-fit texts) at least "
+               f"{gate['threshold']}" if (gate := result.record.get("domain_gate")) else ""))
     chosen = max(results, key=lambda label: (results[label].fixed, label == "shipped"))
     calibrated = results[chosen]
 
