@@ -11,7 +11,8 @@ from ocrfix.errors import ModelError
 from ocrfix.lm import CharLM
 from ocrfix.lm.mixed import MixedLM
 from ocrfix.normalize import lm_tokens
-from ocrfix.training.calibrate import GATE_QUANTILE, CalibrationText, calibration_texts, choose_gate, threshold_curve
+from ocrfix.training.calibrate import (GATE_QUANTILE, CalibrationText, calibration_texts, choose_gate, pooled_shares,
+                                      threshold_curve)
 from ocrfix.training.fit import Labeled
 
 from test_correct_fixtures import INVENTORY, confusion_set, write_arpa
@@ -50,7 +51,12 @@ def test_the_gate_floors_only_texts_below_its_share_and_is_validated_through_sav
     SOFT.save(path)
     record = json.loads(path.read_text(encoding="utf-8"))
     assert "domain_gate" not in record and Weights.load(path).domain_gate is None  # weights without one: as before
-    for bad in ({"share": 1.5, "threshold": 0.9}, {"share": 0.5, "threshold": -0.1}, {"share": 0.5}):
+    blocks = DomainGate(share=0.5, threshold=0.95, block_share=0.7, block_chars=1000)
+    assert blocks.floor(0.6, 999) == 0.0 and blocks.floor(0.6, 1000) == 0.95 and blocks.floor(0.7, 1000) == 0.0
+    dataclasses.replace(SOFT, domain_gate=blocks).save(path)
+    assert Weights.load(path).domain_gate == blocks
+    for bad in ({"share": 1.5, "threshold": 0.9}, {"share": 0.5, "threshold": -0.1}, {"share": 0.5},
+                {"share": 0.5, "threshold": 0.9, "block_share": 2.0}, {"share": 0.5, "threshold": 0.9, "block_chars": 0}):
         path.write_text(json.dumps(dict(record, domain_gate=bad)), encoding="utf-8")
         with pytest.raises(ModelError):
             Weights.load(path)
@@ -64,6 +70,7 @@ def test_the_gate_takes_a_low_quantile_of_the_domain_s_shares_and_the_threshold_
     assert gate.share == pytest.approx(0.4 + GATE_QUANTILE * 0.59, abs=0.01)
     assert gate.threshold == 0.8  # 2 changes in 10,000 at 0.8 and above: one per 5,000; 3 at 0.7
     assert choose_gate(texts, correct, 20000.0, thresholds=(0.6, 0.7, 0.8, 0.9, 0.95)).threshold == 0.95  # none at all
+    assert gate.block_share is None  # 6,000 characters: too few blocks to tell
     assert choose_gate([text(None)], correct, 5000.0) is None  # no domain LM
     assert choose_gate(texts, [], 5000.0) is None  # no correct text of the domain
 
@@ -101,3 +108,34 @@ def test_a_block_unlike_the_domain_is_corrected_at_the_gate_s_threshold(mixed, t
     [calibrated] = calibration_texts(gated, [Labeled(TEXT, tuple(TEXT), "page", "t")], clean=True)
     assert len(calibrated.edits) == 4 and calibrated.domain_share == pytest.approx(share)
     assert gated.domain_gate == above
+
+
+def test_whole_blocks_are_held_to_the_quantile_of_the_domain_s_text_pooled_into_blocks():
+    # 20 blocks of 20 lines of 50 characters: within each the shares spread from 0.3 to 0.9, block b averages 0.6 + 0.005 b
+    texts = [text(0.3 + 0.6 * j / 19 + 0.005 * b, chars=50) for b in range(20) for j in range(20)]
+    assert pooled_shares(texts[:3], 100) == [pytest.approx((texts[0].domain_share + texts[1].domain_share) / 2)]
+    gate = choose_gate(texts, [text(0.8)], 5000.0, thresholds=(0.9,), block_chars=1000)
+    blocks = pooled_shares(texts, 1000)
+    assert blocks == pytest.approx([0.6 + 0.005 * b for b in range(20)]) and gate.block_chars == 1000
+    assert gate.share < 0.4  # single lines spread widely
+    assert gate.block_share == pytest.approx(0.6 + 0.005 * 19 * GATE_QUANTILE, abs=1e-4)  # whole blocks hardly at all
+    # a whole block at 0.55 is unlike the domain; a line at 0.55 is not
+    assert gate.floor(0.55, 1000) == 0.9 and gate.floor(0.55, 50) == 0.0
+    assert choose_gate(texts[:380], [text(0.8)], 5000.0, block_chars=1000).block_share is None  # 19 blocks: too few
+
+
+def test_a_long_text_is_gated_block_by_block(mixed, tmp_path, monkeypatch):
+    from ocrfix.correction import corrector as corrector_module
+
+    monkeypatch.setattr(corrector_module, "BLOCK_CHARS", 40)
+    weights = dataclasses.replace(SOFT, threshold=0.01)
+    corrector = Corrector(model=mixed, confusions=confusion_set(tmp_path), inventory=INVENTORY, weights=weights)
+    free = corrector.correct(TEXT, reflow=False).edits
+    share = corrector.domain_share(TEXT)
+    # the same share: a short text passes on the line cutoff, the blocks of a long one are held to the threshold
+    gate = DomainGate(share=share - 0.2, threshold=1.0, block_share=share + 0.2, block_chars=40)
+    corrector.domain_gate = gate
+    held = corrector.correct(TEXT, reflow=False).edits
+    assert len(free) == 4 and len(held) < 4
+    corrector.domain_gate = dataclasses.replace(gate, block_chars=10_000)
+    assert corrector.correct(TEXT, reflow=False).edits == free

@@ -391,7 +391,7 @@ class Corrector:
         """The lowest threshold of ``block``: the domain gate's on a block unlike the domain LM's text, else 0."""
         if self.domain_gate is None:
             return 0.0
-        return self.domain_gate.floor(self.lm.domain_share(s.tokens for s in block))
+        return self.domain_gate.floor(self.lm.domain_share(s.tokens for s in block), block[-1].end - block[0].start)
 
     def _pattern_changes(self, text: str, joins: Sequence[int]) -> list[tuple[int, str, str, float, tuple[str, ...]]]:
         """The changes made before the decoder: the marks of a garbled text (:mod:`.garbled_marks`,

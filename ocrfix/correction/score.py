@@ -234,21 +234,30 @@ class DomainGate:
     model's mean posterior share of the tokens (:meth:`~ocrfix.lm.mixed.MixedLM.domain_share`) is
     below ``share`` — fewer than :data:`~ocrfix.training.calibrate.GATE_QUANTILE` of the
     domain's own unseen lines are — is held to ``threshold`` at least: the threshold at which the
-    domain's correct lines keep the clean-text budget.
+    domain's correct lines keep the clean-text budget. A mean over a whole block of ``block_chars``
+    or more varies far less than one over a line, so such a block is held to ``block_share``
+    instead (where the calibration had enough blocks to tell): the same share of the domain's own
+    text, pooled into blocks of that size, falls below it.
     """
 
     share: float
     threshold: float
+    block_share: float | None = None
+    block_chars: int = 2000
 
-    def floor(self, share: float | None) -> float:
-        """The lowest threshold for a text of this domain ``share`` (0.0: no floor; None: no tokens)."""
-        return self.threshold if share is not None and share < self.share else 0.0
+    def floor(self, share: float | None, chars: int = 0) -> float:
+        """The lowest threshold for a text of ``chars`` characters and this domain ``share`` (0.0: no floor;
+        None: no tokens)."""
+        cutoff = self.block_share if self.block_share is not None and chars >= self.block_chars else self.share
+        return self.threshold if share is not None and share < cutoff else 0.0
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> "DomainGate":
-        gate = cls(float(record["share"]), float(record["threshold"]))
-        if not (0.0 <= gate.share <= 1.0 and 0.0 <= gate.threshold <= 1.0):
-            raise ValueError("domain_gate: a share and a threshold in [0, 1] expected")
+        block = record.get("block_share")
+        gate = cls(float(record["share"]), float(record["threshold"]), None if block is None else float(block),
+                   int(record.get("block_chars", 2000)))
+        if not (all(0.0 <= x <= 1.0 for x in (gate.share, gate.threshold, gate.block_share or 0.0)) and gate.block_chars > 0):
+            raise ValueError("domain_gate: shares and a threshold in [0, 1] and block_chars > 0 expected")
         return gate
 
 

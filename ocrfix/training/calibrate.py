@@ -33,7 +33,7 @@ import numpy as np
 from tqdm import tqdm
 
 from ..normalize import fold_char, is_han
-from ..correction.corrector import Corrector
+from ..correction.corrector import BLOCK_CHARS, Corrector
 from ..correction.edits import Edit
 from ..correction.score import DomainGate, NoisyPages, SparsePages
 from .truth import tally
@@ -45,6 +45,9 @@ THRESHOLDS = tuple(sorted({round(float(t), 3) for t in np.arange(0.3, 0.95, 0.02
 #: Share of the domain's own unseen texts (the cross-fit's) whose domain share falls below the
 #: :class:`~ocrfix.correction.score.DomainGate`'s: the recall the gate may cost on the domain.
 GATE_QUANTILE = 0.05
+#: Blocks (of the corrector's ``BLOCK_CHARS``) the cross-fit texts must fill for the gate's cutoff on
+#: whole blocks; with fewer, whole blocks get the cutoff of single texts.
+GATE_MIN_BLOCKS = 20
 
 
 class CalibrationText(NamedTuple):
@@ -98,7 +101,7 @@ def _counts(texts: Sequence[CalibrationText], thresholds: Sequence[float]) -> np
 
 def _gated(texts: Sequence[CalibrationText], t: float, gate: DomainGate | None) -> list[float]:
     """Per text, its threshold when the corrector's is ``t``: at least the ``gate``'s floor."""
-    return [t if gate is None else max(t, gate.floor(x.domain_share)) for x in texts]
+    return [t if gate is None else max(t, gate.floor(x.domain_share, x.chars)) for x in texts]
 
 
 def threshold_curve(noisy: Sequence[CalibrationText], clean: Sequence[CalibrationText],
@@ -118,20 +121,36 @@ def threshold_curve(noisy: Sequence[CalibrationText], clean: Sequence[Calibratio
 
 
 def choose_gate(texts: Sequence[CalibrationText], correct: Sequence[CalibrationText], clean_chars_per_change: float,
-                thresholds: Sequence[float] = THRESHOLDS) -> DomainGate | None:
+                thresholds: Sequence[float] = THRESHOLDS, block_chars: int = BLOCK_CHARS) -> DomainGate | None:
     """The domain gate of a profile with a domain LM: the share below which :data:`GATE_QUANTILE`
     of the cross-fit ``texts`` (the domain's own, each scored with a domain LM that never saw it)
-    fall, and the lowest threshold from which on the LM changes at most one character per
+    fall (and that of the texts pooled into blocks of ``block_chars``, for whole blocks), and the lowest threshold from which on the LM changes at most one character per
     ``clean_chars_per_change`` of the ``correct`` texts (the domain's correct lines: in-domain,
     the pairs tell the error rate the fixed / introduced ratio weighs; elsewhere nothing does, so
     the clean-text budget holds there); None without domain shares or correct text."""
-    shares = [x.domain_share for x in texts if x.domain_share is not None]
-    if not shares or not correct:
+    scored = [x for x in texts if x.domain_share is not None]
+    if not scored or not correct:
         return None
     chars = sum(x.chars for x in correct)
     changed = [int(_counts(correct, [t] * len(correct))[:, 3].sum()) for t in thresholds]
     lowest = _lowest_passing([{"changed": n} for n in changed], lambda row: row["changed"] * clean_chars_per_change <= chars)
-    return DomainGate(round(float(np.quantile(shares, GATE_QUANTILE)), 4), float(thresholds[lowest]))
+    blocks = pooled_shares(scored, block_chars)
+    return DomainGate(round(float(np.quantile([x.domain_share for x in scored], GATE_QUANTILE)), 4), float(thresholds[lowest]),
+                      round(float(np.quantile(blocks, GATE_QUANTILE)), 4) if len(blocks) >= GATE_MIN_BLOCKS else None,
+                      block_chars)
+
+
+def pooled_shares(texts: Sequence[CalibrationText], block_chars: int) -> list[float]:
+    """The domain shares of ``texts`` pooled in order into blocks of at least ``block_chars``
+    characters (as the corrector groups a long text's sentences), each text weighted by its
+    length; a last, shorter block is left out."""
+    out, weighted, chars = [], 0.0, 0
+    for text in texts:
+        weighted, chars = weighted + text.domain_share * text.chars, chars + text.chars
+        if chars >= block_chars:
+            out.append(weighted / chars)
+            weighted, chars = 0.0, 0
+    return out
 
 
 def _clean_ok(row: dict[str, float], clean_chars_per_change: float) -> bool:

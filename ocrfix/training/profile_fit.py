@@ -327,8 +327,8 @@ def calibrate(weights: Weights, folds: Sequence[Fold], extra_clean: Sequence[Lab
               "introduced": row["introduced"], "han_errors": row["han_errors"],
               "clean_changed": row["clean_changed"] + row["clean_rule_changed"], "clean_chars": row["clean_chars"]}
     if gate is not None:
-        record["domain_gate"] = {"share": gate.share, "threshold": gate.threshold,
-                                 "texts_below": sum(gate.floor(x.domain_share) > 0 for x in noisy + clean)}
+        record["domain_gate"] = {"share": gate.share, "block_share": gate.block_share, "threshold": gate.threshold,
+                                 "texts_below": sum(gate.floor(x.domain_share, x.chars) > 0 for x in noisy + clean)}
         if gate.threshold <= threshold:  # no stricter than the threshold itself: nothing to gate
             gate = None
     return Calibrated(dataclasses.replace(weights, threshold=threshold, noisy=rule, sparse=clean_print, domain_gate=gate),
@@ -418,7 +418,8 @@ def fit_profile(inputs: Sequence[str | Path], err_gold: Sequence[Sequence[str | 
         log(f"weights {label}: threshold {result.record['threshold']}, second pass {result.record['noisy_threshold']}: "
             f"cross-fit fixed {result.fixed}, introduced {result.introduced}, clean changed "
             f"{result.record['clean_changed']}/{result.record['clean_chars']:,}"
-            + (f"; unlike the domain (share < {gate['share']}: {gate['texts_below']} cross-fit texts) at least "
+            + (f"; unlike the domain (share < {gate['share']}, in whole blocks < {gate['block_share']}: "
+               f"{gate['texts_below']} cross-fit texts) at least "
                f"{gate['threshold']}" if (gate := result.record.get("domain_gate")) else ""))
     chosen = max(results, key=lambda label: (results[label].fixed, label == "shipped"))
     calibrated = results[chosen]
