@@ -390,7 +390,10 @@ def test_a_fit_with_a_domain_lm_writes_it_into_the_profile(tmp_path, base):
     from ocrfix.lm.mixed import MixedLM
 
     options = profile_fit.Options(domain_lm=True)
-    fitted, figures = fit_profile([write_tsv(tmp_path / "pairs.tsv", 60)], base=base, log=quiet, options=options)
+    logged: list[str] = []
+    fitted, figures = fit_profile([write_tsv(tmp_path / "pairs.tsv", 60)], base=base, log=logged.append, options=options)
+    warning, = [line for line in logged if "no clean text" in line]
+    assert "the domain gate holds it on text unlike the pairs'" in warning and warning.endswith("give --clean DIR")
     assert fitted.domain is not None and 0.0 < fitted.domain.weight < 1.0
     assert fitted.domain.lines == len(set(WORK_LINES[i % len(WORK_LINES)] for i in range(60)) - {p.gt for p in split_held_out(
         read_pairs([tmp_path / "pairs.tsv"], warn=quiet))[1]})  # the training pairs' distinct ground truths

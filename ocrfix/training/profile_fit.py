@@ -407,7 +407,9 @@ def fit_profile(inputs: Sequence[str | Path], err_gold: Sequence[Sequence[str | 
             f"introduced errors")
     if not chunks and not any(p.page for p in train):
         log("ocrfix: warning: fit: no clean text (line pairs only, no --clean): the threshold holds the fixed / "
-            "introduced ratio on the pairs but not the change rate on correct text of other kinds; give --clean DIR")
+            "introduced ratio on the pairs but not the change rate on correct text of other kinds"
+            + (" (the domain gate holds it on text unlike the pairs', not on text like them)" if options.domain_lm else "")
+            + "; give --clean DIR")
     candidates = [("shipped", models.weights)]
     refit = refit_weights(folds, models.weights, options, log)
     if refit is not None:
