@@ -11,8 +11,8 @@ from ocrfix.errors import ModelError
 from ocrfix.lm import CharLM
 from ocrfix.lm.mixed import MixedLM
 from ocrfix.normalize import lm_tokens
-from ocrfix.training.calibrate import (GATE_QUANTILE, CalibrationText, calibration_texts, choose_gate, pooled_shares,
-                                      threshold_curve)
+from ocrfix.training.calibrate import (GATE_QUANTILE, CalibrationText, calibration_texts, choose_gate, choose_gated,
+                                      pooled_shares, threshold_curve)
 from ocrfix.training.fit import Labeled
 
 from test_correct_fixtures import INVENTORY, confusion_set, write_arpa
@@ -139,3 +139,14 @@ def test_a_long_text_is_gated_block_by_block(mixed, tmp_path, monkeypatch):
     assert len(free) == 4 and len(held) < 4
     corrector.domain_gate = dataclasses.replace(gate, block_chars=10_000)
     assert corrector.correct(TEXT, reflow=False).edits == free
+
+
+def test_the_line_cutoff_is_the_one_whose_curve_fixes_the_most_at_its_threshold():
+    # lines reading unlike the domain carry the false edits: gating them lets the threshold come down
+    texts = [text(0.9, (0.7, "f"), (0.9, "f")) for _ in range(10)] + [text(0.3, (0.7, "i"), (0.7, "i"))]
+    loose, strict = DomainGate(0.2, 0.95), DomainGate(0.5, 0.95)
+    assert choose_gated(texts, [], [None], 15.0, 1000.0)[1:] == (0.9, None)  # 20 fixed / 2 introduced at 0.7, 10 / 0 above
+    curve, threshold, gate = choose_gated(texts, [], [loose, strict], 15.0, 1000.0)
+    assert (threshold, gate) == (0.7, strict)  # 20 fixed / 0 introduced at 0.7, against 10 at 0.9
+    assert next(r for r in curve if r["threshold"] == 0.7)["fixed"] == 20
+    assert choose_gated(texts[:10], [], [loose, strict], 15.0, 1000.0)[2] == loose  # a tie: the first

@@ -494,8 +494,8 @@ def test_with_a_domain_lm_text_unlike_the_domain_gets_the_threshold_its_twins_al
     assert calibrated.weights.threshold <= fix.gain < false_edit.gain < gate.threshold
     twin_share, wrong_share = (corrector.domain_share(text) for text in (right[0].text, wrong.ocr))
     assert twin_share < gate.share < wrong_share  # the twin reads least like the domain: it is the one held to the gate
-    assert calibrated.record["domain_gate"] == {"share": gate.share, "block_share": None, "threshold": gate.threshold,
-                                                "texts_below": 1}  # two short lines: no whole block
+    assert calibrated.record["domain_gate"] == {"share": gate.share, "quantile": 0.05, "block_share": None,
+                                                "threshold": gate.threshold, "texts_below": 1}  # two short lines: no whole block
     # without a domain LM there is no gate
     plain = Corrector(model=load_lm(base.lm), confusions=base.confusions, weights=soft, inventory=base.inventory,
                       variants={}, threshold=0.3)

@@ -232,8 +232,8 @@ class DomainGate:
     with the ratio its own kind allows, it changed 2.9 Han characters per 10,000 of clean text of
     seven other domains (benchmarks/RESULTS.md, "Sentence fits"). A block in which the domain
     model's mean posterior share of the tokens (:meth:`~ocrfix.lm.mixed.MixedLM.domain_share`) is
-    below ``share`` — fewer than :data:`~ocrfix.training.calibrate.GATE_QUANTILE` of the
-    domain's own unseen lines are — is held to ``threshold`` at least: the threshold at which the
+    below ``share`` — a low quantile of the domain's own unseen lines, chosen by the calibration
+    (:data:`~ocrfix.training.calibrate.GATE_QUANTILES`) — is held to ``threshold`` at least: the threshold at which the
     domain's correct lines keep the clean-text budget. A mean over a whole block of ``block_chars``
     or more varies far less than one over a line, so such a block is held to ``block_share``
     instead (where the calibration had enough blocks to tell): the same share of the domain's own

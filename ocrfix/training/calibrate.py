@@ -43,8 +43,14 @@ from .truth import tally
 THRESHOLDS = tuple(sorted({round(float(t), 3) for t in np.arange(0.3, 0.95, 0.025)}
                           | {round(float(t), 3) for t in np.arange(0.95, 0.996, 0.005)} | {0.998}))
 #: Share of the domain's own unseen texts (the cross-fit's) whose domain share falls below the
-#: :class:`~ocrfix.correction.score.DomainGate`'s: the recall the gate may cost on the domain.
+#: :class:`~ocrfix.correction.score.DomainGate`'s: the recall the gate may cost on the domain. Whole
+#: blocks are held to this one; for single texts (lines) the calibration chooses among
+#: :data:`GATE_QUANTILES`, as a line that reads least like the domain is also likelier to be
+#: "corrected" wrongly: in a SIGHAN fit's cross-fit, the lines under the 20 % cutoff gave 1 false
+#: edit per 7.6 fixes at 0.875, the others 1 per 15.2 (benchmarks/RESULTS.md, "Sentence fits: text
+#: unlike the domain").
 GATE_QUANTILE = 0.05
+GATE_QUANTILES = (0.05, 0.1, 0.2)
 #: Blocks (of the corrector's ``BLOCK_CHARS``) the cross-fit texts must fill for the gate's cutoff on
 #: whole blocks; with fewer, whole blocks get the cutoff of single texts.
 GATE_MIN_BLOCKS = 20
@@ -121,10 +127,11 @@ def threshold_curve(noisy: Sequence[CalibrationText], clean: Sequence[Calibratio
 
 
 def choose_gate(texts: Sequence[CalibrationText], correct: Sequence[CalibrationText], clean_chars_per_change: float,
-                thresholds: Sequence[float] = THRESHOLDS, block_chars: int = BLOCK_CHARS) -> DomainGate | None:
-    """The domain gate of a profile with a domain LM: the share below which :data:`GATE_QUANTILE`
-    of the cross-fit ``texts`` (the domain's own, each scored with a domain LM that never saw it)
-    fall (and that of the texts pooled into blocks of ``block_chars``, for whole blocks), and the lowest threshold from which on the LM changes at most one character per
+                thresholds: Sequence[float] = THRESHOLDS, block_chars: int = BLOCK_CHARS,
+                quantile: float = GATE_QUANTILE) -> DomainGate | None:
+    """The domain gate of a profile with a domain LM: the share below which ``quantile`` of the
+    cross-fit ``texts`` (the domain's own, each scored with a domain LM that never saw it) fall
+    (and :data:`GATE_QUANTILE` of the texts pooled into blocks of ``block_chars``, for whole blocks), and the lowest threshold from which on the LM changes at most one character per
     ``clean_chars_per_change`` of the ``correct`` texts (the domain's correct lines: in-domain,
     the pairs tell the error rate the fixed / introduced ratio weighs; elsewhere nothing does, so
     the clean-text budget holds there); None without domain shares or correct text."""
@@ -135,9 +142,22 @@ def choose_gate(texts: Sequence[CalibrationText], correct: Sequence[CalibrationT
     changed = [int(_counts(correct, [t] * len(correct))[:, 3].sum()) for t in thresholds]
     lowest = _lowest_passing([{"changed": n} for n in changed], lambda row: row["changed"] * clean_chars_per_change <= chars)
     blocks = pooled_shares(scored, block_chars)
-    return DomainGate(round(float(np.quantile([x.domain_share for x in scored], GATE_QUANTILE)), 4), float(thresholds[lowest]),
+    return DomainGate(round(float(np.quantile([x.domain_share for x in scored], quantile)), 4), float(thresholds[lowest]),
                       round(float(np.quantile(blocks, GATE_QUANTILE)), 4) if len(blocks) >= GATE_MIN_BLOCKS else None,
                       block_chars)
+
+
+def choose_gated(noisy: Sequence[CalibrationText], clean: Sequence[CalibrationText], gates: Sequence[DomainGate | None],
+                 min_ratio: float, clean_chars_per_change: float) -> tuple[list[dict[str, float]], float, DomainGate | None]:
+    """(curve, threshold, gate) of the one of ``gates`` whose curve fixes the most at its threshold
+    (:func:`choose_threshold`; on a tie the first)."""
+    tried = []
+    for gate in dict.fromkeys(gates):
+        curve = threshold_curve(noisy, clean, gate=gate)
+        threshold = choose_threshold(curve, min_ratio, clean_chars_per_change)
+        tried.append((next(r["fixed"] for r in curve if r["threshold"] == threshold), curve, threshold, gate))
+    _, curve, threshold, gate = max(tried, key=lambda option: option[0])
+    return curve, threshold, gate
 
 
 def pooled_shares(texts: Sequence[CalibrationText], block_chars: int) -> list[float]:

@@ -60,8 +60,8 @@ from ..lm.context import ContextIndex, context_path
 from ..lm.mixed import MixedLM
 from ..normalize import is_han
 from ..settings import load_settings
-from .calibrate import (CalibrationText, calibration_texts, choose_gate, choose_noisy_threshold, choose_threshold,
-                        noisy_curve, threshold_curve)
+from .calibrate import (GATE_QUANTILES, CalibrationText, calibration_texts, choose_gate, choose_gated,
+                        choose_noisy_threshold, noisy_curve)
 from .confusions.learn import SOURCE as LEARNED, ChannelCounts, channel_set, misread_rates
 from .fit import Labeled, featurize, fit_trees, fit_weights, row_weights
 from .lm.domain import DomainLM, domain_lines, fold_domains
@@ -301,10 +301,9 @@ def calibrate(weights: Weights, folds: Sequence[Fold], extra_clean: Sequence[Lab
         twins += calibration_texts(corrector, fold.twins, clean=False)
         clean += calibration_texts(corrector, fold.clean + fold.extra_clean + (list(extra_clean) if number == 0 else []),
                                    clean=True)
-    gate = choose_gate(noisy + twins, twins + clean, options.clean_chars)
+    gates = [choose_gate(noisy + twins, twins + clean, options.clean_chars, quantile=q) for q in GATE_QUANTILES]
     noisy += twins
-    curve = threshold_curve(noisy, clean, gate=gate)
-    threshold = choose_threshold(curve, options.min_ratio, options.clean_chars)
+    curve, threshold, gate = choose_gated(noisy, clean, gates, options.min_ratio, options.clean_chars)
     second = noisy_curve(noisy, clean, threshold, options.noisy_density, options.noisy_min_edits)
     noisy_threshold = choose_noisy_threshold(second, threshold, options.min_ratio, options.min_precision, options.clean_chars)
     # Clean text of another domain reads as noisy to a news LM and would get the second pass: it
@@ -327,7 +326,8 @@ def calibrate(weights: Weights, folds: Sequence[Fold], extra_clean: Sequence[Lab
               "introduced": row["introduced"], "han_errors": row["han_errors"],
               "clean_changed": row["clean_changed"] + row["clean_rule_changed"], "clean_chars": row["clean_chars"]}
     if gate is not None:
-        record["domain_gate"] = {"share": gate.share, "block_share": gate.block_share, "threshold": gate.threshold,
+        record["domain_gate"] = {"share": gate.share, "quantile": GATE_QUANTILES[gates.index(gate)],
+                                 "block_share": gate.block_share, "threshold": gate.threshold,
                                  "texts_below": sum(gate.floor(x.domain_share, x.chars) > 0 for x in noisy + clean)}
         if gate.threshold <= threshold:  # no stricter than the threshold itself: nothing to gate
             gate = None
@@ -420,7 +420,8 @@ def fit_profile(inputs: Sequence[str | Path], err_gold: Sequence[Sequence[str | 
         log(f"weights {label}: threshold {result.record['threshold']}, second pass {result.record['noisy_threshold']}: "
             f"cross-fit fixed {result.fixed}, introduced {result.introduced}, clean changed "
             f"{result.record['clean_changed']}/{result.record['clean_chars']:,}"
-            + (f"; unlike the domain (share < {gate['share']}, in whole blocks < {gate['block_share']}: "
+            + (f"; unlike the domain (share < {gate['share']}, the {gate['quantile']:.0%} of the cross-fit texts' below; in "
+               f"whole blocks < {gate['block_share']}: "
                f"{gate['texts_below']} cross-fit texts) at least "
                f"{gate['threshold']}" if (gate := result.record.get("domain_gate")) else ""))
     chosen = max(results, key=lambda label: (results[label].fixed, label == "shipped"))
