@@ -20,7 +20,6 @@ from typing import NamedTuple
 from ..checksums import TAB, model_rows, write_model_rows
 from ..errors import ModelError
 
-MARKS_FILE = "marks.tsv"
 #: The marks the channel is learned for and may propose.
 MARKS = "，。、；：·"
 #: Pseudo-count added to a pair's count and to the mark's right readings (log odds of a pair seen
