@@ -175,16 +175,17 @@ def test_a_period_becomes_a_comma_only_where_the_lm_prefers_it_by_the_margin(tmp
     import dataclasses
 
     from ocrfix.correction.edits import apply_changes
-    from ocrfix.correction.rules import select_rules
+    from ocrfix.correction.rules import MIN_STYLE_MATCHES, select_rules
     from test_correct_fixtures import CORPUS
 
     lm = load_lm(write_arpa(tmp_path / "lm.arpa", CORPUS + ["我们在北京工作，他们在上海工作。"] * 6))
     (shipped,) = select_rules(["period-comma"])
     loose = (dataclasses.replace(shipped, min_margin=0.1),)
-    noisy = "我们在北京工作。他们在上海工作。"
-    assert apply_changes(noisy, rule_changes(noisy, loose, lm))[0] == "我们在北京工作，他们在上海工作。"
+    news = "今天天气很好。我们今天在北京开会。" * MIN_STYLE_MATCHES  # a text whose breaks read like news
+    noisy = "我们在北京工作。他们在上海工作。" + news
+    assert apply_changes(noisy, rule_changes(noisy, loose, lm))[0] == "我们在北京工作，他们在上海工作。" + news
     assert rule_changes(noisy, (dataclasses.replace(shipped, min_margin=50.0),), lm) == []  # not by far enough
-    assert rule_changes("今天天气很好。我们今天在北京开会。", loose, lm) == []  # the LM prefers the sentence break
+    assert rule_changes(news, loose, lm) == []  # the LM prefers the sentence break
     assert rule_changes(noisy, loose) == []  # no LM, no choice
 
 
@@ -270,7 +271,8 @@ def test_a_period_stays_in_a_text_whose_own_sentence_breaks_the_lm_would_rather_
     assert apply_changes(news, rule_changes(news, rule, lm))[0].startswith("我们在北京工作，他们")
     essay = noisy * MIN_STYLE_MATCHES  # the writer ends every such sentence: the LM prefers a comma at most breaks
     assert rule_changes(essay, rule, lm) == []
-    assert rule_changes(noisy * (MIN_STYLE_MATCHES // 2), rule, lm) != []  # too few breaks to tell a style
+    assert rule_changes(noisy * (MIN_STYLE_MATCHES // 2), rule, lm) == []  # too few breaks to tell a style
+    assert rule_changes(noisy, rule, lm) == []  # one sentence alone
 
 
 def test_a_bar_that_separates_typed_items_stays():

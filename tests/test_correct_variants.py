@@ -33,7 +33,7 @@ def test_runs_of_traditional_forms_and_protected_words_stay(tmp_path):
 
 def test_every_lone_form_of_a_sentence_is_decided(tmp_path):
     lm = load_lm(write_arpa(tmp_path / "lm.arpa"))
-    found = changes("我們今天在北京開會，天氣很好。", lm)
+    found = changes("我們今天在北京開會，天氣很好，他们在上海学习。", lm)
     assert [(offset, new) for offset, _, new, *_ in found] == [(1, "们"), (11, "气")]  # 開會: not in the table
 
 
@@ -42,7 +42,7 @@ def test_the_corrector_logs_variant_edits_and_replays_them(tmp_path):
     corrector = Corrector(model=lm, confusions=confusion_set(tmp_path), weights=WEIGHTS, inventory=INVENTORY,
                           variants=VARIANTS)
     result = corrector.correct("我們在北京工作。\n他們在上海學習工作。", reflow=False)
-    assert result.text == "我们在北京工作。\n他们在上海學習工作。"
+    assert result.text == "我们在北京工作。\n他們在上海學習工作。"  # the second line is in traditional script
     assert {e.sources for e in result.edits} == {("variant",)}
     assert replay(result.source, result.edits) == result.text
     off = Corrector(model=lm, confusions=confusion_set(tmp_path), weights=WEIGHTS, inventory=INVENTORY, variants={})
@@ -70,3 +70,18 @@ def test_the_table_is_built_from_opencc_for_characters_outside_the_inventory():
     pytest.importorskip("opencc")
     table = build_variants(INVENTORY, chars="們學習氣我覺")
     assert table == {"們": "们", "學": "学", "習": "习", "氣": "气"}  # 覺 -> 觉 is not in the inventory; 我 is
+
+
+def test_a_line_in_traditional_script_keeps_its_forms_and_a_slip_in_simplified_text_is_put_back(tmp_path):
+    from ocrfix.correction.variants import traditional_script
+
+    lm = load_lm(write_arpa(tmp_path / "lm.arpa"))
+    variants = {**VARIANTS, "這": "这", "個": "个"}
+    simplified = set(variants.values())
+    assert traditional_script("這個們", variants, simplified) and not traditional_script("我们這个", variants, simplified)
+    assert not traditional_script("我們在北京工作", variants, simplified)  # a lone form is a slip
+    # a caption in traditional script whose one simplified form is the engine's slip: the writer's forms stay
+    assert changes("這個人們在北京工作。", lm, variants=variants) == []
+    # the same form in a simplified line, and in a simplified line of the same text
+    assert changes("我们这个們在北京工作。", lm, variants=variants) != []
+    assert [c[1] for c in changes("這個人們在北京工作。\n我们在北京們工作。", lm, variants=variants)] == ["們"]
