@@ -124,6 +124,73 @@ def test_pieces_of_a_line_merged_across_rows_keep_their_own_rows() -> None:
     ]
 
 
+def _spaced(text: str, x: int, y: int, pitch: int, tall: int = 0, foot: int = 0) -> Line:
+    """A body line of ``H``-wide characters every ``pitch`` pixels; the boxes of every word but
+    each ``tall``-th (``tall`` > 0) reach ``1.5 H`` down and the line's box ``foot`` pixels (as
+    Tesseract swells boxes over a merged row)."""
+    words = tuple(Word(ch, Box(x + i * pitch, y, x + i * pitch + H, y + (int(1.5 * H) if tall and i % tall else H)), conf=0.9)
+                  for i, ch in enumerate(text))
+    box = Box.union([w.box for w in words])
+    return Line(words=words, box=Box(box.x0, box.y0, box.x1, max(box.y1, y + foot)))
+
+
+SIX = [["一二三四五六", "七八九十甲乙", "丙丁戊己庚辛", "壬癸子丑寅卯", "辰巳午未申酉"],
+       ["戌亥天地玄黄", "宇宙洪荒日月", "盈昃辰宿列张", "寒来暑往秋收", "冬藏闰余成岁"],
+       ["春夏秋冬东南", "西北上下左右", "金木水火土山", "川河海风雨雷", "电花草树木鸟"]]
+
+
+def _grid(merged_row: int, tall: int, foot: int = 0, indent_below: bool = False) -> tuple[Document, list[str]]:
+    """Three columns of six characters set 1.1 characters apart, gutters 1.25 characters between
+    letters; row ``merged_row`` read as one line across all three, with swollen boxes."""
+    pitch, gutter = int(1.1 * H), int(1.25 * H)
+    xs = [60 + k * (5 * pitch + H + gutter) for k in range(3)]
+    texts = [list(rows) for rows in SIX]
+    if indent_below:  # the first column's row under the merged one opens a paragraph
+        texts[0][merged_row] = "辰巳午。"
+        texts[0][merged_row + 1] = "天地玄黄"
+    blocks = []
+    for k, rows in enumerate(texts):
+        lines = []
+        for r, row in enumerate(rows):
+            shift = 2 * pitch if indent_below and k == 0 and r == merged_row + 1 else 0
+            lines.append(_spaced(row, xs[k] + shift, 200 + r * int(1.6 * H), pitch))
+        blocks.append(lines)
+    y = 200 + merged_row * int(1.6 * H)
+    parts = [_spaced(texts[k][merged_row], xs[k], y, pitch, tall, foot) for k in range(3)]
+    blocks[0][merged_row] = Line(words=tuple(w for p in parts for w in p.words), box=Box.union([p.box for p in parts]))
+    for k in (1, 2):
+        del blocks[k][merged_row]
+    return document(blocks), ["".join(rows) for rows in texts]
+
+
+def test_a_body_row_merged_across_columns_with_swollen_boxes_is_no_headline() -> None:
+    """Tesseract read a row across three columns and swelled most of its word boxes: the row is
+    as tall as a headline and, over the gutters, spaced like one. The boxes of a quarter of its
+    words keep the body's height: it is split at the gutters like the body rows around it."""
+    doc, columns = _grid(2, tall=3)
+    assert [(b.kind, b.text) for b in reflow_document(doc).blocks] == [("paragraph", "".join(columns))]
+
+
+def test_pieces_of_a_swollen_body_row_keep_their_own_rows() -> None:
+    """The merged row's box reaches into the row below; its piece in the first column ends a
+    paragraph and must not join the indented line under it, which opens the next."""
+    doc, columns = _grid(2, tall=3, foot=int(2.2 * H), indent_below=True)
+    head, tail = columns[0].split("。")
+    assert [b.text for b in reflow_document(doc).blocks] == [head + "。", tail + columns[1] + columns[2]]
+
+
+def test_two_specks_in_a_gap_split_a_body_line() -> None:
+    """The engine read a speck in a 1.5-character gutter as ``。。`` and merged the rows of the
+    columns beside it; the right column is too short to set out its edge. Two stops in a row
+    are no text: such a gap splits the line."""
+    left, right = column(NARROW_LEFT, 60), column(NARROW_RIGHT[:2], 60 + int(13.5 * H))  # rows of 12 characters
+    row_left, row_right = left[1], right[1]
+    y = row_left.box.y0
+    specks = Word("。。", Box(row_left.box.x1 + H // 4, y, row_left.box.x1 + 5 * H // 4, y + H), conf=0.9)
+    merged = Line(words=(*row_left.words, specks, *row_right.words), box=Box.union([row_left.box, row_right.box]))
+    flow = reflow_document(document([[left[0], merged, *left[2:]], [right[0]]]))
+    assert [b.text for b in flow.blocks] == [NARROW_LEFT[0] + NARROW_LEFT[1] + "。。" + "".join(NARROW_LEFT[2:] + NARROW_RIGHT[:2])]
+
 def test_a_line_short_of_an_opening_quote_carried_over_continues_its_paragraph() -> None:
     """A line may not end on an opening quote: the typesetter carries it to the next line and
     leaves the line one character short, its ``；`` inked in the cell's left half."""

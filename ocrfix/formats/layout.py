@@ -55,6 +55,7 @@ INDENT = 1.6  # × h: left edge past the column's left edge that marks an indent
 SHORT = 1.2  # × h: right edge short of the column's right edge that marks a paragraph end
 HEADLINE = 1.25  # × h: type size that marks a headline
 HEADLINE_PITCH = 1.2  # × h: least character pitch of a headline
+TALL_WORDS = 1.15  # × h: least box height of three in four of a headline's words
 KICKER = 1.05  # × h: least type size and pitch of a kicker or sub-headline next to a headline
 KICKER_NEXT = 1.1  # × h: the same next to a kicker or sub-headline
 GUTTER = 1.2  # × h: gap between words that splits a body line into two columns
@@ -132,13 +133,16 @@ def _gutter_splits(line: Line, text: str, size: float, sides: Callable[[Line], t
     """Word indices where ``line`` (its text: ``text``; ``letters``: its words' :func:`_letters`)
     crosses a gutter: a gap between its words wider than ``GUTTER × h`` (body lines; ``HEAD_GAP ×``
     its type size in a headline); in a body line also such a gap plus one character's cell between solid words' boxes that holds only what specks
-    are read as (``。``, ``|，``: real punctuation takes a cell); or a gap between its solid words wider than ``RIVER × h`` where
+    are read as (``。``, ``|，``: real punctuation takes a cell), and a gap wider than ``GUTTER × h`` that holds two of them
+    or more (``。。`` is no text); or a gap between its solid words wider than ``RIVER × h`` where
     the lines around it are blank too (a whitespace river down the page: a line merged across
     columns or stories). In a headline the gap must be wider than ``HEAD_RIVER ×`` its type
     size and hold no punctuation (a full-width ``：`` is a headline character wide)."""
     # set large and spaced like a headline (a body line merged with the row below, or read with
-    # tall boxes around a column rule, is as tall but keeps the body's pitch)
-    headline = size >= HEADLINE * h and line.box.width >= HEADLINE_PITCH * h * display_width(text)
+    # tall boxes around a column rule, is as tall but keeps the body's pitch; a row read across
+    # columns is spread by the gutters, but most of its words keep body-sized boxes)
+    headline = size >= HEADLINE * h and line.box.width >= HEADLINE_PITCH * h * display_width(text) \
+        and _low_height(line.words, letters) >= TALL_WORDS * h
     # headlines span columns and space their words; a line larger than the body (a kicker, a
     # sub-headline) spaces them in proportion
     gutter, river = (HEAD_GAP * size, HEAD_RIVER * size) if headline else (GUTTER * max(h, size), RIVER * h)
@@ -146,6 +150,7 @@ def _gutter_splits(line: Line, text: str, size: float, sides: Callable[[Line], t
     reach = solid_reach = None  # right edge of the words (solid words) so far
     punctuated = False  # a punctuation-only word since the last solid word
     specks_only = True  # every word since the last solid word is what specks are read as
+    specks = 0  # characters since the last solid word
     solid_box = None  # right edge of the solid words' boxes so far
     around = None  # ``sides(line)``, when a gap needs them
     for k, (word, extent) in enumerate(zip(line.words, letters)):
@@ -154,7 +159,8 @@ def _gutter_splits(line: Line, text: str, size: float, sides: Callable[[Line], t
             continue
         if reach is not None and box.x0 - reach > gutter and (extent is not None or not headline):  # a speck off a headline stays on it
             splits.append(k)
-        elif not headline and extent is not None and solid_box is not None and box.x0 - solid_box > gutter + h and specks_only:
+        elif not headline and extent is not None and solid_box is not None and specks_only \
+                and box.x0 - solid_box > (GUTTER * h if specks > 1 else gutter + h):
             splits.append(k)
         elif extent is not None and solid_reach is not None and extent[0] - solid_reach > river and not (headline and punctuated):
             around = around or sides(line)
@@ -166,7 +172,17 @@ def _gutter_splits(line: Line, text: str, size: float, sides: Callable[[Line], t
             solid_box = box.x1 if solid_box is None or box.x1 > solid_box else solid_box
         punctuated = extent is None and (solid_reach is not None or punctuated)
         specks_only = extent is not None or (specks_only and not word.text.strip(SPECKS))
+        specks = 0 if extent is not None else specks + len(word.text.strip())
     return splits
+
+
+def _low_height(words: tuple[Word, ...], letters: list[tuple[float, float] | None]) -> float:
+    """The lower quartile of the solid words' box heights: a headline's words are all large,
+    a body row that the engine merged across columns has large boxes only where it swelled
+    them (over a gutter, a rule, the row below) and spreads its words over the gutters, so that
+    it is as tall and as wide per character as a headline."""
+    heights = sorted(w.box.height for w, extent in zip(words, letters) if extent is not None and w.box is not None)
+    return float(heights[len(heights) // 4]) if heights else 0.0
 
 
 def _probes(left: float, right: float, h: float) -> list[float]:
@@ -303,14 +319,16 @@ def _split_lines(lines: list[Line], sizes: dict[int, float], h: float, numbers: 
     for line in lines:
         size = sizes[id(line)]
         cuts = found[id(line)]  # in order
-        if gutters and size < HEADLINE * h and line.box.width > 4 * h:
+        # a body row: its words mostly body-sized, whatever its box (Tesseract swells the boxes of a merged row)
+        body = size < KICKER * h or _low_height(line.words, letters[id(line)]) < TALL_WORDS * h
+        if gutters and (body or size < HEADLINE * h) and line.box.width > 4 * h:
             edges = [start + k for start, stop in zip([0, *cuts], [*cuts, len(line.words)])
                      for k in _edge_splits(line.words[start:stop], _piece_box(line, start, stop), gutters, h)]
             cuts = sorted({*cuts, *edges}) if edges else cuts
         for start, stop in zip([0, *cuts], [*cuts, len(line.words)]):
             words = line.words[start:stop]
             text = texts[id(line)] if not cuts else join_words([w.text for w in words])
-            box = line.box if not cuts else _piece_box(line, start, stop, own_rows=size < KICKER * h)
+            box = line.box if not cuts else _piece_box(line, start, stop, own_rows=body)
             own = ink[id(line)] if not cuts else Marks.of(box, [e for e in letters[id(line)][start:stop] if e is not None])
             placed.append(PlacedLine(text, box, size, numbers[id(line)], words, own.core(box)))
     return placed
