@@ -3,7 +3,6 @@
     python -m benchmarks.line_marks pages [--splits eval rapid]      # real OCR pages, stage on / off
     python -m benchmarks.line_marks margins [--month 2019-10]        # training news, per margin
     python -m benchmarks.line_marks columns [--month 2019-10] [--lm LM] [--profile ppocr]   # closing marks of pairs, on / off
-    python -m benchmarks.line_marks fills --fold LM PAGES... --fold LM PAGES...   # the margin's shifts by line fill
 
 ``pages``: the generated pages (Tesseract ``eval``, RapidOCR ``rapid``; ``benchmarks.generate``),
 corrected with the shipped models with the line-end stage on and off (its margin set to
@@ -19,14 +18,6 @@ paragraphs each, every hung mark dropped, paragraphs apart), corrected whole by 
 (``--profile``, ``--lm``) with the closing-mark stage (:mod:`ocrfix.correction.pair_marks`) off
 and on: errors fixed and introduced, insertions right and wrong (``benchmarks.length_classes``'
 classes), and per mark how many the pages lost and how many came back.
-
-``fills``: every line end of the training pages where the stage weighs a mark (the LM's best mark, its gain, the
-fill of the line, :func:`ocrfix.correction.line_marks.line_fills`), against what the engine lost there;
-each ``--fold`` is an LM and the pages whose text it never saw. A logistic regression of "the best mark
-was lost here" on the gain and the two fills (a line a cell short, a full line) gives the shifts of the
-margin (the fills' coefficients over the gain's); fitted on the other folds, they are applied to each
-fold's line ends at the shipped margin: right mark back / another mark where one was lost / a mark
-where no mark was lost, without and with the shifts.
 """
 from __future__ import annotations
 
@@ -35,9 +26,8 @@ import lzma
 import random
 import sys
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import NamedTuple
 
 from ocrfix import evaluate
 from ocrfix.correction import line_marks, pair_marks
@@ -45,11 +35,7 @@ from ocrfix.correction.corrector import Corrector, load_lm
 from ocrfix.settings import load_settings
 
 from ocrfix.normalize import fold_char
-from ocrfix.segment import protected_mask
-from ocrfix.text_reflow import reflow
-from ocrfix.textio import read_text
 from ocrfix.training.confusions.length import anchored
-from ocrfix.training.fit import page_pairs
 
 from .length_classes import class_changes
 from .typeset import CLOSING, OPENING
@@ -201,77 +187,6 @@ def run_columns(month: str, pages: int, seed: int, model: Path | None, profile: 
     pair_marks.MIN_GAIN = shipped
 
 
-class LineEnd(NamedTuple):
-    gain: float  # of the LM's best mark over running on
-    mark: str
-    fill: int | None
-    lost: str  # ground-truth characters the engine lost there
-
-
-def line_end_sites(lm, pages: Sequence[tuple[Path, Path]]) -> list[LineEnd]:
-    """Each line end of the reflowed OCR of ``pages`` where :func:`line_marks.line_end_changes` weighs a mark
-    (any gain), with what the OCR lost there (where the alignment places the two characters around it)."""
-    sites = []
-    for ocr_path, gt_path in pages:
-        raw, gt = read_text(ocr_path), read_text(gt_path)
-        text = reflow(raw)
-        fills, protected = line_marks.line_fills(raw, text), protected_mask(text)
-        nonspace = {k: n for n, k in enumerate(k for k, ch in enumerate(text) if not ch.isspace())}
-        a = anchored(text, gt)
-        read = {i: j for j, i in enumerate(a.at) if i is not None}
-        for change in line_marks.line_end_changes(text, list(fills), lm, protected, float("-inf")):
-            offset = change[0]
-            j1, j2 = read.get(nonspace[offset - 1]), read.get(nonspace[offset])
-            if j1 is not None and j2 is not None:
-                choice = line_marks.best_mark(lm, text, offset)
-                sites.append(LineEnd(choice.gain, choice.mark, fills[offset], a.gt[j1 + 1:j2]))
-    return sites
-
-
-FILLS = (-1, 0)  # the fills that get a shift: a line a cell short, a full line
-
-
-def fit_shifts(sites: Sequence[LineEnd]) -> dict[int, float]:
-    """Shifts of the margin per fill: a logistic regression of "the best mark was lost here" on the gain
-    (clipped to [-3, 5]) and one indicator per fill of :data:`FILLS`; each shift is minus the fill's
-    coefficient over the gain's."""
-    from sklearn.linear_model import LogisticRegression
-
-    rows = [[min(max(site.gain, -3.0), 5.0), *(site.fill == fill for fill in FILLS)] for site in sites]
-    model = LogisticRegression(max_iter=2000).fit(rows, [site.lost[:1] == site.mark for site in sites])
-    gain, *coefs = model.coef_[0]
-    return {fill: round(float(-coef / gain), 2) for fill, coef in zip(FILLS, coefs)}
-
-
-def outcomes(sites: Sequence[LineEnd], margin: float, shifts: Mapping[int, float]) -> tuple[int, int, int]:
-    """(right mark back, another mark where one was lost, a mark where no mark was lost) of the stage at
-    ``margin`` moved by ``shifts`` per fill."""
-    fired = [site for site in sites if site.gain > margin + shifts.get(site.fill, 0.0)]
-    right = sum(1 for site in fired if site.lost[:1] == site.mark)
-    other = sum(1 for site in fired if site.lost and site.lost[0] in line_marks.MARKS and site.lost[0] != site.mark)
-    return right, other, len(fired) - right - other
-
-
-def run_fills(folds: Sequence[Sequence[str]]) -> None:
-    per_fold = []
-    for lm_path, *dirs in folds:
-        per_fold.append(line_end_sites(load_lm(Path(lm_path)), page_pairs(*map(Path, dirs))))
-    print("| fold | line ends | lost a mark | shifts fitted on the other folds (a cell short / full) "
-          "| margin alone: right / another mark / where no mark was lost | with the shifts |")
-    print("|---|---|---|---|---|---|")
-    total: Counter[str] = Counter()
-    for k, sites in enumerate(per_fold):
-        shifts = fit_shifts([site for n, fold in enumerate(per_fold) if n != k for site in fold])
-        alone, shifted = outcomes(sites, line_marks.MIN_GAIN, {}), outcomes(sites, line_marks.MIN_GAIN, shifts)
-        total.update({f"alone {n}": x for n, x in enumerate(alone)} | {f"shifted {n}": x for n, x in enumerate(shifted)})
-        lost = sum(1 for site in sites if site.lost[:1] and site.lost[0] in line_marks.MARKS)
-        print(f"| {folds[k][0]} | {len(sites):,} | {lost} | {shifts[-1]:+.2f} / {shifts[0]:+.2f} "
-              f"| {' / '.join(map(str, alone))} | {' / '.join(map(str, shifted))} |")
-    print(f"| all | | | | {' / '.join(str(total[f'alone {n}']) for n in range(3))} "
-          f"| {' / '.join(str(total[f'shifted {n}']) for n in range(3))} |")
-    print(f"shifts fitted on all folds: {fit_shifts([site for fold in per_fold for site in fold])}")
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     cmds = parser.add_subparsers(dest="command", required=True)
@@ -290,15 +205,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     columns.add_argument("--seed", type=int, default=3)
     columns.add_argument("--lm", type=Path, help="another LM (with its context index beside it, NAME.context.npz)")
     columns.add_argument("--profile", help="engine profile (default: the shipped models)")
-    fills = cmds.add_parser("fills")
-    fills.add_argument("--fold", nargs="+", action="append", required=True, metavar="LM PAGES",
-                       help="an LM and the training page directories whose text it never saw (repeat per fold)")
     args = parser.parse_args(argv)
-    if args.command == "fills":
-        if any(len(fold) < 2 for fold in args.fold) or len(args.fold) < 2:
-            parser.error("each --fold needs an LM and page directories, and there must be two folds or more")
-        run_fills(args.fold)
-    elif args.command == "pages":
+    if args.command == "pages":
         run_pages(args.splits)
     elif args.command == "columns":
         run_columns(args.month, args.pages, args.seed, args.lm, args.profile)

@@ -7,7 +7,7 @@ from ocrfix import reflow
 from ocrfix.correction import line_marks
 from ocrfix.correction.corrector import Corrector
 from ocrfix.correction.edits import replay
-from ocrfix.correction.line_marks import FILL_SHIFTS, SOURCE, line_end_changes, line_fills, wrapped_line_ends
+from ocrfix.correction.line_marks import SOURCE, line_end_changes, wrapped_line_ends
 from ocrfix.correction.score import SparsePages
 from ocrfix.profiles import Profile
 from ocrfix.segment import protected_mask
@@ -98,44 +98,3 @@ def test_a_profile_keeps_line_end_marks_in_clean_print_and_sets_their_margin(tmp
     assert kept.text.splitlines()[0] == "我们在北京工作。他们在上海工作。"
     assert corrected(line_end_marks_in_clean_print=False).edits == ()  # the shipped tesseract behaviour
     assert corrected(line_end_marks_in_clean_print=True, line_end_margin=50.0).edits == ()
-
-
-def test_a_line_fill_is_its_cells_against_the_usual_width_of_the_lines_around_it():
-    raw = "我们在北京工作\n他们在上海工\n作他们都在上\n海工作。AB12\n结束。\n"
-    text = reflow(raw)
-    fills = line_fills(raw, text)
-    assert set(fills) == set(wrapped_line_ends(raw, text))
-    # 7, 6, 6 and 4 + 4 half-width (2 cells) cells; the 3-character last line is not counted in the usual width
-    assert [fills[j] for j in sorted(fills)] == [1, 0, 0, 0]
-    assert line_fills(text, text) == {}
-
-
-def test_a_short_line_lowers_the_margin_and_a_full_one_raises_it(tmp_path):
-    lm = lm_of(tmp_path)
-    text = reflow(RAW)
-    joins = wrapped_line_ends(RAW, text)
-    at = text.index("他们")  # the '。' lost there gains about 1.4
-    gain = line_marks.best_mark(lm, text, at).gain
-    assert FILL_SHIFTS[-1] < 0 < FILL_SHIFTS[0]
-    short, full = gain - FILL_SHIFTS[-1] - 0.1, gain - FILL_SHIFTS[0] + 0.1  # margins either side of the shifted gain
-    protected = protected_mask(text)
-    assert line_end_changes(text, joins, lm, protected, short) == []
-    assert [c[0] for c in line_end_changes(text, joins, lm, protected, short, {at: -1})] == [at]
-    assert [c[0] for c in line_end_changes(text, joins, lm, protected, full)] == [at]
-    assert line_end_changes(text, joins, lm, protected, full, {at: 0}) == []
-    assert [c[0] for c in line_end_changes(text, joins, lm, protected, full, {at: 2})] == [at]  # no shift
-
-
-def test_the_corrector_weighs_a_lost_mark_by_its_line_fill(tmp_path):
-    lm = lm_of(tmp_path)
-
-    def edits(raw, margin):
-        profile = Profile(name="p", directory=tmp_path, line_end_margin=margin)
-        return [(e.original, e.replacement) for e in Corrector(
-            model=lm, confusions=confusion_set(tmp_path), weights=WEIGHTS, inventory=INVENTORY, variants={},
-            profile=profile).correct(raw).edits if e.sources == (SOURCE,)]
-
-    full = "我们在北京工作\n他们在上海认真\n工作。\n"  # 工作 ends a full line: the gain of 1.4 is not enough at 1.0
-    short = "我们在北京工作\n他们在上海认真工\n作他们都在认真学\n习。\n"  # a cell short: enough at 2.0
-    assert edits(full, 1.0) == [] and edits(full, 0.5) == [("", "。")]
-    assert edits(short, 2.0) == [("", "。")] and edits(short, 3.0) == []

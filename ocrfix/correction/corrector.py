@@ -27,7 +27,7 @@ from .edits import Edit, apply_changes, input_offset
 from .engine import ConfidencePrior, Reading, TokenEvidence, token_evidence
 from .pairs import PairCandidate, PairProposer
 from .features import Featurizer, LanguageModel, forward, mean_logp
-from .line_marks import SOURCE as LINE_END_SOURCE, line_end_changes, line_fills, wrapped_line_ends
+from .line_marks import SOURCE as LINE_END_SOURCE, line_end_changes, wrapped_line_ends
 from .garbled_marks import garbled_changes
 from .pair_marks import SOURCE as PAIR_SOURCE, closing_changes, without_second_closings
 from .mark_channel import mark_changes
@@ -313,13 +313,12 @@ class Corrector:
         if readings is not None and (reflow or len(readings) != len(text)):
             raise ValueError("readings must be given per character of the text, with reflow=False")
         joins: list[int] = []
-        fills: dict[int, int] = {}
         if reflow:
             from ..text_reflow import reflow as reflow_text
 
             raw, text = text, reflow_text(text)
-            joins, fills = wrapped_line_ends(raw, text), line_fills(raw, text)
-        changes = self._pattern_changes(text, joins, fills)
+            joins = wrapped_line_ends(raw, text)
+        changes = self._pattern_changes(text, joins)
         staged, rule_edits = apply_changes(text, changes)
         sentences, document = self._segment(staged)
         clean_print: list[tuple[int, int]] = []  # spans of ``staged`` whose blocks read like clean print
@@ -394,8 +393,7 @@ class Corrector:
             return 0.0
         return self.domain_gate.floor(self.lm.domain_share(s.tokens for s in block), block[-1].end - block[0].start)
 
-    def _pattern_changes(self, text: str, joins: Sequence[int], fills: Mapping[int, int] | None = None
-                         ) -> list[tuple[int, str, str, float, tuple[str, ...]]]:
+    def _pattern_changes(self, text: str, joins: Sequence[int]) -> list[tuple[int, str, str, float, tuple[str, ...]]]:
         """The changes made before the decoder: the marks of a garbled text (:mod:`.garbled_marks`,
         if the profile asks), symbol rules, traditional forms, closing marks of pairs (:mod:`.pair_marks`)
         and other marks lost at the wrapped line ends ``joins``, confused marks (:mod:`.mark_channel`), characters the engine added (:mod:`.deletions`); where two would touch the same character, the first stage wins."""
@@ -412,7 +410,7 @@ class Corrector:
             closings = closing_changes(text, joins, self.lm, protected, changed=earlier)
             stages.append(closings)
             stages.append(without_second_closings(
-                text, closings, line_end_changes(text, joins, self.lm, protected, self.line_end_margin, fills)))
+                text, closings, line_end_changes(text, joins, self.lm, protected, self.line_end_margin)))
         if self.marks is not None:
             stages.append(mark_changes(text, self.marks, self.lm, protected))
         if self.length is not None:

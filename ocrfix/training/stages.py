@@ -18,7 +18,7 @@ from ..correction.corrector import Corrector
 from ..correction.deletions import deletion_changes
 from ..correction.edits import apply_changes
 from ..correction.garbled_marks import garbled_changes
-from ..correction.line_marks import MIN_GAIN as LINE_END_GAIN, line_end_changes, line_fills, wrapped_line_ends
+from ..correction.line_marks import MIN_GAIN as LINE_END_GAIN, line_end_changes, wrapped_line_ends
 from ..correction.rules import RULES, rule_changes, select_rules
 from ..correction.variants import variant_changes
 from ..segment import protected_mask
@@ -113,13 +113,12 @@ def choose_line_end_marks(pairs: Sequence[Pair], sources: Sequence[str], lm,
     nearest the stage's own (:data:`~ocrfix.correction.line_marks.MIN_GAIN`, measured on 60 pages),
     then the higher."""
     joins = [wrapped_line_ends(pair.ocr, source) if pair.page else [] for pair, source in zip(pairs, sources)]
-    fills = [line_fills(pair.ocr, source) if pair.page else {} for pair, source in zip(pairs, sources)]
     protected = [protected_mask(source, frozenset()) for source in sources]
     tally = Tally(pairs, sources)
     kept: list[tuple[int, float, float]] = []  # (net fixed, -distance from the stage's margin, margin)
     for margin in sorted(LINE_END_MARGINS, reverse=True):
-        fixed, introduced = tally.score([line_end_changes(source, j, lm, p, margin, f) if j else []
-                                         for source, j, p, f in zip(sources, joins, protected, fills)])
+        fixed, introduced = tally.score([line_end_changes(source, j, lm, p, margin) if j else []
+                                         for source, j, p in zip(sources, joins, protected)])
         log(f"  line-end marks at margin {margin}: fixed {fixed}, introduced {introduced}")
         if worth(fixed, introduced):
             kept.append((fixed - introduced, -abs(margin - LINE_END_GAIN), margin))
