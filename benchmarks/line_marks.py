@@ -3,6 +3,7 @@
     python -m benchmarks.line_marks pages [--splits eval rapid]      # real OCR pages, stage on / off
     python -m benchmarks.line_marks margins [--month 2019-10]        # training news, per margin
     python -m benchmarks.line_marks columns [--month 2019-10] [--lm LM] [--profile ppocr]   # closing marks of pairs, on / off
+    python -m benchmarks.line_marks fills --fold LM PAGES... --fold LM PAGES...   # the margin's shifts by line fill
 
 ``pages``: the generated pages (Tesseract ``eval``, RapidOCR ``rapid``; ``benchmarks.generate``),
 corrected with the shipped models with the line-end stage on and off (its margin set to
@@ -18,6 +19,15 @@ paragraphs each, every hung mark dropped, paragraphs apart), corrected whole by 
 (``--profile``, ``--lm``) with the closing-mark stage (:mod:`ocrfix.correction.pair_marks`) off
 and on: errors fixed and introduced, insertions right and wrong (``benchmarks.length_classes``'
 classes), and per mark how many the pages lost and how many came back.
+
+``fills``: every line end of the training pages where the stage weighs a mark (the LM's best mark, its gain, the
+fill of the line, :func:`line_fills`), against what the engine lost there;
+each ``--fold`` is an LM and the pages whose text it never saw. A logistic regression of "the best mark
+was lost here" on the gain and the two fills (a line a cell short, a full line) gives the shifts of the
+margin (the fills' coefficients over the gain's); fitted on the other folds, they are applied to each
+fold's line ends at the shipped margin: right mark back / another mark where one was lost / a mark
+where no mark was lost, without and with the shifts; then, per page directory and fill, the marks lost at line
+ends, how many the stage puts back as shipped, and the LM's gain of each one it leaves.
 """
 from __future__ import annotations
 
@@ -26,16 +36,22 @@ import lzma
 import random
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from ocrfix import evaluate
 from ocrfix.correction import line_marks, pair_marks
 from ocrfix.correction.corrector import Corrector, load_lm
+from ocrfix.correction.rules import mark_scores
 from ocrfix.settings import load_settings
 
 from ocrfix.normalize import fold_char
+from ocrfix.segment import protected_mask
+from ocrfix.text_reflow import reflow
+from ocrfix.textio import read_text
 from ocrfix.training.confusions.length import anchored
+from ocrfix.training.fit import page_pairs
 
 from .length_classes import class_changes
 from .typeset import CLOSING, OPENING
@@ -187,6 +203,135 @@ def run_columns(month: str, pages: int, seed: int, model: Path | None, profile: 
     pair_marks.MIN_GAIN = shipped
 
 
+HALF_WIDTH_CELLS = 0.55  # cells of a half-width letter or digit
+#: Lines either side whose usual width a line's fill is measured against, and the shortest counted.
+FILL_NEIGHBOURS, FILL_MIN_CHARS = 8, 5
+
+
+def _cells(line: str) -> int:
+    return round(sum(1.0 if ord(ch) >= 0x2000 else HALF_WIDTH_CELLS for ch in line if not ch.isspace()))
+
+
+def line_fills(raw: str, reflowed: str) -> dict[int, int]:
+    """Per wrapped line end of :func:`~ocrfix.correction.line_marks.wrapped_line_ends`: the cells of the
+    ``raw`` line that ends there less the usual cells of a line around it (the commonest of the
+    :data:`FILL_NEIGHBOURS` lines either side with at least :data:`FILL_MIN_CHARS` characters, where one
+    is commonest): 0 for a full column line, -1 for one a cell short. A column line is set to the
+    column's width, so one a cell short lost a character; a full one lost at most a mark hung past the edge."""
+    lines = raw.split("\n")
+    line_of = [k for k, line in enumerate(lines) for ch in line if not ch.isspace()]  # per non-space character
+    nonspace = {offset: n for n, offset in enumerate(k for k, ch in enumerate(reflowed) if not ch.isspace())}
+    cells = [_cells(line) for line in lines]
+    counted = [len("".join(line.split())) >= FILL_MIN_CHARS for line in lines]
+    fills = {}
+    for offset in line_marks.wrapped_line_ends(raw, reflowed):
+        k = line_of[nonspace[offset] - 1]  # the reflow changes whitespace only: the n-th non-space characters match
+        usual = Counter(cells[n] for n in range(max(0, k - FILL_NEIGHBOURS), min(len(lines), k + FILL_NEIGHBOURS + 1))
+                        if counted[n]).most_common(2)
+        if usual and (len(usual) == 1 or usual[0][1] > usual[1][1]):  # a tie: no usual width
+            fills[offset] = cells[k] - usual[0][0]
+    return fills
+
+
+class LineEnd(NamedTuple):
+    gain: float  # of the LM's best mark over running on
+    mark: str
+    fill: int | None
+    lost: str  # ground-truth characters the engine lost there
+    lost_gain: float | None = None  # the LM's gain of the first of them, where it is a mark of the stage
+
+
+def line_end_sites(lm, pages: Sequence[tuple[Path, Path]]) -> list[LineEnd]:
+    """Each line end of the reflowed OCR of ``pages`` where :func:`line_marks.line_end_changes` weighs a mark
+    (any gain), with what the OCR lost there (where the alignment places the two characters around it)."""
+    sites = []
+    for ocr_path, gt_path in pages:
+        raw, gt = read_text(ocr_path), read_text(gt_path)
+        text = reflow(raw)
+        fills, protected = line_fills(raw, text), protected_mask(text)
+        nonspace = {k: n for n, k in enumerate(k for k, ch in enumerate(text) if not ch.isspace())}
+        a = anchored(text, gt)
+        read = {i: j for j, i in enumerate(a.at) if i is not None}
+        joins = line_marks.wrapped_line_ends(raw, text)
+        for change in line_marks.line_end_changes(text, joins, lm, protected, float("-inf")):
+            offset = change[0]
+            j1, j2 = read.get(nonspace[offset - 1]), read.get(nonspace[offset])
+            if j1 is not None and j2 is not None:
+                choice, lost = line_marks.best_mark(lm, text, offset), a.gt[j1 + 1:j2]
+                scores = mark_scores(lm, text, offset, 0, ("", lost[:1]), line_marks.SPAN) if lost[:1] in line_marks.MARKS else {}
+                sites.append(LineEnd(choice.gain, choice.mark, fills.get(offset), lost,
+                                     scores[lost[0]] - scores[""] if scores else None))
+    return sites
+
+
+FILLS = (-1, 0)  # the fills that get a shift: a line a cell short, a full line
+
+
+def fit_shifts(sites: Sequence[LineEnd]) -> dict[int, float]:
+    """Shifts of the margin per fill: a logistic regression of "the best mark was lost here" on the gain
+    (clipped to [-3, 5]) and one indicator per fill of :data:`FILLS`; each shift is minus the fill's
+    coefficient over the gain's."""
+    from sklearn.linear_model import LogisticRegression
+
+    rows = [[min(max(site.gain, -3.0), 5.0), *(site.fill == fill for fill in FILLS)] for site in sites]
+    model = LogisticRegression(max_iter=2000).fit(rows, [site.lost[:1] == site.mark for site in sites])
+    gain, *coefs = model.coef_[0]
+    return {fill: round(float(-coef / gain), 2) for fill, coef in zip(FILLS, coefs)}
+
+
+def outcomes(sites: Sequence[LineEnd], margin: float, shifts: Mapping[int, float]) -> tuple[int, int, int]:
+    """(right mark back, another mark where one was lost, a mark where no mark was lost) of the stage at
+    ``margin`` moved by ``shifts`` per fill."""
+    fired = [site for site in sites if site.gain > margin + shifts.get(site.fill, 0.0)]
+    right = sum(1 for site in fired if site.lost[:1] == site.mark)
+    other = sum(1 for site in fired if site.lost and site.lost[0] in line_marks.MARKS and site.lost[0] != site.mark)
+    return right, other, len(fired) - right - other
+
+
+GAIN_BANDS = (0.0, 1.0, 1.5, 2.25)
+
+
+def missed_table(per_dir: Mapping[str, Sequence[LineEnd]]) -> str:
+    """Per page directory and fill: the marks lost at line ends, how many the stage puts back as shipped
+    (its margin alone), and the rest by the LM's gain of the lost mark."""
+    bands = [f"below {GAIN_BANDS[0]}", *(f"{lo}-{hi}" for lo, hi in zip(GAIN_BANDS, GAIN_BANDS[1:])), f"{GAIN_BANDS[-1]} and above"]
+    rows = [f"| pages | line | lost a mark | put back | still lost, by the lost mark's gain: {' / '.join(bands)} |",
+            "|---|---|---|---|---|"]
+    for name, sites in per_dir.items():
+        for label, fills in (("a cell short", {-1}), ("full", {0}), ("other or unknown", None)):
+            lost = [site for site in sites if site.lost_gain is not None
+                    and (site.fill in fills if fills else site.fill not in FILLS)]
+            back = [site for site in lost if site.lost[0] == site.mark
+                    and site.gain > line_marks.MIN_GAIN]
+            still = Counter(sum(site.lost_gain >= edge for edge in GAIN_BANDS) for site in lost if site not in back)
+            rows.append(f"| {name} | {label} | {len(lost)} | {len(back)} | {' / '.join(str(still[k]) for k in range(len(bands)))} |")
+    return "\n".join(rows)
+
+
+def run_fills(folds: Sequence[Sequence[str]]) -> None:
+    per_fold, per_dir = [], {}
+    for lm_path, *dirs in folds:
+        lm = load_lm(Path(lm_path))
+        per_dir.update({directory: line_end_sites(lm, page_pairs(Path(directory))) for directory in dirs})
+        per_fold.append([site for directory in dirs for site in per_dir[directory]])
+    print("| fold | line ends | lost a mark | shifts fitted on the other folds (a cell short / full) "
+          "| margin alone: right / another mark / where no mark was lost | with the shifts |")
+    print("|---|---|---|---|---|---|")
+    total: Counter[str] = Counter()
+    for k, sites in enumerate(per_fold):
+        shifts = fit_shifts([site for n, fold in enumerate(per_fold) if n != k for site in fold])
+        alone, shifted = outcomes(sites, line_marks.MIN_GAIN, {}), outcomes(sites, line_marks.MIN_GAIN, shifts)
+        total.update({f"alone {n}": x for n, x in enumerate(alone)} | {f"shifted {n}": x for n, x in enumerate(shifted)})
+        lost = sum(1 for site in sites if site.lost[:1] and site.lost[0] in line_marks.MARKS)
+        print(f"| {folds[k][0]} | {len(sites):,} | {lost} | {shifts[-1]:+.2f} / {shifts[0]:+.2f} "
+              f"| {' / '.join(map(str, alone))} | {' / '.join(map(str, shifted))} |")
+    print(f"| all | | | | {' / '.join(str(total[f'alone {n}']) for n in range(3))} "
+          f"| {' / '.join(str(total[f'shifted {n}']) for n in range(3))} |")
+    print(f"shifts fitted on all folds: {fit_shifts([site for fold in per_fold for site in fold])}")
+    print()
+    print(missed_table(per_dir))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     cmds = parser.add_subparsers(dest="command", required=True)
@@ -205,8 +350,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     columns.add_argument("--seed", type=int, default=3)
     columns.add_argument("--lm", type=Path, help="another LM (with its context index beside it, NAME.context.npz)")
     columns.add_argument("--profile", help="engine profile (default: the shipped models)")
+    fills = cmds.add_parser("fills")
+    fills.add_argument("--fold", nargs="+", action="append", required=True, metavar="LM PAGES",
+                       help="an LM and the training page directories whose text it never saw (repeat per fold)")
     args = parser.parse_args(argv)
-    if args.command == "pages":
+    if args.command == "fills":
+        if any(len(fold) < 2 for fold in args.fold) or len(args.fold) < 2:
+            parser.error("each --fold needs an LM and page directories, and there must be two folds or more")
+        run_fills(args.fold)
+    elif args.command == "pages":
         run_pages(args.splits)
     elif args.command == "columns":
         run_columns(args.month, args.pages, args.seed, args.lm, args.profile)

@@ -16,3 +16,57 @@ def test_lost_and_back_counts_each_lost_character_by_what_it_is():
     counts = lost_and_back(ocr, "他说“工作”很好。“学习也好。", gt)
     assert counts == {"lost ”": 2, "lost ，": 1, "back ”": 1, "back ，": 0}
     assert lost_and_back(gt, gt, gt) == {}
+
+
+def test_line_end_sites_say_what_was_lost_at_each_weighed_line_end(tmp_path):
+    from benchmarks.line_marks import line_end_sites
+    from test_correct_fixtures import CORPUS, load_lm, write_arpa
+
+    lm = load_lm(write_arpa(tmp_path / "lm.arpa", CORPUS + ["他们今天在北京开会。", "他们都在认真学习。"] * 3))
+    (tmp_path / "p.ocr.txt").write_text("我们在北京工作\n他们在上海认真\n工作。\n", encoding="utf-8")
+    (tmp_path / "p.gt.txt").write_text("我们在北京工作。他们在上海认真工作。\n", encoding="utf-8")
+    sites = line_end_sites(lm, [(tmp_path / "p.ocr.txt", tmp_path / "p.gt.txt")])
+    assert [(site.mark, site.fill, site.lost) for site in sites] == [("。", 0, "。"), ("。", 0, "")]
+    assert sites[0].gain > 1.0 > sites[1].gain
+
+
+def test_shifts_lower_the_margin_where_short_lines_lost_marks_and_raise_it_where_full_ones_did_not():
+    from benchmarks.line_marks import LineEnd, fit_shifts, outcomes
+
+    sites = ([LineEnd(g / 4, "，", -1, "，") for g in range(8)] + [LineEnd(g / 4, "，", -1, "") for g in range(-8, 0)]
+             + [LineEnd(g / 4, "。", 0, "") for g in range(-4, 12)] + [LineEnd(g / 4, "。", 0, "。") for g in range(12, 20)]
+             + [LineEnd(g / 4, "、", None, "、" if g > 4 else "") for g in range(-4, 12)])
+    shifts = fit_shifts(sites)
+    assert shifts[-1] < 0 < shifts[0]
+    assert outcomes(sites, 1.5, {}) == (1 + 8 + 5, 0, 5)  # gains above 1.5: 1.75 / 1.75-2.75 and 3-4.75 / 1.75-2.75
+    assert outcomes(sites, 1.5, {-1: -1.5, 0: 1.5}) == (7 + 7 + 5, 0, 0)
+    assert outcomes([LineEnd(2.0, "。", 0, "，")], 1.5, {}) == (0, 1, 0)
+
+
+def test_missed_marks_are_counted_by_fill_and_by_the_gain_of_the_lost_mark():
+    from benchmarks.line_marks import LineEnd, missed_table
+
+    sites = [LineEnd(2.0, "，", -1, "，", 2.0),  # a cell short: back above the margin 1.5
+             LineEnd(1.0, "，", 0, "，", 1.0),  # full: not back below it
+             LineEnd(3.0, "。", 0, "，", -0.5),  # the LM prefers another mark
+             LineEnd(3.0, "。", None, "", None)]  # nothing lost
+    rows = missed_table({"pages": sites}).splitlines()
+    assert rows[2:] == ["| pages | a cell short | 1 | 1 | 0 / 0 / 0 / 0 / 0 |",
+                        "| pages | full | 2 | 0 | 1 / 0 / 1 / 0 / 0 |",
+                        "| pages | other or unknown | 0 | 0 | 0 / 0 / 0 / 0 / 0 |"]
+
+
+def test_a_line_fill_is_its_cells_against_the_usual_width_of_the_lines_around_it():
+    from ocrfix import reflow
+    from ocrfix.correction.line_marks import wrapped_line_ends
+
+    from benchmarks.line_marks import line_fills
+
+    raw = "我们在北京工作\n他们在上海工\n作他们都在上\n海工作。AB12\n结束。\n"
+    text = reflow(raw)
+    fills = line_fills(raw, text)
+    assert set(fills) == set(wrapped_line_ends(raw, text))
+    # 7, 6, 6 and 4 + 4 half-width (2 cells) cells; the 3-character last line is not counted in the usual width
+    assert [fills[j] for j in sorted(fills)] == [1, 0, 0, 0]
+    assert line_fills(text, text) == {}
+    assert line_fills("我们在北京工作\n他们在上海工作呢\n", "我们在北京工作他们在上海工作呢\n") == {}  # 7 and 8: no usual width
