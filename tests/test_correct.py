@@ -195,3 +195,24 @@ def test_scoring_with_other_weights_leaves_the_corrector_unchanged(corrector):
     assert twin.lm is corrector.lm and twin.candidates is corrector.candidates
     with pytest.raises(ValueError, match="other candidate sources"):
         corrector.scoring_with(dataclasses.replace(WEIGHTS, k=WEIGHTS.k + 1))
+
+
+def test_in_a_short_text_an_edit_without_the_engines_evidence_needs_the_clean_print_threshold(lm):
+    import dataclasses
+
+    from ocrfix.confusions import ConfusionSet
+    from ocrfix.correction.corrector import SHORT_TEXT
+    from ocrfix.correction.score import SparsePages
+
+    def fix(source, text, sparse=SparsePages(density=1.0, threshold=0.99)):
+        confusions = ConfusionSet.from_scores({"乍": {"作": 0.8}}, source)
+        weights = dataclasses.replace(WEIGHTS, intercept=-18.0, sparse=sparse)  # the tiny LM's edit: p ~0.9
+        return Corrector(model=lm, confusions=confusions, weights=weights, inventory=INVENTORY).correct(text, reflow=False)
+
+    short = "我们在北京工乍。"
+    page = short + "我们在北京工作。" * (SHORT_TEXT // 8)  # one edit in more than 500 characters: not clean print yet
+    unsure = fix("visual", short, sparse=None)  # no clean-print threshold, no gate
+    assert unsure.text == "我们在北京工作。" and unsure.edits[0].gain < 0.99
+    assert fix("visual", short).text == short  # the LM alone, in a short text: below the clean-print threshold
+    assert fix("learned", short).text == "我们在北京工作。"  # the engine was seen making this confusion
+    assert fix("visual", page).text.startswith("我们在北京工作。")  # a page around it

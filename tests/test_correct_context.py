@@ -289,6 +289,11 @@ def test_site_generators_add_their_proposals_in_order_and_only_at_edit_sites():
     assert source.site(base, ["工", "乍"], [0.0, -0.5], 1) is base
     assert source.site(None, ["工", "乍"], [0.0, -2.0], 1) is None
     assert CandidateSource({"乍": base}).site(base, ["工", "乍"], [0.0, -2.0], 1) is base
+    # a withheld candidate (a regional form's other standard) is neither in the table nor generated
+    table = {"乍": base + (("作", 0.2, 1, ("visual",)),)}
+    source = CandidateSource(table, [Fixed("作"), Fixed("昨")], withheld={"乍": "作"})
+    assert source.table["乍"] == base and len(table["乍"]) == 2
+    assert source.site(base, ["工", "乍"], [0.0, -2.0], 1) == base + (("昨", 1e-4, 0, ("fixed",)),)
 
 
 def test_the_corrector_runs_the_generators_of_its_weights_sources(lm, tmp_path):
@@ -297,3 +302,4 @@ def test_the_corrector_runs_the_generators_of_its_weights_sources(lm, tmp_path):
     assert set(GENERATORS) == {CONTEXT}
     plain = Corrector(model=lm, confusions=confusion_set(tmp_path), weights=WEIGHTS, inventory=INVENTORY)
     assert plain.candidates.generators == () and plain.context is None
+

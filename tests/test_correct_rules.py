@@ -63,6 +63,7 @@ def test_final_period_needs_the_lm_and_a_body_paragraph(tmp_path):
     assert rule_changes(body) == []  # no LM, no insertion
     assert [c[1:3] for c in rule_changes(body, lm=lm)] == [("", "。")]
     assert rule_changes("我们在北京工作\n今天天气很好。", lm=lm) == []  # short line: a headline
+    assert rule_changes(body.split("\n")[0], lm=lm) == []  # a lone paragraph: no page to call it body text
 
 
 @pytest.mark.parametrize("gain, inserted", [(0.5, True), (-1.0, True), (-1.6, False), (-5.0, False)])

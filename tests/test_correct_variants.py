@@ -85,3 +85,26 @@ def test_a_line_in_traditional_script_keeps_its_forms_and_a_slip_in_simplified_t
     # the same form in a simplified line, and in a simplified line of the same text
     assert changes("我们这个們在北京工作。", lm, variants=variants) != []
     assert [c[1] for c in changes("這個人們在北京工作。\n我们在北京們工作。", lm, variants=variants)] == ["們"]
+
+
+def test_a_regional_standard_form_is_the_writers_and_never_turned_into_the_mainland_form(tmp_path):
+    from ocrfix.confusions import ConfusionSet
+    from ocrfix.confusions.variants import REGIONAL_FORMS
+    from test_correct_fixtures import CORPUS
+
+    lm = load_lm(write_arpa(tmp_path / "lm.arpa", CORPUS + ["他看着我们工作。"] * 6))
+    confusions = ConfusionSet.from_scores({"著": {"着": 0.9}, "乍": {"作": 0.8}}, "visual")
+    corrector = Corrector(model=lm, confusions=confusions, weights=WEIGHTS, inventory=INVENTORY | set("看着著"), variants={})
+    assert REGIONAL_FORMS["著"] == "着"
+    assert corrector.correct("他看著我们工乍。", reflow=False).text == "他看著我们工作。"  # 乍 is a misreading, 著 the writer's
+    assert [entry[0] for entry in corrector.candidates.table["著"]] == []
+
+
+def test_the_regional_forms_are_those_opencc_converts_between_taiwan_and_the_mainland():
+    pytest.importorskip("opencc")
+    from ocrfix.confusions import inventory
+    from ocrfix.confusions.variants import REGIONAL_FORMS
+    from ocrfix.settings import load_settings
+    from ocrfix.training.confusions.variants import build_regional
+
+    assert build_regional(inventory(load_settings().confusions_dir)) == REGIONAL_FORMS

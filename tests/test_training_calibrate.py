@@ -184,7 +184,8 @@ def test_blocks_group_consecutive_sentences_to_the_minimum_size():
     assert all(sum(block) >= 6 for block in sizes[:-1]) and all(sum(block[:-1]) < 6 for block in sizes)
 
 
-def test_texts_the_first_pass_finds_sparse_keep_only_edits_above_the_stricter_threshold(lm, tmp_path):
+def test_texts_the_first_pass_finds_sparse_keep_only_edits_above_the_stricter_threshold(lm, tmp_path, monkeypatch):
+    monkeypatch.setattr("ocrfix.correction.corrector.SHORT_TEXT", 0)  # the block rules alone, as on a page
     def run(weights, text, **kwargs):
         corrector = Corrector(model=lm, confusions=confusion_set(tmp_path), weights=weights, inventory=INVENTORY, **kwargs)
         return corrector.correct(text, reflow=False)
@@ -205,6 +206,8 @@ def test_texts_the_first_pass_finds_sparse_keep_only_edits_above_the_stricter_th
 
 def test_far_from_the_lm_only_edits_that_reach_the_stricter_threshold_make_a_text_look_like_a_scan(lm, tmp_path, monkeypatch):
     import ocrfix.correction.score as score
+
+    monkeypatch.setattr("ocrfix.correction.corrector.SHORT_TEXT", 0)  # the block rules alone, as on a page
 
     rule = SparsePages(1.0, 0.9)
     weak = [0.95, 0.9, 0.89, 0.5]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import pickle
 from pathlib import Path
-from typing import Callable, Collection, NamedTuple, Protocol, Sequence
+from typing import Callable, Collection, Mapping, NamedTuple, Protocol, Sequence
 
 import numpy as np
 
@@ -151,10 +151,15 @@ GENERATORS: dict[str, Callable[[ContextIndex], SiteGenerator]] = {
 
 class CandidateSource:
     """Proposes candidates per sentence: the confusion table's per seen character, plus at each
-    site those of the site ``generators`` (:data:`GENERATORS`)."""
+    site those of the site ``generators`` (:data:`GENERATORS`); never ``withheld[seen]`` for a
+    seen character (a regional standard's form is not turned into another standard's:
+    :data:`~ocrfix.confusions.variants.REGIONAL_FORMS`)."""
 
-    def __init__(self, table: Table, generators: Sequence[SiteGenerator] = ()) -> None:
-        self.table = table
+    def __init__(self, table: Table, generators: Sequence[SiteGenerator] = (),
+                 withheld: Mapping[str, str] | None = None) -> None:
+        self.withheld = dict(withheld or {})
+        self.table = {**table, **{ch: tuple(entry for entry in table[ch] if entry[0] != barred)
+                                  for ch, barred in self.withheld.items() if ch in table}}
         self.generators = tuple(generators)
 
     def lattice(self, sentence: Sentence) -> Lattice:
@@ -172,5 +177,7 @@ class CandidateSource:
         """The confusion-set ``entries`` of site ``i`` plus every generator's proposals there."""
         if entries is None or not self.generators:
             return entries
-        extra = tuple(entry for generator in self.generators for entry in generator.propose(entries, tokens, logps, i))
+        barred = self.withheld.get(tokens[i])
+        extra = tuple(entry for generator in self.generators for entry in generator.propose(entries, tokens, logps, i)
+                      if entry[0] != barred)
         return entries + extra if extra else entries

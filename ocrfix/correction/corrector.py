@@ -12,14 +12,14 @@ from ..confusions.length import LENGTH_FILE, LengthRates
 from ..confusions.marks import MarkChannel
 from ..confusions.misread import MisreadRates
 from ..confusions.similarity import GlyphSpace
-from ..confusions.variants import VARIANTS_FILE, load_variants
+from ..confusions.variants import REGIONAL_FORMS, VARIANTS_FILE, load_variants
 from ..errors import ModelError
 from ..lm.context import ContextIndex, context_path
 from ..normalize import is_han
 from ..segment import Sentence, protected_mask, segment
 from ..profiles import Profile, load_profile
 from ..settings import load_settings
-from .candidates import CONTEXT, GENERATORS, Candidate, CandidateSource, build_table, cached_table
+from .candidates import CONTEXT, ENGINE, GENERATORS, Candidate, CandidateSource, build_table, cached_table
 from .decode import SentenceDecoder
 from .deletions import SOURCE as DELETION_SOURCE, deletion_changes
 from .document import DocumentBigrams
@@ -71,6 +71,20 @@ CLEAN_PRINT_WITHDRAWN = (*LINE_END_SOURCES, (DELETION_SOURCE,))
 #: ``train`` pages have no rule change in a clean-print block). A rule that weighs the text's own
 #: style (``style_max``: period-comma) is exempt: it has its own evidence.
 CLEAN_PRINT_MIN_CHANGES = 3
+#: A text shorter than this many characters (a sentence, a caption, a paragraph corrected alone)
+#: gives the decoder little to stand on beyond the LM: no page around it for the document's bigrams,
+#: and too few characters for the block rules to tell a scan from clean print (one edit in 1,000
+#: characters already reads as a scan). There an edit whose candidate has no evidence that the
+#: engine makes this very confusion (:data:`ENGINE_EVIDENCE`) needs the clean-print threshold
+#: (the weights' ``sparse``; no gate without one). Each line of the sentence sets' training files
+#: corrected alone with the default profile, decoder edits with / without a learned pair: FASPell's
+#: OCR lines 399 fixed / 0 introduced against 19 / 3 (13 / 1 at 0.975 or more); SIGHAN's essays
+#: 58 / 4 against 130 / 28 (29 / 3 at 0.975 or more). Every generated page is longer (680 to 1,975
+#: characters reflowed), every training line shorter (at most 258).
+SHORT_TEXT = 500
+#: Candidate sources that say the engine makes this very confusion: a pair learned from OCR training
+#: pages, or the engine's own alternative reading.
+ENGINE_EVIDENCE = frozenset({"learned", ENGINE})
 
 
 @dataclass(frozen=True)
@@ -277,7 +291,7 @@ class Corrector:
         #: the LM's context index (None unless the weights use context candidates)
         self.context = index
         self.candidates = CandidateSource(table, [make(index) for source, make in GENERATORS.items()
-                                                  if source in self.weights.sources])
+                                                  if source in self.weights.sources], REGIONAL_FORMS)
         if not isinstance(glyphs, GlyphSpace):
             glyphs = GlyphSpace.load(glyphs or settings.confusions_dir / GLYPHS_FILE)
         if not isinstance(misread, MisreadRates):
@@ -286,7 +300,7 @@ class Corrector:
                 misread = MisreadRates.uniform(misread.overall)
         self.featurizer = Featurizer(self.lm, self.weights.sources, glyphs, misread, self.weights.prune)
         #: Pair proposals need the context index; they are scored only with a pair model in the weights.
-        self.pairs = PairProposer(table, index, glyphs) if index is not None else None
+        self.pairs = PairProposer(self.candidates.table, index, glyphs) if index is not None else None
 
     def correct(self, text: str, reflow: bool = True, progress: Callable[[int], None] | None = None,
                 readings: Sequence[Reading | None] | None = None) -> Result:
@@ -303,7 +317,9 @@ class Corrector:
         sentence of the block again down to the noisy-scan threshold, or — if it made them as
         sparsely as on clean print (``sparse``; in a block far from the LM's domain, counting only
         those that reach the clean-print threshold) — the sentences with an edit below the
-        clean-print threshold afresh at that threshold. All edits are reported
+        clean-print threshold afresh at that threshold. In a text shorter than :data:`SHORT_TEXT`,
+        an edit without the engine's evidence (:data:`ENGINE_EVIDENCE`) below the clean-print
+        threshold is dropped. All edits are reported
         against the reflowed text (``Result.source``). ``progress`` is called after each block
         with the number of characters it spans (a progress bar inside one large file).
         ``readings``: what the OCR engine said of each character of ``text`` (with ``reflow=False``;
@@ -322,6 +338,8 @@ class Corrector:
         staged, rule_edits = apply_changes(text, changes)
         sentences, document = self._segment(staged)
         clean_print: list[tuple[int, int]] = []  # spans of ``staged`` whose blocks read like clean print
+        # a short text: an edit without the engine's evidence needs the clean-print threshold
+        short = self.sparse.threshold if self.sparse is not None and len(text) < SHORT_TEXT else 0.0
         decoded: list[tuple[int, str, str, float, tuple[str, ...]]] = []  # the decoder's changes
         for block in _blocks(sentences, BLOCK_CHARS):
             evidence = [self._evidence(sentence, text, staged, rule_edits, readings) for sentence in block]
@@ -347,6 +365,8 @@ class Corrector:
                 progress(chars)
             for sentence, decoder in zip(block, decoders):
                 for choice in decoder.chosen:
+                    if choice.probability < short and ENGINE_EVIDENCE.isdisjoint(choice.candidate.sources):
+                        continue
                     for index, char in choice.candidate.replacements:  # a pair is logged as one edit per character
                         pos = input_offset(rule_edits, sentence.offsets[index])
                         decoded.append((pos, text[pos], char, choice.probability, choice.candidate.sources))

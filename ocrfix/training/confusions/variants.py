@@ -31,6 +31,19 @@ def build_variants(inventory: Collection[str], chars: Iterable[str] | None = Non
     return table
 
 
+def build_regional(inventory: Collection[str]) -> dict[str, str]:
+    """Taiwan standard form -> mainland form for every character of ``inventory`` that OpenCC's
+    ``tw2sp`` changes into another inventory character while ``t2s`` keeps it: the same character
+    in simplified script, another standard (:data:`ocrfix.confusions.variants.REGIONAL_FORMS`)."""
+    try:
+        import opencc
+    except ImportError as exc:
+        raise InputError("building the regional forms needs OpenCC: pip install 'ocrfix[train]'") from exc
+    taiwan, t2s = opencc.OpenCC("tw2sp").convert, opencc.OpenCC("t2s").convert
+    return {ch: taiwan(ch) for ch in sorted(inventory)
+            if len(taiwan(ch)) == 1 and taiwan(ch) != ch and taiwan(ch) in inventory and t2s(ch) == ch}
+
+
 def save_variants(path: str | Path, table: Mapping[str, str], header: Iterable[str] = ()) -> None:
     lines = [f"# {line}" for line in header]
     lines.append("# format: traditional<TAB>simplified")
