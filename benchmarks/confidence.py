@@ -48,12 +48,13 @@ class Evidence:
     def __init__(self, corrector: Corrector, conf: bool, alternatives: bool) -> None:
         self.corrector, self.conf, self.alternatives = corrector, conf, alternatives
 
-    def correct(self, text: str, reflow: bool = True, readings: Sequence[Reading | None] | None = None) -> Any:
+    def correct(self, text: str, reflow: bool = True, readings: Sequence[Reading | None] | None = None,
+                wrapped: str | None = None) -> Any:
         if readings is not None and (self.conf or self.alternatives):
             kept = [None if r is None else Reading(r.conf if self.conf else None, r.alternatives if self.alternatives else ())
                     for r in readings]
-            return self.corrector.correct(text, reflow=reflow, readings=kept)
-        return self.corrector.correct(text, reflow=reflow)
+            return self.corrector.correct(text, reflow=reflow, readings=kept, wrapped=wrapped)
+        return self.corrector.correct(text, reflow=reflow, wrapped=wrapped)
 
 
 @dataclass(frozen=True)

@@ -77,6 +77,13 @@ def test_the_corrector_inserts_logs_and_replays_the_mark(tmp_path):
                      variants={}, rules=False).correct(RAW).edits == ()
 
 
+def test_a_text_reflowed_elsewhere_gets_the_line_end_stage_from_its_printed_lines(tmp_path):
+    """A geometry reflow joins the lines itself and passes them as ``wrapped``: the same marks
+    go back as when the corrector reflows the plain text."""
+    corrector = Corrector(model=lm_of(tmp_path), confusions=confusion_set(tmp_path), weights=WEIGHTS, inventory=INVENTORY, variants={})
+    result = corrector.correct(reflow(RAW), reflow=False, wrapped=RAW)
+    assert result.edits == corrector.correct(RAW).edits and result.text == corrector.correct(RAW).text
+
 def test_on_clean_print_line_end_marks_are_withdrawn(tmp_path):
     lm = lm_of(tmp_path)
     weights = dataclasses.replace(WEIGHTS, sparse=SparsePages(density=1.0, threshold=0.99))

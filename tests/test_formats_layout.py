@@ -7,7 +7,8 @@ from formats_support import Edit
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ocrfix.formats import Block, Box, Document, Line, Page, Word, apply_edits, char_confidences, reflow_document
+from ocrfix.correction.line_marks import wrapped_line_ends
+from ocrfix.formats import Block, Box, Document, Line, Page, Word, apply_edits, char_confidences, correct_document, reflow_document
 from ocrfix.text_reflow import reflow
 
 H = 40  # character size in pixels
@@ -47,6 +48,26 @@ def test_geometry_finds_headline_paragraphs_and_continuation_across_columns() ->
     ]
     assert flow.text.splitlines()[0] == "集市开张" and flow.text.splitlines()[1] == ""
 
+
+class _Recorder:
+    """A corrector that changes nothing and keeps what ``correct_document`` gave it."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str | None]] = []
+
+    def correct(self, text: str, reflow: bool = True, readings=None, wrapped=None) -> object:
+        self.calls.append((text, wrapped))
+        return type("Result", (), {"text": text, "edits": [], "source": text})()
+
+
+def test_the_corrector_is_told_where_the_columns_wrapped_the_paragraphs() -> None:
+    """The line-end stages (marks lost where a line wrapped) need the printed lines, which the
+    geometry reflow has joined: each line joined onto the one before, across columns too."""
+    recorder = _Recorder()
+    correct_document(document([HEAD, COL1, COL2]), recorder)
+    [(text, wrapped)] = recorder.calls
+    assert "".join(wrapped.split()) == "".join(text.split()) and wrapped != text
+    assert [text[j - 1:j + 1] for j in wrapped_line_ends(wrapped, text)] == ["东农", "鲜蔬", "年新", "的商", "也摆"]
 
 def test_columns_are_read_left_to_right_whatever_the_file_order() -> None:
     shuffled = reflow_document(document([COL2, HEAD, COL1]))

@@ -303,7 +303,7 @@ class Corrector:
         self.pairs = PairProposer(self.candidates.table, index, glyphs) if index is not None else None
 
     def correct(self, text: str, reflow: bool = True, progress: Callable[[int], None] | None = None,
-                readings: Sequence[Reading | None] | None = None) -> Result:
+                readings: Sequence[Reading | None] | None = None, wrapped: str | None = None) -> Result:
         """Correct one page of text; ``reflow`` first joins column-wrapped lines into paragraphs.
 
         Symbol rules (:mod:`.rules`), the variant stage (:mod:`.variants`: traditional forms
@@ -325,6 +325,9 @@ class Corrector:
         ``readings``: what the OCR engine said of each character of ``text`` (with ``reflow=False``;
         None where unknown): its confidence moves the probability of the edits there
         (``confidence``), its alternative readings are candidates there (:mod:`.engine`).
+        ``wrapped``: with ``reflow=False``, the text as it was printed, its paragraphs' lines on lines
+        of their own (a geometry reflow's, :meth:`ocrfix.formats.Reflowed.wrapped`): the line-end
+        stages run at its wrapped line ends.
         """
         if readings is not None and (reflow or len(readings) != len(text)):
             raise ValueError("readings must be given per character of the text, with reflow=False")
@@ -334,6 +337,8 @@ class Corrector:
 
             raw, text = text, reflow_text(text)
             joins = wrapped_line_ends(raw, text)
+        elif wrapped is not None:
+            joins = wrapped_line_ends(wrapped, text)
         changes = self._pattern_changes(text, joins)
         staged, rule_edits = apply_changes(text, changes)
         sentences, document = self._segment(staged)

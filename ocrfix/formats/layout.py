@@ -42,7 +42,7 @@ import statistics
 from bisect import bisect_left, bisect_right
 from itertools import accumulate, groupby
 from typing import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from ..text_reflow import OPENING, Block, clean_paragraph, display_width, ends_sentence, is_byline, reflow_blocks, render, squeeze_spaces
@@ -513,6 +513,16 @@ class Reflowed(NamedTuple):
     story_boxes: tuple[Box | None, ...] = (None,)
     #: Per block, where its words are in the document (geometry reflow only; see :class:`Piece`).
     sources: tuple[tuple["Piece", ...], ...] = ()
+    #: Per block, the texts of the printed lines it joins (geometry reflow only).
+    lines: tuple[tuple[str, ...], ...] = ()
+
+    def wrapped(self) -> str:
+        """``text`` with each block's printed lines on lines of their own (it differs from
+        ``text`` in whitespace only): where the columns wrapped the paragraphs, which the
+        line-end stages of the corrector read (:mod:`ocrfix.correction.line_marks`)."""
+        if not self.lines:
+            return self.text
+        return render([replace(b, text="\n".join(lines)) if len(lines) > 1 else b for b, lines in zip(self.blocks, self.lines)])
 
     def articles(self, corrected: str | None = None) -> list[dict]:
         """The stories as records for archives that index by story: headline (its lines
@@ -563,6 +573,7 @@ def reflow_document(doc: Document) -> Reflowed:
     blocks: list[Block] = []
     words: list[Word] = []
     sources: list[tuple[Piece, ...]] = []
+    printed: list[tuple[str, ...]] = []
 
     boxes: list[list[Box]] = []
 
@@ -571,6 +582,7 @@ def reflow_document(doc: Document) -> Reflowed:
         words.extend(w for p in lines for w in p.words)
         boxes[story].extend(p.box for p in lines)
         sources.append(_pieces([where[id(w)] for p in lines for w in p.words]))
+        printed.append(tuple(p.text.strip() for p in lines))
 
     story = -1
     for page in doc.pages:
@@ -601,7 +613,7 @@ def reflow_document(doc: Document) -> Reflowed:
     # words of lines left out above (blank lines) keep their place at the end: nothing is lost
     seen = {id(w) for w in words}
     words.extend(w for w in doc.words() if id(w) not in seen)
-    return Reflowed(render(blocks), blocks, words, tuple(Box.union(b) if b else None for b in boxes), tuple(sources))
+    return Reflowed(render(blocks), blocks, words, tuple(Box.union(b) if b else None for b in boxes), tuple(sources), tuple(printed))
 
 
 def _placed(lines: list[Line], numbers: dict[int, int]) -> tuple[float, list[PlacedLine], list[PlacedLine]]:

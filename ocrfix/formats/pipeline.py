@@ -21,9 +21,11 @@ if TYPE_CHECKING:
 
 
 class CorrectorLike(Protocol):
-    """``readings`` is passed only for a document that carries the engine's confidences or alternatives."""
+    """``readings`` is passed only for a document that carries the engine's confidences or
+    alternatives; ``wrapped``: the text with its printed lines on lines of their own."""
 
-    def correct(self, text: str, reflow: bool = True, readings: "Sequence[Reading | None] | None" = None) -> Any: ...
+    def correct(self, text: str, reflow: bool = True, readings: "Sequence[Reading | None] | None" = None,
+                wrapped: str | None = None) -> Any: ...
 
 
 class Corrected(NamedTuple):
@@ -44,11 +46,13 @@ def correct_document(doc: Document, corrector: CorrectorLike, by_story: bool = T
     flow = reflow_document(doc)
     readings = engine_readings(doc, flow)
     parts = flow.text.split(STORY_BREAK) if by_story else [flow.text]
+    printed = flow.wrapped().split(STORY_BREAK) if by_story else [flow.wrapped()]
     texts, edits, start = [], [], 0
-    for k, part in enumerate(parts):
-        chunk = part + (STORY_BREAK if k + 1 < len(parts) else "")
+    for k, (part, lines) in enumerate(zip(parts, printed)):
+        end = STORY_BREAK if k + 1 < len(parts) else ""
+        chunk = part + end
         evidence = {} if readings is None else {"readings": readings[start:start + len(chunk)]}
-        result = corrector.correct(chunk, reflow=False, **evidence)
+        result = corrector.correct(chunk, reflow=False, wrapped=lines + end, **evidence)
         shift = sum(map(len, texts))
         edits.extend(replace(e, offset=e.offset + shift, input_offset=e.input_offset + start) if start else e
                      for e in result.edits)
