@@ -73,13 +73,13 @@ CLEAN_PRINT_WITHDRAWN = (*LINE_END_SOURCES, (DELETION_SOURCE,))
 CLEAN_PRINT_MIN_CHANGES = 3
 #: A text shorter than this many characters (a sentence, a caption, a paragraph corrected alone)
 #: gives the decoder little to stand on beyond the LM: no page around it for the document's bigrams,
-#: and too few characters for the block rules to tell a scan from clean print (one edit in 1,000
-#: characters already reads as a scan). There an edit whose candidate has no evidence that the
+#: and too few characters for the block rules to tell a scan from clean print (one edit in fewer
+#: than 1,000 characters already keeps it from reading as clean print). There an edit whose candidate has no evidence that the
 #: engine makes this very confusion (:data:`ENGINE_EVIDENCE`) needs the clean-print threshold
 #: (the weights' ``sparse``; no gate without one). Each line of the sentence sets' training files
 #: corrected alone with the default profile, decoder edits with / without a learned pair: FASPell's
 #: OCR lines 399 fixed / 0 introduced against 19 / 3 (13 / 1 at 0.975 or more); SIGHAN's essays
-#: 58 / 4 against 130 / 28 (29 / 3 at 0.975 or more). Every generated page is longer (680 to 1,975
+#: 58 / 4 against 129 / 28 (29 / 3 at 0.975 or more). Every generated page is longer (680 to 1,975
 #: characters reflowed), every training line shorter (at most 258).
 SHORT_TEXT = 500
 #: Candidate sources that say the engine makes this very confusion: a pair learned from OCR training
