@@ -39,7 +39,7 @@ from .errors import ModelError
 PROFILE_FILE = "profile.json"
 FORMAT = 1
 #: Keys of ``files``: each names a file (``confusions``: a list of files) relative to the profile.
-FILE_KEYS = ("weights", "confusions", "misread", "variants", "length", "marks", "domain_lm")
+FILE_KEYS = ("weights", "confusions", "misread", "variants", "length", "marks", "mark_choice", "domain_lm")
 #: Prefix of a path relative to the models directory rather than to the profile.
 MODELS_PREFIX = "models:"
 #: The profile of an input that names no OCR software when ``OCRFIX_PROFILE`` is not set (the
@@ -63,6 +63,7 @@ class Profile:
     variants: Path | None = None
     length: Path | None = None  # the engine's length channel (None: no deletion stage)
     marks: Path | None = None  # the engine's mark channel (None: no confused-mark stage)
+    mark_choice: Path | None = None  # the mark-choice model (None: no mark-choice stage)
     rules: tuple[str, ...] | None = None  # symbol rules by name (None: "all")
     line_end_marks: bool = True
     #: also in blocks that read like clean print (an engine that reads inside the line box loses
@@ -153,6 +154,7 @@ def load_profile(name_or_dir: str | Path, models_dir: Path) -> Profile:
         variants=resolve(files["variants"]) if "variants" in files else None,
         length=resolve(files["length"]) if "length" in files else None,
         marks=resolve(files["marks"]) if "marks" in files else None,
+        mark_choice=resolve(files["mark_choice"]) if "mark_choice" in files else None,
         rules=None if rules == "all" else tuple(rules),
         line_end_marks=bool(record.get("line_end_marks", True)),
         line_end_marks_in_clean_print=bool(record.get("line_end_marks_in_clean_print", False)),

@@ -31,6 +31,7 @@ from .line_marks import SOURCE as LINE_END_SOURCE, line_end_changes, wrapped_lin
 from .garbled_marks import garbled_changes
 from .pair_marks import SOURCE as PAIR_SOURCE, closing_changes, without_second_closings
 from .mark_channel import mark_changes
+from .mark_choice import MarkModel, choice_changes
 from .rules import DEFAULT_RULES, rule_changes, select_rules
 from .variants import variant_changes
 from .score import Weights
@@ -275,6 +276,9 @@ class Corrector:
             marks = MarkChannel.load(marks)
         #: the engine's mark channel; None: no confused-mark stage
         self.marks = marks if rules is not False else None
+        #: the profile's mark-choice model (:mod:`.mark_choice`); None: no mark-choice stage
+        self.mark_choice = MarkModel.load(profile.mark_choice) \
+            if profile is not None and profile.mark_choice is not None and rules is not False else None
         if confusions is None:
             confusions = settings.confusions_dir / DEFAULT_CONFUSIONS
         if isinstance(confusions, ConfusionSet):
@@ -421,7 +425,8 @@ class Corrector:
     def _pattern_changes(self, text: str, joins: Sequence[int]) -> list[tuple[int, str, str, float, tuple[str, ...]]]:
         """The changes made before the decoder: the marks of a garbled text (:mod:`.garbled_marks`,
         if the profile asks), symbol rules, traditional forms, closing marks of pairs (:mod:`.pair_marks`)
-        and other marks lost at the wrapped line ends ``joins``, confused marks (:mod:`.mark_channel`), characters the engine added (:mod:`.deletions`); where two would touch the same character, the first stage wins."""
+        and other marks lost at the wrapped line ends ``joins``, confused marks (:mod:`.mark_channel`, then
+        the profile's mark-choice model, :mod:`.mark_choice`), characters the engine added (:mod:`.deletions`); where two would touch the same character, the first stage wins."""
         protected = protected_mask(text, self.keep)
         # a garbled text's marks are the LM's first: the rules' margins are set for clean ones
         changes = garbled_changes(text, self.lm, protected) if self.garbled_marks else []
@@ -438,6 +443,8 @@ class Corrector:
                 text, closings, line_end_changes(text, joins, self.lm, protected, self.line_end_margin)))
         if self.marks is not None:
             stages.append(mark_changes(text, self.marks, self.lm, protected))
+        if self.mark_choice is not None:
+            stages.append(choice_changes(text, self.mark_choice, self.lm, protected))
         if self.length is not None:
             stages.append(deletion_changes(text, self.length, self.lm, protected))
         for stage in stages:

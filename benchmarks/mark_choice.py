@@ -1,0 +1,279 @@
+"""Confused marks: what they are, and the mark-choice model (:mod:`ocrfix.correction.mark_choice`) fitted.
+
+    python -m benchmarks.mark_choice count PAGES... [--profile P] [--lm LM]    # pairs read -> true, fixed / broken
+    python -m benchmarks.mark_choice fit --text CORPUS LM [--text ...] --pages PAGES LM PROFILE TEXT CHANNEL [--pages ...]
+        --channel-pages PAGES -o MODEL.json [--max-wrong 0.1] [--cache DIR]
+
+``count``: every ground-truth mark read as another character (OCR mark -> true mark), how many the
+corrector fixed, and every mark read right that the corrector changed (true mark -> output), by pair.
+Whitespace ignored, widths folded (:func:`ocrfix.training.confusions.length.anchored`).
+
+``fit``: the context model is a multinomial logistic regression of the true mark on the
+:func:`~ocrfix.correction.mark_choice.features` of every site of ``--paragraphs`` paragraphs of clean
+text of each ``--text`` corpus, scored by an LM that never saw that corpus. The engine's channel,
+ln P(read | true) per pair of marks, is counted (add-0.5) at the sites of its training pages' reflowed
+OCR aligned with the ground truth. Cross-fitted on each ``--pages`` set (pages the LM given with them
+never saw, OCR of one engine): at the sites the profile's earlier pattern stages leave alone, a
+context model fitted without the corpus the pages may come from and a channel counted without the
+page itself choose each mark; per channel weight and margin (natural log-odds over the mark read),
+the changes that are right (the true mark), wrong (the read mark was right) and another wrong mark
+for a wrong one. The setting with the most right changes and at most ``--max-wrong`` wrong or other
+ones per right one is the model's; the model written has the context model fitted on all corpora and
+the channel of ``--channel-pages``.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import lzma
+import math
+import random
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+from tqdm import tqdm
+
+from ocrfix.correction.corrector import Corrector, load_lm
+from ocrfix.correction.features import LanguageModel
+from ocrfix.correction.line_marks import wrapped_line_ends
+from ocrfix.correction.mark_choice import CLASSES, HALF, MarkModel, features, sites
+from ocrfix.segment import protected_mask
+from ocrfix.normalize import fold_char, is_han
+from ocrfix.text_reflow import reflow
+from ocrfix.textio import read_text, write_text_atomic
+from ocrfix.training.confusions.length import anchored
+from ocrfix.training.fit import page_pairs
+
+#: Channel weights and margins (natural log-odds of the model's mark over the mark read) swept in the cross-fit.
+WEIGHTS = (0.25, 0.5, 0.75, 1.0)
+MARGINS = (0.0, 0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0)
+
+
+class Site(NamedTuple):
+    page: str
+    read: str
+    truth: str
+    values: dict[str, float]
+    context: str
+
+
+def _truths(text: str, gt: str) -> dict[int, str]:
+    """The ground-truth mark of :data:`CLASSES` aligned with each non-space character of ``text``
+    (by offset in ``text``; full width), where it is one."""
+    nonspace = [k for k, ch in enumerate(text) if not ch.isspace()]
+    a = anchored(text, gt)
+    by_fold = {fold_char(mark): mark for mark in CLASSES}
+    return {nonspace[i]: by_fold[fold_char(a.gt[j])] for j, i in enumerate(a.at)
+            if i is not None and fold_char(a.gt[j]) in by_fold}
+
+
+def _context(text: str, k: int) -> str:
+    return text[max(0, k - 12):k + 13].replace("\n", "⏎")
+
+
+def page_reads(ocr: str, gt: str) -> Counter[tuple[str, str]]:
+    """(read, true) of every site of the reflowed ``ocr`` whose truth is a mark of :data:`CLASSES`."""
+    text = reflow(ocr)
+    truth = _truths(text, gt)
+    return Counter((HALF.get(text[k], text[k]), truth[k]) for k in sites(text, [False] * len(text)) if k in truth)
+
+
+def channel(reads: Counter[tuple[str, str]], prior: float = 10.0) -> tuple[tuple[float, ...], ...]:
+    """ln P(read | true) per read mark and true mark of :data:`CLASSES`: each true mark's counts with
+    ``prior`` pseudo-counts spread as the engine misreads marks overall (a mark seldom seen true,
+    such as ``·``, takes the overall rate, not a share of its few readings)."""
+    total = sum(reads[read, true] for read in CLASSES for true in CLASSES)
+    misread = sum(reads[read, true] for read in CLASSES for true in CLASSES if read != true) / max(total, 1)
+    out = []
+    for read in CLASSES:
+        row = []
+        for true in CLASSES:
+            seen = sum(reads[other, true] for other in CLASSES)
+            pseudo = prior * (1.0 - misread if read == true else misread / (len(CLASSES) - 1))
+            row.append(math.log((reads[read, true] + pseudo) / (seen + prior)))
+        out.append(tuple(row))
+    return tuple(out)
+
+
+def text_sites(paragraphs: Sequence[str], lm: LanguageModel) -> list[Site]:
+    """The sites of clean ``paragraphs`` with their context features (truth = read = the mark there)."""
+    found = []
+    for paragraph in paragraphs:
+        for k in sites(paragraph, [False] * len(paragraph)):
+            mark = HALF.get(paragraph[k], paragraph[k])
+            found.append(Site("", mark, mark, features(lm, paragraph, k), _context(paragraph, k)))
+    return found
+
+
+def source_paragraphs(path: Path, count: int, seed: int) -> list[str]:
+    """``count`` paragraphs of 2-6 consecutive sentences (lines ending with a sentence mark) of an xz
+    corpus file, from a random start."""
+    with lzma.open(path, "rt", encoding="utf-8") as handle:
+        lines = [line.strip() for line in handle if len(line.strip()) > 8 and line.strip()[-1] in "。！？”；："]
+    rng = random.Random(seed)
+    i, out = rng.randrange(0, max(len(lines) - 6 * count, 1)), []
+    for _ in range(count):
+        k = rng.randint(2, 6)
+        out.append("".join(lines[i:i + k]))
+        i += k
+    return out
+
+
+def cached_text_sites(corpus: Path, lm: Path, paragraphs: int, cache: Path | None) -> list[Site]:
+    """:func:`text_sites` of :func:`source_paragraphs` of ``corpus``, kept in ``cache`` if given."""
+    kept = cache / f"{corpus.name}.{lm.name}.{paragraphs}.json" if cache else None
+    if kept is not None and kept.is_file():
+        return [Site(*row) for row in json.loads(kept.read_text(encoding="utf-8"))]
+    found = text_sites(source_paragraphs(corpus, paragraphs, 0), load_lm(lm))
+    if kept is not None:
+        write_text_atomic(kept, json.dumps(found, ensure_ascii=False))
+    return found
+
+
+def page_sites(corrector: Corrector, ocr: str, gt: str, page: str) -> list[Site]:
+    """The sites of one page's reflowed OCR that the corrector's earlier pattern stages leave alone
+    and whose truth is a mark of :data:`CLASSES`, with their features (scored by the corrector's LM)."""
+    text = reflow(ocr)
+    corrector.mark_choice = None
+    taken = {start for start, *_ in corrector._pattern_changes(text, wrapped_line_ends(ocr, text))}
+    truth = _truths(text, gt)
+    return [Site(page, HALF.get(text[k], text[k]), truth[k], features(corrector.lm, text, k), _context(text, k))
+            for k in sites(text, protected_mask(text, corrector.keep)) if k in truth and k not in taken]
+
+
+def mark_pairs(ocr: str, output: str, gt: str) -> tuple[Counter[tuple[str, str]], Counter[tuple[str, str]], Counter[tuple[str, str]]]:
+    """(confused marks of the OCR by (read, true), those of them the output fixed, marks read right
+    that the output changed by (true, output))."""
+    before, after = anchored(ocr, gt), anchored(output, gt)
+    confused, fixed, broken = Counter(), Counter(), Counter()
+    for j, true in enumerate(before.gt):
+        if is_han(true) or true.isalnum():
+            continue
+        i, o = before.at[j], after.at[j]
+        read = before.hyp[i] if i is not None else None
+        out = after.hyp[o] if o is not None else None
+        if read is not None and fold_char(read) != fold_char(true):
+            confused[read, true] += 1
+            fixed[read, true] += out is not None and fold_char(out) == fold_char(true)
+        elif read is not None and out is not None and fold_char(out) != fold_char(read):
+            broken[true, out] += 1
+    return confused, fixed, broken
+
+
+def count(corrector: Corrector, pages: Sequence[tuple[Path, Path]]) -> str:
+    confused, fixed, broken = Counter(), Counter(), Counter()
+    for ocr_path, gt_path in tqdm(pages, desc="pages", file=sys.stderr):
+        ocr = read_text(ocr_path)
+        c, f, b = mark_pairs(ocr, corrector.correct(ocr).text, read_text(gt_path))
+        confused, fixed, broken = confused + c, fixed + f, broken + b
+    rows = ["| read -> true | confused | fixed |", "|---|---|---|"]
+    rows += [f"| `{r}` -> `{t}` | {n} | {fixed[r, t]} |" for (r, t), n in confused.most_common()]
+    rows.append(f"| all | {sum(confused.values())} | {sum(fixed.values())} |")
+    rows += ["", "| true -> output (broken) | n |", "|---|---|"]
+    rows += [f"| `{t}` -> `{o}` | {n} |" for (t, o), n in broken.most_common()]
+    rows.append(f"| all | {sum(broken.values())} |")
+    return "\n".join(rows)
+
+
+def fit_context(rows: Sequence[Site], c: float) -> tuple[tuple[str, ...], tuple[tuple[float, ...], ...], tuple[float, ...]]:
+    """(feature names, coefficients per class, intercepts) of a multinomial logistic regression of the
+    true mark on the context (needs scikit-learn, a training-only dependency)."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    names = tuple(sorted({name for site in rows for name in site.values}))
+    x = np.array([[site.values.get(name, 0.0) for name in names] for site in rows])
+    y = [CLASSES.index(site.truth) for site in rows]
+    fitted = LogisticRegression(C=c, max_iter=5000).fit(x, y)
+    if len(fitted.classes_) < 3:
+        raise SystemExit("the clean text has fewer than 3 kinds of mark: give more text")
+    coef = np.zeros((len(CLASSES), len(names)))
+    intercept = np.full(len(CLASSES), -30.0)  # a mark never seen in the text is never chosen
+    for row, label in enumerate(fitted.classes_):
+        coef[label], intercept[label] = fitted.coef_[row], fitted.intercept_[row]
+    return names, tuple(tuple(map(float, r)) for r in coef), tuple(map(float, intercept))
+
+
+def sweep(rows: Sequence[tuple[Site, MarkModel]]) -> dict[tuple[float, float], Counter[str]]:
+    """Per channel weight of :data:`WEIGHTS` and margin of :data:`MARGINS`: right / wrong / other
+    changes at the sites of ``rows``, each judged by its (cross-fitted) model: right where the
+    model's mark is the true one, wrong where the read mark was, other where neither was."""
+    found = {(weight, margin): Counter() for weight in WEIGHTS for margin in MARGINS}
+    for site, model in rows:
+        for weight in WEIGHTS:
+            best, odds = model._replace(weight=weight).choice(site.values, site.read)
+            if best == site.read:
+                continue
+            kind = "right" if best == site.truth else "wrong" if site.read == site.truth else "other"
+            for margin in MARGINS:
+                found[weight, margin][kind] += odds > margin
+    return found
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.mark_choice", description=__doc__.split("\n\n")[0])
+    cmds = parser.add_subparsers(dest="command", required=True)
+    counting = cmds.add_parser("count")
+    counting.add_argument("pages", type=Path, nargs="+")
+    counting.add_argument("--profile")
+    counting.add_argument("--lm", type=Path)
+    fitting = cmds.add_parser("fit")
+    fitting.add_argument("--text", nargs=2, action="append", metavar=("CORPUS", "LM"), required=True,
+                         help="a corpus file (.txt.xz, a paragraph a line) and an LM that never saw it")
+    fitting.add_argument("--pages", nargs=5, action="append", metavar=("PAGES", "LM", "PROFILE", "TEXT", "CHANNEL"),
+                         required=True, help="training pages, an LM that never saw their text, the engine's profile, "
+                         "the number (from 0) of the --text whose corpus the pages may come from, and the engine's "
+                         "training pages for its channel (a page is never counted for itself)")
+    fitting.add_argument("--channel-pages", type=Path, nargs="+", required=True,
+                         help="the training pages of the engine the model is for, for its channel")
+    fitting.add_argument("--paragraphs", type=int, default=3000, help="paragraphs of each corpus")
+    fitting.add_argument("--c", type=float, default=1.0, help="inverse regularisation strength")
+    fitting.add_argument("--max-wrong", type=float, default=0.1, help="wrong changes per right one")
+    fitting.add_argument("--list", action="store_true", help="list each cross-fitted change at the margin chosen")
+    fitting.add_argument("--cache", type=Path, help="a directory keeping the corpora's sites between runs")
+    fitting.add_argument("-o", "--output", type=Path, required=True)
+    args = parser.parse_args(argv)
+    if args.command == "count":
+        print(count(Corrector(model=args.lm, profile=args.profile), page_pairs(*args.pages)))
+        return 0
+    texts = [cached_text_sites(Path(corpus), Path(lm), args.paragraphs, args.cache) for corpus, lm in args.text]
+    print(", ".join(f"{corpus}: {len(rows)} sites {dict(Counter(s.truth for s in rows))}" for (corpus, _), rows in zip(args.text, texts)))
+    reads = {root: {pair: page_reads(read_text(pair[0]), read_text(pair[1])) for pair in page_pairs(Path(root))}
+             for root in {*(str(p) for p in args.channel_pages), *(row[4] for row in args.pages)}}
+    rows: list[tuple[Site, MarkModel]] = []
+    for root, lm_path, profile, leak, engine in args.pages:
+        names, coef, intercept = fit_context([s for i, found in enumerate(texts) if i != int(leak) for s in found], args.c)
+        corrector = Corrector(model=lm_path, profile=profile)
+        for ocr_path, gt_path in tqdm(page_pairs(Path(root)), desc=root, file=sys.stderr):
+            others = sum((n for (o, _), n in reads[engine].items() if o.name != ocr_path.name), Counter())
+            model = MarkModel(names, coef, intercept, channel(others), 1.0, 0.0)
+            rows += [(site, model) for site in page_sites(corrector, read_text(ocr_path), read_text(gt_path), ocr_path.name)]
+    print(f"{len(rows)} sites the earlier stages leave, read wrong: "
+          + ", ".join(f"{r}->{t} {n}" for (r, t), n in Counter((s.read, s.truth) for s, _ in rows if s.read != s.truth).most_common()))
+    total = sweep(rows)
+    print("| channel weight | margin | right | wrong | other |\n|---|---|---|---|---|")
+    for weight, margin in total:
+        print(f"| {weight} | {margin:.1f} | {total[weight, margin]['right']} | {total[weight, margin]['wrong']} | {total[weight, margin]['other']} |")
+    ok = [(-total[key]["right"], key) for key in total
+          if total[key]["right"] and total[key]["wrong"] + total[key]["other"] <= args.max_wrong * total[key]["right"]]
+    weight, margin = min(ok)[1] if ok else (1.0, MARGINS[-1])
+    if args.list:
+        for site, model in rows:
+            best, odds = model._replace(weight=weight).choice(site.values, site.read)
+            if best != site.read and odds > margin:
+                print(site.page, site.context, site.read, "->", best, "true", site.truth, f"{odds:.2f}")
+    names, coef, intercept = fit_context([s for found in texts for s in found], args.c)
+    own = sum((n for root in args.channel_pages for n in reads[str(root)].values()), Counter())
+    model = MarkModel(names, coef, intercept, channel(own), weight, margin)
+    write_text_atomic(args.output, model.to_json(
+        context=[Path(corpus).name for corpus, _ in args.text], channel_pages=[str(p) for p in args.channel_pages],
+        cross_fit={f"{w} {m:.1f}": dict(total[w, m]) for w, m in total}))
+    print(f"channel weight {weight}, margin {margin:.1f} -> {args.output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,49 @@
+"""benchmarks.mark_choice: confused marks counted by pair, the engine's channel, the context model's
+fit and the cross-fit's judgement of each change."""
+import math
+from collections import Counter
+
+import pytest
+
+from benchmarks.mark_choice import Site, channel, fit_context, mark_pairs, page_reads, sweep
+from ocrfix.correction.mark_choice import CLASSES, MarkModel
+
+
+def test_confused_marks_are_counted_by_pair_with_what_was_fixed_and_broken():
+    gt = "北京、上海，天津。大连"
+    confused, fixed, broken = mark_pairs("北京，上海，天津，大连", "北京、上海。天津，大连", gt)
+    assert confused == Counter({("，", "、"): 1, ("，", "。"): 1})
+    assert fixed == Counter({("，", "、"): 1, ("，", "。"): 0})
+    assert broken == Counter({("，", "。"): 1})  # the right '，' after 上海 became '。'
+
+
+def test_the_channel_counts_reads_and_a_rare_true_mark_takes_the_overall_rate():
+    reads = page_reads("北京，上海。天津，大连，沈阳", "北京，上海，天津，大连，沈阳")
+    assert reads == Counter({("，", "，"): 3, ("。", "，"): 1})
+    many = Counter({("，", "，"): 950, ("。", "，"): 50, ("、", "、"): 1000})
+    logp = channel(many)
+    comma, period, middot = CLASSES.index("，"), CLASSES.index("。"), CLASSES.index("·")
+    assert math.exp(logp[period][comma]) == pytest.approx(50.05 / 1010)  # 50 + 10 * 0.025 / 5
+    for true in range(len(CLASSES)):
+        assert sum(math.exp(logp[read][true]) for read in range(len(CLASSES))) == pytest.approx(1.0)
+    # '·' never seen true: the overall rate, 2.5 % misread, not a sixth of the mass per reading
+    assert math.exp(logp[period][middot]) == pytest.approx(0.025 / 5)
+    assert math.exp(logp[middot][middot]) == pytest.approx(0.975)
+
+
+def _site(truth, short, read=None):
+    return Site("p", read or truth, truth, {"short both": float(short)}, "")
+
+
+def test_the_context_model_learns_from_clean_sites_and_the_sweep_judges_each_change():
+    rows = [_site("、", True)] * 30 + [_site("，", False)] * 60 + [_site("，", True)] * 3 + [_site("。", False)] * 20
+    names, coef, intercept = fit_context(rows, 10.0)
+    assert names == ("short both",)
+    even = tuple(tuple(0.0 for _ in CLASSES) for _ in CLASSES)
+    model = MarkModel(names, coef, intercept, even, 1.0, 0.0)
+    assert model.choice({"short both": 1.0}, "，")[0] == "、"
+    assert model.choice({"short both": 0.0}, "、")[0] == "，"
+    judged = sweep([(_site("、", True, read="，"), model), (_site("，", True), model),
+                    (_site("。", True, read="，"), model), (_site("，", False), model)])
+    assert judged[1.0, 0.0] == Counter({"right": 1, "wrong": 1, "other": 1})
+    assert sum(judged[1.0, 5.0].values()) < 3  # fewer changes at a higher margin

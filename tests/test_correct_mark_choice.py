@@ -1,0 +1,106 @@
+"""The mark-choice model: the context of a clause mark, a context model with the engine's channel,
+and the stage that settles confused marks with it."""
+import json
+
+import pytest
+
+from ocrfix.correction.corrector import Corrector
+from ocrfix.correction.edits import replay
+from ocrfix.correction.mark_choice import CLASSES, SOURCE, MarkModel, choice_changes, features, sites
+from ocrfix.errors import ModelError
+from ocrfix.profiles import Profile, load_profile
+from ocrfix.segment import protected_mask
+
+from test_correct_fixtures import CORPUS, INVENTORY, WEIGHTS, confusion_set, load_lm, write_arpa
+
+LISTS = ["北京、上海、天津都是大城市。", "我们在北京工作，他们在上海学习。"] * 4
+#: A context model by hand: '、' between two short items, '，' otherwise; no LM feature.
+FEATURES = ("short both",)
+COEF = tuple((0.0,) if mark != "、" else (6.0,) for mark in CLASSES)
+INTERCEPT = tuple(3.0 if mark == "，" else 0.0 for mark in CLASSES)
+#: ln P(read | true): marks are read right with P 0.9; '，' read for '、' with P 0.08.
+CHANNEL = tuple(tuple(-0.1 if read == true else -2.5 if (read, true) == ("，", "、") else -6.0 for true in CLASSES)
+                for read in CLASSES)
+
+
+def model(margin=1.0, weight=1.0):
+    return MarkModel(FEATURES, COEF, INTERCEPT, CHANNEL, weight, margin)
+
+
+@pytest.fixture(scope="module")
+def lm(tmp_path_factory):
+    return load_lm(write_arpa(tmp_path_factory.mktemp("lm") / "lm.arpa", CORPUS + LISTS))
+
+
+def changed(text, lm, m=None, keep=()):
+    return [(offset, original, replacement) for offset, original, replacement, _, sources in
+            choice_changes(text, m or model(), lm, protected_mask(text, keep)) if sources == (SOURCE,)]
+
+
+def test_sites_are_clause_marks_between_running_text():
+    text = "北京，上海。天津·大连;沈阳，“青岛”，2020。"
+    assert [text[k] for k in sites(text, [False] * len(text))] == ["，", "。", "·", ";", "，", "，"]
+    assert sites("北京，", [False] * 3) == []  # a mark at the end has no right neighbour
+    assert sites("北京，上海", [False, True, True, False, False]) == []  # protected
+
+
+def test_features_describe_the_spans_around_a_mark(lm):
+    text = "习近平指出，北京、上海、天津都是大城市，我们在北京工作。"
+    values = features(lm, text, text.index("上海") - 1)  # the '、' between 北京 and 上海
+    assert values["short both"] == values["similar"] == 1.0
+    assert values["left ，"] == values["right 、"] == 1.0
+    assert values["comma before"] == 1.0 and values["right says"] == 0.0
+    assert set(values) >= {f"lm {mark}" for mark in CLASSES}
+    first = features(lm, text, text.index("北京") - 1)  # the '，' after 习近平指出
+    assert first["left start"] == 1.0 and first["comma before"] == 0.0
+    assert first["short before"] == 1.0 and first["log before"] == pytest.approx(1.792, abs=0.001)  # 5 characters
+    says = "他们在上海学习，习近平指出，我们要努力。"
+    assert features(lm, says, says.index("学习") + 2)["right says"] == 1.0
+    long = features(lm, text, text.index("城市") + 2)
+    assert long["short both"] == 0.0 and long["long sentence"] == 0.0
+
+
+def test_the_channel_and_the_context_decide_together(lm):
+    # a '，' between two short items: the context model says '、' (logit 6 over 3), the channel
+    # that '，' is read for '、' often enough (-2.5 against -0.1): 3.0 - 2.4 = 0.6 nats
+    text = "北京，上海、天津都是大城市。"
+    assert changed(text, lm, model(margin=0.5)) == [(2, "，", "、")]
+    assert changed(text, lm, model(margin=1.0)) == []
+    assert changed(text, lm, model(margin=0.5, weight=2.0)) == []  # the channel weighs more: keep
+    assert changed(text, lm, model(margin=0.5), keep=["北京，上海"]) == []
+    # between long spans the context says '，': it stays
+    assert changed("我们在北京工作，他们在上海学习。", lm, model(margin=0.0)) == []
+    # a '。' between short items: the channel never reads '。' for '、' (-6.0): it stays
+    assert changed("北京。上海、天津都是大城市。", lm, model(margin=0.5)) == []
+
+
+def test_a_model_round_trips_and_a_bad_file_is_refused(tmp_path):
+    path = tmp_path / "mark_choice.json"
+    path.write_text(model().to_json(fitted_on=["test"]), encoding="utf-8")
+    assert MarkModel.load(path) == model()
+    record = json.loads(path.read_text(encoding="utf-8"))
+    record["classes"] = ["，", "。"]
+    path.write_text(json.dumps(record), encoding="utf-8")
+    with pytest.raises(ModelError, match="other classes"):
+        MarkModel.load(path)
+    path.write_text("{}", encoding="utf-8")
+    with pytest.raises(ModelError, match="not a mark-choice model"):
+        MarkModel.load(path)
+
+
+def test_a_profile_names_its_model_and_the_corrector_runs_the_stage(lm, tmp_path):
+    path = tmp_path / "mark_choice.json"
+    path.write_text(model(margin=0.5).to_json(), encoding="utf-8")
+    kwargs = dict(model=lm, confusions=confusion_set(tmp_path), weights=WEIGHTS, inventory=INVENTORY, length=False)
+    text = "北京，上海、天津都是大城市。"
+    result = Corrector(profile=Profile("test", tmp_path, mark_choice=path), **kwargs).correct(text, reflow=False)
+    assert result.text == "北京、上海、天津都是大城市。"
+    assert [e.sources for e in result.edits] == [(SOURCE,)]
+    assert 0.5 < result.edits[0].gain < 1.0  # P of '、' against the '，' read
+    assert replay(result.source, result.edits) == result.text
+    assert Corrector(profile=Profile("test", tmp_path), **kwargs).correct(text, reflow=False).text == text
+    assert Corrector(profile=Profile("test", tmp_path, mark_choice=path), rules=False,
+                     **kwargs).correct(text, reflow=False).text == text
+    (tmp_path / "profile.json").write_text(json.dumps({"format": 1, "files": {"mark_choice": "mark_choice.json"}}),
+                                           encoding="utf-8")
+    assert load_profile(tmp_path, tmp_path).mark_choice == path.resolve()
