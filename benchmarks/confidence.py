@@ -49,12 +49,12 @@ class Evidence:
         self.corrector, self.conf, self.alternatives = corrector, conf, alternatives
 
     def correct(self, text: str, reflow: bool = True, readings: Sequence[Reading | None] | None = None,
-                wrapped: str | None = None) -> Any:
+                wrapped: str | None = None, page_chars: int | None = None) -> Any:
         if readings is not None and (self.conf or self.alternatives):
             kept = [None if r is None else Reading(r.conf if self.conf else None, r.alternatives if self.alternatives else ())
                     for r in readings]
-            return self.corrector.correct(text, reflow=reflow, readings=kept, wrapped=wrapped)
-        return self.corrector.correct(text, reflow=reflow, wrapped=wrapped)
+            return self.corrector.correct(text, reflow=reflow, readings=kept, wrapped=wrapped, page_chars=page_chars)
+        return self.corrector.correct(text, reflow=reflow, wrapped=wrapped, page_chars=page_chars)
 
 
 @dataclass(frozen=True)

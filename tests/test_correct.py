@@ -216,3 +216,20 @@ def test_in_a_short_text_an_edit_without_the_engines_evidence_needs_the_clean_pr
     assert fix("visual", short).text == short  # the LM alone, in a short text: below the clean-print threshold
     assert fix("learned", short).text == "我们在北京工作。"  # the engine was seen making this confusion
     assert fix("visual", page).text.startswith("我们在北京工作。")  # a page around it
+
+
+def test_a_story_corrected_alone_is_no_short_text_when_its_page_is_long(lm):
+    """``correct_document`` corrects each story of a page on its own and passes the page's length:
+    a short story of a long page keeps the edits the page would get."""
+    import dataclasses
+
+    from ocrfix.confusions import ConfusionSet
+    from ocrfix.correction.corrector import SHORT_TEXT
+    from ocrfix.correction.score import SparsePages
+
+    confusions = ConfusionSet.from_scores({"乍": {"作": 0.8}}, "visual")
+    weights = dataclasses.replace(WEIGHTS, intercept=-18.0, sparse=SparsePages(density=1.0, threshold=0.99))
+    corrector = Corrector(model=lm, confusions=confusions, weights=weights, inventory=INVENTORY)
+    story = "我们在北京工乍。"
+    assert corrector.correct(story, reflow=False).text == story
+    assert corrector.correct(story, reflow=False, page_chars=2 * SHORT_TEXT).text == "我们在北京工作。"

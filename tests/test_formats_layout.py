@@ -53,10 +53,10 @@ class _Recorder:
     """A corrector that changes nothing and keeps what ``correct_document`` gave it."""
 
     def __init__(self) -> None:
-        self.calls: list[tuple[str, str | None]] = []
+        self.calls: list[tuple[str, str | None, int | None]] = []
 
-    def correct(self, text: str, reflow: bool = True, readings=None, wrapped=None) -> object:
-        self.calls.append((text, wrapped))
+    def correct(self, text: str, reflow: bool = True, readings=None, wrapped=None, page_chars=None) -> object:
+        self.calls.append((text, wrapped, page_chars))
         return type("Result", (), {"text": text, "edits": [], "source": text})()
 
 
@@ -65,8 +65,8 @@ def test_the_corrector_is_told_where_the_columns_wrapped_the_paragraphs() -> Non
     geometry reflow has joined: each line joined onto the one before, across columns too."""
     recorder = _Recorder()
     correct_document(document([HEAD, COL1, COL2]), recorder)
-    [(text, wrapped)] = recorder.calls
-    assert "".join(wrapped.split()) == "".join(text.split()) and wrapped != text
+    [(text, wrapped, page_chars)] = recorder.calls
+    assert "".join(wrapped.split()) == "".join(text.split()) and wrapped != text and page_chars == len(text)
     assert [text[j - 1:j + 1] for j in wrapped_line_ends(wrapped, text)] == ["东农", "鲜蔬", "年新", "的商", "也摆"]
 
 def test_columns_are_read_left_to_right_whatever_the_file_order() -> None:

@@ -307,7 +307,8 @@ class Corrector:
         self.pairs = PairProposer(self.candidates.table, index, glyphs) if index is not None else None
 
     def correct(self, text: str, reflow: bool = True, progress: Callable[[int], None] | None = None,
-                readings: Sequence[Reading | None] | None = None, wrapped: str | None = None) -> Result:
+                readings: Sequence[Reading | None] | None = None, wrapped: str | None = None,
+                page_chars: int | None = None) -> Result:
         """Correct one page of text; ``reflow`` first joins column-wrapped lines into paragraphs.
 
         Symbol rules (:mod:`.rules`), the variant stage (:mod:`.variants`: traditional forms
@@ -331,7 +332,9 @@ class Corrector:
         (``confidence``), its alternative readings are candidates there (:mod:`.engine`).
         ``wrapped``: with ``reflow=False``, the text as it was printed, its paragraphs' lines on lines
         of their own (a geometry reflow's, :meth:`ocrfix.formats.Reflowed.wrapped`): the line-end
-        stages run at its wrapped line ends.
+        stages run at its wrapped line ends. ``page_chars``: the length of the page ``text`` is a
+        part of (a story corrected on its own, :func:`ocrfix.formats.correct_document`): the text
+        counts as short only when the page does.
         """
         if readings is not None and (reflow or len(readings) != len(text)):
             raise ValueError("readings must be given per character of the text, with reflow=False")
@@ -348,7 +351,7 @@ class Corrector:
         sentences, document = self._segment(staged)
         clean_print: list[tuple[int, int]] = []  # spans of ``staged`` whose blocks read like clean print
         # a short text: an edit without the engine's evidence needs the clean-print threshold
-        short = self.sparse.threshold if self.sparse is not None and len(text) < SHORT_TEXT else 0.0
+        short = self.sparse.threshold if self.sparse is not None and (page_chars or len(text)) < SHORT_TEXT else 0.0
         decoded: list[tuple[int, str, str, float, tuple[str, ...]]] = []  # the decoder's changes
         for block in _blocks(sentences, BLOCK_CHARS):
             evidence = [self._evidence(sentence, text, staged, rule_edits, readings) for sentence in block]

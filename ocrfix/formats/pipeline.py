@@ -22,10 +22,11 @@ if TYPE_CHECKING:
 
 class CorrectorLike(Protocol):
     """``readings`` is passed only for a document that carries the engine's confidences or
-    alternatives; ``wrapped``: the text with its printed lines on lines of their own."""
+    alternatives; ``wrapped``: the text with its printed lines on lines of their own;
+    ``page_chars``: the length of the page the text (a story) is part of."""
 
     def correct(self, text: str, reflow: bool = True, readings: "Sequence[Reading | None] | None" = None,
-                wrapped: str | None = None) -> Any: ...
+                wrapped: str | None = None, page_chars: int | None = None) -> Any: ...
 
 
 class Corrected(NamedTuple):
@@ -41,7 +42,8 @@ def correct_document(doc: Document, corrector: CorrectorLike, by_story: bool = T
 
     With ``by_story`` each story of the page (see :mod:`.stories`) is corrected on its own: the
     page-level evidence (a word the page repeats, how densely the first pass edits) comes from
-    the story, never from the stories beside it.
+    the story, never from the stories beside it; a short story of a long page is not a short text
+    (``page_chars``).
     """
     flow = reflow_document(doc)
     readings = engine_readings(doc, flow)
@@ -52,7 +54,7 @@ def correct_document(doc: Document, corrector: CorrectorLike, by_story: bool = T
         end = STORY_BREAK if k + 1 < len(parts) else ""
         chunk = part + end
         evidence = {} if readings is None else {"readings": readings[start:start + len(chunk)]}
-        result = corrector.correct(chunk, reflow=False, wrapped=lines + end, **evidence)
+        result = corrector.correct(chunk, reflow=False, wrapped=lines + end, page_chars=len(flow.text), **evidence)
         shift = sum(map(len, texts))
         edits.extend(replace(e, offset=e.offset + shift, input_offset=e.input_offset + start) if start else e
                      for e in result.edits)
