@@ -4,7 +4,8 @@ A system turns reflowed text (one paragraph or sentence per line) into corrected
 page, a system that reflows pages itself may take the OCR as the engine wrote it (``raw``) instead,
 as ``ocrfix correct`` does: its output is then the corrected reflow of ``raw``, whose reflow is
 ``text``. Specs:
-  ``ocrfix[:P]``        ocrfix's :class:`~ocrfix.Corrector` with the shipped models (engine profile ``P``)
+  ``ocrfix[:P]``        ocrfix's :class:`~ocrfix.Corrector` with the shipped models and engine profile ``P``
+                        (default: the profile ``ocrfix correct`` gives plain text, ``tesseract``)
   ``pycorrector:T``     pycorrector 1.1.4's KenLM ``Corrector`` on the same LM, threshold ``T``
   ``none``              identity (the raw OCR; a plumbing check)
 """
@@ -19,6 +20,7 @@ from pathlib import Path
 from typing import Any, Callable, Protocol
 
 from ocrfix.errors import ModelError, ToolMissingError
+from ocrfix.profiles import DEFAULT_PROFILE
 from ocrfix.settings import load_settings
 
 PYCORRECTOR_VERSION = "1.1.4"
@@ -92,7 +94,7 @@ def build(spec: str, lm: Path | None = None) -> System:
     name, _, arg = spec.partition(":")
     factories: dict[str, Callable[[], System]] = {
         "none": Identity,
-        "ocrfix": lambda: Ocrfix(importlib.import_module("ocrfix.correction.corrector").Corrector(model=lm, profile=arg or None),
+        "ocrfix": lambda: Ocrfix(importlib.import_module("ocrfix.correction.corrector").Corrector(model=lm, profile=arg or DEFAULT_PROFILE),
                                  spec),
         "pycorrector": lambda: Pycorrector(_load_pycorrector(lm), float(arg or 57), spec),
     }
