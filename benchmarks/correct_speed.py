@@ -1,7 +1,8 @@
 """Correction throughput of the shipped corrector: characters per second per page level, medians.
 
 Each run is a fresh process (spawned, so every cache starts empty, as for a user's first
-batch): it loads the default :class:`ocrfix.Corrector` (timed), then corrects the reflowed OCR of
+batch): it loads the :class:`ocrfix.Corrector` of ``ocrfix correct`` on plain text, the default
+profile (timed), then corrects the reflowed OCR of
 every page of each level once, in an order rotated from run to run. Reported per level: the
 median chars/s over the runs (input characters over correction time, loading excluded), the
 spread, and over all levels together; plus the median load time and the largest peak RSS.
@@ -43,11 +44,13 @@ def one_run(texts_by_level: dict[str, list[str]], order: list[str], weights: str
     from ocrfix import Corrector
     from ocrfix.correction.corrector import load_lm
     from ocrfix.lm.context import context_path
+    from ocrfix.profiles import DEFAULT_PROFILE
     from ocrfix.settings import load_settings
 
     start = time.perf_counter()
     lm_path = load_settings().default_lm
-    corrector = Corrector(model=load_lm(lm_path, native=native), weights=weights, context=context_path(lm_path))
+    corrector = Corrector(model=load_lm(lm_path, native=native), weights=weights, context=context_path(lm_path),
+                          profile=DEFAULT_PROFILE)
     timings: dict[str, float] = {"load_s": time.perf_counter() - start}
     for text in warm:
         corrector.correct(text, reflow=False)
