@@ -200,6 +200,22 @@ def test_pieces_of_a_swollen_body_row_keep_their_own_rows() -> None:
     assert [b.text for b in reflow_document(doc).blocks] == [head + "。", tail + columns[1] + columns[2]]
 
 
+def test_a_headline_read_into_a_swollen_body_row_is_not_cut_at_a_river() -> None:
+    """Tesseract read a page's top row across it: a swollen body row over the first column, a
+    headline over the other two, with rows below also merged across the columns. The row is no
+    headline (most of its body words keep the body's height), but its headline piece is spaced
+    like one: the gap between two of its characters over the gutter below is no river."""
+    pitch, gutter, size = int(1.1 * H), int(1.25 * H), int(1.75 * H)
+    xs = [60 + k * (5 * pitch + H + gutter) for k in range(3)]
+    rows = [_merged(*(_spaced(SIX[k][r], xs[k], 200 + r * int(1.6 * H), pitch) for k in range(3))) for r in range(1, 5)]
+    start = xs[2] - gutter // 2 - 2 * size - 3 * H // 2  # the gap after the second character lies over the gutter
+    head = Line(words=tuple(Word(ch, Box(start + i * (size + H), 200, start + i * (size + H) + size, 200 + size), conf=0.9)
+                            for i, ch in enumerate("集市开张")), box=Box(start, 200, start + 4 * size + 3 * H, 200 + size))
+    flow = reflow_document(document([[_merged(_spaced(SIX[0][0], xs[0], 200, pitch, tall=2), head), *rows]]))
+    texts = [b.text for b in flow.blocks]
+    assert "集市开张" in texts and not any("集市" in t and t != "集市开张" for t in texts)
+
+
 def test_two_specks_in_a_gap_split_a_body_line() -> None:
     """The engine read a speck in a 1.5-character gutter as ``。。`` and merged the rows of the
     columns beside it; the right column is too short to set out its edge. Two stops in a row

@@ -37,6 +37,7 @@ Only whitespace changes (line breaks and the OCR spaces the plain reflow also re
 """
 from __future__ import annotations
 
+import functools
 import re
 import statistics
 from bisect import bisect_left, bisect_right
@@ -146,14 +147,50 @@ def _gutter_splits(line: Line, text: str, size: float, sides: Callable[[Line], t
     # headlines span columns and space their words; a line larger than the body (a kicker, a
     # sub-headline) spaces them in proportion
     gutter, river = (HEAD_GAP * size, HEAD_RIVER * size) if headline else (GUTTER * max(h, size), RIVER * h)
+    around = functools.cache(lambda: sides(line))
+    splits = _gaps(line.words, letters, headline, gutter, river, around, h)
+    if headline:
+        return splits
+    # a headline read into a body row (a row read across the page) is spaced like a headline: of
+    # the cuts between its pieces, only those a headline line would have keep (a piece of one word
+    # may be a body word whose box the engine swelled)
+    pieces = list(zip([0, *splits], [*splits, len(line.words)]))
+    tall = [sum(e is not None for e in letters[a:b]) > 1 and _low_height(line.words[a:b], letters[a:b]) >= TALL_WORDS * h
+            for a, b in pieces]
+    kept = []
+    for k, cut in enumerate(splits):
+        if tall[k] and tall[k + 1]:
+            a, b = _run(pieces, tall, k)
+            words = line.words[a:b]
+            head = statistics.median(w.box.height for w in words if w.box is not None)
+            spaced = _piece_box(line, a, b).width >= HEADLINE_PITCH * h * display_width(join_words([w.text for w in words]))
+            if head >= HEADLINE * h and spaced and cut - a not in _gaps(words, letters[a:b], True, HEAD_GAP * head, HEAD_RIVER * head, around, h):
+                continue
+        kept.append(cut)
+    return kept
+
+
+def _run(pieces: list[tuple[int, int]], tall: list[bool], k: int) -> tuple[int, int]:
+    """The words of the run of tall pieces around the cut after piece ``k``."""
+    first, last = k, k + 1
+    while first > 0 and tall[first - 1]:
+        first -= 1
+    while last + 1 < len(pieces) and tall[last + 1]:
+        last += 1
+    return pieces[first][0], pieces[last][1]
+
+
+def _gaps(words: tuple[Word, ...], letters: list[tuple[float, float] | None], headline: bool, gutter: float, river: float,
+          around: Callable[[], tuple[list[Marks], list[Marks]]], h: float) -> list[int]:
+    """The cuts :func:`_gutter_splits` describes in ``words`` (a line's, or a run of them), with
+    its thresholds ``gutter`` and ``river``; ``around()``: the line's :func:`_sides`."""
     splits = []
     reach = solid_reach = None  # right edge of the words (solid words) so far
     punctuated = False  # a punctuation-only word since the last solid word
     specks_only = True  # every word since the last solid word is what specks are read as
     specks = 0  # characters since the last solid word
     solid_box = None  # right edge of the solid words' boxes so far
-    around = None  # ``sides(line)``, when a gap needs them
-    for k, (word, extent) in enumerate(zip(line.words, letters)):
+    for k, (word, extent) in enumerate(zip(words, letters)):
         box = word.box
         if box is None:
             continue
@@ -163,8 +200,7 @@ def _gutter_splits(line: Line, text: str, size: float, sides: Callable[[Line], t
                 and box.x0 - solid_box > (GUTTER * h if specks > 1 else gutter + h):
             splits.append(k)
         elif extent is not None and solid_reach is not None and extent[0] - solid_reach > river and not (headline and punctuated):
-            around = around or sides(line)
-            if _river(around, _probes(solid_reach, extent[0], h), h):
+            if _river(around(), _probes(solid_reach, extent[0], h), h):
                 splits.append(k)
         reach = box.x1 if reach is None or box.x1 > reach else reach
         if extent is not None:
