@@ -149,13 +149,15 @@ def stretch_misses(folder: Path, kind: str = "alto") -> tuple[int, int]:
     return missed, stretch
 
 
-def correction_scores(folder: Path, kind: str = "alto") -> dict[str, float]:
+def correction_scores(folder: Path, kind: str = "alto", profile: str | None = None) -> dict[str, float]:
     """Block-robust CER (``ocrfix eval``: blocks matched in any order) of the reflowed input and of
-    ``ocrfix correct``'s output, the corrector run on each story alone or on the whole page."""
+    the corrected output, the corrector run on each story alone or on the whole page. ``profile``:
+    the corrector's engine profile (``tesseract`` is what ``ocrfix correct`` picks for these
+    Tesseract files); None: ``Corrector()`` without one (no confidence prior, no mark-choice model)."""
     from ocrfix import Corrector, evaluate
     from ocrfix.formats import correct_document, read_document
 
-    corrector = Corrector()
+    corrector = Corrector(profile=profile)
     sums = {"gt_chars": 0, "ocr": 0, "by_page": 0, "by_story": 0}
     for gt_path in (p for p in sorted(folder.glob("*.gt.json")) if _read(p)):
         base = gt_path.with_name(gt_path.name.removesuffix(".gt.json"))
@@ -209,9 +211,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=None, help="pages root (default: build/bench/stories)")
     parser.add_argument("--speed", action="store_true", help="also time the layout analysis against correct (ALTO input)")
     parser.add_argument("--correct", action="store_true", help="also the CER before and after ocrfix correct (ALTO input)")
+    parser.add_argument("--profile", default=None, help="with --correct: the engine profile (default: none, Corrector() as it is)")
     parser.add_argument("--misses", action="store_true", help="also how many missed paragraphs occur in the ALTO output as one stretch")
     args = parser.parse_args(argv)
     root = args.root or load_settings().build_dir / "bench" / "stories"
+    if not any((root / args.split).glob("*.gt.json")):
+        print(f"benchmarks.stories: error: no pages (NAME.gt.json) in {root / args.split}: "
+              "make them with python -m benchmarks.newspage", file=sys.stderr)
+        return 2
     totals = score_split(root / args.split)
     print("| input | pages | stories | paragraphs | paragraph recall | purity | headline attachment | contiguity | order |")
     print("|---|---|---|---|---|---|---|---|---|")
@@ -225,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
         missed, stretch = stretch_misses(root / args.split)
         print(f"ALTO: {missed} paragraphs missed, {stretch} of them occur in the output as one stretch (lines joined, fuzzy {SAME:.0f})")
     if args.correct:
-        c = correction_scores(root / args.split)
+        c = correction_scores(root / args.split, profile=args.profile)
         print(f"ALTO: GT chars {c['gt_chars']}, OCR errors {c['ocr']}; corrected story by story {c['by_story']} "
               f"(CER -{100 * c['by_story_reduction']:.1f} %), whole page at once {c['by_page']} (CER -{100 * c['by_page_reduction']:.1f} %)")
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 import random
 
 from benchmarks.newspage import _layout, grid_plan, gt_text
+from benchmarks import stories
 from benchmarks.stories import score_page, tesseract_blocks
 
 STORIES = [
@@ -111,3 +112,10 @@ def test_missed_paragraphs_that_occur_as_one_stretch_of_the_output_are_counted(t
     (tmp_path / "p.gt.json").write_text(json.dumps({"stories": STORIES}, ensure_ascii=False), encoding="utf-8")
     (tmp_path / "p.txt").write_text("\n\n".join(lines), encoding="utf-8")  # each line a block
     assert stretch_misses(tmp_path, "tesseract") == (2, 1)  # one cut in two, one misread
+
+
+def test_a_split_without_pages_is_a_one_line_error(tmp_path, capsys) -> None:
+    (tmp_path / "eval").mkdir()
+    assert stories.main(["--root", str(tmp_path), "--split", "eval"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no pages" in err
