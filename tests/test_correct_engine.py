@@ -137,6 +137,20 @@ def test_plain_and_unscored_documents_give_no_readings():
         assert engine_readings(doc, reflow_document(doc)) is None
 
 
+def test_word_confidences_are_no_character_evidence_but_a_characters_own_are():
+    doc = read_document(DATA / "onecol.xml")  # ALTO with WC on every String, no CC
+    assert any(w.conf is not None for w in doc.words())
+    assert engine_readings(doc, reflow_document(doc)) is None
+    src = (DATA / "onecol.xml").read_bytes().replace(b'WC="0.52" CONTENT="\xe6\x98\xa5\xe5\xad\xa3"',
+                                                     b'WC="0.52" CC="09" CONTENT="\xe6\x98\xa5\xe5\xad\xa3"')
+    scored = parse_document(src, "cc.xml")
+    flow = reflow_document(scored)
+    found = engine_readings(scored, flow)
+    at = flow.text.index("春季")
+    assert found is not None and found[at].conf == pytest.approx(1.0) and found[at + 1].conf == 0.0
+    assert sum(r is not None and r.conf is not None for r in found) == 2
+
+
 def test_a_profile_carries_its_confidence_prior(lm, tmp_path):
     directory = make_profile(tmp_path / "p", confidence={"weight": 0.5, "reference": 0.9})
     assert load_profile(directory, PROJECT_ROOT / "models").confidence == (0.5, 0.9)

@@ -33,15 +33,15 @@ def _slots(words: list[Word]) -> list[tuple[int, int]]:
     return [(wi, ci) for wi, w in enumerate(words) for ci, ch in enumerate(w.text) if not ch.isspace()]
 
 
-def char_confidences(doc: Document, words: Sequence[Word] | None = None) -> list[float | None]:
+def char_confidences(doc: Document, words: Sequence[Word] | None = None, word_level: bool = True) -> list[float | None]:
     """OCR confidence (0–1, None = unknown) of each non-whitespace character of ``doc.text()``.
 
     Aligned to the non-whitespace characters of any whitespace-only rewrite of the text
-    (such as its plain reflow): glyph confidence, else the per-character ``CC``, else the
-    word's. For the geometry reflow pass its ``words`` (its reading order).
+    (such as its plain reflow): glyph confidence, else the per-character ``CC``, else (with
+    ``word_level``) the word's. For the geometry reflow pass its ``words`` (its reading order).
     """
     words = list(doc.words()) if words is None else list(words)
-    return [words[wi].char_confidence(ci) for wi, ci in _slots(words)]
+    return [words[wi].char_confidence(ci, word_level) for wi, ci in _slots(words)]
 
 
 def char_alternatives(doc: Document, words: Sequence[Word] | None = None) -> list[tuple[Alternative, ...]]:

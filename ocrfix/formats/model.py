@@ -93,13 +93,14 @@ class Word:
                 seen.add(word[i])
         return tuple(found)
 
-    def char_confidence(self, i: int) -> float | None:
-        """Confidence of the ``i``-th character: glyph, then per-character list, then the word's."""
+    def char_confidence(self, i: int, word_level: bool = True) -> float | None:
+        """Confidence of the ``i``-th character: glyph, then per-character list, then (with
+        ``word_level``) the word's."""
         if len(self.glyphs) == len(self.text) and self.glyphs[i].conf is not None:
             return self.glyphs[i].conf
         if self.char_confs is not None and len(self.char_confs) == len(self.text):
             return self.char_confs[i]
-        return self.conf
+        return self.conf if word_level else None
 
 
 @dataclass(frozen=True)
