@@ -121,6 +121,11 @@ def _no_open_bracket_before(text: str, match: re.Match[str]) -> bool:
     return not re.search(r"[\[［]", text[max(0, match.start() - 20):match.start()])
 
 
+#: A line break between two non-space characters: the text has two paragraphs or more (found at the
+#: first paragraph's end, so a long text costs no more than a short one, match after match).
+_LINE_BREAK_INSIDE = re.compile(r"\S\s*\n\s*\S")
+
+
 def _body_paragraph(text: str, match: re.Match[str]) -> bool:
     """The line ending here is long and already has a sentence end, or a comma in no more than one
     sentence's length (:data:`MAX_SENTENCE`): a body paragraph, not a headline; and its last sentence looks like one: at least
@@ -130,7 +135,7 @@ def _body_paragraph(text: str, match: re.Match[str]) -> bool:
     3-character fragment; no real fix was lost.) A text of one paragraph is no page: SIGHAN's
     training essays, each line corrected alone by the ``generic`` profile, got 14 final '。', all
     against the gold (the writers' lines are pieces of longer essays)."""
-    if "\n" not in text.strip():  # a lone paragraph (a sentence corrected alone): no page to say it is body text
+    if not _LINE_BREAK_INSIDE.search(text):  # a lone paragraph (a sentence corrected alone): no page to say it is body text
         return False
     line = text[_line_start(text, match):match.start()]
     if len(line) < MIN_BODY_LINE or not ("。" in line or ("，" in line and len(line) <= MAX_SENTENCE)):
