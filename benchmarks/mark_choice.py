@@ -2,7 +2,7 @@
 
     python -m benchmarks.mark_choice count PAGES... [--profile P] [--lm LM]    # pairs read -> true, fixed / broken
     python -m benchmarks.mark_choice fit --text CORPUS LM [--text ...] --pages PAGES LM PROFILE TEXT CHANNEL [--pages ...]
-        --channel-pages PAGES -o MODEL.json [--max-wrong 0.1] [--cache DIR]
+        --context CONTEXT.json --engine CHANNEL_PAGES MODEL.json [--engine ...] [--max-wrong 0.1] [--cache DIR]
 
 ``count``: every ground-truth mark read as another character (OCR mark -> true mark), how many the
 corrector fixed, and every mark read right that the corrector changed (true mark -> output), by pair.
@@ -18,8 +18,9 @@ context model fitted without the corpus the pages may come from and a channel co
 page itself choose each mark; per channel weight and margin (natural log-odds over the mark read),
 the changes that are right (the true mark), wrong (the read mark was right) and another wrong mark
 for a wrong one. The setting with the most right changes and at most ``--max-wrong`` wrong or other
-ones per right one is the model's; the model written has the context model fitted on all corpora and
-the channel of ``--channel-pages``.
+ones per right one is the model's. Written: the context model fitted on all corpora (``--context``,
+the same for every engine) and, per ``--engine``, that engine's file: the channel counted on its
+training pages, with the weight and margin.
 """
 from __future__ import annotations
 
@@ -227,14 +228,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                          required=True, help="training pages, an LM that never saw their text, the engine's profile, "
                          "the number (from 0) of the --text whose corpus the pages may come from, and the engine's "
                          "training pages for its channel (a page is never counted for itself)")
-    fitting.add_argument("--channel-pages", type=Path, nargs="+", required=True,
-                         help="the training pages of the engine the model is for, for its channel")
+    fitting.add_argument("--context", type=Path, required=True, help="where the context model goes")
+    fitting.add_argument("--engine", nargs=2, type=Path, action="append", metavar=("CHANNEL_PAGES", "MODEL"),
+                         required=True, help="an engine's training pages, for its channel, and where its file goes")
     fitting.add_argument("--paragraphs", type=int, default=3000, help="paragraphs of each corpus")
     fitting.add_argument("--c", type=float, default=1.0, help="inverse regularisation strength")
     fitting.add_argument("--max-wrong", type=float, default=0.1, help="wrong changes per right one")
     fitting.add_argument("--list", action="store_true", help="list each cross-fitted change at the margin chosen")
     fitting.add_argument("--cache", type=Path, help="a directory keeping the corpora's sites between runs")
-    fitting.add_argument("-o", "--output", type=Path, required=True)
     args = parser.parse_args(argv)
     if args.command == "count":
         print(count(Corrector(model=args.lm, profile=args.profile), page_pairs(*args.pages)))
@@ -242,7 +243,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     texts = [cached_text_sites(Path(corpus), Path(lm), args.paragraphs, args.cache) for corpus, lm in args.text]
     print(", ".join(f"{corpus}: {len(rows)} sites {dict(Counter(s.truth for s in rows))}" for (corpus, _), rows in zip(args.text, texts)))
     reads = {root: {pair: page_reads(read_text(pair[0]), read_text(pair[1])) for pair in page_pairs(Path(root))}
-             for root in {*(str(p) for p in args.channel_pages), *(row[4] for row in args.pages)}}
+             for root in {*(str(pages) for pages, _ in args.engine), *(row[4] for row in args.pages)}}
     rows: list[tuple[Site, MarkModel]] = []
     for root, lm_path, profile, leak, engine in args.pages:
         names, coef, intercept = fit_context([s for i, found in enumerate(texts) if i != int(leak) for s in found], args.c)
@@ -266,12 +267,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             if best != site.read and odds > margin:
                 print(site.page, site.context, site.read, "->", best, "true", site.truth, f"{odds:.2f}")
     names, coef, intercept = fit_context([s for found in texts for s in found], args.c)
-    own = sum((n for root in args.channel_pages for n in reads[str(root)].values()), Counter())
-    model = MarkModel(names, coef, intercept, channel(own), weight, margin)
-    write_text_atomic(args.output, model.to_json(
-        context=[Path(corpus).name for corpus, _ in args.text], channel_pages=[str(p) for p in args.channel_pages],
-        cross_fit={f"{w} {m:.1f}": dict(total[w, m]) for w, m in total}))
-    print(f"channel weight {weight}, margin {margin:.1f} -> {args.output}")
+    model = MarkModel(names, coef, intercept, (), weight, margin)
+    write_text_atomic(args.context, model.context_json(context=[Path(corpus).name for corpus, _ in args.text]))
+    for pages, output in args.engine:
+        own = channel(sum(reads[str(pages)].values(), Counter()))
+        write_text_atomic(output, model._replace(channel=own).engine_json(
+            channel_pages=[str(pages)], cross_fit={f"{w} {m:.1f}": dict(total[w, m]) for w, m in total}))
+    print(f"channel weight {weight}, margin {margin:.1f} -> {args.context}, "
+          + ", ".join(str(output) for _, output in args.engine))
     return 0
 
 

@@ -1,12 +1,13 @@
 """Engine profiles: everything about the corrector that depends on the OCR engine, in one directory.
 
 A profile directory holds ``profile.json``: which weights, confusion sets, misread rates and
-variant table, length and mark channels the corrector uses, which symbol rules run, whether marks lost at line ends are put
-back (with what margin, and whether also in text that reads like clean print), an optional fixed
-threshold, an optional LM of the user's domain with its interpolation weight (``ocrfix fit
---domain-lm``), and a card (what it was fitted on, its held-out figures). File
-paths are relative to the directory, so a shipped profile can point at the shared files in
-``models/`` and a user's profile directory can carry its own; a path written ``models:REL`` names
+variant table, length and mark channels the corrector uses, its mark-choice model (the engine's
+part, ``mark_choice``, and the context model every engine shares, ``mark_context``), which symbol
+rules run, whether marks lost at line ends are put back (with what margin, and whether also in
+text that reads like clean print), an optional fixed threshold, an optional LM of the user's domain
+with its interpolation weight (``ocrfix fit --domain-lm``), and a card (what it was fitted on, its
+held-out figures). File paths are relative to the directory, so a shipped profile can point at
+the shared files in ``models/`` and a user's profile directory can carry its own; a path written ``models:REL`` names
 a file of the models directory itself (a fitted profile built on the shipped confusion sets stays
 valid wherever the checkout and the profile live). The news LM is not part of a profile: it
 models the language, not the engine; a fitted profile may carry a small LM of its own domain
@@ -39,7 +40,7 @@ from .errors import ModelError
 PROFILE_FILE = "profile.json"
 FORMAT = 1
 #: Keys of ``files``: each names a file (``confusions``: a list of files) relative to the profile.
-FILE_KEYS = ("weights", "confusions", "misread", "variants", "length", "marks", "mark_choice", "domain_lm")
+FILE_KEYS = ("weights", "confusions", "misread", "variants", "length", "marks", "mark_choice", "mark_context", "domain_lm")
 #: Prefix of a path relative to the models directory rather than to the profile.
 MODELS_PREFIX = "models:"
 #: The profile of an input that names no OCR software when ``OCRFIX_PROFILE`` is not set (the
@@ -63,7 +64,8 @@ class Profile:
     variants: Path | None = None
     length: Path | None = None  # the engine's length channel (None: no deletion stage)
     marks: Path | None = None  # the engine's mark channel (None: no confused-mark stage)
-    mark_choice: Path | None = None  # the mark-choice model (None: no mark-choice stage)
+    mark_choice: Path | None = None  # the engine's part of the mark-choice model (None: no mark-choice stage)
+    mark_context: Path | None = None  # the mark-choice context model, the same for every engine
     rules: tuple[str, ...] | None = None  # symbol rules by name (None: "all")
     line_end_marks: bool = True
     #: also in blocks that read like clean print (an engine that reads inside the line box loses
@@ -142,6 +144,8 @@ def load_profile(name_or_dir: str | Path, models_dir: Path) -> Profile:
     if prior is not None and not (prior[0] >= 0 and 0.0 < prior[1] < 1.0):
         raise ModelError(f"{manifest}: confidence must be {{\"weight\": >= 0, \"reference\": in (0, 1)}}")
     domain_weight = record.get("domain_weight")
+    if "mark_choice" in files and "mark_context" not in files:
+        raise ModelError(f"{manifest}: a mark_choice needs the mark_context it completes")
     if "domain_lm" in files and not (isinstance(domain_weight, (int, float)) and 0.0 < domain_weight < 1.0):
         raise ModelError(f"{manifest}: a domain_lm needs a domain_weight in (0, 1)")
     return Profile(
@@ -155,6 +159,7 @@ def load_profile(name_or_dir: str | Path, models_dir: Path) -> Profile:
         length=resolve(files["length"]) if "length" in files else None,
         marks=resolve(files["marks"]) if "marks" in files else None,
         mark_choice=resolve(files["mark_choice"]) if "mark_choice" in files else None,
+        mark_context=resolve(files["mark_context"]) if "mark_context" in files else None,
         rules=None if rules == "all" else tuple(rules),
         line_end_marks=bool(record.get("line_end_marks", True)),
         line_end_marks_in_clean_print=bool(record.get("line_end_marks_in_clean_print", False)),

@@ -74,33 +74,60 @@ def test_the_channel_and_the_context_decide_together(lm):
     assert changed("北京。上海、天津都是大城市。", lm, model(margin=0.5)) == []
 
 
-def test_a_model_round_trips_and_a_bad_file_is_refused(tmp_path):
-    path = tmp_path / "mark_choice.json"
-    path.write_text(model().to_json(fitted_on=["test"]), encoding="utf-8")
-    assert MarkModel.load(path) == model()
-    record = json.loads(path.read_text(encoding="utf-8"))
+def write_model(directory, m):
+    """The model's two files in ``directory``: (context model, engine's file)."""
+    context, engine = directory / "context.json", directory / "mark_choice.json"
+    context.write_text(m.context_json(context=["test"]), encoding="utf-8")
+    engine.write_text(m.engine_json(channel_pages=["test"]), encoding="utf-8")
+    return context, engine
+
+
+def test_a_model_round_trips_from_its_two_files_and_a_bad_file_is_refused(tmp_path):
+    context, engine = write_model(tmp_path, model())
+    assert MarkModel.load(context, engine) == model()
+    assert "coef" not in json.loads(engine.read_text(encoding="utf-8"))  # the engine's file: no context model
+    assert "channel" not in json.loads(context.read_text(encoding="utf-8"))
+    other = model(margin=3.0, weight=0.5)._replace(channel=tuple(tuple(-1.0 for _ in CLASSES) for _ in CLASSES))
+    (tmp_path / "other").mkdir()
+    _, other_engine = write_model(tmp_path / "other", other)
+    assert MarkModel.load(context, other_engine) == other  # one context model, another engine
+    record = json.loads(context.read_text(encoding="utf-8"))
     record["classes"] = ["，", "。"]
-    path.write_text(json.dumps(record), encoding="utf-8")
+    context.write_text(json.dumps(record), encoding="utf-8")
     with pytest.raises(ModelError, match="other classes"):
-        MarkModel.load(path)
-    path.write_text("{}", encoding="utf-8")
+        MarkModel.load(context, engine)
+    context.write_text("{}", encoding="utf-8")
     with pytest.raises(ModelError, match="not a mark-choice model"):
-        MarkModel.load(path)
+        MarkModel.load(context, engine)
 
 
 def test_a_profile_names_its_model_and_the_corrector_runs_the_stage(lm, tmp_path):
-    path = tmp_path / "mark_choice.json"
-    path.write_text(model(margin=0.5).to_json(), encoding="utf-8")
+    context, engine = write_model(tmp_path, model(margin=0.5))
     kwargs = dict(model=lm, confusions=confusion_set(tmp_path), weights=WEIGHTS, inventory=INVENTORY, length=False)
     text = "北京，上海、天津都是大城市。"
-    result = Corrector(profile=Profile("test", tmp_path, mark_choice=path), **kwargs).correct(text, reflow=False)
+    profile = Profile("test", tmp_path, mark_choice=engine, mark_context=context)
+    result = Corrector(profile=profile, **kwargs).correct(text, reflow=False)
     assert result.text == "北京、上海、天津都是大城市。"
     assert [e.sources for e in result.edits] == [(SOURCE,)]
     assert 0.5 < result.edits[0].gain < 1.0  # P of '、' against the '，' read
     assert replay(result.source, result.edits) == result.text
     assert Corrector(profile=Profile("test", tmp_path), **kwargs).correct(text, reflow=False).text == text
-    assert Corrector(profile=Profile("test", tmp_path, mark_choice=path), rules=False,
-                     **kwargs).correct(text, reflow=False).text == text
+    assert Corrector(profile=profile, rules=False, **kwargs).correct(text, reflow=False).text == text
+    files = {"mark_choice": "mark_choice.json", "mark_context": "context.json"}
+    (tmp_path / "profile.json").write_text(json.dumps({"format": 1, "files": files}), encoding="utf-8")
+    loaded = load_profile(tmp_path, tmp_path)
+    assert (loaded.mark_choice, loaded.mark_context) == (engine.resolve(), context.resolve())
     (tmp_path / "profile.json").write_text(json.dumps({"format": 1, "files": {"mark_choice": "mark_choice.json"}}),
                                            encoding="utf-8")
-    assert load_profile(tmp_path, tmp_path).mark_choice == path.resolve()
+    with pytest.raises(ModelError, match="needs the mark_context"):
+        load_profile(tmp_path, tmp_path)
+
+
+def test_the_shipped_profiles_share_one_context_model():
+    from ocrfix.settings import load_settings
+
+    models = load_settings().models_dir
+    ppocr, tesseract = load_profile("ppocr", models), load_profile("tesseract", models)
+    assert ppocr.mark_context == tesseract.mark_context and ppocr.mark_choice != tesseract.mark_choice
+    assert MarkModel.load(ppocr.mark_context, ppocr.mark_choice).channel \
+        != MarkModel.load(tesseract.mark_context, tesseract.mark_choice).channel

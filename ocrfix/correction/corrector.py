@@ -277,8 +277,9 @@ class Corrector:
         #: the engine's mark channel; None: no confused-mark stage
         self.marks = marks if rules is not False else None
         #: the profile's mark-choice model (:mod:`.mark_choice`); None: no mark-choice stage
-        self.mark_choice = MarkModel.load(profile.mark_choice) \
-            if profile is not None and profile.mark_choice is not None and rules is not False else None
+        self.mark_choice = MarkModel.load(profile.mark_context, profile.mark_choice) \
+            if profile is not None and profile.mark_choice is not None and profile.mark_context is not None \
+            and rules is not False else None
         if confusions is None:
             confusions = settings.confusions_dir / DEFAULT_CONFUSIONS
         if isinstance(confusions, ConfusionSet):

@@ -11,8 +11,10 @@ At each mark of :data:`CLASSES` between two characters of running text (:func:`s
 model* gives P(true mark | :func:`features`): the LM's score of each mark in place, the spans to the
 neighbouring marks and which marks those are, the sentence so far. It is a multinomial logistic
 regression fitted offline on clean text that the LM scoring it never saw (``python -m
-benchmarks.mark_choice fit``) and stored in the profile as plain numbers, so the corrector needs no
-scikit-learn. The engine's *channel*, ln P(mark read | true mark), weighs in with a fitted weight:
+benchmarks.mark_choice fit``) and stored as plain numbers, so the corrector needs no scikit-learn.
+It models the language, not the engine: one file (``models/mark_choice/context.json``) that every
+profile names as its ``mark_context``. The profile's own ``mark_choice`` file holds what is the
+engine's: its *channel*, ln P(mark read | true mark), which weighs in with a fitted weight:
 a site takes the likeliest true mark where it beats the mark read by more than the model's margin
 (natural log-odds). Weight and margin are cross-fitted on training pages of text their LM never saw
 for at most one wrong change per ten right ones. An engine reads most marks right, so the model
@@ -64,23 +66,32 @@ class MarkModel(NamedTuple):
     margin: float  # natural log-odds the best mark needs over the mark read
 
     @classmethod
-    def load(cls, path: str | Path) -> "MarkModel":
+    def load(cls, context: str | Path, engine: str | Path) -> "MarkModel":
+        """The model of a ``context`` file (the context model, :meth:`context_json`) and an ``engine``
+        file (the engine's channel, weight and margin, :meth:`engine_json`)."""
         try:
-            record = json.loads(Path(path).read_text(encoding="utf-8"))
-            model = cls(tuple(record["features"]), tuple(tuple(map(float, row)) for row in record["coef"]),
-                        tuple(map(float, record["intercept"])),
-                        tuple(tuple(float(record["channel"][read][true]) for true in CLASSES) for read in CLASSES),
-                        float(record["weight"]), float(record["margin"]))
-            same = tuple(record["classes"]) == CLASSES and len(model.coef) == len(model.intercept) == len(CLASSES)
+            shared = json.loads(Path(context).read_text(encoding="utf-8"))
+            own = json.loads(Path(engine).read_text(encoding="utf-8"))
+            model = cls(tuple(shared["features"]), tuple(tuple(map(float, row)) for row in shared["coef"]),
+                        tuple(map(float, shared["intercept"])),
+                        tuple(tuple(float(own["channel"][read][true]) for true in CLASSES) for read in CLASSES),
+                        float(own["weight"]), float(own["margin"]))
+            same = tuple(shared["classes"]) == CLASSES and len(model.coef) == len(model.intercept) == len(CLASSES)
         except (OSError, ValueError, KeyError, TypeError) as exc:
-            raise ModelError(f"{path}: not a mark-choice model ({exc})") from exc
+            raise ModelError(f"{context}, {engine}: not a mark-choice model ({exc})") from exc
         if not same or any(len(row) != len(model.features) for row in model.coef):
-            raise ModelError(f"{path}: a mark-choice model over other classes or of inconsistent shape")
+            raise ModelError(f"{context}: a mark-choice context model over other classes or of inconsistent shape")
         return model
 
-    def to_json(self, **extra: object) -> str:
+    def context_json(self, **extra: object) -> str:
+        """The context model's file: the same for every engine."""
         record = {"classes": list(CLASSES), "features": list(self.features), "coef": [list(row) for row in self.coef],
-                  "intercept": list(self.intercept), "weight": self.weight, "margin": self.margin,
+                  "intercept": list(self.intercept), **extra}
+        return json.dumps(record, ensure_ascii=False, indent=1) + "\n"
+
+    def engine_json(self, **extra: object) -> str:
+        """The engine's file: its channel, and the weight and margin it edits at."""
+        record = {"weight": self.weight, "margin": self.margin,
                   "channel": {read: dict(zip(CLASSES, row)) for read, row in zip(CLASSES, self.channel)}, **extra}
         return json.dumps(record, ensure_ascii=False, indent=1) + "\n"
 
