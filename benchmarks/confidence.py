@@ -15,8 +15,16 @@ The prior's parameters are chosen on the training pages (``--tune``, a small gri
 errors left), then every way is scored on the evaluation pages (``--test``) with
 ``ocrfix.evaluate`` (errors left, fixed / introduced against the raw OCR).
 
+``--words``: the same pages as a whole-page Tesseract run (or an ALTO file without ``CC``) gives
+them: word confidences only (``x_wconf``), no character confidence, no alternatives. The grid then
+tunes the word prior (``ConfidencePrior`` of the characters that have only their word's
+confidence), and the evaluation pages are corrected without evidence and with the word prior,
+and, for reference, with the character prior on the full hOCR.
+
     OMP_THREAD_LIMIT=1 nice -n 5 python -m benchmarks.confidence --tune train --limit 8 --test ""   # tune only
     OMP_THREAD_LIMIT=1 nice -n 5 python -m benchmarks.confidence --prior 0.5,0.95 --test eval     # score a prior
+    OMP_THREAD_LIMIT=1 nice -n 5 python -m benchmarks.confidence --words --tune train --limit 8 --test ""
+    OMP_THREAD_LIMIT=1 nice -n 5 python -m benchmarks.confidence --words --prior 0.25,0.9 --test eval
 """
 from __future__ import annotations
 
@@ -25,7 +33,7 @@ import copy
 import itertools
 import json
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -35,11 +43,15 @@ from benchmarks.structured import PAGES, page_document
 from ocrfix.correction.corrector import Corrector
 from ocrfix.correction.engine import ConfidencePrior, Reading
 from ocrfix.evaluation import evaluate
-from ocrfix.formats import Document, correct_document, reflow_document
+from ocrfix.formats import Document, Word, correct_document, reflow_document
 
 #: The tuning grid: weight x reference.
 WEIGHTS = (0.25, 0.5, 0.75, 1.0)
 REFERENCES = (0.9, 0.95, 0.98, 0.99, 0.995)
+#: The word prior's grid. Word confidences have a scale of their own: Tesseract's ``x_wconf`` of a
+#: one-character word is about 1 - 7 (1 - its glyph's ``x_conf``), so lower references.
+WORD_WEIGHTS = (0.1, 0.25, 0.5, 0.75)
+WORD_REFERENCES = (0.9, 0.93, 0.95, 0.96, 0.97, 0.98, 0.99, 0.995)
 
 
 class Evidence:
@@ -51,7 +63,8 @@ class Evidence:
     def correct(self, text: str, reflow: bool = True, readings: Sequence[Reading | None] | None = None,
                 wrapped: str | None = None, page_chars: int | None = None) -> Any:
         if readings is not None and (self.conf or self.alternatives):
-            kept = [None if r is None else Reading(r.conf if self.conf else None, r.alternatives if self.alternatives else ())
+            kept = [None if r is None else Reading(r.conf if self.conf else None, r.alternatives if self.alternatives else (),
+                                                   r.word_conf if self.conf else None)
                     for r in readings]
             return self.corrector.correct(text, reflow=reflow, readings=kept, wrapped=wrapped, page_chars=page_chars)
         return self.corrector.correct(text, reflow=reflow, wrapped=wrapped, page_chars=page_chars)
@@ -81,6 +94,16 @@ class Score:
                 f"fixed {self.fixed}, introduced {self.introduced}")
 
 
+def _word_only(word: Word) -> Word:
+    return replace(word, char_confs=None, alternatives=(),
+                   glyphs=tuple(replace(g, conf=None, alternatives=()) for g in word.glyphs))
+
+
+def word_only(page: Page) -> Page:
+    """``page`` as a whole-page run reads it: word confidences only, no character's own, no alternatives."""
+    return replace(page, doc=page.doc.map_words(_word_only))
+
+
 def load_pages(split: str, limit: int | None) -> list[Page]:
     names = sorted(p.name.removesuffix(".png") for p in (PAGES / split).glob("*/*.png"))
     by_level: dict[str, list[str]] = {}
@@ -107,23 +130,25 @@ def score(pages: list[Page], corrector: Evidence) -> Score:
     return Score(errors, ocr_errors, fixed, introduced)
 
 
-def with_prior(corrector: Corrector, prior: ConfidencePrior | None) -> Corrector:
+def with_prior(corrector: Corrector, prior: ConfidencePrior | None, words: bool = False) -> Corrector:
+    """``corrector`` with ``prior`` as its character prior (``words``: as its word prior, and no character prior)."""
     twin = copy.copy(corrector)
-    twin.confidence = prior
+    twin.confidence, twin.word_confidence = (None, prior) if words else (prior, None)
     return twin
 
 
-def tune(corrector: Corrector, pages: list[Page]) -> tuple[ConfidencePrior, list[dict[str, Any]]]:
-    """The prior with the fewest errors left on ``pages`` (confidence only), and every grid point's score."""
+def tune(corrector: Corrector, pages: list[Page], words: bool = False) -> tuple[ConfidencePrior, list[dict[str, Any]]]:
+    """The prior (``words``: the word prior) with the fewest errors left on ``pages`` (confidence
+    only), and every grid point's score."""
     tried: list[dict[str, Any]] = []
 
     def run(prior: ConfidencePrior) -> Score:
-        result = score(pages, Evidence(with_prior(corrector, prior), conf=True, alternatives=False))
+        result = score(pages, Evidence(with_prior(corrector, prior, words), conf=True, alternatives=False))
         tried.append({"prior": prior.__dict__, "errors": result.errors, "fixed": result.fixed, "introduced": result.introduced})
         print(f"  tune {prior}: {result}", file=sys.stderr)
         return result
 
-    grid = [ConfidencePrior(w, r) for w, r in itertools.product(WEIGHTS, REFERENCES)]
+    grid = [ConfidencePrior(w, r) for w, r in itertools.product(*((WORD_WEIGHTS, WORD_REFERENCES) if words else (WEIGHTS, REFERENCES)))]
     return min(((p, run(p)) for p in grid), key=lambda item: (item[1].errors, item[1].introduced))[0], tried
 
 
@@ -133,34 +158,43 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--test", default="eval", help="split it is scored on")
     parser.add_argument("--limit", type=int, default=None, help="tuning pages per level")
     parser.add_argument("--prior", help="WEIGHT,REFERENCE: score this prior instead of tuning one")
+    parser.add_argument("--words", action="store_true", help="word confidences only: tune and score the word prior")
     parser.add_argument("--profile", default="tesseract")
     parser.add_argument("--out", type=Path, default=Path("build/bench/confidence.json"))
     args = parser.parse_args(argv)
     corrector = Corrector(profile=args.profile)
-    record: dict[str, Any] = {}
+    words = args.words
+    record: dict[str, Any] = {"words": words}
     if args.prior:
         prior = ConfidencePrior(*(float(v) for v in args.prior.split(",")))
     else:
         tune_pages = load_pages(args.tune, args.limit)
+        tune_pages = [word_only(p) for p in tune_pages] if words else tune_pages
         base = score(tune_pages, Evidence(with_prior(corrector, None), conf=False, alternatives=False))
         print(f"{args.tune} ({len(tune_pages)} pages) without evidence: {base}")
-        prior, record["tuning"] = tune(corrector, tune_pages)
+        prior, record["tuning"] = tune(corrector, tune_pages, words)
         record["base_tune"] = base.__dict__
-        print(f"{args.tune}: best prior {prior}")
-        for label, conf in (("alternatives", False), ("confidence + alternatives", True)):
+        print(f"{args.tune}: best {'word ' if words else ''}prior {prior}")
+        for label, conf in (() if words else (("alternatives", False), ("confidence + alternatives", True))):
             result = score(tune_pages, Evidence(with_prior(corrector, prior if conf else None), conf, True))
             record[f"tune {label}"] = result.__dict__
             print(f"{args.tune} ({len(tune_pages)} pages) {label}: {result}")
     record["prior"] = prior.__dict__
     test_pages = load_pages(args.test, None) if args.test else []
+    if words:
+        only = [word_only(p) for p in test_pages]
+        cases = [("without evidence", only, Evidence(with_prior(corrector, None), False, False)),
+                 ("word confidence", only, Evidence(with_prior(corrector, prior, words=True), True, False)),
+                 ("character confidence (full hOCR)", test_pages, Evidence(with_prior(corrector, corrector.confidence), True, False))]
+    else:
+        cases = [(label, test_pages, Evidence(with_prior(corrector, prior if conf else None), conf, alternatives))
+                 for label, conf, alternatives in [("without evidence", False, False), ("confidence", True, False),
+                                                   ("alternatives", False, True), ("confidence + alternatives", True, True)]]
     rows = record["test"] = {}
-    for label, conf, alternatives in [("without evidence", False, False), ("confidence", True, False),
-                                      ("alternatives", False, True), ("confidence + alternatives", True, True)]:
-        if not test_pages:
-            break
-        result = score(test_pages, Evidence(with_prior(corrector, prior if conf else None), conf, alternatives))
+    for label, pages, evidence in cases if test_pages else ():
+        result = score(pages, evidence)
         rows[label] = result.__dict__
-        print(f"{args.test} ({len(test_pages)} pages) {label:<26} {result}")
+        print(f"{args.test} ({len(pages)} pages) {label:<32} {result}")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
     return 0

@@ -80,6 +80,8 @@ class Profile:
     #: (weight, reference) of the engine's confidences as channel evidence
     #: (:class:`~ocrfix.correction.engine.ConfidencePrior`; None: confidences unused)
     confidence: tuple[float, float] | None = None
+    #: the same for a character with only its word's confidence (None: word confidences unused)
+    word_confidence: tuple[float, float] | None = None
     #: a small LM of the profile's domain and its interpolation weight with the news LM (None: news only)
     domain_lm: Path | None = None
     domain_weight: float | None = None
@@ -136,13 +138,7 @@ def load_profile(name_or_dir: str | Path, models_dir: Path) -> Profile:
     margin = record.get("line_end_margin")
     if margin is not None and not (isinstance(margin, (int, float)) and margin >= 0.0):
         raise ModelError(f"{manifest}: line_end_margin must be a number >= 0")
-    confidence = record.get("confidence")
-    try:
-        prior = None if confidence is None else (float(confidence["weight"]), float(confidence["reference"]))
-    except (KeyError, TypeError, ValueError):
-        prior = (-1.0, 0.0)
-    if prior is not None and not (prior[0] >= 0 and 0.0 < prior[1] < 1.0):
-        raise ModelError(f"{manifest}: confidence must be {{\"weight\": >= 0, \"reference\": in (0, 1)}}")
+    prior, word_prior = (_prior(manifest, key, record.get(key)) for key in ("confidence", "word_confidence"))
     domain_weight = record.get("domain_weight")
     if "mark_choice" in files and "mark_context" not in files:
         raise ModelError(f"{manifest}: a mark_choice needs the mark_context it completes")
@@ -169,9 +165,21 @@ def load_profile(name_or_dir: str | Path, models_dir: Path) -> Profile:
         threshold=None if threshold is None else float(threshold),
         card=record.get("card", {}),
         confidence=prior,
+        word_confidence=word_prior,
         domain_lm=resolve(files["domain_lm"]) if "domain_lm" in files else None,
         domain_weight=float(domain_weight) if "domain_lm" in files else None,
     )
+
+
+def _prior(manifest: Path, key: str, value: Any) -> tuple[float, float] | None:
+    """A confidence prior's (weight, reference) from the manifest's ``key`` entry (None: absent)."""
+    try:
+        prior = None if value is None else (float(value["weight"]), float(value["reference"]))
+    except (KeyError, TypeError, ValueError):
+        prior = (-1.0, 0.0)
+    if prior is not None and not (prior[0] >= 0 and 0.0 < prior[1] < 1.0):
+        raise ModelError(f"{manifest}: {key} must be {{\"weight\": >= 0, \"reference\": in (0, 1)}}")
+    return prior
 
 
 class EngineTable(NamedTuple):

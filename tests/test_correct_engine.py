@@ -19,6 +19,7 @@ from test_profiles import make_profile
 DATA = Path(__file__).parent / "data" / "formats"
 TEXT = "我们在北京工乍。"  # 乍 -> 作 (visual confusion, the LM agrees)
 PRIOR = ConfidencePrior(weight=1.0, reference=0.95)
+WORD_PRIOR = ConfidencePrior(weight=0.5, reference=0.9)
 
 
 @pytest.fixture(scope="module")
@@ -88,6 +89,34 @@ def test_token_evidence_is_none_where_the_engine_says_nothing():
     assert token_evidence([Reading(0.3)], None).empty and token_evidence([None, Reading()], PRIOR).empty
 
 
+def test_a_words_confidence_goes_through_the_word_prior_only_where_the_character_has_none():
+    evidence = token_evidence([Reading(0.3), Reading(word_conf=0.3), Reading(0.99, word_conf=0.1), Reading(word_conf=0.99)],
+                              PRIOR, WORD_PRIOR)
+    assert evidence.shifts == (PRIOR.shift(0.3), WORD_PRIOR.shift(0.3), PRIOR.shift(0.99), WORD_PRIOR.shift(0.99))
+    assert evidence.shifts[1] > 0 > evidence.shifts[3] and evidence.shifts[1] != evidence.shifts[0]
+    assert token_evidence([Reading(word_conf=0.3)], PRIOR).empty  # no word prior: a word's confidence is unused
+    assert token_evidence([Reading(word_conf=0.3)], None, WORD_PRIOR).shifts == (WORD_PRIOR.shift(0.3),)
+
+
+def test_the_word_prior_moves_a_doubted_word_up_and_a_sure_one_down(lm, tmp_path):
+    (plain,) = make(lm, tmp_path, threshold=0.05).correct(TEXT, reflow=False).edits
+    up, down = WORD_PRIOR.shift(0.2), WORD_PRIOR.shift(0.999)
+    assert up > 0 > down
+    threshold = 1 / (1 + math.exp(-(logit(plain.gain) + up / 2)))
+    corrector = make(lm, tmp_path, threshold=threshold, confidence=PRIOR, word_confidence=WORD_PRIOR)
+    words = [Reading(word_conf=0.99)] * len(TEXT)
+    assert corrector.correct(TEXT, reflow=False, readings=words).text == TEXT
+    doubted = corrector.correct(TEXT, reflow=False, readings=words[:6] + [Reading(word_conf=0.2)] + words[7:])
+    assert doubted.text == "我们在北京工作。"
+    assert doubted.edits[0].gain == pytest.approx(1 / (1 + math.exp(-(logit(plain.gain) + up))))
+    sure = make(lm, tmp_path, threshold=0.05, word_confidence=WORD_PRIOR).correct(
+        TEXT, reflow=False, readings=[Reading(word_conf=0.999)] * len(TEXT))
+    assert sure.edits[0].gain == pytest.approx(1 / (1 + math.exp(-(logit(plain.gain) + down))))
+    # the character prior never reads a word's confidence
+    only_chars = make(lm, tmp_path, threshold=0.05, confidence=PRIOR)
+    assert only_chars.correct(TEXT, reflow=False, readings=[Reading(word_conf=0.2)] * len(TEXT)) == only_chars.correct(TEXT, reflow=False)
+
+
 LSTM_CHOICES = b"""<span class='ocrx_cinfo' title='x_bboxes 112 69 167 125; x_conf 93.253777'>\xe5\xad\xa3</span>
         <span class='ocrx_cinfo' id='lstm_choices_1_1_1'>
          <span class='ocrx_cinfo' id='choice_1_1_1' title='x_confs 80.5'>\xe5\xad\xa3</span>
@@ -137,10 +166,13 @@ def test_plain_and_unscored_documents_give_no_readings():
         assert engine_readings(doc, reflow_document(doc)) is None
 
 
-def test_word_confidences_are_no_character_evidence_but_a_characters_own_are():
+def test_word_confidences_are_word_evidence_and_a_characters_own_come_first():
     doc = read_document(DATA / "onecol.xml")  # ALTO with WC on every String, no CC
     assert any(w.conf is not None for w in doc.words())
-    assert engine_readings(doc, reflow_document(doc)) is None
+    flow = reflow_document(doc)
+    found = engine_readings(doc, flow)
+    at = flow.text.index("春季")
+    assert all(r is None or r.conf is None for r in found) and found[at].word_conf == found[at + 1].word_conf == 0.52
     src = (DATA / "onecol.xml").read_bytes().replace(b'WC="0.52" CONTENT="\xe6\x98\xa5\xe5\xad\xa3"',
                                                      b'WC="0.52" CC="09" CONTENT="\xe6\x98\xa5\xe5\xad\xa3"')
     scored = parse_document(src, "cc.xml")
@@ -149,14 +181,21 @@ def test_word_confidences_are_no_character_evidence_but_a_characters_own_are():
     at = flow.text.index("春季")
     assert found is not None and found[at].conf == pytest.approx(1.0) and found[at + 1].conf == 0.0
     assert sum(r is not None and r.conf is not None for r in found) == 2
+    assert found[at].word_conf is None and found[at + 1].word_conf is None  # the word's 0.52 is not used there
+    assert found[at + 2].word_conf is not None
 
 
 def test_a_profile_carries_its_confidence_prior(lm, tmp_path):
     directory = make_profile(tmp_path / "p", confidence={"weight": 0.5, "reference": 0.9})
     assert load_profile(directory, PROJECT_ROOT / "models").confidence == (0.5, 0.9)
     corrector = Corrector(model=lm, inventory=INVENTORY, variants={}, profile=directory)
-    assert corrector.confidence == ConfidencePrior(0.5, 0.9)
-    for bad in ({"weight": -1, "reference": 0.9}, {"weight": 1}, {"weight": 1, "reference": 1.0}, [1, 2]):
-        (directory / "profile.json").write_text(json.dumps({"format": 1, "files": {}, "confidence": bad}))
-        with pytest.raises(ModelError, match="confidence must be"):
-            load_profile(directory, PROJECT_ROOT / "models")
+    assert corrector.confidence == ConfidencePrior(0.5, 0.9) and corrector.word_confidence is None
+    worded = make_profile(tmp_path / "w", word_confidence={"weight": 0.25, "reference": 0.95})
+    assert load_profile(worded, PROJECT_ROOT / "models").word_confidence == (0.25, 0.95)
+    corrector = Corrector(model=lm, inventory=INVENTORY, variants={}, profile=worded)
+    assert corrector.word_confidence == ConfidencePrior(0.25, 0.95) and corrector.confidence is None
+    for key in ("confidence", "word_confidence"):
+        for bad in ({"weight": -1, "reference": 0.9}, {"weight": 1}, {"weight": 1, "reference": 1.0}, [1, 2]):
+            (directory / "profile.json").write_text(json.dumps({"format": 1, "files": {}, key: bad}))
+            with pytest.raises(ModelError, match=f": {key} must be"):
+                load_profile(directory, PROJECT_ROOT / "models")

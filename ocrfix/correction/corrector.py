@@ -198,7 +198,9 @@ class Corrector:
     directory, or a :class:`~ocrfix.profiles.Profile`) whose files, rules and threshold stand in
     for the arguments not given (a profile's domain LM is interpolated with ``model``: :func:`mixed_lm`); ``confidence``: how the OCR engine's character confidences move
     an edit's probability (:class:`~ocrfix.correction.engine.ConfidencePrior`; default: the
-    profile's, none without one) when :meth:`correct` is given them.
+    profile's, none without one) when :meth:`correct` is given them; ``word_confidence``: the
+    same for a character the engine gives only its word's confidence (default: the profile's
+    ``word_confidence``; none: word confidences are not used).
     """
 
     def __init__(
@@ -218,6 +220,7 @@ class Corrector:
         profile: str | Path | Profile | None = None,
         length: str | Path | LengthRates | bool | None = None,
         confidence: ConfidencePrior | None = None,
+        word_confidence: ConfidencePrior | None = None,
         marks: str | Path | MarkChannel | None = None,
     ) -> None:
         settings = load_settings()
@@ -237,8 +240,12 @@ class Corrector:
                 rules = profile.rules
             if confidence is None and profile.confidence is not None:
                 confidence = ConfidencePrior(*profile.confidence)
+            if word_confidence is None and profile.word_confidence is not None:
+                word_confidence = ConfidencePrior(*profile.word_confidence)
         #: how the engine's confidences move an edit's log-odds (None: they are not used)
         self.confidence = confidence
+        #: the same for a character with only its word's confidence (None: not used)
+        self.word_confidence = word_confidence
         model = settings.default_lm if model is None else model
         domain = profile is not None and profile.domain_lm is not None
         # the compiled loop scores one KenLM model only: none for a mixture
@@ -479,7 +486,7 @@ class Corrector:
         for offset in sentence.offsets:
             at = input_offset(rule_edits, offset)
             per_token.append(readings[at] if 0 <= at < len(text) and text[at] == staged[offset] else None)
-        evidence = token_evidence(per_token, self.confidence)
+        evidence = token_evidence(per_token, self.confidence, self.word_confidence)
         return None if evidence.empty else evidence
 
     def _segment(self, text: str) -> tuple[list[Sentence], DocumentBigrams]:

@@ -11,7 +11,10 @@ candidate at a character with confidence ``c`` are moved by
 (:class:`ConfidencePrior`): zero at the ``reference`` confidence, up for a doubted character,
 down for a sure one. ``weight`` and ``reference`` belong to the engine (its confidences have their
 own scale) and live in its profile (``"confidence"`` in ``profile.json``), tuned on training
-pages. The engine's alternative readings of a character become candidates there (source
+pages. A character the engine gives no confidence of its own takes its word's (hOCR ``x_wconf``,
+ALTO ``WC``: all that whole-page Tesseract runs write) through a prior of its own
+(``"word_confidence"``; none: word confidences are not used): a word's confidence says less of
+each of its characters, and the character prior is never applied to it. The engine's alternative readings of a character become candidates there (source
 ``engine``; their channel score is the engine's confidence in them, at least
 :data:`ALTERNATIVE_FLOOR`). Text without this evidence (plain text) is corrected exactly as
 before: no shift, no extra candidate.
@@ -33,11 +36,13 @@ CLIP = 0.005
 
 
 class Reading(NamedTuple):
-    """What the engine says of one character: its confidence (0-1, None: unknown) and its other
-    readings ``(text, confidence or None)``, best first."""
+    """What the engine says of one character: its confidence (0-1, None: unknown), its other
+    readings ``(text, confidence or None)``, best first, and, where it gives no confidence of the
+    character's own, that of the word the character is part of."""
 
     conf: float | None = None
     alternatives: tuple[tuple[str, float | None], ...] = ()
+    word_conf: float | None = None
 
 
 def _logit(p: float) -> float:
@@ -81,12 +86,22 @@ class TokenEvidence(NamedTuple):
         return self.shifts is None and self.alternatives is None
 
 
-def token_evidence(readings: Sequence[Reading | None], prior: ConfidencePrior | None) -> TokenEvidence:
-    """The per-token evidence of a sentence whose tokens have ``readings`` (None: not known)."""
-    confs = [r.conf if r is not None else None for r in readings]
-    shifts = None
-    if prior is not None and prior.weight and any(c is not None for c in confs):
-        shifts = tuple(map(prior.shift, confs))
+def token_evidence(readings: Sequence[Reading | None], prior: ConfidencePrior | None,
+                   word_prior: ConfidencePrior | None = None) -> TokenEvidence:
+    """The per-token evidence of a sentence whose tokens have ``readings`` (None: not known): a
+    character's own confidence through ``prior``, else its word's through ``word_prior``."""
+
+    def shift(reading: Reading | None) -> float | None:
+        if reading is None:
+            return None
+        if reading.conf is not None:
+            return prior.shift(reading.conf) if prior is not None and prior.weight else None
+        if reading.word_conf is not None and word_prior is not None and word_prior.weight:
+            return word_prior.shift(reading.word_conf)
+        return None
+
+    found = [shift(r) for r in readings]
+    shifts = None if all(s is None for s in found) else tuple(s or 0.0 for s in found)
     alternatives = None
     if any(r is not None and r.alternatives for r in readings):
         alternatives = tuple(r.alternatives if r is not None else () for r in readings)

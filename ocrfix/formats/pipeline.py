@@ -74,21 +74,21 @@ def plain_articles(text: str, corrected: str, reflow: bool = True) -> list[dict]
 
 def engine_readings(doc: Document, flow: Reflowed) -> "list[Reading | None] | None":
     """What the engine said of each character of ``flow.text`` (the corrector's ``readings``: its
-    confidence and alternatives, None at whitespace); None when the document has neither.
+    confidence and alternatives, None at whitespace); None when the document has none of them.
 
-    Only a character's own confidence (a glyph's, ALTO ``CC``) is evidence: a word's (ALTO ``WC``,
-    hOCR ``x_wconf``, all that whole-page Tesseract runs write) moves the candidates of characters
-    it does not describe. The profiles' confidence prior is fitted on glyph confidences; fed the
-    word confidences of the same 15 single-story eval pages (5 per level) it left 515 errors of
-    1,023 (568 fixed, 66 introduced) against 514 without it and 470 with the glyph confidences,
-    and on the multi-story pages of ``benchmarks.stories`` (word confidences only) it cost 6 to 14
-    errors a split (RESULTS.md, "Whole newspaper pages")."""
+    A character's own confidence (a glyph's, ALTO ``CC``) is its ``conf``; a character without
+    one carries its word's (ALTO ``WC``, hOCR ``x_wconf``, all that whole-page Tesseract runs
+    write) as ``word_conf``, which the corrector weighs through a prior of its own (the profile's
+    ``word_confidence``), never through the one fitted on character confidences: fed word
+    confidences, that prior left 515 errors of 1,023 on 15 single-story eval pages against 514
+    without it (RESULTS.md, "Whole newspaper pages")."""
     from ..correction.engine import Reading
 
     confs, alternatives = char_confidences(doc, flow.words, word_level=False), char_alternatives(doc, flow.words)
-    if all(c is None for c in confs) and not any(alternatives):
+    words = [None if c is not None else w for c, w in zip(confs, char_confidences(doc, flow.words))]
+    if all(c is None for c in confs) and all(w is None for w in words) and not any(alternatives):
         return None
-    found = iter(zip(confs, alternatives))
+    found = iter(zip(confs, alternatives, words))
     return [None if ch.isspace() else Reading(*next(found)) for ch in flow.text]
 
 
