@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import sys
 from pathlib import Path
 
@@ -32,7 +33,7 @@ from rapidfuzz import fuzz
 from ocrfix.evaluation.profile import normalize_line
 from ocrfix.evaluation.stories import MIN_CHARS, owners, story_grams, story_scores
 from benchmarks.newspage import gt_text, head_lines
-from ocrfix.formats import reflowed_text
+from ocrfix.formats import Box, reflowed_text
 from ocrfix.text_reflow import reflow
 from ocrfix.settings import load_settings
 from ocrfix.textio import read_text
@@ -70,28 +71,35 @@ def _head_part(line: str, story: int, pieces: list[tuple[int, bool, str]]) -> bo
     return best >= HEAD_PART and all(k == story and part for s, k, part in scored if s == best)
 
 
-def attachments(stories: list[dict], lines: list[str], table) -> list[bool]:
-    """Per story, whether its headline is directly followed by its own body in ``lines`` (the
-    output's normalized lines; ``table``: the page's :func:`story_grams`)."""
+def head_ends(stories: list[dict], lines: list[str]) -> list[int | None]:
+    """Per story, the index in ``lines`` (the output's normalized lines) of the last line of its
+    head group (its headline line or lines, then the rest of the group: kicker, sub-headline,
+    byline, also such a line misread when it matches its own head group best); None when no
+    line matches its headline."""
     pieces = [(k, part, normalize_line(text)) for k, s in enumerate(stories)
               for part, texts in ((True, head_lines(s)), (False, s["paragraphs"])) for text in texts]
-    found = []
+    found: list[int | None] = []
     for k, story in enumerate(stories):
         head = normalize_line("".join(head_lines({**story, "byline": ""})))
         credit = normalize_line(story.get("byline", ""))
         at = next((i for i, line in enumerate(lines) if len(line) <= len(head) + 4
                    and fuzz.partial_ratio(line, head) >= 85 and (len(line) >= len(head) - 2 or len(line) >= 4)), None)
-        if at is None:
-            found.append(False)
-            continue
         # the rest of the head group: more headline lines, the byline, or a line misread so that
         # it matches its own head group best (a byline `本报记者“朝建多国`, `一一马里人质动`)
-        while at + 1 < len(lines) and ((len(lines[at + 1]) <= len(head) and fuzz.partial_ratio(lines[at + 1], head) >= 85)
-                                       or (credit and len(lines[at + 1]) <= len(credit) + 4 and fuzz.partial_ratio(lines[at + 1], credit) >= 80)
-                                       or (len(lines[at + 1]) <= len(head) + len(credit) + 4 and _head_part(lines[at + 1], k, pieces))):
+        while at is not None and at + 1 < len(lines) and (
+                (len(lines[at + 1]) <= len(head) and fuzz.partial_ratio(lines[at + 1], head) >= 85)
+                or (credit and len(lines[at + 1]) <= len(credit) + 4 and fuzz.partial_ratio(lines[at + 1], credit) >= 80)
+                or (len(lines[at + 1]) <= len(head) + len(credit) + 4 and _head_part(lines[at + 1], k, pieces))):
             at += 1
-        found.append(at + 1 < len(lines) and owners(lines[at + 1], table) == [k])
+        found.append(at)
     return found
+
+
+def attachments(stories: list[dict], lines: list[str], table) -> list[bool]:
+    """Per story, whether its headline is directly followed by its own body in ``lines`` (the
+    output's normalized lines; ``table``: the page's :func:`story_grams`)."""
+    return [at is not None and at + 1 < len(lines) and owners(lines[at + 1], table) == [k]
+            for k, at in enumerate(head_ends(stories, lines))]
 
 
 def score_page(stories: list[dict], output: str) -> dict[str, int]:
@@ -147,6 +155,121 @@ def stretch_misses(folder: Path, kind: str = "alto") -> tuple[int, int]:
                     missed += 1
                     stretch += fuzz.partial_ratio(paragraph, joined) >= SAME
     return missed, stretch
+
+
+def _best_window(paragraph: str, lines: list[str]) -> tuple[float, int, int]:
+    """The best fuzzy ratio of ``paragraph`` against 1–5 consecutive output lines joined, and
+    that window (first, last + 1)."""
+    best = (0.0, 0, 0)
+    for first in range(len(lines)):
+        joined = ""
+        for last in range(first, min(first + 5, len(lines))):
+            joined += lines[last]
+            if len(joined) > 1.5 * len(paragraph) + 10:
+                break
+            best = max(best, (fuzz.ratio(paragraph, joined), first, last + 1))
+    return best
+
+
+def _block_rows(doc, flow) -> list[list[Box]]:
+    """Per output block of the geometry reflow ``flow`` of ``doc``, the boxes of the document
+    lines it holds (its words' boxes joined per line), in reading order."""
+    rows = []
+    for pieces in flow.sources:
+        boxes = []
+        for piece in pieces:
+            words = doc.pages[piece.page].blocks[piece.block].lines[piece.line].words
+            found = [words[k].box for k in piece.words if words[k].box is not None]
+            if found:
+                boxes.append(Box.union(found))
+        rows.append(boxes)
+    return rows
+
+
+def _break_cause(before: list[Box], after: list[Box], kinds: tuple[str, str], h: float) -> str:
+    """Why the reflow broke between two blocks (their line boxes) inside one GT paragraph."""
+    if "paragraph" not in kinds[0] or "paragraph" not in kinds[1] or not before or not after:
+        return f"break at a {kinds[0]}/{kinds[1]} block"
+    last, first = before[-1], after[0]
+    column = first.y0 < last.y1 - h / 2 or first.x0 >= last.x1 or first.x1 <= last.x0  # the next line is in another column
+    where = "column top" if column else "inside a column"
+    left = min((b.x0 for b in (after[1:4] if column else [*before[-3:], *after[1:3]])), default=first.x0)
+    right = max(b.x1 for b in (before[-4:] if column else [*before[-4:], *after[:3]]))
+    if first.x0 - left > 1.6 * h:
+        return f"false indent ({where})"
+    if right - last.x1 > 1.2 * h:
+        return f"short line before ({where})"
+    return f"other ({where})"
+
+
+def census(folder: Path) -> dict[str, int]:
+    """Counts by mechanism of the ALTO reflow's missed GT paragraphs and unattached headlines
+    (development aid: which failures are worth a rule). A missed paragraph is *cut* when 2–5
+    consecutive output lines joined match it (ratio >= 80, 5 above the best single line; the
+    cause of each break inside), *joined* when a longer line holds it (partial ratio >= 85; with
+    what), *misread* when its best line scores 80–89, *out of order* when it occurs as one
+    stretch of the output, else *scrambled*."""
+    from collections import Counter
+
+    from ocrfix.formats import read_document, reflow_document
+    from ocrfix.formats.layout import _char_height
+
+    counts: Counter[str] = Counter()
+    for gt_path in (p for p in sorted(folder.glob("*.gt.json")) if _read(p)):
+        stories = json.loads(gt_path.read_text(encoding="utf-8"))["stories"]
+        doc = read_document(gt_path.with_name(gt_path.name.replace(".gt.json", ".xml")))
+        flow = reflow_document(doc)
+        h = statistics.median(_char_height(l) for l in doc.lines() if l.text().strip())
+        rows = _block_rows(doc, flow)
+        lines = [normalize_line(b.text) for b in flow.blocks]
+        table = story_grams(["\n".join([*head_lines(s), *s["paragraphs"]]) for s in stories])
+        joined = "".join(lines)
+        for k, story in enumerate(stories):
+            paragraphs = _norm(story["paragraphs"])
+            for j, paragraph in enumerate(paragraphs):
+                single = max((fuzz.ratio(paragraph, line) for line in lines), default=0.0)
+                if single >= SAME:
+                    continue
+                ratio, first, last = _best_window(paragraph, lines)
+                holder = max(range(len(lines)), key=lambda i: fuzz.partial_ratio(paragraph, lines[i]), default=None)
+                if last - first > 1 and ratio >= max(80.0, single + 5):
+                    counts["missed: cut"] += 1
+                    for i in range(first, last - 1):
+                        kinds = (flow.blocks[i].kind, flow.blocks[i + 1].kind)
+                        counts["missed: cut / at " + _break_cause(rows[i], rows[i + 1], kinds, h)] += 1
+                elif holder is not None and len(lines[holder]) > 1.1 * len(paragraph) \
+                        and fuzz.partial_ratio(paragraph, lines[holder]) >= 85:
+                    rest = lines[holder].replace(paragraph, "") if paragraph in lines[holder] else lines[holder]
+                    mine = owners(rest, table) if len(rest) >= MIN_CHARS else []
+                    other = [o for o in mine if o != k]
+                    near = any(fuzz.partial_ratio(q, lines[holder]) >= 85 for q in paragraphs[max(0, j - 1):j] + paragraphs[j + 1:j + 2])
+                    heads = any(fuzz.partial_ratio(normalize_line(t), lines[holder]) >= 85 for t in head_lines(story))
+                    counts["missed: joined"] += 1
+                    counts["missed: joined / with " + ("another story" if other else "its neighbour paragraph" if near
+                                                else "its head group" if heads else "text of no story")] += 1
+                elif single >= 80:
+                    counts["missed: misread (80-89)"] += 1
+                elif fuzz.partial_ratio(paragraph, joined) >= SAME:
+                    counts["missed: out of order (one stretch)"] += 1
+                else:
+                    counts["missed: scrambled"] += 1
+        ends = head_ends(stories, lines)
+        for k, ok in enumerate(attachments(stories, lines, table)):
+            if ok:
+                continue
+            counts["unattached"] += 1
+            if ends[k] is None:
+                head = normalize_line("".join(head_lines({**stories[k], "byline": ""})))
+                inside = any(len(line) > len(head) + 4 and fuzz.partial_ratio(head, line) >= 85 for line in lines)
+                counts["unattached / headline " + ("merged into a longer line" if inside else "not found (misread)")] += 1
+                continue
+            after = lines[ends[k] + 1] if ends[k] + 1 < len(lines) else None
+            mine = owners(after, table) if after else []
+            counts["unattached / headline followed by " + ("nothing" if after is None else "another story's text" if mine and k not in mine
+                                                else "mixed text" if len(mine) > 1 else "its own body, too short to own" if
+                                                after and any(fuzz.partial_ratio(after, q) >= 85 for q in _norm(stories[k]["paragraphs"]))
+                                                else "text of no story")] += 1
+    return dict(sorted(counts.items()))
 
 
 def correction_scores(folder: Path, kind: str = "alto", profile: str | None = None) -> dict[str, float]:
@@ -213,6 +336,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--correct", action="store_true", help="also the CER before and after ocrfix correct (ALTO input)")
     parser.add_argument("--profile", default=None, help="with --correct: the engine profile (default: none, Corrector() as it is)")
     parser.add_argument("--misses", action="store_true", help="also how many missed paragraphs occur in the ALTO output as one stretch")
+    parser.add_argument("--census", action="store_true", help="also the ALTO reflow's missed paragraphs and unattached headlines by cause")
     args = parser.parse_args(argv)
     root = args.root or load_settings().build_dir / "bench" / "stories"
     if not any((root / args.split).glob("*.gt.json")):
@@ -231,6 +355,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.misses:
         missed, stretch = stretch_misses(root / args.split)
         print(f"ALTO: {missed} paragraphs missed, {stretch} of them occur in the output as one stretch (lines joined, fuzzy {SAME:.0f})")
+    if args.census:
+        for cause, n in census(root / args.split).items():
+            print(f"{cause}: {n}")
     if args.correct:
         c = correction_scores(root / args.split, profile=args.profile)
         print(f"ALTO: GT chars {c['gt_chars']}, OCR errors {c['ocr']}; corrected story by story {c['by_story']} "

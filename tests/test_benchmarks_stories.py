@@ -119,3 +119,16 @@ def test_a_split_without_pages_is_a_one_line_error(tmp_path, capsys) -> None:
     assert stories.main(["--root", str(tmp_path), "--split", "eval"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "no pages" in err
+
+
+def test_break_causes_tell_a_false_indent_from_a_short_line_and_a_column_top() -> None:
+    from ocrfix.formats import Box
+
+    column = [Box(0, y, 200, y + 10) for y in (0, 20, 40)]
+    assert stories._break_cause(column, [Box(60, 60, 200, 70), Box(0, 80, 200, 90)], ("paragraph", "paragraph"), 10) \
+        == "false indent (inside a column)"
+    assert stories._break_cause([*column[:2], Box(0, 40, 150, 50)], [Box(0, 60, 200, 70)], ("paragraph", "paragraph"), 10) \
+        == "short line before (inside a column)"
+    assert stories._break_cause(column, [Box(300, 0, 500, 10), Box(300, 20, 500, 30)], ("paragraph", "paragraph"), 10) \
+        == "other (column top)"
+    assert stories._break_cause(column, [Box(0, 60, 200, 70)], ("paragraph", "headline"), 10) == "break at a paragraph/headline block"
