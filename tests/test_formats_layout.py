@@ -256,6 +256,21 @@ def test_a_line_whose_first_character_was_dropped_continues_its_paragraph() -> N
     assert len(reflow_document(document([rows("市场管理处介绍今年新增", 2.0)])).blocks) == 2
 
 
+def test_a_line_whose_first_characters_were_dropped_after_a_full_line_continues_its_paragraph() -> None:
+    """Far past any indent (four characters in) after a full line that runs on: the engine
+    dropped the line's first characters. After a full line that ends a sentence, or a line
+    left short, the same start still opens a paragraph."""
+    def rows(first: str, shift: float) -> list[Line]:
+        lines = column([">本报讯清晨六点城东", first, "有很多新的商户入驻", "货架上摆满了各地的特产商品", "和手工艺品。"], 60)
+        lines[2] = make_line("有很多新的商户入驻", 60 + int(shift * H), lines[2].box.y0)
+        return lines
+
+    assert len(reflow_document(document([rows("农贸集市的摊位陆续摆开新鲜", 4.0)])).blocks) == 1
+    assert len(reflow_document(document([rows("农贸集市的摊位陆续摆开新鲜", 2.0)])).blocks) == 2
+    assert len(reflow_document(document([rows("农贸集市的摊位陆续摆开新。", 4.0)])).blocks) == 2
+    assert len(reflow_document(document([rows("农贸集市的摊位", 4.0)])).blocks) == 2
+
+
 def test_a_line_left_short_by_the_digits_carried_over_continues_its_paragraph() -> None:
     """Digits (and Latin letters) are never broken across lines: a sentence-final line left
     short by no more than the run of digits that opens the next line continues its paragraph;

@@ -15,6 +15,8 @@ What the boxes tell that plain text cannot (``h`` = the body text's median type 
   paragraph (Chinese body text indents two characters, ``2h``; an opening quote's ink sits in
   the right half of its cell, so ``“`` at the left edge already looks ``0.6h`` indented; a
   line whose first character the engine dropped, on a skewed scan, starts ``1.2–1.8h`` in);
+  past ``3h`` (deeper than any indent) right after a full line that does not end a sentence,
+  the engine dropped the line's first characters: it continues the paragraph;
 * **short line** — a line ending more than ``1.2h`` left of the column's right edge closes
   its paragraph when it ends a sentence (``。！？”…``), beyond the half character each of its
   half-width digits and Latin letters saves (they shorten lines that go on), unless it is short
@@ -53,6 +55,7 @@ from .stories import stories
 _ALNUM = re.compile(r"[^\W_]")
 _NARROW_RUN = re.compile(r"[0-9A-Za-z][0-9A-Za-z.,%]*")  # digits and Latin letters: never broken across lines
 INDENT = 1.6  # × h: left edge past the column's left edge that marks an indent
+DROPPED = 3.0  # × h: an "indent" past this is the engine's loss of the line's first characters, not an indent
 SHORT = 1.2  # × h: right edge short of the column's right edge that marks a paragraph end
 HEADLINE = 1.25  # × h: type size that marks a headline
 HEADLINE_PITCH = 1.2  # × h: least character pitch of a headline
@@ -505,10 +508,14 @@ def _paragraphs(columns: list[_Column], h: float) -> list[list[PlacedLine]]:
     prev_short = True
     pushed = False  # the line before is short by one character at most
     short_by = 0.0  # how much the line before is short of the column's right edge
+    run_on = False  # the line before is full and does not end a sentence
     for column in columns:
         left, right = _edges(column)
         for k, line in enumerate(column.lines):
-            indented = line.box.x0 - left > INDENT * h
+            inset = line.box.x0 - left
+            # a line starting further in than any paragraph indent (two characters, an opening
+            # quote's) after a full line that runs on: the engine dropped its first characters
+            indented = inset > INDENT * h and not (inset > DROPPED * h and run_on)
             byline = is_byline(line.text)
             opening = line.text.lstrip()
             run = _NARROW_RUN.match(opening)
@@ -519,6 +526,7 @@ def _paragraphs(columns: list[_Column], h: float) -> list[list[PlacedLine]]:
             paragraphs[-1].append(line)
             short_by = right - line.box.x1 - _narrow_saving(line.text) * h
             prev_short = (short_by > SHORT * h and ends_sentence(line.text)) or byline
+            run_on = short_by <= SHORT * h and not ends_sentence(line.text) and not byline
             pushed = short_by <= (SHORT + 1.0) * h
     return paragraphs
 
