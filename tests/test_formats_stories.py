@@ -482,3 +482,13 @@ def test_large_text_under_a_column_of_the_body_does_not_part_headline_and_body()
     photo = make_line("图片甲乙", second[0].box.x0, max(l.box.y1 for l in second) + H // 2, size=2 * H)
     got = stories_of(document([photo, *lines[::-1]]))
     assert got == [[("headline", "甲地运动会"), *(("paragraph", p) for p in A), ("paragraph", "图片甲乙")]]
+
+
+def test_a_headline_does_not_own_the_story_beside_it_whose_headline_was_lost() -> None:
+    """The engine lost the left story's headline (read as a rule or nothing): its columns start
+    beside the right story's headline, which heads only what is under it."""
+    left = body(A, 40, 40 + H, 2)
+    x = 40 + width(2) + STORY_GAP
+    right = [headline("乙市图书馆", x, 40), *body(B, x, 40 + 3 * H, 2)]
+    got = stories_of(document(right + left))
+    assert got == [[("paragraph", p) for p in A], [("headline", "乙市图书馆"), *(("paragraph", p) for p in B)]]

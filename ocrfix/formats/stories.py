@@ -15,7 +15,9 @@ from tearing stories apart where the headlines tell otherwise:
   no headline covers (a short centred headline leaves its story's outer gutters open);
 * **a headline owns what is below it** — a region with one headline on its top row that cannot
   be cut across under it (too little space) reads that headline first, then the rest. This is
-  also how a one-column headline heads the body that runs beside it.
+  also how a one-column headline heads the body that runs beside it. Lines that stand left of
+  it, beside it, are not its own (another story whose headline the engine lost): the region is
+  cut down left of the headline first.
 
 A story is a headline (or a group of headline lines) and the leaves that follow it in reading
 order up to the next headline on top of its leaf (a large line inside a column that could not
@@ -131,6 +133,9 @@ class XYCut:
                 return self._recurse(_split(items, cuts, lambda b: b.x0))
         top = min(t.core.y0 for t in items)
         if len(groups) == 1 and min(t.core.y0 for t in groups[0]) <= top + self.h and len(heads) < len(items):
+            beside = self._left_of(items, groups[0], down)
+            if beside is not None:
+                return self._recurse(_split(items, [beside], lambda b: b.x0))
             head_ids = {id(t) for t in heads}
             return [heads, *self.leaves([t for t in items if id(t) not in head_ids])]
         if down:  # the widest gap first: the parts may then be cut across (stories stacked beside a strip)
@@ -184,6 +189,20 @@ class XYCut:
                     owned.add(id(item))
             placed.append(item)
         return owned
+
+    def _left_of(self, items: Sequence[T], head: list[T], down: list[tuple[int, int]]) -> float | None:
+        """Where to cut down a region before its one headline group heads it: at the widest
+        vertical gap left of the headline, when two lines or more left of that gap stand beside
+        the headline (start above its foot): they are another story's (one whose headline the
+        engine misread or lost), which a headline does not own; its own columns start under it."""
+        x0, foot = min(t.core.x0 for t in head), max(t.core.y1 for t in head)
+        left = [g for g in down if g[1] <= x0 + self.h / 2]
+        if not left:
+            return None
+        a, b = max(left, key=lambda g: g[1] - g[0])
+        cut = (a + b) / 2
+        beside = [t for t in items if t.core.x0 < cut and t.core.y0 < foot - self.h / 2]
+        return cut if len(beside) >= 2 else None  # one piece beside may be the headline's own, split off
 
     @staticmethod
     def _widest(gaps: list[tuple[int, int]], left: int, right: int) -> float | None:
