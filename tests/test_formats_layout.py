@@ -271,6 +271,26 @@ def test_a_line_whose_first_characters_were_dropped_after_a_full_line_continues_
     assert len(reflow_document(document([rows("农贸集市的摊位", 4.0)])).blocks) == 2
 
 
+def test_a_column_rule_read_as_a_bar_neither_hides_an_indent_nor_fills_a_short_line() -> None:
+    """A rule in the gutters either side of a column, read as ``|`` at the start of some lines,
+    makes them start at the rule (an indent no longer shows); at the end of a short line, it
+    makes the line look full."""
+    def ruled(line: Line, right: bool = False) -> Line:
+        x = 60 + WIDTH * H + H // 2 if right else 60 - H // 2
+        bar = Word("|", Box(x, line.box.y0, x + H // 8, line.box.y1), conf=0.5)
+        words = (*line.words, bar) if right else (bar, *line.words)
+        return Line(words=words, box=Box.union([w.box for w in words]))
+
+    def rows(second: str, third: str) -> list[Line]:
+        lines = column(["农贸集市的摊位陆续摆开新鲜", second, third, "摊位四十个还有很多新的商"], 60)
+        return [lines[0], ruled(ruled(lines[1]), right=True), ruled(lines[2]), lines[3]]
+
+    indent = reflow_document(document([rows("蔬菜和水果吸引居民前来了。", ">市场管理处介绍今年新增")]))
+    short = reflow_document(document([rows("蔬菜和水果吸引。", "市场管理处介绍今年新增的")]))
+    for flow in (indent, short):
+        assert [b.text.strip("|")[:4] for b in flow.blocks] == ["农贸集市", "市场管理"]
+
+
 def test_a_line_left_short_by_the_digits_carried_over_continues_its_paragraph() -> None:
     """Digits (and Latin letters) are never broken across lines: a sentence-final line left
     short by no more than the run of digits that opens the next line continues its paragraph;

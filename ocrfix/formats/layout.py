@@ -73,6 +73,7 @@ RULE_CHARS = 4  # characters at most of a rule read as text
 RULE_WIDTH = 3.0  # × the characters' width: how much wider a rule read as text is set
 SPECK = 0.25  # × h: a line box less tall than this holds no character
 SPECKS = "。，、.,|'`·"  # what the engine reads specks as
+RULE = "|"  # what the engine reads a column rule as
 HEAD_GAP = 2.5  # × the line's own type size: a gap that splits a headline line whatever is around it (two headlines side by side)
 
 
@@ -490,10 +491,25 @@ def _headlines(placed: list[PlacedLine], h: float) -> set[int]:
     return heads
 
 
+def _extent(line: PlacedLine) -> tuple[int, int]:
+    """The line's left and right ends without a column rule read as ``|`` at either end (the
+    rule beside a column would hide an indent, or make a short line look full)."""
+    words = [w for w in line.words if w.box is not None and w.text.strip()]
+    first, last = 0, len(words)
+    while first < last - 1 and not words[first].text.strip(RULE):
+        first += 1
+    while last - 1 > first and not words[last - 1].text.strip(RULE):
+        last -= 1
+    if first == 0 and last == len(words):
+        return line.box.x0, line.box.x1
+    return min(w.box.x0 for w in words[first:last]), max(w.box.x1 for w in words[first:last])
+
+
 def _edges(column: _Column) -> tuple[float, float]:
     """Column left and right edges: most lines start at the left edge and end at the right one."""
-    starts = sorted(l.box.x0 for l in column.lines)  # lower quartile: a short column may be half indents
-    return float(starts[len(starts) // 4]), float(statistics.median(l.box.x1 for l in column.lines))
+    extents = [_extent(l) for l in column.lines]
+    starts = sorted(a for a, _ in extents)  # lower quartile: a short column may be half indents
+    return float(starts[len(starts) // 4]), float(statistics.median(b for _, b in extents))
 
 
 def _narrow_saving(text: str) -> float:
@@ -512,7 +528,8 @@ def _paragraphs(columns: list[_Column], h: float) -> list[list[PlacedLine]]:
     for column in columns:
         left, right = _edges(column)
         for k, line in enumerate(column.lines):
-            inset = line.box.x0 - left
+            x0, x1 = _extent(line)
+            inset = x0 - left
             # a line starting further in than any paragraph indent (two characters, an opening
             # quote's) after a full line that runs on: the engine dropped its first characters
             indented = inset > INDENT * h and not (inset > DROPPED * h and run_on)
@@ -524,7 +541,7 @@ def _paragraphs(columns: list[_Column], h: float) -> list[list[PlacedLine]]:
             if not paragraphs or indented or (prev_short and not carried) or byline:
                 paragraphs.append([])
             paragraphs[-1].append(line)
-            short_by = right - line.box.x1 - _narrow_saving(line.text) * h
+            short_by = right - x1 - _narrow_saving(line.text) * h
             prev_short = (short_by > SHORT * h and ends_sentence(line.text)) or byline
             run_on = short_by <= SHORT * h and not ends_sentence(line.text) and not byline
             pushed = short_by <= (SHORT + 1.0) * h
