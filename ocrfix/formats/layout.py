@@ -16,7 +16,8 @@ What the boxes tell that plain text cannot (``h`` = the body text's median type 
   the right half of its cell, so ``“`` at the left edge already looks ``0.6h`` indented; a
   line whose first character the engine dropped, on a skewed scan, starts ``1.2–1.8h`` in);
   past ``3h`` (deeper than any indent) right after a full line that does not end a sentence,
-  the engine dropped the line's first characters: it continues the paragraph;
+  the engine dropped the line's first characters: it continues the paragraph; a column rule
+  read as ``|`` at either end of a line counts for neither test (see :func:`_extent`);
 * **short line** — a line ending more than ``1.2h`` left of the column's right edge closes
   its paragraph when it ends a sentence (``。！？”…``), beyond the half character each of its
   half-width digits and Latin letters saves (they shorten lines that go on), unless it is short
