@@ -492,3 +492,25 @@ def test_a_headline_does_not_own_the_story_beside_it_whose_headline_was_lost() -
     right = [headline("乙市图书馆", x, 40), *body(B, x, 40 + 3 * H, 2)]
     got = stories_of(document(right + left))
     assert got == [[("paragraph", p) for p in A], [("headline", "乙市图书馆"), *(("paragraph", p) for p in B)]]
+
+
+def test_a_leaf_starting_far_above_the_last_story_s_headline_belongs_to_the_story_before(monkeypatch) -> None:
+    """Story A's long last column runs down beside story B, which sits under A's short first
+    column; the cut reads B's headline, then A's long column (it starts far above B's
+    headline: B's body cannot), then B's body."""
+    from dataclasses import dataclass
+
+    from ocrfix.formats import stories as layout_stories
+
+    @dataclass(frozen=True)
+    class Item:
+        name: str
+        core: Box
+
+    a_head, a_first = Item("A head", Box(0, 0, 600, 60)), Item("A col 1", Box(0, 100, 280, 400))
+    b_head, b_body = Item("B head", Box(0, 460, 280, 520)), Item("B body", Box(0, 540, 280, 900))
+    a_long = Item("A col 2", Box(320, 100, 600, 900))
+    leaves = [[a_head], [a_first], [b_head], [a_long], [b_body]]
+    monkeypatch.setattr(layout_stories.XYCut, "leaves", lambda self, items: leaves)
+    got = layout_stories.stories([t for leaf in leaves for t in leaf], 30, lambda t: t.name.endswith("head"))
+    assert [[t.name for leaf in story for t in leaf] for story in got] == [["A head", "A col 1", "A col 2"], ["B head", "B body"]]

@@ -22,6 +22,9 @@ from tearing stories apart where the headlines tell otherwise:
 A story is a headline (or a group of headline lines) and the leaves that follow it in reading
 order up to the next headline on top of its leaf (a large line inside a column that could not
 be cut off is more likely two body lines the engine merged than a story's start). Lines before the first headline form a story of their own.
+A leaf without a headline that starts more than ``ABOVE × h`` above its story's headline is no
+part of that story (a story's body starts under or beside its headline): it is the story
+before's (the long last column of an L-shaped story, beside the story under its short columns).
 Geometry that gives no cut (rotated scans, overlapping boxes, a single line) is one leaf:
 the page is then read as a single story, never losing a line.
 """
@@ -36,6 +39,7 @@ from .model import Box
 VGAP = 0.4  # × h: narrowest vertical gap that separates columns
 KICKER_GAP = 1.5  # × h: widest gap between a headline and a line on top of it that still counts as its kicker
 HGAP = 0.5  # × h: how much wider than the usual line gap a horizontal gap must be to cut
+ABOVE = 2.0  # × h: how far above a story's headline a leaf without one starts that is no part of that story
 
 
 class Boxed(Protocol):
@@ -225,12 +229,17 @@ def stories(items: Sequence[T], h: float, is_head: Callable[[Boxed], bool]) -> l
     leaves = [leaf for leaf in XYCut(h, line_gap(items, h), is_head).leaves(items) if leaf]
     result: list[list[list[T]]] = []
     body_seen = True
+    head_top = None  # top of the headline that started the last story
     for leaf in leaves:
         heads = [t for t in leaf if is_head(t)]
         on_top = bool(heads) and _on_top(leaf, min(t.core.y0 for t in heads), h)
         if not result or (on_top and body_seen):
             result.append([])
             body_seen = False
+            head_top = min(t.core.y0 for t in heads) if on_top else None
+        elif not heads and head_top is not None and len(result) > 1 and min(t.core.y0 for t in leaf) < head_top - ABOVE * h:
+            result[-2].append(leaf)  # starts above the headline: the story before's (its long column beside an L)
+            continue
         result[-1].append(leaf)
         body_seen = body_seen or len(heads) < len(leaf)
     return result
