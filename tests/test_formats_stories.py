@@ -514,3 +514,20 @@ def test_a_leaf_starting_far_above_the_last_story_s_headline_belongs_to_the_stor
     monkeypatch.setattr(layout_stories.XYCut, "leaves", lambda self, items: leaves)
     got = layout_stories.stories([t for leaf in leaves for t in leaf], 30, lambda t: t.name.endswith("head"))
     assert [[t.name for leaf in story for t in leaf] for story in got] == [["A head", "A col 1", "A col 2"], ["B head", "B body"]]
+
+
+def test_a_photo_read_as_one_large_glyph_over_a_column_heads_nothing() -> None:
+    """Large type of fewer than three Han characters (a photo over a column read as ``学``)
+    is no headline: it neither starts a story nor parts the story's columns."""
+    x2 = 40 + CELLS * H + GUTTER
+    lines = [headline("甲地运动会开幕", 40, 40), *body(A + C, 40, 40 + 3 * H, 2)]
+    lines = [shifted(l, 5 * H) if l.box.x0 >= x2 else l for l in lines]  # a photo over the second column
+    photo = headline("学", x2 + 3 * H, 40 + 5 * H)
+    got = stories_of(document(lines + [photo]))
+    assert len(got) == 1 and [kind for kind, _ in got[0]].count("headline") == 1
+    assert [text for _, text in got[0]][-len(C):] == C
+
+
+def shifted(line: Line, dy: int) -> Line:
+    words = tuple(Word(w.text, Box(w.box.x0, w.box.y0 + dy, w.box.x1, w.box.y1 + dy), conf=w.conf) for w in line.words)
+    return Line(words=words, box=Box(line.box.x0, line.box.y0 + dy, line.box.x1, line.box.y1 + dy))

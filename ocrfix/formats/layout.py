@@ -31,7 +31,8 @@ What the boxes tell that plain text cannot (``h`` = the body text's median type 
   rule read as ``二``), or too thin for a character, ends the story nearest to it (see
   :func:`_stray`);
 * **headline** — a line whose type size (see :func:`_char_height`) is at least ``1.25×`` the
-  body's median is a headline. A body-sized line that :mod:`ocrfix.text_reflow` recognizes as a
+  body's median is a headline, unless its group of such lines holds fewer than three Han
+  characters in all (a photo or a rule read as large glyphs). A body-sized line that :mod:`ocrfix.text_reflow` recognizes as a
   byline (``本报记者 …``) stays a line of its own. A story's headlines come before its body;
   large type in a part of the story read after its body has begun (under a column's lines:
   a photo or a rule read as large garbage, a cross-head) heads nothing and comes after the body.
@@ -51,7 +52,8 @@ from typing import NamedTuple
 
 from ..text_reflow import OPENING, Block, clean_paragraph, display_width, ends_sentence, is_byline, reflow_blocks, render, squeeze_spaces
 from .model import Box, Document, Line, Page, Word, join_words
-from .stories import stories
+from ..normalize import is_han
+from .stories import _clusters, stories
 
 _ALNUM = re.compile(r"[^\W_]")
 _NARROW_RUN = re.compile(r"[0-9A-Za-z][0-9A-Za-z.,%]*")  # digits and Latin letters: never broken across lines
@@ -75,6 +77,7 @@ RULE_WIDTH = 3.0  # × the characters' width: how much wider a rule read as text
 SPECK = 0.25  # × h: a line box less tall than this holds no character
 SPECKS = "。，、.,|'`·"  # what the engine reads specks as
 RULE = "|"  # what the engine reads a column rule as
+HEAD_HAN = 3  # least Han characters of a headline (its lines together)
 HEAD_GAP = 2.5  # × the line's own type size: a gap that splits a headline line whatever is around it (two headlines side by side)
 
 
@@ -476,7 +479,10 @@ def _headlines(placed: list[PlacedLine], h: float) -> set[int]:
     on small type a body line one pixel taller than the median is ``1.07 h``). Next to such a
     line only ``KICKER_NEXT ×`` counts (a wrapped sub-headline; a byline and the body under it
     are a pixel larger at most)."""
-    heads = {id(p) for p in placed if _is_headline(p, h)}
+    large = [p for p in placed if _is_headline(p, h)]
+    # a group of large lines with fewer than HEAD_HAN Han characters in all is a photo or a rule
+    # read as large glyphs (``学``, ``ic -CEA``), no headline
+    heads = {id(p) for group in _clusters(large, h) if sum(map(is_han, "".join(p.text for p in group))) >= HEAD_HAN for p in group}
     near = [p for p in placed if id(p) in heads]
     least = KICKER
     while near:
