@@ -1,8 +1,9 @@
-"""Does what Tesseract says of its own reading help the corrector? Measured on held-out pages.
+"""Does what the engine says of its own reading help the corrector? Measured on held-out pages.
 
 Each page is the benchmark generator's, read as hOCR through ``benchmarks.structured`` (Tesseract
 run again on the same crops, with character confidences and its alternative readings,
-``lstm_choice_mode=2``) and corrected from its geometry reflow (``ocrfix.formats.correct_document``)
+``lstm_choice_mode=2``; on a RapidOCR split, RapidOCR run again, each character's recognition
+probability as its confidence and the line's score as its words') and corrected from its geometry reflow (``ocrfix.formats.correct_document``)
 four ways:
 
 * without evidence — the corrector as on plain text (no confidence, no alternatives);
@@ -19,12 +20,13 @@ errors left), then every way is scored on the evaluation pages (``--test``) with
 them: word confidences only (``x_wconf``), no character confidence, no alternatives. The grid then
 tunes the word prior (``ConfidencePrior`` of the characters that have only their word's
 confidence), and the evaluation pages are corrected without evidence and with the word prior,
-and, for reference, with the character prior on the full hOCR.
+and, for reference, with the character prior (``--char-prior``, default the profile's) on the full hOCR.
 
     OMP_THREAD_LIMIT=1 nice -n 5 python -m benchmarks.confidence --tune train --limit 8 --test ""   # tune only
     OMP_THREAD_LIMIT=1 nice -n 5 python -m benchmarks.confidence --prior 0.5,0.95 --test eval     # score a prior
     OMP_THREAD_LIMIT=1 nice -n 5 python -m benchmarks.confidence --words --tune train --limit 8 --test ""
     OMP_THREAD_LIMIT=1 nice -n 5 python -m benchmarks.confidence --words --prior 0.25,0.9 --test eval
+    OMP_THREAD_LIMIT=1 nice -n 5 python -m benchmarks.confidence --profile ppocr --tune rapid-train --limit 8 --test ""
 """
 from __future__ import annotations
 
@@ -39,7 +41,7 @@ from typing import Any, Sequence
 
 from tqdm import tqdm
 
-from benchmarks.structured import PAGES, page_document
+from benchmarks.structured import PAGES, page_document, page_names
 from ocrfix.correction.corrector import Corrector
 from ocrfix.correction.engine import ConfidencePrior, Reading
 from ocrfix.evaluation import evaluate
@@ -105,15 +107,9 @@ def word_only(page: Page) -> Page:
 
 
 def load_pages(split: str, limit: int | None) -> list[Page]:
-    names = sorted(p.name.removesuffix(".png") for p in (PAGES / split).glob("*/*.png"))
-    by_level: dict[str, list[str]] = {}
-    for name in names:
-        by_level.setdefault(name.split("-")[1], []).append(name)
-    todo = [n for level in sorted(by_level) for n in by_level[level][:limit]]
     pages = []
-    for name in tqdm(todo, desc=f"{split} hOCR", file=sys.stderr):
-        _, level, index = name.split("-")
-        doc = page_document(name, split, level, int(index))
+    for name, level, index in tqdm(page_names(split, limit), desc=f"{split} pages", file=sys.stderr):
+        doc = page_document(name, split, level, index)
         gt = (PAGES / split / level / f"{name}.gt.txt").read_text(encoding="utf-8")
         pages.append(Page(name, doc, reflow_document(doc).text, gt))
     return pages
@@ -152,6 +148,10 @@ def tune(corrector: Corrector, pages: list[Page], words: bool = False) -> tuple[
     return min(((p, run(p)) for p in grid), key=lambda item: (item[1].errors, item[1].introduced))[0], tried
 
 
+def parse_prior(text: str) -> ConfidencePrior:
+    return ConfidencePrior(*(float(v) for v in text.split(",")))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--tune", default="train", help="split the prior is tuned on")
@@ -159,6 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit", type=int, default=None, help="tuning pages per level")
     parser.add_argument("--prior", help="WEIGHT,REFERENCE: score this prior instead of tuning one")
     parser.add_argument("--words", action="store_true", help="word confidences only: tune and score the word prior")
+    parser.add_argument("--char-prior", help="WEIGHT,REFERENCE: the character prior of --words' reference row (default: the profile's)")
     parser.add_argument("--profile", default="tesseract")
     parser.add_argument("--out", type=Path, default=Path("build/bench/confidence.json"))
     args = parser.parse_args(argv)
@@ -166,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
     words = args.words
     record: dict[str, Any] = {"words": words}
     if args.prior:
-        prior = ConfidencePrior(*(float(v) for v in args.prior.split(",")))
+        prior = parse_prior(args.prior)
     else:
         tune_pages = load_pages(args.tune, args.limit)
         tune_pages = [word_only(p) for p in tune_pages] if words else tune_pages
@@ -182,10 +183,11 @@ def main(argv: list[str] | None = None) -> int:
     record["prior"] = prior.__dict__
     test_pages = load_pages(args.test, None) if args.test else []
     if words:
+        char_prior = parse_prior(args.char_prior) if args.char_prior else corrector.confidence
         only = [word_only(p) for p in test_pages]
         cases = [("without evidence", only, Evidence(with_prior(corrector, None), False, False)),
                  ("word confidence", only, Evidence(with_prior(corrector, prior, words=True), True, False)),
-                 ("character confidence (full hOCR)", test_pages, Evidence(with_prior(corrector, corrector.confidence), True, False))]
+                 ("character confidence (full hOCR)", test_pages, Evidence(with_prior(corrector, char_prior), True, False))]
     else:
         cases = [(label, test_pages, Evidence(with_prior(corrector, prior if conf else None), conf, alternatives))
                  for label, conf, alternatives in [("without evidence", False, False), ("confidence", True, False),

@@ -67,4 +67,21 @@ def rapidocr(image: Image.Image) -> str:
     return "\n".join(result.txts or ()) + "\n"
 
 
+def rapidocr_lines(image: Image.Image) -> list[dict]:
+    """RapidOCR's lines of ``image``: text, score, box (x0, y0, x1, y1) and, per character box
+    RapidOCR gives, the character's recognition probability and box."""
+    result = _rapidocr_engine()(np.asarray(image.convert("RGB")), return_word_box=True, return_single_char_box=True)
+    words = result.word_results or ()
+    lines = []
+    for i, (text, score, quad) in enumerate(zip(result.txts or (), result.scores or (), result.boxes if result.boxes is not None else ())):
+        chars = words[i] if i < len(words) else ()
+        lines.append({"text": text, "score": float(score), "box": _bounds(quad),
+                      "chars": [[c, float(conf), _bounds(np.asarray(q))] for c, conf, q in chars]})
+    return lines
+
+
+def _bounds(quad: "np.ndarray") -> list[int]:
+    return [int(np.floor(quad[:, 0].min())), int(np.floor(quad[:, 1].min())), int(np.ceil(quad[:, 0].max())), int(np.ceil(quad[:, 1].max()))]
+
+
 ENGINES: dict[str, Callable[..., str]] = {"tesseract": tesseract, "rapidocr": rapidocr}

@@ -7,6 +7,8 @@ confidences and the engine's alternative readings of each character (``-c hocr_c
 -c lstm_choice_mode=2``; the recognized text and confidences are the same as without) instead of text; the crops
 are merged into one page document (boxes shifted by the crop origin). Its plain text is the
 page's ``NAME.ocr.txt`` up to whitespace (checked), so both reflows see the same recognition.
+Pages of a RapidOCR split are read by RapidOCR again, asking for its per-character recognition
+probabilities (``return_word_box``) besides each line's score (:func:`rapidocr_document`).
 
 Paragraph precision/recall: a block is right when, mapped onto the ground truth through a
 character alignment of the non-space texts, it starts and ends exactly where a ground-truth
@@ -35,9 +37,10 @@ from tqdm import tqdm
 
 from benchmarks.corpus import load_lines, pick_article
 from benchmarks.generate import load_config, page_spec
+from benchmarks.ocr import rapidocr_lines
 from benchmarks.typeset import render
 from ocrfix.errors import ToolMissingError
-from ocrfix.formats import Box, Document, Page, char_confidences, parse_document, reflow_document
+from ocrfix.formats import Block, Box, Document, Line, Page, Word, char_confidences, parse_document, reflow_document
 from ocrfix.text_reflow import reflow_blocks
 from ocrfix.settings import load_settings
 
@@ -56,6 +59,26 @@ def tesseract_hocr(image: Image.Image, psm: int, dpi: int) -> bytes:
                                "-c", "hocr_char_boxes=1", "-c", "lstm_choice_mode=2", "hocr"],
                               capture_output=True, env={**os.environ, "OMP_THREAD_LIMIT": "1"}, check=True)
     return proc.stdout
+
+
+def rapidocr_document(lines: list[dict]) -> Document:
+    """RapidOCR's ``lines`` (:func:`rapidocr_lines`) as one block: a word per space-separated run
+    of a line, its confidence the line's score (all a PP-OCR export usually carries) and, where
+    RapidOCR boxed every character, each character's own probability (``char_confs``)."""
+    out = []
+    for line in lines:
+        runs, chars = line["text"].split(), line["chars"]
+        aligned = [c[0] for c in chars] == [ch for run in runs for ch in run]
+        words, at = [], 0
+        for run in runs:
+            mine = chars[at:at + len(run)] if aligned else []
+            box = Box(*(min(c[2][k] for c in mine) if k < 2 else max(c[2][k] for c in mine) for k in range(4))) if mine else Box(*line["box"])
+            words.append(Word(run, box, line["score"], tuple(c[1] for c in mine) if mine else None))
+            at += len(run)
+        out.append(Line(tuple(words), Box(*line["box"])))
+    boxes = [line.box for line in out]
+    whole = Box(min(b.x0 for b in boxes), min(b.y0 for b in boxes), max(b.x1 for b in boxes), max(b.y1 for b in boxes)) if boxes else None
+    return Document("alto", (Page((Block(tuple(out), whole),), whole),))
 
 
 def _shift(box: Box | None, dx: int, dy: int) -> Box | None:
@@ -83,15 +106,30 @@ def page_document(name: str, split: str, level: str, index: int) -> Document:
     dpi = max(70, round(300 * scale))
     blocks = []
     CACHE.mkdir(parents=True, exist_ok=True)
+    rapid = spec.engine == "rapidocr"
     for k, (box, psm) in enumerate([(layout.headline_box, 7), *((b, 6) for b in layout.column_boxes)]):
         x0, y0 = round(box.left * scale), round(box.top * scale)
-        cached = CACHE / f"{name}.{k}.hocr"
+        cached = CACHE / f"{name}.{k}.{'rapid.json' if rapid else 'hocr'}"
         if not cached.exists():
             crop = image.crop((x0, y0, round(box.right * scale), round(box.bottom * scale)))
-            cached.write_bytes(tesseract_hocr(crop, psm, dpi))
-        doc = shifted(parse_document(cached.read_bytes(), str(cached)), x0, y0)
+            if rapid:
+                cached.write_text(json.dumps(rapidocr_lines(crop)), encoding="utf-8")
+            else:
+                cached.write_bytes(tesseract_hocr(crop, psm, dpi))
+        read = rapidocr_document(json.loads(cached.read_text(encoding="utf-8"))) if rapid else parse_document(cached.read_bytes(), str(cached))
+        doc = shifted(read, x0, y0)
         blocks.extend(b for p in doc.pages for b in p.blocks)
     return Document("hocr", (Page(tuple(blocks), Box(0, 0, *image.size)),), name=name)
+
+
+def page_names(split: str, limit: int | None) -> list[tuple[str, str, int]]:
+    """(name, level, index) of the generated pages of ``split``, the first ``limit`` of each level."""
+    by_level: dict[str, list[tuple[str, str, int]]] = {}
+    for path in sorted((PAGES / split).glob("*/*.png")):
+        name = path.name.removesuffix(".png")
+        level, index = name.rsplit("-", 2)[1:]
+        by_level.setdefault(level, []).append((name, level, int(index)))
+    return [page for level in sorted(by_level) for page in by_level[level][:limit]]
 
 
 def nonspace(text: str) -> str:
@@ -138,15 +176,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("build/bench/structured.json"))
     args = parser.parse_args(argv)
     rows = []
-    names = sorted(p.name.removesuffix(".png") for p in (PAGES / args.split).glob("*/*.png"))
-    by_level: dict[str, list[str]] = {}
-    for name in names:
-        by_level.setdefault(name.split("-")[1], []).append(name)
-    todo = [n for level in sorted(by_level) for n in by_level[level][: args.limit]]
-    for name in tqdm(todo, desc="pages", file=sys.stderr):
-        split, level, index = name.split("-")
-        folder = PAGES / split / level
-        doc = page_document(name, split, level, int(index))
+    for name, level, index in tqdm(page_names(args.split, args.limit), desc="pages", file=sys.stderr):
+        folder = PAGES / args.split / level
+        doc = page_document(name, args.split, level, index)
         ocr = (folder / f"{name}.ocr.txt").read_text(encoding="utf-8")
         gt = (folder / f"{name}.gt.txt").read_text(encoding="utf-8")
         gt_blocks = [l for l in gt.splitlines() if l.strip()]
