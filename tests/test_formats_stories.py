@@ -517,7 +517,7 @@ def test_a_leaf_starting_far_above_the_last_story_s_headline_belongs_to_the_stor
 
 
 def test_a_photo_read_as_one_large_glyph_over_a_column_heads_nothing() -> None:
-    """Large type of fewer than three Han characters (a photo over a column read as ``学``)
+    """Large type of fewer than three wide letters (a photo over a column read as ``学``)
     is no headline: it neither starts a story nor parts the story's columns."""
     x2 = 40 + CELLS * H + GUTTER
     lines = [headline("甲地运动会开幕", 40, 40), *body(A + C, 40, 40 + 3 * H, 2)]
@@ -531,3 +531,13 @@ def test_a_photo_read_as_one_large_glyph_over_a_column_heads_nothing() -> None:
 def shifted(line: Line, dy: int) -> Line:
     words = tuple(Word(w.text, Box(w.box.x0, w.box.y0 + dy, w.box.x1, w.box.y1 + dy), conf=w.conf) for w in line.words)
     return Line(words=words, box=Box(line.box.x0, line.box.y0 + dy, line.box.x1, line.box.y1 + dy))
+
+
+def test_specks_read_over_a_headline_end_its_story_instead_of_following_the_headline() -> None:
+    """A rule above the headline read as a line of its own (``、、``, ``本``) whose box lies over
+    the headline's: no text is printed there, so it does not stand between headline and body."""
+    head = headline("甲地运动会隆重开幕", 40, 40)
+    rule = Line(words=(Word("、、", Box(60, 44, 500, 52), conf=0.3),), box=Box(60, 44, 500, 52))
+    glyph = make_line("本", 300, 50, size=H // 2)
+    got = stories_of(document([rule, glyph, head, *body(A, 40, 40 + 3 * H, 2)]))
+    assert got == [[("headline", "甲地运动会隆重开幕"), *(("paragraph", p) for p in A), ("paragraph", "、、"), ("paragraph", "本")]]

@@ -29,10 +29,10 @@ What the boxes tell that plain text cannot (``h`` = the body text's median type 
   continues it, also across a column break;
 * **rules and specks** — a line of a few characters in a box far wider than they are set (a
   rule read as ``二``), or too thin for a character, ends the story nearest to it (see
-  :func:`_stray`);
+  :func:`_stray`); so does a short one over a headline's box (see :func:`_inside_headlines`);
 * **headline** — a line whose type size (see :func:`_char_height`) is at least ``1.25×`` the
-  body's median is a headline, unless its group of such lines holds fewer than three Han
-  characters in all (a photo or a rule read as large glyphs). A body-sized line that :mod:`ocrfix.text_reflow` recognizes as a
+  body's median is a headline, unless its group of such lines holds fewer than three wide
+  letters (Han and the like) in all (a photo or a rule read as large glyphs). A body-sized line that :mod:`ocrfix.text_reflow` recognizes as a
   byline (``本报记者 …``) stays a line of its own. A story's headlines come before its body;
   large type in a part of the story read after its body has begun (under a column's lines:
   a photo or a rule read as large garbage, a cross-head) heads nothing and comes after the body.
@@ -52,7 +52,6 @@ from typing import NamedTuple
 
 from ..text_reflow import OPENING, Block, clean_paragraph, display_width, ends_sentence, is_byline, reflow_blocks, render, squeeze_spaces
 from .model import Box, Document, Line, Page, Word, join_words
-from ..normalize import is_han
 from .stories import _clusters, stories
 
 _ALNUM = re.compile(r"[^\W_]")
@@ -77,7 +76,7 @@ RULE_WIDTH = 3.0  # × the characters' width: how much wider a rule read as text
 SPECK = 0.25  # × h: a line box less tall than this holds no character
 SPECKS = "。，、.,|'`·"  # what the engine reads specks as
 RULE = "|"  # what the engine reads a column rule as
-HEAD_HAN = 3  # least Han characters of a headline (its lines together)
+HEAD_WIDE = 3  # least wide letters (Han and the like) of a headline, its lines together
 HEAD_GAP = 2.5  # × the line's own type size: a gap that splits a headline line whatever is around it (two headlines side by side)
 
 
@@ -480,9 +479,9 @@ def _headlines(placed: list[PlacedLine], h: float) -> set[int]:
     line only ``KICKER_NEXT ×`` counts (a wrapped sub-headline; a byline and the body under it
     are a pixel larger at most)."""
     large = [p for p in placed if _is_headline(p, h)]
-    # a group of large lines with fewer than HEAD_HAN Han characters in all is a photo or a rule
-    # read as large glyphs (``学``, ``ic -CEA``), no headline
-    heads = {id(p) for group in _clusters(large, h) if sum(map(is_han, "".join(p.text for p in group))) >= HEAD_HAN for p in group}
+    # a group of large lines with fewer than HEAD_WIDE wide letters in all (Han and the like: not
+    # Latin, digits or marks) is a photo or a rule read as large glyphs (``学``, ``ic -CEA``), no headline
+    heads = {id(p) for group in _clusters(large, h) if _wide_letters("".join(p.text for p in group)) >= HEAD_WIDE for p in group}
     near = [p for p in placed if id(p) in heads]
     least = KICKER
     while near:
@@ -510,6 +509,11 @@ def _extent(line: PlacedLine) -> tuple[int, int]:
     if first == 0 and last == len(words):
         return line.box.x0, line.box.x1
     return min(w.box.x0 for w in words[first:last]), max(w.box.x1 for w in words[first:last])
+
+
+def _wide_letters(text: str) -> int:
+    """How many letters of ``text`` are wide (Han and other non-Latin letters and numerals)."""
+    return sum(ch.isalnum() and not ch.isascii() for ch in text)
 
 
 def _edges(column: _Column) -> tuple[float, float]:
@@ -659,6 +663,9 @@ def reflow_document(doc: Document) -> Reflowed:
             continue
         h, placed, stray = _placed(lines, numbers)
         heads = _headlines(placed, h)
+        inside = _inside_headlines(placed, heads)
+        if inside:
+            placed, stray = [p for p in placed if id(p) not in inside], [*stray, *(p for p in placed if id(p) in inside)]
         found = _refined(stories(placed, h, lambda p: id(p) in heads), _declared(page, placed, where))
         for leaves, extra in zip(found, _story_ends(found, stray)):
             story += 1
@@ -676,8 +683,11 @@ def reflow_document(doc: Document) -> Reflowed:
             for para in _paragraphs(body, h):
                 kind = "byline" if len(para) == 1 and is_byline(para[0].text) else "paragraph"
                 emit(kind, clean_paragraph([p.text for p in para]), para, story)
-            for p in [*inner, *extra]:
+            for p in inner:
                 emit("paragraph", clean_paragraph([p.text]), [p], story)
+            for _, row in groupby(extra, key=lambda p: p.order):  # pieces of one line together, left to right
+                pieces = sorted(row, key=lambda p: p.box.x0)
+                emit("paragraph", clean_paragraph([join_words([p.text for p in pieces])]), pieces, story)
     # words of lines left out above (blank lines) keep their place at the end: nothing is lost
     seen = {id(w) for w in words}
     words.extend(w for w in doc.words() if id(w) not in seen)
@@ -705,6 +715,22 @@ def _stray(line: Line, text: str, size: float, h: float) -> bool:
     column and would bridge the gaps the story layout cuts at."""
     width = display_width(text)  # spaces take no width
     return width <= RULE_CHARS and (line.box.width > RULE_WIDTH * max(size, h) * max(width, 0.5) or line.box.height < SPECK * h)
+
+
+def _inside_headlines(placed: list[PlacedLine], heads: set[int]) -> set[int]:
+    """ids of the short lines (``RULE_CHARS`` characters at most) whose middle lies inside the
+    box of a longer headline line: no text is printed over a headline, so they are a rule or
+    specks beside it that the engine read into the headline's line (``、、``, ``本``, ``人``)."""
+    large = [p for p in placed if id(p) in heads]
+    found = set()
+    for p in placed:
+        width = display_width(p.text)
+        if width > RULE_CHARS:
+            continue
+        x, y = (p.box.x0 + p.box.x1) / 2, (p.box.y0 + p.box.y1) / 2
+        if any(q is not p and display_width(q.text) > width and q.box.x0 < x < q.box.x1 and q.box.y0 < y < q.box.y1 for q in large):
+            found.add(id(p))
+    return found
 
 
 def _story_ends(found: list[list[list[PlacedLine]]], stray: list[PlacedLine]) -> list[list[PlacedLine]]:
