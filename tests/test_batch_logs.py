@@ -147,6 +147,9 @@ def test_a_log_that_is_not_jsonl_is_refused_before_any_work(models, tmp_path, ca
     assert main(["correct", str(src), "--out-dir", str(tmp_path / "out"), "--edits", str(notes), *models]) == 2
     assert "not an ocrfix JSONL log" in capsys.readouterr().err
     assert notes.read_text(encoding="utf-8") == "my notes\n" and not (tmp_path / "out" / "p001.txt").exists()
+    notes.write_text("0\n", encoding="utf-8")  # JSON, but not a record
+    assert main(["correct", str(src), "--out-dir", str(tmp_path / "out"), "--edits", str(notes), *models]) == 2
+    assert "not an ocrfix JSONL log" in capsys.readouterr().err
 
 
 def test_summary_line_unless_quiet(models, tmp_path, capsys):

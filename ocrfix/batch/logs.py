@@ -40,8 +40,11 @@ def iter_records(path: str) -> Iterator[dict[str, Any]]:
         with open(path, encoding="utf-8") as handle:
             for line in handle:
                 if line.strip():
-                    yield json.loads(line)
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+                    record = json.loads(line)
+                    if not isinstance(record, dict):  # JSON, but no record (a file holding ``0``)
+                        raise ValueError(f"a line holds {type(record).__name__}, not a record")
+                    yield record
+    except (OSError, UnicodeDecodeError, ValueError) as exc:  # json.JSONDecodeError is a ValueError
         raise InputError(f"{path}: exists and is not an ocrfix JSONL log ({exc}); give another path or remove it") from None
 
 
