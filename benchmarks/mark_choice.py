@@ -17,10 +17,11 @@ never saw, OCR of one engine): at the sites the profile's earlier pattern stages
 context model fitted without the corpus the pages may come from and a channel counted without the
 page itself choose each mark; per channel weight and margin (natural log-odds over the mark read),
 the changes that are right (the true mark), wrong (the read mark was right) and another wrong mark
-for a wrong one. The setting with the most right changes and at most ``--max-wrong`` wrong or other
-ones per right one is the model's. Written: the context model fitted on all corpora (``--context``,
-the same for every engine) and, per ``--engine``, that engine's file: the channel counted on its
-training pages, with the weight and margin.
+for a wrong one, per engine (the ``--pages`` sets whose CHANNEL is that ``--engine``'s pages). Each
+engine's setting with the most right changes and at most ``--max-wrong`` wrong or other ones per
+right one is its own. Written: the context model fitted on all corpora (``--context``, the same for
+every engine) and, per ``--engine``, that engine's file: the channel counted on its training pages,
+with its weight and margin.
 """
 from __future__ import annotations
 
@@ -179,14 +180,18 @@ def count(corrector: Corrector, pages: Sequence[tuple[Path, Path]]) -> str:
     return "\n".join(rows)
 
 
-def fit_context(rows: Sequence[Site], c: float) -> tuple[tuple[str, ...], tuple[tuple[float, ...], ...], tuple[float, ...]]:
+def fit_context(rows: Sequence[Site], c: float, min_count: int = 1) -> tuple[tuple[str, ...], tuple[tuple[float, ...], ...], tuple[float, ...]]:
     """(feature names, coefficients per class, intercepts) of a multinomial logistic regression of the
-    true mark on the context (needs scikit-learn, a training-only dependency)."""
+    true mark on the context (needs scikit-learn, a training-only dependency); a feature found at
+    fewer than ``min_count`` sites (a rare neighbouring character) is left out."""
     import numpy as np
+    from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    names = tuple(sorted({name for site in rows for name in site.values}))
-    x = np.array([[site.values.get(name, 0.0) for name in names] for site in rows])
+    seen = Counter(name for site in rows for name, value in site.values.items() if value)
+    vectorizer = DictVectorizer().fit([{name: 1.0 for name in seen if seen[name] >= min_count}])
+    names = tuple(vectorizer.get_feature_names_out())
+    x = vectorizer.transform([site.values for site in rows])
     y = [CLASSES.index(site.truth) for site in rows]
     fitted = LogisticRegression(C=c, max_iter=5000).fit(x, y)
     if len(fitted.classes_) < 3:
@@ -214,6 +219,26 @@ def sweep(rows: Sequence[tuple[Site, MarkModel]]) -> dict[tuple[float, float], C
     return found
 
 
+def choose(rows: Sequence[tuple[Site, MarkModel]], max_wrong: float, listing: bool) -> tuple[float, float, dict[tuple[float, float], Counter[str]]]:
+    """(channel weight, margin, the :func:`sweep` table) of one engine's cross-fitted sites: the
+    setting with the most right changes and at most ``max_wrong`` wrong or other ones per right one."""
+    print(f"{len(rows)} sites the earlier stages leave, read wrong: "
+          + ", ".join(f"{r}->{t} {n}" for (r, t), n in Counter((s.read, s.truth) for s, _ in rows if s.read != s.truth).most_common()))
+    total = sweep(rows)
+    print("| channel weight | margin | right | wrong | other |\n|---|---|---|---|---|")
+    for weight, margin in total:
+        print(f"| {weight} | {margin:.1f} | {total[weight, margin]['right']} | {total[weight, margin]['wrong']} | {total[weight, margin]['other']} |")
+    ok = [(-total[key]["right"], key) for key in total
+          if total[key]["right"] and total[key]["wrong"] + total[key]["other"] <= max_wrong * total[key]["right"]]
+    weight, margin = min(ok)[1] if ok else (1.0, MARGINS[-1])
+    if listing:
+        for site, model in rows:
+            best, odds = model._replace(weight=weight).choice(site.values, site.read)
+            if best != site.read and odds > margin:
+                print(site.page, site.context, site.read, "->", best, "true", site.truth, f"{odds:.2f}")
+    return weight, margin, total
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.mark_choice", description=__doc__.split("\n\n")[0])
     cmds = parser.add_subparsers(dest="command", required=True)
@@ -233,6 +258,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                          required=True, help="an engine's training pages, for its channel, and where its file goes")
     fitting.add_argument("--paragraphs", type=int, default=3000, help="paragraphs of each corpus")
     fitting.add_argument("--c", type=float, default=1.0, help="inverse regularisation strength")
+    fitting.add_argument("--min-count", type=int, default=20, help="sites a feature needs to be kept")
     fitting.add_argument("--max-wrong", type=float, default=0.1, help="wrong changes per right one")
     fitting.add_argument("--list", action="store_true", help="list each cross-fitted change at the margin chosen")
     fitting.add_argument("--cache", type=Path, help="a directory keeping the corpora's sites between runs")
@@ -244,37 +270,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(", ".join(f"{corpus}: {len(rows)} sites {dict(Counter(s.truth for s in rows))}" for (corpus, _), rows in zip(args.text, texts)))
     reads = {root: {pair: page_reads(read_text(pair[0]), read_text(pair[1])) for pair in page_pairs(Path(root))}
              for root in {*(str(pages) for pages, _ in args.engine), *(row[4] for row in args.pages)}}
-    rows: list[tuple[Site, MarkModel]] = []
+    rows: dict[str, list[tuple[Site, MarkModel]]] = {str(pages): [] for pages, _ in args.engine}
     for root, lm_path, profile, leak, engine in args.pages:
-        names, coef, intercept = fit_context([s for i, found in enumerate(texts) if i != int(leak) for s in found], args.c)
+        names, coef, intercept = fit_context([s for i, found in enumerate(texts) if i != int(leak) for s in found],
+                                             args.c, args.min_count)
         corrector = Corrector(model=lm_path, profile=profile)
         for ocr_path, gt_path in tqdm(page_pairs(Path(root)), desc=root, file=sys.stderr):
             others = sum((n for (o, _), n in reads[engine].items() if o.name != ocr_path.name), Counter())
             model = MarkModel(names, coef, intercept, channel(others), 1.0, 0.0)
-            rows += [(site, model) for site in page_sites(corrector, read_text(ocr_path), read_text(gt_path), ocr_path.name)]
-    print(f"{len(rows)} sites the earlier stages leave, read wrong: "
-          + ", ".join(f"{r}->{t} {n}" for (r, t), n in Counter((s.read, s.truth) for s, _ in rows if s.read != s.truth).most_common()))
-    total = sweep(rows)
-    print("| channel weight | margin | right | wrong | other |\n|---|---|---|---|---|")
-    for weight, margin in total:
-        print(f"| {weight} | {margin:.1f} | {total[weight, margin]['right']} | {total[weight, margin]['wrong']} | {total[weight, margin]['other']} |")
-    ok = [(-total[key]["right"], key) for key in total
-          if total[key]["right"] and total[key]["wrong"] + total[key]["other"] <= args.max_wrong * total[key]["right"]]
-    weight, margin = min(ok)[1] if ok else (1.0, MARGINS[-1])
-    if args.list:
-        for site, model in rows:
-            best, odds = model._replace(weight=weight).choice(site.values, site.read)
-            if best != site.read and odds > margin:
-                print(site.page, site.context, site.read, "->", best, "true", site.truth, f"{odds:.2f}")
-    names, coef, intercept = fit_context([s for found in texts for s in found], args.c)
-    model = MarkModel(names, coef, intercept, (), weight, margin)
-    write_text_atomic(args.context, model.context_json(context=[Path(corpus).name for corpus, _ in args.text]))
+            rows[engine] += [(site, model) for site in
+                             page_sites(corrector, read_text(ocr_path), read_text(gt_path), ocr_path.name)]
+    names, coef, intercept = fit_context([s for found in texts for s in found], args.c, args.min_count)
+    write_text_atomic(args.context, MarkModel(names, coef, intercept, (), 1.0, 0.0).context_json(
+        context=[Path(corpus).name for corpus, _ in args.text]))
     for pages, output in args.engine:
+        weight, margin, total = choose(rows[str(pages)], args.max_wrong, args.list)
         own = channel(sum(reads[str(pages)].values(), Counter()))
-        write_text_atomic(output, model._replace(channel=own).engine_json(
+        write_text_atomic(output, MarkModel(names, coef, intercept, own, weight, margin).engine_json(
             channel_pages=[str(pages)], cross_fit={f"{w} {m:.1f}": dict(total[w, m]) for w, m in total}))
-    print(f"channel weight {weight}, margin {margin:.1f} -> {args.context}, "
-          + ", ".join(str(output) for _, output in args.engine))
+        print(f"{pages}: channel weight {weight}, margin {margin:.1f} -> {output}")
     return 0
 
 

@@ -39,6 +39,9 @@ def test_the_context_model_learns_from_clean_sites_and_the_sweep_judges_each_cha
     rows = [_site("、", True)] * 30 + [_site("，", False)] * 60 + [_site("，", True)] * 3 + [_site("。", False)] * 20
     names, coef, intercept = fit_context(rows, 10.0)
     assert names == ("short both",)
+    rare = [_site("、", True)._replace(values={"short both": 1.0, "next 罕": 1.0})] * 2
+    assert fit_context(rows + rare, 10.0, min_count=3)[0] == ("short both",)  # a feature of 2 sites is left out
+    assert fit_context(rows + rare, 10.0, min_count=2)[0] == ("next 罕", "short both")
     even = tuple(tuple(0.0 for _ in CLASSES) for _ in CLASSES)
     model = MarkModel(names, coef, intercept, even, 1.0, 0.0)
     assert model.choice({"short both": 1.0}, "，")[0] == "、"

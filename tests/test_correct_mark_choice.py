@@ -58,6 +58,14 @@ def test_features_describe_the_spans_around_a_mark(lm):
     assert features(lm, says, says.index("学习") + 2)["right says"] == 1.0
     long = features(lm, text, text.index("城市") + 2)
     assert long["short both"] == 0.0 and long["long sentence"] == 0.0
+    # the characters either side, the next clause's first two, and items that start or end alike
+    assert values["prev 京"] == values["next 上"] == values["next2 上海"] == 1.0
+    assert values["same first"] == values["same last"] == 0.0
+    items = "要求，不变形、不走样。"
+    alike = features(lm, items, items.index("、"))
+    assert alike["same first"] == 1.0 and alike["same last"] == 0.0 and alike["next2 不走"] == 1.0
+    digits = "增长了3%，5年来"
+    assert features(lm, digits, digits.index("，"))["prev other"] == features(lm, digits, digits.index("，"))["next digit"] == 1.0
 
 
 def test_the_channel_and_the_context_decide_together(lm):

@@ -9,15 +9,18 @@ closes a sentence, rarely a long one, and often before a clause of reported spee
 
 At each mark of :data:`CLASSES` between two characters of running text (:func:`sites`) a *context
 model* gives P(true mark | :func:`features`): the LM's score of each mark in place, the spans to the
-neighbouring marks and which marks those are, the sentence so far. It is a multinomial logistic
-regression fitted offline on clean text that the LM scoring it never saw (``python -m
-benchmarks.mark_choice fit``) and stored as plain numbers, so the corrector needs no scikit-learn.
+neighbouring marks and which marks those are, the sentence so far; :func:`features` also gives the
+characters either side, the next clause's first two (``同时``, ``习近``) and whether the two spans
+start or end alike (``不变形、不走样``), and a model uses those of them its file names. It is a
+multinomial logistic regression fitted offline on clean text that the LM scoring it never saw
+(``python -m benchmarks.mark_choice fit``) and stored as plain numbers, so the corrector needs no
+scikit-learn.
 It models the language, not the engine: one file (``models/mark_choice/context.json``) that every
 profile names as its ``mark_context``. The profile's own ``mark_choice`` file holds what is the
 engine's: its *channel*, ln P(mark read | true mark), which weighs in with a fitted weight:
 a site takes the likeliest true mark where it beats the mark read by more than the model's margin
-(natural log-odds). Weight and margin are cross-fitted on training pages of text their LM never saw
-for at most one wrong change per ten right ones. An engine reads most marks right, so the model
+(natural log-odds). Weight and margin are cross-fitted on the engine's training pages of text their
+LM never saw for at most one wrong change per ten right ones. An engine reads most marks right, so the model
 changes one only on strong evidence.
 """
 from __future__ import annotations
@@ -144,7 +147,7 @@ def features(lm: LanguageModel, text: str, offset: int) -> dict[str, float]:
     the mark itself, so that the model is fitted on clean text (the mark read is the channel's)."""
     scores = mark_scores(lm, text, offset, 1, CLASSES, SPAN)
     mean = sum(scores.values()) / len(scores)
-    before, left, _ = _neighbour(text, offset, -1)
+    before, left, start = _neighbour(text, offset, -1)
     after, right, end = _neighbour(text, offset, 1)
     paragraph_end = text.find("\n", offset)
     so_far, comma = _sentence(text, offset)
@@ -163,6 +166,12 @@ def features(lm: LanguageModel, text: str, offset: int) -> dict[str, float]:
     values["right says"] = float(text[offset + 1:end].endswith(SAYS))
     values["comma before"] = float(comma)
     values["same kind"] = float(_kind(text[offset - 1]) == _kind(text[offset + 1]))
+    left_span, right_span = "".join(text[start + 1:offset].split()), "".join(text[offset + 1:end].split())
+    values["same first"] = float(bool(left_span) and left_span[:1] == right_span[:1])
+    values["same last"] = float(bool(left_span) and left_span[-1:] == right_span[-1:])
+    values[f"prev {text[offset - 1] if is_han(text[offset - 1]) else _kind(text[offset - 1])}"] = 1.0
+    values[f"next {text[offset + 1] if is_han(text[offset + 1]) else _kind(text[offset + 1])}"] = 1.0
+    values[f"next2 {right_span[:2]}"] = 1.0
     return values
 
 
