@@ -272,6 +272,95 @@ def census(folder: Path) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
+def _joined_with(extra: str, k: int, story_heads: list[list[str]], table) -> str:
+    """What the text ``extra`` run into story ``k``'s paragraph is: a headline (its own or
+    another story's), another story's body, its own (a neighbour paragraph), or text of no story."""
+    for j, heads in enumerate(story_heads):
+        if any(len(head) >= 2 and fuzz.partial_ratio(head, extra) >= 85 for head in heads if len(extra) >= len(head)):
+            return "its own head group" if j == k else "another story's headline"
+    mine = owners(extra, table) if len(extra) >= MIN_CHARS else []
+    return ("another story" if any(o != k for o in mine) else "its neighbour paragraph" if mine
+            else "text of no story")
+
+
+def _two_pieces(paragraph: str, text: str, least: int = 6):
+    """Where ``paragraph`` occurs in ``text`` as two pieces (each fuzzy partial ratio >= ``SAME``,
+    of ``least`` characters or more; the split that scores best), or None: the engine read other
+    text between its parts, or read them in the opposite order."""
+    best = None
+    for cut in range(least, len(paragraph) - least + 1, 2):
+        first = fuzz.partial_ratio_alignment(paragraph[:cut], text)
+        second = fuzz.partial_ratio_alignment(paragraph[cut:], text)
+        if first is None or second is None or min(first.score, second.score) < SAME:
+            continue
+        if best is None or first.score + second.score > best[0].score + best[1].score:
+            best = (first, second)
+    return best
+
+
+def plain_census(folder: Path, slack: int = 3) -> dict[str, int]:
+    """Counts by mechanism of the plain-text reflow's missed GT paragraphs (``ocrfix reflow
+    NAME.txt``; development aid). The plain reflow only changes whitespace, so a paragraph it could
+    recall at all occurs in the engine's text as one stretch (fuzzy partial ratio >= ``SAME``): the
+    *ceiling* of any plain reflow that keeps the engine's order. Such a miss is *cut* at the
+    reflow's breaks inside the stretch (each counted by its cue, :func:`ocrfix.text_reflow.reflow_cues`),
+    *joined* where an output line runs on past the stretch (more than ``slack`` characters: with
+    what), or both. A paragraph not in one stretch is *misread* when the stretch that matches best
+    scores 80–89, *in two pieces* when it occurs as two stretches (:func:`_two_pieces`: the
+    engine's order put other text between, a headline, another story's text, its own or text of no
+    story, or read the second piece first), else *scrambled* (rows of side-by-side columns run
+    together, or misread past 80)."""
+    from collections import Counter
+
+    from ocrfix.text_reflow import reflow_cues
+
+    counts: Counter[str] = Counter()
+    for gt_path in (p for p in sorted(folder.glob("*.gt.json")) if _read(p)):
+        stories = json.loads(gt_path.read_text(encoding="utf-8"))["stories"]
+        cued = [(normalize_line(b.text), cue) for b, cue in reflow_cues(read_text(gt_path.with_name(gt_path.name.replace(".gt.json", ".txt"))))]
+        cued = [(line, cue) for line, cue in cued if line]
+        lines = [line for line, _ in cued]
+        starts = [0]
+        for line in lines:
+            starts.append(starts[-1] + len(line))
+        joined = "".join(lines)
+        table = story_grams(["\n".join([*head_lines(s), *s["paragraphs"]]) for s in stories])
+        story_heads = [_norm(head_lines(s)) for s in stories]
+        for k, story in enumerate(stories):
+            for paragraph in _norm(story["paragraphs"]):
+                counts["paragraphs"] += 1
+                if any(fuzz.ratio(paragraph, line, score_cutoff=SAME) for line in lines):
+                    continue
+                counts["missed"] += 1
+                found = fuzz.partial_ratio_alignment(paragraph, joined)
+                if found is None or found.score < SAME:
+                    pieces = _two_pieces(paragraph, joined)
+                    if found is not None and found.score >= 80:
+                        counts["missed, not one stretch: misread (80-89)"] += 1
+                    elif pieces is not None:
+                        first, second = pieces
+                        between = joined[first.dest_end:second.dest_start] if first.dest_end <= second.dest_start else ""
+                        counts["missed, not one stretch: in two pieces"] += 1
+                        counts["missed, not one stretch: in two pieces / " + (
+                            "with " + _joined_with(between, k, story_heads, table) + " between" if between
+                            else "the second before the first")] += 1
+                    else:
+                        counts["missed, not one stretch: scrambled"] += 1
+                    continue
+                inside = [n for n in range(len(lines)) if starts[n] < found.dest_end - slack and starts[n + 1] > found.dest_start + slack]
+                cuts = [cued[n][1] for n in inside[1:]]
+                before = joined[starts[inside[0]]:found.dest_start] if found.dest_start - starts[inside[0]] > slack else ""
+                after = joined[found.dest_end:starts[inside[-1] + 1]] if starts[inside[-1] + 1] - found.dest_end > slack else ""
+                kind = "cut and joined" if cuts and (before or after) else "cut" if cuts else "joined" if before or after else "other"
+                counts[f"missed, one stretch: {kind}"] += 1
+                for cue in cuts:
+                    counts["missed, one stretch: cut / at " + cue] += 1
+                for extra in (before, after):
+                    if extra:
+                        counts["missed, one stretch: joined / with " + _joined_with(extra, k, story_heads, table)] += 1
+    return dict(sorted(counts.items()))
+
+
 def correction_scores(folder: Path, kind: str = "alto", profile: str | None = None) -> dict[str, float]:
     """Block-robust CER (``ocrfix eval``: blocks matched in any order) of the reflowed input and of
     the corrected output, the corrector run on each story alone or on the whole page. ``profile``:
@@ -336,7 +425,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--correct", action="store_true", help="also the CER before and after ocrfix correct (ALTO input)")
     parser.add_argument("--profile", default=None, help="with --correct: the engine profile (default: none, Corrector() as it is)")
     parser.add_argument("--misses", action="store_true", help="also how many missed paragraphs occur in the ALTO output as one stretch")
-    parser.add_argument("--census", action="store_true", help="also the ALTO reflow's missed paragraphs and unattached headlines by cause")
+    parser.add_argument("--census", action="store_true", help="also the ALTO and the plain reflow's missed paragraphs (and ALTO's unattached headlines) by cause")
     args = parser.parse_args(argv)
     root = args.root or load_settings().build_dir / "bench" / "stories"
     if not any((root / args.split).glob("*.gt.json")):
@@ -358,6 +447,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.census:
         for cause, n in census(root / args.split).items():
             print(f"{cause}: {n}")
+        for cause, n in plain_census(root / args.split).items():
+            print(f"plain: {cause}: {n}")
     if args.correct:
         c = correction_scores(root / args.split, profile=args.profile)
         print(f"ALTO: GT chars {c['gt_chars']}, OCR errors {c['ocr']}; corrected story by story {c['by_story']} "

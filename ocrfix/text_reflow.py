@@ -9,7 +9,15 @@ Only whitespace ever changes: the sequence of non-whitespace characters of the o
 one of the input (a property test checks this).
 
 How a line break is decided (``W`` = local column width, the upper quartile of the display
-widths of nearby lines: Han and full-width forms count 1, half-width characters 0.5, spaces 0):
+widths of nearby lines: Han and full-width forms count 1, half-width characters 0.5, spaces 0;
+a column rule the engine read as ``|`` at either end of a line counts for nothing):
+
+* on a whole page of several stories the nearby lines mix columns of other widths: a run of four
+  lines or more between blank lines, three of them as wide as its upper quartile, is a column of
+  its own, and where it is at least 3 em narrower than ``W`` its own width is used (a narrow
+  column's full lines no longer look short). A blank line between two such runs of five lines or
+  more whose widths differ by 1.5 em or more ends the paragraph: one story's columns are
+  equally wide, so the engine went on in another story;
 
 * a line is *full* when its width is at least ``W - 1`` (``W - 3`` for the first line of a
   paragraph, which is indented in print even when OCR dropped the indent);
@@ -27,10 +35,12 @@ widths of nearby lines: Han and full-width forms count 1, half-width characters 
 * a run of one to three lines isolated by blank lines, none ending a sentence, following the end
   of a paragraph (or a headline/byline, or the start of the page) is a headline group, each line a
   headline block; so is such a run right after a full line that leaves its sentence unfinished
-  when it is clearly narrower than the column and has no clause punctuation, or is one line
-  clearly wider than the column without a comma (a headline the engine read into the middle of a
+  when it is clearly narrower than the column and has no clause punctuation, or starts with a line
+  clearly wider than the column before it, without a comma (a headline the engine read into the middle of a
   paragraph: between two of the story's columns, or another story's on a whole page); a run made of bylines (``据新华社电``, ``本报记者 曹博文``, ``本报讯`` alone)
-  is a byline block.
+  is a byline block. A run in which a sentence ends before more text (``。`` with no space
+  after it: a headline sets its parts apart with a space, also where ``·`` was read as ``。``)
+  or that ends on a comma is body text.
 """
 from __future__ import annotations
 
@@ -219,6 +229,30 @@ def _local_widths(widths: list[float | None]) -> list[float]:
     return result
 
 
+_MIN_COLUMN_RUN = 4  # lines: a run this long (3 of them as wide as its upper quartile) measures its column
+_NARROWER = 3.0  # em: a measured column this much narrower than the page's local width is used instead
+_OTHER_WIDTH = 1.5  # em: columns whose measured widths differ this much are not one story's
+_MIN_WIDTH_RUN = 5  # lines: both runs at least this long for that (a few misread lines skew a short run)
+
+
+def _run_widths(runs: list[list[int]], widths: list[float | None]) -> list[float | None]:
+    """Per line, the width of its column measured on its own run of lines between blank lines,
+    when that run is a column (``_MIN_COLUMN_RUN`` lines or more, 3 of them within 1 em of the
+    run's upper quartile); else None. On a whole page the page-wide estimate (:func:`_local_widths`)
+    mixes columns of other widths: a narrow column's full lines would all look short."""
+    measured: list[float | None] = [None] * len(widths)
+    for run in runs:
+        if len(run) < _MIN_COLUMN_RUN:
+            continue
+        found = [widths[i] or 0.0 for i in run]
+        width = _upper_quartile(found)
+        if sum(abs(w - width) <= 1.0 for w in found) < 3:
+            continue
+        for i in run:
+            measured[i] = width
+    return measured
+
+
 def _runs(lines: list[str]) -> list[list[int]]:
     """Maximal runs of consecutive non-blank line numbers."""
     runs: list[list[int]] = []
@@ -242,6 +276,17 @@ def _unbalanced(text: str) -> bool:
     return any(text.count(a) != text.count(b) for a, b in _PAIRS)
 
 
+#: A column rule the engine read as ``|`` at either end of a line (with the spaces around it).
+_COLUMN_RULE = re.compile(r"^\s*\|\s*|\s*\|\s*$")
+_INSIDE = re.compile(r"[。！？；!?;]\S\S|[，、,]\s*$")
+
+
+def _sentence_inside(text: str) -> bool:
+    """Body text, not a title: a sentence ends inside it (a stop with more text after it), or it
+    ends on a comma (headlines set their parts apart with spaces, and end on a word)."""
+    return _INSIDE.search(text.strip()) is not None
+
+
 def _column_like(run: list[int], widths: list[float | None], column: list[float]) -> bool:
     """True when every line of ``run`` is as wide as a body line (first line: indented body line)."""
     return all(
@@ -254,12 +299,13 @@ def _interposed(run: list[int], lines: list[str], widths: list[float | None], co
     of its columns, or another story's on a whole page), right after a full line that leaves its
     sentence unfinished: lines clearly narrower than the column, without clause punctuation,
     ending on a word (a paragraph's last line whose stop was misread ends on the misreading:
-    ``~``, ``"``); or one line clearly wider than the column without a comma (a headline across
-    several columns: larger type, yet more characters than a column's line holds)."""
+    ``~``, ``"``); or a run whose first line is clearly wider than the column of the line before,
+    without a comma (a headline across several columns: larger type, yet more characters than a
+    column's line holds; it may wrap onto a second line)."""
     text = "".join(lines[i] for i in run).strip()
     if (widths[before] or 0.0) < column[before] - 1.0 or ends_sentence(lines[before]):
         return False
-    if len(run) == 1 and (widths[run[0]] or 0.0) >= column[run[0]] + _SPANNING and not any(mark in text for mark in "，；,;"):
+    if (widths[run[0]] or 0.0) >= column[before] + _SPANNING and not any(mark in text for mark in "，；,;"):
         return True
     return text[-1:].isalnum() and not any(mark in text for mark in _CLAUSE_MARKS) \
         and all(2 <= (widths[i] or 0.0) <= column[i] - _INTERPOSED_SLACK for i in run)
@@ -283,7 +329,7 @@ def _classify_runs(lines: list[str], runs: list[list[int]], widths: list[float |
         after_break = not kinds or kinds[-1] != "paragraph" or ends_sentence(lines[runs[k - 1][-1]])
         body_follows = k + 1 < len(runs) and not candidate[k + 1]
         clauses = k > 0 and any(mark in "".join(texts) for mark in _CLAUSE_MARKS)  # top of page: a title
-        looks_body = _unbalanced("".join(texts)) or (
+        looks_body = _unbalanced("".join(texts)) or _sentence_inside("".join(texts)) or (
             (clauses or (len(run) > 1 and body_follows)) and _column_like(run, widths, column)
         )
         if all(is_byline(t) for t in texts):
@@ -297,18 +343,36 @@ def _classify_runs(lines: list[str], runs: list[list[int]], widths: list[float |
 
 def reflow_blocks(text: str) -> list[Block]:
     """Rebuild headlines, bylines and paragraphs from column-wrapped OCR ``text``."""
-    lines = text.splitlines()
-    widths = [display_width(line) if line.strip() else None for line in lines]
-    column = _local_widths(widths)
-    runs = _runs(lines)
-    unwrapped = _wrapping(lines, widths, column).unwrapped
-    blocks: list[Block] = []
-    pending: list[int] = []  # line numbers of the open paragraph
+    return [block for block, _ in reflow_cues(text)]
 
-    def close() -> None:
+
+def reflow_cues(text: str) -> list[tuple[Block, str]]:
+    """:func:`reflow_blocks`, each block with the cue that set it apart from the one before:
+    ``headline`` / ``byline`` (its own kind), ``after a title`` (a paragraph after a headline or
+    byline), ``start`` (the first block) or the rule that ended the paragraph before (``indent``,
+    ``sentence end`` / ``blank line`` on unwrapped text, ``sentence end on a line not full``, ``blank
+    line after a line not full``, ``short line``, ``indent-like width``, ``leading byline``,
+    ``column of another width``). ``python -m benchmarks.stories --census`` counts the cues at
+    which the reflow cut GT paragraphs."""
+    original = text.splitlines()
+    lines = [_COLUMN_RULE.sub("", line) or line for line in original]  # decisions read the lines without column rules
+    widths = [display_width(line) if line.strip() else None for line in lines]
+    runs = _runs(lines)
+    page_column = _local_widths(widths)
+    unwrapped = _wrapping(lines, widths, page_column).unwrapped
+    measured = _run_widths(runs, widths)
+    runlen = {i: len(run) for run in runs for i in run}
+    column = [m if m is not None and m <= page_column[i] - _NARROWER else page_column[i] for i, m in enumerate(measured)]
+    blocks: list[tuple[Block, str]] = []
+    pending: list[int] = []  # line numbers of the open paragraph
+    cue = "start"  # why the open paragraph was set apart from the block before
+
+    def close(next_cue: str) -> None:
+        nonlocal cue
         if pending:
-            blocks.append(Block("paragraph", clean_paragraph([lines[i] for i in pending]), tuple(pending)))
+            blocks.append((Block("paragraph", clean_paragraph([original[i] for i in pending]), tuple(pending)), cue))
             pending.clear()
+        cue = next_cue
 
     def is_full(i: int) -> bool:
         slack = 3.0 if i == pending[0] else 1.0
@@ -324,34 +388,40 @@ def reflow_blocks(text: str) -> list[Block]:
         nxt = i + 1 < len(lines) and widths[i + 1]
         return bool(nxt) and column[i] - 3.0 <= (widths[i] or 0.0) <= column[i] - 1.5
 
+    def paragraph_ends(prev: int, i: int) -> str | None:
+        """Why the open paragraph (last line ``prev``) ends before line ``i``, or None."""
+        across_blank = prev != i - 1
+        full = is_full(prev)
+        ends = ends_sentence(lines[prev])
+        rules = (
+            ("indent", lines[i][:1] in (" ", "\u3000", "\t")),
+            ("sentence end" if ends else "blank line", unwrapped and (ends or across_blank)),
+            ("sentence end on a line not full", ends and not full),
+            ("blank line after a line not full", across_blank and not full),
+            ("short line", is_short(prev)),
+            ("indent-like width", (ends or across_blank) and looks_indented(i)),
+            ("leading byline", across_blank and bool(_LEADING_BYLINE.match(lines[i].strip()))),
+            ("column of another width", across_blank and measured[prev] is not None and measured[i] is not None
+             and abs(measured[prev] - measured[i]) >= _OTHER_WIDTH and min(runlen[prev], runlen[i]) >= _MIN_WIDTH_RUN),
+        )
+        return next((name for name, applies in rules if applies), None)
+
     for run, kind in zip(runs, _classify_runs(lines, runs, widths, column)):
         if kind != "paragraph":
-            close()
-            blocks.extend(Block(kind, _title_text(kind, lines[i]), (i,)) for i in run)
+            close("after a title")
+            blocks.extend((Block(kind, _title_text(kind, original[i]), (i,)), kind) for i in run)
             continue
         for i in run:
-            starts_indented = lines[i][:1] in (" ", "\u3000", "\t")
             if pending:
-                prev = pending[-1]
-                across_blank = prev != i - 1
-                full = is_full(prev)
-                ends = ends_sentence(lines[prev])
-                if (
-                    starts_indented
-                    or (unwrapped and (ends or across_blank))
-                    or (ends and not full)
-                    or (across_blank and not full)
-                    or is_short(prev)
-                    or ((ends or across_blank) and looks_indented(i))
-                    or (across_blank and _LEADING_BYLINE.match(lines[i].strip()))
-                ):
-                    close()
+                reason = paragraph_ends(pending[-1], i)
+                if reason:
+                    close(reason)
             if is_byline(lines[i]):
-                close()
-                blocks.append(Block("byline", _title_text("byline", lines[i]), (i,)))
+                close("after a title")
+                blocks.append((Block("byline", _title_text("byline", original[i]), (i,)), "byline"))
                 continue
             pending.append(i)
-    close()
+    close("")
     return blocks
 
 

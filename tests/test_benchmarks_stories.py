@@ -132,3 +132,22 @@ def test_break_causes_tell_a_false_indent_from_a_short_line_and_a_column_top() -
     assert stories._break_cause(column, [Box(300, 0, 500, 10), Box(300, 20, 500, 30)], ("paragraph", "paragraph"), 10) \
         == "other (column top)"
     assert stories._break_cause(column, [Box(0, 60, 200, 70)], ("paragraph", "headline"), 10) == "break at a paragraph/headline block"
+
+
+def test_the_plain_census_sorts_misses_by_the_cue_that_cut_them_and_what_they_were_joined_with(tmp_path) -> None:
+    import json
+
+    from benchmarks.stories import plain_census
+
+    a, b = STORIES
+    lines = [a["headline"], "", "甲地今天举行春季运动", "会各校", "学生积极参加比赛。", "", b["headline"], "",  # cut at a short line
+             "运动会设田径和球类等项", "目共有三十个学校参赛。", "乙市新建的图书馆昨天正", "式向市民开放借阅。", "",  # run together
+             "馆内藏书五十万册并设", "", "乙市甲地某某某某某某", "", "有少儿阅览区和自习室。"]  # other text between
+    (tmp_path / "p.gt.json").write_text(json.dumps({"stories": STORIES}, ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "p.txt").write_text("\n".join(lines), encoding="utf-8")
+    assert plain_census(tmp_path) == {
+        "paragraphs": 4, "missed": 4,
+        "missed, one stretch: cut": 1, "missed, one stretch: cut / at short line": 1,
+        "missed, one stretch: joined": 2, "missed, one stretch: joined / with another story": 2,
+        "missed, not one stretch: in two pieces": 1, "missed, not one stretch: in two pieces / with text of no story between": 1,
+    }

@@ -131,9 +131,12 @@ def test_headline_read_into_a_paragraph_is_never_joined() -> None:
 
 def test_a_headline_across_columns_read_into_a_paragraph_is_never_joined() -> None:
     """On a whole page the engine may read another story's headline, set across several columns,
-    right after a full unfinished line: one line wider than the column, without a comma."""
+    right after a full unfinished line: its first line wider than the column, without a comma
+    (wrapped or not)."""
     text = f"{OPEN}\n\n图书、展览“云”上看与读者见面\n\n好落实各项工作任务。\n"
     assert [b.kind for b in reflow_blocks(text)] == ["paragraph", "headline", "paragraph"]
+    wrapped = f"{OPEN}\n\n二十九次领导人非正式会议并对泰\n国进行访问\n\n好落实各项工作任务。\n"  # wrapped onto a second line
+    assert [b.kind for b in reflow_blocks(wrapped)] == ["paragraph", "headline", "headline", "paragraph"]
     merged = f"{OPEN}\n\n实各项工作任务，好落实各项工作任务\n\n好落实各项工作任务。\n"  # a row merged across columns
     assert [b.kind for b in reflow_blocks(merged)][:1] == ["paragraph"] and "headline" not in [b.kind for b in reflow_blocks(merged)]
 
@@ -229,3 +232,64 @@ def test_wrapping_counts_the_lines_that_end_a_sentence_and_fill_the_column(tmp_p
     (tmp_path / "b.txt").write_text(one_per_line, encoding="utf-8")
     assert wrapping(one_per_line).at_width == 0.2
     assert group_row(str(tmp_path / "*.txt")).endswith("| 2 | 30%–100% | 20%–90% | 1 |")
+
+
+def _han(n: int, start: int = 0) -> str:
+    """``n`` distinct Han characters (no punctuation), a stand-in for body text."""
+    return "".join(chr(0x4E00 + 37 * (start + k) % 20000) for k in range(n))
+
+
+def _story(width: int, paragraphs: int, start: int) -> list[str]:
+    """A column ``width`` characters wide set with paragraphs of three lines and a half."""
+    return column([_han(int(3.5 * width), start + 100 * k) + "。" for k in range(paragraphs)], width=width)
+
+
+def test_a_narrow_column_on_a_page_of_wide_ones_keeps_its_paragraph() -> None:
+    """Whole-page OCR: a narrow column (8 characters) read between wide ones (20): the page-wide
+    column width made each of its full lines look short, so every line was a paragraph."""
+    narrow = _han(38, 5000) + "。"
+    wide = _story(20, 3, 0)
+    text = "\n".join([*wide, "", *column([narrow], width=8), "", *_story(20, 3, 9000)])
+    texts = [b.text for b in reflow_blocks(text)]
+    assert narrow in texts and len(texts) == 7
+
+
+def test_a_column_of_another_width_after_a_blank_line_is_another_story() -> None:
+    """Six full lines that run on, a blank line, then a column of another width that runs on from
+    a line before: one story's columns are equally wide, so the engine went on in another story
+    and the paragraph ends there; a column of the same width continues it."""
+    long = column([_han(95, 0) + _han(80, 3000) + "。"], width=16)
+    first, rest = long[:6], long[6:]
+    other = column([_han(90, 6000) + "。"], width=12)[1:]  # another story's column, mid-paragraph
+    blocks = reflow_blocks("\n".join([*first, "", *other]))
+    assert [b.text for b in blocks] == ["".join(first), "".join(other)]
+    assert [b.text for b in reflow_blocks("\n".join([*first, "", *rest]))] == ["".join(long)]
+
+
+def test_a_short_run_with_a_sentence_inside_or_a_final_comma_is_body_not_headline() -> None:
+    """A run of one to three lines without a final stop after a paragraph's end was taken for a
+    headline group; a stop inside it with more text after it, or a final comma, makes it body text."""
+    before, after = "\n".join(column(BODY[:1])), "\n".join(column(BODY[1:]))
+    for run in ("会议听取了代表资格的报告。会\n议还审议了有关任免案", "熊猫双胞胎将在柏林生\n活两至四年，之后回到中国，"):
+        blocks = reflow_blocks(f"{before}\n\n{run}\n\n{after}")
+        assert "headline" not in [b.kind for b in blocks]
+        assert any(b.text.startswith(run.split("\n")[0]) for b in blocks)
+    spaced = "走基层。 蹲点日记: 公安局长接访记\n\n" + after  # `·` read as `。`, then a space: still a headline
+    assert reflow_blocks(spaced)[0].kind == "headline"
+
+
+def test_a_column_rule_read_as_a_bar_hides_no_paragraph_end() -> None:
+    """A column rule read as ``|`` at a line's end: the line's stop still ends the paragraph, and
+    the bar stays in the text (only whitespace ever changes)."""
+    lines = column(BODY)
+    ruled = [line + " |" for line in lines]
+    assert [b.text.replace(" |", "").replace("|", "") for b in reflow_blocks("\n".join(ruled))] == BODY
+    assert non_ws(reflow("\n".join(ruled))) == non_ws("\n".join(ruled))
+
+
+def test_reflow_cues_tell_why_each_block_starts() -> None:
+    from ocrfix.text_reflow import reflow_cues
+
+    text = f"{OPEN}\n\n春耕有序推进\n\n好落实任务。\n与会代表一致同意方案并表\n示。\n"
+    assert [cue for _, cue in reflow_cues(text)] == ["start", "headline", "after a title", "sentence end on a line not full"]
+    assert [b for b, _ in reflow_cues(text)] == reflow_blocks(text)
