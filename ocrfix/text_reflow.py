@@ -37,8 +37,8 @@ a column rule the engine read as ``|`` at either end of a line counts for nothin
   headline block; so is such a run right after a full line that leaves its sentence unfinished
   when it is clearly narrower than the column and has no clause punctuation, or starts with a line
   clearly wider than the column before it, without a comma (a headline the engine read into the middle of a
-  paragraph: between two of the story's columns, or another story's on a whole page); a run made of bylines (``据新华社电``, ``本报记者 曹博文``, ``本报讯`` alone)
-  is a byline block. A run in which a sentence ends before more text (``。`` with no space
+  paragraph: between two of the story's columns, or another story's on a whole page); a run made of bylines (``据新华社电``, ``本报记者 曹博文``, ``本报讯`` alone;
+  the space before the name also read as a quote mark: ``特约记者”郭洋``) is a byline block. A run in which a sentence ends before more text (``。`` with no space
   after it: a headline sets its parts apart with a space, also where ``·`` was read as ``。``)
   or that ends on a comma is body text.
 """
@@ -67,9 +67,10 @@ UNWRAPPED_SENTENCE_ENDS = 1 / 3
 UNWRAPPED_AT_WIDTH = 0.7
 _MIN_UNWRAPPED_LINES = 5  # fewer lines tell nothing: read as wrapped
 _NAME = r"[\u4e00-\u9fff·]{2,4}"
+_NAME_GAP = r"\s*[“”\"]?\s*"  # the ideographic space before a reporter's name, often read as a quote mark
 _BYLINE = re.compile(
     r"^[（(]?(据?(新华社|中新社|中新网|人民网|央视新闻)(\S{0,12}日)?电|本报讯|本报\S{1,10}电"
-    rf"|(本报)?(特约)?(记者|通讯员)\s*{_NAME}([\s、]+{_NAME})*)[）)]?$"
+    rf"|(本报|新华社)?(特约)?(记者|通讯员){_NAME_GAP}{_NAME}([\s、]+{_NAME})*)[）)]?$"
 )
 _LEADING_BYLINE = re.compile(r"^(本报讯|据新华社电)\s+")
 

@@ -293,3 +293,11 @@ def test_reflow_cues_tell_why_each_block_starts() -> None:
     text = f"{OPEN}\n\n春耕有序推进\n\n好落实任务。\n与会代表一致同意方案并表\n示。\n"
     assert [cue for _, cue in reflow_cues(text)] == ["start", "headline", "after a title", "sentence end on a line not full"]
     assert [b for b, _ in reflow_cues(text)] == reflow_blocks(text)
+
+
+@pytest.mark.parametrize("line", ["特约记者”郭洋", "本报记者 “何然", "新华社记者”曹平", "本报通讯员”王琳丽"])
+def test_a_byline_whose_space_was_read_as_a_quote_mark_is_still_a_byline(line: str) -> None:
+    """The ideographic space between ``记者`` and the name is often read as ``”`` or ``“``: the
+    byline was run into the paragraph after it."""
+    blocks = reflow_blocks(f"甲地运动会隆重开幕\n\n{line}\n" + "\n".join(column(BODY)))
+    assert [b.kind for b in blocks][:2] == ["headline", "byline"] and blocks[2].text == BODY[0]
