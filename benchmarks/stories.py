@@ -157,13 +157,13 @@ def stretch_misses(folder: Path, kind: str = "alto") -> tuple[int, int]:
     return missed, stretch
 
 
-def _best_window(paragraph: str, lines: list[str]) -> tuple[float, int, int]:
-    """The best fuzzy ratio of ``paragraph`` against 1–5 consecutive output lines joined, and
-    that window (first, last + 1)."""
+def _best_window(paragraph: str, lines: list[str], most: int | None = 5) -> tuple[float, int, int]:
+    """The best fuzzy ratio of ``paragraph`` against 1–``most`` consecutive lines joined (None:
+    any number), and that window (first, last + 1)."""
     best = (0.0, 0, 0)
     for first in range(len(lines)):
         joined = ""
-        for last in range(first, min(first + 5, len(lines))):
+        for last in range(first, len(lines) if most is None else min(first + most, len(lines))):
             joined += lines[last]
             if len(joined) > 1.5 * len(paragraph) + 10:
                 break
@@ -300,12 +300,14 @@ def _two_pieces(paragraph: str, text: str, least: int = 6):
 
 def plain_census(folder: Path, slack: int = 3) -> dict[str, int]:
     """Counts by mechanism of the plain-text reflow's missed GT paragraphs (``ocrfix reflow
-    NAME.txt``; development aid). The plain reflow only changes whitespace, so a paragraph it could
-    recall at all occurs in the engine's text as one stretch (fuzzy partial ratio >= ``SAME``): the
-    *ceiling* of any plain reflow that keeps the engine's order. Such a miss is *cut* at the
-    reflow's breaks inside the stretch (each counted by its cue, :func:`ocrfix.text_reflow.reflow_cues`),
-    *joined* where an output line runs on past the stretch (more than ``slack`` characters: with
-    what), or both. A paragraph not in one stretch is *misread* when the stretch that matches best
+    NAME.txt``; development aid). The plain reflow only changes whitespace and breaks only between
+    the engine's lines, so the *ceiling* of any plain reflow that keeps the engine's order is the
+    paragraphs that match some run of consecutive lines of the engine's text (fuzzy ratio >=
+    ``SAME``; counted over all paragraphs). A missed paragraph that occurs in the output as one
+    stretch (fuzzy partial ratio >= ``SAME``) is *cut* at the reflow's breaks inside the stretch
+    (each counted by its cue, :func:`ocrfix.text_reflow.reflow_cues`), *joined* where an output
+    line runs on past the stretch (more than ``slack`` characters: with what), or both. One not
+    in one stretch is *misread* when the stretch that matches best
     scores 80–89, *in two pieces* when it occurs as two stretches (:func:`_two_pieces`: the
     engine's order put other text between, a headline, another story's text, its own or text of no
     story, or read the second piece first), else *scrambled* (rows of side-by-side columns run
@@ -317,7 +319,9 @@ def plain_census(folder: Path, slack: int = 3) -> dict[str, int]:
     counts: Counter[str] = Counter()
     for gt_path in (p for p in sorted(folder.glob("*.gt.json")) if _read(p)):
         stories = json.loads(gt_path.read_text(encoding="utf-8"))["stories"]
-        cued = [(normalize_line(b.text), cue) for b, cue in reflow_cues(read_text(gt_path.with_name(gt_path.name.replace(".gt.json", ".txt"))))]
+        text = read_text(gt_path.with_name(gt_path.name.replace(".gt.json", ".txt")))
+        engine = _norm(text.splitlines())
+        cued = [(normalize_line(b.text), cue) for b, cue in reflow_cues(text)]
         cued = [(line, cue) for line, cue in cued if line]
         lines = [line for line, _ in cued]
         starts = [0]
@@ -329,6 +333,7 @@ def plain_census(folder: Path, slack: int = 3) -> dict[str, int]:
         for k, story in enumerate(stories):
             for paragraph in _norm(story["paragraphs"]):
                 counts["paragraphs"] += 1
+                counts["ceiling: consecutive lines of the engine's text"] += _best_window(paragraph, engine, None)[0] >= SAME
                 if any(fuzz.ratio(paragraph, line, score_cutoff=SAME) for line in lines):
                     continue
                 counts["missed"] += 1

@@ -146,7 +146,7 @@ def test_the_plain_census_sorts_misses_by_the_cue_that_cut_them_and_what_they_we
     (tmp_path / "p.gt.json").write_text(json.dumps({"stories": STORIES}, ensure_ascii=False), encoding="utf-8")
     (tmp_path / "p.txt").write_text("\n".join(lines), encoding="utf-8")
     assert plain_census(tmp_path) == {
-        "paragraphs": 4, "missed": 4,
+        "paragraphs": 4, "missed": 4, "ceiling: consecutive lines of the engine's text": 3,
         "missed, one stretch: cut": 1, "missed, one stretch: cut / at short line": 1,
         "missed, one stretch: joined": 2, "missed, one stretch: joined / with another story": 2,
         "missed, not one stretch: in two pieces": 1, "missed, not one stretch: in two pieces / with text of no story between": 1,
