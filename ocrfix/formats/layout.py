@@ -46,7 +46,7 @@ import re
 import statistics
 from bisect import bisect_left, bisect_right
 from itertools import accumulate, groupby
-from typing import Callable
+from typing import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
@@ -118,17 +118,15 @@ class Marks(NamedTuple):
 
     x0: int
     x1: int
-    starts: list[float]
-    reach: list[float]  # reach[k]: the rightmost end among the first k + 1 extents
+    starts: Sequence[float]
+    reach: Sequence[float]  # reach[k]: the rightmost end among the first k + 1 extents
 
     @staticmethod
     def of(box: Box, extents: list[tuple[float, float]]) -> "Marks":
-        ordered = sorted(extents)
-        return Marks(box.x0, box.x1, [a for a, _ in ordered], list(accumulate((b for _, b in ordered), max)))
-
-    def core(self, box: Box) -> Box:
-        """``box`` narrowed to the extents (whole pixels; ``box`` itself without any)."""
-        return Box(round(self.starts[0]), box.y0, round(self.reach[-1]), box.y1) if self.starts else box
+        if not extents:
+            return Marks(box.x0, box.x1, (), ())
+        starts, ends = zip(*sorted(extents))
+        return Marks(box.x0, box.x1, starts, tuple(accumulate(ends, max)))
 
     def inked(self, lo: float, hi: float) -> bool:
         """Whether any extent overlaps ``(lo, hi)``."""
@@ -136,9 +134,15 @@ class Marks(NamedTuple):
         return k > 0 and self.reach[k - 1] > lo
 
 
+def _core(box: Box, extents: list[tuple[float, float]]) -> Box:
+    """``box`` narrowed to the extents (whole pixels; ``box`` itself without any)."""
+    return Box(round(min(a for a, _ in extents)), box.y0, round(max(b for _, b in extents)), box.y1) if extents else box
+
+
 def _gutter_splits(line: Line, text: str, size: float, sides: Callable[[Line], tuple[list[Marks], list[Marks]]],
                    letters: list[tuple[float, float] | None], h: float) -> list[int]:
-    """Word indices where ``line`` (its text: ``text``; ``letters``: its words' :func:`_letters`)
+    """Word indices where ``line`` (its text: ``text``; ``letters``: its words' :func:`_letters`;
+    ``sides``: a line's :func:`_sides`, computed once per line)
     crosses a gutter: a gap between its words wider than ``GUTTER × h`` (body lines; ``HEAD_GAP ×``
     its type size in a headline); in a body line also such a gap plus one character's cell between solid words' boxes that holds only what specks
     are read as (``。``, ``|，``: real punctuation takes a cell), and a gap wider than ``GUTTER × h`` that holds two of them
@@ -154,9 +158,9 @@ def _gutter_splits(line: Line, text: str, size: float, sides: Callable[[Line], t
     # headlines span columns and space their words; a line larger than the body (a kicker, a
     # sub-headline) spaces them in proportion
     gutter, river = (HEAD_GAP * size, HEAD_RIVER * size) if headline else (GUTTER * max(h, size), RIVER * h)
-    around = functools.cache(lambda: sides(line))
+    around = functools.partial(sides, line)
     splits = _gaps(line.words, letters, headline, gutter, river, around, h)
-    if headline:
+    if headline or not splits:
         return splits
     # a headline read into a body row (a row read across the page) is spaced like a headline: of
     # the cuts between its pieces, only those a headline line would have keep (a piece of one word
@@ -353,8 +357,14 @@ def _split_lines(lines: list[Line], sizes: dict[int, float], h: float, numbers: 
     by_top = sorted(lines, key=lambda l: l.box.y0)
     tops, marks = tuple(l.box.y0 for l in by_top), tuple(ink[id(l)] for l in by_top)
     texts = texts or {id(l): l.text() for l in lines}
-    found = {id(line): _gutter_splits(line, texts[id(line)], sizes[id(line)], lambda l: _sides(l, ink[id(l)], letters[id(l)], marks, tops, h), letters[id(line)], h)
-             for line in lines}
+    around: dict[int, tuple[list[Marks], list[Marks]]] = {}  # each line's sides, found at its first gap that needs them
+
+    def sides(line: Line) -> tuple[list[Marks], list[Marks]]:
+        if id(line) not in around:
+            around[id(line)] = _sides(line, ink[id(line)], letters[id(line)], marks, tops, h)
+        return around[id(line)]
+
+    found = {id(line): _gutter_splits(line, texts[id(line)], sizes[id(line)], sides, letters[id(line)], h) for line in lines}
     gutters = _gutters([(line.box, sizes[id(line)], True) for line in lines if not found[id(line)]]
                        + [(_piece_box(line, start, stop), sizes[id(line)], False) for line in lines if found[id(line)]
                           for start, stop in zip([0, *found[id(line)]], [*found[id(line)], len(line.words)])], h)
@@ -372,8 +382,8 @@ def _split_lines(lines: list[Line], sizes: dict[int, float], h: float, numbers: 
             words = line.words[start:stop]
             text = texts[id(line)] if not cuts else join_words([w.text for w in words])
             box = line.box if not cuts else _piece_box(line, start, stop, own_rows=body)
-            own = ink[id(line)] if not cuts else Marks.of(box, [e for e in letters[id(line)][start:stop] if e is not None])
-            placed.append(PlacedLine(text, box, size, numbers[id(line)], words, own.core(box)))
+            core = _core(box, [e for e in letters[id(line)][start:stop] if e is not None])
+            placed.append(PlacedLine(text, box, size, numbers[id(line)], words, core))
     return placed
 
 
@@ -713,6 +723,8 @@ def _stray(line: Line, text: str, size: float, h: float) -> bool:
     far wider than they are set, at the body size or larger (a thin rule under a headline read
     as ``二`` or ``We |``), or in a box too thin for any character. Such a line is no part of a
     column and would bridge the gaps the story layout cuts at."""
+    if len("".join(text.split())) > 2 * RULE_CHARS:  # each character half a character wide at least
+        return False
     width = display_width(text)  # spaces take no width
     return width <= RULE_CHARS and (line.box.width > RULE_WIDTH * max(size, h) * max(width, 0.5) or line.box.height < SPECK * h)
 

@@ -31,7 +31,7 @@ the page is then read as a single story, never losing a line.
 from __future__ import annotations
 
 import statistics
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right, insort
 from typing import Callable, Protocol, Sequence, TypeVar
 
 from .model import Box
@@ -104,12 +104,16 @@ def _side_by_side(groups: list[list[T]]) -> list[list[T]]:
 def line_gap(items: Sequence[Boxed], h: float) -> float:
     """The usual vertical gap between a line and the next one below it in its column."""
     cores = sorted((t.core for t in items), key=lambda c: c.y0)
+    tops = [c.y0 for c in cores]
     gaps = []
     for k, core in enumerate(cores):
-        foot = core.y1 - 0.25 * h
-        below = next((o for o in cores[k + 1:k + 20] if o.y0 >= foot and _overlap(o, core) > 0.5 * min(o.width, core.width)), None)
-        if below is not None:
-            gaps.append(below.y0 - core.y1)
+        # the next 19 lines down the page, from the first one starting below this one's foot
+        # (lines of the other columns on its row start above it)
+        for j in range(max(k + 1, bisect_left(tops, core.y1 - 0.25 * h)), min(k + 20, len(cores))):
+            o = cores[j]
+            if _overlap(o, core) > 0.5 * min(o.width, core.width):
+                gaps.append(o.y0 - core.y1)
+                break
     return float(statistics.median(gaps)) if gaps else 0.5 * h
 
 
@@ -181,16 +185,25 @@ class XYCut:
         top = min(t.core.y0 for t in head)
         x0, x1, foot = min(t.core.x0 for t in head), max(t.core.x1 for t in head), max(t.core.y1 for t in head)
         chain = self.gap + self.h + 0.25 * self.h  # the usual gap plus one missing line
-        owned, placed = {id(t) for t in head}, []
+        owned = {id(t) for t in head}
+        placed: list[T] = []  # in reading order
+        feet: list[tuple[int, int]] = []  # (bottom, -k) of placed[k], sorted
         for item in sorted(items, key=lambda t: (t.core.y0, t.core.x0)):
             if id(item) not in owned and item.core.y0 >= top - 0.25 * self.h:
-                above = [o for o in placed if o.core.y1 <= item.core.y0 + 0.25 * self.h
-                         and item.core.y0 - o.core.y1 < chain and _overlap(o.core, item.core) > 0]
-                if above:
-                    if id(max(above, key=lambda o: o.core.y1)) in owned:
+                # the lowest-ending line placed so far over it, within ``chain`` (the first placed on a tie)
+                last = None
+                k = bisect_right(feet, (item.core.y0 + 0.25 * self.h, 0))
+                while k > 0 and item.core.y0 - feet[k - 1][0] < chain:
+                    k -= 1
+                    if _overlap(placed[-feet[k][1]].core, item.core) > 0:
+                        last = placed[-feet[k][1]]
+                        break
+                if last is not None:
+                    if id(last) in owned:
                         owned.add(id(item))
                 elif _overlap(item.core, Box(x0, 0, x1, 0)) > 0 or item.core.y0 <= foot + self.h:
                     owned.add(id(item))
+            insort(feet, (item.core.y1, -len(placed)))
             placed.append(item)
         return owned
 
