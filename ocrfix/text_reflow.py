@@ -360,7 +360,7 @@ def reflow_cues(text: str) -> list[tuple[Block, str]]:
     widths = [display_width(line) if line.strip() else None for line in lines]
     runs = _runs(lines)
     page_column = _local_widths(widths)
-    unwrapped = _wrapping(lines, widths, page_column).unwrapped
+    unwrapped = wrapping(text).unwrapped  # as benchmarks.wrapping reports it
     measured = _run_widths(runs, widths)
     runlen = {i: len(run) for run in runs for i in run}
     column = [m if m is not None and m <= page_column[i] - _NARROWER else page_column[i] for i, m in enumerate(measured)]
