@@ -35,12 +35,13 @@ a column rule the engine read as ``|`` at either end of a line counts for nothin
 * a run of one to three lines isolated by blank lines, none ending a sentence, following the end
   of a paragraph (or a headline/byline, or the start of the page) is a headline group, each line a
   headline block; so is such a run right after a full line that leaves its sentence unfinished
-  when it is clearly narrower than the column and has no clause punctuation, or starts with a line
-  clearly wider than the column before it, without a comma (a headline the engine read into the middle of a
-  paragraph: between two of the story's columns, or another story's on a whole page); a run made of bylines (``据新华社电``, ``本报记者 曹博文``, ``本报讯`` alone;
-  the space before the name also read as a quote mark: ``特约记者”郭洋``) is a byline block. A run in which a sentence ends before more text (``。`` with no space
-  after it: a headline sets its parts apart with a space, also where ``·`` was read as ``。``)
-  or that ends on a comma is body text.
+  when it is clearly narrower than the column and has no clause punctuation, or starts with a
+  line clearly wider than the column before it, without a comma (a headline the engine read into
+  the middle of a paragraph: between two of the story's columns, or another story's on a whole
+  page); a run made of bylines (``据新华社电``, ``本报记者 曹博文``, ``本报讯`` alone; the space
+  before the name also read as a quote mark: ``特约记者”郭洋``) is a byline block. A run in which
+  a sentence ends before more text (``。`` with no space after it: a headline sets its parts
+  apart with a space, also where ``·`` was read as ``。``) or that ends on a comma is body text.
 """
 from __future__ import annotations
 
@@ -356,7 +357,7 @@ def reflow_cues(text: str) -> list[tuple[Block, str]]:
     ``column of another width``). ``python -m benchmarks.stories --census`` counts the cues at
     which the reflow cut GT paragraphs."""
     original = text.splitlines()
-    lines = [_COLUMN_RULE.sub("", line) or line for line in original]  # decisions read the lines without column rules
+    lines = [_COLUMN_RULE.sub("", line) or line for line in original]  # what the decisions read
     widths = [display_width(line) if line.strip() else None for line in lines]
     runs = _runs(lines)
     page_column = _local_widths(widths)
