@@ -128,6 +128,10 @@ class Marks(NamedTuple):
         starts, ends = zip(*sorted(extents))
         return Marks(box.x0, box.x1, starts, tuple(accumulate(ends, max)))
 
+    def core(self, box: Box) -> Box:
+        """``box`` narrowed to the extents (whole pixels; ``box`` itself without any)."""
+        return Box(round(self.starts[0]), box.y0, round(self.reach[-1]), box.y1) if self.starts else box
+
     def inked(self, lo: float, hi: float) -> bool:
         """Whether any extent overlaps ``(lo, hi)``."""
         return self.spans(hi, lo)
@@ -136,11 +140,6 @@ class Marks(NamedTuple):
         """Whether an extent starts before ``start`` and ends after ``end``."""
         k = bisect_left(self.starts, start)
         return k > 0 and self.reach[k - 1] > end
-
-
-def _core(box: Box, extents: list[tuple[float, float]]) -> Box:
-    """``box`` narrowed to the extents (whole pixels; ``box`` itself without any)."""
-    return Box(round(min(a for a, _ in extents)), box.y0, round(max(b for _, b in extents)), box.y1) if extents else box
 
 
 def _gutter_splits(line: Line, text: str, size: float, sides: Callable[[Line], tuple[list[Marks], list[Marks]]],
@@ -249,6 +248,7 @@ def _river(sides: tuple[list[Marks], list[Marks]], probes: list[float], h: float
     merged headline row)."""
     lo, hi = probes[0], probes[-1]
     pad = 0.3 * h
+    first, last = lo + pad, hi - pad  # where the first probe's window ends, the last one's starts
     for side in sides:
         # only the lines across the gap matter: a page band holds every column's lines
         near = [m for m in side if m.x0 < hi and m.x1 > lo]
@@ -258,7 +258,7 @@ def _river(sides: tuple[list[Marks], list[Marks]], probes: list[float], h: float
         # a line with one extent from the first probe's reach to the last one's is inked at every
         # probe (a character of a column's next line over a punctuation mark's cell): where more
         # than a quarter of them are, no probe of this side is blank
-        if across and sum(m.spans(lo + pad, hi - pad) for m in near) > 0.25 * len(near):
+        if across and sum(m.spans(first, last) for m in near) > 0.25 * len(near):
             continue
         for x in probes:
             spanning = near if across else [m for m in near if m.x0 < x < m.x1]
@@ -392,8 +392,8 @@ def _split_lines(lines: list[Line], sizes: dict[int, float], h: float, numbers: 
             words = line.words[start:stop]
             text = texts[id(line)] if not cuts else join_words([w.text for w in words])
             box = line.box if not cuts else _piece_box(line, start, stop, own_rows=body)
-            core = _core(box, [e for e in letters[id(line)][start:stop] if e is not None])
-            placed.append(PlacedLine(text, box, size, numbers[id(line)], words, core))
+            own = ink[id(line)] if not cuts else Marks.of(box, [e for e in letters[id(line)][start:stop] if e is not None])
+            placed.append(PlacedLine(text, box, size, numbers[id(line)], words, own.core(box)))
     return placed
 
 

@@ -111,7 +111,7 @@ def line_gap(items: Sequence[Boxed], h: float) -> float:
         # (lines of the other columns on its row start above it)
         for j in range(max(k + 1, bisect_left(tops, core.y1 - 0.25 * h)), min(k + 20, len(cores))):
             o = cores[j]
-            if _overlap(o, core) > 0.5 * min(o.width, core.width):
+            if min(o.x1, core.x1) - max(o.x0, core.x0) > 0.5 * min(o.x1 - o.x0, core.x1 - core.x0):  # overlap over half the narrower
                 gaps.append(o.y0 - core.y1)
                 break
     return float(statistics.median(gaps)) if gaps else 0.5 * h
