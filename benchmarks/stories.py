@@ -26,6 +26,7 @@ import argparse
 import json
 import statistics
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 from rapidfuzz import fuzz
@@ -33,7 +34,7 @@ from rapidfuzz import fuzz
 from ocrfix.evaluation.profile import normalize_line
 from ocrfix.evaluation.stories import MIN_CHARS, owners, story_grams, story_scores
 from benchmarks.newspage import gt_text, head_lines
-from ocrfix.formats import Box, reflowed_text
+from ocrfix.formats import Box, Document, reflowed_text
 from ocrfix.text_reflow import reflow
 from ocrfix.settings import load_settings
 from ocrfix.textio import read_text
@@ -390,22 +391,34 @@ def correction_scores(folder: Path, kind: str = "alto", profile: str | None = No
 
 
 def layout_speed(folder: Path, repeat: int = 5) -> dict[str, float]:
+    """:func:`documents_speed` of the ALTO files of the pages of ``folder`` that the engine read."""
+    from ocrfix.formats import read_document
+
+    return documents_speed((read_document(p.with_name(p.name.replace(".gt.json", ".xml")))
+                            for p in sorted(folder.glob("*.gt.json")) if _read(p)), repeat)
+
+
+def speed_line(t: dict[str, float]) -> str:
+    """:func:`documents_speed`'s figures as one line."""
+    return (f"layout analysis {t['layout']:.2f} s, correct {t['correct']:.2f} s (CPU, sums of per-page medians): "
+            f"layout = {100 * t['share']:.1f} % of correct")
+
+
+def documents_speed(docs: Iterable[Document], repeat: int = 5) -> dict[str, float]:
     """CPU seconds per page (medians of ``repeat`` runs) of the layout analysis alone (gutter rivers
     and the story XY-cut, :func:`ocrfix.formats.layout._placed` + :func:`ocrfix.formats.stories.stories`)
-    and of ``correct_document`` on the whole page (ALTO input), summed over the pages. CPU time
+    and of ``correct_document`` on the whole page, summed over the pages (``docs``). CPU time
     of this process, not wall time: other jobs on a shared machine stretch wall time unevenly."""
-    import statistics
     import time
 
     from ocrfix import Corrector
-    from ocrfix.formats import correct_document, read_document
+    from ocrfix.formats import correct_document
     from ocrfix.formats.layout import _headlines, _line_numbers, _placed
     from ocrfix.formats.stories import stories
 
     corrector = Corrector()
     layout = correct = 0.0
-    for gt_path in (p for p in sorted(folder.glob("*.gt.json")) if _read(p)):
-        doc = read_document(gt_path.with_name(gt_path.name.replace(".gt.json", ".xml")))
+    for doc in docs:
         lines = [l for l in doc.lines() if l.text().strip()]
         numbers = _line_numbers(doc)
         runs = []
@@ -444,8 +457,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {kind} | {t['pages']} | {t['stories']} | {t['paragraphs']} | {t['recall']:.3f} | {t['purity']:.3f} | {t['attachment']:.3f} | {t['contiguity']:.3f} | {t['order']:.3f} |")
     if args.speed:
         t = layout_speed(root / args.split)
-        print(f"layout analysis {t['layout']:.2f} s, correct {t['correct']:.2f} s (CPU, sums of per-page medians): "
-              f"layout = {100 * t['share']:.1f} % of correct")
+        print(speed_line(t))
     if args.misses:
         missed, stretch = stretch_misses(root / args.split)
         print(f"ALTO: {missed} paragraphs missed, {stretch} of them occur in the output as one stretch (lines joined, fuzzy {SAME:.0f})")

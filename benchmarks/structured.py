@@ -38,6 +38,7 @@ from tqdm import tqdm
 from benchmarks.corpus import load_lines, pick_article
 from benchmarks.generate import load_config, page_spec
 from benchmarks.ocr import rapidocr_lines
+from benchmarks.stories import documents_speed, speed_line
 from benchmarks.typeset import render
 from ocrfix.errors import ToolMissingError
 from ocrfix.formats import Block, Box, Document, Line, Page, Word, char_confidences, parse_document, reflow_document
@@ -174,7 +175,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", default="eval")
     parser.add_argument("--limit", type=int, default=None, help="pages per level")
     parser.add_argument("--out", type=Path, default=Path("build/bench/structured.json"))
+    parser.add_argument("--speed", action="store_true",
+                        help="only time the layout analysis against correct on these pages (see benchmarks.stories --speed)")
     args = parser.parse_args(argv)
+    if args.speed:
+        t = documents_speed(page_document(name, args.split, level, index) for name, level, index in page_names(args.split, args.limit))
+        print(speed_line(t))
+        return 0
     rows = []
     for name, level, index in tqdm(page_names(args.split, args.limit), desc="pages", file=sys.stderr):
         folder = PAGES / args.split / level
