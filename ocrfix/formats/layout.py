@@ -95,22 +95,25 @@ class PlacedLine:
     core: Box | None = None
 
 
-def _letters(word: Word) -> tuple[float, float] | None:
-    """The x-extent of a word's letters (a letter, digit or Han character): punctuation at its
-    ends trimmed off, each character taken as an equal share of the box (``。。击`` is a speck
-    read into a word). None for a punctuation-only word: it may be a scan speck (Tesseract reads
-    noise in a gutter as ``。。``) and does not bridge a gutter."""
-    text, box = word.text, word.box
-    if box is None or not text:
-        return None
-    if text[0].isalnum() and text[-1].isalnum():  # most words: no punctuation at either end
-        return box.x0, box.x1
-    found = _ALNUM.search(text)
-    if found is None:
-        return None
-    last = len(text) - _ALNUM.search(text[::-1]).start()
-    step = box.width / len(text)
-    return box.x0 + found.start() * step, box.x0 + last * step
+def _letters(words: tuple[Word, ...]) -> list[tuple[float, float] | None]:
+    """Per word of a line, the x-extent of its letters (a letter, digit or Han character):
+    punctuation at its ends trimmed off, each character taken as an equal share of the box
+    (``。。击`` is a speck read into a word). None for a punctuation-only word: it may be a scan
+    speck (Tesseract reads noise in a gutter as ``。。``) and does not bridge a gutter."""
+    extents: list[tuple[float, float] | None] = []
+    for word in words:
+        text, box = word.text, word.box
+        if box is None or not text:
+            extents.append(None)
+        elif text[0].isalnum() and text[-1].isalnum():  # most words: no punctuation at either end
+            extents.append((box.x0, box.x1))
+        elif (found := _ALNUM.search(text)) is None:
+            extents.append(None)
+        else:
+            last = len(text) - _ALNUM.search(text[::-1]).start()
+            step = box.width / len(text)
+            extents.append((box.x0 + found.start() * step, box.x0 + last * step))
+    return extents
 
 
 class Marks(NamedTuple):
@@ -362,7 +365,7 @@ def _split_lines(lines: list[Line], sizes: dict[int, float], h: float, numbers: 
                  texts: dict[int, str] | None = None) -> list[PlacedLine]:
     """Every line as one placed line per column it crosses (see :func:`_gutter_splits` and
     :func:`_edge_splits`); ``texts``: the lines' texts by id, where already known."""
-    letters = {id(l): [_letters(w) for w in l.words] for l in lines}  # None: no letters in the word
+    letters = {id(l): _letters(l.words) for l in lines}  # None: no letters in the word
     ink = {id(l): Marks.of(l.box, [e for e in letters[id(l)] if e is not None]) for l in lines}
     by_top = sorted(lines, key=lambda l: l.box.y0)
     tops, marks = tuple(l.box.y0 for l in by_top), tuple(ink[id(l)] for l in by_top)
