@@ -137,12 +137,8 @@ class Marks(NamedTuple):
 
     def inked(self, lo: float, hi: float) -> bool:
         """Whether any extent overlaps ``(lo, hi)``."""
-        return self.spans(hi, lo)
-
-    def spans(self, start: float, end: float) -> bool:
-        """Whether an extent starts before ``start`` and ends after ``end``."""
-        k = bisect_left(self.starts, start)
-        return k > 0 and self.reach[k - 1] > end
+        k = bisect_left(self.starts, hi)
+        return k > 0 and self.reach[k - 1] > lo
 
 
 def _gutter_splits(line: Line, text: str, size: float, sides: Callable[[Line], tuple[list[Marks], list[Marks]]],
@@ -250,26 +246,19 @@ def _river(sides: tuple[list[Marks], list[Marks]], probes: list[float], h: float
     stories side by side have their own columns: the gap between them may run only below a
     merged headline row)."""
     lo, hi = probes[0], probes[-1]
-    pad = 0.3 * h
-    first, last = lo + pad, hi - pad  # where the first probe's window ends, the last one's starts
     for side in sides:
         # only the lines across the gap matter: a page band holds every column's lines
         near = [m for m in side if m.x0 < hi and m.x1 > lo]
         if len(near) < 2:
             continue
         across = all(m.x0 < lo and m.x1 > hi for m in near)  # most lines span every probe
-        # a line with one extent from the first probe's reach to the last one's is inked at every
-        # probe (a character of a column's next line over a punctuation mark's cell): where more
-        # than a quarter of them are, no probe of this side is blank
-        if across and sum(m.spans(first, last) for m in near) > 0.25 * len(near):
-            continue
         for x in probes:
             spanning = near if across else [m for m in near if m.x0 < x < m.x1]
             if len(spanning) < 2:
                 continue
             allowed, inked = 0.25 * len(spanning), 0
             for marks in spanning:
-                inked += marks.inked(x - pad, x + pad)
+                inked += marks.inked(x - 0.3 * h, x + 0.3 * h)
                 if inked > allowed:
                     break
             else:
