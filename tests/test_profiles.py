@@ -31,7 +31,7 @@ def test_the_shipped_profiles_resolve_to_the_shipped_models():
     tesseract = load_profile("tesseract", MODELS)
     assert tesseract.weights == (MODELS / "corrector.json").resolve() and tesseract.rules is None
     generic = load_profile("generic", MODELS)
-    assert generic.flat_misread and generic.threshold is not None and "percent-96" not in generic.rules
+    assert generic.flat_misread and generic.threshold is None and "percent-96" not in generic.rules
 
 
 def test_a_profile_directory_supplies_what_the_corrector_is_not_given(tmp_path):

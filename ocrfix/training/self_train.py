@@ -23,8 +23,9 @@ engine does to marks are chosen on evidence the archive carries without ground t
 
 **The channel**, by self-training (hard EM):
 
-1. decode the archive with the ``generic`` profile (no engine-specific knowledge; one strict
-   threshold, calibrated for >= 90 % of its edits fixing an error on clean print);
+1. decode the archive with the ``generic`` profile (no engine-specific knowledge) at one strict
+   threshold: the weights' clean-print one, calibrated for >= 90 % of its edits fixing an error
+   on clean print;
 2. keep its confident edits (at least that threshold) as observed misreadings (seen -> true);
 3. re-estimate the channel from them: P(seen | true) for every pair seen at least
    :data:`MIN_PAIR_COUNT` times (a one-off is as likely a false edit as an engine habit), merged with the
@@ -330,7 +331,8 @@ def fit_unsupervised(inputs: Sequence[str | Path], clean: Sequence[str | Path] =
     models = Models(base)
     base_set = load_confusions(base.confusions)
     overall = MisreadRates.load(base.misread).overall if base.misread else 0.01
-    confident = generic.threshold if generic.threshold is not None else models.weights.threshold
+    clean_print = models.weights.sparse.threshold if models.weights.sparse else models.weights.threshold
+    confident = generic.threshold if generic.threshold is not None else clean_print
     start = Channel(ConfusionSet({}), base_set, MisreadRates.uniform(overall))
     strict = dataclasses.replace(models.weights, threshold=confident, noisy=None, sparse=None)
     stages = choose_stages(learn, models.corrector(start, strict, Stages(tuple(generic.rules or ()), False,
