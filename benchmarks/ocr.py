@@ -67,6 +67,15 @@ def rapidocr(image: Image.Image) -> str:
     return "\n".join(result.txts or ()) + "\n"
 
 
+def rapidocr_result(image: Image.Image) -> dict:
+    """RapidOCR's reading of ``image`` saved as PaddleOCR 3.x saves its results: ``rec_texts``,
+    ``rec_scores`` and ``rec_polys`` (each line's quadrilateral), in the engine's order."""
+    result = _rapidocr_engine()(np.asarray(image.convert("RGB")))
+    boxes = result.boxes if result.boxes is not None else ()
+    return {"rec_texts": list(result.txts or ()), "rec_scores": [float(s) for s in result.scores or ()],
+            "rec_polys": [np.asarray(quad).round().astype(int).tolist() for quad in boxes]}
+
+
 def rapidocr_lines(image: Image.Image) -> list[dict]:
     """RapidOCR's lines of ``image``: text, score, box (x0, y0, x1, y1) and, per character box
     RapidOCR gives, the character's recognition probability and box."""

@@ -17,7 +17,7 @@ ROOTS = {
 
 
 def test_every_format_is_named_once():
-    assert FORMATS == ("text", *XML_FORMATS) and len(set(FORMATS)) == len(FORMATS)
+    assert FORMATS == ("text", "paddle", *XML_FORMATS) and len(set(FORMATS)) == len(FORMATS)
 
 
 @pytest.mark.parametrize("fmt", list(XML_FORMATS))

@@ -26,7 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "IN is a file, a directory (*.txt; -r recursive) or '-' for stdin.",
     )
     parser.add_argument("inputs", nargs="*", metavar="IN",
-                        help="OCR file(s) (plain text, hOCR, ALTO or PAGE XML), directories of *.txt, or - for stdin")
+                        help="OCR file(s) (plain text, hOCR, ALTO, PAGE XML or PaddleOCR/RapidOCR JSON), directories of *.txt, or - for stdin")
     parser.add_argument("--manifest", metavar="FILE",
                         help="also correct the files listed in FILE, one per line (relative to its directory, whose structure --out-dir mirrors)")
     out = parser.add_mutually_exclusive_group()
@@ -38,7 +38,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                              "records of other files already in it are kept)")
     parser.add_argument("--articles", metavar="A.json",
                         help="also write the page's stories after correction as JSON: headline, paragraphs and bounding box "
-                             "of each (one input file; hOCR/ALTO/PAGE pages are split into stories, plain text is one story)")
+                             "of each (one input file; hOCR/ALTO/PAGE/JSON pages are split into stories, plain text is one story)")
     parser.add_argument("--stats", metavar="STATS.jsonl",
                         help="one JSON line per file: characters, edits by source, seconds, status (kept like --edits)")
     parser.add_argument("--shard", metavar="I/N", help="correct only shard I of N (a stable split by output path; for array jobs)")
@@ -47,7 +47,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                              "PaddleOCR, RapidOCR), 'generic' (any other "
                              "or unknown engine: engine-agnostic rules, one strict threshold), or a profile directory; "
                              "--weights/--confusions/--misread/--threshold override its parts (default: picked from the "
-                             "OCR software an hOCR/ALTO/PAGE file names, else $OCRFIX_PROFILE, else tesseract)")
+                             "OCR software an hOCR/ALTO/PAGE/PaddleOCR JSON file names, else $OCRFIX_PROFILE, else tesseract)")
     parser.add_argument("--model", metavar="PATH", help="KenLM character model (default: models/lm/news.klm)")
     parser.add_argument("--confusions", metavar="PATH", nargs="+", help="confusion TSV(s), merged (default: models/confusions/default.tsv)")
     parser.add_argument("--weights", metavar="PATH", help="corrector weights JSON (default: models/corrector.json)")
@@ -70,7 +70,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--encoding", metavar="ENC", help="input encoding (default: UTF-8 only)")
     parser.add_argument("--format", choices=FORMATS, help="input format (default: detected from the content)")
     parser.add_argument("--output-format", choices=FORMATS,
-                        help="output format for hOCR/ALTO/PAGE input (default: the input's own; 'text' = corrected reflowed text)")
+                        help="output format for hOCR/ALTO/PAGE/PaddleOCR JSON input (default: the input's own; 'text' = corrected reflowed text)")
     parser.set_defaults(handler=_run)
 
 

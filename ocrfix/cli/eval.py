@@ -31,7 +31,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--errata", metavar="FILE", help="TSV of GT corrections 'GT substring<TAB>corrected' applied before scoring")
     parser.add_argument("--encoding", help="encoding of the input files if not UTF-8 (e.g. gb18030)")
     parser.add_argument("--format", choices=FORMATS, help="format of GT/HYP/OCR (default: detected per file); "
-                        "hOCR/ALTO/PAGE files are compared as their geometry-reflowed text")
+                        "hOCR/ALTO/PAGE/JSON files are compared as their geometry-reflowed text")
     parser.set_defaults(handler=_run)
 
 

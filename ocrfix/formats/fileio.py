@@ -9,7 +9,8 @@ from ..textio import read_bytes, decode_text
 from .detect import tree_format
 from .model import Document
 from .plaintext import read_text_document
-from .registry import FORMATS, XML_FORMATS, is_plain_text, xml_format
+from . import paddle
+from .registry import FORMATS, is_plain_text, xml_format
 from .xmlutil import parse_xml
 
 
@@ -21,6 +22,8 @@ def parse_document(data: bytes, name: str = "<input>", fmt: str | None = None, e
         return read_text_document(decode_text(data, name, encoding), name)
     if not data.strip():
         raise InputError(f"{name}: empty file (no text)")
+    if fmt == "paddle" or (fmt is None and paddle.looks_like_paddle(data)):
+        return paddle.read(data, name)
     tree = parse_xml(data, name)
     found = tree_format(tree, name)
     if fmt is not None and found != fmt:
@@ -29,7 +32,8 @@ def parse_document(data: bytes, name: str = "<input>", fmt: str | None = None, e
 
 
 def read_document(path: str | Path, fmt: str | None = None, encoding: str | None = None) -> Document:
-    """Read a plain-text, hOCR, ALTO or PAGE file (``-`` = stdin); raise InputError if unusable."""
+    """Read a plain-text, PaddleOCR/RapidOCR JSON, hOCR, ALTO or PAGE file (``-`` = stdin); raise
+    InputError if unusable."""
     name = "<stdin>" if str(path) == "-" else str(path)
     return parse_document(read_bytes(path, MAX_INPUT_BYTES), name, fmt, encoding)
 
@@ -44,10 +48,11 @@ def write_document(doc: Document, fmt: str | None = None) -> bytes:
     fmt = fmt or doc.format
     if fmt == "text":
         return doc.text().encode("utf-8")
-    if fmt not in XML_FORMATS:
+    if fmt not in FORMATS:
         raise InputError(f"unknown output format {fmt!r} (one of {', '.join(FORMATS)})")
+    writer = paddle if fmt == "paddle" else xml_format(fmt)
     if fmt == doc.format:
-        return xml_format(fmt).write(doc)
+        return writer.write(doc)
     if not doc.has_geometry:
         raise InputError(f"{doc.name}: plain text has no line geometry to write as {fmt}; use --output-format text")
-    return xml_format(fmt).build(doc)
+    return writer.build(doc)

@@ -1,4 +1,5 @@
-"""The supported file formats, in one place: plain text and one module per XML format.
+"""The supported file formats, in one place: plain text, PaddleOCR/RapidOCR JSON (``paddle``,
+:mod:`.paddle`) and one module per XML format.
 
 Each XML format's module ends with ``FORMAT = XmlFormat(detect, read, write, build)``; a new
 format is that module plus one line in :data:`XML_FORMATS`. The modules are imported on first
@@ -17,7 +18,7 @@ if TYPE_CHECKING:
 #: XML format name -> its module in :mod:`ocrfix.formats`.
 XML_FORMATS = {"hocr": "hocr", "alto": "alto", "page": "page"}
 #: Every format a file can be read as or written in.
-FORMATS = ("text", *XML_FORMATS)
+FORMATS = ("text", "paddle", *XML_FORMATS)
 
 
 class XmlFormat(NamedTuple):
@@ -39,7 +40,8 @@ def xml_format(name: str) -> XmlFormat:
 
 def is_plain_text(data: bytes, fmt: str | None) -> bool:
     """Whether a file is read as plain text: ``fmt`` says so, or no format is given and the
-    content does not start like XML. The one place text and XML are told apart."""
+    content is neither XML nor an OCR result as JSON. The one place text is told apart."""
     from .detect import looks_like_xml
+    from .paddle import looks_like_paddle
 
-    return fmt == "text" or (fmt is None and not looks_like_xml(data))
+    return fmt == "text" or (fmt is None and not looks_like_xml(data) and not looks_like_paddle(data))

@@ -1,0 +1,98 @@
+"""PP-OCR's result as JSON against the same lines as plain text, on whole pages.
+
+RapidOCR (PP-OCR models of the wheel) reads each page image of a split whole, as a user runs it,
+and the result is saved as PaddleOCR 3.x saves it (``rec_texts``, ``rec_scores``, ``rec_polys``;
+cached in ``build/bench/paddle/<split>/NAME.json``). Two ways into ocrfix, the same corrector
+(``--profile``, default ``ppocr``):
+
+* *plain*: ``rec_texts``, one line each in the engine's order — what a user has who kept only
+  the text. On a page of several columns PP-OCR's order runs across them, line by line;
+* *json*: the JSON file itself (``ocrfix correct NAME.json``): lines placed by their boxes.
+
+Per way: paragraph precision/recall (:func:`benchmarks.structured.paragraph_scores`: blocks in
+the ground truth's order), and errors of the reflowed input and of the corrected output over
+all the text: ``ocrfix.evaluate`` matches blocks in any order, and the text it cannot match
+(a paragraph scrambled with another) counts whole, on both sides; fixed / introduced of the
+matched text.
+
+    OMP_THREAD_LIMIT=1 nice -n 5 python -m benchmarks.paddle_json --split rapid-eval [--limit N] [--profile ppocr]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from PIL import Image
+from tqdm import tqdm
+
+from benchmarks.ocr import rapidocr_result
+from benchmarks.structured import PAGES, page_names, paragraph_scores
+from ocrfix import Corrector
+from ocrfix.evaluation import evaluate
+from ocrfix.formats import correct_document, parse_document
+from ocrfix.text_reflow import reflow_blocks
+
+CACHE = PAGES.parent / "paddle"
+
+
+def page_json(split: str, level: str, name: str) -> bytes:
+    """RapidOCR's whole-page result of a generated page as PaddleOCR 3.x JSON (cached)."""
+    cached = CACHE / split / f"{name}.json"
+    if not cached.exists():
+        result = rapidocr_result(Image.open(PAGES / split / level / f"{name}.png"))
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        cached.write_text(json.dumps({"input_path": f"{name}.png", **result}, ensure_ascii=False), encoding="utf-8")
+    return cached.read_bytes()
+
+
+def errors_all(gt: str, hyp: str, ocr: str | None = None) -> tuple[int, int, int]:
+    """(errors over all the text, fixed, introduced): matched errors plus every unmatched character."""
+    report = evaluate(gt, hyp, ocr=ocr)
+    fixed = introduced = 0
+    if ocr is not None:
+        done = report.to_dict()
+        fixed, introduced = done["errors_fixed"], done["errors_introduced"]
+    return report.counts.errors + report.unmatched_gt_chars + report.unmatched_hyp_chars, fixed, introduced
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--split", default="rapid-eval")
+    parser.add_argument("--limit", type=int, default=None, help="pages per level")
+    parser.add_argument("--profile", default="ppocr")
+    args = parser.parse_args(argv)
+    corrector = Corrector(profile=args.profile)
+    totals = {way: [0] * 5 for way in ("plain", "json")}  # GT chars, errors raw, errors corrected, fixed, introduced
+    pr = {way: [0, 0, 0] for way in totals}  # paragraphs right, output, GT
+    for name, level, _ in tqdm(page_names(args.split, args.limit), desc="pages", file=sys.stderr):
+        gt = (PAGES / args.split / level / f"{name}.gt.txt").read_text(encoding="utf-8")
+        data = page_json(args.split, level, name)
+        doc = parse_document(data, f"{name}.json")
+        plain = "\n".join(json.loads(data)["rec_texts"]) + "\n"
+        plain_blocks = [b.text for b in reflow_blocks(plain)]
+        done = correct_document(doc, corrector)
+        ways = {"plain": ("\n".join(plain_blocks), corrector.correct(plain).text, plain_blocks),
+                "json": (done.source, done.text, [b.text for b in done.reflowed.blocks])}
+        gt_blocks = [line for line in gt.splitlines() if line.strip()]
+        for way, (reflowed, corrected, blocks) in ways.items():
+            raw, _, _ = errors_all(gt, reflowed)
+            after, fixed, introduced = errors_all(gt, corrected, ocr=reflowed)
+            row = totals[way]
+            row[0] += sum(not ch.isspace() for ch in gt)
+            row[1] += raw
+            row[2] += after
+            row[3] += fixed
+            row[4] += introduced
+            pr[way] = [a + b for a, b in zip(pr[way], paragraph_scores(gt_blocks, blocks))]
+    print(f"| input ({args.split}, profile {args.profile}) | paragraph P / R | CER, reflowed input | CER, corrected | reduction | fixed / introduced |")
+    print("|---|---|---|---|---|---|")
+    for way, (chars, raw, after, fixed, introduced) in totals.items():
+        right, hyp, gold = pr[way]
+        print(f"| {way} | {right / max(hyp, 1):.3f} / {right / max(gold, 1):.3f} | {raw / chars:.2%} | {after / chars:.2%} | "
+              f"{(raw - after) / max(raw, 1):.1%} | {fixed} / {introduced} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,208 @@
+"""PaddleOCR and RapidOCR results saved as JSON: PP-OCR's text lines, each with its box and score.
+
+Three shapes are read, the ones these engines' own tools write:
+
+* PaddleOCR 3.x (``result.save_to_json()``, ``paddleocr ocr --save_path``): an object with
+  ``rec_texts``, ``rec_scores`` and ``rec_boxes`` (``[x0, y0, x1, y1]``) or ``rec_polys``, at the
+  top or under ``"res"``; a list of such objects is a document of several pages;
+* PaddleOCR 2.x (``PaddleOCR().ocr()`` dumped with ``json.dump``): ``[[polygon, [text, score]], ...]``,
+  or a list of those, one per page (``null`` for a page without text);
+* RapidOCR (``RapidOCROutput.to_json()``): ``[{"box": polygon, "txt": text, "score": score}, ...]``.
+
+Each text line is a :class:`~.model.Line` of one word (PP-OCR gives no word or character boxes);
+its score is the word's confidence, and the file names its engine (``PaddleOCR`` or ``RapidOCR``;
+a file built by ocrfix from another format keeps that format's engine in ``ocr_software``), so
+the ``ppocr`` profile corrects it unless told otherwise. Writing back replaces each corrected
+line's text in the original JSON and keeps everything else; the OCR reading a corrected line
+replaced is kept beside it where the shape has room (RapidOCR's items: ``ocrfix_original``;
+PaddleOCR 3.x: ``ocrfix_original_texts``, aligned with ``rec_texts``), not in PaddleOCR 2.x lists.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, Iterator, NamedTuple
+
+from ..errors import InputError
+from .model import Block, Box, Correction, Document, Line, Page, Word, join_words
+
+SOFTWARE_KEY, ORIGINAL_KEY, ORIGINALS_KEY = "ocr_software", "ocrfix_original", "ocrfix_original_texts"
+#: A path into the JSON value: the keys and indices that lead to one line's text.
+Path = tuple[str | int, ...]
+
+
+class Entry(NamedTuple):
+    """One text line of the JSON: where its text is, and what the engine said of it."""
+
+    path: Path
+    text: str
+    score: float | None
+    box: Box | None
+    original: str | None  # the OCR reading, when ocrfix corrected the line before
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _points(value: Any) -> Box | None:
+    """The box around a polygon ``[[x, y], ...]`` or of a rectangle ``[x0, y0, x1, y1]``."""
+    if isinstance(value, list) and len(value) == 4 and all(map(_number, value)):
+        x0, y0, x1, y1 = value
+    elif isinstance(value, list) and value and all(isinstance(p, list) and len(p) == 2 and all(map(_number, p)) for p in value):
+        x0, x1 = min(p[0] for p in value), max(p[0] for p in value)
+        y0, y1 = min(p[1] for p in value), max(p[1] for p in value)
+    else:
+        return None
+    return Box(int(x0), int(y0), int(round(x1)), int(round(y1)))
+
+
+def _paddle3(page: Any) -> dict | None:
+    """The result object of a PaddleOCR 3.x page (the value holding ``rec_texts``), or None."""
+    if isinstance(page, dict) and isinstance(page.get("res"), dict):
+        page = page["res"]
+    return page if isinstance(page, dict) and isinstance(page.get("rec_texts"), list) else None
+
+
+def _paddle3_entries(page: dict, prefix: Path) -> Iterator[Entry]:
+    texts, scores = page["rec_texts"], page.get("rec_scores") or []
+    boxes = page.get("rec_boxes") or page.get("rec_polys") or []
+    originals = page.get(ORIGINALS_KEY) or []
+    for i, text in enumerate(texts):
+        score = scores[i] if i < len(scores) and _number(scores[i]) else None
+        original = originals[i] if i < len(originals) and isinstance(originals[i], str) else None
+        yield Entry((*prefix, "rec_texts", i), str(text), score, _points(boxes[i]) if i < len(boxes) else None, original)
+
+
+def _is_rapid_item(item: Any) -> bool:
+    return isinstance(item, dict) and isinstance(item.get("txt"), str) and "box" in item
+
+
+def _is_paddle2_item(item: Any) -> bool:
+    return (isinstance(item, list) and len(item) == 2 and isinstance(item[1], (list, tuple)) and len(item[1]) == 2
+            and isinstance(item[1][0], str) and _points(item[0]) is not None)
+
+
+def _is_paddle2_page(page: Any) -> bool:
+    return page is None or (isinstance(page, list) and all(map(_is_paddle2_item, page)))
+
+
+def pages_of(value: Any) -> tuple[str, list[list[Entry]]] | None:
+    """(the engine, each page's text lines) of a parsed JSON value, or None when it is not one of
+    the shapes of the module docstring."""
+    single = _paddle3(value)
+    if single is not None:
+        prefix: Path = ("res",) if single is not value else ()
+        return value.get(SOFTWARE_KEY) or "PaddleOCR", [list(_paddle3_entries(single, prefix))]
+    if not isinstance(value, list) or not value:
+        return None
+    if all(_paddle3(page) is not None for page in value):
+        prefixes = [("res",) if _paddle3(page) is not page else () for page in value]
+        software = next((page.get(SOFTWARE_KEY) for page in value if page.get(SOFTWARE_KEY)), "PaddleOCR")
+        return software, [list(_paddle3_entries(_paddle3(page), (k, *prefix))) for k, (page, prefix) in enumerate(zip(value, prefixes))]
+    if all(map(_is_rapid_item, value)):
+        return "RapidOCR", [[Entry((i, "txt"), item["txt"], item.get("score") if _number(item.get("score")) else None,
+                                   _points(item["box"]), item.get(ORIGINAL_KEY)) for i, item in enumerate(value)]]
+    if all(map(_is_paddle2_item, value)):
+        return "PaddleOCR", [_paddle2_entries(value, ())]
+    if all(map(_is_paddle2_page, value)):
+        return "PaddleOCR", [_paddle2_entries(page or [], (k,)) for k, page in enumerate(value)]
+    return None
+
+
+def _paddle2_entries(page: list, prefix: Path) -> list[Entry]:
+    return [Entry((*prefix, i, 1, 0), text, score if _number(score) else None, _points(poly), None)
+            for i, (poly, (text, score)) in enumerate(page)]
+
+
+def _parse(data: bytes, name: str) -> Any:
+    try:
+        return json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as err:
+        raise InputError(f"{name}: JSON that is not UTF-8 ({err.reason} at byte {err.start})") from None
+    except json.JSONDecodeError as err:
+        raise InputError(f"{name}: not valid JSON ({err.msg}, line {err.lineno} column {err.colno})") from None
+
+
+def looks_like_paddle(data: bytes) -> bool:
+    """Whether a file's content is an OCR result of PaddleOCR or RapidOCR as JSON."""
+    head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if not head.startswith((b"{", b"[")):
+        return False
+    try:
+        return pages_of(json.loads(data.decode("utf-8-sig"))) is not None
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return False
+
+
+def read(data: bytes, name: str) -> Document:
+    found = pages_of(_parse(data, name))
+    if found is None:
+        raise InputError(f"{name}: JSON that is not a PaddleOCR or RapidOCR result "
+                         "(rec_texts/rec_boxes, [[polygon, [text, score]], ...] or [{box, txt, score}, ...])")
+    software, pages = found
+    doc_pages = []
+    for k, entries in enumerate(pages):
+        lines = tuple(Line(words=(Word(text=e.text, box=e.box, conf=e.score, ref=json.dumps(e.path),
+                                       correction=None if e.original is None else Correction(e.original)),),
+                           box=e.box, ref=json.dumps(e.path))
+                      for e in entries if e.text.strip())
+        boxes = [line.box for line in lines if line.box is not None]
+        box = Box.union(boxes) if boxes else None
+        doc_pages.append(Page(blocks=(Block(lines=lines, box=box),) if lines else (), box=box, ref=str(k)))
+    if not any(page.blocks for page in doc_pages):
+        raise InputError(f"{name}: {software} result without any text")
+    return Document(format="paddle", pages=tuple(doc_pages), name=name, source=data, software=software)
+
+
+def _container(value: Any, path: Path) -> Any:
+    for key in path[:-1]:
+        value = value[key]
+    return value
+
+
+def _record_original(value: Any, path: Path, original: str) -> None:
+    """Keep the OCR reading of a corrected line where the shape has room (the first one only)."""
+    if path[-1] == "txt":  # RapidOCR: the item itself
+        _container(value, path).setdefault(ORIGINAL_KEY, original)
+    elif path[-2] == "rec_texts":  # PaddleOCR 3.x: a list beside rec_texts
+        page = _container(value, path[:-1])
+        originals = page.setdefault(ORIGINALS_KEY, [None] * len(page["rec_texts"]))
+        if originals[path[-1]] is None:
+            originals[path[-1]] = original
+
+
+def _dump(value: Any) -> bytes:
+    return (json.dumps(value, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def write(doc: Document) -> bytes:
+    value = _parse(doc.source, doc.name)
+    for word in doc.words():
+        if word.correction is None:
+            continue
+        path: Path = tuple(json.loads(word.ref))
+        _container(value, path)[path[-1]] = word.text
+        _record_original(value, path, word.correction.original)
+    return _dump(value)
+
+
+def build(doc: Document) -> bytes:
+    """A PaddleOCR 3.x result (a list of them for several pages) from any document with geometry,
+    one line per line of the document, naming the document's engine in ``ocr_software``."""
+    pages = []
+    for page in doc.pages:
+        lines = [line for block in page.blocks for line in block.lines]
+        scores = [[w.conf for w in line.words if w.conf is not None] for line in lines]
+        record: dict[str, Any] = {
+            "rec_texts": [line.text() for line in lines],
+            "rec_scores": [sum(s) / len(s) if s else None for s in scores],
+            "rec_boxes": [list(line.box) if line.box else None for line in lines],
+        }
+        originals = [join_words([w.correction.original if w.correction else w.text for w in line.words])
+                     if any(w.correction for w in line.words) else None for line in lines]
+        if any(o is not None for o in originals):
+            record[ORIGINALS_KEY] = originals
+        if doc.software:
+            record[SOFTWARE_KEY] = doc.software
+        pages.append(record)
+    return _dump(pages[0] if len(pages) == 1 else pages)
