@@ -80,6 +80,17 @@ def test_side_by_side_stories_with_headlines_on_one_row_are_not_interleaved() ->
                    [("headline", "乙市图书馆"), *(("paragraph", p) for p in B)]]
 
 
+def test_two_headlines_read_as_one_line_are_split_before_an_opening_quote() -> None:
+    """The engine read the headlines of two side-by-side stories as one line, the second one
+    opening with a quote mark: the mark opens the headline after the gap, it is no speck."""
+    x = 40 + width(2) + STORY_GAP
+    left, right = headline("甲地运动会", 40, 40), headline("“乙市”图书馆", x, 40)
+    merged = Line(words=left.words + right.words, box=Box.union([left.box, right.box]))
+    got = stories_of(document([merged, *body(A, 40, 40 + 3 * H, 2), *body(B, x, 40 + 3 * H, 2)]))
+    assert got == [[("headline", "甲地运动会"), *(("paragraph", p) for p in A)],
+                   [("headline", "“乙市”图书馆"), *(("paragraph", p) for p in B)]]
+
+
 def test_one_column_headline_heads_the_body_beside_it() -> None:
     head = [headline("丙县", 40, 40), headline("菜农增收", 40, 40 + 2 * H + 10)]
     first = body(C[:1], 40, 40 + 6 * H, 1)  # under the headline

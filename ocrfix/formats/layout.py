@@ -151,7 +151,9 @@ def _gutter_splits(line: Line, text: str, size: float, sides: Callable[[Line], t
     or more (``。。`` is no text); or a gap between its solid words wider than ``RIVER × h`` where
     the lines around it are blank too (a whitespace river down the page: a line merged across
     columns or stories). In a headline the gap must be wider than ``HEAD_RIVER ×`` its type
-    size and hold no punctuation (a full-width ``：`` is a headline character wide)."""
+    size and hold no punctuation (a full-width ``：`` is a headline character wide); a
+    punctuation-only word past a headline's gutter stays on it (a speck), unless it is an
+    opening mark: that opens the headline after the gap (``“放”出…``)."""
     # set large and spaced like a headline (a body line merged with the row below, or read with
     # tall boxes around a column rule, is as tall but keeps the body's pitch; a row read across
     # columns is spread by the gutters, but most of its words keep body-sized boxes)
@@ -207,7 +209,8 @@ def _gaps(words: tuple[Word, ...], letters: list[tuple[float, float] | None], he
         box = word.box
         if box is None:
             continue
-        if reach is not None and box.x0 - reach > gutter and (extent is not None or not headline):  # a speck off a headline stays on it
+        # a speck off a headline stays on it; an opening mark opens the text after it (``“放”出…``)
+        if reach is not None and box.x0 - reach > gutter and (extent is not None or not headline or word.text.lstrip()[:1] in OPENING):
             splits.append(k)
         elif not headline and extent is not None and solid_box is not None and specks_only \
                 and box.x0 - solid_box > (GUTTER * h if specks > 1 else gutter + h):
