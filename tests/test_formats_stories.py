@@ -122,6 +122,21 @@ def test_short_centred_headline_keeps_its_outer_columns() -> None:
                    [("headline", "图书馆"), *(("paragraph", p) for p in B + A)]]
 
 
+def test_a_story_s_first_column_that_its_headline_does_not_cover_comes_after_the_headline() -> None:
+    """An L-shaped story: its headline spans only its second and third columns, its first
+    column runs down beside the story set under the other two. That column starts under the
+    headline's foot, where the columns under the headline start: it is the story's own first
+    column, read after the headline, not a story of its own before it."""
+    x = 40 + CELLS * H + GUTTER
+    top = [headline("甲地运动会", x, 40), *body(A, 40, 40 + 3 * H, 1), *body(C, x, 40 + 3 * H, 2)]
+    y = max(l.box.y1 for l in top if l.box.x0 >= x) + STORY_GAP
+    below = [headline("乙市图书馆", x, y), *body(B, x, y + 3 * H, 2)]
+    assert max(l.box.y1 for l in top if l.box.x0 < x) > y  # the first column runs down beside the story below
+    got = stories_of(document(below + top[::-1]))
+    assert got == [[("headline", "甲地运动会"), *(("paragraph", p) for p in A + C)],
+                   [("headline", "乙市图书馆"), *(("paragraph", p) for p in B)]]
+
+
 def test_story_break_renders_as_two_blank_lines() -> None:
     left = [headline("甲地运动会", 40, 40), *body(A, 40, 40 + 3 * H, 2)]
     x = 40 + width(2) + STORY_GAP

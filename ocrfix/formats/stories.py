@@ -17,7 +17,10 @@ from tearing stories apart where the headlines tell otherwise:
   be cut across under it (too little space) reads that headline first, then the rest. This is
   also how a one-column headline heads the body that runs beside it. Lines that stand left of
   it, beside it, are not its own (another story whose headline the engine lost): the region is
-  cut down left of the headline first.
+  cut down left of the headline first. A region with more head groups, the topmost on its top
+  row, reads that headline first where the widest gap down would part it from a column with
+  no headline that starts where the headline's own columns start: the story's outer column,
+  which a centred headline does not cover (an L-shaped story over another one).
 
 A story is a headline (or a group of headline lines) and the leaves that follow it in reading
 order up to the next headline on top of its leaf (a large line inside a column that could not
@@ -148,6 +151,10 @@ class XYCut:
             return [heads, *self.leaves([t for t in items if id(t) not in head_ids])]
         if down:  # the widest gap first: the parts may then be cut across (stories stacked beside a strip)
             a, b = max(down, key=lambda g: g[1] - g[0])
+            first = self._heads_over(items, groups, (a + b) / 2, top)
+            if first is not None:
+                first_ids = {id(t) for t in first}
+                return [first, *self.leaves([t for t in items if id(t) not in first_ids])]
             return self._recurse(_split(items, [(a + b) / 2], lambda b: b.x0))
         lower = [g for g in groups if min(t.core.y0 for t in g) > top + self.h]
         if len(groups) >= 2 and lower:
@@ -220,6 +227,29 @@ class XYCut:
         cut = (a + b) / 2
         beside = [t for t in items if t.core.x0 < cut and t.core.y0 < foot - self.h / 2]
         return cut if len(beside) >= 2 else None  # one piece beside may be the headline's own, split off
+
+    def _heads_over(self, items: Sequence[T], groups: list[list[T]], cut: float, top: int) -> list[T] | None:
+        """The one headline group on the region's top row when the cut down at ``cut`` would
+        part it from a column of its own: the other side holds no headline and starts where the
+        headline's body under it starts (within ``h``), not beside the headline (above its foot).
+        Such a column is the story's first or last one, which a centred or short headline does
+        not cover (an L-shaped story over another one); cut off first, it would be read before
+        its headline, as a story of its own."""
+        first = [g for g in groups if min(t.core.y0 for t in g) <= top + self.h]
+        if len(first) != 1:
+            return None
+        head = first[0]
+        x0, x1, foot = min(t.core.x0 for t in head), max(t.core.x1 for t in head), max(t.core.y1 for t in head)
+        if x0 < cut < x1:
+            return None
+        left = x1 <= cut
+        other = [t for t in items if (t.core.x0 < cut) != left]
+        under = [t.core.y0 for t in items if t.core.y0 >= foot - self.h / 2 and _overlap(t.core, Box(x0, 0, x1, 0)) > 0
+                 and (t.core.x0 < cut) == left]
+        if not other or not under or any(self.is_head(t) for t in other):
+            return None
+        start = min(t.core.y0 for t in other)
+        return head if foot - self.h / 2 <= start <= min(under) + self.h else None
 
     @staticmethod
     def _widest(gaps: list[tuple[int, int]], left: int, right: int) -> float | None:
