@@ -271,6 +271,18 @@ def test_a_line_whose_first_characters_were_dropped_after_a_full_line_continues_
     assert len(reflow_document(document([rows("农贸集市的摊位", 4.0)])).blocks) == 2
 
 
+def test_a_line_starting_with_a_closing_quote_continues_its_paragraph() -> None:
+    """No line starts with a closing quote or bracket (the typesetter keeps it on the line
+    before): one that does, two characters in, lost the characters before it to the engine."""
+    def rows(second: str) -> list[Line]:
+        lines = column([">本报讯清晨六点城东", "农贸集市的摊位陆续摆开新鲜", second, "货架上摆满了各地的特产商品", "和手工艺品。"], 60)
+        lines[2] = make_line(second, 60 + 2 * H, lines[2].box.y0)
+        return lines
+
+    assert len(reflow_document(document([rows("”水果吸引居民前来市场")])).blocks) == 1
+    assert len(reflow_document(document([rows("“水果吸引居民前来市场")])).blocks) == 2
+
+
 def test_a_column_rule_read_as_a_bar_neither_hides_an_indent_nor_fills_a_short_line() -> None:
     """A rule in the gutters either side of a column, read as ``|`` at the start of some lines,
     makes them start at the rule (an indent no longer shows); at the end of a short line, it

@@ -16,7 +16,8 @@ What the boxes tell that plain text cannot (``h`` = the body text's median type 
   the right half of its cell, so ``“`` at the left edge already looks ``0.6h`` indented; a
   line whose first character the engine dropped, on a skewed scan, starts ``1.2–1.8h`` in);
   past ``3h`` (deeper than any indent) right after a full line that does not end a sentence,
-  the engine dropped the line's first characters: it continues the paragraph; a column rule
+  the engine dropped the line's first characters: it continues the paragraph, and so does a
+  line starting with a closing quote or bracket (no line starts with one); a column rule
   read as ``|`` at either end of a line counts for neither test (see :func:`_extent`);
 * **short line** — a line ending more than ``1.2h`` left of the column's right edge closes
   its paragraph when it ends a sentence (``。！？”…``), beyond the half character each of its
@@ -55,6 +56,7 @@ from .model import Box, Document, Line, Page, Word, join_words
 from .stories import _clusters, stories
 
 _ALNUM = re.compile(r"[^\W_]")
+CLOSING = "”’）》」』〕】)]"  # closing quotes and brackets: never at a line's start
 _NARROW_RUN = re.compile(r"[0-9A-Za-z][0-9A-Za-z.,%]*")  # digits and Latin letters: never broken across lines
 INDENT = 1.6  # × h: left edge past the column's left edge that marks an indent
 DROPPED = 3.0  # × h: an "indent" past this is the engine's loss of the line's first characters, not an indent
@@ -558,9 +560,11 @@ def _paragraphs(columns: list[_Column], h: float) -> list[list[PlacedLine]]:
             inset = x0 - left
             # a line starting further in than any paragraph indent (two characters, an opening
             # quote's) after a full line that runs on: the engine dropped its first characters
-            indented = inset > INDENT * h and not (inset > DROPPED * h and run_on)
-            byline = is_byline(line.text)
             opening = line.text.lstrip()
+            # nor one starting with a closing quote or bracket, which no line may start with
+            # (the typesetter keeps it on the line before): the characters before it were dropped
+            indented = inset > INDENT * h and not (inset > DROPPED * h and run_on) and opening[:1] not in CLOSING
+            byline = is_byline(line.text)
             run = _NARROW_RUN.match(opening)
             carried = k > 0 and not indented and ((pushed and opening[:1] in OPENING)
                                                   or (run is not None and short_by <= (display_width(run.group()) + 0.5) * h))
