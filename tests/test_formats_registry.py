@@ -13,6 +13,7 @@ ROOTS = {
     "hocr": b"<html><body><div class='ocr_page'/></body></html>",
     "alto": b"<alto xmlns='http://www.loc.gov/standards/alto/ns-v4#'/>",
     "page": b"<PcGts xmlns='http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15'/>",
+    "abbyy": b"<document xmlns='http://www.abbyy.com/FineReader_xml/FineReader10-schema-v1.xml'/>",
 }
 
 
@@ -38,5 +39,5 @@ def test_text_or_xml_is_decided_in_one_place(data, fmt, text):
 def test_an_unsupported_version_is_refused_by_its_detector():
     with pytest.raises(InputError, match="not a supported ALTO version"):
         detect_format(b"<alto xmlns='http://example.com/alto'/>")
-    with pytest.raises(InputError, match="not hOCR, ALTO or PAGE XML"):
+    with pytest.raises(InputError, match="not hOCR, ALTO, PAGE or ABBYY FineReader XML"):
         detect_format(b"<?xml version='1.0'?><tei/>")

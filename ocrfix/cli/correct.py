@@ -26,7 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "IN is a file, a directory (*.txt; -r recursive) or '-' for stdin.",
     )
     parser.add_argument("inputs", nargs="*", metavar="IN",
-                        help="OCR file(s) (plain text, hOCR, ALTO, PAGE XML or PaddleOCR/RapidOCR JSON), directories of *.txt, or - for stdin")
+                        help="OCR file(s) (plain text, hOCR, ALTO, PAGE, ABBYY XML or PaddleOCR/RapidOCR JSON), directories of *.txt, or - for stdin")
     parser.add_argument("--manifest", metavar="FILE",
                         help="also correct the files listed in FILE, one per line (relative to its directory, whose structure --out-dir mirrors)")
     out = parser.add_mutually_exclusive_group()

@@ -13,7 +13,7 @@ ALTO_NAMESPACES = {
 }
 PAGE_NAMESPACE = "http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15"
 
-_XML_STARTS = (b"<?xml", b"<!doctype", b"<alto", b"<pcgts", b"<html", b"<!--")
+_XML_STARTS = (b"<?xml", b"<!doctype", b"<alto", b"<pcgts", b"<html", b"<document", b"<!--")
 
 
 def looks_like_xml(data: bytes) -> bool:
@@ -32,11 +32,11 @@ def tree_format(tree: etree._ElementTree, name: str) -> str:
         if xml_format(fmt).detect(root, name):
             return fmt
     raise InputError(f"{name}: root element <{local(root)}> (namespace {etree.QName(root).namespace!r}) "
-                     "is not hOCR, ALTO or PAGE XML")
+                     "is not hOCR, ALTO, PAGE or ABBYY FineReader XML")
 
 
 def detect_format(data: bytes | str, name: str = "<input>") -> str:
-    """'text', 'paddle', 'hocr', 'alto' or 'page', from the content of a file."""
+    """'text', 'paddle', 'hocr', 'alto', 'page' or 'abbyy', from the content of a file."""
     from .paddle import looks_like_paddle
     from .registry import is_plain_text
 

@@ -1,5 +1,5 @@
 """The supported file formats, in one place: plain text, PaddleOCR/RapidOCR JSON (``paddle``,
-:mod:`.paddle`) and one module per XML format.
+:mod:`.paddle`) and one module per XML format (hOCR, ALTO, PAGE, ABBYY FineReader XML).
 
 Each XML format's module ends with ``FORMAT = XmlFormat(detect, read, write, build)``; a new
 format is that module plus one line in :data:`XML_FORMATS`. The modules are imported on first
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .model import Document
 
 #: XML format name -> its module in :mod:`ocrfix.formats`.
-XML_FORMATS = {"hocr": "hocr", "alto": "alto", "page": "page"}
+XML_FORMATS = {"hocr": "hocr", "alto": "alto", "page": "page", "abbyy": "abbyy"}
 #: Every format a file can be read as or written in.
 FORMATS = ("text", "paddle", *XML_FORMATS)
 
