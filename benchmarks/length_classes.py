@@ -74,7 +74,7 @@ DROPPED, EXTRA = "dropped", "extra"
 CLASSES = (DROPPED, EXTRA, "confused mark", "Han substitution", "other substitution")
 
 
-def _status(a: Anchored) -> list[str | None]:
+def char_status(a: Anchored) -> list[str | None]:
     """Per ground-truth character: None where read right, else its error class."""
     out: list[str | None] = []
     for j, i in enumerate(a.at):
@@ -102,7 +102,7 @@ def class_changes(ocr: str, output: str, gt: str) -> Counter[str]:
     into ``output``, against ``gt``."""
     before, after = anchored(ocr, gt), anchored(output, gt)
     counts: Counter[str] = Counter()
-    for b, a in zip(_status(before), _status(after)):
+    for b, a in zip(char_status(before), char_status(after)):
         if b is not None:
             counts[f"{b} before"] += 1
             counts[f"{b} fixed"] += a is None

@@ -6,7 +6,7 @@ import pytest
 from ocrfix import reflow
 from ocrfix.correction import line_marks
 from ocrfix.correction.corrector import Corrector
-from ocrfix.correction.edits import replay
+from ocrfix.correction.edits import apply_changes, replay
 from ocrfix.correction.line_marks import SOURCE, line_end_changes, wrapped_line_ends
 from ocrfix.correction.score import SparsePages
 from ocrfix.profiles import Profile
@@ -105,3 +105,36 @@ def test_a_profile_keeps_line_end_marks_in_clean_print_and_sets_their_margin(tmp
     assert kept.text.splitlines()[0] == "我们在北京工作。他们在上海工作。"
     assert corrected(line_end_marks_in_clean_print=False).edits == ()  # the shipped tesseract behaviour
     assert corrected(line_end_marks_in_clean_print=True, line_end_margin=50.0).edits == ()
+
+
+#: Column lines with marks the engine read at the line ends where print has none (``。。`` after
+#: 工, ``”`` before 海) and a real ``。`` ending a line.
+STRAYS = "我们在北京工。。\n作。他们在上\n”海工作。\n大家都在认真工作。\n他们在上海工作。\n"
+
+
+def strays_of(raw, lm, **kw):
+    text = "".join(raw.split("\n")[:-1]) + "\n"  # the lines joined, as a reflow joins a paragraph's lines
+    changes = line_marks.stray_mark_changes(text, wrapped_line_ends(raw, text), lm, protected_mask(text, kw.pop("keep", ())), **kw)
+    return text, changes
+
+
+def test_marks_read_at_a_line_end_where_print_has_none_are_taken_out(tmp_path):
+    lm = lm_of(tmp_path)
+    text, changes = strays_of(STRAYS, lm, min_gain=1.0)
+    assert all(original in "。”" and replacement == "" and sources == (line_marks.STRAY_SOURCE,)
+               for _, original, replacement, _, sources in changes)
+    fixed, _ = apply_changes(text, changes)
+    assert fixed == "我们在北京工作。他们在上海工作。大家都在认真工作。他们在上海工作。\n"  # the real 。 at a line end stays
+    assert strays_of(STRAYS, lm, min_gain=50)[1] == []
+    assert strays_of(STRAYS, lm, min_gain=1.0, keep={"工。。作"})[1] == [changes[-1]]  # a keep-list word is left alone
+    assert strays_of(STRAYS.replace("。。\n", "……\n"), lm, min_gain=-50)[1] == [changes[-1]]  # print doubles an ellipsis
+
+
+def test_the_corrector_takes_out_line_end_strays_at_the_printed_line_ends(tmp_path, monkeypatch):
+    monkeypatch.setattr(line_marks, "STRAY_GAIN", 1.0)
+    corrector = Corrector(model=lm_of(tmp_path), confusions=confusion_set(tmp_path), weights=WEIGHTS, inventory=INVENTORY, variants={})
+    text = "".join(STRAYS.split("\n")[:-1]) + "\n"
+    result = corrector.correct(text, reflow=False, wrapped=STRAYS)
+    assert result.text == "我们在北京工作。他们在上海工作。大家都在认真工作。他们在上海工作。\n"
+    assert {e.sources for e in result.edits} == {(line_marks.STRAY_SOURCE,)} and replay(result.source, result.edits) == result.text
+    assert corrector.correct(text, reflow=False).text == text  # no line ends known: nothing taken out

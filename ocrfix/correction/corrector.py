@@ -27,7 +27,7 @@ from .edits import Edit, apply_changes, input_offset
 from .engine import ConfidencePrior, Reading, TokenEvidence, token_evidence
 from .pairs import PairCandidate, PairProposer
 from .features import Featurizer, LanguageModel, forward, mean_logp
-from .line_marks import SOURCE as LINE_END_SOURCE, line_end_changes, wrapped_line_ends
+from .line_marks import SOURCE as LINE_END_SOURCE, line_end_changes, stray_mark_changes, wrapped_line_ends
 from .garbled_marks import garbled_changes
 from .pair_marks import SOURCE as PAIR_SOURCE, closing_changes, without_second_closings
 from .mark_channel import mark_changes
@@ -448,6 +448,7 @@ class Corrector:
             # a quote that a rule reads as another mark (“ for 。: misread-period) opens no quotation
             earlier = {pos for stage in (changes, *stages) for start, original, *_ in stage
                        for pos in range(start, start + len(original))}
+            stages.append(stray_mark_changes(text, joins, self.lm, protected))
             closings = closing_changes(text, joins, self.lm, protected, changed=earlier)
             stages.append(closings)
             stages.append(without_second_closings(

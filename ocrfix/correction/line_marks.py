@@ -11,8 +11,10 @@ likes best there is inserted where it beats running on by more than :data:`MIN_G
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import combinations
 from typing import NamedTuple
 
+from ..normalize import lm_tokens
 from .features import LanguageModel
 from .rules import mark_scores
 
@@ -89,4 +91,82 @@ def line_end_changes(text: str, joins: Sequence[int], lm: LanguageModel, protect
         choice = best_mark(lm, text, offset)
         if choice.gain > min_gain:
             changes.append((offset, "", choice.mark, 1.0, (SOURCE,)))
+    return changes
+
+
+#: Marks the engine reads at a wrapped line end where print has none (grid pages read in columns:
+#: ``冯其庸。`` / ``的身体``, ``祝福国。。`` / ``家``, ``也。。`` / ``”有一线``), weighed against the
+#: text without them.
+STRAY_SOURCE = "rule:line-end-stray"
+#: log10 gain the run at a line end needs without some of its marks over as it stands (see
+#: :func:`stray_mark_changes`).
+STRAY_GAIN = 3.0
+#: A run with one of these is left as it stands: print doubles ``……`` and ``——``, and the engine
+#: rarely invents a question, exclamation or semicolon mark (development pages: 1 right, 11 wrong).
+KEPT_MARKS = "…—？?！!；;"
+#: Longest run of marks weighed (either side of the join together).
+STRAY_RUN = 4
+
+
+def _is_mark(ch: str) -> bool:
+    return not ch.isalnum() and not ch.isspace() and ch not in "()（）《》〈〉【】[]<>#%&+=/\\@$*_~"
+
+
+def _run(text: str, offset: int) -> tuple[int, int]:
+    """The run of marks around the join at ``offset`` (whitespace inside it skipped): [start, end)."""
+    start = offset
+    while start > 0 and (_is_mark(text[start - 1]) or text[start - 1] in " \t"):
+        start -= 1
+    end = offset
+    while end < len(text) and (_is_mark(text[end]) or text[end] in " \t"):
+        end += 1
+    while start < offset and text[start] in " \t":
+        start += 1
+    return start, end
+
+
+def _sentences_logp(lm: LanguageModel, tokens: Sequence[str]) -> float:
+    """log10 P of ``tokens`` read as the middle of a text: each ``。`` (with the closing quotes right
+    after it) ends a sentence, and what follows starts one."""
+    total, start = 0.0, 0
+    k = 0
+    while k < len(tokens):
+        if tokens[k] == "。":
+            end = k + 1
+            while end < len(tokens) and tokens[end] in "”’":
+                end += 1
+            total += lm.score_tokens(list(tokens[start:end]), bos=start > 0, eos=True)
+            start = k = end
+            continue
+        k += 1
+    return total + lm.score_tokens(list(tokens[start:]), bos=start > 0, eos=False)
+
+
+def stray_mark_changes(text: str, joins: Sequence[int], lm: LanguageModel, protected: Sequence[bool],
+                       min_gain: float | None = None) -> list[tuple[int, str, str, float, tuple[str, ...]]]:
+    """``(offset, mark, "", 1.0, (STRAY_SOURCE,))`` deletions of marks at the ``joins`` of ``text``
+    (the marks ending the line before the join and starting the line after it, up to
+    :data:`STRAY_RUN` of them, none protected, Chinese text either side): of every way of keeping
+    some of them in order, the one the LM likes best (:data:`SPAN` characters either side; ``。``
+    ends a sentence) where it beats the run as it stands by more than ``min_gain`` (default
+    :data:`STRAY_GAIN`)."""
+    min_gain = STRAY_GAIN if min_gain is None else min_gain
+    changes = []
+    weighed = 0  # where the last run weighed ended: a run spanning two joins is weighed once
+    for offset in joins:
+        start, end = _run(text, offset)
+        marks = [k for k in range(start, end) if not text[k].isspace()]
+        if (start < weighed or not marks or len(marks) > STRAY_RUN or any(protected[k] for k in marks)
+                or any(text[k] in KEPT_MARKS for k in marks)):
+            continue
+        if start == 0 or end >= len(text) or not text[start - 1].isalnum() or not text[end].isalnum():
+            continue
+        weighed = end
+        left = lm_tokens(text[max(0, start - SPAN):start])
+        right = lm_tokens(text[end:end + SPAN + 1])[:SPAN]
+        kept = {keep: _sentences_logp(lm, left + lm_tokens("".join(text[k] for k in keep)) + right)
+                for n in range(len(marks) + 1) for keep in combinations(marks, n)}
+        best = max(kept, key=kept.__getitem__)
+        if kept[best] - kept[tuple(marks)] > min_gain:
+            changes += [(k, text[k], "", 1.0, (STRAY_SOURCE,)) for k in marks if k not in best]
     return changes
