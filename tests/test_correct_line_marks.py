@@ -138,3 +138,55 @@ def test_the_corrector_takes_out_line_end_strays_at_the_printed_line_ends(tmp_pa
     assert result.text == "我们在北京工作。他们在上海工作。大家都在认真工作。他们在上海工作。\n"
     assert {e.sources for e in result.edits} == {(line_marks.STRAY_SOURCE,)} and replay(result.source, result.edits) == result.text
     assert corrector.correct(text, reflow=False).text == text  # no line ends known: nothing taken out
+
+
+def test_weaker_strays_go_only_where_the_text_shows_the_habit(tmp_path, monkeypatch):
+    lm = lm_of(tmp_path)
+    text = "".join(STRAYS.split("\n")[:-1]) + "\n"
+    runs = line_marks.stray_runs(text, wrapped_line_ends(STRAYS, text), lm, protected_mask(text))
+    (weak, _), (strong, _) = sorted(runs)
+    assert len(runs) == 2 and weak < strong
+    between = (weak + strong) / 2
+    monkeypatch.setattr(line_marks, "HABIT_GAIN", weak - 0.1)
+    monkeypatch.setattr(line_marks, "HABIT_RUNS", 2)  # one strong run is no habit: the weak one stays
+    assert len({k for k, *_ in strays_of(STRAYS, lm, min_gain=between)[1]}) == len(sorted(runs)[1][1])
+    monkeypatch.setattr(line_marks, "HABIT_RUNS", 1)  # a habit: the weak run goes too
+    assert len(strays_of(STRAYS, lm, min_gain=between)[1]) == len(runs[0][1]) + len(runs[1][1])
+
+
+class _HabitRecorder:
+    """A corrector that changes nothing, says the engine has the stray-mark habit, and keeps what it was told."""
+
+    def __init__(self) -> None:
+        self.told: list[bool | None] = []
+        self.asked: list[tuple[str, str]] = []
+
+    def stray_marks_habit(self, text: str, wrapped: str) -> bool:
+        self.asked.append((text, wrapped))
+        return True
+
+    def correct(self, text, reflow=True, readings=None, wrapped=None, page_chars=None, stray_marks=None):
+        self.told.append(stray_marks)
+        return type("Result", (), {"text": text, "edits": [], "source": text})()
+
+
+def test_a_story_is_told_the_pages_stray_mark_habit():
+    from ocrfix.formats import correct_document
+    from test_formats_layout import COL1, COL2, HEAD, document
+
+    recorder = _HabitRecorder()
+    done = correct_document(document([HEAD, COL1, COL2]), recorder)
+    assert recorder.told == [True] and recorder.asked == [(done.reflowed.text, done.reflowed.wrapped())]
+    recorder = _HabitRecorder()
+    correct_document(document([HEAD, COL1, COL2]), recorder, by_story=False)  # the whole page: it judges itself
+    assert recorder.told == [None] and recorder.asked == []
+
+
+def test_the_corrector_judges_the_habit_from_the_printed_lines(tmp_path, monkeypatch):
+    corrector = Corrector(model=lm_of(tmp_path), confusions=confusion_set(tmp_path), weights=WEIGHTS, inventory=INVENTORY, variants={})
+    text = "".join(STRAYS.split("\n")[:-1]) + "\n"
+    monkeypatch.setattr(line_marks, "STRAY_GAIN", 1.0)
+    monkeypatch.setattr(line_marks, "HABIT_RUNS", 2)
+    assert corrector.stray_marks_habit(text, STRAYS) and not corrector.stray_marks_habit(text, text)
+    monkeypatch.setattr(line_marks, "HABIT_RUNS", 3)
+    assert not corrector.stray_marks_habit(text, STRAYS)

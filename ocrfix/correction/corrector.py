@@ -27,7 +27,7 @@ from .edits import Edit, apply_changes, input_offset
 from .engine import ConfidencePrior, Reading, TokenEvidence, token_evidence
 from .pairs import PairCandidate, PairProposer
 from .features import Featurizer, LanguageModel, forward, mean_logp
-from .line_marks import SOURCE as LINE_END_SOURCE, line_end_changes, stray_mark_changes, wrapped_line_ends
+from .line_marks import SOURCE as LINE_END_SOURCE, line_end_changes, stray_habit, stray_mark_changes, stray_runs, wrapped_line_ends
 from .garbled_marks import garbled_changes
 from .pair_marks import SOURCE as PAIR_SOURCE, closing_changes, without_second_closings
 from .mark_channel import mark_changes
@@ -316,7 +316,7 @@ class Corrector:
 
     def correct(self, text: str, reflow: bool = True, progress: Callable[[int], None] | None = None,
                 readings: Sequence[Reading | None] | None = None, wrapped: str | None = None,
-                page_chars: int | None = None) -> Result:
+                page_chars: int | None = None, stray_marks: bool | None = None) -> Result:
         """Correct one page of text; ``reflow`` first joins column-wrapped lines into paragraphs.
 
         Symbol rules (:mod:`.rules`), the variant stage (:mod:`.variants`: traditional forms
@@ -342,7 +342,9 @@ class Corrector:
         of their own (a geometry reflow's, :meth:`ocrfix.formats.Reflowed.wrapped`): the line-end
         stages run at its wrapped line ends. ``page_chars``: the length of the page ``text`` is a
         part of (a story corrected on its own, :func:`ocrfix.formats.correct_document`): the text
-        counts as short only when the page does.
+        counts as short only when the page does. ``stray_marks``: whether the engine that read the
+        page reads marks at line ends where print has none (:meth:`stray_marks_habit` of the page;
+        None: judged from ``text``, :func:`~.line_marks.stray_mark_changes`).
         """
         if readings is not None and (reflow or len(readings) != len(text)):
             raise ValueError("readings must be given per character of the text, with reflow=False")
@@ -354,7 +356,7 @@ class Corrector:
             joins = wrapped_line_ends(raw, text)
         elif wrapped is not None:
             joins = wrapped_line_ends(wrapped, text)
-        changes = self._pattern_changes(text, joins)
+        changes = self._pattern_changes(text, joins, stray_marks)
         staged, rule_edits = apply_changes(text, changes)
         sentences, document = self._segment(staged)
         clean_print: list[tuple[int, int]] = []  # spans of ``staged`` whose blocks read like clean print
@@ -433,7 +435,16 @@ class Corrector:
             return 0.0
         return self.domain_gate.floor(self.lm.domain_share(s.tokens for s in block), block[-1].end - block[0].start)
 
-    def _pattern_changes(self, text: str, joins: Sequence[int]) -> list[tuple[int, str, str, float, tuple[str, ...]]]:
+    def stray_marks_habit(self, text: str, wrapped: str) -> bool:
+        """Whether the engine that read ``text`` (already reflowed; ``wrapped``: as printed, see
+        :meth:`correct`) reads marks at line ends where print has none (:func:`~.line_marks.stray_habit`)."""
+        if not self.line_end_marks:
+            return False
+        joins = wrapped_line_ends(wrapped, text)
+        return stray_habit(stray_runs(text, joins, self.lm, protected_mask(text, self.keep)))
+
+    def _pattern_changes(self, text: str, joins: Sequence[int], stray_marks: bool | None = None
+                         ) -> list[tuple[int, str, str, float, tuple[str, ...]]]:
         """The changes made before the decoder: the marks of a garbled text (:mod:`.garbled_marks`,
         if the profile asks), symbol rules, traditional forms, closing marks of pairs (:mod:`.pair_marks`)
         and other marks lost at the wrapped line ends ``joins``, confused marks (:mod:`.mark_channel`, then
@@ -448,7 +459,7 @@ class Corrector:
             # a quote that a rule reads as another mark (“ for 。: misread-period) opens no quotation
             earlier = {pos for stage in (changes, *stages) for start, original, *_ in stage
                        for pos in range(start, start + len(original))}
-            stages.append(stray_mark_changes(text, joins, self.lm, protected))
+            stages.append(stray_mark_changes(text, joins, self.lm, protected, habit=stray_marks))
             closings = closing_changes(text, joins, self.lm, protected, changed=earlier)
             stages.append(closings)
             stages.append(without_second_closings(

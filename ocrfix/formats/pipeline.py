@@ -43,10 +43,14 @@ def correct_document(doc: Document, corrector: CorrectorLike, by_story: bool = T
     With ``by_story`` each story of the page (see :mod:`.stories`) is corrected on its own: the
     page-level evidence (a word the page repeats, how densely the first pass edits) comes from
     the story, never from the stories beside it; a short story of a long page is not a short text
-    (``page_chars``).
+    (``page_chars``), and whether the engine reads marks at line ends where print has none is
+    judged on the page (``stray_marks``, with a corrector that tells it: ``stray_marks_habit``).
     """
     flow = reflow_document(doc)
     readings = engine_readings(doc, flow)
+    # the engine's habit of reading marks at line ends where print has none shows on the page
+    habit = getattr(corrector, "stray_marks_habit", None) if by_story else None
+    page = {} if habit is None else {"stray_marks": habit(flow.text, flow.wrapped())}
     parts = flow.text.split(STORY_BREAK) if by_story else [flow.text]
     printed = flow.wrapped().split(STORY_BREAK) if by_story else [flow.wrapped()]
     texts, edits, start = [], [], 0
@@ -54,7 +58,7 @@ def correct_document(doc: Document, corrector: CorrectorLike, by_story: bool = T
         end = STORY_BREAK if k + 1 < len(parts) else ""
         chunk = part + end
         evidence = {} if readings is None else {"readings": readings[start:start + len(chunk)]}
-        result = corrector.correct(chunk, reflow=False, wrapped=lines + end, page_chars=len(flow.text), **evidence)
+        result = corrector.correct(chunk, reflow=False, wrapped=lines + end, page_chars=len(flow.text), **evidence, **page)
         shift = sum(map(len, texts))
         edits.extend(replace(e, offset=e.offset + shift, input_offset=e.input_offset + start) if start else e
                      for e in result.edits)
