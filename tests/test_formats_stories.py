@@ -137,6 +137,17 @@ def test_a_story_s_first_column_that_its_headline_does_not_cover_comes_after_the
                    [("headline", "乙市图书馆"), *(("paragraph", p) for p in B)]]
 
 
+def test_a_headline_read_as_two_lines_at_its_colon_heads_one_story() -> None:
+    """The engine read a headline as two lines at its colon (the colon's ink fills only part
+    of its cell): the pieces are one headline, measured with the colon, and head one story
+    across all three columns, not two side by side."""
+    kicker = headline("关注局势：", 40, 40)
+    head = headline("新一届内阁提名公布", kicker.box.x1 + 20, 40)
+    lines = [head, kicker, *body(A + C, 40, 40 + 3 * H, 3)]
+    got = stories_of(document(lines))
+    assert got == [[("headline", "关注局势："), ("headline", "新一届内阁提名公布"), *(("paragraph", p) for p in A + C)]]
+
+
 def test_story_break_renders_as_two_blank_lines() -> None:
     left = [headline("甲地运动会", 40, 40), *body(A, 40, 40 + 3 * H, 2)]
     x = 40 + width(2) + STORY_GAP

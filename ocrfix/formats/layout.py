@@ -96,6 +96,12 @@ class PlacedLine:
     #: the story layout cuts on (set by :func:`_split_lines`).
     core: Box | None = None
 
+    @functools.cached_property
+    def spread(self) -> tuple[int, int]:
+        """Left and right ends without words of only what specks are read as (``SPECKS``) at
+        either end: real punctuation (a colon, a quote mark) counts, unlike in ``core``."""
+        return _extent(self, SPECKS)
+
 
 def _letters(words: tuple[Word, ...]) -> list[tuple[float, float] | None]:
     """Per word of a line, the x-extent of its letters (a letter, digit or Han character):
@@ -514,14 +520,15 @@ def _headlines(placed: list[PlacedLine], h: float) -> set[int]:
     return heads
 
 
-def _extent(line: PlacedLine) -> tuple[int, int]:
-    """The line's left and right ends without a column rule read as ``|`` at either end (the
-    rule beside a column would hide an indent, or make a short line look full)."""
+def _extent(line: PlacedLine, marks: str = RULE) -> tuple[int, int]:
+    """The line's left and right ends without words of only ``marks`` at either end: by default a
+    column rule read as ``|`` (the rule beside a column would hide an indent, or make a short
+    line look full)."""
     words = [w for w in line.words if w.box is not None and w.text.strip()]
     first, last = 0, len(words)
-    while first < last - 1 and not words[first].text.strip(RULE):
+    while first < last - 1 and not words[first].text.strip(marks):
         first += 1
-    while last - 1 > first and not words[last - 1].text.strip(RULE):
+    while last - 1 > first and not words[last - 1].text.strip(marks):
         last -= 1
     if first == 0 and last == len(words):
         return line.box.x0, line.box.x1

@@ -46,9 +46,12 @@ ABOVE = 2.0  # × h: how far above a story's headline a leaf without one starts 
 
 
 class Boxed(Protocol):
-    """What the cut sees of a line: its ink without stray punctuation-only specks at its ends."""
+    """What the cut sees of a line: its ink without stray punctuation-only specks at its ends
+    (``core``), and its left and right ends with its punctuation but without what specks are
+    read as (``spread``)."""
 
     core: Box
+    spread: tuple[int, int]
 
 
 T = TypeVar("T", bound=Boxed)
@@ -81,11 +84,13 @@ def _clusters(heads: list[T], h: float) -> list[list[T]]:
     """Headlines grouped, the groups left to right: stacked headline lines overlap horizontally
     and are less than ``1.5 h`` apart (the headlines of two stacked stories have a story
     between them), and pieces of one headline on one row are less than ``1.5 h`` apart (side by
-    side stories' headlines are a story gap apart at least)."""
+    side stories' headlines are a story gap apart at least), measured from their ``spread``: a
+    colon or a quote mark at a piece's end is a character of the headline (``关注乌克兰局势：`` |
+    ``乌新一届…``, read as two lines), unlike a speck."""
     def together(a: Boxed, b: Boxed) -> bool:
         if _overlap(a.core, b.core) > 0:
             return max(a.core.y0 - b.core.y1, b.core.y0 - a.core.y1) < 1.5 * h
-        return min(a.core.y1, b.core.y1) > max(a.core.y0, b.core.y0) and max(a.core.x0 - b.core.x1, b.core.x0 - a.core.x1) < 1.5 * h
+        return min(a.core.y1, b.core.y1) > max(a.core.y0, b.core.y0) and max(a.spread[0] - b.spread[1], b.spread[0] - a.spread[1]) < 1.5 * h
 
     groups: list[list[T]] = []
     for head in heads:  # connected groups: merge every group the new headline joins
