@@ -283,6 +283,19 @@ def test_a_line_starting_with_a_closing_quote_continues_its_paragraph() -> None:
     assert len(reflow_document(document([rows("“水果吸引居民前来市场")])).blocks) == 2
 
 
+def test_a_credit_in_brackets_after_a_full_line_ends_its_paragraph() -> None:
+    """A credit set in brackets right after a paragraph's full last line (``…新年。`` /
+    ``（本报记者王明）``) belongs to that paragraph; on a line of its own after a short one it
+    stays a byline."""
+    def blocks(last: str) -> list[tuple[str, str]]:
+        lines = column([">本报讯清晨六点城东", "农贸集市的摊位陆续摆开新鲜", last, "（本报记者王明）",
+                        ">下一步集市将延长营业时", "间方便居民前来选购各地的特", "产。"], 60)
+        return [(b.kind, b.text) for b in reflow_document(document([lines])).blocks]
+
+    assert blocks("蔬菜和水果吸引了很多居民。")[0] == ("paragraph", "本报讯清晨六点城东农贸集市的摊位陆续摆开新鲜蔬菜和水果吸引了很多居民。（本报记者王明）")
+    assert blocks("蔬菜和水果。")[:2] == [("paragraph", "本报讯清晨六点城东农贸集市的摊位陆续摆开新鲜蔬菜和水果。"), ("byline", "（本报记者王明）")]
+
+
 def test_a_column_rule_read_as_a_bar_neither_hides_an_indent_nor_fills_a_short_line() -> None:
     """A rule in the gutters either side of a column, read as ``|`` at the start of some lines,
     makes them start at the rule (an indent no longer shows); at the end of a short line, it

@@ -34,7 +34,8 @@ What the boxes tell that plain text cannot (``h`` = the body text's median type 
 * **headline** — a line whose type size (see :func:`_char_height`) is at least ``1.25×`` the
   body's median is a headline, unless its group of such lines holds fewer than three wide
   letters (Han and the like) in all (a photo or a rule read as large glyphs). A body-sized line that :mod:`ocrfix.text_reflow` recognizes as a
-  byline (``本报记者 …``) stays a line of its own. A story's headlines come before its body;
+  byline (``本报记者 …``) stays a line of its own, unless it is a credit in brackets right after
+  a full line (``（本报记者…``: the end of that paragraph). A story's headlines come before its body;
   large type in a part of the story read after its body has begun (under a column's lines:
   a photo or a rule read as large garbage, a cross-head) heads nothing and comes after the body.
 
@@ -571,7 +572,9 @@ def _paragraphs(columns: list[_Column], h: float) -> list[list[PlacedLine]]:
             # nor one starting with a closing quote or bracket, which no line may start with
             # (the typesetter keeps it on the line before): the characters before it were dropped
             indented = inset > INDENT * h and not (inset > DROPPED * h and run_on) and opening[:1] not in CLOSING
-            byline = is_byline(line.text)
+            # a credit in brackets right after a full line closes the paragraph it ends (``…新年。`` /
+            # ``（本报记者…``): a byline stands on a line of its own
+            byline = is_byline(line.text) and not (opening[:1] in "(（" and paragraphs and short_by <= SHORT * h)
             run = _NARROW_RUN.match(opening)
             carried = k > 0 and not indented and ((pushed and opening[:1] in OPENING)
                                                   or (run is not None and short_by <= (display_width(run.group()) + 0.5) * h))
