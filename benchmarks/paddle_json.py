@@ -6,7 +6,8 @@ cached in ``build/bench/paddle/<split>/NAME.json``). Two ways into ocrfix, the s
 (``--profile``, default ``ppocr``):
 
 * *plain*: ``rec_texts``, one line each in the engine's order — what a user has who kept only
-  the text. On a page of several columns PP-OCR's order runs across them, line by line;
+  the text. On a page of several columns PP-OCR's order runs across them, line by line, and
+  the corrector puts the lines back in column order first (:mod:`ocrfix.column_order`);
 * *json*: the JSON file itself (``ocrfix correct NAME.json``): lines placed by their boxes.
 
 Per way: paragraph precision/recall (:func:`benchmarks.structured.paragraph_scores`: blocks in
@@ -15,22 +16,32 @@ all the text: ``ocrfix.evaluate`` matches blocks in any order, and the text it c
 (a paragraph scrambled with another) counts whole, on both sides; fixed / introduced of the
 matched text.
 
+``--in-order DIR...`` instead counts the texts in reading order that the column order takes for
+interleaved (it should take none): every ``*.txt`` under each directory, as it is and with its
+blank lines removed, and the sentence sets' lines (source and gold) in chunks of 60.
+
     OMP_THREAD_LIMIT=1 nice -n 5 python -m benchmarks.paddle_json --split rapid-eval [--limit N] [--profile ppocr]
+    python -m benchmarks.paddle_json --in-order build/bench/pages
 """
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from pathlib import Path
+from typing import Iterator
 
 from PIL import Image
 from tqdm import tqdm
 
+from benchmarks import sets
 from benchmarks.ocr import rapidocr_result
 from benchmarks.structured import PAGES, page_names, paragraph_scores
 from ocrfix import Corrector
 from ocrfix.evaluation import evaluate
 from ocrfix.formats import correct_document, parse_document
+from ocrfix.column_order import column_order
+from ocrfix.settings import load_settings
 from ocrfix.text_reflow import reflow_blocks
 
 CACHE = PAGES.parent / "paddle"
@@ -56,13 +67,45 @@ def errors_all(gt: str, hyp: str, ocr: str | None = None) -> tuple[int, int, int
     return report.counts.errors + report.unmatched_gt_chars + report.unmatched_hyp_chars, fixed, introduced
 
 
+def in_order_texts(roots: list[Path]) -> Iterator[tuple[str, list[str]]]:
+    """(what, lines) of texts in reading order: each ``*.txt`` under ``roots`` as it is and
+    without its blank lines, then the sentence sets' lines in chunks of 60."""
+    for path in sorted(p for root in roots for p in root.rglob("*.txt")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        yield str(path), lines
+        yield f"{path} (no blank lines)", [line for line in lines if line.strip()]
+    data = load_settings().data_dir
+    for name, pairs in (("faspell", sets.faspell(data)), ("sighan15", sets.sighan15(data)), ("lemon-news", sets.lemon_news(data))):
+        for side in ("erroneous", "gold"):
+            lines = [getattr(pair, side) for pair in pairs]
+            for at in range(0, len(lines), 60):
+                yield f"{name} {side} {at}", lines[at:at + 60]
+
+
+def false_alarms(roots: list[Path], lm) -> int:
+    """Print and count the texts in reading order the column order would reorder."""
+    texts = alarms = 0
+    for what, lines in in_order_texts(roots):
+        text = "\n".join(lines) + "\n"
+        texts += 1
+        if column_order(text, lm) != text:
+            alarms += 1
+            print(f"taken for interleaved: {what}")
+    print(f"{alarms} of {texts} texts in reading order taken for interleaved")
+    return alarms
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--split", default="rapid-eval")
     parser.add_argument("--limit", type=int, default=None, help="pages per level")
     parser.add_argument("--profile", default="ppocr")
+    parser.add_argument("--in-order", nargs="+", type=Path, metavar="DIR",
+                        help="count the texts in reading order taken for interleaved instead")
     args = parser.parse_args(argv)
     corrector = Corrector(profile=args.profile)
+    if args.in_order:
+        return 1 if false_alarms(args.in_order, corrector.lm) else 0
     totals = {way: [0] * 5 for way in ("plain", "json")}  # GT chars, errors raw, errors corrected, fixed, introduced
     pr = {way: [0, 0, 0] for way in totals}  # paragraphs right, output, GT
     for name, level, _ in tqdm(page_names(args.split, args.limit), desc="pages", file=sys.stderr):
@@ -70,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
         data = page_json(args.split, level, name)
         doc = parse_document(data, f"{name}.json")
         plain = "\n".join(json.loads(data)["rec_texts"]) + "\n"
-        plain_blocks = [b.text for b in reflow_blocks(plain)]
+        plain_blocks = [b.text for b in reflow_blocks(column_order(plain, corrector.lm))]
         done = correct_document(doc, corrector)
         ways = {"plain": ("\n".join(plain_blocks), corrector.correct(plain).text, plain_blocks),
                 "json": (done.source, done.text, [b.text for b in done.reflowed.blocks])}

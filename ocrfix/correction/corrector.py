@@ -317,7 +317,9 @@ class Corrector:
     def correct(self, text: str, reflow: bool = True, progress: Callable[[int], None] | None = None,
                 readings: Sequence[Reading | None] | None = None, wrapped: str | None = None,
                 page_chars: int | None = None, stray_marks: bool | None = None) -> Result:
-        """Correct one page of text; ``reflow`` first joins column-wrapped lines into paragraphs.
+        """Correct one page of text; ``reflow`` first joins column-wrapped lines into paragraphs
+        (after putting back in column order the lines of an engine that listed them across
+        side-by-side columns, :mod:`ocrfix.column_order`).
 
         Symbol rules (:mod:`.rules`), the variant stage (:mod:`.variants`: traditional forms
         put back into simplified text) and, after a reflow, marks lost at wrapped line ends
@@ -350,9 +352,11 @@ class Corrector:
             raise ValueError("readings must be given per character of the text, with reflow=False")
         joins: list[int] = []
         if reflow:
+            from ..column_order import column_order
             from ..text_reflow import reflow as reflow_text
 
-            raw, text = text, reflow_text(text)
+            raw = column_order(text, self.lm)
+            text = reflow_text(raw)
             joins = wrapped_line_ends(raw, text)
         elif wrapped is not None:
             joins = wrapped_line_ends(wrapped, text)
