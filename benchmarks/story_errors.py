@@ -1,6 +1,6 @@
 """What stays wrong after ``ocrfix correct`` on whole newspaper pages, story by story.
 
-    python -m benchmarks.story_errors --root DIR --split S [--profile tesseract]
+    python -m benchmarks.story_errors DIR/SPLIT [DIR/SPLIT ...] [--profile tesseract]
 
 Each page's ALTO file is corrected as ``ocrfix correct`` does (:func:`ocrfix.formats.correct_document`,
 story by story). Every paragraph (line) of the reflowed input is given to the ground-truth story
@@ -222,16 +222,40 @@ def report(counts: Counter[tuple[str, ...]]) -> str:
              for kind in sorted({k[1] for k in counts if k[0] == "run"})]
     rows += ["", "| Han substitutions left | count |", "|---|---|"]
     rows += [f"| {k[1]} | {v:,} |" for k, v in sorted(counts.items()) if k[0] == "reach"]
+    rows += ["", "| left after correction | errors | share |", "|---|---|---|"]
+    left = {name: n for name, n in left_over(counts).items() if n}
+    rows += [f"| {name} | {n:,} | {n / max(1, all_n[3]):.0%} |" for name, n in left.items()]
     return "\n".join(rows)
+
+
+def left_over(counts: Counter[tuple[str, ...]]) -> dict[str, int]:
+    """The errors left after correction, by whether a corrector could reach them: text lost or
+    added in runs of 4 or more is beyond any (the engine's reading lost a line, or read a photo);
+    runs of 2-3, single characters lost or added, confused marks and the Han substitutions whose
+    right character the candidates hold are its to fix."""
+    run = {kind: counts["run", kind, "after"] for kind in {k[1] for k in counts if k[0] == "run"}}
+    reach = {k[1]: v for k, v in counts.items() if k[0] == "reach"}
+    after = {name: sum(v for k, v in counts.items() if k[0] == "class" and k[1] == name and k[3] == "after") for name in CLASSES}
+    return {
+        "unreachable: lost text (4 or more in a row)": run.get(f"{DROPPED}: 4 or more in a row", 0),
+        "unreachable: added text (4 or more in a row)": run.get(f"{EXTRA}: 4 or more in a row", 0),
+        "lost or added, 2-3 in a row": sum(n for kind, n in run.items() if "2-3" in kind),
+        "a mark lost or added": sum(n for kind, n in run.items() if "(a mark)" in kind),
+        "a Han or other character lost or added": sum(n for kind, n in run.items() if "(Han)" in kind or "(other)" in kind),
+        "confused mark": after["confused mark"],
+        "Han substitution, the right character among the candidates": sum(n for kind, n in reach.items() if kind.startswith("reachable")),
+        "Han substitution, not among the candidates": reach.get("not among the candidates", 0),
+        "Han substitution, read as no editable character": reach.get("read as no editable character", 0),
+        "other substitution": after["other substitution"],
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.story_errors", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--root", type=Path, default=Path("build/bench/stories"))
-    parser.add_argument("--split", default="tune")
+    parser.add_argument("folders", nargs="+", type=Path, help="folders of pages (benchmarks.newspage's <out>/<split>)")
     parser.add_argument("--profile", default=None, help="the corrector's engine profile (default: none)")
     args = parser.parse_args(argv)
-    print(report(census(args.root / args.split, args.profile)))
+    print(report(sum((census(folder, args.profile) for folder in args.folders), Counter())))
     return 0
 
 

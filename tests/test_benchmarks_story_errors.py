@@ -38,3 +38,18 @@ def test_a_page_census_counts_by_class_place_and_what_the_corrector_did():
     assert counts["class", "confused mark", BODY, "before"] == 1 and counts["class", "confused mark", BODY, "fixed"] == 1
     assert counts["no story", "before"] == 6  # a line owned by no story: garbage
     assert sum(v for k, v in counts.items() if k[0] == "band" and k[2] == "GT chars") == sum(len(gt_places(s)[0]) for s in STORIES)
+
+
+def test_what_is_left_is_sorted_by_whether_a_corrector_could_reach_it():
+    from collections import Counter
+
+    from benchmarks.story_errors import left_over
+
+    counts = Counter({("run", "dropped: 4 or more in a row", "after"): 9, ("run", "extra: one character (a mark)", "after"): 2,
+                      ("run", "dropped: 2-3 in a row", "after"): 3, ("reach", "reachable: in the confusion table"): 4,
+                      ("reach", "not among the candidates"): 5, ("class", "confused mark", BODY, "after"): 1})
+    left = left_over(counts)
+    assert left["unreachable: lost text (4 or more in a row)"] == 9 and left["a mark lost or added"] == 2
+    assert left["lost or added, 2-3 in a row"] == 3 and left["confused mark"] == 1
+    assert left["Han substitution, the right character among the candidates"] == 4
+    assert left["Han substitution, not among the candidates"] == 5
