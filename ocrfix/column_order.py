@@ -18,9 +18,10 @@ costs LM calls per line). :func:`column_order` then deals the lines out to ``k``
 (:func:`deal`): each line goes to the column next in turn, unless the row of lines from it on
 continues the columns better by :data:`SWITCH` when dealt from another column (a column that
 ends early leaves shorter rows; a paragraph's first line continues nothing, so one line alone
-does not decide). Up to ``k`` leading lines (a headline above all the columns) stay first: as
-many as make the columns' lines continue one another best (:func:`continuity`). The columns
-are then read one after the other. Only the order of whole lines changes.
+does not decide). Up to ``k`` leading lines (a headline above all the columns) stay first, a
+block of their own: as many as make the columns' lines continue one another best
+(:func:`continuity`). The columns are then read one after the other. Only the order of whole
+lines changes (and the blank line after a headline).
 """
 from __future__ import annotations
 
@@ -117,4 +118,5 @@ def column_order(text: str, lm: TokenScorer) -> str:
         return text
     dealings = [(header, deal(lines[header:], columns.count, lm)) for header in range(columns.count + 1)]
     header, dealt = max(dealings, key=lambda d: (continuity(d[1], lm), -d[0]))
-    return "\n".join([*lines[:header], *(line for column in dealt for line in column)]) + "\n"
+    head = [*lines[:header], ""] if header else []  # a headline above the columns is a block of its own
+    return "\n".join([*head, *(line for column in dealt for line in column)]) + "\n"

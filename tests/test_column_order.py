@@ -42,7 +42,7 @@ def lm_of(cols: list[list[str]]) -> TextLM:
 def test_lines_read_across_the_columns_come_back_in_column_order(sizes: tuple[int, ...]) -> None:
     cols = columns(sizes)
     text = "\n".join([HEADLINE, *across(cols)]) + "\n"
-    expected = "\n".join([HEADLINE, *(line for col in cols for line in col)]) + "\n"
+    expected = "\n".join([HEADLINE, "", *(line for col in cols for line in col)]) + "\n"
     assert find_columns([HEADLINE, *across(cols)], lm_of(cols)).count == len(sizes)
     assert column_order(text, lm_of(cols)) == expected
 
@@ -60,3 +60,19 @@ def test_blocks_and_short_texts_are_not_measured() -> None:
     assert column_order(with_blank, lm_of(cols)) == with_blank
     short = "\n".join(across(columns((3, 3)))) + "\n"
     assert column_order(short, lm_of(columns((3, 3)))) == short
+
+
+def test_reflow_puts_the_lines_in_column_order_when_asked(tmp_path) -> None:
+    from test_correct_fixtures import write_arpa
+
+    from ocrfix.cli import main
+
+    cols = columns((6, 6, 6))
+    lm = write_arpa(tmp_path / "lm.arpa", ["".join(line for col in cols for line in col)])
+    page = tmp_path / "page.txt"
+    page.write_text("\n".join([HEADLINE, *across(cols)]) + "\n", encoding="utf-8")
+    assert main(["reflow", str(page), "--column-order", "--lm", str(lm), "-o", str(tmp_path / "ordered.txt")]) == 0
+    assert main(["reflow", str(page), "-o", str(tmp_path / "as-read.txt")]) == 0
+    body = "".join(line for col in cols for line in col)
+    assert (tmp_path / "ordered.txt").read_text(encoding="utf-8").split() == [HEADLINE, body]
+    assert body not in (tmp_path / "as-read.txt").read_text(encoding="utf-8")

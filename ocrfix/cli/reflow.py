@@ -20,6 +20,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--encoding", help="input encoding if not UTF-8 (e.g. gb18030)")
     parser.add_argument("--format", choices=FORMATS, help="input format (default: detected from the content); "
                         "hOCR/ALTO/PAGE/JSON are reflowed from their line geometry")
+    parser.add_argument("--column-order", action="store_true",
+                        help="plain text: first put back in column order lines an engine listed row by row across "
+                        "side-by-side columns (PaddleOCR/RapidOCR on a page of columns), as `ocrfix correct` does; "
+                        "loads the language model (--lm)")
+    parser.add_argument("--lm", metavar="MODEL", help="language model for --column-order (default: the shipped one)")
     parser.add_argument("--articles", metavar="A.json", help="also write the page's stories as JSON: headline, "
                         "paragraphs and bounding box of each (hOCR/ALTO/PAGE/JSON input; plain text is one story)")
     parser.set_defaults(handler=_run)
@@ -30,7 +35,16 @@ def _run(args: argparse.Namespace) -> int:
 
     outputs = [("-o", args.output)] + ([("--articles", args.articles)] if args.articles else [])
     check_outputs(outputs, [("IN", args.input)])
-    flow = reflow_document(read_document(args.input, args.format, args.encoding))
+    doc = read_document(args.input, args.format, args.encoding)
+    if args.column_order and doc.format == "text":
+        from ..column_order import column_order
+        from ..correction.corrector import load_lm
+        from ..formats.plaintext import read_text_document
+        from ..settings import load_settings
+
+        lm = load_lm(args.lm or load_settings().default_lm)
+        doc = read_text_document(column_order(doc.source.decode("utf-8"), lm), doc.name)
+    flow = reflow_document(doc)
     if args.articles:
         write_text_atomic(args.articles, json.dumps({"stories": flow.articles()}, ensure_ascii=False, indent=1) + "\n")
     write_text_atomic(args.output, flow.text)
