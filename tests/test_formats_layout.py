@@ -316,6 +316,19 @@ def test_a_column_rule_read_as_a_bar_neither_hides_an_indent_nor_fills_a_short_l
         assert [b.text.strip("|")[:4] for b in flow.blocks] == ["农贸集市", "市场管理"]
 
 
+def test_a_column_rule_read_as_a_bar_a_gutter_away_stays_on_its_lines() -> None:
+    """A rule read as ``|`` a gutter's width left of a column's lines is no column of its own
+    (its bars would be read first, as a paragraph of rules): each bar stays on its line."""
+    def ruled(line: Line) -> Line:
+        bar = Word("|", Box(60 - 2 * H, line.box.y0, 60 - 2 * H + H // 8, line.box.y1), conf=0.5)
+        return Line(words=(bar, *line.words), box=Box.union([bar.box, line.box]))
+
+    lines = column([">本报讯清晨六点城东", "农贸集市的摊位陆续摆开新鲜", "蔬菜和水果吸引居民。", ">市场管理处介绍今年", "新增摊位四十个。"], 60)
+    flow = reflow_document(document([[ruled(line) for line in lines]]))
+    assert [b.text.replace("|", "") for b in flow.blocks] == ["本报讯清晨六点城东农贸集市的摊位陆续摆开新鲜蔬菜和水果吸引居民。",
+                                                             "市场管理处介绍今年新增摊位四十个。"]
+
+
 def test_a_line_left_short_by_the_digits_carried_over_continues_its_paragraph() -> None:
     """Digits (and Latin letters) are never broken across lines: a sentence-final line left
     short by no more than the run of digits that opens the next line continues its paragraph;

@@ -18,7 +18,8 @@ What the boxes tell that plain text cannot (``h`` = the body text's median type 
   past ``3h`` (deeper than any indent) right after a full line that does not end a sentence,
   the engine dropped the line's first characters: it continues the paragraph, and so does a
   line starting with a closing quote or bracket (no line starts with one); a column rule
-  read as ``|`` at either end of a line counts for neither test (see :func:`_extent`);
+  read as ``|`` at either end of a line counts for neither test (see :func:`_extent`) and is
+  never split off the line as a piece of its own (see :func:`_ruled_ends_kept`);
 * **short line** — a line ending more than ``1.2h`` left of the column's right edge closes
   its paragraph when it ends a sentence (``。！？”…``), beyond the half character each of its
   half-width digits and Latin letters saves (they shorten lines that go on), unless it is short
@@ -392,6 +393,7 @@ def _split_lines(lines: list[Line], sizes: dict[int, float], h: float, numbers: 
             edges = [start + k for start, stop in zip([0, *cuts], [*cuts, len(line.words)])
                      for k in _edge_splits(line.words[start:stop], _piece_box(line, start, stop), gutters, h)]
             cuts = sorted({*cuts, *edges}) if edges else cuts
+        cuts = _ruled_ends_kept(line.words, cuts)
         for start, stop in zip([0, *cuts], [*cuts, len(line.words)]):
             words = line.words[start:stop]
             text = texts[id(line)] if not cuts else join_words([w.text for w in words])
@@ -399,6 +401,20 @@ def _split_lines(lines: list[Line], sizes: dict[int, float], h: float, numbers: 
             own = ink[id(line)] if not cuts else Marks.of(box, [e for e in letters[id(line)][start:stop] if e is not None])
             placed.append(PlacedLine(text, box, size, numbers[id(line)], words, own.core(box)))
     return placed
+
+
+def _ruled_ends_kept(words: tuple[Word, ...], cuts: list[int]) -> list[int]:
+    """``cuts`` (word indices, in order) without those that would part a column rule read as
+    ``|`` at either end of the line from it: a rule beside a column is no column of its own; it
+    stays on its line, whose ends it does not count for (see :func:`_extent`)."""
+    def ruled(part: tuple[Word, ...]) -> bool:
+        return not "".join(w.text for w in part).strip(RULE + " ")
+
+    if cuts and ruled(words[:cuts[0]]):
+        cuts = cuts[1:]
+    if cuts and ruled(words[cuts[-1]:]):
+        cuts = cuts[:-1]
+    return cuts
 
 
 def _piece_box(line: Line, start: int, stop: int, own_rows: bool = False) -> Box:
@@ -565,25 +581,26 @@ def _paragraphs(columns: list[_Column], h: float) -> list[list[PlacedLine]]:
         left, right = _edges(column)
         for k, line in enumerate(column.lines):
             x0, x1 = _extent(line)
+            text = line.text.strip(RULE + " ")  # as its extent: a column rule at either end is no text of it
             inset = x0 - left
             # a line starting further in than any paragraph indent (two characters, an opening
             # quote's) after a full line that runs on: the engine dropped its first characters
-            opening = line.text.lstrip()
+            opening = text
             # nor one starting with a closing quote or bracket, which no line may start with
             # (the typesetter keeps it on the line before): the characters before it were dropped
             indented = inset > INDENT * h and not (inset > DROPPED * h and run_on) and opening[:1] not in CLOSING
             # a credit in brackets right after a full line closes the paragraph it ends (``…新年。`` /
             # ``（本报记者…``): a byline stands on a line of its own
-            byline = is_byline(line.text) and not (opening[:1] in "(（" and paragraphs and short_by <= SHORT * h)
+            byline = is_byline(text) and not (opening[:1] in "(（" and paragraphs and short_by <= SHORT * h)
             run = _NARROW_RUN.match(opening)
             carried = k > 0 and not indented and ((pushed and opening[:1] in OPENING)
                                                   or (run is not None and short_by <= (display_width(run.group()) + 0.5) * h))
             if not paragraphs or indented or (prev_short and not carried) or byline:
                 paragraphs.append([])
             paragraphs[-1].append(line)
-            short_by = right - x1 - _narrow_saving(line.text) * h
-            prev_short = (short_by > SHORT * h and ends_sentence(line.text)) or byline
-            run_on = short_by <= SHORT * h and not ends_sentence(line.text) and not byline
+            short_by = right - x1 - _narrow_saving(text) * h
+            prev_short = (short_by > SHORT * h and ends_sentence(text)) or byline
+            run_on = short_by <= SHORT * h and not ends_sentence(text) and not byline
             pushed = short_by <= (SHORT + 1.0) * h
     return paragraphs
 
