@@ -91,6 +91,23 @@ def test_pairs_come_from_tsv_lines_directories_and_line_aligned_files(tmp_path):
         read_pairs([], [(err, gold)], warn=quiet)
 
 
+def test_structured_ocr_files_pair_with_their_ground_truth_through_the_geometry_reflow(tmp_path):
+    from ocrfix.training.self_train import read_ocr_texts
+
+    lines = [("土作很好，天气晴", [80, 40, 400, 80]), ("朗，我们去公园散步", [0, 100, 400, 140]), ("也好。", [0, 160, 120, 200])]
+    result = {"rec_texts": [t for t, _ in lines], "rec_scores": [0.9] * 3, "rec_boxes": [b for _, b in lines]}
+    (tmp_path / "p1.ocr.json").write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "p1.gt.txt").write_text("工作很好，天气晴朗，我们去公园散步也好。\n", encoding="utf-8")
+    (tmp_path / "p2.ocr.xml").write_text("<alto/>", encoding="utf-8")  # no partner: skipped, never read
+    warnings: list[str] = []
+    (pair,) = read_pairs([tmp_path], warn=warnings.append)
+    assert (pair.name, pair.ocr.splitlines(), pair.page) == ("p1.ocr.json", ["土作很好，天气晴", "朗，我们去公园散步", "也好。"], True)
+    assert pair.source.split() == ["土作很好，天气晴朗，我们去公园散步也好。"]  # the printed lines, read as one paragraph
+    assert any("skipped 1 OCR files without a NAME.gt.txt (p2.ocr.xml)" in w for w in warnings)
+    (tmp_path / "p2.ocr.xml").unlink()
+    assert read_ocr_texts([tmp_path]) == [("p1.ocr.json", pair.ocr)]
+
+
 def test_every_fifth_text_is_held_out_with_all_its_copies():
     pairs = [Pair(str(i), "x", gt, False) for i, gt in enumerate("abcdeabcdefghij")]
     train, held = split_held_out(pairs)

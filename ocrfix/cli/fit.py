@@ -10,7 +10,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "fit", help="fit an engine profile to your OCR engine from your own corrected pages or lines",
         description="Fit an engine profile (a directory for 'ocrfix correct --profile DIR') on OCR / ground-truth "
-                    "pairs: directories of NAME.ocr.txt + NAME.gt.txt, TSV files of n<TAB>ocr<TAB>gt or ocr<TAB>gt "
+                    "pairs: directories of NAME.ocr.txt (or a structured NAME.ocr.xml/.hocr/.json, read through its geometry) + NAME.gt.txt, TSV files of n<TAB>ocr<TAB>gt or ocr<TAB>gt "
                     "lines, or --pairs ERR GOLD. One pair in five is held out and scored.",
     )
     parser.add_argument("inputs", nargs="*", metavar="IN",

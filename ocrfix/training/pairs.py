@@ -3,7 +3,9 @@
 A pair is one OCR text and its ground truth (:class:`Pair`): a page (``NAME.ocr.txt`` +
 ``NAME.gt.txt``; the GT may be a web version with its blocks in another order, so pages are
 aligned with the evaluation's block-robust aligner), a line of a TSV file (FASPell) or of two
-line-aligned files (SIGHAN). What cannot be used is skipped with one warning per input.
+line-aligned files (SIGHAN). A page's OCR may also be a structured file, ``NAME.ocr.xml`` (ALTO,
+PAGE, ABBYY), ``NAME.ocr.hocr`` or ``NAME.ocr.json`` (PaddleOCR / RapidOCR): its text is then the
+geometry reflow's (:func:`ocr_text`). What cannot be used is skipped with one warning per input.
 """
 from __future__ import annotations
 
@@ -81,17 +83,35 @@ def _warn_skipped(warn: Callable[[str], None], where: str | Path, n: int, what: 
         warn(f"ocrfix: warning: {where}: skipped {n} {what}{shown}")
 
 
+#: The endings of an OCR file: plain text, or a structured format read through its geometry.
+OCR_SUFFIXES = (".txt", ".xml", ".hocr", ".html", ".json")
+
+
+def ocr_files(root: Path) -> list[Path]:
+    """The ``NAME.ocr.EXT`` files under ``root`` (EXT one of :data:`OCR_SUFFIXES`)."""
+    return sorted(p for p in root.rglob("*.ocr.*") if p.is_file() and p.suffix in OCR_SUFFIXES)
+
+
+def ocr_text(path: Path) -> str:
+    """The OCR text of a file: plain text as it is, a structured file (hOCR, ALTO, PAGE, ABBYY,
+    PaddleOCR / RapidOCR JSON) as its geometry reflow's paragraphs with their printed lines on
+    lines of their own (where the columns wrapped them: the line-end stages learn from those)."""
+    from ..formats import read_document, reflow_document
+
+    doc = read_document(path)
+    return read_text(path) if doc.format == "text" else reflow_document(doc).wrapped()
+
+
 def _directory_pairs(root: Path, warn: Callable[[str], None]) -> list[Pair]:
-    ocr_files = sorted(root.rglob("*.ocr.txt"))
     gt_files = sorted(root.rglob("*.gt.txt"))
-    partner = {p: p.with_name(p.name[: -len(".ocr.txt")] + ".gt.txt") for p in ocr_files}
+    partner = {p: p.with_name(p.name[: p.name.rindex(".ocr.")] + ".gt.txt") for p in ocr_files(root)}
     lonely_ocr = [p.name for p, g in partner.items() if not g.is_file()]
     matched = set(partner.values())
     lonely_gt = [g.name for g in gt_files if g not in matched]
     _warn_skipped(warn, root, len(lonely_ocr), "OCR files without a NAME.gt.txt", lonely_ocr)
     _warn_skipped(warn, root, len(lonely_gt), "ground-truth files without a NAME.ocr.txt", lonely_gt)
-    pairs = [Pair(str(p.relative_to(root)), read_text(p), read_text(g), True) for p, g in partner.items() if g.is_file()]
-    if not ocr_files and not gt_files:
+    pairs = [Pair(str(p.relative_to(root)), ocr_text(p), read_text(g), True) for p, g in partner.items() if g.is_file()]
+    if not partner and not gt_files:
         warn(f"ocrfix: warning: {root}: no NAME.ocr.txt + NAME.gt.txt pairs")
     return pairs
 

@@ -72,11 +72,10 @@ from ..profiles import load_profile
 from ..segment import protected_mask, segment
 from ..settings import load_settings
 from ..text_reflow import reflow
-from ..textio import read_text
 from .calibrate import THRESHOLDS, calibration_texts, threshold_curve
 from .confusions.learn import ChannelCounts, channel_set, misread_rates
 from .fit import Labeled
-from .pairs import chunked, clean_labeled, clean_texts
+from .pairs import OCR_SUFFIXES, chunked, clean_labeled, clean_texts, ocr_files, ocr_text
 from .profile_fit import BaseModels, Channel, Fitted, Models, Options
 from .stages import LINE_END_MARGINS, STAGE_MARGIN, STAGE_RATIO, Stages
 
@@ -99,18 +98,20 @@ CONTROL_STEP = 3
 
 
 def read_ocr_texts(inputs: Sequence[str | Path]) -> list[tuple[str, str]]:
-    """(name, raw OCR) of the inputs: files as given; under a directory its ``*.ocr.txt`` files
-    if it has any, else its ``*.txt`` files (never ``*.gt.txt``)."""
+    """(name, OCR text) of the inputs: files as given; under a directory its ``NAME.ocr.EXT``
+    files if it has any, else all its OCR files (:data:`~.pairs.OCR_SUFFIXES`, never ``*.gt.txt``).
+    Plain text is read as it is, a structured file as its geometry-reflowed text (:func:`~.pairs.ocr_text`)."""
     out = []
     for item in inputs:
         path = Path(item)
         if path.is_dir():
-            files = sorted(path.rglob("*.ocr.txt")) or sorted(p for p in path.rglob("*.txt") if not p.name.endswith(".gt.txt"))
+            files = ocr_files(path) or sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in OCR_SUFFIXES
+                                              and not p.name.endswith(".gt.txt"))
             if not files:
-                raise InputError(f"{path}: no OCR text files (*.txt)")
-            out += [(str(f.relative_to(path)), read_text(f)) for f in files]
+                raise InputError(f"{path}: no OCR files (*.txt, *.xml, *.hocr, *.html, *.json)")
+            out += [(str(f.relative_to(path)), ocr_text(f)) for f in files]
         elif path.is_file():
-            out.append((path.name, read_text(path)))
+            out.append((path.name, ocr_text(path)))
         else:
             raise InputError(f"{path}: no such file or directory")
     return [(name, text) for name, text in out if text.strip()]
