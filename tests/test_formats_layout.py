@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
 from formats_support import Edit
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -254,6 +255,28 @@ def test_a_line_whose_first_character_was_dropped_continues_its_paragraph() -> N
 
     assert len(reflow_document(document([rows("和水果吸引居民前来市场里", 1.4)])).blocks) == 1
     assert len(reflow_document(document([rows("市场管理处介绍今年新增", 2.0)])).blocks) == 2
+
+
+def _detected(text: str, x: int, y: int, pitch: int, height: int, pad: int) -> Line:
+    """A line as PP-OCR gives it: one word, the detection box ``pad`` wider than the ink on
+    either side and ``height`` tall, whatever the pitch of its characters."""
+    box = Box(x - pad, y, x + len(text) * pitch + pad, y + height)
+    return Line(words=(Word(text, box, conf=0.9),), box=box)
+
+
+@pytest.mark.parametrize(("height", "pad"), [(32, 0), (42, 4)], ids=["ink-tight", "padded"])
+def test_an_indent_is_two_characters_of_the_pitch_whatever_the_box_height(height: int, pad: int) -> None:
+    """A two-character indent measured in the type size ``h`` depends on how the engine boxes
+    the ink: PP-OCR's padded detection boxes are about 1.3 × the pitch tall, so the indent
+    looks 1.5h. Measured in the body's own character pitch it is two characters either way."""
+    pitch = 32
+    rows = [">本报讯清晨六点城东的农贸", "集市摊位陆续摆开新鲜的蔬菜", "和水果吸引了很多的居民们。", ">市场管理处介绍今年新增的",
+            "摊位有四十个还有很多新的商", "户入驻来自各地的特产也已经", "摆上了货架供居民挑选。"]
+    lines = [_detected(row.lstrip(">"), 60 + (2 * pitch if row.startswith(">") else 0), 200 + k * 50, pitch, height, pad)
+             for k, row in enumerate(rows)]
+    flow = reflow_document(document([lines]))
+    assert [b.text for b in flow.blocks] == ["本报讯清晨六点城东的农贸集市摊位陆续摆开新鲜的蔬菜和水果吸引了很多的居民们。",
+                                             "市场管理处介绍今年新增的摊位有四十个还有很多新的商户入驻来自各地的特产也已经摆上了货架供居民挑选。"]
 
 
 def test_a_line_whose_first_characters_were_dropped_after_a_full_line_continues_its_paragraph() -> None:

@@ -1,7 +1,9 @@
 """Reflow from geometry: paragraphs from line boxes instead of guessing from line lengths.
 
 What the boxes tell that plain text cannot (``h`` = the body text's median type size, see
-:func:`_char_height`, which for square CJK type is also the character pitch):
+:func:`_char_height`; ``p`` = the body's character pitch, see :func:`_pitch`: Tesseract's boxes
+fit the ink and square CJK type makes ``p`` about ``h``, PP-OCR's detection boxes are padded,
+``h`` about ``1.2p``):
 
 * **columns** — a body line whose words are separated by a gap wider than ``1.2h`` straddles two
   columns (Tesseract sometimes merges lines across a column gutter) and is split there; so is
@@ -11,16 +13,16 @@ What the boxes tell that plain text cannot (``h`` = the body text's median type 
   skewed scan); lines are then grouped into columns by horizontal overlap, pieces of one printed line (same row,
   same column) are joined, columns read left to right, lines top to bottom (after the
   headlines above them);
-* **indent** — a line starting more than ``1.6h`` right of its column's left edge opens a
-  paragraph (Chinese body text indents two characters, ``2h``; an opening quote's ink sits in
-  the right half of its cell, so ``“`` at the left edge already looks ``0.6h`` indented; a
-  line whose first character the engine dropped, on a skewed scan, starts ``1.2–1.8h`` in);
-  past ``3h`` (deeper than any indent) right after a full line that does not end a sentence,
+* **indent** — a line starting more than ``1.6p`` right of its column's left edge opens a
+  paragraph (Chinese body text indents two characters, ``2p``; an opening quote's ink sits in
+  the right half of its cell, so ``“`` at the left edge already looks ``0.6p`` indented; a
+  line whose first character the engine dropped, on a skewed scan, starts ``1.2–1.8p`` in);
+  past ``2.8p`` (deeper than any indent) right after a full line that does not end a sentence,
   the engine dropped the line's first characters: it continues the paragraph, and so does a
   line starting with a closing quote or bracket (no line starts with one); a column rule
   read as ``|`` at either end of a line counts for neither test (see :func:`_extent`) and is
   never split off the line as a piece of its own (see :func:`_ruled_ends_kept`);
-* **short line** — a line ending more than ``1.2h`` left of the column's right edge closes
+* **short line** — a line ending more than ``1.2p`` left of the column's right edge closes
   its paragraph when it ends a sentence (``。！？”…``), beyond the half character each of its
   half-width digits and Latin letters saves (they shorten lines that go on), unless it is short
   by one character at most and the next line of the column starts, unindented, with an opening
@@ -60,9 +62,11 @@ from .stories import _clusters, stories
 _ALNUM = re.compile(r"[^\W_]")
 CLOSING = "”’）》」』〕】)]"  # closing quotes and brackets: never at a line's start
 _NARROW_RUN = re.compile(r"[0-9A-Za-z][0-9A-Za-z.,%]*")  # digits and Latin letters: never broken across lines
-INDENT = 1.6  # × h: left edge past the column's left edge that marks an indent
-DROPPED = 3.0  # × h: an "indent" past this is the engine's loss of the line's first characters, not an indent
-SHORT = 1.2  # × h: right edge short of the column's right edge that marks a paragraph end
+INDENT = 1.6  # × the character pitch: left edge past the column's left edge that marks an indent
+DROPPED = 2.8  # × the pitch: an "indent" past this is the engine's loss of the line's first characters, not an indent
+#   (two characters and an opening quote's ink reach 2.6; three characters dropped start 3 in)
+SHORT = 1.2  # × the pitch: right edge short of the column's right edge that marks a paragraph end
+PITCH_CHARS = 4  # least characters of a line that measures the character pitch
 HEADLINE = 1.25  # × h: type size that marks a headline
 HEADLINE_PITCH = 1.2  # × h: least character pitch of a headline
 TALL_WORDS = 1.15  # × h: least box height of three in four of a headline's words
@@ -565,14 +569,28 @@ def _edges(column: _Column) -> tuple[float, float]:
 
 
 def _narrow_saving(text: str) -> float:
-    """How much shorter than a line of wide characters ``text`` is set, in ``h``: half-width
+    """How much shorter than a line of wide characters ``text`` is set, in characters: half-width
     digits and letters take half a character each (``6755例。`` ends a line that looks short)."""
     chars = sum(not ch.isspace() for ch in text)
     return chars - display_width(text)
 
 
+def _pitch(columns: list[_Column], h: float) -> float:
+    """The body's character pitch: the median over its lines of ``PITCH_CHARS`` characters or
+    more of their extent's width per character (half-width digits and letters half a one), or
+    ``h`` without such lines. Indents and short lines are whole characters; the type size
+    measures them only where the engine's boxes fit the ink as Tesseract's do: PP-OCR pads its
+    detection boxes in height, about 1.2 × the pitch (a two-character indent would look 1.6h)."""
+    widths = [(x1 - x0) / width for column in columns for line in column.lines
+              if (width := display_width(line.text.strip(RULE + " "))) >= PITCH_CHARS for x0, x1 in [_extent(line)]]
+    return float(statistics.median(widths)) if widths else h
+
+
 def _paragraphs(columns: list[_Column], h: float) -> list[list[PlacedLine]]:
+    """Paragraphs of a story's body ``columns`` (see the module docstring: indent, short line),
+    each measured in the body's character pitch (:func:`_pitch`)."""
     paragraphs: list[list[PlacedLine]] = []
+    pitch = _pitch(columns, h)
     prev_short = True
     pushed = False  # the line before is short by one character at most
     short_by = 0.0  # how much the line before is short of the column's right edge
@@ -588,20 +606,20 @@ def _paragraphs(columns: list[_Column], h: float) -> list[list[PlacedLine]]:
             opening = text
             # nor one starting with a closing quote or bracket, which no line may start with
             # (the typesetter keeps it on the line before): the characters before it were dropped
-            indented = inset > INDENT * h and not (inset > DROPPED * h and run_on) and opening[:1] not in CLOSING
+            indented = inset > INDENT * pitch and not (inset > DROPPED * pitch and run_on) and opening[:1] not in CLOSING
             # a credit in brackets right after a full line closes the paragraph it ends (``…新年。`` /
             # ``（本报记者…``): a byline stands on a line of its own
-            byline = is_byline(text) and not (opening[:1] in "(（" and paragraphs and short_by <= SHORT * h)
+            byline = is_byline(text) and not (opening[:1] in "(（" and paragraphs and short_by <= SHORT * pitch)
             run = _NARROW_RUN.match(opening)
             carried = k > 0 and not indented and ((pushed and opening[:1] in OPENING)
-                                                  or (run is not None and short_by <= (display_width(run.group()) + 0.5) * h))
+                                                  or (run is not None and short_by <= (display_width(run.group()) + 0.5) * pitch))
             if not paragraphs or indented or (prev_short and not carried) or byline:
                 paragraphs.append([])
             paragraphs[-1].append(line)
-            short_by = right - x1 - _narrow_saving(text) * h
-            prev_short = (short_by > SHORT * h and ends_sentence(text)) or byline
-            run_on = short_by <= SHORT * h and not ends_sentence(text) and not byline
-            pushed = short_by <= (SHORT + 1.0) * h
+            short_by = right - x1 - _narrow_saving(text) * pitch
+            prev_short = (short_by > SHORT * pitch and ends_sentence(text)) or byline
+            run_on = short_by <= SHORT * pitch and not ends_sentence(text) and not byline
+            pushed = short_by <= (SHORT + 1.0) * pitch
     return paragraphs
 
 
