@@ -114,8 +114,9 @@ def test_no_command_ever_modifies_an_input(model_args: list[str], a: bytes, b: b
         assert not [p for p in work.rglob("*") if p.name.endswith(".tmp")]
 
 
-#: Structured inputs (real Tesseract hOCR/ALTO and a PAGE file, tests/data/formats) and plain text.
-FORMAT_FILES = ["onecol.hocr", "twocol.hocr", "onecol-chars.hocr", "onecol.xml", "twocol.xml", "small.page.xml", "onecol.txt"]
+#: Structured inputs (real Tesseract hOCR/ALTO, a PAGE file, ABBYY XML and PaddleOCR JSON built from them; tests/data/formats) and plain text.
+FORMAT_FILES = ["onecol.hocr", "twocol.hocr", "onecol-chars.hocr", "onecol.xml", "twocol.xml", "small.page.xml", "onecol.txt",
+                "onecol-chars.abbyy.xml", "twocol.paddle.json"]
 #: What an edit may put in: Han, marks, a doubled character, XML's special characters.
 REPLACEMENTS = st.sampled_from(["作", "的", "，", "。", "“", "|", "的的", "&", "<", "a"])
 

@@ -6,7 +6,10 @@ Each page is typeset with Pillow in Noto Serif CJK (a larger headline, indented 
 wrapped at a fixed column width, two columns on the second page) and read by Tesseract
 (chi_sim, --psm 6 per column crop is not needed at this size: the whole page is one block
 per column) writing hOCR, ALTO and plain text side by side, and once more hOCR with character
-boxes (``-c hocr_char_boxes=1``) for the first page.
+boxes (``-c hocr_char_boxes=1``) for the first page. The formats ocrfix reads but Tesseract does
+not write are derived from those files by ocrfix's own builders (:func:`derived`): ABBYY
+FineReader XML from the hOCR with character boxes, a PaddleOCR 3.x JSON result from the
+two-column page's ALTO (one entry per line).
 """
 from __future__ import annotations
 
@@ -67,6 +70,14 @@ def main() -> None:
             tesseract[2] = str(HERE / f"{name}-chars")
             subprocess.run([*tesseract, "-c", "hocr_char_boxes=1", "hocr"], check=True, capture_output=True)
         png.unlink()
+    derived()
+
+
+def derived() -> None:
+    from ocrfix.formats import read_document, write_document
+
+    (HERE / "onecol-chars.abbyy.xml").write_bytes(write_document(read_document(HERE / "onecol-chars.hocr"), "abbyy"))
+    (HERE / "twocol.paddle.json").write_bytes(write_document(read_document(HERE / "twocol.xml"), "paddle"))
 
 
 if __name__ == "__main__":
