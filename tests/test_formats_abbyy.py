@@ -97,3 +97,16 @@ def test_other_formats_convert_to_abbyy_and_back(name: str) -> None:
     assert [(l.text(), l.box) for l in converted.lines()] == [(l.text(), l.box) for l in doc.lines()]
     back = parse_document(write_document(converted, "alto"), "back.xml")
     assert [l.text() for l in back.lines()] == [l.text() for l in doc.lines()]
+
+
+def test_a_file_without_character_attributes_is_read_and_corrected_by_its_formatting_text() -> None:
+    data = (f'<document xmlns="{FR10}"><page width="600" height="400"><block blockType="Text" l="0" t="0" r="500" b="200">'
+            '<text><par><line l="10" t="10" r="490" b="50"><formatting lang="ChinesePRC">春季农贸集市 236 件</formatting></line>'
+            '<line l="10" t="60" r="300" b="100"><formatting lang="ChinesePRC">今天开张</formatting></line></par></text>'
+            '</block></page></document>').encode("utf-8")
+    doc = parse_document(data, "plain.xml")
+    assert [[w.text for w in l.words] for l in doc.lines()] == [["春季农贸集市", "236", "件"], ["今天开张"]]
+    assert next(doc.words()).box == (10, 10, 490, 50)
+    done = correct_document(doc, FakeCorrector())
+    out = etree.fromstring(output_bytes(done))
+    assert [f.text for f in out.iter(f"{{{FR10}}}formatting")] == ["春秋农贸集市 236 件", "今天开张"]

@@ -3,11 +3,14 @@
 Archives OCR'd with ABBYY keep this XML (FineReader Engine and Server exports; the Internet
 Archive's ``_abbyy.gz`` files). Its text lives in ``charParams`` elements, one character each
 with its box and ``charConfidence`` (0–100), inside ``document/page/block/text/par/line/formatting``;
-the characters between two spaces are one word. Blocks of every type
+the characters between two spaces are one word. A file exported without character attributes
+has the text of each ``formatting`` element instead: its runs between spaces are the words, each
+with the line's box. Blocks of every type
 that hold lines are read (text and table blocks). The file names its engine in
 ``document/@producer`` (``ABBYY FineReader`` when it does not).
 
-A corrected character's ``charParams`` gets the new character. An edit that changes a word's
+A corrected character's ``charParams`` gets the new character (without character attributes:
+the ``formatting``'s text becomes its corrected words, joined as ocrfix joins words). An edit that changes a word's
 length puts the extra characters into the word's last ``charParams`` (the word's text is then
 right, its last box covers them) or removes the ``charParams`` of the characters it deletes.
 The schema has no place for the OCR reading a correction replaced: the edit log (``--edits``)
@@ -76,9 +79,16 @@ def _words(chars: list[etree._Element], tree: etree._ElementTree, name: str) -> 
     return tuple(_word(w) for w in words)
 
 
+def _text_words(el: etree._Element, tree: etree._ElementTree, box: Box) -> tuple[Word, ...]:
+    """The words of a line exported without character attributes: each ``formatting``'s text,
+    split at spaces, every word with the line's box (``ref``: the formatting's path)."""
+    return tuple(Word(text=run, box=box, ref=tree.getpath(f)) for f in el.iter() if local(f) == "formatting"
+                 for run in (f.text or "").split())
+
+
 def _line(el: etree._Element, tree: etree._ElementTree, name: str, dpi: float | None) -> Line | None:
     chars = [c for c in el.iter() if local(c) == "charParams"]
-    words = _words(chars, tree, name)
+    words = _words(chars, tree, name) if chars else _text_words(el, tree, _box(el, name))
     if not words:
         return None
     sizes = [float_attr(f, "fs", name) for f in el.iter() if local(f) == "formatting"]
@@ -108,8 +118,15 @@ def read(tree: etree._ElementTree, name: str, source: bytes) -> Document:
 
 def write(doc: Document) -> bytes:
     tree = parse_xml(doc.source, doc.name)
+    runs: dict[str, list[Word]] = {}  # a formatting element's words, where the text has no charParams
     for word in doc.words():
-        if word.correction is None:
+        if not word.glyphs:
+            runs.setdefault(word.ref, []).append(word)
+    for ref, words in runs.items():
+        if any(word.correction for word in words):
+            tree.xpath(ref)[0].text = join_words([word.text for word in words])
+    for word in doc.words():
+        if word.correction is None or not word.glyphs:
             continue
         elements = [tree.xpath(g.ref)[0] for g in word.glyphs]
         if len(elements) == len(word.text):
