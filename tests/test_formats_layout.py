@@ -279,6 +279,22 @@ def test_an_indent_is_two_characters_of_the_pitch_whatever_the_box_height(height
                                              "市场管理处介绍今年新增的摊位有四十个还有很多新的商户入驻来自各地的特产也已经摆上了货架供居民挑选。"]
 
 
+def test_digits_save_half_the_type_size_not_half_the_pitch_on_tracked_type() -> None:
+    """Type set with tracking (pitch 1.2 × the type size): a digit is half a character narrower
+    than a Han character, not half a pitch, so a line of four digits that ends a sentence 1.3
+    pitches short of the column beyond their saving closes its paragraph."""
+    pitch, full = 48, 12 * 48 + H  # 13 characters, the last without its tracking
+    def tracked(text: str, x: int, y: int, width: int | None = None) -> Line:
+        box = Box(x, y, x + (width if width is not None else (len(text) - 1) * pitch + H), y + H)
+        return Line(words=(Word(text, box, conf=0.9),), box=box)
+
+    lines = [tracked("本报讯清晨六点城东的农", 60 + 2 * pitch, 200), tracked("集市摊位陆续摆开新鲜的蔬菜", 60, 264),
+             tracked("今年新增摊位1979个。", 60, 328, width=full - 2 * H - 64),
+             tracked("市场管理处介绍今年新增的摊", 60, 392), tracked("位有四十个还有很多。", 60, 456)]
+    assert [b.text for b in reflow_document(document([lines])).blocks] == [
+        "本报讯清晨六点城东的农集市摊位陆续摆开新鲜的蔬菜今年新增摊位1979个。", "市场管理处介绍今年新增的摊位有四十个还有很多。"]
+
+
 def test_a_line_whose_first_characters_were_dropped_after_a_full_line_continues_its_paragraph() -> None:
     """Far past any indent (four characters in) after a full line that runs on: the engine
     dropped the line's first characters. After a full line that ends a sentence, or a line

@@ -591,6 +591,10 @@ def _paragraphs(columns: list[_Column], h: float) -> list[list[PlacedLine]]:
     each measured in the body's character pitch (:func:`_pitch`)."""
     paragraphs: list[list[PlacedLine]] = []
     pitch = _pitch(columns, h)
+    # a half-width character saves half the type's em, not of the pitch: the pitch adds the
+    # tracking to each character alike; the smaller of the two measures the em (padded boxes
+    # overstate the type size, tracking the pitch)
+    em = min(h, pitch)
     prev_short = True
     pushed = False  # the line before is short by one character at most
     short_by = 0.0  # how much the line before is short of the column's right edge
@@ -616,7 +620,7 @@ def _paragraphs(columns: list[_Column], h: float) -> list[list[PlacedLine]]:
             if not paragraphs or indented or (prev_short and not carried) or byline:
                 paragraphs.append([])
             paragraphs[-1].append(line)
-            short_by = right - x1 - _narrow_saving(text) * pitch
+            short_by = right - x1 - _narrow_saving(text) * em
             prev_short = (short_by > SHORT * pitch and ends_sentence(text)) or byline
             run_on = short_by <= SHORT * pitch and not ends_sentence(text) and not byline
             pushed = short_by <= (SHORT + 1.0) * pitch
