@@ -16,12 +16,20 @@ all the text: ``ocrfix.evaluate`` matches blocks in any order, and the text it c
 (a paragraph scrambled with another) counts whole, on both sides; fixed / introduced of the
 matched text.
 
+``--stories IN OUT`` reads each multi-story page image of ``IN/<split>/`` (pages of
+:mod:`benchmarks.newspage`) whole with RapidOCR and writes ``OUT/<split>/NAME.json`` (the result),
+``NAME.xml`` and ``NAME.hocr`` (ALTO and hOCR built from it: :mod:`benchmarks.stories` reads
+those), ``NAME.txt`` (its lines in the engine's order) and the page's ground truth, so that
+``python -m benchmarks.stories --root OUT --split S [--correct --profile ppocr]`` scores PP-OCR's
+reading of the pages as it scores Tesseract's.
+
 ``--in-order DIR...`` instead counts the texts in reading order that the column order takes for
 interleaved (it should take none): every ``*.txt`` under each directory, as it is and with its
 blank lines removed, and the sentence sets' lines (source and gold) in chunks of 60.
 
     OMP_THREAD_LIMIT=1 nice -n 5 python -m benchmarks.paddle_json --split rapid-eval [--limit N] [--profile ppocr]
     python -m benchmarks.paddle_json --in-order build/bench/pages
+    OMP_THREAD_LIMIT=1 nice -n 5 python -m benchmarks.paddle_json --stories STORY_PAGES OUT
 """
 from __future__ import annotations
 
@@ -95,6 +103,28 @@ def false_alarms(roots: list[Path], lm) -> int:
     return alarms
 
 
+def story_pages(source: Path, out: Path) -> int:
+    """PP-OCR's reading of the multi-story pages under ``source`` (see the module docstring);
+    the number of pages written."""
+    from ocrfix.formats import write_document
+
+    images = sorted(source.glob("*/*.png"))
+    for image in tqdm(images, desc="pages", file=sys.stderr):
+        folder = out / image.parent.name
+        folder.mkdir(parents=True, exist_ok=True)
+        name = image.name.removesuffix(".png")
+        result = {"input_path": image.name, **rapidocr_result(Image.open(image))}
+        data = json.dumps(result, ensure_ascii=False).encode("utf-8")
+        (folder / f"{name}.json").write_bytes(data)
+        doc = parse_document(data, f"{name}.json")
+        for fmt, suffix in (("alto", ".xml"), ("hocr", ".hocr")):
+            (folder / f"{name}{suffix}").write_bytes(write_document(doc, fmt))
+        (folder / f"{name}.txt").write_text("\n".join(result["rec_texts"]) + "\n", encoding="utf-8")
+        for suffix in (".gt.json", ".gt.txt"):
+            (folder / f"{name}{suffix}").write_bytes((image.parent / f"{name}{suffix}").read_bytes())
+    return len(images)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--split", default="rapid-eval")
@@ -102,7 +132,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", default="ppocr")
     parser.add_argument("--in-order", nargs="+", type=Path, metavar="DIR",
                         help="count the texts in reading order taken for interleaved instead")
+    parser.add_argument("--stories", nargs=2, type=Path, metavar=("IN", "OUT"),
+                        help="read the multi-story page images under IN with RapidOCR into OUT instead")
     args = parser.parse_args(argv)
+    if args.stories:
+        print(f"{story_pages(*args.stories)} pages written to {args.stories[1]}")
+        return 0
     corrector = Corrector(profile=args.profile)
     if args.in_order:
         return 1 if false_alarms(args.in_order, corrector.lm) else 0
