@@ -37,12 +37,11 @@ def tree_format(tree: etree._ElementTree, name: str) -> str:
 
 def detect_format(data: bytes | str, name: str = "<input>") -> str:
     """'text', 'paddle', 'hocr', 'alto', 'page' or 'abbyy', from the content of a file."""
-    from .paddle import looks_like_paddle
     from .registry import is_plain_text
 
     raw = data.encode("utf-8") if isinstance(data, str) else data
     if is_plain_text(raw, None):
         return "text"
-    if looks_like_paddle(raw):
+    if not looks_like_xml(raw):  # neither text nor XML: an OCR result as JSON
         return "paddle"
     return tree_format(parse_xml(raw, name), name)

@@ -6,7 +6,7 @@ from pathlib import Path
 from ..errors import InputError
 from ..settings import MAX_INPUT_BYTES
 from ..textio import read_bytes, decode_text
-from .detect import tree_format
+from .detect import looks_like_xml, tree_format
 from .model import Document
 from .plaintext import read_text_document
 from . import paddle
@@ -22,7 +22,7 @@ def parse_document(data: bytes, name: str = "<input>", fmt: str | None = None, e
         return read_text_document(decode_text(data, name, encoding), name)
     if not data.strip():
         raise InputError(f"{name}: empty file (no text)")
-    if fmt == "paddle" or (fmt is None and paddle.looks_like_paddle(data)):
+    if fmt == "paddle" or (fmt is None and not looks_like_xml(data)):  # not text, not XML: an OCR result as JSON
         return paddle.read(data, name)
     tree = parse_xml(data, name)
     found = tree_format(tree, name)

@@ -20,7 +20,7 @@ PaddleOCR 3.x: ``ocrfix_original_texts``, aligned with ``rec_texts``), not in Pa
 from __future__ import annotations
 
 import json
-from typing import Any, Iterator, NamedTuple
+from typing import Any, NamedTuple
 
 from ..errors import InputError
 from .model import Block, Box, Correction, Document, Line, Page, Word, join_words
@@ -56,21 +56,20 @@ def _points(value: Any) -> Box | None:
     return Box(int(x0), int(y0), int(round(x1)), int(round(y1)))
 
 
-def _paddle3(page: Any) -> dict | None:
-    """The result object of a PaddleOCR 3.x page (the value holding ``rec_texts``), or None."""
+def _paddle3_lines(page: Any, prefix: Path) -> list[Entry] | None:
+    """The text lines of a PaddleOCR 3.x page result (its ``rec_texts`` at the top or under
+    ``"res"``; ``prefix``: the path to ``page``), or None when ``page`` is not one."""
     if isinstance(page, dict) and isinstance(page.get("res"), dict):
-        page = page["res"]
-    return page if isinstance(page, dict) and isinstance(page.get("rec_texts"), list) else None
-
-
-def _paddle3_entries(page: dict, prefix: Path) -> Iterator[Entry]:
+        page, prefix = page["res"], (*prefix, "res")
+    if not (isinstance(page, dict) and isinstance(page.get("rec_texts"), list)):
+        return None
     texts, scores = page["rec_texts"], page.get("rec_scores") or []
     boxes = page.get("rec_boxes") or page.get("rec_polys") or []
     originals = page.get(ORIGINALS_KEY) or []
-    for i, text in enumerate(texts):
-        score = scores[i] if i < len(scores) and _number(scores[i]) else None
-        original = originals[i] if i < len(originals) and isinstance(originals[i], str) else None
-        yield Entry((*prefix, "rec_texts", i), str(text), score, _points(boxes[i]) if i < len(boxes) else None, original)
+    return [Entry((*prefix, "rec_texts", i), str(text), scores[i] if i < len(scores) and _number(scores[i]) else None,
+                  _points(boxes[i]) if i < len(boxes) else None,
+                  originals[i] if i < len(originals) and isinstance(originals[i], str) else None)
+            for i, text in enumerate(texts)]
 
 
 def _is_rapid_item(item: Any) -> bool:
@@ -89,16 +88,15 @@ def _is_paddle2_page(page: Any) -> bool:
 def pages_of(value: Any) -> tuple[str, list[list[Entry]]] | None:
     """(the engine, each page's text lines) of a parsed JSON value, or None when it is not one of
     the shapes of the module docstring."""
-    single = _paddle3(value)
+    single = _paddle3_lines(value, ())
     if single is not None:
-        prefix: Path = ("res",) if single is not value else ()
-        return value.get(SOFTWARE_KEY) or "PaddleOCR", [list(_paddle3_entries(single, prefix))]
+        return value.get(SOFTWARE_KEY) or "PaddleOCR", [single]
     if not isinstance(value, list) or not value:
         return None
-    if all(_paddle3(page) is not None for page in value):
-        prefixes = [("res",) if _paddle3(page) is not page else () for page in value]
+    pages = [_paddle3_lines(page, (k,)) for k, page in enumerate(value)]
+    if all(lines is not None for lines in pages):
         software = next((page.get(SOFTWARE_KEY) for page in value if page.get(SOFTWARE_KEY)), "PaddleOCR")
-        return software, [list(_paddle3_entries(_paddle3(page), (k, *prefix))) for k, (page, prefix) in enumerate(zip(value, prefixes))]
+        return software, pages
     if all(map(_is_rapid_item, value)):
         return "RapidOCR", [[Entry((i, "txt"), item["txt"], item.get("score") if _number(item.get("score")) else None,
                                    _points(item["box"]), item.get(ORIGINAL_KEY)) for i, item in enumerate(value)]]

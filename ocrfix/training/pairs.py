@@ -99,7 +99,7 @@ def ocr_text(path: Path) -> str:
     from ..formats import read_document, reflow_document
 
     doc = read_document(path)
-    return read_text(path) if doc.format == "text" else reflow_document(doc).wrapped()
+    return doc.source.decode("utf-8") if doc.format == "text" else reflow_document(doc).wrapped()
 
 
 def _directory_pairs(root: Path, warn: Callable[[str], None]) -> list[Pair]:
