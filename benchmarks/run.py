@@ -98,7 +98,7 @@ def load_groups(names: list[str], quick: bool, pages_root: Path) -> dict[str, li
         elif name == "sighan15":
             add(sentence_items(sets.sighan15(data), "sighan15", load_errata(sets.SIGHAN15_ERRATA)))
         elif name == "lemon":
-            add(sentence_items(sets.lemon_news(data, LEMON_LIMIT), "lemon-news"))
+            add(sentence_items(sets.lemon_news(data, LEMON_LIMIT), "lemon-news", load_errata(sets.LEMON_ERRATA)))
     return groups
 
 

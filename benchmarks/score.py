@@ -76,10 +76,15 @@ def _nonspace(text: str) -> int:
     return len("".join(text.split()))
 
 
+def errata_corrected(text: str, errata: Sequence[Erratum]) -> str:
+    """``text`` with each misspelling the gold keeps (``errata``) replaced by its correction."""
+    for erratum in errata:
+        text = text.replace(erratum.wrong, erratum.right)
+    return text
+
+
 def _sentence_tally(item: Item, hyp: str) -> Tally:
-    gold = item.gold
-    for erratum in item.errata:  # a misspelling the gold keeps, corrected before scoring
-        gold = gold.replace(erratum.wrong, erratum.right)
+    gold = errata_corrected(item.gold, item.errata)
     c = sentence_counts(item.src, gold, hyp)
     had_errors, changed, right = item.src != gold, hyp != item.src, hyp == gold
     return Tally(

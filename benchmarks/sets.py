@@ -20,6 +20,8 @@ from ocrfix.textio import read_text
 SEED_ERRATA = Path(__file__).with_name("errata") / "page01.tsv"
 #: GT errata of SIGHAN-15's test gold (misspellings it keeps).
 SIGHAN15_ERRATA = Path(__file__).with_name("errata") / "sighan15.tsv"
+#: Misspellings LEMON's gold keeps (any domain).
+LEMON_ERRATA = Path(__file__).with_name("errata") / "lemon.tsv"
 
 
 @dataclass(frozen=True)

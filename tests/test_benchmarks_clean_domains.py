@@ -31,3 +31,14 @@ def test_sighan_training_gold_is_read_as_clean_text(tmp_path):
     base.mkdir(parents=True)
     (base / "train13_correct.txt").write_text("我们在北京工作。\n\n他们在上海学习。 \n", encoding="utf-8")
     assert sets.sighan_train_gold(tmp_path, "train13") == ["我们在北京工作。", "他们在上海学习。"]
+
+
+def test_lemon_errata_are_corrected_before_the_changes_are_counted():
+    from benchmarks import sets
+    from benchmarks.score import errata_corrected
+    from ocrfix.evaluation import load_errata
+
+    errata = load_errata(sets.LEMON_ERRATA)
+    text = "这个故事家喻卢晓。手掌按在膝益骨上。家喻户晓的人。"
+    assert errata_corrected(text, errata) == "这个故事家喻户晓。手掌按在膝盖骨上。家喻户晓的人。"
+    assert errata_corrected("发生话题", errata) == "发生话题"  # only the misspelling in its context
