@@ -36,7 +36,9 @@ insertions of what the OCR lost there (right), where it lost nothing, and of som
 
 ``insertions``: each edit of the corrector that lengthens the text, replayed alone on the reflowed
 OCR and scored against the ground truth, by its stage (``Edit.sources``) and kind: right, another
-character where one was lost, or where nothing was lost (``--list``: also each wrong one in context).
+character where one was lost, or where nothing was lost; and each edit that shortens it: it deleted an
+extra character, a misread one (one error for another), or one print has (``--list``: also each wrong one
+in context).
 
 ``deletions``: the deletion stage alone (:mod:`ocrfix.correction.deletions`, shipped LM, length
 rates learned from other pages) on the reflowed OCR of training pages, per margin: deletions of a
@@ -96,11 +98,65 @@ def _extras(a: Anchored) -> Counter[int]:
     return Counter(gap for _, gap in a.extra)
 
 
+def _kind(ch: str) -> int:
+    return 0 if is_han(ch) else 1 if ch.isalnum() else 2
+
+
+def _pair_by_kind(hyp: str, gt: str) -> list[int | None]:
+    """Per character of ``gt``: the index of the character of ``hyp`` paired with it (None: dropped),
+    ``min(len(hyp), len(gt))`` pairs in order, as many of them alike in kind (Han, letter or digit, mark)
+    as can be."""
+    n, m = len(gt), len(hyp)
+    best = [[0] * (m + 1) for _ in range(n + 1)]  # most pairs alike in kind, pairing gt[j:] with hyp[i:]
+    for j in range(n - 1, -1, -1):
+        for i in range(m - 1, -1, -1):
+            options = [(_kind(gt[j]) == _kind(hyp[i])) + best[j + 1][i + 1]]
+            if n - j > m - i:
+                options.append(best[j + 1][i])  # gt[j] dropped
+            if m - i > n - j:
+                options.append(best[j][i + 1])  # hyp[i] extra
+            best[j][i] = max(options)
+    at: list[int | None] = [None] * n
+    j = i = 0
+    while j < n and i < m:  # a pair first where it does as well: ties kept as anchored() breaks them
+        if (_kind(gt[j]) == _kind(hyp[i])) + best[j + 1][i + 1] == best[j][i]:
+            at[j], j, i = i, j + 1, i + 1
+        elif n - j > m - i:
+            j += 1
+        else:
+            i += 1
+    return at
+
+
+def paired_by_kind(a: Anchored) -> Anchored:
+    """``a`` with each stretch between two characters read right re-paired by :func:`_pair_by_kind`.
+
+    :func:`~ocrfix.training.confusions.length.anchored` pairs such a stretch from its start and leaves
+    the drops (or extras) at its end: the OCR's 十一偶金 for 十一”黄金 reads as ``”`` confused with 偶
+    and 黄 dropped, and the ``”`` put back then reads as 黄 read 偶 where one was lost (one error for
+    two, counted as a wrong insertion). Paired by kind, 偶 stands for 黄 and the ``”`` was dropped."""
+    hyp, gt = a.hyp, a.gt
+    anchors = [(j, i) for j, i in enumerate(a.at) if i is not None and fold_char(hyp[i]) == fold_char(gt[j])]
+    at: list[int | None] = [None] * len(gt)
+    extra: list[tuple[int, int]] = []
+    for (j0, i0), (j1, i1) in zip([(-1, -1), *anchors], [*anchors, (len(gt), len(hyp))]):
+        if j1 < len(gt):
+            at[j1] = i1
+        pairs = _pair_by_kind(hyp[i0 + 1:i1], gt[j0 + 1:j1])
+        for k, i in enumerate(pairs):
+            at[j0 + 1 + k] = None if i is None else i0 + 1 + i
+        used = {i for i in pairs if i is not None}
+        for i in range(i1 - i0 - 1):
+            if i not in used:
+                extra.append((i0 + 1 + i, j0 + 1 + next((k for k, p in enumerate(pairs) if p is not None and p > i), len(pairs))))
+    return Anchored(hyp, gt, at, extra)
+
+
 def class_changes(ocr: str, output: str, gt: str) -> Counter[str]:
     """Counts ``"<class> before"``, ``"<class> fixed"``, ``"<class> introduced"`` (classes of
     :data:`CLASSES`) and ``"insertions right"`` / ``"insertions wrong"`` of correcting ``ocr``
-    into ``output``, against ``gt``."""
-    before, after = anchored(ocr, gt), anchored(output, gt)
+    into ``output``, against ``gt`` (each aligned with it by :func:`paired_by_kind`)."""
+    before, after = paired_by_kind(anchored(ocr, gt)), paired_by_kind(anchored(output, gt))
     counts: Counter[str] = Counter()
     for b, a in zip(char_status(before), char_status(after)):
         if b is not None:
@@ -140,20 +196,41 @@ def insertion_kind(source: str, edit: Edit, gt: str) -> str:
     return RIGHT if counts["insertions right"] else ""
 
 
+#: Kinds of an edit that shortens the text: it removed an extra character (one error less), a character
+#: read for another one (a `.` read for a `，`, a `|` for 十: one error for another), or one print has.
+DELETION_KINDS = ("deleted an extra character", "deleted a misread character", "deleted a character print has")
+
+
+def deletion_kind(source: str, edit: Edit, gt: str) -> str:
+    """One of :data:`DELETION_KINDS` by the errors it takes away or adds, or "" where it changes none:
+    ``edit`` (it shortens the text) replayed alone on ``source``, against ``gt``."""
+    single, _ = apply_changes(source, [(edit.input_offset, edit.original, edit.replacement, edit.gain, edit.sources)])
+    before, after = (paired_by_kind(anchored(text, gt)) for text in (source, single))
+    net = _errors(after) - _errors(before)
+    if not net and char_status(before) == char_status(after):
+        return ""
+    return DELETION_KINDS[0] if net < 0 else DELETION_KINDS[1] if net == 0 else DELETION_KINDS[2]
+
+
+def _errors(a: Anchored) -> int:
+    return sum(status is not None for status in char_status(a)) + len(a.extra)
+
+
 def insertions_by_stage(corrector: Corrector, pages: Sequence[tuple[Path, Path]]
                         ) -> tuple[Counter[tuple[str, str]], list[tuple[str, str, str, str]]]:
-    """Per (stage, kind of :func:`insertion_kind`): how many of the corrector's edits that lengthen the
-    text; and (page, stage, kind, the edit in context) of each wrong one."""
+    """Per (stage, kind of :func:`insertion_kind` or :func:`deletion_kind`): how many of the corrector's
+    edits that lengthen or shorten the text; and (page, stage, kind, the edit in context) of each wrong one."""
     counts: Counter[tuple[str, str]] = Counter()
     wrong = []
     for ocr_path, gt_path in tqdm(pages, desc="pages", file=sys.stderr):
         result, gt = corrector.correct(read_text(ocr_path)), read_text(gt_path)
         for edit in result.edits:
-            if len(edit.replacement) <= len(edit.original):
+            if len(edit.replacement) == len(edit.original):
                 continue
-            kind, stage = insertion_kind(result.source, edit, gt), edit.sources[0]
+            kind = (insertion_kind if len(edit.replacement) > len(edit.original) else deletion_kind)(result.source, edit, gt)
+            stage = edit.sources[0]
             counts[stage, kind] += 1
-            if kind in WRONG_KINDS:
+            if kind in WRONG_KINDS or kind in DELETION_KINDS[1:]:
                 at, end = edit.input_offset, edit.input_offset + len(edit.original)
                 context = f"{result.source[max(0, at - 10):at]}[{edit.original}>{edit.replacement}]{result.source[end:end + 10]}"
                 wrong.append((ocr_path.name, stage, kind, context.replace("\n", "⏎")))
@@ -161,12 +238,17 @@ def insertions_by_stage(corrector: Corrector, pages: Sequence[tuple[Path, Path]]
 
 
 def insertions_table(counts: Counter[tuple[str, str]]) -> str:
-    rows = [f"| stage | right | {' | '.join(WRONG_KINDS)} |", "|---|---|---|---|"]
-    for stage in sorted({stage for stage, _ in counts}):
-        rows.append(f"| {stage} | " + " | ".join(f"{counts[stage, kind]:,}" for kind in (RIGHT, *WRONG_KINDS)) + " |")
-    rows.append("| all | " + " | ".join(f"{sum(n for (_, k), n in counts.items() if k == kind):,}"
-                                        for kind in (RIGHT, *WRONG_KINDS)) + " |")
-    return "\n".join(rows)
+    """The insertions by stage and kind, then the deletions (where the stages made any)."""
+    tables = []
+    for kinds in ((RIGHT, *WRONG_KINDS), DELETION_KINDS):
+        stages = sorted({stage for stage, kind in counts if kind in kinds})
+        if not stages:
+            continue
+        rows = [f"| stage | {' | '.join(kinds)} |", "|---" * (len(kinds) + 1) + "|"]
+        rows += [f"| {stage} | " + " | ".join(f"{counts[stage, kind]:,}" for kind in kinds) + " |" for stage in stages]
+        rows.append("| all | " + " | ".join(f"{sum(n for (_, k), n in counts.items() if k == kind):,}" for kind in kinds) + " |")
+        tables.append("\n".join(rows))
+    return "\n\n".join(tables)
 
 
 def measure(corrector: Corrector, pages: Sequence[tuple[Path, Path]]) -> Counter[str]:

@@ -1,9 +1,11 @@
 """benchmarks.length_classes: where the OCR lost characters, and the insertion sweep's table."""
 from types import SimpleNamespace
 
-from benchmarks.length_classes import (WHERE, WRONG_KINDS, class_changes, dropped_where, insertion_kind, insertion_table,
-                                       insertions_by_stage, insertions_table, where_table)
+from benchmarks.length_classes import (DELETION_KINDS, WHERE, WRONG_KINDS, class_changes, deletion_kind, dropped_where,
+                                       insertion_kind, insertion_table,
+                                       insertions_by_stage, insertions_table, paired_by_kind, where_table)
 from ocrfix.correction.edits import Edit
+from ocrfix.training.confusions.length import anchored
 
 
 class PutsBack:
@@ -59,11 +61,39 @@ def test_insertions_are_counted_by_stage_and_kind(tmp_path):
     (tmp_path / "p.gt.txt").write_text("我们在北京工作，他们在上海工作\n", encoding="utf-8")
     source = "我们在北京工作他们在上海工作\n"
     edits = (Edit(7, "", "，", 1.0, ("rule:line-end-mark",), 7), Edit(3, "", "、", 1.0, ("rule:line-end-mark",), 3),
-             Edit(14, "", "。", 1.0, ("rule:final-period",), 14), Edit(0, "我", "找", 0.9, ("table",), 0))
+             Edit(14, "", "。", 1.0, ("rule:final-period",), 14), Edit(0, "我", "找", 0.9, ("table",), 0),
+             Edit(5, "工", "", 1.0, ("deletions",), 5))
     fake = SimpleNamespace(correct=lambda text: SimpleNamespace(source=source, edits=edits))
     counts, wrong = insertions_by_stage(fake, [(tmp_path / "p.ocr.txt", tmp_path / "p.gt.txt")])
     assert counts == {("rule:line-end-mark", "right"): 1, ("rule:line-end-mark", WRONG_KINDS[1]): 1,
-                      ("rule:final-period", WRONG_KINDS[1]): 1}
+                      ("rule:final-period", WRONG_KINDS[1]): 1, ("deletions", DELETION_KINDS[2]): 1}
     assert [w[1:] for w in wrong][0] == ("rule:line-end-mark", WRONG_KINDS[1], "我们在[>、]北京工作他们在上海工")
     table = insertions_table(counts)
     assert "| rule:line-end-mark | 1 | 0 | 1 |" in table and "| all | 1 | 0 | 2 |" in table
+    assert "| deletions | 0 | 0 | 1 |" in table
+
+
+def test_a_deletion_removes_an_extra_character_or_one_print_has():
+    source, gt = "我们在北北京工作", "我们在北京工作"
+    assert deletion_kind(source, Edit(3, "北", "", 1.0, ("deletions",), 3), gt) == DELETION_KINDS[0]
+    assert deletion_kind(source, Edit(6, "工", "", 1.0, ("deletions",), 6), gt) == DELETION_KINDS[2]
+    assert deletion_kind("我们在北京.他们", Edit(5, ".", "", 1.0, ("speck",), 5), "我们在北京，他们") == DELETION_KINDS[1]
+
+
+def test_a_mark_put_back_beside_a_misread_character_is_a_right_insertion():
+    # the OCR read 黄 as 偶 and lost the ” before it: paired from the stretch's start, 偶 would stand for
+    # the ” and 黄 be the drop, and the ” put back would read as 黄 misread where one was lost
+    source, gt = "今年“十一偶金周前6天", "今年“十一”黄金周前6天"
+    edit = Edit(5, "", "”", 1.0, ("rule:line-end-mark",), 5)
+    assert insertion_kind(source, edit, gt) == "right"
+    counts = class_changes(source, "今年“十一”偶金周前6天", gt)
+    assert counts["dropped fixed"] == 1 and counts["insertions right"] == 1 and counts["insertions wrong"] == 0
+    assert counts["Han substitution before"] == 1 and counts["Han substitution introduced"] == 0
+    assert counts["confused mark before"] == 0
+
+
+def test_extra_characters_are_paired_by_kind_too():
+    a = paired_by_kind(anchored("他说，们好", "他们好"))  # an extra '说，' pair: neither stands for 们
+    assert a.at == [0, 3, 4] and [gap for _, gap in a.extra] == [1, 1]
+    b = paired_by_kind(anchored("他。乙们", "他甲们"))  # '。乙' for 甲: 乙 (not the mark) stands for it
+    assert b.at == [0, 2, 3] and b.extra == [(1, 1)]
