@@ -4,6 +4,7 @@
     python -m benchmarks.line_marks margins [--month 2019-10]        # training news, per margin
     python -m benchmarks.line_marks columns [--month 2019-10] [--lm LM] [--profile ppocr]   # closing marks of pairs, on / off
     python -m benchmarks.line_marks fills --fold LM PAGES... --fold LM PAGES...   # the margin's shifts by line fill
+    python -m benchmarks.line_marks gate --pages FOLD ENGINE LM PAGES ... [--text FOLD LM MONTH] [--out ENGINE GATE.json]
 
 ``pages``: the generated pages (Tesseract ``eval``, RapidOCR ``rapid``; ``benchmarks.generate``),
 corrected with the shipped models with the line-end stage on and off (its margin set to
@@ -28,15 +29,25 @@ margin (the fills' coefficients over the gain's); fitted on the other folds, the
 fold's line ends at the shipped margin: right mark back / another mark where one was lost / a mark
 where no mark was lost, without and with the shifts; then, per page directory and fill, the marks lost at line
 ends, how many the stage puts back as shipped, and the LM's gain of each one it leaves.
+
+``gate``: the calibrated decision that can replace the margin (:class:`ocrfix.correction.line_marks.MarkGate`:
+a logistic regression of "the best mark was lost here" on its gain, its lead over the next best and the
+mark), cross-fitted over folds of training pages (each with an LM that never saw their text) and of
+column-wrapped training months: fitted without a fold, applied to that fold's pages; per engine, right /
+another mark / where none was lost at each probability threshold, and the threshold with the most right
+marks at ``--precision`` (``--fewest-errors``: with the fewest errors left), which each ``--out`` file gets
+with the gate fitted on every fold.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import lzma
 import random
 import sys
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import NamedTuple
 
@@ -49,7 +60,7 @@ from ocrfix.settings import load_settings
 from ocrfix.normalize import fold_char
 from ocrfix.segment import protected_mask
 from ocrfix.text_reflow import reflow
-from ocrfix.textio import read_text
+from ocrfix.textio import read_text, write_text_atomic
 from ocrfix.training.confusions.length import anchored
 from ocrfix.training.fit import page_pairs
 
@@ -138,15 +149,23 @@ def column_paragraphs(month: str, paragraphs: int, seed: int, count: int = 4000
     return out
 
 
-def run_margins(month: str, paragraphs: int, seed: int, model: Path | None, min_lead: float) -> None:
-    lm = load_lm(model or load_settings().default_lm)
-    rows = []  # (gain, mark, lead over the next best mark, lost marks)
+def column_sites(lm, month: str, paragraphs: int, seed: int) -> list[LineEnd]:
+    """Each line end of :func:`column_paragraphs` where the stage weighs a mark, with the marks hung
+    there (lost); every such line is full (fill 0)."""
+    sites = []
     for _, lines in column_paragraphs(month, paragraphs, seed):
         for (kept, hung), (following, _) in zip(lines, lines[1:]):
             if not kept or kept[-1] in CLOSING or kept[-1] in OPENING:
                 continue
             text = kept[-line_marks.SPAN:] + following[:line_marks.SPAN]
-            rows.append((*line_marks.best_mark(lm, text, len(kept[-line_marks.SPAN:])), hung))
+            choice = line_marks.best_mark(lm, text, len(kept[-line_marks.SPAN:]))
+            sites.append(LineEnd(choice.gain, choice.mark, 0, hung, lead=choice.lead))
+    return sites
+
+
+def run_margins(month: str, paragraphs: int, seed: int, model: Path | None, min_lead: float) -> None:
+    lm = load_lm(model or load_settings().default_lm)
+    rows = [(site.gain, site.mark, site.lead, site.lost) for site in column_sites(lm, month, paragraphs, seed)]
     lost = sum(1 for *_, hung in rows if hung)
     print(f"rmrb_{month}, {paragraphs} paragraphs: {len(rows)} line ends between two non-marks, {lost} lost a mark")
     print("| margin | right mark back | other mark | inserted where nothing was lost |")
@@ -239,6 +258,7 @@ class LineEnd(NamedTuple):
     fill: int | None
     lost: str  # ground-truth characters the engine lost there
     lost_gain: float | None = None  # the LM's gain of the first of them, where it is a mark of the stage
+    lead: float = 0.0  # of the best mark over the next best
 
 
 def line_end_sites(lm, pages: Sequence[tuple[Path, Path]]) -> list[LineEnd]:
@@ -260,7 +280,7 @@ def line_end_sites(lm, pages: Sequence[tuple[Path, Path]]) -> list[LineEnd]:
                 choice, lost = line_marks.best_mark(lm, text, offset), a.gt[j1 + 1:j2]
                 scores = mark_scores(lm, text, offset, 0, ("", lost[:1]), line_marks.SPAN) if lost[:1] in line_marks.MARKS else {}
                 sites.append(LineEnd(choice.gain, choice.mark, fills.get(offset), lost,
-                                     scores[lost[0]] - scores[""] if scores else None))
+                                     scores[lost[0]] - scores[""] if scores else None, choice.lead))
     return sites
 
 
@@ -332,6 +352,99 @@ def run_fills(folds: Sequence[Sequence[str]]) -> None:
     print(missed_table(per_dir))
 
 
+#: Probabilities the gate's threshold is chosen among.
+GATE_THRESHOLDS = tuple(round(0.05 * k, 2) for k in range(4, 20))
+
+
+def gate_rows(sites: Sequence[LineEnd]) -> tuple[list[dict[str, float]], list[bool]]:
+    """The gate's features (:func:`~ocrfix.correction.line_marks.gate_features`) and labels (the best mark
+    was lost here) of the ``sites`` where the LM prefers a mark (the gate weighs no other)."""
+    kept = [site for site in sites if site.gain > 0.0]
+    return ([line_marks.gate_features(line_marks.MarkChoice(site.gain, site.mark, site.lead)) for site in kept],
+            [site.lost[:1] == site.mark for site in kept])
+
+
+def fit_gate(sites: Sequence[LineEnd], c: float = 1.0) -> line_marks.MarkGate:
+    """A :class:`~ocrfix.correction.line_marks.MarkGate` fitted on ``sites`` (threshold 0.5)."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    rows, labels = gate_rows(sites)
+    vectorizer = DictVectorizer(sparse=False)
+    model = LogisticRegression(C=c, max_iter=5000).fit(vectorizer.fit_transform(rows), labels)
+    return line_marks.MarkGate({name: round(float(w), 4) for name, w in zip(vectorizer.get_feature_names_out(), model.coef_[0])},
+                               round(float(model.intercept_[0]), 4), 0.5)
+
+
+def gated_outcomes(sites: Sequence[LineEnd], gate: line_marks.MarkGate) -> tuple[int, int, int]:
+    """:func:`outcomes` of the stage with ``gate`` in place of the margin."""
+    fired = [site for site in sites if gate.accepts(line_marks.MarkChoice(site.gain, site.mark, site.lead))]
+    return outcomes(fired, float("-inf"), {})
+
+
+def choose_threshold(counts: Mapping[float, tuple[int, int, int]], precision: float | None) -> float:
+    """The threshold of :data:`GATE_THRESHOLDS` with the most right marks back among those at ``precision``
+    or better (right over all put in; the highest threshold where none is); with ``precision`` None, the one
+    with the fewest errors left (right marks back less marks where none was lost; another mark where one
+    was lost trades one error for another), the higher of two alike."""
+    if precision is None:
+        return max(GATE_THRESHOLDS, key=lambda t: (counts[t][0] - counts[t][2], t))
+    ok = [t for t in GATE_THRESHOLDS if counts[t][0] >= precision * max(sum(counts[t]), 1) and sum(counts[t])]
+    return max(ok, key=lambda t: (counts[t][0], -t)) if ok else GATE_THRESHOLDS[-1]
+
+
+def run_gate(pages: Sequence[Sequence[str]], texts: Sequence[Sequence[str]], outputs: Sequence[Sequence[str]],
+             precision: float | None, c: float, paragraphs: int, command: Sequence[str]) -> None:
+    """Cross-fit the gate over the folds of ``pages`` (FOLD ENGINE LM DIR) and ``texts`` (FOLD LM MONTH):
+    fitted without each fold, applied to its pages; per engine the threshold of :func:`choose_threshold`;
+    the gate fitted on every fold, written per engine of ``outputs`` (ENGINE PATH)."""
+    lms: dict[str, object] = {}
+
+    def lm_of(path: str):
+        return lms.setdefault(path, load_lm(Path(path)))
+
+    found: list[tuple[str, str, LineEnd]] = []  # (fold, engine or "" for text, site)
+    for fold, engine, lm_path, directory in pages:
+        found += [(fold, engine, site) for site in line_end_sites(lm_of(lm_path), page_pairs(Path(directory)))]
+    for fold, lm_path, month in texts:
+        found += [(fold, "", site) for site in column_sites(lm_of(lm_path), month, paragraphs, 3)]
+    folds, engines = sorted({f for f, *_ in found}), sorted({e for _, e, _ in found if e})
+    held: dict[str, Counter[tuple[float, int]]] = {engine: Counter() for engine in engines}
+    margin: Counter[tuple[str, int]] = Counter()
+    for fold in folds:
+        gate = fit_gate([site for f, _, site in found if f != fold], c)
+        for engine in engines:
+            sites = [site for f, e, site in found if f == fold and e == engine]
+            for n, x in enumerate(outcomes(sites, line_marks.MIN_GAIN, {})):
+                margin[engine, n] += x
+            for t in GATE_THRESHOLDS:
+                for n, x in enumerate(gated_outcomes(sites, line_marks.MarkGate(gate.coefficients, gate.intercept, t))):
+                    held[engine][t, n] += x
+    print(f"{len(found):,} line ends ({sum(1 for _, e, _ in found if not e):,} of column text); cross-fit over folds {', '.join(folds)}")
+    print("| engine | the margin " + f"{line_marks.MIN_GAIN}: right / another mark / where none was lost | "
+          + " | ".join(f"p >= {t}" for t in GATE_THRESHOLDS) + " |")
+    print("|---" * (len(GATE_THRESHOLDS) + 2) + "|")
+    chosen = {}
+    for engine in engines:
+        counts = {t: tuple(held[engine][t, n] for n in range(3)) for t in GATE_THRESHOLDS}
+        chosen[engine] = choose_threshold(counts, precision)
+        print(f"| {engine} | {' / '.join(str(margin[engine, n]) for n in range(3))} | "
+              + " | ".join(("**{}**" if t == chosen[engine] else "{}").format(" / ".join(map(str, counts[t])))
+                           for t in GATE_THRESHOLDS) + " |")
+    final = fit_gate([site for *_, site in found], c)
+    print(f"fitted on all: {final}")
+    for engine, path in outputs:
+        gate = line_marks.MarkGate(final.coefficients, final.intercept, chosen[engine])
+        record = {"cross_fit": {str(t): [held[engine][t, n] for n in range(3)] for t in GATE_THRESHOLDS},
+                  "precision": precision}
+        write_text_atomic(Path(path), gate.to_json(**record))
+        write_text_atomic(Path(path + ".build.json"), json.dumps(
+            {"command": ["python", "-m", "benchmarks.line_marks", *command],
+             "inputs": sorted({row[3] for row in pages} | {f"rmrb_{row[2]}" for row in texts}),
+             "date": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}, ensure_ascii=False, indent=1) + "\n")
+        print(f"{engine}: threshold {chosen[engine]} -> {path}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     cmds = parser.add_subparsers(dest="command", required=True)
@@ -353,8 +466,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     fills = cmds.add_parser("fills")
     fills.add_argument("--fold", nargs="+", action="append", required=True, metavar="LM PAGES",
                        help="an LM and the training page directories whose text it never saw (repeat per fold)")
+    gate = cmds.add_parser("gate")
+    gate.add_argument("--pages", nargs=4, action="append", required=True, metavar=("FOLD", "ENGINE", "LM", "PAGES"),
+                      help="training pages read by ENGINE whose text the LM never saw, in cross-fit fold FOLD")
+    gate.add_argument("--text", nargs=3, action="append", default=[], metavar=("FOLD", "LM", "MONTH"),
+                      help="column-wrapped paragraphs of a training month of rmrb the LM never saw, in fold FOLD")
+    gate.add_argument("--out", nargs=2, action="append", default=[], metavar=("ENGINE", "GATE.json"),
+                      help="write the gate with that engine's threshold")
+    gate.add_argument("--precision", type=float, default=0.91, help="of the marks put back, at least this share right")
+    gate.add_argument("--fewest-errors", action="store_true",
+                      help="choose each threshold for the fewest errors left instead of for --precision")
+    gate.add_argument("--c", type=float, default=1.0, help="the regression's inverse regularisation")
+    gate.add_argument("--paragraphs", type=int, default=800, help="paragraphs per --text month")
     args = parser.parse_args(argv)
-    if args.command == "fills":
+    if args.command == "gate":
+        run_gate(args.pages, args.text, args.out, None if args.fewest_errors else args.precision, args.c, args.paragraphs,
+                 sys.argv[1:] if argv is None else argv)
+    elif args.command == "fills":
         if any(len(fold) < 2 for fold in args.fold) or len(args.fold) < 2:
             parser.error("each --fold needs an LM and page directories, and there must be two folds or more")
         run_fills(args.fold)

@@ -40,7 +40,8 @@ from .errors import ModelError
 PROFILE_FILE = "profile.json"
 FORMAT = 1
 #: Keys of ``files``: each names a file (``confusions``: a list of files) relative to the profile.
-FILE_KEYS = ("weights", "confusions", "misread", "variants", "length", "marks", "mark_choice", "mark_context", "domain_lm")
+FILE_KEYS = ("weights", "confusions", "misread", "variants", "length", "marks", "mark_choice", "mark_context",
+             "line_end_gate", "domain_lm")
 #: Prefix of a path relative to the models directory rather than to the profile.
 MODELS_PREFIX = "models:"
 #: The profile of an input that names no OCR software when ``OCRFIX_PROFILE`` is not set (the
@@ -72,6 +73,8 @@ class Profile:
     #: hanging marks however clean the scan: PP-OCR); False: withdrawn there (Tesseract)
     line_end_marks_in_clean_print: bool = False
     line_end_margin: float | None = None  # log10 gain a lost mark needs (None: line_marks.MIN_GAIN)
+    #: the line-end stage's calibrated decision (:class:`~ocrfix.correction.line_marks.MarkGate`; None: the margin)
+    line_end_gate: Path | None = None
     #: a text whose marks read as garbled has them settled by the LM (:mod:`ocrfix.correction.garbled_marks`)
     garbled_marks: bool = False
     flat_misread: bool = False
@@ -156,6 +159,7 @@ def load_profile(name_or_dir: str | Path, models_dir: Path) -> Profile:
         marks=resolve(files["marks"]) if "marks" in files else None,
         mark_choice=resolve(files["mark_choice"]) if "mark_choice" in files else None,
         mark_context=resolve(files["mark_context"]) if "mark_context" in files else None,
+        line_end_gate=resolve(files["line_end_gate"]) if "line_end_gate" in files else None,
         rules=None if rules == "all" else tuple(rules),
         line_end_marks=bool(record.get("line_end_marks", True)),
         line_end_marks_in_clean_print=bool(record.get("line_end_marks_in_clean_print", False)),

@@ -70,3 +70,20 @@ def test_a_line_fill_is_its_cells_against_the_usual_width_of_the_lines_around_it
     assert [fills[j] for j in sorted(fills)] == [1, 0, 0, 0]
     assert line_fills(text, text) == {}
     assert line_fills("我们在北京工作\n他们在上海工作呢\n", "我们在北京工作他们在上海工作呢\n") == {}  # 7 and 8: no usual width
+
+
+def test_the_gate_is_fitted_on_line_ends_and_its_threshold_chosen_for_precision_or_fewest_errors():
+    from benchmarks.line_marks import LineEnd, choose_threshold, fit_gate, gated_outcomes
+
+    # a lost mark leads the next best by far; a mark the LM merely likes does not
+    sites = ([LineEnd(2.0 + g / 8, "，", 0, "，", lead=2.0 + g / 8) for g in range(12)]
+             + [LineEnd(2.0 + g / 8, "。", 0, "", lead=0.2) for g in range(12)]
+             + [LineEnd(-1.0, "，", 0, "，", lead=3.0)])  # the LM prefers running on: never weighed
+    gate = fit_gate(sites)
+    assert gate.coefficients["lead"] > 0
+    assert gated_outcomes(sites, gate) == (12, 0, 0)
+    counts = {t: (10, 0, 5) for t in (0.2, 0.25, 0.3)} | {t: (8, 0, 1) for t in (0.35, 0.4, 0.45, 0.5)}
+    counts |= {t: (6, 0, 0) for t in (0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)}
+    assert choose_threshold(counts, 0.91) == 0.55
+    assert choose_threshold(counts, 0.85) == 0.35
+    assert choose_threshold(counts, None) == 0.5  # 8 - 1 errors fewer: the highest such threshold

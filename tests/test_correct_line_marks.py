@@ -1,5 +1,6 @@
 """Marks lost at wrapped line ends: where the joins are, what the LM puts back, and where it does not."""
 import dataclasses
+import math
 
 import pytest
 
@@ -9,6 +10,7 @@ from ocrfix.correction.corrector import Corrector
 from ocrfix.correction.edits import apply_changes, replay
 from ocrfix.correction.line_marks import SOURCE, line_end_changes, wrapped_line_ends
 from ocrfix.correction.score import SparsePages
+from ocrfix.errors import ModelError
 from ocrfix.profiles import Profile
 from ocrfix.segment import protected_mask
 
@@ -105,6 +107,34 @@ def test_a_profile_keeps_line_end_marks_in_clean_print_and_sets_their_margin(tmp
     assert kept.text.splitlines()[0] == "我们在北京工作。他们在上海工作。"
     assert corrected(line_end_marks_in_clean_print=False).edits == ()  # the shipped tesseract behaviour
     assert corrected(line_end_marks_in_clean_print=True, line_end_margin=50.0).edits == ()
+
+
+def test_a_gate_puts_back_the_marks_it_finds_likely_lost_in_place_of_the_margin(tmp_path):
+    lm = lm_of(tmp_path)
+    text = reflow(RAW)
+    joins = wrapped_line_ends(RAW, text)
+    choice = line_marks.best_mark(lm, text, text.index("他们"))
+    likely = line_marks.MarkGate({"gain": 2.0, "lead": 0.0}, 0.0, 0.9)  # P = 1 / (1 + e^(-2 gain))
+    p = likely.probability(choice)
+    assert p == pytest.approx(1 / (1 + math.exp(-2 * choice.gain)))
+    passes = line_marks.MarkGate(likely.coefficients, 0.0, p - 0.01)
+    assert [mark for *_, mark, _, _ in line_end_changes(text, joins, lm, protected_mask(text), 50.0, passes)] == ["。"]
+    held = line_marks.MarkGate(likely.coefficients, 0.0, p + 0.01)
+    assert line_end_changes(text, joins, lm, protected_mask(text), -50.0, held) == []  # the margin is unused
+    assert line_marks.MarkGate({"gain": -1.0}, 10.0, 0.0).accepts(line_marks.MarkChoice(-0.5, "，", 0.0)) is False
+    path = tmp_path / "gate.json"
+    path.write_text(passes.to_json(precision=0.91), encoding="utf-8")
+    assert line_marks.MarkGate.load(path) == passes
+    weights = dataclasses.replace(WEIGHTS, sparse=None)
+    for gate, marks in ((passes, ["。"]), (held, [])):
+        path.write_text(gate.to_json(), encoding="utf-8")
+        profile = Profile(name="p", directory=tmp_path, line_end_gate=path, line_end_margin=50.0)
+        result = Corrector(model=lm, confusions=confusion_set(tmp_path), weights=weights, inventory=INVENTORY,
+                           variants={}, profile=profile).correct(RAW)
+        assert [e.replacement for e in result.edits if e.sources == (SOURCE,)] == marks
+    path.write_text("{}", encoding="utf-8")
+    with pytest.raises(ModelError):
+        line_marks.MarkGate.load(path)
 
 
 #: Column lines with marks the engine read at the line ends where print has none (``。。`` after

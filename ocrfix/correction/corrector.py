@@ -27,7 +27,8 @@ from .edits import Edit, apply_changes, input_offset
 from .engine import ConfidencePrior, Reading, TokenEvidence, token_evidence
 from .pairs import PairCandidate, PairProposer
 from .features import Featurizer, LanguageModel, forward, mean_logp
-from .line_marks import SOURCE as LINE_END_SOURCE, line_end_changes, stray_habit, stray_mark_changes, stray_runs, wrapped_line_ends
+from .line_marks import (SOURCE as LINE_END_SOURCE, MarkGate, line_end_changes, stray_habit, stray_mark_changes, stray_runs,
+                         wrapped_line_ends)
 from .garbled_marks import garbled_changes
 from .pair_marks import SOURCE as PAIR_SOURCE, closing_changes, without_second_closings
 from .mark_channel import mark_changes
@@ -269,6 +270,9 @@ class Corrector:
         #: whether line-end marks stay in blocks that read like clean print, and their margin (the profile's)
         self.clean_print_marks = profile is not None and profile.line_end_marks_in_clean_print
         self.line_end_margin = profile.line_end_margin if profile is not None else None
+        #: the profile's calibrated decision for line-end marks, in place of the margin (None: the margin)
+        self.line_end_gate = MarkGate.load(profile.line_end_gate) \
+            if profile is not None and profile.line_end_gate is not None else None
         #: whether a text whose marks read as garbled has them settled by the LM (the profile's; on without one)
         self.garbled_marks = rules is not False and (profile is None or profile.garbled_marks)
         if not isinstance(variants, Mapping):
@@ -467,7 +471,7 @@ class Corrector:
             closings = closing_changes(text, joins, self.lm, protected, changed=earlier)
             stages.append(closings)
             stages.append(without_second_closings(
-                text, closings, line_end_changes(text, joins, self.lm, protected, self.line_end_margin)))
+                text, closings, line_end_changes(text, joins, self.lm, protected, self.line_end_margin, self.line_end_gate)))
         if self.marks is not None:
             stages.append(mark_changes(text, self.marks, self.lm, protected))
         if self.mark_choice is not None:

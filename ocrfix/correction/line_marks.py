@@ -10,10 +10,15 @@ likes best there is inserted where it beats running on by more than :data:`MIN_G
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from itertools import combinations
+from pathlib import Path
 from typing import NamedTuple
 
+from ..errors import ModelError
 from ..normalize import lm_tokens
 from .features import LanguageModel
 from .rules import mark_scores
@@ -73,12 +78,52 @@ def best_mark(lm: LanguageModel, text: str, offset: int, span: int = SPAN) -> Ma
     return MarkChoice(best, mark, best - second)
 
 
+def gate_features(choice: MarkChoice) -> dict[str, float]:
+    """What :class:`MarkGate` weighs of a line end's best mark: its gain (clipped to [-3, 6]), its lead
+    over the next best (clipped to 4), and which mark it is."""
+    return {"gain": min(max(choice.gain, -3.0), 6.0), "lead": min(choice.lead, 4.0),
+            **{f"mark {mark}": float(choice.mark == mark) for mark in MARKS[1:]}}
+
+
+@dataclass(frozen=True)
+class MarkGate:
+    """A calibrated decision for the line-end stage: the probability that the engine lost the best mark
+    at a line end (a logistic regression over :func:`gate_features`), and the probability a mark needs
+    to go back (set for a precision; ``benchmarks.line_marks gate`` fits both)."""
+
+    coefficients: Mapping[str, float]
+    intercept: float
+    threshold: float
+
+    def probability(self, choice: MarkChoice) -> float:
+        z = self.intercept + sum(self.coefficients.get(name, 0.0) * value for name, value in gate_features(choice).items())
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def accepts(self, choice: MarkChoice) -> bool:
+        return choice.gain > 0.0 and self.probability(choice) >= self.threshold
+
+    def to_json(self, **extra: object) -> str:
+        record = {"coefficients": dict(self.coefficients), "intercept": self.intercept, "threshold": self.threshold, **extra}
+        return json.dumps(record, ensure_ascii=False, indent=1) + "\n"
+
+    @classmethod
+    def load(cls, path: str | Path) -> "MarkGate":
+        try:
+            record = json.loads(Path(path).read_text(encoding="utf-8"))
+            return cls({str(k): float(v) for k, v in record["coefficients"].items()},
+                       float(record["intercept"]), float(record["threshold"]))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise ModelError(f"{path}: not a line-end mark gate ({exc})") from exc
+
+
 def line_end_changes(text: str, joins: Sequence[int], lm: LanguageModel, protected: Sequence[bool],
-                     min_gain: float | None = None) -> list[tuple[int, str, str, float, tuple[str, ...]]]:
+                     min_gain: float | None = None, gate: MarkGate | None = None
+                     ) -> list[tuple[int, str, str, float, tuple[str, ...]]]:
     """``(offset, "", mark, 1.0, (SOURCE,))`` insertions at the ``joins`` of ``text`` (see
     :func:`wrapped_line_ends`) after a Han character, letter or digit and before anything but a
     closing mark, neither protected, where
-    the best mark gains more than ``min_gain`` (default :data:`MIN_GAIN`)."""
+    the best mark gains more than ``min_gain`` (default :data:`MIN_GAIN`), or, with a ``gate``, where it
+    lets the best mark through (the margin then unused)."""
     min_gain = MIN_GAIN if min_gain is None else min_gain
     changes = []
     for offset in joins:
@@ -89,7 +134,7 @@ def line_end_changes(text: str, joins: Sequence[int], lm: LanguageModel, protect
                 or protected[offset - 1] or protected[offset]):
             continue
         choice = best_mark(lm, text, offset)
-        if choice.gain > min_gain:
+        if gate.accepts(choice) if gate is not None else choice.gain > min_gain:
             changes.append((offset, "", choice.mark, 1.0, (SOURCE,)))
     return changes
 
