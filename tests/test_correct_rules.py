@@ -209,6 +209,25 @@ def test_a_dot_between_han_characters_is_deleted_or_made_a_mark_as_the_lm_prefer
     assert rule_changes("我们在北..京工作。", lm=lm) == [] and rule_changes("我们在北...京工作。", double, lm) == []
 
 
+def test_deleting_a_dot_must_beat_the_best_mark_by_the_rules_margin(tmp_path):
+    import dataclasses
+
+    from ocrfix.correction.rules import SPECK_DELETE_MARGIN, SPECK_SPAN, mark_scores, select_rules
+    from test_correct_fixtures import CORPUS
+
+    lm = load_lm(write_arpa(tmp_path / "lm.arpa", CORPUS + ["我们在北京工作，他们在上海工作。"] * 6))
+    (speck,) = select_rules(["speck-or-mark"])
+    assert (speck.span, speck.delete_margin) == (SPECK_SPAN, SPECK_DELETE_MARGIN) and SPECK_DELETE_MARGIN > 0
+    text = "我们在北.京工作。"
+    scores = mark_scores(lm, text, 4, 1, speck.options, speck.span)
+    lead = scores[""] - max(v for k, v in scores.items() if k)  # deleting the speck: the LM's favourite
+    assert lead > 0
+    kept = dataclasses.replace(speck, delete_margin=lead + 0.01)
+    best = max((k for k in speck.options if k), key=scores.__getitem__)
+    assert [c[2] for c in rule_changes(text, (kept,), lm)] == [best]
+    assert [c[2] for c in rule_changes(text, (dataclasses.replace(speck, delete_margin=lead - 0.01),), lm)] == [""]
+
+
 def test_a_dot_before_an_opening_quote_is_weighed_too(tmp_path):
     from ocrfix.correction.edits import apply_changes
     from ocrfix.correction.rules import select_rules
