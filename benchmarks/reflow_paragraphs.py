@@ -12,7 +12,10 @@ The web edition itself breaks some paragraphs mid-sentence (``…、市民`` / `
 print has one paragraph. Figures are given for the web lines as they are and with those breaks
 repaired (a web line longer than a title that does not end a sentence is joined with the next).
 
-    python -m benchmarks.reflow_paragraphs [--seeds DIR] [--pages build/bench/pages/train/l1 ...]
+    python -m benchmarks.reflow_paragraphs [--seeds DIR] [--pages build/bench/pages/train/l1 ...] [--lm [MODEL]]
+
+``--lm``: the reflow with the language model settling the breaks the rules cannot (``ocrfix reflow
+--lm``; MODEL default: the shipped one).
 
 With ``--pages`` the same figures are summed over generated pages (``*.gt.txt`` one paragraph or
 title per line); there OCR errors also lower the similarity, so figures are lower bounds.
@@ -25,6 +28,7 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 from ocrfix.evaluation.profile import normalize_line
+from ocrfix.column_order import TokenScorer
 from ocrfix.text_reflow import SENTENCE_END, reflow
 from ocrfix.textio import read_text
 
@@ -73,7 +77,7 @@ def score(web: list[str], out: list[str], ocr: list[str], same: float = SAME) ->
     }
 
 
-def pages_score(directory: Path, same: float = SAME) -> dict:
+def pages_score(directory: Path, same: float = SAME, lm: TokenScorer | None = None) -> dict:
     """Summed counts over every ``*.ocr.txt`` / ``*.gt.txt`` pair below ``directory``."""
     totals = {"pages": 0, "present_in_print": 0, "recalled": 0, "output_lines_on_web": 0, "exact_lines": 0}
     for ocr_path in sorted(directory.rglob("*.ocr.txt")):
@@ -81,7 +85,7 @@ def pages_score(directory: Path, same: float = SAME) -> dict:
         if not gt_path.exists():
             continue
         ocr = read_text(ocr_path)
-        result = score(lines_of(read_text(gt_path)), lines_of(reflow(ocr)), lines_of(ocr), same)
+        result = score(lines_of(read_text(gt_path)), lines_of(reflow(ocr, lm)), lines_of(ocr), same)
         totals["pages"] += 1
         for key in totals.keys() - {"pages"}:
             totals[key] += result[key]
@@ -101,16 +105,23 @@ def main() -> None:
     parser.add_argument("--pages", type=Path, nargs="*", default=[],
                         help="also score generated page directories (pairs *.ocr.txt / *.gt.txt)")
     parser.add_argument("--same", type=float, default=SAME, help=f"similarity (0-100) of 'the same paragraph' (default {SAME})")
+    parser.add_argument("--lm", nargs="?", const="", metavar="MODEL", help="reflow with this language model (default: the shipped one)")
     args = parser.parse_args()
+    lm = None
+    if args.lm is not None:
+        from ocrfix.correction.corrector import load_lm
+        from ocrfix.settings import load_settings
+
+        lm = load_lm(args.lm or load_settings().default_lm)
     ocr = read_text(args.seeds / "page01.ocr.txt")
     web = lines_of(read_text(args.seeds / "page01.web.txt"))
-    out, ocr_lines = lines_of(reflow(ocr)), lines_of(ocr)
+    out, ocr_lines = lines_of(reflow(ocr, lm)), lines_of(ocr)
     for name, reference in (("web lines as they are", web), ("web mid-sentence breaks repaired", repair_web_breaks(web))):
         print(f"== seed page, {name}")
         _print(score(reference, out, ocr_lines, args.same))
     for directory in args.pages:
         print(f"== {directory}")
-        _print(pages_score(directory, args.same))
+        _print(pages_score(directory, args.same, lm))
 
 
 if __name__ == "__main__":

@@ -35,6 +35,7 @@ from ocrfix.evaluation.profile import normalize_line
 from ocrfix.evaluation.stories import MIN_CHARS, owners, story_grams, story_scores
 from benchmarks.newspage import gt_text, head_lines
 from ocrfix.formats import Box, Document, reflowed_text
+from ocrfix.column_order import TokenScorer
 from ocrfix.text_reflow import reflow
 from ocrfix.settings import load_settings
 from ocrfix.textio import read_text
@@ -50,11 +51,12 @@ def tesseract_blocks(text: str) -> str:
     return "\n".join("".join(b.split()) for b in blocks) + "\n"
 
 
-def output_text(base: Path, kind: str) -> str:
+def output_text(base: Path, kind: str, lm: TokenScorer | None = None) -> str:
+    """The output of one way of reading a page (module docstring); ``lm``: the plain reflow's."""
     if kind == "tesseract":
         return tesseract_blocks(read_text(base.with_suffix(".txt")))
     if kind == "plain":
-        return reflow(read_text(base.with_suffix(".txt")))
+        return reflow(read_text(base.with_suffix(".txt")), lm)
     return reflowed_text(base.with_suffix(".hocr" if kind == "hocr" else ".xml"))
 
 
@@ -123,14 +125,14 @@ def _read(gt_path: Path) -> bool:
     return txt.is_file() and bool(txt.read_text(encoding="utf-8").strip())
 
 
-def score_split(folder: Path, kinds: tuple[str, ...] = INPUTS) -> dict[str, dict[str, float]]:
+def score_split(folder: Path, kinds: tuple[str, ...] = INPUTS, lm: TokenScorer | None = None) -> dict[str, dict[str, float]]:
     totals: dict[str, dict[str, float]] = {k: {} for k in kinds}
     pages = [p for p in sorted(folder.glob("*.gt.json")) if _read(p)]
     for gt_path in pages:
         gt = json.loads(gt_path.read_text(encoding="utf-8"))
         base = gt_path.with_name(gt_path.name.removesuffix(".gt.json"))
         for kind in kinds:
-            for key, value in score_page(gt["stories"], output_text(base, kind)).items():
+            for key, value in score_page(gt["stories"], output_text(base, kind, lm)).items():
                 totals[kind][key] = totals[kind].get(key, 0) + value
     for t in totals.values():
         t["pages"] = len(pages)
@@ -299,7 +301,7 @@ def _two_pieces(paragraph: str, text: str, least: int = 6):
     return best
 
 
-def plain_census(folder: Path, slack: int = 3) -> dict[str, int]:
+def plain_census(folder: Path, slack: int = 3, lm: TokenScorer | None = None) -> dict[str, int]:
     """Counts by mechanism of the plain-text reflow's missed GT paragraphs (``ocrfix reflow
     NAME.txt``; development aid). The plain reflow only changes whitespace and breaks only between
     the engine's lines, so the *ceiling* of any plain reflow that keeps the engine's order is the
@@ -322,7 +324,7 @@ def plain_census(folder: Path, slack: int = 3) -> dict[str, int]:
         stories = json.loads(gt_path.read_text(encoding="utf-8"))["stories"]
         text = read_text(gt_path.with_name(gt_path.name.replace(".gt.json", ".txt")))
         engine = _norm(text.splitlines())
-        cued = [(normalize_line(b.text), cue) for b, cue in reflow_cues(text)]
+        cued = [(normalize_line(b.text), cue) for b, cue in reflow_cues(text, lm)]
         cued = [(line, cue) for line, cue in cued if line]
         lines = [line for line, _ in cued]
         starts = [0]
@@ -444,13 +446,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", default=None, help="with --correct: the engine profile (default: none, Corrector() as it is)")
     parser.add_argument("--misses", action="store_true", help="also how many missed paragraphs occur in the ALTO output as one stretch")
     parser.add_argument("--census", action="store_true", help="also the ALTO and the plain reflow's missed paragraphs (and ALTO's unattached headlines) by cause")
+    parser.add_argument("--lm", nargs="?", const="", metavar="MODEL",
+                        help="the plain reflow with this language model (`ocrfix reflow --lm`; default: the shipped one)")
     args = parser.parse_args(argv)
     root = args.root or load_settings().build_dir / "bench" / "stories"
+    lm = None
+    if args.lm is not None:
+        from ocrfix.correction.corrector import load_lm
+
+        lm = load_lm(args.lm or load_settings().default_lm)
     if not any((root / args.split).glob("*.gt.json")):
         print(f"benchmarks.stories: error: no pages (NAME.gt.json) in {root / args.split}: "
               "make them with python -m benchmarks.newspage", file=sys.stderr)
         return 2
-    totals = score_split(root / args.split)
+    totals = score_split(root / args.split, lm=lm)
     print("| input | pages | stories | paragraphs | paragraph recall | purity | headline attachment | contiguity | order |")
     print("|---|---|---|---|---|---|---|---|---|")
     for kind, t in totals.items():
@@ -464,7 +473,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.census:
         for cause, n in census(root / args.split).items():
             print(f"{cause}: {n}")
-        for cause, n in plain_census(root / args.split).items():
+        for cause, n in plain_census(root / args.split, lm=lm).items():
             print(f"plain: {cause}: {n}")
     if args.correct:
         c = correction_scores(root / args.split, profile=args.profile)

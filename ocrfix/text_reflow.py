@@ -26,6 +26,17 @@ a column rule the engine read as ``|`` at either end of a line counts for nothin
   that starts with an indent, or that is as wide as an indented first line (OCR dropped the
   indent) after a sentence end or a blank line; and at a blank line after a line that is not
   full. A blank line after a full line is a column break: the paragraph goes on;
+* with a language model (``lm``), breaks the rules above cannot settle from widths alone are
+  settled by the text: where a paragraph would end after a line that is not full and does not
+  end a sentence (a short line, a blank line after a line not full, an indent-like width), it
+  goes on when the sentence reads on into the next line (:func:`continuation` at least
+  :data:`LM_JOIN`, :data:`LM_JOIN_BLANK` across a blank line, where the engine may have moved
+  on to another story): the engine dropped characters or a mark, or the column was measured too
+  wide. Not after a line ending in a mark the LM cannot weigh (a stop misread as ``*``), nor
+  before a line that is short itself without ending a sentence (lines of a headline in a narrow
+  column). A line as wide as an indented first line with a blank line after it starts a
+  paragraph (as one followed by a body line does) when it reads on across the blank line: a
+  paragraph's first line at the foot of a column;
 * a text in which at least a third of the lines end a sentence and under 70 % of the lines are as
   wide as their column (3 em less to 1 em more) is not column-wrapped: web text, or an engine that
   writes a paragraph per line, as ABBYY FineReader's text export does. Wrapped OCR pages have 0–23 %
@@ -51,6 +62,9 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal, NamedTuple, Sequence
 
+from .column_order import HEAD, TAIL, TokenScorer
+from .normalize import lm_tokens
+
 BlockKind = Literal["headline", "byline", "paragraph"]
 #: What :func:`render` puts between two stories of a page: two blank lines.
 STORY_BREAK = "\n\n\n"
@@ -74,6 +88,15 @@ _BYLINE = re.compile(
     rf"|(本报|新华社)?(特约)?(记者|通讯员){_NAME_GAP}{_NAME}([\s、]+{_NAME})*)[）)]?$"
 )
 _LEADING_BYLINE = re.compile(r"^(本报讯|据新华社电)\s+")
+#: log10: how much likelier the sentence must read on into the next line than end there for a
+#: break the rules cannot settle to be joined (see the module docstring) ...
+LM_JOIN = 3.0
+#: ... and across a blank line (the engine may have gone on in another story there).
+LM_JOIN_BLANK = 4.0
+#: The breaks the LM settles, by the rule that made them.
+_LM_SETTLES = frozenset({"short line", "blank line after a line not full", "indent-like width"})
+#: A line's end the LM can weigh: a letter, a digit or a clause mark (not a misread stop: ``*``, ``~``).
+_WEIGHABLE_END = re.compile(r"[\w，、：,:]$")
 
 
 @dataclass(frozen=True)
@@ -172,6 +195,15 @@ def _title_text(kind: BlockKind, line: str) -> str:
 def ends_sentence(line: str) -> bool:
     stripped = line.rstrip()
     return bool(stripped) and stripped[-1] in SENTENCE_END
+
+
+def continuation(lm: TokenScorer, tail: str, head: str) -> float:
+    """log10 P(head | tail) − log10 P(end of sentence | tail) − log10 P(head | start of sentence):
+    how much likelier the sentence reads on from ``tail`` (a line's last characters) into
+    ``head`` (the next line's first ones) than it ends after ``tail`` and a new one starts."""
+    before, after = lm_tokens(tail[-TAIL:]), lm_tokens(head[:HEAD])
+    joined = lm.score_tokens(before + after, bos=False, eos=False)
+    return joined - lm.score_tokens(before, bos=False, eos=True) - lm.score_tokens(after, bos=True, eos=False)
 
 
 class Wrapping(NamedTuple):
@@ -343,12 +375,13 @@ def _classify_runs(lines: list[str], runs: list[list[int]], widths: list[float |
     return kinds
 
 
-def reflow_blocks(text: str) -> list[Block]:
-    """Rebuild headlines, bylines and paragraphs from column-wrapped OCR ``text``."""
-    return [block for block, _ in reflow_cues(text)]
+def reflow_blocks(text: str, lm: TokenScorer | None = None) -> list[Block]:
+    """Rebuild headlines, bylines and paragraphs from column-wrapped OCR ``text`` (``lm``: see
+    the module docstring)."""
+    return [block for block, _ in reflow_cues(text, lm)]
 
 
-def reflow_cues(text: str) -> list[tuple[Block, str]]:
+def reflow_cues(text: str, lm: TokenScorer | None = None) -> list[tuple[Block, str]]:
     """:func:`reflow_blocks`, each block with the cue that set it apart from the one before:
     ``headline`` / ``byline`` (its own kind), ``after a title`` (a paragraph after a headline or
     byline), ``start`` (the first block) or the rule that ended the paragraph before (``indent``,
@@ -385,10 +418,26 @@ def reflow_cues(text: str) -> list[tuple[Block, str]]:
         slack = 5.0 if i == pending[0] else 3.0
         return (widths[i] or 0.0) < column[i] - slack
 
+    def reads_on(prev: int, i: int, least: float) -> bool:
+        """With the LM: the sentence of line ``prev`` reads on into line ``i`` (by ``least``)."""
+        return lm is not None and continuation(lm, lines[prev].strip(), lines[i].strip()) >= least
+
     def looks_indented(i: int) -> bool:
-        """As wide as an indented first line (OCR dropped the indent) and followed by a body line."""
-        nxt = i + 1 < len(lines) and widths[i + 1]
-        return bool(nxt) and column[i] - 3.0 <= (widths[i] or 0.0) <= column[i] - 1.5
+        """As wide as an indented first line (OCR dropped the indent) and followed by a body line,
+        or (with the LM) by a blank line and a line its sentence reads on into."""
+        if not column[i] - 3.0 <= (widths[i] or 0.0) <= column[i] - 1.5:
+            return False
+        if i + 1 < len(lines) and widths[i + 1]:
+            return True
+        after = next((j for j in range(i + 1, len(lines)) if widths[j]), None)
+        return after is not None and not ends_sentence(lines[i]) and reads_on(i, after, LM_JOIN)
+
+    def settled_by_lm(prev: int, i: int, reason: str) -> bool:
+        """A break the rules cannot settle, where the LM reads the sentence on (module docstring)."""
+        across_blank = prev != i - 1
+        return (reason in _LM_SETTLES and not unwrapped and _WEIGHABLE_END.search(lines[prev].rstrip()) is not None
+                and (reason == "indent-like width" or (widths[i] or 0.0) >= column[i] - 3.0 or ends_sentence(lines[i]))
+                and reads_on(prev, i, LM_JOIN_BLANK if across_blank else LM_JOIN))
 
     def paragraph_ends(prev: int, i: int) -> str | None:
         """Why the open paragraph (last line ``prev``) ends before line ``i``, or None."""
@@ -406,7 +455,8 @@ def reflow_cues(text: str) -> list[tuple[Block, str]]:
             ("column of another width", across_blank and measured[prev] is not None and measured[i] is not None
              and abs(measured[prev] - measured[i]) >= _OTHER_WIDTH and min(runlen[prev], runlen[i]) >= _MIN_WIDTH_RUN),
         )
-        return next((name for name, applies in rules if applies), None)
+        reason = next((name for name, applies in rules if applies), None)
+        return None if reason is not None and not ends and settled_by_lm(prev, i, reason) else reason
 
     for run, kind in zip(runs, _classify_runs(lines, runs, widths, column)):
         if kind != "paragraph":
@@ -431,9 +481,10 @@ def _starts_article(block: Block) -> bool:
     return block.kind != "paragraph" or bool(_LEADING_BYLINE.match(block.text))
 
 
-def reflow(text: str) -> str:
-    """Reflowed text: one block per line; a blank line around headline groups, bylines and new articles."""
-    return render(reflow_blocks(text))
+def reflow(text: str, lm: TokenScorer | None = None) -> str:
+    """Reflowed text: one block per line; a blank line around headline groups, bylines and new
+    articles (``lm``: see the module docstring)."""
+    return render(reflow_blocks(text, lm))
 
 
 def render(blocks: Sequence[Block]) -> str:

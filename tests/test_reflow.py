@@ -301,3 +301,66 @@ def test_a_byline_whose_space_was_read_as_a_quote_mark_is_still_a_byline(line: s
     byline was run into the paragraph after it."""
     blocks = reflow_blocks(f"甲地运动会隆重开幕\n\n{line}\n" + "\n".join(column(BODY)))
     assert [b.kind for b in blocks][:2] == ["headline", "byline"] and blocks[2].text == BODY[0]
+
+
+def _lm(tmp_path: Path, sentences: list[str]):
+    """A bigram LM that knows ``sentences`` (one LM sentence each)."""
+    from test_correct_fixtures import load_lm, write_arpa
+
+    return load_lm(write_arpa(tmp_path / "lm.arpa", sentences))
+
+
+def test_the_lm_joins_a_short_line_whose_sentence_reads_on(tmp_path) -> None:
+    """The engine dropped the end of a line: it looks like a paragraph's last line, whose stop was
+    misread. Where the LM reads the sentence on into the next line, the paragraph goes on; where
+    the LM ends a sentence there, and without an LM, it ends."""
+    lines = column(BODY)
+    lines[1] = lines[1][:5]  # 的工作重点 (并听取意见 dropped)
+    read = [lines[0] + lines[1] + lines[2] + lines[3], *BODY[1:]]
+    text = "\n".join(lines)
+    assert [b.text for b in reflow_blocks(text, _lm(tmp_path, read))] == read
+    apart = [lines[0] + lines[1], lines[2] + lines[3], *BODY[1:]]
+    assert [b.text for b in reflow_blocks(text)] == apart
+    assert [b.text for b in reflow_blocks(text, _lm(tmp_path, apart))] == apart
+
+
+def test_the_lm_leaves_a_misread_stop_and_a_narrow_headline_cut(tmp_path) -> None:
+    """A short line ending in a mark the LM cannot weigh (a stop read as ``*``) ends its
+    paragraph, and so does one before a line that is short itself (a headline's lines in a
+    narrow column), however well the LM reads the text on."""
+    star = column(["会议研究部署明年的工作重点并听取意见建议会议强调要抓好落实*", *BODY[1:]])
+    lm = _lm(tmp_path, ["会议研究部署明年的工作重点并听取意见建议会议强调要抓好落实*与会代表一致同意方案并表示将认真贯彻执行有关要求。"])
+    assert len(reflow_blocks("\n".join(star), lm)) == 3
+    headline = "\n".join([*column(BODY[:1]), "春耕有序", "推进", *column(BODY[1:])])
+    lm = _lm(tmp_path, ["春耕有序推进与会代表一致同意方案并表示将认真贯彻执行有关要求。"])
+    assert "春耕有序" in [b.text for b in reflow_blocks(headline, lm)]
+
+
+def test_with_the_lm_a_first_line_at_the_foot_of_a_column_starts_its_paragraph(tmp_path) -> None:
+    """A paragraph ends at the column's edge with a stop, and the next one's first line, its
+    indent lost, is the column's last: a blank line follows it, not a body line. When the LM
+    reads its sentence on across the blank line, it starts a paragraph; without an LM it is the
+    last line of the paragraph before."""
+    paragraphs = ["会议研究部署明年的工作重点并听取意见建议会议强调要落实。", *BODY[1:]]
+    lines = column(paragraphs)
+    assert len(lines[2]) == 10 and lines[2].endswith("。")
+    text = "\n".join([*lines[:4], "", *lines[4:]])  # lines[3]: the first line of BODY[1]
+    assert [b.text for b in reflow_blocks(text, _lm(tmp_path, paragraphs))] == paragraphs
+    assert [b.text for b in reflow_blocks(text)][0] == paragraphs[0] + lines[3]
+
+
+def test_reflow_settles_breaks_with_the_lm_when_asked(tmp_path) -> None:
+    from test_correct_fixtures import write_arpa
+
+    from ocrfix.cli import main
+
+    lines = column(BODY)
+    lines[1] = lines[1][:5]
+    read = [lines[0] + lines[1] + lines[2] + lines[3], *BODY[1:]]
+    page = tmp_path / "page.txt"
+    page.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    lm = write_arpa(tmp_path / "lm.arpa", read)
+    assert main(["reflow", str(page), "--lm", str(lm), "-o", str(tmp_path / "lm.txt")]) == 0
+    assert main(["reflow", str(page), "-o", str(tmp_path / "rules.txt")]) == 0
+    assert (tmp_path / "lm.txt").read_text(encoding="utf-8").split() == read
+    assert (tmp_path / "rules.txt").read_text(encoding="utf-8").split() == [lines[0] + lines[1], lines[2] + lines[3], *BODY[1:]]

@@ -24,7 +24,10 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="plain text: first put back in column order lines an engine listed row by row across "
                         "side-by-side columns (PaddleOCR/RapidOCR on a page of columns), as `ocrfix correct` does; "
                         "loads the language model (--lm)")
-    parser.add_argument("--lm", metavar="MODEL", help="language model for --column-order (default: the shipped one)")
+    parser.add_argument("--lm", nargs="?", const="", metavar="MODEL",
+                        help="plain text: let the language model (MODEL, default: the shipped one; also the one "
+                        "--column-order uses) settle the line breaks the layout cannot: whether a paragraph goes on "
+                        "after a short line or a blank line, as `ocrfix correct` does; slower than without")
     parser.add_argument("--articles", metavar="A.json", help="also write the page's stories as JSON: headline, "
                         "paragraphs and bounding box of each (hOCR/ALTO/PAGE/JSON input; plain text is one story)")
     parser.set_defaults(handler=_run)
@@ -36,15 +39,18 @@ def _run(args: argparse.Namespace) -> int:
     outputs = [("-o", args.output)] + ([("--articles", args.articles)] if args.articles else [])
     check_outputs(outputs, [("IN", args.input)])
     doc = read_document(args.input, args.format, args.encoding)
-    if args.column_order and doc.format == "text":
-        from ..column_order import column_order
+    lm = None
+    if doc.format == "text" and (args.column_order or args.lm is not None):
         from ..correction.corrector import load_lm
-        from ..formats.plaintext import read_text_document
         from ..settings import load_settings
 
         lm = load_lm(args.lm or load_settings().default_lm)
+    if args.column_order and lm is not None:
+        from ..column_order import column_order
+        from ..formats.plaintext import read_text_document
+
         doc = read_text_document(column_order(doc.source.decode("utf-8"), lm), doc.name)
-    flow = reflow_document(doc)
+    flow = reflow_document(doc, lm if args.lm is not None else None)
     if args.articles:
         write_text_atomic(args.articles, json.dumps({"stories": flow.articles()}, ensure_ascii=False, indent=1) + "\n")
     write_text_atomic(args.output, flow.text)

@@ -55,6 +55,7 @@ from typing import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
+from ..column_order import TokenScorer
 from ..text_reflow import OPENING, Block, clean_paragraph, display_width, ends_sentence, is_byline, reflow_blocks, render, squeeze_spaces
 from .model import Box, Document, Line, Page, Word, join_words
 from .stories import _clusters, stories
@@ -699,13 +700,15 @@ def _line_numbers(doc: Document) -> dict[int, int]:
     return numbers
 
 
-def reflow_document(doc: Document) -> Reflowed:
+def reflow_document(doc: Document, lm: TokenScorer | None = None) -> Reflowed:
     """Headline, byline and paragraph blocks of ``doc`` from its geometry (see module docstring).
 
-    ``source_lines`` of each block are 0-based line numbers in ``doc.text()``.
+    ``source_lines`` of each block are 0-based line numbers in ``doc.text()``. A document without
+    geometry (plain text) gets the plain reflow, its unsettled breaks settled by ``lm`` when given
+    (:mod:`ocrfix.text_reflow`).
     """
     if not doc.has_geometry:
-        blocks = reflow_blocks(doc.text())
+        blocks = reflow_blocks(doc.text(), lm)
         return Reflowed(render(blocks), blocks, list(doc.words()))
     numbers = _line_numbers(doc)
     where = {id(w): (pi, bi, li, k) for pi, page in enumerate(doc.pages) for bi, block in enumerate(page.blocks)
