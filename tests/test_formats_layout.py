@@ -217,6 +217,22 @@ def test_a_headline_read_into_a_swollen_body_row_is_not_cut_at_a_river() -> None
     assert "集市开张" in texts and not any("集市" in t and t != "集市开张" for t in texts)
 
 
+def test_a_swollen_body_line_keeps_the_bodys_measured_pitch_and_is_no_headline() -> None:
+    """Body type set 1.1 characters apart (Tesseract's pitch on some fonts): the engine swelled
+    the boxes of one line's words to headline height and its last word's box past its ink, so
+    that the line is 1.2 × the type size apart per character, as a headline's must be. It keeps
+    the body's measured pitch, though: it is no headline and stays in its paragraph."""
+    pitch = int(1.1 * H)
+    rows = ["一二三四五六", "七八九十甲乙", "丙丁戊己庚辛", "壬癸子丑寅卯", "辰巳午未申酉"]
+    lines = [_spaced(row, 60, 300 + r * int(1.6 * H), pitch) for r, row in enumerate(rows)]
+    swollen = tuple(Word(w.text, Box(w.box.x0, w.box.y0, w.box.x1 + (H if k == 5 else 0), w.box.y0 + int(1.6 * H)), conf=0.9)
+                    for k, w in enumerate(lines[2].words))
+    lines[2] = Line(words=swollen, box=Box.union([w.box for w in swollen]))
+    head = make_line("集市开张", 60, 120, size=int(H * 2))
+    assert [(b.kind, b.text) for b in reflow_document(document([[head], lines])).blocks] == [
+        ("headline", "集市开张"), ("paragraph", "".join(rows))]
+
+
 def test_two_specks_in_a_gap_split_a_body_line() -> None:
     """The engine read a speck in a 1.5-character gutter as ``。。`` and merged the rows of the
     columns beside it; the right column is too short to set out its edge. Two stops in a row

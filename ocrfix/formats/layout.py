@@ -35,7 +35,9 @@ fit the ink and square CJK type makes ``p`` about ``h``, PP-OCR's detection boxe
   rule read as ``二``), or too thin for a character, ends the story nearest to it (see
   :func:`_stray`); so does a short one over a headline's box (see :func:`_inside_headlines`);
 * **headline** — a line whose type size (see :func:`_char_height`) is at least ``1.25×`` the
-  body's median is a headline, unless its group of such lines holds fewer than three wide
+  body's median, its characters ``1.2×`` the larger of ``h`` and the body's measured pitch
+  apart (a body line whose word boxes the engine swelled is as tall, but keeps the body's
+  pitch), is a headline, unless its group of such lines holds fewer than three wide
   letters (Han and the like) in all (a photo or a rule read as large glyphs). A body-sized line that :mod:`ocrfix.text_reflow` recognizes as a
   byline (``本报记者 …``) stays a line of its own, unless it is a credit in brackets right after
   a full line (``（本报记者…``: the end of that paragraph). A story's headlines come before its body;
@@ -69,7 +71,7 @@ DROPPED = 2.8  # × the pitch: an "indent" past this is the engine's loss of the
 SHORT = 1.2  # × the pitch: right edge short of the column's right edge that marks a paragraph end
 PITCH_CHARS = 4  # least characters of a line that measures the character pitch
 HEADLINE = 1.25  # × h: type size that marks a headline
-HEADLINE_PITCH = 1.2  # × h: least character pitch of a headline
+HEADLINE_PITCH = 1.2  # × h (× the body's measured pitch where wider): least character pitch of a headline
 TALL_WORDS = 1.15  # × h: least box height of three in four of a headline's words
 KICKER = 1.05  # × h: least type size and pitch of a kicker or sub-headline next to a headline
 KICKER_NEXT = 1.1  # × h: the same next to a kicker or sub-headline
@@ -508,10 +510,15 @@ def _stack(columns: list[_Column], more: list[_Column]) -> list[_Column]:
     return [*columns, *more]
 
 
-def _is_headline(line: PlacedLine, h: float) -> bool:
-    """Large type: a line ``HEADLINE ×`` the body size, its characters as wide apart (a body
-    line that the engine merged with the row below it is as tall, but keeps the body's pitch)."""
-    return line.size >= HEADLINE * h and line.box.width >= HEADLINE_PITCH * h * display_width(line.text)
+def _is_headline(line: PlacedLine, h: float, pitch: float) -> bool:
+    """Large type: a line ``HEADLINE ×`` the body size ``h``, its characters ``HEADLINE_PITCH ×``
+    ``h`` apart, or that many times the body's measured character ``pitch`` (see
+    :func:`_body_pitch`) where that is wider than ``h`` (a body line that the engine merged with
+    the row below it, or whose word boxes it swelled on a row read across columns, is as tall,
+    but keeps the body's pitch;
+    Tesseract's body pitch is ``1.1h`` on some fonts, so ``1.2h`` alone lets such a piece
+    through)."""
+    return line.size >= HEADLINE * h and line.box.width >= HEADLINE_PITCH * max(h, pitch) * display_width(line.text)
 
 
 def _headlines(placed: list[PlacedLine], h: float) -> set[int]:
@@ -523,7 +530,8 @@ def _headlines(placed: list[PlacedLine], h: float) -> set[int]:
     on small type a body line one pixel taller than the median is ``1.07 h``). Next to such a
     line only ``KICKER_NEXT ×`` counts (a wrapped sub-headline; a byline and the body under it
     are a pixel larger at most)."""
-    large = [p for p in placed if _is_headline(p, h)]
+    pitch = _body_pitch([p for p in placed if p.size < HEADLINE * h], h)
+    large = [p for p in placed if _is_headline(p, h, pitch)]
     # a group of large lines with fewer than HEAD_WIDE wide letters in all (Han and the like: not
     # Latin, digits or marks) is a photo or a rule read as large glyphs (``学``, ``ic -CEA``), no headline
     heads = {id(p) for group in _clusters(large, h) if _wide_letters("".join(p.text for p in group)) >= HEAD_WIDE for p in group}
@@ -576,15 +584,21 @@ def _narrow_saving(text: str) -> float:
     return chars - display_width(text)
 
 
-def _pitch(columns: list[_Column], h: float) -> float:
-    """The body's character pitch: the median over its lines of ``PITCH_CHARS`` characters or
+def _body_pitch(lines: list[PlacedLine], h: float) -> float:
+    """The character pitch of ``lines``: the median over those of ``PITCH_CHARS`` characters or
     more of their extent's width per character (half-width digits and letters half a one), or
-    ``h`` without such lines. Indents and short lines are whole characters; the type size
-    measures them only where the engine's boxes fit the ink as Tesseract's do: PP-OCR pads its
-    detection boxes in height, about 1.2 × the pitch (a two-character indent would look 1.6h)."""
-    widths = [(x1 - x0) / width for column in columns for line in column.lines
+    ``h`` without such lines."""
+    widths = [(x1 - x0) / width for line in lines
               if (width := display_width(line.text.strip(RULE + " "))) >= PITCH_CHARS for x0, x1 in [_extent(line)]]
     return float(statistics.median(widths)) if widths else h
+
+
+def _pitch(columns: list[_Column], h: float) -> float:
+    """The body's character pitch (:func:`_body_pitch` of its columns' lines). Indents and short
+    lines are whole characters; the type size measures them only where the engine's boxes fit
+    the ink as Tesseract's do: PP-OCR pads its detection boxes in height, about 1.2 × the pitch
+    (a two-character indent would look 1.6h)."""
+    return _body_pitch([line for column in columns for line in column.lines], h)
 
 
 def _paragraphs(columns: list[_Column], h: float) -> list[list[PlacedLine]]:
