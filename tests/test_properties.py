@@ -115,8 +115,11 @@ def test_no_command_ever_modifies_an_input(model_args: list[str], a: bytes, b: b
 
 
 #: Structured inputs (real Tesseract hOCR/ALTO, a PAGE file, ABBYY XML and PaddleOCR JSON built from them; tests/data/formats) and plain text.
-FORMAT_FILES = ["onecol.hocr", "twocol.hocr", "onecol-chars.hocr", "onecol.xml", "twocol.xml", "small.page.xml", "onecol.txt",
-                "onecol-chars.abbyy.xml", "twocol.paddle.json"]
+#: Every structured fixture (paths under tests/data): Tesseract's, and the shapes other producers write.
+FORMAT_FILES = [f"formats/{name}" for name in ("onecol.hocr", "twocol.hocr", "onecol-chars.hocr", "onecol.xml", "twocol.xml",
+                                               "small.page.xml", "onecol.txt", "onecol-chars.abbyy.xml", "twocol.paddle.json")] + [
+    f"producers/{path.name}" for path in sorted((Path(__file__).parent / "data" / "producers").iterdir()) if (path.suffix != ".txt" or path.name.startswith("paddle"))
+    and path.name != "expected.json"]
 #: What an edit may put in: Han, marks, a doubled character, XML's special characters.
 REPLACEMENTS = st.sampled_from(["作", "的", "，", "。", "“", "|", "的的", "&", "<", "a"])
 
@@ -144,7 +147,7 @@ def test_replay_and_write_back_are_exact_for_any_mix_of_length_changes(name: str
     from ocrfix.correction.edits import apply_changes
     from ocrfix.formats import apply_edits, parse_document, reflow_document, write_document
 
-    raw = (Path(__file__).parent / "data" / "formats" / name).read_bytes()
+    raw = (Path(__file__).parent / "data" / name).read_bytes()
     doc = parse_document(raw, name)
     flow = reflow_document(doc)
     changes = data.draw(edit_mixes(flow.text))

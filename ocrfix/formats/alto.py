@@ -1,4 +1,9 @@
-"""ALTO v2–v4: read into the model, patch back.
+"""ALTO (v1 of CCS docWORKS to v4, or without a namespace): read into the model, patch back.
+
+A box is the element's ``HPOS``/``VPOS``/``WIDTH``/``HEIGHT``, else the bounds of its
+``Shape/Polygon`` (eScriptorium, kraken), else the union of its children's (a text block), else
+its parent's (a ``String`` without geometry: its line's). A ``HYP`` (the hyphen printed at a
+line end) is a word of its own.
 
 ``String/@WC`` is the word confidence (0–1), ``String/@CC`` one digit per character
 (0 = sure … 9 = unsure), ``Glyph/@GC`` a glyph confidence. A corrected ``String`` gets the
@@ -23,9 +28,38 @@ CONF_DIGITS = 9  # CC digits run from 0 (sure) to 9 (unsure)
 _STORY_TYPE = re.compile(r"story|article", re.IGNORECASE)  # ComposedBlock TYPEs that group a story
 
 
-def _box(el: etree._Element, name: str) -> Box:
-    x, y = int_attr(el, "HPOS", name), int_attr(el, "VPOS", name)
-    return Box(x, y, x + int_attr(el, "WIDTH", name), y + int_attr(el, "HEIGHT", name))
+_GEOMETRY = ("HPOS", "VPOS", "WIDTH", "HEIGHT")
+_WORDS = ("String", "HYP")
+
+
+def _own_box(el: etree._Element, name: str) -> Box | None:
+    """The box an element states: its position and size, else its polygon's bounds; None if neither."""
+    if all(el.get(a) not in (None, "") for a in _GEOMETRY):
+        x, y = int_attr(el, "HPOS", name), int_attr(el, "VPOS", name)
+        return Box(x, y, x + int_attr(el, "WIDTH", name), y + int_attr(el, "HEIGHT", name))
+    points = [p.get("POINTS") for s in _children(el, "Shape") for p in _children(s, "Polygon") if p.get("POINTS")]
+    if not points:
+        return None
+    try:  # "x,y x,y ..." or "x y x y ..."
+        values = [round(float(v)) for v in points[0].replace(",", " ").split()]
+    except ValueError:
+        raise InputError(f"{where(el, name)}: bad Polygon POINTS {points[0][:60]!r}") from None
+    if len(values) < 2 or len(values) % 2:
+        raise InputError(f"{where(el, name)}: bad Polygon POINTS {points[0][:60]!r}")
+    return Box(min(values[0::2]), min(values[1::2]), max(values[0::2]), max(values[1::2]))
+
+
+def _box(el: etree._Element, name: str, *fallbacks: Box | None) -> Box:
+    """The element's own box, else the first of ``fallbacks`` there is; InputError without any."""
+    box = next((b for b in (_own_box(el, name), *fallbacks) if b is not None), None)
+    if box is None:
+        raise InputError(f"{where(el, name)}: missing coordinates (no HPOS/VPOS/WIDTH/HEIGHT, Shape or positioned children)")
+    return box
+
+
+def _union(boxes: list[Box | None]) -> Box | None:
+    found = [b for b in boxes if b is not None]
+    return Box.union(found) if found else None
 
 
 def _children(el: etree._Element, tag: str) -> list[etree._Element]:
@@ -60,14 +94,15 @@ def _glyph_corrections(glyphs: tuple[Glyph, ...], correction: Correction | None)
         a for a in g.alternatives if a.text != o)) for g, o in zip(glyphs, correction.original))
 
 
-def _word(el: etree._Element, tree: etree._ElementTree, name: str) -> Word:
+def _word(el: etree._Element, tree: etree._ElementTree, name: str, line_box: Box) -> Word:
     content = el.get("CONTENT")
     if content is None:
-        raise InputError(f"{where(el, name)}: String without CONTENT")
+        raise InputError(f"{where(el, name)}: {local(el)} without CONTENT")
+    box = _box(el, name, line_box)
     glyphs = tuple(
         Glyph(
             text=g.get("CONTENT", ""),
-            box=_box(g, name),
+            box=_box(g, name, box),
             conf=float_attr(g, "GC", name),
             id=g.get("ID"),
             ref=tree.getpath(g),
@@ -79,7 +114,7 @@ def _word(el: etree._Element, tree: etree._ElementTree, name: str) -> Word:
     correction = _correction(el)
     return Word(
         text=content,
-        box=_box(el, name),
+        box=box,
         conf=float_attr(el, "WC", name),
         char_confs=_char_confs(el, content, name),
         glyphs=_glyph_corrections(glyphs, correction),
@@ -120,17 +155,20 @@ def read(tree: etree._ElementTree, name: str, source: bytes) -> Document:
             if local(block_el) != "TextBlock":
                 continue
             lines = []
+            block_box = _own_box(block_el, name)
             for line_el in _children(block_el, "TextLine"):
-                strings = _children(line_el, "String")
+                strings = [c for c in line_el if local(c) in _WORDS]
+                line_box = _box(line_el, name, _union([_own_box(s, name) for s in strings]), block_box)
                 lines.append(Line(
-                    words=tuple(_word(s, tree, name) for s in strings),
-                    box=_box(line_el, name),
+                    words=tuple(_word(s, tree, name, line_box) for s in strings),
+                    box=line_box,
                     id=line_el.get("ID"),
                     ref=tree.getpath(line_el),
                     font_size=_font_size([line_el, block_el, *strings[:1]], sizes),
                 ))
             if lines:
-                blocks.append(Block(lines=tuple(lines), box=_box(block_el, name), id=block_el.get("ID"), ref=tree.getpath(block_el)))
+                blocks.append(Block(lines=tuple(lines), box=block_box or Box.union([l.box for l in lines]), id=block_el.get("ID"),
+                                    ref=tree.getpath(block_el)))
                 elements.append(block_el)
         width, height = float_attr(page_el, "WIDTH", name), float_attr(page_el, "HEIGHT", name)
         box = Box(0, 0, round(width), round(height)) if width and height else Box.union([b.box for b in blocks] or [Box(0, 0, 0, 0)])
@@ -168,6 +206,11 @@ def _composed(page_el: etree._Element, elements: list[etree._Element]) -> tuple[
     return groups if len(groups) >= 2 else ()
 
 
+def _tag(ns: str | None, name: str) -> str:
+    """A new element's tag in the file's namespace (a file without one: none)."""
+    return f"{{{ns}}}{name}" if ns else name
+
+
 def _add_before_glyphs(el: etree._Element, child: etree._Element) -> None:
     """Insert ``child`` after any ``Shape``/``ALTERNATIVE`` and before ``Glyph``s (schema order)."""
     index = sum(1 for c in el if local(c) in ("Shape", "ALTERNATIVE"))
@@ -177,7 +220,7 @@ def _add_before_glyphs(el: etree._Element, child: etree._Element) -> None:
 def write(doc: Document) -> bytes:
     tree = parse_xml(doc.source, doc.name)
     ns = etree.QName(tree.getroot()).namespace
-    version = ALTO_NAMESPACES[ns]
+    version = ALTO_NAMESPACES.get(ns, 2)  # v1, CCS docWORKS, no namespace: no PURPOSE either
     for word in doc.words():
         if word.correction is None:
             continue
@@ -186,8 +229,8 @@ def write(doc: Document) -> bytes:
             if el.get("CC") and len(word.text) != len(word.correction.original):
                 del el.attrib["CC"]  # one digit per character: no longer aligned
             el.set("CONTENT", word.text)
-        if _correction(el) is None:
-            alt = etree.Element(f"{{{ns}}}ALTERNATIVE")
+        if _correction(el) is None and local(el) == "String":  # (a HYP holds no children)
+            alt = etree.Element(_tag(ns, "ALTERNATIVE"))
             if version >= 3:
                 alt.set("PURPOSE", "OCR")
             alt.text = word.correction.original
@@ -198,7 +241,7 @@ def write(doc: Document) -> bytes:
             (gel,) = tree.xpath(glyph.ref)
             gel.set("CONTENT", glyph.text)
             if not any(v.get("CONTENT") == glyph.correction.original for v in _children(gel, "Variant")):
-                gel.insert(sum(1 for c in gel if local(c) == "Shape"), etree.Element(f"{{{ns}}}Variant", CONTENT=glyph.correction.original))
+                gel.insert(sum(1 for c in gel if local(c) == "Shape"), etree.Element(_tag(ns, "Variant"), CONTENT=glyph.correction.original))
     ids = Ids()
     ids.used.update(el.get("ID") for el in tree.iter() if el.get("ID"))
     for page in doc.pages:
@@ -225,7 +268,7 @@ def _regroup(tree: etree._ElementTree, page_el: etree._Element, page: Page, ids:
     styles = {id(b): b.get("STYLEREFS") for b in old}
     blocks = []
     for block in page.blocks:
-        block_el = _geometry(etree.Element(f"{{{ns}}}TextBlock", ID=ids(None, "block")), block.box)
+        block_el = _geometry(etree.Element(_tag(ns, "TextBlock"), ID=ids(None, "block")), block.box)
         style = styles.get(id(lines[block.lines[0].ref].getparent()))
         if style:
             block_el.set("STYLEREFS", style)
@@ -233,7 +276,7 @@ def _regroup(tree: etree._ElementTree, page_el: etree._Element, page: Page, ids:
             block_el.append(_line_part(lines[line.ref], line, words, ids, ns) if refs[line.ref] > 1 else lines[line.ref])
         blocks.append(block_el)
     grouped = {k for story in page.stories for k in story}
-    parts = [_geometry(etree.Element(f"{{{ns}}}ComposedBlock", ID=ids(None, "story"), TYPE="story"),
+    parts = [_geometry(etree.Element(_tag(ns, "ComposedBlock"), ID=ids(None, "story"), TYPE="story"),
                        Box.union([page.blocks[k].box for k in story])) for story in page.stories]
     for part, story in zip(parts, page.stories):
         part.extend(blocks[k] for k in story)
@@ -253,7 +296,7 @@ def _line_part(el: etree._Element, line: Line, words: dict[str, etree._Element],
     part = _geometry(etree.Element(el.tag, {k: v for k, v in el.attrib.items() if k != "ID"}, ID=ids(line.id, "line")), line.box)
     for k, word in enumerate(line.words):
         if k:
-            part.append(etree.Element(f"{{{ns}}}SP"))
+            part.append(etree.Element(_tag(ns, "SP")))
         part.append(words[word.ref])
     return part
 
@@ -311,14 +354,9 @@ def build(doc: Document) -> bytes:
 
 
 def detect(root: etree._Element, name: str) -> bool:
-    """An ``<alto>`` root, in a supported ALTO version's namespace."""
-    if local(root) != "alto":
-        return False
-    ns = etree.QName(root).namespace
-    if ns not in ALTO_NAMESPACES:
-        known = ", ".join(ALTO_NAMESPACES)
-        raise InputError(f"{name}: <alto> in namespace {ns!r} is not a supported ALTO version (v2–v4: {known})")
-    return True
+    """An ``<alto>`` root: in any version's namespace (v2–v4 of the Library of Congress, v1 of CCS
+    docWORKS in newspaper archives) or in none, whose elements are read alike."""
+    return local(root) == "alto"
 
 
 FORMAT = XmlFormat(detect, read, write, build)

@@ -4,14 +4,16 @@ from __future__ import annotations
 from lxml import etree
 
 from ..errors import InputError
-from .xmlutil import local, parse_xml
+from .xmlutil import local, parse_markup
 
 ALTO_NAMESPACES = {
     "http://www.loc.gov/standards/alto/ns-v2#": 2,
     "http://www.loc.gov/standards/alto/ns-v3#": 3,
     "http://www.loc.gov/standards/alto/ns-v4#": 4,
 }
-PAGE_NAMESPACE = "http://schema.primaresearch.org/PAGE/gts/pagecontent/2019-07-15"
+PAGE_NAMESPACE_PREFIX = "http://schema.primaresearch.org/PAGE/gts/pagecontent/"
+#: The namespace of the PAGE files ocrfix builds (it reads every version: 2010-03-19 … 2019-07-15).
+PAGE_NAMESPACE = PAGE_NAMESPACE_PREFIX + "2019-07-15"
 
 _XML_STARTS = (b"<?xml", b"<!doctype", b"<alto", b"<pcgts", b"<html", b"<document", b"<!--")
 
@@ -44,4 +46,4 @@ def detect_format(data: bytes | str, name: str = "<input>") -> str:
         return "text"
     if not looks_like_xml(raw):  # neither text nor XML: an OCR result as JSON
         return "paddle"
-    return tree_format(parse_xml(raw, name), name)
+    return tree_format(parse_markup(raw, name), name)

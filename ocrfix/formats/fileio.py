@@ -11,7 +11,7 @@ from .model import Document
 from .plaintext import read_text_document
 from . import paddle
 from .registry import FORMATS, is_plain_text, xml_format
-from .xmlutil import parse_xml
+from .xmlutil import parse_markup
 
 
 def parse_document(data: bytes, name: str = "<input>", fmt: str | None = None, encoding: str | None = None) -> Document:
@@ -24,7 +24,7 @@ def parse_document(data: bytes, name: str = "<input>", fmt: str | None = None, e
         raise InputError(f"{name}: empty file (no text)")
     if fmt == "paddle" or (fmt is None and not looks_like_xml(data)):  # not text, not XML: an OCR result as JSON
         return paddle.read(data, name)
-    tree = parse_xml(data, name)
+    tree = parse_markup(data, name)
     found = tree_format(tree, name)
     if fmt is not None and found != fmt:
         raise InputError(f"{name}: --format {fmt} given but the file is {found}")

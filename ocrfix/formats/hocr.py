@@ -1,7 +1,12 @@
 """hOCR (XHTML with ``ocr_*`` classes, as Tesseract writes it): read into the model, patch back.
 
 Blocks are ``ocr_par`` (Tesseract's paragraphs; its ``txt`` output puts a blank line between
-them), falling back to ``ocr_carea``. Character boxes come from ``ocrx_cinfo`` spans
+them), falling back to ``ocr_carea``, then to the page; lines outside them (a headline straight
+in its ``ocr_carea``) are blocks of their own, one per parent element. A line is the innermost
+element of a line class (Tesseract's ``ocr_line``/``ocr_header``/``ocr_textfloat``/``ocr_caption``,
+other engines' ``ocrx_line``); words outside any line (Tesseract 3 and other engines' hOCR
+without line elements) are set into lines by their boxes. A line without a ``bbox`` takes the
+union of its words', a word without one its line's. Character boxes come from ``ocrx_cinfo`` spans
 (``tesseract -c hocr_char_boxes=1``), per-character confidences from them or from a word's
 ``x_confs`` list (kraken, OCRopus). A corrected word gets the title properties
 ``x_ocrfix_original "<OCR reading>"`` and ``x_ocrfix_gain <gain>``.
@@ -9,15 +14,16 @@ them), falling back to ``ocr_carea``. Character boxes come from ``ocrx_cinfo`` s
 from __future__ import annotations
 
 from dataclasses import replace
+from itertools import groupby
 
 from lxml import etree
 
 from ..errors import InputError
 from .model import Alternative, Block, Box, Correction, Document, Glyph, Line, Page, Word
 from .registry import XmlFormat
-from .xmlutil import Ids, element_maker, parse_xml, serialize, where
+from .xmlutil import Ids, element_maker, parse_markup, serialize, where
 
-LINE_CLASSES = frozenset({"ocr_line", "ocr_header", "ocr_caption", "ocr_textfloat", "ocr_footer"})
+LINE_CLASSES = frozenset({"ocr_line", "ocrx_line", "ocr_header", "ocr_caption", "ocr_textfloat", "ocr_footer"})
 ORIGINAL_PROP, GAIN_PROP = "x_ocrfix_original", "x_ocrfix_gain"
 
 
@@ -149,7 +155,7 @@ def _word(el: etree._Element, tree: etree._ElementTree, name: str) -> Word:
         raise InputError(f"{where(el, name)}: x_confs is not a list of numbers") from None
     return Word(
         text=text,
-        box=_box(el, props, "bbox", name, required=True),
+        box=_box(el, props, "bbox", name, required=False),
         conf=_conf(props, "x_wconf"),
         char_confs=confs if len(confs) == len(text) and confs else None,
         glyphs=tuple(glyphs),
@@ -161,21 +167,63 @@ def _word(el: etree._Element, tree: etree._ElementTree, name: str) -> Word:
 
 def _line(el: etree._Element, tree: etree._ElementTree, name: str) -> Line:
     props = parse_title(el.get("title") or "")
-    box = _box(el, props, "bbox", name, required=True)
+    box = _box(el, props, "bbox", name, required=False)
     word_els = [w for w in el.iter() if "ocrx_word" in _classes(w)]
     if word_els:
         words = tuple(_word(w, tree, name) for w in word_els)
-    else:  # a line without word spans: the line itself is the one word
+        found = [w.box for w in words if w.box is not None]
+        box = box or (Box.union(found) if found else None)
+    if box is None:
+        raise InputError(f"{where(el, name)}: missing coordinates (no 'bbox' in title)")
+    if not word_els:  # a line without word spans: the line itself is the one word
         words = (Word(text=_text(el), box=box, ref=tree.getpath(el), correction=_correction(props)),)
+    words = tuple(w if w.box is not None else replace(w, box=box) for w in words)
     return Line(words=words, box=box, id=el.get("id"), ref=tree.getpath(el), font_size=_number(props, "x_size"))
 
 
-def _block(el: etree._Element, tree: etree._ElementTree, name: str) -> Block | None:
-    lines = tuple(_line(l, tree, name) for l in el.iter() if _classes(l) & LINE_CLASSES)
-    if not lines:
-        return None
+def _loose_lines(word_els: list[etree._Element], tree: etree._ElementTree, name: str) -> list[Line]:
+    """Words outside any line element set into lines: a word starts a new line where it does
+    not overlap the current line's height or starts left of its previous word."""
+    lines: list[list[Word]] = []
+    for el in word_els:
+        word = _word(el, tree, name)
+        if word.box is None:
+            raise InputError(f"{where(el, name)}: missing coordinates (no 'bbox' in title)")
+        last = lines[-1][-1].box if lines else None
+        if last is None or word.box.y0 >= last.y1 or word.box.y1 <= last.y0 or word.box.x0 < last.x0:
+            lines.append([])
+        lines[-1].append(word)
+    return [Line(words=tuple(ws), box=Box.union([w.box for w in ws])) for ws in lines]
+
+
+def _is_line(el: etree._Element) -> bool:
+    """An element of a line class with no line inside it (a caption float holding its own lines is not one)."""
+    return bool(_classes(el) & LINE_CLASSES) and not any(_classes(d) & LINE_CLASSES for d in el.iterdescendants() if isinstance(d.tag, str))
+
+
+def _text_elements(page_el: etree._Element) -> dict[etree._Element, list[etree._Element]]:
+    """Lines, and words outside any line, of a page by the element that holds them as a block
+    (its paragraph, else its content area, else the page; one outside them: its parent), in
+    document order."""
+    pars = [el for el in page_el.iter() if "ocr_par" in _classes(el)]
+    containers = set(pars or [el for el in page_el.iter() if "ocr_carea" in _classes(el)] or [page_el])
+    found: dict[etree._Element, list[etree._Element]] = {}
+    for el in page_el.iter():
+        if not isinstance(el.tag, str):
+            continue
+        loose_word = "ocrx_word" in _classes(el) and not any(_classes(a) & LINE_CLASSES for a in el.iterancestors())
+        if loose_word or _is_line(el):
+            holder = next((a for a in el.iterancestors() if a in containers), el.getparent())
+            found.setdefault(holder, []).append(el)
+    return found
+
+
+def _block(el: etree._Element, items: list[etree._Element], tree: etree._ElementTree, name: str) -> Block:
+    lines: list[Line] = []
+    for is_line, run in groupby(items, _is_line):
+        lines.extend((_line(l, tree, name) for l in run) if is_line else _loose_lines(list(run), tree, name))
     box = _box(el, parse_title(el.get("title") or ""), "bbox", name, required=False)
-    return Block(lines=lines, box=box or Box.union([l.box for l in lines]), id=el.get("id"), ref=tree.getpath(el))
+    return Block(lines=tuple(lines), box=box or Box.union([l.box for l in lines]), id=el.get("id"), ref=tree.getpath(el))
 
 
 def read(tree: etree._ElementTree, name: str, source: bytes) -> Document:
@@ -183,9 +231,7 @@ def read(tree: etree._ElementTree, name: str, source: bytes) -> Document:
     for page_el in tree.iter():
         if "ocr_page" not in _classes(page_el):
             continue
-        pars = [el for el in page_el.iter() if "ocr_par" in _classes(el)]
-        containers = pars or [el for el in page_el.iter() if "ocr_carea" in _classes(el)] or [page_el]
-        blocks = tuple(b for b in (_block(el, tree, name) for el in containers) if b is not None)
+        blocks = tuple(_block(el, items, tree, name) for el, items in _text_elements(page_el).items())
         props = parse_title(page_el.get("title") or "")
         box = _box(page_el, props, "bbox", name, required=False)
         if box is None:
@@ -227,7 +273,7 @@ def _mark(el: etree._Element, correction: Correction) -> None:
 
 
 def write(doc: Document) -> bytes:
-    tree = parse_xml(doc.source, doc.name)
+    tree = parse_markup(doc.source, doc.name)
     for word in doc.words():
         if word.correction is None:
             continue

@@ -7,7 +7,13 @@ Three shapes are read, the ones these engines' own tools write:
   top or under ``"res"``; a list of such objects is a document of several pages;
 * PaddleOCR 2.x (``PaddleOCR().ocr()`` dumped with ``json.dump``): ``[[polygon, [text, score]], ...]``,
   or a list of those, one per page (``null`` for a page without text);
-* RapidOCR (``RapidOCROutput.to_json()``): ``[{"box": polygon, "txt": text, "score": score}, ...]``.
+* RapidOCR (``RapidOCROutput.to_json()``): ``[{"box": polygon, "txt": text, "score": score}, ...]``;
+  its result's fields dumped as they are, ``{"boxes": [...], "txts": [...], "scores": [...]}``; and
+  RapidOCR 1.x's ``[[polygon, text, score], ...]``;
+* PaddleOCR's label and ``predict_system.py`` format: ``[{"transcription": text, "points": polygon}, ...]``.
+
+Any of them may also come as JSON Lines, one page a line, each line optionally after an image
+name and a tab (``system_results.txt``: ``NAME<TAB>[...]``); they are written back the same way.
 
 Each text line is a :class:`~.model.Line` of one word (PP-OCR gives no word or character boxes);
 its score is the word's confidence, and the file names its engine (``PaddleOCR`` or ``RapidOCR``;
@@ -76,6 +82,35 @@ def _is_rapid_item(item: Any) -> bool:
     return isinstance(item, dict) and isinstance(item.get("txt"), str) and "box" in item
 
 
+def _is_label_item(item: Any) -> bool:
+    return isinstance(item, dict) and isinstance(item.get("transcription"), str) and "points" in item
+
+
+def _is_rapid1_item(item: Any) -> bool:
+    return isinstance(item, list) and len(item) == 3 and isinstance(item[1], str) and _points(item[0]) is not None
+
+
+def _rapid_fields(page: Any) -> list[Entry] | None:
+    """The text lines of RapidOCR's result fields (``txts`` with ``boxes`` and ``scores``), or None."""
+    if not (isinstance(page, dict) and isinstance(page.get("txts"), list) and all(isinstance(t, str) for t in page["txts"])):
+        return None
+    boxes, scores, originals = page.get("boxes") or [], page.get("scores") or [], page.get(ORIGINALS_KEY) or []
+    return [Entry(("txts", i), text, scores[i] if i < len(scores) and _number(scores[i]) else None,
+                  _points(boxes[i]) if i < len(boxes) else None,
+                  originals[i] if i < len(originals) and isinstance(originals[i], str) else None)
+            for i, text in enumerate(page["txts"])]
+
+
+def _items(value: list, text_key: Any, box_key: Any, score_key: Any) -> list[Entry]:
+    """Text lines that are items of a list, each holding its text, box and score under these keys."""
+    def get(item: Any, key: Any) -> Any:
+        return item.get(key) if isinstance(item, dict) else item[key] if key is not None else None
+
+    return [Entry((i, text_key), get(item, text_key), get(item, score_key) if _number(get(item, score_key)) else None,
+                  _points(get(item, box_key)), item.get(ORIGINAL_KEY) if isinstance(item, dict) else None)
+            for i, item in enumerate(value)]
+
+
 def _is_paddle2_item(item: Any) -> bool:
     return (isinstance(item, list) and len(item) == 2 and isinstance(item[1], (list, tuple)) and len(item[1]) == 2
             and isinstance(item[1][0], str) and _points(item[0]) is not None)
@@ -91,6 +126,9 @@ def pages_of(value: Any) -> tuple[str, list[list[Entry]]] | None:
     single = _paddle3_lines(value, ())
     if single is not None:
         return value.get(SOFTWARE_KEY) or "PaddleOCR", [single]
+    fields = _rapid_fields(value)
+    if fields is not None:
+        return value.get(SOFTWARE_KEY) or "RapidOCR", [fields]
     if not isinstance(value, list) or not value:
         return None
     pages = [_paddle3_lines(page, (k,)) for k, page in enumerate(value)]
@@ -98,8 +136,11 @@ def pages_of(value: Any) -> tuple[str, list[list[Entry]]] | None:
         software = next((page.get(SOFTWARE_KEY) for page in value if page.get(SOFTWARE_KEY)), "PaddleOCR")
         return software, pages
     if all(map(_is_rapid_item, value)):
-        return "RapidOCR", [[Entry((i, "txt"), item["txt"], item.get("score") if _number(item.get("score")) else None,
-                                   _points(item["box"]), item.get(ORIGINAL_KEY)) for i, item in enumerate(value)]]
+        return "RapidOCR", [_items(value, "txt", "box", "score")]
+    if all(map(_is_rapid1_item, value)):
+        return "RapidOCR", [_items(value, 1, 0, 2)]
+    if all(map(_is_label_item, value)):
+        return "PaddleOCR", [_items(value, "transcription", "points", None)]
     if all(map(_is_paddle2_item, value)):
         return "PaddleOCR", [_paddle2_entries(value, ())]
     if all(map(_is_paddle2_page, value)):
@@ -112,28 +153,60 @@ def _paddle2_entries(page: list, prefix: Path) -> list[Entry]:
             for i, (poly, (text, score)) in enumerate(page)]
 
 
+class JsonLines(NamedTuple):
+    """A file of one JSON value a line (JSON Lines), each line optionally after a name and a tab."""
+
+    prefixes: list[str]  # what comes before each line's JSON ("" or "NAME\t")
+    values: list[Any]
+
+
+def _json_line(line: str) -> tuple[str, str]:
+    """(prefix, JSON) of a line: ``NAME<TAB>`` is a prefix when JSON follows it."""
+    name, tab, rest = line.partition("\t")
+    return (name + tab, rest) if tab and not name.lstrip().startswith(("{", "[")) and rest.lstrip().startswith(("{", "[")) else ("", line)
+
+
 def _parse(data: bytes, name: str) -> Any:
+    """The JSON value of a file, or its :class:`JsonLines` when it holds one value a line."""
     try:
-        return json.loads(data.decode("utf-8-sig"))
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as err:
         raise InputError(f"{name}: JSON that is not UTF-8 ({err.reason} at byte {err.start})") from None
+    try:
+        return json.loads(text)
     except json.JSONDecodeError as err:
+        lines = [_json_line(line) for line in text.splitlines() if line.strip()]
+        if len(lines) > 1 or (lines and lines[0][0]):
+            try:
+                return JsonLines([p for p, _ in lines], [json.loads(j) for _, j in lines])
+            except json.JSONDecodeError:
+                pass
         raise InputError(f"{name}: not valid JSON ({err.msg}, line {err.lineno} column {err.colno})") from None
 
 
+def _results(value: Any) -> tuple[str, list[list[Entry]]] | None:
+    """:func:`pages_of` of a JSON value, or of each line of a :class:`JsonLines` (its pages in turn)."""
+    if not isinstance(value, JsonLines):
+        return pages_of(value)
+    found = [pages_of(v) for v in value.values]
+    if not found or any(f is None for f in found):
+        return None
+    return found[0][0], [[e._replace(path=(k, *e.path)) for e in page] for k, (_, pages) in enumerate(found) for page in pages]
+
+
 def looks_like_paddle(data: bytes) -> bool:
-    """Whether a file's content is an OCR result of PaddleOCR or RapidOCR as JSON."""
-    head = data[:64].lstrip(b"\xef\xbb\xbf \t\r\n")
-    if not head.startswith((b"{", b"[")):
+    """Whether a file's content is an OCR result of PaddleOCR or RapidOCR as JSON (or JSON Lines)."""
+    head = _json_line(data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").decode("utf-8", "replace"))[1]
+    if not head.startswith(("{", "[")):
         return False
     try:
-        return pages_of(json.loads(data.decode("utf-8-sig"))) is not None
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        return _results(_parse(data, "")) is not None
+    except InputError:
         return False
 
 
 def read(data: bytes, name: str) -> Document:
-    found = pages_of(_parse(data, name))
+    found = _results(_parse(data, name))
     if found is None:
         raise InputError(f"{name}: JSON that is not a PaddleOCR or RapidOCR result "
                          "(rec_texts/rec_boxes, [[polygon, [text, score]], ...] or [{box, txt, score}, ...])")
@@ -153,6 +226,8 @@ def read(data: bytes, name: str) -> Document:
 
 
 def _container(value: Any, path: Path) -> Any:
+    if isinstance(value, JsonLines):
+        value = value.values
     for key in path[:-1]:
         value = value[key]
     return value
@@ -160,16 +235,18 @@ def _container(value: Any, path: Path) -> Any:
 
 def _record_original(value: Any, path: Path, original: str) -> None:
     """Keep the OCR reading of a corrected line where the shape has room (the first one only)."""
-    if path[-1] == "txt":  # RapidOCR: the item itself
+    if path[-1] in ("txt", "transcription"):  # RapidOCR, PaddleOCR labels: the item itself
         _container(value, path).setdefault(ORIGINAL_KEY, original)
-    elif path[-2] == "rec_texts":  # PaddleOCR 3.x: a list beside rec_texts
+    elif path[-2] in ("rec_texts", "txts"):  # PaddleOCR 3.x, RapidOCR fields: a list beside the texts
         page = _container(value, path[:-1])
-        originals = page.setdefault(ORIGINALS_KEY, [None] * len(page["rec_texts"]))
+        originals = page.setdefault(ORIGINALS_KEY, [None] * len(page[path[-2]]))
         if originals[path[-1]] is None:
             originals[path[-1]] = original
 
 
 def _dump(value: Any) -> bytes:
+    if isinstance(value, JsonLines):
+        return "".join(p + json.dumps(v, ensure_ascii=False) + "\n" for p, v in zip(value.prefixes, value.values)).encode("utf-8")
     return (json.dumps(value, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 

@@ -1,7 +1,12 @@
-"""PAGE XML 2019 (OCR-D, Transkribus): read into the model, patch back.
+"""PAGE XML (OCR-D, Transkribus, FineReader; every schema version from 2010 to 2019): read into
+the model, patch back.
 
 Text is taken from the lowest level that carries it: ``Glyph`` inside ``Word`` inside
-``TextLine`` (a line without words becomes one word). Regions follow the
+``TextLine`` (a line without words becomes one word); a region whose text is only in its own
+``TextEquiv`` gives one line per line of that text (the boxes of its ``TextLine``s when they
+match, else its own box cut into equal rows), and a correction rewrites that ``TextEquiv``.
+Coordinates are ``Coords/@points`` or, in the 2010 schema, ``Coords/Point`` elements. Written
+elements take the file's own namespace. Regions follow the
 ``ReadingOrder`` when there is one. The main reading is the ``TextEquiv`` with the lowest
 ``index``. A corrected element gets the new text as ``TextEquiv index="1"`` (``conf`` =
 the edit's gain, the corrector's probability that it is right) followed by the OCR reading as
@@ -16,12 +21,11 @@ from datetime import datetime, timezone
 from lxml import etree
 
 from ..errors import InputError
-from .detect import PAGE_NAMESPACE
+from .detect import PAGE_NAMESPACE, PAGE_NAMESPACE_PREFIX
 from .model import Alternative, Block, Box, Correction, Document, Glyph, Line, Page, Word
 from .registry import XmlFormat
 from .xmlutil import Ids, element_maker, float_attr, local, parse_xml, serialize, where
 
-NS = {"pc": PAGE_NAMESPACE}
 ORIGINAL_COMMENT = "ocrfix: original OCR reading"
 
 
@@ -29,9 +33,16 @@ def _children(el: etree._Element, tag: str) -> list[etree._Element]:
     return [c for c in el if local(c) == tag]
 
 
+def _ns(el: etree._Element) -> str:
+    """The PAGE namespace of an element (the file's schema version): new elements get the same."""
+    return etree.QName(el).namespace or PAGE_NAMESPACE
+
+
 def _box(el: etree._Element, name: str) -> Box:
     coords = _children(el, "Coords")
     points = coords[0].get("points") if coords else None
+    if not points and coords:  # the 2010 schema: <Point x="" y=""/> children
+        points = " ".join(f"{p.get('x')},{p.get('y')}" for p in _children(coords[0], "Point"))
     if not points:
         raise InputError(f"{where(el, name)}: missing coordinates (no Coords/@points)")
     try:
@@ -150,6 +161,26 @@ def _order_groups(page_el: etree._Element, regions: list[str | None]) -> tuple[t
     return found if len(found) >= 2 else ()
 
 
+def _region_lines(region: etree._Element, tree: etree._ElementTree, name: str) -> tuple[Line, ...]:
+    """The lines of a region whose text is in its own ``TextEquiv`` only (none in its lines, words,
+    glyphs or nested regions): one line per line of that text, each a word whose ``ref`` is the
+    region's; the line boxes of its ``TextLine``s when there are as many, else its box in rows."""
+    if any(local(e) == "TextEquiv" and e.getparent() is not region for e in region.iter()):
+        return ()
+    reading = _reading(region, name)
+    texts = [t for t in (reading[0] if reading else "").splitlines() if t.strip()]
+    if not texts:
+        return ()
+    conf, ref, box = reading[1], tree.getpath(region), _box(region, name)
+    line_els = _children(region, "TextLine")
+    if len(line_els) == len(texts):
+        boxes = [_box(l, name) for l in line_els]
+    else:
+        step = box.height / len(texts)
+        boxes = [Box(box.x0, round(box.y0 + k * step), box.x1, round(box.y0 + (k + 1) * step)) for k in range(len(texts))]
+    return tuple(Line(words=(Word(text=t, box=b, conf=conf, ref=ref),), box=b, ref=ref) for t, b in zip(texts, boxes))
+
+
 def _regions_in_order(page_el: etree._Element) -> list[etree._Element]:
     regions = [r for r in page_el.iter() if local(r) == "TextRegion"]
     by_id = {r.get("id"): r for r in regions}
@@ -160,10 +191,11 @@ def _regions_in_order(page_el: etree._Element) -> list[etree._Element]:
 
 def read(tree: etree._ElementTree, name: str, source: bytes) -> Document:
     pages = []
-    for page_el in tree.getroot().iter(f"{{{PAGE_NAMESPACE}}}Page"):
+    for page_el in (el for el in tree.getroot() if local(el) == "Page"):
         blocks = []
         for region in _regions_in_order(page_el):
             lines = tuple(l for l in (_line(l, tree, name) for l in _children(region, "TextLine")) if l is not None)
+            lines = lines or _region_lines(region, tree, name)
             if lines:
                 blocks.append(Block(lines=lines, box=_box(region, name), id=region.get("id"), ref=tree.getpath(region)))
         width, height = float_attr(page_el, "imageWidth", name), float_attr(page_el, "imageHeight", name)
@@ -183,13 +215,13 @@ def _software(root: etree._Element) -> str | None:
     return ((creator[0].text or "").strip() or None) if creator else None
 
 
-def _equiv(index: int, text: str, conf: float | None, comments: str | None = None) -> etree._Element:
-    el = etree.Element(f"{{{PAGE_NAMESPACE}}}TextEquiv", index=str(index))
+def _equiv(ns: str, index: int, text: str, conf: float | None, comments: str | None = None) -> etree._Element:
+    el = etree.Element(f"{{{ns}}}TextEquiv", index=str(index))
     if conf is not None:
         el.set("conf", f"{conf:.4g}")
     if comments:
         el.set("comments", comments)
-    etree.SubElement(el, f"{{{PAGE_NAMESPACE}}}Unicode").text = text
+    etree.SubElement(el, f"{{{ns}}}Unicode").text = text
     return el
 
 
@@ -204,8 +236,8 @@ def _correct_equivs(el: etree._Element, text: str, correction: Correction) -> No
     preference = max(0.0, min(1.0, correction.gain))
     position = list(el).index(main)
     el.remove(main)
-    el.insert(position, _equiv(2, correction.original, float(ocr_conf) if ocr_conf else None, ORIGINAL_COMMENT))
-    el.insert(position, _equiv(1, text, preference))
+    el.insert(position, _equiv(_ns(el), 2, correction.original, float(ocr_conf) if ocr_conf else None, ORIGINAL_COMMENT))
+    el.insert(position, _equiv(_ns(el), 1, text, preference))
 
 
 def _patch_string(text: str, replacements: list[tuple[str, str]]) -> str:
@@ -227,15 +259,31 @@ def _update_parent(el: etree._Element, replacements: list[tuple[str, str]]) -> N
         uni.text = _patch_string(uni.text, replacements)
 
 
+def _write_region_texts(tree: etree._ElementTree, words: list[Word]) -> set[str]:
+    """Corrections of regions whose text is their own ``TextEquiv`` (words from
+    :func:`_region_lines`) written into it, all its lines at once; the refs of those regions."""
+    regions: dict[str, list[Word]] = {}
+    for word in words:
+        if local(tree.xpath(word.ref)[0]) == "TextRegion":
+            regions.setdefault(word.ref, []).append(word)
+    for ref, found in regions.items():
+        fixed = [w for w in found if w.correction is not None]
+        if fixed:
+            original = "\n".join(w.correction.original if w.correction else w.text for w in found)
+            _correct_equivs(tree.xpath(ref)[0], "\n".join(w.text for w in found), Correction(original, max(w.correction.gain for w in fixed)))
+    return set(regions)
+
+
 def write(doc: Document) -> bytes:
     tree = parse_xml(doc.source, doc.name)
+    region_texts = _write_region_texts(tree, list(doc.words()))
     for page in doc.pages:
         for block in page.blocks:
             block_changes: list[tuple[str, str]] = []
             for line in block.lines:
                 line_changes: list[tuple[str, str]] = []
                 for word in line.words:
-                    if word.correction is None:
+                    if word.correction is None or word.ref in region_texts:
                         continue
                     (el,) = tree.xpath(word.ref)
                     for glyph in word.glyphs:
@@ -253,8 +301,8 @@ def write(doc: Document) -> bytes:
     ids = Ids()
     ids.used.update(el.get("id") for el in tree.iter() if el.get("id"))
     for page in doc.pages:
-        if page.stories:
-            _regroup(tree, tree.xpath(page.ref)[0], page, ids)
+        if page.stories and not any(w.ref in region_texts for b in page.blocks for l in b.lines for w in l.words):
+            _regroup(tree, tree.xpath(page.ref)[0], page, ids)  # (regions holding their own text stay as they are)
     return serialize(tree)
 
 
@@ -270,12 +318,12 @@ def _regroup(tree: etree._ElementTree, page_el: etree._Element, page: Page, ids:
     at = list(page_el).index(old[0]) if old else len(page_el)
     regions = []
     for block in page.blocks:
-        region = etree.Element(f"{{{PAGE_NAMESPACE}}}TextRegion", id=ids(None, "region"))
+        region = etree.Element(f"{{{_ns(page_el)}}}TextRegion", id=ids(None, "region"))
         _coords(region, block.box)
         for line in block.lines:
             el = lines[line.ref]
             region.append(_line_part(el, line, words, ids) if refs[line.ref] > 1 else el)
-        region.append(_equiv(1, "\n".join(line.text() for line in block.lines), None))
+        region.append(_equiv(_ns(page_el), 1, "\n".join(line.text() for line in block.lines), None))
         regions.append(region)
     for ref in (r for r, n in refs.items() if n > 1):  # split: its words are in the parts now
         lines[ref].getparent().remove(lines[ref])
@@ -293,7 +341,7 @@ def _line_part(el: etree._Element, line: Line, words: dict[str, etree._Element],
     _coords(part, line.box)
     for word in line.words:
         part.append(words[word.ref])
-    part.append(_equiv(1, line.text(), None))
+    part.append(_equiv(_ns(el), 1, line.text(), None))
     return part
 
 
@@ -301,30 +349,31 @@ def _story_order(page_el: etree._Element, regions: list[str], stories: tuple[tup
     """``ReadingOrder``: one ``OrderedGroupIndexed`` per story, then the regions of no story."""
     for old in _children(page_el, "ReadingOrder"):
         page_el.remove(old)
-    order = etree.Element(f"{{{PAGE_NAMESPACE}}}ReadingOrder")
-    top = etree.SubElement(order, f"{{{PAGE_NAMESPACE}}}OrderedGroup", id=ids(None, "ro"))
+    ns = _ns(page_el)
+    order = etree.Element(f"{{{ns}}}ReadingOrder")
+    top = etree.SubElement(order, f"{{{ns}}}OrderedGroup", id=ids(None, "ro"))
     grouped = {k for story in stories for k in story}
     for index, story in enumerate(stories):
-        group = etree.SubElement(top, f"{{{PAGE_NAMESPACE}}}OrderedGroupIndexed", id=ids(None, "story"), index=str(index),
+        group = etree.SubElement(top, f"{{{ns}}}OrderedGroupIndexed", id=ids(None, "story"), index=str(index),
                                  caption=f"story {index + 1}")
         for k, block in enumerate(story):
-            etree.SubElement(group, f"{{{PAGE_NAMESPACE}}}RegionRefIndexed", index=str(k), regionRef=regions[block])
+            etree.SubElement(group, f"{{{ns}}}RegionRefIndexed", index=str(k), regionRef=regions[block])
     for k, region in enumerate(r for b, r in enumerate(regions) if b not in grouped):
-        etree.SubElement(top, f"{{{PAGE_NAMESPACE}}}RegionRefIndexed", index=str(len(stories) + k), regionRef=region)
+        etree.SubElement(top, f"{{{ns}}}RegionRefIndexed", index=str(len(stories) + k), regionRef=region)
     page_el.insert(sum(1 for c in page_el if local(c) in ("AlternativeImage", "Border", "PrintSpace")), order)
 
 
 def _coords(parent: etree._Element, box: Box) -> None:
     points = f"{box.x0},{box.y0} {box.x1},{box.y0} {box.x1},{box.y1} {box.x0},{box.y1}"
-    etree.SubElement(parent, f"{{{PAGE_NAMESPACE}}}Coords", points=points)
+    etree.SubElement(parent, f"{{{_ns(parent)}}}Coords", points=points)
 
 
 def _readings(parent: etree._Element, text: str, conf: float | None, correction: Correction | None) -> None:
     if correction is None:
-        parent.append(_equiv(1, text, conf))
+        parent.append(_equiv(PAGE_NAMESPACE, 1, text, conf))
     else:
-        parent.append(_equiv(1, text, max(0.0, min(1.0, correction.gain))))
-        parent.append(_equiv(2, correction.original, conf, ORIGINAL_COMMENT))
+        parent.append(_equiv(PAGE_NAMESPACE, 1, text, max(0.0, min(1.0, correction.gain))))
+        parent.append(_equiv(PAGE_NAMESPACE, 2, correction.original, conf, ORIGINAL_COMMENT))
 
 
 def build(doc: Document) -> bytes:
@@ -357,20 +406,21 @@ def build(doc: Document) -> bytes:
                         _coords(glyph_el, glyph.box)
                         _readings(glyph_el, glyph.text, glyph.conf, glyph.correction)
                     _readings(word_el, word.text, word.conf, word.correction)
-                line_el.append(_equiv(1, line.text(), None))
-            region.append(_equiv(1, "\n".join(line.text() for line in block.lines), None))
+                line_el.append(_equiv(PAGE_NAMESPACE, 1, line.text(), None))
+            region.append(_equiv(PAGE_NAMESPACE, 1, "\n".join(line.text() for line in block.lines), None))
         if page.stories:
             _story_order(page_el, regions, page.stories, ids)
     return serialize(etree.ElementTree(root))
 
 
 def detect(root: etree._Element, name: str) -> bool:
-    """A ``<PcGts>`` root in the PAGE 2019 namespace."""
+    """A ``<PcGts>`` root in a PAGE namespace (any schema version: their text, coordinates and
+    reading order are read alike)."""
     if local(root) != "PcGts":
         return False
-    ns = etree.QName(root).namespace
-    if ns != PAGE_NAMESPACE:
-        raise InputError(f"{name}: <PcGts> in namespace {ns!r} is not PAGE 2019 ({PAGE_NAMESPACE})")
+    ns = etree.QName(root).namespace or ""
+    if not ns.startswith(PAGE_NAMESPACE_PREFIX):
+        raise InputError(f"{name}: <PcGts> in namespace {ns!r} is not PAGE ({PAGE_NAMESPACE_PREFIX}<date>)")
     return True
 
 

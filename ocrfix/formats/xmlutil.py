@@ -21,6 +21,20 @@ def parse_xml(data: bytes, name: str) -> etree._ElementTree:
         raise InputError(f"{name}: malformed XML at line {line}, column {column}: {exc.msg.split(', line ')[0]}") from None
 
 
+def parse_markup(data: bytes, name: str) -> etree._ElementTree:
+    """:func:`parse_xml`, or for an HTML document that is not well-formed XML (hOCR written as
+    HTML5: ``<meta charset="utf-8">`` left open, ``&nbsp;``) lxml's HTML parser's tree."""
+    try:
+        return parse_xml(data, name)
+    except InputError:
+        head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+        if not head.startswith((b"<!doctype html", b"<html")):
+            raise
+    from lxml import html
+
+    return etree.ElementTree(html.document_fromstring(data, parser=html.HTMLParser(encoding="utf-8", no_network=True)))
+
+
 def local(el: etree._Element) -> str:
     """Tag name without namespace."""
     return etree.QName(el).localname if isinstance(el.tag, str) else ""
@@ -63,7 +77,12 @@ def element_maker(namespace: str):
 
 
 def serialize(tree: etree._ElementTree) -> bytes:
-    """UTF-8 bytes with an XML declaration (and the doctype the tree carried)."""
+    """UTF-8 bytes with an XML declaration (and the doctype the tree carried); a tree parsed as
+    HTML (:func:`parse_markup`) as HTML again."""
+    from lxml import html
+
+    if isinstance(tree.getroot(), html.HtmlElement):
+        return etree.tostring(tree, method="html", encoding="UTF-8", doctype=tree.docinfo.doctype)
     return etree.tostring(tree, xml_declaration=True, encoding="UTF-8")
 
 

@@ -1,0 +1,115 @@
+"""Files in the shapes other OCR producers write (tests/data/producers, hand-written from the
+formats' specifications: Tesseract 3/4, OCRopus, kraken and HTML5 hOCR; ALTO v1 (CCS) to v4 and
+without a namespace, in mm10/inch1200 units, with ``Shape`` polygons only, ``HYP`` and variants;
+PAGE 2010 to 2019 with text at the region, line, word or glyph level only; ABBYY FineReader 6, 8
+and 10; PaddleOCR 2.x/3.x, RapidOCR 1.x/3.x and PaddleOCR label results, as JSON and JSON Lines;
+plain text with BOM, CR line ends, ideographic and zero-width spaces, form feeds, tabs).
+
+For each: no traceback, every character of its text once in the reflow and in ``correct``'s
+output (beside the logged edits), and a correction written back in its own format keeps every
+coordinate. ``expected.json`` holds the text each file carries.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from formats_support import Edit
+from ocrfix.cli import main
+from ocrfix.formats import apply_edits, read_document, reflow_document, write_document
+from ocrfix.formats.fileio import parse_document
+
+DATA = Path(__file__).parent / "data" / "producers"
+EXPECTED: dict[str, str] = json.loads((DATA / "expected.json").read_text(encoding="utf-8"))
+STRUCTURED = [name for name in EXPECTED if not name.endswith(".txt") or name.startswith("paddle")]
+
+
+def chars(text: str) -> Counter[str]:
+    return Counter(ch for ch in text if not ch.isspace())
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_reflow_keeps_every_character_once(name: str) -> None:
+    assert chars(reflow_document(read_document(DATA / name)).text) == chars(EXPECTED[name])
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_correct_with_edits_log_keeps_every_character(name: str, models: list[str], tmp_path: Path, capsys) -> None:
+    log = tmp_path / "edits.jsonl"
+    assert main(["correct", str(DATA / name), "--edits", str(log), "--output-format", "text", *models]) == 0
+    out = capsys.readouterr().out
+    edits = [e for e in map(json.loads, log.read_text(encoding="utf-8").splitlines()) if "original" in e]
+    delta = sum(len(e["replacement"].strip()) - len(e["original"].strip()) for e in edits)
+    assert sum(chars(out).values()) == sum(chars(EXPECTED[name]).values()) + delta
+
+
+def _boxes(doc) -> Counter:
+    return Counter((word.box, tuple(g.box for g in word.glyphs)) for word in doc.words())
+
+
+@pytest.mark.parametrize("name", STRUCTURED)
+def test_a_correction_written_back_keeps_the_text_and_every_coordinate(name: str) -> None:
+    doc = read_document(DATA / name)
+    flow = reflow_document(doc)
+    at = flow.text.index("部署")
+    fixed = apply_edits(doc, flow.text, [Edit(at, "部", "布")], flow.words)
+    again = parse_document(write_document(fixed), name)
+    assert again.format == doc.format
+    assert chars(reflow_document(again).text) == chars(EXPECTED[name].replace("部署", "布署", 1))
+    assert _boxes(again) == _boxes(doc)
+
+
+def test_page_region_text_is_corrected_in_the_region_and_keeps_the_ocr_reading() -> None:
+    doc = read_document(DATA / "page-2019-region-text.xml")
+    assert [line.text() for line in doc.lines()] == ["经济新闻", "国务院召开常务会议", "部署稳定经济大盘", "各地区要抓好落实。"]
+    flow = reflow_document(doc)
+    out = write_document(apply_edits(doc, flow.text, [Edit(flow.text.index("部署"), "部", "布")], flow.words)).decode()
+    assert "<Unicode>国务院召开常务会议\n布署稳定经济大盘\n各地区要抓好落实。</Unicode>" in out
+    assert 'comments="ocrfix: original OCR reading"><Unicode>国务院召开常务会议\n部署稳定经济大盘' in out
+
+
+def test_older_page_versions_are_written_back_in_their_own_namespace() -> None:
+    doc = read_document(DATA / "page-2010-points.xml")
+    flow = reflow_document(doc)
+    out = write_document(apply_edits(doc, flow.text, [Edit(flow.text.index("部署"), "部", "布")], flow.words)).decode()
+    assert "2019-07-15" not in out and out.count('index="2"') >= 1
+
+
+def test_alto_without_namespace_gets_plain_alternatives() -> None:
+    doc = read_document(DATA / "alto-none.xml")
+    flow = reflow_document(doc)
+    out = write_document(apply_edits(doc, flow.text, [Edit(flow.text.index("部署"), "部", "布")], flow.words)).decode()
+    assert '<String ID="s1_1_0" CONTENT="布署"' in out and "<ALTERNATIVE>部署</ALTERNATIVE>" in out
+
+
+def test_alto_boxes_from_polygons_and_lines() -> None:
+    shapes, no_strings = read_document(DATA / "alto-kraken-shapes.xml"), read_document(DATA / "alto-strings-no-geometry.xml")
+    assert [w.box for w in shapes.words()][:2] == [(100, 80, 340, 140), (180, 200, 300, 240)]
+    line = list(no_strings.lines())[1]
+    assert {w.box for w in line.words} == {line.box}
+
+
+def test_hocr_words_outside_lines_are_set_into_lines_by_their_boxes() -> None:
+    doc = read_document(DATA / "words-no-lines.hocr")
+    assert [line.text() for line in doc.lines()] == ["经济新闻", "国务院召开常务会议", "部署稳定经济大盘", "各地区要抓好落实。"]
+
+
+def test_html5_hocr_is_read_and_written_back_as_html() -> None:
+    doc = read_document(DATA / "html5.hocr")
+    assert doc.software == "tesseract.js 5"
+    flow = reflow_document(doc)
+    out = write_document(apply_edits(doc, flow.text, [Edit(flow.text.index("部署"), "部", "布")], flow.words)).decode()
+    assert out.startswith("<!DOCTYPE html>") and ">布署</span>" in out and "x_ocrfix_original" in out
+
+
+def test_json_lines_are_written_back_one_page_a_line() -> None:
+    for name in ("paddle3-pages.jsonl", "paddle-system-results.txt"):
+        doc = read_document(DATA / name)
+        flow = reflow_document(doc)
+        out = write_document(apply_edits(doc, flow.text, [Edit(flow.text.index("部署"), "部", "布")], flow.words)).decode()
+        source = (DATA / name).read_text(encoding="utf-8")
+        assert out.count("\n") == source.count("\n") and out.count("布署") == 1 and "ocrfix_original" in out
+    assert read_document(DATA / "paddle-system-results.txt").format == "paddle"
