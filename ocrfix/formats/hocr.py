@@ -5,7 +5,8 @@ them), falling back to ``ocr_carea``, then to the page; lines outside them (a he
 in its ``ocr_carea``) are blocks of their own, one per parent element. A line is the innermost
 element of a line class (Tesseract's ``ocr_line``/``ocr_header``/``ocr_textfloat``/``ocr_caption``,
 other engines' ``ocrx_line``); words outside any line (Tesseract 3 and other engines' hOCR
-without line elements) are set into lines by their boxes. A line without a ``bbox`` takes the
+without line elements) are set into lines by their boxes; an ``ocr_par`` (or other ``ocr_*``
+element) holding its text with no lines or words is a line. A line without a ``bbox`` takes the
 union of its words', a word without one its line's. Character boxes come from ``ocrx_cinfo`` spans
 (``tesseract -c hocr_char_boxes=1``), per-character confidences from them or from a word's
 ``x_confs`` list (kraken, OCRopus). A corrected word gets the title properties
@@ -196,9 +197,19 @@ def _loose_lines(word_els: list[etree._Element], tree: etree._ElementTree, name:
     return [Line(words=tuple(ws), box=Box.union([w.box for w in ws])) for ws in lines]
 
 
+_TEXT_CLASSES = LINE_CLASSES | {"ocrx_word", "ocrx_cinfo"}
+
+
 def _is_line(el: etree._Element) -> bool:
-    """An element of a line class with no line inside it (a caption float holding its own lines is not one)."""
-    return bool(_classes(el) & LINE_CLASSES) and not any(_classes(d) & LINE_CLASSES for d in el.iterdescendants() if isinstance(d.tag, str))
+    """An element of a line class with no line inside it (a caption float holding its own lines
+    is not one), or any other ``ocr_*`` element (a paragraph) holding text of its own where no
+    line or word is inside or around it."""
+    inner = {c for d in el.iterdescendants() if isinstance(d.tag, str) for c in _classes(d)}
+    if _classes(el) & LINE_CLASSES:
+        return not inner & LINE_CLASSES
+    own_text = (el.text or "").strip() or any((c.tail or "").strip() for c in el)
+    return (bool(own_text) and any(c.startswith("ocr") for c in _classes(el)) and not (_classes(el) | inner) & _TEXT_CLASSES
+            and not any(_classes(a) & _TEXT_CLASSES for a in el.iterancestors()))
 
 
 def _text_elements(page_el: etree._Element) -> dict[etree._Element, list[etree._Element]]:
