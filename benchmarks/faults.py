@@ -2,17 +2,22 @@
 damaged models and pathological lines, each run as a user would run it (a fresh ``python -m
 ocrfix`` process), and a table of cases, passed and failed per group.
 
-    python -m benchmarks.faults [--groups bad-input outputs environment long] [--keep DIR]
+    python -m benchmarks.faults [--groups bad-input outputs environment producers long] [--keep DIR]
 
 A case passes when the command behaves as documented: refused with exactly one ``ocrfix:
 error:`` line (``correct`` may add its end-of-run summary line) and exit 2 (or succeeds where it should), no traceback, no crash signal, every
 input byte-for-byte unchanged, and no output, log or ``.tmp`` file left behind by a refusal.
+The ``producers`` group runs ``reflow``, ``correct --edits`` (text out) and ``correct`` into the
+file's own format on every file of tests/data/producers (the shapes other OCR producers write):
+a case passes with exit 0, no traceback, every character of the file's text once in the output
+(beside the logged edits) and, written back, every word and glyph box kept.
 The models are the shipped ones (a damaged copy of them for the model cases); ``--groups ... long``
 adds the 1 M-character lines (time and peak RSS, target < 60 s and < 600 MB each).
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import resource
@@ -23,6 +28,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -317,6 +323,35 @@ class Matrix:
         problems = [p for p in (one_error(r, "damaged") for r in runs) if p]
         return problems[0] if problems else ("an output was written" if (d / "dm.txt").exists() else None)
 
+    def producers(self) -> None:
+        from ocrfix.formats import read_document
+
+        expected = json.loads((PRODUCERS / "expected.json").read_text(encoding="utf-8"))
+        for name, text in expected.items():
+            d = self.case_dir()
+            src = d / name
+            shutil.copyfile(PRODUCERS / name, src)
+            log = d / "edits.jsonl"
+            run = ocrfix(["reflow", str(src), "-o", str(d / "r.txt")], d)
+            self.record("other producers' files", f"reflow {name}",
+                        _ran(run) or _same_chars((d / "r.txt").read_text(encoding="utf-8"), text, []))
+            run = ocrfix(["correct", str(src), "-o", str(d / "c.txt"), "--output-format", "text", "--edits", str(log)], d)
+            problem = _ran(run)
+            if problem is None:
+                edits = [e for e in map(json.loads, log.read_text(encoding="utf-8").splitlines()) if "original" in e] if log.exists() else []
+                problem = _same_chars((d / "c.txt").read_text(encoding="utf-8"), text, edits)
+            self.record("other producers' files", f"correct --edits {name}", problem)
+            if name.endswith(".txt") and not name.startswith("paddle"):
+                continue
+            out = d / f"o-{name}"
+            problem = _ran(ocrfix(["correct", str(src), "-o", str(out)], d))
+            if problem is None:
+                boxes = [Counter((w.box, tuple(g.box for g in w.glyphs)) for w in read_document(f).words()) for f in (src, out)]
+                problem = None if boxes[0] == boxes[1] else "a box changed in the file written back"
+            if problem is None and src.read_bytes() != (PRODUCERS / name).read_bytes():
+                problem = "the input changed"
+            self.record("other producers' files", f"correct -o same format {name}", problem)
+
     def long_lines(self) -> None:
         for name, line in (("1 M x 的", "的" * 1_000_000), ("1 M x a", "a" * 1_000_000),
                            ("1 M-character line of news OCR (no line break)", None)):
@@ -342,6 +377,30 @@ class Matrix:
         return "\n".join(rows + ([""] + failures if failures else []))
 
 
+#: Files in the shapes other OCR producers write, and the text each carries (expected.json).
+PRODUCERS = Path(__file__).resolve().parent.parent / "tests" / "data" / "producers"
+
+
+def _ran(run: Run) -> str | None:
+    """None when a command that should succeed did, cleanly."""
+    if run.code != 0 or any("Traceback" in line for line in run.err):
+        return f"exit {run.code}: {run.err[-1:]}"
+    return None
+
+
+def _same_chars(output: str, text: str, edits: list[dict]) -> str | None:
+    """None when ``output`` holds every character of ``text`` once, beside what the edits changed."""
+    def count(s: str) -> Counter:
+        return Counter(ch for ch in s if not ch.isspace())
+
+    got, want = count(output), count(text)
+    for edit in edits:
+        want.subtract(count(edit["original"]))
+        want.update(count(edit["replacement"]))
+    want = +want
+    return None if got == want else f"characters lost {dict(want - got)}, added {dict(got - want)}"
+
+
 def _news_line(chars: int) -> str:
     """The benchmark's evaluation OCR pages, reflowed, joined into one line of ``chars`` characters."""
     from ocrfix.text_reflow import reflow
@@ -354,12 +413,13 @@ def _news_line(chars: int) -> str:
 
 
 #: --groups name -> the Matrix method that runs it
-GROUPS = {"bad-input": "bad_inputs", "outputs": "outputs_onto_inputs", "environment": "environment", "long": "long_lines"}
+GROUPS = {"bad-input": "bad_inputs", "outputs": "outputs_onto_inputs", "environment": "environment", "producers": "producers",
+          "long": "long_lines"}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--groups", nargs="+", choices=list(GROUPS), default=list(GROUPS)[:3],
+    parser.add_argument("--groups", nargs="+", choices=list(GROUPS), default=[g for g in GROUPS if g != "long"],
                         help="groups of cases to run (default: all but 'long', the 1 M-character lines, minutes)")
     parser.add_argument("--keep", metavar="DIR", help="run in DIR and keep it (default: a temporary directory)")
     args = parser.parse_args(argv)

@@ -113,3 +113,33 @@ def test_json_lines_are_written_back_one_page_a_line() -> None:
         source = (DATA / name).read_text(encoding="utf-8")
         assert out.count("\n") == source.count("\n") and out.count("布署") == 1 and "ocrfix_original" in out
     assert read_document(DATA / "paddle-system-results.txt").format == "paddle"
+
+
+def test_google_vision_words_symbols_and_breaks() -> None:
+    doc = read_document(DATA / "gcv-response.json")
+    assert (doc.format, doc.software) == ("gcv", "Google Cloud Vision")
+    assert [line.text() for line in doc.lines()] == ["经济新闻", "国务院召开常务会议", "部署稳定经济大盘", "各地区要抓好落实。"]
+    word = next(w for w in doc.words() if w.text == "部署")
+    assert word.box == (100, 260, 180, 300) and [g.box for g in word.glyphs] == [(100, 260, 140, 300), (140, 260, 180, 300)]
+    assert word.conf == 0.97 and word.glyphs[0].conf == 0.98
+    normalized = read_document(DATA / "gcv-pdf-normalized.json")
+    assert [w.box for w in normalized.words()] == [w.box for w in doc.words()]  # 0-1 vertices scaled by the page size
+
+
+def test_google_vision_correction_rewrites_the_symbol_and_the_text() -> None:
+    doc = read_document(DATA / "gcv-response.json")
+    flow = reflow_document(doc)
+    out = json.loads(write_document(apply_edits(doc, flow.text, [Edit(flow.text.index("部署"), "部", "布")], flow.words)))
+    response = out["responses"][0]
+    words = response["fullTextAnnotation"]["pages"][0]["blocks"][1]["paragraphs"][0]["words"]
+    fixed = next(w for w in words if "ocrfix_original" in w)
+    assert fixed["ocrfix_original"] == "部署" and [s["text"] for s in fixed["symbols"]] == ["布", "署"]
+    assert response["fullTextAnnotation"]["text"] == "经济新闻\n国务院召开常务会议\n布署稳定经济大盘\n各地区要抓好落实。\n"
+    assert response["textAnnotations"][0]["description"].count("部署") == 1  # left as the engine wrote it
+
+
+def test_google_vision_built_from_another_format_reads_back_the_same() -> None:
+    hocr = read_document(Path(__file__).parent / "data" / "formats" / "twocol.hocr")
+    again = parse_document(write_document(hocr, "gcv"), "built.json")
+    assert again.format == "gcv" and again.text() == hocr.text()
+    assert [w.box for w in again.words()] == [w.box for w in hocr.words()]  # (GCV has no line boxes: lines are their words')

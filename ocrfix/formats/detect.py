@@ -38,12 +38,12 @@ def tree_format(tree: etree._ElementTree, name: str) -> str:
 
 
 def detect_format(data: bytes | str, name: str = "<input>") -> str:
-    """'text', 'paddle', 'hocr', 'alto', 'page' or 'abbyy', from the content of a file."""
-    from .registry import is_plain_text
+    """'text', 'paddle', 'gcv', 'hocr', 'alto', 'page' or 'abbyy', from the content of a file."""
+    from .registry import is_plain_text, json_format_of
 
     raw = data.encode("utf-8") if isinstance(data, str) else data
     if is_plain_text(raw, None):
         return "text"
     if not looks_like_xml(raw):  # neither text nor XML: an OCR result as JSON
-        return "paddle"
+        return json_format_of(raw) or "paddle"
     return tree_format(parse_markup(raw, name), name)

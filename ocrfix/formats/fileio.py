@@ -6,11 +6,10 @@ from pathlib import Path
 from ..errors import InputError
 from ..settings import MAX_INPUT_BYTES
 from ..textio import read_bytes, decode_text
-from .detect import looks_like_xml, tree_format
+from .detect import tree_format
 from .model import Document
 from .plaintext import read_text_document
-from . import paddle
-from .registry import FORMATS, is_plain_text, xml_format
+from .registry import FORMATS, JSON_FORMATS, content_kind, json_format, xml_format
 from .xmlutil import parse_markup
 
 
@@ -18,12 +17,13 @@ def parse_document(data: bytes, name: str = "<input>", fmt: str | None = None, e
     """A :class:`Document` from the bytes of a file; ``fmt`` forces the format (else detected)."""
     if fmt is not None and fmt not in FORMATS:
         raise InputError(f"{name}: unknown format {fmt!r} (one of {', '.join(FORMATS)})")
-    if is_plain_text(data, fmt):
+    kind = content_kind(data, fmt)
+    if kind == "text":
         return read_text_document(decode_text(data, name, encoding), name)
     if not data.strip():
         raise InputError(f"{name}: empty file (no text)")
-    if fmt == "paddle" or (fmt is None and not looks_like_xml(data)):  # not text, not XML: an OCR result as JSON
-        return paddle.read(data, name)
+    if kind in JSON_FORMATS:
+        return json_format(kind).read(data, name)
     tree = parse_markup(data, name)
     found = tree_format(tree, name)
     if fmt is not None and found != fmt:
@@ -50,7 +50,7 @@ def write_document(doc: Document, fmt: str | None = None) -> bytes:
         return doc.text().encode("utf-8")
     if fmt not in FORMATS:
         raise InputError(f"unknown output format {fmt!r} (one of {', '.join(FORMATS)})")
-    writer = paddle if fmt == "paddle" else xml_format(fmt)
+    writer = json_format(fmt) if fmt in JSON_FORMATS else xml_format(fmt)
     if fmt == doc.format:
         return writer.write(doc)
     if not doc.has_geometry:

@@ -26,7 +26,7 @@ PaddleOCR 3.x: ``ocrfix_original_texts``, aligned with ``rec_texts``), not in Pa
 from __future__ import annotations
 
 import json
-from typing import Any, NamedTuple
+from typing import Any, Callable, NamedTuple
 
 from ..errors import InputError
 from .model import Block, Box, Correction, Document, Line, Page, Word, join_words
@@ -250,15 +250,23 @@ def _dump(value: Any) -> bytes:
     return (json.dumps(value, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
-def write(doc: Document) -> bytes:
+def patched(doc: Document, fix: Callable[[Any, Path, Word], None]) -> Any:
+    """The document's source JSON with ``fix(value, path, word)`` done for each corrected word
+    (``path``: the word's ``ref``, a JSON path into the value)."""
     value = _parse(doc.source, doc.name)
     for word in doc.words():
-        if word.correction is None:
-            continue
-        path: Path = tuple(json.loads(word.ref))
-        _container(value, path)[path[-1]] = word.text
-        _record_original(value, path, word.correction.original)
-    return _dump(value)
+        if word.correction is not None:
+            fix(value, tuple(json.loads(word.ref)), word)
+    return value
+
+
+def _fix_line(value: Any, path: Path, word: Word) -> None:
+    _container(value, path)[path[-1]] = word.text
+    _record_original(value, path, word.correction.original)
+
+
+def write(doc: Document) -> bytes:
+    return _dump(patched(doc, _fix_line))
 
 
 def build(doc: Document) -> bytes:

@@ -1,5 +1,6 @@
-"""The supported file formats, in one place: plain text, PaddleOCR/RapidOCR JSON (``paddle``,
-:mod:`.paddle`) and one module per XML format (hOCR, ALTO, PAGE, ABBYY FineReader XML).
+"""The supported file formats, in one place: plain text, two JSON formats (PaddleOCR/RapidOCR
+``paddle``, :mod:`.paddle`; Google Cloud Vision ``gcv``, :mod:`.gcv`) and one module per XML
+format (hOCR, ALTO, PAGE, ABBYY FineReader XML).
 
 Each XML format's module ends with ``FORMAT = XmlFormat(detect, read, write, build)``; a new
 format is that module plus one line in :data:`XML_FORMATS`. The modules are imported on first
@@ -17,8 +18,11 @@ if TYPE_CHECKING:
 
 #: XML format name -> its module in :mod:`ocrfix.formats`.
 XML_FORMATS = {"hocr": "hocr", "alto": "alto", "page": "page", "abbyy": "abbyy"}
+#: JSON format name -> its module (``read(bytes, name)``, ``write``, ``build``; told apart by
+#: :func:`json_format_of`).
+JSON_FORMATS = {"paddle": "paddle", "gcv": "gcv"}
 #: Every format a file can be read as or written in.
-FORMATS = ("text", "paddle", *XML_FORMATS)
+FORMATS = ("text", *JSON_FORMATS, *XML_FORMATS)
 
 
 class XmlFormat(NamedTuple):
@@ -38,10 +42,30 @@ def xml_format(name: str) -> XmlFormat:
     return importlib.import_module(f".{XML_FORMATS[name]}", __package__).FORMAT
 
 
+def json_format(name: str):
+    """The module of the JSON format ``name`` (a key of :data:`JSON_FORMATS`)."""
+    return importlib.import_module(f".{JSON_FORMATS[name]}", __package__)
+
+
+def json_format_of(data: bytes) -> str | None:
+    """The JSON format whose shape the content has, or None."""
+    from .gcv import looks_like_gcv
+    from .paddle import looks_like_paddle
+
+    return "gcv" if looks_like_gcv(data) else "paddle" if looks_like_paddle(data) else None
+
+
+def content_kind(data: bytes, fmt: str | None) -> str:
+    """How a file is read: ``"text"``, a JSON format's name or ``"xml"``, from ``fmt`` or, when
+    no format is given, from the content (neither XML nor an OCR result as JSON: text)."""
+    from .detect import looks_like_xml
+
+    if fmt is not None:
+        return fmt if fmt == "text" or fmt in JSON_FORMATS else "xml"
+    return "xml" if looks_like_xml(data) else json_format_of(data) or "text"
+
+
 def is_plain_text(data: bytes, fmt: str | None) -> bool:
     """Whether a file is read as plain text: ``fmt`` says so, or no format is given and the
     content is neither XML nor an OCR result as JSON. The one place text is told apart."""
-    from .detect import looks_like_xml
-    from .paddle import looks_like_paddle
-
-    return fmt == "text" or (fmt is None and not looks_like_xml(data) and not looks_like_paddle(data))
+    return content_kind(data, fmt) == "text"
