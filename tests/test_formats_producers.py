@@ -143,3 +143,29 @@ def test_google_vision_built_from_another_format_reads_back_the_same() -> None:
     again = parse_document(write_document(hocr, "gcv"), "built.json")
     assert again.format == "gcv" and again.text() == hocr.text()
     assert [w.box for w in again.words()] == [w.box for w in hocr.words()]  # (GCV has no line boxes: lines are their words')
+
+
+@pytest.mark.parametrize("name, old, new, message", [
+    ("alto-v2.xml", 'HPOS="100"', 'HPOS="1e309"', "is not a number"),
+    ("page-2017.xml", 'imageWidth="1000"', 'imageWidth="nan"', "is not a number"),
+    ("tesseract3.hocr", "bbox 100 80 340 140", "bbox 100 80 1e999 140", "bad bbox"),
+    ("page-2010-points.xml", '<Point x="100" y="80"/>', '<Point x="inf" y="80"/>', "bad Coords points"),
+    ("alto-kraken-shapes.xml", 'POINTS="100,80 ', 'POINTS="1e400,80 ', "bad Polygon POINTS"),
+    ("gcv-annotate-image.json", '"x": 140', '"x": "far"', "bad boundingBox"),
+])
+def test_a_number_that_is_not_one_is_a_one_line_error(name: str, old: str, new: str, message: str) -> None:
+    from ocrfix.errors import InputError
+
+    data = (DATA / name).read_text(encoding="utf-8")
+    assert old in data
+    with pytest.raises(InputError, match=message):
+        parse_document(data.replace(old, new, 1).encode("utf-8"), name)
+
+
+def test_json_fields_of_the_wrong_type_say_nothing() -> None:
+    for name, old, new in (("paddle3-res.json", '"rec_scores": [', '"rec_scores": true, "x": ['),
+                           ("rapid-fields.json", '"scores": [', '"scores": "high", "x": [')):
+        data = (DATA / name).read_text(encoding="utf-8")
+        assert old in data
+        doc = parse_document(data.replace(old, new, 1).encode("utf-8"), name)
+        assert all(w.conf is None for w in doc.words()) and chars(doc.text()) == chars(EXPECTED[name])

@@ -22,7 +22,7 @@ from ..errors import InputError
 from .detect import ALTO_NAMESPACES
 from .model import Alternative, Block, Box, Correction, Document, Glyph, Line, Page, Word
 from .registry import XmlFormat
-from .xmlutil import Ids, element_maker, float_attr, int_attr, local, parse_xml, serialize, where
+from .xmlutil import Ids, coordinate, element_maker, float_attr, int_attr, local, parse_xml, serialize, where
 
 CONF_DIGITS = 9  # CC digits run from 0 (sure) to 9 (unsure)
 _STORY_TYPE = re.compile(r"story|article", re.IGNORECASE)  # ComposedBlock TYPEs that group a story
@@ -41,7 +41,7 @@ def _own_box(el: etree._Element, name: str) -> Box | None:
     if not points:
         return None
     try:  # "x,y x,y ..." or "x y x y ..."
-        values = [round(float(v)) for v in points[0].replace(",", " ").split()]
+        values = [coordinate(v) for v in points[0].replace(",", " ").split()]
     except ValueError:
         raise InputError(f"{where(el, name)}: bad Polygon POINTS {points[0][:60]!r}") from None
     if len(values) < 2 or len(values) % 2:

@@ -27,7 +27,8 @@ from typing import Any
 
 from ..errors import InputError
 from .model import Block, Box, Correction, Document, Glyph, Line, Page, Word
-from .paddle import Path, _container, _dump, _parse, patched
+from .paddle import Path, _container, _dump, _number, _parse, patched
+from .xmlutil import coordinate
 
 SOFTWARE = "Google Cloud Vision"
 ORIGINAL_KEY = "ocrfix_original"
@@ -65,21 +66,33 @@ def looks_like_gcv(data: bytes) -> bool:
         return False
 
 
-def _box(node: dict, page: dict) -> Box | None:
+def _items(node: dict, key: str) -> list[tuple[int, dict]]:
+    """(index, child) of the objects in a node's list ``key`` (anything else there holds no text)."""
+    value = node.get(key)
+    return [(k, v) for k, v in enumerate(value) if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _box(node: dict, page: dict, name: str) -> Box | None:
     """The bounds of a node's ``boundingBox`` (missing coordinates are 0, as the API omits them)."""
-    bounds = node.get("boundingBox") or {}
-    points, scale = bounds.get("vertices"), (1.0, 1.0)
+    bounds = node.get("boundingBox") if isinstance(node.get("boundingBox"), dict) else {}
+    points, scale = bounds.get("vertices"), (1, 1)
     if not points and bounds.get("normalizedVertices"):
-        points, scale = bounds["normalizedVertices"], (float(page.get("width") or 1), float(page.get("height") or 1))
+        points, scale = bounds["normalizedVertices"], (page.get("width") or 1, page.get("height") or 1)
     if not points:
         return None
-    xs = [float(p.get("x", 0)) * scale[0] for p in points]
-    ys = [float(p.get("y", 0)) * scale[1] for p in points]
-    return Box(round(min(xs)), round(min(ys)), round(max(xs)), round(max(ys)))
+    try:
+        xs = [coordinate(float(p.get("x", 0)) * float(scale[0])) for p in points]
+        ys = [coordinate(float(p.get("y", 0)) * float(scale[1])) for p in points]
+    except (AttributeError, TypeError, ValueError):
+        raise InputError(f"{name}: bad boundingBox {json.dumps(bounds)[:80]}") from None
+    return Box(min(xs), min(ys), max(xs), max(ys))
 
 
 def _break(node: dict) -> str:
-    return ((node.get("property") or {}).get("detectedBreak") or {}).get("type", "")
+    found = node.get("property")
+    for key in ("detectedBreak", "type"):
+        found = found.get(key) if isinstance(found, dict) else None
+    return found if isinstance(found, str) else ""
 
 
 def _conf(node: dict) -> float | None:
@@ -89,14 +102,14 @@ def _conf(node: dict) -> float | None:
 
 def _paragraph(paragraph: dict, path: Path, page: dict, name: str) -> Block | None:
     lines: list[list[Word]] = [[]]
-    for k, word in enumerate(paragraph.get("words") or []):
-        symbols = word.get("symbols") or []
-        glyphs = tuple(Glyph(text=str(s.get("text", "")), box=_box(s, page), conf=_conf(s), ref=json.dumps([*path, "words", k, "symbols", i]))
-                       for i, s in enumerate(symbols))
+    for k, word in _items(paragraph, "words"):
+        symbols = [s for _, s in _items(word, "symbols")]
+        glyphs = tuple(Glyph(text=str(s.get("text", "")), box=_box(s, page, name), conf=_conf(s), ref=json.dumps([*path, "words", k, "symbols", i]))
+                       for i, s in _items(word, "symbols"))
         text = "".join(g.text for g in glyphs)
         if not text.strip():
             continue
-        box = _box(word, page) or (Box.union([g.box for g in glyphs if g.box]) if any(g.box for g in glyphs) else None)
+        box = _box(word, page, name) or (Box.union([g.box for g in glyphs if g.box]) if any(g.box for g in glyphs) else None)
         if box is None:
             raise InputError(f"{name}: word {text!r} ({'/'.join(map(str, path))}/words/{k}) has no boundingBox")
         original = word.get(ORIGINAL_KEY)
@@ -106,7 +119,7 @@ def _paragraph(paragraph: dict, path: Path, page: dict, name: str) -> Block | No
         if symbols and _break(symbols[-1]) in LINE_ENDS:
             lines.append([])
     found = [Line(words=tuple(ws), box=Box.union([w.box for w in ws])) for ws in lines if ws]
-    return Block(lines=tuple(found), box=_box(paragraph, page) or Box.union([l.box for l in found])) if found else None
+    return Block(lines=tuple(found), box=_box(paragraph, page, name) or Box.union([l.box for l in found])) if found else None
 
 
 def read(data: bytes, name: str) -> Document:
@@ -118,10 +131,9 @@ def read(data: bytes, name: str) -> Document:
     for path, annotation in annotations:
         for p, page in enumerate(annotation["pages"]):
             blocks = tuple(b for b in (_paragraph(par, (*path, "pages", p, "blocks", i, "paragraphs", j), page, name)
-                                       for i, block in enumerate(page.get("blocks") or [])
-                                       for j, par in enumerate(block.get("paragraphs") or [])) if b is not None)
+                                       for i, block in _items(page, "blocks") for j, par in _items(block, "paragraphs")) if b is not None)
             width, height = page.get("width"), page.get("height")
-            box = Box(0, 0, round(width), round(height)) if width and height else Box.union([b.box for b in blocks] or [Box(0, 0, 0, 0)])
+            box = Box(0, 0, round(width), round(height)) if _number(width) and _number(height) and width and height else Box.union([b.box for b in blocks] or [Box(0, 0, 0, 0)])
             pages.append(Page(blocks=blocks, box=box, ref=json.dumps([*path, "pages", p])))
     if not any(page.blocks for page in pages):
         raise InputError(f"{name}: Google Cloud Vision result without any text")
@@ -131,13 +143,13 @@ def read(data: bytes, name: str) -> Document:
 def _text(annotation: dict) -> str:
     """The annotation's full text from its symbols and their breaks (as the API writes ``text``)."""
     return "".join(str(s.get("text", "")) + BREAKS.get(_break(s), "") for page in annotation["pages"]
-                   for block in page.get("blocks") or [] for par in block.get("paragraphs") or []
-                   for word in par.get("words") or [] for s in word.get("symbols") or [])
+                   for _, block in _items(page, "blocks") for _, par in _items(block, "paragraphs")
+                   for _, word in _items(par, "words") for _, s in _items(word, "symbols"))
 
 
 def _fix_word(value: Any, path: Path, word: Word) -> None:
     node = _container(value, (*path, None))  # (the node at ``path`` itself)
-    symbols = node.get("symbols") or []
+    symbols = [s for _, s in _items(node, "symbols")]
     pieces = [g.text for g in word.glyphs]
     if len(pieces) != len(symbols) or "".join(pieces) != word.text:  # symbols not one character each
         pieces = [word.text] + [""] * (len(symbols) - 1)

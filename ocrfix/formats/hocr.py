@@ -22,7 +22,7 @@ from lxml import etree
 from ..errors import InputError
 from .model import Alternative, Block, Box, Correction, Document, Glyph, Line, Page, Word
 from .registry import XmlFormat
-from .xmlutil import Ids, element_maker, parse_markup, serialize, where
+from .xmlutil import Ids, coordinate, element_maker, parse_markup, serialize, where
 
 LINE_CLASSES = frozenset({"ocr_line", "ocrx_line", "ocr_header", "ocr_caption", "ocr_textfloat", "ocr_footer"})
 ORIGINAL_PROP, GAIN_PROP = "x_ocrfix_original", "x_ocrfix_gain"
@@ -86,7 +86,7 @@ def _box(el: etree._Element, props: dict[str, list[str]], key: str, name: str, r
             raise InputError(f"{where(el, name)}: missing coordinates (no '{key}' in title)")
         return None
     try:
-        x0, y0, x1, y1 = (round(float(v)) for v in values[:4])
+        x0, y0, x1, y1 = (coordinate(v) for v in values[:4])
     except ValueError:
         raise InputError(f"{where(el, name)}: bad {key} {' '.join(values)!r}") from None
     return Box(x0, y0, x1, y1)

@@ -26,6 +26,7 @@ PaddleOCR 3.x: ``ocrfix_original_texts``, aligned with ``rec_texts``), not in Pa
 from __future__ import annotations
 
 import json
+import math
 from typing import Any, Callable, NamedTuple
 
 from ..errors import InputError
@@ -47,7 +48,12 @@ class Entry(NamedTuple):
 
 
 def _number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _list(value: Any) -> list:
+    """``value`` when it is a list, else an empty one (a field of the wrong type says nothing)."""
+    return value if isinstance(value, list) else []
 
 
 def _points(value: Any) -> Box | None:
@@ -69,9 +75,9 @@ def _paddle3_lines(page: Any, prefix: Path) -> list[Entry] | None:
         page, prefix = page["res"], (*prefix, "res")
     if not (isinstance(page, dict) and isinstance(page.get("rec_texts"), list)):
         return None
-    texts, scores = page["rec_texts"], page.get("rec_scores") or []
-    boxes = page.get("rec_boxes") or page.get("rec_polys") or []
-    originals = page.get(ORIGINALS_KEY) or []
+    texts, scores = page["rec_texts"], _list(page.get("rec_scores"))
+    boxes = _list(page.get("rec_boxes")) or _list(page.get("rec_polys"))
+    originals = _list(page.get(ORIGINALS_KEY))
     return [Entry((*prefix, "rec_texts", i), str(text), scores[i] if i < len(scores) and _number(scores[i]) else None,
                   _points(boxes[i]) if i < len(boxes) else None,
                   originals[i] if i < len(originals) and isinstance(originals[i], str) else None)
@@ -94,7 +100,7 @@ def _rapid_fields(page: Any) -> list[Entry] | None:
     """The text lines of RapidOCR's result fields (``txts`` with ``boxes`` and ``scores``), or None."""
     if not (isinstance(page, dict) and isinstance(page.get("txts"), list) and all(isinstance(t, str) for t in page["txts"])):
         return None
-    boxes, scores, originals = page.get("boxes") or [], page.get("scores") or [], page.get(ORIGINALS_KEY) or []
+    boxes, scores, originals = _list(page.get("boxes")), _list(page.get("scores")), _list(page.get(ORIGINALS_KEY))
     return [Entry(("txts", i), text, scores[i] if i < len(scores) and _number(scores[i]) else None,
                   _points(boxes[i]) if i < len(boxes) else None,
                   originals[i] if i < len(originals) and isinstance(originals[i], str) else None)

@@ -24,7 +24,7 @@ from ..errors import InputError
 from .detect import PAGE_NAMESPACE, PAGE_NAMESPACE_PREFIX
 from .model import Alternative, Block, Box, Correction, Document, Glyph, Line, Page, Word
 from .registry import XmlFormat
-from .xmlutil import Ids, element_maker, float_attr, local, parse_xml, serialize, where
+from .xmlutil import Ids, coordinate, element_maker, float_attr, local, parse_xml, serialize, where
 
 ORIGINAL_COMMENT = "ocrfix: original OCR reading"
 
@@ -46,8 +46,10 @@ def _box(el: etree._Element, name: str) -> Box:
     if not points:
         raise InputError(f"{where(el, name)}: missing coordinates (no Coords/@points)")
     try:
-        xy = [tuple(round(float(v)) for v in p.split(",")) for p in points.split()]
+        xy = [tuple(coordinate(v) for v in p.split(",")) for p in points.split()]
         xs, ys = [p[0] for p in xy], [p[1] for p in xy]
+        if not xy:
+            raise ValueError(points)
     except (ValueError, IndexError):
         raise InputError(f"{where(el, name)}: bad Coords points {points[:60]!r}") from None
     return Box(min(xs), min(ys), max(xs), max(ys))

@@ -5,6 +5,8 @@ declare the XHTML DTD; OCR files come from untrusted scans).
 """
 from __future__ import annotations
 
+import math
+
 from lxml import etree
 
 from ..errors import InputError
@@ -47,13 +49,22 @@ def where(el: etree._Element, name: str) -> str:
     return f"{name}: {label} (line {el.sourceline})"
 
 
+def coordinate(value: str | float) -> int:
+    """A coordinate written as an integer or a float, rounded; ValueError for anything else
+    (``nan``, ``1e309``)."""
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(value)
+    return round(number)
+
+
 def int_attr(el: etree._Element, attr: str, name: str) -> int:
     """An integer (or float rounded) coordinate attribute, or InputError naming the element."""
     value = el.get(attr)
     if value is None:
         raise InputError(f"{where(el, name)}: missing coordinate attribute {attr}")
     try:
-        return round(float(value))
+        return coordinate(value)
     except ValueError:
         raise InputError(f"{where(el, name)}: {attr}={value!r} is not a number") from None
 
@@ -63,7 +74,10 @@ def float_attr(el: etree._Element, attr: str, name: str) -> float | None:
     if value is None or value == "":
         return None
     try:
-        return float(value)
+        number = float(value)
+        if not math.isfinite(number):
+            raise ValueError(value)
+        return number
     except ValueError:
         raise InputError(f"{where(el, name)}: {attr}={value!r} is not a number") from None
 
