@@ -34,7 +34,7 @@ from rapidfuzz import fuzz
 from ocrfix.evaluation.profile import normalize_line
 from ocrfix.evaluation.stories import MIN_CHARS, owners, story_grams, story_scores
 from benchmarks.newspage import gt_text, head_lines
-from ocrfix.formats import Box, Document, reflowed_text
+from ocrfix.formats import Box, Document, read_document, reflow_document
 from ocrfix.column_order import TokenScorer
 from ocrfix.text_reflow import reflow
 from ocrfix.settings import load_settings
@@ -52,12 +52,13 @@ def tesseract_blocks(text: str) -> str:
 
 
 def output_text(base: Path, kind: str, lm: TokenScorer | None = None) -> str:
-    """The output of one way of reading a page (module docstring); ``lm``: the plain reflow's."""
+    """The output of one way of reading a page (module docstring); ``lm``: the reflow's (plain
+    text and geometry)."""
     if kind == "tesseract":
         return tesseract_blocks(read_text(base.with_suffix(".txt")))
     if kind == "plain":
         return reflow(read_text(base.with_suffix(".txt")), lm)
-    return reflowed_text(base.with_suffix(".hocr" if kind == "hocr" else ".xml"))
+    return reflow_document(read_document(base.with_suffix(".hocr" if kind == "hocr" else ".xml")), lm).text
 
 
 def _norm(lines: list[str]) -> list[str]:
@@ -214,7 +215,6 @@ def census(folder: Path) -> dict[str, int]:
     stretch of the output, else *scrambled*."""
     from collections import Counter
 
-    from ocrfix.formats import read_document, reflow_document
     from ocrfix.formats.layout import _char_height
 
     counts: Counter[str] = Counter()
@@ -375,7 +375,7 @@ def correction_scores(folder: Path, kind: str = "alto", profile: str | None = No
     the corrector's engine profile (``tesseract`` is what ``ocrfix correct`` picks for these
     Tesseract files); None: ``Corrector()`` without one (no confidence prior, no mark-choice model)."""
     from ocrfix import Corrector, evaluate
-    from ocrfix.formats import correct_document, read_document
+    from ocrfix.formats import correct_document
 
     corrector = Corrector(profile=profile)
     sums = {"gt_chars": 0, "ocr": 0, "by_page": 0, "by_story": 0}
@@ -394,7 +394,6 @@ def correction_scores(folder: Path, kind: str = "alto", profile: str | None = No
 
 def layout_speed(folder: Path, repeat: int = 5) -> dict[str, float]:
     """:func:`documents_speed` of the ALTO files of the pages of ``folder`` that the engine read."""
-    from ocrfix.formats import read_document
 
     return documents_speed((read_document(p.with_name(p.name.replace(".gt.json", ".xml")))
                             for p in sorted(folder.glob("*.gt.json")) if _read(p)), repeat)
@@ -447,7 +446,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--misses", action="store_true", help="also how many missed paragraphs occur in the ALTO output as one stretch")
     parser.add_argument("--census", action="store_true", help="also the ALTO and the plain reflow's missed paragraphs (and ALTO's unattached headlines) by cause")
     parser.add_argument("--lm", nargs="?", const="", metavar="MODEL",
-                        help="the plain reflow with this language model (`ocrfix reflow --lm`; default: the shipped one)")
+                        help="the plain and the geometry reflow with this language model (`ocrfix reflow --lm`; default: the shipped one)")
     args = parser.parse_args(argv)
     root = args.root or load_settings().build_dir / "bench" / "stories"
     lm = None

@@ -248,6 +248,22 @@ def test_a_body_line_a_little_taller_under_a_headline_keeps_the_bodys_pitch_and_
         ("headline", "集市开张"), ("paragraph", "".join(rows))]
 
 
+def test_with_the_lm_an_indent_after_a_full_line_whose_sentence_reads_on_continues_the_paragraph(tmp_path) -> None:
+    """A line set in two characters after a full line that runs on: the engine dropped the
+    line's first characters, or the paragraph before lost its stop hanging past the edge. Where
+    the LM reads the sentence on into the line, the paragraph goes on; where it ends a sentence
+    there, and without an LM, the line opens a paragraph."""
+    from test_correct_fixtures import load_lm, write_arpa
+
+    rows = [">会议研究部署明年的工作", "重点并听取意见建议会议强调", ">抓好落实与会代表一致同意", "方案并表示将认真贯彻执行。", ">下一步将延长营业时间。"]
+    doc = document([column(rows, 60)])
+    joined = ["".join(r.lstrip(">") for r in rows[:4]), rows[4][1:]]
+    apart = ["".join(r.lstrip(">") for r in rows[:2]), "".join(r.lstrip(">") for r in rows[2:4]), rows[4][1:]]
+    assert [b.text for b in reflow_document(doc).blocks] == apart
+    assert [b.text for b in reflow_document(doc, load_lm(write_arpa(tmp_path / "on.arpa", joined))).blocks] == joined
+    assert [b.text for b in reflow_document(doc, load_lm(write_arpa(tmp_path / "apart.arpa", apart))).blocks] == apart
+
+
 def test_two_specks_in_a_gap_split_a_body_line() -> None:
     """The engine read a speck in a 1.5-character gutter as ``。。`` and merged the rows of the
     columns beside it; the right column is too short to set out its edge. Two stops in a row

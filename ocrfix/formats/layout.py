@@ -19,7 +19,9 @@ fit the ink and square CJK type makes ``p`` about ``h``, PP-OCR's detection boxe
   line whose first character the engine dropped, on a skewed scan, starts ``1.2–1.8p`` in);
   past ``2.8p`` (deeper than any indent) right after a full line that does not end a sentence,
   the engine dropped the line's first characters: it continues the paragraph, and so does a
-  line starting with a closing quote or bracket (no line starts with one); a column rule
+  line starting with a closing quote or bracket (no line starts with one); with a language
+  model (``reflow_document(doc, lm)``, ``ocrfix reflow --lm``), so does an indented line after
+  a full line that runs on where the sentence reads on into it (see :func:`_reads_on`); a column rule
   read as ``|`` at either end of a line counts for neither test (see :func:`_extent`) and is
   never split off the line as a piece of its own (see :func:`_ruled_ends_kept`);
 * **short line** — a line ending more than ``1.2p`` left of the column's right edge closes
@@ -58,7 +60,8 @@ from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from ..column_order import TokenScorer
-from ..text_reflow import OPENING, Block, clean_paragraph, display_width, ends_sentence, is_byline, reflow_blocks, render, squeeze_spaces
+from ..text_reflow import (LM_JOIN, OPENING, _WEIGHABLE_END, Block, clean_paragraph, continuation, display_width, ends_sentence,
+                           is_byline, reflow_blocks, render, squeeze_spaces)
 from .model import Box, Document, Line, Page, Word, join_words
 from .stories import _clusters, stories
 
@@ -603,9 +606,10 @@ def _pitch(columns: list[_Column], h: float) -> float:
     return _body_pitch([line for column in columns for line in column.lines], h)
 
 
-def _paragraphs(columns: list[_Column], h: float) -> list[list[PlacedLine]]:
+def _paragraphs(columns: list[_Column], h: float, lm: TokenScorer | None = None) -> list[list[PlacedLine]]:
     """Paragraphs of a story's body ``columns`` (see the module docstring: indent, short line),
-    each measured in the body's character pitch (:func:`_pitch`)."""
+    each measured in the body's character pitch (:func:`_pitch`); with ``lm``, an indent after a
+    full line that runs on is settled by the text (see :func:`_reads_on`)."""
     paragraphs: list[list[PlacedLine]] = []
     pitch = _pitch(columns, h)
     # a half-width character saves half the type's em, not of the pitch: the pitch adds the
@@ -627,7 +631,8 @@ def _paragraphs(columns: list[_Column], h: float) -> list[list[PlacedLine]]:
             opening = text
             # nor one starting with a closing quote or bracket, which no line may start with
             # (the typesetter keeps it on the line before): the characters before it were dropped
-            indented = inset > INDENT * pitch and not (inset > DROPPED * pitch and run_on) and opening[:1] not in CLOSING
+            indented = inset > INDENT * pitch and not (inset > DROPPED * pitch and run_on) and opening[:1] not in CLOSING \
+                and not (run_on and lm is not None and _reads_on(lm, paragraphs[-1][-1], text))
             # a credit in brackets right after a full line closes the paragraph it ends (``…新年。`` /
             # ``（本报记者…``): a byline stands on a line of its own
             byline = is_byline(text) and not (opening[:1] in "(（" and paragraphs and short_by <= SHORT * pitch)
@@ -642,6 +647,18 @@ def _paragraphs(columns: list[_Column], h: float) -> list[list[PlacedLine]]:
             run_on = short_by <= SHORT * pitch and not ends_sentence(text) and not byline
             pushed = short_by <= (SHORT + 1.0) * pitch
     return paragraphs
+
+
+def _reads_on(lm: TokenScorer, before: PlacedLine, text: str) -> bool:
+    """Whether the sentence of ``before`` (a full line that does not end one, the line above in
+    its column) reads on into ``text`` (the next line's, indented like a paragraph's first line)
+    by :data:`~ocrfix.text_reflow.LM_JOIN` (:func:`~ocrfix.text_reflow.continuation`): the
+    engine dropped the line's first characters, and what looks like an indent is their space; a
+    paragraph's last line that fills the column lost its stop hanging past the edge, and the
+    sentence ends there. Not after a line ending in a mark the LM cannot weigh (a stop read as
+    ``*``)."""
+    tail = before.text.strip(RULE + " ")
+    return _WEIGHABLE_END.search(tail) is not None and continuation(lm, tail, text) >= LM_JOIN
 
 
 class Piece(NamedTuple):
@@ -767,7 +784,7 @@ def reflow_document(doc: Document, lm: TokenScorer | None = None) -> Reflowed:
                     for p in large:
                         emit("headline", squeeze_spaces(p.text.strip(), keep_wide_gaps=True), [p], story)
                 body = _stack(body, _columns([p for p in leaf if id(p) not in heads]))
-            for para in _paragraphs(body, h):
+            for para in _paragraphs(body, h, lm):
                 kind = "byline" if len(para) == 1 and is_byline(para[0].text) else "paragraph"
                 emit(kind, clean_paragraph([p.text for p in para]), para, story)
             for p in inner:
