@@ -36,7 +36,9 @@ a column rule the engine read as ``|`` at either end of a line counts for nothin
   before a line that is short itself without ending a sentence (lines of a headline in a narrow
   column). A line as wide as an indented first line with a blank line after it starts a
   paragraph (as one followed by a body line does) when it reads on across the blank line: a
-  paragraph's first line at the foot of a column;
+  paragraph's first line at the foot of a column. And a blank line after a full line that does
+  not end a sentence ends the paragraph when the sentence does not read on into the next line
+  (:data:`LM_END`): the engine dropped the stop, or went on in another story;
 * a text in which at least a third of the lines end a sentence and under 70 % of the lines are as
   wide as their column (3 em less to 1 em more) is not column-wrapped: web text, or an engine that
   writes a paragraph per line, as ABBYY FineReader's text export does. Wrapped OCR pages have 0–23 %
@@ -93,6 +95,9 @@ _LEADING_BYLINE = re.compile(r"^(本报讯|据新华社电)\s+")
 LM_JOIN = 3.0
 #: ... and across a blank line (the engine may have gone on in another story there).
 LM_JOIN_BLANK = 4.0
+#: log10: a blank line after a full line that does not end a sentence ends the paragraph when the
+#: sentence reads on into the next line by no more than this.
+LM_END = 0.5
 #: The breaks the LM settles, by the rule that made them.
 _LM_SETTLES = frozenset({"short line", "blank line after a line not full", "indent-like width"})
 #: A line's end the LM can weigh: a letter, a digit or a clause mark (not a misread stop: ``*``, ``~``).
@@ -387,7 +392,7 @@ def reflow_cues(text: str, lm: TokenScorer | None = None) -> list[tuple[Block, s
     byline), ``start`` (the first block) or the rule that ended the paragraph before (``indent``,
     ``sentence end`` / ``blank line`` on unwrapped text, ``sentence end on a line not full``, ``blank
     line after a line not full``, ``short line``, ``indent-like width``, ``leading byline``,
-    ``column of another width``). ``python -m benchmarks.stories --census`` counts the cues at
+    ``column of another width``; with ``lm``: ``blank line, the sentence not read on``). ``python -m benchmarks.stories --census`` counts the cues at
     which the reflow cut GT paragraphs."""
     original = text.splitlines()
     lines = [_COLUMN_RULE.sub("", line) or line for line in original]  # what the decisions read
@@ -432,12 +437,21 @@ def reflow_cues(text: str, lm: TokenScorer | None = None) -> list[tuple[Block, s
         after = next((j for j in range(i + 1, len(lines)) if widths[j]), None)
         return after is not None and not ends_sentence(lines[i]) and reads_on(i, after, LM_JOIN)
 
+    def weighable(prev: int) -> bool:
+        """The LM may weigh the break after line ``prev`` (wrapped text, a line's end it knows)."""
+        return lm is not None and not unwrapped and _WEIGHABLE_END.search(lines[prev].rstrip()) is not None
+
     def settled_by_lm(prev: int, i: int, reason: str) -> bool:
         """A break the rules cannot settle, where the LM reads the sentence on (module docstring)."""
         across_blank = prev != i - 1
-        return (reason in _LM_SETTLES and not unwrapped and _WEIGHABLE_END.search(lines[prev].rstrip()) is not None
+        return (reason in _LM_SETTLES and weighable(prev)
                 and (reason == "indent-like width" or (widths[i] or 0.0) >= column[i] - 3.0 or ends_sentence(lines[i]))
                 and reads_on(prev, i, LM_JOIN_BLANK if across_blank else LM_JOIN))
+
+    def ended_by_lm(prev: int, i: int) -> bool:
+        """A column break by the widths (a blank line after a full line), where the LM does not
+        read the sentence on (module docstring)."""
+        return weighable(prev) and continuation(lm, lines[prev].strip(), lines[i].strip()) <= LM_END
 
     def paragraph_ends(prev: int, i: int) -> str | None:
         """Why the open paragraph (last line ``prev``) ends before line ``i``, or None."""
@@ -456,7 +470,9 @@ def reflow_cues(text: str, lm: TokenScorer | None = None) -> list[tuple[Block, s
              and abs(measured[prev] - measured[i]) >= _OTHER_WIDTH and min(runlen[prev], runlen[i]) >= _MIN_WIDTH_RUN),
         )
         reason = next((name for name, applies in rules if applies), None)
-        return None if reason is not None and not ends and settled_by_lm(prev, i, reason) else reason
+        if reason is None:
+            return "blank line, the sentence not read on" if across_blank and not ends and ended_by_lm(prev, i) else None
+        return None if not ends and settled_by_lm(prev, i, reason) else reason
 
     for run, kind in zip(runs, _classify_runs(lines, runs, widths, column)):
         if kind != "paragraph":

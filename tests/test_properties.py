@@ -53,7 +53,7 @@ def corrector(tmp_path_factory: pytest.TempPathFactory) -> Corrector:
 @given(TEXTS, st.booleans())
 def test_corrector_changes_only_its_logged_edits_and_replay_is_exact(corrector: Corrector, text: str, do_reflow: bool) -> None:
     result = corrector.correct(text, reflow=do_reflow)
-    assert result.source == (reflow(column_order(text, corrector.lm)) if do_reflow else text)
+    assert result.source == (reflow(column_order(text, corrector.lm), corrector.lm) if do_reflow else text)
     assert replay(result.source, result.edits) == result.text
     # through the JSONL log too
     assert replay(result.source, read_log(e.to_json("p.txt") for e in result.edits)) == result.text

@@ -1,6 +1,7 @@
 """Reflow: column-wrapped OCR lines -> blocks; whitespace-only changes."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -349,6 +350,24 @@ def test_with_the_lm_a_first_line_at_the_foot_of_a_column_starts_its_paragraph(t
     assert [b.text for b in reflow_blocks(text)][0] == paragraphs[0] + lines[3]
 
 
+def test_with_the_lm_a_paragraph_ends_at_a_column_break_where_its_sentence_does_not_read_on(tmp_path) -> None:
+    """A paragraph's last line fills the column and its stop was dropped; the next paragraph's
+    first line fills the column too (no indent to tell). By the widths a blank line there is a
+    column break inside a paragraph; with the LM the paragraph ends there, as the sentence does
+    not read on."""
+    from ocrfix.text_reflow import reflow_cues
+
+    paragraphs = ["会议研究部署明年的工作重点并听取意见建议会议强调要切实抓落实", *BODY[1:]]
+    lines = column(paragraphs, indent=0)
+    assert len(lines[2]) == 10 and not lines[2].endswith("。")
+    text = "\n".join([*lines[:3], "", *lines[3:]])
+    assert [b.text for b in reflow_blocks(text)][0] == paragraphs[0] + BODY[1]
+    cued = reflow_cues(text, _lm(tmp_path, paragraphs))
+    assert [b.text for b, _ in cued] == paragraphs and cued[1][1] == "blank line, the sentence not read on"
+    read_on = _lm(tmp_path, [paragraphs[0] + BODY[1], BODY[2]])
+    assert [b.text for b in reflow_blocks(text, read_on)] == [paragraphs[0] + BODY[1], BODY[2]]
+
+
 def test_reflow_settles_breaks_with_the_lm_when_asked(tmp_path) -> None:
     from test_correct_fixtures import write_arpa
 
@@ -364,3 +383,17 @@ def test_reflow_settles_breaks_with_the_lm_when_asked(tmp_path) -> None:
     assert main(["reflow", str(page), "-o", str(tmp_path / "rules.txt")]) == 0
     assert (tmp_path / "lm.txt").read_text(encoding="utf-8").split() == read
     assert (tmp_path / "rules.txt").read_text(encoding="utf-8").split() == [lines[0] + lines[1], lines[2] + lines[3], *BODY[1:]]
+
+
+def test_correct_settles_the_breaks_with_its_lm_and_lists_the_same_paragraphs(tmp_path, models) -> None:
+    """``ocrfix correct`` reflows plain text with its LM: a short line whose sentence reads on
+    (``上`` | ``海``) stays in its paragraph, in the text and in ``--articles`` alike."""
+    from ocrfix.cli import main
+
+    page, out, articles = tmp_path / "page.txt", tmp_path / "out.txt", tmp_path / "a.json"
+    page.write_text("我们在北京工乍。他们\n在上\n海工作。大家都在认真\n工作。\n", encoding="utf-8")
+    options = [option for option in models if option != "--no-reflow"]
+    assert main(["correct", str(page), "-o", str(out), "--articles", str(articles), *options]) == 0
+    assert out.read_text(encoding="utf-8").split() == ["我们在北京工作。他们在上海工作。大家都在认真工作。"]
+    stories = json.loads(articles.read_text(encoding="utf-8"))["stories"]
+    assert stories == [{"headline": "", "paragraphs": ["我们在北京工作。他们在上海工作。大家都在认真工作。"], "bbox": None}]

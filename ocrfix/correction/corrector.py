@@ -40,6 +40,8 @@ from .score import Weights
 if TYPE_CHECKING:
     import numpy as np
 
+    from ..text_reflow import Block
+
 WEIGHTS_FILE = "corrector.json"
 DEFAULT_CONFUSIONS = "default.tsv"
 GLYPHS_FILE = "glyphs.npz"
@@ -318,12 +320,28 @@ class Corrector:
         #: Pair proposals need the context index; they are scored only with a pair model in the weights.
         self.pairs = PairProposer(self.candidates.table, index, glyphs) if index is not None else None
 
+    def reflow_blocks(self, text: str) -> list[Block]:
+        """The blocks :meth:`correct` reflows plain ``text`` into (its paragraphs, headlines and
+        bylines: :meth:`ocrfix.formats.Reflowed.articles`)."""
+        return self._reflowed(text)[1]
+
+    def _reflowed(self, text: str) -> tuple[str, list[Block]]:
+        """``text`` with the lines an engine listed across side-by-side columns put back in column
+        order (:mod:`ocrfix.column_order`), and its blocks: the plain reflow, the breaks its rules
+        cannot settle settled by the LM (:mod:`ocrfix.text_reflow`)."""
+        from ..column_order import column_order
+        from ..text_reflow import reflow_blocks
+
+        raw = column_order(text, self.lm)
+        return raw, reflow_blocks(raw, self.lm)
+
     def correct(self, text: str, reflow: bool = True, progress: Callable[[int], None] | None = None,
                 readings: Sequence[Reading | None] | None = None, wrapped: str | None = None,
                 page_chars: int | None = None, stray_marks: bool | None = None) -> Result:
         """Correct one page of text; ``reflow`` first joins column-wrapped lines into paragraphs
         (after putting back in column order the lines of an engine that listed them across
-        side-by-side columns, :mod:`ocrfix.column_order`).
+        side-by-side columns, :mod:`ocrfix.column_order`; the LM settles the line breaks the
+        reflow's rules cannot, :mod:`ocrfix.text_reflow`).
 
         Symbol rules (:mod:`.rules`), the variant stage (:mod:`.variants`: traditional forms
         put back into simplified text) and, after a reflow, marks lost at wrapped line ends
@@ -356,11 +374,10 @@ class Corrector:
             raise ValueError("readings must be given per character of the text, with reflow=False")
         joins: list[int] = []
         if reflow:
-            from ..column_order import column_order
-            from ..text_reflow import reflow as reflow_text
+            from ..text_reflow import render
 
-            raw = column_order(text, self.lm)
-            text = reflow_text(raw)
+            raw, blocks = self._reflowed(text)
+            text = render(blocks)
             joins = wrapped_line_ends(raw, text)
         elif wrapped is not None:
             joins = wrapped_line_ends(wrapped, text)

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, Sequence
 from .edits import EditLike, apply_edits, char_alternatives, char_confidences
 from .grouping import regroup
 from .layout import Reflowed, reflow_document
-from ..text_reflow import STORY_BREAK, Block, reflow_blocks, render
+from ..text_reflow import STORY_BREAK, Block, render
 from .model import Document
 from .registry import is_plain_text
 from .fileio import parse_document, read_document, write_document
@@ -68,12 +68,14 @@ def correct_document(doc: Document, corrector: CorrectorLike, by_story: bool = T
     return Corrected(fixed, "".join(texts), flow.text, tuple(edits), flow)
 
 
-def plain_articles(text: str, corrected: str, reflow: bool = True) -> list[dict]:
+def plain_articles(text: str, corrected: str, blocks: Sequence[Block] | None = None) -> list[dict]:
     """The story records (see :meth:`Reflowed.articles`) of plain ``text`` corrected into
-    ``corrected``: one story (plain text has no geometry), its blocks as the plain reflow finds
-    them (``reflow=False``: the input is one paragraph per line already)."""
-    blocks = reflow_blocks(text) if reflow else [Block("paragraph", line.strip(), (i,)) for i, line in enumerate(text.splitlines()) if line.strip()]
-    return Reflowed(render(blocks), blocks, []).articles(corrected)
+    ``corrected``: one story (plain text has no geometry), its ``blocks`` as the corrector's
+    reflow found them (:meth:`~ocrfix.correction.corrector.Corrector.reflow_blocks`; None: the
+    input is one paragraph per line already, not reflowed)."""
+    if blocks is None:
+        blocks = [Block("paragraph", line.strip(), (i,)) for i, line in enumerate(text.splitlines()) if line.strip()]
+    return Reflowed(render(blocks), list(blocks), []).articles(corrected)
 
 
 def engine_readings(doc: Document, flow: Reflowed) -> "list[Reading | None] | None":
