@@ -233,21 +233,6 @@ def test_a_swollen_body_line_keeps_the_bodys_measured_pitch_and_is_no_headline()
         ("headline", "集市开张"), ("paragraph", "".join(rows))]
 
 
-def test_a_body_line_a_little_taller_under_a_headline_keeps_the_bodys_pitch_and_is_no_sub_headline() -> None:
-    """Body type set 1.1 characters apart; the column's first line, right under the headline,
-    was read a tenth taller than the body: as large and as spaced in the type size as a
-    sub-headline must be, but no wider apart than the body's measured pitch. It opens the
-    paragraph."""
-    pitch = int(1.1 * H)
-    rows = ["一二三四五六", "七八九十甲乙", "丙丁戊己庚辛", "壬癸子丑寅卯", "辰巳午未申酉"]
-    lines = [_spaced(row, 60, 300 + r * int(1.6 * H), pitch) for r, row in enumerate(rows)]
-    taller = tuple(Word(w.text, Box(w.box.x0, w.box.y0, w.box.x1, w.box.y0 + int(1.1 * H)), conf=0.9) for w in lines[0].words)
-    lines[0] = Line(words=taller, box=Box.union([w.box for w in taller]))
-    head = make_line("集市开张", 60, 300 - int(2.6 * H), size=int(H * 2))
-    assert [(b.kind, b.text) for b in reflow_document(document([[head], lines])).blocks] == [
-        ("headline", "集市开张"), ("paragraph", "".join(rows))]
-
-
 def test_with_the_lm_an_indent_after_a_full_line_whose_sentence_reads_on_continues_the_paragraph(tmp_path) -> None:
     """A line set in two characters after a full line that runs on: the engine dropped the
     line's first characters, or the paragraph before lost its stop hanging past the edge. Where
