@@ -14,7 +14,10 @@ Paragraph precision/recall: a block is right when, mapped onto the ground truth 
 character alignment of the non-space texts, it starts and ends exactly where a ground-truth
 line (headline or paragraph) does.
 
-    OMP_THREAD_LIMIT=1 nice -n 5 python -m benchmarks.structured --split eval [--limit N]
+    OMP_THREAD_LIMIT=1 nice -n 5 python -m benchmarks.structured --split eval [--limit N] [--lm [MODEL]]
+
+``--lm``: also the plain reflow with the language model settling the breaks its rules cannot
+(``ocrfix reflow --lm``, what ``ocrfix correct`` reflows plain text with; MODEL default: the shipped one).
 """
 from __future__ import annotations
 
@@ -177,7 +180,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=Path("build/bench/structured.json"))
     parser.add_argument("--speed", action="store_true",
                         help="only time the layout analysis against correct on these pages (see benchmarks.stories --speed)")
+    parser.add_argument("--lm", nargs="?", const="", metavar="MODEL", help="also the plain reflow with this language model")
     args = parser.parse_args(argv)
+    lm = None
+    if args.lm is not None:
+        from ocrfix.correction.corrector import load_lm
+        from ocrfix.settings import load_settings
+
+        lm = load_lm(args.lm or load_settings().default_lm)
     if args.speed:
         t = documents_speed(page_document(name, args.split, level, index) for name, level, index in page_names(args.split, args.limit))
         print(speed_line(t))
@@ -193,6 +203,8 @@ def main(argv: list[str] | None = None) -> int:
         geometry = paragraph_scores(gt_blocks, [b.text for b in reflow_document(doc).blocks])
         rows.append({"name": name, "level": level, "same_text": nonspace(doc.text()) == nonspace(ocr),
                      "plain": plain, "geometry": geometry, "conf": confidence_errors(doc, gt)})
+        if lm is not None:
+            rows[-1]["plain_lm"] = paragraph_scores(gt_blocks, [b.text for b in reflow_blocks(ocr, lm)])
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(rows, ensure_ascii=False) + "\n", encoding="utf-8")
     report(rows)
@@ -209,7 +221,8 @@ def report(rows: list[dict]) -> None:
     for level in sorted({r["level"] for r in rows}) + ["all"]:
         sel = [r for r in rows if level in ("all", r["level"])]
         print(f"{level}: pages {len(sel)}, same text {sum(r['same_text'] for r in sel)}/{len(sel)}; "
-              f"plain {_pr(sel, 'plain')}; geometry {_pr(sel, 'geometry')}")
+              f"plain {_pr(sel, 'plain')}; geometry {_pr(sel, 'geometry')}"
+              + (f"; plain with the LM {_pr(sel, 'plain_lm')}" if all("plain_lm" in r for r in sel) else ""))
         pairs = [p for r in sel for p in r["conf"]]
         errors = [w for _, w in pairs]
         if 0 < sum(errors) < len(errors):
