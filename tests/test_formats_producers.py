@@ -169,3 +169,14 @@ def test_json_fields_of_the_wrong_type_say_nothing() -> None:
         assert old in data
         doc = parse_document(data.replace(old, new, 1).encode("utf-8"), name)
         assert all(w.conf is None for w in doc.words()) and chars(doc.text()) == chars(EXPECTED[name])
+
+
+def test_utf16_xml_is_read_and_written_back_in_utf8() -> None:
+    data = (DATA / "abbyy-alto-utf16.xml").read_bytes()
+    assert data[:2] == b"\xff\xfe"
+    doc = parse_document(data, "utf16.xml")
+    flow = reflow_document(doc)
+    out = write_document(apply_edits(doc, flow.text, [Edit(flow.text.index("部署"), "部", "布")], flow.words))
+    assert out.startswith(b"<?xml version='1.0' encoding='UTF-8'?>") and "布署" in out.decode("utf-8")
+    without_bom = data[2:]  # UTF-16-LE, "<" beside a NUL byte
+    assert parse_document(without_bom, "utf16.xml").text() == doc.text()

@@ -18,9 +18,18 @@ PAGE_NAMESPACE = PAGE_NAMESPACE_PREFIX + "2019-07-15"
 _XML_STARTS = (b"<?xml", b"<!doctype", b"<alto", b"<pcgts", b"<html", b"<document", b"<!--")
 
 
+#: How a UTF-16 XML file starts (a byte-order mark, or ``<`` beside a NUL byte), and its codec.
+_UTF16_STARTS = {b"\xff\xfe": "utf-16", b"\xfe\xff": "utf-16", b"<\x00": "utf-16-le", b"\x00<": "utf-16-be"}
+
+
 def looks_like_xml(data: bytes) -> bool:
-    """True when the content starts like an XML/XHTML document (after a BOM and whitespace)."""
-    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    """True when the content starts like an XML/XHTML document (after a BOM and whitespace),
+    in UTF-8 or in UTF-16 (as Windows tools may save it; lxml reads either)."""
+    head = data[:512]
+    codec = next((c for start, c in _UTF16_STARTS.items() if head.startswith(start)), None)
+    if codec:
+        head = head.decode(codec, "ignore").encode("utf-8")
+    head = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     return head.startswith(_XML_STARTS) or (head.startswith(b"<") and b":" in head[:64] and b"=" in head[:200])
 
 
