@@ -180,3 +180,11 @@ def test_utf16_xml_is_read_and_written_back_in_utf8() -> None:
     assert out.startswith(b"<?xml version='1.0' encoding='UTF-8'?>") and "布署" in out.decode("utf-8")
     without_bom = data[2:]  # UTF-16-LE, "<" beside a NUL byte
     assert parse_document(without_bom, "utf16.xml").text() == doc.text()
+
+
+@pytest.mark.parametrize("data", [b"<html", b"<!DOCTYPE html>", b"<html\x00\x01", b"<!doctype html><p>hi"])
+def test_html_that_is_not_hocr_is_a_one_line_error(data: bytes) -> None:
+    from ocrfix.errors import InputError
+
+    with pytest.raises(InputError, match="malformed XML|not hOCR"):
+        parse_document(data, "a.hocr")

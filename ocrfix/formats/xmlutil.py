@@ -26,15 +26,17 @@ def parse_xml(data: bytes, name: str) -> etree._ElementTree:
 def parse_markup(data: bytes, name: str) -> etree._ElementTree:
     """:func:`parse_xml`, or for an HTML document that is not well-formed XML (hOCR written as
     HTML5: ``<meta charset="utf-8">`` left open, ``&nbsp;``) lxml's HTML parser's tree."""
-    try:
-        return parse_xml(data, name)
-    except InputError:
-        head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-        if not head.startswith((b"<!doctype html", b"<html")):
-            raise
     from lxml import html
 
-    return etree.ElementTree(html.document_fromstring(data, parser=html.HTMLParser(encoding="utf-8", no_network=True)))
+    try:
+        return parse_xml(data, name)
+    except InputError as not_xml:
+        if not data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower().startswith((b"<!doctype html", b"<html")):
+            raise
+        try:
+            return etree.ElementTree(html.document_fromstring(data, parser=html.HTMLParser(encoding="utf-8", no_network=True)))
+        except (etree.ParserError, ValueError):  # not HTML either: the XML parser's message
+            raise not_xml from None
 
 
 def local(el: etree._Element) -> str:
