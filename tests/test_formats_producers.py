@@ -188,3 +188,13 @@ def test_html_that_is_not_hocr_is_a_one_line_error(data: bytes) -> None:
 
     with pytest.raises(InputError, match="malformed XML|not hOCR"):
         parse_document(data, "a.hocr")
+
+
+def test_hocr_text_beside_word_spans_is_kept() -> None:
+    data = (DATA / "tesseract3.hocr").read_bytes().replace(
+        "<span class='ocrx_word' id='word_1_2' ".encode(), "国务<span class='ocrx_word' id='word_1_2' ".encode(), 1)
+    doc = parse_document(data, "mixed.hocr")
+    assert chars(doc.text()) == chars(EXPECTED["tesseract3.hocr"] + "国务")
+    flow = reflow_document(doc)
+    again = parse_document(write_document(apply_edits(doc, flow.text, [Edit(flow.text.index("国务"), "国", "囯")], flow.words)), "x.hocr")
+    assert chars(again.text()) == chars(EXPECTED["tesseract3.hocr"] + "囯务")

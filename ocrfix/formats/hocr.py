@@ -6,7 +6,8 @@ in its ``ocr_carea``) are blocks of their own, one per parent element. A line is
 element of a line class (Tesseract's ``ocr_line``/``ocr_header``/``ocr_textfloat``/``ocr_caption``,
 other engines' ``ocrx_line``); words outside any line (Tesseract 3 and other engines' hOCR
 without line elements) are set into lines by their boxes; an ``ocr_par`` (or other ``ocr_*``
-element) holding its text with no lines or words is a line. A line without a ``bbox`` takes the
+element) holding its text with no lines or words is a line, and a line with text beside its
+word spans is one word (its whole text). A line without a ``bbox`` takes the
 union of its words', a word without one its line's. Character boxes come from ``ocrx_cinfo`` spans
 (``tesseract -c hocr_char_boxes=1``), per-character confidences from them or from a word's
 ``x_confs`` list (kraken, OCRopus). A corrected word gets the title properties
@@ -176,10 +177,15 @@ def _line(el: etree._Element, tree: etree._ElementTree, name: str) -> Line:
         box = box or (Box.union(found) if found else None)
     if box is None:
         raise InputError(f"{where(el, name)}: missing coordinates (no 'bbox' in title)")
-    if not word_els:  # a line without word spans: the line itself is the one word
+    if not word_els or _outside_words(el):  # no word spans, or text beside them: the line itself is the one word
         words = (Word(text=_text(el), box=box, ref=tree.getpath(el), correction=_correction(props)),)
     words = tuple(w if w.box is not None else replace(w, box=box) for w in words)
     return Line(words=words, box=box, id=el.get("id"), ref=tree.getpath(el), font_size=_number(props, "x_size"))
+
+
+def _outside_words(el: etree._Element) -> str:
+    """The text of a line outside its word spans (a producer that wraps some words and not others)."""
+    return "".join(el.xpath(".//text()[not(ancestor::*[contains(concat(' ', normalize-space(@class), ' '), ' ocrx_word ')])]")).strip()
 
 
 def _loose_lines(word_els: list[etree._Element], tree: etree._ElementTree, name: str) -> list[Line]:
