@@ -249,6 +249,30 @@ def test_with_the_lm_an_indent_after_a_full_line_whose_sentence_reads_on_continu
     assert [b.text for b in reflow_document(doc, load_lm(write_arpa(tmp_path / "apart.arpa", apart))).blocks] == apart
 
 
+def test_correct_and_reflow_with_lm_give_the_model_to_the_geometry_reflow(tmp_path) -> None:
+    """`ocrfix correct` reflows a structured file with its corrector's LM, and `ocrfix reflow
+    --lm MODEL` with MODEL, as they do plain text: the indent after a full line that runs on
+    (test above) continues its paragraph."""
+    from test_correct_fixtures import INVENTORY, WEIGHTS, confusion_set, write_arpa
+
+    from ocrfix import Corrector
+    from ocrfix.cli import main
+    from ocrfix.formats import write_document
+
+    rows = [">会议研究部署明年的工作", "重点并听取意见建议会议强调", ">抓好落实与会代表一致同意", "方案并表示将认真贯彻执行。"]
+    joined = "".join(r.lstrip(">") for r in rows)
+    arpa = write_arpa(tmp_path / "on.arpa", [joined])
+    doc = document([column(rows, 60)])
+    assert correct_document(doc, Corrector(model=arpa, confusions=confusion_set(tmp_path), weights=WEIGHTS,
+                                                  inventory=INVENTORY, threshold=1.0)).reflowed.text.split() == [joined]
+    page = tmp_path / "page.alto.xml"
+    page.write_bytes(write_document(doc, "alto"))
+    assert main(["reflow", str(page), "-o", str(tmp_path / "apart.txt")]) == 0
+    assert main(["reflow", str(page), "--lm", str(arpa), "-o", str(tmp_path / "joined.txt")]) == 0
+    assert (tmp_path / "apart.txt").read_text(encoding="utf-8").split() != [joined]
+    assert (tmp_path / "joined.txt").read_text(encoding="utf-8").split() == [joined]
+
+
 def test_two_specks_in_a_gap_split_a_body_line() -> None:
     """The engine read a speck in a 1.5-character gutter as ``。。`` and merged the rows of the
     columns beside it; the right column is too short to set out its edge. Two stops in a row

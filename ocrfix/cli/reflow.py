@@ -25,9 +25,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "side-by-side columns (PaddleOCR/RapidOCR on a page of columns), as `ocrfix correct` does; "
                         "loads the language model (--lm)")
     parser.add_argument("--lm", nargs="?", const="", metavar="MODEL",
-                        help="plain text: let the language model (MODEL, default: the shipped one; also the one "
-                        "--column-order uses) settle the line breaks the layout cannot: whether a paragraph goes on "
-                        "after a short line or a blank line, as `ocrfix correct` does; slower than without")
+                        help="let the language model (MODEL, default: the shipped one; also the one --column-order "
+                        "uses) settle the line breaks the layout cannot: in plain text whether a paragraph goes on "
+                        "after a short line or a blank line, in hOCR/ALTO/PAGE/JSON whether an indented line after a "
+                        "full one goes on (the engine dropped its first characters), as `ocrfix correct` does; "
+                        "slower than without")
     parser.add_argument("--articles", metavar="A.json", help="also write the page's stories as JSON: headline, "
                         "paragraphs and bounding box of each (hOCR/ALTO/PAGE/JSON input; plain text is one story)")
     parser.set_defaults(handler=_run)
@@ -40,12 +42,12 @@ def _run(args: argparse.Namespace) -> int:
     check_outputs(outputs, [("IN", args.input)])
     doc = read_document(args.input, args.format, args.encoding)
     lm = None
-    if doc.format == "text" and (args.column_order or args.lm is not None):
+    if args.lm is not None or (doc.format == "text" and args.column_order):
         from ..correction.corrector import load_lm
         from ..settings import load_settings
 
         lm = load_lm(args.lm or load_settings().default_lm)
-    if args.column_order and lm is not None:
+    if doc.format == "text" and args.column_order:
         from ..column_order import column_order
         from ..formats.plaintext import read_text_document
 

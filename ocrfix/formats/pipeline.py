@@ -45,8 +45,10 @@ def correct_document(doc: Document, corrector: CorrectorLike, by_story: bool = T
     the story, never from the stories beside it; a short story of a long page is not a short text
     (``page_chars``), and whether the engine reads marks at line ends where print has none is
     judged on the page (``stray_marks``, with a corrector that tells it: ``stray_marks_habit``).
+    The reflow settles the breaks its geometry leaves open with the corrector's language model
+    (``corrector.lm``, when it has one), as the corrector's own reflow of plain text does.
     """
-    flow = reflow_document(doc)
+    flow = reflow_document(doc, getattr(corrector, "lm", None))
     readings = engine_readings(doc, flow)
     # the engine's habit of reading marks at line ends where print has none shows on the page
     habit = getattr(corrector, "stray_marks_habit", None) if by_story else None
