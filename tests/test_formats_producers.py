@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from lxml import etree
 
 from formats_support import Edit
 from ocrfix.cli import main
@@ -198,3 +200,24 @@ def test_hocr_text_beside_word_spans_is_kept() -> None:
     flow = reflow_document(doc)
     again = parse_document(write_document(apply_edits(doc, flow.text, [Edit(flow.text.index("国务"), "国", "囯")], flow.words)), "x.hocr")
     assert chars(again.text()) == chars(EXPECTED["tesseract3.hocr"] + "囯务")
+
+
+@pytest.mark.parametrize("name", ["alto-v3-mm10.xml", "alto-v3-inch1200.xml"])
+def test_alto_in_mm10_or_inch1200_reads_as_the_same_page_in_pixels_at_300_dpi(name: str) -> None:
+    """The layout's boxes are whole pixels and a few of its margins a pixel or two: a page in
+    other units is read at the scale it would have in pixels."""
+    pixels = read_document(DATA / "alto-v2.xml")
+    doc = read_document(DATA / name)
+    assert [w.box for w in doc.words()] == [w.box for w in pixels.words()]
+    assert doc.pages[0].box == pixels.pages[0].box
+
+
+def test_geometry_written_into_an_inch1200_file_is_in_its_own_unit() -> None:
+    doc = read_document(DATA / "alto-v3-inch1200.xml")
+    page = doc.pages[0]
+    regrouped = replace(doc, pages=(replace(page, stories=((0,), (1,))),))
+    out = write_document(regrouped)
+    story = etree.fromstring(out).xpath("//*[local-name()='ComposedBlock']")[0]
+    block = page.blocks[0].box
+    assert [int(story.get(a)) for a in ("HPOS", "VPOS", "WIDTH", "HEIGHT")] == [4 * v for v in (block.x0, block.y0, block.width, block.height)]
+    assert _boxes(parse_document(out, "p.xml")) == _boxes(doc)

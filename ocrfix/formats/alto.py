@@ -5,6 +5,13 @@ A box is the element's ``HPOS``/``VPOS``/``WIDTH``/``HEIGHT``, else the bounds o
 its parent's (a ``String`` without geometry: its line's). A ``HYP`` (the hyphen printed at a
 line end) is a word of its own.
 
+Coordinates in ``mm10`` (tenths of a millimetre) or ``inch1200`` (1/1200 inch) are read as
+pixels at a nominal 300 dpi (:data:`UNIT_PIXELS`): the layout measures everything relative
+to the type size, but its boxes are whole pixels and a few of its margins are a pixel or two, so
+``inch1200`` boxes (four times a 300-dpi page's) and ``mm10`` ones read as they are reflow
+differently from the same page in pixels. Geometry ocrfix writes back into such a file (new text
+blocks, split lines) is converted back into the file's own unit.
+
 ``String/@WC`` is the word confidence (0–1), ``String/@CC`` one digit per character
 (0 = sure … 9 = unsure), ``Glyph/@GC`` a glyph confidence. A corrected ``String`` gets the
 new ``CONTENT`` and keeps the OCR reading as an ``ALTERNATIVE`` child (``PURPOSE="OCR"``
@@ -12,6 +19,7 @@ from v3 on); a corrected ``Glyph`` keeps it as a ``Variant``.
 """
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from dataclasses import replace
@@ -22,21 +30,31 @@ from ..errors import InputError
 from .detect import ALTO_NAMESPACES
 from .model import Alternative, Block, Box, Correction, Document, Glyph, Line, Page, Word
 from .registry import XmlFormat
-from .xmlutil import Ids, coordinate, element_maker, float_attr, int_attr, local, parse_xml, serialize, where
+from .xmlutil import Ids, coordinate, element_maker, float_attr, local, parse_xml, serialize, where
 
 CONF_DIGITS = 9  # CC digits run from 0 (sure) to 9 (unsure)
 _STORY_TYPE = re.compile(r"story|article", re.IGNORECASE)  # ComposedBlock TYPEs that group a story
 
 
 _GEOMETRY = ("HPOS", "VPOS", "WIDTH", "HEIGHT")
+NOMINAL_DPI = 300  # ALTO states no image resolution: a typical newspaper scan's
+#: Pixels per unit of each ``MeasurementUnit`` (absent or unknown: pixels).
+UNIT_PIXELS = {"pixel": 1.0, "mm10": NOMINAL_DPI / 254, "inch1200": NOMINAL_DPI / 1200}
 _WORDS = ("String", "HYP")
 
 
-def _own_box(el: etree._Element, name: str) -> Box | None:
-    """The box an element states: its position and size, else its polygon's bounds; None if neither."""
+def _unit_pixels(root: etree._Element) -> float:
+    """Pixels per coordinate unit of the file (its ``Description/MeasurementUnit``)."""
+    units = [(el.text or "").strip() for d in _children(root, "Description") for el in d if local(el) == "MeasurementUnit"]
+    return UNIT_PIXELS.get(units[0] if units else "pixel", 1.0)
+
+
+def _own_box(el: etree._Element, name: str, scale: float) -> Box | None:
+    """The box an element states (in pixels, its units times ``scale``): its position and size,
+    else its polygon's bounds; None if neither."""
     if all(el.get(a) not in (None, "") for a in _GEOMETRY):
-        x, y = int_attr(el, "HPOS", name), int_attr(el, "VPOS", name)
-        return Box(x, y, x + int_attr(el, "WIDTH", name), y + int_attr(el, "HEIGHT", name))
+        x, y, w, h = (float_attr(el, a, name) or 0.0 for a in _GEOMETRY)
+        return _pixels(el, name, (x, y, x + w, y + h), scale)
     points = [p.get("POINTS") for s in _children(el, "Shape") for p in _children(s, "Polygon") if p.get("POINTS")]
     if not points:
         return None
@@ -46,12 +64,21 @@ def _own_box(el: etree._Element, name: str) -> Box | None:
         raise InputError(f"{where(el, name)}: bad Polygon POINTS {points[0][:60]!r}") from None
     if len(values) < 2 or len(values) % 2:
         raise InputError(f"{where(el, name)}: bad Polygon POINTS {points[0][:60]!r}")
-    return Box(min(values[0::2]), min(values[1::2]), max(values[0::2]), max(values[1::2]))
+    xs, ys = values[0::2], values[1::2]
+    return _pixels(el, name, (min(xs), min(ys), max(xs), max(ys)), scale)
 
 
-def _box(el: etree._Element, name: str, *fallbacks: Box | None) -> Box:
+def _pixels(el: etree._Element, name: str, edges: tuple[float, float, float, float], scale: float) -> Box:
+    """A box of ``edges`` in the file's units, in whole pixels; InputError if out of range."""
+    scaled = [v * scale for v in edges]
+    if not all(math.isfinite(v) for v in scaled):
+        raise InputError(f"{where(el, name)}: coordinates out of range")
+    return Box(*(round(v) for v in scaled))
+
+
+def _box(el: etree._Element, name: str, scale: float, *fallbacks: Box | None) -> Box:
     """The element's own box, else the first of ``fallbacks`` there is; InputError without any."""
-    box = next((b for b in (_own_box(el, name), *fallbacks) if b is not None), None)
+    box = next((b for b in (_own_box(el, name, scale), *fallbacks) if b is not None), None)
     if box is None:
         raise InputError(f"{where(el, name)}: missing coordinates (no HPOS/VPOS/WIDTH/HEIGHT, Shape or positioned children)")
     return box
@@ -94,15 +121,15 @@ def _glyph_corrections(glyphs: tuple[Glyph, ...], correction: Correction | None)
         a for a in g.alternatives if a.text != o)) for g, o in zip(glyphs, correction.original))
 
 
-def _word(el: etree._Element, tree: etree._ElementTree, name: str, line_box: Box) -> Word:
+def _word(el: etree._Element, tree: etree._ElementTree, name: str, line_box: Box, scale: float) -> Word:
     content = el.get("CONTENT")
     if content is None:
         raise InputError(f"{where(el, name)}: {local(el)} without CONTENT")
-    box = _box(el, name, line_box)
+    box = _box(el, name, scale, line_box)
     glyphs = tuple(
         Glyph(
             text=g.get("CONTENT", ""),
-            box=_box(g, name, box),
+            box=_box(g, name, scale, box),
             conf=float_attr(g, "GC", name),
             id=g.get("ID"),
             ref=tree.getpath(g),
@@ -145,6 +172,7 @@ def _font_size(els: list[etree._Element], sizes: dict[str, float]) -> float | No
 def read(tree: etree._ElementTree, name: str, source: bytes) -> Document:
     root = tree.getroot()
     sizes = _font_sizes(root, name)
+    scale = _unit_pixels(root)
     pages = []
     for page_el in root.iter():
         if local(page_el) != "Page":
@@ -155,12 +183,12 @@ def read(tree: etree._ElementTree, name: str, source: bytes) -> Document:
             if local(block_el) != "TextBlock":
                 continue
             lines = []
-            block_box = _own_box(block_el, name)
+            block_box = _own_box(block_el, name, scale)
             for line_el in _children(block_el, "TextLine"):
                 strings = [c for c in line_el if local(c) in _WORDS]
-                line_box = _box(line_el, name, _union([_own_box(s, name) for s in strings]), block_box)
+                line_box = _box(line_el, name, scale, _union([_own_box(s, name, scale) for s in strings]), block_box)
                 lines.append(Line(
-                    words=tuple(_word(s, tree, name, line_box) for s in strings),
+                    words=tuple(_word(s, tree, name, line_box, scale) for s in strings),
                     box=line_box,
                     id=line_el.get("ID"),
                     ref=tree.getpath(line_el),
@@ -171,7 +199,7 @@ def read(tree: etree._ElementTree, name: str, source: bytes) -> Document:
                                     ref=tree.getpath(block_el)))
                 elements.append(block_el)
         width, height = float_attr(page_el, "WIDTH", name), float_attr(page_el, "HEIGHT", name)
-        box = Box(0, 0, round(width), round(height)) if width and height else Box.union([b.box for b in blocks] or [Box(0, 0, 0, 0)])
+        box = Box(0, 0, round(width * scale), round(height * scale)) if width and height else Box.union([b.box for b in blocks] or [Box(0, 0, 0, 0)])
         image = next((el.text for el in root.iter() if local(el) == "fileName"), None)
         pages.append(Page(blocks=tuple(blocks), box=box, id=page_el.get("ID"), ref=tree.getpath(page_el), image=image,
                           stories=_composed(page_el, elements)))
@@ -246,16 +274,16 @@ def write(doc: Document) -> bytes:
     ids.used.update(el.get("ID") for el in tree.iter() if el.get("ID"))
     for page in doc.pages:
         if page.stories:
-            _regroup(tree, tree.xpath(page.ref)[0], page, ids, ns)
+            _regroup(tree, tree.xpath(page.ref)[0], page, ids, ns, _unit_pixels(tree.getroot()))
     return serialize(tree)
 
 
-def _regroup(tree: etree._ElementTree, page_el: etree._Element, page: Page, ids: Ids, ns: str) -> None:
+def _regroup(tree: etree._ElementTree, page_el: etree._Element, page: Page, ids: Ids, ns: str, scale: float) -> None:
     """Text blocks of ``page_el`` rebuilt as ``page`` groups its lines (one ``TextBlock`` per
     block, see :mod:`.grouping`), each story's blocks in a ``ComposedBlock TYPE="story"``, in
     reading order where the first text block was. Line elements are moved, a line split across
     a gutter becomes one line element per part (its strings moved into it); blocks left without
-    lines are removed."""
+    lines are removed. New geometry is written in the file's units (``scale`` pixels each)."""
     refs = Counter(l.ref for b in page.blocks for l in b.lines)  # a line in two parts: its ref twice
     lines = {ref: tree.xpath(ref)[0] for ref in refs}
     words = {w.ref: tree.xpath(w.ref)[0] for b in page.blocks for l in b.lines for w in l.words if refs[l.ref] > 1}
@@ -268,16 +296,16 @@ def _regroup(tree: etree._ElementTree, page_el: etree._Element, page: Page, ids:
     styles = {id(b): b.get("STYLEREFS") for b in old}
     blocks = []
     for block in page.blocks:
-        block_el = _geometry(etree.Element(_tag(ns, "TextBlock"), ID=ids(None, "block")), block.box)
+        block_el = _geometry(etree.Element(_tag(ns, "TextBlock"), ID=ids(None, "block")), block.box, scale)
         style = styles.get(id(lines[block.lines[0].ref].getparent()))
         if style:
             block_el.set("STYLEREFS", style)
         for line in block.lines:
-            block_el.append(_line_part(lines[line.ref], line, words, ids, ns) if refs[line.ref] > 1 else lines[line.ref])
+            block_el.append(_line_part(lines[line.ref], line, words, ids, ns, scale) if refs[line.ref] > 1 else lines[line.ref])
         blocks.append(block_el)
     grouped = {k for story in page.stories for k in story}
     parts = [_geometry(etree.Element(_tag(ns, "ComposedBlock"), ID=ids(None, "story"), TYPE="story"),
-                       Box.union([page.blocks[k].box for k in story])) for story in page.stories]
+                       Box.union([page.blocks[k].box for k in story]), scale) for story in page.stories]
     for part, story in zip(parts, page.stories):
         part.extend(blocks[k] for k in story)
     for ref in (r for r, n in refs.items() if n > 1):  # split: its words are in the parts now
@@ -291,9 +319,9 @@ def _regroup(tree: etree._ElementTree, page_el: etree._Element, page: Page, ids:
         space.insert(min(at, len(space)) + k, el)
 
 
-def _line_part(el: etree._Element, line: Line, words: dict[str, etree._Element], ids: Ids, ns: str) -> etree._Element:
+def _line_part(el: etree._Element, line: Line, words: dict[str, etree._Element], ids: Ids, ns: str, scale: float) -> etree._Element:
     """A new TextLine holding the String elements of ``line``, part of the line element ``el``."""
-    part = _geometry(etree.Element(el.tag, {k: v for k, v in el.attrib.items() if k != "ID"}, ID=ids(line.id, "line")), line.box)
+    part = _geometry(etree.Element(el.tag, {k: v for k, v in el.attrib.items() if k != "ID"}, ID=ids(line.id, "line")), line.box, scale)
     for k, word in enumerate(line.words):
         if k:
             part.append(etree.Element(_tag(ns, "SP")))
@@ -304,11 +332,12 @@ def _line_part(el: etree._Element, line: Line, words: dict[str, etree._Element],
 ALTO4 = "http://www.loc.gov/standards/alto/ns-v4#"
 
 
-def _geometry(el: etree._Element, box: Box | None) -> etree._Element:
+def _geometry(el: etree._Element, box: Box | None, scale: float = 1.0) -> etree._Element:
+    """``el`` placed at ``box`` (pixels), written in the file's units (``scale`` pixels each)."""
     if box is None:
         return el
-    for attr, value in zip(("HPOS", "VPOS", "WIDTH", "HEIGHT"), (box.x0, box.y0, box.width, box.height)):
-        el.set(attr, str(value))
+    for attr, value in zip(_GEOMETRY, (box.x0, box.y0, box.width, box.height)):
+        el.set(attr, str(round(value / scale)))
     return el
 
 
