@@ -221,3 +221,14 @@ def test_geometry_written_into_an_inch1200_file_is_in_its_own_unit() -> None:
     block = page.blocks[0].box
     assert [int(story.get(a)) for a in ("HPOS", "VPOS", "WIDTH", "HEIGHT")] == [4 * v for v in (block.x0, block.y0, block.width, block.height)]
     assert _boxes(parse_document(out, "p.xml")) == _boxes(doc)
+
+
+@pytest.mark.parametrize("part, fixed, whole", [("COVID", "COVIX", "COVIXvirus"), ("virus", "virgo", "COVIDvirgo")])
+def test_a_corrected_part_of_a_hyphenated_alto_word_rewrites_the_whole_word_in_both_parts(part: str, fixed: str, whole: str) -> None:
+    """ocrfix reads the printed parts (``CONTENT`` and the ``HYP``), never ``SUBS_CONTENT``:
+    the whole word a search index reads is rewritten from the corrected part."""
+    doc = read_document(DATA / "alto-v3-hyp-variants.xml")
+    flow = reflow_document(doc)
+    out = write_document(apply_edits(doc, flow.text, [Edit(flow.text.index(part), part, fixed)], flow.words))
+    strings = etree.fromstring(out).xpath("//*[@SUBS_TYPE]")
+    assert [(s.get("SUBS_TYPE"), s.get("SUBS_CONTENT")) for s in strings] == [("HypPart1", whole), ("HypPart2", whole)]

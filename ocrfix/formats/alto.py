@@ -3,7 +3,9 @@
 A box is the element's ``HPOS``/``VPOS``/``WIDTH``/``HEIGHT``, else the bounds of its
 ``Shape/Polygon`` (eScriptorium, kraken), else the union of its children's (a text block), else
 its parent's (a ``String`` without geometry: its line's). A ``HYP`` (the hyphen printed at a
-line end) is a word of its own.
+line end) is a word of its own. A hyphenated word (``SUBS_TYPE`` ``HypPart1``/``HypPart2``) is
+read as printed, its parts and the ``HYP``; its ``SUBS_CONTENT`` (the whole word) only follows
+a correction of a part on write-back.
 
 Coordinates in ``mm10`` (tenths of a millimetre) or ``inch1200`` (1/1200 inch) are read as
 pixels at a nominal 300 dpi (:data:`UNIT_PIXELS`): the layout measures everything relative
@@ -239,6 +241,28 @@ def _tag(ns: str | None, name: str) -> str:
     return f"{{{ns}}}{name}" if ns else name
 
 
+_PARTNER = {"HypPart1": ("following", "HypPart2"), "HypPart2": ("preceding", "HypPart1")}
+
+
+def _resubstitute(el: etree._Element, old: str, new: str) -> None:
+    """The ``SUBS_CONTENT`` (the whole hyphenated word) of a part of a hyphenated word whose
+    ``CONTENT`` changes from ``old`` to ``new``, and of its other part, rewritten with the new
+    part (left as it is when it does not begin, or end, with the old one)."""
+    whole, kind = el.get("SUBS_CONTENT"), el.get("SUBS_TYPE")
+    if not whole or kind not in _PARTNER:
+        return
+    if kind == "HypPart1" and whole.startswith(old):
+        rewritten = new + whole[len(old):]
+    elif kind == "HypPart2" and whole.endswith(old):
+        rewritten = whole[:len(whole) - len(old)] + new
+    else:
+        return
+    axis, other = _PARTNER[kind]
+    partners = el.xpath(f"{axis}::*[local-name()='String'][1]")
+    for part in [el, *(p for p in partners if p.get("SUBS_TYPE") == other and p.get("SUBS_CONTENT") == whole)]:
+        part.set("SUBS_CONTENT", rewritten)
+
+
 def _add_before_glyphs(el: etree._Element, child: etree._Element) -> None:
     """Insert ``child`` after any ``Shape``/``ALTERNATIVE`` and before ``Glyph``s (schema order)."""
     index = sum(1 for c in el if local(c) in ("Shape", "ALTERNATIVE"))
@@ -256,6 +280,7 @@ def write(doc: Document) -> bytes:
         if el.get("CONTENT") != word.text:
             if el.get("CC") and len(word.text) != len(word.correction.original):
                 del el.attrib["CC"]  # one digit per character: no longer aligned
+            _resubstitute(el, el.get("CONTENT"), word.text)
             el.set("CONTENT", word.text)
         if _correction(el) is None and local(el) == "String":  # (a HYP holds no children)
             alt = etree.Element(_tag(ns, "ALTERNATIVE"))
