@@ -1,5 +1,5 @@
 """Files in the shapes other OCR producers write (tests/data/producers, hand-written from the
-formats' specifications: Tesseract 3/4, OCRopus, kraken and HTML5 hOCR; ALTO v1 (CCS) to v4 and
+formats' specifications: Tesseract 3/4, OCRopus, kraken, HTML5 and page-less (`ocr_carea`/`ocr_line` only) hOCR; ALTO v1 (CCS) to v4 and
 without a namespace, in mm10/inch1200 units, with ``Shape`` polygons only, ``HYP`` and variants;
 PAGE 2010 to 2019 with text at the region, line, word or glyph level only; ABBYY FineReader 6, 8
 and 10; PaddleOCR 2.x/3.x, RapidOCR 1.x/3.x and PaddleOCR label results, as JSON and JSON Lines;
@@ -232,3 +232,10 @@ def test_a_corrected_part_of_a_hyphenated_alto_word_rewrites_the_whole_word_in_b
     out = write_document(apply_edits(doc, flow.text, [Edit(flow.text.index(part), part, fixed)], flow.words))
     strings = etree.fromstring(out).xpath("//*[@SUBS_TYPE]")
     assert [(s.get("SUBS_TYPE"), s.get("SUBS_CONTENT")) for s in strings] == [("HypPart1", whole), ("HypPart2", whole)]
+
+
+def test_hocr_without_a_page_or_any_line_or_word_is_a_one_line_error() -> None:
+    from ocrfix.errors import InputError
+
+    with pytest.raises(InputError, match="without an ocr_page element or any line or word"):
+        parse_document(b"<html><body><div class='ocr_photo' title='bbox 0 0 9 9'></div></body></html>", "a.hocr")

@@ -23,7 +23,7 @@ from lxml import etree
 from ..errors import InputError
 from .model import Alternative, Block, Box, Correction, Document, Glyph, Line, Page, Word
 from .registry import XmlFormat
-from .xmlutil import Ids, coordinate, element_maker, parse_markup, serialize, where
+from .xmlutil import Ids, coordinate, element_maker, local, parse_markup, serialize, where
 
 LINE_CLASSES = frozenset({"ocr_line", "ocrx_line", "ocr_header", "ocr_caption", "ocr_textfloat", "ocr_footer"})
 ORIGINAL_PROP, GAIN_PROP = "x_ocrfix_original", "x_ocrfix_gain"
@@ -245,9 +245,11 @@ def _block(el: etree._Element, items: list[etree._Element], tree: etree._Element
 
 def read(tree: etree._ElementTree, name: str, source: bytes) -> Document:
     pages = []
-    for page_el in tree.iter():
-        if "ocr_page" not in _classes(page_el):
-            continue
+    page_els = [el for el in tree.iter() if "ocr_page" in _classes(el)]
+    if not page_els:  # a layout tool's ocr_carea/ocr_par/ocr_line alone: the body is one page
+        body = next((el for el in tree.iter() if local(el) == "body"), tree.getroot())
+        page_els = [body] if _text_elements(body) else []
+    for page_el in page_els:
         blocks = tuple(_block(el, items, tree, name) for el, items in _text_elements(page_el).items())
         props = parse_title(page_el.get("title") or "")
         box = _box(page_el, props, "bbox", name, required=False)
@@ -256,7 +258,7 @@ def read(tree: etree._ElementTree, name: str, source: bytes) -> Document:
         image = " ".join(props["image"]) if props.get("image") else None
         pages.append(Page(blocks=blocks, box=box, id=page_el.get("id"), ref=tree.getpath(page_el), image=image))
     if not pages:
-        raise InputError(f"{name}: hOCR without an ocr_page element")
+        raise InputError(f"{name}: hOCR without an ocr_page element or any line or word")
     return Document(format="hocr", pages=tuple(pages), name=name, source=source, software=_software(tree))
 
 
