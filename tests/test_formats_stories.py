@@ -91,6 +91,33 @@ def test_two_headlines_read_as_one_line_are_split_before_an_opening_quote() -> N
                    [("headline", "“乙市”图书馆"), *(("paragraph", p) for p in B)]]
 
 
+def test_two_headlines_read_as_one_line_across_a_column_rule_are_split_at_the_rule() -> None:
+    """The engine read the headlines of two side-by-side stories as one line across the rule
+    between them, the rule read as a bar with a quote mark (``”|``): it fills the gap, so no
+    gap between boxes parts the headlines, and it is punctuation, which a headline's river may
+    not hold. The rule with the letters either side more than two body characters apart does."""
+    x = 40 + width(2) + STORY_GAP
+    left, right = headline("甲地运动会", 40, 40), headline("乙市图书馆", x, 40)
+    rule = Word("”|", Box(left.box.x1 + STORY_GAP // 3, 40, right.box.x0 - STORY_GAP // 3, 40 + 2 * H), conf=0.5)
+    merged = Line(words=(*left.words, rule, *right.words), box=Box.union([left.box, right.box]))
+    got = stories_of(document([merged, *body(A, 40, 40 + 3 * H, 2), *body(B, x, 40 + 3 * H, 2)]))
+    assert got == [[("headline", "甲地运动会”|"), *(("paragraph", p) for p in A)],
+                   [("headline", "乙市图书馆"), *(("paragraph", p) for p in B)]]
+
+
+def test_a_rule_beside_a_few_large_glyphs_does_not_cut_them_off_the_headline() -> None:
+    """A rule between a headline and a photo that the engine read as a few large glyphs
+    (``和人``): too few letters for a headline or a column, the glyphs stay on the headline's
+    line instead of being cut off into a story's body."""
+    left = headline("甲地运动会", 40, 40)
+    x = left.box.x1 + STORY_GAP
+    rule = Word("|", Box(left.box.x1 + STORY_GAP // 2, 40, left.box.x1 + STORY_GAP // 2 + 4, 40 + 2 * H), conf=0.5)
+    photo = make_line("和人", x, 40, size=2 * H)
+    merged = Line(words=(*left.words, rule, *photo.words), box=Box.union([left.box, photo.box]))
+    got = stories_of(document([merged, *body(A, 40, 40 + 3 * H, 2)]))
+    assert got == [[("headline", "甲地运动会|和人"), *(("paragraph", p) for p in A)]]
+
+
 def test_one_column_headline_heads_the_body_beside_it() -> None:
     head = [headline("丙县", 40, 40), headline("菜农增收", 40, 40 + 2 * H + 10)]
     first = body(C[:1], 40, 40 + 6 * H, 1)  # under the headline

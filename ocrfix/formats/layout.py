@@ -10,7 +10,8 @@ fit the ink and square CJK type makes ``p`` about ``h``, PP-OCR's detection boxe
   a line that runs across a gutter that the page's other lines set out (lines ending at its
   left side and lines starting at its right side, nearby: see :func:`_edge_splits`) where a
   word starts at the right column's edge, though no gap shows (a narrow gutter, specks, a
-  skewed scan); lines are then grouped into columns by horizontal overlap, pieces of one printed line (same row,
+  skewed scan), and where a column rule read as ``|`` (alone or with punctuation: ``”|``) stands
+  between letters more than ``2h`` apart (see ``RULED``); lines are then grouped into columns by horizontal overlap, pieces of one printed line (same row,
   same column) are joined, columns read left to right, lines top to bottom (after the
   headlines above them);
 * **indent** — a line starting more than ``1.6p`` right of its column's left edge opens a
@@ -90,6 +91,7 @@ RULE_WIDTH = 3.0  # × the characters' width: how much wider a rule read as text
 SPECK = 0.25  # × h: a line box less tall than this holds no character
 SPECKS = "。，、.,|'`·"  # what the engine reads specks as
 RULE = "|"  # what the engine reads a column rule as
+RULED = 2.0  # × h (one character of the line's own type where wider): least gap between the letters either side of a column rule read inside a line
 HEAD_WIDE = 3  # least wide letters (Han and the like) of a headline, its lines together
 HEAD_GAP = 2.5  # × the line's own type size: a gap that splits a headline line whatever is around it (two headlines side by side)
 
@@ -173,7 +175,11 @@ def _gutter_splits(line: Line, text: str, size: float, sides: Callable[[Line], t
     columns or stories). In a headline the gap must be wider than ``HEAD_RIVER ×`` its type
     size and hold no punctuation (a full-width ``：`` is a headline character wide); a
     punctuation-only word past a headline's gutter stays on it (a speck), unless it is an
-    opening mark: that opens the headline after the gap (``“放”出…``)."""
+    opening mark: that opens the headline after the gap (``“放”出…``). In any line, also a
+    column rule read as ``|`` (alone or with punctuation: ``”|``, ``|。``) between letters more
+    than ``RULED × h`` apart (one of the line's characters where wider): the engine reads the
+    rule between side-by-side headlines into the line that way, filling the gap; the cut follows
+    the rule (see :func:`_worded_rules`)."""
     # set large and spaced like a headline (a body line merged with the row below, or read with
     # tall boxes around a column rule, is as tall but keeps the body's pitch; a row read across
     # columns is spread by the gutters, but most of its words keep body-sized boxes)
@@ -183,7 +189,7 @@ def _gutter_splits(line: Line, text: str, size: float, sides: Callable[[Line], t
     # sub-headline) spaces them in proportion
     gutter, river = (HEAD_GAP * size, HEAD_RIVER * size) if headline else (GUTTER * max(h, size), RIVER * h)
     around = functools.partial(sides, line)
-    splits = _gaps(line.words, letters, headline, gutter, river, around, h)
+    splits = _gaps(line.words, letters, headline, gutter, river, around, h, size)
     if headline or not splits:
         return splits
     # a headline read into a body row (a row read across the page) is spaced like a headline: of
@@ -199,7 +205,7 @@ def _gutter_splits(line: Line, text: str, size: float, sides: Callable[[Line], t
             words = line.words[a:b]
             head = statistics.median(w.box.height for w in words if w.box is not None)
             spaced = _piece_box(line, a, b).width >= HEADLINE_PITCH * h * display_width(join_words([w.text for w in words]))
-            if head >= HEADLINE * h and spaced and cut - a not in _gaps(words, letters[a:b], True, HEAD_GAP * head, HEAD_RIVER * head, around, h):
+            if head >= HEADLINE * h and spaced and cut - a not in _gaps(words, letters[a:b], True, HEAD_GAP * head, HEAD_RIVER * head, around, h, head):
                 continue
         kept.append(cut)
     return kept
@@ -216,14 +222,17 @@ def _run(pieces: list[tuple[int, int]], tall: list[bool], k: int) -> tuple[int, 
 
 
 def _gaps(words: tuple[Word, ...], letters: list[tuple[float, float] | None], headline: bool, gutter: float, river: float,
-          around: Callable[[], tuple[list[Marks], list[Marks]]], h: float) -> list[int]:
-    """The cuts :func:`_gutter_splits` describes in ``words`` (a line's, or a run of them), with
-    its thresholds ``gutter`` and ``river``; ``around()``: the line's :func:`_sides`."""
+          around: Callable[[], tuple[list[Marks], list[Marks]]], h: float, size: float) -> list[int]:
+    """The cuts :func:`_gutter_splits` describes in ``words`` (a line's, or a run of them, of type
+    size ``size``), with its thresholds ``gutter`` and ``river``; ``around()``: the line's :func:`_sides`."""
     splits = []
     reach = solid_reach = None  # right edge of the words (solid words) so far
     punctuated = False  # a punctuation-only word since the last solid word
     specks_only = True  # every word since the last solid word is what specks are read as
     specks = 0  # characters since the last solid word
+    ruled = None  # the word after a column rule read since the last solid word (see RULED)
+    ruled_gap = max(RULED * h, size)
+    rules: set[int] = set()  # the cuts at a rule
     solid_box = None  # right edge of the solid words' boxes so far
     for k, (word, extent) in enumerate(zip(words, letters)):
         box = word.box
@@ -235,6 +244,9 @@ def _gaps(words: tuple[Word, ...], letters: list[tuple[float, float] | None], he
         elif not headline and extent is not None and solid_box is not None and specks_only \
                 and box.x0 - solid_box > (GUTTER * h if specks > 1 else gutter + h):
             splits.append(k)
+        elif extent is not None and ruled is not None and extent[0] - solid_reach > ruled_gap:
+            splits.append(ruled)
+            rules.add(ruled)
         elif extent is not None and solid_reach is not None and extent[0] - solid_reach > river and not (headline and punctuated):
             if _river(around(), _probes(solid_reach, extent[0], h), h):
                 splits.append(k)
@@ -245,7 +257,25 @@ def _gaps(words: tuple[Word, ...], letters: list[tuple[float, float] | None], he
         punctuated = extent is None and (solid_reach is not None or punctuated)
         specks_only = extent is not None or (specks_only and not word.text.strip(SPECKS))
         specks = 0 if extent is not None else specks + len(word.text.strip())
-    return splits
+        if extent is not None:
+            ruled = None
+        elif solid_reach is not None and RULE in word.text:
+            ruled = k + 1
+    return _worded_rules(words, splits, rules)
+
+
+def _worded_rules(words: tuple[Word, ...], splits: list[int], rules: set[int]) -> list[int]:
+    """``splits`` (in order) without the cuts at a rule (``rules``) that leave fewer than
+    ``HEAD_WIDE`` wide letters on either side, up to the next cut: a rule beside a photo that
+    the engine read as a few large glyphs, which no headline or column is."""
+    kept: list[int] = []
+    for k, cut in enumerate(splits):
+        after = splits[k + 1] if k + 1 < len(splits) else len(words)
+        if cut in rules and min(_wide_letters(join_words([w.text for w in part]))
+                                for part in (words[kept[-1] if kept else 0:cut], words[cut:after])) < HEAD_WIDE:
+            continue
+        kept.append(cut)
+    return kept
 
 
 def _low_height(words: tuple[Word, ...], letters: list[tuple[float, float] | None]) -> float:
@@ -556,12 +586,16 @@ def _headlines(placed: list[PlacedLine], h: float) -> set[int]:
 def _extent(line: PlacedLine, marks: str = RULE) -> tuple[int, int]:
     """The line's left and right ends without words of only ``marks`` at either end: by default a
     column rule read as ``|`` (the rule beside a column would hide an indent, or make a short
-    line look full)."""
+    line look full); a rule read with punctuation (``”|``, ``|。``) is no more text than a bare one."""
     words = [w for w in line.words if w.box is not None and w.text.strip()]
+
+    def mark(text: str) -> bool:
+        return not text.strip(marks) or (RULE in text and not _ALNUM.search(text))
+
     first, last = 0, len(words)
-    while first < last - 1 and not words[first].text.strip(marks):
+    while first < last - 1 and mark(words[first].text):
         first += 1
-    while last - 1 > first and not words[last - 1].text.strip(marks):
+    while last - 1 > first and mark(words[last - 1].text):
         last -= 1
     if first == 0 and last == len(words):
         return line.box.x0, line.box.x1
