@@ -33,12 +33,14 @@ a column rule the engine read as ``|`` at either end of a line counts for nothin
   :data:`LM_JOIN`, :data:`LM_JOIN_BLANK` across a blank line, where the engine may have moved
   on to another story): the engine dropped characters or a mark, or the column was measured too
   wide. Not after a line ending in a mark the LM cannot weigh (a stop misread as ``*``), nor
-  before a line that is short itself without ending a sentence (lines of a headline in a narrow
-  column). A line as wide as an indented first line with a blank line after it starts a
-  paragraph (as one followed by a body line does) when it reads on across the blank line: a
-  paragraph's first line at the foot of a column. And a blank line after a full line that does
-  not end a sentence ends the paragraph when the sentence does not read on into the next line
-  (:data:`LM_END`): the engine dropped the stop, or went on in another story;
+  before a line that is short itself without ending a sentence and narrower than
+  :data:`HEADLINE_LINE` (lines of a headline in a narrow column; a wider one is body text whose
+  end the engine dropped too, or that runs in a column measured too wide). A line as wide as an
+  indented first line with a blank line after it starts a paragraph (as one followed by a body
+  line does) when it reads on across the blank line: a paragraph's first line at the foot of a
+  column. And a blank line after a full line that does not end a sentence ends the paragraph
+  when the sentence does not read on into the next line (:data:`LM_END`): the engine dropped the
+  stop, or went on in another story;
 * a text in which at least a third of the lines end a sentence and under 70 % of the lines are as
   wide as their column (3 em less to 1 em more) is not column-wrapped: web text, or an engine that
   writes a paragraph per line, as ABBYY FineReader's text export does. Wrapped OCR pages have 0–23 %
@@ -98,6 +100,9 @@ LM_JOIN_BLANK = 4.0
 #: log10: a blank line after a full line that does not end a sentence ends the paragraph when the
 #: sentence reads on into the next line by no more than this.
 LM_END = 0.5
+#: em: a line this wide is not a headline's line in a narrow column, however short beside its
+#: column: the LM may join a break before it (see the module docstring).
+HEADLINE_LINE = 10.0
 #: The breaks the LM settles, by the rule that made them.
 _LM_SETTLES = frozenset({"short line", "blank line after a line not full", "indent-like width"})
 #: A line's end the LM can weigh: a letter, a digit or a clause mark (not a misread stop: ``*``, ``~``).
@@ -445,7 +450,8 @@ def reflow_cues(text: str, lm: TokenScorer | None = None) -> list[tuple[Block, s
         """A break the rules cannot settle, where the LM reads the sentence on (module docstring)."""
         across_blank = prev != i - 1
         return (reason in _LM_SETTLES and weighable(prev)
-                and (reason == "indent-like width" or (widths[i] or 0.0) >= column[i] - 3.0 or ends_sentence(lines[i]))
+                and (reason == "indent-like width" or (widths[i] or 0.0) >= min(column[i] - 3.0, HEADLINE_LINE)
+                     or ends_sentence(lines[i]))
                 and reads_on(prev, i, LM_JOIN_BLANK if across_blank else LM_JOIN))
 
     def ended_by_lm(prev: int, i: int) -> bool:

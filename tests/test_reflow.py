@@ -337,6 +337,21 @@ def test_the_lm_leaves_a_misread_stop_and_a_narrow_headline_cut(tmp_path) -> Non
     assert "春耕有序" in [b.text for b in reflow_blocks(headline, lm)]
 
 
+def test_the_lm_joins_a_short_line_before_one_short_itself_but_wider_than_a_headline_line(tmp_path) -> None:
+    """In a column of 20 characters the engine dropped the ends of two lines running: the second
+    is short too and has no stop, but at 12 em it is no headline's line in a narrow column, so
+    where the LM reads the sentence on the paragraph goes on across both. Cut to 8 em, the second
+    may be a headline's line: the break before it stays."""
+    others = ["各地区各部门要认真贯彻落实会议精神切实做好各项工作确保取得实效推动经济社会高质量发展不断迈上新的台阶取得新成绩。",
+              "与会人员表示要结合实际抓好落实以实际行动推动各项工作任务落地见效为全面建设社会主义现代化国家作出新的更大贡献。"]
+    lines = column([BODY[0][:-1] + BODY[1][:-1] + BODY[2], *others], width=20)
+    for width, joined in ((12, True), (8, False)):
+        lines[1:3] = [lines[1][:12], lines[2][:width]]
+        read = [lines[0] + lines[1] + lines[2] + lines[3], *others]
+        blocks = [b.text for b in reflow_blocks("\n".join(lines), _lm(tmp_path, read))]
+        assert (blocks == read) is joined and (lines[0] + lines[1] in blocks) is not joined
+
+
 def test_with_the_lm_a_first_line_at_the_foot_of_a_column_starts_its_paragraph(tmp_path) -> None:
     """A paragraph ends at the column's edge with a stop, and the next one's first line, its
     indent lost, is the column's last: a blank line follows it, not a body line. When the LM
