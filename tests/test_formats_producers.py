@@ -1,5 +1,5 @@
 """Files in the shapes other OCR producers write (tests/data/producers, hand-written from the
-formats' specifications: Tesseract 3/4, OCRopus, kraken, HTML5 and page-less (`ocr_carea`/`ocr_line` only) hOCR; ALTO v1 (CCS) to v4 and
+formats' specifications: Tesseract 3/4, OCRopus, kraken, HTML5 and page-less (``ocr_carea``/``ocr_line`` only) hOCR; ALTO v1 (CCS) to v4 and
 without a namespace, in mm10/inch1200 units, with ``Shape`` polygons only, ``HYP`` and variants;
 PAGE 2010 to 2019 with text at the region, line, word or glyph level only; ABBYY FineReader 6, 8
 and 10; PaddleOCR 2.x/3.x, RapidOCR 1.x/3.x and PaddleOCR label results, as JSON and JSON Lines;
@@ -11,16 +11,20 @@ coordinate. ``expected.json`` holds the text each file carries.
 """
 from __future__ import annotations
 
+import copy
 import json
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lxml import etree
 
 from formats_support import Edit
 from ocrfix.cli import main
+from ocrfix.errors import InputError
 from ocrfix.formats import apply_edits, read_document, reflow_document, write_document
 from ocrfix.formats.fileio import parse_document
 
@@ -156,8 +160,6 @@ def test_google_vision_built_from_another_format_reads_back_the_same() -> None:
     ("gcv-annotate-image.json", '"x": 140', '"x": "far"', "bad boundingBox"),
 ])
 def test_a_number_that_is_not_one_is_a_one_line_error(name: str, old: str, new: str, message: str) -> None:
-    from ocrfix.errors import InputError
-
     data = (DATA / name).read_text(encoding="utf-8")
     assert old in data
     with pytest.raises(InputError, match=message):
@@ -186,8 +188,6 @@ def test_utf16_xml_is_read_and_written_back_in_utf8() -> None:
 
 @pytest.mark.parametrize("data", [b"<html", b"<!DOCTYPE html>", b"<html\x00\x01", b"<!doctype html><p>hi"])
 def test_html_that_is_not_hocr_is_a_one_line_error(data: bytes) -> None:
-    from ocrfix.errors import InputError
-
     with pytest.raises(InputError, match="malformed XML|not hOCR"):
         parse_document(data, "a.hocr")
 
@@ -235,7 +235,109 @@ def test_a_corrected_part_of_a_hyphenated_alto_word_rewrites_the_whole_word_in_b
 
 
 def test_hocr_without_a_page_or_any_line_or_word_is_a_one_line_error() -> None:
-    from ocrfix.errors import InputError
-
     with pytest.raises(InputError, match="without an ocr_page element or any line or word"):
         parse_document(b"<html><body><div class='ocr_photo' title='bbox 0 0 9 9'></div></body></html>", "a.hocr")
+
+
+#: What a damaged file may hold where a value was: empty, junk, out of range, of another type.
+GARBLED_ATTRS = st.sampled_from(["", "x", "-5", "1e309", "nan", "3.5", "1,2", "0", "99999999999", " ", "a b", "1 2 3"])
+GARBLED_VALUES = st.sampled_from([None, "", 0, -1, [], {}, "x", 1.5, [None], [[1, 2]], True, "1e9", [0, 0, 0, 0]])
+
+
+@st.composite
+def damaged_xml(draw, root: etree._Element) -> bytes:
+    """``root``'s file with one to three elements damaged: an attribute dropped or garbled, the element
+    dropped, its text replaced, or a copy of it (attributes only) appended to its parent."""
+    for _ in range(draw(st.integers(1, 3))):
+        el = draw(st.sampled_from([e for e in root.iter() if isinstance(e.tag, str)]))
+        parent = el.getparent()
+        damage = draw(st.sampled_from(["attribute", "drop", "text", "copy"]))
+        if damage == "attribute" and el.attrib:
+            key = draw(st.sampled_from(sorted(el.attrib)))
+            value = draw(st.one_of(st.none(), GARBLED_ATTRS))
+            if value is None:
+                del el.attrib[key]
+            else:
+                el.set(key, value)
+        elif damage == "drop" and parent is not None:
+            parent.remove(el)
+        elif damage == "text":
+            el.text = draw(st.sampled_from(["", "  ", "国", "\n"]))
+        elif damage == "copy" and parent is not None:
+            parent.append(etree.Element(el.tag, dict(el.attrib)))
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+@st.composite
+def damaged_json(draw, value: object) -> object:
+    """``value`` with one to three members or items, anywhere in it, dropped or replaced by a
+    value of the wrong kind."""
+    for _ in range(draw(st.integers(1, 3))):
+        node = value
+        while isinstance(node, (dict, list)) and node:
+            key = draw(st.sampled_from(sorted(node) if isinstance(node, dict) else range(len(node))))
+            if not isinstance(node[key], (dict, list)) or not node[key] or draw(st.booleans()):
+                if draw(st.booleans()):
+                    del node[key]
+                else:
+                    node[key] = copy.deepcopy(draw(GARBLED_VALUES))  # the strategy's own lists stay as they are
+                break
+            node = node[key]
+    return value
+
+
+def _damaged(draw, name: str) -> bytes:
+    raw = (DATA / name).read_bytes()
+    try:
+        return draw(damaged_xml(etree.fromstring(raw)))
+    except etree.XMLSyntaxError:
+        if raw.lstrip().startswith(b"<"):  # HTML5 hOCR
+            return draw(damaged_xml(etree.fromstring(raw, etree.HTMLParser())))
+    try:
+        return json.dumps(draw(damaged_json(json.loads(raw))), ensure_ascii=False).encode()
+    except json.JSONDecodeError:  # JSON Lines, maybe "NAME<TAB>JSON": one line damaged
+        lines = raw.decode("utf-8").splitlines()
+        k = draw(st.integers(0, len(lines) - 1))
+        label, tab, value = lines[k].rpartition("\t")
+        lines[k] = label + tab + json.dumps(draw(damaged_json(json.loads(value))), ensure_ascii=False)
+        return "\n".join(lines).encode()
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(STRUCTURED), st.data())
+def test_a_damaged_copy_of_a_producer_file_is_refused_with_a_message_or_read_without_losing_text(name: str, data: st.DataObject) -> None:
+    """Attributes, elements and JSON values dropped or garbled: either a one-line InputError, or
+    the file reads, its reflow holds every character of its words once, and a correction written
+    back reads again with that correction and nothing else changed."""
+    damaged = _damaged(data.draw, name)
+    try:
+        doc = parse_document(damaged, name)
+        flow = reflow_document(doc)
+        at = next((k for k, ch in enumerate(flow.text) if not ch.isspace()), None)
+        edits = [Edit(at, flow.text[at], "作")] if at is not None else []
+        written = write_document(apply_edits(doc, flow.text, edits, flow.words))
+        again = parse_document(written, name, doc.format)
+    except InputError as exc:
+        assert "\n" not in str(exc).strip()
+        return
+    assert chars(flow.text) == chars("".join(w.text for w in doc.words()))
+    expected = flow.text if at is None else flow.text[:at] + "作" + flow.text[at + 1:]
+    assert chars(reflow_document(again).text) == chars(expected)
+
+
+@pytest.mark.parametrize("name, old, new", [
+    ("page-2019-region-text.xml", "</TextEquiv></TextRegion>", "</TextEquiv><TextEquiv/></TextRegion>"),  # a second, empty reading
+    ("page-2019-glyph.xml", '<TextEquiv conf="0.9"><Unicode>新</Unicode></TextEquiv>', '<TextEquiv conf="0.9"/>'),  # an empty glyph
+    ("page-2019-unordered.xml", 'index="0"', 'index=""'),
+])
+def test_page_damaged_readings_keep_a_correction_written_back(name: str, old: str, new: str) -> None:
+    """Found by the damaged-copies property test below: the corrected reading came second to an
+    unindexed empty one; an empty glyph made the word's glyphs too many to carry the correction;
+    an empty ``index`` was an internal error."""
+    data = (DATA / name).read_text(encoding="utf-8")
+    assert old in data
+    doc = parse_document(data.replace(old, new, 1).encode("utf-8"), name)
+    flow = reflow_document(doc)
+    at = flow.text.index("经")
+    again = parse_document(write_document(apply_edits(doc, flow.text, [Edit(at, "经", "作")], flow.words)), name)
+    assert chars(reflow_document(again).text) == chars(flow.text[:at] + "作" + flow.text[at + 1:])

@@ -10,7 +10,7 @@ elements take the file's own namespace. Regions follow the
 ``ReadingOrder`` when there is one. The main reading is the ``TextEquiv`` with the lowest
 ``index``. A corrected element gets the new text as ``TextEquiv index="1"`` (``conf`` =
 the edit's gain, the corrector's probability that it is right) followed by the OCR reading as
-``TextEquiv index="2"`` with its original ``conf``; the line's and region's own
+``TextEquiv index="2"`` with its original ``conf`` (its other readings after them); the line's and region's own
 ``TextEquiv`` are updated to stay consistent with their words.
 """
 from __future__ import annotations
@@ -58,7 +58,16 @@ def _box(el: etree._Element, name: str) -> Box:
 def _equivs(el: etree._Element) -> list[etree._Element]:
     """TextEquiv children, main reading first (lowest index; document order breaks ties)."""
     equivs = _children(el, "TextEquiv")
-    return sorted(equivs, key=lambda e: int(e.get("index", "0") or 0))
+    return sorted(equivs, key=lambda e: _index(e, 0))
+
+
+def _index(el: etree._Element, default: int) -> int:
+    """An element's ``index`` (a sort order only): ``default`` without one or with one that is no
+    whole number."""
+    try:
+        return int(el.get("index") or default)
+    except ValueError:
+        return default
 
 
 def _unicode(equiv: etree._Element) -> etree._Element | None:
@@ -95,8 +104,10 @@ def _alternatives(el: etree._Element, name: str) -> list[Alternative]:
 
 
 def _glyph(el: etree._Element, tree: etree._ElementTree, name: str) -> Glyph | None:
+    """The glyph, None without a reading (an empty one included: its word's text would not
+    have one character per glyph, and a correction could not be written into the glyphs)."""
     reading = _reading(el, name)
-    if reading is None:
+    if reading is None or not reading[0]:
         return None
     text, conf, correction = reading
     return Glyph(text=text, box=_box(el, name), conf=conf, id=el.get("id"), ref=tree.getpath(el), correction=correction,
@@ -136,7 +147,7 @@ _ORDER_TAGS = ("RegionRefIndexed", "RegionRef", "OrderedGroupIndexed", "Unordere
 def _members(group: etree._Element) -> list[etree._Element]:
     """A ReadingOrder group's members sorted by ``index`` (document order without one)."""
     members = [c for c in group if local(c) in _ORDER_TAGS]
-    return [m for _, m in sorted(enumerate(members), key=lambda im: (int(im[1].get("index", im[0])), im[0]))]
+    return [m for _, m in sorted(enumerate(members), key=lambda im: (_index(im[1], im[0]), im[0]))]
 
 
 def _order_refs(group: etree._Element) -> list[str]:
@@ -228,7 +239,9 @@ def _equiv(ns: str, index: int, text: str, conf: float | None, comments: str | N
 
 
 def _correct_equivs(el: etree._Element, text: str, correction: Correction) -> None:
-    """Main TextEquiv := corrected text (index 1); then the OCR reading as index 2."""
+    """Main TextEquiv := corrected text (index 1); then the OCR reading as index 2; the element's
+    other readings after them as index 3, 4, … in their order (one without an index, or with 1
+    or 2, would otherwise come first)."""
     equivs = _equivs(el)
     if _reading(el, "")[2] is not None:  # already corrected once: update the main reading only
         _unicode(equivs[0]).text = text
@@ -240,6 +253,8 @@ def _correct_equivs(el: etree._Element, text: str, correction: Correction) -> No
     el.remove(main)
     el.insert(position, _equiv(_ns(el), 2, correction.original, float(ocr_conf) if ocr_conf else None, ORIGINAL_COMMENT))
     el.insert(position, _equiv(_ns(el), 1, text, preference))
+    for index, other in enumerate(equivs[1:], 3):
+        other.set("index", str(index))
 
 
 def _patch_string(text: str, replacements: list[tuple[str, str]]) -> str:
