@@ -341,3 +341,13 @@ def test_page_damaged_readings_keep_a_correction_written_back(name: str, old: st
     at = flow.text.index("经")
     again = parse_document(write_document(apply_edits(doc, flow.text, [Edit(at, "经", "作")], flow.words)), name)
     assert chars(reflow_document(again).text) == chars(flow.text[:at] + "作" + flow.text[at + 1:])
+
+
+def test_hocr_text_straight_in_a_page_that_holds_paragraphs_does_not_double_them() -> None:
+    """Found by the damaged-copies property test: the page was read as one line holding all its
+    text besides each paragraph. Only the innermost elements with text of their own are read."""
+    data = (DATA / "text-in-paragraphs.hocr").read_text(encoding="utf-8")
+    old = "title='bbox 0 0 1000 800'>"
+    assert old in data
+    doc = parse_document(data.replace(old, old + "国", 1).encode("utf-8"), "p.hocr")
+    assert chars(reflow_document(doc).text) == chars(EXPECTED["text-in-paragraphs.hocr"])

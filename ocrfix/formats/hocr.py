@@ -209,13 +209,22 @@ _TEXT_CLASSES = LINE_CLASSES | {"ocrx_word", "ocrx_cinfo"}
 def _is_line(el: etree._Element) -> bool:
     """An element of a line class with no line inside it (a caption float holding its own lines
     is not one), or any other ``ocr_*`` element (a paragraph) holding text of its own where no
-    line or word is inside or around it."""
+    line or word, nor another such element, is inside or around it."""
     inner = {c for d in el.iterdescendants() if isinstance(d.tag, str) for c in _classes(d)}
     if _classes(el) & LINE_CLASSES:
         return not inner & LINE_CLASSES
+    return (_holds_text(el) and not (_classes(el) | inner) & _TEXT_CLASSES
+            and not any(_classes(a) & _TEXT_CLASSES for a in el.iterancestors())
+            and not any(_holds_text(d) for d in el.iterdescendants() if isinstance(d.tag, str)))
+
+
+def _holds_text(el: etree._Element) -> bool:
+    """Whether ``el`` is an ``ocr_*`` element with text of its own (not only its children's).
+    Of two such elements, one inside the other, only the inner one is read (text straight in a
+    page that holds paragraphs would otherwise be read twice: the page as one line with all of
+    it, and each paragraph)."""
     own_text = (el.text or "").strip() or any((c.tail or "").strip() for c in el)
-    return (bool(own_text) and any(c.startswith("ocr") for c in _classes(el)) and not (_classes(el) | inner) & _TEXT_CLASSES
-            and not any(_classes(a) & _TEXT_CLASSES for a in el.iterancestors()))
+    return bool(own_text) and any(c.startswith("ocr") for c in _classes(el))
 
 
 def _text_elements(page_el: etree._Element) -> dict[etree._Element, list[etree._Element]]:
