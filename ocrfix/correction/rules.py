@@ -391,9 +391,9 @@ def rule_changes(text: str, rules: tuple[Rule, ...] = DEFAULT_RULES,
                 if lm is None:
                     continue
                 scores = mark_scores(lm, text, match.start(), len(match.group()), rule.options, rule.span)
-                replacement = max(rule.options, key=scores.__getitem__)
-                if replacement == "" and scores[""] - max(v for k, v in scores.items() if k) <= rule.delete_margin:
-                    replacement = max((k for k in rule.options if k), key=scores.__getitem__)
+                best_mark = max((k for k in rule.options if k), key=scores.__getitem__)
+                deleting = "" in scores and scores[""] - scores[best_mark] > rule.delete_margin
+                replacement = "" if deleting else best_mark
             if rule.min_margin is not None and match.group() not in rule.options and (lm is None or replacement_gain(
                     lm, text, match.start(), len(match.group()), replacement) <= rule.min_margin):
                 continue
