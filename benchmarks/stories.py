@@ -10,7 +10,9 @@ Scores, summed over a split's pages, for each way of reading Tesseract's whole-p
 * **headline attachment** — stories whose headline (its output line or lines) is directly
   followed by a line of that story's own body; the rest of its head group may stand between
   (kicker, sub-headline, byline; also such a line misread, when it matches a part of the
-  story's head group better than anything else printed on the page: see :func:`_head_part`);
+  story's head group better than anything else printed on the page: see :func:`_head_part`, and
+  the headline's own characters misread: see :func:`head_ends`); an output line is in one
+  story's head group only (two stories may print the same headline text);
 * **contiguity** and **order** — ``ocrfix eval``'s story scores (:mod:`ocrfix.evaluation.stories`),
   the mean over the pages.
 
@@ -75,27 +77,63 @@ def _head_part(line: str, story: int, pieces: list[tuple[int, bool, str]]) -> bo
     return best >= HEAD_PART and all(k == story and part for s, k, part in scored if s == best)
 
 
+def _head_match(line: str, head: str) -> bool:
+    """Whether ``line`` (an output line) is the headline ``head`` or a line of it."""
+    return len(line) <= len(head) + 4 and fuzz.partial_ratio(line, head) >= 85 and (len(line) >= len(head) - 2 or len(line) >= 4)
+
+
+def _covered(line: str, head: str) -> set[int]:
+    """The characters of ``head`` that ``line`` (a line of it) matches."""
+    if len(line) >= len(head):
+        return set(range(len(head)))
+    found = fuzz.partial_ratio_alignment(line, head)
+    return set(range(found.dest_start, found.dest_end))
+
+
 def head_ends(stories: list[dict], lines: list[str]) -> list[int | None]:
     """Per story, the index in ``lines`` (the output's normalized lines) of the last line of its
     head group (its headline line or lines, then the rest of the group: kicker, sub-headline,
-    byline, also such a line misread when it matches its own head group best); None when no
-    line matches its headline."""
+    byline, also such a line misread when it matches its own head group best, and a line no
+    longer than the headline's characters that no line of the group matched yet: the rest of
+    the headline, misread); None when no line matches its headline.
+
+    A line belongs to one head group: the stories are placed in the order of their first
+    matching line not yet taken (on a tie in the page's order), so that two stories printed with
+    the same headline text, or a sub-headline that repeats another story's headline, each find
+    their own line."""
     pieces = [(k, part, normalize_line(text)) for k, s in enumerate(stories)
               for part, texts in ((True, head_lines(s)), (False, s["paragraphs"])) for text in texts]
-    found: list[int | None] = []
-    for k, story in enumerate(stories):
-        head = normalize_line("".join(head_lines({**story, "byline": ""})))
-        credit = normalize_line(story.get("byline", ""))
-        at = next((i for i, line in enumerate(lines) if len(line) <= len(head) + 4
-                   and fuzz.partial_ratio(line, head) >= 85 and (len(line) >= len(head) - 2 or len(line) >= 4)), None)
-        # the rest of the head group: more headline lines, the byline, or a line misread so that
-        # it matches its own head group best (a byline `本报记者“朝建多国`, `一一马里人质动`)
-        while at is not None and at + 1 < len(lines) and (
-                (len(lines[at + 1]) <= len(head) and fuzz.partial_ratio(lines[at + 1], head) >= 85)
-                or (credit and len(lines[at + 1]) <= len(credit) + 4 and fuzz.partial_ratio(lines[at + 1], credit) >= 80)
-                or (len(lines[at + 1]) <= len(head) + len(credit) + 4 and _head_part(lines[at + 1], k, pieces))):
+    heads = [normalize_line("".join(head_lines({**story, "byline": ""}))) for story in stories]
+    starts = [[i for i, line in enumerate(lines) if _head_match(line, head)] for head in heads]
+    found: list[int | None] = [None] * len(stories)
+    taken: set[int] = set()
+    pending = list(range(len(stories)))
+    while pending:
+        first = {k: next((i for i in starts[k] if i not in taken), None) for k in pending}
+        k = min(pending, key=lambda k: (first[k] is None, first[k] or 0, k))
+        pending.remove(k)
+        at, head = first[k], heads[k]
+        if at is None:
+            continue
+        credit = normalize_line(stories[k].get("byline", ""))
+        covered, misread = _covered(lines[at], head), 0
+        # the rest of the head group: more headline lines, the byline, a line misread so that it
+        # matches its own head group best (a byline `本报记者“朝建多国`, `一一马里人质动`), or
+        # the headline's characters misread (`联盟峰会至`, `执` for `热`): a line of letters no longer
+        # than what no line matched yet, of no other story (four characters or more: it could tell)
+        while at + 1 < len(lines) and at + 1 not in taken:
+            line = lines[at + 1]
+            if len(line) <= len(head) and fuzz.partial_ratio(line, head) >= 85:
+                covered |= _covered(line, head)
+            elif not ((credit and len(line) <= len(credit) + 4 and fuzz.partial_ratio(line, credit) >= 80)
+                      or (len(line) <= len(head) + len(credit) + 4 and _head_part(line, k, pieces))):
+                if len(line) > len(head) - len(covered) - misread or not line.isalnum() or (
+                        len(line) >= 4 and any(j != k and fuzz.partial_ratio(line, text) >= 85 for j, _, text in pieces if text)):
+                    break
+                misread += len(line)
             at += 1
-        found.append(at)
+        taken.update(range(first[k], at + 1))
+        found[k] = at
     return found
 
 

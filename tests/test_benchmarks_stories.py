@@ -151,3 +151,24 @@ def test_the_plain_census_sorts_misses_by_the_cue_that_cut_them_and_what_they_we
         "missed, one stretch: joined": 2, "missed, one stretch: joined / with another story": 2,
         "missed, not one stretch: in two pieces": 1, "missed, not one stretch: in two pieces / with text of no story between": 1,
     }
+
+
+def test_a_headline_line_misread_attaches_but_noise_or_another_storys_line_does_not() -> None:
+    stories = [{**STORIES[0], "headline": "甲地运动会隆重开幕各校参加"}, STORIES[1]]
+    a, b = stories
+    misread = "\n".join(["甲地运动会隆", "重开幕各校参", "如", *a["paragraphs"], b["headline"], *b["paragraphs"]])
+    assert score_page(stories, misread)["attached"] == 2  # `如` is the last character misread
+    for noise in ("|,", "如今天也很", "馆内藏书"):  # no letters; longer than the 4 unmatched characters; B's text
+        text = "\n".join(["甲地运动会隆重开幕", noise, *a["paragraphs"], b["headline"], *b["paragraphs"]])
+        assert score_page(stories, text)["attached"] == 1, noise
+
+
+def test_two_stories_with_one_headline_text_each_find_their_own_line() -> None:
+    twin = {**STORIES[1], "headline": STORIES[0]["headline"]}
+    stories = [STORIES[0], twin]
+    text = "\n".join([STORIES[0]["headline"], *STORIES[0]["paragraphs"], twin["headline"], *twin["paragraphs"]])
+    assert score_page(stories, text)["attached"] == 2
+    # a sub-headline that repeats a later story's headline is its own story's
+    deck = [{**STORIES[0], "subtitle": STORIES[1]["headline"]}, STORIES[1]]
+    text = "\n".join([STORIES[0]["headline"], STORIES[1]["headline"], *STORIES[0]["paragraphs"], STORIES[1]["headline"], *STORIES[1]["paragraphs"]])
+    assert score_page(deck, text)["attached"] == 2
