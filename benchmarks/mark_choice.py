@@ -1,12 +1,15 @@
 """Confused marks: what they are, and the mark-choice model (:mod:`ocrfix.correction.mark_choice`) fitted.
 
-    python -m benchmarks.mark_choice count PAGES... [--profile P] [--lm LM]    # pairs read -> true, fixed / broken
+    python -m benchmarks.mark_choice count PAGES... [--profile P] [--lm LM] [--list]    # pairs read -> true, fixed / broken
     python -m benchmarks.mark_choice fit --text CORPUS LM [--text ...] --pages PAGES LM PROFILE TEXT CHANNEL [--pages ...]
         --context CONTEXT.json --engine CHANNEL_PAGES MODEL.json [--engine ...] [--max-wrong 0.1] [--cache DIR]
 
 ``count``: every ground-truth mark read as another character (OCR mark -> true mark), how many the
 corrector fixed, and every mark read right that the corrector changed (true mark -> output), by pair.
-Whitespace ignored, widths folded (:func:`ocrfix.training.confusions.length.anchored`).
+Whitespace ignored, widths folded (:func:`ocrfix.training.confusions.length.anchored`). ``--list``:
+also each confused mark left unfixed, by pair, where it stands in the OCR (:func:`position`) and
+whether the mark-choice model had a candidate for the true mark there (:func:`candidate`), and the
+census of those.
 
 ``fit``: the context model is a multinomial logistic regression of the true mark on the
 :func:`~ocrfix.correction.mark_choice.features` of every site of ``--paragraphs`` paragraphs of clean
@@ -165,18 +168,80 @@ def mark_pairs(ocr: str, output: str, gt: str) -> tuple[Counter[tuple[str, str]]
     return confused, fixed, broken
 
 
-def count(corrector: Corrector, pages: Sequence[tuple[Path, Path]]) -> str:
+def position(ocr: str, offset: int) -> str:
+    """Where the character at ``offset`` of the raw ``ocr`` stands: at a line's end or start, before
+    an opening quote, or inside a line."""
+    if offset + 1 >= len(ocr) or ocr[offset + 1] == "\n":
+        return "line end"
+    if offset == 0 or ocr[offset - 1] == "\n":
+        return "line start"
+    return "before a quote" if ocr[offset + 1] in "“‘\"" else "inside a line"
+
+
+def candidate(corrector: Corrector, text: str, offset: int, true: str) -> str:
+    """Whether the corrector's mark-choice model weighs ``true`` for the character at ``offset`` of the
+    reflowed ``text``: not a site of it, a true mark it has no class for, or the site's odds (natural
+    log) of ``true`` over the mark read, against the model's margin."""
+    if true not in CLASSES:
+        return "no class for the true mark"
+    if HALF.get(text[offset], text[offset]) not in CLASSES:
+        return "read as no mark of the model"
+    if offset not in sites(text, protected_mask(text, corrector.keep)):
+        return "not a site (neighbours)"
+    if corrector.mark_choice is None:
+        return "site, no model"
+    model = corrector.mark_choice
+    values, read = features(corrector.lm, text, offset), HALF.get(text[offset], text[offset])
+    logits, row = model.logits(values), model.channel[CLASSES.index(read)]
+    odds = {mark: logits[mark] + model.weight * row[k] for k, mark in enumerate(CLASSES)}
+    best = max(CLASSES, key=odds.__getitem__)
+    return (f"site, scored {odds[true] - odds[read]:+.1f} (context {logits[true] - logits[read]:+.1f}), "
+            f"best {best}, margin {model.margin}")
+
+
+def unfixed(corrector: Corrector, ocr: str, output: str, gt: str) -> list[tuple[str, str, str, str, str]]:
+    """(read, true, :func:`position`, :func:`candidate`, context and what the output has) of each
+    confused mark of ``ocr`` the ``output`` left unfixed."""
+    text = reflow(ocr)
+    before, after = anchored(ocr, gt), anchored(output, gt)
+    raw = [k for k, ch in enumerate(ocr) if not ch.isspace()]
+    flowed = [k for k, ch in enumerate(text) if not ch.isspace()]
+    rows = []
+    for j, true in enumerate(before.gt):
+        i, o = before.at[j], after.at[j]
+        if is_han(true) or true.isalnum() or i is None or fold_char(before.hyp[i]) == fold_char(true):
+            continue
+        if o is not None and fold_char(after.hyp[o]) == fold_char(true):
+            continue
+        k = flowed[i] if len(flowed) == len(raw) else None
+        found = candidate(corrector, text, k, true) if k is not None else "the reflow changed the text"
+        rows.append((before.hyp[i], true, position(ocr, raw[i]), found.split(",")[0] if k is not None else found,
+                     f"{_context(text, k) if k is not None else ''} {found}; output "
+                     f"{after.hyp[o] if o is not None else 'nothing'}"))
+    return rows
+
+
+def count(corrector: Corrector, pages: Sequence[tuple[Path, Path]], listing: bool = False) -> str:
     confused, fixed, broken = Counter(), Counter(), Counter()
+    left: list[tuple[str, str, str, str, str]] = []
     for ocr_path, gt_path in tqdm(pages, desc="pages", file=sys.stderr):
-        ocr = read_text(ocr_path)
-        c, f, b = mark_pairs(ocr, corrector.correct(ocr).text, read_text(gt_path))
+        ocr, gt = read_text(ocr_path), read_text(gt_path)
+        output = corrector.correct(ocr).text
+        c, f, b = mark_pairs(ocr, output, gt)
         confused, fixed, broken = confused + c, fixed + f, broken + b
+        if listing:
+            left += [(ocr_path.name, *row) for row in unfixed(corrector, ocr, output, gt)]
     rows = ["| read -> true | confused | fixed |", "|---|---|---|"]
     rows += [f"| `{r}` -> `{t}` | {n} | {fixed[r, t]} |" for (r, t), n in confused.most_common()]
     rows.append(f"| all | {sum(confused.values())} | {sum(fixed.values())} |")
     rows += ["", "| true -> output (broken) | n |", "|---|---|"]
     rows += [f"| `{t}` -> `{o}` | {n} |" for (t, o), n in broken.most_common()]
     rows.append(f"| all | {sum(broken.values())} |")
+    if listing:
+        census = Counter((read, true, where, found) for _, read, true, where, found, _ in left)
+        rows += ["", "| left unfixed: read -> true | where | candidate | n |", "|---|---|---|---|"]
+        rows += [f"| `{r}` -> `{t}` | {w} | {c} | {n} |" for (r, t, w, c), n in census.most_common()]
+        rows += ["", *(f"{page} `{read}` -> `{true}` {where}: {context}" for page, read, true, where, _, context in left)]
     return "\n".join(rows)
 
 
@@ -246,6 +311,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     counting.add_argument("pages", type=Path, nargs="+")
     counting.add_argument("--profile")
     counting.add_argument("--lm", type=Path)
+    counting.add_argument("--list", action="store_true", help="also each confused mark left unfixed, and their census")
     fitting = cmds.add_parser("fit")
     fitting.add_argument("--text", nargs=2, action="append", metavar=("CORPUS", "LM"), required=True,
                          help="a corpus file (.txt.xz, a paragraph a line) and an LM that never saw it")
@@ -264,7 +330,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     fitting.add_argument("--cache", type=Path, help="a directory keeping the corpora's sites between runs")
     args = parser.parse_args(argv)
     if args.command == "count":
-        print(count(Corrector(model=args.lm, profile=args.profile), page_pairs(*args.pages)))
+        print(count(Corrector(model=args.lm, profile=args.profile), page_pairs(*args.pages), args.list))
         return 0
     texts = [cached_text_sites(Path(corpus), Path(lm), args.paragraphs, args.cache) for corpus, lm in args.text]
     print(", ".join(f"{corpus}: {len(rows)} sites {dict(Counter(s.truth for s in rows))}" for (corpus, _), rows in zip(args.text, texts)))

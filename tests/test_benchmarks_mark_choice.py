@@ -5,7 +5,7 @@ from collections import Counter
 
 import pytest
 
-from benchmarks.mark_choice import Site, channel, fit_context, mark_pairs, page_reads, sweep
+from benchmarks.mark_choice import Site, channel, fit_context, mark_pairs, page_reads, position, sweep, unfixed
 from ocrfix.correction.mark_choice import CLASSES, MarkModel
 
 
@@ -50,3 +50,17 @@ def test_the_context_model_learns_from_clean_sites_and_the_sweep_judges_each_cha
                     (_site("。", True, read="，"), model), (_site("，", False), model)])
     assert judged[1.0, 0.0] == Counter({"right": 1, "wrong": 1, "other": 1})
     assert sum(judged[1.0, 5.0].values()) < 3  # fewer changes at a higher margin
+
+
+def test_each_confused_mark_left_unfixed_is_listed_with_where_it_stands_and_its_candidate():
+    class NoModel:
+        keep = ()
+        mark_choice = None
+
+    ocr, gt = "北京，上海。\n天津6大连“好”", "北京、上海，\n天津“大连“好”"
+    rows = unfixed(NoModel(), ocr, "北京、上海。\n天津6大连“好”", gt)
+    assert [(read, true, where, found) for read, true, where, found, _ in rows] == [
+        ("。", "，", "line end", "site"),  # the reflow joined the lines: a site, here of no model
+        ("6", "“", "inside a line", "no class for the true mark")]
+    assert rows[0][4].endswith("site, no model; output 。")
+    assert [position("a，b\nc，“d", k) for k in (1, 2, 5)] == ["inside a line", "line end", "before a quote"]

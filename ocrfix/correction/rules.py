@@ -51,6 +51,12 @@ MAX_UNPUNCTUATED = 30
 #: more paragraphs, each of which had lost its '。' (5 of 5 on the 80 fold pages, scored with LMs
 #: that never saw their text).
 MAX_SENTENCE = 150
+#: ``final-comma``: the shortest last sentence of a paragraph whose final '，' is taken for its '。'.
+#: Reflowed Tesseract and RapidOCR training pages, a paragraph ending in '，' after a Han character: where
+#: its last sentence (since the paragraph's start or its last '。！？') had 13 characters or more, print had
+#: '。' 29 times, '；' 4 times and '，' once (a paragraph the reflow broke before a title, 《布加勒斯特…》);
+#: the three with 6 or 7 (“1997年，, 在叶剑英纪念馆，) were clauses the reflow broke off their sentence.
+MIN_COMMA_SENTENCE = 12
 CLAUSE_MARKS = "，、；：,;:"
 #: ``speck-or-mark``: the LM's view (characters either side) and how much deleting a '.' must beat the
 #: best mark. A 4-gram view and no margin deleted a '.' that stood for a mark (mostly '，') 14 times of
@@ -155,6 +161,15 @@ def _body_paragraph(text: str, match: re.Match[str]) -> bool:
     return len(last) >= MIN_LAST_SENTENCE and (len(last) <= MAX_UNPUNCTUATED or any(m in last for m in CLAUSE_MARKS))
 
 
+def _long_last_sentence(text: str, match: re.Match[str]) -> bool:
+    """The text has more than one paragraph (a page, not a sentence corrected alone) and the last
+    sentence of the match's paragraph is at least :data:`MIN_COMMA_SENTENCE` characters long."""
+    if not _LINE_BREAK_INSIDE.search(text):
+        return False
+    line = text[_line_start(text, match):match.start()]
+    return len(line) - max(line.rfind(end) for end in "。！？") - 1 >= MIN_COMMA_SENTENCE
+
+
 def _in_body_text(text: str, match: re.Match[str]) -> bool:
     """The match is in a paragraph of body text: at least ``MIN_BODY_LINE`` characters with a sentence end."""
     end = text.find("\n", match.end())
@@ -181,6 +196,24 @@ def _stray_bar(text: str, match: re.Match[str]) -> bool:
     return "|" not in before + after and _in_body_text(text, match)
 
 
+def _nested_quote(text: str, match: re.Match[str]) -> bool:
+    """The match (a curly quotation mark) stands at the second level of its paragraph's quotations,
+    and the paragraph's curly quotes nest at most two deep and close as they open (a lost or extra
+    mark leaves the nesting unknown). Print nests a quotation in single quotes (“…‘…’…”); an engine
+    that reads the ‘’ as “” leaves “…“…”…”."""
+    end = text.find("\n", match.end())
+    start = _line_start(text, match)
+    depth, level = 0, 0
+    for mark in re.finditer("[“”]", text[start:end if end >= 0 else len(text)]):
+        depth += 1 if mark.group() == "“" else 0
+        if start + mark.start() == match.start():
+            level = depth
+        depth -= 0 if mark.group() == "“" else 1
+        if not 0 <= depth <= 2:
+            return False
+    return depth == 0 and level == 2
+
+
 def _quote_open(text: str, match: re.Match[str]) -> bool:
     return _last_quote(text, match) == "“"
 
@@ -199,6 +232,9 @@ RULES = (
     # training pages: the truth was '。' for 138 of 141 such line ends; 7 fires in 46 M characters
     # of clean corpus text, each a '.' typed for '。'.)
     Rule("line-end-period", re.compile(rf"(?<=[{HAN}])[-“.]$", re.M), "。"),
+    # ... nor in '，' (or ',') after a long last sentence: its final '。' read as a comma, as Tesseract
+    # often reads it (the reflow ends a paragraph where its last line is short).
+    Rule("final-comma", re.compile(rf"(?<=[{HAN}])[，,]$", re.M), "。", _long_last_sentence),
     # '（' read as '〈' or as '《〈' — unless a '〉' closes it: then it is a title nested in 《…》.
     Rule("angle-paren", re.compile(r"《?〈(?![^〈〉\n]{0,40}〉)"), "（", print_marks=False),
     # '（' read as '《' when a ')' closes it within 6 characters and no '》' does.
@@ -261,6 +297,11 @@ RULES = (
     Rule("digit-after-percent", re.compile(r"(?<=\d[%％])\d(?![\d%％.．])"), "", print_marks=False),
     # A straight '"' after Han text where the paragraph has an unclosed '“': its closing '”' misread.
     Rule("straight-close-quote", re.compile(rf'(?<=[{HAN}，。！？])"'), "”", _quote_open),
+    # A quotation inside a quotation read with double quotes: print's ‘’ (training pages, a paragraph
+    # whose curly quotes nest two deep and balance: 19 of 20 marks at the second level stood for
+    # ‘ or ’, and the 20th closed ‘鼓浪屿品牌’” read as ””).
+    Rule("nested-open-quote", re.compile("“"), "‘", _nested_quote),
+    Rule("nested-close-quote", re.compile("”"), "’", _nested_quote),
     # An opening '“' between Han text and a following '。' or '、' with no quotation open: a speck
     # (training pages: 19 of 19 such marks stood for nothing; where a quotation is open it can be
     # its closing mark, as in the 5 of the news corpora).
