@@ -172,3 +172,11 @@ def test_two_stories_with_one_headline_text_each_find_their_own_line() -> None:
     deck = [{**STORIES[0], "subtitle": STORIES[1]["headline"]}, STORIES[1]]
     text = "\n".join([STORIES[0]["headline"], STORIES[1]["headline"], *STORIES[0]["paragraphs"], STORIES[1]["headline"], *STORIES[1]["paragraphs"]])
     assert score_page(deck, text)["attached"] == 2
+
+
+def test_a_byline_whose_name_gaps_are_read_as_quote_marks_stays_in_its_head_group() -> None:
+    # B's byline is nearer in characters than A's own (the shorter text decides the partial ratio)
+    stories = [{**STORIES[0], "byline": "新华社记者　吕丽晨　贾鹏"}, {**STORIES[1], "byline": "新华社记者　曹平"}]
+    a, b = stories
+    text = "\n".join([a["headline"], "新华社记者”吕丽蝴”贾鹏", *a["paragraphs"], b["headline"], *b["paragraphs"]])
+    assert score_page(stories, text)["attached"] == 2
