@@ -118,6 +118,22 @@ def test_a_rule_beside_a_few_large_glyphs_does_not_cut_them_off_the_headline() -
     assert got == [[("headline", "甲地运动会|和人"), *(("paragraph", p) for p in A)]]
 
 
+def test_a_column_rule_read_as_a_bar_in_the_gap_between_two_stories_does_not_join_them() -> None:
+    """The rule between two side-by-side stories, read as a line of its own (``| 。``, a speck
+    at the next column's edge) that touches both stories' columns: it bridges the gap between
+    them, and the stories' columns, no longer parted, are read across the stories. It holds no
+    letter: it ends a story instead, like any rule read as text."""
+    x = 40 + width(2) + STORY_GAP
+    y = 40 + 3 * H + 2 * PITCH
+    rule = Line(words=(Word("|", Box(x - STORY_GAP - 2, y, x - STORY_GAP + 20, y + H), conf=0.5),
+                       Word("。", Box(x - 12, y, x + 2, y + H), conf=0.5)), box=Box(x - STORY_GAP - 2, y, x + 2, y + H))
+    lines = [headline("甲地运动会", 40, 40), headline("乙市图书馆", x, 40), *body(A, 40, 40 + 3 * H, 2), *body(B, x, 40 + 3 * H, 2)]
+    got = stories_of(document([*lines, rule]))
+    assert [text for kind, text in got[0] if kind != "headline"][:3] == A
+    assert got[0][0] == ("headline", "甲地运动会") and got[1][:3] == [("headline", "乙市图书馆"), *(("paragraph", p) for p in B)]
+    assert sum(text.replace(" ", "") == "|。" for story in got for _, text in story) == 1  # nothing lost
+
+
 def test_one_column_headline_heads_the_body_beside_it() -> None:
     head = [headline("丙县", 40, 40), headline("菜农增收", 40, 40 + 2 * H + 10)]
     first = body(C[:1], 40, 40 + 6 * H, 1)  # under the headline

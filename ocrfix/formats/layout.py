@@ -36,7 +36,9 @@ fit the ink and square CJK type makes ``p`` about ``h``, PP-OCR's detection boxe
   continues it, also across a column break;
 * **rules and specks** — a line of a few characters in a box far wider than they are set (a
   rule read as ``二``), or too thin for a character, ends the story nearest to it (see
-  :func:`_stray`); so does a short one over a headline's box (see :func:`_inside_headlines`);
+  :func:`_stray`); so does a short one over a headline's box (see :func:`_inside_headlines`),
+  and a line or a piece of one that holds a column rule read as ``|`` and no letter (``| 。``:
+  between two stories' columns it would join them);
 * **headline** — a line whose type size (see :func:`_char_height`) is at least ``1.25×`` the
   body's median, its characters ``1.2×`` the larger of ``h`` and the body's measured pitch
   apart (a body line whose word boxes the engine swelled is as tall, but keeps the body's
@@ -590,7 +592,7 @@ def _extent(line: PlacedLine, marks: str = RULE) -> tuple[int, int]:
     words = [w for w in line.words if w.box is not None and w.text.strip()]
 
     def mark(text: str) -> bool:
-        return not text.strip(marks) or (RULE in text and not _ALNUM.search(text))
+        return not text.strip(marks) or _ruled(text)
 
     first, last = 0, len(words)
     while first < last - 1 and mark(words[first].text):
@@ -600,6 +602,11 @@ def _extent(line: PlacedLine, marks: str = RULE) -> tuple[int, int]:
     if first == 0 and last == len(words):
         return line.box.x0, line.box.x1
     return min(w.box.x0 for w in words[first:last]), max(w.box.x1 for w in words[first:last])
+
+
+def _ruled(text: str) -> bool:
+    """Whether ``text`` is a column rule read as text: ``|`` and no letter (``”|``, ``| 。``)."""
+    return RULE in text and _ALNUM.search(text) is None
 
 
 def _wide_letters(text: str) -> int:
@@ -832,7 +839,8 @@ def reflow_document(doc: Document, lm: TokenScorer | None = None) -> Reflowed:
 
 def _placed(lines: list[Line], numbers: dict[int, int]) -> tuple[float, list[PlacedLine], list[PlacedLine]]:
     """The body type size ``h`` of a page's ``lines``, the lines placed in columns (see
-    :func:`_split_lines`) and the stray ones (see :func:`_stray`; none when every line is)."""
+    :func:`_split_lines`) and the stray ones (see :func:`_stray`, and the pieces that are column
+    rules, see :func:`_ruled`; none when every line is)."""
     sizes = {id(l): _char_height(l) for l in lines}
     texts = {id(l): l.text() for l in lines}
     h = float(statistics.median(sizes.values()))
@@ -841,7 +849,13 @@ def _placed(lines: list[Line], numbers: dict[int, int]) -> tuple[float, list[Pla
         stray = []
     left = {id(l) for l in stray}
     placed = _split_lines([l for l in lines if id(l) not in left], sizes, h, numbers, texts)
-    return h, placed, [PlacedLine(texts[id(l)], l.box, sizes[id(l)], numbers[id(l)], l.words, l.box) for l in stray]
+    stray = [PlacedLine(texts[id(l)], l.box, sizes[id(l)], numbers[id(l)], l.words, l.box) for l in stray]
+    # a column rule read as a piece of its own (``|``, ``| 。``: a line's gaps split it off)
+    # bridges the gap between two stories' columns like a stray line
+    ruled = [p for p in placed if _ruled(p.text)]
+    if ruled and len(ruled) < len(placed):
+        placed, stray = [p for p in placed if not _ruled(p.text)], [*stray, *ruled]
+    return h, placed, stray
 
 
 def _stray(line: Line, text: str, size: float, h: float) -> bool:
