@@ -5,7 +5,7 @@ Public API:
   correct(text, reflow=True, **options) -> Result
                                                reflow + noisy-channel correction (default models)
   Corrector(**options)                         loads the LM, confusion sets and weights once
-  Result(text, edits, source), Edit, replay(source, edits) -> text
+  Result(text, edits, source, blocks), Edit, replay(source, edits) -> text
   evaluate(gt, hyp, ocr=None, ...) -> EvalReport
 
 The runtime pipeline is in the modules ``text_reflow`` (column-wrapped lines -> paragraphs),

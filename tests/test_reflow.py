@@ -412,3 +412,21 @@ def test_correct_settles_the_breaks_with_its_lm_and_lists_the_same_paragraphs(tm
     assert out.read_text(encoding="utf-8").split() == ["我们在北京工作。他们在上海工作。大家都在认真工作。"]
     stories = json.loads(articles.read_text(encoding="utf-8"))["stories"]
     assert stories == [{"headline": "", "paragraphs": ["我们在北京工作。他们在上海工作。大家都在认真工作。"], "bbox": None}]
+
+
+def test_correct_with_articles_reflows_plain_text_once(tmp_path, models, monkeypatch) -> None:
+    """``ocrfix correct page.txt --articles A.json`` lists the blocks the corrector's reflow made:
+    the page is reflowed once, not once more for the story record."""
+    import ocrfix.text_reflow
+    from ocrfix.cli import main
+
+    calls = []
+    real = ocrfix.text_reflow.reflow_blocks
+    monkeypatch.setattr(ocrfix.text_reflow, "reflow_blocks", lambda *a, **k: calls.append(a) or real(*a, **k))
+    page, out, articles = tmp_path / "page.txt", tmp_path / "out.txt", tmp_path / "a.json"
+    page.write_text("我们在北京工乍。他们\n在上\n海工作。大家都在认真\n工作。\n", encoding="utf-8")
+    options = [option for option in models if option != "--no-reflow"]
+    assert main(["correct", str(page), "-o", str(out), "--articles", str(articles), *options]) == 0
+    assert len(calls) == 1
+    stories = json.loads(articles.read_text(encoding="utf-8"))["stories"]
+    assert stories == [{"headline": "", "paragraphs": out.read_text(encoding="utf-8").split(), "bbox": None}]

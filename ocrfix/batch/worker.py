@@ -88,7 +88,7 @@ def correct_bytes(data: bytes, name: str, stories: bool = False) -> tuple[str, i
             raise InputError(f"{name}: plain-text input can only be written as text (not --output-format {out_fmt})")
         text = decode_text(data, name, options.encoding)
         result = corrector.correct(text, reflow=options.reflow, progress=WORKER.progress)
-        found = plain_articles(text, result.text, corrector.reflow_blocks(text) if options.reflow else None) if stories else None
+        found = plain_articles(text, result.text, result.blocks) if stories else None
         return result.text, len(text), tuple(result.edits), found, None
     doc = parse_document(data, name, fmt, options.encoding)
     corrector, picked = document_corrector(doc.software)

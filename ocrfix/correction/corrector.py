@@ -96,6 +96,8 @@ class Result:
     text: str  # corrected (reflowed) text
     edits: tuple[Edit, ...]
     source: str  # the text the edits apply to (the reflowed input): replay(source, edits) == text
+    #: the blocks the reflow made of the input, whose texts ``source`` renders (None without a reflow)
+    blocks: tuple[Block, ...] | None = None
 
 
 def _blocks(sentences: Sequence[Sentence], min_chars: int) -> Iterable[list[Sentence]]:
@@ -373,6 +375,7 @@ class Corrector:
         if readings is not None and (reflow or len(readings) != len(text)):
             raise ValueError("readings must be given per character of the text, with reflow=False")
         joins: list[int] = []
+        blocks = None
         if reflow:
             from ..text_reflow import render
 
@@ -435,7 +438,7 @@ class Corrector:
         withdrawn |= lone_rule_changes(rule_edits, typed, {f"rule:{rule.name}" for rule in self.rules if rule.style_max is None})
         changes = [change for change in changes if (change[0], tuple(change[4])) not in withdrawn]
         output, edits = apply_changes(text, changes)
-        return Result(output, tuple(edits), text)
+        return Result(output, tuple(edits), text, None if blocks is None else tuple(blocks))
 
     def text_logp(self, text: str) -> float:
         """Mean log10 P per token of ``text`` (already reflowed) as the decoder first scores it, after

@@ -73,8 +73,8 @@ def correct_document(doc: Document, corrector: CorrectorLike, by_story: bool = T
 def plain_articles(text: str, corrected: str, blocks: Sequence[Block] | None = None) -> list[dict]:
     """The story records (see :meth:`Reflowed.articles`) of plain ``text`` corrected into
     ``corrected``: one story (plain text has no geometry), its ``blocks`` as the corrector's
-    reflow found them (:meth:`~ocrfix.correction.corrector.Corrector.reflow_blocks`; None: the
-    input is one paragraph per line already, not reflowed)."""
+    reflow found them (``Result.blocks`` of :meth:`~ocrfix.correction.corrector.Corrector.correct`;
+    None: the input is one paragraph per line already, not reflowed)."""
     if blocks is None:
         blocks = [Block("paragraph", line.strip(), (i,)) for i, line in enumerate(text.splitlines()) if line.strip()]
     return Reflowed(render(blocks), list(blocks), []).articles(corrected)
