@@ -343,11 +343,27 @@ def test_page_damaged_readings_keep_a_correction_written_back(name: str, old: st
     assert chars(reflow_document(again).text) == chars(flow.text[:at] + "作" + flow.text[at + 1:])
 
 
-def test_hocr_text_straight_in_a_page_that_holds_paragraphs_does_not_double_them() -> None:
+def test_hocr_text_straight_in_a_page_that_holds_paragraphs_is_read_once() -> None:
     """Found by the damaged-copies property test: the page was read as one line holding all its
-    text besides each paragraph. Only the innermost elements with text of their own are read."""
+    text besides each paragraph. The paragraphs are read as lines, the page's own text apart."""
     data = (DATA / "text-in-paragraphs.hocr").read_text(encoding="utf-8")
     old = "title='bbox 0 0 1000 800'>"
     assert old in data
     doc = parse_document(data.replace(old, old + "国", 1).encode("utf-8"), "p.hocr")
-    assert chars(reflow_document(doc).text) == chars(EXPECTED["text-in-paragraphs.hocr"])
+    assert chars(reflow_document(doc).text) == chars("国" + EXPECTED["text-in-paragraphs.hocr"])
+
+
+def test_hocr_text_straight_in_an_area_beside_its_paragraphs_is_read_in_place_and_written_back_there() -> None:
+    """A layout tool's content area holding a dateline and a byline as text of its own between
+    its paragraphs: read as lines of their own in the file's order (they were lost), and a
+    correction to one is written into that text, the rest of the file as it was."""
+    doc = read_document(DATA / "text-beside-paragraphs.hocr")
+    lines = ["本报讯", "经济新闻", "国务院召开常务会议", "记者 李华", "部署稳定经济大盘", "各地区要抓好落实。"]
+    assert [line.text() for block in doc.pages[0].blocks for line in block.lines] == lines
+    flow = reflow_document(doc)
+    at = flow.text.index("李")
+    data = write_document(apply_edits(doc, flow.text, [Edit(at, "李", "季")], flow.words))
+    again = parse_document(data, "again.hocr")
+    assert [line.text() for block in again.pages[0].blocks for line in block.lines] == [*lines[:3], "记者 季华", *lines[4:]]
+    assert _boxes(again) == _boxes(doc)
+    assert data.decode("utf-8").replace("季华", "李华") == write_document(doc).decode("utf-8")

@@ -7,7 +7,11 @@ element of a line class (Tesseract's ``ocr_line``/``ocr_header``/``ocr_textfloat
 other engines' ``ocrx_line``); words outside any line (Tesseract 3 and other engines' hOCR
 without line elements) are set into lines by their boxes; an ``ocr_par`` (or other ``ocr_*``
 element) holding its text with no lines or words is a line, and a line with text beside its
-word spans is one word (its whole text). A line without a ``bbox`` takes the
+word spans is one word (its whole text). Text straight in an element beside the paragraphs,
+lines or words it holds (``<div class='ocr_carea'>本报讯<p class='ocr_par'>…``) is a line of
+one word at its place among them, in the box of its element (or of the nearest ancestor with
+one); a correction to it is written into that text in place (an XML text node has no title to
+record the OCR reading in). A line without a ``bbox`` takes the
 union of its words', a word without one its line's. Character boxes come from ``ocrx_cinfo`` spans
 (``tesseract -c hocr_char_boxes=1``), per-character confidences from them or from a word's
 ``x_confs`` list (kraken, OCRopus). A corrected word gets the title properties
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from itertools import groupby
+from typing import NamedTuple
 
 from lxml import etree
 
@@ -220,23 +225,54 @@ def _is_line(el: etree._Element) -> bool:
 
 def _holds_text(el: etree._Element) -> bool:
     """Whether ``el`` is an ``ocr_*`` element with text of its own (not only its children's).
-    Of two such elements, one inside the other, only the inner one is read (text straight in a
-    page that holds paragraphs would otherwise be read twice: the page as one line with all of
-    it, and each paragraph)."""
+    Of two such elements, one inside the other, only the inner one is read as a line (text
+    straight in a page that holds paragraphs would otherwise be read twice: the page as one
+    line with all of it, and each paragraph); the outer one's own text is read apart (see
+    :func:`_own_text`)."""
     own_text = (el.text or "").strip() or any((c.tail or "").strip() for c in el)
     return bool(own_text) and any(c.startswith("ocr") for c in _classes(el))
 
 
-def _text_elements(page_el: etree._Element) -> dict[etree._Element, list[etree._Element]]:
-    """Lines, and words outside any line, of a page by the element that holds them as a block
-    (its paragraph, else its content area, else the page; one outside them: its parent), in
-    document order."""
+def _own_text(el: etree._Element) -> bool:
+    """Whether ``el`` holds text straight in it beside the paragraphs, lines or words inside it
+    (``国`` in ``<div class='ocr_page'>国<div class='ocr_carea'>…``): that text is read as
+    lines of its own (see :func:`_slot_line`), the rest from the elements inside it."""
+    return (isinstance(el.tag, str) and not _classes(el) & _TEXT_CLASSES and _holds_text(el)
+            and not any(_classes(a) & _TEXT_CLASSES for a in el.iterancestors()) and not _is_line(el))
+
+
+class _Slot(NamedTuple):
+    """Text straight in ``holder`` (see :func:`_own_text`): its text before its first child
+    (``el`` is ``holder``, ``tail`` False) or the tail of its child ``el``."""
+
+    holder: etree._Element
+    el: etree._Element
+    tail: bool
+
+
+def _text_elements(page_el: etree._Element) -> dict[etree._Element, list[etree._Element | _Slot]]:
+    """Lines, words outside any line, and text straight in an element beside them (see
+    :func:`_own_text`) of a page by the element that holds them as a block (its paragraph, else
+    its content area, else the page; one outside them: its parent, or for such text the element
+    it is in), in document order."""
     pars = [el for el in page_el.iter() if "ocr_par" in _classes(el)]
     containers = set(pars or [el for el in page_el.iter() if "ocr_carea" in _classes(el)] or [page_el])
-    found: dict[etree._Element, list[etree._Element]] = {}
-    for el in page_el.iter():
+    found: dict[etree._Element, list[etree._Element | _Slot]] = {}
+
+    def own(holder: etree._Element, slot: _Slot) -> None:
+        block = next((a for a in (holder, *holder.iterancestors()) if a in containers), holder)
+        found.setdefault(block, []).append(slot)
+
+    for event, el in etree.iterwalk(page_el, events=("start", "end")):
         if not isinstance(el.tag, str):
             continue
+        if event == "end":  # the text after an element, straight in its parent
+            parent = el.getparent()
+            if el is not page_el and (el.tail or "").strip() and parent is not None and _own_text(parent):
+                own(parent, _Slot(parent, el, True))
+            continue
+        if (el.text or "").strip() and _own_text(el):
+            own(el, _Slot(el, el, False))
         loose_word = "ocrx_word" in _classes(el) and not any(_classes(a) & LINE_CLASSES for a in el.iterancestors())
         if loose_word or _is_line(el):
             holder = next((a for a in el.iterancestors() if a in containers), el.getparent())
@@ -244,10 +280,30 @@ def _text_elements(page_el: etree._Element) -> dict[etree._Element, list[etree._
     return found
 
 
-def _block(el: etree._Element, items: list[etree._Element], tree: etree._ElementTree, name: str) -> Block:
+def _slot_line(slot: _Slot, tree: etree._ElementTree, name: str) -> Line:
+    """The text of ``slot`` as a line of one word, its box the nearest one of its holder and the
+    holder's ancestors; the word's ``ref`` addresses the text node, which is written back in
+    place (see :func:`write`)."""
+    holder = slot.holder
+    k, text = next((k, t) for k, t in enumerate(holder.xpath("text()"), 1) if t.getparent() is slot.el and t.is_tail == slot.tail)
+    box = next((b for a in (holder, *holder.iterancestors())
+                if (b := _box(a, parse_title(a.get("title") or ""), "bbox", name, required=False)) is not None), None)
+    if box is None:
+        raise InputError(f"{where(holder, name)}: missing coordinates (no 'bbox' in title)")
+    return Line(words=(Word(text=text.strip(), box=box, ref=f"{tree.getpath(holder)}/text()[{k}]"),), box=box)
+
+
+def _kind(item: etree._Element | _Slot) -> str:
+    return "slot" if isinstance(item, _Slot) else "line" if _is_line(item) else "words"
+
+
+def _block(el: etree._Element, items: list[etree._Element | _Slot], tree: etree._ElementTree, name: str) -> Block:
     lines: list[Line] = []
-    for is_line, run in groupby(items, _is_line):
-        lines.extend((_line(l, tree, name) for l in run) if is_line else _loose_lines(list(run), tree, name))
+    for kind, run in groupby(items, _kind):
+        if kind == "words":
+            lines.extend(_loose_lines(list(run), tree, name))
+        else:
+            lines.extend(_slot_line(l, tree, name) if kind == "slot" else _line(l, tree, name) for l in run)
     box = _box(el, parse_title(el.get("title") or ""), "bbox", name, required=False)
     return Block(lines=tuple(lines), box=box or Box.union([l.box for l in lines]), id=el.get("id"), ref=tree.getpath(el))
 
@@ -291,6 +347,16 @@ def _set_text(el: etree._Element, text: str) -> None:
     target.text = text
 
 
+def _set_slot(slot: str, text: str) -> None:
+    """Put ``text`` in place of the text node ``slot`` (an lxml text result), its leading and
+    trailing whitespace kept."""
+    lead, trail = slot[:len(slot) - len(slot.lstrip())], slot[len(slot.rstrip()):]
+    if slot.is_tail:
+        slot.getparent().tail = lead + text + trail
+    else:
+        slot.getparent().text = lead + text + trail
+
+
 def _mark(el: etree._Element, correction: Correction) -> None:
     title = (el.get("title") or "").rstrip("; ")
     props = parse_title(title)
@@ -306,6 +372,9 @@ def write(doc: Document) -> bytes:
         if word.correction is None:
             continue
         (el,) = tree.xpath(word.ref)
+        if isinstance(el, str):  # text straight in an element (see _slot_line): no title to record the reading in
+            _set_slot(el, word.text)
+            continue
         if word.glyphs and len(word.glyphs) == len(word.text):
             for glyph in word.glyphs:
                 if glyph.correction is not None:
