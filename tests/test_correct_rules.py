@@ -92,7 +92,8 @@ def test_final_period_goes_in_where_the_lm_mildly_prefers_none(monkeypatch, gain
     ("我们在北京工作，他们在上海工作，我们在北京学习，大家都在认真工作", True),
     ("我们在北京工作*他们在上海工作，我们在北京学习*大家都在认真工作", True),
     ("我们在北京工作、他们在上海工作、我们在北京学习、大家都在认真工作", False),  # an enumeration: no sentence
-    ("，".join(["我们在北京认真地工作"] * 16), False),  # longer than a sentence, never a sentence end: a style
+    ("，".join(["我们在北京认真地工作"] * 20), True),  # one long lead sentence (219 characters)
+    ("，".join(["我们在北京认真地工作"] * 30), False),  # longer than a sentence, never a sentence end: a style
 ])
 def test_final_period_only_ends_what_looks_like_a_sentence(paragraph, body):
     final_period = next(rule for rule in RULES if rule.name == "final-period")
