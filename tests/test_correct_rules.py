@@ -131,8 +131,10 @@ def test_misread_marks_between_han_text_are_chosen_by_the_lm(tmp_path):
 def test_dash_and_hyphen_misreadings_are_decided_by_the_lm(tmp_path):
     from test_correct_fixtures import CORPUS
 
-    lines = CORPUS + ["他说——我们在北京工作。", "大家一一握手。", "我们统一思想。"] * 3
+    lines = CORPUS + ["他说——我们在北京工作。", "大家一一握手。", "我们统一思想。", "中国—东盟关系发展。"] * 3
     lm = load_lm(write_arpa(tmp_path / "lm.arpa", lines))
+    assert fix("中国一东盟关系发展。", lm) == "中国—东盟关系发展。"  # a dash between two names
+    assert fix("我们统一思想。", lm) == "我们统一思想。"
     assert fix("他说一一我们在北京工作。", lm) == "他说——我们在北京工作。"
     assert fix("大家一一握手。", lm) == "大家一一握手。"  # the word 一一 stays
     assert fix("我们统-思想。", lm) == "我们统一思想。"
