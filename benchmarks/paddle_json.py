@@ -6,8 +6,12 @@ cached in ``build/bench/paddle/<split>/NAME.json``). Two ways into ocrfix, the s
 (``--profile``, default ``ppocr``):
 
 * *plain*: ``rec_texts``, one line each in the engine's order — what a user has who kept only
-  the text. On a page of several columns PP-OCR's order runs across them, line by line, and
-  the corrector puts the lines back in column order first (:mod:`ocrfix.column_order`);
+  the text, corrected as ``ocrfix correct`` does: on a page of several columns PP-OCR's order
+  runs across them, line by line, and the corrector puts the lines back in column order first
+  (:mod:`ocrfix.column_order`), then reflows them, its LM settling the breaks the rules leave
+  open (:mod:`ocrfix.text_reflow`);
+* *plain, rules*: the same lines reflowed by the rules alone (``ocrfix reflow`` without
+  ``--lm``), not corrected: its paragraphs and the errors of its text;
 * *json*: the JSON file itself (``ocrfix correct NAME.json``): lines placed by their boxes.
 
 Per way: paragraph precision/recall (:func:`benchmarks.structured.paragraph_scores`: blocks in
@@ -141,21 +145,23 @@ def main(argv: list[str] | None = None) -> int:
     corrector = Corrector(profile=args.profile)
     if args.in_order:
         return 1 if false_alarms(args.in_order, corrector.lm) else 0
-    totals = {way: [0] * 5 for way in ("plain", "json")}  # GT chars, errors raw, errors corrected, fixed, introduced
+    totals = {way: [0] * 5 for way in ("plain", "plain, rules", "json")}  # GT chars, errors raw, errors corrected, fixed, introduced
     pr = {way: [0, 0, 0] for way in totals}  # paragraphs right, output, GT
     for name, level, _ in tqdm(page_names(args.split, args.limit), desc="pages", file=sys.stderr):
         gt = (PAGES / args.split / level / f"{name}.gt.txt").read_text(encoding="utf-8")
         data = page_json(args.split, level, name)
         doc = parse_document(data, f"{name}.json")
         plain = "\n".join(json.loads(data)["rec_texts"]) + "\n"
-        plain_blocks = [b.text for b in reflow_blocks(column_order(plain, corrector.lm))]
+        rules_blocks = [b.text for b in reflow_blocks(column_order(plain, corrector.lm))]
+        result = corrector.correct(plain)
         done = correct_document(doc, corrector)
-        ways = {"plain": ("\n".join(plain_blocks), corrector.correct(plain).text, plain_blocks),
+        ways = {"plain": (result.source, result.text, [b.text for b in result.blocks]),
+                "plain, rules": ("\n".join(rules_blocks), None, rules_blocks),
                 "json": (done.source, done.text, [b.text for b in done.reflowed.blocks])}
         gt_blocks = [line for line in gt.splitlines() if line.strip()]
         for way, (reflowed, corrected, blocks) in ways.items():
             raw, _, _ = errors_all(gt, reflowed)
-            after, fixed, introduced = errors_all(gt, corrected, ocr=reflowed)
+            after, fixed, introduced = errors_all(gt, corrected, ocr=reflowed) if corrected is not None else (raw, 0, 0)
             row = totals[way]
             row[0] += sum(not ch.isspace() for ch in gt)
             row[1] += raw
@@ -167,8 +173,8 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---|---|---|---|---|")
     for way, (chars, raw, after, fixed, introduced) in totals.items():
         right, hyp, gold = pr[way]
-        print(f"| {way} | {right / max(hyp, 1):.3f} / {right / max(gold, 1):.3f} | {raw / chars:.2%} | {after / chars:.2%} | "
-              f"{(raw - after) / max(raw, 1):.1%} | {fixed} / {introduced} |")
+        corrected = f"{after / chars:.2%} | {(raw - after) / max(raw, 1):.1%} | {fixed} / {introduced}" if way != "plain, rules" else "– | – | –"
+        print(f"| {way} | {right / max(hyp, 1):.3f} / {right / max(gold, 1):.3f} | {raw / chars:.2%} | {corrected} |")
     return 0
 
 
