@@ -1,6 +1,7 @@
 """Confused marks: what they are, and the mark-choice model (:mod:`ocrfix.correction.mark_choice`) fitted.
 
     python -m benchmarks.mark_choice count PAGES... [--profile P] [--lm LM] [--list]    # pairs read -> true, fixed / broken
+    python -m benchmarks.mark_choice margins --pages PAGES LM PROFILE [--pages ...]   # per mark read: right / wrong / other by margin
     python -m benchmarks.mark_choice fit --text CORPUS LM [--text ...] --pages PAGES LM PROFILE TEXT CHANNEL [--pages ...]
         --context CONTEXT.json --engine CHANNEL_PAGES MODEL.json [--engine ...] [--max-wrong 0.1] [--cache DIR]
 
@@ -10,6 +11,12 @@ Whitespace ignored, widths folded (:func:`ocrfix.training.confusions.length.anch
 also each confused mark left unfixed, by pair, where it stands in the OCR (:func:`position`) and
 whether the mark-choice model had a candidate for the true mark there (:func:`candidate`), and the
 census of those.
+
+``margins``: at the sites of each ``--pages`` set (pages the LM given with them never saw) that the
+profile's earlier pattern stages leave, the profile's own mark-choice model (context and channel), per
+mark read and per margin of :data:`MARGINS`: the changes that are right, wrong (the read mark was
+right) and another wrong mark for a wrong one — what a margin of its own for one mark read
+(``read_margins`` in the engine's file) would do.
 
 ``fit``: the context model is a multinomial logistic regression of the true mark on the
 :func:`~ocrfix.correction.mark_choice.features` of every site of ``--paragraphs`` paragraphs of clean
@@ -245,6 +252,26 @@ def count(corrector: Corrector, pages: Sequence[tuple[Path, Path]], listing: boo
     return "\n".join(rows)
 
 
+def read_margins(rows: Sequence[tuple[Site, MarkModel]]) -> str:
+    """Per mark read and margin of :data:`MARGINS`: right / wrong / other changes at the sites of ``rows``
+    (each with its model, whose channel weight stands)."""
+    found: Counter[tuple[str, float, str]] = Counter()
+    for site, model in rows:
+        best, odds = model.choice(site.values, site.read)
+        if best != site.read:
+            kind = "right" if best == site.truth else "wrong" if site.read == site.truth else "other"
+            for margin in MARGINS:
+                found[site.read, margin, kind] += odds > margin
+    lines = ["| read | sites (read wrong) | " + " | ".join(f"margin {m:.1f}" for m in MARGINS) + " |",
+             "|---|---|" + "---|" * len(MARGINS)]
+    for read in CLASSES:
+        at = [site for site, _ in rows if site.read == read]
+        cells = " | ".join("{} / {} / {}".format(*(found[read, m, kind] for kind in ("right", "wrong", "other")))
+                           for m in MARGINS)
+        lines.append(f"| `{read}` | {len(at)} ({sum(s.truth != read for s in at)}) | {cells} |")
+    return "\n".join(lines)
+
+
 def fit_context(rows: Sequence[Site], c: float, min_count: int = 1) -> tuple[tuple[str, ...], tuple[tuple[float, ...], ...], tuple[float, ...]]:
     """(feature names, coefficients per class, intercepts) of a multinomial logistic regression of the
     true mark on the context (needs scikit-learn, a training-only dependency); a feature found at
@@ -312,6 +339,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     counting.add_argument("--profile")
     counting.add_argument("--lm", type=Path)
     counting.add_argument("--list", action="store_true", help="also each confused mark left unfixed, and their census")
+    margins = cmds.add_parser("margins")
+    margins.add_argument("--pages", nargs=3, action="append", metavar=("PAGES", "LM", "PROFILE"), required=True,
+                         help="training pages, an LM that never saw their text, and the profile whose model is judged")
     fitting = cmds.add_parser("fit")
     fitting.add_argument("--text", nargs=2, action="append", metavar=("CORPUS", "LM"), required=True,
                          help="a corpus file (.txt.xz, a paragraph a line) and an LM that never saw it")
@@ -331,6 +361,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "count":
         print(count(Corrector(model=args.lm, profile=args.profile), page_pairs(*args.pages), args.list))
+        return 0
+    if args.command == "margins":
+        rows = []
+        for root, lm_path, profile in args.pages:
+            corrector = Corrector(model=lm_path, profile=profile)
+            model = corrector.mark_choice
+            if model is None:
+                raise SystemExit(f"{profile}: no mark-choice model")
+            rows += [(site, model) for ocr_path, gt_path in tqdm(page_pairs(Path(root)), desc=root, file=sys.stderr)
+                     for site in page_sites(corrector, read_text(ocr_path), read_text(gt_path), ocr_path.name)]
+        print(read_margins(rows))
         return 0
     texts = [cached_text_sites(Path(corpus), Path(lm), args.paragraphs, args.cache) for corpus, lm in args.text]
     print(", ".join(f"{corpus}: {len(rows)} sites {dict(Counter(s.truth for s in rows))}" for (corpus, _), rows in zip(args.text, texts)))

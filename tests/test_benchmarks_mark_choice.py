@@ -5,7 +5,7 @@ from collections import Counter
 
 import pytest
 
-from benchmarks.mark_choice import Site, channel, fit_context, mark_pairs, page_reads, position, sweep, unfixed
+from benchmarks.mark_choice import Site, channel, fit_context, mark_pairs, page_reads, position, read_margins, sweep, unfixed
 from ocrfix.correction.mark_choice import CLASSES, MarkModel
 
 
@@ -64,3 +64,15 @@ def test_each_confused_mark_left_unfixed_is_listed_with_where_it_stands_and_its_
         ("6", "“", "inside a line", "no class for the true mark")]
     assert rows[0][4].endswith("site, no model; output 。")
     assert [position("a，b\nc，“d", k) for k in (1, 2, 5)] == ["inside a line", "line end", "before a quote"]
+
+
+def test_each_mark_read_is_judged_by_margin():
+    even = tuple(tuple(0.0 for _ in CLASSES) for _ in CLASSES)
+    names, coef, intercept = fit_context([_site("、", True)] * 30 + [_site("，", False)] * 60 + [_site("。", False)] * 20, 10.0)
+    model = MarkModel(names, coef, intercept, even, 1.0, 0.0)
+    table = read_margins([(_site("、", True, read="，"), model), (_site("，", False, read="、"), model),
+                          (_site("，", False), model)])
+    rows = {line.split(" | ")[0].strip("| `"): line.split(" | ") for line in table.splitlines()[2:]}
+    assert rows["，"][1] == "2 (1)" and rows["，"][2] == "1 / 0 / 0"  # a '、' read as '，': right at margin 0
+    assert rows["、"][1] == "1 (1)" and rows["、"][2] == "1 / 0 / 0"
+    assert rows["。"][1] == "0 (0)"

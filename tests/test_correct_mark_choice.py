@@ -6,7 +6,7 @@ import pytest
 
 from ocrfix.correction.corrector import Corrector
 from ocrfix.correction.edits import replay
-from ocrfix.correction.mark_choice import CLASSES, SOURCE, MarkModel, choice_changes, features, sites
+from ocrfix.correction.mark_choice import CLASSES, READ_MARGIN_SOURCE, SOURCE, MarkModel, choice_changes, features, sites
 from ocrfix.errors import ModelError
 from ocrfix.profiles import Profile, load_profile
 from ocrfix.segment import protected_mask
@@ -42,6 +42,8 @@ def test_sites_are_clause_marks_between_running_text():
     assert [text[k] for k in sites(text, [False] * len(text))] == ["，", "。", "·", ";", "，", "，"]
     assert sites("北京，", [False] * 3) == []  # a mark at the end has no right neighbour
     assert sites("北京，上海", [False, True, True, False, False]) == []  # protected
+    title = "看《走基层：国企在海外》节目，我们"
+    assert [title[k] for k in sites(title, [False] * len(title))] == ["，"]  # a title's marks are its own
 
 
 def test_features_describe_the_spans_around_a_mark(lm):
@@ -82,6 +84,18 @@ def test_the_channel_and_the_context_decide_together(lm):
     assert changed("北京。上海、天津都是大城市。", lm, model(margin=0.5)) == []
 
 
+def test_a_mark_read_may_have_a_margin_of_its_own(lm):
+    text = "北京，上海、天津都是大城市。"  # 0.6 nats for '、' over the '，' read
+    own = model(margin=1.0)._replace(read_margins=(("，", 0.5),))
+    assert own.margin_for("，") == 0.5 and own.margin_for("。") == 1.0
+    assert changed(text, lm, own) == []  # not the model's own source: below the model's margin
+    assert [(offset, sources) for offset, *_, sources in choice_changes(text, own, lm, [False] * len(text))] \
+        == [(2, (READ_MARGIN_SOURCE,))]
+    assert changed(text, lm, model(margin=0.0)._replace(read_margins=(("，", 0.5),))) == [(2, "，", "、")]
+    assert changed(text, lm, model(margin=1.0)._replace(read_margins=(("；", 0.5),))) == []
+    assert changed(text, lm, model(margin=0.5)._replace(read_margins=(("，", 1.0),))) == []
+
+
 def write_model(directory, m):
     """The model's two files in ``directory``: (context model, engine's file)."""
     context, engine = directory / "context.json", directory / "mark_choice.json"
@@ -93,6 +107,13 @@ def write_model(directory, m):
 def test_a_model_round_trips_from_its_two_files_and_a_bad_file_is_refused(tmp_path):
     context, engine = write_model(tmp_path, model())
     assert MarkModel.load(context, engine) == model()
+    own = model()._replace(read_margins=(("；", 2.0), ("、", 2.5)))
+    engine.write_text(own.engine_json(), encoding="utf-8")
+    assert MarkModel.load(context, engine) == own
+    engine.write_text(own._replace(read_margins=(("x", 2.0),)).engine_json(), encoding="utf-8")
+    with pytest.raises(ModelError, match="other classes"):
+        MarkModel.load(context, engine)
+    engine.write_text(model().engine_json(), encoding="utf-8")
     assert "coef" not in json.loads(engine.read_text(encoding="utf-8"))  # the engine's file: no context model
     assert "channel" not in json.loads(context.read_text(encoding="utf-8"))
     other = model(margin=3.0, weight=0.5)._replace(channel=tuple(tuple(-1.0 for _ in CLASSES) for _ in CLASSES))

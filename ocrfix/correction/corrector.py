@@ -32,7 +32,7 @@ from .line_marks import (SOURCE as LINE_END_SOURCE, MarkGate, line_end_changes, 
 from .garbled_marks import garbled_changes
 from .pair_marks import SOURCE as PAIR_SOURCE, closing_changes, without_second_closings
 from .mark_channel import mark_changes
-from .mark_choice import MarkModel, choice_changes
+from .mark_choice import READ_MARGIN_SOURCE, MarkModel, choice_changes
 from .rules import DEFAULT_RULES, rule_changes, select_rules
 from .variants import variant_changes
 from .score import Weights
@@ -64,7 +64,9 @@ BLOCK_CHARS = 2000
 #: it never saw doubled) would outweigh the few it does. A profile keeps the marks put back at line
 #: ends (the closing marks of pairs too) there with ``line_end_marks_in_clean_print``.
 LINE_END_SOURCES = ((LINE_END_SOURCE,), (PAIR_SOURCE,))
-CLEAN_PRINT_WITHDRAWN = (*LINE_END_SOURCES, (DELETION_SOURCE,))
+#: ... and so are the mark choices that only a mark read's own, lower margin lets through: a clean text's
+#: '、', '；' and '：' are its writer's, in styles the news-fitted context model has not seen
+CLEAN_PRINT_WITHDRAWN = (*LINE_END_SOURCES, (DELETION_SOURCE,), (READ_MARGIN_SOURCE,))
 #: In a block that reads like clean print, the symbol rules' changes stand only where the pattern
 #: stages change at least this many places of it: OCR noise comes in numbers, while a clean text
 #: typed in print's style (a web page, a book) has a lone '.', '|', '=' or straight quote of its

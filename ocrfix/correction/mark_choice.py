@@ -21,7 +21,9 @@ engine's: its *channel*, ln P(mark read | true mark), which weighs in with a fit
 a site takes the likeliest true mark where it beats the mark read by more than the model's margin
 (natural log-odds). Weight and margin are cross-fitted on the engine's training pages of text their
 LM never saw for at most one wrong change per ten right ones. An engine reads most marks right, so the model
-changes one only on strong evidence.
+changes one only on strong evidence. A mark read may have a margin of its own (``read_margins``): where a
+``、``, ``；`` or ``：`` was read, the spans and marks around it tell the clause marks apart better than the
+context does between a ``，`` and a ``。`` (fold pages of both engines, ``python -m benchmarks.mark_choice margins``).
 """
 from __future__ import annotations
 
@@ -39,6 +41,9 @@ from .line_marks import SPAN
 from .rules import mark_scores
 
 SOURCE = "model:mark-choice"
+#: The source of a change made at a mark read's own margin (``read_margins``) below the model's: withdrawn in
+#: text that reads like clean print, whose marks are the writer's (:mod:`.corrector`).
+READ_MARGIN_SOURCE = "model:mark-choice, read margin"
 #: The marks a site may have been read as, and may become.
 CLASSES = ("，", "、", "。", "；", "：", "·")
 #: Half-width forms an engine writes for them (read as the full-width mark; a change writes full width).
@@ -67,6 +72,8 @@ class MarkModel(NamedTuple):
     channel: tuple[tuple[float, ...], ...]  # per read mark of CLASSES, per true mark: ln P(read | true)
     weight: float  # of the channel against the context model
     margin: float  # natural log-odds the best mark needs over the mark read
+    #: a margin of its own for a site whose mark read is one of these (the others take ``margin``)
+    read_margins: tuple[tuple[str, float], ...] = ()
 
     @classmethod
     def load(cls, context: str | Path, engine: str | Path) -> "MarkModel":
@@ -78,11 +85,13 @@ class MarkModel(NamedTuple):
             model = cls(tuple(shared["features"]), tuple(tuple(map(float, row)) for row in shared["coef"]),
                         tuple(map(float, shared["intercept"])),
                         tuple(tuple(float(own["channel"][read][true]) for true in CLASSES) for read in CLASSES),
-                        float(own["weight"]), float(own["margin"]))
+                        float(own["weight"]), float(own["margin"]),
+                        tuple((read, float(margin)) for read, margin in own.get("read_margins", {}).items()))
             same = tuple(shared["classes"]) == CLASSES and len(model.coef) == len(model.intercept) == len(CLASSES)
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise ModelError(f"{context}, {engine}: not a mark-choice model ({exc})") from exc
-        if not same or any(len(row) != len(model.features) for row in model.coef):
+        if not same or any(len(row) != len(model.features) for row in model.coef) \
+                or any(read not in CLASSES for read, _ in model.read_margins):
             raise ModelError(f"{context}: a mark-choice context model over other classes or of inconsistent shape")
         return model
 
@@ -94,9 +103,13 @@ class MarkModel(NamedTuple):
 
     def engine_json(self, **extra: object) -> str:
         """The engine's file: its channel, and the weight and margin it edits at."""
-        record = {"weight": self.weight, "margin": self.margin,
+        record = {"weight": self.weight, "margin": self.margin, **({"read_margins": dict(self.read_margins)} if self.read_margins else {}),
                   "channel": {read: dict(zip(CLASSES, row)) for read, row in zip(CLASSES, self.channel)}, **extra}
         return json.dumps(record, ensure_ascii=False, indent=1) + "\n"
+
+    def margin_for(self, read: str) -> float:
+        """The margin a site whose mark read is ``read`` edits at."""
+        return dict(self.read_margins).get(read, self.margin)
 
     def logits(self, values: Mapping[str, float]) -> dict[str, float]:
         """ln P(true mark | context) + a constant, per class of :data:`CLASSES`, given a site's :func:`features`."""
@@ -112,11 +125,23 @@ class MarkModel(NamedTuple):
         return best, posterior[best] - posterior[read]
 
 
+def _in_titles(text: str) -> list[bool]:
+    """Per character of ``text``: whether it stands inside a title ``《…》`` (in its line)."""
+    inside, depth = [False] * len(text), 0
+    for k, ch in enumerate(text):
+        depth = 0 if ch == "\n" else max(depth - (ch == "》"), 0) + (ch == "《")
+        inside[k] = depth > 0
+    return inside
+
+
 def sites(text: str, protected: Sequence[bool]) -> list[int]:
     """Offsets of the unprotected marks of :data:`CLASSES` in ``text`` between a Han character (or
-    a digit or closing mark of running text) and a Han character (or a digit or opening mark)."""
+    a digit or closing mark of running text) and a Han character (or a digit or opening mark), outside
+    titles (《走基层：国企在海外》: a title's marks are its own, not the clause's)."""
+    titles = _in_titles(text) if "《" in text else None
     return [k for k in range(1, len(text) - 1) if (text[k] in CLASSES or text[k] in HALF) and not protected[k]
-            and (is_han(text[k - 1]) or text[k - 1] in BEFORE) and (is_han(text[k + 1]) or text[k + 1] in AFTER)]
+            and (is_han(text[k - 1]) or text[k - 1] in BEFORE) and (is_han(text[k + 1]) or text[k + 1] in AFTER)
+            and not (titles and titles[k])]
 
 
 def _neighbour(text: str, offset: int, step: int) -> tuple[int, str, int]:
@@ -179,11 +204,13 @@ def choice_changes(text: str, model: MarkModel, lm: LanguageModel, protected: Se
                    margin: float | None = None) -> list[tuple[int, str, str, float, tuple[str, ...]]]:
     """``(offset, mark, other mark, P, (SOURCE,))`` changes at the :func:`sites` of ``text`` where the
     likeliest true mark beats the mark read by more than ``margin`` (natural log-odds; default: the
-    model's); P is its probability against the mark read alone."""
-    margin = model.margin if margin is None else margin
+    model's for the mark read, :meth:`MarkModel.margin_for`; :data:`READ_MARGIN_SOURCE` where only that
+    margin, below the model's, lets it through); P is its probability against the mark read alone."""
     changes = []
     for offset in sites(text, protected):
-        best, odds = model.choice(features(lm, text, offset), HALF.get(text[offset], text[offset]))
-        if odds > margin:
-            changes.append((offset, text[offset], best, 1.0 / (1.0 + math.exp(-odds)), (SOURCE,)))
+        read = HALF.get(text[offset], text[offset])
+        best, odds = model.choice(features(lm, text, offset), read)
+        if odds > (model.margin_for(read) if margin is None else margin):
+            source = READ_MARGIN_SOURCE if margin is None and odds <= model.margin else SOURCE
+            changes.append((offset, text[offset], best, 1.0 / (1.0 + math.exp(-odds)), (source,)))
     return changes
