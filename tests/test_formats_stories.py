@@ -160,6 +160,14 @@ def test_two_headlines_read_as_one_line_across_a_speck_read_as_a_stop_are_split_
     one = headline("乙市图书馆", comma.box.x1, 40)
     whole = Line(words=(*left.words, comma, *one.words), box=Box.union([left.box, one.box]))
     assert stories_of(document([whole, *rows]))[0][0] == ("headline", "甲地运动会，乙市图书馆")
+    # letters of the body's size after the stop are no second headline (a body row's start the
+    # engine read into the headline's line): they stay on it
+    long = headline("甲地运动会隆重开幕", 40, 40)
+    mark = Word("。", Box(long.box.x1, 40, long.box.x1 + 2 * H, 40 + 2 * H), conf=0.5)
+    small = make_line("乙市新", mark.box.x1 + 100, 40 + H // 2)
+    glued = Line(words=(*long.words, mark, *small.words), box=Box.union([long.box, small.box]))
+    rows = _rows_read_across([*body(A, 40, 40 + 3 * H, 1), *body(B, small.box.x0, 40 + 3 * H, 1)])
+    assert stories_of(document([glued, *rows]))[0][0] == ("headline", "甲地运动会隆重开幕。乙市新")
 
 
 def test_one_column_headline_heads_the_body_beside_it() -> None:

@@ -227,8 +227,10 @@ def _punctuated_rivers(words: tuple[Word, ...], letters: list[tuple[float, float
     (:func:`_gaps`): the letters either side are more than ``river`` further apart than the
     punctuation between them takes (it sits at one end of a gap: a speck read as ``。`` in the gap
     between two stories' headlines, a comma after a headline's last letter), and the lines
-    around are blank there too (see :func:`_river`). A cut that leaves fewer than ``HEAD_WIDE``
-    wide letters on a side is dropped, as at a rule (see :func:`_worded_rules`)."""
+    around are blank there too (see :func:`_river`), and the words either side up to the next
+    cut are set large (:func:`_low_height` at least ``TALL_WORDS × h``: body-sized letters after
+    it are a body row's start that the engine read into the headline's line). A cut that leaves
+    fewer than ``HEAD_WIDE`` wide letters on a side is dropped, as at a rule (see :func:`_worded_rules`)."""
     cuts = []
     reach = None  # right end of the letters so far
     marks = 0.0  # width of the punctuation since the last letter
@@ -239,7 +241,9 @@ def _punctuated_rivers(words: tuple[Word, ...], letters: list[tuple[float, float
             reach, marks = max(reach, extent[1]) if reach is not None else extent[1], 0.0
         elif reach is not None and word.box is not None and word.text.strip():
             marks += word.box.width
-    new = [k for k in cuts if k not in splits]
+    bounds = [0, *sorted({*splits, *cuts}), len(words)]
+    new = [k for k in cuts if k not in splits and all(  # both sides set large, as a headline's letters are
+        _low_height(words[a:b], letters[a:b]) >= TALL_WORDS * h for a, b in zip(bounds, bounds[1:]) if k in (a, b))]
     return _worded_rules(words, sorted({*splits, *new}), set(new)) if new else splits
 
 
