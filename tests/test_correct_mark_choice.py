@@ -152,6 +152,24 @@ def test_a_profile_names_its_model_and_the_corrector_runs_the_stage(lm, tmp_path
         load_profile(tmp_path, tmp_path)
 
 
+def test_a_change_only_a_read_margin_lets_through_is_withdrawn_in_clean_print(lm, tmp_path):
+    import dataclasses
+
+    from ocrfix.correction.score import SparsePages
+
+    text = "北京，上海、天津都是大城市。"  # 0.6 nats for '、' over the '，' read
+    context, engine = write_model(tmp_path, model(margin=1.0)._replace(read_margins=(("，", 0.5),)))
+    profile = Profile("test", tmp_path, mark_choice=engine, mark_context=context)
+
+    def corrected(weights):
+        return Corrector(profile=profile, model=lm, confusions=confusion_set(tmp_path), weights=weights,
+                         inventory=INVENTORY, length=False).correct(text, reflow=False)
+
+    assert [e.sources for e in corrected(WEIGHTS).edits] == [(READ_MARGIN_SOURCE,)]
+    clean = dataclasses.replace(WEIGHTS, sparse=SparsePages(density=1.0, threshold=0.99))
+    assert corrected(clean).edits == ()  # the text reads like clean print: its '，' is the writer's
+
+
 def test_the_shipped_profiles_share_one_context_model():
     from ocrfix.settings import load_settings
 
