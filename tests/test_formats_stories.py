@@ -160,6 +160,11 @@ def test_two_headlines_read_as_one_line_across_a_speck_read_as_a_stop_are_split_
     one = headline("乙市图书馆", comma.box.x1, 40)
     whole = Line(words=(*left.words, comma, *one.words), box=Box.union([left.box, one.box]))
     assert stories_of(document([whole, *rows]))[0][0] == ("headline", "甲地运动会，乙市图书馆")
+    # nor is a colon (or a quote mark), however narrow: it is a character of the headline
+    colon = Word(":", Box(left.box.x1, 40, left.box.x1 + H // 2, 40 + 2 * H), conf=0.9)
+    spaced = headline("乙市图书馆", colon.box.x1 + 130, 40)
+    titled = Line(words=(*left.words, colon, *spaced.words), box=Box.union([left.box, spaced.box]))
+    assert stories_of(document([titled, *rows]))[0][0] == ("headline", "甲地运动会:乙市图书馆")
     # letters of the body's size after the stop are no second headline (a body row's start the
     # engine read into the headline's line): they stay on it
     long = headline("甲地运动会隆重开幕", 40, 40)

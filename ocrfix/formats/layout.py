@@ -225,8 +225,9 @@ def _punctuated_rivers(words: tuple[Word, ...], letters: list[tuple[float, float
     ``river``: its ``HEAD_RIVER`` gap; ``around()``: its :func:`_sides`) with the cuts where it
     crosses from one headline to the next at punctuation, which a headline's river may not hold
     (:func:`_gaps`): the letters either side are more than ``river`` further apart than the
-    punctuation between them takes (it sits at one end of a gap: a speck read as ``。`` in the gap
-    between two stories' headlines, a comma after a headline's last letter), and the lines
+    punctuation between them takes, all of it what specks are read as (``SPECKS``: it sits at one
+    end of a gap, a speck read as ``。`` in the gap between two stories' headlines, a comma after
+    a headline's last letter; a colon or a quote mark is a character of the headline), and the lines
     around are blank there too (see :func:`_river`), and the words either side up to the next
     cut are set large (:func:`_low_height` at least ``TALL_WORDS × h``: body-sized letters after
     it are a body row's start that the engine read into the headline's line). A cut that leaves
@@ -240,7 +241,10 @@ def _punctuated_rivers(words: tuple[Word, ...], letters: list[tuple[float, float
                 cuts.append(k)
             reach, marks = max(reach, extent[1]) if reach is not None else extent[1], 0.0
         elif reach is not None and word.box is not None and word.text.strip():
-            marks += word.box.width
+            if word.text.strip(SPECKS + " "):  # a colon, a quote mark: a character of the headline
+                reach, marks = word.box.x1, 0.0
+            else:
+                marks += word.box.width
     bounds = [0, *sorted({*splits, *cuts}), len(words)]
     new = [k for k in cuts if k not in splits and all(  # both sides set large, as a headline's letters are
         _low_height(words[a:b], letters[a:b]) >= TALL_WORDS * h for a, b in zip(bounds, bounds[1:]) if k in (a, b))]
