@@ -134,47 +134,6 @@ def test_a_column_rule_read_as_a_bar_in_the_gap_between_two_stories_does_not_joi
     assert sum(text.replace(" ", "") == "|。" for story in got for _, text in story) == 1  # nothing lost
 
 
-def _rows_read_across(lines: list[Line]) -> list[Line]:
-    """``lines`` of side-by-side columns as the engine often reads them: each row as one line."""
-    rows: dict[int, list[Line]] = {}
-    for line in lines:
-        rows.setdefault(line.box.y0, []).append(line)
-    return [Line(words=tuple(w for l in row for w in l.words), box=Box.union([l.box for l in row])) for row in rows.values()]
-
-
-def test_two_headlines_read_as_one_line_across_a_speck_read_as_a_stop_are_split_after_it() -> None:
-    """The engine read two side-by-side stories' headlines as one line, with a speck in the gap
-    between them read as ``。`` after the first one's last letter: the stop fills the gap between
-    the word boxes, and punctuation bars a headline's river. The letters are a stop's width and
-    more than a headline's river apart, and the rows under the gap are blank there: the line is
-    cut after the stop. A comma that takes one character's cell inside a headline is no such gap."""
-    left = headline("甲地运动会", 40, 40)
-    stop = Word("。", Box(left.box.x1, 40, left.box.x1 + 2 * H, 40 + 2 * H), conf=0.5)
-    right = headline("乙市图书馆", stop.box.x1 + 100, 40)
-    merged = Line(words=(*left.words, stop, *right.words), box=Box.union([left.box, right.box]))
-    rows = _rows_read_across([*body(A, 40, 40 + 3 * H, 1), *body(B, right.box.x0, 40 + 3 * H, 1)])
-    got = stories_of(document([merged, *rows]))
-    assert got == [[("headline", "甲地运动会。"), *(("paragraph", p) for p in A)],
-                   [("headline", "乙市图书馆"), *(("paragraph", p) for p in B)]]
-    comma = Word("，", Box(left.box.x1, 40, left.box.x1 + 2 * H, 40 + 2 * H), conf=0.9)
-    one = headline("乙市图书馆", comma.box.x1, 40)
-    whole = Line(words=(*left.words, comma, *one.words), box=Box.union([left.box, one.box]))
-    assert stories_of(document([whole, *rows]))[0][0] == ("headline", "甲地运动会，乙市图书馆")
-    # nor is a colon (or a quote mark), however narrow: it is a character of the headline
-    colon = Word(":", Box(left.box.x1, 40, left.box.x1 + H // 2, 40 + 2 * H), conf=0.9)
-    spaced = headline("乙市图书馆", colon.box.x1 + 130, 40)
-    titled = Line(words=(*left.words, colon, *spaced.words), box=Box.union([left.box, spaced.box]))
-    assert stories_of(document([titled, *rows]))[0][0] == ("headline", "甲地运动会:乙市图书馆")
-    # letters of the body's size after the stop are no second headline (a body row's start the
-    # engine read into the headline's line): they stay on it
-    long = headline("甲地运动会隆重开幕", 40, 40)
-    mark = Word("。", Box(long.box.x1, 40, long.box.x1 + 2 * H, 40 + 2 * H), conf=0.5)
-    small = make_line("乙市新", mark.box.x1 + 100, 40 + H // 2)
-    glued = Line(words=(*long.words, mark, *small.words), box=Box.union([long.box, small.box]))
-    rows = _rows_read_across([*body(A, 40, 40 + 3 * H, 1), *body(B, small.box.x0, 40 + 3 * H, 1)])
-    assert stories_of(document([glued, *rows]))[0][0] == ("headline", "甲地运动会隆重开幕。乙市新")
-
-
 def test_one_column_headline_heads_the_body_beside_it() -> None:
     head = [headline("丙县", 40, 40), headline("菜农增收", 40, 40 + 2 * H + 10)]
     first = body(C[:1], 40, 40 + 6 * H, 1)  # under the headline

@@ -11,8 +11,7 @@ fit the ink and square CJK type makes ``p`` about ``h``, PP-OCR's detection boxe
   left side and lines starting at its right side, nearby: see :func:`_edge_splits`) where a
   word starts at the right column's edge, though no gap shows (a narrow gutter, specks, a
   skewed scan), and where a column rule read as ``|`` (alone or with punctuation: ``”|``) stands
-  between letters more than ``2h`` apart (see ``RULED``), and a headline where punctuation stands at one
-  end of a gap that is a river all the same (see :func:`_punctuated_rivers`); lines are then grouped into columns by horizontal overlap, pieces of one printed line (same row,
+  between letters more than ``2h`` apart (see ``RULED``); lines are then grouped into columns by horizontal overlap, pieces of one printed line (same row,
   same column) are joined, columns read left to right, lines top to bottom (after the
   headlines above them);
 * **indent** — a line starting more than ``1.6p`` right of its column's left edge opens a
@@ -176,8 +175,7 @@ def _gutter_splits(line: Line, text: str, size: float, sides: Callable[[Line], t
     or more (``。。`` is no text); or a gap between its solid words wider than ``RIVER × h`` where
     the lines around it are blank too (a whitespace river down the page: a line merged across
     columns or stories). In a headline the gap must be wider than ``HEAD_RIVER ×`` its type
-    size and hold no punctuation (a full-width ``：`` is a headline character wide), or be that
-    much wider than the punctuation it holds (see :func:`_punctuated_rivers`); a
+    size and hold no punctuation (a full-width ``：`` is a headline character wide); a
     punctuation-only word past a headline's gutter stays on it (a speck), unless it is an
     opening mark: that opens the headline after the gap (``“放”出…``). In any line, also a
     column rule read as ``|`` (alone or with punctuation: ``”|``, ``|。``) between letters more
@@ -194,9 +192,7 @@ def _gutter_splits(line: Line, text: str, size: float, sides: Callable[[Line], t
     gutter, river = (HEAD_GAP * size, HEAD_RIVER * size) if headline else (GUTTER * max(h, size), RIVER * h)
     around = functools.partial(sides, line)
     splits = _gaps(line.words, letters, headline, gutter, river, around, h, size)
-    if headline:
-        return _punctuated_rivers(line.words, letters, splits, river, around, h)
-    if not splits:
+    if headline or not splits:
         return splits
     # a headline read into a body row (a row read across the page) is spaced like a headline: of
     # the cuts between its pieces, only those a headline line would have keep (a piece of one word
@@ -211,44 +207,10 @@ def _gutter_splits(line: Line, text: str, size: float, sides: Callable[[Line], t
             words = line.words[a:b]
             head = statistics.median(w.box.height for w in words if w.box is not None)
             spaced = _piece_box(line, a, b).width >= HEADLINE_PITCH * h * display_width(join_words([w.text for w in words]))
-            if head >= HEADLINE * h and spaced and cut - a not in _punctuated_rivers(
-                    words, letters[a:b], _gaps(words, letters[a:b], True, HEAD_GAP * head, HEAD_RIVER * head, around, h, head),
-                    HEAD_RIVER * head, around, h):
+            if head >= HEADLINE * h and spaced and cut - a not in _gaps(words, letters[a:b], True, HEAD_GAP * head, HEAD_RIVER * head, around, h, head):
                 continue
         kept.append(cut)
     return kept
-
-
-def _punctuated_rivers(words: tuple[Word, ...], letters: list[tuple[float, float] | None], splits: list[int], river: float,
-           around: Callable[[], tuple[list[Marks], list[Marks]]], h: float) -> list[int]:
-    """``splits`` (a headline line's cuts, in order; ``letters``: its words' :func:`_letters`;
-    ``river``: its ``HEAD_RIVER`` gap; ``around()``: its :func:`_sides`) with the cuts where it
-    crosses from one headline to the next at punctuation, which a headline's river may not hold
-    (:func:`_gaps`): the letters either side are more than ``river`` further apart than the
-    punctuation between them takes, all of it what specks are read as (``SPECKS``: it sits at one
-    end of a gap, a speck read as ``。`` in the gap between two stories' headlines, a comma after
-    a headline's last letter; a colon or a quote mark is a character of the headline), and the lines
-    around are blank there too (see :func:`_river`), and the words either side up to the next
-    cut are set large (:func:`_low_height` at least ``TALL_WORDS × h``: body-sized letters after
-    it are a body row's start that the engine read into the headline's line). A cut that leaves
-    fewer than ``HEAD_WIDE`` wide letters on a side is dropped, as at a rule (see :func:`_worded_rules`)."""
-    cuts = []
-    reach = None  # right end of the letters so far
-    marks = 0.0  # width of the punctuation since the last letter
-    for k, (word, extent) in enumerate(zip(words, letters)):
-        if extent is not None:
-            if marks and extent[0] - reach - marks > river and _river(around(), _probes(reach, extent[0], h), h):
-                cuts.append(k)
-            reach, marks = max(reach, extent[1]) if reach is not None else extent[1], 0.0
-        elif reach is not None and word.box is not None and word.text.strip():
-            if word.text.strip(SPECKS + " "):  # a colon, a quote mark: a character of the headline
-                reach, marks = word.box.x1, 0.0
-            else:
-                marks += word.box.width
-    bounds = [0, *sorted({*splits, *cuts}), len(words)]
-    new = [k for k in cuts if k not in splits and all(  # both sides set large, as a headline's letters are
-        _low_height(words[a:b], letters[a:b]) >= TALL_WORDS * h for a, b in zip(bounds, bounds[1:]) if k in (a, b))]
-    return _worded_rules(words, sorted({*splits, *new}), set(new)) if new else splits
 
 
 def _run(pieces: list[tuple[int, int]], tall: list[bool], k: int) -> tuple[int, int]:
