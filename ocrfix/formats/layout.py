@@ -58,6 +58,7 @@ import re
 import statistics
 from bisect import bisect_left, bisect_right
 from itertools import accumulate, groupby
+from operator import attrgetter
 from typing import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import NamedTuple
@@ -240,28 +241,37 @@ def _gaps(words: tuple[Word, ...], letters: list[tuple[float, float] | None], he
         box = word.box
         if box is None:
             continue
-        # a speck off a headline stays on it; an opening mark opens the text after it (``“放”出…``)
-        if reach is not None and box.x0 - reach > gutter and (extent is not None or not headline or word.text.lstrip()[:1] in OPENING):
-            splits.append(k)
-        elif not headline and extent is not None and solid_box is not None and specks_only \
-                and box.x0 - solid_box > (GUTTER * h if specks > 1 else gutter + h):
-            splits.append(k)
-        elif extent is not None and ruled is not None and extent[0] - solid_reach > ruled_gap:
-            splits.append(ruled)
-            rules.add(ruled)
-        elif extent is not None and solid_reach is not None and extent[0] - solid_reach > river and not (headline and punctuated):
-            if _river(around(), _probes(solid_reach, extent[0], h), h):
+        if extent is not None:  # a solid word
+            if reach is not None and box.x0 - reach > gutter:
                 splits.append(k)
-        reach = box.x1 if reach is None or box.x1 > reach else reach
-        if extent is not None:
-            solid_reach = extent[1] if solid_reach is None or extent[1] > solid_reach else solid_reach
-            solid_box = box.x1 if solid_box is None or box.x1 > solid_box else solid_box
-        punctuated = extent is None and (solid_reach is not None or punctuated)
-        specks_only = extent is not None or (specks_only and not word.text.strip(SPECKS))
-        specks = 0 if extent is not None else specks + len(word.text.strip())
-        if extent is not None:
-            ruled = None
-        elif solid_reach is not None and RULE in word.text:
+            elif not headline and solid_box is not None and specks_only \
+                    and box.x0 - solid_box > (GUTTER * h if specks > 1 else gutter + h):
+                splits.append(k)
+            elif solid_reach is not None:  # always so after a rule
+                gap = extent[0] - solid_reach
+                if ruled is not None and gap > ruled_gap:
+                    splits.append(ruled)
+                    rules.add(ruled)
+                elif gap > river and not (headline and punctuated) and _river(around(), _probes(solid_reach, extent[0], h), h):
+                    splits.append(k)
+            if reach is None or box.x1 > reach:
+                reach = box.x1
+            if solid_reach is None or extent[1] > solid_reach:
+                solid_reach = extent[1]
+            if solid_box is None or box.x1 > solid_box:
+                solid_box = box.x1
+            punctuated, specks_only, specks, ruled = False, True, 0, None
+            continue
+        text = word.text
+        # a speck off a headline stays on it; an opening mark opens the text after it (``“放”出…``)
+        if reach is not None and box.x0 - reach > gutter and (not headline or text.lstrip()[:1] in OPENING):
+            splits.append(k)
+        if reach is None or box.x1 > reach:
+            reach = box.x1
+        punctuated = solid_reach is not None or punctuated
+        specks_only = specks_only and not text.strip(SPECKS)
+        specks += len(text.strip())
+        if solid_reach is not None and RULE in text:
             ruled = k + 1
     return _worded_rules(words, splits, rules)
 
@@ -301,6 +311,7 @@ def _river(sides: tuple[list[Marks], list[Marks]], probes: list[float], h: float
     stories side by side have their own columns: the gap between them may run only below a
     merged headline row)."""
     lo, hi = probes[0], probes[-1]
+    reach = 0.3 * h
     for side in sides:
         # only the lines across the gap matter: a page band holds every column's lines
         near = [m for m in side if m.x0 < hi and m.x1 > lo]
@@ -312,8 +323,9 @@ def _river(sides: tuple[list[Marks], list[Marks]], probes: list[float], h: float
             if len(spanning) < 2:
                 continue
             allowed, inked = 0.25 * len(spanning), 0
+            left, right = x - reach, x + reach
             for marks in spanning:
-                inked += marks.inked(x - 0.3 * h, x + 0.3 * h)
+                inked += marks.inked(left, right)
                 if inked > allowed:
                     break
             else:
@@ -376,9 +388,13 @@ def _page_edges(pieces: list[tuple[Box, float, bool]], h: float, side: Callable[
 def _gutters(pieces: list[tuple[Box, float, bool]], h: float) -> list[Gutter]:
     """Gutters between columns side by side (see :func:`_page_edges`): a left edge ``EDGE_GAP``
     of ``h`` at least and ``EDGE_GUTTER`` at most right of a right edge (the wider gaps between
-    stories are left to the whitespace river)."""
+    stories are left to the whitespace river), by their left sides (``x0``)."""
     rights, lefts = _page_edges(pieces, h, lambda b: b.x1), _page_edges(pieces, h, lambda b: b.x0)
-    return [Gutter(r, l, (r_rows, l_rows)) for r, r_rows in rights for l, l_rows in lefts if EDGE_GAP * h <= l - r <= EDGE_GUTTER * h]
+    return sorted((Gutter(r, l, (r_rows, l_rows)) for r, r_rows in rights for l, l_rows in lefts if EDGE_GAP * h <= l - r <= EDGE_GUTTER * h),
+                  key=_left_side)
+
+
+_left_side = attrgetter("x0")  # a gutter's
 
 
 def _edge_splits(words: tuple[Word, ...], box: Box, gutters: list[Gutter], h: float) -> list[int]:
@@ -387,10 +403,11 @@ def _edge_splits(words: tuple[Word, ...], box: Box, gutters: list[Gutter], h: fl
     gutter, specks or a skewed scan fill it): lines near it end at the gutter's left side and
     start at its right side, the line runs ``2h`` into both columns, and a word starts within
     ``h / 2`` of the right column's left edge, the word before it ending by then. The word
-    starting nearest that edge begins the right piece."""
+    starting nearest that edge begins the right piece. ``gutters`` are sorted by ``x0``: only
+    those whose left side lies over the line are looked at."""
     middle = (box.y0 + box.y1) / 2
     splits = []
-    for gutter in gutters:
+    for gutter in gutters[bisect_left(gutters, box.x0, key=_left_side):bisect_right(gutters, box.x1, key=_left_side)]:
         if not (box.x0 <= gutter.x0 - 2 * h and box.x1 >= gutter.x1 + 2 * h and gutter.near(middle, h)):
             continue
         best = None
@@ -482,8 +499,12 @@ def _char_height(line: Line) -> float:
     Tesseract's line boxes grow with one stray tall word box and its word boxes sometimes
     reach past the line: the smaller of the two medians is the robust one.
     """
-    heights = [w.box.height for w in line.words if w.box is not None]
-    return float(min(line.box.height, statistics.median(heights))) if heights else float(line.box.height)
+    heights = sorted([w.box.y1 - w.box.y0 for w in line.words if w.box is not None])
+    if not heights:
+        return float(line.box.height)
+    n = len(heights)
+    median = heights[n // 2] if n % 2 else (heights[n // 2 - 1] + heights[n // 2]) / 2  # statistics.median, without its overhead
+    return float(min(line.box.height, median))
 
 
 @dataclass
