@@ -621,3 +621,21 @@ def test_specks_read_over_a_headline_end_its_story_instead_of_following_the_head
     glyph = make_line("本", 300, 50, size=H // 2)
     got = stories_of(document([rule, glyph, head, *body(A, 40, 40 + 3 * H, 2)]))
     assert got == [[("headline", "甲地运动会隆重开幕"), *(("paragraph", p) for p in A), ("paragraph", "、、"), ("paragraph", "本")]]
+
+
+def test_a_headline_the_engine_read_into_a_body_row_beside_it_heads_its_own_story() -> None:
+    """The engine read a headline and the body row beside it (another story's column, on the
+    same row) as one line: most of its words are body-sized, so the line is. The piece cut off
+    at the gap is set large all through and its characters stand as far apart as they are high:
+    it is a headline, not the end of the story above it."""
+    x = 40 + width(2) + STORY_GAP
+    top = [headline("甲地运动会", 40, 40), *body(A, 40, 40 + 3 * H, 2)]
+    y = max(l.box.y1 for l in top) + STORY_GAP
+    beside = [headline("乙市图书馆", x, 40), *body(B + A + C, x, 40 + 3 * H, 2)]
+    row = min((l for l in beside[1:] if l.box.x0 < x + width(1) and l.box.y0 >= y), key=lambda l: l.box.y0)
+    head = headline("丙县菜农", 40, row.box.y0)
+    merged = Line(words=head.words + row.words, box=Box.union([head.box, row.box]))
+    got = stories_of(document([*top, *(l for l in beside if l is not row), merged, *body(C, 40, row.box.y0 + 3 * H, 2)]))
+    assert got == [[("headline", "甲地运动会"), *(("paragraph", p) for p in A)],
+                   [("headline", "丙县菜农"), *(("paragraph", p) for p in C)],
+                   [("headline", "乙市图书馆"), *(("paragraph", p) for p in B + A + C)]]

@@ -80,6 +80,7 @@ PITCH_CHARS = 4  # least characters of a line that measures the character pitch
 HEADLINE = 1.25  # × h: type size that marks a headline
 HEADLINE_PITCH = 1.2  # × h (× the body's measured pitch where wider): least character pitch of a headline
 TALL_WORDS = 1.15  # × h: least box height of three in four of a headline's words
+SQUARE = 0.9  # × its own type size: least character pitch of a piece of a line set in type of its own (see _own_size)
 KICKER = 1.05  # × h: least type size and pitch of a kicker or sub-headline next to a headline
 KICKER_NEXT = 1.1  # × h: the same next to a kicker or sub-headline
 GUTTER = 1.2  # × h: gap between words that splits a body line into two columns
@@ -458,8 +459,21 @@ def _split_lines(lines: list[Line], sizes: dict[int, float], h: float, numbers: 
             text = texts[id(line)] if not cuts else join_words([w.text for w in words])
             box = line.box if not cuts else _piece_box(line, start, stop, own_rows=body)
             own = ink[id(line)] if not cuts else Marks.of(box, [e for e in letters[id(line)][start:stop] if e is not None])
-            placed.append(PlacedLine(text, box, size, numbers[id(line)], words, own.core(box)))
+            piece = _own_size(words, letters[id(line)][start:stop], box, text, h) if cuts else None
+            placed.append(PlacedLine(text, box, size if piece is None else piece, numbers[id(line)], words, own.core(box)))
     return placed
+
+
+def _own_size(words: tuple[Word, ...], letters: list[tuple[float, float] | None], box: Box, text: str, h: float) -> float | None:
+    """The type size of a piece of a line (its ``words``, their :func:`_letters`, its ``box`` and
+    ``text``) that is set in type of its own: its letters all large (``TALL_WORDS ×`` the body
+    size ``h``) and standing as far apart as they are high (``SQUARE ×``), like a headline read
+    into a body row; else None: the piece is set as its line is (a body row the engine merged
+    with the row below swells its word boxes to two rows, but not their pitch)."""
+    if sum(e is not None for e in letters) < 2 or _low_height(words, letters) < TALL_WORDS * h:
+        return None
+    size = _type_size(box, words)
+    return size if box.width >= SQUARE * size * display_width(text) else None
 
 
 def _ruled_ends_kept(words: tuple[Word, ...], cuts: list[int]) -> list[int]:
@@ -499,12 +513,17 @@ def _char_height(line: Line) -> float:
     Tesseract's line boxes grow with one stray tall word box and its word boxes sometimes
     reach past the line: the smaller of the two medians is the robust one.
     """
-    heights = sorted([w.box.y1 - w.box.y0 for w in line.words if w.box is not None])
+    return _type_size(line.box, line.words)
+
+
+def _type_size(box: Box, words: tuple[Word, ...]) -> float:
+    """The type size of ``words`` in ``box`` (a line's or a piece's; see :func:`_char_height`)."""
+    heights = sorted([w.box.y1 - w.box.y0 for w in words if w.box is not None])
     if not heights:
-        return float(line.box.height)
+        return float(box.height)
     n = len(heights)
     median = heights[n // 2] if n % 2 else (heights[n // 2 - 1] + heights[n // 2]) / 2  # statistics.median, without its overhead
-    return float(min(line.box.height, median))
+    return float(min(box.height, median))
 
 
 @dataclass
