@@ -58,7 +58,7 @@ import re
 import statistics
 from bisect import bisect_left, bisect_right
 from itertools import accumulate, groupby
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import NamedTuple
@@ -303,7 +303,7 @@ def _low_height(words: tuple[Word, ...], letters: list[tuple[float, float] | Non
 def _probes(left: float, right: float, h: float) -> list[float]:
     """Where a gap between ``left`` and ``right`` is tested for a river: every ``h / 4`` (specks
     read into words skew the gap's ends, so its middle may be inked in the lines around)."""
-    return [x for x in (left + k * h / 4 for k in range(1, int((right - left) / (h / 4)) + 1)) if x < right] or [(left + right) / 2]
+    return [x for k in range(1, int((right - left) / (h / 4)) + 1) if (x := left + k * h / 4) < right] or [(left + right) / 2]
 
 
 def _river(sides: tuple[list[Marks], list[Marks]], probes: list[float], h: float) -> bool:
@@ -314,11 +314,13 @@ def _river(sides: tuple[list[Marks], list[Marks]], probes: list[float], h: float
     lo, hi = probes[0], probes[-1]
     reach = 0.3 * h
     for side in sides:
+        if len(side) < 2:
+            continue
         # only the lines across the gap matter: a page band holds every column's lines
         near = [m for m in side if m.x0 < hi and m.x1 > lo]
         if len(near) < 2:
             continue
-        across = all(m.x0 < lo and m.x1 > hi for m in near)  # most lines span every probe
+        across = not [m for m in near if m.x0 >= lo or m.x1 <= hi]  # most lines span every probe
         for x in probes:
             spanning = near if across else [m for m in near if m.x0 < x < m.x1]
             if len(spanning) < 2:
@@ -374,15 +376,13 @@ def _page_edges(pieces: list[tuple[Box, float, bool]], h: float, side: Callable[
     engine gives it at least: the ends of pieces of lines broken at a gap need not be a
     column's) whose ``side`` (left or right edge) lies within ``h / 2`` of the
     group's first, the median edge and the lines' vertical middles (sorted)."""
-    groups: list[list[tuple[Box, float, bool]]] = []
-    for piece in sorted(pieces, key=lambda p: side(p[0])):
-        if piece[1] >= HEADLINE * h:
-            continue
-        if groups and side(piece[0]) - side(groups[-1][0][0]) <= h / 2:
-            groups[-1].append(piece)
+    groups: list[list[tuple[int, Box, bool]]] = []  # (edge, box, whole)
+    for edge, (box, _, whole) in sorted(((side(p[0]), p) for p in pieces if p[1] < HEADLINE * h), key=itemgetter(0)):
+        if groups and edge - groups[-1][0][0] <= h / 2:
+            groups[-1].append((edge, box, whole))
         else:
-            groups.append([piece])
-    return [(statistics.median(side(b) for b, _, _ in g), tuple(sorted((b.y0 + b.y1) / 2 for b, _, _ in g)))
+            groups.append([(edge, box, whole)])
+    return [(statistics.median(e for e, _, _ in g), tuple(sorted((b.y0 + b.y1) / 2 for _, b, _ in g)))
             for g in groups if len(g) >= EDGE_LINES and any(whole for _, _, whole in g)]
 
 
@@ -614,8 +614,9 @@ def _headlines(placed: list[PlacedLine], h: float) -> set[int]:
     least = KICKER
     while near:
         found = []
+        smallest = max(least * h, h + 1.5)
         for p in placed:
-            if id(p) in heads or p.size < max(least * h, h + 1.5) or p.box.width < least * h * display_width(p.text):
+            if id(p) in heads or p.size < smallest or p.box.width < least * h * display_width(p.text):
                 continue
             if any(min(p.box.x1, q.box.x1) - max(p.box.x0, q.box.x0) > 0.5 * min(p.box.width, q.box.width)
                    and max(q.box.y0 - p.box.y1, p.box.y0 - q.box.y1) <= h for q in near):
@@ -629,11 +630,14 @@ def _extent(line: PlacedLine, marks: str = RULE) -> tuple[int, int]:
     """The line's left and right ends without words of only ``marks`` at either end: by default a
     column rule read as ``|`` (the rule beside a column would hide an indent, or make a short
     line look full); a rule read with punctuation (``”|``, ``|。``) is no more text than a bare one."""
-    words = [w for w in line.words if w.box is not None and w.text.strip()]
-
     def mark(text: str) -> bool:
         return not text.strip(marks) or _ruled(text)
 
+    head, tail = (line.words[0], line.words[-1]) if line.words else (None, None)  # most lines: text at either end
+    if head is not None and head.box is not None and tail.box is not None and head.text.strip() and tail.text.strip() \
+            and not mark(head.text) and not mark(tail.text):
+        return line.box.x0, line.box.x1
+    words = [w for w in line.words if w.box is not None and w.text.strip()]
     first, last = 0, len(words)
     while first < last - 1 and mark(words[first].text):
         first += 1
