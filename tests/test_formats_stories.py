@@ -639,3 +639,18 @@ def test_a_headline_the_engine_read_into_a_body_row_beside_it_heads_its_own_stor
     assert got == [[("headline", "甲地运动会"), *(("paragraph", p) for p in A)],
                    [("headline", "丙县菜农"), *(("paragraph", p) for p in C)],
                    [("headline", "乙市图书馆"), *(("paragraph", p) for p in B + A + C)]]
+
+
+def test_a_body_row_whose_boxes_the_engine_swelled_stays_body_when_cut_from_its_neighbour() -> None:
+    """A body row merged across the gutter with the row beside it, its word boxes swollen to two
+    rows' height and a little spread: tall, but its characters stand no further apart than body
+    type does. The piece keeps its line's size: no headline in the middle of the story."""
+    paragraphs = ["丁区新修的公园今天开放。", "公园里种了很多树和花草还有一个很大的湖可以划船。", "附近的居民都说来这里散步很方便。"]
+    lines = [headline("丁区公园", 40, 40), *body(paragraphs, 40, 40 + 3 * H, 2)]
+    short = next(l for l in lines if l.text() == "天开放。")
+    x, y = short.box.x0, short.box.y0
+    swollen = tuple(Word(w.text, Box(x + i * 3 * H // 2, y, x + i * 3 * H // 2 + H, y + 2 * H), conf=0.9) for i, w in enumerate(short.words))
+    beside = next(l for l in lines if l.box.y0 == y and l.box.x0 > x)
+    merged = Line(words=swollen + beside.words, box=Box.union([beside.box, Box(x, y, swollen[-1].box.x1, y + 2 * H)]))
+    got = stories_of(document([l for l in lines if l is not short and l is not beside] + [merged]))
+    assert got == [[("headline", "丁区公园"), *(("paragraph", p) for p in paragraphs)]]
