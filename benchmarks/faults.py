@@ -36,8 +36,8 @@ from ocrfix.settings import MAX_INPUT_BYTES, load_settings
 
 from .batch_memory import pages
 
-#: A page with one error the shipped corrector fixes (辰 -> 展), so that logs have a line.
-TEXT = "　　会议强调要坚持稳中求进工作总基调，推动高质量发辰。\n　　各地区各部门要认真贯彻落实党中央决策部署。\n"
+#: A page with one error the shipped corrector fixes (暑 -> 署), so that logs have a line.
+TEXT = "　　会议强调要坚持稳中求进工作总基调，推动高质量发展。\n　　各地区各部门要认真贯彻落实党中央决策部暑。\n"
 START = "会议强调"
 #: bad input kind -> how to make it at a path (None: leave it missing)
 KINDS: dict[str, Callable[[Path], object] | None] = {
@@ -97,7 +97,7 @@ def one_error(run: Run, *needles: str) -> str | None:
     if run.code != 2:
         return f"exit {run.code}" + (f" (signal {-run.code})" if run.code < 0 else "") + f": {run.err[-1:]}"
     errors = [line for line in run.err if line.startswith("ocrfix: error: ")]
-    others = [line for line in run.err if line not in errors and not _SUMMARY.match(line)]
+    others = [line for line in run.err if line not in errors and not _SUMMARY.match(line) and not _PROGRESS.match(line)]
     if len(errors) != 1 or others:
         return f"stderr is not one error line: {run.err[:3]}"
     missing = [n for n in needles if n not in errors[0]]
@@ -106,6 +106,9 @@ def one_error(run: Run, *needles: str) -> str | None:
 
 #: The end-of-run summary `ocrfix correct` prints after the error line (not an error line itself).
 _SUMMARY = re.compile(r"ocrfix: [\d,]+ files? \(")
+#: What the progress bar of `ocrfix correct` leaves on a captured stderr when the run took over its
+#: one-second delay before the error (its redraws, split at carriage returns): no error line either.
+_PROGRESS = re.compile(r"\s*$|correcting [\d,]+ files?: ")
 
 
 def snapshot(directory: Path) -> dict[str, bytes]:
@@ -268,7 +271,7 @@ class Matrix:
 
     def edits_stdout(self, d: Path) -> str | None:
         run = ocrfix(["correct", str(self.good), "-o", str(d / "e-out.txt"), "--edits", "-"], d)
-        ok = run.code == 0 and '"original": "辰"'.encode() in run.out and not (d / "-").exists()
+        ok = run.code == 0 and '"original": "暑"'.encode() in run.out and not (d / "-").exists()
         return None if ok else f"exit {run.code}, stdout {run.out[:80]!r}"
 
     def umask(self, d: Path) -> str | None:

@@ -253,3 +253,15 @@ def test_non_utf8_file_name_in_a_batch(models: dict[str, str], tmp_path: Path, c
     assert outputs == [b"caf\xe9.txt", b"ok.txt"]  # (hidden: the per-file edit sidecars)
     names = sorted(os.fsencode(json.loads(line)["file"]) for line in log.read_text(encoding="utf-8").splitlines())
     assert names == [odd, os.fsencode(src / "ok.txt")]
+
+
+def test_the_fault_check_leaves_out_the_progress_bar_but_not_a_traceback() -> None:
+    """The fault matrix's verdict: the bar's redraws before the one error line are no second line; a
+    traceback or a second error is."""
+    from benchmarks.faults import Run, one_error
+
+    bar = ["", "correcting 1 file:  61%|██████    | 12.2k/20.0k [00:01<00:00, 12.0kchar/s]"]
+    error = "ocrfix: error: big.txt: No space left on device"
+    assert one_error(Run(2, [*bar, error], b"", 1.0, 50.0), "No space left") is None
+    assert one_error(Run(2, [*bar, "Traceback (most recent call last):", error], b"", 1.0, 50.0)) is not None
+    assert one_error(Run(2, [error, error], b"", 1.0, 50.0)) is not None
