@@ -343,3 +343,30 @@ def test_a_lone_rule_match_stands_in_a_block_the_reflow_joined_from_column_lines
     columns = "他们所作努力，认|为没有任\n何势力能够阻挡两国人民友\n好交往的历史潮流。\n"  # scanned print: wrapped lines
     assert corrector.correct(typed).text.strip() == typed  # typed in print's style: the writer's bar
     assert corrector.correct(columns).text.strip() == typed.replace("|", "")
+
+
+@pytest.mark.parametrize("ocr, expected", [
+    ("他说：“要讲好“鼓浪屿”故事。”\n", "他说：“要讲好‘鼓浪屿’故事。”\n"),  # print's ‘’ read as “”
+    ("“甲“乙”丙”，“丁”\n“戊”", "“甲‘乙’丙”，“丁”\n“戊”"),  # only the second level, paragraph by paragraph
+])
+def test_nested_quotes_read_as_double_become_single(ocr, expected):
+    assert fix(ocr) == expected
+
+
+@pytest.mark.parametrize("clean", ["“甲”“乙”“丙”", "他说：“要讲好‘鼓浪屿’故事。”",
+                                   "“甲“乙“丙”乙”甲”",  # three deep: the nesting is unknown
+                                   "“甲“乙”丙", "甲“乙”丙”"])  # a mark lost or extra
+def test_nested_quote_rules_leave_other_quotations_alone(clean):
+    assert [c for c in rule_changes(clean) if c[4][0].startswith("rule:nested")] == []
+
+
+def test_a_paragraph_of_many_quotations_is_read_once_for_its_nesting():
+    """Both nested-quote rules look up each paragraph's levels once, not once per quotation mark
+    (a long paragraph of many quotations took seconds per ten thousand characters)."""
+    from ocrfix.correction.rules import _second_level_quotes
+
+    text = "他说“我们要“坚持”发展”，大家认为“这很好”。" * 200 + "\n“甲“乙”丙”"
+    _second_level_quotes.cache_clear()
+    changes = [c for c in rule_changes(text) if c[4][0].startswith("rule:nested")]
+    assert len(changes) == 2 * 200 + 2
+    assert _second_level_quotes.cache_info().misses == 2  # one per paragraph

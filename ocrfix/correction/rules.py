@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import statistics
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable, Collection, Sequence
 
 from ..errors import ModelError
@@ -204,17 +205,27 @@ def _nested_quote(text: str, match: re.Match[str]) -> bool:
     and the paragraph's curly quotes nest at most two deep and close as they open (a lost or extra
     mark leaves the nesting unknown). Print nests a quotation in single quotes (“…‘…’…”); an engine
     that reads the ‘’ as “” leaves “…“…”…”."""
-    end = text.find("\n", match.end())
-    start = _line_start(text, match)
-    depth, level = 0, 0
-    for mark in re.finditer("[“”]", text[start:end if end >= 0 else len(text)]):
-        depth += 1 if mark.group() == "“" else 0
-        if start + mark.start() == match.start():
-            level = depth
-        depth -= 0 if mark.group() == "“" else 1
+    return match.start() in _second_level_quotes(text, _line_start(text, match))
+
+
+_CURLY_QUOTE = re.compile("[“”]")
+
+
+@lru_cache(maxsize=8)
+def _second_level_quotes(text: str, start: int) -> frozenset[int]:
+    """Offsets of the curly quotes at the second level of the paragraph of ``text`` that starts at
+    ``start``; none where its quotes nest deeper or do not balance. Once per paragraph, not per
+    mark: a paragraph of many quotations would otherwise be read again for each."""
+    end = text.find("\n", start)
+    depth, second = 0, []
+    for mark in _CURLY_QUOTE.finditer(text, start, end if end >= 0 else len(text)):
+        depth += mark.group() == "“"
+        if depth == 2:
+            second.append(mark.start())
+        depth -= mark.group() == "”"
         if not 0 <= depth <= 2:
-            return False
-    return depth == 0 and level == 2
+            return frozenset()
+    return frozenset(second) if depth == 0 else frozenset()
 
 
 def _quote_open(text: str, match: re.Match[str]) -> bool:
