@@ -51,9 +51,14 @@ class Columns:
     scores: tuple[float, ...]  # mean join score at distance 1, 2, …, MAX_COLUMNS
 
 
+def seam_tokens(tail: str, head: str) -> tuple[list[str], list[str]]:
+    """The LM tokens of a line's last :data:`TAIL` characters and of the next line's first :data:`HEAD`."""
+    return lm_tokens(tail[-TAIL:]), lm_tokens(head[:HEAD])
+
+
 def join_score(lm: TokenScorer, tail: str, head: str) -> float:
     """log10 P(head | tail) − log10 P(head): how much ``tail`` (a line's end) predicts ``head``."""
-    before, after = lm_tokens(tail[-TAIL:]), lm_tokens(head[:HEAD])
+    before, after = seam_tokens(tail, head)
     joined = lm.score_tokens(before + after, bos=False, eos=False) - lm.score_tokens(before, bos=False, eos=False)
     return joined - lm.score_tokens(after, bos=False, eos=False)
 

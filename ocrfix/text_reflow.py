@@ -66,8 +66,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Literal, NamedTuple, Sequence
 
-from .column_order import HEAD, TAIL, TokenScorer
-from .normalize import lm_tokens
+from .column_order import TokenScorer, seam_tokens
 
 BlockKind = Literal["headline", "byline", "paragraph"]
 #: What :func:`render` puts between two stories of a page: two blank lines.
@@ -211,7 +210,7 @@ def continuation(lm: TokenScorer, tail: str, head: str) -> float:
     """log10 P(head | tail) − log10 P(end of sentence | tail) − log10 P(head | start of sentence):
     how much likelier the sentence reads on from ``tail`` (a line's last characters) into
     ``head`` (the next line's first ones) than it ends after ``tail`` and a new one starts."""
-    before, after = lm_tokens(tail[-TAIL:]), lm_tokens(head[:HEAD])
+    before, after = seam_tokens(tail, head)
     joined = lm.score_tokens(before + after, bos=False, eos=False)
     return joined - lm.score_tokens(before, bos=False, eos=True) - lm.score_tokens(after, bos=True, eos=False)
 

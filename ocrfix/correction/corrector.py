@@ -324,21 +324,6 @@ class Corrector:
         #: Pair proposals need the context index; they are scored only with a pair model in the weights.
         self.pairs = PairProposer(self.candidates.table, index, glyphs) if index is not None else None
 
-    def reflow_blocks(self, text: str) -> list[Block]:
-        """The blocks :meth:`correct` reflows plain ``text`` into (its paragraphs, headlines and
-        bylines: :meth:`ocrfix.formats.Reflowed.articles`)."""
-        return self._reflowed(text)[1]
-
-    def _reflowed(self, text: str) -> tuple[str, list[Block]]:
-        """``text`` with the lines an engine listed across side-by-side columns put back in column
-        order (:mod:`ocrfix.column_order`), and its blocks: the plain reflow, the breaks its rules
-        cannot settle settled by the LM (:mod:`ocrfix.text_reflow`)."""
-        from ..column_order import column_order
-        from ..text_reflow import reflow_blocks
-
-        raw = column_order(text, self.lm)
-        return raw, reflow_blocks(raw, self.lm)
-
     def correct(self, text: str, reflow: bool = True, progress: Callable[[int], None] | None = None,
                 readings: Sequence[Reading | None] | None = None, wrapped: str | None = None,
                 page_chars: int | None = None, stray_marks: bool | None = None) -> Result:
@@ -379,9 +364,11 @@ class Corrector:
         joins: list[int] = []
         blocks = None
         if reflow:
-            from ..text_reflow import render
+            from ..column_order import column_order
+            from ..text_reflow import reflow_blocks, render
 
-            raw, blocks = self._reflowed(text)
+            raw = column_order(text, self.lm)
+            blocks = reflow_blocks(raw, self.lm)
             text = render(blocks)
             joins = wrapped_line_ends(raw, text)
         elif wrapped is not None:

@@ -518,12 +518,8 @@ def _char_height(line: Line) -> float:
 
 def _type_size(box: Box, words: tuple[Word, ...]) -> float:
     """The type size of ``words`` in ``box`` (a line's or a piece's; see :func:`_char_height`)."""
-    heights = sorted([w.box.y1 - w.box.y0 for w in words if w.box is not None])
-    if not heights:
-        return float(box.height)
-    n = len(heights)
-    median = heights[n // 2] if n % 2 else (heights[n // 2 - 1] + heights[n // 2]) / 2  # statistics.median, without its overhead
-    return float(min(box.height, median))
+    heights = [w.box.y1 - w.box.y0 for w in words if w.box is not None]
+    return float(min(box.height, statistics.median(heights))) if heights else float(box.height)
 
 
 @dataclass
