@@ -4,6 +4,7 @@
     python -m benchmarks.line_marks margins [--month 2019-10]        # training news, per margin
     python -m benchmarks.line_marks columns [--month 2019-10] [--lm LM] [--profile ppocr]   # closing marks of pairs, on / off
     python -m benchmarks.line_marks fills --fold LM PAGES... --fold LM PAGES...   # the margin's shifts by line fill
+    python -m benchmarks.line_marks habit --fold LM PAGES... [--fold LM PAGES...] [--margins 0.5 3.5]   # dropped hung marks
     python -m benchmarks.line_marks gate --pages FOLD ENGINE LM PAGES ... [--text FOLD LM MONTH] [--out ENGINE GATE.json]
 
 ``pages``: the generated pages (Tesseract ``eval``, RapidOCR ``rapid``; ``benchmarks.generate``),
@@ -29,6 +30,13 @@ margin (the fills' coefficients over the gain's); fitted on the other folds, the
 fold's line ends at the shipped margin: right mark back / another mark where one was lost / a mark
 where no mark was lost, without and with the shifts; then, per page directory and fill, the marks lost at line
 ends, how many the stage puts back as shipped, and the LM's gain of each one it leaves.
+
+``habit``: per page directory (each ``--fold`` an LM and pages whose text it never saw), the pages that
+lost 2 or more marks at wrapped line ends and the others, how many of each the line-end stage judges
+read by an engine that drops the marks print hangs past a full line
+(:func:`ocrfix.correction.line_marks.drops_hung_marks`), and the stage's right mark back / another mark
+where one was lost / a mark where no mark was lost at the shipped margin and with ``--margins`` (a
+profile's ``line_end_habit``: for an engine that drops hung marks, for one that reads them).
 
 ``gate``: the calibrated decision that can replace the margin (:class:`ocrfix.correction.line_marks.MarkGate`:
 a logistic regression of "the best mark was lost here" on its gain, its lead over the next best and the
@@ -222,33 +230,21 @@ def run_columns(month: str, pages: int, seed: int, model: Path | None, profile: 
     pair_marks.MIN_GAIN = shipped
 
 
-HALF_WIDTH_CELLS = 0.55  # cells of a half-width letter or digit
-#: Lines either side whose usual width a line's fill is measured against, and the shortest counted.
-FILL_NEIGHBOURS, FILL_MIN_CHARS = 8, 5
-
-
-def _cells(line: str) -> int:
-    return round(sum(1.0 if ord(ch) >= 0x2000 else HALF_WIDTH_CELLS for ch in line if not ch.isspace()))
-
-
 def line_fills(raw: str, reflowed: str) -> dict[int, int]:
     """Per wrapped line end of :func:`~ocrfix.correction.line_marks.wrapped_line_ends`: the cells of the
-    ``raw`` line that ends there less the usual cells of a line around it (the commonest of the
-    :data:`FILL_NEIGHBOURS` lines either side with at least :data:`FILL_MIN_CHARS` characters, where one
-    is commonest): 0 for a full column line, -1 for one a cell short. A column line is set to the
+    ``raw`` line that ends there less the usual cells of a line around it
+    (:func:`~ocrfix.correction.line_marks.usual_widths`; none where there is no usual width): 0 for a
+    full column line, -1 for one a cell short. A column line is set to the
     column's width, so one a cell short lost a character; a full one lost at most a mark hung past the edge."""
     lines = raw.split("\n")
     line_of = [k for k, line in enumerate(lines) for ch in line if not ch.isspace()]  # per non-space character
     nonspace = {offset: n for n, offset in enumerate(k for k, ch in enumerate(reflowed) if not ch.isspace())}
-    cells = [_cells(line) for line in lines]
-    counted = [len("".join(line.split())) >= FILL_MIN_CHARS for line in lines]
+    usual = line_marks.usual_widths(lines)
     fills = {}
     for offset in line_marks.wrapped_line_ends(raw, reflowed):
         k = line_of[nonspace[offset] - 1]  # the reflow changes whitespace only: the n-th non-space characters match
-        usual = Counter(cells[n] for n in range(max(0, k - FILL_NEIGHBOURS), min(len(lines), k + FILL_NEIGHBOURS + 1))
-                        if counted[n]).most_common(2)
-        if usual and (len(usual) == 1 or usual[0][1] > usual[1][1]):  # a tie: no usual width
-            fills[offset] = cells[k] - usual[0][0]
+        if usual[k] is not None:
+            fills[offset] = line_marks.line_cells(lines[k]) - usual[k]
     return fills
 
 
@@ -350,6 +346,40 @@ def run_fills(folds: Sequence[Sequence[str]]) -> None:
     print(f"shifts fitted on all folds: {fit_shifts([site for fold in per_fold for site in fold])}")
     print()
     print(missed_table(per_dir))
+
+
+def habit_outcomes(pages: Sequence[tuple[int, Sequence[LineEnd]]], margins: tuple[float, float] | None
+                   ) -> tuple[Counter[str], tuple[int, int, int]]:
+    """Of ``pages`` (each the hung marks read in it and its :func:`line_end_sites`): how many lost 2 or more
+    marks at line ends (``"lost"``) and the others (``"kept"``), and of each how many
+    :func:`~ocrfix.correction.line_marks.drops_hung_marks` judges read by an engine that drops hung marks
+    (``"lost dropping"``, ``"kept dropping"``); and the stage's :func:`outcomes` with the habit's ``margins``
+    (dropping, reading), or with the shipped margin alone (None)."""
+    judged: Counter[str] = Counter()
+    total = [0, 0, 0]
+    for hung, sites in pages:
+        dropping = line_marks.drops_hung_marks(sum(site.gain > line_marks.SURE_GAIN for site in sites), hung)
+        kind = "lost" if sum(1 for site in sites if site.lost[:1] and site.lost[0] in line_marks.MARKS) >= 2 else "kept"
+        judged[kind] += 1
+        judged[f"{kind} dropping"] += dropping
+        margin = line_marks.MIN_GAIN if margins is None else margins[not dropping]
+        total = [x + y for x, y in zip(total, outcomes(sites, margin, {}))]
+    return judged, (total[0], total[1], total[2])
+
+
+def run_habit(folds: Sequence[Sequence[str]], margins: tuple[float, float]) -> None:
+    print(f"| pages | LM | lost 2 or more marks at line ends: judged dropping / pages | others | the margin {line_marks.MIN_GAIN}: "
+          f"right / another mark / where no mark was lost | margins {margins[0]} / {margins[1]} by the habit |")
+    print("|---|---|---|---|---|---|")
+    for lm_path, *dirs in folds:
+        lm = load_lm(load_settings().default_lm if lm_path == "-" else Path(lm_path))
+        for directory in dirs:
+            pairs = page_pairs(Path(directory))
+            pages = [(line_marks.hung_marks_read(read_text(ocr)), line_end_sites(lm, [(ocr, gt)])) for ocr, gt in pairs]
+            judged, habit = habit_outcomes(pages, margins)
+            _, alone = habit_outcomes(pages, None)
+            print(f"| {directory} | {Path(lm_path).name} | {judged['lost dropping']} / {judged['lost']} | {judged['kept dropping']} / {judged['kept']} "
+                  f"| {' / '.join(map(str, alone))} | {' / '.join(map(str, habit))} |")
 
 
 #: Probabilities the gate's threshold is chosen among.
@@ -466,6 +496,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     fills = cmds.add_parser("fills")
     fills.add_argument("--fold", nargs="+", action="append", required=True, metavar="LM PAGES",
                        help="an LM and the training page directories whose text it never saw (repeat per fold)")
+    habit = cmds.add_parser("habit")
+    habit.add_argument("--fold", nargs="+", action="append", required=True, metavar="LM PAGES",
+                       help="an LM ('-': the shipped one) and training page directories whose text it never saw (repeatable)")
+    habit.add_argument("--margins", nargs=2, type=float, default=(0.5, 3.5), metavar=("DROPPING", "READING"))
     gate = cmds.add_parser("gate")
     gate.add_argument("--pages", nargs=4, action="append", required=True, metavar=("FOLD", "ENGINE", "LM", "PAGES"),
                       help="training pages read by ENGINE whose text the LM never saw, in cross-fit fold FOLD")
@@ -486,6 +520,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if any(len(fold) < 2 for fold in args.fold) or len(args.fold) < 2:
             parser.error("each --fold needs an LM and page directories, and there must be two folds or more")
         run_fills(args.fold)
+    elif args.command == "habit":
+        run_habit(args.fold, tuple(args.margins))
     elif args.command == "pages":
         run_pages(args.splits)
     elif args.command == "columns":

@@ -73,6 +73,9 @@ class Profile:
     #: hanging marks however clean the scan: PP-OCR); False: withdrawn there (Tesseract)
     line_end_marks_in_clean_print: bool = False
     line_end_margin: float | None = None  # log10 gain a lost mark needs (None: line_marks.MIN_GAIN)
+    #: margins in place of it in a text whose engine drops the marks hung past a full line and in one
+    #: whose engine reads them (:func:`~ocrfix.correction.line_marks.drops_hung_marks`; None: the margin)
+    line_end_habit: tuple[float, float] | None = None
     #: the line-end stage's calibrated decision (:class:`~ocrfix.correction.line_marks.MarkGate`; None: the margin)
     line_end_gate: Path | None = None
     #: a text whose marks read as garbled has them settled by the LM (:mod:`ocrfix.correction.garbled_marks`)
@@ -141,6 +144,10 @@ def load_profile(name_or_dir: str | Path, models_dir: Path) -> Profile:
     margin = record.get("line_end_margin")
     if margin is not None and not (isinstance(margin, (int, float)) and margin >= 0.0):
         raise ModelError(f"{manifest}: line_end_margin must be a number >= 0")
+    habit = record.get("line_end_habit")
+    if habit is not None and not (isinstance(habit, list) and len(habit) == 2
+                                  and all(isinstance(m, (int, float)) and m >= 0.0 for m in habit)):
+        raise ModelError(f"{manifest}: line_end_habit must be two numbers >= 0 (dropped, read)")
     prior, word_prior = (_prior(manifest, key, record.get(key)) for key in ("confidence", "word_confidence"))
     domain_weight = record.get("domain_weight")
     if "mark_choice" in files and "mark_context" not in files:
@@ -164,6 +171,7 @@ def load_profile(name_or_dir: str | Path, models_dir: Path) -> Profile:
         line_end_marks=bool(record.get("line_end_marks", True)),
         line_end_marks_in_clean_print=bool(record.get("line_end_marks_in_clean_print", False)),
         line_end_margin=None if margin is None else float(margin),
+        line_end_habit=None if habit is None else (float(habit[0]), float(habit[1])),
         garbled_marks=bool(record.get("garbled_marks", False)),
         flat_misread=bool(record.get("flat_misread", False)),
         threshold=None if threshold is None else float(threshold),

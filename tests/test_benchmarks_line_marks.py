@@ -43,6 +43,19 @@ def test_shifts_lower_the_margin_where_short_lines_lost_marks_and_raise_it_where
     assert outcomes([LineEnd(2.0, "。", 0, "，")], 1.5, {}) == (0, 1, 0)
 
 
+def test_pages_are_judged_by_the_hung_marks_read_against_the_marks_surely_lost():
+    from benchmarks.line_marks import LineEnd, habit_outcomes
+
+    dropping = [LineEnd(3.0, "，", 0, "，"), LineEnd(1.0, "。", 0, "。"), LineEnd(0.2, "、", 0, "")]  # 1 sure, 2 lost
+    reading = [LineEnd(2.5, "，", 0, ""), LineEnd(1.0, "，", 0, "")]  # 1 sure, nothing lost
+    pages = [(2, dropping), (5, reading)]  # 2 hung marks read against 1 sure: dropping; 5: reading
+    judged, habit = habit_outcomes(pages, (0.5, 3.5))
+    assert judged == {"lost": 1, "lost dropping": 1, "kept": 1, "kept dropping": 0}
+    assert habit == (2, 0, 0)  # the 1.0 back at 0.5 on the dropping page; the 2.5 held at 3.5 on the other
+    assert habit_outcomes(pages, None)[1] == (1, 0, 1)  # the margin 1.5 alone
+    assert habit_outcomes([(3, dropping)], (0.5, 3.5)) == ({"lost": 1, "lost dropping": 0}, (0, 0, 0))  # 3 read: reading
+
+
 def test_missed_marks_are_counted_by_fill_and_by_the_gain_of_the_lost_mark():
     from benchmarks.line_marks import LineEnd, missed_table
 

@@ -137,6 +137,52 @@ def test_a_gate_puts_back_the_marks_it_finds_likely_lost_in_place_of_the_margin(
         line_marks.MarkGate.load(path)
 
 
+def test_hung_marks_read_are_lines_as_wide_as_the_usual_one_without_their_closing_marks():
+    lines = ["我们在北京工作", "他们在上海工作。”", "大家都在认真工作", "他们在上海工作", "，我们在北京", "认真学习。"]
+    assert line_marks.usual_widths(lines) == [7] * 6
+    # the 2nd line hangs two marks past the column edge; the 6th is short, its mark inside the column
+    assert line_marks.hung_marks_read("\n".join(lines)) == 1
+    assert line_marks.hung_marks_read("我们在北京工作。\n他们在上海工作\n") == 0  # 8 and 7 cells: no usual width
+    assert line_marks.line_cells("ab 我们") == 3
+
+
+#: Column lines of a paragraph whose hung marks the engine read (three lines wider than the usual 6
+#: cells by their 。; three end in a ， inside the column): the engine reads hung marks.
+READ = "他们都在学习。\n大家都在工作。\n我们都在北京。\n他们在学习，\n大家在工作，\n我们在北京，\n"
+
+
+def test_the_margin_follows_whether_the_engine_drops_hung_marks(tmp_path, monkeypatch):
+    """A text that surely lost a mark at a line end and shows no hung mark read: the low margin; where
+    it read three hung marks for the one it surely lost, the high one."""
+    monkeypatch.setattr(line_marks, "SURE_GAIN", 1.0)  # the test LM's gain of the lost 。 is about 1.4
+    lm = lm_of(tmp_path)
+    text = reflow(RAW)
+    joins = wrapped_line_ends(RAW, text)
+    gain = line_marks.best_mark(lm, text, text.index("他们")).gain
+    assert 1.0 < gain < 50.0
+
+    def marks(hung, habit=(0.5, 50.0)):
+        return [mark for _, _, mark, *_ in line_end_changes(text, joins, lm, protected_mask(text), habit=habit, hung=hung)]
+
+    assert marks(0) == marks(2) == ["。"]
+    assert marks(3) == []  # 3 hung marks read, 1 surely lost: the engine reads them
+    assert marks(0, habit=(50.0, 0.5)) == []
+    monkeypatch.setattr(line_marks, "SURE_GAIN", 50.0)
+    assert marks(0) == []  # nothing surely lost: the engine is not shown to drop hung marks
+    assert line_marks.drops_hung_marks(1, 2) and not line_marks.drops_hung_marks(1, 3)
+    assert not line_marks.drops_hung_marks(0, 0)
+    monkeypatch.setattr(line_marks, "SURE_GAIN", 1.0)
+    weights = dataclasses.replace(WEIGHTS, sparse=None)
+    profile = Profile(name="p", directory=tmp_path, line_end_habit=(0.5, 50.0))
+    corrector = Corrector(model=lm, confusions=confusion_set(tmp_path), weights=weights, inventory=INVENTORY,
+                          variants={}, profile=profile)
+    assert [e.replacement for e in corrector.correct(RAW).edits if e.sources == (SOURCE,)] == ["。"]
+    assert line_marks.hung_marks_read(RAW + "\n" + READ) == 3
+    assert [e.replacement for e in corrector.correct(RAW + "\n" + READ).edits if e.sources == (SOURCE,)] == []
+    assert [e.replacement for e in corrector.correct(reflow(RAW + "\n" + READ), reflow=False, wrapped=RAW + "\n" + READ).edits
+            if e.sources == (SOURCE,)] == []
+
+
 #: Column lines with marks the engine read at the line ends where print has none (``。。`` after
 #: 工, ``”`` before 海) and a real ``。`` ending a line.
 STRAYS = "我们在北京工。。\n作。他们在上\n”海工作。\n大家都在认真工作。\n他们在上海工作。\n"

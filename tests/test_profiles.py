@@ -97,6 +97,11 @@ def test_line_end_settings_are_read_and_checked(tmp_path):
     assert not default.line_end_marks_in_clean_print and default.line_end_margin is None
     with pytest.raises(ModelError, match="line_end_margin"):
         load_profile(make_profile(tmp_path / "c", line_end_margin=-1), MODELS)
+    assert load_profile(make_profile(tmp_path / "d", line_end_habit=[0.5, 3]), MODELS).line_end_habit == (0.5, 3.0)
+    assert default.line_end_habit is None
+    for n, bad in enumerate(([0.5], [0.5, -1], "0.5", [0.5, "3"])):
+        with pytest.raises(ModelError, match="line_end_habit"):
+            load_profile(make_profile(tmp_path / f"e{n}", line_end_habit=bad), MODELS)
 
 
 def test_the_ppocr_profile_loads_its_own_tables_and_keeps_line_end_marks_in_clean_print():

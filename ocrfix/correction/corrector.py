@@ -27,8 +27,8 @@ from .edits import Edit, apply_changes, input_offset
 from .engine import ConfidencePrior, Reading, TokenEvidence, token_evidence
 from .pairs import PairCandidate, PairProposer
 from .features import Featurizer, LanguageModel, forward, mean_logp
-from .line_marks import (SOURCE as LINE_END_SOURCE, MarkGate, line_end_changes, stray_habit, stray_mark_changes, stray_runs,
-                         wrapped_line_ends)
+from .line_marks import (SOURCE as LINE_END_SOURCE, MarkGate, hung_marks_read, line_end_changes, stray_habit,
+                         stray_mark_changes, stray_runs, wrapped_line_ends)
 from .garbled_marks import garbled_changes
 from .pair_marks import SOURCE as PAIR_SOURCE, closing_changes, without_second_closings
 from .mark_channel import mark_changes
@@ -276,6 +276,8 @@ class Corrector:
         #: whether line-end marks stay in blocks that read like clean print, and their margin (the profile's)
         self.clean_print_marks = profile is not None and profile.line_end_marks_in_clean_print
         self.line_end_margin = profile.line_end_margin if profile is not None else None
+        #: the profile's margins for an engine that drops hung marks and one that reads them (None: the margin)
+        self.line_end_habit = profile.line_end_habit if profile is not None else None
         #: the profile's calibrated decision for line-end marks, in place of the margin (None: the margin)
         self.line_end_gate = MarkGate.load(profile.line_end_gate) \
             if profile is not None and profile.line_end_gate is not None else None
@@ -373,7 +375,9 @@ class Corrector:
             joins = wrapped_line_ends(raw, text)
         elif wrapped is not None:
             joins = wrapped_line_ends(wrapped, text)
-        changes = self._pattern_changes(text, joins, stray_marks)
+        printed = raw if reflow else wrapped
+        hung = hung_marks_read(printed) if self.line_end_habit is not None and printed is not None else 0
+        changes = self._pattern_changes(text, joins, stray_marks, hung)
         staged, rule_edits = apply_changes(text, changes)
         sentences, document = self._segment(staged)
         clean_print: list[tuple[int, int]] = []  # spans of ``staged`` whose blocks read like clean print
@@ -460,12 +464,14 @@ class Corrector:
         joins = wrapped_line_ends(wrapped, text)
         return stray_habit(stray_runs(text, joins, self.lm, protected_mask(text, self.keep)))
 
-    def _pattern_changes(self, text: str, joins: Sequence[int], stray_marks: bool | None = None
+    def _pattern_changes(self, text: str, joins: Sequence[int], stray_marks: bool | None = None, hung: int = 0
                          ) -> list[tuple[int, str, str, float, tuple[str, ...]]]:
         """The changes made before the decoder: the marks of a garbled text (:mod:`.garbled_marks`,
         if the profile asks), symbol rules, traditional forms, closing marks of pairs (:mod:`.pair_marks`)
         and other marks lost at the wrapped line ends ``joins``, confused marks (:mod:`.mark_channel`, then
-        the profile's mark-choice model, :mod:`.mark_choice`), characters the engine added (:mod:`.deletions`); where two would touch the same character, the first stage wins."""
+        the profile's mark-choice model, :mod:`.mark_choice`), characters the engine added (:mod:`.deletions`); where two would touch the same character, the first stage wins.
+        ``hung``: the marks hung past a full line that the engine read in the printed text
+        (:func:`~.line_marks.hung_marks_read`), for the profile's ``line_end_habit``."""
         protected = protected_mask(text, self.keep)
         # a garbled text's marks are the LM's first: the rules' margins are set for clean ones
         changes = garbled_changes(text, self.lm, protected) if self.garbled_marks else []
@@ -480,7 +486,8 @@ class Corrector:
             closings = closing_changes(text, joins, self.lm, protected, changed=earlier)
             stages.append(closings)
             stages.append(without_second_closings(
-                text, closings, line_end_changes(text, joins, self.lm, protected, self.line_end_margin, self.line_end_gate)))
+                text, closings, line_end_changes(text, joins, self.lm, protected, self.line_end_margin, self.line_end_gate,
+                                       self.line_end_habit, hung)))
         if self.marks is not None:
             stages.append(mark_changes(text, self.marks, self.lm, protected))
         if self.mark_choice is not None:
