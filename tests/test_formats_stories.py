@@ -654,3 +654,25 @@ def test_a_body_row_whose_boxes_the_engine_swelled_stays_body_when_cut_from_its_
     merged = Line(words=swollen + beside.words, box=Box.union([beside.box, Box(x, y, swollen[-1].box.x1, y + 2 * H)]))
     got = stories_of(document([l for l in lines if l is not short and l is not beside] + [merged]))
     assert got == [[("headline", "丁区公园"), *(("paragraph", p) for p in paragraphs)]]
+
+
+def test_a_body_row_read_across_two_stories_with_swollen_boxes_is_cut_at_the_gap_between_them() -> None:
+    """The engine read a row of one story's last column and the row beside it in the next
+    story's first column as one line, its word boxes swollen to over two rows (the line's box
+    keeps the row), a comma at the end of the first part. Tall and spread over the wide gap
+    between the stories, the line is still no headline: its characters stand no further apart
+    than body type does, far less than they are high. Cut at the gap, each story keeps its
+    row; joined, it would bridge the gap and read both headlines before either body."""
+    gap = 6 * H
+    paragraphs = ["甲地今天举行春季运动会各校学生积极，参加比赛的学生很多。", "组委会表示明年还将继续举办。"]
+    left = [headline("甲地运动会", 40, 40), *body(paragraphs, 40, 40 + 3 * H, 1)]
+    x = 40 + width(1) + gap
+    right = [headline("乙市图书馆", x, 40), *body(B, x, 40 + 3 * H, 2)]
+    row = next(l for l in left if l.text().endswith("，"))
+    beside = next(l for l in right if l.box.y0 == row.box.y0 and l.box.x0 < x + width(1))
+    y = row.box.y0
+    swollen = tuple(Word(w.text, Box(w.box.x0, y - 3 * H // 4, w.box.x1, y + 7 * H // 4), conf=0.9) for w in row.words + beside.words)
+    merged = Line(words=swollen, box=Box(row.box.x0, y, beside.box.x1, y + H))
+    got = stories_of(document([*(l for l in left if l is not row), *(l for l in right if l is not beside), merged]))
+    assert got == [[("headline", "甲地运动会"), *(("paragraph", p) for p in paragraphs)],
+                   [("headline", "乙市图书馆"), *(("paragraph", p) for p in B)]]

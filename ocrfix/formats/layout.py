@@ -80,7 +80,7 @@ PITCH_CHARS = 4  # least characters of a line that measures the character pitch
 HEADLINE = 1.25  # × h: type size that marks a headline
 HEADLINE_PITCH = 1.2  # × h (× the body's measured pitch where wider): least character pitch of a headline
 TALL_WORDS = 1.15  # × h: least box height of three in four of a headline's words
-SQUARE = 0.9  # × its own type size: least character pitch of a piece of a line set in type of its own (see _own_size)
+SQUARE = 0.9  # × its own type size: least character pitch of a piece of a line set in type of its own (see _own_size, _gutter_splits)
 KICKER = 1.05  # × h: least type size and pitch of a kicker or sub-headline next to a headline
 KICKER_NEXT = 1.1  # × h: the same next to a kicker or sub-headline
 GUTTER = 1.2  # × h: gap between words that splits a body line into two columns
@@ -196,9 +196,10 @@ def _gutter_splits(line: Line, text: str, size: float, sides: Callable[[Line], t
     splits = _gaps(line.words, letters, headline, gutter, river, around, h, size)
     if headline or not splits:
         return splits
-    # a headline read into a body row (a row read across the page) is spaced like a headline: of
-    # the cuts between its pieces, only those a headline line would have keep (a piece of one word
-    # may be a body word whose box the engine swelled)
+    # a headline read into a body row (a row read across the page) is spaced like a headline, its
+    # characters as far apart as they are high (``SQUARE``; a body row whose word boxes the engine
+    # swelled to two rows or more keeps the body's pitch): of the cuts between its pieces, only those
+    # a headline line would have keep (a piece of one word may be a body word whose box the engine swelled)
     pieces = list(zip([0, *splits], [*splits, len(line.words)]))
     tall = [sum(e is not None for e in letters[a:b]) > 1 and _low_height(line.words[a:b], letters[a:b]) >= TALL_WORDS * h
             for a, b in pieces]
@@ -208,7 +209,7 @@ def _gutter_splits(line: Line, text: str, size: float, sides: Callable[[Line], t
             a, b = _run(pieces, tall, k)
             words = line.words[a:b]
             head = statistics.median(w.box.height for w in words if w.box is not None)
-            spaced = _piece_box(line, a, b).width >= HEADLINE_PITCH * h * display_width(join_words([w.text for w in words]))
+            spaced = _piece_box(line, a, b).width >= max(HEADLINE_PITCH * h, SQUARE * head) * display_width(join_words([w.text for w in words]))
             if head >= HEADLINE * h and spaced and cut - a not in _gaps(words, letters[a:b], True, HEAD_GAP * head, HEAD_RIVER * head, around, h, head):
                 continue
         kept.append(cut)
