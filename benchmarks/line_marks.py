@@ -358,7 +358,7 @@ def habit_outcomes(pages: Sequence[tuple[int, Sequence[LineEnd]]], margins: tupl
     judged: Counter[str] = Counter()
     total = [0, 0, 0]
     for hung, sites in pages:
-        dropping = line_marks.drops_hung_marks(sum(site.gain > line_marks.SURE_GAIN for site in sites), hung)
+        dropping = line_marks.drops_hung_marks(sum(site.gain > line_marks.SURE_GAIN for site in sites), hung) is True
         kind = "lost" if sum(1 for site in sites if site.lost[:1] and site.lost[0] in line_marks.MARKS) >= 2 else "kept"
         judged[kind] += 1
         judged[f"{kind} dropping"] += dropping

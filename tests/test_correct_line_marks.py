@@ -169,8 +169,8 @@ def test_the_margin_follows_whether_the_engine_drops_hung_marks(tmp_path, monkey
     assert marks(0, habit=(50.0, 0.5)) == []
     monkeypatch.setattr(line_marks, "SURE_GAIN", 50.0)
     assert marks(0) == []  # nothing surely lost: the engine is not shown to drop hung marks
-    assert line_marks.drops_hung_marks(1, 2) and not line_marks.drops_hung_marks(1, 3)
-    assert not line_marks.drops_hung_marks(0, 0)
+    assert line_marks.drops_hung_marks(1, 2) is True and line_marks.drops_hung_marks(1, 3) is False
+    assert line_marks.drops_hung_marks(0, 0) is None  # neither read nor surely lost: not shown
     monkeypatch.setattr(line_marks, "SURE_GAIN", 1.0)
     weights = dataclasses.replace(WEIGHTS, sparse=None)
     profile = Profile(name="p", directory=tmp_path, line_end_habit=(0.5, 50.0))
@@ -181,6 +181,28 @@ def test_the_margin_follows_whether_the_engine_drops_hung_marks(tmp_path, monkey
     assert [e.replacement for e in corrector.correct(RAW + "\n" + READ).edits if e.sources == (SOURCE,)] == []
     assert [e.replacement for e in corrector.correct(reflow(RAW + "\n" + READ), reflow=False, wrapped=RAW + "\n" + READ).edits
             if e.sources == (SOURCE,)] == []
+
+
+def test_where_the_engine_reads_its_line_end_marks_a_paragraph_end_gets_no_period(tmp_path, monkeypatch):
+    """With a profile's ``line_end_habit``: a text whose engine reads the marks at its line ends had no
+    '。' at a paragraph end that lacks one (``final-period`` withdrawn); one whose engine drops them, or
+    one that shows neither, gets it."""
+    from ocrfix.correction import corrector as corrector_module
+
+    lm = load_lm(write_arpa(tmp_path / "lm.arpa"))
+    body = "我们在北京工作。他们在上海工作。我们在北京学习。大家都在认真工作\n今天天气很好。\n"
+    wrapped = body.replace("学习。", "学习。\n")  # a printed line the reflow joined
+    weights = dataclasses.replace(WEIGHTS, sparse=None)
+
+    def periods(habit, verdict):
+        monkeypatch.setattr(corrector_module, "drops_hung_marks", lambda sure, hung: verdict)
+        profile = Profile(name="p", directory=tmp_path, line_end_habit=habit)
+        result = Corrector(model=lm, confusions=confusion_set(tmp_path), weights=weights, inventory=INVENTORY,
+                           variants={}, profile=profile).correct(body, reflow=False, wrapped=wrapped)
+        return [e.replacement for e in result.edits if e.sources == ("rule:final-period",)]
+
+    assert periods((0.5, 3.5), True) == periods((0.5, 3.5), None) == periods(None, False) == ["。"]
+    assert periods((0.5, 3.5), False) == []
 
 
 #: Column lines with marks the engine read at the line ends where print has none (``。。`` after

@@ -169,24 +169,19 @@ SURE_GAIN = 2.0
 HUNG_RATIO = 3
 
 
-def drops_hung_marks(sure: int, hung: int) -> bool:
-    """Whether a text with ``sure`` line ends that surely lost a mark and ``hung`` hung marks read
-    was read by an engine that drops hung marks (:data:`HUNG_RATIO`)."""
-    return hung < HUNG_RATIO * sure
+def drops_hung_marks(sure: int, hung: int) -> bool | None:
+    """Whether a text with ``sure`` line ends that surely lost a mark and ``hung`` hung marks read was
+    read by an engine that drops hung marks (:data:`HUNG_RATIO`): True; False where it read hung marks
+    and fewer were surely lost; None where it shows neither (no hung mark read, none surely lost)."""
+    if hung < HUNG_RATIO * sure:
+        return True
+    return False if hung else None
 
 
-def line_end_changes(text: str, joins: Sequence[int], lm: LanguageModel, protected: Sequence[bool],
-                     min_gain: float | None = None, gate: MarkGate | None = None,
-                     habit: tuple[float, float] | None = None, hung: int = 0
-                     ) -> list[tuple[int, str, str, float, tuple[str, ...]]]:
-    """``(offset, "", mark, 1.0, (SOURCE,))`` insertions at the ``joins`` of ``text`` (see
-    :func:`wrapped_line_ends`) after a Han character, letter or digit and before anything but a
-    closing mark, neither protected, where
-    the best mark gains more than ``min_gain`` (default :data:`MIN_GAIN`), or, with a ``gate``, where it
-    lets the best mark through (the margin then unused). ``habit``: the margins (in place of
-    ``min_gain``) for an engine that drops the marks hung past a full line and for one that reads
-    them, which the text shows (:func:`drops_hung_marks`, ``hung`` the hung marks read in it,
-    :func:`hung_marks_read`)."""
+def line_end_choices(text: str, joins: Sequence[int], lm: LanguageModel, protected: Sequence[bool]
+                     ) -> list[tuple[int, MarkChoice]]:
+    """The best mark (:func:`best_mark`) at each of the ``joins`` of ``text`` (see :func:`wrapped_line_ends`)
+    after a Han character, letter or digit and before anything but a closing mark, neither protected."""
     choices = []
     for offset in joins:
         if not 0 < offset < len(text):
@@ -196,11 +191,36 @@ def line_end_changes(text: str, joins: Sequence[int], lm: LanguageModel, protect
                 or protected[offset - 1] or protected[offset]):
             continue
         choices.append((offset, best_mark(lm, text, offset)))
-    if habit is not None:
-        min_gain = habit[not drops_hung_marks(sum(choice.gain > SURE_GAIN for _, choice in choices), hung)]
+    return choices
+
+
+def sure_losses(choices: Sequence[tuple[int, MarkChoice]]) -> int:
+    """The line ends of ``choices`` (:func:`line_end_choices`) where a mark was surely lost (:data:`SURE_GAIN`)."""
+    return sum(choice.gain > SURE_GAIN for _, choice in choices)
+
+
+def marks_to_insert(choices: Sequence[tuple[int, MarkChoice]], min_gain: float | None = None, gate: MarkGate | None = None
+                    ) -> list[tuple[int, str, str, float, tuple[str, ...]]]:
+    """``(offset, "", mark, 1.0, (SOURCE,))`` insertions of the best marks of ``choices`` that gain more
+    than ``min_gain`` (default :data:`MIN_GAIN`), or, with a ``gate``, that it lets through (the margin
+    then unused)."""
     min_gain = MIN_GAIN if min_gain is None else min_gain
     return [(offset, "", choice.mark, 1.0, (SOURCE,)) for offset, choice in choices
             if (gate.accepts(choice) if gate is not None else choice.gain > min_gain)]
+
+
+def line_end_changes(text: str, joins: Sequence[int], lm: LanguageModel, protected: Sequence[bool],
+                     min_gain: float | None = None, gate: MarkGate | None = None,
+                     habit: tuple[float, float] | None = None, hung: int = 0
+                     ) -> list[tuple[int, str, str, float, tuple[str, ...]]]:
+    """:func:`marks_to_insert` of the :func:`line_end_choices` of ``text``. ``habit``: the margins (in
+    place of ``min_gain``) for an engine that drops the marks hung past a full line and for any other,
+    which the text shows (:func:`drops_hung_marks`, ``hung`` the hung marks read in it,
+    :func:`hung_marks_read`)."""
+    choices = line_end_choices(text, joins, lm, protected)
+    if habit is not None:
+        min_gain = habit[drops_hung_marks(sure_losses(choices), hung) is not True]
+    return marks_to_insert(choices, min_gain, gate)
 
 
 #: Marks the engine reads at a wrapped line end where print has none (whole-page Tesseract runs,
