@@ -676,3 +676,27 @@ def test_a_body_row_read_across_two_stories_with_swollen_boxes_is_cut_at_the_gap
     got = stories_of(document([*(l for l in left if l is not row), *(l for l in right if l is not beside), merged]))
     assert got == [[("headline", "甲地运动会"), *(("paragraph", p) for p in paragraphs)],
                    [("headline", "乙市图书馆"), *(("paragraph", p) for p in B)]]
+
+
+def test_two_headlines_read_as_one_line_across_a_speck_are_split_where_the_stories_part() -> None:
+    """Side-by-side stories' headlines read as one line with a speck between them read as
+    ``。``: a headline's gap that holds punctuation is no river (its mark takes a cell), but here
+    the letters stand a river's width further apart than the speck takes, both sides are set
+    large, and the rows under it, read across the gap too, leave a band as wide as the gap
+    between two stories blank there: the line is cut and each headline heads its own story
+    (the speck stays on the first)."""
+    left = headline("甲地春季运动会昨开幕", 40, 40)
+    x = 40 + width(2) + STORY_GAP
+    right = headline("乙市图书馆", x, 40)
+    speck = Word("。", Box(left.box.x1 + H // 2, 40, left.box.x1 + H, 40 + 2 * H), conf=0.5)
+    merged = Line(words=(*left.words, speck, *right.words), box=Box(40, 40, right.box.x1, 40 + 2 * H))
+    lines = [merged, *body(A, 40, 40 + 3 * H, 2), *body(B, x, 40 + 3 * H, 2)]
+    # the rows under it read across the gap too (whole-page OCR), and split there again
+    for row in [l for l in lines if 40 + width(1) < l.box.x0 < x]:
+        beside = next((l for l in lines if l.box.y0 == row.box.y0 and x <= l.box.x0 < x + width(1)), None)
+        if beside is not None:
+            lines = [l for l in lines if l is not row and l is not beside]
+            lines.append(Line(words=row.words + beside.words, box=Box.union([row.box, beside.box])))
+    got = stories_of(document(lines))
+    assert got == [[("headline", "甲地春季运动会昨开幕。"), *(("paragraph", p) for p in A)],
+                   [("headline", "乙市图书馆"), *(("paragraph", p) for p in B)]]

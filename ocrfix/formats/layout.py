@@ -85,6 +85,7 @@ KICKER = 1.05  # × h: least type size and pitch of a kicker or sub-headline nex
 KICKER_NEXT = 1.1  # × h: the same next to a kicker or sub-headline
 GUTTER = 1.2  # × h: gap between words that splits a body line into two columns
 RIVER = 0.6  # × h: narrowest gap that splits a line where the lines around it are blank too
+STORY_RIVER = 0.8  # × h: half the width of the band the lines around must leave blank under a headline's gap that holds specks (a gap between stories; a gutter inside one is narrower)
 HEAD_RIVER = 0.8  # × the line's own type size: the same for a headline (its characters stand further apart)
 EDGE_LINES = 3  # lines that set out a column's edge
 EDGE_GAP = 0.3  # × h: narrowest gutter between columns set out by their edges
@@ -177,7 +178,11 @@ def _gutter_splits(line: Line, text: str, size: float, sides: Callable[[Line], t
     or more (``。。`` is no text); or a gap between its solid words wider than ``RIVER × h`` where
     the lines around it are blank too (a whitespace river down the page: a line merged across
     columns or stories). In a headline the gap must be wider than ``HEAD_RIVER ×`` its type
-    size and hold no punctuation (a full-width ``：`` is a headline character wide); a
+    size and hold no punctuation (a full-width ``：`` is a headline character wide), unless it
+    holds only what specks are read as, the letters either side stand that much further apart
+    than those specks' boxes are wide, both are set large (``TALL_WORDS × h``), and the lines
+    around leave a band ``2 × STORY_RIVER × h`` wide blank there (a gap between two stories, not
+    a gutter inside one): a speck read as ``。`` between side-by-side headlines; a
     punctuation-only word past a headline's gutter stays on it (a speck), unless it is an
     opening mark: that opens the headline after the gap (``“放”出…``). In any line, also a
     column rule read as ``|`` (alone or with punctuation: ``”|``, ``|。``) between letters more
@@ -235,9 +240,11 @@ def _gaps(words: tuple[Word, ...], letters: list[tuple[float, float] | None], he
     punctuated = False  # a punctuation-only word since the last solid word
     specks_only = True  # every word since the last solid word is what specks are read as
     specks = 0  # characters since the last solid word
+    marked = 0  # width of the words since the last solid word
+    solid_height = 0  # box height of the last solid word
     ruled = None  # the word after a column rule read since the last solid word (see RULED)
     ruled_gap = max(RULED * h, size)
-    rules: set[int] = set()  # the cuts at a rule
+    rules: set[int] = set()  # the cuts at a rule or at specks between headlines (see _worded_rules)
     solid_box = None  # right edge of the solid words' boxes so far
     for k, (word, extent) in enumerate(zip(words, letters)):
         box = word.box
@@ -256,13 +263,17 @@ def _gaps(words: tuple[Word, ...], letters: list[tuple[float, float] | None], he
                     rules.add(ruled)
                 elif gap > river and not (headline and punctuated) and _river(around(), _probes(solid_reach, extent[0], h), h):
                     splits.append(k)
+                elif headline and punctuated and specks_only and gap - marked > river and min(box.height, solid_height) >= TALL_WORDS * h \
+                        and _river(around(), _probes(solid_reach, extent[0], h), h, STORY_RIVER):
+                    splits.append(k)
+                    rules.add(k)
             if reach is None or box.x1 > reach:
                 reach = box.x1
             if solid_reach is None or extent[1] > solid_reach:
                 solid_reach = extent[1]
             if solid_box is None or box.x1 > solid_box:
                 solid_box = box.x1
-            punctuated, specks_only, specks, ruled = False, True, 0, None
+            punctuated, specks_only, specks, ruled, marked, solid_height = False, True, 0, None, 0, box.height
             continue
         text = word.text
         # a speck off a headline stays on it; an opening mark opens the text after it (``“放”出…``)
@@ -273,15 +284,17 @@ def _gaps(words: tuple[Word, ...], letters: list[tuple[float, float] | None], he
         punctuated = solid_reach is not None or punctuated
         specks_only = specks_only and not text.strip(SPECKS)
         specks += len(text.strip())
+        marked += box.width
         if solid_reach is not None and RULE in text:
             ruled = k + 1
     return _worded_rules(words, splits, rules)
 
 
 def _worded_rules(words: tuple[Word, ...], splits: list[int], rules: set[int]) -> list[int]:
-    """``splits`` (in order) without the cuts at a rule (``rules``) that leave fewer than
-    ``HEAD_WIDE`` wide letters on either side, up to the next cut: a rule beside a photo that
-    the engine read as a few large glyphs, which no headline or column is."""
+    """``splits`` (in order) without the cuts at a rule (``rules``; also those at specks between
+    headlines) that leave fewer than ``HEAD_WIDE`` wide letters on either side, up to the next
+    cut: a rule beside a photo that the engine read as a few large glyphs, which no headline or
+    column is."""
     kept: list[int] = []
     for k, cut in enumerate(splits):
         after = splits[k + 1] if k + 1 < len(splits) else len(words)
@@ -307,13 +320,13 @@ def _probes(left: float, right: float, h: float) -> list[float]:
     return [x for k in range(1, int((right - left) / (h / 4)) + 1) if (x := left + k * h / 4) < right] or [(left + right) / 2]
 
 
-def _river(sides: tuple[list[Marks], list[Marks]], probes: list[float], h: float) -> bool:
+def _river(sides: tuple[list[Marks], list[Marks]], probes: list[float], h: float, blank: float = 0.3) -> bool:
     """True when at one of the ``probes`` (x positions), above or below the line (``sides``), at
-    most a quarter of at least two lines that span it have ink within ``0.3 h`` of it (two
+    most a quarter of at least two lines that span it have ink within ``blank × h`` of it (two
     stories side by side have their own columns: the gap between them may run only below a
     merged headline row)."""
     lo, hi = probes[0], probes[-1]
-    reach = 0.3 * h
+    reach = blank * h
     for side in sides:
         if len(side) < 2:
             continue
