@@ -163,9 +163,12 @@ SURE_GAIN = 2.0
 #: ends show fewer hung marks read than this many times the line ends where a mark was surely lost
 #: (:data:`SURE_GAIN`) was read by an engine that drops them. On the 51 RapidOCR training pages whose
 #: text the fold LMs never saw (``python -m benchmarks.line_marks habit``) it singles out the 10 pages
-#: that lost 2 or more marks at line ends and none of the 41 others; with the ``ppocr`` profile's
-#: margins (0.5 where the engine drops them, 3.5 where it reads them) the stage puts back 36 right
-#: marks / 5 another mark where one was lost / 4 where none was, against 27 / 4 / 6 at the margin 1.5.
+#: that lost 2 or more marks at line ends and none of the 41 others; with margins 0.5 where the
+#: engine drops them and 3.5 where it reads them (a profile's ``line_end_habit``) the stage puts back
+#: 36 right marks / 5 another mark where one was lost / 4 where none was, against 27 / 4 / 6 at the
+#: margin 1.5. No profile ships it: on the held-out RapidOCR pages the face that drops hung marks also
+#: reads many (a page is not one or the other), and the ``ppocr`` profile with it fixed fewer errors
+#: there (benchmarks/RESULTS.md, "Hung marks dropped or read").
 HUNG_RATIO = 3
 
 
