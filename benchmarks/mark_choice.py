@@ -3,7 +3,8 @@
     python -m benchmarks.mark_choice count PAGES... [--profile P] [--lm LM] [--list]    # pairs read -> true, fixed / broken
     python -m benchmarks.mark_choice margins --pages PAGES LM PROFILE [--pages ...]   # per mark read: right / wrong / other by margin
     python -m benchmarks.mark_choice fit --text CORPUS LM [--text ...] --pages PAGES LM PROFILE TEXT CHANNEL [--pages ...]
-        --context CONTEXT.json --engine CHANNEL_PAGES MODEL.json [--engine ...] [--max-wrong 0.1] [--cache DIR]
+        [--context CONTEXT.json] [--features-of CONTEXT.json] --engine CHANNEL_PAGES MODEL.json [--engine ...]
+        [--max-wrong 0.1] [--cache DIR]
 
 ``count``: every ground-truth mark read as another character (OCR mark -> true mark), how many the
 corrector fixed, and every mark read right that the corrector changed (true mark -> output), by pair.
@@ -20,18 +21,23 @@ right) and another wrong mark for a wrong one — what a margin of its own for o
 
 ``fit``: the context model is a multinomial logistic regression of the true mark on the
 :func:`~ocrfix.correction.mark_choice.features` of every site of ``--paragraphs`` paragraphs of clean
-text of each ``--text`` corpus, scored by an LM that never saw that corpus. The engine's channel,
-ln P(read | true) per pair of marks, is counted (add-0.5) at the sites of its training pages' reflowed
-OCR aligned with the ground truth. Cross-fitted on each ``--pages`` set (pages the LM given with them
+text of each ``--text`` corpus, scored by an LM that never saw that corpus (``--features-of``: only
+the features a given context model names). The engine's channel, ln P(read | true) per pair of marks,
+is counted at the sites of its training pages' reflowed OCR aligned with the ground truth, once for
+the marks that ended a line of the page (the reflow joined the next line) and once for the others.
+Cross-fitted on each ``--pages`` set (pages the LM given with them
 never saw, OCR of one engine): at the sites the profile's earlier pattern stages leave alone, a
 context model fitted without the corpus the pages may come from and a channel counted without the
 page itself choose each mark; per channel weight and margin (natural log-odds over the mark read),
 the changes that are right (the true mark), wrong (the read mark was right) and another wrong mark
 for a wrong one, per engine (the ``--pages`` sets whose CHANNEL is that ``--engine``'s pages). Each
 engine's setting with the most right changes and at most ``--max-wrong`` wrong or other ones per
-right one is its own. Written: the context model fitted on all corpora (``--context``, the same for
-every engine) and, per ``--engine``, that engine's file: the channel counted on its training pages,
-with its weight and margin.
+right one is its own. Then each mark read may take a lower margin of its own (``read_margins``,
+:func:`fit_read_margins`), judged on the same cross-fitted changes in each fold (the ``--pages`` sets
+of one TEXT) apart. Written: the context model fitted
+on all corpora (``--context``, the same for every engine; without it the context model named by
+``--features-of`` stays) and, per ``--engine``, that engine's file: the channels counted on its
+training pages, with its weight, margin and read margins.
 """
 from __future__ import annotations
 
@@ -42,7 +48,7 @@ import math
 import random
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -70,6 +76,7 @@ class Site(NamedTuple):
     truth: str
     values: dict[str, float]
     context: str
+    line_end: bool = False  # the mark ended a line of the page (the reflow joined the next one)
 
 
 def _truths(text: str, gt: str) -> dict[int, str]:
@@ -86,11 +93,18 @@ def _context(text: str, k: int) -> str:
     return text[max(0, k - 12):k + 13].replace("\n", "⏎")
 
 
-def page_reads(ocr: str, gt: str) -> Counter[tuple[str, str]]:
-    """(read, true) of every site of the reflowed ``ocr`` whose truth is a mark of :data:`CLASSES`."""
+def page_reads(ocr: str, gt: str) -> Counter[tuple[bool, str, str]]:
+    """(whether the mark ended a line of ``ocr``, read, true) of every site of the reflowed ``ocr``
+    whose truth is a mark of :data:`CLASSES`."""
     text = reflow(ocr)
-    truth = _truths(text, gt)
-    return Counter((HALF.get(text[k], text[k]), truth[k]) for k in sites(text, [False] * len(text)) if k in truth)
+    truth, joins = _truths(text, gt), set(wrapped_line_ends(ocr, text))
+    return Counter((k + 1 in joins, HALF.get(text[k], text[k]), truth[k])
+                   for k in sites(text, [False] * len(text)) if k in truth)
+
+
+def at(reads: Counter[tuple[bool, str, str]], line_end: bool) -> Counter[tuple[str, str]]:
+    """The (read, true) counts of :func:`page_reads` of marks that ended a line (or not)."""
+    return Counter({(read, true): n for (end, read, true), n in reads.items() if end == line_end})
 
 
 def channel(reads: Counter[tuple[str, str]], prior: float = 10.0) -> tuple[tuple[float, ...], ...]:
@@ -150,9 +164,10 @@ def page_sites(corrector: Corrector, ocr: str, gt: str, page: str) -> list[Site]
     and whose truth is a mark of :data:`CLASSES`, with their features (scored by the corrector's LM)."""
     text = reflow(ocr)
     corrector.mark_choice = None
-    taken = {start for start, *_ in corrector._pattern_changes(text, wrapped_line_ends(ocr, text))}
-    truth = _truths(text, gt)
-    return [Site(page, HALF.get(text[k], text[k]), truth[k], features(corrector.lm, text, k), _context(text, k))
+    joins = wrapped_line_ends(ocr, text)
+    taken = {start for start, *_ in corrector._pattern_changes(text, joins)}
+    truth, joined = _truths(text, gt), set(joins)
+    return [Site(page, HALF.get(text[k], text[k]), truth[k], features(corrector.lm, text, k), _context(text, k), k + 1 in joined)
             for k in sites(text, protected_mask(text, corrector.keep)) if k in truth and k not in taken]
 
 
@@ -185,10 +200,10 @@ def position(ocr: str, offset: int) -> str:
     return "before a quote" if ocr[offset + 1] in "“‘\"" else "inside a line"
 
 
-def candidate(corrector: Corrector, text: str, offset: int, true: str) -> str:
+def candidate(corrector: Corrector, text: str, offset: int, true: str, line_end: bool = False) -> str:
     """Whether the corrector's mark-choice model weighs ``true`` for the character at ``offset`` of the
-    reflowed ``text``: not a site of it, a true mark it has no class for, or the site's odds (natural
-    log) of ``true`` over the mark read, against the model's margin."""
+    reflowed ``text`` (``line_end``: it ended a line of the page): not a site of it, a true mark it has
+    no class for, or the site's odds (natural log) of ``true`` over the mark read, against the model's margin."""
     if true not in CLASSES:
         return "no class for the true mark"
     if HALF.get(text[offset], text[offset]) not in CLASSES:
@@ -199,11 +214,11 @@ def candidate(corrector: Corrector, text: str, offset: int, true: str) -> str:
         return "site, no model"
     model = corrector.mark_choice
     values, read = features(corrector.lm, text, offset), HALF.get(text[offset], text[offset])
-    logits, row = model.logits(values), model.channel[CLASSES.index(read)]
+    logits, row = model.logits(values), model.channel_row(read, line_end)
     odds = {mark: logits[mark] + model.weight * row[k] for k, mark in enumerate(CLASSES)}
     best = max(CLASSES, key=odds.__getitem__)
     return (f"site, scored {odds[true] - odds[read]:+.1f} (context {logits[true] - logits[read]:+.1f}), "
-            f"best {best}, margin {model.margin}")
+            f"best {best}, margin {model.margin_for(read)}")
 
 
 def unfixed(corrector: Corrector, ocr: str, output: str, gt: str) -> list[tuple[str, str, str, str, str]]:
@@ -220,9 +235,9 @@ def unfixed(corrector: Corrector, ocr: str, output: str, gt: str) -> list[tuple[
             continue
         if o is not None and fold_char(after.hyp[o]) == fold_char(true):
             continue
-        k = flowed[i] if len(flowed) == len(raw) else None
-        found = candidate(corrector, text, k, true) if k is not None else "the reflow changed the text"
-        rows.append((before.hyp[i], true, position(ocr, raw[i]), found.split(",")[0] if k is not None else found,
+        k, where = flowed[i] if len(flowed) == len(raw) else None, position(ocr, raw[i])
+        found = candidate(corrector, text, k, true, where == "line end") if k is not None else "the reflow changed the text"
+        rows.append((before.hyp[i], true, where, found.split(",")[0] if k is not None else found,
                      f"{_context(text, k) if k is not None else ''} {found}; output "
                      f"{after.hyp[o] if o is not None else 'nothing'}"))
     return rows
@@ -257,7 +272,7 @@ def read_margins(rows: Sequence[tuple[Site, MarkModel]]) -> str:
     (each with its model, whose channel weight stands)."""
     found: Counter[tuple[str, float, str]] = Counter()
     for site, model in rows:
-        best, odds = model.choice(site.values, site.read)
+        best, odds = model.choice(site.values, site.read, site.line_end)
         if best != site.read:
             kind = "right" if best == site.truth else "wrong" if site.read == site.truth else "other"
             for margin in MARGINS:
@@ -295,25 +310,57 @@ def fit_context(rows: Sequence[Site], c: float, min_count: int = 1) -> tuple[tup
     return names, tuple(tuple(map(float, r)) for r in coef), tuple(map(float, intercept))
 
 
-def sweep(rows: Sequence[tuple[Site, MarkModel]]) -> dict[tuple[float, float], Counter[str]]:
-    """Per channel weight of :data:`WEIGHTS` and margin of :data:`MARGINS`: right / wrong / other
-    changes at the sites of ``rows``, each judged by its (cross-fitted) model: right where the
-    model's mark is the true one, wrong where the read mark was, other where neither was."""
-    found = {(weight, margin): Counter() for weight in WEIGHTS for margin in MARGINS}
+def proposals(rows: Sequence[tuple[Site, MarkModel]], weight: float) -> list[tuple[str, float, str]]:
+    """(mark read, odds of the likeliest mark over it, kind) at each site of ``rows`` where its
+    (cross-fitted) model at channel ``weight`` prefers another mark: right where that mark is the
+    true one, wrong where the read mark was, other where neither was."""
+    found = []
     for site, model in rows:
-        for weight in WEIGHTS:
-            best, odds = model._replace(weight=weight).choice(site.values, site.read)
-            if best == site.read:
-                continue
-            kind = "right" if best == site.truth else "wrong" if site.read == site.truth else "other"
-            for margin in MARGINS:
-                found[weight, margin][kind] += odds > margin
+        best, odds = model._replace(weight=weight).choice(site.values, site.read, site.line_end)
+        if best != site.read:
+            found.append((site.read, odds, "right" if best == site.truth else "wrong" if site.read == site.truth else "other"))
     return found
+
+
+def tally(found: Sequence[tuple[str, float, str]], margin: float, read_margins: Mapping[str, float] | None = None) -> Counter[str]:
+    """Right / wrong / other changes of :func:`proposals` at ``margin`` (a mark read in ``read_margins``: at its own)."""
+    own = read_margins or {}
+    return Counter(kind for read, odds, kind in found if odds > own.get(read, margin))
+
+
+def sweep(rows: Sequence[tuple[Site, MarkModel]]) -> dict[tuple[float, float], Counter[str]]:
+    """Per channel weight of :data:`WEIGHTS` and margin of :data:`MARGINS`: the right / wrong / other
+    changes of :func:`proposals`."""
+    found = {weight: proposals(rows, weight) for weight in WEIGHTS}
+    return {(weight, margin): tally(found[weight], margin) for weight in WEIGHTS for margin in MARGINS}
+
+
+def fit_read_margins(folds: Sequence[Sequence[tuple[Site, MarkModel]]], weight: float, margin: float,
+                     max_wrong: float) -> tuple[tuple[str, float], ...]:
+    """Margins of their own for marks read (``read_margins``), cross-fitted on the sites of each of
+    ``folds`` (one engine's sites by the corpus their pages may come from): each mark read of
+    :data:`CLASSES` in turn (with those chosen before it) takes the margin of :data:`MARGINS` below
+    ``margin`` with the most right changes among those whose added changes, in every fold, are right
+    ones with at most ``max_wrong`` wrong or other ones per right one (the highest of equals); a mark
+    no lower margin does that for keeps ``margin``. A margin that helps in one fold only fits its pages."""
+    found, chosen = [proposals(rows, weight) for rows in folds], {}
+    for read in CLASSES:
+        best = None
+        for lower in sorted((m for m in MARGINS if m < margin), reverse=True):
+            added = [tally(f, margin, {**chosen, read: lower}) - tally(f, margin, chosen) for f in found]
+            right = sum(a["right"] for a in added)
+            if all(a["right"] and a["wrong"] + a["other"] <= max_wrong * a["right"] for a in added) \
+                    and (best is None or right > best[1]):
+                best = (lower, right)
+        if best is not None:
+            chosen[read] = best[0]
+    return tuple(chosen.items())
 
 
 def choose(rows: Sequence[tuple[Site, MarkModel]], max_wrong: float, listing: bool) -> tuple[float, float, dict[tuple[float, float], Counter[str]]]:
     """(channel weight, margin, the :func:`sweep` table) of one engine's cross-fitted sites: the
-    setting with the most right changes and at most ``max_wrong`` wrong or other ones per right one."""
+    setting with the most right changes and at most ``max_wrong`` wrong or other ones per right one
+    (if none has so few, the one with the fewest per right one)."""
     print(f"{len(rows)} sites the earlier stages leave, read wrong: "
           + ", ".join(f"{r}->{t} {n}" for (r, t), n in Counter((s.read, s.truth) for s, _ in rows if s.read != s.truth).most_common()))
     total = sweep(rows)
@@ -322,10 +369,14 @@ def choose(rows: Sequence[tuple[Site, MarkModel]], max_wrong: float, listing: bo
         print(f"| {weight} | {margin:.1f} | {total[weight, margin]['right']} | {total[weight, margin]['wrong']} | {total[weight, margin]['other']} |")
     ok = [(-total[key]["right"], key) for key in total
           if total[key]["right"] and total[key]["wrong"] + total[key]["other"] <= max_wrong * total[key]["right"]]
-    weight, margin = min(ok)[1] if ok else (1.0, MARGINS[-1])
+    if not ok:  # every setting breaks more: the one that breaks fewest per right change
+        ok = [((total[key]["wrong"] + total[key]["other"]) / total[key]["right"], -total[key]["right"], key)
+              for key in total if total[key]["right"]]
+        print(f"no setting with at most {max_wrong} wrong or other changes per right one")
+    weight, margin = min(ok)[-1] if ok else (1.0, MARGINS[-1])
     if listing:
         for site, model in rows:
-            best, odds = model._replace(weight=weight).choice(site.values, site.read)
+            best, odds = model._replace(weight=weight).choice(site.values, site.read, site.line_end)
             if best != site.read and odds > margin:
                 print(site.page, site.context, site.read, "->", best, "true", site.truth, f"{odds:.2f}")
     return weight, margin, total
@@ -349,7 +400,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                          required=True, help="training pages, an LM that never saw their text, the engine's profile, "
                          "the number (from 0) of the --text whose corpus the pages may come from, and the engine's "
                          "training pages for its channel (a page is never counted for itself)")
-    fitting.add_argument("--context", type=Path, required=True, help="where the context model goes")
+    fitting.add_argument("--context", type=Path, help="where the context model goes")
+    fitting.add_argument("--features-of", type=Path, help="a context model (file) whose features alone are fitted "
+                         "in the cross-fit; without --context that model stays and only the engines' files are written")
     fitting.add_argument("--engine", nargs=2, type=Path, action="append", metavar=("CHANNEL_PAGES", "MODEL"),
                          required=True, help="an engine's training pages, for its channel, and where its file goes")
     fitting.add_argument("--paragraphs", type=int, default=3000, help="paragraphs of each corpus")
@@ -359,6 +412,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     fitting.add_argument("--list", action="store_true", help="list each cross-fitted change at the margin chosen")
     fitting.add_argument("--cache", type=Path, help="a directory keeping the corpora's sites between runs")
     args = parser.parse_args(argv)
+    if args.command == "fit" and args.context is None and args.features_of is None:
+        parser.error("fit: give --context, --features-of or both")
     if args.command == "count":
         print(count(Corrector(model=args.lm, profile=args.profile), page_pairs(*args.pages), args.list))
         return 0
@@ -374,28 +429,39 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(read_margins(rows))
         return 0
     texts = [cached_text_sites(Path(corpus), Path(lm), args.paragraphs, args.cache) for corpus, lm in args.text]
+    if args.features_of is not None:
+        kept = set(json.loads(args.features_of.read_text(encoding="utf-8"))["features"])
+        texts = [[site._replace(values={k: v for k, v in site.values.items() if k in kept}) for site in found] for found in texts]
     print(", ".join(f"{corpus}: {len(rows)} sites {dict(Counter(s.truth for s in rows))}" for (corpus, _), rows in zip(args.text, texts)))
     reads = {root: {pair: page_reads(read_text(pair[0]), read_text(pair[1])) for pair in page_pairs(Path(root))}
              for root in {*(str(pages) for pages, _ in args.engine), *(row[4] for row in args.pages)}}
-    rows: dict[str, list[tuple[Site, MarkModel]]] = {str(pages): [] for pages, _ in args.engine}
+    rows: dict[str, dict[int, list[tuple[Site, MarkModel]]]] = {str(pages): {} for pages, _ in args.engine}
     for root, lm_path, profile, leak, engine in args.pages:
         names, coef, intercept = fit_context([s for i, found in enumerate(texts) if i != int(leak) for s in found],
                                              args.c, args.min_count)
         corrector = Corrector(model=lm_path, profile=profile)
         for ocr_path, gt_path in tqdm(page_pairs(Path(root)), desc=root, file=sys.stderr):
             others = sum((n for (o, _), n in reads[engine].items() if o.name != ocr_path.name), Counter())
-            model = MarkModel(names, coef, intercept, channel(others), 1.0, 0.0)
-            rows[engine] += [(site, model) for site in
-                             page_sites(corrector, read_text(ocr_path), read_text(gt_path), ocr_path.name)]
-    names, coef, intercept = fit_context([s for found in texts for s in found], args.c, args.min_count)
-    write_text_atomic(args.context, MarkModel(names, coef, intercept, (), 1.0, 0.0).context_json(
-        context=[Path(corpus).name for corpus, _ in args.text]))
+            model = MarkModel(names, coef, intercept, channel(at(others, False)), 1.0, 0.0, (), channel(at(others, True)))
+            rows[engine].setdefault(int(leak), []).extend(
+                (site, model) for site in page_sites(corrector, read_text(ocr_path), read_text(gt_path), ocr_path.name))
+    if args.context is not None:
+        names, coef, intercept = fit_context([s for found in texts for s in found], args.c, args.min_count)
+        write_text_atomic(args.context, MarkModel(names, coef, intercept, (), 1.0, 0.0).context_json(
+            context=[Path(corpus).name for corpus, _ in args.text]))
     for pages, output in args.engine:
-        weight, margin, total = choose(rows[str(pages)], args.max_wrong, args.list)
-        own = channel(sum(reads[str(pages)].values(), Counter()))
-        write_text_atomic(output, MarkModel(names, coef, intercept, own, weight, margin).engine_json(
-            channel_pages=[str(pages)], cross_fit={f"{w} {m:.1f}": dict(total[w, m]) for w, m in total}))
-        print(f"{pages}: channel weight {weight}, margin {margin:.1f} -> {output}")
+        folds = list(rows[str(pages)].values())
+        every = [row for fold in folds for row in fold]
+        weight, margin, total = choose(every, args.max_wrong, args.list)
+        own_margins = fit_read_margins(folds, weight, margin, args.max_wrong)
+        with_own = tally(proposals(every, weight), margin, dict(own_margins))
+        own = sum(reads[str(pages)].values(), Counter())
+        write_text_atomic(output, MarkModel((), (), (), channel(at(own, False)), weight, margin, own_margins,
+                                            channel(at(own, True))).engine_json(
+            channel_pages=[str(pages)], cross_fit={f"{w} {m:.1f}": dict(total[w, m]) for w, m in total},
+            cross_fit_read_margins=dict(with_own)))
+        print(f"{pages}: channel weight {weight}, margin {margin:.1f}, read margins {dict(own_margins)} "
+              f"({dict(with_own)}) -> {output}")
     return 0
 
 

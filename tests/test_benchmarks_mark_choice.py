@@ -5,7 +5,8 @@ from collections import Counter
 
 import pytest
 
-from benchmarks.mark_choice import Site, channel, fit_context, mark_pairs, page_reads, position, read_margins, sweep, unfixed
+from benchmarks.mark_choice import (Site, at, channel, choose, fit_context, fit_read_margins, mark_pairs, page_reads, position, read_margins,
+                                    sweep, unfixed)
 from ocrfix.correction.mark_choice import CLASSES, MarkModel
 
 
@@ -19,7 +20,9 @@ def test_confused_marks_are_counted_by_pair_with_what_was_fixed_and_broken():
 
 def test_the_channel_counts_reads_and_a_rare_true_mark_takes_the_overall_rate():
     reads = page_reads("北京，上海。天津，大连，沈阳", "北京，上海，天津，大连，沈阳")
-    assert reads == Counter({("，", "，"): 3, ("。", "，"): 1})
+    assert reads == Counter({(False, "，", "，"): 3, (False, "。", "，"): 1})
+    wrapped = page_reads("北京，上海。\n天津，大连", "北京，上海，天津，大连")  # the reflow joins the lines
+    assert at(wrapped, True) == Counter({("。", "，"): 1}) and at(wrapped, False) == Counter({("，", "，"): 2})
     many = Counter({("，", "，"): 950, ("。", "，"): 50, ("、", "、"): 1000})
     logp = channel(many)
     comma, period, middot = CLASSES.index("，"), CLASSES.index("。"), CLASSES.index("·")
@@ -76,3 +79,31 @@ def test_each_mark_read_is_judged_by_margin():
     assert rows["，"][1] == "2 (1)" and rows["，"][2] == "1 / 0 / 0"  # a '、' read as '，': right at margin 0
     assert rows["、"][1] == "1 (1)" and rows["、"][2] == "1 / 0 / 0"
     assert rows["。"][1] == "0 (0)"
+
+
+def _x_site(read, truth, odds):
+    """A site whose model prefers '、' by ``odds`` nats over every other mark (an even channel)."""
+    coef = tuple((1.0,) if mark == "、" else (0.0,) for mark in CLASSES)
+    even = tuple(tuple(0.0 for _ in CLASSES) for _ in CLASSES)
+    return Site("p", read, truth, {"x": odds}, ""), MarkModel(("x",), coef, tuple(0.0 for _ in CLASSES), even, 1.0, 0.0)
+
+
+def test_the_setting_with_most_right_changes_is_chosen_or_else_the_one_breaking_fewest_per_right_one():
+    rows = [_x_site("，", "、", 3.0), _x_site("，", "，", 6.0), _x_site("，", "，", 1.0)]
+    # margins 0-0.5: 1 right, 2 wrong; 1.0-2.5: 1 right, 1 wrong; 3.0 and up: only the wrong one
+    assert choose(rows, 0.1, False)[:2] == (0.25, 1.0)
+    assert choose(rows[:1] * 10 + rows[2:], 0.1, False)[:2] == (0.25, 0.0)  # 10 right, 1 wrong at margin 0
+
+
+def test_a_mark_read_takes_a_lower_margin_of_its_own_only_where_its_added_changes_are_right():
+    site = _x_site
+
+    rows = [site("，", "、", 1.2)] * 3 + [site("，", "，", 0.7)]  # a '，' read: 3 right at 1.2, 1 wrong at 0.7
+    rows += [site("。", "、", 1.2), site("。", "。", 1.2)]  # a '。' read: a lower margin adds as many wrong as right
+    rows += [site("；", "、", 2.5)]  # above the margin: changed at it
+    assert fit_read_margins([rows, rows], 1.0, 2.0, 0.1) == (("，", 1.0),)  # not 0.5: that adds the wrong one
+    # one wrong per right allowed: the '。' read goes lower; 0.5 for the '，' read adds no right one
+    assert fit_read_margins([rows], 1.0, 2.0, 1.0) == (("，", 1.0), ("。", 1.0))
+    assert fit_read_margins([rows], 1.0, 1.0, 0.1) == ()
+    # a margin that adds right changes in one fold only is not taken
+    assert fit_read_margins([rows, [site("，", "，", 0.1)]], 1.0, 2.0, 0.1) == ()

@@ -104,9 +104,33 @@ def write_model(directory, m):
     return context, engine
 
 
+#: At a line's end the engine reads '，' for '、' with P 0.45.
+LINE_END = tuple(tuple(-0.8 if (read, true) == ("，", "、") else value for true, value in zip(CLASSES, row))
+                 for read, row in zip(CLASSES, CHANNEL))
+
+
+def test_a_mark_that_ended_a_line_is_weighed_with_the_line_end_channel(lm, tmp_path):
+    text = "北京，上海、天津都是大城市。"  # 0.6 nats for '、' over the '，' read inside a line
+    own = model(margin=1.0)._replace(line_end_channel=LINE_END)
+    assert changed(text, lm, own) == []
+    assert [change[:3] for change in choice_changes(text, own, lm, [False] * len(text), joins=[3])] == [(2, "，", "、")]
+    assert choice_changes(text, model(margin=1.0), lm, [False] * len(text), joins=[3]) == []  # no table of its own
+    short = {"short both": 1.0}
+    assert own.choice(short, "，", True)[1] - own.choice(short, "，")[1] == pytest.approx(1.7)
+    context, engine = write_model(tmp_path, own)
+    profile = Profile("test", tmp_path, mark_choice=engine, mark_context=context)
+    corrector = Corrector(profile=profile, model=lm, confusions=confusion_set(tmp_path), weights=WEIGHTS,
+                          inventory=INVENTORY, length=False)
+    assert corrector.correct(text, reflow=False).text == text
+    # printed as two lines, the first ending in the '，'
+    assert corrector.correct(text, reflow=False, wrapped="北京，\n上海、天津都是大城市。").text == "北京、上海、天津都是大城市。"
+
+
 def test_a_model_round_trips_from_its_two_files_and_a_bad_file_is_refused(tmp_path):
     context, engine = write_model(tmp_path, model())
     assert MarkModel.load(context, engine) == model()
+    engine.write_text(model()._replace(line_end_channel=LINE_END).engine_json(), encoding="utf-8")
+    assert MarkModel.load(context, engine) == model()._replace(line_end_channel=LINE_END)
     own = model()._replace(read_margins=(("；", 2.0), ("、", 2.5)))
     engine.write_text(own.engine_json(), encoding="utf-8")
     assert MarkModel.load(context, engine) == own

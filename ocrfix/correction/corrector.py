@@ -502,7 +502,7 @@ class Corrector:
         if self.marks is not None:
             stages.append(mark_changes(text, self.marks, self.lm, protected))
         if self.mark_choice is not None:
-            stages.append(choice_changes(text, self.mark_choice, self.lm, protected))
+            stages.append(choice_changes(text, self.mark_choice, self.lm, protected, joins))
         if self.length is not None:
             stages.append(deletion_changes(text, self.length, self.lm, protected))
         for stage in stages:

@@ -19,17 +19,18 @@ It models the language, not the engine: one file (``models/mark_choice/context.j
 profile names as its ``mark_context``. The profile's own ``mark_choice`` file holds what is the
 engine's: its *channel*, ln P(mark read | true mark), which weighs in with a fitted weight:
 a site takes the likeliest true mark where it beats the mark read by more than the model's margin
-(natural log-odds). Weight and margin are cross-fitted on the engine's training pages of text their
+(natural log-odds). An engine misreads a mark that ended a line of the page about three times as often
+as one inside a line (the mark hangs at the edge of the line box, or is cut by it), so the channel may
+have a second table for marks that ended a line the reflow joined (``line_end_channel``). Weight and margin are cross-fitted on the engine's training pages of text their
 LM never saw for at most one wrong change per ten right ones. An engine reads most marks right, so the model
-changes one only on strong evidence. A mark read may have a margin of its own (``read_margins``): where a
-``、``, ``；`` or ``：`` was read, the spans and marks around it tell the clause marks apart better than the
-context does between a ``，`` and a ``。`` (fold pages of both engines, ``python -m benchmarks.mark_choice margins``).
+changes one only on strong evidence. A mark read may have a lower margin of its own (``read_margins``,
+cross-fitted the same way, mark read by mark read: where the context tells its true mark apart better).
 """
 from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
@@ -74,6 +75,8 @@ class MarkModel(NamedTuple):
     margin: float  # natural log-odds the best mark needs over the mark read
     #: a margin of its own for a site whose mark read is one of these (the others take ``margin``)
     read_margins: tuple[tuple[str, float], ...] = ()
+    #: ln P(read | true) of a mark that ended a line of the page, as ``channel``; empty: ``channel``'s
+    line_end_channel: tuple[tuple[float, ...], ...] = ()
 
     @classmethod
     def load(cls, context: str | Path, engine: str | Path) -> "MarkModel":
@@ -83,10 +86,10 @@ class MarkModel(NamedTuple):
             shared = json.loads(Path(context).read_text(encoding="utf-8"))
             own = json.loads(Path(engine).read_text(encoding="utf-8"))
             model = cls(tuple(shared["features"]), tuple(tuple(map(float, row)) for row in shared["coef"]),
-                        tuple(map(float, shared["intercept"])),
-                        tuple(tuple(float(own["channel"][read][true]) for true in CLASSES) for read in CLASSES),
+                        tuple(map(float, shared["intercept"])), _table(own["channel"]),
                         float(own["weight"]), float(own["margin"]),
-                        tuple((read, float(margin)) for read, margin in own.get("read_margins", {}).items()))
+                        tuple((read, float(margin)) for read, margin in own.get("read_margins", {}).items()),
+                        _table(own["line_end_channel"]) if "line_end_channel" in own else ())
             same = tuple(shared["classes"]) == CLASSES and len(model.coef) == len(model.intercept) == len(CLASSES)
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise ModelError(f"{context}, {engine}: not a mark-choice model ({exc})") from exc
@@ -104,7 +107,8 @@ class MarkModel(NamedTuple):
     def engine_json(self, **extra: object) -> str:
         """The engine's file: its channel, and the weight and margin it edits at."""
         record = {"weight": self.weight, "margin": self.margin, **({"read_margins": dict(self.read_margins)} if self.read_margins else {}),
-                  "channel": {read: dict(zip(CLASSES, row)) for read, row in zip(CLASSES, self.channel)}, **extra}
+                  "channel": _record(self.channel),
+                  **({"line_end_channel": _record(self.line_end_channel)} if self.line_end_channel else {}), **extra}
         return json.dumps(record, ensure_ascii=False, indent=1) + "\n"
 
     def margin_for(self, read: str) -> float:
@@ -116,13 +120,27 @@ class MarkModel(NamedTuple):
         x = [values.get(name, 0.0) for name in self.features]
         return {mark: b + sum(w * v for w, v in zip(row, x)) for mark, row, b in zip(CLASSES, self.coef, self.intercept)}
 
-    def choice(self, values: Mapping[str, float], read: str) -> tuple[str, float]:
+    def channel_row(self, read: str, line_end: bool = False) -> tuple[float, ...]:
+        """ln P(``read`` | true mark) per true mark of :data:`CLASSES`, for a mark that ended a line of the page or not."""
+        return (self.line_end_channel if line_end and self.line_end_channel else self.channel)[CLASSES.index(read)]
+
+    def choice(self, values: Mapping[str, float], read: str, line_end: bool = False) -> tuple[str, float]:
         """(the likeliest true mark, its natural log-odds over ``read``) given a site's :func:`features`
-        and the mark read there: the context model's odds times the channel's (to the power ``weight``)."""
-        logits, channel = self.logits(values), self.channel[CLASSES.index(read)]
+        and the mark read there (``line_end``: it ended a line of the page): the context model's odds
+        times the channel's (to the power ``weight``)."""
+        logits, channel = self.logits(values), self.channel_row(read, line_end)
         posterior = {mark: logits[mark] + self.weight * channel[k] for k, mark in enumerate(CLASSES)}
         best = max(CLASSES, key=posterior.__getitem__)
         return best, posterior[best] - posterior[read]
+
+
+def _table(record: Mapping[str, Mapping[str, object]]) -> tuple[tuple[float, ...], ...]:
+    """A channel of an engine file: per read mark, per true mark of :data:`CLASSES`."""
+    return tuple(tuple(float(record[read][true]) for true in CLASSES) for read in CLASSES)  # type: ignore[arg-type]
+
+
+def _record(table: Sequence[Sequence[float]]) -> dict[str, dict[str, float]]:
+    return {read: dict(zip(CLASSES, row)) for read, row in zip(CLASSES, table)}
 
 
 def _in_titles(text: str) -> list[bool]:
@@ -201,15 +219,17 @@ def features(lm: LanguageModel, text: str, offset: int) -> dict[str, float]:
 
 
 def choice_changes(text: str, model: MarkModel, lm: LanguageModel, protected: Sequence[bool],
-                   margin: float | None = None) -> list[tuple[int, str, str, float, tuple[str, ...]]]:
+                   joins: Collection[int] = (), margin: float | None = None) -> list[tuple[int, str, str, float, tuple[str, ...]]]:
     """``(offset, mark, other mark, P, (SOURCE,))`` changes at the :func:`sites` of ``text`` where the
     likeliest true mark beats the mark read by more than ``margin`` (natural log-odds; default: the
     model's for the mark read, :meth:`MarkModel.margin_for`; :data:`READ_MARGIN_SOURCE` where only that
-    margin, below the model's, lets it through); P is its probability against the mark read alone."""
-    changes = []
+    margin, below the model's, lets it through); P is its probability against the mark read alone.
+    ``joins``: offsets of the characters that began a line of the page the reflow joined (a mark just
+    before one ended a line, :func:`~.line_marks.wrapped_line_ends`)."""
+    changes, joined = [], set(joins)
     for offset in sites(text, protected):
         read = HALF.get(text[offset], text[offset])
-        best, odds = model.choice(features(lm, text, offset), read)
+        best, odds = model.choice(features(lm, text, offset), read, offset + 1 in joined)
         if odds > (model.margin_for(read) if margin is None else margin):
             source = READ_MARGIN_SOURCE if margin is None and odds <= model.margin else SOURCE
             changes.append((offset, text[offset], best, 1.0 / (1.0 + math.exp(-odds)), (source,)))
