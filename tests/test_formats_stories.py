@@ -700,3 +700,20 @@ def test_two_headlines_read_as_one_line_across_a_speck_are_split_where_the_stori
     got = stories_of(document(lines))
     assert got == [[("headline", "甲地春季运动会昨开幕。"), *(("paragraph", p) for p in A)],
                    [("headline", "乙市图书馆"), *(("paragraph", p) for p in B)]]
+
+
+def test_a_column_of_the_story_under_an_l_shaped_story_that_its_headline_does_not_cover_stays_in_it() -> None:
+    """Story B sits under the short columns of L-shaped story A (its headline, over its long column and part of the next,
+    leaves no cut across or down), B's headline over its first column only, a little more than a line's
+    height above its body: B's second column starts where B's body does, beside the headline's
+    foot, not under it. It is B's (it carries on from nothing of A's), not read into A."""
+    top = 40 + 3 * H
+    x2 = 40 + CELLS * H + GUTTER
+    a_long, a_short = [*A, *C], ["丁区新修的公园今天开放。", "附近的居民都说来这里散步很方便。"]
+    a = [headline("甲地运动会开幕", 40, 40), *body(a_long, 40, top, 1), *body(a_short, x2, top, 2)]
+    y = max(l.box.y1 for l in a if l.box.x0 >= x2) + STORY_GAP
+    xb = x2 + 3 * H  # B's columns do not line up with A's: no gap runs down either
+    b = [headline("乙市图书馆", xb, y), *body(B, xb, y + 2 * H + 3 * H // 2, 2)]
+    got = stories_of(document(b[::-1] + a))
+    assert got == [[("headline", "甲地运动会开幕"), *(("paragraph", p) for p in a_long + a_short)],
+                   [("headline", "乙市图书馆"), *(("paragraph", p) for p in B)]]

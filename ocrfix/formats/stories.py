@@ -192,12 +192,17 @@ class XYCut:
         """ids of what a headline below the region's top owns, where no cut separates it from
         the story above (an L-shaped story whose long column runs beside it): the lines below
         it that carry on from it or from nothing above (under the headline; columns beside it
-        that start by its foot), not those that carry on a column of the story above (a line
+        that start by its foot, or where its body under it starts: a headline may stand a line
+        or more above its body), not those that carry on a column of the story above (a line
         at most one missing line's distance under one it overlaps)."""
         top = min(t.core.y0 for t in head)
         x0, x1, foot = min(t.core.x0 for t in head), max(t.core.x1 for t in head), max(t.core.y1 for t in head)
         chain = self.gap + self.h + 0.25 * self.h  # the usual gap plus one missing line
         owned = {id(t) for t in head}
+        span = Box(x0, 0, x1, 0)  # the headline's columns
+        # where the body under the headline starts (a gap may stand between them)
+        start = min((t.core.y0 for t in items if id(t) not in owned and t.core.y0 >= foot - self.h / 2
+                     and _overlap(t.core, span) > 0), default=foot)
         placed: list[T] = []  # in reading order
         feet: list[tuple[int, int]] = []  # (bottom, -k) of placed[k], sorted
         for item in sorted(items, key=lambda t: (t.core.y0, t.core.x0)):
@@ -213,7 +218,7 @@ class XYCut:
                 if last is not None:
                     if id(last) in owned:
                         owned.add(id(item))
-                elif _overlap(item.core, Box(x0, 0, x1, 0)) > 0 or item.core.y0 <= foot + self.h:
+                elif _overlap(item.core, span) > 0 or item.core.y0 <= max(foot + self.h, start + self.h / 2):
                     owned.add(id(item))
             insort(feet, (item.core.y1, -len(placed)))
             placed.append(item)
