@@ -1,9 +1,14 @@
-"""Build hook for the one compiled part of ocrfix: the corrector's site-gain loop
-(``ocrfix/lm/_site_gains.cpp``), built against KenLM's headers.
+"""Build hook for the two compiled parts of ocrfix, both optional:
 
-``install.sh`` downloads KenLM's source and points ``OCRFIX_KENLM_SRC`` at it. Without it, or if
-the compile fails, ocrfix installs without the loop and makes the same corrections with Python
-look-ups (at about three quarters of the speed); everything else is in ``pyproject.toml``.
+* the corrector's site-gain loop (``ocrfix/lm/_site_gains.cpp``), built against KenLM's headers.
+  ``install.sh`` downloads KenLM's source and points ``OCRFIX_KENLM_SRC`` at it. Without it, or if
+  the compile fails, ocrfix installs without the loop and makes the same corrections with Python
+  look-ups (at about three quarters of the speed);
+* the geometry reflow's per-word gap loop (``ocrfix/formats/_layout_kernel.cpp``), which needs
+  only Python's headers: built wherever a C++ compiler is; without it the reflow runs the same
+  loop in Python.
+
+Everything else is in ``pyproject.toml``.
 """
 import os
 from pathlib import Path
@@ -12,7 +17,8 @@ from setuptools import Extension, setup
 
 KENLM_SRC = os.environ.get("OCRFIX_KENLM_SRC", "")
 
-extensions = []
+extensions = [Extension("ocrfix.formats._layout_kernel", ["ocrfix/formats/_layout_kernel.cpp"],
+                        extra_compile_args=["-O2", "-std=c++11", "-ffp-contract=off"], language="c++", optional=True)]
 if KENLM_SRC and (Path(KENLM_SRC) / "lm" / "virtual_interface.hh").is_file():
     extensions.append(Extension(
         "ocrfix.lm._site_gains", ["ocrfix/lm/_site_gains.cpp"], include_dirs=[KENLM_SRC],

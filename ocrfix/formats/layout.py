@@ -69,6 +69,11 @@ from ..text_reflow import (LM_JOIN, OPENING, _WEIGHABLE_END, Block, clean_paragr
 from .model import Box, Document, Line, Page, Word, join_words
 from .stories import _clusters, stories
 
+try:  # the per-word gap loop compiled (setup.py builds it wherever a C++ compiler is); optional
+    from . import _layout_kernel
+except ImportError:  # not built: the same cuts from the Python loop
+    _layout_kernel = None
+
 _ALNUM = re.compile(r"[^\W_]")
 CLOSING = "”’）》」』〕】)]"  # closing quotes and brackets: never at a line's start
 _NARROW_RUN = re.compile(r"[0-9A-Za-z][0-9A-Za-z.,%]*")  # digits and Latin letters: never broken across lines
@@ -99,6 +104,7 @@ RULE = "|"  # what the engine reads a column rule as
 RULED = 2.0  # × h (one character of the line's own type where wider): least gap between the letters either side of a column rule read inside a line
 HEAD_WIDE = 3  # least wide letters (Han and the like) of a headline, its lines together
 HEAD_GAP = 2.5  # × the line's own type size: a gap that splits a headline line whatever is around it (two headlines side by side)
+_KERNEL_MARKS = (SPECKS, OPENING, RULE, GUTTER, RULED, TALL_WORDS, STORY_RIVER)  # what the compiled gap loop reads of the above (see _gaps)
 
 
 @dataclass(frozen=True)
@@ -168,11 +174,9 @@ class Marks(NamedTuple):
         return k > 0 and self.reach[k - 1] > lo
 
 
-def _gutter_splits(line: Line, text: str, size: float, sides: Callable[[Line], tuple[list[Marks], list[Marks]]],
-                   letters: list[tuple[float, float] | None], h: float) -> list[int]:
-    """Word indices where ``line`` (its text: ``text``; ``letters``: its words' :func:`_letters`;
-    ``sides``: a line's :func:`_sides`, computed once per line)
-    crosses a gutter: a gap between its words wider than ``GUTTER × h`` (body lines; ``HEAD_GAP ×``
+def _gutter_splits(line: Line, text: str, size: float, band: "Band", h: float) -> list[int]:
+    """Word indices where ``line`` (its text: ``text``; ``band``: the line on its page, see
+    :class:`Band`) crosses a gutter: a gap between its words wider than ``GUTTER × h`` (body lines; ``HEAD_GAP ×``
     its type size in a headline); in a body line also such a gap plus one character's cell between solid words' boxes that holds only what specks
     are read as (``。``, ``|，``: real punctuation takes a cell), and a gap wider than ``GUTTER × h`` that holds two of them
     or more (``。。`` is no text); or a gap between its solid words wider than ``RIVER × h`` where
@@ -192,13 +196,13 @@ def _gutter_splits(line: Line, text: str, size: float, sides: Callable[[Line], t
     # set large and spaced like a headline (a body line merged with the row below, or read with
     # tall boxes around a column rule, is as tall but keeps the body's pitch; a row read across
     # columns is spread by the gutters, but most of its words keep body-sized boxes)
+    letters = band.letters
     headline = size >= HEADLINE * h and line.box.width >= HEADLINE_PITCH * h * display_width(text) \
         and _low_height(line.words, letters) >= TALL_WORDS * h
     # headlines span columns and space their words; a line larger than the body (a kicker, a
     # sub-headline) spaces them in proportion
     gutter, river = (HEAD_GAP * size, HEAD_RIVER * size) if headline else (GUTTER * max(h, size), RIVER * h)
-    around = functools.partial(sides, line)
-    splits = _gaps(line.words, letters, headline, gutter, river, around, h, size)
+    splits = _gaps(line.words, letters, headline, gutter, river, band, h, size)
     if headline or not splits:
         return splits
     # a headline read into a body row (a row read across the page) is spaced like a headline, its
@@ -215,7 +219,7 @@ def _gutter_splits(line: Line, text: str, size: float, sides: Callable[[Line], t
             words = line.words[a:b]
             head = statistics.median(w.box.height for w in words if w.box is not None)
             spaced = _piece_box(line, a, b).width >= max(HEADLINE_PITCH * h, SQUARE * head) * display_width(join_words([w.text for w in words]))
-            if head >= HEADLINE * h and spaced and cut - a not in _gaps(words, letters[a:b], True, HEAD_GAP * head, HEAD_RIVER * head, around, h, head):
+            if head >= HEADLINE * h and spaced and cut - a not in _gaps(words, letters[a:b], True, HEAD_GAP * head, HEAD_RIVER * head, band, h, head):
                 continue
         kept.append(cut)
     return kept
@@ -232,9 +236,21 @@ def _run(pieces: list[tuple[int, int]], tall: list[bool], k: int) -> tuple[int, 
 
 
 def _gaps(words: tuple[Word, ...], letters: list[tuple[float, float] | None], headline: bool, gutter: float, river: float,
-          around: Callable[[], tuple[list[Marks], list[Marks]]], h: float, size: float) -> list[int]:
+          band: "Band", h: float, size: float) -> list[int]:
     """The cuts :func:`_gutter_splits` describes in ``words`` (a line's, or a run of them, of type
-    size ``size``), with its thresholds ``gutter`` and ``river``; ``around()``: the line's :func:`_sides`."""
+    size ``size``; ``letters``: their :func:`_letters`), with its thresholds ``gutter`` and
+    ``river``; ``band``: the line on its page (see :class:`Band`). The word loop is compiled
+    where it was built (``_layout_kernel.cpp``: the same cuts as :func:`_word_gaps`)."""
+    if _layout_kernel is not None:
+        splits, rules = _layout_kernel.gaps(words, letters, headline, gutter, river, band, h, size, _KERNEL_MARKS)
+    else:
+        splits, rules = _word_gaps(words, letters, headline, gutter, river, band, h, size)
+    return _worded_rules(words, splits, set(rules))
+
+
+def _word_gaps(words: tuple[Word, ...], letters: list[tuple[float, float] | None], headline: bool, gutter: float, river: float,
+               band: "Band", h: float, size: float) -> tuple[list[int], list[int]]:
+    """:func:`_gaps`' word loop: the cuts in order, and those of them at a column rule or at specks between headlines."""
     splits = []
     reach = solid_reach = None  # right edge of the words (solid words) so far
     punctuated = False  # a punctuation-only word since the last solid word
@@ -244,8 +260,9 @@ def _gaps(words: tuple[Word, ...], letters: list[tuple[float, float] | None], he
     solid_height = 0  # box height of the last solid word
     ruled = None  # the word after a column rule read since the last solid word (see RULED)
     ruled_gap = max(RULED * h, size)
-    rules: set[int] = set()  # the cuts at a rule or at specks between headlines (see _worded_rules)
+    rules: list[int] = []  # the cuts at a rule or at specks between headlines (see _worded_rules)
     solid_box = None  # right edge of the solid words' boxes so far
+    sides = None  # the line's _sides, found at its first gap that needs them
     for k, (word, extent) in enumerate(zip(words, letters)):
         box = word.box
         if box is None:
@@ -260,13 +277,16 @@ def _gaps(words: tuple[Word, ...], letters: list[tuple[float, float] | None], he
                 gap = extent[0] - solid_reach
                 if ruled is not None and gap > ruled_gap:
                     splits.append(ruled)
-                    rules.add(ruled)
-                elif gap > river and not (headline and punctuated) and _river(around(), _probes(solid_reach, extent[0], h), h):
-                    splits.append(k)
-                elif headline and punctuated and specks_only and gap - marked > river and min(box.height, solid_height) >= TALL_WORDS * h \
-                        and _river(around(), _probes(solid_reach, extent[0], h), h, STORY_RIVER):
-                    splits.append(k)
-                    rules.add(k)
+                    rules.append(ruled)
+                elif gap > river and not (headline and punctuated):
+                    sides = sides or _sides(band, h)
+                    if _river(sides, _probes(solid_reach, extent[0], h), h):
+                        splits.append(k)
+                elif headline and punctuated and specks_only and gap - marked > river and min(box.height, solid_height) >= TALL_WORDS * h:
+                    sides = sides or _sides(band, h)
+                    if _river(sides, _probes(solid_reach, extent[0], h), h, STORY_RIVER):
+                        splits.append(k)
+                        rules.append(k)
             if reach is None or box.x1 > reach:
                 reach = box.x1
             if solid_reach is None or extent[1] > solid_reach:
@@ -287,7 +307,7 @@ def _gaps(words: tuple[Word, ...], letters: list[tuple[float, float] | None], he
         marked += box.width
         if solid_reach is not None and RULE in text:
             ruled = k + 1
-    return _worded_rules(words, splits, rules)
+    return splits, rules
 
 
 def _worded_rules(words: tuple[Word, ...], splits: list[int], rules: set[int]) -> list[int]:
@@ -350,18 +370,29 @@ def _river(sides: tuple[list[Marks], list[Marks]], probes: list[float], h: float
     return False
 
 
-def _sides(line: Line, own: Marks, letters: list[tuple[float, float] | None], by_top: tuple[Marks, ...],
-           tops: tuple[int, ...], h: float) -> tuple[list[Marks], list[Marks]]:
-    """The other lines starting within ``6h`` above and below ``line`` (``own``: its marks;
-    ``letters``: its words' letter extents, one at least; ``by_top``: every line's marks, by their
-    top edges ``tops``) that reach over its letters: a gap between them is tested only against
-    those (a page band holds every column's lines)."""
-    lo, hi = bisect_left(tops, line.box.y0 - 6 * h), bisect_right(tops, line.box.y0 + 6 * h)
-    middle = bisect_left(tops, (line.box.y0 + line.box.y1) / 2, lo, hi)
-    ends = [x for extent in letters if extent is not None for x in extent]
+class Band(NamedTuple):
+    """A line as :func:`_sides` looks around it on its page: its ``box``, its marks ``own``,
+    its words' :func:`_letters` (one at least), and the marks of every line of the page,
+    ``by_top``, by their top edges ``tops``."""
+
+    box: Box
+    own: Marks
+    letters: list[tuple[float, float] | None]
+    by_top: tuple[Marks, ...]
+    tops: tuple[int, ...]
+
+
+def _sides(band: Band, h: float) -> tuple[list[Marks], list[Marks]]:
+    """The other lines starting within ``6h`` above and below the band's line that reach over
+    its letters: a gap between them is tested only against those (a page band holds every
+    column's lines)."""
+    box, tops = band.box, band.tops
+    lo, hi = bisect_left(tops, box.y0 - 6 * h), bisect_right(tops, box.y0 + 6 * h)
+    middle = bisect_left(tops, (box.y0 + box.y1) / 2, lo, hi)
+    ends = [x for extent in band.letters if extent is not None for x in extent]
     left, right = min(ends), max(ends)
-    return ([m for m in by_top[lo:middle] if m is not own and m.x0 < right and m.x1 > left],
-            [m for m in by_top[middle:hi] if m.x0 < right and m.x1 > left])
+    return ([m for m in band.by_top[lo:middle] if m is not band.own and m.x0 < right and m.x1 > left],
+            [m for m in band.by_top[middle:hi] if m.x0 < right and m.x1 > left])
 
 
 class Gutter(NamedTuple):
@@ -446,14 +477,8 @@ def _split_lines(lines: list[Line], sizes: dict[int, float], h: float, numbers: 
     by_top = sorted(lines, key=lambda l: l.box.y0)
     tops, marks = tuple(l.box.y0 for l in by_top), tuple(ink[id(l)] for l in by_top)
     texts = texts or {id(l): l.text() for l in lines}
-    around: dict[int, tuple[list[Marks], list[Marks]]] = {}  # each line's sides, found at its first gap that needs them
-
-    def sides(line: Line) -> tuple[list[Marks], list[Marks]]:
-        if id(line) not in around:
-            around[id(line)] = _sides(line, ink[id(line)], letters[id(line)], marks, tops, h)
-        return around[id(line)]
-
-    found = {id(line): _gutter_splits(line, texts[id(line)], sizes[id(line)], sides, letters[id(line)], h) for line in lines}
+    found = {id(line): _gutter_splits(line, texts[id(line)], sizes[id(line)], Band(line.box, ink[id(line)], letters[id(line)], marks, tops), h)
+             for line in lines}
     gutters = _gutters([(line.box, sizes[id(line)], True) for line in lines if not found[id(line)]]
                        + [(_piece_box(line, start, stop), sizes[id(line)], False) for line in lines if found[id(line)]
                           for start, stop in zip([0, *found[id(line)]], [*found[id(line)], len(line.words)])], h)

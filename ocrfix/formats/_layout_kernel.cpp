@@ -1,0 +1,279 @@
+// The geometry reflow's per-word gap loop in C++: where a line crosses a gutter.
+//
+// It computes exactly what ocrfix.formats.layout._word_gaps computes (the reference
+// implementation, which the tests compare it with on random lines), with the whitespace-river
+// test (_river, _probes) and the look at the lines around (_sides) it makes, reading the same
+// Python objects: Word (.box, .text), Box and Marks (tuples), the letter extents (tuples or
+// None). Every comparison is made on the same double values in the same order as the Python
+// code, so the cuts are the same bit for bit. It needs no library but Python's: setup.py builds
+// it wherever a C++ compiler is; without it the reflow runs the Python loop.
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#include <algorithm>
+#include <vector>
+
+namespace {
+
+PyObject *box_name = nullptr;   // "box"
+PyObject *text_name = nullptr;  // "text"
+
+// A Python int or float as a double (the boxes are whole pixels, the extents floats).
+inline double num(PyObject *o) {
+  return PyFloat_Check(o) ? PyFloat_AS_DOUBLE(o) : PyLong_Check(o) ? PyLong_AsDouble(o) : PyFloat_AsDouble(o);
+}
+
+// A line's Marks: (x0, x1, starts, reach), starts and reach tuples.
+struct Marks {
+  PyObject *self;
+  double x0, x1;
+  PyObject *starts, *reach;
+
+  explicit Marks(PyObject *m)
+      : self(m), x0(num(PyTuple_GET_ITEM(m, 0))), x1(num(PyTuple_GET_ITEM(m, 1))),
+        starts(PyTuple_GET_ITEM(m, 2)), reach(PyTuple_GET_ITEM(m, 3)) {}
+
+  // Marks.inked: whether any extent overlaps (lo, hi).
+  bool inked(double lo, double hi) const {
+    Py_ssize_t a = 0, b = PyTuple_GET_SIZE(starts);  // bisect_left(starts, hi)
+    while (a < b) {
+      Py_ssize_t mid = (a + b) / 2;
+      if (num(PyTuple_GET_ITEM(starts, mid)) < hi) a = mid + 1; else b = mid;
+    }
+    return a > 0 && num(PyTuple_GET_ITEM(reach, a - 1)) > lo;
+  }
+};
+
+// bisect_left (right = false) or bisect_right (right = true) of x in the tuple of numbers.
+Py_ssize_t bisect(PyObject *tuple, double x, Py_ssize_t lo, Py_ssize_t hi, bool right) {
+  while (lo < hi) {
+    Py_ssize_t mid = (lo + hi) / 2;
+    double v = num(PyTuple_GET_ITEM(tuple, mid));
+    if (right ? !(x < v) : v < x) lo = mid + 1; else hi = mid;
+  }
+  return lo;
+}
+
+// _sides: the other lines starting within 6h above and below the band's line that reach over its letters.
+struct Sides {
+  std::vector<Marks> above, below;
+};
+
+bool sides_of(PyObject *band, double h, Sides &out) {
+  PyObject *box = PyTuple_GET_ITEM(band, 0), *own = PyTuple_GET_ITEM(band, 1), *letters = PyTuple_GET_ITEM(band, 2);
+  PyObject *by_top = PyTuple_GET_ITEM(band, 3), *tops = PyTuple_GET_ITEM(band, 4);
+  if (!PyList_Check(letters) || !PyTuple_Check(by_top) || !PyTuple_Check(tops)) {
+    PyErr_SetString(PyExc_TypeError, "band: letters must be a list, by_top and tops tuples");
+    return false;
+  }
+  double y0 = num(PyTuple_GET_ITEM(box, 1)), y1 = num(PyTuple_GET_ITEM(box, 3));
+  Py_ssize_t n = PyTuple_GET_SIZE(tops);
+  Py_ssize_t lo = bisect(tops, y0 - 6 * h, 0, n, false), hi = bisect(tops, y0 + 6 * h, 0, n, true);
+  Py_ssize_t middle = bisect(tops, (y0 + y1) / 2, lo, hi, false);
+  bool any = false;
+  double left = 0, right = 0;
+  for (Py_ssize_t k = 0; k < PyList_GET_SIZE(letters); ++k) {
+    PyObject *extent = PyList_GET_ITEM(letters, k);
+    if (extent == Py_None) continue;
+    for (int e = 0; e < 2; ++e) {
+      double x = num(PyTuple_GET_ITEM(extent, e));
+      if (!any || x < left) left = x;
+      if (!any || x > right) right = x;
+      any = true;
+    }
+  }
+  if (!any) {
+    PyErr_SetString(PyExc_ValueError, "band: a line without letters has no sides");
+    return false;
+  }
+  for (Py_ssize_t k = lo; k < hi; ++k) {
+    PyObject *m = PyTuple_GET_ITEM(by_top, k);
+    if (k < middle && m == own) continue;
+    Marks marks(m);
+    if (marks.x0 < right && marks.x1 > left) (k < middle ? out.above : out.below).push_back(marks);
+  }
+  return !PyErr_Occurred();
+}
+
+// _probes: every h / 4 across the gap (left, right), or its middle.
+std::vector<double> probes_of(double left, double right, double h) {
+  std::vector<double> probes;
+  long count = static_cast<long>((right - left) / (h / 4));
+  for (long k = 1; k <= count; ++k) {
+    double x = left + static_cast<double>(k) * h / 4;
+    if (x < right) probes.push_back(x);
+  }
+  if (probes.empty()) probes.push_back((left + right) / 2);
+  return probes;
+}
+
+// _river: at one of the probes, above or below, at most a quarter of two lines or more that span it are inked within blank × h of it.
+bool river(const Sides &sides, const std::vector<double> &probes, double h, double blank) {
+  double lo = probes.front(), hi = probes.back(), reach = blank * h;
+  std::vector<const Marks *> near, spanning;
+  for (const std::vector<Marks> *side : {&sides.above, &sides.below}) {
+    if (side->size() < 2) continue;
+    near.clear();
+    for (const Marks &m : *side)
+      if (m.x0 < hi && m.x1 > lo) near.push_back(&m);
+    if (near.size() < 2) continue;
+    bool across = true;
+    for (const Marks *m : near)
+      if (m->x0 >= lo || m->x1 <= hi) { across = false; break; }
+    for (double x : probes) {
+      spanning.clear();
+      for (const Marks *m : near)
+        if (across || (m->x0 < x && x < m->x1)) spanning.push_back(m);
+      if (spanning.size() < 2) continue;
+      double allowed = 0.25 * static_cast<double>(spanning.size());
+      long inked = 0;
+      bool over = false;
+      for (const Marks *m : spanning) {
+        inked += m->inked(x - reach, x + reach);
+        if (inked > allowed) { over = true; break; }
+      }
+      if (!over) return true;
+    }
+  }
+  return false;
+}
+
+// Whether every character of text is one of chars (text.strip(chars) is empty).
+bool only_of(PyObject *text, PyObject *chars) {
+  Py_ssize_t n = PyUnicode_GET_LENGTH(text), m = PyUnicode_GET_LENGTH(chars);
+  int kind = PyUnicode_KIND(text);
+  const void *data = PyUnicode_DATA(text);
+  for (Py_ssize_t i = 0; i < n; ++i)
+    if (PyUnicode_FindChar(chars, PyUnicode_READ(kind, data, i), 0, m, 1) < 0) return false;
+  return true;
+}
+
+// len(text.strip()) and whether text.lstrip()[:1] is in opening ("" is).
+void stripped(PyObject *text, PyObject *opening, Py_ssize_t &length, bool &opens) {
+  Py_ssize_t n = PyUnicode_GET_LENGTH(text), a = 0, b = n;
+  int kind = PyUnicode_KIND(text);
+  const void *data = PyUnicode_DATA(text);
+  while (a < b && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, a))) ++a;
+  while (b > a && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, b - 1))) --b;
+  length = b - a;
+  opens = a == n || PyUnicode_FindChar(opening, PyUnicode_READ(kind, data, a), 0, PyUnicode_GET_LENGTH(opening), 1) >= 0;
+}
+
+PyObject *int_list(const std::vector<Py_ssize_t> &values) {
+  PyObject *list = PyList_New(static_cast<Py_ssize_t>(values.size()));
+  if (list == nullptr) return nullptr;
+  for (size_t i = 0; i < values.size(); ++i) {
+    PyObject *v = PyLong_FromSsize_t(values[i]);
+    if (v == nullptr) { Py_DECREF(list); return nullptr; }
+    PyList_SET_ITEM(list, static_cast<Py_ssize_t>(i), v);
+  }
+  return list;
+}
+
+// gaps(words, letters, headline, gutter, river, band, h, size, marks) -> (cuts, rule cuts): see layout._word_gaps.
+// marks: layout._KERNEL_MARKS (SPECKS, OPENING, RULE, GUTTER, RULED, TALL_WORDS, STORY_RIVER).
+PyObject *gaps(PyObject *, PyObject *args) {
+  PyObject *words, *letters, *band, *marks;
+  int headline;
+  double gutter, river_gap, h, size;
+  if (!PyArg_ParseTuple(args, "O!O!pddO!ddO!", &PyTuple_Type, &words, &PyList_Type, &letters, &headline, &gutter, &river_gap,
+                        &PyTuple_Type, &band, &h, &size, &PyTuple_Type, &marks))
+    return nullptr;
+  PyObject *specks_chars, *opening, *rule;
+  double gutter_factor, ruled_factor, tall_factor, story_river;
+  if (!PyArg_ParseTuple(marks, "UUUdddd", &specks_chars, &opening, &rule, &gutter_factor, &ruled_factor, &tall_factor, &story_river))
+    return nullptr;
+  Py_ssize_t n = PyTuple_GET_SIZE(words);
+  if (PyList_GET_SIZE(letters) != n || PyTuple_GET_SIZE(band) != 5) {
+    PyErr_SetString(PyExc_ValueError, "gaps: one letter extent per word, a band of five");
+    return nullptr;
+  }
+  std::vector<Py_ssize_t> splits, rules;
+  bool have_reach = false, have_solid = false, have_box = false;
+  double reach = 0, solid_reach = 0, solid_box = 0;
+  bool punctuated = false, specks_only = true;
+  Py_ssize_t specks = 0, ruled = -1;
+  double marked = 0, solid_height = 0;  // width of the words since the last solid word, box height of the last solid word
+  double ruled_gap = std::max(ruled_factor * h, size);
+  Sides sides;
+  bool sides_found = false;
+  for (Py_ssize_t k = 0; k < n; ++k) {
+    PyObject *word = PyTuple_GET_ITEM(words, k), *extent = PyList_GET_ITEM(letters, k);
+    PyObject *box = PyObject_GetAttr(word, box_name);
+    if (box == nullptr) return nullptr;
+    Py_DECREF(box);  // the word holds it
+    if (box == Py_None) continue;
+    double x0 = num(PyTuple_GET_ITEM(box, 0)), y0 = num(PyTuple_GET_ITEM(box, 1)), x1 = num(PyTuple_GET_ITEM(box, 2)), y1 = num(PyTuple_GET_ITEM(box, 3));
+    if (extent != Py_None) {  // a solid word
+      double e0 = num(PyTuple_GET_ITEM(extent, 0)), e1 = num(PyTuple_GET_ITEM(extent, 1));
+      if (have_reach && x0 - reach > gutter) {
+        splits.push_back(k);
+      } else if (!headline && have_box && specks_only && x0 - solid_box > (specks > 1 ? gutter_factor * h : gutter + h)) {
+        splits.push_back(k);
+      } else if (have_solid) {
+        double gap = e0 - solid_reach;
+        if (ruled >= 0 && gap > ruled_gap) {
+          splits.push_back(ruled);
+          rules.push_back(ruled);
+        } else if (gap > river_gap && !(headline && punctuated)) {
+          if (!sides_found && !(sides_found = sides_of(band, h, sides))) return nullptr;
+          if (river(sides, probes_of(solid_reach, e0, h), h, 0.3)) splits.push_back(k);
+        } else if (headline && punctuated && specks_only && gap - marked > river_gap && std::min(y1 - y0, solid_height) >= tall_factor * h) {
+          if (!sides_found && !(sides_found = sides_of(band, h, sides))) return nullptr;
+          if (river(sides, probes_of(solid_reach, e0, h), h, story_river)) {
+            splits.push_back(k);
+            rules.push_back(k);
+          }
+        }
+      }
+      if (!have_reach || x1 > reach) reach = x1;
+      if (!have_solid || e1 > solid_reach) solid_reach = e1;
+      if (!have_box || x1 > solid_box) solid_box = x1;
+      have_reach = have_solid = have_box = true;
+      punctuated = false, specks_only = true, specks = 0, ruled = -1, marked = 0, solid_height = y1 - y0;
+      continue;
+    }
+    PyObject *text = PyObject_GetAttr(word, text_name);
+    if (text == nullptr) return nullptr;
+    Py_DECREF(text);
+    if (!PyUnicode_Check(text)) {
+      PyErr_SetString(PyExc_TypeError, "gaps: a word's text must be a str");
+      return nullptr;
+    }
+    Py_ssize_t length;
+    bool opens;
+    stripped(text, opening, length, opens);
+    if (have_reach && x0 - reach > gutter && (!headline || opens)) splits.push_back(k);
+    if (!have_reach || x1 > reach) reach = x1;
+    have_reach = true;
+    punctuated = have_solid || punctuated;
+    specks_only = specks_only && only_of(text, specks_chars);
+    specks += length;
+    marked += x1 - x0;
+    if (have_solid) {
+      int found = PySequence_Contains(text, rule);
+      if (found < 0) return nullptr;
+      if (found) ruled = k + 1;
+    }
+  }
+  if (PyErr_Occurred()) return nullptr;
+  PyObject *cuts = int_list(splits), *ruled_cuts = cuts == nullptr ? nullptr : int_list(rules);
+  if (ruled_cuts == nullptr) { Py_XDECREF(cuts); return nullptr; }
+  return Py_BuildValue("(NN)", cuts, ruled_cuts);
+}
+
+PyMethodDef methods[] = {
+    {"gaps", gaps, METH_VARARGS, "The cuts of layout._word_gaps and those of them at a column rule."},
+    {nullptr, nullptr, 0, nullptr}};
+
+PyModuleDef module = {PyModuleDef_HEAD_INIT, "_layout_kernel", "The geometry reflow's per-word gap loop in C++.", -1, methods,
+                      nullptr, nullptr, nullptr, nullptr};
+
+}  // namespace
+
+PyMODINIT_FUNC PyInit__layout_kernel() {
+  box_name = PyUnicode_InternFromString("box");
+  text_name = PyUnicode_InternFromString("text");
+  if (box_name == nullptr || text_name == nullptr) return nullptr;
+  return PyModule_Create(&module);
+}

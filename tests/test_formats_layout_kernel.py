@@ -1,0 +1,95 @@
+"""The compiled gap loop of the geometry reflow (``ocrfix/formats/_layout_kernel.cpp``) against
+the Python reference (:func:`ocrfix.formats.layout._word_gaps`): the same cuts on random lines
+and pages, and the same reflow of the synthetic pages with and without it."""
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from ocrfix.formats import Box, Line, Word, reflow_document
+from ocrfix.formats import layout
+from ocrfix.formats.layout import _KERNEL_MARKS, Band, Marks, _letters, _word_gaps
+
+from test_formats_layout import COL1, COL2, HEAD, document
+
+kernel = layout._layout_kernel
+needs_kernel = pytest.mark.skipif(kernel is None, reason="compiled gap loop not built (bash install.sh)")
+
+# Han characters, punctuation read as specks, column rules, opening marks, Latin, digits, spaces
+TEXTS = ["中", "国", "新闻", "报道", "。", "，", "、", "。。", "|", "”|", "|。", "“", "（放", "A1", "2017年", "_", " ", "", "· ", "'"]
+H = 20
+
+
+def _word(rng: random.Random, x: int, y: int, tall: bool) -> tuple[Word, int]:
+    text = rng.choice(TEXTS) + (rng.choice(TEXTS) if rng.random() < 0.2 else "")
+    width = rng.randint(2, 3 * H)
+    height = rng.randint(H, 2 * H) if tall else H + rng.randint(-3, 6)
+    box = None if rng.random() < 0.05 else Box(x, y + rng.randint(-3, 3), x + width, y + height)
+    return Word(text, box), x + width + rng.choice([0, 1, 2, H // 2, H, 2 * H, 3 * H, 5 * H])
+
+
+def _line(rng: random.Random, y: int, tall: bool = False) -> Line:
+    words, x = [], rng.randint(0, 300)
+    for _ in range(rng.randint(1, 14)):
+        word, x = _word(rng, x, y, tall)
+        words.append(word)
+    boxes = [w.box for w in words if w.box is not None] or [Box(0, y, H, y + H)]
+    return Line(tuple(words), Box.union(boxes))
+
+
+def _page(rng: random.Random) -> tuple[list[Line], list[Marks], tuple[Marks, ...], tuple[int, ...]]:
+    lines = [_line(rng, rng.randint(0, 30) * H // 2, tall=rng.random() < 0.3) for _ in range(rng.randint(2, 40))]
+    marks = [Marks.of(l.box, [e for e in _letters(l.words) if e is not None]) for l in lines]
+    order = sorted(range(len(lines)), key=lambda k: lines[k].box.y0)
+    return lines, marks, tuple(marks[k] for k in order), tuple(lines[k].box.y0 for k in order)
+
+
+def _cases(seed: int, n: int):
+    rng = random.Random(seed)
+    for _ in range(n):
+        lines, marks, by_top, tops = _page(rng)
+        for line, own in zip(lines, marks):
+            letters = _letters(line.words)
+            if all(e is None for e in letters):
+                continue
+            band = Band(line.box, own, letters, by_top, tops)
+            a = rng.randint(0, len(line.words) - 1)
+            b = rng.randint(a + 1, len(line.words)) if rng.random() < 0.3 else len(line.words)
+            size = rng.choice([H, H + 0.5, 1.3 * H, 2 * H])
+            yield (line.words[a:b], letters[a:b], rng.random() < 0.3, rng.choice([1.2 * H, 2.5 * size, 0.5 * H]),
+                   rng.choice([0.6 * H, 0.8 * size, 0.1 * H]), band, float(H), size)
+
+
+@needs_kernel
+@pytest.mark.parametrize("seed", range(4))
+def test_the_compiled_gap_loop_cuts_where_the_python_loop_does(seed: int) -> None:
+    cut = 0
+    for case in _cases(seed, 60):
+        expected = _word_gaps(*case)
+        assert kernel.gaps(*case, _KERNEL_MARKS) == expected, case
+        cut += bool(expected[0])
+    assert cut > 100  # the random lines are cut, at rivers and rules too
+
+
+@needs_kernel
+def test_the_compiled_gap_loop_rejects_a_page_it_cannot_read() -> None:
+    line = COL1[0]
+    band = Band(line.box, Marks.of(line.box, []), [None] * len(line.words), (), ())
+    with pytest.raises(ValueError):
+        kernel.gaps(line.words, [None], False, 1.0, 1.0, band, 1.0, 1.0, _KERNEL_MARKS)
+
+
+@needs_kernel
+def test_the_reflow_is_the_same_with_and_without_the_compiled_loop(monkeypatch) -> None:
+    doc = document([HEAD, COL1, COL2, [layout_merged()]])
+    with_kernel = reflow_document(doc)
+    monkeypatch.setattr(layout, "_layout_kernel", None)
+    assert reflow_document(doc) == with_kernel
+
+
+def layout_merged() -> Line:
+    """A row read across two columns: a gap one gutter wide between its halves."""
+    words = tuple(Word(ch, Box(60 + i * 40, 900, 100 + i * 40, 940)) for i, ch in enumerate("商户入驻来自"))
+    words += tuple(Word(ch, Box(700 + i * 40, 900, 740 + i * 40, 940)) for i, ch in enumerate("各地的特产"))
+    return Line(words, Box.union([w.box for w in words]))
