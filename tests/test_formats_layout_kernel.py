@@ -40,7 +40,7 @@ def _line(rng: random.Random, y: int, tall: bool = False) -> Line:
 
 def _page(rng: random.Random) -> tuple[list[Line], list[Marks], tuple[Marks, ...], tuple[int, ...]]:
     lines = [_line(rng, rng.randint(0, 30) * H // 2, tall=rng.random() < 0.3) for _ in range(rng.randint(2, 40))]
-    marks = [Marks.of(l.box, [e for e in _letters(l.words) if e is not None]) for l in lines]
+    marks = [Marks.of(l.box, _letters(l.words)) for l in lines]
     order = sorted(range(len(lines)), key=lambda k: lines[k].box.y0)
     return lines, marks, tuple(marks[k] for k in order), tuple(lines[k].box.y0 for k in order)
 
@@ -70,6 +70,28 @@ def test_the_compiled_gap_loop_cuts_where_the_python_loop_does(seed: int) -> Non
         assert kernel.gaps(*case, _KERNEL_MARKS) == expected, case
         cut += bool(expected[0])
     assert cut > 100  # the random lines are cut, at rivers and rules too
+
+
+@needs_kernel
+@pytest.mark.parametrize("seed", range(2))
+def test_the_compiled_measures_of_a_line_are_the_python_ones(seed: int, monkeypatch) -> None:
+    """letters, marks, type size and lower-quartile height, on whole lines and on runs of their words."""
+    rng = random.Random(seed)
+    lines = [_line(rng, rng.randint(0, 400)) for _ in range(300)]
+    cases = []
+    for line in lines:
+        a = rng.randint(0, len(line.words) - 1)
+        for words in (line.words, line.words[a:]):
+            cases.append((words, line.box, _letters(words), Marks.of(line.box, _letters(words)), layout._type_size(line.box, words),
+                          layout._low_height(words, _letters(words))))
+    monkeypatch.setattr(layout, "_layout_kernel", None)
+    for words, box, extents, marks, size, low in cases:
+        assert _letters(words) == extents
+        assert [e and tuple(map(type, e)) for e in _letters(words)] == [e and tuple(map(type, e)) for e in extents]  # ints stay ints
+        assert Marks.of(box, extents) == marks
+        assert layout._type_size(box, words) == size
+        assert layout._low_height(words, extents) == low
+    assert sum(bool(m.starts) for *_, m, _, _ in cases) > 400
 
 
 @needs_kernel

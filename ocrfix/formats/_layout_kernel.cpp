@@ -262,8 +262,144 @@ PyObject *gaps(PyObject *, PyObject *args) {
   return Py_BuildValue("(NN)", cuts, ruled_cuts);
 }
 
+// A letter as layout._ALNUM reads one ([^\W_]: what str.isalnum() accepts).
+inline bool letter(Py_UCS4 ch) { return Py_UNICODE_ISALNUM(ch) && ch != '_'; }
+
+PyObject *pair(PyObject *a, PyObject *b) {
+  if (a == nullptr || b == nullptr) { Py_XDECREF(a); Py_XDECREF(b); return nullptr; }
+  return Py_BuildValue("(NN)", a, b);
+}
+
+// letters(words) -> list: layout._letters.
+PyObject *letters(PyObject *, PyObject *words) {
+  if (!PyTuple_Check(words)) {
+    PyErr_SetString(PyExc_TypeError, "letters: words must be a tuple");
+    return nullptr;
+  }
+  Py_ssize_t n = PyTuple_GET_SIZE(words);
+  PyObject *result = PyList_New(n);
+  if (result == nullptr) return nullptr;
+  for (Py_ssize_t k = 0; k < n; ++k) {
+    PyObject *word = PyTuple_GET_ITEM(words, k), *extent = Py_None;
+    PyObject *box = PyObject_GetAttr(word, box_name), *text = box == nullptr ? nullptr : PyObject_GetAttr(word, text_name);
+    Py_XDECREF(box);  // the word holds both
+    Py_XDECREF(text);
+    if (text == nullptr || (box != Py_None && !PyUnicode_Check(text))) {
+      if (text != nullptr) PyErr_SetString(PyExc_TypeError, "letters: a word's text must be a str");
+      Py_DECREF(result);
+      return nullptr;
+    }
+    Py_ssize_t length = box == Py_None ? 0 : PyUnicode_GET_LENGTH(text);
+    if (length > 0) {
+      int kind = PyUnicode_KIND(text);
+      const void *data = PyUnicode_DATA(text);
+      if (letter(PyUnicode_READ(kind, data, 0)) && letter(PyUnicode_READ(kind, data, length - 1))) {
+        PyObject *x0 = PyTuple_GET_ITEM(box, 0), *x1 = PyTuple_GET_ITEM(box, 2);
+        Py_INCREF(x0);
+        Py_INCREF(x1);
+        extent = pair(x0, x1);
+      } else {
+        Py_ssize_t first = 0, last = length;
+        while (first < length && !letter(PyUnicode_READ(kind, data, first))) ++first;
+        while (last > first && !letter(PyUnicode_READ(kind, data, last - 1))) --last;
+        if (first < length) {
+          double x0 = num(PyTuple_GET_ITEM(box, 0));
+          double step = (num(PyTuple_GET_ITEM(box, 2)) - x0) / static_cast<double>(length);  // box.width / len(text)
+          extent = pair(PyFloat_FromDouble(x0 + static_cast<double>(first) * step),
+                        PyFloat_FromDouble(x0 + static_cast<double>(last) * step));
+        }
+      }
+    }
+    if (extent == nullptr) { Py_DECREF(result); return nullptr; }
+    if (extent == Py_None) Py_INCREF(extent);
+    PyList_SET_ITEM(result, k, extent);
+  }
+  return result;
+}
+
+// marks(extents) -> (starts, reach): Marks.of's sorted starts and running right ends.
+PyObject *marks(PyObject *, PyObject *extents) {
+  if (!PyList_Check(extents)) {
+    PyErr_SetString(PyExc_TypeError, "marks: extents must be a list");
+    return nullptr;
+  }
+  struct Extent { double start, end; PyObject *a, *b; };
+  std::vector<Extent> solid;
+  for (Py_ssize_t k = 0; k < PyList_GET_SIZE(extents); ++k) {
+    PyObject *e = PyList_GET_ITEM(extents, k);
+    if (e == Py_None) continue;
+    PyObject *a = PyTuple_GET_ITEM(e, 0), *b = PyTuple_GET_ITEM(e, 1);
+    solid.push_back({num(a), num(b), a, b});
+  }
+  if (PyErr_Occurred()) return nullptr;
+  std::stable_sort(solid.begin(), solid.end(), [](const Extent &p, const Extent &q) {
+    return p.start < q.start || (p.start == q.start && p.end < q.end);
+  });
+  Py_ssize_t n = static_cast<Py_ssize_t>(solid.size());
+  PyObject *starts = PyTuple_New(n), *reach = PyTuple_New(n);
+  if (starts == nullptr || reach == nullptr) { Py_XDECREF(starts); Py_XDECREF(reach); return nullptr; }
+  PyObject *far = nullptr;  // max() keeps the first of equal ends
+  double far_x = 0;
+  for (Py_ssize_t k = 0; k < n; ++k) {
+    const Extent &e = solid[static_cast<size_t>(k)];
+    if (far == nullptr || e.end > far_x) far = e.b, far_x = e.end;
+    Py_INCREF(e.a);
+    PyTuple_SET_ITEM(starts, k, e.a);
+    Py_INCREF(far);
+    PyTuple_SET_ITEM(reach, k, far);
+  }
+  return Py_BuildValue("(NN)", starts, reach);
+}
+
+// The box heights y1 - y0 of the words with a box (and, where extents is a list, a letter extent).
+bool heights_of(PyObject *words, PyObject *extents, std::vector<double> &heights) {
+  for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(words); ++k) {
+    if (extents != nullptr && PyList_GET_ITEM(extents, k) == Py_None) continue;
+    PyObject *box = PyObject_GetAttr(PyTuple_GET_ITEM(words, k), box_name);
+    if (box == nullptr) return false;
+    Py_DECREF(box);
+    if (box != Py_None) heights.push_back(num(PyTuple_GET_ITEM(box, 3)) - num(PyTuple_GET_ITEM(box, 1)));
+  }
+  return !PyErr_Occurred();
+}
+
+// type_size(box, words) -> float: layout._type_size (the smaller of the box's height and the words' median height).
+PyObject *type_size(PyObject *, PyObject *args) {
+  PyObject *box, *words;
+  if (!PyArg_ParseTuple(args, "O!O!", &PyTuple_Type, &box, &PyTuple_Type, &words)) return nullptr;
+  std::vector<double> heights;
+  if (!heights_of(words, nullptr, heights)) return nullptr;
+  double height = num(PyTuple_GET_ITEM(box, 3)) - num(PyTuple_GET_ITEM(box, 1));
+  if (!heights.empty()) {
+    std::sort(heights.begin(), heights.end());
+    size_t i = heights.size() / 2;  // statistics.median
+    double median = heights.size() % 2 ? heights[i] : (heights[i - 1] + heights[i]) / 2;
+    if (median < height) height = median;
+  }
+  return PyErr_Occurred() ? nullptr : PyFloat_FromDouble(height);
+}
+
+// low_height(words, extents) -> float: layout._low_height (the lower quartile of the solid words' box heights).
+PyObject *low_height(PyObject *, PyObject *args) {
+  PyObject *words, *extents;
+  if (!PyArg_ParseTuple(args, "O!O!", &PyTuple_Type, &words, &PyList_Type, &extents)) return nullptr;
+  if (PyList_GET_SIZE(extents) != PyTuple_GET_SIZE(words)) {
+    PyErr_SetString(PyExc_ValueError, "low_height: one letter extent per word");
+    return nullptr;
+  }
+  std::vector<double> heights;
+  if (!heights_of(words, extents, heights)) return nullptr;
+  if (heights.empty()) return PyFloat_FromDouble(0.0);
+  std::sort(heights.begin(), heights.end());
+  return PyFloat_FromDouble(heights[heights.size() / 4]);
+}
+
 PyMethodDef methods[] = {
     {"gaps", gaps, METH_VARARGS, "The cuts of layout._word_gaps and those of them at a column rule."},
+    {"letters", letters, METH_O, "layout._letters of a tuple of words."},
+    {"marks", marks, METH_O, "Marks.of's starts and reach of a line's letter extents (None ones skipped)."},
+    {"type_size", type_size, METH_VARARGS, "layout._type_size of a box and a tuple of words."},
+    {"low_height", low_height, METH_VARARGS, "layout._low_height of a tuple of words and their letter extents."},
     {nullptr, nullptr, 0, nullptr}};
 
 PyModuleDef module = {PyModuleDef_HEAD_INIT, "_layout_kernel", "The geometry reflow's per-word gap loop in C++.", -1, methods,

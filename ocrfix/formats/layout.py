@@ -133,6 +133,8 @@ def _letters(words: tuple[Word, ...]) -> list[tuple[float, float] | None]:
     punctuation at its ends trimmed off, each character taken as an equal share of the box
     (``。。击`` is a speck read into a word). None for a punctuation-only word: it may be a scan
     speck (Tesseract reads noise in a gutter as ``。。``) and does not bridge a gutter."""
+    if _layout_kernel is not None:  # the same in C++
+        return _layout_kernel.letters(words)
     extents: list[tuple[float, float] | None] = []
     for word in words:
         text, box = word.text, word.box
@@ -158,10 +160,15 @@ class Marks(NamedTuple):
     reach: Sequence[float]  # reach[k]: the rightmost end among the first k + 1 extents
 
     @staticmethod
-    def of(box: Box, extents: list[tuple[float, float]]) -> "Marks":
-        if not extents:
+    def of(box: Box, extents: list[tuple[float, float] | None]) -> "Marks":
+        """The marks of a line (or a piece of one) in ``box`` with these letter extents (see
+        :func:`_letters`; None ones are skipped)."""
+        if _layout_kernel is not None:  # the same in C++
+            return Marks(box.x0, box.x1, *_layout_kernel.marks(extents))
+        solid = sorted(e for e in extents if e is not None)
+        if not solid:
             return Marks(box.x0, box.x1, (), ())
-        starts, ends = zip(*sorted(extents))
+        starts, ends = zip(*solid)
         return Marks(box.x0, box.x1, starts, tuple(accumulate(ends, max)))
 
     def core(self, box: Box) -> Box:
@@ -330,6 +337,8 @@ def _low_height(words: tuple[Word, ...], letters: list[tuple[float, float] | Non
     a body row that the engine merged across columns has large boxes only where it swelled
     them (over a gutter, a rule, the row below) and spreads its words over the gutters, so that
     it is as tall and as wide per character as a headline."""
+    if _layout_kernel is not None:  # the same in C++
+        return _layout_kernel.low_height(words, letters)
     heights = sorted(w.box.height for w, extent in zip(words, letters) if extent is not None and w.box is not None)
     return float(heights[len(heights) // 4]) if heights else 0.0
 
@@ -473,7 +482,7 @@ def _split_lines(lines: list[Line], sizes: dict[int, float], h: float, numbers: 
     """Every line as one placed line per column it crosses (see :func:`_gutter_splits` and
     :func:`_edge_splits`); ``texts``: the lines' texts by id, where already known."""
     letters = {id(l): _letters(l.words) for l in lines}  # None: no letters in the word
-    ink = {id(l): Marks.of(l.box, [e for e in letters[id(l)] if e is not None]) for l in lines}
+    ink = {id(l): Marks.of(l.box, letters[id(l)]) for l in lines}
     by_top = sorted(lines, key=lambda l: l.box.y0)
     tops, marks = tuple(l.box.y0 for l in by_top), tuple(ink[id(l)] for l in by_top)
     texts = texts or {id(l): l.text() for l in lines}
@@ -497,7 +506,7 @@ def _split_lines(lines: list[Line], sizes: dict[int, float], h: float, numbers: 
             words = line.words[start:stop]
             text = texts[id(line)] if not cuts else join_words([w.text for w in words])
             box = line.box if not cuts else _piece_box(line, start, stop, own_rows=body)
-            own = ink[id(line)] if not cuts else Marks.of(box, [e for e in letters[id(line)][start:stop] if e is not None])
+            own = ink[id(line)] if not cuts else Marks.of(box, letters[id(line)][start:stop])
             piece = _own_size(words, letters[id(line)][start:stop], box, text, h) if cuts else None
             placed.append(PlacedLine(text, box, size if piece is None else piece, numbers[id(line)], words, own.core(box)))
     return placed
@@ -557,6 +566,8 @@ def _char_height(line: Line) -> float:
 
 def _type_size(box: Box, words: tuple[Word, ...]) -> float:
     """The type size of ``words`` in ``box`` (a line's or a piece's; see :func:`_char_height`)."""
+    if _layout_kernel is not None:  # the same in C++
+        return _layout_kernel.type_size(box, words)
     heights = [w.box.y1 - w.box.y0 for w in words if w.box is not None]
     return float(min(box.height, statistics.median(heights))) if heights else float(box.height)
 
