@@ -23,40 +23,64 @@ inline double num(PyObject *o) {
   return PyFloat_Check(o) ? PyFloat_AS_DOUBLE(o) : PyLong_Check(o) ? PyLong_AsDouble(o) : PyFloat_AsDouble(o);
 }
 
-// A line's Marks: (x0, x1, starts, reach), starts and reach tuples.
-struct Marks {
-  PyObject *self;
-  double x0, x1;
-  PyObject *starts, *reach;
+// bisect_left (right = false) or bisect_right (right = true) of x in values[lo:hi].
+size_t bisect(const std::vector<double> &values, double x, size_t lo, size_t hi, bool right) {
+  return static_cast<size_t>((right ? std::upper_bound(values.begin() + lo, values.begin() + hi, x)
+                                    : std::lower_bound(values.begin() + lo, values.begin() + hi, x)) - values.begin());
+}
 
-  explicit Marks(PyObject *m)
-      : self(m), x0(num(PyTuple_GET_ITEM(m, 0))), x1(num(PyTuple_GET_ITEM(m, 1))),
-        starts(PyTuple_GET_ITEM(m, 2)), reach(PyTuple_GET_ITEM(m, 3)) {}
+// A page's lines by their top edges as numbers: Band.tops, and of each of Band.by_top's Marks
+// (x0, x1, starts, reach) the ends and, in one array each, the starts and reach (line k's from
+// first[k] to first[k + 1]). The page's tuple is kept (a strong reference): the arrays are built
+// once per page, when a band of another page comes.
+struct PageInk {
+  PyObject *by_top = nullptr;
+  std::vector<double> tops, x0, x1, starts, reach;
+  std::vector<size_t> first;
 
-  // Marks.inked: whether any extent overlaps (lo, hi).
-  bool inked(double lo, double hi) const {
-    Py_ssize_t a = 0, b = PyTuple_GET_SIZE(starts);  // bisect_left(starts, hi)
-    while (a < b) {
-      Py_ssize_t mid = (a + b) / 2;
-      if (num(PyTuple_GET_ITEM(starts, mid)) < hi) a = mid + 1; else b = mid;
+  bool load(PyObject *lines, PyObject *top_edges) {
+    if (lines == by_top) return true;
+    Py_CLEAR(by_top);
+    tops.clear(), x0.clear(), x1.clear(), starts.clear(), reach.clear(), first.assign(1, 0);
+    Py_ssize_t n = PyTuple_GET_SIZE(lines);
+    if (PyTuple_GET_SIZE(top_edges) != n) {
+      PyErr_SetString(PyExc_ValueError, "band: one top edge per line");
+      return false;
     }
-    return a > 0 && num(PyTuple_GET_ITEM(reach, a - 1)) > lo;
+    for (Py_ssize_t k = 0; k < n; ++k) {
+      PyObject *m = PyTuple_GET_ITEM(lines, k);
+      if (!PyTuple_Check(m) || PyTuple_GET_SIZE(m) != 4 || !PyTuple_Check(PyTuple_GET_ITEM(m, 2)) || !PyTuple_Check(PyTuple_GET_ITEM(m, 3))) {
+        PyErr_SetString(PyExc_TypeError, "band: by_top must hold Marks");
+        return false;
+      }
+      tops.push_back(num(PyTuple_GET_ITEM(top_edges, k)));
+      x0.push_back(num(PyTuple_GET_ITEM(m, 0)));
+      x1.push_back(num(PyTuple_GET_ITEM(m, 1)));
+      PyObject *s = PyTuple_GET_ITEM(m, 2), *r = PyTuple_GET_ITEM(m, 3);
+      for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(s); ++i) {
+        starts.push_back(num(PyTuple_GET_ITEM(s, i)));
+        reach.push_back(num(PyTuple_GET_ITEM(r, i)));
+      }
+      first.push_back(starts.size());
+    }
+    if (PyErr_Occurred()) return false;
+    Py_INCREF(lines);
+    by_top = lines;
+    return true;
+  }
+
+  // Marks.inked of line k: whether any of its extents overlaps (lo, hi).
+  bool inked(size_t k, double lo, double hi) const {
+    size_t a = bisect(starts, hi, first[k], first[k + 1], false);
+    return a > first[k] && reach[a - 1] > lo;
   }
 };
 
-// bisect_left (right = false) or bisect_right (right = true) of x in the tuple of numbers.
-Py_ssize_t bisect(PyObject *tuple, double x, Py_ssize_t lo, Py_ssize_t hi, bool right) {
-  while (lo < hi) {
-    Py_ssize_t mid = (lo + hi) / 2;
-    double v = num(PyTuple_GET_ITEM(tuple, mid));
-    if (right ? !(x < v) : v < x) lo = mid + 1; else hi = mid;
-  }
-  return lo;
-}
+PageInk page;
 
-// _sides: the other lines starting within 6h above and below the band's line that reach over its letters.
+// _sides: the other lines (indices into the page) starting within 6h above and below the band's line that reach over its letters.
 struct Sides {
-  std::vector<Marks> above, below;
+  std::vector<size_t> above, below;
 };
 
 bool sides_of(PyObject *band, double h, Sides &out) {
@@ -66,10 +90,10 @@ bool sides_of(PyObject *band, double h, Sides &out) {
     PyErr_SetString(PyExc_TypeError, "band: letters must be a list, by_top and tops tuples");
     return false;
   }
+  if (!page.load(by_top, tops)) return false;
   double y0 = num(PyTuple_GET_ITEM(box, 1)), y1 = num(PyTuple_GET_ITEM(box, 3));
-  Py_ssize_t n = PyTuple_GET_SIZE(tops);
-  Py_ssize_t lo = bisect(tops, y0 - 6 * h, 0, n, false), hi = bisect(tops, y0 + 6 * h, 0, n, true);
-  Py_ssize_t middle = bisect(tops, (y0 + y1) / 2, lo, hi, false);
+  size_t lo = bisect(page.tops, y0 - 6 * h, 0, page.tops.size(), false), hi = bisect(page.tops, y0 + 6 * h, 0, page.tops.size(), true);
+  size_t middle = bisect(page.tops, (y0 + y1) / 2, lo, std::max(lo, hi), false);
   bool any = false;
   double left = 0, right = 0;
   for (Py_ssize_t k = 0; k < PyList_GET_SIZE(letters); ++k) {
@@ -86,11 +110,9 @@ bool sides_of(PyObject *band, double h, Sides &out) {
     PyErr_SetString(PyExc_ValueError, "band: a line without letters has no sides");
     return false;
   }
-  for (Py_ssize_t k = lo; k < hi; ++k) {
-    PyObject *m = PyTuple_GET_ITEM(by_top, k);
-    if (k < middle && m == own) continue;
-    Marks marks(m);
-    if (marks.x0 < right && marks.x1 > left) (k < middle ? out.above : out.below).push_back(marks);
+  for (size_t k = lo; k < hi; ++k) {
+    if (k < middle && PyTuple_GET_ITEM(by_top, static_cast<Py_ssize_t>(k)) == own) continue;
+    if (page.x0[k] < right && page.x1[k] > left) (k < middle ? out.above : out.below).push_back(k);
   }
   return !PyErr_Occurred();
 }
@@ -110,26 +132,26 @@ std::vector<double> probes_of(double left, double right, double h) {
 // _river: at one of the probes, above or below, at most a quarter of two lines or more that span it are inked within blank × h of it.
 bool river(const Sides &sides, const std::vector<double> &probes, double h, double blank) {
   double lo = probes.front(), hi = probes.back(), reach = blank * h;
-  std::vector<const Marks *> near, spanning;
-  for (const std::vector<Marks> *side : {&sides.above, &sides.below}) {
+  std::vector<size_t> near, spanning;
+  for (const std::vector<size_t> *side : {&sides.above, &sides.below}) {
     if (side->size() < 2) continue;
     near.clear();
-    for (const Marks &m : *side)
-      if (m.x0 < hi && m.x1 > lo) near.push_back(&m);
+    for (size_t m : *side)
+      if (page.x0[m] < hi && page.x1[m] > lo) near.push_back(m);
     if (near.size() < 2) continue;
     bool across = true;
-    for (const Marks *m : near)
-      if (m->x0 >= lo || m->x1 <= hi) { across = false; break; }
+    for (size_t m : near)
+      if (page.x0[m] >= lo || page.x1[m] <= hi) { across = false; break; }
     for (double x : probes) {
       spanning.clear();
-      for (const Marks *m : near)
-        if (across || (m->x0 < x && x < m->x1)) spanning.push_back(m);
+      for (size_t m : near)
+        if (across || (page.x0[m] < x && x < page.x1[m])) spanning.push_back(m);
       if (spanning.size() < 2) continue;
       double allowed = 0.25 * static_cast<double>(spanning.size());
       long inked = 0;
       bool over = false;
-      for (const Marks *m : spanning) {
-        inked += m->inked(x - reach, x + reach);
+      for (size_t m : spanning) {
+        inked += page.inked(m, x - reach, x + reach);
         if (inked > allowed) { over = true; break; }
       }
       if (!over) return true;
