@@ -127,8 +127,20 @@ def char_width(ch: str) -> float:
     return 1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.5
 
 
+class _Widths(dict):
+    """:func:`char_width` per character seen: :func:`display_width` reads every line's
+    characters, and a dict look-up costs less than a call, cached or not."""
+
+    def __missing__(self, ch: str) -> float:
+        self[ch] = width = char_width(ch)
+        return width
+
+
+_WIDTHS = _Widths()
+
+
 def display_width(line: str) -> float:
-    return sum(map(char_width, line))
+    return sum(map(_WIDTHS.__getitem__, line))
 
 
 def _is_wide(ch: str) -> bool:

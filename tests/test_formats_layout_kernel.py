@@ -77,7 +77,7 @@ def test_the_compiled_gap_loop_cuts_where_the_python_loop_does(seed: int) -> Non
 def test_the_compiled_measures_of_a_line_are_the_python_ones(seed: int, monkeypatch) -> None:
     """letters, marks, type size and lower-quartile height, on whole lines and on runs of their words."""
     rng = random.Random(seed)
-    lines = [_line(rng, rng.randint(0, 400)) for _ in range(300)]
+    lines = [_line(rng, rng.randint(0, 400), tall=rng.random() < 0.3) for _ in range(300)]
     cases = []
     for line in lines:
         a = rng.randint(0, len(line.words) - 1)

@@ -488,9 +488,11 @@ def _split_lines(lines: list[Line], sizes: dict[int, float], h: float, numbers: 
     texts = texts or {id(l): l.text() for l in lines}
     found = {id(line): _gutter_splits(line, texts[id(line)], sizes[id(line)], Band(line.box, ink[id(line)], letters[id(line)], marks, tops), h)
              for line in lines}
+    # each line's pieces between its cuts, with their boxes (the gutters and the edge cuts read them)
+    pieces = {id(line): [(start, stop, _piece_box(line, start, stop)) for start, stop in zip([0, *cuts], [*cuts, len(line.words)])]
+              for line in lines for cuts in [found[id(line)]]}
     gutters = _gutters([(line.box, sizes[id(line)], True) for line in lines if not found[id(line)]]
-                       + [(_piece_box(line, start, stop), sizes[id(line)], False) for line in lines if found[id(line)]
-                          for start, stop in zip([0, *found[id(line)]], [*found[id(line)], len(line.words)])], h)
+                       + [(box, sizes[id(line)], False) for line in lines if found[id(line)] for _, _, box in pieces[id(line)]], h)
     placed = []
     for line in lines:
         size = sizes[id(line)]
@@ -498,8 +500,7 @@ def _split_lines(lines: list[Line], sizes: dict[int, float], h: float, numbers: 
         # a body row: its words mostly body-sized, whatever its box (Tesseract swells the boxes of a merged row)
         body = size < KICKER * h or _low_height(line.words, letters[id(line)]) < TALL_WORDS * h
         if gutters and (body or size < HEADLINE * h) and line.box.width > 4 * h:
-            edges = [start + k for start, stop in zip([0, *cuts], [*cuts, len(line.words)])
-                     for k in _edge_splits(line.words[start:stop], _piece_box(line, start, stop), gutters, h)]
+            edges = [start + k for start, stop, box in pieces[id(line)] for k in _edge_splits(line.words[start:stop], box, gutters, h)]
             cuts = sorted({*cuts, *edges}) if edges else cuts
         cuts = _ruled_ends_kept(line.words, cuts)
         for start, stop in zip([0, *cuts], [*cuts, len(line.words)]):

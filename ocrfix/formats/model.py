@@ -11,7 +11,6 @@ source scale (hOCR ``x_wconf`` 0–100, ALTO ``CC`` digits 0 = sure … 9 = unsu
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from functools import cache
 from typing import Iterator, NamedTuple
 
 from ..normalize import is_cjk_punct, is_han
@@ -181,9 +180,16 @@ class Document:
         return replace(self, pages=pages)
 
 
-@cache
-def _tight(ch: str) -> bool:
-    return is_han(ch) or is_cjk_punct(ch)
+class _Tight(dict):
+    """Whether a character is CJK (set without spaces), per character seen: :func:`join_words`
+    asks it of both ends of every word, and a dict look-up costs half of a call, cached or not."""
+
+    def __missing__(self, ch: str) -> bool:
+        self[ch] = tight = is_han(ch) or is_cjk_punct(ch)
+        return tight
+
+
+_TIGHT = _Tight()
 
 
 def join_words(words: list[str]) -> str:
@@ -192,7 +198,7 @@ def join_words(words: list[str]) -> str:
     for word in words:
         if not word:
             continue
-        if out and not (_tight(out[-1]) and _tight(word[0])):
+        if out and not (_TIGHT[out[-1]] and _TIGHT[word[0]]):
             out += " "
         out += word
     return out
