@@ -361,7 +361,9 @@ def choose(rows: Sequence[tuple[Site, MarkModel]], max_wrong: float, listing: bo
     """(channel weight, margin, the :func:`sweep` table) of one engine's cross-fitted sites: the
     setting with the most right changes and at most ``max_wrong`` wrong or other ones per right one
     (if none has so few, the one with the fewest per right one)."""
-    print(f"{len(rows)} sites the earlier stages leave, read wrong: "
+    ends = [s for s, _ in rows if s.line_end]
+    print(f"{len(rows)} sites the earlier stages leave ({len(ends)} at a line end, {sum(s.read != s.truth for s in ends)} "
+          "of them read wrong), read wrong: "
           + ", ".join(f"{r}->{t} {n}" for (r, t), n in Counter((s.read, s.truth) for s, _ in rows if s.read != s.truth).most_common()))
     total = sweep(rows)
     print("| channel weight | margin | right | wrong | other |\n|---|---|---|---|---|")
@@ -456,6 +458,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         own_margins = fit_read_margins(folds, weight, margin, args.max_wrong)
         with_own = tally(proposals(every, weight), margin, dict(own_margins))
         own = sum(reads[str(pages)].values(), Counter())
+        for end in (False, True):
+            counted = at(own, end)
+            wrong = sum(n for (read, true), n in counted.items() if read != true)
+            print(f"{pages}, marks {'at a line end' if end else 'inside a line'}: {sum(counted.values())}, "
+                  f"{wrong} read wrong ({wrong / max(sum(counted.values()), 1):.2%})")
         write_text_atomic(output, MarkModel((), (), (), channel(at(own, False)), weight, margin, own_margins,
                                             channel(at(own, True))).engine_json(
             channel_pages=[str(pages)], cross_fit={f"{w} {m:.1f}": dict(total[w, m]) for w, m in total},
