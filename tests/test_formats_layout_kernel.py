@@ -1,6 +1,6 @@
-"""The compiled gap loop of the geometry reflow (``ocrfix/formats/_layout_kernel.cpp``) against
-the Python reference (:func:`ocrfix.formats.layout._word_gaps`): the same cuts on random lines
-and pages, and the same reflow of the synthetic pages with and without it."""
+"""The compiled loops of the layout analysis (``ocrfix/formats/_layout_kernel.cpp``) against
+their Python references (:func:`ocrfix.formats.layout._word_gaps` and the others): the same
+results on random lines and pages, and the same reflow of the synthetic pages with and without them."""
 from __future__ import annotations
 
 import random
@@ -8,7 +8,7 @@ import random
 import pytest
 
 from ocrfix.formats import Box, Line, Word, reflow_document
-from ocrfix.formats import layout
+from ocrfix.formats import layout, stories
 from ocrfix.formats.layout import _KERNEL_MARKS, Band, Marks, _letters, _word_gaps
 
 from test_formats_layout import COL1, COL2, HEAD, document
@@ -95,6 +95,19 @@ def test_the_compiled_measures_of_a_line_are_the_python_ones(seed: int, monkeypa
 
 
 @needs_kernel
+@pytest.mark.parametrize("seed", range(3))
+def test_the_compiled_gaps_below_lines_are_the_python_ones(seed: int) -> None:
+    """Lines in 15 to 30 columns (the next line of a column may be 20 lines further down the page)."""
+    rng = random.Random(seed)
+    columns = rng.randint(15, 30)
+    cores = sorted((Box(x := rng.randint(0, columns) * 5 * H + rng.randint(-H, H), y := rng.randint(0, 40) * 3 * H // 2 + rng.randint(-5, 5),
+                        x + rng.randint(H, 5 * H), y + rng.randint(H // 2, 2 * H)) for _ in range(rng.randint(200, 400))), key=lambda c: c.y0)
+    expected = stories._gaps_below(cores, float(H))
+    assert kernel.gaps_below(cores, float(H)) == expected
+    assert len(expected) > len(cores) // 4
+
+
+@needs_kernel
 def test_the_compiled_gap_loop_rejects_a_page_it_cannot_read() -> None:
     line = COL1[0]
     band = Band(line.box, Marks.of(line.box, []), [None] * len(line.words), (), ())
@@ -107,6 +120,7 @@ def test_the_reflow_is_the_same_with_and_without_the_compiled_loop(monkeypatch) 
     doc = document([HEAD, COL1, COL2, [layout_merged()]])
     with_kernel = reflow_document(doc)
     monkeypatch.setattr(layout, "_layout_kernel", None)
+    monkeypatch.setattr(stories, "_layout_kernel", None)
     assert reflow_document(doc) == with_kernel
 
 

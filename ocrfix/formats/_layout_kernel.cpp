@@ -1,12 +1,14 @@
-// The geometry reflow's per-word gap loop in C++: where a line crosses a gutter.
+// The layout analysis's per-word and per-line loops in C++.
 //
-// It computes exactly what ocrfix.formats.layout._word_gaps computes (the reference
-// implementation, which the tests compare it with on random lines), with the whitespace-river
-// test (_river, _probes) and the look at the lines around (_sides) it makes, reading the same
-// Python objects: Word (.box, .text), Box and Marks (tuples), the letter extents (tuples or
+// Each function computes exactly what its Python reference computes (which the tests compare it
+// with on random lines and pages): gaps is ocrfix.formats.layout._word_gaps (where a line crosses
+// a gutter), with the whitespace-river test (_river, _probes) and the look at the lines around
+// (_sides) it makes; letters, marks, type_size and low_height are layout._letters, Marks.of,
+// _type_size and _low_height; gaps_below is ocrfix.formats.stories._gaps_below. They read the
+// same Python objects: Word (.box, .text), Box and Marks (tuples), the letter extents (tuples or
 // None). Every comparison is made on the same double values in the same order as the Python
-// code, so the cuts are the same bit for bit. It needs no library but Python's: setup.py builds
-// it wherever a C++ compiler is; without it the reflow runs the Python loop.
+// code, so the results are the same bit for bit. It needs no library but Python's: setup.py
+// builds it wherever a C++ compiler is; without it the layout runs the Python loops.
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
@@ -416,12 +418,48 @@ PyObject *low_height(PyObject *, PyObject *args) {
   return PyFloat_FromDouble(heights[heights.size() / 4]);
 }
 
+// gaps_below(cores, h) -> list: stories._gaps_below (cores: line boxes sorted by their tops).
+PyObject *gaps_below(PyObject *, PyObject *args) {
+  PyObject *cores;
+  double h;
+  if (!PyArg_ParseTuple(args, "O!d", &PyList_Type, &cores, &h)) return nullptr;
+  Py_ssize_t n = PyList_GET_SIZE(cores);
+  std::vector<double> x0(n), y0(n), x1(n), y1(n);
+  for (Py_ssize_t k = 0; k < n; ++k) {
+    PyObject *box = PyList_GET_ITEM(cores, k);
+    if (!PyTuple_Check(box) || PyTuple_GET_SIZE(box) != 4) {
+      PyErr_SetString(PyExc_TypeError, "gaps_below: cores must be boxes");
+      return nullptr;
+    }
+    x0[k] = num(PyTuple_GET_ITEM(box, 0)), y0[k] = num(PyTuple_GET_ITEM(box, 1));
+    x1[k] = num(PyTuple_GET_ITEM(box, 2)), y1[k] = num(PyTuple_GET_ITEM(box, 3));
+  }
+  if (PyErr_Occurred()) return nullptr;
+  PyObject *gaps = PyList_New(0);
+  if (gaps == nullptr) return nullptr;
+  for (Py_ssize_t k = 0; k < n; ++k) {
+    // the next 19 lines down the page, from the first one starting below this one's foot
+    Py_ssize_t first = std::lower_bound(y0.begin(), y0.end(), y1[k] - 0.25 * h) - y0.begin();
+    for (Py_ssize_t j = std::max(k + 1, first); j < std::min(k + 20, n); ++j) {
+      if (std::min(x1[j], x1[k]) - std::max(x0[j], x0[k]) > 0.5 * std::min(x1[j] - x0[j], x1[k] - x0[k])) {
+        // o.y0 - core.y1 of the boxes' own numbers
+        PyObject *gap = PyNumber_Subtract(PyTuple_GET_ITEM(PyList_GET_ITEM(cores, j), 1), PyTuple_GET_ITEM(PyList_GET_ITEM(cores, k), 3));
+        if (gap == nullptr || PyList_Append(gaps, gap) < 0) { Py_XDECREF(gap); Py_DECREF(gaps); return nullptr; }
+        Py_DECREF(gap);
+        break;
+      }
+    }
+  }
+  return gaps;
+}
+
 PyMethodDef methods[] = {
     {"gaps", gaps, METH_VARARGS, "The cuts of layout._word_gaps and those of them at a column rule."},
     {"letters", letters, METH_O, "layout._letters of a tuple of words."},
     {"marks", marks, METH_O, "Marks.of's starts and reach of a line's letter extents (None ones skipped)."},
     {"type_size", type_size, METH_VARARGS, "layout._type_size of a box and a tuple of words."},
     {"low_height", low_height, METH_VARARGS, "layout._low_height of a tuple of words and their letter extents."},
+    {"gaps_below", gaps_below, METH_VARARGS, "stories._gaps_below of line boxes sorted by their tops."},
     {nullptr, nullptr, 0, nullptr}};
 
 PyModuleDef module = {PyModuleDef_HEAD_INIT, "_layout_kernel", "The geometry reflow's per-word gap loop in C++.", -1, methods,

@@ -67,12 +67,7 @@ from ..column_order import TokenScorer
 from ..text_reflow import (LM_JOIN, OPENING, _WEIGHABLE_END, Block, clean_paragraph, continuation, display_width, ends_sentence,
                            is_byline, reflow_blocks, render, squeeze_spaces)
 from .model import Box, Document, Line, Page, Word, join_words
-from .stories import _clusters, stories
-
-try:  # the per-word gap loop compiled (setup.py builds it wherever a C++ compiler is); optional
-    from . import _layout_kernel
-except ImportError:  # not built: the same cuts from the Python loop
-    _layout_kernel = None
+from .stories import _clusters, _layout_kernel, stories
 
 _ALNUM = re.compile(r"[^\W_]")
 CLOSING = "”’）》」』〕】)]"  # closing quotes and brackets: never at a line's start
@@ -489,10 +484,10 @@ def _split_lines(lines: list[Line], sizes: dict[int, float], h: float, numbers: 
     found = {id(line): _gutter_splits(line, texts[id(line)], sizes[id(line)], Band(line.box, ink[id(line)], letters[id(line)], marks, tops), h)
              for line in lines}
     # each line's pieces between its cuts, with their boxes (the gutters and the edge cuts read them)
-    pieces = {id(line): [(start, stop, _piece_box(line, start, stop)) for start, stop in zip([0, *cuts], [*cuts, len(line.words)])]
-              for line in lines for cuts in [found[id(line)]]}
+    pieces = {id(line): [(start, stop, _piece_box(line, start, stop)) for start, stop in zip([0, *found[id(line)]], [*found[id(line)], len(line.words)])]
+              for line in lines if found[id(line)]}
     gutters = _gutters([(line.box, sizes[id(line)], True) for line in lines if not found[id(line)]]
-                       + [(box, sizes[id(line)], False) for line in lines if found[id(line)] for _, _, box in pieces[id(line)]], h)
+                       + [(box, sizes[id(line)], False) for line in lines if id(line) in pieces for _, _, box in pieces[id(line)]], h)
     placed = []
     for line in lines:
         size = sizes[id(line)]
@@ -500,7 +495,8 @@ def _split_lines(lines: list[Line], sizes: dict[int, float], h: float, numbers: 
         # a body row: its words mostly body-sized, whatever its box (Tesseract swells the boxes of a merged row)
         body = size < KICKER * h or _low_height(line.words, letters[id(line)]) < TALL_WORDS * h
         if gutters and (body or size < HEADLINE * h) and line.box.width > 4 * h:
-            edges = [start + k for start, stop, box in pieces[id(line)] for k in _edge_splits(line.words[start:stop], box, gutters, h)]
+            edges = [start + k for start, stop, box in pieces.get(id(line), [(0, len(line.words), line.box)])
+                     for k in _edge_splits(line.words[start:stop], box, gutters, h)]
             cuts = sorted({*cuts, *edges}) if edges else cuts
         cuts = _ruled_ends_kept(line.words, cuts)
         for start, stop in zip([0, *cuts], [*cuts, len(line.words)]):

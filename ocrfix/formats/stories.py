@@ -39,6 +39,11 @@ from typing import Callable, Protocol, Sequence, TypeVar
 
 from .model import Box
 
+try:  # the layout's per-word and per-line loops compiled (setup.py builds them wherever a C++ compiler is); optional
+    from . import _layout_kernel
+except ImportError:  # not built: the same results from the Python loops
+    _layout_kernel = None
+
 VGAP = 0.4  # × h: narrowest vertical gap that separates columns
 KICKER_GAP = 1.5  # × h: widest gap between a headline and a line on top of it that still counts as its kicker
 HGAP = 0.5  # × h: how much wider than the usual line gap a horizontal gap must be to cut
@@ -112,6 +117,13 @@ def _side_by_side(groups: list[list[T]]) -> list[list[T]]:
 def line_gap(items: Sequence[Boxed], h: float) -> float:
     """The usual vertical gap between a line and the next one below it in its column."""
     cores = sorted((t.core for t in items), key=lambda c: c.y0)
+    gaps = _layout_kernel.gaps_below(cores, h) if _layout_kernel is not None else _gaps_below(cores, h)  # the same in C++
+    return float(statistics.median(gaps)) if gaps else 0.5 * h
+
+
+def _gaps_below(cores: list[Box], h: float) -> list[int]:
+    """The gap from each line (``cores``, by their tops) to the next one below it in its column,
+    where one of the next 19 lines is."""
     tops = [c.y0 for c in cores]
     gaps = []
     for k, core in enumerate(cores):
@@ -122,7 +134,7 @@ def line_gap(items: Sequence[Boxed], h: float) -> float:
             if min(o.x1, core.x1) - max(o.x0, core.x0) > 0.5 * min(o.x1 - o.x0, core.x1 - core.x0):  # overlap over half the narrower
                 gaps.append(o.y0 - core.y1)
                 break
-    return float(statistics.median(gaps)) if gaps else 0.5 * h
+    return gaps
 
 
 class XYCut:
