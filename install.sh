@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One-command set-up on a fresh Debian 12 / Ubuntu 24.04 machine: system packages, a project
 # virtual environment in .venv (the system Python stays untouched: PEP 668), the Python package
-# (editable, with every extra, its compiled site-gain and layout gap loops and the kenlm module built inside the
+# (editable, with every extra, its compiled site-gain and layout loops and the kenlm module built inside the
 # venv) and KenLM's lmplz/build_binary built into build/kenlm/bin.
 # Idempotent: every step is skipped when its result is already there.
 # PYTHON=python3.12 bash install.sh picks the interpreter the venv is made from.
@@ -61,9 +61,9 @@ else
   echo "install: compiled site-gain loop not usable; the corrector runs its Python look-ups (same edits, slower)"
 fi
 if "$VPY" -c "import ocrfix.formats._layout_kernel" 2>/dev/null; then
-  echo "install: compiled layout gap loop built"
+  echo "install: compiled layout loops built"
 else
-  echo "install: compiled layout gap loop not built; the geometry reflow runs its Python loop (same output, slower)"
+  echo "install: compiled layout loops not built; the layout analysis runs its Python loops (same output, slower)"
 fi
 
 BIN="$ROOT/build/kenlm/bin"

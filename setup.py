@@ -4,9 +4,9 @@
   ``install.sh`` downloads KenLM's source and points ``OCRFIX_KENLM_SRC`` at it. Without it, or if
   the compile fails, ocrfix installs without the loop and makes the same corrections with Python
   look-ups (at about three quarters of the speed);
-* the geometry reflow's per-word gap loop (``ocrfix/formats/_layout_kernel.cpp``), which needs
-  only Python's headers: built wherever a C++ compiler is; without it the reflow runs the same
-  loop in Python.
+* the layout analysis's per-word and per-line loops (``ocrfix/formats/_layout_kernel.cpp``), which
+  need only Python's headers: built wherever a C++ compiler is; without them the layout runs the
+  same loops in Python.
 
 Everything else is in ``pyproject.toml``.
 """
