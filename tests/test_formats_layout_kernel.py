@@ -4,6 +4,7 @@ results on random lines and pages, and the same reflow of the synthetic pages wi
 from __future__ import annotations
 
 import random
+import types
 
 import pytest
 
@@ -129,3 +130,18 @@ def layout_merged() -> Line:
     words = tuple(Word(ch, Box(60 + i * 40, 900, 100 + i * 40, 940)) for i, ch in enumerate("商户入驻来自"))
     words += tuple(Word(ch, Box(700 + i * 40, 900, 740 + i * 40, 940)) for i, ch in enumerate("各地的特产"))
     return Line(words, Box.union([w.box for w in words]))
+
+
+def test_a_build_of_another_interface_is_left_unused() -> None:
+    stale = types.SimpleNamespace(letters=_letters)  # an in-place build older than its source: no INTERFACE
+    with pytest.warns(RuntimeWarning, match="out of date"):
+        assert stories.matching_kernel(stale) is None
+    with pytest.warns(RuntimeWarning):
+        assert stories.matching_kernel(types.SimpleNamespace(INTERFACE=stories.KERNEL_INTERFACE + 1)) is None
+    current = types.SimpleNamespace(INTERFACE=stories.KERNEL_INTERFACE)
+    assert stories.matching_kernel(current) is current
+
+
+@needs_kernel
+def test_the_built_kernel_is_of_this_interface() -> None:
+    assert kernel.INTERFACE == stories.KERNEL_INTERFACE

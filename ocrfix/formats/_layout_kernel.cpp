@@ -462,7 +462,7 @@ PyMethodDef methods[] = {
     {"gaps_below", gaps_below, METH_VARARGS, "stories._gaps_below of line boxes sorted by their tops."},
     {nullptr, nullptr, 0, nullptr}};
 
-PyModuleDef module = {PyModuleDef_HEAD_INIT, "_layout_kernel", "The geometry reflow's per-word gap loop in C++.", -1, methods,
+PyModuleDef module = {PyModuleDef_HEAD_INIT, "_layout_kernel", "The layout analysis's per-word and per-line loops in C++.", -1, methods,
                       nullptr, nullptr, nullptr, nullptr};
 
 }  // namespace
@@ -471,5 +471,13 @@ PyMODINIT_FUNC PyInit__layout_kernel() {
   box_name = PyUnicode_InternFromString("box");
   text_name = PyUnicode_InternFromString("text");
   if (box_name == nullptr || text_name == nullptr) return nullptr;
-  return PyModule_Create(&module);
+  PyObject *m = PyModule_Create(&module);
+  // Raise INTERFACE with ocrfix.formats.stories.KERNEL_INTERFACE whenever a function's arguments or
+  // results change: a build of another interface (an in-place build older than this file) is then left
+  // unused instead of called wrongly.
+  if (m != nullptr && PyModule_AddIntConstant(m, "INTERFACE", 1) < 0) {
+    Py_DECREF(m);
+    return nullptr;
+  }
+  return m;
 }

@@ -34,13 +34,29 @@ the page is then read as a single story, never losing a line.
 from __future__ import annotations
 
 import statistics
+import warnings
 from bisect import bisect_left, bisect_right, insort
 from typing import Callable, Protocol, Sequence, TypeVar
 
 from .model import Box
 
+#: The interface of the compiled loops this code calls (``INTERFACE`` in ``_layout_kernel.cpp``).
+KERNEL_INTERFACE = 1
+
+
+def matching_kernel(module: object) -> object | None:
+    """``module`` if it is a build of the compiled loops' :data:`KERNEL_INTERFACE`, else None (with a
+    warning): an in-place build older than its source would be called with the wrong arguments."""
+    if getattr(module, "INTERFACE", None) == KERNEL_INTERFACE:
+        return module
+    warnings.warn("ocrfix: the compiled layout loops are out of date; the Python loops run instead "
+                  "(rebuild: python setup.py build_ext --inplace)", RuntimeWarning, stacklevel=2)
+    return None
+
+
 try:  # the layout's per-word and per-line loops compiled (setup.py builds them wherever a C++ compiler is); optional
-    from . import _layout_kernel
+    from . import _layout_kernel as _built_kernel
+    _layout_kernel = matching_kernel(_built_kernel)
 except ImportError:  # not built: the same results from the Python loops
     _layout_kernel = None
 
