@@ -295,7 +295,9 @@ def test_a_line_short_of_an_opening_quote_carried_over_continues_its_paragraph()
         return lines
 
     assert len(reflow_document(document([rows("“新增摊位四十个还有很多新")])).blocks) == 1
-    assert len(reflow_document(document([rows(">“新增摊位四十个还有很")])).blocks) == 2  # indented: a new paragraph
+    indented = rows("“新增摊位四十个还有很")
+    indented[2] = make_line("“新增摊位四十个还有很", 60 + 2 * H + H // 2, indented[2].box.y0)  # the quote's ink in its cell's right half
+    assert len(reflow_document(document([indented])).blocks) == 2  # indented: a new paragraph
     assert len(reflow_document(document([rows("新增摊位四十个还有很多新的")])).blocks) == 2
     assert len(reflow_document(document([rows("“新增摊位四十个还有很多新", short_by=3)])).blocks) == 2
 
@@ -366,12 +368,29 @@ def test_a_line_whose_first_characters_were_dropped_after_a_full_line_continues_
     assert len(reflow_document(document([rows("农贸集市的摊位", 4.0)])).blocks) == 2
 
 
+def test_after_a_full_line_that_runs_on_only_an_indents_depth_opens_a_paragraph() -> None:
+    """After a full line that does not end a sentence, a line starting 2.5 characters in is no
+    indent (two characters reach 2.2): the engine lost the line's first characters; nor is an
+    opening quote's ink 1.7 in (its cell one character in). Two characters in, an opening quote
+    in the cell two characters in (its ink 2.5 in), and 2.5 in after a sentence's end open one."""
+    def paragraphs(line: str, shift: float, before: str = "农贸集市的摊位陆续摆开新鲜") -> int:
+        lines = column([">本报讯清晨六点城东", before, line, "货架上摆满了各地的特产商品", "和手工艺品。"], 60)
+        lines[2] = make_line(line, 60 + int(shift * H), lines[2].box.y0)
+        return len(reflow_document(document([lines])).blocks)
+
+    assert paragraphs("有很多新的商户入驻", 2.5) == 1
+    assert paragraphs("“有很多新的商户入驻", 1.7) == 1
+    assert paragraphs("有很多新的商户入驻", 2.0) == 2
+    assert paragraphs("“有很多新的商户入驻", 2.5) == 2
+    assert paragraphs("有很多新的商户入驻", 2.5, "农贸集市的摊位陆续摆开新。") == 2
+
+
 def test_a_line_starting_with_a_closing_quote_continues_its_paragraph() -> None:
     """No line starts with a closing quote or bracket (the typesetter keeps it on the line
     before): one that does, two characters in, lost the characters before it to the engine."""
     def rows(second: str) -> list[Line]:
         lines = column([">本报讯清晨六点城东", "农贸集市的摊位陆续摆开新鲜", second, "货架上摆满了各地的特产商品", "和手工艺品。"], 60)
-        lines[2] = make_line(second, 60 + 2 * H, lines[2].box.y0)
+        lines[2] = make_line(second, 60 + 2 * H + (H // 2 if second[0] == "“" else 0), lines[2].box.y0)  # an opening quote inked in its cell's right half
         return lines
 
     assert len(reflow_document(document([rows("”水果吸引居民前来市场")])).blocks) == 1

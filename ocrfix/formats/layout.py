@@ -18,8 +18,10 @@ fit the ink and square CJK type makes ``p`` about ``h``, PP-OCR's detection boxe
   paragraph (Chinese body text indents two characters, ``2p``; an opening quote's ink sits in
   the right half of its cell, so ``“`` at the left edge already looks ``0.6p`` indented; a
   line whose first character the engine dropped, on a skewed scan, starts ``1.2–1.8p`` in);
-  past ``2.8p`` (deeper than any indent) right after a full line that does not end a sentence,
-  the engine dropped the line's first characters: it continues the paragraph, and so does a
+  past ``2.4p`` (deeper than a two-character indent) right after a full line that does not end
+  a sentence, the engine dropped the line's first characters: it continues the paragraph (an
+  opening quote's ink starts ``0.4p`` or more into its cell: both depths are measured from the cell, so
+  ``“`` opens a paragraph past ``2.0p`` and continues one past ``2.8p``), and so does a
   line starting with a closing quote or bracket (no line starts with one); with a language
   model (``reflow_document(doc, lm)``, ``ocrfix reflow --lm``), so does an indented line after
   a full line that runs on where the sentence reads on into it (see :func:`_reads_on`); a column rule
@@ -73,8 +75,9 @@ _ALNUM = re.compile(r"[^\W_]")
 CLOSING = "”’）》」』〕】)]"  # closing quotes and brackets: never at a line's start
 _NARROW_RUN = re.compile(r"[0-9A-Za-z][0-9A-Za-z.,%]*")  # digits and Latin letters: never broken across lines
 INDENT = 1.6  # × the character pitch: left edge past the column's left edge that marks an indent
-DROPPED = 2.8  # × the pitch: an "indent" past this is the engine's loss of the line's first characters, not an indent
-#   (two characters and an opening quote's ink reach 2.6; three characters dropped start 3 in)
+DROPPED = 2.4  # × the pitch: an "indent" past this after a full line that runs on is the engine's loss of the line's first
+#   characters, not an indent (two characters reach 2.2, an opening quote's ink QUOTE_INK further)
+QUOTE_INK = 0.4  # × the pitch: the least an opening quote's ink starts into its cell (0.4–0.6; INDENT and DROPPED measure from the cell)
 SHORT = 1.2  # × the pitch: right edge short of the column's right edge that marks a paragraph end
 PITCH_CHARS = 4  # least characters of a line that measures the character pitch
 HEADLINE = 1.25  # × h: type size that marks a headline
@@ -757,7 +760,9 @@ def _paragraphs(columns: list[_Column], h: float, lm: TokenScorer | None = None)
             opening = text
             # nor one starting with a closing quote or bracket, which no line may start with
             # (the typesetter keeps it on the line before): the characters before it were dropped
-            indented = inset > INDENT * pitch and not (inset > DROPPED * pitch and run_on) and opening[:1] not in CLOSING \
+            # (both measured from the cell: an opening quote's ink starts QUOTE_INK into it)
+            depth = inset - QUOTE_INK * pitch * (opening[:1] in OPENING)
+            indented = depth > INDENT * pitch and not (depth > DROPPED * pitch and run_on) and opening[:1] not in CLOSING \
                 and not (run_on and lm is not None and _reads_on(lm, paragraphs[-1][-1], text))
             # a credit in brackets right after a full line closes the paragraph it ends (``…新年。`` /
             # ``（本报记者…``): a byline stands on a line of its own
