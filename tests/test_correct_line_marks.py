@@ -161,8 +161,10 @@ def test_the_margin_follows_whether_the_engine_drops_hung_marks(tmp_path, monkey
     gain = line_marks.best_mark(lm, text, text.index("他们")).gain
     assert 1.0 < gain < 50.0
 
-    def marks(hung, habit=(0.5, 50.0)):
-        return [mark for _, _, mark, *_ in line_end_changes(text, joins, lm, protected_mask(text), habit=habit, hung=hung)]
+    def marks(hung, habit=(0.5, 50.0)):  # the margin as the corrector takes it from a profile's line_end_habit
+        choices = line_marks.line_end_choices(text, joins, lm, protected_mask(text))
+        margin = habit[line_marks.drops_hung_marks(line_marks.sure_losses(choices), hung) is not True]
+        return [mark for _, _, mark, *_ in line_marks.marks_to_insert(choices, margin)]
 
     assert marks(0) == marks(2) == ["。"]
     assert marks(3) == []  # 3 hung marks read, 1 surely lost: the engine reads them

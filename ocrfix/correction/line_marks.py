@@ -213,17 +213,10 @@ def marks_to_insert(choices: Sequence[tuple[int, MarkChoice]], min_gain: float |
 
 
 def line_end_changes(text: str, joins: Sequence[int], lm: LanguageModel, protected: Sequence[bool],
-                     min_gain: float | None = None, gate: MarkGate | None = None,
-                     habit: tuple[float, float] | None = None, hung: int = 0
+                     min_gain: float | None = None, gate: MarkGate | None = None
                      ) -> list[tuple[int, str, str, float, tuple[str, ...]]]:
-    """:func:`marks_to_insert` of the :func:`line_end_choices` of ``text``. ``habit``: the margins (in
-    place of ``min_gain``) for an engine that drops the marks hung past a full line and for any other,
-    which the text shows (:func:`drops_hung_marks`, ``hung`` the hung marks read in it,
-    :func:`hung_marks_read`)."""
-    choices = line_end_choices(text, joins, lm, protected)
-    if habit is not None:
-        min_gain = habit[drops_hung_marks(sure_losses(choices), hung) is not True]
-    return marks_to_insert(choices, min_gain, gate)
+    """:func:`marks_to_insert` of the :func:`line_end_choices` of ``text``."""
+    return marks_to_insert(line_end_choices(text, joins, lm, protected), min_gain, gate)
 
 
 #: Marks the engine reads at a wrapped line end where print has none (whole-page Tesseract runs,
