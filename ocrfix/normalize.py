@@ -17,9 +17,23 @@ from __future__ import annotations
 
 import unicodedata
 from functools import lru_cache
+from typing import Callable
 
 DIGIT_TOKEN = "0"
 LATIN_TOKEN = "a"
+
+
+class PerChar(dict):
+    """A function of one character, kept per character seen (``table[ch]``): for loops over every
+    character of a page, where a dict look-up costs half of a call, cached or not."""
+
+    def __init__(self, of: Callable[[str], object]) -> None:
+        super().__init__()
+        self.of = of
+
+    def __missing__(self, ch: str) -> object:
+        self[ch] = value = self.of(ch)
+        return value
 
 
 @lru_cache(maxsize=65536)

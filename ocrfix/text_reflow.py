@@ -67,6 +67,7 @@ from functools import cache
 from typing import Literal, NamedTuple, Sequence
 
 from .column_order import TokenScorer, seam_tokens
+from .normalize import PerChar
 
 BlockKind = Literal["headline", "byline", "paragraph"]
 #: What :func:`render` puts between two stories of a page: two blank lines.
@@ -127,16 +128,7 @@ def char_width(ch: str) -> float:
     return 1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.5
 
 
-class _Widths(dict):
-    """:func:`char_width` per character seen: :func:`display_width` reads every line's
-    characters, and a dict look-up costs less than a call, cached or not."""
-
-    def __missing__(self, ch: str) -> float:
-        self[ch] = width = char_width(ch)
-        return width
-
-
-_WIDTHS = _Widths()
+_WIDTHS = PerChar(char_width)  # display_width reads every line's characters
 
 
 def display_width(line: str) -> float:

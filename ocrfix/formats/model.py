@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Iterator, NamedTuple
 
-from ..normalize import is_cjk_punct, is_han
+from ..normalize import PerChar, is_cjk_punct, is_han
 
 
 class Box(NamedTuple):
@@ -180,16 +180,8 @@ class Document:
         return replace(self, pages=pages)
 
 
-class _Tight(dict):
-    """Whether a character is CJK (set without spaces), per character seen: :func:`join_words`
-    asks it of both ends of every word, and a dict look-up costs half of a call, cached or not."""
-
-    def __missing__(self, ch: str) -> bool:
-        self[ch] = tight = is_han(ch) or is_cjk_punct(ch)
-        return tight
-
-
-_TIGHT = _Tight()
+#: Whether a character is CJK (set without spaces): :func:`join_words` asks it of both ends of every word.
+_TIGHT = PerChar(lambda ch: is_han(ch) or is_cjk_punct(ch))
 
 
 def join_words(words: list[str]) -> str:
