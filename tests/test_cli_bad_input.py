@@ -27,8 +27,12 @@ KINDS: dict[str, Callable[[Path], object] | None] = {
     **FAULT_KINDS,
     "broken-arpa": lambda p: p.write_text("\\data\\\nngram 1=3\n\n\\1-grams:\n-1.0\t<s>\n", encoding="utf-8"),
     "train-manifest": lambda p: p.write_text("corpus.txt\ttrain\t1\n", encoding="utf-8"),
+    # an OCR result cut short, and JSON of no OCR engine: read as JSON, never reflowed as text
+    "cut-json": lambda p: p.write_text('{"rec_texts": ["我们在北京工乍。", "他们', encoding="utf-8"),
+    "other-json": lambda p: p.write_text('{"title": "我们在北京工乍。"}\n', encoding="utf-8"),
 }
-SUFFIX = {"png": ".png", "corrupt": ".klm", "broken-arpa": ".arpa", "tsv": ".tsv", "xml": ".xml", "train-manifest": ".tsv"}
+SUFFIX = {"png": ".png", "corrupt": ".klm", "broken-arpa": ".arpa", "tsv": ".tsv", "xml": ".xml", "train-manifest": ".tsv",
+          "cut-json": ".json", "other-json": ".json"}
 TEXT_KINDS = ("missing", "dir", "png", "gb18030", "utf16", "empty", "blank", "nul", "huge", "corrupt")
 ALL_KINDS = (*TEXT_KINDS, "tsv")
 NEW_FOR_REFLOW_EVAL = ("utf16", "nul", "huge", "corrupt", "xml")  # the other kinds: tests/test_cli_errors.py
@@ -37,13 +41,13 @@ NEW_FOR_REFLOW_EVAL = ("utf16", "nul", "huge", "corrupt", "xml")  # the other ki
 #: directory (must stay empty), {pairs}: error pairs, {set}: a confusion TSV, {m*}: tiny corrector models.
 MODELS = ["--model", "{lm}", "--confusions", "{set}", "--weights", "{weights}", "--quiet"]
 CASES = [
-    ("reflow", ["reflow", "{bad}", "-o", "{out}/r.txt"], NEW_FOR_REFLOW_EVAL),
+    ("reflow", ["reflow", "{bad}", "-o", "{out}/r.txt"], (*NEW_FOR_REFLOW_EVAL, "cut-json", "other-json")),
     ("eval --gt", ["eval", "--gt", "{bad}", "--hyp", "{good}", "--html", "{out}/r.html", "--confusions", "{out}/c.tsv"],
      NEW_FOR_REFLOW_EVAL),
     ("eval --hyp", ["eval", "--gt", "{good}", "--hyp", "{bad}"], NEW_FOR_REFLOW_EVAL),
     ("eval --ocr", ["eval", "--gt", "{good}", "--hyp", "{good}", "--ocr", "{bad}"], NEW_FOR_REFLOW_EVAL),
     ("eval --errata", ["eval", "--gt", "{good}", "--hyp", "{good}", "--errata", "{bad}"], ALL_KINDS),
-    ("correct IN", ["correct", "{bad}", "-o", "{out}/c.txt", *MODELS], (*TEXT_KINDS, "xml")),
+    ("correct IN", ["correct", "{bad}", "-o", "{out}/c.txt", *MODELS], (*TEXT_KINDS, "xml", "cut-json", "other-json")),
     ("correct --model", ["correct", "{good}", "-o", "{out}/c.txt", *MODELS, "--model", "{bad}"], (*ALL_KINDS, "broken-arpa")),
     ("correct --confusions", ["correct", "{good}", "-o", "{out}/c.txt", *MODELS, "--confusions", "{bad}"], ALL_KINDS),
     ("correct --weights", ["correct", "{good}", "-o", "{out}/c.txt", *MODELS, "--weights", "{bad}"], ALL_KINDS),

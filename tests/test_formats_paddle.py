@@ -128,7 +128,7 @@ def test_other_formats_convert_to_paddle_json_and_back(name: str) -> None:
 
 @pytest.mark.parametrize(("data", "message"), [
     (b'{"rec_texts": ["\xe9\x9b\x86"', "not valid JSON"),
-    (b'{"texts": ["a"]}', "not a PaddleOCR or RapidOCR result"),
+    (b'{"texts": ["a"]}', "not a PaddleOCR, RapidOCR or Google Cloud Vision result"),
     (b'{"rec_texts": ["  "], "rec_boxes": [[0, 0, 1, 1]]}', "without any text"),
     (b'[{"box": [[0, 0], [1, 0], [1, 1], [0, 1]], "txt": "\xff"}]', "not UTF-8"),
 ])
@@ -138,7 +138,15 @@ def test_bad_json_gets_a_one_line_error_naming_the_file(data: bytes, message: st
     assert "bad.json" in str(err.value) and "\n" not in str(err.value)
 
 
-def test_json_of_another_kind_is_text_unless_told() -> None:
-    data = b'{"title": "\xe9\x9b\x86\xe5\xb8\x82"}\n'
-    assert is_plain_text(data, None) and detect_format(data) == "text"
-    assert parse_document(data, "x.json").format == "text"
+@pytest.mark.parametrize("data", [b'{"title": "\xe9\x9b\x86\xe5\xb8\x82"}\n', b'[{"box": [[0, 0], [1, 0]], "txt": "\xe9\x9b\x86',
+                                  b'name.png\t[["\xe9\x9b\x86'])
+def test_json_of_another_kind_or_cut_short_is_refused_unless_told_it_is_text(data: bytes) -> None:
+    assert not is_plain_text(data, None) and detect_format(data) == "paddle"
+    with pytest.raises(InputError, match="--format text"):
+        parse_document(data, "x.json")
+    assert parse_document(data, "x.json", "text").format == "text"
+
+
+@pytest.mark.parametrize("text", ["[1] 张三，李四。", "{张三}说：", "[注]这是", "“[", "{ 1 }"])
+def test_text_that_opens_with_a_bracket_is_still_text(text: str) -> None:
+    assert is_plain_text(text.encode("utf-8"), None)

@@ -26,6 +26,7 @@ PaddleOCR 3.x: ``ocrfix_original_texts``, aligned with ``rec_texts``), not in Pa
 from __future__ import annotations
 
 import json
+import re
 import math
 from typing import Any, Callable, NamedTuple
 
@@ -187,7 +188,8 @@ def _parse(data: bytes, name: str) -> Any:
                 return JsonLines([p for p, _ in lines], [json.loads(j) for _, j in lines])
             except json.JSONDecodeError:
                 pass
-        raise InputError(f"{name}: not valid JSON ({err.msg}, line {err.lineno} column {err.colno})") from None
+        raise InputError(f"{name}: not valid JSON ({err.msg}, line {err.lineno} column {err.colno}); "
+                         "--format text reads it as plain text") from None
 
 
 def _results(value: Any) -> tuple[str, list[list[Entry]]] | None:
@@ -200,10 +202,22 @@ def _results(value: Any) -> tuple[str, list[list[Entry]]] | None:
     return found[0][0], [[e._replace(path=(k, *e.path)) for e in page] for k, (_, pages) in enumerate(found) for page in pages]
 
 
+#: How a JSON document (or a line of JSON Lines) opens: an object with a key, or an array of arrays,
+#: objects or strings. Plain text hardly opens so (``[1] 张三`` does not).
+_JSON_OPENING = re.compile(r'\{\s*["}]|\[\s*[\[{"\]]')
+
+
+def looks_like_json(data: bytes) -> bool:
+    """Whether a file's content opens like a JSON document (or JSON Lines), whether or not it parses:
+    such a file is read as JSON, so that a truncated or foreign one gets a clear error instead of
+    being corrected as text (its braces and quotes reflowed)."""
+    head = _json_line(data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").decode("utf-8", "replace"))[1]
+    return _JSON_OPENING.match(head.lstrip()) is not None
+
+
 def looks_like_paddle(data: bytes) -> bool:
     """Whether a file's content is an OCR result of PaddleOCR or RapidOCR as JSON (or JSON Lines)."""
-    head = _json_line(data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").decode("utf-8", "replace"))[1]
-    if not head.startswith(("{", "[")):
+    if not looks_like_json(data):
         return False
     try:
         return _results(_parse(data, "")) is not None
@@ -214,8 +228,9 @@ def looks_like_paddle(data: bytes) -> bool:
 def read(data: bytes, name: str) -> Document:
     found = _results(_parse(data, name))
     if found is None:
-        raise InputError(f"{name}: JSON that is not a PaddleOCR or RapidOCR result "
-                         "(rec_texts/rec_boxes, [[polygon, [text, score]], ...] or [{box, txt, score}, ...])")
+        raise InputError(f"{name}: JSON that is not a PaddleOCR, RapidOCR or Google Cloud Vision result "
+                         "(rec_texts/rec_boxes, [[polygon, [text, score]], ...], [{box, txt, score}, ...] or "
+                         "fullTextAnnotation); --format text reads it as plain text")
     software, pages = found
     doc_pages = []
     for k, entries in enumerate(pages):

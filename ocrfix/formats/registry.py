@@ -57,12 +57,16 @@ def json_format_of(data: bytes) -> str | None:
 
 def content_kind(data: bytes, fmt: str | None) -> str:
     """How a file is read: ``"text"``, a JSON format's name or ``"xml"``, from ``fmt`` or, when
-    no format is given, from the content (neither XML nor an OCR result as JSON: text)."""
+    no format is given, from the content (neither XML nor JSON: text). JSON of no known shape,
+    or JSON that does not parse, goes to the ``paddle`` reader, which names what is wrong with it."""
     from .detect import looks_like_xml
+    from .paddle import looks_like_json
 
     if fmt is not None:
         return fmt if fmt == "text" or fmt in JSON_FORMATS else "xml"
-    return "xml" if looks_like_xml(data) else json_format_of(data) or "text"
+    if looks_like_xml(data):
+        return "xml"
+    return json_format_of(data) or ("paddle" if looks_like_json(data) else "text")
 
 
 def is_plain_text(data: bytes, fmt: str | None) -> bool:
