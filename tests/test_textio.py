@@ -32,6 +32,17 @@ def test_other_encodings_are_named_and_decodable(tmp_path: Path, written: str, m
     assert read_text(path, encoding=option) == TEXT
 
 
+@pytest.mark.parametrize("text", ["我們在臺灣工作，這是測試。\n", "國務院新聞辦公室今天舉行新聞發布會，介紹經濟運行情況。\n" * 3])
+def test_big5_is_named_big5_not_gb18030(tmp_path: Path, text: str) -> None:
+    """Big5 bytes mostly decode as GB18030 too, to other characters: the hint must not send the
+    user there."""
+    path = tmp_path / "big5.txt"
+    path.write_bytes(text.encode("big5"))
+    with pytest.raises(InputError, match="BIG5.*--encoding big5"):
+        read_text(path)
+    assert read_text(path, encoding="big5") == text
+
+
 def test_wrong_explicit_encoding(tmp_path: Path) -> None:
     path = tmp_path / "a.txt"
     path.write_bytes(TEXT.encode("utf-8"))
