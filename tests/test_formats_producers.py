@@ -286,8 +286,31 @@ def damaged_json(draw, value: object) -> object:
     return value
 
 
+#: What a damaged TSV field may hold instead.
+GARBLED_FIELDS = st.sampled_from(["", "x", "-5", "1e9", "nan", "inf", "中", "3.5"])
+
+
+def damaged_tsv(draw, raw: bytes) -> bytes:
+    """A TSV with one to three rows below the header dropped, cut short or a field garbled."""
+    lines = raw.decode("utf-8").split("\n")
+    for _ in range(draw(st.integers(1, 3))):
+        k = draw(st.integers(1, len(lines) - 1))
+        fields = lines[k].split("\t")
+        how = draw(st.sampled_from(["drop", "cut", "garble"]))
+        if how == "drop":
+            del lines[k]
+        elif how == "cut":
+            lines[k] = "\t".join(fields[:draw(st.integers(0, len(fields) - 1))])
+        else:
+            fields[draw(st.integers(0, len(fields) - 1))] = draw(GARBLED_FIELDS)
+            lines[k] = "\t".join(fields)
+    return "\n".join(lines).encode()
+
+
 def _damaged(draw, name: str) -> bytes:
     raw = (DATA / name).read_bytes()
+    if name.endswith(".tsv"):
+        return damaged_tsv(draw, raw)
     try:
         return draw(damaged_xml(etree.fromstring(raw)))
     except etree.XMLSyntaxError:

@@ -7,7 +7,7 @@ from lxml import etree
 
 from ocrfix.errors import InputError
 from ocrfix.formats import FORMATS, detect_format
-from ocrfix.formats.registry import JSON_FORMATS, XML_FORMATS, is_plain_text, xml_format
+from ocrfix.formats.registry import FLAT_FORMATS, XML_FORMATS, is_plain_text, xml_format
 
 ROOTS = {
     "hocr": b"<html><body><div class='ocr_page'/></body></html>",
@@ -18,7 +18,7 @@ ROOTS = {
 
 
 def test_every_format_is_named_once():
-    assert FORMATS == ("text", *JSON_FORMATS, *XML_FORMATS) and len(set(FORMATS)) == len(FORMATS)
+    assert FORMATS == ("text", *FLAT_FORMATS, *XML_FORMATS) and len(set(FORMATS)) == len(FORMATS)
 
 
 @pytest.mark.parametrize("fmt", list(XML_FORMATS))

@@ -108,6 +108,18 @@ def test_structured_ocr_files_pair_with_their_ground_truth_through_the_geometry_
     assert read_ocr_texts([tmp_path]) == [("p1.ocr.json", pair.ocr)]
 
 
+def test_a_tesseract_tsv_pairs_like_its_hocr(tmp_path):
+    from shutil import copyfile
+
+    data = Path(__file__).parent / "data" / "formats"
+    copyfile(data / "onecol.tsv", tmp_path / "p1.ocr.tsv")
+    copyfile(data / "onecol.hocr", tmp_path / "p2.ocr.hocr")
+    for name in ("p1", "p2"):
+        (tmp_path / f"{name}.gt.txt").write_text((data / "onecol.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    tsv, hocr = read_pairs([tmp_path], warn=lambda message: None)
+    assert (tsv.name, hocr.name) == ("p1.ocr.tsv", "p2.ocr.hocr") and tsv.ocr == hocr.ocr
+
+
 def test_every_fifth_text_is_held_out_with_all_its_copies():
     pairs = [Pair(str(i), "x", gt, False) for i, gt in enumerate("abcdeabcdefghij")]
     train, held = split_held_out(pairs)

@@ -47,12 +47,10 @@ def tree_format(tree: etree._ElementTree, name: str) -> str:
 
 
 def detect_format(data: bytes | str, name: str = "<input>") -> str:
-    """'text', 'paddle', 'gcv', 'hocr', 'alto', 'page' or 'abbyy', from the content of a file."""
-    from .registry import is_plain_text, json_format_of
+    """One of :data:`~.registry.FORMATS` ('text', 'paddle', 'gcv', 'tsv', 'hocr', 'alto', 'page',
+    'abbyy'), from the content of a file."""
+    from .registry import content_kind
 
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    if is_plain_text(raw, None):
-        return "text"
-    if not looks_like_xml(raw):  # neither text nor XML: an OCR result as JSON
-        return json_format_of(raw) or "paddle"
-    return tree_format(parse_markup(raw, name), name)
+    kind = content_kind(raw, None)
+    return tree_format(parse_markup(raw, name), name) if kind == "xml" else kind

@@ -9,7 +9,7 @@ from ..textio import read_bytes, decode_text
 from .detect import tree_format
 from .model import Document
 from .plaintext import read_text_document
-from .registry import FORMATS, JSON_FORMATS, content_kind, json_format, xml_format
+from .registry import FLAT_FORMATS, FORMATS, content_kind, flat_format, xml_format
 from .xmlutil import parse_markup
 
 
@@ -22,8 +22,8 @@ def parse_document(data: bytes, name: str = "<input>", fmt: str | None = None, e
         return read_text_document(decode_text(data, name, encoding), name)
     if not data.strip():
         raise InputError(f"{name}: empty file (no text)")
-    if kind in JSON_FORMATS:
-        return json_format(kind).read(data, name)
+    if kind in FLAT_FORMATS:
+        return flat_format(kind).read(data, name)
     tree = parse_markup(data, name)
     found = tree_format(tree, name)
     if fmt is not None and found != fmt:
@@ -32,8 +32,7 @@ def parse_document(data: bytes, name: str = "<input>", fmt: str | None = None, e
 
 
 def read_document(path: str | Path, fmt: str | None = None, encoding: str | None = None) -> Document:
-    """Read a plain-text, PaddleOCR/RapidOCR JSON, hOCR, ALTO or PAGE file (``-`` = stdin); raise
-    InputError if unusable."""
+    """Read a file of any of :data:`~.registry.FORMATS` (``-`` = stdin); raise InputError if unusable."""
     name = "<stdin>" if str(path) == "-" else str(path)
     return parse_document(read_bytes(path, MAX_INPUT_BYTES), name, fmt, encoding)
 
@@ -50,7 +49,7 @@ def write_document(doc: Document, fmt: str | None = None) -> bytes:
         return doc.text().encode("utf-8")
     if fmt not in FORMATS:
         raise InputError(f"unknown output format {fmt!r} (one of {', '.join(FORMATS)})")
-    writer = json_format(fmt) if fmt in JSON_FORMATS else xml_format(fmt)
+    writer = flat_format(fmt) if fmt in FLAT_FORMATS else xml_format(fmt)
     if fmt == doc.format:
         return writer.write(doc)
     if not doc.has_geometry:

@@ -26,8 +26,8 @@ PaddleOCR 3.x: ``ocrfix_original_texts``, aligned with ``rec_texts``), not in Pa
 from __future__ import annotations
 
 import json
-import re
 import math
+import re
 from typing import Any, Callable, NamedTuple
 
 from ..errors import InputError

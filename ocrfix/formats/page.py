@@ -104,10 +104,10 @@ def _alternatives(el: etree._Element, name: str) -> list[Alternative]:
 
 
 def _glyph(el: etree._Element, tree: etree._ElementTree, name: str) -> Glyph | None:
-    """The glyph, None without a reading (an empty one included: its word's text would not
-    have one character per glyph, and a correction could not be written into the glyphs)."""
+    """The glyph, None without a reading (an empty or blank one included: its word's text would
+    not have one character per glyph, and a correction could not be written into the glyphs)."""
     reading = _reading(el, name)
-    if reading is None or not reading[0]:
+    if reading is None or not reading[0].strip():
         return None
     text, conf, correction = reading
     return Glyph(text=text, box=_box(el, name), conf=conf, id=el.get("id"), ref=tree.getpath(el), correction=correction,

@@ -1,6 +1,6 @@
 """The supported file formats, in one place: plain text, two JSON formats (PaddleOCR/RapidOCR
-``paddle``, :mod:`.paddle`; Google Cloud Vision ``gcv``, :mod:`.gcv`) and one module per XML
-format (hOCR, ALTO, PAGE, ABBYY FineReader XML).
+``paddle``, :mod:`.paddle`; Google Cloud Vision ``gcv``, :mod:`.gcv`), Tesseract's TSV (``tsv``,
+:mod:`.tsv`) and one module per XML format (hOCR, ALTO, PAGE, ABBYY FineReader XML).
 
 Each XML format's module ends with ``FORMAT = XmlFormat(detect, read, write, build)``; a new
 format is that module plus one line in :data:`XML_FORMATS`. The modules are imported on first
@@ -18,11 +18,11 @@ if TYPE_CHECKING:
 
 #: XML format name -> its module in :mod:`ocrfix.formats`.
 XML_FORMATS = {"hocr": "hocr", "alto": "alto", "page": "page", "abbyy": "abbyy"}
-#: JSON format name -> its module (``read(bytes, name)``, ``write``, ``build``; told apart by
-#: :func:`json_format_of`).
-JSON_FORMATS = {"paddle": "paddle", "gcv": "gcv"}
+#: Name -> module of the formats whose module reads the file's bytes itself (``read(bytes, name)``,
+#: ``write``, ``build``): the JSON formats (told apart by :func:`json_format_of`) and Tesseract's TSV.
+FLAT_FORMATS = {"paddle": "paddle", "gcv": "gcv", "tsv": "tsv"}
 #: Every format a file can be read as or written in.
-FORMATS = ("text", *JSON_FORMATS, *XML_FORMATS)
+FORMATS = ("text", *FLAT_FORMATS, *XML_FORMATS)
 
 
 class XmlFormat(NamedTuple):
@@ -42,9 +42,9 @@ def xml_format(name: str) -> XmlFormat:
     return importlib.import_module(f".{XML_FORMATS[name]}", __package__).FORMAT
 
 
-def json_format(name: str):
-    """The module of the JSON format ``name`` (a key of :data:`JSON_FORMATS`)."""
-    return importlib.import_module(f".{JSON_FORMATS[name]}", __package__)
+def flat_format(name: str):
+    """The module of the format ``name`` (a key of :data:`FLAT_FORMATS`)."""
+    return importlib.import_module(f".{FLAT_FORMATS[name]}", __package__)
 
 
 def json_format_of(data: bytes) -> str | None:
@@ -56,20 +56,24 @@ def json_format_of(data: bytes) -> str | None:
 
 
 def content_kind(data: bytes, fmt: str | None) -> str:
-    """How a file is read: ``"text"``, a JSON format's name or ``"xml"``, from ``fmt`` or, when
-    no format is given, from the content (neither XML nor JSON: text). JSON of no known shape,
-    or JSON that does not parse, goes to the ``paddle`` reader, which names what is wrong with it."""
+    """How a file is read: ``"text"``, a flat format's name or ``"xml"``, from ``fmt`` or, when
+    no format is given, from the content (neither XML, JSON nor Tesseract TSV: text). JSON of no
+    known shape, or JSON that does not parse, goes to the ``paddle`` reader, which names what is
+    wrong with it."""
     from .detect import looks_like_xml
     from .paddle import looks_like_json
+    from .tsv import looks_like_tsv
 
     if fmt is not None:
-        return fmt if fmt == "text" or fmt in JSON_FORMATS else "xml"
+        return fmt if fmt == "text" or fmt in FLAT_FORMATS else "xml"
     if looks_like_xml(data):
         return "xml"
+    if looks_like_tsv(data):
+        return "tsv"
     return json_format_of(data) or ("paddle" if looks_like_json(data) else "text")
 
 
 def is_plain_text(data: bytes, fmt: str | None) -> bool:
     """Whether a file is read as plain text: ``fmt`` says so, or no format is given and the
-    content is neither XML nor an OCR result as JSON. The one place text is told apart."""
+    content is neither XML, JSON nor Tesseract TSV. The one place text is told apart."""
     return content_kind(data, fmt) == "text"

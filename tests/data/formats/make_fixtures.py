@@ -5,7 +5,7 @@
 Each page is typeset with Pillow in Noto Serif CJK (a larger headline, indented paragraphs
 wrapped at a fixed column width, two columns on the second page) and read by Tesseract
 (chi_sim, --psm 6 per column crop is not needed at this size: the whole page is one block
-per column) writing hOCR, ALTO and plain text side by side, and once more hOCR with character
+per column) writing hOCR, ALTO, TSV and plain text side by side, and once more hOCR with character
 boxes (``-c hocr_char_boxes=1``) for the first page. The formats ocrfix reads but Tesseract does
 not write are derived from those files by ocrfix's own builders (:func:`derived`): ABBYY
 FineReader XML from the hOCR with character boxes, a PaddleOCR 3.x JSON result from the
@@ -65,7 +65,7 @@ def main() -> None:
         png = HERE / f"{name}.png"
         render(blocks, 2 if name == "twocol" else 1).save(png)
         tesseract = ["tesseract", str(png), str(HERE / name), "-l", "chi_sim", "--psm", "3"]
-        subprocess.run([*tesseract, "hocr", "alto", "txt"], check=True, capture_output=True)
+        subprocess.run([*tesseract, "hocr", "alto", "txt", "tsv"], check=True, capture_output=True)
         if name == "onecol":  # character boxes and confidences (ocrx_cinfo) as a second hOCR file
             tesseract[2] = str(HERE / f"{name}-chars")
             subprocess.run([*tesseract, "-c", "hocr_char_boxes=1", "hocr"], check=True, capture_output=True)
