@@ -5,7 +5,7 @@
     python -m benchmarks.line_marks columns [--month 2019-10] [--lm LM] [--profile ppocr]   # closing marks of pairs, on / off
     python -m benchmarks.line_marks fills --fold LM PAGES... --fold LM PAGES...   # the margin's shifts by line fill
     python -m benchmarks.line_marks habit --fold LM PAGES... [--fold LM PAGES...] [--margins 0.5 3.5]   # dropped hung marks
-    python -m benchmarks.line_marks gate --pages FOLD ENGINE LM PAGES ... [--text FOLD LM MONTH] [--out ENGINE GATE.json]
+    python -m benchmarks.line_marks gate --pages FOLD ENGINE LM PAGES ... [--text FOLD LM MONTH] [--features mark|clause|opening] [--out ENGINE GATE.json]
 
 ``pages``: the generated pages (Tesseract ``eval``, RapidOCR ``rapid``; ``benchmarks.generate``),
 corrected with the shipped models with the line-end stage on and off (its margin set to
@@ -40,11 +40,14 @@ profile's ``line_end_habit``: for an engine that drops hung marks, for one that 
 
 ``gate``: the calibrated decision that can replace the margin (:class:`ocrfix.correction.line_marks.MarkGate`:
 a logistic regression of "the best mark was lost here" on its gain, its lead over the next best and the
-mark), cross-fitted over folds of training pages (each with an LM that never saw their text) and of
-column-wrapped training months: fitted without a fold, applied to that fold's pages; per engine, right /
-another mark / where none was lost at each probability threshold, and the threshold with the most right
-marks at ``--precision`` (``--fewest-errors``: with the fewest errors left), which each ``--out`` file gets
-with the gate fitted on every fold.
+mark; with ``--features clause`` also the clause around the line end — the spans to the marks either side
+and which marks they are, the sentence so far, reported speech — and with ``opening`` how the next span
+opens as well, :func:`ocrfix.correction.line_marks.line_end_clause`), cross-fitted over folds of training
+pages (each with an LM that never saw their text) and of column-wrapped training months: fitted without a
+fold, applied to that fold's pages; per engine, right / another mark / where none was lost at each
+probability threshold, and the threshold with the most right marks at ``--precision`` (``--fewest-errors``:
+with the fewest errors left), which each ``--out`` file gets with the gate fitted on every fold; and the
+out-of-fold probabilities' ROC AUC.
 """
 from __future__ import annotations
 
@@ -159,15 +162,17 @@ def column_paragraphs(month: str, paragraphs: int, seed: int, count: int = 4000
 
 def column_sites(lm, month: str, paragraphs: int, seed: int) -> list[LineEnd]:
     """Each line end of :func:`column_paragraphs` where the stage weighs a mark, with the marks hung
-    there (lost); every such line is full (fill 0)."""
+    there (lost); every such line is full (fill 0). The paragraph is read as the engine reads it, every
+    hung mark dropped, so the clause around a line end may have lost a mark too."""
     sites = []
     for _, lines in column_paragraphs(month, paragraphs, seed):
+        text = "".join(kept for kept, _ in lines).lstrip("\u3000")
+        offset = len(lines[0][0].lstrip("\u3000"))
         for (kept, hung), (following, _) in zip(lines, lines[1:]):
-            if not kept or kept[-1] in CLOSING or kept[-1] in OPENING:
-                continue
-            text = kept[-line_marks.SPAN:] + following[:line_marks.SPAN]
-            choice = line_marks.best_mark(lm, text, len(kept[-line_marks.SPAN:]))
-            sites.append(LineEnd(choice.gain, choice.mark, 0, hung, lead=choice.lead))
+            if kept and kept[-1] not in CLOSING and kept[-1] not in OPENING:
+                choice = line_marks.best_mark(lm, text, offset, clause=True)
+                sites.append(LineEnd(choice.gain, choice.mark, 0, hung, lead=choice.lead, clause=choice.clause))
+            offset += len(following)
     return sites
 
 
@@ -255,6 +260,7 @@ class LineEnd(NamedTuple):
     lost: str  # ground-truth characters the engine lost there
     lost_gain: float | None = None  # the LM's gain of the first of them, where it is a mark of the stage
     lead: float = 0.0  # of the best mark over the next best
+    clause: Mapping[str, float] = line_marks.NO_CLAUSE  # around the line end (line_marks.line_end_clause)
 
 
 def line_end_sites(lm, pages: Sequence[tuple[Path, Path]]) -> list[LineEnd]:
@@ -269,14 +275,13 @@ def line_end_sites(lm, pages: Sequence[tuple[Path, Path]]) -> list[LineEnd]:
         a = anchored(text, gt)
         read = {i: j for j, i in enumerate(a.at) if i is not None}
         joins = line_marks.wrapped_line_ends(raw, text)
-        for change in line_marks.line_end_changes(text, joins, lm, protected, float("-inf")):
-            offset = change[0]
+        for offset, choice in line_marks.line_end_choices(text, joins, lm, protected, clause=True):
             j1, j2 = read.get(nonspace[offset - 1]), read.get(nonspace[offset])
             if j1 is not None and j2 is not None:
-                choice, lost = line_marks.best_mark(lm, text, offset), a.gt[j1 + 1:j2]
+                lost = a.gt[j1 + 1:j2]
                 scores = mark_scores(lm, text, offset, 0, ("", lost[:1]), line_marks.SPAN) if lost[:1] in line_marks.MARKS else {}
                 sites.append(LineEnd(choice.gain, choice.mark, fills.get(offset), lost,
-                                     scores[lost[0]] - scores[""] if scores else None, choice.lead))
+                                     scores[lost[0]] - scores[""] if scores else None, choice.lead, choice.clause))
     return sites
 
 
@@ -386,24 +391,34 @@ def run_habit(folds: Sequence[Sequence[str]], margins: tuple[float, float]) -> N
 GATE_THRESHOLDS = tuple(round(0.05 * k, 2) for k in range(4, 20))
 
 
-def gate_rows(sites: Sequence[LineEnd]) -> tuple[list[dict[str, float]], list[bool]]:
-    """The gate's features (:func:`~ocrfix.correction.line_marks.gate_features`) and labels (the best mark
-    was lost here) of the ``sites`` where the LM prefers a mark (the gate weighs no other)."""
+#: The features a gate may be fitted on: the LM's best mark alone (its gain, lead and which mark it is),
+#: and that with the clause around the line end, without or with how the next span opens (``next2``).
+GATE_FEATURES = ("mark", "clause", "opening")
+
+
+def gate_rows(sites: Sequence[LineEnd], kind: str = "mark") -> tuple[list[dict[str, float]], list[bool]]:
+    """The gate's features (:func:`~ocrfix.correction.line_marks.gate_features`, those of ``kind`` in
+    :data:`GATE_FEATURES`) and labels (the best mark was lost here) of the ``sites`` where the LM prefers
+    a mark (the gate weighs no other)."""
     kept = [site for site in sites if site.gain > 0.0]
-    return ([line_marks.gate_features(line_marks.MarkChoice(site.gain, site.mark, site.lead)) for site in kept],
+    clauses = {"mark": lambda site: line_marks.NO_CLAUSE,
+               "clause": lambda site: {k: v for k, v in site.clause.items() if not k.startswith("next2 ")},
+               "opening": lambda site: site.clause}[kind]
+    return ([line_marks.gate_features(line_marks.MarkChoice(site.gain, site.mark, site.lead, clauses(site))) for site in kept],
             [site.lost[:1] == site.mark for site in kept])
 
 
-def fit_gate(sites: Sequence[LineEnd], c: float = 1.0) -> line_marks.MarkGate:
-    """A :class:`~ocrfix.correction.line_marks.MarkGate` fitted on ``sites`` (threshold 0.5)."""
+def fit_gate(sites: Sequence[LineEnd], c: float = 1.0, kind: str = "mark") -> line_marks.MarkGate:
+    """A :class:`~ocrfix.correction.line_marks.MarkGate` fitted on ``sites`` (threshold 0.5) over the
+    features of ``kind`` (:data:`GATE_FEATURES`); a feature whose coefficient rounds to 0 is left out."""
     from sklearn.feature_extraction import DictVectorizer
     from sklearn.linear_model import LogisticRegression
 
-    rows, labels = gate_rows(sites)
+    rows, labels = gate_rows(sites, kind)
     vectorizer = DictVectorizer(sparse=False)
     model = LogisticRegression(C=c, max_iter=5000).fit(vectorizer.fit_transform(rows), labels)
-    return line_marks.MarkGate({name: round(float(w), 4) for name, w in zip(vectorizer.get_feature_names_out(), model.coef_[0])},
-                               round(float(model.intercept_[0]), 4), 0.5)
+    return line_marks.MarkGate({name: round(float(w), 4) for name, w in zip(vectorizer.get_feature_names_out(), model.coef_[0])
+                                if round(float(w), 4)}, round(float(model.intercept_[0]), 4), 0.5)
 
 
 def gated_outcomes(sites: Sequence[LineEnd], gate: line_marks.MarkGate) -> tuple[int, int, int]:
@@ -424,10 +439,14 @@ def choose_threshold(counts: Mapping[float, tuple[int, int, int]], precision: fl
 
 
 def run_gate(pages: Sequence[Sequence[str]], texts: Sequence[Sequence[str]], outputs: Sequence[Sequence[str]],
-             precision: float | None, c: float, paragraphs: int, command: Sequence[str]) -> None:
+             precision: float | None, c: float, paragraphs: int, command: Sequence[str], kind: str = "mark") -> None:
     """Cross-fit the gate over the folds of ``pages`` (FOLD ENGINE LM DIR) and ``texts`` (FOLD LM MONTH):
     fitted without each fold, applied to its pages; per engine the threshold of :func:`choose_threshold`;
-    the gate fitted on every fold, written per engine of ``outputs`` (ENGINE PATH)."""
+    the gate fitted on every fold, written per engine of ``outputs`` (ENGINE PATH); and per engine how well
+    the probability out of fold ranks the line ends that lost the best mark above the others (ROC AUC,
+    threshold-free: what a threshold chosen on the same counts may flatter)."""
+    from sklearn.metrics import roc_auc_score
+
     lms: dict[str, object] = {}
 
     def lm_of(path: str):
@@ -441,12 +460,15 @@ def run_gate(pages: Sequence[Sequence[str]], texts: Sequence[Sequence[str]], out
     folds, engines = sorted({f for f, *_ in found}), sorted({e for _, e, _ in found if e})
     held: dict[str, Counter[tuple[float, int]]] = {engine: Counter() for engine in engines}
     margin: Counter[tuple[str, int]] = Counter()
+    scored: dict[str, list[tuple[float, bool]]] = {engine: [] for engine in engines}  # out of fold: (P, the best mark was lost)
     for fold in folds:
-        gate = fit_gate([site for f, _, site in found if f != fold], c)
+        gate = fit_gate([site for f, _, site in found if f != fold], c, kind)
         for engine in engines:
             sites = [site for f, e, site in found if f == fold and e == engine]
             for n, x in enumerate(outcomes(sites, line_marks.MIN_GAIN, {})):
                 margin[engine, n] += x
+            scored[engine] += [(gate.probability(line_marks.MarkChoice(site.gain, site.mark, site.lead, site.clause)),
+                                site.lost[:1] == site.mark) for site in sites if site.gain > 0.0]
             for t in GATE_THRESHOLDS:
                 for n, x in enumerate(gated_outcomes(sites, line_marks.MarkGate(gate.coefficients, gate.intercept, t))):
                     held[engine][t, n] += x
@@ -461,7 +483,11 @@ def run_gate(pages: Sequence[Sequence[str]], texts: Sequence[Sequence[str]], out
         print(f"| {engine} | {' / '.join(str(margin[engine, n]) for n in range(3))} | "
               + " | ".join(("**{}**" if t == chosen[engine] else "{}").format(" / ".join(map(str, counts[t])))
                            for t in GATE_THRESHOLDS) + " |")
-    final = fit_gate([site for *_, site in found], c)
+    for engine in engines:
+        labels = [lost for _, lost in scored[engine]]
+        print(f"{engine}: {len(labels):,} line ends where the LM prefers a mark, {sum(labels)} lost it; "
+              f"ROC AUC of P out of fold {roc_auc_score(labels, [p for p, _ in scored[engine]]):.3f}")
+    final = fit_gate([site for *_, site in found], c, kind)
     print(f"fitted on all: {final}")
     for engine, path in outputs:
         gate = line_marks.MarkGate(final.coefficients, final.intercept, chosen[engine])
@@ -512,10 +538,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                       help="choose each threshold for the fewest errors left instead of for --precision")
     gate.add_argument("--c", type=float, default=1.0, help="the regression's inverse regularisation")
     gate.add_argument("--paragraphs", type=int, default=800, help="paragraphs per --text month")
+    gate.add_argument("--features", choices=GATE_FEATURES, default="mark",
+                      help="the best mark alone, with the clause around the line end, or also how the next span opens")
     args = parser.parse_args(argv)
     if args.command == "gate":
         run_gate(args.pages, args.text, args.out, None if args.fewest_errors else args.precision, args.c, args.paragraphs,
-                 sys.argv[1:] if argv is None else argv)
+                 sys.argv[1:] if argv is None else argv, args.features)
     elif args.command == "fills":
         if any(len(fold) < 2 for fold in args.fold) or len(args.fold) < 2:
             parser.error("each --fold needs an LM and page directories, and there must be two folds or more")

@@ -100,3 +100,21 @@ def test_the_gate_is_fitted_on_line_ends_and_its_threshold_chosen_for_precision_
     assert choose_threshold(counts, 0.91) == 0.55
     assert choose_threshold(counts, 0.85) == 0.35
     assert choose_threshold(counts, None) == 0.5  # 8 - 1 errors fewer: the highest such threshold
+
+
+def test_a_gate_is_fitted_on_the_best_mark_alone_or_with_the_clause_around_it():
+    from ocrfix.correction.line_marks import MarkChoice
+
+    from benchmarks.line_marks import LineEnd, fit_gate, gate_rows
+
+    # the lost marks end a long span; the marks the LM merely likes, a short one: the gain alone cannot tell
+    sites = ([LineEnd(2.0 + g / 8, "，", 0, "，", clause={"log before": 2.5, "next2 同时": 1.0}) for g in range(12)]
+             + [LineEnd(2.0 + g / 8, "，", 0, "", clause={"log before": 1.0}) for g in range(12)])
+    rows = {kind: gate_rows(sites, kind)[0][0] for kind in ("mark", "clause", "opening")}
+    assert "log before" not in rows["mark"] and "next2 同时" not in rows["clause"] and rows["opening"]["next2 同时"] == 1.0
+    assert rows["clause"]["log before"] == 2.5
+    assert "log before" not in fit_gate(sites, kind="mark").coefficients
+    gate = fit_gate(sites, kind="clause")
+    assert gate.coefficients["log before"] > 0
+    long, short = (MarkChoice(2.0, "，", 0.0, {"log before": span}) for span in (2.5, 1.0))
+    assert gate.probability(long) > 0.5 > gate.probability(short)

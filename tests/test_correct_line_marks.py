@@ -137,6 +137,35 @@ def test_a_gate_puts_back_the_marks_it_finds_likely_lost_in_place_of_the_margin(
         line_marks.MarkGate.load(path)
 
 
+def test_the_clause_around_a_line_end_is_weighed_by_a_gate_that_names_it(tmp_path):
+    """A gate sees the span since the last mark, the sentence so far and the next span's opening: with a
+    weight on the span before, the lost '。' after the 7 characters of 我们在北京工作 goes back, and a
+    gate that asks for a longer span holds it."""
+    lm = lm_of(tmp_path)
+    text = reflow(RAW)
+    joins = wrapped_line_ends(RAW, text)
+    choice = line_marks.best_mark(lm, text, text.index("他们"), clause=True)
+    assert line_marks.best_mark(lm, text, text.index("他们")).clause == {}  # weighed by no gate: not looked at
+    assert choice.clause["log before"] == pytest.approx(math.log1p(7))  # 我们在北京工作
+    assert choice.clause["log after"] == pytest.approx(math.log1p(7))  # 他们在上海工作, up to its 。
+    assert choice.clause["left start"] == choice.clause["right 。"] == choice.clause["next2 他们"] == 1.0
+    assert choice.clause["log sentence"] == pytest.approx(math.log1p(7)) and choice.clause["comma before"] == 0.0
+    assert line_marks.line_end_clause("他说，我们在北京工作", 5)["comma before"] == 1.0
+    # 1 / (1 + e^(-(log before - z))): over 0.5 where the span before is longer than e^z - 1 characters
+    for z, marks in ((math.log1p(6), ["。"]), (math.log1p(8), [])):
+        gate = line_marks.MarkGate({"log before": 1.0}, -z, 0.5)
+        assert [mark for *_, mark, _, _ in line_end_changes(text, joins, lm, protected_mask(text), 50.0, gate)] == marks
+    assert line_marks.MarkGate({"log before": 1.0}, 0.0, 0.5).probability(choice._replace(clause=line_marks.NO_CLAUSE)) == 0.5
+    weights = dataclasses.replace(WEIGHTS, sparse=None)
+    path = tmp_path / "gate.json"
+    for z, marks in ((math.log1p(6), ["。"]), (math.log1p(8), [])):  # the corrector looks at the clause for its gate
+        path.write_text(line_marks.MarkGate({"log before": 1.0}, -z, 0.5).to_json(), encoding="utf-8")
+        profile = Profile(name="p", directory=tmp_path, line_end_gate=path, line_end_margin=50.0)
+        result = Corrector(model=lm, confusions=confusion_set(tmp_path), weights=weights, inventory=INVENTORY,
+                           variants={}, profile=profile).correct(RAW)
+        assert [e.replacement for e in result.edits if e.sources == (SOURCE,)] == marks
+
+
 def test_hung_marks_read_are_lines_as_wide_as_the_usual_one_without_their_closing_marks():
     lines = ["我们在北京工作", "他们在上海工作。”", "大家都在认真工作", "他们在上海工作", "，我们在北京", "认真学习。"]
     assert line_marks.usual_widths(lines) == [7] * 6

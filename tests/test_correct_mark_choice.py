@@ -46,6 +46,17 @@ def test_sites_are_clause_marks_between_running_text():
     assert [title[k] for k in sites(title, [False] * len(title))] == ["，"]  # a title's marks are its own
 
 
+def test_a_clause_is_the_same_around_a_mark_and_around_the_gap_it_was_lost_from():
+    from ocrfix.correction.clauses import clause
+
+    text = "习近平指出，北京、上海都好，我们在北京工作。"
+    gap = text.replace("、", "")
+    at_mark, at_gap = clause(text, text.index("、"), 1), clause(gap, gap.index("上海"), 0)
+    assert at_mark.values == at_gap.values
+    assert at_mark.values["left ，"] == at_mark.values["right ，"] == at_mark.values["short both"] == 1.0
+    assert (text[at_mark.start], text[at_mark.end]) == (gap[at_gap.start], gap[at_gap.end]) == ("，", "，")
+
+
 def test_features_describe_the_spans_around_a_mark(lm):
     text = "习近平指出，北京、上海、天津都是大城市，我们在北京工作。"
     values = features(lm, text, text.index("上海") - 1)  # the '、' between 北京 and 上海

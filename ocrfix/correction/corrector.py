@@ -482,7 +482,8 @@ class Corrector:
         the engine reads the marks at its line ends, a paragraph that ends without one had none in
         print (no ``final-period``)."""
         protected = protected_mask(text, self.keep)
-        choices = line_end_choices(text, joins, self.lm, protected) if self.line_end_marks and joins else []
+        choices = line_end_choices(text, joins, self.lm, protected, self.line_end_gate is not None) \
+            if self.line_end_marks and joins else []
         dropping = drops_hung_marks(sure_losses(choices), hung) if self.line_end_habit is not None else None
         rules = self.rules if dropping is not False else tuple(rule for rule in self.rules if rule.name != PARAGRAPH_END_RULE)
         # a garbled text's marks are the LM's first: the rules' margins are set for clean ones

@@ -17,10 +17,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
+from types import MappingProxyType
 from typing import NamedTuple
 
 from ..errors import ModelError
-from ..normalize import lm_tokens
+from ..normalize import is_han, lm_tokens
+from .clauses import clause as clause_around
 from .features import LanguageModel
 from .rules import mark_scores
 
@@ -65,27 +67,43 @@ def _quote_open(text: str, offset: int) -> bool:
     return text.rfind("“", start, offset) > text.rfind("”", start, offset)
 
 
+#: The clause of a line end nothing is known around.
+NO_CLAUSE: Mapping[str, float] = MappingProxyType({})
+
+
 class MarkChoice(NamedTuple):
     gain: float  # log10 gain of the mark over running on
     mark: str
     #: log10 lead of the mark over the next best one (where two fit about as well, as `，` and `。`
     #: between two clauses often do, the pick is a coin-flip; ``benchmarks.line_marks margins --lead``)
     lead: float
+    #: the clause around the line end (:func:`line_end_clause`; only where a gate weighs it)
+    clause: Mapping[str, float] = NO_CLAUSE
 
 
-def best_mark(lm: LanguageModel, text: str, offset: int, span: int = SPAN) -> MarkChoice:
-    """The best mark to insert at ``offset``."""
+def line_end_clause(text: str, offset: int) -> dict[str, float]:
+    """The clause around the gap before ``text[offset]`` (:func:`.clauses.clause`: the spans to the marks
+    either side and which marks they are, the sentence so far, reported speech), and how the span after
+    it opens: its first two characters where they are Han (``next2 同时``)."""
+    around = clause_around(text, offset, 0)
+    opening = "".join(text[offset:around.end].split())[:2]
+    return {**around.values, **({f"next2 {opening}": 1.0} if len(opening) == 2 and all(map(is_han, opening)) else {})}
+
+
+def best_mark(lm: LanguageModel, text: str, offset: int, span: int = SPAN, clause: bool = False) -> MarkChoice:
+    """The best mark to insert at ``offset`` (``clause``: with the clause around it, :func:`line_end_clause`)."""
     options = tuple(mark for mark in MARKS if mark != "”" or _quote_open(text, offset))
     scores = mark_scores(lm, text, offset, 0, ("", *options), span)  # "": running on
     (best, mark), (second, _) = sorted(((scores[m] - scores[""], m) for m in options), reverse=True)[:2]
-    return MarkChoice(best, mark, best - second)
+    return MarkChoice(best, mark, best - second, line_end_clause(text, offset) if clause else NO_CLAUSE)
 
 
 def gate_features(choice: MarkChoice) -> dict[str, float]:
     """What :class:`MarkGate` weighs of a line end's best mark: its gain (clipped to [-3, 6]), its lead
-    over the next best (clipped to 4), and which mark it is."""
+    over the next best (clipped to 4), which mark it is, and the clause around it (a gate uses those
+    of them its coefficients name)."""
     return {"gain": min(max(choice.gain, -3.0), 6.0), "lead": min(choice.lead, 4.0),
-            **{f"mark {mark}": float(choice.mark == mark) for mark in MARKS[1:]}}
+            **{f"mark {mark}": float(choice.mark == mark) for mark in MARKS[1:]}, **choice.clause}
 
 
 @dataclass(frozen=True)
@@ -181,10 +199,11 @@ def drops_hung_marks(sure: int, hung: int) -> bool | None:
     return False if hung else None
 
 
-def line_end_choices(text: str, joins: Sequence[int], lm: LanguageModel, protected: Sequence[bool]
+def line_end_choices(text: str, joins: Sequence[int], lm: LanguageModel, protected: Sequence[bool], clause: bool = False
                      ) -> list[tuple[int, MarkChoice]]:
-    """The best mark (:func:`best_mark`) at each of the ``joins`` of ``text`` (see :func:`wrapped_line_ends`)
-    after a Han character, letter or digit and before anything but a closing mark, neither protected."""
+    """The best mark (:func:`best_mark`, with the clause around it where ``clause``) at each of the ``joins``
+    of ``text`` (see :func:`wrapped_line_ends`) after a Han character, letter or digit and before anything
+    but a closing mark, neither protected."""
     choices = []
     for offset in joins:
         if not 0 < offset < len(text):
@@ -193,7 +212,7 @@ def line_end_choices(text: str, joins: Sequence[int], lm: LanguageModel, protect
         if (not before.isalnum() or after in CLOSING  # after a symbol (a straight '"', a '*'): a misread mark is there
                 or protected[offset - 1] or protected[offset]):
             continue
-        choices.append((offset, best_mark(lm, text, offset)))
+        choices.append((offset, best_mark(lm, text, offset, clause=clause)))
     return choices
 
 
@@ -216,7 +235,7 @@ def line_end_changes(text: str, joins: Sequence[int], lm: LanguageModel, protect
                      min_gain: float | None = None, gate: MarkGate | None = None
                      ) -> list[tuple[int, str, str, float, tuple[str, ...]]]:
     """:func:`marks_to_insert` of the :func:`line_end_choices` of ``text``."""
-    return marks_to_insert(line_end_choices(text, joins, lm, protected), min_gain, gate)
+    return marks_to_insert(line_end_choices(text, joins, lm, protected, gate is not None), min_gain, gate)
 
 
 #: Marks the engine reads at a wrapped line end where print has none (whole-page Tesseract runs,

@@ -9,7 +9,8 @@ closes a sentence, rarely a long one, and often before a clause of reported spee
 
 At each mark of :data:`CLASSES` between two characters of running text (:func:`sites`) a *context
 model* gives P(true mark | :func:`features`): the LM's score of each mark in place, the spans to the
-neighbouring marks and which marks those are, the sentence so far; :func:`features` also gives the
+neighbouring marks and which marks those are, the sentence so far (:mod:`.clauses`, which the line-end
+gate shares); :func:`features` also gives the
 characters either side, the next clause's first two (``同时``, ``习近``) and whether the two spans
 start or end alike (``不变形、不走样``), and a model uses those of them its file names. It is a
 multinomial logistic regression fitted offline on clean text that the LM scoring it never saw
@@ -36,6 +37,7 @@ from typing import NamedTuple
 
 from ..errors import ModelError
 from ..normalize import is_han
+from .clauses import HALF, clause
 from .features import LanguageModel
 from .garbled_marks import AFTER, BEFORE
 from .line_marks import SPAN
@@ -47,18 +49,6 @@ SOURCE = "model:mark-choice"
 READ_MARGIN_SOURCE = "model:mark-choice, read margin"
 #: The marks a site may have been read as, and may become.
 CLASSES = ("，", "、", "。", "；", "：", "·")
-#: Half-width forms an engine writes for them (read as the full-width mark; a change writes full width).
-HALF = {",": "，", ";": "；", ":": "："}
-#: Marks that end a span (the neighbouring marks of a site; half-width ones as their full-width mark).
-BOUNDS = frozenset("，、。；：！？…,;:")
-#: Marks that end a sentence.
-STOPS = frozenset("。！？")
-#: Spans of running text counted as short items (``、`` lists).
-SHORT = 6
-#: Characters of a sentence so far past which it is long.
-LONG = 60
-#: How a clause that introduces reported speech ends (``习近平指出，``): it mostly opens a sentence.
-SAYS = ("说", "指出", "表示", "强调", "认为", "介绍", "称", "透露", "提出", "宣布", "要求")
 #: The LM's scores enter as differences from their mean, clipped to this (log10).
 CLIP = 8.0
 
@@ -162,25 +152,6 @@ def sites(text: str, protected: Sequence[bool]) -> list[int]:
             and not (titles and titles[k])]
 
 
-def _neighbour(text: str, offset: int, step: int) -> tuple[int, str, int]:
-    """(characters of running text, the mark or "\\n" that ends them, its offset) from ``offset`` in direction ``step``."""
-    k, n = offset + step, 0
-    while 0 <= k < len(text) and text[k] not in BOUNDS and text[k] != "\n":
-        n += not text[k].isspace()
-        k += step
-    return n, text[k] if 0 <= k < len(text) else "\n", k
-
-
-def _sentence(text: str, offset: int) -> tuple[int, bool]:
-    """(characters since the sentence began, whether a ``，`` came before in it) for the mark at ``offset``."""
-    k, n, comma = offset - 1, 0, False
-    while k >= 0 and text[k] not in STOPS and text[k] != "\n":
-        n += not text[k].isspace()
-        comma = comma or text[k] in "，,"
-        k -= 1
-    return n, comma
-
-
 def _kind(ch: str) -> str:
     return "han" if is_han(ch) else "digit" if ch.isdigit() else "other"
 
@@ -190,24 +161,12 @@ def features(lm: LanguageModel, text: str, offset: int) -> dict[str, float]:
     the mark itself, so that the model is fitted on clean text (the mark read is the channel's)."""
     scores = mark_scores(lm, text, offset, 1, CLASSES, SPAN)
     mean = sum(scores.values()) / len(scores)
-    before, left, start = _neighbour(text, offset, -1)
-    after, right, end = _neighbour(text, offset, 1)
+    around = clause(text, offset, 1)
+    start, end = around.start, around.end
     paragraph_end = text.find("\n", offset)
-    so_far, comma = _sentence(text, offset)
     values = {f"lm {mark}": max(-CLIP, min(CLIP, scores[mark] - mean)) for mark in CLASSES}
-    values[f"left {HALF.get(left, left) if left in BOUNDS else 'start'}"] = 1.0
-    values[f"right {HALF.get(right, right) if right in BOUNDS else 'end'}"] = 1.0
-    values["log before"] = math.log1p(before)
-    values["log after"] = math.log1p(after)
-    values["short before"] = float(before <= SHORT)
-    values["short after"] = float(after <= SHORT)
-    values["short both"] = float(before <= SHORT and after <= SHORT)
-    values["similar"] = float(abs(before - after) <= 1)
-    values["log sentence"] = math.log1p(so_far)
-    values["long sentence"] = float(so_far > LONG)
+    values.update(around.values)
     values["log to paragraph end"] = math.log1p((len(text) if paragraph_end < 0 else paragraph_end) - offset)
-    values["right says"] = float(text[offset + 1:end].endswith(SAYS))
-    values["comma before"] = float(comma)
     values["same kind"] = float(_kind(text[offset - 1]) == _kind(text[offset + 1]))
     left_span, right_span = "".join(text[start + 1:offset].split()), "".join(text[offset + 1:end].split())
     values["same first"] = float(bool(left_span) and left_span[:1] == right_span[:1])
