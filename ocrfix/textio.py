@@ -60,6 +60,21 @@ def read_bytes(source: str | Path, max_bytes: int) -> bytes:
     return data
 
 
+#: How files that are not OCR output open, what they are, and what to do instead.
+_NOT_OCR_OUTPUT = (
+    ((b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"\x00\x00\x00\x0cjP", b"GIF8", b"BM"),
+     "an image: OCR it first, e.g. tesseract IMAGE OUT -l chi_sim hocr, and give OUT.hocr"),
+    ((b"%PDF",), "a PDF: give its OCR as text, hOCR, ALTO or PAGE; a searchable PDF's text layer: pdftotext -layout FILE"),
+    ((b"\x1f\x8b",), "gzip-compressed: decompress it first, gunzip -k FILE"),
+    ((b"PK\x03\x04",), "a ZIP archive: unpack it first"),
+)
+
+
+def _binary_kind(data: bytes) -> str:
+    """What a binary input is, when its first bytes say so (an image, a PDF, an archive), as advice."""
+    return next((f" ({what})" for starts, what in _NOT_OCR_OUTPUT if data.startswith(starts)), "")
+
+
 def _looks_binary(data: bytes) -> bool:
     if b"\x00" in data:
         return True
@@ -120,7 +135,7 @@ def decode_text(data: bytes, name: str, encoding: str | None = None, remedy: str
     if not encoding and data[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise InputError(f"{name}: UTF-16 text, not UTF-8: " + remedy.format(encoding="utf-16"))
     if _looks_binary(data) and not (encoding and encoding.lower().replace("-", "").startswith("utf16")):
-        raise InputError(f"{name}: looks like a binary file, not text")
+        raise InputError(f"{name}: looks like a binary file, not text{_binary_kind(data)}")
     if encoding:
         try:
             text = data.decode(encoding)

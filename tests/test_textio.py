@@ -52,6 +52,17 @@ def test_wrong_explicit_encoding(tmp_path: Path) -> None:
         read_text(path, encoding="no-such-codec")
 
 
+@pytest.mark.parametrize(("head", "advice"), [
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "an image: OCR it first"), (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00", "an image"),
+    (b"II*\x00\x08\x00\x00\x00", "an image"), (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n\x00", "a PDF: give its OCR"),
+    (b"\x1f\x8b\x08\x00\x00\x00\x00\x00", "gzip-compressed: decompress it first"), (b"PK\x03\x04\x14\x00\x00\x00", "a ZIP archive"),
+])
+def test_a_scan_or_an_archive_given_for_ocr_output_is_named_with_what_to_do(head: bytes, advice: str) -> None:
+    with pytest.raises(InputError, match=r"^x: looks like a binary file, not text \(" + advice) as err:
+        decode_text(head + bytes(range(256)), "x")
+    assert "\n" not in str(err.value)
+
+
 def test_binary_empty_too_large(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="binary"):
         decode_text(b"abc\x00def", "x")
