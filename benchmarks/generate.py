@@ -13,6 +13,7 @@ Tesseract runs one crop at a time with ``OMP_THREAD_LIMIT=1``, at nice level +5.
 from __future__ import annotations
 
 import argparse
+import importlib.metadata
 import json
 import os
 import random
@@ -159,11 +160,29 @@ def make_page(spec: PageSpec, data_dir: Path, out_dir: Path) -> dict[str, Any]:
     return entry
 
 
+def check_engine_version(split: str, config: dict[str, Any]) -> None:
+    """A split pinned to one version of its engine's Python package (``engine_version``: the
+    ``rapidocr_onnxruntime`` wheels ship PP-OCRv4's models from 1.3 on, PP-OCRv3's before) is
+    only read by that version."""
+    sp = config["splits"][split]
+    want = sp.get("engine_version")
+    if want is None:
+        return
+    try:
+        have = importlib.metadata.version(sp["engine"])
+    except importlib.metadata.PackageNotFoundError:
+        have = "none"
+    if have != want:
+        raise InputError(f"split {split} is read by {sp['engine']} {want}; this Python has {have}")
+
+
 def generate(split: str, out: Path, config: dict[str, Any], data_dir: Path, *, pages: int | None = None,
              levels: list[str] | None = None, force: bool = False, existing: bool = False) -> list[dict[str, Any]]:
     """Generate (or keep) every page of ``split``; writes and returns the split's manifest.
     ``existing``: generate nothing, the manifest lists the pages already on disk (an interrupted run's)."""
     sp = config["splits"][split]
+    if not existing:
+        check_engine_version(split, config)
     todo = [(lv, i) for lv in (levels or sp["levels"]) for i in range(pages or sp["pages"])]
     entries = []
     for level, index in tqdm(todo, desc=f"pages {split}", unit="page", file=sys.stderr):

@@ -1,5 +1,8 @@
 """Real OCR engines run on page crops: Tesseract (``chi_sim``) and, optionally, RapidOCR
-(a second engine with a different error profile).
+(a second engine with a different error profile) and the older RapidOCR package
+``rapidocr_onnxruntime`` (a third: its 1.3 wheels ship PP-OCRv4's recogniser, 1.2 PP-OCRv3's,
+neither of which any profile was fitted on; it pins other numpy/onnxruntime versions than
+RapidOCR 3.x, so it runs from a venv of its own).
 
 Tesseract runs as a subprocess, one at a time, with ``OMP_THREAD_LIMIT=1`` (its OpenMP threads
 make it ~5x slower on a busy 2-core machine) and ``--psm 6`` per column crop (``--psm 4`` drops
@@ -89,8 +92,26 @@ def rapidocr_lines(image: Image.Image) -> list[dict]:
     return lines
 
 
+@lru_cache(maxsize=1)
+def _rapidocr_onnxruntime_engine() -> Any:
+    try:
+        from rapidocr_onnxruntime import RapidOCR
+    except ImportError as exc:
+        raise ToolMissingError("rapidocr_onnxruntime not installed (pip install rapidocr_onnxruntime==1.3.24, "
+                               "in a venv of its own)") from exc
+    return RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1)  # one core: the machine is shared
+
+
+def rapidocr_onnxruntime(image: Image.Image) -> str:
+    """RapidOCR 1.x (``rapidocr_onnxruntime``, the PP-OCR models its wheel ships): one text line
+    per detected line, in its reading order, as :func:`rapidocr`."""
+    result, _ = _rapidocr_onnxruntime_engine()(np.asarray(image.convert("RGB")))
+    return "\n".join(text for _box, text, _score in result or ()) + "\n"
+
+
 def _bounds(quad: "np.ndarray") -> list[int]:
     return [int(np.floor(quad[:, 0].min())), int(np.floor(quad[:, 1].min())), int(np.ceil(quad[:, 0].max())), int(np.ceil(quad[:, 1].max()))]
 
 
-ENGINES: dict[str, Callable[..., str]] = {"tesseract": tesseract, "rapidocr": rapidocr}
+ENGINES: dict[str, Callable[..., str]] = {"tesseract": tesseract, "rapidocr": rapidocr,
+                                          "rapidocr_onnxruntime": rapidocr_onnxruntime}

@@ -72,6 +72,7 @@ def sentence_table(runs: Sequence[SystemRun], groups: Sequence[str]) -> str:
 CROSS_ENGINE = {
     "Tesseract eval": (("eval-l1", "eval-l2", "eval-l3"), "reduction"),
     "RapidOCR eval": (("rapid-eval-l1", "rapid-eval-l2", "rapid-eval-l3"), "reduction"),
+    "PP-OCRv4 eval": (("ppocr4-eval-l1", "ppocr4-eval-l2", "ppocr4-eval-l3"), "reduction"),
     "FASPell test": (("faspell",), "f1"),
     "SIGHAN-15 test": (("sighan15",), "f1"),
 }

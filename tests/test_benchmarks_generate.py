@@ -85,3 +85,45 @@ def test_an_engine_split_reuses_its_base_pages_and_existing_pages_make_a_manifes
     assert len(entries) == 1
     manifest = json.loads((tmp_path / "tiny-rapid" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["summary"] == {"l1": {"pages": 1, "gt_chars": 10, "mean_cer": 0.1}}
+
+
+def test_every_engine_split_rereads_pages_of_a_split_with_a_known_engine():
+    from benchmarks.ocr import ENGINES
+
+    config = generate.load_config()
+    rereads = {name: sp for name, sp in config["splits"].items() if "same_as" in sp}
+    assert {"rapid-eval", "ppocr4-train", "ppocr4-eval"} <= set(rereads)
+    for sp in rereads.values():
+        base = config["splits"][sp["same_as"]]
+        assert sp["engine"] in ENGINES and set(sp["levels"]) <= set(base["levels"]) and sp["pages"] <= base["pages"]
+
+
+def test_rapidocr_onnxruntime_gives_its_lines_in_its_own_order(monkeypatch):
+    from PIL import Image
+
+    from benchmarks import ocr
+
+    box = [[0.0, 0.0], [9.0, 0.0], [9.0, 4.0], [0.0, 4.0]]
+    results = iter([([[box, "第一行", 0.98], [box, "第二行，", 0.91]], [0.1, 0.0, 0.2]), (None, None)])
+    monkeypatch.setattr(ocr, "_rapidocr_onnxruntime_engine", lambda: lambda image: next(results))
+    blank = Image.new("L", (10, 10), 255)
+    assert ocr.rapidocr_onnxruntime(blank) == "第一行\n第二行，\n"
+    assert ocr.rapidocr_onnxruntime(blank) == "\n"  # nothing detected
+
+
+def test_a_split_pinned_to_an_engine_version_is_only_read_by_that_version(tmp_path):
+    import importlib.metadata
+
+    from ocrfix.errors import InputError
+
+    have = importlib.metadata.version("rapidfuzz")  # any installed package stands for the engine's
+
+    def pinned(engine: str, version: str) -> dict:
+        return {**CONFIG, "splits": {**CONFIG["splits"], "tiny-x": {"same_as": "tiny", "engine": engine,
+                                                                  "engine_version": version, "levels": ["l1"], "pages": 1}}}
+    generate.check_engine_version("tiny-x", pinned("rapidfuzz", have))
+    with pytest.raises(InputError, match=f"rapidfuzz 0.0.1; this Python has {have}"):
+        generate.generate("tiny-x", tmp_path, pinned("rapidfuzz", "0.0.1"), tmp_path)
+    with pytest.raises(InputError, match="has none"):
+        generate.check_engine_version("tiny-x", pinned("no-such-ocr-package", "1.0"))
+    generate.check_engine_version("tiny", CONFIG)  # not pinned
