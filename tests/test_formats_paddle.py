@@ -47,6 +47,8 @@ def shapes() -> dict[str, object]:
                                 "rec_polys": [_poly(b) for _, b, _ in lines]}},
         "paddle2": [[[_poly(b), [t, s]] for t, b, s in lines]],
         "rapid": [{"box": _poly(b), "txt": t, "score": s} for t, b, s in lines],
+        # rapidocr_onnxruntime 1.x (PP-OCRv4 / v3 models) returns a list of [box, text, score]
+        "rapid1": [[_poly(b), t, s] for t, b, s in lines],
     }
 
 
@@ -71,7 +73,7 @@ def test_every_shape_reads_into_the_same_lines_boxes_and_scores(tmp_path: Path, 
     doc = parse_document(data, f"{shape}.json")
     expected = [(t, tuple(b), s) for t, b, s in _lines()]
     assert [(line.text(), tuple(line.box), line.words[0].conf) for line in doc.lines()] == expected
-    assert doc.software == ("RapidOCR" if shape == "rapid" else "PaddleOCR")
+    assert doc.software == ("RapidOCR" if shape.startswith("rapid") else "PaddleOCR")
 
 
 @pytest.mark.parametrize("shape", list(shapes()))
@@ -91,6 +93,8 @@ def test_corrections_go_back_into_the_json_and_the_rest_is_kept(tmp_path: Path, 
         assert out[1:] == original[1:]
     elif shape == "paddle2":
         assert out[0][0][1] == [LEFT[0].replace("季", "秋"), original[0][0][1][1]] and out[0][1:] == original[0][1:]
+    elif shape == "rapid1":
+        assert out[0] == [original[0][0], LEFT[0].replace("季", "秋"), original[0][2]] and out[1:] == original[1:]
     else:
         page, before = (out["res"], original["res"]) if shape == "paddle3-res" else (out, original)
         assert page["rec_texts"] == [LEFT[0].replace("季", "秋"), *before["rec_texts"][1:]]
@@ -99,7 +103,7 @@ def test_corrections_go_back_into_the_json_and_the_rest_is_kept(tmp_path: Path, 
             {k: v for k, v in before.items() if k != "rec_texts"}
     again = parse_document(output_bytes(done), "again.json")
     kept = [w.correction.original for w in again.words() if w.correction]
-    assert kept == ([] if shape == "paddle2" else [LEFT[0]])  # PaddleOCR 2.x lists have no room for it
+    assert kept == ([] if shape in ("paddle2", "rapid1") else [LEFT[0]])  # their lists have no room for it
 
 
 def test_a_line_corrected_twice_keeps_its_first_ocr_reading(tmp_path: Path) -> None:

@@ -50,6 +50,7 @@ def test_a_converted_file_keeps_naming_the_engine():
     ("tesseract 5.3.0", "tesseract"), ("Tesseract-OCR 4.1", "tesseract"),
     ("ABBYY FineReader 15", "generic"), ("Google Cloud Vision", "generic"),
     ("PaddleOCR 2.7", "ppocr"), ("RapidOCR 3.0", "ppocr"), ("PP-OCRv4", "ppocr"),
+    ("rapidocr_onnxruntime 1.3.24", "ppocr"),
 ])
 def test_the_shipped_table_maps_software_to_profiles(software, profile):
     installed = shipped_profiles(MODELS)
