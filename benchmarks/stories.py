@@ -28,10 +28,12 @@ import argparse
 import json
 import statistics
 import sys
+from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Indel
 
 from ocrfix.evaluation.profile import normalize_line
 from ocrfix.evaluation.stories import MIN_CHARS, owners, story_grams, story_scores
@@ -250,15 +252,60 @@ def _break_cause(before: list[Box], after: list[Box], kinds: tuple[str, str], h:
     return f"other ({where})"
 
 
+PIECE = 6  # characters of the pieces :func:`scramble` looks a paragraph up by
+FOUND = 0.6  # least share of those pieces found in the output, else the engine garbled the text
+
+
+def _inserted(paragraph: str, line: str) -> list[str]:
+    """The runs of 4+ characters of ``line`` that its alignment with ``paragraph`` leaves
+    unmatched, between the first and the last run of 3+ matched characters."""
+    matched = [(o.dest_start, o.dest_end) for o in Indel.opcodes(paragraph, line) if o.tag == "equal" and o.src_end - o.src_start >= 3]
+    runs = []
+    for (_, end), (start, _) in zip(matched, matched[1:]):
+        if start - end >= 4:
+            runs.append(line[end:start])
+    return runs
+
+
+def scramble(paragraph: str, lines: list[str], kinds: list[str], texts: list[str], heads: list[str]) -> str:
+    """How a GT ``paragraph`` that matches no stretch of the output (``lines``, their block
+    ``kinds``) is scrambled, looked up by its ``PIECE``-character pieces (fuzzy partial ratio
+    >= 80 against a line): *garbled* when fewer than ``FOUND`` of them are found; else, in the
+    line holding most of them, *other rows read into it* when text of the page's paragraphs
+    (``texts``, its own too: the rows of two columns side by side read as one line) stands
+    between its matched runs, *headline text read into it* when a headline (``heads``) does;
+    *a piece of it read as a headline* when a piece lies in a non-paragraph block; *cut into
+    lines out of order* / *apart* when two lines or more hold two pieces or more; else
+    *misread (under 80)*."""
+    hits = []
+    for start in range(0, max(1, len(paragraph) - 2), PIECE):
+        piece = paragraph[start:start + PIECE]
+        best = max(range(len(lines)), key=lambda i: fuzz.partial_ratio(piece, lines[i]), default=None)
+        hits.append(best if best is not None and fuzz.partial_ratio(piece, lines[best]) >= 80 else None)
+    found = [i for i in hits if i is not None]
+    if len(found) < FOUND * len(hits):
+        return "garbled by the engine"
+    main = Counter(found).most_common(1)[0][0]
+    runs = _inserted(paragraph, lines[main])
+    if any(fuzz.partial_ratio(run, text) >= 80 for run in runs for text in texts):
+        return "other rows read into it"
+    if any(len(head) >= 3 and fuzz.partial_ratio(run, head) >= 80 for run in runs for head in heads):
+        return "headline text read into it"
+    if any(kinds[i] != "paragraph" for i in found):
+        return "a piece of it read as a headline"
+    parts = [i for i, n in Counter(found).items() if n >= 2]
+    if len(parts) >= 2:
+        return "cut into lines " + ("apart" if parts == sorted(parts) else "out of order")
+    return "misread (under 80)"
+
+
 def census(folder: Path) -> dict[str, int]:
     """Counts by mechanism of the ALTO reflow's missed GT paragraphs and unattached headlines
     (development aid: which failures are worth a rule). A missed paragraph is *cut* when 2–5
     consecutive output lines joined match it (ratio >= 80, 5 above the best single line; the
     cause of each break inside), *joined* when a longer line holds it (partial ratio >= 85; with
     what), *misread* when its best line scores 80–89, *out of order* when it occurs as one
-    stretch of the output, else *scrambled*."""
-    from collections import Counter
-
+    stretch of the output, else *scrambled* (and how: see :func:`scramble`)."""
     from ocrfix.formats.layout import _char_height
 
     counts: Counter[str] = Counter()
@@ -271,6 +318,8 @@ def census(folder: Path) -> dict[str, int]:
         lines = [normalize_line(b.text) for b in flow.blocks]
         table = story_grams(["\n".join([*head_lines(s), *s["paragraphs"]]) for s in stories])
         joined = "".join(lines)
+        texts = [p for s in stories for p in _norm(s["paragraphs"])]
+        page_heads = [t for s in stories for t in _norm(head_lines(s))]
         for k, story in enumerate(stories):
             paragraphs = _norm(story["paragraphs"])
             for j, paragraph in enumerate(paragraphs):
@@ -300,6 +349,7 @@ def census(folder: Path) -> dict[str, int]:
                     counts["missed: out of order (one stretch)"] += 1
                 else:
                     counts["missed: scrambled"] += 1
+                    counts["missed: scrambled / " + scramble(paragraph, lines, [b.kind for b in flow.blocks], texts, page_heads)] += 1
         ends = head_ends(stories, lines)
         for k, ok in enumerate(attachments(stories, lines, table)):
             if ok:
@@ -359,8 +409,6 @@ def plain_census(folder: Path, slack: int = 3, lm: TokenScorer | None = None) ->
     engine's order put other text between, a headline, another story's text, its own or text of no
     story, or read the second piece first), else *scrambled* (rows of side-by-side columns run
     together, or misread past 80)."""
-    from collections import Counter
-
     from ocrfix.text_reflow import reflow_cues
 
     counts: Counter[str] = Counter()
