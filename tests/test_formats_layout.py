@@ -233,6 +233,19 @@ def test_a_swollen_body_line_keeps_the_bodys_measured_pitch_and_is_no_headline()
         ("headline", "集市开张"), ("paragraph", "".join(rows))]
 
 
+def test_a_first_body_line_under_a_headline_with_swollen_boxes_is_no_sub_headline() -> None:
+    """Body type set 1.1 characters apart; the engine swelled most word boxes of the column's
+    first line, right under the headline, so that it is as large as a sub-headline and its
+    characters 1.05 × the type size apart. A sub-headline's characters stand that much further
+    apart than the body's measured pitch, though: the line stays in its paragraph."""
+    pitch = int(1.1 * H)
+    rows = ["一二三四五六", "七八九十甲乙", "丙丁戊己庚辛", "壬癸子丑寅卯"]
+    head = make_line("集市开张", 60, 120, size=int(H * 2))
+    lines = [_spaced(row, 60, 220 + r * int(1.6 * H), pitch, tall=3 if r == 0 else 0) for r, row in enumerate(rows)]
+    assert [(b.kind, b.text) for b in reflow_document(document([[head], lines])).blocks] == [
+        ("headline", "集市开张"), ("paragraph", "".join(rows))]
+
+
 def test_with_the_lm_an_indent_after_a_full_line_whose_sentence_reads_on_continues_the_paragraph(tmp_path) -> None:
     """A line set in two characters after a full line that runs on: the engine dropped the
     line's first characters, or the paragraph before lost its stop hanging past the edge. Where

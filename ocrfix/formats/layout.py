@@ -645,7 +645,9 @@ def _is_headline(line: PlacedLine, h: float, pitch: float) -> bool:
 def _headlines(placed: list[PlacedLine], h: float) -> set[int]:
     """ids of the headline lines: large type (:func:`_is_headline`), and the lines of a head
     group set larger than the body but below the headline size (a kicker above the headline,
-    a sub-headline under it): type and pitch ``KICKER ×`` the body's, within ``h`` above or
+    a sub-headline under it): type and pitch ``KICKER ×`` the body's (the pitch also
+    ``KICKER ×`` ``h`` where the body's measured pitch is narrower: a column's first line under a
+    headline whose word boxes the engine swelled is as large, but keeps the body's pitch), within ``h`` above or
     below a headline line, over half of the shorter one's width (a column's first line beside the
     end of a headline is not one), and two pixels larger at least (box heights are whole pixels:
     on small type a body line one pixel taller than the median is ``1.07 h``). Next to such a
@@ -662,7 +664,7 @@ def _headlines(placed: list[PlacedLine], h: float) -> set[int]:
         found = []
         smallest = max(least * h, h + 1.5)
         for p in placed:
-            if id(p) in heads or p.size < smallest or p.box.width < least * h * display_width(p.text):
+            if id(p) in heads or p.size < smallest or p.box.width < least * max(h, pitch) * display_width(p.text):
                 continue
             if any(min(p.box.x1, q.box.x1) - max(p.box.x0, q.box.x0) > 0.5 * min(p.box.width, q.box.width)
                    and max(q.box.y0 - p.box.y1, p.box.y0 - q.box.y1) <= h for q in near):
