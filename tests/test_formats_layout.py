@@ -121,6 +121,15 @@ def _merged(*parts: Line) -> Line:
     return Line(words=words, box=Box.union([part.box for part in parts]))
 
 
+def test_a_columns_last_row_merged_across_the_gutter_is_split_where_the_row_above_was_read_apart() -> None:
+    """A paragraph's last two rows in two columns; the engine read the first row as two lines
+    and merged the second across the gutter (a character's width between the letters). Too few
+    lines set out the columns' edges and none spans the gutter, yet the row above shows it."""
+    left, right = column(NARROW_LEFT[:2], 60), column(NARROW_RIGHT[:2], 60 + 13 * H)
+    flow = reflow_document(document([[left[0], right[0], _merged(left[1], right[1])]]))
+    assert [b.text for b in flow.blocks] == ["".join(NARROW_LEFT[:2] + NARROW_RIGHT[:2])]
+
+
 def test_tall_body_line_merged_across_a_gutter_is_split_at_the_river() -> None:
     """Every row of two columns merged across a one-character gutter; one of them was read
     with tall boxes (as around a column rule, or on a skewed scan): as tall as a headline but

@@ -11,7 +11,9 @@ fit the ink and square CJK type makes ``p`` about ``h``, PP-OCR's detection boxe
   left side and lines starting at its right side, nearby: see :func:`_edge_splits`) where a
   word starts at the right column's edge, though no gap shows (a narrow gutter, specks, a
   skewed scan), and where a column rule read as ``|`` (alone or with punctuation: ``”|``) stands
-  between letters more than ``2h`` apart (see ``RULED``); lines are then grouped into columns by horizontal overlap, pieces of one printed line (same row,
+  between letters more than ``2h`` apart (see ``RULED``), and where the row right above or
+  below was read as two lines side by side whose blank covers a gap between its letters (a
+  column's last rows: see :func:`_row_splits`); lines are then grouped into columns by horizontal overlap, pieces of one printed line (same row,
   same column) are joined, columns read left to right, lines top to bottom (after the
   headlines above them);
 * **indent** — a line starting more than ``1.6p`` right of its column's left edge opens a
@@ -96,6 +98,7 @@ EDGE_GUTTER = 2.5  # × h: widest such gutter
 EDGE_NEAR = 4.0  # × h: how near a merged line the lines setting out a gutter must be
 RULE_CHARS = 4  # characters at most of a rule read as text
 RULE_WIDTH = 3.0  # × the characters' width: how much wider a rule read as text is set
+ROW_NEAR = 2.5  # × h: how far apart the middles of two neighbouring rows stand at most
 SPECK = 0.25  # × h: a line box less tall than this holds no character
 SPECKS = "。，、.,|'`·"  # what the engine reads specks as
 RULE = "|"  # what the engine reads a column rule as
@@ -477,8 +480,8 @@ def _edge_splits(words: tuple[Word, ...], box: Box, gutters: list[Gutter], h: fl
 
 def _split_lines(lines: list[Line], sizes: dict[int, float], h: float, numbers: dict[int, int],
                  texts: dict[int, str] | None = None) -> list[PlacedLine]:
-    """Every line as one placed line per column it crosses (see :func:`_gutter_splits` and
-    :func:`_edge_splits`); ``texts``: the lines' texts by id, where already known."""
+    """Every line as one placed line per column it crosses (see :func:`_gutter_splits`,
+    :func:`_edge_splits` and :func:`_row_splits`); ``texts``: the lines' texts by id, where already known."""
     letters = {id(l): _letters(l.words) for l in lines}  # None: no letters in the word
     ink = {id(l): Marks.of(l.box, letters[id(l)]) for l in lines}
     by_top = sorted(lines, key=lambda l: l.box.y0)
@@ -489,8 +492,10 @@ def _split_lines(lines: list[Line], sizes: dict[int, float], h: float, numbers: 
     # each line's pieces between its cuts, with their boxes (the gutters and the edge cuts read them)
     pieces = {id(line): [(start, stop, _piece_box(line, start, stop)) for start, stop in zip([0, *found[id(line)]], [*found[id(line)], len(line.words)])]
               for line in lines if found[id(line)]}
-    gutters = _gutters([(line.box, sizes[id(line)], True) for line in lines if not found[id(line)]]
-                       + [(box, sizes[id(line)], False) for line in lines if id(line) in pieces for _, _, box in pieces[id(line)]], h)
+    spans = [(line.box, sizes[id(line)], True) for line in lines if not found[id(line)]] \
+        + [(box, sizes[id(line)], False) for line in lines if id(line) in pieces for _, _, box in pieces[id(line)]]
+    gutters = _gutters(spans, h)
+    rows = _row_blanks([box for box, size, _ in spans if size < HEADLINE * h], h)
     placed = []
     for line in lines:
         size = sizes[id(line)]
@@ -501,6 +506,11 @@ def _split_lines(lines: list[Line], sizes: dict[int, float], h: float, numbers: 
             edges = [start + k for start, stop, box in pieces.get(id(line), [(0, len(line.words), line.box)])
                      for k in _edge_splits(line.words[start:stop], box, gutters, h)]
             cuts = sorted({*cuts, *edges}) if edges else cuts
+        if body and line.box.width > 4 * h:
+            beside = [start + k for start, stop, box in pieces.get(id(line), [(0, len(line.words), line.box)])
+                      if _type_size(box, line.words[start:stop]) < HEADLINE * h
+                      for k in _row_splits(box, letters[id(line)][start:stop], rows, h)]
+            cuts = sorted({*cuts, *beside}) if beside else cuts
         cuts = _ruled_ends_kept(line.words, cuts)
         for start, stop in zip([0, *cuts], [*cuts, len(line.words)]):
             words = line.words[start:stop]
@@ -510,6 +520,69 @@ def _split_lines(lines: list[Line], sizes: dict[int, float], h: float, numbers: 
             piece = _own_size(words, letters[id(line)][start:stop], box, text, h) if cuts else None
             placed.append(PlacedLine(text, box, size if piece is None else piece, numbers[id(line)], words, own.core(box)))
     return placed
+
+
+class RowBlank(NamedTuple):
+    """The blank between two lines side by side on one row (the engine read them apart: a
+    gutter or the gap between stories), from ``x0`` to ``x1``; ``middle``: the row's."""
+
+    middle: float
+    x0: int
+    x1: int
+
+
+def _row_blanks(boxes: list[Box], h: float) -> list[RowBlank]:
+    """The blanks between neighbouring lines (or pieces of lines) of body type on one row (their
+    vertical middles within ``h / 2`` of the row's first), by their rows' middles."""
+    blanks: list[RowBlank] = []
+    row: list[Box] = []
+    for box in sorted(boxes, key=_middle):
+        if row and _middle(box) - _middle(row[0]) > h / 2:
+            blanks += _blanks(row, h)
+            row = []
+        row.append(box)
+    return sorted(blanks + _blanks(row, h), key=_row_middle)
+
+
+def _blanks(row: list[Box], h: float) -> list[RowBlank]:
+    """The blanks between neighbouring boxes of one row, left to right, that are ``4h`` wide
+    at least (lines of columns, not specks or pieces of a word)."""
+    if len(row) < 2:
+        return []
+    middle = statistics.median(map(_middle, row))
+    row = sorted(row, key=attrgetter("x0"))
+    return [RowBlank(middle, a.x1, b.x0) for a, b in zip(row, row[1:]) if b.x0 > a.x1 and min(a.width, b.width) >= 4 * h]
+
+
+def _middle(box: Box) -> float:
+    return (box.y0 + box.y1) / 2
+
+
+_row_middle = attrgetter("middle")  # a RowBlank's
+
+
+def _row_splits(box: Box, letters: list[tuple[float, float] | None], rows: list[RowBlank], h: float) -> list[int]:
+    """Word indices where a body line (or a piece of one, in ``box``; its words' :func:`_letters`)
+    that the engine merged across a gutter is split: at a gap between its letters wider than
+    ``RIVER × h``, where the row right above or below it (middles ``ROW_NEAR × h`` apart at most)
+    holds two lines side by side, ``4h`` wide each, whose blank lies within ``h`` of the gap's
+    ends and covers ``RIVER × h`` of it (the rows of two columns' last lines, too few to set out
+    their edges: see :func:`_gutters`). The letters must run ``2h`` into both sides."""
+    middle = _middle(box)
+    near = [r for r in rows[bisect_left(rows, middle - ROW_NEAR * h, key=_row_middle):bisect_right(rows, middle + ROW_NEAR * h, key=_row_middle)]
+            if abs(r.middle - middle) > h / 2]
+    solid = [(k, extent) for k, extent in enumerate(letters) if extent is not None]
+    if not near or not solid:
+        return []
+    first, last = solid[0][1][0], max(extent[1] for _, extent in solid)
+    splits = []
+    reach = solid[0][1][1]  # right end of the letters so far
+    for k, (start, end) in solid[1:]:
+        if start - reach > RIVER * h and first <= reach - 2 * h and last >= start + 2 * h \
+                and any(abs(r.x0 - reach) <= h and abs(r.x1 - start) <= h and min(r.x1, start) - max(r.x0, reach) >= RIVER * h for r in near):
+            splits.append(k)
+        reach = max(reach, end)
+    return splits
 
 
 def _own_size(words: tuple[Word, ...], letters: list[tuple[float, float] | None], box: Box, text: str, h: float) -> float | None:
