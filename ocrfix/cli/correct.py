@@ -70,7 +70,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--encoding", metavar="ENC", help="input encoding (default: UTF-8 only)")
     parser.add_argument("--format", choices=FORMATS, help="input format (default: detected from the content)")
     parser.add_argument("--output-format", choices=FORMATS,
-                        help="output format for hOCR/ALTO/PAGE/PaddleOCR JSON input (default: the input's own; 'text' = corrected reflowed text)")
+                        help="output format for structured input: hOCR, ALTO, PAGE, ABBYY, JSON, TSV (default: the input's own; 'text' = corrected reflowed text)")
     parser.set_defaults(handler=_run)
 
 

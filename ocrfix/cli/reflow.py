@@ -19,7 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("-o", "--output", metavar="OUT", default="-", help="output file, or - for stdout (default)")
     parser.add_argument("--encoding", help="input encoding if not UTF-8 (e.g. gb18030)")
     parser.add_argument("--format", choices=FORMATS, help="input format (default: detected from the content); "
-                        "hOCR/ALTO/PAGE/JSON are reflowed from their line geometry")
+                        "structured files (hOCR, ALTO, PAGE, ABBYY, JSON, TSV) are reflowed from their line geometry")
     parser.add_argument("--column-order", action="store_true",
                         help="plain text: first put back in column order lines an engine listed row by row across "
                         "side-by-side columns (PaddleOCR/RapidOCR on a page of columns), as `ocrfix correct` does; "
