@@ -42,7 +42,9 @@ def read_url(url: str, max_bytes: int) -> bytes:
         size = fs.size(path)
         if size is not None and size > max_bytes:
             raise InputError(f"{url}: {size:,} bytes is larger than the {max_bytes:,}-byte limit; split it into pages")
-        return fs.cat_file(path)
+        from .textio import gunzipped
+
+        return gunzipped(fs.cat_file(path), url, max_bytes)
     except FileNotFoundError:
         raise InputError(f"{url}: no such file") from None
     except OSError as exc:

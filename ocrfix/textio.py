@@ -3,14 +3,18 @@
 Reading never guesses silently: UTF-8 (with or without BOM) is accepted, anything else
 is rejected with a message naming the likely encoding, unless the caller passes an
 explicit ``encoding``. Binary, empty and oversized inputs are rejected, never truncated.
+A gzip-compressed input (the Internet Archive's ``_abbyy.gz``, ``_chocr.html.gz``) is read as
+what it holds, and an output whose name ends in ``.gz`` is written gzip-compressed.
 """
 from __future__ import annotations
 
 import errno
+import gzip
 import os
 import stat
 import sys
 import tempfile
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -57,7 +61,30 @@ def read_bytes(source: str | Path, max_bytes: int) -> bytes:
         name = str(path)
     if len(data) > max_bytes:
         raise InputError(f"{name}: larger than the {max_bytes:,}-byte limit; split it into pages")
-    return data
+    return gunzipped(data, name, max_bytes)
+
+
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+def gunzipped(data: bytes, name: str, max_bytes: int) -> bytes:
+    """What gzip-compressed ``data`` holds (every member), refused past ``max_bytes`` once
+    decompressed (never truncated) or when damaged; other data as it is."""
+    if not data.startswith(GZIP_MAGIC):
+        return data
+    out, rest = b"", data
+    try:
+        while rest.startswith(GZIP_MAGIC):
+            inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+            out += inflater.decompress(rest, max_bytes + 1 - len(out))
+            if len(out) > max_bytes:
+                raise InputError(f"{name}: larger than the {max_bytes:,}-byte limit once decompressed; split it into pages")
+            if not inflater.eof:
+                raise InputError(f"{name}: gzip data cut short")
+            rest = inflater.unused_data
+    except zlib.error as exc:
+        raise InputError(f"{name}: damaged gzip data ({exc})") from None
+    return out
 
 
 #: How files that are not OCR output open, what they are, and what to do instead.
@@ -65,7 +92,6 @@ _NOT_OCR_OUTPUT = (
     ((b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"\x00\x00\x00\x0cjP", b"GIF8", b"BM"),
      "an image: OCR it first, e.g. tesseract IMAGE OUT -l chi_sim hocr, and give OUT.hocr"),
     ((b"%PDF",), "a PDF: give its OCR as text, hOCR, ALTO or PAGE; a searchable PDF's text layer: pdftotext -layout FILE"),
-    ((b"\x1f\x8b",), "gzip-compressed: decompress it first, gunzip -k FILE"),
     ((b"PK\x03\x04",), "a ZIP archive: unpack it first"),
 )
 
@@ -312,13 +338,28 @@ def write_text_atomic(target: str | Path, text: str) -> None:
     (:class:`AtomicOutput`); a missing output directory is created (:func:`make_output_dir`).
 
     A crash, a full disk or a signal never leaves a partial output or temporary file behind.
+    A file whose name ends in ``.gz`` gets the text gzip-compressed.
     """
+    if is_gzip_name(target):
+        write_bytes_atomic(target, encoded_output(target, text))
+        return
     out = AtomicOutput(target)
     try:
         out.write(text)
         out.commit()
     finally:
         out.discard()
+
+
+def is_gzip_name(target: str | Path) -> bool:
+    return str(target) != STDIO and str(target).endswith(".gz")
+
+
+def encoded_output(target: str | Path, text: str) -> bytes:
+    """The bytes of an output file: the text in UTF-8, gzip-compressed where the name ends in ``.gz``
+    (with no time stamp in the header, so one input gives one output byte for byte)."""
+    data = text.encode("utf-8")
+    return gzip.compress(data, mtime=0) if is_gzip_name(target) else data
 
 
 def write_bytes_atomic(target: str | Path, data: bytes, what: str = "output") -> None:

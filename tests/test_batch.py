@@ -40,6 +40,21 @@ def test_non_recursive_directory_skips_subdirectories(models, pages, tmp_path):
     assert sorted(p.name for p in (tmp_path / "out").rglob("*.txt")) == ["a.txt", "b.txt"]
 
 
+def test_a_directory_gives_its_files_named_like_ocr_output_of_any_format(models, pages, tmp_path):
+    import gzip
+
+    (pages / "d.tsv").write_text("level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
+                                 "5\t1\t1\t1\t1\t1\t0\t0\t320\t40\t90\t我们在北京工乍。\n", encoding="utf-8")
+    (pages / "e.txt.gz").write_bytes(gzip.compress("我们在北京工乍。\n".encode()))
+    (pages / "scan.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))  # not OCR output: not taken
+    (pages / "notes.md").write_text("我们在北京工乍。\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["correct", str(pages), "--out-dir", str(out), *models]) == 0
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == ["a.txt", "b.txt", "d.tsv", "e.txt.gz"]
+    assert (out / "d.tsv").read_text(encoding="utf-8").endswith("\t我们在北京工作。\n")
+    assert gzip.decompress((out / "e.txt.gz").read_bytes()).decode() == "我们在北京工作。\n"
+
+
 def test_resume_skips_finished_outputs(models, pages, tmp_path):
     out = tmp_path / "out"
     assert main(["correct", str(pages), "--out-dir", str(out), *models]) == 0

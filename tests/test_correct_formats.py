@@ -47,3 +47,18 @@ def test_plain_text_cannot_become_xml(models, tmp_path, capsys):
     src.write_text("我们在北京工乍。\n", encoding="utf-8")
     assert main(["correct", str(src), "--output-format", "alto", *models]) == 2
     assert "plain-text input can only be written as text" in capsys.readouterr().err
+
+
+def test_a_gzip_compressed_archive_file_is_corrected_into_a_compressed_output(models, tmp_path):
+    """The Internet Archive keeps its OCR gzip-compressed (``_abbyy.gz``, ``_chocr.html.gz``): a
+    batch reads such files as what they hold and writes each output compressed, under the same name."""
+    import gzip
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "page_alto.xml.gz").write_bytes(gzip.compress(_alto("我们在北京工乍。").encode()))
+    (tmp_path / "plain.xml").write_text(_alto("我们在北京工乍。"), encoding="utf-8")
+    assert main(["correct", str(tmp_path / "in"), "--out-dir", str(tmp_path / "out"), *models]) == 0
+    assert main(["correct", str(tmp_path / "plain.xml"), "-o", str(tmp_path / "plain.fixed.xml"), *models]) == 0
+    written = (tmp_path / "out" / "page_alto.xml.gz").read_bytes()
+    assert gzip.decompress(written) == (tmp_path / "plain.fixed.xml").read_bytes()
+    assert 'CONTENT="作"' in gzip.decompress(written).decode()

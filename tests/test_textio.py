@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from ocrfix.errors import InputError
-from ocrfix.textio import decode_text, read_text, write_text_atomic
+from ocrfix.textio import decode_text, read_bytes, read_text, write_text_atomic
 
 TEXT = "中文文本，第二句。\n"
 
@@ -55,12 +55,39 @@ def test_wrong_explicit_encoding(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("head", "advice"), [
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "an image: OCR it first"), (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00", "an image"),
     (b"II*\x00\x08\x00\x00\x00", "an image"), (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n\x00", "a PDF: give its OCR"),
-    (b"\x1f\x8b\x08\x00\x00\x00\x00\x00", "gzip-compressed: decompress it first"), (b"PK\x03\x04\x14\x00\x00\x00", "a ZIP archive"),
+    (b"PK\x03\x04\x14\x00\x00\x00", "a ZIP archive"),
 ])
 def test_a_scan_or_an_archive_given_for_ocr_output_is_named_with_what_to_do(head: bytes, advice: str) -> None:
     with pytest.raises(InputError, match=r"^x: looks like a binary file, not text \(" + advice) as err:
         decode_text(head + bytes(range(256)), "x")
     assert "\n" not in str(err.value)
+
+
+def test_gzip_input_is_read_as_what_it_holds_and_refused_when_too_large_or_damaged(tmp_path: Path) -> None:
+    import gzip
+
+    path = tmp_path / "page.txt.gz"
+    path.write_bytes(gzip.compress(TEXT.encode()[:10]) + gzip.compress(TEXT.encode()[10:]))  # two members
+    assert read_text(path) == TEXT
+    path.write_bytes(gzip.compress(b"a" * 1000))
+    with pytest.raises(InputError, match="larger than the 999-byte limit once decompressed"):
+        read_bytes(path, 999)
+    assert read_bytes(path, 1000) == b"a" * 1000
+    whole = gzip.compress(TEXT.encode())
+    for damaged, message in ((whole[:-12], "cut short"), (whole[:10] + b"\xff" * 20 + whole[30:], "damaged gzip")):
+        path.write_bytes(damaged)
+        with pytest.raises(InputError, match=message) as err:
+            read_text(path)
+        assert "\n" not in str(err.value)
+
+
+def test_an_output_named_gz_is_written_compressed(tmp_path: Path) -> None:
+    import gzip
+
+    write_text_atomic(tmp_path / "a.txt.gz", TEXT)
+    write_text_atomic(tmp_path / "a.txt", TEXT)
+    assert gzip.decompress((tmp_path / "a.txt.gz").read_bytes()).decode() == (tmp_path / "a.txt").read_text(encoding="utf-8") == TEXT
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "a.txt.gz"]
 
 
 def test_binary_empty_too_large(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from typing import Any, Sequence
 
 from ..correction.edits import Edit
 from ..errors import InputError
+from ..formats.registry import is_ocr_file_name, ocr_file_patterns
 from ..profiles import ProfileChoice
 from ..remote import is_url, local_path, url_exists
 from ..textio import STDIO, make_output_dir, read_text
@@ -72,15 +73,16 @@ def file_key(job: Job) -> str | None:
 
 
 def expand_inputs(inputs: Sequence[str], recursive: bool = False) -> list[tuple[str, Path | None]]:
-    """(path, base dir) per input file: files as given, ``*.txt`` of directories (``-r``: recursively)."""
+    """(path, base dir) per input file: files as given; of a directory (``-r``: recursively) the
+    files named like OCR files (:func:`~ocrfix.formats.registry.is_ocr_file_name`: ``*.txt``,
+    ``*.xml``, ``*.hocr``, ... and those gzip-compressed), the format of each told from its content."""
     found: list[tuple[str, Path | None]] = []
     for item in map(local_path, inputs):
         path = Path(item)
         if item != STDIO and not is_url(item) and path.is_dir():
-            pattern = "**/*.txt" if recursive else "*.txt"
-            files = sorted(p for p in path.glob(pattern) if p.is_file())
+            files = sorted(p for p in path.glob("**/*" if recursive else "*") if p.is_file() and is_ocr_file_name(p.name))
             if not files:
-                raise InputError(f"{path}: no *.txt files{'' if recursive else ' (use -r for subdirectories)'}")
+                raise InputError(f"{path}: no OCR files ({ocr_file_patterns()}){'' if recursive else '; -r for subdirectories'}")
             found.extend((str(p), path) for p in files)
         else:
             found.append((item, None))

@@ -21,7 +21,7 @@ from ..options import CorrectOptions
 from ..profiles import ProfileChoice, pick_profile
 from ..remote import is_url, read_url, write_url
 from ..settings import MAX_INPUT_BYTES, load_settings
-from ..textio import STDIO, decode_text, read_bytes, write_text_atomic
+from ..textio import STDIO, decode_text, encoded_output, read_bytes, write_text_atomic
 from .jobs import Job, Outcome
 from .logs import sidecar_text
 from .signals import Terminated
@@ -158,7 +158,7 @@ def check_input_file(source: str, options: CorrectOptions) -> None:
 
 def write_output(target: str, text: str) -> None:
     if is_url(target):
-        write_url(target, text.encode("utf-8"))
+        write_url(target, encoded_output(target, text))
     else:
         write_text_atomic(target, text)
 

@@ -23,6 +23,19 @@ XML_FORMATS = {"hocr": "hocr", "alto": "alto", "page": "page", "abbyy": "abbyy"}
 FLAT_FORMATS = {"paddle": "paddle", "gcv": "gcv", "tsv": "tsv"}
 #: Every format a file can be read as or written in.
 FORMATS = ("text", *FLAT_FORMATS, *XML_FORMATS)
+#: The endings of the files a directory input holds OCR in (the format is still told from the content),
+#: each also gzip-compressed (``.xml.gz``; the Internet Archive's ``_abbyy.gz`` ends in ``.gz`` only).
+OCR_SUFFIXES = (".txt", ".xml", ".hocr", ".html", ".json", ".tsv")
+
+
+def ocr_file_patterns() -> str:
+    """:data:`OCR_SUFFIXES` as the patterns a message names (``*.txt, *.xml, …``)."""
+    return ", ".join("*" + s for s in OCR_SUFFIXES) + " (also .gz)"
+
+
+def is_ocr_file_name(name: str) -> bool:
+    """Whether a file name ends like an OCR file of :data:`OCR_SUFFIXES` (or ``_abbyy.gz``)."""
+    return name.endswith(OCR_SUFFIXES) or name.endswith(tuple(s + ".gz" for s in OCR_SUFFIXES)) or name.endswith("_abbyy.gz")
 
 
 class XmlFormat(NamedTuple):

@@ -18,6 +18,7 @@ from rapidfuzz.distance import Levenshtein
 from tqdm import tqdm
 
 from ..errors import InputError
+from ..formats.registry import is_ocr_file_name
 from ..normalize import fold_char
 from ..text_reflow import reflow
 from ..textio import read_text
@@ -83,13 +84,12 @@ def _warn_skipped(warn: Callable[[str], None], where: str | Path, n: int, what: 
         warn(f"ocrfix: warning: {where}: skipped {n} {what}{shown}")
 
 
-#: The endings of an OCR file: plain text, or a structured format read through its geometry.
-OCR_SUFFIXES = (".txt", ".xml", ".hocr", ".html", ".json", ".tsv")
 
 
 def ocr_files(root: Path) -> list[Path]:
-    """The ``NAME.ocr.EXT`` files under ``root`` (EXT one of :data:`OCR_SUFFIXES`)."""
-    return sorted(p for p in root.rglob("*.ocr.*") if p.is_file() and p.suffix in OCR_SUFFIXES)
+    """The ``NAME.ocr.EXT`` files under ``root`` (EXT one of :data:`~ocrfix.formats.registry.OCR_SUFFIXES`,
+    maybe gzip-compressed)."""
+    return sorted(p for p in root.rglob("*.ocr.*") if p.is_file() and is_ocr_file_name(p.name))
 
 
 def ocr_text(path: Path) -> str:

@@ -68,6 +68,7 @@ from ..correction.line_marks import CLOSING, MIN_GAIN as LINE_END_GAIN, best_mar
 from ..correction.rules import RULES, mark_scores, period_gain, rule_changes
 from ..correction.variants import SOURCE as VARIANT
 from ..errors import InputError
+from ..formats.registry import is_ocr_file_name, ocr_file_patterns
 from ..profiles import load_profile
 from ..segment import protected_mask, segment
 from ..settings import load_settings
@@ -75,7 +76,7 @@ from ..text_reflow import reflow
 from .calibrate import THRESHOLDS, calibration_texts, threshold_curve
 from .confusions.learn import ChannelCounts, channel_set, misread_rates
 from .fit import Labeled
-from .pairs import OCR_SUFFIXES, chunked, clean_labeled, clean_texts, ocr_files, ocr_text
+from .pairs import chunked, clean_labeled, clean_texts, ocr_files, ocr_text
 from .profile_fit import BaseModels, Channel, Fitted, Models, Options
 from .stages import LINE_END_MARGINS, STAGE_MARGIN, STAGE_RATIO, Stages
 
@@ -99,16 +100,16 @@ CONTROL_STEP = 3
 
 def read_ocr_texts(inputs: Sequence[str | Path]) -> list[tuple[str, str]]:
     """(name, OCR text) of the inputs: files as given; under a directory its ``NAME.ocr.EXT``
-    files if it has any, else all its OCR files (:data:`~.pairs.OCR_SUFFIXES`, never ``*.gt.txt``).
+    files if it has any, else all its OCR files (:func:`~ocrfix.formats.registry.is_ocr_file_name`, never ``*.gt.txt``).
     Plain text is read as it is, a structured file as its geometry-reflowed text (:func:`~.pairs.ocr_text`)."""
     out = []
     for item in inputs:
         path = Path(item)
         if path.is_dir():
-            files = ocr_files(path) or sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in OCR_SUFFIXES
+            files = ocr_files(path) or sorted(p for p in path.rglob("*") if p.is_file() and is_ocr_file_name(p.name)
                                               and not p.name.endswith(".gt.txt"))
             if not files:
-                raise InputError(f"{path}: no OCR files (*.txt, *.xml, *.hocr, *.html, *.json)")
+                raise InputError(f"{path}: no OCR files ({ocr_file_patterns()})")
             out += [(str(f.relative_to(path)), ocr_text(f)) for f in files]
         elif path.is_file():
             out.append((path.name, ocr_text(path)))
