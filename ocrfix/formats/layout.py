@@ -549,7 +549,7 @@ def _blanks(row: list[Box], h: float) -> list[RowBlank]:
     at least (lines of columns, not specks or pieces of a word)."""
     if len(row) < 2:
         return []
-    middle = statistics.median(map(_middle, row))
+    middle = _middle(row[len(row) // 2])  # the boxes come by their middles
     row = sorted(row, key=attrgetter("x0"))
     return [RowBlank(middle, a.x1, b.x0) for a, b in zip(row, row[1:]) if b.x0 > a.x1 and min(a.width, b.width) >= 4 * h]
 
@@ -569,10 +569,11 @@ def _row_splits(box: Box, letters: list[tuple[float, float] | None], rows: list[
     ends and covers ``RIVER × h`` of it (the rows of two columns' last lines, too few to set out
     their edges: see :func:`_gutters`). The letters must run ``2h`` into both sides."""
     middle = _middle(box)
+    # only blanks the line reaches over (a gap 2h into its letters either side ends within h of them)
     near = [r for r in rows[bisect_left(rows, middle - ROW_NEAR * h, key=_row_middle):bisect_right(rows, middle + ROW_NEAR * h, key=_row_middle)]
-            if abs(r.middle - middle) > h / 2]
-    solid = [(k, extent) for k, extent in enumerate(letters) if extent is not None]
-    if not near or not solid:
+            if abs(r.middle - middle) > h / 2 and box.x0 <= r.x0 - h and box.x1 >= r.x1 + h]
+    solid = [(k, extent) for k, extent in enumerate(letters) if extent is not None] if near else []
+    if not solid:
         return []
     first, last = solid[0][1][0], max(extent[1] for _, extent in solid)
     splits = []
