@@ -8,8 +8,9 @@ import pytest
 from ocrfix.cli import main
 from ocrfix.correction.corrector import Corrector
 from ocrfix.errors import InputError
+from ocrfix.correction.rules import RULES
 from ocrfix.profiles import load_profile
-from ocrfix.settings import PROJECT_ROOT
+from ocrfix.settings import PROJECT_ROOT, load_settings
 from ocrfix.training import pairs as fit_pairs, profile_fit, profile_write, stages as fit_stages
 from ocrfix.training.calibrate import THRESHOLDS
 from ocrfix.training.lm import domain as fit_domain
@@ -187,6 +188,9 @@ def test_unsupervised_rounds_learn_from_confident_edits_and_leave_clean_text_alo
     assert [(c.char, c.sources) for c in fitted.learned.candidates("乍")] == [("作", ("learned",))]
     assert fitted.card["rounds"][0]["confident_edits"] == 10 * len(lines)
     assert fitted.misread.log_rate("乍") > fitted.misread.log_rate("我")
+    # no mark habit in this archive, yet the rules the generic profile runs for any engine stay
+    generic = load_profile("generic", load_settings().models_dir).rules
+    assert generic and fitted.stages.rules == tuple(r.name for r in RULES if r.name in generic)
     out = write_profile(fitted, tmp_path / "self")
     assert load_profile(out, tmp_path).garbled_marks  # judged text by text, no ground truth needed
     corrector = Corrector(model=load_lm(base.lm), inventory=base.inventory, profile=out)
@@ -335,6 +339,21 @@ def test_unsupervised_rules_need_a_steady_rate_and_the_lms_confirmation(tmp_path
     monkeypatch.undo()
     assert choose_rules(["我们在北京工作。·他们在上海工作。·大家都在认真工作。·今天天气很好。"], lm, quiet) == ()  # one text
     assert choose_rules(["我们在北京工作。·他们在上海工作。"] * 2, lm, quiet) == ()  # two edits: no steady rate
+
+
+def test_unsupervised_rules_keep_the_rules_for_any_engine_whatever_their_evidence(tmp_path, monkeypatch):
+    """The generic profile's rules (marks print never has where they stand) are no engine's habit:
+    the LM's lukewarm confirmation does not drop them (PP-OCRv4: final-period's edits were all right)."""
+    from ocrfix.training import self_train
+
+    lm = load_lm(write_arpa(tmp_path / "lm.arpa"))
+    texts = ["我们在北京工作。·他们在上海工作。"] * 4
+    monkeypatch.setattr(self_train, "edit_gain", lambda *args: 0.5)  # unopposed, never confirmed
+    logged: list[str] = []
+    assert self_train.choose_rules(texts, lm, logged.append) == ()
+    assert self_train.choose_rules(texts, lm, logged.append, always=("stray-dot",)) == ("stray-dot",)
+    assert logged[-1] == "  rule stray-dot: 4 edits in 4 texts, 0 confirmed by the LM -> kept (a rule for any engine)"
+    assert self_train.choose_rules(texts, lm, quiet, always=("final-period",)) == ("final-period",)  # no edits, kept
 
 
 def test_unsupervised_rules_leave_the_edits_the_lm_opposes_out_of_its_confirmation(tmp_path, monkeypatch):
