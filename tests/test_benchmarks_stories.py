@@ -153,6 +153,24 @@ def test_the_plain_census_sorts_misses_by_the_cue_that_cut_them_and_what_they_we
     }
 
 
+def test_the_census_tells_how_a_scrambled_paragraph_is_scrambled() -> None:
+    paragraph = STORIES[0]["paragraphs"][0]  # 甲地今天举行春季运动会各校学生积极参加比赛。
+    texts = [p for story in STORIES for p in story["paragraphs"]]
+    heads = ["丙县农民合作社扩种蔬菜"]
+    body = ["paragraph"] * 3
+    assert stories.scramble(paragraph, ["甲地今天举行春季乙市新建的图书馆运动会各校学生积极参加比赛。"], body, texts, heads) \
+        == "other rows read into it"  # a row of the column beside
+    assert stories.scramble(paragraph, ["甲地今天举行春季丙县农民合作社扩种蔬菜运动会各校学生积极参加比赛。"], body, texts, heads) \
+        == "headline text read into it"
+    assert stories.scramble(paragraph, ["某某某某某某某某某某某某某某某某某某某某"], body, texts, heads) == "garbled by the engine"
+    assert stories.scramble(paragraph, ["甲地今天举行春季运动", "会各校学生积极参加比赛。"], ["headline", "paragraph"], texts, heads) \
+        == "a piece of it read as a headline"
+    assert stories.scramble(paragraph, ["会各校学生积极参加比赛。", "其他", "甲地今天举行春季运动"], body, texts, heads) \
+        == "cut into lines out of order"
+    assert stories.scramble(paragraph, ["甲地今天举行春季运动", "其他", "会各校学生积极参加比赛。"], body, texts, heads) \
+        == "cut into lines apart"
+
+
 def test_a_headline_line_misread_attaches_but_noise_or_another_storys_line_does_not() -> None:
     stories = [{**STORIES[0], "headline": "甲地运动会隆重开幕各校参加"}, STORIES[1]]
     a, b = stories
