@@ -255,6 +255,19 @@ def test_a_first_body_line_under_a_headline_with_swollen_boxes_is_no_sub_headlin
         ("headline", "集市开张"), ("paragraph", "".join(rows))]
 
 
+def test_a_headline_line_whose_boxes_the_engine_shrank_between_two_lines_of_it_stays_in_the_headline() -> None:
+    """A three-line headline whose middle line the engine read with body-sized boxes: its
+    characters still stand a headline's pitch apart, and the headline's lines stand right above
+    and below it, so it stays the headline's second line instead of opening the body."""
+    rows = ["一二三四五六七八九十", "甲乙丙丁戊己庚辛壬癸", "子丑寅卯辰巳午未申酉"]
+    middle = Line(words=tuple(Word(ch, Box(60 + i * 2 * H, 150, 60 + i * 2 * H + H, 150 + H), conf=0.9) for i, ch in enumerate("大会召开")),
+                  box=Box(60, 150, 60 + 7 * H, 150 + H))
+    heads = [make_line("集市开张", 60, 60, size=2 * H), middle, make_line("今日热闹", 60, 200, size=2 * H)]
+    blocks = reflow_document(document([heads, column(rows, 60, 320)])).blocks
+    assert [(b.kind, b.text) for b in blocks] == [("headline", "集市开张"), ("headline", "大会召开"), ("headline", "今日热闹"),
+                                                  ("paragraph", "".join(rows))]
+
+
 def test_with_the_lm_an_indent_after_a_full_line_whose_sentence_reads_on_continues_the_paragraph(tmp_path) -> None:
     """A line set in two characters after a full line that runs on: the engine dropped the
     line's first characters, or the paragraph before lost its stop hanging past the edge. Where

@@ -71,7 +71,7 @@ from ..column_order import TokenScorer
 from ..text_reflow import (LM_JOIN, OPENING, _WEIGHABLE_END, Block, clean_paragraph, continuation, display_width, ends_sentence,
                            is_byline, reflow_blocks, render, squeeze_spaces)
 from .model import Box, Document, Line, Page, Word, join_words
-from .stories import _clusters, _layout_kernel, stories
+from .stories import _clusters, _layout_kernel, _overlap, stories
 
 _ALNUM = re.compile(r"[^\W_]")
 CLOSING = "”’）》」』〕】)]"  # closing quotes and brackets: never at a line's start
@@ -716,6 +716,11 @@ def _is_headline(line: PlacedLine, h: float, pitch: float) -> bool:
     return line.size >= HEADLINE * h and line.box.width >= HEADLINE_PITCH * max(h, pitch) * display_width(line.text)
 
 
+def _over(a: Box, b: Box) -> bool:
+    """Whether ``a`` and ``b`` overlap horizontally over half the narrower one's width."""
+    return _overlap(a, b) > 0.5 * min(a.width, b.width)
+
+
 def _headlines(placed: list[PlacedLine], h: float) -> set[int]:
     """ids of the headline lines: large type (:func:`_is_headline`), and the lines of a head
     group set larger than the body but below the headline size (a kicker above the headline,
@@ -726,13 +731,22 @@ def _headlines(placed: list[PlacedLine], h: float) -> set[int]:
     end of a headline is not one), and two pixels larger at least (box heights are whole pixels:
     on small type a body line one pixel taller than the median is ``1.07 h``). Next to such a
     line only ``KICKER_NEXT ×`` counts (a wrapped sub-headline; a byline and the body under it
-    are a pixel larger at most)."""
+    are a pixel larger at most). A line between two headline lines, within ``h`` of each and
+    over half of the shorter one's width, its characters ``KICKER ×`` the body's pitch apart, is
+    one of them whatever its size: a headline's middle line whose boxes the engine shrank to the
+    body's height (no body line stands between two lines of one headline)."""
     pitch = _body_pitch([p for p in placed if p.size < HEADLINE * h], h)
     large = [p for p in placed if _is_headline(p, h, pitch)]
     # a group of large lines with fewer than HEAD_WIDE wide letters in all (Han and the like: not
     # Latin, digits or marks) is a photo or a rule read as large glyphs (``学``, ``ic -CEA``), no headline
     heads = {id(p) for group in _clusters(large, h) if _wide_letters("".join(p.text for p in group)) >= HEAD_WIDE for p in group}
     near = [p for p in placed if id(p) in heads]
+    # a line between two headline lines: the headline's middle line, its boxes shrunk (see above)
+    inner = [p for p in placed if id(p) not in heads and p.box.width >= KICKER * max(h, pitch) * display_width(p.text)
+             and any(_over(p.box, q.box) and q.box.y1 <= p.box.y1 and p.box.y0 - q.box.y1 <= h for q in near)
+             and any(_over(p.box, q.box) and q.box.y0 >= p.box.y0 and q.box.y0 - p.box.y1 <= h for q in near)]
+    heads.update(id(p) for p in inner)
+    near += inner
     least = KICKER
     while near:
         found = []
@@ -740,8 +754,7 @@ def _headlines(placed: list[PlacedLine], h: float) -> set[int]:
         for p in placed:
             if id(p) in heads or p.size < smallest or p.box.width < least * max(h, pitch) * display_width(p.text):
                 continue
-            if any(min(p.box.x1, q.box.x1) - max(p.box.x0, q.box.x0) > 0.5 * min(p.box.width, q.box.width)
-                   and max(q.box.y0 - p.box.y1, p.box.y0 - q.box.y1) <= h for q in near):
+            if any(_over(p.box, q.box) and max(q.box.y0 - p.box.y1, p.box.y0 - q.box.y1) <= h for q in near):
                 found.append(p)
         heads.update(id(p) for p in found)
         near, least = found, KICKER_NEXT
