@@ -741,9 +741,13 @@ def _headlines(placed: list[PlacedLine], h: float) -> set[int]:
     # Latin, digits or marks) is a photo or a rule read as large glyphs (``学``, ``ic -CEA``), no headline
     heads = {id(p) for group in _clusters(large, h) if _wide_letters("".join(p.text for p in group)) >= HEAD_WIDE for p in group}
     near = [p for p in placed if id(p) in heads]
-    # a line between two headline lines: the headline's middle line, its boxes shrunk (see above)
-    inner = [p for p in placed if id(p) not in heads and p.box.width >= KICKER * max(h, pitch) * display_width(p.text)
-             and any(_over(p.box, q.box) and q.box.y1 <= p.box.y1 and p.box.y0 - q.box.y1 <= h for q in near)
+    # a line between two headline lines: the headline's middle line, its boxes shrunk (see above);
+    # the lines looked at are those whose top lies between a headline line's top and h under its foot
+    by_top = sorted(placed, key=attrgetter("box.y0"))
+    tops = [p.box.y0 for p in by_top]
+    under = {id(p): p for q in near for p in by_top[bisect_left(tops, q.box.y0):bisect_right(tops, q.box.y1 + h)]}
+    inner = [p for p in under.values() if id(p) not in heads and p.box.width >= KICKER * max(h, pitch) * display_width(p.text)
+             and any(_over(p.box, q.box) and q.box.y0 <= p.box.y0 and q.box.y1 <= p.box.y1 and p.box.y0 - q.box.y1 <= h for q in near)
              and any(_over(p.box, q.box) and q.box.y0 >= p.box.y0 and q.box.y0 - p.box.y1 <= h for q in near)]
     heads.update(id(p) for p in inner)
     near += inner
