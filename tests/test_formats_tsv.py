@@ -93,3 +93,44 @@ def test_correct_writes_tsv_back_and_picks_the_tesseract_profile(models: list[st
     assert detect_format(written) == "tsv"
     source = (DATA / "onecol.tsv").read_bytes()
     assert [r.split(b"\t")[:11] for r in written.split(b"\n")] == [r.split(b"\t")[:11] for r in source.split(b"\n")]
+
+
+def _as_pandas_saves_it(raw: bytes, delimiter: str) -> bytes:
+    """Tesseract's table as ``image_to_data(output_type=Output.DATAFRAME).to_csv(sep=...)`` writes it:
+    the index first, floats for ``conf``, fields quoted where they hold a quote or the separator."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter, lineterminator="\n")
+    lines = raw.decode().rstrip("\n").split("\n")
+    writer.writerow(["", *lines[0].split("\t")])
+    words = [k for k, line in enumerate(lines[1:]) if line.startswith("5\t") and line.split("\t")[11].strip()]
+    extra = {words[0]: '"', words[1]: ",x"}  # a quote and the separator in a word's text: quoted
+    for k, line in enumerate(lines[1:]):
+        fields = line.split("\t")
+        fields[10] = repr(float(fields[10]))
+        writer.writerow([k, *fields[:11], fields[11] + extra.get(k, "")])
+    return out.getvalue().encode()
+
+
+@pytest.mark.parametrize("delimiter", [",", "\t"])
+def test_the_table_saved_by_pandas_reads_and_writes_back_the_same_way(delimiter: str) -> None:
+    import csv
+
+    raw = (DATA / "onecol.tsv").read_bytes()
+    saved = _as_pandas_saves_it(raw, delimiter)
+    assert detect_format(saved) == "tsv"
+    doc, tesseract = parse_document(saved, "p.csv"), parse_document(raw, "p.tsv")
+    assert [line.box for line in doc.lines()] == [line.box for line in tesseract.lines()]
+    texts = [w.text for w in doc.words()]
+    assert any(t.endswith('"') for t in texts) and any(t.endswith(",x") for t in texts)
+    text = doc.text()
+    at = text.index("集市")
+    out = write_document(apply_edits(doc, text, [Edit(at, "集", "菜")]))
+    before, after = saved.decode().split("\n"), out.decode().split("\n")
+    changed = [k for k, (a, b) in enumerate(zip(before, after)) if a != b]
+    assert len(before) == len(after) and len(changed) == 1
+    old_row, new_row = (next(csv.reader([lines[changed[0]]], delimiter=delimiter)) for lines in (before, after))
+    assert new_row[:12] == old_row[:12] and new_row[12] == old_row[12].replace("集", "菜")
+    assert parse_document(out, "p.csv").text() == text.replace("集市", "菜市", 1)

@@ -1,5 +1,8 @@
 """Tesseract's TSV output (``tesseract IMAGE OUT tsv``; ``pytesseract.image_to_data``): a row per page,
-block, paragraph, line and word of the page, with its box and, for a word, its confidence.
+block, paragraph, line and word of the page, with its box and, for a word, its confidence. The same
+table saved by pandas (``image_to_data(output_type=Output.DATAFRAME).to_csv(...)``: comma- or
+tab-separated, maybe with its index as a first column, fields quoted where they hold a quote or the
+separator) is read too, and written back the same way.
 
 Columns (the header row names them): ``level page_num block_num par_num line_num word_num left top
 width height conf text``. Level 1 is a page, 2 a block, 3 a paragraph, 4 a line, 5 a word (``conf``
@@ -14,6 +17,8 @@ format, a file gets the five levels, numbered in the document's order.
 """
 from __future__ import annotations
 
+import csv
+import io
 import math
 from collections.abc import Iterator
 from typing import NamedTuple
@@ -39,14 +44,46 @@ class Row(NamedTuple):
     text: str
 
 
-def _header(line: str) -> tuple[str, ...]:
-    return tuple(line.lstrip("\ufeff").rstrip("\r").split("\t"))
+class Layout(NamedTuple):
+    """How a file lays the table out: Tesseract's own (tabs, no quoting), or as pandas saves it."""
+
+    delimiter: str
+    index: bool  # a first column holding pandas' index
+    quoted: bool  # fields quoted where they hold a quote or the delimiter (csv's minimal quoting)
+
+    def split(self, line: str) -> list[str]:
+        """Every field of one line (the index column too)."""
+        return next(csv.reader([line], delimiter=self.delimiter)) if self.quoted else line.split(self.delimiter)
+
+    def fields(self, line: str) -> list[str]:
+        """The table's fields of one line (without the index column)."""
+        return self.split(line)[1:] if self.index else self.split(line)
+
+    def join(self, fields: list[str]) -> str:
+        """One line of ``fields`` (every field, the index column too)."""
+        if not self.quoted:
+            return self.delimiter.join(fields)
+        out = io.StringIO()
+        csv.writer(out, delimiter=self.delimiter, lineterminator="").writerow(fields)
+        return out.getvalue()
+
+
+def layout_of(first_line: str) -> Layout | None:
+    """The layout whose header row ``first_line`` is, or None."""
+    line = first_line.lstrip("\ufeff").rstrip("\r")
+    for delimiter in ("\t", ","):
+        fields = line.split(delimiter)
+        if tuple(fields) == HEADER:
+            return Layout(delimiter, index=False, quoted=delimiter != "\t")
+        if tuple(fields[1:]) == HEADER and fields[0] in ("", "Unnamed: 0"):
+            return Layout(delimiter, index=True, quoted=True)
+    return None
 
 
 def looks_like_tsv(data: bytes) -> bool:
-    """Whether a file's content opens with the header row of Tesseract's TSV."""
+    """Whether a file's content opens with the header row of Tesseract's TSV (or of pandas' copy)."""
     first = data[:256].split(b"\n", 1)[0]
-    return _header(first.decode("utf-8", "replace")) == HEADER
+    return layout_of(first.decode("utf-8", "replace")) is not None
 
 
 def _lines(data: bytes, name: str) -> list[str]:
@@ -60,16 +97,17 @@ def rows(data: bytes, name: str) -> Iterator[Row]:
     """The rows of a TSV file below its header (blank lines skipped); InputError for a row that is
     not a TSV row of Tesseract's."""
     lines = _lines(data, name)
-    if _header(lines[0]) != HEADER:
+    layout = layout_of(lines[0])
+    if layout is None:
         raise InputError(f"{name}: not Tesseract TSV (the first line is not its header: {' '.join(HEADER)})")
     for at, line in enumerate(lines[1:], start=1):
         line = line.rstrip("\r")
         if not line.strip():
             continue
-        fields = line.split("\t")
-        if len(fields) == len(HEADER) - 1:  # no text column: an empty text
-            fields.append("")
         try:
+            fields = layout.fields(line)
+            if len(fields) == len(HEADER) - 1:  # no text column: an empty text
+                fields.append("")
             if len(fields) != len(HEADER):
                 raise ValueError(f"{len(fields)} fields, not {len(HEADER)}")
             level, *numbers = (int(f) for f in fields[:6])
@@ -77,7 +115,7 @@ def rows(data: bytes, name: str) -> Iterator[Row]:
             conf = float(fields[10])
             if not math.isfinite(conf):
                 raise ValueError(f"confidence {fields[10]}")
-        except (ValueError, OverflowError) as err:
+        except (ValueError, OverflowError, csv.Error) as err:
             raise InputError(f"{name}: line {at + 1}: not a Tesseract TSV row ({err})") from None
         yield Row(at, level, tuple(numbers), Box(left, top, left + max(width, 0), top + max(height, 0)),
                   None if conf < 0 else min(conf / 100.0, 1.0), fields[11])
@@ -110,15 +148,17 @@ def read(data: bytes, name: str) -> Document:
 
 
 def write(doc: Document) -> bytes:
-    """The source file with each corrected word's ``text`` field replaced."""
+    """The source file with each corrected word's ``text`` field replaced (its other lines byte for byte)."""
     lines = _lines(doc.source, doc.name)
+    layout = layout_of(lines[0])
     for word in doc.words():
         if word.correction is not None:
             at = int(word.ref)
-            line = lines[at]
-            end = "\r" if line.endswith("\r") else ""
-            fields = line.rstrip("\r").split("\t")[:len(HEADER) - 1]
-            lines[at] = "\t".join([*fields, word.text]) + end
+            line = lines[at].rstrip("\r")
+            end = lines[at][len(line):]
+            whole = layout.split(line)
+            index, fields = (whole[:1], whole[1:]) if layout.index else ([], whole)
+            lines[at] = layout.join([*index, *fields[:len(HEADER) - 1], word.text]) + end
     return "\n".join(lines).encode("utf-8")
 
 
