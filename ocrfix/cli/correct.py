@@ -10,7 +10,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Iterator, Sequence
 
 from ..errors import InputError
-from ..formats.registry import FORMATS
+from ..formats.registry import FORMATS, ocr_file_patterns
 from ..options import CorrectOptions
 from ..textio import STDIO, check_outputs
 
@@ -23,10 +23,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "correct",
         help="reflow and correct OCR text (LM + confusion sets)",
         description="Reflow column-wrapped OCR text and correct character errors. "
-        "IN is a file, a directory (*.txt; -r recursive) or '-' for stdin.",
+        f"IN is a file, a directory (its OCR files: {ocr_file_patterns()}; -r recursive) or '-' for stdin.",
     )
     parser.add_argument("inputs", nargs="*", metavar="IN",
-                        help="OCR file(s) (plain text, hOCR, ALTO, PAGE, ABBYY XML or PaddleOCR/RapidOCR JSON), directories of *.txt, or - for stdin")
+                        help="OCR file(s) (plain text, hOCR, ALTO, PAGE, ABBYY XML, PaddleOCR/RapidOCR or Google Cloud Vision JSON, Tesseract TSV; "
+                             "gzip-compressed too), directories of them, or - for stdin")
     parser.add_argument("--manifest", metavar="FILE",
                         help="also correct the files listed in FILE, one per line (relative to its directory, whose structure --out-dir mirrors)")
     out = parser.add_mutually_exclusive_group()
