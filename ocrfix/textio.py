@@ -126,15 +126,14 @@ def _guess_encoding(data: bytes) -> str | None:
     """The encoding a refused file's hint names: GB18030 where the bytes decode so, unless they are
     Big5 (traditional-character text; most Big5 bytes also decode as GB18030, to other characters),
     else whatever charset-normalizer finds."""
+    gb18030 = _decodes(data, "gb18030")
+    if gb18030 and (not _decodes(data, "big5")
+                    or sum(ord(c) > 127 for c in data[:65536].decode("gb18030", "ignore")) < _BIG5_EVIDENCE):
+        return "gb18030"
     from charset_normalizer import from_bytes  # only for the hint on a refused file: slow to import
 
-    if _decodes(data, "gb18030"):
-        if not _decodes(data, "big5") or sum(ord(c) > 127 for c in data[:65536].decode("gb18030", "ignore")) < _BIG5_EVIDENCE:
-            return "gb18030"
-        best = from_bytes(data[:65536], cp_isolation=["gb18030", "big5"]).best()
-        return best.encoding if best is not None else "gb18030"
-    best = from_bytes(data[:65536]).best()
-    return best.encoding if best is not None else None
+    best = from_bytes(data[:65536], cp_isolation=["gb18030", "big5"] if gb18030 else None).best()
+    return best.encoding if best is not None else "gb18030" if gb18030 else None
 
 
 def describe_non_utf8(data: bytes) -> str | None:

@@ -26,6 +26,7 @@ FORMATS = ("text", *FLAT_FORMATS, *XML_FORMATS)
 #: The endings of the files a directory input holds OCR in (the format is still told from the content),
 #: each also gzip-compressed (``.xml.gz``; the Internet Archive's ``_abbyy.gz`` ends in ``.gz`` only).
 OCR_SUFFIXES = (".txt", ".xml", ".hocr", ".html", ".json", ".tsv")
+_OCR_NAME_ENDS = (*OCR_SUFFIXES, *(s + ".gz" for s in OCR_SUFFIXES), "_abbyy.gz")
 
 
 def ocr_file_patterns() -> str:
@@ -35,7 +36,7 @@ def ocr_file_patterns() -> str:
 
 def is_ocr_file_name(name: str) -> bool:
     """Whether a file name ends like an OCR file of :data:`OCR_SUFFIXES` (or ``_abbyy.gz``)."""
-    return name.endswith(OCR_SUFFIXES) or name.endswith(tuple(s + ".gz" for s in OCR_SUFFIXES)) or name.endswith("_abbyy.gz")
+    return name.endswith(_OCR_NAME_ENDS)
 
 
 class XmlFormat(NamedTuple):

@@ -84,8 +84,6 @@ def _warn_skipped(warn: Callable[[str], None], where: str | Path, n: int, what: 
         warn(f"ocrfix: warning: {where}: skipped {n} {what}{shown}")
 
 
-
-
 def ocr_files(root: Path) -> list[Path]:
     """The ``NAME.ocr.EXT`` files under ``root`` (EXT one of :data:`~ocrfix.formats.registry.OCR_SUFFIXES`,
     maybe gzip-compressed)."""
