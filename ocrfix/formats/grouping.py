@@ -18,12 +18,18 @@ from .model import Block, Box, Document, Line, Page
 
 
 def _part(line: Line, words: tuple[int, ...]) -> Line:
-    """The words ``words`` of ``line`` as a line of their own (``line`` itself when all of them)."""
+    """The words ``words`` of ``line`` as a line of their own (``line`` itself when all of them),
+    its box cut to theirs along the line (down a vertical line: one taller than wide)."""
     if len(words) == len(line.words):
         return line
     kept = tuple(line.words[k] for k in words)
     boxes = [w.box for w in kept if w.box is not None]
-    box = line.box if not boxes or line.box is None else Box(min(b.x0 for b in boxes), line.box.y0, max(b.x1 for b in boxes), line.box.y1)
+    if not boxes or line.box is None:
+        box = line.box
+    elif line.box.height > line.box.width:
+        box = Box(line.box.x0, min(b.y0 for b in boxes), line.box.x1, max(b.y1 for b in boxes))
+    else:
+        box = Box(min(b.x0 for b in boxes), line.box.y0, max(b.x1 for b in boxes), line.box.y1)
     return replace(line, words=kept, box=box, id=f"{line.id}_{words[0]}" if line.id else None)
 
 

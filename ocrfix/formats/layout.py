@@ -72,6 +72,7 @@ from ..text_reflow import (LM_JOIN, OPENING, _WEIGHABLE_END, Block, clean_paragr
                            is_byline, reflow_blocks, render, squeeze_spaces)
 from .model import Box, Document, Line, Page, Word, join_words
 from .stories import _clusters, _layout_kernel, _overlap, stories
+from .vertical import turn_back, upright
 
 _ALNUM = re.compile(r"[^\W_]")
 CLOSING = "”’）》」』〕】)]"  # closing quotes and brackets: never at a line's start
@@ -962,11 +963,26 @@ def reflow_document(doc: Document, lm: TokenScorer | None = None) -> Reflowed:
 
     ``source_lines`` of each block are 0-based line numbers in ``doc.text()``. A document without
     geometry (plain text) gets the plain reflow, its unsettled breaks settled by ``lm`` when given
-    (:mod:`ocrfix.text_reflow`).
+    (:mod:`ocrfix.text_reflow`). A vertically set page is read turned into a horizontal one (see
+    :mod:`.vertical`); ``words`` and ``story_boxes`` are the document's own.
     """
     if not doc.has_geometry:
         blocks = reflow_blocks(doc.text(), lm)
         return Reflowed(render(blocks), blocks, list(doc.words()))
+    upright_doc, widths = upright(doc)
+    flow = _geometry_reflow(upright_doc, lm)
+    if upright_doc is doc:
+        return flow
+    # a vertical page was read turned (see .vertical): its words and story boxes are the file's own
+    original = dict(zip(map(id, upright_doc.words()), doc.words()))
+    pages = {b.story: pieces[0].page for b, pieces in zip(flow.blocks, flow.sources) if pieces}
+    boxes = tuple(box if box is None or k not in pages or widths[pages[k]] is None else turn_back(box, widths[pages[k]])
+                  for k, box in enumerate(flow.story_boxes))
+    return flow._replace(words=[original[id(w)] for w in flow.words], story_boxes=boxes)
+
+
+def _geometry_reflow(doc: Document, lm: TokenScorer | None) -> Reflowed:
+    """:func:`reflow_document` of a document with geometry, its pages set horizontally."""
     numbers = _line_numbers(doc)
     where = {id(w): (pi, bi, li, k) for pi, page in enumerate(doc.pages) for bi, block in enumerate(page.blocks)
              for li, line in enumerate(block.lines) for k, w in enumerate(line.words)}
