@@ -7,7 +7,10 @@ table on and off (``Corrector(variants={})``):
   OpenCC ``s2t`` form (only characters whose traditional form converts back to them); counted:
   injected forms put back, missed, and other characters changed;
 - **natural:** every held-out line that already contains a traditional form outside the
-  inventory (names such as 梁靖崑, terms such as 虎鎣); every change to such a form is counted.
+  inventory (names such as 梁靖崑, terms such as 虎鎣); every change to such a form is counted;
+- **traditional script:** the injected pages' clean sentences written whole in traditional script,
+  as a Taiwan or Hong Kong paper prints them (OpenCC ``s2t``, ``s2tw``, ``s2hk``); every character
+  changed is a false edit.
 
     python -m benchmarks.variants [--pages 40] [--sentences 15] [--seed 7]
 
@@ -71,11 +74,17 @@ def injected_pages(lines: Sequence[str], pages: int, per_page: int, seed: int) -
 
 
 def score_page(corrector: Corrector, truth: str, noisy: str) -> Counts:
-    output = corrector.correct(noisy, reflow=False).text
-    assert len(output) == len(truth), "variant edits are substitutions"
+    """Injected forms put back, and characters that were right and were changed (an insertion or
+    deletion counts one for each right character it touches, at least one), by the corrector's edits
+    (``noisy`` and ``truth`` have the same length)."""
     injected = sum(a != b for a, b in zip(truth, noisy))
-    fixed = sum(a != b and o == a for a, b, o in zip(truth, noisy, output))
-    introduced = sum(a == b and o != a for a, b, o in zip(truth, noisy, output))
+    fixed = introduced = 0
+    for edit in corrector.correct(noisy, reflow=False).edits:
+        start, end = edit.input_offset, edit.input_offset + len(edit.original)
+        if len(edit.original) == len(edit.replacement) == 1 and noisy[start] != truth[start]:
+            fixed += edit.replacement == truth[start]
+        else:
+            introduced += max(1, sum(noisy[i] == truth[i] for i in range(start, end)))
     return Counts(injected, fixed, introduced)
 
 
@@ -88,6 +97,20 @@ def natural_changes(corrector: Corrector, lines: Sequence[str], forms: set[str])
             if edit.original in forms:
                 changes.append(f"{edit.original}->{edit.replacement} in …{line[max(0, edit.offset - 6):edit.offset + 7]}…")
     return total, changes
+
+
+def script_changes(corrector: Corrector, pages: Sequence[tuple[str, str]], config: str) -> tuple[int, int]:
+    """(Han characters, characters changed) of the truth ``pages`` written in OpenCC's ``config`` script."""
+    import opencc
+
+    convert = opencc.OpenCC(config).convert
+    chars = changed = 0
+    for truth, _ in pages:
+        text = convert(truth)
+        output = corrector.correct(text, reflow=False).text
+        chars += sum(map(is_han, text))
+        changed += sum(a != b for a, b in zip(text, output)) + abs(len(text) - len(output))
+    return chars, changed
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -111,6 +134,11 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"{counts.introduced} | {total} | {len(changes)} |")
         for change in changes:
             print(f"  {name}: {change}", file=sys.stderr)
+    print("\n| text in traditional script | Han characters | changed, variant table off | changed, on |")
+    print("|---|---|---|---|")
+    for config in ("s2t", "s2tw", "s2hk"):
+        (chars, changed_off), (_, changed_on) = (script_changes(corrector, pages, config) for corrector in (off, on))
+        print(f"| `{config}` | {chars:,} | {changed_off} | {changed_on} ({changed_on / chars * 10_000:.2f} per 10,000) |")
     return 0
 
 

@@ -12,10 +12,11 @@ from ocrfix.training.confusions.variants import build_variants, save_variants
 from test_correct_fixtures import INVENTORY, WEIGHTS, confusion_set, load_lm, write_arpa
 
 VARIANTS = {"們": "们", "學": "学", "習": "习", "氣": "气"}
+SIMPLIFIED = frozenset("们学习气这个")  # the forms no traditional standard writes, of these tests' tables
 
 
 def changes(text, lm, keep=(), variants=VARIANTS, margin=0.5):
-    return variant_changes(text, variants, lm, protected_mask(text, keep), min_margin=margin)
+    return variant_changes(text, variants, SIMPLIFIED, lm, protected_mask(text, keep), min_margin=margin)
 
 
 def test_a_lone_traditional_form_is_put_back_where_the_lm_prefers_it(tmp_path):
@@ -77,7 +78,7 @@ def test_a_line_in_traditional_script_keeps_its_forms_and_a_slip_in_simplified_t
 
     lm = load_lm(write_arpa(tmp_path / "lm.arpa"))
     variants = {**VARIANTS, "這": "这", "個": "个"}
-    simplified = set(variants.values())
+    simplified = SIMPLIFIED
     assert traditional_script("這個們", variants, simplified) and not traditional_script("我们這个", variants, simplified)
     assert not traditional_script("我們在北京工作", variants, simplified)  # a lone form is a slip
     # a caption in traditional script whose one simplified form is the engine's slip: the writer's forms stay
@@ -85,6 +86,32 @@ def test_a_line_in_traditional_script_keeps_its_forms_and_a_slip_in_simplified_t
     # the same form in a simplified line, and in a simplified line of the same text
     assert changes("我们这个們在北京工作。", lm, variants=variants) != []
     assert [c[1] for c in changes("這個人們在北京工作。\n我们在北京們工作。", lm, variants=variants)] == ["們"]
+
+
+def test_a_line_in_traditional_script_is_told_by_the_forms_no_traditional_standard_writes(tmp_path):
+    # 京 and 天 are the simplified forms of rare variants (亰, 靝), yet traditional script writes them too:
+    # they are no evidence of simplified script, so the writer's 們 and 氣 stay
+    lm = load_lm(write_arpa(tmp_path / "lm.arpa"))
+    corrector = Corrector(model=lm, confusions=confusion_set(tmp_path), weights=WEIGHTS, inventory=INVENTORY,
+                          variants={**VARIANTS, "亰": "京", "靝": "天"})
+    line = "我們今天在北京開會，天氣很好。"
+    assert corrector.correct(line, reflow=False).text == line
+    assert corrector.correct("我們今天在北京开会，天氣很好，他们在上海学习。", reflow=False).edits != ()
+
+
+def test_the_simplified_forms_are_those_no_traditional_standard_writes(tmp_path):
+    pytest.importorskip("opencc")
+    from ocrfix.training.confusions.variants import build_simplified_forms
+
+    assert build_simplified_forms("们儿着群年不国") == ["们", "儿", "国"]  # 着, 群: traditional script writes them too
+
+
+def test_a_simplified_forms_file_of_more_than_a_character_a_line_is_refused(tmp_path):
+    from ocrfix.confusions.variants import SIMPLIFIED_FILE, simplified_forms
+
+    (tmp_path / SIMPLIFIED_FILE).write_text("# forms\n们\n儿童\n", encoding="utf-8")
+    with pytest.raises(ModelError, match="one character a line"):
+        simplified_forms(tmp_path)
 
 
 def test_a_regional_standard_form_is_the_writers_and_never_turned_into_the_mainland_form(tmp_path):

@@ -6,6 +6,7 @@ import json
 import shlex
 import sys
 import time
+from importlib.metadata import version
 from pathlib import Path
 
 from ..errors import InputError, ModelError
@@ -20,12 +21,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     build = cmds.add_parser("build", help="build a set from the inventory: visual (glyphs), pinyin, the inventory itself, "
                                           "the glyph embedding the corrector's glyph cosine comes from, or the "
-                                          "traditional -> simplified variant table (OpenCC)")
-    build.add_argument("kind", choices=("visual", "pinyin", "inventory", "glyphs", "variants"),
+                                          "traditional -> simplified variant table and the characters no traditional standard writes (OpenCC)")
+    build.add_argument("kind", choices=("visual", "pinyin", "inventory", "glyphs", "variants", "simplified"),
                        help="visual: look-alike glyphs; pinyin: same or similar sound; inventory: the character "
-                            "inventory; glyphs: the glyph embedding; variants: traditional -> simplified forms")
+                            "inventory; glyphs: the glyph embedding; variants: traditional -> simplified forms; "
+                            "simplified: the inventory characters no traditional standard writes")
     build.add_argument("-o", "--output", help="output TSV (default: models/confusions/<kind>.tsv); for inventory: a directory; "
-                                              "for glyphs: an .npz (default: models/confusions/glyphs.npz)")
+                                              "for glyphs: an .npz (default: models/confusions/glyphs.npz); for simplified: "
+                                              "a text file (default: models/confusions/simplified.txt)")
     build.add_argument("--k", type=int, default=None, help="candidates kept per char (visual 50, pinyin 30)")
     build.add_argument("--chars", help="build only for the characters in this text file (e.g. a tiny test inventory)")
     build.add_argument("--method", choices=("ranked", "cosine"), default="ranked",
@@ -146,8 +149,6 @@ def _build(args: argparse.Namespace) -> int:
 
         out = Path(args.output) if args.output else settings.confusions_dir / VARIANTS_FILE
         table = build_variants(frozenset(chars))
-        from importlib.metadata import version
-
         save_variants(out, table, [f"traditional forms outside the inventory whose OpenCC {version('opencc')} t2s form is one "
                                    "inventory character",
                                    "built by: ocrfix confusions build variants" + (f" --chars {args.chars}" if args.chars else ""),
@@ -155,6 +156,21 @@ def _build(args: argparse.Namespace) -> int:
         write_manifest(out, ["confusions", "build", "variants", *(["--chars", args.chars] if args.chars else [])],
                        [args.chars] if args.chars else [])
         print(f"{len(table)} traditional forms -> {out} ({time.monotonic() - started:.0f} s)", file=sys.stderr)
+        return 0
+    if args.kind == "simplified":
+        from ..checksums import write_model_rows
+        from ..confusions.variants import SIMPLIFIED_FILE
+        from ..training.confusions.variants import build_simplified_forms
+
+        out = Path(args.output) if args.output else settings.confusions_dir / SIMPLIFIED_FILE
+        forms = build_simplified_forms(frozenset(chars))
+        write_model_rows(out, [f"inventory characters that OpenCC {version('opencc')} s2t, s2tw and s2hk each turn into "
+                               "another character: no traditional standard writes them",
+                               "built by: ocrfix confusions build simplified" + (f" --chars {args.chars}" if args.chars else ""),
+                               f"{len(forms)} characters"], "format: one character a line", ([ch] for ch in forms))
+        write_manifest(out, ["confusions", "build", "simplified", *(["--chars", args.chars] if args.chars else [])],
+                       [args.chars] if args.chars else [])
+        print(f"{len(forms)} simplified forms -> {out} ({time.monotonic() - started:.0f} s)", file=sys.stderr)
         return 0
     command = "ocrfix confusions build " + args.kind + (f" --k {args.k}" if args.k else "")
     if args.kind == "visual":

@@ -12,7 +12,7 @@ from ..confusions.length import LENGTH_FILE, LengthRates
 from ..confusions.marks import MarkChannel
 from ..confusions.misread import MisreadRates
 from ..confusions.similarity import GlyphSpace
-from ..confusions.variants import REGIONAL_FORMS, VARIANTS_FILE, load_variants
+from ..confusions.variants import REGIONAL_FORMS, VARIANTS_FILE, load_variants, simplified_forms
 from ..errors import ModelError
 from ..lm.context import ContextIndex, context_path
 from ..normalize import is_han
@@ -294,6 +294,8 @@ class Corrector:
             variants = load_variants(variants or settings.confusions_dir / VARIANTS_FILE)
         #: traditional forms outside the inventory whose simplified form is inside it
         self.variants = {t: s for t, s in variants.items() if t not in self.inventory and s in self.inventory}
+        #: the characters no traditional standard writes: what tells a line in traditional script
+        self.simplified_forms = simplified_forms(settings.confusions_dir) if self.variants else frozenset()
         if length is not False and rules is not False and not isinstance(length, LengthRates):
             length = LengthRates.load(settings.confusions_dir / LENGTH_FILE if length in (None, True) else length)
         #: the engine's length channel; None: no deletion stage
@@ -490,7 +492,7 @@ class Corrector:
         changes = garbled_changes(text, self.lm, protected) if self.garbled_marks else []
         stages = [rule_changes(text, rules, lm=self.lm)] if rules else []
         if self.variants:
-            stages.append(variant_changes(text, self.variants, self.lm, protected))
+            stages.append(variant_changes(text, self.variants, self.simplified_forms, self.lm, protected))
         if self.line_end_marks and joins:
             # a quote that a rule reads as another mark (“ for 。: misread-period) opens no quotation
             earlier = {pos for stage in (changes, *stages) for start, original, *_ in stage

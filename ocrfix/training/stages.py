@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from tqdm import tqdm
 
 from ..confusions.length import LengthRates
+from ..confusions.variants import simplified_forms
 from ..correction.corrector import Corrector
 from ..correction.deletions import deletion_changes
 from ..correction.edits import apply_changes
@@ -22,6 +23,7 @@ from ..correction.line_marks import MIN_GAIN as LINE_END_GAIN, line_end_changes,
 from ..correction.rules import RULES, rule_changes, select_rules
 from ..correction.variants import variant_changes
 from ..segment import protected_mask
+from ..settings import load_settings
 from .confusions.length import length_rates
 from .pairs import Pair, groups, score_text
 
@@ -99,8 +101,9 @@ def choose_rules(pairs: Sequence[Pair], sources: Sequence[str], lm, log: Callabl
 def choose_variants(pairs: Sequence[Pair], sources: Sequence[str], lm, table: dict[str, str],
                     log: Callable[[str], None]) -> bool:
     """Whether putting simplified forms in for traditional ones fixes more than it introduces on the pairs."""
+    simplified = simplified_forms(load_settings().confusions_dir)
     fixed, introduced = tally_stage(pairs, sources, lambda pair, source: variant_changes(
-        source, table, lm, protected_mask(source, frozenset())))
+        source, table, simplified, lm, protected_mask(source, frozenset())))
     log(f"  traditional -> simplified forms: fixed {fixed}, introduced {introduced} -> {'on' if fixed > introduced else 'off'}")
     return fixed > introduced
 

@@ -1,4 +1,5 @@
-"""Building the variant table (:mod:`ocrfix.confusions.variants`) from OpenCC's ``t2s`` conversion."""
+"""Building the variant table (:mod:`ocrfix.confusions.variants`) from OpenCC's ``t2s`` conversion, and
+the list of characters no traditional standard writes from its ``s2t``, ``s2tw`` and ``s2hk``."""
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
@@ -11,14 +12,19 @@ from ...textio import write_text_atomic
 HAN_RANGES = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00))
 
 
-def build_variants(inventory: Collection[str], chars: Iterable[str] | None = None) -> dict[str, str]:
-    """traditional -> simplified for every character outside ``inventory`` (default: all Han
-    characters of :data:`HAN_RANGES`) whose OpenCC ``t2s`` form is one character inside it."""
+def _opencc(*configs: str, what: str) -> list:
+    """OpenCC's converters of ``configs``; InputError naming the ``train`` extra without OpenCC."""
     try:
         import opencc
     except ImportError as exc:
-        raise InputError("building the variant table needs OpenCC: pip install 'ocrfix[train]'") from exc
-    convert = opencc.OpenCC("t2s").convert
+        raise InputError(f"building {what} needs OpenCC: pip install 'ocrfix[train]'") from exc
+    return [opencc.OpenCC(config).convert for config in configs]
+
+
+def build_variants(inventory: Collection[str], chars: Iterable[str] | None = None) -> dict[str, str]:
+    """traditional -> simplified for every character outside ``inventory`` (default: all Han
+    characters of :data:`HAN_RANGES`) whose OpenCC ``t2s`` form is one character inside it."""
+    [convert] = _opencc("t2s", what="the variant table")
     if chars is None:
         chars = (chr(cp) for start, end in HAN_RANGES for cp in range(start, end))
     table = {}
@@ -35,13 +41,17 @@ def build_regional(inventory: Collection[str]) -> dict[str, str]:
     """Taiwan standard form -> mainland form for every character of ``inventory`` that OpenCC's
     ``tw2sp`` changes into another inventory character while ``t2s`` keeps it: the same character
     in simplified script, another standard (:data:`ocrfix.confusions.variants.REGIONAL_FORMS`)."""
-    try:
-        import opencc
-    except ImportError as exc:
-        raise InputError("building the regional forms needs OpenCC: pip install 'ocrfix[train]'") from exc
-    taiwan, t2s = opencc.OpenCC("tw2sp").convert, opencc.OpenCC("t2s").convert
+    taiwan, t2s = _opencc("tw2sp", "t2s", what="the regional forms")
     return {ch: taiwan(ch) for ch in sorted(inventory)
             if len(taiwan(ch)) == 1 and taiwan(ch) != ch and taiwan(ch) in inventory and t2s(ch) == ch}
+
+
+def build_simplified_forms(inventory: Collection[str]) -> list[str]:
+    """The characters of ``inventory`` that no traditional standard writes: OpenCC's ``s2t``, ``s2tw``
+    and ``s2hk`` each turn them into another character (儿, 们, 国; not 群, which Taiwan writes, nor
+    年 and 不, which every script writes)."""
+    converters = _opencc("s2t", "s2tw", "s2hk", what="the simplified forms")
+    return [ch for ch in sorted(inventory) if all(convert(ch) != ch for convert in converters)]
 
 
 def save_variants(path: str | Path, table: Mapping[str, str], header: Iterable[str] = ()) -> None:
