@@ -17,7 +17,8 @@ Scores, summed over a split's pages, for each way of reading Tesseract's whole-p
   the mean over the pages.
 
 Inputs: ``tesseract`` = Tesseract's own text output, each blank-line block joined into one line;
-``plain`` = ``ocrfix reflow NAME.txt``; ``hocr`` / ``alto`` = ``ocrfix reflow`` of the hOCR and
+``plain`` = ``ocrfix reflow NAME.txt`` (with ``--lm``: ``ocrfix reflow --column-order --lm NAME.txt``, the
+lines put back in column order first, as ``ocrfix correct`` does); ``hocr`` / ``alto`` = ``ocrfix reflow`` of the hOCR and
 ALTO files (geometry reflow and story layout).
 
     python -m benchmarks.stories --split eval
@@ -39,7 +40,7 @@ from ocrfix.evaluation.profile import normalize_line
 from ocrfix.evaluation.stories import MIN_CHARS, owners, story_grams, story_scores
 from benchmarks.newspage import gt_text, head_lines
 from ocrfix.formats import Box, Document, read_document, reflow_document
-from ocrfix.column_order import TokenScorer
+from ocrfix.column_order import TokenScorer, column_order
 from ocrfix.text_reflow import reflow
 from ocrfix.settings import load_settings
 from ocrfix.textio import read_text
@@ -55,13 +56,19 @@ def tesseract_blocks(text: str) -> str:
     return "\n".join("".join(b.split()) for b in blocks) + "\n"
 
 
+def plain_input(text: str, lm: TokenScorer | None) -> str:
+    """What the plain reflow reads: with ``lm``, the lines put back in column order first
+    (``ocrfix reflow --column-order --lm``, as ``ocrfix correct`` does)."""
+    return text if lm is None else column_order(text, lm)
+
+
 def output_text(base: Path, kind: str, lm: TokenScorer | None = None) -> str:
     """The output of one way of reading a page (module docstring); ``lm``: the reflow's (plain
     text and geometry)."""
     if kind == "tesseract":
         return tesseract_blocks(read_text(base.with_suffix(".txt")))
     if kind == "plain":
-        return reflow(read_text(base.with_suffix(".txt")), lm)
+        return reflow(plain_input(read_text(base.with_suffix(".txt")), lm), lm)
     return reflow_document(read_document(base.with_suffix(".hocr" if kind == "hocr" else ".xml")), lm).text
 
 
@@ -416,7 +423,7 @@ def plain_census(folder: Path, slack: int = 3, lm: TokenScorer | None = None) ->
         stories = json.loads(gt_path.read_text(encoding="utf-8"))["stories"]
         text = read_text(gt_path.with_name(gt_path.name.replace(".gt.json", ".txt")))
         engine = _norm(text.splitlines())
-        cued = [(normalize_line(b.text), cue) for b, cue in reflow_cues(text, lm)]
+        cued = [(normalize_line(b.text), cue) for b, cue in reflow_cues(plain_input(text, lm), lm)]
         cued = [(line, cue) for line, cue in cued if line]
         lines = [line for line, _ in cued]
         starts = [0]

@@ -22,6 +22,11 @@ does not decide). Up to ``k`` leading lines (a headline above all the columns) s
 block of their own: as many as make the columns' lines continue one another best
 (:func:`continuity`). The columns are then read one after the other. Only the order of whole
 lines changes (and the blank line after a headline).
+
+A page of several stories side by side, each with its own columns and line pitch, is no one
+grid: :mod:`ocrfix.story_columns` finds its column pieces and stories from the text, and its
+reading is taken where no grid is found, or where its pieces read on clearly better than the
+grid's columns (:data:`ocrfix.story_columns.GRID_SLACK`). The stories are blocks of their own.
 """
 from __future__ import annotations
 
@@ -114,14 +119,22 @@ def continuity(columns: Sequence[Sequence[str]], lm: TokenScorer) -> float:
 
 def column_order(text: str, lm: TokenScorer) -> str:
     """``text`` with its lines in column order when an engine listed them across side-by-side
-    columns; else ``text`` unchanged."""
+    columns (of one grid, or of several stories: see the module docstring); else ``text`` unchanged."""
     lines = [line.strip() for line in text.splitlines()]
     if not MIN_ROWS * 2 <= len(lines) <= MAX_LINES or any(not line for line in lines):
         return text
+    from .story_columns import story_order
+
     columns = find_columns(lines, lm)
     if columns is None:
+        stories = story_order(lines, lm)
+    else:
+        dealings = [(header, deal(lines[header:], columns.count, lm)) for header in range(columns.count + 1)]
+        header, dealt = max(dealings, key=lambda d: (continuity(d[1], lm), -d[0]))
+        stories = story_order(lines, lm, continuity(dealt, lm))
+    if stories is not None:
+        return "\n\n".join("\n".join(story) for story in stories) + "\n"
+    if columns is None:
         return text
-    dealings = [(header, deal(lines[header:], columns.count, lm)) for header in range(columns.count + 1)]
-    header, dealt = max(dealings, key=lambda d: (continuity(d[1], lm), -d[0]))
     head = [*lines[:header], ""] if header else []  # a headline above the columns is a block of its own
     return "\n".join([*head, *(line for column in dealt for line in column)]) + "\n"

@@ -22,7 +22,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "structured files (hOCR, ALTO, PAGE, ABBYY, JSON, TSV) are reflowed from their line geometry")
     parser.add_argument("--column-order", action="store_true",
                         help="plain text: first put back in column order lines an engine listed row by row across "
-                        "side-by-side columns (PaddleOCR/RapidOCR on a page of columns), as `ocrfix correct` does; "
+                        "side-by-side columns (PaddleOCR/RapidOCR on a page of columns, or of several stories side by side: "
+                        "each story then a block of its own), as `ocrfix correct` does; "
                         "loads the language model (--lm)")
     parser.add_argument("--lm", nargs="?", const="", metavar="MODEL",
                         help="let the language model (MODEL, default: the shipped one; also the one --column-order "

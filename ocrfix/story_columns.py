@@ -1,0 +1,179 @@
+"""Lines an engine listed across the columns of several stories, put back in reading order (plain text).
+
+PP-OCR lists a page's lines by position, top to bottom and each row left to right. On a page of
+several stories side by side, each with its own columns and line pitch, every row holds a line
+of each column of each story: the text is a merge of the columns' line sequences, each in its
+own order, and a line's successor in its column comes a few lines later (about as many as
+there are columns on that row), not :data:`~ocrfix.column_order.MAX_COLUMNS` rows of one grid
+that :func:`~ocrfix.column_order.find_columns` could count. The text itself says which line
+goes on in which:
+
+* the language model's join score (:func:`~ocrfix.column_order.join_score`: a line's tail
+  predicts the head of the line it goes on in);
+* widths: a column's full lines are as wide as one another, and a line wider than the one
+  before it, which did not end a sentence, is not its next line in the column;
+* rows: where a line's successor is ``d`` lines on, its neighbours' successors are too (the
+  columns of a row all go on in the next row): each link gains from the links of the lines
+  before and after it at the same distance (:data:`STRIDE`, :data:`ROUNDS` times).
+
+:func:`tracks` links each line to at most one later line within :data:`WINDOW` lines, each line
+taken at most once, the links that score best in all (an assignment, scipy's
+``min_weight_full_bipartite_matching``); the chains of links are the column pieces. The text is
+taken as interleaved (:func:`interleaved`) only where most lines go on in a line that is not the
+next (:data:`FAR_SHARE`) and those links read on clearly (:data:`FAR_JOIN`): text in reading
+order goes on in the next line, or (a sentence per line) in none.
+:func:`stories` then chains the pieces: a column's last line goes on in the first line of the
+next column of its story, which came earlier in the engine's order (the columns start on the
+same row), and a headline (a piece of one or two lines, no sentence end) heads the piece that
+starts after it; an assignment again. The stories are read in the order of their first lines,
+each a block of its own. Only the order of whole lines changes (and the blank lines between
+stories).
+"""
+from __future__ import annotations
+
+from statistics import mean
+from typing import Sequence
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+
+from .column_order import TokenScorer, join_score
+from .text_reflow import display_width, ends_sentence
+
+WINDOW = 12  # lines: how far on a line's successor in its column may come
+SAME_WIDTH = 1.0  # log10: a link between two lines as wide as each other gains this
+LONGER = 2.0  # log10: a link to a line more than 1 em wider, from one that ends no sentence, loses this
+DISTANCE = 0.1  # log10 per line: a link loses this for each line it skips
+STRIDE = 1.5  # weight of the neighbours' links at the same distance (their positive part, up to CAP)
+CAP = 6.0
+ROUNDS = 2
+FAR_SHARE = 0.5  # the share of lines that must go on in a line not the next for the text to be interleaved
+FAR_JOIN = 1.0  # log10: the mean join score those links must reach
+GRID_SLACK = 0.5  # log10: how much better the pieces' links must read on than one grid's columns
+HEADLINE = 2.0  # log10: a headline's link to the first piece that starts after it, less DISTANCE a line
+COLUMN_WIDTH = 1.0  # log10: a column break between pieces as wide as each other gains this, others lose it
+HEADLINE_LINES = 2
+
+
+def link_scores(lines: Sequence[str], lm: TokenScorer) -> dict[tuple[int, int], float]:
+    """The score of each link ``i -> j`` (``i < j <= i + WINDOW``) before the rows weigh in."""
+    widths = [display_width(line) for line in lines]
+    scores = {}
+    for i, line in enumerate(lines):
+        for j in range(i + 1, min(len(lines), i + WINDOW + 1)):
+            wider = widths[j] - widths[i]
+            score = join_score(lm, line, lines[j]) - DISTANCE * (j - i)
+            if abs(wider) <= 0.5:
+                score += SAME_WIDTH
+            elif wider > 1.0 and not ends_sentence(line):
+                score -= LONGER
+            scores[i, j] = score
+    return scores
+
+
+def with_rows(scores: dict[tuple[int, int], float]) -> dict[tuple[int, int], float]:
+    """``scores`` with each link gaining from its neighbours' links at the same distance."""
+    smoothed = scores
+    for _ in range(ROUNDS):
+        smoothed = {(i, j): score + STRIDE * sum(min(CAP, max(0.0, smoothed.get((i + e, j + e), 0.0))) for e in (-1, 1))
+                    for (i, j), score in scores.items()}
+    return smoothed
+
+
+def best_links(count: int, scores: dict[tuple[int, int], float]) -> dict[int, int]:
+    """Each of ``count`` items linked to at most one other, each taken at most once, the links
+    of positive score that score most in all (a link may close a cycle: see :func:`_acyclic`)."""
+    links = [(i, j, s) for (i, j), s in scores.items() if s > 0]
+    if not links:
+        return {}
+    rows, cols, costs = (np.array(x) for x in zip(*links))
+    shift = costs.max() + 1.0  # every row is matched once: a shift of all its costs changes nothing
+    graph = csr_matrix((np.concatenate([shift - costs, np.full(count, shift)]),
+                        (np.concatenate([rows, np.arange(count)]), np.concatenate([cols, count + np.arange(count)]))),
+                       shape=(count, 2 * count))
+    return {int(i): int(j) for i, j in zip(*min_weight_full_bipartite_matching(graph)) if j < count}
+
+
+def chains(count: int, links: dict[int, int]) -> list[list[int]]:
+    """The chains ``links`` make of ``count`` items (without cycles), in the order of their first items."""
+    taken = set(links.values())
+    out = []
+    for start in range(count):
+        if start in taken:
+            continue
+        chain = [start]
+        while chain[-1] in links:
+            chain.append(links[chain[-1]])
+        out.append(chain)
+    return out
+
+
+def tracks(lines: Sequence[str], lm: TokenScorer) -> list[list[int]]:
+    """The column pieces of ``lines``: chains of line numbers (see the module docstring)."""
+    return chains(len(lines), best_links(len(lines), with_rows(link_scores(lines, lm))))
+
+
+def interleaved(lines: Sequence[str], pieces: Sequence[Sequence[int]], lm: TokenScorer, against: float) -> bool:
+    """Whether most lines go on in a line that is not the next, those links read on clearly, and
+    all the links read on better than ``against`` (another reading's mean join score) by :data:`GRID_SLACK`."""
+    links = [(a, b) for piece in pieces for a, b in zip(piece, piece[1:])]
+    far = [join_score(lm, lines[a], lines[b]) for a, b in links if b - a >= 2]
+    if len(far) < FAR_SHARE * len(lines) or mean(far) < FAR_JOIN:
+        return False
+    return mean(join_score(lm, lines[a], lines[b]) for a, b in links) >= against + GRID_SLACK
+
+
+def _column_width(lines: Sequence[str], piece: Sequence[int]) -> float:
+    widths = sorted(display_width(lines[i]) for i in piece)
+    return widths[3 * len(widths) // 4] if len(widths) > 2 else widths[-1]
+
+
+def _headline(lines: Sequence[str], piece: Sequence[int]) -> bool:
+    return len(piece) <= HEADLINE_LINES and not any(ends_sentence(lines[i]) for i in piece)
+
+
+def stories(lines: Sequence[str], pieces: Sequence[Sequence[int]], lm: TokenScorer) -> list[list[int]]:
+    """``pieces`` chained into stories (lists of piece numbers), in the order of their first lines."""
+    widths = [_column_width(lines, piece) for piece in pieces]
+    heads = [_headline(lines, piece) for piece in pieces]
+    scores = {}
+    for a, first in enumerate(pieces):
+        for b, then in enumerate(pieces):
+            if a == b or not first[0] - WINDOW <= then[0] <= first[-1] + WINDOW or heads[b]:
+                continue
+            if heads[a] and then[0] > first[-1]:
+                scores[a, b] = HEADLINE - DISTANCE * (then[0] - first[-1])
+            elif not heads[a] and then[0] < first[-1]:
+                same = abs(widths[a] - widths[b]) <= 0.5
+                scores[a, b] = join_score(lm, lines[first[-1]], lines[then[0]]) + (COLUMN_WIDTH if same else -COLUMN_WIDTH)
+    links = _acyclic(best_links(len(pieces), scores), scores)
+    found = chains(len(pieces), links)
+    return sorted(found, key=lambda story: min(pieces[p][0] for p in story))
+
+
+def _acyclic(links: dict[int, int], scores: dict[tuple[int, int], float]) -> dict[int, int]:
+    """``links`` without cycles: each cycle loses its weakest link."""
+    links = dict(links)
+    done: set[int] = set()
+    for start in list(links):
+        path: list[int] = []
+        at = start
+        while at in links and at not in path and at not in done:
+            path.append(at)
+            at = links[at]
+        if at in path:
+            cycle = path[path.index(at):]
+            del links[min(cycle, key=lambda a: scores[a, links[a]])]
+        done.update(path)
+    return links
+
+
+def story_order(lines: Sequence[str], lm: TokenScorer, against: float = float("-inf")) -> list[list[str]] | None:
+    """The stories of ``lines`` (stripped, no blank line), each its lines in reading order, when
+    an engine listed them across the columns of several stories; else None. ``against``: the
+    mean join score of the lines dealt out to one grid of columns (see :func:`interleaved`)."""
+    pieces = tracks(lines, lm)
+    if not interleaved(lines, pieces, lm, against):
+        return None
+    return [[lines[i] for p in story for i in pieces[p]] for story in stories(lines, pieces, lm)]

@@ -1,0 +1,60 @@
+"""Lines an engine listed across the columns of several stories side by side (PP-OCR's order:
+by height on the page, each row left to right) put back story by story, and text in reading
+order left as it is. The LM knows the stories' text (:class:`TextLM`: a line continues exactly
+the line that follows it there)."""
+from __future__ import annotations
+
+from test_column_order import TextLM
+
+from ocrfix.column_order import column_order
+from ocrfix.story_columns import story_order
+
+_chars = iter(chr(0x4E00 + 7 * i) for i in range(4000))
+
+
+def column(lines: int, width: int) -> list[str]:
+    """A column of ``lines`` lines of ``width`` characters no other line has."""
+    return ["".join(next(_chars) for _ in range(width)) for _ in range(lines)]
+
+
+#: Two stories side by side: the first in two columns of 8 characters, its lines 10 apart; the
+#: second in one narrower column, its lines 17 apart.
+FIRST = [column(9, 8), column(8, 8)]
+SECOND = column(7, 5)
+
+
+def placed() -> list[tuple[float, float, str]]:
+    """(height, x, line) of every line of the page."""
+    lines = [(10.0 * (row + 1), x, line) for x, col in enumerate(FIRST) for row, line in enumerate(col)]
+    lines += [(17.0 * (row + 1), 3.0, line) for row, line in enumerate(SECOND)]
+    return lines
+
+
+def engine_text() -> str:
+    """The page's lines in PP-OCR's order."""
+    return "\n".join(line for _, _, line in sorted(placed())) + "\n"
+
+
+def lm() -> TextLM:
+    """One story does not run on into the next."""
+    return TextLM("。".join(["".join(FIRST[0] + FIRST[1]), "".join(SECOND)]))
+
+
+def test_two_stories_read_across_come_back_story_by_story() -> None:
+    expected = "\n".join([*FIRST[0], *FIRST[1], "", *SECOND]) + "\n"
+    assert story_order(engine_text().splitlines(), lm()) is not None
+    assert column_order(engine_text(), lm()) == expected
+
+
+def test_only_whole_lines_move() -> None:
+    ordered = column_order(engine_text(), lm())
+    assert sorted(line for line in ordered.splitlines() if line) == sorted(engine_text().splitlines())
+
+
+def test_text_in_reading_order_is_left_as_it_is() -> None:
+    single = "\n".join([*FIRST[0], *FIRST[1], *SECOND]) + "\n"
+    assert story_order(single.splitlines(), lm()) is None and column_order(single, lm()) == single
+    blocks = "\n".join([*FIRST[0], "", *FIRST[1], "", *SECOND]) + "\n"
+    assert column_order(blocks, lm()) == blocks
+    with_blank = engine_text().replace("\n", "\n\n", 1)  # an engine that separates its blocks
+    assert column_order(with_blank, lm()) == with_blank
