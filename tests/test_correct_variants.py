@@ -12,7 +12,7 @@ from ocrfix.training.confusions.variants import build_variants, save_variants
 from test_correct_fixtures import INVENTORY, WEIGHTS, confusion_set, load_lm, write_arpa
 
 VARIANTS = {"們": "们", "學": "学", "習": "习", "氣": "气"}
-SIMPLIFIED = frozenset("们学习气这个")  # the forms no traditional standard writes, of these tests' tables
+SIMPLIFIED = frozenset("们学习气这个")  # the forms traditional script writes otherwise, of these tests' tables
 
 
 def changes(text, lm, keep=(), variants=VARIANTS, margin=0.5):
@@ -99,18 +99,18 @@ def test_a_line_in_traditional_script_is_told_by_the_forms_no_traditional_standa
     assert corrector.correct("我們今天在北京开会，天氣很好，他们在上海学习。", reflow=False).edits != ()
 
 
-def test_the_simplified_forms_are_those_no_traditional_standard_writes(tmp_path):
+def test_the_simplified_forms_are_those_traditional_script_writes_otherwise(tmp_path):
     pytest.importorskip("opencc")
     from ocrfix.training.confusions.variants import build_simplified_forms
 
-    assert build_simplified_forms("们儿着群年不国") == ["们", "儿", "国"]  # 着, 群: traditional script writes them too
+    assert build_simplified_forms("们儿群年不国") == {"们": "們", "儿": "兒", "群": "羣", "国": "國"}  # 年, 不: every script
 
 
-def test_a_simplified_forms_file_of_more_than_a_character_a_line_is_refused(tmp_path):
+def test_a_simplified_forms_file_of_other_rows_is_refused(tmp_path):
     from ocrfix.confusions.variants import SIMPLIFIED_FILE, simplified_forms
 
-    (tmp_path / SIMPLIFIED_FILE).write_text("# forms\n们\n儿童\n", encoding="utf-8")
-    with pytest.raises(ModelError, match="one character a line"):
+    (tmp_path / SIMPLIFIED_FILE).write_text("# forms\n们\t們\n儿童\t兒\n", encoding="utf-8")
+    with pytest.raises(ModelError, match=":3: expected 'simplified<TAB>traditional'"):
         simplified_forms(tmp_path)
 
 

@@ -21,14 +21,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     build = cmds.add_parser("build", help="build a set from the inventory: visual (glyphs), pinyin, the inventory itself, "
                                           "the glyph embedding the corrector's glyph cosine comes from, or the "
-                                          "traditional -> simplified variant table and the characters no traditional standard writes (OpenCC)")
+                                          "traditional -> simplified variant table and the simplified forms traditional script writes otherwise (OpenCC)")
     build.add_argument("kind", choices=("visual", "pinyin", "inventory", "glyphs", "variants", "simplified"),
                        help="visual: look-alike glyphs; pinyin: same or similar sound; inventory: the character "
                             "inventory; glyphs: the glyph embedding; variants: traditional -> simplified forms; "
-                            "simplified: the inventory characters no traditional standard writes")
+                            "simplified: the inventory characters traditional script writes otherwise, with their traditional forms")
     build.add_argument("-o", "--output", help="output TSV (default: models/confusions/<kind>.tsv); for inventory: a directory; "
                                               "for glyphs: an .npz (default: models/confusions/glyphs.npz); for simplified: "
-                                              "a text file (default: models/confusions/simplified.txt)")
+                                              "a TSV (default: models/confusions/simplified.tsv)")
     build.add_argument("--k", type=int, default=None, help="candidates kept per char (visual 50, pinyin 30)")
     build.add_argument("--chars", help="build only for the characters in this text file (e.g. a tiny test inventory)")
     build.add_argument("--method", choices=("ranked", "cosine"), default="ranked",
@@ -164,10 +164,9 @@ def _build(args: argparse.Namespace) -> int:
 
         out = Path(args.output) if args.output else settings.confusions_dir / SIMPLIFIED_FILE
         forms = build_simplified_forms(frozenset(chars))
-        write_model_rows(out, [f"inventory characters that OpenCC {version('opencc')} s2t, s2tw and s2hk each turn into "
-                               "another character: no traditional standard writes them",
+        write_model_rows(out, [f"inventory characters that OpenCC {version('opencc')} s2t writes as one other character",
                                "built by: ocrfix confusions build simplified" + (f" --chars {args.chars}" if args.chars else ""),
-                               f"{len(forms)} characters"], "format: one character a line", ([ch] for ch in forms))
+                               f"{len(forms)} characters"], "format: simplified<TAB>traditional (s2t)", forms.items())
         write_manifest(out, ["confusions", "build", "simplified", *(["--chars", args.chars] if args.chars else [])],
                        [args.chars] if args.chars else [])
         print(f"{len(forms)} simplified forms -> {out} ({time.monotonic() - started:.0f} s)", file=sys.stderr)

@@ -9,8 +9,10 @@ traditional forms in names (梁靖崑, 李仕傑) and in terms for old objects (
 The table is built from OpenCC's character conversion by
 :mod:`ocrfix.training.confusions.variants` and shipped as ``models/confusions/variants.tsv``:
 only characters outside the inventory whose one simplified form is inside it. Beside it,
-``models/confusions/simplified.txt`` lists the inventory characters that no traditional standard
-writes (儿, 们, 国): what tells a line in traditional script from simplified text with a slip.
+``models/confusions/simplified.tsv`` lists the inventory characters that traditional script
+writes otherwise (儿, 们, 国; OpenCC's ``s2t``), each with its traditional form: what tells a line
+in traditional script from simplified text with a slip, and what a correction made in a
+traditional text's simplified view is written back as (:mod:`ocrfix.correction.script`).
 """
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ from ..checksums import model_rows
 from ..errors import ModelError
 
 VARIANTS_FILE = "variants.tsv"
-SIMPLIFIED_FILE = "simplified.txt"
+SIMPLIFIED_FILE = "simplified.tsv"
 #: Regional standard forms: a character Taiwan's standard writes where the mainland's writes another,
 #: both in the inventory (OpenCC's ``tw2sp`` changes it alone, ``t2s`` keeps it:
 #: :func:`ocrfix.training.confusions.variants.build_regional`). The decoder never proposes the
@@ -46,13 +48,14 @@ def load_variants(path: str | Path) -> dict[str, str]:
 
 
 @lru_cache(maxsize=4)
-def simplified_forms(confusions_dir: Path) -> frozenset[str]:
-    """The characters no traditional standard writes, of a confusions directory (shipped:
-    ``models/confusions/simplified.txt``, a character a line, ``#`` comments; checked against its
-    ``checksums.json`` entry first, where one lists it)."""
+def simplified_forms(confusions_dir: Path) -> dict[str, str]:
+    """simplified -> traditional for the characters traditional script writes otherwise, of a confusions
+    directory (shipped: ``models/confusions/simplified.tsv``; checked against its ``checksums.json``
+    entry first, where one lists it)."""
     path = Path(confusions_dir) / SIMPLIFIED_FILE
-    forms = [fields for _, fields in model_rows(path)]
-    bad = next((fields for fields in forms if len(fields) != 1 or len(fields[0]) != 1), None)
-    if bad is not None:
-        raise ModelError(f"{path}: expected one character a line, got {bad!r}")
-    return frozenset(fields[0] for fields in forms)
+    table: dict[str, str] = {}
+    for number, fields in model_rows(path):
+        if len(fields) != 2 or len(fields[0]) != 1 or len(fields[1]) != 1:
+            raise ModelError(f"{path}:{number}: expected 'simplified<TAB>traditional', one character each")
+        table[fields[0]] = fields[1]
+    return table

@@ -34,12 +34,14 @@ from .pair_marks import SOURCE as PAIR_SOURCE, closing_changes, without_second_c
 from .mark_channel import mark_changes
 from .mark_choice import READ_MARGIN_SOURCE, MarkModel, choice_changes
 from .rules import DEFAULT_RULES, rule_changes, select_rules
+from .script import script_view
 from .variants import variant_changes
 from .score import Weights
 
 if TYPE_CHECKING:
     import numpy as np
 
+    from ..column_order import TokenScorer
     from ..text_reflow import Block
 
 WEIGHTS_FILE = "corrector.json"
@@ -294,8 +296,12 @@ class Corrector:
             variants = load_variants(variants or settings.confusions_dir / VARIANTS_FILE)
         #: traditional forms outside the inventory whose simplified form is inside it
         self.variants = {t: s for t, s in variants.items() if t not in self.inventory and s in self.inventory}
-        #: the characters no traditional standard writes: what tells a line in traditional script
-        self.simplified_forms = simplified_forms(settings.confusions_dir) if self.variants else frozenset()
+        #: simplified -> traditional for the characters traditional script writes otherwise: what tells a
+        #: text in traditional script, and how its corrections are written back
+        self.simplified_forms = simplified_forms(settings.confusions_dir) if self.variants else {}
+        #: traditional -> simplified for reading a text in traditional script (:mod:`.script`): the
+        #: variants and the traditional forms inside the inventory (於, 祕)
+        self.script_forms = {**{t: s for s, t in self.simplified_forms.items() if t in self.inventory}, **self.variants}
         if length is not False and rules is not False and not isinstance(length, LengthRates):
             length = LengthRates.load(settings.confusions_dir / LENGTH_FILE if length in (None, True) else length)
         #: the engine's length channel; None: no deletion stage
@@ -369,22 +375,42 @@ class Corrector:
         counts as short only when the page does. ``stray_marks``: whether the engine that read the
         page reads marks at line ends where print has none (:meth:`stray_marks_habit` of the page;
         None: judged from ``text``, :func:`~.line_marks.stray_mark_changes`).
+
+        A text printed in traditional script is reflowed and corrected through its simplified view,
+        and every character an edit puts in is written back in the text's script (:mod:`.script`).
         """
         if readings is not None and (reflow or len(readings) != len(text)):
             raise ValueError("readings must be given per character of the text, with reflow=False")
-        joins: list[int] = []
+        script = script_view(text, self.script_forms, self.simplified_forms)
         blocks = None
         if reflow:
-            from ..column_order import column_order
-            from ..text_reflow import reflow_blocks, render
+            wrapped, blocks, text = self._reflowed(text, self.lm if script is None else script.scorer(self.lm))
+        if script is None:
+            return self._correct(text, wrapped, blocks, readings, progress, page_chars, stray_marks)
+        viewed = self._correct(script.view(text), None if wrapped is None else script.view(wrapped), blocks,
+                               readings, progress, page_chars, stray_marks)
+        changes = [(edit.input_offset, original, replacement, edit.gain, edit.sources) for edit in viewed.edits
+                   if (original := text[edit.input_offset:edit.input_offset + len(edit.original)])
+                   != (replacement := script.written_back(edit.replacement))]
+        output, edits = apply_changes(text, changes)
+        return Result(output, tuple(edits), text, viewed.blocks)
 
-            raw = column_order(text, self.lm)
-            blocks = reflow_blocks(raw, self.lm)
-            text = render(blocks)
-            joins = wrapped_line_ends(raw, text)
-        elif wrapped is not None:
-            joins = wrapped_line_ends(wrapped, text)
-        printed = raw if reflow else wrapped
+    def _reflowed(self, text: str, lm: "TokenScorer") -> tuple[str, list[Block], str]:
+        """``text`` as printed in column order (:mod:`ocrfix.column_order`), its reflowed blocks, and
+        their text (:mod:`ocrfix.text_reflow`), with ``lm`` settling what the rules cannot."""
+        from ..column_order import column_order
+        from ..text_reflow import reflow_blocks, render
+
+        printed = column_order(text, lm)
+        blocks = reflow_blocks(printed, lm)
+        return printed, blocks, render(blocks)
+
+    def _correct(self, text: str, printed: str | None, blocks: Sequence[Block] | None,
+                 readings: Sequence[Reading | None] | None, progress: Callable[[int], None] | None,
+                 page_chars: int | None, stray_marks: bool | None) -> Result:
+        """:meth:`correct` of ``text`` (reflowed into ``blocks`` when they are given), ``printed``: the
+        text as printed (line ends as wrapped)."""
+        joins = wrapped_line_ends(printed, text) if printed is not None else []
         hung = hung_marks_read(printed) if self.line_end_habit is not None and printed is not None else 0
         changes = self._pattern_changes(text, joins, stray_marks, hung)
         staged, rule_edits = apply_changes(text, changes)

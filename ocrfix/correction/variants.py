@@ -30,7 +30,7 @@ def variant_changes(text: str, variants: Mapping[str, str], simplified_forms: Co
                     protected: Sequence[bool], min_margin: float = MIN_MARGIN
                     ) -> list[tuple[int, str, str, float, tuple[str, ...]]]:
     """``(offset, traditional, simplified, 1.0, ("variant",))`` changes of ``text``; ``simplified_forms``:
-    the characters no traditional standard writes (:func:`ocrfix.confusions.variants.simplified_forms`);
+    the characters traditional script writes otherwise (keys of :func:`ocrfix.confusions.variants.simplified_forms`);
     ``protected`` flags the characters never to change (keep-list words, URLs)."""
     changes = []
     working = list(text)
@@ -55,19 +55,20 @@ def variant_changes(text: str, variants: Mapping[str, str], simplified_forms: Co
 
 def traditional_script(line: str, variants: Mapping[str, str], simplified_forms: Collection[str]) -> bool:
     """Whether ``line`` is written in traditional script: it has two traditional forms (keys of
-    ``variants``) or more, and at least as many as ``simplified_forms`` (characters no traditional
-    standard writes: 们, 国, not 年 or 群). More than a quarter of the characters of simplified text
-    are such forms (SIGHAN's training gold: 67,870 of 246,929 Han characters), so an engine's slips
-    are outnumbered in any line of it: of the reflowed lines of the 435 Tesseract, RapidOCR and
-    PP-OCRv4 training and eval pages, the 2 that hold a traditional form hold 38 and 68 such forms.
-    A lone form is a slip, as in a short line of simplified text (我們在北京工作). In text printed in
-    traditional script they are rare (0.12 % of the characters of a month of news written by OpenCC's
-    ``s2t``, ``s2tw`` or ``s2hk``: 里, 征, 伙), so its forms stay (no line of 1,500 of each taken for
+    ``variants``) or more, and at least as many as ``simplified_forms`` (characters traditional script
+    writes otherwise, :mod:`ocrfix.confusions.variants`: 们, 国, not 年). More than a quarter of the
+    characters of simplified text are such forms (SIGHAN's training gold: 69,410 of 246,929 Han
+    characters), so an engine's slips are outnumbered in any line of it: of the reflowed lines of the
+    435 Tesseract, RapidOCR and PP-OCRv4 training and eval pages, the 2 that hold a traditional form
+    hold 38 and 69 such forms. A lone form is a slip, as in a short line of simplified text
+    (我們在北京工作). In text printed in traditional script they are rare (0.12–0.31 % of the
+    characters of a month of news written by OpenCC's ``s2t``, ``s2tw`` or ``s2hk``: 里, 征, and the
+    群 and 台 Taiwan and Hong Kong write), so its forms stay (no line of 1,500 of each taken for
     simplified); counting every character some variant simplifies to (年 for 秊) took 32 to 37 of
-    them for simplified, and their forms were put into simplified script. Captions of
-    Taiwanese and Hong Kong video are set in traditional script, and an engine reading them writes a
-    simplified form here and there (FASPell's training lines: 沒 read as 没): this test keeps 88 of the
-    155 traditional forms there, and none of the 13 whose right reading is the simplified one."""
+    them for simplified, and their forms were put into simplified script. Captions of Taiwanese and
+    Hong Kong video are set in traditional script, and an engine reading them writes a simplified
+    form here and there (FASPell's training lines: 沒 read as 没): this test keeps 88 of the 155
+    traditional forms there, and none of the 13 whose right reading is the simplified one."""
     traditional = sum(char in variants for char in line)
     return traditional >= 2 and traditional >= sum(char in simplified_forms for char in line)
 

@@ -1,5 +1,5 @@
 """Building the variant table (:mod:`ocrfix.confusions.variants`) from OpenCC's ``t2s`` conversion, and
-the list of characters no traditional standard writes from its ``s2t``, ``s2tw`` and ``s2hk``."""
+the simplified forms' traditional ones from its ``s2t``."""
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
@@ -46,12 +46,11 @@ def build_regional(inventory: Collection[str]) -> dict[str, str]:
             if len(taiwan(ch)) == 1 and taiwan(ch) != ch and taiwan(ch) in inventory and t2s(ch) == ch}
 
 
-def build_simplified_forms(inventory: Collection[str]) -> list[str]:
-    """The characters of ``inventory`` that no traditional standard writes: OpenCC's ``s2t``, ``s2tw``
-    and ``s2hk`` each turn them into another character (儿, 们, 国; not 群, which Taiwan writes, nor
-    年 and 不, which every script writes)."""
-    converters = _opencc("s2t", "s2tw", "s2hk", what="the simplified forms")
-    return [ch for ch in sorted(inventory) if all(convert(ch) != ch for convert in converters)]
+def build_simplified_forms(inventory: Collection[str]) -> dict[str, str]:
+    """simplified -> traditional for the characters of ``inventory`` that OpenCC's ``s2t`` writes as
+    one other character (儿 兒, 们 們, 国 國, 群 羣; not 年 or 不, which every script writes)."""
+    [s2t] = _opencc("s2t", what="the simplified forms")
+    return {ch: s2t(ch) for ch in sorted(inventory) if len(s2t(ch)) == 1 and s2t(ch) != ch}
 
 
 def save_variants(path: str | Path, table: Mapping[str, str], header: Iterable[str] = ()) -> None:
