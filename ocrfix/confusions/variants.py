@@ -39,12 +39,7 @@ REGIONAL_FORMS = {"么": "幺", "著": "着", "醯": "酰"}
 def load_variants(path: str | Path) -> dict[str, str]:
     """The variant table of ``path``: ``traditional<TAB>simplified`` lines, ``#`` comments
     (checked against its ``checksums.json`` entry first, where one lists it)."""
-    table: dict[str, str] = {}
-    for number, fields in model_rows(path):
-        if len(fields) != 2 or len(fields[0]) != 1 or len(fields[1]) != 1:
-            raise ModelError(f"{path}:{number}: expected 'traditional<TAB>simplified', one character each")
-        table[fields[0]] = fields[1]
-    return table
+    return _character_pairs(path, "traditional<TAB>simplified")
 
 
 @lru_cache(maxsize=4)
@@ -52,10 +47,14 @@ def simplified_forms(confusions_dir: Path) -> dict[str, str]:
     """simplified -> traditional for the characters traditional script writes otherwise, of a confusions
     directory (shipped: ``models/confusions/simplified.tsv``; checked against its ``checksums.json``
     entry first, where one lists it)."""
-    path = Path(confusions_dir) / SIMPLIFIED_FILE
+    return _character_pairs(Path(confusions_dir) / SIMPLIFIED_FILE, "simplified<TAB>traditional")
+
+
+def _character_pairs(path: str | Path, row: str) -> dict[str, str]:
+    """A model TSV of one character -> one character (``row`` names its columns in the error)."""
     table: dict[str, str] = {}
     for number, fields in model_rows(path):
         if len(fields) != 2 or len(fields[0]) != 1 or len(fields[1]) != 1:
-            raise ModelError(f"{path}:{number}: expected 'simplified<TAB>traditional', one character each")
+            raise ModelError(f"{path}:{number}: expected '{row}', one character each")
         table[fields[0]] = fields[1]
     return table
