@@ -84,7 +84,7 @@ def page_spec(config: dict[str, Any], split: str, level: str, index: int) -> Pag
     slot = sp["pages"] * sp["levels"].index(level) + index
     seed = sp["seed"] + 1000 * sp["levels"].index(level) + index
     rng = random.Random(seed)
-    r = config["render"]
+    r = {**config["render"], **sp.get("render", {})}  # a split may set its own faces, sizes, ...
     face = rng.choice(r["faces"])
     size = rng.choice(r["sizes"])
     style = PageStyle(

@@ -73,6 +73,8 @@ CROSS_ENGINE = {
     "Tesseract eval": (("eval-l1", "eval-l2", "eval-l3"), "reduction"),
     "RapidOCR eval": (("rapid-eval-l1", "rapid-eval-l2", "rapid-eval-l3"), "reduction"),
     "PP-OCRv4 eval": (("ppocr4-eval-l1", "ppocr4-eval-l2", "ppocr4-eval-l3"), "reduction"),
+    "Tesseract eval, unseen faces": (("fonts-eval-l1", "fonts-eval-l2", "fonts-eval-l3"), "reduction"),
+    "RapidOCR eval, unseen faces": (("fonts-rapid-eval-l1", "fonts-rapid-eval-l2", "fonts-rapid-eval-l3"), "reduction"),
     "FASPell test": (("faspell",), "f1"),
     "SIGHAN-15 test": (("sighan15",), "f1"),
 }

@@ -36,7 +36,7 @@ from ocrfix.errors import OcrfixError
 from ocrfix.evaluation import evaluate, load_errata
 from ocrfix.settings import PROJECT_ROOT, load_settings
 
-SETS = ("pages", "rapid", "ppocr4", "seed", "faspell", "sighan15", "lemon")
+SETS = ("pages", "rapid", "ppocr4", "fonts", "fonts-rapid", "seed", "faspell", "sighan15", "lemon")
 QUICK_SETS = ("pages", "seed", "faspell")
 LEMON_LIMIT = 1000  # LEMON news is spelling errors, not OCR: a 1,000-sentence slice keeps the run short
 SWEEP_PAGES = 1  # training pages per level for the pycorrector threshold sweep
@@ -46,8 +46,10 @@ PEER_SLICE = {"eval-l1": 4, "eval-l2": 4, "eval-l3": 4, "rapid-eval-l1": 4, "rap
               "seed": 1, "faspell": 300, "sighan15": 300}
 #: The RapidOCR pages: all eval pages read by RapidOCR, else the older two per level (optional).
 RAPID_SPLITS = ("rapid-eval", "rapid")
-#: The eval pages read by PP-OCRv4 (``rapidocr_onnxruntime`` 1.3), an engine no profile was fitted on (optional).
-PPOCR4_SPLIT = "ppocr4-eval"
+#: Optional page sets, measured where their split is on disk: the eval pages read by PP-OCRv4
+#: (``rapidocr_onnxruntime`` 1.3), an engine no profile was fitted on; held-out pages set in
+#: typefaces no profile was fitted on, read by Tesseract and by RapidOCR.
+OPTIONAL_SPLITS = {"ppocr4": "ppocr4-eval", "fonts": "fonts-eval", "fonts-rapid": "fonts-rapid-eval"}
 THRESHOLDS = (8.0, 20.0, 57.0, 200.0)
 RESULTS_MD = Path(__file__).with_name("RESULTS.md")
 PLOT = Path(__file__).with_name("results.png")
@@ -93,9 +95,9 @@ def load_groups(names: list[str], quick: bool, pages_root: Path) -> dict[str, li
             rapid = next((split for split in RAPID_SPLITS if (pages_root / split / "manifest.json").is_file()), None)
             if rapid:
                 add(page_items(sets.generated_pages(pages_root, rapid)))
-        elif name == "ppocr4":
-            if (pages_root / PPOCR4_SPLIT / "manifest.json").is_file():
-                add(page_items(sets.generated_pages(pages_root, PPOCR4_SPLIT)))
+        elif name in OPTIONAL_SPLITS:
+            if (pages_root / OPTIONAL_SPLITS[name] / "manifest.json").is_file():
+                add(page_items(sets.generated_pages(pages_root, OPTIONAL_SPLITS[name])))
         elif name == "seed":
             add(page_items([sets.seed_page(data.parent / "seeds")], load_errata(sets.SEED_ERRATA)))
         elif name == "faspell":
@@ -185,7 +187,8 @@ def git_commit() -> str:
     return commit + (" + uncommitted changes" if git("status", "--porcelain") else "")
 
 
-def manifests(pages_root: Path, splits: tuple[str, ...] = ("train", "eval", "rapid-train", "rapid-eval", "ppocr4-train", PPOCR4_SPLIT)) -> dict[str, dict]:
+def manifests(pages_root: Path, splits: tuple[str, ...] = ("train", "eval", "rapid-train", "rapid-eval", "ppocr4-train",
+                                                           *OPTIONAL_SPLITS.values())) -> dict[str, dict]:
     found = {}
     for split in splits:
         path = pages_root / split / "manifest.json"

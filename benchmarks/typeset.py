@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from fontTools.ttLib import TTFont
 from PIL import Image, ImageDraw, ImageFont
 
 from benchmarks.corpus import Article
@@ -23,6 +24,16 @@ FONT_FILES = {
     "song_bold": ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc", 2),
     "uming": ("/usr/share/fonts/truetype/arphic/uming.ttc", 0),
 }
+#: Faces no profile was fitted on (the ``fonts-*`` splits; Debian packages fonts-babelstone-han,
+#: fonts-arphic-ukai, fonts-wqy-zenhei): a Ming face of another design, a Kaiti, a Hei of another
+#: foundry. Each maps to the fitted face that sets the few corpus characters it lacks (UKai has no
+#: 査増渉郞迀塅, Zen Hei no 𨟠), as a typesetter falls back to another face.
+UNSEEN_FONT_FILES = {
+    "babel": ("/usr/share/fonts/truetype/babelstone/BabelStoneHan.ttf", 0),
+    "ukai": ("/usr/share/fonts/truetype/arphic/ukai.ttc", 0),
+    "zenhei": ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0),
+}
+FALLBACK = {"babel": "song", "ukai": "song", "zenhei": "hei"}
 CLOSING = "，。、；：？！”’）》」』〕】…—"
 OPENING = "“‘（《「『〔【"
 INDENT = "\u3000\u3000"
@@ -70,8 +81,21 @@ class Page:
 
 @lru_cache(maxsize=32)
 def font(face: str, size: int) -> ImageFont.FreeTypeFont:
-    path, index = FONT_FILES[face]
+    path, index = FONT_FILES[face] if face in FONT_FILES else UNSEEN_FONT_FILES[face]
     return ImageFont.truetype(path, size, index=index)
+
+
+@lru_cache(maxsize=8)
+def _codepoints(path: str, index: int) -> frozenset[int]:
+    return frozenset(TTFont(path, fontNumber=index, lazy=True).getBestCmap())
+
+
+def covering(fnt: ImageFont.FreeTypeFont, text: str) -> ImageFont.FreeTypeFont:
+    """``fnt``, or, when it is an unseen face lacking a glyph of ``text``, its fallback at the same size."""
+    face = next((f for f, (path, index) in UNSEEN_FONT_FILES.items() if (path, index) == (fnt.path, fnt.index)), None)
+    if face is None or all(ord(ch) in _codepoints(fnt.path, fnt.index) for ch in text):
+        return fnt
+    return font(FALLBACK[face], fnt.size)
 
 
 def _is_half(ch: str) -> bool:
@@ -94,7 +118,7 @@ def break_lines(paragraph: str, cell: float, cells: int, fnt: ImageFont.FreeType
     width = cell * cells
 
     def unit_width(unit: str) -> float:
-        return fnt.getlength(unit) if _is_half(unit[0]) else cell * len(unit)
+        return covering(fnt, unit).getlength(unit) if _is_half(unit[0]) else cell * len(unit)
 
     lines: list[str] = []
     line, used = "", 0.0
@@ -121,11 +145,12 @@ def break_lines(paragraph: str, cell: float, cells: int, fnt: ImageFont.FreeType
 
 def _draw_line(draw: ImageDraw.ImageDraw, x: float, y: float, line: str, cell: float, fnt) -> None:
     for unit in _units(line):
+        face = covering(fnt, unit)
         if _is_half(unit[0]):
-            draw.text((x, y), unit, font=fnt, fill=0)
-            x += fnt.getlength(unit)
+            draw.text((x, y), unit, font=face, fill=0)
+            x += face.getlength(unit)
         else:
-            draw.text((x + (cell - fnt.size) / 2, y), unit, font=fnt, fill=0)
+            draw.text((x + (cell - fnt.size) / 2, y), unit, font=face, fill=0)
             x += cell
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 import json
 import lzma
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image, ImageDraw
 
-from benchmarks import generate
+from benchmarks import generate, typeset
 from benchmarks.corpus import EVAL_SOURCES, Article
 from benchmarks.degrade import Degradation, degrade
 from benchmarks.metrics import plain_cer
@@ -127,3 +129,28 @@ def test_a_split_pinned_to_an_engine_version_is_only_read_by_that_version(tmp_pa
     with pytest.raises(InputError, match="has none"):
         generate.check_engine_version("tiny-x", pinned("no-such-ocr-package", "1.0"))
     generate.check_engine_version("tiny", CONFIG)  # not pinned
+
+
+def test_a_split_may_render_in_faces_of_its_own():
+    config = {**CONFIG, "splits": {**CONFIG["splits"], "tiny-faces": {**CONFIG["splits"]["tiny"], "seed": 8,
+                                                                     "render": {"faces": ["ukai"]}}}}
+    spec = generate.page_spec(config, "tiny-faces", "l1", 0)
+    assert spec.style.face == "ukai" and spec.style.size == 40  # sizes etc. still from [render]
+    assert generate.page_spec(config, "tiny", "l1", 0).style.face == "song"
+
+
+@pytest.mark.skipif(not all(Path(path).exists() for path, _ in typeset.UNSEEN_FONT_FILES.values()),
+                    reason="the unseen faces' font packages are not installed")
+def test_an_unseen_face_sets_the_characters_it_lacks_in_its_fallback():
+    ukai, uming = typeset.font("ukai", 30), typeset.font("uming", 30)
+    assert typeset.covering(ukai, "中") is ukai
+    assert typeset.covering(ukai, "査") is typeset.font("song", 30)  # AR PL UKai has no 査
+    assert typeset.covering(uming, "査") is uming  # the fitted faces set what they always set
+
+    def drawn(fnt) -> np.ndarray:
+        image = Image.new("L", (40, 40), 255)
+        typeset._draw_line(ImageDraw.Draw(image), 0, 0, "査", 32.0, fnt)
+        return np.asarray(image)
+
+    assert np.array_equal(drawn(ukai), drawn(typeset.font("song", 30)))  # not UKai's empty box
+    assert not np.array_equal(drawn(uming), drawn(typeset.font("song", 30)))

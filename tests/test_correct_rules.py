@@ -370,3 +370,30 @@ def test_a_paragraph_of_many_quotations_is_read_once_for_its_nesting():
     changes = [c for c in rule_changes(text) if c[4][0].startswith("rule:nested")]
     assert len(changes) == 2 * 200 + 2
     assert _second_level_quotes.cache_info().misses == 2  # one per paragraph
+
+
+@pytest.mark.parametrize("ocr, expected", [
+    ("共建”一带一路”合作，”双创”平台\n", "共建“一带一路”合作，“双创”平台\n"),  # the opening marks read as closing ones
+    ("她说”好\"。\n", "她说“好”。\n"),  # ... closed by a straight quote, which then closes
+    ("“甲”，”乙”\n”丙”", "“甲”，“乙”\n“丙”"),  # paragraph by paragraph
+])
+def test_an_opening_quote_read_as_a_closing_one_is_turned(ocr, expected):
+    assert fix(ocr) == expected
+
+
+@pytest.mark.parametrize("text", ["“甲”“乙”", "他说：“要讲好‘鼓浪屿’故事。”", "甲”乙“丙”",  # a closing mark, then “
+                                  "“甲”乙”",  # a quotation open: the second closes twice (nested, or extra)
+                                  "甲乙”"])  # nothing after it
+def test_a_closing_quote_that_may_close_stays(text):
+    assert [c for c in rule_changes(text) if c[4] == ("rule:reversed-open-quote",)] == []
+
+
+def test_scanned_print_keeps_the_rules_of_print_marks_whatever_width_its_commas_were_read_in():
+    from ocrfix.correction.rules import reflowed_from_columns, writes_half_width
+
+    clauses = ["我们在北京工作", "他们在上海工作", "大家都很忙", "今天天气很好", "明天还要开会", "会议很重要"]
+    read = ",".join(clauses) + "。|下一篇研究报告\n双方代表亲切交流\""  # a face whose '，' the engine reads ','
+    assert writes_half_width(read) and rule_changes(read) == []
+    assert rule_changes(read, scanned=True) != []
+    assert reflowed_from_columns(read, [5, 12, 30])  # three printed lines joined into two paragraphs
+    assert not reflowed_from_columns(read, [5]) and not reflowed_from_columns(read, [])  # typed: lines of their own

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ocrfix.text_reflow import display_width, reflow, reflow_blocks
+from ocrfix.text_reflow import display_width, printed_width, reflow, reflow_blocks
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "page01.ocr.txt"
 
@@ -171,6 +171,18 @@ def test_bylines_stay_separate_and_keep_their_space() -> None:
 def test_display_width_counts_half_width_as_half() -> None:
     assert display_width("业类热线投诉同比下降24.8%，") == 13.5
     assert display_width("  ") == 0
+
+
+def test_a_narrow_mark_beside_chinese_text_filled_a_full_cell_of_print() -> None:
+    assert printed_width("科全书;“消塞图”“耕织图”") == 14.0  # ';' read for '；', curly quotes
+    assert printed_width("增长5%的3.5亿元") == display_width("增长5%的3.5亿元") == 7.5  # digits and '%' stay narrow
+    assert printed_width("Hello, world.") == 6.0
+
+
+def test_a_full_line_whose_comma_was_read_narrow_runs_on() -> None:
+    lines = ["　　国家主席习近平在杭州会见中外记者表示，", "世界经济增长需要新动力，发展需要更加", "包容普惠，合作伙伴关系需要更加稳固。",
+             "他说,“一带一路”倡议“源于中国”,", "机会和成果属于世界，各方应携手推进。"]  # one paragraph
+    assert reflow("\n".join(lines) + "\n").count("\n") == 1
 
 
 def test_empty_and_blank_input() -> None:

@@ -33,7 +33,7 @@ from .garbled_marks import garbled_changes
 from .pair_marks import SOURCE as PAIR_SOURCE, closing_changes, without_second_closings
 from .mark_channel import mark_changes
 from .mark_choice import READ_MARGIN_SOURCE, MarkModel, choice_changes
-from .rules import DEFAULT_RULES, rule_changes, select_rules
+from .rules import DEFAULT_RULES, reflowed_from_columns, rule_changes, select_rules
 from .script import script_view
 from .variants import variant_changes
 from .score import Weights
@@ -516,7 +516,7 @@ class Corrector:
         rules = self.rules if dropping is not False else tuple(rule for rule in self.rules if rule.name != PARAGRAPH_END_RULE)
         # a garbled text's marks are the LM's first: the rules' margins are set for clean ones
         changes = garbled_changes(text, self.lm, protected) if self.garbled_marks else []
-        stages = [rule_changes(text, rules, lm=self.lm)] if rules else []
+        stages = [rule_changes(text, rules, lm=self.lm, scanned=reflowed_from_columns(text, joins))] if rules else []
         if self.variants:
             stages.append(variant_changes(text, self.variants, self.simplified_forms, self.lm, protected))
         if self.line_end_marks and joins:

@@ -138,6 +138,16 @@ def writes_half_width(text: str) -> bool:
     return half >= MIN_STYLE_COMMAS and half >= HALF_WIDTH_SHARE * (half + full)
 
 
+def reflowed_from_columns(text: str, joins: Sequence[int]) -> bool:
+    """Whether the reflow joined, on average, at least one printed line into each paragraph of
+    ``text`` (``joins``: its offsets of wrapped line ends): a page set in columns and scanned. A
+    typed text's paragraphs are lines of their own. Its commas read half-width are still print's:
+    Tesseract reads the ``，`` of some faces as ``,`` (BabelStone Han: 146 of 524 commas between Han
+    characters on the ``fonts-train`` pages, over half on 8 of its 34 pages; at most 35 of 1,779
+    on any face of the 240 ``train`` pages)."""
+    return bool(joins) and len(joins) >= sum(1 for line in text.split("\n") if line.strip())
+
+
 def _no_open_bracket_before(text: str, match: re.Match[str]) -> bool:
     return not re.search(r"[\[［]", text[max(0, match.start() - 20):match.start()])
 
@@ -182,9 +192,14 @@ def _in_body_text(text: str, match: re.Match[str]) -> bool:
 
 
 def _last_quote(text: str, match: re.Match[str]) -> str | None:
-    """The last quotation mark (“ ” or a straight ") before the match in its paragraph."""
-    marks = re.findall(r'[“”"]', text[_line_start(text, match):match.start()])
-    return marks[-1] if marks else None
+    """The last quotation mark (“ ” or a straight ") before the match in its paragraph; a ``”`` read
+    for an opening mark (:func:`_reversed_open_quotes`) counts as the ``“`` it stands for."""
+    start = _line_start(text, match)
+    marks = list(_QUOTE.finditer(text, start, match.start()))
+    if not marks:
+        return None
+    last = marks[-1]
+    return "“" if last.start() in _reversed_open_quotes(text, start) else last.group()
 
 
 def _stray_bar(text: str, match: re.Match[str]) -> bool:
@@ -209,6 +224,33 @@ def _nested_quote(text: str, match: re.Match[str]) -> bool:
 
 
 _CURLY_QUOTE = re.compile("[“”]")
+_QUOTE = re.compile('[“”"]')
+
+
+def _reversed_open_quote(text: str, match: re.Match[str]) -> bool:
+    return match.start() in _reversed_open_quotes(text, _line_start(text, match))
+
+
+@lru_cache(maxsize=8)
+def _reversed_open_quotes(text: str, start: int) -> frozenset[int]:
+    """Offsets of the ``”`` of the paragraph of ``text`` that starts at ``start`` which stand where
+    no quotation is open and are followed by a closing mark (``”`` or a straight ``"``) before any
+    ``“``: a quotation's opening mark read as its closing one (”一带一路”). Print never has one (none
+    in the ground truth of the 240 Tesseract ``train`` pages, 1,814 quotes); an engine reads a face's
+    opening mark so where the face draws it unlike the faces it learned (Tesseract, WenQuanYi Zen Hei:
+    30 of its 66 ``“`` on the ``fonts-train`` pages). A ``"`` opens a quotation where none is open."""
+    end = text.find("\n", start)
+    marks = list(_QUOTE.finditer(text, start, end if end >= 0 else len(text)))
+    depth, found = 0, []
+    for k, mark in enumerate(marks):
+        if mark.group() == "“" or (mark.group() == '"' and depth == 0):
+            depth += 1
+        elif depth > 0:
+            depth -= 1
+        elif k + 1 < len(marks) and marks[k + 1].group() != "“":
+            found.append(mark.start())
+            depth += 1
+    return frozenset(found)
 
 
 @lru_cache(maxsize=8)
@@ -315,6 +357,9 @@ RULES = (
     # ('15%6降至': a '%' followed by a digit never occurs in the 47 M characters of training news;
     # on the training pages 26 of 26 such digits stood for nothing).
     Rule("digit-after-percent", re.compile(r"(?<=\d[%％])\d(?![\d%％.．])"), "", print_marks=False),
+    # A quotation's opening mark read as its closing one: a '”' where no quotation is open and a
+    # closing mark follows before any '“' (see _reversed_open_quotes).
+    Rule("reversed-open-quote", re.compile("”"), "“", _reversed_open_quote),
     # A straight '"' after Han text where the paragraph has an unclosed '“': its closing '”' misread.
     Rule("straight-close-quote", re.compile(rf'(?<=[{HAN}，。！？])"'), "”", _quote_open),
     # A quotation inside a quotation read with double quotes: print's ‘’ (training pages, a paragraph
@@ -416,16 +461,18 @@ def _writers_style(text: str, scored: dict[int, dict[str, float]], style_max: fl
     return statistics.median(margins) >= style_max
 
 
-def rule_changes(text: str, rules: tuple[Rule, ...] = DEFAULT_RULES,
-                 lm: LanguageModel | None = None) -> list[tuple[int, str, str, float, tuple[str, ...]]]:
+def rule_changes(text: str, rules: tuple[Rule, ...] = DEFAULT_RULES, lm: LanguageModel | None = None,
+                 scanned: bool = False) -> list[tuple[int, str, str, float, tuple[str, ...]]]:
     """Non-overlapping ``(offset, original, replacement, 1.0, ("rule:<name>",))`` changes, first rule wins.
 
     Rules that need the LM (``min_gain``, ``options``, ``min_margin``) are skipped without one; rules of
-    print's marks (``print_marks``) in a text that writes half-width marks; a rule with ``style_max``
-    in a text whose marks of its kind are the writer's style (:func:`_writers_style`)."""
+    print's marks (``print_marks``) in a text that writes half-width marks, unless it is ``scanned``
+    print (:func:`reflowed_from_columns`: its marks are print's, whatever width the engine read its
+    commas in); a rule with ``style_max`` in a text whose marks of its kind are the writer's style
+    (:func:`_writers_style`)."""
     taken: set[int] = set()
     changes = []
-    if writes_half_width(text):
+    if not scanned and writes_half_width(text):
         rules = tuple(rule for rule in rules if not rule.print_marks)
     for rule in rules:
         matches = list(rule.pattern.finditer(text))
