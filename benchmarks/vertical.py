@@ -73,19 +73,16 @@ def _column(draw: ImageDraw.ImageDraw, x: float, y: float, text: str, cell: floa
 def set_story(draw: ImageDraw.ImageDraw, article: Article, x0: float, x1: float, y0: float, y1: float, rng: random.Random,
               size: int, faces: tuple[str, str], leading: float, face_of) -> Story:
     """Typeset ``article`` right to left from ``x1`` into the band ``y0..y1`` (as far left as
-    ``x0``): headline column(s), then whole paragraphs while they fit."""
+    ``x0``): headline column(s), then whole paragraphs while they fit; nothing when none does."""
     body = face_of(faces[0], size)
     cell = size * (1 + rng.uniform(0.0, 0.06))
     cells = int((y1 - y0) // cell)
     head_size = int(size * rng.uniform(1.5, 2.0))
-    per_column = max(1, int((y1 - y0) // head_size))
+    most = max(1, int((y1 - y0) // head_size))
+    per_column = min(most, -(-len(article.headline) // -(-len(article.headline) // most)))  # balanced columns
     head = [article.headline[i:i + per_column] for i in range(0, len(article.headline), per_column)][:2]
-    x = x1 - head_size / 2
-    for k, part in enumerate(head):
-        top = y0 if k or rng.random() < 0.5 else y0 + (cells * cell - head_size * len(part)) / 2
-        _column(draw, x, max(y0, top), part, head_size, face_of(faces[1], head_size))
-        x -= head_size * 1.3
-    x -= size * 0.6
+    tops = [y0 if k or rng.random() < 0.5 else y0 + (cells * cell - head_size * len(part)) / 2 for k, part in enumerate(head)]
+    x = x1 - head_size / 2 - len(head) * head_size * 1.3 - size * 0.6  # the body's first line
     pitch = size * leading
     room = int((x - x0 - size / 2) // pitch) + 1
     placed, lines = [], []
@@ -95,8 +92,11 @@ def set_story(draw: ImageDraw.ImageDraw, article: Article, x0: float, x1: float,
             break
         placed.append(paragraph)
         lines.extend(new)
-    for k, line in enumerate(lines):
-        _column(draw, x - k * pitch, y0, line, cell, body)
+    if placed:
+        for k, (part, top) in enumerate(zip(head, tops)):
+            _column(draw, x1 - head_size / 2 - k * head_size * 1.3, max(y0, top), part, head_size, face_of(faces[1], head_size))
+        for k, line in enumerate(lines):
+            _column(draw, x - k * pitch, y0, line, cell, body)
     left = x - max(len(lines) - 1, 0) * pitch - size / 2
     return Story("".join(head), tuple(placed), (round(left), round(y0), round(x1), round(y1)))
 
