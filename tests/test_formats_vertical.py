@@ -74,8 +74,11 @@ def test_a_line_read_across_two_bands_is_split_and_written_back_cut_to_its_words
     source = parse_document(write_document(document(lines), "page"), "page.xml")
     flow = reflow_document(source)
     assert stories_of(source) == EXPECTED[:2]
-    grouped = {l.words[0].box: l.box for p in regroup(source, flow).pages for b in p.blocks for l in b.lines}
+    regrouped = regroup(source, flow)
+    grouped = {l.words[0].box: l.box for p in regrouped.pages for b in p.blocks for l in b.lines}
     assert [grouped[standing(r.words[0].box)] for r in rows] == [standing(r.box) for r in rows]
+    back = reflow_document(parse_document(write_document(regrouped, "page"), "out.xml"))  # its stories declared now
+    assert back.text == flow.text and back.articles() == flow.articles()
 
 
 def test_a_horizontal_page_is_not_turned() -> None:
