@@ -18,7 +18,7 @@ Scores, summed over a split's pages, for each way of reading Tesseract's whole-p
 
 Inputs: ``tesseract`` = Tesseract's own text output, each blank-line block joined into one line;
 ``plain`` = ``ocrfix reflow NAME.txt`` (with ``--lm``: ``ocrfix reflow --column-order --lm NAME.txt``, the
-lines put back in column order first, as ``ocrfix correct`` does); ``hocr`` / ``alto`` = ``ocrfix reflow`` of the hOCR and
+lines put back in column order first and each story found reflowed on its own, as ``ocrfix correct`` does); ``hocr`` / ``alto`` = ``ocrfix reflow`` of the hOCR and
 ALTO files (geometry reflow and story layout).
 
     python -m benchmarks.stories --split eval
@@ -40,8 +40,8 @@ from ocrfix.evaluation.profile import normalize_line
 from ocrfix.evaluation.stories import MIN_CHARS, owners, story_grams, story_scores
 from benchmarks.newspage import gt_text, head_lines
 from ocrfix.formats import Box, Document, read_document, reflow_document
-from ocrfix.column_order import TokenScorer, column_order
-from ocrfix.text_reflow import reflow
+from ocrfix.column_order import TokenScorer, column_stories
+from ocrfix.text_reflow import Block, reflow_cues, render, story_cues
 from ocrfix.settings import load_settings
 from ocrfix.textio import read_text
 
@@ -56,10 +56,11 @@ def tesseract_blocks(text: str) -> str:
     return "\n".join("".join(b.split()) for b in blocks) + "\n"
 
 
-def plain_input(text: str, lm: TokenScorer | None) -> str:
-    """What the plain reflow reads: with ``lm``, the lines put back in column order first
-    (``ocrfix reflow --column-order --lm``, as ``ocrfix correct`` does)."""
-    return text if lm is None else column_order(text, lm)
+def plain_cues(text: str, lm: TokenScorer | None) -> list[tuple[Block, str]]:
+    """The plain reflow's blocks and cues (:func:`ocrfix.text_reflow.reflow_cues`); with ``lm``,
+    the lines put back in column order first, each story reflowed on its own (``ocrfix reflow
+    --column-order --lm``, as ``ocrfix correct`` does)."""
+    return reflow_cues(text) if lm is None else story_cues(column_stories(text, lm), lm)
 
 
 def output_text(base: Path, kind: str, lm: TokenScorer | None = None) -> str:
@@ -68,7 +69,7 @@ def output_text(base: Path, kind: str, lm: TokenScorer | None = None) -> str:
     if kind == "tesseract":
         return tesseract_blocks(read_text(base.with_suffix(".txt")))
     if kind == "plain":
-        return reflow(plain_input(read_text(base.with_suffix(".txt")), lm), lm)
+        return render([block for block, _ in plain_cues(read_text(base.with_suffix(".txt")), lm)])
     return reflow_document(read_document(base.with_suffix(".hocr" if kind == "hocr" else ".xml")), lm).text
 
 
@@ -416,14 +417,12 @@ def plain_census(folder: Path, slack: int = 3, lm: TokenScorer | None = None) ->
     engine's order put other text between, a headline, another story's text, its own or text of no
     story, or read the second piece first), else *scrambled* (rows of side-by-side columns run
     together, or misread past 80)."""
-    from ocrfix.text_reflow import reflow_cues
-
     counts: Counter[str] = Counter()
     for gt_path in (p for p in sorted(folder.glob("*.gt.json")) if _read(p)):
         stories = json.loads(gt_path.read_text(encoding="utf-8"))["stories"]
         text = read_text(gt_path.with_name(gt_path.name.replace(".gt.json", ".txt")))
         engine = _norm(text.splitlines())
-        cued = [(normalize_line(b.text), cue) for b, cue in reflow_cues(plain_input(text, lm), lm)]
+        cued = [(normalize_line(b.text), cue) for b, cue in plain_cues(text, lm)]
         cued = [(line, cue) for line, cue in cued if line]
         lines = [line for line, _ in cued]
         starts = [0]

@@ -26,7 +26,9 @@ lines changes (and the blank line after a headline).
 A page of several stories side by side, each with its own columns and line pitch, is no one
 grid: :mod:`ocrfix.story_columns` finds its column pieces and stories from the text, and its
 reading is taken where no grid is found, or where its pieces read on clearly better than the
-grid's columns (:data:`ocrfix.story_columns.GRID_SLACK`). The stories are blocks of their own.
+grid's columns (:data:`ocrfix.story_columns.GRID_SLACK`). :func:`column_stories` gives the
+stories' texts, for the reflow to read one by one (:func:`ocrfix.text_reflow.reflow_stories`:
+no paragraph runs on from one story into the next).
 """
 from __future__ import annotations
 
@@ -117,12 +119,13 @@ def continuity(columns: Sequence[Sequence[str]], lm: TokenScorer) -> float:
     return mean(scores) if scores else float("-inf")
 
 
-def column_order(text: str, lm: TokenScorer) -> str:
-    """``text`` with its lines in column order when an engine listed them across side-by-side
-    columns (of one grid, or of several stories: see the module docstring); else ``text`` unchanged."""
+def column_stories(text: str, lm: TokenScorer) -> list[str]:
+    """The texts of the stories of ``text`` (each ending in a newline), its lines in column order
+    when an engine listed them across side-by-side columns (of one grid: one text; of several
+    stories: see the module docstring); else ``[text]``."""
     lines = [line.strip() for line in text.splitlines()]
     if not MIN_ROWS * 2 <= len(lines) <= MAX_LINES or any(not line for line in lines):
-        return text
+        return [text]
     from .story_columns import story_order
 
     columns = find_columns(lines, lm)
@@ -133,8 +136,14 @@ def column_order(text: str, lm: TokenScorer) -> str:
         header, dealt = max(dealings, key=lambda d: (continuity(d[1], lm), -d[0]))
         stories = story_order(lines, lm, continuity(dealt, lm))
     if stories is not None:
-        return "\n\n".join("\n".join(story) for story in stories) + "\n"
+        return ["\n".join(story) + "\n" for story in stories]
     if columns is None:
-        return text
+        return [text]
     head = [*lines[:header], ""] if header else []  # a headline above the columns is a block of its own
-    return "\n".join([*head, *(line for column in dealt for line in column)]) + "\n"
+    return ["\n".join([*head, *(line for column in dealt for line in column)]) + "\n"]
+
+
+def column_order(text: str, lm: TokenScorer) -> str:
+    """``text`` with its lines in column order (:func:`column_stories`, the stories set apart by a
+    blank line); else ``text`` unchanged."""
+    return "\n".join(column_stories(text, lm))

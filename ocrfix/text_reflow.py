@@ -62,7 +62,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import Literal, NamedTuple, Sequence
 
@@ -515,6 +515,24 @@ def reflow_cues(text: str, lm: TokenScorer | None = None) -> list[tuple[Block, s
             pending.append(i)
     close("")
     return blocks
+
+
+def story_cues(stories: Sequence[str], lm: TokenScorer | None = None) -> list[tuple[Block, str]]:
+    """:func:`reflow_cues` of each story of a page of plain text (the stories' texts, e.g.
+    :func:`ocrfix.column_order.column_stories`), its blocks numbered by story (:func:`render` sets
+    the stories apart) and their ``source_lines`` counted in the stories' texts joined by a newline."""
+    cued: list[tuple[Block, str]] = []
+    offset = 0
+    for k, story in enumerate(stories):
+        cued += [(replace(block, story=k, source_lines=tuple(i + offset for i in block.source_lines)), cue)
+                 for block, cue in reflow_cues(story, lm)]
+        offset += len(story.splitlines()) + 1
+    return cued
+
+
+def reflow_stories(stories: Sequence[str], lm: TokenScorer | None = None) -> list[Block]:
+    """:func:`reflow_blocks` of each story of a page of plain text (see :func:`story_cues`)."""
+    return [block for block, _ in story_cues(stories, lm)]
 
 
 def _starts_article(block: Block) -> bool:

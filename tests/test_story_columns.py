@@ -58,3 +58,26 @@ def test_text_in_reading_order_is_left_as_it_is() -> None:
     assert column_order(blocks, lm()) == blocks
     with_blank = engine_text().replace("\n", "\n\n", 1)  # an engine that separates its blocks
     assert column_order(with_blank, lm()) == with_blank
+
+
+def test_each_story_is_reflowed_on_its_own() -> None:
+    from ocrfix.column_order import column_stories
+    from ocrfix.text_reflow import STORY_BREAK, reflow_stories, render
+
+    stories = column_stories(engine_text(), lm())
+    assert stories == ["\n".join([*FIRST[0], *FIRST[1]]) + "\n", "\n".join(SECOND) + "\n"]
+    blocks = reflow_stories(stories, lm())
+    assert render(blocks) == "".join(FIRST[0] + FIRST[1]) + STORY_BREAK + "".join(SECOND) + "\n"
+    assert [b.source_lines for b in blocks] == [tuple(range(17)), tuple(range(18, 25))]
+
+
+def test_reflow_keeps_the_stories_apart(tmp_path) -> None:
+    from test_correct_fixtures import write_arpa
+
+    from ocrfix.cli import main
+
+    arpa = write_arpa(tmp_path / "lm.arpa", ["".join(FIRST[0] + FIRST[1]), "".join(SECOND)])
+    page = tmp_path / "page.txt"
+    page.write_text(engine_text(), encoding="utf-8")
+    assert main(["reflow", str(page), "--column-order", "--lm", str(arpa), "-o", str(tmp_path / "out.txt")]) == 0
+    assert (tmp_path / "out.txt").read_text(encoding="utf-8").split() == ["".join(FIRST[0] + FIRST[1]), "".join(SECOND)]

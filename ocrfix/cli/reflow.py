@@ -32,7 +32,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "full one goes on (the engine dropped its first characters), as `ocrfix correct` does; "
                         "slower than without")
     parser.add_argument("--articles", metavar="A.json", help="also write the page's stories as JSON: headline, "
-                        "paragraphs and bounding box of each (hOCR/ALTO/PAGE/JSON input; plain text is one story)")
+                        "paragraphs and bounding box of each (hOCR/ALTO/PAGE/JSON input; plain text is one story, or the stories "
+                        "--column-order found, without boxes)")
     parser.set_defaults(handler=_run)
 
 
@@ -48,12 +49,21 @@ def _run(args: argparse.Namespace) -> int:
         from ..settings import load_settings
 
         lm = load_lm(args.lm or load_settings().default_lm)
+    stories: list[str] = []
     if doc.format == "text" and args.column_order:
-        from ..column_order import column_order
+        from ..column_order import column_stories
         from ..formats.plaintext import read_text_document
 
-        doc = read_text_document(column_order(doc.source.decode("utf-8"), lm), doc.name)
-    flow = reflow_document(doc, lm if args.lm is not None else None)
+        stories = column_stories(doc.source.decode("utf-8"), lm)
+        doc = read_text_document("\n".join(stories), doc.name)
+    if len(stories) > 1:  # each story reflowed on its own
+        from ..formats import Reflowed
+        from ..text_reflow import reflow_stories, render
+
+        blocks = reflow_stories(stories, lm if args.lm is not None else None)
+        flow = Reflowed(render(blocks), blocks, list(doc.words()), (None,) * len(stories))
+    else:
+        flow = reflow_document(doc, lm if args.lm is not None else None)
     if args.articles:
         write_text_atomic(args.articles, json.dumps({"stories": flow.articles()}, ensure_ascii=False, indent=1) + "\n")
     write_text_atomic(args.output, flow.text)

@@ -346,8 +346,8 @@ class Corrector:
                 page_chars: int | None = None, stray_marks: bool | None = None) -> Result:
         """Correct one page of text; ``reflow`` first joins column-wrapped lines into paragraphs
         (after putting back in column order the lines of an engine that listed them across
-        side-by-side columns, :mod:`ocrfix.column_order`; the LM settles the line breaks the
-        reflow's rules cannot, :mod:`ocrfix.text_reflow`).
+        side-by-side columns, :mod:`ocrfix.column_order`, each story it finds reflowed on its own;
+        the LM settles the line breaks the reflow's rules cannot, :mod:`ocrfix.text_reflow`).
 
         Symbol rules (:mod:`.rules`), the variant stage (:mod:`.variants`: traditional forms
         put back into simplified text) and, after a reflow, marks lost at wrapped line ends
@@ -396,14 +396,15 @@ class Corrector:
         return Result(output, tuple(edits), text, viewed.blocks)
 
     def _reflowed(self, text: str, lm: "TokenScorer") -> tuple[str, list[Block], str]:
-        """``text`` as printed in column order (:mod:`ocrfix.column_order`), its reflowed blocks, and
-        their text (:mod:`ocrfix.text_reflow`), with ``lm`` settling what the rules cannot."""
-        from ..column_order import column_order
-        from ..text_reflow import reflow_blocks, render
+        """``text`` as printed in column order (:mod:`ocrfix.column_order`), its reflowed blocks (each
+        story the column order found on its own), and their text (:mod:`ocrfix.text_reflow`), with
+        ``lm`` settling what the rules cannot."""
+        from ..column_order import column_stories
+        from ..text_reflow import reflow_stories, render
 
-        printed = column_order(text, lm)
-        blocks = reflow_blocks(printed, lm)
-        return printed, blocks, render(blocks)
+        stories = column_stories(text, lm)
+        blocks = reflow_stories(stories, lm)
+        return "\n".join(stories), blocks, render(blocks)
 
     def _correct(self, text: str, printed: str | None, blocks: Sequence[Block] | None,
                  readings: Sequence[Reading | None] | None, progress: Callable[[int], None] | None,
