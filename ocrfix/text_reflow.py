@@ -517,22 +517,31 @@ def reflow_cues(text: str, lm: TokenScorer | None = None) -> list[tuple[Block, s
     return blocks
 
 
+def _in_page(block: Block, story: int, offset: int) -> Block:
+    """``block`` of a page's story ``story`` whose first line is line ``offset`` of the page."""
+    return replace(block, story=story, source_lines=tuple(i + offset for i in block.source_lines))
+
+
+def _offsets(stories: Sequence[str]) -> list[int]:
+    """The page line number of each story's first line (the stories' texts joined by a newline)."""
+    offsets = [0]
+    for story in stories[:-1]:
+        offsets.append(offsets[-1] + len(story.splitlines()) + 1)
+    return offsets
+
+
 def story_cues(stories: Sequence[str], lm: TokenScorer | None = None) -> list[tuple[Block, str]]:
     """:func:`reflow_cues` of each story of a page of plain text (the stories' texts, e.g.
     :func:`ocrfix.column_order.column_stories`), its blocks numbered by story (:func:`render` sets
     the stories apart) and their ``source_lines`` counted in the stories' texts joined by a newline."""
-    cued: list[tuple[Block, str]] = []
-    offset = 0
-    for k, story in enumerate(stories):
-        cued += [(replace(block, story=k, source_lines=tuple(i + offset for i in block.source_lines)), cue)
-                 for block, cue in reflow_cues(story, lm)]
-        offset += len(story.splitlines()) + 1
-    return cued
+    return [(_in_page(block, k, offset), cue) for k, (story, offset) in enumerate(zip(stories, _offsets(stories)))
+            for block, cue in reflow_cues(story, lm)]
 
 
 def reflow_stories(stories: Sequence[str], lm: TokenScorer | None = None) -> list[Block]:
     """:func:`reflow_blocks` of each story of a page of plain text (see :func:`story_cues`)."""
-    return [block for block, _ in story_cues(stories, lm)]
+    return [_in_page(block, k, offset) for k, (story, offset) in enumerate(zip(stories, _offsets(stories)))
+            for block in reflow_blocks(story, lm)]
 
 
 def _starts_article(block: Block) -> bool:
