@@ -4,9 +4,11 @@ order left as it is. The LM knows the stories' text (:class:`TextLM`: a line con
 the line that follows it there)."""
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
 from test_column_order import TextLM
 
-from ocrfix.column_order import column_order
+from ocrfix.column_order import column_order, column_stories
 from ocrfix.story_columns import story_order
 
 _chars = iter(chr(0x4E00 + 7 * i) for i in range(4000))
@@ -61,7 +63,6 @@ def test_text_in_reading_order_is_left_as_it_is() -> None:
 
 
 def test_each_story_is_reflowed_on_its_own() -> None:
-    from ocrfix.column_order import column_stories
     from ocrfix.text_reflow import STORY_BREAK, reflow_stories, render
 
     stories = column_stories(engine_text(), lm())
@@ -81,3 +82,19 @@ def test_reflow_keeps_the_stories_apart(tmp_path) -> None:
     page.write_text(engine_text(), encoding="utf-8")
     assert main(["reflow", str(page), "--column-order", "--lm", str(arpa), "-o", str(tmp_path / "out.txt")]) == 0
     assert (tmp_path / "out.txt").read_text(encoding="utf-8").split() == ["".join(FIRST[0] + FIRST[1]), "".join(SECOND)]
+
+
+@given(st.lists(st.tuples(st.integers(1, 3), st.integers(2, 9), st.integers(3, 9), st.integers(8, 20)), min_size=1, max_size=3))
+def test_only_whole_lines_move_on_any_page(layout: list[tuple[int, int, int, int]]) -> None:
+    """Stories side by side (columns, lines a column, characters a line, line pitch): whatever the
+    order found, the output's lines are the input's, each once."""
+    chars = iter(chr(0x4E00 + 3 * i) for i in range(6000))
+    placed, texts, x = [], [], 0
+    for count, size, width, pitch in layout:
+        cols = [["".join(next(chars) for _ in range(width)) for _ in range(size)] for _ in range(count)]
+        placed += [(pitch * (row + 1), x + c, line) for c, col in enumerate(cols) for row, line in enumerate(col)]
+        texts.append("".join(line for col in cols for line in col))
+        x += count
+    lines = [line for _, _, line in sorted(placed)]
+    out = "\n".join(column_stories("\n".join(lines) + "\n", TextLM("。".join(texts))))
+    assert sorted(line for line in out.splitlines() if line) == sorted(lines)
