@@ -27,6 +27,8 @@ def test_a_character_put_in_is_written_back_in_the_form_the_page_uses_else_the_t
     plain = script_view(TRADITIONAL_PAGE, VARIANTS, SIMPLIFIED)
     assert (taiwan.written_back("里"), other.written_back("里"), plain.written_back("里")) == ("裡", "裏", "裏")
     assert plain.written_back("们在年") == "們在年"  # a character every script writes stays
+    # a character the table writes otherwise that the page writes as it is stays as it is
+    assert script_view(TRADITIONAL_PAGE + "里" * 3, VARIANTS, SIMPLIFIED).written_back("里") == "里"
 
 
 def test_a_traditional_page_is_corrected_in_its_view_and_keeps_its_script(tmp_path):

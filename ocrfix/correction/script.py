@@ -8,7 +8,8 @@ the variant table (:mod:`ocrfix.confusions.variants`, OpenCC's ``t2s`` one chara
 and the few that are inventory characters too (於, 祕, 徵: the traditional forms of
 ``models/confusions/simplified.tsv`` inside the inventory); the corrector works on that view;
 and each character an edit puts in is written back in traditional script, in the form the page
-itself uses for it (a page that writes 裡 keeps 裡 where another writes 裏), else in the form of
+itself uses for it (a page that writes 裡 keeps 裡 where another writes 裏, and a Taiwan page
+keeps the 群 OpenCC writes 羣), else in the form of
 ``simplified.tsv`` (OpenCC's ``s2t``), else as it is (a character every script writes). An edit
 that comes back as the page's own character is no edit.
 
@@ -69,7 +70,8 @@ def script_view(text: str, variants: Mapping[str, str], simplified_forms: Mappin
         return None
     own: dict[str, Counter[str]] = {}
     for char in text:
-        simplified = variants.get(char)
+        # a traditional form, or a character OpenCC writes otherwise that this page writes as it is (群 in Taiwan)
+        simplified = variants.get(char, char if char in simplified_forms else None)
         if simplified is not None:
             own.setdefault(simplified, Counter())[char] += 1
     back = {**simplified_forms, **{simplified: forms.most_common(1)[0][0] for simplified, forms in own.items()}}
