@@ -388,6 +388,16 @@ def test_a_closing_quote_that_may_close_stays(text):
     assert [c for c in rule_changes(text) if c[4] == ("rule:reversed-open-quote",)] == []
 
 
+@pytest.mark.parametrize("ocr, expected", [
+    ("以邓小平理论、『三个代表]重要思想为指导。\n", "以邓小平理论、“三个代表”重要思想为指导。\n"),  # vertical “ ” read
+    ("他说：『好。]她说：“是。]\n", "他说：“好。”她说：“是。”\n"),
+    ("书中『甲』一节，见[注]。\n", "书中『甲』一节，见[注]。\n"),  # a paired corner mark, a bracket opened
+    ("甲乙]。\n", "甲乙]。\n"),  # no quotation open
+])
+def test_the_vertical_quote_forms_read_as_corner_and_bracket_marks_are_quotes(ocr, expected):
+    assert fix(ocr) == expected
+
+
 def test_scanned_print_keeps_the_rules_of_print_marks_whatever_width_its_commas_were_read_in():
     from ocrfix.correction.rules import reflowed_from_columns, writes_half_width
 
