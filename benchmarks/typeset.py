@@ -91,7 +91,10 @@ def _codepoints(path: str, index: int) -> frozenset[int]:
 
 
 def covering(fnt: ImageFont.FreeTypeFont, text: str) -> ImageFont.FreeTypeFont:
-    """``fnt``, or, when it is an unseen face lacking a glyph of ``text``, its fallback at the same size."""
+    """``fnt``, or, when it is an unseen face lacking a glyph of ``text``, its fallback at the same size
+    (``fnt`` as it is when it measures cells, not a face: :mod:`benchmarks.vertical`)."""
+    if not isinstance(fnt, ImageFont.FreeTypeFont):
+        return fnt
     face = next((f for f, (path, index) in UNSEEN_FONT_FILES.items() if (path, index) == (fnt.path, fnt.index)), None)
     if face is None or all(ord(ch) in _codepoints(fnt.path, fnt.index) for ch in text):
         return fnt

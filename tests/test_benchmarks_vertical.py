@@ -24,3 +24,10 @@ def test_a_story_is_set_from_the_right_in_whole_paragraphs_inside_its_box() -> N
     assert x0 <= ink[:, 1].min() and ink[:, 1].max() <= x1 and y0 <= ink[:, 0].min() and ink[:, 0].max() <= y1
     rows = ink[ink[:, 1] > x1 - 45]  # the headline column: the story's right edge, larger type
     assert rows[:, 0].max() - rows[:, 0].min() > 10 * 30
+
+
+def test_a_story_with_digits_is_set_one_cell_a_character() -> None:
+    article = Article("甲地运动会开幕", ("甲地今天举行2026年春季运动会，30个学校参赛。",), "test", 0)
+    image = Image.new("L", (900, 700), 255)
+    story = set_story(ImageDraw.Draw(image), article, 300, 860, 40, 660, random.Random(1), 30, ("song", "hei_bold"), 1.5, font)
+    assert story.paragraphs == article.paragraphs
