@@ -398,6 +398,16 @@ def test_the_vertical_quote_forms_read_as_corner_and_bracket_marks_are_quotes(oc
     assert fix(ocr) == expected
 
 
+def test_a_lone_closing_single_quote_between_han_text_is_the_mark_the_lm_likes(tmp_path):
+    from ocrfix.correction.rules import select_rules
+
+    lm = load_lm(write_arpa(tmp_path / "lm.arpa", ["我们在北京，他们在上海。"] * 5))
+    rules = select_rules(["lone-close-single-quote"])
+    assert rule_changes("我们在北京’他们在上海。", rules, lm=lm) == [(5, "’", "，", 1.0, ("rule:lone-close-single-quote",))]
+    for text in ("他说‘我们在北京’他们在上海。", "他说“我们在北京’他们在上海。"):  # a quotation open: it may close it
+        assert rule_changes(text, rules, lm=lm) == []
+
+
 def test_scanned_print_keeps_the_rules_of_print_marks_whatever_width_its_commas_were_read_in():
     from ocrfix.correction.rules import reflowed_from_columns, writes_half_width
 
