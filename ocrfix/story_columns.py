@@ -38,7 +38,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
-from .column_order import TokenScorer, join_score
+from .column_order import TokenScorer, seam_tokens
 from .text_reflow import display_width, ends_sentence
 
 WINDOW = 12  # lines: how far on a line's successor in its column may come
@@ -56,14 +56,30 @@ COLUMN_WIDTH = 1.0  # log10: a column break between pieces as wide as each other
 HEADLINE_LINES = 2
 
 
-def link_scores(lines: Sequence[str], lm: TokenScorer) -> dict[tuple[int, int], float]:
+class Seams:
+    """The join score (:func:`~ocrfix.column_order.join_score`) of any two of a page's lines, each
+    line's tail and head scored once (a page weighs each line against :data:`WINDOW` others)."""
+
+    def __init__(self, lines: Sequence[str], lm: TokenScorer) -> None:
+        self.lm = lm
+        self.tails, self.heads = zip(*(seam_tokens(line, line) for line in lines)) if lines else ((), ())
+        self.tail_scores = [lm.score_tokens(tail, bos=False, eos=False) for tail in self.tails]
+        self.head_scores = [lm.score_tokens(head, bos=False, eos=False) for head in self.heads]
+
+    def join(self, i: int, j: int) -> float:
+        """How much line ``i``'s end predicts line ``j``'s start."""
+        joined = self.lm.score_tokens(self.tails[i] + self.heads[j], bos=False, eos=False) - self.tail_scores[i]
+        return joined - self.head_scores[j]
+
+
+def link_scores(lines: Sequence[str], seams: Seams) -> dict[tuple[int, int], float]:
     """The score of each link ``i -> j`` (``i < j <= i + WINDOW``) before the rows weigh in."""
     widths = [display_width(line) for line in lines]
     scores = {}
     for i, line in enumerate(lines):
         for j in range(i + 1, min(len(lines), i + WINDOW + 1)):
             wider = widths[j] - widths[i]
-            score = join_score(lm, line, lines[j]) - DISTANCE * (j - i)
+            score = seams.join(i, j) - DISTANCE * (j - i)
             if abs(wider) <= 0.5:
                 score += SAME_WIDTH
             elif wider > 1.0 and not ends_sentence(line):
@@ -109,19 +125,19 @@ def chains(count: int, links: dict[int, int]) -> list[list[int]]:
     return out
 
 
-def tracks(lines: Sequence[str], lm: TokenScorer) -> list[list[int]]:
+def tracks(lines: Sequence[str], seams: Seams) -> list[list[int]]:
     """The column pieces of ``lines``: chains of line numbers (see the module docstring)."""
-    return chains(len(lines), best_links(len(lines), with_rows(link_scores(lines, lm))))
+    return chains(len(lines), best_links(len(lines), with_rows(link_scores(lines, seams))))
 
 
-def interleaved(lines: Sequence[str], pieces: Sequence[Sequence[int]], lm: TokenScorer, against: float) -> bool:
+def interleaved(lines: Sequence[str], pieces: Sequence[Sequence[int]], seams: Seams, against: float) -> bool:
     """Whether most lines go on in a line that is not the next, those links read on clearly, and
     all the links read on better than ``against`` (another reading's mean join score) by :data:`GRID_SLACK`."""
     links = [(a, b) for piece in pieces for a, b in zip(piece, piece[1:])]
-    far = [join_score(lm, lines[a], lines[b]) for a, b in links if b - a >= 2]
+    far = [seams.join(a, b) for a, b in links if b - a >= 2]
     if len(far) < FAR_SHARE * len(lines) or mean(far) < FAR_JOIN:
         return False
-    return mean(join_score(lm, lines[a], lines[b]) for a, b in links) >= against + GRID_SLACK
+    return mean(seams.join(a, b) for a, b in links) >= against + GRID_SLACK
 
 
 def _column_width(lines: Sequence[str], piece: Sequence[int]) -> float:
@@ -133,7 +149,7 @@ def _headline(lines: Sequence[str], piece: Sequence[int]) -> bool:
     return len(piece) <= HEADLINE_LINES and not any(ends_sentence(lines[i]) for i in piece)
 
 
-def stories(lines: Sequence[str], pieces: Sequence[Sequence[int]], lm: TokenScorer) -> list[list[int]]:
+def stories(lines: Sequence[str], pieces: Sequence[Sequence[int]], seams: Seams) -> list[list[int]]:
     """``pieces`` chained into stories (lists of piece numbers), in the order of their first lines."""
     widths = [_column_width(lines, piece) for piece in pieces]
     heads = [_headline(lines, piece) for piece in pieces]
@@ -146,7 +162,7 @@ def stories(lines: Sequence[str], pieces: Sequence[Sequence[int]], lm: TokenScor
                 scores[a, b] = HEADLINE - DISTANCE * (then[0] - first[-1])
             elif not heads[a] and then[0] < first[-1]:
                 same = abs(widths[a] - widths[b]) <= 0.5
-                scores[a, b] = join_score(lm, lines[first[-1]], lines[then[0]]) + (COLUMN_WIDTH if same else -COLUMN_WIDTH)
+                scores[a, b] = seams.join(first[-1], then[0]) + (COLUMN_WIDTH if same else -COLUMN_WIDTH)
     links = _acyclic(best_links(len(pieces), scores), scores)
     found = chains(len(pieces), links)
     return sorted(found, key=lambda story: min(pieces[p][0] for p in story))
@@ -173,7 +189,8 @@ def story_order(lines: Sequence[str], lm: TokenScorer, against: float = float("-
     """The stories of ``lines`` (stripped, no blank line), each its lines in reading order, when
     an engine listed them across the columns of several stories; else None. ``against``: the
     mean join score of the lines dealt out to one grid of columns (see :func:`interleaved`)."""
-    pieces = tracks(lines, lm)
-    if not interleaved(lines, pieces, lm, against):
+    seams = Seams(lines, lm)
+    pieces = tracks(lines, seams)
+    if not interleaved(lines, pieces, seams, against):
         return None
-    return [[lines[i] for p in story for i in pieces[p]] for story in stories(lines, pieces, lm)]
+    return [[lines[i] for p in story for i in pieces[p]] for story in stories(lines, pieces, seams)]
