@@ -70,8 +70,8 @@ def score(web: list[str], out: list[str], ocr: list[str], same: float = SAME) ->
     exact = [line for line in on_web if any(fuzz.ratio(p, line) >= same for p in web)]
     return {
         "web_paragraphs": len(web), "present_in_print": len(present), "recalled": len(found),
-        "recall": len(found) / len(present), "output_lines_on_web": len(on_web), "exact_lines": len(exact),
-        "precision": len(exact) / len(on_web),
+        "recall": len(found) / max(1, len(present)), "output_lines_on_web": len(on_web), "exact_lines": len(exact),
+        "precision": len(exact) / max(1, len(on_web)),  # 0 on a page too noisy to find any paragraph in
         "missed": [p[:24] for p in present if p not in found],
         "not_exact": [line[:24] for line in on_web if line not in exact],
     }
