@@ -1,4 +1,7 @@
 """Text printed in traditional script: corrected through its simplified view, written back in its script."""
+import pytest
+from hypothesis import given, strategies as st
+
 from ocrfix.correction.corrector import Corrector
 from ocrfix.correction.edits import replay
 from ocrfix.correction.script import MIN_FORMS, script_view
@@ -44,3 +47,26 @@ def test_a_traditional_page_is_corrected_in_its_view_and_keeps_its_script(tmp_pa
     # the same page in simplified script gets the simplified form
     simplified = corrector.correct(page.translate(str.maketrans(VARIANTS)), reflow=False)
     assert [(e.original, e.replacement) for e in simplified.edits] == [("仆", "们")]
+
+
+@given(st.lists(st.sampled_from(["我們在北京工乍。", "他們在上海學習。", "我仆今天開會。", "天氣很好，", "\n", "\n\n", " "]),
+                min_size=4, max_size=30))
+def test_a_traditional_texts_edits_replay_exactly_and_change_nothing_else(model_dir, pieces):
+    lm, confusions = model_dir
+    corrector = Corrector(model=lm, confusions=confusions, weights=WEIGHTS, inventory=INVENTORY | {"仆"},
+                          variants=VARIANTS)
+    text = "".join(pieces)
+    for reflow in (False, True):
+        result = corrector.correct(text, reflow=reflow)
+        assert replay(result.source, result.edits) == result.text
+        assert all(e.original != e.replacement and result.source[e.input_offset:].startswith(e.original)
+                   for e in result.edits)
+        if script_view(text, corrector.script_forms, corrector.simplified_forms) is not None:  # put in as the page writes it
+            assert not any(set(e.replacement) & corrector.simplified_forms.keys() for e in result.edits)
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("script")
+    (tmp / "conf.tsv").write_text("# test\n仆\t们\t0.9\tvisual\n乍\t作\t0.8\tvisual\n", encoding="utf-8")
+    return load_lm(write_arpa(tmp / "lm.arpa", CORPUS + ["我们在北京工作。"] * 6)), tmp / "conf.tsv"
