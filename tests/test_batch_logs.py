@@ -291,3 +291,31 @@ def test_a_long_run_holds_edit_counts_not_edits_once_they_are_in_the_sidecars(mo
     assert (tmp_path / "e.jsonl").read_text(encoding="utf-8") == log
     full = correct_files(plan_jobs([str(src)], None, str(tmp_path / "again"), recursive=True), options(models), progress=False)
     assert sum(len(o.edits) for o in full) == sum(o.edit_count for o in full) == len(log.splitlines())
+
+
+FINALIZER_STRUCK = """
+import os, signal, time
+from ocrfix.batch.signals import Terminated, terminate
+signal.signal(signal.SIGTERM, terminate)
+
+
+class Bar:  # a progress bar's finalizer, as a run winds down
+    def __del__(self):
+        os.kill(os.getpid(), signal.SIGTERM)
+        sum(range(100_000))
+
+
+try:
+    Bar()
+    time.sleep(5)
+    print("ran on")
+except Terminated:
+    print("terminated")
+"""
+
+
+def test_a_sigterm_that_strikes_inside_a_finalizer_still_stops_the_run_without_a_traceback():
+    # raised inside __del__, Terminated would be printed with its traceback and swallowed: the run went on
+    done = subprocess.run([sys.executable, "-c", FINALIZER_STRUCK], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
+    assert (done.stdout.strip(), done.stderr) == ("terminated", "")

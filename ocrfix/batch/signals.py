@@ -6,6 +6,7 @@ import contextlib
 import os
 import signal
 import threading
+from types import FrameType
 from typing import Callable, Iterator
 
 
@@ -17,13 +18,32 @@ class Terminated(KeyboardInterrupt):
 _MAIN_PID = os.getpid()
 
 
-def terminate(signum: int, frame: object) -> None:
+def terminate(signum: int, frame: FrameType | None) -> None:
     """The SIGTERM handler of a run. A worker forked with it, that SIGTERM reaches before its own
     handler is set (:func:`worker_signals`), leaves quietly: raising there would print the
-    traceback of its start-up, and the run stops anyway."""
+    traceback of its start-up, and the run stops anyway. A SIGTERM that strikes while a finalizer
+    runs (a progress bar's ``__del__`` as the run winds down) is sent again once it has returned:
+    a finalizer cannot raise — Python prints the exception's traceback and carries on."""
     if os.getpid() != _MAIN_PID:
         os._exit(128 + signum)
+    if _in_finalizer(frame):
+        resend = threading.Timer(RESEND_DELAY, os.kill, (os.getpid(), signum))
+        resend.daemon = True
+        resend.start()
+        return
     raise Terminated
+
+
+#: How long after a finalizer a SIGTERM that struck inside it is sent again (seconds).
+RESEND_DELAY = 0.05
+
+
+def _in_finalizer(frame: FrameType | None) -> bool:
+    while frame is not None:
+        if frame.f_code.co_name == "__del__":
+            return True
+        frame = frame.f_back
+    return False
 
 
 #: How often a waiting pool run looks for a noted signal (seconds).
