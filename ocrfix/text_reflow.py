@@ -150,6 +150,18 @@ def printed_width(line: str) -> float:
     return display_width(line) + 0.5 * len(_MARK_IN_WIDE_TEXT.findall(line))
 
 
+def _line_widths(lines: Sequence[str]) -> list[float | None]:
+    """Per line, how much of its column it filled (None: a blank line): its :func:`printed_width`, but
+    never past the column its display widths measure (:func:`_local_widths`), nor below its display
+    width. Print squeezes marks that stand together: the seed page (Jiefang Daily) sets
+    ``四五”收官、“十五五”开局打下`` in its 14-cell line, which full cells for its quotes make 15; read
+    at 15, such lines widened the column, and the reflow lost 2 of the page's 15 paragraphs."""
+    display = [display_width(line) if line.strip() else None for line in lines]
+    column = _local_widths(display)
+    return [None if width is None else max(width, min(printed_width(line), column[i]))
+            for i, (line, width) in enumerate(zip(lines, display))]
+
+
 def _is_wide(ch: str) -> bool:
     return char_width(ch) == 1.0
 
@@ -263,7 +275,7 @@ def _wrapping(lines: Sequence[str], widths: Sequence[float | None], column: Sequ
 def wrapping(text: str) -> Wrapping:
     """:class:`Wrapping` of ``text``, as :func:`reflow_blocks` reads it."""
     lines = text.splitlines()
-    widths = [printed_width(line) if line.strip() else None for line in lines]
+    widths = _line_widths(lines)
     return _wrapping(lines, widths, _local_widths(widths))
 
 
@@ -419,7 +431,7 @@ def reflow_cues(text: str, lm: TokenScorer | None = None) -> list[tuple[Block, s
     which the reflow cut GT paragraphs."""
     original = text.splitlines()
     lines = [_COLUMN_RULE.sub("", line) or line for line in original]  # what the decisions read
-    widths = [printed_width(line) if line.strip() else None for line in lines]
+    widths = _line_widths(lines)
     runs = _runs(lines)
     page_column = _local_widths(widths)
     unwrapped = wrapping(text).unwrapped  # as benchmarks.wrapping reports it

@@ -219,6 +219,9 @@ def test_seed_page() -> None:
         assert fragment in joined
     paragraphs = [b for b in reflow_blocks(text) if b.kind == "paragraph"]
     assert any(b.text.startswith("会议原则同意《上海市关于培育壮大") for b in paragraphs)
+    # paragraphs whose lines' squeezed quotes, counted in full cells, widened the column past them
+    for start, later in (("龚正就做好四季度工作指出", "要注重提高站位"), ("市领导与相关部门负责人仔细倾听", "为建设更高水平的韧性城市")):
+        assert any(line.startswith(start) and later in line for line in lines)
 
 
 def test_a_text_with_a_paragraph_per_line_keeps_its_paragraphs() -> None:
