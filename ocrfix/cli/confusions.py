@@ -114,6 +114,19 @@ def _out(args: argparse.Namespace, kind: str) -> Path:
     return Path(args.output) if args.output else load_settings().confusions_dir / f"{kind}.tsv"
 
 
+def _built_by(args: argparse.Namespace) -> str:
+    """The header line naming the ``build`` command of a table built from OpenCC (``--chars`` too)."""
+    return f"built by: ocrfix confusions build {args.kind}" + (f" --chars {args.chars}" if args.chars else "")
+
+
+def _recorded(out: Path, args: argparse.Namespace, what: str, started: float) -> int:
+    """The manifest of a table built from OpenCC written beside ``out``, and ``what`` reported."""
+    write_manifest(out, ["confusions", "build", args.kind, *(["--chars", args.chars] if args.chars else [])],
+                   [args.chars] if args.chars else [])
+    print(f"{what} -> {out} ({time.monotonic() - started:.0f} s)", file=sys.stderr)
+    return 0
+
+
 def _build(args: argparse.Namespace) -> int:
     from ..confusions.inventory import CHARFREQ_FILE, INVENTORY_FILE, charfreq, inventory
     from ..training.confusions.inventory import build_inventory, write_inventory
@@ -150,13 +163,8 @@ def _build(args: argparse.Namespace) -> int:
         out = Path(args.output) if args.output else settings.confusions_dir / VARIANTS_FILE
         table = build_variants(frozenset(chars))
         save_variants(out, table, [f"traditional forms outside the inventory whose OpenCC {version('opencc')} t2s form is one "
-                                   "inventory character",
-                                   "built by: ocrfix confusions build variants" + (f" --chars {args.chars}" if args.chars else ""),
-                                   f"{len(table)} characters"])
-        write_manifest(out, ["confusions", "build", "variants", *(["--chars", args.chars] if args.chars else [])],
-                       [args.chars] if args.chars else [])
-        print(f"{len(table)} traditional forms -> {out} ({time.monotonic() - started:.0f} s)", file=sys.stderr)
-        return 0
+                                   "inventory character", _built_by(args), f"{len(table)} characters"])
+        return _recorded(out, args, f"{len(table)} traditional forms", started)
     if args.kind == "simplified":
         from ..checksums import write_model_rows
         from ..confusions.variants import SIMPLIFIED_FILE
@@ -165,12 +173,9 @@ def _build(args: argparse.Namespace) -> int:
         out = Path(args.output) if args.output else settings.confusions_dir / SIMPLIFIED_FILE
         forms = build_simplified_forms(frozenset(chars))
         write_model_rows(out, [f"inventory characters that OpenCC {version('opencc')} s2t writes as one other character",
-                               "built by: ocrfix confusions build simplified" + (f" --chars {args.chars}" if args.chars else ""),
-                               f"{len(forms)} characters"], "format: simplified<TAB>traditional (s2t)", forms.items())
-        write_manifest(out, ["confusions", "build", "simplified", *(["--chars", args.chars] if args.chars else [])],
-                       [args.chars] if args.chars else [])
-        print(f"{len(forms)} simplified forms -> {out} ({time.monotonic() - started:.0f} s)", file=sys.stderr)
-        return 0
+                               _built_by(args), f"{len(forms)} characters"], "format: simplified<TAB>traditional (s2t)",
+                         forms.items())
+        return _recorded(out, args, f"{len(forms)} simplified forms", started)
     command = "ocrfix confusions build " + args.kind + (f" --k {args.k}" if args.k else "")
     if args.kind == "visual":
         cset, how = _build_visual(args, chars)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from pathlib import Path
 
+from ...checksums import write_model_rows
 from ...errors import InputError
-from ...textio import write_text_atomic
 
 #: Han blocks whose characters may be traditional forms (CJK Unified, Extension A, Compatibility).
 HAN_RANGES = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00))
@@ -54,7 +54,4 @@ def build_simplified_forms(inventory: Collection[str]) -> dict[str, str]:
 
 
 def save_variants(path: str | Path, table: Mapping[str, str], header: Iterable[str] = ()) -> None:
-    lines = [f"# {line}" for line in header]
-    lines.append("# format: traditional<TAB>simplified")
-    lines += [f"{t}\t{s}" for t, s in sorted(table.items())]
-    write_text_atomic(str(path), "\n".join(lines) + "\n")
+    write_model_rows(path, header, "format: traditional<TAB>simplified", sorted(table.items()))
