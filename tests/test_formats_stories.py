@@ -717,3 +717,24 @@ def test_a_column_of_the_story_under_an_l_shaped_story_that_its_headline_does_no
     got = stories_of(document(b[::-1] + a))
     assert got == [[("headline", "甲地运动会开幕"), *(("paragraph", p) for p in a_long + a_short)],
                    [("headline", "乙市图书馆"), *(("paragraph", p) for p in B)]]
+
+
+def test_a_story_under_an_l_shaped_story_whose_headline_stands_apart_heads_what_is_below_it() -> None:
+    """Story A's long column runs down beside story B, set under A's short column; A's headline
+    stands far enough above its body to be cut off across, and the engine swelled the last box of
+    a line of A's long column over the gutter, so no cut runs down either. B's headline, the one
+    head group left, stands a story gap under A's short column (no line carries on into it): it
+    heads what is below it, after the rest of A. It used to be read into A's head group."""
+    top = 40 + 4 * H
+    a = [headline("甲地运动会开幕", 40, 40), *body(A + C, 40, top, 2, rows=9)]
+    x2 = 40 + CELLS * H + GUTTER
+    long = min((l for l in a if l.box.y0 >= top and l.box.x1 == 40 + CELLS * H), key=lambda l: l.box.y0)
+    *rest, last = long.words
+    swollen = Line(words=(*rest, Word(last.text, Box(last.box.x0, last.box.y0, x2 - 2, last.box.y1), conf=0.9)),
+                   box=Box(long.box.x0, long.box.y0, x2 - 2, long.box.y1))
+    a = [swollen if l is long else l for l in a]
+    y = max(l.box.y1 for l in a if l.box.x0 >= x2) + STORY_GAP
+    b = [headline("乙市图书馆", x2, y), *body(B, x2, y + 3 * H, 1)]
+    got = stories_of(document(b[::-1] + a))
+    assert got == [[("headline", "甲地运动会开幕"), *(("paragraph", p) for p in A + C)],
+                   [("headline", "乙市图书馆"), *(("paragraph", p) for p in B)]]

@@ -159,6 +159,7 @@ class XYCut:
     def __init__(self, h: float, gap: float, is_head: Callable[[Boxed], bool]) -> None:
         self.h, self.gap, self.is_head = h, max(gap, 0.0), is_head
         self.hmin = self.gap + HGAP * h
+        self.chain = self.gap + 1.25 * h  # the usual gap between lines plus one missing line
 
     def leaves(self, items: Sequence[T]) -> list[list[T]]:
         if len(items) <= 1:
@@ -190,7 +191,7 @@ class XYCut:
                 return [first, *self.leaves([t for t in items if id(t) not in first_ids])]
             return self._recurse(_split(items, [(a + b) / 2], lambda b: b.x0))
         lower = [g for g in groups if min(t.core.y0 for t in g) > top + self.h]
-        if len(groups) >= 2 and lower:
+        if lower and (len(groups) >= 2 or self._set_apart(items, lower[0])):
             owned = self._owned(items, max(lower, key=lambda g: min(t.core.y0 for t in g)))
             if len(owned) < len(items):
                 rest = [t for t in items if id(t) not in owned]
@@ -225,7 +226,6 @@ class XYCut:
         at most one missing line's distance under one it overlaps)."""
         top = min(t.core.y0 for t in head)
         x0, x1, foot = min(t.core.x0 for t in head), max(t.core.x1 for t in head), max(t.core.y1 for t in head)
-        chain = self.gap + self.h + 0.25 * self.h  # the usual gap plus one missing line
         owned = {id(t) for t in head}
         span = Box(x0, 0, x1, 0)  # the headline's columns
         # where the body under the headline starts (a gap may stand between them)
@@ -238,7 +238,7 @@ class XYCut:
                 # the lowest-ending line placed so far over it, within ``chain`` (the first placed on a tie)
                 last = None
                 k = bisect_right(feet, (item.core.y0 + 0.25 * self.h, 0))
-                while k > 0 and item.core.y0 - feet[k - 1][0] < chain:
+                while k > 0 and item.core.y0 - feet[k - 1][0] < self.chain:
                     k -= 1
                     if _overlap(placed[-feet[k][1]].core, item.core) > 0:
                         last = placed[-feet[k][1]]
@@ -251,6 +251,19 @@ class XYCut:
             insort(feet, (item.core.y1, -len(placed)))
             placed.append(item)
         return owned
+
+    def _set_apart(self, items: Sequence[T], head: list[T]) -> bool:
+        """Whether the region's one head group, below its top, stands apart from the lines above
+        it: none over its columns ends less than ``chain`` (the usual gap plus a missing line)
+        above it. Such a headline starts a story under the story above (under the short columns
+        of an L-shaped story whose long column runs beside it, where a line bridging the gutter
+        leaves no cut down); a cross-head follows the line above it in its column a line's
+        space down, in the story it is part of."""
+        top = min(t.core.y0 for t in head)
+        span = Box(min(t.core.x0 for t in head), 0, max(t.core.x1 for t in head), 0)
+        ids = {id(t) for t in head}
+        return not any(id(t) not in ids and t.core.y1 <= top + 0.25 * self.h and top - t.core.y1 < self.chain
+                       and _overlap(t.core, span) > 0 for t in items)
 
     def _left_of(self, items: Sequence[T], head: list[T], down: list[tuple[int, int]]) -> float | None:
         """Where to cut down a region before its one headline group heads it: at the widest
