@@ -738,3 +738,28 @@ def test_a_story_under_an_l_shaped_story_whose_headline_stands_apart_heads_what_
     got = stories_of(document(b[::-1] + a))
     assert got == [[("headline", "甲地运动会开幕"), *(("paragraph", p) for p in A + C)],
                    [("headline", "乙市图书馆"), *(("paragraph", p) for p in B)]]
+
+
+def test_two_headlines_read_into_a_body_row_across_specks_and_a_rule_are_split_between_them() -> None:
+    """The engine read a body row of story A and, beside it, the second lines of the two-line
+    headlines of stories B and C (side by side, a column rule between them) as one line, the
+    rule and two specks read as ``。|。`` in the gap between the headlines. The line is body
+    (most of its words are), cut at the gap after A's row and at the gap between the headlines;
+    the two headline pieces keep that cut, as a headline line read alone would be cut at the
+    rule. Joined, they made one head group of both stories."""
+    left = [headline("甲地运动会", 40, 40), *body(A, 40, 40 + 3 * H, 1)]
+    row = sorted(left[1:], key=lambda l: l.box.y0)[1]
+    y = row.box.y0
+    xb = 40 + width(1) + STORY_GAP
+    xc = xb + width(1) + STORY_GAP
+    b1, b2 = headline("乙市新图书", xb, y - 5 * H // 2), headline("馆今天开放", xb, y)
+    c1, c2 = headline("丙县蔬菜", xc, y - 5 * H // 2), headline("喜获丰收", xc, y)
+    x = b2.box.x1
+    specks = (Word("。", Box(x + 5, y, x + 20, y + 2 * H), conf=0.6), Word("|", Box(x + 35, y, x + 43, y + 2 * H), conf=0.6),
+              Word("。", Box(x + 60, y, x + 70, y + 2 * H), conf=0.6))
+    merged = Line(words=(*row.words, *b2.words, *specks, *c2.words), box=Box(row.box.x0, y, c2.box.x1, y + 2 * H))
+    got = stories_of(document([*(l for l in left if l is not row), b1, c1, merged, *body(B, xb, y + 3 * H, 1), *body(C, xc, y + 3 * H, 1)]))
+    assert [[kind for kind, _ in story if kind == "headline"] for story in got] == [["headline"], ["headline"] * 2, ["headline"] * 2]
+    assert [[t for kind, t in story if kind == "paragraph"] for story in got] == [A, B, C]
+    assert got[1][:2] == [("headline", "乙市新图书"), ("headline", "馆今天开放。|。")]
+    assert got[2][:2] == [("headline", "丙县蔬菜"), ("headline", "喜获丰收")]

@@ -228,10 +228,21 @@ def _gutter_splits(line: Line, text: str, size: float, band: "Band", h: float) -
             words = line.words[a:b]
             head = statistics.median(w.box.height for w in words if w.box is not None)
             spaced = _piece_box(line, a, b).width >= max(HEADLINE_PITCH * h, SQUARE * head) * display_width(join_words([w.text for w in words]))
-            if head >= HEADLINE * h and spaced and cut - a not in _gaps(words, letters[a:b], True, HEAD_GAP * head, HEAD_RIVER * head, band, h, head):
+            if head >= HEADLINE * h and spaced and not _same_gap(letters[a:cut], _gaps(words, letters[a:b], True, HEAD_GAP * head, HEAD_RIVER * head, band, h, head)):
                 continue
         kept.append(cut)
     return kept
+
+
+def _same_gap(before: list[tuple[float, float] | None], cuts: list[int]) -> bool:
+    """Whether one of ``cuts`` (word indices into a run of words) parts the run in the gap where a
+    cut after ``before`` (the :func:`_letters` of the run's words up to it) does: at that word, or
+    at one of the punctuation-only words right before it. A body line cuts at the first solid
+    word past specks read in a gap (``改。|。展``); a headline cuts at the column rule among them."""
+    first = len(before)
+    while first > 0 and before[first - 1] is None:
+        first -= 1
+    return any(first <= cut <= len(before) for cut in cuts)
 
 
 def _run(pieces: list[tuple[int, int]], tall: list[bool], k: int) -> tuple[int, int]:
