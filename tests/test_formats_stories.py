@@ -763,3 +763,18 @@ def test_two_headlines_read_into_a_body_row_across_specks_and_a_rule_are_split_b
     assert [[t for kind, t in story if kind == "paragraph"] for story in got] == [A, B, C]
     assert got[1][:2] == [("headline", "乙市新图书"), ("headline", "馆今天开放。|。")]
     assert got[2][:2] == [("headline", "丙县蔬菜"), ("headline", "喜获丰收")]
+
+
+def test_a_paragraph_s_last_line_cut_off_at_a_column_s_top_by_a_lost_line_ends_its_paragraph() -> None:
+    """A paragraph runs from the first column into the second, whose top line is its short last
+    line; the engine lost the next line (the next paragraph's first), and the story layout cuts
+    the column across at the gap. The short line, a column of its own, continues the column
+    below it, so its edges are the column's: it ends its paragraph. Measured alone it looked
+    full, and the next paragraph ran on from it."""
+    rows = body(A, 40, 40 + 3 * H, 1)
+    x2 = 40 + CELLS * H + GUTTER
+    moved = [*rows[:2], *(make_line(l.text(), l.box.x0 - 40 + x2, l.box.y0 - 2 * PITCH) for l in rows[2:])]
+    lost = moved[3]
+    assert moved[2].text() == "加比赛。" and lost.text() == A[1][:8]
+    got = stories_of(document([headline("甲地运动会", 40, 40), *(l for l in moved if l is not lost)]))
+    assert got == [[("headline", "甲地运动会"), ("paragraph", A[0]), ("paragraph", A[1][8:]), ("paragraph", A[2])]]

@@ -708,8 +708,11 @@ def _join_rows(lines: list[PlacedLine]) -> list[PlacedLine]:
 
 def _stack(columns: list[_Column], more: list[_Column]) -> list[_Column]:
     """``columns`` followed by ``more``; a first new column right below the last one (the same
-    column, cut across by a gap) continues it, so its edges are measured on all its lines."""
-    if columns and more and min(columns[-1].x1, more[0].x1) - max(columns[-1].x0, more[0].x0) > 0.5 * (more[0].x1 - more[0].x0) \
+    column, cut across by a gap) continues it, so its edges are measured on all its lines. It
+    overlaps over half the narrower one's width: the last column may be one short line (a
+    paragraph's end at a column's top, cut off by the gap of a line the engine lost), whose
+    own edges would make it look full."""
+    if columns and more and columns[-1].overlap(Box(more[0].x0, 0, more[0].x1, 0)) > 0.5 * min(columns[-1].x1 - columns[-1].x0, more[0].x1 - more[0].x0) \
             and more[0].lines[0].box.y0 >= columns[-1].lines[-1].box.y1:
         last, first = columns[-1], more[0]
         merged = _Column(min(last.x0, first.x0), max(last.x1, first.x1), last.lines + first.lines)
