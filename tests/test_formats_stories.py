@@ -778,3 +778,23 @@ def test_a_paragraph_s_last_line_cut_off_at_a_column_s_top_by_a_lost_line_ends_i
     assert moved[2].text() == "加比赛。" and lost.text() == A[1][:8]
     got = stories_of(document([headline("甲地运动会", 40, 40), *(l for l in moved if l is not lost)]))
     assert got == [[("headline", "甲地运动会"), ("paragraph", A[0]), ("paragraph", A[1][8:]), ("paragraph", A[2])]]
+
+
+def test_a_sentence_end_short_by_the_width_the_next_line_sets_its_digits_in_does_not_end_its_paragraph() -> None:
+    """``…的高新技术企业。`` ends a sentence 2.6 characters short of the column's edge (two cells
+    and the blank right of its stop's ink), and the next line starts with ``2018``, four digits
+    the font sets 0.65 of a character wide each: they did not fit, and the typesetter carried
+    them over. Counted half a character each they would have fitted: the paragraph was cut."""
+    def line(words: list[tuple[str, float]], x: int, y: int) -> Line:
+        boxes, left = [], x
+        for text, cells in words:
+            boxes.append(Word(text, Box(left, y, left + round(cells * H), y + H), conf=0.9))
+            left += round(cells * H)
+        return Line(words=tuple(boxes), box=Box(x, y, left, y + H))
+
+    rows = [[(ch, 1) for ch in "甲地今天举行春季"], [(ch, 1) for ch in "运动会各校学生积极参"], [(ch, 1) for ch in "赛的学校中有一半是新"],
+            [*((ch, 1) for ch in "成立的乡村学校"), ("。", 0.4)], [("2018", 2.6), *((ch, 1) for ch in "年学生人数比")],
+            [(ch, 1) for ch in "去年又增加了三成多，"], [(ch, 1) for ch in "组委会表示明年还将继"], [(ch, 1) for ch in "续举办。"]]
+    lines = [line(words, 40 + (2 * H if k == 0 else 0), 40 + 3 * H + k * PITCH) for k, words in enumerate(rows)]
+    got = stories_of(document([headline("甲地运动会", 40, 40), *lines]))
+    assert got == [[("headline", "甲地运动会"), ("paragraph", "".join(t for words in rows for t, _ in words))]]
