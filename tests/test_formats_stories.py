@@ -798,3 +798,16 @@ def test_a_sentence_end_short_by_the_width_the_next_line_sets_its_digits_in_does
     lines = [line(words, 40 + (2 * H if k == 0 else 0), 40 + 3 * H + k * PITCH) for k, words in enumerate(rows)]
     got = stories_of(document([headline("甲地运动会", 40, 40), *lines]))
     assert got == [[("headline", "甲地运动会"), ("paragraph", "".join(t for words in rows for t, _ in words))]]
+
+
+def test_a_headline_set_a_little_larger_than_the_body_and_spaced_as_large_heads_its_story() -> None:
+    """The lower story's headline is set 1.3 × the body size, which Tesseract's boxes measure
+    1.23 × ``h`` (its bold face's ink against the body's), its characters standing as far apart:
+    a headline. At under 1.25 × ``h`` it was read as a line of the story above."""
+    top = [headline("甲地运动会", 40, 40), *body(A, 40, 40 + 3 * H, 2)]
+    y = max(l.box.y1 for l in top) + STORY_GAP
+    size = 37  # 1.23 H
+    below = [make_line("乙市图书馆今天开放", 40, y, size=size), *body(B, 40, y + size + H, 2)]
+    got = stories_of(document(below[::-1] + top[::-1]))
+    assert got == [[("headline", "甲地运动会"), *(("paragraph", p) for p in A)],
+                   [("headline", "乙市图书馆今天开放"), *(("paragraph", p) for p in B)]]

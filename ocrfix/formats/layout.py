@@ -43,7 +43,7 @@ fit the ink and square CJK type makes ``p`` about ``h``, PP-OCR's detection boxe
   :func:`_stray`); so does a short one over a headline's box (see :func:`_inside_headlines`),
   and a line or a piece of one that holds a column rule read as ``|`` and no letter (``| 。``:
   between two stories' columns it would join them);
-* **headline** — a line whose type size (see :func:`_char_height`) is at least ``1.25×`` the
+* **headline** — a line whose type size (see :func:`_char_height`) is at least ``1.2×`` the
   body's median, its characters ``1.2×`` the larger of ``h`` and the body's measured pitch
   apart (a body line whose word boxes the engine swelled is as tall, but keeps the body's
   pitch), is a headline, unless its group of such lines holds fewer than three wide
@@ -85,6 +85,8 @@ SHORT = 1.2  # × the pitch: right edge short of the column's right edge that ma
 PITCH_CHARS = 4  # least characters of a line that measures the character pitch
 HEADLINE = 1.25  # × h: type size that marks a headline
 HEADLINE_PITCH = 1.2  # × h (× the body's measured pitch where wider): least character pitch of a headline
+HEADLINE_LINE = 1.2  # × h: type size of a line that is a headline, its characters HEADLINE_PITCH apart (see _is_headline;
+#   headlines set 1.3 × the body measure 1.24 × h on Tesseract's boxes; where the size tells alone, HEADLINE)
 TALL_WORDS = 1.15  # × h: least box height of three in four of a headline's words
 SQUARE = 0.9  # × its own type size: least character pitch of a piece of a line set in type of its own (see _own_size, _gutter_splits)
 KICKER = 1.05  # × h: least type size and pitch of a kicker or sub-headline next to a headline
@@ -721,14 +723,14 @@ def _stack(columns: list[_Column], more: list[_Column]) -> list[_Column]:
 
 
 def _is_headline(line: PlacedLine, h: float, pitch: float) -> bool:
-    """Large type: a line ``HEADLINE ×`` the body size ``h``, its characters ``HEADLINE_PITCH ×``
+    """Large type: a line ``HEADLINE_LINE ×`` the body size ``h``, its characters ``HEADLINE_PITCH ×``
     ``h`` apart, or that many times the body's measured character ``pitch`` (see
     :func:`_body_pitch`) where that is wider than ``h`` (a body line that the engine merged with
     the row below it, or whose word boxes it swelled on a row read across columns, is as tall,
     but keeps the body's pitch;
     Tesseract's body pitch is ``1.1h`` on some fonts, so ``1.2h`` alone lets such a piece
     through)."""
-    return line.size >= HEADLINE * h and line.box.width >= HEADLINE_PITCH * max(h, pitch) * display_width(line.text)
+    return line.size >= HEADLINE_LINE * h and line.box.width >= HEADLINE_PITCH * max(h, pitch) * display_width(line.text)
 
 
 def _over(a: Box, b: Box) -> bool:
@@ -746,7 +748,8 @@ def _headlines(placed: list[PlacedLine], h: float) -> set[int]:
     end of a headline is not one), and two pixels larger at least (box heights are whole pixels:
     on small type a body line one pixel taller than the median is ``1.07 h``). Next to such a
     line only ``KICKER_NEXT ×`` counts (a wrapped sub-headline; a byline and the body under it
-    are a pixel larger at most). A line between two headline lines, within ``h`` of each and
+    are a pixel larger at most), and so next to a headline line under ``HEADLINE ×`` h (no larger
+    than a sub-headline). A line between two headline lines, within ``h`` of each and
     over half of the shorter one's width, its characters ``KICKER ×`` the body's pitch apart, is
     one of them whatever its size: a headline's middle line whose boxes the engine shrank to the
     body's height (no body line stands between two lines of one headline)."""
@@ -765,9 +768,11 @@ def _headlines(placed: list[PlacedLine], h: float) -> set[int]:
              and any(_over(p.box, q.box) and q.box.y0 <= p.box.y0 and q.box.y1 <= p.box.y1 and p.box.y0 - q.box.y1 <= h for q in near)
              and any(_over(p.box, q.box) and q.box.y0 >= p.box.y0 and q.box.y0 - p.box.y1 <= h for q in near)]
     heads.update(id(p) for p in inner)
-    near += inner
+    # a headline line under HEADLINE × h (see _is_headline) is set no larger than a sub-headline:
+    # the lines next to it are weighed as next to one (KICKER_NEXT)
+    near, small = [p for p in near if p.size >= HEADLINE * h] + inner, [p for p in near if p.size < HEADLINE * h]
     least = KICKER
-    while near:
+    while near or small:
         found = []
         smallest = max(least * h, h + 1.5)
         for p in placed:
@@ -776,7 +781,7 @@ def _headlines(placed: list[PlacedLine], h: float) -> set[int]:
             if any(_over(p.box, q.box) and max(q.box.y0 - p.box.y1, p.box.y0 - q.box.y1) <= h for q in near):
                 found.append(p)
         heads.update(id(p) for p in found)
-        near, least = found, KICKER_NEXT
+        near, small, least = found + small, [], KICKER_NEXT
     return heads
 
 
