@@ -1,6 +1,9 @@
 """Lines an engine listed across the columns of several stories, put back in reading order (plain text).
 
-PP-OCR lists a page's lines by position, top to bottom and each row left to right. On a page of
+PP-OCR lists a page's lines by position, top to bottom and each row left to right (RapidOCR 3: the
+lines sorted by the height of their tops, a line less than 10 px below the one before joins its
+row, and each row is read left to right; where lines of other stories stand between two lines of
+a column, both lines fall into one row and come by their left edges, the indented one second). On a page of
 several stories side by side, each with its own columns and line pitch, every row holds a line
 of each column of each story: the text is a merge of the columns' line sequences, each in its
 own order, and a line's successor in its column comes a few lines later (about as many as
@@ -11,14 +14,24 @@ goes on in which:
 * the language model's join score (:func:`~ocrfix.column_order.join_score`: a line's tail
   predicts the head of the line it goes on in);
 * widths: a column's full lines are as wide as one another, and a line wider than the one
-  before it, which did not end a sentence, is not its next line in the column;
+  before it, which did not end a sentence, is not its next line in the column (unless the line
+  before is a paragraph's indented first line: :data:`LONGER` only); nor is a narrower line
+  when neither ends a sentence (only a paragraph's last line is shorter than its column; a
+  headline across columns is wider than the column under it: :data:`NARROWER`, weighed after
+  the rows, whose links would carry such a link among them);
 * rows: where a line's successor is ``d`` lines on, its neighbours' successors are too (the
   columns of a row all go on in the next row): each link gains from the links of the lines
   before and after it at the same distance (:data:`STRIDE`, :data:`ROUNDS` times).
 
-:func:`tracks` links each line to at most one later line within :data:`WINDOW` lines, each line
+:func:`tracks` links each line to at most one later line within :data:`WINDOW` lines (or the
+line just before it, :data:`BACK`: two lines of a column in one row), each line
 taken at most once, the links that score best in all (an assignment, scipy's
-``min_weight_full_bipartite_matching``); the chains of links are the column pieces. The text is
+``min_weight_full_bipartite_matching``); the chains of links are the column pieces. Where a
+column ends, the rows go on in whatever stands below it (the story under it, on a page whose
+stories share their columns' places): a second assignment weighs each line's link on against a
+column break, the line going on in the first line of a piece that starts near its own piece's
+start (:func:`column_breaks`, less :data:`BREAK`), and the pieces are cut where a column break
+wins. The text is
 taken as interleaved (:func:`interleaved`) only where most lines go on in a line that is not the
 next (:data:`FAR_SHARE`) and those links read on clearly (:data:`FAR_JOIN`): text in reading
 order goes on in the next line, or (a sentence per line) in none.
@@ -26,8 +39,8 @@ order goes on in the next line, or (a sentence per line) in none.
 next column of its story, which came earlier in the engine's order (the columns start on the
 same row), and a headline (a piece of one or two lines, no sentence end) heads the piece that
 starts after it; an assignment again. The stories are read in the order of their first lines,
-each a block of its own. Only the order of whole lines changes (and the blank lines between
-stories).
+each a block of its own, a headline that heads one set apart by a blank line. Only the order of
+whole lines changes (and the blank lines between stories and after their headlines).
 """
 from __future__ import annotations
 
@@ -42,6 +55,7 @@ from .column_order import TokenScorer, seam_tokens
 from .text_reflow import display_width, ends_sentence
 
 WINDOW = 12  # lines: how far on a line's successor in its column may come
+BACK = 1  # lines: how far back it may come (two lines of a column the engine read in one row)
 SAME_WIDTH = 1.0  # log10: a link between two lines as wide as each other gains this
 LONGER = 2.0  # log10: a link to a line more than 1 em wider, from one that ends no sentence, loses this
 DISTANCE = 0.1  # log10 per line: a link loses this for each line it skips
@@ -54,6 +68,8 @@ GRID_SLACK = 0.5  # log10: how much better the pieces' links must read on than o
 HEADLINE = 2.0  # log10: a headline's link to the first piece that starts after it, less DISTANCE a line
 COLUMN_WIDTH = 1.0  # log10: a column break between pieces as wide as each other gains this, others lose it
 HEADLINE_LINES = 2
+NARROWER = 10.0  # log10: a link to a line more than 1 em narrower, neither ending a sentence, loses this
+BREAK = 2.0  # log10: a column break (:func:`column_breaks`) loses this against a link on in the rows
 
 
 class Seams:
@@ -73,13 +89,15 @@ class Seams:
 
 
 def link_scores(lines: Sequence[str], seams: Seams) -> dict[tuple[int, int], float]:
-    """The score of each link ``i -> j`` (``i < j <= i + WINDOW``) before the rows weigh in."""
+    """The score of each link ``i -> j`` (``i - BACK <= j <= i + WINDOW``, ``j != i``) before the rows weigh in."""
     widths = [display_width(line) for line in lines]
     scores = {}
     for i, line in enumerate(lines):
-        for j in range(i + 1, min(len(lines), i + WINDOW + 1)):
+        for j in range(max(0, i - BACK), min(len(lines), i + WINDOW + 1)):
+            if j == i:
+                continue
             wider = widths[j] - widths[i]
-            score = seams.join(i, j) - DISTANCE * (j - i)
+            score = seams.join(i, j) - DISTANCE * abs(j - i)
             if abs(wider) <= 0.5:
                 score += SAME_WIDTH
             elif wider > 1.0 and not ends_sentence(line):
@@ -90,16 +108,20 @@ def link_scores(lines: Sequence[str], seams: Seams) -> dict[tuple[int, int], flo
 
 def with_rows(scores: dict[tuple[int, int], float]) -> dict[tuple[int, int], float]:
     """``scores`` with each link gaining from its neighbours' links at the same distance."""
-    smoothed = scores
+    keys = list(scores)
+    index = {key: n for n, key in enumerate(keys)}
+    neighbours = [np.array([index.get((i + e, j + e), -1) for i, j in keys], dtype=np.int64) for e in (-1, 1)]
+    own = np.array([scores[key] for key in keys])
+    smoothed = own
     for _ in range(ROUNDS):
-        smoothed = {(i, j): score + STRIDE * sum(min(CAP, max(0.0, smoothed.get((i + e, j + e), 0.0))) for e in (-1, 1))
-                    for (i, j), score in scores.items()}
-    return smoothed
+        support = np.append(np.clip(smoothed, 0.0, CAP), 0.0)  # a missing neighbour (-1) gives nothing
+        smoothed = own + STRIDE * (support[neighbours[0]] + support[neighbours[1]])
+    return dict(zip(keys, smoothed.tolist()))
 
 
 def best_links(count: int, scores: dict[tuple[int, int], float]) -> dict[int, int]:
     """Each of ``count`` items linked to at most one other, each taken at most once, the links
-    of positive score that score most in all (a link may close a cycle: see :func:`_acyclic`)."""
+    of positive score that score most in all (a link may close a cycle: see :func:`acyclic_links`)."""
     links = [(i, j, s) for (i, j), s in scores.items() if s > 0]
     if not links:
         return {}
@@ -125,9 +147,45 @@ def chains(count: int, links: dict[int, int]) -> list[list[int]]:
     return out
 
 
+def narrower(lines: Sequence[str], scores: dict[tuple[int, int], float]) -> dict[tuple[int, int], float]:
+    """``scores`` with each link to a line more than 1 em narrower, neither ending a sentence, less :data:`NARROWER`."""
+    widths = [display_width(line) for line in lines]
+    ends = [ends_sentence(line) for line in lines]
+    return {(i, j): score - NARROWER if widths[j] < widths[i] - 1.0 and not ends[i] and not ends[j] else score
+            for (i, j), score in scores.items()}
+
+
+def _linked(lines: Sequence[str], scores: dict[tuple[int, int], float]) -> dict[int, int]:
+    """The best links (:func:`best_links`, without cycles) once the rows weigh in."""
+    smoothed = narrower(lines, with_rows(scores))
+    return acyclic_links(len(lines), smoothed)
+
+
+def column_breaks(lines: Sequence[str], seams: Seams, pieces: Sequence[Sequence[int]]) -> dict[tuple[int, int], float]:
+    """The score of each column break ``i -> j``: line ``i`` going on in the first line ``j`` of
+    another piece (of ``pieces``, a first reading) that starts before it, no earlier than ``i``'s
+    own piece less :data:`WINDOW` lines (the columns of a story start on one row), as
+    :func:`stories` scores a break between pieces, less :data:`BREAK`."""
+    widths = [_column_width(lines, piece) for piece in pieces]
+    owner = {i: k for k, piece in enumerate(pieces) for i in piece}
+    scores = {}
+    for i in range(len(lines)):
+        own = owner[i]
+        top = pieces[own][0]
+        for j in range(max(0, top - WINDOW), i - BACK):
+            k = owner[j]
+            if k != own and j == pieces[k][0]:
+                same = abs(widths[own] - widths[k]) <= 0.5
+                scores[i, j] = seams.join(i, j) + (COLUMN_WIDTH if same else -COLUMN_WIDTH) - BREAK
+    return scores
+
+
 def tracks(lines: Sequence[str], seams: Seams) -> list[list[int]]:
     """The column pieces of ``lines``: chains of line numbers (see the module docstring)."""
-    return chains(len(lines), best_links(len(lines), with_rows(link_scores(lines, seams))))
+    scores = link_scores(lines, seams)
+    first = chains(len(lines), _linked(lines, scores))
+    links = _linked(lines, {**scores, **column_breaks(lines, seams, first)})
+    return chains(len(lines), {i: j for i, j in links.items() if j >= i - BACK})
 
 
 def interleaved(lines: Sequence[str], pieces: Sequence[Sequence[int]], seams: Seams, against: float) -> bool:
@@ -163,14 +221,14 @@ def stories(lines: Sequence[str], pieces: Sequence[Sequence[int]], seams: Seams)
             elif not heads[a] and then[0] < first[-1]:
                 same = abs(widths[a] - widths[b]) <= 0.5
                 scores[a, b] = seams.join(first[-1], then[0]) + (COLUMN_WIDTH if same else -COLUMN_WIDTH)
-    links = _acyclic(best_links(len(pieces), scores), scores)
+    links = acyclic_links(len(pieces), scores)
     found = chains(len(pieces), links)
     return sorted(found, key=lambda story: min(pieces[p][0] for p in story))
 
 
-def _acyclic(links: dict[int, int], scores: dict[tuple[int, int], float]) -> dict[int, int]:
-    """``links`` without cycles: each cycle loses its weakest link."""
-    links = dict(links)
+def _weakest_in_cycles(links: dict[int, int], scores: dict[tuple[int, int], float]) -> list[tuple[int, int]]:
+    """The weakest link of each cycle ``links`` make."""
+    weakest = []
     done: set[int] = set()
     for start in list(links):
         path: list[int] = []
@@ -180,9 +238,23 @@ def _acyclic(links: dict[int, int], scores: dict[tuple[int, int], float]) -> dic
             at = links[at]
         if at in path:
             cycle = path[path.index(at):]
-            del links[min(cycle, key=lambda a: scores[a, links[a]])]
+            a = min(cycle, key=lambda a: scores[a, links[a]])
+            weakest.append((a, links[a]))
         done.update(path)
-    return links
+    return weakest
+
+
+def acyclic_links(count: int, scores: dict[tuple[int, int], float]) -> dict[int, int]:
+    """:func:`best_links` without cycles: the weakest link of each cycle found is no longer offered,
+    and the links are chosen again (a cycle's other links may go elsewhere), until none is left."""
+    scores = dict(scores)
+    while True:
+        links = best_links(count, scores)
+        weakest = _weakest_in_cycles(links, scores)
+        if not weakest:
+            return links
+        for link in weakest:
+            del scores[link]
 
 
 def story_order(lines: Sequence[str], lm: TokenScorer, against: float = float("-inf")) -> list[list[str]] | None:
@@ -193,4 +265,13 @@ def story_order(lines: Sequence[str], lm: TokenScorer, against: float = float("-
     pieces = tracks(lines, seams)
     if not interleaved(lines, pieces, seams, against):
         return None
-    return [[lines[i] for p in story for i in pieces[p]] for story in stories(lines, pieces, seams)]
+    return [story_lines(lines, [pieces[p] for p in story]) for story in stories(lines, pieces, seams)]
+
+
+def story_lines(lines: Sequence[str], pieces: Sequence[Sequence[int]]) -> list[str]:
+    """A story's lines, its pieces read one after the other; a headline that heads it is set
+    apart by a blank line (the engine's text has none: the reflow would run it into the body)."""
+    out = [lines[i] for piece in pieces for i in piece]
+    if len(pieces) > 1 and _headline(lines, pieces[0]):
+        out.insert(len(pieces[0]), "")
+    return out

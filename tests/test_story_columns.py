@@ -84,17 +84,73 @@ def test_reflow_keeps_the_stories_apart(tmp_path) -> None:
     assert (tmp_path / "out.txt").read_text(encoding="utf-8").split() == ["".join(FIRST[0] + FIRST[1]), "".join(SECOND)]
 
 
-@given(st.lists(st.tuples(st.integers(1, 3), st.integers(2, 9), st.integers(3, 9), st.integers(8, 20)), min_size=1, max_size=3))
-def test_only_whole_lines_move_on_any_page(layout: list[tuple[int, int, int, int]]) -> None:
-    """Stories side by side (columns, lines a column, characters a line, line pitch): whatever the
-    order found, the output's lines are the input's, each once."""
-    chars = iter(chr(0x4E00 + 3 * i) for i in range(6000))
-    placed, texts, x = [], [], 0
-    for count, size, width, pitch in layout:
-        cols = [["".join(next(chars) for _ in range(width)) for _ in range(size)] for _ in range(count)]
-        placed += [(pitch * (row + 1), x + c, line) for c, col in enumerate(cols) for row, line in enumerate(col)]
-        texts.append("".join(line for col in cols for line in col))
+def laid_out(bands: list[tuple[int, int, float, list[int]]]) -> tuple[str, list[str]]:
+    """A page of bands side by side, each ``(columns, characters a line, line pitch, lines a
+    column of each story)``: its stories stacked in the band's columns, two pitches apart. The
+    page's text in PP-OCR's order, and each story's text in reading order."""
+    chars = iter(chr(0x4E00 + 3 * i) for i in range(9000))
+    placed, stories, x = [], [], 0
+    for count, width, pitch, sizes in bands:
+        top = 0.0
+        for size in sizes:
+            cols = [["".join(next(chars) for _ in range(width)) for _ in range(size)] for _ in range(count)]
+            placed += [(top + pitch * (row + 1), x + c, line) for c, col in enumerate(cols) for row, line in enumerate(col)]
+            stories.append("\n".join(line for col in cols for line in col) + "\n")
+            top += pitch * (size + 2)
         x += count
-    lines = [line for _, _, line in sorted(placed)]
-    out = "\n".join(column_stories("\n".join(lines) + "\n", TextLM("。".join(texts))))
-    assert sorted(line for line in out.splitlines() if line) == sorted(lines)
+    return "\n".join(line for _, _, line in sorted(placed)) + "\n", stories
+
+
+def story_lm(stories: list[str]) -> TextLM:
+    return TextLM("。".join(story.replace("\n", "") for story in stories))
+
+
+def test_two_lines_of_a_column_read_in_one_row_come_back_in_order() -> None:
+    """Where lines of other stories stand between two lines of a column, the engine reads both in
+    one row, by their left edges: a paragraph's indented first line after the line below it."""
+    order = engine_text().splitlines()
+    order.remove(FIRST[0][4])
+    order.insert(order.index(FIRST[0][3]) + 1, FIRST[0][4])
+    order.remove(FIRST[0][3])
+    order.insert(order.index(FIRST[0][4]) + 1, FIRST[0][3])
+    assert order.index(FIRST[0][3]) == order.index(FIRST[0][4]) + 1
+    stories = column_stories("\n".join(order) + "\n", lm())
+    assert stories == ["\n".join([*FIRST[0], *FIRST[1]]) + "\n", "\n".join(SECOND) + "\n"]
+
+
+def test_a_column_does_not_run_on_into_the_story_under_it() -> None:
+    """Two stories stacked in three narrow columns, beside a story in three wider ones: the
+    rows go on from the upper story's columns into the lower one's, the text from each column's
+    foot into the next column's head."""
+    text, stories = laid_out([(3, 6, 12.0, [4, 9]), (3, 8, 15.0, [7])])
+    assert sorted(column_stories(text, story_lm(stories))) == sorted(stories)
+
+
+def test_a_line_does_not_go_on_in_a_narrower_one() -> None:
+    """Stories in columns of 10, 6 and 5 characters side by side: a column's line that ends no
+    sentence goes on in a line as wide (or a paragraph's last), not in a narrower column's."""
+    text, stories = laid_out([(3, 10, 13.0, [4]), (2, 6, 12.0, [4, 5]), (3, 5, 17.0, [9])])
+    assert sorted(column_stories(text, story_lm(stories))) == sorted(stories)
+
+
+def test_a_headline_above_its_story_is_set_apart() -> None:
+    """A headline across the first story's two columns (wider than either) is read first, a blank
+    line after it: the engine's text has none, and the reflow would run it into the story's first
+    paragraph."""
+    headline = "".join(next(_chars) for _ in range(12))
+    page = "\n".join([headline, *engine_text().splitlines()]) + "\n"
+    first, second = column_stories(page, TextLM("。".join([headline, "".join(FIRST[0] + FIRST[1]), "".join(SECOND)])))
+    assert first == "\n".join([headline, "", *FIRST[0], *FIRST[1]]) + "\n" and second == "\n".join(SECOND) + "\n"
+    from ocrfix.text_reflow import reflow_blocks
+
+    assert [block.kind for block in reflow_blocks(first)] == ["headline", "paragraph"]
+
+
+@given(st.lists(st.tuples(st.integers(1, 3), st.integers(3, 9), st.integers(8, 20), st.lists(st.integers(2, 9), min_size=1, max_size=2)),
+                min_size=1, max_size=3))
+def test_only_whole_lines_move_on_any_page(bands: list[tuple[int, int, int, list[int]]]) -> None:
+    """Stories side by side and stacked (columns, characters a line, line pitch, lines a column
+    of each story): whatever the order found, the output's lines are the input's, each once."""
+    text, stories = laid_out([(count, width, float(pitch), sizes) for count, width, pitch, sizes in bands])
+    out = "\n".join(column_stories(text, story_lm(stories)))
+    assert sorted(line for line in out.splitlines() if line) == sorted(text.splitlines())
