@@ -1,4 +1,5 @@
-"""Degrade a clean rendered page like a scan: blur, downscale, noise, JPEG, threshold."""
+"""Degrade a clean rendered page like a scan: skew, ink spread or wear, show-through, blur,
+downscale, faded ink, uneven light, noise, JPEG, threshold."""
 from __future__ import annotations
 
 import io
@@ -20,6 +21,9 @@ class Degradation:
     threshold: int = 0  # binarize at this grey level (0 = keep greyscale)
     rotate: float = 0.0  # skew in degrees, applied first (at render resolution)
     ink: int = 0  # +1: strokes spread by a pixel each side at render resolution (-1: worn thinner)
+    bleed: float = 0.0  # show-through of thin newsprint: the page's mirror image, blurred, at this opacity
+    fade: float = 0.0  # faded ink: black prints as this share of the way to white
+    shade: float = 0.0  # uneven light: the page darkens by up to this share from one edge to the other
 
 
 def degrade(image: Image.Image, d: Degradation, seed: int) -> Image.Image:
@@ -30,12 +34,21 @@ def degrade(image: Image.Image, d: Degradation, seed: int) -> Image.Image:
         img = img.rotate(d.rotate, resample=Image.Resampling.BILINEAR, fillcolor=255)
     if d.ink:
         img = img.filter(ImageFilter.MinFilter(3) if d.ink > 0 else ImageFilter.MaxFilter(3))
+    if d.bleed > 0:
+        # the reverse side's print seen through the paper: mirrored, out of focus, fainter than the front
+        back = np.asarray(img.transpose(Image.Transpose.FLIP_LEFT_RIGHT).filter(ImageFilter.GaussianBlur(3)), dtype=np.float32)
+        front = np.asarray(img, dtype=np.float32)
+        img = Image.fromarray(np.clip(front * (1.0 - d.bleed * (1.0 - back / 255.0)), 0, 255).astype(np.uint8), "L")
     if d.blur > 0:
         img = img.filter(ImageFilter.GaussianBlur(d.blur))
     if d.scale != 1.0:
         size = (max(1, round(img.width * d.scale)), max(1, round(img.height * d.scale)))
         img = img.resize(size, Image.Resampling.BILINEAR, reducing_gap=2.0)
     pixels = np.asarray(img, dtype=np.float32)
+    if d.fade > 0:
+        pixels = 255.0 - (255.0 - pixels) * (1.0 - d.fade)
+    if d.shade > 0:
+        pixels = pixels * np.linspace(1.0, 1.0 - d.shade, pixels.shape[1], dtype=np.float32)[None, :]
     if d.noise > 0:
         pixels = pixels + rng.normal(0.0, d.noise, pixels.shape)
     if d.salt_pepper > 0:

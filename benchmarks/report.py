@@ -75,6 +75,8 @@ CROSS_ENGINE = {
     "PP-OCRv4 eval": (("ppocr4-eval-l1", "ppocr4-eval-l2", "ppocr4-eval-l3"), "reduction"),
     "Tesseract eval, unseen faces": (("fonts-eval-l1", "fonts-eval-l2", "fonts-eval-l3"), "reduction"),
     "RapidOCR eval, unseen faces": (("fonts-rapid-eval-l1", "fonts-rapid-eval-l2", "fonts-rapid-eval-l3"), "reduction"),
+    "Tesseract eval, scan damage": (("degrade-eval-d1", "degrade-eval-d2"), "reduction"),
+    "RapidOCR eval, scan damage": (("degrade-rapid-eval-d1", "degrade-rapid-eval-d2"), "reduction"),
     "FASPell test": (("faspell",), "f1"),
     "SIGHAN-15 test": (("sighan15",), "f1"),
 }
