@@ -417,3 +417,40 @@ def test_scanned_print_keeps_the_rules_of_print_marks_whatever_width_its_commas_
     assert rule_changes(read, scanned=True) != []
     assert reflowed_from_columns(read, [5, 12, 30])  # three printed lines joined into two paragraphs
     assert not reflowed_from_columns(read, [5]) and not reflowed_from_columns(read, [])  # typed: lines of their own
+
+
+def test_a_mark_read_as_a_han_character_goes_back_only_where_the_lm_prefers_it_by_far(tmp_path):
+    import dataclasses
+
+    from ocrfix.correction.edits import apply_changes
+    from ocrfix.correction.rules import HAN_MARK_MIN_MARGIN, select_rules
+
+    lm = load_lm(write_arpa(tmp_path / "lm.arpa", ["我们在北京，他们在上海。", "第二届会议在北京召开。"] * 5))
+    (shipped,) = select_rules(["han-read-for-mark"])
+    noisy = "我们在北京二他们在上海。"
+    scores = mark_scores(lm, noisy, 5, 1, ("二", "，"))
+    margin = scores["，"] - scores["二"]
+    assert 0 < margin  # the LM prefers the comma ...
+    loose = (dataclasses.replace(shipped, min_margin=margin - 0.1),)
+    strict = (dataclasses.replace(shipped, min_margin=margin + 0.1),)
+    assert apply_changes(noisy, rule_changes(noisy, loose, lm))[0] == "我们在北京，他们在上海。"
+    assert rule_changes(noisy, strict, lm) == []  # ... but not by the margin
+    assert (rule_changes(noisy, (shipped,), lm) == []) == (margin <= HAN_MARK_MIN_MARGIN)
+    assert rule_changes("第二届会议在北京召开。", loose, lm) == []  # the numeral where it belongs
+    assert rule_changes("我们在北京三他们在上海。", loose, lm) == []  # not a shape a mark is read as
+    assert rule_changes(noisy, loose) == []  # no LM, no choice
+
+
+def test_an_opening_quote_that_opens_nothing_is_the_mark_the_lm_likes(tmp_path):
+    from ocrfix.correction.rules import QUOTE_MARK_MIN_MARGIN, select_rules
+
+    lm = load_lm(write_arpa(tmp_path / "lm.arpa", ["我们在北京，他们在上海。", "工业、能源、投资、高技术。"] * 5))
+    rules = select_rules(["unclosed-open-quote"])
+    noisy = "我们在北京“他们在上海。"
+    scores = mark_scores(lm, noisy, 5, 1, ("“", "，"))
+    assert scores["，"] - scores["“"] > QUOTE_MARK_MIN_MARGIN
+    assert rule_changes(noisy, rules, lm=lm) == [(5, "“", "，", 1.0, ("rule:unclosed-open-quote",))]
+    # a '“' before another '“' opens nothing either; the one a '”' closes is a quotation
+    assert [c[:3] for c in rule_changes("工业“能源、投资“高技术”。", rules, lm=lm)] == [(2, "“", "、")]
+    assert rule_changes("我们在北京“他们在上海”。", rules, lm=lm) == []
+    assert rule_changes('我们在北京“他们在上海"。', rules, lm=lm) == []
