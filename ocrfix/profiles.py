@@ -80,6 +80,8 @@ class Profile:
     line_end_gate: Path | None = None
     #: a text whose marks read as garbled has them settled by the LM (:mod:`ocrfix.correction.garbled_marks`)
     garbled_marks: bool = False
+    #: Han characters the engine lost inside a word are put back (:mod:`ocrfix.correction.han_insertions`)
+    han_insertions: bool = False
     flat_misread: bool = False
     threshold: float | None = None  # one threshold on every text (None: the weights' own block rules)
     card: dict[str, Any] = field(default_factory=dict)
@@ -173,6 +175,7 @@ def load_profile(name_or_dir: str | Path, models_dir: Path) -> Profile:
         line_end_margin=None if margin is None else float(margin),
         line_end_habit=None if habit is None else (float(habit[0]), float(habit[1])),
         garbled_marks=bool(record.get("garbled_marks", False)),
+        han_insertions=bool(record.get("han_insertions", False)),
         flat_misread=bool(record.get("flat_misread", False)),
         threshold=None if threshold is None else float(threshold),
         card=record.get("card", {}),

@@ -30,6 +30,7 @@ from .features import Featurizer, LanguageModel, forward, mean_logp
 from .line_marks import (SOURCE as LINE_END_SOURCE, MarkGate, drops_hung_marks, hung_marks_read, line_end_choices,
                          marks_to_insert, stray_habit, stray_mark_changes, stray_runs, sure_losses, wrapped_line_ends)
 from .garbled_marks import garbled_changes
+from .han_insertions import SOURCE as HAN_INSERTION_SOURCE, insertion_changes
 from .pair_marks import SOURCE as PAIR_SOURCE, closing_changes, without_second_closings
 from .mark_channel import mark_changes
 from .mark_choice import READ_MARGIN_SOURCE, MarkModel, choice_changes
@@ -62,7 +63,7 @@ TOKENS_PER_EDIT = 8
 #: pass (memory stays flat on long texts).
 BLOCK_CHARS = 2000
 #: Stages whose changes are withdrawn again in blocks that read like clean print: there an engine
-#: rarely loses a mark or adds a character, and the LM's taste (an optional comma, a name's 绾绾
+#: rarely loses a mark or a character or adds one, and the LM's taste (an optional comma, a name's 绾绾
 #: it never saw doubled) would outweigh the few it does. A profile keeps the marks put back at line
 #: ends (the closing marks of pairs too) there with ``line_end_marks_in_clean_print``.
 LINE_END_SOURCES = ((LINE_END_SOURCE,), (PAIR_SOURCE,))
@@ -75,7 +76,7 @@ LINE_END_SOURCES = ((LINE_END_SOURCE,), (PAIR_SOURCE,))
 PARAGRAPH_END_RULE = "final-period"
 #: ... and so are the mark choices that only a mark read's own, lower margin lets through: a clean text's
 #: '、', '；' and '：' are its writer's, in styles the news-fitted context model has not seen
-CLEAN_PRINT_WITHDRAWN = (*LINE_END_SOURCES, (DELETION_SOURCE,), (READ_MARGIN_SOURCE,))
+CLEAN_PRINT_WITHDRAWN = (*LINE_END_SOURCES, (DELETION_SOURCE,), (HAN_INSERTION_SOURCE,), (READ_MARGIN_SOURCE,))
 #: In a block that reads like clean print, the symbol rules' changes stand only where the pattern
 #: stages change at least this many places of it: OCR noise comes in numbers, while a clean text
 #: typed in print's style (a web page, a book) has a lone '.', '|', '=' or straight quote of its
@@ -329,6 +330,8 @@ class Corrector:
             index.restrict({ch for ch in self.inventory if is_han(ch)})
         #: the LM's context index (None unless the weights use context candidates)
         self.context = index
+        #: whether Han characters lost inside a word are put back (the profile's; on without one; needs the context index)
+        self.han_insertions = rules is not False and index is not None and (profile is None or profile.han_insertions)
         self.candidates = CandidateSource(table, [make(index) for source, make in GENERATORS.items()
                                                   if source in self.weights.sources], REGIONAL_FORMS)
         if not isinstance(glyphs, GlyphSpace):
@@ -351,8 +354,9 @@ class Corrector:
 
         Symbol rules (:mod:`.rules`), the variant stage (:mod:`.variants`: traditional forms
         put back into simplified text) and, after a reflow, marks lost at wrapped line ends
-        (:mod:`.line_marks`) and characters the engine added (:mod:`.deletions`) — both withdrawn
-        again in blocks that read like clean print, the marks unless the profile keeps them there —
+        (:mod:`.line_marks`), characters the engine added (:mod:`.deletions`) and Han characters it
+        lost inside a word (:mod:`.han_insertions`, where the profile asks) — all withdrawn again in
+        blocks that read like clean print, the marks unless the profile keeps them there —
         run first, then the LM decoder on their output, block by
         block of consecutive sentences (:data:`BLOCK_CHARS`): every sentence at the threshold
         (with a profile's domain LM, at least the :class:`~.score.DomainGate`'s on a block unlike
@@ -505,7 +509,8 @@ class Corrector:
         """The changes made before the decoder: the marks of a garbled text (:mod:`.garbled_marks`,
         if the profile asks), symbol rules, traditional forms, closing marks of pairs (:mod:`.pair_marks`)
         and other marks lost at the wrapped line ends ``joins``, confused marks (:mod:`.mark_channel`, then
-        the profile's mark-choice model, :mod:`.mark_choice`), characters the engine added (:mod:`.deletions`); where two would touch the same character, the first stage wins.
+        the profile's mark-choice model, :mod:`.mark_choice`), characters the engine added (:mod:`.deletions`), Han
+        characters it lost inside a word (:mod:`.han_insertions`); where two would touch the same character, the first stage wins.
         ``hung``: the marks hung past a full line that the engine read in the printed text
         (:func:`~.line_marks.hung_marks_read`), for the profile's ``line_end_habit``: where the text shows
         the engine reads the marks at its line ends, a paragraph that ends without one had none in
@@ -535,6 +540,8 @@ class Corrector:
             stages.append(choice_changes(text, self.mark_choice, self.lm, protected, joins))
         if self.length is not None:
             stages.append(deletion_changes(text, self.length, self.lm, protected))
+        if self.han_insertions:
+            stages.append(insertion_changes(text, self.lm, self.context, protected))
         for stage in stages:
             taken = {pos for start, original, *_ in changes for pos in range(start, start + max(len(original), 1))}
             changes += [change for change in stage if change[0] not in taken]

@@ -102,6 +102,8 @@ class LanguageModel(Protocol):
 
     def score_tokens(self, tokens: Sequence[str], bos: bool = True, eos: bool = True) -> float: ...
 
+    def token_scores(self, tokens: Sequence[str], bos: bool = True, eos: bool = True) -> list[tuple[float, bool]]: ...
+
 
 @dataclass(frozen=True)
 class ForwardPass:
@@ -181,10 +183,11 @@ def site_gains(lm: LanguageModel, fwd: ForwardPass, i: int, candidates: Sequence
     return substitution_gains(lm, fwd, i, firsts, reject)
 
 
-def replacement_gain(lm: LanguageModel, fwd: ForwardPass, i: int, new: Sequence[str]) -> float:
-    """log10 gain of the sentence when ``len(new)`` tokens from ``i`` on are replaced by ``new``
-    (the tokens up to ``order - 1`` after them are rescored, as in :func:`substitution_gains`)."""
-    tokens, n, order, span = fwd.tokens, len(fwd.tokens), lm.order, len(new)
+def replacement_gain(lm: LanguageModel, fwd: ForwardPass, i: int, new: Sequence[str], width: int | None = None) -> float:
+    """log10 gain of the sentence when ``width`` (default ``len(new)``) tokens from ``i`` on are
+    replaced by ``new`` (``width`` 0: ``new`` inserted before token ``i``; the tokens up to
+    ``order - 1`` after them are rescored, as in :func:`substitution_gains`)."""
+    tokens, n, order, span = fwd.tokens, len(fwd.tokens), lm.order, len(new) if width is None else width
     state, gain = fwd.states[i], 0.0
     for token in new:
         lp, state = lm.score_token(state, token)

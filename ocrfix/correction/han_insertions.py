@@ -1,0 +1,100 @@
+"""Han characters the engine lost, put back between their two neighbours.
+
+Tesseract loses a character inside a word now and then (中华人民和国 for 中华人民共和国). The gap it
+leaves joins two characters the news rarely writes side by side. At every gap between two Han
+characters where the LM finds the right-hand one improbable after the text before it (log10
+P below :data:`SURPRISE`) and the left-hand one not (:data:`PROBABLE_LEFT`), the characters ``c`` that the LM's context index has seen both after
+the left neighbour and before the right one (:meth:`~ocrfix.lm.context.ContextIndex.between`) are
+candidates; each is weighed by the LM's gain of the sentence with it inserted (the state API, as
+the decoder's substitutions are: :func:`~.features.replacement_gain`), and the best is inserted
+where
+
+* its gain reaches ``min_gain`` and leads the next candidate's by :data:`MIN_LEAD` (two characters
+  that fit alike are a guess, not a reading);
+* it doubles neither neighbour (a doubled character is the engine's habit to undo, not to make).
+
+A gap where the text runs on as the news writes it (an optional 的 or 了 the LM would like) is not
+weighed at all: the right neighbour is probable there. Each gap is weighed on the text as read (one
+character per gap). :data:`MIN_GAIN` is calibrated on Tesseract training pages, each scored by an LM
+trained without its source (benchmarks/RESULTS.md, "Length errors": a lost Han character put back).
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from ..lm.context import ContextIndex
+from ..normalize import is_han
+from ..segment import segment
+from .features import LanguageModel, forward, replacement_gain
+
+SOURCE = "han-insertion"
+#: Gaps where log10 P(right neighbour | the text before) is below this are weighed (most gaps of a
+#: scan are far above it: the cost stays a few LM look-ups per weighed gap) ...
+SURPRISE = -3.0
+#: ... and the left neighbour reads right, log10 P(left | the text before) at least this: a lost
+#: character leaves the text up to the gap as print has it, while a stretch the engine garbled is
+#: improbable on both sides of a gap. On the 74 Tesseract fold pages (see :data:`MIN_GAIN`) the 8
+#: lost characters put back with a gain of 5 or more had left neighbours at -1.5 or above; of the 2
+#: insertions there where nothing was lost, one at -2.2 (香港和[特]别: 和 misread for 特). The two gates
+#: leave 4,404 of the 12,178 gaps weighed with -2.5 and any left neighbour; none of those 8 is among the others.
+PROBABLE_LEFT = -2.0
+#: Candidates from the context index per gap (its likeliest between the two neighbours).
+CANDIDATES = 5
+#: log10 gain the best candidate needs. On 74 Tesseract training pages (``train`` and ``train-more``),
+#: each scored by an LM trained without its source, the weighed gaps (gates as shipped) where the best
+#: candidate gains 3 or more: 10 put back what was lost, 14 inserted something else; 4 or more: 10 and
+#: 5; 5 or more: 8 and 1; 6 or more: 7 and 0.
+MIN_GAIN = 6.0
+#: How much the best candidate's gain must lead the next one's (log10): two that fit alike are a guess.
+MIN_LEAD = 1.0
+
+
+class InsertionSite(NamedTuple):
+    offset: int  # where the character goes: before ``text[offset]``
+    char: str  # the best candidate
+    gain: float  # its LM gain (log10)
+    lead: float  # over the next candidate's gain (its gain where it is the only one)
+    surprise: float  # log10 P(right neighbour | the text before)
+
+
+def insertion_sites(text: str, lm: LanguageModel, index: ContextIndex, protected: Sequence[bool],
+                    surprise: float | None = None, min_gain: float = -math.inf) -> list[InsertionSite]:
+    """The best candidate of every gap between two Han characters of ``text`` that is weighed (see the
+    module's doc): neither neighbour ``protected``, the right one improbable (``surprise``, default
+    :data:`SURPRISE`) and the left one not (:data:`PROBABLE_LEFT`), some candidate that doubles
+    neither. Gaps where no insertion could gain ``min_gain`` are skipped: an insertion rescores at most
+    the ``order - 1`` tokens from the right neighbour on (and the sentence end), so it gains at most
+    what they lose now."""
+    surprise = SURPRISE if surprise is None else surprise
+    sites = []
+    for sentence in segment(text):
+        tokens = sentence.tokens
+        logps = [logp for logp, _ in lm.token_scores(tokens)]  # one C call; the states only where needed
+        fwd = None
+        for i in range(1, len(tokens)):
+            left_at, right_at = sentence.offsets[i - 1], sentence.offsets[i]
+            left, right = text[left_at], text[right_at]
+            if (logps[i] >= surprise or logps[i - 1] < PROBABLE_LEFT or right_at != left_at + 1
+                    or protected[left_at] or protected[right_at] or not (is_han(left) and is_han(right))):
+                continue
+            if -sum(logps[i:i + lm.order - 1]) < min_gain:  # (the sentence end's score, the last of logps, within reach)
+                continue
+            fits = [char for char, _ in index.between(left, right, n=CANDIDATES) if is_han(char) and char not in (left, right)]
+            if not fits:
+                continue
+            fwd = fwd or forward(lm, tokens)
+            gains = sorted(((replacement_gain(lm, fwd, i, (char,), width=0), char) for char in fits), reverse=True)
+            (best, char), runner_up = gains[0], gains[1][0] if len(gains) > 1 else 0.0
+            sites.append(InsertionSite(right_at, char, best, best - max(runner_up, 0.0), logps[i]))
+    return sites
+
+
+def insertion_changes(text: str, lm: LanguageModel, index: ContextIndex, protected: Sequence[bool],
+                      min_gain: float | None = None) -> list[tuple[int, str, str, float, tuple[str, ...]]]:
+    """``(offset, "", char, 1.0, ("han-insertion",))`` changes of ``text`` that put a lost Han character back
+    (``min_gain`` default :data:`MIN_GAIN`)."""
+    min_gain = MIN_GAIN if min_gain is None else min_gain
+    return [(site.offset, "", site.char, 1.0, (SOURCE,)) for site in insertion_sites(text, lm, index, protected, min_gain=min_gain)
+            if site.gain >= min_gain and site.lead >= MIN_LEAD]
