@@ -5,6 +5,7 @@
     python -m benchmarks.length_classes where TRAINING_PAGES... [--profile NAME]          # where marks are lost
     python -m benchmarks.length_classes inserts TRAINING_PAGES...                         # insertions inside lines
     python -m benchmarks.length_classes insertions PAGES... [--profile P] [--lm LM] [--list]   # by stage and kind
+    python -m benchmarks.length_classes han-sites PAGES... [--profile P] [--lm LM] [--surprise S] [--left L]
 
 ``pages``: 
 Each page's raw OCR is corrected (reflowed by the corrector; shipped models, or ``--profile``); the OCR and
@@ -40,6 +41,12 @@ character where one was lost, or where nothing was lost; and each edit that shor
 extra character, a misread one (one error for another), or one print has (``--list``: also each wrong one
 in context).
 
+``han-sites``: every gap the Han insertion stage (:mod:`ocrfix.correction.han_insertions`) weighs on the
+corrector's reflowed text of each page (its gates, or ``--surprise`` and ``--left``), and per gain what its best
+candidate would do there if it led the next by the stage's lead: put back what was lost (right), another
+character where one was lost, or one where nothing was (the margin's calibration; ``--lm``: an LM that never
+saw the pages' text, with its context index beside it).
+
 ``deletions``: the deletion stage alone (:mod:`ocrfix.correction.deletions`, shipped LM, length
 rates learned from other pages) on the reflowed OCR of training pages, per margin: deletions of a
 character the ground truth does not have (right; for a doubled character, either of the two) and
@@ -51,13 +58,13 @@ import argparse
 import copy
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from tqdm import tqdm
 
 from ocrfix.confusions.length import LengthRates
-from ocrfix.correction import deletions
+from ocrfix.correction import deletions, han_insertions
 from ocrfix.correction.corrector import Corrector, load_lm
 from ocrfix.correction.edits import Edit, apply_changes
 from ocrfix.correction.line_marks import SPAN as line_marks_span, wrapped_line_ends
@@ -340,17 +347,14 @@ def insertion_sites(pages: Sequence[tuple[Path, Path]]) -> list[tuple[str, float
         raw, gt = read_text(ocr_path), read_text(gt_path)
         text = reflow(raw)
         joins = set(wrapped_line_ends(raw, text))
-        nonspace = {k: n for n, k in enumerate(k for k, ch in enumerate(text) if not ch.isspace())}
-        a = anchored(text, gt)
-        read = {i: j for j, i in enumerate(a.at) if i is not None}
+        lost_before = lost_at(text, gt)
         for offset in range(1, len(text)):
             if offset in joins or not (is_han(text[offset - 1]) and is_han(text[offset])):
                 continue
             left = lm_tokens(text[max(0, offset - 5):offset])
             if lm.score_tokens(left + [text[offset]], bos=False, eos=False) - lm.score_tokens(left, bos=False, eos=False) > INSERT_GATE:
                 continue
-            j1, j2 = read.get(nonspace[offset - 1]), read.get(nonspace[offset])
-            lost = a.gt[j1 + 1:j2] if j1 is not None and j2 is not None else "?"
+            lost = lost_before(offset)
             scores = mark_scores(lm, text, offset, 0, ("", "，", "。", "、"), line_marks_span)
             mark_gain, mark = max((scores[m] - scores[""], m) for m in "，。、")
             fits = [ch for ch, _ in index.between(text[offset - 1], text[offset], n=5) if is_han(ch)]
@@ -358,6 +362,21 @@ def insertion_sites(pages: Sequence[tuple[Path, Path]]) -> list[tuple[str, float
                                 default=(float("-inf"), ""))
             sites.append((lost, mark_gain, mark, han_gain, han))
     return sites
+
+
+def lost_at(text: str, gt: str) -> Callable[[int], str]:
+    """What ``text`` (aligned with the ground truth ``gt``) lost right before its character at an offset:
+    the ground truth between the characters read for its two non-space neighbours ("?" where either was
+    not read for a ground-truth character; "" where nothing was lost)."""
+    a = anchored(text, gt)
+    nonspace = {k: n for n, k in enumerate(k for k, ch in enumerate(text) if not ch.isspace())}
+    read = {i: j for j, i in enumerate(a.at) if i is not None}
+
+    def lost(offset: int) -> str:
+        j1, j2 = read.get(nonspace[offset] - 1), read.get(nonspace[offset])
+        return a.gt[j1 + 1:j2] if j1 is not None and j2 is not None else "?"
+
+    return lost
 
 
 def insertion_table(sites: Sequence[tuple[str, float, str, float, str]]) -> str:
@@ -373,6 +392,39 @@ def insertion_table(sites: Sequence[tuple[str, float, str, float, str]]) -> str:
             nothing = sum(1 for lost, _ in fired if lost == "")
             cells.append(f"{right} / {nothing} / {len(fired) - right - nothing}")
         rows.append(f"| {threshold} | {cells[0]} | {cells[1]} |")
+    return "\n".join(rows)
+
+
+#: Gains (log10) at which ``han-sites`` counts what the Han insertion stage's best candidates would do.
+HAN_GAINS = (3.0, 4.0, 5.0, 6.0, 7.0)
+
+
+def han_sites(corrector: Corrector, pages: Sequence[tuple[Path, Path]], surprise: float | None = None,
+              left: float | None = None) -> list[tuple[str, float, float, str]]:
+    """(what was lost at the gap, the best candidate's gain, its lead, the candidate) at every gap the Han
+    insertion stage (:mod:`ocrfix.correction.han_insertions`; its gates, or ``surprise`` and ``left``)
+    weighs on each page's text as the corrector reflows it, with the corrector's LM and context index."""
+    sites = []
+    for ocr_path, gt_path in tqdm(pages, desc="pages", file=sys.stderr):
+        text = corrector.correct(read_text(ocr_path)).source
+        lost = lost_at(text, read_text(gt_path))
+        for site in han_insertions.insertion_sites(text, corrector.lm, corrector.context, protected_mask(text),
+                                                   surprise, probable_left=left):
+            sites.append((lost(site.offset), site.gain, site.lead, site.char))
+    return sites
+
+
+def han_sites_table(sites: Sequence[tuple[str, float, float, str]]) -> str:
+    """Per gain of :data:`HAN_GAINS`: the best candidates that gain at least that and lead the next by the
+    stage's lead, by what inserting them does (right, another character where one was lost, where nothing was)."""
+    lost_han = sum(1 for lost, *_ in sites if len(lost) == 1 and is_han(lost))
+    rows = [f"{len(sites):,} gaps weighed; Han characters lost there: {lost_han:,}", "",
+            f"| gain at least | {RIGHT} | {' | '.join(WRONG_KINDS)} |", "|---|---|---|---|"]
+    for gain in HAN_GAINS:
+        fired = [(lost, char) for lost, best, lead, char in sites if best >= gain and lead >= han_insertions.MIN_LEAD]
+        right = sum(1 for lost, char in fired if lost == char)
+        nothing = sum(1 for lost, _ in fired if lost == "")
+        rows.append(f"| {gain} | {right} | {len(fired) - right - nothing} | {nothing} |")
     return "\n".join(rows)
 
 
@@ -417,15 +469,18 @@ def sweep_deletions(pages: Sequence[tuple[Path, Path]], rates: LengthRates) -> s
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.length_classes", description=__doc__.split("\n\n")[0])
     cmds = parser.add_subparsers(dest="command", required=True)
-    for name in ("pages", "deletions", "where", "inserts", "insertions"):
+    for name in ("pages", "deletions", "where", "inserts", "insertions", "han-sites"):
         cmd = cmds.add_parser(name)
         cmd.add_argument("pages", type=Path, nargs="+", help="directories of NAME.ocr.txt + NAME.gt.txt pages")
     pages = cmds.choices["pages"]
     pages.add_argument("--profile", help="engine profile (default: the shipped models)")
-    for name in ("where", "insertions"):
+    for name in ("where", "insertions", "han-sites"):
         cmds.choices[name].add_argument("--profile", help="engine profile (default: the shipped models)")
-    for name in ("pages", "insertions"):
+    for name in ("pages", "insertions", "han-sites"):
         cmds.choices[name].add_argument("--lm", type=Path, help="another LM file (default: the shipped one)")
+    sites = cmds.choices["han-sites"]
+    sites.add_argument("--surprise", type=float, help="weigh gaps whose right neighbour scores below this (default: the stage's)")
+    sites.add_argument("--left", type=float, help="... and whose left neighbour scores at least this (default: the stage's)")
     cmds.choices["insertions"].add_argument("--list", action="store_true", help="also list each wrong insertion")
     pages.add_argument("--label", help="name of the page set in the table (default: the first directory)")
     pages.add_argument("--compare", action="store_true", help="also measure with the deletion stage off")
@@ -440,6 +495,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(sweep_deletions(docs, LengthRates.load(args.length)))
         return 0
     corrector = Corrector(model=getattr(args, "lm", None), profile=args.profile)
+    if args.command == "han-sites":
+        print(han_sites_table(han_sites(corrector, docs, args.surprise, args.left)))
+        return 0
     if args.command == "insertions":
         counts, wrong = insertions_by_stage(corrector, docs)
         print(insertions_table(counts))

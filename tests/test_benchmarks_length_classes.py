@@ -2,7 +2,7 @@
 from types import SimpleNamespace
 
 from benchmarks.length_classes import (DELETION_KINDS, WHERE, WRONG_KINDS, class_changes, deletion_kind, dropped_where,
-                                       insertion_kind, insertion_table,
+                                       han_sites_table, insertion_kind, insertion_table, lost_at,
                                        insertions_by_stage, insertions_table, paired_by_kind, where_table)
 from ocrfix.correction.edits import Edit
 from ocrfix.training.confusions.length import anchored
@@ -39,6 +39,17 @@ def test_the_insertion_table_counts_right_insertions_and_those_where_nothing_was
     assert "| 2.0 | 1 / 1 / 1 | 1 / 1 / 1 |" in table
     assert "| 3.0 | 1 / 0 / 0 | 1 / 1 / 0 |" in table
     assert "| 5.0 | 0 / 0 / 0 | 1 / 0 / 0 |" in table
+
+
+def test_what_was_lost_before_a_character_and_the_han_insertion_sites_by_gain():
+    lost = lost_at("我们在北工作，他们在上海工作。\n\n大家 都在", "我们在北京工作，他们在上海工作。\n\n大家都在")
+    assert [lost(4), lost(5), lost(13), lost(20)] == ["京", "", "", ""]
+    # (what was lost, the best candidate's gain, its lead, the candidate)
+    sites = [("京", 6.5, 3.0, "京"), ("", 6.2, 2.0, "的"), ("海", 5.5, 0.2, "海"), ("作", 4.5, 1.5, "做"), ("", 2.0, 2.0, "了")]
+    table = han_sites_table(sites).splitlines()
+    assert table[0] == "5 gaps weighed; Han characters lost there: 3"
+    assert "| 4.0 | 1 | 1 | 1 |" in table  # 海 leads its runner-up by too little to count
+    assert "| 5.0 | 1 | 0 | 1 |" in table and "| 7.0 | 0 | 0 | 0 |" in table
 
 
 def test_a_wrong_insertion_is_another_character_where_one_was_lost_or_one_where_nothing_was():

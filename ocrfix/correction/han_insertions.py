@@ -60,14 +60,16 @@ class InsertionSite(NamedTuple):
 
 
 def insertion_sites(text: str, lm: LanguageModel, index: ContextIndex, protected: Sequence[bool],
-                    surprise: float | None = None, min_gain: float = -math.inf) -> list[InsertionSite]:
+                    surprise: float | None = None, min_gain: float = -math.inf, probable_left: float | None = None
+                    ) -> list[InsertionSite]:
     """The best candidate of every gap between two Han characters of ``text`` that is weighed (see the
     module's doc): neither neighbour ``protected``, the right one improbable (``surprise``, default
-    :data:`SURPRISE`) and the left one not (:data:`PROBABLE_LEFT`), some candidate that doubles
-    neither. Gaps where no insertion could gain ``min_gain`` are skipped: an insertion rescores at most
+    :data:`SURPRISE`) and the left one not (``probable_left``, default :data:`PROBABLE_LEFT`), some
+    candidate that doubles neither. Gaps where no insertion could gain ``min_gain`` are skipped: an insertion rescores at most
     the ``order - 1`` tokens from the right neighbour on (and the sentence end), so it gains at most
     what they lose now."""
     surprise = SURPRISE if surprise is None else surprise
+    probable_left = PROBABLE_LEFT if probable_left is None else probable_left
     sites = []
     for sentence in segment(text):
         tokens = sentence.tokens
@@ -76,7 +78,7 @@ def insertion_sites(text: str, lm: LanguageModel, index: ContextIndex, protected
         for i in range(1, len(tokens)):
             left_at, right_at = sentence.offsets[i - 1], sentence.offsets[i]
             left, right = text[left_at], text[right_at]
-            if (logps[i] >= surprise or logps[i - 1] < PROBABLE_LEFT or right_at != left_at + 1
+            if (logps[i] >= surprise or logps[i - 1] < probable_left or right_at != left_at + 1
                     or protected[left_at] or protected[right_at] or not (is_han(left) and is_han(right))):
                 continue
             if -sum(logps[i:i + lm.order - 1]) < min_gain:  # (the sentence end's score, the last of logps, within reach)
