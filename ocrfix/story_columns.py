@@ -14,8 +14,8 @@ goes on in which:
 * the language model's join score (:func:`~ocrfix.column_order.join_score`: a line's tail
   predicts the head of the line it goes on in);
 * widths: a column's full lines are as wide as one another, and a line wider than the one
-  before it, which did not end a sentence, is not its next line in the column (unless the line
-  before is a paragraph's indented first line: :data:`LONGER` only); nor is a narrower line
+  before it, which did not end a sentence, is not its next line in the column (it loses only
+  :data:`LONGER`: the line before may be a paragraph's indented first line); nor is a narrower line
   when neither ends a sentence (only a paragraph's last line is shorter than its column; a
   headline across columns is wider than the column under it: :data:`NARROWER`, weighed after
   the rows, whose links would carry such a link among them);
@@ -147,7 +147,7 @@ def chains(count: int, links: dict[int, int]) -> list[list[int]]:
     return out
 
 
-def narrower(lines: Sequence[str], scores: dict[tuple[int, int], float]) -> dict[tuple[int, int], float]:
+def with_narrower_penalty(lines: Sequence[str], scores: dict[tuple[int, int], float]) -> dict[tuple[int, int], float]:
     """``scores`` with each link to a line more than 1 em narrower, neither ending a sentence, less :data:`NARROWER`."""
     widths = [display_width(line) for line in lines]
     ends = [ends_sentence(line) for line in lines]
@@ -155,9 +155,10 @@ def narrower(lines: Sequence[str], scores: dict[tuple[int, int], float]) -> dict
             for (i, j), score in scores.items()}
 
 
-def _linked(lines: Sequence[str], scores: dict[tuple[int, int], float]) -> dict[int, int]:
-    """The best links (:func:`best_links`, without cycles) once the rows weigh in."""
-    smoothed = narrower(lines, with_rows(scores))
+def _column_links(lines: Sequence[str], scores: dict[tuple[int, int], float]) -> dict[int, int]:
+    """The best links of ``scores`` (:func:`acyclic_links`) once the rows weigh in
+    (:func:`with_rows`), less :data:`NARROWER` for a link to a narrower line."""
+    smoothed = with_narrower_penalty(lines, with_rows(scores))
     return acyclic_links(len(lines), smoothed)
 
 
@@ -183,8 +184,8 @@ def column_breaks(lines: Sequence[str], seams: Seams, pieces: Sequence[Sequence[
 def tracks(lines: Sequence[str], seams: Seams) -> list[list[int]]:
     """The column pieces of ``lines``: chains of line numbers (see the module docstring)."""
     scores = link_scores(lines, seams)
-    first = chains(len(lines), _linked(lines, scores))
-    links = _linked(lines, {**scores, **column_breaks(lines, seams, first)})
+    first_reading = chains(len(lines), _column_links(lines, scores))
+    links = _column_links(lines, {**scores, **column_breaks(lines, seams, first_reading)})
     return chains(len(lines), {i: j for i, j in links.items() if j >= i - BACK})
 
 
@@ -238,8 +239,8 @@ def _weakest_in_cycles(links: dict[int, int], scores: dict[tuple[int, int], floa
             at = links[at]
         if at in path:
             cycle = path[path.index(at):]
-            a = min(cycle, key=lambda a: scores[a, links[a]])
-            weakest.append((a, links[a]))
+            weakest_start = min(cycle, key=lambda a: scores[a, links[a]])
+            weakest.append((weakest_start, links[weakest_start]))
         done.update(path)
     return weakest
 

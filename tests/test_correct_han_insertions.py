@@ -100,4 +100,3 @@ def test_the_corrector_logs_and_replays_insertions_and_profiles_choose_the_stage
         assert profile.han_insertions is on
         edits = Corrector(context=fresh_index(), profile=profile, **common).correct("我们在北工作。", reflow=False).edits
         assert [e.sources for e in edits] == ([(SOURCE,)] if on else [])
-

@@ -10,6 +10,7 @@ from test_column_order import TextLM
 
 from ocrfix.column_order import column_order, column_stories
 from ocrfix.story_columns import story_order
+from ocrfix.text_reflow import reflow_blocks
 
 _chars = iter(chr(0x4E00 + 7 * i) for i in range(4000))
 
@@ -141,8 +142,6 @@ def test_a_headline_above_its_story_is_set_apart() -> None:
     page = "\n".join([headline, *engine_text().splitlines()]) + "\n"
     first, second = column_stories(page, TextLM("。".join([headline, "".join(FIRST[0] + FIRST[1]), "".join(SECOND)])))
     assert first == "\n".join([headline, "", *FIRST[0], *FIRST[1]]) + "\n" and second == "\n".join(SECOND) + "\n"
-    from ocrfix.text_reflow import reflow_blocks
-
     assert [block.kind for block in reflow_blocks(first)] == ["headline", "paragraph"]
 
 

@@ -52,6 +52,8 @@ MIN_LEAD = 1.0
 
 
 class InsertionSite(NamedTuple):
+    """A weighed gap of a text and its best candidate (:func:`insertion_sites`)."""
+
     offset: int  # where the character goes: before ``text[offset]``
     char: str  # the best candidate
     gain: float  # its LM gain (log10)
