@@ -400,16 +400,16 @@ HAN_GAINS = (3.0, 4.0, 5.0, 6.0, 7.0)
 
 
 def han_sites(corrector: Corrector, pages: Sequence[tuple[Path, Path]], surprise: float | None = None,
-              left: float | None = None) -> list[tuple[str, float, float, str]]:
+              probable_left: float | None = None) -> list[tuple[str, float, float, str]]:
     """(what was lost at the gap, the best candidate's gain, its lead, the candidate) at every gap the Han
-    insertion stage (:mod:`ocrfix.correction.han_insertions`; its gates, or ``surprise`` and ``left``)
+    insertion stage (:mod:`ocrfix.correction.han_insertions`; its gates, or ``surprise`` and ``probable_left``)
     weighs on each page's text as the corrector reflows it, with the corrector's LM and context index."""
     sites = []
     for ocr_path, gt_path in tqdm(pages, desc="pages", file=sys.stderr):
         text = corrector.correct(read_text(ocr_path)).source
         lost = lost_at(text, read_text(gt_path))
         for site in han_insertions.insertion_sites(text, corrector.lm, corrector.context, protected_mask(text),
-                                                   surprise, probable_left=left):
+                                                   surprise, probable_left=probable_left):
             sites.append((lost(site.offset), site.gain, site.lead, site.char))
     return sites
 

@@ -65,6 +65,10 @@ def test_no_double_and_no_optional_character_where_the_text_runs_on_as_written(l
     monkeypatch.setattr(han_insertions, "SURPRISE", 0.0)
     site = [s for s in insertion_sites("我们北京工作。", lm, fresh_index(), [False] * 7) if s.offset == 2]
     assert site and site[0].char == "在" and site[0].gain > 0  # the LM would like its 在 there
+    # every gap weighed now: 谢|大 too (大 is probable after 谢, so the first check never weighed it),
+    # and its one candidate doubles a neighbour
+    assert [char for char, _ in fresh_index().between("谢", "大", n=han_insertions.CANDIDATES)] == ["谢"]
+    assert insertion_sites("谢大家都在认真工作。", lm, fresh_index(), [False] * 10) == []
 
 
 def test_a_gap_after_an_improbable_left_neighbour_is_not_weighed(lm, monkeypatch):

@@ -57,7 +57,7 @@ class InsertionSite(NamedTuple):
     offset: int  # where the character goes: before ``text[offset]``
     char: str  # the best candidate
     gain: float  # its LM gain (log10)
-    lead: float  # over the next candidate's gain (its gain where it is the only one)
+    lead: float  # over the next candidate's gain, or over 0 where that is below 0 or there is none
     surprise: float  # log10 P(right neighbour | the text before)
 
 
