@@ -58,7 +58,6 @@ class InsertionSite(NamedTuple):
     char: str  # the best candidate
     gain: float  # its LM gain (log10)
     lead: float  # over the next candidate's gain, or over 0 where that is below 0 or there is none
-    surprise: float  # log10 P(right neighbour | the text before)
 
 
 def insertion_sites(text: str, lm: LanguageModel, index: ContextIndex, protected: Sequence[bool],
@@ -91,7 +90,7 @@ def insertion_sites(text: str, lm: LanguageModel, index: ContextIndex, protected
             fwd = fwd or forward(lm, tokens)
             gains = sorted(((replacement_gain(lm, fwd, i, (char,), width=0), char) for char in fits), reverse=True)
             (best, char), runner_up = gains[0], gains[1][0] if len(gains) > 1 else 0.0
-            sites.append(InsertionSite(right_at, char, best, best - max(runner_up, 0.0), logps[i]))
+            sites.append(InsertionSite(right_at, char, best, best - max(runner_up, 0.0)))
     return sites
 
 
