@@ -37,8 +37,9 @@ SURPRISE = -3.0
 #: character leaves the text up to the gap as print has it, while a stretch the engine garbled is
 #: improbable on both sides of a gap. On the 74 Tesseract fold pages (see :data:`MIN_GAIN`) the 8
 #: lost characters put back with a gain of 5 or more had left neighbours at -1.5 or above; of the 2
-#: insertions there where nothing was lost, one at -2.2 (香港和[特]别: 和 misread for 特). The two gates
-#: leave 4,404 of the 12,178 gaps weighed with -2.5 and any left neighbour; none of those 8 is among the others.
+#: insertions there where nothing was lost, one at -2.2 (香港和[特]别: 和 misread for 特). Of the 12,177
+#: gaps a right-neighbour gate of -2.5 alone weighs there, the two gates keep 4,404, those 8 among them
+#: (benchmarks/RESULTS.md, the ``han-sites`` table).
 PROBABLE_LEFT = -2.0
 #: Candidates from the context index per gap (its likeliest between the two neighbours).
 CANDIDATES = 5
