@@ -355,9 +355,9 @@ class Corrector:
         Symbol rules (:mod:`.rules`), the variant stage (:mod:`.variants`: traditional forms
         put back into simplified text) and, after a reflow, marks lost at wrapped line ends
         (:mod:`.line_marks`), characters the engine added (:mod:`.deletions`) and Han characters it
-        lost inside a word (:mod:`.han_insertions`, where the profile asks) — all withdrawn again in
-        blocks that read like clean print, the marks unless the profile keeps them there —
-        run first, then the LM decoder on their output, block by
+        lost inside a word (:mod:`.han_insertions`: without a profile, or where the profile asks) —
+        all withdrawn again in blocks that read like clean print, the marks unless the profile keeps
+        them there — run first, then the LM decoder on their output, block by
         block of consecutive sentences (:data:`BLOCK_CHARS`): every sentence at the threshold
         (with a profile's domain LM, at least the :class:`~.score.DomainGate`'s on a block unlike
         its domain), then — if that pass made edits as densely as on a noisy scan (``noisy``) — every
