@@ -549,3 +549,19 @@ def test_with_a_domain_lm_text_unlike_the_domain_gets_the_threshold_its_twins_al
                       variants={}, threshold=0.3)
     fold = profile_fit.Fold([fit_pairs.labeled(wrong, wrong.ocr)], [], plain, twins=right)
     assert profile_fit.calibrate(soft, [fold], [], profile_fit.Options(min_ratio=1.0)).weights.domain_gate is None
+
+
+def test_a_fit_measures_its_correctors_as_the_profile_it_writes_runs_them(base):
+    """A fitted profile leaves the Han insertion stage off (profile_write never names it), so the fit's own
+    correctors, whose figures it reports, run without it, also where the context index is loaded."""
+    from ocrfix.correction.corrector import load_confusions
+    from ocrfix.lm.context import ContextIndex
+    from test_correct_han_insertions import context_weights
+
+    models = profile_fit.Models(base)
+    models.context = ContextIndex.fit(CORPUS, min_count=1)
+    confusions = load_confusions(base.confusions)
+    corrector = models.corrector(profile_fit.Channel(confusions, confusions, None), context_weights(),
+                                 fit_stages.Stages((), False, False))
+    assert corrector.context is models.context
+    assert not corrector.han_insertions

@@ -246,6 +246,7 @@ class Models:
         corrector.line_end_margin = stages.line_end_margin
         corrector.clean_print_marks = stages.clean_print_marks
         corrector.garbled_marks = stages.garbled_marks
+        corrector.han_insertions = False  # a fitted profile does not run the Han insertion stage: measured as written
         return corrector
 
 
