@@ -541,15 +541,3 @@ def test_in_a_story_that_indents_a_sentence_end_a_little_short_runs_on_into_an_u
                             "下一步集市将延长营业时间方便居民前来选购。"]
     flush = [row.replace(">", "今日") for row in rows]  # the same lines, full where they were indented
     assert blocks(flush)[1:3] == ["今日市场管理处介绍今年新增摊位四十个商户已入驻。", "来自各地的特产也摆上了货架供居民挑选。"]
-
-
-def test_in_a_story_that_indents_a_sentence_end_a_little_short_does_not_run_on_across_a_blank() -> None:
-    """Two characters short in a story that indents, a sentence end runs on into the next
-    unindented line only where no blank line stands between them: a line a blank below it (a
-    line of another story the layout left in this column, a cross-head) opens a paragraph."""
-    rows = [">本报讯清晨六点城东的农", "贸集市摊位陆续摆开新鲜的蔬", "菜和水果吸引居民。", ">市场管理处介绍今年新增",
-            "摊位四十个商户已入驻。", "来自各地的特产也摆上了货架", "供居民挑选。", ">下一步集市将延长营业时", "间方便居民前来选购。"]
-    lines = column(rows, 60)
-    lines[5:] = [replace(line, box=line.box._replace(y0=line.box.y0 + 2 * H, y1=line.box.y1 + 2 * H)) for line in lines[5:]]
-    assert [b.text for b in reflow_document(document([lines])).blocks][1:3] == ["市场管理处介绍今年新增摊位四十个商户已入驻。",
-                                                                              "来自各地的特产也摆上了货架供居民挑选。"]

@@ -36,10 +36,7 @@ fit the ink and square CJK type makes ``p`` about ``h``, PP-OCR's detection boxe
   quote or bracket (a line may not end on one: the typesetter carried it over), or by no more
   than the run of digits or Latin letters (half a character each, or as wide as the next line
   sets it, and half a character of slack) that starts the next line, unindented (such a run is
-  never broken: ``…打扫落叶。`` / ``2017年5月…``), or, in a story that indents its paragraphs, by
-  no more than ``2.5p`` when the next line starts unindented, at the top of the next column or
-  with no blank line between them (the engine lost the characters at the line's end, or the scan
-  bends the edge: see :func:`_indents_paragraphs`); a full line
+  never broken: ``…打扫落叶。`` / ``2017年5月…``); a full line
   continues it, also across a column break;
 * **rules and specks** — a line of a few characters in a box far wider than they are set (a
   rule read as ``二``), or too thin for a character, ends the story nearest to it (see
@@ -887,7 +884,7 @@ def _paragraphs(columns: list[_Column], h: float, lm: TokenScorer | None = None)
             run = _NARROW_RUN.match(opening)
             carried = not indented and ((k > 0 and pushed and opening[:1] in OPENING)
                                         or (k > 0 and run is not None and short_by <= _run_width(line, run.group(), x0, pitch) + 0.5 * pitch)
-                                        or (indents and short_by <= RAGGED * pitch and (k == 0 or line.box.y0 - column.lines[k - 1].box.y1 <= h)))
+                                        or (indents and short_by <= RAGGED * pitch))
             if not paragraphs or indented or (prev_short and not carried) or byline:
                 paragraphs.append([])
             paragraphs[-1].append(line)
