@@ -520,24 +520,3 @@ def test_substitutions_land_on_the_right_glyph_in_geometry_order(data: st.DataOb
     assert len(changed) == len(chosen) and all(w.text == "〇" for w in changed)
     assert sorted(w.box for w in changed) == sorted(flow.words[k].box for k in range(len(flow.words)) if k in {sum(1 for p in positions if p < i) for i in chosen})
     assert len(char_confidences(doc, flow.words)) == len(positions)
-
-
-@pytest.mark.parametrize("column_break", [None, 6], ids=["inside-a-column", "at-a-column-top"])
-def test_in_a_story_that_indents_a_sentence_end_a_little_short_runs_on_into_an_unindented_line(column_break: int | None) -> None:
-    """The story opens its paragraphs with indents (the lines after its plainly short sentence
-    ends start two characters in). A sentence end two characters short of the column (the
-    engine lost the characters at the line's end, or the scan bends the edge) followed by a line
-    flush with the column, in the column or at the top of the next, runs on. In a story that
-    does not indent, the same short line ends its paragraph."""
-    rows = [">本报讯清晨六点城东的农", "贸集市摊位陆续摆开新鲜的蔬", "菜和水果吸引居民。", ">市场管理处介绍今年新增",
-            "摊位四十个商户已入驻。", "来自各地的特产也摆上了货架", "供居民挑选。", ">下一步集市将延长营业时", "间方便居民前来选购。"]
-    def blocks(rows: list[str]) -> list[str]:
-        cut = column_break or len(rows)
-        columns = [column(rows[:cut], 60), column(rows[cut:], 60 + int((WIDTH + 1.5) * H))]
-        return [b.text for b in reflow_document(document([c for c in columns if c])).blocks]
-
-    assert blocks(rows) == ["本报讯清晨六点城东的农贸集市摊位陆续摆开新鲜的蔬菜和水果吸引居民。",
-                            "市场管理处介绍今年新增摊位四十个商户已入驻。来自各地的特产也摆上了货架供居民挑选。",
-                            "下一步集市将延长营业时间方便居民前来选购。"]
-    flush = [row.replace(">", "今日") for row in rows]  # the same lines, full where they were indented
-    assert blocks(flush)[1:3] == ["今日市场管理处介绍今年新增摊位四十个商户已入驻。", "来自各地的特产也摆上了货架供居民挑选。"]

@@ -82,8 +82,6 @@ DROPPED = 2.4  # × the pitch: an "indent" past this after a full line that runs
 #   characters, not an indent (two characters reach 2.2, an opening quote's ink QUOTE_INK further)
 QUOTE_INK = 0.4  # × the pitch: the least an opening quote's ink starts into its cell (0.4–0.6; INDENT and DROPPED measure from the cell)
 SHORT = 1.2  # × the pitch: right edge short of the column's right edge that marks a paragraph end
-RAGGED = 2.5  # × the pitch: how short a line may end and still run on into an unindented line, where the story indents its paragraphs
-CLEAR_END = 3.0  # × the pitch: a sentence-ending line this short ends its paragraph beyond doubt (what tells whether a story indents)
 PITCH_CHARS = 4  # least characters of a line that measures the character pitch
 HEADLINE = 1.25  # × h: type size that marks a headline where the size tells alone (gutter splits, column edges, the body's pitch; see HEADLINE_LINE)
 HEADLINE_PITCH = 1.2  # × h (× the body's measured pitch where wider): least character pitch of a headline
@@ -860,7 +858,6 @@ def _paragraphs(columns: list[_Column], h: float, lm: TokenScorer | None = None)
     # tracking to each character alike; the smaller of the two measures the em (padded boxes
     # overstate the type size, tracking the pitch)
     em = min(h, pitch)
-    indents = _indents_paragraphs(columns, pitch, em)
     prev_short = True
     pushed = False  # the line before is short by one character at most
     short_by = 0.0  # how much the line before is short of the column's right edge
@@ -868,60 +865,32 @@ def _paragraphs(columns: list[_Column], h: float, lm: TokenScorer | None = None)
     for column in columns:
         left, right = _edges(column)
         for k, line in enumerate(column.lines):
-            x0 = _extent(line)[0]
+            x0, x1 = _extent(line)
             text = line.text.strip(RULE + " ")  # as its extent: a column rule at either end is no text of it
+            inset = x0 - left
             # a line starting further in than any paragraph indent (two characters, an opening
             # quote's) after a full line that runs on: the engine dropped its first characters
             opening = text
             # nor one starting with a closing quote or bracket, which no line may start with
             # (the typesetter keeps it on the line before): the characters before it were dropped
-            depth = _depth(line, left, pitch)
+            # (both measured from the cell: an opening quote's ink starts QUOTE_INK into it)
+            depth = inset - QUOTE_INK * pitch * (opening[:1] in OPENING)
             indented = depth > INDENT * pitch and not (depth > DROPPED * pitch and run_on) and opening[:1] not in CLOSING \
                 and not (run_on and lm is not None and _reads_on(lm, paragraphs[-1][-1], text))
             # a credit in brackets right after a full line closes the paragraph it ends (``…新年。`` /
             # ``（本报记者…``): a byline stands on a line of its own
             byline = is_byline(text) and not (opening[:1] in "(（" and paragraphs and short_by <= SHORT * pitch)
             run = _NARROW_RUN.match(opening)
-            carried = not indented and ((k > 0 and pushed and opening[:1] in OPENING)
-                                        or (k > 0 and run is not None and short_by <= _run_width(line, run.group(), x0, pitch) + 0.5 * pitch)
-                                        or (indents and short_by <= RAGGED * pitch))
+            carried = k > 0 and not indented and ((pushed and opening[:1] in OPENING)
+                                                  or (run is not None and short_by <= _run_width(line, run.group(), x0, pitch) + 0.5 * pitch))
             if not paragraphs or indented or (prev_short and not carried) or byline:
                 paragraphs.append([])
             paragraphs[-1].append(line)
-            short_by = _short_by(line, right, em)
+            short_by = right - x1 - _narrow_saving(text) * em
             prev_short = (short_by > SHORT * pitch and ends_sentence(text)) or byline
             run_on = short_by <= SHORT * pitch and not ends_sentence(text) and not byline
             pushed = short_by <= (SHORT + 1.0) * pitch
     return paragraphs
-
-
-def _indents_paragraphs(columns: list[_Column], pitch: float, em: float) -> bool:
-    """Whether the story of ``columns`` opens its paragraphs with an indent: more of the lines
-    right after a sentence-ending line short by ``CLEAR_END`` or more (a paragraph's end beyond
-    doubt) start indented than flush. In such a story an unindented line after one
-    a little short (``RAGGED``) runs on: the engine lost the characters at its end, or the scan
-    bends the column's right edge (``…新高地。`` / ``今年1—4月…``)."""
-    indented = flush = 0
-    for column in columns:
-        left, right = _edges(column)
-        for before, line in zip(column.lines, column.lines[1:]):
-            if ends_sentence(before.text.strip(RULE + " ")) and _short_by(before, right, em) > CLEAR_END * pitch:
-                opens = _depth(line, left, pitch) > INDENT * pitch
-                indented += opens
-                flush += not opens
-    return indented > flush
-
-
-def _depth(line: PlacedLine, left: float, pitch: float) -> float:
-    """How far in from its column's ``left`` edge the line starts, measured from the cell: an
-    opening quote's ink starts ``QUOTE_INK`` into it."""
-    return _extent(line)[0] - left - QUOTE_INK * pitch * (line.text.strip(RULE + " ")[:1] in OPENING)
-
-
-def _short_by(line: PlacedLine, right: float, em: float) -> float:
-    """How far short of its column's ``right`` edge the line ends, less the half character
-    (of ``em``) each of its half-width digits and letters saves."""
-    return right - _extent(line)[1] - _narrow_saving(line.text.strip(RULE + " ")) * em
 
 
 def _run_width(line: PlacedLine, run: str, x0: float, pitch: float) -> float:
