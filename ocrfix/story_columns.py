@@ -176,8 +176,7 @@ def column_breaks(lines: Sequence[str], seams: Seams, pieces: Sequence[Sequence[
         for j in range(max(0, top - WINDOW), i - BACK):
             k = owner[j]
             if k != own and j == pieces[k][0]:
-                same = abs(widths[own] - widths[k]) <= 0.5
-                scores[i, j] = seams.join(i, j) + (COLUMN_WIDTH if same else -COLUMN_WIDTH) - BREAK
+                scores[i, j] = _break_score(seams, i, j, widths[own], widths[k]) - BREAK
     return scores
 
 
@@ -197,6 +196,14 @@ def interleaved(lines: Sequence[str], pieces: Sequence[Sequence[int]], seams: Se
     if len(far) < FAR_SHARE * len(lines) or mean(far) < FAR_JOIN:
         return False
     return mean(seams.join(a, b) for a, b in links) >= against + GRID_SLACK
+
+
+def _break_score(seams: Seams, last: int, first: int, width: float, next_width: float) -> float:
+    """The score of a column break from line ``last`` (its column ``width`` wide) to line ``first``,
+    the top of the next column (``next_width``): the join, and :data:`COLUMN_WIDTH` for or against
+    as the two columns are as wide or not."""
+    same = abs(width - next_width) <= 0.5
+    return seams.join(last, first) + (COLUMN_WIDTH if same else -COLUMN_WIDTH)
 
 
 def _column_width(lines: Sequence[str], piece: Sequence[int]) -> float:
@@ -220,8 +227,7 @@ def stories(lines: Sequence[str], pieces: Sequence[Sequence[int]], seams: Seams)
             if heads[a] and then[0] > first[-1]:
                 scores[a, b] = HEADLINE - DISTANCE * (then[0] - first[-1])
             elif not heads[a] and then[0] < first[-1]:
-                same = abs(widths[a] - widths[b]) <= 0.5
-                scores[a, b] = seams.join(first[-1], then[0]) + (COLUMN_WIDTH if same else -COLUMN_WIDTH)
+                scores[a, b] = _break_score(seams, first[-1], then[0], widths[a], widths[b])
     links = acyclic_links(len(pieces), scores)
     found = chains(len(pieces), links)
     return sorted(found, key=lambda story: min(pieces[p][0] for p in story))

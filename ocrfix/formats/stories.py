@@ -159,7 +159,7 @@ class XYCut:
     def __init__(self, h: float, gap: float, is_head: Callable[[Boxed], bool]) -> None:
         self.h, self.gap, self.is_head = h, max(gap, 0.0), is_head
         self.hmin = self.gap + HGAP * h
-        self.chain = self.gap + 1.25 * h  # the usual gap between lines plus one missing line
+        self.chain_gap = self.gap + 1.25 * h  # the usual gap between lines plus one missing line
 
     def leaves(self, items: Sequence[T]) -> list[list[T]]:
         if len(items) <= 1:
@@ -235,10 +235,10 @@ class XYCut:
         feet: list[tuple[int, int]] = []  # (bottom, -k) of placed[k], sorted
         for item in sorted(items, key=lambda t: (t.core.y0, t.core.x0)):
             if id(item) not in owned and item.core.y0 >= top - 0.25 * self.h:
-                # the lowest-ending line placed so far over it, within ``chain`` (the first placed on a tie)
+                # the lowest-ending line placed so far over it, within ``chain_gap`` (the first placed on a tie)
                 last = None
                 k = bisect_right(feet, (item.core.y0 + 0.25 * self.h, 0))
-                while k > 0 and item.core.y0 - feet[k - 1][0] < self.chain:
+                while k > 0 and item.core.y0 - feet[k - 1][0] < self.chain_gap:
                     k -= 1
                     if _overlap(placed[-feet[k][1]].core, item.core) > 0:
                         last = placed[-feet[k][1]]
@@ -254,7 +254,7 @@ class XYCut:
 
     def _set_apart(self, items: Sequence[T], head: list[T]) -> bool:
         """Whether the region's one head group, below its top, stands apart from the lines above
-        it: none over its columns ends less than ``chain`` (the usual gap plus a missing line)
+        it: none over its columns ends less than ``chain_gap`` (the usual gap plus a missing line)
         above it. Such a headline starts a story under the story above (under the short columns
         of an L-shaped story whose long column runs beside it, where a line bridging the gutter
         leaves no cut down); a cross-head follows the line above it in its column a line's
@@ -262,7 +262,7 @@ class XYCut:
         top = min(t.core.y0 for t in head)
         span = Box(min(t.core.x0 for t in head), 0, max(t.core.x1 for t in head), 0)
         ids = {id(t) for t in head}
-        return not any(id(t) not in ids and t.core.y1 <= top + 0.25 * self.h and top - t.core.y1 < self.chain
+        return not any(id(t) not in ids and t.core.y1 <= top + 0.25 * self.h and top - t.core.y1 < self.chain_gap
                        and _overlap(t.core, span) > 0 for t in items)
 
     def _left_of(self, items: Sequence[T], head: list[T], down: list[tuple[int, int]]) -> float | None:
