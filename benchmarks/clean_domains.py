@@ -13,7 +13,10 @@ full-width marks of print first (as in a typeset book or a web page in print's s
 ``--text sighan-train`` takes the corrected side of SIGHAN's three training files instead (learners'
 essays, full-width marks): training data, the clean text of another style to calibrate on.
 
-    python -m benchmarks.clean_domains [--chars 30000] [--full-width] [--text lemon|sighan-train]
+``--profile auto`` corrects each domain's text with the profile its habits pick, as ``ocrfix
+correct`` does for plain text that names no engine (:func:`ocrfix.profiles.pick_profile_for_text`).
+
+    python -m benchmarks.clean_domains [--chars 30000] [--full-width] [--text lemon|sighan-train] [--profile NAME|DIR|auto]
 """
 from __future__ import annotations
 
@@ -64,18 +67,31 @@ def changed_chars(edits: Sequence[Edit]) -> tuple[int, int]:
     return han, other
 
 
+def _corrector_for(text: str, corrector, options, by_habits: bool):
+    """``corrector``, or (``by_habits``) the one of the profile ``text``'s habits pick, sharing its LM."""
+    from ocrfix.profiles import DEFAULT_PROFILE, pick_profile_for_text
+
+    picked = pick_profile_for_text(text, load_settings().models_dir, DEFAULT_PROFILE) if by_habits else None
+    if picked is None:
+        return corrector
+    print(f"clean_domains: profile {picked.profile} picked by the text's habits (log-odds {picked.log_odds:.1f})", file=sys.stderr)
+    return options.corrector(picked.profile, like=corrector)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.clean_domains", description=__doc__.split("\n\n")[0])
     parser.add_argument("--chars", type=int, default=30000, help="characters per domain (default 30,000)")
-    parser.add_argument("--profile", metavar="NAME|DIR", help="engine profile (default: the shipped default)")
+    parser.add_argument("--profile", metavar="NAME|DIR|auto", help="engine profile (default: the shipped default; "
+                        "auto: the one each text's habits pick)")
     parser.add_argument("--full-width", action="store_true", help="turn the text's ASCII marks , : ; ? ! full-width first")
     parser.add_argument("--text", choices=("lemon", "sighan-train"), default="lemon",
                         help="LEMON's seven domains (evaluation) or SIGHAN's training gold (calibration)")
     args = parser.parse_args(argv)
-    from ocrfix import Corrector
+    from ocrfix.options import CorrectOptions
 
     try:
-        corrector = Corrector(profile=args.profile)
+        options = CorrectOptions(profile=None if args.profile == "auto" else args.profile)
+        corrector = options.corrector()
         data = load_settings().data_dir
         if args.text == "lemon":
             errata = load_errata(sets.LEMON_ERRATA)
@@ -93,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     totals = [0, 0, 0]
     for domain, text in texts.items():
         start = time.perf_counter()
-        edits = corrector.correct(text, reflow=False).edits
+        edits = _corrector_for(text, corrector, options, args.profile == "auto").correct(text, reflow=False).edits
         speed = len(text) / (time.perf_counter() - start)
         han, other = changed_chars(edits)
         totals = [totals[0] + len(text), totals[1] + han, totals[2] + other]

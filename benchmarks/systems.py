@@ -5,7 +5,9 @@ page, a system that reflows pages itself may take the OCR as the engine wrote it
 as ``ocrfix correct`` does: its output is then the corrected reflow of ``raw``, whose reflow is
 ``text``. Specs:
   ``ocrfix[:P]``        ocrfix's :class:`~ocrfix.Corrector` with the shipped models and engine profile ``P``
-                        (default: the profile ``ocrfix correct`` gives plain text, ``tesseract``)
+                        (default: ``tesseract``, the profile of text whose habits pick no other)
+  ``ocrfix:auto``       the profile ``ocrfix correct`` gives plain text that names no engine: the one
+                        its habits pick (:func:`ocrfix.profiles.pick_profile_for_text`), else ``tesseract``
   ``pycorrector:T``     pycorrector 1.1.4's KenLM ``Corrector`` on the same LM, threshold ``T``
   ``none``              identity (the raw OCR; a plumbing check)
 """
@@ -52,6 +54,31 @@ class Ocrfix:
 
 
 @dataclass(frozen=True)
+class OcrfixByHabits:
+    """One corrector per profile (sharing the LM), each text corrected by the one its habits pick."""
+
+    correctors: dict[str, Any]
+    options: Any  # the CorrectOptions that build a profile's corrector
+    name: str = "ocrfix:auto"
+
+    def correct(self, text: str, raw: str | None = None) -> str:
+        from ocrfix.profiles import pick_profile_for_text
+
+        picked = pick_profile_for_text(raw if raw is not None else text, load_settings().models_dir, DEFAULT_PROFILE)
+        profile = picked.profile if picked else DEFAULT_PROFILE
+        if profile not in self.correctors:
+            self.correctors[profile] = self.options.corrector(profile, like=self.correctors[DEFAULT_PROFILE])
+        return Ocrfix(self.correctors[profile]).correct(text, raw)
+
+
+def _by_habits(lm: Path) -> OcrfixByHabits:
+    from ocrfix.options import CorrectOptions
+
+    options = CorrectOptions(model=str(lm))
+    return OcrfixByHabits({DEFAULT_PROFILE: options.corrector(DEFAULT_PROFILE)}, options)
+
+
+@dataclass(frozen=True)
 class Pycorrector:
     corrector: Any
     threshold: float
@@ -94,8 +121,8 @@ def build(spec: str, lm: Path | None = None) -> System:
     name, _, arg = spec.partition(":")
     factories: dict[str, Callable[[], System]] = {
         "none": Identity,
-        "ocrfix": lambda: Ocrfix(importlib.import_module("ocrfix.correction.corrector").Corrector(model=lm, profile=arg or DEFAULT_PROFILE),
-                                 spec),
+        "ocrfix": lambda: _by_habits(lm) if arg == "auto" else Ocrfix(
+            importlib.import_module("ocrfix.correction.corrector").Corrector(model=lm, profile=arg or DEFAULT_PROFILE), spec),
         "pycorrector": lambda: Pycorrector(_load_pycorrector(lm), float(arg or 57), spec),
     }
     if name not in factories:

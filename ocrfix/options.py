@@ -22,8 +22,9 @@ class CorrectOptions:
     text first; ``encoding``: of the input files (``None``: UTF-8 only); ``input_format`` /
     ``output_format``: one of :data:`ocrfix.formats.FORMATS` (``None``: detected / the input's own);
     ``profile``: the engine profile, a name under ``models/profiles`` or a directory (``None``:
-    the default, ``OCRFIX_PROFILE`` or ``tesseract``, and for an hOCR/ALTO/PAGE file that names its
-    OCR software the profile picked from that name, :func:`ocrfix.profiles.pick_profile`); the
+    ``OCRFIX_PROFILE``, else for an hOCR/ALTO/PAGE file that names its OCR software the profile
+    picked from that name, :func:`ocrfix.profiles.pick_profile`, for one that names none the profile
+    its text's habits pick, :func:`ocrfix.profiles.pick_profile_for_text`, else ``tesseract``); the
     model paths above override its files.
     """
 
@@ -45,11 +46,16 @@ class CorrectOptions:
             raise InputError("--threshold must be between 0 and 1")
 
     @property
-    def profile_name(self) -> str:
-        """The profile of an input that names no OCR software: the given one, else the default."""
+    def chosen_profile(self) -> str | None:
+        """The profile the caller chose for every input (this run's, else ``OCRFIX_PROFILE``), or None."""
         from .settings import load_settings
 
-        return self.profile or load_settings().default_profile or DEFAULT_PROFILE
+        return self.profile or load_settings().default_profile
+
+    @property
+    def profile_name(self) -> str:
+        """The profile of an input that names no OCR software: the chosen one, else the default."""
+        return self.chosen_profile or DEFAULT_PROFILE
 
     def corrector(self, profile: str | None = None, like: "Corrector | None" = None) -> "Corrector":
         """The corrector these options describe (loads its models); with ``profile`` (picked for a

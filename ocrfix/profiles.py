@@ -22,8 +22,9 @@ name or by directory (``ocrfix correct --profile``, ``Corrector(profile=...)``).
 Picked from the file: an hOCR, ALTO or PAGE file that names its OCR software gets the shipped
 profile ``models/profiles/engines.json`` maps that name to (:func:`pick_profile`; a name no
 pattern matches, or whose profile is not installed, gets ``generic``); a file that names none
-(plain text, or a file ocrfix wrote) gets the default (``OCRFIX_PROFILE``, else ``tesseract``).
-An explicit profile always wins.
+(plain text, or a file ocrfix wrote) gets the profile whose engine's habits its text shows
+(:func:`pick_profile_for_text`, :mod:`ocrfix.engine_habits`), else the default (``tesseract``);
+``OCRFIX_PROFILE`` or an explicit profile always wins.
 """
 from __future__ import annotations
 
@@ -32,10 +33,13 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .checksums import verify_model
 from .errors import ModelError
+
+if TYPE_CHECKING:
+    from .engine_habits import HabitPick
 
 PROFILE_FILE = "profile.json"
 FORMAT = 1
@@ -49,6 +53,8 @@ MODELS_PREFIX = "models:"
 DEFAULT_PROFILE = "tesseract"
 #: The table from OCR software names to shipped profiles, in ``models/profiles``.
 ENGINES_FILE = "engines.json"
+#: Each shipped profile's engine's habits in plain text (:mod:`ocrfix.engine_habits`), in ``models/profiles``.
+HABITS_FILE = "habits.json"
 #: What ocrfix writes as a file's software when it does not know the engine: it names none.
 OWN_NAME = re.compile(r"^ocrfix\b", re.IGNORECASE)
 
@@ -236,3 +242,14 @@ def pick_profile(software: str | None, models_dir: Path, default: str) -> Profil
     installed = shipped_profiles(models_dir)
     named = next((name for pattern, name in table.engines if pattern.search(software)), None)
     return ProfileChoice(named if named in installed else table.unknown, software)
+
+
+def pick_profile_for_text(text: str, models_dir: Path, default: str) -> HabitPick | None:
+    """The shipped profile whose engine's habits ``text`` shows, for a file that names no OCR
+    software, where it is installed and not ``default`` (:meth:`ocrfix.engine_habits.HabitModel.pick`);
+    else None (the default stays)."""
+    from .engine_habits import load_habits
+
+    habits = load_habits(profiles_dir(models_dir) / HABITS_FILE)
+    picked = habits.pick(text, default) if habits is not None else None
+    return picked if picked is not None and picked.profile in shipped_profiles(models_dir) else None

@@ -10,7 +10,8 @@ Environment variables:
   OCRFIX_KENLM_BIN  directory holding ``lmplz`` and ``build_binary`` (default: ``<repo>/build/kenlm/bin``)
   OCRFIX_MODELS     directory of the default models (default: ``<repo>/models``)
   OCRFIX_PROFILE    engine profile of inputs that do not name their OCR software: plain text, and
-                    hOCR/ALTO/PAGE without it (default: ``tesseract``; see :mod:`ocrfix.profiles`)
+                    hOCR/ALTO/PAGE without it (default: the profile whose engine's habits the
+                    text shows, else ``tesseract``; see :mod:`ocrfix.profiles`)
   XDG_CACHE_HOME    where ``ocrfix/verified.json`` remembers verified model checksums (default: ``~/.cache``)
 """
 from __future__ import annotations

@@ -12,6 +12,7 @@ from typing import Any, Sequence
 from ..correction.edits import Edit
 from ..errors import InputError
 from ..formats.registry import is_ocr_file_name, ocr_file_patterns
+from ..engine_habits import HabitPick
 from ..profiles import ProfileChoice
 from ..remote import is_url, local_path, url_exists
 from ..textio import STDIO, make_output_dir, read_text
@@ -39,8 +40,8 @@ class Outcome:
     copied: bool = False  # failed, and the input was copied to the output (--on-error copy)
     #: edits by source (``"lm+visual"``: n); computed from ``edits``, kept by :meth:`without_edits`
     by_source: dict[str, int] = field(default_factory=dict)
-    #: the engine profile picked from the file's OCR software (None: the run's own profile)
-    picked: ProfileChoice | None = None
+    #: the engine profile picked from the file's OCR software or its text's habits (None: the run's own profile)
+    picked: ProfileChoice | HabitPick | None = None
 
     def __post_init__(self) -> None:
         if self.edits and not self.by_source:
@@ -61,7 +62,9 @@ class Outcome:
                                   "status": "copied" if self.copied else "failed" if self.error else "ok", "chars": self.chars,
                                   "edits": self.edit_count, "by_source": self.by_source,
                                   "seconds": round(self.seconds, 3)}
-        if self.picked is not None:
+        if isinstance(self.picked, HabitPick):
+            record["profile"], record["habits_log_odds"] = self.picked.profile, round(self.picked.log_odds, 1)
+        elif self.picked is not None:
             record["profile"], record["software"] = self.picked
         if self.error:
             record["error"] = self.error

@@ -13,12 +13,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from ..correction.edits import Edit
+from ..engine_habits import HabitPick
 from ..errors import InputError, OcrfixError
 from ..formats import correct_document, output_bytes, parse_document
 from ..formats.pipeline import plain_articles
 from ..formats.registry import is_plain_text
 from ..options import CorrectOptions
-from ..profiles import ProfileChoice, pick_profile
+from ..profiles import ProfileChoice, pick_profile, pick_profile_for_text
 from ..remote import is_url, read_url, write_url
 from ..settings import MAX_INPUT_BYTES, load_settings
 from ..textio import STDIO, decode_text, encoded_output, read_bytes, write_text_atomic
@@ -53,30 +54,37 @@ def init_worker(options: CorrectOptions) -> None:
     WORKER.options, WORKER.corrector, WORKER.picked = options, options.corrector(), {}
 
 
-def document_corrector(software: str | None) -> tuple[Corrector, ProfileChoice | None]:
-    """The worker's corrector for a file naming ``software`` as its OCR engine, and the profile
-    picked from it (None when the run names its profile: an explicit profile always wins)."""
+def document_corrector(software: str | None, text: str) -> tuple[Corrector, ProfileChoice | HabitPick | None]:
+    """The worker's corrector for a file naming ``software`` as its OCR engine (None: it names
+    none, and ``text``'s habits may pick its profile), and what picked the profile (None when the
+    run or ``OCRFIX_PROFILE`` chose it, or nothing moved a file naming no engine from the default)."""
     options, corrector = WORKER.options, WORKER.corrector
-    if options.profile is not None or corrector is None:
+    if corrector is None or options.chosen_profile is not None:
         return corrector, None
-    choice = pick_profile(software, load_settings().models_dir, options.profile_name)
-    if choice.name == options.profile_name:
-        return corrector, choice
-    if choice.name not in WORKER.picked:
-        WORKER.picked[choice.name] = options.corrector(choice.name, like=corrector)
-    return WORKER.picked[choice.name], choice
+    models_dir = load_settings().models_dir
+    choice = pick_profile(software, models_dir, options.profile_name)
+    picked: ProfileChoice | HabitPick | None = choice
+    name = choice.name
+    if choice.software is None:
+        picked = pick_profile_for_text(text, models_dir, options.profile_name)
+        name = picked.profile if picked is not None else options.profile_name
+    if name == options.profile_name:
+        return corrector, picked
+    if name not in WORKER.picked:
+        WORKER.picked[name] = options.corrector(name, like=corrector)
+    return WORKER.picked[name], picked
 
 
 def correct_bytes(data: bytes, name: str, stories: bool = False) -> tuple[str, int, tuple[Edit, ...], list[dict] | None,
-                                                                      ProfileChoice | None]:
+                                                                      ProfileChoice | HabitPick | None]:
     """Output text, input characters, edits, (with ``stories``) the page's stories after
     correction (see :meth:`ocrfix.formats.Reflowed.articles`) and the profile picked from its OCR
-    software of one input file of any supported format.
+    software or its text's habits (:func:`document_corrector`) of one input file of any supported format.
 
     Plain text is corrected as it is (reflowed unless ``--no-reflow``); hOCR/ALTO/PAGE files are
     reflowed from their geometry, corrected, and written back in ``--output-format`` (default:
-    their own format) with the edits recorded in the document, by the profile their OCR software
-    picks (:func:`document_corrector`; returned last). Needs the worker's corrector (:func:`init_worker`).
+    their own format) with the edits recorded in the document; each by the profile
+    :func:`document_corrector` picks (returned last). Needs the worker's corrector (:func:`init_worker`).
     """
     options, corrector = WORKER.options, WORKER.corrector
     if corrector is None:
@@ -87,11 +95,12 @@ def correct_bytes(data: bytes, name: str, stories: bool = False) -> tuple[str, i
         if out_fmt not in (None, "text"):
             raise InputError(f"{name}: plain-text input can only be written as text (not --output-format {out_fmt})")
         text = decode_text(data, name, options.encoding)
+        corrector, picked = document_corrector(None, text)
         result = corrector.correct(text, reflow=options.reflow, progress=WORKER.progress)
         found = plain_articles(text, result.text, result.blocks) if stories else None
-        return result.text, len(text), tuple(result.edits), found, None
+        return result.text, len(text), tuple(result.edits), found, picked
     doc = parse_document(data, name, fmt, options.encoding)
-    corrector, picked = document_corrector(doc.software)
+    corrector, picked = document_corrector(doc.software, doc.text())
     done = correct_document(doc, corrector)
     found = done.reflowed.articles(done.text) if stories else None
     return output_bytes(done, out_fmt).decode("utf-8"), len(done.source), tuple(done.edits), found, picked

@@ -6,9 +6,11 @@ import contextlib
 import signal
 import sys
 import time
+from collections import Counter
 from dataclasses import replace
 from typing import TYPE_CHECKING, Iterator, Sequence
 
+from ..engine_habits import HabitPick
 from ..errors import InputError
 from ..formats.registry import FORMATS, ocr_file_patterns
 from ..options import CorrectOptions
@@ -147,18 +149,29 @@ def summary_line(n_jobs: int, outcomes: Sequence[Outcome], seconds: float) -> st
 
 
 def picked_line(outcomes: Sequence[Outcome]) -> str | None:
-    """``ocrfix: profile from the files' OCR software: generic for 1 file ('ABBYY FineReader 15'), ...``
-    (None when no file named its OCR software, or the run named its profile)."""
+    """``ocrfix: profile from the files' OCR software: generic for 1 file ('ABBYY FineReader 15'), ...;
+    from the text's habits: ppocr for 3 files`` (None when no file's software or text moved the
+    profile from the default, or the run chose its profile)."""
     named: dict[str, dict[str, int]] = {}
+    by_habits: Counter[str] = Counter()
     for outcome in outcomes:
-        if outcome.picked is not None and outcome.picked.software:
+        if isinstance(outcome.picked, HabitPick):
+            by_habits[outcome.picked.profile] += 1
+        elif outcome.picked is not None and outcome.picked.software:
             software = named.setdefault(outcome.picked.name, {})
             software[outcome.picked.software] = software.get(outcome.picked.software, 0) + 1
-    if not named:
-        return None
-    parts = [f"{name} for {sum(n.values()):,} file{'s' if sum(n.values()) != 1 else ''} ({', '.join(map(repr, n))})"
-             for name, n in sorted(named.items())]
-    return f"ocrfix: profile from the files' OCR software: {'; '.join(parts)}"
+    parts = []
+    if named:
+        parts.append("from the files' OCR software: " + "; ".join(
+            f"{name} for {_files(sum(n.values()))} ({', '.join(map(repr, n))})" for name, n in sorted(named.items())))
+    if by_habits:
+        parts.append("from the text's habits (no OCR software named): "
+                     + "; ".join(f"{name} for {_files(n)}" for name, n in sorted(by_habits.items())))
+    return f"ocrfix: profile {'; '.join(parts)}" if parts else None
+
+
+def _files(n: int) -> str:
+    return f"{n:,} file{'s' if n != 1 else ''}"
 
 
 @contextlib.contextmanager
