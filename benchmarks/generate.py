@@ -32,7 +32,7 @@ from tqdm import tqdm
 from benchmarks.corpus import SOURCES, load_lines, pick_article
 from benchmarks.degrade import Degradation, degrade
 from benchmarks.metrics import plain_cer
-from benchmarks.ocr import ENGINES, tesseract
+from benchmarks.ocr import ENGINES, TESSERACT_ENGINES, tesseract
 from benchmarks.typeset import Box, Page, PageStyle, render
 from ocrfix.errors import InputError, OcrfixError
 from ocrfix.settings import load_settings
@@ -124,10 +124,10 @@ def _crop(image: Image.Image, box: Box, scale: float) -> Image.Image:
 def ocr_page(image: Image.Image, page: Page, scale: float, engine: str = "tesseract") -> str:
     """The engine's raw text: the headline, a blank line, then each column in reading order,
     columns separated by a blank line; line breaks and spaces exactly as the engine gave them.
-    Tesseract reads the headline with ``--psm 7`` and each column with ``--psm 6``."""
-    if engine == "tesseract":
-        dpi = max(70, round(300 * scale))
-        read_head, read_column = partial(tesseract, psm=7, dpi=dpi), partial(tesseract, psm=6, dpi=dpi)
+    Tesseract (any of its models) reads the headline with ``--psm 7`` and each column with ``--psm 6``."""
+    if engine in TESSERACT_ENGINES:
+        read = partial(tesseract, dpi=max(70, round(300 * scale)), model=TESSERACT_ENGINES[engine])
+        read_head, read_column = partial(read, psm=7), partial(read, psm=6)
     else:
         read_head = read_column = ENGINES[engine]
     head = read_head(_crop(image, page.headline_box, scale))

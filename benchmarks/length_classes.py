@@ -22,6 +22,9 @@ another, so it is counted also as a confused mark introduced and the drop stays 
 extra character introduced (*where nothing was lost*: one error more). ``--compare``: the same with the deletion
 stage off, in the same run. ``--lm``: another LM in place of the shipped one (e.g. one trained
 without the corpus files the pages were typeset from: text it never saw, as on held-out pages).
+The last row is the whole pages' edit distance before and after correction (whitespace ignored,
+widths folded: the generator's plain CER): where the OCR is so garbled that an edit script pairs
+little of it with print, the classes say little, and this says whether the corrector helped.
 
 ``where``: every ground-truth character the reflowed OCR dropped, by where it was lost (at a
 wrapped line end the reflow joined, at a paragraph end, between two Han characters inside a
@@ -63,6 +66,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from benchmarks.metrics import edit_distance, squeeze
 from ocrfix.confusions.length import LengthRates
 from ocrfix.correction import deletions, han_insertions
 from ocrfix.correction.corrector import Corrector, load_lm
@@ -162,7 +166,10 @@ def paired_by_kind(a: Anchored) -> Anchored:
 def class_changes(ocr: str, output: str, gt: str) -> Counter[str]:
     """Counts ``"<class> before"``, ``"<class> fixed"``, ``"<class> introduced"`` (classes of
     :data:`CLASSES`) and ``"insertions right"`` / ``"insertions wrong"`` of correcting ``ocr``
-    into ``output``, against ``gt`` (each aligned with it by :func:`paired_by_kind`)."""
+    into ``output``, against ``gt`` (each aligned with it by :func:`paired_by_kind`); and the
+    whole text's ``"edit distance before"`` / ``"after"`` of ``"gt chars"`` (the plain CER's: on
+    OCR so garbled that one edit script pairs little of it with print, the classes say little and
+    these two say whether the corrector helped)."""
     before, after = paired_by_kind(anchored(ocr, gt)), paired_by_kind(anchored(output, gt))
     counts: Counter[str] = Counter()
     for b, a in zip(char_status(before), char_status(after)):
@@ -183,6 +190,9 @@ def class_changes(ocr: str, output: str, gt: str) -> Counter[str]:
         counts[f"{EXTRA} introduced"] += max(0, extra_after[gap] - extra_before[gap])
     counts["insertions wrong"] += counts[f"{EXTRA} introduced"]
     counts["insertions wrong, where nothing was lost"] += counts[f"{EXTRA} introduced"]
+    counts["gt chars"] += len(squeeze(gt))
+    counts["edit distance before"] += edit_distance(gt, ocr)
+    counts["edit distance after"] += edit_distance(gt, output)
     return counts
 
 
@@ -277,6 +287,9 @@ def table(label: str, pages: int, runs: Sequence[tuple[str, Counter[str]]]) -> s
                 continue
             n, fixed = counts[f"{name} before"], counts[f"{name} fixed"]
             rows.append(f"| | {name} | {n:,} | {run} | {fixed:,} ({fixed / max(n, 1):.0%}) | {counts[f'{name} introduced']:,} |")
+    for run, counts in runs:
+        before, after, chars = counts["edit distance before"], counts["edit distance after"], max(counts["gt chars"], 1)
+        rows.append(f"| | edit distance (plain CER) | {before:,} ({before / chars:.2%}) | {run} | {after:,} left ({after / chars:.2%}) | |")
     return "\n".join(rows)
 
 

@@ -15,10 +15,14 @@ def squeeze(text: str) -> str:
     return "".join(fold(text).split())
 
 
+def edit_distance(gt: str, hyp: str) -> int:
+    """Levenshtein distance of the two texts, whitespace ignored, widths folded."""
+    return Levenshtein.distance(squeeze(gt), squeeze(hyp))
+
+
 def plain_cer(gt: str, hyp: str) -> float:
     """Edit distance / ground-truth length, whitespace ignored, widths folded."""
-    ref = squeeze(gt)
-    return Levenshtein.distance(ref, squeeze(hyp)) / max(1, len(ref))
+    return edit_distance(gt, hyp) / max(1, len(squeeze(gt)))
 
 
 def _at_source(src: str, other: str) -> tuple[list[str], int]:

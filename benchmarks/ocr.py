@@ -1,4 +1,5 @@
-"""Real OCR engines run on page crops: Tesseract (``chi_sim``) and, optionally, RapidOCR
+"""Real OCR engines run on page crops: Tesseract (``chi_sim``: the system's model, and the two others
+of :mod:`benchmarks.tessdata`, tessdata_best and the legacy recogniser) and, optionally, RapidOCR
 (a second engine with a different error profile) and the older RapidOCR package
 ``rapidocr_onnxruntime`` (a third: its 1.3 wheels ship PP-OCRv4's recogniser, 1.2 PP-OCRv3's,
 neither of which any profile was fitted on; it pins other numpy/onnxruntime versions than
@@ -14,13 +15,14 @@ import os
 import shutil
 import subprocess
 import tempfile
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, Callable
 
 import numpy as np
 from PIL import Image
 
+from benchmarks import tessdata
 from ocrfix.errors import ToolMissingError
 
 
@@ -32,17 +34,24 @@ def tesseract_available(lang: str = "chi_sim") -> bool:
     return lang in out.stdout.split()
 
 
-def tesseract(image: Image.Image, psm: int = 6, lang: str = "chi_sim", dpi: int = 300) -> str:
-    """Raw Tesseract text of one image (a column or headline crop)."""
+def tesseract(image: Image.Image, psm: int = 6, lang: str = "chi_sim", dpi: int = 300, model: str | None = None) -> str:
+    """Raw Tesseract text of one image (a column or headline crop); ``model``: one of
+    :data:`benchmarks.tessdata.MODELS` (read with its ``--oem``) instead of the system's ``chi_sim``."""
     exe = shutil.which("tesseract")
     if exe is None:
         raise ToolMissingError("tesseract not found (apt-get install tesseract-ocr tesseract-ocr-chi-sim)")
+    options = []
+    if model is not None:
+        if not (tessdata.model_dir(model) / "chi_sim.traineddata").is_file():  # checksum: at fetch time
+            raise ToolMissingError(f"Tesseract model {model!r} not in {tessdata.model_dir(model)} "
+                                   "(python -m benchmarks.tessdata)")
+        options = ["--tessdata-dir", str(tessdata.model_dir(model)), "--oem", str(tessdata.MODELS[model].oem)]
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     with tempfile.TemporaryDirectory(prefix="ocrfix-tess-") as tmp:
         path = Path(tmp) / "crop.png"
         image.save(path, dpi=(dpi, dpi))
         proc = subprocess.run(
-            [exe, str(path), "stdout", "-l", lang, "--psm", str(psm), "--dpi", str(dpi)],
+            [exe, str(path), "stdout", *options, "-l", lang, "--psm", str(psm), "--dpi", str(dpi)],
             capture_output=True, text=True, env=env, check=False,
         )
     if proc.returncode != 0:
@@ -113,5 +122,8 @@ def _bounds(quad: "np.ndarray") -> list[int]:
     return [int(np.floor(quad[:, 0].min())), int(np.floor(quad[:, 1].min())), int(np.ceil(quad[:, 0].max())), int(np.ceil(quad[:, 1].max()))]
 
 
-ENGINES: dict[str, Callable[..., str]] = {"tesseract": tesseract, "rapidocr": rapidocr,
-                                          "rapidocr_onnxruntime": rapidocr_onnxruntime}
+#: Engine names of pages.toml that are Tesseract: the model each reads with (None: the system's).
+TESSERACT_ENGINES: dict[str, str | None] = {"tesseract": None, "tesseract-best": "best", "tesseract-legacy": "legacy"}
+ENGINES: dict[str, Callable[..., str]] = {
+    **{name: partial(tesseract, model=model) for name, model in TESSERACT_ENGINES.items()},
+    "rapidocr": rapidocr, "rapidocr_onnxruntime": rapidocr_onnxruntime}

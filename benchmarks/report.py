@@ -36,6 +36,19 @@ def metrics(t: Tally) -> dict[str, float]:
     }
 
 
+#: Below this share of a set's ground-truth characters matched by the raw OCR, the OCR is mostly text the
+#: alignment cannot pair with the page's (a recogniser that breaks the glyphs apart: Tesseract's legacy
+#: engine on small print), and the set's CERs and reduction describe a few scattered words, not its pages.
+MIN_MATCHED_SHARE = 0.5
+
+
+def unmatched_note(t: Tally) -> str | None:
+    """How little of the set the raw OCR matched, where that is under :data:`MIN_MATCHED_SHARE`."""
+    if t.gt_chars and t.raw_matched < MIN_MATCHED_SHARE * t.gt_chars:
+        return f"{t.raw_matched:,} of {t.gt_chars:,} characters matched"
+    return None
+
+
 def _cells(runs: Sequence[SystemRun], groups: Sequence[str]) -> Iterator[tuple[str, SystemRun, Tally, dict[str, float]]]:
     """(group, run, tally, metrics) for every group a run has, groups first."""
     for group in groups:
@@ -50,8 +63,9 @@ def main_table(runs: Sequence[SystemRun], groups: Sequence[str]) -> str:
     rows = [head, "|" + "---|" * (head.count("|") - 1)]
     for group, run, t, m in _cells(runs, groups):
         clean = f"{t.clean_changed} / {t.clean_chars:,}" if t.clean_chars else "n/a"
+        chars = f"{t.gt_chars:,} ({t.raw_matched:,} matched)" if unmatched_note(t) else f"{t.gt_chars:,}"
         rows.append(
-            f"| {group} | {run.system} | {t.gt_chars:,} | {_pct(m['raw_cer'])} | {_pct(m['cer'])} "
+            f"| {group} | {run.system} | {chars} | {_pct(m['raw_cer'])} | {_pct(m['cer'])} "
             f"| {_pct(m['reduction'], 1)} | {t.fixed} | {t.introduced} | {m['precision']:.3f} | {m['recall']:.3f} "
             f"| {m['f1']:.3f} | {clean} | {m['chars_per_s']:,.0f} | {run.peak_rss_mb:,.0f} MB |"
         )
@@ -73,6 +87,8 @@ CROSS_ENGINE = {
     "Tesseract eval": (("eval-l1", "eval-l2", "eval-l3"), "reduction"),
     "RapidOCR eval": (("rapid-eval-l1", "rapid-eval-l2", "rapid-eval-l3"), "reduction"),
     "PP-OCRv4 eval": (("ppocr4-eval-l1", "ppocr4-eval-l2", "ppocr4-eval-l3"), "reduction"),
+    "Tesseract best eval": (("best-eval-l1", "best-eval-l2", "best-eval-l3"), "reduction"),
+    "Tesseract legacy eval": (("legacy-eval-l1", "legacy-eval-l2", "legacy-eval-l3"), "reduction"),
     "Tesseract eval, unseen faces": (("fonts-eval-l1", "fonts-eval-l2", "fonts-eval-l3"), "reduction"),
     "RapidOCR eval, unseen faces": (("fonts-rapid-eval-l1", "fonts-rapid-eval-l2", "fonts-rapid-eval-l3"), "reduction"),
     "Tesseract eval, scan damage": (("degrade-eval-d1", "degrade-eval-d2"), "reduction"),
@@ -97,7 +113,8 @@ def _summed(run: SystemRun, groups: Sequence[str]) -> tuple[Tally, bool] | None:
 def cross_engine_table(runs: Sequence[SystemRun],
                        columns: dict[str, tuple[tuple[str, ...], str]] = CROSS_ENGINE) -> str:
     """One row per system, one column per test set (see :data:`CROSS_ENGINE`): the CER reduction
-    or char F1, then fixed / introduced; ``*``: measured on the peer slice only."""
+    or char F1, then fixed / introduced; ``*``: measured on the peer slice only; n/a where the raw
+    OCR matched too little of the set to measure (:func:`unmatched_note`)."""
     shown = {title: column for title, column in columns.items() if any(_summed(r, column[0]) for r in runs)}
     rows = ["| system | " + " | ".join(shown) + " |", "|---|" + "---|" * len(shown)]
     for run in runs:
@@ -108,6 +125,9 @@ def cross_engine_table(runs: Sequence[SystemRun],
                 cells.append("—")
                 continue
             t, sliced = found
+            if note := unmatched_note(t):
+                cells.append(f"n/a ({note})")
+                continue
             m = metrics(t)
             value = f"F1 {m['f1']:.3f}" if figure == "f1" else _pct(m["reduction"], 1)
             cells.append(f"{value} ({t.fixed} / {t.introduced}){'*' if sliced else ''}")

@@ -36,8 +36,8 @@ from ocrfix.errors import OcrfixError
 from ocrfix.evaluation import evaluate, load_errata
 from ocrfix.settings import PROJECT_ROOT, load_settings
 
-SETS = ("pages", "rapid", "ppocr4", "fonts", "fonts-rapid", "degrade", "degrade-rapid", "seed", "faspell", "sighan15",
-        "lemon")
+SETS = ("pages", "rapid", "ppocr4", "best", "legacy", "fonts", "fonts-rapid", "degrade", "degrade-rapid", "seed",
+        "faspell", "sighan15", "lemon")
 QUICK_SETS = ("pages", "seed", "faspell")
 LEMON_LIMIT = 1000  # LEMON news is spelling errors, not OCR: a 1,000-sentence slice keeps the run short
 SWEEP_PAGES = 1  # training pages per level for the pycorrector threshold sweep
@@ -48,9 +48,11 @@ PEER_SLICE = {"eval-l1": 4, "eval-l2": 4, "eval-l3": 4, "rapid-eval-l1": 4, "rap
 #: The RapidOCR pages: all eval pages read by RapidOCR, else the older two per level (optional).
 RAPID_SPLITS = ("rapid-eval", "rapid")
 #: Optional page sets, measured where their split is on disk: the eval pages read by PP-OCRv4
-#: (``rapidocr_onnxruntime`` 1.3), an engine no profile was fitted on; held-out pages set in
+#: (``rapidocr_onnxruntime`` 1.3), an engine no profile was fitted on, and by Tesseract's tessdata_best and
+#: legacy models (``benchmarks.tessdata``), which none was fitted on either; held-out pages set in
 #: typefaces no profile was fitted on, and with scan damage none was fitted on, read by Tesseract and by RapidOCR.
-OPTIONAL_SPLITS = {"ppocr4": "ppocr4-eval", "fonts": "fonts-eval", "fonts-rapid": "fonts-rapid-eval",
+OPTIONAL_SPLITS = {"ppocr4": "ppocr4-eval", "best": "best-eval", "legacy": "legacy-eval",
+                   "fonts": "fonts-eval", "fonts-rapid": "fonts-rapid-eval",
                    "degrade": "degrade-eval", "degrade-rapid": "degrade-rapid-eval"}
 THRESHOLDS = (8.0, 20.0, 57.0, 200.0)
 RESULTS_MD = Path(__file__).with_name("RESULTS.md")

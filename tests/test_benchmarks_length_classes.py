@@ -108,3 +108,14 @@ def test_extra_characters_are_paired_by_kind_too():
     assert a.at == [0, 3, 4] and [gap for _, gap in a.extra] == [1, 1]
     b = paired_by_kind(anchored("他。乙们", "他甲们"))  # '。乙' for 甲: 乙 (not the mark) stands for it
     assert b.at == [0, 2, 3] and b.extra == [(1, 1)]
+
+
+def test_the_whole_pages_edit_distance_before_and_after_says_whether_garbled_ocr_was_helped():
+    from benchmarks.length_classes import table
+
+    gt = "今天天气很好。"
+    garbled = "丨今天 薹气很好` "  # an extra 丨, 薹 for 天, ` for 。; the spaces do not count
+    counts = class_changes(garbled, garbled.replace("`", "。"), gt)
+    assert (counts["gt chars"], counts["edit distance before"], counts["edit distance after"]) == (7, 3, 2)
+    rows = table("set", 1, [("shipped", counts)]).splitlines()
+    assert rows[-1] == "| | edit distance (plain CER) | 3 (42.86%) | shipped | 2 left (28.57%) | |"

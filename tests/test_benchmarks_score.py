@@ -115,3 +115,19 @@ def test_sentence_errata_correct_the_gold_before_scoring():
     assert run_group(fixing, sentence_items([pair], "set"), "t").introduced == 1
     tally = run_group(fixing, sentence_items([pair], "set", [Erratum("时侯", "时候")]), "t")
     assert (tally.introduced, tally.fixed) == (0, 1)
+
+
+def test_a_set_whose_ocr_matched_little_of_its_pages_gets_no_reduction_in_the_tables():
+    from benchmarks.report import cross_engine_table, main_table
+    from benchmarks.score import SystemRun
+
+    garbage = Item("g", "eval-l1", "page", "丨】薹′鳙蠢l′鬣〈更窘茎′ 寸立予刍暹瞿了佛乎口翼累【` 箩又岘不至‖丨霍[l/王熹〉",
+                   "今天天气很好，我们去公园散步。他说明天还要下雨，大家都带了伞，一路上说说笑笑。")
+    tally = run_group(Replace("薹", "天"), [garbage], "t")
+    assert tally.raw_matched < tally.gt_chars / 2
+    run = SystemRun("a", {"eval-l1": tally, "eval-l2": tally, "eval-l3": tally}, 0.0, 0.0)
+    row = cross_engine_table([run]).splitlines()[2]
+    assert row == f"| a | n/a ({3 * tally.raw_matched:,} of {3 * tally.gt_chars:,} characters matched) |"
+    assert f"| {tally.gt_chars:,} ({tally.raw_matched:,} matched) |" in main_table([run], ["eval-l1"])
+    readable = run_group(Replace("汽", "气"), [PAGE], "t")
+    assert f"| {readable.gt_chars:,} | " in main_table([SystemRun("b", {"eval-l1": readable}, 0.0, 0.0)], ["eval-l1"])
