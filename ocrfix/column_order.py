@@ -124,8 +124,12 @@ def column_stories(text: str, lm: TokenScorer) -> list[str]:
     when an engine listed them across side-by-side columns (of one grid: one text; of several
     stories: see the module docstring); else ``[text]``."""
     lines = [line.strip() for line in text.splitlines()]
-    if not MIN_ROWS * 2 <= len(lines) <= MAX_LINES or any(not line for line in lines):
+    if not MIN_ROWS * 2 <= len(lines) <= MAX_LINES:
         return [text]
+    if any(not line for line in lines):
+        from .merged_rows import row_stories
+
+        return row_stories(text, lm) or [text]
     from .story_columns import story_order
 
     columns = find_columns(lines, lm)

@@ -70,6 +70,10 @@ COLUMN_WIDTH = 1.0  # log10: a column break between pieces as wide as each other
 HEADLINE_LINES = 2
 NARROWER = 10.0  # log10: a link to a line more than 1 em narrower, neither ending a sentence, loses this
 BREAK = 2.0  # log10: a column break (:func:`column_breaks`) loses this against a link on in the rows
+#: log10: where the text tells how far across the page each line starts (:mod:`ocrfix.merged_rows`),
+#: a link to a line that starts more than :data:`ACROSS_SLACK` em further left or right loses this.
+ACROSS = 2.0
+ACROSS_SLACK = 5.0
 
 
 class Seams:
@@ -88,8 +92,9 @@ class Seams:
         return joined - self.head_scores[j]
 
 
-def link_scores(lines: Sequence[str], seams: Seams) -> dict[tuple[int, int], float]:
-    """The score of each link ``i -> j`` (``i - BACK <= j <= i + WINDOW``, ``j != i``) before the rows weigh in."""
+def link_scores(lines: Sequence[str], seams: Seams, across: Sequence[float] | None = None) -> dict[tuple[int, int], float]:
+    """The score of each link ``i -> j`` (``i - BACK <= j <= i + WINDOW``, ``j != i``) before the
+    rows weigh in; ``across``: where each line starts across the page, in em (see :data:`ACROSS`)."""
     widths = [display_width(line) for line in lines]
     scores = {}
     for i, line in enumerate(lines):
@@ -102,6 +107,8 @@ def link_scores(lines: Sequence[str], seams: Seams) -> dict[tuple[int, int], flo
                 score += SAME_WIDTH
             elif wider > 1.0 and not ends_sentence(line):
                 score -= LONGER
+            if across is not None and abs(across[j] - across[i]) > ACROSS_SLACK:
+                score -= ACROSS
             scores[i, j] = score
     return scores
 
@@ -180,9 +187,10 @@ def column_breaks(lines: Sequence[str], seams: Seams, pieces: Sequence[Sequence[
     return scores
 
 
-def tracks(lines: Sequence[str], seams: Seams) -> list[list[int]]:
-    """The column pieces of ``lines``: chains of line numbers (see the module docstring)."""
-    scores = link_scores(lines, seams)
+def tracks(lines: Sequence[str], seams: Seams, across: Sequence[float] | None = None) -> list[list[int]]:
+    """The column pieces of ``lines``: chains of line numbers (see the module docstring;
+    ``across``: :func:`link_scores`)."""
+    scores = link_scores(lines, seams, across)
     first_reading = chains(len(lines), _column_links(lines, scores))
     links = _column_links(lines, {**scores, **column_breaks(lines, seams, first_reading)})
     return chains(len(lines), {i: j for i, j in links.items() if j >= i - BACK})
@@ -264,15 +272,19 @@ def acyclic_links(count: int, scores: dict[tuple[int, int], float]) -> dict[int,
             del scores[link]
 
 
-def story_order(lines: Sequence[str], lm: TokenScorer, against: float = float("-inf")) -> list[list[str]] | None:
+def story_order(lines: Sequence[str], lm: TokenScorer, against: float = float("-inf"),
+                shown: Sequence[str] | None = None, across: Sequence[float] | None = None) -> list[list[str]] | None:
     """The stories of ``lines`` (stripped, no blank line), each its lines in reading order, when
     an engine listed them across the columns of several stories; else None. ``against``: the
-    mean join score of the lines dealt out to one grid of columns (see :func:`interleaved`)."""
+    mean join score of the lines dealt out to one grid of columns (see :func:`interleaved`).
+    ``shown``: the lines as they come out, where they hold more than the LM and the widths
+    should read (:mod:`ocrfix.merged_rows`: a rule read as a mark); default ``lines``. ``across``:
+    where each line starts across the page, where the text tells (:func:`link_scores`)."""
     seams = Seams(lines, lm)
-    pieces = tracks(lines, seams)
+    pieces = tracks(lines, seams, across)
     if not interleaved(lines, pieces, seams, against):
         return None
-    return [story_lines(lines, [pieces[p] for p in story]) for story in stories(lines, pieces, seams)]
+    return [story_lines(shown or lines, [pieces[p] for p in story]) for story in stories(lines, pieces, seams)]
 
 
 def story_lines(lines: Sequence[str], pieces: Sequence[Sequence[int]]) -> list[str]:

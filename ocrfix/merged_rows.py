@@ -1,0 +1,140 @@
+"""Rows of a page that Tesseract read across several columns, cut at their gutters and put back story by story (plain text).
+
+On a whole page of several stories Tesseract (``--psm 3``) reads most regions as blocks, a column
+at a time, each set off by a blank line; but it may read a region of side-by-side columns row by
+row, each text line running across all of them (on the multi-story development pages, most of
+the paragraphs the plain reflow missed were scrambled so). Such a line is its columns' lines
+one after the other, set apart where the gutter was: by a run of spaces, by a rule read as a mark
+between spaces (`` 。 ``, `` | ``), or by a single space. The lines of such a region are a
+row-merge of its columns' line sequences, as PP-OCR's text of a whole page is, and
+:mod:`ocrfix.story_columns` puts them back the same way once each line is cut into its column
+pieces (:func:`pieces`).
+
+A region (:func:`regions`) is a run of blocks, a blank line or more between them (the engine may
+leave one in the middle of the rows), in each of which at least :data:`MERGED_SHARE` of the lines
+hold a gutter of two spaces or more or a set-off mark (:data:`GUTTER`), :data:`MIN_MERGED` such
+lines or more in all. There a single space is a gutter too where the text does not read on across
+it (:func:`~ocrfix.column_order.join_score` under :data:`SPACE_JOIN`) and both sides hold a column
+line's worth of text (:data:`MIN_PIECE` em). The region's pieces are linked into columns and stories
+as :func:`~ocrfix.story_columns.story_order` links lines, and where each piece starts across the
+page is known from the text before it on its line (:func:`across`): a piece goes on in one that
+starts about where it does (:data:`~ocrfix.story_columns.ACROSS`). Where the pieces read as
+interleaved, the region becomes those stories, each a text of its own (:func:`row_stories`); the
+rest of the page keeps the engine's order. Text a column at a time has no region, or none that
+reads as interleaved, and is left as it is. Only whitespace changes and the order of whole pieces: a mark read from a rule
+stays at the start of the piece after it (the LM and the widths read the piece without it).
+"""
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+from .column_order import TokenScorer, join_score
+from .text_reflow import _runs, display_width
+
+#: A gutter: a rule read as marks set off by spaces (kept at the start of the piece after it), or a run of two spaces or more.
+GUTTER = re.compile(r" +(?P<mark>[。|]+) +| {2,}")
+#: A rule's marks at the start of a piece (see :data:`GUTTER`), with the spaces after them; also a
+#: closing quote there (print sets none at a line's start: a rule read so, glued to the text).
+LEADING_MARK = re.compile(r"^[。|”]+\s*")
+SPACE = re.compile(r"(?<=\S) (?=\S)")
+SPACE_JOIN = 1.0  # log10: a single space is a gutter where the text reads on across it by less than this
+SPACE_WIDTH = 0.6  # em: how wide a space Tesseract writes stands for
+MIN_PIECE = 4.0  # em: both sides of a single space taken as a gutter hold at least this much text
+MERGED_SHARE = 0.3  # the share of a block's lines that must hold a gutter for it to be read across columns
+MIN_MERGED = 3  # lines with a gutter a region needs
+
+
+def _cuts(line: str) -> list[tuple[int, int]]:
+    """Spans ``(end of a piece, start of the next)`` of ``line``'s gutters of spaces and marks."""
+    return [(match.start(), match.start("mark") if match.group("mark") else match.end()) for match in GUTTER.finditer(line)]
+
+
+def piece_spans(line: str, lm: TokenScorer | None = None) -> list[tuple[int, int]]:
+    """Spans of ``line``'s pieces: ``line`` cut at its gutters (module docstring), a rule's marks
+    at the start of the piece after them; with ``lm``, also at single spaces the text does not
+    read on across."""
+    spans = _cuts(line)
+    if lm is not None:
+        for match in SPACE.finditer(line):
+            start, end = match.span()
+            if any(a <= start < b or a < end <= b for a, b in spans):
+                continue
+            left = line[max((b for a, b in spans if b <= start), default=0):start]
+            right = line[end:min((a for a, b in spans if a >= end), default=len(line))]
+            if min(display_width(left), display_width(right)) >= MIN_PIECE \
+                    and join_score(lm, line[:start], line[end:]) < SPACE_JOIN:
+                spans.append((start, end))
+        spans.sort()
+    starts = [0, *(start for _, start in spans)]
+    ends = [*(end for end, _ in spans), len(line)]
+    return [(start, end) for start, end in zip(starts, ends) if line[start:end].strip()]
+
+
+def pieces(line: str, lm: TokenScorer | None = None) -> list[str]:
+    """The pieces of ``line`` (:func:`piece_spans`)."""
+    return [line[start:end] for start, end in piece_spans(line, lm)]
+
+
+def across(line: str, start: int) -> float:
+    """How far across the page ``line[start:]`` starts, in em: the display width of the text
+    before it, each space :data:`SPACE_WIDTH` em (Tesseract writes a space or more where the
+    gap is, more where it is wider)."""
+    before = line[:start]
+    return display_width(before) + SPACE_WIDTH * before.count(" ")
+
+
+def _scored(piece: str) -> str:
+    """A piece as the LM and the widths read it: without a rule's marks at its start."""
+    return LEADING_MARK.sub("", piece)
+
+
+def regions(lines: Sequence[str], lm: TokenScorer | None = None) -> list[tuple[int, int]]:
+    """``(first, end)`` of each region of ``lines`` read across columns: a run of blocks (a blank
+    line may fall in the middle of a row-merged region) in each of which at least
+    :data:`MERGED_SHARE` of the lines hold a gutter, :data:`MIN_MERGED` such lines or more in all."""
+    found: list[tuple[int, int, int]] = []  # first, end, lines with a gutter
+    for run in _runs(list(lines)):
+        first, end = run[0], run[-1] + 1
+        count = sum(len(pieces(line.strip(), lm)) > 1 for line in lines[first:end])
+        if count < MERGED_SHARE * (end - first):
+            continue
+        if found and all(not line.strip() for line in lines[found[-1][1]:first]):
+            found[-1] = (found[-1][0], end, found[-1][2] + count)
+        else:
+            found.append((first, end, count))
+    return [(first, end) for first, end, count in found if count >= MIN_MERGED]
+
+
+def region_stories(lines: Sequence[str], lm: TokenScorer) -> list[list[str]] | None:
+    """The stories of a region read across columns (lines, blank ones among them), each its
+    pieces in reading order (:func:`~ocrfix.story_columns.story_order`, each piece placed across
+    the page: :func:`across`); None where they do not read as interleaved."""
+    from .story_columns import story_order
+
+    placed = [(across(line, start), line[start:end].strip())
+              for line in (line.strip() for line in lines) if line for start, end in piece_spans(line, lm)]
+    cut = [piece for _, piece in placed]
+    return story_order([_scored(piece) or piece for piece in cut], lm, shown=cut, across=[x for x, _ in placed])
+
+
+def row_stories(text: str, lm: TokenScorer) -> list[str] | None:
+    """The texts of ``text`` with each region read across columns (:func:`regions`) put back
+    story by story, each story a text of its own, the text between kept in order as one text;
+    None when no region was read across columns (or none put back)."""
+    lines = text.splitlines()
+    out: list[str] = []
+    at = 0
+    for first, end in regions(lines):
+        found = region_stories(lines[first:end], lm)
+        if found is None:
+            continue
+        if any(line.strip() for line in lines[at:first]):
+            out.append("\n".join(lines[at:first]) + "\n")
+        out.extend("\n".join(story) + "\n" for story in found)
+        at = end
+    if not out:
+        return None
+    if any(line.strip() for line in lines[at:]):
+        out.append("\n".join(lines[at:]) + "\n")
+    return out
