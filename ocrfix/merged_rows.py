@@ -15,7 +15,8 @@ leave one in the middle of the rows), in each of which at least :data:`MERGED_SH
 hold a gutter of two spaces or more or a set-off mark (:data:`GUTTER`), :data:`MIN_MERGED` such
 lines or more in all. There a single space is a gutter too where the text does not read on across
 it (:func:`~ocrfix.column_order.join_score` under :data:`SPACE_JOIN`) and both sides hold a column
-line's worth of text (:data:`MIN_PIECE` em). The region's pieces are linked into columns and stories
+line's worth of text (:data:`MIN_PIECE` em); a piece far wider than the region's others is cut
+where a column's line ends (:data:`WIDE`). The region's pieces are linked into columns and stories
 as :func:`~ocrfix.story_columns.story_order` links lines, and where each piece starts across the
 page is known from the text before it on its line (:func:`across`): a piece goes on in one that
 starts about where it does (:data:`~ocrfix.story_columns.ACROSS`). Where the pieces read as
@@ -41,6 +42,13 @@ SPACE = re.compile(r"(?<=\S) (?=\S)")
 SPACE_JOIN = 1.0  # log10: a single space is a gutter where the text reads on across it by less than this
 SPACE_WIDTH = 0.6  # em: how wide a space Tesseract writes stands for
 MIN_PIECE = 4.0  # em: both sides of a single space taken as a gutter hold at least this much text
+#: A piece more than this many times as wide as the region's median piece holds the lines of two
+#: columns with no gutter read between them ...
+WIDE = 1.2
+#: ... and is cut where the first of them ends: at a space or before a rule read as a mark glued to
+#: the next column's text (:data:`GLUED_RULE`), the piece before as wide as the median within this many em.
+WIDE_SLACK = 3.0
+GLUED_RULE = "”|"
 MERGED_SHARE = 0.3  # the share of a block's lines that must hold a gutter for it to be read across columns
 MIN_MERGED = 3  # lines with a gutter a region needs
 
@@ -106,14 +114,34 @@ def regions(lines: Sequence[str], lm: TokenScorer | None = None) -> list[tuple[i
     return [(first, end) for first, end, count in found if count >= MIN_MERGED]
 
 
+def _cut_wide(line: str, spans: Sequence[tuple[int, int]], column: float) -> list[tuple[int, int]]:
+    """``spans`` (of ``line``'s pieces) with each piece more than :data:`WIDE` times ``column``
+    (the region's median piece width) cut where the first column's line ends (see :data:`WIDE_SLACK`)."""
+    out = []
+    for start, end in spans:
+        while display_width(line[start:end]) > WIDE * column:
+            ends = [k for k in range(start + 1, end - 1) if (line[k] == " " or line[k] in GLUED_RULE) and line[k - 1] != " "
+                    and abs(display_width(line[start:k]) - column) <= WIDE_SLACK]
+            if not ends:
+                break
+            cut = min(ends, key=lambda k: abs(display_width(line[start:k]) - column))
+            out.append((start, cut))
+            start = cut + 1 if line[cut] == " " else cut
+        out.append((start, end))
+    return out
+
+
 def region_stories(lines: Sequence[str], lm: TokenScorer) -> list[list[str]] | None:
     """The stories of a region read across columns (lines, blank ones among them), each its
     pieces in reading order (:func:`~ocrfix.story_columns.story_order`, each piece placed across
     the page: :func:`across`); None where they do not read as interleaved."""
     from .story_columns import story_order
 
+    rows = [(line, piece_spans(line, lm)) for line in (line.strip() for line in lines) if line]
+    widths = sorted(display_width(_scored(line[start:end])) for line, spans in rows for start, end in spans)
+    column = widths[len(widths) // 2]
     placed = [(across(line, start), line[start:end].strip())
-              for line in (line.strip() for line in lines) if line for start, end in piece_spans(line, lm)]
+              for line, spans in rows for start, end in _cut_wide(line, spans, column) if line[start:end].strip()]
     cut = [piece for _, piece in placed]
     return story_order([_scored(piece) or piece for piece in cut], lm, shown=cut, across=[x for x, _ in placed])
 

@@ -18,18 +18,20 @@ def story(columns: int, lines: int, width: int, chars) -> list[list[str]]:
     return [["".join(next(chars) for _ in range(width)) for _ in range(lines)] for _ in range(columns)]
 
 
-def page(first: tuple[int, int, int], second: tuple[int, int, int], below: int = 6):
+def page(first: tuple[int, int, int], second: tuple[int, int, int], below: int = 6, glued: str = ""):
     """A headline, then two stories side by side (``(columns, lines, characters a line)`` each)
-    read across in rows: the first story's columns set apart by one space or two, a rule read as
-    `` 。 `` before the second's; then a blank line and a third story read as a block of its own.
-    The page's text, each story's columns, and an LM of the stories' text."""
+    read across in rows: the first story's columns set apart by one space or two (every third row
+    by ``glued`` alone, where given), a rule read as `` 。 `` before the second's; then a blank line
+    and a third story read as a block of its own. The page's text, each story's columns, and an LM
+    of the stories' text."""
     chars = iter(chr(0x4E00 + 5 * i) for i in range(5000))
     headline = "".join(next(chars) for _ in range(12))
     left, right = story(*first, chars), story(*second, chars)
     third = story(1, below, first[2], chars)[0]
     rows = []
     for row in range(max(first[1], second[1])):
-        parts = [" " * (1 + row % 2) if c else "" for c in range(first[0])]
+        gap = glued if glued and row % 3 == 2 else " " * (1 + row % 2)
+        parts = [gap if c else "" for c in range(first[0])]
         line = "".join(gap + col[row] for gap, col in zip(parts, left) if row < len(col))
         line += "".join(" 。 " + col[row] for col in right if row < len(col))
         rows.append(line)
@@ -61,6 +63,15 @@ def test_stories_read_across_in_rows_come_back_story_by_story() -> None:
     assert "".join(line for col in left for line in col) in paragraphs
 
 
+def test_two_columns_read_with_no_gap_between_are_cut_apart() -> None:
+    """A rule read as a closing quote glued to the next column's text (print sets none at a
+    line's start): the piece twice as wide as the region's others is cut before it."""
+    text, headline, left, right, third, lm = page((2, 8, 8), (1, 7, 6), glued="”")
+    assert "”" + left[1][2] in text
+    second = ["”" + line if row % 3 == 2 else line for row, line in enumerate(left[1])]
+    assert "\n".join([*left[0], *second]) + "\n" in column_stories(text, lm)
+
+
 def test_a_row_merged_region_across_a_blank_line_is_one_region() -> None:
     """Tesseract may leave a blank line in the middle of the rows it read across columns."""
     text, headline, left, right, third, lm = page((2, 8, 8), (1, 8, 6))
@@ -83,11 +94,11 @@ def test_blocks_in_reading_order_are_left_as_they_are() -> None:
 
 
 @given(st.tuples(st.integers(1, 3), st.integers(3, 9), st.integers(5, 10)),
-       st.tuples(st.integers(1, 2), st.integers(3, 9), st.integers(4, 8)), st.integers(0, 6))
-def test_only_whole_pieces_move(first: tuple[int, int, int], second: tuple[int, int, int], below: int) -> None:
+       st.tuples(st.integers(1, 2), st.integers(3, 9), st.integers(4, 8)), st.integers(0, 6), st.sampled_from(["", "”", "|"]))
+def test_only_whole_pieces_move(first: tuple[int, int, int], second: tuple[int, int, int], below: int, glued: str) -> None:
     """Whatever the order found, every character of the input comes out once, and each output
     line is a piece of an input line."""
-    text, *_, lm = page(first, second, below)
+    text, *_, lm = page(first, second, below, glued)
     out = column_stories(text, lm)
     assert sorted("".join(text.split())) == sorted("".join("".join(out).split()))
     assert all(line in text for line in "".join(out).splitlines())
