@@ -130,6 +130,48 @@ def test_a_columns_last_row_merged_across_the_gutter_is_split_where_the_row_abov
     assert [b.text for b in flow.blocks] == ["".join(NARROW_LEFT[:2] + NARROW_RIGHT[:2])]
 
 
+EIGHT_LEFT = NARROW_LEFT + ["天地人和山高水长日出东方", "百花齐放万象更新国泰民安", "风调雨顺五谷丰登四海升平"]
+EIGHT_RIGHT = NARROW_RIGHT[:4] + ["亭阁门窗桌椅笔墨纸砚书画", "山明水秀鸟语花香人杰地灵", "琴棋诗酒花茶松竹梅兰菊荷", "晨钟暮鼓春华秋实岁月如歌。"]
+
+
+def _stretched(line: Line, left: int = 0, right: int = 0) -> Line:
+    """``line`` with its first word's box reaching ``left`` pixels further left and its last
+    word's ``right`` further right (as a speck or a skewed scan swells the engine's boxes)."""
+    first, *middle, last = line.words
+    words = (replace(first, box=Box(first.box.x0 - left, first.box.y0, first.box.x1, first.box.y1)), *middle,
+             replace(last, box=Box(last.box.x0, last.box.y0, last.box.x1 + right, last.box.y1)))
+    return Line(words=words, box=Box.union([w.box for w in words]))
+
+
+def test_rows_merged_across_a_one_character_gutter_whose_boxes_wobble_are_split_down_its_channel() -> None:
+    """The rows of two columns merged across a gutter one character wide, but the first and last; the
+    engine swelled the right column's first box or, on the next row, the left column's last a
+    quarter character into the gutter. No lines set out the columns' edges, no blank ``0.3h``
+    either side of any x runs down the gutter, and the gaps between the rows' letters are
+    narrower than a gutter between words: only the narrow channel the rows leave tells the columns."""
+    left, right = column(EIGHT_LEFT, 60), column(EIGHT_RIGHT, 60 + 13 * H)
+    wobble = H // 4
+    rows = [_merged(_stretched(a, right=wobble if r % 2 else 0), _stretched(b, left=wobble if r % 2 == 0 else 0))
+            for r, (a, b) in enumerate(zip(left, right))]
+    rows = [left[0], right[0], *rows[1:-1], left[-1], right[-1]]  # the first and last rows read apart: two set out no edges
+    assert [b.text for b in reflow_document(document([rows])).blocks] == ["".join(EIGHT_LEFT + EIGHT_RIGHT)]
+
+
+def test_a_piece_of_a_row_with_swollen_boxes_is_split_where_the_row_above_was_read_apart() -> None:
+    """Three columns; the engine read the first row as three lines and merged the second across
+    both gutters, swelling three in four of its boxes in the last two columns. The first gutter
+    (wider than a gutter between words) cuts that row, and its piece over the last two columns
+    measures large by its boxes; but its letters are set as the line's, body type: it is split
+    where the row above was read apart, like any body row."""
+    xs = [60, 60 + 14 * H + H // 2, 60 + 26 * H + H // 2]  # gutters 1.5 and 1 character between letters
+    texts = [["天地人和山高水长日出东方甲", "百花齐放万象更新国泰民安乙"], ["春夏秋冬东南西北上下左", "金木水火土山川河海风雨"],
+             ["琴棋诗酒花茶松竹梅兰菊", "晨钟暮鼓春华秋实岁月如"]]
+    first = [_spaced(texts[k][0], xs[k], 200, H) for k in range(3)]
+    y = 200 + int(1.6 * H)
+    merged = _merged(_spaced(texts[0][1], xs[0], y, H), *(_spaced(texts[k][1], xs[k], y, H, tall=4) for k in (1, 2)))
+    assert [b.text for b in reflow_document(document([[*first, merged]])).blocks] == ["".join(row for rows in texts for row in rows)]
+
+
 def test_tall_body_line_merged_across_a_gutter_is_split_at_the_river() -> None:
     """Every row of two columns merged across a one-character gutter; one of them was read
     with tall boxes (as around a column rule, or on a skewed scan): as tall as a headline but
@@ -420,15 +462,17 @@ def test_after_a_full_line_that_runs_on_only_an_indents_depth_opens_a_paragraph(
     assert paragraphs("有很多新的商户入驻", 2.5, "农贸集市的摊位陆续摆开新。") == 2
 
 
-def test_a_line_starting_with_a_closing_quote_continues_its_paragraph() -> None:
-    """No line starts with a closing quote or bracket (the typesetter keeps it on the line
-    before): one that does, two characters in, lost the characters before it to the engine."""
+@pytest.mark.parametrize("mark", ["”", "，", "、", "。"])
+def test_a_line_starting_with_a_closing_quote_or_a_stop_continues_its_paragraph(mark: str) -> None:
+    """No line starts with a closing quote or bracket, or with a full-width stop or pause (the
+    typesetter keeps it on the line before): one that does, two characters in, lost the
+    characters before it to the engine (``…积善人家庆有`` / ``，在春联中…``: ``余”`` lost)."""
     def rows(second: str) -> list[Line]:
         lines = column([">本报讯清晨六点城东", "农贸集市的摊位陆续摆开新鲜", second, "货架上摆满了各地的特产商品", "和手工艺品。"], 60)
         lines[2] = make_line(second, 60 + 2 * H + (H // 2 if second[0] == "“" else 0), lines[2].box.y0)  # an opening quote inked in its cell's right half
         return lines
 
-    assert len(reflow_document(document([rows("”水果吸引居民前来市场")])).blocks) == 1
+    assert len(reflow_document(document([rows(mark + "水果吸引居民前来市场")])).blocks) == 1
     assert len(reflow_document(document([rows("“水果吸引居民前来市场")])).blocks) == 2
 
 

@@ -13,7 +13,9 @@ fit the ink and square CJK type makes ``p`` about ``h``, PP-OCR's detection boxe
   skewed scan), and where a column rule read as ``|`` (alone or with punctuation: ``”|``) stands
   between letters more than ``2h`` apart (see ``RULED``), and where the row right above or
   below was read as two lines side by side whose blank covers a gap between its letters (a
-  column's last rows: see :func:`_row_splits`); lines are then grouped into columns by horizontal overlap, pieces of one printed line (same row,
+  column's last rows: see :func:`_row_splits`), or where the lines around leave a narrow
+  channel down such a gap (a one-character gutter whose rows the engine merged: see
+  :func:`_channel_splits`); lines are then grouped into columns by horizontal overlap, pieces of one printed line (same row,
   same column) are joined, columns read left to right, lines top to bottom (after the
   headlines above them);
 * **indent** — a line starting more than ``1.6p`` right of its column's left edge opens a
@@ -24,7 +26,8 @@ fit the ink and square CJK type makes ``p`` about ``h``, PP-OCR's detection boxe
   a sentence, the engine dropped the line's first characters: it continues the paragraph (an
   opening quote's ink starts ``0.4p`` or more into its cell: both depths are measured from the cell, so
   ``“`` opens a paragraph past ``2.0p`` and continues one past ``2.8p``), and so does a
-  line starting with a closing quote or bracket (no line starts with one); with a language
+  line starting with a closing quote or bracket or a full-width stop or pause (``，。、；：？！``:
+  no line starts with one, the engine lost the characters before it); with a language
   model (``reflow_document(doc, lm)``, ``ocrfix reflow --lm``), so does an indented line after
   a full line that runs on where the sentence reads on into it (see :func:`_reads_on`); a column rule
   read as ``|`` at either end of a line counts for neither test (see :func:`_extent`) and is
@@ -59,11 +62,12 @@ from __future__ import annotations
 
 import functools
 import re
+from math import ceil, floor
 import statistics
 from bisect import bisect_left, bisect_right
 from itertools import accumulate, groupby
 from operator import attrgetter, itemgetter
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
@@ -76,6 +80,7 @@ from .vertical import turn_back, upright
 
 _ALNUM = re.compile(r"[^\W_]")
 CLOSING = "”’）》」』〕】)]"  # closing quotes and brackets: never at a line's start
+STOPS = "，、；：。？！"  # full-width stops and pauses: never at a line's start either
 _NARROW_RUN = re.compile(r"[0-9A-Za-z][0-9A-Za-z.,%]*")  # digits and Latin letters: never broken across lines
 INDENT = 1.6  # × the character pitch: left edge past the column's left edge that marks an indent
 DROPPED = 2.4  # × the pitch: an "indent" past this after a full line that runs on is the engine's loss of the line's first
@@ -88,7 +93,7 @@ HEADLINE_PITCH = 1.2  # × h (× the body's measured pitch where wider): least c
 HEADLINE_LINE = 1.2  # × h: type size of a line that is a headline, its characters HEADLINE_PITCH apart (see _is_headline;
 #   headlines set 1.3 × the body measure 1.24 × h on Tesseract's boxes; where the size tells alone, HEADLINE)
 TALL_WORDS = 1.15  # × h: least box height of three in four of a headline's words
-SQUARE = 0.9  # × its own type size: least character pitch of a piece of a line set in type of its own (see _own_size, _gutter_splits)
+SQUARE = 0.9  # × its own type size: least character pitch of a piece of a line set in type of its own (see _set_size, _gutter_splits)
 KICKER = 1.05  # × h: least type size and pitch of a kicker or sub-headline next to a headline
 KICKER_NEXT = 1.1  # × h: the same next to a kicker or sub-headline
 GUTTER = 1.2  # × h: gap between words that splits a body line into two columns
@@ -102,6 +107,8 @@ EDGE_NEAR = 4.0  # × h: how near a merged line the lines setting out a gutter m
 RULE_CHARS = 4  # characters at most of a rule read as text
 RULE_WIDTH = 3.0  # × the characters' width: how much wider a rule read as text is set
 ROW_NEAR = 2.5  # × h: how far apart the middles of two neighbouring rows stand at most
+NARROW = 0.15  # × h: half the width of the channel the lines around leave down a narrow gutter (see _channel)
+CHANNEL_LINES = 4  # least lines around that span a narrow gutter's channel
 SPECK = 0.25  # × h: a line box less tall than this holds no character
 SPECKS = "。，、.,|'`·"  # what the engine reads specks as
 RULE = "|"  # what the engine reads a column rule as
@@ -183,6 +190,23 @@ class Marks(NamedTuple):
         """Whether any extent overlaps ``(lo, hi)``."""
         k = bisect_left(self.starts, hi)
         return k > 0 and self.reach[k - 1] > lo
+
+    def openings(self, lo: float, hi: float, wide: float) -> list[tuple[float, float]]:
+        """The blanks between the extents (to the box's ends past the first and last of them)
+        wider than ``wide`` that overlap ``(lo, hi)``, left to right."""
+        starts, reach = self.starts, self.reach
+        k = bisect_right(starts, lo)
+        left = reach[k - 1] if k else self.x0
+        found = []
+        while left < hi:
+            right = starts[k] if k < len(starts) else self.x1
+            if right - wide > left and right > lo:
+                found.append((left, right))
+            if k == len(starts):
+                break
+            left = max(left, reach[k])
+            k += 1
+        return found
 
 
 def _gutter_splits(line: Line, text: str, size: float, band: "Band", h: float) -> list[int]:
@@ -521,9 +545,13 @@ def _split_lines(lines: list[Line], sizes: dict[int, float], h: float, numbers: 
                      for k in _edge_splits(line.words[start:stop], box, gutters, h)]
             cuts = sorted({*cuts, *edges}) if edges else cuts
         if body and line.box.width > 4 * h:
-            beside = [start + k for start, stop, box in pieces.get(id(line), [(0, len(line.words), line.box)])
-                      if _type_size(box, line.words[start:stop]) < HEADLINE * h
-                      for k in _row_splits(box, letters[id(line)][start:stop], rows, h)]
+            band = Band(line.box, ink[id(line)], letters[id(line)], marks, tops)
+            # a whole line is set in its own size (a piece may be set in type of its own)
+            parts = pieces.get(id(line))
+            beside = [start + k for start, stop, box in parts or [(0, len(line.words), line.box)]
+                      if (_set_size(line.words[start:stop], letters[id(line)][start:stop], box, size, h) if parts else size) < HEADLINE * h
+                      for k in {*_row_splits(box, letters[id(line)][start:stop], rows, h),
+                                *_channel_splits(letters[id(line)][start:stop], band, h)}]
             cuts = sorted({*cuts, *beside}) if beside else cuts
         cuts = _ruled_ends_kept(line.words, cuts)
         for start, stop in zip([0, *cuts], [*cuts, len(line.words)]):
@@ -531,8 +559,8 @@ def _split_lines(lines: list[Line], sizes: dict[int, float], h: float, numbers: 
             text = texts[id(line)] if not cuts else join_words([w.text for w in words])
             box = line.box if not cuts else _piece_box(line, start, stop, own_rows=body)
             own = ink[id(line)] if not cuts else Marks.of(box, letters[id(line)][start:stop])
-            piece = _own_size(words, letters[id(line)][start:stop], box, text, h) if cuts else None
-            placed.append(PlacedLine(text, box, size if piece is None else piece, numbers[id(line)], words, own.core(box)))
+            placed.append(PlacedLine(text, box, _set_size(words, letters[id(line)][start:stop], box, size, h) if cuts else size,
+                                     numbers[id(line)], words, own.core(box)))
     return placed
 
 
@@ -586,30 +614,85 @@ def _row_splits(box: Box, letters: list[tuple[float, float] | None], rows: list[
     # only blanks the line reaches over (a gap 2h into its letters either side ends within h of them)
     near = [r for r in rows[bisect_left(rows, middle - ROW_NEAR * h, key=_row_middle):bisect_right(rows, middle + ROW_NEAR * h, key=_row_middle)]
             if abs(r.middle - middle) > h / 2 and box.x0 <= r.x0 - h and box.x1 >= r.x1 + h]
-    solid = [(k, extent) for k, extent in enumerate(letters) if extent is not None] if near else []
-    if not solid:
+    if not near:
         return []
+    return [k for k, left, right in _inner_gaps(letters, h)
+            if any(abs(r.x0 - left) <= h and abs(r.x1 - right) <= h and min(r.x1, right) - max(r.x0, left) >= RIVER * h for r in near)]
+
+
+def _inner_gaps(letters: list[tuple[float, float] | None], h: float) -> Iterator[tuple[int, float, float]]:
+    """The gaps wider than ``RIVER × h`` between the letters of a line (or a piece of one; its
+    words' :func:`_letters`) whose letters run ``2h`` into both sides: ``(k, left, right)``, word
+    ``k`` the first after the gap, ``left`` and ``right`` the gap's ends."""
+    solid = [(k, extent) for k, extent in enumerate(letters) if extent is not None]
+    if not solid:
+        return
     first, last = solid[0][1][0], max(extent[1] for _, extent in solid)
-    splits = []
     reach = solid[0][1][1]  # right end of the letters so far
+    wide = RIVER * h
     for k, (start, end) in solid[1:]:
-        if start - reach > RIVER * h and first <= reach - 2 * h and last >= start + 2 * h \
-                and any(abs(r.x0 - reach) <= h and abs(r.x1 - start) <= h and min(r.x1, start) - max(r.x0, reach) >= RIVER * h for r in near):
+        if start - reach > wide and first <= reach - 2 * h and last >= start + 2 * h:
+            yield k, reach, start
+        if end > reach:
+            reach = end
+
+
+def _channel_splits(letters: list[tuple[float, float] | None], band: Band, h: float) -> list[int]:
+    """Word indices where a body line (or a piece of one; its words' :func:`_letters`; ``band``:
+    the line on its page) that the engine merged across a narrow gutter is split: at a gap
+    between its letters wider than ``RIVER × h`` (letters ``2h`` into both sides) down which the
+    lines around leave a channel (see :func:`_channel`). A gutter about one character wide, on
+    a scan whose boxes wobble, leaves no blank ``0.6h`` wide for the whitespace river, and where
+    the engine merged most rows across it no lines set out its edges."""
+    around = None  # the other lines starting within 6h above and below, found at the first gap
+    splits = []
+    for k, left, right in _inner_gaps(letters, h):
+        if around is None:
+            tops = band.tops
+            around = [m for m in band.by_top[bisect_left(tops, band.box.y0 - 6 * h):bisect_right(tops, band.box.y0 + 6 * h)] if m is not band.own]
+        if _channel(around, left, right, h):
             splits.append(k)
-        reach = max(reach, end)
     return splits
 
 
-def _own_size(words: tuple[Word, ...], letters: list[tuple[float, float] | None], box: Box, text: str, h: float) -> float | None:
-    """The type size of a piece of a line (its ``words``, their :func:`_letters`, its ``box`` and
-    ``text``) that is set in type of its own: its letters all large (``TALL_WORDS ×`` the body
-    size ``h``) and standing as far apart as they are high (``SQUARE ×``), like a headline read
-    into a body row; else None: the piece is set as its line is (a body row the engine merged
-    with the row below swells its word boxes to two rows, but not their pitch)."""
+def _channel(around: list[Marks], left: float, right: float, h: float) -> bool:
+    """True when, at one of seven points evenly across the gap from ``left`` to ``right``, at
+    most a quarter of the lines ``around`` that reach ``2h`` past the gap on both sides (at
+    least ``CHANNEL_LINES`` of them) have ink within ``NARROW × h`` of it or no blank wider
+    than ``RIVER × h`` around it. Lines set in one column leave no such channel: their
+    characters stand in cells of one pitch, and a gap between two lines' glyphs at one x is
+    inked in the others, or as narrow as the space between two characters."""
+    lo, hi = left - 2 * h, right + 2 * h
+    spanning = [m for m in around if m.x0 < lo and m.x1 > hi]
+    if len(spanning) < CHANNEL_LINES:
+        return False
+    reach, allowed, eighth = NARROW * h, 0.25 * len(spanning), (right - left) / 8
+    opened = [0] * 8  # per point (1–7: left + j eighths), the lines open there
+    shut = 0  # the lines closed at every point
+    for marks in spanning:
+        points = set()
+        for a, b in marks.openings(left, right, RIVER * h):
+            points.update(range(max(1, ceil((a + reach - left) / eighth)), min(7, floor((b - reach - left) / eighth)) + 1))
+        if not points:
+            shut += 1
+            if shut > allowed:
+                return False
+        for j in points:
+            opened[j] += 1
+    return max(opened) >= len(spanning) - allowed
+
+
+def _set_size(words: tuple[Word, ...], letters: list[tuple[float, float] | None], box: Box, size: float, h: float) -> float:
+    """The type size a piece of a line (its ``words``, their :func:`_letters`, its ``box``) is set
+    in: its own where it is set in type of its own, its letters all large (``TALL_WORDS ×`` the
+    body size ``h``) and standing as far apart as they are high (``SQUARE ×``), like a headline
+    read into a body row; else its line's ``size``: a body row the engine merged with the row
+    below swells its word boxes to two rows, but not their pitch, and a piece of a body row whose
+    boxes the engine swelled measures large by its boxes only."""
     if sum(e is not None for e in letters) < 2 or _low_height(words, letters) < TALL_WORDS * h:
-        return None
-    size = _type_size(box, words)
-    return size if box.width >= SQUARE * size * display_width(text) else None
+        return size
+    own = _type_size(box, words)
+    return own if box.width >= SQUARE * own * display_width(join_words([w.text for w in words])) else size
 
 
 def _ruled_ends_kept(words: tuple[Word, ...], cuts: list[int]) -> list[int]:
@@ -871,11 +954,11 @@ def _paragraphs(columns: list[_Column], h: float, lm: TokenScorer | None = None)
             # a line starting further in than any paragraph indent (two characters, an opening
             # quote's) after a full line that runs on: the engine dropped its first characters
             opening = text
-            # nor one starting with a closing quote or bracket, which no line may start with
-            # (the typesetter keeps it on the line before): the characters before it were dropped
+            # nor one starting with a closing quote or bracket or a stop or pause, which no line may
+            # start with (the typesetter keeps it on the line before): the characters before it were dropped
             # (both measured from the cell: an opening quote's ink starts QUOTE_INK into it)
             depth = inset - QUOTE_INK * pitch * (opening[:1] in OPENING)
-            indented = depth > INDENT * pitch and not (depth > DROPPED * pitch and run_on) and opening[:1] not in CLOSING \
+            indented = depth > INDENT * pitch and not (depth > DROPPED * pitch and run_on) and opening[:1] not in CLOSING + STOPS \
                 and not (run_on and lm is not None and _reads_on(lm, paragraphs[-1][-1], text))
             # a credit in brackets right after a full line closes the paragraph it ends (``…新年。`` /
             # ``（本报记者…``): a byline stands on a line of its own
