@@ -56,6 +56,8 @@ from benchmarks.corpus import SOURCES, Article, load_lines, pick_article
 from benchmarks.degrade import Degradation, degrade
 from benchmarks.generate import _draw, load_config
 from benchmarks.newspage_varied import _SENTENCE, PagePlanner, SetStory, Style, StorySetter
+from benchmarks.ocr import tesseract_model_options
+from benchmarks.tessdata import MODELS
 from benchmarks.typeset import _draw_line, break_lines, font
 from ocrfix.errors import ToolMissingError
 from ocrfix.settings import load_settings
@@ -381,13 +383,20 @@ def degradation(split: str, index: int, size: int, family: str = "") -> tuple[De
     return Degradation(scale=round(px / size, 4), **rounded), level
 
 
-def tesseract_page(image_path: Path, base: Path, dpi: int) -> None:
-    """Tesseract on the whole page, as users run it: ``--psm 3``, hOCR + ALTO + text in one run."""
+#: hOCR, ALTO and text in one run: the settings of Tesseract's ``hocr``, ``alto`` and ``txt`` configs,
+#: given as parameters (a model read from another ``--tessdata-dir`` has no ``configs/`` beside it)
+RENDERERS = ("-c", "tessedit_create_hocr=1", "-c", "hocr_font_info=0", "-c", "tessedit_create_alto=1",
+             "-c", "tessedit_create_txt=1")
+
+
+def tesseract_page(image_path: Path, base: Path, dpi: int, model: str | None = None) -> None:
+    """Tesseract on the whole page, as users run it: ``--psm 3``, hOCR + ALTO + text in one run;
+    ``model``: one of :data:`benchmarks.tessdata.MODELS` instead of the system's ``chi_sim``."""
     exe = shutil.which("tesseract")
     if exe is None:
         raise ToolMissingError("tesseract not found")
-    subprocess.run([exe, str(image_path), str(base), "-l", "chi_sim", "--psm", "3", "--dpi", str(dpi),
-                    "hocr", "alto", "txt"], check=True, capture_output=True, env={**os.environ, "OMP_THREAD_LIMIT": "1"})
+    subprocess.run([exe, str(image_path), str(base), *tesseract_model_options(model), "-l", "chi_sim", "--psm", "3",
+                    "--dpi", str(dpi), *RENDERERS], check=True, capture_output=True, env={**os.environ, "OMP_THREAD_LIMIT": "1"})
 
 
 def head_lines(story: dict) -> list[str]:
@@ -401,7 +410,7 @@ def gt_text(stories: list[dict]) -> str:
     return "\n\n\n".join("\n".join([*head_lines(s), *s["paragraphs"]]) for s in stories) + "\n"
 
 
-def make_page(split: str, index: int, out: Path, data_dir: Path, family: str = "") -> Path:
+def make_page(split: str, index: int, out: Path, data_dir: Path, family: str = "", model: str | None = None) -> Path:
     name = f"{split}-{index:03d}"
     folder = out / split
     if (folder / f"{name}.hocr").is_file():
@@ -418,7 +427,7 @@ def make_page(split: str, index: int, out: Path, data_dir: Path, family: str = "
     write_text_atomic(str(folder / f"{name}.gt.json"),
                       json.dumps({"level": level, "degradation": deg.__dict__, **meta, "stories": gt}, ensure_ascii=False, indent=1) + "\n")
     write_text_atomic(str(folder / f"{name}.gt.txt"), gt_text(gt))
-    tesseract_page(folder / f"{name}.png", folder / name, dpi)
+    tesseract_page(folder / f"{name}.png", folder / name, dpi, model)
     return folder / name
 
 
@@ -430,12 +439,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=None, help="output root (default: build/bench/stories)")
     parser.add_argument("--family", choices=["grid"], default="", help="the grid page family (module docstring), "
                         "with the split's sources and a seed of its own")
+    parser.add_argument("--tesseract-model", choices=sorted(MODELS), default=None,
+                        help="read the pages with this chi_sim model (python -m benchmarks.tessdata) instead of the system's")
     args = parser.parse_args(argv)
     os.nice(5)
     settings = load_settings()
     out = args.out or settings.build_dir / "bench" / "stories"
     for index in tqdm(range(args.first, args.first + args.pages), desc=f"pages {args.split}", file=sys.stderr):
-        make_page(args.split, index, out, settings.data_dir, args.family)
+        make_page(args.split, index, out, settings.data_dir, args.family, args.tesseract_model)
     print(f"{args.pages} pages in {out / args.split}")
     return 0
 

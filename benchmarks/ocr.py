@@ -34,18 +34,24 @@ def tesseract_available(lang: str = "chi_sim") -> bool:
     return lang in out.stdout.split()
 
 
+def tesseract_model_options(model: str | None) -> list[str]:
+    """Tesseract's options to read with ``model`` (one of :data:`benchmarks.tessdata.MODELS`; None:
+    the system's ``chi_sim``, no options)."""
+    if model is None:
+        return []
+    if not (tessdata.model_dir(model) / "chi_sim.traineddata").is_file():  # checksum: at fetch time
+        raise ToolMissingError(f"Tesseract model {model!r} not in {tessdata.model_dir(model)} "
+                               "(python -m benchmarks.tessdata)")
+    return ["--tessdata-dir", str(tessdata.model_dir(model)), "--oem", str(tessdata.MODELS[model].oem)]
+
+
 def tesseract(image: Image.Image, psm: int = 6, lang: str = "chi_sim", dpi: int = 300, model: str | None = None) -> str:
     """Raw Tesseract text of one image (a column or headline crop); ``model``: one of
     :data:`benchmarks.tessdata.MODELS` (read with its ``--oem``) instead of the system's ``chi_sim``."""
     exe = shutil.which("tesseract")
     if exe is None:
         raise ToolMissingError("tesseract not found (apt-get install tesseract-ocr tesseract-ocr-chi-sim)")
-    options = []
-    if model is not None:
-        if not (tessdata.model_dir(model) / "chi_sim.traineddata").is_file():  # checksum: at fetch time
-            raise ToolMissingError(f"Tesseract model {model!r} not in {tessdata.model_dir(model)} "
-                                   "(python -m benchmarks.tessdata)")
-        options = ["--tessdata-dir", str(tessdata.model_dir(model)), "--oem", str(tessdata.MODELS[model].oem)]
+    options = tesseract_model_options(model)
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     with tempfile.TemporaryDirectory(prefix="ocrfix-tess-") as tmp:
         path = Path(tmp) / "crop.png"

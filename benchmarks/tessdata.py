@@ -6,7 +6,9 @@ The system's ``chi_sim`` (Debian's ``tesseract-ocr-chi-sim``, a tessdata_fast-li
 ``train``/``eval`` pages. Archives were also OCR'd with two other models, both in the npm package
 ``@tesseract.js-data/chi_sim`` 1.0.0:
 
-- ``best``: tessdata_best (integer weights), the bigger LSTM, run with ``--oem 1``;
+- ``best``: tessdata_best converted to integers (``4.0.0_best_int``), run with ``--oem 1``: the same
+  network as Debian's, other weights, and a config of CJK layout settings that writes a space
+  between nearly every two Chinese characters;
 - ``legacy``: the 4.0.0 file that still holds the Tesseract 3.x recogniser, run with ``--oem 0``.
 
 Each is written to ``build/tessdata/<model>/chi_sim.traineddata`` (for ``--tessdata-dir``) and

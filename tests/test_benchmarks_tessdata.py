@@ -100,3 +100,18 @@ def test_every_tesseract_engine_reads_the_headline_as_one_line_and_columns_as_bl
     assert generate.ocr_page(image, page, 1.0, "tesseract-best") == "文字\n\n文字\n\n文字\n"
     assert [cmd[cmd.index("--psm") + 1] for cmd in calls] == ["7", "6", "6"]
     assert all(cmd[cmd.index("--oem") + 1] == "1" for cmd in calls)
+
+
+def test_whole_pages_are_read_with_the_model_asked_for_and_write_hocr_alto_and_text(tmp_path, tiny_models, monkeypatch):
+    from benchmarks import newspage
+
+    calls = _fake_tesseract(monkeypatch)  # shutil.which and subprocess.run, newspage's too
+    (tmp_path / "tessdata" / "legacy").mkdir(parents=True)
+    (tmp_path / "tessdata" / "legacy" / "chi_sim.traineddata").write_bytes(tiny_models["legacy"])
+    newspage.tesseract_page(tmp_path / "p.png", tmp_path / "p", 100, "legacy")
+    newspage.tesseract_page(tmp_path / "p.png", tmp_path / "p", 100)
+    legacy, system = calls
+    assert legacy[legacy.index("--oem") + 1] == "0" and "--tessdata-dir" not in system
+    for cmd in calls:  # the renderers as parameters: no configs/ needed beside the model
+        assert {"tessedit_create_hocr=1", "tessedit_create_alto=1", "tessedit_create_txt=1"} <= set(cmd)
+        assert cmd[cmd.index("--psm") + 1] == "3"
