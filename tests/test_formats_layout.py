@@ -172,6 +172,24 @@ def test_a_piece_of_a_row_with_swollen_boxes_is_split_where_the_row_above_was_re
     assert [b.text for b in reflow_document(document([[*first, merged]])).blocks] == ["".join(row for rows in texts for row in rows)]
 
 
+def test_rows_merged_across_a_ruled_gutter_under_a_headline_are_split_at_the_rule() -> None:
+    """A short story under its headline: the three rows of its two columns merged across a
+    gutter that holds a column rule, read as ``|`` in every row, the letters either side 1.6
+    characters apart (a space, the rule, a narrower space). Too few rows for the column edges
+    or the whitespace river (the headline above is inked over the gutter), and the blank of a
+    row the river parts starts at the rule, not where the letters end: the rule cuts them."""
+    head = make_line("集市开张迎客来了", 60, 100, size=2 * H)
+    left, right = column(NARROW_LEFT[:3], 60, 200), column(NARROW_RIGHT[:3], 60 + 12 * H + int(1.6 * H), 200)
+
+    def rule(row: Line) -> Line:
+        box = Box(row.box.x1 + int(1.1 * H), row.box.y0 - 4, row.box.x1 + int(1.2 * H), row.box.y1 + 4)
+        return Line(words=(Word("|", box, conf=0.5),), box=box)
+
+    rows = [_merged(a, rule(a), b) for a, b in zip(left, right)]
+    blocks = [(b.kind, b.text.replace("|", "")) for b in reflow_document(document([[head], rows])).blocks]
+    assert blocks == [("headline", "集市开张迎客来了"), ("paragraph", "".join(NARROW_LEFT[:3] + NARROW_RIGHT[:3]))]
+
+
 def test_tall_body_line_merged_across_a_gutter_is_split_at_the_river() -> None:
     """Every row of two columns merged across a one-character gutter; one of them was read
     with tall boxes (as around a column rule, or on a skewed scan): as tall as a headline but

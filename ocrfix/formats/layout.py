@@ -11,7 +11,7 @@ fit the ink and square CJK type makes ``p`` about ``h``, PP-OCR's detection boxe
   left side and lines starting at its right side, nearby: see :func:`_edge_splits`) where a
   word starts at the right column's edge, though no gap shows (a narrow gutter, specks, a
   skewed scan), and where a column rule read as ``|`` (alone or with punctuation: ``”|``) stands
-  between letters more than ``2h`` apart (see ``RULED``), and where the row right above or
+  between letters more than ``1.5h`` apart (see ``RULED``), and where the row right above or
   below was read as two lines side by side whose blank covers a gap between its letters (a
   column's last rows: see :func:`_row_splits`), or where the lines around leave a narrow
   channel down such a gap (a one-character gutter whose rows the engine merged: see
@@ -112,7 +112,8 @@ CHANNEL_LINES = 4  # least lines around that span a narrow gutter's channel
 SPECK = 0.25  # × h: a line box less tall than this holds no character
 SPECKS = "。，、.,|'`·"  # what the engine reads specks as
 RULE = "|"  # what the engine reads a column rule as
-RULED = 2.0  # × h (one character of the line's own type where wider): least gap between the letters either side of a column rule read inside a line
+RULED = 1.5  # × h (one character of the line's own type where wider): least gap between the letters either side of a column rule read inside a line
+#   (a rule in a gutter stands a space from the letters either side; a character misread as ``|`` inside a column takes one cell)
 HEAD_WIDE = 3  # least wide letters (Han and the like) of a headline, its lines together
 HEAD_GAP = 2.5  # × the line's own type size: a gap that splits a headline line whatever is around it (two headlines side by side)
 _KERNEL_MARKS = (SPECKS, OPENING, RULE, GUTTER, RULED, TALL_WORDS, STORY_RIVER)  # what the compiled gap loop reads of the above (see _gaps)
