@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import gzip
-import hashlib
 import shutil
 import subprocess
 import sys
@@ -27,6 +26,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ocrfix.checksums import file_sha256
 from ocrfix.errors import InputError, OcrfixError, ToolMissingError
 from ocrfix.settings import load_settings
 
@@ -55,18 +55,10 @@ def model_dir(model: str) -> Path:
     return load_settings().build_dir / "tessdata" / model
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def installed(model: str) -> bool:
     """Whether ``model``'s traineddata is in place with the expected checksum."""
     path = model_dir(model) / "chi_sim.traineddata"
-    return path.is_file() and _sha256(path) == MODELS[model].sha256
+    return path.is_file() and file_sha256(path) == MODELS[model].sha256
 
 
 def unpack(tarball: Path, models: list[str]) -> None:
@@ -86,7 +78,7 @@ def unpack(tarball: Path, models: list[str]) -> None:
                 raise InputError(f"{tarball.name} has no {spec.member}")
             with gzip.open(member) as src, partial.open("wb") as dst:
                 shutil.copyfileobj(src, dst)
-            if (got := _sha256(partial)) != spec.sha256:
+            if (got := file_sha256(partial)) != spec.sha256:
                 partial.unlink()
                 raise InputError(f"{spec.member}: sha256 {got}, expected {spec.sha256}")
             partial.replace(target)
