@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from ..correction.edits import Edit
+from ..engine_habits import HabitPick
 from ..errors import InputError
 from ..formats.registry import is_ocr_file_name, ocr_file_patterns
-from ..engine_habits import HabitPick
 from ..profiles import ProfileChoice
 from ..remote import is_url, local_path, url_exists
 from ..textio import STDIO, make_output_dir, read_text
