@@ -24,6 +24,7 @@ import argparse
 import sys
 import time
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from ocrfix.correction.edits import Edit
 from ocrfix.errors import OcrfixError
@@ -33,6 +34,10 @@ from ocrfix.settings import load_settings
 
 from . import sets
 from .score import errata_corrected
+
+if TYPE_CHECKING:
+    from ocrfix.correction.corrector import Corrector
+    from ocrfix.options import CorrectOptions
 
 PARAGRAPH_CHARS = 300
 FULL_WIDTH = str.maketrans({",": "，", ":": "：", ";": "；", "?": "？", "!": "！"})
@@ -67,7 +72,7 @@ def changed_chars(edits: Sequence[Edit]) -> tuple[int, int]:
     return han, other
 
 
-def _corrector_for(text: str, corrector, options, by_habits: bool):
+def _corrector_for(text: str, corrector: Corrector, options: CorrectOptions, by_habits: bool) -> Corrector:
     """``corrector``, or (``by_habits``) the one of the profile ``text``'s habits pick, sharing its LM."""
     from ocrfix.profiles import DEFAULT_PROFILE, pick_profile_for_text
 
