@@ -97,14 +97,14 @@ def _scored(piece: str) -> str:
     return LEADING_MARK.sub("", piece)
 
 
-def regions(lines: Sequence[str], lm: TokenScorer | None = None) -> list[tuple[int, int]]:
+def regions(lines: Sequence[str]) -> list[tuple[int, int]]:
     """``(first, end)`` of each region of ``lines`` read across columns: a run of blocks (a blank
     line may fall in the middle of a row-merged region) in each of which at least
     :data:`MERGED_SHARE` of the lines hold a gutter, :data:`MIN_MERGED` such lines or more in all."""
     found: list[tuple[int, int, int]] = []  # first, end, lines with a gutter
     for run in _runs(list(lines)):
         first, end = run[0], run[-1] + 1
-        count = sum(len(pieces(line.strip(), lm)) > 1 for line in lines[first:end])
+        count = sum(GUTTER.search(line.strip()) is not None for line in lines[first:end])  # a stripped line's gutter parts two pieces
         if count < MERGED_SHARE * (end - first):
             continue
         if found and all(not line.strip() for line in lines[found[-1][1]:first]):

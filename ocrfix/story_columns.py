@@ -44,8 +44,10 @@ whole lines changes (and the blank lines between stories and after their headlin
 """
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
 from statistics import mean
-from typing import Sequence
+from typing import Iterable, Sequence, TypeVar
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -76,63 +78,118 @@ ACROSS = 2.0
 ACROSS_SLACK = 5.0
 
 
+Scores = TypeVar("Scores", float, np.ndarray)  # one score, or an array of them
+
+
 class Seams:
     """The join score (:func:`~ocrfix.column_order.join_score`) of any two of a page's lines, each
-    line's tail and head scored once (a page weighs each line against :data:`WINDOW` others)."""
+    line's tail and head scored once (a page weighs each line against :data:`WINDOW` others); and
+    each line's display width and whether it ends a sentence, which the links weigh too."""
 
     def __init__(self, lines: Sequence[str], lm: TokenScorer) -> None:
         self.lm = lm
         self.tails, self.heads = zip(*(seam_tokens(line, line) for line in lines)) if lines else ((), ())
         self.tail_scores = [lm.score_tokens(tail, bos=False, eos=False) for tail in self.tails]
         self.head_scores = [lm.score_tokens(head, bos=False, eos=False) for head in self.heads]
+        self.widths = np.array([display_width(line) for line in lines], dtype=float)
+        self.ends = np.array([ends_sentence(line) for line in lines], dtype=bool)
 
     def join(self, i: int, j: int) -> float:
         """How much line ``i``'s end predicts line ``j``'s start."""
-        joined = self.lm.score_tokens(self.tails[i] + self.heads[j], bos=False, eos=False) - self.tail_scores[i]
-        return joined - self.head_scores[j]
+        return self.joins([(i, j)])[0]
+
+    def joins(self, pairs: Iterable[tuple[int, int]]) -> list[float]:
+        """:meth:`join` of each pair ``(i, j)`` of ``pairs``, in one loop (a page weighs
+        thousands: the calls and look-ups around the LM's cost as much as the LM itself)."""
+        score, tails, heads = self.lm.score_tokens, self.tails, self.heads
+        tail_scores, head_scores = self.tail_scores, self.head_scores
+        return [score(tails[i] + heads[j], False, False) - tail_scores[i] - head_scores[j] for i, j in pairs]
 
 
-def link_scores(lines: Sequence[str], seams: Seams, across: Sequence[float] | None = None) -> dict[tuple[int, int], float]:
+@dataclass(frozen=True)
+class Links:
+    """Links ``first[k] -> then[k]`` between lines (or pieces), each pair at most once, and their
+    scores: parallel arrays, so that the rows' and the widths' terms of a page's thousands of
+    links are weighed in numpy. The order of the links is kept: it settles ties in :func:`best_links`."""
+
+    first: np.ndarray  # int64
+    then: np.ndarray  # int64
+    score: np.ndarray  # float64
+
+    @classmethod
+    def of(cls, scores: dict[tuple[int, int], float]) -> Links:
+        """The links of ``scores`` (``(first, then) -> score``), in its order."""
+        pairs = np.array(list(scores), dtype=np.int64).reshape(-1, 2)
+        return cls(pairs[:, 0], pairs[:, 1], np.array(list(scores.values()), dtype=float))
+
+    def __getitem__(self, link: tuple[int, int]) -> float:
+        """The score of the link ``first -> then`` (KeyError if it is not offered)."""
+        found = np.flatnonzero((self.first == link[0]) & (self.then == link[1]))
+        if not len(found):
+            raise KeyError(link)
+        return float(self.score[found[0]])
+
+    def rescored(self, score: np.ndarray) -> Links:
+        return Links(self.first, self.then, score)
+
+    def extended(self, other: Links) -> Links:
+        """These links, then ``other``'s (none of them among these)."""
+        return Links(*(np.concatenate([a, b]) for a, b in ((self.first, other.first), (self.then, other.then), (self.score, other.score))))
+
+    def without(self, dropped: Sequence[tuple[int, int]]) -> Links:
+        """These links but ``dropped``."""
+        kept = np.ones(len(self.score), dtype=bool)
+        for first, then in dropped:
+            kept &= (self.first != first) | (self.then != then)
+        return Links(self.first[kept], self.then[kept], self.score[kept])
+
+
+def link_scores(lines: Sequence[str], seams: Seams, across: Sequence[float] | None = None) -> Links:
     """The score of each link ``i -> j`` (``i - BACK <= j <= i + WINDOW``, ``j != i``) before the
     rows weigh in; ``across``: where each line starts across the page, in em (see :data:`ACROSS`)."""
-    widths = [display_width(line) for line in lines]
-    scores = {}
-    for i, line in enumerate(lines):
-        for j in range(max(0, i - BACK), min(len(lines), i + WINDOW + 1)):
-            if j == i:
-                continue
-            wider = widths[j] - widths[i]
-            score = seams.join(i, j) - DISTANCE * abs(j - i)
-            if abs(wider) <= 0.5:
-                score += SAME_WIDTH
-            elif wider > 1.0 and not ends_sentence(line):
-                score -= LONGER
-            if across is not None and abs(across[j] - across[i]) > ACROSS_SLACK:
-                score -= ACROSS
-            scores[i, j] = score
-    return scores
+    steps = np.array([step for step in range(-BACK, WINDOW + 1) if step], dtype=np.int64)
+    first = np.repeat(np.arange(len(lines), dtype=np.int64), len(steps))
+    then = first + np.tile(steps, len(lines))
+    offered = (then >= 0) & (then < len(lines))
+    first, then = first[offered], then[offered]
+    score = np.array(seams.joins(zip(first.tolist(), then.tolist())), dtype=float) - DISTANCE * np.abs(then - first)
+    wider = seams.widths[then] - seams.widths[first]
+    score = np.where(np.abs(wider) <= 0.5, score + SAME_WIDTH,
+                     np.where((wider > 1.0) & ~seams.ends[first], score - LONGER, score))
+    if across is not None:
+        placed = np.array(across, dtype=float)
+        score = np.where(np.abs(placed[then] - placed[first]) > ACROSS_SLACK, score - ACROSS, score)
+    return Links(first, then, score)
 
 
-def with_rows(scores: dict[tuple[int, int], float]) -> dict[tuple[int, int], float]:
-    """``scores`` with each link gaining from its neighbours' links at the same distance."""
-    keys = list(scores)
-    index = {key: n for n, key in enumerate(keys)}
-    neighbours = [np.array([index.get((i + e, j + e), -1) for i, j in keys], dtype=np.int64) for e in (-1, 1)]
-    own = np.array([scores[key] for key in keys])
+def with_rows(links: Links) -> Links:
+    """``links`` with each link gaining from its neighbours' links at the same distance."""
+    if not len(links.score):
+        return links
+    size = int(links.then.max()) + 3  # a pair's code first * size + then + 1 stays unique for then - 1 ... then + 1
+    codes = links.first * size + links.then + 1
+    order = np.argsort(codes)
+    ordered = codes[order]
+    neighbours = []
+    for step in (-1, 1):
+        wanted = codes + step * (size + 1)  # the link (first + step, then + step)
+        at = np.minimum(np.searchsorted(ordered, wanted), len(ordered) - 1)
+        neighbours.append(np.where(ordered[at] == wanted, order[at], -1))
+    own = links.score
     smoothed = own
     for _ in range(ROUNDS):
         support = np.append(np.clip(smoothed, 0.0, CAP), 0.0)  # a missing neighbour (-1) gives nothing
         smoothed = own + STRIDE * (support[neighbours[0]] + support[neighbours[1]])
-    return dict(zip(keys, smoothed.tolist()))
+    return links.rescored(smoothed)
 
 
-def best_links(count: int, scores: dict[tuple[int, int], float]) -> dict[int, int]:
+def best_links(count: int, links: Links) -> dict[int, int]:
     """Each of ``count`` items linked to at most one other, each taken at most once, the links
     of positive score that score most in all (a link may close a cycle: see :func:`acyclic_links`)."""
-    links = [(i, j, s) for (i, j), s in scores.items() if s > 0]
-    if not links:
+    positive = links.score > 0
+    if not positive.any():
         return {}
-    rows, cols, costs = (np.array(x) for x in zip(*links))
+    rows, cols, costs = links.first[positive], links.then[positive], links.score[positive]
     shift = costs.max() + 1.0  # every row is matched once: a shift of all its costs changes nothing
     graph = csr_matrix((np.concatenate([shift - costs, np.full(count, shift)]),
                         (np.concatenate([rows, np.arange(count)]), np.concatenate([cols, count + np.arange(count)]))),
@@ -154,45 +211,46 @@ def chains(count: int, links: dict[int, int]) -> list[list[int]]:
     return out
 
 
-def with_narrower_penalty(lines: Sequence[str], scores: dict[tuple[int, int], float]) -> dict[tuple[int, int], float]:
-    """``scores`` with each link to a line more than 1 em narrower, neither ending a sentence, less :data:`NARROWER`."""
-    widths = [display_width(line) for line in lines]
-    ends = [ends_sentence(line) for line in lines]
-    return {(i, j): score - NARROWER if widths[j] < widths[i] - 1.0 and not ends[i] and not ends[j] else score
-            for (i, j), score in scores.items()}
+def with_narrower_penalty(seams: Seams, links: Links) -> Links:
+    """``links`` with each link to a line more than 1 em narrower, neither ending a sentence, less :data:`NARROWER`."""
+    widths, ends = seams.widths, seams.ends
+    narrower = (widths[links.then] < widths[links.first] - 1.0) & ~ends[links.first] & ~ends[links.then]
+    return links.rescored(np.where(narrower, links.score - NARROWER, links.score))
 
 
-def _column_links(lines: Sequence[str], scores: dict[tuple[int, int], float]) -> dict[int, int]:
-    """The best links of ``scores`` (:func:`acyclic_links`) once the rows weigh in
+def _column_links(seams: Seams, links: Links) -> dict[int, int]:
+    """The best links of ``links`` (:func:`acyclic_links`) once the rows weigh in
     (:func:`with_rows`), less :data:`NARROWER` for a link to a narrower line."""
-    smoothed = with_narrower_penalty(lines, with_rows(scores))
-    return acyclic_links(len(lines), smoothed)
+    return acyclic_links(len(seams.widths), with_narrower_penalty(seams, with_rows(links)))
 
 
-def column_breaks(lines: Sequence[str], seams: Seams, pieces: Sequence[Sequence[int]]) -> dict[tuple[int, int], float]:
+def column_breaks(lines: Sequence[str], seams: Seams, pieces: Sequence[Sequence[int]]) -> Links:
     """The score of each column break ``i -> j``: line ``i`` going on in the first line ``j`` of
     another piece (of ``pieces``, a first reading) that starts before it, no earlier than ``i``'s
     own piece less :data:`WINDOW` lines (the columns of a story start on one row), as
     :func:`stories` scores a break between pieces, less :data:`BREAK`."""
-    widths = [_column_width(lines, piece) for piece in pieces]
-    owner = {i: k for k, piece in enumerate(pieces) for i in piece}
-    scores = {}
-    for i in range(len(lines)):
-        own = owner[i]
+    line_widths = seams.widths.tolist()
+    widths = np.array([_column_width(line_widths, piece) for piece in pieces], dtype=float)
+    owner = np.zeros(len(lines), dtype=np.int64)
+    for k, piece in enumerate(pieces):
+        owner[piece] = k
+    tops = sorted(piece[0] for piece in pieces)
+    pairs = []
+    for i, own in enumerate(owner.tolist()):
         top = pieces[own][0]
-        for j in range(max(0, top - WINDOW), i - BACK):
-            k = owner[j]
-            if k != own and j == pieces[k][0]:
-                scores[i, j] = _break_score(seams, i, j, widths[own], widths[k]) - BREAK
-    return scores
+        pairs.extend((i, j) for j in tops[bisect_left(tops, top - WINDOW):bisect_left(tops, i - BACK)] if j != top)
+    found = np.array(pairs, dtype=np.int64).reshape(-1, 2)
+    first, then = found[:, 0], found[:, 1]
+    joins = np.array(seams.joins(pairs), dtype=float)
+    return Links(first, then, _break_score(joins, widths[owner[first]], widths[owner[then]]) - BREAK)
 
 
 def tracks(lines: Sequence[str], seams: Seams, across: Sequence[float] | None = None) -> list[list[int]]:
     """The column pieces of ``lines``: chains of line numbers (see the module docstring;
     ``across``: :func:`link_scores`)."""
     scores = link_scores(lines, seams, across)
-    first_reading = chains(len(lines), _column_links(lines, scores))
-    links = _column_links(lines, {**scores, **column_breaks(lines, seams, first_reading)})
+    first_reading = chains(len(lines), _column_links(seams, scores))
+    links = _column_links(seams, scores.extended(column_breaks(lines, seams, first_reading)))
     return chains(len(lines), {i: j for i, j in links.items() if j >= i - BACK})
 
 
@@ -200,22 +258,24 @@ def interleaved(lines: Sequence[str], pieces: Sequence[Sequence[int]], seams: Se
     """Whether most lines go on in a line that is not the next, those links read on clearly, and
     all the links read on better than ``against`` (another reading's mean join score) by :data:`GRID_SLACK`."""
     links = [(a, b) for piece in pieces for a, b in zip(piece, piece[1:])]
-    far = [seams.join(a, b) for a, b in links if b - a >= 2]
+    joins = seams.joins(links)
+    far = [join for (a, b), join in zip(links, joins) if b - a >= 2]
     if len(far) < FAR_SHARE * len(lines) or mean(far) < FAR_JOIN:
         return False
-    return mean(seams.join(a, b) for a, b in links) >= against + GRID_SLACK
+    return mean(joins) >= against + GRID_SLACK
 
 
-def _break_score(seams: Seams, last: int, first: int, width: float, next_width: float) -> float:
-    """The score of a column break from line ``last`` (its column ``width`` wide) to line ``first``,
-    the top of the next column (``next_width``): the join, and :data:`COLUMN_WIDTH` for or against
-    as the two columns are as wide or not."""
+def _break_score(join: Scores, width: Scores, next_width: Scores) -> Scores:
+    """The score of a column break from a column's last line (the column ``width`` wide) to the
+    top of the next column (``next_width``), the two lines' ``join`` score: the join, and
+    :data:`COLUMN_WIDTH` for or against as the two columns are as wide or not (of one break, or
+    of arrays of them)."""
     same = abs(width - next_width) <= 0.5
-    return seams.join(last, first) + (COLUMN_WIDTH if same else -COLUMN_WIDTH)
+    return join + (2 * same - 1) * COLUMN_WIDTH  # for or against
 
 
-def _column_width(lines: Sequence[str], piece: Sequence[int]) -> float:
-    widths = sorted(display_width(lines[i]) for i in piece)
+def _column_width(line_widths: Sequence[float], piece: Sequence[int]) -> float:
+    widths = sorted(line_widths[i] for i in piece)
     return widths[3 * len(widths) // 4] if len(widths) > 2 else widths[-1]
 
 
@@ -224,24 +284,28 @@ def _headline(lines: Sequence[str], piece: Sequence[int]) -> bool:
 
 
 def stories(lines: Sequence[str], pieces: Sequence[Sequence[int]], seams: Seams) -> list[list[int]]:
-    """``pieces`` chained into stories (lists of piece numbers), in the order of their first lines."""
-    widths = [_column_width(lines, piece) for piece in pieces]
+    """``pieces`` (in the order of their first lines, as :func:`chains` gives them) chained into
+    stories (lists of piece numbers), in the order of their first lines."""
+    line_widths = seams.widths.tolist()
+    widths = [_column_width(line_widths, piece) for piece in pieces]
     heads = [_headline(lines, piece) for piece in pieces]
+    tops = [piece[0] for piece in pieces]
     scores = {}
     for a, first in enumerate(pieces):
-        for b, then in enumerate(pieces):
-            if a == b or not first[0] - WINDOW <= then[0] <= first[-1] + WINDOW or heads[b]:
+        for b in range(bisect_left(tops, first[0] - WINDOW), bisect_right(tops, first[-1] + WINDOW)):
+            then = pieces[b]
+            if a == b or heads[b]:
                 continue
             if heads[a] and then[0] > first[-1]:
                 scores[a, b] = HEADLINE - DISTANCE * (then[0] - first[-1])
             elif not heads[a] and then[0] < first[-1]:
-                scores[a, b] = _break_score(seams, first[-1], then[0], widths[a], widths[b])
-    links = acyclic_links(len(pieces), scores)
+                scores[a, b] = _break_score(seams.join(first[-1], then[0]), widths[a], widths[b])
+    links = acyclic_links(len(pieces), Links.of(scores))
     found = chains(len(pieces), links)
     return sorted(found, key=lambda story: min(pieces[p][0] for p in story))
 
 
-def _weakest_in_cycles(links: dict[int, int], scores: dict[tuple[int, int], float]) -> list[tuple[int, int]]:
+def _weakest_in_cycles(links: dict[int, int], scores: Links) -> list[tuple[int, int]]:
     """The weakest link of each cycle ``links`` make."""
     weakest = []
     done: set[int] = set()
@@ -259,17 +323,15 @@ def _weakest_in_cycles(links: dict[int, int], scores: dict[tuple[int, int], floa
     return weakest
 
 
-def acyclic_links(count: int, scores: dict[tuple[int, int], float]) -> dict[int, int]:
+def acyclic_links(count: int, scores: Links) -> dict[int, int]:
     """:func:`best_links` without cycles: the weakest link of each cycle found is no longer offered,
     and the links are chosen again (a cycle's other links may go elsewhere), until none is left."""
-    scores = dict(scores)
     while True:
         links = best_links(count, scores)
         weakest = _weakest_in_cycles(links, scores)
         if not weakest:
             return links
-        for link in weakest:
-            del scores[link]
+        scores = scores.without(weakest)
 
 
 def story_order(lines: Sequence[str], lm: TokenScorer, against: float = float("-inf"),
