@@ -235,13 +235,15 @@ def column_breaks(lines: Sequence[str], seams: Seams, pieces: Sequence[Sequence[
     for k, piece in enumerate(pieces):
         owner[piece] = k
     tops = sorted(piece[0] for piece in pieces)
-    pairs = []
+    firsts: list[int] = []
+    thens: list[int] = []
     for i, own in enumerate(owner.tolist()):
         top = pieces[own][0]
-        pairs.extend((i, j) for j in tops[bisect_left(tops, top - WINDOW):bisect_left(tops, i - BACK)] if j != top)
-    found = np.array(pairs, dtype=np.int64).reshape(-1, 2)
-    first, then = found[:, 0], found[:, 1]
-    joins = np.array(seams.joins(pairs), dtype=float)
+        reached = [j for j in tops[bisect_left(tops, top - WINDOW):bisect_left(tops, i - BACK)] if j != top]
+        firsts += [i] * len(reached)
+        thens += reached
+    first, then = np.array(firsts, dtype=np.int64), np.array(thens, dtype=np.int64)
+    joins = np.array(seams.joins(zip(firsts, thens)), dtype=float)
     return Links(first, then, _break_score(joins, widths[owner[first]], widths[owner[then]]) - BREAK)
 
 

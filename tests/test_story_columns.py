@@ -153,3 +153,20 @@ def test_only_whole_lines_move_on_any_page(bands: list[tuple[int, int, int, list
     text, stories = laid_out([(count, width, float(pitch), sizes) for count, width, pitch, sizes in bands])
     out = "\n".join(column_stories(text, story_lm(stories)))
     assert sorted(line for line in out.splitlines() if line) == sorted(text.splitlines())
+
+
+@given(st.dictionaries(st.tuples(st.integers(0, 12), st.integers(0, 12)), st.floats(-8.0, 8.0), max_size=60))
+def test_each_link_gains_from_its_neighbours_at_the_same_distance(scores: dict[tuple[int, int], float]) -> None:
+    """The rows' weight (:func:`with_rows`) finds each link's neighbours ``(i - 1, j - 1)`` and
+    ``(i + 1, j + 1)`` among links offered in any order, and only those."""
+    import numpy as np
+
+    from ocrfix.story_columns import CAP, ROUNDS, STRIDE, Links, with_rows
+
+    expected = dict(scores)
+    for _ in range(ROUNDS):
+        support = {link: float(np.clip(score, 0.0, CAP)) for link, score in expected.items()}
+        expected = {(i, j): score + STRIDE * (support.get((i - 1, j - 1), 0.0) + support.get((i + 1, j + 1), 0.0))
+                    for (i, j), score in scores.items()}
+    smoothed = with_rows(Links.of(scores))
+    assert {(i, j): s for i, j, s in zip(smoothed.first.tolist(), smoothed.then.tolist(), smoothed.score.tolist())} == expected

@@ -194,7 +194,7 @@ class CharLM:
 
     def score_tokens(self, tokens: Sequence[str], bos: bool = True, eos: bool = True) -> float:
         """log10 probability of a token sequence (uncached, fast path through ``Model.score``)."""
-        return self._model.score(" ".join(tokens), bos=bos, eos=eos)
+        return self._model.score(" ".join(tokens), bos, eos)  # positional: a keyword costs ~7 % of a short call
 
     def score_text(self, text: str, bos: bool = True, eos: bool = True) -> float:
         """log10 probability of ``text`` after the shared LM normalization."""
