@@ -8,7 +8,7 @@ one after the other, set apart where the gutter was: by a run of spaces, by a ru
 between spaces (`` 。 ``, `` | ``), or by a single space. The lines of such a region are a
 row-merge of its columns' line sequences, as PP-OCR's text of a whole page is, and
 :mod:`ocrfix.story_columns` puts them back the same way once each line is cut into its column
-pieces (:func:`pieces`).
+pieces (:func:`piece_spans`).
 
 A region (:func:`regions`) is a run of blocks, a blank line or more between them (the engine may
 leave one in the middle of the rows), in each of which at least :data:`MERGED_SHARE` of the lines
@@ -77,11 +77,6 @@ def piece_spans(line: str, lm: TokenScorer | None = None) -> list[tuple[int, int
     starts = [0, *(start for _, start in spans)]
     ends = [*(end for end, _ in spans), len(line)]
     return [(start, end) for start, end in zip(starts, ends) if line[start:end].strip()]
-
-
-def pieces(line: str, lm: TokenScorer | None = None) -> list[str]:
-    """The pieces of ``line`` (:func:`piece_spans`)."""
-    return [line[start:end] for start, end in piece_spans(line, lm)]
 
 
 def across(line: str, start: int) -> float:

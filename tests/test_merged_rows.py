@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from test_column_order import TextLM
 
 from ocrfix.column_order import column_stories
-from ocrfix.merged_rows import pieces, regions
+from ocrfix.merged_rows import piece_spans, regions
 from ocrfix.text_reflow import reflow_stories
 
 
@@ -38,6 +38,10 @@ def page(first: tuple[int, int, int], second: tuple[int, int, int], below: int =
     text = "\n".join([headline, "", *rows, "", *third]) + "\n"
     lm = TextLM("。".join([headline, *("".join(line for col in s for line in col) for s in (left, right, [third]))]))
     return text, headline, left, right, third, lm
+
+
+def pieces(line: str, lm: TextLM | None = None) -> list[str]:
+    return [line[start:end] for start, end in piece_spans(line, lm)]
 
 
 def test_a_line_is_cut_at_its_gutters() -> None:
