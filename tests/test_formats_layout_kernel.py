@@ -73,6 +73,55 @@ def test_the_compiled_gap_loop_cuts_where_the_python_loop_does(seed: int) -> Non
     assert cut > 100  # the random lines are cut, at rivers and rules too
 
 
+def _gutter_page(rng: random.Random) -> list[Line]:
+    """Rows of one column, or of two read as one line across a gutter about a character wide, one
+    character every ``H`` or so (boxes that wobble and swell, punctuation cells, specks in the gutter)."""
+    gutter_at, gutter = rng.randint(6, 14) * H, rng.randint(H // 2, 2 * H)
+    lines = []
+    for row in range(rng.randint(3, 16)):
+        y, words = row * 3 * H // 2 + rng.randint(-3, 3), []
+        x = rng.randint(0, H // 2)
+        end = gutter_at + gutter + rng.randint(2, 12) * H if rng.random() < 0.7 else gutter_at - rng.randint(0, 3) * H
+        while x < end:
+            if gutter_at - H // 2 < x < gutter_at + gutter:
+                if rng.random() < 0.2:
+                    words.append(Word(rng.choice("。”|"), Box(x, y, x + rng.randint(2, H), y + H)))
+                x = gutter_at + gutter + rng.randint(-3, 3)
+                continue
+            text = rng.choice("新闻报道中国，、。")
+            width = H - rng.randint(-4, 6) if rng.random() < 0.9 else 3 * H
+            words.append(Word(text, Box(x, y + rng.randint(-2, 2), x + width, y + H + rng.randint(-2, 2))))
+            x += H + rng.randint(-2, 2)
+        if words:
+            lines.append(Line(tuple(words), Box.union([w.box for w in words])))
+    return lines
+
+
+@needs_kernel
+@pytest.mark.parametrize("seed", range(3))
+def test_the_compiled_channel_test_splits_where_the_python_one_does(seed: int, monkeypatch) -> None:
+    """On random pages and on pages of rows merged across a narrow gutter, whole lines and runs of their words."""
+    rng = random.Random(seed)
+    cases = []
+    for k in range(80):
+        lines = _gutter_page(rng) if k % 2 else _page(rng)[0]
+        marks = [Marks.of(l.box, _letters(l.words)) for l in lines]
+        order = sorted(range(len(lines)), key=lambda i: lines[i].box.y0)
+        by_top, tops = tuple(marks[i] for i in order), tuple(lines[i].box.y0 for i in order)
+        for line, own in zip(lines, marks):
+            letters = _letters(line.words)
+            if all(e is None for e in letters):
+                continue
+            a = rng.randint(0, len(line.words) - 1) if rng.random() < 0.3 else 0
+            cases.append((letters[a:], Band(line.box, own, letters, by_top, tops), float(H)))
+    compiled = [kernel.channel_splits(*case, layout._KERNEL_CHANNEL) for case in cases]
+    monkeypatch.setattr(layout, "_layout_kernel", None)
+    for case, cuts in zip(cases, compiled):
+        assert layout._channel_splits(*case) == cuts, case
+    assert sum(bool(cuts) for cuts in compiled) > 200  # lines are cut down a channel
+    assert sum(not cuts and any(layout._inner_gaps(case[0], H)) for case, cuts in zip(cases, compiled)) > 200  # and lines with gaps are not
+
+
 @needs_kernel
 @pytest.mark.parametrize("seed", range(2))
 def test_the_compiled_measures_of_a_line_are_the_python_ones(seed: int, monkeypatch) -> None:

@@ -3,16 +3,18 @@
 // Each function computes exactly what its Python reference computes (which the tests compare it
 // with on random lines and pages): gaps is ocrfix.formats.layout._word_gaps (where a line crosses
 // a gutter), with the whitespace-river test (_river, _probes) and the look at the lines around
-// (_sides) it makes; letters, marks, type_size and low_height are layout._letters, Marks.of,
-// _type_size and _low_height; gaps_below is ocrfix.formats.stories._gaps_below. They read the
-// same Python objects: Word (.box, .text), Box and Marks (tuples), the letter extents (tuples or
-// None). Every comparison is made on the same double values in the same order as the Python
-// code, so the results are the same bit for bit. It needs no library but Python's: setup.py
+// (_sides) it makes; channel_splits is layout._channel_splits (where a line crosses a narrow
+// gutter: _inner_gaps, _channel, Marks.openings); letters, marks, type_size and low_height are
+// layout._letters, Marks.of, _type_size and _low_height; gaps_below is
+// ocrfix.formats.stories._gaps_below. They read the same Python objects: Word (.box, .text), Box
+// and Marks (tuples), the letter extents (tuples or None). Every comparison is made on the same
+// double values in the same order as the Python code, so the results are the same bit for bit. It needs no library but Python's: setup.py
 // builds it wherever a C++ compiler is; without it the layout runs the Python loops.
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
 #include <algorithm>
+#include <cmath>
 #include <vector>
 
 namespace {
@@ -286,6 +288,108 @@ PyObject *gaps(PyObject *, PyObject *args) {
   return Py_BuildValue("(NN)", cuts, ruled_cuts);
 }
 
+// A gap between a line's letters: k the first word after it, left and right its ends.
+struct Gap {
+  Py_ssize_t k;
+  double left, right;
+};
+
+// _inner_gaps: the gaps wider than river × h between the letter extents (None ones skipped) whose letters run 2h into both sides.
+bool inner_gaps(PyObject *letters, double h, double river_factor, std::vector<Gap> &out) {
+  std::vector<Py_ssize_t> index;
+  std::vector<double> starts, ends;
+  for (Py_ssize_t k = 0; k < PyList_GET_SIZE(letters); ++k) {
+    PyObject *extent = PyList_GET_ITEM(letters, k);
+    if (extent == Py_None) continue;
+    if (!PyTuple_Check(extent) || PyTuple_GET_SIZE(extent) != 2) {
+      PyErr_SetString(PyExc_TypeError, "channel_splits: a letter extent must be a pair or None");
+      return false;
+    }
+    index.push_back(k);
+    starts.push_back(num(PyTuple_GET_ITEM(extent, 0)));
+    ends.push_back(num(PyTuple_GET_ITEM(extent, 1)));
+  }
+  if (PyErr_Occurred()) return false;
+  if (starts.empty()) return true;
+  double first = starts[0], last = ends[0], reach = ends[0], wide = river_factor * h;
+  for (double end : ends)
+    if (end > last) last = end;
+  for (size_t i = 1; i < starts.size(); ++i) {
+    if (starts[i] - reach > wide && first <= reach - 2 * h && last >= starts[i] + 2 * h) out.push_back({index[i], reach, starts[i]});
+    if (ends[i] > reach) reach = ends[i];
+  }
+  return true;
+}
+
+// _channel: at one of seven points evenly across the gap (left, right), at most a quarter of the lines around (page
+// indices) that reach 2h past it on both sides (least of them at least) have ink within narrow × h of it or no blank
+// wider than river × h around it (Marks.openings).
+bool channel(const std::vector<size_t> &around, double left, double right, double h, double river_factor, double narrow, size_t least) {
+  double lo = left - 2 * h, hi = right + 2 * h;
+  std::vector<size_t> spanning;
+  for (size_t m : around)
+    if (page.x0[m] < lo && page.x1[m] > hi) spanning.push_back(m);
+  if (spanning.size() < least) return false;
+  double reach = narrow * h, allowed = 0.25 * static_cast<double>(spanning.size()), eighth = (right - left) / 8, wide = river_factor * h;
+  double needed = static_cast<double>(spanning.size()) - allowed;
+  long opened[8] = {0}, most = 0, seen = 0;
+  for (size_t m : spanning) {
+    ++seen;
+    bool open[8] = {false};
+    size_t end = page.first[m + 1], k = bisect(page.starts, left, page.first[m], end, true);
+    double a = k > page.first[m] ? page.reach[k - 1] : page.x0[m];
+    while (a < right) {
+      double b = k < end ? page.starts[k] : page.x1[m];
+      if (b - wide > a && b > left) {
+        long from = std::max(1L, static_cast<long>(std::ceil((a + reach - left) / eighth)));
+        long to = std::min(7L, static_cast<long>(std::floor((b - reach - left) / eighth)));
+        for (long j = from; j <= to; ++j) open[j] = true;
+      }
+      if (k == end) break;
+      a = std::max(a, page.reach[k]);
+      ++k;
+    }
+    for (int j = 1; j < 8; ++j)
+      if (open[j] && ++opened[j] > most) most = opened[j];
+    if (static_cast<double>(most) >= needed) return true;
+    if (static_cast<double>(seen - most) > allowed) return false;
+  }
+  return false;
+}
+
+// channel_splits(letters, band, h, constants) -> list: layout._channel_splits (constants: layout._KERNEL_CHANNEL,
+// RIVER, NARROW, CHANNEL_LINES).
+PyObject *channel_splits(PyObject *, PyObject *args) {
+  PyObject *letters, *band, *constants;
+  double h;
+  if (!PyArg_ParseTuple(args, "O!O!dO!", &PyList_Type, &letters, &PyTuple_Type, &band, &h, &PyTuple_Type, &constants)) return nullptr;
+  double river_factor, narrow;
+  Py_ssize_t least;
+  if (!PyArg_ParseTuple(constants, "ddn", &river_factor, &narrow, &least)) return nullptr;
+  if (PyTuple_GET_SIZE(band) != 5 || !PyTuple_Check(PyTuple_GET_ITEM(band, 3)) || !PyTuple_Check(PyTuple_GET_ITEM(band, 4))) {
+    PyErr_SetString(PyExc_ValueError, "channel_splits: a band of five, by_top and tops tuples");
+    return nullptr;
+  }
+  std::vector<Gap> found;
+  if (!inner_gaps(letters, h, river_factor, found)) return nullptr;
+  std::vector<Py_ssize_t> splits;
+  if (found.empty()) return int_list(splits);
+  PyObject *box = PyTuple_GET_ITEM(band, 0), *own = PyTuple_GET_ITEM(band, 1), *by_top = PyTuple_GET_ITEM(band, 3);
+  if (!page.load(by_top, PyTuple_GET_ITEM(band, 4))) return nullptr;
+  double y0 = num(PyTuple_GET_ITEM(box, 1));
+  if (PyErr_Occurred()) return nullptr;
+  size_t first = bisect(page.tops, y0 - 6 * h, 0, page.tops.size(), false), last = bisect(page.tops, y0 + 6 * h, 0, page.tops.size(), true);
+  // the other lines starting within 6h above and below that could reach 2h past a gap on both sides
+  double lo = found.back().left - 2 * h, hi = found.front().right + 2 * h;
+  std::vector<size_t> around;
+  for (size_t k = first; k < last; ++k)
+    if (page.x0[k] < lo && page.x1[k] > hi && PyTuple_GET_ITEM(by_top, static_cast<Py_ssize_t>(k)) != own) around.push_back(k);
+  if (around.size() < static_cast<size_t>(least)) return int_list(splits);
+  for (const Gap &gap : found)
+    if (channel(around, gap.left, gap.right, h, river_factor, narrow, static_cast<size_t>(least))) splits.push_back(gap.k);
+  return int_list(splits);
+}
+
 // A letter as layout._ALNUM reads one ([^\W_]: what str.isalnum() accepts).
 inline bool letter(Py_UCS4 ch) { return Py_UNICODE_ISALNUM(ch) && ch != '_'; }
 
@@ -460,6 +564,7 @@ PyMethodDef methods[] = {
     {"type_size", type_size, METH_VARARGS, "layout._type_size of a box and a tuple of words."},
     {"low_height", low_height, METH_VARARGS, "layout._low_height of a tuple of words and their letter extents."},
     {"gaps_below", gaps_below, METH_VARARGS, "stories._gaps_below of line boxes sorted by their tops."},
+    {"channel_splits", channel_splits, METH_VARARGS, "layout._channel_splits of a line's (or a piece's) letter extents and its band."},
     {nullptr, nullptr, 0, nullptr}};
 
 PyModuleDef module = {PyModuleDef_HEAD_INIT, "_layout_kernel", "The layout analysis's per-word and per-line loops in C++.", -1, methods,
@@ -475,7 +580,7 @@ PyMODINIT_FUNC PyInit__layout_kernel() {
   // Raise INTERFACE with ocrfix.formats.stories.KERNEL_INTERFACE whenever a function's arguments or
   // results change: a build of another interface (an in-place build older than this file) is then left
   // unused instead of called wrongly.
-  if (m != nullptr && PyModule_AddIntConstant(m, "INTERFACE", 1) < 0) {
+  if (m != nullptr && PyModule_AddIntConstant(m, "INTERFACE", 2) < 0) {
     Py_DECREF(m);
     return nullptr;
   }

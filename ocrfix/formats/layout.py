@@ -117,6 +117,7 @@ RULED = 1.5  # × h (one character of the line's own type where wider): least ga
 HEAD_WIDE = 3  # least wide letters (Han and the like) of a headline, its lines together
 HEAD_GAP = 2.5  # × the line's own type size: a gap that splits a headline line whatever is around it (two headlines side by side)
 _KERNEL_MARKS = (SPECKS, OPENING, RULE, GUTTER, RULED, TALL_WORDS, STORY_RIVER)  # what the compiled gap loop reads of the above (see _gaps)
+_KERNEL_CHANNEL = (RIVER, NARROW, CHANNEL_LINES)  # what the compiled channel test reads of the above (see _channel_splits)
 
 
 @dataclass(frozen=True)
@@ -645,15 +646,20 @@ def _channel_splits(letters: list[tuple[float, float] | None], band: Band, h: fl
     lines around leave a channel (see :func:`_channel`). A gutter about one character wide, on
     a scan whose boxes wobble, leaves no blank ``0.6h`` wide for the whitespace river, and where
     the engine merged most rows across it no lines set out its edges."""
-    around = None  # the other lines starting within 6h above and below, found at the first gap
-    splits = []
-    for k, left, right in _inner_gaps(letters, h):
-        if around is None:
-            tops = band.tops
-            around = [m for m in band.by_top[bisect_left(tops, band.box.y0 - 6 * h):bisect_right(tops, band.box.y0 + 6 * h)] if m is not band.own]
-        if _channel(around, left, right, h):
-            splits.append(k)
-    return splits
+    if _layout_kernel is not None:  # the same in C++
+        return _layout_kernel.channel_splits(letters, band, h, _KERNEL_CHANNEL)
+    gaps = list(_inner_gaps(letters, h))
+    if not gaps:
+        return []
+    # the other lines starting within 6h above and below that could reach 2h past a gap on both
+    # sides (the gaps come left to right)
+    tops, own = band.tops, band.own
+    lo, hi = gaps[-1][1] - 2 * h, gaps[0][2] + 2 * h
+    around = [m for m in band.by_top[bisect_left(tops, band.box.y0 - 6 * h):bisect_right(tops, band.box.y0 + 6 * h)]
+              if m.x0 < lo and m.x1 > hi and m is not own]
+    if len(around) < CHANNEL_LINES:
+        return []
+    return [k for k, left, right in gaps if _channel(around, left, right, h)]
 
 
 def _channel(around: list[Marks], left: float, right: float, h: float) -> bool:
@@ -667,20 +673,24 @@ def _channel(around: list[Marks], left: float, right: float, h: float) -> bool:
     spanning = [m for m in around if m.x0 < lo and m.x1 > hi]
     if len(spanning) < CHANNEL_LINES:
         return False
-    reach, allowed, eighth = NARROW * h, 0.25 * len(spanning), (right - left) / 8
+    reach, allowed, eighth, wide = NARROW * h, 0.25 * len(spanning), (right - left) / 8, RIVER * h
+    needed = len(spanning) - allowed  # lines open at one point at least
     opened = [0] * 8  # per point (1–7: left + j eighths), the lines open there
-    shut = 0  # the lines closed at every point
-    for marks in spanning:
+    most = 0  # the most lines open at any one point
+    for seen, marks in enumerate(spanning, 1):
         points = set()
-        for a, b in marks.openings(left, right, RIVER * h):
+        for a, b in marks.openings(left, right, wide):
             points.update(range(max(1, ceil((a + reach - left) / eighth)), min(7, floor((b - reach - left) / eighth)) + 1))
-        if not points:
-            shut += 1
-            if shut > allowed:
-                return False
         for j in points:
             opened[j] += 1
-    return max(opened) >= len(spanning) - allowed
+            most = max(most, opened[j])
+        # neither count falls as more lines are seen: the lines open at the best point, and
+        # those seen closed there
+        if most >= needed:
+            return True
+        if seen - most > allowed:
+            return False
+    return False
 
 
 def _set_size(words: tuple[Word, ...], letters: list[tuple[float, float] | None], box: Box, size: float, h: float) -> float:

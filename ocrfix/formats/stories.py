@@ -41,7 +41,7 @@ from typing import Callable, Protocol, Sequence, TypeVar
 from .model import Box
 
 #: The interface of the compiled loops this code calls (``INTERFACE`` in ``_layout_kernel.cpp``).
-KERNEL_INTERFACE = 1
+KERNEL_INTERFACE = 2
 
 
 def matching_kernel(module: object) -> object | None:
