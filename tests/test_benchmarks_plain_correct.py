@@ -30,3 +30,23 @@ def test_each_pages_errors_are_counted_before_and_after_correction_and_summed(tm
                       "errors": 3, "errors after": 1}
     assert line("D", counts) == (f"D: {gt_chars:,} GT chars, {gt_chars:,} matched ({gt_chars:,} after correction); "
                                  "errors of the reflowed text 3, after correction 1 (-66.7 %)")
+
+
+def test_the_column_order_is_timed_against_correct_by_the_median_of_each_pages_runs(monkeypatch):
+    """A clock that the column order advances by 1, 5, 2 s in turn and correct by 10 s: the
+    medians, 2 and 10 s a page, whatever the mean."""
+    from benchmarks import plain_correct
+
+    clock, steps = [0.0], iter([1.0, 5.0, 2.0] * 2)
+    lm = object()
+
+    def column_stories(text, scorer):
+        assert scorer is lm
+        clock[0] += next(steps)
+
+    def correct(text):
+        clock[0] += 10.0
+
+    monkeypatch.setattr(plain_correct, "process_time", lambda: clock[0])
+    monkeypatch.setattr(plain_correct, "column_stories", column_stories)
+    assert plain_correct.column_order_time(SimpleNamespace(lm=lm, correct=correct), ["page 1", "page 2"]) == (2.0, 10.0)
