@@ -50,7 +50,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                              "PaddleOCR, RapidOCR), 'generic' (any other "
                              "or unknown engine: engine-agnostic rules, one strict threshold), or a profile directory; "
                              "--weights/--confusions/--misread/--threshold override its parts (default: picked from the "
-                             "OCR software an hOCR/ALTO/PAGE/PaddleOCR JSON file names, else $OCRFIX_PROFILE, else tesseract)")
+                             "OCR software an hOCR/ALTO/PAGE/PaddleOCR JSON file names, else $OCRFIX_PROFILE, else the one "
+                             "the text's engine habits pick, else tesseract)")
     parser.add_argument("--model", metavar="PATH", help="KenLM character model (default: models/lm/news.klm)")
     parser.add_argument("--confusions", metavar="PATH", nargs="+", help="confusion TSV(s), merged (default: models/confusions/default.tsv)")
     parser.add_argument("--weights", metavar="PATH", help="corrector weights JSON (default: models/corrector.json)")
