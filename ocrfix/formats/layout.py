@@ -62,10 +62,10 @@ from __future__ import annotations
 
 import functools
 import re
-from math import ceil, floor
 import statistics
 from bisect import bisect_left, bisect_right
 from itertools import accumulate, groupby
+from math import ceil, floor
 from operator import attrgetter, itemgetter
 from typing import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
