@@ -21,11 +21,11 @@ class CorrectOptions:
     edited; ``rules``: apply the symbol rules; ``reflow``: join column-wrapped lines of plain
     text first; ``encoding``: of the input files (``None``: UTF-8 only); ``input_format`` /
     ``output_format``: one of :data:`ocrfix.formats.FORMATS` (``None``: detected / the input's own);
-    ``profile``: the engine profile, a name under ``models/profiles`` or a directory (``None``:
-    ``OCRFIX_PROFILE``, else for an hOCR/ALTO/PAGE file that names its OCR software the profile
-    picked from that name, :func:`ocrfix.profiles.pick_profile`, for one that names none the profile
-    its text's habits pick, :func:`ocrfix.profiles.pick_profile_for_text`, else ``tesseract``); the
-    model paths above override its files.
+    ``profile``: the engine profile, a name under ``models/profiles`` or a directory (``None``: for
+    an hOCR/ALTO/PAGE file that names its OCR software the profile picked from that name,
+    :func:`ocrfix.profiles.pick_profile`; for one that names none ``OCRFIX_PROFILE``, else the
+    profile its text's habits pick, :func:`ocrfix.profiles.pick_profile_for_text`, else
+    ``tesseract``); the model paths above override its files.
     """
 
     model: str | None = None
@@ -47,7 +47,8 @@ class CorrectOptions:
 
     @property
     def chosen_profile(self) -> str | None:
-        """The profile the caller chose for every input (this run's, else ``OCRFIX_PROFILE``), or None."""
+        """The profile the caller chose (this run's, else ``OCRFIX_PROFILE``), or None: every input
+        naming no OCR software gets it."""
         from .settings import load_settings
 
         return self.profile or load_settings().default_profile

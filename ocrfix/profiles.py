@@ -22,9 +22,9 @@ name or by directory (``ocrfix correct --profile``, ``Corrector(profile=...)``).
 Picked from the file: an hOCR, ALTO or PAGE file that names its OCR software gets the shipped
 profile ``models/profiles/engines.json`` maps that name to (:func:`pick_profile`; a name no
 pattern matches, or whose profile is not installed, gets ``generic``); a file that names none
-(plain text, or a file ocrfix wrote) gets the profile whose engine's habits its text shows
-(:func:`pick_profile_for_text`, :mod:`ocrfix.engine_habits`), else the default (``tesseract``);
-``OCRFIX_PROFILE`` or an explicit profile always wins.
+(plain text, or a file ocrfix wrote) gets ``OCRFIX_PROFILE`` if it is set, else the profile whose
+engine's habits its text shows (:func:`pick_profile_for_text`, :mod:`ocrfix.engine_habits`), else
+the default (``tesseract``). An explicit profile always wins.
 """
 from __future__ import annotations
 

@@ -84,7 +84,7 @@ def _correct(tmp_path, models, name, text, *extra):
 
 def test_ocrfix_correct_picks_the_profile_of_a_plain_texts_habits(tmp_path, models, capsys, monkeypatch):
     """With the shipped table: a page in PP-OCR's habits gets `ppocr`, Tesseract's keeps the default;
-    --profile and OCRFIX_PROFILE always win."""
+    --profile and OCRFIX_PROFILE win over the habits."""
     monkeypatch.delenv("OCRFIX_PROFILE", raising=False)
     models = [m for m in models if m != "--quiet"]
     record = _correct(tmp_path, models, "pp.txt", B_LINE * 40)

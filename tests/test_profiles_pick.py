@@ -9,7 +9,7 @@ from ocrfix.errors import ModelError
 from ocrfix.formats import parse_document, read_document, write_document
 from ocrfix.formats.registry import xml_format
 from ocrfix.profiles import engine_table, pick_profile, shipped_profiles
-from ocrfix.settings import PROJECT_ROOT
+from ocrfix.settings import PROJECT_ROOT, load_settings
 
 DATA = Path(__file__).parent / "data" / "formats"
 MODELS = PROJECT_ROOT / "models"
@@ -99,3 +99,16 @@ def test_a_run_picks_per_file_and_an_explicit_profile_wins(tmp_path, models, cap
     assert "profile" not in record and "OCR software" not in capsys.readouterr().err
     record = _stats(tmp_path, "c.txt", "我们在北京工乍。\n".encode(), models)
     assert "profile" not in record
+
+
+def test_a_files_ocr_software_wins_over_ocrfix_profile(tmp_path, models, monkeypatch):
+    """OCRFIX_PROFILE is the profile of files that name no engine; a file naming its engine keeps
+    the profile that engine maps to (only --profile overrides it)."""
+    models = [m for m in models if m != "--quiet"]
+    monkeypatch.setenv("OCRFIX_PROFILE", "tesseract")
+    load_settings.cache_clear()
+    paddle = renamed("onecol.hocr", "tesseract 5.3.0", "PaddleOCR 2.7")
+    record = _stats(tmp_path, "p.hocr", paddle, models)
+    expected = "ppocr" if "ppocr" in shipped_profiles(MODELS) else "generic"
+    assert (record["profile"], record["software"]) == (expected, "PaddleOCR 2.7")
+    assert "profile" not in _stats(tmp_path, "n.txt", "我们在北京工乍。\n".encode(), models)

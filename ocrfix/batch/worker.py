@@ -54,19 +54,23 @@ def init_worker(options: CorrectOptions) -> None:
     WORKER.options, WORKER.corrector, WORKER.picked = options, options.corrector(), {}
 
 
-def document_corrector(software: str | None, text: str) -> tuple[Corrector, ProfileChoice | HabitPick | None]:
-    """The worker's corrector for a file naming ``software`` as its OCR engine (None: it names
-    none, and ``text``'s habits may pick its profile), and what picked the profile (None when the
-    run or ``OCRFIX_PROFILE`` chose it, or nothing moved a file naming no engine from the default)."""
+def document_corrector(software: str | None, text: Callable[[], str]) -> tuple[Corrector, ProfileChoice | HabitPick | None]:
+    """The worker's corrector for a file naming ``software`` as its OCR engine, and what picked its
+    profile (None when the run chose it, or nothing moved the file from the default).
+
+    ``--profile`` always wins; then the profile the file's software maps to; for a file naming
+    none, ``OCRFIX_PROFILE`` if set, else the profile the habits of its ``text()`` pick."""
     options, corrector = WORKER.options, WORKER.corrector
-    if corrector is None or options.chosen_profile is not None:
+    if corrector is None or options.profile is not None:
         return corrector, None
     models_dir = load_settings().models_dir
     choice = pick_profile(software, models_dir, options.profile_name)
     picked: ProfileChoice | HabitPick | None = choice
     name = choice.name
     if choice.software is None:
-        picked = pick_profile_for_text(text, models_dir, options.profile_name)
+        if options.chosen_profile is not None:  # OCRFIX_PROFILE
+            return corrector, None
+        picked = pick_profile_for_text(text(), models_dir, options.profile_name)
         name = picked.profile if picked is not None else options.profile_name
     if name == options.profile_name:
         return corrector, picked
@@ -95,12 +99,12 @@ def correct_bytes(data: bytes, name: str, stories: bool = False) -> tuple[str, i
         if out_fmt not in (None, "text"):
             raise InputError(f"{name}: plain-text input can only be written as text (not --output-format {out_fmt})")
         text = decode_text(data, name, options.encoding)
-        corrector, picked = document_corrector(None, text)
+        corrector, picked = document_corrector(None, lambda: text)
         result = corrector.correct(text, reflow=options.reflow, progress=WORKER.progress)
         found = plain_articles(text, result.text, result.blocks) if stories else None
         return result.text, len(text), tuple(result.edits), found, picked
     doc = parse_document(data, name, fmt, options.encoding)
-    corrector, picked = document_corrector(doc.software, doc.text())
+    corrector, picked = document_corrector(doc.software, doc.text)
     done = correct_document(doc, corrector)
     found = done.reflowed.articles(done.text) if stories else None
     return output_bytes(done, out_fmt).decode("utf-8"), len(done.source), tuple(done.edits), found, picked
