@@ -24,7 +24,6 @@ import argparse
 import sys
 import time
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from ocrfix.correction.edits import Edit
 from ocrfix.errors import OcrfixError
@@ -34,10 +33,6 @@ from ocrfix.settings import load_settings
 
 from . import sets
 from .score import errata_corrected
-
-if TYPE_CHECKING:
-    from ocrfix.correction.corrector import Corrector
-    from ocrfix.options import CorrectOptions
 
 PARAGRAPH_CHARS = 300
 FULL_WIDTH = str.maketrans({",": "，", ":": "：", ";": "；", "?": "？", "!": "！"})
@@ -72,17 +67,6 @@ def changed_chars(edits: Sequence[Edit]) -> tuple[int, int]:
     return han, other
 
 
-def _corrector_for(text: str, corrector: Corrector, options: CorrectOptions, by_habits: bool) -> Corrector:
-    """``corrector``, or (``by_habits``) the one of the profile ``text``'s habits pick, sharing its LM."""
-    from ocrfix.profiles import DEFAULT_PROFILE, pick_profile_for_text
-
-    picked = pick_profile_for_text(text, load_settings().models_dir, DEFAULT_PROFILE) if by_habits else None
-    if picked is None:
-        return corrector
-    print(f"clean_domains: profile {picked.profile} picked by the text's habits (log-odds {picked.log_odds:.1f})", file=sys.stderr)
-    return options.corrector(picked.profile, like=corrector)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.clean_domains", description=__doc__.split("\n\n")[0])
     parser.add_argument("--chars", type=int, default=30000, help="characters per domain (default 30,000)")
@@ -94,9 +78,12 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from ocrfix.options import CorrectOptions
 
+    from .systems import HabitCorrectors
     try:
-        options = CorrectOptions(profile=None if args.profile == "auto" else args.profile)
-        corrector = options.corrector()
+        if args.profile == "auto":
+            by_habits = HabitCorrectors(CorrectOptions())
+        else:
+            corrector = CorrectOptions(profile=args.profile).corrector()
         data = load_settings().data_dir
         if args.text == "lemon":
             errata = load_errata(sets.LEMON_ERRATA)
@@ -113,8 +100,13 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---|---|---|---|---|---|---|")
     totals = [0, 0, 0]
     for domain, text in texts.items():
+        if args.profile == "auto":
+            corrector, picked = by_habits.for_text(text)
+            if picked is not None:
+                print(f"clean_domains: {domain}: profile {picked.profile} picked by the text's habits "
+                      f"(log-odds {picked.log_odds:.1f})", file=sys.stderr)
         start = time.perf_counter()
-        edits = _corrector_for(text, corrector, options, args.profile == "auto").correct(text, reflow=False).edits
+        edits = corrector.correct(text, reflow=False).edits
         speed = len(text) / (time.perf_counter() - start)
         han, other = changed_chars(edits)
         totals = [totals[0] + len(text), totals[1] + han, totals[2] + other]

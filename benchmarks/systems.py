@@ -53,29 +53,42 @@ class Ocrfix:
         return self.corrector.correct(text, reflow=False).text
 
 
-@dataclass(frozen=True)
-class OcrfixByHabits:
-    """One corrector per profile (sharing the LM), each text corrected by the one its habits pick."""
+class HabitCorrectors:
+    """A corrector per shipped profile, sharing one LM, built once each: for a text, the one its
+    habits pick (:func:`ocrfix.profiles.pick_profile_for_text`), as ``ocrfix correct`` does for text
+    that names no engine."""
 
-    correctors: dict[str, Any]
-    options: Any  # the CorrectOptions that build a profile's corrector
-    name: str = "ocrfix:auto"
+    def __init__(self, options: Any) -> None:  # options: the CorrectOptions that build each corrector
+        self.options = options
+        self.correctors = {DEFAULT_PROFILE: options.corrector(DEFAULT_PROFILE)}
 
-    def correct(self, text: str, raw: str | None = None) -> str:
+    def for_text(self, text: str) -> tuple[Any, Any]:
+        """The corrector for ``text`` and the habit pick (None: the default profile)."""
         from ocrfix.profiles import pick_profile_for_text
 
-        picked = pick_profile_for_text(raw if raw is not None else text, load_settings().models_dir, DEFAULT_PROFILE)
+        picked = pick_profile_for_text(text, load_settings().models_dir, DEFAULT_PROFILE)
         profile = picked.profile if picked else DEFAULT_PROFILE
         if profile not in self.correctors:
             self.correctors[profile] = self.options.corrector(profile, like=self.correctors[DEFAULT_PROFILE])
-        return Ocrfix(self.correctors[profile]).correct(text, raw)
+        return self.correctors[profile], picked
+
+
+@dataclass(frozen=True)
+class OcrfixByHabits:
+    """Each text corrected by the profile its habits pick (:class:`HabitCorrectors`)."""
+
+    correctors: HabitCorrectors
+    name: str = "ocrfix:auto"
+
+    def correct(self, text: str, raw: str | None = None) -> str:
+        corrector, _ = self.correctors.for_text(raw if raw is not None else text)
+        return Ocrfix(corrector).correct(text, raw)
 
 
 def _by_habits(lm: Path) -> OcrfixByHabits:
     from ocrfix.options import CorrectOptions
 
-    options = CorrectOptions(model=str(lm))
-    return OcrfixByHabits({DEFAULT_PROFILE: options.corrector(DEFAULT_PROFILE)}, options)
+    return OcrfixByHabits(HabitCorrectors(CorrectOptions(model=str(lm))))
 
 
 @dataclass(frozen=True)
