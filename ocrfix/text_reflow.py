@@ -14,8 +14,9 @@ a column rule the engine read as ``|`` at either end of a line counts for nothin
 
 * on a whole page of several stories the nearby lines mix columns of other widths: a run of four
   lines or more between blank lines, three of them as wide as its upper quartile, is a column of
-  its own, and where it is at least 3 em narrower than ``W`` its own width is used (a narrow
-  column's full lines no longer look short). A blank line between two such runs of five lines or
+  its own, and where it is at least 3 em narrower or wider than ``W`` its own width is used (a
+  narrow column's full lines no longer look short; a wide column's lines, which ``W`` leaves out
+  as atypical beside narrow ones, no longer all look full). A blank line between two such runs of five lines or
   more whose widths differ by 1.5 em or more ends the paragraph: one story's columns are
   equally wide, so the engine went on in another story;
 
@@ -304,24 +305,38 @@ def _local_widths(widths: list[float | None]) -> list[float]:
 
 
 _MIN_COLUMN_RUN = 4  # lines: a run this long (3 of them as wide as its upper quartile) measures its column
-_NARROWER = 3.0  # em: a measured column this much narrower than the page's local width is used instead
+_OWN_WIDTH = 3.0  # em: a measured column this much narrower or wider than the page's local width is used instead
 _OTHER_WIDTH = 1.5  # em: columns whose measured widths differ this much are not one story's
 _MIN_WIDTH_RUN = 5  # lines: both runs at least this long for that (a few misread lines skew a short run)
 
 
+def _column_width(found: list[float]) -> float | None:
+    """The width of a column whose lines are ``found`` wide: their upper quartile, when that is a
+    column (``_MIN_COLUMN_RUN`` lines or more, 3 of them within 1 em of it); else None."""
+    if len(found) < _MIN_COLUMN_RUN:
+        return None
+    width = _upper_quartile(found)
+    return width if sum(abs(w - width) <= 1.0 for w in found) >= 3 else None
+
+
 def _run_widths(runs: list[list[int]], widths: list[float | None]) -> list[float | None]:
     """Per line, the width of its column measured on its own run of lines between blank lines,
-    when that run is a column (``_MIN_COLUMN_RUN`` lines or more, 3 of them within 1 em of the
-    run's upper quartile); else None. On a whole page the page-wide estimate (:func:`_local_widths`)
-    mixes columns of other widths: a narrow column's full lines would all look short."""
+    when that run is a column (:func:`_column_width`); a run too short for that, on the runs next
+    to it (a blank line between each) whose upper quartiles are within 1 em of its own, when they
+    make a column together (a column the engine read in pieces of two or three lines); else None.
+    On a whole page the page-wide estimate (:func:`_local_widths`) mixes columns of other widths:
+    a narrow column's full lines would all look short, a wide one's all look full."""
     measured: list[float | None] = [None] * len(widths)
-    for run in runs:
-        if len(run) < _MIN_COLUMN_RUN:
-            continue
-        found = [widths[i] or 0.0 for i in run]
-        width = _upper_quartile(found)
-        if sum(abs(w - width) <= 1.0 for w in found) < 3:
-            continue
+    quartiles = [_upper_quartile([widths[i] or 0.0 for i in run]) for run in runs]
+    for k, run in enumerate(runs):
+        width = _column_width([widths[i] or 0.0 for i in run])
+        if width is None:
+            first, end = k, k + 1
+            while first > 0 and abs(quartiles[first - 1] - quartiles[k]) <= 1.0:
+                first -= 1
+            while end < len(runs) and abs(quartiles[end] - quartiles[k]) <= 1.0:
+                end += 1
+            width = _column_width([widths[i] or 0.0 for other in runs[first:end] for i in other])
         for i in run:
             measured[i] = width
     return measured
@@ -437,7 +452,7 @@ def reflow_cues(text: str, lm: TokenScorer | None = None) -> list[tuple[Block, s
     unwrapped = wrapping(text).unwrapped  # as benchmarks.wrapping reports it
     measured = _run_widths(runs, widths)
     runlen = {i: len(run) for run in runs for i in run}
-    column = [m if m is not None and m <= page_column[i] - _NARROWER else page_column[i] for i, m in enumerate(measured)]
+    column = [m if m is not None and abs(m - page_column[i]) >= _OWN_WIDTH else page_column[i] for i, m in enumerate(measured)]
     blocks: list[tuple[Block, str]] = []
     pending: list[int] = []  # line numbers of the open paragraph
     cue = "start"  # why the open paragraph was set apart from the block before

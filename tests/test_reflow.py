@@ -270,6 +270,28 @@ def test_a_narrow_column_on_a_page_of_wide_ones_keeps_its_paragraph() -> None:
     assert narrow in texts and len(texts) == 7
 
 
+def test_a_wide_column_on_a_page_of_narrow_ones_keeps_its_paragraph_ends() -> None:
+    """Whole-page OCR: a wide column (20 characters) read among narrow ones (8): the page-wide
+    column width left its lines out as atypical and measured 8, so every line of it looked full
+    and its paragraphs ran together; its own run's width ends them."""
+    wide = [_han(65, 4000) + "。", _han(64, 4500) + "。"]
+    narrow = [*_story(8, 4, 0), "", *_story(8, 4, 900)]
+    text = "\n".join([*narrow, "", *column(wide, width=20), "", *_story(8, 4, 9000)])
+    texts = [b.text for b in reflow_blocks(text)]
+    assert wide[0] in texts and wide[1] in texts
+
+
+def test_a_wide_column_read_in_short_pieces_is_measured_on_them_together() -> None:
+    """The same wide column read in pieces of two or three lines, a blank line after each (no piece
+    long enough to measure a column): the pieces as wide as one another are measured together."""
+    wide = [_han(65, 4000) + "。", _han(64, 4500) + "。"]
+    lines = column(wide, width=20)
+    pieces = [line for k in range(0, len(lines), 3) for line in ("", *lines[k:k + 3])]
+    text = "\n".join([*_story(8, 4, 0), "", *_story(8, 4, 900), *pieces, "", *_story(8, 4, 9000)])
+    texts = [b.text for b in reflow_blocks(text)]
+    assert wide[0] in texts and wide[1] in texts
+
+
 def test_a_column_of_another_width_after_a_blank_line_is_another_story() -> None:
     """Six full lines that run on, a blank line, then a column of another width that runs on from
     a line before: one story's columns are equally wide, so the engine went on in another story
