@@ -376,11 +376,15 @@ def _sentence_inside(text: str) -> bool:
     return _INSIDE.search(text.strip()) is not None
 
 
-def _column_like(run: list[int], widths: list[float | None], column: list[float]) -> bool:
-    """True when every line of ``run`` is as wide as a body line (first line: indented body line)."""
-    return all(
-        column[i] - (3.0 if k == 0 else 1.0) <= (widths[i] or 0.0) <= column[i] + 1.0 for k, i in enumerate(run)
-    )
+def _column_like(run: list[int], widths: list[float | None], column: Sequence[float], measured: Sequence[float | None]) -> bool:
+    """True when every line of ``run`` is as wide as a body line (first line: indented body line) of
+    the column, or of the column measured on its run and the runs beside it (:func:`_run_widths`;
+    the column does not take that one within 3 em: a body run a little wider than the column)."""
+    def fits(width: Sequence[float | None]) -> bool:
+        return all(width[i] is not None and width[i] - (3.0 if k == 0 else 1.0) <= (widths[i] or 0.0) <= width[i] + 1.0
+                   for k, i in enumerate(run))
+
+    return fits(column) or fits(measured)
 
 
 def _interposed(run: list[int], lines: list[str], widths: list[float | None], column: list[float], before: int) -> bool:
@@ -400,7 +404,8 @@ def _interposed(run: list[int], lines: list[str], widths: list[float | None], co
         and all(2 <= (widths[i] or 0.0) <= column[i] - _INTERPOSED_SLACK for i in run)
 
 
-def _classify_runs(lines: list[str], runs: list[list[int]], widths: list[float | None], column: list[float]) -> list[BlockKind]:
+def _classify_runs(lines: list[str], runs: list[list[int]], widths: list[float | None], column: list[float],
+                   measured: list[float | None]) -> list[BlockKind]:
     """Kind of each run: 'headline' / 'byline' for isolated title runs, else 'paragraph' (body text).
 
     A title candidate is a run of at most three lines, none ending a sentence, after the end of a
@@ -419,7 +424,7 @@ def _classify_runs(lines: list[str], runs: list[list[int]], widths: list[float |
         body_follows = k + 1 < len(runs) and not candidate[k + 1]
         clauses = k > 0 and any(mark in "".join(texts) for mark in _CLAUSE_MARKS)  # top of page: a title
         looks_body = _unbalanced("".join(texts)) or _sentence_inside("".join(texts)) or (
-            (clauses or (len(run) > 1 and body_follows)) and _column_like(run, widths, column)
+            (clauses or (len(run) > 1 and body_follows)) and _column_like(run, widths, column, measured)
         )
         if all(is_byline(t) for t in texts):
             kinds.append("byline")
@@ -525,7 +530,7 @@ def reflow_cues(text: str, lm: TokenScorer | None = None) -> list[tuple[Block, s
             return "blank line, the sentence not read on" if across_blank and not ends and ended_by_lm(prev, i) else None
         return None if not ends and settled_by_lm(prev, i, reason) else reason
 
-    for run, kind in zip(runs, _classify_runs(lines, runs, widths, column)):
+    for run, kind in zip(runs, _classify_runs(lines, runs, widths, column, measured)):
         if kind != "paragraph":
             close("after a title")
             blocks.extend((Block(kind, _title_text(kind, original[i]), (i,)), kind) for i in run)

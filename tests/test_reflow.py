@@ -292,6 +292,17 @@ def test_a_wide_column_read_in_short_pieces_is_measured_on_them_together() -> No
     assert wide[0] in texts and wide[1] in texts
 
 
+def test_a_body_run_a_little_wider_than_the_page_column_is_no_headline() -> None:
+    """Three lines of a wide column (20 characters) between blank lines, with a comma and no stop,
+    after a sentence's end, among lines of a column 2 em narrower: they were not as wide as the
+    page's column and so taken for a headline; measured with the line before them they are."""
+    body = _han(19, 7000) + "，" + _han(40, 7100)
+    run = [body[k:k + 20] for k in range(0, 60, 20)]
+    text = "\n".join([*_story(18, 3, 0), "", _han(19, 7500) + "。", "", *run, "", *_story(18, 3, 900)])
+    blocks = reflow_blocks(text)
+    assert "headline" not in [b.kind for b in blocks] and any("".join(run) in b.text for b in blocks)
+
+
 def test_a_column_of_another_width_after_a_blank_line_is_another_story() -> None:
     """Six full lines that run on, a blank line, then a column of another width that runs on from
     a line before: one story's columns are equally wide, so the engine went on in another story
