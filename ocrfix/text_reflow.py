@@ -308,6 +308,7 @@ _MIN_COLUMN_RUN = 4  # lines: a run this long (3 of them as wide as its upper qu
 _OWN_WIDTH = 3.0  # em: a measured column this much narrower or wider than the page's local width is used instead
 _OTHER_WIDTH = 1.5  # em: columns whose measured widths differ this much are not one story's
 _MIN_WIDTH_RUN = 5  # lines: both runs at least this long for that (a few misread lines skew a short run)
+_MIN_PIECE_RUN = 3  # lines: a shorter run (a headline's lines, a paragraph's tail) is measured with no other
 
 
 def _column_width(found: list[float]) -> float | None:
@@ -319,22 +320,26 @@ def _column_width(found: list[float]) -> float | None:
     return width if sum(abs(w - width) <= 1.0 for w in found) >= 3 else None
 
 
+def _near(width: float | None, other: float) -> bool:
+    return width is not None and abs(width - other) <= 1.0
+
+
 def _run_widths(runs: list[list[int]], widths: list[float | None]) -> list[float | None]:
     """Per line, the width of its column measured on its own run of lines between blank lines,
-    when that run is a column (:func:`_column_width`); a run too short for that, on the runs next
-    to it (a blank line between each) whose upper quartiles are within 1 em of its own, when they
-    make a column together (a column the engine read in pieces of two or three lines); else None.
-    On a whole page the page-wide estimate (:func:`_local_widths`) mixes columns of other widths:
+    when that run is a column (:func:`_column_width`); a run too short for that (of
+    ``_MIN_PIECE_RUN`` lines or more), on the runs next to it (as long, a blank line between each)
+    whose upper quartiles are within 1 em of its own, when they make a column together (a column
+    the engine read in pieces of three lines or so); else None. On a whole page the page-wide estimate (:func:`_local_widths`) mixes columns of other widths:
     a narrow column's full lines would all look short, a wide one's all look full."""
     measured: list[float | None] = [None] * len(widths)
-    quartiles = [_upper_quartile([widths[i] or 0.0 for i in run]) for run in runs]
+    quartiles = [_upper_quartile([widths[i] or 0.0 for i in run]) if len(run) >= _MIN_PIECE_RUN else None for run in runs]
     for k, run in enumerate(runs):
-        width = _column_width([widths[i] or 0.0 for i in run])
-        if width is None:
+        width, own = _column_width([widths[i] or 0.0 for i in run]), quartiles[k]
+        if width is None and own is not None:
             first, end = k, k + 1
-            while first > 0 and abs(quartiles[first - 1] - quartiles[k]) <= 1.0:
+            while first > 0 and _near(quartiles[first - 1], own):
                 first -= 1
-            while end < len(runs) and abs(quartiles[end] - quartiles[k]) <= 1.0:
+            while end < len(runs) and _near(quartiles[end], own):
                 end += 1
             width = _column_width([widths[i] or 0.0 for other in runs[first:end] for i in other])
         for i in run:

@@ -292,13 +292,24 @@ def test_a_wide_column_read_in_short_pieces_is_measured_on_them_together() -> No
     assert wide[0] in texts and wide[1] in texts
 
 
+def test_runs_of_two_lines_are_not_measured_together() -> None:
+    """A short paragraph of two lines and a headline of two, each between blank lines, in a column
+    of 10: measured together they made a column of 7, in which the paragraph's first line (8, as
+    wide as an indented line of the column of 10) no longer started a paragraph."""
+    short = [_han(8, 7000), _han(3, 7100) + "。"]
+    text = "\n".join([*column([_han(36, 0) + "。"]), "", *short, "", _han(7, 7200), _han(7, 7300), "",
+                      *_story(10, 3, 900)])
+    assert "".join(short) in [b.text for b in reflow_blocks(text)]
+
+
 def test_a_body_run_a_little_wider_than_the_page_column_is_no_headline() -> None:
     """Three lines of a wide column (20 characters) between blank lines, with a comma and no stop,
     after a sentence's end, among lines of a column 2 em narrower: they were not as wide as the
-    page's column and so taken for a headline; measured with the line before them they are."""
+    page's column and so taken for a headline; measured with the run before them they are."""
     body = _han(19, 7000) + "，" + _han(40, 7100)
     run = [body[k:k + 20] for k in range(0, 60, 20)]
-    text = "\n".join([*_story(18, 3, 0), "", _han(19, 7500) + "。", "", *run, "", *_story(18, 3, 900)])
+    before = [_han(11, 7500), _han(20, 7600), _han(11, 7700) + "。"]
+    text = "\n".join([*_story(18, 3, 0), "", *before, "", *run, "", *_story(18, 3, 900)])
     blocks = reflow_blocks(text)
     assert "headline" not in [b.kind for b in blocks] and any("".join(run) in b.text for b in blocks)
 
