@@ -82,6 +82,10 @@ class Profile:
     #: margins in place of it in a text whose engine drops the marks hung past a full line and in one
     #: whose engine reads them (:func:`~ocrfix.correction.line_marks.drops_hung_marks`; None: the margin)
     line_end_habit: tuple[float, float] | None = None
+    #: (asks per 1,000 characters, margin): the margin in place of the line-end margin in a text where the
+    #: LM asks for a mark inside its lines, where the engine read none, at least that often
+    #: (:func:`~ocrfix.correction.line_marks.unmarked_asks`: a writer who leaves out marks the LM expects)
+    line_end_sparse: tuple[float, float] | None = None
     #: the line-end stage's calibrated decision (:class:`~ocrfix.correction.line_marks.MarkGate`; None: the margin)
     line_end_gate: Path | None = None
     #: a text whose marks read as garbled has them settled by the LM (:mod:`ocrfix.correction.garbled_marks`)
@@ -109,6 +113,16 @@ def shipped_profiles(models_dir: Path) -> list[str]:
     """Names of the profiles under ``models/profiles``."""
     root = profiles_dir(models_dir)
     return sorted(p.parent.name for p in root.glob(f"*/{PROFILE_FILE}")) if root.is_dir() else []
+
+
+def _two_numbers(manifest: Path, record: dict[str, Any], key: str, meaning: str) -> tuple[float, float] | None:
+    """``record[key]``: two numbers >= 0 (``meaning`` names them in the error), or None where it is absent."""
+    value = record.get(key)
+    if value is None:
+        return None
+    if not (isinstance(value, list) and len(value) == 2 and all(isinstance(m, (int, float)) and m >= 0.0 for m in value)):
+        raise ModelError(f"{manifest}: {key} must be two numbers >= 0 ({meaning})")
+    return float(value[0]), float(value[1])
 
 
 def load_profile(name_or_dir: str | Path, models_dir: Path) -> Profile:
@@ -152,10 +166,8 @@ def load_profile(name_or_dir: str | Path, models_dir: Path) -> Profile:
     margin = record.get("line_end_margin")
     if margin is not None and not (isinstance(margin, (int, float)) and margin >= 0.0):
         raise ModelError(f"{manifest}: line_end_margin must be a number >= 0")
-    habit = record.get("line_end_habit")
-    if habit is not None and not (isinstance(habit, list) and len(habit) == 2
-                                  and all(isinstance(m, (int, float)) and m >= 0.0 for m in habit)):
-        raise ModelError(f"{manifest}: line_end_habit must be two numbers >= 0 (dropped, read)")
+    habit = _two_numbers(manifest, record, "line_end_habit", "dropped, read")
+    sparse = _two_numbers(manifest, record, "line_end_sparse", "asks per 1,000 characters, margin")
     prior, word_prior = (_prior(manifest, key, record.get(key)) for key in ("confidence", "word_confidence"))
     domain_weight = record.get("domain_weight")
     if "mark_choice" in files and "mark_context" not in files:
@@ -179,7 +191,8 @@ def load_profile(name_or_dir: str | Path, models_dir: Path) -> Profile:
         line_end_marks=bool(record.get("line_end_marks", True)),
         line_end_marks_in_clean_print=bool(record.get("line_end_marks_in_clean_print", False)),
         line_end_margin=None if margin is None else float(margin),
-        line_end_habit=None if habit is None else (float(habit[0]), float(habit[1])),
+        line_end_habit=habit,
+        line_end_sparse=sparse,
         garbled_marks=bool(record.get("garbled_marks", False)),
         han_insertions=bool(record.get("han_insertions", False)),
         flat_misread=bool(record.get("flat_misread", False)),

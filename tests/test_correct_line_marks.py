@@ -319,3 +319,36 @@ def test_the_corrector_judges_the_habit_from_the_printed_lines(tmp_path, monkeyp
     assert corrector.stray_marks_habit(text, STRAYS) and not corrector.stray_marks_habit(text, text)
     monkeypatch.setattr(line_marks, "HABIT_RUNS", 3)
     assert not corrector.stray_marks_habit(text, STRAYS)
+
+
+#: A paragraph of one printed line whose writer ran two sentences together: inside a line the
+#: engine reads the marks print has, so the LM's '。' after 工作 there is its taste, not a loss.
+RUN_ON = "\n\n大家都在认真工作他们在上海工作。\n"
+
+
+def test_a_text_whose_lines_lack_marks_the_lm_asks_for_needs_more_at_its_line_ends(tmp_path):
+    """With a profile's ``line_end_sparse`` (asks per 1,000 characters, margin): where the LM asks
+    for a mark inside the lines (no join) as often as the rate, a line end needs the second margin."""
+    lm = lm_of(tmp_path)
+    text = reflow(RAW)
+    joins = wrapped_line_ends(RAW, text)
+    assert line_marks.unmarked_asks(text, joins, lm, protected_mask(text)) == 0.0  # the only ask is the line end
+    run_on = reflow(RAW + RUN_ON)
+    asks = line_marks.unmarked_asks(run_on, wrapped_line_ends(RAW + RUN_ON, run_on), lm, protected_mask(run_on))
+    chars = sum(not ch.isspace() for ch in run_on)
+    assert asks == pytest.approx(1000.0 / chars)  # 工作他们 inside the one-line paragraph
+    assert line_marks.unmarked_asks(run_on, [], lm, protected_mask(run_on)) == pytest.approx(2000.0 / chars)  # joins counted too
+    assert line_marks.unmarked_asks(run_on, [], lm, protected_mask(run_on, keep={"工作他们"})) == 0.0
+    weights = dataclasses.replace(WEIGHTS, sparse=None)
+
+    def marks(raw, sparse):
+        profile = Profile(name="p", directory=tmp_path, line_end_sparse=sparse)
+        result = Corrector(model=lm, confusions=confusion_set(tmp_path), weights=weights, inventory=INVENTORY,
+                           variants={}, profile=profile).correct(raw)
+        return [e.replacement for e in result.edits if e.sources == (SOURCE,)]
+
+    assert marks(RAW, None) == marks(RAW + RUN_ON, None) == ["。"]
+    assert marks(RAW, (asks, 50.0)) == ["。"]  # no ask inside a line
+    assert marks(RAW + RUN_ON, (asks, 50.0)) == []
+    assert marks(RAW + RUN_ON, (asks + 1.0, 50.0)) == ["。"]  # fewer asks than the rate
+    assert marks(RAW + RUN_ON, (asks, 0.5)) == ["。"]  # a second margin below the first raises nothing

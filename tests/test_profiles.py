@@ -102,6 +102,11 @@ def test_line_end_settings_are_read_and_checked(tmp_path):
     for n, bad in enumerate(([0.5], [0.5, -1], "0.5", [0.5, "3"])):
         with pytest.raises(ModelError, match="line_end_habit"):
             load_profile(make_profile(tmp_path / f"e{n}", line_end_habit=bad), MODELS)
+    assert load_profile(make_profile(tmp_path / "f", line_end_sparse=[2, 3.5]), MODELS).line_end_sparse == (2.0, 3.5)
+    assert default.line_end_sparse is None
+    for n, bad in enumerate(([2.0], [2.0, -1], "2", [2.0, None])):
+        with pytest.raises(ModelError, match="line_end_sparse"):
+            load_profile(make_profile(tmp_path / f"g{n}", line_end_sparse=bad), MODELS)
 
 
 def test_the_ppocr_profile_loads_its_own_tables_and_keeps_line_end_marks_in_clean_print():

@@ -28,7 +28,8 @@ from .engine import ConfidencePrior, Reading, TokenEvidence, token_evidence
 from .pairs import PairCandidate, PairProposer
 from .features import Featurizer, LanguageModel, forward, mean_logp
 from .line_marks import (SOURCE as LINE_END_SOURCE, MarkGate, drops_hung_marks, hung_marks_read, line_end_choices,
-                         marks_to_insert, stray_habit, stray_mark_changes, stray_runs, sure_losses, wrapped_line_ends)
+                         marks_to_insert, sparse_margin, stray_habit, stray_mark_changes, stray_runs, sure_losses,
+                         wrapped_line_ends)
 from .garbled_marks import garbled_changes
 from .han_insertions import SOURCE as HAN_INSERTION_SOURCE, insertion_changes
 from .pair_marks import SOURCE as PAIR_SOURCE, closing_changes, without_second_closings
@@ -288,6 +289,8 @@ class Corrector:
         self.line_end_margin = profile.line_end_margin if profile is not None else None
         #: the profile's margins for an engine that drops hung marks and one that reads them (None: the margin)
         self.line_end_habit = profile.line_end_habit if profile is not None else None
+        #: the profile's (asks per 1,000 characters, margin) for a writer who leaves out marks the LM expects
+        self.line_end_sparse = profile.line_end_sparse if profile is not None else None
         #: the profile's calibrated decision for line-end marks, in place of the margin (None: the margin)
         self.line_end_gate = MarkGate.load(profile.line_end_gate) \
             if profile is not None and profile.line_end_gate is not None else None
@@ -533,6 +536,8 @@ class Corrector:
             closings = closing_changes(text, joins, self.lm, protected, changed=earlier)
             stages.append(closings)
             margin = self.line_end_margin if self.line_end_habit is None else self.line_end_habit[dropping is not True]
+            if self.line_end_sparse is not None and self.line_end_gate is None:
+                margin = sparse_margin(text, joins, self.lm, protected, choices, margin, self.line_end_sparse)
             stages.append(without_second_closings(text, closings, marks_to_insert(choices, margin, self.line_end_gate)))
         if self.marks is not None:
             stages.append(mark_changes(text, self.marks, self.lm, protected))

@@ -221,6 +221,42 @@ def sure_losses(choices: Sequence[tuple[int, MarkChoice]]) -> int:
     return sum(choice.gain > SURE_GAIN for _, choice in choices)
 
 
+#: Marks whose lack inside a line :func:`unmarked_asks` counts: the two a writer most often leaves out.
+ASKED = ("，", "。")
+
+
+def unmarked_asks(text: str, joins: Sequence[int], lm: LanguageModel, protected: Sequence[bool]) -> float:
+    """Per 1,000 characters of ``text``: the gaps between two Han characters inside a line (none of
+    the ``joins``, neither side protected) where the LM would put a ``，`` or ``。`` (:data:`ASKED`) with
+    a gain over :data:`MIN_GAIN`. Inside a line an engine reads the marks print
+    has, so these are the LM's taste for marks the writer leaves out (习近平强调, a headline run into its
+    story): a text with many of them asks more of a line end before a mark goes back there."""
+    joined = set(joins)
+    asks = 0
+    for offset in range(1, len(text)):
+        if offset in joined or not (is_han(text[offset - 1]) and is_han(text[offset])) \
+                or protected[offset - 1] or protected[offset]:
+            continue
+        scores = mark_scores(lm, text, offset, 0, ("", *ASKED), SPAN)
+        asks += max(scores[mark] for mark in ASKED) - scores[""] > MIN_GAIN
+    chars = sum(not ch.isspace() for ch in text)
+    return 1000.0 * asks / chars if chars else 0.0
+
+
+def sparse_margin(text: str, joins: Sequence[int], lm: LanguageModel, protected: Sequence[bool],
+                  choices: Sequence[tuple[int, MarkChoice]], margin: float | None, sparse: tuple[float, float]
+                  ) -> float | None:
+    """The line-end margin of ``text``: ``sparse``'s margin (a profile's ``line_end_sparse``: asks per
+    1,000 characters, margin) where the LM asks for marks inside its lines at least that often
+    (:func:`unmarked_asks`), else ``margin`` (None: :data:`MIN_GAIN`). The text is scanned only where
+    one of the line ends' ``choices`` falls between the two margins, where the scan decides something."""
+    rate, raised = sparse
+    base = MIN_GAIN if margin is None else margin
+    if any(base < choice.gain <= raised for _, choice in choices) and unmarked_asks(text, joins, lm, protected) >= rate:
+        return raised
+    return margin
+
+
 def marks_to_insert(choices: Sequence[tuple[int, MarkChoice]], min_gain: float | None = None, gate: MarkGate | None = None
                     ) -> list[tuple[int, str, str, float, tuple[str, ...]]]:
     """``(offset, "", mark, 1.0, (SOURCE,))`` insertions of the best marks of ``choices`` that gain more
