@@ -564,6 +564,18 @@ def test_large_text_under_a_column_of_the_body_does_not_part_headline_and_body()
     assert got == [[("headline", "甲地运动会"), *(("paragraph", p) for p in A), ("paragraph", "图片甲乙")]]
 
 
+def test_large_text_under_the_first_column_of_the_body_does_not_part_headline_and_body() -> None:
+    """Large type read under the last line of a story's first column (a body row whose boxes the
+    engine swelled to two rows, a photo read as large glyphs) comes after the story's body, as
+    under a later column; it used to be read as a headline, between the headline and the body:
+    the headline's leaf was out, but no column of the body had been read yet."""
+    lines = [headline("甲地运动会", 40, 40), *body(A, 40, 40 + 3 * H, 2)]
+    first = [l for l in lines[1:] if l.box.x0 < 40 + width(1)]
+    large = make_line("图片甲乙", first[0].box.x0, max(l.box.y1 for l in first) + H // 2, size=2 * H)
+    got = stories_of(document([large, *lines[::-1]]))
+    assert got == [[("headline", "甲地运动会"), *(("paragraph", p) for p in A), ("paragraph", "图片甲乙")]]
+
+
 def test_a_headline_does_not_own_the_story_beside_it_whose_headline_was_lost() -> None:
     """The engine lost the left story's headline (read as a rule or nothing): its columns start
     beside the right story's headline, which heads only what is under it."""

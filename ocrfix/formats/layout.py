@@ -53,8 +53,9 @@ fit the ink and square CJK type makes ``p`` about ``h``, PP-OCR's detection boxe
   letters (Han and the like) in all (a photo or a rule read as large glyphs). A body-sized line that :mod:`ocrfix.text_reflow` recognizes as a
   byline (``本报记者 …``) stays a line of its own, unless it is a credit in brackets right after
   a full line (``（本报记者…``: the end of that paragraph). A story's headlines come before its body;
-  large type in a part of the story read after its body has begun (under a column's lines:
-  a photo or a rule read as large garbage, a cross-head) heads nothing and comes after the body.
+  large type in a part of the story read after its body has begun, or under a column's lines
+  once its headline is out (a photo or a rule read as large garbage, a body row whose boxes the
+  engine swelled to two rows, a cross-head), heads nothing and comes after the body.
 
 Only whitespace changes (line breaks and the OCR spaces the plain reflow also removes).
 """
@@ -1148,14 +1149,21 @@ def _geometry_reflow(doc: Document, lm: TokenScorer | None) -> Reflowed:
             boxes.append([])
             body: list[_Column] = []
             inner: list[PlacedLine] = []  # large lines in a leaf after the story's body has begun
+            headed = False  # a headline of the story is out
             for leaf in leaves:
                 large = sorted((p for p in leaf if id(p) in heads), key=lambda p: (p.box.y0, p.box.x0))
+                rest = [p for p in leaf if id(p) not in heads]
                 if body:
                     inner.extend(large)
                 else:
+                    # once the story's headline is out, large type under a column's lines heads nothing
+                    under = _under_body(large, rest) if headed else set()
+                    inner.extend(p for p in large if id(p) in under)
                     for p in large:
-                        emit("headline", squeeze_spaces(p.text.strip(), keep_wide_gaps=True), [p], story)
-                body = _stack(body, _columns([p for p in leaf if id(p) not in heads]))
+                        if id(p) not in under:
+                            emit("headline", squeeze_spaces(p.text.strip(), keep_wide_gaps=True), [p], story)
+                            headed = True
+                body = _stack(body, _columns(rest))
             for para in _paragraphs(body, h, lm):
                 kind = "byline" if len(para) == 1 and is_byline(para[0].text) else "paragraph"
                 emit(kind, clean_paragraph([p.text for p in para]), para, story)
@@ -1216,6 +1224,14 @@ def _inside_headlines(placed: list[PlacedLine], heads: set[int]) -> set[int]:
         if any(q is not p and display_width(q.text) > width and q.box.x0 < x < q.box.x1 and q.box.y0 < y < q.box.y1 for q in large):
             found.add(id(p))
     return found
+
+
+def _under_body(large: list[PlacedLine], body: list[PlacedLine]) -> set[int]:
+    """ids of the ``large`` lines of a leaf that stand under one of its ``body`` lines, over half
+    the narrower one's width: set in a column after its lines have begun, they head nothing (a
+    body row whose boxes the engine swelled to two rows, a photo read as large glyphs, a
+    cross-head), though the leaf is the first of its story with a body."""
+    return {id(p) for p in large if any(q.box.y1 <= p.box.y0 + 0.25 * p.size and _over(p.box, q.box) for q in body)}
 
 
 def _story_ends(found: list[list[list[PlacedLine]]], stray: list[PlacedLine]) -> list[list[PlacedLine]]:
