@@ -105,6 +105,32 @@ def test_two_headlines_read_as_one_line_across_a_column_rule_are_split_at_the_ru
                    [("headline", "乙市图书馆"), *(("paragraph", p) for p in B)]]
 
 
+def test_two_headlines_read_as_one_line_across_a_rule_less_than_a_character_apart_are_split_at_it() -> None:
+    """Two one-column stories side by side, a rule between them, their headlines read as one line
+    across it (``审议|习近平``): the letters either side stand less than one of the headline's
+    characters apart (a character misread as ``|`` inside a headline would leave as much), but
+    the bodies under them leave the gap between the stories blank down the page."""
+    gap = 19 * H // 10  # between the two stories' columns: wider than a gutter, narrower than a headline character
+    x = 40 + width(1) + gap
+    left, right = headline("甲地运动会", 40, 40), headline("乙市图书馆", x, 40)
+    rule = Word("|", Box(left.box.x1 + gap // 2 - 5, 40, left.box.x1 + gap // 2 + 5, 40 + 2 * H), conf=0.5)
+    merged = Line(words=(*left.words, rule, *right.words), box=Box.union([left.box, right.box]))
+    got = stories_of(document([merged, *body(A, 40, 40 + 3 * H, 1), *body(B, x, 40 + 3 * H, 1)]))
+    assert got == [[("headline", "甲地运动会|"), *(("paragraph", p) for p in A)],
+                   [("headline", "乙市图书馆"), *(("paragraph", p) for p in B)]]
+
+
+def test_a_headline_character_misread_as_a_bar_over_its_own_body_does_not_split_the_headline() -> None:
+    """A character of a headline read as ``|``: its letters either side stand a character apart,
+    as across a rule between two stories, but the story's column under it is inked there."""
+    head = headline("甲地运动会", 40, 40)
+    words = list(head.words)
+    words[2] = Word("|", Box(words[2].box.x0 + H - 5, 40, words[2].box.x0 + H + 5, 40 + 2 * H), conf=0.5)
+    misread = Line(words=tuple(words), box=head.box)
+    got = stories_of(document([misread, *body(A, 40, 40 + 3 * H, 2)]))
+    assert got == [[("headline", "甲地|动会"), *(("paragraph", p) for p in A)]]
+
+
 def test_a_rule_beside_a_few_large_glyphs_does_not_cut_them_off_the_headline() -> None:
     """A rule between a headline and a photo that the engine read as a few large glyphs
     (``和人``): too few letters for a headline or a column, the glyphs stay on the headline's

@@ -11,7 +11,9 @@ fit the ink and square CJK type makes ``p`` about ``h``, PP-OCR's detection boxe
   left side and lines starting at its right side, nearby: see :func:`_edge_splits`) where a
   word starts at the right column's edge, though no gap shows (a narrow gutter, specks, a
   skewed scan), and where a column rule read as ``|`` (alone or with punctuation: ``”|``) stands
-  between letters more than ``1.5h`` apart (see ``RULED``), and where the row right above or
+  between letters more than ``1.5h`` apart (see ``RULED``; in a headline also less than one of
+  its characters apart where the lines around leave a story gap blank under the rule: see
+  :func:`_ruled_head_splits`), and where the row right above or
   below was read as two lines side by side whose blank covers a gap between its letters (a
   column's last rows: see :func:`_row_splits`), or where the lines around leave a narrow
   channel down such a gap (a one-character gutter whose rows the engine merged: see
@@ -241,6 +243,9 @@ def _gutter_splits(line: Line, text: str, size: float, band: "Band", h: float) -
     # sub-headline) spaces them in proportion
     gutter, river = (HEAD_GAP * size, HEAD_RIVER * size) if headline else (GUTTER * max(h, size), RIVER * h)
     splits = _gaps(line.words, letters, headline, gutter, river, band, h, size)
+    if headline and RULE in text:
+        ruled = [cut for cut in _ruled_head_splits(line.words, letters, band, h) if cut not in splits]
+        return _worded_rules(line.words, sorted({*splits, *ruled}), set(ruled)) if ruled else splits
     if headline or not splits:
         return splits
     # a headline read into a body row (a row read across the page) is spaced like a headline, its
@@ -261,6 +266,44 @@ def _gutter_splits(line: Line, text: str, size: float, band: "Band", h: float) -
                 continue
         kept.append(cut)
     return kept
+
+
+def _ruled_head_splits(words: tuple[Word, ...], letters: list[tuple[float, float] | None], band: "Band", h: float) -> list[int]:
+    """Word indices where a headline line is cut after a column rule read as ``|`` (a word of only
+    the rule and punctuation) between letters more than ``RULED × h`` apart, where the lines
+    around leave a band ``2 × STORY_RIVER × h`` wide blank there (see :func:`_blank_band`): two
+    side-by-side stories' headlines, a rule between them, read as one line. The letters may
+    stand less than a character of the headline's type apart (the cut :func:`_gaps` makes at a
+    rule asks for that much, as a character misread as ``|`` takes one cell), but under a
+    headline's own characters its story's body is inked, or parted by a narrower gutter."""
+    cuts = []
+    sides = None  # the line's _sides, found at its first rule that needs them
+    reach = None  # right end of the letters so far
+    for k, (word, extent) in enumerate(zip(words, letters)):
+        if extent is not None:
+            reach = extent[1] if reach is None else max(reach, extent[1])
+            continue
+        after = next((e for e in letters[k + 1:] if e is not None), None)
+        if reach is None or after is None or not _ruled(word.text) or after[0] - reach <= RULED * h:
+            continue
+        sides = sides or _sides(band, h)
+        if _blank_band(sides, _probes(reach, after[0], h), h):
+            cuts.append(k + 1)
+    return cuts
+
+
+def _blank_band(sides: tuple[list[Marks], list[Marks]], probes: list[float], h: float) -> bool:
+    """True when at one of the ``probes`` (x positions), above or below a line (``sides``), at
+    least two lines reach within ``2h`` of it and at most a quarter of them have ink within
+    ``STORY_RIVER × h`` of it: the gap between two stories' columns, whether the engine read
+    their rows apart or across it (:func:`_river` asks for lines that span the gap)."""
+    reach = STORY_RIVER * h
+    for side in sides:
+        for x in probes:
+            near = [m for m in side if m.x0 < x + 2 * h and m.x1 > x - 2 * h]
+            if len(near) >= 2 and sum(m.inked(x - reach, x + reach) for m in near) <= 0.25 * len(near):
+                return True
+    return False
 
 
 def _same_gap(before: list[tuple[float, float] | None], cuts: list[int]) -> bool:
