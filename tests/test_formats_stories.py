@@ -544,6 +544,17 @@ def test_a_small_kicker_a_line_apart_above_the_headline_stays_with_its_story() -
                    [("headline", "丙县合作社"), ("paragraph", "新春走基层"), *(("paragraph", p) for p in C)]]
 
 
+def test_a_small_kicker_that_the_cut_parts_from_its_headline_stays_with_its_story() -> None:
+    """A body-sized kicker a little over a line above its headline, the gap between them wide
+    enough to cut across: the kicker is a leaf of its own, which used to be read as a story of
+    its own (or as the end of the story before); it comes after its headline, as a kicker the
+    cut leaves with its headline does."""
+    head_top = 40 + H + 4 * H // 3
+    lines = [make_line("新春走基层", 40, 40), headline("丙县合作社", 40, head_top), *body(C, 40, head_top + 3 * H, 2)]
+    got = stories_of(document(lines[::-1]))
+    assert got == [[("headline", "丙县合作社"), ("paragraph", "新春走基层"), *(("paragraph", p) for p in C)]]
+
+
 def _blob(text: str, box: Box) -> Line:
     return Line(words=(Word(text, box, conf=0.4),), box=box)
 

@@ -28,6 +28,8 @@ be cut off is more likely two body lines the engine merged than a story's start)
 A leaf without a headline that starts more than ``ABOVE × h`` above its story's headline is no
 part of that story (a story's body starts under or beside its headline): it is the story
 before's (the long last column of an L-shaped story, beside the story under its short columns).
+A leaf without a headline that stands on top of the next leaf's headline (a line or two at most
+``KICKER_GAP × h`` above it: a body-sized kicker that the cut parted from it) is that story's.
 Geometry that gives no cut (rotated scans, overlapping boxes, a single line) is one leaf:
 the page is then read as a single story, never losing a line.
 """
@@ -316,11 +318,30 @@ def _on_top(leaf: Sequence[T], head_top: int, h: float) -> bool:
     return not above or (max(t.core.y1 for t in above) >= head_top - KICKER_GAP * h and head_top - min(t.core.y0 for t in above) <= 3 * h)
 
 
+def _kickers_joined(leaves: list[list[T]], h: float, is_head: Callable[[Boxed], bool]) -> list[list[T]]:
+    """``leaves`` with each leaf of no headline that stands on top of the next leaf's headline
+    (see :func:`_on_top`: a line or two at most ``KICKER_GAP × h`` above it, over its width)
+    joined to that leaf: a body-sized kicker that the cut parted from its headline, which would
+    otherwise end the story read before it."""
+    joined: list[list[T]] = []
+    for leaf in leaves:
+        last = joined[-1] if joined else None
+        heads = [t for t in leaf if is_head(t)]
+        if last is not None and heads and not any(is_head(t) for t in last):
+            top = min(t.core.y0 for t in heads)
+            span = Box(min(t.core.x0 for t in heads), 0, max(t.core.x1 for t in heads), 0)
+            if all(t.core.y1 <= top and _overlap(t.core, span) > 0 for t in last) and _on_top(last + leaf, top, h):
+                joined[-1] = last + leaf
+                continue
+        joined.append(leaf)
+    return joined
+
+
 def stories(items: Sequence[T], h: float, is_head: Callable[[Boxed], bool]) -> list[list[list[T]]]:
     """The page's stories, each a list of leaves in reading order (headline leaves first)."""
     if not items:
         return []
-    leaves = [leaf for leaf in XYCut(h, line_gap(items, h), is_head).leaves(items) if leaf]
+    leaves = _kickers_joined([leaf for leaf in XYCut(h, line_gap(items, h), is_head).leaves(items) if leaf], h, is_head)
     result: list[list[list[T]]] = []
     body_seen = True
     head_top = None  # top of the headline that started the last story
