@@ -40,7 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                        "model (what plain text gets when no model is installed)")
     parser.add_argument("--articles", metavar="A.json", help="also write the page's stories as JSON: headline, "
                         "paragraphs and bounding box of each (hOCR/ALTO/PAGE/JSON input; plain text is one story, or the stories "
-                        "its column order found, without boxes)")
+                        "--column-order found, without boxes)")
     parser.set_defaults(handler=_run)
 
 
