@@ -10,8 +10,8 @@ cached in ``build/bench/paddle/<split>/NAME.json``). Two ways into ocrfix, the s
   runs across them, line by line, and the corrector puts the lines back in column order first
   (:mod:`ocrfix.column_order`), then reflows them, its LM settling the breaks the rules leave
   open (:mod:`ocrfix.text_reflow`);
-* *plain, rules*: the same lines (in column order) reflowed by the rules alone, without the
-  LM, not corrected: its paragraphs and the errors of its text;
+* *plain, rules*: the same lines reflowed by the rules alone (``ocrfix reflow`` without
+  ``--lm``), not corrected: its paragraphs and the errors of its text;
 * *json*: the JSON file itself (``ocrfix correct NAME.json``): lines placed by their boxes.
 
 Per way: paragraph precision/recall (:func:`benchmarks.structured.paragraph_scores`: blocks in

@@ -17,9 +17,8 @@ Scores, summed over a split's pages, for each way of reading Tesseract's whole-p
   the mean over the pages.
 
 Inputs: ``tesseract`` = Tesseract's own text output, each blank-line block joined into one line;
-``plain`` = ``ocrfix reflow --no-lm NAME.txt`` (the rules alone, the engine's order; with ``--lm``: ``ocrfix
-reflow NAME.txt`` with the shipped model installed, the lines put back in column order first and each story
-found reflowed on its own, as ``ocrfix correct`` does); ``hocr`` / ``alto`` = ``ocrfix reflow`` of the hOCR and
+``plain`` = ``ocrfix reflow NAME.txt`` (with ``--lm``: ``ocrfix reflow --column-order --lm NAME.txt``, the
+lines put back in column order first and each story found reflowed on its own, as ``ocrfix correct`` does); ``hocr`` / ``alto`` = ``ocrfix reflow`` of the hOCR and
 ALTO files (geometry reflow and story layout).
 
     python -m benchmarks.stories --split eval
@@ -59,8 +58,8 @@ def tesseract_blocks(text: str) -> str:
 
 def plain_cues(text: str, lm: TokenScorer | None) -> list[tuple[Block, str]]:
     """The plain reflow's blocks and cues (:func:`ocrfix.text_reflow.reflow_cues`); with ``lm``,
-    the lines put back in column order first, each story reflowed on its own (``ocrfix reflow``
-    with the model installed, as ``ocrfix correct`` does; without ``lm``: ``ocrfix reflow --no-lm``)."""
+    the lines put back in column order first, each story reflowed on its own (``ocrfix reflow
+    --column-order --lm``, as ``ocrfix correct`` does)."""
     return reflow_cues(text) if lm is None else story_cues(column_stories(text, lm), lm)
 
 
@@ -406,7 +405,7 @@ def _two_pieces(paragraph: str, text: str, least: int = 6):
 
 def plain_census(folder: Path, slack: int = 3, lm: TokenScorer | None = None) -> dict[str, int]:
     """Counts by mechanism of the plain-text reflow's missed GT paragraphs (``ocrfix reflow
-    NAME.txt``, or ``--no-lm`` without ``lm``; development aid). The plain reflow only changes whitespace and breaks only between
+    NAME.txt``; development aid). The plain reflow only changes whitespace and breaks only between
     the engine's lines, so the *ceiling* of any plain reflow that keeps the engine's order is the
     paragraphs that match some run of consecutive lines of the engine's text (fuzzy ratio >=
     ``SAME``; counted over all paragraphs). A missed paragraph that occurs in the output as one

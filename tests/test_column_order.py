@@ -9,7 +9,6 @@ from typing import Sequence
 import pytest
 
 from ocrfix.column_order import column_order, find_columns
-from ocrfix.settings import load_settings
 
 HEADLINE = "本报讯标题"
 
@@ -73,33 +72,7 @@ def test_reflow_puts_the_lines_in_column_order_when_asked(tmp_path) -> None:
     page = tmp_path / "page.txt"
     page.write_text("\n".join([HEADLINE, *across(cols)]) + "\n", encoding="utf-8")
     assert main(["reflow", str(page), "--column-order", "--lm", str(lm), "-o", str(tmp_path / "ordered.txt")]) == 0
-    assert main(["reflow", str(page), "--no-lm", "-o", str(tmp_path / "as-read.txt")]) == 0
+    assert main(["reflow", str(page), "-o", str(tmp_path / "as-read.txt")]) == 0
     body = "".join(line for col in cols for line in col)
     assert (tmp_path / "ordered.txt").read_text(encoding="utf-8").split() == [HEADLINE, body]
     assert body not in (tmp_path / "as-read.txt").read_text(encoding="utf-8")
-
-
-def test_reflow_reads_plain_text_with_the_installed_model_by_default(tmp_path, monkeypatch) -> None:
-    """`ocrfix reflow NAME.txt` reads plain text as `ocrfix correct` does (column order, the LM
-    settling the breaks) when the shipped model is installed; without it, or with --no-lm, the
-    rules alone keep the engine's order; --column-order --no-lm is refused."""
-    from test_correct_fixtures import write_arpa
-
-    from ocrfix.cli import main
-
-    cols = columns((6, 6, 6))
-    installed = tmp_path / "models"
-    (installed / "lm").mkdir(parents=True)
-    write_arpa(installed / "lm" / "news.klm", ["".join(line for col in cols for line in col)])
-    page = tmp_path / "page.txt"
-    page.write_text("\n".join([HEADLINE, *across(cols)]) + "\n", encoding="utf-8")
-    body = "".join(line for col in cols for line in col)
-    outputs = {}
-    for name, models, flags in (("default", installed, []), ("no-lm", installed, ["--no-lm"]), ("none", tmp_path, [])):
-        monkeypatch.setenv("OCRFIX_MODELS", str(models))
-        load_settings.cache_clear()
-        assert main(["reflow", str(page), *flags, "-o", str(tmp_path / f"{name}.txt")]) == 0
-        outputs[name] = (tmp_path / f"{name}.txt").read_text(encoding="utf-8")
-    assert outputs["default"].split() == [HEADLINE, body]
-    assert body not in outputs["no-lm"] and outputs["none"] == outputs["no-lm"]
-    assert main(["reflow", str(page), "--no-lm", "--column-order"]) == 2
