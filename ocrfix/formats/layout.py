@@ -516,7 +516,8 @@ def _page_edges(pieces: list[tuple[Box, float, bool]], h: float, side: Callable[
     column's) whose ``side`` (left or right edge) lies within ``h / 2`` of the
     group's first, the median edge and the lines' vertical middles (sorted)."""
     groups: list[list[tuple[int, Box, bool]]] = []  # (edge, box, whole)
-    for edge, (box, _, whole) in sorted(((side(p[0]), p) for p in pieces if p[1] < HEADLINE * h), key=itemgetter(0)):
+    large = HEADLINE * h
+    for edge, (box, _, whole) in sorted([(side(p[0]), p) for p in pieces if p[1] < large], key=itemgetter(0)):
         if groups and edge - groups[-1][0][0] <= h / 2:
             groups[-1].append((edge, box, whole))
         else:
@@ -619,7 +620,15 @@ class RowBlank(NamedTuple):
     x1: int
 
 
-def _row_blanks(boxes: list[Box], h: float) -> list[RowBlank]:
+class RowBlanks(NamedTuple):
+    """A page's row blanks (:class:`RowBlank`) by their rows' middles, and those middles: the
+    blanks near a line are looked up by bisecting the middles, without a key call per step."""
+
+    blanks: list[RowBlank]
+    middles: list[float]
+
+
+def _row_blanks(boxes: list[Box], h: float) -> RowBlanks:
     """The blanks between neighbouring lines (or pieces of lines) of body type on one row (their
     vertical middles within ``h / 2`` of the row's first), by their rows' middles."""
     blanks: list[RowBlank] = []
@@ -629,7 +638,8 @@ def _row_blanks(boxes: list[Box], h: float) -> list[RowBlank]:
             blanks += _blanks(row, h)
             row = []
         row.append(box)
-    return sorted(blanks + _blanks(row, h), key=_row_middle)
+    blanks = sorted(blanks + _blanks(row, h), key=_row_middle)
+    return RowBlanks(blanks, [b.middle for b in blanks])
 
 
 def _blanks(row: list[Box], h: float) -> list[RowBlank]:
@@ -639,7 +649,8 @@ def _blanks(row: list[Box], h: float) -> list[RowBlank]:
         return []
     middle = _middle(row[len(row) // 2])  # the boxes come by their middles
     row = sorted(row, key=attrgetter("x0"))
-    return [RowBlank(middle, a.x1, b.x0) for a, b in zip(row, row[1:]) if b.x0 > a.x1 and min(a.width, b.width) >= 4 * h]
+    wide = 4 * h
+    return [RowBlank(middle, a.x1, b.x0) for a, b in zip(row, row[1:]) if b.x0 > a.x1 and min(a.width, b.width) >= wide]
 
 
 def _middle(box: Box) -> float:
@@ -649,7 +660,7 @@ def _middle(box: Box) -> float:
 _row_middle = attrgetter("middle")  # a RowBlank's
 
 
-def _row_splits(box: Box, letters: list[tuple[float, float] | None], rows: list[RowBlank], h: float) -> list[int]:
+def _row_splits(box: Box, letters: list[tuple[float, float] | None], rows: RowBlanks, h: float) -> list[int]:
     """Word indices where a body line (or a piece of one, in ``box``; its words' :func:`_letters`)
     that the engine merged across a gutter is split: at a gap between its letters wider than
     ``RIVER × h``, where the row right above or below it (middles ``ROW_NEAR × h`` apart at most)
@@ -658,8 +669,8 @@ def _row_splits(box: Box, letters: list[tuple[float, float] | None], rows: list[
     their edges: see :func:`_gutters`). The letters must run ``2h`` into both sides."""
     middle = _middle(box)
     # only blanks the line reaches over (a gap 2h into its letters either side ends within h of them)
-    near = [r for r in rows[bisect_left(rows, middle - ROW_NEAR * h, key=_row_middle):bisect_right(rows, middle + ROW_NEAR * h, key=_row_middle)]
-            if abs(r.middle - middle) > h / 2 and box.x0 <= r.x0 - h and box.x1 >= r.x1 + h]
+    near = [r for r in rows.blanks[bisect_left(rows.middles, middle - ROW_NEAR * h):bisect_right(rows.middles, middle + ROW_NEAR * h)]
+            if box.x0 <= r.x0 - h and box.x1 >= r.x1 + h and abs(r.middle - middle) > h / 2]  # few blanks lie under a line
     if not near:
         return []
     return [k for k, left, right in _inner_gaps(letters, h)
@@ -775,10 +786,10 @@ def _piece_box(line: Line, start: int, stop: int, own_rows: bool = False) -> Box
         return line.box
     y0, y1 = line.box.y0, line.box.y1
     if own_rows:
-        top, foot = sorted(b.y0 for b in boxes)[(len(boxes) - 1) // 2], sorted(b.y1 for b in boxes)[len(boxes) // 2]  # median low / high
+        top, foot = sorted([b.y0 for b in boxes])[(len(boxes) - 1) // 2], sorted([b.y1 for b in boxes])[len(boxes) // 2]  # median low / high
         if top < foot:
             y0, y1 = max(y0, top), min(y1, foot)
-    return Box(min(b.x0 for b in boxes), y0, max(b.x1 for b in boxes), y1)
+    return Box(min([b.x0 for b in boxes]), y0, max([b.x1 for b in boxes]), y1)
 
 
 def _char_height(line: Line) -> float:
