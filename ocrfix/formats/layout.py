@@ -572,8 +572,8 @@ def _split_lines(lines: list[Line], sizes: dict[int, float], h: float, numbers: 
     by_top = sorted(lines, key=lambda l: l.box.y0)
     tops, marks = tuple(l.box.y0 for l in by_top), tuple(ink[id(l)] for l in by_top)
     texts = texts or {id(l): l.text() for l in lines}
-    found = {id(line): _gutter_splits(line, texts[id(line)], sizes[id(line)], Band(line.box, ink[id(line)], letters[id(line)], marks, tops), h)
-             for line in lines}
+    bands = {id(line): Band(line.box, ink[id(line)], letters[id(line)], marks, tops) for line in lines}
+    found = {id(line): _gutter_splits(line, texts[id(line)], sizes[id(line)], bands[id(line)], h) for line in lines}
     # each line's pieces between its cuts, with their boxes (the gutters and the edge cuts read them)
     pieces = {id(line): [(start, stop, _piece_box(line, start, stop)) for start, stop in zip([0, *found[id(line)]], [*found[id(line)], len(line.words)])]
               for line in lines if found[id(line)]}
@@ -592,7 +592,7 @@ def _split_lines(lines: list[Line], sizes: dict[int, float], h: float, numbers: 
                      for k in _edge_splits(line.words[start:stop], box, gutters, h)]
             cuts = sorted({*cuts, *edges}) if edges else cuts
         if body and line.box.width > 4 * h:
-            band = Band(line.box, ink[id(line)], letters[id(line)], marks, tops)
+            band = bands[id(line)]
             # a whole line is set in its own size (a piece may be set in type of its own)
             parts = pieces.get(id(line))
             beside = [start + k for start, stop, box in parts or [(0, len(line.words), line.box)]

@@ -186,6 +186,9 @@ _TIGHT = PerChar(lambda ch: is_han(ch) or is_cjk_punct(ch))
 
 def join_words(words: list[str]) -> str:
     """Join word readings into a line: no space between CJK characters, one space otherwise."""
+    joined = "".join(words)
+    if all(map(_TIGHT.__getitem__, joined)):  # most lines of a Chinese page: one look-up per character, no loop
+        return joined
     out = ""
     for word in words:
         if not word:
