@@ -321,6 +321,7 @@ def _column_width(found: list[float]) -> float | None:
 
 
 def _near(width: float | None, other: float) -> bool:
+    """Whether a run's upper quartile ``width`` (None: a run too short to measure) is within 1 em of ``other``."""
     return width is not None and abs(width - other) <= 1.0
 
 
@@ -332,16 +333,17 @@ def _run_widths(runs: list[list[int]], widths: list[float | None]) -> list[float
     the engine read in pieces of three lines or so); else None. On a whole page the page-wide estimate (:func:`_local_widths`) mixes columns of other widths:
     a narrow column's full lines would all look short, a wide one's all look full."""
     measured: list[float | None] = [None] * len(widths)
-    quartiles = [_upper_quartile([widths[i] or 0.0 for i in run]) if len(run) >= _MIN_PIECE_RUN else None for run in runs]
+    found = [[widths[i] or 0.0 for i in run] for run in runs]
+    quartiles = [_upper_quartile(f) if len(f) >= _MIN_PIECE_RUN else None for f in found]
     for k, run in enumerate(runs):
-        width, own = _column_width([widths[i] or 0.0 for i in run]), quartiles[k]
+        width, own = _column_width(found[k]), quartiles[k]
         if width is None and own is not None:
             first, end = k, k + 1
             while first > 0 and _near(quartiles[first - 1], own):
                 first -= 1
             while end < len(runs) and _near(quartiles[end], own):
                 end += 1
-            width = _column_width([widths[i] or 0.0 for other in runs[first:end] for i in other])
+            width = _column_width([w for f in found[first:end] for w in f])
         for i in run:
             measured[i] = width
     return measured
