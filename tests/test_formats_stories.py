@@ -860,3 +860,33 @@ def test_a_headline_set_a_little_larger_than_the_body_and_spaced_as_large_heads_
     got = stories_of(document(below[::-1] + top[::-1]))
     assert got == [[("headline", "甲地运动会"), *(("paragraph", p) for p in A)],
                    [("headline", "乙市图书馆今天开放"), *(("paragraph", p) for p in B)]]
+
+
+PAD = 0.2  # × a line's type size: how far PP-OCR's detection boxes reach past its ink above and below
+
+
+def paddle(lines: list[Line]) -> Document:
+    """``lines`` as PP-OCR reads them (a PaddleOCR 3.x result): one box a line, no word boxes,
+    each box padded ``PAD`` of its type size above and below the ink and a third of that at
+    either end."""
+    from ocrfix.formats import parse_document
+
+    def padded(box: Box) -> list[int]:
+        pad = round(PAD * box.height)
+        return [box.x0 - pad // 3, box.y0 - pad, box.x1 + pad // 3, box.y1 + pad]
+
+    result = {"rec_texts": [l.text() for l in lines], "rec_scores": [0.99] * len(lines), "rec_boxes": [padded(l.box) for l in lines]}
+    return parse_document(json.dumps(result, ensure_ascii=False).encode("utf-8"), "page.json")
+
+
+def test_a_headline_set_tight_in_padded_line_boxes_heads_its_story() -> None:
+    """PP-OCR's line boxes are padded: the body's type size ``h`` (box height 1.4 × the body's
+    character pitch) overstates the type. The lower story's headline is set 1.3 × the body's
+    type with its characters as tight: 1.3 × the pitch apart, but under 1.2 × ``h``. Measured
+    against ``h`` it was read as a line of the story above."""
+    top = [headline("甲地运动会", 40, 40), *body(A, 40, 40 + 3 * H, 2)]
+    y = max(l.box.y1 for l in top) + STORY_GAP
+    below = [make_line("乙市图书馆今天开放", 40, y, size=39), *body(B, 40, y + 39 + H, 2)]
+    got = stories_of(paddle(below[::-1] + top[::-1]))
+    assert got == [[("headline", "甲地运动会"), *(("paragraph", p) for p in A)],
+                   [("headline", "乙市图书馆今天开放"), *(("paragraph", p) for p in B)]]

@@ -873,13 +873,13 @@ def _stack(columns: list[_Column], more: list[_Column]) -> list[_Column]:
 
 def _is_headline(line: PlacedLine, h: float, pitch: float) -> bool:
     """Large type: a line ``HEADLINE_LINE ×`` the body size ``h``, its characters ``HEADLINE_PITCH ×``
-    ``h`` apart, or that many times the body's measured character ``pitch`` (see
-    :func:`_body_pitch`) where that is wider than ``h`` (a body line that the engine merged with
-    the row below it, or whose word boxes it swelled on a row read across columns, is as tall,
-    but keeps the body's pitch;
-    Tesseract's body pitch is ``1.1h`` on some fonts, so ``1.2h`` alone lets such a piece
-    through)."""
-    return line.size >= HEADLINE_LINE * h and line.box.width >= HEADLINE_PITCH * max(h, pitch) * display_width(line.text)
+    the body's measured character ``pitch`` apart (see :func:`_body_pitch`; a body line that the
+    engine merged with the row below it, or whose word boxes it swelled on a row read across
+    columns, is as tall, but keeps the body's pitch). The pitch, not ``h``: Tesseract's body pitch
+    is ``1.1h`` on some fonts, so ``1.2h`` lets such a piece through, and PP-OCR's padded boxes
+    make ``h`` ``1.1–1.6 ×`` the pitch, so ``1.2h`` leaves out a bold headline set tight, ``1.3 ×``
+    the body's type."""
+    return line.size >= HEADLINE_LINE * h and line.box.width >= HEADLINE_PITCH * pitch * display_width(line.text)
 
 
 def _over(a: Box, b: Box) -> bool:
