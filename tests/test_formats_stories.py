@@ -890,3 +890,15 @@ def test_a_headline_set_tight_in_padded_line_boxes_heads_its_story() -> None:
     got = stories_of(paddle(below[::-1] + top[::-1]))
     assert got == [[("headline", "甲地运动会"), *(("paragraph", p) for p in A)],
                    [("headline", "乙市图书馆今天开放"), *(("paragraph", p) for p in B)]]
+
+
+def test_a_kicker_set_a_little_larger_than_the_body_in_padded_line_boxes_stays_in_its_head_group() -> None:
+    """PP-OCR's padded boxes (see :func:`paddle`): the lower story's kicker is set 1.15 × the
+    body's type, its characters as far apart, over its headline. Measured against ``h`` (1.4 ×
+    the body's pitch) its characters stood too close for a kicker, and it was read as a body line."""
+    top = [headline("甲地运动会", 40, 40), *body(A, 40, 40 + 3 * H, 2)]
+    y = max(l.box.y1 for l in top) + STORY_GAP
+    below = [make_line("本市新闻", 40, y, size=35), headline("乙市图书馆开放", 40, y + 35 + 20), *body(B, 40, y + 35 + 20 + 3 * H, 2)]
+    got = stories_of(paddle(below[::-1] + top[::-1]))
+    assert got == [[("headline", "甲地运动会"), *(("paragraph", p) for p in A)],
+                   [("headline", "本市新闻"), ("headline", "乙市图书馆开放"), *(("paragraph", p) for p in B)]]
