@@ -902,3 +902,18 @@ def test_a_kicker_set_a_little_larger_than_the_body_in_padded_line_boxes_stays_i
     got = stories_of(paddle(below[::-1] + top[::-1]))
     assert got == [[("headline", "甲地运动会"), *(("paragraph", p) for p in A)],
                    [("headline", "本市新闻"), ("headline", "乙市图书馆开放"), *(("paragraph", p) for p in B)]]
+
+
+def test_a_headline_whose_padded_box_is_little_taller_than_the_body_s_heads_its_story_by_its_pitch() -> None:
+    """PP-OCR pads a headline's box little more than a body line's: the lower story's headline,
+    set 1.4 × the body's type, measures 1.14 × ``h`` in box height, under the 1.2 × ``h`` a
+    headline's size must reach; its characters stand 1.4 × the body's pitch apart, further
+    than any body line's: a headline. It was read as a line of the story above."""
+    top = [headline("甲地运动会", 40, 40), *body(A, 40, 40 + 3 * H, 2)]
+    y = max(l.box.y1 for l in top) + STORY_GAP
+    wide = make_line("乙市图书馆今天开放", 40, y, size=42)
+    squeezed = Line(words=wide.words, box=Box(wide.box.x0, y + 4, wide.box.x1, y + 38))  # 34 px of ink
+    below = [squeezed, *body(B, 40, y + 42 + H, 2)]
+    got = stories_of(paddle(below[::-1] + top[::-1]))
+    assert got == [[("headline", "甲地运动会"), *(("paragraph", p) for p in A)],
+                   [("headline", "乙市图书馆今天开放"), *(("paragraph", p) for p in B)]]

@@ -49,9 +49,9 @@ fit the ink and square CJK type makes ``p`` about ``h``, PP-OCR's detection boxe
   and a line or a piece of one that holds a column rule read as ``|`` and no letter (``| 。``:
   between two stories' columns it would join them);
 * **headline** — a line whose type size (see :func:`_char_height`) is at least ``1.2×`` the
-  body's median, its characters ``1.2×`` the larger of ``h`` and the body's measured pitch
-  apart (a body line whose word boxes the engine swelled is as tall, but keeps the body's
-  pitch), is a headline, unless its group of such lines holds fewer than three wide
+  body's median, its characters ``1.2×`` the body's measured pitch apart (a body line whose
+  word boxes the engine swelled is as tall, but keeps the body's pitch), or ``1.1×`` and ``1.3×``
+  (PP-OCR's padded boxes: see :func:`_is_headline`), is a headline, unless its group of such lines holds fewer than three wide
   letters (Han and the like) in all (a photo or a rule read as large glyphs). A body-sized line that :mod:`ocrfix.text_reflow` recognizes as a
   byline (``本报记者 …``) stays a line of its own, unless it is a credit in brackets right after
   a full line (``（本报记者…``: the end of that paragraph). A story's headlines come before its body;
@@ -95,6 +95,8 @@ HEADLINE = 1.25  # × h: type size that marks a headline where the size tells al
 HEADLINE_PITCH = 1.2  # × h (× the body's measured pitch where wider): least character pitch of a headline
 HEADLINE_LINE = 1.2  # × h: type size of a line that is a headline, its characters HEADLINE_PITCH apart (see _is_headline;
 #   headlines set 1.3 × the body measure 1.24 × h on Tesseract's boxes; where the size tells alone, HEADLINE)
+SPACED_LINE = 1.1  # × h: type size of a line that is a headline where its characters stand SPACED_PITCH apart (see _is_headline)
+SPACED_PITCH = 1.3  # × the body's measured pitch
 TALL_WORDS = 1.15  # × h: least box height of three in four of a headline's words
 SQUARE = 0.9  # × its own type size: least character pitch of a piece of a line set in type of its own (see _set_size, _gutter_splits)
 KICKER = 1.05  # × h: least type size and pitch of a kicker or sub-headline next to a headline
@@ -878,8 +880,14 @@ def _is_headline(line: PlacedLine, h: float, pitch: float) -> bool:
     columns, is as tall, but keeps the body's pitch). The pitch, not ``h``: Tesseract's body pitch
     is ``1.1h`` on some fonts, so ``1.2h`` lets such a piece through, and PP-OCR's padded boxes
     make ``h`` ``1.1–1.6 ×`` the pitch, so ``1.2h`` leaves out a bold headline set tight, ``1.3 ×``
-    the body's type."""
-    return line.size >= HEADLINE_LINE * h and line.box.width >= HEADLINE_PITCH * pitch * display_width(line.text)
+    the body's type. Also a line of ``PITCH_CHARS`` characters or more ``SPACED_LINE ×`` ``h``, its
+    characters ``SPACED_PITCH ×`` the pitch apart: PP-OCR pads a headline's box little more
+    than a body line's, so that a headline set 1.3–1.4 × the body's type may measure only
+    1.1–1.2 × ``h``, but its characters stand 1.3–1.5 × the body's pitch apart, further than a
+    body line's (a short line's padding at its ends widens its pitch: not measured on it)."""
+    width = display_width(line.text)
+    return (line.size >= HEADLINE_LINE * h and line.box.width >= HEADLINE_PITCH * pitch * width) \
+        or (line.size >= SPACED_LINE * h and width >= PITCH_CHARS and line.box.width >= SPACED_PITCH * pitch * width)
 
 
 def _over(a: Box, b: Box) -> bool:
