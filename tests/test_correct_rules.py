@@ -178,6 +178,21 @@ def test_specks_read_as_dots_go_and_a_middot_between_sentences_becomes_a_stop(tm
     assert rule_changes("我们在北京工作·他们在上海工作。", ppocr) == []  # no LM, no sentence break
 
 
+def test_a_middot_between_two_clauses_becomes_the_mark_the_lm_prefers_there(tmp_path):
+    """A '·' the LM reads as a break between two clauses stood for the '，' it prefers there as well
+    as for a '。' (faces no profile was fitted on: PP-OCR reads a Kaiti '，' as '·')."""
+    from ocrfix.correction.edits import apply_changes
+    from ocrfix.correction.rules import select_rules
+    from test_correct_fixtures import CORPUS
+
+    lm = load_lm(write_arpa(tmp_path / "lm.arpa", CORPUS + ["他们指出，我们在北京工作。"] * 6))
+    (rule,) = select_rules(["middot-period"])
+    assert apply_changes("他们指出·我们在北京工作。", rule_changes("他们指出·我们在北京工作。", (rule,), lm))[0] \
+        == "他们指出，我们在北京工作。"
+    noisy = "我们在北京工作·他们在上海工作。"
+    assert apply_changes(noisy, rule_changes(noisy, (rule,), lm))[0] == "我们在北京工作。他们在上海工作。"
+
+
 def test_a_period_becomes_a_comma_only_where_the_lm_prefers_it_by_the_margin(tmp_path):
     import dataclasses
 
