@@ -82,6 +82,9 @@ class Profile:
     #: margins in place of it in a text whose engine drops the marks hung past a full line and in one
     #: whose engine reads them (:func:`~ocrfix.correction.line_marks.drops_hung_marks`; None: the margin)
     line_end_habit: tuple[float, float] | None = None
+    #: with ``line_end_habit``: ``final-period`` withdrawn in a text whose engine reads its hung marks (a
+    #: paragraph that ends without a mark had none in print)
+    paragraph_end_habit: bool = False
     #: (asks per 1,000 characters, margin): the margin in place of the line-end margin in a text where the
     #: LM asks for a mark inside its lines, where the engine read none, at least that often
     #: (:func:`~ocrfix.correction.line_marks.unmarked_asks`: a writer who leaves out marks the LM expects)
@@ -192,6 +195,7 @@ def load_profile(name_or_dir: str | Path, models_dir: Path) -> Profile:
         line_end_marks_in_clean_print=bool(record.get("line_end_marks_in_clean_print", False)),
         line_end_margin=None if margin is None else float(margin),
         line_end_habit=habit,
+        paragraph_end_habit=bool(record.get("paragraph_end_habit", False)),
         line_end_sparse=sparse,
         garbled_marks=bool(record.get("garbled_marks", False)),
         han_insertions=bool(record.get("han_insertions", False)),

@@ -215,9 +215,9 @@ def test_the_margin_follows_whether_the_engine_drops_hung_marks(tmp_path, monkey
 
 
 def test_where_the_engine_reads_its_line_end_marks_a_paragraph_end_gets_no_period(tmp_path, monkeypatch):
-    """With a profile's ``line_end_habit``: a text whose engine reads the marks at its line ends had no
-    '。' at a paragraph end that lacks one (``final-period`` withdrawn); one whose engine drops them, or
-    one that shows neither, gets it."""
+    """With a profile's ``line_end_habit`` and ``paragraph_end_habit``: a text whose engine reads the marks at
+    its line ends had no '。' at a paragraph end that lacks one (``final-period`` withdrawn); one whose engine
+    drops them, or one that shows neither, gets it. ``line_end_habit`` alone sets only the line-end margin."""
     from ocrfix.correction import corrector as corrector_module
 
     lm = load_lm(write_arpa(tmp_path / "lm.arpa"))
@@ -225,15 +225,16 @@ def test_where_the_engine_reads_its_line_end_marks_a_paragraph_end_gets_no_perio
     wrapped = body.replace("学习。", "学习。\n")  # a printed line the reflow joined
     weights = dataclasses.replace(WEIGHTS, sparse=None)
 
-    def periods(habit, verdict):
+    def periods(habit, verdict, paragraph_end_habit=True):
         monkeypatch.setattr(corrector_module, "drops_hung_marks", lambda sure, hung: verdict)
-        profile = Profile(name="p", directory=tmp_path, line_end_habit=habit)
+        profile = Profile(name="p", directory=tmp_path, line_end_habit=habit, paragraph_end_habit=paragraph_end_habit)
         result = Corrector(model=lm, confusions=confusion_set(tmp_path), weights=weights, inventory=INVENTORY,
                            variants={}, profile=profile).correct(body, reflow=False, wrapped=wrapped)
         return [e.replacement for e in result.edits if e.sources == ("rule:final-period",)]
 
     assert periods((0.5, 3.5), True) == periods((0.5, 3.5), None) == periods(None, False) == ["。"]
     assert periods((0.5, 3.5), False) == []
+    assert periods((0.5, 3.5), False, paragraph_end_habit=False) == ["。"]
 
 
 #: Column lines with marks the engine read at the line ends where print has none (``。。`` after

@@ -98,7 +98,8 @@ def test_line_end_settings_are_read_and_checked(tmp_path):
     with pytest.raises(ModelError, match="line_end_margin"):
         load_profile(make_profile(tmp_path / "c", line_end_margin=-1), MODELS)
     assert load_profile(make_profile(tmp_path / "d", line_end_habit=[0.5, 3]), MODELS).line_end_habit == (0.5, 3.0)
-    assert default.line_end_habit is None
+    assert default.line_end_habit is None and not default.paragraph_end_habit
+    assert load_profile(make_profile(tmp_path / "d2", paragraph_end_habit=True), MODELS).paragraph_end_habit
     for n, bad in enumerate(([0.5], [0.5, -1], "0.5", [0.5, "3"])):
         with pytest.raises(ModelError, match="line_end_habit"):
             load_profile(make_profile(tmp_path / f"e{n}", line_end_habit=bad), MODELS)
@@ -114,6 +115,8 @@ def test_the_ppocr_profile_loads_its_own_tables_and_keeps_line_end_marks_in_clea
     directory = (MODELS / "profiles" / "ppocr").resolve()
     assert ppocr.misread == directory / "misread.tsv" and directory / "rapidocr.tsv" in ppocr.confusions
     assert ppocr.line_end_marks and ppocr.line_end_marks_in_clean_print
+    # a lower line-end margin where the text shows the engine drops hung marks; final-period stays everywhere
+    assert ppocr.line_end_habit == (1.0, ppocr.line_end_margin) and not ppocr.paragraph_end_habit
     assert {"stray-dot", "middot-period", "period-comma"} <= set(ppocr.rules) and "percent-96" not in ppocr.rules
     assert MisreadRates.load(ppocr.misread).overall < MisreadRates.load(MODELS / "confusions" / "misread.tsv").overall
     assert "rapid-train" in ppocr.card["fitted_on"]

@@ -68,8 +68,8 @@ BLOCK_CHARS = 2000
 #: it never saw doubled) would outweigh the few it does. A profile keeps the marks put back at line
 #: ends (the closing marks of pairs too) there with ``line_end_marks_in_clean_print``.
 LINE_END_SOURCES = ((LINE_END_SOURCE,), (PAIR_SOURCE,))
-#: The rule that ends a body paragraph that lost its '。': withdrawn (with a profile's ``line_end_habit``)
-#: where the text shows the engine reads the marks at its line ends. On the RapidOCR training pages
+#: The rule that ends a body paragraph that lost its '。': withdrawn (with a profile's ``line_end_habit`` and
+#: ``paragraph_end_habit``) where the text shows the engine reads the marks at its line ends. On the RapidOCR training pages
 #: (``rapid-train``, ``ppocr``), the paragraph ends of the reflowed OCR after a Han character, letter or
 #: digit: on the 51 pages judged to read them, 0 of 57 lost a '。' (53 lost nothing); on the 9 judged
 #: to drop them, 12 of 22. (Tesseract loses paragraph-final marks on pages that read hung marks too:
@@ -289,6 +289,8 @@ class Corrector:
         self.line_end_margin = profile.line_end_margin if profile is not None else None
         #: the profile's margins for an engine that drops hung marks and one that reads them (None: the margin)
         self.line_end_habit = profile.line_end_habit if profile is not None else None
+        #: whether ``final-period`` is withdrawn where the text shows the engine reads its hung marks (the profile's)
+        self.paragraph_end_habit = profile is not None and profile.paragraph_end_habit
         #: the profile's (asks per 1,000 characters, margin) for a writer who leaves out marks the LM expects
         self.line_end_sparse = profile.line_end_sparse if profile is not None else None
         #: the profile's calibrated decision for line-end marks, in place of the margin (None: the margin)
@@ -515,14 +517,15 @@ class Corrector:
         the profile's mark-choice model, :mod:`.mark_choice`), characters the engine added (:mod:`.deletions`), Han
         characters it lost inside a word (:mod:`.han_insertions`); where two would touch the same character, the first stage wins.
         ``hung``: the marks hung past a full line that the engine read in the printed text
-        (:func:`~.line_marks.hung_marks_read`), for the profile's ``line_end_habit``: where the text shows
-        the engine reads the marks at its line ends, a paragraph that ends without one had none in
-        print (no ``final-period``)."""
+        (:func:`~.line_marks.hung_marks_read`), for the profile's ``line_end_habit`` (the line-end margin)
+        and ``paragraph_end_habit``: where the text shows the engine reads the marks at its line ends, a
+        paragraph that ends without one had none in print (no ``final-period``)."""
         protected = protected_mask(text, self.keep)
         choices = line_end_choices(text, joins, self.lm, protected, self.line_end_gate is not None) \
             if self.line_end_marks and joins else []
         dropping = drops_hung_marks(sure_losses(choices), hung) if self.line_end_habit is not None else None
-        rules = self.rules if dropping is not False else tuple(rule for rule in self.rules if rule.name != PARAGRAPH_END_RULE)
+        rules = self.rules if dropping is not False or not self.paragraph_end_habit \
+            else tuple(rule for rule in self.rules if rule.name != PARAGRAPH_END_RULE)
         # a garbled text's marks are the LM's first: the rules' margins are set for clean ones
         changes = garbled_changes(text, self.lm, protected) if self.garbled_marks else []
         stages = [rule_changes(text, rules, lm=self.lm, scanned=reflowed_from_columns(text, joins))] if rules else []
