@@ -13,13 +13,14 @@ pages that took it.
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from collections import Counter
 from pathlib import Path
 from statistics import median
 from typing import Sequence
 
-from ocrfix.engine_habits import HabitModel, load_habits
+from ocrfix.engine_habits import ODDS, HabitModel, load_habits
 from ocrfix.profiles import DEFAULT_PROFILE, HABITS_FILE, profiles_dir
 from ocrfix.settings import load_settings
 from ocrfix.textio import read_text, write_text_atomic
@@ -32,10 +33,10 @@ def ocr_texts(directory: Path) -> list[str]:
 
 def fit(args: argparse.Namespace) -> None:
     texts = {name: [t for d in dirs for t in ocr_texts(Path(d))] for name, dirs in _grouped(args.profile).items()}
-    model = HabitModel.fit(texts)
+    model = HabitModel.fit(texts, math.log(args.odds))
     write_text_atomic(args.out, model.to_json())
     command = ["python", "-m", "benchmarks.habits", "fit", *(x for pair in args.profile for x in ("--profile", *pair)),
-               "-o", str(args.out)]
+               "--odds", f"{args.odds:g}", "-o", str(args.out)]
     write_manifest(args.out, command, [d for _, d in args.profile])
     for name, profile_texts in texts.items():
         print(f"{name}: {len(profile_texts)} pages")
@@ -73,6 +74,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     cmds = parser.add_subparsers(dest="command", required=True)
     p = cmds.add_parser("fit", help="fit the habit table on each profile's engine's training pages")
     p.add_argument("--profile", nargs=2, action="append", required=True, metavar=("NAME", "DIR"))
+    p.add_argument("--odds", type=float, default=ODDS,
+                   help=f"likelihood ratio another profile needs over the default (default {ODDS:g})")
     p.add_argument("-o", "--out", type=Path, required=True)
     p.set_defaults(run=fit)
     p = cmds.add_parser("picks", help="the profile the table picks for each page of each directory")

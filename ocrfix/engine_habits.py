@@ -10,7 +10,7 @@ engine's training pages), so the log-likelihood ratio of two engines grows with 
 length and a short text never reaches a decision.
 
 :meth:`HabitModel.pick` changes the default profile only where another profile's likelihood
-beats it by :attr:`HabitModel.margin` (ln 1000 in the shipped table) **and** the default
+beats it by :attr:`HabitModel.margin` (ln :data:`ODDS` in the shipped table) **and** the default
 engine's own habits (the ones it writes more often) do not speak for the default: a text that
 shows both engines' habits, like a third engine's clean print with Tesseract-like spaces,
 keeps the default. The shipped table is ``models/profiles/habits.json``.
@@ -41,6 +41,17 @@ SPACE, PERIOD, JUNK_TOKEN = "space", ".", "junk"
 TOKENS: tuple[str, ...] = (SPACE, *HALF_WIDTH, PERIOD, *FULL_WIDTH, JUNK_TOKEN)
 #: added to each count when a rate is fitted (a habit never seen keeps a small rate)
 SMOOTHING = 0.5
+#: The likelihood ratio another profile needs over the default. A clean page shows no habit of either
+#: engine, and its odds grow only with its length (about 0.006 per Han character for ``ppocr`` in the
+#: shipped table), so the same clean page read by either engine has the same odds. On such pages the
+#: wrong pick costs the engines unequally: on the training pages that show no habit (odds 3.4-6.8)
+#: ``ppocr`` left 16 errors fewer than ``tesseract`` on 20 RapidOCR ``rapid-train`` pages and 22 fewer on
+#: 12 of unseen faces (``fonts-rapid-train``), 4 more on 3 Tesseract ``train`` pages. 500 (ln 6.2) is over
+#: the odds of every Tesseract training page (at most 5.7, where a Tesseract rule ``ppocr`` lacks fixed
+#: something): no Tesseract training page leaves ``tesseract``, and the clean RapidOCR pages of odds 6.2 to
+#: 6.9, which 1,000 left with ``tesseract``, get ``ppocr`` (benchmarks/RESULTS.md, "RapidOCR pages of
+#: unseen faces and scan damage").
+ODDS = 500.0
 
 
 class HabitCounts(NamedTuple):
@@ -86,10 +97,10 @@ class HabitModel:
     """Each profile's rate of every habit token per Han character, and the pick's margin (ln)."""
 
     rates: Mapping[str, Mapping[str, float]]
-    margin: float = math.log(1000)
+    margin: float = math.log(ODDS)
 
     @classmethod
-    def fit(cls, texts: Mapping[str, Iterable[str]], margin: float = math.log(1000)) -> HabitModel:
+    def fit(cls, texts: Mapping[str, Iterable[str]], margin: float = math.log(ODDS)) -> HabitModel:
         """Rates from each profile's texts (its engine's OCR of training pages)."""
         rates = {}
         for profile, profile_texts in texts.items():

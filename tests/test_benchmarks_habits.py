@@ -1,5 +1,8 @@
 """benchmarks.habits: the habit table fitted on each profile's OCR pages, and what it picks per directory."""
 import json
+import math
+
+import pytest
 
 from benchmarks.habits import main
 from ocrfix.engine_habits import load_habits
@@ -27,7 +30,12 @@ def test_fit_writes_the_table_and_its_manifest_and_picks_counts_each_directorys_
     assert set(model.rates) == {"a", "b"} and model.rates["a"]["space"] > model.rates["b"]["space"]
     manifest = json.loads(out.with_name("habits.json.build.json").read_text(encoding="utf-8"))
     assert manifest["command"][3:] == ["fit", "--profile", "a", str(a), "--profile", "b", str(tmp_path / "b"),
-                                       "-o", str(out)]
+                                       "--odds", "500", "-o", str(out)]
+    assert model.margin == pytest.approx(math.log(500), abs=1e-3)
+    loose = tmp_path / "loose.json"  # another likelihood ratio for the pick
+    main(["fit", "--profile", "a", str(a), "--profile", "b", str(tmp_path / "b"), "--odds", "20", "-o", str(loose)])
+    capsys.readouterr()
+    assert load_habits(loose).margin == pytest.approx(math.log(20), abs=1e-3)
     mixed = _pages(tmp_path / "mixed", [A_LINE * 10, B_LINE * 10, "我们在北京工作。\n"])  # the last too short to tell
     main(["picks", str(mixed), str(a), "--habits", str(out), "--default", "a"])
     rows = capsys.readouterr().out.splitlines()

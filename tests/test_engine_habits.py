@@ -5,7 +5,7 @@ import math
 import pytest
 
 from ocrfix.cli import main
-from ocrfix.engine_habits import TOKENS, HabitModel, habit_counts, load_habits
+from ocrfix.engine_habits import ODDS, TOKENS, HabitModel, habit_counts, load_habits
 from ocrfix.errors import ModelError
 from ocrfix.settings import load_settings
 
@@ -58,7 +58,7 @@ def test_the_table_round_trips_and_a_bad_one_is_refused(tmp_path, model):
     path = tmp_path / "habits.json"
     path.write_text(model.to_json(), encoding="utf-8")
     loaded = load_habits(path)
-    assert loaded.margin == pytest.approx(math.log(1000), abs=1e-3)
+    assert loaded.margin == pytest.approx(math.log(ODDS), abs=1e-3)
     assert set(loaded.rates) == {"a", "b"} and all(set(r) == set(TOKENS) for r in loaded.rates.values())
     assert loaded.pick(B_LINE * 10, "a").profile == "b"
     assert load_habits(tmp_path / "absent.json") is None
@@ -97,3 +97,14 @@ def test_ocrfix_correct_picks_the_profile_of_a_plain_texts_habits(tmp_path, mode
     monkeypatch.setenv("OCRFIX_PROFILE", "tesseract")
     load_settings.cache_clear()
     assert "profile" not in _correct(tmp_path, models, "pp3.txt", B_LINE * 40)
+
+
+def test_a_clean_page_that_shows_no_habit_takes_ppocr_once_it_is_long_enough():
+    """The shipped table: a page with no habit of either engine (as clean print reads, by any engine) has odds
+    that grow with its length only; at 1,120 Han characters they are over the table's ratio of 500 (below
+    1,000), and at half that too little evidence."""
+    habits = load_habits(load_settings().models_dir / "profiles" / "habits.json")
+    page = "我们在北京工作，他们在上海工作。\n" * 80
+    picked = habits.pick(page, "tesseract")
+    assert picked is not None and picked.profile == "ppocr" and math.log(500) < picked.log_odds < math.log(1000)
+    assert habits.pick(page[:len(page) // 2], "tesseract") is None
