@@ -315,6 +315,20 @@ def test_a_first_body_line_under_a_headline_with_swollen_boxes_is_no_sub_headlin
         ("headline", "集市开张"), ("paragraph", "".join(rows))]
 
 
+def test_a_first_body_line_under_a_headline_with_half_its_boxes_swollen_and_a_comma_lost_is_no_sub_headline() -> None:
+    """A column's indented first line right under a headline: the engine swelled every other
+    word box over two rows and lost a comma, so the line is as large as a sub-headline and its
+    characters stand 1.07 × the body's pitch apart. Its other words are set no larger than the
+    body: a sub-headline's are all larger, so the line opens the story's paragraph."""
+    first = "四月一日库尔德武装主"
+    words = tuple(Word(ch, Box(140 + i * 43, 150, 140 + i * 43 + H, 150 + (int(1.5 * H) if i % 2 else H - 2)), conf=0.9)
+                  for i, ch in enumerate(first))
+    rows = ["导的民主军继续在拉卡以西的", "塔布卡地区与极端组织作战极", "端组织控制区内的大量民众纷", "纷逃离当天在拉卡以西的塔布", "卡市区双方爆发了激烈冲突。"]
+    lines = [Line(words=words, box=Box.union([w.box for w in words])), *column(rows, 60, 214)]
+    assert [(b.kind, b.text) for b in reflow_document(document([[make_line("集市开张", 60, 60, size=2 * H)], lines])).blocks] == [
+        ("headline", "集市开张"), ("paragraph", first + "".join(rows))]
+
+
 def test_a_headline_line_whose_boxes_the_engine_shrank_between_two_lines_of_it_stays_in_the_headline() -> None:
     """A three-line headline whose middle line the engine read with body-sized boxes: its
     characters still stand a headline's pitch apart, and the headline's lines stand right above

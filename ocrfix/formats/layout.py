@@ -904,7 +904,8 @@ def _headlines(placed: list[PlacedLine], h: float) -> set[int]:
     the pitch), within ``h`` above or
     below a headline line, over half of the shorter one's width (a column's first line beside the
     end of a headline is not one), and two pixels larger at least (box heights are whole pixels:
-    on small type a body line one pixel taller than the median is ``1.07 h``). Next to such a
+    on small type a body line one pixel taller than the median is ``1.07 h``), its words no
+    smaller than the body (see :func:`_body_letters`). Next to such a
     line only ``KICKER_NEXT ×`` counts (a wrapped sub-headline; a byline and the body under it
     are a pixel larger at most), and so next to a headline line under ``HEADLINE ×`` h (no larger
     than a sub-headline). A line between two headline lines, within ``h`` of each and
@@ -936,11 +937,21 @@ def _headlines(placed: list[PlacedLine], h: float) -> set[int]:
         for p in placed:
             if id(p) in heads or p.size < smallest or p.box.width < least * pitch * display_width(p.text):
                 continue
-            if any(_over(p.box, q.box) and max(q.box.y0 - p.box.y1, p.box.y0 - q.box.y1) <= h for q in near):
+            if any(_over(p.box, q.box) and max(q.box.y0 - p.box.y1, p.box.y0 - q.box.y1) <= h for q in near) \
+                    and not _body_letters(p, h):
                 found.append(p)
         heads.update(id(p) for p in found)
         near, small, least = found + small, [], KICKER_NEXT
     return heads
+
+
+def _body_letters(line: PlacedLine, h: float) -> bool:
+    """Whether a quarter of the ``line``'s solid words or more are set smaller than the body
+    size ``h`` (:func:`_low_height`). A kicker or sub-headline is set larger than the body, all
+    of it; a column's first line under a headline that passes for one keeps words of the body's
+    size where the engine swelled the others over two rows (and lost a comma, which widens the
+    pitch: ``4月1日库尔德武装主导的``)."""
+    return 0 < _low_height(line.words, _letters(line.words)) < h
 
 
 def _extent(line: PlacedLine, marks: str = RULE) -> tuple[int, int]:
