@@ -144,6 +144,33 @@ def test_a_rule_beside_a_few_large_glyphs_does_not_cut_them_off_the_headline() -
     assert got == [[("headline", "甲地运动会|和人"), *(("paragraph", p) for p in A)]]
 
 
+def test_a_photo_read_as_large_latin_glyphs_beside_a_headline_ends_its_story() -> None:
+    """A photo beside a two-line headline read as large Latin glyphs (``ic -CEA``): grouped with
+    the headline's first line, it stood between the headline's lines. With no wide letter it
+    is no headline's text; like a rule read as text, it ends the story."""
+    head1, head2 = headline("甲地运动会", 40, 40), headline("隆重开幕", 40, 40 + 2 * H + 5)
+    junk = Line(words=(Word("ic", Box(head1.box.x1 + 20, 40, head1.box.x1 + 80, 40 + 2 * H), conf=0.3),
+                       Word("-CEA", Box(head1.box.x1 + 90, 40, head1.box.x1 + 200, 40 + 2 * H), conf=0.3)),
+                box=Box(head1.box.x1 + 20, 40, head1.box.x1 + 200, 40 + 2 * H))
+    got = stories_of(document([head1, head2, junk, *body(A, 40, 40 + 5 * H, 2)]))
+    assert got == [[("headline", "甲地运动会"), ("headline", "隆重开幕"), *(("paragraph", p) for p in A), ("paragraph", "ic -CEA")]]
+
+
+def test_large_latin_glyphs_between_two_headlines_and_a_rule_do_not_join_the_headline_across_the_rule() -> None:
+    """Two stories' headlines read as one line with a photo between them, read as large Latin
+    glyphs, and a rule after it (``甲地运动会 sisx | 乙市图书馆``). The gap cuts the glyphs
+    off the first headline; the rule cut, which a side of fewer than three wide letters keeps
+    off, parts them from the second: they end that story instead of heading it."""
+    x = 40 + width(1) + 12 * H
+    left, right = headline("甲地运动会", 40, 40), headline("乙市图书馆", x, 40)
+    junk = Word("sisx", Box(left.box.x1 + 6 * H, 40, left.box.x1 + 9 * H, 40 + 2 * H), conf=0.3)
+    rule = Word("|", Box(x - 2 * H, 40, x - 2 * H + 6, 40 + 2 * H), conf=0.5)
+    merged = Line(words=(*left.words, junk, rule, *right.words), box=Box.union([left.box, right.box]))
+    got = stories_of(document([merged, *body(A, 40, 40 + 3 * H, 1), *body(B, x, 40 + 3 * H, 1)]))
+    assert got == [[("headline", "甲地运动会"), *(("paragraph", p) for p in A)],
+                   [("headline", "乙市图书馆"), *(("paragraph", p) for p in B), ("paragraph", "sisx|")]]
+
+
 def test_a_column_rule_read_as_a_bar_in_the_gap_between_two_stories_does_not_join_them() -> None:
     """The rule between two side-by-side stories, read as a line of its own (``| 。``, a speck
     at the next column's edge) that touches both stories' columns: it bridges the gap between

@@ -247,7 +247,7 @@ def _gutter_splits(line: Line, text: str, size: float, band: "Band", h: float) -
     splits = _gaps(line.words, letters, headline, gutter, river, band, h, size)
     if headline and RULE in text:
         ruled = [cut for cut in _ruled_head_splits(line.words, letters, band, h) if cut not in splits]
-        return _worded_rules(line.words, sorted({*splits, *ruled}), set(ruled)) if ruled else splits
+        return _worded_rules(line.words, sorted({*splits, *ruled}), set(ruled), True) if ruled else splits
     if headline or not splits:
         return splits
     # a headline read into a body row (a row read across the page) is spaced like a headline, its
@@ -339,7 +339,7 @@ def _gaps(words: tuple[Word, ...], letters: list[tuple[float, float] | None], he
         splits, rules = _layout_kernel.gaps(words, letters, headline, gutter, river, band, h, size, _KERNEL_MARKS)
     else:
         splits, rules = _word_gaps(words, letters, headline, gutter, river, band, h, size)
-    return _worded_rules(words, splits, set(rules))
+    return _worded_rules(words, splits, set(rules), headline)
 
 
 def _word_gaps(words: tuple[Word, ...], letters: list[tuple[float, float] | None], headline: bool, gutter: float, river: float,
@@ -404,16 +404,21 @@ def _word_gaps(words: tuple[Word, ...], letters: list[tuple[float, float] | None
     return splits, rules
 
 
-def _worded_rules(words: tuple[Word, ...], splits: list[int], rules: set[int]) -> list[int]:
+def _worded_rules(words: tuple[Word, ...], splits: list[int], rules: set[int], headline: bool) -> list[int]:
     """``splits`` (in order) without the cuts at a rule (``rules``; also those at specks between
     headlines) that leave fewer than ``HEAD_WIDE`` wide letters on either side, up to the next
     cut: a rule beside a photo that the engine read as a few large glyphs, which no headline or
-    column is."""
+    column is. In a ``headline`` line only a side that runs to the line's end counts: glyphs
+    cut off on their other side already (a gap between two stories' headlines, a photo beside
+    a rule in it: ``安倍参拜靖国 ”sisx+aRA tx | 李克强…``) would join the next headline across
+    the rule."""
     kept: list[int] = []
     for k, cut in enumerate(splits):
         after = splits[k + 1] if k + 1 < len(splits) else len(words)
-        if cut in rules and min(_wide_letters(join_words([w.text for w in part]))
-                                for part in (words[kept[-1] if kept else 0:cut], words[cut:after])) < HEAD_WIDE:
+        start = kept[-1] if kept else 0
+        if cut in rules and any(_wide_letters(join_words([w.text for w in part])) < HEAD_WIDE
+                                for part, end in ((words[start:cut], start == 0), (words[cut:after], after == len(words)))
+                                if end or not headline):
             continue
         kept.append(cut)
     return kept
@@ -1214,7 +1219,7 @@ def _geometry_reflow(doc: Document, lm: TokenScorer | None) -> Reflowed:
             continue
         h, placed, stray = _placed(lines, numbers)
         heads = _headlines(placed, h)
-        inside = _inside_headlines(placed, heads)
+        inside = _inside_headlines(placed, heads) | _junk_glyphs(placed, heads, h)
         if inside:
             placed, stray = [p for p in placed if id(p) not in inside], [*stray, *(p for p in placed if id(p) in inside)]
         found = _refined(stories(placed, h, lambda p: id(p) in heads), _declared(page, placed, where))
@@ -1298,6 +1303,15 @@ def _inside_headlines(placed: list[PlacedLine], heads: set[int]) -> set[int]:
         if any(q is not p and display_width(q.text) > width and q.box.x0 < x < q.box.x1 and q.box.y0 < y < q.box.y1 for q in large):
             found.add(id(p))
     return found
+
+
+def _junk_glyphs(placed: list[PlacedLine], heads: set[int], h: float) -> set[int]:
+    """ids of the lines of a head group (``heads``), or set in large type (``HEADLINE × h``),
+    with letters but no wide one (see :func:`_wide_letters`): a photo or a rule beside a
+    headline read as large Latin glyphs (``”sisx+aRA tx |``, ``en 、``). Grouped with the
+    headline it stands next to, it would stand between the headline and its body; in a column,
+    between a headline and the body under it. Like a rule read as text, it ends its story."""
+    return {id(p) for p in placed if (id(p) in heads or p.size >= HEADLINE * h) and _ALNUM.search(p.text) and not _wide_letters(p.text)}
 
 
 def _under_body(large: list[PlacedLine], body: list[PlacedLine]) -> set[int]:
