@@ -262,6 +262,24 @@ def test_a_body_row_merged_across_columns_with_swollen_boxes_is_no_headline() ->
     assert [(b.kind, b.text) for b in reflow_document(doc).blocks] == [("paragraph", "".join(columns))]
 
 
+def test_an_opening_bracket_read_across_a_gutter_into_a_merged_row_opens_the_next_column_s_piece() -> None:
+    """The engine read a row across the columns, and the next column's opening bracket as one
+    word with a speck in the gutter (``。（``), its box reaching into the next column's first
+    character. The row is cut at that character; the bracket goes with it, not with the piece
+    before the gutter, which it would stretch across the gutter."""
+    doc, columns = _grid(2, tall=3)
+    merged = doc.pages[0].blocks[0].lines[2]
+    words = list(merged.words)
+    first = next(k for k, w in enumerate(words) if w.text == SIX[1][2][0])
+    words.insert(first, Word("。（", Box(words[first - 1].box.x1 + 10, words[first].box.y0, words[first].box.x0 + H // 2, words[first].box.y0 + H), conf=0.5))
+    lines = list(doc.pages[0].blocks[0].lines)
+    lines[2] = Line(words=tuple(words), box=merged.box)
+    blocks = [Block(tuple(lines), doc.pages[0].blocks[0].box), *doc.pages[0].blocks[1:]]
+    doc = Document("hocr", (Page(tuple(blocks), doc.pages[0].box),))
+    second = columns[1].replace(SIX[1][2], "。（" + SIX[1][2])
+    assert [b.text for b in reflow_document(doc).blocks] == [columns[0] + second + columns[2]]
+
+
 def test_pieces_of_a_swollen_body_row_keep_their_own_rows() -> None:
     """The merged row's box reaches into the row below; its piece in the first column ends a
     paragraph and must not join the indented line under it, which opens the next."""

@@ -84,6 +84,7 @@ from .vertical import turn_back, upright
 _ALNUM = re.compile(r"[^\W_]")
 CLOSING = "”’）》」』〕】)]"  # closing quotes and brackets: never at a line's start
 STOPS = "，、；：。？！"  # full-width stops and pauses: never at a line's start either
+_BRACKETS = tuple(OPENING.replace("“", "").replace("‘", ""))  # opening brackets (the engine reads specks in a gutter as quote marks)
 _NARROW_RUN = re.compile(r"[0-9A-Za-z][0-9A-Za-z.,%]*")  # digits and Latin letters: never broken across lines
 INDENT = 1.6  # × the character pitch: left edge past the column's left edge that marks an indent
 DROPPED = 2.4  # × the pitch: an "indent" past this after a full line that runs on is the engine's loss of the line's first
@@ -607,7 +608,7 @@ def _split_lines(lines: list[Line], sizes: dict[int, float], h: float, numbers: 
                       for k in {*_row_splits(box, letters[id(line)][start:stop], rows, h),
                                 *_channel_splits(letters[id(line)][start:stop], band, h)}]
             cuts = sorted({*cuts, *beside}) if beside else cuts
-        cuts = _ruled_ends_kept(line.words, cuts)
+        cuts = _ruled_ends_kept(line.words, _brackets_moved(line.words, letters[id(line)], cuts))
         for start, stop in zip([0, *cuts], [*cuts, len(line.words)]):
             words = line.words[start:stop]
             text = texts[id(line)] if not cuts else join_words([w.text for w in words])
@@ -766,6 +767,21 @@ def _set_size(words: tuple[Word, ...], letters: list[tuple[float, float] | None]
         return size
     own = _type_size(box, words)
     return own if box.width >= SQUARE * own * display_width(join_words([w.text for w in words])) else size
+
+
+def _brackets_moved(words: tuple[Word, ...], letters: list[tuple[float, float] | None], cuts: list[int]) -> list[int]:
+    """``cuts`` (word indices, in order) with each cut at a solid word moved before the
+    punctuation-only word right before it where that word ends in an opening bracket and its
+    box reaches into the solid word's: the bracket opens the text after the gutter (``刚果（金）``
+    read into the row beside it as ``…中非 。( 金 )…``, a speck in the gutter and the bracket
+    one word). Left on the piece before the gutter, it would stretch that piece across it, as
+    wide per character as a headline."""
+    def opens(k: int) -> bool:
+        mark = words[k - 1]
+        return k - 1 not in cuts and letters[k] is not None and letters[k - 1] is None and mark.box is not None \
+            and mark.text.strip()[-1:] in _BRACKETS and mark.box.x1 > words[k].box.x0
+
+    return [k - 1 if k > 0 and opens(k) else k for k in cuts]
 
 
 def _ruled_ends_kept(words: tuple[Word, ...], cuts: list[int]) -> list[int]:
