@@ -171,6 +171,19 @@ def test_large_latin_glyphs_between_two_headlines_and_a_rule_do_not_join_the_hea
                    [("headline", "乙市图书馆"), *(("paragraph", p) for p in B), ("paragraph", "sisx|")]]
 
 
+def test_a_headline_under_a_body_sized_kicker_owns_the_columns_wider_than_it() -> None:
+    """A centred headline over the middle one of its story's three columns, a kicker set at the
+    body's size on top of it: the kicker is the region's top line, so the headline did not count
+    as on the top row and the cut down left of it read the first column before it, as a story
+    of its own. With only a line or two stacked on top of it, over its width, the headline heads
+    the region, the kicker after it."""
+    x2 = 40 + CELLS * H + GUTTER
+    head = headline("甲地运动会", x2 + 2 * H, 40 + H + 10)
+    kicker = make_line("本报特稿春季", x2 + 2 * H, 40)
+    got = stories_of(document([kicker, head, *body(A + C, 40, head.box.y1 + H, 3)]))
+    assert got == [[("headline", "甲地运动会"), ("paragraph", "本报特稿春季"), *(("paragraph", p) for p in A + C)]]
+
+
 def test_a_column_rule_read_as_a_bar_in_the_gap_between_two_stories_does_not_join_them() -> None:
     """The rule between two side-by-side stories, read as a line of its own (``| 。``, a speck
     at the next column's edge) that touches both stories' columns: it bridges the gap between

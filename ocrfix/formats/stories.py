@@ -15,7 +15,9 @@ from tearing stories apart where the headlines tell otherwise:
   no headline covers (a short centred headline leaves its story's outer gutters open);
 * **a headline owns what is below it** — a region with one headline on its top row that cannot
   be cut across under it (too little space) reads that headline first, then the rest. This is
-  also how a one-column headline heads the body that runs beside it. Lines that stand left of
+  also how a one-column headline heads the body that runs beside it. A kicker set at the
+  body's size on top of the headline (a line or two, over its width) does not move the top
+  row: the headline heads the region, the kicker with it. Lines that stand left of
   it, beside it, are not its own (another story whose headline the engine lost): the region is
   cut down left of the headline first. A region with more head groups, the topmost on its top
   row, reads that headline first where the widest gap down would part it from a column with
@@ -179,12 +181,13 @@ class XYCut:
             if all(c is not None for c in cuts):
                 return self._recurse(_split(items, cuts, lambda b: b.x0))
         top = min(t.core.y0 for t in items)
-        if len(groups) == 1 and min(t.core.y0 for t in groups[0]) <= top + self.h and len(heads) < len(items):
+        kicker = _kicker_on_top(items, groups[0], self.h) if len(groups) == 1 else []
+        if len(groups) == 1 and (min(t.core.y0 for t in groups[0]) <= top + self.h or kicker) and len(heads) + len(kicker) < len(items):
             beside = self._left_of(items, groups[0], down)
             if beside is not None:
                 return self._recurse(_split(items, [beside], lambda b: b.x0))
-            head_ids = {id(t) for t in heads}
-            return [heads, *self.leaves([t for t in items if id(t) not in head_ids])]
+            head_ids = {id(t) for t in heads + kicker}
+            return [heads + kicker, *self.leaves([t for t in items if id(t) not in head_ids])]
         if down:  # the widest gap first: the parts may then be cut across (stories stacked beside a strip)
             a, b = max(down, key=lambda g: g[1] - g[0])
             first = self._heads_over(items, groups, (a + b) / 2, top)
@@ -316,6 +319,17 @@ def _on_top(leaf: Sequence[T], head_top: int, h: float) -> bool:
     ``KICKER_GAP × h`` above (a kicker set too small to count as a headline)."""
     above = [t for t in leaf if t.core.y0 < head_top - h]
     return not above or (max(t.core.y1 for t in above) >= head_top - KICKER_GAP * h and head_top - min(t.core.y0 for t in above) <= 3 * h)
+
+
+def _kicker_on_top(items: Sequence[T], head: list[T], h: float) -> list[T]:
+    """What stands above the head group ``head`` (more than ``h`` above its top) where that is
+    a line or two on top of it, over its width (see :func:`_on_top`): a kicker set at the
+    body's size, with which the headline is on the region's top row after all; else nothing."""
+    top = min(t.core.y0 for t in head)
+    span = Box(min(t.core.x0 for t in head), 0, max(t.core.x1 for t in head), 0)
+    above = [t for t in items if t.core.y0 < top - h]
+    kicker = above and all(t.core.y1 <= top and _overlap(t.core, span) > 0 for t in above) and _on_top(items, top, h)
+    return above if kicker else []
 
 
 def _kickers_joined(leaves: list[list[T]], h: float, is_head: Callable[[Boxed], bool]) -> list[list[T]]:
