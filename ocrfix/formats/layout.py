@@ -926,7 +926,8 @@ def _headlines(placed: list[PlacedLine], h: float) -> set[int]:
     below a headline line, over half of the shorter one's width (a column's first line beside the
     end of a headline is not one), and two pixels larger at least (box heights are whole pixels:
     on small type a body line one pixel taller than the median is ``1.07 h``), its words no
-    smaller than the body (see :func:`_body_letters`). Next to such a
+    smaller than the body where it is set under ``HEADLINE × h`` (see :func:`_body_letters`; the
+    pieces of a row read across the page with boxes swollen larger still part its stories). Next to such a
     line only ``KICKER_NEXT ×`` counts (a wrapped sub-headline; a byline and the body under it
     are a pixel larger at most), and so next to a headline line under ``HEADLINE ×`` h (no larger
     than a sub-headline). A line between two headline lines, within ``h`` of each and
@@ -959,7 +960,7 @@ def _headlines(placed: list[PlacedLine], h: float) -> set[int]:
             if id(p) in heads or p.size < smallest or p.box.width < least * pitch * display_width(p.text):
                 continue
             if any(_over(p.box, q.box) and max(q.box.y0 - p.box.y1, p.box.y0 - q.box.y1) <= h for q in near) \
-                    and not _body_letters(p, h):
+                    and not (p.size < HEADLINE * h and _body_letters(p, h)):
                 found.append(p)
         heads.update(id(p) for p in found)
         near, small, least = found + small, [], KICKER_NEXT
