@@ -957,3 +957,19 @@ def test_a_headline_whose_padded_box_is_little_taller_than_the_body_s_heads_its_
     got = stories_of(paddle(below[::-1] + top[::-1]))
     assert got == [[("headline", "甲地运动会"), *(("paragraph", p) for p in A)],
                    [("headline", "乙市图书馆今天开放"), *(("paragraph", p) for p in B)]]
+
+
+def test_a_column_s_first_line_a_little_larger_under_a_headline_in_padded_boxes_stays_in_its_paragraph() -> None:
+    """PP-OCR's padded boxes (see :func:`paddle`): the column's first line under the headline
+    measures 1.14 × ``h`` (its ink a little taller, a few pixels more padding) and its characters
+    1.07 × the body's pitch (digits set full-width in a vertical page's columns count half). It
+    stays in its paragraph: a sub-headline's characters stand 1.05 × the larger of ``h`` and the
+    pitch apart. Measured against the pitch alone, it was let into the head group."""
+    lines = body(A, 40, 40 + 3 * H, 1)
+    first = lines[0]
+    text = first.text()
+    words = tuple(Word(ch, Box(first.box.x0 + i * 32, first.box.y0 - 2, first.box.x0 + (i + 1) * 32, first.box.y0 + 32), conf=0.9)
+                  for i, ch in enumerate(text))
+    lines[0] = Line(words=words, box=Box(words[0].box.x0, words[0].box.y0, words[-1].box.x1, words[0].box.y1))
+    got = stories_of(paddle([headline("甲地运动会", 40, 40), *lines]))
+    assert got == [[("headline", "甲地运动会"), *(("paragraph", p) for p in A)]]

@@ -919,10 +919,13 @@ def _over(a: Box, b: Box) -> bool:
 def _headlines(placed: list[PlacedLine], h: float) -> set[int]:
     """ids of the headline lines: large type (:func:`_is_headline`), and the lines of a head
     group set larger than the body but below the headline size (a kicker above the headline,
-    a sub-headline under it): type and pitch ``KICKER ×`` the body's (the pitch measured, as in
-    :func:`_is_headline`: a column's first line under a headline whose word boxes the engine
-    swelled is as large, but keeps the body's pitch; PP-OCR's padded boxes make ``h`` wider than
-    the pitch), within ``h`` above or
+    a sub-headline under it): type and pitch ``KICKER ×`` the body's (the pitch of a line under
+    a headline also ``KICKER ×`` ``h`` where the body's measured pitch is narrower: a column's
+    first line under a headline whose word boxes the engine swelled is as large, but keeps the
+    body's pitch, and on PP-OCR's padded boxes, ``h`` about 1.3 × the pitch, such a line a little
+    larger stands 1.05–1.15 × the pitch apart; a kicker above a headline, ``KICKER ×`` the pitch
+    alone: PP-OCR pads a kicker set 1.15 × the body's type, its characters as far apart, to a box
+    little taller than the body's), within ``h`` above or
     below a headline line, over half of the shorter one's width (a column's first line beside the
     end of a headline is not one), and two pixels larger at least (box heights are whole pixels:
     on small type a body line one pixel taller than the median is ``1.07 h``), its words no
@@ -945,7 +948,7 @@ def _headlines(placed: list[PlacedLine], h: float) -> set[int]:
     by_top = sorted(placed, key=attrgetter("box.y0"))
     tops = [p.box.y0 for p in by_top]
     under = {id(p): p for q in near for p in by_top[bisect_left(tops, q.box.y0):bisect_right(tops, q.box.y1 + h)]}
-    inner = [p for p in under.values() if id(p) not in heads and p.box.width >= KICKER * pitch * display_width(p.text)
+    inner = [p for p in under.values() if id(p) not in heads and p.box.width >= KICKER * max(h, pitch) * display_width(p.text)
              and any(_over(p.box, q.box) and q.box.y0 <= p.box.y0 and q.box.y1 <= p.box.y1 and p.box.y0 - q.box.y1 <= h for q in near)
              and any(_over(p.box, q.box) and q.box.y0 >= p.box.y0 and q.box.y0 - p.box.y1 <= h for q in near)]
     heads.update(id(p) for p in inner)
@@ -959,8 +962,10 @@ def _headlines(placed: list[PlacedLine], h: float) -> set[int]:
         for p in placed:
             if id(p) in heads or p.size < smallest or p.box.width < least * pitch * display_width(p.text):
                 continue
-            if any(_over(p.box, q.box) and max(q.box.y0 - p.box.y1, p.box.y0 - q.box.y1) <= h for q in near) \
-                    and not (p.size < HEADLINE * h and _body_letters(p, h)):
+            # spaced against the pitch alone, only a kicker above a headline (see the docstring)
+            tight = p.box.width < least * max(h, pitch) * display_width(p.text)
+            if any(_over(p.box, q.box) and max(q.box.y0 - p.box.y1, p.box.y0 - q.box.y1) <= h and not (tight and p.box.y0 >= q.box.y0)
+                   for q in near) and not (p.size < HEADLINE * h and _body_letters(p, h)):
                 found.append(p)
         heads.update(id(p) for p in found)
         near, small, least = found + small, [], KICKER_NEXT
