@@ -73,6 +73,9 @@ class Profile:
     marks: Path | None = None  # the engine's mark channel (None: no confused-mark stage)
     mark_choice: Path | None = None  # the engine's part of the mark-choice model (None: no mark-choice stage)
     mark_context: Path | None = None  # the mark-choice context model, the same for every engine
+    #: the mark-choice channel adapted to each page's own marks, the fitted one weighing this many sites
+    #: (:func:`~ocrfix.correction.mark_choice.page_adapted`; None: the fitted channel alone)
+    mark_page_prior: float | None = None
     rules: tuple[str, ...] | None = None  # symbol rules by name (None: "all")
     line_end_marks: bool = True
     #: also in blocks that read like clean print (an engine that reads inside the line box loses
@@ -169,6 +172,9 @@ def load_profile(name_or_dir: str | Path, models_dir: Path) -> Profile:
     margin = record.get("line_end_margin")
     if margin is not None and not (isinstance(margin, (int, float)) and margin >= 0.0):
         raise ModelError(f"{manifest}: line_end_margin must be a number >= 0")
+    page_prior = record.get("mark_page_prior")
+    if page_prior is not None and not (isinstance(page_prior, (int, float)) and page_prior > 0.0):
+        raise ModelError(f"{manifest}: mark_page_prior must be a number > 0")
     habit = _two_numbers(manifest, record, "line_end_habit", "dropped, read")
     sparse = _two_numbers(manifest, record, "line_end_sparse", "asks per 1,000 characters, margin")
     prior, word_prior = (_prior(manifest, key, record.get(key)) for key in ("confidence", "word_confidence"))
@@ -189,6 +195,7 @@ def load_profile(name_or_dir: str | Path, models_dir: Path) -> Profile:
         marks=resolve(files["marks"]) if "marks" in files else None,
         mark_choice=resolve(files["mark_choice"]) if "mark_choice" in files else None,
         mark_context=resolve(files["mark_context"]) if "mark_context" in files else None,
+        mark_page_prior=None if page_prior is None else float(page_prior),
         line_end_gate=resolve(files["line_end_gate"]) if "line_end_gate" in files else None,
         rules=None if rules == "all" else tuple(rules),
         line_end_marks=bool(record.get("line_end_marks", True)),

@@ -107,6 +107,21 @@ def test_a_mark_read_may_have_a_margin_of_its_own(lm):
     assert changed(text, lm, model(margin=0.5)._replace(read_margins=(("，", 1.0),))) == []
 
 
+def test_a_page_that_reads_one_mark_for_another_again_and_again_gets_a_channel_of_its_own(lm):
+    """The fitted channel never reads '。' for '、' (-6.0): one such '。' between short items stays. A scanned page
+    that reads it six times has the channel its own marks give (``page_prior``: the fitted one weighs 100 sites),
+    and all six become '、'; a typed text (no printed line joined) keeps the fitted channel."""
+    line = "我们在北京工作，北京。上海、天津，他们在上海学习。\n"
+    page = line * 6
+    joins = [k for k in range(len(page)) if page.startswith("他们", k)]  # each line printed as two
+    adapted = model(margin=2.0)._replace(page_prior=100.0)
+    assert [change[:3] for change in choice_changes(page, adapted, lm, [False] * len(page), joins=joins)] \
+        == [(k + 10, "。", "、") for k in range(0, len(page), len(line))]
+    assert choice_changes(page, model(margin=2.0), lm, [False] * len(page), joins=joins) == []  # the fitted channel
+    assert choice_changes(page, adapted, lm, [False] * len(page)) == []  # typed text
+    assert choice_changes(line, adapted, lm, [False] * len(line), joins=joins[:1]) == []  # once: too little evidence
+
+
 def write_model(directory, m):
     """The model's two files in ``directory``: (context model, engine's file)."""
     context, engine = directory / "context.json", directory / "mark_choice.json"

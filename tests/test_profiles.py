@@ -99,6 +99,10 @@ def test_line_end_settings_are_read_and_checked(tmp_path):
         load_profile(make_profile(tmp_path / "c", line_end_margin=-1), MODELS)
     assert load_profile(make_profile(tmp_path / "d", line_end_habit=[0.5, 3]), MODELS).line_end_habit == (0.5, 3.0)
     assert default.line_end_habit is None and not default.paragraph_end_habit
+    assert default.mark_page_prior is None
+    assert load_profile(make_profile(tmp_path / "d3", mark_page_prior=50), MODELS).mark_page_prior == 50.0
+    with pytest.raises(ModelError, match="mark_page_prior"):
+        load_profile(make_profile(tmp_path / "d4", mark_page_prior=0), MODELS)
     assert load_profile(make_profile(tmp_path / "d2", paragraph_end_habit=True), MODELS).paragraph_end_habit
     for n, bad in enumerate(([0.5], [0.5, -1], "0.5", [0.5, "3"])):
         with pytest.raises(ModelError, match="line_end_habit"):
@@ -117,6 +121,7 @@ def test_the_ppocr_profile_loads_its_own_tables_and_keeps_line_end_marks_in_clea
     assert ppocr.line_end_marks and ppocr.line_end_marks_in_clean_print
     # a lower line-end margin where the text shows the engine drops hung marks; final-period stays everywhere
     assert ppocr.line_end_habit == (1.0, ppocr.line_end_margin) and not ppocr.paragraph_end_habit
+    assert ppocr.mark_page_prior == 100.0  # the mark-choice channel adapted to each scanned page's marks
     assert {"stray-dot", "middot-period", "period-comma"} <= set(ppocr.rules) and "percent-96" not in ppocr.rules
     assert MisreadRates.load(ppocr.misread).overall < MisreadRates.load(MODELS / "confusions" / "misread.tsv").overall
     assert "rapid-train" in ppocr.card["fitted_on"]

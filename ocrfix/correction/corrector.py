@@ -316,8 +316,10 @@ class Corrector:
             marks = MarkChannel.load(marks)
         #: the engine's mark channel; None: no confused-mark stage
         self.marks = marks if rules is not False else None
-        #: the profile's mark-choice model (:mod:`.mark_choice`); None: no mark-choice stage
-        self.mark_choice = MarkModel.load(profile.mark_context, profile.mark_choice) \
+        #: the profile's mark-choice model (:mod:`.mark_choice`; its channel adapted to each page with the profile's
+        #: ``mark_page_prior``); None: no mark-choice stage
+        self.mark_choice = MarkModel.load(profile.mark_context, profile.mark_choice)._replace(
+            page_prior=profile.mark_page_prior or 0.0) \
             if profile is not None and profile.mark_choice is not None and profile.mark_context is not None \
             and rules is not False else None
         if confusions is None:
