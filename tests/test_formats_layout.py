@@ -347,6 +347,26 @@ def test_a_first_body_line_under_a_headline_with_half_its_boxes_swollen_and_a_co
         ("headline", "集市开张"), ("paragraph", first + "".join(rows))]
 
 
+def test_a_first_body_line_under_a_headline_set_as_large_as_a_sub_headline_but_close_on_the_line_below_stays_body() -> None:
+    """A column's first line under a headline whose boxes the engine read 1.15 × the body's size
+    and 1.1 characters apart (``新华社华盛顿…电发表在``): as large and as spaced as a sub-headline.
+    It stands 5 px above the column's next line, under half the usual gap between lines: a
+    sub-headline is set apart from the body under it, so the line opens the paragraph. With the
+    usual gap below it, it stays a sub-headline."""
+    first = "新华社华盛顿电发表在新"
+    size = int(1.15 * H)
+    words = tuple(Word(ch, Box(60 + i * 44, 150, 60 + i * 44 + H, 150 + size), conf=0.9) for i, ch in enumerate(first))
+    rows = ["一期美国国家科学院学报上的", "一项研究指出世界上超过半数", "的碳汇归功于不足百年的年轻", "森林而非热带雨林这表明中国", "等国的植树造林活动很重要。"]
+    head = [make_line("集市开张", 60, 60, size=2 * H)]
+
+    def blocks(gap: int) -> list[tuple[str, str]]:
+        lines = [Line(words=words, box=Box.union([w.box for w in words])), *column(rows, 60, 150 + size + gap)]
+        return [(b.kind, b.text) for b in reflow_document(document([head, lines])).blocks]
+
+    assert blocks(5) == [("headline", "集市开张"), ("paragraph", first + "".join(rows))]
+    assert blocks(int(0.6 * H)) == [("headline", "集市开张"), ("headline", first), ("paragraph", "".join(rows))]
+
+
 def test_a_headline_line_whose_boxes_the_engine_shrank_between_two_lines_of_it_stays_in_the_headline() -> None:
     """A three-line headline whose middle line the engine read with body-sized boxes: its
     characters still stand a headline's pitch apart, and the headline's lines stand right above

@@ -78,7 +78,7 @@ from ..column_order import TokenScorer
 from ..text_reflow import (LM_JOIN, OPENING, _WEIGHABLE_END, Block, clean_paragraph, continuation, display_width, ends_sentence,
                            is_byline, reflow_blocks, render, squeeze_spaces)
 from .model import Box, Document, Line, Page, Word, join_words
-from .stories import _clusters, _layout_kernel, _overlap, stories
+from .stories import _clusters, _layout_kernel, _overlap, line_gap, stories
 from .vertical import turn_back, upright
 
 _ALNUM = re.compile(r"[^\W_]")
@@ -102,6 +102,7 @@ TALL_WORDS = 1.15  # × h: least box height of three in four of a headline's wor
 SQUARE = 0.9  # × its own type size: least character pitch of a piece of a line set in type of its own (see _set_size, _gutter_splits)
 KICKER = 1.05  # × h: least type size and pitch of a kicker or sub-headline next to a headline
 KICKER_NEXT = 1.1  # × h: the same next to a kicker or sub-headline
+CLOSE = 0.6  # × the usual gap between lines: a kicker or sub-headline stands further than this above the body line under it
 GUTTER = 1.2  # × h: gap between words that splits a body line into two columns
 RIVER = 0.6  # × h: narrowest gap that splits a line where the lines around it are blank too
 STORY_RIVER = 0.8  # × h: half the width of the band the lines around must leave blank under a headline's gap that holds specks (a gap between stories; a gutter inside one is narrower)
@@ -930,7 +931,8 @@ def _headlines(placed: list[PlacedLine], h: float) -> set[int]:
     end of a headline is not one), and two pixels larger at least (box heights are whole pixels:
     on small type a body line one pixel taller than the median is ``1.07 h``), its words no
     smaller than the body where it is set under ``HEADLINE × h`` (see :func:`_body_letters`; the
-    pieces of a row read across the page with boxes swollen larger still part its stories). Next to such a
+    pieces of a row read across the page with boxes swollen larger still part its stories), and
+    set apart from the body line under it (see :func:`_on_body`). Next to such a
     line only ``KICKER_NEXT ×`` counts (a wrapped sub-headline; a byline and the body under it
     are a pixel larger at most), and so next to a headline line under ``HEADLINE ×`` h (no larger
     than a sub-headline). A line between two headline lines, within ``h`` of each and
@@ -956,6 +958,7 @@ def _headlines(placed: list[PlacedLine], h: float) -> set[int]:
     # the lines next to it are weighed as next to one (KICKER_NEXT)
     near, small = [p for p in near if p.size >= HEADLINE * h] + inner, [p for p in near if p.size < HEADLINE * h]
     least = KICKER
+    gap = None
     while near or small:
         found = []
         smallest = max(least * h, h + 1.5)
@@ -966,10 +969,24 @@ def _headlines(placed: list[PlacedLine], h: float) -> set[int]:
             tight = p.box.width < least * max(h, pitch) * display_width(p.text)
             if any(_over(p.box, q.box) and max(q.box.y0 - p.box.y1, p.box.y0 - q.box.y1) <= h and not (tight and p.box.y0 >= q.box.y0)
                    for q in near) and not (p.size < HEADLINE * h and _body_letters(p, h)):
-                found.append(p)
+                gap = line_gap(placed, h) if gap is None else gap
+                if not _on_body(p, placed, heads, gap, h):
+                    found.append(p)
         heads.update(id(p) for p in found)
         near, small, least = found + small, [], KICKER_NEXT
     return heads
+
+
+def _on_body(line: PlacedLine, placed: list[PlacedLine], heads: set[int], gap: float, h: float) -> bool:
+    """Whether the next line under ``line`` (over half the narrower one's width, not a headline
+    line: ids ``heads``) is set at the body's size (under ``KICKER × h``) and starts less than
+    ``CLOSE ×`` the page's usual gap between lines (``gap``) below it: a kicker or sub-headline
+    is set apart from the body under it, a column's first line whose boxes the engine swelled
+    is not (``新华社华盛顿…电发表在``, 3 px above the next line where lines stand 6 px apart).
+    A wrapped sub-headline's next line is as large as it."""
+    below = [q for q in placed if q is not line and id(q) not in heads and _over(line.box, q.box) and q.box.y0 >= line.box.y1 - 0.25 * h]
+    after = min(below, key=lambda q: q.box.y0, default=None)
+    return after is not None and after.size < KICKER * h and after.core.y0 - line.core.y1 < CLOSE * gap
 
 
 def _body_letters(line: PlacedLine, h: float) -> bool:
