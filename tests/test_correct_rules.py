@@ -9,9 +9,10 @@ from test_correct_fixtures import INVENTORY, WEIGHTS, confusion_set, load_lm, wr
 
 
 def fix(text, lm=None):
+    """``text`` as the rules correct it in the reflow of a page's printed lines."""
     from ocrfix.correction.edits import apply_changes
 
-    return apply_changes(text, rule_changes(text, lm=lm))[0]
+    return apply_changes(text, rule_changes(text, lm=lm, wrapped=True))[0]
 
 
 @pytest.mark.parametrize("ocr, expected", [
@@ -63,10 +64,21 @@ def test_symbol_rules_leave_legitimate_text_alone(clean):
 def test_final_period_needs_the_lm_and_a_body_paragraph(tmp_path):
     lm = load_lm(write_arpa(tmp_path / "lm.arpa"))
     body = "我们在北京工作。他们在上海工作。我们在北京学习。大家都在认真工作\n今天天气很好。"
-    assert rule_changes(body) == []  # no LM, no insertion
-    assert [c[1:3] for c in rule_changes(body, lm=lm)] == [("", "。")]
-    assert rule_changes("我们在北京工作\n今天天气很好。", lm=lm) == []  # short line: a headline
-    assert rule_changes(body.split("\n")[0], lm=lm) == []  # a lone paragraph: no page to call it body text
+    assert rule_changes(body, wrapped=True) == []  # no LM, no insertion
+    assert [c[1:3] for c in rule_changes(body, lm=lm, wrapped=True)] == [("", "。")]
+    assert rule_changes("我们在北京工作\n今天天气很好。", lm=lm, wrapped=True) == []  # short line: a headline
+    assert rule_changes(body.split("\n")[0], lm=lm, wrapped=True) == []  # a lone paragraph: no page to call it body text
+
+
+def test_a_typed_texts_paragraph_ends_are_its_writers(tmp_path):
+    """A paragraph that ends without a '。', or with a '，', is a lost or misread mark only where the reflow
+    ended it in the printed lines of a page; in a typed text (its paragraphs lines of their own) it is the writer's."""
+    lm = load_lm(write_arpa(tmp_path / "lm.arpa"))
+    body = "我们在北京工作。他们在上海工作。我们在北京学习。大家都在认真工作\n今天天气很好。"
+    comma = "他说，萨莫拉夫妇一直帮助他料理农务，\n他们"
+    assert rule_changes(body, lm=lm) == rule_changes(comma, lm=lm) == []
+    assert [c[1:3] for c in rule_changes(body, lm=lm, wrapped=True) + rule_changes(comma, lm=lm, wrapped=True)] == [
+        ("", "。"), ("，", "。")]
 
 
 @pytest.mark.parametrize("gain, inserted", [(0.5, True), (-1.0, True), (-1.6, False), (-5.0, False)])
@@ -78,7 +90,7 @@ def test_final_period_goes_in_where_the_lm_mildly_prefers_none(monkeypatch, gain
     monkeypatch.setattr(rules, "period_gain", lambda *args, **kwargs: gain)
     body = "我们在北京工作。他们在上海工作。我们在北京学习。大家都在认真工作\n今天天气很好。"
     final = [rule for rule in RULES if rule.name == "final-period"]
-    assert [c[1:3] for c in rule_changes(body, final, lm=object())] == ([("", "。")] if inserted else [])
+    assert [c[1:3] for c in rule_changes(body, final, lm=object(), wrapped=True)] == ([("", "。")] if inserted else [])
 
 
 @pytest.mark.parametrize("paragraph, body", [

@@ -285,7 +285,7 @@ def test_garbled_marks_are_on_where_they_fix_pages_whose_marks_the_engine_garble
     right = [Pair(f"r{i}", gt, gt, False) for i in range(2)]
     assert not fit_stages.choose_garbled_marks(right, sources(right), lm, [], quiet)
     # judged on what the rules leave: where they make the same fixes first, the stage adds nothing
-    monkeypatch.setattr(fit_stages, "rule_changes", lambda source, rules, lm: [
+    monkeypatch.setattr(fit_stages, "rule_changes", lambda source, rules, lm, wrapped: [
         (k, "。", "，", 1.0, ("rule:period-comma",)) for k in range(len(source)) if source[k - 1:k + 2] == "京。他"])
     assert not fit_stages.choose_garbled_marks(garbled, sources(garbled), lm, ["period-comma"], logged.append)
     assert logged[-1] == "  garbled marks: fixed +0, introduced +0 -> off"

@@ -530,7 +530,7 @@ class Corrector:
             else tuple(rule for rule in self.rules if rule.name != PARAGRAPH_END_RULE)
         # a garbled text's marks are the LM's first: the rules' margins are set for clean ones
         changes = garbled_changes(text, self.lm, protected) if self.garbled_marks else []
-        stages = [rule_changes(text, rules, lm=self.lm, scanned=reflowed_from_columns(text, joins))] if rules else []
+        stages = [rule_changes(text, rules, lm=self.lm, scanned=reflowed_from_columns(text, joins), wrapped=bool(joins))] if rules else []
         if self.variants:
             stages.append(variant_changes(text, self.variants, self.simplified_forms, self.lm, protected))
         if self.line_end_marks and joins:

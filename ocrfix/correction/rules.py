@@ -144,6 +144,10 @@ class Rule:
     #: the match itself is weighed with the ``options`` (a character no option list can name, such as a
     #: Han character read for a mark): the LM must prefer an option to it by ``min_margin``
     weigh_match: bool = False
+    #: the rule reads a paragraph's end as the reflow of a scanned page made it: on only in a ``wrapped``
+    #: text (one whose printed lines the reflow joined); a typed text's paragraphs are lines of their own, and
+    #: one that ends without a '。', or with a '，', is its writer's
+    wrapped_only: bool = False
 
 
 def _line_start(text: str, match: re.Match[str]) -> int:
@@ -339,7 +343,7 @@ RULES = (
     Rule("line-end-period", re.compile(rf"(?<=[{HAN}])[-“.]$", re.M), "。"),
     # ... nor in '，' (or ',') after a long last sentence: its final '。' read as a comma, as Tesseract
     # often reads it (the reflow ends a paragraph where its last line is short).
-    Rule("final-comma", re.compile(rf"(?<=[{HAN}])[，,]$", re.M), "。", _long_last_sentence),
+    Rule("final-comma", re.compile(rf"(?<=[{HAN}])[，,]$", re.M), "。", _long_last_sentence, wrapped_only=True),
     # '（' read as '〈' or as '《〈' — unless a '〉' closes it: then it is a title nested in 《…》.
     Rule("angle-paren", re.compile(r"《?〈(?![^〈〉\n]{0,40}〉)"), "（", print_marks=False),
     # '（' read as '《' when a ')' closes it within 6 characters and no '》' does.
@@ -350,7 +354,8 @@ RULES = (
     # '1' read as ']' next to digits or before a date/number unit, with no '[' open.
     Rule("bracket-one", re.compile(r"(?<=\d)\]|\](?=[\d月日号万])"), "1", _no_open_bracket_before, print_marks=False),
     # A body paragraph's final '。' dropped (Tesseract often loses it at a column's last line).
-    Rule("final-period", re.compile(rf"(?<=[{HAN}])$", re.M), "。", _body_paragraph, min_gain=PERIOD_MIN_GAIN),
+    Rule("final-period", re.compile(rf"(?<=[{HAN}])$", re.M), "。", _body_paragraph, min_gain=PERIOD_MIN_GAIN,
+         wrapped_only=True),
     # A half-width '.', '`' or "'" between Han characters is never Chinese punctuation: a misread
     # '，', '。', '、' or '·' -- the LM picks which.
     # '。' read as '-', '"' or '“' between Han text, where the LM prefers a sentence break by far.
@@ -538,16 +543,19 @@ def _writers_style(text: str, scored: dict[int, dict[str, float]], style_max: fl
 
 
 def rule_changes(text: str, rules: tuple[Rule, ...] = DEFAULT_RULES, lm: LanguageModel | None = None,
-                 scanned: bool = False) -> list[tuple[int, str, str, float, tuple[str, ...]]]:
+                 scanned: bool = False, wrapped: bool = False) -> list[tuple[int, str, str, float, tuple[str, ...]]]:
     """Non-overlapping ``(offset, original, replacement, 1.0, ("rule:<name>",))`` changes, first rule wins.
 
     Rules that need the LM (``min_gain``, ``options``, ``min_margin``) are skipped without one; rules of
     print's marks (``print_marks``) in a text that writes half-width marks, unless it is ``scanned``
     print (:func:`reflowed_from_columns`: its marks are print's, whatever width the engine read its
     commas in); a rule with ``style_max`` in a text whose marks of its kind are the writer's style
-    (:func:`_writers_style`)."""
+    (:func:`_writers_style`); a rule of a paragraph's end (``wrapped_only``) only in a ``wrapped`` text, the
+    reflow of a page's printed lines (any page read by an engine; not a typed text, one paragraph a line)."""
     taken: set[int] = set()
     changes = []
+    if not wrapped:
+        rules = tuple(rule for rule in rules if not rule.wrapped_only)
     if not scanned and writes_half_width(text):
         rules = tuple(rule for rule in rules if not rule.print_marks)
     for rule in rules:

@@ -64,12 +64,12 @@ def measure_rules(corrector: Corrector, pairs: list[tuple[Path, Path]]) -> list[
     for rule in RULES:
         fired = fixed = introduced = clean = 0
         for ocr, gt in texts:
-            changes = rule_changes(ocr, (rule,), corrector.lm)
+            changes = rule_changes(ocr, (rule,), corrector.lm, wrapped=True)
             report = evaluate(gt, apply_changes(ocr, changes)[0], ocr)
             fired += len(changes)
             fixed += report.correction.errors_fixed
             introduced += report.correction.errors_introduced
-            clean += len(rule_changes(gt, (rule,), corrector.lm))
+            clean += len(rule_changes(gt, (rule,), corrector.lm, wrapped=True))
         rows.append({"rule": rule.name, "fired": fired, "fixed": fixed, "introduced": introduced, "clean_fired": clean})
     return rows
 

@@ -149,7 +149,7 @@ def rule_evidence(texts: Sequence[str], lm) -> dict[str, RuleEvidence]:
     for rule in tqdm(RULES, desc="symbol rules", unit="rule", file=sys.stderr, leave=False):
         edits = hit = unopposed = confirmed = 0
         for text in texts:
-            changes = rule_changes(text, (rule,), lm=lm)
+            changes = rule_changes(text, (rule,), lm=lm, wrapped=True)
             hit += bool(changes)
             for offset, original, replacement, *_ in changes:
                 gain = edit_gain(lm, text, offset, original, replacement)

@@ -84,10 +84,10 @@ def choose_rules(pairs: Sequence[Pair], sources: Sequence[str], lm, log: Callabl
     kept: list[str] = []
     current = (0, 0)
     for rule in tqdm(RULES, desc="symbol rules", unit="rule", file=sys.stderr, leave=False):
-        if not any(rule_changes(source, (rule,), lm=lm) for source in sources):
+        if not any(rule_changes(source, (rule,), lm=lm, wrapped=True) for source in sources):
             continue
         trial = tuple(r for r in RULES if r.name in kept or r is rule)
-        fixed, introduced = tally.score([rule_changes(source, trial, lm=lm) for source in sources])
+        fixed, introduced = tally.score([rule_changes(source, trial, lm=lm, wrapped=True) for source in sources])
         gain = (fixed - current[0], introduced - current[1])
         keep = worth(*gain)
         log(f"  rule {rule.name}: fixed {gain[0]:+d}, introduced {gain[1]:+d} "
@@ -138,7 +138,7 @@ def choose_garbled_marks(pairs: Sequence[Pair], sources: Sequence[str], lm, rule
     chosen = select_rules(rules)
     tally = Tally(pairs, sources)
     protected = [protected_mask(source, frozenset()) for source in sources]
-    alone = [rule_changes(source, chosen, lm=lm) if chosen else [] for source in sources]
+    alone = [rule_changes(source, chosen, lm=lm, wrapped=True) if chosen else [] for source in sources]
     garbled = [garbled_changes(source, lm, p) for source, p in zip(sources, protected)]
     both = []
     for first, rules_after in zip(garbled, alone):  # as in the corrector: the garbled stage's changes win
