@@ -93,7 +93,7 @@ QUOTE_INK = 0.4  # × the pitch: the least an opening quote's ink starts into it
 SHORT = 1.2  # × the pitch: right edge short of the column's right edge that marks a paragraph end
 PITCH_CHARS = 4  # least characters of a line that measures the character pitch
 HEADLINE = 1.25  # × h: type size that marks a headline where the size tells alone (gutter splits, column edges, the body's pitch; see HEADLINE_LINE)
-HEADLINE_PITCH = 1.2  # × h (× the body's measured pitch where wider): least character pitch of a headline
+HEADLINE_PITCH = 1.2  # × h (× the body's measured pitch in _is_headline): least character pitch of a headline
 HEADLINE_LINE = 1.2  # × h: type size of a line that is a headline, its characters HEADLINE_PITCH apart (see _is_headline;
 #   headlines set 1.3 × the body measure 1.24 × h on Tesseract's boxes; where the size tells alone, HEADLINE)
 SPACED_LINE = 1.1  # × h: type size of a line that is a headline where its characters stand SPACED_PITCH apart (see _is_headline)
