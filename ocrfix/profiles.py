@@ -121,6 +121,16 @@ def shipped_profiles(models_dir: Path) -> list[str]:
     return sorted(p.parent.name for p in root.glob(f"*/{PROFILE_FILE}")) if root.is_dir() else []
 
 
+def _number(manifest: Path, record: dict[str, Any], key: str, least: float, relation: str) -> float | None:
+    """``record[key]``: a number ``>= least`` (``relation`` ">=") or ``> least`` (">"), or None where it is absent."""
+    value = record.get(key)
+    if value is None:
+        return None
+    if not (isinstance(value, (int, float)) and (value >= least if relation == ">=" else value > least)):
+        raise ModelError(f"{manifest}: {key} must be a number {relation} {least:g}")
+    return float(value)
+
+
 def _two_numbers(manifest: Path, record: dict[str, Any], key: str, meaning: str) -> tuple[float, float] | None:
     """``record[key]``: two numbers >= 0 (``meaning`` names them in the error), or None where it is absent."""
     value = record.get(key)
@@ -169,12 +179,8 @@ def load_profile(name_or_dir: str | Path, models_dir: Path) -> Profile:
     threshold = record.get("threshold")
     if threshold is not None and not (isinstance(threshold, (int, float)) and 0.0 <= threshold <= 1.0):
         raise ModelError(f"{manifest}: threshold must be a number in [0, 1]")
-    margin = record.get("line_end_margin")
-    if margin is not None and not (isinstance(margin, (int, float)) and margin >= 0.0):
-        raise ModelError(f"{manifest}: line_end_margin must be a number >= 0")
-    page_prior = record.get("mark_page_prior")
-    if page_prior is not None and not (isinstance(page_prior, (int, float)) and page_prior > 0.0):
-        raise ModelError(f"{manifest}: mark_page_prior must be a number > 0")
+    margin = _number(manifest, record, "line_end_margin", 0.0, ">=")
+    page_prior = _number(manifest, record, "mark_page_prior", 0.0, ">")
     habit = _two_numbers(manifest, record, "line_end_habit", "dropped, read")
     sparse = _two_numbers(manifest, record, "line_end_sparse", "asks per 1,000 characters, margin")
     prior, word_prior = (_prior(manifest, key, record.get(key)) for key in ("confidence", "word_confidence"))
@@ -195,12 +201,12 @@ def load_profile(name_or_dir: str | Path, models_dir: Path) -> Profile:
         marks=resolve(files["marks"]) if "marks" in files else None,
         mark_choice=resolve(files["mark_choice"]) if "mark_choice" in files else None,
         mark_context=resolve(files["mark_context"]) if "mark_context" in files else None,
-        mark_page_prior=None if page_prior is None else float(page_prior),
+        mark_page_prior=page_prior,
         line_end_gate=resolve(files["line_end_gate"]) if "line_end_gate" in files else None,
         rules=None if rules == "all" else tuple(rules),
         line_end_marks=bool(record.get("line_end_marks", True)),
         line_end_marks_in_clean_print=bool(record.get("line_end_marks_in_clean_print", False)),
-        line_end_margin=None if margin is None else float(margin),
+        line_end_margin=margin,
         line_end_habit=habit,
         paragraph_end_habit=bool(record.get("paragraph_end_habit", False)),
         line_end_sparse=sparse,

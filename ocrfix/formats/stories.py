@@ -321,32 +321,35 @@ def _on_top(leaf: Sequence[T], head_top: int, h: float) -> bool:
     return not above or (max(t.core.y1 for t in above) >= head_top - KICKER_GAP * h and head_top - min(t.core.y0 for t in above) <= 3 * h)
 
 
-def _kicker_on_top(items: Sequence[T], head: list[T], h: float) -> list[T]:
-    """What stands above the head group ``head`` (more than ``h`` above its top) where that is
-    a line or two on top of it, over its width (see :func:`_on_top`): a kicker set at the
-    body's size, with which the headline is on the region's top row after all; else nothing."""
+def _sits_on(above: Sequence[T], head: Sequence[T], rest: Sequence[T], h: float) -> bool:
+    """Whether ``above`` (not empty) stands on top of the head group ``head``, over its width, as a
+    line or two at most ``KICKER_GAP × h`` above it (:func:`_on_top` of ``rest``, the lines around)."""
     top = min(t.core.y0 for t in head)
     span = Box(min(t.core.x0 for t in head), 0, max(t.core.x1 for t in head), 0)
+    return bool(above) and all(t.core.y1 <= top and _overlap(t.core, span) > 0 for t in above) and _on_top(rest, top, h)
+
+
+def _kicker_on_top(items: Sequence[T], head: list[T], h: float) -> list[T]:
+    """What stands above the head group ``head`` (more than ``h`` above its top) where that is
+    a line or two on top of it, over its width (:func:`_sits_on`): a kicker set at the
+    body's size, with which the headline is on the region's top row after all; else nothing."""
+    top = min(t.core.y0 for t in head)
     above = [t for t in items if t.core.y0 < top - h]
-    kicker = above and all(t.core.y1 <= top and _overlap(t.core, span) > 0 for t in above) and _on_top(items, top, h)
-    return above if kicker else []
+    return above if _sits_on(above, head, items, h) else []
 
 
 def _kickers_joined(leaves: list[list[T]], h: float, is_head: Callable[[Boxed], bool]) -> list[list[T]]:
     """``leaves`` with each leaf of no headline that stands on top of the next leaf's headline
-    (see :func:`_on_top`: a line or two at most ``KICKER_GAP × h`` above it, over its width)
+    (:func:`_sits_on`: a line or two at most ``KICKER_GAP × h`` above it, over its width)
     joined to that leaf: a body-sized kicker that the cut parted from its headline, which would
     otherwise end the story read before it."""
     joined: list[list[T]] = []
     for leaf in leaves:
         last = joined[-1] if joined else None
         heads = [t for t in leaf if is_head(t)]
-        if last is not None and heads and not any(is_head(t) for t in last):
-            top = min(t.core.y0 for t in heads)
-            span = Box(min(t.core.x0 for t in heads), 0, max(t.core.x1 for t in heads), 0)
-            if all(t.core.y1 <= top and _overlap(t.core, span) > 0 for t in last) and _on_top(last + leaf, top, h):
-                joined[-1] = last + leaf
-                continue
+        if last is not None and heads and not any(is_head(t) for t in last) and _sits_on(last, heads, last + leaf, h):
+            joined[-1] = last + leaf
+            continue
         joined.append(leaf)
     return joined
 
