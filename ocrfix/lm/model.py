@@ -183,7 +183,8 @@ class CharLM:
     def score_window(self, state: kenlm.State, tokens: Iterable[str]) -> tuple[float, kenlm.State]:
         """Summed log10 probability of ``tokens`` after ``state``, and the final state.
 
-        The corrector uses this to re-score the n-1 tokens that follow a substitution.
+        The state API's walk for a caller that scores one window at a time (e.g. the n-1 tokens
+        after a candidate substitution); the corrector's own loop does this in compiled code.
         """
         total = 0.0
         score_token = self.score_token
