@@ -92,7 +92,7 @@ def _head_match(line: str, head: str) -> bool:
     return len(line) <= len(head) + 4 and fuzz.partial_ratio(line, head) >= 85 and (len(line) >= len(head) - 2 or len(line) >= 4)
 
 
-def _letters(line: str) -> str:
+def letter_extents(line: str) -> str:
     """``line`` without its marks: the engine reads the spaces between a byline's names as quote
     marks (``新华社记者”吕丽蝴”贾鹏``)."""
     return "".join(ch for ch in line if ch.isalnum())
@@ -131,7 +131,7 @@ def head_ends(stories: list[dict], lines: list[str]) -> list[int | None]:
         at, head = first[k], heads[k]
         if at is None:
             continue
-        credit = _letters(normalize_line(stories[k].get("byline", "")))
+        credit = letter_extents(normalize_line(stories[k].get("byline", "")))
         covered, misread = _covered(lines[at], head), 0
         # the rest of the head group: more headline lines, the byline, a line misread so that it
         # matches its own head group best (a byline `本报记者“朝建多国`, `一一马里人质动`), or
@@ -141,7 +141,7 @@ def head_ends(stories: list[dict], lines: list[str]) -> list[int | None]:
             line = lines[at + 1]
             if len(line) <= len(head) and fuzz.partial_ratio(line, head) >= 85:
                 covered |= _covered(line, head)
-            elif not ((credit and len(line) <= len(credit) + 4 and fuzz.partial_ratio(_letters(line), credit) >= 80)
+            elif not ((credit and len(line) <= len(credit) + 4 and fuzz.partial_ratio(letter_extents(line), credit) >= 80)
                       or (len(line) <= len(head) + len(credit) + 4 and _head_part(line, k, pieces))):
                 if len(line) > len(head) - len(covered) - misread or not line.isalnum() or (
                         len(line) >= 4 and any(j != k and fuzz.partial_ratio(line, text) >= 85 for j, _, text in pieces if text)):
@@ -314,14 +314,14 @@ def census(folder: Path) -> dict[str, int]:
     cause of each break inside), *joined* when a longer line holds it (partial ratio >= 85; with
     what), *misread* when its best line scores 80–89, *out of order* when it occurs as one
     stretch of the output, else *scrambled* (and how: see :func:`scramble`)."""
-    from ocrfix.formats.layout import _char_height
+    from ocrfix.formats.placed import char_height
 
     counts: Counter[str] = Counter()
     for gt_path in (p for p in sorted(folder.glob("*.gt.json")) if _read(p)):
         stories = json.loads(gt_path.read_text(encoding="utf-8"))["stories"]
         doc = read_document(gt_path.with_name(gt_path.name.replace(".gt.json", ".xml")))
         flow = reflow_document(doc)
-        h = statistics.median(_char_height(l) for l in doc.lines() if l.text().strip())
+        h = statistics.median(char_height(l) for l in doc.lines() if l.text().strip())
         rows = _block_rows(doc, flow)
         lines = [normalize_line(b.text) for b in flow.blocks]
         table = story_grams(["\n".join([*head_lines(s), *s["paragraphs"]]) for s in stories])
@@ -512,7 +512,8 @@ def documents_speed(docs: Iterable[Document], repeat: int = 5) -> dict[str, floa
 
     from ocrfix import Corrector
     from ocrfix.formats import correct_document
-    from ocrfix.formats.layout import _headlines, _line_numbers, _placed
+    from ocrfix.formats.headlines import find_headlines
+    from ocrfix.formats.layout import _line_numbers, _placed
     from ocrfix.formats.stories import stories
 
     corrector = Corrector()
@@ -524,7 +525,7 @@ def documents_speed(docs: Iterable[Document], repeat: int = 5) -> dict[str, floa
         for _ in range(repeat):
             started = time.process_time()
             h, placed, _ = _placed(lines, numbers)
-            heads = _headlines(placed, h)
+            heads = find_headlines(placed, h)
             stories(placed, h, lambda p: id(p) in heads)
             middle = time.process_time()
             correct_document(doc, corrector)

@@ -1,5 +1,5 @@
 """The compiled loops of the layout analysis (``ocrfix/formats/_layout_kernel.cpp``) against
-their Python references (:func:`ocrfix.formats.layout._word_gaps` and the others): the same
+their Python references (:func:`ocrfix.formats.line_splits._word_gaps` and the others): the same
 results on random lines and pages, and the same reflow of the synthetic pages with and without them."""
 from __future__ import annotations
 
@@ -9,13 +9,20 @@ import types
 import pytest
 
 from ocrfix.formats import Box, Line, Word, reflow_document
-from ocrfix.formats import layout, stories
-from ocrfix.formats.layout import _KERNEL_MARKS, Band, Marks, _letters, _word_gaps
+from ocrfix.formats import line_splits, placed, stories
+from ocrfix.formats.line_splits import _KERNEL_MARKS, Band, Marks, _word_gaps
+from ocrfix.formats.placed import letter_extents
 
 from test_formats_layout import COL1, COL2, HEAD, document
 
-kernel = layout._layout_kernel
+kernel = stories._layout_kernel
 needs_kernel = pytest.mark.skipif(kernel is None, reason="compiled gap loop not built (bash install.sh)")
+
+
+def python_loops(monkeypatch) -> None:
+    """The layout analysis without its compiled loops, in every module that calls them."""
+    for module in (placed, line_splits, stories):
+        monkeypatch.setattr(module, "_layout_kernel", None)
 
 # Han characters, punctuation read as specks, column rules, opening marks, Latin, digits, spaces
 TEXTS = ["中", "国", "新闻", "报道", "。", "，", "、", "。。", "|", "”|", "|。", "“", "（放", "A1", "2017年", "_", " ", "", "· ", "'"]
@@ -41,7 +48,7 @@ def _line(rng: random.Random, y: int, tall: bool = False) -> Line:
 
 def _page(rng: random.Random) -> tuple[list[Line], list[Marks], tuple[Marks, ...], tuple[int, ...]]:
     lines = [_line(rng, rng.randint(0, 30) * H // 2, tall=rng.random() < 0.3) for _ in range(rng.randint(2, 40))]
-    marks = [Marks.of(l.box, _letters(l.words)) for l in lines]
+    marks = [Marks.of(l.box, letter_extents(l.words)) for l in lines]
     order = sorted(range(len(lines)), key=lambda k: lines[k].box.y0)
     return lines, marks, tuple(marks[k] for k in order), tuple(lines[k].box.y0 for k in order)
 
@@ -51,7 +58,7 @@ def _cases(seed: int, n: int):
     for _ in range(n):
         lines, marks, by_top, tops = _page(rng)
         for line, own in zip(lines, marks):
-            letters = _letters(line.words)
+            letters = letter_extents(line.words)
             if all(e is None for e in letters):
                 continue
             band = Band(line.box, own, letters, by_top, tops)
@@ -105,21 +112,21 @@ def test_the_compiled_channel_test_splits_where_the_python_one_does(seed: int, m
     cases = []
     for k in range(80):
         lines = _gutter_page(rng) if k % 2 else _page(rng)[0]
-        marks = [Marks.of(l.box, _letters(l.words)) for l in lines]
+        marks = [Marks.of(l.box, letter_extents(l.words)) for l in lines]
         order = sorted(range(len(lines)), key=lambda i: lines[i].box.y0)
         by_top, tops = tuple(marks[i] for i in order), tuple(lines[i].box.y0 for i in order)
         for line, own in zip(lines, marks):
-            letters = _letters(line.words)
+            letters = letter_extents(line.words)
             if all(e is None for e in letters):
                 continue
             a = rng.randint(0, len(line.words) - 1) if rng.random() < 0.3 else 0
             cases.append((letters[a:], Band(line.box, own, letters, by_top, tops), float(H)))
-    compiled = [kernel.channel_splits(*case, layout._KERNEL_CHANNEL) for case in cases]
-    monkeypatch.setattr(layout, "_layout_kernel", None)
+    compiled = [kernel.channel_splits(*case, line_splits._KERNEL_CHANNEL) for case in cases]
+    python_loops(monkeypatch)
     for case, cuts in zip(cases, compiled):
-        assert layout._channel_splits(*case) == cuts, case
+        assert line_splits._channel_splits(*case) == cuts, case
     assert sum(bool(cuts) for cuts in compiled) > 200  # lines are cut down a channel
-    assert sum(not cuts and any(layout._inner_gaps(case[0], H)) for case, cuts in zip(cases, compiled)) > 200  # and lines with gaps are not
+    assert sum(not cuts and any(line_splits._inner_gaps(case[0], H)) for case, cuts in zip(cases, compiled)) > 200  # and lines with gaps are not
 
 
 @needs_kernel
@@ -132,15 +139,15 @@ def test_the_compiled_measures_of_a_line_are_the_python_ones(seed: int, monkeypa
     for line in lines:
         a = rng.randint(0, len(line.words) - 1)
         for words in (line.words, line.words[a:]):
-            cases.append((words, line.box, _letters(words), Marks.of(line.box, _letters(words)), layout._type_size(line.box, words),
-                          layout._low_height(words, _letters(words))))
-    monkeypatch.setattr(layout, "_layout_kernel", None)
+            cases.append((words, line.box, letter_extents(words), Marks.of(line.box, letter_extents(words)), placed.type_size(line.box, words),
+                          placed.low_height(words, letter_extents(words))))
+    python_loops(monkeypatch)
     for words, box, extents, marks, size, low in cases:
-        assert _letters(words) == extents
-        assert [e and tuple(map(type, e)) for e in _letters(words)] == [e and tuple(map(type, e)) for e in extents]  # ints stay ints
+        assert letter_extents(words) == extents
+        assert [e and tuple(map(type, e)) for e in letter_extents(words)] == [e and tuple(map(type, e)) for e in extents]  # ints stay ints
         assert Marks.of(box, extents) == marks
-        assert layout._type_size(box, words) == size
-        assert layout._low_height(words, extents) == low
+        assert placed.type_size(box, words) == size
+        assert placed.low_height(words, extents) == low
     assert sum(bool(m.starts) for *_, m, _, _ in cases) > 400
 
 
@@ -169,8 +176,7 @@ def test_the_compiled_gap_loop_rejects_a_page_it_cannot_read() -> None:
 def test_the_reflow_is_the_same_with_and_without_the_compiled_loop(monkeypatch) -> None:
     doc = document([HEAD, COL1, COL2, [layout_merged()]])
     with_kernel = reflow_document(doc)
-    monkeypatch.setattr(layout, "_layout_kernel", None)
-    monkeypatch.setattr(stories, "_layout_kernel", None)
+    python_loops(monkeypatch)
     assert reflow_document(doc) == with_kernel
 
 
@@ -182,7 +188,7 @@ def layout_merged() -> Line:
 
 
 def test_a_build_of_another_interface_is_left_unused() -> None:
-    stale = types.SimpleNamespace(letters=_letters)  # an in-place build older than its source: no INTERFACE
+    stale = types.SimpleNamespace(letters=letter_extents)  # an in-place build older than its source: no INTERFACE
     with pytest.warns(RuntimeWarning, match="out of date"):
         assert stories.matching_kernel(stale) is None
     with pytest.warns(RuntimeWarning):

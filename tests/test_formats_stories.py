@@ -327,7 +327,8 @@ def test_specks_read_into_words_do_not_bridge_a_narrow_gutter() -> None:
     across it, reading a speck in the gutter as '。。' at the start of the next column's first
     word on every other row. The letters of such a word start past the gutter, so the rows are
     split there."""
-    from ocrfix.formats.layout import _line_numbers, _split_lines
+    from ocrfix.formats.layout import _line_numbers
+    from ocrfix.formats.line_splits import split_lines
 
     x2 = 40 + CELLS * H + int(0.8 * H)
     rows = []
@@ -337,7 +338,7 @@ def test_specks_read_into_words_do_not_bridge_a_narrow_gutter() -> None:
         first = Word("。。右", Box(x2 - int(0.6 * H), y, x2 + H, y + H)) if r % 2 else right.words[0]
         rows.append(Line(words=left.words + (first,) + right.words[1:], box=Box.union([left.box, right.box])))
     doc = document(rows)
-    pieces = _split_lines(rows, {id(l): float(H) for l in rows}, float(H), _line_numbers(doc))
+    pieces = split_lines(rows, {id(l): float(H) for l in rows}, float(H), _line_numbers(doc))
     assert [p.text for p in pieces] == [t for r in range(6) for t in ("左" * CELLS, ("。。" if r % 2 else "") + "右" * CELLS)]
 
 
@@ -614,7 +615,8 @@ def test_specks_read_as_punctuation_in_a_gap_between_stories_do_not_bridge_it() 
     """One row merged across a three-character gap that holds specks read as '。' and '|，'
     (their boxes close the gap) is split; a body line whose '、' takes its cell (the letters
     around it 1.5 characters apart) stays whole."""
-    from ocrfix.formats.layout import _line_numbers, _split_lines
+    from ocrfix.formats.layout import _line_numbers
+    from ocrfix.formats.line_splits import split_lines
 
     left = make_line("左" * CELLS, 40, 40)
     end = left.box.x1
@@ -626,7 +628,7 @@ def test_specks_read_as_punctuation_in_a_gap_between_stories_do_not_bridge_it() 
     listing = make_line("书记", 40, y).words + (mark,) + make_line("国家主席", 40 + 2 * H + 3 * H // 2, y).words
     listing = Line(words=listing, box=Box.union([w.box for w in listing]))
     rows = [merged, listing]
-    pieces = _split_lines(rows, {id(l): float(H) for l in rows}, float(H), _line_numbers(document(rows)))
+    pieces = split_lines(rows, {id(l): float(H) for l in rows}, float(H), _line_numbers(document(rows)))
     assert [p.text for p in pieces] == ["左" * CELLS + "。 |，", "右" * CELLS, "书记、国家主席"]
 
 

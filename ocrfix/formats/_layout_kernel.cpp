@@ -1,11 +1,11 @@
 // The layout analysis's per-word and per-line loops in C++.
 //
 // Each function computes exactly what its Python reference computes (which the tests compare it
-// with on random lines and pages): gaps is ocrfix.formats.layout._word_gaps (where a line crosses
+// with on random lines and pages): gaps is ocrfix.formats.line_splits._word_gaps (where a line crosses
 // a gutter), with the whitespace-river test (_river, _probes) and the look at the lines around
-// (_sides) it makes; channel_splits is layout._channel_splits (where a line crosses a narrow
+// (_sides) it makes; channel_splits is line_splits._channel_splits (where a line crosses a narrow
 // gutter: _inner_gaps, _channel, Marks.openings); letters, marks, type_size and low_height are
-// layout._letters, Marks.of, _type_size and _low_height; gaps_below is
+// placed.letter_extents, line_splits.Marks.of, placed.type_size and placed.low_height; gaps_below is
 // ocrfix.formats.stories._gaps_below. They read the same Python objects: Word (.box, .text), Box
 // and Marks (tuples), the letter extents (tuples or None). Every comparison is made on the same
 // double values in the same order as the Python code, so the results are the same bit for bit. It needs no library but Python's: setup.py
@@ -196,8 +196,8 @@ PyObject *int_list(const std::vector<Py_ssize_t> &values) {
   return list;
 }
 
-// gaps(words, letters, headline, gutter, river, band, h, size, marks) -> (cuts, rule cuts): see layout._word_gaps.
-// marks: layout._KERNEL_MARKS (SPECKS, OPENING, RULE, GUTTER, RULED, TALL_WORDS, STORY_RIVER).
+// gaps(words, letters, headline, gutter, river, band, h, size, marks) -> (cuts, rule cuts): see line_splits._word_gaps.
+// marks: line_splits._KERNEL_MARKS (SPECKS, OPENING, RULE, GUTTER, RULED, TALL_WORDS, STORY_RIVER).
 PyObject *gaps(PyObject *, PyObject *args) {
   PyObject *words, *letters, *band, *marks;
   int headline;
@@ -357,7 +357,7 @@ bool channel(const std::vector<size_t> &around, double left, double right, doubl
   return false;
 }
 
-// channel_splits(letters, band, h, constants) -> list: layout._channel_splits (constants: layout._KERNEL_CHANNEL,
+// channel_splits(letters, band, h, constants) -> list: line_splits._channel_splits (constants: line_splits._KERNEL_CHANNEL,
 // RIVER, NARROW, CHANNEL_LINES).
 PyObject *channel_splits(PyObject *, PyObject *args) {
   PyObject *letters, *band, *constants;
@@ -390,7 +390,7 @@ PyObject *channel_splits(PyObject *, PyObject *args) {
   return int_list(splits);
 }
 
-// A letter as layout._ALNUM reads one ([^\W_]: what str.isalnum() accepts).
+// A letter as placed.ALNUM reads one ([^\W_]: what str.isalnum() accepts).
 inline bool letter(Py_UCS4 ch) { return Py_UNICODE_ISALNUM(ch) && ch != '_'; }
 
 PyObject *pair(PyObject *a, PyObject *b) {
@@ -398,7 +398,7 @@ PyObject *pair(PyObject *a, PyObject *b) {
   return Py_BuildValue("(NN)", a, b);
 }
 
-// letters(words) -> list: layout._letters.
+// letters(words) -> list: placed.letter_extents.
 PyObject *letters(PyObject *, PyObject *words) {
   if (!PyTuple_Check(words)) {
     PyErr_SetString(PyExc_TypeError, "letters: words must be a tuple");
@@ -491,7 +491,7 @@ bool heights_of(PyObject *words, PyObject *extents, std::vector<double> &heights
   return !PyErr_Occurred();
 }
 
-// type_size(box, words) -> float: layout._type_size (the smaller of the box's height and the words' median height).
+// type_size(box, words) -> float: placed.type_size (the smaller of the box's height and the words' median height).
 PyObject *type_size(PyObject *, PyObject *args) {
   PyObject *box, *words;
   if (!PyArg_ParseTuple(args, "O!O!", &PyTuple_Type, &box, &PyTuple_Type, &words)) return nullptr;
@@ -507,7 +507,7 @@ PyObject *type_size(PyObject *, PyObject *args) {
   return PyErr_Occurred() ? nullptr : PyFloat_FromDouble(height);
 }
 
-// low_height(words, extents) -> float: layout._low_height (the lower quartile of the solid words' box heights).
+// low_height(words, extents) -> float: placed.low_height (the lower quartile of the solid words' box heights).
 PyObject *low_height(PyObject *, PyObject *args) {
   PyObject *words, *extents;
   if (!PyArg_ParseTuple(args, "O!O!", &PyTuple_Type, &words, &PyList_Type, &extents)) return nullptr;
@@ -558,13 +558,13 @@ PyObject *gaps_below(PyObject *, PyObject *args) {
 }
 
 PyMethodDef methods[] = {
-    {"gaps", gaps, METH_VARARGS, "The cuts of layout._word_gaps and those of them at a column rule."},
-    {"letters", letters, METH_O, "layout._letters of a tuple of words."},
+    {"gaps", gaps, METH_VARARGS, "The cuts of line_splits._word_gaps and those of them at a column rule."},
+    {"letters", letters, METH_O, "placed.letter_extents of a tuple of words."},
     {"marks", marks, METH_O, "Marks.of's starts and reach of a line's letter extents (None ones skipped)."},
-    {"type_size", type_size, METH_VARARGS, "layout._type_size of a box and a tuple of words."},
-    {"low_height", low_height, METH_VARARGS, "layout._low_height of a tuple of words and their letter extents."},
+    {"type_size", type_size, METH_VARARGS, "placed.type_size of a box and a tuple of words."},
+    {"low_height", low_height, METH_VARARGS, "placed.low_height of a tuple of words and their letter extents."},
     {"gaps_below", gaps_below, METH_VARARGS, "stories._gaps_below of line boxes sorted by their tops."},
-    {"channel_splits", channel_splits, METH_VARARGS, "layout._channel_splits of a line's (or a piece's) letter extents and its band."},
+    {"channel_splits", channel_splits, METH_VARARGS, "line_splits._channel_splits of a line's (or a piece's) letter extents and its band."},
     {nullptr, nullptr, 0, nullptr}};
 
 PyModuleDef module = {PyModuleDef_HEAD_INIT, "_layout_kernel", "The layout analysis's per-word and per-line loops in C++.", -1, methods,

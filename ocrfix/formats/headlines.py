@@ -1,0 +1,160 @@
+"""Headlines: which placed lines are set in large type and head the story under them.
+
+A line whose type size (see :func:`.placed.char_height`) is at least ``1.2×`` the
+body's median, its characters ``1.2×`` the body's measured pitch apart (a body line whose
+word boxes the engine swelled is as tall, but keeps the body's pitch), or ``1.1×`` and ``1.3×``
+(PP-OCR's padded boxes: see :func:`_is_headline`), is a headline, unless its group of such lines holds fewer than three wide
+letters (Han and the like) in all (a photo or a rule read as large glyphs). A story's headlines come before its body;
+large type in a part of the story read after its body has begun, or under a column's lines
+once its headline is out (a photo or a rule read as large garbage, a body row whose boxes the
+engine swelled to two rows, a cross-head), heads nothing and comes after the body.
+"""
+from __future__ import annotations
+
+import statistics
+from bisect import bisect_left, bisect_right
+from operator import attrgetter
+
+from ..text_reflow import display_width
+from .model import Box
+from .placed import ALNUM, HEADLINE, PITCH_CHARS, RULE, PlacedLine, letter_extents, low_height, text_span, wide_letters
+from .stories import _clusters, _overlap, line_gap
+
+HEADLINE_PITCH = 1.2  # × h (× the body's measured pitch in _is_headline): least character pitch of a headline
+HEADLINE_LINE = 1.2  # × h: type size of a line that is a headline, its characters HEADLINE_PITCH apart (see _is_headline;
+#   headlines set 1.3 × the body measure 1.24 × h on Tesseract's boxes; where the size tells alone, HEADLINE)
+SPACED_LINE = 1.1  # × h: type size of a line that is a headline where its characters stand SPACED_PITCH apart (see _is_headline)
+SPACED_PITCH = 1.3  # × the body's measured pitch
+KICKER = 1.05  # × h: least type size and pitch of a kicker or sub-headline next to a headline
+KICKER_NEXT = 1.1  # × h: the same next to a kicker or sub-headline
+CLOSE = 0.6  # × the usual gap between lines: a kicker or sub-headline stands further than this above the body line under it
+HEAD_WIDE = 3  # least wide letters (Han and the like) of a headline, its lines together
+
+
+def _is_headline(line: PlacedLine, h: float, pitch: float) -> bool:
+    """Large type: a line ``HEADLINE_LINE ×`` the body size ``h``, its characters ``HEADLINE_PITCH ×``
+    the body's measured character ``pitch`` apart (see :func:`body_pitch`; a body line that the
+    engine merged with the row below it, or whose word boxes it swelled on a row read across
+    columns, is as tall, but keeps the body's pitch). The pitch, not ``h``: Tesseract's body pitch
+    is ``1.1h`` on some fonts, so ``1.2h`` lets such a piece through, and PP-OCR's padded boxes
+    make ``h`` ``1.1–1.6 ×`` the pitch, so ``1.2h`` leaves out a bold headline set tight, ``1.3 ×``
+    the body's type. Also a line of ``PITCH_CHARS`` characters or more ``SPACED_LINE ×`` ``h``, its
+    characters ``SPACED_PITCH ×`` the pitch apart: PP-OCR pads a headline's box little more
+    than a body line's, so that a headline set 1.3–1.4 × the body's type may measure only
+    1.1–1.2 × ``h``, but its characters stand 1.3–1.5 × the body's pitch apart, further than a
+    body line's (a short line's padding at its ends widens its pitch: not measured on it)."""
+    width = display_width(line.text)
+    return (line.size >= HEADLINE_LINE * h and line.box.width >= HEADLINE_PITCH * pitch * width) \
+        or (line.size >= SPACED_LINE * h and width >= PITCH_CHARS and line.box.width >= SPACED_PITCH * pitch * width)
+
+
+def _over(a: Box, b: Box) -> bool:
+    """Whether ``a`` and ``b`` overlap horizontally over half the narrower one's width."""
+    return _overlap(a, b) > 0.5 * min(a.width, b.width)
+
+
+def find_headlines(placed: list[PlacedLine], h: float) -> set[int]:
+    """ids of the headline lines: large type (:func:`_is_headline`), and the lines of a head
+    group set larger than the body but below the headline size (a kicker above the headline,
+    a sub-headline under it): type and pitch ``KICKER ×`` the body's (the pitch of a line under
+    a headline also ``KICKER ×`` ``h`` where the body's measured pitch is narrower: a column's
+    first line under a headline whose word boxes the engine swelled is as large, but keeps the
+    body's pitch, and on PP-OCR's padded boxes, ``h`` about 1.3 × the pitch, such a line a little
+    larger stands 1.05–1.15 × the pitch apart; a kicker above a headline, ``KICKER ×`` the pitch
+    alone: PP-OCR pads a kicker set 1.15 × the body's type, its characters as far apart, to a box
+    little taller than the body's), within ``h`` above or
+    below a headline line, over half of the shorter one's width (a column's first line beside the
+    end of a headline is not one), and two pixels larger at least (box heights are whole pixels:
+    on small type a body line one pixel taller than the median is ``1.07 h``), its words no
+    smaller than the body where it is set under ``HEADLINE × h`` (see :func:`_body_letters`; the
+    pieces of a row read across the page with boxes swollen larger still part its stories), and
+    set apart from the body line under it (see :func:`_on_body`). Next to such a
+    line only ``KICKER_NEXT ×`` counts (a wrapped sub-headline; a byline and the body under it
+    are a pixel larger at most), and so next to a headline line under ``HEADLINE ×`` h (no larger
+    than a sub-headline). A line between two headline lines, within ``h`` of each and
+    over half of the shorter one's width, its characters ``KICKER ×`` the body's pitch apart, is
+    one of them whatever its size: a headline's middle line whose boxes the engine shrank to the
+    body's height (no body line stands between two lines of one headline)."""
+    pitch = body_pitch([p for p in placed if p.size < HEADLINE * h], h)
+    large = [p for p in placed if _is_headline(p, h, pitch)]
+    # a group of large lines with fewer than HEAD_WIDE wide letters in all (Han and the like: not
+    # Latin, digits or marks) is a photo or a rule read as large glyphs (``学``, ``ic -CEA``), no headline
+    heads = {id(p) for group in _clusters(large, h) if wide_letters("".join(p.text for p in group)) >= HEAD_WIDE for p in group}
+    near = [p for p in placed if id(p) in heads]
+    # a line between two headline lines: the headline's middle line, its boxes shrunk (see above);
+    # the lines looked at are those whose top lies between a headline line's top and h under its foot
+    by_top = sorted(placed, key=attrgetter("box.y0"))
+    tops = [p.box.y0 for p in by_top]
+    under = {id(p): p for q in near for p in by_top[bisect_left(tops, q.box.y0):bisect_right(tops, q.box.y1 + h)]}
+    inner = [p for p in under.values() if id(p) not in heads and p.box.width >= KICKER * max(h, pitch) * display_width(p.text)
+             and any(_over(p.box, q.box) and q.box.y0 <= p.box.y0 and q.box.y1 <= p.box.y1 and p.box.y0 - q.box.y1 <= h for q in near)
+             and any(_over(p.box, q.box) and q.box.y0 >= p.box.y0 and q.box.y0 - p.box.y1 <= h for q in near)]
+    heads.update(id(p) for p in inner)
+    # a headline line under HEADLINE × h (see _is_headline) is set no larger than a sub-headline:
+    # the lines next to it are weighed as next to one (KICKER_NEXT)
+    near, small = [p for p in near if p.size >= HEADLINE * h] + inner, [p for p in near if p.size < HEADLINE * h]
+    least = KICKER
+    gap = None
+    while near or small:
+        found = []
+        smallest = max(least * h, h + 1.5)
+        for p in placed:
+            if id(p) in heads or p.size < smallest or p.box.width < least * pitch * display_width(p.text):
+                continue
+            # spaced against the pitch alone, only a kicker above a headline (see the docstring)
+            tight = p.box.width < least * max(h, pitch) * display_width(p.text)
+            if any(_over(p.box, q.box) and max(q.box.y0 - p.box.y1, p.box.y0 - q.box.y1) <= h and not (tight and p.box.y0 >= q.box.y0)
+                   for q in near) and not (p.size < HEADLINE * h and _body_letters(p, h)):
+                gap = line_gap(placed, h) if gap is None else gap
+                if not _on_body(p, placed, heads, gap, h):
+                    found.append(p)
+        heads.update(id(p) for p in found)
+        near, small, least = found + small, [], KICKER_NEXT
+    return heads
+
+
+def _on_body(line: PlacedLine, placed: list[PlacedLine], heads: set[int], gap: float, h: float) -> bool:
+    """Whether the next line under ``line`` (over half the narrower one's width, not a headline
+    line: ids ``heads``) is set at the body's size (under ``KICKER × h``) and starts less than
+    ``CLOSE ×`` the page's usual gap between lines (``gap``) below it: a kicker or sub-headline
+    is set apart from the body under it, a column's first line whose boxes the engine swelled
+    is not (``新华社华盛顿…电发表在``, 3 px above the next line where lines stand 6 px apart).
+    A wrapped sub-headline's next line is as large as it."""
+    below = [q for q in placed if q is not line and id(q) not in heads and _over(line.box, q.box) and q.box.y0 >= line.box.y1 - 0.25 * h]
+    after = min(below, key=lambda q: q.box.y0, default=None)
+    return after is not None and after.size < KICKER * h and after.core.y0 - line.core.y1 < CLOSE * gap
+
+
+def _body_letters(line: PlacedLine, h: float) -> bool:
+    """Whether a quarter of the ``line``'s solid words or more are set smaller than the body
+    size ``h`` (:func:`low_height`). A kicker or sub-headline is set larger than the body, all
+    of it; a column's first line under a headline that passes for one keeps words of the body's
+    size where the engine swelled the others over two rows (and lost a comma, which widens the
+    pitch: ``4月1日库尔德武装主导的``)."""
+    return 0 < low_height(line.words, letter_extents(line.words)) < h
+
+
+def body_pitch(lines: list[PlacedLine], h: float) -> float:
+    """The character pitch of ``lines``: the median over those of ``PITCH_CHARS`` characters or
+    more of their extent's width per character (half-width digits and letters half a one), or
+    ``h`` without such lines."""
+    widths = [(x1 - x0) / width for line in lines
+              if (width := display_width(line.text.strip(RULE + " "))) >= PITCH_CHARS for x0, x1 in [text_span(line)]]
+    return float(statistics.median(widths)) if widths else h
+
+
+def junk_glyphs(placed: list[PlacedLine], heads: set[int], h: float) -> set[int]:
+    """ids of the lines of a head group (``heads``), or set in large type (``HEADLINE × h``),
+    with letters but no wide one (see :func:`wide_letters`): a photo or a rule beside a
+    headline read as large Latin glyphs (``”sisx+aRA tx |``, ``en 、``). Grouped with the
+    headline it stands next to, it would stand between the headline and its body; in a column,
+    between a headline and the body under it. Like a rule read as text, it ends its story."""
+    return {id(p) for p in placed if (id(p) in heads or p.size >= HEADLINE * h) and ALNUM.search(p.text) and not wide_letters(p.text)}
+
+
+def under_body(large: list[PlacedLine], body: list[PlacedLine]) -> set[int]:
+    """ids of the ``large`` lines of a leaf that stand under one of its ``body`` lines, over half
+    the narrower one's width: set in a column after its lines have begun, they head nothing (a
+    body row whose boxes the engine swelled to two rows, a photo read as large glyphs, a
+    cross-head), though the leaf is the first of its story with a body."""
+    return {id(p) for p in large if any(q.box.y1 <= p.box.y0 + 0.25 * p.size and _over(p.box, q.box) for q in body)}
