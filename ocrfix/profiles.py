@@ -94,6 +94,9 @@ class Profile:
     line_end_sparse: tuple[float, float] | None = None
     #: the line-end stage's calibrated decision (:class:`~ocrfix.correction.line_marks.MarkGate`; None: the margin)
     line_end_gate: Path | None = None
+    #: the line-end stage's marks picked by the mark-choice context model, the LM deciding only whether one
+    #: goes back (:func:`~ocrfix.correction.mark_choice.line_end_picks`; needs a ``mark_choice``)
+    line_end_mark_choice: bool = False
     #: a text whose marks read as garbled has them settled by the LM (:mod:`ocrfix.correction.garbled_marks`)
     garbled_marks: bool = False
     #: Han characters the engine lost inside a word are put back (:mod:`ocrfix.correction.han_insertions`)
@@ -185,6 +188,8 @@ def load_profile(name_or_dir: str | Path, models_dir: Path) -> Profile:
     sparse = _two_numbers(manifest, record, "line_end_sparse", "asks per 1,000 characters, margin")
     prior, word_prior = (_prior(manifest, key, record.get(key)) for key in ("confidence", "word_confidence"))
     domain_weight = record.get("domain_weight")
+    if record.get("line_end_mark_choice") and "mark_choice" not in files:
+        raise ModelError(f"{manifest}: line_end_mark_choice needs a mark_choice")
     if "mark_choice" in files and "mark_context" not in files:
         raise ModelError(f"{manifest}: a mark_choice needs the mark_context it completes")
     if "domain_lm" in files and not (isinstance(domain_weight, (int, float)) and 0.0 < domain_weight < 1.0):
@@ -210,6 +215,7 @@ def load_profile(name_or_dir: str | Path, models_dir: Path) -> Profile:
         line_end_habit=habit,
         paragraph_end_habit=bool(record.get("paragraph_end_habit", False)),
         line_end_sparse=sparse,
+        line_end_mark_choice=bool(record.get("line_end_mark_choice", False)),
         garbled_marks=bool(record.get("garbled_marks", False)),
         han_insertions=bool(record.get("han_insertions", False)),
         flat_misread=bool(record.get("flat_misread", False)),

@@ -228,3 +228,44 @@ def test_the_shipped_profiles_share_one_context_model():
     assert ppocr.mark_context == tesseract.mark_context and ppocr.mark_choice != tesseract.mark_choice
     assert MarkModel.load(ppocr.mark_context, ppocr.mark_choice).channel \
         != MarkModel.load(tesseract.mark_context, tesseract.mark_choice).channel
+
+
+def test_the_context_model_picks_the_mark_a_line_end_gets_back_with_every_inserted_mark_in_place(lm):
+    from ocrfix.correction.line_marks import SOURCE as LINE_END_SOURCE
+    from ocrfix.correction.mark_choice import line_end_picks
+
+    def picked(text, *inserts):
+        return [(offset, mark) for offset, _, mark, _, sources in
+                line_end_picks(text, [(offset, "", mark, 1.0, (LINE_END_SOURCE,)) for offset, mark in inserts], model(), lm)
+                if sources == (LINE_END_SOURCE,)]
+
+    assert picked("北京上海、天津都是大城市。", (2, "，")) == [(2, "、")]  # two short items
+    assert picked("我们在北京工作他们在上海学习。", (7, "。")) == [(7, "，")]
+    # alone, the span after the first line end runs to the '。': long; with the second mark in place it is 上海
+    assert picked("北京上海天津都是我们的大城市。", (2, "，")) == [(2, "，")]
+    assert picked("北京上海天津都是我们的大城市。", (4, "，"), (2, "，")) == [(2, "、"), (4, "，")]
+    assert picked("他说“北京上海都好", (9, "”")) == [(9, "”")]  # no class of the model: as the LM put it
+
+
+def test_a_profile_may_have_the_mark_choice_model_pick_the_line_end_marks(tmp_path):
+    import dataclasses
+
+    raw = "我们在北京工作\n他们在上海工\n作。\n\n大家都在认真\n工作。\n"  # a '。' gains 1.4 after 工作
+    lm = load_lm(write_arpa(tmp_path / "lm.arpa", CORPUS + ["他们今天在北京开会。", "他们都在认真学习。"] * 3))
+    semicolons = model()._replace(intercept=tuple(9.0 if mark == "；" else 0.0 for mark in CLASSES))
+    context, engine = write_model(tmp_path, semicolons)
+    profile = Profile("test", tmp_path, mark_choice=engine, mark_context=context, line_end_margin=1.0)
+    kwargs = dict(model=lm, confusions=confusion_set(tmp_path), weights=WEIGHTS, inventory=INVENTORY, length=False,
+                  variants={})
+    assert Corrector(profile=profile, **kwargs).correct(raw).text.splitlines()[0] == "我们在北京工作。他们在上海工作。"
+    picking = dataclasses.replace(profile, line_end_mark_choice=True)
+    result = Corrector(profile=picking, **kwargs).correct(raw)
+    assert result.text.splitlines()[0] == "我们在北京工作；他们在上海工作。"
+    assert replay(result.source, result.edits) == result.text
+    files = {"mark_choice": "mark_choice.json", "mark_context": "context.json"}
+    (tmp_path / "profile.json").write_text(json.dumps({"format": 1, "files": files, "line_end_mark_choice": True}),
+                                           encoding="utf-8")
+    assert load_profile(tmp_path, tmp_path).line_end_mark_choice and not profile.line_end_mark_choice
+    (tmp_path / "profile.json").write_text(json.dumps({"format": 1, "line_end_mark_choice": True}), encoding="utf-8")
+    with pytest.raises(ModelError, match="line_end_mark_choice needs a mark_choice"):
+        load_profile(tmp_path, tmp_path)

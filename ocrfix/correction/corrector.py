@@ -34,7 +34,7 @@ from .garbled_marks import garbled_changes
 from .han_insertions import SOURCE as HAN_INSERTION_SOURCE, insertion_changes
 from .pair_marks import SOURCE as PAIR_SOURCE, closing_changes, without_second_closings
 from .mark_channel import mark_changes
-from .mark_choice import READ_MARGIN_SOURCE, MarkModel, choice_changes
+from .mark_choice import READ_MARGIN_SOURCE, MarkModel, choice_changes, line_end_picks
 from .rules import DEFAULT_RULES, reflowed_from_columns, rule_changes, select_rules
 from .script import script_view
 from .variants import variant_changes
@@ -296,6 +296,8 @@ class Corrector:
         #: the profile's calibrated decision for line-end marks, in place of the margin (None: the margin)
         self.line_end_gate = MarkGate.load(profile.line_end_gate) \
             if profile is not None and profile.line_end_gate is not None else None
+        #: whether the line-end stage's marks are picked by the mark-choice model (the profile's)
+        self.line_end_mark_choice = profile is not None and profile.line_end_mark_choice
         #: whether a text whose marks read as garbled has them settled by the LM (the profile's; on without one)
         self.garbled_marks = rules is not False and (profile is None or profile.garbled_marks)
         if not isinstance(variants, Mapping):
@@ -543,7 +545,10 @@ class Corrector:
             margin = self.line_end_margin if self.line_end_habit is None else self.line_end_habit[dropping is not True]
             if self.line_end_sparse is not None and self.line_end_gate is None:
                 margin = sparse_margin(text, joins, self.lm, protected, choices, margin, self.line_end_sparse)
-            stages.append(without_second_closings(text, closings, marks_to_insert(choices, margin, self.line_end_gate)))
+            inserted = marks_to_insert(choices, margin, self.line_end_gate)
+            if self.line_end_mark_choice and self.mark_choice is not None:
+                inserted = line_end_picks(text, inserted, self.mark_choice, self.lm)
+            stages.append(without_second_closings(text, closings, inserted))
         if self.marks is not None:
             stages.append(mark_changes(text, self.marks, self.lm, protected))
         if self.mark_choice is not None:
