@@ -114,6 +114,11 @@ class Profile:
     domain_weight: float | None = None
 
 
+#: The stage switches of a corrector given no profile (the shipped models): the line-end marks, the
+#: garbled marks and the Han insertions run; every other switch is as in a profile that names none.
+SHIPPED_STAGES = Profile("shipped", Path("."), garbled_marks=True, han_insertions=True)
+
+
 def profiles_dir(models_dir: Path) -> Path:
     return models_dir / "profiles"
 

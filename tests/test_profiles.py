@@ -38,7 +38,7 @@ def test_a_profile_directory_supplies_what_the_corrector_is_not_given(tmp_path):
     lm = load_lm(write_arpa(tmp_path / "lm.arpa"))
     directory = make_profile(tmp_path / "p", rules=["double-comma"], threshold=0.6, line_end_marks=False)
     corrector = Corrector(model=lm, inventory=INVENTORY, variants={}, profile=directory)
-    assert corrector.profile.name == "mine" and corrector.threshold == 0.6 and not corrector.line_end_marks
+    assert corrector.profile.name == "mine" and corrector.threshold == 0.6 and not corrector.stages.line_end_marks
     assert [rule.name for rule in corrector.rules] == ["double-comma"]
     result = corrector.correct("我们在北京工乍。风俗,，欢度“\n", reflow=False)
     assert [(e.original, e.replacement) for e in result.edits] == [("乍", "作"), (",", "")]

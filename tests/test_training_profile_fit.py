@@ -564,4 +564,4 @@ def test_a_fit_measures_its_correctors_as_the_profile_it_writes_runs_them(base):
     corrector = models.corrector(profile_fit.Channel(confusions, confusions, None), context_weights(),
                                  fit_stages.Stages((), False, False))
     assert corrector.context is models.context
-    assert not corrector.han_insertions
+    assert not corrector.stages.han_insertions

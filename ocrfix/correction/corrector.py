@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import copy
 from bisect import bisect_left
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Collection, Iterable, Mapping, Sequence
 
@@ -17,7 +17,7 @@ from ..errors import ModelError
 from ..lm.context import ContextIndex, context_path
 from ..normalize import is_han
 from ..segment import Sentence, protected_mask, segment
-from ..profiles import Profile, load_profile
+from ..profiles import SHIPPED_STAGES, Profile, load_profile
 from ..settings import load_settings
 from .candidates import CONTEXT, ENGINE, GENERATORS, Candidate, CandidateSource, build_table, cached_table
 from .decode import SentenceDecoder
@@ -283,23 +283,15 @@ class Corrector:
         self.max_edits = max_edits
         #: the symbol rules that run (``rules``: all but the opt-in ones, none, or these names)
         self.rules = DEFAULT_RULES if rules is True else () if rules is False else select_rules(rules)
-        self.line_end_marks = rules is not False and (profile is None or profile.line_end_marks)
-        #: whether line-end marks stay in blocks that read like clean print, and their margin (the profile's)
-        self.clean_print_marks = profile is not None and profile.line_end_marks_in_clean_print
-        self.line_end_margin = profile.line_end_margin if profile is not None else None
-        #: the profile's margins for an engine that drops hung marks and one that reads them (None: the margin)
-        self.line_end_habit = profile.line_end_habit if profile is not None else None
-        #: whether ``final-period`` is withdrawn where the text shows the engine reads its hung marks (the profile's)
-        self.paragraph_end_habit = profile is not None and profile.paragraph_end_habit
-        #: the profile's (asks per 1,000 characters, margin) for a writer who leaves out marks the LM expects
-        self.line_end_sparse = profile.line_end_sparse if profile is not None else None
+        stages = SHIPPED_STAGES if profile is None else profile
+        if rules is False:
+            stages = replace(stages, line_end_marks=False, garbled_marks=False, han_insertions=False)
+        #: which stages run and their settings: the line-end marks (margins, habits, the clean-print switch),
+        #: the garbled marks, the Han insertions (the profile's; :data:`~ocrfix.profiles.SHIPPED_STAGES`
+        #: without one; ``rules=False`` switches these off)
+        self.stages = stages
         #: the profile's calibrated decision for line-end marks, in place of the margin (None: the margin)
-        self.line_end_gate = MarkGate.load(profile.line_end_gate) \
-            if profile is not None and profile.line_end_gate is not None else None
-        #: whether the line-end stage's marks are picked by the mark-choice model (the profile's)
-        self.line_end_mark_choice = profile is not None and profile.line_end_mark_choice
-        #: whether a text whose marks read as garbled has them settled by the LM (the profile's; on without one)
-        self.garbled_marks = rules is not False and (profile is None or profile.garbled_marks)
+        self.line_end_gate = MarkGate.load(stages.line_end_gate) if stages.line_end_gate is not None else None
         if not isinstance(variants, Mapping):
             variants = load_variants(variants or settings.confusions_dir / VARIANTS_FILE)
         #: traditional forms outside the inventory whose simplified form is inside it
@@ -339,8 +331,6 @@ class Corrector:
             index.restrict({ch for ch in self.inventory if is_han(ch)})
         #: the LM's context index (None unless the weights use context candidates)
         self.context = index
-        #: whether Han characters lost inside a word are put back (the profile's; on without one; needs the context index)
-        self.han_insertions = rules is not False and index is not None and (profile is None or profile.han_insertions)
         self.candidates = CandidateSource(table, [make(index) for source, make in GENERATORS.items()
                                                   if source in self.weights.sources], REGIONAL_FORMS)
         if not isinstance(glyphs, GlyphSpace):
@@ -425,7 +415,7 @@ class Corrector:
         """:meth:`correct` of ``text`` (reflowed into ``blocks`` when they are given), ``printed``: the
         text as printed (line ends as wrapped)."""
         joins = wrapped_line_ends(printed, text) if printed is not None else []
-        hung = hung_marks_read(printed) if self.line_end_habit is not None and printed is not None else 0
+        hung = hung_marks_read(printed) if self.stages.line_end_habit is not None and printed is not None else 0
         changes = self._pattern_changes(text, joins, stray_marks, hung)
         staged, rule_edits = apply_changes(text, changes)
         sentences, document = self._segment(staged)
@@ -471,7 +461,7 @@ class Corrector:
         # profile's engine loses hanging marks on clean scans too) and deletions are kept only where
         # the text is noisier
         withdraw = [sources for sources in CLEAN_PRINT_WITHDRAWN
-                    if not (self.clean_print_marks and sources in LINE_END_SOURCES)]
+                    if not (self.stages.line_end_marks_in_clean_print and sources in LINE_END_SOURCES)]
         withdrawn = {(edit.input_offset, edit.sources) for edit in rule_edits if edit.sources in withdraw
                      and any(start <= edit.offset < end for start, end in clean_print)}
         # a block the reflow joined from column lines was scanned print, not a text typed in print's style
@@ -508,7 +498,7 @@ class Corrector:
     def stray_marks_habit(self, text: str, wrapped: str) -> bool:
         """Whether the engine that read ``text`` (already reflowed; ``wrapped``: as printed, see
         :meth:`correct`) reads marks at line ends where print has none (:func:`~.line_marks.stray_habit`)."""
-        if not self.line_end_marks:
+        if not self.stages.line_end_marks:
             return False
         joins = wrapped_line_ends(wrapped, text)
         return stray_habit(stray_runs(text, joins, self.lm, protected_mask(text, self.keep)))
@@ -526,38 +516,39 @@ class Corrector:
         paragraph that ends without one had none in print (no ``final-period``)."""
         protected = protected_mask(text, self.keep)
         choices = line_end_choices(text, joins, self.lm, protected, self.line_end_gate is not None) \
-            if self.line_end_marks and joins else []
-        dropping = drops_hung_marks(sure_losses(choices), hung) if self.line_end_habit is not None else None
-        rules = self.rules if dropping is not False or not self.paragraph_end_habit \
+            if self.stages.line_end_marks and joins else []
+        dropping = drops_hung_marks(sure_losses(choices), hung) if self.stages.line_end_habit is not None else None
+        rules = self.rules if dropping is not False or not self.stages.paragraph_end_habit \
             else tuple(rule for rule in self.rules if rule.name != PARAGRAPH_END_RULE)
         # a garbled text's marks are the LM's first: the rules' margins are set for clean ones
-        changes = garbled_changes(text, self.lm, protected) if self.garbled_marks else []
-        stages = [rule_changes(text, rules, lm=self.lm, scanned=reflowed_from_columns(text, joins), wrapped=bool(joins))] if rules else []
+        changes = garbled_changes(text, self.lm, protected) if self.stages.garbled_marks else []
+        staged = [rule_changes(text, rules, lm=self.lm, scanned=reflowed_from_columns(text, joins), wrapped=bool(joins))] if rules else []
         if self.variants:
-            stages.append(variant_changes(text, self.variants, self.simplified_forms, self.lm, protected))
-        if self.line_end_marks and joins:
+            staged.append(variant_changes(text, self.variants, self.simplified_forms, self.lm, protected))
+        if self.stages.line_end_marks and joins:
             # a quote that a rule reads as another mark (“ for 。: misread-period) opens no quotation
-            earlier = {pos for stage in (changes, *stages) for start, original, *_ in stage
+            earlier = {pos for stage in (changes, *staged) for start, original, *_ in stage
                        for pos in range(start, start + len(original))}
-            stages.append(stray_mark_changes(text, joins, self.lm, protected, habit=stray_marks))
+            staged.append(stray_mark_changes(text, joins, self.lm, protected, habit=stray_marks))
             closings = closing_changes(text, joins, self.lm, protected, changed=earlier)
-            stages.append(closings)
-            margin = self.line_end_margin if self.line_end_habit is None else self.line_end_habit[dropping is not True]
-            if self.line_end_sparse is not None and self.line_end_gate is None:
-                margin = sparse_margin(text, joins, self.lm, protected, choices, margin, self.line_end_sparse)
+            staged.append(closings)
+            switches = self.stages
+            margin = switches.line_end_margin if switches.line_end_habit is None else switches.line_end_habit[dropping is not True]
+            if switches.line_end_sparse is not None and self.line_end_gate is None:
+                margin = sparse_margin(text, joins, self.lm, protected, choices, margin, switches.line_end_sparse)
             inserted = marks_to_insert(choices, margin, self.line_end_gate)
-            if self.line_end_mark_choice and self.mark_choice is not None:
+            if switches.line_end_mark_choice and self.mark_choice is not None:
                 inserted = line_end_picks(text, inserted, self.mark_choice, self.lm)
-            stages.append(without_second_closings(text, closings, inserted))
+            staged.append(without_second_closings(text, closings, inserted))
         if self.marks is not None:
-            stages.append(mark_changes(text, self.marks, self.lm, protected))
+            staged.append(mark_changes(text, self.marks, self.lm, protected))
         if self.mark_choice is not None:
-            stages.append(choice_changes(text, self.mark_choice, self.lm, protected, joins))
+            staged.append(choice_changes(text, self.mark_choice, self.lm, protected, joins))
         if self.length is not None:
-            stages.append(deletion_changes(text, self.length, self.lm, protected))
-        if self.han_insertions:
-            stages.append(insertion_changes(text, self.lm, self.context, protected))
-        for stage in stages:
+            staged.append(deletion_changes(text, self.length, self.lm, protected))
+        if self.stages.han_insertions and self.context is not None:
+            staged.append(insertion_changes(text, self.lm, self.context, protected))
+        for stage in staged:
             taken = {pos for start, original, *_ in changes for pos in range(start, start + max(len(original), 1))}
             changes += [change for change in stage if change[0] not in taken]
         return sorted(changes)

@@ -59,6 +59,7 @@ from ..errors import InputError
 from ..lm.context import ContextIndex, context_path
 from ..lm.mixed import MixedLM
 from ..normalize import is_han
+from ..profiles import SHIPPED_STAGES
 from ..settings import load_settings
 from .calibrate import (GATE_QUANTILES, CalibrationText, calibration_texts, choose_gate, choose_gated,
                         choose_noisy_threshold, noisy_curve)
@@ -239,15 +240,15 @@ class Models:
 
     def corrector(self, channel: Channel, weights: Weights, stages: "Stages", lm=None) -> Corrector:
         """A corrector with ``channel``, ``weights`` and ``stages`` (``lm``: a mixture with a domain LM; default the news LM)."""
-        corrector = Corrector(model=lm or self.lm, confusions=channel.confusions, weights=weights, misread=channel.misread,
-                              rules=tuple(stages.rules), context=self.context, inventory=self.base.inventory,
-                              variants=self.variants if stages.variants else {}, length=stages.length or False)
-        corrector.line_end_marks = stages.line_end_marks
-        corrector.line_end_margin = stages.line_end_margin
-        corrector.clean_print_marks = stages.clean_print_marks
-        corrector.garbled_marks = stages.garbled_marks
-        corrector.han_insertions = False  # a fitted profile does not run the Han insertion stage: measured as written
-        return corrector
+        # a fitted profile does not run the Han insertion stage: it is measured as it will be written
+        switches = dataclasses.replace(SHIPPED_STAGES, name="fitting", line_end_marks=stages.line_end_marks,
+                                       line_end_margin=stages.line_end_margin,
+                                       line_end_marks_in_clean_print=stages.clean_print_marks,
+                                       garbled_marks=stages.garbled_marks, han_insertions=False)
+        return Corrector(model=lm or self.lm, confusions=channel.confusions, weights=weights, misread=channel.misread,
+                         rules=tuple(stages.rules), context=self.context, inventory=self.base.inventory,
+                         variants=self.variants if stages.variants else {}, length=stages.length or False,
+                         profile=switches)
 
 
 def _stack_rows(parts):

@@ -6,6 +6,7 @@ stages (:class:`Stages`) are written into the profile and switched on in its cor
 """
 from __future__ import annotations
 
+import dataclasses
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -204,18 +205,19 @@ def choose_clean_print_marks(corrector: Corrector, pairs: Sequence[Pair], log: C
     both ways. The stage has earned its place on all blocks (:func:`choose_line_end_marks`), so it
     is withdrawn from clean print only where it fixes no more there than it introduces (Tesseract
     rarely loses a mark on clean print, and the LM's taste for an optional comma outweighs the few
-    it does). ``corrector`` is left set accordingly."""
+    it does). ``corrector``'s stages are left set accordingly."""
     pages = [pair for pair in pairs if pair.page]
     tallies = []
     for keep in (False, True):
-        corrector.clean_print_marks = keep
+        corrector.stages = dataclasses.replace(corrector.stages, line_end_marks_in_clean_print=keep)
         fixed = introduced = 0
         for pair in tqdm(pages, desc="line-end marks in clean print", unit="page", file=sys.stderr, leave=False):
             result = score_text(pair, pair.source, corrector.correct(pair.ocr).text)
             fixed, introduced = fixed + result[0], introduced + result[1]
         tallies.append((fixed, introduced))
     gain = (tallies[1][0] - tallies[0][0], tallies[1][1] - tallies[0][1])
-    corrector.clean_print_marks = gain[0] > gain[1]
+    keep = gain[0] > gain[1]
+    corrector.stages = dataclasses.replace(corrector.stages, line_end_marks_in_clean_print=keep)
     log(f"  line-end marks in blocks that read like clean print: fixed {gain[0]:+d}, introduced {gain[1]:+d} -> "
-        f"{'kept there' if corrector.clean_print_marks else 'withdrawn there'}")
-    return corrector.clean_print_marks
+        f"{'kept there' if keep else 'withdrawn there'}")
+    return keep
