@@ -336,6 +336,16 @@ def test_a_bar_that_separates_typed_items_stays():
     assert fix(noisy) == noisy.replace("认|为", "认为")
 
 
+def test_a_bar_in_a_typed_text_is_the_writers():
+    """A bar is the engine's at a column's edge, in a text whose printed lines the reflow joined; a
+    typed text (paragraphs on lines of their own) runs web headlines together with their bars."""
+    from ocrfix.correction.edits import apply_changes
+
+    typed = "他们所作努力，心里都有一个读书|球员为什么那么喜欢纹身？骑车不让导致事故。\n投资界快讯|齐家网向港交所提交申请。"
+    assert apply_changes(typed, rule_changes(typed))[0] == typed
+    assert fix(typed) == typed.replace("读书|", "读书")  # the headline line is no body text: its bar stays
+
+
 def test_a_lone_rule_match_in_clean_print_is_the_writers_and_several_are_the_engines(tmp_path):
     import dataclasses
 
@@ -349,12 +359,12 @@ def test_a_lone_rule_match_in_clean_print_is_the_writers_and_several_are_the_eng
         return Corrector(model=lm, confusions=confusion_set(tmp_path), weights=weights, inventory=INVENTORY,
                          variants={}).correct(text, reflow=False).text
 
-    typed = "他们所作努力，认|为没有任何势力能够阻挡两国人民友好交往的历史潮流。"  # one bar: a typed separator?
+    typed = "他们所作努力，.认为没有任何势力能够阻挡两国人民友好交往的历史潮流。"  # one speck: the writer's?
     assert corrected(typed, clean_print) == typed
-    assert corrected(typed, WEIGHTS) == typed.replace("|", "")  # no clean-print pass: every rule applies
-    specks = ["认|为", "努力，.提高", "风险*。我们"][:CLEAN_PRINT_MIN_CHANGES]
-    noisy = typed.replace("认|为", "".join(specks))
-    assert corrected(noisy, clean_print) == noisy.replace("|", "").replace("，.", "，").replace("*。", "。")
+    assert corrected(typed, WEIGHTS) == typed.replace("，.", "，")  # no clean-print pass: every rule applies
+    specks = ["，.认为", "风险*。我们", "收入*。今年"][:CLEAN_PRINT_MIN_CHANGES]
+    noisy = typed.replace("，.认为", "".join(specks))
+    assert corrected(noisy, clean_print) == noisy.replace("，.", "，").replace("*。", "。")
 
 
 def test_a_lone_rule_match_stands_in_a_block_the_reflow_joined_from_column_lines(tmp_path):

@@ -144,9 +144,10 @@ class Rule:
     #: the match itself is weighed with the ``options`` (a character no option list can name, such as a
     #: Han character read for a mark): the LM must prefer an option to it by ``min_margin``
     weigh_match: bool = False
-    #: the rule reads a paragraph's end as the reflow of a scanned page made it: on only in a ``wrapped``
-    #: text (one whose printed lines the reflow joined); a typed text's paragraphs are lines of their own, and
-    #: one that ends without a '。', or with a '，', is its writer's
+    #: the rule reads a paragraph's end, or a column's edge, as the reflow of a scanned page made it: on
+    #: only in a ``wrapped`` text (one whose printed lines the reflow joined); a typed text's paragraphs
+    #: are lines of their own, and one that ends without a '。', or with a '，', is its writer's, as is a
+    #: bar between its words
     wrapped_only: bool = False
 
 
@@ -375,8 +376,12 @@ RULES = (
     # a bar; never in the 46 M characters of the corpora): deleted. Headlines and titles, short and
     # without a sentence end, can use '|' as a separator (马上评|假存单…) and are left alone.
     # (Training pages: 28 of 37 such bars stood for nothing, 9 for a character — 十, 厂 — where
-    # deleting changes one error for another; 34 of the 37 are in body text.)
-    Rule("stray-bar", re.compile(rf"(?<=[{HAN}{CJK_MARKS}])\|(?=[{HAN}{CJK_MARKS}])"), "", _stray_bar),
+    # deleting changes one error for another; 34 of the 37 are in body text.) An engine's bar is a
+    # column rule or a speck at a printed line's edge (each of the 10 bars of the 120 Tesseract
+    # ``train`` and ``train-more`` pages ends its line): only in a text whose printed lines the reflow
+    # joined. A typed text's bars are the writer's (web headlines, 投资界快讯|齐家网…: LEMON's news,
+    # typed full-width, lost 4 of them).
+    Rule("stray-bar", re.compile(rf"(?<=[{HAN}{CJK_MARKS}])\|(?=[{HAN}{CJK_MARKS}])"), "", _stray_bar, wrapped_only=True),
     # One or two of a half-width '.', '*', '`', '~' or '_' between a Chinese mark (or a half-width
     # ',' ';') and Han text, a '-' or ':' between a clause mark and Han text, or one of '-.*`~_'
     # between Han text (or a closing '”', '）', '%') and a following mark: a speck, deleted (the
@@ -550,7 +555,7 @@ def rule_changes(text: str, rules: tuple[Rule, ...] = DEFAULT_RULES, lm: Languag
     print's marks (``print_marks``) in a text that writes half-width marks, unless it is ``scanned``
     print (:func:`reflowed_from_columns`: its marks are print's, whatever width the engine read its
     commas in); a rule with ``style_max`` in a text whose marks of its kind are the writer's style
-    (:func:`_writers_style`); a rule of a paragraph's end (``wrapped_only``) only in a ``wrapped`` text, the
+    (:func:`_writers_style`); a rule of a paragraph's end or a column's edge (``wrapped_only``) only in a ``wrapped`` text, the
     reflow of a page's printed lines (any page read by an engine; not a typed text, one paragraph a line)."""
     taken: set[int] = set()
     changes = []
