@@ -237,9 +237,10 @@ def test_a_dot_between_han_characters_is_deleted_or_made_a_mark_as_the_lm_prefer
     assert apply_changes("我们在北.京工作。", rule_changes("我们在北.京工作。", lm=lm))[0] == "我们在北京工作。"  # it runs first
     assert rule_changes("版本3.5发布", speck, lm) == [] and rule_changes("我们在北.京工作。", speck) == []  # digits; no LM
     assert rule_changes("我们在北..京工作。", speck, lm) == []  # two or three: an ellipsis typed
-    double = select_rules(["double-speck"])  # ... or PP-OCR's specks: opt-in
-    assert apply_changes("我们在北..京工作。", rule_changes("我们在北..京工作。", double, lm))[0] == "我们在北京工作。"
-    assert rule_changes("我们在北..京工作。", lm=lm) == [] and rule_changes("我们在北...京工作。", double, lm) == []
+    double = select_rules(["double-speck"])  # ... or PP-OCR's specks: opt-in, on a scanned page
+    assert apply_changes("我们在北..京工作。", rule_changes("我们在北..京工作。", double, lm, wrapped=True))[0] == "我们在北京工作。"
+    assert rule_changes("我们在北..京工作。", double, lm) == []  # a typed text's ellipsis
+    assert rule_changes("我们在北..京工作。", lm=lm, wrapped=True) == [] and rule_changes("我们在北...京工作。", double, lm, wrapped=True) == []
 
 
 def test_deleting_a_dot_must_beat_the_best_mark_by_the_rules_margin(tmp_path):
