@@ -23,7 +23,7 @@ matched text.
 ``--stories IN OUT`` reads each multi-story page image of ``IN/<split>/`` (pages of
 :mod:`benchmarks.newspage`) whole with RapidOCR and writes ``OUT/<split>/NAME.json`` (the result),
 ``NAME.xml`` and ``NAME.hocr`` (ALTO and hOCR built from it: :mod:`benchmarks.stories` reads
-those), ``NAME.txt`` (its lines in the engine's order) and the page's ground truth, so that
+those; a ``NAME.json`` already in ``OUT`` is read again instead of the image), ``NAME.txt`` (its lines in the engine's order) and the page's ground truth, so that
 ``python -m benchmarks.stories --root OUT --split S [--correct --profile ppocr]`` scores PP-OCR's
 reading of the pages as it scores Tesseract's.
 
@@ -117,9 +117,14 @@ def story_pages(source: Path, out: Path) -> int:
         folder = out / image.parent.name
         folder.mkdir(parents=True, exist_ok=True)
         name = image.name.removesuffix(".png")
-        result = {"input_path": image.name, **rapidocr_result(Image.open(image))}
-        data = json.dumps(result, ensure_ascii=False).encode("utf-8")
-        (folder / f"{name}.json").write_bytes(data)
+        cached = folder / f"{name}.json"
+        if cached.exists():  # read before: the files made from it are made again
+            data = cached.read_bytes()
+            result = json.loads(data)
+        else:
+            result = {"input_path": image.name, **rapidocr_result(Image.open(image))}
+            data = json.dumps(result, ensure_ascii=False).encode("utf-8")
+            cached.write_bytes(data)
         doc = parse_document(data, f"{name}.json")
         for fmt, suffix in (("alto", ".xml"), ("hocr", ".hocr")):
             (folder / f"{name}{suffix}").write_bytes(write_document(doc, fmt))

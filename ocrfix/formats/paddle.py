@@ -15,10 +15,12 @@ Three shapes are read, the ones these engines' own tools write:
 Any of them may also come as JSON Lines, one page a line, each line optionally after an image
 name and a tab (``system_results.txt``: ``NAME<TAB>[...]``); they are written back the same way.
 
-Each text line is a :class:`~.model.Line` of one word (PP-OCR gives no word or character boxes);
-its score is the word's confidence, and the file names its engine (``PaddleOCR`` or ``RapidOCR``;
-a file built by ocrfix from another format keeps that format's engine in ``ocr_software``), so
-the ``ppocr`` profile corrects it unless told otherwise. Writing back replaces each corrected
+Each text line is a :class:`~.model.Line` of one word (PP-OCR gives no word or character boxes),
+or, where it runs across a column gutter that the page's other lines set out, one line of one word
+per column it crosses (see :mod:`.gutter_cuts`; written back as the one line it is). Its score
+is the word's confidence, and the file names its engine (``PaddleOCR`` or ``RapidOCR``; a file
+built by ocrfix from another format keeps that format's engine in ``ocr_software``), so the
+``ppocr`` profile corrects it unless told otherwise. Writing back replaces each corrected
 line's text in the original JSON and keeps everything else; the OCR reading a corrected line
 replaced is kept beside it where the shape has room (RapidOCR's items: ``ocrfix_original``;
 PaddleOCR 3.x: ``ocrfix_original_texts``, aligned with ``rec_texts``), not in PaddleOCR 2.x lists.
@@ -31,6 +33,7 @@ import re
 from typing import Any, Callable, NamedTuple
 
 from ..errors import InputError
+from .gutter_cuts import cuts
 from .model import Block, Box, Correction, Document, Line, Page, Word, join_words
 
 SOFTWARE_KEY, ORIGINAL_KEY, ORIGINALS_KEY = "ocr_software", "ocrfix_original", "ocrfix_original_texts"
@@ -225,6 +228,22 @@ def looks_like_paddle(data: bytes) -> bool:
         return False
 
 
+def _lines(entry: Entry, pieces: list[tuple[int, Box]]) -> list[Line]:
+    """The lines of the document for one text line of the JSON: itself, of one word, or where it
+    runs across a column gutter (``pieces``, see :func:`.gutter_cuts.cuts`) one line per piece,
+    each of one word (its text without the blank around it), all of them with the entry's path
+    as their ``ref``. A line corrected before (its OCR reading kept beside it) is not cut: its
+    reading is the whole line's."""
+    ref = json.dumps(entry.path)
+    if entry.original is not None or not pieces:
+        word = Word(text=entry.text, box=entry.box, conf=entry.score, ref=ref,
+                    correction=None if entry.original is None else Correction(entry.original))
+        return [Line(words=(word,), box=entry.box, ref=ref)]
+    bounds = [k for k, _ in pieces] + [len(entry.text)]
+    return [Line(words=(Word(text=entry.text[a:b].strip(), box=box, conf=entry.score, ref=ref),), box=box, ref=ref)
+            for (a, box), b in zip(pieces, bounds[1:])]
+
+
 def read(data: bytes, name: str) -> Document:
     found = _results(_parse(data, name))
     if found is None:
@@ -234,10 +253,8 @@ def read(data: bytes, name: str) -> Document:
     software, pages = found
     doc_pages = []
     for k, entries in enumerate(pages):
-        lines = tuple(Line(words=(Word(text=e.text, box=e.box, conf=e.score, ref=json.dumps(e.path),
-                                       correction=None if e.original is None else Correction(e.original)),),
-                           box=e.box, ref=json.dumps(e.path))
-                      for e in entries if e.text.strip())
+        entries = [e for e in entries if e.text.strip()]
+        lines = tuple(line for e, pieces in zip(entries, cuts([(e.text, e.box) for e in entries])) for line in _lines(e, pieces))
         boxes = [line.box for line in lines if line.box is not None]
         box = Box.union(boxes) if boxes else None
         doc_pages.append(Page(blocks=(Block(lines=lines, box=box),) if lines else (), box=box, ref=str(k)))
@@ -286,8 +303,37 @@ def _fix_line(value: Any, path: Path, word: Word) -> None:
     _record_original(value, path, word.correction.original)
 
 
+def _line_text(source: str, words: list[Word]) -> str:
+    """The text of a JSON line (``source``) read as the pieces ``words`` (in order, see
+    :func:`_lines`) after their corrections: each piece's OCR reading replaced where it stands
+    in ``source``, the blanks between them kept."""
+    out, at = [], 0
+    for word in words:
+        reading = word.correction.original if word.correction else word.text
+        found = source.find(reading, at)
+        start = at if found < 0 else found
+        out.append(source[at:start] + word.text)
+        at = start + len(reading)
+    return "".join(out) + source[at:]
+
+
 def write(doc: Document) -> bytes:
-    return _dump(patched(doc, _fix_line))
+    value = _parse(doc.source, doc.name)
+    lines: dict[str, list[Word]] = {}  # a JSON line's words: one, or its pieces (a page grouped into stories may part them)
+    for word in doc.words():
+        lines.setdefault(word.ref, []).append(word)
+    for ref, words in lines.items():
+        if not any(word.correction for word in words):
+            continue
+        path = tuple(json.loads(ref))
+        if len(words) == 1:
+            _fix_line(value, path, words[0])
+        else:
+            container = _container(value, path)
+            source = container[path[-1]]
+            container[path[-1]] = _line_text(source, sorted(words, key=lambda w: w.box.x0))
+            _record_original(value, path, source)
+    return _dump(value)
 
 
 def build(doc: Document) -> bytes:
