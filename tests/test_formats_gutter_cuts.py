@@ -69,10 +69,13 @@ class FakeCorrector:
 
 
 def test_rows_read_across_a_gutter_are_cut_into_their_columns_and_read_in_order() -> None:
-    page = _page({1, 3, 5})
-    assert len(page["rec_texts"]) == sum(len(_lines(p)) for p in PARAGRAPHS) - 3  # three rows read across both columns
+    page = _page({0, 3})
+    assert len(page["rec_texts"]) == sum(len(_lines(p)) for p in PARAGRAPHS) - 2  # two rows read across both columns
     doc = _read(page)
     assert sorted(line.text() for line in doc.lines()) == sorted(text for p in PARAGRAPHS for text, _ in _lines(p))
+    # the pieces' boxes: a column's first line indented two characters stays so
+    first = [line.box for line in doc.lines() if line.box.y0 == 120]
+    assert [(box.x0, box.x1) for box in first] == [(LEFT + 2 * CELL, LEFT + CELLS * CELL), (RIGHT + 2 * CELL, RIGHT + CELLS * CELL)]
     done = correct_document(doc, FakeCorrector())
     assert done.source.split() == [p for column in PARAGRAPHS for p in column]
 
@@ -114,3 +117,14 @@ def test_corrections_in_a_cut_line_go_back_into_its_json_line() -> None:
     # read again, a line corrected before is one line: its OCR reading is the whole line's
     again = {line.text(): line.words[0].correction for line in _read(out).lines()}
     assert all(again[out["rec_texts"][k]].original == page["rec_texts"][k] for k in merged if out["ocrfix_original_texts"][k])
+
+
+def test_a_cut_line_of_rapidocr_items_is_written_back_whole_with_its_reading() -> None:
+    page = _page({0})
+    items = [{"box": [[x0, y0], [x1, y0], [x1, y1], [x0, y1]], "txt": text, "score": 0.9}
+             for text, (x0, y0, x1, y1) in zip(page["rec_texts"], page["rec_boxes"])]
+    doc = parse_document(json.dumps(items, ensure_ascii=False).encode("utf-8"), "r.json")
+    assert len(list(doc.lines())) == len(items) + 1
+    out = json.loads(output_bytes(correct_document(doc, FakeCorrector())))
+    assert out[0] == {**items[0], "txt": items[0]["txt"].replace("季", "秋"), "ocrfix_original": items[0]["txt"]}
+    assert [item["txt"] for item in out[1:]] == [item["txt"].replace("季", "秋").replace("统", "总") for item in items[1:]]

@@ -62,17 +62,20 @@ class Pitch(NamedTuple):
 
 def _pitch(lines: list[tuple[str, Box]], h: float) -> Pitch | None:
     """The body's :class:`Pitch`, fitted on its lines of ``PITCH_CHARS`` cells or more: the median
-    slope between the median widths of lines of so many cells, ``2`` cells or more apart, then the
-    median rest. Merged lines, a few, are as wide a cell but for their gutters."""
+    slope between pairs of lines ``2`` cells or more apart (lines of as many cells taken at their
+    median width, a pair weighing as many pairs of lines), then the median rest. Merged lines, a
+    few, are as wide a cell but for their gutters."""
     found = [(width, box.width) for text, box in lines if box.height < BODY * h and (width := display_width(text)) >= PITCH_CHARS]
     widths: dict[float, list[int]] = {}
     for n, w in found:
         widths.setdefault(n, []).append(w)
-    medians = sorted((n, statistics.median(ws)) for n, ws in widths.items())
-    slopes = [(w2 - w1) / (n2 - n1) for k, (n1, w1) in enumerate(medians) for n2, w2 in medians[k + 1:] if n2 - n1 >= 2]
-    if not slopes or (p := statistics.median(slopes)) <= 0:
+    groups = sorted((n, statistics.median(ws), len(ws)) for n, ws in widths.items())
+    slopes = sorted(((w2 - w1) / (n2 - n1), k1 * k2) for i, (n1, w1, k1) in enumerate(groups) for n2, w2, k2 in groups[i + 1:] if n2 - n1 >= 2)
+    if not slopes:
         return None
-    return Pitch(p, statistics.median(w - n * p for n, w in found))
+    half, seen = sum(k for _, k in slopes) / 2, 0
+    p = next(slope for slope, k in slopes if (seen := seen + k) >= half)  # the weighted median
+    return Pitch(p, statistics.median(w - n * p for n, w in found)) if p > 0 else None
 
 
 def cuts(lines: list[tuple[str, Box | None]]) -> list[list[tuple[int, Box]]]:
