@@ -35,6 +35,7 @@ the box's right end by its characters (an indented first line of a paragraph sta
 from __future__ import annotations
 
 import statistics
+from bisect import bisect_left, bisect_right
 from itertools import accumulate
 from operator import attrgetter
 from typing import NamedTuple
@@ -89,6 +90,8 @@ def cuts(lines: list[tuple[str, Box | None]]) -> list[list[tuple[int, Box]]]:
     h = float(statistics.median(box.height for _, box in boxed))
     pitch = _pitch(boxed, h)
     gutters = _gutters([(box, float(box.height), True) for _, box in boxed], h) if pitch else []
+    by_middle = sorted(((box.y0 + box.y1) / 2, box) for _, box in boxed) if gutters else []
+    middles = [m for m, _ in by_middle]
     for i, (text, box) in enumerate(lines):
         if not gutters or box is None or box.height >= BODY * h:
             continue
@@ -98,7 +101,7 @@ def cuts(lines: list[tuple[str, Box | None]]) -> list[list[tuple[int, Box]]]:
         inside = [g for g in gutters if box.x0 <= g.x0 - INTO * pitch.p and box.x1 >= g.x1 + INTO * pitch.p]
         if inside:
             middle = (box.y0 + box.y1) / 2
-            near = [b for _, b in boxed if abs((b.y0 + b.y1) / 2 - middle) <= NEAR * h]
+            near = [b for _, b in by_middle[bisect_left(middles, middle - NEAR * h):bisect_right(middles, middle + NEAR * h)]]
             found[i] = _pieces(text, box, inside, near, h, pitch)
     return found
 
@@ -122,10 +125,11 @@ def _pieces(text: str, box: Box, gutters: list[Gutter], near: list[Box], h: floa
             continue
         at = starts[-1]
         x = used[-1].x1 if used else box.x0  # the piece's box's left end
+        if not _column(x, gutter.x0, near, h, p) or not any(abs(b.x0 - gutter.x1) <= h / 2 for b in near):
+            continue
         # the boundary whose characters before it (from the piece's start) end nearest the gutter's left side
         k = min(range(at + 1, len(text)), key=lambda j: abs(x + ends[j] - ends[at] + c - gutter.x0), default=None)
-        if k is None or abs(x + ends[k] - ends[at] + c - gutter.x0) > FIT * p or not _column(x, gutter.x0, near, h, p) \
-                or not any(abs(b.x0 - gutter.x1) <= h / 2 for b in near):
+        if k is None or abs(x + ends[k] - ends[at] + c - gutter.x0) > FIT * p:
             continue
         # closing marks and stops hang past the column's edge into the gutter (no line starts with
         # one), and a blank the engine read in the gutter goes with the piece before
