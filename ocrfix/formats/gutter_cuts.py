@@ -7,7 +7,7 @@ Chinese is set on a fixed pitch: where a character stands inside a line box foll
 and the characters before it (a digit or a Latin letter half a cell, see
 :func:`~ocrfix.text_reflow.display_width`), and the page's other lines set out where the columns'
 edges are (lines ending at a column's right edge, lines starting at the next one's left edge: see
-:func:`~ocrfix.formats.layout._gutters`). A line is cut at such a gutter (:func:`cuts`) only where
+:func:`~ocrfix.formats.line_splits.page_gutters`). A line is cut at such a gutter (:func:`cuts`) only where
 
 * it is set in body type: its box less than ``BODY ×`` the page's median line height tall, no
   wider than ``SPACED × p`` a character, gutters and all (``p``: the body's character pitch, see
@@ -41,8 +41,10 @@ from operator import attrgetter
 from typing import NamedTuple
 
 from ..text_reflow import char_width, display_width, ends_sentence
-from .layout import CLOSING, PITCH_CHARS, STOPS, Gutter, _gutters
+from .layout import CLOSING, STOPS
+from .line_splits import Gutter, page_gutters
 from .model import Box
+from .placed import PITCH_CHARS
 
 HANGING = CLOSING + STOPS
 BODY = 1.2  # × the median line height: a taller box is no body line (a headline, a kicker)
@@ -89,7 +91,7 @@ def cuts(lines: list[tuple[str, Box | None]]) -> list[list[tuple[int, Box]]]:
         return found
     h = float(statistics.median(box.height for _, box in boxed))
     pitch = _pitch(boxed, h)
-    gutters = _gutters([(box, float(box.height), True) for _, box in boxed], h) if pitch else []
+    gutters = page_gutters([(box, float(box.height), True) for _, box in boxed], h) if pitch else []
     by_middle = sorted(((box.y0 + box.y1) / 2, box) for _, box in boxed) if gutters else []
     middles = [m for m, _ in by_middle]
     for i, (text, box) in enumerate(lines):
@@ -109,7 +111,7 @@ def cuts(lines: list[tuple[str, Box | None]]) -> list[list[tuple[int, Box]]]:
 def _column(x0: float, x1: float, near: list[Box], h: float, p: float) -> bool:
     """Whether a line of ``near`` (boxes of the lines near a cut line) sets out a column from
     about ``x0`` (``START ×`` the pitch ``p``: either line may be indented) to ``x1`` (``h / 2``,
-    as column edges are grouped: see :func:`~ocrfix.formats.layout._page_edges`)."""
+    as column edges are grouped: see :func:`~ocrfix.formats.line_splits._page_edges`)."""
     return any(abs(b.x1 - x1) <= h / 2 and abs(b.x0 - x0) <= START * p for b in near)
 
 
