@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import importlib
 import lzma
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -42,6 +45,19 @@ def test_inventory_is_guifan_plus_frequent_training_chars(data_dir, tmp_path):
     assert inv.load_charfreq(out / inv.CHARFREQ_FILE) == {"鬱": 26, "一": 1, "乙": 1}
     first = (out / inv.CHARFREQ_FILE).read_text(encoding="utf-8").splitlines()[1]
     assert first == "鬱\t26"  # most frequent first
+
+
+@pytest.mark.parametrize("quiet", [False, True])
+def test_quiet_silences_the_build_command_progress_bar(data_dir, tmp_path, quiet):
+    """``--quiet`` silences every command's progress bar, here the inventory build's."""
+    env = {k: v for k, v in os.environ.items() if k != "TQDM_DISABLE"} | {"OCRFIX_DATA": str(data_dir)}
+    out = tmp_path / "out"
+    out.mkdir()
+    run = subprocess.run([sys.executable, "-m", "ocrfix", *(["--quiet"] if quiet else []), "confusions", "build",
+                          "inventory", "-o", str(out)], capture_output=True, text=True, env=env, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert ("counting chars" in run.stderr) is not quiet
+    assert inv.inventory(out) == frozenset("一乙鬱")
 
 
 def test_bad_inventory_files_are_one_line_errors(tmp_path):

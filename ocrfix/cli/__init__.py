@@ -7,6 +7,7 @@ handler receives the parsed arguments and calls the library. Errors the user can
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import signal
@@ -106,10 +107,26 @@ def main(argv: list[str] | None = None) -> int:
         caught = {signum: signal.signal(signum, _exit_on_signal) for signum in (signal.SIGTERM, signal.SIGHUP)
                   if signal.getsignal(signum) == signal.SIG_DFL}
     try:
-        return _run(args)
+        with _progress_bars(shown=not args.quiet):
+            return _run(args)
     finally:
         for signum, previous in caught.items():
             signal.signal(signum, previous)
+
+
+@contextlib.contextmanager
+def _progress_bars(shown: bool) -> Iterator[None]:
+    """``--quiet`` silences every command's progress bars, not only those a command passes it to: the
+    bars are tqdm's, which takes ``TQDM_DISABLE`` as its default when it is imported, and the commands
+    import it only after the command line is parsed (their worker and child processes inherit it)."""
+    if shown or "TQDM_DISABLE" in os.environ:
+        yield
+        return
+    os.environ["TQDM_DISABLE"] = "1"
+    try:
+        yield
+    finally:
+        del os.environ["TQDM_DISABLE"]
 
 
 def entry() -> None:
