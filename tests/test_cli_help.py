@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 
 import pytest
 
 from ocrfix.cli import _subparsers, build_parser, main
+from ocrfix.cli.train import ACTIONS
 from ocrfix.errors import InputError
 
 PARSER = build_parser()
 COMMANDS = [((), PARSER)] + [(path, child) for path, child, _ in _subparsers(PARSER)]
+#: `ocrfix train ACTION` hands its arguments to the training module's own parser.
+TRAIN_ACTIONS = [(name, importlib.import_module(module).build_parser(f"ocrfix train {name}"))
+                 for name, (module, _) in ACTIONS.items()]
+
+
+def _undescribed(parser: argparse.ArgumentParser) -> list[str]:
+    return [a.option_strings[0] if a.option_strings else a.dest for a in parser._actions
+            if not a.help and not isinstance(a, (argparse._HelpAction, argparse._SubParsersAction))]
 
 
 def test_every_command_is_listed() -> None:
@@ -21,9 +31,7 @@ def test_every_command_is_listed() -> None:
 
 @pytest.mark.parametrize("path,parser", COMMANDS, ids=lambda x: " ".join(x) if isinstance(x, tuple) else "")
 def test_help_describes_every_argument_and_shows_examples(path, parser) -> None:
-    undescribed = [a.option_strings[0] if a.option_strings else a.dest for a in parser._actions
-                   if not a.help and not isinstance(a, (argparse._HelpAction, argparse._SubParsersAction))]
-    assert undescribed == []
+    assert _undescribed(parser) == []
     assert parser.description and parser.description.strip()[-1] in ".)"
     assert parser.epilog and parser.epilog.startswith("examples:")
     examples = parser.epilog.splitlines()[1:]
@@ -32,6 +40,16 @@ def test_help_describes_every_argument_and_shows_examples(path, parser) -> None:
         words = line.split("#")[0].split()[1:]
         if "COMMAND" not in words:
             assert PARSER.parse_args(words).handler
+
+
+@pytest.mark.parametrize("name,parser", TRAIN_ACTIONS, ids=lambda x: x if isinstance(x, str) else "")
+def test_train_actions_describe_every_argument_and_show_examples(name, parser) -> None:
+    assert _undescribed(parser) == []
+    assert parser.epilog and parser.epilog.startswith("examples:")
+    for line in parser.epilog.splitlines()[1:]:  # each example is this action's and parses
+        words = line.split("#")[0].split()
+        assert words[:3] == ["ocrfix", "train", name]
+        parser.parse_args(words[3:])
 
 
 def test_examples_are_printed_as_written(capsys) -> None:

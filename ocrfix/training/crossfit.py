@@ -78,13 +78,23 @@ def _without(args: list[str], flag: str) -> list[str]:
     return out
 
 
-def main(argv: list[str] | None = None, prog: str | None = None) -> int:
-    parser = argparse.ArgumentParser(prog=prog or "python -m ocrfix train crossfit", description=__doc__.split("\n\n")[0])
-    parser.add_argument("name")
+EXAMPLES = """examples:
+  ocrfix train crossfit a rmrb_2019-02 rmrb_2020-02 xwlb_2024 xwlb_2025 --pages build/bench/pages/train
+  ocrfix train crossfit a rmrb_2019-02 rmrb_2020-02 xwlb_2024 xwlb_2025 --pages build/bench/pages/train --skip-lm   # confusion sets only"""
+
+
+def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=prog or "python -m ocrfix train crossfit", description=__doc__.split("\n\n")[0],
+                                     epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("name", help="the fold's name: its models go to build/corrector/NAME/")
     parser.add_argument("left_out", nargs="+", help="corpus file stems, e.g. rmrb_2019-02")
     parser.add_argument("--pages", type=Path, nargs="+", default=[PAGES], help="training page directories")
     parser.add_argument("--skip-lm", action="store_true", help="keep an existing lm.klm")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None, prog: str | None = None) -> int:
+    args = build_parser(prog).parse_args(argv)
     for stem in args.left_out:
         refuse_heldout(stem)
     out = PROJECT_ROOT / "build" / "corrector" / args.name

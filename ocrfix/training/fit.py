@@ -390,8 +390,15 @@ def _counts(labels: np.ndarray, kinds: Sequence[str]) -> dict[str, dict[str, int
             for kind in sorted(set(kinds))}
 
 
-def main(argv: list[str] | None = None, prog: str | None = None) -> int:
-    parser = argparse.ArgumentParser(prog=prog or "python -m ocrfix train weights", description=__doc__.split("\n\n")[0])
+EXAMPLES = """examples:
+  ocrfix train weights --pages build/bench/pages/train --synthetic 100000 --context -o build/corrector/w.json
+  ocrfix train weights --pages build/bench/pages/train --fold build/corrector/a/lm.klm=rmrb_2019-02,xwlb_2024=build/corrector/a/confusions.tsv --context -o build/corrector/w.json
+  ocrfix train weights --pages build/bench/pages/train --recalibrate models/corrector.json -o build/corrector/w2.json   # thresholds only"""
+
+
+def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=prog or "python -m ocrfix train weights", description=__doc__.split("\n\n")[0],
+                                     epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pages", type=Path, nargs="+", default=[],
                         help="training pages directories (NAME.ocr.txt + NAME.gt.txt [+ NAME.meta.json])")
     parser.add_argument("--fold", action="append", default=[], metavar="LM=STEM,...",
@@ -401,7 +408,8 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
                              "(repeatable; default: the default LM on all pages)")
     parser.add_argument("--calib-every", type=int, default=2, help="every N-th page calibrates the threshold instead of fitting")
     parser.add_argument("--synthetic", type=int, default=0, metavar="CHARS", help="characters of synthetic-error text per fold")
-    parser.add_argument("--synthetic-rate", type=float, default=0.03)
+    parser.add_argument("--synthetic-rate", type=float, default=0.03,
+                        help="share of the synthetic text's Han characters replaced through the confusion set's reverse channel")
     parser.add_argument("--calib-clean", type=int, default=0, metavar="CHARS",
                         help="characters of the fold's left-out news per fold (page-sized runs) added to the clean "
                              "text the threshold is calibrated on: the clean-change rate of ~75,000 page characters "
@@ -463,8 +471,13 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
     parser.add_argument("--recalibrate", type=Path, metavar="WEIGHTS.json",
                         help="fit nothing: calibrate the thresholds of these weights (with the same --pages, --fold, "
                              "--synthetic, --calib-clean and --seed as their fit, the same calibration texts)")
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("-o", "--output", type=Path, required=True)
+    parser.add_argument("--seed", type=int, default=1, help="random seed (synthetic text, clean-print pages, trees)")
+    parser.add_argument("-o", "--output", type=Path, required=True, help="the weights JSON to write (models/corrector.json's format)")
+    return parser
+
+
+def main(argv: list[str] | None = None, prog: str | None = None) -> int:
+    parser = build_parser(prog)
     args = parser.parse_args(argv)
     settings = load_settings()
     rng = random.Random(args.seed)

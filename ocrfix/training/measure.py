@@ -74,21 +74,33 @@ def measure_rules(corrector: Corrector, pairs: list[tuple[Path, Path]]) -> list[
     return rows
 
 
-def main(argv: list[str] | None = None, prog: str | None = None) -> int:
-    parser = argparse.ArgumentParser(prog=prog or "python -m ocrfix train measure", description=__doc__.split("\n\n")[0])
+EXAMPLES = """examples:
+  ocrfix train measure build/bench/pages/train --threshold 0.5 0.8 0.95
+  ocrfix train measure build/bench/pages/train --model build/corrector/a/lm.klm --confusions build/corrector/a/confusions.tsv --sources rmrb_2019-02 xwlb_2024
+  ocrfix train measure build/bench/pages/train --per-rule --limit 20"""
+
+
+def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=prog or "python -m ocrfix train measure", description=__doc__.split("\n\n")[0],
+                                     epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("pages", type=Path, nargs="+", help="training page directories")
-    parser.add_argument("--threshold", type=float, nargs="*", default=[None])
-    parser.add_argument("--weights", type=Path)
-    parser.add_argument("--model", type=Path)
-    parser.add_argument("--confusions", type=Path, nargs="+")
+    parser.add_argument("--threshold", type=float, nargs="*", default=[None],
+                        help="measure at each of these thresholds (default: the weights' own)")
+    parser.add_argument("--weights", type=Path, help="weights JSON (default: the shipped models/corrector.json)")
+    parser.add_argument("--model", type=Path, help="LM (default: the shipped one; a cross-fit fold's lm.klm for its pages)")
+    parser.add_argument("--confusions", type=Path, nargs="+", help="confusion TSV(s) (default: the shipped default set)")
     parser.add_argument("--misread", type=Path, help="misread rates (default: the shipped ones)")
-    parser.add_argument("--no-rules", action="store_true")
+    parser.add_argument("--no-rules", action="store_true", help="without the symbol rules")
     parser.add_argument("--max-edits", type=int, default=MAX_EDITS,
                         help="edits per sentence at most (longer sentences: one per TOKENS_PER_EDIT tokens if more)")
     parser.add_argument("--per-rule", action="store_true", help="measure each symbol rule alone instead")
     parser.add_argument("--limit", type=int, help="first N pages only")
     parser.add_argument("--sources", nargs="+", help="only pages typeset from these corpus files (e.g. the ones a cross-fit --model left out)")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None, prog: str | None = None) -> int:
+    args = build_parser(prog).parse_args(argv)
     pairs = [p for p in page_pairs(*args.pages) if not args.sources or page_source(p[0]) in args.sources][: args.limit]
     corrector = Corrector(model=args.model, confusions=args.confusions, weights=args.weights, rules=not args.no_rules,
                           max_edits=args.max_edits, misread=args.misread)

@@ -117,18 +117,30 @@ def render_table(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None, prog: str | None = None) -> int:
-    parser = argparse.ArgumentParser(prog=prog, description=__doc__.splitlines()[0])
-    parser.add_argument("manifest")
-    parser.add_argument("--out", type=Path, default=load_settings().build_dir / "lm" / "sweep")
-    parser.add_argument("--orders", type=int, nargs="+", default=[3, 4, 5, 6])
+EXAMPLES = """examples:
+  ocrfix train lm-sweep corpora/news-train.tsv --orders 5 6
+  ocrfix train lm-sweep corpora/news-train.tsv --setting 6:0,0,1,1,1,2
+  ocrfix train lm-sweep corpora/news-train.tsv --table   # the measured settings as a Markdown table"""
+
+
+def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog=prog or "python -m ocrfix train lm-sweep", description=__doc__.splitlines()[0],
+                                     epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("manifest", help="corpus manifest: its train rows are trained on, its heldout rows measured")
+    parser.add_argument("--out", type=Path, default=load_settings().build_dir / "lm" / "sweep",
+                        help="directory of the models and sweep.jsonl (default: build/lm/sweep)")
+    parser.add_argument("--orders", type=int, nargs="+", default=[3, 4, 5, 6], help="LM orders to measure")
     parser.add_argument("--setting", action="append", metavar="ORDER:PRUNE",
                         help="measure only these settings, e.g. 6:0,0,1,1,2,2 (repeatable)")
-    parser.add_argument("--memory", default="30%")
+    parser.add_argument("--memory", default="30%", help="lmplz's memory budget (-S)")
     parser.add_argument("--table", action="store_true", help="only print <out>/sweep.jsonl as a Markdown table")
     parser.add_argument("--speed", type=Path, metavar="MODEL",
                         help="only measure load time and query speed of MODEL on the held-out text")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str] | None = None, prog: str | None = None) -> int:
+    args = build_parser(prog).parse_args(argv)
     if args.table:
         with open(args.out / "sweep.jsonl", encoding="utf-8") as fh:
             print(render_table([json.loads(line) for line in fh]))
