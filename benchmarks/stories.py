@@ -576,7 +576,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.correct:
         c = correction_scores(root / args.split, profile=args.profile)
         print(f"ALTO: GT chars {c['gt_chars']}, OCR errors {c['ocr']}; corrected story by story {c['by_story']} "
-              f"(CER -{100 * c['by_story_reduction']:.1f} %), whole page at once {c['by_page']} (CER -{100 * c['by_page_reduction']:.1f} %)")
+              f"(CER {-100 * c['by_story_reduction']:+.1f} %), whole page at once {c['by_page']} (CER {-100 * c['by_page_reduction']:+.1f} %)")
     return 0
 
 
