@@ -19,7 +19,7 @@ from ..normalize import is_han
 from ..segment import Sentence, protected_mask, segment
 from ..profiles import SHIPPED_STAGES, Profile, load_profile
 from ..settings import load_settings
-from .candidates import CONTEXT, ENGINE, GENERATORS, Candidate, CandidateSource, build_table, cached_table
+from .candidates import CONTEXT, ENGINE, GENERATORS, Candidate, CandidateSource, Table, build_table, cached_table
 from .decode import SentenceDecoder
 from .deletions import SOURCE as DELETION_SOURCE, deletion_changes
 from .document import DocumentBigrams
@@ -187,6 +187,47 @@ def read_keep(path: str | Path) -> frozenset[str]:
     return frozenset(w.strip() for w in read_text(path).splitlines() if w.strip() and not w.startswith("#"))
 
 
+def _corrector_lm(model: str | Path | LanguageModel, profile: Profile | None) -> LanguageModel:
+    """The news LM ``model`` (a file or a loaded model), interpolated with the profile's domain LM where it
+    has one (:func:`mixed_lm`)."""
+    domain = profile is not None and profile.domain_lm is not None
+    # the compiled loop scores one KenLM model only: none for a mixture
+    lm = load_lm(model, native=not domain) if isinstance(model, (str, Path)) else model
+    return mixed_lm(lm, profile.domain_lm, profile.domain_weight) if domain else lm
+
+
+def _mark_choice(profile: Profile | None) -> MarkModel | None:
+    """The profile's mark-choice model, its channel adapted to each page with the profile's
+    ``mark_page_prior`` (None: the profile has none)."""
+    if profile is None or profile.mark_choice is None or profile.mark_context is None:
+        return None
+    return MarkModel.load(profile.mark_context, profile.mark_choice)._replace(page_prior=profile.mark_page_prior or 0.0)
+
+
+def _confusion_table(confusions: str | Path | Sequence[str | Path] | ConfusionSet | None, k: int,
+                     inventory: frozenset[str]) -> Table:
+    """The candidate table of ``confusions`` (a set, or TSV file(s), cached under the build directory;
+    default the shipped set): each character's top ``k`` inside ``inventory``."""
+    settings = load_settings()
+    if confusions is None:
+        confusions = settings.confusions_dir / DEFAULT_CONFUSIONS
+    if isinstance(confusions, ConfusionSet):
+        return build_table(confusions, k, inventory)
+    paths = [Path(confusions)] if isinstance(confusions, (str, Path)) else [Path(p) for p in confusions]
+    return cached_table(paths, k, inventory, settings.build_dir / "cache", load_confusions)
+
+
+def _context_index(context: str | Path | ContextIndex | None, model: str | Path | LanguageModel,
+                   inventory: frozenset[str]) -> ContextIndex:
+    """The LM's context index (given, from its file, or from the file beside the LM file ``model``),
+    restricted to the Han characters of ``inventory``."""
+    if context is None and not isinstance(model, (str, Path)):
+        raise ModelError("these weights use context candidates: give the LM's context index (context=...)")
+    index = context if isinstance(context, ContextIndex) else ContextIndex.load(context or context_path(model))
+    index.restrict({ch for ch in inventory if is_han(ch)})
+    return index
+
+
 class Corrector:
     """Loads the LM, the confusion set(s) and the weights once; :meth:`correct` is then cheap.
 
@@ -265,11 +306,7 @@ class Corrector:
         #: the same for a character with only its word's confidence (None: not used)
         self.word_confidence = word_confidence
         model = settings.default_lm if model is None else model
-        domain = profile is not None and profile.domain_lm is not None
-        # the compiled loop scores one KenLM model only: none for a mixture
-        self.lm = load_lm(model, native=not domain) if isinstance(model, (str, Path)) else model
-        if domain:
-            self.lm = mixed_lm(self.lm, profile.domain_lm, profile.domain_weight)
+        self.lm = _corrector_lm(model, profile)
         if weights is None:
             weights = settings.models_dir / WEIGHTS_FILE
         self.weights = weights if isinstance(weights, Weights) else Weights.load(weights)
@@ -312,23 +349,9 @@ class Corrector:
         self.marks = marks if rules is not False else None
         #: the profile's mark-choice model (:mod:`.mark_choice`; its channel adapted to each page with the profile's
         #: ``mark_page_prior``); None: no mark-choice stage
-        self.mark_choice = MarkModel.load(profile.mark_context, profile.mark_choice)._replace(
-            page_prior=profile.mark_page_prior or 0.0) \
-            if profile is not None and profile.mark_choice is not None and profile.mark_context is not None \
-            and rules is not False else None
-        if confusions is None:
-            confusions = settings.confusions_dir / DEFAULT_CONFUSIONS
-        if isinstance(confusions, ConfusionSet):
-            table = build_table(confusions, self.weights.k, self.inventory)
-        else:
-            paths = [Path(confusions)] if isinstance(confusions, (str, Path)) else [Path(p) for p in confusions]
-            table = cached_table(paths, self.weights.k, self.inventory, settings.build_dir / "cache", load_confusions)
-        index = None
-        if CONTEXT in self.weights.sources:
-            if context is None and not isinstance(model, (str, Path)):
-                raise ModelError("these weights use context candidates: give the LM's context index (context=...)")
-            index = context if isinstance(context, ContextIndex) else ContextIndex.load(context or context_path(model))
-            index.restrict({ch for ch in self.inventory if is_han(ch)})
+        self.mark_choice = _mark_choice(profile) if rules is not False else None
+        table = _confusion_table(confusions, self.weights.k, self.inventory)
+        index = _context_index(context, model, self.inventory) if CONTEXT in self.weights.sources else None
         #: the LM's context index (None unless the weights use context candidates)
         self.context = index
         self.candidates = CandidateSource(table, [make(index) for source, make in GENERATORS.items()
