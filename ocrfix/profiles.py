@@ -46,6 +46,9 @@ FORMAT = 1
 #: Keys of ``files``: each names a file (``confusions``: a list of files) relative to the profile.
 FILE_KEYS = ("weights", "confusions", "misread", "variants", "length", "marks", "mark_choice", "mark_context",
              "line_end_gate", "domain_lm")
+#: The profile's switches (``profile.json`` key: the value where the key is absent).
+SWITCHES = {"line_end_marks": True, "line_end_marks_in_clean_print": False, "paragraph_end_habit": False,
+            "line_end_mark_choice": False, "garbled_marks": False, "han_insertions": False, "flat_misread": False}
 #: Prefix of a path relative to the models directory rather than to the profile.
 MODELS_PREFIX = "models:"
 #: The profile of an input that names no OCR software when ``OCRFIX_PROFILE`` is not set (the
@@ -202,33 +205,19 @@ def load_profile(name_or_dir: str | Path, models_dir: Path) -> Profile:
     return Profile(
         name=str(record.get("name", directory.name)),
         directory=directory,
-        weights=resolve(files["weights"]) if "weights" in files else None,
+        **{key: resolve(files[key]) for key in FILE_KEYS if key in files and key != "confusions"},
         confusions=tuple(resolve(f) for f in ([confusions] if isinstance(confusions, str) else confusions))
         if confusions else None,
-        misread=resolve(files["misread"]) if "misread" in files else None,
-        variants=resolve(files["variants"]) if "variants" in files else None,
-        length=resolve(files["length"]) if "length" in files else None,
-        marks=resolve(files["marks"]) if "marks" in files else None,
-        mark_choice=resolve(files["mark_choice"]) if "mark_choice" in files else None,
-        mark_context=resolve(files["mark_context"]) if "mark_context" in files else None,
         mark_page_prior=page_prior,
-        line_end_gate=resolve(files["line_end_gate"]) if "line_end_gate" in files else None,
         rules=None if rules == "all" else tuple(rules),
-        line_end_marks=bool(record.get("line_end_marks", True)),
-        line_end_marks_in_clean_print=bool(record.get("line_end_marks_in_clean_print", False)),
         line_end_margin=margin,
         line_end_habit=habit,
-        paragraph_end_habit=bool(record.get("paragraph_end_habit", False)),
         line_end_sparse=sparse,
-        line_end_mark_choice=bool(record.get("line_end_mark_choice", False)),
-        garbled_marks=bool(record.get("garbled_marks", False)),
-        han_insertions=bool(record.get("han_insertions", False)),
-        flat_misread=bool(record.get("flat_misread", False)),
+        **{key: bool(record.get(key, default)) for key, default in SWITCHES.items()},
         threshold=None if threshold is None else float(threshold),
         card=record.get("card", {}),
         confidence=prior,
         word_confidence=word_prior,
-        domain_lm=resolve(files["domain_lm"]) if "domain_lm" in files else None,
         domain_weight=float(domain_weight) if "domain_lm" in files else None,
     )
 
