@@ -92,7 +92,7 @@ def _head_match(line: str, head: str) -> bool:
     return len(line) <= len(head) + 4 and fuzz.partial_ratio(line, head) >= 85 and (len(line) >= len(head) - 2 or len(line) >= 4)
 
 
-def letter_extents(line: str) -> str:
+def _without_marks(line: str) -> str:
     """``line`` without its marks: the engine reads the spaces between a byline's names as quote
     marks (``新华社记者”吕丽蝴”贾鹏``)."""
     return "".join(ch for ch in line if ch.isalnum())
@@ -131,7 +131,7 @@ def head_ends(stories: list[dict], lines: list[str]) -> list[int | None]:
         at, head = first[k], heads[k]
         if at is None:
             continue
-        credit = letter_extents(normalize_line(stories[k].get("byline", "")))
+        credit = _without_marks(normalize_line(stories[k].get("byline", "")))
         covered, misread = _covered(lines[at], head), 0
         # the rest of the head group: more headline lines, the byline, a line misread so that it
         # matches its own head group best (a byline `本报记者“朝建多国`, `一一马里人质动`), or
@@ -141,7 +141,7 @@ def head_ends(stories: list[dict], lines: list[str]) -> list[int | None]:
             line = lines[at + 1]
             if len(line) <= len(head) and fuzz.partial_ratio(line, head) >= 85:
                 covered |= _covered(line, head)
-            elif not ((credit and len(line) <= len(credit) + 4 and fuzz.partial_ratio(letter_extents(line), credit) >= 80)
+            elif not ((credit and len(line) <= len(credit) + 4 and fuzz.partial_ratio(_without_marks(line), credit) >= 80)
                       or (len(line) <= len(head) + len(credit) + 4 and _head_part(line, k, pieces))):
                 if len(line) > len(head) - len(covered) - misread or not line.isalnum() or (
                         len(line) >= 4 and any(j != k and fuzz.partial_ratio(line, text) >= 85 for j, _, text in pieces if text)):
