@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -46,9 +46,6 @@ FORMAT = 1
 #: Keys of ``files``: each names a file (``confusions``: a list of files) relative to the profile.
 FILE_KEYS = ("weights", "confusions", "misread", "variants", "length", "marks", "mark_choice", "mark_context",
              "line_end_gate", "domain_lm")
-#: The profile's switches (``profile.json`` key: the value where the key is absent).
-SWITCHES = {"line_end_marks": True, "line_end_marks_in_clean_print": False, "paragraph_end_habit": False,
-            "line_end_mark_choice": False, "garbled_marks": False, "han_insertions": False, "flat_misread": False}
 #: Prefix of a path relative to the models directory rather than to the profile.
 MODELS_PREFIX = "models:"
 #: The profile of an input that names no OCR software when ``OCRFIX_PROFILE`` is not set (the
@@ -116,6 +113,11 @@ class Profile:
     domain_lm: Path | None = None
     domain_weight: float | None = None
 
+
+#: The profile's switches (``profile.json`` key: the value where the key is absent, :class:`Profile`'s default).
+SWITCHES = {f.name: f.default for f in fields(Profile) if f.name in (
+    "line_end_marks", "line_end_marks_in_clean_print", "paragraph_end_habit", "line_end_mark_choice", "garbled_marks",
+    "han_insertions", "flat_misread")}
 
 #: The stage switches of a corrector given no profile (the shipped models): the line-end marks, the
 #: garbled marks and the Han insertions run; every other switch is as in a profile that names none.
