@@ -3,9 +3,13 @@ read in their columns and written back into their line."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+import pytest
 from formats_support import Edit
+from test_correct_fixtures import WEIGHTS, write_arpa, write_confusions
 
+from ocrfix.cli import main
 from ocrfix.formats import correct_document, output_bytes, parse_document
 from ocrfix.text_reflow import display_width
 
@@ -128,3 +132,34 @@ def test_a_cut_line_of_rapidocr_items_is_written_back_whole_with_its_reading() -
     out = json.loads(output_bytes(correct_document(doc, FakeCorrector())))
     assert out[0] == {**items[0], "txt": items[0]["txt"].replace("季", "秋"), "ocrfix_original": items[0]["txt"]}
     assert [item["txt"] for item in out[1:]] == [item["txt"].replace("季", "秋").replace("统", "总") for item in items[1:]]
+
+
+#: Boxes no engine should give, but a hand-edited or converted file may: each put in the page with each text.
+DEGENERATE_BOXES = {"zero width": [100, 120, 100, 160], "inverted": [900, 120, 40, 160], "upside down": [40, 160, 900, 120],
+                    "zero height": [40, 120, 900, 120], "NaN": [float("nan"), 120, 900, 160], "one point": [[500, 500]]}
+DEGENERATE_TEXTS = {"empty": "", "blank": "  ", "one character": "春", "digits": "12"}
+
+
+def test_degenerate_boxes_and_texts_are_read_reflowed_and_corrected_without_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    WEIGHTS.save(tmp_path / "w.json")
+    models = ["--model", str(write_arpa(tmp_path / "lm.arpa")), "--confusions", str(write_confusions(tmp_path / "c.tsv")),
+              "--weights", str(tmp_path / "w.json"), "--quiet"]
+    page = _page({0, 3})
+    for name, box in DEGENERATE_BOXES.items():
+        for text in DEGENERATE_TEXTS.values():
+            bad = json.loads(json.dumps(page))
+            for where in (0, len(bad["rec_texts"]) // 2):
+                bad["rec_texts"].insert(where, text)
+                bad["rec_boxes"].insert(where, box)
+                bad["rec_scores"].insert(where, 0.9)
+            path = tmp_path / "p.json"
+            path.write_text(json.dumps(bad, ensure_ascii=False), encoding="utf-8")
+            assert main(["reflow", str(path), "-o", str(tmp_path / "r.txt")]) == 0, name
+            assert main(["correct", str(path), "-o", str(tmp_path / "c.json"), *models]) == 0, name
+            out = json.loads((tmp_path / "c.json").read_text(encoding="utf-8"))
+            assert len(out["rec_texts"]) == len(bad["rec_texts"])
+            # the merged rows are still cut into their columns, the paragraphs read whole (a line the reader
+            # finds no box for, NaN's, makes the page one of no geometry: reflowed as plain text)
+            reflowed = (tmp_path / "r.txt").read_text(encoding="utf-8").replace("\n", "")
+            assert name == "NaN" or all(p in reflowed for column in PARAGRAPHS for p in column), name
+    assert "Traceback" not in capsys.readouterr().err
