@@ -253,11 +253,12 @@ def line_end_picks(text: str, insertions: Sequence[tuple[int, str, str, float, t
     either side, where ``，`` and ``。`` between two clauses often score within a digit of each other, and the
     context model weighs both clauses (their lengths, the marks that end them, the sentence so far, how the next
     one opens). No channel: the engine read no mark there. Whether a mark goes back stays the LM's gain's."""
-    picked, placed, shift = [], text, 0
-    for offset, _, mark, *_ in sorted(insertions):
-        placed = placed[:offset + shift] + mark + placed[offset + shift:]
-        shift += 1
-    for k, (offset, original, mark, p, sources) in enumerate(sorted(insertions)):
+    ordered = sorted(insertions)
+    placed = text
+    for k, (offset, _, mark, *_) in enumerate(ordered):  # k marks inserted before this one
+        placed = placed[:offset + k] + mark + placed[offset + k:]
+    picked = []
+    for k, (offset, original, mark, p, sources) in enumerate(ordered):
         if mark in LINE_END_CLASSES:
             logits = model.logits(features(lm, placed, offset + k))
             mark = max(LINE_END_CLASSES, key=logits.__getitem__)
