@@ -659,7 +659,7 @@ def _brackets_moved(words: tuple[Word, ...], letters: list[tuple[float, float] |
 def _ruled_ends_kept(words: tuple[Word, ...], cuts: list[int]) -> list[int]:
     """``cuts`` (word indices, in order) without those that would part a column rule read as
     ``|`` at either end of the line from it: a rule beside a column is no column of its own; it
-    stays on its line, whose ends it does not count for (see :func:`text_span`)."""
+    stays on its line, whose ends it does not count for (see :func:`~.placed.text_span`)."""
     def ruled(part: tuple[Word, ...]) -> bool:
         return not "".join(w.text for w in part).strip(RULE + " ")
 

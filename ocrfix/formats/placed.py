@@ -32,7 +32,7 @@ class PlacedLine:
     words: tuple[Word, ...]
 
     #: The box without punctuation-only words at either end (scan specks in a gutter): what
-    #: the story layout cuts on (set by :func:`split_lines`).
+    #: the story layout cuts on (set by :func:`~.line_splits.split_lines`).
     core: Box | None = None
 
     @functools.cached_property
