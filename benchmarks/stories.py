@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import statistics
 import sys
 from collections import Counter
@@ -487,7 +488,14 @@ def correction_scores(folder: Path, kind: str = "alto", profile: str | None = No
         report = evaluate(gt, done.source)
         sums["ocr"] += report.counts.errors
         sums["gt_chars"] += report.gt_chars
-    return {**sums, **{f"{m}_reduction": 1 - sums[m] / max(1, sums["ocr"]) for m in ("by_page", "by_story")}}
+    return {**sums, **{f"{m}_reduction": _reduction(sums["ocr"], sums[m]) for m in ("by_page", "by_story")}}
+
+
+def _reduction(before: int, after: int) -> float:
+    """The share of the ``before`` errors gone ``after`` (none before: 0 if none after either, else -inf)."""
+    if before:
+        return 1 - after / before
+    return 0.0 if not after else -math.inf
 
 
 def layout_speed(folder: Path, repeat: int = 5) -> dict[str, float]:

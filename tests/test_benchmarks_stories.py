@@ -198,3 +198,10 @@ def test_a_byline_whose_name_gaps_are_read_as_quote_marks_stays_in_its_head_grou
     a, b = stories
     text = "\n".join([a["headline"], "新华社记者”吕丽蝴”贾鹏", *a["paragraphs"], b["headline"], *b["paragraphs"]])
     assert score_page(stories, text)["attached"] == 2
+
+
+def test_a_page_without_ocr_errors_has_no_reduction_to_report() -> None:
+    """A clean page's CER cannot fall: its reduction is 0, or -inf where the corrector added errors (not 100 %)."""
+    assert stories._reduction(10, 4) == 0.6
+    assert stories._reduction(0, 0) == 0.0
+    assert stories._reduction(0, 2) == float("-inf")
