@@ -36,8 +36,8 @@ from __future__ import annotations
 
 import statistics
 from bisect import bisect_left, bisect_right
-from itertools import accumulate
-from operator import attrgetter
+from itertools import accumulate, product
+from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
 from ..text_reflow import char_width, display_width, ends_sentence
@@ -54,6 +54,10 @@ FIT = 0.5  # × the pitch: how far the estimated ends of the pieces may miss the
 INTO = 2.0  # × the pitch: how far a cut line runs into each column at least
 NEAR = 10.0  # × the median line height: how far above or below a cut line the lines setting out its columns may lie
 START = 2.5  # × the pitch: how far apart the left ends of a cut line's piece and of a line setting out its column may be
+MERGED = 4  # lines: a band of lines merged across gutters that no other line sets out sets them out itself when this many of them fit
+COLUMNS = (2, 3, 4)  # how many columns a band of merged lines may run across
+GAP = (-0.5, 2.0)  # × the pitch: how wide the gutters that a band of merged lines sets out may be (the boxes' padding may fill them)
+BLANKS = 2  # lines: how many of a band of merged lines hold a blank at the gutters that it sets out (one at each at least)
 
 
 class Pitch(NamedTuple):
@@ -94,18 +98,86 @@ def cuts(lines: list[tuple[str, Box | None]]) -> list[list[tuple[int, Box]]]:
     gutters = page_gutters([(box, float(box.height), True) for _, box in boxed], h) if pitch else []
     by_middle = sorted(((box.y0 + box.y1) / 2, box) for _, box in boxed) if gutters else []
     middles = [m for m, _ in by_middle]
+    body = sorted(((box.y0 + box.y1) / 2, text, box) for text, box in boxed if _body(text, box, h, pitch)) if pitch else []
+    body_middles = [m for m, _, _ in body]
+    grids = [(middle, grid) for middle, text, box in body  # the columns that bands of merged lines set out themselves
+             if (grid := _own_columns([(t, b) for _, t, b in body[bisect_left(body_middles, middle - NEAR * h):bisect_right(body_middles, middle + NEAR * h)]
+                                          if abs(b.x1 - box.x1) <= h / 2 and abs(b.x0 - box.x0) <= START * pitch.p], h, pitch))]
     for i, (text, box) in enumerate(lines):
-        if not gutters or box is None or box.height >= BODY * h:
+        if not pitch or box is None or not _body(text, box, h, pitch):
             continue
-        spaced = (box.width - pitch.c) / (pitch.p * max(display_width(text), 0.5))  # × p a character, with its gutters
-        if spaced > SPACED or spaced > LOOSE and box.height >= LARGE * h:
-            continue
+        middle = (box.y0 + box.y1) / 2
         inside = [g for g in gutters if box.x0 <= g.x0 - INTO * pitch.p and box.x1 >= g.x1 + INTO * pitch.p]
         if inside:
-            middle = (box.y0 + box.y1) / 2
             near = [b for _, b in by_middle[bisect_left(middles, middle - NEAR * h):bisect_right(middles, middle + NEAR * h)]]
             found[i] = _pieces(text, box, inside, near, h, pitch)
+        for _, (columns, own) in sorted(((abs(m - middle), grid) for m, grid in grids if abs(m - middle) <= NEAR * h), key=itemgetter(0)):
+            if found[i]:
+                break
+            found[i] = _across(text, box, columns, h, own)
     return found
+
+
+def _body(text: str, box: Box, h: float, pitch: Pitch) -> bool:
+    """Whether a line is set in body type: no taller than ``BODY × h`` (``h``: the median line
+    height), no wider a character than ``SPACED ×`` the pitch, nor ``LARGE × h`` tall and
+    ``LOOSE ×`` the pitch wide a character at once (a headline, a kicker)."""
+    if box.height >= BODY * h:
+        return False
+    spaced = (box.width - pitch.c) / (pitch.p * max(display_width(text), 0.5))  # × p a character, with its gutters
+    return not (spaced > SPACED or spaced > LOOSE and box.height >= LARGE * h)
+
+
+def _own_columns(band: list[tuple[str, Box]], h: float, pitch: Pitch) -> tuple[list[Box], Pitch] | None:
+    """The columns that the lines of a ``band`` (body lines near each other about as wide, from
+    about where one starts to where it ends) set out among themselves where no other line sets
+    them out: ``k`` equally wide columns (a story's are) of ``m`` characters a line, ``k − 1``
+    gutters between them (``GAP ×`` the pitch wide: the boxes' padding may fill a narrow one),
+    such that ``MERGED`` of its lines or more, and more than half, are cut at them (see
+    :func:`_pieces`, the columns standing for the lines near), and ``BLANKS`` of them or more
+    hold a blank the engine read at a gutter, one at each gutter at least (no text sets a gutter
+    out as a blank does: a column's lines are full, a band of one column's lines is as regular);
+    none otherwise. Of several such, the one with the most blanks, then the most lines cut; with
+    them, the pitch to cut its lines at."""
+    if len(band) < MERGED:
+        return None
+    p = pitch.p
+    x0, x1 = statistics.median(b.x0 for _, b in band), statistics.median(b.x1 for _, b in band)
+    best: tuple[tuple[int, int], list[Box], Pitch] = ((0, 0), [], pitch)
+    # what a box adds to a column's line: as the page's lines (see :class:`Pitch`), or nothing (where
+    # most of the page's lines are merged, their gutters are in the page's fit)
+    for c, k in product(sorted({pitch.c, 0.0}), COLUMNS):
+        for m in range(1, int((x1 - x0) / (k * p)) + 1):  # characters a column's line
+            g = (x1 - x0 - k * (m * p + c)) / (k - 1)  # a gutter's width
+            if not GAP[0] * p <= g <= GAP[1] * p:
+                continue
+            g = max(g, 0.0)
+            w = (x1 - x0 - (k - 1) * g) / k  # a column's width
+            columns = [Box(round(x0 + j * (w + g)), 0, round(x0 + j * (w + g) + w), 0) for j in range(k)]
+            cut = [(t, pieces) for t, b in band if len(pieces := _across(t, b, columns, h, Pitch(p, c))) == k]
+            per_gutter = [sum(t[pieces[j][0] - 1].isspace() for t, pieces in cut) for j in range(1, k)]
+            blanks = sum(per_gutter) if min(per_gutter) else 0
+            if (blanks, len(cut)) > best[0]:
+                best = ((blanks, len(cut)), columns, Pitch(p, c))
+    (blanks, fit), columns, pitch = best
+    return (columns, pitch) if blanks >= BLANKS and fit >= MERGED and 2 * fit > len(band) else None
+
+
+def _across(text: str, box: Box, columns: list[Box], h: float, pitch: Pitch) -> list[tuple[int, Box]]:
+    """The pieces of a line at the gutters between ``columns`` (that a band of merged lines sets
+    out, see :func:`_own_columns`) that it runs across: from about where one starts (``h / 2``
+    left of it, or indented ``START ×`` the pitch) to where a later one ends (``h / 2``; or inside
+    it, where the line ends a paragraph), cut into one piece a column (see :func:`_pieces`, the columns standing for the lines near);
+    none otherwise."""
+    first = next((j for j, col in enumerate(columns) if col.x0 - h / 2 <= box.x0 <= col.x0 + START * pitch.p), None)
+    last = next((j for j, col in enumerate(columns) if abs(col.x1 - box.x1) <= h / 2), None)
+    if last is None and ends_sentence(text):  # a paragraph's last line ends inside a column
+        last = next((j for j, col in enumerate(columns) if col.x0 < box.x1 <= col.x1), None)
+    if first is None or last is None or last <= first:
+        return []
+    gutters = [Gutter(float(before.x1), float(after.x0), ((), ())) for before, after in zip(columns[first:last], columns[first + 1:last + 1])]
+    pieces = _pieces(text, box, gutters, columns, h, pitch)
+    return pieces if len(pieces) == last - first + 1 else []
 
 
 def _column(x0: float, x1: float, near: list[Box], h: float, p: float) -> bool:
@@ -122,6 +194,9 @@ def _pieces(text: str, box: Box, gutters: list[Gutter], near: list[Box], h: floa
     ends = [0.0, *accumulate(char_width(ch) * p for ch in text)]  # ends[k]: width of the first k characters' cells
     total = ends[-1]
     starts, used = [0], []  # each piece's first character; the gutters cut at
+    # where the characters end: the box's right end, or a cell before it where a closing mark or a
+    # stop ends the line (squeezed into the column's last cell, or hanging past its edge)
+    rights = (box.x1, box.x1 + p) if text.rstrip()[-1:] in HANGING else (box.x1,)
     for gutter in sorted(gutters, key=attrgetter("x0")):
         if used and gutter.x0 < used[-1].x1 + INTO * p:  # another pair of edges of a gutter cut at
             continue
@@ -137,7 +212,7 @@ def _pieces(text: str, box: Box, gutters: list[Gutter], near: list[Box], h: floa
         # one), and a blank the engine read in the gutter goes with the piece before
         while k < len(text) and (text[k] in HANGING or text[k].isspace()):
             k += 1
-        if not -FIT * p <= box.x1 - (total - ends[k]) - c - gutter.x1 <= START * p:
+        if not any(-FIT * p <= x1 - (total - ends[k]) - c - gutter.x1 <= START * p for x1 in rights):
             continue
         if text[at:k].strip() and text[k:].strip():
             starts.append(k)
