@@ -37,7 +37,7 @@ from __future__ import annotations
 import statistics
 from bisect import bisect_left, bisect_right
 from itertools import accumulate, product
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 from typing import NamedTuple
 
 from ..text_reflow import char_width, display_width, ends_sentence
@@ -99,10 +99,7 @@ def cuts(lines: list[tuple[str, Box | None]]) -> list[list[tuple[int, Box]]]:
     by_middle = sorted(((box.y0 + box.y1) / 2, box) for _, box in boxed) if gutters else []
     middles = [m for m, _ in by_middle]
     body = sorted(((box.y0 + box.y1) / 2, text, box) for text, box in boxed if _body(text, box, h, pitch)) if pitch else []
-    body_middles = [m for m, _, _ in body]
-    grids = [(middle, grid) for middle, text, box in body  # the columns that bands of merged lines set out themselves
-             if (grid := _own_columns([(t, b) for _, t, b in body[bisect_left(body_middles, middle - NEAR * h):bisect_right(body_middles, middle + NEAR * h)]
-                                          if abs(b.x1 - box.x1) <= h / 2 and abs(b.x0 - box.x0) <= START * pitch.p], h, pitch))]
+    grids = _grids(body, h, pitch) if pitch else {}
     for i, (text, box) in enumerate(lines):
         if not pitch or box is None or not _body(text, box, h, pitch):
             continue
@@ -111,10 +108,11 @@ def cuts(lines: list[tuple[str, Box | None]]) -> list[list[tuple[int, Box]]]:
         if inside:
             near = [b for _, b in by_middle[bisect_left(middles, middle - NEAR * h):bisect_right(middles, middle + NEAR * h)]]
             found[i] = _pieces(text, box, inside, near, h, pitch)
-        for _, (columns, own) in sorted(((abs(m - middle), grid) for m, grid in grids if abs(m - middle) <= NEAR * h), key=itemgetter(0)):
+        near_grids = sorted((min(abs(m - middle) for m in at), grid) for grid, at in grids.items())
+        for _, (columns, own) in (pair for pair in near_grids if pair[0] <= NEAR * h):
             if found[i]:
                 break
-            found[i] = _across(text, box, columns, h, own)
+            found[i] = _across(text, box, list(columns), h, own)
     return found
 
 
@@ -128,7 +126,33 @@ def _body(text: str, box: Box, h: float, pitch: Pitch) -> bool:
     return not (spaced > SPACED or spaced > LOOSE and box.height >= LARGE * h)
 
 
-def _own_columns(band: list[tuple[str, Box]], h: float, pitch: Pitch) -> tuple[list[Box], Pitch] | None:
+def _grids(body: list[tuple[float, str, Box]], h: float, pitch: Pitch) -> dict[tuple[tuple[Box, ...], Pitch], list[float]]:
+    """The columns (and the pitch to cut at them) that bands of merged lines set out themselves
+    (see :func:`_own_columns`; a body line's band: the body lines within ``NEAR × h`` about as
+    wide, from about where it starts to where it ends; ``body``: their vertical middles, texts and
+    boxes, sorted by middle), each with the middles of the lines whose bands set them out. A band
+    is looked at once, and only where ``BLANKS`` of its lines hold a blank."""
+    middles = [m for m, _, _ in body]
+    seen: dict[tuple[int, ...], tuple[tuple[Box, ...], Pitch] | None] = {}
+    grids: dict[tuple[tuple[Box, ...], Pitch], list[float]] = {}
+    for middle, _, box in body:
+        lo = bisect_left(middles, middle - NEAR * h)
+        band = tuple(lo + j for j, (_, _, b) in enumerate(body[lo:bisect_right(middles, middle + NEAR * h)])
+                     if abs(b.x1 - box.x1) <= h / 2 and abs(b.x0 - box.x0) <= START * pitch.p)
+        if band not in seen:
+            lines = [body[j][1:] for j in band]
+            seen[band] = _own_columns(lines, h, pitch) if sum(_blank(t) for t, _ in lines) >= BLANKS else None
+        if (grid := seen[band]) is not None:
+            grids.setdefault(grid, []).append(middle)
+    return grids
+
+
+def _blank(text: str) -> bool:
+    """Whether a line's text holds a blank between its characters."""
+    return len(text.split()) > 1
+
+
+def _own_columns(band: list[tuple[str, Box]], h: float, pitch: Pitch) -> tuple[tuple[Box, ...], Pitch] | None:
     """The columns that the lines of a ``band`` (body lines near each other about as wide, from
     about where one starts to where it ends) set out among themselves where no other line sets
     them out: ``k`` equally wide columns (a story's are) of ``m`` characters a line, ``k − 1``
@@ -143,10 +167,18 @@ def _own_columns(band: list[tuple[str, Box]], h: float, pitch: Pitch) -> tuple[l
         return None
     p = pitch.p
     x0, x1 = statistics.median(b.x0 for _, b in band), statistics.median(b.x1 for _, b in band)
+    spaced = [(t, b) for t, b in band if _blank(t)]
+    unspaced = [(t, b) for t, b in band if not _blank(t)]
     best: tuple[tuple[int, int], list[Box], Pitch] = ((0, 0), [], pitch)
     # what a box adds to a column's line: as the page's lines (see :class:`Pitch`), or nothing (where
     # most of the page's lines are merged, their gutters are in the page's fit)
+    # where the blanks are (their left ends, set at the pitch): a gutter of ``k`` columns lies about
+    # ``j / k`` of the way across (its half width and the box's padding off), a hypothesis without a
+    # blank near each of its gutters is not looked at further
+    blanks_at = [b.x0 + p * display_width(t[:i]) for t, b in spaced for i, ch in enumerate(t) if ch.isspace()]
     for c, k in product(sorted({pitch.c, 0.0}), COLUMNS):
+        if not all(any(abs(x - x0 - j * (x1 - x0) / k) <= GAP[1] * p for x in blanks_at) for j in range(1, k)):
+            continue
         for m in range(1, int((x1 - x0) / (k * p)) + 1):  # characters a column's line
             g = (x1 - x0 - k * (m * p + c)) / (k - 1)  # a gutter's width
             if not GAP[0] * p <= g <= GAP[1] * p:
@@ -154,13 +186,16 @@ def _own_columns(band: list[tuple[str, Box]], h: float, pitch: Pitch) -> tuple[l
             g = max(g, 0.0)
             w = (x1 - x0 - (k - 1) * g) / k  # a column's width
             columns = [Box(round(x0 + j * (w + g)), 0, round(x0 + j * (w + g) + w), 0) for j in range(k)]
-            cut = [(t, pieces) for t, b in band if len(pieces := _across(t, b, columns, h, Pitch(p, c))) == k]
+            cut = [(t, pieces) for t, b in spaced if len(pieces := _across(t, b, columns, h, Pitch(p, c))) == k]
             per_gutter = [sum(t[pieces[j][0] - 1].isspace() for t, pieces in cut) for j in range(1, k)]
             blanks = sum(per_gutter) if min(per_gutter) else 0
-            if (blanks, len(cut)) > best[0]:
-                best = ((blanks, len(cut)), columns, Pitch(p, c))
+            if blanks < max(BLANKS, best[0][0]):  # looked at first: the lines without a blank cannot make up for it
+                continue
+            fit = len(cut) + sum(len(_across(t, b, columns, h, Pitch(p, c))) == k for t, b in unspaced)
+            if (blanks, fit) > best[0]:
+                best = ((blanks, fit), columns, Pitch(p, c))
     (blanks, fit), columns, pitch = best
-    return (columns, pitch) if blanks >= BLANKS and fit >= MERGED and 2 * fit > len(band) else None
+    return (tuple(columns), pitch) if blanks >= BLANKS and fit >= MERGED and 2 * fit > len(band) else None
 
 
 def _across(text: str, box: Box, columns: list[Box], h: float, pitch: Pitch) -> list[tuple[int, Box]]:
