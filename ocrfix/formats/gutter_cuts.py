@@ -135,7 +135,9 @@ def _grids(body: list[tuple[float, str, Box]], h: float, pitch: Pitch) -> dict[t
     middles = [m for m, _, _ in body]
     seen: dict[tuple[int, ...], tuple[tuple[Box, ...], Pitch] | None] = {}
     grids: dict[tuple[tuple[Box, ...], Pitch], list[float]] = {}
-    for middle, _, box in body:
+    for middle, text, box in body:
+        if not _blank(text):  # a band that sets out its columns holds blanks: looked at from them
+            continue
         lo = bisect_left(middles, middle - NEAR * h)
         band = tuple(lo + j for j, (_, _, b) in enumerate(body[lo:bisect_right(middles, middle + NEAR * h)])
                      if abs(b.x1 - box.x1) <= h / 2 and abs(b.x0 - box.x0) <= START * pitch.p)
