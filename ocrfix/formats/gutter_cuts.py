@@ -29,6 +29,11 @@ edges are (lines ending at a column's right edge, lines starting at the next one
   indented): one story's columns are (a gutter of another story's columns set out nearby parts
   the line where no gutter of its own is).
 
+Where a story's rows are merged nearly everywhere, no line sets its gutters out; a band of its
+merged lines, as wide one as another, sets out its own columns instead (:func:`_own_columns`:
+equally wide, with the blanks the engine read at their gutters), and the lines near it that run
+across them are cut there by the same tests.
+
 The pieces' boxes are the box cut at the gutters' sides, the last piece's left end set back from
 the box's right end by its characters (an indented first line of a paragraph stays indented).
 """
