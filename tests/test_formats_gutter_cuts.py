@@ -40,10 +40,9 @@ def _lines(paragraphs: tuple[str, ...]) -> list[tuple[str, int]]:
     return lines
 
 
-def _page(merged: set[int], headline: str | None = None, blanks: frozenset[int] = frozenset()) -> dict:
+def _page(merged: set[int], headline: str | None = None) -> dict:
     """A PaddleOCR 3.x result of the two columns, the rows ``merged`` read as one line across the
-    gutter (its text the two lines' one after the other, a blank between them in the rows
-    ``blanks``); ``headline`` across both columns above."""
+    gutter (its text the two lines' one after the other); ``headline`` across both columns above."""
     texts, boxes = [], []
     if headline:
         texts.append(headline)
@@ -54,7 +53,7 @@ def _page(merged: set[int], headline: str | None = None, blanks: frozenset[int] 
         pieces = [(text, [x + indent * CELL, y, x + round((indent + display_width(text)) * CELL), y + CELL])
                   for x, column in zip((LEFT, RIGHT), columns) if row < len(column) for text, indent in [column[row]]]
         if row in merged and len(pieces) == 2:
-            pieces = [(pieces[0][0] + " " * (row in blanks) + pieces[1][0], [pieces[0][1][0], y, pieces[1][1][2], y + CELL])]
+            pieces = [(pieces[0][0] + pieces[1][0], [pieces[0][1][0], y, pieces[1][1][2], y + CELL])]
         for text, box in pieces:
             texts.append(text)
             boxes.append(box)
@@ -105,20 +104,6 @@ def test_a_headline_across_the_columns_and_a_line_without_a_gutter_s_blank_are_n
     texts = [line.text() for line in _read(page).lines()]
     assert texts[0] == headline and "菜" * (2 * CELLS + 1) in texts
     assert len(texts) == len(page["rec_texts"]) + 1  # the merged row alone is cut
-
-
-def test_rows_merged_across_the_gutter_everywhere_set_out_their_columns_themselves() -> None:
-    # no line ends at the gutter or starts after it: the merged rows' widths, two equal columns and
-    # a gutter, and the blanks the engine read in a few of them set the columns out
-    rows = max(len(_lines(p)) for p in PARAGRAPHS)
-    page = _page(set(range(rows)), blanks=frozenset({1, 2}))
-    assert len(page["rec_texts"]) == rows
-    texts = [line.text() for line in _read(page).lines()]
-    # every row cut but the one whose left column's line ends a paragraph (no full line to fit the pitch to)
-    assert len(texts) == 2 * rows - 3 and "购的居民络绎不绝。据统计，去年全市" in texts
-    assert set(texts) - {"购的居民络绎不绝。据统计，去年全市"} <= {text for p in PARAGRAPHS for text, _ in _lines(p)}
-    # without a blank read at the gutter, rows of one width are as well one column's full lines: left whole
-    assert len(list(_read(_page(set(range(rows)))).lines())) == rows
 
 
 def test_corrections_in_a_cut_line_go_back_into_its_json_line() -> None:

@@ -29,11 +29,6 @@ edges are (lines ending at a column's right edge, lines starting at the next one
   indented): one story's columns are (a gutter of another story's columns set out nearby parts
   the line where no gutter of its own is).
 
-Where a story's rows are merged nearly everywhere, no line sets its gutters out; a band of its
-merged lines, as wide one as another, sets out its own columns instead (:func:`_own_columns`:
-equally wide, with the blanks the engine read at their gutters), and the lines near it that run
-across them are cut there by the same tests.
-
 The pieces' boxes are the box cut at the gutters' sides, the last piece's left end set back from
 the box's right end by its characters (an indented first line of a paragraph stays indented).
 """
@@ -41,7 +36,7 @@ from __future__ import annotations
 
 import statistics
 from bisect import bisect_left, bisect_right
-from itertools import accumulate, product
+from itertools import accumulate
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -59,10 +54,6 @@ FIT = 0.5  # × the pitch: how far the estimated ends of the pieces may miss the
 INTO = 2.0  # × the pitch: how far a cut line runs into each column at least
 NEAR = 10.0  # × the median line height: how far above or below a cut line the lines setting out its columns may lie
 START = 2.5  # × the pitch: how far apart the left ends of a cut line's piece and of a line setting out its column may be
-MERGED = 4  # lines: a band of lines merged across gutters that no other line sets out sets them out itself when this many of them fit
-COLUMNS = (2, 3, 4)  # how many columns a band of merged lines may run across
-GAP = (-0.5, 2.0)  # × the pitch: how wide the gutters that a band of merged lines sets out may be (the boxes' padding may fill them)
-BLANKS = 2  # lines: how many of a band of merged lines hold a blank at the gutters that it sets out (one at each at least)
 
 
 class Pitch(NamedTuple):
@@ -103,123 +94,18 @@ def cuts(lines: list[tuple[str, Box | None]]) -> list[list[tuple[int, Box]]]:
     gutters = page_gutters([(box, float(box.height), True) for _, box in boxed], h) if pitch else []
     by_middle = sorted(((box.y0 + box.y1) / 2, box) for _, box in boxed) if gutters else []
     middles = [m for m, _ in by_middle]
-    body = sorted(((box.y0 + box.y1) / 2, text, box) for text, box in boxed if _body(text, box, h, pitch)) if pitch else []
-    grids = _grids(body, h, pitch) if pitch else {}
     for i, (text, box) in enumerate(lines):
-        if not pitch or box is None or not _body(text, box, h, pitch):
+        if not gutters or box is None or box.height >= BODY * h:
             continue
-        middle = (box.y0 + box.y1) / 2
+        spaced = (box.width - pitch.c) / (pitch.p * max(display_width(text), 0.5))  # × p a character, with its gutters
+        if spaced > SPACED or spaced > LOOSE and box.height >= LARGE * h:
+            continue
         inside = [g for g in gutters if box.x0 <= g.x0 - INTO * pitch.p and box.x1 >= g.x1 + INTO * pitch.p]
         if inside:
+            middle = (box.y0 + box.y1) / 2
             near = [b for _, b in by_middle[bisect_left(middles, middle - NEAR * h):bisect_right(middles, middle + NEAR * h)]]
             found[i] = _pieces(text, box, inside, near, h, pitch)
-        near_grids = sorted((min(abs(m - middle) for m in at), grid) for grid, at in grids.items())
-        for _, (columns, own) in (pair for pair in near_grids if pair[0] <= NEAR * h):
-            if found[i]:
-                break
-            found[i] = _across(text, box, list(columns), h, own)
     return found
-
-
-def _body(text: str, box: Box, h: float, pitch: Pitch) -> bool:
-    """Whether a line is set in body type: no taller than ``BODY × h`` (``h``: the median line
-    height), no wider a character than ``SPACED ×`` the pitch, nor ``LARGE × h`` tall and
-    ``LOOSE ×`` the pitch wide a character at once (a headline, a kicker)."""
-    if box.height >= BODY * h:
-        return False
-    spaced = (box.width - pitch.c) / (pitch.p * max(display_width(text), 0.5))  # × p a character, with its gutters
-    return not (spaced > SPACED or spaced > LOOSE and box.height >= LARGE * h)
-
-
-def _grids(body: list[tuple[float, str, Box]], h: float, pitch: Pitch) -> dict[tuple[tuple[Box, ...], Pitch], list[float]]:
-    """The columns (and the pitch to cut at them) that bands of merged lines set out themselves
-    (see :func:`_own_columns`; a body line's band: the body lines within ``NEAR × h`` about as
-    wide, from about where it starts to where it ends; ``body``: their vertical middles, texts and
-    boxes, sorted by middle), each with the middles of the lines whose bands set them out. A band
-    is looked at once, and only where ``BLANKS`` of its lines hold a blank."""
-    middles = [m for m, _, _ in body]
-    seen: dict[tuple[int, ...], tuple[tuple[Box, ...], Pitch] | None] = {}
-    grids: dict[tuple[tuple[Box, ...], Pitch], list[float]] = {}
-    for middle, text, box in body:
-        if not _blank(text):  # a band that sets out its columns holds blanks: looked at from them
-            continue
-        lo = bisect_left(middles, middle - NEAR * h)
-        band = tuple(lo + j for j, (_, _, b) in enumerate(body[lo:bisect_right(middles, middle + NEAR * h)])
-                     if abs(b.x1 - box.x1) <= h / 2 and abs(b.x0 - box.x0) <= START * pitch.p)
-        if band not in seen:
-            lines = [body[j][1:] for j in band]
-            seen[band] = _own_columns(lines, h, pitch) if sum(_blank(t) for t, _ in lines) >= BLANKS else None
-        if (grid := seen[band]) is not None:
-            grids.setdefault(grid, []).append(middle)
-    return grids
-
-
-def _blank(text: str) -> bool:
-    """Whether a line's text holds a blank between its characters."""
-    return len(text.split()) > 1
-
-
-def _own_columns(band: list[tuple[str, Box]], h: float, pitch: Pitch) -> tuple[tuple[Box, ...], Pitch] | None:
-    """The columns that the lines of a ``band`` (body lines near each other about as wide, from
-    about where one starts to where it ends) set out among themselves where no other line sets
-    them out: ``k`` equally wide columns (a story's are) of ``m`` characters a line, ``k − 1``
-    gutters between them (``GAP ×`` the pitch wide: the boxes' padding may fill a narrow one),
-    such that ``MERGED`` of its lines or more, and more than half, are cut at them (see
-    :func:`_pieces`, the columns standing for the lines near), and ``BLANKS`` of them or more
-    hold a blank the engine read at a gutter, one at each gutter at least (no text sets a gutter
-    out as a blank does: a column's lines are full, a band of one column's lines is as regular);
-    none otherwise. Of several such, the one with the most blanks, then the most lines cut; with
-    them, the pitch to cut its lines at."""
-    if len(band) < MERGED:
-        return None
-    p = pitch.p
-    x0, x1 = statistics.median(b.x0 for _, b in band), statistics.median(b.x1 for _, b in band)
-    spaced = [(t, b) for t, b in band if _blank(t)]
-    unspaced = [(t, b) for t, b in band if not _blank(t)]
-    best: tuple[tuple[int, int], list[Box], Pitch] = ((0, 0), [], pitch)
-    # what a box adds to a column's line: as the page's lines (see :class:`Pitch`), or nothing (where
-    # most of the page's lines are merged, their gutters are in the page's fit)
-    # where the blanks are (their left ends, set at the pitch): a gutter of ``k`` columns lies about
-    # ``j / k`` of the way across (its half width and the box's padding off), a hypothesis without a
-    # blank near each of its gutters is not looked at further
-    blanks_at = [b.x0 + p * display_width(t[:i]) for t, b in spaced for i, ch in enumerate(t) if ch.isspace()]
-    for c, k in product(sorted({pitch.c, 0.0}), COLUMNS):
-        if not all(any(abs(x - x0 - j * (x1 - x0) / k) <= GAP[1] * p for x in blanks_at) for j in range(1, k)):
-            continue
-        for m in range(1, int((x1 - x0) / (k * p)) + 1):  # characters a column's line
-            g = (x1 - x0 - k * (m * p + c)) / (k - 1)  # a gutter's width
-            if not GAP[0] * p <= g <= GAP[1] * p:
-                continue
-            g = max(g, 0.0)
-            w = (x1 - x0 - (k - 1) * g) / k  # a column's width
-            columns = [Box(round(x0 + j * (w + g)), 0, round(x0 + j * (w + g) + w), 0) for j in range(k)]
-            cut = [(t, pieces) for t, b in spaced if len(pieces := _across(t, b, columns, h, Pitch(p, c))) == k]
-            per_gutter = [sum(t[pieces[j][0] - 1].isspace() for t, pieces in cut) for j in range(1, k)]
-            blanks = sum(per_gutter) if min(per_gutter) else 0
-            if blanks < max(BLANKS, best[0][0]):  # looked at first: the lines without a blank cannot make up for it
-                continue
-            fit = len(cut) + sum(len(_across(t, b, columns, h, Pitch(p, c))) == k for t, b in unspaced)
-            if (blanks, fit) > best[0]:
-                best = ((blanks, fit), columns, Pitch(p, c))
-    (blanks, fit), columns, pitch = best
-    return (tuple(columns), pitch) if blanks >= BLANKS and fit >= MERGED and 2 * fit > len(band) else None
-
-
-def _across(text: str, box: Box, columns: list[Box], h: float, pitch: Pitch) -> list[tuple[int, Box]]:
-    """The pieces of a line at the gutters between ``columns`` (that a band of merged lines sets
-    out, see :func:`_own_columns`) that it runs across: from about where one starts (``h / 2``
-    left of it, or indented ``START ×`` the pitch) to where a later one ends (``h / 2``; or inside
-    it, where the line ends a paragraph), cut into one piece a column (see :func:`_pieces`, the columns standing for the lines near);
-    none otherwise."""
-    first = next((j for j, col in enumerate(columns) if col.x0 - h / 2 <= box.x0 <= col.x0 + START * pitch.p), None)
-    last = next((j for j, col in enumerate(columns) if abs(col.x1 - box.x1) <= h / 2), None)
-    if last is None and ends_sentence(text):  # a paragraph's last line ends inside a column
-        last = next((j for j, col in enumerate(columns) if col.x0 < box.x1 <= col.x1), None)
-    if first is None or last is None or last <= first:
-        return []
-    gutters = [Gutter(float(before.x1), float(after.x0), ((), ())) for before, after in zip(columns[first:last], columns[first + 1:last + 1])]
-    pieces = _pieces(text, box, gutters, columns, h, pitch)
-    return pieces if len(pieces) == last - first + 1 else []
 
 
 def _column(x0: float, x1: float, near: list[Box], h: float, p: float) -> bool:
@@ -236,9 +122,6 @@ def _pieces(text: str, box: Box, gutters: list[Gutter], near: list[Box], h: floa
     ends = [0.0, *accumulate(char_width(ch) * p for ch in text)]  # ends[k]: width of the first k characters' cells
     total = ends[-1]
     starts, used = [0], []  # each piece's first character; the gutters cut at
-    # where the characters end: the box's right end, or a cell before it where a closing mark or a
-    # stop ends the line (squeezed into the column's last cell, or hanging past its edge)
-    rights = (box.x1, box.x1 + p) if text.rstrip()[-1:] in HANGING else (box.x1,)
     for gutter in sorted(gutters, key=attrgetter("x0")):
         if used and gutter.x0 < used[-1].x1 + INTO * p:  # another pair of edges of a gutter cut at
             continue
@@ -254,7 +137,7 @@ def _pieces(text: str, box: Box, gutters: list[Gutter], near: list[Box], h: floa
         # one), and a blank the engine read in the gutter goes with the piece before
         while k < len(text) and (text[k] in HANGING or text[k].isspace()):
             k += 1
-        if not any(-FIT * p <= x1 - (total - ends[k]) - c - gutter.x1 <= START * p for x1 in rights):
+        if not -FIT * p <= box.x1 - (total - ends[k]) - c - gutter.x1 <= START * p:
             continue
         if text[at:k].strip() and text[k:].strip():
             starts.append(k)
