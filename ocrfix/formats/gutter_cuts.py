@@ -41,12 +41,10 @@ from operator import attrgetter
 from typing import NamedTuple
 
 from ..text_reflow import char_width, display_width, ends_sentence
-from .layout import CLOSING, STOPS
 from .line_splits import Gutter, page_gutters
 from .model import Box
-from .placed import PITCH_CHARS
+from .placed import NO_LINE_START, PITCH_CHARS
 
-HANGING = CLOSING + STOPS
 BODY = 1.2  # × the median line height: a taller box is no body line (a headline, a kicker)
 SPACED = 1.2  # × the pitch: a line set wider than this a character (with its gutters) is no body line (a headline, a kicker)
 LARGE, LOOSE = 1.1, 1.1  # × the median line height, × the pitch: nor is a line as tall and as wide a character as these
@@ -135,7 +133,7 @@ def _pieces(text: str, box: Box, gutters: list[Gutter], near: list[Box], h: floa
             continue
         # closing marks and stops hang past the column's edge into the gutter (no line starts with
         # one), and a blank the engine read in the gutter goes with the piece before
-        while k < len(text) and (text[k] in HANGING or text[k].isspace()):
+        while k < len(text) and (text[k] in NO_LINE_START or text[k].isspace()):
             k += 1
         if not -FIT * p <= box.x1 - (total - ends[k]) - c - gutter.x1 <= START * p:
             continue
@@ -145,7 +143,7 @@ def _pieces(text: str, box: Box, gutters: list[Gutter], near: list[Box], h: floa
     if not used:
         return []
     # the last piece ends where a column ends (or a closing mark or a stop past it), or it ends a paragraph
-    ends_at = [x for x in (box.x1, box.x1 - p if text.rstrip()[-1:] in HANGING else None)
+    ends_at = [x for x in (box.x1, box.x1 - p if text.rstrip()[-1:] in NO_LINE_START else None)
                if x is not None and _column(used[-1].x1, x, near, h, p)]
     if not (ends_at or ends_sentence(text)):
         return []

@@ -57,12 +57,10 @@ from ..text_reflow import (LM_JOIN, OPENING, _WEIGHABLE_END, Block, clean_paragr
 from .model import Box, Document, Line, Page, Word, join_words
 from .headlines import body_pitch, find_headlines, junk_glyphs, under_body
 from .line_splits import split_lines
-from .placed import RULE, PlacedLine, char_height, is_rule_text, text_span
+from .placed import NO_LINE_START, RULE, PlacedLine, char_height, is_rule_text, text_span
 from .stories import stories
 from .vertical import turn_back, upright
 
-CLOSING = "”’）》」』〕】)]"  # closing quotes and brackets: never at a line's start
-STOPS = "，、；：。？！"  # full-width stops and pauses: never at a line's start either
 _NARROW_RUN = re.compile(r"[0-9A-Za-z][0-9A-Za-z.,%]*")  # digits and Latin letters: never broken across lines
 INDENT = 1.6  # × the character pitch: left edge past the column's left edge that marks an indent
 DROPPED = 2.4  # × the pitch: an "indent" past this after a full line that runs on is the engine's loss of the line's first
@@ -183,7 +181,7 @@ def _paragraphs(columns: list[_Column], h: float, lm: TokenScorer | None = None)
             # start with (the typesetter keeps it on the line before): the characters before it were dropped
             # (both measured from the cell: an opening quote's ink starts QUOTE_INK into it)
             depth = inset - QUOTE_INK * pitch * (opening[:1] in OPENING)
-            indented = depth > INDENT * pitch and not (depth > DROPPED * pitch and run_on) and opening[:1] not in CLOSING + STOPS \
+            indented = depth > INDENT * pitch and not (depth > DROPPED * pitch and run_on) and opening[:1] not in NO_LINE_START \
                 and not (run_on and lm is not None and _reads_on(lm, paragraphs[-1][-1], text))
             # a credit in brackets right after a full line closes the paragraph it ends (``…新年。`` /
             # ``（本报记者…``): a byline stands on a line of its own

@@ -19,6 +19,9 @@ PITCH_CHARS = 4  # least characters of a line that measures the character pitch
 HEADLINE = 1.25  # × h: type size that marks a headline where the size tells alone (gutter splits, column edges, the body's pitch; see HEADLINE_LINE)
 SPECKS = "。，、.,|'`·"  # what the engine reads specks as
 RULE = "|"  # what the engine reads a column rule as
+#: Closing quotes and brackets, full-width stops and pauses: no printed line starts with one (a line that
+#: does lost the characters before it), and one after a column's last character hangs past its edge.
+NO_LINE_START = "”’）》」』〕】)]" + "，、；：。？！"
 
 
 @dataclass(frozen=True)
