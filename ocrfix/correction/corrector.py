@@ -5,7 +5,7 @@ import copy
 from bisect import bisect_left
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Collection, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, Collection, Iterable, Mapping, NamedTuple, Sequence
 
 from ..confusions import ConfusionSet, inventory as default_inventory, merge
 from ..confusions.length import LENGTH_FILE, LengthRates
@@ -23,7 +23,7 @@ from .candidates import CONTEXT, ENGINE, GENERATORS, Candidate, CandidateSource,
 from .decode import SentenceDecoder
 from .deletions import SOURCE as DELETION_SOURCE, deletion_changes
 from .document import DocumentBigrams
-from .edits import Edit, apply_changes, input_offset
+from .edits import Change, Edit, apply_changes, input_offset
 from .engine import ConfidencePrior, Reading, TokenEvidence, token_evidence
 from .pairs import PairCandidate, PairProposer
 from .features import Featurizer, LanguageModel, forward, mean_logp
@@ -228,6 +228,65 @@ def _context_index(context: str | Path | ContextIndex | None, model: str | Path 
     return index
 
 
+class _Choices(NamedTuple):
+    """The :class:`Corrector`'s arguments a profile stands in for where they are not given."""
+
+    weights: str | Path | Weights | None
+    confusions: str | Path | Sequence[str | Path] | ConfusionSet | None
+    misread: str | Path | MisreadRates | None
+    variants: str | Path | Mapping[str, str] | None
+    length: str | Path | LengthRates | bool | None
+    marks: str | Path | MarkChannel | None
+    threshold: float | None
+    rules: bool | Collection[str]
+    confidence: ConfidencePrior | None
+    word_confidence: ConfidencePrior | None
+
+
+def _with_profile(given: _Choices, profile: Profile | None) -> _Choices:
+    """``given``, the profile's choice standing in for each argument not given (None; ``rules``: True)."""
+    if profile is None:
+        return given
+    stand_ins = _Choices(profile.weights, profile.confusions, profile.misread, profile.variants, profile.length or False,
+                         profile.marks, profile.threshold, True if profile.rules is None else profile.rules,
+                         None if profile.confidence is None else ConfidencePrior(*profile.confidence),
+                         None if profile.word_confidence is None else ConfidencePrior(*profile.word_confidence))
+    chosen = _Choices(*(stand_in if value is None else value for value, stand_in in zip(given, stand_ins)))
+    return chosen._replace(rules=stand_ins.rules) if given.rules is True else chosen
+
+
+def _variants(variants: str | Path | Mapping[str, str] | None, inventory: frozenset[str],
+              confusions_dir: Path) -> dict[str, str]:
+    """Traditional -> simplified forms (a mapping, its file, default the shipped table) for the traditional
+    forms outside ``inventory`` whose simplified form is inside it."""
+    if not isinstance(variants, Mapping):
+        variants = load_variants(variants or confusions_dir / VARIANTS_FILE)
+    return {t: s for t, s in variants.items() if t not in inventory and s in inventory}
+
+
+def _length_channel(length: str | Path | LengthRates | bool | None, confusions_dir: Path) -> LengthRates | None:
+    """The engine's length channel: ``length`` itself, its file, the shipped one (None, True) or none (False)."""
+    if length is False:
+        return None
+    if isinstance(length, LengthRates):
+        return length
+    return LengthRates.load(confusions_dir / LENGTH_FILE if length in (None, True) else length)
+
+
+def _mark_channel(marks: str | Path | MarkChannel | None) -> MarkChannel | None:
+    """The engine's mark channel, ``marks`` itself or its file (None: none)."""
+    return marks if marks is None or isinstance(marks, MarkChannel) else MarkChannel.load(marks)
+
+
+def _misread_rates(misread: str | Path | MisreadRates | None, flat: bool, confusions_dir: Path) -> MisreadRates:
+    """The engine's misread rates (``misread`` itself, its file, default the shipped ones); loaded from a file
+    with ``flat`` (the profile does not know its engine's habits), its overall rate for every character."""
+    if isinstance(misread, MisreadRates):
+        return misread
+    rates = MisreadRates.load(misread or confusions_dir / MISREAD_FILE)
+    return MisreadRates.uniform(rates.overall) if flat else rates
+
+
 class Corrector:
     """Loads the LM, the confusion set(s) and the weights once; :meth:`correct` is then cheap.
 
@@ -287,28 +346,16 @@ class Corrector:
             profile = load_profile(profile, settings.models_dir)
         #: the engine profile the models below came from where not given (None: the shipped defaults)
         self.profile = profile
-        if profile is not None:
-            weights = profile.weights if weights is None else weights
-            confusions = profile.confusions if confusions is None else confusions
-            misread = profile.misread if misread is None else misread
-            variants = profile.variants if variants is None else variants
-            length = (profile.length or False) if length is None else length
-            marks = profile.marks if marks is None else marks
-            threshold = profile.threshold if threshold is None else threshold
-            if rules is True and profile.rules is not None:
-                rules = profile.rules
-            if confidence is None and profile.confidence is not None:
-                confidence = ConfidencePrior(*profile.confidence)
-            if word_confidence is None and profile.word_confidence is not None:
-                word_confidence = ConfidencePrior(*profile.word_confidence)
+        chosen = _with_profile(_Choices(weights, confusions, misread, variants, length, marks, threshold, rules,
+                                        confidence, word_confidence), profile)
+        threshold, rules = chosen.threshold, chosen.rules
         #: how the engine's confidences move an edit's log-odds (None: they are not used)
-        self.confidence = confidence
+        self.confidence = chosen.confidence
         #: the same for a character with only its word's confidence (None: not used)
-        self.word_confidence = word_confidence
+        self.word_confidence = chosen.word_confidence
         model = settings.default_lm if model is None else model
         self.lm = _corrector_lm(model, profile)
-        if weights is None:
-            weights = settings.models_dir / WEIGHTS_FILE
+        weights = settings.models_dir / WEIGHTS_FILE if chosen.weights is None else chosen.weights
         self.weights = weights if isinstance(weights, Weights) else Weights.load(weights)
         self.threshold = self.weights.threshold if threshold is None else float(threshold)
         self.noisy = self.weights.noisy if threshold is None else None
@@ -321,36 +368,30 @@ class Corrector:
         #: the symbol rules that run (``rules``: all but the opt-in ones, none, or these names)
         self.rules = DEFAULT_RULES if rules is True else () if rules is False else select_rules(rules)
         stages = SHIPPED_STAGES if profile is None else profile
-        if rules is False:
-            stages = replace(stages, line_end_marks=False, garbled_marks=False, han_insertions=False)
         #: which stages run and their settings: the line-end marks (margins, habits, the clean-print switch),
         #: the garbled marks, the Han insertions (the profile's; :data:`~ocrfix.profiles.SHIPPED_STAGES`
         #: without one; ``rules=False`` switches these off)
-        self.stages = stages
+        self.stages = replace(stages, line_end_marks=False, garbled_marks=False, han_insertions=False) \
+            if rules is False else stages
         #: the profile's calibrated decision for line-end marks, in place of the margin (None: the margin)
-        self.line_end_gate = MarkGate.load(stages.line_end_gate) if stages.line_end_gate is not None else None
-        if not isinstance(variants, Mapping):
-            variants = load_variants(variants or settings.confusions_dir / VARIANTS_FILE)
+        self.line_end_gate = None if self.stages.line_end_gate is None else MarkGate.load(self.stages.line_end_gate)
         #: traditional forms outside the inventory whose simplified form is inside it
-        self.variants = {t: s for t, s in variants.items() if t not in self.inventory and s in self.inventory}
+        self.variants = _variants(chosen.variants, self.inventory, settings.confusions_dir)
         #: simplified -> traditional for the characters traditional script writes otherwise: what tells a
         #: text in traditional script, and how its corrections are written back
         self.simplified_forms = simplified_forms(settings.confusions_dir) if self.variants else {}
         #: traditional -> simplified for reading a text in traditional script (:mod:`.script`): the
         #: variants and the traditional forms inside the inventory (於, 祕)
         self.script_forms = {**{t: s for s, t in self.simplified_forms.items() if t in self.inventory}, **self.variants}
-        if length is not False and rules is not False and not isinstance(length, LengthRates):
-            length = LengthRates.load(settings.confusions_dir / LENGTH_FILE if length in (None, True) else length)
+        pattern_stages = rules is not False
         #: the engine's length channel; None: no deletion stage
-        self.length = length if isinstance(length, LengthRates) and rules is not False else None
-        if marks is not None and not isinstance(marks, MarkChannel):
-            marks = MarkChannel.load(marks)
+        self.length = _length_channel(chosen.length, settings.confusions_dir) if pattern_stages else None
         #: the engine's mark channel; None: no confused-mark stage
-        self.marks = marks if rules is not False else None
+        self.marks = _mark_channel(chosen.marks) if pattern_stages else None
         #: the profile's mark-choice model (:mod:`.mark_choice`; its channel adapted to each page with the profile's
         #: ``mark_page_prior``); None: no mark-choice stage
-        self.mark_choice = _mark_choice(profile) if rules is not False else None
-        table = _confusion_table(confusions, self.weights.k, self.inventory)
+        self.mark_choice = _mark_choice(profile) if pattern_stages else None
+        table = _confusion_table(chosen.confusions, self.weights.k, self.inventory)
         index = _context_index(context, model, self.inventory) if CONTEXT in self.weights.sources else None
         #: the LM's context index (None unless the weights use context candidates)
         self.context = index
@@ -358,11 +399,9 @@ class Corrector:
                                                   if source in self.weights.sources], REGIONAL_FORMS)
         if not isinstance(glyphs, GlyphSpace):
             glyphs = GlyphSpace.load(glyphs or settings.confusions_dir / GLYPHS_FILE)
-        if not isinstance(misread, MisreadRates):
-            misread = MisreadRates.load(misread or settings.confusions_dir / MISREAD_FILE)
-            if profile is not None and profile.flat_misread:  # the engine's habits are unknown: its overall rate only
-                misread = MisreadRates.uniform(misread.overall)
-        self.featurizer = Featurizer(self.lm, self.weights.sources, glyphs, misread, self.weights.prune)
+        misread_rates = _misread_rates(chosen.misread, profile is not None and profile.flat_misread,
+                                       settings.confusions_dir)
+        self.featurizer = Featurizer(self.lm, self.weights.sources, glyphs, misread_rates, self.weights.prune)
         #: Pair proposals need the context index; they are scored only with a pair model in the weights.
         self.pairs = PairProposer(self.candidates.table, index, glyphs) if index is not None else None
 
@@ -445,55 +484,80 @@ class Corrector:
         clean_print: list[tuple[int, int]] = []  # spans of ``staged`` whose blocks read like clean print
         # a short text: an edit without the engine's evidence needs the clean-print threshold
         short = self.sparse.threshold if self.sparse is not None and (page_chars or len(text)) < SHORT_TEXT else 0.0
-        decoded: list[tuple[int, str, str, float, tuple[str, ...]]] = []  # the decoder's changes
+        decoded: list[Change] = []  # the decoder's changes
         for block in _blocks(sentences, BLOCK_CHARS):
-            evidence = [self._evidence(sentence, text, staged, rule_edits, readings) for sentence in block]
-            decoders = [self._decoder(sentence, document, ev) for sentence, ev in zip(block, evidence)]
-            limits = [max(self.max_edits, len(sentence.tokens) // TOKENS_PER_EDIT) for sentence in block]
-            logp = block_logp(decoders)
-            floor = self._gate_floor(block)
-            first_pass = [choice.probability for decoder, limit in zip(decoders, limits)
-                          for choice in decoder.run(max(self.threshold, floor), limit)]
-            chars = block[-1].end - block[0].start
-            if self.noisy is not None and self.noisy.is_noisy(len(first_pass), chars):
-                if self.noisy.threshold > floor:  # a block unlike the domain's gets no second pass below its floor
-                    for decoder, limit in zip(decoders, limits):
-                        decoder.run(self.noisy.threshold, limit)
-            elif self.sparse is not None and self.sparse.is_sparse(self.sparse.counted(first_pass, logp, chars), chars):
+            block_changes, clean = self._decode_block(block, document, text, staged, rule_edits, readings, short)
+            decoded += block_changes
+            if clean:
                 clean_print.append((block[0].start, block[-1].end))
-                clean_threshold = max(self.sparse.threshold, floor)
-                for k, (sentence, limit) in enumerate(zip(block, limits)):
-                    if any(choice.probability < clean_threshold for choice in decoders[k].chosen):
-                        decoders[k] = self._decoder(sentence, document, evidence[k])  # decoded afresh: its edits interact
-                        decoders[k].run(clean_threshold, limit)
             if progress is not None:
-                progress(chars)
-            for sentence, decoder in zip(block, decoders):
-                for choice in decoder.chosen:
-                    if choice.probability < short and ENGINE_EVIDENCE.isdisjoint(choice.candidate.sources):
-                        continue
-                    for index, char in choice.candidate.replacements:  # a pair is logged as one edit per character
-                        pos = input_offset(rule_edits, sentence.offsets[index])
-                        decoded.append((pos, text[pos], char, choice.probability, choice.candidate.sources))
+                progress(block[-1].end - block[0].start)
         # a character the variant stage changed (褲 -> 裤) and the decoder then replaced: one edit
         # from the input's character
         replaced = {change[0] for change in decoded}
         changes = [change for change in changes if change[0] not in replaced or len(change[1]) != 1] + decoded
-        # on clean print Tesseract rarely loses a mark or adds a character, and the LM's taste (an
-        # optional comma, a name's double) would outweigh the few it does: line-end marks (unless the
-        # profile's engine loses hanging marks on clean scans too) and deletions are kept only where
-        # the text is noisier
+        withdrawn = self._withdrawn_in_clean_print(rule_edits, clean_print, joins)
+        changes = [change for change in changes if (change[0], tuple(change[4])) not in withdrawn]
+        output, edits = apply_changes(text, changes)
+        return Result(output, tuple(edits), text, None if blocks is None else tuple(blocks))
+
+    def _decode_block(self, block: Sequence[Sentence], document: DocumentBigrams, text: str, staged: str,
+                      rule_edits: Sequence[Edit], readings: Sequence[Reading | None] | None, short: float
+                      ) -> tuple[list[Change], bool]:
+        """The decoder's changes in the sentences of ``block`` (offsets in ``text``; ``staged``: the text after
+        the pattern stages' ``rule_edits``), and whether the block reads like clean print.
+
+        Every sentence is decoded at the threshold (at least the domain gate's floor); a block whose first
+        pass edits as densely as a noisy scan is decoded again down to the noisy-scan threshold; one that
+        edits as sparsely as clean print has its sentences with an edit below the clean-print threshold
+        decoded afresh at that threshold. An edit below ``short`` without the engine's evidence is dropped."""
+        evidence = [self._evidence(sentence, text, staged, rule_edits, readings) for sentence in block]
+        decoders = [self._decoder(sentence, document, ev) for sentence, ev in zip(block, evidence)]
+        limits = [max(self.max_edits, len(sentence.tokens) // TOKENS_PER_EDIT) for sentence in block]
+        logp = block_logp(decoders)
+        floor = self._gate_floor(block)
+        first_pass = [choice.probability for decoder, limit in zip(decoders, limits)
+                      for choice in decoder.run(max(self.threshold, floor), limit)]
+        chars = block[-1].end - block[0].start
+        clean = False
+        if self.noisy is not None and self.noisy.is_noisy(len(first_pass), chars):
+            if self.noisy.threshold > floor:  # a block unlike the domain's gets no second pass below its floor
+                for decoder, limit in zip(decoders, limits):
+                    decoder.run(self.noisy.threshold, limit)
+        elif self.sparse is not None and self.sparse.is_sparse(self.sparse.counted(first_pass, logp, chars), chars):
+            clean = True
+            clean_threshold = max(self.sparse.threshold, floor)
+            for k, (sentence, limit) in enumerate(zip(block, limits)):
+                if any(choice.probability < clean_threshold for choice in decoders[k].chosen):
+                    decoders[k] = self._decoder(sentence, document, evidence[k])  # decoded afresh: its edits interact
+                    decoders[k].run(clean_threshold, limit)
+        changes: list[Change] = []
+        for sentence, decoder in zip(block, decoders):
+            for choice in decoder.chosen:
+                if choice.probability < short and ENGINE_EVIDENCE.isdisjoint(choice.candidate.sources):
+                    continue
+                for index, char in choice.candidate.replacements:  # a pair is logged as one edit per character
+                    pos = input_offset(rule_edits, sentence.offsets[index])
+                    changes.append((pos, text[pos], char, choice.probability, choice.candidate.sources))
+        return changes, clean
+
+    def _withdrawn_in_clean_print(self, rule_edits: Sequence[Edit], clean_print: Sequence[tuple[int, int]],
+                                  joins: Sequence[int]) -> set[tuple[int, tuple[str, ...]]]:
+        """(input offset, sources) of the pattern stages' ``rule_edits`` withdrawn in the ``clean_print`` spans.
+
+        On clean print Tesseract rarely loses a mark or adds a character, and the LM's taste (an optional
+        comma, a name's double) would outweigh the few it does: line-end marks (unless the profile's engine
+        loses hanging marks on clean scans too) and deletions are kept only where the text is noisier. In a
+        clean span the reflow did not join from column lines (a text typed in print's style), a symbol
+        rule's lone changes go too (:func:`lone_rule_changes`)."""
         withdraw = [sources for sources in CLEAN_PRINT_WITHDRAWN
                     if not (self.stages.line_end_marks_in_clean_print and sources in LINE_END_SOURCES)]
         withdrawn = {(edit.input_offset, edit.sources) for edit in rule_edits if edit.sources in withdraw
                      and any(start <= edit.offset < end for start, end in clean_print)}
-        # a block the reflow joined from column lines was scanned print, not a text typed in print's style
         typed = [(start, end) for start, end in clean_print
                  if not _holds(joins, input_offset(rule_edits, start), input_offset(rule_edits, end))]
-        withdrawn |= lone_rule_changes(rule_edits, typed, {f"rule:{rule.name}" for rule in self.rules if rule.style_max is None})
-        changes = [change for change in changes if (change[0], tuple(change[4])) not in withdrawn]
-        output, edits = apply_changes(text, changes)
-        return Result(output, tuple(edits), text, None if blocks is None else tuple(blocks))
+        return withdrawn | lone_rule_changes(rule_edits, typed,
+                                             {f"rule:{rule.name}" for rule in self.rules if rule.style_max is None})
 
     def text_logp(self, text: str) -> float:
         """Mean log10 P per token of ``text`` (already reflowed) as the decoder first scores it, after
@@ -527,7 +591,7 @@ class Corrector:
         return stray_habit(stray_runs(text, joins, self.lm, protected_mask(text, self.keep)))
 
     def _pattern_changes(self, text: str, joins: Sequence[int], stray_marks: bool | None = None, hung: int = 0
-                         ) -> list[tuple[int, str, str, float, tuple[str, ...]]]:
+                         ) -> list[Change]:
         """The changes made before the decoder: the marks of a garbled text (:mod:`.garbled_marks`,
         if the profile asks), symbol rules, traditional forms, closing marks of pairs (:mod:`.pair_marks`)
         and other marks lost at the wrapped line ends ``joins``, confused marks (:mod:`.mark_channel`, then

@@ -28,6 +28,7 @@ from collections.abc import Sequence
 
 from ..confusions.length import LengthRates
 from ..normalize import fold_char, is_cjk_punct, is_han
+from .edits import Change
 from .features import LanguageModel
 from .rules import replacement_gain
 
@@ -89,7 +90,7 @@ def _aabb(text: str, offset: int) -> bool:
 
 
 def deletion_changes(text: str, rates: LengthRates, lm: LanguageModel, protected: Sequence[bool],
-                     min_margin: float | None = None) -> list[tuple[int, str, str, float, tuple[str, ...]]]:
+                     min_margin: float | None = None) -> list[Change]:
     """``(offset, char, "", 1.0, ("deletion",))`` changes of ``text``; ``protected`` flags the
     characters never to change (keep-list words, URLs, runs of one character); ``min_margin``
     default :data:`MIN_MARGIN`."""

@@ -38,8 +38,12 @@ def json_line(record: dict) -> str:
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
+#: A change a stage proposes: (input offset, original, replacement, gain, sources); :func:`apply_changes`
+#: makes the :class:`Edit` of it.
+Change = tuple[int, str, str, float, tuple[str, ...]]
 
-def apply_changes(text: str, edits: Iterable[tuple[int, str, str, float, tuple[str, ...]]]) -> tuple[str, list[Edit]]:
+
+def apply_changes(text: str, edits: Iterable[Change]) -> tuple[str, list[Edit]]:
     """Apply ``(input_offset, original, replacement, gain, sources)`` changes to ``text``.
 
     The changes must not overlap; they may come in any order. Returns the output text and the

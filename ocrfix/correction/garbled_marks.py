@@ -27,6 +27,7 @@ import re
 from collections.abc import Sequence
 
 from ..normalize import is_han
+from .edits import Change
 from .features import LanguageModel
 from .line_marks import SPAN
 from .rules import mark_scores
@@ -75,7 +76,7 @@ def confident_share(gains: Sequence[float]) -> float:
 
 
 def garbled_changes(text: str, lm: LanguageModel, protected: Sequence[bool],
-                    min_gain: float = MIN_GAIN) -> list[tuple[int, str, str, float, tuple[str, ...]]]:
+                    min_gain: float = MIN_GAIN) -> list[Change]:
     """``(offset, mark, other mark, 1.0, (SOURCE,))`` changes at the sites of ``text`` if its marks
     read as garbled (:func:`confident_share` ≥ :data:`MIN_SHARE` over at least :data:`MIN_SITES`
     sites), where the LM prefers another mark by more than ``min_gain``; none otherwise."""

@@ -27,6 +27,7 @@ from typing import NamedTuple
 from ..lm.context import ContextIndex
 from ..normalize import is_han
 from ..segment import segment
+from .edits import Change
 from .features import LanguageModel, forward, replacement_gain
 
 SOURCE = "han-insertion"
@@ -96,7 +97,7 @@ def insertion_sites(text: str, lm: LanguageModel, index: ContextIndex, protected
 
 
 def insertion_changes(text: str, lm: LanguageModel, index: ContextIndex, protected: Sequence[bool],
-                      min_gain: float | None = None) -> list[tuple[int, str, str, float, tuple[str, ...]]]:
+                      min_gain: float | None = None) -> list[Change]:
     """``(offset, "", char, 1.0, ("han-insertion",))`` changes of ``text`` that put a lost Han character back
     (``min_gain`` default :data:`MIN_GAIN`)."""
     min_gain = MIN_GAIN if min_gain is None else min_gain

@@ -23,6 +23,7 @@ from typing import NamedTuple
 from ..errors import ModelError
 from ..normalize import is_han, lm_tokens
 from .clauses import clause as clause_around
+from .edits import Change
 from .features import LanguageModel
 from .rules import mark_scores
 
@@ -258,7 +259,7 @@ def sparse_margin(text: str, joins: Sequence[int], lm: LanguageModel, protected:
 
 
 def marks_to_insert(choices: Sequence[tuple[int, MarkChoice]], min_gain: float | None = None, gate: MarkGate | None = None
-                    ) -> list[tuple[int, str, str, float, tuple[str, ...]]]:
+                    ) -> list[Change]:
     """``(offset, "", mark, 1.0, (SOURCE,))`` insertions of the best marks of ``choices`` that gain more
     than ``min_gain`` (default :data:`MIN_GAIN`), or, with a ``gate``, that it lets through (the margin
     then unused)."""
@@ -269,7 +270,7 @@ def marks_to_insert(choices: Sequence[tuple[int, MarkChoice]], min_gain: float |
 
 def line_end_changes(text: str, joins: Sequence[int], lm: LanguageModel, protected: Sequence[bool],
                      min_gain: float | None = None, gate: MarkGate | None = None
-                     ) -> list[tuple[int, str, str, float, tuple[str, ...]]]:
+                     ) -> list[Change]:
     """:func:`marks_to_insert` of the :func:`line_end_choices` of ``text``."""
     return marks_to_insert(line_end_choices(text, joins, lm, protected, gate is not None), min_gain, gate)
 
@@ -365,7 +366,7 @@ def stray_habit(runs: Sequence[tuple[float, list[int]]], min_gain: float | None 
 
 def stray_mark_changes(text: str, joins: Sequence[int], lm: LanguageModel, protected: Sequence[bool],
                        min_gain: float | None = None, habit: bool | None = None
-                       ) -> list[tuple[int, str, str, float, tuple[str, ...]]]:
+                       ) -> list[Change]:
     """``(offset, mark, "", 1.0, (STRAY_SOURCE,))`` deletions of the marks :func:`stray_runs` leaves
     out where its gain is over ``min_gain`` (default :data:`STRAY_GAIN`), or over :data:`HABIT_GAIN`
     where the engine has the habit: ``habit``, or (None) the text shows it (:func:`stray_habit`;

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from ..confusions.marks import MarkChannel
 from ..normalize import is_han
+from .edits import Change
 from .features import LanguageModel
 from .line_marks import SPAN
 from .rules import mark_scores
@@ -40,7 +41,7 @@ def best_option(lm: LanguageModel, channel: MarkChannel, text: str, offset: int)
 
 
 def mark_changes(text: str, channel: MarkChannel, lm: LanguageModel, protected: Sequence[bool],
-                 min_margin: float | None = None) -> list[tuple[int, str, str, float, tuple[str, ...]]]:
+                 min_margin: float | None = None) -> list[Change]:
     """``(offset, mark, other mark, 1.0, (SOURCE,))`` changes of ``text`` where the best mark the
     channel offers beats the one read by more than ``min_margin`` (default :data:`MIN_MARGIN`)."""
     min_margin = MIN_MARGIN if min_margin is None else min_margin

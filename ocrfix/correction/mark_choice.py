@@ -38,6 +38,7 @@ from typing import NamedTuple
 from ..errors import ModelError
 from ..normalize import is_han
 from .clauses import HALF, clause
+from .edits import Change
 from .features import LanguageModel
 from .garbled_marks import AFTER, BEFORE
 from .line_marks import MARKS as LINE_END_MARKS, SPAN
@@ -218,7 +219,7 @@ def features(lm: LanguageModel, text: str, offset: int) -> dict[str, float]:
 
 
 def choice_changes(text: str, model: MarkModel, lm: LanguageModel, protected: Sequence[bool],
-                   joins: Collection[int] = (), margin: float | None = None) -> list[tuple[int, str, str, float, tuple[str, ...]]]:
+                   joins: Collection[int] = (), margin: float | None = None) -> list[Change]:
     """``(offset, mark, other mark, P, (SOURCE,))`` changes at the :func:`sites` of ``text`` where the
     likeliest true mark beats the mark read by more than ``margin`` (natural log-odds; default: the
     model's for the mark read, :meth:`MarkModel.margin_for`; :data:`READ_MARGIN_SOURCE` where only that
@@ -245,8 +246,8 @@ def choice_changes(text: str, model: MarkModel, lm: LanguageModel, protected: Se
 LINE_END_CLASSES = tuple(mark for mark in LINE_END_MARKS if mark in CLASSES)
 
 
-def line_end_picks(text: str, insertions: Sequence[tuple[int, str, str, float, tuple[str, ...]]], model: MarkModel,
-                   lm: LanguageModel) -> list[tuple[int, str, str, float, tuple[str, ...]]]:
+def line_end_picks(text: str, insertions: Sequence[Change], model: MarkModel,
+                   lm: LanguageModel) -> list[Change]:
     """The line-end stage's ``insertions`` into ``text`` (:func:`~.line_marks.marks_to_insert`: the LM's best
     mark at each line end where one was lost) with each mark of :data:`LINE_END_CLASSES` replaced by the one of
     them the context model finds likeliest there, with every inserted mark in place: the LM sees 6 characters

@@ -21,6 +21,7 @@ from collections.abc import Collection, Sequence
 
 from ..normalize import lm_tokens
 from . import line_marks
+from .edits import Change
 from .features import LanguageModel
 from .line_marks import CLOSING, SPAN
 
@@ -86,7 +87,7 @@ def _gain(lm: LanguageModel, text: str, offset: int, insert: str) -> float:
 
 def closing_changes(text: str, joins: Sequence[int], lm: LanguageModel, protected: Sequence[bool],
                     min_gain: float | None = None, changed: Collection[int] = ()
-                    ) -> list[tuple[int, str, str, float, tuple[str, ...]]]:
+                    ) -> list[Change]:
     """``(offset, "", mark, 1.0, (SOURCE,))`` insertions: per span of :func:`unclosed_spans`, its
     closing mark at the wrapped line end of ``joins`` (sorted) inside it (after a Han character, letter or
     digit, or after one of :data:`SENTENCE_MARKS`; before anything but a closing mark; neither side
@@ -113,9 +114,9 @@ def closing_changes(text: str, joins: Sequence[int], lm: LanguageModel, protecte
     return changes
 
 
-def without_second_closings(text: str, closings: Sequence[tuple[int, str, str, float, tuple[str, ...]]],
-                            changes: list[tuple[int, str, str, float, tuple[str, ...]]]
-                            ) -> list[tuple[int, str, str, float, tuple[str, ...]]]:
+def without_second_closings(text: str, closings: Sequence[Change],
+                            changes: list[Change]
+                            ) -> list[Change]:
     """``changes`` (another stage's) without their insertions of a closing mark into a span of
     :func:`unclosed_spans` that ``closings`` (of :func:`closing_changes`) already closes."""
     closed = [(after, before, mark) for after, before, mark in unclosed_spans(text)

@@ -17,6 +17,7 @@ from typing import Callable, Collection, Sequence
 
 from ..errors import ModelError
 from ..normalize import lm_tokens
+from .edits import Change
 from .features import LanguageModel
 
 #: Minimum log10 gain of a sentence break at a body paragraph's end (``final-period``). The LM
@@ -551,7 +552,7 @@ def _writers_style(text: str, scored: dict[int, dict[str, float]], style_max: fl
 
 
 def rule_changes(text: str, rules: tuple[Rule, ...] = DEFAULT_RULES, lm: LanguageModel | None = None,
-                 scanned: bool = False, wrapped: bool = False) -> list[tuple[int, str, str, float, tuple[str, ...]]]:
+                 scanned: bool = False, wrapped: bool = False) -> list[Change]:
     """Non-overlapping ``(offset, original, replacement, 1.0, ("rule:<name>",))`` changes, first rule wins.
 
     Rules that need the LM (``min_gain``, ``options``, ``min_margin``) are skipped without one; rules of

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 
+from .edits import Change
 from .features import LanguageModel
 from .rules import replacement_gain
 
@@ -28,7 +29,7 @@ WINDOW = 16
 
 def variant_changes(text: str, variants: Mapping[str, str], simplified_forms: Collection[str], lm: LanguageModel,
                     protected: Sequence[bool], min_margin: float = MIN_MARGIN
-                    ) -> list[tuple[int, str, str, float, tuple[str, ...]]]:
+                    ) -> list[Change]:
     """``(offset, traditional, simplified, 1.0, ("variant",))`` changes of ``text``; ``simplified_forms``:
     the characters traditional script writes otherwise (keys of :func:`ocrfix.confusions.variants.simplified_forms`);
     ``protected`` flags the characters never to change (keep-list words, URLs)."""
