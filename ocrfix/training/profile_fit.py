@@ -363,11 +363,10 @@ class Fitted:
     domain: "DomainLM | None" = None  # the domain LM interpolated with the news LM (None: news only)
 
 
-def fit_profile(inputs: Sequence[str | Path], err_gold: Sequence[Sequence[str | Path]] = (),
-                clean: Sequence[str | Path] = (), base: BaseModels | None = None, options: Options = Options(),
-                name: str = "fitted", log: Callable[[str], None] = print, command: str = "") -> tuple[Fitted, Figures]:
-    """Fit a profile on the pairs of ``inputs`` / ``err_gold`` (see the module docstring)."""
-    base = base or BaseModels.shipped()
+def _training_pairs(inputs: Sequence[str | Path], err_gold: Sequence[Sequence[str | Path]],
+                    log: Callable[[str], None]) -> tuple[list[Pair], list[Pair], list[Pair], list[str], ChannelCounts]:
+    """All alignable pairs, those fitted on and those held out, the reflowed OCR of the first and their
+    channel counts; an :class:`InputError` where they are too few to fit on."""
     pairs = alignable(read_pairs(inputs, err_gold, warn=log), warn=log)
     train, held = split_held_out(pairs)
     if not held:
@@ -381,37 +380,62 @@ def fit_profile(inputs: Sequence[str | Path], err_gold: Sequence[Sequence[str | 
                          f"(need at least {MIN_ERRORS}); give more pairs")
     log(f"{len(pairs)} pairs: {len(train)} to fit on ({errors:,} substitutions, "
         f"{len(counts.pairs):,} distinct), {len(held)} held out")
+    return pairs, train, held, sources, counts
+
+
+def _calibration_line(label: str, result: Calibrated) -> str:
+    """The log line of the calibration of the weights ``label``."""
+    gate = result.record.get("domain_gate")
+    unlike = (f"; unlike the domain (share < {gate['share']}, the {gate['quantile']:.0%} of the cross-fit texts' below; in "
+              f"whole blocks < {gate['block_share']}: {gate['texts_below']} cross-fit texts) at least "
+              f"{gate['threshold']}") if gate else ""
+    return (f"weights {label}: threshold {result.record['threshold']}, second pass {result.record['noisy_threshold']}: "
+            f"cross-fit fixed {result.fixed}, introduced {result.introduced}, clean changed "
+            f"{result.record['clean_changed']}/{result.record['clean_chars']:,}" + unlike)
+
+
+def _log_calibration_texts(twins: int, clean: bool, pages: bool, domain_lm: bool, log: Callable[[str], None]) -> None:
+    """Say what correct text the threshold is calibrated on besides the pairs: the ``twins`` right versions of
+    line pairs, and a warning where there is no clean text at all (no ``clean`` text, no ``pages``)."""
+    if twins:
+        log(f"calibration: {twins:,} right versions of the line pairs, each a correct line whose changes count as "
+            f"introduced errors")
+    if not clean and not pages:
+        log("ocrfix: warning: fit: no clean text (line pairs only, no --clean): the threshold holds the fixed / "
+            "introduced ratio on the pairs but not the change rate on correct text of other kinds"
+            + (" (the domain gate holds it on text unlike the pairs', not on text like them)" if domain_lm else "")
+            + "; give --clean DIR")
+
+
+def fit_profile(inputs: Sequence[str | Path], err_gold: Sequence[Sequence[str | Path]] = (),
+                clean: Sequence[str | Path] = (), base: BaseModels | None = None, options: Options = Options(),
+                name: str = "fitted", log: Callable[[str], None] = print, command: str = "") -> tuple[Fitted, Figures]:
+    """Fit a profile on the pairs of ``inputs`` / ``err_gold`` (see the module docstring)."""
+    base = base or BaseModels.shipped()
+    pairs, train, held, sources, counts = _training_pairs(inputs, err_gold, log)
     models = Models(base)
     k = models.weights.k
     base_paths, base_set = choose_base(base, counts, k, log)
     stages = choose_stages(train, sources, models, log)
 
-    folds = []
     group = groups(train)
     halves = [[i for i in range(len(train)) if group[i] % 2 == number] for number in range(2)]
     half_counts = [channel_counts([train[i] for i in half], [sources[i] for i in half]) for half in halves]
     boost = choose_boost(half_counts, base_set, k, base.inventory, log)
     chunks = clean_texts(clean) if clean else []
     domains, fold_weights = fold_domains(train, halves, chunks, models.lm, log) if options.domain_lm else (None, [])
-    for number, mine in enumerate(halves):
-        channel = learn_channel(half_counts[1 - number], base_set, boost)
-        # a page's ground truth is clean print to keep; a line's is its noisy twin minus an error or
-        # two, whose changes the fix / introduced ratio on the noisy line already counts
-        folds.append(Fold([labeled(train[i], sources[i]) for i in mine],
-                          clean_labeled((train[i].name, train[i].gt) for i in mine if train[i].page),
-                          models.corrector(channel, models.weights, stages, domains and domains[number]),
-                          clean_labeled(chunks[number::2]) if domains else [],
-                          [] if chunks else twin_lines(train[i] for i in mine)))
+    folds = [Fold([labeled(train[i], sources[i]) for i in mine],
+                  # a page's ground truth is clean print to keep; a line's is its noisy twin minus an error or
+                  # two, whose changes the fix / introduced ratio on the noisy line already counts
+                  clean_labeled((train[i].name, train[i].gt) for i in mine if train[i].page),
+                  models.corrector(learn_channel(half_counts[1 - number], base_set, boost), models.weights, stages,
+                                   domains and domains[number]),
+                  clean_labeled(chunks[number::2]) if domains else [],
+                  [] if chunks else twin_lines(train[i] for i in mine))
+             for number, mine in enumerate(halves)]
     extra_clean = clean_labeled(chunks) if chunks and not domains else []
     twins = sum(len(fold.twins) for fold in folds)
-    if twins:
-        log(f"calibration: {twins:,} right versions of the line pairs, each a correct line whose changes count as "
-            f"introduced errors")
-    if not chunks and not any(p.page for p in train):
-        log("ocrfix: warning: fit: no clean text (line pairs only, no --clean): the threshold holds the fixed / "
-            "introduced ratio on the pairs but not the change rate on correct text of other kinds"
-            + (" (the domain gate holds it on text unlike the pairs', not on text like them)" if options.domain_lm else "")
-            + "; give --clean DIR")
+    _log_calibration_texts(twins, bool(chunks), any(p.page for p in train), options.domain_lm, log)
     candidates = [("shipped", models.weights)]
     refit = refit_weights(folds, models.weights, options, log)
     if refit is not None:
@@ -419,13 +443,7 @@ def fit_profile(inputs: Sequence[str | Path], err_gold: Sequence[Sequence[str | 
     results = {label: calibrate(w, folds, extra_clean, options, *((w.noisy, w.sparse) if label == "shipped" else ()))
                for label, w in candidates}
     for label, result in results.items():
-        log(f"weights {label}: threshold {result.record['threshold']}, second pass {result.record['noisy_threshold']}: "
-            f"cross-fit fixed {result.fixed}, introduced {result.introduced}, clean changed "
-            f"{result.record['clean_changed']}/{result.record['clean_chars']:,}"
-            + (f"; unlike the domain (share < {gate['share']}, the {gate['quantile']:.0%} of the cross-fit texts' below; in "
-               f"whole blocks < {gate['block_share']}: "
-               f"{gate['texts_below']} cross-fit texts) at least "
-               f"{gate['threshold']}" if (gate := result.record.get("domain_gate")) else ""))
+        log(_calibration_line(label, result))
     chosen = max(results, key=lambda label: (results[label].fixed, label == "shipped"))
     calibrated = results[chosen]
 
@@ -440,10 +458,11 @@ def fit_profile(inputs: Sequence[str | Path], err_gold: Sequence[Sequence[str | 
         stages = dataclasses.replace(stages, clean_print_marks=choose_clean_print_marks(final, train, log))
     figures = held_out_figures(final, held)
     log(figures.line())
+    files = sorted({Path(i).name for i in [*inputs, *(p for pair in err_gold for p in pair)]})
     card = {
         "engine": f"fitted by ocrfix fit on {len(pairs)} pairs",
-        "fitted_on": f"{len(train)} pairs ({', '.join(sorted({Path(i).name for i in [*inputs, *(p for pair in err_gold for p in pair)]}))}); "
-                     f"{errors:,} substitutions, {len(channel.learned):,} learned confusion pairs",
+        "fitted_on": f"{len(train)} pairs ({', '.join(files)}); "
+                     f"{sum(counts.pairs.values()):,} substitutions, {len(channel.learned):,} learned confusion pairs",
         "held_out": figures.as_card(),
         "weights": chosen,
         "learned_boost": boost,
