@@ -27,9 +27,9 @@ from .edits import Change, Edit, apply_changes, input_offset
 from .engine import ConfidencePrior, Reading, TokenEvidence, token_evidence
 from .pairs import PairCandidate, PairProposer
 from .features import Featurizer, LanguageModel, forward, mean_logp
-from .line_marks import (SOURCE as LINE_END_SOURCE, MarkGate, drops_hung_marks, hung_marks_read, line_end_choices,
-                         marks_to_insert, sparse_margin, stray_habit, stray_mark_changes, stray_runs, sure_losses,
-                         wrapped_line_ends)
+from .line_marks import (SOURCE as LINE_END_SOURCE, MarkChoice, MarkGate, drops_hung_marks, hung_marks_read,
+                         line_end_choices, marks_to_insert, sparse_margin, stray_habit, stray_mark_changes, stray_runs,
+                         sure_losses, wrapped_line_ends)
 from .garbled_marks import garbled_changes
 from .han_insertions import SOURCE as HAN_INSERTION_SOURCE, insertion_changes
 from .pair_marks import SOURCE as PAIR_SOURCE, closing_changes, without_second_closings
@@ -616,17 +616,7 @@ class Corrector:
             # a quote that a rule reads as another mark (“ for 。: misread-period) opens no quotation
             earlier = {pos for stage in (changes, *staged) for start, original, *_ in stage
                        for pos in range(start, start + len(original))}
-            staged.append(stray_mark_changes(text, joins, self.lm, protected, habit=stray_marks))
-            closings = closing_changes(text, joins, self.lm, protected, changed=earlier)
-            staged.append(closings)
-            switches = self.stages
-            margin = switches.line_end_margin if switches.line_end_habit is None else switches.line_end_habit[dropping is not True]
-            if switches.line_end_sparse is not None and self.line_end_gate is None:
-                margin = sparse_margin(text, joins, self.lm, protected, choices, margin, switches.line_end_sparse)
-            inserted = marks_to_insert(choices, margin, self.line_end_gate)
-            if switches.line_end_mark_choice and self.mark_choice is not None:
-                inserted = line_end_picks(text, inserted, self.mark_choice, self.lm)
-            staged.append(without_second_closings(text, closings, inserted))
+            staged += self._line_end_changes(text, joins, protected, choices, dropping, stray_marks, earlier)
         if self.marks is not None:
             staged.append(mark_changes(text, self.marks, self.lm, protected))
         if self.mark_choice is not None:
@@ -639,6 +629,25 @@ class Corrector:
             taken = {pos for start, original, *_ in changes for pos in range(start, start + max(len(original), 1))}
             changes += [change for change in stage if change[0] not in taken]
         return sorted(changes)
+
+    def _line_end_changes(self, text: str, joins: Sequence[int], protected: Sequence[bool],
+                          choices: Sequence[tuple[int, MarkChoice]], dropping: bool | None, stray_marks: bool | None,
+                          earlier: Collection[int]) -> list[list[Change]]:
+        """The line-end stages' changes at the wrapped line ends ``joins``: stray marks the engine read there
+        (``stray_marks``: its habit, None: judged from the text), closing marks of pairs lost there (none where
+        an ``earlier`` stage changed the opening mark's place), and the lost marks of ``choices`` put back at the
+        profile's margin (by whether the engine is ``dropping`` hung marks, in a text that leaves out marks the LM
+        asks for, or the profile's gate), each mark picked by the mark-choice model where the profile asks."""
+        closings = closing_changes(text, joins, self.lm, protected, changed=earlier)
+        switches = self.stages
+        margin = switches.line_end_margin if switches.line_end_habit is None else switches.line_end_habit[dropping is not True]
+        if switches.line_end_sparse is not None and self.line_end_gate is None:
+            margin = sparse_margin(text, joins, self.lm, protected, choices, margin, switches.line_end_sparse)
+        inserted = marks_to_insert(choices, margin, self.line_end_gate)
+        if switches.line_end_mark_choice and self.mark_choice is not None:
+            inserted = line_end_picks(text, inserted, self.mark_choice, self.lm)
+        return [stray_mark_changes(text, joins, self.lm, protected, habit=stray_marks), closings,
+                without_second_closings(text, closings, inserted)]
 
     def scoring_with(self, weights: Weights) -> "Corrector":
         """A corrector that shares this one's models and thresholds but scores candidates with

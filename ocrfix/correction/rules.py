@@ -13,7 +13,7 @@ import re
 import statistics
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable, Collection, Sequence
+from typing import Callable, Collection, Mapping, Sequence
 
 from ..errors import ModelError
 from ..normalize import lm_tokens
@@ -551,6 +551,37 @@ def _writers_style(text: str, scored: dict[int, dict[str, float]], style_max: fl
     return statistics.median(margins) >= style_max
 
 
+def _replacement(rule: Rule, text: str, match: re.Match[str], lm: LanguageModel | None,
+                 scored: Mapping[int, Mapping[str, float]]) -> str | None:
+    """What ``rule`` puts in place of its ``match`` (None: the match stays), the rule's LM tests passed:
+    the period's gain (``min_gain``), the option the LM prefers (``options``, by ``min_margin`` where the match is one
+    of them; ``scored``: the LM's scores of a style rule's matches, by offset), the replacement's gain (``min_margin``).
+    A rule that needs the LM changes nothing without one."""
+    options = (match.group(), *rule.options) if rule.weigh_match else rule.options
+    if rule.min_gain is not None and (
+            lm is None or period_gain(lm, text, match.start(), len(match.group())) <= rule.min_gain):
+        return None
+    replacement = rule.replacement
+    if options and match.group() in options:  # the LM must prefer another option by min_margin
+        if lm is None:
+            return None
+        scores = scored.get(match.start()) or mark_scores(lm, text, match.start(), len(match.group()), options)
+        replacement = max(options, key=scores.__getitem__)
+        if replacement == match.group() or scores[replacement] - scores[match.group()] <= (rule.min_margin or 0.0):
+            return None
+    elif rule.options:
+        if lm is None:
+            return None
+        scores = mark_scores(lm, text, match.start(), len(match.group()), rule.options, rule.span)
+        best_mark = max((k for k in rule.options if k), key=scores.__getitem__)
+        deleting = "" in scores and scores[""] - scores[best_mark] > rule.delete_margin
+        replacement = "" if deleting else best_mark
+    if rule.min_margin is not None and match.group() not in options and (lm is None or replacement_gain(
+            lm, text, match.start(), len(match.group()), replacement) <= rule.min_margin):
+        return None
+    return replacement
+
+
 def rule_changes(text: str, rules: tuple[Rule, ...] = DEFAULT_RULES, lm: LanguageModel | None = None,
                  scanned: bool = False, wrapped: bool = False) -> list[Change]:
     """Non-overlapping ``(offset, original, replacement, 1.0, ("rule:<name>",))`` changes, first rule wins.
@@ -577,28 +608,8 @@ def rule_changes(text: str, rules: tuple[Rule, ...] = DEFAULT_RULES, lm: Languag
             span = range(match.start(), max(match.end(), match.start() + 1))
             if taken.intersection(span) or (rule.guard and not rule.guard(text, match)):
                 continue
-            options = (match.group(), *rule.options) if rule.weigh_match else rule.options
-            if rule.min_gain is not None and (
-                    lm is None or period_gain(lm, text, match.start(), len(match.group())) <= rule.min_gain):
-                continue
-            replacement = rule.replacement
-            if options and match.group() in options:  # the LM must prefer another option by min_margin
-                if lm is None:
-                    continue
-                scores = scored.get(match.start()) or mark_scores(lm, text, match.start(), len(match.group()), options)
-                replacement = max(options, key=scores.__getitem__)
-                if replacement == match.group() or scores[replacement] - scores[match.group()] <= (rule.min_margin or 0.0):
-                    continue
-            elif rule.options:
-                if lm is None:
-                    continue
-                scores = mark_scores(lm, text, match.start(), len(match.group()), rule.options, rule.span)
-                best_mark = max((k for k in rule.options if k), key=scores.__getitem__)
-                deleting = "" in scores and scores[""] - scores[best_mark] > rule.delete_margin
-                replacement = "" if deleting else best_mark
-            if rule.min_margin is not None and match.group() not in options and (lm is None or replacement_gain(
-                    lm, text, match.start(), len(match.group()), replacement) <= rule.min_margin):
-                continue
-            taken.update(span)
-            changes.append((match.start(), match.group(), replacement, 1.0, (f"rule:{rule.name}",)))
+            replacement = _replacement(rule, text, match, lm, scored)
+            if replacement is not None:
+                taken.update(span)
+                changes.append((match.start(), match.group(), replacement, 1.0, (f"rule:{rule.name}",)))
     return sorted(changes)
