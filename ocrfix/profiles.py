@@ -154,19 +154,20 @@ def _two_numbers(manifest: Path, record: dict[str, Any], key: str, meaning: str)
     return float(value[0]), float(value[1])
 
 
-def load_profile(name_or_dir: str | Path, models_dir: Path) -> Profile:
-    """The profile named ``name_or_dir`` (under ``models/profiles``) or in that directory.
-
-    An incomplete profile (a missing file), one of another format version, or one whose files fail
-    their recorded checksums is refused with a :class:`~ocrfix.errors.ModelError`."""
+def _profile_directory(name_or_dir: str | Path, models_dir: Path) -> Path:
+    """The directory of the profile ``name_or_dir``: that directory, or the shipped profile of that name."""
     directory = Path(name_or_dir)
-    if not (directory / PROFILE_FILE).is_file():
-        named = profiles_dir(models_dir) / str(name_or_dir)
-        if "/" in str(name_or_dir) or not (named / PROFILE_FILE).is_file():
-            have = ", ".join(shipped_profiles(models_dir)) or "none"
-            raise ModelError(f"{name_or_dir}: no such profile (a directory with {PROFILE_FILE}, or one of: {have})")
-        directory = named
-    manifest = directory / PROFILE_FILE
+    if (directory / PROFILE_FILE).is_file():
+        return directory
+    named = profiles_dir(models_dir) / str(name_or_dir)
+    if "/" in str(name_or_dir) or not (named / PROFILE_FILE).is_file():
+        have = ", ".join(shipped_profiles(models_dir)) or "none"
+        raise ModelError(f"{name_or_dir}: no such profile (a directory with {PROFILE_FILE}, or one of: {have})")
+    return named
+
+
+def _manifest_record(manifest: Path) -> dict[str, Any]:
+    """The record of the profile file ``manifest``, its checksums verified, its format and file keys checked."""
     verify_model(manifest)
     try:
         record = json.loads(manifest.read_text(encoding="utf-8"))
@@ -175,10 +176,21 @@ def load_profile(name_or_dir: str | Path, models_dir: Path) -> Profile:
     if not isinstance(record, dict) or record.get("format") != FORMAT:
         raise ModelError(f"{manifest}: profile format {record.get('format') if isinstance(record, dict) else '?'}, "
                          f"this ocrfix reads format {FORMAT}")
-    files = record.get("files", {})
-    unknown = set(files) - set(FILE_KEYS)
+    unknown = set(record.get("files", {})) - set(FILE_KEYS)
     if unknown:
         raise ModelError(f"{manifest}: unknown files entries {sorted(unknown)} (known: {', '.join(FILE_KEYS)})")
+    return record
+
+
+def load_profile(name_or_dir: str | Path, models_dir: Path) -> Profile:
+    """The profile named ``name_or_dir`` (under ``models/profiles``) or in that directory.
+
+    An incomplete profile (a missing file), one of another format version, or one whose files fail
+    their recorded checksums is refused with a :class:`~ocrfix.errors.ModelError`."""
+    directory = _profile_directory(name_or_dir, models_dir)
+    manifest = directory / PROFILE_FILE
+    record = _manifest_record(manifest)
+    files = record.get("files", {})
 
     def resolve(relative: str) -> Path:
         base = models_dir if relative.startswith(MODELS_PREFIX) else directory
