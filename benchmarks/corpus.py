@@ -48,20 +48,32 @@ def is_title(line: str) -> bool:
     return 4 <= len(line) <= 40 and line[-1] not in _SENTENCE_END
 
 
+def print_pieces(text: str) -> list[str]:
+    """The runs of ``text`` between its spaces, each in print form (:func:`print_form` joins them)."""
+    text = _FULLWIDTH_ALNUM.sub(lambda m: chr(ord(m.group()) - 0xFEE0), text)
+    return [piece for piece in _SPACES.split(text.translate(_HALF_TO_FULL_PUNCT)) if piece]
+
+
 def print_form(text: str) -> str:
     """Text as a Chinese newspaper prints it: full-width punctuation, half-width digits and
-    Latin letters, no spaces between characters (the corpus has a few, e.g. after a dateline)."""
-    text = _FULLWIDTH_ALNUM.sub(lambda m: chr(ord(m.group()) - 0xFEE0), text)
-    return _SPACES.sub("", text.translate(_HALF_TO_FULL_PUNCT))
+    Latin letters, no spaces between characters (the corpus has a few, e.g. after a dateline, and
+    between a long headline's phrases)."""
+    return "".join(print_pieces(text))
+
+
+@lru_cache(maxsize=4)
+def read_lines(path: Path) -> tuple[str, ...]:
+    """The lines of one corpus file as written (stripped, spaces kept) that have a print form."""
+    if not path.is_file():
+        raise InputError(f"corpus file not found: {path}")
+    with lzma.open(path, "rt", encoding="utf-8") as fh:
+        return tuple(line for line in map(str.strip, fh) if print_form(line))
 
 
 @lru_cache(maxsize=4)
 def load_lines(path: Path) -> tuple[str, ...]:
-    """The non-empty lines of one corpus file, in print form."""
-    if not path.is_file():
-        raise InputError(f"corpus file not found: {path}")
-    with lzma.open(path, "rt", encoding="utf-8") as fh:
-        return tuple(filter(None, (print_form(line.strip()) for line in fh)))
+    """The non-empty lines of one corpus file, in print form (line ``k`` is :func:`read_lines`' line ``k``)."""
+    return tuple(map(print_form, read_lines(path)))
 
 
 def group_paragraphs(sentences: list[str], rng: random.Random) -> tuple[str, ...]:

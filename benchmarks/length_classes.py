@@ -26,6 +26,11 @@ The last row is the whole pages' edit distance before and after correction (whit
 widths folded: the generator's plain CER): where the OCR is so garbled that an edit script pairs
 little of it with print, the classes say little, and this says whether the corrector helped.
 
+Wrong insertions where nothing was lost are counted also apart where they are a mark at a source headline the page
+generator ran into the text without one (:mod:`benchmarks.source_joins`: the page's ``meta.json`` and its corpus file
+under ``OCRFIX_DATA``), and the wrong ones per 10 right are given with and without those (``pages`` and
+``insertions``); pages without source lines keep their counts, none at a join, and a note says how many they are.
+
 ``where``: every ground-truth character the reflowed OCR dropped, by where it was lost (at a
 wrapped line end the reflow joined, at a paragraph end, between two Han characters inside a
 line, elsewhere) and by what it is (each mark, or a Han character), with how many of them the
@@ -67,6 +72,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from benchmarks.metrics import edit_distance, squeeze
+from benchmarks.source_joins import page_joins
 from ocrfix.confusions.length import LengthRates
 from ocrfix.correction import deletions, han_insertions
 from ocrfix.correction.corrector import Corrector, load_lm
@@ -107,6 +113,10 @@ def char_status(a: Anchored) -> list[str | None]:
 
 def _extras(a: Anchored) -> Counter[int]:
     return Counter(gap for _, gap in a.extra)
+
+
+def _extra_marks(a: Anchored) -> Counter[int]:
+    return Counter(gap for i, gap in a.extra if _kind(a.hyp[i]) == 2)
 
 
 def _kind(ch: str) -> int:
@@ -163,13 +173,15 @@ def paired_by_kind(a: Anchored) -> Anchored:
     return Anchored(hyp, gt, at, extra)
 
 
-def class_changes(ocr: str, output: str, gt: str) -> Counter[str]:
+def class_changes(ocr: str, output: str, gt: str, joins: frozenset[int] = frozenset()) -> Counter[str]:
     """Counts ``"<class> before"``, ``"<class> fixed"``, ``"<class> introduced"`` (classes of
     :data:`CLASSES`) and ``"insertions right"`` / ``"insertions wrong"`` of correcting ``ocr``
     into ``output``, against ``gt`` (each aligned with it by :func:`paired_by_kind`); and the
     whole text's ``"edit distance before"`` / ``"after"`` of ``"gt chars"`` (the plain CER's: on
     OCR so garbled that one edit script pairs little of it with print, the classes say little and
-    these two say whether the corrector helped)."""
+    these two say whether the corrector helped). ``joins``: offsets of the whitespace-free ``gt`` before which
+    the page generator ran a source headline into the text (:func:`benchmarks.source_joins.page_joins`); an extra
+    mark introduced there is counted also as ``"insertions wrong, "`` + :data:`AT_JOIN`."""
     before, after = paired_by_kind(anchored(ocr, gt)), paired_by_kind(anchored(output, gt))
     counts: Counter[str] = Counter()
     for b, a in zip(char_status(before), char_status(after)):
@@ -188,6 +200,8 @@ def class_changes(ocr: str, output: str, gt: str) -> Counter[str]:
     for gap in extra_before.keys() | extra_after.keys():
         counts[f"{EXTRA} fixed"] += max(0, extra_before[gap] - extra_after[gap])
         counts[f"{EXTRA} introduced"] += max(0, extra_after[gap] - extra_before[gap])
+    marks_before, marks_after = _extra_marks(before), _extra_marks(after)
+    counts[f"insertions wrong, {AT_JOIN}"] += sum(max(0, marks_after[gap] - marks_before[gap]) for gap in joins)
     counts["insertions wrong"] += counts[f"{EXTRA} introduced"]
     counts["insertions wrong, where nothing was lost"] += counts[f"{EXTRA} introduced"]
     counts["gt chars"] += len(squeeze(gt))
@@ -199,13 +213,19 @@ def class_changes(ocr: str, output: str, gt: str) -> Counter[str]:
 #: The two kinds of wrong insertion (see :func:`class_changes`).
 WRONG_KINDS = ("another character where one was lost", "where nothing was lost")
 RIGHT = "right"
+#: Of the wrong insertions where nothing was lost: a mark where the page generator ran a source headline into the
+#: text without one (:mod:`benchmarks.source_joins`), wrong against the ground truth, not against a real page.
+AT_JOIN = "at a source headline run into the text"
 
 
-def insertion_kind(source: str, edit: Edit, gt: str) -> str:
-    """:data:`RIGHT` or one of :data:`WRONG_KINDS`: ``edit`` (it lengthens the text) replayed alone on
-    ``source``, against ``gt``; "" where it neither puts back nor adds a character."""
+def insertion_kind(source: str, edit: Edit, gt: str, joins: frozenset[int] = frozenset()) -> str:
+    """:data:`RIGHT`, one of :data:`WRONG_KINDS` or :data:`AT_JOIN` (``joins`` as for :func:`class_changes`):
+    ``edit`` (it lengthens the text) replayed alone on ``source``, against ``gt``; "" where it neither puts back
+    nor adds a character."""
     single, _ = apply_changes(source, [(edit.input_offset, edit.original, edit.replacement, edit.gain, edit.sources)])
-    counts = class_changes(source, single, gt)
+    counts = class_changes(source, single, gt, joins)
+    if counts[f"insertions wrong, {AT_JOIN}"]:
+        return AT_JOIN
     if counts[f"insertions wrong, {WRONG_KINDS[1]}"]:
         return WRONG_KINDS[1]
     if counts[f"insertions wrong, {WRONG_KINDS[0]}"]:
@@ -233,46 +253,82 @@ def _errors(a: Anchored) -> int:
     return sum(status is not None for status in char_status(a)) + len(a.extra)
 
 
-def insertions_by_stage(corrector: Corrector, pages: Sequence[tuple[Path, Path]]
-                        ) -> tuple[Counter[tuple[str, str]], list[tuple[str, str, str, str]]]:
+def insertions_by_stage(corrector: Corrector, pages: Sequence[tuple[Path, Path]], data_dir: Path
+                        ) -> tuple[Counter[tuple[str, str]], list[tuple[str, str, str, str]], int]:
     """Per (stage, kind of :func:`insertion_kind` or :func:`deletion_kind`): how many of the corrector's
-    edits that lengthen or shorten the text; and (page, stage, kind, the edit in context) of each wrong one."""
+    edits that lengthen or shorten the text; (page, stage, kind, the edit in context) of each wrong one; and how
+    many pages have no source lines under ``data_dir`` (:func:`~benchmarks.source_joins.page_joins`: none of their
+    insertions is counted :data:`AT_JOIN`)."""
     counts: Counter[tuple[str, str]] = Counter()
     wrong = []
+    unsourced = 0
     for ocr_path, gt_path in tqdm(pages, desc="pages", file=sys.stderr):
         result, gt = corrector.correct(read_text(ocr_path)), read_text(gt_path)
+        joins = page_joins(gt_path, data_dir)
+        unsourced += joins is None
         for edit in result.edits:
             if len(edit.replacement) == len(edit.original):
                 continue
-            kind = (insertion_kind if len(edit.replacement) > len(edit.original) else deletion_kind)(result.source, edit, gt)
+            if len(edit.replacement) > len(edit.original):
+                kind = insertion_kind(result.source, edit, gt, joins or frozenset())
+            else:
+                kind = deletion_kind(result.source, edit, gt)
             stage = edit.sources[0]
             counts[stage, kind] += 1
-            if kind in WRONG_KINDS or kind in DELETION_KINDS[1:]:
+            if kind in (*WRONG_KINDS, AT_JOIN) or kind in DELETION_KINDS[1:]:
                 at, end = edit.input_offset, edit.input_offset + len(edit.original)
                 context = f"{result.source[max(0, at - 10):at]}[{edit.original}>{edit.replacement}]{result.source[end:end + 10]}"
                 wrong.append((ocr_path.name, stage, kind, context.replace("\n", "⏎")))
-    return counts, wrong
+    return counts, wrong, unsourced
 
 
-def insertions_table(counts: Counter[tuple[str, str]]) -> str:
-    """The insertions by stage and kind, then the deletions (where the stages made any)."""
+def per_ten(right: int, wrong: int, at_joins: int) -> str:
+    """Wrong insertions per 10 right, with and without those :data:`AT_JOIN`."""
+    return f"{10 * wrong / max(right, 1):.1f} / {10 * (wrong - at_joins) / max(right, 1):.1f}"
+
+
+def insertions_table(counts: Counter[tuple[str, str]], unsourced: int = 0, pages: int = 0) -> str:
+    """The insertions by stage and kind (those where nothing was lost with those :data:`AT_JOIN` among them, and
+    the wrong ones per 10 right with and without those), then the deletions (where the stages made any); a note
+    of the ``unsourced`` of the ``pages``, whose marks at a headline's join are counted where nothing was lost."""
     tables = []
-    for kinds in ((RIGHT, *WRONG_KINDS), DELETION_KINDS):
+    inserted = (RIGHT, *WRONG_KINDS, AT_JOIN)
+    for kinds in (inserted, DELETION_KINDS):
         stages = sorted({stage for stage, kind in counts if kind in kinds})
         if not stages:
             continue
-        rows = [f"| stage | {' | '.join(kinds)} |", "|---" * (len(kinds) + 1) + "|"]
-        rows += [f"| {stage} | " + " | ".join(f"{counts[stage, kind]:,}" for kind in kinds) + " |" for stage in stages]
-        rows.append("| all | " + " | ".join(f"{sum(n for (_, k), n in counts.items() if k == kind):,}" for kind in kinds) + " |")
+        if kinds is inserted:
+            rows = [f"| stage | {RIGHT} | {WRONG_KINDS[0]} | {WRONG_KINDS[1]} | ... of which {AT_JOIN} "
+                    "| wrong per 10 right, with / without those |", "|---" * 6 + "|"]
+            for name, n in [(stage, Counter({k: counts[stage, k] for k in kinds})) for stage in stages] + [
+                    ("all", Counter({k: sum(v for (_, kk), v in counts.items() if kk == k) for k in kinds}))]:
+                wrong = n[WRONG_KINDS[0]] + n[WRONG_KINDS[1]] + n[AT_JOIN]
+                rows.append(f"| {name} | {n[RIGHT]:,} | {n[WRONG_KINDS[0]]:,} | {n[WRONG_KINDS[1]] + n[AT_JOIN]:,} "
+                            f"| {n[AT_JOIN]:,} | {per_ten(n[RIGHT], wrong, n[AT_JOIN])} |")
+        else:
+            rows = [f"| stage | {' | '.join(kinds)} |", "|---" * (len(kinds) + 1) + "|"]
+            rows += [f"| {stage} | " + " | ".join(f"{counts[stage, kind]:,}" for kind in kinds) + " |" for stage in stages]
+            rows.append("| all | " + " | ".join(f"{sum(n for (_, k), n in counts.items() if k == kind):,}" for kind in kinds) + " |")
         tables.append("\n".join(rows))
+    if unsourced:
+        tables.append(unsourced_note(unsourced, pages))
     return "\n\n".join(tables)
 
 
-def measure(corrector: Corrector, pages: Sequence[tuple[Path, Path]]) -> Counter[str]:
+def unsourced_note(unsourced: int, pages: int) -> str:
+    return (f"{unsourced} of {pages} pages have no source lines (no meta.json, or its corpus file not found or not "
+            f"their text): none of their insertions is counted {AT_JOIN}.")
+
+
+def measure(corrector: Corrector, pages: Sequence[tuple[Path, Path]], data_dir: Path) -> Counter[str]:
+    """:func:`class_changes` summed over ``pages``, with each page's source headline joins (``"pages unsourced"``:
+    how many have none to look up, see :func:`~benchmarks.source_joins.page_joins`)."""
     total: Counter[str] = Counter()
     for ocr_path, gt_path in tqdm(pages, desc="pages", file=sys.stderr):
         ocr = read_text(ocr_path)  # the corrector reflows it: the line-end marks need the line ends
-        total += class_changes(ocr, corrector.correct(ocr).text, read_text(gt_path))
+        joins = page_joins(gt_path, data_dir)
+        total["pages unsourced"] += joins is None
+        total += class_changes(ocr, corrector.correct(ocr).text, read_text(gt_path), joins or frozenset())
     return total
 
 
@@ -282,15 +338,21 @@ def table(label: str, pages: int, runs: Sequence[tuple[str, Counter[str]]]) -> s
     for name in (*CLASSES, "insertions"):
         for run, counts in runs:
             if name == "insertions":
-                rows.append(f"| | insertions right / wrong | | {run} | {counts['insertions right']:,} | {counts['insertions wrong']:,} |")
+                right, wrong, at_joins = (counts[key] for key in ("insertions right", "insertions wrong",
+                                                                  f"insertions wrong, {AT_JOIN}"))
+                rows.append(f"| | insertions right / wrong | | {run} | {right:,} | {wrong:,} |")
                 rows += [f"| | ... wrong: {kind} | | {run} | | {counts[f'insertions wrong, {kind}']:,} |" for kind in WRONG_KINDS]
+                rows.append(f"| | ... of which {AT_JOIN} | | {run} | | {at_joins:,} |")
+                rows.append(f"| | wrong insertions per 10 right, with / without those | | {run} | "
+                            f"| {per_ten(right, wrong, at_joins)} |")
                 continue
             n, fixed = counts[f"{name} before"], counts[f"{name} fixed"]
             rows.append(f"| | {name} | {n:,} | {run} | {fixed:,} ({fixed / max(n, 1):.0%}) | {counts[f'{name} introduced']:,} |")
     for run, counts in runs:
         before, after, chars = counts["edit distance before"], counts["edit distance after"], max(counts["gt chars"], 1)
         rows.append(f"| | edit distance (plain CER) | {before:,} ({before / chars:.2%}) | {run} | {after:,} left ({after / chars:.2%}) | |")
-    return "\n".join(rows)
+    unsourced = runs[0][1]["pages unsourced"] if runs else 0
+    return "\n".join(rows) + (f"\n\n{unsourced_note(unsourced, pages)}" if unsourced else "")
 
 
 WHERE = ("wrapped line end", "paragraph end", "inside a line, between Han characters", "elsewhere")
@@ -511,20 +573,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "han-sites":
         print(han_sites_table(han_sites(corrector, docs, args.surprise, args.left)))
         return 0
+    data_dir = load_settings().data_dir
     if args.command == "insertions":
-        counts, wrong = insertions_by_stage(corrector, docs)
-        print(insertions_table(counts))
+        counts, wrong, unsourced = insertions_by_stage(corrector, docs, data_dir)
+        print(insertions_table(counts, unsourced, len(docs)))
         if args.list:
             print("\n".join(" ".join(row) for row in wrong))
         return 0
     if args.command == "where":
         print(where_table(dropped_where(corrector, docs)))
         return 0
-    runs = [(args.lm.name if args.lm else "shipped", measure(corrector, docs))]
+    runs = [(args.lm.name if args.lm else "shipped", measure(corrector, docs, data_dir))]
     if args.compare:
         without = copy.copy(corrector)
         without.length = None
-        runs.append(("no deletions", measure(without, docs)))
+        runs.append(("no deletions", measure(without, docs, data_dir)))
     print(table(args.label or args.pages[0].name, len(docs), runs))
     return 0
 

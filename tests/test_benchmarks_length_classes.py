@@ -1,7 +1,7 @@
 """benchmarks.length_classes: where the OCR lost characters, and the insertion sweep's table."""
 from types import SimpleNamespace
 
-from benchmarks.length_classes import (DELETION_KINDS, WHERE, WRONG_KINDS, class_changes, deletion_kind, dropped_where,
+from benchmarks.length_classes import (AT_JOIN, DELETION_KINDS, WHERE, WRONG_KINDS, class_changes, deletion_kind, dropped_where,
                                        han_sites_table, insertion_kind, insertion_table, lost_at,
                                        insertions_by_stage, insertions_table, paired_by_kind, where_table)
 from ocrfix.correction.edits import Edit
@@ -75,12 +75,15 @@ def test_insertions_are_counted_by_stage_and_kind(tmp_path):
              Edit(14, "", "。", 1.0, ("rule:final-period",), 14), Edit(0, "我", "找", 0.9, ("table",), 0),
              Edit(5, "工", "", 1.0, ("deletions",), 5))
     fake = SimpleNamespace(correct=lambda text: SimpleNamespace(source=source, edits=edits))
-    counts, wrong = insertions_by_stage(fake, [(tmp_path / "p.ocr.txt", tmp_path / "p.gt.txt")])
+    counts, wrong, unsourced = insertions_by_stage(fake, [(tmp_path / "p.ocr.txt", tmp_path / "p.gt.txt")], tmp_path)
+    assert unsourced == 1  # no meta.json
     assert counts == {("rule:line-end-mark", "right"): 1, ("rule:line-end-mark", WRONG_KINDS[1]): 1,
                       ("rule:final-period", WRONG_KINDS[1]): 1, ("deletions", DELETION_KINDS[2]): 1}
     assert [w[1:] for w in wrong][0] == ("rule:line-end-mark", WRONG_KINDS[1], "我们在[>、]北京工作他们在上海工")
-    table = insertions_table(counts)
-    assert "| rule:line-end-mark | 1 | 0 | 1 |" in table and "| all | 1 | 0 | 2 |" in table
+    table = insertions_table(counts, unsourced, 1)
+    assert "| rule:line-end-mark | 1 | 0 | 1 | 0 | 10.0 / 10.0 |" in table and "| all | 1 | 0 | 2 | 0 | 20.0 / 20.0 |" in table
+    assert table.endswith("1 of 1 pages have no source lines (no meta.json, or its corpus file not found or not their "
+                          f"text): none of their insertions is counted {AT_JOIN}.")
     assert "| deletions | 0 | 0 | 1 |" in table
 
 
