@@ -13,6 +13,7 @@ file under ``OCRFIX_DATA``, read as the generator reads it.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from itertools import accumulate
 from pathlib import Path
@@ -23,23 +24,28 @@ from ocrfix.normalize import is_han
 
 #: Closing quotes and brackets a headline may end with before its last word (…《求是》, …“六一”).
 _CLOSING = "”’」』》）)"
+#: What a headline quotes or sets in brackets, where a clause mark may stand (“坚守在一线，是对祖国最长情的告白”).
+_QUOTED = re.compile(r"“[^”]*”|‘[^’]*’|《[^》]*》|（[^）]*）|\([^)]*\)")
 
 
-def ends_unmarked(line: str) -> bool:
-    """Whether a source line ends without a mark (past its closing quotes): a headline's last word."""
+def is_headline(line: str) -> bool:
+    """Whether a source line is a headline: it ends without a mark (past its closing quotes) and has no clause mark
+    (，。；！？) outside its quotes and brackets. A sentence whose stop the source left out has its commas
+    (…以“非接触式”服务为代表的公共服务新模式，不仅…更加公开、透明、可追溯): a corrector's stop there is what print has."""
     core = line.rstrip(_CLOSING)
-    return bool(core) and (is_han(core[-1]) or core[-1].isalnum())
+    return (bool(core) and (is_han(core[-1]) or core[-1].isalnum())
+            and not any(mark in _QUOTED.sub("", line) for mark in "，。；！？"))
 
 
 def joined_breaks(raw_lines: Sequence[str]) -> list[int]:
     """Offsets in the lines' print form, joined and without whitespace, of each break the generator joins without a
-    mark: after a line that :func:`ends_unmarked`, and at each space inside such a line."""
+    mark: after a line that :func:`is_headline`, and at each space inside such a line."""
     breaks = []
     start = 0
     for raw in raw_lines:
         pieces = ["".join(piece.split()) for piece in print_pieces(raw)]
         ends = [start + n for n in accumulate(map(len, pieces))]
-        if ends and ends_unmarked(raw):
+        if ends and is_headline(raw):
             breaks += ends
         start = ends[-1] if ends else start
     return breaks

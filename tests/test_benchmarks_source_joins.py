@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 from benchmarks.length_classes import (AT_JOIN, WRONG_KINDS, class_changes, insertion_kind, insertions_by_stage,
                                        insertions_table, measure, table)
-from benchmarks.source_joins import ends_unmarked, joined_breaks, page_joins
+from benchmarks.source_joins import is_headline, joined_breaks, page_joins
 from ocrfix.correction.edits import Edit
 
 HEAD = "习近平会见中国女排代表"
@@ -32,9 +32,11 @@ def page(tmp_path, gt=GT, meta=True):
     return data
 
 
-def test_a_line_ends_unmarked_where_its_last_word_is_not_followed_by_a_mark():
-    assert ends_unmarked(LONG_HEAD) and ends_unmarked("让亿万农民吃上“定心丸”") and ends_unmarked("《求是》")
-    assert not any(map(ends_unmarked, (SENTENCE, "他说：“好。”", "第一，", ".", "”")))
+def test_a_headline_ends_without_a_mark_and_has_no_clause_mark_outside_its_quotes():
+    assert is_headline(LONG_HEAD) and is_headline("让亿万农民吃上“定心丸”") and is_headline("《求是》")
+    assert is_headline("“坚守在一线，是对祖国最长情的告白”") and is_headline("关注伊拉克乱局：民主繁荣未兑现 伊战留下“烂摊子”")
+    assert not any(map(is_headline, (SENTENCE, "他说：“好。”", "第一，", ".", "”")))
+    assert not is_headline("以“非接触式”服务为代表的公共服务新模式，也能让服务链条变得更加公开、透明、可追溯")  # a stop left out
 
 
 def test_breaks_joined_without_a_mark_are_an_unmarked_line_s_end_and_its_spaces():
