@@ -115,7 +115,8 @@ def _extras(a: Anchored) -> Counter[int]:
     return Counter(gap for _, gap in a.extra)
 
 
-def _extra_marks(a: Anchored) -> Counter[int]:
+def extra_marks(a: Anchored) -> Counter[int]:
+    """How many of the extra characters of ``a`` that are marks stand before each ground-truth gap."""
     return Counter(gap for i, gap in a.extra if _kind(a.hyp[i]) == 2)
 
 
@@ -200,7 +201,7 @@ def class_changes(ocr: str, output: str, gt: str, joins: frozenset[int] = frozen
     for gap in extra_before.keys() | extra_after.keys():
         counts[f"{EXTRA} fixed"] += max(0, extra_before[gap] - extra_after[gap])
         counts[f"{EXTRA} introduced"] += max(0, extra_after[gap] - extra_before[gap])
-    marks_before, marks_after = _extra_marks(before), _extra_marks(after)
+    marks_before, marks_after = extra_marks(before), extra_marks(after)
     counts[f"insertions wrong, {AT_JOIN}"] += sum(max(0, marks_after[gap] - marks_before[gap]) for gap in joins)
     counts["insertions wrong"] += counts[f"{EXTRA} introduced"]
     counts["insertions wrong, where nothing was lost"] += counts[f"{EXTRA} introduced"]

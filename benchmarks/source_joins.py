@@ -8,7 +8,8 @@ often set apart by spaces, which print form drops. The ground truth runs such a 
 without a mark, where a real page would set it on a line of its own: a mark a corrector puts there counts as wrong
 against that ground truth, though it is no error a reader of a real page would see. :func:`page_joins` finds those
 places in a page's whitespace-free ground truth from its ``meta.json`` (``source``, ``source_line``) and the corpus
-file under ``OCRFIX_DATA``, read as the generator reads it.
+file under ``OCRFIX_DATA``, read as the generator reads it; :class:`StoryIndex` finds them in a story of a multi-story
+page (:mod:`benchmarks.newspage`, whose ``gt.json`` does not say where a story came from) by its headline and text.
 """
 from __future__ import annotations
 
@@ -55,10 +56,19 @@ def _meta_path(gt_path: Path) -> Path:
     return gt_path.with_name(gt_path.name.removesuffix(".gt.txt") + ".meta.json")
 
 
+def story_joins(raw_lines: Sequence[str], lines: Sequence[str], body: str, base: int) -> frozenset[int] | None:
+    """The :func:`joined_breaks` of a story's body lines (``raw_lines`` as read, ``lines`` in print form) inside
+    ``body``, the whitespace-free text a page set of them, each offset moved by the ``base`` characters before it
+    (the head group); the end of ``body`` is none (nothing follows there). None where ``body`` is not the start of
+    the lines' text."""
+    if not "".join(lines).startswith(body):
+        return None
+    return frozenset(base + offset for offset in joined_breaks(raw_lines) if offset < len(body))
+
+
 def page_joins(gt_path: Path, data_dir: Path) -> frozenset[int] | None:
     """Offsets in the whitespace-free ground truth of ``gt_path`` (``NAME.gt.txt``: headline, blank line, paragraphs)
-    before which the generator ran a source headline into the text without a mark (:func:`joined_breaks`; the
-    page's end is none: nothing follows there). None
+    before which the generator ran a source headline into the text without a mark (:func:`story_joins`). None
     where the page has no ``NAME.meta.json`` with ``source`` and ``source_line``, the corpus file is not under
     ``data_dir``, or the ground truth is not the text of that story."""
     try:
@@ -69,8 +79,28 @@ def page_joins(gt_path: Path, data_dir: Path) -> frozenset[int] | None:
     except (OSError, ValueError, KeyError, TypeError, InputError):
         return None
     end = next((end for first, end, _ in stories(lines) if first == start), None)
-    text = "".join(body.split())
-    if end is None or head.strip() != lines[start] or not "".join(lines[start + 1:end]).startswith(text):
+    if end is None or head.strip() != lines[start]:
         return None
-    base = len("".join(head.split()))
-    return frozenset(base + offset for offset in joined_breaks(raw[start + 1:end]) if offset < len(text))
+    return story_joins(raw[start + 1:end], lines[start + 1:end], "".join(body.split()), len("".join(head.split())))
+
+
+class StoryIndex:
+    """The stories of corpus files (:func:`benchmarks.corpus.stories`) by headline: the multi-story pages'
+    ``gt.json`` (:mod:`benchmarks.newspage`) gives each story's head group and paragraphs, not where they came from."""
+
+    def __init__(self, data_dir: Path, sources: Sequence[str]) -> None:
+        self.by_headline: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+        for source in sources:
+            try:
+                raw, lines = read_lines(data_dir / source), load_lines(data_dir / source)
+            except InputError:
+                continue
+            for start, end, _ in stories(lines):
+                self.by_headline.setdefault(lines[start], []).append((raw[start + 1:end], lines[start + 1:end]))
+
+    def joins(self, headline: str, paragraphs: Sequence[str], base: int) -> frozenset[int] | None:
+        """:func:`story_joins` of the story with this headline whose text starts with ``paragraphs`` (the first of
+        several alike), offsets moved by ``base``; None where no story of the corpus files is that one."""
+        body = "".join("".join(paragraphs).split())
+        found = (story_joins(raw, lines, body, base) for raw, lines in self.by_headline.get(headline, ()))
+        return next((joins for joins in found if joins is not None), None)

@@ -28,12 +28,15 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
-from benchmarks.length_classes import CLASSES, DROPPED, EXTRA, char_status
+from benchmarks.corpus import SOURCES
+from benchmarks.length_classes import AT_JOIN, CLASSES, DROPPED, EXTRA, char_status, extra_marks
+from benchmarks.source_joins import StoryIndex
 from benchmarks.newspage import head_lines
 from ocrfix.correction.candidates import CONTEXT_N
 from ocrfix.evaluation.profile import normalize_line
 from ocrfix.evaluation.stories import grams, story_grams
 from ocrfix.normalize import is_han
+from ocrfix.settings import load_settings
 from ocrfix.text_reflow import STORY_BREAK
 from ocrfix.training.confusions.length import anchored
 
@@ -124,9 +127,12 @@ def reachable(truth: str, read: str, left: str | None, right: str | None, correc
     return "not among the candidates"
 
 
-def page_census(stories: list[dict], source: str, output: str, corrector) -> Counter[tuple[str, ...]]:
+def page_census(stories: list[dict], source: str, output: str, corrector,
+                index: StoryIndex | None = None) -> Counter[tuple[str, ...]]:
     """Counts of one page: (``class``, where, before/fixed/introduced/after), (``band``, band,
-    errors before/after/GT chars), (``reach``, kind), (``no story``, before/after)."""
+    errors before/after/GT chars), (``reach``, kind), (``no story``, before/after); with ``index``, (``joins``,
+    ``stories`` / ``unsourced`` / ``extra marks introduced``): the extra marks introduced where the page generator
+    ran a source headline into the text (:mod:`benchmarks.source_joins`), and the stories not found in the corpus."""
     counts: Counter[tuple[str, ...]] = Counter()
     table = story_grams(["\n".join([*head_lines(s), *s["paragraphs"]]) for s in stories])
     mine: dict[int, list[tuple[str, str]]] = {}
@@ -139,6 +145,10 @@ def page_census(stories: list[dict], source: str, output: str, corrector) -> Cou
             mine.setdefault(k, []).append((src, out))
     for k, story in enumerate(stories):
         gt, places = gt_places(story)
+        if index is not None:
+            joins = index.joins(story["headline"], story["paragraphs"], places.count(HEAD))
+            counts["joins", "stories"] += 1
+            counts["joins", "unsourced"] += joins is None
         # its lines in the order of where they match its text (blocks in any order, as ``ocrfix eval``)
         lines = sorted(mine.get(k, []), key=lambda pair: fuzz.partial_ratio_alignment(
             "".join(pair[0].split()), gt).dest_start if len(pair[0].split()) else 0)
@@ -168,6 +178,9 @@ def page_census(stories: list[dict], source: str, output: str, corrector) -> Cou
                 left = after.hyp[i - 1] if i > 0 else None
                 right = after.hyp[i + 1] if i + 1 < len(after.hyp) else None
                 counts["reach", reachable(gt[j], after.hyp[i], left, right, corrector)] += 1
+        if index is not None:
+            marks_before, marks_after = extra_marks(before), extra_marks(after)
+            counts["joins", "extra marks introduced"] += sum(max(0, marks_after[g] - marks_before[g]) for g in joins or ())
         for name, a in (("before", before), ("after", after)):
             counts["band class", band, EXTRA, name] += len(a.extra)
             for _, gap in a.extra:
@@ -183,7 +196,7 @@ def page_census(stories: list[dict], source: str, output: str, corrector) -> Cou
     return counts
 
 
-def census(folder: Path, profile: str | None = None) -> Counter[tuple[str, ...]]:
+def census(folder: Path, profile: str | None = None, index: StoryIndex | None = None) -> Counter[tuple[str, ...]]:
     from ocrfix import Corrector
     from ocrfix.formats import correct_document, read_document
 
@@ -195,7 +208,7 @@ def census(folder: Path, profile: str | None = None) -> Counter[tuple[str, ...]]
             continue
         done = correct_document(read_document(base.with_suffix(".xml")), corrector)
         stories = json.loads(gt_path.read_text(encoding="utf-8"))["stories"]
-        total += page_census(stories, done.source, done.text, corrector)
+        total += page_census(stories, done.source, done.text, corrector, index)
     return total
 
 
@@ -225,6 +238,10 @@ def report(counts: Counter[tuple[str, ...]]) -> str:
     rows += ["", "| left after correction | errors | share |", "|---|---|---|"]
     left = {name: n for name, n in left_over(counts).items() if n}
     rows += [f"| {name} | {n:,} | {n / max(1, all_n[3]):.0%} |" for name, n in left.items()]
+    if counts["joins", "stories"]:
+        rows += ["", f"Extra marks introduced {AT_JOIN}: {counts['joins', 'extra marks introduced']:,} (of "
+                 f"{all_n[2]:,} errors introduced); stories not found in the corpus files, none of their marks counted "
+                 f"there: {counts['joins', 'unsourced']:,} of {counts['joins', 'stories']:,}."]
     return "\n".join(rows)
 
 
@@ -254,8 +271,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.story_errors", description=__doc__.split("\n\n")[0])
     parser.add_argument("folders", nargs="+", type=Path, help="folders of pages (benchmarks.newspage's <out>/<split>)")
     parser.add_argument("--profile", default=None, help="the corrector's engine profile (default: none)")
+    parser.add_argument("--joins", action="store_true",
+                        help="also the extra marks introduced where the page generator ran a source headline into the "
+                             "text (each story looked up in the corpus files under OCRFIX_DATA)")
     args = parser.parse_args(argv)
-    print(report(sum((census(folder, args.profile) for folder in args.folders), Counter())))
+    index = StoryIndex(load_settings().data_dir, (*SOURCES["train"], *SOURCES["eval"])) if args.joins else None
+    print(report(sum((census(folder, args.profile, index) for folder in args.folders), Counter())))
     return 0
 
 

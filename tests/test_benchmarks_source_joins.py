@@ -109,3 +109,23 @@ def test_the_pages_table_counts_the_joins_and_notes_pages_without_their_source(t
     unsourced = measure(fake, [(tmp_path / "p.ocr.txt", tmp_path / "p.gt.txt")], tmp_path / "elsewhere")
     assert unsourced[f"insertions wrong, {AT_JOIN}"] == 0 and unsourced["insertions wrong"] == 2
     assert table("set", 1, [("shipped", unsourced)]).endswith(f"none of their insertions is counted {AT_JOIN}.")
+
+
+def test_a_whole_page_s_stories_are_looked_up_in_the_corpus_and_their_marks_at_joins_counted(tmp_path):
+    from benchmarks.source_joins import StoryIndex
+    from benchmarks.story_errors import page_census, report
+
+    data = page(tmp_path)
+    index = StoryIndex(data, ["news/src.txt.xz", "news/missing.txt.xz"])
+    stories = [{"headline": HEAD, "paragraphs": [BODY, SENTENCE]},
+               {"headline": "上海天气很好", "paragraphs": ["上海今天天气很好，市民纷纷外出游玩散步。"]}]  # in no corpus file
+    assert index.joins(HEAD, [BODY, SENTENCE], len(HEAD)) == page_joins(tmp_path / "p.gt.txt", data)
+    source = "\n".join([HEAD, BODY, SENTENCE, "上海天气很好", "上海今天天气很好，市民纷纷外出游玩散步。"])
+    output = source.replace("举行", "举行。").replace("会见女排", "会见，女排").replace("纷纷外出", "纷纷，外出")
+    corrector = SimpleNamespace(inventory=set(), candidates=SimpleNamespace(table={}), context=None)
+    counts = page_census(stories, source, output, corrector, index)
+    assert counts["joins", "extra marks introduced"] == 1 and counts["joins", "unsourced"] == 1
+    assert counts["joins", "stories"] == 2
+    assert report(counts).endswith(f"Extra marks introduced {AT_JOIN}: 1 (of 3 errors introduced); stories not found "
+                                   "in the corpus files, none of their marks counted there: 1 of 2.")
+    assert ("joins", "stories") not in page_census(stories, source, output, corrector)
