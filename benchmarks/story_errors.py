@@ -1,6 +1,6 @@
 """What stays wrong after ``ocrfix correct`` on whole newspaper pages, story by story.
 
-    python -m benchmarks.story_errors DIR/SPLIT [DIR/SPLIT ...] [--profile tesseract]
+    python -m benchmarks.story_errors DIR/SPLIT [DIR/SPLIT ...] [--profile tesseract] [--joins]
 
 Each page's ALTO file is corrected as ``ocrfix correct`` does (:func:`ocrfix.formats.correct_document`,
 story by story). Every paragraph (line) of the reflowed input is given to the ground-truth story
@@ -15,7 +15,8 @@ of the body; and per story, by how badly the engine read it (its CER before corr
 :data:`BANDS`). A Han substitution left after correction is *reachable* when the corrector could
 have proposed the right character there: the confusion table lists it for the character read,
 or the LM's context index puts it among the top :data:`~ocrfix.correction.candidates.CONTEXT_N`
-between the neighbours.
+between the neighbours. ``--joins``: also the extra marks introduced where the page generator ran a source headline
+into a story's text (:mod:`benchmarks.source_joins`; each story looked up in the corpus files by headline and text).
 """
 from __future__ import annotations
 
@@ -131,8 +132,9 @@ def page_census(stories: list[dict], source: str, output: str, corrector,
                 index: StoryIndex | None = None) -> Counter[tuple[str, ...]]:
     """Counts of one page: (``class``, where, before/fixed/introduced/after), (``band``, band,
     errors before/after/GT chars), (``reach``, kind), (``no story``, before/after); with ``index``, (``joins``,
-    ``stories`` / ``unsourced`` / ``extra marks introduced``): the extra marks introduced where the page generator
-    ran a source headline into the text (:mod:`benchmarks.source_joins`), and the stories not found in the corpus."""
+    ``stories`` / ``unsourced`` / ``places`` / ``extra marks introduced``): the extra marks introduced where the page
+    generator ran a source headline into the text (:mod:`benchmarks.source_joins`), how many such places the stories
+    have, and the stories not found in the corpus."""
     counts: Counter[tuple[str, ...]] = Counter()
     table = story_grams(["\n".join([*head_lines(s), *s["paragraphs"]]) for s in stories])
     mine: dict[int, list[tuple[str, str]]] = {}
@@ -149,6 +151,7 @@ def page_census(stories: list[dict], source: str, output: str, corrector,
             joins = index.joins(story["headline"], story["paragraphs"], places.count(HEAD))
             counts["joins", "stories"] += 1
             counts["joins", "unsourced"] += joins is None
+            counts["joins", "places"] += len(joins or ())
         # its lines in the order of where they match its text (blocks in any order, as ``ocrfix eval``)
         lines = sorted(mine.get(k, []), key=lambda pair: fuzz.partial_ratio_alignment(
             "".join(pair[0].split()), gt).dest_start if len(pair[0].split()) else 0)
@@ -240,7 +243,7 @@ def report(counts: Counter[tuple[str, ...]]) -> str:
     rows += [f"| {name} | {n:,} | {n / max(1, all_n[3]):.0%} |" for name, n in left.items()]
     if counts["joins", "stories"]:
         rows += ["", f"Extra marks introduced {AT_JOIN}: {counts['joins', 'extra marks introduced']:,} (of "
-                 f"{all_n[2]:,} errors introduced); stories not found in the corpus files, none of their marks counted "
+                 f"{all_n[2]:,} errors introduced; {counts['joins', 'places']:,} such places in the stories); stories not found in the corpus files, none of their marks counted "
                  f"there: {counts['joins', 'unsourced']:,} of {counts['joins', 'stories']:,}."]
     return "\n".join(rows)
 

@@ -126,6 +126,7 @@ def test_a_whole_page_s_stories_are_looked_up_in_the_corpus_and_their_marks_at_j
     counts = page_census(stories, source, output, corrector, index)
     assert counts["joins", "extra marks introduced"] == 1 and counts["joins", "unsourced"] == 1
     assert counts["joins", "stories"] == 2
-    assert report(counts).endswith(f"Extra marks introduced {AT_JOIN}: 1 (of 3 errors introduced); stories not found "
-                                   "in the corpus files, none of their marks counted there: 1 of 2.")
+    assert counts["joins", "places"] == 4
+    assert report(counts).endswith(f"Extra marks introduced {AT_JOIN}: 1 (of 3 errors introduced; 4 such places in the "
+                                   "stories); stories not found in the corpus files, none of their marks counted there: 1 of 2.")
     assert ("joins", "stories") not in page_census(stories, source, output, corrector)
