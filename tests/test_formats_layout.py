@@ -320,6 +320,25 @@ def test_a_swollen_body_line_keeps_the_bodys_measured_pitch_and_is_no_headline()
         ("headline", "集市开张"), ("paragraph", "".join(rows))]
 
 
+def test_a_swollen_first_line_of_a_paragraph_in_a_column_set_wider_than_the_page_s_is_no_headline() -> None:
+    """A narrow column justified 1.15 characters apart beside a wider one set tight. The engine
+    swelled the boxes of the narrow column's indented first line of a paragraph to 1.35 × the
+    type size and read its characters 1.25 × the page's body pitch apart: measured against the
+    page, as large and as spaced as a headline. Against the lines right above and below it in
+    its column, each at the usual gap, its characters stand less than a headline's pitch apart:
+    it opens its paragraph instead of heading a story of its own."""
+    wide = ["一二三四五六七八", "九十天地玄黄宇宙", "洪荒日月盈昃。", "辰宿列张寒来", "暑往秋收冬藏闰余", "成岁律吕。"]
+    tight = ["甲乙丙丁戊己庚辛壬癸子丑寅"] * 12
+    step = int(1.6 * H)
+    lines = [_spaced(row, 60, 200 + r * step, 46) for r, row in enumerate(wide)]
+    swollen = tuple(Word(w.text, Box(w.box.x0, w.box.y0, w.box.x0 + H, w.box.y0 + int(1.35 * H)), conf=0.9)
+                    for w in _spaced(wide[3], 60 + 2 * 46, 200 + 3 * step, 50).words)
+    lines[3] = Line(words=swollen, box=Box.union([w.box for w in swollen]))
+    blocks = reflow_document(document([lines, column(tight, 60 + 10 * H)])).blocks
+    assert [(b.kind, b.text) for b in blocks] == [
+        ("paragraph", "".join(wide[:3])), ("paragraph", "".join(wide[3:])), ("paragraph", "".join(tight))]
+
+
 def test_a_first_body_line_under_a_headline_with_swollen_boxes_is_no_sub_headline() -> None:
     """Body type set 1.1 characters apart; the engine swelled most word boxes of the column's
     first line, right under the headline, so that it is as large as a sub-headline and its

@@ -29,6 +29,7 @@ KICKER = 1.05  # × h: least type size and pitch of a kicker or sub-headline nex
 KICKER_NEXT = 1.1  # × h: the same next to a kicker or sub-headline
 CLOSE = 0.6  # × the usual gap between lines: a kicker or sub-headline stands further than this above the body line under it
 HEAD_WIDE = 3  # least wide letters (Han and the like) of a headline, its lines together
+IN_COLUMN = 1.5  # × the usual gap between lines: how far the lines right above and below a body line in a column stand (see _in_column)
 
 
 def _is_headline(line: PlacedLine, h: float, pitch: float) -> bool:
@@ -54,7 +55,8 @@ def _over(a: Box, b: Box) -> bool:
 
 
 def find_headlines(placed: list[PlacedLine], h: float) -> set[int]:
-    """ids of the headline lines: large type (:func:`_is_headline`), and the lines of a head
+    """ids of the headline lines: large type (:func:`_is_headline`) but a line set in a column of
+    body lines at their pitch (:func:`_in_column`), and the lines of a head
     group set larger than the body but below the headline size (a kicker above the headline,
     a sub-headline under it): type and pitch ``KICKER ×`` the body's (the pitch of a line under
     a headline also ``KICKER ×`` ``h`` where the body's measured pitch is narrower: a column's
@@ -77,6 +79,10 @@ def find_headlines(placed: list[PlacedLine], h: float) -> set[int]:
     body's height (no body line stands between two lines of one headline)."""
     pitch = body_pitch([p for p in placed if p.size < HEADLINE * h], h)
     large = [p for p in placed if _is_headline(p, h, pitch)]
+    gap = line_gap(placed, h) if large else None
+    if gap is not None:
+        sized = {id(p) for p in large}
+        large = [p for p in large if not _in_column(p, placed, sized, gap, h)]
     # a group of large lines with fewer than HEAD_WIDE wide letters in all (Han and the like: not
     # Latin, digits or marks) is a photo or a rule read as large glyphs (``学``, ``ic -CEA``), no headline
     heads = {id(p) for group in _clusters(large, h) if wide_letters("".join(p.text for p in group)) >= HEAD_WIDE for p in group}
@@ -94,7 +100,6 @@ def find_headlines(placed: list[PlacedLine], h: float) -> set[int]:
     # the lines next to it are weighed as next to one (KICKER_NEXT)
     near, small = [p for p in near if p.size >= HEADLINE * h] + inner, [p for p in near if p.size < HEADLINE * h]
     least = KICKER
-    gap = None
     while near or small:
         found = []
         smallest = max(least * h, h + 1.5)
@@ -134,13 +139,43 @@ def _body_letters(line: PlacedLine, h: float) -> bool:
     return 0 < low_height(line.words, letter_extents(line.words)) < h
 
 
+def line_pitch(line: PlacedLine) -> float | None:
+    """The ``line``'s extent's width per character (half-width digits and letters half a one; a
+    column rule read as ``|`` is no text of it), or None under ``PITCH_CHARS`` characters."""
+    width = display_width(line.text.strip(RULE + " "))
+    if width < PITCH_CHARS:
+        return None
+    x0, x1 = text_span(line)
+    return (x1 - x0) / width
+
+
 def body_pitch(lines: list[PlacedLine], h: float) -> float:
-    """The character pitch of ``lines``: the median over those of ``PITCH_CHARS`` characters or
-    more of their extent's width per character (half-width digits and letters half a one), or
-    ``h`` without such lines."""
-    widths = [(x1 - x0) / width for line in lines
-              if (width := display_width(line.text.strip(RULE + " "))) >= PITCH_CHARS for x0, x1 in [text_span(line)]]
+    """The character pitch of ``lines``: the median of their :func:`line_pitch` over those that
+    measure one, or ``h`` without such lines."""
+    widths = [w for line in lines if (w := line_pitch(line)) is not None]
     return float(statistics.median(widths)) if widths else h
+
+
+def _in_column(line: PlacedLine, placed: list[PlacedLine], large: set[int], gap: float, h: float) -> bool:
+    """Whether ``line`` (large type, see :func:`_is_headline`) stands in a column of body lines at
+    their pitch: the nearest line right above it and the nearest right below it (over half the
+    narrower one's width, at most ``IN_COLUMN ×`` the usual ``gap`` between lines away) are no
+    large lines (ids ``large``), and its characters stand less than ``HEADLINE_PITCH ×`` as far apart as
+    theirs. Its height and pitch measured against the whole page passed for a headline's: the
+    engine swelled its boxes, and its story justifies its lines wider than the page's other
+    stories (``感谢巴方在涉及``, a paragraph's indented first line); no headline is set between
+    two lines of a column, each at the usual gap, as closely spaced as they are."""
+    mine = line_pitch(line)
+    if mine is None:
+        return False
+    above = max((q for q in placed if q is not line and q.box.y0 < line.box.y0 and q.box.y1 <= line.box.y0 + h / 2
+                 and _over(q.box, line.box)), key=lambda q: q.box.y1, default=None)
+    below = min((q for q in placed if q is not line and q.box.y1 > line.box.y1 and q.box.y0 >= line.box.y1 - h / 2
+                 and _over(q.box, line.box)), key=lambda q: q.box.y0, default=None)
+    if above is None or below is None or line.box.y0 - above.box.y1 > IN_COLUMN * gap or below.box.y0 - line.box.y1 > IN_COLUMN * gap:
+        return False
+    pitches = [line_pitch(q) for q in (above, below) if id(q) not in large]
+    return len(pitches) == 2 and all(p is not None and mine < HEADLINE_PITCH * p for p in pitches)
 
 
 def junk_glyphs(placed: list[PlacedLine], heads: set[int], h: float) -> set[int]:
