@@ -611,6 +611,13 @@ def test_a_column_rule_read_as_a_bar_a_gutter_away_stays_on_its_lines() -> None:
                                                              "市场管理处介绍今年新增摊位四十个。"]
 
 
+def _led_by(digits: str, x: int, y: int) -> Line:
+    """A column line that opens with the run ``digits``, half a character each."""
+    run = (Word(digits, Box(x, y, x + len(digits) * H // 2, y + H), conf=0.9),)
+    rest = make_line("年市场扩建新增摊位四十", x + len(digits) * H // 2, y).words
+    return Line(words=run + rest, box=Box.union([w.box for w in run + rest]))
+
+
 def test_a_line_left_short_by_the_digits_carried_over_continues_its_paragraph() -> None:
     """Digits (and Latin letters) are never broken across lines: a sentence-final line left
     short by no more than the run of digits that opens the next line continues its paragraph;
@@ -618,14 +625,25 @@ def test_a_line_left_short_by_the_digits_carried_over_continues_its_paragraph() 
     def rows(digits: str) -> list[Line]:
         lines = column(["农贸集市的摊位陆续摆开新鲜", "的蔬菜和水果吸引了附近居民", "前来选购的顾客非常多。", "",
                         "个还有很多新的商户入驻也摆", "上了来自各地的特产和手工艺", "品。"], 60)
-        y = lines[3].box.y0
-        run = (Word(digits, Box(60, y, 60 + len(digits) * H // 2, y + H), conf=0.9),)
-        rest = make_line("年市场扩建新增摊位四十", 60 + len(digits) * H // 2, y).words
-        lines[3] = Line(words=run + rest, box=Box.union([w.box for w in run + rest]))
+        lines[3] = _led_by(digits, 60, lines[3].box.y0)
         return lines
 
     assert len(reflow_document(document([rows("2017")])).blocks) == 1
     assert len(reflow_document(document([rows("20")])).blocks) == 2
+
+
+def test_a_column_s_last_line_left_short_by_the_digits_that_open_the_next_column_continues_its_paragraph() -> None:
+    """The same at a column break: a column's last line, a sentence end left short by no more
+    than the run of digits that opens the next column's first line, continues its paragraph
+    there; short by more, it ends it."""
+    def columns(digits: str) -> list[list[Line]]:
+        x = 60 + int((WIDTH + 1.5) * H)
+        right = column(["", "个还有很多新的商户入驻也摆", "上了来自各地的特产和手工艺", "品。"], x)
+        right[0] = _led_by(digits, x, right[0].box.y0)
+        return [column(["农贸集市的摊位陆续摆开新鲜", "的蔬菜和水果吸引了附近居民", "前来选购的顾客非常多。"], 60), right]
+
+    assert len(reflow_document(document(columns("2017"))).blocks) == 1
+    assert len(reflow_document(document(columns("20"))).blocks) == 2
 
 
 def test_plain_reflow_cannot_see_the_dropped_indent_geometry_can() -> None:

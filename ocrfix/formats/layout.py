@@ -26,11 +26,12 @@ fit the ink and square CJK type makes ``p`` about ``h``, PP-OCR's detection boxe
 * **short line** — a line ending more than ``1.2p`` left of the column's right edge closes
   its paragraph when it ends a sentence (``。！？”…``), beyond the half character each of its
   half-width digits and Latin letters saves (they shorten lines that go on), unless it is short
-  by one character at most and the next line of the column starts, unindented, with an opening
+  by one character at most and the next line (of the column, or the next column's first at a
+  column's foot) starts, unindented, with an opening
   quote or bracket (a line may not end on one: the typesetter carried it over), or by no more
   than the run of digits or Latin letters (half a character each, or as wide as the next line
   sets it, and half a character of slack) that starts the next line, unindented (such a run is
-  never broken: ``…打扫落叶。`` / ``2017年5月…``); a full line
+  never broken: ``…打扫落叶。`` / ``2017年5月…``, also across a column break); a full line
   continues it, also across a column break;
 * **rules and specks** — a line of a few characters in a box far wider than they are set (a
   rule read as ``二``), or too thin for a character, ends the story nearest to it (see
@@ -187,7 +188,7 @@ def _paragraphs(columns: list[_Column], h: float, lm: TokenScorer | None = None)
             # ``（本报记者…``): a byline stands on a line of its own
             byline = is_byline(text) and not (opening[:1] in "(（" and paragraphs and short_by <= SHORT * pitch)
             run = _NARROW_RUN.match(opening)
-            carried = k > 0 and not indented and ((pushed and opening[:1] in OPENING)
+            carried = bool(paragraphs) and not indented and ((pushed and opening[:1] in OPENING)
                                                   or (run is not None and short_by <= _run_width(line, run.group(), x0, pitch) + 0.5 * pitch))
             if not paragraphs or indented or (prev_short and not carried) or byline:
                 paragraphs.append([])
