@@ -687,6 +687,29 @@ def test_a_leaf_starting_far_above_the_last_story_s_headline_belongs_to_the_stor
     assert [[t.name for leaf in story for t in leaf] for story in got] == [["A head", "A col 1", "A col 2"], ["B head", "B body"]]
 
 
+def test_a_column_beside_a_kicker_on_top_of_a_one_column_headline_stays_in_its_story(monkeypatch) -> None:
+    """Story B under story A: a body-sized kicker over B's one-column headline, and B's second
+    column beside them, starting level with the kicker, more than ``ABOVE × h`` above the
+    headline itself. It starts beside B's head group, not above it: it is B's, not A's."""
+    from dataclasses import dataclass
+
+    from ocrfix.formats import stories as layout_stories
+
+    @dataclass(frozen=True)
+    class Item:
+        name: str
+        core: Box
+
+    a_head, a_body = Item("A head", Box(0, 0, 600, 60)), Item("A body", Box(0, 100, 600, 400))
+    kicker, b_head = Item("B kicker", Box(0, 460, 250, 490)), Item("B head", Box(0, 530, 280, 590))
+    b_first, b_second = Item("B col 1", Box(0, 620, 280, 900)), Item("B col 2", Box(320, 462, 600, 900))
+    leaves = [[a_head], [a_body], [kicker, b_head], [b_first], [b_second]]
+    monkeypatch.setattr(layout_stories.XYCut, "leaves", lambda self, items: leaves)
+    got = layout_stories.stories([t for leaf in leaves for t in leaf], 30, lambda t: t.name.endswith("head"))
+    assert [[t.name for leaf in story for t in leaf] for story in got] == [
+        ["A head", "A body"], ["B kicker", "B head", "B col 1", "B col 2"]]
+
+
 def test_a_photo_read_as_one_large_glyph_over_a_column_heads_nothing() -> None:
     """Large type of fewer than three wide letters (a photo over a column read as ``学``)
     is no headline: it neither starts a story nor parts the story's columns."""

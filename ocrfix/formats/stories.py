@@ -27,9 +27,11 @@ from tearing stories apart where the headlines tell otherwise:
 A story is a headline (or a group of headline lines) and the leaves that follow it in reading
 order up to the next headline on top of its leaf (a large line inside a column that could not
 be cut off is more likely two body lines the engine merged than a story's start). Lines before the first headline form a story of their own.
-A leaf without a headline that starts more than ``ABOVE × h`` above its story's headline is no
-part of that story (a story's body starts under or beside its headline): it is the story
-before's (the long last column of an L-shaped story, beside the story under its short columns).
+A leaf without a headline that starts more than ``ABOVE × h`` above its story's head group (a
+body-sized kicker on top of the headline included: the column beside a one-column headline
+starts level with its kicker) is no part of that story (a story's body starts under or beside
+its headline): it is the story before's (the long last column of an L-shaped story, beside the
+story under its short columns).
 A leaf without a headline that stands on top of the next leaf's headline (a line or two at most
 ``KICKER_GAP × h`` above it: a body-sized kicker that the cut parted from it) is that story's.
 Geometry that gives no cut (rotated scans, overlapping boxes, a single line) is one leaf:
@@ -361,14 +363,14 @@ def stories(items: Sequence[T], h: float, is_head: Callable[[Boxed], bool]) -> l
     leaves = _kickers_joined([leaf for leaf in XYCut(h, line_gap(items, h), is_head).leaves(items) if leaf], h, is_head)
     result: list[list[list[T]]] = []
     body_seen = True
-    head_top = None  # top of the headline that started the last story
+    head_top = None  # top of the head group that started the last story (a kicker on top of its headline included)
     for leaf in leaves:
         heads = [t for t in leaf if is_head(t)]
         on_top = bool(heads) and _on_top(leaf, min(t.core.y0 for t in heads), h)
         if not result or (on_top and body_seen):
             result.append([])
             body_seen = False
-            head_top = min(t.core.y0 for t in heads) if on_top else None
+            head_top = min(t.core.y0 for t in leaf) if on_top else None
         elif not heads and head_top is not None and len(result) > 1 and min(t.core.y0 for t in leaf) < head_top - ABOVE * h:
             result[-2].append(leaf)  # starts above the headline: the story before's (its long column beside an L)
             continue
