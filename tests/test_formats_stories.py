@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from dataclasses import dataclass
 
 import pytest
 from hypothesis import given, settings
@@ -665,48 +666,43 @@ def test_a_headline_does_not_own_the_story_beside_it_whose_headline_was_lost() -
     assert got == [[("paragraph", p) for p in A], [("headline", "乙市图书馆"), *(("paragraph", p) for p in B)]]
 
 
+@dataclass(frozen=True)
+class Item:
+    """A named line of the story layout: only its ``core`` box counts."""
+
+    name: str
+    core: Box
+
+
+def _stories_of_leaves(monkeypatch, leaves: list[list[Item]]) -> list[list[str]]:
+    """The stories (their items' names) that :func:`~ocrfix.formats.stories.stories` makes of the
+    XY-cut's ``leaves`` (``h`` 30; an item whose name ends in ``head`` is a headline)."""
+    from ocrfix.formats import stories as layout_stories
+
+    monkeypatch.setattr(layout_stories.XYCut, "leaves", lambda self, items: leaves)
+    got = layout_stories.stories([t for leaf in leaves for t in leaf], 30, lambda t: t.name.endswith("head"))
+    return [[t.name for leaf in story for t in leaf] for story in got]
+
+
 def test_a_leaf_starting_far_above_the_last_story_s_headline_belongs_to_the_story_before(monkeypatch) -> None:
     """Story A's long last column runs down beside story B, which sits under A's short first
     column; the cut reads B's headline, then A's long column (it starts far above B's
     headline: B's body cannot), then B's body."""
-    from dataclasses import dataclass
-
-    from ocrfix.formats import stories as layout_stories
-
-    @dataclass(frozen=True)
-    class Item:
-        name: str
-        core: Box
-
     a_head, a_first = Item("A head", Box(0, 0, 600, 60)), Item("A col 1", Box(0, 100, 280, 400))
     b_head, b_body = Item("B head", Box(0, 460, 280, 520)), Item("B body", Box(0, 540, 280, 900))
     a_long = Item("A col 2", Box(320, 100, 600, 900))
-    leaves = [[a_head], [a_first], [b_head], [a_long], [b_body]]
-    monkeypatch.setattr(layout_stories.XYCut, "leaves", lambda self, items: leaves)
-    got = layout_stories.stories([t for leaf in leaves for t in leaf], 30, lambda t: t.name.endswith("head"))
-    assert [[t.name for leaf in story for t in leaf] for story in got] == [["A head", "A col 1", "A col 2"], ["B head", "B body"]]
+    assert _stories_of_leaves(monkeypatch, [[a_head], [a_first], [b_head], [a_long], [b_body]]) == [
+        ["A head", "A col 1", "A col 2"], ["B head", "B body"]]
 
 
 def test_a_column_beside_a_kicker_on_top_of_a_one_column_headline_stays_in_its_story(monkeypatch) -> None:
     """Story B under story A: a body-sized kicker over B's one-column headline, and B's second
     column beside them, starting level with the kicker, more than ``ABOVE × h`` above the
     headline itself. It starts beside B's head group, not above it: it is B's, not A's."""
-    from dataclasses import dataclass
-
-    from ocrfix.formats import stories as layout_stories
-
-    @dataclass(frozen=True)
-    class Item:
-        name: str
-        core: Box
-
     a_head, a_body = Item("A head", Box(0, 0, 600, 60)), Item("A body", Box(0, 100, 600, 400))
     kicker, b_head = Item("B kicker", Box(0, 460, 250, 490)), Item("B head", Box(0, 530, 280, 590))
     b_first, b_second = Item("B col 1", Box(0, 620, 280, 900)), Item("B col 2", Box(320, 462, 600, 900))
-    leaves = [[a_head], [a_body], [kicker, b_head], [b_first], [b_second]]
-    monkeypatch.setattr(layout_stories.XYCut, "leaves", lambda self, items: leaves)
-    got = layout_stories.stories([t for leaf in leaves for t in leaf], 30, lambda t: t.name.endswith("head"))
-    assert [[t.name for leaf in story for t in leaf] for story in got] == [
+    assert _stories_of_leaves(monkeypatch, [[a_head], [a_body], [kicker, b_head], [b_first], [b_second]]) == [
         ["A head", "A body"], ["B kicker", "B head", "B col 1", "B col 2"]]
 
 
