@@ -706,6 +706,17 @@ def test_a_column_beside_a_kicker_on_top_of_a_one_column_headline_stays_in_its_s
         ["A head", "A body"], ["B kicker", "B head", "B col 1", "B col 2"]]
 
 
+def test_a_column_starting_above_a_headline_but_under_the_story_before_stays_in_its_story(monkeypatch) -> None:
+    """Story B under story A, B's kicker lost by the engine: B's second column starts level with
+    where the kicker stood, more than ``ABOVE × h`` above B's one-column headline, but under all
+    of story A. It has not carried on from A: it is B's."""
+    a_head, a_body = Item("A head", Box(0, 0, 600, 60)), Item("A body", Box(0, 100, 600, 400))
+    b_head, b_first, b_second = Item("B head", Box(0, 530, 280, 590)), Item("B col 1", Box(0, 620, 280, 900)), \
+        Item("B col 2", Box(320, 462, 600, 900))
+    assert _stories_of_leaves(monkeypatch, [[a_head], [a_body], [b_head], [b_first], [b_second]]) == [
+        ["A head", "A body"], ["B head", "B col 1", "B col 2"]]
+
+
 def test_a_photo_read_as_one_large_glyph_over_a_column_heads_nothing() -> None:
     """Large type of fewer than three wide letters (a photo over a column read as ``学``)
     is no headline: it neither starts a story nor parts the story's columns."""

@@ -31,7 +31,8 @@ A leaf without a headline that starts more than ``ABOVE × h`` above its story's
 body-sized kicker on top of the headline included: the column beside a one-column headline
 starts level with its kicker) is no part of that story (a story's body starts under or beside
 its headline): it is the story before's (the long last column of an L-shaped story, beside the
-story under its short columns).
+story under its short columns), where it starts beside that story (above its foot); one that
+starts under all of it is the column of a story whose kicker the engine lost.
 A leaf without a headline that stands on top of the next leaf's headline (a line or two at most
 ``KICKER_GAP × h`` above it: a body-sized kicker that the cut parted from it) is that story's.
 Geometry that gives no cut (rotated scans, overlapping boxes, a single line) is one leaf:
@@ -371,8 +372,9 @@ def stories(items: Sequence[T], h: float, is_head: Callable[[Boxed], bool]) -> l
             result.append([])
             body_seen = False
             head_top = min(t.core.y0 for t in leaf) if on_top else None
-        elif not heads and head_top is not None and len(result) > 1 and min(t.core.y0 for t in leaf) < head_top - ABOVE * h:
-            result[-2].append(leaf)  # starts above the headline: the story before's (its long column beside an L)
+        elif not heads and head_top is not None and len(result) > 1 and (top := min(t.core.y0 for t in leaf)) < head_top - ABOVE * h \
+                and top < max(t.core.y1 for before in result[-2] for t in before):
+            result[-2].append(leaf)  # starts above the headline, beside the story before: its (its long column beside an L)
             continue
         result[-1].append(leaf)
         body_seen = body_seen or len(heads) < len(leaf)
