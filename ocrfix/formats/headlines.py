@@ -14,6 +14,7 @@ from __future__ import annotations
 import statistics
 from bisect import bisect_left, bisect_right
 from operator import attrgetter
+from typing import NamedTuple
 
 from ..text_reflow import display_width
 from .model import Box
@@ -79,18 +80,18 @@ def find_headlines(placed: list[PlacedLine], h: float) -> set[int]:
     body's height (no body line stands between two lines of one headline)."""
     pitch = body_pitch([p for p in placed if p.size < HEADLINE * h], h)
     large = [p for p in placed if _is_headline(p, h, pitch)]
+    rows = _Rows.of(placed)
     gap = line_gap(placed, h) if large else None
     if gap is not None:
         sized = {id(p) for p in large}
-        large = [p for p in large if not _in_column(p, placed, sized, gap, h)]
+        large = [p for p in large if not _in_column(p, rows, sized, gap, h)]
     # a group of large lines with fewer than HEAD_WIDE wide letters in all (Han and the like: not
     # Latin, digits or marks) is a photo or a rule read as large glyphs (``学``, ``ic -CEA``), no headline
     heads = {id(p) for group in _clusters(large, h) if wide_letters("".join(p.text for p in group)) >= HEAD_WIDE for p in group}
     near = [p for p in placed if id(p) in heads]
     # a line between two headline lines: the headline's middle line, its boxes shrunk (see above);
     # the lines looked at are those whose top lies between a headline line's top and h under its foot
-    by_top = sorted(placed, key=attrgetter("box.y0"))
-    tops = [p.box.y0 for p in by_top]
+    by_top, tops = rows.by_top, rows.tops
     under = {id(p): p for q in near for p in by_top[bisect_left(tops, q.box.y0):bisect_right(tops, q.box.y1 + h)]}
     inner = [p for p in under.values() if id(p) not in heads and p.box.width >= KICKER * max(h, pitch) * display_width(p.text)
              and any(_over(p.box, q.box) and q.box.y0 <= p.box.y0 and q.box.y1 <= p.box.y1 and p.box.y0 - q.box.y1 <= h for q in near)
@@ -156,23 +157,42 @@ def body_pitch(lines: list[PlacedLine], h: float) -> float:
     return float(statistics.median(widths)) if widths else h
 
 
-def _in_column(line: PlacedLine, placed: list[PlacedLine], large: set[int], gap: float, h: float) -> bool:
+class _Rows(NamedTuple):
+    """A page's placed lines sorted by their tops and by their feet (each stable: on a tie, in the
+    page's order), for the lines of a band of rows."""
+
+    by_top: list[PlacedLine]
+    tops: list[int]
+    by_foot: list[PlacedLine]
+    feet: list[int]
+
+    @staticmethod
+    def of(placed: list[PlacedLine]) -> "_Rows":
+        by_top, by_foot = sorted(placed, key=attrgetter("box.y0")), sorted(placed, key=attrgetter("box.y1"))
+        return _Rows(by_top, [p.box.y0 for p in by_top], by_foot, [p.box.y1 for p in by_foot])
+
+
+def _in_column(line: PlacedLine, rows: _Rows, large: set[int], gap: float, h: float) -> bool:
     """Whether ``line`` (large type, see :func:`_is_headline`) stands in a column of body lines at
     their pitch: the nearest line right above it and the nearest right below it (over half the
-    narrower one's width, at most ``IN_COLUMN ×`` the usual ``gap`` between lines away) are no
-    large lines (ids ``large``), and its characters stand less than ``HEADLINE_PITCH ×`` as far apart as
-    theirs. Its height and pitch measured against the whole page passed for a headline's: the
-    engine swelled its boxes, and its story justifies its lines wider than the page's other
-    stories (``感谢巴方在涉及``, a paragraph's indented first line); no headline is set between
-    two lines of a column, each at the usual gap, as closely spaced as they are."""
+    narrower one's width, at most ``IN_COLUMN ×`` the usual ``gap`` between lines away; ``rows``:
+    the page's lines) are no large lines (ids ``large``), and its characters stand less than
+    ``HEADLINE_PITCH ×`` as far apart as theirs. Its height and pitch measured against the whole
+    page passed for a headline's: the engine swelled its boxes, and its story justifies its lines
+    wider than the page's other stories (``感谢巴方在涉及``, a paragraph's indented first line); no
+    headline is set between two lines of a column, each at the usual gap, as closely spaced as
+    they are."""
     mine = line_pitch(line)
     if mine is None:
         return False
-    above = max((q for q in placed if q is not line and q.box.y0 < line.box.y0 and q.box.y1 <= line.box.y0 + h / 2
-                 and _over(q.box, line.box)), key=lambda q: q.box.y1, default=None)
-    below = min((q for q in placed if q is not line and q.box.y1 > line.box.y1 and q.box.y0 >= line.box.y1 - h / 2
-                 and _over(q.box, line.box)), key=lambda q: q.box.y0, default=None)
-    if above is None or below is None or line.box.y0 - above.box.y1 > IN_COLUMN * gap or below.box.y0 - line.box.y1 > IN_COLUMN * gap:
+    box, reach = line.box, IN_COLUMN * gap
+    # the lines whose feet stand within reach above the line's top (h / 2 into it at most), and
+    # those whose tops stand within reach under its foot (h / 2 into it at most)
+    over = rows.by_foot[bisect_left(rows.feet, box.y0 - reach):bisect_right(rows.feet, box.y0 + h / 2)]
+    above = max((q for q in over if q is not line and q.box.y0 < box.y0 and _over(q.box, box)), key=attrgetter("box.y1"), default=None)
+    under = rows.by_top[bisect_left(rows.tops, box.y1 - h / 2):bisect_right(rows.tops, box.y1 + reach)]
+    below = min((q for q in under if q is not line and q.box.y1 > box.y1 and _over(q.box, box)), key=attrgetter("box.y0"), default=None)
+    if above is None or below is None:
         return False
     pitches = [line_pitch(q) for q in (above, below) if id(q) not in large]
     return len(pitches) == 2 and all(p is not None and mine < HEADLINE_PITCH * p for p in pitches)
