@@ -415,6 +415,21 @@ def test_with_the_lm_an_indent_after_a_full_line_whose_sentence_reads_on_continu
     assert [b.text for b in reflow_document(doc, load_lm(write_arpa(tmp_path / "apart.arpa", apart))).blocks] == apart
 
 
+def test_an_indent_after_a_full_line_needs_the_join_score_of_a_blank_line_to_read_on(monkeypatch) -> None:
+    """The indent is evidence of a paragraph break as a blank line is in plain text: the sentence must read
+    on into the indented line by LM_JOIN_BLANK (4.0), not by the plain join's LM_JOIN (3.0), for the paragraph
+    to go on (a full last line whose stop hung past the edge and was lost scores 3.0-3.7 too)."""
+    import ocrfix.formats.layout as layout
+
+    rows = [">会议研究部署明年的工作", "重点并听取意见建议会议强调", ">抓好落实与会代表一致同意", "方案并表示将认真贯彻执行。"]
+    doc = document([column(rows, 60)])
+    joined = ["".join(r.lstrip(">") for r in rows)]
+    apart = ["".join(r.lstrip(">") for r in rows[:2]), "".join(r.lstrip(">") for r in rows[2:])]
+    for score, expected in ((3.5, apart), (4.5, joined)):
+        monkeypatch.setattr(layout, "continuation", lambda lm, tail, text, score=score: score)
+        assert [b.text for b in reflow_document(doc, object()).blocks] == expected
+
+
 def test_correct_and_reflow_with_lm_give_the_model_to_the_geometry_reflow(tmp_path) -> None:
     """`ocrfix correct` reflows a structured file with its corrector's LM, and `ocrfix reflow
     --lm MODEL` with MODEL, as they do plain text: the indent after a full line that runs on

@@ -53,7 +53,7 @@ from itertools import groupby
 from typing import NamedTuple
 
 from ..column_order import TokenScorer
-from ..text_reflow import (LM_JOIN, OPENING, _WEIGHABLE_END, Block, clean_paragraph, continuation, display_width, ends_sentence,
+from ..text_reflow import (LM_JOIN_BLANK, OPENING, _WEIGHABLE_END, Block, clean_paragraph, continuation, display_width, ends_sentence,
                            is_byline, reflow_blocks, render, squeeze_spaces)
 from .model import Box, Document, Line, Page, Word, join_words
 from .headlines import body_pitch, find_headlines, junk_glyphs, under_body
@@ -222,13 +222,16 @@ def _run_width(line: PlacedLine, run: str, x0: float, pitch: float) -> float:
 def _reads_on(lm: TokenScorer, before: PlacedLine, text: str) -> bool:
     """Whether the sentence of ``before`` (a full line that does not end one, the line above in
     its column) reads on into ``text`` (the next line's, indented like a paragraph's first line)
-    by :data:`~ocrfix.text_reflow.LM_JOIN` (:func:`~ocrfix.text_reflow.continuation`): the
+    by :data:`~ocrfix.text_reflow.LM_JOIN_BLANK` (:func:`~ocrfix.text_reflow.continuation`): the
     engine dropped the line's first characters, and what looks like an indent is their space; a
     paragraph's last line that fills the column lost its stop hanging past the edge, and the
-    sentence ends there. Not after a line ending in a mark the LM cannot weigh (a stop read as
-    ``*``)."""
+    sentence ends there. The indent is evidence of a break as a blank line is in plain text, and
+    needs the score the plain reflow asks across one: at the plain join's :data:`~ocrfix.text_reflow.LM_JOIN`
+    (3.0) the development pages' scores of 3.0–3.7 joined four paragraphs whose full last line lost
+    its stop (``…培养规模`` / ``扩大麻醉、感染…``) for three lines whose first characters were lost.
+    Not after a line ending in a mark the LM cannot weigh (a stop read as ``*``)."""
     tail = before.text.strip(RULE + " ")
-    return _WEIGHABLE_END.search(tail) is not None and continuation(lm, tail, text) >= LM_JOIN
+    return _WEIGHABLE_END.search(tail) is not None and continuation(lm, tail, text) >= LM_JOIN_BLANK
 
 
 class Piece(NamedTuple):
