@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import statistics
 from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
 from itertools import accumulate
 from math import ceil, floor
 from operator import attrgetter, itemgetter
@@ -230,62 +231,103 @@ def _word_gaps(words: tuple[Word, ...], letters: list[tuple[float, float] | None
                band: "Band", h: float, size: float) -> tuple[list[int], list[int]]:
     """:func:`_gaps`' word loop: the cuts in order, and those of them at a column rule or at specks between headlines."""
     splits = []
-    reach = solid_reach = None  # right edge of the words (solid words) so far
-    punctuated = False  # a punctuation-only word since the last solid word
-    specks_only = True  # every word since the last solid word is what specks are read as
-    specks = 0  # characters since the last solid word
-    marked = 0  # width of the words since the last solid word
-    solid_height = 0  # box height of the last solid word
-    ruled = None  # the word after a column rule read since the last solid word (see RULED)
-    ruled_gap = max(RULED * h, size)
     rules: list[int] = []  # the cuts at a rule or at specks between headlines (see _worded_rules)
-    solid_box = None  # right edge of the solid words' boxes so far
-    sides = None  # the line's _sides, found at its first gap that needs them
+    scan = _GapScan(band, h, max(RULED * h, size))
     for k, (word, extent) in enumerate(zip(words, letters)):
         box = word.box
         if box is None:
             continue
         if extent is not None:  # a solid word
-            if reach is not None and box.x0 - reach > gutter:
-                splits.append(k)
-            elif not headline and solid_box is not None and specks_only \
-                    and box.x0 - solid_box > (GUTTER * h if specks > 1 else gutter + h):
-                splits.append(k)
-            elif solid_reach is not None:  # always so after a rule
-                gap = extent[0] - solid_reach
-                if ruled is not None and gap > ruled_gap:
-                    splits.append(ruled)
-                    rules.append(ruled)
-                elif gap > river and not (headline and punctuated):
-                    sides = sides or _sides(band, h)
-                    if _river(sides, _probes(solid_reach, extent[0], h), h):
-                        splits.append(k)
-                elif headline and punctuated and specks_only and gap - marked > river and min(box.height, solid_height) >= TALL_WORDS * h:
-                    sides = sides or _sides(band, h)
-                    if _river(sides, _probes(solid_reach, extent[0], h), h, STORY_RIVER):
-                        splits.append(k)
-                        rules.append(k)
-            if reach is None or box.x1 > reach:
-                reach = box.x1
-            if solid_reach is None or extent[1] > solid_reach:
-                solid_reach = extent[1]
-            if solid_box is None or box.x1 > solid_box:
-                solid_box = box.x1
-            punctuated, specks_only, specks, ruled, marked, solid_height = False, True, 0, None, 0, box.height
+            cut = _solid_cut(scan, k, box, extent[0], headline, gutter, river)
+            if cut is not None:
+                splits.append(cut[0])
+                if cut[1]:
+                    rules.append(cut[0])
+            scan.solid(box, extent[1])
             continue
-        text = word.text
         # a speck off a headline stays on it; an opening mark opens the text after it (``“放”出…``)
-        if reach is not None and box.x0 - reach > gutter and (not headline or text.lstrip()[:1] in OPENING):
+        if scan.reach is not None and box.x0 - scan.reach > gutter and (not headline or word.text.lstrip()[:1] in OPENING):
             splits.append(k)
-        if reach is None or box.x1 > reach:
-            reach = box.x1
-        punctuated = solid_reach is not None or punctuated
-        specks_only = specks_only and not text.strip(SPECKS)
-        specks += len(text.strip())
-        marked += box.width
-        if solid_reach is not None and RULE in text:
-            ruled = k + 1
+        scan.mark(k, box, word.text)
     return splits, rules
+
+
+@dataclass
+class _GapScan:
+    """What :func:`_word_gaps` has seen of a line's words so far, left to right (``band``: the
+    line on its page; ``ruled_gap``: the least gap between letters either side of a rule, see
+    ``RULED``)."""
+
+    band: "Band"
+    h: float
+    ruled_gap: float
+    reach: float | None = None  # right edge of the words so far
+    solid_reach: float | None = None  # right end of the solid words' letters so far
+    solid_box: float | None = None  # right edge of the solid words' boxes so far
+    solid_height: float = 0  # box height of the last solid word
+    punctuated: bool = False  # a punctuation-only word since the last solid word
+    specks_only: bool = True  # every word since the last solid word is what specks are read as
+    specks: int = 0  # characters since the last solid word
+    marked: float = 0  # width of the words since the last solid word
+    ruled: int | None = None  # the word after a column rule read since the last solid word
+    around: tuple[list[Marks], list[Marks]] | None = None  # the line's _sides, found at its first gap that needs them
+
+    def sides(self) -> tuple[list[Marks], list[Marks]]:
+        """The line's :func:`_sides` (looked up once, and only for a line with a gap to test)."""
+        if self.around is None:
+            self.around = _sides(self.band, self.h)
+        return self.around
+
+    def solid(self, box: Box, end: float) -> None:
+        """A solid word in ``box`` whose letters end at ``end`` seen."""
+        if self.reach is None or box.x1 > self.reach:
+            self.reach = box.x1
+        if self.solid_reach is None or end > self.solid_reach:
+            self.solid_reach = end
+        if self.solid_box is None or box.x1 > self.solid_box:
+            self.solid_box = box.x1
+        self.punctuated, self.specks_only, self.specks, self.ruled, self.marked, self.solid_height = False, True, 0, None, 0, box.height
+
+    def mark(self, k: int, box: Box, text: str) -> None:
+        """Word ``k``, one without letters (punctuation, a rule, specks), in ``box`` seen."""
+        if self.reach is None or box.x1 > self.reach:
+            self.reach = box.x1
+        self.punctuated = self.solid_reach is not None or self.punctuated
+        self.specks_only = self.specks_only and not text.strip(SPECKS)
+        self.specks += len(text.strip())
+        self.marked += box.width
+        if self.solid_reach is not None and RULE in text:
+            self.ruled = k + 1
+
+
+def _solid_cut(scan: _GapScan, k: int, box: Box, start: float, headline: bool, gutter: float, river: float) -> tuple[int, bool] | None:
+    """The cut :func:`_word_gaps` makes at solid word ``k`` (in ``box``, its letters starting at
+    ``start``), if any: the word index, and whether it is at a column rule or at specks between
+    headlines. A gap wider than ``gutter`` between the boxes; in a body line one between the solid
+    words' boxes that holds only specks; else a gap between the letters (see :func:`_letter_gap_cut`)."""
+    if scan.reach is not None and box.x0 - scan.reach > gutter:
+        return k, False
+    if not headline and scan.solid_box is not None and scan.specks_only \
+            and box.x0 - scan.solid_box > (GUTTER * scan.h if scan.specks > 1 else gutter + scan.h):
+        return k, False
+    if scan.solid_reach is None:
+        return None
+    return _letter_gap_cut(scan, k, box, start, headline, river)
+
+
+def _letter_gap_cut(scan: _GapScan, k: int, box: Box, start: float, headline: bool, river: float) -> tuple[int, bool] | None:
+    """:func:`_solid_cut` at a gap between the solid words' letters: after a column rule the gap
+    spans (``RULED``), at a whitespace river (not past punctuation in a headline), or, in a
+    headline, at specks between two stories' headlines."""
+    h, reach = scan.h, scan.solid_reach
+    gap = start - reach
+    if scan.ruled is not None and gap > scan.ruled_gap:
+        return scan.ruled, True
+    if gap > river and not (headline and scan.punctuated):
+        return (k, False) if _river(scan.sides(), _probes(reach, start, h), h) else None
+    if headline and scan.punctuated and scan.specks_only and gap - scan.marked > river and min(box.height, scan.solid_height) >= TALL_WORDS * h:
+        return (k, True) if _river(scan.sides(), _probes(reach, start, h), h, STORY_RIVER) else None
+    return None
 
 
 def _worded_rules(words: tuple[Word, ...], splits: list[int], rules: set[int], headline: bool) -> list[int]:
@@ -447,47 +489,93 @@ def split_lines(lines: list[Line], sizes: dict[int, float], h: float, numbers: d
                  texts: dict[int, str] | None = None) -> list[PlacedLine]:
     """Every line as one placed line per column it crosses (see :func:`_gutter_splits`,
     :func:`_edge_splits` and :func:`_row_splits`); ``texts``: the lines' texts by id, where already known."""
-    letters = {id(l): letter_extents(l.words) for l in lines}  # None: no letters in the word
-    ink = {id(l): Marks.of(l.box, letters[id(l)]) for l in lines}
-    by_top = sorted(lines, key=lambda l: l.box.y0)
-    tops, marks = tuple(l.box.y0 for l in by_top), tuple(ink[id(l)] for l in by_top)
-    texts = texts or {id(l): l.text() for l in lines}
-    bands = {id(line): Band(line.box, ink[id(line)], letters[id(line)], marks, tops) for line in lines}
-    found = {id(line): _gutter_splits(line, texts[id(line)], sizes[id(line)], bands[id(line)], h) for line in lines}
-    # each line's pieces between its cuts, with their boxes (the gutters and the edge cuts read them)
-    pieces = {id(line): [(start, stop, piece_box(line, start, stop)) for start, stop in zip([0, *found[id(line)]], [*found[id(line)], len(line.words)])]
-              for line in lines if found[id(line)]}
-    spans = [(line.box, sizes[id(line)], True) for line in lines if not found[id(line)]] \
-        + [(box, sizes[id(line)], False) for line in lines if id(line) in pieces for _, _, box in pieces[id(line)]]
+    scanned = _scanned(lines, sizes, h, texts or {id(l): l.text() for l in lines})
+    # the lines whole and the pieces of those with gutter cuts (the gutters and the edge cuts read them)
+    spans = [(s.line.box, s.size, True) for s in scanned if not s.pieces] \
+        + [(box, s.size, False) for s in scanned if s.pieces for _, _, box in s.pieces]
     gutters = page_gutters(spans, h)
     rows = _row_blanks([box for box, size, _ in spans if size < HEADLINE * h], h)
     placed = []
-    for line in lines:
-        size = sizes[id(line)]
-        cuts = found[id(line)]  # in order
+    for seen in scanned:
         # a body row: its words mostly body-sized, whatever its box (Tesseract swells the boxes of a merged row)
-        body = size < KICKER * h or low_height(line.words, letters[id(line)]) < TALL_WORDS * h
-        if gutters and (body or size < HEADLINE * h) and line.box.width > 4 * h:
-            edges = [start + k for start, stop, box in pieces.get(id(line), [(0, len(line.words), line.box)])
-                     for k in _edge_splits(line.words[start:stop], box, gutters, h)]
-            cuts = sorted({*cuts, *edges}) if edges else cuts
-        if body and line.box.width > 4 * h:
-            band = bands[id(line)]
-            # a whole line is set in its own size (a piece may be set in type of its own)
-            parts = pieces.get(id(line))
-            beside = [start + k for start, stop, box in parts or [(0, len(line.words), line.box)]
-                      if (_set_size(line.words[start:stop], letters[id(line)][start:stop], box, size, h) if parts else size) < HEADLINE * h
-                      for k in {*_row_splits(box, letters[id(line)][start:stop], rows, h),
-                                *_channel_splits(letters[id(line)][start:stop], band, h)}]
-            cuts = sorted({*cuts, *beside}) if beside else cuts
-        cuts = _ruled_ends_kept(line.words, _brackets_moved(line.words, letters[id(line)], cuts))
-        for start, stop in zip([0, *cuts], [*cuts, len(line.words)]):
-            words = line.words[start:stop]
-            text = texts[id(line)] if not cuts else join_words([w.text for w in words])
-            box = line.box if not cuts else piece_box(line, start, stop, own_rows=body)
-            own = ink[id(line)] if not cuts else Marks.of(box, letters[id(line)][start:stop])
-            placed.append(PlacedLine(text, box, _set_size(words, letters[id(line)][start:stop], box, size, h) if cuts else size,
-                                     numbers[id(line)], words, own.core(box)))
+        body = seen.size < KICKER * h or low_height(seen.line.words, seen.letters) < TALL_WORDS * h
+        placed += _pieces_placed(seen, _line_cuts(seen, body, gutters, rows, h), body, numbers[id(seen.line)], h)
+    return placed
+
+
+class _Scanned(NamedTuple):
+    """A line as :func:`split_lines` measures it before its page's gutters are known: its text
+    and type size, its words' :func:`letter_extents` (None: no letters in the word), its marks,
+    its :class:`Band`, its gutter cuts (:func:`_gutter_splits`, in order) and the pieces between
+    them ``(start, stop, box)`` (none without cuts)."""
+
+    line: Line
+    text: str
+    size: float
+    letters: list[tuple[float, float] | None]
+    ink: Marks
+    band: Band
+    cuts: list[int]
+    pieces: list[tuple[int, int, Box]]
+
+    def parts(self) -> list[tuple[int, int, Box]]:
+        """Its pieces, or the whole line as one."""
+        return self.pieces or [(0, len(self.line.words), self.line.box)]
+
+
+def _scanned(lines: list[Line], sizes: dict[int, float], h: float, texts: dict[int, str]) -> list[_Scanned]:
+    """The page's ``lines`` measured (see :class:`_Scanned`); each line's band holds the marks of them all."""
+    letters = {id(l): letter_extents(l.words) for l in lines}
+    ink = {id(l): Marks.of(l.box, letters[id(l)]) for l in lines}
+    by_top = sorted(lines, key=lambda l: l.box.y0)
+    tops, marks = tuple(l.box.y0 for l in by_top), tuple(ink[id(l)] for l in by_top)
+    scanned = []
+    for line in lines:
+        band = Band(line.box, ink[id(line)], letters[id(line)], marks, tops)
+        cuts = _gutter_splits(line, texts[id(line)], sizes[id(line)], band, h)
+        pieces = [(start, stop, piece_box(line, start, stop)) for start, stop in zip([0, *cuts], [*cuts, len(line.words)])] if cuts else []
+        scanned.append(_Scanned(line, texts[id(line)], sizes[id(line)], letters[id(line)], ink[id(line)], band, cuts, pieces))
+    return scanned
+
+
+def _line_cuts(seen: _Scanned, body: bool, gutters: list[Gutter], rows: RowBlanks, h: float) -> list[int]:
+    """Where the line ``seen`` (a ``body`` row or not) is cut, in order: at its gutter cuts, at gutters the
+    page's columns set out (:func:`_edge_splits`, not in a headline), in a body row beside the
+    rows above and below (see :func:`_beside_cuts`); a bracket that opens the text after a cut
+    goes with it (:func:`_brackets_moved`), a column rule at the line's ends stays on it
+    (:func:`_ruled_ends_kept`)."""
+    cuts = seen.cuts  # in order
+    words = seen.line.words
+    if gutters and (body or seen.size < HEADLINE * h) and seen.line.box.width > 4 * h:
+        edges = [start + k for start, stop, box in seen.parts() for k in _edge_splits(words[start:stop], box, gutters, h)]
+        cuts = sorted({*cuts, *edges}) if edges else cuts
+    if body and seen.line.box.width > 4 * h:
+        beside = _beside_cuts(seen, rows, h)
+        cuts = sorted({*cuts, *beside}) if beside else cuts
+    return _ruled_ends_kept(words, _brackets_moved(words, seen.letters, cuts))
+
+
+def _beside_cuts(seen: _Scanned, rows: RowBlanks, h: float) -> list[int]:
+    """The cuts in a body line (in each of its pieces set in body type: a piece may be set in
+    type of its own, a whole line is set in its own size) where the row above or below holds two
+    lines side by side (:func:`_row_splits`) or the lines around leave a channel (:func:`_channel_splits`)."""
+    letters = seen.letters
+    return [start + k for start, stop, box in seen.parts()
+            if (_set_size(seen.line.words[start:stop], letters[start:stop], box, seen.size, h) if seen.pieces else seen.size) < HEADLINE * h
+            for k in {*_row_splits(box, letters[start:stop], rows, h), *_channel_splits(letters[start:stop], seen.band, h)}]
+
+
+def _pieces_placed(seen: _Scanned, cuts: list[int], body: bool, number: int, h: float) -> list[PlacedLine]:
+    """The placed lines of the line ``seen`` cut at ``cuts`` (in order; none: the line whole), line ``number``
+    of the document; a ``body`` row's pieces get boxes of their own rows (see :func:`piece_box`)."""
+    if not cuts:
+        return [PlacedLine(seen.text, seen.line.box, seen.size, number, seen.line.words, seen.ink.core(seen.line.box))]
+    placed = []
+    for start, stop in zip([0, *cuts], [*cuts, len(seen.line.words)]):
+        words, letters = seen.line.words[start:stop], seen.letters[start:stop]
+        box = piece_box(seen.line, start, stop, own_rows=body)
+        own = Marks.of(box, letters)
+        placed.append(PlacedLine(join_words([w.text for w in words]), box, _set_size(words, letters, box, seen.size, h), number, words, own.core(box)))
     return placed
 
 
