@@ -334,63 +334,105 @@ def _geometry_reflow(doc: Document, lm: TokenScorer | None) -> Reflowed:
     numbers = _line_numbers(doc)
     where = {id(w): (pi, bi, li, k) for pi, page in enumerate(doc.pages) for bi, block in enumerate(page.blocks)
              for li, line in enumerate(block.lines) for k, w in enumerate(line.words)}
-    blocks: list[Block] = []
-    words: list[Word] = []
-    sources: list[tuple[Piece, ...]] = []
-    printed: list[tuple[str, ...]] = []
-
-    boxes: list[list[Box]] = []
-
-    def emit(kind: str, text: str, lines: list[PlacedLine], story: int) -> None:
-        blocks.append(Block(kind, text, tuple(dict.fromkeys(p.order for p in lines)), story))
-        words.extend(w for p in lines for w in p.words)
-        boxes[story].extend(p.box for p in lines)
-        sources.append(_pieces([where[id(w)] for p in lines for w in p.words]))
-        printed.append(tuple(p.text.strip() for p in lines))
-
-    story = -1
+    flow = _Flow(where)
     for page in doc.pages:
         lines = [l for b in page.blocks for l in b.lines if any(w.text.strip() for w in l.words)]
         if not lines:
             continue
-        h, placed, stray = _placed(lines, numbers)
-        heads = find_headlines(placed, h)
-        inside = _inside_headlines(placed, heads) | junk_glyphs(placed, heads, h)
-        if inside:
-            placed, stray = [p for p in placed if id(p) not in inside], [*stray, *(p for p in placed if id(p) in inside)]
-        found = _refined(stories(placed, h, lambda p: id(p) in heads), _declared(page, placed, where))
-        for leaves, extra in zip(found, _story_ends(found, stray)):
-            story += 1
-            boxes.append([])
-            body: list[_Column] = []
-            inner: list[PlacedLine] = []  # large lines in a leaf after the story's body has begun
-            headed = False  # a headline of the story is out
-            for leaf in leaves:
-                large = sorted((p for p in leaf if id(p) in heads), key=lambda p: (p.box.y0, p.box.x0))
-                rest = [p for p in leaf if id(p) not in heads]
-                if body:
-                    inner.extend(large)
-                else:
-                    # once the story's headline is out, large type under a column's lines heads nothing
-                    under = under_body(large, rest) if headed else set()
-                    inner.extend(p for p in large if id(p) in under)
-                    for p in large:
-                        if id(p) not in under:
-                            emit("headline", squeeze_spaces(p.text.strip(), keep_wide_gaps=True), [p], story)
-                            headed = True
-                body = _stack(body, _columns(rest))
-            for para in _paragraphs(body, h, lm):
-                kind = "byline" if len(para) == 1 and is_byline(para[0].text) else "paragraph"
-                emit(kind, clean_paragraph([p.text for p in para]), para, story)
-            for p in inner:
-                emit("paragraph", clean_paragraph([p.text]), [p], story)
-            for _, row in groupby(extra, key=lambda p: p.order):  # pieces of one line together, left to right
-                pieces = sorted(row, key=lambda p: p.box.x0)
-                emit("paragraph", clean_paragraph([join_words([p.text for p in pieces])]), pieces, story)
-    # words of lines left out above (blank lines) keep their place at the end: nothing is lost
-    seen = {id(w) for w in words}
-    words.extend(w for w in doc.words() if id(w) not in seen)
-    return Reflowed(render(blocks), blocks, words, tuple(Box.union(b) if b else None for b in boxes), tuple(sources), tuple(printed))
+        h, heads, found, ends = _page_stories(page, lines, numbers, where)
+        for leaves, extra in zip(found, ends):
+            _emit_story(flow, leaves, extra, heads, h, lm)
+    return flow.reflowed(doc)
+
+
+def _page_stories(page: Page, lines: list[Line], numbers: dict[int, int], where: dict[int, tuple[int, int, int, int]]
+                  ) -> tuple[float, set[int], list[list[list[PlacedLine]]], list[list[PlacedLine]]]:
+    """The body type size ``h`` of a page (its ``lines`` with text), the ids of its headline
+    lines, its stories (each a list of leaves, see :func:`.stories.stories`, refined by the
+    file's own grouping: see :func:`_refined`) and per story the stray lines that end it (see
+    :func:`_story_ends`; short lines inside a headline's box and junk glyphs among them)."""
+    h, placed, stray = _placed(lines, numbers)
+    heads = find_headlines(placed, h)
+    inside = _inside_headlines(placed, heads) | junk_glyphs(placed, heads, h)
+    if inside:
+        placed, stray = [p for p in placed if id(p) not in inside], [*stray, *(p for p in placed if id(p) in inside)]
+    found = _refined(stories(placed, h, lambda p: id(p) in heads), _declared(page, placed, where))
+    return h, heads, found, _story_ends(found, stray)
+
+
+class _Flow:
+    """The blocks of a geometry reflow as its stories emit them, with their words, sources and
+    printed lines, and per story the boxes of its lines; ``where``: each word's place in the
+    document (page, block, line, word) by id."""
+
+    def __init__(self, where: dict[int, tuple[int, int, int, int]]) -> None:
+        self.where = where
+        self.blocks: list[Block] = []
+        self.words: list[Word] = []
+        self.sources: list[tuple[Piece, ...]] = []
+        self.printed: list[tuple[str, ...]] = []
+        self.boxes: list[list[Box]] = []
+
+    def story(self) -> int:
+        """A new story begun: its number."""
+        self.boxes.append([])
+        return len(self.boxes) - 1
+
+    def emit(self, kind: str, text: str, lines: list[PlacedLine], story: int) -> None:
+        """A block of ``kind`` and ``text`` made of ``lines``, in ``story``."""
+        self.blocks.append(Block(kind, text, tuple(dict.fromkeys(p.order for p in lines)), story))
+        self.words.extend(w for p in lines for w in p.words)
+        self.boxes[story].extend(p.box for p in lines)
+        self.sources.append(_pieces([self.where[id(w)] for p in lines for w in p.words]))
+        self.printed.append(tuple(p.text.strip() for p in lines))
+
+    def reflowed(self, doc: Document) -> Reflowed:
+        """The reflow of ``doc`` these blocks make; words of lines left out (blank lines) keep
+        their place at the end: nothing is lost."""
+        seen = {id(w) for w in self.words}
+        words = [*self.words, *(w for w in doc.words() if id(w) not in seen)]
+        return Reflowed(render(self.blocks), self.blocks, words, tuple(Box.union(b) if b else None for b in self.boxes),
+                        tuple(self.sources), tuple(self.printed))
+
+
+def _emit_story(flow: _Flow, leaves: list[list[PlacedLine]], extra: list[PlacedLine], heads: set[int], h: float,
+                lm: TokenScorer | None) -> None:
+    """One story's blocks (its ``leaves``, ``heads``: the ids of the page's headline lines) in
+    reading order: its headlines, its body's paragraphs, the large lines inside its body, and the
+    stray lines that end it (``extra``, see :func:`_story_ends`), pieces of one line together."""
+    story = flow.story()
+    body, inner = _heads_and_body(flow, story, leaves, heads)
+    for para in _paragraphs(body, h, lm):
+        kind = "byline" if len(para) == 1 and is_byline(para[0].text) else "paragraph"
+        flow.emit(kind, clean_paragraph([p.text for p in para]), para, story)
+    for p in inner:
+        flow.emit("paragraph", clean_paragraph([p.text]), [p], story)
+    for _, row in groupby(extra, key=lambda p: p.order):  # pieces of one line together, left to right
+        pieces = sorted(row, key=lambda p: p.box.x0)
+        flow.emit("paragraph", clean_paragraph([join_words([p.text for p in pieces])]), pieces, story)
+
+
+def _heads_and_body(flow: _Flow, story: int, leaves: list[list[PlacedLine]], heads: set[int]) -> tuple[list[_Column], list[PlacedLine]]:
+    """A story's headlines emitted, leaf by leaf; its body's columns, and the large lines in a leaf
+    after its body has begun (or under a column's lines once a headline is out: those head nothing)."""
+    body: list[_Column] = []
+    inner: list[PlacedLine] = []
+    headed = False  # a headline of the story is out
+    for leaf in leaves:
+        large = sorted((p for p in leaf if id(p) in heads), key=lambda p: (p.box.y0, p.box.x0))
+        rest = [p for p in leaf if id(p) not in heads]
+        if body:
+            inner.extend(large)
+        else:
+            # once the story's headline is out, large type under a column's lines heads nothing
+            under = under_body(large, rest) if headed else set()
+            inner.extend(p for p in large if id(p) in under)
+            for p in large:
+                if id(p) not in under:
+                    flow.emit("headline", squeeze_spaces(p.text.strip(), keep_wide_gaps=True), [p], story)
+                    headed = True
+        body = _stack(body, _columns(rest))
+    return body, inner
 
 
 def _placed(lines: list[Line], numbers: dict[int, int]) -> tuple[float, list[PlacedLine], list[PlacedLine]]:
