@@ -311,14 +311,35 @@ def _regroup(tree: etree._ElementTree, page_el: etree._Element, page: Page, ids:
     lines are removed. New geometry is written in the file's units (``scale`` pixels each)."""
     refs = Counter(l.ref for b in page.blocks for l in b.lines)  # a line in two parts: its ref twice
     lines = {ref: tree.xpath(ref)[0] for ref in refs}
-    words = {w.ref: tree.xpath(w.ref)[0] for b in page.blocks for l in b.lines for w in l.words if refs[l.ref] > 1}
     old = [b for b in page_el.iter() if local(b) == "TextBlock"]
+    space, at = _first_block_place(page_el, old)
+    blocks = _text_blocks(tree, page, lines, refs, {id(b): b.get("STYLEREFS") for b in old}, ids, ns, scale)
+    grouped = {k for story in page.stories for k in story}
+    parts = _story_blocks(page, blocks, ids, ns, scale)
+    for ref in (r for r, n in refs.items() if n > 1):  # split: its words are in the parts now
+        lines[ref].getparent().remove(lines[ref])
+    _emptied_removed(space, old)
+    for k, el in enumerate([*parts, *(b for k, b in enumerate(blocks) if k not in grouped)]):
+        space.insert(min(at, len(space)) + k, el)
+
+
+def _first_block_place(page_el: etree._Element, old: list[etree._Element]) -> tuple[etree._Element, int]:
+    """Where the page's first text block (of ``old``, the page's text blocks) stands: the
+    ``PrintSpace`` (or the block's parent without one) and the index in it of the block, or of
+    the composed block that holds it."""
     space = next((c for c in page_el if local(c) == "PrintSpace"), old[0].getparent())
     first = old[0]
     while first.getparent() is not space:
         first = first.getparent()
-    at = list(space).index(first)
-    styles = {id(b): b.get("STYLEREFS") for b in old}
+    return space, list(space).index(first)
+
+
+def _text_blocks(tree: etree._ElementTree, page: Page, lines: dict[str, etree._Element], refs: Counter[str],
+                 styles: dict[int, str | None], ids: Ids, ns: str, scale: float) -> list[etree._Element]:
+    """One new ``TextBlock`` per block of ``page``, styled as the input block of its first line
+    (``styles``: by the input blocks' ids), holding its line elements (``lines`` by ref; a line in
+    more parts than one, ``refs`` counting them, as a new line element per part)."""
+    words = {w.ref: tree.xpath(w.ref)[0] for b in page.blocks for l in b.lines for w in l.words if refs[l.ref] > 1}
     blocks = []
     for block in page.blocks:
         block_el = _geometry(etree.Element(_tag(ns, "TextBlock"), ID=ids(None, "block")), block.box, scale)
@@ -328,20 +349,27 @@ def _regroup(tree: etree._ElementTree, page_el: etree._Element, page: Page, ids:
         for line in block.lines:
             block_el.append(_line_part(lines[line.ref], line, words, ids, ns, scale) if refs[line.ref] > 1 else lines[line.ref])
         blocks.append(block_el)
-    grouped = {k for story in page.stories for k in story}
+    return blocks
+
+
+def _story_blocks(page: Page, blocks: list[etree._Element], ids: Ids, ns: str, scale: float) -> list[etree._Element]:
+    """One ``ComposedBlock TYPE="story"`` per story of ``page``, around its blocks and holding
+    their elements (``blocks``, one per block of the page)."""
     parts = [_geometry(etree.Element(_tag(ns, "ComposedBlock"), ID=ids(None, "story"), TYPE="story"),
                        Box.union([page.blocks[k].box for k in story]), scale) for story in page.stories]
     for part, story in zip(parts, page.stories):
         part.extend(blocks[k] for k in story)
-    for ref in (r for r, n in refs.items() if n > 1):  # split: its words are in the parts now
-        lines[ref].getparent().remove(lines[ref])
+    return parts
+
+
+def _emptied_removed(space: etree._Element, old: list[etree._Element]) -> None:
+    """The input's text blocks (``old``) left without lines removed, and the composed blocks in
+    ``space`` whose text blocks all moved."""
     for el in old:
         if not any(local(c) == "TextLine" for c in el):
             el.getparent().remove(el)
     for el in [c for c in space.iter() if local(c) == "ComposedBlock" and len(c) == 0]:
-        el.getparent().remove(el)  # a composed block of the input whose text blocks all moved
-    for k, el in enumerate([*parts, *(b for k, b in enumerate(blocks) if k not in grouped)]):
-        space.insert(min(at, len(space)) + k, el)
+        el.getparent().remove(el)
 
 
 def _line_part(el: etree._Element, line: Line, words: dict[str, etree._Element], ids: Ids, ns: str, scale: float) -> etree._Element:
