@@ -87,6 +87,39 @@ def correct_files(
     (block by block).
     """
     logs = [path for path in (edits_path, stats_path) if path is not None]
+    jobs, todo = _todo(jobs, logs, resume, progress)
+    sizes = {job.source: input_chars(job.source, options.encoding) for job in todo} if progress else {}
+    run = runner or partial(run_jobs, n_jobs=n_jobs)
+    note = {"skip": " (skipped)", "copy": " (copied unchanged)", "abort": " (stopping)"}[on_error] if len(todo) > 1 else ""
+    with _bar(todo, sizes, progress) as bar:
+        counted = _FileProgress(bar, [sizes.get(job.source, 0) for job in todo])
+        # in this process only: forked workers or a cluster must not draw on a copy of the bar
+        in_process = runner is None and (n_jobs <= 1 or len(todo) <= 1)
+        WORKER.progress = counted.add if progress and in_process else None
+        try:
+            with contextlib.closing(run(todo, options, on_error=on_error)) as results:
+                outcomes = _collected(results, counted, sizes, on_error, note, keep_edits)
+        finally:
+            WORKER.progress = None
+    if logs:
+        merge_logs(jobs, outcomes, edits_path, stats_path)
+        if len(jobs) == 1 and jobs[0].sidecar is not None:  # one file: no sidecar left beside it once merged
+            Path(jobs[0].sidecar).unlink(missing_ok=True)
+    return outcomes
+
+
+def _bar(todo: list[Job], sizes: dict[str, int], progress: bool) -> tqdm:
+    """The progress bar of a run of ``todo`` in input characters (``sizes``; no total when one is
+    stdin), on stderr, shown with ``progress`` once the run takes more than a second."""
+    return tqdm(total=None if STDIO in sizes else sum(sizes.values()), unit="char", unit_scale=True,
+                disable=not progress or not todo, delay=1.0, file=sys.stderr,
+                desc=f"correcting {len(todo)} file{'s' if len(todo) != 1 else ''}")
+
+
+def _todo(jobs: Sequence[Job], logs: list[str], resume: bool, progress: bool) -> tuple[Sequence[Job], list[Job]]:
+    """The jobs (each with a sidecar log where the run writes ``logs``, which are checked first),
+    their output folders made, and those of them to run (``resume``: those not finished, how many
+    were told when ``progress`` is shown)."""
     for path in logs:
         check_log(path)  # a file that is not a log fails here, before any work
     if logs:
@@ -96,32 +129,22 @@ def correct_files(
     if resume and progress and len(todo) < len(jobs):
         print(f"ocrfix: --resume: {len(jobs) - len(todo)} of {len(jobs)} files already written, skipped",
               file=sys.stderr)
-    sizes = {job.source: input_chars(job.source, options.encoding) for job in todo} if progress else {}
-    run = runner or partial(run_jobs, n_jobs=n_jobs)
+    return jobs, todo
+
+
+def _collected(results: Iterator[Outcome], counted: _FileProgress, sizes: dict[str, int], on_error: str, note: str,
+               keep_edits: bool) -> list[Outcome]:
+    """The outcomes of a run as they come (see :func:`correct_files` for ``keep_edits``), the bar
+    moved past each file (``sizes``: the files' characters, where known), each failure reported
+    (``note``: what the failure policy ``on_error`` does with it); with ``abort``, up to the first failure."""
     outcomes: list[Outcome] = []
-    note = {"skip": " (skipped)", "copy": " (copied unchanged)", "abort": " (stopping)"}[on_error] if len(todo) > 1 else ""
-    with tqdm(total=None if STDIO in sizes else sum(sizes.values()), unit="char", unit_scale=True,
-              disable=not progress or not todo, delay=1.0, file=sys.stderr,
-              desc=f"correcting {len(todo)} file{'s' if len(todo) != 1 else ''}") as bar:
-        counted = _FileProgress(bar, [sizes.get(job.source, 0) for job in todo])
-        # in this process only: forked workers or a cluster must not draw on a copy of the bar
-        in_process = runner is None and (n_jobs <= 1 or len(todo) <= 1)
-        WORKER.progress = counted.add if progress and in_process else None
-        try:
-            with contextlib.closing(run(todo, options, on_error=on_error)) as results:
-                for outcome in results:
-                    outcomes.append(outcome if keep_edits or outcome.job.sidecar is None else outcome.without_edits())
-                    counted.finish(sizes.get(outcome.job.source, outcome.chars))
-                    if outcome.error:
-                        tqdm.write(f"ocrfix: error: {outcome.error}{note}", file=sys.stderr)
-                        if on_error == "abort":
-                            break
-        finally:
-            WORKER.progress = None
-    if logs:
-        merge_logs(jobs, outcomes, edits_path, stats_path)
-        if len(jobs) == 1 and jobs[0].sidecar is not None:  # one file: no sidecar left beside it once merged
-            Path(jobs[0].sidecar).unlink(missing_ok=True)
+    for outcome in results:
+        outcomes.append(outcome if keep_edits or outcome.job.sidecar is None else outcome.without_edits())
+        counted.finish(sizes.get(outcome.job.source, outcome.chars))
+        if outcome.error:
+            tqdm.write(f"ocrfix: error: {outcome.error}{note}", file=sys.stderr)
+            if on_error == "abort":
+                break
     return outcomes
 
 
