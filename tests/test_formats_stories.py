@@ -157,6 +157,27 @@ def test_a_photo_read_as_large_latin_glyphs_beside_a_headline_ends_its_story() -
     assert got == [[("headline", "甲地运动会"), ("headline", "隆重开幕"), *(("paragraph", p) for p in A), ("paragraph", "ic -CEA")]]
 
 
+def test_pieces_of_a_headline_s_glyphs_read_as_small_type_under_it_end_its_story() -> None:
+    """The feet of a headline's characters read as a row of small glyphs under its last line
+    (``~ 已``, set at half the body's size): no body line is set that small, so it is no first
+    line of the story's body; like a speck, it ends the story instead of parting headline and body."""
+    head1, head2 = headline("甲地运动会", 40, 40), headline("隆重开幕", 40, 40 + 2 * H + 5)
+    feet = make_line("~已", 40, head2.box.y1 + H // 2, size=H // 2)
+    got = stories_of(document([head1, head2, feet, *body(A, 40, 40 + 6 * H, 2)]))
+    assert got == [[("headline", "甲地运动会"), ("headline", "隆重开幕"), *(("paragraph", p) for p in A), ("paragraph", "~已")]]
+
+
+def test_latin_specks_on_a_headline_s_row_at_the_body_size_end_its_story() -> None:
+    """Specks over a headline's last line read as Latin letters at the body's size (``EE``, its box
+    reaching into the headline's): no wide letter, a few characters, on the headline's box; like
+    large Latin glyphs beside a headline, they end the story instead of parting headline and body."""
+    head1, head2 = headline("甲地运动会", 40, 40), headline("隆重开幕", 40, 40 + 2 * H + 5)
+    y = head2.box.y1 - H // 2
+    specks = Line(words=(Word("EE", Box(40, y, 40 + H, y + H), conf=0.3),), box=Box(40, y, 40 + H, y + H))
+    got = stories_of(document([head1, head2, specks, *body(A, 40, 40 + 6 * H, 2)]))
+    assert got == [[("headline", "甲地运动会"), ("headline", "隆重开幕"), *(("paragraph", p) for p in A), ("paragraph", "EE")]]
+
+
 def test_large_latin_glyphs_between_two_headlines_and_a_rule_do_not_join_the_headline_across_the_rule() -> None:
     """Two stories' headlines read as one line with a photo between them, read as large Latin
     glyphs, and a rule after it (``甲地运动会 sisx | 乙市图书馆``). The gap cuts the glyphs

@@ -31,6 +31,8 @@ KICKER_NEXT = 1.1  # × h: the same next to a kicker or sub-headline
 CLOSE = 0.6  # × the usual gap between lines: a kicker or sub-headline stands further than this above the body line under it
 HEAD_WIDE = 3  # least wide letters (Han and the like) of a headline, its lines together
 IN_COLUMN = 1.5  # × the usual gap between lines: how far the lines right above and below a body line in a column stand (see _in_column)
+FRAGMENT = 0.7  # × h: type size under which a short line beside a headline is pieces of its glyphs (see junk_glyphs)
+SPECK_CHARS = 4  # characters at most of specks or glyph pieces read beside a headline as a line of their own
 
 
 def _is_headline(line: PlacedLine, h: float, pitch: float) -> bool:
@@ -203,8 +205,31 @@ def junk_glyphs(placed: list[PlacedLine], heads: set[int], h: float) -> set[int]
     with letters but no wide one (see :func:`wide_letters`): a photo or a rule beside a
     headline read as large Latin glyphs (``”sisx+aRA tx |``, ``en 、``). Grouped with the
     headline it stands next to, it would stand between the headline and its body; in a column,
-    between a headline and the body under it. Like a rule read as text, it ends its story."""
-    return {id(p) for p in placed if (id(p) in heads or p.size >= HEADLINE * h) and ALNUM.search(p.text) and not wide_letters(p.text)}
+    between a headline and the body under it. Like a rule read as text, it ends its story.
+
+    So do a short line (``SPECK_CHARS`` characters at most) with letters but no wide one whose
+    box overlaps a headline line's (specks on the headline's row read as ``EE``, ``mm``), and a
+    line of ``SPECK_CHARS`` wide letters at most set under ``FRAGMENT ×`` the body size within
+    ``h`` of a headline line: no
+    character of the body or the headline is that small, so these are the tops or feet of the
+    headline's own characters read as a row of small glyphs (``Z 一全、人`` beside a headline's
+    end, ``~ 已`` under its last line). Read as a paragraph, each stood between the headline
+    and the first line of its body. Body lines beside or under a headline are set at the body
+    size and hold wide letters, even where the engine swelled a headline's box over them."""
+    found = {id(p) for p in placed if (id(p) in heads or p.size >= HEADLINE * h) and ALNUM.search(p.text) and not wide_letters(p.text)}
+    boxes = [p.box for p in placed if id(p) in heads]
+    for p in (p for p in placed if boxes and id(p) not in heads and id(p) not in found):
+        wide = wide_letters(p.text)
+        if (not wide and display_width(p.text) <= SPECK_CHARS and ALNUM.search(p.text) and any(_apart(p.box, q) < 0 for q in boxes)) \
+                or (p.size < FRAGMENT * h and wide <= SPECK_CHARS and any(_apart(p.box, q) <= h for q in boxes)):
+            found.add(id(p))
+    return found
+
+
+def _apart(a: Box, b: Box) -> float:
+    """How far apart boxes ``a`` and ``b`` stand: the larger of their horizontal and vertical
+    gaps (negative where they overlap)."""
+    return max(b.x0 - a.x1, a.x0 - b.x1, b.y0 - a.y1, a.y0 - b.y1)
 
 
 def under_body(large: list[PlacedLine], body: list[PlacedLine]) -> set[int]:
