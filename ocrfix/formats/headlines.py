@@ -81,44 +81,85 @@ def find_headlines(placed: list[PlacedLine], h: float) -> set[int]:
     one of them whatever its size: a headline's middle line whose boxes the engine shrank to the
     body's height (no body line stands between two lines of one headline)."""
     pitch = body_pitch([p for p in placed if p.size < HEADLINE * h], h)
-    large = [p for p in placed if _is_headline(p, h, pitch)]
     rows = _Rows.of(placed)
-    gap = line_gap(placed, h) if large else None
-    if gap is not None:
-        sized = {id(p) for p in large}
-        large = [p for p in large if not _in_column(p, rows, sized, gap, h)]
-    # a group of large lines with fewer than HEAD_WIDE wide letters in all (Han and the like: not
-    # Latin, digits or marks) is a photo or a rule read as large glyphs (``学``, ``ic -CEA``), no headline
-    heads = {id(p) for group in _clusters(large, h) if wide_letters("".join(p.text for p in group)) >= HEAD_WIDE for p in group}
+    large, gap = _large_lines(placed, rows, h, pitch)
+    heads = _headline_ids(large, h)
     near = [p for p in placed if id(p) in heads]
-    # a line between two headline lines: the headline's middle line, its boxes shrunk (see above);
-    # the lines looked at are those whose top lies between a headline line's top and h under its foot
-    by_top, tops = rows.by_top, rows.tops
-    under = {id(p): p for q in near for p in by_top[bisect_left(tops, q.box.y0):bisect_right(tops, q.box.y1 + h)]}
-    inner = [p for p in under.values() if id(p) not in heads and p.box.width >= KICKER * max(h, pitch) * display_width(p.text)
-             and any(_over(p.box, q.box) and q.box.y0 <= p.box.y0 and q.box.y1 <= p.box.y1 and p.box.y0 - q.box.y1 <= h for q in near)
-             and any(_over(p.box, q.box) and q.box.y0 >= p.box.y0 and q.box.y0 - p.box.y1 <= h for q in near)]
+    inner = _middle_lines(near, heads, rows, h, pitch)
     heads.update(id(p) for p in inner)
     # a headline line under HEADLINE × h (see _is_headline) is set no larger than a sub-headline:
     # the lines next to it are weighed as next to one (KICKER_NEXT)
     near, small = [p for p in near if p.size >= HEADLINE * h] + inner, [p for p in near if p.size < HEADLINE * h]
+    _add_head_group_lines(placed, heads, near, small, gap, h, pitch)
+    return heads
+
+
+def _large_lines(placed: list[PlacedLine], rows: _Rows, h: float, pitch: float) -> tuple[list[PlacedLine], float | None]:
+    """The lines set in large type (:func:`_is_headline`) but those set in a column of body lines
+    at their pitch (:func:`_in_column`), and the page's usual gap between lines (:func:`.line_gap`),
+    measured only where there are large lines (else None)."""
+    large = [p for p in placed if _is_headline(p, h, pitch)]
+    if not large:
+        return large, None
+    gap = line_gap(placed, h)
+    sized = {id(p) for p in large}
+    return [p for p in large if not _in_column(p, rows, sized, gap, h)], gap
+
+
+def _headline_ids(large: list[PlacedLine], h: float) -> set[int]:
+    """ids of the ``large`` lines whose group (:func:`.stories._clusters`) holds ``HEAD_WIDE`` wide
+    letters or more in all (Han and the like: not Latin, digits or marks); fewer are a photo or a
+    rule read as large glyphs (``学``, ``ic -CEA``), no headline."""
+    return {id(p) for group in _clusters(large, h) if wide_letters("".join(p.text for p in group)) >= HEAD_WIDE for p in group}
+
+
+def _middle_lines(near: list[PlacedLine], heads: set[int], rows: _Rows, h: float, pitch: float) -> list[PlacedLine]:
+    """The lines between two headline lines (``near``, ids ``heads``): a headline's middle line
+    whose boxes the engine shrank (see :func:`find_headlines`). The lines looked at are those
+    whose top lies between a headline line's top and ``h`` under its foot."""
+    by_top, tops = rows.by_top, rows.tops
+    under = {id(p): p for q in near for p in by_top[bisect_left(tops, q.box.y0):bisect_right(tops, q.box.y1 + h)]}
+    return [p for p in under.values() if id(p) not in heads and p.box.width >= KICKER * max(h, pitch) * display_width(p.text)
+            and _between(p.box, near, h)]
+
+
+def _between(box: Box, near: list[PlacedLine], h: float) -> bool:
+    """Whether ``box`` has a line of ``near`` above it and one below it, each within ``h`` of it
+    and over half the narrower one's width."""
+    return any(_over(box, q.box) and q.box.y0 <= box.y0 and q.box.y1 <= box.y1 and box.y0 - q.box.y1 <= h for q in near) \
+        and any(_over(box, q.box) and q.box.y0 >= box.y0 and q.box.y0 - box.y1 <= h for q in near)
+
+
+def _add_head_group_lines(placed: list[PlacedLine], heads: set[int], near: list[PlacedLine], small: list[PlacedLine],
+                          gap: float | None, h: float, pitch: float) -> None:
+    """The kickers and sub-headlines next to the headline lines added to ``heads`` (see
+    :func:`find_headlines`), round by round: first those next to ``near`` (weighed at
+    ``KICKER``) and to ``small`` (headline lines no larger than a sub-headline), then those next
+    to the lines each round found (at ``KICKER_NEXT``). ``gap``: the page's usual gap between
+    lines, or None where not measured yet."""
     least = KICKER
     while near or small:
         found = []
-        smallest = max(least * h, h + 1.5)
         for p in placed:
-            if id(p) in heads or p.size < smallest or p.box.width < least * pitch * display_width(p.text):
-                continue
-            # spaced against the pitch alone, only a kicker above a headline (see the docstring)
-            tight = p.box.width < least * max(h, pitch) * display_width(p.text)
-            if any(_over(p.box, q.box) and max(q.box.y0 - p.box.y1, p.box.y0 - q.box.y1) <= h and not (tight and p.box.y0 >= q.box.y0)
-                   for q in near) and not (p.size < HEADLINE * h and _body_letters(p, h)):
+            if id(p) not in heads and _beside_head(p, near, least, h, pitch):
                 gap = line_gap(placed, h) if gap is None else gap
                 if not _on_body(p, placed, heads, gap, h):
                     found.append(p)
         heads.update(id(p) for p in found)
         near, small, least = found + small, [], KICKER_NEXT
-    return heads
+
+
+def _beside_head(line: PlacedLine, near: list[PlacedLine], least: float, h: float, pitch: float) -> bool:
+    """Whether ``line`` is set as a kicker or sub-headline of the lines ``near``: type and pitch
+    ``least ×`` the body's, two pixels larger than ``h`` at least, within ``h`` above or below one
+    of them over half the shorter one's width, and its words no smaller than the body under
+    ``HEADLINE × h`` (see :func:`find_headlines`)."""
+    if line.size < max(least * h, h + 1.5) or line.box.width < least * pitch * display_width(line.text):
+        return False
+    # spaced against the pitch alone, only a kicker above a headline (see find_headlines)
+    tight = line.box.width < least * max(h, pitch) * display_width(line.text)
+    return any(_over(line.box, q.box) and max(q.box.y0 - line.box.y1, line.box.y0 - q.box.y1) <= h and not (tight and line.box.y0 >= q.box.y0)
+               for q in near) and not (line.size < HEADLINE * h and _body_letters(line, h))
 
 
 def _on_body(line: PlacedLine, placed: list[PlacedLine], heads: set[int], gap: float, h: float) -> bool:
