@@ -177,34 +177,63 @@ class XYCut:
         down = _gaps([(t.core.x0, t.core.x1) for t in items], VGAP * self.h)
         heads = [t for t in items if self.is_head(t)]
         groups = _clusters(heads, self.h)
-        side = _side_by_side(groups)
-        if len(side) >= 2:
-            cuts = [self._widest(down, max(t.core.x1 for t in left), min(t.core.x0 for t in right))
-                    for left, right in zip(side, side[1:])]
-            if all(c is not None for c in cuts):
-                return self._recurse(_split(items, cuts, lambda b: b.x0))
         top = min(t.core.y0 for t in items)
-        kicker = _kicker_on_top(items, groups[0], self.h) if len(groups) == 1 else []
-        if len(groups) == 1 and (min(t.core.y0 for t in groups[0]) <= top + self.h or kicker) and len(heads) + len(kicker) < len(items):
-            beside = self._left_of(items, groups[0], down)
-            if beside is not None:
-                return self._recurse(_split(items, [beside], lambda b: b.x0))
-            head_ids = {id(t) for t in heads + kicker}
-            return [heads + kicker, *self.leaves([t for t in items if id(t) not in head_ids])]
-        if down:  # the widest gap first: the parts may then be cut across (stories stacked beside a strip)
-            a, b = max(down, key=lambda g: g[1] - g[0])
-            first = self._heads_over(items, groups, (a + b) / 2, top)
-            if first is not None:
-                first_ids = {id(t) for t in first}
-                return [first, *self.leaves([t for t in items if id(t) not in first_ids])]
-            return self._recurse(_split(items, [(a + b) / 2], lambda b: b.x0))
+        # the first way of reading the region that applies (each step None where it does not)
+        return (self._between_heads(items, groups, down) or self._under_one_head(items, heads, groups, down, top)
+                or self._cut_down(items, groups, down, top) or self._lower_head(items, groups, top) or [list(items)])
+
+    def _between_heads(self, items: Sequence[T], groups: list[list[T]], down: list[tuple[int, int]]) -> list[list[T]] | None:
+        """The region cut down between head groups that stand side by side (``groups``: all of
+        them, left to right), at the widest gap of ``down`` between each two: stories side by side."""
+        side = _side_by_side(groups)
+        if len(side) < 2:
+            return None
+        cuts = [self._widest(down, max(t.core.x1 for t in left), min(t.core.x0 for t in right)) for left, right in zip(side, side[1:])]
+        if not all(c is not None for c in cuts):
+            return None
+        return self._recurse(_split(items, cuts, lambda b: b.x0))
+
+    def _under_one_head(self, items: Sequence[T], heads: list[T], groups: list[list[T]], down: list[tuple[int, int]],
+                        top: int) -> list[list[T]] | None:
+        """A region with one head group, on its top row (within ``h``) or with a kicker on top of it,
+        and lines besides: cut down left of the headline where lines of another story stand beside it
+        (:meth:`_left_of`), else its headlines (and kicker) first, then the leaves of the rest."""
+        if len(groups) != 1:
+            return None
+        kicker = _kicker_on_top(items, groups[0], self.h)
+        if not ((min(t.core.y0 for t in groups[0]) <= top + self.h or kicker) and len(heads) + len(kicker) < len(items)):
+            return None
+        beside = self._left_of(items, groups[0], down)
+        if beside is not None:
+            return self._recurse(_split(items, [beside], lambda b: b.x0))
+        head_ids = {id(t) for t in heads + kicker}
+        return [heads + kicker, *self.leaves([t for t in items if id(t) not in head_ids])]
+
+    def _cut_down(self, items: Sequence[T], groups: list[list[T]], down: list[tuple[int, int]], top: int) -> list[list[T]] | None:
+        """The region cut down at its widest vertical gap (of ``down``; the parts may then be cut
+        across: stories stacked beside a strip), the one headline over both sides first where the
+        cut would part it from a column of its own (:meth:`_heads_over`)."""
+        if not down:
+            return None
+        a, b = max(down, key=lambda g: g[1] - g[0])
+        first = self._heads_over(items, groups, (a + b) / 2, top)
+        if first is not None:
+            first_ids = {id(t) for t in first}
+            return [first, *self.leaves([t for t in items if id(t) not in first_ids])]
+        return self._recurse(_split(items, [(a + b) / 2], lambda b: b.x0))
+
+    def _lower_head(self, items: Sequence[T], groups: list[list[T]], top: int) -> list[list[T]] | None:
+        """The region read above the lowest head group below its top, then what that headline
+        owns (:meth:`_owned`), where there are two groups or more, or the one stands apart from
+        the lines above it (:meth:`_set_apart`)."""
         lower = [g for g in groups if min(t.core.y0 for t in g) > top + self.h]
-        if lower and (len(groups) >= 2 or self._set_apart(items, lower[0])):
-            owned = self._owned(items, max(lower, key=lambda g: min(t.core.y0 for t in g)))
-            if len(owned) < len(items):
-                rest = [t for t in items if id(t) not in owned]
-                return [*self.leaves(rest), *self.leaves([t for t in items if id(t) in owned])]
-        return [list(items)]
+        if not (lower and (len(groups) >= 2 or self._set_apart(items, lower[0]))):
+            return None
+        owned = self._owned(items, max(lower, key=lambda g: min(t.core.y0 for t in g)))
+        if len(owned) >= len(items):
+            return None
+        rest = [t for t in items if id(t) not in owned]
+        return [*self.leaves(rest), *self.leaves([t for t in items if id(t) in owned])]
 
     def _recurse(self, parts: list[list[T]]) -> list[list[T]]:
         if len(parts) == 1:  # every item on one side: nothing was cut after all
