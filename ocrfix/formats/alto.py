@@ -23,13 +23,13 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from dataclasses import replace
 
 from lxml import etree
 
 from ..errors import InputError
 from .detect import ALTO_NAMESPACES
+from .grouping import LineElements, line_elements
 from .model import Alternative, Block, Box, Correction, Document, Glyph, Line, Page, Word
 from .registry import XmlFormat
 from .xmlutil import Ids, coordinate, element_maker, float_attr, local, parse_xml, serialize, where
@@ -309,15 +309,13 @@ def _regroup(tree: etree._ElementTree, page_el: etree._Element, page: Page, ids:
     reading order where the first text block was. Line elements are moved, a line split across
     a gutter becomes one line element per part (its strings moved into it); blocks left without
     lines are removed. New geometry is written in the file's units (``scale`` pixels each)."""
-    refs = Counter(l.ref for b in page.blocks for l in b.lines)  # a line in two parts: its ref twice
-    lines = {ref: tree.xpath(ref)[0] for ref in refs}
+    moved = line_elements(tree, page)
     old = [b for b in page_el.iter() if local(b) == "TextBlock"]
     space, at = _first_block_place(page_el, old)
-    blocks = _text_blocks(tree, page, lines, refs, {id(b): b.get("STYLEREFS") for b in old}, ids, ns, scale)
+    blocks = _text_blocks(page, moved, {id(b): b.get("STYLEREFS") for b in old}, ids, ns, scale)
     grouped = {k for story in page.stories for k in story}
     parts = _story_blocks(page, blocks, ids, ns, scale)
-    for ref in (r for r, n in refs.items() if n > 1):  # split: its words are in the parts now
-        lines[ref].getparent().remove(lines[ref])
+    moved.remove_split()
     _emptied_removed(space, old)
     for k, el in enumerate([*parts, *(b for k, b in enumerate(blocks) if k not in grouped)]):
         space.insert(min(at, len(space)) + k, el)
@@ -334,20 +332,19 @@ def _first_block_place(page_el: etree._Element, old: list[etree._Element]) -> tu
     return space, list(space).index(first)
 
 
-def _text_blocks(tree: etree._ElementTree, page: Page, lines: dict[str, etree._Element], refs: Counter[str],
-                 styles: dict[int, str | None], ids: Ids, ns: str, scale: float) -> list[etree._Element]:
+def _text_blocks(page: Page, moved: LineElements, styles: dict[int, str | None], ids: Ids, ns: str, scale: float) -> list[etree._Element]:
     """One new ``TextBlock`` per block of ``page``, styled as the input block of its first line
-    (``styles``: by the input blocks' ids), holding its line elements (``lines`` by ref; a line in
-    more parts than one, ``refs`` counting them, as a new line element per part)."""
-    words = {w.ref: tree.xpath(w.ref)[0] for b in page.blocks for l in b.lines for w in l.words if refs[l.ref] > 1}
+    (``styles``: by the input blocks' ids), holding its line elements (``moved``; a line in more
+    parts than one as a new line element per part)."""
     blocks = []
     for block in page.blocks:
         block_el = _geometry(etree.Element(_tag(ns, "TextBlock"), ID=ids(None, "block")), block.box, scale)
-        style = styles.get(id(lines[block.lines[0].ref].getparent()))
+        style = styles.get(id(moved.lines[block.lines[0].ref].getparent()))
         if style:
             block_el.set("STYLEREFS", style)
         for line in block.lines:
-            block_el.append(_line_part(lines[line.ref], line, words, ids, ns, scale) if refs[line.ref] > 1 else lines[line.ref])
+            el = moved.lines[line.ref]
+            block_el.append(_line_part(el, line, moved.words, ids, ns, scale) if moved.split(line) else el)
         blocks.append(block_el)
     return blocks
 

@@ -15,13 +15,13 @@ the edit's gain, the corrector's probability that it is right) followed by the O
 """
 from __future__ import annotations
 
-from collections import Counter
 from datetime import datetime, timezone
 
 from lxml import etree
 
 from ..errors import InputError
 from .detect import PAGE_NAMESPACE, PAGE_NAMESPACE_PREFIX
+from .grouping import LineElements, line_elements
 from .model import Alternative, Block, Box, Correction, Document, Glyph, Line, Page, Word
 from .registry import XmlFormat
 from .xmlutil import Ids, coordinate, element_maker, float_attr, local, parse_xml, serialize, where
@@ -328,28 +328,29 @@ def _regroup(tree: etree._ElementTree, page_el: etree._Element, page: Page, ids:
     see :mod:`.grouping`), the ``ReadingOrder`` one group per story. Line elements are moved,
     a line split across a gutter becomes one line element per part (its words moved into it);
     regions left without lines are removed."""
-    refs = Counter(l.ref for b in page.blocks for l in b.lines)  # a line in two parts: its ref twice
-    lines = {ref: tree.xpath(ref)[0] for ref in refs}
-    words = {w.ref: tree.xpath(w.ref)[0] for b in page.blocks for l in b.lines for w in l.words if refs[l.ref] > 1}
+    moved = line_elements(tree, page)
     old = [r for r in page_el if local(r) == "TextRegion"]
     at = list(page_el).index(old[0]) if old else len(page_el)
-    regions = []
-    for block in page.blocks:
-        region = etree.Element(f"{{{_ns(page_el)}}}TextRegion", id=ids(None, "region"))
-        _coords(region, block.box)
-        for line in block.lines:
-            el = lines[line.ref]
-            region.append(_line_part(el, line, words, ids) if refs[line.ref] > 1 else el)
-        region.append(_equiv(_ns(page_el), 1, "\n".join(line.text() for line in block.lines), None))
-        regions.append(region)
-    for ref in (r for r, n in refs.items() if n > 1):  # split: its words are in the parts now
-        lines[ref].getparent().remove(lines[ref])
+    regions = [_region(page_el, block, moved, ids) for block in page.blocks]
+    moved.remove_split()
     for region in old:
         if not any(local(el) == "TextLine" for el in region.iter()):
             page_el.remove(region)
     for k, region in enumerate(regions):
         page_el.insert(at + k, region)
     _story_order(page_el, [r.get("id") for r in regions], page.stories, ids)
+
+
+def _region(page_el: etree._Element, block: Block, moved: LineElements, ids: Ids) -> etree._Element:
+    """A new TextRegion for ``block``, holding its line elements (``moved``; a line in parts: a
+    new line element per part) and its text."""
+    region = etree.Element(f"{{{_ns(page_el)}}}TextRegion", id=ids(None, "region"))
+    _coords(region, block.box)
+    for line in block.lines:
+        el = moved.lines[line.ref]
+        region.append(_line_part(el, line, moved.words, ids) if moved.split(line) else el)
+    region.append(_equiv(_ns(page_el), 1, "\n".join(line.text() for line in block.lines), None))
+    return region
 
 
 def _line_part(el: etree._Element, line: Line, words: dict[str, etree._Element], ids: Ids) -> etree._Element:
