@@ -165,39 +165,61 @@ def _paragraphs(columns: list[_Column], h: float, lm: TokenScorer | None = None)
     # tracking to each character alike; the smaller of the two measures the em (padded boxes
     # overstate the type size, tracking the pitch)
     em = min(h, pitch)
-    prev_short = True
-    pushed = False  # the line before is short by one character at most
-    short_by = 0.0  # how much the line before is short of the column's right edge
-    run_on = False  # the line before is full and does not end a sentence
+    before = _LineEnd()
     for column in columns:
         left, right = _edges(column)
-        for k, line in enumerate(column.lines):
+        for line in column.lines:
             x0, x1 = text_span(line)
             text = line.text.strip(RULE + " ")  # as its extent: a column rule at either end is no text of it
-            inset = x0 - left
-            # a line starting further in than any paragraph indent (two characters, an opening
-            # quote's) after a full line that runs on: the engine dropped its first characters
-            opening = text
-            # nor one starting with a closing quote or bracket or a stop or pause, which no line may
-            # start with (the typesetter keeps it on the line before): the characters before it were dropped
-            # (both measured from the cell: an opening quote's ink starts QUOTE_INK into it)
-            depth = inset - QUOTE_INK * pitch * (opening[:1] in OPENING)
-            indented = depth > INDENT * pitch and not (depth > DROPPED * pitch and run_on) and opening[:1] not in NO_LINE_START \
-                and not (run_on and lm is not None and _reads_on(lm, paragraphs[-1][-1], text))
             # a credit in brackets right after a full line closes the paragraph it ends (``…新年。`` /
             # ``（本报记者…``): a byline stands on a line of its own
-            byline = is_byline(text) and not (opening[:1] in "(（" and paragraphs and short_by <= SHORT * pitch)
-            run = _NARROW_RUN.match(opening)
-            carried = bool(paragraphs) and not indented and ((pushed and opening[:1] in OPENING)
-                                                  or (run is not None and short_by <= _run_width(line, run.group(), x0, pitch) + 0.5 * pitch))
-            if not paragraphs or indented or (prev_short and not carried) or byline:
+            byline = is_byline(text) and not (text[:1] in "(（" and paragraphs and before.short_by <= SHORT * pitch)
+            if not paragraphs or byline or _starts_paragraph(line, text, x0, x0 - left, before, paragraphs[-1][-1], pitch, lm):
                 paragraphs.append([])
             paragraphs[-1].append(line)
-            short_by = right - x1 - _narrow_saving(text) * em
-            prev_short = (short_by > SHORT * pitch and ends_sentence(text)) or byline
-            run_on = short_by <= SHORT * pitch and not ends_sentence(text) and not byline
-            pushed = short_by <= (SHORT + 1.0) * pitch
+            before = _LineEnd.of(text, right - x1 - _narrow_saving(text) * em, byline, pitch)
     return paragraphs
+
+
+class _LineEnd(NamedTuple):
+    """How the line before a line in :func:`_paragraphs` ends (the defaults: before a story's first line)."""
+
+    short_by: float = 0.0  # how much it is short of the column's right edge
+    short: bool = True  # it is short and ends a sentence, or is a byline: a paragraph's last line
+    run_on: bool = False  # it is full and does not end a sentence
+    pushed: bool = False  # it is short by one character at most
+
+    @staticmethod
+    def of(text: str, short_by: float, byline: bool, pitch: float) -> "_LineEnd":
+        """How a line of ``text``, ``short_by`` short of its column's right edge, ends."""
+        return _LineEnd(short_by, (short_by > SHORT * pitch and ends_sentence(text)) or byline,
+                        short_by <= SHORT * pitch and not ends_sentence(text) and not byline, short_by <= (SHORT + 1.0) * pitch)
+
+
+def _starts_paragraph(line: PlacedLine, text: str, x0: float, inset: float, before: _LineEnd, last: PlacedLine,
+                      pitch: float, lm: TokenScorer | None) -> bool:
+    """Whether ``line`` (its ``text`` starting at ``x0``, ``inset`` into its column) starts a
+    paragraph after the line ``last`` (which ends as ``before``): it is indented, or the line
+    before is short and ``line`` does not carry on what was pushed off it (see :func:`_carried`)."""
+    # indented, but not a line starting further in than any paragraph indent (two characters, an
+    # opening quote's) after a full line that runs on: the engine dropped its first characters;
+    # nor one starting with a closing quote or bracket or a stop or pause, which no line may
+    # start with (the typesetter keeps it on the line before): the characters before it were dropped
+    # (both measured from the cell: an opening quote's ink starts QUOTE_INK into it)
+    depth = inset - QUOTE_INK * pitch * (text[:1] in OPENING)
+    indented = depth > INDENT * pitch and not (depth > DROPPED * pitch and before.run_on) and text[:1] not in NO_LINE_START \
+        and not (before.run_on and lm is not None and _reads_on(lm, last, text))
+    return indented or (before.short and not _carried(line, text, x0, before, pitch))
+
+
+def _carried(line: PlacedLine, text: str, x0: float, before: _LineEnd, pitch: float) -> bool:
+    """Whether ``line`` (its ``text`` starting at ``x0``) carries on the line before (ending as
+    ``before``) though it is short: an opening quote after a line short by one character at most,
+    or digits and Latin letters at its start no wider than what the line before is short by
+    (see :func:`_run_width`)."""
+    run = _NARROW_RUN.match(text)
+    return (before.pushed and text[:1] in OPENING) \
+        or (run is not None and before.short_by <= _run_width(line, run.group(), x0, pitch) + 0.5 * pitch)
 
 
 def _run_width(line: PlacedLine, run: str, x0: float, pitch: float) -> float:
