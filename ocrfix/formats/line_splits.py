@@ -120,12 +120,8 @@ def _gutter_splits(line: Line, text: str, size: float, band: "Band", h: float) -
     than ``RULED × h`` apart (one of the line's characters where wider): the engine reads the
     rule between side-by-side headlines into the line that way, filling the gap; the cut follows
     the rule (see :func:`_worded_rules`)."""
-    # set large and spaced like a headline (a body line merged with the row below, or read with
-    # tall boxes around a column rule, is as tall but keeps the body's pitch; a row read across
-    # columns is spread by the gutters, but most of its words keep body-sized boxes)
     letters = band.letters
-    headline = size >= HEADLINE * h and line.box.width >= HEADLINE_PITCH * h * display_width(text) \
-        and low_height(line.words, letters) >= TALL_WORDS * h
+    headline = _set_as_headline(line, text, size, letters, h)
     # headlines span columns and space their words; a line larger than the body (a kicker, a
     # sub-headline) spaces them in proportion
     gutter, river = (HEAD_GAP * size, HEAD_RIVER * size) if headline else (GUTTER * max(h, size), RIVER * h)
@@ -135,24 +131,41 @@ def _gutter_splits(line: Line, text: str, size: float, band: "Band", h: float) -
         return _worded_rules(line.words, sorted({*splits, *ruled}), set(ruled), True) if ruled else splits
     if headline or not splits:
         return splits
-    # a headline read into a body row (a row read across the page) is spaced like a headline, its
-    # characters as far apart as they are high (``SQUARE``; a body row whose word boxes the engine
-    # swelled to two rows or more keeps the body's pitch): of the cuts between its pieces, only those
-    # a headline line would have keep (a piece of one word may be a body word whose box the engine swelled)
+    return _body_row_splits(line, splits, letters, band, h)
+
+
+def _set_as_headline(line: Line, text: str, size: float, letters: list[tuple[float, float] | None], h: float) -> bool:
+    """Whether ``line`` (its text: ``text``, its type ``size``) is set large and spaced like a
+    headline (a body line merged with the row below, or read with tall boxes around a column
+    rule, is as tall but keeps the body's pitch; a row read across columns is spread by the
+    gutters, but most of its words keep body-sized boxes)."""
+    return size >= HEADLINE * h and line.box.width >= HEADLINE_PITCH * h * display_width(text) \
+        and low_height(line.words, letters) >= TALL_WORDS * h
+
+
+def _body_row_splits(line: Line, splits: list[int], letters: list[tuple[float, float] | None], band: "Band", h: float) -> list[int]:
+    """The cuts ``splits`` of a body line but those inside a headline read into it (a row read
+    across the page): such a headline is spaced like one, its characters as far apart as they are
+    high (``SQUARE``; a body row whose word boxes the engine swelled to two rows or more keeps the
+    body's pitch); of the cuts between its pieces, only those a headline line would have keep (a
+    piece of one word may be a body word whose box the engine swelled)."""
     pieces = list(zip([0, *splits], [*splits, len(line.words)]))
     tall = [sum(e is not None for e in letters[a:b]) > 1 and low_height(line.words[a:b], letters[a:b]) >= TALL_WORDS * h
             for a, b in pieces]
-    kept = []
-    for k, cut in enumerate(splits):
-        if tall[k] and tall[k + 1]:
-            a, b = _run(pieces, tall, k)
-            words = line.words[a:b]
-            head = statistics.median(w.box.height for w in words if w.box is not None)
-            spaced = piece_box(line, a, b).width >= max(HEADLINE_PITCH * h, SQUARE * head) * display_width(join_words([w.text for w in words]))
-            if head >= HEADLINE * h and spaced and not _same_gap(letters[a:cut], _gaps(words, letters[a:b], True, HEAD_GAP * head, HEAD_RIVER * head, band, h, head)):
-                continue
-        kept.append(cut)
-    return kept
+    return [cut for k, cut in enumerate(splits) if not (tall[k] and tall[k + 1] and _inside_headline(line, pieces, tall, k, letters, band, h))]
+
+
+def _inside_headline(line: Line, pieces: list[tuple[int, int]], tall: list[bool], k: int, letters: list[tuple[float, float] | None],
+                     band: "Band", h: float) -> bool:
+    """Whether the cut after piece ``k`` of a body line (``pieces``, between its cuts; ``tall``:
+    which are set tall) lies inside a headline read into it: the run of tall pieces around it is
+    set at a headline's size and spacing, and a headline line of that type would not be cut there."""
+    a, b = _run(pieces, tall, k)
+    cut = pieces[k][1]
+    words = line.words[a:b]
+    head = statistics.median(w.box.height for w in words if w.box is not None)
+    spaced = piece_box(line, a, b).width >= max(HEADLINE_PITCH * h, SQUARE * head) * display_width(join_words([w.text for w in words]))
+    return head >= HEADLINE * h and spaced and not _same_gap(letters[a:cut], _gaps(words, letters[a:b], True, HEAD_GAP * head, HEAD_RIVER * head, band, h, head))
 
 
 def _ruled_head_splits(words: tuple[Word, ...], letters: list[tuple[float, float] | None], band: "Band", h: float) -> list[int]:
