@@ -211,7 +211,7 @@ def generate(split: str, out: Path, config: dict[str, Any], data_dir: Path, *, p
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.generate", description=__doc__.split("\n\n")[0])
-    parser.add_argument("--split", default="train", help="split in pages.toml: train, eval or quick")
+    parser.add_argument("--split", default="train", help="a split of pages.toml (train, eval, quick, rapid, rapid-train, ...)")
     parser.add_argument("--out", type=Path, default=None, help="output root (default: build/bench/pages)")
     parser.add_argument("--pages", type=int, default=None, help="pages per level (default: from pages.toml)")
     parser.add_argument("--levels", default=None, help="comma-separated levels (default: all of the split)")
