@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from ocrfix.cli import main
 from ocrfix.confusions import Confusion, ConfusionSet, merge
-from ocrfix.training.confusions.coverage import coverage, rank_of, read_pairs
+from ocrfix.training.confusions.coverage import coverage, read_pairs
 from ocrfix.training.confusions.learn import ChannelCounts, channel_set, faspell_counts
 from ocrfix.training.confusions.pinyin import build_pinyin, grade, readings
 from ocrfix.errors import InputError, ModelError
@@ -21,6 +21,11 @@ from ocrfix.errors import InputError, ModelError
 
 def _set(table: dict[str, dict[str, float]], source: str = "s") -> ConfusionSet:
     return ConfusionSet.from_scores(table, source)
+
+
+def rank_of(cset: ConfusionSet, wrong: str, right: str) -> int | None:
+    """1-based rank of ``right`` among the candidates of ``wrong`` (None if absent)."""
+    return next((i for i, c in enumerate(cset.candidates(wrong), 1) if c.char == right), None)
 
 
 # ---- TSV format --------------------------------------------------------------------------

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from ocrfix.correction.corrector import Corrector
-from ocrfix.correction.edits import apply_changes, read_log, replay, write_log
+from ocrfix.correction.edits import apply_changes, read_log, replay
 from ocrfix.correction.features import forward, substitution_gains
 from ocrfix.correction.score import Weights
 from ocrfix.errors import ModelError
@@ -98,8 +98,7 @@ def test_replaying_the_log_reproduces_the_output(text, raw):
 def test_corrector_log_round_trips_through_jsonl(corrector, tmp_path):
     result = corrector.correct("我们在北京工乍。他在上海学习工乍。", reflow=False)
     path = tmp_path / "edits.jsonl"
-    with path.open("w", encoding="utf-8") as handle:
-        write_log(handle, result.edits, "page.txt")
+    path.write_text("".join(edit.to_json("page.txt") + "\n" for edit in result.edits), encoding="utf-8")
     records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     assert {r["file"] for r in records} == {"page.txt"} and len(records) == 2
     assert replay(result.source, read_log(path.read_text(encoding="utf-8").splitlines())) == result.text

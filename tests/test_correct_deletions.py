@@ -46,7 +46,6 @@ def test_odds_follow_the_counts_and_fall_back_to_the_overall_rates():
     assert RATES.extra_odds("|") > RATES.extra_odds("和") > RATES.extra_odds("的")
     assert RATES.extra_odds("北") == pytest.approx(RATES.extra_odds("京"))  # never seen: the overall rate
     assert RATES.extra_odds("在", doubled=True) > RATES.extra_odds("在")  # a double: the pooled double rate
-    assert RATES.drop_odds("。") > RATES.drop_odds("的")
     assert RATES.known_extra("和", 3) and RATES.known_extra("|", 3) and not RATES.known_extra("|", 6)
     assert not RATES.known_extra("、", 3)  # read for another mark more often than for nothing
 

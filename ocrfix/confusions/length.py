@@ -70,12 +70,6 @@ class LengthRates:
         c = self.counts.get(char)
         return c is not None and c.extra >= min_extra and c.extra >= c.misread
 
-    def drop_odds(self, char: str) -> float:
-        """log10 odds that a true ``char`` is missing from the OCR output, smoothed towards the overall rate."""
-        c = self.counts.get(char)
-        p = self._smoothed(c.dropped, c.truth, self.drop_rate) if c else min(max(self.drop_rate, 1e-6), 1 - 1e-6)
-        return math.log10(p / (1 - p))
-
     def save(self, path: str | Path, header: Iterable[str] = ()) -> None:
         write_model_rows(path, header, "format: key<TAB>seen<TAB>extra<TAB>misread<TAB>truth<TAB>dropped (key: a character,"
                          f" two equal ones for its doubled reading, {DOUBLE} for all doubles)",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import asdict, dataclass
-from typing import IO, Iterable, Sequence
+from typing import Iterable, Sequence
 
 
 @dataclass(frozen=True)
@@ -80,14 +80,8 @@ def replay(text: str, edits: Sequence[Edit]) -> str:
     return apply_changes(text, ((e.input_offset, e.original, e.replacement, e.gain, e.sources) for e in edits))[0]
 
 
-def write_log(handle: IO[str], edits: Iterable[Edit], file: str | None) -> None:
-    """Append edits as JSONL (keys: file, offset, original, replacement, gain, sources, input_offset)."""
-    for edit in edits:
-        handle.write(edit.to_json(file) + "\n")
-
-
 def read_log(lines: Iterable[str]) -> list[Edit]:
-    """Parse JSONL lines written by :func:`write_log` back into edits."""
+    """Parse JSONL lines of :meth:`Edit.to_json` (an edit log) back into edits."""
     edits = []
     for line in lines:
         if line.strip():

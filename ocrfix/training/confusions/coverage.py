@@ -90,11 +90,6 @@ def coverage(cset: ConfusionSet, pairs: Mapping[tuple[str, str], int], ks: Seque
     return Coverage(cset.name, tuple(ks), tuple(covered), tuple(offered))
 
 
-def rank_of(cset: ConfusionSet, wrong: str, right: str) -> int | None:
-    """1-based rank of ``right`` among the candidates of ``wrong`` (None if absent)."""
-    return next((i for i, c in enumerate(cset.candidates(wrong), 1) if c.char == right), None)
-
-
 def to_json(results: Iterable[Coverage], n_pairs: int) -> dict:
     results = list(results)
     return {
