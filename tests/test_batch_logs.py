@@ -214,6 +214,10 @@ def test_on_error_copy_passes_a_bad_file_through_and_abort_stops(models, tmp_pat
     stopped = tmp_path / "stopped"
     assert main(["correct", str(src), "--out-dir", str(stopped), "--on-error", "abort", *models]) == 1
     assert "(stopping)" in capsys.readouterr().err and not (stopped / "p002.txt").exists()  # bad.txt comes first
+    loud = [a for a in models if a != "--quiet"]
+    assert main(["correct", str(src), "--out-dir", str(tmp_path / "loud"), "--on-error", "abort", *loud]) == 1
+    assert "ocrfix: 3 files (2 not counted: left at the first failure, 1 failed), 0 chars, 0 edits in " \
+        in capsys.readouterr().err  # not "2 done earlier": nothing was
 
 
 def test_fsspec_urls_in_and_out(models, reference, tmp_path):

@@ -130,7 +130,8 @@ def _run(args: argparse.Namespace) -> int:
         picked = picked_line(outcomes)
         if picked:
             print(picked, file=sys.stderr)
-        print(summary_line(len(jobs), outcomes, time.perf_counter() - start), file=sys.stderr)
+        stopped = args.on_error == "abort" and bool(failed)
+        print(summary_line(len(jobs), outcomes, time.perf_counter() - start, stopped, args.resume), file=sys.stderr)
     if failed:
         print(f"ocrfix: {len(failed)} of {len(jobs)} files failed", file=sys.stderr)
         return 1
@@ -138,10 +139,20 @@ def _run(args: argparse.Namespace) -> int:
 
 
 
-def summary_line(n_jobs: int, outcomes: Sequence[Outcome], seconds: float) -> str:
-    """``ocrfix: 36 files (2 done earlier, 1 failed), 80,000 chars, 1,252 edits in 9.5 s (8,400 chars/s)``."""
+def summary_line(n_jobs: int, outcomes: Sequence[Outcome], seconds: float, stopped: bool = False,
+                 resume: bool = False) -> str:
+    """``ocrfix: 36 files (2 done earlier, 1 failed), 80,000 chars, 1,252 edits in 9.5 s (8,400 chars/s)``.
+
+    The jobs without an outcome were finished by an earlier run (``--resume``) or, when the run
+    ``stopped`` at its first failure (``--on-error abort``), left unreported: not run, or finished
+    by another worker while the run stopped."""
     chars = sum(o.chars for o in outcomes)
-    notes = [f"{n_jobs - len(outcomes):,} done earlier"] if len(outcomes) < n_jobs else []
+    missing = n_jobs - len(outcomes)
+    notes = []
+    if missing and stopped:
+        notes.append(f"{missing:,} not counted: {'done earlier or ' if resume else ''}left at the first failure")
+    elif missing:
+        notes.append(f"{missing:,} done earlier")
     notes += [f"{sum(1 for o in outcomes if o.error):,} failed"]
     edits = sum(o.edit_count for o in outcomes)
     return (f"ocrfix: {n_jobs:,} file{'s' if n_jobs != 1 else ''} ({', '.join(notes)}), {chars:,} chars, "
