@@ -13,9 +13,9 @@ VENV="$ROOT/.venv"
 VPY="$VENV/bin/python"
 SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 
-command -v "$PY" >/dev/null || { echo "install: $PY not found; install Python >= 3.10 (apt-get install python3)" >&2; exit 1; }
-"$PY" -c 'import sys; sys.exit(sys.version_info < (3, 10))' \
-  || { echo "install: $PY is older than 3.10" >&2; exit 1; }
+command -v "$PY" >/dev/null || { echo "install: $PY not found; install Python >= 3.11 (apt-get install python3)" >&2; exit 1; }
+"$PY" -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+  || { echo "install: $PY is older than 3.11" >&2; exit 1; }
 
 APT_PACKAGES=(cmake g++ make
   libboost-program-options-dev libboost-system-dev libboost-thread-dev libboost-test-dev
@@ -52,7 +52,7 @@ if [ ! -f "$KENLM_SRC/lm/virtual_interface.hh" ]; then
 fi
 
 # every optional extra in pyproject.toml (tests, training, ...): the checkout is a developer's
-EXTRAS=$("$VPY" -c 'import tomllib; print(",".join(tomllib.load(open("pyproject.toml", "rb"))["project"].get("optional-dependencies", {})))' 2>/dev/null || echo train,test)
+EXTRAS=$("$VPY" -c 'import tomllib; print(",".join(tomllib.load(open("pyproject.toml", "rb"))["project"].get("optional-dependencies", {})))')
 echo "install: python package (editable, extras: $EXTRAS) and its dependencies into .venv (the kenlm module compiles: about 2 minutes)"
 OCRFIX_KENLM_SRC="$KENLM_SRC" "$VPY" -m pip install -q -e ".[$EXTRAS]"
 if "$VPY" -c "import ocrfix.lm._site_gains" 2>/dev/null; then
