@@ -300,7 +300,7 @@ class AtomicOutput:
             raise  # a reader that stopped early (| head) is not an error of the output
         except OSError as exc:
             self.discard()
-            raise InputError(f"{self.name}: cannot write the {self.what} ({_os_reason(exc)})") from None
+            raise InputError(f"{self.name}: cannot write the {self.what} ({os_reason(exc)})") from None
 
     def write(self, data: str | bytes) -> None:
         self._guard(lambda: self.handle.write(data))
@@ -371,7 +371,7 @@ def write_bytes_atomic(target: str | Path, data: bytes, what: str = "output") ->
         out.discard()
 
 
-def _os_reason(exc: OSError) -> str:
+def os_reason(exc: OSError) -> str:
     """The cause of a failed write in words, with a hint for a full disk."""
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return f"{exc.strerror}: free some space or write elsewhere"

@@ -3,6 +3,7 @@ anything is written; special files, symlinks, long names, full disks and log mod
 from __future__ import annotations
 
 import errno
+import io
 import json
 import os
 import subprocess
@@ -173,6 +174,20 @@ def test_full_device(page: Path, capsys: pytest.CaptureFixture[str]) -> None:
     if not Path("/dev/full").exists():
         pytest.skip("no /dev/full")
     refused(["reflow", str(page), "-o", "/dev/full"], capsys, "No space left on device")
+
+
+@pytest.mark.parametrize("failing", ["write", "flush"])
+def test_printing_to_a_full_disk_is_one_error_line(failing: str, page: Path, capsys: pytest.CaptureFixture[str],
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """eval, lm eval and confusions print their results: stdout on a full disk (``> /dev/full``)
+    fails as it fills or when the command's buffered lines are flushed, and says so in one line."""
+    class Full(io.StringIO):
+        def full(self, *args: object) -> None:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    setattr(Full, failing, Full.full)
+    monkeypatch.setattr(sys, "stdout", Full())
+    refused(["eval", "--gt", str(page), "--hyp", str(page)], capsys, "-: cannot write the output (No space left on device")
 
 
 def test_full_disk_leaves_nothing(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import importlib
 import os
 import signal
@@ -154,7 +155,9 @@ def _interrupted() -> int:
 
 def _run(args: argparse.Namespace) -> int:
     try:
-        return int(args.handler(args) or 0)
+        status = int(args.handler(args) or 0)
+        sys.stdout.flush()  # what is printed fails here, on a full disk, not in the interpreter's exit
+        return status
     except OcrfixError as exc:
         if args.debug:
             raise
@@ -172,6 +175,11 @@ def _run(args: argparse.Namespace) -> int:
     except Exception as exc:  # noqa: BLE001 - last resort: one line, never a traceback
         if args.debug:
             raise
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):  # printing to a full disk
+            from ..textio import os_reason
+
+            print(f"ocrfix: error: {exc.filename or '-'}: cannot write the output ({os_reason(exc)})", file=sys.stderr)
+            return OcrfixError.exit_code
         if isinstance(exc, ModuleNotFoundError) and (exc.name or "").split(".")[0] in TRAIN_EXTRA:
             print(f"ocrfix: error: this command builds models and needs the train extra ({exc.name} is missing): "
                   "pip install 'ocrfix[train]'", file=sys.stderr)
