@@ -99,6 +99,17 @@ def test_unwritable_output_dir_fails_before_writing(models, pages, tmp_path, cap
     assert "is not a directory, cannot hold output" in capsys.readouterr().err
 
 
+def test_two_inputs_onto_one_output_are_refused_by_name(models, pages, tmp_path, capsys):
+    (pages / "sub" / "a.txt").write_text("他们在北京工作。\n", encoding="utf-8")
+    out = tmp_path / "out"
+    a, sub_a = pages / "a.txt", pages / "sub" / "a.txt"
+    assert main(["correct", str(a), str(sub_a), "--out-dir", str(out), *models]) == 2
+    assert capsys.readouterr().err == (f"ocrfix: error: {a} and {sub_a} would both write {out / 'a.txt'}; keep their "
+                                       "directory structure with one directory input\n")
+    assert main(["correct", str(a), str(a), "--out-dir", str(out), "--jobs", "2", *models]) == 2
+    assert capsys.readouterr().err == f"ocrfix: error: {a}: given twice\n" and not out.exists()
+
+
 def test_directory_without_out_dir_is_refused(models, pages, capsys):
     assert main(["correct", str(pages), *models]) == 2
     assert "--out-dir" in capsys.readouterr().err

@@ -131,9 +131,13 @@ def plan_jobs(inputs: Sequence[str], output: str | None, out_dir: str | None, re
     else:
         root = Path(out_dir)
         jobs = [Job(src, str(root / (Path(src).relative_to(base) if base else Path(src).name))) for src, base in files]
-    targets = [j.target for j in jobs]
-    if len(set(targets)) != len(targets):
-        raise InputError("two inputs would write the same output file; keep their directory structure with one directory input")
+    writers: dict[str, Job] = {}
+    for job in jobs:
+        first = writers.setdefault(job.target, job)
+        if first is not job:
+            raise InputError(f"{job.source}: given twice" if first.source == job.source else
+                             f"{first.source} and {job.source} would both write {job.target}; keep their "
+                             "directory structure with one directory input")
     return jobs
 
 
