@@ -190,6 +190,20 @@ def test_printing_to_a_full_disk_is_one_error_line(failing: str, page: Path, cap
     refused(["eval", "--gt", str(page), "--hyp", str(page)], capsys, "-: cannot write the output (No space left on device")
 
 
+def test_the_version_printed_to_a_full_disk_is_one_error_line(capsys: pytest.CaptureFixture[str],
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """``ocrfix --version > /dev/full``: one error line and exit 2, as for any command's printed output."""
+    class Full(io.StringIO):
+        def write(self, *args: object) -> int:
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(sys, "stdout", Full())
+    with pytest.raises(SystemExit) as stop:
+        main(["--version"])
+    lines = capsys.readouterr().err.splitlines()
+    assert stop.value.code == 2 and len(lines) == 1 and lines[0].startswith("ocrfix: error: -: cannot write the output"), lines
+
+
 def test_full_disk_leaves_nothing(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """ENOSPC while the temporary file is flushed: one InputError naming the file, nothing left."""
     real_fdopen = os.fdopen

@@ -38,7 +38,13 @@ class _Version(argparse.Action):
         from ..lm.model import native_loop_built
 
         loop = "compiled" if native_loop_built() else "Python (the compiled loop is not built: bash install.sh)"
-        print(f"ocrfix {__version__} (kenlm {version('kenlm')}; LM look-up loop: {loop})")
+        try:
+            print(f"ocrfix {__version__} (kenlm {version('kenlm')}; LM look-up loop: {loop})")
+            sys.stdout.flush()  # a full disk fails here, not in the interpreter's exit
+        except OSError as exc:
+            from ..textio import os_reason
+
+            parser.exit(OcrfixError.exit_code, f"ocrfix: error: -: cannot write the output ({os_reason(exc)})\n")
         parser.exit()
 
 
