@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 import pytest
-from formats_support import Edit
+from formats_support import Edit, page_schema
 from lxml import etree
 
 from ocrfix.errors import InputError
@@ -192,13 +192,8 @@ def test_page_edit_adds_second_textequiv_and_updates_parents() -> None:
     assert parse_document(out, "fixed.page.xml").text() == fixed.text()
 
 
-def _page_schema() -> etree.XMLSchema:
-    """PRImA's PAGE 2019-07-15 schema (tests/data/schemas/README.md: where it comes from, its license)."""
-    return etree.XMLSchema(etree.parse(str(Path(__file__).parent / "data" / "schemas" / "pagecontent-2019-07-15.xsd")))
-
-
 def test_page_output_is_schema_valid() -> None:
-    schema = _page_schema()
+    schema = page_schema()
     doc = read_document(DATA / "small.page.xml")
     text = doc.text()
     fixed = apply_edits(doc, text, [edit_at(text, "满", "蒲"), edit_at(text, "晨", "上")])
@@ -243,7 +238,7 @@ def test_conversion_keeps_words_boxes_confidences_and_corrections(name: str, fmt
 
 
 def test_converted_page_is_schema_valid() -> None:
-    schema = _page_schema()
+    schema = page_schema()
     for name in ("onecol.hocr", "twocol.xml"):
         doc = read_document(DATA / name)
         text = doc.text()

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from formats_support import page_schema
 from ocrfix.formats import Block, Box, Document, Line, Page, Word, read_document, reflow_document, write_document
 
 H = 30  # body type size in pixels
@@ -431,6 +432,8 @@ def test_page_and_alto_output_group_the_stories_and_keep_every_coordinate(fmt: s
     assert sum(len(b.lines) for p in back.pages for b in p.blocks) == n_lines + 1  # the merged line, split
     root = etree.fromstring(out)
     if fmt == "page":
+        schema = page_schema()
+        assert schema.validate(root), schema.error_log
         groups = [g for g in root.iter() if etree.QName(g).localname == "OrderedGroupIndexed"]
         regions = {r.get("id"): r for r in root.iter() if etree.QName(r).localname == "TextRegion"}
         own = {k: [c for c in r if etree.QName(c).localname == "TextEquiv"][0][0].text for k, r in regions.items()}
