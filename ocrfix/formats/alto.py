@@ -29,10 +29,10 @@ from lxml import etree
 
 from ..errors import InputError
 from .detect import ALTO_NAMESPACES
-from .grouping import LineElements, line_elements
 from .model import Alternative, Block, Box, Correction, Document, Glyph, Line, Page, Word
 from .registry import XmlFormat
-from .xmlutil import Ids, coordinate, element_maker, float_attr, local, parse_xml, serialize, where
+from .xmlutil import (Ids, LineElements, coordinate, element_maker, float_attr, line_elements, local, parse_xml,
+                      serialize, where)
 
 CONF_DIGITS = 9  # CC digits run from 0 (sure) to 9 (unsure)
 _STORY_TYPE = re.compile(r"story|article", re.IGNORECASE)  # ComposedBlock TYPEs that group a story

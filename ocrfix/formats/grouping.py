@@ -7,15 +7,11 @@ blocks of each story. A line the engine merged across a gutter becomes one line 
 its words' boxes kept (the line's box is cut to its words). Every word, glyph and coordinate
 is kept; only the grouping into blocks changes. The PAGE and ALTO writers turn
 ``Page.stories`` into a ``ReadingOrder`` with one group per story and into one
-``ComposedBlock`` per story, moving the line elements :func:`line_elements` finds.
+``ComposedBlock`` per story (moving the line elements :func:`.xmlutil.line_elements` finds).
 """
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import replace
-from typing import NamedTuple
-
-from lxml import etree
 
 from .layout import Piece, Reflowed
 from .model import Block, Box, Document, Line, Page
@@ -50,33 +46,6 @@ def _grouped(page: Page, items: list[tuple[int, tuple[Piece, ...]]]) -> Page:
     if rest:  # lines with no text: kept, outside the stories
         blocks.append(Block(lines=rest, box=Box.union([l.box for l in rest])))
     return replace(page, blocks=tuple(blocks), stories=tuple(map(tuple, stories.values())))
-
-
-class LineElements(NamedTuple):
-    """The elements of a regrouped page's lines in its XML tree, which a writer moves into its new
-    blocks: a line split across a gutter gets a new element per part, its words' elements moved
-    into them."""
-
-    parts: Counter[str]  # by line ref: how many parts the line is in (two or more: split across a gutter)
-    lines: dict[str, etree._Element]  # by line ref
-    words: dict[str, etree._Element]  # by word ref, the words of the lines in parts
-
-    def split(self, line: Line) -> bool:
-        """Whether ``line`` is one part of a line split across a gutter."""
-        return self.parts[line.ref] > 1
-
-    def remove_split(self) -> None:
-        """The elements of the lines split into parts removed (their words are in the parts now)."""
-        for ref in (r for r, n in self.parts.items() if n > 1):
-            self.lines[ref].getparent().remove(self.lines[ref])
-
-
-def line_elements(tree: etree._ElementTree, page: Page) -> LineElements:
-    """The elements in ``tree`` of the lines of ``page``, grouped as :func:`regroup` groups it
-    (the parts of a split line share its ref)."""
-    parts = Counter(l.ref for b in page.blocks for l in b.lines)
-    lines = {ref: tree.xpath(ref)[0] for ref in parts}
-    return LineElements(parts, lines, {w.ref: tree.xpath(w.ref)[0] for b in page.blocks for l in b.lines for w in l.words if parts[l.ref] > 1})
 
 
 def regroup(doc: Document, flow: Reflowed) -> Document:

@@ -21,10 +21,10 @@ from lxml import etree
 
 from ..errors import InputError
 from .detect import PAGE_NAMESPACE, PAGE_NAMESPACE_PREFIX
-from .grouping import LineElements, line_elements
 from .model import Alternative, Block, Box, Correction, Document, Glyph, Line, Page, Word
 from .registry import XmlFormat
-from .xmlutil import Ids, coordinate, element_maker, float_attr, local, parse_xml, serialize, where
+from .xmlutil import (Ids, LineElements, coordinate, element_maker, float_attr, line_elements, local, parse_xml,
+                      serialize, where)
 
 ORIGINAL_COMMENT = "ocrfix: original OCR reading"
 

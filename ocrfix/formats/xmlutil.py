@@ -6,10 +6,15 @@ declare the XHTML DTD; OCR files come from untrusted scans).
 from __future__ import annotations
 
 import math
+from collections import Counter
+from typing import TYPE_CHECKING, NamedTuple
 
 from lxml import etree
 
 from ..errors import InputError
+
+if TYPE_CHECKING:
+    from .model import Line, Page
 
 _PARSER_OPTIONS = dict(resolve_entities=False, no_network=True, load_dtd=False)
 
@@ -129,3 +134,31 @@ def _is_ncname(value: str) -> bool:
     except ValueError:
         return False
     return ":" not in value and not value[0].isdigit() and value[0] not in "-."
+
+
+class LineElements(NamedTuple):
+    """The elements of a regrouped page's lines in its XML tree, which a writer moves into its new
+    blocks: a line split across a gutter gets a new element per part, its words' elements moved
+    into them."""
+
+    parts: Counter[str]  # by line ref: how many parts the line is in (two or more: split across a gutter)
+    lines: dict[str, etree._Element]  # by line ref
+    words: dict[str, etree._Element]  # by word ref, the words of the lines in parts
+
+    def split(self, line: Line) -> bool:
+        """Whether ``line`` is one part of a line split across a gutter."""
+        return self.parts[line.ref] > 1
+
+    def remove_split(self) -> None:
+        """The elements of the lines split into parts removed (their words are in the parts now)."""
+        for ref in (r for r, n in self.parts.items() if n > 1):
+            self.lines[ref].getparent().remove(self.lines[ref])
+
+
+def line_elements(tree: etree._ElementTree, page: Page) -> LineElements:
+    """The elements in ``tree`` of the lines of ``page``, grouped as :func:`.grouping.regroup` groups it
+    (the parts of a split line share its ref)."""
+    parts = Counter(l.ref for b in page.blocks for l in b.lines)
+    lines = {ref: tree.xpath(ref)[0] for ref in parts}
+    words = {w.ref: tree.xpath(w.ref)[0] for b in page.blocks for l in b.lines for w in l.words if parts[l.ref] > 1}
+    return LineElements(parts, lines, words)
