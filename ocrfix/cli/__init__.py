@@ -42,10 +42,15 @@ class _Version(argparse.Action):
             print(f"ocrfix {__version__} (kenlm {version('kenlm')}; LM look-up loop: {loop})")
             sys.stdout.flush()  # a full disk fails here, not in the interpreter's exit
         except OSError as exc:
-            from ..textio import os_reason
-
-            parser.exit(OcrfixError.exit_code, f"ocrfix: error: -: cannot write the output ({os_reason(exc)})\n")
+            parser.exit(OcrfixError.exit_code, _cannot_print(exc) + "\n")
         parser.exit()
+
+
+def _cannot_print(exc: OSError) -> str:
+    """The error line of printed output that could not be written (stdout on a full disk)."""
+    from ..textio import os_reason
+
+    return f"ocrfix: error: {exc.filename or '-'}: cannot write the output ({os_reason(exc)})"
 
 
 class _Formatter(argparse.HelpFormatter):
@@ -182,9 +187,7 @@ def _run(args: argparse.Namespace) -> int:
         if args.debug:
             raise
         if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):  # printing to a full disk
-            from ..textio import os_reason
-
-            print(f"ocrfix: error: {exc.filename or '-'}: cannot write the output ({os_reason(exc)})", file=sys.stderr)
+            print(_cannot_print(exc), file=sys.stderr)
             return OcrfixError.exit_code
         if isinstance(exc, ModuleNotFoundError) and (exc.name or "").split(".")[0] in TRAIN_EXTRA:
             print(f"ocrfix: error: this command builds models and needs the train extra ({exc.name} is missing): "
