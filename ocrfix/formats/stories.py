@@ -386,6 +386,24 @@ def _kickers_joined(leaves: list[list[T]], h: float, is_head: Callable[[Boxed], 
     return joined
 
 
+def _headed_top(leaf: Sequence[T], heads: list[T], h: float) -> int | None:
+    """The top of ``leaf`` (a kicker on top of its headline included) where its headlines
+    ``heads`` head it (:func:`_on_top`), else None."""
+    if heads and _on_top(leaf, min(t.core.y0 for t in heads), h):
+        return min(t.core.y0 for t in leaf)
+    return None
+
+
+def _beside_story_before(leaf: Sequence[T], result: list[list[list[T]]], head_top: int | None, h: float) -> bool:
+    """Whether a leaf without a headline is the story before the last one's (its long column
+    beside an L-shaped story): it starts more than ``ABOVE × h`` above the last story's head
+    group (whose top is ``head_top``) and above the story before's foot."""
+    if head_top is None or len(result) < 2:
+        return False
+    top = min(t.core.y0 for t in leaf)
+    return top < head_top - ABOVE * h and top < max(t.core.y1 for before in result[-2] for t in before)
+
+
 def stories(items: Sequence[T], h: float, is_head: Callable[[Boxed], bool]) -> list[list[list[T]]]:
     """The page's stories, each a list of leaves in reading order (headline leaves first)."""
     if not items:
@@ -396,14 +414,13 @@ def stories(items: Sequence[T], h: float, is_head: Callable[[Boxed], bool]) -> l
     head_top = None  # top of the head group that started the last story (a kicker on top of its headline included)
     for leaf in leaves:
         heads = [t for t in leaf if is_head(t)]
-        on_top = bool(heads) and _on_top(leaf, min(t.core.y0 for t in heads), h)
-        if not result or (on_top and body_seen):
+        top = _headed_top(leaf, heads, h)
+        if not result or (top is not None and body_seen):
             result.append([])
             body_seen = False
-            head_top = min(t.core.y0 for t in leaf) if on_top else None
-        elif not heads and head_top is not None and len(result) > 1 and (top := min(t.core.y0 for t in leaf)) < head_top - ABOVE * h \
-                and top < max(t.core.y1 for before in result[-2] for t in before):
-            result[-2].append(leaf)  # starts above the headline, beside the story before: its (its long column beside an L)
+            head_top = top
+        elif not heads and _beside_story_before(leaf, result, head_top, h):
+            result[-2].append(leaf)
             continue
         result[-1].append(leaf)
         body_seen = body_seen or len(heads) < len(leaf)
