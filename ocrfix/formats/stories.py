@@ -261,13 +261,11 @@ class XYCut:
         that start by its foot, or where its body under it starts: a headline may stand a line
         or more above its body), not those that carry on a column of the story above (a line
         at most one missing line's distance under one it overlaps)."""
-        top = min(t.core.y0 for t in head)
-        x0, x1, foot = min(t.core.x0 for t in head), max(t.core.x1 for t in head), max(t.core.y1 for t in head)
+        span = Box.union([t.core for t in head])  # the headline's columns, its top and foot
+        top, foot = span.y0, span.y1
         owned = {id(t) for t in head}
-        span = Box(x0, 0, x1, 0)  # the headline's columns
         # where the body under the headline starts (a gap may stand between them)
-        start = min((t.core.y0 for t in items if id(t) not in owned and t.core.y0 >= foot - self.h / 2
-                     and _overlap(t.core, span) > 0), default=foot)
+        start = min((t.core.y0 for t in _under(items, span, self.h) if id(t) not in owned), default=foot)
         placed: list[T] = []  # in reading order
         feet: list[tuple[int, int]] = []  # (bottom, -k) of placed[k], sorted
         for item in sorted(items, key=lambda t: (t.core.y0, t.core.x0)):
@@ -318,31 +316,36 @@ class XYCut:
 
     def _heads_over(self, items: Sequence[T], groups: list[list[T]], cut: float, top: int) -> list[T] | None:
         """The one headline group on the region's top row when the cut down at ``cut`` would
-        part it from a column of its own: the other side holds no headline and starts where the
-        headline's body under it starts (within ``h``), not beside the headline (above its foot).
-        Such a column is the story's first or last one, which a centred or short headline does
-        not cover (an L-shaped story over another one); cut off first, it would be read before
-        its headline, as a story of its own."""
+        part it from a column of its own (:meth:`_own_column`). Such a column is the story's
+        first or last one, which a centred or short headline does not cover (an L-shaped story
+        over another one); cut off first, it would be read before its headline, as a story of its own."""
         first = [g for g in groups if min(t.core.y0 for t in g) <= top + self.h]
         if len(first) != 1:
             return None
-        head = first[0]
-        x0, x1, foot = min(t.core.x0 for t in head), max(t.core.x1 for t in head), max(t.core.y1 for t in head)
-        if x0 < cut < x1:
-            return None
-        left = x1 <= cut
+        span = Box.union([t.core for t in first[0]])
+        return first[0] if not span.x0 < cut < span.x1 and self._own_column(items, span, cut) else None
+
+    def _own_column(self, items: Sequence[T], span: Box, cut: float) -> bool:
+        """Whether the side of the cut down at ``cut`` away from the headline whose extent is
+        ``span`` (wholly on one side) is a column of its story: it holds no headline and starts
+        where the headline's body under it starts (within ``h``), not beside the headline (above its foot)."""
+        left = span.x1 <= cut  # the headline's side
         other = [t for t in items if (t.core.x0 < cut) != left]
-        under = [t.core.y0 for t in items if t.core.y0 >= foot - self.h / 2 and _overlap(t.core, Box(x0, 0, x1, 0)) > 0
-                 and (t.core.x0 < cut) == left]
+        under = [t.core.y0 for t in _under(items, span, self.h) if (t.core.x0 < cut) == left]
         if not other or not under or any(self.is_head(t) for t in other):
-            return None
-        start = min(t.core.y0 for t in other)
-        return head if foot - self.h / 2 <= start <= min(under) + self.h else None
+            return False
+        return span.y1 - self.h / 2 <= min(t.core.y0 for t in other) <= min(under) + self.h
 
     @staticmethod
     def _widest(gaps: list[tuple[int, int]], left: int, right: int) -> float | None:
         inside = [(b - a, (a + b) / 2) for a, b in gaps if a >= left - 1 and b <= right + 1]
         return max(inside)[1] if inside else None
+
+
+def _under(items: Sequence[T], span: Box, h: float) -> list[T]:
+    """The lines of ``items`` under a head group whose extent is ``span``: in its columns,
+    starting at most ``h / 2`` above its foot."""
+    return [t for t in items if t.core.y0 >= span.y1 - h / 2 and _overlap(t.core, span) > 0]
 
 
 def _on_top(leaf: Sequence[T], head_top: int, h: float) -> bool:
