@@ -257,14 +257,28 @@ def junk_glyphs(placed: list[PlacedLine], heads: set[int], h: float) -> set[int]
     end, ``~ 已`` under its last line). Read as a paragraph, each stood between the headline
     and the first line of its body. Body lines beside or under a headline are set at the body
     size and hold wide letters, even where the engine swelled a headline's box over them."""
-    found = {id(p) for p in placed if (id(p) in heads or p.size >= HEADLINE * h) and ALNUM.search(p.text) and not wide_letters(p.text)}
+    found = {id(p) for p in placed if (id(p) in heads or p.size >= HEADLINE * h) and _latin_only(p.text)}
     boxes = [p.box for p in placed if id(p) in heads]
-    for p in (p for p in placed if boxes and id(p) not in heads and id(p) not in found):
-        wide = wide_letters(p.text)
-        if (not wide and display_width(p.text) <= SPECK_CHARS and ALNUM.search(p.text) and any(_apart(p.box, q) < 0 for q in boxes)) \
-                or (p.size < FRAGMENT * h and wide <= SPECK_CHARS and any(_apart(p.box, q) <= h for q in boxes)):
-            found.add(id(p))
+    if boxes:
+        found |= {id(p) for p in placed if id(p) not in heads and id(p) not in found and (_speck(p, boxes) or _fragment(p, boxes, h))}
     return found
+
+
+def _latin_only(text: str) -> bool:
+    """Whether ``text`` holds letters but no wide one (see :func:`wide_letters`)."""
+    return bool(ALNUM.search(text)) and not wide_letters(text)
+
+
+def _speck(line: PlacedLine, boxes: list[Box]) -> bool:
+    """Whether ``line`` is specks on a headline's row: ``SPECK_CHARS`` characters at most, with
+    letters but no wide one, its box overlapping a headline line's (``boxes``)."""
+    return display_width(line.text) <= SPECK_CHARS and _latin_only(line.text) and any(_apart(line.box, q) < 0 for q in boxes)
+
+
+def _fragment(line: PlacedLine, boxes: list[Box], h: float) -> bool:
+    """Whether ``line`` is pieces of a headline's glyphs: ``SPECK_CHARS`` wide letters at most,
+    set under ``FRAGMENT ×`` the body size ``h``, within ``h`` of a headline line (``boxes``)."""
+    return line.size < FRAGMENT * h and wide_letters(line.text) <= SPECK_CHARS and any(_apart(line.box, q) <= h for q in boxes)
 
 
 def _apart(a: Box, b: Box) -> float:
