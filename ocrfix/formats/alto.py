@@ -391,45 +391,69 @@ def _geometry(el: etree._Element, box: Box | None, scale: float = 1.0) -> etree.
     return el
 
 
+_sub = element_maker(ALTO4)  # the elements of a new ALTO v4 file
+
+
 def build(doc: Document) -> bytes:
     """A new ALTO v4 file from any document with geometry (conversion from hOCR or PAGE)."""
-    sub, ids = element_maker(ALTO4), Ids()
+    ids = Ids()
     root = etree.Element(f"{{{ALTO4}}}alto", nsmap={None: ALTO4})
-    description = sub(root, "Description")
-    sub(description, "MeasurementUnit").text = "pixel"
+    _description(_sub(root, "Description"), doc)
+    layout = _sub(root, "Layout")
+    for n, page in enumerate(doc.pages, 1):
+        _built_page(layout, page, n, ids)
+    return serialize(etree.ElementTree(root))
+
+
+def _description(description: etree._Element, doc: Document) -> None:
+    """A new file's Description: its unit, its image and the engine that read the text (which stays named)."""
+    _sub(description, "MeasurementUnit").text = "pixel"
     image = next((p.image for p in doc.pages if p.image), None)
     if image:
-        sub(sub(description, "sourceImageInformation"), "fileName").text = image
-    if doc.software:  # the engine that read the text stays named
-        sub(sub(sub(description, "Processing", ID="ocr"), "processingSoftware"), "softwareName").text = doc.software
-    layout = sub(root, "Layout")
-    for n, page in enumerate(doc.pages, 1):
-        page_el = _geometry(sub(layout, "Page", ID=ids(page.id, "page"), PHYSICAL_IMG_NR=str(n)), page.box)
-        space = _geometry(sub(page_el, "PrintSpace"), page.box)
-        stories = [_geometry(sub(space, "ComposedBlock", ID=ids(None, "story"), TYPE="story"),
-                             Box.union([page.blocks[k].box for k in story])) for story in page.stories]
-        parents = {k: composed for composed, story in zip(stories, page.stories) for k in story}
-        for k, block in enumerate(page.blocks):
-            block_el = _geometry(sub(parents.get(k, space), "TextBlock", ID=ids(block.id, "block")), block.box)
-            for line in block.lines:
-                line_el = _geometry(sub(block_el, "TextLine", ID=ids(line.id, "line")), line.box)
-                for i, word in enumerate(line.words):
-                    if i:
-                        sub(line_el, "SP")
-                    string = _geometry(sub(line_el, "String", ID=ids(word.id, "string"), CONTENT=word.text), word.box)
-                    if word.conf is not None:
-                        string.set("WC", f"{word.conf:.2f}")
-                    if word.char_confs is not None and len(word.char_confs) == len(word.text):
-                        string.set("CC", " ".join(str(round((1 - c) * CONF_DIGITS)) for c in word.char_confs))
-                    if word.correction is not None:
-                        sub(string, "ALTERNATIVE", PURPOSE="OCR").text = word.correction.original
-                    for glyph in word.glyphs if all(g.box for g in word.glyphs) else ():
-                        glyph_el = _geometry(sub(string, "Glyph", ID=ids(glyph.id, "glyph"), CONTENT=glyph.text), glyph.box)
-                        if glyph.conf is not None:
-                            glyph_el.set("GC", f"{glyph.conf:.2f}")
-                        if glyph.correction is not None:
-                            sub(glyph_el, "Variant", CONTENT=glyph.correction.original)
-    return serialize(etree.ElementTree(root))
+        _sub(_sub(description, "sourceImageInformation"), "fileName").text = image
+    if doc.software:
+        _sub(_sub(_sub(description, "Processing", ID="ocr"), "processingSoftware"), "softwareName").text = doc.software
+
+
+def _built_page(layout: etree._Element, page: Page, n: int, ids: Ids) -> None:
+    """The ``n``-th Page of a new file: its blocks in its print space, those of a story in the
+    story's ComposedBlock."""
+    page_el = _geometry(_sub(layout, "Page", ID=ids(page.id, "page"), PHYSICAL_IMG_NR=str(n)), page.box)
+    space = _geometry(_sub(page_el, "PrintSpace"), page.box)
+    stories = [_geometry(_sub(space, "ComposedBlock", ID=ids(None, "story"), TYPE="story"),
+                         Box.union([page.blocks[k].box for k in story])) for story in page.stories]
+    parents = {k: composed for composed, story in zip(stories, page.stories) for k in story}
+    for k, block in enumerate(page.blocks):
+        block_el = _geometry(_sub(parents.get(k, space), "TextBlock", ID=ids(block.id, "block")), block.box)
+        for line in block.lines:
+            line_el = _geometry(_sub(block_el, "TextLine", ID=ids(line.id, "line")), line.box)
+            for i, word in enumerate(line.words):
+                if i:
+                    _sub(line_el, "SP")
+                _built_string(line_el, word, ids)
+
+
+def _built_string(line_el: etree._Element, word: Word, ids: Ids) -> None:
+    """A word's String in a new file: its confidences, the OCR reading it corrects and its glyphs
+    (where each has a box)."""
+    string = _geometry(_sub(line_el, "String", ID=ids(word.id, "string"), CONTENT=word.text), word.box)
+    if word.conf is not None:
+        string.set("WC", f"{word.conf:.2f}")
+    if word.char_confs is not None and len(word.char_confs) == len(word.text):
+        string.set("CC", " ".join(str(round((1 - c) * CONF_DIGITS)) for c in word.char_confs))
+    if word.correction is not None:
+        _sub(string, "ALTERNATIVE", PURPOSE="OCR").text = word.correction.original
+    for glyph in word.glyphs if all(g.box for g in word.glyphs) else ():
+        _built_glyph(string, glyph, ids)
+
+
+def _built_glyph(string: etree._Element, glyph: Glyph, ids: Ids) -> None:
+    """A glyph's Glyph in a new file: its confidence and the OCR reading it corrects."""
+    glyph_el = _geometry(_sub(string, "Glyph", ID=ids(glyph.id, "glyph"), CONTENT=glyph.text), glyph.box)
+    if glyph.conf is not None:
+        glyph_el.set("GC", f"{glyph.conf:.2f}")
+    if glyph.correction is not None:
+        _sub(glyph_el, "Variant", CONTENT=glyph.correction.original)
 
 
 def detect(root: etree._Element, name: str) -> bool:
