@@ -295,8 +295,7 @@ def write(doc: Document) -> bytes:
             gel.set("CONTENT", glyph.text)
             if not any(v.get("CONTENT") == glyph.correction.original for v in _children(gel, "Variant")):
                 gel.insert(sum(1 for c in gel if local(c) == "Shape"), etree.Element(_tag(ns, "Variant"), CONTENT=glyph.correction.original))
-    ids = Ids()
-    ids.used.update(el.get("ID") for el in tree.iter() if el.get("ID"))
+    ids = Ids.taken(tree, "ID")
     for page in doc.pages:
         if page.stories:
             _regroup(tree, tree.xpath(page.ref)[0], page, ids, ns, _unit_pixels(tree.getroot()))

@@ -296,31 +296,40 @@ def write(doc: Document) -> bytes:
     region_texts = _write_region_texts(tree, list(doc.words()))
     for page in doc.pages:
         for block in page.blocks:
-            block_changes: list[tuple[str, str]] = []
-            for line in block.lines:
-                line_changes: list[tuple[str, str]] = []
-                for word in line.words:
-                    if word.correction is None or word.ref in region_texts:
-                        continue
-                    (el,) = tree.xpath(word.ref)
-                    for glyph in word.glyphs:
-                        if glyph.correction is not None:
-                            (gel,) = tree.xpath(glyph.ref)
-                            _correct_equivs(gel, glyph.text, glyph.correction)
-                    if _equivs(el):
-                        _correct_equivs(el, word.text, word.correction)
-                    line_changes.append((word.correction.original, word.text))
-                if line_changes and line.words[0].ref != line.ref:
-                    _update_parent(tree.xpath(line.ref)[0], line_changes)
-                block_changes.extend(line_changes)
+            block_changes = [change for line in block.lines for change in _write_line(tree, line, region_texts)]
             if block_changes and block.ref is not None:
                 _update_parent(tree.xpath(block.ref)[0], block_changes)
-    ids = Ids()
-    ids.used.update(el.get("id") for el in tree.iter() if el.get("id"))
+    ids = Ids.taken(tree, "id")
     for page in doc.pages:
         if page.stories and not any(w.ref in region_texts for b in page.blocks for l in b.lines for w in l.words):
             _regroup(tree, tree.xpath(page.ref)[0], page, ids)  # (regions holding their own text stay as they are)
     return serialize(tree)
+
+
+def _write_line(tree: etree._ElementTree, line: Line, region_texts: set[str]) -> list[tuple[str, str]]:
+    """The corrections of a line's words written into their elements and into the line's own
+    text, but those of words in a region whose text is its own (``region_texts``: written
+    already); the line's replacements (OCR reading, corrected text), for its region's text."""
+    changes: list[tuple[str, str]] = []
+    for word in line.words:
+        if word.correction is None or word.ref in region_texts:
+            continue
+        _write_word(tree, word, word.correction)
+        changes.append((word.correction.original, word.text))
+    if changes and line.words[0].ref != line.ref:
+        _update_parent(tree.xpath(line.ref)[0], changes)
+    return changes
+
+
+def _write_word(tree: etree._ElementTree, word: Word, correction: Correction) -> None:
+    """A corrected word's reading (``correction``) and its glyphs' written into their TextEquivs."""
+    (el,) = tree.xpath(word.ref)
+    for glyph in word.glyphs:
+        if glyph.correction is not None:
+            (gel,) = tree.xpath(glyph.ref)
+            _correct_equivs(gel, glyph.text, glyph.correction)
+    if _equivs(el):
+        _correct_equivs(el, word.text, correction)
 
 
 def _regroup(tree: etree._ElementTree, page_el: etree._Element, page: Page, ids: Ids) -> None:

@@ -117,6 +117,13 @@ class Ids:
     def __init__(self) -> None:
         self.used: set[str] = set()
 
+    @classmethod
+    def taken(cls, tree: etree._ElementTree, attr: str) -> "Ids":
+        """IDs for new elements of ``tree``, none that one of its elements holds (in attribute ``attr``)."""
+        ids = cls()
+        ids.used.update(el.get(attr) for el in tree.iter() if el.get(attr))
+        return ids
+
     def __call__(self, own: str | None, prefix: str) -> str:
         if own and own not in self.used and _is_ncname(own):
             self.used.add(own)
