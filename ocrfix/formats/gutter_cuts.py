@@ -116,43 +116,81 @@ def _column(x0: float, x1: float, near: list[Box], h: float, p: float) -> bool:
 def _pieces(text: str, box: Box, gutters: list[Gutter], near: list[Box], h: float, pitch: Pitch) -> list[tuple[int, Box]]:
     """The pieces of one line at those of ``gutters`` (each inside its box) that it crosses (see
     module docstring; ``near``: the boxes of the lines near it); none when it crosses none."""
-    p, c = pitch
-    ends = [0.0, *accumulate(char_width(ch) * p for ch in text)]  # ends[k]: width of the first k characters' cells
-    total = ends[-1]
-    starts, used = [0], []  # each piece's first character; the gutters cut at
-    for gutter in sorted(gutters, key=attrgetter("x0")):
-        if used and gutter.x0 < used[-1].x1 + INTO * p:  # another pair of edges of a gutter cut at
-            continue
-        at = starts[-1]
-        x = used[-1].x1 if used else box.x0  # the piece's box's left end
-        if not _column(x, gutter.x0, near, h, p) or not any(abs(b.x0 - gutter.x1) <= h / 2 for b in near):
-            continue
+    line = _Crossing(text, box, near, h, pitch, [0.0, *accumulate(char_width(ch) * pitch.p for ch in text)])
+    starts, used = line.cuts(gutters)
+    if not used:
+        return []
+    ends_at = line.last_ends(used[-1])
+    if not (ends_at or ends_sentence(text)) or not line.as_wide(used, ends_at):
+        return []
+    return line.pieces(starts, used)
+
+
+class _Crossing(NamedTuple):
+    """A line that crosses gutters, to cut: its text and box, the boxes of the lines ``near`` it,
+    the median line height ``h``, the body's pitch and ``ends[k]``, the width of its first ``k``
+    characters' cells."""
+
+    text: str
+    box: Box
+    near: list[Box]
+    h: float
+    pitch: Pitch
+    ends: list[float]
+
+    def cuts(self, gutters: list[Gutter]) -> tuple[list[int], list[Gutter]]:
+        """Each piece's first character and the gutters cut at, left to right (:meth:`cut_at`)."""
+        starts, used = [0], []
+        for gutter in sorted(gutters, key=attrgetter("x0")):
+            if used and gutter.x0 < used[-1].x1 + INTO * self.pitch.p:  # another pair of edges of a gutter cut at
+                continue
+            k = self.cut_at(gutter, starts[-1], used[-1].x1 if used else self.box.x0)
+            if k is not None:
+                starts.append(k)
+                used.append(gutter)
+        return starts, used
+
+    def cut_at(self, gutter: Gutter, at: int, x: float) -> int | None:
+        """The first character after a cut at ``gutter`` of the piece that starts with character
+        ``at``, its box at ``x``: where lines near set out the columns on both sides, the piece's
+        characters end at the gutter's left side and the rest's start at its right side; else None."""
+        p, c = self.pitch
+        text, ends = self.text, self.ends
+        if not _column(x, gutter.x0, self.near, self.h, p) or not any(abs(b.x0 - gutter.x1) <= self.h / 2 for b in self.near):
+            return None
         # the boundary whose characters before it (from the piece's start) end nearest the gutter's left side
         k = min(range(at + 1, len(text)), key=lambda j: abs(x + ends[j] - ends[at] + c - gutter.x0), default=None)
         if k is None or abs(x + ends[k] - ends[at] + c - gutter.x0) > FIT * p:
-            continue
+            return None
         # closing marks and stops hang past the column's edge into the gutter (no line starts with
         # one), and a blank the engine read in the gutter goes with the piece before
         while k < len(text) and (text[k] in NO_LINE_START or text[k].isspace()):
             k += 1
-        if not -FIT * p <= box.x1 - (total - ends[k]) - c - gutter.x1 <= START * p:
-            continue
-        if text[at:k].strip() and text[k:].strip():
-            starts.append(k)
-            used.append(gutter)
-    if not used:
-        return []
-    # the last piece ends where a column ends (or a closing mark or a stop past it), or it ends a paragraph
-    ends_at = [x for x in (box.x1, box.x1 - p if text.rstrip()[-1:] in NO_LINE_START else None)
-               if x is not None and _column(used[-1].x1, x, near, h, p)]
-    if not (ends_at or ends_sentence(text)):
-        return []
-    # the columns of one story are as wide: the pieces that run from one column edge to the next
-    # (the first may be indented)
-    spans = [used[0].x0 - box.x0, *[after.x0 - before.x1 for before, after in zip(used, used[1:])], *[x - used[-1].x1 for x in ends_at[:1]]]
-    if max(spans) - min(spans) > START * p:
-        return []
-    pieces = [(starts[0], Box(box.x0, box.y0, round(used[0].x0), box.y1))]
-    pieces += [(k, Box(round(before.x1), box.y0, round(after.x0), box.y1)) for k, before, after in zip(starts[1:], used, used[1:])]
-    last = max(used[-1].x1, box.x1 - (total - ends[starts[-1]]) - c)
-    return [*pieces, (starts[-1], Box(round(last), box.y0, box.x1, box.y1))]
+        if not -FIT * p <= self.box.x1 - (ends[-1] - ends[k]) - c - gutter.x1 <= START * p:
+            return None
+        return k if text[at:k].strip() and text[k:].strip() else None
+
+    def last_ends(self, last: Gutter) -> list[float]:
+        """Where the last piece, after the gutter ``last``, ends where a column that the lines near
+        set out ends: at the box's right end, or a character before it where a closing mark or a
+        stop hangs past the column's edge."""
+        box, p = self.box, self.pitch.p
+        return [x for x in (box.x1, box.x1 - p if self.text.rstrip()[-1:] in NO_LINE_START else None)
+                if x is not None and _column(last.x1, x, self.near, self.h, p)]
+
+    def as_wide(self, used: list[Gutter], ends_at: list[float]) -> bool:
+        """Whether the pieces that run from one column edge to the next (the first may be
+        indented; the last where it ends at a column's end, ``ends_at``) are as wide, as the
+        columns of one story are."""
+        spans = [used[0].x0 - self.box.x0, *[after.x0 - before.x1 for before, after in zip(used, used[1:])],
+                 *[x - used[-1].x1 for x in ends_at[:1]]]
+        return max(spans) - min(spans) <= START * self.pitch.p
+
+    def pieces(self, starts: list[int], used: list[Gutter]) -> list[tuple[int, Box]]:
+        """The pieces, each its first character and its box: the box cut at the gutters' sides, the
+        last piece's left end set back from the box's right end by its characters."""
+        box = self.box
+        pieces = [(starts[0], Box(box.x0, box.y0, round(used[0].x0), box.y1))]
+        pieces += [(k, Box(round(before.x1), box.y0, round(after.x0), box.y1)) for k, before, after in zip(starts[1:], used, used[1:])]
+        last = max(used[-1].x1, box.x1 - (self.ends[-1] - self.ends[starts[-1]]) - self.pitch.c)
+        return [*pieces, (starts[-1], Box(round(last), box.y0, box.x1, box.y1))]
