@@ -85,25 +85,57 @@ def cuts(lines: list[tuple[str, Box | None]]) -> list[list[tuple[int, Box]]]:
     is not cut has no pieces."""
     boxed = [(text, box) for text, box in lines if box is not None and box.width > 0 and text.strip()]
     found: list[list[tuple[int, Box]]] = [[] for _ in lines]
-    if len(boxed) < 2:
+    measured = _measured(boxed) if len(boxed) >= 2 else None
+    if measured is None:
         return found
-    h = float(statistics.median(box.height for _, box in boxed))
-    pitch = _pitch(boxed, h)
-    gutters = page_gutters([(box, float(box.height), True) for _, box in boxed], h) if pitch else []
-    by_middle = sorted(((box.y0 + box.y1) / 2, box) for _, box in boxed) if gutters else []
-    middles = [m for m, _ in by_middle]
+    h, pitch, gutters = measured
+    near = _Near.of([box for _, box in boxed])
     for i, (text, box) in enumerate(lines):
-        if not gutters or box is None or box.height >= BODY * h:
-            continue
-        spaced = (box.width - pitch.c) / (pitch.p * max(display_width(text), 0.5))  # × p a character, with its gutters
-        if spaced > SPACED or spaced > LOOSE and box.height >= LARGE * h:
+        if box is None or not _body_line(text, box, h, pitch):
             continue
         inside = [g for g in gutters if box.x0 <= g.x0 - INTO * pitch.p and box.x1 >= g.x1 + INTO * pitch.p]
         if inside:
-            middle = (box.y0 + box.y1) / 2
-            near = [b for _, b in by_middle[bisect_left(middles, middle - NEAR * h):bisect_right(middles, middle + NEAR * h)]]
-            found[i] = _pieces(text, box, inside, near, h, pitch)
+            found[i] = _pieces(text, box, inside, near.around(box, NEAR * h), h, pitch)
     return found
+
+
+def _measured(boxed: list[tuple[str, Box]]) -> tuple[float, Pitch, list[Gutter]] | None:
+    """The median height of a page's lines (their text, their box), the body's pitch and the
+    column gutters the lines set out (see :func:`~ocrfix.formats.line_splits.page_gutters`);
+    None without a pitch or a gutter."""
+    h = float(statistics.median(box.height for _, box in boxed))
+    pitch = _pitch(boxed, h)
+    if pitch is None:
+        return None
+    gutters = page_gutters([(box, float(box.height), True) for _, box in boxed], h)
+    return (h, pitch, gutters) if gutters else None
+
+
+def _body_line(text: str, box: Box, h: float, pitch: Pitch) -> bool:
+    """Whether a line (its text, its box) is set in body type: less than ``BODY × h`` tall (``h``:
+    the median line height), no wider than ``SPACED × p`` a character, gutters and all, nor
+    ``LARGE × h`` as tall and ``LOOSE × p`` as wide a character at once."""
+    if box.height >= BODY * h:
+        return False
+    spaced = (box.width - pitch.c) / (pitch.p * max(display_width(text), 0.5))  # × p a character, with its gutters
+    return not (spaced > SPACED or spaced > LOOSE and box.height >= LARGE * h)
+
+
+class _Near(NamedTuple):
+    """A page's line boxes sorted by their middles (``middles``), for the lines near one."""
+
+    boxes: list[Box]
+    middles: list[float]
+
+    @staticmethod
+    def of(boxes: list[Box]) -> "_Near":
+        by_middle = sorted(((box.y0 + box.y1) / 2, box) for box in boxes)
+        return _Near([b for _, b in by_middle], [m for m, _ in by_middle])
+
+    def around(self, box: Box, reach: float) -> list[Box]:
+        """The boxes whose middles stand within ``reach`` of ``box``'s."""
+        middle = (box.y0 + box.y1) / 2
+        return self.boxes[bisect_left(self.middles, middle - reach):bisect_right(self.middles, middle + reach)]
 
 
 def _column(x0: float, x1: float, near: list[Box], h: float, p: float) -> bool:
