@@ -252,32 +252,55 @@ class _Slot(NamedTuple):
 
 def _text_elements(page_el: etree._Element) -> dict[etree._Element, list[etree._Element | _Slot]]:
     """Lines, words outside any line, and text straight in an element beside them (see
-    :func:`_own_text`) of a page by the element that holds them as a block (its paragraph, else
-    its content area, else the page; one outside them: its parent, or for such text the element
-    it is in), in document order."""
-    pars = [el for el in page_el.iter() if "ocr_par" in _classes(el)]
-    containers = set(pars or [el for el in page_el.iter() if "ocr_carea" in _classes(el)] or [page_el])
-    found: dict[etree._Element, list[etree._Element | _Slot]] = {}
-
-    def own(holder: etree._Element, slot: _Slot) -> None:
-        block = next((a for a in (holder, *holder.iterancestors()) if a in containers), holder)
-        found.setdefault(block, []).append(slot)
-
+    :func:`_own_text`) of a page by the element that holds them as a block (see
+    :class:`_BlockItems`), in document order."""
+    items = _BlockItems(page_el)
     for event, el in etree.iterwalk(page_el, events=("start", "end")):
         if not isinstance(el.tag, str):
             continue
         if event == "end":  # the text after an element, straight in its parent
-            parent = el.getparent()
-            if el is not page_el and (el.tail or "").strip() and parent is not None and _own_text(parent):
-                own(parent, _Slot(parent, el, True))
+            slot = _tail_slot(el, page_el)
+            if slot is not None:
+                items.add_slot(slot)
             continue
         if (el.text or "").strip() and _own_text(el):
-            own(el, _Slot(el, el, False))
-        loose_word = "ocrx_word" in _classes(el) and not any(_classes(a) & LINE_CLASSES for a in el.iterancestors())
-        if loose_word or _is_line(el):
-            holder = next((a for a in el.iterancestors() if a in containers), el.getparent())
-            found.setdefault(holder, []).append(el)
-    return found
+            items.add_slot(_Slot(el, el, False))
+        if _loose_word(el) or _is_line(el):
+            items.add_element(el)
+    return items.found
+
+
+class _BlockItems:
+    """The items of a page's blocks (lines, words outside any line, text straight in an element)
+    by the element that holds them as a block: their paragraph, else their content area, else the
+    page (``containers``); one outside them: its parent, or for such text the element it is in."""
+
+    def __init__(self, page_el: etree._Element) -> None:
+        pars = [el for el in page_el.iter() if "ocr_par" in _classes(el)]
+        self.containers = set(pars or [el for el in page_el.iter() if "ocr_carea" in _classes(el)] or [page_el])
+        self.found: dict[etree._Element, list[etree._Element | _Slot]] = {}
+
+    def add_slot(self, slot: _Slot) -> None:
+        block = next((a for a in (slot.holder, *slot.holder.iterancestors()) if a in self.containers), slot.holder)
+        self.found.setdefault(block, []).append(slot)
+
+    def add_element(self, el: etree._Element) -> None:
+        holder = next((a for a in el.iterancestors() if a in self.containers), el.getparent())
+        self.found.setdefault(holder, []).append(el)
+
+
+def _tail_slot(el: etree._Element, page_el: etree._Element) -> _Slot | None:
+    """The text after ``el`` (inside the page ``page_el``), where it stands straight in a parent
+    that holds text of its own (:func:`_own_text`); else None."""
+    parent = el.getparent()
+    if el is not page_el and (el.tail or "").strip() and parent is not None and _own_text(parent):
+        return _Slot(parent, el, True)
+    return None
+
+
+def _loose_word(el: etree._Element) -> bool:
+    """Whether ``el`` is a word outside any line."""
+    return "ocrx_word" in _classes(el) and not any(_classes(a) & LINE_CLASSES for a in el.iterancestors())
 
 
 def _slot_line(slot: _Slot, tree: etree._ElementTree, name: str) -> Line:
