@@ -101,25 +101,35 @@ def _conf(node: dict) -> float | None:
 
 
 def _paragraph(paragraph: dict, path: Path, page: dict, name: str) -> Block | None:
+    """A paragraph as a block, its lines ending at a word whose last symbol's break ends a line
+    (``LINE_ENDS``); None without text."""
     lines: list[list[Word]] = [[]]
     for k, word in _items(paragraph, "words"):
-        symbols = [s for _, s in _items(word, "symbols")]
-        glyphs = tuple(Glyph(text=str(s.get("text", "")), box=_box(s, page, name), conf=_conf(s), ref=json.dumps([*path, "words", k, "symbols", i]))
-                       for i, s in _items(word, "symbols"))
-        text = "".join(g.text for g in glyphs)
-        if not text.strip():
+        read_word = _word(word, (*path, "words", k), page, name)
+        if read_word is None:
             continue
-        box = _box(word, page, name) or (Box.union([g.box for g in glyphs if g.box]) if any(g.box for g in glyphs) else None)
-        if box is None:
-            raise InputError(f"{name}: word {text!r} ({'/'.join(map(str, path))}/words/{k}) has no boundingBox")
-        original = word.get(ORIGINAL_KEY)
-        lines[-1].append(Word(text=text, box=box, conf=_conf(word), glyphs=tuple(g if g.box else Glyph(g.text, box, g.conf, ref=g.ref) for g in glyphs),
-                              ref=json.dumps([*path, "words", k]),
-                              correction=Correction(original) if isinstance(original, str) else None))
+        lines[-1].append(read_word)
+        symbols = [s for _, s in _items(word, "symbols")]
         if symbols and _break(symbols[-1]) in LINE_ENDS:
             lines.append([])
     found = [Line(words=tuple(ws), box=Box.union([w.box for w in ws])) for ws in lines if ws]
     return Block(lines=tuple(found), box=_box(paragraph, page, name) or Box.union([l.box for l in found])) if found else None
+
+
+def _word(word: dict, path: Path, page: dict, name: str) -> Word | None:
+    """A word at ``path`` with its symbols as glyphs, its box theirs where it has none of its own
+    (a symbol without a box: the word's), its OCR reading where ocrfix corrected it; None without text."""
+    glyphs = tuple(Glyph(text=str(s.get("text", "")), box=_box(s, page, name), conf=_conf(s), ref=json.dumps([*path, "symbols", i]))
+                   for i, s in _items(word, "symbols"))
+    text = "".join(g.text for g in glyphs)
+    if not text.strip():
+        return None
+    box = _box(word, page, name) or (Box.union([g.box for g in glyphs if g.box]) if any(g.box for g in glyphs) else None)
+    if box is None:
+        raise InputError(f"{name}: word {text!r} ({'/'.join(map(str, path))}) has no boundingBox")
+    original = word.get(ORIGINAL_KEY)
+    return Word(text=text, box=box, conf=_conf(word), glyphs=tuple(g if g.box else Glyph(g.text, box, g.conf, ref=g.ref) for g in glyphs),
+                ref=json.dumps([*path]), correction=Correction(original) if isinstance(original, str) else None)
 
 
 def read(data: bytes, name: str) -> Document:
