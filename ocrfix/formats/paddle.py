@@ -339,20 +339,30 @@ def write(doc: Document) -> bytes:
 def build(doc: Document) -> bytes:
     """A PaddleOCR 3.x result (a list of them for several pages) from any document with geometry,
     one line per line of the document, naming the document's engine in ``ocr_software``."""
-    pages = []
-    for page in doc.pages:
-        lines = [line for block in page.blocks for line in block.lines]
-        scores = [[w.conf for w in line.words if w.conf is not None] for line in lines]
-        record: dict[str, Any] = {
-            "rec_texts": [line.text() for line in lines],
-            "rec_scores": [sum(s) / len(s) if s else None for s in scores],
-            "rec_boxes": [list(line.box) if line.box else None for line in lines],
-        }
-        originals = [join_words([w.correction.original if w.correction else w.text for w in line.words])
-                     if any(w.correction for w in line.words) else None for line in lines]
-        if any(o is not None for o in originals):
-            record[ORIGINALS_KEY] = originals
-        if doc.software:
-            record[SOFTWARE_KEY] = doc.software
-        pages.append(record)
+    pages = [_record(page, doc.software) for page in doc.pages]
     return _dump(pages[0] if len(pages) == 1 else pages)
+
+
+def _record(page: Page, software: str | None) -> dict[str, Any]:
+    """A page's PaddleOCR 3.x result: per line its text, its words' mean confidence, its box and,
+    where ocrfix corrected a word of it, its OCR reading."""
+    lines = [line for block in page.blocks for line in block.lines]
+    scores = [[w.conf for w in line.words if w.conf is not None] for line in lines]
+    record: dict[str, Any] = {
+        "rec_texts": [line.text() for line in lines],
+        "rec_scores": [sum(s) / len(s) if s else None for s in scores],
+        "rec_boxes": [list(line.box) if line.box else None for line in lines],
+    }
+    originals = [_ocr_reading(line) for line in lines]
+    if any(o is not None for o in originals):
+        record[ORIGINALS_KEY] = originals
+    if software:
+        record[SOFTWARE_KEY] = software
+    return record
+
+
+def _ocr_reading(line: Line) -> str | None:
+    """A line's OCR reading where ocrfix corrected a word of it, else None."""
+    if not any(w.correction for w in line.words):
+        return None
+    return join_words([w.correction.original if w.correction else w.text for w in line.words])
