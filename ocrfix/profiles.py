@@ -191,7 +191,62 @@ def load_profile(name_or_dir: str | Path, models_dir: Path) -> Profile:
     manifest = directory / PROFILE_FILE
     record = _manifest_record(manifest)
     files = record.get("files", {})
+    rules = record.get("rules", "all")
+    threshold = _threshold(manifest, record)
+    margin = _number(manifest, record, "line_end_margin", 0.0, ">=")
+    page_prior = _number(manifest, record, "mark_page_prior", 0.0, ">")
+    habit = _two_numbers(manifest, record, "line_end_habit", "dropped, read")
+    sparse = _two_numbers(manifest, record, "line_end_sparse", "asks per 1,000 characters, margin")
+    prior, word_prior = (_prior(manifest, key, record.get(key)) for key in ("confidence", "word_confidence"))
+    _check_mark_choice(manifest, record, files)
+    domain_weight = _domain_weight(manifest, record, files)
+    return Profile(
+        name=str(record.get("name", directory.name)),
+        directory=directory,
+        **_resolved_files(manifest, directory, models_dir, files),
+        mark_page_prior=page_prior,
+        rules=None if rules == "all" else tuple(rules),
+        line_end_margin=margin,
+        line_end_habit=habit,
+        line_end_sparse=sparse,
+        **{key: bool(record.get(key, default)) for key, default in SWITCHES.items()},
+        threshold=threshold,
+        card=record.get("card", {}),
+        confidence=prior,
+        word_confidence=word_prior,
+        domain_weight=domain_weight,
+    )
 
+
+def _threshold(manifest: Path, record: dict[str, Any]) -> float | None:
+    """The profile's ``threshold``: a number in [0, 1], or None where it is absent."""
+    threshold = record.get("threshold")
+    if threshold is not None and not (isinstance(threshold, (int, float)) and 0.0 <= threshold <= 1.0):
+        raise ModelError(f"{manifest}: threshold must be a number in [0, 1]")
+    return None if threshold is None else float(threshold)
+
+
+def _check_mark_choice(manifest: Path, record: dict[str, Any], files: dict[str, Any]) -> None:
+    """Refuse a profile whose line-end mark choice lacks a ``mark_choice`` file, or whose
+    ``mark_choice`` lacks the ``mark_context`` it completes."""
+    if record.get("line_end_mark_choice") and "mark_choice" not in files:
+        raise ModelError(f"{manifest}: line_end_mark_choice needs a mark_choice")
+    if "mark_choice" in files and "mark_context" not in files:
+        raise ModelError(f"{manifest}: a mark_choice needs the mark_context it completes")
+
+
+def _domain_weight(manifest: Path, record: dict[str, Any], files: dict[str, Any]) -> float | None:
+    """The weight of the profile's ``domain_lm``: a number in (0, 1); None without a domain_lm."""
+    domain_weight = record.get("domain_weight")
+    if "domain_lm" in files and not (isinstance(domain_weight, (int, float)) and 0.0 < domain_weight < 1.0):
+        raise ModelError(f"{manifest}: a domain_lm needs a domain_weight in (0, 1)")
+    return float(domain_weight) if "domain_lm" in files else None
+
+
+def _resolved_files(manifest: Path, directory: Path, models_dir: Path, files: dict[str, Any]) -> dict[str, Any]:
+    """The profile's ``files`` (by key) as paths, by :data:`FILE_KEYS`, the confusions a tuple
+    of them (None without): relative to ``directory``, or to ``models_dir`` where one starts
+    with :data:`MODELS_PREFIX`. A missing file is refused."""
     def resolve(relative: str) -> Path:
         base = models_dir if relative.startswith(MODELS_PREFIX) else directory
         path = (base / relative.removeprefix(MODELS_PREFIX)).resolve()
@@ -199,41 +254,10 @@ def load_profile(name_or_dir: str | Path, models_dir: Path) -> Profile:
             raise ModelError(f"{manifest}: {relative} is missing: the profile is incomplete")
         return path
 
+    found: dict[str, Any] = {key: resolve(files[key]) for key in FILE_KEYS if key in files and key != "confusions"}
     confusions = files.get("confusions")
-    rules = record.get("rules", "all")
-    threshold = record.get("threshold")
-    if threshold is not None and not (isinstance(threshold, (int, float)) and 0.0 <= threshold <= 1.0):
-        raise ModelError(f"{manifest}: threshold must be a number in [0, 1]")
-    margin = _number(manifest, record, "line_end_margin", 0.0, ">=")
-    page_prior = _number(manifest, record, "mark_page_prior", 0.0, ">")
-    habit = _two_numbers(manifest, record, "line_end_habit", "dropped, read")
-    sparse = _two_numbers(manifest, record, "line_end_sparse", "asks per 1,000 characters, margin")
-    prior, word_prior = (_prior(manifest, key, record.get(key)) for key in ("confidence", "word_confidence"))
-    domain_weight = record.get("domain_weight")
-    if record.get("line_end_mark_choice") and "mark_choice" not in files:
-        raise ModelError(f"{manifest}: line_end_mark_choice needs a mark_choice")
-    if "mark_choice" in files and "mark_context" not in files:
-        raise ModelError(f"{manifest}: a mark_choice needs the mark_context it completes")
-    if "domain_lm" in files and not (isinstance(domain_weight, (int, float)) and 0.0 < domain_weight < 1.0):
-        raise ModelError(f"{manifest}: a domain_lm needs a domain_weight in (0, 1)")
-    return Profile(
-        name=str(record.get("name", directory.name)),
-        directory=directory,
-        **{key: resolve(files[key]) for key in FILE_KEYS if key in files and key != "confusions"},
-        confusions=tuple(resolve(f) for f in ([confusions] if isinstance(confusions, str) else confusions))
-        if confusions else None,
-        mark_page_prior=page_prior,
-        rules=None if rules == "all" else tuple(rules),
-        line_end_margin=margin,
-        line_end_habit=habit,
-        line_end_sparse=sparse,
-        **{key: bool(record.get(key, default)) for key, default in SWITCHES.items()},
-        threshold=None if threshold is None else float(threshold),
-        card=record.get("card", {}),
-        confidence=prior,
-        word_confidence=word_prior,
-        domain_weight=float(domain_weight) if "domain_lm" in files else None,
-    )
+    found["confusions"] = tuple(resolve(f) for f in ([confusions] if isinstance(confusions, str) else confusions)) if confusions else None
+    return found
 
 
 def _prior(manifest: Path, key: str, value: Any) -> tuple[float, float] | None:
