@@ -318,22 +318,7 @@ class Weights(_Folded):
             if path.is_file():
                 verify_model(path)
             record = json.loads(path.read_text(encoding="utf-8"))
-            weights = cls(
-                coef=tuple(map(float, record["coef"])),
-                intercept=float(record["intercept"]),
-                sources=tuple(record.get("sources", ())),
-                threshold=float(record.get("threshold", DEFAULT_THRESHOLD)),
-                k=int(record.get("k", DEFAULT_K)),
-                prune=None if record.get("prune") is None else float(record["prune"]),
-                mean=tuple(map(float, record.get("mean", ()))),
-                scale=tuple(map(float, record.get("scale", ()))),
-                fitted=dict(record.get("fitted", {})),
-                pairs=_pair_score(record["pairs"]) if record.get("pairs") else None,
-                trees=TreeScore.from_record(record["trees"]) if record.get("trees") else None,
-                noisy=NoisyPages.from_record(record["noisy"]) if record.get("noisy") else None,
-                sparse=SparsePages.from_record(record["sparse"]) if record.get("sparse") else None,
-                domain_gate=DomainGate.from_record(record["domain_gate"]) if record.get("domain_gate") else None,
-            )
+            weights = cls._from_record(record)
         except FileNotFoundError:
             raise ModelError(f"{path}: corrector weights not found") from None
         except (UnicodeDecodeError, json.JSONDecodeError):
@@ -342,18 +327,47 @@ class Weights(_Folded):
             raise ModelError(f"{path}: cannot read corrector weights ({exc.strerror})") from None
         except (ValueError, KeyError, TypeError) as exc:
             raise ModelError(f"{path}: not a corrector weights file (bad or missing field: {exc})") from None
-        n = len(weights.names)
-        if len(weights.coef) != n or (weights.mean and (len(weights.mean) != n or len(weights.scale) != n)):
-            raise ModelError(f"{path}: expected {n} coefficients for features {', '.join(weights.names)}")
-        if "features" in record and tuple(record["features"]) != weights.names:
-            raise ModelError(f"{path}: feature names differ from this version's ({', '.join(weights.names)})")
-        pairs = weights.pairs
-        if pairs is not None and (len(pairs.coef) != len(PAIR_FEATURES) or tuple(record["pairs"].get("features", PAIR_FEATURES)) != PAIR_FEATURES
-                                  or (pairs.mean and (len(pairs.mean) != len(PAIR_FEATURES) or len(pairs.scale) != len(PAIR_FEATURES)))):
-            raise ModelError(f"{path}: the pair model does not match this version's features ({', '.join(PAIR_FEATURES)})")
-        if weights.trees is not None and (weights.trees.feature >= n).any():
-            raise ModelError(f"{path}: the tree model tests a feature beyond the {n} of this version")
+        weights._check_features(path, record)
         return weights
+
+    @classmethod
+    def _from_record(cls, record: dict[str, Any]) -> "Weights":
+        """The weights a weights file's ``record`` holds (ValueError, KeyError or TypeError where a field is bad or missing)."""
+        return cls(
+            coef=tuple(map(float, record["coef"])),
+            intercept=float(record["intercept"]),
+            sources=tuple(record.get("sources", ())),
+            threshold=float(record.get("threshold", DEFAULT_THRESHOLD)),
+            k=int(record.get("k", DEFAULT_K)),
+            prune=None if record.get("prune") is None else float(record["prune"]),
+            mean=tuple(map(float, record.get("mean", ()))),
+            scale=tuple(map(float, record.get("scale", ()))),
+            fitted=dict(record.get("fitted", {})),
+            pairs=_pair_score(record["pairs"]) if record.get("pairs") else None,
+            trees=TreeScore.from_record(record["trees"]) if record.get("trees") else None,
+            noisy=NoisyPages.from_record(record["noisy"]) if record.get("noisy") else None,
+            sparse=SparsePages.from_record(record["sparse"]) if record.get("sparse") else None,
+            domain_gate=DomainGate.from_record(record["domain_gate"]) if record.get("domain_gate") else None,
+        )
+
+    def _check_features(self, path: Path, record: dict[str, Any]) -> None:
+        """Refuse weights (read from ``record``, the file ``path``'s) fitted on other features than this
+        version's: the linear model's, the pair model's, the tree model's."""
+        n = len(self.names)
+        if len(self.coef) != n or (self.mean and (len(self.mean) != n or len(self.scale) != n)):
+            raise ModelError(f"{path}: expected {n} coefficients for features {', '.join(self.names)}")
+        if "features" in record and tuple(record["features"]) != self.names:
+            raise ModelError(f"{path}: feature names differ from this version's ({', '.join(self.names)})")
+        if self.pairs is not None and _pairs_differ(self.pairs, record["pairs"]):
+            raise ModelError(f"{path}: the pair model does not match this version's features ({', '.join(PAIR_FEATURES)})")
+        if self.trees is not None and (self.trees.feature >= n).any():
+            raise ModelError(f"{path}: the tree model tests a feature beyond the {n} of this version")
+
+
+def _pairs_differ(pairs: LinearScore, record: dict[str, Any]) -> bool:
+    """Whether the pair model (``pairs``, read from ``record``) was fitted on other features than :data:`PAIR_FEATURES`."""
+    return (len(pairs.coef) != len(PAIR_FEATURES) or tuple(record.get("features", PAIR_FEATURES)) != PAIR_FEATURES
+            or bool(pairs.mean and (len(pairs.mean) != len(PAIR_FEATURES) or len(pairs.scale) != len(PAIR_FEATURES))))
 
 
 def _pair_score(record: dict[str, Any]) -> LinearScore:
