@@ -208,11 +208,14 @@ def _split_number(text: str, start: int, end: int) -> bool:
 
 
 def _join_lines(lines: list[str]) -> str:
-    """Concatenate stripped lines; a space only where a Latin word wraps (letter before and after)."""
+    """Concatenate stripped lines; a space where Latin words or numbers meet at a line end (the line
+    break counts as a space between them, which :func:`squeeze_spaces` then keeps or drops as it does
+    inside a line): print does not break a number, so two numbers on two lines (the cells of a
+    table, ``64594.8`` over ``0.0``) stay two."""
     out = ""
     for line in lines:
         line = line.strip()
-        if out and line and out[-1].isascii() and out[-1].isalpha() and line[0].isascii() and line[0].isalpha():
+        if out and line and _is_narrow_word_char(out[-1]) and _is_narrow_word_char(line[0]):
             out += " "
         out += line
     return out

@@ -162,6 +162,13 @@ def test_ocr_spaces(line: str, expected: str) -> None:
     assert reflow(line).strip() == expected
 
 
+def test_numbers_on_two_lines_stay_two_numbers() -> None:
+    # a table's cells, one a line (PP-OCR's text of a table): the line break is the only separator
+    assert reflow("江苏\n64594.8\n0.0\n内蒙古\n18675.3\n-1.6\n").strip() == "江苏64594.8 0.0内蒙古18675.3 -1.6"
+    # a number cut into groups of up to three digits between Chinese text is one number, as inside a line
+    assert reflow("截至发稿前已有14\n人获救生还另有5\n人遇难等2\n36件难题\n").strip() == "截至发稿前已有14人获救生还另有5人遇难等236件难题"
+
+
 def test_bylines_stay_separate_and_keep_their_space() -> None:
     text = "会议强调要抓好落实各\n项工作任务。\n本报记者 曹博文\n"
     blocks = reflow_blocks(text)
