@@ -119,11 +119,20 @@ def continuity(columns: Sequence[Sequence[str]], lm: TokenScorer) -> float:
     return mean(scores) if scores else float("-inf")
 
 
+def one_line_blocks(lines: Sequence[str]) -> bool:
+    """True when every block of ``lines`` (stripped) is one line, a blank line between every two:
+    Tesseract's sparse-text modes (``--psm 11``, ``12``) write each line as a block of its own, in
+    the order of the rows across the columns; the blank lines set nothing apart there."""
+    return sum(map(bool, lines)) >= MIN_ROWS * 2 and not any(a and b for a, b in zip(lines, lines[1:]))
+
+
 def column_stories(text: str, lm: TokenScorer) -> list[str]:
     """The texts of the stories of ``text`` (each ending in a newline), its lines in column order
     when an engine listed them across side-by-side columns (of one grid: one text; of several
     stories: see the module docstring); else ``[text]``."""
     lines = [line.strip() for line in text.splitlines()]
+    if one_line_blocks(lines):
+        lines = [line for line in lines if line]
     if not MIN_ROWS * 2 <= len(lines) <= MAX_LINES:
         return [text]
     if any(not line for line in lines):

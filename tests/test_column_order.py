@@ -62,6 +62,15 @@ def test_blocks_and_short_texts_are_not_measured() -> None:
     assert column_order(short, lm_of(columns((3, 3)))) == short
 
 
+def test_sparse_text_a_block_per_line_comes_back_in_column_order() -> None:
+    # Tesseract --psm 11 writes each line as a block of its own, the rows across the columns in turn
+    cols = columns((6, 6, 6))
+    text = "\n\n".join([HEADLINE, *across(cols)]) + "\n"
+    assert column_order(text, lm_of(cols)) == "\n".join([HEADLINE, "", *(line for col in cols for line in col)]) + "\n"
+    in_order = "\n\n".join(line for col in cols for line in col) + "\n"  # a block per line, in reading order
+    assert column_order(in_order, lm_of(cols)) == in_order
+
+
 def test_reflow_puts_the_lines_in_column_order_when_asked(tmp_path) -> None:
     from test_correct_fixtures import write_arpa
 
