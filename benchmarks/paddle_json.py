@@ -28,8 +28,8 @@ those; a ``NAME.json`` already in ``OUT`` is read again instead of the image), `
 reading of the pages as it scores Tesseract's.
 
 ``--in-order DIR...`` instead counts the texts in reading order that the column order takes for
-interleaved (it should take none): every ``*.txt`` under each directory, as it is and with its
-blank lines removed, and the sentence sets' lines (source and gold) in chunks of 60.
+interleaved (it should take none): every ``*.txt`` under each directory, as it is, with its
+blank lines removed and with a blank line after each line, and the sentence sets' lines (source and gold) in chunks of 60.
 
     OMP_THREAD_LIMIT=1 nice -n 5 python -m benchmarks.paddle_json --split rapid-eval [--limit N] [--profile ppocr]
     python -m benchmarks.paddle_json --in-order build/bench/pages
@@ -80,12 +80,15 @@ def errors_all(gt: str, hyp: str, ocr: str | None = None) -> tuple[int, int, int
 
 
 def in_order_texts(roots: list[Path]) -> Iterator[tuple[str, list[str]]]:
-    """(what, lines) of texts in reading order: each ``*.txt`` under ``roots`` as it is and
-    without its blank lines, then the sentence sets' lines in chunks of 60."""
+    """(what, lines) of texts in reading order: each ``*.txt`` under ``roots`` as it is, without
+    its blank lines and with a blank line between every two (a block per line, as Tesseract's
+    sparse-text mode writes), then the sentence sets' lines in chunks of 60."""
     for path in sorted(p for root in roots for p in root.rglob("*.txt")):
         lines = path.read_text(encoding="utf-8").splitlines()
         yield str(path), lines
-        yield f"{path} (no blank lines)", [line for line in lines if line.strip()]
+        kept = [line for line in lines if line.strip()]
+        yield f"{path} (no blank lines)", kept
+        yield f"{path} (a block per line)", [part for line in kept for part in (line, "")]
     data = load_settings().data_dir
     for name, pairs in (("faspell", sets.faspell(data)), ("sighan15", sets.sighan15(data)), ("lemon-news", sets.lemon_news(data))):
         for side in ("erroneous", "gold"):
