@@ -13,8 +13,9 @@ whole: +0.7 to +3.1 against −0.4 to −2.3).
 :func:`find_columns` takes the text as interleaved only when one distance ``k >= 2`` stands out
 (:data:`MARGIN` above distance 1 and above every other distance), on text of one block (no blank
 line: an engine that lays the page out itself, as Tesseract does, separates its blocks by blank
-lines) of at least :data:`MIN_ROWS` rows and at most :data:`MAX_LINES` lines (a page: the test
-costs LM calls per line). :func:`column_order` then deals the lines out to ``k`` columns
+lines, unless every block is one line: :func:`one_line_blocks`) of at least :data:`MIN_ROWS` rows
+and at most :data:`MAX_LINES` lines (a page: the test costs LM calls per line), its median line
+:data:`MIN_WIDTH` em or wider (a table's cells are read row by row). :func:`column_order` then deals the lines out to ``k`` columns
 (:func:`deal`): each line goes to the column next in turn, unless the row of lines from it on
 continues the columns better by :data:`SWITCH` when dealt from another column (a column that
 ends early leaves shorter rows; a paragraph's first line continues nothing, so one line alone
@@ -33,7 +34,7 @@ no paragraph runs on from one story into the next).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from statistics import mean
+from statistics import mean, median
 from typing import Protocol, Sequence
 
 from .normalize import lm_tokens
@@ -41,6 +42,9 @@ from .normalize import lm_tokens
 TAIL, HEAD = 5, 3  # characters of a line's end and of the next line's start that the LM weighs
 MAX_COLUMNS = 6
 MIN_ROWS = 4  # rows of lines the text must have for its column count to be measured
+#: em: the median line a text must have to be measured; a column of print holds more (8 em and
+#: up), a table's cells (PP-OCR writes each cell as a line, the rows in turn) fewer
+MIN_WIDTH = 5.0
 MAX_LINES = 2000  # a page's lines; a longer text is not measured (the test costs LM calls per line)
 MARGIN = 1.0  # log10: how far the column count's mean join score must stand above every other
 SWITCH = 1.0  # log10: how much better a row must continue the columns dealt from another column than from the one next in turn
@@ -135,6 +139,10 @@ def column_stories(text: str, lm: TokenScorer) -> list[str]:
         lines = [line for line in lines if line]
     if not MIN_ROWS * 2 <= len(lines) <= MAX_LINES:
         return [text]
+    from .text_reflow import display_width
+
+    if median(display_width(line) for line in lines if line) < MIN_WIDTH:
+        return [text]  # a table's cells, one a line: each row's cells in turn are its reading order
     if any(not line for line in lines):
         from .merged_rows import row_stories
 

@@ -71,6 +71,15 @@ def test_sparse_text_a_block_per_line_comes_back_in_column_order() -> None:
     assert column_order(in_order, lm_of(cols)) == in_order
 
 
+def test_a_tables_cells_one_a_line_keep_their_rows() -> None:
+    # PP-OCR writes each cell of a table as a line, row by row: a cell may read on into the cell
+    # under it (names under names, figures under figures), but the rows are the table's order
+    cols = columns((6, 6, 6), width=3)
+    text = "\n".join(across(cols)) + "\n"
+    assert find_columns(across(cols), lm_of(cols)).count == 3
+    assert column_order(text, lm_of(cols)) == text
+
+
 def test_reflow_puts_the_lines_in_column_order_when_asked(tmp_path) -> None:
     from test_correct_fixtures import write_arpa
 
