@@ -163,6 +163,9 @@ def _line_widths(lines: Sequence[str]) -> list[float | None]:
             for i, (line, width) in enumerate(zip(lines, display))]
 
 
+SIGNED = re.compile(r"[-+]\d")  # a signed number's start
+
+
 def _is_wide(ch: str) -> bool:
     return char_width(ch) == 1.0
 
@@ -208,17 +211,22 @@ def _split_number(text: str, start: int, end: int) -> bool:
 
 
 def _join_lines(lines: list[str]) -> str:
-    """Concatenate stripped lines; a space where Latin words or numbers meet at a line end (the line
-    break counts as a space between them, which :func:`squeeze_spaces` then keeps or drops as it does
-    inside a line): print does not break a number, so two numbers on two lines (the cells of a
-    table, ``64594.8`` over ``0.0``) stay two."""
+    """Concatenate stripped lines; a space where a Latin letter or digit ends a line and another (or a
+    signed number) starts the next (the line break counts as a space between them, which
+    :func:`squeeze_spaces` then keeps or drops as it does inside a line): print does not break a
+    number, so two numbers on two lines (the cells of a table, ``64594.8`` over ``-0.9``) stay two.
+    A mark at the line end (``..`` or ``:`` read for ``。`` or ``：``) joins as it is."""
     out = ""
     for line in lines:
         line = line.strip()
-        if out and line and _is_narrow_word_char(out[-1]) and _is_narrow_word_char(line[0]):
+        if out and line and _is_latin_or_digit(out[-1]) and (_is_latin_or_digit(line[0]) or SIGNED.match(line)):
             out += " "
         out += line
     return out
+
+
+def _is_latin_or_digit(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
 
 
 def clean_paragraph(lines: list[str]) -> str:

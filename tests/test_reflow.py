@@ -165,6 +165,8 @@ def test_ocr_spaces(line: str, expected: str) -> None:
 def test_numbers_on_two_lines_stay_two_numbers() -> None:
     # a table's cells, one a line (PP-OCR's text of a table): the line break is the only separator
     assert reflow("江苏\n64594.8\n0.0\n内蒙古\n18675.3\n-1.6\n").strip() == "江苏64594.8 0.0内蒙古18675.3 -1.6"
+    # a mark read at the line end (``..`` for ``。``) joins the number after it as it is
+    assert reflow("截至发稿前已有14\n人获救生还另有5\n人遇难厄贝沙坦片..\n2019年以来共计\n").strip() == "截至发稿前已有14人获救生还另有5人遇难厄贝沙坦片..2019年以来共计"
     # a number cut into groups of up to three digits between Chinese text is one number, as inside a line
     assert reflow("截至发稿前已有14\n人获救生还另有5\n人遇难等2\n36件难题\n").strip() == "截至发稿前已有14人获救生还另有5人遇难等236件难题"
 
