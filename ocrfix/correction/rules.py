@@ -561,25 +561,41 @@ def _replacement(rule: Rule, text: str, match: re.Match[str], lm: LanguageModel 
     if rule.min_gain is not None and (
             lm is None or period_gain(lm, text, match.start(), len(match.group())) <= rule.min_gain):
         return None
-    replacement = rule.replacement
     if options and match.group() in options:  # the LM must prefer another option by min_margin
+        return _preferred_option(rule, text, match, lm, scored, options)
+    if rule.options:
         if lm is None:
             return None
-        scores = scored.get(match.start()) or mark_scores(lm, text, match.start(), len(match.group()), options)
-        replacement = max(options, key=scores.__getitem__)
-        if replacement == match.group() or scores[replacement] - scores[match.group()] <= (rule.min_margin or 0.0):
-            return None
-    elif rule.options:
-        if lm is None:
-            return None
-        scores = mark_scores(lm, text, match.start(), len(match.group()), rule.options, rule.span)
-        best_mark = max((k for k in rule.options if k), key=scores.__getitem__)
-        deleting = "" in scores and scores[""] - scores[best_mark] > rule.delete_margin
-        replacement = "" if deleting else best_mark
-    if rule.min_margin is not None and match.group() not in options and (lm is None or replacement_gain(
+        replacement = _best_mark(rule, text, match, lm)
+    else:
+        replacement = rule.replacement
+    # (the match is none of the options here)
+    if rule.min_margin is not None and (lm is None or replacement_gain(
             lm, text, match.start(), len(match.group()), replacement) <= rule.min_margin):
         return None
     return replacement
+
+
+def _preferred_option(rule: Rule, text: str, match: re.Match[str], lm: LanguageModel | None,
+                      scored: Mapping[int, Mapping[str, float]], options: tuple[str, ...]) -> str | None:
+    """The one of ``options`` (the match among them) that the LM prefers, where it prefers it to the
+    match by more than the rule's ``min_margin`` (``scored``: see :func:`_replacement`); else None."""
+    if lm is None:
+        return None
+    scores = scored.get(match.start()) or mark_scores(lm, text, match.start(), len(match.group()), options)
+    replacement = max(options, key=scores.__getitem__)
+    if replacement == match.group() or scores[replacement] - scores[match.group()] <= (rule.min_margin or 0.0):
+        return None
+    return replacement
+
+
+def _best_mark(rule: Rule, text: str, match: re.Match[str], lm: LanguageModel) -> str:
+    """The mark of the rule's ``options`` that the LM prefers in place of the match, or nothing
+    where "" is an option and deleting beats the best mark by the rule's ``delete_margin``."""
+    scores = mark_scores(lm, text, match.start(), len(match.group()), rule.options, rule.span)
+    best_mark = max((k for k in rule.options if k), key=scores.__getitem__)
+    deleting = "" in scores and scores[""] - scores[best_mark] > rule.delete_margin
+    return "" if deleting else best_mark
 
 
 def rule_changes(text: str, rules: tuple[Rule, ...] = DEFAULT_RULES, lm: LanguageModel | None = None,
