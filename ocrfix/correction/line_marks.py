@@ -342,20 +342,35 @@ def stray_runs(text: str, joins: Sequence[int], lm: LanguageModel, protected: Se
     for offset in joins:
         start, end = _run(text, offset)
         marks = [k for k in range(start, end) if not text[k].isspace()]
-        if (start < weighed or not marks or len(marks) > STRAY_RUN or any(protected[k] for k in marks)
-                or any(text[k] in KEPT_MARKS for k in marks)):
-            continue
-        if start == 0 or end >= len(text) or not text[start - 1].isalnum() or not text[end].isalnum():
+        if start < weighed or not _weighable(text, start, end, marks, protected):
             continue
         weighed = end
-        left = lm_tokens(text[max(0, start - SPAN):start])
-        right = lm_tokens(text[end:end + SPAN + 1])[:SPAN]
-        kept = {keep: _sentences_logp(lm, left + lm_tokens("".join(text[k] for k in keep)) + right)
-                for n in range(len(marks) + 1) for keep in combinations(marks, n)}
-        best = max(kept, key=kept.__getitem__)
-        if best != tuple(marks):
-            found.append((kept[best] - kept[tuple(marks)], [k for k in marks if k not in best]))
+        best = _best_left_out(text, start, end, marks, lm)
+        if best is not None:
+            found.append(best)
     return found
+
+
+def _weighable(text: str, start: int, end: int, marks: list[int], protected: Sequence[bool]) -> bool:
+    """Whether the run of ``marks`` (offsets) at ``text[start:end]`` is weighed: up to
+    :data:`STRAY_RUN` marks, none protected or in :data:`KEPT_MARKS`, a letter either side."""
+    if not marks or len(marks) > STRAY_RUN or any(protected[k] for k in marks) or any(text[k] in KEPT_MARKS for k in marks):
+        return False
+    return not (start == 0 or end >= len(text) or not text[start - 1].isalnum() or not text[end].isalnum())
+
+
+def _best_left_out(text: str, start: int, end: int, marks: list[int], lm: LanguageModel) -> tuple[float, list[int]] | None:
+    """The log10 gain of the best way of keeping some of the run's ``marks`` in order (at
+    ``text[start:end]``) over the run as it stands, and the offsets of the marks it leaves out;
+    None where the run as it stands reads best."""
+    left = lm_tokens(text[max(0, start - SPAN):start])
+    right = lm_tokens(text[end:end + SPAN + 1])[:SPAN]
+    kept = {keep: _sentences_logp(lm, left + lm_tokens("".join(text[k] for k in keep)) + right)
+            for n in range(len(marks) + 1) for keep in combinations(marks, n)}
+    best = max(kept, key=kept.__getitem__)
+    if best == tuple(marks):
+        return None
+    return kept[best] - kept[tuple(marks)], [k for k in marks if k not in best]
 
 
 def stray_habit(runs: Sequence[tuple[float, list[int]]], min_gain: float | None = None) -> bool:
