@@ -28,7 +28,7 @@ from ..lm.context import ContextIndex
 from ..normalize import is_han
 from ..segment import segment
 from .edits import Change
-from .features import LanguageModel, forward, replacement_gain
+from .features import ForwardPass, LanguageModel, forward, replacement_gain
 
 SOURCE = "han-insertion"
 #: Gaps where log10 P(right neighbour | the text before) is below this are weighed (most gaps of a
@@ -80,20 +80,37 @@ def insertion_sites(text: str, lm: LanguageModel, index: ContextIndex, protected
         fwd = None
         for i in range(1, len(tokens)):
             left_at, right_at = sentence.offsets[i - 1], sentence.offsets[i]
-            left, right = text[left_at], text[right_at]
-            if (logps[i] >= surprise or logps[i - 1] < probable_left or right_at != left_at + 1
-                    or protected[left_at] or protected[right_at] or not (is_han(left) and is_han(right))):
+            if logps[i] >= surprise or logps[i - 1] < probable_left or not _han_gap(text, left_at, right_at, protected):
                 continue
             if -sum(logps[i:i + lm.order - 1]) < min_gain:  # (the sentence end's score, the last of logps, within reach)
                 continue
-            fits = [char for char, _ in index.between(left, right, n=CANDIDATES) if is_han(char) and char not in (left, right)]
+            fits = _fits(index, text[left_at], text[right_at])
             if not fits:
                 continue
             fwd = fwd or forward(lm, tokens)
-            gains = sorted(((replacement_gain(lm, fwd, i, (char,), width=0), char) for char in fits), reverse=True)
-            (best, char), runner_up = gains[0], gains[1][0] if len(gains) > 1 else 0.0
-            sites.append(InsertionSite(right_at, char, best, best - max(runner_up, 0.0)))
+            sites.append(_best_site(lm, fwd, i, right_at, fits))
     return sites
+
+
+def _han_gap(text: str, left_at: int, right_at: int, protected: Sequence[bool]) -> bool:
+    """Whether the characters at ``left_at`` and ``right_at`` are two Han characters next to
+    each other, neither ``protected``."""
+    return (right_at == left_at + 1 and not protected[left_at] and not protected[right_at]
+            and is_han(text[left_at]) and is_han(text[right_at]))
+
+
+def _fits(index: ContextIndex, left: str, right: str) -> list[str]:
+    """The Han characters the context ``index`` has seen between ``left`` and ``right`` (its
+    :data:`CANDIDATES` most frequent), but those that double either."""
+    return [char for char, _ in index.between(left, right, n=CANDIDATES) if is_han(char) and char not in (left, right)]
+
+
+def _best_site(lm: LanguageModel, fwd: ForwardPass, i: int, right_at: int, fits: list[str]) -> InsertionSite:
+    """The insertion of the best of ``fits`` before token ``i`` (at offset ``right_at``), with its
+    gain and its margin over the runner-up (or over nothing inserted)."""
+    gains = sorted(((replacement_gain(lm, fwd, i, (char,), width=0), char) for char in fits), reverse=True)
+    (best, char), runner_up = gains[0], gains[1][0] if len(gains) > 1 else 0.0
+    return InsertionSite(right_at, char, best, best - max(runner_up, 0.0))
 
 
 def insertion_changes(text: str, lm: LanguageModel, index: ContextIndex, protected: Sequence[bool],
