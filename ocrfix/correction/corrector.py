@@ -35,7 +35,7 @@ from .han_insertions import SOURCE as HAN_INSERTION_SOURCE, insertion_changes
 from .pair_marks import SOURCE as PAIR_SOURCE, closing_changes, without_second_closings
 from .mark_channel import mark_changes
 from .mark_choice import READ_MARGIN_SOURCE, MarkModel, choice_changes, line_end_picks
-from .rules import DEFAULT_RULES, reflowed_from_columns, rule_changes, select_rules
+from .rules import DEFAULT_RULES, Rule, reflowed_from_columns, rule_changes, select_rules
 from .script import script_view
 from .variants import variant_changes
 from .score import Weights
@@ -285,6 +285,15 @@ def _misread_rates(misread: str | Path | MisreadRates | None, flat: bool, confus
         return misread
     rates = MisreadRates.load(misread or confusions_dir / MISREAD_FILE)
     return MisreadRates.uniform(rates.overall) if flat else rates
+
+
+def _first_wins(changes: list[Change], staged: list[list[Change]]) -> list[Change]:
+    """``changes`` with each stage's of ``staged`` in turn, but those that start on a character an
+    earlier change touches (a deletion touches the one it starts on), sorted."""
+    for stage in staged:
+        taken = {pos for start, original, *_ in changes for pos in range(start, start + max(len(original), 1))}
+        changes += [change for change in stage if change[0] not in taken]
+    return sorted(changes)
 
 
 class Corrector:
@@ -605,8 +614,7 @@ class Corrector:
         choices = line_end_choices(text, joins, self.lm, protected, self.line_end_gate is not None) \
             if self.stages.line_end_marks and joins else []
         dropping = drops_hung_marks(sure_losses(choices), hung) if self.stages.line_end_habit is not None else None
-        rules = self.rules if dropping is not False or not self.stages.paragraph_end_habit \
-            else tuple(rule for rule in self.rules if rule.name != PARAGRAPH_END_RULE)
+        rules = self._rules_to_run(dropping)
         # a garbled text's marks are the LM's first: the rules' margins are set for clean ones
         changes = garbled_changes(text, self.lm, protected) if self.stages.garbled_marks else []
         staged = [rule_changes(text, rules, lm=self.lm, scanned=reflowed_from_columns(text, joins), wrapped=bool(joins))] if rules else []
@@ -617,6 +625,21 @@ class Corrector:
             earlier = {pos for stage in (changes, *staged) for start, original, *_ in stage
                        for pos in range(start, start + len(original))}
             staged += self._line_end_changes(text, joins, protected, choices, dropping, stray_marks, earlier)
+        staged += self._model_changes(text, joins, protected)
+        return _first_wins(changes, staged)
+
+    def _rules_to_run(self, dropping: bool | None) -> tuple[Rule, ...]:
+        """The symbol rules, but the paragraph-end rule where the profile asks (``paragraph_end_habit``)
+        and the text shows the engine reads the marks at its line ends (``dropping`` False)."""
+        if dropping is not False or not self.stages.paragraph_end_habit:
+            return self.rules
+        return tuple(rule for rule in self.rules if rule.name != PARAGRAPH_END_RULE)
+
+    def _model_changes(self, text: str, joins: Sequence[int], protected: Sequence[bool]) -> list[list[Change]]:
+        """The changes of the stages the corrector has a model for, in order: confused marks
+        (:mod:`.mark_channel`), the mark-choice model's (:mod:`.mark_choice`), characters the engine
+        added (:mod:`.deletions`) and Han characters it lost (:mod:`.han_insertions`, where the profile asks)."""
+        staged = []
         if self.marks is not None:
             staged.append(mark_changes(text, self.marks, self.lm, protected))
         if self.mark_choice is not None:
@@ -625,10 +648,7 @@ class Corrector:
             staged.append(deletion_changes(text, self.length, self.lm, protected))
         if self.stages.han_insertions and self.context is not None:
             staged.append(insertion_changes(text, self.lm, self.context, protected))
-        for stage in staged:
-            taken = {pos for start, original, *_ in changes for pos in range(start, start + max(len(original), 1))}
-            changes += [change for change in stage if change[0] not in taken]
-        return sorted(changes)
+        return staged
 
     def _line_end_changes(self, text: str, joins: Sequence[int], protected: Sequence[bool],
                           choices: Sequence[tuple[int, MarkChoice]], dropping: bool | None, stray_marks: bool | None,
