@@ -437,20 +437,30 @@ def _classify_runs(lines: list[str], runs: list[list[int]], widths: list[float |
     ]
     kinds: list[BlockKind] = []
     for k, run in enumerate(runs):
-        texts = [lines[i] for i in run]
         after_break = not kinds or kinds[-1] != "paragraph" or ends_sentence(lines[runs[k - 1][-1]])
-        body_follows = k + 1 < len(runs) and not candidate[k + 1]
-        clauses = k > 0 and any(mark in "".join(texts) for mark in _CLAUSE_MARKS)  # top of page: a title
-        looks_body = _unbalanced("".join(texts)) or _sentence_inside("".join(texts)) or (
-            (clauses or (len(run) > 1 and body_follows)) and _column_like(run, widths, column, measured)
-        )
-        if all(is_byline(t) for t in texts):
+        if all(is_byline(lines[i]) for i in run):
             kinds.append("byline")
-        elif candidate[k] and not looks_body and (after_break or _interposed(run, lines, widths, column, runs[k - 1][-1])):
+        elif candidate[k] and not _looks_body(k, runs, lines, candidate, widths, column, measured) \
+                and (after_break or _interposed(run, lines, widths, column, runs[k - 1][-1])):
             kinds.append("headline")
         else:
             kinds.append("paragraph")
     return kinds
+
+
+def _looks_body(k: int, runs: list[list[int]], lines: list[str], candidate: list[bool], widths: list[float | None],
+                column: list[float], measured: list[float | None]) -> bool:
+    """Whether run ``k`` of :func:`_classify_runs` (``candidate``: whether each run is a title
+    candidate) is body text after all: it has an unclosed bracket or quote or a sentence inside, or
+    all its lines are as wide as the column and it has clause punctuation (at the top of the page:
+    a title still) or several lines with body text following."""
+    run = runs[k]
+    text = "".join(lines[i] for i in run)
+    body_follows = k + 1 < len(runs) and not candidate[k + 1]
+    clauses = k > 0 and any(mark in text for mark in _CLAUSE_MARKS)  # top of page: a title
+    return _unbalanced(text) or _sentence_inside(text) or (
+        (clauses or (len(run) > 1 and body_follows)) and _column_like(run, widths, column, measured)
+    )
 
 
 def reflow_blocks(text: str, lm: TokenScorer | None = None) -> list[Block]:
