@@ -17,7 +17,7 @@ from ..options import CorrectOptions
 from ..textio import STDIO, check_outputs
 
 if TYPE_CHECKING:
-    from ..batch import Outcome
+    from ..batch import Job, Outcome
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -79,9 +79,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from ..batch import Terminated, check_input_file, correct_files, parse_shard, plan_jobs, shard
+    from ..batch import Terminated, correct_files
     from ..correction.corrector import read_keep
-    from ..remote import is_url
 
     options = CorrectOptions(
         model=args.model, confusions=tuple(args.confusions) if args.confusions else None, weights=args.weights,
@@ -93,6 +92,28 @@ def _run(args: argparse.Namespace) -> int:
         from ..settings import load_settings
 
         load_profile(args.profile, load_settings().models_dir)
+    jobs = _planned_jobs(args, options)
+    _check_run_outputs(args, jobs)
+    if args.keep:
+        options = replace(options, keep=read_keep(args.keep))
+    start = time.perf_counter()
+    try:
+        with _stop_on_sigterm(), _runner(args.dask) as runner:
+            outcomes = correct_files(jobs, options, args.jobs, args.edits, args.resume, not args.quiet, args.stats,
+                                     args.on_error, runner, keep_edits=False)
+    except Terminated:
+        print("ocrfix: terminated (SIGTERM); the finished files are kept: rerun with --resume", file=sys.stderr)
+        return 128 + signal.SIGTERM
+    return _exit_status(args, len(jobs), outcomes, time.perf_counter() - start)
+
+
+def _planned_jobs(args: argparse.Namespace, options: CorrectOptions) -> list[Job]:
+    """The files to correct (``--shard``: this shard's; ``--articles``: with the one input's), each
+    refusal one error line before the models load: a single input that cannot be read, ``--edits -``
+    with a corrected text on stdout."""
+    from ..batch import check_input_file, parse_shard, plan_jobs, shard
+    from ..remote import is_url
+
     if args.jobs < 1:
         raise InputError("--jobs must be at least 1")
     jobs = plan_jobs(args.inputs, args.output, args.out_dir, args.recursive, args.manifest)
@@ -108,35 +129,35 @@ def _run(args: argparse.Namespace) -> int:
         jobs = [replace(jobs[0], articles=args.articles)]
     if args.edits == STDIO and any(j.target == STDIO for j in jobs):
         raise InputError("--edits - and the corrected text would both go to stdout: give -o OUT or write the edits to a file")
+    return jobs
+
+
+def _check_run_outputs(args: argparse.Namespace, jobs: Sequence[Job]) -> None:
+    """Refuse outputs (the corrected files, ``--edits``, ``--stats``, ``--articles``) that would
+    overwrite an input or a model, or each other (:func:`~ocrfix.textio.check_outputs`)."""
     out_role = "-o" if args.out_dir is None else "--out-dir"
     models = [("--model", args.model), ("--weights", args.weights), ("--misread", args.misread), ("--keep", args.keep),
               *(("--confusions", c) for c in args.confusions or ())]
     check_outputs([*((out_role, j.target) for j in jobs), ("--edits", args.edits), ("--stats", args.stats), ("--articles", args.articles)],
                   [*(("IN", j.source) for j in jobs), *models])
-    if args.keep:
-        options = replace(options, keep=read_keep(args.keep))
-    start = time.perf_counter()
-    try:
-        with _stop_on_sigterm(), _runner(args.dask) as runner:
-            outcomes = correct_files(jobs, options, args.jobs, args.edits, args.resume, not args.quiet, args.stats,
-                                     args.on_error, runner, keep_edits=False)
-    except Terminated:
-        print("ocrfix: terminated (SIGTERM); the finished files are kept: rerun with --resume", file=sys.stderr)
-        return 128 + signal.SIGTERM
+
+
+def _exit_status(args: argparse.Namespace, n_jobs: int, outcomes: Sequence[Outcome], seconds: float) -> int:
+    """The run's exit status (0, 1 where a file of several failed, 2 where the single input did),
+    its summary printed unless ``--quiet``, and how many files failed."""
     failed = [outcome for outcome in outcomes if outcome.error]
-    if failed and len(jobs) == 1:  # a single input: its one error line says it all (exit 2 like other bad input)
+    if failed and n_jobs == 1:  # a single input: its one error line says it all (exit 2 like other bad input)
         return 2
     if not args.quiet:
         picked = picked_line(outcomes)
         if picked:
             print(picked, file=sys.stderr)
         stopped = args.on_error == "abort" and bool(failed)
-        print(summary_line(len(jobs), outcomes, time.perf_counter() - start, stopped, args.resume), file=sys.stderr)
+        print(summary_line(n_jobs, outcomes, seconds, stopped, args.resume), file=sys.stderr)
     if failed:
-        print(f"ocrfix: {len(failed)} of {len(jobs)} files failed", file=sys.stderr)
+        print(f"ocrfix: {len(failed)} of {n_jobs} files failed", file=sys.stderr)
         return 1
     return 0
-
 
 
 def summary_line(n_jobs: int, outcomes: Sequence[Outcome], seconds: float, stopped: bool = False,
