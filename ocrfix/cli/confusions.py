@@ -10,7 +10,7 @@ from importlib.metadata import version
 from pathlib import Path
 
 from ..errors import InputError, ModelError
-from ..settings import load_settings
+from ..settings import Settings, load_settings
 from ..textio import check_outputs, read_text
 from ..training.manifest import write_manifest
 
@@ -128,54 +128,83 @@ def _recorded(out: Path, args: argparse.Namespace, what: str, started: float) ->
 
 
 def _build(args: argparse.Namespace) -> int:
-    from ..confusions.inventory import CHARFREQ_FILE, INVENTORY_FILE, charfreq, inventory
-    from ..training.confusions.inventory import build_inventory, write_inventory
+    from ..confusions.inventory import inventory
 
     settings = load_settings()
     started = time.monotonic()
     if args.kind == "inventory":
-        out_dir = Path(args.output) if args.output else settings.confusions_dir
-        if not out_dir.is_dir():
-            raise InputError(f"{out_dir}: not a directory")
-        chars, counts = build_inventory(settings.data_dir)
-        write_inventory(
-            out_dir, chars, counts,
-            "8,105 chars of tongyong_guifan_8105.txt + Han chars seen >= 20 times in the training-split news corpora "
-            "(rmrb 2019-02/2019-10/2020-01/2020-02, xwlb 2012-2025); built by: ocrfix confusions build inventory",
-        )
-        for name in (INVENTORY_FILE, CHARFREQ_FILE):
-            write_manifest(out_dir / name, ["confusions", "build", "inventory"], [settings.data_dir])
-        print(f"{len(chars)} characters -> {out_dir}", file=sys.stderr)
-        return 0
+        return _build_inventory(args, settings)
     chars = sorted(set(read_text(args.chars).split()) if args.chars else inventory(load_settings().confusions_dir))
     chars = [c for c in "".join(chars) if not c.isspace()]
     if args.kind == "glyphs":
-        from ..training.confusions.visual import glyph_space
-
-        out = Path(args.output) if args.output else settings.confusions_dir / "glyphs.npz"
-        glyph_space(chars).save(out)
-        print(f"{len(chars)} glyph vectors -> {out} ({time.monotonic() - started:.0f} s)", file=sys.stderr)
-        return 0
+        return _build_glyphs(args, chars, settings, started)
     if args.kind == "variants":
-        from ..confusions.variants import VARIANTS_FILE
-        from ..training.confusions.variants import build_variants, save_variants
-
-        out = Path(args.output) if args.output else settings.confusions_dir / VARIANTS_FILE
-        table = build_variants(frozenset(chars))
-        save_variants(out, table, [f"traditional forms outside the inventory whose OpenCC {version('opencc')} t2s form is one "
-                                   "inventory character", _built_by(args), f"{len(table)} characters"])
-        return _recorded(out, args, f"{len(table)} traditional forms", started)
+        return _build_variants(args, chars, settings, started)
     if args.kind == "simplified":
-        from ..checksums import write_model_rows
-        from ..confusions.variants import SIMPLIFIED_FILE
-        from ..training.confusions.variants import build_simplified_forms
+        return _build_simplified(args, chars, settings, started)
+    return _build_set(args, chars, started)
 
-        out = Path(args.output) if args.output else settings.confusions_dir / SIMPLIFIED_FILE
-        forms = build_simplified_forms(frozenset(chars))
-        write_model_rows(out, [f"inventory characters that OpenCC {version('opencc')} s2t writes as one other character",
-                               _built_by(args), f"{len(forms)} characters"], "format: simplified<TAB>traditional (s2t)",
-                         forms.items())
-        return _recorded(out, args, f"{len(forms)} simplified forms", started)
+
+def _build_inventory(args: argparse.Namespace, settings: Settings) -> int:
+    """``build inventory``: the character inventory and its frequencies, from the training corpora."""
+    from ..confusions.inventory import CHARFREQ_FILE, INVENTORY_FILE
+    from ..training.confusions.inventory import build_inventory, write_inventory
+
+    out_dir = Path(args.output) if args.output else settings.confusions_dir
+    if not out_dir.is_dir():
+        raise InputError(f"{out_dir}: not a directory")
+    chars, counts = build_inventory(settings.data_dir)
+    write_inventory(
+        out_dir, chars, counts,
+        "8,105 chars of tongyong_guifan_8105.txt + Han chars seen >= 20 times in the training-split news corpora "
+        "(rmrb 2019-02/2019-10/2020-01/2020-02, xwlb 2012-2025); built by: ocrfix confusions build inventory",
+    )
+    for name in (INVENTORY_FILE, CHARFREQ_FILE):
+        write_manifest(out_dir / name, ["confusions", "build", "inventory"], [settings.data_dir])
+    print(f"{len(chars)} characters -> {out_dir}", file=sys.stderr)
+    return 0
+
+
+def _build_glyphs(args: argparse.Namespace, chars: list[str], settings: Settings, started: float) -> int:
+    """``build glyphs``: the glyph vectors of ``chars``."""
+    from ..training.confusions.visual import glyph_space
+
+    out = Path(args.output) if args.output else settings.confusions_dir / "glyphs.npz"
+    glyph_space(chars).save(out)
+    print(f"{len(chars)} glyph vectors -> {out} ({time.monotonic() - started:.0f} s)", file=sys.stderr)
+    return 0
+
+
+def _build_variants(args: argparse.Namespace, chars: list[str], settings: Settings, started: float) -> int:
+    """``build variants``: the traditional forms outside the inventory (``chars``) whose OpenCC
+    simplified form is one inventory character."""
+    from ..confusions.variants import VARIANTS_FILE
+    from ..training.confusions.variants import build_variants, save_variants
+
+    out = Path(args.output) if args.output else settings.confusions_dir / VARIANTS_FILE
+    table = build_variants(frozenset(chars))
+    save_variants(out, table, [f"traditional forms outside the inventory whose OpenCC {version('opencc')} t2s form is one "
+                               "inventory character", _built_by(args), f"{len(table)} characters"])
+    return _recorded(out, args, f"{len(table)} traditional forms", started)
+
+
+def _build_simplified(args: argparse.Namespace, chars: list[str], settings: Settings, started: float) -> int:
+    """``build simplified``: the inventory characters (``chars``) that OpenCC writes as one other
+    character in traditional script."""
+    from ..checksums import write_model_rows
+    from ..confusions.variants import SIMPLIFIED_FILE
+    from ..training.confusions.variants import build_simplified_forms
+
+    out = Path(args.output) if args.output else settings.confusions_dir / SIMPLIFIED_FILE
+    forms = build_simplified_forms(frozenset(chars))
+    write_model_rows(out, [f"inventory characters that OpenCC {version('opencc')} s2t writes as one other character",
+                           _built_by(args), f"{len(forms)} characters"], "format: simplified<TAB>traditional (s2t)",
+                     forms.items())
+    return _recorded(out, args, f"{len(forms)} simplified forms", started)
+
+
+def _build_set(args: argparse.Namespace, chars: list[str], started: float) -> int:
+    """``build visual`` or ``build pinyin``: a confusion set over ``chars``, with its manifest."""
     command = "ocrfix confusions build " + args.kind + (f" --k {args.k}" if args.k else "")
     if args.kind == "visual":
         cset, how = _build_visual(args, chars)
@@ -183,6 +212,7 @@ def _build(args: argparse.Namespace) -> int:
         command += "".join(f" --{name} " + " ".join(map(str, v)) for name, v in
                            (("train-pairs", args.train_pairs), ("train-pages", args.train_pages)) if v)
     else:
+        from ..confusions.inventory import charfreq
         from ..training.confusions.pinyin import DEFAULT_K, build_pinyin
 
         cset = build_pinyin(chars, charfreq(load_settings().confusions_dir), k=args.k or DEFAULT_K)
