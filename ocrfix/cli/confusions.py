@@ -257,12 +257,7 @@ def _learn(args: argparse.Namespace) -> int:
     from ..confusions.inventory import inventory
     from ..training.confusions.learn import aligned_counts, channel_set, faspell_counts, merge_counts, page_docs
 
-    check_outputs([("-o", args.output), ("--misread-rates", args.misread_rates)],
-                  [(option, f) for option in ("ocr", "gt", "faspell") for f in getattr(args, option)])
-    if len(args.ocr) != len(args.gt):
-        raise InputError(f"--ocr has {len(args.ocr)} files but --gt has {len(args.gt)}; pass them in pairs")
-    if not args.ocr and not args.faspell and not args.pages:
-        raise InputError("nothing to learn from: pass --ocr/--gt pairs, --pages directories and/or --faspell files")
+    _check_learn_inputs(args)
     parts = [faspell_counts(read_text(p, args.encoding), p) for p in args.faspell]
     docs = list(zip(args.ocr, args.gt)) + (page_docs(args.pages) if args.pages else [])
     if docs:
@@ -271,10 +266,7 @@ def _learn(args: argparse.Namespace) -> int:
     cset = channel_set(counts, inventory(load_settings().confusions_dir), args.smoothing, args.alpha, args.min_count)
     sources = [f"faspell:{Path(p).name}" for p in args.faspell] + ([f"{len(docs)} OCR/GT page pairs"] if docs else [])
     origin = f"from: {', '.join(sources)}; {sum(counts.pairs.values())} substitutions, {sum(counts.truth.values())} true chars"
-    command = ("built by: ocrfix confusions learn" + "".join(
-        f" --{k} " + " ".join(map(str, v)) for k, v in (("faspell", args.faspell), ("pages", args.pages), ("ocr", args.ocr), ("gt", args.gt)) if v
-    ) + (f" --align {args.align}" if args.align != "blocks" else "") + f" --smoothing {args.smoothing} --min-count {args.min_count}"
-        + (f" --misread-rates {args.misread_rates}" if args.misread_rates else ""))
+    command = _learn_command(args)
     cset.save(args.output, [f"learned channel P(seen|true), {args.smoothing} smoothing, min count {args.min_count}", origin, command])
     inputs = [*(args.faspell or ()), *(args.pages or ()), *(args.ocr or ()), *(args.gt or ())]
     write_manifest(args.output, shlex.split(command.removeprefix("built by: "))[1:], inputs)
@@ -288,6 +280,25 @@ def _learn(args: argparse.Namespace) -> int:
         write_manifest(args.misread_rates, shlex.split(command.removeprefix("built by: "))[1:], inputs)
         print(f"misread rates of {len(rates.seen)} seen chars -> {args.misread_rates}", file=sys.stderr)
     return 0
+
+
+def _check_learn_inputs(args: argparse.Namespace) -> None:
+    """Refuse a ``learn`` whose outputs would overwrite its inputs, whose ``--ocr`` and ``--gt``
+    files do not pair up, or that has nothing to learn from."""
+    check_outputs([("-o", args.output), ("--misread-rates", args.misread_rates)],
+                  [(option, f) for option in ("ocr", "gt", "faspell") for f in getattr(args, option)])
+    if len(args.ocr) != len(args.gt):
+        raise InputError(f"--ocr has {len(args.ocr)} files but --gt has {len(args.gt)}; pass them in pairs")
+    if not args.ocr and not args.faspell and not args.pages:
+        raise InputError("nothing to learn from: pass --ocr/--gt pairs, --pages directories and/or --faspell files")
+
+
+def _learn_command(args: argparse.Namespace) -> str:
+    """The ``built by`` header line naming the ``learn`` command that made a table."""
+    return ("built by: ocrfix confusions learn" + "".join(
+        f" --{k} " + " ".join(map(str, v)) for k, v in (("faspell", args.faspell), ("pages", args.pages), ("ocr", args.ocr), ("gt", args.gt)) if v
+    ) + (f" --align {args.align}" if args.align != "blocks" else "") + f" --smoothing {args.smoothing} --min-count {args.min_count}"
+        + (f" --misread-rates {args.misread_rates}" if args.misread_rates else ""))
 
 
 def _length(args: argparse.Namespace) -> int:
