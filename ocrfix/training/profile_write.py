@@ -10,7 +10,7 @@ import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..checksums import write_checksums
 from ..confusions.length import LENGTH_FILE
@@ -44,46 +44,64 @@ def write_profile(fitted: Fitted, output: str | Path, inputs: Sequence[str | Pat
         raise InputError(f"{output}: exists and is not a profile directory; not replacing it")
     output.parent.mkdir(parents=True, exist_ok=True)
     with _staging(output) as stage:
-        base_files = []
-        for number, path in enumerate(fitted.base_confusions):
-            shipped = _models_relative(path)
-            if shipped is None:
-                shutil.copyfile(path, stage / f"base{number}.tsv")
-            base_files.append(shipped or f"base{number}.tsv")
-        if len(fitted.learned):
-            boost = fitted.card.get("learned_boost", 1.0)
-            scores = "P(seen | true), Witten-Bell" + (f", times {boost:g} (capped at 1)" if boost != 1.0 else "")
-            fitted.learned.save(stage / "learned.tsv", comments=[f"channel learned by ocrfix fit: {scores}"])
-            base_files.append("learned.tsv")
+        files = {"weights": "weights.json", "confusions": _confusion_files(fitted, stage), "misread": "misread.tsv"}
         fitted.misread.save(stage / "misread.tsv", header=["misread rates learned by ocrfix fit"])
         fitted.weights.save(stage / "weights.json")
-        variants = _models_relative(fitted.variants) if fitted.stages.variants and fitted.variants else None
-        if variants is None:  # off (or not shipped): the profile's own table
-            table = load_variants(fitted.variants) if fitted.stages.variants and fitted.variants else {}
-            write_text_atomic(stage / VARIANTS_FILE, "# traditional<TAB>simplified\n" + "".join(f"{t}\t{s}\n" for t, s in table.items()))
-            variants = VARIANTS_FILE
-        files = {"weights": "weights.json", "confusions": base_files, "misread": "misread.tsv", "variants": variants}
+        files["variants"] = _variants_file(fitted, stage)
         if fitted.stages.length is not None:
             fitted.stages.length.save(stage / LENGTH_FILE, header=["length channel learned by ocrfix fit"])
             files["length"] = LENGTH_FILE
         if fitted.domain is not None:
             (stage / DOMAIN_FILE).write_bytes(fitted.domain.data)
             files["domain_lm"] = DOMAIN_FILE
-        record = {"format": FORMAT, "name": fitted.name, "files": files, "rules": list(fitted.stages.rules),
-                  "line_end_marks": fitted.stages.line_end_marks}
-        if fitted.domain is not None:
-            record["domain_weight"] = fitted.domain.weight
-        if fitted.stages.line_end_margin is not None:
-            record["line_end_margin"] = fitted.stages.line_end_margin
-        if fitted.stages.clean_print_marks:
-            record["line_end_marks_in_clean_print"] = True
-        if fitted.stages.garbled_marks:
-            record["garbled_marks"] = True
-        record["card"] = fitted.card
-        write_text_atomic(stage / PROFILE_FILE, json.dumps(record, ensure_ascii=False, indent=1) + "\n")
+        write_text_atomic(stage / PROFILE_FILE, json.dumps(_record(fitted, files), ensure_ascii=False, indent=1) + "\n")
         write_checksums(stage)
         _install(stage, output)
     return output
+
+
+def _confusion_files(fitted: Fitted, stage: Path) -> list[str]:
+    """The profile's confusion sets, written into ``stage`` where they are no shipped ones: the base
+    sets (a shipped one by its ``models:`` path), then the learned channel (where it has entries)."""
+    base_files = []
+    for number, path in enumerate(fitted.base_confusions):
+        shipped = _models_relative(path)
+        if shipped is None:
+            shutil.copyfile(path, stage / f"base{number}.tsv")
+        base_files.append(shipped or f"base{number}.tsv")
+    if len(fitted.learned):
+        boost = fitted.card.get("learned_boost", 1.0)
+        scores = "P(seen | true), Witten-Bell" + (f", times {boost:g} (capped at 1)" if boost != 1.0 else "")
+        fitted.learned.save(stage / "learned.tsv", comments=[f"channel learned by ocrfix fit: {scores}"])
+        base_files.append("learned.tsv")
+    return base_files
+
+
+def _variants_file(fitted: Fitted, stage: Path) -> str:
+    """The profile's variant table: the shipped one it uses (its ``models:`` path), else its own,
+    written into ``stage`` (empty where the stage is off)."""
+    variants = _models_relative(fitted.variants) if fitted.stages.variants and fitted.variants else None
+    if variants is None:  # off (or not shipped): the profile's own table
+        table = load_variants(fitted.variants) if fitted.stages.variants and fitted.variants else {}
+        write_text_atomic(stage / VARIANTS_FILE, "# traditional<TAB>simplified\n" + "".join(f"{t}\t{s}\n" for t, s in table.items()))
+        variants = VARIANTS_FILE
+    return variants
+
+
+def _record(fitted: Fitted, files: dict[str, Any]) -> dict[str, Any]:
+    """The profile file's record: its ``files``, its stages' settings (those off left out) and its card."""
+    record = {"format": FORMAT, "name": fitted.name, "files": files, "rules": list(fitted.stages.rules),
+              "line_end_marks": fitted.stages.line_end_marks}
+    if fitted.domain is not None:
+        record["domain_weight"] = fitted.domain.weight
+    if fitted.stages.line_end_margin is not None:
+        record["line_end_margin"] = fitted.stages.line_end_margin
+    if fitted.stages.clean_print_marks:
+        record["line_end_marks_in_clean_print"] = True
+    if fitted.stages.garbled_marks:
+        record["garbled_marks"] = True
+    record["card"] = fitted.card
+    return record
 
 
 def _refuse_inputs(output: Path, inputs: Iterable[str | Path]) -> None:
