@@ -46,6 +46,7 @@ import datetime
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 from pathlib import Path
 
 from tqdm import tqdm
@@ -418,41 +419,11 @@ def fit_profile(inputs: Sequence[str | Path], err_gold: Sequence[Sequence[str | 
     base_paths, base_set = choose_base(base, counts, k, log)
     stages = choose_stages(train, sources, models, log)
 
-    group = groups(train)
-    halves = [[i for i in range(len(train)) if group[i] % 2 == number] for number in range(2)]
-    half_counts = [channel_counts([train[i] for i in half], [sources[i] for i in half]) for half in halves]
-    boost = choose_boost(half_counts, base_set, k, base.inventory, log)
-    chunks = clean_texts(clean) if clean else []
-    domains, fold_weights = fold_domains(train, halves, chunks, models.lm, log) if options.domain_lm else (None, [])
-    folds = [Fold([labeled(train[i], sources[i]) for i in mine],
-                  # a page's ground truth is clean print to keep; a line's is its noisy twin minus an error or
-                  # two, whose changes the fix / introduced ratio on the noisy line already counts
-                  clean_labeled((train[i].name, train[i].gt) for i in mine if train[i].page),
-                  models.corrector(learn_channel(half_counts[1 - number], base_set, boost), models.weights, stages,
-                                   domains and domains[number]),
-                  clean_labeled(chunks[number::2]) if domains else [],
-                  [] if chunks else twin_lines(train[i] for i in mine))
-             for number, mine in enumerate(halves)]
-    extra_clean = clean_labeled(chunks) if chunks and not domains else []
-    twins = sum(len(fold.twins) for fold in folds)
-    _log_calibration_texts(twins, bool(chunks), any(p.page for p in train), options.domain_lm, log)
-    candidates = [("shipped", models.weights)]
-    refit = refit_weights(folds, models.weights, options, log)
-    if refit is not None:
-        candidates.append(("refitted", refit))
-    results = {label: calibrate(w, folds, extra_clean, options, *((w.noisy, w.sparse) if label == "shipped" else ()))
-               for label, w in candidates}
-    for label, result in results.items():
-        log(_calibration_line(label, result))
-    chosen = max(results, key=lambda label: (results[label].fixed, label == "shipped"))
-    calibrated = results[chosen]
+    boost, chunks, domains, fold_weights, twins, chosen, calibrated = _cross_fit(train, sources, base, models, base_set, stages,
+                                                                                 clean, options, log)
 
     channel = learn_channel(counts, base_set, boost)
-    domain = None
-    if domains:
-        domain = DomainLM.train(domain_lines([p.gt for p in train], chunks), domains[0].weight)
-        log(f"domain LM: {domain.lines:,} lines of the training pairs' ground truth"
-            f"{' and the clean text' if chunks else ''}, weight {domain.weight:.3f}")
+    domain = _domain_lm(train, chunks, domains[0].weight, log) if domains else None
     final = models.corrector(channel, calibrated.weights, stages, domain and MixedLM(models.lm, domain.model, domain.weight))
     if stages.line_end_marks and final.sparse is not None:
         stages = dataclasses.replace(stages, clean_print_marks=choose_clean_print_marks(final, train, log))
@@ -472,9 +443,89 @@ def fit_profile(inputs: Sequence[str | Path], err_gold: Sequence[Sequence[str | 
         "command": command,
     }
     if domain is not None:
-        card["domain_lm"] = {"order": DOMAIN_ORDER, "lines": domain.lines, "weight": round(domain.weight, 4),
-                             "fold_weights": [round(w, 4) for w in fold_weights]}
+        card["domain_lm"] = _domain_card(domain, fold_weights)
     fitted = Fitted(name, base_paths, channel.learned, channel.misread,
                     dataclasses.replace(calibrated.weights, fitted={"profile_fit": card}), stages, base.variants, card,
                     domain)
     return fitted, figures
+
+
+
+class _CrossFit(NamedTuple):
+    """What the cross-fit on the two halves of the training pairs chose: the factor on the learned
+    channel's scores, the clean text's chunks, the folds' domain LMs (None: no domain LM) and their
+    weights, the number of line pairs' right versions calibrated on, and the calibrated weights with
+    their label."""
+
+    boost: float
+    chunks: list[tuple[str, str]]
+    domains: list[MixedLM] | None
+    fold_weights: list[float]
+    twins: int
+    chosen: str
+    calibrated: Calibrated
+
+
+def _cross_fit(train: Sequence[Pair], sources: Sequence[str], base: BaseModels, models: Models, base_set: ConfusionSet,
+               stages: Stages, clean: Sequence[str | Path], options: Options, log: Callable[[str], None]) -> _CrossFit:
+    """The cross-fit (see the module docstring): each half's texts decoded by a corrector whose channel
+    was learned on the other half (``sources``: the training pairs' reflowed OCR), the learned channel's
+    factor, the domain LMs and the weights chosen and calibrated on them."""
+    halves = _halves(train)
+    half_counts = [channel_counts([train[i] for i in half], [sources[i] for i in half]) for half in halves]
+    boost = choose_boost(half_counts, base_set, models.weights.k, base.inventory, log)
+    chunks = clean_texts(clean) if clean else []
+    domains, fold_weights = fold_domains(train, halves, chunks, models.lm, log) if options.domain_lm else (None, [])
+    folds = [Fold([labeled(train[i], sources[i]) for i in mine],
+                  # a page's ground truth is clean print to keep; a line's is its noisy twin minus an error or
+                  # two, whose changes the fix / introduced ratio on the noisy line already counts
+                  clean_labeled((train[i].name, train[i].gt) for i in mine if train[i].page),
+                  models.corrector(learn_channel(half_counts[1 - number], base_set, boost), models.weights, stages,
+                                   domains and domains[number]),
+                  clean_labeled(chunks[number::2]) if domains else [],
+                  [] if chunks else twin_lines(train[i] for i in mine))
+             for number, mine in enumerate(halves)]
+    extra_clean = clean_labeled(chunks) if chunks and not domains else []
+    twins = sum(len(fold.twins) for fold in folds)
+    _log_calibration_texts(twins, bool(chunks), any(p.page for p in train), options.domain_lm, log)
+    chosen, calibrated = _chosen_weights(folds, models.weights, extra_clean, options, log)
+    return _CrossFit(boost, chunks, domains, fold_weights, twins, chosen, calibrated)
+
+
+def _halves(train: Sequence[Pair]) -> list[list[int]]:
+    """The indices of the training pairs in the two cross-fit halves: by their text's group, even or odd
+    (the pairs of one text in one half)."""
+    group = groups(train)
+    return [[i for i in range(len(train)) if group[i] % 2 == number] for number in range(2)]
+
+
+def _chosen_weights(folds: Sequence[Fold], shipped: Weights, extra_clean: Sequence[Labeled], options: Options,
+                    log: Callable[[str], None]) -> tuple[str, Calibrated]:
+    """The weights that fix the most errors in the folds' cross-fit decoding, calibrated, and their
+    label: the shipped ones (with their own second-pass and clean-print rules; preferred on a tie) or
+    those refitted on the folds (:func:`refit_weights`); each calibration logged."""
+    candidates = [("shipped", shipped)]
+    refit = refit_weights(folds, shipped, options, log)
+    if refit is not None:
+        candidates.append(("refitted", refit))
+    results = {label: calibrate(w, folds, extra_clean, options, *((w.noisy, w.sparse) if label == "shipped" else ()))
+               for label, w in candidates}
+    for label, result in results.items():
+        log(_calibration_line(label, result))
+    chosen = max(results, key=lambda label: (results[label].fixed, label == "shipped"))
+    return chosen, results[chosen]
+
+
+def _domain_lm(train: Sequence[Pair], chunks: Sequence[tuple[str, str]], weight: float, log: Callable[[str], None]) -> DomainLM:
+    """The profile's domain LM: trained on all the training pairs' ground truth and the clean text
+    (``chunks``), at the folds' ``weight``."""
+    domain = DomainLM.train(domain_lines([p.gt for p in train], chunks), weight)
+    log(f"domain LM: {domain.lines:,} lines of the training pairs' ground truth"
+        f"{' and the clean text' if chunks else ''}, weight {domain.weight:.3f}")
+    return domain
+
+
+def _domain_card(domain: DomainLM, fold_weights: Sequence[float]) -> dict:
+    """The profile card's entry for its domain LM."""
+    return {"order": DOMAIN_ORDER, "lines": domain.lines, "weight": round(domain.weight, 4),
+            "fold_weights": [round(w, 4) for w in fold_weights]}
