@@ -491,7 +491,27 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
         placeholder = Weights((0.0,) * len(Weights((), 0.0, sources).names), 0.0, sources, k=args.k, prune=args.prune)
     folds = [parse_fold(spec) for spec in args.fold] or [Fold(None, ())]
     pairs = page_pairs(*args.pages) if args.pages else []
+    runs, singles, pair_rows = _fold_runs(folds, pairs, args, confusions, placeholder, rng, print_rng)
+    command = f"{parser.prog} " + " ".join(argv if argv is not None else sys.argv[1:])
+    if args.recalibrate:
+        weights = placeholder
+        fitted = dict(given.fitted, recalibrated={"date": datetime.date.today().isoformat(), "command": command})
+    else:
+        weights, fitted = _fit(singles, pair_rows, sources, args)
+        fitted = {**_fit_record(folds, command, args), **fitted}
+    final, record = _calibrate(weights, runs, args)
+    final = dataclasses.replace(final, fitted={**fitted, **record})
+    final.save(args.output)
+    _print_calibration(final, record, args.output)
+    return 0
 
+
+def _fold_runs(folds: Sequence[Fold], pairs: Sequence[tuple[Path, Path]], args: argparse.Namespace, confusions: ConfusionSet,
+               placeholder: Weights, rng: random.Random, print_rng: random.Random
+               ) -> tuple[list[tuple[Corrector, list[Labeled], list[Labeled], list[Labeled]]], list[Rows], list[Rows]]:
+    """Per fold, a corrector with its LM, confusions and misread rates (``placeholder``: the weights
+    its features are for) and the texts it calibrates on (noisy pages, clean texts, clean print with
+    rare errors); unless recalibrating, the rows of its fitting examples (of pairs too, unless ``--no-pairs``)."""
     runs = []  # (corrector, calibration pages, clean texts, clean print with rare errors) per fold
     singles: list[Rows] = []
     pair_rows: list[Rows] = []
@@ -502,31 +522,32 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
         fit_set, calib_noisy, calib_clean = fold_examples(fold, pairs, args, fold_confusions, rng)
         calib_print = clean_print_examples(fold, args, fold_confusions, print_rng)
         if args.faspell and number == 0:
-            fit_set.extend(faspell_examples(settings.data_dir / FASPELL_TRAIN))
+            fit_set.extend(faspell_examples(load_settings().data_dir / FASPELL_TRAIN))
         if not args.recalibrate:
             singles.append(featurize(corrector, fit_set))
             if not args.no_pairs:
                 pair_rows.append(featurize_pairs(corrector, fit_set))
         runs.append((corrector, calib_noisy, calib_clean, calib_print))
-    command = f"{parser.prog} " + " ".join(argv if argv is not None else sys.argv[1:])
-    if args.recalibrate:
-        weights = placeholder
-        fitted = dict(given.fitted, recalibrated={"date": datetime.date.today().isoformat(), "command": command})
-    else:
-        weights, fitted = _fit(singles, pair_rows, sources, args)
-        fitted = {
-            "date": datetime.date.today().isoformat(),
-            "command": command,
-            "folds": [{"lm": str(f.lm or settings.default_lm), "sources": list(f.sources),
-                       "confusions": str(f.confusions) if f.confusions else None,
-                       "misread": str(f.misread) if f.misread else None} for f in folds],
-            "confusions": [str(p) for p in (args.confusions or ["models/confusions/default.tsv"])],
-            **fitted,
-        }
-    final, record = _calibrate(weights, runs, args)
-    final = dataclasses.replace(final, fitted={**fitted, **record})
-    final.save(args.output)
-    print(f"wrote {args.output}: threshold {final.threshold}, on noisy scans "
+    return runs, singles, pair_rows
+
+
+def _fit_record(folds: Sequence[Fold], command: str, args: argparse.Namespace) -> dict:
+    """What fitted weights record of how they were fitted: the date, the ``command``, each fold's
+    models and the confusion sets."""
+    settings = load_settings()
+    return {
+        "date": datetime.date.today().isoformat(),
+        "command": command,
+        "folds": [{"lm": str(f.lm or settings.default_lm), "sources": list(f.sources),
+                   "confusions": str(f.confusions) if f.confusions else None,
+                   "misread": str(f.misread) if f.misread else None} for f in folds],
+        "confusions": [str(p) for p in (args.confusions or ["models/confusions/default.tsv"])],
+    }
+
+
+def _print_calibration(final: Weights, record: dict, output: str) -> None:
+    """The thresholds of the weights written to ``output`` and the calibration curves, on stderr."""
+    print(f"wrote {output}: threshold {final.threshold}, on noisy scans "
           f"{final.noisy.threshold if final.noisy else 'the same'}, on clean print "
           f"{final.sparse.threshold if final.sparse else 'the same'}", file=sys.stderr)
     for row in record["curve"]:
@@ -541,7 +562,6 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
         print("  sparse t={threshold:.3f} pages={sparse_pages}/{pages} fixed={fixed}/{han_errors} introduced={introduced} other={other} "
               "(all pages fixed={fixed_all_pages}) clean: sparse={clean_sparse} changed={clean_changed}"
               "/{clean_chars}".format(**row), file=sys.stderr)
-    return 0
 
 
 def _fit(singles: Sequence[Rows], pair_rows: Sequence[Rows], sources: tuple[str, ...],
