@@ -350,12 +350,7 @@ def fit_unsupervised(inputs: Sequence[str | Path], clean: Sequence[str | Path] =
                                                                           bool(models.variants))), models, log,
                            generic.rules or ())
     corrector = models.corrector(start, strict, stages)
-    if clean:
-        proxies = clean_labeled(clean_texts(clean))
-        log(f"drift guard: {sum(len(p.text) for p in proxies):,} characters of clean text ({', '.join(map(str, clean))})")
-    else:
-        proxies = clean_proxies(corrector, learn)
-        log(f"drift guard: {sum(len(p.text) for p in proxies):,} characters of the archive's confident sentences")
+    proxies = _drift_proxies(clean, corrector, learn, log)
     history = []
     learned_pairs: frozenset = frozenset()
     channel = start
@@ -367,12 +362,8 @@ def fit_unsupervised(inputs: Sequence[str | Path], clean: Sequence[str | Path] =
                 raise InputError(f"too little data: the generic profile makes only {edits} confident edits in "
                                  f"{len(learn)} texts (need at least {MIN_EDITS}); give more OCR text")
             break
-        try:
-            learned = channel_set(counts, min_count=MIN_PAIR_COUNT)
-        except InputError:  # no pair repeated: nothing to learn
-            learned = ConfusionSet({})
-        pairs = frozenset((seen, c.char) for seen, c in learned.pairs())
-        channel = Channel(learned, merge([base_set, learned]) if len(learned) else base_set, scaled_misread(counts, overall))
+        channel = _round_channel(counts, base_set, overall)
+        pairs = frozenset((seen, c.char) for seen, c in channel.learned.pairs())
         candidate = models.corrector(channel, strict, stages)
         threshold, guard = guarded_threshold(candidate, proxies, options.clean_chars, models.weights.threshold)
         corrector = candidate.scoring_with(dataclasses.replace(models.weights, threshold=threshold))
@@ -397,3 +388,26 @@ def fit_unsupervised(inputs: Sequence[str | Path], clean: Sequence[str | Path] =
     }
     return Fitted(name, base.confusions, channel.learned, channel.misread,
                   dataclasses.replace(weights, fitted={"profile_fit": card}), stages, base.variants, card)
+
+
+def _drift_proxies(clean: Sequence[str | Path], corrector: Corrector, learn: Sequence[str], log: Callable[[str], None]) -> list[Labeled]:
+    """The texts the drift guard keeps unchanged: the ``clean`` text given, else the confident
+    sentences of the archive (``learn``) as ``corrector`` reads them; logged."""
+    if clean:
+        proxies = clean_labeled(clean_texts(clean))
+        log(f"drift guard: {sum(len(p.text) for p in proxies):,} characters of clean text ({', '.join(map(str, clean))})")
+    else:
+        proxies = clean_proxies(corrector, learn)
+        log(f"drift guard: {sum(len(p.text) for p in proxies):,} characters of the archive's confident sentences")
+    return proxies
+
+
+def _round_channel(counts: ChannelCounts, base_set: ConfusionSet, overall: float) -> Channel:
+    """A round's channel: the pairs of the confident edits' ``counts`` seen ``MIN_PAIR_COUNT`` times
+    or more (none where no pair repeats) merged with ``base_set``, the misread rates scaled to the
+    ``overall`` rate."""
+    try:
+        learned = channel_set(counts, min_count=MIN_PAIR_COUNT)
+    except InputError:  # no pair repeated: nothing to learn
+        learned = ConfusionSet({})
+    return Channel(learned, merge([base_set, learned]) if len(learned) else base_set, scaled_misread(counts, overall))
