@@ -6,13 +6,18 @@ import json
 import shlex
 import sys
 import time
+from collections.abc import Sequence
 from importlib.metadata import version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import InputError, ModelError
 from ..settings import Settings, load_settings
 from ..textio import check_outputs, read_text
 from ..training.manifest import write_manifest
+
+if TYPE_CHECKING:
+    from ..confusions.model import ConfusionSet
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -347,14 +352,7 @@ def _rerank(args: argparse.Namespace) -> int:
         raise InputError("--folds must be >= 2")
     faspell = args.faspell if args.faspell is not None else [str(settings.data_dir / "faspell_ocr" / "ocr_train_3575.txt")]
     rb.check_training_only([*faspell, *args.pages])
-    shared = {}
-    for spec in args.sets:
-        name, sep, path = spec.partition("=")
-        if not sep or not name or not path:
-            raise InputError(f"--set {spec!r}: expected NAME=TSV")
-        if name in rb.CHANNELS:
-            raise InputError(f"--set {name}: that channel is learned per fold from --faspell/--pages")
-        shared[name] = ConfusionSet.load(path)
+    shared = _shared_sets(args.sets)
     allowed = frozenset("".join(read_text(args.chars).split())) if args.chars else inventory(load_settings().confusions_dir)
     units = [u for p in faspell for u in rb.faspell_units(read_text(p), p, args.folds)]
     if args.pages:
@@ -368,11 +366,7 @@ def _rerank(args: argparse.Namespace) -> int:
     print(f"{args.folds}-fold cross-validated coverage (held-out training pairs)  @" + "/".join(map(str, ks)))
     for kind, cov in report.coverage.items():
         print(f"  {kind:<10} {report.pairs[kind]:6d} pairs  " + " ".join(f"{c:.3f}" for c in cov))
-    command = ("ocrfix confusions rerank" + (" --faspell " + " ".join(args.faspell) if args.faspell is not None else "")
-               + (" --pages " + " ".join(args.pages) if args.pages else "")
-               + "".join(f" --set {s}" for s in args.sets)
-               + f" --folds {args.folds} --k {args.k} --component-k {args.component_k}"
-               + (f" --fallback {args.fallback}" if args.fallback else "") + (f" --chars {args.chars}" if args.chars else ""))
+    command = _rerank_command(args)
     cset.save(args.output, [
         "re-ranked pool (glyph NN + one-part swaps + IDS component sharers + candidates of "
         + ", ".join(names) + "), gradient boosting on out-of-fold source scores",
@@ -385,6 +379,32 @@ def _rerank(args: argparse.Namespace) -> int:
     print(f"{len(cset)} entries for {len(cset.chars())} chars -> {args.output} ({time.monotonic() - started:.0f} s)",
           file=sys.stderr)
     return 0
+
+
+def _shared_sets(specs: Sequence[str]) -> dict[str, ConfusionSet]:
+    """The fixed source sets of ``--set NAME=TSV`` (``specs``), by name; a channel the re-ranker
+    learns per fold is refused."""
+    from ..training.confusions import rerank_build as rb
+    from ..confusions.model import ConfusionSet
+
+    shared = {}
+    for spec in specs:
+        name, sep, path = spec.partition("=")
+        if not sep or not name or not path:
+            raise InputError(f"--set {spec!r}: expected NAME=TSV")
+        if name in rb.CHANNELS:
+            raise InputError(f"--set {name}: that channel is learned per fold from --faspell/--pages")
+        shared[name] = ConfusionSet.load(path)
+    return shared
+
+
+def _rerank_command(args: argparse.Namespace) -> str:
+    """The command line a re-ranked set names as its maker."""
+    return ("ocrfix confusions rerank" + (" --faspell " + " ".join(args.faspell) if args.faspell is not None else "")
+            + (" --pages " + " ".join(args.pages) if args.pages else "")
+            + "".join(f" --set {s}" for s in args.sets)
+            + f" --folds {args.folds} --k {args.k} --component-k {args.component_k}"
+            + (f" --fallback {args.fallback}" if args.fallback else "") + (f" --chars {args.chars}" if args.chars else ""))
 
 
 def _load(spec: str):
