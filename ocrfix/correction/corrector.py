@@ -366,11 +366,7 @@ class Corrector:
         self.lm = _corrector_lm(model, profile)
         weights = settings.models_dir / WEIGHTS_FILE if chosen.weights is None else chosen.weights
         self.weights = weights if isinstance(weights, Weights) else Weights.load(weights)
-        self.threshold = self.weights.threshold if threshold is None else float(threshold)
-        self.noisy = self.weights.noisy if threshold is None else None
-        self.sparse = self.weights.sparse if threshold is None else None
-        #: the threshold on blocks unlike the profile's domain LM (None: one for all; only with a domain LM)
-        self.domain_gate = self.weights.domain_gate if threshold is None and hasattr(self.lm, "domain_share") else None
+        self._set_thresholds(threshold)
         self.inventory = default_inventory(settings.confusions_dir) if inventory is None else frozenset(inventory)
         self.keep = frozenset(keep)
         self.max_edits = max_edits
@@ -384,14 +380,7 @@ class Corrector:
             if rules is False else stages
         #: the profile's calibrated decision for line-end marks, in place of the margin (None: the margin)
         self.line_end_gate = None if self.stages.line_end_gate is None else MarkGate.load(self.stages.line_end_gate)
-        #: traditional forms outside the inventory whose simplified form is inside it
-        self.variants = _variants(chosen.variants, self.inventory, settings.confusions_dir)
-        #: simplified -> traditional for the characters traditional script writes otherwise: what tells a
-        #: text in traditional script, and how its corrections are written back
-        self.simplified_forms = simplified_forms(settings.confusions_dir) if self.variants else {}
-        #: traditional -> simplified for reading a text in traditional script (:mod:`.script`): the
-        #: variants and the traditional forms inside the inventory (於, 祕)
-        self.script_forms = {**{t: s for s, t in self.simplified_forms.items() if t in self.inventory}, **self.variants}
+        self._set_script_forms(chosen.variants, settings.confusions_dir)
         pattern_stages = rules is not False
         #: the engine's length channel; None: no deletion stage
         self.length = _length_channel(chosen.length, settings.confusions_dir) if pattern_stages else None
@@ -400,6 +389,33 @@ class Corrector:
         #: the profile's mark-choice model (:mod:`.mark_choice`; its channel adapted to each page with the profile's
         #: ``mark_page_prior``); None: no mark-choice stage
         self.mark_choice = _mark_choice(profile) if pattern_stages else None
+        self._set_candidates(chosen, context, model, glyphs, profile, settings.confusions_dir)
+
+    def _set_thresholds(self, threshold: float | None) -> None:
+        """The thresholds: ``threshold`` for all text where it is given, else the weights' own (their
+        second pass on noisy scans, their clean-print pass and their domain gate with them)."""
+        self.threshold = self.weights.threshold if threshold is None else float(threshold)
+        self.noisy = self.weights.noisy if threshold is None else None
+        self.sparse = self.weights.sparse if threshold is None else None
+        #: the threshold on blocks unlike the profile's domain LM (None: one for all; only with a domain LM)
+        self.domain_gate = self.weights.domain_gate if threshold is None and hasattr(self.lm, "domain_share") else None
+
+    def _set_script_forms(self, variants: str | Path | Mapping[str, str] | None, confusions_dir: Path) -> None:
+        """The variant stage's table (``variants``) and the forms traditional script is read and written in."""
+        #: traditional forms outside the inventory whose simplified form is inside it
+        self.variants = _variants(variants, self.inventory, confusions_dir)
+        #: simplified -> traditional for the characters traditional script writes otherwise: what tells a
+        #: text in traditional script, and how its corrections are written back
+        self.simplified_forms = simplified_forms(confusions_dir) if self.variants else {}
+        #: traditional -> simplified for reading a text in traditional script (:mod:`.script`): the
+        #: variants and the traditional forms inside the inventory (於, 祕)
+        self.script_forms = {**{t: s for s, t in self.simplified_forms.items() if t in self.inventory}, **self.variants}
+
+    def _set_candidates(self, chosen: _Choices, context: str | Path | ContextIndex | None, model: str | Path | LanguageModel,
+                        glyphs: str | Path | GlyphSpace | None, profile: Profile | None, confusions_dir: Path) -> None:
+        """Where candidates come from (the confusion table, the LM's context index where the weights
+        use it) and what scores them (the featurizer with the glyph space and the misread rates; the
+        pair proposals)."""
         table = _confusion_table(chosen.confusions, self.weights.k, self.inventory)
         index = _context_index(context, model, self.inventory) if CONTEXT in self.weights.sources else None
         #: the LM's context index (None unless the weights use context candidates)
@@ -407,9 +423,8 @@ class Corrector:
         self.candidates = CandidateSource(table, [make(index) for source, make in GENERATORS.items()
                                                   if source in self.weights.sources], REGIONAL_FORMS)
         if not isinstance(glyphs, GlyphSpace):
-            glyphs = GlyphSpace.load(glyphs or settings.confusions_dir / GLYPHS_FILE)
-        misread_rates = _misread_rates(chosen.misread, profile is not None and profile.flat_misread,
-                                       settings.confusions_dir)
+            glyphs = GlyphSpace.load(glyphs or confusions_dir / GLYPHS_FILE)
+        misread_rates = _misread_rates(chosen.misread, profile is not None and profile.flat_misread, confusions_dir)
         self.featurizer = Featurizer(self.lm, self.weights.sources, glyphs, misread_rates, self.weights.prune)
         #: Pair proposals need the context index; they are scored only with a pair model in the weights.
         self.pairs = PairProposer(self.candidates.table, index, glyphs) if index is not None else None
