@@ -134,12 +134,17 @@ def shipped_profiles(models_dir: Path) -> list[str]:
     return sorted(p.parent.name for p in root.glob(f"*/{PROFILE_FILE}")) if root.is_dir() else []
 
 
+def _is_number(value: Any) -> bool:
+    """Whether a JSON value is a number (JSON's true and false are not, though Python's bools are ints)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 def _number(manifest: Path, record: dict[str, Any], key: str, least: float, relation: str) -> float | None:
     """``record[key]``: a number ``>= least`` (``relation`` ">=") or ``> least`` (">"), or None where it is absent."""
     value = record.get(key)
     if value is None:
         return None
-    if not (isinstance(value, (int, float)) and (value >= least if relation == ">=" else value > least)):
+    if not (_is_number(value) and (value >= least if relation == ">=" else value > least)):
         raise ModelError(f"{manifest}: {key} must be a number {relation} {least:g}")
     return float(value)
 
@@ -149,7 +154,7 @@ def _two_numbers(manifest: Path, record: dict[str, Any], key: str, meaning: str)
     value = record.get(key)
     if value is None:
         return None
-    if not (isinstance(value, list) and len(value) == 2 and all(isinstance(m, (int, float)) and m >= 0.0 for m in value)):
+    if not (isinstance(value, list) and len(value) == 2 and all(_is_number(m) and m >= 0.0 for m in value)):
         raise ModelError(f"{manifest}: {key} must be two numbers >= 0 ({meaning})")
     return float(value[0]), float(value[1])
 
@@ -176,10 +181,32 @@ def _manifest_record(manifest: Path) -> dict[str, Any]:
     if not isinstance(record, dict) or record.get("format") != FORMAT:
         raise ModelError(f"{manifest}: profile format {record.get('format') if isinstance(record, dict) else '?'}, "
                          f"this ocrfix reads format {FORMAT}")
+    _check_types(manifest, record)
     unknown = set(record.get("files", {})) - set(FILE_KEYS)
     if unknown:
         raise ModelError(f"{manifest}: unknown files entries {sorted(unknown)} (known: {', '.join(FILE_KEYS)})")
     return record
+
+
+def _check_types(manifest: Path, record: dict[str, Any]) -> None:
+    """Refuse a profile whose name, files, rules, card or switches are of the wrong JSON type (a hand-edited
+    ``"rules": null`` or ``"line_end_marks": "no"`` would otherwise crash later or switch a stage on)."""
+    expected = {"name": (str, "a string"), "files": (dict, "an object"), "card": (dict, "an object"),
+                **{key: (bool, "true or false") for key in SWITCHES}}
+    for key, (kind, meaning) in expected.items():
+        if key in record and not isinstance(record[key], kind):
+            raise ModelError(f"{manifest}: {key} must be {meaning}")
+    rules = record.get("rules", "all")
+    if rules != "all" and not (isinstance(rules, list) and _strings(rules)):
+        raise ModelError(f'{manifest}: rules must be "all" or a list of rule names')
+    for key, value in record.get("files", {}).items():
+        if key in FILE_KEYS and not (_strings(value) if key == "confusions" else isinstance(value, str)):
+            raise ModelError(f"{manifest}: files entry {key} must be a file name" + (" or a list of them" if key == "confusions" else ""))
+
+
+def _strings(value: Any) -> bool:
+    """Whether a JSON value is a string or a list of strings."""
+    return isinstance(value, str) or (isinstance(value, list) and all(isinstance(item, str) for item in value))
 
 
 def load_profile(name_or_dir: str | Path, models_dir: Path) -> Profile:
@@ -221,7 +248,7 @@ def load_profile(name_or_dir: str | Path, models_dir: Path) -> Profile:
 def _threshold(manifest: Path, record: dict[str, Any]) -> float | None:
     """The profile's ``threshold``: a number in [0, 1], or None where it is absent."""
     threshold = record.get("threshold")
-    if threshold is not None and not (isinstance(threshold, (int, float)) and 0.0 <= threshold <= 1.0):
+    if threshold is not None and not (_is_number(threshold) and 0.0 <= threshold <= 1.0):
         raise ModelError(f"{manifest}: threshold must be a number in [0, 1]")
     return None if threshold is None else float(threshold)
 
@@ -238,7 +265,7 @@ def _check_mark_choice(manifest: Path, record: dict[str, Any], files: dict[str, 
 def _domain_weight(manifest: Path, record: dict[str, Any], files: dict[str, Any]) -> float | None:
     """The weight of the profile's ``domain_lm``: a number in (0, 1); None without a domain_lm."""
     domain_weight = record.get("domain_weight")
-    if "domain_lm" in files and not (isinstance(domain_weight, (int, float)) and 0.0 < domain_weight < 1.0):
+    if "domain_lm" in files and not (_is_number(domain_weight) and 0.0 < domain_weight < 1.0):
         raise ModelError(f"{manifest}: a domain_lm needs a domain_weight in (0, 1)")
     return float(domain_weight) if "domain_lm" in files else None
 

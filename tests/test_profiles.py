@@ -61,6 +61,34 @@ def test_broken_profiles_are_refused_with_the_reason(tmp_path):
         Corrector(model=lm, inventory=INVENTORY, variants={}, profile=make_profile(tmp_path / "e", rules=["nonesuch"]))
 
 
+@pytest.mark.parametrize("entry, refused", [
+    ({"rules": None}, "rules must be"), ({"rules": "double-comma"}, "rules must be"), ({"rules": [1]}, "rules must be"),
+    ({"threshold": True}, "threshold must be"), ({"line_end_margin": False}, "line_end_margin must be"),
+    ({"line_end_habit": [True, 1]}, "line_end_habit must be"), ({"line_end_marks": "no"}, "line_end_marks must be true or false"),
+    ({"han_insertions": 1}, "han_insertions must be"), ({"files": []}, "files must be an object"),
+    ({"files": {"weights": None}}, "files entry weights"), ({"files": {"weights": "w.json", "confusions": [1]}}, "files entry confusions"),
+    ({"name": None}, "name must be a string"), ({"card": []}, "card must be an object"),
+])
+def test_a_hand_edited_profile_of_the_wrong_json_types_is_refused_with_the_key(tmp_path, entry, refused):
+    with pytest.raises(ModelError, match=refused):
+        load_profile(make_profile(tmp_path / "p", **entry), MODELS)
+
+
+def test_any_json_value_for_any_key_loads_or_is_refused_never_crashes(tmp_path):
+    keys = ["name", "files", "rules", "threshold", "line_end_margin", "mark_page_prior", "line_end_habit",
+            "line_end_sparse", "confidence", "word_confidence", "card", "domain_weight", "line_end_marks",
+            "line_end_mark_choice", "han_insertions"]
+    values = [None, True, False, "x", 1, -1, 0.5, [], {}, ["x"], [1, 2], {"a": 1}]
+    loaded = 0
+    for n, (key, value) in enumerate((key, value) for key in keys for value in values):
+        try:
+            load_profile(make_profile(tmp_path / str(n), **{key: value}), MODELS)
+            loaded += 1
+        except ModelError:
+            pass
+    assert 0 < loaded < len(keys) * len(values)
+
+
 def test_a_profile_file_that_fails_its_checksum_is_refused(tmp_path):
     directory = make_profile(tmp_path / "p")
     write_checksums(directory)
