@@ -14,9 +14,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Collection, Iterable
+from typing import Collection, Iterable, Iterator
 
-from .normalize import is_han, lm_token
+from .normalize import is_han, lm_token, lm_tokens
 
 #: Characters that end a sentence (closing quotes/brackets right after them stay with it).
 _SENTENCE_END = re.compile(r"[。！？!?；;]+[”’」』）)]*|\n+")
@@ -87,8 +87,13 @@ def segment(text: str, inventory: Collection[str] | None = None, keep: Collectio
 
     ``inventory``: characters that may be edited (and proposed); ``None`` allows every Han char.
     """
+    return list(iter_sentences(text, inventory, keep))
+
+
+def iter_sentences(text: str, inventory: Collection[str] | None = None, keep: Collection[str] = ()) -> Iterator[Sentence]:
+    """The sentences of :func:`segment`, one at a time: a caller that handles them in turn holds one
+    sentence's tokens, offsets and flags, not the whole text's (a file of millions of characters)."""
     protected = protected_mask(text, keep)
-    sentences = []
     for start, end in sentence_spans(text):
         tokens, offsets, editable = [], [], []
         for pos in range(start, end):
@@ -100,5 +105,11 @@ def segment(text: str, inventory: Collection[str] | None = None, keep: Collectio
             offsets.append(pos)
             editable.append(is_han(ch) and not protected[pos] and (inventory is None or ch in inventory))
         if tokens:
-            sentences.append(Sentence(start, end, tuple(tokens), tuple(offsets), tuple(editable)))
-    return sentences
+            yield Sentence(start, end, tuple(tokens), tuple(offsets), tuple(editable))
+
+
+def sentence_tokens(text: str) -> Iterator[tuple[str, ...]]:
+    """The LM tokens of each sentence of ``text``: the ``tokens`` of :func:`iter_sentences` without their
+    offsets and flags (and ``()`` for a stretch without any)."""
+    for start, end in sentence_spans(text):
+        yield tuple(lm_tokens(text[start:end]))

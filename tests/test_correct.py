@@ -1,3 +1,4 @@
+import gc
 import json
 import math
 
@@ -5,11 +6,12 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from ocrfix.correction.corrector import Corrector
-from ocrfix.correction.edits import apply_changes, read_log, replay
+from ocrfix.correction.edits import InputOffsets, apply_changes, read_log, replay
 from ocrfix.correction.features import forward, substitution_gains
 from ocrfix.correction.score import Weights
 from ocrfix.errors import ModelError
 from ocrfix.normalize import lm_tokens
+from ocrfix.segment import Sentence
 
 from test_correct_fixtures import INVENTORY, WEIGHTS, confusion_set, load_lm, write_arpa
 
@@ -81,8 +83,8 @@ def test_window_gain_equals_whole_sentence_rescoring(lm, sentence, i, token):
 _changes = st.lists(st.tuples(st.integers(0, 30), st.integers(0, 2), st.text("作乍x ", max_size=2)), max_size=6)
 
 
-@given(st.text("我们在北京工作乍 \n。", min_size=1, max_size=30), _changes)
-def test_replaying_the_log_reproduces_the_output(text, raw):
+def _applied(text: str, raw: list[tuple[int, int, str]]) -> tuple[str, list]:
+    """``text`` with the changes ``raw`` (start, length, replacement) made to fit it, without overlaps."""
     changes, cursor = [], 0
     for start, length, replacement in sorted(raw):
         start = max(start, cursor)
@@ -90,9 +92,40 @@ def test_replaying_the_log_reproduces_the_output(text, raw):
             break
         changes.append((start, text[start:start + length], replacement, 0.9, ("visual",)))
         cursor = start + length + 1
-    output, edits = apply_changes(text, changes)
+    return apply_changes(text, changes)
+
+
+@given(st.text("我们在北京工作乍 \n。", min_size=1, max_size=30), _changes)
+def test_replaying_the_log_reproduces_the_output(text, raw):
+    output, edits = _applied(text, raw)
     assert replay(text, edits) == output
     assert all(output[e.offset:e.offset + len(e.replacement)] == e.replacement for e in edits)
+
+
+@given(st.text("我们在北京工作乍 \n。", min_size=1, max_size=30), _changes)
+def test_input_offsets_map_the_unchanged_output_back_onto_the_unchanged_input(text, raw):
+    output, edits = _applied(text, raw)
+    replaced = {p for e in edits for p in range(e.offset, e.offset + len(e.replacement))}
+    original = {p for e in edits for p in range(e.input_offset, e.input_offset + len(e.original))}
+    to_input = InputOffsets(edits)
+    assert [to_input(p) for p in range(len(output)) if p not in replaced] == [p for p in range(len(text)) if p not in original]
+
+
+def test_a_long_text_is_decoded_without_holding_all_its_sentences(corrector):
+    """The decoder goes block by block (BLOCK_CHARS) through sentences made as it reaches them: a file
+    of millions of characters never holds all its sentences' tokens, offsets and flags at once."""
+    def sentences_alive() -> int:
+        gc.collect()
+        return sum(isinstance(o, Sentence) for o in gc.get_objects())
+
+    before, alive = sentences_alive(), []
+
+    def progress(chars: int) -> None:  # after each block: the Sentence objects it left alive
+        alive.append(sentences_alive() - before)
+
+    result = corrector.correct("我们在北京工乍。\n" * 1000, reflow=False, progress=progress)  # 1,000 sentences
+    assert result.text == "我们在北京工作。\n" * 1000 and len(result.edits) == 1000
+    assert len(alive) > 4 and max(alive) < 300  # a block's 223 sentences (and the next one), not all 1,000
 
 
 def test_corrector_log_round_trips_through_jsonl(corrector, tmp_path):

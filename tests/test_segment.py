@@ -1,4 +1,4 @@
-from ocrfix.segment import protected_mask, segment
+from ocrfix.segment import protected_mask, segment, sentence_tokens
 
 
 def flags(sentence):
@@ -66,3 +66,8 @@ def test_overlong_sentences_are_cut_preferably_after_a_comma():
     assert all(a[1] == b[0] for a, b in zip(spans, spans[1:]))  # contiguous, nothing lost
     hard = [(s.start, s.end) for s in segment("字" * 1000)]
     assert [end - start for start, end in hard] == [MAX_SENTENCE] * 3 + [1000 - 3 * MAX_SENTENCE]
+
+
+def test_sentence_tokens_are_the_tokens_of_the_sentences():
+    text = "本报讯 市委\u3000会议。\n\n  \n共236件ABC字，见www.example.cn/天。乍" + "的" * 600
+    assert [tokens for tokens in sentence_tokens(text) if tokens] == [s.tokens for s in segment(text)]

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import copy
-from bisect import bisect_left
+import math
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Collection, Iterable, Mapping, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Callable, Collection, Iterable, Iterator, Mapping, NamedTuple, Sequence
 
 from ..confusions import ConfusionSet, inventory as default_inventory, merge
 from ..confusions.length import LENGTH_FILE, LengthRates
@@ -16,14 +17,14 @@ from ..confusions.variants import REGIONAL_FORMS, VARIANTS_FILE, load_variants, 
 from ..errors import ModelError
 from ..lm.context import ContextIndex, context_path
 from ..normalize import is_han
-from ..segment import Sentence, protected_mask, segment
+from ..segment import Sentence, protected_mask, iter_sentences, sentence_tokens
 from ..profiles import SHIPPED_STAGES, Profile, load_profile
 from ..settings import load_settings
 from .candidates import CONTEXT, ENGINE, GENERATORS, Candidate, CandidateSource, Table, build_table, cached_table
 from .decode import SentenceDecoder
 from .deletions import SOURCE as DELETION_SOURCE, deletion_changes
 from .document import DocumentBigrams
-from .edits import Change, Edit, apply_changes, input_offset
+from .edits import Change, Edit, InputOffsets, apply_changes
 from .engine import ConfidencePrior, Reading, TokenEvidence, token_evidence
 from .pairs import PairCandidate, PairProposer
 from .features import Featurizer, LanguageModel, forward, mean_logp
@@ -113,7 +114,7 @@ class Result:
     blocks: tuple[Block, ...] | None = None
 
 
-def _blocks(sentences: Sequence[Sentence], min_chars: int) -> Iterable[list[Sentence]]:
+def _blocks(sentences: Iterable[Sentence], min_chars: int) -> Iterable[list[Sentence]]:
     """Consecutive sentences grouped until a group spans at least ``min_chars`` characters."""
     block: list[Sentence] = []
     for sentence in sentences:
@@ -139,11 +140,18 @@ def lone_rule_changes(rule_edits: Sequence[Edit], clean_print: Sequence[tuple[in
     ``clean_print`` where the pattern stages' ``rule_edits`` are fewer than
     :data:`CLEAN_PRINT_MIN_CHANGES`: there a rule's match is as likely the writer's as the engine's."""
     lone: set[tuple[int, tuple[str, ...]]] = set()
+    offsets = [edit.offset for edit in rule_edits]  # sorted, as apply_changes returns the edits
     for start, end in clean_print:
-        inside = [edit for edit in rule_edits if start <= edit.offset < end]
+        inside = rule_edits[bisect_left(offsets, start):bisect_left(offsets, end)]
         if len(inside) < CLEAN_PRINT_MIN_CHANGES:
             lone.update((edit.input_offset, edit.sources) for edit in inside if edit.sources[0] in rule_sources)
     return lone
+
+
+def _within(spans: Sequence[tuple[int, int]], offset: int) -> bool:
+    """Whether ``offset`` lies in one of the sorted, disjoint ``spans``."""
+    k = bisect_right(spans, (offset, math.inf)) - 1
+    return k >= 0 and spans[k][0] <= offset < spans[k][1]
 
 
 def _holds(offsets: Sequence[int], start: int, end: int) -> bool:
@@ -504,13 +512,14 @@ class Corrector:
         hung = hung_marks_read(printed) if self.stages.line_end_habit is not None and printed is not None else 0
         changes = self._pattern_changes(text, joins, stray_marks, hung)
         staged, rule_edits = apply_changes(text, changes)
+        to_input = InputOffsets(rule_edits)
         sentences, document = self._segment(staged)
         clean_print: list[tuple[int, int]] = []  # spans of ``staged`` whose blocks read like clean print
         # a short text: an edit without the engine's evidence needs the clean-print threshold
         short = self.sparse.threshold if self.sparse is not None and (page_chars or len(text)) < SHORT_TEXT else 0.0
         decoded: list[Change] = []  # the decoder's changes
         for block in _blocks(sentences, BLOCK_CHARS):
-            block_changes, clean = self._decode_block(block, document, text, staged, rule_edits, readings, short)
+            block_changes, clean = self._decode_block(block, document, text, staged, to_input, readings, short)
             decoded += block_changes
             if clean:
                 clean_print.append((block[0].start, block[-1].end))
@@ -520,22 +529,22 @@ class Corrector:
         # from the input's character
         replaced = {change[0] for change in decoded}
         changes = [change for change in changes if change[0] not in replaced or len(change[1]) != 1] + decoded
-        withdrawn = self._withdrawn_in_clean_print(rule_edits, clean_print, joins)
+        withdrawn = self._withdrawn_in_clean_print(rule_edits, to_input, clean_print, joins)
         changes = [change for change in changes if (change[0], tuple(change[4])) not in withdrawn]
         output, edits = apply_changes(text, changes)
         return Result(output, tuple(edits), text, None if blocks is None else tuple(blocks))
 
     def _decode_block(self, block: Sequence[Sentence], document: DocumentBigrams, text: str, staged: str,
-                      rule_edits: Sequence[Edit], readings: Sequence[Reading | None] | None, short: float
+                      to_input: InputOffsets, readings: Sequence[Reading | None] | None, short: float
                       ) -> tuple[list[Change], bool]:
         """The decoder's changes in the sentences of ``block`` (offsets in ``text``; ``staged``: the text after
-        the pattern stages' ``rule_edits``), and whether the block reads like clean print.
+        the pattern stages, whose offsets ``to_input`` maps to ``text``'s), and whether the block reads like clean print.
 
         Every sentence is decoded at the threshold (at least the domain gate's floor); a block whose first
         pass edits as densely as a noisy scan is decoded again down to the noisy-scan threshold; one that
         edits as sparsely as clean print has its sentences with an edit below the clean-print threshold
         decoded afresh at that threshold. An edit below ``short`` without the engine's evidence is dropped."""
-        evidence = [self._evidence(sentence, text, staged, rule_edits, readings) for sentence in block]
+        evidence = [self._evidence(sentence, text, staged, to_input, readings) for sentence in block]
         decoders = [self._decoder(sentence, document, ev) for sentence, ev in zip(block, evidence)]
         limits = [max(self.max_edits, len(sentence.tokens) // TOKENS_PER_EDIT) for sentence in block]
         logp = block_logp(decoders)
@@ -561,13 +570,15 @@ class Corrector:
                 if choice.probability < short and ENGINE_EVIDENCE.isdisjoint(choice.candidate.sources):
                     continue
                 for index, char in choice.candidate.replacements:  # a pair is logged as one edit per character
-                    pos = input_offset(rule_edits, sentence.offsets[index])
+                    pos = to_input(sentence.offsets[index])
                     changes.append((pos, text[pos], char, choice.probability, choice.candidate.sources))
         return changes, clean
 
-    def _withdrawn_in_clean_print(self, rule_edits: Sequence[Edit], clean_print: Sequence[tuple[int, int]],
-                                  joins: Sequence[int]) -> set[tuple[int, tuple[str, ...]]]:
-        """(input offset, sources) of the pattern stages' ``rule_edits`` withdrawn in the ``clean_print`` spans.
+    def _withdrawn_in_clean_print(self, rule_edits: Sequence[Edit], to_input: InputOffsets,
+                                  clean_print: Sequence[tuple[int, int]], joins: Sequence[int]
+                                  ) -> set[tuple[int, tuple[str, ...]]]:
+        """(input offset, sources) of the pattern stages' ``rule_edits`` (``to_input``: their output offsets
+        mapped to input offsets) withdrawn in the ``clean_print`` spans (sorted, disjoint).
 
         On clean print Tesseract rarely loses a mark or adds a character, and the LM's taste (an optional
         comma, a name's double) would outweigh the few it does: line-end marks (unless the profile's engine
@@ -577,9 +588,9 @@ class Corrector:
         withdraw = [sources for sources in CLEAN_PRINT_WITHDRAWN
                     if not (self.stages.line_end_marks_in_clean_print and sources in LINE_END_SOURCES)]
         withdrawn = {(edit.input_offset, edit.sources) for edit in rule_edits if edit.sources in withdraw
-                     and any(start <= edit.offset < end for start, end in clean_print)}
+                     and _within(clean_print, edit.offset)}
         typed = [(start, end) for start, end in clean_print
-                 if not _holds(joins, input_offset(rule_edits, start), input_offset(rule_edits, end))]
+                 if not _holds(joins, to_input(start), to_input(end))]
         return withdrawn | lone_rule_changes(rule_edits, typed,
                                              {f"rule:{rule.name}" for rule in self.rules if rule.style_max is None})
 
@@ -595,7 +606,7 @@ class Corrector:
         None without a domain LM or tokens."""
         if not hasattr(self.lm, "domain_share"):
             return None
-        return self.lm.domain_share(s.tokens for s in self._segment(self._staged(text))[0])
+        return self.lm.domain_share(s.tokens for s in iter_sentences(self._staged(text), self.inventory, self.keep))
 
     def _staged(self, text: str) -> str:
         return apply_changes(text, self._pattern_changes(text, []))[0]
@@ -697,23 +708,23 @@ class Corrector:
         return SentenceDecoder(self.featurizer, self.weights, self.candidates, sentence, document, self.pairs,
                                evidence, self.inventory)
 
-    def _evidence(self, sentence: Sentence, text: str, staged: str, rule_edits: Sequence[Edit],
+    def _evidence(self, sentence: Sentence, text: str, staged: str, to_input: InputOffsets,
                   readings: Sequence[Reading | None] | None) -> TokenEvidence | None:
         """The engine's evidence per token of ``sentence`` (offsets in ``staged``, the text after
-        the pattern stages' ``rule_edits``) from its ``readings`` of ``text``; None without any."""
+        the pattern stages, mapped to ``text``'s by ``to_input``) from its ``readings`` of ``text``; None without any."""
         if readings is None:
             return None
         per_token = []
         for offset in sentence.offsets:
-            at = input_offset(rule_edits, offset)
+            at = to_input(offset)
             per_token.append(readings[at] if 0 <= at < len(text) and text[at] == staged[offset] else None)
         evidence = token_evidence(per_token, self.confidence, self.word_confidence)
         return None if evidence.empty else evidence
 
-    def _segment(self, text: str) -> tuple[list[Sentence], DocumentBigrams]:
-        """The sentences of ``text`` and the bigrams of all of them (the document evidence)."""
-        sentences = segment(text, self.inventory, self.keep)
-        return sentences, DocumentBigrams(s.tokens for s in sentences)
+    def _segment(self, text: str) -> tuple[Iterator[Sentence], DocumentBigrams]:
+        """The sentences of ``text``, one at a time (a long text's are never all held), and the bigrams of
+        all of them (the document evidence, counted in a pass of its own)."""
+        return iter_sentences(text, self.inventory, self.keep), DocumentBigrams(sentence_tokens(text))
 
     def candidate_features(self, text: str) -> Iterable[tuple[list[int], list[Candidate], "np.ndarray"]]:
         """Per sentence of ``text`` (already reflowed): page offsets, candidates and feature rows

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 
 from ..confusions.length import LengthRates
 from ..normalize import fold_char, is_cjk_punct, is_han
-from .edits import Change
+from .edits import Change, Overlay
 from .features import LanguageModel
 from .rules import replacement_gain
 
@@ -59,7 +59,7 @@ def _mark(ch: str | None) -> bool:
     return ch is not None and (is_cjk_punct(fold_char(ch)) or is_cjk_punct(ch) or fold_char(ch) in ",.;:!?\"'")
 
 
-def _neighbour(text: Sequence[str], offset: int, step: int) -> str | None:
+def _neighbour(text: Overlay, offset: int, step: int) -> str | None:
     """The nearest non-whitespace, non-deleted character of ``text`` from ``offset`` in direction ``step``."""
     offset += step
     while 0 <= offset < len(text):
@@ -96,7 +96,7 @@ def deletion_changes(text: str, rates: LengthRates, lm: LanguageModel, protected
     default :data:`MIN_MARGIN`."""
     min_margin = MIN_MARGIN if min_margin is None else min_margin
     changes = []
-    working = list(text)  # deleted characters become ""
+    working = Overlay(text)  # deleted characters become ""
     for offset, char in enumerate(text):
         if char.isspace() or protected[offset]:
             continue
@@ -109,7 +109,7 @@ def deletion_changes(text: str, rates: LengthRates, lm: LanguageModel, protected
         odds = rates.extra_odds(char, doubled)
         if odds < SITE_GATE or (not doubled and not rates.known_extra(char, MIN_EVIDENCE)):
             continue
-        before = "".join(working[max(0, offset - WINDOW):offset])
+        before = working.window(max(0, offset - WINDOW), offset)
         window = before + text[offset:offset + WINDOW + 1]
         if replacement_gain(lm, window, len(before), 1, "") + odds > min_margin:
             working[offset] = ""

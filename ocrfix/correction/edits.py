@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_left, bisect_right, insort
 from dataclasses import asdict, dataclass
+from itertools import accumulate
 from typing import Iterable, Sequence
 
 
@@ -65,14 +67,47 @@ def apply_changes(text: str, edits: Iterable[Change]) -> tuple[str, list[Edit]]:
     return "".join(pieces), result
 
 
-def input_offset(edits: Sequence[Edit], offset: int) -> int:
-    """The input offset of output position ``offset``, which must lie outside every replacement."""
-    delta = 0
-    for edit in edits:
-        if edit.offset + len(edit.replacement) > offset:
-            break
-        delta += len(edit.replacement) - len(edit.original)
-    return offset - delta
+class Overlay:
+    """``text`` with single characters replaced (``""``: deleted) as a stage goes through it, read per
+    position or over a window, without a list of the whole text's characters (a stage's working copy
+    of a one-line file of millions of characters)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._changed: dict[int, str] = {}
+        self._offsets: list[int] = []  # the changed positions, sorted
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    def __getitem__(self, offset: int) -> str:
+        return self._changed.get(offset, self.text[offset])
+
+    def __setitem__(self, offset: int, char: str) -> None:
+        if offset not in self._changed:
+            insort(self._offsets, offset)
+        self._changed[offset] = char
+
+    def window(self, start: int, end: int) -> str:
+        """Positions ``start`` (at least 0) to ``end`` (at most past the end) joined."""
+        k = bisect_left(self._offsets, start)
+        if k == len(self._offsets) or self._offsets[k] >= end:
+            return self.text[start:end]
+        return "".join(self[pos] for pos in range(start, min(end, len(self.text))))
+
+
+class InputOffsets:
+    """The input offset of an output position of ``edits`` (sorted by offset, as :func:`apply_changes`
+    returns them), by bisection: a text of millions of characters has as many positions to map as
+    edits, and a scan of the edits for each was quadratic."""
+
+    def __init__(self, edits: Sequence[Edit]) -> None:
+        self._ends = [edit.offset + len(edit.replacement) for edit in edits]
+        self._shifts = list(accumulate((len(edit.replacement) - len(edit.original) for edit in edits), initial=0))
+
+    def __call__(self, offset: int) -> int:
+        """The input offset of output position ``offset``, which must lie outside every replacement."""
+        return offset - self._shifts[bisect_right(self._ends, offset)]
 
 
 def replay(text: str, edits: Sequence[Edit]) -> str:

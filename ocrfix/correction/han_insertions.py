@@ -26,7 +26,7 @@ from typing import NamedTuple
 
 from ..lm.context import ContextIndex
 from ..normalize import is_han
-from ..segment import segment
+from ..segment import iter_sentences
 from .edits import Change
 from .features import ForwardPass, LanguageModel, forward, replacement_gain
 
@@ -74,7 +74,7 @@ def insertion_sites(text: str, lm: LanguageModel, index: ContextIndex, protected
     surprise = SURPRISE if surprise is None else surprise
     probable_left = PROBABLE_LEFT if probable_left is None else probable_left
     sites = []
-    for sentence in segment(text):
+    for sentence in iter_sentences(text):
         tokens = sentence.tokens
         logps = [logp for logp, _ in lm.token_scores(tokens)]  # one C call; the states only where needed
         fwd = None

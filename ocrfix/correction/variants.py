@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 
-from .edits import Change
+from .edits import Change, Overlay
 from .features import LanguageModel
 from .rules import replacement_gain
 
@@ -34,20 +34,21 @@ def variant_changes(text: str, variants: Mapping[str, str], simplified_forms: Co
     the characters traditional script writes otherwise (keys of :func:`ocrfix.confusions.variants.simplified_forms`);
     ``protected`` flags the characters never to change (keep-list words, URLs)."""
     changes = []
-    working = list(text)
-    line_start, traditional = -1, False
+    working = Overlay(text)
+    line_end, traditional = -1, False  # the end of the line last judged (its line break, or the text's end)
     for offset, char in enumerate(text):
         simplified = variants.get(char)
         if simplified is None or protected[offset] or _in_run(text, offset, variants):
             continue
-        if text.rfind("\n", 0, offset) + 1 != line_start:  # the first form of a line: judge the line's script
+        if offset > line_end:  # the first form of a line (rfind once a line: one endless line is not rescanned)
             line_start = text.rfind("\n", 0, offset) + 1
-            line_end = text.find("\n", offset)
-            traditional = traditional_script(text[line_start:None if line_end < 0 else line_end], variants, simplified_forms)
+            found = text.find("\n", offset)
+            line_end = len(text) if found < 0 else found
+            traditional = traditional_script(text[line_start:line_end], variants, simplified_forms)
         if traditional:
             continue
         start = max(0, offset - WINDOW)
-        window = "".join(working[start:offset + WINDOW + 1])
+        window = working.window(start, offset + WINDOW + 1)
         if replacement_gain(lm, window, offset - start, 1, simplified) > min_margin:
             working[offset] = simplified
             changes.append((offset, char, simplified, 1.0, (SOURCE,)))
