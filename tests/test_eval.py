@@ -5,10 +5,13 @@ import random
 from pathlib import Path
 
 import lxml.html
+import numpy as np
 import pytest
+from hypothesis import given, strategies as st
 from rapidfuzz.distance import Levenshtein
 
 from ocrfix.evaluation import Erratum, aligned_pairs, confusion_counts, evaluate, to_doc
+from ocrfix.evaluation.align import ATTEMPTS, _AnchorIndex
 from ocrfix.evaluation.report_html import render
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
@@ -171,6 +174,37 @@ def test_scales_linearly_on_long_documents() -> None:
     hyp = "\n".join(replace_at(p, 50, "〇") for p in reversed(paragraphs))
     r = evaluate(gt, hyp)
     assert r.counts.substitutions == 200 and r.cer == pytest.approx(200 / 40000)
+
+
+def test_a_long_alignment_holds_no_string_per_position() -> None:
+    """A text of millions of characters: the n-gram index holds arrays, not an n-gram string per
+    position, and the aligned characters are shared objects, not one string per position."""
+    text = "".join(han_text(500, k) + "今天天气很好。" for k in range(20))
+    index = _AnchorIndex(text, text)
+    gt_pos, hyp_pos = index.anchors(0, len(text), 6, 20)
+    assert gt_pos.tolist() == hyp_pos.tolist() == list(range(len(text) - 5))
+    assert all(isinstance(value, (np.ndarray, int)) for grams in index._cache.values() for value in vars(grams).values())
+    al = evaluate(text, text).alignment
+    assert al.hyp_at == tuple(text) and len({id(ch) for ch in al.hyp_at}) == len(set(text))
+
+
+@given(st.text("今天气很好的ab", max_size=40), st.text("今天气很好的ab", max_size=40), st.sampled_from(ATTEMPTS), st.data())
+def test_anchors_pair_the_rth_occurrences_of_ngrams_occurring_equally_often(gt, hyp, attempt, data) -> None:
+    n, max_repeat = attempt
+    start = data.draw(st.integers(0, len(gt)))
+    end = data.draw(st.integers(start, len(gt)))
+
+    def positions(text: str) -> dict[str, list[int]]:
+        found: dict[str, list[int]] = {}
+        for j in range(len(text) - n + 1):
+            found.setdefault(text[j:j + n], []).append(j)
+        return found
+
+    g, h = positions(gt), positions(hyp)
+    want = [(i, h[gram][g[gram].index(i)]) for i in range(start, end - n + 1)
+            if 0 < len(h.get(gram := gt[i:i + n], ())) <= max_repeat and len(g[gram]) == len(h[gram])]
+    gt_pos, hyp_pos = _AnchorIndex(gt, hyp).anchors(start, end, n, max_repeat)
+    assert list(zip(gt_pos.tolist(), hyp_pos.tolist())) == want
 
 
 @pytest.mark.skipif(not (SEEDS / "page01.web.txt").exists(), reason="seed pair not present")

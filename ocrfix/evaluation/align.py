@@ -25,9 +25,10 @@ Time and memory are linear in the text length apart from the per-piece alignment
 from __future__ import annotations
 
 import bisect
-from collections import Counter
+import sys
 from dataclasses import dataclass
 
+import numpy as np
 from rapidfuzz.distance import Indel, Levenshtein
 
 from .profile import Doc
@@ -109,76 +110,100 @@ class _AnchorIndex:
 
     def __init__(self, gt: str, hyp: str) -> None:
         self._gt, self._hyp = gt, hyp
-        self._cache: dict[int, tuple[_Positions, _Positions]] = {}
+        self._cache: dict[int, _Grams] = {}
 
-    def anchors(self, start: int, end: int, n: int, max_repeat: int) -> list[tuple[int, int]]:
-        """(gt_pos, hyp_pos) anchors of n-grams inside GT[start:end] occurring at most ``max_repeat`` times."""
+    def anchors(self, start: int, end: int, n: int, max_repeat: int) -> tuple[np.ndarray, np.ndarray]:
+        """The GT positions and the HYP positions of the anchors of n-grams inside GT[start:end] occurring
+        at most ``max_repeat`` times (arrays: a long line has an anchor at nearly every character)."""
         if n not in self._cache:
-            self._cache[n] = (_Positions(self._gt, n), _Positions(self._hyp, n))
-        gt_index, hyp_index = self._cache[n]
-        found = []
-        for i in range(start, end - n + 1):
-            gram = self._gt[i:i + n]
-            times = hyp_index.count.get(gram, 0)
-            if not times or times > max_repeat or gt_index.count[gram] != times:
-                continue
-            if times == 1:
-                found.append((i, hyp_index.first[gram]))
-            else:
-                found.append((i, hyp_index.all(gram)[bisect.bisect_left(gt_index.all(gram), i)]))
-        return found
+            self._cache[n] = _Grams(self._gt, self._hyp, n)
+        grams = self._cache[n]
+        ids = grams.ids[start:max(start, end - n + 1)]
+        times = grams.hyp_count[ids]
+        at = np.flatnonzero((times > 0) & (times <= max_repeat) & (grams.gt_count[ids] == times))
+        return start + at, grams.hyp_sorted[grams.hyp_start[ids[at]] + grams.gt_rank[start + at]].astype(np.int64)
 
 
-class _Positions:
-    """Where the n-grams of a text occur: counts and first positions (built at C speed), all
-    positions of repeated n-grams only when first asked for."""
+class _Grams:
+    """The n-grams of both streams as arrays, not one string per position (a text of millions of
+    characters): every GT n-gram has the id of its group of equal n-grams (from a stable sort of the
+    n-grams' code points); per group the count on each side and where its HYP positions start in
+    ``hyp_sorted`` (the HYP positions by group, each group's in order); per GT position its rank among
+    the GT occurrences of its n-gram. 32-bit: the input limit keeps positions far below 2**31."""
 
-    def __init__(self, text: str, n: int) -> None:
-        self._grams = [text[j:j + n] for j in range(len(text) - n + 1)]
-        self.count = Counter(self._grams)
-        self.first = dict(zip(reversed(self._grams), range(len(self._grams) - 1, -1, -1)))
-        self._repeated: dict[str, list[int]] | None = None
-
-    def all(self, gram: str) -> list[int]:
-        if self._repeated is None:
-            self._repeated = {}
-            for j, g in enumerate(self._grams):
-                if self.count[g] > 1:
-                    self._repeated.setdefault(g, []).append(j)
-        return self._repeated[gram]
-
-
-def _group(anchors: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
-    """Group anchors (sorted by GT position) into runs of consistent offset, increasing in HYP."""
-    runs: list[list[tuple[int, int]]] = []
-    for i, j in anchors:
-        if runs:
-            pi, pj = runs[-1][-1]
-            if j > pj and abs((j - i) - (pj - pi)) <= MAX_DRIFT + (i - pi) // 5:
-                runs[-1].append((i, j))
-                continue
-        runs.append([(i, j)])
-    return runs
+    def __init__(self, gt: str, hyp: str, n: int) -> None:
+        gt_grams = max(len(gt) - n + 1, 0)
+        columns = [np.concatenate([_code_column(gt, n, k), _code_column(hyp, n, k)]) for k in range(0, n, _CODES_PER_KEY)]
+        order = np.lexsort(columns[::-1])  # stable: equal n-grams keep GT before HYP, positions in order
+        new = np.ones(len(order), dtype=bool)
+        for column in columns:
+            ranked = column[order]
+            new[1:] &= ranked[1:] == ranked[:-1]
+        del columns, ranked
+        new[1:] = ~new[1:]
+        group = np.cumsum(new, dtype=np.int32) - 1  # per sorted n-gram
+        starts = np.flatnonzero(new).astype(np.int32)
+        from_gt = order < gt_grams
+        ids = np.empty(gt_grams, dtype=np.int32)
+        ids[order[from_gt]] = group[from_gt]
+        self.ids = ids
+        self.gt_count = np.bincount(ids, minlength=len(starts)).astype(np.int32)
+        self.hyp_count = np.bincount(group[~from_gt], minlength=len(starts)).astype(np.int32)
+        self.hyp_start = (np.cumsum(self.hyp_count) - self.hyp_count).astype(np.int32)
+        self.hyp_sorted = (order[~from_gt] - gt_grams).astype(np.int32)
+        rank = np.empty(gt_grams, dtype=np.int32)
+        rank[order[from_gt]] = np.flatnonzero(from_gt) - starts[group[from_gt]]
+        self.gt_rank = rank
 
 
-def _runs(anchors: list[tuple[int, int]], n: int) -> list[list[tuple[int, int]]]:
-    """Runs of anchors; when there are several, runs spanning less than ``MIN_PIECE`` GT chars
-    (a common phrase found elsewhere) are dropped and the rest regrouped."""
-    runs = _group(anchors)
+#: Code points (21 bits each) packed into one 64-bit key column
+_CODES_PER_KEY = 3
+
+
+def _code_column(text: str, n: int, first: int) -> np.ndarray:
+    """Per n-gram of ``text``: its characters ``first`` to ``first + 3`` (within the n-gram) packed into one integer."""
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.uint64)
+    grams = max(len(text) - n + 1, 0)
+    key = np.zeros(grams, dtype=np.uint64)
+    for k in range(first, min(first + _CODES_PER_KEY, n)):
+        key = (key << np.uint64(21)) | codes[k:k + grams]
+    return key
+
+
+def _group(gt_pos: np.ndarray, hyp_pos: np.ndarray) -> list[Span]:
+    """Group anchors (``gt_pos`` sorted, ``hyp_pos`` their HYP positions) into runs of consistent offset,
+    increasing in HYP: an anchor joins the run of the one before it where the two agree. Returns each
+    run's (first, end) index range into the anchors."""
+    if not len(gt_pos):
+        return []
+    joins = (np.diff(hyp_pos) > 0) & (np.abs(np.diff(hyp_pos - gt_pos)) <= MAX_DRIFT + np.diff(gt_pos) // 5)
+    edges = [0, *(np.flatnonzero(~joins) + 1).tolist(), len(gt_pos)]
+    return list(zip(edges, edges[1:]))
+
+
+def _runs(gt_pos: np.ndarray, hyp_pos: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray, list[Span]]:
+    """Runs of anchors (:func:`_group`); when there are several, runs spanning less than ``MIN_PIECE`` GT
+    chars (a common phrase found elsewhere) are dropped and the rest regrouped. Returns the anchors kept
+    and their runs."""
+    runs = _group(gt_pos, hyp_pos)
     if len(runs) > 1:
-        keep = [a for run in runs if run[-1][0] + n - run[0][0] >= MIN_PIECE for a in run]
-        if keep and len(keep) < len(anchors):
-            return _group(keep)
-    return runs
+        firsts, ends = np.array(runs).T
+        keep = np.repeat(gt_pos[ends - 1] + n - gt_pos[firsts] >= MIN_PIECE, ends - firsts)
+        if 0 < keep.sum() < len(gt_pos):
+            gt_pos, hyp_pos = gt_pos[keep], hyp_pos[keep]
+            return gt_pos, hyp_pos, _group(gt_pos, hyp_pos)
+    return gt_pos, hyp_pos, runs
 
 
-def _pieces(start: int, end: int, runs: list[list[tuple[int, int]]], n: int) -> list[_Piece]:
+def _pieces(start: int, end: int, gt_pos: np.ndarray, hyp_pos: np.ndarray, runs: list[Span], n: int) -> list[_Piece]:
     """One piece per run; neighbouring pieces of a block split the GT between them at the midpoint."""
-    cuts = [(run[-1][0] + n + nxt[0][0]) // 2 for run, nxt in zip(runs, runs[1:])]
+    firsts = [(int(gt_pos[a]), int(hyp_pos[a])) for a, _ in runs]
+    lasts = [(int(gt_pos[b - 1]), int(hyp_pos[b - 1])) for _, b in runs]
+    cuts = [(last[0] + n + first[0]) // 2 for last, first in zip(lasts, firsts[1:])]
     bounds = list(zip([start, *cuts], [*cuts, end]))
     return [
-        _Piece((start, end), bound, (run[0][0], run[-1][0] + n), run[0], (run[-1][0] + n, run[-1][1] + n))
-        for run, bound in zip(runs, bounds)
+        _Piece((start, end), bound, (first[0], last[0] + n), first, (last[0] + n, last[1] + n))
+        for first, last, bound in zip(firsts, lasts, bounds)
     ]
 
 
@@ -188,9 +213,9 @@ def _locate(doc_blocks: list[Span], index: _AnchorIndex) -> list[_Piece]:
         for n, max_repeat in ATTEMPTS:
             if end - start < n:
                 continue
-            anchors = index.anchors(start, end, n, max_repeat)
-            if anchors:
-                pieces.extend(_pieces(start, end, _runs(anchors, n), n))
+            gt_pos, hyp_pos = index.anchors(start, end, n, max_repeat)
+            if len(gt_pos):
+                pieces.extend(_pieces(start, end, *_runs(gt_pos, hyp_pos, n), n))
                 break
     return pieces
 
@@ -254,7 +279,8 @@ def _align_piece(g: str, h: str, gt: Span, hyp: Span, min_h: int) -> _Local | No
     for op in ops:
         src, dest = h[h0 + op.dest_start:h0 + op.dest_end], op.src_start
         width = op.src_end - op.src_start
-        hyp_at[dest:dest + width] = list(src[:width]) + [""] * (width - len(src))
+        # the characters shared (interned), not one string object per position of a long text
+        hyp_at[dest:dest + width] = list(map(sys.intern, src[:width])) + [""] * (width - len(src))
         inserted[dest + width] += src[width:]
     return _Local(g0, hyp_at, inserted, (h0 + ops[0].dest_start, h0 + ops[-1].dest_end), gseg)
 
