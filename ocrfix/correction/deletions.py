@@ -59,16 +59,6 @@ def _mark(ch: str | None) -> bool:
     return ch is not None and (is_cjk_punct(fold_char(ch)) or is_cjk_punct(ch) or fold_char(ch) in ",.;:!?\"'")
 
 
-def _neighbour(text: Overlay, offset: int, step: int) -> str | None:
-    """The nearest non-whitespace, non-deleted character of ``text`` from ``offset`` in direction ``step``."""
-    offset += step
-    while 0 <= offset < len(text):
-        if text[offset] and not text[offset].isspace():
-            return text[offset]
-        offset += step
-    return None
-
-
 def _rare(lm: LanguageModel, char: str) -> bool:
     """A character the engine's doubles are not made of: names double rare characters (慕绾绾, 苏柒柒)
     that the LM never saw doubled."""
@@ -100,7 +90,7 @@ def deletion_changes(text: str, rates: LengthRates, lm: LanguageModel, protected
     for offset, char in enumerate(text):
         if char.isspace() or protected[offset]:
             continue
-        left, right = _neighbour(working, offset, -1), _neighbour(working, offset, 1)
+        left, right = working.neighbour(offset, -1), working.neighbour(offset, 1)
         if not (_chinese(left) and _chinese(right)) or not (is_han(char) or _mark(char) and (_mark(left) or _mark(right))):
             continue
         doubled = is_han(char) and left == char  # a doubled mark (……, ——) is how print sets it

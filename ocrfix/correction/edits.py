@@ -88,6 +88,17 @@ class Overlay:
             insort(self._offsets, offset)
         self._changed[offset] = char
 
+    def neighbour(self, offset: int, step: int) -> str | None:
+        """The nearest character from ``offset`` in direction ``step`` that is neither whitespace nor deleted."""
+        text, changed = self.text, self._changed
+        offset += step
+        while 0 <= offset < len(text):
+            char = changed.get(offset, text[offset]) if changed else text[offset]
+            if char and not char.isspace():
+                return char
+            offset += step
+        return None
+
     def window(self, start: int, end: int) -> str:
         """Positions ``start`` (at least 0) to ``end`` (at most past the end) joined."""
         k = bisect_left(self._offsets, start)
