@@ -38,6 +38,8 @@ fit the ink and square CJK type makes ``p`` about ``h``, PP-OCR's detection boxe
   :func:`_stray`); so does a short one over a headline's box (see :func:`_inside_headlines`),
   and a line or a piece of one that holds a column rule read as ``|`` and no letter (``| 。``:
   between two stories' columns it would join them);
+* **table** — a table of figures (:mod:`.tables`: rows of short cells lined up across three columns
+  or more, a third of them figures) is read row by row, each row a line of its own, its cells a space apart;
 * **headline** — large type heads the story under it (:mod:`.headlines`). A body-sized line that
   :mod:`ocrfix.text_reflow` recognizes as a byline (``本报记者 …``) stays a line of its own, unless it is a
   credit in brackets right after a full line (``（本报记者…``: the end of that paragraph).
@@ -60,6 +62,7 @@ from .headlines import body_pitch, find_headlines, junk_glyphs, under_body
 from .line_splits import split_lines
 from .placed import NO_LINE_START, RULE, PlacedLine, char_height, is_rule_text, text_span
 from .stories import stories
+from .tables import table_rows
 from .vertical import turn_back, upright
 
 _NARROW_RUN = re.compile(r"[0-9A-Za-z][0-9A-Za-z.,%]*")  # digits and Latin letters: never broken across lines
@@ -115,7 +118,9 @@ def _join_rows(lines: list[PlacedLine]) -> list[PlacedLine]:
     for row in rows:
         row.sort(key=lambda l: l.box.x0)
         words = tuple(w for l in row for w in l.words)
-        joined.append(PlacedLine(join_words([l.text for l in row]), Box.union([l.box for l in row]), row[0].size, row[0].order, words))
+        cells = row[0].cells if len(row) == 1 else ()  # a table's row alone (see .tables) stays one
+        joined.append(PlacedLine(join_words([l.text for l in row]), Box.union([l.box for l in row]), row[0].size, row[0].order, words,
+                                 cells=cells))
     return joined
 
 
@@ -135,7 +140,7 @@ def _stack(columns: list[_Column], more: list[_Column]) -> list[_Column]:
 
 def _edges(column: _Column) -> tuple[float, float]:
     """Column left and right edges: most lines start at the left edge and end at the right one."""
-    extents = [text_span(l) for l in column.lines]
+    extents = [text_span(l) for l in column.lines if not l.cells] or [text_span(l) for l in column.lines]  # a table's rows are not full
     starts = sorted(a for a, _ in extents)  # lower quartile: a short column may be half indents
     return float(starts[len(starts) // 4]), float(statistics.median(b for _, b in extents))
 
@@ -152,7 +157,7 @@ def _pitch(columns: list[_Column], h: float) -> float:
     lines are whole characters; the type size measures them only where the engine's boxes fit
     the ink as Tesseract's do: PP-OCR pads its detection boxes in height, about 1.2 × the pitch
     (a two-character indent would look 1.6h)."""
-    return body_pitch([line for column in columns for line in column.lines], h)
+    return body_pitch([line for column in columns for line in column.lines if not line.cells], h)
 
 
 def _paragraphs(columns: list[_Column], h: float, lm: TokenScorer | None = None) -> list[list[PlacedLine]]:
@@ -166,6 +171,7 @@ def _paragraphs(columns: list[_Column], h: float, lm: TokenScorer | None = None)
     # overstate the type size, tracking the pitch)
     em = min(h, pitch)
     before = _LineEnd()
+    row = False  # the line before is a table's row (see .tables): a paragraph of its own
     for column in columns:
         left, right = _edges(column)
         for line in column.lines:
@@ -174,9 +180,10 @@ def _paragraphs(columns: list[_Column], h: float, lm: TokenScorer | None = None)
             # a credit in brackets right after a full line closes the paragraph it ends (``…新年。`` /
             # ``（本报记者…``): a byline stands on a line of its own
             byline = is_byline(text) and not (text[:1] in "(（" and paragraphs and before.short_by <= SHORT * pitch)
-            if not paragraphs or byline or _starts_paragraph(line, text, x0, x0 - left, before, paragraphs[-1][-1], pitch, lm):
+            if not paragraphs or byline or row or line.cells or _starts_paragraph(line, text, x0, x0 - left, before, paragraphs[-1][-1], pitch, lm):
                 paragraphs.append([])
             paragraphs[-1].append(line)
+            row = bool(line.cells)
             before = _LineEnd.of(text, right - x1 - _narrow_saving(text) * em, byline, pitch)
     return paragraphs
 
@@ -400,13 +407,14 @@ class _Flow:
         self.boxes.append([])
         return len(self.boxes) - 1
 
-    def emit(self, kind: str, text: str, lines: list[PlacedLine], story: int) -> None:
-        """A block of ``kind`` and ``text`` made of ``lines``, in ``story``."""
+    def emit(self, kind: str, text: str, lines: list[PlacedLine], story: int, printed: tuple[str, ...] | None = None) -> None:
+        """A block of ``kind`` and ``text`` made of ``lines``, in ``story``; ``printed``: its printed
+        lines where they are not ``lines`` (a table's row, made of its cells)."""
         self.blocks.append(Block(kind, text, tuple(dict.fromkeys(p.order for p in lines)), story))
         self.words.extend(w for p in lines for w in p.words)
         self.boxes[story].extend(p.box for p in lines)
         self.sources.append(_pieces([self.where[id(w)] for p in lines for w in p.words]))
-        self.printed.append(tuple(p.text.strip() for p in lines))
+        self.printed.append(printed or tuple(p.text.strip() for p in lines))
 
     def reflowed(self, doc: Document) -> Reflowed:
         """The reflow of ``doc`` these blocks make; words of lines left out (blank lines) keep
@@ -425,6 +433,10 @@ def _emit_story(flow: _Flow, leaves: list[list[PlacedLine]], extra: list[PlacedL
     story = flow.story()
     body, inner = _heads_and_body(flow, story, leaves, heads)
     for para in _paragraphs(body, h, lm):
+        if para[0].cells:  # a table's row: one printed line, its cells' texts a space apart
+            row = " ".join(clean_paragraph([c.text]) for c in para[0].cells)
+            flow.emit("paragraph", row, list(para[0].cells), story, (row,))
+            continue
         kind = "byline" if len(para) == 1 and is_byline(para[0].text) else "paragraph"
         flow.emit(kind, clean_paragraph([p.text for p in para]), para, story)
     for p in inner:
@@ -475,7 +487,7 @@ def _placed(lines: list[Line], numbers: dict[int, int]) -> tuple[float, list[Pla
     ruled = [p for p in placed if is_rule_text(p.text)]
     if ruled and len(ruled) < len(placed):
         placed, stray = [p for p in placed if not is_rule_text(p.text)], [*stray, *ruled]
-    return h, placed, stray
+    return h, table_rows(placed, h), stray
 
 
 def _stray(line: Line, text: str, size: float, h: float) -> bool:

@@ -37,6 +37,8 @@ class PlacedLine:
     #: The box without punctuation-only words at either end (scan specks in a gutter): what
     #: the story layout cuts on (set by :func:`~.line_splits.split_lines`).
     core: Box | None = None
+    #: A table's row read as one line (see :func:`~.tables.table_rows`): its cells, left to right.
+    cells: tuple["PlacedLine", ...] = ()
 
     @functools.cached_property
     def spread(self) -> tuple[int, int]:

@@ -1,0 +1,125 @@
+"""A table of figures on a page found from its placed lines, to be read row by row.
+
+The layout reads side-by-side columns one after the other (:mod:`.stories` cuts down their gutters,
+:func:`.layout._columns` groups lines by horizontal overlap); a table's columns look like text columns
+to both, and its figures would come out a column at a time. A table is a run of at least
+``MIN_ROWS`` rows, one under the next (gaps under ``ROW_GAP × h``), each of two cells or more,
+at least ``MIN_COLUMNS`` in one of them, whose cells line up with the next row's (see
+:func:`_aligned`); its cells are short (``CELL`` em at most: a text column's lines are full) and at
+least ``NUMERIC`` of them are figures (a text column never is). Each row is then one line (see
+:func:`table_rows`) that the layout keeps a paragraph of its own.
+"""
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import replace
+
+from ..text_reflow import display_width
+from .model import Box
+from .placed import PlacedLine
+
+CELL = 10.0  # em: the widest cell (a text column's line is wider)
+MIN_ROWS = 3  # rows of a table
+MIN_COLUMNS = 3  # columns of a table's widest row
+ROW_GAP = 2.0  # × h: the widest gap between two rows of a table
+NUMERIC = 1 / 3  # the least share of a table's cells that are figures
+_LETTER = re.compile(r"[^\W_]")
+
+
+def table_rows(placed: list[PlacedLine], h: float) -> list[PlacedLine]:
+    """``placed`` with the cells of each table (see the module docstring) replaced by one line per
+    row: its cells (``PlacedLine.cells``) left to right, its text theirs with a space between."""
+    rows = _trimmed(_rows([p for p in placed if _short(p, h)]))
+    tables = [run for run in _runs(rows, h) if _is_table(run)]
+    if not tables:
+        return placed
+    in_table = {id(cell) for run in tables for row in run for cell in row}
+    merged = [_row_line(row) for run in tables for row in run]
+    return [p for p in placed if id(p) not in in_table] + merged
+
+
+def _short(line: PlacedLine, h: float) -> bool:
+    """A line short enough to be a table's cell: ``CELL`` em wide at most, in text and in box."""
+    return display_width(line.text) <= CELL and line.box.width <= CELL * h
+
+
+def _rows(cells: list[PlacedLine]) -> list[list[PlacedLine]]:
+    """``cells`` grouped into rows (a cell overlapping the row's box over half the lower height
+    joins it), top to bottom, each left to right."""
+    rows: list[list[PlacedLine]] = []
+    band: Box | None = None
+    for cell in sorted(cells, key=lambda c: (c.box.y0 + c.box.y1, c.box.x0)):
+        if band is not None and min(band.y1, cell.box.y1) - max(band.y0, cell.box.y0) > 0.5 * min(band.height, cell.box.height):
+            rows[-1].append(cell)
+            band = Box.union([band, cell.box])
+        else:
+            rows.append([cell])
+            band = cell.box
+    return [sorted(row, key=lambda c: c.box.x0) for row in rows]
+
+
+def _trimmed(rows: list[list[PlacedLine]]) -> list[list[PlacedLine]]:
+    """Each row without the cells at its ends that overlap no cell of the row above or below: a
+    short line of text beside a table (a paragraph's last) is no cell of it."""
+    trimmed = []
+    for k, row in enumerate(rows):
+        near = [c for other in rows[max(k - 1, 0):k] + rows[k + 1:k + 2] for c in other]
+        lo, hi = 0, len(row)
+        while lo < hi and not any(_overlaps(row[lo], c) for c in near):
+            lo += 1
+        while hi > lo and not any(_overlaps(row[hi - 1], c) for c in near):
+            hi -= 1
+        trimmed.append(row[lo:hi])
+    return trimmed
+
+
+def _overlaps(a: PlacedLine, b: PlacedLine) -> bool:
+    """Whether ``a`` and ``b`` overlap horizontally."""
+    return min(a.box.x1, b.box.x1) > max(a.box.x0, b.box.x0)
+
+
+def _runs(rows: list[list[PlacedLine]], h: float) -> list[list[list[PlacedLine]]]:
+    """Maximal runs of rows of two cells or more, each under the one before (less than
+    ``ROW_GAP × h`` between them) and lined up with it (see :func:`_aligned`)."""
+    runs: list[list[list[PlacedLine]]] = []
+    for row in rows:
+        last = runs[-1][-1] if runs and runs[-1] else None
+        if len(row) < 2:
+            runs.append([])  # a row of one cell ends a run
+            continue
+        if last and min(c.box.y0 for c in row) - max(c.box.y1 for c in last) < ROW_GAP * h and _aligned(last, row):
+            runs[-1].append(row)
+        else:
+            runs.append([row])
+    return [run for run in runs if run]
+
+
+def _aligned(upper: list[PlacedLine], lower: list[PlacedLine]) -> bool:
+    """Whether each cell of either row overlaps a cell of the other, in the same order (a cell
+    over two merged ones, as an engine reads a narrow gap, still lines up)."""
+    pairs = [(i, j) for i, a in enumerate(upper) for j, b in enumerate(lower) if _overlaps(a, b)]
+    return {i for i, _ in pairs} == set(range(len(upper))) and {j for _, j in pairs} == set(range(len(lower))) \
+        and all(j1 <= j2 for (i1, j1), (i2, j2) in zip(pairs, pairs[1:]) if i1 < i2)
+
+
+def _is_table(run: list[list[PlacedLine]]) -> bool:
+    """Whether a run of rows is a table: ``MIN_ROWS`` rows, ``MIN_COLUMNS`` cells in its widest
+    row, and at least ``NUMERIC`` of its cells figures (more digits than other letters)."""
+    if len(run) < MIN_ROWS or max(map(len, run)) < MIN_COLUMNS:
+        return False
+    cells = [cell for row in run for cell in row]
+    return sum(_numeric(cell.text) for cell in cells) >= NUMERIC * len(cells)
+
+
+def _numeric(text: str) -> bool:
+    letters = _LETTER.findall(text)
+    return bool(letters) and 2 * sum(ch.isdigit() for ch in letters) >= len(letters)
+
+
+def _row_line(row: list[PlacedLine]) -> PlacedLine:
+    """One line of a table's row of cells: their text with a space between, their box, words and
+    the first one's place in the text."""
+    box = Box.union([c.box for c in row])
+    return replace(row[0], text=" ".join(c.text.strip() for c in row), box=box, size=statistics.median(c.size for c in row),
+                   words=tuple(w for c in row for w in c.words), core=box, cells=tuple(row))
