@@ -471,8 +471,9 @@ def _heads_and_body(flow: _Flow, story: int, leaves: list[list[PlacedLine]], hea
 
 def _placed(lines: list[Line], numbers: dict[int, int]) -> tuple[float, list[PlacedLine], list[PlacedLine]]:
     """The body type size ``h`` of a page's ``lines``, the lines placed in columns (see
-    :func:`split_lines`) and the stray ones (see :func:`_stray`, and the pieces that are column
-    rules, see :func:`is_rule_text`; none when every line is)."""
+    :func:`split_lines`; a table's cells as one line per row, see :func:`table_rows`) and the
+    stray ones (see :func:`_stray`, and the pieces that are column rules, see
+    :func:`is_rule_text`; none when every line is)."""
     sizes = {id(l): char_height(l) for l in lines}
     texts = {id(l): l.text() for l in lines}
     h = float(statistics.median(sizes.values()))
