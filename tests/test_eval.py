@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import random
+import sys
 from pathlib import Path
 
 import lxml.html
@@ -11,8 +12,11 @@ from hypothesis import given, strategies as st
 from rapidfuzz.distance import Levenshtein
 
 from ocrfix.evaluation import Erratum, aligned_pairs, confusion_counts, evaluate, to_doc
+from ocrfix.errors import InputError
 from ocrfix.evaluation.align import ATTEMPTS, _AnchorIndex
 from ocrfix.evaluation.report_html import render
+
+align_module = sys.modules["ocrfix.evaluation.align"]  # the module: ocrfix.evaluation.align is also its function's name
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 
@@ -186,6 +190,19 @@ def test_a_long_alignment_holds_no_string_per_position() -> None:
     assert all(isinstance(value, (np.ndarray, int)) for grams in index._cache.values() for value in vars(grams).values())
     al = evaluate(text, text).alignment
     assert al.hyp_at == tuple(text) and len({id(ch) for ch in al.hyp_at}) == len(set(text))
+
+
+def test_a_line_too_long_to_align_is_refused_with_an_error_not_a_swapping_machine(monkeypatch) -> None:
+    """A long line with errors all along: the character alignment's bit matrix grows with the product
+    of the lengths; beyond MAX_ALIGN_BYTES the evaluation stops with an InputError (one CLI line)."""
+    gt = han_text(4000, 7)
+    noisy = "".join("〇" if k % 50 == 0 or k == 3999 else ch for k, ch in enumerate(gt))
+    monkeypatch.setattr(align_module, "MAX_ALIGN_BYTES", 4000 * 4000 // 8 - 1)
+    with pytest.raises(InputError, match="4,000 ground-truth characters and 4,000 differing"):
+        evaluate(gt, noisy)
+    assert evaluate(gt, gt).cer == 0.0  # the same text: nothing differs to align
+    monkeypatch.setattr(align_module, "MAX_ALIGN_BYTES", 4000 * 4000 // 8)
+    assert evaluate(gt, noisy).counts.substitutions == 81
 
 
 @given(st.text("今天气很好的ab", max_size=40), st.text("今天气很好的ab", max_size=40), st.sampled_from(ATTEMPTS), st.data())

@@ -27,10 +27,12 @@ from __future__ import annotations
 import bisect
 import sys
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 from rapidfuzz.distance import Indel, Levenshtein
 
+from ..errors import InputError
 from .profile import Doc
 
 # (n-gram length, max occurrences) tried in turn until a block has anchors: unique 6-grams; 6-grams
@@ -42,6 +44,10 @@ SLACK = 4                 # extra HYP chars each side of a region (trimmed again
 MAX_PIECE_ERROR = 0.5     # pieces with more errors per GT char than this are not matches
 MIN_PIECE = 12            # shortest accepted piece of a longer block (GT chars)
 MIN_UNMATCHED = 8         # shorter uncovered HYP runs inside a line are stray insertions
+#: rapidfuzz's opcodes of two strings hold a bit matrix of their lengths once their common start and end
+#: are taken off: (GT chars x HYP chars) / 8 bytes (150,000 differing characters of one line against as
+#: many: 2.8 GB). A region that would need more is refused with an error instead of taking the machine's memory.
+MAX_ALIGN_BYTES = 2 * 1024 ** 3
 
 Span = tuple[int, int]
 
@@ -263,12 +269,14 @@ def _align_piece(g: str, h: str, gt: Span, hyp: Span, min_h: int) -> _Local | No
     """
     (g0, g1), (h0, h1) = gt, (max(hyp[0], min_h), hyp[1])
     gseg, hseg = g[g0:g1], h[h0:h1]
+    _check_size(gseg, hseg)
     equal = [op for op in Indel.opcodes(gseg, hseg) if op.tag == "equal"]
     if not equal:
         return None
     first, last = equal[0], equal[-1]
     h1 = h0 + last.dest_end + min(len(gseg) - last.src_end, len(hseg) - last.dest_end)
     h0 += first.dest_start - min(first.src_start, first.dest_start)
+    _check_size(gseg, h[h0:h1])
     ops = list(Levenshtein.opcodes(gseg, h[h0:h1]))
     while ops and ops[0].tag == "insert":
         ops.pop(0)
@@ -283,6 +291,31 @@ def _align_piece(g: str, h: str, gt: Span, hyp: Span, min_h: int) -> _Local | No
         hyp_at[dest:dest + width] = list(map(sys.intern, src[:width])) + [""] * (width - len(src))
         inserted[dest + width] += src[width:]
     return _Local(g0, hyp_at, inserted, (h0 + ops[0].dest_start, h0 + ops[-1].dest_end), gseg)
+
+
+def _check_size(a: str, b: str) -> None:
+    """Refuse (:class:`InputError`) to align ``a`` with ``b`` where it would take more than
+    :data:`MAX_ALIGN_BYTES`."""
+    start = _longest(min(len(a), len(b)), lambda k: a[:k] == b[:k])
+    end = _longest(min(len(a), len(b)) - start, lambda k: a[len(a) - k:] == b[len(b) - k:])
+    need = (len(a) - start - end) * (len(b) - start - end) // 8
+    if need > MAX_ALIGN_BYTES:
+        raise InputError(f"a stretch of {len(a) - start - end:,} ground-truth characters and {len(b) - start - end:,} "
+                         f"differing hypothesis characters in one line would take ~{need / 1024 ** 3:.0f} GB to align "
+                         "character by character: break the texts into lines (paragraphs) first")
+
+
+def _longest(limit: int, same: Callable[[int], bool]) -> int:
+    """The largest k up to ``limit`` for which ``same(k)`` holds, where it holds for every smaller k (the
+    length of a common start or end, by bisection over slices compared at C speed)."""
+    low, high = 0, limit
+    while low < high:
+        mid = (low + high + 1) // 2
+        if same(mid):
+            low = mid
+        else:
+            high = mid - 1
+    return low
 
 
 def _fit(g: str, h: str, piece: _Piece, min_h: int = 0) -> _Local | None:
