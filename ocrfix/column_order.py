@@ -141,8 +141,9 @@ def column_stories(text: str, lm: TokenScorer) -> list[str]:
         return [text]
     from .text_reflow import display_width
 
-    if median(display_width(line) for line in lines if line) < MIN_WIDTH:
-        return [text]  # a table's cells, one a line: each row's cells in turn are its reading order
+    widths = [display_width(line) for line in lines if line]
+    if not widths or median(widths) < MIN_WIDTH:
+        return [text]  # blank lines only; a table's cells, one a line: each row's cells in turn are its reading order
     if any(not line for line in lines):
         from .merged_rows import row_stories
 

@@ -60,6 +60,7 @@ def test_blocks_and_short_texts_are_not_measured() -> None:
     assert column_order(with_blank, lm_of(cols)) == with_blank
     short = "\n".join(across(columns((3, 3)))) + "\n"
     assert column_order(short, lm_of(columns((3, 3)))) == short
+    assert column_order("\n" * 8, lm_of(cols)) == "\n" * 8  # blank lines only: no line to measure
 
 
 def test_sparse_text_a_block_per_line_comes_back_in_column_order() -> None:
