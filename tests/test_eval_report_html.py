@@ -39,6 +39,22 @@ def test_report_shows_texts_as_written_and_marks_fixes() -> None:
     assert "CER 2.86 % (OCR) → 2.86 %" in root.xpath('//p[@class="headline"]')[0].text_content()
 
 
+def test_how_each_text_writes_its_characters_is_counted_once_a_report_not_once_a_paragraph(monkeypatch) -> None:
+    """Counting over the whole HYP for each paragraph made a 4,000-paragraph report take minutes."""
+    from ocrfix.evaluation import report_html
+
+    counted = []
+    original = report_html._as_written
+    monkeypatch.setattr(report_html, "_as_written", lambda doc: counted.append(doc) or original(doc))
+    def numbered(text: str) -> str:  # paragraphs told apart by a number, so that each is found
+        return "".join(f"{k}{line}\n" for k in range(40) for line in text.splitlines()[:2])
+
+    page = render(evaluate(numbered(GT), numbered(FIXED), numbered(OCR)))
+    assert len(counted) == 2  # HYP's and OCR's
+    rows = lxml.html.fromstring(page).xpath('//table[@class="text"]//tr[td]')
+    assert len(rows) == 80 and rows[-1].xpath("td")[2].text_content() == "39第二段文宇写在这里，内容很长。"
+
+
 def test_cer_per_paragraph_plot() -> None:
     report = evaluate(GT, FIXED, OCR)
     (first, second) = report.alignment.gt.blocks

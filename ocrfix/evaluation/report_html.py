@@ -11,6 +11,7 @@ paragraph per item.
 from __future__ import annotations
 
 import html
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
@@ -79,12 +80,12 @@ def _gt_cell(al: Alignment, start: int, end: int) -> str:
     return _spans(classes())
 
 
-def _hyp_cell(al: Alignment, start: int, end: int, ocr: Alignment | None = None) -> str:
-    """What HYP has at GT[start:end]; with the raw ``ocr`` alignment, characters that were wrong
-    in the OCR and are right in HYP are underlined as fixed."""
+def _hyp_cell(al: Alignment, start: int, end: int, written: Mapping[str, str], ocr: Alignment | None = None) -> str:
+    """What HYP has at GT[start:end], each character as HYP writes it (``written``: :func:`_as_written`
+    of the whole HYP, counted once a report); with the raw ``ocr`` alignment, characters that were
+    wrong in the OCR and are right in HYP are underlined as fixed."""
     if all(al.hyp_at[p] is None for p in range(start, end)):
         return '<span class="um">(not found)</span>'
-    written = _as_written(al.hyp)
 
     def right(p: int) -> str:
         return "fix" if ocr is not None and ocr.hyp_at[p] is not None and ocr.hyp_at[p] != al.gt.text[p] else ""
@@ -166,8 +167,9 @@ def _errata(report: EvalReport) -> str:
 
 def _by_block(spans: Iterable[tuple[int, int]], doc: Doc) -> Iterable[tuple[int, int]]:
     """``spans`` of ``doc`` cut at its block (paragraph) starts: one list item per paragraph."""
+    starts = doc.starts  # ascending
     for a, b in spans:
-        cuts = [s for s in doc.starts if a < s < b]
+        cuts = starts[bisect_right(starts, a):bisect_left(starts, b)]
         for x, y in zip([a, *cuts], [*cuts, b]):
             yield x, y
 
@@ -179,9 +181,10 @@ def render(report: EvalReport, names: tuple[str, str, str] = ("GT", "HYP", "OCR"
         raise ValueError("report has no alignment to render")
     columns = [(names[1], al)] + ([(names[2], report.ocr_alignment)] if report.ocr_alignment else [])
     head = '<th class="n">#</th>' + "".join(f"<th>{html.escape(n)}</th>" for n in (names[0], *(n for n, _ in columns)))
+    written = {id(a): _as_written(a.hyp) for _, a in columns}
     rows = []
     for k, (start, end) in enumerate(al.gt.blocks):
-        cells = "".join(f"<td>{_hyp_cell(a, start, end, report.ocr_alignment if a is al else None)}</td>"
+        cells = "".join(f"<td>{_hyp_cell(a, start, end, written[id(a)], report.ocr_alignment if a is al else None)}</td>"
                         for _, a in columns)
         rows.append(f'<tr><td class="n">{k + 1}</td><td>{_gt_cell(al, start, end)}</td>{cells}</tr>')
     shown = al.hyp.shown or al.hyp.text
