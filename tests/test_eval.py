@@ -205,6 +205,23 @@ def test_a_line_too_long_to_align_is_refused_with_an_error_not_a_swapping_machin
     assert evaluate(gt, noisy).counts.substitutions == 81
 
 
+def test_a_long_line_is_aligned_in_stretches_cut_at_anchors_as_it_is_whole(monkeypatch) -> None:
+    """Past SPLIT_ALIGN_BYTES a long line is aligned stretch by stretch between anchors: the same
+    alignment as whole here, where aligning it whole would be refused; a line with no anchor is still refused."""
+    gt = han_text(4000, 7)
+    noisy = "".join("〇" if k % 50 == 0 or k == 3999 else ch for k, ch in enumerate(gt))
+    noisy = noisy[:1000] + noisy[1001:2500] + "多出" + noisy[2500:]  # a character lost, two read in
+    whole = evaluate(gt, noisy)
+    monkeypatch.setattr(align_module, "MAX_ALIGN_BYTES", 1000 * 1000 // 8)
+    monkeypatch.setattr(align_module, "SPLIT_ALIGN_BYTES", 500 * 500 // 8)
+    monkeypatch.setattr(align_module, "SPLIT_STEP", 300)
+    cut = evaluate(gt, noisy)
+    assert cut.alignment.hyp_at == whole.alignment.hyp_at and cut.alignment.inserted == whole.alignment.inserted
+    assert (cut.counts.substitutions, cut.counts.deletions, cut.counts.insertions) == (80, 1, 2)
+    with pytest.raises(InputError, match="differing"):
+        evaluate(gt, "".join(chr(ord(ch) + 1) if k % 3 == 0 else ch for k, ch in enumerate(gt)))
+
+
 @given(st.text("今天气很好的ab", max_size=40), st.text("今天气很好的ab", max_size=40), st.sampled_from(ATTEMPTS), st.data())
 def test_anchors_pair_the_rth_occurrences_of_ngrams_occurring_equally_often(gt, hyp, attempt, data) -> None:
     n, max_repeat = attempt

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 import numpy as np
-from rapidfuzz.distance import Indel, Levenshtein
+from rapidfuzz.distance import Indel, Levenshtein, Opcode
 
 from ..errors import InputError
 from .profile import Doc
@@ -44,10 +44,15 @@ SLACK = 4                 # extra HYP chars each side of a region (trimmed again
 MAX_PIECE_ERROR = 0.5     # pieces with more errors per GT char than this are not matches
 MIN_PIECE = 12            # shortest accepted piece of a longer block (GT chars)
 MIN_UNMATCHED = 8         # shorter uncovered HYP runs inside a line are stray insertions
-#: rapidfuzz's opcodes of two strings hold a bit matrix of their lengths once their common start and end
-#: are taken off: (GT chars x HYP chars) / 8 bytes (150,000 differing characters of one line against as
-#: many: 2.8 GB). A region that would need more is refused with an error instead of taking the machine's memory.
+#: rapidfuzz's Indel opcodes of two strings hold a bit matrix of their lengths once their common start and
+#: end are taken off: (GT chars x HYP chars) / 8 bytes (150,000 differing characters of one line against as
+#: many: 2.8 GB). A stretch that would need more even after cutting at anchors is refused with an error
+#: instead of taking the machine's memory.
 MAX_ALIGN_BYTES = 2 * 1024 ** 3
+#: A region whose bit matrix would take more than this (a long line: ~23,000 differing characters a side) is
+#: aligned in stretches of about ``SPLIT_STEP`` GT characters, cut at anchors (see :func:`_opcodes`).
+SPLIT_ALIGN_BYTES = 64 * 1024 ** 2
+SPLIT_STEP = 4096
 
 Span = tuple[int, int]
 
@@ -269,15 +274,13 @@ def _align_piece(g: str, h: str, gt: Span, hyp: Span, min_h: int) -> _Local | No
     """
     (g0, g1), (h0, h1) = gt, (max(hyp[0], min_h), hyp[1])
     gseg, hseg = g[g0:g1], h[h0:h1]
-    _check_size(gseg, hseg)
-    equal = [op for op in Indel.opcodes(gseg, hseg) if op.tag == "equal"]
+    equal = [op for op in _opcodes(Indel, gseg, hseg) if op.tag == "equal"]
     if not equal:
         return None
     first, last = equal[0], equal[-1]
     h1 = h0 + last.dest_end + min(len(gseg) - last.src_end, len(hseg) - last.dest_end)
     h0 += first.dest_start - min(first.src_start, first.dest_start)
-    _check_size(gseg, h[h0:h1])
-    ops = list(Levenshtein.opcodes(gseg, h[h0:h1]))
+    ops = _opcodes(Levenshtein, gseg, h[h0:h1])
     while ops and ops[0].tag == "insert":
         ops.pop(0)
     while ops and ops[-1].tag == "insert":
@@ -293,14 +296,70 @@ def _align_piece(g: str, h: str, gt: Span, hyp: Span, min_h: int) -> _Local | No
     return _Local(g0, hyp_at, inserted, (h0 + ops[0].dest_start, h0 + ops[-1].dest_end), gseg)
 
 
+def _opcodes(metric: type[Indel] | type[Levenshtein], a: str, b: str) -> list[Opcode]:
+    """``metric``'s opcodes of ``a`` against ``b``. Where their bit matrix would take more than
+    :data:`SPLIT_ALIGN_BYTES` (a long line), the two are cut at anchors (6-grams found once on each side,
+    in the same order, about :data:`SPLIT_STEP` GT characters apart) and each stretch between them is
+    aligned on its own, the anchors' characters equal: memory stays bounded, at the price of an alignment
+    that passes through the anchors (an optimal one nearly always does). A stretch still too large (no
+    anchor in it) is refused by :func:`_check_size`."""
+    if _need(a, b) <= SPLIT_ALIGN_BYTES or not (cuts := _stretch_cuts(a, b)):
+        _check_size(a, b)
+        return list(metric.opcodes(a, b))
+    ops: list[Opcode] = []
+    a0 = b0 = 0
+    for a1, b1 in [*cuts, (len(a), len(b))]:
+        _check_size(a[a0:a1], b[b0:b1])
+        ops.extend(Opcode(op.tag, a0 + op.src_start, a0 + op.src_end, b0 + op.dest_start, b0 + op.dest_end)
+                   for op in metric.opcodes(a[a0:a1], b[b0:b1]))
+        if a1 < len(a):
+            ops.append(Opcode("equal", a1, a1 + _CUT_GRAM, b1, b1 + _CUT_GRAM))
+        a0, b0 = a1 + _CUT_GRAM, b1 + _CUT_GRAM
+    return ops
+
+
+_CUT_GRAM = 6
+
+
+def _stretch_cuts(a: str, b: str) -> list[tuple[int, int]]:
+    """Where :func:`_opcodes` cuts ``a`` and ``b``: anchors (n-grams found once on each side) about
+    :data:`SPLIT_STEP` characters of ``a`` apart, each after the one before on both sides, and whose
+    offset moved by no more than a quarter of the way since (one found out of place is passed over)."""
+    at_a, at_b = _AnchorIndex(a, b).anchors(0, len(a), _CUT_GRAM, 1)
+    cuts: list[tuple[int, int]] = []
+    last_a = last_b = -_CUT_GRAM
+    k = int(np.searchsorted(at_a, SPLIT_STEP))
+    while k < len(at_a):
+        x, y = int(at_a[k]), int(at_b[k])
+        if y >= last_b + _CUT_GRAM and abs((y - last_b) - (x - last_a)) <= (x - last_a) // 4 + 64:
+            cuts.append((x, y))
+            last_a, last_b = x, y
+            k = int(np.searchsorted(at_a, x + SPLIT_STEP))
+        else:
+            k += 1
+    return cuts
+
+
+def _differing(a: str, b: str) -> tuple[int, int]:
+    """The lengths of ``a`` and ``b`` once their common start and end are taken off."""
+    start = _longest(min(len(a), len(b)), lambda k: a[:k] == b[:k])
+    end = _longest(min(len(a), len(b)) - start, lambda k: a[len(a) - k:] == b[len(b) - k:])
+    return len(a) - start - end, len(b) - start - end
+
+
+def _need(a: str, b: str) -> int:
+    """Bytes of the bit matrix rapidfuzz's opcodes of ``a`` and ``b`` hold."""
+    differing_a, differing_b = _differing(a, b)
+    return differing_a * differing_b // 8
+
+
 def _check_size(a: str, b: str) -> None:
     """Refuse (:class:`InputError`) to align ``a`` with ``b`` where it would take more than
     :data:`MAX_ALIGN_BYTES`."""
-    start = _longest(min(len(a), len(b)), lambda k: a[:k] == b[:k])
-    end = _longest(min(len(a), len(b)) - start, lambda k: a[len(a) - k:] == b[len(b) - k:])
-    need = (len(a) - start - end) * (len(b) - start - end) // 8
+    differing_a, differing_b = _differing(a, b)
+    need = differing_a * differing_b // 8
     if need > MAX_ALIGN_BYTES:
-        raise InputError(f"a stretch of {len(a) - start - end:,} ground-truth characters and {len(b) - start - end:,} "
+        raise InputError(f"a stretch of {differing_a:,} ground-truth characters and {differing_b:,} "
                          f"differing hypothesis characters in one line would take ~{need / 1024 ** 3:.0f} GB to align "
                          "character by character: break the texts into lines (paragraphs) first")
 
