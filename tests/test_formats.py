@@ -327,3 +327,18 @@ def test_forced_format_must_match(tmp_path: Path) -> None:
     assert read_document(DATA / "onecol.hocr", fmt="text").format == "text"  # the markup as text
     with pytest.raises(InputError, match="no such file"):
         read_document(tmp_path / "missing.xml")
+
+
+@pytest.mark.parametrize("fixture", ["onecol.hocr", "onecol.xml", "small.page.xml", "onecol-chars.abbyy.xml"])
+def test_a_blank_page_is_refused_in_every_xml_format_as_in_tsv_json_and_text(fixture) -> None:
+    """A file whose elements hold no text (a page the engine found nothing on) is refused with one line,
+    as an empty text file, a TSV or a JSON result without any text are, not written back as a page."""
+    tree = etree.fromstring((DATA / fixture).read_bytes())
+    for el in tree.iter():
+        if isinstance(el.tag, str):
+            el.text = el.tail = None
+            if "CONTENT" in el.attrib:
+                el.set("CONTENT", "")
+    assert parse_document((DATA / fixture).read_bytes(), fixture).text().strip()
+    with pytest.raises(InputError, match="without any text"):
+        parse_document(etree.tostring(tree), fixture)

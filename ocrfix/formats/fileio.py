@@ -28,7 +28,11 @@ def parse_document(data: bytes, name: str = "<input>", fmt: str | None = None, e
     found = tree_format(tree, name)
     if fmt is not None and found != fmt:
         raise InputError(f"{name}: --format {fmt} given but the file is {found}")
-    return xml_format(found).read(tree, name, data)
+    doc = xml_format(found).read(tree, name, data)
+    if not doc.text().strip():
+        # as a TSV, a JSON result or a text file without any: a blank page is refused alike in every format
+        raise InputError(f"{name}: {found} without any text")
+    return doc
 
 
 def read_document(path: str | Path, fmt: str | None = None, encoding: str | None = None) -> Document:
