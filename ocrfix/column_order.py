@@ -134,20 +134,36 @@ def column_stories(text: str, lm: TokenScorer) -> list[str]:
     """The texts of the stories of ``text`` (each ending in a newline), its lines in column order
     when an engine listed them across side-by-side columns (of one grid: one text; of several
     stories: see the module docstring); else ``[text]``."""
-    lines = [line.strip() for line in text.splitlines()]
-    if one_line_blocks(lines):
-        lines = [line for line in lines if line]
-    if not MIN_ROWS * 2 <= len(lines) <= MAX_LINES:
+    lines = _orderable_lines(text)
+    if lines is None:
         return [text]
-    from .text_reflow import display_width
-
-    widths = [display_width(line) for line in lines if line]
-    if not widths or median(widths) < MIN_WIDTH:
-        return [text]  # blank lines only; a table's cells, one a line: each row's cells in turn are its reading order
     if any(not line for line in lines):
         from .merged_rows import row_stories
 
         return row_stories(text, lm) or [text]
+    return _grid_stories(text, lines, lm)
+
+
+def _orderable_lines(text: str) -> list[str] | None:
+    """The stripped lines of ``text`` whose order :func:`column_stories` may change (a sparse-text
+    output's without its blank lines: :func:`one_line_blocks`); None where there are too few or too
+    many, or they are too narrow for columns (blank lines only; a table's cells, one a line: each
+    row's cells in turn are its reading order)."""
+    from .text_reflow import display_width
+
+    lines = [line.strip() for line in text.splitlines()]
+    if one_line_blocks(lines):
+        lines = [line for line in lines if line]
+    if not MIN_ROWS * 2 <= len(lines) <= MAX_LINES:
+        return None
+    widths = [display_width(line) for line in lines if line]
+    return lines if widths and median(widths) >= MIN_WIDTH else None
+
+
+def _grid_stories(text: str, lines: list[str], lm: TokenScorer) -> list[str]:
+    """The stories of ``lines`` (of one block) read as one grid of columns (:func:`find_columns`,
+    :func:`deal`, a headline above them a block of its own) or as several stories side by side
+    (:func:`ocrfix.story_columns.story_order`), whichever reads on better; ``[text]`` when neither."""
     from .story_columns import story_order
 
     columns = find_columns(lines, lm)
