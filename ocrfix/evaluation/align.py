@@ -303,13 +303,14 @@ def _opcodes(metric: type[Indel] | type[Levenshtein], a: str, b: str) -> list[Op
     aligned on its own, the anchors' characters equal: memory stays bounded, at the price of an alignment
     that passes through the anchors (an optimal one nearly always does). A stretch still too large (no
     anchor in it) is refused by :func:`_check_size`."""
-    if _need(a, b) <= SPLIT_ALIGN_BYTES or not (cuts := _stretch_cuts(a, b)):
-        _check_size(a, b)
+    differing = _differing(a, b)
+    if _bytes(differing) <= SPLIT_ALIGN_BYTES or not (cuts := _stretch_cuts(a, b)):
+        _check_size(differing)
         return list(metric.opcodes(a, b))
     ops: list[Opcode] = []
     a0 = b0 = 0
     for a1, b1 in [*cuts, (len(a), len(b))]:
-        _check_size(a[a0:a1], b[b0:b1])
+        _check_size(_differing(a[a0:a1], b[b0:b1]))
         ops.extend(Opcode(op.tag, a0 + op.src_start, a0 + op.src_end, b0 + op.dest_start, b0 + op.dest_end)
                    for op in metric.opcodes(a[a0:a1], b[b0:b1]))
         if a1 < len(a):
@@ -347,19 +348,17 @@ def _differing(a: str, b: str) -> tuple[int, int]:
     return len(a) - start - end, len(b) - start - end
 
 
-def _need(a: str, b: str) -> int:
-    """Bytes of the bit matrix rapidfuzz's opcodes of ``a`` and ``b`` hold."""
-    differing_a, differing_b = _differing(a, b)
-    return differing_a * differing_b // 8
+def _bytes(differing: tuple[int, int]) -> int:
+    """Bytes of the bit matrix rapidfuzz's opcodes hold for two strings of these :func:`_differing` lengths."""
+    return differing[0] * differing[1] // 8
 
 
-def _check_size(a: str, b: str) -> None:
-    """Refuse (:class:`InputError`) to align ``a`` with ``b`` where it would take more than
-    :data:`MAX_ALIGN_BYTES`."""
-    differing_a, differing_b = _differing(a, b)
-    need = differing_a * differing_b // 8
+def _check_size(differing: tuple[int, int]) -> None:
+    """Refuse (:class:`InputError`) to align two strings of these :func:`_differing` lengths where it
+    would take more than :data:`MAX_ALIGN_BYTES`."""
+    need = _bytes(differing)
     if need > MAX_ALIGN_BYTES:
-        raise InputError(f"a stretch of {differing_a:,} ground-truth characters and {differing_b:,} "
+        raise InputError(f"a stretch of {differing[0]:,} ground-truth characters and {differing[1]:,} "
                          f"differing hypothesis characters in one line would take ~{need / 1024 ** 3:.0f} GB to align "
                          "character by character: break the texts into lines (paragraphs) first")
 

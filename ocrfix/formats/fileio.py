@@ -22,17 +22,19 @@ def parse_document(data: bytes, name: str = "<input>", fmt: str | None = None, e
         return read_text_document(decode_text(data, name, encoding), name)
     if not data.strip():
         raise InputError(f"{name}: empty file (no text)")
-    if kind in FLAT_FORMATS:
-        return flat_format(kind).read(data, name)
+    doc = flat_format(kind).read(data, name) if kind in FLAT_FORMATS else _read_markup(data, name, fmt)
+    if not doc.text().strip():  # a blank page is refused in every format, as an empty text file is
+        raise InputError(f"{name}: {doc.format} file without any text")
+    return doc
+
+
+def _read_markup(data: bytes, name: str, fmt: str | None) -> Document:
+    """The :class:`Document` of an XML file (hOCR, ALTO, PAGE, ABBYY); ``fmt``, where given, must be its format."""
     tree = parse_markup(data, name)
     found = tree_format(tree, name)
     if fmt is not None and found != fmt:
         raise InputError(f"{name}: --format {fmt} given but the file is {found}")
-    doc = xml_format(found).read(tree, name, data)
-    if not doc.text().strip():
-        # as a TSV, a JSON result or a text file without any: a blank page is refused alike in every format
-        raise InputError(f"{name}: {found} without any text")
-    return doc
+    return xml_format(found).read(tree, name, data)
 
 
 def read_document(path: str | Path, fmt: str | None = None, encoding: str | None = None) -> Document:

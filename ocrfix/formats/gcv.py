@@ -145,8 +145,6 @@ def read(data: bytes, name: str) -> Document:
             width, height = page.get("width"), page.get("height")
             box = Box(0, 0, round(width), round(height)) if _number(width) and _number(height) and width and height else Box.union([b.box for b in blocks] or [Box(0, 0, 0, 0)])
             pages.append(Page(blocks=blocks, box=box, ref=json.dumps([*path, "pages", p])))
-    if not any(page.blocks for page in pages):
-        raise InputError(f"{name}: Google Cloud Vision result without any text")
     return Document(format="gcv", pages=tuple(pages), name=name, source=data, software=SOFTWARE)
 
 

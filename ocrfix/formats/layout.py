@@ -171,7 +171,6 @@ def _paragraphs(columns: list[_Column], h: float, lm: TokenScorer | None = None)
     # overstate the type size, tracking the pitch)
     em = min(h, pitch)
     before = _LineEnd()
-    row = False  # the line before is a table's row (see .tables): a paragraph of its own
     for column in columns:
         left, right = _edges(column)
         for line in column.lines:
@@ -180,10 +179,9 @@ def _paragraphs(columns: list[_Column], h: float, lm: TokenScorer | None = None)
             # a credit in brackets right after a full line closes the paragraph it ends (``…新年。`` /
             # ``（本报记者…``): a byline stands on a line of its own
             byline = is_byline(text) and not (text[:1] in "(（" and paragraphs and before.short_by <= SHORT * pitch)
-            if not paragraphs or byline or row or line.cells or _starts_paragraph(line, text, x0, x0 - left, before, paragraphs[-1][-1], pitch, lm):
+            if not paragraphs or byline or line.cells or paragraphs[-1][-1].cells or _starts_paragraph(line, text, x0, x0 - left, before, paragraphs[-1][-1], pitch, lm):
                 paragraphs.append([])
             paragraphs[-1].append(line)
-            row = bool(line.cells)
             before = _LineEnd.of(text, right - x1 - _narrow_saving(text) * em, byline, pitch)
     return paragraphs
 

@@ -258,8 +258,6 @@ def read(data: bytes, name: str) -> Document:
         boxes = [line.box for line in lines if line.box is not None]
         box = Box.union(boxes) if boxes else None
         doc_pages.append(Page(blocks=(Block(lines=lines, box=box),) if lines else (), box=box, ref=str(k)))
-    if not any(page.blocks for page in doc_pages):
-        raise InputError(f"{name}: {software} result without any text")
     return Document(format="paddle", pages=tuple(doc_pages), name=name, source=data, software=software)
 
 

@@ -133,8 +133,6 @@ def read(data: bytes, name: str) -> Document:
     for r in table:
         if r.level == WORD_LEVEL and r.text.strip():
             words.setdefault(r.numbers[:4], []).append(Word(text=r.text.strip(), box=r.box, conf=r.conf, ref=str(r.at)))
-    if not words:
-        raise InputError(f"{name}: Tesseract TSV without any text")
     pages: dict[int, dict[tuple[int, int], list[Line]]] = {}
     for key, found in words.items():  # rows come in reading order: dicts keep it
         box = line_boxes.get(key) or _union([w.box for w in found])
