@@ -1,10 +1,12 @@
 """Tables of figures: pages that print one, read by real engines, and how many of its rows come out whole.
 
-``make`` sets 30 pages from development text (the ``train`` pages' ground truth): tables of 3–5
-columns (regions and figures, or team results), 5–10 rows, columns 1–3 em apart, figures set flush
-right, with and without rules; alone, under a paragraph of text and beside a column of it. Each page
-is rendered in the Song face at 300 dpi and read by Tesseract ``chi_sim`` at ``--psm 3`` and
-``--psm 6`` (hOCR, TSV, text) and by RapidOCR (JSON, and its lines as text). The ground truth is the
+``make`` sets 48 pages from development text (the ``train`` pages' ground truth): 30 tables of 3–5
+columns (regions and figures, or team results), 5–10 rows, columns 1–3 em apart (``t00``–``t29``), and
+18 of two (a name and a figure: market prices, league points, regions' growth), 5–12 rows, columns
+1–4 em apart (``t30``–``t47``); figures set flush right, with and without rules; alone, under a
+paragraph of text and beside a column of it. Each page is rendered in the Song face at 300 dpi and
+read by Tesseract ``chi_sim`` at ``--psm 3`` and ``--psm 6`` (hOCR, ALTO, TSV, text) and by RapidOCR
+(JSON, and its lines as text). The ground truth is the
 page's text, a table one row a line, its cells a space apart.
 
 ``score`` reflows each file given (``ocrfix.formats.reflow_document``) and counts, per kind of file,
@@ -30,6 +32,7 @@ from PIL import Image, ImageDraw
 
 from benchmarks.ocr import rapidocr_result
 from benchmarks.typeset import font
+from ocrfix.errors import InputError
 from ocrfix.formats import read_document, reflow_document
 from ocrfix.settings import PROJECT_ROOT
 
@@ -38,6 +41,8 @@ SEED = 2312
 REGIONS = ["北京", "天津", "河北", "山西", "内蒙古", "辽宁", "吉林", "黑龙江", "上海", "江苏", "浙江", "安徽", "福建", "江西",
            "山东", "河南", "湖北", "湖南"]
 TEAMS = ["北京队", "上海队", "广东队", "辽宁队", "山东队", "浙江队", "江苏队", "四川队", "新疆队", "福建队", "天津队", "深圳队"]
+GOODS = ["大白菜", "土豆", "西红柿", "黄瓜", "茄子", "芹菜", "菠菜", "胡萝卜", "青椒", "冬瓜", "苹果", "香蕉", "鸡蛋", "猪肉",
+         "牛肉", "带鱼"]
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 
 
@@ -58,13 +63,18 @@ class Spec(NamedTuple):
 
 
 def specs(rng: random.Random) -> Iterator[Spec]:
-    """The 30 pages: every layout x content and column count x with and without rules (each page's
-    row count drawn as it comes, before its table's content)."""
+    """The 48 pages: every layout x content and column count x with and without rules, first the 30
+    of 3–5 columns (gaps of 1–3 em), then 18 of two (a name and a figure, gaps of 1–4 em); each
+    page's row count drawn as it comes, before its table's content."""
     kinds = [("regions", 3), ("regions", 4), ("regions", 5), ("teams", 4), ("teams", 5)]
     combos = [(layout, kind, columns, ruled) for layout in ("alone", "under", "beside") for kind, columns in kinds
               for ruled in (False, True)]
     for k, (layout, kind, columns, ruled) in enumerate(combos):
         yield Spec(layout, kind, columns, rng.randint(5, 10), (1 + k % 3) * SIZE, ruled)
+    pairs = [(layout, kind, ruled) for layout in ("alone", "under", "beside") for kind in ("prices", "points", "growth")
+             for ruled in (False, True)]
+    for k, (layout, kind, ruled) in enumerate(pairs):
+        yield Spec(layout, kind, 2, rng.randint(5, 12), (1 + k % 4) * SIZE, ruled)
 
 
 def table(spec: Spec, rng: random.Random) -> list[list[str]]:
@@ -73,10 +83,15 @@ def table(spec: Spec, rng: random.Random) -> list[list[str]]:
         head = ["地区", "生产总值", "增长", "人口", "收入"][:spec.columns]
         rows = [[name] + [f"{rng.uniform(1000, 99999):.1f}", f"{rng.uniform(-2, 9):.1f}", f"{rng.randint(300, 9999)}",
                           f"{rng.randint(20000, 90000)}"][:spec.columns - 1] for name in rng.sample(REGIONS, spec.rows)]
-    else:
+    elif spec.kind == "teams":
         head = ["名次", "球队", "场次", "胜", "积分"][:spec.columns]
         rows = [[str(i + 1), team] + [str(rng.randint(20, 40)), str(rng.randint(5, 30)), str(rng.randint(10, 90))][:spec.columns - 2]
                 for i, team in enumerate(rng.sample(TEAMS, spec.rows))]
+    else:  # two columns: a market's prices, a league's points, regions' growth
+        names, figure, head = {"prices": (GOODS, lambda: f"{rng.uniform(0.5, 40):.2f}", ["品种", "价格"]),
+                               "points": (TEAMS, lambda: str(rng.randint(10, 90)), ["球队", "积分"]),
+                               "growth": (REGIONS, lambda: f"{rng.uniform(-2, 9):.1f}", ["地区", "增长"])}[spec.kind]
+        rows = [[name, figure()] for name in rng.sample(names, spec.rows)]
     return [head] + rows
 
 
@@ -125,11 +140,11 @@ def render(spec: Spec, rows: list[list[str]], paragraphs: list[str], rng: random
 
 
 def read_page(image_path: Path, base: Path) -> None:
-    """Tesseract at --psm 3 and 6 (hOCR, TSV, text: BASE.psmN.*) and RapidOCR (BASE.json, BASE.rapid.txt)."""
+    """Tesseract at --psm 3 and 6 (hOCR, ALTO, TSV, text: BASE.psmN.*) and RapidOCR (BASE.json, BASE.rapid.txt)."""
     for psm in ("3", "6"):
         subprocess.run(["tesseract", str(image_path), f"{base}.psm{psm}", "-l", "chi_sim", "--psm", psm, "--dpi", "300",
                         "-c", "tessedit_create_hocr=1", "-c", "hocr_font_info=0", "-c", "tessedit_create_tsv=1",
-                        "-c", "tessedit_create_txt=1"], check=True, capture_output=True, env={**os.environ, "OMP_THREAD_LIMIT": "1"})
+                        "-c", "tessedit_create_txt=1", "-c", "tessedit_create_alto=1"], check=True, capture_output=True, env={**os.environ, "OMP_THREAD_LIMIT": "1"})
     result = rapidocr_result(Image.open(image_path))
     Path(f"{base}.json").write_text(json.dumps({"input_path": image_path.name, **result}, ensure_ascii=False), encoding="utf-8")
     Path(f"{base}.rapid.txt").write_text("\n".join(result["rec_texts"]) + "\n", encoding="utf-8")
@@ -171,13 +186,18 @@ def row_counts(gt_rows: Iterable[list[str]], output: str) -> Counter[str]:
 
 
 def score(files: Iterable[Path]) -> dict[str, Counter[str]]:
-    """:func:`row_counts` summed per kind of file (what follows the page name: ``psm3.hocr``, ``json``, ...)."""
+    """:func:`row_counts` summed per kind of file (what follows the page name: ``psm3.hocr``, ``json``, ...);
+    a file the engine read no text into counts as no output (every row lost)."""
     totals: dict[str, Counter[str]] = defaultdict(Counter)
     for path in files:
         name = path.name.split(".")[0]
         gt = (path.parent / f"{name}.gt.txt").read_text(encoding="utf-8")
         rows = [line.split() for line in gt.splitlines() if len(line.split()) > 1]
-        totals[path.name[len(name) + 1:]].update(row_counts(rows, reflow_document(read_document(path)).text))
+        try:
+            output = reflow_document(read_document(path)).text
+        except InputError:
+            output = ""
+        totals[path.name[len(name) + 1:]].update(row_counts(rows, output))
         totals[path.name[len(name) + 1:]]["files"] += 1
     return dict(totals)
 
@@ -185,7 +205,7 @@ def score(files: Iterable[Path]) -> dict[str, Counter[str]]:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.tables", description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
-    made = commands.add_parser("make", help="set and read the 30 table pages")
+    made = commands.add_parser("make", help="set and read the 48 table pages")
     made.add_argument("--out", type=Path, required=True)
     made.add_argument("--train", type=Path, default=PROJECT_ROOT / "build/bench/pages/train",
                       help="the development pages whose ground truth gives the text (default: %(default)s)")
