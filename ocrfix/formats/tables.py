@@ -4,9 +4,12 @@ The layout reads side-by-side columns one after the other (:mod:`.stories` cuts 
 :func:`.layout._columns` groups lines by horizontal overlap); a table's columns look like text columns
 to both, and its figures would come out a column at a time. A table is a run of at least
 ``MIN_ROWS`` rows, one under the next (gaps under ``ROW_GAP × h``), each of two cells or more,
-at least ``MIN_COLUMNS`` in one of them, whose cells line up with the next row's (see
-:func:`_aligned`); its cells are short (``CELL`` em at most: a text column's lines are full) and at
-least ``NUMERIC`` of them are figures (a text column never is). Each row is then one line (see
+whose cells line up with the next row's (see :func:`_aligned`); its cells are short (``CELL`` em at
+most: a text column's lines are full). With ``MIN_COLUMNS`` cells in a row, at least ``NUMERIC``
+of them are figures (a text column never is); a table of two columns (names and their figures)
+has a column of figures in every row but its head (two columns of short text lines have none).
+A head the engine read as one wide piece, or that does not line up with the cells under it, is
+found over the first row (see :func:`_headed`). Each row is then one line (see
 :func:`table_rows`) that the layout keeps a paragraph of its own.
 """
 from __future__ import annotations
@@ -17,14 +20,16 @@ from dataclasses import replace
 
 from ..text_reflow import display_width
 from .model import Box
-from .placed import PlacedLine
+from .placed import HEADLINE, PlacedLine
 
 CELL = 10.0  # em: the widest cell (a text column's line is wider)
 MIN_ROWS = 3  # rows of a table
 MIN_COLUMNS = 3  # columns of a table's widest row
 ROW_GAP = 2.0  # × h: the widest gap between two rows of a table
 NUMERIC = 1 / 3  # the least share of a table's cells that are figures
+LOST = 1  # cells of a row that line up with none of the next's (the engine lost the one under or over it)
 _LETTER = re.compile(r"[^\W_]")
+_CLAUSE = re.compile(r"[，。、；！？,;!?]")
 
 
 def table_rows(placed: list[PlacedLine], h: float) -> list[PlacedLine]:
@@ -34,6 +39,8 @@ def table_rows(placed: list[PlacedLine], h: float) -> list[PlacedLine]:
     tables = [run for run in _runs(rows, h) if _is_table(run)]
     if not tables:
         return placed
+    in_table = {id(cell) for run in tables for row in run for cell in row}
+    tables = [_headed(run, [p for p in placed if id(p) not in in_table], h) for run in tables]
     in_table = {id(cell) for run in tables for row in run for cell in row}
     merged = [_row_line(row) for run in tables for row in run]
     return [p for p in placed if id(p) not in in_table] + merged
@@ -97,19 +104,50 @@ def _runs(rows: list[list[PlacedLine]], h: float) -> list[list[list[PlacedLine]]
 
 def _aligned(upper: list[PlacedLine], lower: list[PlacedLine]) -> bool:
     """Whether each cell of either row overlaps a cell of the other, in the same order (a cell
-    over two merged ones, as an engine reads a narrow gap, still lines up)."""
+    over two merged ones, as an engine reads a narrow gap, still lines up), but for ``LOST`` cells
+    of one of them (a cell the engine did not read leaves its neighbour's unmatched)."""
     pairs = [(i, j) for i, a in enumerate(upper) for j, b in enumerate(lower) if _overlaps(a, b)]
-    return {i for i, _ in pairs} == set(range(len(upper))) and {j for _, j in pairs} == set(range(len(lower))) \
-        and all(j1 <= j2 for (i1, j1), (i2, j2) in zip(pairs, pairs[1:]) if i1 < i2)
+    unmatched = sorted([len(upper) - len({i for i, _ in pairs}), len(lower) - len({j for _, j in pairs})])
+    return unmatched[0] == 0 and unmatched[1] <= LOST and all(j1 <= j2 for (i1, j1), (i2, j2) in zip(pairs, pairs[1:]) if i1 < i2)
 
 
 def _is_table(run: list[list[PlacedLine]]) -> bool:
-    """Whether a run of rows is a table: ``MIN_ROWS`` rows, ``MIN_COLUMNS`` cells in its widest
-    row, and at least ``NUMERIC`` of its cells figures (more digits than other letters)."""
-    if len(run) < MIN_ROWS or max(map(len, run)) < MIN_COLUMNS:
+    """Whether a run of rows is a table: ``MIN_ROWS`` rows, and either ``MIN_COLUMNS`` cells in its
+    widest row and at least ``NUMERIC`` of its cells figures (more digits than other letters), or
+    two cells a row and a column of figures (see :func:`_figure_column`)."""
+    if len(run) < MIN_ROWS:
         return False
+    if max(map(len, run)) < MIN_COLUMNS:
+        return _figure_column(run)
     cells = [cell for row in run for cell in row]
     return sum(_numeric(cell.text) for cell in cells) >= NUMERIC * len(cells)
+
+
+def _figure_column(run: list[list[PlacedLine]]) -> bool:
+    """Whether the first or the last cells of a run of two-cell rows are figures in all rows but
+    one (a head's): two columns of short lines of text (a list, a narrow story) have none."""
+    return any(sum(_numeric(row[side].text) for row in run) >= len(run) - 1 for side in (0, -1))
+
+
+def _headed(run: list[list[PlacedLine]], rest: list[PlacedLine], h: float) -> list[list[PlacedLine]]:
+    """``run`` with its head row: the lines of ``rest`` (the page's lines outside tables) that make
+    up the printed line right above its first row (less than ``ROW_GAP × h`` above) over the
+    table's width, when they lie within that width (a line that runs past it is text), reach over
+    its first and its last column, and are labels in the cells' type (no larger than ``HEADLINE``
+    times their largest: figures measure smaller than Han): no figure, no clause or sentence mark. A head set as one piece over 10 em (its labels read together) or not lined up with the
+    cells under it is no row of :func:`_runs`."""
+    first = run[0]
+    x0, x1 = min(c.box.x0 for row in run for c in row), max(c.box.x1 for row in run for c in row)
+    top = min(c.box.y0 for c in first)
+    above = [p for p in rest if p.box.y0 + p.box.y1 < 2 * top and top - p.box.y1 < ROW_GAP * h
+             and min(p.box.x1, x1) > max(p.box.x0, x0)]
+    if not above:
+        return run
+    head, size = _rows(above)[-1], max(c.size for row in run for c in row)
+    labels = all(x0 - h <= p.box.x0 and p.box.x1 <= x1 + h and p.size < HEADLINE * size and not _numeric(p.text)
+                 and not _CLAUSE.search(p.text) for p in head)
+    spans = _overlaps(head[0], first[0]) and _overlaps(head[-1], first[-1])
+    return [head, *run] if labels and spans else run
 
 
 def _numeric(text: str) -> bool:
