@@ -66,7 +66,7 @@ import argparse
 import copy
 import sys
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Set as AbstractSet
 from pathlib import Path
 
 from tqdm import tqdm
@@ -359,7 +359,7 @@ def table(label: str, pages: int, runs: Sequence[tuple[str, Counter[str]]]) -> s
 WHERE = ("wrapped line end", "paragraph end", "inside a line, between Han characters", "elsewhere")
 
 
-def _where(text: str, joins: set[int], nonspace: Sequence[int], before: int | None) -> str:
+def where_lost(text: str, joins: AbstractSet[int], nonspace: Sequence[int], before: int | None) -> str:
     """Where a character lost after the OCR's non-space character ``before`` (None: at the start) sat."""
     if before is None or before + 1 >= len(nonspace):
         return WHERE[3]
@@ -387,7 +387,7 @@ def dropped_where(corrector: Corrector, pages: Sequence[tuple[Path, Path]]) -> C
                 continue
             true, k = before.gt[j], after.at[j]
             back = k is not None and fold_char(after.hyp[k]) == fold_char(true)
-            counts[_where(text, joins, nonspace, last), "Han" if is_han(true) else true, back] += 1
+            counts[where_lost(text, joins, nonspace, last), "Han" if is_han(true) else true, back] += 1
     return counts
 
 

@@ -639,7 +639,7 @@ class Corrector:
         protected = protected_mask(text, self.keep)
         choices = line_end_choices(text, joins, self.lm, protected, self.line_end_gate is not None) \
             if self.stages.line_end_marks and joins else []
-        dropping = drops_hung_marks(sure_losses(choices), hung) if self.stages.line_end_habit is not None else None
+        dropping = self.hung_marks_dropped(choices, hung)
         rules = self._rules_to_run(dropping)
         # a garbled text's marks are the LM's first: the rules' margins are set for clean ones
         changes = garbled_changes(text, self.lm, protected) if self.stages.garbled_marks else []
@@ -676,6 +676,24 @@ class Corrector:
             staged.append(insertion_changes(text, self.lm, self.context, protected))
         return staged
 
+    def hung_marks_dropped(self, choices: Sequence[tuple[int, MarkChoice]], hung: int) -> bool | None:
+        """Whether the engine drops the marks print hangs past a full line, as the text shows it
+        (:func:`~.line_marks.drops_hung_marks` of the line ends' ``choices`` and the ``hung`` marks read);
+        None where the profile does not ask (no ``line_end_habit``) or the text shows neither."""
+        return drops_hung_marks(sure_losses(choices), hung) if self.stages.line_end_habit is not None else None
+
+    def line_end_margin(self, text: str, joins: Sequence[int], protected: Sequence[bool],
+                        choices: Sequence[tuple[int, MarkChoice]], dropping: bool | None) -> float | None:
+        """The log10 gain a lost mark needs at the wrapped line ends ``joins`` of ``text``: the profile's margin, by
+        whether the engine is ``dropping`` hung marks (:meth:`hung_marks_dropped`) where the profile has a
+        ``line_end_habit``, raised in a text that leaves out marks the LM asks for (``line_end_sparse``); None:
+        :data:`~.line_marks.MIN_GAIN`."""
+        switches = self.stages
+        margin = switches.line_end_margin if switches.line_end_habit is None else switches.line_end_habit[dropping is not True]
+        if switches.line_end_sparse is not None and self.line_end_gate is None:
+            margin = sparse_margin(text, joins, self.lm, protected, choices, margin, switches.line_end_sparse)
+        return margin
+
     def _line_end_changes(self, text: str, joins: Sequence[int], protected: Sequence[bool],
                           choices: Sequence[tuple[int, MarkChoice]], dropping: bool | None, stray_marks: bool | None,
                           earlier: Collection[int]) -> list[list[Change]]:
@@ -685,12 +703,8 @@ class Corrector:
         profile's margin (by whether the engine is ``dropping`` hung marks, in a text that leaves out marks the LM
         asks for, or the profile's gate), each mark picked by the mark-choice model where the profile asks."""
         closings = closing_changes(text, joins, self.lm, protected, changed=earlier)
-        switches = self.stages
-        margin = switches.line_end_margin if switches.line_end_habit is None else switches.line_end_habit[dropping is not True]
-        if switches.line_end_sparse is not None and self.line_end_gate is None:
-            margin = sparse_margin(text, joins, self.lm, protected, choices, margin, switches.line_end_sparse)
-        inserted = marks_to_insert(choices, margin, self.line_end_gate)
-        if switches.line_end_mark_choice and self.mark_choice is not None:
+        inserted = marks_to_insert(choices, self.line_end_margin(text, joins, protected, choices, dropping), self.line_end_gate)
+        if self.stages.line_end_mark_choice and self.mark_choice is not None:
             inserted = line_end_picks(text, inserted, self.mark_choice, self.lm)
         return [stray_mark_changes(text, joins, self.lm, protected, habit=stray_marks), closings,
                 without_second_closings(text, closings, inserted)]

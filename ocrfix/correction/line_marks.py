@@ -62,7 +62,7 @@ def wrapped_line_ends(raw: str, reflowed: str) -> list[int]:
     return joins
 
 
-def _quote_open(text: str, offset: int) -> bool:
+def quote_open(text: str, offset: int) -> bool:
     """Whether a “ quotation is open at ``offset`` in its paragraph."""
     start = text.rfind("\n", 0, offset) + 1
     return text.rfind("“", start, offset) > text.rfind("”", start, offset)
@@ -93,7 +93,7 @@ def line_end_clause(text: str, offset: int) -> dict[str, float]:
 
 def best_mark(lm: LanguageModel, text: str, offset: int, span: int = SPAN, clause: bool = False) -> MarkChoice:
     """The best mark to insert at ``offset`` (``clause``: with the clause around it, :func:`line_end_clause`)."""
-    options = tuple(mark for mark in MARKS if mark != "”" or _quote_open(text, offset))
+    options = tuple(mark for mark in MARKS if mark != "”" or quote_open(text, offset))
     scores = mark_scores(lm, text, offset, 0, ("", *options), span)  # "": running on
     (best, mark), (second, _) = sorted(((scores[m] - scores[""], m) for m in options), reverse=True)[:2]
     return MarkChoice(best, mark, best - second, line_end_clause(text, offset) if clause else NO_CLAUSE)
