@@ -202,7 +202,7 @@ def test_a_profile_names_its_model_and_the_corrector_runs_the_stage(lm, tmp_path
         load_profile(tmp_path, tmp_path)
 
 
-def test_a_change_only_a_read_margin_lets_through_is_withdrawn_in_clean_print(lm, tmp_path):
+def test_a_change_only_a_read_margin_lets_through_is_withdrawn_in_typed_clean_print(lm, tmp_path):
     import dataclasses
 
     from ocrfix.correction.score import SparsePages
@@ -211,13 +211,15 @@ def test_a_change_only_a_read_margin_lets_through_is_withdrawn_in_clean_print(lm
     context, engine = write_model(tmp_path, model(margin=1.0)._replace(read_margins=(("，", 0.5),)))
     profile = Profile("test", tmp_path, mark_choice=engine, mark_context=context)
 
-    def corrected(weights):
+    def corrected(weights, wrapped=None):
         return Corrector(profile=profile, model=lm, confusions=confusion_set(tmp_path), weights=weights,
-                         inventory=INVENTORY, length=False).correct(text, reflow=False)
+                         inventory=INVENTORY, length=False).correct(text, reflow=False, wrapped=wrapped)
 
     assert [e.sources for e in corrected(WEIGHTS).edits] == [(READ_MARGIN_SOURCE,)]
     clean = dataclasses.replace(WEIGHTS, sparse=SparsePages(density=1.0, threshold=0.99))
     assert corrected(clean).edits == ()  # the text reads like clean print: its '，' is the writer's
+    # the same text as a page printed it, its lines joined by the reflow: a scan, whose misread marks are the engine's
+    assert [e.sources for e in corrected(clean, wrapped="北京，上海、天津\n都是大城市。").edits] == [(READ_MARGIN_SOURCE,)]
 
 
 def test_the_shipped_profiles_share_one_context_model():

@@ -79,6 +79,9 @@ PARAGRAPH_END_RULE = "final-period"
 #: ... and so are the mark choices that only a mark read's own, lower margin lets through: a clean text's
 #: '、', '；' and '：' are its writer's, in styles the news-fitted context model has not seen
 CLEAN_PRINT_WITHDRAWN = (*LINE_END_SOURCES, (DELETION_SOURCE,), (HAN_INSERTION_SOURCE,), (READ_MARGIN_SOURCE,))
+#: ... of which these only in a block typed in print's style, not in one the reflow joined from a page's printed lines:
+#: a scanned page's '；' misread for '，' is the engine's, whatever its blocks read like
+TYPED_ONLY_WITHDRAWN = ((READ_MARGIN_SOURCE,),)
 #: In a block that reads like clean print, the symbol rules' changes stand only where the pattern
 #: stages change at least this many places of it: OCR noise comes in numbers, while a clean text
 #: typed in print's style (a web page, a book) has a lone '.', '|', '=' or straight quote of its
@@ -587,10 +590,10 @@ class Corrector:
         rule's lone changes go too (:func:`lone_rule_changes`)."""
         withdraw = [sources for sources in CLEAN_PRINT_WITHDRAWN
                     if not (self.stages.line_end_marks_in_clean_print and sources in LINE_END_SOURCES)]
-        withdrawn = {(edit.input_offset, edit.sources) for edit in rule_edits if edit.sources in withdraw
-                     and _within(clean_print, edit.offset)}
         typed = [(start, end) for start, end in clean_print
                  if not _holds(joins, to_input(start), to_input(end))]
+        withdrawn = {(edit.input_offset, edit.sources) for edit in rule_edits if edit.sources in withdraw
+                     and _within(typed if edit.sources in TYPED_ONLY_WITHDRAWN else clean_print, edit.offset)}
         return withdrawn | lone_rule_changes(rule_edits, typed,
                                              {f"rule:{rule.name}" for rule in self.rules if rule.style_max is None})
 
