@@ -92,6 +92,10 @@ class Profile:
     #: LM asks for a mark inside its lines, where the engine read none, at least that often
     #: (:func:`~ocrfix.correction.line_marks.unmarked_asks`: a writer who leaves out marks the LM expects)
     line_end_sparse: tuple[float, float] | None = None
+    #: (share, margin): the margin in place of the line-end margin in a text where at least that share of the line
+    #: ends the stage weighs surely lost a mark (:func:`~ocrfix.correction.line_marks.sure_share`: a page whose
+    #: engine drops the marks hung past its full lines, and drops many)
+    line_end_sure_share: tuple[float, float] | None = None
     #: the line-end stage's calibrated decision (:class:`~ocrfix.correction.line_marks.MarkGate`; None: the margin)
     line_end_gate: Path | None = None
     #: the line-end stage's marks picked by the mark-choice context model, the LM deciding only whether one
@@ -224,6 +228,7 @@ def load_profile(name_or_dir: str | Path, models_dir: Path) -> Profile:
     page_prior = _number(manifest, record, "mark_page_prior", 0.0, ">")
     habit = _two_numbers(manifest, record, "line_end_habit", "dropped, read")
     sparse = _two_numbers(manifest, record, "line_end_sparse", "asks per 1,000 characters, margin")
+    sure_share = _two_numbers(manifest, record, "line_end_sure_share", "share of line ends, margin")
     prior, word_prior = (_prior(manifest, key, record.get(key)) for key in ("confidence", "word_confidence"))
     _check_mark_choice(manifest, record, files)
     domain_weight = _domain_weight(manifest, record, files)
@@ -236,6 +241,7 @@ def load_profile(name_or_dir: str | Path, models_dir: Path) -> Profile:
         line_end_margin=margin,
         line_end_habit=habit,
         line_end_sparse=sparse,
+        line_end_sure_share=sure_share,
         **{key: bool(record.get(key, default)) for key, default in SWITCHES.items()},
         threshold=threshold,
         card=record.get("card", {}),

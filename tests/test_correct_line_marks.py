@@ -353,3 +353,26 @@ def test_a_text_whose_lines_lack_marks_the_lm_asks_for_needs_more_at_its_line_en
     assert marks(RAW + RUN_ON, (asks, 50.0)) == []
     assert marks(RAW + RUN_ON, (asks + 1.0, 50.0)) == ["。"]  # fewer asks than the rate
     assert marks(RAW + RUN_ON, (asks, 0.5)) == ["。"]  # a second margin below the first raises nothing
+
+
+def test_a_text_where_many_line_ends_surely_lost_a_mark_takes_the_sure_share_margin(tmp_path, monkeypatch):
+    """With a profile's ``line_end_sure_share`` (share, margin): where at least that share of the line ends the
+    stage weighs surely lost a mark, the lower margin."""
+    monkeypatch.setattr(line_marks, "SURE_GAIN", 1.0)  # the test LM's gain of the lost 。 is about 1.4
+    lm = lm_of(tmp_path)
+    text = reflow(RAW)
+    choices = line_marks.line_end_choices(text, wrapped_line_ends(RAW, text), lm, protected_mask(text))
+    assert line_marks.sure_share(choices) == pytest.approx(1 / len(choices)) and line_marks.sure_share([]) == 0.0
+    weights = dataclasses.replace(WEIGHTS, sparse=None)
+
+    def marks(share):
+        profile = Profile(name="p", directory=tmp_path, line_end_margin=50.0, line_end_sure_share=share)
+        result = Corrector(model=lm, confusions=confusion_set(tmp_path), weights=weights, inventory=INVENTORY,
+                           variants={}, profile=profile).correct(RAW)
+        return [e.replacement for e in result.edits if e.sources == (SOURCE,)]
+
+    assert marks(None) == []  # the margin of 50
+    assert marks((1 / len(choices), 0.5)) == ["。"]
+    assert marks((1 / len(choices) + 0.01, 0.5)) == []  # fewer line ends surely lost a mark than the share
+    monkeypatch.setattr(line_marks, "SURE_GAIN", 50.0)
+    assert marks((1 / len(choices), 0.5)) == []  # none surely lost

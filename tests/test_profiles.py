@@ -76,7 +76,7 @@ def test_a_hand_edited_profile_of_the_wrong_json_types_is_refused_with_the_key(t
 
 def test_any_json_value_for_any_key_loads_or_is_refused_never_crashes(tmp_path):
     keys = ["name", "files", "rules", "threshold", "line_end_margin", "mark_page_prior", "line_end_habit",
-            "line_end_sparse", "confidence", "word_confidence", "card", "domain_weight", "line_end_marks",
+            "line_end_sparse", "line_end_sure_share", "confidence", "word_confidence", "card", "domain_weight", "line_end_marks",
             "line_end_mark_choice", "han_insertions"]
     values = [None, True, False, "x", 1, -1, 0.5, [], {}, ["x"], [1, 2], {"a": 1}]
     loaded = 0
@@ -140,6 +140,11 @@ def test_line_end_settings_are_read_and_checked(tmp_path):
     for n, bad in enumerate(([2.0], [2.0, -1], "2", [2.0, None])):
         with pytest.raises(ModelError, match="line_end_sparse"):
             load_profile(make_profile(tmp_path / f"g{n}", line_end_sparse=bad), MODELS)
+    assert load_profile(make_profile(tmp_path / "h", line_end_sure_share=[0.04, 0]), MODELS).line_end_sure_share == (0.04, 0.0)
+    assert default.line_end_sure_share is None
+    for n, bad in enumerate(([0.04], [0.04, -1], "0.04", [None, 0.0])):
+        with pytest.raises(ModelError, match="line_end_sure_share"):
+            load_profile(make_profile(tmp_path / f"i{n}", line_end_sure_share=bad), MODELS)
 
 
 def test_the_ppocr_profile_loads_its_own_tables_and_keeps_line_end_marks_in_clean_print():

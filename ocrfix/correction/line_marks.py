@@ -222,6 +222,11 @@ def sure_losses(choices: Sequence[tuple[int, MarkChoice]]) -> int:
     return sum(choice.gain > SURE_GAIN for _, choice in choices)
 
 
+def sure_share(choices: Sequence[tuple[int, MarkChoice]]) -> float:
+    """The share of the line ends of ``choices`` where a mark was surely lost (:func:`sure_losses`; 0 without any)."""
+    return sure_losses(choices) / len(choices) if choices else 0.0
+
+
 #: Marks whose lack inside a line :func:`unmarked_asks` counts: the two a writer most often leaves out.
 ASKED = ("，", "。")
 
