@@ -36,11 +36,19 @@ degradation, the rest a clean scan, at a finer resolution than the other splits 
 21–22 px: at 14–15 px Tesseract reads the rows of most such pages across the columns).
 
     OMP_THREAD_LIMIT=1 nice -n 5 python -m benchmarks.newspage --family grid --split dev --pages 10 --out DIR
+
+``--rotate DEG`` scans every page turned by DEG degrees (an archive page fed by hand or read from
+microfilm), clockwise or anticlockwise as drawn from the page's seed, in place of the split's own
+skew; the page is first set on a white border wide enough that the turn crops none of its print
+(``gt.json`` records it as ``pad``, its boxes moved by it). Without it the pages are as before.
+
+    OMP_THREAD_LIMIT=1 nice -n 5 python -m benchmarks.newspage --split dev --first 900 --pages 8 --rotate 1.5 --out DIR
 """
 from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import random
 import shutil
@@ -410,19 +418,38 @@ def gt_text(stories: list[dict]) -> str:
     return "\n\n\n".join("\n".join([*head_lines(s), *s["paragraphs"]]) for s in stories) + "\n"
 
 
-def make_page(split: str, index: int, out: Path, data_dir: Path, family: str = "", model: str | None = None) -> Path:
+def turned(clean: Image.Image, deg: Degradation, seed: int, angle: float) -> tuple[Image.Image, Degradation, int]:
+    """The clean page set on a white border that a turn by ``angle`` degrees crops nothing of, the
+    degradation turning it by ``angle`` one way or the other (drawn from ``seed``), and the border's width
+    at render resolution."""
+    sign = random.Random(f"turn {seed}").choice((-1.0, 1.0))
+    half = max(clean.size) / 2
+    pad = math.ceil(half * (math.sqrt(2) * math.sin(math.radians(abs(angle)))) + 2)
+    page = Image.new("L", (clean.width + 2 * pad, clean.height + 2 * pad), 255)
+    page.paste(clean.convert("L"), (pad, pad))
+    return page, replace(deg, rotate=sign * angle), pad
+
+
+def make_page(split: str, index: int, out: Path, data_dir: Path, family: str = "", model: str | None = None,
+              rotate: float | None = None) -> Path:
+    """One page's image, ground truth and Tesseract output under ``out/split``; ``rotate``: the page
+    turned by that many degrees (:func:`turned`) in place of the split's own skew."""
     name = f"{split}-{index:03d}"
     folder = out / split
     if (folder / f"{name}.hocr").is_file():
         return folder / name
     clean, stories, meta = render_page(split, index, data_dir, family)
     deg, level = degradation(split, index, meta["size"], family)
+    pad = 0
+    if rotate is not None:
+        clean, deg, pad = turned(clean, deg, meta["seed"], rotate)
+        meta["pad"] = pad
     image = degrade(clean, deg, meta["seed"])
     folder.mkdir(parents=True, exist_ok=True)
     dpi = max(70, round(300 * deg.scale))
     image.save(folder / f"{name}.png", dpi=(dpi, dpi))
     s = deg.scale
-    gt = [{"headline": st.headline, "paragraphs": list(st.paragraphs), "bbox": [round(v * s) for v in st.box],
+    gt = [{"headline": st.headline, "paragraphs": list(st.paragraphs), "bbox": [round((v + pad) * s) for v in st.box],
            **{k: getattr(st, k) for k in ("kicker", "subtitle", "byline") if getattr(st, k, "")}} for st in stories]
     write_text_atomic(str(folder / f"{name}.gt.json"),
                       json.dumps({"level": level, "degradation": deg.__dict__, **meta, "stories": gt}, ensure_ascii=False, indent=1) + "\n")
@@ -441,12 +468,14 @@ def main(argv: list[str] | None = None) -> int:
                         "with the split's sources and a seed of its own")
     parser.add_argument("--tesseract-model", choices=sorted(MODELS), default=None,
                         help="read the pages with this chi_sim model (python -m benchmarks.tessdata) instead of the system's")
+    parser.add_argument("--rotate", type=float, default=None, metavar="DEG",
+                        help="every page scanned turned by DEG degrees, its sign drawn per page (module docstring)")
     args = parser.parse_args(argv)
     os.nice(5)
     settings = load_settings()
     out = args.out or settings.build_dir / "bench" / "stories"
     for index in tqdm(range(args.first, args.first + args.pages), desc=f"pages {args.split}", file=sys.stderr):
-        make_page(args.split, index, out, settings.data_dir, args.family, args.tesseract_model)
+        make_page(args.split, index, out, settings.data_dir, args.family, args.tesseract_model, args.rotate)
     print(f"{args.pages} pages in {out / args.split}")
     return 0
 

@@ -205,3 +205,24 @@ def test_a_page_without_ocr_errors_has_no_reduction_to_report() -> None:
     assert stories._reduction(10, 4) == 0.6
     assert stories._reduction(0, 0) == 0.0
     assert stories._reduction(0, 2) == float("-inf")
+
+
+def test_a_page_turned_for_the_benchmark_keeps_its_corners_and_turns_either_way_by_its_seed() -> None:
+    import numpy as np
+    from PIL import Image, ImageDraw
+
+    from benchmarks.degrade import Degradation, degrade
+    from benchmarks.newspage import turned
+
+    clean = Image.new("L", (600, 400), 255)
+    draw = ImageDraw.Draw(clean)
+    for x, y in ((0, 0), (580, 0), (0, 380), (580, 380)):  # ink in every corner
+        draw.rectangle((x, y, x + 19, y + 19), fill=0)
+    ink = int((np.asarray(clean) < 128).sum())
+    signs = set()
+    for seed in range(1010000, 1010008):
+        page, deg, pad = turned(clean, Degradation(noise=3.0), seed, 2.5)
+        assert abs(deg.rotate) == 2.5 and deg.noise == 3.0 and page.size == (600 + 2 * pad, 400 + 2 * pad)
+        signs.add(deg.rotate > 0)
+        assert (np.asarray(degrade(page, Degradation(rotate=deg.rotate), seed)) < 128).sum() > 0.95 * ink
+    assert signs == {True, False}
