@@ -62,6 +62,7 @@ from .headlines import body_pitch, find_headlines, junk_glyphs, under_body
 from .line_splits import split_lines
 from .placed import NO_LINE_START, RULE, PlacedLine, char_height, is_rule_text, text_span
 from .stories import stories
+from .skew import level
 from .tables import table_rows
 from .vertical import turn_back, upright
 
@@ -339,20 +340,26 @@ def reflow_document(doc: Document, lm: TokenScorer | None = None) -> Reflowed:
     ``source_lines`` of each block are 0-based line numbers in ``doc.text()``. A document without
     geometry (plain text) gets the plain reflow, its unsettled breaks settled by ``lm`` when given
     (:mod:`ocrfix.text_reflow`). A vertically set page is read turned into a horizontal one (see
-    :mod:`.vertical`); ``words`` and ``story_boxes`` are the document's own.
+    :mod:`.vertical`), a page scanned turned is read turned level (see :mod:`.skew`); ``words`` and
+    ``story_boxes`` are the document's own.
     """
     if not doc.has_geometry:
         blocks = reflow_blocks(doc.text(), lm)
         return Reflowed(render(blocks), blocks, list(doc.words()))
     upright_doc, widths = upright(doc)
-    flow = _geometry_reflow(upright_doc, lm)
-    if upright_doc is doc:
+    level_doc, turns = level(upright_doc)
+    flow = _geometry_reflow(level_doc, lm)
+    if level_doc is doc:
         return flow
-    # a vertical page was read turned (see .vertical): its words and story boxes are the file's own
-    original = dict(zip(map(id, upright_doc.words()), doc.words()))
+    # a page was read turned (see .vertical, .skew): its words and story boxes are the file's own
+    original = dict(zip(map(id, level_doc.words()), doc.words()))
     pages = {b.story: pieces[0].page for b, pieces in zip(flow.blocks, flow.sources) if pieces}
-    boxes = tuple(box if box is None or k not in pages or widths[pages[k]] is None else turn_back(box, widths[pages[k]])
-                  for k, box in enumerate(flow.story_boxes))
+
+    def own(box: Box, page: int) -> Box:
+        box = box if turns[page] is None else turns[page].back(box)
+        return box if widths[page] is None else turn_back(box, widths[page])
+
+    boxes = tuple(box if box is None or k not in pages else own(box, pages[k]) for k, box in enumerate(flow.story_boxes))
     return flow._replace(words=[original[id(w)] for w in flow.words], story_boxes=boxes)
 
 

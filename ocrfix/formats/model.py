@@ -11,7 +11,7 @@ source scale (hOCR ``x_wconf`` 0–100, ALTO ``CC`` digits 0 = sure … 9 = unsu
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Iterator, NamedTuple
+from typing import Callable, Iterator, NamedTuple
 
 from ..normalize import PerChar, is_cjk_punct, is_han
 
@@ -134,6 +134,19 @@ class Page:
     #: The page's stories in reading order, each the indices of its blocks in reading order;
     #: empty when the page is not grouped into stories (see :func:`ocrfix.formats.grouping.regroup`).
     stories: tuple[tuple[int, ...], ...] = ()
+
+    def map_boxes(self, fn: Callable[[Box], Box]) -> "Page":
+        """A copy with every box (the page's, its blocks', lines', words' and glyphs') replaced by
+        ``fn(box)``; text, order and structure unchanged."""
+        def box(b: Box | None) -> Box | None:
+            return None if b is None else fn(b)
+
+        def word(w: Word) -> Word:
+            return replace(w, box=box(w.box), glyphs=tuple(replace(g, box=box(g.box)) for g in w.glyphs))
+
+        blocks = tuple(replace(b, box=box(b.box), lines=tuple(replace(l, box=box(l.box), words=tuple(map(word, l.words))) for l in b.lines))
+                       for b in self.blocks)
+        return replace(self, blocks=blocks, box=box(self.box))
 
 
 @dataclass(frozen=True)

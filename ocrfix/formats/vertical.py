@@ -48,15 +48,7 @@ def turn_back(box: Box, width: int) -> Box:
 def turned(page: Page, width: int) -> Page:
     """``page`` (``width`` wide) with every box turned (see :func:`turn`); text, order and
     structure unchanged."""
-    def box(b: Box | None) -> Box | None:
-        return None if b is None else turn(b, width)
-
-    def word(w):
-        return replace(w, box=box(w.box), glyphs=tuple(replace(g, box=box(g.box)) for g in w.glyphs))
-
-    blocks = tuple(replace(b, box=box(b.box), lines=tuple(replace(l, box=box(l.box), words=tuple(map(word, l.words))) for l in b.lines))
-                   for b in page.blocks)
-    return replace(page, blocks=blocks, box=box(page.box))
+    return page.map_boxes(lambda b: turn(b, width))
 
 
 def upright(doc: Document) -> tuple[Document, tuple[int | None, ...]]:

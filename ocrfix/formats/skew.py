@@ -1,0 +1,161 @@
+"""A page scanned turned (by a degree or two: fed by hand, read from microfilm) laid out level.
+
+The engine writes a turned page's boxes as it finds them, upright around tilted print: a line's box
+is taller by its width times the turn, a column's lines drift sideways down the page, and a row
+across several columns drifts up or down by more than a line's pitch over the page. The layout
+analysis (:mod:`.layout`, :mod:`.stories`) reads rows and columns from upright boxes, so a page
+turned by more than ``LEAST`` is read turned level: each box's centre turned about the page's
+middle, its size the upright rectangle whose turned outline the box is. The turn is read from the
+print itself (:func:`page_slope`); only the geometry the layout reads is turned, the document the
+writers patch keeps its own coordinates (the story boxes are turned back).
+"""
+from __future__ import annotations
+
+import math
+import statistics
+from dataclasses import replace
+from typing import NamedTuple
+
+from .model import Box, Document, Line, Page
+from .placed import ALNUM
+
+LEAST = math.tan(math.radians(0.9))  # the least turn read level: the layout reads pages turned less as they are
+MOST = math.tan(math.radians(5.0))  # a run's slope beyond this is no turn of the page (a line read across two rows)
+WORDS = 4  # least solid words of a run of a line that measure its slope
+SPAN = 6.0  # × the line's type size: least width between a run's first and last words' centres
+RUNS = 8  # least runs of a page's lines that measure its turn
+AGREE = 0.4  # least share of those runs whose slopes lie together (within ``2 × TOLERANCE``)
+TOLERANCE = math.tan(math.radians(0.4))
+GAP = 0.8  # × the line's type size: a gap between two words that parts two runs of a line (a gutter)
+SOLID = 0.7  # × the line's median letter height: a word as tall as its type (not a mark, not ``一``)
+SAMPLE = 40  # lines of a page, evenly spread, that measure its turn (about; every line of a page of fewer)
+GLANCE = 10  # of those lines, evenly spread, that tell a page scanned level at a glance
+ACROSS = 0.8  # share of a page's lines read across a gutter from which the engine read it row by row
+
+
+def _run_slopes(line: Line) -> list[float | None]:
+    """Per run of a line's words (parted by a gap wider than ``GAP``: a gutter; a line the engine read
+    across columns steps from row to row there, its words level within each column on a page scanned
+    level), the least-squares slope of the centres of its solid words (letters as tall as the line's
+    type; y down: a line that falls to the right has a positive slope), None where too few of them, or
+    too close together, measure one; no runs for a line of fewer than ``WORDS`` words with letters."""
+    words = sorted((w for w in line.words if w.box is not None and w.text.strip()), key=lambda w: w.box.x0)
+    letters = [ALNUM.search(w.text) is not None for w in words]
+    heights = sorted(w.box.y1 - w.box.y0 for w, letter in zip(words, letters) if letter)
+    if len(heights) < WORDS:
+        return []
+    size = heights[len(heights) // 2]
+    runs: list[list[Box]] = [[]]
+    reach = words[0].box.x1
+    for word, letter in zip(words, letters):
+        box = word.box
+        if box.x0 - reach > GAP * size:
+            runs.append([])
+        reach = max(reach, box.x1)
+        if letter and box.y1 - box.y0 >= SOLID * size:
+            runs[-1].append(box)
+    return [_slope(run, size) for run in runs if run]
+
+
+def _slope(run: list[Box], size: float) -> float | None:
+    """The least-squares slope of the centres of a run's boxes, when they are ``WORDS`` or more and
+    their centres lie ``SPAN`` × ``size`` apart or more."""
+    if len(run) < WORDS:
+        return None
+    xs = [(b.x0 + b.x1) / 2 for b in run]
+    if xs[-1] - xs[0] < SPAN * size:
+        return None
+    ys = [(b.y0 + b.y1) / 2 for b in run]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
+
+
+def _measured(lines: list[Line]) -> tuple[list[float], bool]:
+    """The slopes of the runs of ``lines`` (see :func:`_run_slopes`; none beyond ``MOST``), and whether
+    ``ACROSS`` of those lines or more were read across a gutter."""
+    slopes, measured, across = [], 0, 0
+    for line in lines:
+        runs = _run_slopes(line)
+        measured += bool(runs)
+        across += len(runs) > 1
+        slopes.extend(s for s in runs if s is not None and abs(s) <= MOST)
+    return slopes, measured > 0 and across >= ACROSS * measured
+
+
+def page_slope(page: Page) -> float:
+    """The slope of a page's printed lines (the tangent of its turn), read from the runs of the word
+    boxes of ``SAMPLE`` of its lines (see :func:`_run_slopes`): their slopes are spread (a run's few
+    words), the page's turn is where most of them lie, the median of the most slopes within
+    ``2 × TOLERANCE`` of each other. 0.0 when fewer than ``RUNS`` runs measure a slope or fewer than
+    ``AGREE`` of them lie there; when the page is turned less than ``LEAST`` (most pages: a glance at
+    ``GLANCE`` of those lines tells, when the median of their slopes is under half of it); and when the
+    engine read the page row by row across its columns (``ACROSS`` of its lines or more: the layout
+    cuts such lines at their gutters as the engine wrote them, each piece on its own row)."""
+    every = [line for block in page.blocks for line in block.lines]
+    sample = every[::max(1, len(every) // SAMPLE)]
+    glance, _ = _measured(sample[::max(1, len(sample) // GLANCE)])
+    if len(glance) >= RUNS and statistics.median(map(abs, glance)) < LEAST / 2:
+        return 0.0
+    slopes, across = _measured(sample)
+    if len(slopes) < RUNS or across:
+        return 0.0
+    slopes.sort()
+    most, first, start = 0, 0, 0
+    for end, slope in enumerate(slopes):
+        while slope - slopes[start] > 2 * TOLERANCE:
+            start += 1
+        if end + 1 - start > most:
+            most, first = end + 1 - start, start
+    slope = statistics.median(slopes[first:first + most])
+    return slope if most >= AGREE * len(slopes) and abs(slope) >= LEAST else 0.0
+
+
+class Turn(NamedTuple):
+    """A page's turn by the angle whose tangent is ``slope`` (y down: a positive slope falls to the
+    right), about its middle (``x``, ``y``)."""
+
+    slope: float
+    x: float
+    y: float
+
+    def _turned(self, box: Box, sign: float) -> tuple[float, float, float, float]:
+        """``box``'s centre turned by ``sign`` × the turn, and its width and height."""
+        cos, sin = 1 / math.hypot(1, self.slope), sign * self.slope / math.hypot(1, self.slope)
+        dx, dy = (box.x0 + box.x1) / 2 - self.x, (box.y0 + box.y1) / 2 - self.y
+        return self.x + dx * cos - dy * sin, self.y + dx * sin + dy * cos, box.width, box.height
+
+    def level(self, box: Box) -> Box:
+        """``box`` as the page turned level sets it: its centre turned back by the turn, its size
+        the upright rectangle that, turned, ``box`` bounds (at least a pixel each way)."""
+        x, y, w, h = self._turned(box, -1.0)
+        cos, sin = 1 / math.hypot(1, self.slope), abs(self.slope) / math.hypot(1, self.slope)
+        det = cos * cos - sin * sin
+        width, height = max(1.0, (w * cos - h * sin) / det), max(1.0, (h * cos - w * sin) / det)
+        return Box(round(x - width / 2), round(y - height / 2), round(x + width / 2), round(y + height / 2))
+
+    def back(self, box: Box) -> Box:
+        """The inverse of :meth:`level` for a box of the page turned level: the upright box around
+        it turned as the page is."""
+        x, y, w, h = self._turned(box, 1.0)
+        cos, sin = 1 / math.hypot(1, self.slope), abs(self.slope) / math.hypot(1, self.slope)
+        width, height = w * cos + h * sin, h * cos + w * sin
+        return Box(round(x - width / 2), round(y - height / 2), round(x + width / 2), round(y + height / 2))
+
+
+def level(doc: Document) -> tuple[Document, tuple[Turn | None, ...]]:
+    """``doc`` with its turned pages turned level (see :class:`Turn`; ``doc`` itself when it has
+    none), and per page its turn (None: read as it is)."""
+    turns = []
+    for page in doc.pages:
+        slope = page_slope(page)
+        boxes = [l.box for b in page.blocks for l in b.lines if l.box is not None]
+        if slope == 0.0 or not boxes:
+            turns.append(None)
+            continue
+        whole = Box.union(boxes)
+        turns.append(Turn(slope, (whole.x0 + whole.x1) / 2, (whole.y0 + whole.y1) / 2))
+    if all(t is None for t in turns):
+        return doc, tuple(turns)
+    pages = tuple(page if t is None else page.map_boxes(t.level) for page, t in zip(doc.pages, turns))
+    return replace(doc, pages=pages), tuple(turns)
+

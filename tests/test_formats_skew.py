@@ -1,0 +1,93 @@
+"""Pages scanned turned by a degree or two, read turned level, on synthetic geometry."""
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from ocrfix.formats import Box, Line, Word, reflow_document
+from ocrfix.formats.skew import Turn, level, page_slope
+from test_formats_stories import A, B, H, STORY_GAP, body, document, headline, stories_of
+
+MIDDLE = (1000, 1500)  # what the synthetic scans turn about
+
+
+def turned_box(box: Box, degrees: float) -> Box:
+    """The upright box an engine writes around ``box``'s print on a scan turned by ``degrees``
+    (y down: a positive turn lowers the right end of a line)."""
+    t = math.radians(degrees)
+    corners = [(x - MIDDLE[0], y - MIDDLE[1]) for x in (box.x0, box.x1) for y in (box.y0, box.y1)]
+    xs = [MIDDLE[0] + x * math.cos(t) - y * math.sin(t) for x, y in corners]
+    ys = [MIDDLE[1] + x * math.sin(t) + y * math.cos(t) for x, y in corners]
+    return Box(round(min(xs)), round(min(ys)), round(max(xs)), round(max(ys)))
+
+
+def turned(lines: list[Line], degrees: float) -> list[Line]:
+    return [Line(tuple(Word(w.text, turned_box(w.box, degrees), w.conf) for w in l.words), turned_box(l.box, degrees)) for l in lines]
+
+
+def two_stacked_stories(repeat: int) -> list[list[Line]]:
+    """Two stories one above the other, each a headline over two columns as tall as ``repeat`` copies of
+    its paragraphs make them."""
+    top = [headline("甲地运动会", 40, 40), *body(A * repeat, 40, 40 + 3 * H, 2)]
+    y = max(l.box.y1 for l in top) + STORY_GAP
+    return [top, [headline("乙市图书馆开放", 40, y), *body(B * repeat, 40, y + 3 * H, 2)]]
+
+
+def expected(repeat: int) -> list[list[tuple[str, str]]]:
+    return [[("headline", "甲地运动会"), *(("paragraph", p) for p in A * repeat)],
+            [("headline", "乙市图书馆开放"), *(("paragraph", p) for p in B * repeat)]]
+
+
+@pytest.mark.parametrize("degrees", [2.0, -2.0])
+def test_two_stacked_two_column_stories_turned_two_degrees_are_read_as_printed(degrees: float) -> None:
+    """Columns some 60 lines tall: over their height a column's lines drift sideways by more than
+    two characters, so that read as the engine wrote them, the lines low in a column (or high, turned
+    the other way) all start where an indent would and end short of the column's right edge."""
+    stories = [turned(s, degrees) for s in two_stacked_stories(16)]
+    lines = [l for s in stories for l in s]
+    column = [l for l in lines[1:] if l.box.x0 < 400 and l.box.y0 < stories[1][0].box.y0]
+    assert abs(column[-1].box.x0 - column[0].box.x0) > 2.5 * H  # the drift down one column
+    assert stories_of(document(lines[::-1])) == expected(16)
+
+
+def test_the_turn_is_read_from_the_word_boxes_and_a_slight_or_no_turn_is_left_as_it_is() -> None:
+    page = document([l for s in two_stacked_stories(2) for l in s]).pages[0]
+    for degrees in (2.0, -1.5, 1.0):
+        slope = page_slope(document([l for s in two_stacked_stories(2) for l in turned(s, degrees)]).pages[0])
+        assert math.degrees(math.atan(slope)) == pytest.approx(degrees, abs=0.1)
+    assert page_slope(page) == 0.0
+    assert page_slope(document([l for s in two_stacked_stories(2) for l in turned(s, 0.5)]).pages[0]) == 0.0
+    doc = document([l for s in two_stacked_stories(2) for l in s])
+    assert level(doc) == (doc, (None,))  # nothing turned: the document itself
+
+
+def test_a_page_read_row_by_row_across_its_columns_is_left_as_the_engine_wrote_it() -> None:
+    """Each line read across the gutter (the engine's reading of a page row by row): its pieces are
+    turned alike, but the layout cuts such lines at the gutter as they stand, so the page is not
+    read turned level; the same columns read one at a time are."""
+    left, right = body(A * 2, 40, 100, 1), body(B * 2, 40 + 10 * H + 3 * H, 100, 1)
+    rows = [Line(a.words + b.words, Box.union([a.box, b.box])) for a, b in zip(left, right)]
+    assert page_slope(document(turned(left + right, 2.0)).pages[0]) > 0.0
+    assert page_slope(document(turned(rows, 2.0)).pages[0]) == 0.0
+
+
+def test_a_box_turned_level_is_the_printed_rectangle_and_turned_back_the_engines_box() -> None:
+    turn = Turn(math.tan(math.radians(2.0)), *MIDDLE)
+    for box in (Box(40, 40, 640, 70), Box(900, 2400, 930, 2430), Box(300, 100, 1200, 1800)):
+        engine = turned_box(box, 2.0)
+        assert all(abs(a - b) <= 1 for a, b in zip(turn.level(engine), box))
+        assert all(abs(a - b) <= 2 for a, b in zip(turn.back(turn.level(engine)), engine))
+
+
+def test_a_turned_page_keeps_its_own_words_and_story_boxes() -> None:
+    """The layout reads a copy turned level; the words the edits go to are the file's own, and the
+    story boxes (``--articles``) the file's coordinates: the upright box around the turned story."""
+    stories = [turned(s, 2.0) for s in two_stacked_stories(2)]
+    doc = document([l for s in stories for l in s])
+    flow = reflow_document(doc)
+    own = {id(w) for w in doc.words()}
+    assert all(id(w) in own for w in flow.words) and len(flow.words) == len(own)
+    for box, story in zip(flow.story_boxes, stories):
+        engine = Box.union([l.box for l in story])
+        assert box is not None and all(abs(a - b) <= 0.02 * engine.width for a, b in zip(box, engine))
