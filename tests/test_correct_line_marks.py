@@ -362,6 +362,8 @@ def test_a_text_where_many_line_ends_surely_lost_a_mark_takes_the_sure_share_mar
     lm = lm_of(tmp_path)
     text = reflow(RAW)
     choices = line_marks.line_end_choices(text, wrapped_line_ends(RAW, text), lm, protected_mask(text))
+    assert line_marks.sure_share(choices) == 0.0  # one line end surely lost a mark: too few to count
+    monkeypatch.setattr(line_marks, "SURE_MIN", 1)
     assert line_marks.sure_share(choices) == pytest.approx(1 / len(choices)) and line_marks.sure_share([]) == 0.0
     weights = dataclasses.replace(WEIGHTS, sparse=None)
 

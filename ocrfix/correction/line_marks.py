@@ -222,9 +222,16 @@ def sure_losses(choices: Sequence[tuple[int, MarkChoice]]) -> int:
     return sum(choice.gain > SURE_GAIN for _, choice in choices)
 
 
+#: Line ends that surely lost a mark a text needs before their share counts (:func:`sure_share`): one or two
+#: in a short story say little (a story whose lines the layout joined across columns has such line ends too).
+SURE_MIN = 3
+
+
 def sure_share(choices: Sequence[tuple[int, MarkChoice]]) -> float:
-    """The share of the line ends of ``choices`` where a mark was surely lost (:func:`sure_losses`; 0 without any)."""
-    return sure_losses(choices) / len(choices) if choices else 0.0
+    """The share of the line ends of ``choices`` where a mark was surely lost (:func:`sure_losses`); 0 where fewer
+    than :data:`SURE_MIN` were."""
+    sure = sure_losses(choices)
+    return sure / len(choices) if sure >= SURE_MIN else 0.0
 
 
 #: Marks whose lack inside a line :func:`unmarked_asks` counts: the two a writer most often leaves out.
