@@ -1029,3 +1029,19 @@ def test_a_column_s_first_line_a_little_larger_under_a_headline_in_padded_boxes_
     lines[0] = Line(words=words, box=Box(words[0].box.x0, words[0].box.y0, words[-1].box.x1, words[0].box.y1))
     got = stories_of(paddle([headline("甲地运动会", 40, 40), *lines]))
     assert got == [[("headline", "甲地运动会"), *(("paragraph", p) for p in A)]]
+
+
+def test_a_short_line_under_a_headline_s_glyphs_swollen_into_the_row_below_stays_in_its_column() -> None:
+    """The engine swelled two of a two-column headline's glyph boxes down over the first row of
+    the body under it (``去年1至11月…中管干部``: ``中管了`` reach the row's foot), and so the
+    headline's line box. A paragraph's last line of two characters tops the second column there:
+    its middle lies inside the line box, yet under every glyph's row but the swollen ones'. It is
+    no speck on the headline: it ends its paragraph, which the first column's foot runs on into."""
+    words = [Word(ch, Box(40 + i * 2 * H, 40, 40 + (i + 1) * 2 * H, 40 + 2 * H), conf=0.9) for i, ch in enumerate("甲地运动会今天隆重开幕")]
+    y = 40 + 3 * H
+    for i in (8, 9):  # over the second column's right half, down to the first body row's foot
+        words[i] = Word(words[i].text, Box(words[i].box.x0, 40, words[i].box.x1, y + H), conf=0.9)
+    head = Line(words=tuple(words), box=Box.union([w.box for w in words]))
+    paragraphs = ["甲地今天举行春季运动会各校学生积极参加比赛运动会设田径和球类会。", "组委会表示明年还将继续举办这项运动会。"]
+    got = stories_of(document([head, *body(paragraphs, 40, y, 2, rows=3)]))
+    assert got == [[("headline", "甲地运动会今天隆重开幕"), *(("paragraph", p) for p in paragraphs)]]

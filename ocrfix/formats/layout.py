@@ -35,7 +35,7 @@ fit the ink and square CJK type makes ``p`` about ``h``, PP-OCR's detection boxe
   continues it, also across a column break;
 * **rules and specks** — a line of a few characters in a box far wider than they are set (a
   rule read as ``二``), or too thin for a character, ends the story nearest to it (see
-  :func:`_stray`); so does a short one over a headline's box (see :func:`_inside_headlines`),
+  :func:`_stray`); so does a short one on a headline's row of glyphs (see :func:`_inside_headlines`),
   and a line or a piece of one that holds a column rule read as ``|`` and no letter (``| 。``:
   between two stories' columns it would join them);
 * **table** — a table of figures (:mod:`.tables`: rows of short cells lined up across three columns
@@ -509,18 +509,28 @@ def _stray(line: Line, text: str, size: float, h: float) -> bool:
 
 def _inside_headlines(placed: list[PlacedLine], heads: set[int]) -> set[int]:
     """ids of the short lines (``RULE_CHARS`` characters at most) whose middle lies inside the
-    box of a longer headline line: no text is printed over a headline, so they are a rule or
-    specks beside it that the engine read into the headline's line (``、、``, ``本``, ``人``)."""
-    large = [p for p in placed if id(p) in heads]
+    box of a longer headline line, between the top and the foot of its glyphs' row (see
+    :func:`_glyph_row`): no text is printed over a headline, so they are a rule or specks beside
+    it that the engine read into the headline's line (``、、``, ``本``, ``人``)."""
+    large = [(q, *_glyph_row(q)) for q in placed if id(q) in heads]
     found = set()
     for p in placed:
         width = display_width(p.text)
         if width > RULE_CHARS:
             continue
         x, y = (p.box.x0 + p.box.x1) / 2, (p.box.y0 + p.box.y1) / 2
-        if any(q is not p and display_width(q.text) > width and q.box.x0 < x < q.box.x1 and q.box.y0 < y < q.box.y1 for q in large):
+        if any(q is not p and display_width(q.text) > width and q.box.x0 < x < q.box.x1 and top < y < foot for q, top, foot in large):
             found.add(id(p))
     return found
+
+
+def _glyph_row(line: PlacedLine) -> tuple[float, float]:
+    """The top and the foot of ``line``'s row of glyphs: the median of its words' tops and of
+    their feet. The engine swells a few glyph boxes of a headline down over the body row under it
+    (``中管了`` of ``去年1至11月…中管干部42人``, to twice the others' height), and the line's box
+    with them; a paragraph's short last line topping a column there is no speck on the headline."""
+    boxes = [w.box for w in line.words if w.box is not None] or [line.box]
+    return statistics.median(b.y0 for b in boxes), statistics.median(b.y1 for b in boxes)
 
 
 def _story_ends(found: list[list[list[PlacedLine]]], stray: list[PlacedLine]) -> list[list[PlacedLine]]:
