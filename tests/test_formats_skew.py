@@ -91,3 +91,17 @@ def test_a_turned_page_keeps_its_own_words_and_story_boxes() -> None:
     for box, story in zip(flow.story_boxes, stories):
         engine = Box.union([l.box for l in story])
         assert box is not None and all(abs(a - b) <= 0.02 * engine.width for a, b in zip(box, engine))
+
+
+def one_box_a_line(lines: list[Line]) -> list[Line]:
+    """The lines as PP-OCR writes them: one box a line, around its text."""
+    return [Line((Word(l.text(), l.box, 0.9),), l.box) for l in lines]
+
+
+@pytest.mark.parametrize("degrees", [2.0, -2.5])
+def test_a_turned_page_of_one_box_a_line_is_read_from_how_its_columns_left_edges_drift(degrees: float) -> None:
+    stories = [one_box_a_line(turned(s, degrees)) for s in two_stacked_stories(16)]
+    lines = [l for s in stories for l in s]
+    assert math.degrees(math.atan(page_slope(document(lines).pages[0]))) == pytest.approx(degrees, abs=0.15)
+    assert page_slope(document([l for s in two_stacked_stories(16) for l in one_box_a_line(s)]).pages[0]) == 0.0
+    assert stories_of(document(lines[::-1])) == expected(16)

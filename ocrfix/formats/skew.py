@@ -6,8 +6,10 @@ across several columns drifts up or down by more than a line's pitch over the pa
 analysis (:mod:`.layout`, :mod:`.stories`) reads rows and columns from upright boxes, so a page
 turned by more than ``LEAST`` is read turned level: each box's centre turned about the page's
 middle, its size the upright rectangle whose turned outline the box is. The turn is read from the
-print itself (:func:`page_slope`); only the geometry the layout reads is turned, the document the
-writers patch keeps its own coordinates (the story boxes are turned back).
+print itself (:func:`page_slope`): from the slopes of runs of word boxes along a line (Tesseract's
+words), or, where the lines hold no such runs (PP-OCR's one box a line), from how the left edges of
+a column's lines drift down the page (:func:`_edge_slopes`). Only the geometry the layout reads is
+turned, the document the writers patch keeps its own coordinates (the story boxes are turned back).
 """
 from __future__ import annotations
 
@@ -30,6 +32,9 @@ GAP = 0.8  # × the line's type size: a gap between two words that parts two run
 SOLID = 0.7  # × the line's median letter height: a word as tall as its type (not a mark, not ``一``)
 SAMPLE = 40  # lines of a page, evenly spread, that measure its turn (about; every line of a page of fewer)
 GLANCE = 10  # of those lines, evenly spread, that tell a page scanned level at a glance
+BELOW = 1.5  # × the line height: the farthest the next line of a column lies below a line (edges read down columns)
+STEP = 8  # rows: how far apart the lines lie whose left edges measure a column's drift (and its multiples up to STEPS)
+STEPS = 3
 ACROSS = 0.8  # share of a page's lines read across a gutter from which the engine read it row by row
 
 
@@ -82,12 +87,50 @@ def _measured(lines: list[Line]) -> tuple[list[float], bool]:
     return slopes, measured > 0 and across >= ACROSS * measured
 
 
+def _edge_slopes(lines: list[Line]) -> list[float]:
+    """The slopes of a page's rows read from how its lines' left edges drift down its columns, for a
+    page whose lines hold no runs of word boxes (PP-OCR: one box a line): each line linked to the
+    first line below it (within ``BELOW`` × the line height) that overlaps it over half the narrower
+    one's width, and along each such column the left edges of lines ``STEP`` and ``2 × STEP`` rows
+    apart compared (a column's edge turned by θ drifts by ``−tan θ`` down the page; an indent makes
+    a slope far beyond ``MOST``)."""
+    boxes = sorted((l.box for l in lines if l.box is not None), key=lambda b: (b.y0, b.x0))
+    if len(boxes) < WORDS:
+        return []
+    size = sorted(b.height for b in boxes)[len(boxes) // 2]
+    below: dict[int, int] = {}  # a line's index -> the next line's of its column
+    taken: set[int] = set()
+    for i, a in enumerate(boxes):
+        for j in range(i + 1, len(boxes)):
+            b = boxes[j]
+            if b.y0 > a.y1 + BELOW * size:
+                break
+            if j not in taken and b.y0 > (a.y0 + a.y1) / 2 and min(a.x1, b.x1) - max(a.x0, b.x0) > 0.5 * min(a.width, b.width):
+                below[i] = j
+                taken.add(j)
+                break
+    slopes = []
+    for top in sorted(set(range(len(boxes))) - taken):
+        column = [boxes[top]]
+        at = top
+        while at in below:
+            at = below[at]
+            column.append(boxes[at])
+        for step in range(STEP, STEPS * STEP + 1, STEP):
+            for a, b in zip(column, column[step:]):
+                slope = -(b.x0 - a.x0) / ((b.y0 + b.y1 - a.y0 - a.y1) / 2)
+                if abs(slope) <= MOST:
+                    slopes.append(slope)
+    return slopes
+
+
 def page_slope(page: Page) -> float:
     """The slope of a page's printed lines (the tangent of its turn), read from the runs of the word
     boxes of ``SAMPLE`` of its lines (see :func:`_run_slopes`): their slopes are spread (a run's few
     words), the page's turn is where most of them lie, the median of the most slopes within
-    ``2 × TOLERANCE`` of each other. 0.0 when fewer than ``RUNS`` runs measure a slope or fewer than
-    ``AGREE`` of them lie there; when the page is turned less than ``LEAST`` (most pages: a glance at
+    ``2 × TOLERANCE`` of each other; on a page whose lines hold fewer than ``RUNS`` such runs, of the
+    slopes its columns' left edges show (:func:`_edge_slopes`). 0.0 when fewer than ``RUNS`` slopes
+    are measured or fewer than ``AGREE`` of them lie there; when the page is turned less than ``LEAST`` (most pages: a glance at
     ``GLANCE`` of those lines tells, when the median of their slopes is under half of it); and when the
     engine read the page row by row across its columns (``ACROSS`` of its lines or more: the layout
     cuts such lines at their gutters as the engine wrote them, each piece on its own row)."""
@@ -97,6 +140,8 @@ def page_slope(page: Page) -> float:
     if len(glance) >= RUNS and statistics.median(map(abs, glance)) < LEAST / 2:
         return 0.0
     slopes, across = _measured(sample)
+    if len(slopes) < RUNS:
+        slopes = _edge_slopes(every)
     if len(slopes) < RUNS or across:
         return 0.0
     slopes.sort()
