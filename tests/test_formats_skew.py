@@ -105,3 +105,15 @@ def test_a_turned_page_of_one_box_a_line_is_read_from_how_its_columns_left_edges
     assert math.degrees(math.atan(page_slope(document(lines).pages[0]))) == pytest.approx(degrees, abs=0.15)
     assert page_slope(document([l for s in two_stacked_stories(16) for l in one_box_a_line(s)]).pages[0]) == 0.0
     assert stories_of(document(lines[::-1])) == expected(16)
+
+
+def test_a_turn_the_word_runs_read_short_is_read_from_the_columns_left_edges() -> None:
+    """Tesseract's word runs read a page turned 1.0° as 0.7–0.9° (under ``LEAST``); the lines' left
+    edges drift down the columns by the whole turn. Here each line's word boxes run at 0.6° and its
+    box and the column's edges at 1.0°: the page is read as turned 1.0°, and turned 0.6° all through
+    it is left as it is."""
+    def short(degrees: float) -> list[Line]:
+        return [Line(tuple(Word(w.text, turned_box(w.box, 0.6), w.conf) for w in l.words), turned_box(l.box, degrees))
+                for s in two_stacked_stories(16) for l in s]
+    assert math.degrees(math.atan(page_slope(document(short(1.0)).pages[0]))) == pytest.approx(1.0, abs=0.15)
+    assert page_slope(document(short(0.6)).pages[0]) == 0.0
