@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from test_formats_layout import H, column, document, make_line
 
-from ocrfix.formats import Box, Line, Word, reflow_document
+from ocrfix.formats import Box, Line, Word, reflow_document, tables
 
 ROWS = [["地区", "产值", "增长"], ["北京", "3451.9", "-1.1"], ["天津", "22882.7", "3.0"], ["上海", "78526.4", "4.5"], ["河北", "6613.7", "4.8"]]
 TEXT = [">本报讯清晨六点城东", "农贸集市的摊位陆续摆开新鲜", "蔬菜和水果吸引了居民。"]
@@ -76,3 +76,20 @@ def test_a_row_whose_last_cell_the_engine_lost_stays_in_the_table() -> None:
     rows = [*ROWS[:2], ROWS[2][:2], *ROWS[3:]]
     flow = reflow_document(document([table(60, 200, rows)]))
     assert flow.text.splitlines() == [" ".join(row) for row in rows]
+
+
+def test_the_least_table_with_the_fewest_figures_a_table_holds_is_read_row_by_row() -> None:
+    """Three rows, two figures under a head in a column of figures."""
+    rows = [["品种", "价格"], ["白菜", "2.35"], ["土豆", "1.80"]]
+    flow = reflow_document(document([table(60, 200, rows)]))
+    assert flow.text.splitlines() == [" ".join(row) for row in rows]
+
+
+def test_a_page_with_fewer_short_figures_than_a_table_holds_is_no_table_without_grouping_rows(monkeypatch) -> None:
+    def grouped(cells):
+        raise AssertionError("rows grouped")
+
+    monkeypatch.setattr(tables, "_rows", grouped)
+    words = [["城东", "集市", "开张"], ["摊位", "陆续", "摆开"], ["居民", "前来", "2025"]]
+    flow = reflow_document(document([table(60, 200, words)]))
+    assert "城东 集市 开张" not in flow.text.splitlines()

@@ -14,6 +14,7 @@ found over the first row (see :func:`_headed`). Each row is then one line (see
 """
 from __future__ import annotations
 
+import math
 import re
 import statistics
 from dataclasses import replace
@@ -35,7 +36,10 @@ _CLAUSE = re.compile(r"[，。、；！？,;!?]")
 def table_rows(placed: list[PlacedLine], h: float) -> list[PlacedLine]:
     """``placed`` with the cells of each table (see the module docstring) replaced by one line per
     row: its cells (``PlacedLine.cells``) left to right, its text theirs with a space between."""
-    rows = _trimmed(_rows([p for p in placed if _short(p, h)]))
+    short = [p for p in placed if _short(p, h)]
+    if not _enough_figures(short):
+        return placed
+    rows = _trimmed(_rows(short))
     tables = [run for run in _runs(rows, h) if _is_table(run)]
     if not tables:
         return placed
@@ -47,22 +51,36 @@ def table_rows(placed: list[PlacedLine], h: float) -> list[PlacedLine]:
 
 
 def _short(line: PlacedLine, h: float) -> bool:
-    """A line short enough to be a table's cell: ``CELL`` em wide at most, in text and in box."""
-    return display_width(line.text) <= CELL and line.box.width <= CELL * h
+    """A line short enough to be a table's cell: ``CELL`` em wide at most, in box and in text."""
+    return line.box.width <= CELL * h and display_width(line.text) <= CELL
+
+
+def _enough_figures(cells: list[PlacedLine]) -> bool:
+    """Whether ``cells`` hold as many figures as the least table does (see :func:`_is_table`):
+    ``MIN_ROWS - 1`` in a column of figures under a head, or ``NUMERIC`` of the least table of
+    ``MIN_COLUMNS`` columns' cells (that many in its widest row, two in each of its other rows). Most
+    pages hold fewer short figures: no table, told without grouping their short lines into rows."""
+    least, found = min(MIN_ROWS - 1, math.ceil(NUMERIC * (2 * MIN_ROWS + MIN_COLUMNS - 2))), 0
+    for cell in cells:
+        found += _numeric(cell.text)
+        if found >= least:
+            return True
+    return False
 
 
 def _rows(cells: list[PlacedLine]) -> list[list[PlacedLine]]:
     """``cells`` grouped into rows (a cell overlapping the row's box over half the lower height
     joins it), top to bottom, each left to right."""
     rows: list[list[PlacedLine]] = []
-    band: Box | None = None
+    top = foot = 0  # the row's band
     for cell in sorted(cells, key=lambda c: (c.box.y0 + c.box.y1, c.box.x0)):
-        if band is not None and min(band.y1, cell.box.y1) - max(band.y0, cell.box.y0) > 0.5 * min(band.height, cell.box.height):
+        y0, y1 = cell.box.y0, cell.box.y1
+        if rows and min(foot, y1) - max(top, y0) > 0.5 * min(foot - top, y1 - y0):
             rows[-1].append(cell)
-            band = Box.union([band, cell.box])
+            top, foot = min(top, y0), max(foot, y1)
         else:
             rows.append([cell])
-            band = cell.box
+            top, foot = y0, y1
     return [sorted(row, key=lambda c: c.box.x0) for row in rows]
 
 
@@ -152,7 +170,7 @@ def _headed(run: list[list[PlacedLine]], rest: list[PlacedLine], h: float) -> li
 
 def _numeric(text: str) -> bool:
     letters = _LETTER.findall(text)
-    return bool(letters) and 2 * sum(ch.isdigit() for ch in letters) >= len(letters)
+    return bool(letters) and 2 * sum(map(str.isdigit, letters)) >= len(letters)
 
 
 def _row_line(row: list[PlacedLine]) -> PlacedLine:
