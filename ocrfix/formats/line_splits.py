@@ -150,7 +150,7 @@ def _body_row_splits(line: Line, splits: list[int], letters: list[tuple[float, f
     body's pitch); of the cuts between its pieces, only those a headline line would have keep (a
     piece of one word may be a body word whose box the engine swelled)."""
     pieces = list(zip([0, *splits], [*splits, len(line.words)]))
-    tall = [sum(e is not None for e in letters[a:b]) > 1 and low_height(line.words[a:b], letters[a:b]) >= TALL_WORDS * h
+    tall = [b - a - letters[a:b].count(None) > 1 and low_height(line.words[a:b], letters[a:b]) >= TALL_WORDS * h
             for a, b in pieces]
     return [cut for k, cut in enumerate(splits) if not (tall[k] and tall[k + 1] and _inside_headline(line, pieces, tall, k, letters, band, h))]
 
@@ -351,6 +351,8 @@ def _worded_rules(words: tuple[Word, ...], splits: list[int], rules: set[int], h
     cut off on their other side already (a gap between two stories' headlines, a photo beside
     a rule in it: ``安倍参拜靖国 ”sisx+aRA tx | 李克强…``) would join the next headline across
     the rule."""
+    if not rules:  # most lines: no cut at a rule
+        return splits
     kept: list[int] = []
     for k, cut in enumerate(splits):
         after = splits[k + 1] if k + 1 < len(splits) else len(words)
@@ -736,7 +738,7 @@ def _set_size(words: tuple[Word, ...], letters: list[tuple[float, float] | None]
     read into a body row; else its line's ``size``: a body row the engine merged with the row
     below swells its word boxes to two rows, but not their pitch, and a piece of a body row whose
     boxes the engine swelled measures large by its boxes only."""
-    if sum(e is not None for e in letters) < 2 or low_height(words, letters) < TALL_WORDS * h:
+    if len(letters) - letters.count(None) < 2 or low_height(words, letters) < TALL_WORDS * h:
         return size
     own = type_size(box, words)
     return own if box.width >= SQUARE * own * display_width(join_words([w.text for w in words])) else size

@@ -205,8 +205,8 @@ def level(doc: Document) -> tuple[Document, tuple[Turn | None, ...]]:
     turns = []
     for page in doc.pages:
         slope = page_slope(page)
-        boxes = [l.box for b in page.blocks for l in b.lines if l.box is not None]
-        if slope == 0.0 or not boxes:
+        boxes = [l.box for b in page.blocks for l in b.lines if l.box is not None] if slope else []
+        if not boxes:
             turns.append(None)
             continue
         whole = Box.union(boxes)
