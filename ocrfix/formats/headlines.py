@@ -47,6 +47,8 @@ def _is_headline(line: PlacedLine, h: float, pitch: float) -> bool:
     than a body line's, so that a headline set 1.3–1.4 × the body's type may measure only
     1.1–1.2 × ``h``, but its characters stand 1.3–1.5 × the body's pitch apart, further than a
     body line's (a short line's padding at its ends widens its pitch: not measured on it)."""
+    if line.size < min(HEADLINE_LINE, SPACED_LINE) * h:  # most lines: body type
+        return False
     width = display_width(line.text)
     return (line.size >= HEADLINE_LINE * h and line.box.width >= HEADLINE_PITCH * pitch * width) \
         or (line.size >= SPACED_LINE * h and width >= PITCH_CHARS and line.box.width >= SPACED_PITCH * pitch * width)
@@ -140,8 +142,9 @@ def _add_head_group_lines(placed: list[PlacedLine], heads: set[int], near: list[
     least = KICKER
     while near or small:
         found = []
+        least_size = max(least * h, h + 1.5)  # a kicker's type: least × the body's, two pixels larger than h at least
         for p in placed:
-            if id(p) not in heads and _beside_head(p, near, least, h, pitch):
+            if p.size >= least_size and id(p) not in heads and _beside_head(p, near, least, h, pitch):
                 gap = line_gap(placed, h) if gap is None else gap
                 if not _on_body(p, placed, heads, gap, h):
                     found.append(p)
@@ -150,11 +153,11 @@ def _add_head_group_lines(placed: list[PlacedLine], heads: set[int], near: list[
 
 
 def _beside_head(line: PlacedLine, near: list[PlacedLine], least: float, h: float, pitch: float) -> bool:
-    """Whether ``line`` is set as a kicker or sub-headline of the lines ``near``: type and pitch
-    ``least ×`` the body's, two pixels larger than ``h`` at least, within ``h`` above or below one
-    of them over half the shorter one's width, and its words no smaller than the body under
-    ``HEADLINE × h`` (see :func:`find_headlines`)."""
-    if line.size < max(least * h, h + 1.5) or line.box.width < least * pitch * display_width(line.text):
+    """Whether ``line``, set in type ``least ×`` the body's and two pixels larger than ``h`` at
+    least, is set as a kicker or sub-headline of the lines ``near``: its pitch ``least ×`` the
+    body's, within ``h`` above or below one of them over half the shorter one's width, and its
+    words no smaller than the body under ``HEADLINE × h`` (see :func:`find_headlines`)."""
+    if line.box.width < least * pitch * display_width(line.text):
         return False
     # spaced against the pitch alone, only a kicker above a headline (see find_headlines)
     tight = line.box.width < least * max(h, pitch) * display_width(line.text)
