@@ -152,8 +152,9 @@ def _headed(run: list[list[PlacedLine]], rest: list[PlacedLine], h: float) -> li
     up the printed line right above its first row (less than ``ROW_GAP × h`` above) over the
     table's width, when they lie within that width (a line that runs past it is text), reach over
     its first and its last column, and are labels in the cells' type (no larger than ``HEADLINE``
-    times their largest: figures measure smaller than Han): no figure, no clause or sentence mark. A head set as one piece over 10 em (its labels read together) or not lined up with the
-    cells under it is no row of :func:`_runs`."""
+    times their largest: figures measure smaller than Han): no figure, no clause or sentence mark.
+    A head set as one piece over 10 em (its labels read together) or not lined up with the cells
+    under it is no row of :func:`_runs`."""
     first = run[0]
     x0, x1 = min(c.box.x0 for row in run for c in row), max(c.box.x1 for row in run for c in row)
     top = min(c.box.y0 for c in first)
