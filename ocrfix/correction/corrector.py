@@ -28,10 +28,9 @@ from .edits import Change, Edit, InputOffsets, apply_changes
 from .engine import ConfidencePrior, Reading, TokenEvidence, token_evidence
 from .pairs import PairCandidate, PairProposer
 from .features import Featurizer, LanguageModel, forward, mean_logp
-from .line_marks import (SOURCE as LINE_END_SOURCE, MarkChoice, MarkGate, drops_hung_marks, hung_marks_read,
-                         line_end_choices, marks_to_insert, sparse_margin, stray_habit, stray_mark_changes, stray_runs,
-                         sure_losses, sure_share, wrapped_line_ends)
-from . import line_marks
+from .line_marks import (MIN_GAIN, SOURCE as LINE_END_SOURCE, MarkChoice, MarkGate, drops_hung_marks,
+                         hung_marks_read, line_end_choices, marks_to_insert, sparse_margin, stray_habit,
+                         stray_mark_changes, stray_runs, sure_losses, sure_share, wrapped_line_ends)
 from .garbled_marks import garbled_changes
 from .han_insertions import SOURCE as HAN_INSERTION_SOURCE, insertion_changes
 from .pair_marks import SOURCE as PAIR_SOURCE, closing_changes, without_second_closings
@@ -697,7 +696,7 @@ class Corrector:
         if switches.line_end_sparse is not None and self.line_end_gate is None:
             margin = sparse_margin(text, joins, self.lm, protected, choices, margin, switches.line_end_sparse)
         if switches.line_end_sure_share is not None and sure_share(choices) >= switches.line_end_sure_share[0]:
-            margin = min(line_marks.MIN_GAIN if margin is None else margin, switches.line_end_sure_share[1])
+            margin = min(MIN_GAIN if margin is None else margin, switches.line_end_sure_share[1])
         return margin
 
     def _line_end_changes(self, text: str, joins: Sequence[int], protected: Sequence[bool],
