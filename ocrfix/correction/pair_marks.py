@@ -20,7 +20,7 @@ The pairs also say where an opening mark was lost, or a closing one away from a 
   in the ``’`` where the LM likes it best (:func:`opening_changes`).
 - A sentence that only names a speaker (``他说。``, ``该负责人表示。``) follows a quotation: where
   one is still open at the ``。`` before it, its ``”`` was lost there (:func:`speaker_closings`;
-  PP-OCR drops the ``”`` hung after a ``。``, and the reflow then often ends the paragraph there).
+  PP-OCR drops a ``”`` after a ``。`` that ends a paragraph, before the speaker's sentence opens the next).
 """
 from __future__ import annotations
 
