@@ -532,11 +532,11 @@ def documents_speed(docs: Iterable[Document], repeat: int = 5) -> dict[str, floa
         runs = []
         for _ in range(repeat):
             started = time.process_time()
-            flat = level(doc)[0]  # a page scanned turned is read turned level
+            flat, turns = level(doc)  # a page scanned turned is read turned level
             turn = time.process_time() - started
             lines, numbers = [l for l in flat.lines() if l.text().strip()], _line_numbers(flat)
             started = time.process_time()
-            h, placed, _ = _placed(lines, numbers)
+            h, placed, _ = _placed(lines, numbers, any(t is not None for t in turns))
             heads = find_headlines(placed, h)
             stories(placed, h, lambda p: id(p) in heads)
             middle = time.process_time()

@@ -7,7 +7,7 @@ import pytest
 
 from ocrfix.formats import Box, Line, Word, reflow_document
 from ocrfix.formats.skew import Turn, level, page_slope
-from test_formats_stories import A, B, H, STORY_GAP, body, document, headline, stories_of
+from test_formats_stories import A, B, H, STORY_GAP, body, document, headline, make_line, stories_of, width
 
 MIDDLE = (1000, 1500)  # what the synthetic scans turn about
 
@@ -117,3 +117,45 @@ def test_a_turn_the_word_runs_read_short_is_read_from_the_columns_left_edges() -
                 for s in two_stacked_stories(16) for l in s]
     assert math.degrees(math.atan(page_slope(document(short(1.0)).pages[0]))) == pytest.approx(1.0, abs=0.15)
     assert page_slope(document(short(0.6)).pages[0]) == 0.0
+
+
+def headline_beside_a_body_row(degrees: float, ruled: bool = False) -> tuple[list[Line], list[list[tuple[str, str]]]]:
+    """Two stories side by side, the right one's headline (set 1.4 × the body) level with a row of the
+    left one's second column, read by the engine as one line with that row: its box the band of a body
+    row across both stories, turned (the headline's letters stand taller than that band). ``ruled``: a
+    rule over the right story, crossing the row above the headline, is read into that row of the left
+    story as a word ``ro``."""
+    left = [headline("甲地运动会", 40, 40), *body(A * 6, 40, 40 + 3 * H, 2)]
+    right_x = 40 + width(2) + STORY_GAP
+    second = [l for l in left[1:] if l.box.x0 > 40 + width(1) - 3 * H]
+    above, row = second[3], second[4]
+    title = make_line("乙市图书馆开放", right_x, row.box.y0, size=round(1.4 * H))
+    right = body(B * 3, right_x, title.box.y1 + H, 2)
+    merged = Line(row.words + title.words, Box(row.box.x0, row.box.y0, title.box.x1, row.box.y1))
+    rule = Word("ro", Box(above.box.x1 + H, above.box.y0 - H // 2, right_x + width(2), above.box.y1 + H // 2), 0.0)
+    crossed = Line(above.words + (rule,), Box.union([above.box, rule.box])) if ruled else above
+    lines = [l for l in left if l is not row and l is not above] + [crossed, merged] + right
+    printed = [[("headline", "甲地运动会"), *(("paragraph", p) for p in A * 6)],
+               [("headline", "乙市图书馆开放"), *(("paragraph", p) for p in B * 3), *([("paragraph", "ro")] if ruled else [])]]
+    return [Line(tuple(Word(w.text, turned_box(w.box, degrees), w.conf) for w in l.words), turned_box(l.box, degrees))
+            for l in lines], printed
+
+
+@pytest.mark.parametrize("degrees", [1.2, -1.2])
+def test_a_headline_read_into_a_body_row_of_a_page_turned_level_keeps_its_own_type_size(degrees: float) -> None:
+    """Turned level, the merged line's box is the rectangle of one row of print, as low as the body
+    row: lower than the headline's letters. Cut from it at the gap between the stories, the headline
+    is measured by its letters, not capped by that box (read at the body's size, it would be read on
+    into the paragraph above it)."""
+    lines, printed = headline_beside_a_body_row(degrees)
+    assert page_slope(document(lines).pages[0]) != 0.0
+    assert stories_of(document(lines[::-1])) == printed
+
+
+@pytest.mark.parametrize("degrees", [1.2, -1.2])
+def test_a_rule_read_into_a_line_of_a_page_turned_level_is_parted_from_it(degrees: float) -> None:
+    """The rule read as ``ro`` into a row of the left story reaches over the right one: left in that
+    line, it bridges the gap between the stories, and the left story's column is read on under the
+    right one's headline. Parted from it, it ends the story it stands in (no text is lost)."""
+    lines, printed = headline_beside_a_body_row(degrees, ruled=True)
+    assert stories_of(document(lines[::-1])) == printed

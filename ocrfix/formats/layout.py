@@ -348,7 +348,7 @@ def reflow_document(doc: Document, lm: TokenScorer | None = None) -> Reflowed:
         return Reflowed(render(blocks), blocks, list(doc.words()))
     upright_doc, widths = upright(doc)
     level_doc, turns = level(upright_doc)
-    flow = _geometry_reflow(level_doc, lm)
+    flow = _geometry_reflow(level_doc, lm, tuple(t is not None for t in turns))
     if level_doc is doc:
         return flow
     # a page was read turned (see .vertical, .skew): its words and story boxes are the file's own
@@ -363,29 +363,30 @@ def reflow_document(doc: Document, lm: TokenScorer | None = None) -> Reflowed:
     return flow._replace(words=[original[id(w)] for w in flow.words], story_boxes=boxes)
 
 
-def _geometry_reflow(doc: Document, lm: TokenScorer | None) -> Reflowed:
-    """:func:`reflow_document` of a document with geometry, its pages set horizontally."""
+def _geometry_reflow(doc: Document, lm: TokenScorer | None, levelled: tuple[bool, ...]) -> Reflowed:
+    """:func:`reflow_document` of a document with geometry, its pages set horizontally; ``levelled``:
+    per page, whether it was read turned level (see :mod:`.skew`)."""
     numbers = _line_numbers(doc)
     where = {id(w): (pi, bi, li, k) for pi, page in enumerate(doc.pages) for bi, block in enumerate(page.blocks)
              for li, line in enumerate(block.lines) for k, w in enumerate(line.words)}
     flow = _Flow(where)
-    for page in doc.pages:
+    for page, turned in zip(doc.pages, levelled):
         lines = [l for b in page.blocks for l in b.lines if any(w.text.strip() for w in l.words)]
         if not lines:
             continue
-        h, heads, found, ends = _page_stories(page, lines, numbers, where)
+        h, heads, found, ends = _page_stories(page, lines, numbers, where, turned)
         for leaves, extra in zip(found, ends):
             _emit_story(flow, leaves, extra, heads, h, lm)
     return flow.reflowed(doc)
 
 
-def _page_stories(page: Page, lines: list[Line], numbers: dict[int, int], where: dict[int, tuple[int, int, int, int]]
-                  ) -> tuple[float, set[int], list[list[list[PlacedLine]]], list[list[PlacedLine]]]:
-    """The body type size ``h`` of a page (its ``lines`` with text), the ids of its headline
-    lines, its stories (each a list of leaves, see :func:`.stories.stories`, refined by the
-    file's own grouping: see :func:`_refined`) and per story the stray lines that end it (see
-    :func:`_story_ends`; short lines inside a headline's box and junk glyphs among them)."""
-    h, placed, stray = _placed(lines, numbers)
+def _page_stories(page: Page, lines: list[Line], numbers: dict[int, int], where: dict[int, tuple[int, int, int, int]],
+                  levelled: bool) -> tuple[float, set[int], list[list[list[PlacedLine]]], list[list[PlacedLine]]]:
+    """The body type size ``h`` of a page (its ``lines`` with text; ``levelled``: read turned level),
+    the ids of its headline lines, its stories (each a list of leaves, see :func:`.stories.stories`,
+    refined by the file's own grouping: see :func:`_refined`) and per story the stray lines that end
+    it (see :func:`_story_ends`; short lines inside a headline's box and junk glyphs among them)."""
+    h, placed, stray = _placed(lines, numbers, levelled)
     heads = find_headlines(placed, h)
     inside = _inside_headlines(placed, heads) | junk_glyphs(placed, heads, h)
     if inside:
@@ -474,26 +475,65 @@ def _heads_and_body(flow: _Flow, story: int, leaves: list[list[PlacedLine]], hea
     return body, inner
 
 
-def _placed(lines: list[Line], numbers: dict[int, int]) -> tuple[float, list[PlacedLine], list[PlacedLine]]:
+def _placed(lines: list[Line], numbers: dict[int, int], levelled: bool = False) -> tuple[float, list[PlacedLine], list[PlacedLine]]:
     """The body type size ``h`` of a page's ``lines``, the lines placed in columns (see
     :func:`split_lines`; a table's cells as one line per row, see :func:`table_rows`) and the
     stray ones (see :func:`_stray`, and the pieces that are column rules, see
-    :func:`is_rule_text`; none when every line is)."""
+    :func:`is_rule_text`; none when every line is; on a page read turned level (``levelled``),
+    also the rules the engine read into its lines, see :func:`_rules_parted`)."""
     sizes = {id(l): char_height(l) for l in lines}
-    texts = {id(l): l.text() for l in lines}
     h = float(statistics.median(sizes.values()))
+    crossing: list[PlacedLine] = []
+    if levelled:
+        lines, numbers, crossing = _rules_parted(lines, numbers, h)
+        sizes = {id(l): sizes[id(l)] if id(l) in sizes else char_height(l) for l in lines}
+    texts = {id(l): l.text() for l in lines}
     stray = [l for l in lines if _stray(l, texts[id(l)], sizes[id(l)], h)]
     if len(stray) == len(lines):
         stray = []
     left = {id(l) for l in stray}
-    placed = split_lines([l for l in lines if id(l) not in left], sizes, h, numbers, texts)
-    stray = [PlacedLine(texts[id(l)], l.box, sizes[id(l)], numbers[id(l)], l.words, l.box) for l in stray]
+    placed = split_lines([l for l in lines if id(l) not in left], sizes, h, numbers, texts, levelled)
+    stray = [PlacedLine(texts[id(l)], l.box, sizes[id(l)], numbers[id(l)], l.words, l.box) for l in stray] + crossing
     # a column rule read as a piece of its own (``|``, ``| 。``: a line's gaps split it off)
     # bridges the gap between two stories' columns like a stray line
     ruled = [p for p in placed if is_rule_text(p.text)]
     if ruled and len(ruled) < len(placed):
         placed, stray = [p for p in placed if not is_rule_text(p.text)], [*stray, *ruled]
     return h, table_rows(placed, h), stray
+
+
+def _rules_parted(lines: list[Line], numbers: dict[int, int], h: float
+                  ) -> tuple[list[Line], dict[int, int], list[PlacedLine]]:
+    """A page read turned level's ``lines`` without the rules the engine read into them as words
+    (see :func:`_rule_word`; a line's box narrowed to the words left, its rows kept), ``numbers``
+    (line numbers by id) for the lines left, and those rules as stray lines. A rule across a
+    turned page crosses the rows of print beside it, and the engine reads it into a line of text
+    (``庆人血脉 ro``, the ``ro`` 834 px wide and 80 high): left in, it makes that body line as large
+    as a headline, and it bridges the gap between the stories either side of it. On a page
+    scanned level a rule lies between the rows: the engine reads it as a line of its own (see
+    :func:`_stray`)."""
+    kept, rules_read, numbers = [], [], dict(numbers)
+    for line in lines:
+        rules = [w for w in line.words if _rule_word(w, h)]
+        words = tuple(w for w in line.words if not any(w is r for r in rules))
+        rest = [w for w in words if w.box is not None and w.text.strip()]
+        if not rules or not rest:
+            kept.append(line)
+            continue
+        narrowed = replace(line, words=words,
+                           box=Box(min(w.box.x0 for w in rest), line.box.y0, max(w.box.x1 for w in rest), line.box.y1))
+        numbers[id(narrowed)] = numbers[id(line)]
+        kept.append(narrowed)
+        rules_read += [PlacedLine(w.text, w.box, float(w.box.height), numbers[id(line)], (w,), w.box) for w in rules]
+    return kept, numbers, rules_read
+
+
+def _rule_word(word: Word, h: float) -> bool:
+    """Whether ``word`` is a rule read as a few Latin letters (``RULE_CHARS`` at most): its box
+    ``RULE_WIDTH ×`` wider than letters as high as it (or as ``h``, if higher) would stand."""
+    text = word.text.strip()
+    return word.box is not None and 0 < len(text) <= RULE_CHARS and text.isascii() and text.isalpha() \
+        and word.box.width > RULE_WIDTH * max(word.box.height, h) * len(text)
 
 
 def _stray(line: Line, text: str, size: float, h: float) -> bool:

@@ -501,9 +501,10 @@ def _edge_splits(words: tuple[Word, ...], box: Box, gutters: list[Gutter], h: fl
 
 
 def split_lines(lines: list[Line], sizes: dict[int, float], h: float, numbers: dict[int, int],
-                 texts: dict[int, str] | None = None) -> list[PlacedLine]:
+                 texts: dict[int, str] | None = None, levelled: bool = False) -> list[PlacedLine]:
     """Every line as one placed line per column it crosses (see :func:`_gutter_splits`,
-    :func:`_edge_splits` and :func:`_row_splits`); ``texts``: the lines' texts by id, where already known."""
+    :func:`_edge_splits` and :func:`_row_splits`); ``texts``: the lines' texts by id, where already
+    known; ``levelled``: the page was read turned level (see :func:`_set_size`)."""
     scanned = _scanned(lines, sizes, h, texts or {id(l): l.text() for l in lines})
     # the lines whole and the pieces of those with gutter cuts (the gutters and the edge cuts read them)
     spans = [(s.line.box, s.size, True) for s in scanned if not s.pieces] \
@@ -514,7 +515,7 @@ def split_lines(lines: list[Line], sizes: dict[int, float], h: float, numbers: d
     for seen in scanned:
         # a body row: its words mostly body-sized, whatever its box (Tesseract swells the boxes of a merged row)
         body = seen.size < KICKER * h or low_height(seen.line.words, seen.letters) < TALL_WORDS * h
-        placed += _pieces_placed(seen, _line_cuts(seen, body, gutters, rows, h), body, numbers[id(seen.line)], h)
+        placed += _pieces_placed(seen, _line_cuts(seen, body, gutters, rows, h, levelled), body, numbers[id(seen.line)], h, levelled)
     return placed
 
 
@@ -553,36 +554,37 @@ def _scanned(lines: list[Line], sizes: dict[int, float], h: float, texts: dict[i
     return scanned
 
 
-def _line_cuts(seen: _Scanned, body: bool, gutters: list[Gutter], rows: RowBlanks, h: float) -> list[int]:
+def _line_cuts(seen: _Scanned, body: bool, gutters: list[Gutter], rows: RowBlanks, h: float, levelled: bool) -> list[int]:
     """Where the line ``seen`` (a ``body`` row or not) is cut, in order: at its gutter cuts, at gutters the
     page's columns set out (:func:`_edge_splits`, not in a headline), in a body row beside the
     rows above and below (see :func:`_beside_cuts`); a bracket that opens the text after a cut
     goes with it (:func:`_brackets_moved`), a column rule at the line's ends stays on it
-    (:func:`_ruled_ends_kept`)."""
+    (:func:`_ruled_ends_kept`); ``levelled``: the page was read turned level (see :func:`_set_size`)."""
     cuts = seen.cuts  # in order
     words = seen.line.words
     if gutters and (body or seen.size < HEADLINE * h) and seen.line.box.width > 4 * h:
         edges = [start + k for start, stop, box in seen.parts() for k in _edge_splits(words[start:stop], box, gutters, h)]
         cuts = sorted({*cuts, *edges}) if edges else cuts
     if body and seen.line.box.width > 4 * h:
-        beside = _beside_cuts(seen, rows, h)
+        beside = _beside_cuts(seen, rows, h, levelled)
         cuts = sorted({*cuts, *beside}) if beside else cuts
     return _ruled_ends_kept(words, _brackets_moved(words, seen.letters, cuts))
 
 
-def _beside_cuts(seen: _Scanned, rows: RowBlanks, h: float) -> list[int]:
+def _beside_cuts(seen: _Scanned, rows: RowBlanks, h: float, levelled: bool) -> list[int]:
     """The cuts in a body line (in each of its pieces set in body type: a piece may be set in
     type of its own, a whole line is set in its own size) where the row above or below holds two
     lines side by side (:func:`_row_splits`) or the lines around leave a channel (:func:`_channel_splits`)."""
     letters = seen.letters
     return [start + k for start, stop, box in seen.parts()
-            if (_set_size(seen.line.words[start:stop], letters[start:stop], box, seen.size, h) if seen.pieces else seen.size) < HEADLINE * h
+            if (_set_size(seen.line.words[start:stop], letters[start:stop], box, seen.size, h, levelled) if seen.pieces else seen.size) < HEADLINE * h
             for k in {*_row_splits(box, letters[start:stop], rows, h), *_channel_splits(letters[start:stop], seen.band, h)}]
 
 
-def _pieces_placed(seen: _Scanned, cuts: list[int], body: bool, number: int, h: float) -> list[PlacedLine]:
+def _pieces_placed(seen: _Scanned, cuts: list[int], body: bool, number: int, h: float, levelled: bool) -> list[PlacedLine]:
     """The placed lines of the line ``seen`` cut at ``cuts`` (in order; none: the line whole), line ``number``
-    of the document; a ``body`` row's pieces get boxes of their own rows (see :func:`piece_box`)."""
+    of the document; a ``body`` row's pieces get boxes of their own rows (see :func:`piece_box`), their
+    type sizes as :func:`_set_size` (``levelled``: on a page read turned level) reads them."""
     if not cuts:
         return [PlacedLine(seen.text, seen.line.box, seen.size, number, seen.line.words, seen.ink.core(seen.line.box))]
     placed = []
@@ -590,7 +592,8 @@ def _pieces_placed(seen: _Scanned, cuts: list[int], body: bool, number: int, h: 
         words, letters = seen.line.words[start:stop], seen.letters[start:stop]
         box = piece_box(seen.line, start, stop, own_rows=body)
         own = Marks.of(box, letters)
-        placed.append(PlacedLine(join_words([w.text for w in words]), box, _set_size(words, letters, box, seen.size, h), number, words, own.core(box)))
+        placed.append(PlacedLine(join_words([w.text for w in words]), box, _set_size(words, letters, box, seen.size, h, levelled), number, words,
+                                 own.core(box)))
     return placed
 
 
@@ -731,16 +734,23 @@ def _channel(around: list[Marks], left: float, right: float, h: float) -> bool:
     return False
 
 
-def _set_size(words: tuple[Word, ...], letters: list[tuple[float, float] | None], box: Box, size: float, h: float) -> float:
+def _set_size(words: tuple[Word, ...], letters: list[tuple[float, float] | None], box: Box, size: float, h: float,
+              levelled: bool) -> float:
     """The type size a piece of a line (its ``words``, their :func:`letter_extents`, its ``box``) is set
     in: its own where it is set in type of its own, its letters all large (``TALL_WORDS ×`` the
     body size ``h``) and standing as far apart as they are high (``SQUARE ×``), like a headline
     read into a body row; else its line's ``size``: a body row the engine merged with the row
     below swells its word boxes to two rows, but not their pitch, and a piece of a body row whose
-    boxes the engine swelled measures large by its boxes only."""
+    boxes the engine swelled measures large by its boxes only. Its own size is its words' (see
+    :func:`~.placed.type_size`), on a page read turned level (``levelled``) not capped by its box:
+    a line turned level is the rectangle of one row of print, as high as the engine's box less the
+    line's width × the turn, so that where the engine read a body row and a headline beside it as
+    one line, that box is lower than the headline's letters (a line 996 px wide and 35 high at 1.1°:
+    15 px, the headline's letters 17)."""
     if len(letters) - letters.count(None) < 2 or low_height(words, letters) < TALL_WORDS * h:
         return size
-    own = type_size(box, words)
+    heights = [w.box.height for w in words if w.box is not None]
+    own = float(statistics.median(heights)) if levelled and heights else type_size(box, words)
     return own if box.width >= SQUARE * own * display_width(join_words([w.text for w in words])) else size
 
 
