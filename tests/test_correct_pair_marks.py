@@ -4,8 +4,7 @@ from ocrfix.correction import pair_marks
 from ocrfix.correction.corrector import Corrector
 from ocrfix.correction.edits import replay
 from ocrfix.correction.line_marks import wrapped_line_ends
-from ocrfix.correction.pair_marks import (OPENING_SOURCE, SOURCE, SPEAKER_SOURCE, closing_changes, opening_changes,
-                                         speaker_closings, unclosed_spans, unopened_quotes, without_second_closings)
+from ocrfix.correction.pair_marks import SOURCE, closing_changes, unclosed_spans, without_second_closings
 from ocrfix.segment import protected_mask
 
 from test_correct_fixtures import CORPUS, INVENTORY, WEIGHTS, confusion_set, load_lm, write_arpa
@@ -108,79 +107,3 @@ def test_a_quote_another_stage_reads_as_another_mark_opens_no_quotation():
     assert unclosed_spans("他说“一带一路倡议“好”。") == [(3, 9, "”")]
     assert unclosed_spans("他说“一带一路倡议“好”。", changed={2}) == []  # the first '“' was a misread '。'
     assert unclosed_spans("他说“一带一路倡议“好”。", changed={9}) == []
-
-
-#: Nested quotations: the LM has seen '‘' open before 工作 and 学习.
-NESTED = ["他说“要做好‘工作’。”", "大家都说“要做好‘学习’。”", "我们说“认真‘工作’很好。”"] * 3
-
-
-def test_a_closing_single_quote_with_none_open_before_it_lost_its_opening():
-    text = "他说“要做好认真工作’。”"
-    assert unopened_quotes(text) == [(3, 10)]  # the clause after '“'
-    assert unopened_quotes("他们说，要做好工作’。") == [(4, 9)]
-    assert unopened_quotes("他说“要做好‘认真工作’。”") == []
-    assert unopened_quotes("他说“要做好'认真工作’。”") == []  # a straight quote: the opening one misread
-    assert unopened_quotes("他读了Xi’s书。") == []  # an apostrophe
-    assert unopened_quotes("要做好‘认真\n工作’。") == [(7, 9)]  # a quotation does not run over paragraphs
-    assert unopened_quotes(text, changed={10}) == []  # another stage read it as another mark
-
-
-def test_the_opening_single_quote_goes_back_where_the_lm_likes_it_best(tmp_path):
-    lm = load_lm(write_arpa(tmp_path / "lm.arpa", CORPUS + NESTED))
-    text = "他说“要做好工作’。”"
-    changes = opening_changes(text, lm, protected_mask(text))
-    assert [(text[:offset] + mark + text[offset:], sources) for offset, _, mark, _, sources in changes] == \
-        [("他说“要做好‘工作’。”", (OPENING_SOURCE,))]
-    assert opening_changes(text, lm, protected_mask(text, keep={"做好工作"})) == []
-    assert opening_changes("他说“要做好‘工作’。”", lm, protected_mask(text)) == []
-
-
-def test_two_places_about_as_good_leave_the_opening_quote_out(tmp_path, monkeypatch):
-    lm = load_lm(write_arpa(tmp_path / "lm.arpa", CORPUS + NESTED))
-    text = "他说“要做好工作’。”"
-    monkeypatch.setattr(pair_marks, "MIN_LEAD", 50.0)
-    assert opening_changes(text, lm, protected_mask(text)) == []
-
-
-def test_a_quotation_open_before_a_sentence_naming_its_speaker_closes_there():
-    text = "他说：“我们要认真工作。\n大队领导说。我们都在学习。"
-    assert speaker_closings(text, protected_mask(text)) == [(12, "", "”", 1.0, (SPEAKER_SOURCE,))]
-    assert speaker_closings("“我们要认真工作！该负责人表示。好", protected_mask(text)) == [(9, "", "”", 1.0, (SPEAKER_SOURCE,))]
-    closed = "他说：“我们要认真工作。”\n大队领导说。我们都在学习。"
-    assert speaker_closings(closed, protected_mask(closed)) == []
-    for other in ("他说：“我们要认真工作。\n大家都在认真工作。", "他说：“我们要认真工作。\n大队领导说，我们都在学习。"):
-        assert speaker_closings(other, protected_mask(other)) == []  # no sentence that only names a speaker
-    assert speaker_closings(text, protected_mask(text, keep={"工作。"})) == []
-    assert speaker_closings(text, protected_mask(text), changed={11}) == []
-
-
-def test_the_corrector_puts_back_both_with_the_line_end_marks(tmp_path):
-    lm = load_lm(write_arpa(tmp_path / "lm.arpa", CORPUS + NESTED))
-    corrector = Corrector(model=lm, confusions=confusion_set(tmp_path), weights=WEIGHTS,
-                          inventory=INVENTORY | set("说“”‘’，："), variants={})
-    raw = "他说“要做好工\n作’。我们都很\n好。\n他说：“大家\n都在学习。\n大队领导说。\n"
-    result = corrector.correct(raw)
-    assert result.text.splitlines()[0] == "他说“要做好‘工作’。我们都很好。"
-    assert "都在学习。”" in result.text
-    assert sorted(e.sources for e in result.edits) == [(OPENING_SOURCE,), (SPEAKER_SOURCE,)]
-    assert replay(result.source, result.edits) == result.text
-    assert Corrector(model=lm, confusions=confusion_set(tmp_path), weights=WEIGHTS, rules=False,
-                     inventory=INVENTORY | set("说“”‘’，："), variants={}).correct(raw).edits == ()
-
-
-def test_in_clean_print_both_go_with_the_line_end_marks_unless_the_profile_keeps_them(tmp_path):
-    import dataclasses
-
-    from ocrfix.correction.score import SparsePages
-    from ocrfix.profiles import Profile
-
-    lm = load_lm(write_arpa(tmp_path / "lm.arpa", CORPUS + NESTED))
-    weights = dataclasses.replace(WEIGHTS, sparse=SparsePages(density=1.0, threshold=0.99))
-    raw = "他说“要做好工\n作’。我们都很\n好。\n他说：“大家\n都在学习。\n大队领导说。\n"
-
-    def corrected(**setting):
-        return Corrector(model=lm, confusions=confusion_set(tmp_path), weights=weights, inventory=INVENTORY | set("说“”‘’，："),
-                         variants={}, profile=Profile(name="p", directory=tmp_path, **setting)).correct(raw)
-
-    assert corrected().edits == ()
-    assert sorted(e.sources for e in corrected(line_end_marks_in_clean_print=True).edits) == [(OPENING_SOURCE,), (SPEAKER_SOURCE,)]

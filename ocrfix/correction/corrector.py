@@ -33,8 +33,7 @@ from .line_marks import (MIN_GAIN, SOURCE as LINE_END_SOURCE, MarkChoice, MarkGa
                          stray_mark_changes, stray_runs, sure_losses, sure_share, wrapped_line_ends)
 from .garbled_marks import garbled_changes
 from .han_insertions import SOURCE as HAN_INSERTION_SOURCE, insertion_changes
-from .pair_marks import (OPENING_SOURCE, SOURCE as PAIR_SOURCE, SPEAKER_SOURCE, closing_changes, opening_changes,
-                         speaker_closings, without_second_closings)
+from .pair_marks import SOURCE as PAIR_SOURCE, closing_changes, without_second_closings
 from .mark_channel import mark_changes
 from .mark_choice import READ_MARGIN_SOURCE, MarkModel, choice_changes, line_end_picks
 from .rules import DEFAULT_RULES, Rule, reflowed_from_columns, rule_changes, select_rules
@@ -68,8 +67,8 @@ BLOCK_CHARS = 2000
 #: Stages whose changes are withdrawn again in blocks that read like clean print: there an engine
 #: rarely loses a mark or a character or adds one, and the LM's taste (an optional comma, a name's 绾绾
 #: it never saw doubled) would outweigh the few it does. A profile keeps the marks put back at line
-#: ends (the marks of pairs too) there with ``line_end_marks_in_clean_print``.
-LINE_END_SOURCES = ((LINE_END_SOURCE,), (PAIR_SOURCE,), (OPENING_SOURCE,), (SPEAKER_SOURCE,))
+#: ends (the closing marks of pairs too) there with ``line_end_marks_in_clean_print``.
+LINE_END_SOURCES = ((LINE_END_SOURCE,), (PAIR_SOURCE,))
 #: The rule that ends a body paragraph that lost its '。': withdrawn (with a profile's ``line_end_habit`` and
 #: ``paragraph_end_habit``) where the text shows the engine reads the marks at its line ends. On the RapidOCR training pages
 #: (``rapid-train``, ``ppocr``), the paragraph ends of the reflowed OCR after a Han character, letter or
@@ -705,17 +704,15 @@ class Corrector:
                           earlier: Collection[int]) -> list[list[Change]]:
         """The line-end stages' changes at the wrapped line ends ``joins``: stray marks the engine read there
         (``stray_marks``: its habit, None: judged from the text), closing marks of pairs lost there (none where
-        an ``earlier`` stage changed the opening mark's place), the ``”`` of a quotation before a sentence naming
-        its speaker and the ``‘`` of a nested one (:mod:`.pair_marks`), and the lost marks of ``choices`` put back at the
+        an ``earlier`` stage changed the opening mark's place), and the lost marks of ``choices`` put back at the
         profile's margin (by whether the engine is ``dropping`` hung marks, in a text that leaves out marks the LM
         asks for, or the profile's gate), each mark picked by the mark-choice model where the profile asks."""
         closings = closing_changes(text, joins, self.lm, protected, changed=earlier)
-        closings += speaker_closings(text, protected, earlier)
         inserted = marks_to_insert(choices, self.line_end_margin(text, joins, protected, choices, dropping), self.line_end_gate)
         if self.stages.line_end_mark_choice and self.mark_choice is not None:
             inserted = line_end_picks(text, inserted, self.mark_choice, self.lm)
         return [stray_mark_changes(text, joins, self.lm, protected, habit=stray_marks), closings,
-                opening_changes(text, self.lm, protected, earlier), without_second_closings(text, closings, inserted)]
+                without_second_closings(text, closings, inserted)]
 
     def scoring_with(self, weights: Weights) -> "Corrector":
         """A corrector that shares this one's models and thresholds but scores candidates with

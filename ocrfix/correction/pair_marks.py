@@ -12,15 +12,6 @@ a mark hung beside it, ``”，`` or ``。”``, where the LM prefers that by th
 margin). A quotation still open at a paragraph's end says less: news runs a quotation over
 several paragraphs, each opening with ``“`` and only the last one closing it, so such a span is
 left alone.
-
-The pairs also say where an opening mark was lost, or a closing one away from a line end:
-
-- A ``’`` with no ``‘`` open before it in its paragraph lost its ``‘`` (PP-OCR drops the small
-  opening mark of a nested quotation, ``推进三医联动’``). It goes back inside the clause that ends
-  in the ``’`` where the LM likes it best (:func:`opening_changes`).
-- A sentence that only names a speaker (``他说。``, ``该负责人表示。``) follows a quotation: where
-  one is still open at the ``。`` before it, its ``”`` was lost there (:func:`speaker_closings`;
-  PP-OCR drops a ``”`` after a ``。`` that ends a paragraph, before the speaker's sentence opens the next).
 """
 from __future__ import annotations
 
@@ -28,11 +19,11 @@ import re
 from bisect import bisect_right
 from collections.abc import Collection, Sequence
 
-from ..normalize import is_han, lm_tokens
+from ..normalize import lm_tokens
 from . import line_marks
 from .edits import Change
 from .features import LanguageModel
-from .line_marks import CLOSING, SPAN, quote_open
+from .line_marks import CLOSING, SPAN
 
 SOURCE = "rule:lost-closing-mark"
 #: Opening mark -> its closing mark, and whether the pair may stay open over a paragraph's end.
@@ -132,65 +123,3 @@ def without_second_closings(text: str, closings: Sequence[Change],
               if any(after < offset <= before for offset, *_ in closings)]
     return [change for change in changes if not (change[1] == "" and any(
         after < change[0] <= before and mark in change[2] for after, before, mark in closed))]
-
-
-OPENING_SOURCE = "rule:lost-opening-mark"
-#: Marks a nested quotation's lost ``‘`` goes back after at the farthest: the ``’``'s clause starts after the last
-#: of them (a straight ``'`` may be the ``‘`` misread).
-CLAUSE_MARKS = "，。；！？：“”‘’'"
-#: Characters before the ``’`` the ``‘`` may go back at the most.
-OPENING_REACH = 30
-
-
-def unopened_quotes(text: str, changed: Collection[int] = ()) -> list[tuple[int, int]]:
-    """``(start, offset)`` of each ``’`` in ``text`` (at ``offset``, after a Han character or digit) with no
-    ``‘`` (or ``'``) open before it in its paragraph: start of the clause it ends, after the last of
-    :data:`CLAUSE_MARKS` before it (at most :data:`OPENING_REACH` characters back). A mark at an offset in
-    ``changed`` (another stage read it as something else) is none of the pair's."""
-    found = []
-    for paragraph in re.finditer(r"[^\n]+", text):
-        opened = False
-        for match in re.finditer("[‘’']", paragraph.group()):
-            offset = paragraph.start() + match.start()
-            if offset in changed:
-                continue
-            if match.group() != "’":
-                opened = True
-            elif opened:
-                opened = False
-            elif offset > 0 and (is_han(text[offset - 1]) or text[offset - 1].isdigit()):
-                start = max(paragraph.start(), offset - OPENING_REACH)
-                marks = [k for k in range(start, offset) if text[k] in CLAUSE_MARKS]
-                found.append((marks[-1] + 1 if marks else start, offset))
-    return found
-
-
-def opening_changes(text: str, lm: LanguageModel, protected: Sequence[bool], changed: Collection[int] = ()
-                    ) -> list[Change]:
-    """``(offset, "", "‘", 1.0, (OPENING_SOURCE,))`` insertions: per ``’`` of :func:`unopened_quotes`, its ``‘``
-    before the character of its clause (a Han character, letter or digit) where the
-    LM likes it best, scored over the same stretch (:data:`SPAN` characters either side of the clause), if it
-    leads the next best place by :data:`MIN_LEAD` and that character is not protected."""
-    changes = []
-    for start, closing in unopened_quotes(text, frozenset(changed)):
-        left, right = text[max(0, start - SPAN):start].split("\n")[-1], text[:closing + 1 + SPAN]
-        scores = sorted(((lm.score_tokens(lm_tokens(left + text[start:site] + "‘" + right[site:]), bos=False, eos=False), site)
-                         for site in range(start, closing) if text[site].isalnum()), reverse=True)
-        if scores and not protected[scores[0][1]] and (len(scores) == 1 or scores[0][0] - scores[1][0] >= MIN_LEAD):
-            changes.append((scores[0][1], "", "‘", 1.0, (OPENING_SOURCE,)))
-    return changes
-
-
-SPEAKER_SOURCE = "rule:quote-before-speaker"
-#: The verbs of a sentence that only names who spoke (news: ``“……。”他说。``).
-SPEAKER_VERBS = ("说", "表示", "介绍", "告诉记者", "指出", "强调")
-#: A sentence end followed by such a sentence: a speaker of up to 10 Han characters (``·`` in a foreign name).
-SPEAKER = re.compile(r"[。！？](?=\s*[\u4e00-\u9fff·]{1,10}(?:" + "|".join(SPEAKER_VERBS) + ")。)")
-
-
-def speaker_closings(text: str, protected: Sequence[bool], changed: Collection[int] = ()) -> list[Change]:
-    """``(offset, "", "”", 1.0, (SPEAKER_SOURCE,))`` insertions after each sentence end of :data:`SPEAKER` (not
-    protected, not in ``changed``) where a quotation is still open in its paragraph: the sentence after it names
-    the quotation's speaker, so the quotation closed there."""
-    return [(match.end(), "", "”", 1.0, (SPEAKER_SOURCE,)) for match in SPEAKER.finditer(text)
-            if match.start() not in changed and not protected[match.start()] and quote_open(text, match.end())]
