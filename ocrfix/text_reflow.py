@@ -41,7 +41,12 @@ a column rule the engine read as ``|`` at either end of a line counts for nothin
   line does) when it reads on across the blank line: a paragraph's first line at the foot of a
   column. And a blank line after a full line that does not end a sentence ends the paragraph
   when the sentence does not read on into the next line (:data:`LM_END`): the engine dropped the
-  stop, or went on in another story;
+  stop, or went on in another story. On a page of several stories (two runs of five lines or
+  more whose columns differ by 1.5 em or more: :func:`several_stories`) so does a blank line
+  after a full line that ends a sentence: where the engine went on, the next column of the same
+  story and a column of another read alike, their first lines full (on the development pages 65
+  of 104 such blank lines the plain reflow ran on across were the engine going on in another
+  story or paragraph); on a page of one story's columns it is a column break;
 * a text in which at least a third of the lines end a sentence and under 70 % of the lines are as
   wide as their column (3 em less to 1 em more) is not column-wrapped: web text, or an engine that
   writes a paragraph per line, as ABBYY FineReader's text export does. Wrapped OCR pages have 0–23 %
@@ -336,6 +341,15 @@ def _near(width: float | None, other: float) -> bool:
     return width is not None and abs(width - other) <= 1.0
 
 
+def several_stories(runs: list[list[int]], measured: Sequence[float | None]) -> bool:
+    """Whether the text holds columns of several stories: two runs of ``_MIN_WIDTH_RUN`` lines or
+    more whose measured columns (:func:`_run_widths`) differ by ``_OTHER_WIDTH`` or more (one
+    story's columns are equally wide)."""
+    found = [measured[run[0]] for run in runs if len(run) >= _MIN_WIDTH_RUN]
+    present = [width for width in found if width is not None]
+    return bool(present) and max(present) - min(present) >= _OTHER_WIDTH
+
+
 def _run_widths(runs: list[list[int]], widths: list[float | None]) -> list[float | None]:
     """Per line, the width of its column measured on its own run of lines between blank lines,
     when that run is a column (:func:`_column_width`); a run too short for that (of
@@ -475,7 +489,8 @@ def reflow_cues(text: str, lm: TokenScorer | None = None) -> list[tuple[Block, s
     byline), ``start`` (the first block) or the rule that ended the paragraph before (``indent``,
     ``sentence end`` / ``blank line`` on unwrapped text, ``sentence end on a line not full``, ``blank
     line after a line not full``, ``short line``, ``indent-like width``, ``leading byline``,
-    ``column of another width``; with ``lm``: ``blank line, the sentence not read on``). ``python -m benchmarks.stories --census`` counts the cues at
+    ``column of another width``; with ``lm``: ``blank line, the sentence not read on``, ``blank line
+    after a sentence end, on a page of several stories``). ``python -m benchmarks.stories --census`` counts the cues at
     which the reflow cut GT paragraphs."""
     original = text.splitlines()
     lines = [_COLUMN_RULE.sub("", line) or line for line in original]  # what the decisions read
@@ -485,6 +500,7 @@ def reflow_cues(text: str, lm: TokenScorer | None = None) -> list[tuple[Block, s
     unwrapped = wrapping(text).unwrapped  # as benchmarks.wrapping reports it
     measured = _run_widths(runs, widths)
     runlen = {i: len(run) for run in runs for i in run}
+    several = several_stories(runs, measured)
     column = [m if m is not None and abs(m - page_column[i]) >= _OWN_WIDTH else page_column[i] for i, m in enumerate(measured)]
     blocks: list[tuple[Block, str]] = []
     pending: list[int] = []  # line numbers of the open paragraph
@@ -537,6 +553,11 @@ def reflow_cues(text: str, lm: TokenScorer | None = None) -> list[tuple[Block, s
         read the sentence on (module docstring)."""
         return weighable(prev) and continuation(lm, lines[prev].strip(), lines[i].strip()) <= LM_END
 
+    def another_story_may_follow(prev: int, i: int) -> bool:
+        """With the LM, a blank line after a full line that ends a sentence, on a page of several
+        stories, where the sentence does not read on (module docstring)."""
+        return several and lm is not None and continuation(lm, lines[prev].strip(), lines[i].strip()) <= LM_END
+
     def paragraph_ends(prev: int, i: int) -> str | None:
         """Why the open paragraph (last line ``prev``) ends before line ``i``, or None."""
         across_blank = prev != i - 1
@@ -554,6 +575,8 @@ def reflow_cues(text: str, lm: TokenScorer | None = None) -> list[tuple[Block, s
              and abs(measured[prev] - measured[i]) >= _OTHER_WIDTH and min(runlen[prev], runlen[i]) >= _MIN_WIDTH_RUN),
         )
         reason = next((name for name, applies in rules if applies), None)
+        if reason is None and across_blank and ends and another_story_may_follow(prev, i):
+            return "blank line after a sentence end, on a page of several stories"
         if reason is None:
             return "blank line, the sentence not read on" if across_blank and not ends and ended_by_lm(prev, i) else None
         return None if not ends and settled_by_lm(prev, i, reason) else reason

@@ -451,6 +451,31 @@ def test_with_the_lm_a_paragraph_ends_at_a_column_break_where_its_sentence_does_
     assert [b.text for b in reflow_blocks(text, read_on)] == [paragraphs[0] + BODY[1], BODY[2]]
 
 
+def test_with_the_lm_a_sentence_end_before_a_blank_line_ends_the_paragraph_on_a_page_of_several_stories(tmp_path) -> None:
+    """A paragraph ends at the column's edge with a stop and a blank line; the engine goes on in
+    another story's column as wide, mid-paragraph (its first line full). By the widths the blank
+    line is a column break and the paragraph runs on into the other story. On a page of several
+    stories (a column 4 em narrower further down) the paragraph ends there where the LM does not
+    read the sentence on; where it does, and on a page of one story's columns, it goes on."""
+    from ocrfix.text_reflow import reflow_cues
+
+    ending = _han(93, 0) + "。"  # 14 + 5 x 16 characters: its last line is full
+    first = column([ending], width=16)
+    other = column([_han(98, 3000) + "。"], width=16)[1:]  # another story's column, mid-paragraph
+    narrow = _story(12, 2, 6000)
+    page = "\n".join([*first, "", *other, "", *narrow])
+    assert len(first[-1]) == 16 and len(other[0]) == 16
+    lm = _lm(tmp_path, [ending, "".join(other), *("".join(narrow).split("。")[:2])])
+    cued = reflow_cues(page, lm)
+    assert [b.text for b, _ in cued][:2] == [ending, "".join(other)]
+    assert cued[1][1] == "blank line after a sentence end, on a page of several stories"
+    assert [b.text for b in reflow_blocks(page)][0] == ending + "".join(other)  # without the LM: as before
+    one_story = "\n".join([*first, "", *other])
+    assert [b.text for b in reflow_blocks(one_story, lm)][0] == ending + "".join(other)
+    read_on = _lm(tmp_path, [ending + "".join(other)])
+    assert [b.text for b in reflow_blocks(page, read_on)][0] == ending + "".join(other)
+
+
 def test_reflow_settles_breaks_with_the_lm_when_asked(tmp_path) -> None:
     from test_correct_fixtures import write_arpa
 
