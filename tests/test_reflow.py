@@ -523,3 +523,19 @@ def test_correct_with_articles_reflows_plain_text_once(tmp_path, models, monkeyp
     assert len(calls) == 1
     stories = json.loads(articles.read_text(encoding="utf-8"))["stories"]
     assert stories == [{"headline": "", "paragraphs": out.read_text(encoding="utf-8").split(), "bbox": None}]
+
+
+def test_plain_articles_list_every_story_the_corrector_put_back() -> None:
+    """Plain text whose lines the corrector put back story by story (blocks of stories 0, 1, 2)
+    is listed story by story in ``--articles``, every block in its story, none left out."""
+    from ocrfix.formats.pipeline import plain_articles
+    from ocrfix.text_reflow import Block, render
+
+    blocks = [Block("headline", "甲地运动会", (0,), 0), Block("paragraph", "运动会开幕。", (1,), 0),
+              Block("paragraph", "图书馆开放。", (3,), 1), Block("headline", "丙县合作社", (5,), 2),
+              Block("paragraph", "合作社成立。", (6,), 2)]
+    corrected = render(blocks).replace("开幕", "闭幕")
+    assert plain_articles("unused", corrected, blocks) == [
+        {"headline": "甲地运动会", "paragraphs": ["运动会闭幕。"], "bbox": None},
+        {"headline": "", "paragraphs": ["图书馆开放。"], "bbox": None},
+        {"headline": "丙县合作社", "paragraphs": ["合作社成立。"], "bbox": None}]

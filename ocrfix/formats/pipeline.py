@@ -72,12 +72,14 @@ def correct_document(doc: Document, corrector: CorrectorLike, by_story: bool = T
 
 def plain_articles(text: str, corrected: str, blocks: Sequence[Block] | None = None) -> list[dict]:
     """The story records (see :meth:`Reflowed.articles`) of plain ``text`` corrected into
-    ``corrected``: one story (plain text has no geometry), its ``blocks`` as the corrector's
+    ``corrected``, without boxes (plain text has no geometry): its ``blocks`` as the corrector's
     reflow found them (``Result.blocks`` of :meth:`~ocrfix.correction.corrector.Corrector.correct`;
-    None: the input is one paragraph per line already, not reflowed)."""
+    one story, or the stories it put back from lines listed across them; None: the input is one
+    paragraph per line already, not reflowed, one story)."""
     if blocks is None:
         blocks = [Block("paragraph", line.strip(), (i,)) for i, line in enumerate(text.splitlines()) if line.strip()]
-    return Reflowed(render(blocks), list(blocks), []).articles(corrected)
+    stories = max((b.story for b in blocks), default=0) + 1
+    return Reflowed(render(blocks), list(blocks), [], (None,) * stories).articles(corrected)
 
 
 def engine_readings(doc: Document, flow: Reflowed) -> "list[Reading | None] | None":
