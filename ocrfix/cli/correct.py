@@ -41,7 +41,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                              "records of other files already in it are kept)")
     parser.add_argument("--articles", metavar="A.json",
                         help="also write the page's stories after correction as JSON: headline, paragraphs and bounding box "
-                             "of each (one input file; hOCR/ALTO/PAGE/JSON pages are split into stories, plain text is one story)")
+                             "of each (one input file; structured pages are split into stories from their geometry; plain text "
+                             "is one story, or the stories put back from lines listed across them, without boxes)")
     parser.add_argument("--stats", metavar="STATS.jsonl",
                         help="one JSON line per file: characters, edits by source, seconds, status (kept like --edits)")
     parser.add_argument("--shard", metavar="I/N", help="correct only shard I of N (a stable split by output path; for array jobs)")
@@ -50,13 +51,14 @@ def register(sub: argparse._SubParsersAction) -> None:
                              "PaddleOCR, RapidOCR), 'generic' (any other "
                              "or unknown engine: engine-agnostic rules, one strict threshold), or a profile directory; "
                              "--weights/--confusions/--misread/--threshold override its parts (default: picked from the "
-                             "OCR software an hOCR/ALTO/PAGE/PaddleOCR JSON file names, else $OCRFIX_PROFILE, else the one "
-                             "the text's engine habits pick, else tesseract)")
+                             "OCR software a structured file names or comes from (hOCR/ALTO/PAGE, ABBYY XML, PaddleOCR/RapidOCR "
+                             "or Google Cloud Vision JSON, Tesseract TSV), else $OCRFIX_PROFILE, else the one the text's "
+                             "engine habits pick, else tesseract)")
     parser.add_argument("--model", metavar="PATH", help="KenLM character model (default: models/lm/news.klm)")
-    parser.add_argument("--confusions", metavar="PATH", nargs="+", help="confusion TSV(s), merged (default: models/confusions/default.tsv)")
-    parser.add_argument("--weights", metavar="PATH", help="corrector weights JSON (default: models/corrector.json)")
+    parser.add_argument("--confusions", metavar="PATH", nargs="+", help="confusion TSV(s), merged (default: the profile's; tesseract's: models/confusions/default.tsv)")
+    parser.add_argument("--weights", metavar="PATH", help="corrector weights JSON (default: the profile's; tesseract's: models/corrector.json)")
     parser.add_argument("--misread", metavar="PATH",
-                        help="misread rates of your OCR engine (default: models/confusions/misread.tsv, Tesseract)")
+                        help="misread rates of your OCR engine (default: the profile's; tesseract's: models/confusions/misread.tsv)")
     parser.add_argument("--threshold", type=float, metavar="P",
                         help="minimum calibrated probability of an edit, 0-1, on every text (default: from the weights, "
                              "with their lower second-pass threshold on texts the first pass finds to be noisy scans "

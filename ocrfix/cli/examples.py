@@ -14,7 +14,8 @@ EXAMPLES: dict[tuple[str, ...], str] = {
   ocrfix correct examples/news.ocr.txt -o out/news.fixed.txt --edits out/news.edits.jsonl
   ocrfix correct scans/ -r --out-dir fixed/ --jobs 2 --resume   # skip files already written
   ocrfix correct page.xml --output-format alto -o page.fixed.xml  # ALTO in, corrected ALTO out
-  ocrfix correct paddle-page.txt --profile generic -o out/page.fixed.txt  # OCR from an engine other than Tesseract""",
+  ocrfix correct paddle-page.txt --profile ppocr -o out/page.fixed.txt   # PaddleOCR/RapidOCR text
+  ocrfix correct other-page.txt --profile generic -o out/page.fixed.txt  # another engine's OCR, fewest edits""",
     ("eval",): """examples:
   ocrfix eval --gt examples/news.gt.txt --hyp out/news.fixed.txt --ocr examples/news.ocr.txt
   ocrfix eval --gt gt.txt --hyp fixed.txt --ocr ocr.txt --html out/report.html --json""",
@@ -65,7 +66,7 @@ EXAMPLES: dict[tuple[str, ...], str] = {
   ocrfix confusions length --pages build/bench/pages/train -o models/confusions/length.tsv
   ocrfix confusions length --pages my-pages/ -o my-profile/length.tsv   # another engine's pages""",
     ("confusions", "marks"): """examples:
-  ocrfix confusions marks --pages build/bench/pages/rapid-train -o models/profiles/ppocr/marks.tsv
+  ocrfix confusions marks --pages build/bench/pages/rapid-train -o ppocr-marks.tsv   # a profile's 'marks' file
   ocrfix confusions marks --pages my-pages/ -o my-profile/marks.tsv   # another engine's pages""",
     ("confusions", "merge"): """examples:
   ocrfix confusions merge visual.tsv:1 learned.tsv:3 -o merged.tsv --k 40""",
