@@ -15,7 +15,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Join column-wrapped OCR lines into paragraphs, one per line; headlines and bylines "
         "stay lines of their own; OCR spaces between CJK characters are removed.",
     )
-    parser.add_argument("input", metavar="IN", help="OCR file (plain text, hOCR, ALTO, PAGE, ABBYY XML or PaddleOCR/RapidOCR JSON), or - for stdin")
+    parser.add_argument("input", metavar="IN", help="OCR file (plain text, hOCR, ALTO, PAGE, ABBYY XML, PaddleOCR/RapidOCR or Google Cloud Vision JSON, "
+                        "Tesseract TSV; gzip-compressed too), or - for stdin")
     parser.add_argument("-o", "--output", metavar="OUT", default="-", help="output file, or - for stdout (default)")
     parser.add_argument("--encoding", help="input encoding if not UTF-8 (e.g. gb18030)")
     parser.add_argument("--format", choices=FORMATS, help="input format (default: detected from the content); "
@@ -23,7 +24,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--column-order", action="store_true",
                         help="plain text: first put back in column order lines an engine listed row by row across "
                         "side-by-side columns (PaddleOCR/RapidOCR on a page of columns, or of several stories side by side: "
-                        "each story then a block of its own), as `ocrfix correct` does; "
+                        "each story then a block of its own; Tesseract's rows read across the columns of several "
+                        "stories), as `ocrfix correct` does; "
                         "loads the language model (--lm)")
     parser.add_argument("--lm", nargs="?", const="", metavar="MODEL",
                         help="let the language model (MODEL, default: the shipped one; also the one --column-order "
@@ -32,7 +34,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "full one goes on (the engine dropped its first characters), as `ocrfix correct` does; "
                         "slower than without")
     parser.add_argument("--articles", metavar="A.json", help="also write the page's stories as JSON: headline, "
-                        "paragraphs and bounding box of each (hOCR/ALTO/PAGE/JSON input; plain text is one story, or the stories "
+                        "paragraphs and bounding box of each (structured input; plain text is one story, or the stories "
                         "--column-order found, without boxes)")
     parser.set_defaults(handler=_run)
 
