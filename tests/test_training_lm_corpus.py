@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import gzip
+import lzma
 
 import pytest
 from hypothesis import given
@@ -70,3 +71,17 @@ def test_corrupt_compressed_file(tmp_path):
     bad.write_bytes(b"not xz at all")
     with pytest.raises(InputError, match="corrupt"):
         list(lm_lines([CorpusFile(bad)]))
+
+
+def test_a_file_cut_inside_its_last_character_is_not_called_another_encoding(tmp_path):
+    """A UTF-8 corpus cut inside its last character is refused with where (after which line),
+    not with a guess at an encoding from the few bytes left over; a GB18030 corpus is named so."""
+    text = "新闻联播今天的主要内容。\n" * 2000
+    cut = tmp_path / "cut.txt.xz"
+    cut.write_bytes(lzma.compress(text.encode("utf-8")[:-2]))
+    with pytest.raises(InputError, match=r"not UTF-8 text after line 1999 \(unexpected end of data\)$"):
+        list(lm_lines([CorpusFile(cut)]))
+    gb = tmp_path / "gb.txt.gz"
+    gb.write_bytes(gzip.compress(text.encode("gb18030")))
+    with pytest.raises(InputError, match="after line 0 .*looks like GB18030 text: convert it to UTF-8 first"):
+        list(lm_lines([CorpusFile(gb)]))

@@ -17,8 +17,10 @@ paths against the manifest's own directory.
 """
 from __future__ import annotations
 
+import codecs
 import gzip
 import hashlib
+import io
 import lzma
 import re
 from collections.abc import Iterable, Iterator
@@ -86,15 +88,20 @@ def open_text(path: Path) -> IO[str]:
         raise InputError(f"{path}: no such file")
     if path.is_dir():
         raise InputError(f"{path}: is a directory, not a corpus file")
-    suffix = path.suffix.lower()
     try:
-        if suffix == ".xz":
-            return lzma.open(path, "rt", encoding="utf-8", errors="strict")
-        if suffix == ".gz":
-            return gzip.open(path, "rt", encoding="utf-8", errors="strict")
-        return open(path, encoding="utf-8", errors="strict")
+        return io.TextIOWrapper(_open_bytes(path), encoding="utf-8", errors="strict")
     except OSError as exc:
         raise InputError(f"{path}: cannot open ({exc.strerror or exc})") from exc
+
+
+def _open_bytes(path: Path) -> IO[bytes]:
+    """A plain, ``.xz`` or ``.gz`` file's bytes, decompressed."""
+    suffix = path.suffix.lower()
+    if suffix == ".xz":
+        return lzma.open(path, "rb")
+    if suffix == ".gz":
+        return gzip.open(path, "rb")
+    return open(path, "rb")
 
 
 def read_manifest(path: Path, data_dir: Path) -> list[CorpusFile]:
@@ -147,6 +154,7 @@ def raw_lines(corpus: CorpusFile) -> Iterator[str]:
     """The text lines of one corpus file; InputError for text that is not UTF-8, XML or binary."""
     from ...formats.detect import looks_like_xml  # here: lxml loads only when a corpus is read
 
+    lineno = 0
     try:
         with open_text(corpus.path) as fh:
             for lineno, line in enumerate(fh, 1):
@@ -157,11 +165,27 @@ def raw_lines(corpus: CorpusFile) -> Iterator[str]:
                     raise InputError(f"{corpus.path}:{lineno}: NUL byte: looks like a binary file, not text")
                 yield line
     except UnicodeDecodeError as exc:
-        what = describe_non_utf8(exc.object[:65536])
-        hint = f"; it looks like {what}" + ("" if "binary" in what else ": convert it to UTF-8 first") if what else ""
-        raise InputError(f"{corpus.path}: not UTF-8 text ({exc.reason} at byte {exc.start}){hint}") from exc
+        # the decoder reads ahead in chunks: the lines before the bad bytes are what is known of where they are
+        raise InputError(f"{corpus.path}: not UTF-8 text after line {lineno} ({exc.reason}){_encoding_hint(corpus.path)}") from exc
     except (lzma.LZMAError, EOFError, gzip.BadGzipFile) as exc:
         raise InputError(f"{corpus.path}: corrupt compressed file ({exc})") from exc
+
+
+def _encoding_hint(path: Path) -> str:
+    """What a corpus file that is not UTF-8 looks like, from its first bytes ("; it looks like
+    GB18030 text: ..."); nothing when they are UTF-8 (a bad byte further on, or a file cut inside
+    a character: no other encoding to name)."""
+    try:
+        with _open_bytes(path) as fh:
+            head = fh.read(65536)
+    except (OSError, lzma.LZMAError, EOFError):
+        return ""
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head)  # a character cut by the 64 KB is no error
+        return ""
+    except UnicodeDecodeError:
+        what = describe_non_utf8(head)
+    return f"; it looks like {what}" + ("" if "binary" in what else ": convert it to UTF-8 first") if what else ""
 
 
 def normalized_sentences(line: str) -> Iterator[str]:
