@@ -60,6 +60,18 @@ def test_quiet_silences_the_build_command_progress_bar(data_dir, tmp_path, quiet
     assert inv.inventory(out) == frozenset("一乙鬱")
 
 
+def test_build_inventory_creates_its_output_directory(data_dir, tmp_path, monkeypatch):
+    """``ocrfix confusions build inventory -o DIR`` makes DIR as every output directory is made;
+    a file in its place is a one-line error."""
+    from ocrfix.cli import main
+
+    monkeypatch.setenv("OCRFIX_DATA", str(data_dir))
+    out = tmp_path / "new" / "inventory"
+    assert main(["--quiet", "confusions", "build", "inventory", "-o", str(out)]) == 0
+    assert inv.inventory(out) == frozenset("一乙鬱")
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    assert main(["--quiet", "confusions", "build", "inventory", "-o", str(tmp_path / "file" / "inventory")]) == 2
+
 def test_bad_inventory_files_are_one_line_errors(tmp_path):
     empty_guifan = tmp_path / build.GUIFAN_FILE
     empty_guifan.parent.mkdir(parents=True)

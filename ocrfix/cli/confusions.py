@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import InputError, ModelError
 from ..settings import Settings, load_settings
-from ..textio import check_outputs, read_text
+from ..textio import check_outputs, make_output_dir, read_text
 from ..training.manifest import write_manifest
 
 if TYPE_CHECKING:
@@ -156,8 +156,7 @@ def _build_inventory(args: argparse.Namespace, settings: Settings) -> int:
     from ..training.confusions.inventory import build_inventory, write_inventory
 
     out_dir = Path(args.output) if args.output else settings.confusions_dir
-    if not out_dir.is_dir():
-        raise InputError(f"{out_dir}: not a directory")
+    make_output_dir(out_dir)
     chars, counts = build_inventory(settings.data_dir)
     write_inventory(
         out_dir, chars, counts,
