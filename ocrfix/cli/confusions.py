@@ -75,7 +75,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     marks.add_argument("--lm", help="the LM of the clean-text gate (default: the shipped LM, the corrector's)")
     marks.set_defaults(handler=_marks)
 
-    merge = cmds.add_parser("merge", help="merge sets by weighted noisy-OR: A.tsv:w B.tsv:w ...")
+    merge = cmds.add_parser("merge", help="merge sets by weighted noisy-OR (A.tsv:w B.tsv:w ...)")
     merge.add_argument("sets", nargs="+", metavar="SET[:WEIGHT]", help="confusion TSVs, each with an optional weight (default 1)")
     merge.add_argument("-o", "--output", required=True, help="merged TSV to write")
     merge.add_argument("-k", "--k", type=int, default=None, help="keep the top K per char")

@@ -1,8 +1,8 @@
 """`ocrfix train`: build and measure the corrector's own models (see docs/correct.md).
 
 Each action is a training module's own command line, run as it is: its options are listed by
-``ocrfix train ACTION --help``. The confusion sets and the LM have their builders under
-``ocrfix confusions`` and ``ocrfix lm``.
+'ocrfix train ACTION --help'. The confusion sets and the LM have their builders under
+'ocrfix confusions' and 'ocrfix lm'.
 """
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Build the cross-fit models that :mod:`ocrfix.training.fit` computes its features with.
+"""Build the cross-fit models that the weights fit (`ocrfix train weights`) computes its features with.
 
     python -m ocrfix train crossfit a rmrb_2019-02 rmrb_2020-02 xwlb_2024 xwlb_2025
     python -m ocrfix train crossfit b rmrb_2019-10 xwlb_2020 xwlb_2021 xwlb_2022
