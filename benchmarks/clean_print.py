@@ -22,6 +22,7 @@ import random
 import sys
 from typing import NamedTuple, Sequence
 
+from ocrfix.errors import OcrfixError
 from ocrfix.training.truth import position_truth
 from ocrfix.normalize import fold_char, is_han
 from ocrfix.text_reflow import reflow
@@ -105,7 +106,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from ocrfix.correction.corrector import Corrector
 
-    probes = {"light": light_probes(args.rate), "seed": seed_probes()}
+    try:
+        probes = {"light": light_probes(args.rate), "seed": seed_probes()}
+    except OcrfixError as exc:  # the pages not generated, the seed page not beside the checkout
+        print(f"clean_print: {exc}", file=sys.stderr)
+        return 1
     print("| probe | texts | chars | errors | weights | fixed | wrong fix | introduced |")
     print("|---|---|---|---|---|---|---|---|")
     for weights in args.weights or [None]:

@@ -34,3 +34,16 @@ def test_score_tells_fixes_wrong_fixes_and_edits_of_right_text():
     edits = [Edit(0, "比", "北", 0.9, ("visual",), 0), Edit(3, "乍", "怎", 0.9, ("visual",), 3),
              Edit(1, "京", "景", 0.9, ("pinyin",), 1)]
     assert score(_Fixed(edits), [probe]) == (1, 1, 1)
+
+
+def test_pages_not_generated_are_one_line_not_a_traceback(monkeypatch, capsys):
+    """Run before the evaluation pages are generated, the probe says so in one line and exits 1."""
+    from benchmarks import clean_print, sets
+    from ocrfix.errors import InputError
+
+    def no_pages(root, split, limit=None):
+        raise InputError(f"no generated pages in {root / split} (run: python -m benchmarks.generate --split {split})")
+
+    monkeypatch.setattr(sets, "generated_pages", no_pages)
+    assert clean_print.main([]) == 1
+    assert capsys.readouterr().err.startswith("clean_print: no generated pages in ")
