@@ -174,7 +174,7 @@ def confidence_errors(doc: Document, gt: str) -> list[tuple[float, bool]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.structured", description=__doc__.split("\n\n")[0])
     parser.add_argument("--split", default="eval")
     parser.add_argument("--limit", type=int, default=None, help="pages per level")
     parser.add_argument("--out", type=Path, default=Path("build/bench/structured.json"))
@@ -188,12 +188,17 @@ def main(argv: list[str] | None = None) -> int:
         from ocrfix.settings import load_settings
 
         lm = load_lm(args.lm or load_settings().default_lm)
+    names = page_names(args.split, args.limit)
+    if not names:
+        print(f"structured: no generated pages in {PAGES / args.split} (run: python -m benchmarks.generate --split {args.split})",
+              file=sys.stderr)
+        return 1
     if args.speed:
-        t = documents_speed(page_document(name, args.split, level, index) for name, level, index in page_names(args.split, args.limit))
+        t = documents_speed(page_document(name, args.split, level, index) for name, level, index in names)
         print(speed_line(t))
         return 0
     rows = []
-    for name, level, index in tqdm(page_names(args.split, args.limit), desc="pages", file=sys.stderr):
+    for name, level, index in tqdm(names, desc="pages", file=sys.stderr):
         folder = PAGES / args.split / level
         doc = page_document(name, args.split, level, index)
         ocr = (folder / f"{name}.ocr.txt").read_text(encoding="utf-8")

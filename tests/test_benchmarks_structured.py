@@ -21,3 +21,12 @@ def test_a_line_whose_characters_do_not_match_its_text_has_only_its_score():
     bad = line("中国人民", 0.7, [0.99, 0.5, 0.98])  # one character box short
     (word,) = rapidocr_document([bad]).words()
     assert word.char_confs is None and word.conf == 0.7 and char_confidences(rapidocr_document([bad])) == [0.7] * 4
+
+
+def test_a_split_with_no_pages_is_one_line_not_a_table_of_zeros(tmp_path, monkeypatch, capsys):
+    """A split not generated yet says so (and how to generate it) and exits 1."""
+    from benchmarks import structured
+
+    monkeypatch.setattr(structured, "PAGES", tmp_path)
+    assert structured.main(["--split", "eval", "--out", str(tmp_path / "s.json")]) == 1
+    assert "no generated pages in " in capsys.readouterr().err and not (tmp_path / "s.json").exists()
