@@ -83,7 +83,7 @@ def build_pair(chars: int, seed: int = 0) -> tuple[str, str, dict]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.eval_speed", description=__doc__.splitlines()[0])
     parser.add_argument("--chars", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()

@@ -421,7 +421,7 @@ GROUPS = {"bad-input": "bad_inputs", "outputs": "outputs_onto_inputs", "environm
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.faults", description=__doc__.split("\n\n")[0])
     parser.add_argument("--groups", nargs="+", choices=list(GROUPS), default=[g for g in GROUPS if g != "long"],
                         help="groups of cases to run (default: all but 'long', the 1 M-character lines, minutes)")
     parser.add_argument("--keep", metavar="DIR", help="run in DIR and keep it (default: a temporary directory)")

@@ -100,7 +100,7 @@ def _print(result: dict) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.reflow_paragraphs", description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "seeds")
     parser.add_argument("--pages", type=Path, nargs="*", default=[],
                         help="also score generated page directories (pairs *.ocr.txt / *.gt.txt)")
