@@ -107,16 +107,29 @@ def test_a_turned_page_of_one_box_a_line_is_read_from_how_its_columns_left_edges
     assert stories_of(document(lines[::-1])) == expected(16)
 
 
+def read_short(degrees: float, runs: float = 0.6) -> list[Line]:
+    """Two stacked stories whose lines' boxes (and so the columns' left edges) are turned by ``degrees``
+    and their word boxes by ``runs``: the turn Tesseract's word runs read on a turned page."""
+    return [Line(tuple(Word(w.text, turned_box(w.box, runs), w.conf) for w in l.words), turned_box(l.box, degrees))
+            for s in two_stacked_stories(16) for l in s]
+
+
 def test_a_turn_the_word_runs_read_short_is_read_from_the_columns_left_edges() -> None:
-    """Tesseract's word runs read a page turned 1.0° as 0.7–0.9° (under ``LEAST``); the lines' left
+    """Tesseract's word runs read a page turned 1.0° as 0.7–0.9° (under ``SHORT``); the lines' left
     edges drift down the columns by the whole turn. Here each line's word boxes run at 0.6° and its
     box and the column's edges at 1.0°: the page is read as turned 1.0°, and turned 0.6° all through
     it is left as it is."""
-    def short(degrees: float) -> list[Line]:
-        return [Line(tuple(Word(w.text, turned_box(w.box, 0.6), w.conf) for w in l.words), turned_box(l.box, degrees))
-                for s in two_stacked_stories(16) for l in s]
-    assert math.degrees(math.atan(page_slope(document(short(1.0)).pages[0]))) == pytest.approx(1.0, abs=0.15)
-    assert page_slope(document(short(0.6)).pages[0]) == 0.0
+    assert math.degrees(math.atan(page_slope(document(read_short(1.0)).pages[0]))) == pytest.approx(1.0, abs=0.15)
+    assert page_slope(document(read_short(0.6)).pages[0]) == 0.0
+
+
+def test_a_page_whose_columns_edges_read_a_turn_of_0_85_to_0_9_degrees_is_read_turned_level() -> None:
+    """Pages turned 1.0° whose word runs read the turn short and whose columns' edges read 0.85–0.9° are
+    levelled (``LEAST``); the edges read pages turned 0.8° under it. Word runs that read 0.87° still
+    read the turn short (under ``SHORT``): the edges read it."""
+    assert math.degrees(math.atan(page_slope(document(read_short(0.88)).pages[0]))) == pytest.approx(0.88, abs=0.05)
+    assert page_slope(document(read_short(0.8)).pages[0]) == 0.0
+    assert math.degrees(math.atan(page_slope(document(read_short(1.0, runs=0.87)).pages[0]))) == pytest.approx(1.0, abs=0.07)
 
 
 def headline_beside_a_body_row(degrees: float, ruled: bool = False) -> tuple[list[Line], list[list[tuple[str, str]]]]:

@@ -22,7 +22,8 @@ from typing import NamedTuple
 from .model import Box, Document, Line, Page
 from .placed import ALNUM
 
-LEAST = math.tan(math.radians(0.9))  # the least turn read level: the layout reads pages turned less as they are
+LEAST = math.tan(math.radians(0.85))  # the least turn read level: the layout reads pages turned less as they are
+SHORT = math.tan(math.radians(0.9))  # word runs reading a turn under this (from half ``LEAST``) read it short: the columns' edges read it
 MOST = math.tan(math.radians(5.0))  # a run's slope beyond this is no turn of the page (a line read across two rows)
 WORDS = 4  # least solid words of a run of a line that measure its slope
 SPAN = 6.0  # × the line's type size: least width between a run's first and last words' centres
@@ -144,15 +145,17 @@ def _densest(slopes: list[float]) -> float | None:
 def page_slope(page: Page) -> float:
     """The slope of a page's printed lines (the tangent of its turn), read from the runs of the word
     boxes of ``SAMPLE`` of its lines (see :func:`_run_slopes`; where most of their slopes lie, see
-    :func:`_densest`), or where those read no turn, or one between half ``LEAST`` and ``LEAST``, from
+    :func:`_densest`), or where those read no turn, or one between half ``LEAST`` and ``SHORT``, from
     the slopes its columns' left edges show (:func:`_edge_slopes`). PP-OCR's lines hold no runs of
     word boxes; on Tesseract's pages turned 1.0° the word runs read 0.7–0.9° where the edges read
     0.84–1.25° (the runs read the turn short, but the pages they level by 1.5–2.5° lose paragraphs
     levelled by the edges' reading, so the runs' reading stays first). 0.0 when the page is turned
     less than ``LEAST`` (most pages: a glance at ``GLANCE`` of those lines tells, when the median of
-    their slopes is under half of it); and when the engine read the page row by row across its
-    columns (``ACROSS`` of its lines or more: the layout cuts such lines at their gutters as the
-    engine wrote them, each piece on its own row)."""
+    their slopes is under half of it; the edges read pages turned 0.5–0.8° up to 0.82°, and levelled
+    from there a sub-headline over its story's columns is cut at the gutter their edges set out
+    below it); and when the engine read the page row by row across its columns (``ACROSS`` of its
+    lines or more: the layout cuts such lines at their gutters as the engine wrote them, each piece
+    on its own row)."""
     every = [line for block in page.blocks for line in block.lines]
     sample = every[::max(1, len(every) // SAMPLE)]
     glance, _ = _measured(sample[::max(1, len(sample) // GLANCE)])
@@ -162,7 +165,7 @@ def page_slope(page: Page) -> float:
     if across:
         return 0.0
     slope = _densest(slopes)
-    if slope is None or LEAST / 2 <= abs(slope) < LEAST:
+    if slope is None or LEAST / 2 <= abs(slope) < SHORT:
         slope = _densest(_edge_slopes(every))
     return slope if slope is not None and abs(slope) >= LEAST else 0.0
 
