@@ -54,7 +54,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 from .column_order import TokenScorer, seam_tokens
-from .text_reflow import display_width, ends_sentence
+from .text_reflow import display_width, ends_sentence, title_like
 
 WINDOW = 12  # lines: how far on a line's successor in its column may come
 BACK = 1  # lines: how far back it may come (two lines of a column the engine read in one row)
@@ -70,6 +70,10 @@ GRID_SLACK = 0.5  # log10: how much better the pieces' links must read on than o
 HEADLINE = 2.0  # log10: a headline's link to the first piece that starts after it, less DISTANCE a line
 COLUMN_WIDTH = 1.0  # log10: a column break between pieces as wide as each other gains this, others lose it
 HEADLINE_LINES = 2
+#: em: how much narrower than the column under them a piece's first lines must be to be a headline
+#: the links ran into that column (:func:`head_lines`; a first line whose indent the engine
+#: dropped is 2 em narrower)
+HEAD_SLACK = 4.0
 NARROWER = 10.0  # log10: a link to a line more than 1 em narrower, neither ending a sentence, loses this
 BREAK = 2.0  # log10: a column break (:func:`column_breaks`) loses this against a link on in the rows
 #: log10: where the text tells how far across the page each line starts (:mod:`ocrfix.merged_rows`),
@@ -348,13 +352,37 @@ def story_order(lines: Sequence[str], lm: TokenScorer, against: float = float("-
     pieces = tracks(lines, seams, across)
     if not interleaved(lines, pieces, seams, against):
         return None
-    return [story_lines(shown or lines, [pieces[p] for p in story]) for story in stories(lines, pieces, seams)]
+    heads = [head_lines(lines, piece, seams) for piece in pieces]
+    return [story_lines(shown or lines, [pieces[p] for p in story], [heads[p] for p in story])
+            for story in stories(lines, pieces, seams)]
 
 
-def story_lines(lines: Sequence[str], pieces: Sequence[Sequence[int]]) -> list[str]:
-    """A story's lines, its pieces read one after the other; a headline that heads it is set
-    apart by a blank line (the engine's text has none: the reflow would run it into the body)."""
-    out = [lines[i] for piece in pieces for i in piece]
-    if len(pieces) > 1 and _headline(lines, pieces[0]):
-        out.insert(len(pieces[0]), "")
+def head_lines(lines: Sequence[str], piece: Sequence[int], seams: Seams) -> int:
+    """How many of ``piece``'s first lines are a headline the links ran into the column under
+    it: one or two lines that read as a title (:func:`~ocrfix.text_reflow.title_like`), each
+    :data:`HEAD_SLACK` em or more narrower than the column the rest of the piece (at least as many
+    lines) makes, whose text does not read on clearly into the column's first line (a join score
+    under :data:`FAR_JOIN`: the rows carried the link, not the text); else 0. :func:`story_lines`
+    sets the headline apart (inside the column the reflow would run it into the body)."""
+    line_widths = seams.widths.tolist()
+    return next((n for n in range(HEADLINE_LINES, 0, -1) if len(piece) >= 2 * n
+                 and title_like(lines[i] for i in piece[:n])
+                 and max(line_widths[i] for i in piece[:n]) <= _column_width(line_widths, piece[n:]) - HEAD_SLACK
+                 and seams.join(piece[n - 1], piece[n]) < FAR_JOIN), 0)
+
+
+def story_lines(lines: Sequence[str], pieces: Sequence[Sequence[int]], heads: Sequence[int] = ()) -> list[str]:
+    """A story's lines, its pieces read one after the other; a headline that heads it, or that
+    the links ran into one of its pieces (the first ``heads[k]`` lines of piece ``k``:
+    :func:`head_lines`), is set apart by blank lines (the engine's text has none: the reflow
+    would run it into the body)."""
+    out: list[str] = []
+    for k, piece in enumerate(pieces):
+        head = len(piece) if k == 0 and len(pieces) > 1 and _headline(lines, piece) else (heads[k] if heads else 0)
+        if head and out:
+            out.append("")
+        out += [lines[i] for i in piece[:head]]
+        if head:
+            out.append("")
+        out += [lines[i] for i in piece[head:]]
     return out

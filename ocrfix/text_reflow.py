@@ -70,7 +70,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 from functools import cache
-from typing import Literal, NamedTuple, Sequence
+from typing import Iterable, Literal, NamedTuple, Sequence
 
 from .column_order import TokenScorer, seam_tokens
 from .normalize import PerChar
@@ -432,8 +432,17 @@ def _interposed(run: list[int], lines: list[str], widths: list[float | None], co
         return False
     if (widths[run[0]] or 0.0) >= column[before] + _SPANNING and not any(mark in text for mark in "，；,;"):
         return True
-    return text[-1:].isalnum() and not any(mark in text for mark in _CLAUSE_MARKS) \
-        and all(2 <= (widths[i] or 0.0) <= column[i] - _INTERPOSED_SLACK for i in run)
+    return title_like(lines[i] for i in run) and all(2 <= (widths[i] or 0.0) <= column[i] - _INTERPOSED_SLACK for i in run)
+
+
+def title_like(lines: Iterable[str]) -> bool:
+    """Whether ``lines`` may be a title: none ends a sentence, no clause punctuation, no sentence
+    inside, brackets and quotes closed, ending on a word (a paragraph's last line whose stop was
+    misread ends on the misreading: ``~``, ``"``)."""
+    lines = list(lines)
+    text = "".join(lines).strip()
+    return text[-1:].isalnum() and not any(map(ends_sentence, lines)) and not any(mark in text for mark in _CLAUSE_MARKS) \
+        and not _sentence_inside(text) and not _unbalanced(text)
 
 
 def _classify_runs(lines: list[str], runs: list[list[int]], widths: list[float | None], column: list[float],

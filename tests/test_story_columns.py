@@ -145,6 +145,19 @@ def test_a_headline_above_its_story_is_set_apart() -> None:
     assert [block.kind for block in reflow_blocks(first)] == ["headline", "paragraph"]
 
 
+def test_a_headline_the_links_run_into_its_column_is_set_apart() -> None:
+    """A headline narrower than the column under it, a row of its own, which the rows link into
+    the column's first line (the line under it, as far on as the other columns' next lines),
+    still heads the story a blank line apart: inside the column the reflow would run it into the
+    first paragraph."""
+    headline = "".join(next(_chars) for _ in range(4))
+    lines = [(height + 10.0 * (x == 0 and line in FIRST[0]), x, line) for height, x, line in placed()]
+    page = "\n".join(line for _, _, line in sorted([(10.0, 0.0, headline), *lines])) + "\n"  # the headline a row of its own
+    first, second = column_stories(page, TextLM("。".join([headline, "".join(FIRST[0] + FIRST[1]), "".join(SECOND)])))
+    assert first == "\n".join([headline, "", *FIRST[0], *FIRST[1]]) + "\n" and second == "\n".join(SECOND) + "\n"
+    assert [block.kind for block in reflow_blocks(first)] == ["headline", "paragraph"]
+
+
 @given(st.lists(st.tuples(st.integers(1, 3), st.integers(3, 9), st.integers(8, 20), st.lists(st.integers(2, 9), min_size=1, max_size=2)),
                 min_size=1, max_size=3))
 def test_only_whole_lines_move_on_any_page(bands: list[tuple[int, int, int, list[int]]]) -> None:
