@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from test_column_order import TextLM
 
 from ocrfix.column_order import column_order, column_stories
-from ocrfix.story_columns import story_order
+from ocrfix.story_columns import story_lines, story_order
 from ocrfix.text_reflow import reflow_blocks
 
 _chars = iter(chr(0x4E00 + 7 * i) for i in range(4000))
@@ -156,6 +156,15 @@ def test_a_headline_the_links_run_into_its_column_is_set_apart() -> None:
     first, second = column_stories(page, TextLM("。".join([headline, "".join(FIRST[0] + FIRST[1]), "".join(SECOND)])))
     assert first == "\n".join([headline, "", *FIRST[0], *FIRST[1]]) + "\n" and second == "\n".join(SECOND) + "\n"
     assert [block.kind for block in reflow_blocks(first)] == ["headline", "paragraph"]
+
+
+def test_a_headline_read_into_a_later_piece_of_the_story_is_set_apart() -> None:
+    """A column's foot goes on in a piece whose first line is a headline the links ran into it:
+    blank lines around the headline, so that the reflow neither runs the column into it nor it
+    into the body."""
+    lines = ["甲乙丙丁戊己", "庚辛壬癸子。", "标题", "寅卯辰巳午未", "申酉戌亥天地"]
+    assert story_lines(lines, [[0, 1], [2, 3, 4]], [0, 1]) == [*lines[:2], "", "标题", "", *lines[3:]]
+    assert story_lines(lines, [[2, 3, 4], [0, 1]], [1, 0]) == ["标题", "", *lines[3:], *lines[:2]]
 
 
 @given(st.lists(st.tuples(st.integers(1, 3), st.integers(3, 9), st.integers(8, 20), st.lists(st.integers(2, 9), min_size=1, max_size=2)),
