@@ -39,8 +39,9 @@ order goes on in the next line, or (a sentence per line) in none.
 next column of its story, which came earlier in the engine's order (the columns start on the
 same row), and a headline (a piece of one or two lines, no sentence end) heads the piece that
 starts after it; an assignment again. The stories are read in the order of their first lines,
-each a block of its own, a headline that heads one set apart by a blank line. Only the order of
-whole lines changes (and the blank lines between stories and after their headlines).
+each a block of its own, a headline that heads one set apart by a blank line; so is a headline
+the rows linked into the column under it, at the top of a piece (:func:`head_lines`). Only the
+order of whole lines changes (and the blank lines between stories and around their headlines).
 """
 from __future__ import annotations
 
