@@ -6,6 +6,9 @@ import math
 import pytest
 
 from ocrfix.formats import Box, Line, Word, reflow_document
+from ocrfix.formats.line_splits import _set_size
+from ocrfix.formats.placed import PlacedLine, letter_extents
+from ocrfix.formats.stories import _clusters
 from ocrfix.formats.skew import Turn, level, page_slope
 from test_formats_stories import A, B, H, STORY_GAP, body, document, headline, make_line, stories_of, width
 
@@ -132,17 +135,20 @@ def test_a_page_whose_columns_edges_read_a_turn_of_0_85_to_0_9_degrees_is_read_t
     assert math.degrees(math.atan(page_slope(document(read_short(1.0, runs=0.87)).pages[0]))) == pytest.approx(1.0, abs=0.07)
 
 
-def headline_beside_a_body_row(degrees: float, ruled: bool = False) -> tuple[list[Line], list[list[tuple[str, str]]]]:
-    """Two stories side by side, the right one's headline (set 1.4 × the body) level with a row of the
+def headline_beside_a_body_row(degrees: float, ruled: bool = False, set_at: float = 1.4, swollen: float = 1.0) -> tuple[list[Line], list[list[tuple[str, str]]]]:
+    """Two stories side by side, the right one's headline (set ``set_at`` × the body) level with a row of the
     left one's second column, read by the engine as one line with that row: its box the band of a body
     row across both stories, turned (the headline's letters stand taller than that band). ``ruled``: a
     rule over the right story, crossing the row above the headline, is read into that row of the left
-    story as a word ``ro``."""
+    story as a word ``ro``. ``swollen``: the headline's word boxes that many times taller than its
+    letters (about their middle)."""
     left = [headline("甲地运动会", 40, 40), *body(A * 6, 40, 40 + 3 * H, 2)]
     right_x = 40 + width(2) + STORY_GAP
     second = [l for l in left[1:] if l.box.x0 > 40 + width(1) - 3 * H]
     above, row = second[3], second[4]
-    title = make_line("乙市图书馆开放", right_x, row.box.y0, size=round(1.4 * H))
+    title = make_line("乙市图书馆开放", right_x, row.box.y0, size=round(set_at * H))
+    grow = round((swollen - 1) * set_at * H / 2)
+    title = Line(tuple(Word(w.text, Box(w.box.x0, w.box.y0 - grow, w.box.x1, w.box.y1 + grow), w.conf) for w in title.words), title.box)
     right = body(B * 3, right_x, title.box.y1 + H, 2)
     merged = Line(row.words + title.words, Box(row.box.x0, row.box.y0, title.box.x1, row.box.y1))
     rule = Word("ro", Box(above.box.x1 + H, above.box.y0 - H // 2, right_x + width(2), above.box.y1 + H // 2), 0.0)
@@ -163,6 +169,44 @@ def test_a_headline_read_into_a_body_row_of_a_page_turned_level_keeps_its_own_ty
     lines, printed = headline_beside_a_body_row(degrees)
     assert page_slope(document(lines).pages[0]) != 0.0
     assert stories_of(document(lines[::-1])) == printed
+
+
+@pytest.mark.parametrize("degrees", [1.2, -1.2])
+def test_a_headline_whose_word_boxes_are_taller_than_its_letters_keeps_a_headline_size_by_its_pitch(degrees: float) -> None:
+    """Tesseract boxed the headline's words (set 1.7 × the body) 1.6 × as tall as its letters: they
+    stand closer than ``SQUARE ×`` their boxes' height, so that those boxes are no measure of its type.
+    Han characters are square: their pitch (``SQUARE_PITCH ×`` the body's size at least) is its size
+    (read at the body's size, it would be read on into the paragraph above it)."""
+    lines, printed = headline_beside_a_body_row(degrees, set_at=1.7, swollen=1.6)
+    assert stories_of(document(lines[::-1])) == printed
+
+
+def test_a_body_row_read_short_whose_word_boxes_stand_over_two_rows_keeps_its_lines_size() -> None:
+    """A garbled body row (``请和有关于四枚。``): the engine dropped characters, so that its pitch,
+    1.9 × the body's size, is as wide as a headline's, but it boxed its words 3.5 × that size high,
+    taller than ``SWOLLEN_PITCH ×`` that pitch: a row swollen over the rows around it, not large
+    type. The same pitch with boxes 1.6 × it is a headline's."""
+    def piece(tall: float) -> tuple[Word, ...]:
+        pitch = round(1.9 * H)
+        top = 500 - round(tall * pitch / 2)
+        return tuple(Word(t, Box(40 + i * 3 * pitch, top, 40 + (3 * i + len(t)) * pitch, top + round(tall * pitch)), 0.9)
+                     for i, t in enumerate(["请和有", "关于四", "枚。"]))
+    for tall, size in ((1.85, H), (1.6, 1.9 * H)):
+        words = piece(tall)
+        box = Box(words[0].box.x0, words[0].box.y0, words[-1].box.x1, words[0].box.y1)
+        assert _set_size(words, letter_extents(words), box, H, H, True) == pytest.approx(size, rel=0.1)
+
+
+def test_a_headline_row_boxed_lower_than_its_letters_stays_with_the_row_above_it() -> None:
+    """A headline's second row read turned level is boxed as one row of print less the turn, 19 px
+    high, its letters 35 (its pitch, :func:`_set_size`): its box stands 32 px under the first row's,
+    over ``1.5 h``, but its letters 16 px: one headline, not the heads of two stories (whose
+    column the second would cut out of the first's story)."""
+    def row(text: str, box: Box, size: float) -> PlacedLine:
+        return PlacedLine(text, box, size, 0, (Word(text, box, 0.9),), core=box)
+    first = row("湖北：干部行", Box(69, 81, 294, 115), 34.0)
+    second = row("不行扶贫“考场”", Box(71, 147, 301, 166), 34.8)
+    assert _clusters([first, second], 20.0) == [[first, second]]
 
 
 @pytest.mark.parametrize("degrees", [1.2, -1.2])

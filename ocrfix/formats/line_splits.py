@@ -36,6 +36,8 @@ from .stories import _layout_kernel
 _BRACKETS = tuple(OPENING.replace("“", "").replace("‘", ""))  # opening brackets (the engine reads specks in a gutter as quote marks)
 TALL_WORDS = 1.15  # × h: least box height of three in four of a headline's words
 SQUARE = 0.9  # × its own type size: least character pitch of a piece of a line set in type of its own (see _set_size, _gutter_splits)
+SQUARE_PITCH = 1.6  # × h: least character pitch of a piece of Han characters whose pitch is its type size though its boxes are taller (see _set_size)
+SWOLLEN_PITCH = 1.7  # × its pitch: most height of such a piece's word boxes (a garbled body row the engine read short and boxed over two rows stands taller)
 GUTTER = 1.2  # × h: gap between words that splits a body line into two columns
 RIVER = 0.6  # × h: narrowest gap that splits a line where the lines around it are blank too
 STORY_RIVER = 0.8  # × h: half the width of the band the lines around must leave blank under a headline's gap that holds specks (a gap between stories; a gutter inside one is narrower)
@@ -746,12 +748,24 @@ def _set_size(words: tuple[Word, ...], letters: list[tuple[float, float] | None]
     a line turned level is the rectangle of one row of print, as high as the engine's box less the
     line's width × the turn, so that where the engine read a body row and a headline beside it as
     one line, that box is lower than the headline's letters (a line 996 px wide and 35 high at 1.1°:
-    15 px, the headline's letters 17)."""
+    15 px, the headline's letters 17). There a piece of mostly Han characters (square) standing
+    ``SQUARE_PITCH ×`` ``h`` apart or more but under ``SQUARE ×`` its words' height takes its pitch
+    as its size: the engine boxed its words taller than its letters (a headline's letters 22 px
+    high, their pitch 23, its word boxes 35: read at the line's size, it is read on into the
+    paragraph above it), where those boxes are at most ``SWOLLEN_PITCH ×`` its pitch (a body row
+    the engine read short, dropping characters, stands as far apart, its boxes 3.5 × ``h``, its
+    pitch 1.9 × ``h``); on a page read as it is, the same pitch is as often a body row's words
+    spread over a gutter the cuts missed."""
     if len(letters) - letters.count(None) < 2 or low_height(words, letters) < TALL_WORDS * h:
         return size
     heights = [w.box.height for w in words if w.box is not None]
     own = float(statistics.median(heights)) if levelled and heights else type_size(box, words)
-    return own if box.width >= SQUARE * own * display_width(join_words([w.text for w in words])) else size
+    text = join_words([w.text for w in words])
+    pitch = box.width / display_width(text)
+    if pitch >= SQUARE * own:
+        return own
+    square = levelled and SQUARE_PITCH * h <= pitch and own <= SWOLLEN_PITCH * pitch
+    return pitch if square and 2 * wide_letters(text) > len("".join(text.split())) else size
 
 
 def _brackets_moved(words: tuple[Word, ...], letters: list[tuple[float, float] | None], cuts: list[int]) -> list[int]:

@@ -80,6 +80,7 @@ class Boxed(Protocol):
 
     core: Box
     spread: tuple[int, int]
+    size: float
 
 
 T = TypeVar("T", bound=Boxed)
@@ -114,10 +115,16 @@ def _clusters(heads: list[T], h: float) -> list[list[T]]:
     between them), and pieces of one headline on one row are less than ``1.5 h`` apart (side by
     side stories' headlines are a story gap apart at least), measured from their ``spread``: a
     colon or a quote mark at a piece's end is a character of the headline (``关注乌克兰局势：`` |
-    ``乌新一届…``, read as two lines), unlike a speck."""
+    ``乌新一届…``, read as two lines), unlike a speck. A line's letters stand its type size high
+    above its foot where its box is lower (a line read turned level is boxed as one row of print
+    less the turn: a headline's second row 19 px high, its letters 35; see
+    :func:`.line_splits._set_size`)."""
+    def top(t: Boxed) -> float:
+        return min(t.core.y0, t.core.y1 - t.size)
+
     def together(a: Boxed, b: Boxed) -> bool:
         if _overlap(a.core, b.core) > 0:
-            return max(a.core.y0 - b.core.y1, b.core.y0 - a.core.y1) < 1.5 * h
+            return max(top(a) - b.core.y1, top(b) - a.core.y1) < 1.5 * h
         return min(a.core.y1, b.core.y1) > max(a.core.y0, b.core.y0) and max(a.spread[0] - b.spread[1], b.spread[0] - a.spread[1]) < 1.5 * h
 
     groups: list[list[T]] = []
