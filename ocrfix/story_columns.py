@@ -353,33 +353,34 @@ def story_order(lines: Sequence[str], lm: TokenScorer, against: float = float("-
     pieces = tracks(lines, seams, across)
     if not interleaved(lines, pieces, seams, against):
         return None
-    heads = [head_lines(lines, piece, seams) for piece in pieces]
+    line_widths = seams.widths.tolist()
+    heads = [head_lines(lines, piece, seams, line_widths) for piece in pieces]
     return [story_lines(shown or lines, [pieces[p] for p in story], [heads[p] for p in story])
             for story in stories(lines, pieces, seams)]
 
 
-def head_lines(lines: Sequence[str], piece: Sequence[int], seams: Seams) -> int:
+def head_lines(lines: Sequence[str], piece: Sequence[int], seams: Seams, line_widths: Sequence[float]) -> int:
     """How many of ``piece``'s first lines are a headline the links ran into the column under
     it: one or two lines that read as a title (:func:`~ocrfix.text_reflow.title_like`), each
     :data:`HEAD_SLACK` em or more narrower than the column the rest of the piece (at least as many
     lines) makes, whose text does not read on clearly into the column's first line (a join score
     under :data:`FAR_JOIN`: the rows carried the link, not the text); else 0. :func:`story_lines`
-    sets the headline apart (inside the column the reflow would run it into the body)."""
-    line_widths = seams.widths.tolist()
+    sets the headline apart (inside the column the reflow would run it into the body).
+    ``line_widths``: ``seams.widths`` as a list, made once for all the pieces."""
     return next((n for n in range(HEADLINE_LINES, 0, -1) if len(piece) >= 2 * n
                  and title_like(lines[i] for i in piece[:n])
                  and max(line_widths[i] for i in piece[:n]) <= _column_width(line_widths, piece[n:]) - HEAD_SLACK
                  and seams.join(piece[n - 1], piece[n]) < FAR_JOIN), 0)
 
 
-def story_lines(lines: Sequence[str], pieces: Sequence[Sequence[int]], heads: Sequence[int] = ()) -> list[str]:
+def story_lines(lines: Sequence[str], pieces: Sequence[Sequence[int]], heads: Sequence[int]) -> list[str]:
     """A story's lines, its pieces read one after the other; a headline that heads it, or that
     the links ran into one of its pieces (the first ``heads[k]`` lines of piece ``k``:
     :func:`head_lines`), is set apart by blank lines (the engine's text has none: the reflow
     would run it into the body)."""
     out: list[str] = []
     for k, piece in enumerate(pieces):
-        head = len(piece) if k == 0 and len(pieces) > 1 and _headline(lines, piece) else (heads[k] if heads else 0)
+        head = len(piece) if k == 0 and len(pieces) > 1 and _headline(lines, piece) else heads[k]
         if head and out:
             out.append("")
         out += [lines[i] for i in piece[:head]]
