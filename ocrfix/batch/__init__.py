@@ -20,11 +20,11 @@ SIGTERM), :mod:`.logs` (sidecars and the merged logs) and :mod:`.run` (the run i
 from .jobs import SIDECAR_SUFFIX, Job, Outcome, expand_inputs, finished, parse_shard, plan_jobs, prepare_out_dirs, \
     read_manifest, shard, sidecar_path, with_sidecars
 from .logs import check_log, iter_records, merge_logs
-from .run import ON_ERROR, Runner, correct_files, input_chars, run_jobs
+from .run import ON_ERROR, Runner, correct_files, input_bytes, run_jobs
 from .signals import Terminated, terminate
 from .worker import check_input_file, correct_bytes, document_corrector, init_worker, run_job
 
 __all__ = ["ON_ERROR", "SIDECAR_SUFFIX", "Job", "Outcome", "Runner", "Terminated", "check_input_file", "check_log",
            "correct_bytes", "correct_files", "document_corrector", "expand_inputs", "finished", "init_worker",
-           "input_chars", "iter_records", "merge_logs", "parse_shard", "plan_jobs", "prepare_out_dirs", "read_manifest",
+           "input_bytes", "iter_records", "merge_logs", "parse_shard", "plan_jobs", "prepare_out_dirs", "read_manifest",
            "run_job", "run_jobs", "shard", "sidecar_path", "terminate", "with_sidecars"]

@@ -82,13 +82,14 @@ def correct_files(
     ``stats_path``) is kept :meth:`~Outcome.without_edits`, so a run over millions of files holds
     their counts, not their edits.
 
-    ``progress``: a bar on stderr in input characters, with their total and an ETA, shown once a
-    run takes more than a second; with one worker in this process it moves inside a file too
-    (block by block).
+    ``progress``: a bar on stderr in bytes of input (a file's size on disk, markup included: the
+    summary counts the text's characters), with their total and an ETA, shown once a run takes more
+    than a second; with one worker in this process it moves inside a plain-text file too, by the
+    share of its text done (block by block).
     """
     logs = [path for path in (edits_path, stats_path) if path is not None]
     jobs, todo = _todo(jobs, logs, resume, progress)
-    sizes = {job.source: input_chars(job.source, options.encoding) for job in todo} if progress else {}
+    sizes = {job.source: input_bytes(job.source) for job in todo} if progress else {}
     run = runner or partial(run_jobs, n_jobs=n_jobs)
     note = {"skip": " (skipped)", "copy": " (copied unchanged)", "abort": " (stopping)"}[on_error] if len(todo) > 1 else ""
     with _bar(todo, sizes, progress) as bar:
@@ -109,9 +110,9 @@ def correct_files(
 
 
 def _bar(todo: list[Job], sizes: dict[str, int], progress: bool) -> tqdm:
-    """The progress bar of a run of ``todo`` in input characters (``sizes``; no total when one is
+    """The progress bar of a run of ``todo`` in bytes of input (``sizes``; no total when one is
     stdin), on stderr, shown with ``progress`` once the run takes more than a second."""
-    return tqdm(total=None if STDIO in sizes else sum(sizes.values()), unit="char", unit_scale=True,
+    return tqdm(total=None if STDIO in sizes else sum(sizes.values()), unit="B", unit_scale=True,
                 disable=not progress or not todo, delay=1.0, file=sys.stderr,
                 desc=f"correcting {len(todo)} file{'s' if len(todo) != 1 else ''}")
 
@@ -148,20 +149,22 @@ def _collected(results: Iterator[Outcome], counted: _FileProgress, sizes: dict[s
     return outcomes
 
 
-def input_chars(source: str, encoding: str | None = None) -> int:
-    """Characters of an input file: its share of the progress bar (0 for stdin or when it
-    cannot be read: the job itself reports why)."""
+def input_bytes(source: str) -> int:
+    """Bytes of an input file: its share of the progress bar, from its size on disk, so a run of
+    millions of files reads none of them twice (0 for stdin or when it cannot be read: the job
+    itself reports why)."""
     if source == STDIO:
         return 0
     try:
-        return len(Path(source).read_bytes().decode(encoding or "utf-8", errors="replace"))
-    except (OSError, LookupError):
+        return Path(source).stat().st_size
+    except OSError:
         return 0
 
 
 class _FileProgress:
-    """Moves the bar within the current file (block by block, up to the file's size: in this
-    process files are done in order) and by the rest of the file when it is done."""
+    """Moves the bar within the current file by the share of its text done (block by block, up to
+    the file's size: in this process files are done in order) and by the rest of the file when it
+    is done."""
 
     def __init__(self, bar: tqdm, sizes: Sequence[int]) -> None:
         self.bar = bar
@@ -169,9 +172,9 @@ class _FileProgress:
         self.files = 0  # files done
         self.done = 0  # characters of the current file already shown
 
-    def add(self, chars: int) -> None:
+    def add(self, share: float) -> None:
         size = self.sizes[self.files] if self.files < len(self.sizes) else 0
-        step = max(0, min(chars, size - self.done))
+        step = max(0, min(round(share * size), size - self.done))
         self.bar.update(step)
         self.done += step
 

@@ -43,8 +43,8 @@ class _WorkerState:
     picked: dict[str, Corrector] = field(default_factory=dict)
     stop: bool = False
     correcting: bool = False
-    #: called with characters done inside the current file (the progress bar; this process only)
-    progress: Callable[[int], None] | None = None
+    #: called with the share of the current file's text done by a step (the progress bar; this process only)
+    progress: Callable[[float], None] | None = None
 
 
 WORKER = _WorkerState()
@@ -100,7 +100,7 @@ def correct_bytes(data: bytes, name: str, stories: bool = False) -> tuple[str, i
             raise InputError(f"{name}: plain-text input can only be written as text (not --output-format {out_fmt})")
         text = decode_text(data, name, options.encoding)
         corrector, picked = document_corrector(None, lambda: text)
-        result = corrector.correct(text, reflow=options.reflow, progress=WORKER.progress)
+        result = corrector.correct(text, reflow=options.reflow, progress=_text_share(len(text)))
         found = plain_articles(text, result.text, result.blocks) if stories else None
         return result.text, len(text), tuple(result.edits), found, picked
     doc = parse_document(data, name, fmt, options.encoding)
@@ -108,6 +108,15 @@ def correct_bytes(data: bytes, name: str, stories: bool = False) -> tuple[str, i
     done = correct_document(doc, corrector)
     found = done.reflowed.articles(done.text) if stories else None
     return output_bytes(done, out_fmt).decode("utf-8"), len(done.source), tuple(done.edits), found, picked
+
+
+def _text_share(text_chars: int) -> Callable[[int], None] | None:
+    """The corrector's progress callback (characters of the text done by a block) as the share of
+    a text of ``text_chars`` characters that the bar of this process is told (None: no bar here)."""
+    bar = WORKER.progress
+    if bar is None:
+        return None
+    return lambda chars: bar(chars / max(text_chars, 1))
 
 
 def run_job(job: Job, on_error: str = "skip") -> Outcome:
