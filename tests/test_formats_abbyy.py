@@ -9,7 +9,8 @@ from formats_support import Edit
 from lxml import etree
 
 from ocrfix.errors import InputError
-from ocrfix.formats import apply_edits, correct_document, detect_format, output_bytes, parse_document, read_document, write_document
+from ocrfix.formats import (apply_edits, correct_document, detect_format, output_bytes, parse_document, read_document,
+                            reflow_document, write_document)
 
 DATA = Path(__file__).parent / "data" / "formats"
 FR10 = "http://www.abbyy.com/FineReader_xml/FineReader10-schema-v1.xml"
@@ -49,10 +50,11 @@ def test_characters_become_words_with_boxes_confidences_and_the_engine_named() -
     doc = parse_document(abbyy(), "p.xml")
     assert detect_format(abbyy()) == "abbyy" and doc.format == "abbyy"
     assert doc.software == "ABBYY FineReader Engine 12"
-    assert [[w.text for w in l.words] for l in doc.lines()] == [["春季农贸集市"], ["共236", "件"]]
+    # words at spaces and at ABBYY's word starts between Han characters (not inside 共236: a space would join it)
+    assert [[w.text for w in l.words] for l in doc.lines()] == [["春季", "农贸", "集市"], ["共236", "件"]]
     assert [l.text() for l in doc.lines()] == ["春季农贸集市", "共236 件"]
     first = next(doc.words())
-    assert first.box == (100, 100, 340, 140) and [g.conf for g in first.glyphs] == [0.9, 0.41, 0.9, 0.9, 0.9, 0.9]
+    assert first.box == (100, 100, 180, 140) and [g.conf for g in first.glyphs] == [0.9, 0.41]
     assert next(doc.lines()).font_size == pytest.approx(9.6 * 300 / 72)
 
 
@@ -110,3 +112,12 @@ def test_a_file_without_character_attributes_is_read_and_corrected_by_its_format
     done = correct_document(doc, FakeCorrector())
     out = etree.fromstring(output_bytes(done))
     assert [f.text for f in out.iter(f"{{{FR10}}}formatting")] == ["春秋农贸集市 236 件", "今天开张"]
+
+
+def test_a_two_column_page_converted_to_abbyy_keeps_its_words_and_its_reading() -> None:
+    """Han words written back to back (no space between them) come back as the same words, so the
+    layout still sees the gutter between two columns' words."""
+    doc = read_document(DATA / "twocol.hocr")
+    converted = parse_document(write_document(doc, "abbyy"), "out.xml")
+    assert [w.box for w in converted.words()] == [w.box for w in doc.words()]
+    assert reflow_document(converted).text == reflow_document(doc).text

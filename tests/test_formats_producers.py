@@ -25,7 +25,7 @@ from lxml import etree
 from formats_support import Edit
 from ocrfix.cli import main
 from ocrfix.errors import InputError
-from ocrfix.formats import apply_edits, read_document, reflow_document, write_document
+from ocrfix.formats import Block, Box, Document, Line, Page, Word, apply_edits, read_document, reflow_document, write_document
 from ocrfix.formats.fileio import parse_document
 
 DATA = Path(__file__).parent / "data" / "producers"
@@ -148,7 +148,24 @@ def test_google_vision_built_from_another_format_reads_back_the_same() -> None:
     hocr = read_document(Path(__file__).parent / "data" / "formats" / "twocol.hocr")
     again = parse_document(write_document(hocr, "gcv"), "built.json")
     assert again.format == "gcv" and again.text() == hocr.text()
-    assert [w.box for w in again.words()] == [w.box for w in hocr.words()]  # (GCV has no line boxes: lines are their words')
+    cut = [Box(max(w.box.x0, l.box.x0), max(w.box.y0, l.box.y0), min(w.box.x1, l.box.x1), min(w.box.y1, l.box.y1))
+           for p in hocr.pages for b in p.blocks for l in b.lines for w in l.words]
+    assert [w.box for w in again.words()] == cut  # (GCV has no line boxes: lines are their words')
+
+
+def test_google_vision_built_from_words_taller_than_their_lines_reads_back_the_lines_apart() -> None:
+    """GCV has no lines: a line is read back as its words' union, so a word box reaching into the
+    rows above and below (as Tesseract's do) is cut to its line's box, or the lines overlap."""
+    def line(y: int, text: str) -> Line:
+        words = tuple(Word(ch, Box(10 + 20 * i, y - 5, 28 + 20 * i, y + 25)) for i, ch in enumerate(text))
+        return Line(words, Box(10, y, words[-1].box.x1, y + 18))
+
+    lines = (line(100, "第一行的字"), line(122, "第二行的字"), line(144, "第三行"))
+    page = Page((Block(lines, Box.union([l.box for l in lines])),), Box(0, 0, 300, 300))
+    doc = Document(format="hocr", pages=(page,))
+    again = parse_document(write_document(doc, "gcv"), "built.json")
+    assert again.text() == doc.text()
+    assert [l.box for l in again.pages[0].blocks[0].lines] == [l.box for l in lines]
 
 
 @pytest.mark.parametrize("name, old, new, message", [

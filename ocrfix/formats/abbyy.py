@@ -3,7 +3,8 @@
 Archives OCR'd with ABBYY keep this XML (FineReader Engine and Server exports; the Internet
 Archive's ``_abbyy.gz`` files). Its text lives in ``charParams`` elements, one character each
 with its box and ``charConfidence`` (0–100), inside ``document/page/block/text/par/line/formatting``;
-the characters between two spaces are one word. A file exported without character attributes
+the characters between two spaces are one word, or several where ``wordStart`` parts them with no
+space between (Chinese text). A file exported without character attributes
 has the text of each ``formatting`` element instead: its runs between spaces are the words, each
 with the line's box. Blocks of every type
 that hold lines are read (text and table blocks). The file names its engine in
@@ -62,9 +63,10 @@ def _word(glyphs: list[Glyph]) -> Word:
 
 
 def _words(chars: list[etree._Element], tree: etree._ElementTree, name: str) -> tuple[Word, ...]:
-    """A line's characters grouped into words at spaces (``wordStart`` marks ABBYY's own word
-    segmentation, which joins with no space: a run between spaces is one word of the model, so
-    the line's text is the characters as read)."""
+    """A line's characters grouped into words at spaces, and at a ``wordStart`` (ABBYY's own word
+    segmentation, which joins with no space) between two characters that words join without one
+    (Han and CJK marks): the line's text is the characters as read, and the layout sees the gaps
+    between the words (a file ocrfix built from another format keeps its words so)."""
     words: list[list[Glyph]] = []
     current: list[Glyph] = []
     for el in chars:
@@ -73,7 +75,11 @@ def _words(chars: list[etree._Element], tree: etree._ElementTree, name: str) -> 
                 words.append(current)
             current = []
             continue
-        current.append(_glyph(el, tree, name))
+        glyph = _glyph(el, tree, name)
+        if current and el.get("wordStart") in ("1", "true") and join_words([current[-1].text, glyph.text]) == current[-1].text + glyph.text:
+            words.append(current)
+            current = []
+        current.append(glyph)
     if current:
         words.append(current)
     return tuple(_word(w) for w in words)

@@ -182,11 +182,19 @@ def build(doc: Document) -> bytes:
         return {} if box is None else {"boundingBox": {"vertices": [{"x": box.x0, "y": box.y0}, {"x": box.x1, "y": box.y0},
                                                                    {"x": box.x1, "y": box.y1}, {"x": box.x0, "y": box.y1}]}}
 
-    def symbols(word: Word) -> list[dict]:
+    def within(box: Box | None, line: Box | None) -> Box | None:
+        """``box`` cut to ``line``'s box where it reaches past it: GCV has no lines, a line is read
+        back as its words' union, and an engine's word boxes can be larger than its line (Tesseract's
+        reach into the rows above and below: lines read back overlapping mix their columns)."""
+        if box is None or line is None or box.x1 <= line.x0 or box.x0 >= line.x1 or box.y1 <= line.y0 or box.y0 >= line.y1:
+            return box
+        return Box(max(box.x0, line.x0), max(box.y0, line.y0), min(box.x1, line.x1), min(box.y1, line.y1))
+
+    def symbols(word: Word, line: Box | None) -> list[dict]:
         if len(word.glyphs) == len(word.text) and all(g.box for g in word.glyphs):
-            parts = [(g.text, g.box) for g in word.glyphs]
+            parts = [(g.text, within(g.box, line)) for g in word.glyphs]
         else:
-            b, n = word.box, max(len(word.text), 1)
+            b, n = within(word.box, line), max(len(word.text), 1)
             parts = [(ch, None if b is None else Box(b.x0 + b.width * i // n, b.y0, b.x0 + b.width * (i + 1) // n, b.y1))
                      for i, ch in enumerate(word.text)]
         return [{"text": ch, **bounds(box)} for ch, box in parts]
@@ -197,7 +205,8 @@ def build(doc: Document) -> bytes:
         for block in page.blocks:
             words = []
             for line in block.lines:
-                line_words = [{**bounds(w.box), "symbols": symbols(w), **({ORIGINAL_KEY: w.correction.original} if w.correction else {})}
+                line_words = [{**bounds(within(w.box, line.box)), "symbols": symbols(w, line.box),
+                               **({ORIGINAL_KEY: w.correction.original} if w.correction else {})}
                               for w in line.words if w.text]
                 for word, nxt in zip(line_words, line_words[1:]):
                     word["symbols"][-1]["property"] = {"detectedBreak": {"type": "SPACE"}}
