@@ -47,6 +47,7 @@ EDGE_GAP = 0.3  # × h: narrowest gutter between columns set out by their edges
 EDGE_GUTTER = 2.5  # × h: widest such gutter
 EDGE_NEAR = 4.0  # × h: how near a merged line the lines setting out a gutter must be
 ROW_NEAR = 2.5  # × h: how far apart the middles of two neighbouring rows stand at most
+ROW_INDENT = 3.0  # × h: how far right of a gap's right end the line beside a blank over or under it may start (a paragraph's first line, two characters in)
 NARROW = 0.15  # × h: half the width of the channel the lines around leave down a narrow gutter (see _channel)
 CHANNEL_LINES = 4  # least lines around that span a narrow gutter's channel
 RULED = 1.5  # × h (one character of the line's own type where wider): least gap between the letters either side of a column rule read inside a line
@@ -653,8 +654,11 @@ def _row_splits(box: Box, letters: list[tuple[float, float] | None], rows: RowBl
     that the engine merged across a gutter is split: at a gap between its letters wider than
     ``RIVER × h``, where the row right above or below it (middles ``ROW_NEAR × h`` apart at most)
     holds two lines side by side, ``4h`` wide each, whose blank lies within ``h`` of the gap's
-    ends and covers ``RIVER × h`` of it (the rows of two columns' last lines, too few to set out
-    their edges: see :func:`page_gutters`). The letters must run ``2h`` into both sides."""
+    ends and covers ``RIVER × h`` of it (the rows of two columns' last or first lines, too few to set out
+    their edges: see :func:`page_gutters`). The blank may end up to ``ROW_INDENT × h`` right of the
+    gap: the right column's line beside it may open a paragraph, indented two characters (the
+    right column's first line merged, its next one a paragraph's first). The letters must run
+    ``2h`` into both sides."""
     middle = _middle(box)
     # only blanks the line reaches over (a gap 2h into its letters either side ends within h of them)
     near = [r for r in rows.blanks[bisect_left(rows.middles, middle - ROW_NEAR * h):bisect_right(rows.middles, middle + ROW_NEAR * h)]
@@ -662,7 +666,7 @@ def _row_splits(box: Box, letters: list[tuple[float, float] | None], rows: RowBl
     if not near:
         return []
     return [k for k, left, right in _inner_gaps(letters, h)
-            if any(abs(r.x0 - left) <= h and abs(r.x1 - right) <= h and min(r.x1, right) - max(r.x0, left) >= RIVER * h for r in near)]
+            if any(abs(r.x0 - left) <= h and -h <= r.x1 - right <= ROW_INDENT * h and min(r.x1, right) - max(r.x0, left) >= RIVER * h for r in near)]
 
 
 def _inner_gaps(letters: list[tuple[float, float] | None], h: float) -> Iterator[tuple[int, float, float]]:
