@@ -6,6 +6,7 @@ import math
 import pytest
 
 from ocrfix.formats import Box, Line, Word, reflow_document
+from ocrfix.formats.headlines import find_headlines
 from ocrfix.formats.line_splits import _set_size
 from ocrfix.formats.placed import PlacedLine, letter_extents
 from ocrfix.formats.stories import _clusters
@@ -208,6 +209,21 @@ def test_a_headline_row_boxed_lower_than_its_letters_stays_with_the_row_above_it
     second = row("不行扶贫“考场”", Box(71, 147, 301, 166), 34.8)
     assert _clusters([first, second], 20.0) == [[first, second]]
 
+
+
+def test_a_kicker_over_a_headline_boxed_lower_than_its_letters_is_of_its_head_group() -> None:
+    """A kicker set 1.25 × the body (its characters 1.15 × its pitch apart: no headline alone)
+    stands 4 px over a headline's letters (40 px), but the headline read turned level is boxed as one
+    row of print less the turn, 19 px high: measured from that box, the kicker stood 25 px above
+    it, over ``h``, and was read on into the paragraph of the story above."""
+    def row(text: str, x: int, y0: int, y1: int, size: float, pitch: int) -> PlacedLine:
+        words = tuple(Word(ch, Box(x + k * pitch, y0, x + (k + 1) * pitch, y1), 0.9) for k, ch in enumerate(text))
+        box = Box(x, y0, x + len(text) * pitch, y1)
+        return PlacedLine(text, box, size, 0, words, core=box)
+    kicker = row("美乌两国总统在白宫发生争吵", 100, 150, 175, 25.0, 23)
+    head = row("十五运会赛事服务保障等工作准备就绪", 60, 200, 219, 40.0, 40)
+    lines = [row("今天下午第十五届全国运动会主新闻中心", 60, 240 + 32 * k, 260 + 32 * k, 20.0, 20) for k in range(4)]
+    assert find_headlines([kicker, head, *lines], 20.0, levelled=True) == {id(kicker), id(head)}
 
 @pytest.mark.parametrize("degrees", [1.2, -1.2])
 def test_a_rule_read_into_a_line_of_a_page_turned_level_is_parted_from_it(degrees: float) -> None:

@@ -19,7 +19,7 @@ from typing import NamedTuple
 from ..text_reflow import display_width
 from .model import Box
 from .placed import ALNUM, HEADLINE, PITCH_CHARS, RULE, PlacedLine, letter_extents, low_height, text_span, wide_letters
-from .stories import _clusters, _overlap, line_gap
+from .stories import _clusters, _overlap, letters_top, line_gap
 
 HEADLINE_PITCH = 1.2  # × h (× the body's measured pitch in _is_headline): least character pitch of a headline
 HEADLINE_LINE = 1.2  # × h: type size of a line that is a headline, its characters HEADLINE_PITCH apart (see _is_headline;
@@ -59,7 +59,7 @@ def _over(a: Box, b: Box) -> bool:
     return _overlap(a, b) > 0.5 * min(a.width, b.width)
 
 
-def find_headlines(placed: list[PlacedLine], h: float) -> set[int]:
+def find_headlines(placed: list[PlacedLine], h: float, levelled: bool = False) -> set[int]:
     """ids of the headline lines: large type (:func:`_is_headline`) but a line set in a column of
     body lines at their pitch (:func:`_in_column`), and the lines of a head
     group set larger than the body but below the headline size (a kicker above the headline,
@@ -75,7 +75,8 @@ def find_headlines(placed: list[PlacedLine], h: float) -> set[int]:
     on small type a body line one pixel taller than the median is ``1.07 h``), its words no
     smaller than the body where it is set under ``HEADLINE × h`` (see :func:`_body_letters`; the
     pieces of a row read across the page with boxes swollen larger still part its stories), and
-    set apart from the body line under it (see :func:`_on_body`). Next to such a
+    set apart from the body line under it (see :func:`_on_body`; on a page read turned level,
+    ``levelled``, a headline's letters may stand above its box: see :func:`_beside_head`). Next to such a
     line only ``KICKER_NEXT ×`` counts (a wrapped sub-headline; a byline and the body under it
     are a pixel larger at most), and so next to a headline line under ``HEADLINE ×`` h (no larger
     than a sub-headline). A line between two headline lines, within ``h`` of each and
@@ -92,7 +93,7 @@ def find_headlines(placed: list[PlacedLine], h: float) -> set[int]:
     # a headline line under HEADLINE × h (see _is_headline) is set no larger than a sub-headline:
     # the lines next to it are weighed as next to one (KICKER_NEXT)
     near, small = [p for p in near if p.size >= HEADLINE * h] + inner, [p for p in near if p.size < HEADLINE * h]
-    _add_head_group_lines(placed, heads, near, small, gap, h, pitch)
+    _add_head_group_lines(placed, heads, near, small, gap, h, pitch, levelled)
     return heads
 
 
@@ -133,18 +134,18 @@ def _between(box: Box, near: list[PlacedLine], h: float) -> bool:
 
 
 def _add_head_group_lines(placed: list[PlacedLine], heads: set[int], near: list[PlacedLine], small: list[PlacedLine],
-                          gap: float | None, h: float, pitch: float) -> None:
+                          gap: float | None, h: float, pitch: float, levelled: bool) -> None:
     """The kickers and sub-headlines next to the headline lines added to ``heads`` (see
     :func:`find_headlines`), round by round: first those next to ``near`` (weighed at
     ``KICKER``) and to ``small`` (headline lines no larger than a sub-headline), then those next
     to the lines each round found (at ``KICKER_NEXT``). ``gap``: the page's usual gap between
-    lines, or None where not measured yet."""
+    lines, or None where not measured yet; ``levelled``: the page was read turned level."""
     least = KICKER
     while near or small:
         found = []
         least_size = max(least * h, h + 1.5)  # a kicker's type: least × the body's, two pixels larger than h at least
         for p in placed:
-            if p.size >= least_size and id(p) not in heads and _beside_head(p, near, least, h, pitch):
+            if p.size >= least_size and id(p) not in heads and _beside_head(p, near, least, h, pitch, levelled):
                 gap = line_gap(placed, h) if gap is None else gap
                 if not _on_body(p, placed, heads, gap, h):
                     found.append(p)
@@ -152,17 +153,27 @@ def _add_head_group_lines(placed: list[PlacedLine], heads: set[int], near: list[
         near, small, least = found + small, [], KICKER_NEXT
 
 
-def _beside_head(line: PlacedLine, near: list[PlacedLine], least: float, h: float, pitch: float) -> bool:
+def _beside_head(line: PlacedLine, near: list[PlacedLine], least: float, h: float, pitch: float, levelled: bool) -> bool:
     """Whether ``line``, set in type ``least ×`` the body's and two pixels larger than ``h`` at
     least, is set as a kicker or sub-headline of the lines ``near``: its pitch ``least ×`` the
     body's, within ``h`` above or below one of them over half the shorter one's width, and its
-    words no smaller than the body under ``HEADLINE × h`` (see :func:`find_headlines`)."""
+    words no smaller than the body under ``HEADLINE × h`` (see :func:`find_headlines`). On a page
+    read turned level (``levelled``) a headline's top is its letters' (:func:`.stories.letters_top`):
+    its box is one row of print less the turn, lower than its letters, and a kicker over it stands
+    further than ``h`` above that box (a headline's letters 26 px high, its box 13, the kicker 25 px over it, 12 over its letters: read on
+    into the paragraph of the story above). Elsewhere a piece of a row is boxed by its own rows and
+    sized by its line, and a row read across the page with boxes swollen over two rows would reach
+    up to the rows above."""
     if line.box.width < least * pitch * display_width(line.text):
         return False
     # spaced against the pitch alone, only a kicker above a headline (see find_headlines)
     tight = line.box.width < least * max(h, pitch) * display_width(line.text)
-    return any(_over(line.box, q.box) and max(q.box.y0 - line.box.y1, line.box.y0 - q.box.y1) <= h and not (tight and line.box.y0 >= q.box.y0)
-               for q in near) and not (line.size < HEADLINE * h and _body_letters(line, h))
+
+    def top(q: PlacedLine) -> float:
+        return letters_top(q.box, q.size) if levelled else q.box.y0
+
+    return any(_over(line.box, q.box) and max(top(q) - line.box.y1, line.box.y0 - q.box.y1) <= h
+               and not (tight and line.box.y0 >= q.box.y0) for q in near) and not (line.size < HEADLINE * h and _body_letters(line, h))
 
 
 def _on_body(line: PlacedLine, placed: list[PlacedLine], heads: set[int], gap: float, h: float) -> bool:

@@ -387,7 +387,7 @@ def _page_stories(page: Page, lines: list[Line], numbers: dict[int, int], where:
     refined by the file's own grouping: see :func:`_refined`) and per story the stray lines that end
     it (see :func:`_story_ends`; short lines inside a headline's box and junk glyphs among them)."""
     h, placed, stray = _placed(lines, numbers, levelled)
-    heads = find_headlines(placed, h)
+    heads = find_headlines(placed, h, levelled)
     inside = _inside_headlines(placed, heads) | junk_glyphs(placed, heads, h)
     if inside:
         placed, stray = [p for p in placed if id(p) not in inside], [*stray, *(p for p in placed if id(p) in inside)]

@@ -109,6 +109,13 @@ def _overlap(a: Box, b: Box) -> int:
     return min(a.x1, b.x1) - max(a.x0, b.x0)
 
 
+def letters_top(box: Box, size: float) -> float:
+    """Where the letters of a line in ``box``, set in type of ``size``, start: its type size above its foot
+    where its box is lower (a line read turned level is boxed as one row of print less the turn:
+    a headline's second row 19 px high, its letters 35; see :func:`.line_splits._set_size`)."""
+    return min(box.y0, box.y1 - size)
+
+
 def _clusters(heads: list[T], h: float) -> list[list[T]]:
     """Headlines grouped, the groups left to right: stacked headline lines overlap horizontally
     and are less than ``1.5 h`` apart (the headlines of two stacked stories have a story
@@ -116,11 +123,9 @@ def _clusters(heads: list[T], h: float) -> list[list[T]]:
     side stories' headlines are a story gap apart at least), measured from their ``spread``: a
     colon or a quote mark at a piece's end is a character of the headline (``关注乌克兰局势：`` |
     ``乌新一届…``, read as two lines), unlike a speck. A line's letters stand its type size high
-    above its foot where its box is lower (a line read turned level is boxed as one row of print
-    less the turn: a headline's second row 19 px high, its letters 35; see
-    :func:`.line_splits._set_size`)."""
+    above its foot where its box is lower (see :func:`letters_top`)."""
     def top(t: Boxed) -> float:
-        return min(t.core.y0, t.core.y1 - t.size)
+        return letters_top(t.core, t.size)
 
     def together(a: Boxed, b: Boxed) -> bool:
         if _overlap(a.core, b.core) > 0:
