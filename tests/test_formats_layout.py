@@ -142,6 +142,17 @@ def test_a_columns_first_row_merged_across_the_gutter_is_split_where_the_row_bel
     flow = reflow_document(document([[_merged(left[0], right[0]), left[1], right[1], right[2]]]))
     assert [b.text for b in flow.blocks] == ["".join(NARROW_LEFT[:2]) + "春夏秋冬东南西北上下左。", "金木水火土山川河海风电花草树木鸟兽虫鱼江湖城。"]
 
+
+def test_a_columns_row_merged_across_the_gutter_is_split_where_the_row_below_ends_a_paragraph_short() -> None:
+    """Two columns; the engine merged their first row across the gutter (a character's width
+    between the letters) and read the row below apart, the left column's line there a
+    paragraph's last, eight characters short: the blank between that row's lines starts far left
+    of the gap. Too few lines set out the columns' edges; the row below shows the gutter all the same."""
+    left = column([NARROW_LEFT[0], "丙丁戊己。"], 60)
+    right = column(NARROW_RIGHT[:2], 60 + 13 * H)
+    flow = reflow_document(document([[_merged(left[0], right[0]), left[1], right[1]]]))
+    assert [b.text for b in flow.blocks] == [NARROW_LEFT[0] + "丙丁戊己。", "".join(NARROW_RIGHT[:2])]
+
 EIGHT_LEFT = NARROW_LEFT + ["天地人和山高水长日出东方", "百花齐放万象更新国泰民安", "风调雨顺五谷丰登四海升平"]
 EIGHT_RIGHT = NARROW_RIGHT[:4] + ["亭阁门窗桌椅笔墨纸砚书画", "山明水秀鸟语花香人杰地灵", "琴棋诗酒花茶松竹梅兰菊荷", "晨钟暮鼓春华秋实岁月如歌。"]
 

@@ -657,7 +657,8 @@ def _row_splits(box: Box, letters: list[tuple[float, float] | None], rows: RowBl
     ends and covers ``RIVER × h`` of it (the rows of two columns' last or first lines, too few to set out
     their edges: see :func:`page_gutters`). The blank may end up to ``ROW_INDENT × h`` right of the
     gap: the right column's line beside it may open a paragraph, indented two characters (the
-    right column's first line merged, its next one a paragraph's first). The letters must run
+    right column's first line merged, its next one a paragraph's first); and it may start anywhere
+    left of the gap: the left column's line beside it may end a paragraph, short. The letters must run
     ``2h`` into both sides."""
     middle = _middle(box)
     # only blanks the line reaches over (a gap 2h into its letters either side ends within h of them)
@@ -666,7 +667,7 @@ def _row_splits(box: Box, letters: list[tuple[float, float] | None], rows: RowBl
     if not near:
         return []
     return [k for k, left, right in _inner_gaps(letters, h)
-            if any(abs(r.x0 - left) <= h and -h <= r.x1 - right <= ROW_INDENT * h and min(r.x1, right) - max(r.x0, left) >= RIVER * h for r in near)]
+            if any(r.x0 - left <= h and -h <= r.x1 - right <= ROW_INDENT * h and min(r.x1, right) - max(r.x0, left) >= RIVER * h for r in near)]
 
 
 def _inner_gaps(letters: list[tuple[float, float] | None], h: float) -> Iterator[tuple[int, float, float]]:
