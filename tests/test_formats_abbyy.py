@@ -121,3 +121,12 @@ def test_a_two_column_page_converted_to_abbyy_keeps_its_words_and_its_reading() 
     converted = parse_document(write_document(doc, "abbyy"), "out.xml")
     assert [w.box for w in converted.words()] == [w.box for w in doc.words()]
     assert reflow_document(converted).text == reflow_document(doc).text
+
+
+def test_a_deletion_in_one_word_leaves_the_next_word_of_its_line_written_right() -> None:
+    """Words of one line share their ``formatting``: a character removed for the first must not move
+    where the second's characters are found."""
+    doc = parse_document(abbyy(), "p.xml")
+    text = doc.text()
+    fixed = apply_edits(doc, text, [Edit(0, "春季", "春"), Edit(text.index("集市"), "集市", "秋市")])
+    assert next(parse_document(write_document(fixed), "o.xml").lines()).text() == "春农贸秋市"

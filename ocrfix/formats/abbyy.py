@@ -131,10 +131,10 @@ def write(doc: Document) -> bytes:
     for ref, words in runs.items():
         if any(word.correction for word in words):
             tree.xpath(ref)[0].text = join_words([word.text for word in words])
-    for word in doc.words():
-        if word.correction is None or not word.glyphs:
-            continue
-        elements = [tree.xpath(g.ref)[0] for g in word.glyphs]
+    # every corrected word's elements found before any is removed: a removal shifts the positional
+    # paths of the characters after it in the same element (a line's words share it)
+    found = [(word, [tree.xpath(g.ref)[0] for g in word.glyphs]) for word in doc.words() if word.correction is not None and word.glyphs]
+    for word, elements in found:
         if len(elements) == len(word.text):
             for el, glyph in zip(elements, word.glyphs):
                 if _char_text(el) != glyph.text:
