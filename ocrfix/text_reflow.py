@@ -41,7 +41,10 @@ a column rule the engine read as ``|`` at either end of a line counts for nothin
   line does) when it reads on across the blank line: a paragraph's first line at the foot of a
   column. And a blank line after a full line that does not end a sentence ends the paragraph
   when the sentence does not read on into the next line (:data:`LM_END`): the engine dropped the
-  stop, or went on in another story. On a page of several stories (two runs of five lines or
+  stop, or went on in another story; so does a line that is not full and does not end a sentence
+  before a line as wide as an indented first line (:data:`LM_END_INDENT`): the engine dropped the
+  paragraph's last stop, or the lines above were a headline set over its body with no blank line
+  between. On a page of several stories (two runs of five lines or
   more whose columns differ by 1.5 em or more: :func:`several_stories`) so does a blank line
   after a full line that ends a sentence: where the engine went on, the next column of the same
   story and a column of another read alike, their first lines full (on the development pages 65
@@ -106,6 +109,10 @@ LM_JOIN_BLANK = 4.0
 #: log10: a blank line after a full line that does not end a sentence ends the paragraph when the
 #: sentence reads on into the next line by no more than this.
 LM_END = 0.5
+#: log10: a line that is not full and does not end a sentence ends the paragraph before a line as
+#: wide as an indented first line (followed by a body line) when the sentence reads on into that
+#: line by no more than this.
+LM_END_INDENT = 1.5
 #: em: a line this wide is not a headline's line in a narrow column, however short beside its
 #: column: the LM may join a break before it (see the module docstring).
 HEADLINE_LINE = 10.0
@@ -557,10 +564,11 @@ def reflow_cues(text: str, lm: TokenScorer | None = None) -> list[tuple[Block, s
                      or ends_sentence(lines[i]))
                 and reads_on(prev, i, LM_JOIN_BLANK if across_blank else LM_JOIN))
 
-    def ended_by_lm(prev: int, i: int) -> bool:
-        """A column break by the widths (a blank line after a full line), where the LM does not
-        read the sentence on (module docstring)."""
-        return weighable(prev) and continuation(lm, lines[prev].strip(), lines[i].strip()) <= LM_END
+    def not_read_on(prev: int, i: int, most: float) -> bool:
+        """With the LM, where the widths read on (a column break: a blank line after a full line;
+        a line not full before an indent-like one): the sentence of line ``prev`` reads on into
+        line ``i`` by no more than ``most`` (module docstring)."""
+        return weighable(prev) and continuation(lm, lines[prev].strip(), lines[i].strip()) <= most
 
     def another_story_may_follow(prev: int, i: int) -> bool:
         """With the LM, a blank line after a full line that ends a sentence, on a page of several
@@ -578,7 +586,7 @@ def reflow_cues(text: str, lm: TokenScorer | None = None) -> list[tuple[Block, s
             ("sentence end on a line not full", ends and not full),
             ("blank line after a line not full", across_blank and not full),
             ("short line", is_short(prev)),
-            ("indent-like width", (ends or across_blank) and looks_indented(i)),
+            ("indent-like width", looks_indented(i) and (ends or across_blank or not full and not_read_on(prev, i, LM_END_INDENT))),
             ("leading byline", across_blank and bool(_LEADING_BYLINE.match(lines[i].strip()))),
             ("column of another width", across_blank and measured[prev] is not None and measured[i] is not None
              and abs(measured[prev] - measured[i]) >= _OTHER_WIDTH and min(runlen[prev], runlen[i]) >= _MIN_WIDTH_RUN),
@@ -587,7 +595,7 @@ def reflow_cues(text: str, lm: TokenScorer | None = None) -> list[tuple[Block, s
         if reason is None and across_blank and ends and another_story_may_follow(prev, i):
             return "blank line after a sentence end, on a page of several stories"
         if reason is None:
-            return "blank line, the sentence not read on" if across_blank and not ends and ended_by_lm(prev, i) else None
+            return "blank line, the sentence not read on" if across_blank and not ends and not_read_on(prev, i, LM_END) else None
         return None if not ends and settled_by_lm(prev, i, reason) else reason
 
     for run, kind in zip(runs, _classify_runs(lines, runs, widths, column, measured)):

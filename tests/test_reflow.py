@@ -451,6 +451,25 @@ def test_with_the_lm_a_paragraph_ends_at_a_column_break_where_its_sentence_does_
     assert [b.text for b in reflow_blocks(text, read_on)] == [paragraphs[0] + BODY[1], BODY[2]]
 
 
+def test_with_the_lm_a_line_not_full_ends_its_paragraph_before_an_indent_like_line(tmp_path) -> None:
+    """A paragraph's last line is 8 of the column's 10 em and its stop was dropped; the next
+    paragraph's first line, its indent lost, is 8 em too, with no blank line between. By the
+    widths neither line tells (not short enough for a paragraph's end, no sentence end before the
+    indent-like line): the paragraphs ran together. With the LM the paragraph ends there where
+    the sentence does not read on into the next line; where it does, it goes on."""
+    from ocrfix.text_reflow import reflow_cues
+
+    paragraphs = ["会议研究部署明年的工作重点并听取意见建议会议强调要抓好落实推进好各项工作", *BODY[1:]]
+    lines = column(paragraphs)
+    assert len(lines[3]) == 8 and len(lines[4]) == 8 and not lines[3].endswith("。")
+    text = "\n".join(lines)
+    assert [b.text for b in reflow_blocks(text)][0] == paragraphs[0] + BODY[1]
+    cued = reflow_cues(text, _lm(tmp_path, paragraphs))
+    assert [b.text for b, _ in cued] == paragraphs and cued[1][1] == "indent-like width"
+    read_on = _lm(tmp_path, [paragraphs[0] + BODY[1], BODY[2]])
+    assert [b.text for b in reflow_blocks(text, read_on)] == [paragraphs[0] + BODY[1], BODY[2]]
+
+
 def test_with_the_lm_a_sentence_end_before_a_blank_line_ends_the_paragraph_on_a_page_of_several_stories(tmp_path) -> None:
     """A paragraph ends at the column's edge with a stop and a blank line; the engine goes on in
     another story's column as wide, mid-paragraph (its first line full). By the widths the blank
