@@ -438,15 +438,22 @@ def test_with_the_lm_a_paragraph_ends_at_a_column_break_where_its_sentence_does_
     first line fills the column too (no indent to tell). By the widths a blank line there is a
     column break inside a paragraph; with the LM the paragraph ends there, as the sentence does
     not read on."""
-    from ocrfix.text_reflow import reflow_cues
-
     paragraphs = ["会议研究部署明年的工作重点并听取意见建议会议强调要切实抓落实", *BODY[1:]]
     lines = column(paragraphs, indent=0)
     assert len(lines[2]) == 10 and not lines[2].endswith("。")
-    text = "\n".join([*lines[:3], "", *lines[3:]])
+    _ends_only_where_the_lm_does_not_read_on(tmp_path, "\n".join([*lines[:3], "", *lines[3:]]), paragraphs,
+                                             "blank line, the sentence not read on")
+
+
+def _ends_only_where_the_lm_does_not_read_on(tmp_path, text: str, paragraphs: list[str], cue: str) -> None:
+    """``text``, the column of ``paragraphs`` (the first one's own, then ``BODY[1:]``): by the rules
+    alone the first runs on into the second; with an LM of the paragraphs it ends there, by ``cue``;
+    with an LM that reads its sentence on, it runs on again."""
+    from ocrfix.text_reflow import reflow_cues
+
     assert [b.text for b in reflow_blocks(text)][0] == paragraphs[0] + BODY[1]
     cued = reflow_cues(text, _lm(tmp_path, paragraphs))
-    assert [b.text for b, _ in cued] == paragraphs and cued[1][1] == "blank line, the sentence not read on"
+    assert [b.text for b, _ in cued] == paragraphs and cued[1][1] == cue
     read_on = _lm(tmp_path, [paragraphs[0] + BODY[1], BODY[2]])
     assert [b.text for b in reflow_blocks(text, read_on)] == [paragraphs[0] + BODY[1], BODY[2]]
 
@@ -457,17 +464,10 @@ def test_with_the_lm_a_line_not_full_ends_its_paragraph_before_an_indent_like_li
     widths neither line tells (not short enough for a paragraph's end, no sentence end before the
     indent-like line): the paragraphs ran together. With the LM the paragraph ends there where
     the sentence does not read on into the next line; where it does, it goes on."""
-    from ocrfix.text_reflow import reflow_cues
-
     paragraphs = ["会议研究部署明年的工作重点并听取意见建议会议强调要抓好落实推进好各项工作", *BODY[1:]]
     lines = column(paragraphs)
     assert len(lines[3]) == 8 and len(lines[4]) == 8 and not lines[3].endswith("。")
-    text = "\n".join(lines)
-    assert [b.text for b in reflow_blocks(text)][0] == paragraphs[0] + BODY[1]
-    cued = reflow_cues(text, _lm(tmp_path, paragraphs))
-    assert [b.text for b, _ in cued] == paragraphs and cued[1][1] == "indent-like width"
-    read_on = _lm(tmp_path, [paragraphs[0] + BODY[1], BODY[2]])
-    assert [b.text for b in reflow_blocks(text, read_on)] == [paragraphs[0] + BODY[1], BODY[2]]
+    _ends_only_where_the_lm_does_not_read_on(tmp_path, "\n".join(lines), paragraphs, "indent-like width")
 
 
 def test_with_the_lm_a_full_line_ends_its_paragraph_before_an_indent_like_line_on_a_page_of_several_stories(tmp_path) -> None:

@@ -170,7 +170,7 @@ class _FileProgress:
         self.bar = bar
         self.sizes = sizes
         self.files = 0  # files done
-        self.done = 0  # characters of the current file already shown
+        self.done = 0  # bytes of the current file already shown
 
     def add(self, share: float) -> None:
         size = self.sizes[self.files] if self.files < len(self.sizes) else 0
