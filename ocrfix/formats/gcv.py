@@ -208,7 +208,7 @@ def build(doc: Document) -> bytes:
                 line_words = [{**bounds(within(w.box, line.box)), "symbols": symbols(w, line.box),
                                **({ORIGINAL_KEY: w.correction.original} if w.correction else {})}
                               for w in line.words if w.text]
-                for word, nxt in zip(line_words, line_words[1:]):
+                for word in line_words[:-1]:
                     word["symbols"][-1]["property"] = {"detectedBreak": {"type": "SPACE"}}
                 if line_words:
                     line_words[-1]["symbols"][-1]["property"] = {"detectedBreak": {"type": "EOL_SURE_SPACE"}}
