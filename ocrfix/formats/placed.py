@@ -94,7 +94,11 @@ def piece_box(line: Line, start: int, stop: int, own_rows: bool = False) -> Box:
     if own_rows:
         top, foot = sorted([b.y0 for b in boxes])[(len(boxes) - 1) // 2], sorted([b.y1 for b in boxes])[len(boxes) // 2]  # median low / high
         if top < foot:
-            y0, y1 = max(y0, top), min(y1, foot)
+            # on a page read turned level the line's box may miss its words' rows, holding under half
+            # of them and of itself: the engine's line across a grid page joins columns whose rows
+            # stand at other heights (see .skew); else the words' boxes may be swollen over two rows
+            kept = min(y1, foot) - max(y0, top)
+            y0, y1 = (max(y0, top), min(y1, foot)) if kept >= min(y1 - y0, foot - top) / 2 else (top, foot)
     return Box(min([b.x0 for b in boxes]), y0, max([b.x1 for b in boxes]), y1)
 
 
