@@ -311,6 +311,22 @@ def test_pieces_of_a_swollen_body_row_keep_their_own_rows() -> None:
     assert [b.text for b in reflow_document(doc).blocks] == [head + "。", tail + columns[1] + columns[2]]
 
 
+def test_pieces_of_a_merged_row_whose_line_box_misses_their_rows_take_their_words_rows() -> None:
+    """On a grid page read turned level, the engine's line read across the columns (whose rows
+    stand at other heights) is boxed as a band that misses its pieces' rows (``营也同时…`` on a page
+    turned 0.9°: words 21 px high, 3 px of them inside the band of 15). Clamped to the band, the
+    pieces leave a blank over them wider than a line gap, and the columns are cut across there
+    and read row band by row band."""
+    doc, columns = _grid(2, tall=0)
+    merged = doc.pages[0].blocks[0].lines[2]
+    band = Box(merged.box.x0, merged.box.y0 + int(0.9 * H), merged.box.x1, merged.box.y0 + int(1.5 * H))
+    lines = list(doc.pages[0].blocks[0].lines)
+    lines[2] = Line(words=merged.words, box=band)
+    blocks = [Block(tuple(lines), Box.union([l.box for l in lines])), *doc.pages[0].blocks[1:]]
+    doc = Document("hocr", (Page(tuple(blocks), doc.pages[0].box),))
+    assert [b.text for b in reflow_document(doc).blocks] == ["".join(columns)]
+
+
 def test_a_headline_read_into_a_swollen_body_row_is_not_cut_at_a_river() -> None:
     """Tesseract read a page's top row across it: a swollen body row over the first column, a
     headline over the other two, with rows below also merged across the columns. The row is no
@@ -647,6 +663,19 @@ def test_a_column_rule_read_as_a_bar_a_gutter_away_stays_on_its_lines() -> None:
     flow = reflow_document(document([[ruled(line) for line in lines]]))
     assert [b.text.replace("|", "") for b in flow.blocks] == ["本报讯清晨六点城东农贸集市的摊位陆续摆开新鲜蔬菜和水果吸引居民。",
                                                              "市场管理处介绍今年新增摊位四十个。"]
+
+
+def test_a_column_rule_read_as_a_tall_bar_beside_a_paragraph_s_last_line_joins_no_row_under_it() -> None:
+    """On a page read turned level the engine boxed the rule beside a paragraph's short last line
+    (``同发展。 |``) down over the next row: the line's box overlaps the next paragraph's
+    indented first line, which is not a piece of the same printed line."""
+    lines = column([">本报讯清晨六点城东", "农贸集市的摊位陆续摆开新鲜", "蔬菜和水果吸引居民。", ">市场管理处介绍今年", "新增摊位四十个。"], 60)
+    x, short = 60 + WIDTH * H + H // 2, lines[2]
+    bar = Word("|", Box(x, short.box.y0, x + H // 8, short.box.y1 + int(1.2 * H)), conf=0.5)
+    lines[2] = Line(words=(*short.words, bar), box=Box.union([short.box, bar.box]))
+    flow = reflow_document(document([lines]))
+    assert [b.text.replace("|", "").strip() for b in flow.blocks] == ["本报讯清晨六点城东农贸集市的摊位陆续摆开新鲜蔬菜和水果吸引居民。",
+                                                                     "市场管理处介绍今年新增摊位四十个。"]
 
 
 def _led_by(digits: str, x: int, y: int) -> Line:

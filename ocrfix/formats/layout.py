@@ -107,11 +107,12 @@ def _columns(lines: list[PlacedLine]) -> list[_Column]:
 
 
 def _join_rows(lines: list[PlacedLine]) -> list[PlacedLine]:
-    """Join pieces of one printed line (vertical overlap over half the lower height), left to right."""
+    """Join pieces of one printed line (vertical overlap of their rows, see :func:`_rows`, over half
+    the lower height), left to right."""
     rows: list[list[PlacedLine]] = []
     for line in lines:
         row = rows[-1] if rows else None
-        if row and min(row[0].box.y1, line.box.y1) - max(row[0].box.y0, line.box.y0) > 0.5 * min(row[0].box.height, line.box.height):
+        if row and _same_row(_rows(row[0]), _rows(line)):
             row.append(line)
         else:
             rows.append([line])
@@ -123,6 +124,23 @@ def _join_rows(lines: list[PlacedLine]) -> list[PlacedLine]:
         joined.append(PlacedLine(join_words([l.text for l in row]), Box.union([l.box for l in row]), row[0].size, row[0].order, words,
                                  cells=cells))
     return joined
+
+
+def _rows(line: PlacedLine) -> tuple[int, int]:
+    """The top and the foot of ``line``'s box, without a column rule read into it as ``|`` (see
+    :func:`.placed.is_rule_text`): the rule's box reaches over the rows around, and on a page
+    read turned level a paragraph's short last line with the rule beside it (``同发展。 |``, 36 px
+    high over rows of 13) overlaps the next paragraph's first line."""
+    if not any(is_rule_text(w.text) for w in line.words):
+        return line.box.y0, line.box.y1
+    boxes = [w.box for w in line.words if w.box is not None and w.text.strip() and not is_rule_text(w.text)]
+    top, foot = (max(line.box.y0, min(b.y0 for b in boxes)), min(line.box.y1, max(b.y1 for b in boxes))) if boxes else (0, 0)
+    return (top, foot) if top < foot else (line.box.y0, line.box.y1)
+
+
+def _same_row(a: tuple[int, int], b: tuple[int, int]) -> bool:
+    """Whether rows ``a`` and ``b`` (top, foot) overlap over half the lower one's height."""
+    return min(a[1], b[1]) - max(a[0], b[0]) > 0.5 * min(a[1] - a[0], b[1] - b[0])
 
 
 def _stack(columns: list[_Column], more: list[_Column]) -> list[_Column]:
