@@ -232,3 +232,31 @@ def test_a_rule_read_into_a_line_of_a_page_turned_level_is_parted_from_it(degree
     right one's headline. Parted from it, it ends the story it stands in (no text is lost)."""
     lines, printed = headline_beside_a_body_row(degrees, ruled=True)
     assert stories_of(document(lines[::-1])) == printed
+
+
+def rows_read_across(lines: list[Line], degrees: float, rows: range) -> list[Line]:
+    """``lines`` (a story's body in two columns, upright) turned by ``degrees``, the ``rows`` of
+    its columns each read as one line across the gutter, boxed as the engine boxes such a line: an
+    upright band as high as the type around the turned row's middle, no rectangle around the
+    tilted row."""
+    middle = (min(l.box.x0 for l in lines) + max(l.box.x1 for l in lines)) // 2
+    left = [k for k, l in enumerate(lines) if l.box.x1 < middle]
+    right = [k for k, l in enumerate(lines) if l.box.x0 > middle]
+    pairs = [(left[k], right[k]) for k in rows]
+    merged = {k for pair in pairs for k in pair}
+    out = [l for k, l in enumerate(turned(lines, degrees)) if k not in merged]
+    for a, b in pairs:
+        words = turned([Line(lines[a].words + lines[b].words, Box.union([lines[a].box, lines[b].box]))], degrees)[0].words
+        middle = (min(w.box.y0 for w in words) + max(w.box.y1 for w in words)) // 2
+        out.append(Line(words, Box(words[0].box.x0, middle - H // 2, words[-1].box.x1, middle + H // 2)))
+    return out
+
+
+@pytest.mark.parametrize("degrees", [1.5, -2.0])
+def test_rows_read_across_the_gutter_of_a_page_turned_level_keep_their_words_rows(degrees: float) -> None:
+    """A few rows of a turned page read across its two columns, each boxed as high as its type:
+    turned level, such a box shrinks to a pixel or two, and the rows would leave blanks over and
+    under them wider than a story's gaps; boxed over their words' rows, the columns read whole."""
+    top, below = two_stacked_stories(4)
+    lines = [*turned(top[:1], degrees), *rows_read_across(top[1:], degrees, range(2, 5)), *turned(below, degrees)]
+    assert stories_of(document(lines)) == expected(4)

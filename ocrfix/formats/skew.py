@@ -37,6 +37,7 @@ GLANCE = 10  # of those lines, evenly spread, that tell a page scanned level at 
 BELOW = 1.5  # × the line height: the farthest the next line of a column lies below a line (edges read down columns)
 STEP = 8  # rows: how far apart the lines lie whose left edges measure a column's drift (and its multiples up to STEPS)
 STEPS = 3
+LOW = 0.75  # × the page's type size: a line turned level boxed lower than this is boxed as high as the type (see _words_rows)
 ACROSS = 0.8  # share of a page's lines read across a gutter from which the engine read it row by row
 
 
@@ -216,6 +217,30 @@ def level(doc: Document) -> tuple[Document, tuple[Turn | None, ...]]:
         turns.append(Turn(slope, (whole.x0 + whole.x1) / 2, (whole.y0 + whole.y1) / 2))
     if all(t is None for t in turns):
         return doc, tuple(turns)
-    pages = tuple(page if t is None else page.map_boxes(t.level) for page, t in zip(doc.pages, turns))
+    pages = tuple(page if t is None else _words_rows(page.map_boxes(t.level)) for page, t in zip(doc.pages, turns))
     return replace(doc, pages=pages), tuple(turns)
 
+
+def _words_rows(page: Page) -> Page:
+    """``page`` (turned level) with each line boxed under ``LOW`` × the page's type size (the median
+    height of its words' boxes) boxed as high as that type around its words' middle row (the middle
+    of the median of their tops and of their feet). The engine's box of a line it read across a
+    turned page's columns is no rectangle around one tilted row of print (it boxes the row about as
+    high as its type, and the columns' rows may stand at other heights), so :meth:`Turn.level`
+    shrinks it to a few pixels (6 px over type 20 px high on a grid page turned 1.0°): the page's
+    type size is read as a third of itself, and the rows leave blanks between them wider than a
+    story's gaps. Not the words' own rows: where the engine swelled their boxes over two rows (34
+    px over a line 20 px high), those would make the line as large as a headline."""
+    heights = [w.box.height for b in page.blocks for l in b.lines for w in l.words if w.box is not None and w.text.strip()]
+    if not heights:
+        return page
+    size = statistics.median(heights)
+
+    def fitted(line: Line) -> Line:
+        boxes = [w.box for w in line.words if w.box is not None and w.text.strip()]
+        if line.box is None or not boxes or line.box.height >= LOW * size:
+            return line
+        middle = (statistics.median(b.y0 for b in boxes) + statistics.median(b.y1 for b in boxes)) / 2
+        return replace(line, box=Box(line.box.x0, min(line.box.y0, round(middle - size / 2)), line.box.x1, max(line.box.y1, round(middle + size / 2))))
+
+    return replace(page, blocks=tuple(replace(b, lines=tuple(map(fitted, b.lines))) for b in page.blocks))
