@@ -38,7 +38,6 @@ BELOW = 1.5  # × the line height: the farthest the next line of a column lies b
 STEP = 8  # rows: how far apart the lines lie whose left edges measure a column's drift (and its multiples up to STEPS)
 STEPS = 3
 LOW = 0.75  # × the page's type size: a line turned level boxed lower than this is boxed as high as the type (see _words_rows)
-ACROSS = 0.8  # share of a page's lines read across a gutter from which the engine read it row by row
 
 
 def _run_slopes(line: Line) -> list[float | None]:
@@ -78,16 +77,9 @@ def _slope(run: list[Box], size: float) -> float | None:
     return sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
 
 
-def _measured(lines: list[Line]) -> tuple[list[float], bool]:
-    """The slopes of the runs of ``lines`` (see :func:`_run_slopes`; none beyond ``MOST``), and whether
-    ``ACROSS`` of those lines or more were read across a gutter."""
-    slopes, measured, across = [], 0, 0
-    for line in lines:
-        runs = _run_slopes(line)
-        measured += bool(runs)
-        across += len(runs) > 1
-        slopes.extend(s for s in runs if s is not None and abs(s) <= MOST)
-    return slopes, measured > 0 and across >= ACROSS * measured
+def _measured(lines: list[Line]) -> list[float]:
+    """The slopes of the runs of ``lines`` (see :func:`_run_slopes`; none beyond ``MOST``)."""
+    return [s for line in lines for s in _run_slopes(line) if s is not None and abs(s) <= MOST]
 
 
 def _edge_slopes(lines: list[Line]) -> list[float]:
@@ -154,18 +146,14 @@ def page_slope(page: Page) -> float:
     less than ``LEAST`` (most pages: a glance at ``GLANCE`` of those lines tells, when the median of
     their slopes is under half of it; the edges read pages turned 0.5–0.8° up to 0.82°, and levelled
     from there a sub-headline over its story's columns is cut at the gutter their edges set out
-    below it); and when the engine read the page row by row across its columns (``ACROSS`` of its
-    lines or more: the layout cuts such lines at their gutters as the engine wrote them, each piece
-    on its own row)."""
+    below it). A page the engine read row by row across its columns is read turned level too: its
+    lines, boxed about as high as their type, are boxed anew by :func:`_words_rows`."""
     every = [line for block in page.blocks for line in block.lines]
     sample = every[::max(1, len(every) // SAMPLE)]
-    glance, _ = _measured(sample[::max(1, len(sample) // GLANCE)])
+    glance = _measured(sample[::max(1, len(sample) // GLANCE)])
     if len(glance) >= RUNS and statistics.median(map(abs, glance)) < LEAST / 2:
         return 0.0
-    slopes, across = _measured(sample)
-    if across:
-        return 0.0
-    slope = _densest(slopes)
+    slope = _densest(_measured(sample))
     if slope is None or LEAST / 2 <= abs(slope) < SHORT:
         slope = _densest(_edge_slopes(every))
     return slope if slope is not None and abs(slope) >= LEAST else 0.0
