@@ -41,18 +41,16 @@ a column rule the engine read as ``|`` at either end of a line counts for nothin
   line does) when it reads on across the blank line: a paragraph's first line at the foot of a
   column. And a blank line after a full line that does not end a sentence ends the paragraph
   when the sentence does not read on into the next line (:data:`LM_END`): the engine dropped the
-  stop, or went on in another story; so does a line that is not full and does not end a sentence
-  before a line as wide as an indented first line (:data:`LM_END_INDENT`): the engine dropped the
-  paragraph's last stop, or the lines above were a headline set over its body with no blank line
+  stop, or went on in another story; so does a line that does not end a sentence before a line
+  as wide as an indented first line (:data:`LM_END_INDENT` after a line not full, :data:`LM_END`
+  after a full one): the engine dropped the paragraph's last stop, went on in another story or
+  paragraph mid-sentence, or the lines above were a headline set over its body with no blank line
   between. On a page of several stories (two runs of five lines or
   more whose columns differ by 1.5 em or more: :func:`several_stories`) so does a blank line
   after a full line that ends a sentence: where the engine went on, the next column of the same
   story and a column of another read alike, their first lines full (on the development pages 65
   of 104 such blank lines the plain reflow ran on across were the engine going on in another
-  story or paragraph); on a page of one story's columns it is a column break. There a full
-  line that does not end a sentence ends the paragraph before an indent-like line too, where the
-  sentence does not read on into it (:data:`LM_END`): the engine went on in another story or
-  paragraph mid-sentence;
+  story or paragraph); on a page of one story's columns it is a column break;
 * a text in which at least a third of the lines end a sentence and under 70 % of the lines are as
   wide as their column (3 em less to 1 em more) is not column-wrapped: web text, or an engine that
   writes a paragraph per line, as ABBYY FineReader's text export does. Wrapped OCR pages have 0–23 %
@@ -110,8 +108,8 @@ LM_JOIN = 3.0
 #: ... and across a blank line (the engine may have gone on in another story there).
 LM_JOIN_BLANK = 4.0
 #: log10: a blank line after a full line that does not end a sentence ends the paragraph when the
-#: sentence reads on into the next line by no more than this (on a page of several stories, so does
-#: a full line before an indent-like one).
+#: sentence reads on into the next line by no more than this (so does a full line before an
+#: indent-like one).
 LM_END = 0.5
 #: log10: a line that is not full and does not end a sentence ends the paragraph before a line as
 #: wide as an indented first line (followed by a body line) when the sentence reads on into that
@@ -590,8 +588,8 @@ def reflow_cues(text: str, lm: TokenScorer | None = None) -> list[tuple[Block, s
             ("sentence end on a line not full", ends and not full),
             ("blank line after a line not full", across_blank and not full),
             ("short line", is_short(prev)),
-            ("indent-like width", looks_indented(i) and (ends or across_blank or (not full or several)
-                                                         and not_read_on(prev, i, LM_END if full else LM_END_INDENT))),
+            ("indent-like width", looks_indented(i) and (ends or across_blank
+                                                         or not_read_on(prev, i, LM_END if full else LM_END_INDENT))),
             ("leading byline", across_blank and bool(_LEADING_BYLINE.match(lines[i].strip()))),
             ("column of another width", across_blank and measured[prev] is not None and measured[i] is not None
              and abs(measured[prev] - measured[i]) >= _OTHER_WIDTH and min(runlen[prev], runlen[i]) >= _MIN_WIDTH_RUN),

@@ -470,12 +470,12 @@ def test_with_the_lm_a_line_not_full_ends_its_paragraph_before_an_indent_like_li
     _ends_only_where_the_lm_does_not_read_on(tmp_path, "\n".join(lines), paragraphs, "indent-like width")
 
 
-def test_with_the_lm_a_full_line_ends_its_paragraph_before_an_indent_like_line_on_a_page_of_several_stories(tmp_path) -> None:
+def test_with_the_lm_a_full_line_ends_its_paragraph_before_an_indent_like_line(tmp_path) -> None:
     """A paragraph's last line fills the column and its stop was dropped (or the engine went on in
     another paragraph mid-sentence); the next line, no blank line between, is as wide as an
-    indented first line. By the widths the paragraph runs on. On a page of several stories (a
-    column 4 em narrower further down) it ends there where the LM does not read the sentence on;
-    where it does, and on a page of one story's columns, it goes on."""
+    indented first line. By the widths the paragraph runs on. With the LM it ends there where the
+    sentence does not read on, on a page of several stories (a column 4 em narrower further down)
+    and on a page of one story's columns alike; where the sentence reads on, it goes on."""
     from ocrfix.text_reflow import reflow_cues
 
     paragraphs = [_han(62, 0), _han(98, 3000) + "。"]  # 14 + 3 x 16 characters: the last line full
@@ -484,10 +484,10 @@ def test_with_the_lm_a_full_line_ends_its_paragraph_before_an_indent_like_line_o
     narrow = _story(12, 2, 6000)
     page = "\n".join([*lines, "", *narrow])
     lm = _lm(tmp_path, [*paragraphs, *("".join(narrow).split("。")[:2])])
-    cued = reflow_cues(page, lm)
-    assert [b.text for b, _ in cued][:2] == paragraphs and cued[1][1] == "indent-like width"
+    for text in (page, "\n".join(lines)):
+        cued = reflow_cues(text, lm)
+        assert [b.text for b, _ in cued][:2] == paragraphs and cued[1][1] == "indent-like width"
     assert [b.text for b in reflow_blocks(page)][0] == "".join(paragraphs)  # without the LM: as before
-    assert [b.text for b in reflow_blocks("\n".join(lines), lm)] == ["".join(paragraphs)]
     read_on = _lm(tmp_path, ["".join(paragraphs)])
     assert [b.text for b in reflow_blocks(page, read_on)][0] == "".join(paragraphs)
 
