@@ -39,7 +39,11 @@ a column rule the engine read as ``|`` at either end of a line counts for nothin
   end the engine dropped too, or that runs in a column measured too wide). A line as wide as an
   indented first line with a blank line after it starts a paragraph (as one followed by a body
   line does) when it reads on across the blank line: a paragraph's first line at the foot of a
-  column. And a blank line after a full line that does not end a sentence ends the paragraph
+  column. A fragment of at most :data:`FRAGMENT` em that ends no sentence, before a blank line
+  and after a full line that leaves its sentence open, is a column's last line the engine read as
+  a piece of it or a speck where that line's sentence reads on into the line after the blank line
+  by at least :data:`LM_JOIN_BLANK`: the break is judged at the full line (a blank line after a
+  full line). And a blank line after a full line that does not end a sentence ends the paragraph
   when the sentence does not read on into the next line (:data:`LM_END`): the engine dropped the
   stop, or went on in another story; so does a line that does not end a sentence before a line
   as wide as an indented first line (:data:`LM_END_INDENT` after a line not full, :data:`LM_END`
@@ -115,6 +119,9 @@ LM_END = 0.5
 #: wide as an indented first line (followed by a body line) when the sentence reads on into that
 #: line by no more than this.
 LM_END_INDENT = 1.5
+#: em: a line this narrow that ends no sentence, before a blank line and after a full line that
+#: leaves its sentence open, may be a fragment of a column's last line (see the module docstring).
+FRAGMENT = 1.5
 #: em: a line this wide is not a headline's line in a narrow column, however short beside its
 #: column: the LM may join a break before it (see the module docstring).
 HEADLINE_LINE = 10.0
@@ -577,6 +584,17 @@ def reflow_cues(text: str, lm: TokenScorer | None = None) -> list[tuple[Block, s
         stories, where the sentence does not read on (module docstring)."""
         return several and lm is not None and continuation(lm, lines[prev].strip(), lines[i].strip()) <= LM_END
 
+    def judged_at(prev: int, i: int) -> int:
+        """The line at which the break after line ``prev`` (before line ``i``) is judged: across a
+        blank line after a fragment (at most :data:`FRAGMENT` em, ending no sentence) that follows
+        a full line leaving its sentence open, that full line where (with the LM) its sentence
+        reads on into line ``i`` by at least :data:`LM_JOIN_BLANK` (module docstring)."""
+        if lm is None or unwrapped or prev == i - 1 or len(pending) < 2 or (widths[prev] or 0.0) > FRAGMENT:
+            return prev
+        before = pending[-2]
+        fragment = is_full(before) and not ends_sentence(lines[before]) and not ends_sentence(lines[prev])
+        return before if fragment and reads_on(before, i, LM_JOIN_BLANK) else prev
+
     def paragraph_ends(prev: int, i: int) -> str | None:
         """Why the open paragraph (last line ``prev``) ends before line ``i``, or None."""
         across_blank = prev != i - 1
@@ -608,7 +626,7 @@ def reflow_cues(text: str, lm: TokenScorer | None = None) -> list[tuple[Block, s
             continue
         for i in run:
             if pending:
-                reason = paragraph_ends(pending[-1], i)
+                reason = paragraph_ends(judged_at(pending[-1], i), i)
                 if reason:
                     close(reason)
             if is_byline(lines[i]):

@@ -433,6 +433,23 @@ def test_with_the_lm_a_first_line_at_the_foot_of_a_column_starts_its_paragraph(t
     assert [b.text for b in reflow_blocks(text)][0] == paragraphs[0] + lines[3]
 
 
+def test_with_the_lm_a_fragment_at_the_foot_of_a_column_does_not_end_its_paragraph(tmp_path) -> None:
+    """The engine read the last line of a column as one character (a piece of it, or a speck);
+    the paragraph goes on in the next column. By the rules the fragment is a line not full before
+    a blank line: the paragraph ends. With the LM, where the full line's sentence reads on into
+    the next column (by ``LM_JOIN_BLANK``), the break is judged at the full line (a column break):
+    the paragraph goes on; without an LM, or where it does not read on, it ends."""
+    paragraphs = [BODY[2], *BODY[:2]]
+    lines = column(paragraphs)  # BODY[0] from lines[3]: 8 + 10 + 10 + 2 characters
+    text = "\n".join([*lines[:5], "本", "", *lines[5:]])
+    head, tail = lines[3] + lines[4], lines[5] + lines[6]
+    read = [BODY[2], head + "本" + tail, BODY[1]]
+    assert [b.text for b in reflow_blocks(text, _lm(tmp_path, paragraphs))] == read
+    apart = [BODY[2], head + "本", tail, BODY[1]]
+    assert [b.text for b in reflow_blocks(text)] == apart
+    assert [b.text for b in reflow_blocks(text, _lm(tmp_path, [BODY[2], head, tail, BODY[1]]))] == apart
+
+
 def test_with_the_lm_a_paragraph_ends_at_a_column_break_where_its_sentence_does_not_read_on(tmp_path) -> None:
     """A paragraph's last line fills the column and its stop was dropped; the next paragraph's
     first line fills the column too (no indent to tell). By the widths a blank line there is a
