@@ -39,11 +39,14 @@ a column rule the engine read as ``|`` at either end of a line counts for nothin
   end the engine dropped too, or that runs in a column measured too wide). A line as wide as an
   indented first line with a blank line after it starts a paragraph (as one followed by a body
   line does) when it reads on across the blank line: a paragraph's first line at the foot of a
-  column. A fragment of at most :data:`FRAGMENT` em that ends no sentence, before a blank line
-  and after a full line that leaves its sentence open, is a column's last line the engine read as
-  a piece of it or a speck where that line's sentence reads on into the line after the blank line
-  by at least :data:`LM_JOIN_BLANK`: the break is judged at the full line (a blank line after a
-  full line). And a blank line after a full line that does not end a sentence ends the paragraph
+  column. Set apart by blank lines before it too, after other text (a run of one line, else a
+  headline), it is body text where the sentence reads on into the next run, body text, by at
+  least :data:`LM_FIRST_LINE_APART` (the first run of a text is left a headline: on a page of one
+  story it is the headline, whose words may read on into the body). A fragment of at most
+  :data:`FRAGMENT` em that ends no sentence, before a blank line and after a full line that leaves
+  its sentence open, is a column's last line the engine read as a piece of it or a speck where
+  that line's sentence reads on into the line after the blank line by at least
+  :data:`LM_JOIN_BLANK`: the break is judged at the full line (a blank line after a full line). And a blank line after a full line that does not end a sentence ends the paragraph
   when the sentence does not read on into the next line (:data:`LM_END`): the engine dropped the
   stop, or went on in another story; so does a line that does not end a sentence before a line
   as wide as an indented first line (:data:`LM_END_INDENT` after a line not full, :data:`LM_END`
@@ -70,7 +73,8 @@ a column rule the engine read as ``|`` at either end of a line counts for nothin
   page); a run made of bylines (``据新华社电``, ``本报记者 曹博文``, ``本报讯`` alone; the space
   before the name also read as a quote mark: ``特约记者”郭洋``) is a byline block. A run in which
   a sentence ends before more text (``。`` with no space after it: a headline sets its parts
-  apart with a space, also where ``·`` was read as ``。``) or that ends on a comma is body text.
+  apart with a space, also where ``·`` was read as ``。``) or that ends on a comma is body text,
+  and so, with the LM, is a paragraph's first line set apart between blank lines (see above).
 """
 from __future__ import annotations
 
@@ -119,6 +123,10 @@ LM_END = 0.5
 #: wide as an indented first line (followed by a body line) when the sentence reads on into that
 #: line by no more than this.
 LM_END_INDENT = 1.5
+#: log10: a line as wide as an indented first line, set apart by blank lines after other text, is
+#: a paragraph's first line, not a headline, when its sentence reads on into the body text after
+#: it by at least this (see the module docstring).
+LM_FIRST_LINE_APART = 5.0
 #: em: a line this narrow that ends no sentence, before a blank line and after a full line that
 #: leaves its sentence open, may be a fragment of a column's last line (see the module docstring).
 FRAGMENT = 1.5
@@ -462,14 +470,15 @@ def title_like(lines: Iterable[str]) -> bool:
 
 
 def _classify_runs(lines: list[str], runs: list[list[int]], widths: list[float | None], column: list[float],
-                   measured: list[float | None]) -> list[BlockKind]:
+                   measured: list[float | None], lm: TokenScorer | None = None) -> list[BlockKind]:
     """Kind of each run: 'headline' / 'byline' for isolated title runs, else 'paragraph' (body text).
 
     A title candidate is a run of at most three lines, none ending a sentence, after the end of a
     paragraph, or read into the middle of one (see :func:`_interposed`: the text keeps the
     engine's order, so the paragraph is cut there). It is body text after all when it has an unclosed bracket or quote (a sentence that
     continues), or when all its lines are as wide as the column and it has clause punctuation, or
-    several lines with body text following (a paragraph's first line cut off by a column break).
+    several lines with body text following (a paragraph's first line cut off by a column break),
+    or (with ``lm``) a paragraph's first line set apart (:func:`_first_line_apart`).
     """
     candidate = [
         len(run) <= _MAX_HEADLINE_RUN and not any(ends_sentence(lines[i]) for i in run) for run in runs
@@ -480,11 +489,25 @@ def _classify_runs(lines: list[str], runs: list[list[int]], widths: list[float |
         if all(is_byline(lines[i]) for i in run):
             kinds.append("byline")
         elif candidate[k] and not _looks_body(k, runs, lines, candidate, widths, column, measured) \
+                and not (kinds and _first_line_apart(k, runs, lines, candidate, widths, column, lm)) \
                 and (after_break or _interposed(run, lines, widths, column, runs[k - 1][-1])):
             kinds.append("headline")
         else:
             kinds.append("paragraph")
     return kinds
+
+
+def _first_line_apart(k: int, runs: list[list[int]], lines: list[str], candidate: list[bool], widths: list[float | None],
+                      column: list[float], lm: TokenScorer | None) -> bool:
+    """With the LM: run ``k`` of :func:`_classify_runs` is a paragraph's first line the engine set
+    apart between blank lines, its paragraph going on in the next run (module docstring): one line
+    as wide as an indented first line, body text after it (no title candidate) that its sentence
+    reads on into by at least :data:`LM_FIRST_LINE_APART`."""
+    if lm is None or len(runs[k]) != 1 or k + 1 >= len(runs) or candidate[k + 1]:
+        return False
+    i = runs[k][0]
+    return column[i] - 3.0 <= (widths[i] or 0.0) <= column[i] - 1.5 \
+        and continuation(lm, lines[i].strip(), lines[runs[k + 1][0]].strip()) >= LM_FIRST_LINE_APART
 
 
 def _looks_body(k: int, runs: list[list[int]], lines: list[str], candidate: list[bool], widths: list[float | None],
@@ -619,7 +642,7 @@ def reflow_cues(text: str, lm: TokenScorer | None = None) -> list[tuple[Block, s
             return "blank line, the sentence not read on" if across_blank and not ends and not_read_on(prev, i, LM_END) else None
         return None if not ends and settled_by_lm(prev, i, reason) else reason
 
-    for run, kind in zip(runs, _classify_runs(lines, runs, widths, column, measured)):
+    for run, kind in zip(runs, _classify_runs(lines, runs, widths, column, measured, None if unwrapped else lm)):
         if kind != "paragraph":
             close("after a title")
             blocks.extend((Block(kind, _title_text(kind, original[i]), (i,)), kind) for i in run)
