@@ -104,3 +104,36 @@ def test_the_corrector_logs_and_replays_insertions_and_profiles_choose_the_stage
         assert profile.han_insertions is on
         edits = Corrector(context=fresh_index(), profile=profile, **common).correct("我们在北工作。", reflow=False).edits
         assert [e.sources for e in edits] == ([(SOURCE,)] if on else [])
+
+
+def test_a_word_cut_off_at_a_paragraphs_end_gets_its_lost_character_before_the_stop(lm, monkeypatch):
+    """作出新的贡 for 作出新的贡献。: where final-period puts the stop back, the character the engine lost with it
+    is weighed between the paragraph's last character and the stop."""
+    from ocrfix.correction.han_insertions import lost_before_stop
+
+    monkeypatch.setattr(han_insertions, "SURPRISE", -1.2)  # the bigram's '。' after 工 (never seen there): -1.5
+    monkeypatch.setattr(han_insertions, "STOP_MIN_GAIN", 0.5)
+    cut, whole = "我们在北京学习。大家都在认真工\n今天天气很好。", "我们在北京学习。大家都在认真工作\n今天天气很好。"
+    assert lost_before_stop(cut, cut.index("\n"), lm, fresh_index(), [False] * len(cut)) == "作"
+    assert lost_before_stop(whole, whole.index("\n"), lm, fresh_index(), [False] * len(whole)) is None  # 作。 probable
+    protected = [i == cut.index("\n") - 1 for i in range(len(cut))]
+    assert lost_before_stop(cut, cut.index("\n"), lm, fresh_index(), protected) is None
+    monkeypatch.setattr(han_insertions, "STOP_MIN_GAIN", 9.0)
+    assert lost_before_stop(cut, cut.index("\n"), lm, fresh_index(), [False] * len(cut)) is None
+
+
+def test_the_corrector_puts_the_lost_character_and_the_stop_back_as_one_replayable_edit(lm, tmp_path, monkeypatch):
+    from ocrfix.correction import corrector as corrector_module
+
+    monkeypatch.setattr(han_insertions, "SURPRISE", -1.2)
+    monkeypatch.setattr(han_insertions, "STOP_MIN_GAIN", 0.5)
+    text = "我们在北京学习。大家都在认真工\n今天天气很好。"
+    end = text.index("\n")
+    monkeypatch.setattr(corrector_module, "rule_changes",
+                        lambda *args, **kwargs: [(end, "", "。", 1.0, ("rule:final-period",))])
+    common = dict(model=lm, confusions=confusion_set(tmp_path), weights=context_weights(), inventory=INVENTORY,
+                  variants={}, length=False)
+    result = Corrector(context=fresh_index(), **common).correct(text, reflow=False)
+    assert [(e.original, e.replacement, e.sources) for e in result.edits] == [("", "作。", ("rule:final-period", SOURCE))]
+    assert result.text == "我们在北京学习。大家都在认真工作。\n今天天气很好。"
+    assert replay(result.source, result.edits) == result.text

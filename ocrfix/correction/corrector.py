@@ -32,7 +32,7 @@ from .line_marks import (MIN_GAIN, SOURCE as LINE_END_SOURCE, MarkChoice, MarkGa
                          hung_marks_read, line_end_choices, marks_to_insert, sparse_margin, stray_habit,
                          stray_mark_changes, stray_runs, sure_losses, sure_share, wrapped_line_ends)
 from .garbled_marks import garbled_changes
-from .han_insertions import SOURCE as HAN_INSERTION_SOURCE, insertion_changes
+from .han_insertions import SOURCE as HAN_INSERTION_SOURCE, STOP, insertion_changes, lost_before_stop
 from .pair_marks import SOURCE as PAIR_SOURCE, closing_changes, without_second_closings
 from .mark_channel import mark_changes
 from .mark_choice import READ_MARGIN_SOURCE, MarkModel, choice_changes, line_end_picks
@@ -647,6 +647,8 @@ class Corrector:
         # a garbled text's marks are the LM's first: the rules' margins are set for clean ones
         changes = garbled_changes(text, self.lm, protected) if self.stages.garbled_marks else []
         staged = [rule_changes(text, rules, lm=self.lm, scanned=reflowed_from_columns(text, joins), wrapped=bool(joins))] if rules else []
+        if staged and self.stages.han_insertions and self.context is not None:
+            staged[0] = [self._with_lost_end(text, change, protected) for change in staged[0]]
         if self.variants:
             staged.append(variant_changes(text, self.variants, self.simplified_forms, self.lm, protected))
         if self.stages.line_end_marks and joins:
@@ -656,6 +658,15 @@ class Corrector:
             staged += self._line_end_changes(text, joins, protected, choices, dropping, stray_marks, earlier)
         staged += self._model_changes(text, joins, protected)
         return _first_wins(changes, staged)
+
+    def _with_lost_end(self, text: str, change: Change, protected: Sequence[bool]) -> Change:
+        """``change``, or where it is ``final-period``'s stop after a word cut off, the stop with the Han
+        character the engine lost before it (:func:`~.han_insertions.lost_before_stop`), one edit of both sources."""
+        offset, original, replacement, probability, sources = change
+        if sources != (f"rule:{PARAGRAPH_END_RULE}",) or original or replacement != STOP:
+            return change
+        lost = lost_before_stop(text, offset, self.lm, self.context, protected)
+        return change if lost is None else (offset, original, lost + STOP, probability, (*sources, HAN_INSERTION_SOURCE))
 
     def _rules_to_run(self, dropping: bool | None) -> tuple[Rule, ...]:
         """The symbol rules, but the paragraph-end rule where the profile asks (``paragraph_end_habit``)
