@@ -678,6 +678,22 @@ def test_a_column_rule_read_as_a_tall_bar_beside_a_paragraph_s_last_line_joins_n
                                                                      "市场管理处介绍今年新增摊位四十个。"]
 
 
+def test_a_column_rule_read_as_stops_past_most_lines_makes_no_full_line_look_short() -> None:
+    """On a turned page the engine reads stretches of the rule beside a column as ``。`` past the
+    text of most lines (dev-903): the column's right edge is where the lines that end on a letter
+    end, and a full line that ends a sentence carries its paragraph on."""
+    def ruled(line: Line) -> Line:
+        x = 60 + WIDTH * H + int(0.3 * H)
+        stop = Word("。", Box(x, line.box.y0, x + H, line.box.y1), conf=0.3)
+        return Line(words=(*line.words, stop), box=Box.union([line.box, stop.box]))
+
+    rows = ["农贸集市的摊位陆续摆开新鲜", "蔬菜和水果吸引了很多居民。", "市场管理处介绍今年新增摊位", "四十个还有很多新的商户入驻",
+            "来自各地的特产也摆上了货架", "下一步集市将延长营业时间到", "晚上十点方便附近的居民购物", "市场管理处还将增设停车位置", "和自行车棚供前来赶集的人们"]
+    lines = column(rows, 60)
+    flow = reflow_document(document([[ruled(line) if i in (0, 2, 4, 7, 8) else line for i, line in enumerate(lines)]]))
+    assert [b.text.replace(" ", "")[:4] for b in flow.blocks] == ["农贸集市"]
+
+
 def _led_by(digits: str, x: int, y: int) -> Line:
     """A column line that opens with the run ``digits``, half a character each."""
     run = (Word(digits, Box(x, y, x + len(digits) * H // 2, y + H), conf=0.9),)

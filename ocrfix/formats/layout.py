@@ -60,7 +60,7 @@ from ..text_reflow import (LM_JOIN_BLANK, OPENING, _WEIGHABLE_END, Block, clean_
 from .model import Box, Document, Line, Page, Word, join_words
 from .headlines import body_pitch, find_headlines, junk_glyphs, under_body
 from .line_splits import split_lines
-from .placed import NO_LINE_START, RULE, PlacedLine, char_height, is_rule_text, text_span
+from .placed import ALNUM, NO_LINE_START, RULE, PlacedLine, char_height, is_rule_text, text_span
 from .stories import stories
 from .skew import level
 from .tables import table_rows
@@ -71,6 +71,7 @@ INDENT = 1.6  # × the character pitch: left edge past the column's left edge th
 DROPPED = 2.4  # × the pitch: an "indent" past this after a full line that runs on is the engine's loss of the line's first
 #   characters, not an indent (two characters reach 2.2, an opening quote's ink QUOTE_INK further)
 QUOTE_INK = 0.4  # × the pitch: the least an opening quote's ink starts into its cell (0.4–0.6; INDENT and DROPPED measure from the cell)
+EDGE_LINES = 3  # least lines ending on a letter that measure a column's right edge
 SHORT = 1.2  # × the pitch: right edge short of the column's right edge that marks a paragraph end
 RULE_CHARS = 4  # characters at most of a rule read as text
 RULE_WIDTH = 3.0  # × the characters' width: how much wider a rule read as text is set
@@ -158,10 +159,20 @@ def _stack(columns: list[_Column], more: list[_Column]) -> list[_Column]:
 
 
 def _edges(column: _Column) -> tuple[float, float]:
-    """Column left and right edges: most lines start at the left edge and end at the right one."""
-    extents = [text_span(l) for l in column.lines if not l.cells] or [text_span(l) for l in column.lines]  # a table's rows are not full
+    """Column left and right edges: most lines start at the left edge and end at the right one.
+    The right edge is the median end of the lines that end on a letter where ``EDGE_LINES`` or more
+    do and it lies left of all lines' median: on a turned page the engine reads stretches of the
+    rule beside a column as ``。`` past the text of most lines (``风雨，。。``, dev-903), and a
+    full line that ends a sentence looked short (elsewhere a full line's last mark ends inside its
+    cell, and all lines' median is the left one)."""
+    lines = [l for l in column.lines if not l.cells] or column.lines  # a table's rows are not full
+    extents = [text_span(l) for l in lines]
     starts = sorted(a for a, _ in extents)  # lower quartile: a short column may be half indents
-    return float(starts[len(starts) // 4]), float(statistics.median(b for _, b in extents))
+    right = statistics.median(b for _, b in extents)
+    lettered = [b for l, (_, b) in zip(lines, extents) if ALNUM.match(l.text.strip(RULE + " ")[-1:])]
+    if len(lettered) >= EDGE_LINES:
+        right = min(right, statistics.median(lettered))
+    return float(starts[len(starts) // 4]), float(right)
 
 
 def _narrow_saving(text: str) -> float:
