@@ -636,6 +636,22 @@ def test_a_rule_or_speck_read_as_text_ends_its_story_instead_of_parting_headline
                    [("headline", "乙市图书馆开放"), *(("paragraph", p) for p in B), ("paragraph", "约")]]
 
 
+def test_a_speck_cut_off_a_row_of_the_story_beside_does_not_part_headline_and_body() -> None:
+    """A speck read as a letter (``外``, 4 px by 2, confidence 0.3) that the engine read into a body row of the
+    story to the left, far past its end and just under the right story's headline, is cut off
+    that row at the gap: it ends the right story instead of standing between its headline and
+    its body as a paragraph of its own."""
+    left = [headline("甲地运动会", 40, 40), *body(A, 40, 40 + 3 * H, 1)]
+    x = 40 + width(1) + STORY_GAP
+    right = [headline("乙市图书馆开放", x, 40 + 3 * H), *body(B, x, 40 + 6 * H, 1)]
+    row = next(l for l in left if l.box.y0 == 40 + 3 * H + PITCH)  # level with the right headline's foot
+    speck = Word("外", Box(x + 3 * H, row.box.y0 + H // 2, x + 3 * H + 4, row.box.y0 + H // 2 + 2), conf=0.3)
+    merged = Line(words=row.words + (speck,), box=Box.union([row.box, speck.box]))
+    got = stories_of(document([merged if l is row else l for l in left] + right))
+    assert got == [[("headline", "甲地运动会"), *(("paragraph", p) for p in A)],
+                   [("headline", "乙市图书馆开放"), *(("paragraph", p) for p in B), ("paragraph", "外")]]
+
+
 def test_specks_read_as_punctuation_in_a_gap_between_stories_do_not_bridge_it() -> None:
     """One row merged across a three-character gap that holds specks read as '。' and '|，'
     (their boxes close the gap) is split; a body line whose '、' takes its cell (the letters

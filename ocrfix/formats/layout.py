@@ -76,6 +76,7 @@ SHORT = 1.2  # × the pitch: right edge short of the column's right edge that ma
 RULE_CHARS = 4  # characters at most of a rule read as text
 RULE_WIDTH = 3.0  # × the characters' width: how much wider a rule read as text is set
 SPECK = 0.25  # × h: a line box less tall than this holds no character
+SPECK_CONF = 0.5  # the engine's word confidence under which a piece cut off a line in a speck's box is a speck
 @dataclass
 class _Column:
     x0: int
@@ -525,9 +526,10 @@ def _placed(lines: list[Line], numbers: dict[int, int], levelled: bool = False) 
     stray = [PlacedLine(texts[id(l)], l.box, sizes[id(l)], numbers[id(l)], l.words, l.box) for l in stray] + crossing
     # a column rule read as a piece of its own (``|``, ``| 。``: a line's gaps split it off)
     # bridges the gap between two stories' columns like a stray line
-    ruled = [p for p in placed if is_rule_text(p.text)]
+    # and so does a speck cut from a line at its gaps (a piece too thin for any character, see :func:`_stray`)
+    ruled = {id(p) for p in placed if is_rule_text(p.text) or _speck_piece(p, h)}
     if ruled and len(ruled) < len(placed):
-        placed, stray = [p for p in placed if not is_rule_text(p.text)], [*stray, *ruled]
+        placed, stray = [p for p in placed if id(p) not in ruled], [*stray, *(p for p in placed if id(p) in ruled)]
     return h, table_rows(placed, h), stray
 
 
@@ -574,6 +576,18 @@ def _stray(line: Line, text: str, size: float, h: float) -> bool:
         return False
     width = display_width(text)  # spaces take no width
     return width <= RULE_CHARS and (line.box.width > RULE_WIDTH * max(size, h) * max(width, 0.5) or line.box.height < SPECK * h)
+
+
+def _speck_piece(piece: PlacedLine, h: float) -> bool:
+    """Whether ``piece`` (a line, or a piece cut from one at its gaps) is a speck read as text: ``RULE_CHARS``
+    characters at most, a letter among them, in a box less tall than ``SPECK ×`` the body size ``h``,
+    each word read with a confidence under ``SPECK_CONF`` (``外`` 4 px wide and 2 high, confidence
+    0.29, at the end of a row read across a turned page: placed as a line of its own, it stood
+    between a headline and its body). A mark cut off a line (``，``) is set that small and stays in
+    its place, and so do words the engine is sure of: it boxes some real ones that small (``认识``
+    3 px by 3, confidence 0.96)."""
+    return display_width(piece.text) <= RULE_CHARS and piece.box.height < SPECK * h and bool(ALNUM.search(piece.text)) \
+        and all(w.conf is not None and w.conf < SPECK_CONF for w in piece.words)
 
 
 def _inside_headlines(placed: list[PlacedLine], heads: set[int]) -> set[int]:
