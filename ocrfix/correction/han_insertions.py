@@ -121,9 +121,15 @@ def _fits(index: ContextIndex, left: str, right: str) -> list[str]:
 def _best_site(lm: LanguageModel, fwd: ForwardPass, i: int, right_at: int, fits: list[str]) -> InsertionSite:
     """The insertion of the best of ``fits`` before token ``i`` (at offset ``right_at``), with its
     gain and its margin over the runner-up (or over nothing inserted)."""
-    gains = sorted(((replacement_gain(lm, fwd, i, (char,), width=0), char) for char in fits), reverse=True)
-    (best, char), runner_up = gains[0], gains[1][0] if len(gains) > 1 else 0.0
-    return InsertionSite(right_at, char, best, best - max(runner_up, 0.0))
+    char, gain, lead = _ranked([(replacement_gain(lm, fwd, i, (char,), width=0), char) for char in fits])
+    return InsertionSite(right_at, char, gain, lead)
+
+
+def _ranked(gains: list[tuple[float, str]]) -> tuple[str, float, float]:
+    """The best candidate of ``gains`` ((gain, char), not empty), its gain and its lead over the
+    runner-up's gain, or over nothing inserted where that is below 0 or there is none."""
+    (best, char), *rest = sorted(gains, reverse=True)
+    return char, best, best - max(rest[0][0] if rest else 0.0, 0.0)
 
 
 def lost_before_stop(text: str, offset: int, lm: LanguageModel, index: ContextIndex, protected: Sequence[bool]) -> str | None:
@@ -140,11 +146,10 @@ def lost_before_stop(text: str, offset: int, lm: LanguageModel, index: ContextIn
         return None
     fits = _fits(index, text[offset - 1], STOP)
     base = sum(logp for logp, _ in ended)
-    gains = sorted(((lm.score_tokens(left + [char, STOP], bos=False, eos=True) - base, char) for char in fits), reverse=True)
-    if not gains:
+    if not fits:
         return None
-    (best, char), runner_up = gains[0], gains[1][0] if len(gains) > 1 else 0.0
-    return char if best >= STOP_MIN_GAIN and best - max(runner_up, 0.0) >= MIN_LEAD else None
+    char, gain, lead = _ranked([(lm.score_tokens(left + [char, STOP], bos=False, eos=True) - base, char) for char in fits])
+    return char if gain >= STOP_MIN_GAIN and lead >= MIN_LEAD else None
 
 
 def insertion_changes(text: str, lm: LanguageModel, index: ContextIndex, protected: Sequence[bool],

@@ -527,9 +527,10 @@ def _placed(lines: list[Line], numbers: dict[int, int], levelled: bool = False) 
     # a column rule read as a piece of its own (``|``, ``| 。``: a line's gaps split it off)
     # bridges the gap between two stories' columns like a stray line
     # and so does a speck cut from a line at its gaps (a piece too thin for any character, see :func:`_stray`)
-    ruled = {id(p) for p in placed if is_rule_text(p.text) or _speck_piece(p, h)}
-    if ruled and len(ruled) < len(placed):
-        placed, stray = [p for p in placed if id(p) not in ruled], [*stray, *(p for p in placed if id(p) in ruled)]
+    bridging = [is_rule_text(p.text) or _speck_piece(p, h) for p in placed]
+    if any(bridging) and not all(bridging):
+        stray = [*stray, *(p for p, b in zip(placed, bridging) if b)]
+        placed = [p for p, b in zip(placed, bridging) if not b]
     return h, table_rows(placed, h), stray
 
 
