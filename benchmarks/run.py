@@ -5,6 +5,9 @@
     python -m benchmarks.run --only faspell  # one set (repeatable / comma-separated)
     python -m benchmarks.run --systems ocrfix:tesseract,ocrfix:ppocr,ocrfix:generic,pycorrector:200
                                              # profiles and the peer side by side: the cross-engine table
+    python -m benchmarks.run --only pages --nfkc
+                                             # the pages' OCR folded by NFKC first, as a pipeline that
+                                             # normalizes its text hands it over (，→, …→...)
 
 Only the full run (no --quick, --only or --systems) rewrites benchmarks/RESULTS.md, results.png,
 results.json (the raw tallies) and the README's headline table (``benchmarks.headline``); the
@@ -23,6 +26,7 @@ import json
 import subprocess
 import sys
 import time
+import unicodedata
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict
 from datetime import datetime, timezone
@@ -59,10 +63,12 @@ RESULTS_MD = Path(__file__).with_name("RESULTS.md")
 PLOT = Path(__file__).with_name("results.png")
 
 
-def page_items(pairs: list[sets.PagePair], errata=()) -> list[Item]:
+def page_items(pairs: list[sets.PagePair], errata=(), nfkc: bool = False) -> list[Item]:
+    """The pages as items; ``nfkc``: their OCR text folded by NFKC first (the ground truth as it is)."""
     from ocrfix.text_reflow import reflow
 
-    return [Item(p.name, p.group, "page", reflow(p.ocr), p.gt, tuple(errata), raw=p.ocr) for p in pairs]
+    ocr = {p.name: unicodedata.normalize("NFKC", p.ocr) if nfkc else p.ocr for p in pairs}
+    return [Item(p.name, p.group, "page", reflow(ocr[p.name]), p.gt, tuple(errata), raw=ocr[p.name]) for p in pairs]
 
 
 def sentence_items(pairs: list[sets.SentencePair], group: str, errata=()) -> list[Item]:
@@ -81,8 +87,8 @@ def quick_pages(pages_root: Path) -> list[sets.PagePair]:
     return sets.generated_pages(pages_root, "quick")
 
 
-def load_groups(names: list[str], quick: bool, pages_root: Path) -> dict[str, list[Item]]:
-    """Items of every requested set, grouped by results row."""
+def load_groups(names: list[str], quick: bool, pages_root: Path, nfkc: bool = False) -> dict[str, list[Item]]:
+    """Items of every requested set, grouped by results row (``nfkc``: see :func:`page_items`)."""
     data = load_settings().data_dir
     groups: dict[str, list[Item]] = {}
 
@@ -90,20 +96,23 @@ def load_groups(names: list[str], quick: bool, pages_root: Path) -> dict[str, li
         for item in items:
             groups.setdefault(item.group, []).append(item)
 
+    def add_pages(pairs: list[sets.PagePair], errata=()) -> None:
+        add(page_items(pairs, errata, nfkc))
+
     for name in names:
         if name == "pages" and quick:
-            add(page_items(quick_pages(pages_root)))
+            add_pages(quick_pages(pages_root))
         elif name == "pages":
-            add(page_items(sets.generated_pages(pages_root, "eval")))
+            add_pages(sets.generated_pages(pages_root, "eval"))
         elif name == "rapid":  # the same pages read by RapidOCR (optional)
             rapid = next((split for split in RAPID_SPLITS if (pages_root / split / "manifest.json").is_file()), None)
             if rapid:
-                add(page_items(sets.generated_pages(pages_root, rapid)))
+                add_pages(sets.generated_pages(pages_root, rapid))
         elif name in OPTIONAL_SPLITS:
             if (pages_root / OPTIONAL_SPLITS[name] / "manifest.json").is_file():
-                add(page_items(sets.generated_pages(pages_root, OPTIONAL_SPLITS[name])))
+                add_pages(sets.generated_pages(pages_root, OPTIONAL_SPLITS[name]))
         elif name == "seed":
-            add(page_items([sets.seed_page(data.parent / "seeds")], load_errata(sets.SEED_ERRATA)))
+            add_pages([sets.seed_page(data.parent / "seeds")], load_errata(sets.SEED_ERRATA))
         elif name == "faspell":
             add(sentence_items(sets.faspell(data, 100 if quick else None), "faspell"))
         elif name == "sighan15":
@@ -249,6 +258,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="comma-separated systems (ocrfix[:PROFILE], pycorrector[:T], none); with several, "
                              "the section adds a cross-engine table")
     parser.add_argument("--pages-root", type=Path, default=None, help="generated pages (default build/bench/pages)")
+    parser.add_argument("--nfkc", action="store_true",
+                        help="fold the pages' OCR text by NFKC before correcting it (the ground truth as it is)")
     args = parser.parse_args(argv)
     settings = load_settings()
     pages_root = args.pages_root or settings.build_dir / "bench" / "pages"
@@ -261,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
     commit = git_commit()  # before anything is written
     started = time.perf_counter()
     try:
-        groups = load_groups(names, args.quick, pages_root)
+        groups = load_groups(names, args.quick, pages_root, args.nfkc)
         if "pages" in names and not any(g.startswith(("eval-", "quick-")) for g in groups):
             notes.append("generated pages skipped: tesseract with chi_sim is not installed")
         specs = args.systems.split(",") if args.systems else ["ocrfix"] + ([] if args.quick else ["pycorrector"])
@@ -273,7 +284,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"benchmarks.run: error: {exc}", file=sys.stderr)
         return 2
     problems += run_checks(runs, all_groups) + run_checks(sweep, sweep_groups)
-    scratch = "quick" if args.quick else "partial" if args.only or args.systems else None
+    scratch = "quick" if args.quick else "partial" if args.only or args.systems or args.nfkc else None
     out_md = settings.build_dir / "bench" / scratch / "RESULTS.md" if scratch else RESULTS_MD
     plot_path = out_md.with_name("results.png") if scratch else PLOT
     body = section(command, commit, runs, sweep, all_groups, plot_path.name, notes, {} if args.quick else manifests(pages_root))

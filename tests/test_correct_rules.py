@@ -25,6 +25,9 @@ def fix(text, lm=None):
     ("230个村〔社区)党组织", "230个村（社区)党组织"),
     ("8年1]月27日", "8年11月27日"),
     ("风俗,，欢度", "风俗，欢度"),
+    ("风俗,,欢度", "风俗,欢度"),  # the same folded to half width
+    ("降压药厄贝沙坦片...\n2019年", "降压药厄贝沙坦片…\n2019年"),  # an ellipsis read or folded as dots
+    ("他说......好", "他说……好"),
     ("认为此举“令人大是\"，著名", "认为此举“令人大是”，著名"),  # closing quote of an open quotation
     ("他说：“我们到了。\"\n随后", "他说：“我们到了。”\n随后"),
     ("双方代表亲切交流\"\n他表示", "双方代表亲切交流。\n他表示"),  # a paragraph's final period
@@ -56,7 +59,7 @@ def test_symbol_rules_fix_ocr_noise(ocr, expected):
 
 @pytest.mark.parametrize("clean", ["收看《新闻联播》节目", "《关于修改〈中华人民共和国保险法〉的决定》", "见文献[1]第3页", "a*b=c", "我们，他们", "3*4",
                                    '实施"十二五"规划', '他说"我们到了"\n随后', '“好”"坏"', 'say "hi"', "e.g.\n", "第1-\n", "a|b", "x | y", "读书|球员为什么爱读书", "版本1.2，共3*4。", "15%60", "5%6%", "a>b", "3>2", "比二0一0年翻一番", "第1一", "0.25%、-0.5%不变", "“新家”--加州",
-                                   "下雨了。在叶剑英纪念馆，\n习近平", "萨莫拉夫妇一直帮助他料理农务，", "办“农家乐“。", "他说，...好", "(1.2)，共", "5%...好"])
+                                   "下雨了。在叶剑英纪念馆，\n习近平", "萨莫拉夫妇一直帮助他料理农务，", "办“农家乐“。", "他说，...好", "(1.2)，共", "5%...好", "f(a,,b)", "1,,2", "大哥们...我是", "好....吧"])
 def test_symbol_rules_leave_legitimate_text_alone(clean):
     assert rule_changes(clean) == []
 
@@ -102,6 +105,7 @@ def test_final_period_goes_in_where_the_lm_mildly_prefers_none(monkeypatch, gain
     ("我们在北京工作他们在上海工作我们在北京学习大家都在认真工作", False),  # no sentence end at all
     # one long sentence of clauses, and a paragraph whose sentence ends the OCR garbled: commas only
     ("我们在北京工作，他们在上海工作，我们在北京学习，大家都在认真工作", True),
+    ("我们在北京工作,他们在上海工作,我们在北京学习,大家都在认真工作", True),  # the same folded to half width
     ("我们在北京工作*他们在上海工作，我们在北京学习*大家都在认真工作", True),
     ("我们在北京工作、他们在上海工作、我们在北京学习、大家都在认真工作", False),  # an enumeration: no sentence
     ("，".join(["我们在北京认真地工作"] * 20), True),  # one long lead sentence (219 characters)

@@ -305,6 +305,9 @@ HABIT_RUNS = 3
 #: A run with one of these is left as it stands: print doubles ``……`` and ``——``, and the engine
 #: rarely invents a question, exclamation or semicolon mark (development pages: 1 right, 11 wrong).
 KEPT_MARKS = "…—？?！!；;"
+#: ... and so is a run with an ellipsis typed or folded as three full stops (``…`` under NFKC): the
+#: news corpora never have ``...``, so the LM reads it as three strays.
+KEPT_DOTS = "..."
 #: Longest run of marks weighed (either side of the join together).
 STRAY_RUN = 4
 
@@ -365,8 +368,9 @@ def stray_runs(text: str, joins: Sequence[int], lm: LanguageModel, protected: Se
 
 def _weighable(text: str, start: int, end: int, marks: list[int], protected: Sequence[bool]) -> bool:
     """Whether the run of ``marks`` (offsets) at ``text[start:end]`` is weighed: up to
-    :data:`STRAY_RUN` marks, none protected or in :data:`KEPT_MARKS`, a letter either side."""
-    if not marks or len(marks) > STRAY_RUN or any(protected[k] for k in marks) or any(text[k] in KEPT_MARKS for k in marks):
+    :data:`STRAY_RUN` marks, none protected or in :data:`KEPT_MARKS`, no :data:`KEPT_DOTS`, a letter either side."""
+    if not marks or len(marks) > STRAY_RUN or any(protected[k] for k in marks) or any(text[k] in KEPT_MARKS for k in marks) \
+            or KEPT_DOTS in text[start:end]:
         return False
     return not (start == 0 or end >= len(text) or not text[start - 1].isalnum() or not text[end].isalnum())
 
