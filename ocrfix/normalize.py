@@ -36,10 +36,16 @@ class PerChar(dict):
         return value
 
 
+#: Characters that take no room on a page: zero-width space, non-joiner and joiner, the word joiner,
+#: and a byte-order mark left inside a text (files joined end to end). Layout, not text: they fold to a
+#: space, so the LM never sees them and evaluation drops them as it drops whitespace.
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+
+
 @lru_cache(maxsize=65536)
 def fold_char(ch: str) -> str:
     """Width-fold one character; always returns exactly one character."""
-    if ch == "\u3000":
+    if ch == "\u3000" or ch in ZERO_WIDTH:
         return " "
     folded = unicodedata.normalize("NFKC", ch)
     return folded if len(folded) == 1 else ch

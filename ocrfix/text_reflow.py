@@ -85,7 +85,7 @@ from functools import cache
 from typing import Iterable, Literal, NamedTuple, Sequence
 
 from .column_order import TokenScorer, seam_tokens
-from .normalize import PerChar
+from .normalize import ZERO_WIDTH, PerChar
 
 BlockKind = Literal["headline", "byline", "paragraph"]
 #: What :func:`render` puts between two stories of a page: two blank lines.
@@ -152,8 +152,9 @@ class Block:
 
 @cache
 def char_width(ch: str) -> float:
-    """Printed width of one character in em: wide (Han, full-width) 1, narrow 0.5, whitespace 0."""
-    if ch.isspace():
+    """Printed width of one character in em: wide (Han, full-width) 1, narrow 0.5, whitespace and
+    zero-width characters 0."""
+    if ch.isspace() or ch in ZERO_WIDTH:
         return 0.0
     return 1.0 if unicodedata.east_asian_width(ch) in ("W", "F") else 0.5
 

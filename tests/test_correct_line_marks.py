@@ -258,6 +258,9 @@ def test_marks_read_at_a_line_end_where_print_has_none_are_taken_out(tmp_path):
     assert strays_of(STRAYS, lm, min_gain=50)[1] == []
     assert strays_of(STRAYS, lm, min_gain=1.0, keep={"工。。作"})[1] == [changes[-1]]  # a keep-list word is left alone
     assert strays_of(STRAYS.replace("。。\n", "……\n"), lm, min_gain=-50)[1] == [changes[-1]]  # print doubles an ellipsis
+    spaced = "\n".join("\u200b".join(line) for line in STRAYS.split("\n"))  # zero-width spaces between all characters
+    text_spaced, spaced_changes = strays_of(spaced, lm, min_gain=1.0)
+    assert [text_spaced[k] for k, *_ in spaced_changes] == [text[k] for k, *_ in changes]  # the same marks, none else
     dots, dot_changes = strays_of(STRAYS.replace("。。\n", "...\n"), lm, min_gain=-50)
     assert [dots[k] for k, *_ in dot_changes] == ["”"]  # ... and an ellipsis folded to dots stays
 

@@ -61,6 +61,12 @@ def test_width_folding_and_whitespace_default_vs_strict() -> None:
     assert strict["substitutions"] == 3 and strict["insertions"] == 1
 
 
+def test_zero_width_characters_and_a_byte_order_mark_inside_a_text_are_layout() -> None:
+    hyp = "\ufeff" + "\u200b".join(P1) + "\n" + P2 + "\ufeff\n"  # files joined end to end, a PDF's zero-width spaces
+    r = evaluate(f"{P1}\n{P2}\n", hyp)
+    assert r.cer == 0.0 and r.cer_all == 0.0 and not r.unmatched_hyp_blocks
+
+
 def test_paragraph_order_does_not_matter() -> None:
     r = evaluate(f"{P1}\n{P2}\n{P3}\n", f"{P3}\n{P1}\n{P2}\n")
     assert r.cer == 0.0 and r.cer_all == 0.0 and not r.unmatched_gt_blocks

@@ -180,6 +180,7 @@ def test_bylines_stay_separate_and_keep_their_space() -> None:
 def test_display_width_counts_half_width_as_half() -> None:
     assert display_width("业类热线投诉同比下降24.8%，") == 13.5
     assert display_width("  ") == 0
+    assert display_width("业\u200b类\ufeff") == 2  # characters that take no room
 
 
 def test_a_narrow_mark_beside_chinese_text_filled_a_full_cell_of_print() -> None:

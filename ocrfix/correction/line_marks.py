@@ -21,7 +21,7 @@ from types import MappingProxyType
 from typing import NamedTuple
 
 from ..errors import ModelError
-from ..normalize import is_han, lm_tokens
+from ..normalize import ZERO_WIDTH, is_han, lm_tokens
 from .clauses import clause as clause_around
 from .edits import Change
 from .features import LanguageModel
@@ -312,17 +312,21 @@ KEPT_DOTS = "..."
 STRAY_RUN = 4
 
 
+#: What a run of marks skips inside it: spaces, and characters that take no room.
+_GAPS = " \t" + ZERO_WIDTH
+
+
 def _is_mark(ch: str) -> bool:
-    return not ch.isalnum() and not ch.isspace() and ch not in "()（）《》〈〉【】[]<>#%&+=/\\@$*_~"
+    return not ch.isalnum() and not ch.isspace() and ch not in ZERO_WIDTH and ch not in "()（）《》〈〉【】[]<>#%&+=/\\@$*_~"
 
 
 def _run(text: str, offset: int) -> tuple[int, int]:
     """The run of marks around the join at ``offset`` (whitespace inside it skipped): [start, end)."""
     start = offset
-    while start > 0 and (_is_mark(text[start - 1]) or text[start - 1] in " \t"):
+    while start > 0 and (_is_mark(text[start - 1]) or text[start - 1] in _GAPS):
         start -= 1
     end = offset
-    while end < len(text) and (_is_mark(text[end]) or text[end] in " \t"):
+    while end < len(text) and (_is_mark(text[end]) or text[end] in _GAPS):
         end += 1
     while start < offset and text[start] in " \t":
         start += 1
@@ -356,7 +360,7 @@ def stray_runs(text: str, joins: Sequence[int], lm: LanguageModel, protected: Se
     weighed = 0  # where the last run weighed ended: a run spanning two joins is weighed once
     for offset in joins:
         start, end = _run(text, offset)
-        marks = [k for k in range(start, end) if not text[k].isspace()]
+        marks = [k for k in range(start, end) if _is_mark(text[k])]
         if start < weighed or not _weighable(text, start, end, marks, protected):
             continue
         weighed = end
