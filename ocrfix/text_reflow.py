@@ -18,7 +18,11 @@ a column rule the engine read as ``|`` at either end of a line counts for nothin
   narrow column's full lines no longer look short; a wide column's lines, which ``W`` leaves out
   as atypical beside narrow ones, no longer all look full). A blank line between two such runs of five lines or
   more whose widths differ by 1.5 em or more ends the paragraph: one story's columns are
-  equally wide, so the engine went on in another story;
+  equally wide, so the engine went on in another story; with the LM so does 1 em where the
+  sentence reads on into the next column by less than :data:`LM_OTHER_COLUMN` (on the
+  development pages, of 38 blank lines between such columns that the reflow ran on across, 30
+  were the engine going on in another story, 28 of them reading on by less; 6 were a column
+  break, 5 of them reading on by more);
 
 * a line is *full* when its width is at least ``W - 1`` (``W - 3`` for the first line of a
   paragraph, which is indented in print even when OCR dropped the indent);
@@ -49,10 +53,15 @@ a column rule the engine read as ``|`` at either end of a line counts for nothin
   :data:`LM_JOIN_BLANK`: the break is judged at the full line (a blank line after a full line). And a blank line after a full line that does not end a sentence ends the paragraph
   when the sentence does not read on into the next line (:data:`LM_END`): the engine dropped the
   stop, or went on in another story; so does a line that does not end a sentence before a line
-  as wide as an indented first line (:data:`LM_END_INDENT` after a line not full, :data:`LM_END`
-  after a full one): the engine dropped the paragraph's last stop, went on in another story or
+  as wide as an indented first line (:data:`LM_END_INDENT`, after a full line as after one not
+  full): the engine dropped the paragraph's last stop, went on in another story or
   paragraph mid-sentence, or the lines above were a headline set over its body with no blank line
-  between. On a page of several stories (two runs of five lines or
+  between. A blank line after a full line that ends a sentence with a stop (``。！？``) ends the
+  paragraph when the next line's first characters do not open a sentence (:func:`opens_sentence`
+  below :data:`LM_NO_START`): the engine went on mid-sentence, in another story or column (on a
+  page of one story's columns the next column goes on with a sentence's start; on the development
+  pages such next lines followed another story 17 times, the paragraph's own column twice, once
+  with its first character misread). On a page of several stories (two runs of five lines or
   more whose columns differ by 1.5 em or more: :func:`several_stories`) so does a blank line
   after a full line that ends a sentence: where the engine went on, the next column of the same
   story and a column of another read alike, their first lines full (on the development pages 65
@@ -116,13 +125,21 @@ LM_JOIN = 3.0
 #: ... and across a blank line (the engine may have gone on in another story there).
 LM_JOIN_BLANK = 4.0
 #: log10: a blank line after a full line that does not end a sentence ends the paragraph when the
-#: sentence reads on into the next line by no more than this (so does a full line before an
-#: indent-like one).
+#: sentence reads on into the next line by no more than this.
 LM_END = 0.5
-#: log10: a line that is not full and does not end a sentence ends the paragraph before a line as
-#: wide as an indented first line (followed by a body line) when the sentence reads on into that
-#: line by no more than this.
+#: log10: a line that does not end a sentence ends the paragraph before a line as wide as an
+#: indented first line (followed by a body line) when the sentence reads on into that line by no
+#: more than this.
 LM_END_INDENT = 1.5
+#: log10: at a blank line between columns whose measured widths differ by ``_NEAR_WIDTH`` (too
+#: little to tell two stories by the widths alone), the paragraph ends when the sentence reads on
+#: into the next column by less than this.
+LM_OTHER_COLUMN = 5.0
+#: log10: at a blank line after a full line that ends a sentence with a stop, the paragraph ends
+#: when the next line's first characters open a sentence less likely than they run on in one
+#: (:func:`opens_sentence` below this): the engine went on mid-sentence, in another story or
+#: column.
+LM_NO_START = 0.0
 #: log10: a line as wide as an indented first line, set apart by blank lines after other text, is
 #: a paragraph's first line, not a headline, when its sentence reads on into the body text after
 #: it by at least this (see the module docstring).
@@ -133,6 +150,8 @@ FRAGMENT = 1.5
 #: em: a line this wide is not a headline's line in a narrow column, however short beside its
 #: column: the LM may join a break before it (see the module docstring).
 HEADLINE_LINE = 10.0
+#: The marks that end a sentence for certain (a closing quote or bracket may close a phrase inside one).
+_STOPS = frozenset("。！？!?")
 #: The breaks the LM settles, by the rule that made them.
 _LM_SETTLES = frozenset({"short line", "blank line after a line not full", "indent-like width"})
 #: A line's end the LM can weigh: a letter, a digit or a clause mark (not a misread stop: ``*``, ``~``).
@@ -288,6 +307,13 @@ def continuation(lm: TokenScorer, tail: str, head: str) -> float:
     return joined - lm.score_tokens(before, bos=False, eos=True) - lm.score_tokens(after, bos=True, eos=False)
 
 
+def opens_sentence(lm: TokenScorer, head: str) -> float:
+    """log10 P(head | start of sentence) − log10 P(head): how much likelier ``head`` (a line's first
+    characters) opens a sentence than runs on in one."""
+    _, after = seam_tokens("", head)
+    return lm.score_tokens(after, bos=True, eos=False) - lm.score_tokens(after, bos=False, eos=False)
+
+
 class Wrapping(NamedTuple):
     """How a text's lines are set: its non-blank lines, the share of them that end a sentence, and
     the share as wide as their column (3 em less, a first line's lost indent, to 1 em more)."""
@@ -348,6 +374,7 @@ def _local_widths(widths: list[float | None]) -> list[float]:
 _MIN_COLUMN_RUN = 4  # lines: a run this long (3 of them as wide as its upper quartile) measures its column
 _OWN_WIDTH = 3.0  # em: a measured column this much narrower or wider than the page's local width is used instead
 _OTHER_WIDTH = 1.5  # em: columns whose measured widths differ this much are not one story's
+_NEAR_WIDTH = 1.0  # em: ... nor, with the LM, are columns that differ this much where the sentence does not read on
 _MIN_WIDTH_RUN = 5  # lines: both runs at least this long for that (a few misread lines skew a short run)
 _MIN_PIECE_RUN = 3  # lines: a shorter run (a headline's lines, a paragraph's tail) is measured with no other
 
@@ -603,6 +630,21 @@ def reflow_cues(text: str, lm: TokenScorer | None = None) -> list[tuple[Block, s
         line ``i`` by no more than ``most`` (module docstring)."""
         return weighable(prev) and continuation(lm, lines[prev].strip(), lines[i].strip()) <= most
 
+    def another_column(prev: int, i: int) -> bool:
+        """Line ``i`` starts a column of another width than that of line ``prev`` (runs of
+        ``_MIN_WIDTH_RUN`` lines or more, measured): by ``_OTHER_WIDTH``, or with the LM by
+        ``_NEAR_WIDTH`` where the sentence reads on into it by less than :data:`LM_OTHER_COLUMN`."""
+        if measured[prev] is None or measured[i] is None or min(runlen[prev], runlen[i]) < _MIN_WIDTH_RUN:
+            return False
+        apart = abs(measured[prev] - measured[i])
+        return apart >= _OTHER_WIDTH or (apart >= _NEAR_WIDTH and lm is not None and not reads_on(prev, i, LM_OTHER_COLUMN))
+
+    def no_sentence_opens(prev: int, i: int) -> bool:
+        """With the LM, after a line that ends a sentence with a stop: line ``i`` does not open a
+        sentence (:func:`opens_sentence` below :data:`LM_NO_START`; module docstring)."""
+        return (lm is not None and not unwrapped and lines[prev].rstrip()[-1:] in _STOPS
+                and opens_sentence(lm, lines[i].strip()) < LM_NO_START)
+
     def another_story_may_follow(prev: int, i: int) -> bool:
         """With the LM, a blank line after a full line that ends a sentence, on a page of several
         stories, where the sentence does not read on (module docstring)."""
@@ -630,15 +672,15 @@ def reflow_cues(text: str, lm: TokenScorer | None = None) -> list[tuple[Block, s
             ("sentence end on a line not full", ends and not full),
             ("blank line after a line not full", across_blank and not full),
             ("short line", is_short(prev)),
-            ("indent-like width", looks_indented(i) and (ends or across_blank
-                                                         or not_read_on(prev, i, LM_END if full else LM_END_INDENT))),
+            ("indent-like width", looks_indented(i) and (ends or across_blank or not_read_on(prev, i, LM_END_INDENT))),
             ("leading byline", across_blank and bool(_LEADING_BYLINE.match(lines[i].strip()))),
-            ("column of another width", across_blank and measured[prev] is not None and measured[i] is not None
-             and abs(measured[prev] - measured[i]) >= _OTHER_WIDTH and min(runlen[prev], runlen[i]) >= _MIN_WIDTH_RUN),
+            ("column of another width", across_blank and another_column(prev, i)),
         )
         reason = next((name for name, applies in rules if applies), None)
         if reason is None and across_blank and ends and another_story_may_follow(prev, i):
             return "blank line after a sentence end, on a page of several stories"
+        if reason is None and across_blank and no_sentence_opens(prev, i):
+            return "blank line after a sentence end, no sentence opening"
         if reason is None:
             return "blank line, the sentence not read on" if across_blank and not ends and not_read_on(prev, i, LM_END) else None
         return None if not ends and settled_by_lm(prev, i, reason) else reason

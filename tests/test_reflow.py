@@ -553,8 +553,76 @@ def test_with_the_lm_a_sentence_end_before_a_blank_line_ends_the_paragraph_on_a_
     assert [b.text for b in reflow_blocks(page)][0] == ending + "".join(other)  # without the LM: as before
     one_story = "\n".join([*first, "", *other])
     assert [b.text for b in reflow_blocks(one_story, lm)][0] == ending + "".join(other)
-    read_on = _lm(tmp_path, [ending + "".join(other)])
+    # reads the sentence on, the next line opening a sentence too (its own paragraph's next sentence)
+    read_on = _lm(tmp_path, [ending + "".join(other)] * 2 + ["".join(other)] + [_han(9, 8000 + 100 * k) for k in range(7)])
     assert [b.text for b in reflow_blocks(page, read_on)][0] == ending + "".join(other)
+
+
+def test_with_the_lm_a_column_1_em_narrower_after_a_blank_line_is_another_story(tmp_path, monkeypatch) -> None:
+    """Six full lines of a column of 16, a blank line, then a column of 15 mid-paragraph: 1 em is too
+    little to tell two stories by the widths alone (the paragraph runs on without an LM), but with
+    the LM the paragraph ends there where the sentence reads on into the next column by less than
+    ``LM_OTHER_COLUMN``; where it reads on by more, and at a column of the same width, it goes on."""
+    from ocrfix import text_reflow
+    from ocrfix.text_reflow import continuation, reflow_cues
+
+    first = column([_han(95, 0) + "。"], width=16)[:6]
+    other = column([_han(90, 6000) + "。"], width=15)[1:]  # 5 full lines of 15, then the last
+    text = "\n".join([*first, "", *other])
+    lm = _lm(tmp_path, ["".join(first) + "".join(other), _han(5, 8000) + first[-1][-1]])  # a sentence ends there once in two
+    reads_on = continuation(lm, first[-1], other[0])
+    assert text_reflow.LM_END < reads_on < text_reflow.LM_OTHER_COLUMN
+    assert [b.text for b in reflow_blocks(text)] == ["".join(first) + "".join(other)]
+    cued = reflow_cues(text, lm)
+    assert [b.text for b, _ in cued] == ["".join(first), "".join(other)] and cued[1][1] == "column of another width"
+    same = column([_han(95, 0) + _han(80, 6000) + "。"], width=16)
+    assert len(reflow_blocks("\n".join([*same[:6], "", *same[6:]]), _lm(tmp_path, ["".join(same)]))) == 1
+    monkeypatch.setattr(text_reflow, "LM_OTHER_COLUMN", reads_on - 0.5)
+    assert [b.text for b in reflow_blocks(text, lm)] == ["".join(first) + "".join(other)]
+
+
+def test_with_the_lm_a_sentence_end_before_a_blank_line_ends_the_paragraph_where_no_sentence_opens(tmp_path) -> None:
+    """A paragraph ends at the column's edge with a stop and a blank line; the engine goes on in
+    another story's column as wide, mid-sentence. On a page of one width the blank line is a
+    column break and the paragraph ran on into the other story. With the LM it ends there where
+    the next line's first characters do not open a sentence (here: they only ever run on in one);
+    where they do, and without an LM, it goes on."""
+    from ocrfix.text_reflow import opens_sentence, reflow_cues
+
+    ending = _han(93, 0) + "。"  # 14 + 5 x 16 characters: its last line is full
+    first = column([ending], width=16)
+    story = _han(98, 3000) + "。"
+    other = column([story], width=16)[1:]  # another story's column, mid-sentence
+    text = "\n".join([*first, "", *other])
+    lm = _lm(tmp_path, [ending, story])
+    assert opens_sentence(lm, other[0]) < 0
+    cued = reflow_cues(text, lm)
+    assert [b.text for b, _ in cued] == [ending, "".join(other)]
+    assert cued[1][1] == "blank line after a sentence end, no sentence opening"
+    assert [b.text for b in reflow_blocks(text)] == [ending + "".join(other)]
+    opens = _lm(tmp_path, [ending, "".join(other)])
+    assert [b.text for b in reflow_blocks(text, opens)] == [ending + "".join(other)]
+
+
+def test_with_the_lm_a_full_line_ends_its_paragraph_before_an_indent_like_line_as_a_line_not_full_does(tmp_path) -> None:
+    """A full line that does not end a sentence, then a line as wide as an indented first line (no
+    blank line between): the paragraph ends where the sentence reads on into that line by at most
+    ``LM_END_INDENT``, as after a line not full (on the development pages, lines that read on by
+    0.5 to 1.5 there were the engine going on in another story or paragraph twice as often as a
+    paragraph's own lines); where it reads on by more, it goes on."""
+    from ocrfix import text_reflow
+    from ocrfix.text_reflow import continuation, reflow_cues
+
+    paragraphs = [_han(62, 0), _han(98, 3000) + "。"]  # 14 + 3 x 16 characters: the last line full
+    lines = column(paragraphs, width=16)
+    tail, head = paragraphs[0][-1], paragraphs[1][0]
+    seen = [*paragraphs, _han(5, 8000) + tail + head + _han(5, 8100), _han(9, 8200)]  # the seam read on once in two
+    lm = _lm(tmp_path, seen)
+    assert text_reflow.LM_END < continuation(lm, lines[3], lines[4]) <= text_reflow.LM_END_INDENT
+    cued = reflow_cues("\n".join(lines), lm)
+    assert [b.text for b, _ in cued] == paragraphs and cued[1][1] == "indent-like width"
+    read_on = _lm(tmp_path, ["".join(paragraphs)])
+    assert [b.text for b in reflow_blocks("\n".join(lines), read_on)] == ["".join(paragraphs)]
 
 
 def test_reflow_settles_breaks_with_the_lm_when_asked(tmp_path) -> None:
