@@ -60,8 +60,9 @@ a column rule the engine read as ``|`` at either end of a line counts for nothin
   paragraph when the next line's first characters do not open a sentence (:func:`opens_sentence`
   below :data:`LM_NO_START`): the engine went on mid-sentence, in another story or column (on a
   page of one story's columns the next column goes on with a sentence's start; on the development
-  pages such next lines followed another story 17 times, the paragraph's own column twice, once
-  with its first character misread). On a page of several stories (two runs of five lines or
+  pages, of 37 such blank lines that the reflow ran on across, 19 went on in another story, 5 in
+  the next paragraph, 2 in the paragraph's own column, one of them its first character misread;
+  11 the GT lookup could not tell). On a page of several stories (two runs of five lines or
   more whose columns differ by 1.5 em or more: :func:`several_stories`) so does a blank line
   after a full line that ends a sentence: where the engine went on, the next column of the same
   story and a column of another read alike, their first lines full (on the development pages 65
