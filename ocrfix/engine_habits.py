@@ -13,7 +13,8 @@ length and a short text never reaches a decision.
 beats it by :attr:`HabitModel.margin` (ln :data:`ODDS` in the shipped table) **and** the default
 engine's own habits (the ones it writes more often) do not speak for the default: a text that
 shows both engines' habits, like a third engine's clean print with Tesseract-like spaces,
-keeps the default. The shipped table is ``models/profiles/habits.json``.
+keeps the default. A text a pipeline folded to half width (NFKC) is picked by its other habits
+alone (:func:`width_folded`). The shipped table is ``models/profiles/habits.json``.
 """
 from __future__ import annotations
 
@@ -37,6 +38,13 @@ FULL_WIDTH = "；：（）·！？"
 #: characters engines read from specks and rules, counted together
 JUNK = "*|_~`\\<>={}"
 SPACE, PERIOD, JUNK_TOKEN = "space", ".", "junk"
+#: The habits of width. A text a pipeline folded with NFKC has lost them: every full-width form is
+#: gone, and its commas beside Han characters are half-width as often as print sets commas (one in
+#: every 20-odd characters of news; Tesseract writes one in about 1,000: ``models/profiles/habits.json``).
+#: There they tell no engine from another and are left out of the pick.
+WIDTH_TOKENS = frozenset(HALF_WIDTH) | frozenset("；：（）！？")
+#: half-width commas beside Han characters, per Han character, from which a text with no full-width form is folded
+FOLDED_COMMAS = 0.01
 #: every habit token, in table order
 TOKENS: tuple[str, ...] = (SPACE, *HALF_WIDTH, PERIOD, *FULL_WIDTH, JUNK_TOKEN)
 #: added to each count when a rate is fitted (a habit never seen keeps a small rate)
@@ -66,6 +74,12 @@ class HabitPick(NamedTuple):
 
     profile: str
     log_odds: float
+
+
+def width_folded(text: str, found: HabitCounts) -> bool:
+    """Whether ``text`` (with its :func:`habit_counts` ``found``) was folded to half width on its way (:data:`WIDTH_TOKENS`)."""
+    return found.counts.get(",", 0) >= max(1.0, FOLDED_COMMAS * found.han) \
+        and not any("\uff01" <= ch <= "\uff5e" for ch in text)
 
 
 def habit_counts(text: str) -> HabitCounts:
@@ -115,24 +129,25 @@ class HabitModel:
             rates[profile] = {token: (total[token] + SMOOTHING) / han for token in TOKENS}
         return cls(rates, margin)
 
-    def _terms(self, found: HabitCounts, profile: str, default: str) -> dict[str, float]:
+    def _terms(self, found: HabitCounts, profile: str, default: str, tokens: Iterable[str] = TOKENS) -> dict[str, float]:
         """Each token's share of the log-likelihood ratio of ``profile`` over ``default``."""
         mine, theirs = self.rates[profile], self.rates[default]
         return {token: found.counts.get(token, 0) * math.log(mine[token] / theirs[token])
-                - found.han * (mine[token] - theirs[token]) for token in TOKENS}
+                - found.han * (mine[token] - theirs[token]) for token in tokens}
 
     def pick(self, text: str, default: str) -> HabitPick | None:
         """The profile other than ``default`` that ``text``'s habits pick, or None (keep the default)."""
         if default not in self.rates:
             return None
         found = habit_counts(text)
+        tokens = [t for t in TOKENS if t not in WIDTH_TOKENS] if width_folded(text, found) else TOKENS
         best: HabitPick | None = None
         for profile in self.rates:
             if profile == default:
                 continue
-            terms = self._terms(found, profile, default)
+            terms = self._terms(found, profile, default, tokens)
             odds = sum(terms.values())
-            defaults_own = sum(terms[t] for t in TOKENS if self.rates[default][t] > self.rates[profile][t])
+            defaults_own = sum(terms[t] for t in tokens if self.rates[default][t] > self.rates[profile][t])
             if odds >= self.margin and defaults_own >= 0 and (best is None or odds > best.log_odds):
                 best = HabitPick(profile, odds)
         return best

@@ -1,11 +1,12 @@
 """The profile a plain text's engine habits pick (ocrfix.engine_habits), and `ocrfix correct` using it."""
 import json
 import math
+import unicodedata
 
 import pytest
 
 from ocrfix.cli import main
-from ocrfix.engine_habits import ODDS, TOKENS, HabitModel, habit_counts, load_habits
+from ocrfix.engine_habits import ODDS, TOKENS, HabitModel, habit_counts, load_habits, width_folded
 from ocrfix.errors import ModelError
 from ocrfix.settings import load_settings
 
@@ -48,6 +49,13 @@ def test_a_text_that_also_shows_the_defaults_habits_keeps_the_default(model):
     terms = model._terms(habit_counts(mixed), "b", "a")
     assert sum(terms.values()) >= model.margin  # the likelihood alone would pick B
     assert model.pick(mixed, default="a") is None
+
+
+def test_a_text_folded_to_half_width_on_its_way_shows_no_habit_of_width(model):
+    folded = unicodedata.normalize("NFKC", B_LINE * 10)  # B's full-width marks, as a pipeline's NFKC hands them over
+    assert width_folded(folded, habit_counts(folded)) and not width_folded(B_LINE * 10, habit_counts(B_LINE * 10))
+    assert model.pick(folded, default="b") is None  # no space beside its digits: nothing of A's but the width
+    assert model.pick(A_LINE * 10, default="b").profile == "a"  # A's spaces still tell
 
 
 def test_an_unknown_default_picks_nothing(model):
