@@ -92,7 +92,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, replace
 from functools import cache
-from typing import Iterable, Literal, NamedTuple, Sequence
+from typing import Callable, Iterable, Literal, NamedTuple, Sequence
 
 from .column_order import TokenScorer, seam_tokens
 from .normalize import ZERO_WIDTH, PerChar
@@ -100,6 +100,9 @@ from .normalize import ZERO_WIDTH, PerChar
 BlockKind = Literal["headline", "byline", "paragraph"]
 #: What :func:`render` puts between two stories of a page: two blank lines.
 STORY_BREAK = "\n\n\n"
+#: What parts the pages of a plain text (Tesseract ends each page of its text output with one), and what
+#: :func:`render` puts between them, after the page's last line.
+PAGE_BREAK = "\f"
 
 #: Opening quotes and brackets: a line may not end on one, so one may be carried to the next line.
 OPENING = "“‘（《「『〔【(["
@@ -162,12 +165,15 @@ _WEIGHABLE_END = re.compile(r"[\w，、：,:]$")
 @dataclass(frozen=True)
 class Block:
     """One logical block: ``text`` is a single line; ``source_lines`` are 0-based input line numbers;
-    ``story`` numbers the stories of a page in reading order (geometry reflow; plain text: 0)."""
+    ``story`` numbers the stories in reading order (geometry reflow; plain text: 0, or the stories
+    put back from lines listed across them); ``page``: the page of a plain text whose pages a form
+    feed parts (:func:`reflow_pages`)."""
 
     kind: BlockKind
     text: str
     source_lines: tuple[int, ...]
     story: int = 0
+    page: int = 0
 
 
 @cache
@@ -732,23 +738,47 @@ def reflow_stories(stories: Sequence[str], lm: TokenScorer | None = None) -> lis
             for block in reflow_blocks(story, lm)]
 
 
+def reflow_pages(text: str, stories_of: Callable[[str], list[str]], lm: TokenScorer | None = None
+                 ) -> tuple[str, list[Block]]:
+    """A plain text whose pages a form feed parts (:data:`PAGE_BREAK`: a multi-page scan's text, as
+    Tesseract writes it), each page reflowed on its own: the text as printed (each page's
+    ``stories_of`` — e.g. :func:`ocrfix.column_order.column_stories` — joined by a newline, the pages by a
+    form feed) and :func:`reflow_stories` of every page, numbered by ``page``, their stories numbered
+    across the pages and their ``source_lines`` counted in the printed text. A paragraph never runs on
+    across a page break, and the LM that settles a page's breaks reads no other page."""
+    printed: list[str] = []
+    blocks: list[Block] = []
+    line, story = 0, 0
+    for number, page in enumerate(p for p in text.split(PAGE_BREAK) if p.strip()):
+        stories = stories_of(page)
+        blocks += [replace(block, page=number, story=block.story + story,
+                           source_lines=tuple(i + line for i in block.source_lines))
+                   for block in reflow_stories(stories, lm)]
+        printed.append("\n".join(stories))
+        line = len((PAGE_BREAK.join(printed) + PAGE_BREAK).splitlines())
+        story = max((block.story + 1 for block in blocks), default=story)
+    return PAGE_BREAK.join(printed), blocks
+
+
 def _starts_article(block: Block) -> bool:
     return block.kind != "paragraph" or bool(_LEADING_BYLINE.match(block.text))
 
 
 def reflow(text: str, lm: TokenScorer | None = None) -> str:
     """Reflowed text: one block per line; a blank line around headline groups, bylines and new
-    articles (``lm``: see the module docstring)."""
-    return render(reflow_blocks(text, lm))
+    articles; each page on its own (``lm``: see the module docstring; pages: :func:`reflow_pages`)."""
+    return render(reflow_pages(text, lambda page: [page], lm)[1])
 
 
 def render(blocks: Sequence[Block]) -> str:
     """Blocks as text: one block per line; a blank line around headline groups, bylines and new
-    articles; two blank lines between the stories of a page."""
+    articles; two blank lines between the stories of a page; a form feed after a page's last line."""
     out: list[str] = []
     previous: Block | None = None
     for block in blocks:
-        if previous is not None and block.story != previous.story:
+        if previous is not None and block.page != previous.page:
+            out.append("\n" + PAGE_BREAK)
+        elif previous is not None and block.story != previous.story:
             out.append(STORY_BREAK)
         elif previous is not None:
             same_group = block.kind == previous.kind == "headline"

@@ -265,3 +265,15 @@ def test_a_story_corrected_alone_is_no_short_text_when_its_page_is_long(lm):
     story = "我们在北京工乍。"
     assert corrector.correct(story, reflow=False).text == story
     assert corrector.correct(story, reflow=False, page_chars=2 * SHORT_TEXT).text == "我们在北京工作。"
+
+
+def test_a_multi_page_text_is_corrected_page_by_page_and_keeps_its_page_breaks(corrector):
+    """Tesseract's text of a multi-page scan ends each page with a form feed: each page is reflowed and
+    corrected as it would be alone, the output keeps the form feeds, and the log replays exactly."""
+    pages = ["我们在北京工乍。\n他在上海学习工乍。\n", "大家都在认真工乍。\n"]
+    result = corrector.correct("\f".join(pages) + "\f")
+    alone = [corrector.correct(page) for page in pages]
+    assert result.text == "\f".join(r.text for r in alone) and result.text.count("\f") == 1
+    assert [e.replacement for e in result.edits] == [e.replacement for r in alone for e in r.edits] == ["作"] * 3
+    assert replay(result.source, result.edits) == result.text
+    assert all(result.source[e.input_offset] == "乍" and result.text[e.offset] == "作" for e in result.edits)

@@ -688,3 +688,23 @@ def test_plain_articles_list_every_story_the_corrector_put_back() -> None:
         {"headline": "甲地运动会", "paragraphs": ["运动会闭幕。"], "bbox": None},
         {"headline": "", "paragraphs": ["图书馆开放。"], "bbox": None},
         {"headline": "丙县合作社", "paragraphs": ["合作社成立。"], "bbox": None}]
+
+
+def test_a_form_feed_parts_the_pages_of_a_multi_page_text() -> None:
+    """Tesseract ends each page of its text with a form feed: each page is reflowed on its own, a
+    paragraph never runs on across the page break (the first page ends on an unfinished full line that
+    would run on), the output keeps the break, and every block's ``source_lines`` are lines of the text."""
+    from ocrfix.text_reflow import reflow_pages, render
+
+    ends, starts = "今天上午召开会议。研\n究部署明年的工作，并\n听取各方代表的意见和\n", "建议，会议强调要抓好\n落实。\n"
+    assert len(reflow_blocks(ends + starts)) == 1  # one paragraph without the break
+    text = PAGE + "\f" + ends + "\f" + starts + "\f"
+    printed, blocks = reflow_pages(text, lambda page: [page])
+    assert printed == PAGE + "\f" + ends + "\f" + starts
+    assert [b.page for b in blocks] == [0] * 5 + [1, 2]
+    assert [b.story for b in blocks] == [0] * 5 + [1, 2]  # one story a page, numbered across the pages
+    lines = printed.splitlines()
+    assert [[lines[i] for i in b.source_lines] for b in blocks[-2:]] == [ends.splitlines(), starts.splitlines()]
+    out = reflow(text)
+    assert out == render(blocks) and out.split("\f") == [reflow(PAGE), reflow(ends), reflow(starts)]
+    assert non_ws(out) == non_ws(text)

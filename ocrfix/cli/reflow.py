@@ -51,19 +51,17 @@ def _run(args: argparse.Namespace) -> int:
         from ..settings import load_settings
 
         lm = load_lm(args.lm or load_settings().default_lm)
-    stories: list[str] = []
-    if doc.format == "text" and args.column_order:
+    if doc.format == "text":  # each page, and each story of it, reflowed on its own
         from ..column_order import column_stories
-        from ..formats.plaintext import read_text_document
-
-        stories = column_stories(doc.source.decode("utf-8"), lm)
-        doc = read_text_document("\n".join(stories), doc.name)
-    if len(stories) > 1:  # each story reflowed on its own
         from ..formats import Reflowed
-        from ..text_reflow import reflow_stories, render
+        from ..formats.plaintext import read_text_document
+        from ..text_reflow import reflow_pages, render
 
-        blocks = reflow_stories(stories, lm if args.lm is not None else None)
-        flow = Reflowed(render(blocks), blocks, list(doc.words()), (None,) * len(stories))
+        printed, blocks = reflow_pages(doc.source.decode("utf-8"),
+                                       (lambda page: column_stories(page, lm)) if args.column_order else (lambda page: [page]),
+                                       lm if args.lm is not None else None)
+        stories = max((b.story for b in blocks), default=0) + 1
+        flow = Reflowed(render(blocks), blocks, list(read_text_document(printed, doc.name).words()), (None,) * stories)
     else:
         flow = reflow_document(doc, lm if args.lm is not None else None)
     if args.articles:

@@ -500,11 +500,10 @@ class Corrector:
         story the column order found on its own), and their text (:mod:`ocrfix.text_reflow`), with
         ``lm`` settling what the rules cannot."""
         from ..column_order import column_stories
-        from ..text_reflow import reflow_stories, render
+        from ..text_reflow import reflow_pages, render
 
-        stories = column_stories(text, lm)
-        blocks = reflow_stories(stories, lm)
-        return "\n".join(stories), blocks, render(blocks)
+        printed, blocks = reflow_pages(text, lambda page: column_stories(page, lm), lm)
+        return printed, blocks, render(blocks)
 
     def _correct(self, text: str, printed: str | None, blocks: Sequence[Block] | None,
                  readings: Sequence[Reading | None] | None, progress: Callable[[int], None] | None,
