@@ -2,7 +2,7 @@
 
     python -m benchmarks.mark_choice count PAGES... [--profile P] [--lm LM] [--list]    # pairs read -> true, fixed / broken
     python -m benchmarks.mark_choice margins --pages PAGES LM PROFILE [--pages ...]   # per mark read: right / wrong / other by margin
-    python -m benchmarks.mark_choice fit --text CORPUS LM [--text ...] --pages PAGES LM PROFILE TEXT CHANNEL [--pages ...]
+    python -m benchmarks.mark_choice fit --text CORPUS LM [--text ...] --pages PAGES LM PROFILE TEXTS CHANNEL [--pages ...]
         [--context CONTEXT.json] [--features-of CONTEXT.json] --engine CHANNEL_PAGES MODEL.json [--engine ...]
         [--max-wrong 0.1] [--cache DIR]
 
@@ -27,14 +27,15 @@ is counted at the sites of its training pages' reflowed OCR aligned with the gro
 the marks that ended a line of the page (the reflow joined the next line) and once for the others.
 Cross-fitted on each ``--pages`` set (pages the LM given with them
 never saw, OCR of one engine): at the sites the profile's earlier pattern stages leave alone, a
-context model fitted without the corpus the pages may come from and a channel counted without the
+context model fitted without the corpora the pages may come from (TEXTS: their ``--text`` numbers, ``0,2,3``;
+one fit per such set) and a channel counted without the
 page itself choose each mark; per channel weight and margin (natural log-odds over the mark read),
 the changes that are right (the true mark), wrong (the read mark was right) and another wrong mark
 for a wrong one, per engine (the ``--pages`` sets whose CHANNEL is that ``--engine``'s pages). Each
 engine's setting with the most right changes and at most ``--max-wrong`` wrong or other ones per
 right one is its own. Then each mark read may take a lower margin of its own (``read_margins``,
 :func:`fit_read_margins`), judged on the same cross-fitted changes in each fold (the ``--pages`` sets
-of one TEXT) apart. Written: the context model fitted
+of one TEXTS) apart. Written: the context model fitted
 on all corpora (``--context``, the same for every engine; without it the context model named by
 ``--features-of`` stays) and, per ``--engine``, that engine's file: the channels counted on its
 training pages, with its weight, margin and read margins.
@@ -384,6 +385,18 @@ def choose(rows: Sequence[tuple[Site, MarkModel]], max_wrong: float, listing: bo
     return weight, margin, total
 
 
+def text_numbers(numbers: str, count: int) -> frozenset[int]:
+    """The ``--text`` numbers of a ``--pages`` set's TEXTS (``0,2,3``: the corpora its pages may come from), each
+    below ``count`` (the number of ``--text`` corpora)."""
+    try:
+        found = frozenset(int(number) for number in numbers.split(","))
+    except ValueError:
+        raise SystemExit(f"TEXTS {numbers!r}: not comma-separated --text numbers") from None
+    if not found or min(found) < 0 or max(found) >= count:
+        raise SystemExit(f"TEXTS {numbers!r}: a --text number from 0 to {count - 1} each")
+    return found
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.mark_choice", description=__doc__.split("\n\n")[0])
     cmds = parser.add_subparsers(dest="command", required=True)
@@ -398,9 +411,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     fitting = cmds.add_parser("fit")
     fitting.add_argument("--text", nargs=2, action="append", metavar=("CORPUS", "LM"), required=True,
                          help="a corpus file (.txt.xz, a paragraph a line) and an LM that never saw it")
-    fitting.add_argument("--pages", nargs=5, action="append", metavar=("PAGES", "LM", "PROFILE", "TEXT", "CHANNEL"),
+    fitting.add_argument("--pages", nargs=5, action="append", metavar=("PAGES", "LM", "PROFILE", "TEXTS", "CHANNEL"),
                          required=True, help="training pages, an LM that never saw their text, the engine's profile, "
-                         "the number (from 0) of the --text whose corpus the pages may come from, and the engine's "
+                         "the numbers (from 0, comma-separated) of the --text whose corpora the pages may come from, and the engine's "
                          "training pages for its channel (a page is never counted for itself)")
     fitting.add_argument("--context", type=Path, help="where the context model goes")
     fitting.add_argument("--features-of", type=Path, help="a context model (file) whose features alone are fitted "
@@ -437,15 +450,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(", ".join(f"{corpus}: {len(rows)} sites {dict(Counter(s.truth for s in rows))}" for (corpus, _), rows in zip(args.text, texts)))
     reads = {root: {pair: page_reads(read_text(pair[0]), read_text(pair[1])) for pair in page_pairs(Path(root))}
              for root in {*(str(pages) for pages, _ in args.engine), *(row[4] for row in args.pages)}}
-    rows: dict[str, dict[int, list[tuple[Site, MarkModel]]]] = {str(pages): {} for pages, _ in args.engine}
-    for root, lm_path, profile, leak, engine in args.pages:
-        names, coef, intercept = fit_context([s for i, found in enumerate(texts) if i != int(leak) for s in found],
-                                             args.c, args.min_count)
+    rows: dict[str, dict[frozenset[int], list[tuple[Site, MarkModel]]]] = {str(pages): {} for pages, _ in args.engine}
+    fitted: dict[frozenset[int], tuple[tuple[str, ...], tuple[tuple[float, ...], ...], tuple[float, ...]]] = {}
+    for root, lm_path, profile, numbers, engine in args.pages:
+        leak = text_numbers(numbers, len(texts))
+        if leak not in fitted:
+            fitted[leak] = fit_context([s for i, found in enumerate(texts) if i not in leak for s in found], args.c, args.min_count)
+        names, coef, intercept = fitted[leak]
         corrector = Corrector(model=lm_path, profile=profile)
         for ocr_path, gt_path in tqdm(page_pairs(Path(root)), desc=root, file=sys.stderr):
             others = sum((n for (o, _), n in reads[engine].items() if o.name != ocr_path.name), Counter())
             model = MarkModel(names, coef, intercept, channel(at(others, False)), 1.0, 0.0, (), channel(at(others, True)))
-            rows[engine].setdefault(int(leak), []).extend(
+            rows[engine].setdefault(leak, []).extend(
                 (site, model) for site in page_sites(corrector, read_text(ocr_path), read_text(gt_path), ocr_path.name))
     if args.context is not None:
         names, coef, intercept = fit_context([s for found in texts for s in found], args.c, args.min_count)

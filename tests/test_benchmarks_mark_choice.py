@@ -6,7 +6,7 @@ from collections import Counter
 import pytest
 
 from benchmarks.mark_choice import (Site, at, channel, choose, fit_context, fit_read_margins, mark_pairs, page_reads, position, read_margins,
-                                    sweep, unfixed)
+                                    sweep, text_numbers, unfixed)
 from ocrfix.correction.mark_choice import CLASSES, MarkModel
 
 
@@ -107,3 +107,11 @@ def test_a_mark_read_takes_a_lower_margin_of_its_own_only_where_its_added_change
     assert fit_read_margins([rows], 1.0, 1.0, 0.1) == ()
     # a margin that adds right changes in one fold only is not taken
     assert fit_read_margins([rows, [site("，", "，", 0.1)]], 1.0, 2.0, 0.1) == ()
+
+
+def test_a_page_set_names_every_corpus_its_pages_may_come_from_and_a_bad_list_is_refused():
+    assert text_numbers("0", 2) == {0}
+    assert text_numbers("0,2,3", 5) == {0, 2, 3}  # a fold's four months, none of them in its context model
+    for bad in ("", "1,x", "2", "-1"):
+        with pytest.raises(SystemExit):
+            text_numbers(bad, 2)
