@@ -652,6 +652,20 @@ def test_a_speck_cut_off_a_row_of_the_story_beside_does_not_part_headline_and_bo
                    [("headline", "乙市图书馆开放"), *(("paragraph", p) for p in B), ("paragraph", "外")]]
 
 
+def test_a_misread_number_boxed_as_small_as_a_speck_stays_in_its_place() -> None:
+    """A paragraph's last figures the engine misread (``913。”`` for ``91%。”``, each word under 0.5, boxed
+    under a quarter of the type) are text, not a speck: a speck is read as a glyph or two."""
+    from ocrfix.formats.layout import _speck_piece
+    from ocrfix.formats.placed import PlacedLine
+
+    def piece(text: str) -> PlacedLine:
+        box = Box(400, 100, 400 + 6 * len(text), 100 + H // 5)
+        return PlacedLine(text, box, H // 5, 0, (Word(text, box, conf=0.3),))
+
+    assert _speck_piece(piece("外"), H) and _speck_piece(piece("[L"), H)
+    assert not _speck_piece(piece("913。”"), H) and not _speck_piece(piece("。”"), H)
+
+
 def test_specks_read_as_punctuation_in_a_gap_between_stories_do_not_bridge_it() -> None:
     """One row merged across a three-character gap that holds specks read as '。' and '|，'
     (their boxes close the gap) is split; a body line whose '、' takes its cell (the letters

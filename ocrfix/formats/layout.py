@@ -77,6 +77,7 @@ RULE_CHARS = 4  # characters at most of a rule read as text
 RULE_WIDTH = 3.0  # × the characters' width: how much wider a rule read as text is set
 SPECK = 0.25  # × h: a line box less tall than this holds no character
 SPECK_CONF = 0.5  # the engine's word confidence under which a piece cut off a line in a speck's box is a speck
+SPECK_LETTERS = 2  # letters at most of such a piece: a speck is read as a glyph or two, not a number's digits
 @dataclass
 class _Column:
     x0: int
@@ -581,13 +582,15 @@ def _stray(line: Line, text: str, size: float, h: float) -> bool:
 
 def _speck_piece(piece: PlacedLine, h: float) -> bool:
     """Whether ``piece`` (a line, or a piece cut from one at its gaps) is a speck read as text: ``RULE_CHARS``
-    characters at most, a letter among them, in a box less tall than ``SPECK ×`` the body size ``h``,
-    each word read with a confidence under ``SPECK_CONF`` (``外`` 4 px wide and 2 high, confidence
-    0.29, at the end of a row read across a turned page: placed as a line of its own, it stood
+    characters at most, one or two letters among them (``SPECK_LETTERS``), in a box less tall than ``SPECK ×``
+    the body size ``h``, each word read with a confidence under ``SPECK_CONF`` (``外`` 4 px wide and 2 high,
+    confidence 0.29, at the end of a row read across a turned page: placed as a line of its own, it stood
     between a headline and its body). A mark cut off a line (``，``) is set that small and stays in
     its place, and so do words the engine is sure of: it boxes some real ones that small (``认识``
-    3 px by 3, confidence 0.96)."""
-    return display_width(piece.text) <= RULE_CHARS and piece.box.height < SPECK * h and bool(ALNUM.search(piece.text)) \
+    3 px by 3, confidence 0.96), and a paragraph's last figures it misread (``913。”`` for ``91%。”``,
+    confidence under 0.5, on a single-story page)."""
+    return display_width(piece.text) <= RULE_CHARS and piece.box.height < SPECK * h \
+        and 0 < len(ALNUM.findall(piece.text)) <= SPECK_LETTERS \
         and all(w.conf is not None and w.conf < SPECK_CONF for w in piece.words)
 
 
