@@ -67,8 +67,11 @@ def page_items(pairs: list[sets.PagePair], errata=(), nfkc: bool = False) -> lis
     """The pages as items; ``nfkc``: their OCR text folded by NFKC first (the ground truth as it is)."""
     from ocrfix.text_reflow import reflow
 
-    ocr = {p.name: unicodedata.normalize("NFKC", p.ocr) if nfkc else p.ocr for p in pairs}
-    return [Item(p.name, p.group, "page", reflow(ocr[p.name]), p.gt, tuple(errata), raw=ocr[p.name]) for p in pairs]
+    def page_item(p: sets.PagePair) -> Item:
+        ocr = unicodedata.normalize("NFKC", p.ocr) if nfkc else p.ocr
+        return Item(p.name, p.group, "page", reflow(ocr), p.gt, tuple(errata), raw=ocr)
+
+    return [page_item(p) for p in pairs]
 
 
 def sentence_items(pairs: list[sets.SentencePair], group: str, errata=()) -> list[Item]:

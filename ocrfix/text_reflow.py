@@ -541,8 +541,14 @@ def _first_line_apart(k: int, runs: list[list[int]], lines: list[str], candidate
     if lm is None or len(runs[k]) != 1 or k + 1 >= len(runs) or candidate[k + 1]:
         return False
     i = runs[k][0]
-    return column[i] - 3.0 <= (widths[i] or 0.0) <= column[i] - 1.5 \
+    return _indent_like(widths[i], column[i]) \
         and continuation(lm, lines[i].strip(), lines[runs[k + 1][0]].strip()) >= LM_FIRST_LINE_APART
+
+
+def _indent_like(width: float | None, column: float) -> bool:
+    """Whether a line ``width`` em wide is as wide as an indented first line in a ``column`` em wide
+    (1.5 to 3 em short: OCR dropped the two-em indent)."""
+    return column - 3.0 <= (width or 0.0) <= column - 1.5
 
 
 def _looks_body(k: int, runs: list[list[int]], lines: list[str], candidate: list[bool], widths: list[float | None],
@@ -612,7 +618,7 @@ def reflow_cues(text: str, lm: TokenScorer | None = None) -> list[tuple[Block, s
     def looks_indented(i: int) -> bool:
         """As wide as an indented first line (OCR dropped the indent) and followed by a body line,
         or (with the LM) by a blank line and a line its sentence reads on into."""
-        if not column[i] - 3.0 <= (widths[i] or 0.0) <= column[i] - 1.5:
+        if not _indent_like(widths[i], column[i]):
             return False
         if i + 1 < len(lines) and widths[i + 1]:
             return True
@@ -751,12 +757,13 @@ def reflow_pages(text: str, stories_of: Callable[[str], list[str]], lm: TokenSco
     line, story = 0, 0
     for number, page in enumerate(p for p in text.split(PAGE_BREAK) if p.strip()):
         stories = stories_of(page)
-        blocks += [replace(block, page=number, story=block.story + story,
-                           source_lines=tuple(i + line for i in block.source_lines))
-                   for block in reflow_stories(stories, lm)]
+        page_blocks = [replace(block, page=number, story=block.story + story,
+                               source_lines=tuple(i + line for i in block.source_lines))
+                       for block in reflow_stories(stories, lm)]
+        blocks += page_blocks
         printed.append("\n".join(stories))
-        line = len((PAGE_BREAK.join(printed) + PAGE_BREAK).splitlines())
-        story = max((block.story + 1 for block in blocks), default=story)
+        line += len((printed[-1] + PAGE_BREAK).splitlines())  # the form feed ends the page's last line
+        story = max((block.story + 1 for block in page_blocks), default=story)
     return PAGE_BREAK.join(printed), blocks
 
 

@@ -145,9 +145,9 @@ def lost_before_stop(text: str, offset: int, lm: LanguageModel, index: ContextIn
     if ended[-2][0] >= SURPRISE or ended[-3][0] < PROBABLE_LEFT:
         return None
     fits = _fits(index, text[offset - 1], STOP)
-    base = sum(logp for logp, _ in ended)
     if not fits:
         return None
+    base = sum(logp for logp, _ in ended)
     char, gain, lead = _ranked([(lm.score_tokens(left + [char, STOP], bos=False, eos=True) - base, char) for char in fits])
     return char if gain >= STOP_MIN_GAIN and lead >= MIN_LEAD else None
 
