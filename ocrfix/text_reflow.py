@@ -166,8 +166,9 @@ _WEIGHABLE_END = re.compile(r"[\w，、：,:]$")
 class Block:
     """One logical block: ``text`` is a single line; ``source_lines`` are 0-based input line numbers;
     ``story`` numbers the stories in reading order (geometry reflow; plain text: 0, or the stories
-    put back from lines listed across them); ``page``: the page of a plain text whose pages a form
-    feed parts (:func:`reflow_pages`)."""
+    put back from lines listed across them); ``page``: the page (0-based) of a document of several
+    (:func:`ocrfix.formats.reflow_document`), or of a plain text whose pages a form feed parts
+    (:func:`reflow_pages`), which :func:`render` sets apart by a form feed."""
 
     kind: BlockKind
     text: str
@@ -749,13 +750,16 @@ def reflow_pages(text: str, stories_of: Callable[[str], list[str]], lm: TokenSco
     """A plain text whose pages a form feed parts (:data:`PAGE_BREAK`: a multi-page scan's text, as
     Tesseract writes it), each page reflowed on its own: the text as printed (each page's
     ``stories_of`` — e.g. :func:`ocrfix.column_order.column_stories` — joined by a newline, the pages by a
-    form feed) and :func:`reflow_stories` of every page, numbered by ``page``, their stories numbered
-    across the pages and their ``source_lines`` counted in the printed text. A paragraph never runs on
-    across a page break, and the LM that settles a page's breaks reads no other page."""
+    form feed) and :func:`reflow_stories` of every page, numbered by ``page`` (its place among the
+    text's form-feed parts, blank pages counted), their stories numbered across the pages and their
+    ``source_lines`` counted in the printed text. A paragraph never runs on across a page break, and
+    the LM that settles a page's breaks reads no other page."""
     printed: list[str] = []
     blocks: list[Block] = []
     line, story = 0, 0
-    for number, page in enumerate(p for p in text.split(PAGE_BREAK) if p.strip()):
+    for number, page in enumerate(text.split(PAGE_BREAK)):
+        if not page.strip():  # a blank page (or what follows the last page's form feed)
+            continue
         stories = stories_of(page)
         page_blocks = [replace(block, page=number, story=block.story + story,
                                source_lines=tuple(i + line for i in block.source_lines))

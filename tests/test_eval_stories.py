@@ -54,3 +54,15 @@ def test_eval_reports_story_scores_when_the_gt_has_stories(tmp_path, capsys) -> 
     assert main(["eval", "--gt", str(gt), "--hyp", str(hyp)]) == 0
     assert "stories: 3 in GT; HYP lines purity 1.000, contiguity 0.600, order 0.952" in capsys.readouterr().out
     assert "stories" not in evaluate("标题\n\n第一段。\n", "第一段。\n").to_dict()
+
+
+def test_a_form_feed_parts_stories_and_a_hypothesis_holding_one_scores_as_without() -> None:
+    """The text of a document of several pages parts them by a form feed after a page's last line (no story
+    runs on across it): a GT so parted has a story a page; a hypothesis holding form feeds is scored as
+    the same text without them."""
+    paged = "\n".join(A) + "\n\f" + "\n".join(B) + "\n"
+    assert split_stories(paged) == ["\n".join(A) + "\n", "\n".join(B) + "\n"]
+    assert story_scores(paged, paged).stories == 2
+    hyp = "\n".join([A[1], A[2].replace("运动会", "运动佘"), B[1]]) + "\n"
+    with_breaks = hyp.replace("\n" + B[1], "\n\f" + B[1])
+    assert evaluate(GT, with_breaks, ocr=hyp).to_dict() == evaluate(GT, hyp, ocr=hyp).to_dict()

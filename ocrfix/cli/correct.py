@@ -40,8 +40,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                         help="write every edit as JSON lines (merged at the end from per-file sidecars; "
                              "records of other files already in it are kept)")
     parser.add_argument("--articles", metavar="A.json",
-                        help="also write the page's stories after correction as JSON: headline, paragraphs and bounding box "
-                             "of each (one input file; structured pages are split into stories from their geometry; plain text "
+                        help="also write the page's stories after correction as JSON: headline, paragraphs, bounding box "
+                             "and page of each (one input file; structured pages are split into stories from their geometry; plain text "
                              "is one story, or the stories put back from lines listed across them, without boxes)")
     parser.add_argument("--stats", metavar="STATS.jsonl",
                         help="one JSON line per file: characters, edits by source, seconds, status (kept like --edits)")

@@ -34,7 +34,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                         "full one goes on (the engine dropped its first characters), as `ocrfix correct` does; "
                         "slower than without")
     parser.add_argument("--articles", metavar="A.json", help="also write the page's stories as JSON: headline, "
-                        "paragraphs and bounding box of each (structured input; plain text is one story, or the stories "
+                        "paragraphs, bounding box and page of each (structured input; plain text is one story, or the stories "
                         "--column-order found, without boxes)")
     parser.set_defaults(handler=_run)
 

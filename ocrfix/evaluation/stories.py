@@ -1,7 +1,8 @@
 """Story-level scores of a whole-page output: which story each output line comes from.
 
 Ground truth has story structure when its stories are set apart by two blank lines (the way
-``ocrfix reflow`` writes a page with several stories). Each output line of at least
+``ocrfix reflow`` writes a page with several stories) or a form feed (the way it parts the pages of a
+document of several: no story runs on across it). Each output line of at least
 ``MIN_CHARS`` characters is attributed to a story by its character 4-grams that occur in that
 story's text and in no other: a story owns the line with ``OWN`` or more of them. OCR errors
 lower the counts but never move them to another story. From the lines' owners:
@@ -26,7 +27,7 @@ from .profile import normalize_line
 
 MIN_CHARS = 8
 GRAM, OWN = 4, 3
-_STORY_BREAK = re.compile(r"\n[^\S\n]*\n[^\S\n]*\n")
+_STORY_BREAK = re.compile(r"\n[^\S\n]*\n[^\S\n]*\n|\f")
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,8 @@ class StoryScores:
 
 
 def split_stories(text: str) -> list[str]:
-    """The stories of ``text``: parts set apart by two blank lines (whitespace-only lines count as blank)."""
+    """The stories of ``text``: parts set apart by two blank lines (whitespace-only lines count as blank)
+    or by a form feed."""
     return [part for part in _STORY_BREAK.split(text) if part.strip()]
 
 

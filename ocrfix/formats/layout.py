@@ -44,6 +44,10 @@ fit the ink and square CJK type makes ``p`` about ``h``, PP-OCR's detection boxe
   :mod:`ocrfix.text_reflow` recognizes as a byline (``本报记者 …``) stays a line of its own, unless it is a
   credit in brackets right after a full line (``（本报记者…``: the end of that paragraph).
 
+Each page of a document of several is laid out on its own, no story running on across pages; its blocks
+say their ``page``, and the text has a form feed after each page's last line but the last (as Tesseract's
+text of a multi-page scan: :func:`ocrfix.text_reflow.render`).
+
 Only whitespace changes (line breaks and the OCR spaces the plain reflow also removes).
 """
 from __future__ import annotations
@@ -332,7 +336,9 @@ class Reflowed(NamedTuple):
 
     def articles(self, corrected: str | None = None) -> list[dict]:
         """The stories as records for archives that index by story: headline (its lines
-        joined), paragraphs (bylines included) and bounding box ``[x0, y0, x1, y1]``.
+        joined), paragraphs (bylines included), bounding box ``[x0, y0, x1, y1]`` and page (0-based:
+        the document's page, or the page of a plain text a form feed parts; a story never runs on
+        across pages).
 
         ``corrected``: the corrected text (``text`` with the corrector's edits, which never
         add or remove a line break), whose lines replace the blocks' texts.
@@ -342,6 +348,7 @@ class Reflowed(NamedTuple):
             texts = [line for line in corrected.splitlines() if line.strip()]
             if len(texts) != len(self.blocks):
                 raise ValueError(f"corrected text has {len(texts)} blocks, the reflow {len(self.blocks)}")
+        pages = {b.story: b.page for b in self.blocks}
         records = []
         for k, box in enumerate(self.story_boxes):
             story = [(b.kind, t) for b, t in zip(self.blocks, texts) if b.story == k]
@@ -349,6 +356,7 @@ class Reflowed(NamedTuple):
                 "headline": join_words([t for kind, t in story if kind == "headline"]),
                 "paragraphs": [t for kind, t in story if kind != "headline"],
                 "bbox": None if box is None else list(box),
+                "page": pages.get(k),
             })
         return records
 
@@ -401,13 +409,13 @@ def _geometry_reflow(doc: Document, lm: TokenScorer | None, levelled: tuple[bool
     where = {id(w): (pi, bi, li, k) for pi, page in enumerate(doc.pages) for bi, block in enumerate(page.blocks)
              for li, line in enumerate(block.lines) for k, w in enumerate(line.words)}
     flow = _Flow(where)
-    for page, turned in zip(doc.pages, levelled):
+    for number, (page, turned) in enumerate(zip(doc.pages, levelled)):
         lines = [l for b in page.blocks for l in b.lines if any(w.text.strip() for w in l.words)]
         if not lines:
             continue
         h, heads, found, ends = _page_stories(page, lines, numbers, where, turned)
         for leaves, extra in zip(found, ends):
-            _emit_story(flow, leaves, extra, heads, h, lm)
+            _emit_story(flow, number, leaves, extra, heads, h, lm)
     return flow.reflowed(doc)
 
 
@@ -428,8 +436,8 @@ def _page_stories(page: Page, lines: list[Line], numbers: dict[int, int], where:
 
 class _Flow:
     """The blocks of a geometry reflow as its stories emit them, with their words, sources and
-    printed lines, and per story the boxes of its lines; ``where``: each word's place in the
-    document (page, block, line, word) by id."""
+    printed lines, and per story its page and the boxes of its lines; ``where``: each word's place
+    in the document (page, block, line, word) by id."""
 
     def __init__(self, where: dict[int, tuple[int, int, int, int]]) -> None:
         self.where = where
@@ -437,17 +445,19 @@ class _Flow:
         self.words: list[Word] = []
         self.sources: list[tuple[Piece, ...]] = []
         self.printed: list[tuple[str, ...]] = []
+        self.pages: list[int] = []
         self.boxes: list[list[Box]] = []
 
-    def story(self) -> int:
-        """A new story begun: its number."""
+    def story(self, page: int) -> int:
+        """A new story begun on the document's page ``page``: its number."""
+        self.pages.append(page)
         self.boxes.append([])
         return len(self.boxes) - 1
 
     def emit(self, kind: str, text: str, lines: list[PlacedLine], story: int, printed: tuple[str, ...] | None = None) -> None:
         """A block of ``kind`` and ``text`` made of ``lines``, in ``story``; ``printed``: its printed
         lines where they are not ``lines`` (a table's row, made of its cells)."""
-        self.blocks.append(Block(kind, text, tuple(dict.fromkeys(p.order for p in lines)), story))
+        self.blocks.append(Block(kind, text, tuple(dict.fromkeys(p.order for p in lines)), story, self.pages[story]))
         self.words.extend(w for p in lines for w in p.words)
         self.boxes[story].extend(p.box for p in lines)
         self.sources.append(_pieces([self.where[id(w)] for p in lines for w in p.words]))
@@ -462,12 +472,12 @@ class _Flow:
                         tuple(self.sources), tuple(self.printed))
 
 
-def _emit_story(flow: _Flow, leaves: list[list[PlacedLine]], extra: list[PlacedLine], heads: set[int], h: float,
+def _emit_story(flow: _Flow, page: int, leaves: list[list[PlacedLine]], extra: list[PlacedLine], heads: set[int], h: float,
                 lm: TokenScorer | None) -> None:
-    """One story's blocks (its ``leaves``, ``heads``: the ids of the page's headline lines) in
-    reading order: its headlines, its body's paragraphs, the large lines inside its body, and the
-    stray lines that end it (``extra``, see :func:`_story_ends`), pieces of one line together."""
-    story = flow.story()
+    """One story's blocks on the document's page ``page`` (its ``leaves``, ``heads``: the ids of the
+    page's headline lines) in reading order: its headlines, its body's paragraphs, the large lines inside
+    its body, and the stray lines that end it (``extra``, see :func:`_story_ends`), pieces of one line together."""
+    story = flow.story(page)
     body, inner = _heads_and_body(flow, story, leaves, heads)
     for para in _paragraphs(body, h, lm):
         if para[0].cells:  # a table's row: one printed line, its cells' texts a space apart

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, Sequence
 from .edits import EditLike, apply_edits, char_alternatives, char_confidences
 from .grouping import regroup
 from .layout import Reflowed, reflow_document
-from ..text_reflow import STORY_BREAK, Block, render
+from ..text_reflow import PAGE_BREAK, STORY_BREAK, Block, render
 from .model import Document
 from .registry import is_plain_text
 from .fileio import parse_document, read_document, write_document
@@ -40,6 +40,8 @@ class Corrected(NamedTuple):
 def correct_document(doc: Document, corrector: CorrectorLike, by_story: bool = True) -> Corrected:
     """Geometry reflow -> ``corrector.correct(text, reflow=False)`` -> edits mapped onto ``doc``.
 
+    Each page of a document of several (:data:`PAGE_BREAK` parts them in the text) is corrected as
+    it would be alone, its evidence from that page only: the corrector never reads across a page.
     With ``by_story`` each story of the page (see :mod:`.stories`) is corrected on its own: the
     page-level evidence (a word the page repeats, how densely the first pass edits) comes from
     the story, never from the stories beside it; a short story of a long page is not a short text
@@ -52,22 +54,30 @@ def correct_document(doc: Document, corrector: CorrectorLike, by_story: bool = T
     readings = engine_readings(doc, flow)
     # the engine's habit of reading marks at line ends where print has none shows on the page
     habit = getattr(corrector, "stray_marks_habit", None) if by_story else None
-    page = {} if habit is None else {"stray_marks": habit(flow.text, flow.wrapped())}
-    parts = flow.text.split(STORY_BREAK) if by_story else [flow.text]
-    printed = flow.wrapped().split(STORY_BREAK) if by_story else [flow.wrapped()]
     texts, edits, start = [], [], 0
-    for k, (part, lines) in enumerate(zip(parts, printed)):
-        end = STORY_BREAK if k + 1 < len(parts) else ""
-        chunk = part + end
-        evidence = {} if readings is None else {"readings": readings[start:start + len(chunk)]}
-        result = corrector.correct(chunk, reflow=False, wrapped=lines + end, page_chars=len(flow.text), **evidence, **page)
-        shift = sum(map(len, texts))
-        edits.extend(replace(e, offset=e.offset + shift, input_offset=e.input_offset + start) if start else e
-                     for e in result.edits)
-        texts.append(result.text)
-        start += len(chunk)
+    for page, printed in zip(flow.text.split(PAGE_BREAK), flow.wrapped().split(PAGE_BREAK)):
+        if texts:  # the form feed that ends the page before, as it is
+            texts.append(PAGE_BREAK)
+            start += len(PAGE_BREAK)
+        context = {"page_chars": len(page)} | ({} if habit is None else {"stray_marks": habit(page, printed)})
+        for chunk, wrapped in _stories(page, printed) if by_story else [(page, printed)]:
+            evidence = {} if readings is None else {"readings": readings[start:start + len(chunk)]}
+            result = corrector.correct(chunk, reflow=False, wrapped=wrapped, **context, **evidence)
+            shift = sum(map(len, texts))
+            edits.extend(replace(e, offset=e.offset + shift, input_offset=e.input_offset + start) if start else e
+                         for e in result.edits)
+            texts.append(result.text)
+            start += len(chunk)
     fixed = apply_edits(doc, flow.text, edits, flow.words)
     return Corrected(fixed, "".join(texts), flow.text, tuple(edits), flow)
+
+
+def _stories(page: str, printed: str) -> list[tuple[str, str]]:
+    """The stories of a page's reflowed text and of its text as printed (:meth:`Reflowed.wrapped`),
+    each but the last with the :data:`STORY_BREAK` after it."""
+    parts, lines = page.split(STORY_BREAK), printed.split(STORY_BREAK)
+    ends = [STORY_BREAK] * (len(parts) - 1) + [""]
+    return [(part + end, wrapped + end) for part, wrapped, end in zip(parts, lines, ends)]
 
 
 def plain_articles(text: str, corrected: str, blocks: Sequence[Block] | None = None) -> list[dict]:
