@@ -171,6 +171,16 @@ def test_hocr_edit_is_a_title_property() -> None:
     assert float(props["x_ocrfix_gain"][0]) == pytest.approx(0.9)
 
 
+def test_hocr_writes_an_edits_gain_as_its_edit_log_does() -> None:
+    """To the log's four decimals: ``ocrfix apply`` writes the file from the log's rounded gains, and
+    0.99049 rounded to 0.9905 and then to three decimals would be 0.991, not the 0.990 of the run."""
+    doc = read_document(DATA / "onecol.hocr")
+    flow = reflow_document(doc)
+    edit = edit_at(flow.text, "起", "早起")._replace(gain=0.99049)
+    outputs = [write_document(apply_edits(doc, flow.text, [edit._replace(gain=gain)], flow.words)) for gain in (0.99049, 0.9905)]
+    assert b"x_ocrfix_gain 0.9905" in outputs[0] and outputs[0] == outputs[1]
+
+
 def test_page_edit_adds_second_textequiv_and_updates_parents() -> None:
     doc = read_document(DATA / "small.page.xml")
     text = reflow_document(doc).text

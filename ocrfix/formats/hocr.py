@@ -385,7 +385,7 @@ def _mark(el: etree._Element, correction: Correction) -> None:
     props = parse_title(title)
     if ORIGINAL_PROP in props:  # corrected again: keep the first OCR reading
         return
-    extra = f"{ORIGINAL_PROP} {_quote(correction.original)}; {GAIN_PROP} {correction.gain:.3f}"
+    extra = _marks(correction)
     el.set("title", f"{title}; {extra}" if title else extra)
 
 
@@ -423,7 +423,9 @@ def _bbox(box: Box | None, key: str = "bbox") -> str | None:
 
 
 def _marks(correction: Correction | None) -> str | None:
-    return None if correction is None else f"{ORIGINAL_PROP} {_quote(correction.original)}; {GAIN_PROP} {correction.gain:.3f}"
+    """The title properties of a correction; its gain to four decimals, the edit log's (its gains
+    rounded again to fewer would make a file written from the log, ``ocrfix apply``, differ)."""
+    return None if correction is None else f"{ORIGINAL_PROP} {_quote(correction.original)}; {GAIN_PROP} {correction.gain:.4f}"
 
 
 def build(doc: Document) -> bytes:
