@@ -90,7 +90,7 @@ class PageStages(NamedTuple):
 
 def page_stages(corrector: Corrector, raw: str, text: str) -> PageStages:
     """:class:`PageStages` of the page read as ``raw``, which the corrector reflowed into ``text``."""
-    wrapped, _, reflowed = corrector._reflowed(raw, corrector.lm)
+    wrapped, _, reflowed = corrector._reflowed(raw, None)
     if reflowed != text:
         raise ValueError("the corrector's reflow is not the text its edits apply to")
     joins = wrapped_line_ends(wrapped, text)

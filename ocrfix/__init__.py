@@ -6,6 +6,8 @@ Public API:
                                                reflow + noisy-channel correction (default models)
   Corrector(**options)                         loads the LM, confusion sets and weights once
   Result(text, edits, source, blocks), Edit, replay(source, edits) -> text
+  apply_log(data, name, edits, corrector) -> Applied
+                                               a file's output with the (reviewed) edits of its log only
   evaluate(gt, hyp, ocr=None, ...) -> EvalReport
 
 The runtime pipeline is in the modules ``text_reflow`` (column-wrapped lines -> paragraphs),
@@ -24,14 +26,15 @@ if TYPE_CHECKING:
     from .correction.corrector import Corrector, Result
     from .correction.edits import Edit, replay
     from .evaluation import EvalReport, evaluate
+    from .review import apply_log
     from .text_reflow import reflow
 
 __version__ = "0.1.0"
-__all__ = ["Corrector", "Edit", "EvalReport", "Result", "correct", "evaluate", "reflow", "replay"]
+__all__ = ["Corrector", "Edit", "EvalReport", "Result", "apply_log", "correct", "evaluate", "reflow", "replay"]
 
 #: public name -> the module it is imported from on first use
 _LAZY = {"Corrector": "correction.corrector", "Result": "correction.corrector", "Edit": "correction.edits",
-         "replay": "correction.edits", "EvalReport": "evaluation", "evaluate": "evaluation", "reflow": "text_reflow"}
+         "replay": "correction.edits", "apply_log": "review", "EvalReport": "evaluation", "evaluate": "evaluation", "reflow": "text_reflow"}
 
 __getattr__, __dir__ = lazy_attributes(__name__, _LAZY, __all__)
 

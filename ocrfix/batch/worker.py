@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Callable, Iterator
 from ..correction.edits import Edit
 from ..engine_habits import HabitPick
 from ..errors import InputError, OcrfixError
-from ..formats import correct_document, output_bytes, parse_document
-from ..formats.pipeline import plain_articles
+from ..formats import correct_document, output_bytes
+from ..formats.pipeline import parse_input, plain_articles
 from ..formats.registry import is_plain_text
 from ..options import CorrectOptions
 from ..profiles import ProfileChoice, pick_profile, pick_profile_for_text
@@ -90,24 +90,20 @@ def correct_bytes(data: bytes, name: str, stories: bool = False) -> tuple[str, i
     their own format) with the edits recorded in the document; each by the profile
     :func:`document_corrector` picks (returned last). Needs the worker's corrector (:func:`init_worker`).
     """
-    options, corrector = WORKER.options, WORKER.corrector
-    if corrector is None:
+    options = WORKER.options
+    if WORKER.corrector is None:
         raise RuntimeError("correct_bytes before init_worker")
-    fmt = "text" if is_plain_text(data, options.input_format) else options.input_format
-    out_fmt = options.output_format
-    if fmt == "text":
-        if out_fmt not in (None, "text"):
-            raise InputError(f"{name}: plain-text input can only be written as text (not --output-format {out_fmt})")
-        text = decode_text(data, name, options.encoding)
+    read = parse_input(data, name, options.input_format, options.output_format, options.encoding)
+    if isinstance(read, str):
+        text = read
         corrector, picked = document_corrector(None, lambda: text)
         result = corrector.correct(text, reflow=options.reflow, progress=_text_share(len(text)))
         found = plain_articles(text, result.text, result.blocks) if stories else None
         return result.text, len(text), tuple(result.edits), found, picked
-    doc = parse_document(data, name, fmt, options.encoding)
-    corrector, picked = document_corrector(doc.software, doc.text)
-    done = correct_document(doc, corrector)
+    corrector, picked = document_corrector(read.software, read.text)
+    done = correct_document(read, corrector)
     found = done.reflowed.articles(done.text) if stories else None
-    return output_bytes(done, out_fmt).decode("utf-8"), len(done.source), tuple(done.edits), found, picked
+    return output_bytes(done, options.output_format).decode("utf-8"), len(done.source), tuple(done.edits), found, picked
 
 
 def _text_share(text_chars: int) -> Callable[[int], None] | None:
@@ -127,7 +123,7 @@ def run_job(job: Job, on_error: str = "skip") -> Outcome:
     start = time.perf_counter()
     try:
         with _correcting():
-            output, chars, edits, stories, picked = correct_bytes(_read_input(job.source), "<stdin>" if job.source == STDIO else job.source,
+            output, chars, edits, stories, picked = correct_bytes(read_input(job.source), "<stdin>" if job.source == STDIO else job.source,
                                                                   job.articles is not None)
         outcome = Outcome(job, chars, edits, seconds=time.perf_counter() - start, picked=picked)
         if job.sidecar is not None:
@@ -151,7 +147,7 @@ def _copy_input(job: Job, error: str, seconds: float) -> Outcome:
     try:
         if job.sidecar is not None:
             write_output(job.sidecar, sidecar_text(outcome))
-        data = _read_input(job.source) if is_url(job.source) else None
+        data = read_input(job.source) if is_url(job.source) else None
         if is_url(job.target):
             write_url(job.target, Path(job.source).read_bytes() if data is None else data)
             return outcome
@@ -166,7 +162,8 @@ def _copy_input(job: Job, error: str, seconds: float) -> Outcome:
     return outcome
 
 
-def _read_input(source: str) -> bytes:
+def read_input(source: str) -> bytes:
+    """The bytes of a job's input: a file, stdin (``-``) or a URL."""
     return read_url(source, MAX_INPUT_BYTES) if is_url(source) else read_bytes(source, MAX_INPUT_BYTES)
 
 

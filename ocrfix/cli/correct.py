@@ -46,19 +46,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--stats", metavar="STATS.jsonl",
                         help="one JSON line per file: characters, edits by source, seconds, status (kept like --edits)")
     parser.add_argument("--shard", metavar="I/N", help="correct only shard I of N (a stable split by output path; for array jobs)")
-    parser.add_argument("--profile", metavar="NAME|DIR",
-                        help="engine profile: 'tesseract' (fitted on Tesseract 5 chi_sim), 'ppocr' (PP-OCR, "
-                             "PaddleOCR, RapidOCR), 'generic' (any other "
-                             "or unknown engine: engine-agnostic rules, one strict threshold), or a profile directory; "
-                             "--weights/--confusions/--misread/--threshold override its parts (default: picked from the "
-                             "OCR software a structured file names or comes from (hOCR/ALTO/PAGE, ABBYY XML, PaddleOCR/RapidOCR "
-                             "or Google Cloud Vision JSON, Tesseract TSV), else $OCRFIX_PROFILE, else the one the text's "
-                             "engine habits pick, else tesseract)")
-    parser.add_argument("--model", metavar="PATH", help="KenLM character model (default: models/lm/news.klm)")
-    parser.add_argument("--confusions", metavar="PATH", nargs="+", help="confusion TSV(s), merged (default: the profile's; tesseract's: models/confusions/default.tsv)")
-    parser.add_argument("--weights", metavar="PATH", help="corrector weights JSON (default: the profile's; tesseract's: models/corrector.json)")
-    parser.add_argument("--misread", metavar="PATH",
-                        help="misread rates of your OCR engine (default: the profile's; tesseract's: models/confusions/misread.tsv)")
+    add_model_arguments(parser)
     parser.add_argument("--threshold", type=float, metavar="P",
                         help="minimum calibrated probability of an edit, 0-1, on every text (default: from the weights, "
                              "with their lower second-pass threshold on texts the first pass finds to be noisy scans "
@@ -73,27 +61,63 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--on-error", choices=("skip", "copy", "abort"), default="skip",
                         help="a file that fails: reported and skipped (default), copied to its output unchanged, or the run stops")
     parser.add_argument("--resume", action="store_true", help="skip inputs whose output (and, with --edits/--stats, its sidecar) is already written")
+    add_format_arguments(parser)
+    parser.set_defaults(handler=_run)
+
+
+def add_model_arguments(parser: argparse.ArgumentParser) -> None:
+    """The models of a run: ``--profile``, ``--model``, ``--confusions``, ``--weights``, ``--misread``."""
+    parser.add_argument("--profile", metavar="NAME|DIR",
+                        help="engine profile: 'tesseract' (fitted on Tesseract 5 chi_sim), 'ppocr' (PP-OCR, "
+                             "PaddleOCR, RapidOCR), 'generic' (any other "
+                             "or unknown engine: engine-agnostic rules, one strict threshold), or a profile directory; "
+                             "--weights/--confusions/--misread/--threshold override its parts (default: picked from the "
+                             "OCR software a structured file names or comes from (hOCR/ALTO/PAGE, ABBYY XML, PaddleOCR/RapidOCR "
+                             "or Google Cloud Vision JSON, Tesseract TSV), else $OCRFIX_PROFILE, else the one the text's "
+                             "engine habits pick, else tesseract)")
+    parser.add_argument("--model", metavar="PATH", help="KenLM character model (default: models/lm/news.klm)")
+    parser.add_argument("--confusions", metavar="PATH", nargs="+", help="confusion TSV(s), merged (default: the profile's; tesseract's: models/confusions/default.tsv)")
+    parser.add_argument("--weights", metavar="PATH", help="corrector weights JSON (default: the profile's; tesseract's: models/corrector.json)")
+    parser.add_argument("--misread", metavar="PATH",
+                        help="misread rates of your OCR engine (default: the profile's; tesseract's: models/confusions/misread.tsv)")
+
+
+def add_format_arguments(parser: argparse.ArgumentParser) -> None:
+    """How a run reads and writes its files: ``--encoding``, ``--format``, ``--output-format``."""
     parser.add_argument("--encoding", metavar="ENC", help="input encoding (default: UTF-8 only)")
     parser.add_argument("--format", choices=FORMATS, help="input format (default: detected from the content)")
     parser.add_argument("--output-format", choices=FORMATS,
                         help="output format for structured input: hOCR, ALTO, PAGE, ABBYY, JSON, TSV (default: the input's own; 'text' = corrected reflowed text)")
-    parser.set_defaults(handler=_run)
+
+
+def run_options(args: argparse.Namespace) -> CorrectOptions:
+    """The :class:`CorrectOptions` of a command line's model, reflow and format arguments (the
+    corrector's own settings left at their defaults); a ``--profile`` that cannot be loaded refused
+    in one line, before any worker starts."""
+    options = CorrectOptions(
+        model=args.model, confusions=tuple(args.confusions) if args.confusions else None, weights=args.weights,
+        misread=args.misread, reflow=not args.no_reflow, encoding=args.encoding, input_format=args.format,
+        output_format=args.output_format, profile=args.profile,
+    )
+    if args.profile:
+        from ..profiles import load_profile
+        from ..settings import load_settings
+
+        load_profile(args.profile, load_settings().models_dir)
+    return options
+
+
+def model_inputs(args: argparse.Namespace) -> list[tuple[str, str | None]]:
+    """The model files a command line names, as the inputs no output may overwrite (:func:`check_outputs`)."""
+    return [("--model", args.model), ("--weights", args.weights), ("--misread", args.misread),
+            *(("--confusions", c) for c in args.confusions or ())]
 
 
 def _run(args: argparse.Namespace) -> int:
     from ..batch import Terminated, correct_files
     from ..correction.corrector import read_keep
 
-    options = CorrectOptions(
-        model=args.model, confusions=tuple(args.confusions) if args.confusions else None, weights=args.weights,
-        misread=args.misread, threshold=args.threshold, rules=not args.no_rules, reflow=not args.no_reflow,
-        encoding=args.encoding, input_format=args.format, output_format=args.output_format, profile=args.profile,
-    )
-    if args.profile:  # refused here in one line, before any worker starts
-        from ..profiles import load_profile
-        from ..settings import load_settings
-
-        load_profile(args.profile, load_settings().models_dir)
+    options = replace(run_options(args), threshold=args.threshold, rules=not args.no_rules)
     jobs = _planned_jobs(args, options)
     _check_run_outputs(args, jobs)
     if args.keep:
@@ -138,8 +162,7 @@ def _check_run_outputs(args: argparse.Namespace, jobs: Sequence[Job]) -> None:
     """Refuse outputs (the corrected files, ``--edits``, ``--stats``, ``--articles``) that would
     overwrite an input or a model, or each other (:func:`~ocrfix.textio.check_outputs`)."""
     out_role = "-o" if args.out_dir is None else "--out-dir"
-    models = [("--model", args.model), ("--weights", args.weights), ("--misread", args.misread), ("--keep", args.keep),
-              *(("--confusions", c) for c in args.confusions or ())]
+    models = [*model_inputs(args), ("--keep", args.keep)]
     check_outputs([*((out_role, j.target) for j in jobs), ("--edits", args.edits), ("--stats", args.stats), ("--articles", args.articles)],
                   [*(("IN", j.source) for j in jobs), *models])
 

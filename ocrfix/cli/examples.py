@@ -16,6 +16,10 @@ EXAMPLES: dict[tuple[str, ...], str] = {
   ocrfix correct page.xml --output-format alto -o page.fixed.xml  # ALTO in, corrected ALTO out
   ocrfix correct paddle-page.txt --profile ppocr -o out/page.fixed.txt   # PaddleOCR/RapidOCR text
   ocrfix correct other-page.txt --profile generic -o out/page.fixed.txt  # another engine's OCR, fewest edits""",
+    ("apply",): """examples:
+  ocrfix correct scans/ -r --out-dir fixed/ --edits edits.jsonl   # the run, its edit log
+  ocrfix apply scans/ -r --out-dir reviewed/ --edits reviewed.jsonl  # the log after review, put back
+  ocrfix apply scans/ -r --out-dir sure/ --edits edits.jsonl --min-gain 0.95 --drop-source context""",
     ("eval",): """examples:
   ocrfix eval --gt examples/news.gt.txt --hyp out/news.fixed.txt --ocr examples/news.ocr.txt
   ocrfix eval --gt gt.txt --hyp fixed.txt --ocr ocr.txt --html out/report.html --json""",

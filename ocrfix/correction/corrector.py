@@ -37,14 +37,13 @@ from .pair_marks import SOURCE as PAIR_SOURCE, closing_changes, without_second_c
 from .mark_channel import mark_changes
 from .mark_choice import READ_MARGIN_SOURCE, MarkModel, choice_changes, line_end_picks
 from .rules import DEFAULT_RULES, Rule, reflowed_from_columns, rule_changes, select_rules
-from .script import script_view
+from .script import ScriptView, script_view
 from .variants import variant_changes
 from .score import Weights
 
 if TYPE_CHECKING:
     import numpy as np
 
-    from ..column_order import TokenScorer
     from ..text_reflow import Block
 
 WEIGHTS_FILE = "corrector.json"
@@ -484,7 +483,7 @@ class Corrector:
         script = script_view(text, self.script_forms, self.simplified_forms)
         blocks = None
         if reflow:
-            wrapped, blocks, text = self._reflowed(text, self.lm if script is None else script.scorer(self.lm))
+            wrapped, blocks, text = self._reflowed(text, script)
         if script is None:
             return self._correct(text, wrapped, blocks, readings, progress, page_chars, stray_marks)
         viewed = self._correct(script.view(text), None if wrapped is None else script.view(wrapped), blocks,
@@ -495,13 +494,20 @@ class Corrector:
         output, edits = apply_changes(text, changes)
         return Result(output, tuple(edits), text, viewed.blocks)
 
-    def _reflowed(self, text: str, lm: "TokenScorer") -> tuple[str, list[Block], str]:
+    def source(self, text: str, reflow: bool = True) -> str:
+        """The text :meth:`correct` reports its edits against (``correct(text, reflow).source``), without
+        correcting it: what an edit log of ``text`` is replayed onto (``ocrfix apply``)."""
+        return self._reflowed(text, script_view(text, self.script_forms, self.simplified_forms))[2] if reflow else text
+
+    def _reflowed(self, text: str, script: ScriptView | None) -> tuple[str, list[Block], str]:
         """``text`` as printed in column order (:mod:`ocrfix.column_order`), its reflowed blocks (each
         story the column order found on its own), and their text (:mod:`ocrfix.text_reflow`), with
-        ``lm`` settling what the rules cannot."""
+        the LM (read through ``script``'s simplified view of a text in traditional script) settling
+        what the rules cannot."""
         from ..column_order import column_stories
         from ..text_reflow import reflow_pages, render
 
+        lm = self.lm if script is None else script.scorer(self.lm)
         printed, blocks = reflow_pages(text, lambda page: column_stories(page, lm), lm)
         return printed, blocks, render(blocks)
 

@@ -12,6 +12,7 @@ from ..text_reflow import PAGE_BREAK, STORY_BREAK, Block, render
 from .model import Document
 from .registry import is_plain_text
 from .fileio import parse_document, read_document, write_document
+from ..errors import InputError
 from ..settings import MAX_INPUT_BYTES
 from ..textio import decode_text, read_bytes
 
@@ -118,6 +119,17 @@ def output_bytes(done: Corrected, output_format: str | None = None) -> bytes:
     a page of several stories grouped by story (see :mod:`.grouping`)."""
     fmt = output_format or done.document.format
     return done.text.encode("utf-8") if fmt == "text" else write_document(regroup(done.document, done.reflowed), fmt)
+
+
+def parse_input(data: bytes, name: str, input_format: str | None = None, output_format: str | None = None,
+                encoding: str | None = None) -> str | Document:
+    """What ``ocrfix correct`` corrects of a file's ``data``: plain text as it is (decoded), any other
+    format as its :class:`Document`; plain text with a structured ``output_format`` is refused."""
+    if not is_plain_text(data, input_format):
+        return parse_document(data, name, input_format, encoding)
+    if output_format not in (None, "text"):
+        raise InputError(f"{name}: plain-text input can only be written as text (not --output-format {output_format})")
+    return decode_text(data, name, encoding)
 
 
 def reflowed_text(path: str | Path, fmt: str | None = None, encoding: str | None = None) -> str:

@@ -1,0 +1,116 @@
+"""`ocrfix apply`: put a reviewed edit log back onto its inputs, without correcting again (see docs/correct.md)."""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from typing import TYPE_CHECKING, Sequence
+
+from ..errors import InputError, OcrfixError
+from ..formats.registry import ocr_file_patterns
+from ..textio import STDIO, check_outputs
+from .correct import add_format_arguments, add_model_arguments, model_inputs, run_options
+
+if TYPE_CHECKING:
+    from ..batch import Job
+    from ..correction.edits import Edit
+    from ..options import CorrectOptions
+    from ..review import EditFilter
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "apply",
+        help="put a reviewed edit log back onto its inputs (no correcting)",
+        description="Write what `ocrfix correct` wrote for each input, with only the edits of a (reviewed) "
+        "edit log that pass the filters: the input is reflowed as the run reflowed it (give the run's model, "
+        "profile and reflow and format options), each edit kept is checked against it and replayed; a file "
+        "without edits in the log is written reflowed. "
+        f"IN is a file, a directory (its OCR files: {ocr_file_patterns()}; -r recursive) or '-' for stdin.",
+    )
+    parser.add_argument("inputs", nargs="+", metavar="IN", help="the OCR file(s) the log was made from, directories of them, or - for stdin")
+    out = parser.add_mutually_exclusive_group()
+    out.add_argument("-o", "--output", metavar="OUT", help="output file (one input; default: stdout)")
+    out.add_argument("--out-dir", metavar="DIR", help="output directory (mirrors input directories)")
+    parser.add_argument("-r", "--recursive", action="store_true", help="descend into subdirectories of directory inputs")
+    parser.add_argument("--edits", metavar="EDITS.jsonl", required=True,
+                        help="the edit log of `ocrfix correct --edits` (reviewed: records removed); each record's 'file' "
+                             "is the input as the run was given it")
+    parser.add_argument("--min-gain", type=float, metavar="G", help="keep only the edits of gain G or more (0-1)")
+    parser.add_argument("--drop-source", action="append", default=[], metavar="NAME",
+                        help="drop the edits only this source proposed (repeatable; e.g. context, visual, "
+                             "rule:star-period; 'rule' for every symbol rule)")
+    add_model_arguments(parser)
+    parser.add_argument("--no-reflow", action="store_true", help="the run was given --no-reflow")
+    add_format_arguments(parser)
+    parser.set_defaults(handler=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from ..batch import plan_jobs
+    from ..review import EditFilter, edits_by_input, read_edit_log
+
+    if args.min_gain is not None and not 0.0 <= args.min_gain <= 1.0:
+        raise InputError("--min-gain must be between 0 and 1")
+    options = run_options(args)
+    jobs = plan_jobs(args.inputs, args.output, args.out_dir, args.recursive)
+    check_outputs([("-o" if args.out_dir is None else "--out-dir", job.target) for job in jobs],
+                  [*(("IN", job.source) for job in jobs), ("--edits", args.edits), *model_inputs(args)])
+    found, others = edits_by_input(read_edit_log(args.edits), [job.source for job in jobs])
+    keep = EditFilter(args.min_gain, frozenset(args.drop_source))
+    start = time.perf_counter()
+    applied, logged, failed = _apply_jobs(jobs, found, keep, options)
+    if failed and len(jobs) == 1:  # its one error line says it all
+        return 2
+    if not args.quiet:
+        _notes(jobs, found, others)
+        print(f"ocrfix: {len(jobs) - failed:,} of {len(jobs):,} files written, {applied:,} of {logged:,} logged edits applied "
+              f"in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+    if failed:
+        print(f"ocrfix: {failed} of {len(jobs)} files failed", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _apply_jobs(jobs: Sequence[Job], found: dict[str, Sequence[Edit]], keep: EditFilter, options: CorrectOptions
+                ) -> tuple[int, int, int]:
+    """Each job's output written (atomically; a file that fails is reported, and nothing written
+    for it); (edits applied, edits the log has of the files, files failed)."""
+    from ..batch import document_corrector, init_worker
+    from ..batch.worker import read_input, write_output
+    from ..review import apply_log
+
+    init_worker(options)
+    applied = logged = failed = 0
+    for job in jobs:
+        edits = found.get(job.source, ())
+        logged += len(edits)
+        try:
+            done = apply_log(read_input(job.source), "<stdin>" if job.source == STDIO else job.source,
+                             [edit for edit in edits if keep.keeps(edit)],
+                             lambda software, text: document_corrector(software, text)[0], options)
+            write_output(job.target, done.output)
+        except OcrfixError as exc:
+            print(f"ocrfix: error: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        applied += len(done.edits)
+    return applied, logged, failed
+
+
+def _notes(jobs: Sequence[Job], found: dict[str, Sequence[Edit]], others: Sequence[str | None]) -> None:
+    """The inputs the log has no edits of (written reflowed) and the log's files not given."""
+    missing = [job.source for job in jobs if job.source not in found]
+    if missing:
+        print(f"ocrfix: {_count(missing)} without edits in the log, written reflowed: {_listed(missing)}", file=sys.stderr)
+    if others:
+        names = ["<stdin>" if key is None else key for key in others]
+        print(f"ocrfix: {_count(names)} in the log not given, not written: {_listed(names)}", file=sys.stderr)
+
+
+def _count(names: Sequence[str]) -> str:
+    return f"{len(names):,} file{'s' if len(names) != 1 else ''}"
+
+
+def _listed(names: Sequence[str], shown: int = 3) -> str:
+    return ", ".join(names[:shown]) + (f" and {len(names) - shown:,} more" if len(names) > shown else "")
