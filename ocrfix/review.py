@@ -8,14 +8,15 @@ its ``original`` there, and replays them: the whole log gives the run's output b
 edit left out leaves the OCR reading at its place and nothing else changed. Each edit stands on
 its own input offset (:func:`~ocrfix.correction.edits.apply_changes`), replayed in the order of
 the run's output, so leaving out one of two that touch (an insertion beside a substitution)
-leaves the other as the run made it.
+leaves the other as the run made it. :func:`checked_source` is that reflowed input, the edits
+checked, for the review page (:mod:`ocrfix.review_html`, ``ocrfix review``).
 """
 from __future__ import annotations
 
 import json
 import os
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Iterable, Mapping, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping, NamedTuple, Sequence, TypeVar
 
 from .correction.edits import Edit, replay
 from .errors import InputError
@@ -27,6 +28,8 @@ from .textio import STDIO, read_text
 
 if TYPE_CHECKING:
     from .correction.corrector import Corrector
+    from .formats.model import Document
+    from .formats.layout import Reflowed
 
 #: The corrector a file is reflowed with, from the OCR software it names (None: none, or plain
 #: text) and its text: the run's, or the profile the file picks (``batch.document_corrector``).
@@ -52,10 +55,19 @@ class EditFilter:
         return source in self.drop_sources or source.split(":", 1)[0] in self.drop_sources
 
 
-def read_edit_log(path: str) -> dict[str | None, list[Edit]]:
-    """The edits of an edits log (``ocrfix correct --edits``) by the file they belong to (its
-    ``file``: the input as the run was given it; None: stdin), each file's in the log's order."""
-    by_file: dict[str | None, list[Edit]] = {}
+class LogRecord(NamedTuple):
+    """One record of an edits log: the file it belongs to (None: stdin), its edit and its JSON line
+    as the log has it (a reviewed log keeps the lines of the edits kept, as they were)."""
+
+    file: str | None
+    edit: Edit
+    line: str
+
+
+def read_log_records(path: str) -> list[LogRecord]:
+    """The records of an edits log (``ocrfix correct --edits``) in the log's order, blank lines
+    left out: :class:`InputError` naming the first line that is no edit record."""
+    records: list[LogRecord] = []
     for number, line in enumerate(read_text(path).splitlines(), 1):
         if not line.strip():
             continue
@@ -63,18 +75,30 @@ def read_edit_log(path: str) -> dict[str | None, list[Edit]]:
             record = json.loads(line)
             edit = Edit(int(record["offset"]), str(record["original"]), str(record["replacement"]), float(record["gain"]),
                         tuple(map(str, record["sources"])), int(record["input_offset"]))
-            by_file.setdefault(record.get("file"), []).append(edit)
+            records.append(LogRecord(record.get("file"), edit, line))
         except (ValueError, KeyError, TypeError) as exc:  # json.JSONDecodeError is a ValueError
             reason = f"no {exc}" if isinstance(exc, KeyError) else str(exc)
             raise InputError(f"{path}: line {number} is not an edit record of `ocrfix correct --edits` ({reason})") from None
+    return records
+
+
+def read_edit_log(path: str) -> dict[str | None, list[Edit]]:
+    """The edits of an edits log (``ocrfix correct --edits``) by the file they belong to (its
+    ``file``: the input as the run was given it; None: stdin), each file's in the log's order."""
+    by_file: dict[str | None, list[Edit]] = {}
+    for record in read_log_records(path):
+        by_file.setdefault(record.file, []).append(record.edit)
     return by_file
 
 
-def edits_by_input(log: Mapping[str | None, Sequence[Edit]], sources: Sequence[str]
-                   ) -> tuple[dict[str, Sequence[Edit]], list[str | None]]:
-    """The log's edits of each input of ``sources`` that it has (its ``file`` the input as given, or
-    the same file by another path; stdin ``-``: the records without a file), and the log's files
-    that are none of them."""
+Logged = TypeVar("Logged")
+
+
+def edits_by_input(log: Mapping[str | None, Sequence[Logged]], sources: Sequence[str]
+                   ) -> tuple[dict[str, Sequence[Logged]], list[str | None]]:
+    """The log's edits (or records) of each input of ``sources`` that it has (its ``file`` the input
+    as given, or the same file by another path; stdin ``-``: the records without a file), and the
+    log's files that are none of them."""
     by_path = {os.path.realpath(key): key for key in log if key is not None}
     keys: dict[str, str | None] = {}
     for source in sources:
@@ -119,16 +143,35 @@ def apply_log(data: bytes, name: str, edits: Iterable[Edit], corrector: Correcto
     with ``edits`` (of its edit log) its only edits; ``options``: the run's (its reflow, encoding,
     formats); ``corrector``: the run's corrector, or what gives the one of each file, whose LM the
     reflow asks."""
+    read, source, flow = _reflowed(data, name, corrector, options)
+    kept = fitted(source, edits, name)
+    text = _replayed(source, kept, name)
+    if isinstance(read, str):
+        return Applied(text, len(read), tuple(kept))
+    assert flow is not None  # a structured file's geometry reflow
+    done = Corrected(apply_edits(read, source, kept, flow.words), text, source, tuple(kept), flow)
+    return Applied(output_bytes(done, options.output_format).decode("utf-8"), len(source), tuple(kept))
+
+
+def checked_source(data: bytes, name: str, edits: Iterable[Edit], corrector: Corrector | CorrectorFor,
+                   options: CorrectOptions = CorrectOptions()) -> str:
+    """The file read as ``data`` reflowed as the run did (the text the edits' input offsets refer
+    to; arguments as :func:`apply_log`'s), once ``edits`` are checked to read their ``original``
+    there and not to overlap: what a review page shows them in."""
+    _, source, _ = _reflowed(data, name, corrector, options)
+    _replayed(source, fitted(source, edits, name), name)
+    return source
+
+
+def _reflowed(data: bytes, name: str, corrector: Corrector | CorrectorFor, options: CorrectOptions
+              ) -> tuple[str | Document, str, Reflowed | None]:
+    """The file as read, its text reflowed as the run did and, for a structured file, its geometry
+    reflow (None for plain text)."""
     def file_corrector(software: str | None, text: Callable[[], str]) -> Corrector:
         return corrector(software, text) if callable(corrector) else corrector
 
     read = parse_input(data, name, options.input_format, options.output_format, options.encoding)
     if isinstance(read, str):
-        source = file_corrector(None, lambda: read).source(read, options.reflow)
-        kept = fitted(source, edits, name)
-        return Applied(_replayed(source, kept, name), len(read), tuple(kept))
+        return read, file_corrector(None, lambda: read).source(read, options.reflow), None
     flow = reflow_document(read, file_corrector(read.software, read.text).lm)
-    kept = fitted(flow.text, edits, name)
-    text = _replayed(flow.text, kept, name)
-    done = Corrected(apply_edits(read, flow.text, kept, flow.words), text, flow.text, tuple(kept), flow)
-    return Applied(output_bytes(done, options.output_format).decode("utf-8"), len(flow.text), tuple(kept))
+    return read, flow.text, flow

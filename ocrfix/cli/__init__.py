@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from ..errors import OcrfixError
 
 #: Subcommand modules, in the order ``ocrfix --help`` lists them.
-COMMAND_MODULES = ("reflow", "correct", "apply", "eval", "fit", "lm", "confusions", "train")
+COMMAND_MODULES = ("reflow", "correct", "apply", "review", "eval", "fit", "lm", "confusions", "train")
 #: Top-level modules of the ``train`` extra (pyproject.toml): needed only to build models.
 TRAIN_EXTRA = frozenset({"sklearn", "PIL", "matplotlib", "pypinyin"})
 

@@ -28,36 +28,49 @@ def register(sub: argparse._SubParsersAction) -> None:
         "without edits in the log is written reflowed. "
         f"IN is a file, a directory (its OCR files: {ocr_file_patterns()}; -r recursive) or '-' for stdin.",
     )
-    parser.add_argument("inputs", nargs="+", metavar="IN", help="the OCR file(s) the log was made from, directories of them, or - for stdin")
     out = parser.add_mutually_exclusive_group()
     out.add_argument("-o", "--output", metavar="OUT", help="output file (one input; default: stdout)")
     out.add_argument("--out-dir", metavar="DIR", help="output directory (mirrors input directories)")
+    add_log_arguments(parser, "the edit log of `ocrfix correct --edits` (reviewed: records removed); each record's "
+                      "'file' is the input as the run was given it", "keep only", "drop")
+    parser.set_defaults(handler=_run)
+
+
+def add_log_arguments(parser: argparse.ArgumentParser, edits_help: str, keep: str, drop: str) -> None:
+    """The arguments ``apply`` and ``review`` share: the inputs, the log, its filters (``keep``,
+    ``drop``: what they do with an edit), and the run's models, reflow and formats its offsets
+    depend on."""
+    parser.add_argument("inputs", nargs="+", metavar="IN", help="the OCR file(s) the log was made from, directories of them, or - for stdin")
     parser.add_argument("-r", "--recursive", action="store_true", help="descend into subdirectories of directory inputs")
-    parser.add_argument("--edits", metavar="EDITS.jsonl", required=True,
-                        help="the edit log of `ocrfix correct --edits` (reviewed: records removed); each record's 'file' "
-                             "is the input as the run was given it")
-    parser.add_argument("--min-gain", type=float, metavar="G", help="keep only the edits of gain G or more (0-1)")
+    parser.add_argument("--edits", metavar="EDITS.jsonl", required=True, help=edits_help)
+    parser.add_argument("--min-gain", type=float, metavar="G", help=f"{keep} the edits of gain G or more (0-1)")
     parser.add_argument("--drop-source", action="append", default=[], metavar="NAME",
-                        help="drop the edits only this source proposed (repeatable; e.g. context, visual, "
+                        help=f"{drop} the edits only this source proposed (repeatable; e.g. context, visual, "
                              "rule:star-period; 'rule' for every symbol rule)")
     add_model_arguments(parser)
     parser.add_argument("--no-reflow", action="store_true", help="the run was given --no-reflow")
     add_format_arguments(parser)
-    parser.set_defaults(handler=_run)
+
+
+def edit_filter(args: argparse.Namespace) -> EditFilter:
+    """The :class:`EditFilter` of ``--min-gain`` and ``--drop-source``."""
+    from ..review import EditFilter
+
+    if args.min_gain is not None and not 0.0 <= args.min_gain <= 1.0:
+        raise InputError("--min-gain must be between 0 and 1")
+    return EditFilter(args.min_gain, frozenset(args.drop_source))
 
 
 def _run(args: argparse.Namespace) -> int:
     from ..batch import plan_jobs
-    from ..review import EditFilter, edits_by_input, read_edit_log
+    from ..review import edits_by_input, read_edit_log
 
-    if args.min_gain is not None and not 0.0 <= args.min_gain <= 1.0:
-        raise InputError("--min-gain must be between 0 and 1")
+    keep = edit_filter(args)
     options = run_options(args)
     jobs = plan_jobs(args.inputs, args.output, args.out_dir, args.recursive)
     check_outputs([("-o" if args.out_dir is None else "--out-dir", job.target) for job in jobs],
                   [*(("IN", job.source) for job in jobs), ("--edits", args.edits), *model_inputs(args)])
     found, others = edits_by_input(read_edit_log(args.edits), [job.source for job in jobs])
-    keep = EditFilter(args.min_gain, frozenset(args.drop_source))
     start = time.perf_counter()
     applied, logged, failed = _apply_jobs(jobs, found, keep, options)
     if failed and len(jobs) == 1:  # its one error line says it all
@@ -102,15 +115,15 @@ def _notes(jobs: Sequence[Job], found: dict[str, Sequence[Edit]], others: Sequen
     """The inputs the log has no edits of (written reflowed) and the log's files not given."""
     missing = [job.source for job in jobs if job.source not in found]
     if missing:
-        print(f"ocrfix: {_count(missing)} without edits in the log, written reflowed: {_listed(missing)}", file=sys.stderr)
+        print(f"ocrfix: {file_count(missing)} without edits in the log, written reflowed: {listed(missing)}", file=sys.stderr)
     if others:
         names = ["<stdin>" if key is None else key for key in others]
-        print(f"ocrfix: {_count(names)} in the log not given, not written: {_listed(names)}", file=sys.stderr)
+        print(f"ocrfix: {file_count(names)} in the log not given, not written: {listed(names)}", file=sys.stderr)
 
 
-def _count(names: Sequence[str]) -> str:
+def file_count(names: Sequence[str]) -> str:
     return f"{len(names):,} file{'s' if len(names) != 1 else ''}"
 
 
-def _listed(names: Sequence[str], shown: int = 3) -> str:
+def listed(names: Sequence[str], shown: int = 3) -> str:
     return ", ".join(names[:shown]) + (f" and {len(names) - shown:,} more" if len(names) > shown else "")

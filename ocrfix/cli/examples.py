@@ -20,6 +20,11 @@ EXAMPLES: dict[tuple[str, ...], str] = {
   ocrfix correct scans/ -r --out-dir fixed/ --edits edits.jsonl   # the run, its edit log
   ocrfix apply scans/ -r --out-dir reviewed/ --edits reviewed.jsonl  # the log after review, put back
   ocrfix apply scans/ -r --out-dir sure/ --edits edits.jsonl --min-gain 0.95 --drop-source context""",
+    ("review",): """examples:
+  ocrfix correct scans/ -r --out-dir fixed/ --edits edits.jsonl   # the run, its edit log
+  ocrfix review scans/ -r --edits edits.jsonl -o review.html    # open it, uncheck, download the reviewed log
+  ocrfix review scans/ -r --edits edits.jsonl -o review.html --min-gain 0.95  # weaker edits start unchecked
+  ocrfix apply scans/ -r --out-dir reviewed/ --edits edits.reviewed.jsonl""",
     ("eval",): """examples:
   ocrfix eval --gt examples/news.gt.txt --hyp out/news.fixed.txt --ocr examples/news.ocr.txt
   ocrfix eval --gt gt.txt --hyp fixed.txt --ocr ocr.txt --html out/report.html --json""",

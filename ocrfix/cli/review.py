@@ -1,0 +1,67 @@
+"""`ocrfix review`: an HTML page to review an edit log in, which downloads the reviewed log (see docs/correct.md)."""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from ..formats.registry import ocr_file_patterns
+from ..textio import STDIO, check_outputs
+from .apply import add_log_arguments, edit_filter, file_count, listed
+from .correct import model_inputs, run_options
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "review",
+        help="write an HTML page to review an edit log in (it downloads the reviewed log for `ocrfix apply`)",
+        description="Write one self-contained HTML page showing each input's edits in place (the input reflowed as "
+        "the run reflowed it: give the run's model, profile and reflow and format options; each edit is checked "
+        "against it) and a table of them, least confident first, each with a checkbox; its button downloads the "
+        "log's records of the edits left checked, as they were, for `ocrfix apply --edits`. "
+        f"IN is a file, a directory (its OCR files: {ocr_file_patterns()}; -r recursive) or '-' for stdin.",
+    )
+    parser.add_argument("-o", "--output", metavar="REVIEW.html", required=True, help="the page to write ('-': stdout)")
+    add_log_arguments(parser, "the edit log of `ocrfix correct --edits`; each record's 'file' is the input as the run "
+                      "was given it", "check only", "uncheck")
+    parser.set_defaults(handler=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from ..batch import document_corrector, init_worker
+    from ..batch.jobs import expand_inputs
+    from ..batch.worker import read_input
+    from ..review import checked_source, edits_by_input, read_log_records
+    from ..review_html import ReviewedFile, review_page
+    from ..textio import write_text_atomic
+
+    keep = edit_filter(args)
+    options = run_options(args)
+    sources = [source for source, _ in expand_inputs(args.inputs, args.recursive)]
+    check_outputs([("-o", args.output)], [*(("IN", source) for source in sources), ("--edits", args.edits), *model_inputs(args)])
+    log = read_log_records(args.edits)
+    positions: dict[str | None, list[int]] = {}
+    for position, record in enumerate(log):
+        positions.setdefault(record.file, []).append(position)
+    found, others = edits_by_input(positions, sources)
+    start = time.perf_counter()
+    init_worker(options)
+    files = []
+    for source in sources:
+        if source in found:
+            name = "<stdin>" if source == STDIO else source
+            text = checked_source(read_input(source), name, [log[k].edit for k in found[source]],
+                                  lambda software, text: document_corrector(software, text)[0], options)
+            files.append(ReviewedFile(name, text, tuple(found[source])))
+    write_text_atomic(args.output, review_page(log, files, keep, args.edits))
+    if not args.quiet:
+        missing = [source for source in sources if source not in found]
+        if missing:
+            print(f"ocrfix: {file_count(missing)} without edits in the log, not on the page: {listed(missing)}", file=sys.stderr)
+        if others:
+            names = ["<stdin>" if key is None else key for key in others]
+            print(f"ocrfix: {file_count(names)} in the log not given, their records kept as they are: {listed(names)}", file=sys.stderr)
+        shown = sum(len(file.records) for file in files)
+        print(f"ocrfix: {shown:,} edits of {len(files):,} files on the page {args.output} "
+              f"in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+    return 0
