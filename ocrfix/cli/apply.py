@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from typing import TYPE_CHECKING, Sequence
+from typing import TYPE_CHECKING, Sequence, Sized
 
 from ..errors import InputError, OcrfixError
 from ..formats.registry import ocr_file_patterns
@@ -121,8 +121,9 @@ def _notes(jobs: Sequence[Job], found: dict[str, Sequence[Edit]], others: Sequen
         print(f"ocrfix: {file_count(names)} in the log not given, not written: {listed(names)}", file=sys.stderr)
 
 
-def file_count(names: Sequence[str]) -> str:
-    return f"{len(names):,} file{'s' if len(names) != 1 else ''}"
+def file_count(items: Sized) -> str:
+    """``N file(s)`` of ``items``."""
+    return f"{len(items):,} file{'s' if len(items) != 1 else ''}"
 
 
 def listed(names: Sequence[str], shown: int = 3) -> str:

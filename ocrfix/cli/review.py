@@ -62,6 +62,6 @@ def _run(args: argparse.Namespace) -> int:
             names = ["<stdin>" if key is None else key for key in others]
             print(f"ocrfix: {file_count(names)} in the log not given, their records kept as they are: {listed(names)}", file=sys.stderr)
         shown = sum(len(file.records) for file in files)
-        print(f"ocrfix: {shown:,} edits of {len(files):,} files on the page {args.output} "
+        print(f"ocrfix: {shown:,} edits of {file_count(files)} on the page {args.output} "
               f"in {time.perf_counter() - start:.1f} s", file=sys.stderr)
     return 0
