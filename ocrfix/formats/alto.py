@@ -29,7 +29,7 @@ from lxml import etree
 
 from ..errors import InputError
 from .detect import ALTO_NAMESPACES
-from .model import Alternative, Block, Box, Correction, Document, Glyph, Line, Page, Word
+from .model import Alternative, Block, Box, Correction, Document, Glyph, Line, Page, Word, spelling_glyphs
 from .registry import XmlFormat
 from .xmlutil import (Ids, LineElements, coordinate, element_maker, float_attr, line_elements, local, parse_xml,
                       serialize, where)
@@ -146,7 +146,7 @@ def _word(el: etree._Element, tree: etree._ElementTree, name: str, line_box: Box
         box=box,
         conf=float_attr(el, "WC", name),
         char_confs=_char_confs(el, content, name),
-        glyphs=_glyph_corrections(glyphs, correction),
+        glyphs=_glyph_corrections(spelling_glyphs(content, glyphs), correction),
         id=el.get("ID"),
         ref=tree.getpath(el),
         correction=correction,

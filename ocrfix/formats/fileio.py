@@ -1,6 +1,7 @@
 """Reading any supported file into a :class:`Document` and writing one back out."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ..errors import InputError
@@ -25,7 +26,26 @@ def parse_document(data: bytes, name: str = "<input>", fmt: str | None = None, e
     doc = flat_format(kind).read(data, name) if kind in FLAT_FORMATS else _read_markup(data, name, fmt)
     if not doc.text().strip():  # a blank page is refused in every format, as an empty text file is
         raise InputError(f"{name}: {doc.format} file without any text")
+    _refuse_unwritable(doc, name)
     return doc
+
+
+#: What no XML file holds and UTF-8 does not encode: the C0 controls but tab, line feed and carriage
+#: return (an HTML-parsed hOCR, JSON or TSV can carry them), lone surrogates (``"\\ud800"`` in
+#: JSON), U+FFFE and U+FFFF.
+_UNWRITABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _refuse_unwritable(doc: Document, name: str) -> None:
+    """InputError for a reading of a word or glyph holding an :data:`_UNWRITABLE` character: the
+    page could be read but not written in an XML format or as UTF-8 text."""
+    for word in doc.words():
+        readings = (word.text, *word.alternatives, *(r for g in word.glyphs for r in (g.text, *(a.text for a in g.alternatives))))
+        for reading in readings:
+            found = _UNWRITABLE.search(reading)
+            if found:
+                raise InputError(f"{name}: the word {word.text[:40]!r} holds U+{ord(found.group()):04X}, which no XML file holds "
+                                 "(a control character, lone surrogate or noncharacter)")
 
 
 def _read_markup(data: bytes, name: str, fmt: str | None) -> Document:

@@ -102,6 +102,14 @@ class Word:
         return self.conf if word_level else None
 
 
+def spelling_glyphs(text: str, glyphs: tuple[Glyph, ...]) -> tuple[Glyph, ...]:
+    """A word's ``glyphs`` where their readings spell its reading ``text``, else none: a file whose
+    glyph readings disagree with its word's (ALTO ``Glyph/@CONTENT``, PAGE ``Glyph/TextEquiv``)
+    is read by the word's, and a writer that sets each character in its glyph would otherwise
+    write the glyphs' reading in its place."""
+    return glyphs if "".join(g.text for g in glyphs) == text else ()
+
+
 @dataclass(frozen=True)
 class Line:
     words: tuple[Word, ...]

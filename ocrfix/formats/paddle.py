@@ -176,6 +176,19 @@ def _json_line(line: str) -> tuple[str, str]:
     return (name + tab, rest) if tab and not name.lstrip().startswith(("{", "[")) and rest.lstrip().startswith(("{", "[")) else ("", line)
 
 
+def _loads(text: str, name: str) -> Any:
+    """``json.loads``; what it parses but Python cannot hold, an InputError: values nested
+    thousands deep (RecursionError) and integers of more digits than ``int`` converts."""
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise InputError(f"{name}: JSON nested too deeply to read") from None
+    except json.JSONDecodeError:
+        raise
+    except ValueError as err:  # "Exceeds the limit (4300 digits) for integer string conversion"
+        raise InputError(f"{name}: JSON with a number too long to read ({str(err).split(':')[0]})") from None
+
+
 def _parse(data: bytes, name: str) -> Any:
     """The JSON value of a file, or its :class:`JsonLines` when it holds one value a line."""
     try:
@@ -183,12 +196,12 @@ def _parse(data: bytes, name: str) -> Any:
     except UnicodeDecodeError as err:
         raise InputError(f"{name}: JSON that is not UTF-8 ({err.reason} at byte {err.start})") from None
     try:
-        return json.loads(text)
+        return _loads(text, name)
     except json.JSONDecodeError as err:
         lines = [_json_line(line) for line in text.splitlines() if line.strip()]
         if len(lines) > 1 or (lines and lines[0][0]):
             try:
-                return JsonLines([p for p, _ in lines], [json.loads(j) for _, j in lines])
+                return JsonLines([p for p, _ in lines], [_loads(j, name) for _, j in lines])
             except json.JSONDecodeError:
                 pass
         raise InputError(f"{name}: not valid JSON ({err.msg}, line {err.lineno} column {err.colno}); "

@@ -21,7 +21,7 @@ from lxml import etree
 
 from ..errors import InputError
 from .detect import PAGE_NAMESPACE, PAGE_NAMESPACE_PREFIX
-from .model import Alternative, Block, Box, Correction, Document, Glyph, Line, Page, Word
+from .model import Alternative, Block, Box, Correction, Document, Glyph, Line, Page, Word, spelling_glyphs
 from .registry import XmlFormat
 from .xmlutil import (Ids, LineElements, coordinate, element_maker, float_attr, line_elements, local, parse_xml,
                       serialize, where)
@@ -120,7 +120,7 @@ def _word(el: etree._Element, tree: etree._ElementTree, name: str) -> Word | Non
     if reading is None and not glyphs:
         return None
     text, conf, correction = reading or ("".join(g.text for g in glyphs), None, None)
-    return Word(text=text, box=_box(el, name), conf=conf, glyphs=glyphs, id=el.get("id"), ref=tree.getpath(el), correction=correction,
+    return Word(text=text, box=_box(el, name), conf=conf, glyphs=spelling_glyphs(text, glyphs), id=el.get("id"), ref=tree.getpath(el), correction=correction,
                 alternatives=tuple(a.text for a in _alternatives(el, name)))
 
 
@@ -212,9 +212,9 @@ def read(tree: etree._ElementTree, name: str, source: bytes) -> Document:
             if lines:
                 blocks.append(Block(lines=lines, box=_box(region, name), id=region.get("id"), ref=tree.getpath(region)))
         width, height = float_attr(page_el, "imageWidth", name), float_attr(page_el, "imageHeight", name)
-        if not width or not height:
+        if (not width or not height) and blocks:
             raise InputError(f"{where(page_el, name)}: missing imageWidth/imageHeight")
-        box = Box(0, 0, round(width), round(height))
+        box = Box(0, 0, round(width), round(height)) if width and height else None  # None: a page without text or size
         pages.append(Page(blocks=tuple(blocks), box=box, id=page_el.get("id"), ref=tree.getpath(page_el), image=page_el.get("imageFilename"),
                           stories=_order_groups(page_el, [b.id for b in blocks])))
     if not pages:
@@ -413,7 +413,8 @@ def build(doc: Document) -> bytes:
     sub(meta, "Created").text = now
     sub(meta, "LastChange").text = now
     for page in doc.pages:
-        page_el = sub(root, "Page", imageFilename=page.image or "", imageWidth=str(page.box.x1), imageHeight=str(page.box.y1))
+        width, height = (page.box.x1, page.box.y1) if page.box is not None else (0, 0)  # a page without text has no box
+        page_el = sub(root, "Page", imageFilename=page.image or "", imageWidth=str(width), imageHeight=str(height))
         order = sub(sub(page_el, "ReadingOrder"), "OrderedGroup", id=ids(None, "ro"))
         regions = []
         for index, block in enumerate(page.blocks):

@@ -22,10 +22,17 @@ _PARSER_OPTIONS = dict(resolve_entities=False, no_network=True, load_dtd=False)
 def parse_xml(data: bytes, name: str) -> etree._ElementTree:
     """Parse ``data`` (the bytes of file ``name``) or raise :class:`InputError` with the parser's line."""
     try:
-        return etree.ElementTree(etree.fromstring(data, etree.XMLParser(**_PARSER_OPTIONS)))
+        root = etree.fromstring(data, etree.XMLParser(**_PARSER_OPTIONS))
     except etree.XMLSyntaxError as exc:
         line, column = exc.position
         raise InputError(f"{name}: malformed XML at line {line}, column {column}: {exc.msg.split(', line ')[0]}") from None
+    # An entity the file declares stays an unexpanded node in the text: its words would be read
+    # without it and the file written back would hold a reference its new DOCTYPE may not declare.
+    entity = next(root.iter(etree.Entity), None)
+    if entity is not None:
+        raise InputError(f"{name}: XML entity {entity.text} at line {entity.sourceline} (entities a file declares "
+                         "are never expanded)")
+    return etree.ElementTree(root)
 
 
 def parse_markup(data: bytes, name: str) -> etree._ElementTree:
