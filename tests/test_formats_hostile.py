@@ -104,3 +104,11 @@ def test_every_producer_file_converts_into_every_format_with_its_text(name: str,
     doc = parse_document((PRODUCERS / name).read_bytes(), name)
     again = parse_document(write_document(doc, fmt), "converted", fmt)
     assert chars(reflow_document(again).text) == chars(EXPECTED[name])
+
+
+def test_html_hocr_with_a_tag_name_no_path_can_address_is_a_one_line_error() -> None:
+    """Before, the page was read, and writing a correction back died with XPathEvalError: each
+    word is found again by its element's path, and the HTML parser had taken "s\\u2028pan" for a tag name."""
+    data = (PRODUCERS / "html5.hocr").read_text(encoding="utf-8").replace("<span class='ocr_line'", "<s\u2028pan class='ocr_line'", 1)
+    with pytest.raises(InputError, match=r"malformed HTML at line 10: tag name 's\\u2028pan'"):
+        parse_document(data.encode("utf-8"), "odd-tag.hocr")

@@ -46,9 +46,23 @@ def parse_markup(data: bytes, name: str) -> etree._ElementTree:
         if not data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower().startswith((b"<!doctype html", b"<html")):
             raise
         try:
-            return etree.ElementTree(html.document_fromstring(data, parser=html.HTMLParser(encoding="utf-8", no_network=True)))
+            root = html.document_fromstring(data, parser=html.HTMLParser(encoding="utf-8", no_network=True))
         except (etree.ParserError, ValueError):  # not HTML either: the XML parser's message
             raise not_xml from None
+    # The HTML parser takes anything up to a space or ">" for a tag name ("<s\u2028pan"); an element
+    # is addressed by its path (``getpath``), which XPath cannot evaluate through such a name.
+    odd = next((el for el in root.iter() if isinstance(el.tag, str) and not _is_tag_name(el.tag)), None)
+    if odd is not None:
+        raise InputError(f"{name}: malformed HTML at line {odd.sourceline}: tag name {odd.tag!r}")
+    return etree.ElementTree(root)
+
+
+def _is_tag_name(tag: str) -> bool:
+    try:
+        etree.QName(tag)
+    except ValueError:
+        return False
+    return True
 
 
 def local(el: etree._Element) -> str:
