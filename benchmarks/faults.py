@@ -1,11 +1,12 @@
-"""The fault matrix: bad inputs x commands, outputs onto inputs, hostile environments, kills,
+"""The fault matrix: bad inputs (and hostile OCR files) x commands, outputs onto inputs, hostile environments, kills,
 damaged models and pathological lines, each run as a user would run it (a fresh ``python -m
 ocrfix`` process), and a table of cases, passed and failed per group.
 
     python -m benchmarks.faults [--groups bad-input outputs environment producers long] [--keep DIR]
 
 A case passes when the command behaves as documented: refused with exactly one ``ocrfix:
-error:`` line (``correct`` may add its end-of-run summary line) and exit 2 (or succeeds where it should), no traceback, no crash signal, every
+error:`` line (``correct`` may add its end-of-run summary line; a line reporting an internal error
+does not count) and exit 2 (or succeeds where it should), no traceback, no crash signal, every
 input byte-for-byte unchanged, and no output, log or ``.tmp`` file left behind by a refusal.
 The ``producers`` group runs ``reflow``, ``correct --edits`` (text out) and ``correct`` into the
 file's own format on every file of tests/data/producers (the shapes other OCR producers write):
@@ -55,7 +56,35 @@ KINDS: dict[str, Callable[[Path], object] | None] = {
                                   encoding="utf-8"),
     "tsv": lambda p: p.write_text("# header\nonly-one-column\n已\t己\tnot-a-number\n", encoding="utf-8"),
 }
-TEXT_KINDS = tuple(k for k in KINDS if k != "tsv")
+#: An HTML5 hOCR page of one word (not well-formed XML: read by the HTML parser) and PaddleOCR JSON of one line.
+_HOCR5 = ('<!DOCTYPE html>\n<html><head><meta charset="utf-8"><meta name="ocr-system" content="tesseract 5.3.0"></head><body>'
+          '<div class="ocr_page" title="bbox 0 0 1000 800"><p class="ocr_par"><{line} class="ocr_line" title="bbox 100 80 900 140">'
+          '<span class="ocrx_word" title="bbox 100 80 900 140">{word}</span></{line}></p></div></body></html>\n')
+_XHOCR = ('<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html [{entities}]>\n<html xmlns="http://www.w3.org/1999/xhtml"><body>'
+          '<div class="ocr_page" title="bbox 0 0 1000 800"><span class="ocr_line" title="bbox 100 80 900 140">'
+          '<span class="ocrx_word" title="bbox 100 80 500 140">{word}</span><span class="ocrx_word" title="bbox 500 80 900 140">发展</span>'
+          '</span></div></body></html>\n')
+_LAUGHS = '<!ENTITY a "哈哈哈哈哈哈哈哈哈哈">' + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(8))
+
+
+def _paddle(text_json: str) -> str:
+    return '[[[[100, 80], [900, 80], [900, 140], [100, 140]], [' + text_json + ', 0.9]]]\n'
+
+
+#: Hostile OCR files (found by mutating the producers' files), bad for the commands that read OCR:
+#: refused with one line, where before they were an internal error, lost a word silently or read a file.
+OCR_KINDS: dict[str, Callable[[Path], object]] = {
+    "json-nested-deep": lambda p: p.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8"),
+    "json-long-number": lambda p: p.write_text(_paddle('"' + START + '"').replace("100", "1" + "0" * 5000, 1), encoding="utf-8"),
+    "json-lone-surrogate": lambda p: p.write_text(_paddle('"' + START + '\\ud800"'), encoding="utf-8"),
+    "xml-entity": lambda p: p.write_text(_XHOCR.format(entities='<!ENTITY w "' + START + '">', word="&w;"), encoding="utf-8"),
+    "xml-external-entity": lambda p: p.write_text(_XHOCR.format(entities='<!ENTITY w SYSTEM "file:///etc/passwd">', word="&w;"),
+                                                  encoding="utf-8"),
+    "billion-laughs": lambda p: p.write_text(_XHOCR.format(entities=_LAUGHS, word="&i;"), encoding="utf-8"),
+    "hocr-control-char": lambda p: p.write_text(_HOCR5.format(line="span", word=START + "\x01"), encoding="utf-8"),
+    "hocr-odd-tag": lambda p: p.write_text(_HOCR5.format(line="s\u2028pan", word=START), encoding="utf-8"),
+}
+TEXT_KINDS = (*(k for k in KINDS if k != "tsv"), *OCR_KINDS)
 #: (name, argv with {bad} {good} {out}, the kinds that are bad for it)
 COMMANDS: list[tuple[str, list[str], tuple[str, ...]]] = [
     ("reflow IN", ["reflow", "{bad}", "-o", "{out}/r.txt"], TEXT_KINDS),
@@ -100,6 +129,8 @@ def one_error(run: Run, *needles: str) -> str | None:
     others = [line for line in run.err if line not in errors and not _SUMMARY.match(line) and not _PROGRESS.match(line)]
     if len(errors) != 1 or others:
         return f"stderr is not one error line: {run.err[:3]}"
+    if ": internal error: " in errors[0]:  # a batch worker's report of an exception: a traceback in one line
+        return errors[0]
     missing = [n for n in needles if n not in errors[0]]
     return f"message lacks {missing}: {errors[0]}" if missing else None
 
@@ -138,7 +169,7 @@ class Matrix:
             for kind in kinds:
                 d = self.case_dir()
                 bad = d / f"bad-{kind}{'.tsv' if kind == 'tsv' else '.txt'}"
-                make = KINDS[kind]
+                make = {**KINDS, **OCR_KINDS}[kind]
                 if make is not None:
                     make(bad)
                 out = d / "out"

@@ -269,3 +269,5 @@ def test_the_fault_check_leaves_out_the_progress_bar_but_not_a_traceback() -> No
     assert one_error(Run(2, [*bar, error], b"", 1.0, 50.0), "No space left") is None
     assert one_error(Run(2, [*bar, "Traceback (most recent call last):", error], b"", 1.0, 50.0)) is not None
     assert one_error(Run(2, [error, error], b"", 1.0, 50.0)) is not None
+    internal = "ocrfix: error: a.json: internal error: UnicodeEncodeError: 'utf-8' codec can't encode character '\\ud800'"
+    assert one_error(Run(2, [internal], b"", 1.0, 50.0)) is not None  # a file's exception, as a batch reports it
