@@ -112,3 +112,23 @@ def test_html_hocr_with_a_tag_name_no_path_can_address_is_a_one_line_error() -> 
     data = (PRODUCERS / "html5.hocr").read_text(encoding="utf-8").replace("<span class='ocr_line'", "<s\u2028pan class='ocr_line'", 1)
     with pytest.raises(InputError, match=r"malformed HTML at line 10: tag name 's\\u2028pan'"):
         parse_document(data.encode("utf-8"), "odd-tag.hocr")
+
+
+def test_element_paths_are_libxml2s_for_every_element() -> None:
+    """The readers' element paths, found in one walk (a line of 40,000 words took 29 s to read with
+    libxml2's ``getpath``, which counts each element's preceding siblings; 1 s now), are libxml2's:
+    names, namespaces with and without a prefix (``*``, numbered among all siblings), comments and
+    processing instructions between elements, namesakes numbered, an only child not."""
+    from lxml import etree
+
+    from ocrfix.formats.xmlutil import ElementPaths, parse_markup
+
+    mixed = (b'<r xmlns:a="urn:a" xmlns:b="urn:b"><x/><!-- c --><a:x/><x/><y xmlns="urn:d"><z/><z/><?pi x?><a:z/></y>'
+             b'<b:x/><a:x/><q xmlns="urn:e"/></r>')
+    trees = [etree.ElementTree(etree.fromstring(mixed))]
+    trees += [parse_markup(p.read_bytes(), p.name) for d in (DATA / "formats", PRODUCERS) for p in sorted(d.iterdir())
+              if p.suffix in (".xml", ".hocr")]
+    for tree in trees:
+        paths = ElementPaths(tree)
+        assert [paths(el) for el in tree.iter() if isinstance(el.tag, str)] == \
+               [tree.getpath(el) for el in tree.iter() if isinstance(el.tag, str)]

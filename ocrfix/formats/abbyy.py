@@ -24,7 +24,7 @@ from lxml import etree
 from ..errors import InputError
 from .model import Block, Box, Document, Glyph, Line, Page, Word, join_words
 from .registry import XmlFormat
-from .xmlutil import float_attr, int_attr, local, parse_xml, serialize
+from .xmlutil import ElementPaths, float_attr, int_attr, local, parse_xml, serialize
 
 SCHEMAS = {
     "http://www.abbyy.com/FineReader_xml/FineReader6-schema-v1.xml": 6,
@@ -51,10 +51,10 @@ def _set_char_text(el: etree._Element, text: str) -> None:
         child.tail = None
 
 
-def _glyph(el: etree._Element, tree: etree._ElementTree, name: str) -> Glyph:
+def _glyph(el: etree._Element, paths: ElementPaths, name: str) -> Glyph:
     conf = float_attr(el, "charConfidence", name)
     return Glyph(text=_char_text(el), box=_box(el, name), conf=None if conf is None or conf < 0 else min(conf, 100.0) / 100.0,
-                 ref=tree.getpath(el))
+                 ref=paths(el))
 
 
 def _word(glyphs: list[Glyph]) -> Word:
@@ -62,7 +62,7 @@ def _word(glyphs: list[Glyph]) -> Word:
                 ref=glyphs[0].ref)
 
 
-def _words(chars: list[etree._Element], tree: etree._ElementTree, name: str) -> tuple[Word, ...]:
+def _words(chars: list[etree._Element], paths: ElementPaths, name: str) -> tuple[Word, ...]:
     """A line's characters grouped into words at spaces, and at a ``wordStart`` (ABBYY's own word
     segmentation, which joins with no space) between two characters that words join without one
     (Han and CJK marks): the line's text is the characters as read, and the layout sees the gaps
@@ -75,7 +75,7 @@ def _words(chars: list[etree._Element], tree: etree._ElementTree, name: str) -> 
                 words.append(current)
             current = []
             continue
-        glyph = _glyph(el, tree, name)
+        glyph = _glyph(el, paths, name)
         if current and el.get("wordStart") in ("1", "true") and join_words([current[-1].text, glyph.text]) == current[-1].text + glyph.text:
             words.append(current)
             current = []
@@ -85,37 +85,38 @@ def _words(chars: list[etree._Element], tree: etree._ElementTree, name: str) -> 
     return tuple(_word(w) for w in words)
 
 
-def _text_words(el: etree._Element, tree: etree._ElementTree, box: Box) -> tuple[Word, ...]:
+def _text_words(el: etree._Element, paths: ElementPaths, box: Box) -> tuple[Word, ...]:
     """The words of a line exported without character attributes: each ``formatting``'s text,
     split at spaces, every word with the line's box (``ref``: the formatting's path)."""
-    return tuple(Word(text=run, box=box, ref=tree.getpath(f)) for f in el.iter() if local(f) == "formatting"
+    return tuple(Word(text=run, box=box, ref=paths(f)) for f in el.iter() if local(f) == "formatting"
                  for run in (f.text or "").split())
 
 
-def _line(el: etree._Element, tree: etree._ElementTree, name: str, dpi: float | None) -> Line | None:
+def _line(el: etree._Element, paths: ElementPaths, name: str, dpi: float | None) -> Line | None:
     chars = [c for c in el.iter() if local(c) == "charParams"]
-    words = _words(chars, tree, name) if chars else _text_words(el, tree, _box(el, name))
+    words = _words(chars, paths, name) if chars else _text_words(el, paths, _box(el, name))
     if not words:
         return None
     sizes = [float_attr(f, "fs", name) for f in el.iter() if local(f) == "formatting"]
     size = next((s for s in sizes if s), None)
-    return Line(words=words, box=_box(el, name), ref=tree.getpath(el),
+    return Line(words=words, box=_box(el, name), ref=paths(el),
                 font_size=size * dpi / 72.0 if size and dpi else None)
 
 
 def read(tree: etree._ElementTree, name: str, source: bytes) -> Document:
+    paths = ElementPaths(tree)
     root = tree.getroot()
     pages = []
     for page_el in (p for p in root if local(p) == "page"):
         dpi = float_attr(page_el, "resolution", name)
         blocks = []
         for block_el in (b for b in page_el if local(b) == "block"):
-            lines = tuple(line for line in (_line(el, tree, name, dpi) for el in block_el.iter() if local(el) == "line") if line)
+            lines = tuple(line for line in (_line(el, paths, name, dpi) for el in block_el.iter() if local(el) == "line") if line)
             if lines:
-                blocks.append(Block(lines=lines, box=_box(block_el, name), ref=tree.getpath(block_el)))
+                blocks.append(Block(lines=lines, box=_box(block_el, name), ref=paths(block_el)))
         width, height = float_attr(page_el, "width", name), float_attr(page_el, "height", name)
         box = Box(0, 0, round(width), round(height)) if width and height else Box.union([b.box for b in blocks] or [Box(0, 0, 0, 0)])
-        pages.append(Page(blocks=tuple(blocks), box=box, ref=tree.getpath(page_el)))
+        pages.append(Page(blocks=tuple(blocks), box=box, ref=paths(page_el)))
     if not pages:
         raise InputError(f"{name}: ABBYY FineReader XML without a <page> element")
     software = (root.get("producer") or "").strip() or DEFAULT_SOFTWARE

@@ -31,7 +31,7 @@ from ..errors import InputError
 from .detect import ALTO_NAMESPACES
 from .model import Alternative, Block, Box, Correction, Document, Glyph, Line, Page, Word, spelling_glyphs
 from .registry import XmlFormat
-from .xmlutil import (Ids, LineElements, coordinate, element_maker, float_attr, line_elements, local, parse_xml,
+from .xmlutil import (ElementPaths, Ids, LineElements, coordinate, element_maker, float_attr, line_elements, local, parse_xml,
                       serialize, where)
 
 CONF_DIGITS = 9  # CC digits run from 0 (sure) to 9 (unsure)
@@ -123,7 +123,7 @@ def _glyph_corrections(glyphs: tuple[Glyph, ...], correction: Correction | None)
         a for a in g.alternatives if a.text != o)) for g, o in zip(glyphs, correction.original))
 
 
-def _word(el: etree._Element, tree: etree._ElementTree, name: str, line_box: Box, scale: float) -> Word:
+def _word(el: etree._Element, paths: ElementPaths, name: str, line_box: Box, scale: float) -> Word:
     content = el.get("CONTENT")
     if content is None:
         raise InputError(f"{where(el, name)}: {local(el)} without CONTENT")
@@ -134,7 +134,7 @@ def _word(el: etree._Element, tree: etree._ElementTree, name: str, line_box: Box
             box=_box(g, name, scale, box),
             conf=float_attr(g, "GC", name),
             id=g.get("ID"),
-            ref=tree.getpath(g),
+            ref=paths(g),
             alternatives=tuple(Alternative(v.get("CONTENT", ""), float_attr(v, "VC", name))
                                for v in _children(g, "Variant") if v.get("CONTENT") not in (None, "", g.get("CONTENT"))),
         )
@@ -148,7 +148,7 @@ def _word(el: etree._Element, tree: etree._ElementTree, name: str, line_box: Box
         char_confs=_char_confs(el, content, name),
         glyphs=_glyph_corrections(spelling_glyphs(content, glyphs), correction),
         id=el.get("ID"),
-        ref=tree.getpath(el),
+        ref=paths(el),
         correction=correction,
         alternatives=tuple(a.text for a in _children(el, "ALTERNATIVE") if a.get("PURPOSE") != "OCR" and a.text
                            and (correction is None or a.text != correction.original)),
@@ -172,6 +172,7 @@ def _font_size(els: list[etree._Element], sizes: dict[str, float]) -> float | No
 
 
 def read(tree: etree._ElementTree, name: str, source: bytes) -> Document:
+    paths = ElementPaths(tree)
     root = tree.getroot()
     sizes = _font_sizes(root, name)
     scale = _unit_pixels(root)
@@ -190,20 +191,20 @@ def read(tree: etree._ElementTree, name: str, source: bytes) -> Document:
                 strings = [c for c in line_el if local(c) in _WORDS]
                 line_box = _box(line_el, name, scale, _union([_own_box(s, name, scale) for s in strings]), block_box)
                 lines.append(Line(
-                    words=tuple(_word(s, tree, name, line_box, scale) for s in strings),
+                    words=tuple(_word(s, paths, name, line_box, scale) for s in strings),
                     box=line_box,
                     id=line_el.get("ID"),
-                    ref=tree.getpath(line_el),
+                    ref=paths(line_el),
                     font_size=_font_size([line_el, block_el, *strings[:1]], sizes),
                 ))
             if lines:
                 blocks.append(Block(lines=tuple(lines), box=block_box or Box.union([l.box for l in lines]), id=block_el.get("ID"),
-                                    ref=tree.getpath(block_el)))
+                                    ref=paths(block_el)))
                 elements.append(block_el)
         width, height = float_attr(page_el, "WIDTH", name), float_attr(page_el, "HEIGHT", name)
         box = Box(0, 0, round(width * scale), round(height * scale)) if width and height else Box.union([b.box for b in blocks] or [Box(0, 0, 0, 0)])
         image = next((el.text for el in root.iter() if local(el) == "fileName"), None)
-        pages.append(Page(blocks=tuple(blocks), box=box, id=page_el.get("ID"), ref=tree.getpath(page_el), image=image,
+        pages.append(Page(blocks=tuple(blocks), box=box, id=page_el.get("ID"), ref=paths(page_el), image=image,
                           stories=_composed(page_el, elements)))
     if not pages:
         raise InputError(f"{name}: ALTO without a <Page> element")

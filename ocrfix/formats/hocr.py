@@ -28,7 +28,7 @@ from lxml import etree
 from ..errors import InputError
 from .model import Alternative, Block, Box, Correction, Document, Glyph, Line, Page, Word
 from .registry import XmlFormat
-from .xmlutil import Ids, coordinate, element_maker, local, parse_markup, serialize, where
+from .xmlutil import ElementPaths, Ids, coordinate, element_maker, local, parse_markup, serialize, where
 
 LINE_CLASSES = frozenset({"ocr_line", "ocrx_line", "ocr_header", "ocr_caption", "ocr_textfloat", "ocr_footer"})
 ORIGINAL_PROP, GAIN_PROP = "x_ocrfix_original", "x_ocrfix_gain"
@@ -136,7 +136,7 @@ def _is_cinfo(el: etree._Element) -> bool:
     return isinstance(el.tag, str) and "ocrx_cinfo" in _classes(el)
 
 
-def _word(el: etree._Element, tree: etree._ElementTree, name: str) -> Word:
+def _word(el: etree._Element, paths: ElementPaths, name: str) -> Word:
     props = parse_title(el.get("title") or "")
     glyphs: list[Glyph] = []
     for g in el.iter():
@@ -152,7 +152,7 @@ def _word(el: etree._Element, tree: etree._ElementTree, name: str) -> Word:
             box=_box(g, gprops, "x_bboxes", name, required=False),
             conf=_conf(gprops, "x_conf"),
             id=g.get("id"),
-            ref=tree.getpath(g),
+            ref=paths(g),
             correction=_correction(gprops),
         ))
     text = "".join(g.text for g in glyphs) if glyphs else _text(el)
@@ -167,25 +167,25 @@ def _word(el: etree._Element, tree: etree._ElementTree, name: str) -> Word:
         char_confs=confs if len(confs) == len(text) and confs else None,
         glyphs=tuple(glyphs),
         id=el.get("id"),
-        ref=tree.getpath(el),
+        ref=paths(el),
         correction=_correction(props),
     )
 
 
-def _line(el: etree._Element, tree: etree._ElementTree, name: str) -> Line:
+def _line(el: etree._Element, paths: ElementPaths, name: str) -> Line:
     props = parse_title(el.get("title") or "")
     box = _box(el, props, "bbox", name, required=False)
     word_els = [w for w in el.iter() if "ocrx_word" in _classes(w)]
     if word_els:
-        words = tuple(_word(w, tree, name) for w in word_els)
+        words = tuple(_word(w, paths, name) for w in word_els)
         found = [w.box for w in words if w.box is not None]
         box = box or (Box.union(found) if found else None)
     if box is None:
         raise InputError(f"{where(el, name)}: missing coordinates (no 'bbox' in title)")
     if not word_els or _outside_words(el):  # no word spans, or text beside them: the line itself is the one word
-        words = (Word(text=_text(el), box=box, ref=tree.getpath(el), correction=_correction(props)),)
+        words = (Word(text=_text(el), box=box, ref=paths(el), correction=_correction(props)),)
     words = tuple(w if w.box is not None else replace(w, box=box) for w in words)
-    return Line(words=words, box=box, id=el.get("id"), ref=tree.getpath(el), font_size=_number(props, "x_size"))
+    return Line(words=words, box=box, id=el.get("id"), ref=paths(el), font_size=_number(props, "x_size"))
 
 
 def _outside_words(el: etree._Element) -> str:
@@ -193,12 +193,12 @@ def _outside_words(el: etree._Element) -> str:
     return "".join(el.xpath(".//text()[not(ancestor::*[contains(concat(' ', normalize-space(@class), ' '), ' ocrx_word ')])]")).strip()
 
 
-def _loose_lines(word_els: list[etree._Element], tree: etree._ElementTree, name: str) -> list[Line]:
+def _loose_lines(word_els: list[etree._Element], paths: ElementPaths, name: str) -> list[Line]:
     """Words outside any line element set into lines: a word starts a new line where it does
     not overlap the current line's height or starts left of its previous word."""
     lines: list[list[Word]] = []
     for el in word_els:
-        word = _word(el, tree, name)
+        word = _word(el, paths, name)
         if word.box is None:
             raise InputError(f"{where(el, name)}: missing coordinates (no 'bbox' in title)")
         last = lines[-1][-1].box if lines else None
@@ -303,7 +303,7 @@ def _loose_word(el: etree._Element) -> bool:
     return "ocrx_word" in _classes(el) and not any(_classes(a) & LINE_CLASSES for a in el.iterancestors())
 
 
-def _slot_line(slot: _Slot, tree: etree._ElementTree, name: str) -> Line:
+def _slot_line(slot: _Slot, paths: ElementPaths, name: str) -> Line:
     """The text of ``slot`` as a line of one word, its box the nearest one of its holder and the
     holder's ancestors; the word's ``ref`` addresses the text node, which is written back in
     place (see :func:`write`)."""
@@ -313,38 +313,39 @@ def _slot_line(slot: _Slot, tree: etree._ElementTree, name: str) -> Line:
                 if (b := _box(a, parse_title(a.get("title") or ""), "bbox", name, required=False)) is not None), None)
     if box is None:
         raise InputError(f"{where(holder, name)}: missing coordinates (no 'bbox' in title)")
-    return Line(words=(Word(text=text.strip(), box=box, ref=f"{tree.getpath(holder)}/text()[{k}]"),), box=box)
+    return Line(words=(Word(text=text.strip(), box=box, ref=f"{paths(holder)}/text()[{k}]"),), box=box)
 
 
 def _kind(item: etree._Element | _Slot) -> str:
     return "slot" if isinstance(item, _Slot) else "line" if _is_line(item) else "words"
 
 
-def _block(el: etree._Element, items: list[etree._Element | _Slot], tree: etree._ElementTree, name: str) -> Block:
+def _block(el: etree._Element, items: list[etree._Element | _Slot], paths: ElementPaths, name: str) -> Block:
     lines: list[Line] = []
     for kind, run in groupby(items, _kind):
         if kind == "words":
-            lines.extend(_loose_lines(list(run), tree, name))
+            lines.extend(_loose_lines(list(run), paths, name))
         else:
-            lines.extend(_slot_line(l, tree, name) if kind == "slot" else _line(l, tree, name) for l in run)
+            lines.extend(_slot_line(l, paths, name) if kind == "slot" else _line(l, paths, name) for l in run)
     box = _box(el, parse_title(el.get("title") or ""), "bbox", name, required=False)
-    return Block(lines=tuple(lines), box=box or Box.union([l.box for l in lines]), id=el.get("id"), ref=tree.getpath(el))
+    return Block(lines=tuple(lines), box=box or Box.union([l.box for l in lines]), id=el.get("id"), ref=paths(el))
 
 
 def read(tree: etree._ElementTree, name: str, source: bytes) -> Document:
+    paths = ElementPaths(tree)
     pages = []
     page_els = [el for el in tree.iter() if "ocr_page" in _classes(el)]
     if not page_els:  # a layout tool's ocr_carea/ocr_par/ocr_line alone: the body is one page
         body = next((el for el in tree.iter() if local(el) == "body"), tree.getroot())
         page_els = [body] if _text_elements(body) else []
     for page_el in page_els:
-        blocks = tuple(_block(el, items, tree, name) for el, items in _text_elements(page_el).items())
+        blocks = tuple(_block(el, items, paths, name) for el, items in _text_elements(page_el).items())
         props = parse_title(page_el.get("title") or "")
         box = _box(page_el, props, "bbox", name, required=False)
         if box is None:
             box = Box.union([b.box for b in blocks]) if blocks else Box(0, 0, 0, 0)
         image = " ".join(props["image"]) if props.get("image") else None
-        pages.append(Page(blocks=blocks, box=box, id=page_el.get("id"), ref=tree.getpath(page_el), image=image))
+        pages.append(Page(blocks=blocks, box=box, id=page_el.get("id"), ref=paths(page_el), image=image))
     if not pages:
         raise InputError(f"{name}: hOCR without an ocr_page element or any line or word")
     return Document(format="hocr", pages=tuple(pages), name=name, source=source, software=_software(tree))

@@ -23,7 +23,7 @@ from ..errors import InputError
 from .detect import PAGE_NAMESPACE, PAGE_NAMESPACE_PREFIX
 from .model import Alternative, Block, Box, Correction, Document, Glyph, Line, Page, Word, spelling_glyphs
 from .registry import XmlFormat
-from .xmlutil import (Ids, LineElements, coordinate, element_maker, float_attr, line_elements, local, parse_xml,
+from .xmlutil import (ElementPaths, Ids, LineElements, coordinate, element_maker, float_attr, line_elements, local, parse_xml,
                       serialize, where)
 
 ORIGINAL_COMMENT = "ocrfix: original OCR reading"
@@ -103,24 +103,24 @@ def _alternatives(el: etree._Element, name: str) -> list[Alternative]:
     return [Alternative(t, c) for t, c in found.items()]
 
 
-def _glyph(el: etree._Element, tree: etree._ElementTree, name: str) -> Glyph | None:
+def _glyph(el: etree._Element, paths: ElementPaths, name: str) -> Glyph | None:
     """The glyph, None without a reading (an empty or blank one included: its word's text would
     not have one character per glyph, and a correction could not be written into the glyphs)."""
     reading = _reading(el, name)
     if reading is None or not reading[0].strip():
         return None
     text, conf, correction = reading
-    return Glyph(text=text, box=_box(el, name), conf=conf, id=el.get("id"), ref=tree.getpath(el), correction=correction,
+    return Glyph(text=text, box=_box(el, name), conf=conf, id=el.get("id"), ref=paths(el), correction=correction,
                  alternatives=tuple(_alternatives(el, name)))
 
 
-def _word(el: etree._Element, tree: etree._ElementTree, name: str) -> Word | None:
-    glyphs = tuple(g for g in (_glyph(g, tree, name) for g in _children(el, "Glyph")) if g is not None)
+def _word(el: etree._Element, paths: ElementPaths, name: str) -> Word | None:
+    glyphs = tuple(g for g in (_glyph(g, paths, name) for g in _children(el, "Glyph")) if g is not None)
     reading = _reading(el, name)
     if reading is None and not glyphs:
         return None
     text, conf, correction = reading or ("".join(g.text for g in glyphs), None, None)
-    return Word(text=text, box=_box(el, name), conf=conf, glyphs=spelling_glyphs(text, glyphs), id=el.get("id"), ref=tree.getpath(el), correction=correction,
+    return Word(text=text, box=_box(el, name), conf=conf, glyphs=spelling_glyphs(text, glyphs), id=el.get("id"), ref=paths(el), correction=correction,
                 alternatives=tuple(a.text for a in _alternatives(el, name)))
 
 
@@ -129,16 +129,16 @@ def _font_size(el: etree._Element, name: str) -> float | None:
     return float_attr(style[0], "fontSize", name) if style else None
 
 
-def _line(el: etree._Element, tree: etree._ElementTree, name: str) -> Line | None:
+def _line(el: etree._Element, paths: ElementPaths, name: str) -> Line | None:
     box = _box(el, name)
-    words = tuple(w for w in (_word(w, tree, name) for w in _children(el, "Word")) if w is not None)
+    words = tuple(w for w in (_word(w, paths, name) for w in _children(el, "Word")) if w is not None)
     if not words:
         reading = _reading(el, name)
         if reading is None:
             return None
         text, conf, correction = reading
-        words = (Word(text=text, box=box, conf=conf, ref=tree.getpath(el), correction=correction),)  # the line's own id stays the line's
-    return Line(words=words, box=box, id=el.get("id"), ref=tree.getpath(el), font_size=_font_size(el, name))
+        words = (Word(text=text, box=box, conf=conf, ref=paths(el), correction=correction),)  # the line's own id stays the line's
+    return Line(words=words, box=box, id=el.get("id"), ref=paths(el), font_size=_font_size(el, name))
 
 
 _ORDER_TAGS = ("RegionRefIndexed", "RegionRef", "OrderedGroupIndexed", "UnorderedGroupIndexed", "OrderedGroup", "UnorderedGroup")
@@ -174,7 +174,7 @@ def _order_groups(page_el: etree._Element, regions: list[str | None]) -> tuple[t
     return found if len(found) >= 2 else ()
 
 
-def _region_lines(region: etree._Element, tree: etree._ElementTree, name: str) -> tuple[Line, ...]:
+def _region_lines(region: etree._Element, paths: ElementPaths, name: str) -> tuple[Line, ...]:
     """The lines of a region whose text is in its own ``TextEquiv`` only (none in its lines, words,
     glyphs or nested regions): one line per line of that text, each a word whose ``ref`` is the
     region's; the line boxes of its ``TextLine``s when there are as many, else its box in rows."""
@@ -184,7 +184,7 @@ def _region_lines(region: etree._Element, tree: etree._ElementTree, name: str) -
     texts = [t for t in (reading[0] if reading else "").splitlines() if t.strip()]
     if not texts:
         return ()
-    conf, ref, box = reading[1], tree.getpath(region), _box(region, name)
+    conf, ref, box = reading[1], paths(region), _box(region, name)
     line_els = _children(region, "TextLine")
     if len(line_els) == len(texts):
         boxes = [_box(l, name) for l in line_els]
@@ -203,19 +203,20 @@ def _regions_in_order(page_el: etree._Element) -> list[etree._Element]:
 
 
 def read(tree: etree._ElementTree, name: str, source: bytes) -> Document:
+    paths = ElementPaths(tree)
     pages = []
     for page_el in (el for el in tree.getroot() if local(el) == "Page"):
         blocks = []
         for region in _regions_in_order(page_el):
-            lines = tuple(l for l in (_line(l, tree, name) for l in _children(region, "TextLine")) if l is not None)
-            lines = lines or _region_lines(region, tree, name)
+            lines = tuple(l for l in (_line(l, paths, name) for l in _children(region, "TextLine")) if l is not None)
+            lines = lines or _region_lines(region, paths, name)
             if lines:
-                blocks.append(Block(lines=lines, box=_box(region, name), id=region.get("id"), ref=tree.getpath(region)))
+                blocks.append(Block(lines=lines, box=_box(region, name), id=region.get("id"), ref=paths(region)))
         width, height = float_attr(page_el, "imageWidth", name), float_attr(page_el, "imageHeight", name)
         if (not width or not height) and blocks:
             raise InputError(f"{where(page_el, name)}: missing imageWidth/imageHeight")
         box = Box(0, 0, round(width), round(height)) if width and height else None  # None: a page without text or size
-        pages.append(Page(blocks=tuple(blocks), box=box, id=page_el.get("id"), ref=tree.getpath(page_el), image=page_el.get("imageFilename"),
+        pages.append(Page(blocks=tuple(blocks), box=box, id=page_el.get("id"), ref=paths(page_el), image=page_el.get("imageFilename"),
                           stories=_order_groups(page_el, [b.id for b in blocks])))
     if not pages:
         raise InputError(f"{name}: PAGE XML without a <Page> element")
