@@ -72,7 +72,7 @@ def _paddle(text_json: str) -> str:
 
 
 #: Hostile OCR files (found by mutating the producers' files), bad for the commands that read OCR:
-#: refused with one line, where before they were an internal error, lost a word silently or read a file.
+#: refused with one line, where before they were an internal error, lost a word silently or were corrected as prose.
 OCR_KINDS: dict[str, Callable[[Path], object]] = {
     "json-nested-deep": lambda p: p.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8"),
     "json-long-number": lambda p: p.write_text(_paddle('"' + START + '"').replace("100", "1" + "0" * 5000, 1), encoding="utf-8"),
@@ -83,6 +83,8 @@ OCR_KINDS: dict[str, Callable[[Path], object]] = {
     "billion-laughs": lambda p: p.write_text(_XHOCR.format(entities=_LAUGHS, word="&i;"), encoding="utf-8"),
     "hocr-control-char": lambda p: p.write_text(_HOCR5.format(line="span", word=START + "\x01"), encoding="utf-8"),
     "hocr-odd-tag": lambda p: p.write_text(_HOCR5.format(line="s\u2028pan", word=START), encoding="utf-8"),
+    "tsv-damaged-header": lambda p: p.write_text("levle\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
+                                                 f"5\t1\t1\t1\t1\t1\t100\t80\t800\t60\t91\t{START}\n", encoding="utf-8"),
 }
 TEXT_KINDS = (*(k for k in KINDS if k != "tsv"), *OCR_KINDS)
 #: (name, argv with {bad} {good} {out}, the kinds that are bad for it)

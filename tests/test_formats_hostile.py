@@ -132,3 +132,12 @@ def test_element_paths_are_libxml2s_for_every_element() -> None:
         paths = ElementPaths(tree)
         assert [paths(el) for el in tree.iter() if isinstance(el.tag, str)] == \
                [tree.getpath(el) for el in tree.iter() if isinstance(el.tag, str)]
+
+
+@pytest.mark.parametrize("old, new", [("level\tpage_num", "levle\tpage_num"), ("\tconf\ttext", "\tconf"), ("word_num\t", "")])
+def test_tesseract_tsv_with_a_damaged_header_is_a_one_line_error_not_prose(old: str, new: str) -> None:
+    """Before, such a file was read as plain text, and its rows of numbers corrected as prose."""
+    data = (PRODUCERS / "tesseract5.tsv").read_text(encoding="utf-8")
+    assert data.startswith("level\t")
+    with pytest.raises(InputError, match="not Tesseract TSV"):
+        parse_document(data.replace(old, new, 1).encode("utf-8"), "damaged.tsv")

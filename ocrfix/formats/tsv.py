@@ -81,9 +81,12 @@ def layout_of(first_line: str) -> Layout | None:
 
 
 def looks_like_tsv(data: bytes) -> bool:
-    """Whether a file's content opens with the header row of Tesseract's TSV (or of pandas' copy)."""
-    first = data[:256].split(b"\n", 1)[0]
-    return layout_of(first.decode("utf-8", "replace")) is not None
+    """Whether a file's content opens with the header row of Tesseract's TSV (or of pandas' copy),
+    or with a row of most of its names: a damaged header, which :func:`read` refuses with a
+    message, where read as plain text the table would be corrected as prose."""
+    first = data[:256].split(b"\n", 1)[0].decode("utf-8", "replace")
+    names = {field.strip().strip('"') for delimiter in ("\t", ",") for field in first.split(delimiter)}
+    return layout_of(first) is not None or len(names & set(HEADER)) > len(HEADER) // 2
 
 
 def _lines(data: bytes, name: str) -> list[str]:
