@@ -194,8 +194,8 @@ def line_elements(tree: etree._ElementTree, page: Page) -> LineElements:
 
 class ElementPaths:
     """``tree.getpath(el)`` of every element of a tree, all found in one walk: libxml2 counts an
-    element's preceding siblings for each path it gives, so a line of 40,000 word elements took
-    minutes to read. The paths are libxml2's (an element in a default namespace is ``*``, numbered
+    element's preceding siblings for each path it gives, so an XHTML line of 100,000 words took
+    100 s to read. The paths are libxml2's (an element in a default namespace is ``*``, numbered
     among all its element siblings; any other by its name, numbered among its namesakes; no number
     for an only one)."""
 
