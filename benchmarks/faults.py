@@ -87,12 +87,18 @@ OCR_KINDS: dict[str, Callable[[Path], object]] = {
                                                  f"5\t1\t1\t1\t1\t1\t100\t80\t800\t60\t91\t{START}\n", encoding="utf-8"),
 }
 TEXT_KINDS = (*(k for k in KINDS if k != "tsv"), *OCR_KINDS)
+#: Bad for an edit log (an empty or blank log is a log without edits).
+LOG_KINDS = tuple(k for k in KINDS if k not in ("empty", "blank"))
 #: (name, argv with {bad} {good} {out}, the kinds that are bad for it)
 COMMANDS: list[tuple[str, list[str], tuple[str, ...]]] = [
     ("reflow IN", ["reflow", "{bad}", "-o", "{out}/r.txt"], TEXT_KINDS),
     ("eval --gt", ["eval", "--gt", "{bad}", "--hyp", "{good}", "--html", "{out}/r.html"], TEXT_KINDS),
     ("eval --hyp", ["eval", "--gt", "{good}", "--hyp", "{bad}", "--confusions", "{out}/c.tsv"], TEXT_KINDS),
     ("correct IN", ["correct", "{bad}", "-o", "{out}/c.txt", "--edits", "{out}/e.jsonl"], TEXT_KINDS),
+    ("apply IN", ["apply", "{bad}", "--edits", "{log}", "-o", "{out}/a.txt"], TEXT_KINDS),
+    ("apply --edits", ["apply", "{good}", "--edits", "{bad}", "-o", "{out}/a.txt"], LOG_KINDS),
+    ("review IN", ["review", "{bad}", "--edits", "{log}", "-o", "{out}/r.html"], TEXT_KINDS),
+    ("review --edits", ["review", "{good}", "--edits", "{bad}", "-o", "{out}/r.html"], LOG_KINDS),
     ("correct --model", ["correct", "{good}", "-o", "{out}/c.txt", "--model", "{bad}"], tuple(KINDS)),
     ("correct --confusions", ["correct", "{good}", "-o", "{out}/c.txt", "--confusions", "{bad}"], tuple(KINDS)),
     ("correct --weights", ["correct", "{good}", "-o", "{out}/c.txt", "--weights", "{bad}"], tuple(KINDS)),
@@ -156,6 +162,8 @@ class Matrix:
         self.results: dict[str, list[tuple[str, str | None]]] = {}
         self.good = root / "good.txt"
         self.good.write_text(TEXT, encoding="utf-8")
+        self.log = root / "no-edits.jsonl"  # an edit log without records: what `apply` and `review` read beside a bad input
+        self.log.write_text("", encoding="utf-8")
         self.lm = str(load_settings().default_lm)
 
     def record(self, group: str, case: str, problem: str | None) -> None:
@@ -177,7 +185,7 @@ class Matrix:
                 out = d / "out"
                 out.mkdir()
                 before = snapshot(d)
-                argv = [a.format(bad=bad, good=self.good, out=out, lm=self.lm) for a in template]
+                argv = [a.format(bad=bad, good=self.good, out=out, lm=self.lm, log=self.log) for a in template]
                 problem = one_error(ocrfix(argv, d))
                 if problem is None and snapshot(d) != before:
                     problem = "a file was written or changed"
