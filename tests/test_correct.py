@@ -9,7 +9,7 @@ from ocrfix.correction.corrector import Corrector
 from ocrfix.correction.edits import InputOffsets, apply_changes, read_log, replay
 from ocrfix.correction.features import forward, substitution_gains
 from ocrfix.correction.score import Weights
-from ocrfix.errors import ModelError
+from ocrfix.errors import InputError, ModelError
 from ocrfix.normalize import lm_tokens
 from ocrfix.segment import Sentence
 
@@ -277,3 +277,9 @@ def test_a_multi_page_text_is_corrected_page_by_page_and_keeps_its_page_breaks(c
     assert [e.replacement for e in result.edits] == [e.replacement for r in alone for e in r.edits] == ["作"] * 3
     assert replay(result.source, result.edits) == result.text
     assert all(result.source[e.input_offset] == "乍" and result.text[e.offset] == "作" for e in result.edits)
+
+
+def test_a_text_holding_a_lone_surrogate_is_refused_by_name_not_by_the_lm(corrector):
+    with pytest.raises(InputError, match=r"lone surrogate, U\+D800, at offset 7"):
+        corrector.correct("我们在北京工乍\ud800。")
+    assert corrector.correct("我们在北京工乍。", reflow=False).text == "我们在北京工作。"  # the corrector still works

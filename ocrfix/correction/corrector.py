@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import copy
 import math
+import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -14,7 +15,7 @@ from ..confusions.marks import MarkChannel
 from ..confusions.misread import MisreadRates
 from ..confusions.similarity import GlyphSpace
 from ..confusions.variants import REGIONAL_FORMS, VARIANTS_FILE, load_variants, simplified_forms
-from ..errors import ModelError
+from ..errors import InputError, ModelError
 from ..lm.context import ContextIndex, context_path
 from ..normalize import is_han
 from ..segment import Sentence, protected_mask, iter_sentences, sentence_tokens
@@ -47,6 +48,9 @@ if TYPE_CHECKING:
     from ..text_reflow import Block
 
 WEIGHTS_FILE = "corrector.json"
+#: What a ``str`` can hold and no UTF-8 text can (``os.fsdecode``'s escapes of undecodable bytes, JSON's
+#: ``"\\ud800"``): the LM reads its text as UTF-8.
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 DEFAULT_CONFUSIONS = "default.tsv"
 GLYPHS_FILE = "glyphs.npz"
 MISREAD_FILE = "misread.tsv"
@@ -480,6 +484,9 @@ class Corrector:
         """
         if readings is not None and (reflow or len(readings) != len(text)):
             raise ValueError("readings must be given per character of the text, with reflow=False")
+        if (found := LONE_SURROGATE.search(text)) is not None:
+            raise InputError(f"the text holds a lone surrogate, U+{ord(found.group()):04X}, at offset {found.start()}: "
+                             "no UTF-8 text holds one (decode its bytes with errors='strict' or 'replace')")
         script = script_view(text, self.script_forms, self.simplified_forms)
         blocks = None
         if reflow:
