@@ -2,14 +2,12 @@
 paragraph; rendered in headless Chromium when it is installed (no script errors, tables fit)."""
 from __future__ import annotations
 
-import shutil
-import subprocess
-import tempfile
 from pathlib import Path
 
 import lxml.html
 import pytest
 
+from browser_support import needs_chromium, rendered_body
 from ocrfix.evaluation import evaluate, to_doc
 from ocrfix.evaluation.report_html import block_cer, render
 
@@ -65,7 +63,6 @@ def test_cer_per_paragraph_plot() -> None:
     assert "<svg" not in render(evaluate(GT, FIXED))  # no OCR: nothing to compare with
 
 
-CHROMIUM = next((shutil.which(name) for name in ("chromium", "chromium-browser", "google-chrome") if shutil.which(name)), None)
 PROBE = """<script>
 const width = document.documentElement.clientWidth;
 const wide = [...document.querySelectorAll("table, svg")].filter(e => e.getBoundingClientRect().right > width + 1);
@@ -73,20 +70,13 @@ document.body.setAttribute("data-probe", `wide=${wide.length} scroll=${document.
 </script>"""
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="Chromium not installed (apt-get install chromium)")
+@needs_chromium
 def test_report_renders_in_chromium_and_fits_the_window(tmp_path) -> None:
     long_line = "长" * 1000 + "2026" * 300  # a long paragraph, a long run of digits: both wrap in their cell
     report = evaluate(GT + long_line + "\n", FIXED + long_line + "\n", OCR + long_line + "\n")
     page = tmp_path / "report.html"
     page.write_text(render(report).replace("</body>", PROBE + "</body>"), encoding="utf-8")
-    run = subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={tempfile.mkdtemp()}",
-         "--enable-logging=stderr", "--window-size=800,600", "--dump-dom", page.as_uri()],
-        capture_output=True, text=True, timeout=120)
-    assert run.returncode == 0, run.stderr[-2000:]
-    assert "Uncaught" not in run.stderr
-    body = lxml.html.fromstring(run.stdout).find("body")
+    body = rendered_body(page, "--window-size=800,600")
     probe = dict(item.split("=") for item in body.get("data-probe").split())
     assert probe["wide"] == "0" and int(probe["scroll"]) <= int(probe["width"]), probe
     assert Path(page).read_text(encoding="utf-8").count("<svg") == 1

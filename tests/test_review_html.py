@@ -5,13 +5,10 @@ from __future__ import annotations
 import html
 import json
 import re
-import shutil
-import subprocess
-import tempfile
 
-import lxml.html
 import pytest
 
+from browser_support import needs_chromium, rendered_body
 from ocrfix.cli import main
 from ocrfix.correction.edits import Edit
 from ocrfix.review import EditFilter, LogRecord, read_log_records
@@ -143,7 +140,6 @@ def test_a_page_onto_an_input_or_the_log_is_refused(corrected, models, capsys):
 
 # --- the page's script, run by a browser ----------------------------------------------------------------
 
-CHROMIUM = next((shutil.which(name) for name in ("chromium", "chromium-browser", "google-chrome") if shutil.which(name)), None)
 #: Run after the page's own script: unchecks the least confident edit, presses the download button, and
 #: writes what the button would save (its file name and the text of its blob) onto the page's body.
 REVIEWER = """<script>
@@ -158,20 +154,13 @@ document.body.setAttribute("data-kept", document.getElementById("kept").textCont
 </script>"""
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="Chromium not installed (apt-get install chromium)")
+@needs_chromium
 def test_the_download_in_a_browser_holds_the_log_lines_of_the_edits_left_checked(tmp_path):
     log = _records("a.txt", EDITS) + _records("other.txt", [Edit(0, "乍", "作", 0.9, ("visual",), 0)])
     page = tmp_path / "review.html"
     page.write_text(review_page(log, [ReviewedFile("a.txt", SOURCE, (0, 1, 2))], log_name="edits.jsonl")
                     .replace("</body>", REVIEWER + "</body>"), encoding="utf-8")
-    run = subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={tempfile.mkdtemp()}",
-         "--enable-logging=stderr", "--virtual-time-budget=5000", "--dump-dom", page.as_uri()],
-        capture_output=True, text=True, timeout=120)
-    assert run.returncode == 0, run.stderr[-2000:]
-    assert "Uncaught" not in run.stderr
-    body = lxml.html.fromstring(run.stdout).find("body")
+    body = rendered_body(page, "--virtual-time-budget=5000")
     # the least confident edit (record 1, gain 0.42) unchecked: the others' lines and the other file's, in the log's order
     assert body.get("data-download") == "".join(record.line + "\n" for k, record in enumerate(log) if k != 1)
     assert body.get("data-name") == "edits.reviewed.jsonl" and body.get("data-kept") == "2"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from typing import TYPE_CHECKING, Sequence, Sized
+from typing import TYPE_CHECKING, Callable, Mapping, Sequence, Sized
 
 from ..errors import InputError, OcrfixError
 from ..formats.registry import ocr_file_patterns
@@ -13,6 +13,7 @@ from .correct import add_format_arguments, add_model_arguments, model_inputs, ru
 
 if TYPE_CHECKING:
     from ..batch import Job
+    from ..correction.corrector import Corrector
     from ..correction.edits import Edit
     from ..options import CorrectOptions
     from ..review import EditFilter
@@ -76,7 +77,7 @@ def _run(args: argparse.Namespace) -> int:
     if failed and len(jobs) == 1:  # its one error line says it all
         return 2
     if not args.quiet:
-        _notes(jobs, found, others)
+        log_notes([job.source for job in jobs], found, others, "written reflowed", "not written")
         print(f"ocrfix: {len(jobs) - failed:,} of {len(jobs):,} files written, {applied:,} of {logged:,} logged edits applied "
               f"in {time.perf_counter() - start:.1f} s", file=sys.stderr)
     if failed:
@@ -89,7 +90,7 @@ def _apply_jobs(jobs: Sequence[Job], found: dict[str, Sequence[Edit]], keep: Edi
                 ) -> tuple[int, int, int]:
     """Each job's output written (atomically; a file that fails is reported, and nothing written
     for it); (edits applied, edits the log has of the files, files failed)."""
-    from ..batch import document_corrector, init_worker
+    from ..batch import init_worker
     from ..batch.worker import read_input, write_output
     from ..review import apply_log
 
@@ -101,7 +102,7 @@ def _apply_jobs(jobs: Sequence[Job], found: dict[str, Sequence[Edit]], keep: Edi
         try:
             done = apply_log(read_input(job.source), "<stdin>" if job.source == STDIO else job.source,
                              [edit for edit in edits if keep.keeps(edit)],
-                             lambda software, text: document_corrector(software, text)[0], options)
+                             file_corrector, options)
             write_output(job.target, done.output)
         except OcrfixError as exc:
             print(f"ocrfix: error: {exc}", file=sys.stderr)
@@ -111,14 +112,23 @@ def _apply_jobs(jobs: Sequence[Job], found: dict[str, Sequence[Edit]], keep: Edi
     return applied, logged, failed
 
 
-def _notes(jobs: Sequence[Job], found: dict[str, Sequence[Edit]], others: Sequence[str | None]) -> None:
-    """The inputs the log has no edits of (written reflowed) and the log's files not given."""
-    missing = [job.source for job in jobs if job.source not in found]
+def log_notes(sources: Sequence[str], found: Mapping[str, object], others: Sequence[str | None],
+              missing_fate: str, others_fate: str) -> None:
+    """On stderr: the inputs of ``sources`` the log has no edits of (``missing_fate``: what became of
+    them) and the log's files not given (``others_fate``)."""
+    missing = [source for source in sources if source not in found]
     if missing:
-        print(f"ocrfix: {file_count(missing)} without edits in the log, written reflowed: {listed(missing)}", file=sys.stderr)
+        print(f"ocrfix: {file_count(missing)} without edits in the log, {missing_fate}: {listed(missing)}", file=sys.stderr)
     if others:
         names = ["<stdin>" if key is None else key for key in others]
-        print(f"ocrfix: {file_count(names)} in the log not given, not written: {listed(names)}", file=sys.stderr)
+        print(f"ocrfix: {file_count(names)} in the log not given, {others_fate}: {listed(names)}", file=sys.stderr)
+
+
+def file_corrector(software: str | None, text: Callable[[], str]) -> Corrector:
+    """The corrector ``correct`` gives a file (its profile picked as the run picked it; :func:`init_worker` first)."""
+    from ..batch import document_corrector
+
+    return document_corrector(software, text)[0]
 
 
 def file_count(items: Sized) -> str:

@@ -7,7 +7,7 @@ import time
 
 from ..formats.registry import ocr_file_patterns
 from ..textio import STDIO, check_outputs
-from .apply import add_log_arguments, edit_filter, file_count, listed
+from .apply import add_log_arguments, edit_filter, file_corrector, file_count, log_notes
 from .correct import model_inputs, run_options
 
 
@@ -28,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from ..batch import document_corrector, init_worker
+    from ..batch import init_worker
     from ..batch.jobs import expand_inputs
     from ..batch.worker import read_input
     from ..review import checked_source, edits_by_input, read_log_records
@@ -51,16 +51,11 @@ def _run(args: argparse.Namespace) -> int:
         if source in found:
             name = "<stdin>" if source == STDIO else source
             text = checked_source(read_input(source), name, [log[k].edit for k in found[source]],
-                                  lambda software, text: document_corrector(software, text)[0], options)
+                                  file_corrector, options)
             files.append(ReviewedFile(name, text, tuple(found[source])))
     write_text_atomic(args.output, review_page(log, files, keep, args.edits))
     if not args.quiet:
-        missing = [source for source in sources if source not in found]
-        if missing:
-            print(f"ocrfix: {file_count(missing)} without edits in the log, not on the page: {listed(missing)}", file=sys.stderr)
-        if others:
-            names = ["<stdin>" if key is None else key for key in others]
-            print(f"ocrfix: {file_count(names)} in the log not given, their records kept as they are: {listed(names)}", file=sys.stderr)
+        log_notes(sources, found, others, "not on the page", "their records kept as they are")
         shown = sum(len(file.records) for file in files)
         print(f"ocrfix: {shown:,} edits of {file_count(files)} on the page {args.output} "
               f"in {time.perf_counter() - start:.1f} s", file=sys.stderr)
