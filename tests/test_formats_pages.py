@@ -133,3 +133,28 @@ def test_reflow_and_correct_write_the_form_feed_and_each_storys_page(tmp_path, m
     assert main(["correct", str(source), "-o", str(tmp_path / "c.hocr"), *models]) == 0
     fixed = parse_document((tmp_path / "c.hocr").read_bytes(), "c.hocr")
     assert ["乍" not in page_text(p) and "工作" in page_text(p) for p in fixed.pages] == [True, True]
+
+
+def test_a_document_without_geometry_keeps_its_pages_apart() -> None:
+    """A document of several pages without boxes (plain text parted by form feeds, or an engine's pages
+    built in memory) gets the plain reflow page by page: a form feed between the pages, the sentence left
+    open at the foot of page 1 not run on into page 2, as the plain ``reflow`` of the same text gives."""
+    from ocrfix.formats.model import Line, Word
+    from ocrfix.text_reflow import reflow
+
+    text = "\n".join(ENDS) + "\n\f" + "\n".join(STARTS) + "\n\f"
+    parsed = parse_document(text.encode("utf-8"), "p.txt")
+    assert len(parsed.pages) == 2 and reflow_document(parsed).text == reflow(text)
+
+    def boxless(rows: list[str]) -> Page:
+        lines = tuple(Line(tuple(Word(ch, None) for ch in row.lstrip(">")), None) for row in rows)
+        return Page((Block(lines, None),), None)
+
+    doc = Document("page", (boxless(ENDS), Page((), None), boxless(STARTS)))
+    flow = reflow_document(doc)
+    assert [(b.page, b.text) for b in flow.blocks] == [(0, "我们在北京工乍。他们在上海工作。我们在北京学"),
+                                                       (2, "习。大家都在认真工乍。今天天气很好。")]
+    assert flow.text.count("\f") == 1
+    doc_lines = doc.text().splitlines()
+    assert [[doc_lines[i] for i in b.source_lines] for b in flow.blocks] == [[r.lstrip(">") for r in ENDS],
+                                                                            [r.lstrip(">") for r in STARTS]]

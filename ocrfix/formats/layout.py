@@ -383,8 +383,7 @@ def reflow_document(doc: Document, lm: TokenScorer | None = None) -> Reflowed:
     ``story_boxes`` are the document's own.
     """
     if not doc.has_geometry:
-        blocks = reflow_blocks(doc.text(), lm)
-        return Reflowed(render(blocks), blocks, list(doc.words()))
+        return _plain_reflow(doc, lm)
     upright_doc, widths = upright(doc)
     level_doc, turns = level(upright_doc)
     flow = _geometry_reflow(level_doc, lm, tuple(t is not None for t in turns))
@@ -400,6 +399,25 @@ def reflow_document(doc: Document, lm: TokenScorer | None = None) -> Reflowed:
 
     boxes = tuple(box if box is None or k not in pages else own(box, pages[k]) for k, box in enumerate(flow.story_boxes))
     return flow._replace(words=[original[id(w)] for w in flow.words], story_boxes=boxes)
+
+
+def _plain_reflow(doc: Document, lm: TokenScorer | None) -> Reflowed:
+    """:func:`reflow_document` of a document without geometry: the plain reflow of each page's text on
+    its own, numbered by ``page`` (a form feed parts them in the text, as in the geometry reflow), so a
+    paragraph left open at a page's foot never runs on into the next page."""
+    blocks: list[Block] = []
+    line = story = 0
+    for number, page in enumerate(doc.pages):
+        text = replace(doc, pages=(page,)).text()
+        if not text.strip():  # a page without text adds no line to doc.text()
+            continue
+        page_blocks = [replace(block, page=number, story=block.story + story,
+                               source_lines=tuple(i + line for i in block.source_lines))
+                       for block in reflow_blocks(text, lm)]
+        blocks += page_blocks
+        line += len(text.splitlines()) + 1  # doc.text() sets a blank line between the pages
+        story = max((block.story + 1 for block in page_blocks), default=story)
+    return Reflowed(render(blocks), blocks, list(doc.words()))
 
 
 def _geometry_reflow(doc: Document, lm: TokenScorer | None, levelled: tuple[bool, ...]) -> Reflowed:
