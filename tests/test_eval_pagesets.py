@@ -127,17 +127,20 @@ def test_eval_of_a_set_refuses_what_it_cannot_do_in_one_line(tmp_path, capsys, a
 
 
 def test_ground_truth_and_ocr_can_share_a_folder_and_a_correction_keep_the_ocrs_name(tmp_path) -> None:
-    """``p.gt.txt`` beside ``p.ocr.txt`` (the way GT sets are often kept): each role takes its own file, a
-    file tagged for another role is never read as this one's (a page with GT alone has no OCR), and the
-    corrections ``ocrfix correct --out-dir`` writes under the OCR's name are the hypotheses."""
+    """``p.gt.txt`` beside ``p.ocr.txt`` (the way GT sets are often kept): a folder that tags files for a role
+    is read by its tags (other files beside them left), a file tagged for another role is never read as
+    this one's (a page with GT alone has no OCR), and the corrections ``ocrfix correct --out-dir`` writes
+    under the OCR's name are the hypotheses."""
     pages = tmp_path / "pages"
     pages.mkdir()
-    for name in ("p1.gt.txt", "p1.ocr.txt", "p2.gt.txt"):
+    for name in ("p1.gt.txt", "p1.ocr.txt", "p2.gt.txt", "p1.meta.json", "p2.txt"):
         (pages / name).write_text("甲", encoding="utf-8")
     (tmp_path / "fixed").mkdir()
     (tmp_path / "fixed" / "p1.ocr.txt").write_text("甲", encoding="utf-8")
     assert pages_in(pages, "gt") == {"p1": str(pages / "p1.gt.txt"), "p2": str(pages / "p2.gt.txt")}
     assert pages_in(pages, "ocr") == {"p1": str(pages / "p1.ocr.txt")}
     assert pages_in(tmp_path / "fixed", "hyp") == {"p1": str(tmp_path / "fixed" / "p1.ocr.txt")}
-    with pytest.raises(InputError, match="same page 'p1'"):
+    (pages / "p1.ocr.txt").unlink()
+    assert pages_in(pages, "ocr") == {"p1.meta": str(pages / "p1.meta.json"), "p2": str(pages / "p2.txt")}
+    with pytest.raises(InputError, match="same page 'p2'"):
         pages_in(pages)

@@ -52,28 +52,26 @@ def page_key(relative: str) -> str:
 
 def pages_in(folder: str | Path, role: str | None = None) -> dict[str, str]:
     """Page key -> path of every file below ``folder`` named like an OCR file (recursively; hidden
-    files skipped). With ``role`` (``"gt"``, ``"hyp"``, ``"ocr"``), files tagged for a role it is not
-    (:data:`_NOT_FOR`) are left out and, of two files of one page, the one tagged for ``role`` is
-    taken, so ground truth and OCR can share a folder (``p1.gt.txt`` beside ``p1.ocr.txt``). Two files
-    of one page that nothing tells apart are an :class:`InputError` (a pairs file says which pairs)."""
+    files skipped). With ``role`` (``"gt"``, ``"hyp"``, ``"ocr"``), a folder that tags files for that
+    role is read by its tags (``p1.gt.txt`` beside ``p1.ocr.txt`` and ``p1.meta.json``: ``--gt`` takes
+    the first alone), and a file tagged for a role it is not (:data:`_NOT_FOR`) is never taken. Two
+    files of one page that nothing tells apart are an :class:`InputError` (a pairs file says which pairs)."""
     root = Path(folder)
     if not root.is_dir():
         raise InputError(f"{folder}: not a directory")
-    found: dict[str, tuple[str, str | None]] = {}
-    for path in sorted(p for p in root.rglob("*") if p.is_file() and not p.name.startswith(".") and is_ocr_file_name(p.name)):
-        key, tag = _split_name(path.relative_to(root).as_posix())
-        if role is not None and tag in _NOT_FOR[role]:
-            continue
+    files = [(path, *_split_name(path.relative_to(root).as_posix()))
+             for path in sorted(root.rglob("*")) if path.is_file() and not path.name.startswith(".") and is_ocr_file_name(path.name)]
+    if role is not None:
+        tagged = [f for f in files if f[2] == role]
+        files = tagged or [f for f in files if f[2] not in _NOT_FOR[role]]
+    found: dict[str, str] = {}
+    for path, key, _ in files:
         if key in found:
-            first, first_tag = found[key]
-            if role is not None and (first_tag == role) != (tag == role):
-                found[key] = (first, first_tag) if first_tag == role else (str(path), tag)
-                continue
-            raise InputError(f"{first} and {path} are the same page {key!r}; give the pairs in a --pairs file")
-        found[key] = (str(path), tag)
+            raise InputError(f"{found[key]} and {path} are the same page {key!r}; give the pairs in a --pairs file")
+        found[key] = str(path)
     if not found:
         raise InputError(f"{folder}: no page files ({ocr_file_patterns()})")
-    return {key: path for key, (path, _) in found.items()}
+    return found
 
 
 class PagePaths(NamedTuple):
