@@ -1,5 +1,5 @@
 """`ocrfix eval --gt GT --hyp HYP [--ocr OCR] ...`: CER and correction scores against ground truth, of a page
-or of a set of pages (folders, or a pairs file)."""
+or of a set of pages (directories, or a pairs file)."""
 from __future__ import annotations
 
 import argparse
@@ -24,15 +24,15 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="character error rate of HYP against GT (block-robust), correction scores with --ocr",
         description="Align HYP (and optionally the raw OCR) onto the ground truth block by block and "
         "report CER, unmatched blocks and, with --ocr, errors fixed/introduced and correction P/R/F1. "
-        "Given folders (or --pairs), score each page on its own and sum the counts: the set's CER is all "
-        "errors over all matched GT characters. Pages pair by their path below the folder without the "
+        "Given directories (or --pairs), score each page on its own and sum the counts: the set's CER is all "
+        "errors over all matched GT characters. Pages pair by their path below the directory without the "
         "format's suffix and one role tag (gt/p1.gt.txt, fixed/p1.txt and ocr/p1.ocr.txt are page p1).",
     )
-    parser.add_argument("--gt", help="ground-truth text file, or a folder of them (a set of pages)")
-    parser.add_argument("--hyp", help="hypothesis file (OCR or corrected output), or a folder of them")
-    parser.add_argument("--ocr", help="raw OCR the hypothesis was corrected from (three-way scores), or a folder of them")
+    parser.add_argument("--gt", help="ground-truth text file, or a directory of them (a set of pages)")
+    parser.add_argument("--hyp", help="hypothesis file (OCR or corrected output), or a directory of them")
+    parser.add_argument("--ocr", help="raw OCR the hypothesis was corrected from (three-way scores), or a directory of them")
     parser.add_argument("--pairs", metavar="PAIRS.tsv", help="a set of pages named file by file: GT<TAB>HYP[<TAB>OCR] a "
-                        "line, paths relative to the file (instead of --gt/--hyp/--ocr folders)")
+                        "line, paths relative to the file (instead of --gt/--hyp/--ocr directories)")
     parser.add_argument("--json", action="store_true", help="print the full report as JSON")
     parser.add_argument("--html", metavar="REPORT.html", help="write a side-by-side HTML report")
     parser.add_argument("--confusions", metavar="OUT.tsv", help="write gt_char<TAB>ocr_char<TAB>count substitution pairs "
@@ -98,7 +98,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.pairs is not None or (args.gt is not None and Path(args.gt).is_dir()):
         return _run_set(args, errata)
     if args.gt is None or args.hyp is None:
-        raise InputError("give --gt and --hyp (files, or folders of pages), or --pairs PAIRS.tsv")
+        raise InputError("give --gt and --hyp (files, or directories of pages), or --pairs PAIRS.tsv")
     from ..evaluation import confusion_counts, evaluate
     from ..evaluation.report_html import render
     from ..formats import evaluation_text
@@ -118,7 +118,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _run_set(args: argparse.Namespace, errata: "tuple[Erratum, ...] | None") -> int:
-    """``eval`` of a set of pages: folders (or a pairs file) scored page by page, the counts summed."""
+    """``eval`` of a set of pages: directories (or a pairs file) scored page by page, the counts summed."""
     from functools import partial
 
     from tqdm import tqdm
@@ -130,13 +130,12 @@ def _run_set(args: argparse.Namespace, errata: "tuple[Erratum, ...] | None") -> 
         raise InputError("--html reports one page: give --gt and --hyp files")
     if args.pairs is not None:
         if args.gt or args.hyp or args.ocr:
-            raise InputError("give either --pairs or --gt/--hyp/--ocr folders, not both")
+            raise InputError("give either --pairs or --gt/--hyp/--ocr directories, not both")
         pairing = read_pairs_file(args.pairs, read_text(args.pairs))
         with_ocr = any(page.ocr for page in pairing.pages)
     else:
-        folders = [(name, path) for name, path in (("--hyp", args.hyp), ("--ocr", args.ocr)) if path is not None]
-        if args.hyp is None or any(not Path(path).is_dir() for _, path in folders):
-            raise InputError("--gt is a folder: give --hyp (and --ocr) as folders too")
+        if args.hyp is None or any(path is not None and not Path(path).is_dir() for path in (args.hyp, args.ocr)):
+            raise InputError(f"--gt {args.gt} is a directory (a set of pages): give --hyp (and --ocr) as directories too")
         pairing = pair_folders(pages_in(args.gt, "gt"), pages_in(args.hyp, "hyp"), pages_in(args.ocr, "ocr") if args.ocr else None)
         with_ocr = args.ocr is not None
     check_outputs([("--confusions", args.confusions)],
@@ -146,7 +145,7 @@ def _run_set(args: argparse.Namespace, errata: "tuple[Erratum, ...] | None") -> 
     report = evaluate_pages(pairing, partial(evaluation_text, fmt=args.format, encoding=args.encoding),
                             strict=args.strict, errata=errata, progress=bar, with_ocr=with_ocr)
     if not report.pages:
-        raise InputError("no page has both GT and HYP: check the folders' file names (see --help)")
+        raise InputError("no page has both GT and HYP: check the directories' file names (see --help)")
     if args.confusions:
         _write_confusions(args.confusions, report.substitutions)
     print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if args.json else _set_summary(report))
