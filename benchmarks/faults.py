@@ -94,6 +94,7 @@ COMMANDS: list[tuple[str, list[str], tuple[str, ...]]] = [
     ("reflow IN", ["reflow", "{bad}", "-o", "{out}/r.txt"], TEXT_KINDS),
     ("eval --gt", ["eval", "--gt", "{bad}", "--hyp", "{good}", "--html", "{out}/r.html"], TEXT_KINDS),
     ("eval --hyp", ["eval", "--gt", "{good}", "--hyp", "{bad}", "--confusions", "{out}/c.tsv"], TEXT_KINDS),
+    ("eval --pairs", ["eval", "--pairs", "{bad}"], tuple(KINDS)),
     ("correct IN", ["correct", "{bad}", "-o", "{out}/c.txt", "--edits", "{out}/e.jsonl"], TEXT_KINDS),
     ("apply IN", ["apply", "{bad}", "--edits", "{log}", "-o", "{out}/a.txt"], TEXT_KINDS),
     ("apply --edits", ["apply", "{good}", "--edits", "{bad}", "-o", "{out}/a.txt"], LOG_KINDS),
@@ -205,6 +206,7 @@ class Matrix:
             ("eval --html GT", ["eval", "--gt", "{x}", "--hyp", "{y}", "--html", "{x}"]),
             ("eval --confusions HYP", ["eval", "--gt", "{x}", "--hyp", "{y}", "--confusions", "{y}"]),
             ("eval --html H --confusions H", ["eval", "--gt", "{x}", "--hyp", "{y}", "--html", "{o}", "--confusions", "{o}"]),
+            ("eval DIR --confusions onto a page", ["eval", "--gt", "{d}", "--hyp", "{d}", "--confusions", "{x}"]),
             ("lm train C -o C", ["lm", "train", "{x}", "-o", "{x}"]),
             ("confusions merge S -o S", ["confusions", "merge", "{tsv}", "-o", "{tsv}"]),
         ]
