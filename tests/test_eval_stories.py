@@ -66,3 +66,25 @@ def test_a_form_feed_parts_stories_and_a_hypothesis_holding_one_scores_as_withou
     hyp = "\n".join([A[1], A[2].replace("运动会", "运动佘"), B[1]]) + "\n"
     with_breaks = hyp.replace("\n" + B[1], "\n\f" + B[1])
     assert evaluate(GT, with_breaks, ocr=hyp).to_dict() == evaluate(GT, hyp, ocr=hyp).to_dict()
+
+
+def test_a_sets_story_scores_are_its_pages_counts_summed(tmp_path, capsys) -> None:
+    """Two whole pages scored as a set: each score is the pages' counts summed (their lines, runs and pairs),
+    not the mean of their ratios; a page of one story adds nothing."""
+    for folder in ("gt", "hyp"):
+        (tmp_path / folder).mkdir()
+    pages = {"p1": (GT, "\n".join([A[1], B[1], A[2], B[2], *C]) + "\n"),
+             "p2": (GT, "\n".join([*C, *A, *B]) + "\n"),
+             "p3": ("标题\n\n第一段。\n", "第一段。\n")}
+    for key, (gt, hyp) in pages.items():
+        (tmp_path / "gt" / f"{key}.txt").write_text(gt, encoding="utf-8")
+        (tmp_path / "hyp" / f"{key}.txt").write_text(hyp, encoding="utf-8")
+    one, two = story_scores(*pages["p1"]), story_scores(*pages["p2"])
+    total = one + two
+    assert (total.lines, total.runs, total.pairs) == (one.lines + two.lines, 5 + 3, 21 + 36)
+    assert total.contiguity == 6 / 8 != (one.contiguity + two.contiguity) / 2
+    assert main(["eval", "--gt", str(tmp_path / "gt"), "--hyp", str(tmp_path / "hyp"), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["total"]["stories"] == {"pages": 2, **total.to_dict()}
+    assert main(["eval", "--gt", str(tmp_path / "gt"), "--hyp", str(tmp_path / "hyp")]) == 0
+    assert (f"stories (2 pages with several): 6 in GT; HYP lines purity 1.000, contiguity 0.750, order {(20 + 18) / 57:.3f} "
+            "(16 lines)") in capsys.readouterr().out

@@ -56,6 +56,11 @@ def _correction_line(d: dict) -> str:
             + (f"P {d['precision']:.3f} R {d['recall']:.3f} F1 {d['f1']:.3f}" if d["edits"] else "no edits (HYP = OCR)"))
 
 
+def _stories_line(s: dict) -> str:
+    return (f"stories: {s['stories']} in GT; HYP lines purity {s['purity']:.3f}, "
+            f"contiguity {s['contiguity']:.3f}, order {s['order']:.3f} ({s['lines']} lines)")
+
+
 def _summary(report: "EvalReport") -> str:
     d = report.to_dict()
     lines = [
@@ -68,9 +73,7 @@ def _summary(report: "EvalReport") -> str:
     if "f1" in d:
         lines.append("correction: " + _correction_line(d))
     if "stories" in d:
-        s = d["stories"]
-        lines.append(f"stories: {s['stories']} in GT; HYP lines purity {s['purity']:.3f}, "
-                     f"contiguity {s['contiguity']:.3f}, order {s['order']:.3f} ({s['lines']} lines)")
+        lines.append(_stories_line(d["stories"]))
     for e in d.get("errata", []):
         lines.append(f"erratum {e['gt']} -> {e['corrected']}: {e['occurrences']}x, resolved {e['resolved']} differences")
     return "\n".join(lines)
@@ -85,6 +88,8 @@ def _set_summary(report: "SetReport", worst: int = 5) -> str:
              _cer_line(t) + f"; median page CER {t['median_page_cer']:.4f}"]
     if "f1" in t:
         lines.append(f"correction ({t['ocr_pages']:,} pages with OCR): " + _correction_line(t))
+    if "stories" in t:
+        lines.append(_stories_line(t["stories"]).replace("stories: ", f"stories ({t['stories']['pages']:,} pages with several): ", 1))
     ranked = sorted(d["pages"], key=lambda p: -p["cer"])[:worst]
     if len(d["pages"]) > 1:
         lines.append("highest CER: " + ", ".join(f"{p['page']} {p['cer']:.4f}" for p in ranked))

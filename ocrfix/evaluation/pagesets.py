@@ -23,6 +23,7 @@ from ..formats.registry import OCR_SUFFIXES, is_ocr_file_name, ocr_file_patterns
 from . import EvalReport, confusion_counts, evaluate, to_doc
 from .errata import Erratum
 from .metrics import Counts, ThreeWay
+from .stories import StoryScores
 
 #: Role tags a page's name loses after its format suffix (``p1.gt.txt`` and ``p1.ocr.txt`` are page
 #: ``p1``), by the role they name: a file tagged for one role is never read as another's.
@@ -143,6 +144,12 @@ class SetReport:
                           for f in ("errors_fixed", "errors_introduced", "errors_left", "edits", "ocr_errors")))
 
     @property
+    def stories(self) -> StoryScores | None:
+        """Story scores summed over the pages whose GT has stories (None: none has)."""
+        scored = [r.stories for _, r in self.pages if r.stories is not None]
+        return sum(scored[1:], scored[0]) if scored else None
+
+    @property
     def cer(self) -> float:
         """All errors over all matched GT characters."""
         counts = self.counts
@@ -186,6 +193,8 @@ class SetReport:
                 "recall": round(correction.recall, 6),
                 "f1": round(correction.f1, 6),
             })
+        if self.stories is not None:
+            total["stories"] = {"pages": sum(r.stories is not None for r in scored), **self.stories.to_dict()}
         return {
             "total": total,
             "pages": [{"page": key, **report.to_dict()} for key, report in self.pages],

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import asdict, dataclass
+from dataclasses import astuple, dataclass
 
 from .profile import normalize_line
 
@@ -32,14 +32,35 @@ _STORY_BREAK = re.compile(r"\n[^\S\n]*\n[^\S\n]*\n|\f")
 
 @dataclass(frozen=True)
 class StoryScores:
+    """The counts behind the story scores, so the scores of a set of pages are its pages' counts
+    summed (``+``) rather than their ratios averaged."""
+
     stories: int  # stories in the ground truth
     lines: int  # output lines owned by some story
-    purity: float
-    contiguity: float
-    order: float
+    single: int  # of them, lines owned by one story
+    found: int  # stories that own a line alone
+    runs: int  # runs of consecutive single-owner lines of one story
+    ordered: int  # pairs of single-owner lines in the ground truth's story order
+    pairs: int  # pairs of single-owner lines
+
+    @property
+    def purity(self) -> float:
+        return self.single / self.lines if self.lines else 1.0
+
+    @property
+    def contiguity(self) -> float:
+        return self.found / self.runs if self.runs else 1.0
+
+    @property
+    def order(self) -> float:
+        return self.ordered / self.pairs if self.pairs else 1.0
+
+    def __add__(self, other: "StoryScores") -> "StoryScores":
+        return StoryScores(*(a + b for a, b in zip(astuple(self), astuple(other))))
 
     def to_dict(self) -> dict:
-        return {k: round(v, 6) if isinstance(v, float) else v for k, v in asdict(self).items()}
+        return {"stories": self.stories, "lines": self.lines, "purity": round(self.purity, 6),
+                "contiguity": round(self.contiguity, 6), "order": round(self.order, 6)}
 
 
 def split_stories(text: str) -> list[str]:
@@ -75,21 +96,15 @@ def story_scores(gt: str, hyp: str) -> StoryScores | None:
     owned = [o for o in (owners(n, table) for n in map(normalize_line, hyp.splitlines()) if len(n) >= MIN_CHARS) if o]
     single = [o[0] for o in owned if len(o) == 1]
     runs = sum(1 for k, s in enumerate(single) if k == 0 or single[k - 1] != s)
-    return StoryScores(
-        stories=len(stories),
-        lines=len(owned),
-        purity=len(single) / len(owned) if owned else 1.0,
-        contiguity=len(set(single)) / runs if runs else 1.0,
-        order=_ordered_pairs(single),
-    )
+    return StoryScores(len(stories), len(owned), len(single), len(set(single)), runs, *_ordered_pairs(single))
 
 
-def _ordered_pairs(sequence: list[int]) -> float:
-    """Share of pairs i < j with sequence[i] <= sequence[j] (1.0 for fewer than two items)."""
+def _ordered_pairs(sequence: list[int]) -> tuple[int, int]:
+    """(pairs i < j with sequence[i] <= sequence[j], all pairs i < j)."""
     seen: list[int] = []
     good = total = 0
     for k, value in enumerate(sequence):
         good += bisect_right(seen, value)  # earlier items not after this story
         total += k
         seen.insert(bisect_right(seen, value), value)
-    return good / total if total else 1.0
+    return good, total
