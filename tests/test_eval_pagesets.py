@@ -111,7 +111,7 @@ def test_eval_of_folders_and_of_a_pairs_file_prints_the_sets_scores(tmp_path, ca
 
 @pytest.mark.parametrize("argv, message", [
     (["--gt", "{gt}", "--hyp", "{fixed}", "--html", "{tmp}/r.html"], "--html reports one page"),
-    (["--gt", "{gt}", "--hyp", "{fixed}/a.txt"], "give --hyp (and --ocr) as directories too"),
+    (["--gt", "{gt}", "--hyp", "{fixed}/a.txt"], "give --hyp (and --ocr) as directories or patterns too"),
     (["--pairs", "{tmp}/none.tsv", "--gt", "{gt}"], "either --pairs or"),
     (["--hyp", "{fixed}/a.txt"], "give --gt and --hyp"),
     (["--gt", "{gt}", "--hyp", "{tmp}/empty"], "no page files"),
@@ -144,3 +144,28 @@ def test_ground_truth_and_ocr_can_share_a_folder_and_a_correction_keep_the_ocrs_
     assert pages_in(pages, "ocr") == {"p1.meta": str(pages / "p1.meta.json"), "p2": str(pages / "p2.txt")}
     with pytest.raises(InputError, match="same page 'p2'"):
         pages_in(pages)
+
+
+def test_a_glob_pattern_names_which_of_a_pages_files_are_read(tmp_path, capsys) -> None:
+    """Tesseract writes a page's ``.txt``, ``.hocr`` and ``.xml`` beside its GT's ``.gt.txt`` and ``.gt.json``: a
+    quoted pattern says which files are the set, a file tagged for another role is still never taken, and keys
+    are taken below the pattern's directory."""
+    from ocrfix.cli import main
+    from ocrfix.evaluation.pagesets import is_page_set
+
+    pages = tmp_path / "pages" / "a"
+    pages.mkdir(parents=True)
+    for name in ("p1.gt.txt", "p1.gt.json", "p1.txt", "p1.hocr"):
+        (pages / name).write_text(PAGES["a"][0] if "gt" in name else PAGES["a"][1], encoding="utf-8")
+    with pytest.raises(InputError, match="same page 'a/p1'"):
+        pages_in(tmp_path / "pages", "gt")
+    assert pages_in(f"{tmp_path}/pages/**/*.gt.txt", "gt") == {"a/p1": str(pages / "p1.gt.txt")}
+    assert pages_in(f"{tmp_path}/pages/*/*.txt", "ocr") == {"a/p1": str(pages / "p1.txt")}
+    assert is_page_set(f"{tmp_path}/pages/*/*.txt") and not is_page_set(str(pages / "p1.txt"))
+    with pytest.raises(InputError, match="no page files"):
+        pages_in(f"{tmp_path}/pages/*.xml")
+    with pytest.raises(InputError, match="not a directory"):
+        pages_in(tmp_path / "nowhere")
+    assert main(["eval", "--gt", f"{tmp_path}/pages/*/*.gt.txt", "--hyp", f"{tmp_path}/pages/*/*.txt", "--json"]) == 0
+    total = json.loads(capsys.readouterr().out)["total"]
+    assert (total["pages"], total["errors"]) == (1, 2)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
 from ..errors import InputError
@@ -28,7 +27,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "errors over all matched GT characters. Pages pair by their path below the directory without the "
         "format's suffix and one role tag (gt/p1.gt.txt, fixed/p1.txt and ocr/p1.ocr.txt are page p1).",
     )
-    parser.add_argument("--gt", help="ground-truth text file, or a directory of them (a set of pages)")
+    parser.add_argument("--gt", help="ground-truth text file, or a directory of them or a quoted glob pattern "
+                        "('pages/*.gt.txt'): a set of pages")
     parser.add_argument("--hyp", help="hypothesis file (OCR or corrected output), or a directory of them")
     parser.add_argument("--ocr", help="raw OCR the hypothesis was corrected from (three-way scores), or a directory of them")
     parser.add_argument("--pairs", metavar="PAIRS.tsv", help="a set of pages named file by file: GT<TAB>HYP[<TAB>OCR] a "
@@ -98,9 +98,10 @@ def _set_summary(report: "SetReport", worst: int = 5) -> str:
 
 def _run(args: argparse.Namespace) -> int:
     from ..evaluation import load_errata
+    from ..evaluation.pagesets import is_page_set
 
     errata = load_errata(args.errata, args.encoding) if args.errata else None
-    if args.pairs is not None or (args.gt is not None and Path(args.gt).is_dir()):
+    if args.pairs is not None or (args.gt is not None and is_page_set(args.gt)):
         return _run_set(args, errata)
     if args.gt is None or args.hyp is None:
         raise InputError("give --gt and --hyp (files, or directories of pages), or --pairs PAIRS.tsv")
@@ -128,7 +129,7 @@ def _run_set(args: argparse.Namespace, errata: "tuple[Erratum, ...] | None") -> 
 
     from tqdm import tqdm
 
-    from ..evaluation.pagesets import evaluate_pages, pages_in, pair_folders, read_pairs_file
+    from ..evaluation.pagesets import evaluate_pages, is_page_set, pages_in, pair_folders, read_pairs_file
     from ..formats import evaluation_text
 
     if args.html:
@@ -139,8 +140,9 @@ def _run_set(args: argparse.Namespace, errata: "tuple[Erratum, ...] | None") -> 
         pairing = read_pairs_file(args.pairs, read_text(args.pairs))
         with_ocr = any(page.ocr for page in pairing.pages)
     else:
-        if args.hyp is None or any(path is not None and not Path(path).is_dir() for path in (args.hyp, args.ocr)):
-            raise InputError(f"--gt {args.gt} is a directory (a set of pages): give --hyp (and --ocr) as directories too")
+        if args.hyp is None or any(path is not None and not is_page_set(path) for path in (args.hyp, args.ocr)):
+            raise InputError(f"--gt {args.gt} is a directory (a set of pages): give --hyp (and --ocr) as directories "
+                             "or patterns too")
         pairing = pair_folders(pages_in(args.gt, "gt"), pages_in(args.hyp, "hyp"), pages_in(args.ocr, "ocr") if args.ocr else None)
         with_ocr = args.ocr is not None
     check_outputs([("--confusions", args.confusions)],

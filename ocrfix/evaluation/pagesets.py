@@ -51,28 +51,52 @@ def page_key(relative: str) -> str:
     return _split_name(relative)[0]
 
 
-def pages_in(folder: str | Path, role: str | None = None) -> dict[str, str]:
-    """Page key -> path of every file below ``folder`` named like an OCR file (recursively; hidden
-    files skipped). With ``role`` (``"gt"``, ``"hyp"``, ``"ocr"``), a folder that tags files for that
-    role is read by its tags (``p1.gt.txt`` beside ``p1.ocr.txt`` and ``p1.meta.json``: ``--gt`` takes
-    the first alone), and a file tagged for a role it is not (:data:`_NOT_FOR`) is never taken. Two
-    files of one page that nothing tells apart are an :class:`InputError` (a pairs file says which pairs)."""
-    root = Path(folder)
-    if not root.is_dir():
-        raise InputError(f"{folder}: not a directory")
-    files = [(path, *_split_name(path.relative_to(root).as_posix()))
-             for path in sorted(root.rglob("*")) if path.is_file() and not path.name.startswith(".") and is_ocr_file_name(path.name)]
+def pages_in(where: str | Path, role: str | None = None) -> dict[str, str]:
+    """Page key -> path of every file ``where`` names: a directory's files named like OCR files
+    (recursively; hidden files skipped), or the files a glob pattern matches (``pages/*.gt.txt``,
+    ``pages/**/*.xml``: when one directory holds several files of a page, the pattern says which), their
+    keys taken below the pattern's directory. With ``role`` (``"gt"``, ``"hyp"``, ``"ocr"``), a file
+    tagged for a role it is not (:data:`_NOT_FOR`) is never taken, and a directory that tags files for
+    that role is read by its tags (``p1.gt.txt`` beside ``p1.ocr.txt`` and ``p1.meta.json``: ``--gt``
+    takes the first alone). Two files of one page that nothing tells apart are an
+    :class:`InputError` (a pattern or a pairs file says which)."""
+    root, pattern = _root_and_pattern(str(where))
+    paths = sorted(p for p in root.glob(pattern) if p.is_file() and not p.name.startswith("."))
+    if pattern == "**/*":
+        paths = [p for p in paths if is_ocr_file_name(p.name)]
+    files = [(path, *_split_name(path.relative_to(root).as_posix())) for path in paths]
     if role is not None:
+        files = [f for f in files if f[2] not in _NOT_FOR[role]]
         tagged = [f for f in files if f[2] == role]
-        files = tagged or [f for f in files if f[2] not in _NOT_FOR[role]]
+        files = tagged if tagged and pattern == "**/*" else files
     found: dict[str, str] = {}
     for path, key, _ in files:
         if key in found:
-            raise InputError(f"{found[key]} and {path} are the same page {key!r}; give the pairs in a --pairs file")
+            raise InputError(f"{found[key]} and {path} are the same page {key!r}; name the files with a pattern "
+                             f"('{root}/*.gt.txt') or give the pairs in a --pairs file")
         found[key] = str(path)
     if not found:
-        raise InputError(f"{folder}: no page files ({ocr_file_patterns()})")
+        raise InputError(f"{where}: no page files" + (f" ({ocr_file_patterns()})" if pattern == "**/*" else ""))
     return found
+
+
+def _root_and_pattern(where: str) -> tuple[Path, str]:
+    """The directory a page set is read below and the glob pattern of its files (``**/*``: all of them)."""
+    if not any(ch in where for ch in "*?["):
+        if not Path(where).is_dir():
+            raise InputError(f"{where}: not a directory (nor a pattern such as 'pages/*.gt.txt')")
+        return Path(where), "**/*"
+    parts = Path(where).parts
+    fixed = next(k for k, part in enumerate(parts) if any(ch in part for ch in "*?["))
+    root = Path(*parts[:fixed]) if fixed else Path(".")
+    if not root.is_dir():
+        raise InputError(f"{where}: {root} is not a directory")
+    return root, str(Path(*parts[fixed:]))
+
+
+def is_page_set(where: str) -> bool:
+    """Whether ``where`` names a set of pages (a directory or a glob pattern) rather than one file."""
+    return Path(where).is_dir() or (any(ch in where for ch in "*?[") and not Path(where).exists())
 
 
 class PagePaths(NamedTuple):
