@@ -2,7 +2,7 @@
 damaged models and pathological lines, each run as a user would run it (a fresh ``python -m
 ocrfix`` process), and a table of cases, passed and failed per group.
 
-    python -m benchmarks.faults [--groups bad-input outputs environment producers long] [--keep DIR]
+    python -m benchmarks.faults [--groups bad-input manifests outputs environment producers long] [--keep DIR]
 
 A case passes when the command behaves as documented: refused with exactly one ``ocrfix:
 error:`` line (``correct`` may add its end-of-run summary line; a line reporting an internal error
@@ -89,6 +89,8 @@ OCR_KINDS: dict[str, Callable[[Path], object]] = {
 TEXT_KINDS = (*(k for k in KINDS if k != "tsv"), *OCR_KINDS)
 #: Bad for an edit log (an empty or blank log is a log without edits).
 LOG_KINDS = tuple(k for k in KINDS if k not in ("empty", "blank"))
+#: Bad for a manifest as a file (the XML and TSV files are text, their lines names of missing files: see Matrix.manifests).
+MANIFEST_KINDS = tuple(k for k in KINDS if k not in ("xml", "tsv"))
 #: (name, argv with {bad} {good} {out}, the kinds that are bad for it)
 COMMANDS: list[tuple[str, list[str], tuple[str, ...]]] = [
     ("reflow IN", ["reflow", "{bad}", "-o", "{out}/r.txt"], TEXT_KINDS),
@@ -100,6 +102,8 @@ COMMANDS: list[tuple[str, list[str], tuple[str, ...]]] = [
     ("apply --edits", ["apply", "{good}", "--edits", "{bad}", "-o", "{out}/a.txt"], LOG_KINDS),
     ("review IN", ["review", "{bad}", "--edits", "{log}", "-o", "{out}/r.html"], TEXT_KINDS),
     ("review --edits", ["review", "{good}", "--edits", "{bad}", "-o", "{out}/r.html"], LOG_KINDS),
+    ("apply --manifest", ["apply", "--manifest", "{bad}", "--edits", "{log}", "--out-dir", "{out}/a"], MANIFEST_KINDS),
+    ("review --manifest", ["review", "--manifest", "{bad}", "--edits", "{log}", "-o", "{out}/r.html"], MANIFEST_KINDS),
     ("correct --model", ["correct", "{good}", "-o", "{out}/c.txt", "--model", "{bad}"], tuple(KINDS)),
     ("correct --confusions", ["correct", "{good}", "-o", "{out}/c.txt", "--confusions", "{bad}"], tuple(KINDS)),
     ("correct --weights", ["correct", "{good}", "-o", "{out}/c.txt", "--weights", "{bad}"], tuple(KINDS)),
@@ -146,9 +150,9 @@ def one_error(run: Run, *needles: str) -> str | None:
 
 #: The end-of-run summary `ocrfix correct` prints after the error line (not an error line itself).
 _SUMMARY = re.compile(r"ocrfix: [\d,]+ files? \(")
-#: What the progress bar of `ocrfix correct` leaves on a captured stderr when the run took over its
+#: What the progress bar of `ocrfix correct` (or `apply`) leaves on a captured stderr when the run took over its
 #: one-second delay before the error (its redraws, split at carriage returns): no error line either.
-_PROGRESS = re.compile(r"\s*$|correcting [\d,]+ files?: ")
+_PROGRESS = re.compile(r"\s*$|(correcting|applying) [\d,]+ files?: ")
 
 
 def snapshot(directory: Path) -> dict[str, bytes]:
@@ -262,6 +266,40 @@ class Matrix:
             except Exception as exc:  # noqa: BLE001 - a case that cannot even run is a failure
                 problem = f"{type(exc).__name__}: {exc}"
             self.record("environment and odd cases", name, problem)
+
+    def manifests(self) -> None:
+        """``apply`` and ``review`` over a manifest whose lines name missing files, and bad batch
+        options; with a log of another file's edit (the empty log of :meth:`bad_inputs` is refused
+        before ``review`` looks at its inputs)."""
+        d = self.case_dir()
+        log = d / "other.jsonl"
+        log.write_text(json.dumps({"file": "other.txt", "offset": 0, "input_offset": 0, "original": "暑", "replacement": "署",
+                                   "gain": 0.9, "sources": ["visual"]}) + "\n", encoding="utf-8")
+        (d / "good.txt").write_text(TEXT, encoding="utf-8")
+        for name, lines in (("missing", "missing.txt\n"), ("good", "good.txt\n"), ("good-and-missing", "good.txt\nmissing.txt\n")):
+            (d / f"{name}.lst").write_text(lines, encoding="utf-8")
+        apply = ["apply", "--edits", str(log), "--out-dir", str(d / "out"), "--manifest"]
+        review = ["review", "--edits", str(log), "-o", str(d / "r.html"), "--manifest"]
+        refusals = [("apply --manifest naming a missing file", [*apply, "missing.lst"], "missing.txt"),
+                    ("review --manifest naming a missing file", [*review, "missing.lst"], "missing.txt"),
+                    ("review --manifest naming a file and a missing one", [*review, "good-and-missing.lst"], "missing.txt"),
+                    ("apply --jobs 0", [*apply, "good.lst", "--jobs", "0"], "--jobs"),
+                    ("apply --shard without --out-dir", ["apply", "good.txt", "--edits", str(log), "-o", "o.txt", "--shard", "1/2"],
+                     "--shard"),
+                    *((f"apply --shard {shard}", [*apply, "good.lst", "--shard", shard], f"--shard {shard}")
+                      for shard in ("x", "0/2", "3/2", "1/0", "1/2/3"))]
+        for name, argv, needle in refusals:
+            before = snapshot(d)
+            problem = one_error(ocrfix(argv, d), needle)
+            if problem is None and snapshot(d) != before:
+                problem = "a file was written or changed"
+            self.record("manifests and batch options", name, problem)
+        run = ocrfix([*apply, "good-and-missing.lst"], d)
+        errors = [line for line in run.err if line.startswith("ocrfix: error: ")]
+        problem = (f"exit {run.code}: {run.err[-1:]}" if run.code != 1 or any("Traceback" in line for line in run.err) else
+                   f"error lines {errors}" if len(errors) != 1 or "missing.txt" not in errors[0] else
+                   "the good file was not written" if not (d / "out" / "good.txt").is_file() else None)
+        self.record("manifests and batch options", "apply --manifest naming a file and a missing one: that file fails", problem)
 
     def expect_file(self, run: Run, path: Path, content: str | None = None) -> str | None:
         if run.code != 0:
@@ -459,8 +497,8 @@ def _news_line(chars: int) -> str:
 
 
 #: --groups name -> the Matrix method that runs it
-GROUPS = {"bad-input": "bad_inputs", "outputs": "outputs_onto_inputs", "environment": "environment", "producers": "producers",
-          "long": "long_lines"}
+GROUPS = {"bad-input": "bad_inputs", "manifests": "manifests", "outputs": "outputs_onto_inputs", "environment": "environment",
+          "producers": "producers", "long": "long_lines"}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -14,8 +14,10 @@ lock, keeping the records of files the run did not touch: a ``--resume`` after a
 and concurrent runs sharing one log all end with the log one clean run would write.
 
 The package's modules, one job each: :mod:`.jobs` (the plan: inputs, outputs, shards, what is
-finished), :mod:`.worker` (one file corrected in a worker process), :mod:`.signals` (SIGINT and
-SIGTERM), :mod:`.logs` (sidecars and the merged logs) and :mod:`.run` (the run itself).
+finished), :mod:`.worker` (one file corrected in a worker process), :mod:`.replay` (one file of
+``ocrfix apply``: a reviewed edit log's edits put back, run as a batch like a correction),
+:mod:`.signals` (SIGINT and SIGTERM), :mod:`.logs` (sidecars and the merged logs) and :mod:`.run`
+(the run itself).
 """
 from .jobs import SIDECAR_SUFFIX, Job, Outcome, expand_inputs, finished, parse_shard, plan_jobs, prepare_out_dirs, \
     read_manifest, shard, sidecar_path, with_sidecars

@@ -29,6 +29,10 @@ class Job:
     sidecar: str | None = None  # the document's edits and statistics, written just before the output
     articles: str | None = None  # the page's stories as JSON (``--articles``), written before the output
 
+    def made_from(self) -> tuple[str, ...]:
+        """The files the output is made from: it is not finished while older than one of them (``--resume``)."""
+        return (self.source,)
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -109,13 +113,20 @@ def read_manifest(path: str) -> list[tuple[str, Path | None]]:
     return entries
 
 
+def input_files(inputs: Sequence[str], recursive: bool = False, manifest: str | None = None) -> list[tuple[str, Path | None]]:
+    """(path, base dir) per input file (:func:`expand_inputs`) and per file a manifest lists
+    (:func:`read_manifest`); none at all is an :class:`InputError`."""
+    files = expand_inputs(inputs, recursive) + (read_manifest(manifest) if manifest else [])
+    if not files:
+        raise InputError("no inputs: give files, directories or --manifest FILE")
+    return files
+
+
 def plan_jobs(inputs: Sequence[str], output: str | None, out_dir: str | None, recursive: bool = False,
               manifest: str | None = None) -> list[Job]:
     """Pair every input file (and every file a manifest lists) with its output path (stdout for
     one input without -o/--out-dir)."""
-    files = expand_inputs(inputs, recursive) + (read_manifest(manifest) if manifest else [])
-    if not files:
-        raise InputError("no inputs: give files, directories or --manifest FILE")
+    files = input_files(inputs, recursive, manifest)
     if output is not None and out_dir is not None:
         raise InputError("give either -o OUT or --out-dir DIR, not both")
     if out_dir is None:
@@ -180,15 +191,16 @@ def sidecar_path(target: str) -> str:
 
 
 def finished(job: Job) -> bool:
-    """An output exists, is not older than its input and (when logs are kept) its sidecar is
-    not newer than it (outputs and sidecars are only ever renamed into place, sidecar first)."""
+    """An output exists, is not older than its input (nor anything else it is made from:
+    :meth:`Job.made_from`) and (when logs are kept) its sidecar is not newer than it (outputs and
+    sidecars are only ever renamed into place, sidecar first)."""
     if job.target == STDIO or job.source == STDIO:
         return False
     if is_url(job.target) or is_url(job.source):  # no times to compare: written whole, sidecar first
         exists = url_exists if is_url(job.target) else os.path.isfile
         return exists(job.target) and (job.sidecar is None or exists(job.sidecar))
-    out, src = Path(job.target), Path(job.source)
-    if not (out.is_file() and src.is_file() and out.stat().st_mtime >= src.stat().st_mtime):
+    out = Path(job.target)
+    if not (out.is_file() and all(Path(p).is_file() and out.stat().st_mtime >= Path(p).stat().st_mtime for p in job.made_from())):
         return False
     if job.sidecar is None:
         return True

@@ -23,15 +23,21 @@ from .signals import SIGNAL_POLL, deferred_signals
 from .worker import WORKER, init_spawned, init_worker, run_job, worker_signals
 
 
-def run_jobs(jobs: Sequence[Job], options: CorrectOptions, n_jobs: int = 1, on_error: str = "skip") -> Iterator[Outcome]:
-    """Yield one :class:`Outcome` per job (unordered with several workers)."""
+#: Does one job in a worker and writes its output: (job, on_error) -> its outcome (:func:`run_job`
+#: corrects the file; a module-level function, sent to worker processes by name).
+Work = Callable[[Job, str], Outcome]
+
+
+def run_jobs(jobs: Sequence[Job], options: CorrectOptions, n_jobs: int = 1, on_error: str = "skip",
+             work: Work = run_job) -> Iterator[Outcome]:
+    """Yield one :class:`Outcome` per job, done by ``work`` (unordered with several workers)."""
     if not jobs:
         return
     # Load the models here first: a bad model fails once, before any worker starts, and forked
     # workers inherit the loaded corrector (the LM's pages are shared copy-on-write, never copied).
     init_worker(options)
     if n_jobs <= 1 or len(jobs) <= 1:
-        yield from map(partial(run_job, on_error=on_error), jobs)
+        yield from map(partial(work, on_error=on_error), jobs)
         return
     context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
     setup = (worker_signals, ()) if context.get_start_method() == "fork" else (init_spawned, (options,))
@@ -42,7 +48,7 @@ def run_jobs(jobs: Sequence[Job], options: CorrectOptions, n_jobs: int = 1, on_e
         try:
             while True:  # a few jobs in flight per worker: memory stays flat however many files there are
                 check_signals()
-                pending |= {pool.submit(run_job, job, on_error) for job in islice(queue, 2 * n_jobs - len(pending))}
+                pending |= {pool.submit(work, job, on_error) for job in islice(queue, 2 * n_jobs - len(pending))}
                 if not pending:
                     break
                 done, pending = wait(pending, timeout=SIGNAL_POLL, return_when=FIRST_COMPLETED)
@@ -74,13 +80,19 @@ def correct_files(
     on_error: str = "skip",
     runner: Runner | None = None,
     keep_edits: bool = True,
+    work: Work = run_job,
+    verb: str = "correcting",
 ) -> list[Outcome]:
-    """Correct every job (``resume``: those not finished), report failures, merge the logs;
-    returns the outcomes of the jobs run (inputs finished earlier are not among them).
+    """Correct every job (``resume``: those not finished; ``work``: or do something else with
+    it), report failures, merge the logs; returns the outcomes of the jobs run (inputs finished
+    earlier are not among them).
 
     ``keep_edits=False``: an outcome whose edits are in its sidecar (with ``edits_path`` or
     ``stats_path``) is kept :meth:`~Outcome.without_edits`, so a run over millions of files holds
     their counts, not their edits.
+
+    ``work``: what is done with each file (by worker processes; a ``runner`` corrects), named
+    ``verb`` on the bar.
 
     ``progress``: a bar on stderr in bytes of input (a file's size on disk, markup included: the
     summary counts the text's characters), with their total and an ETA, shown once a run takes more
@@ -90,9 +102,9 @@ def correct_files(
     logs = [path for path in (edits_path, stats_path) if path is not None]
     jobs, todo = _todo(jobs, logs, resume, progress)
     sizes = {job.source: input_bytes(job.source) for job in todo} if progress else {}
-    run = runner or partial(run_jobs, n_jobs=n_jobs)
+    run = runner or partial(run_jobs, n_jobs=n_jobs, work=work)
     note = {"skip": " (skipped)", "copy": " (copied unchanged)", "abort": " (stopping)"}[on_error] if len(todo) > 1 else ""
-    with _bar(todo, sizes, progress) as bar:
+    with _bar(todo, sizes, progress, verb) as bar:
         counted = _FileProgress(bar, [sizes.get(job.source, 0) for job in todo])
         # in this process only: forked workers or a cluster must not draw on a copy of the bar
         in_process = runner is None and (n_jobs <= 1 or len(todo) <= 1)
@@ -109,12 +121,12 @@ def correct_files(
     return outcomes
 
 
-def _bar(todo: list[Job], sizes: dict[str, int], progress: bool) -> tqdm:
+def _bar(todo: list[Job], sizes: dict[str, int], progress: bool, verb: str) -> tqdm:
     """The progress bar of a run of ``todo`` in bytes of input (``sizes``; no total when one is
     stdin), on stderr, shown with ``progress`` once the run takes more than a second."""
     return tqdm(total=None if STDIO in sizes else sum(sizes.values()), unit="B", unit_scale=True,
                 disable=not progress or not todo, delay=1.0, file=sys.stderr,
-                desc=f"correcting {len(todo)} file{'s' if len(todo) != 1 else ''}")
+                desc=f"{verb} {len(todo)} file{'s' if len(todo) != 1 else ''}")
 
 
 def _todo(jobs: Sequence[Job], logs: list[str], resume: bool, progress: bool) -> tuple[Sequence[Job], list[Job]]:

@@ -116,22 +116,36 @@ def _text_share(text_chars: int) -> Callable[[int], None] | None:
 
 
 def run_job(job: Job, on_error: str = "skip") -> Outcome:
-    """Correct one job's file and write its sidecar and output; errors become the outcome's.
+    """Correct one job's file and write its sidecar and output; errors become the outcome's
+    (:func:`guarded`)."""
+    return guarded(_correct_job, job, on_error)
 
-    ``on_error="copy"``: a file that fails is copied to its output unchanged (status ``copied``).
-    """
+
+def _correct_job(job: Job) -> Outcome:
+    start = time.perf_counter()
+    with correcting():
+        output, chars, edits, stories, picked = correct_bytes(read_input(job.source), input_name(job.source),
+                                                              job.articles is not None)
+    outcome = Outcome(job, chars, edits, seconds=time.perf_counter() - start, picked=picked)
+    if job.sidecar is not None:
+        write_output(job.sidecar, sidecar_text(outcome))
+    if job.articles is not None:
+        write_output(job.articles, json.dumps({"stories": stories}, ensure_ascii=False, indent=1) + "\n")
+    write_output(job.target, output)
+    return outcome
+
+
+def input_name(source: str) -> str:
+    """An input as errors name it (``<stdin>`` for ``-``)."""
+    return "<stdin>" if source == STDIO else source
+
+
+def guarded(work: Callable[[Job], Outcome], job: Job, on_error: str = "skip") -> Outcome:
+    """``work(job)``: one job done, its output written; an error becomes the outcome's, and with
+    ``on_error="copy"`` the input is copied to its output unchanged (status ``copied``)."""
     start = time.perf_counter()
     try:
-        with _correcting():
-            output, chars, edits, stories, picked = correct_bytes(read_input(job.source), "<stdin>" if job.source == STDIO else job.source,
-                                                                  job.articles is not None)
-        outcome = Outcome(job, chars, edits, seconds=time.perf_counter() - start, picked=picked)
-        if job.sidecar is not None:
-            write_output(job.sidecar, sidecar_text(outcome))
-        if job.articles is not None:
-            write_output(job.articles, json.dumps({"stories": stories}, ensure_ascii=False, indent=1) + "\n")
-        write_output(job.target, output)
-        return outcome
+        return work(job)
     except OcrfixError as exc:
         error = str(exc)
     except Exception as exc:  # noqa: BLE001 - one bad file must not stop the batch
@@ -199,8 +213,9 @@ def worker_signals() -> None:
 
 
 @contextlib.contextmanager
-def _correcting() -> Iterator[None]:
-    """Where a worker's SIGTERM may stop it (:func:`_stop_worker`)."""
+def correcting() -> Iterator[None]:
+    """Where a worker's SIGTERM may stop it (:func:`_stop_worker`): around its work on a file, not
+    around the writing of the file's outputs."""
     if WORKER.stop:
         raise Terminated
     WORKER.correcting = True

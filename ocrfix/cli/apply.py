@@ -2,20 +2,17 @@
 from __future__ import annotations
 
 import argparse
-import sys
 import time
-from typing import TYPE_CHECKING, Callable, Mapping, Sequence, Sized
+from typing import TYPE_CHECKING, Mapping, Sequence, Sized
 
-from ..errors import InputError, OcrfixError
+from ..errors import InputError
 from ..formats.registry import ocr_file_patterns
-from ..textio import STDIO, check_outputs
-from .correct import add_format_arguments, add_model_arguments, model_inputs, run_options
+from ..textio import check_outputs
+from .correct import (add_batch_arguments, add_format_arguments, add_manifest_argument, add_model_arguments, batch_jobs,
+                      batch_status, files_line, model_inputs, run_options, shard_jobs)
 
 if TYPE_CHECKING:
-    from ..batch import Job
-    from ..correction.corrector import Corrector
-    from ..correction.edits import Edit
-    from ..options import CorrectOptions
+    from ..batch import Outcome
     from ..review import EditFilter
 
 
@@ -32,16 +29,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     out = parser.add_mutually_exclusive_group()
     out.add_argument("-o", "--output", metavar="OUT", help="output file (one input; default: stdout)")
     out.add_argument("--out-dir", metavar="DIR", help="output directory (mirrors input directories)")
-    add_log_arguments(parser, "the edit log of `ocrfix correct --edits` (reviewed: records removed); each record's "
-                      "'file' is the input as the run was given it", "keep only", "drop")
+    add_manifest_argument(parser, "put the log back onto")
+    add_log_arguments(parser, "the edit log of `ocrfix correct --edits` (reviewed: records removed); "
+                      "each record's 'file' is the input as the run was given it", "keep only", "drop")
+    add_batch_arguments(parser, "write", "skip inputs whose output is already written (and not older than the input or the log)")
     parser.set_defaults(handler=_run)
 
 
 def add_log_arguments(parser: argparse.ArgumentParser, edits_help: str, keep: str, drop: str) -> None:
-    """The arguments ``apply`` and ``review`` share: the inputs, the log, its filters (``keep``,
-    ``drop``: what they do with an edit), and the run's models, reflow and formats its offsets
-    depend on."""
-    parser.add_argument("inputs", nargs="+", metavar="IN", help="the OCR file(s) the log was made from, directories of them, or - for stdin")
+    """The arguments ``apply`` and ``review`` share: the inputs (``--manifest`` is the command's
+    own: :func:`add_manifest_argument`), the log, its filters (``keep``, ``drop``: what they do
+    with an edit), and the run's models, reflow and formats its offsets depend on."""
+    parser.add_argument("inputs", nargs="*", metavar="IN", help="the OCR file(s) the log was made from, directories of them, or - for stdin")
     parser.add_argument("-r", "--recursive", action="store_true", help="descend into subdirectories of directory inputs")
     parser.add_argument("--edits", metavar="EDITS.jsonl", required=True, help=edits_help)
     parser.add_argument("--min-gain", type=float, metavar="G", help=f"{keep} the edits of gain G or more (0-1)")
@@ -63,72 +62,49 @@ def edit_filter(args: argparse.Namespace) -> EditFilter:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from ..batch import plan_jobs
+    """The inputs (``--shard``: this shard's) written as batch jobs (:mod:`ocrfix.batch.replay`),
+    the log read once and each job given the edits it keeps of its file."""
+    from ..batch import correct_files
+    from ..batch.replay import ReplayJob, replay_job
     from ..review import edits_by_input, read_edit_log
 
     keep = edit_filter(args)
     options = run_options(args)
-    jobs = plan_jobs(args.inputs, args.output, args.out_dir, args.recursive)
-    check_outputs([("-o" if args.out_dir is None else "--out-dir", job.target) for job in jobs],
-                  [*(("IN", job.source) for job in jobs), ("--edits", args.edits), *model_inputs(args)])
-    found, others = edits_by_input(read_edit_log(args.edits), [job.source for job in jobs])
+    planned = batch_jobs(args, options)
+    sharded = shard_jobs(args, planned)
+    check_outputs([("-o" if args.out_dir is None else "--out-dir", job.target) for job in sharded],
+                  [*(("IN", job.source) for job in sharded), ("--edits", args.edits), *model_inputs(args)])
+    found, others = edits_by_input(read_edit_log(args.edits), [job.source for job in planned])
+    jobs = [ReplayJob(job.source, job.target, edits=tuple(filter(keep.keeps, found.get(job.source, ()))), log=args.edits)
+            for job in sharded]
     start = time.perf_counter()
-    applied, logged, failed = _apply_jobs(jobs, found, keep, options)
-    if failed and len(jobs) == 1:  # its one error line says it all
-        return 2
-    if not args.quiet:
-        log_notes([job.source for job in jobs], found, others, "written reflowed", "not written")
-        print(f"ocrfix: {len(jobs) - failed:,} of {len(jobs):,} files written, {applied:,} of {logged:,} logged edits applied "
-              f"in {time.perf_counter() - start:.1f} s", file=sys.stderr)
-    if failed:
-        print(f"ocrfix: {failed} of {len(jobs)} files failed", file=sys.stderr)
-        return 1
-    return 0
 
+    def run() -> list[Outcome]:
+        return correct_files(jobs, options, args.jobs, resume=args.resume, progress=not args.quiet,
+                             on_error=args.on_error, work=replay_job, verb="applying")
 
-def _apply_jobs(jobs: Sequence[Job], found: dict[str, Sequence[Edit]], keep: EditFilter, options: CorrectOptions
-                ) -> tuple[int, int, int]:
-    """Each job's output written (atomically; a file that fails is reported, and nothing written
-    for it); (edits applied, edits the log has of the files, files failed)."""
-    from ..batch import init_worker
-    from ..batch.worker import read_input, write_output
-    from ..review import apply_log
+    def report(outcomes: Sequence[Outcome], stopped: bool) -> list[str]:
+        applied = sum(len(outcome.edits) for outcome in outcomes)
+        logged = sum(len(found.get(outcome.job.source, ())) for outcome in outcomes)
+        return [*log_notes([job.source for job in jobs], found, others, "written reflowed", "not written"),
+                f"{files_line(len(jobs), outcomes, stopped, args.resume)}, {applied:,} of {logged:,} logged edits "
+                f"applied in {time.perf_counter() - start:.1f} s"]
 
-    init_worker(options)
-    applied = logged = failed = 0
-    for job in jobs:
-        edits = found.get(job.source, ())
-        logged += len(edits)
-        try:
-            done = apply_log(read_input(job.source), "<stdin>" if job.source == STDIO else job.source,
-                             [edit for edit in edits if keep.keeps(edit)],
-                             file_corrector, options)
-            write_output(job.target, done.output)
-        except OcrfixError as exc:
-            print(f"ocrfix: error: {exc}", file=sys.stderr)
-            failed += 1
-            continue
-        applied += len(done.edits)
-    return applied, logged, failed
+    return batch_status(args, len(jobs), run, report)
 
 
 def log_notes(sources: Sequence[str], found: Mapping[str, object], others: Sequence[str | None],
-              missing_fate: str, others_fate: str) -> None:
-    """On stderr: the inputs of ``sources`` the log has no edits of (``missing_fate``: what became of
-    them) and the log's files not given (``others_fate``)."""
+              missing_fate: str, others_fate: str) -> list[str]:
+    """The lines telling the inputs of ``sources`` the log has no edits of (``missing_fate``: what
+    became of them) and the log's files not given (``others_fate``)."""
+    lines = []
     missing = [source for source in sources if source not in found]
     if missing:
-        print(f"ocrfix: {file_count(missing)} without edits in the log, {missing_fate}: {listed(missing)}", file=sys.stderr)
+        lines.append(f"ocrfix: {file_count(missing)} without edits in the log, {missing_fate}: {listed(missing)}")
     if others:
         names = ["<stdin>" if key is None else key for key in others]
-        print(f"ocrfix: {file_count(names)} in the log not given, {others_fate}: {listed(names)}", file=sys.stderr)
-
-
-def file_corrector(software: str | None, text: Callable[[], str]) -> Corrector:
-    """The corrector ``correct`` gives a file (its profile picked as the run picked it; :func:`init_worker` first)."""
-    from ..batch import document_corrector
-
-    return document_corrector(software, text)[0]
+        lines.append(f"ocrfix: {file_count(names)} in the log not given, {others_fate}: {listed(names)}")
+    return lines
 
 
 def file_count(items: Sized) -> str:

@@ -8,7 +8,7 @@ import sys
 import time
 from collections import Counter
 from dataclasses import replace
-from typing import TYPE_CHECKING, Iterator, Sequence
+from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
 from ..engine_habits import HabitPick
 from ..errors import InputError
@@ -30,8 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("inputs", nargs="*", metavar="IN",
                         help="OCR file(s) (plain text, hOCR, ALTO, PAGE, ABBYY XML, PaddleOCR/RapidOCR or Google Cloud Vision JSON, Tesseract TSV; "
                              "gzip-compressed too), directories of them, or - for stdin")
-    parser.add_argument("--manifest", metavar="FILE",
-                        help="also correct the files listed in FILE, one per line (relative to its directory, whose structure --out-dir mirrors)")
+    add_manifest_argument(parser, "correct")
     out = parser.add_mutually_exclusive_group()
     out.add_argument("-o", "--output", metavar="OUT", help="output file (one input; default: stdout)")
     out.add_argument("--out-dir", metavar="DIR", help="output directory (mirrors input directories)")
@@ -45,7 +44,6 @@ def register(sub: argparse._SubParsersAction) -> None:
                              "is one story, or the stories put back from lines listed across them, without boxes)")
     parser.add_argument("--stats", metavar="STATS.jsonl",
                         help="one JSON line per file: characters, edits by source, seconds, status (kept like --edits)")
-    parser.add_argument("--shard", metavar="I/N", help="correct only shard I of N (a stable split by output path; for array jobs)")
     add_model_arguments(parser)
     parser.add_argument("--threshold", type=float, metavar="P",
                         help="minimum calibrated probability of an edit, 0-1, on every text (default: from the weights, "
@@ -55,14 +53,29 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--keep", metavar="WORDS.txt", help="words never edited, one per line")
     parser.add_argument("--no-reflow", action="store_true", help="input is already one paragraph per line")
     parser.add_argument("--no-rules", action="store_true", help="no symbol rules (only LM substitutions of Han characters)")
-    parser.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes (default 1)")
+    add_batch_arguments(parser, "correct", "skip inputs whose output (and, with --edits/--stats, its sidecar) is already written")
     parser.add_argument("--dask", metavar="ADDRESS|local:N",
                         help="run on a Dask cluster: a scheduler's address, or local:N worker processes (pip install 'ocrfix[dask]')")
-    parser.add_argument("--on-error", choices=("skip", "copy", "abort"), default="skip",
-                        help="a file that fails: reported and skipped (default), copied to its output unchanged, or the run stops")
-    parser.add_argument("--resume", action="store_true", help="skip inputs whose output (and, with --edits/--stats, its sidecar) is already written")
     add_format_arguments(parser)
     parser.set_defaults(handler=_run)
+
+
+def add_manifest_argument(parser: argparse.ArgumentParser, verb: str, out_dir: bool = True) -> None:
+    """``--manifest FILE``: files to ``verb`` beside those given as arguments (``out_dir``: the
+    command has ``--out-dir``)."""
+    mirrored = ", whose structure --out-dir mirrors" if out_dir else ""
+    parser.add_argument("--manifest", metavar="FILE",
+                        help=f"also {verb} the files listed in FILE, one per line (relative to its directory{mirrored})")
+
+
+def add_batch_arguments(parser: argparse.ArgumentParser, verb: str, resume_help: str) -> None:
+    """How a batch that ``verb``s files runs (:func:`batch_jobs`, :func:`batch_status`): ``--shard``,
+    ``--jobs``, ``--on-error`` and ``--resume`` (``resume_help``: what it skips)."""
+    parser.add_argument("--shard", metavar="I/N", help=f"{verb} only shard I of N (a stable split by output path; for array jobs)")
+    parser.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes (default 1)")
+    parser.add_argument("--on-error", choices=("skip", "copy", "abort"), default="skip",
+                        help="a file that fails: reported and skipped (default), copied to its output unchanged, or the run stops")
+    parser.add_argument("--resume", action="store_true", help=resume_help)
 
 
 def add_model_arguments(parser: argparse.ArgumentParser) -> None:
@@ -114,7 +127,7 @@ def model_inputs(args: argparse.Namespace) -> list[tuple[str, str | None]]:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from ..batch import Terminated, correct_files
+    from ..batch import correct_files
     from ..correction.corrector import read_keep
 
     options = replace(run_options(args), threshold=args.threshold, rules=not args.no_rules)
@@ -123,21 +136,25 @@ def _run(args: argparse.Namespace) -> int:
     if args.keep:
         options = replace(options, keep=read_keep(args.keep))
     start = time.perf_counter()
-    try:
-        with _stop_on_sigterm(), _runner(args.dask) as runner:
-            outcomes = correct_files(jobs, options, args.jobs, args.edits, args.resume, not args.quiet, args.stats,
-                                     args.on_error, runner, keep_edits=False)
-    except Terminated:
-        print("ocrfix: terminated (SIGTERM); the finished files are kept: rerun with --resume", file=sys.stderr)
-        return 128 + signal.SIGTERM
-    return _exit_status(args, len(jobs), outcomes, time.perf_counter() - start)
+
+    def run() -> list[Outcome]:
+        with _runner(args.dask) as runner:
+            return correct_files(jobs, options, args.jobs, args.edits, args.resume, not args.quiet, args.stats,
+                                 args.on_error, runner, keep_edits=False)
+
+    def report(outcomes: Sequence[Outcome], stopped: bool) -> list[str]:
+        picked = picked_line(outcomes)
+        summary = summary_line(len(jobs), outcomes, time.perf_counter() - start, stopped, args.resume)
+        return [summary] if picked is None else [picked, summary]
+
+    return batch_status(args, len(jobs), run, report)
 
 
-def _planned_jobs(args: argparse.Namespace, options: CorrectOptions) -> list[Job]:
-    """The files to correct (``--shard``: this shard's; ``--articles``: with the one input's), each
-    refusal one error line before the models load: a single input that cannot be read, ``--edits -``
-    with a corrected text on stdout."""
-    from ..batch import check_input_file, parse_shard, plan_jobs, shard
+def batch_jobs(args: argparse.Namespace, options: CorrectOptions) -> list[Job]:
+    """The files of a batch's inputs and ``--manifest`` paired with their outputs (not yet
+    sharded: :func:`shard_jobs`), each refusal one error line before the models load (a bad
+    ``--jobs``; a single input that cannot be read)."""
+    from ..batch import check_input_file, plan_jobs
     from ..remote import is_url
 
     if args.jobs < 1:
@@ -145,10 +162,51 @@ def _planned_jobs(args: argparse.Namespace, options: CorrectOptions) -> list[Job
     jobs = plan_jobs(args.inputs, args.output, args.out_dir, args.recursive, args.manifest)
     if len(jobs) == 1 and jobs[0].source != STDIO and not is_url(jobs[0].source) and args.on_error != "copy":
         check_input_file(jobs[0].source, options)  # missing, huge, binary, empty...: one line, before the models load
-    if args.shard:
-        if args.out_dir is None:
-            raise InputError("--shard needs --out-dir DIR")
-        jobs = shard(jobs, *parse_shard(args.shard), args.out_dir)
+    return jobs
+
+
+def shard_jobs(args: argparse.Namespace, jobs: Sequence[Job]) -> list[Job]:
+    """The jobs of ``--shard I/N`` (all of them without it)."""
+    from ..batch import parse_shard, shard
+
+    if not args.shard:
+        return list(jobs)
+    if args.out_dir is None:
+        raise InputError("--shard needs --out-dir DIR")
+    return shard(jobs, *parse_shard(args.shard), args.out_dir)
+
+
+def batch_status(args: argparse.Namespace, n_jobs: int, run: Callable[[], Sequence[Outcome]],
+                 report: Callable[[Sequence[Outcome], bool], Sequence[str]]) -> int:
+    """A batch of ``n_jobs`` files run (``run``: their outcomes; a SIGTERM stops it like Ctrl-C,
+    the finished files kept) to the command's exit status: 0, 1 where a file of several failed,
+    2 where the single input did, 128 + SIGTERM when stopped; unless ``--quiet``, the lines of
+    ``report(outcomes, stopped at the first failure)`` on stderr."""
+    from ..batch import Terminated
+
+    try:
+        with _stop_on_sigterm():
+            outcomes = run()
+    except Terminated:
+        print("ocrfix: terminated (SIGTERM); the finished files are kept: rerun with --resume", file=sys.stderr)
+        return 128 + signal.SIGTERM
+    failed = [outcome for outcome in outcomes if outcome.error]
+    if failed and n_jobs == 1:  # a single input: its one error line says it all (exit 2 like other bad input)
+        return 2
+    if not args.quiet:
+        for line in report(outcomes, args.on_error == "abort" and bool(failed)):
+            print(line, file=sys.stderr)
+    if failed:
+        print(f"ocrfix: {len(failed)} of {n_jobs} files failed", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _planned_jobs(args: argparse.Namespace, options: CorrectOptions) -> list[Job]:
+    """The files to correct (``--shard``: this shard's; ``--articles``: with the one input's), each
+    refusal one error line before the models load: those of :func:`batch_jobs`, ``--edits -``
+    with a corrected text on stdout."""
+    jobs = shard_jobs(args, batch_jobs(args, options))
     if args.articles:
         if len(jobs) != 1:
             raise InputError(f"--articles needs a single input file ({len(jobs)} given)")
@@ -167,32 +225,22 @@ def _check_run_outputs(args: argparse.Namespace, jobs: Sequence[Job]) -> None:
                   [*(("IN", j.source) for j in jobs), *models])
 
 
-def _exit_status(args: argparse.Namespace, n_jobs: int, outcomes: Sequence[Outcome], seconds: float) -> int:
-    """The run's exit status (0, 1 where a file of several failed, 2 where the single input did),
-    its summary printed unless ``--quiet``, and how many files failed."""
-    failed = [outcome for outcome in outcomes if outcome.error]
-    if failed and n_jobs == 1:  # a single input: its one error line says it all (exit 2 like other bad input)
-        return 2
-    if not args.quiet:
-        picked = picked_line(outcomes)
-        if picked:
-            print(picked, file=sys.stderr)
-        stopped = args.on_error == "abort" and bool(failed)
-        print(summary_line(n_jobs, outcomes, seconds, stopped, args.resume), file=sys.stderr)
-    if failed:
-        print(f"ocrfix: {len(failed)} of {n_jobs} files failed", file=sys.stderr)
-        return 1
-    return 0
-
-
 def summary_line(n_jobs: int, outcomes: Sequence[Outcome], seconds: float, stopped: bool = False,
                  resume: bool = False) -> str:
-    """``ocrfix: 36 files (2 done earlier, 1 failed), 80,000 chars, 1,252 edits in 9.5 s (8,400 chars/s)``.
+    """``ocrfix: 36 files (2 done earlier, 1 failed), 80,000 chars, 1,252 edits in 9.5 s (8,400 chars/s)``
+    (:func:`files_line` for the files)."""
+    chars = sum(o.chars for o in outcomes)
+    edits = sum(o.edit_count for o in outcomes)
+    return (f"{files_line(n_jobs, outcomes, stopped, resume)}, {chars:,} chars, {edits:,} edit{'s' if edits != 1 else ''} "
+            f"in {seconds:.1f} s ({chars / max(seconds, 1e-9):,.0f} chars/s)")
+
+
+def files_line(n_jobs: int, outcomes: Sequence[Outcome], stopped: bool = False, resume: bool = False) -> str:
+    """``ocrfix: 36 files (2 done earlier, 1 failed)``: the start of a batch's summary line.
 
     The jobs without an outcome were finished by an earlier run (``--resume``) or, when the run
     ``stopped`` at its first failure (``--on-error abort``), left unreported: not run, or finished
     by another worker while the run stopped."""
-    chars = sum(o.chars for o in outcomes)
     missing = n_jobs - len(outcomes)
     notes = []
     if missing and stopped:
@@ -200,10 +248,7 @@ def summary_line(n_jobs: int, outcomes: Sequence[Outcome], seconds: float, stopp
     elif missing:
         notes.append(f"{missing:,} done earlier")
     notes += [f"{sum(1 for o in outcomes if o.error):,} failed"]
-    edits = sum(o.edit_count for o in outcomes)
-    return (f"ocrfix: {n_jobs:,} file{'s' if n_jobs != 1 else ''} ({', '.join(notes)}), {chars:,} chars, "
-            f"{edits:,} edit{'s' if edits != 1 else ''} "
-            f"in {seconds:.1f} s ({chars / max(seconds, 1e-9):,.0f} chars/s)")
+    return f"ocrfix: {_files(n_jobs)} ({', '.join(notes)})"
 
 
 def picked_line(outcomes: Sequence[Outcome]) -> str | None:

@@ -19,7 +19,8 @@ EXAMPLES: dict[tuple[str, ...], str] = {
     ("apply",): """examples:
   ocrfix correct scans/ -r --out-dir fixed/ --edits edits.jsonl   # the run, its edit log
   ocrfix apply scans/ -r --out-dir reviewed/ --edits reviewed.jsonl  # the log after review, put back
-  ocrfix apply scans/ -r --out-dir sure/ --edits edits.jsonl --min-gain 0.95 --drop-source context""",
+  ocrfix apply scans/ -r --out-dir sure/ --edits edits.jsonl --min-gain 0.95 --drop-source context
+  ocrfix apply --manifest pages.lst --out-dir reviewed/ --edits reviewed.jsonl --jobs 4 --resume  # an archive""",
     ("review",): """examples:
   ocrfix correct scans/ -r --out-dir fixed/ --edits edits.jsonl   # the run, its edit log
   ocrfix review scans/ -r --edits edits.jsonl -o review.html    # open it, uncheck, download the reviewed log

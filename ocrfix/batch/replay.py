@@ -1,0 +1,51 @@
+"""One file of ``ocrfix apply`` in a worker: the reviewed edit log's edits of the file put back
+onto it (:func:`ocrfix.review.apply_log`) and the output written, as a batch job
+(:func:`ocrfix.batch.correct_files` with ``work=replay_job``: resume, shards, failure policy,
+worker processes and progress bar as for ``ocrfix correct``)."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
+
+from ..correction.edits import Edit
+from ..textio import STDIO
+from .jobs import Job, Outcome
+from .worker import WORKER, correcting, document_corrector, guarded, input_name, read_input, write_output
+
+if TYPE_CHECKING:
+    from ..correction.corrector import Corrector
+
+
+@dataclass(frozen=True)
+class ReplayJob(Job):
+    """A file of ``ocrfix apply``: the edits of the log ``log`` that the review kept for it."""
+
+    edits: tuple[Edit, ...] = ()
+    log: str = STDIO
+
+    def made_from(self) -> tuple[str, ...]:
+        """The input and the log: an output older than a log reviewed again is written again (``--resume``)."""
+        return (self.source,) if self.log == STDIO else (self.source, self.log)
+
+
+def replay_job(job: ReplayJob, on_error: str = "skip") -> Outcome:
+    """The job's output written: its input as the run wrote it with the job's edits only (the
+    worker's options: the run's models, reflow and formats); errors become the outcome's
+    (:func:`~ocrfix.batch.worker.guarded`)."""
+    return guarded(_replay, job, on_error)
+
+
+def _replay(job: ReplayJob) -> Outcome:
+    from ..review import apply_log
+
+    start = time.perf_counter()
+    with correcting():
+        done = apply_log(read_input(job.source), input_name(job.source), job.edits, file_corrector, WORKER.options)
+    write_output(job.target, done.output)
+    return Outcome(job, done.chars, done.edits, seconds=time.perf_counter() - start)
+
+
+def file_corrector(software: str | None, text: Callable[[], str]) -> Corrector:
+    """The corrector ``correct`` gives a file (its profile picked as the run picked it; :func:`init_worker` first)."""
+    return document_corrector(software, text)[0]
