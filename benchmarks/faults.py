@@ -167,8 +167,6 @@ class Matrix:
         self.results: dict[str, list[tuple[str, str | None]]] = {}
         self.good = root / "good.txt"
         self.good.write_text(TEXT, encoding="utf-8")
-        self.log = root / "no-edits.jsonl"  # an edit log without records: what `apply` and `review` read beside a bad input
-        self.log.write_text("", encoding="utf-8")
         self.lm = str(load_settings().default_lm)
 
     def record(self, group: str, case: str, problem: str | None) -> None:
@@ -189,8 +187,11 @@ class Matrix:
                     make(bad)
                 out = d / "out"
                 out.mkdir()
+                log = d / "edits.jsonl"  # a log with an edit of the bad input: `apply` and `review` must read it
+                log.write_text(json.dumps({"file": str(bad), "offset": 0, "original": "我", "replacement": "找", "gain": 0.9,
+                                           "sources": ["visual"], "input_offset": 0}, ensure_ascii=False) + "\n", encoding="utf-8")
                 before = snapshot(d)
-                argv = [a.format(bad=bad, good=self.good, out=out, lm=self.lm, log=self.log) for a in template]
+                argv = [a.format(bad=bad, good=self.good, out=out, lm=self.lm, log=log) for a in template]
                 problem = one_error(ocrfix(argv, d))
                 if problem is None and snapshot(d) != before:
                     problem = "a file was written or changed"
