@@ -167,3 +167,19 @@ def test_a_killed_apply_loses_nothing_written_and_resume_completes_it(models, tm
     assert not list(out.rglob("*.tmp")) and all(texts[name] == text for name, text in visible(out).items())
     assert main(["apply", str(src), "-r", "--edits", str(log), "--out-dir", str(out), "--resume", *models]) == 0
     assert visible(out) == texts
+
+
+@pytest.mark.parametrize("command", ["apply", "review", "correct", "eval"])
+def test_a_list_of_files_in_another_encoding_is_told_to_become_utf8_not_to_take_encoding(archive, models, tmp_path, capsys, command):
+    """``--encoding`` names the inputs' encoding, not a manifest's or a pairs file's: a list in GB18030 is told
+    to be converted, and the hint does not send the user to an option that would not read it."""
+    _, _, log = archive
+    listing = tmp_path / "列表.lst"
+    listing.write_bytes("第一页.txt\n第二页.txt\n".encode("gb18030"))
+    argv = {"apply": ["apply", "--manifest", str(listing), "--edits", str(log), "--out-dir", str(tmp_path / "o"), *models],
+            "review": ["review", "--manifest", str(listing), "--edits", str(log), "-o", str(tmp_path / "r.html"), *models],
+            "correct": ["correct", "--manifest", str(listing), "--out-dir", str(tmp_path / "o"), *models],
+            "eval": ["eval", "--pairs", str(listing)]}[command]
+    assert main(argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "iconv -f gb18030" in err and "--encoding" not in err

@@ -15,7 +15,7 @@ from ..errors import InputError
 from ..formats.registry import is_ocr_file_name, ocr_file_patterns
 from ..profiles import ProfileChoice
 from ..remote import is_url, local_path, url_exists
-from ..textio import STDIO, make_output_dir, read_text
+from ..textio import CONVERT_TO_UTF8, STDIO, make_output_dir, read_text
 
 
 #: Suffix of the per-document sidecar (``.NAME`` + suffix, beside the output).
@@ -104,7 +104,7 @@ def read_manifest(path: str) -> list[tuple[str, Path | None]]:
     """
     base = Path(path).parent
     entries = []
-    for line in read_text(path).splitlines():
+    for line in read_text(path, remedy=CONVERT_TO_UTF8).splitlines():  # --encoding is the inputs', not the list's
         line = line.strip()
         if line and not line.startswith("#"):
             entries.append((local_path(line), None) if Path(line).is_absolute() or "://" in line else (str(base / line), base))

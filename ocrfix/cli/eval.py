@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Iterable
 
 from ..errors import InputError
 from ..formats.registry import FORMATS
-from ..textio import check_outputs, read_text, write_text_atomic
+from ..textio import CONVERT_TO_UTF8, check_outputs, read_text, write_text_atomic
 
 if TYPE_CHECKING:
     from ..evaluation import EvalReport
@@ -137,7 +137,7 @@ def _run_set(args: argparse.Namespace, errata: "tuple[Erratum, ...] | None") -> 
     if args.pairs is not None:
         if args.gt or args.hyp or args.ocr:
             raise InputError("give either --pairs or --gt/--hyp/--ocr directories, not both")
-        pairing = read_pairs_file(args.pairs, read_text(args.pairs))
+        pairing = read_pairs_file(args.pairs, read_text(args.pairs, remedy=CONVERT_TO_UTF8))
         with_ocr = any(page.ocr for page in pairing.pages)
     else:
         if args.hyp is None or any(path is not None and not is_page_set(path) for path in (args.hyp, args.ocr)):
