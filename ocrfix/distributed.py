@@ -16,6 +16,7 @@ import contextlib
 from typing import Any, Iterator, Sequence
 
 from .batch import Job, Outcome, correct_files as correct_jobs, init_worker, plan_jobs, run_job
+from .batch.run import Work
 from .errors import InputError, ModelError, OcrfixError
 from .options import CorrectOptions
 
@@ -106,8 +107,9 @@ def session(address: str) -> Iterator[Any]:
             cluster.close()
 
 
-def dask_runner(client: Any) -> Any:
-    """A :data:`ocrfix.batch.Runner` that submits one task per job to ``client``'s cluster."""
+def dask_runner(client: Any, work: Work = run_job) -> Any:
+    """A :data:`ocrfix.batch.Runner` that submits one task per job to ``client``'s cluster, each
+    doing ``work`` (correcting the file; :func:`ocrfix.batch.replay.replay_job`: ``ocrfix apply``)."""
     def run(jobs: Sequence[Job], options: CorrectOptions, on_error: str = "skip") -> Iterator[Outcome]:
         if not jobs:
             return
@@ -115,7 +117,7 @@ def dask_runner(client: Any) -> Any:
         errors = sorted({error for error in client.run(load_error).values() if error})
         if errors:  # a bad model: one line, before any task is sent
             raise ModelError(errors[0])
-        futures = client.map(run_job, list(jobs), on_error=on_error, pure=False)
+        futures = client.map(work, list(jobs), on_error=on_error, pure=False)
         try:
             for future in as_completed(futures):
                 yield future.result()

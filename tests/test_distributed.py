@@ -103,3 +103,12 @@ def test_a_local_cluster_starts_its_workers_without_the_dashboards_profiler():
         settings = client.run(lambda: {key: dask.config.get(key) for key in QUIET_WORKERS})
     assert list(settings.values()) == [QUIET_WORKERS]
     assert dask.config.get("distributed.worker.profile.enabled")  # the client's own settings stay
+
+
+def test_apply_on_a_dask_cluster_writes_corrects_outputs(models, tmp_path):
+    """``ocrfix apply --dask``: the reviewed log put back by the cluster's workers, each file as ``correct`` wrote it."""
+    src, texts, _, _ = clean_run(models, tmp_path, 6)
+    out = tmp_path / "applied"
+    assert main(["apply", str(src), "-r", "--edits", str(tmp_path / "ref.edits.jsonl"), "--out-dir", str(out),
+                 "--dask", "local:2", *models]) == 0
+    assert visible(out) == texts

@@ -91,8 +91,8 @@ def correct_files(
     ``stats_path``) is kept :meth:`~Outcome.without_edits`, so a run over millions of files holds
     their counts, not their edits.
 
-    ``work``: what is done with each file (by worker processes; a ``runner`` corrects), named
-    ``verb`` on the bar.
+    ``work``: what is done with each file by worker processes (a ``runner`` does what it was made
+    to do: :func:`ocrfix.distributed.dask_runner` takes the same ``work``), named ``verb`` on the bar.
 
     ``progress``: a bar on stderr in bytes of input (a file's size on disk, markup included: the
     summary counts the text's characters), with their total and an ETA, shown once a run takes more

@@ -9,7 +9,7 @@ from ..errors import InputError
 from ..formats.registry import ocr_file_patterns
 from ..textio import check_outputs
 from .correct import (add_batch_arguments, add_format_arguments, add_manifest_argument, add_model_arguments, batch_jobs,
-                      batch_status, files_line, model_inputs, run_options, shard_jobs)
+                      batch_runner, batch_status, files_line, model_inputs, run_options, shard_jobs)
 
 if TYPE_CHECKING:
     from ..batch import Outcome
@@ -80,8 +80,9 @@ def _run(args: argparse.Namespace) -> int:
     start = time.perf_counter()
 
     def run() -> list[Outcome]:
-        return correct_files(jobs, options, args.jobs, resume=args.resume, progress=not args.quiet,
-                             on_error=args.on_error, work=replay_job, verb="applying")
+        with batch_runner(args.dask, replay_job) as runner:
+            return correct_files(jobs, options, args.jobs, resume=args.resume, progress=not args.quiet,
+                                 on_error=args.on_error, runner=runner, work=replay_job, verb="applying")
 
     def report(outcomes: Sequence[Outcome], stopped: bool) -> list[str]:
         applied = sum(len(outcome.edits) for outcome in outcomes)

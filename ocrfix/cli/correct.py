@@ -18,6 +18,7 @@ from ..textio import STDIO, check_outputs
 
 if TYPE_CHECKING:
     from ..batch import Job, Outcome
+    from ..batch.run import Work
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -54,8 +55,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--no-reflow", action="store_true", help="input is already one paragraph per line")
     parser.add_argument("--no-rules", action="store_true", help="no symbol rules (only LM substitutions of Han characters)")
     add_batch_arguments(parser, "correct", "skip inputs whose output (and, with --edits/--stats, its sidecar) is already written")
-    parser.add_argument("--dask", metavar="ADDRESS|local:N",
-                        help="run on a Dask cluster: a scheduler's address, or local:N worker processes (pip install 'ocrfix[dask]')")
     add_format_arguments(parser)
     parser.set_defaults(handler=_run)
 
@@ -70,12 +69,14 @@ def add_manifest_argument(parser: argparse.ArgumentParser, verb: str, out_dir: b
 
 def add_batch_arguments(parser: argparse.ArgumentParser, verb: str, resume_help: str) -> None:
     """How a batch that ``verb``s files runs (:func:`batch_jobs`, :func:`batch_status`): ``--shard``,
-    ``--jobs``, ``--on-error`` and ``--resume`` (``resume_help``: what it skips)."""
+    ``--jobs``, ``--on-error``, ``--resume`` (``resume_help``: what it skips) and ``--dask`` (:func:`batch_runner`)."""
     parser.add_argument("--shard", metavar="I/N", help=f"{verb} only shard I of N (a stable split by output path; for array jobs)")
     parser.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes (default 1)")
     parser.add_argument("--on-error", choices=("skip", "copy", "abort"), default="skip",
                         help="a file that fails: reported and skipped (default), copied to its output unchanged, or the run stops")
     parser.add_argument("--resume", action="store_true", help=resume_help)
+    parser.add_argument("--dask", metavar="ADDRESS|local:N",
+                        help="run on a Dask cluster: a scheduler's address, or local:N worker processes (pip install 'ocrfix[dask]')")
 
 
 def add_model_arguments(parser: argparse.ArgumentParser) -> None:
@@ -138,7 +139,7 @@ def _run(args: argparse.Namespace) -> int:
     start = time.perf_counter()
 
     def run() -> list[Outcome]:
-        with _runner(args.dask) as runner:
+        with batch_runner(args.dask) as runner:
             return correct_files(jobs, options, args.jobs, args.edits, args.resume, not args.quiet, args.stats,
                                  args.on_error, runner, keep_edits=False)
 
@@ -278,15 +279,16 @@ def _files(n: int) -> str:
 
 
 @contextlib.contextmanager
-def _runner(address: str | None) -> Iterator[object]:
-    """The Dask runner of ``--dask`` (its cluster closed at the end), or None: worker processes."""
+def batch_runner(address: str | None, work: "Work | None" = None) -> Iterator[object]:
+    """The Dask runner of ``--dask`` doing ``work`` (default: correcting) on each file, its cluster
+    closed at the end; or None: worker processes."""
     if address is None:
         yield None
         return
     from ..distributed import dask_runner, session
 
     with session(address) as client:
-        yield dask_runner(client)
+        yield dask_runner(client) if work is None else dask_runner(client, work)
 
 
 @contextlib.contextmanager
