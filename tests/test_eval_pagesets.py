@@ -111,7 +111,9 @@ def test_eval_of_folders_and_of_a_pairs_file_prints_the_sets_scores(tmp_path, ca
 
 @pytest.mark.parametrize("argv, message", [
     (["--gt", "{gt}", "--hyp", "{fixed}", "--html", "{tmp}/r.html"], "--html reports one page"),
-    (["--gt", "{gt}", "--hyp", "{fixed}/a.txt"], "give --hyp (and --ocr) as directories or patterns too"),
+    (["--gt", "{gt}", "--hyp", "{fixed}/a.txt"], "give --hyp as a directory or a pattern too, not"),
+    (["--gt", "{gt}", "--hyp", "{fixed}", "--ocr", "{tmp}/nowhere"], "give --ocr as a directory or a pattern too, not"),
+    (["--gt", "{gt}"], "give --hyp as a directory or a pattern too"),
     (["--pairs", "{tmp}/none.tsv", "--gt", "{gt}"], "either --pairs or"),
     (["--hyp", "{fixed}/a.txt"], "give --gt and --hyp"),
     (["--gt", "{gt}", "--hyp", "{tmp}/empty"], "no page files"),

@@ -140,9 +140,10 @@ def _run_set(args: argparse.Namespace, errata: "tuple[Erratum, ...] | None") -> 
         pairing = read_pairs_file(args.pairs, read_text(args.pairs, remedy=CONVERT_TO_UTF8))
         with_ocr = any(page.ocr for page in pairing.pages)
     else:
-        if args.hyp is None or any(path is not None and not is_page_set(path) for path in (args.hyp, args.ocr)):
-            raise InputError(f"--gt {args.gt} is a directory (a set of pages): give --hyp (and --ocr) as directories "
-                             "or patterns too")
+        for name, path in (("--hyp", args.hyp), ("--ocr", args.ocr)):
+            if (path is None and name == "--hyp") or (path is not None and not is_page_set(path)):
+                raise InputError(f"--gt {args.gt} is a directory (a set of pages): give {name} as a directory or a pattern "
+                                 + ("too" if path is None else f"too, not {path}"))
         pairing = pair_folders(pages_in(args.gt, "gt"), pages_in(args.hyp, "hyp"), pages_in(args.ocr, "ocr") if args.ocr else None)
         with_ocr = args.ocr is not None
     check_outputs([("--confusions", args.confusions)],
