@@ -28,7 +28,9 @@ EXAMPLES: dict[tuple[str, ...], str] = {
   ocrfix apply scans/ -r --out-dir reviewed/ --edits edits.reviewed.jsonl""",
     ("eval",): """examples:
   ocrfix eval --gt examples/news.gt.txt --hyp out/news.fixed.txt --ocr examples/news.ocr.txt
-  ocrfix eval --gt gt.txt --hyp fixed.txt --ocr ocr.txt --html out/report.html --json""",
+  ocrfix eval --gt gt.txt --hyp fixed.txt --ocr ocr.txt --html out/report.html --json
+  ocrfix eval --gt gt/ --hyp fixed/ --ocr ocr/                      # a set of pages, paired by name
+  ocrfix eval --gt 'pages/*.gt.txt' --hyp out/ --ocr 'pages/*.xml'  # patterns say which files are the pages""",
     ("fit",): """examples:
   ocrfix fit my-pages/ -o profiles/mine                  # NAME.ocr.txt + NAME.gt.txt pairs (20 pages will do)
   ocrfix fit corrected-lines.tsv -o profiles/lines       # n<TAB>ocr<TAB>gt or ocr<TAB>gt lines
