@@ -110,7 +110,7 @@ def test_eval_of_folders_and_of_a_pairs_file_prints_the_sets_scores(tmp_path, ca
 
 
 @pytest.mark.parametrize("argv, message", [
-    (["--gt", "{gt}", "--hyp", "{fixed}", "--html", "{tmp}/r.html"], "--html reports one page"),
+    (["--gt", "{gt}", "--hyp", "{fixed}", "--html", "{fixed}/report"], "inside --hyp"),
     (["--gt", "{gt}", "--hyp", "{fixed}/a.txt"], "give --hyp as a directory or a pattern too, not"),
     (["--gt", "{gt}", "--hyp", "{fixed}", "--ocr", "{tmp}/nowhere"], "give --ocr as a directory or a pattern too, not"),
     (["--gt", "{gt}"], "give --hyp as a directory or a pattern too"),
@@ -171,3 +171,26 @@ def test_a_glob_pattern_names_which_of_a_pages_files_are_read(tmp_path, capsys) 
     assert main(["eval", "--gt", f"{tmp_path}/pages/*/*.gt.txt", "--hyp", f"{tmp_path}/pages/*/*.txt", "--json"]) == 0
     total = json.loads(capsys.readouterr().out)["total"]
     assert (total["pages"], total["errors"]) == (1, 2)
+
+
+def test_html_of_a_set_is_an_index_linking_each_pages_report(tmp_path) -> None:
+    """``--html DIR`` on a set of pages: DIR/index.html holds the set's figures and one row per page, highest CER
+    first, each linking to that page's side-by-side report; a pairs file's page names (any path) never become
+    file names."""
+    import lxml.html
+
+    from ocrfix.cli import main
+
+    gt, ocr, fixed = write_set(tmp_path)
+    assert main(["eval", "--gt", str(gt), "--hyp", str(fixed), "--ocr", str(ocr), "--html", str(tmp_path / "rep")]) == 0
+    index = lxml.html.parse(str(tmp_path / "rep" / "index.html")).getroot()
+    assert "2 pages; CER" in index.xpath('//p[@class="headline"]')[0].text_content()
+    rows = index.xpath("//table[not(@class)]/tr[td]")
+    assert [row.xpath("td[1]")[0].text_content() for row in rows] == ["a", "b"]  # a has the error left
+    for row in rows:
+        page = lxml.html.parse(str(tmp_path / "rep" / row.xpath("td[1]/a/@href")[0])).getroot()
+        assert "Side by side" in [h.text_content() for h in page.xpath("//h2")]
+    (tmp_path / "pairs.tsv").write_text(f"../{tmp_path.name}/gt/a.gt.txt\tfixed/a.txt\n", encoding="utf-8")
+    assert main(["eval", "--pairs", str(tmp_path / "pairs.tsv"), "--html", str(tmp_path / "rep2")]) == 0
+    assert sorted(p.name for p in (tmp_path / "rep2").rglob("*")) == ["00001.html", "index.html", "pages"]
+    assert main(["eval", "--pairs", str(tmp_path / "pairs.tsv"), "--html", str(tmp_path / "pairs.tsv")]) == 2

@@ -5,16 +5,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Iterable
 
 from ..errors import InputError
 from ..formats.registry import FORMATS
-from ..textio import CONVERT_TO_UTF8, check_outputs, read_text, write_text_atomic
+from ..textio import CONVERT_TO_UTF8, check_outputs, make_output_dir, read_text, write_text_atomic
 
 if TYPE_CHECKING:
     from ..evaluation import EvalReport
     from ..evaluation.errata import Erratum
-    from ..evaluation.pagesets import SetReport
+    from ..evaluation.pagesets import PagePaths, SetReport
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -34,7 +35,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--pairs", metavar="PAIRS.tsv", help="a set of pages named file by file: GT<TAB>HYP[<TAB>OCR] a "
                         "line, paths relative to the file (instead of --gt/--hyp/--ocr directories)")
     parser.add_argument("--json", action="store_true", help="print the full report as JSON")
-    parser.add_argument("--html", metavar="REPORT.html", help="write a side-by-side HTML report")
+    parser.add_argument("--html", metavar="REPORT.html", help="write a side-by-side HTML report (a set of pages: a directory "
+                        "of its own, its index.html linking each page's report)")
     parser.add_argument("--confusions", metavar="OUT.tsv", help="write gt_char<TAB>ocr_char<TAB>count substitution pairs "
                         "(of --ocr if given, else of --hyp)")
     parser.add_argument("--strict", action="store_true", help="compare code points as they are (no width folding; spaces count)")
@@ -132,8 +134,6 @@ def _run_set(args: argparse.Namespace, errata: "tuple[Erratum, ...] | None") -> 
     from ..evaluation.pagesets import evaluate_pages, is_page_set, pages_in, pair_folders, read_pairs_file
     from ..formats import evaluation_text
 
-    if args.html:
-        raise InputError("--html reports one page: give --gt and --hyp files")
     if args.pairs is not None:
         if args.gt or args.hyp or args.ocr:
             raise InputError("give either --pairs or --gt/--hyp/--ocr directories, not both")
@@ -146,18 +146,62 @@ def _run_set(args: argparse.Namespace, errata: "tuple[Erratum, ...] | None") -> 
                                  + ("too" if path is None else f"too, not {path}"))
         pairing = pair_folders(pages_in(args.gt, "gt"), pages_in(args.hyp, "hyp"), pages_in(args.ocr, "ocr") if args.ocr else None)
         with_ocr = args.ocr is not None
-    check_outputs([("--confusions", args.confusions)],
+    html_dir = None if args.html is None else Path(args.html)
+    check_outputs([("--confusions", args.confusions), ("--html", html_dir and html_dir / "index.html")],
                   [(f"page {page.key}", path) for page in pairing.pages for path in page[1:] if path]
                   + [("--errata", args.errata)])
+    page_reports = _page_reports(args, html_dir)
     bar = partial(tqdm, desc="scoring pages", unit="page", file=sys.stderr, delay=1.0, disable=args.quiet)
     report = evaluate_pages(pairing, partial(evaluation_text, fmt=args.format, encoding=args.encoding),
-                            strict=args.strict, errata=errata, progress=bar, with_ocr=with_ocr)
+                            strict=args.strict, errata=errata, progress=bar, with_ocr=with_ocr,
+                            each=None if page_reports is None else page_reports.write)
     if not report.pages:
         raise InputError("no page has both GT and HYP: check the directories' file names (see --help)")
     if args.confusions:
         _write_confusions(args.confusions, report.substitutions)
+    if page_reports is not None:
+        page_reports.write_index(report, f"ocrfix eval: {args.hyp or args.pairs} vs {args.gt or 'GT'}")
     print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if args.json else _set_summary(report))
     return 0
+
+
+class _PageReports:
+    """``--html DIR`` of a set of pages: each page's report in ``DIR/pages/`` as it is scored, then
+    ``DIR/index.html`` with the set's figures and a link to each page's report."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.links: dict[str, str] = {}
+
+    def write(self, page: "PagePaths", report: "EvalReport") -> None:
+        from ..evaluation.report_html import render
+
+        link = f"pages/{len(self.links) + 1:05d}.html"  # numbered: a pairs file's page names may be any path
+        write_text_atomic(self.directory / link, render(report, (page.gt, page.hyp or "HYP", page.ocr or "OCR")))
+        self.links[page.key] = link
+
+    def write_index(self, report: "SetReport", title: str) -> None:
+        from ..evaluation.report_html import render_index
+
+        write_text_atomic(self.directory / "index.html", render_index(report, self.links, title))
+
+
+def _page_reports(args: argparse.Namespace, directory: Path | None) -> _PageReports | None:
+    """The writer of ``--html DIR`` for a set of pages (None without it); DIR is refused inside a
+    directory of the pages, where its reports (``.html``) would be read as pages next time."""
+    from ..evaluation.pagesets import page_set_root
+
+    if directory is None:
+        return None
+    for name in ("gt", "hyp", "ocr"):
+        where = getattr(args, name)
+        if where is not None:
+            root = page_set_root(where).resolve()
+            if directory.resolve() == root or root in directory.resolve().parents:
+                raise InputError(f"--html {directory}: inside --{name} {where}, where its reports would be read as pages; "
+                                 "give a directory of its own")
+    make_output_dir(directory / "pages")
+    return _PageReports(directory)
 
 
 def _write_confusions(path: str, rows: "Iterable[tuple[str, str, int]]") -> None:

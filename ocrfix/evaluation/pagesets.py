@@ -94,6 +94,11 @@ def _root_and_pattern(where: str) -> tuple[Path, str]:
     return root, str(Path(*parts[fixed:]))
 
 
+def page_set_root(where: str | Path) -> Path:
+    """The directory a set of pages is read below (a directory, or a glob pattern's directory)."""
+    return _root_and_pattern(str(where))[0]
+
+
 def is_page_set(where: str) -> bool:
     """Whether ``where`` names a set of pages (a directory or a glob pattern) rather than one file."""
     return Path(where).is_dir() or (any(ch in where for ch in "*?[") and not Path(where).exists())
@@ -236,11 +241,12 @@ def _rate(errors: int, chars: int) -> float:
 
 def evaluate_pages(pairing: Pairing, read: Callable[[str], str], *, strict: bool = False,
                    errata: tuple[Erratum, ...] | None = None, progress: Callable[[Iterable], Iterable] = iter,
-                   with_ocr: bool = False) -> SetReport:
+                   with_ocr: bool = False, each: Callable[[PagePaths, EvalReport], None] | None = None) -> SetReport:
     """Score every page of ``pairing`` (``read``: a file's text, e.g. :func:`ocrfix.formats.evaluation_text`;
     ``progress`` wraps the pages, e.g. in a tqdm bar; ``with_ocr``: the set has raw OCR, so a page
-    without it is listed in ``missing_ocr``). Each page's alignments are dropped once its
-    substitutions are counted, so a large set holds only its counts."""
+    without it is listed in ``missing_ocr``; ``each``: called with every scored page and its whole
+    report, e.g. to write its HTML report). Each page's alignments are dropped once its substitutions
+    are counted (and ``each`` has seen them), so a large set holds only its counts."""
     reports: list[tuple[str, EvalReport]] = []
     missing: list[str] = []
     missing_chars = 0
@@ -253,6 +259,8 @@ def evaluate_pages(pairing: Pairing, read: Callable[[str], str], *, strict: bool
             continue
         report = evaluate(gt, read(page.hyp), read(page.ocr) if page.ocr else None, strict=strict, errata=errata)
         pairs.update({(g, h): n for g, h, n in confusion_counts(report.ocr_alignment or report.alignment)})
+        if each is not None:
+            each(page, report)
         reports.append((page.key, replace(report, alignment=None, ocr_alignment=None)))
     return SetReport(tuple(reports), tuple(missing), missing_chars,
                      tuple(p.key for p in sorted(pairing.pages) if with_ocr and p.hyp is not None and p.ocr is None),

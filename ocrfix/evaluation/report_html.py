@@ -14,10 +14,14 @@ import html
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from . import EvalReport
 from .align import Alignment
 from .profile import Doc
+
+if TYPE_CHECKING:
+    from .pagesets import SetReport
 
 _CSS = """
 body{font-family:"Noto Serif CJK SC","Noto Sans CJK SC",serif;margin:1.5em;line-height:1.7;max-width:110em}
@@ -201,3 +205,38 @@ def render(report: EvalReport, names: tuple[str, str, str] = ("GT", "HYP", "OCR"
         f"<tr>{head}</tr>{''.join(rows)}</table>"
         f'<h2>Only in {html.escape(names[1])} (unmatched)</h2><ul class="only">{extra}</ul></body></html>\n'
     )
+
+
+def render_index(report: "SetReport", links: Mapping[str, str], title: str) -> str:
+    """The page of a set of pages (``ocrfix eval --html DIR`` on directories): the set's figures, then
+    one row per page, highest CER first, each linking to its own report (``links``: page key ->
+    relative URL); the pages without a hypothesis and the hypotheses without GT listed below."""
+    d = report.to_dict()
+    total = d["total"]
+    three_way = "f1" in total
+    line = f"{total['pages']:,} pages; CER {100 * total['cer']:.2f} % on {total['matched_gt_chars']:,} of {total['gt_chars']:,} " \
+           f"ground-truth characters (median page {100 * total['median_page_cer']:.2f} %)"
+    if three_way:
+        line += (f"; OCR CER {100 * total['ocr_cer']:.2f} % on its {total['ocr_pages']:,} pages; errors fixed "
+                 f"{total['errors_fixed']:,}, introduced {total['errors_introduced']:,}, left {total['errors_left']:,}")
+    figures = "".join(f"<tr><th>{html.escape(k)}</th><td>{html.escape(str(v))}</td></tr>"
+                      for k, v in total.items() if not isinstance(v, dict))
+    columns = ["page", "GT chars", "CER", "CER all", "S / D / I"] + (["OCR CER", "fixed", "introduced", "left"] if three_way else [])
+    rows = []
+    for page in sorted(d["pages"], key=lambda p: (-p["cer"], p["page"])):
+        cells = [f'<a href="{html.escape(links[page["page"]])}">{html.escape(page["page"])}</a>' if page["page"] in links
+                 else html.escape(page["page"]), f"{page['gt_chars']:,}", f"{100 * page['cer']:.2f} %",
+                 f"{100 * page['cer_all']:.2f} %", f"{page['substitutions']} / {page['deletions']} / {page['insertions']}"]
+        if three_way:
+            cells += ([f"{100 * page['ocr_cer']:.2f} %", str(page["errors_fixed"]), str(page["errors_introduced"]),
+                       str(page["errors_left"])] if "f1" in page else ["", "", "", ""])
+        rows.append("<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>")
+    unpaired = "".join(f"<h2>{html.escape(head)}</h2><ul>" + "".join(f"<li>{html.escape(k)}</li>" for k in d[key]) + "</ul>"
+                       for key, head in (("missing_hyp", "Ground truth without a hypothesis"),
+                                         ("hyp_without_gt", "Hypotheses without ground truth")) if d[key])
+    return (f'<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
+            f"<style>{_CSS}</style></head><body><h1>{html.escape(title)}</h1>"
+            f'<p class="headline">{html.escape(line)}.</p>'
+            f'<details><summary>All figures</summary><table class="summary">{figures}</table></details>'
+            f"<h2>Pages, highest CER first</h2><table><tr>{''.join(f'<th>{c}</th>' for c in columns)}</tr>{''.join(rows)}</table>"
+            f"{unpaired}</body></html>\n")
