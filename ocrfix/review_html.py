@@ -10,6 +10,11 @@ takes it. The log's lines travel in the page as JSON (``<`` written ``\\u003c``,
 can end it early); the script only filters them by the checkboxes. Texts are shown as the files
 have them, escaped; inside an edit and its context, white space is drawn (``↵`` a line break, ``␣``
 a space) and the table writes an empty side ``∅``.
+
+A sample page (``ocrfix review --sample``) shows a random sample of the edits instead, each row with
+two radio buttons (right, wrong; neither at first); it embeds only the sample's records and its
+button downloads those judged, each line with ``"judged": "right"`` or ``"wrong"`` added, for
+``ocrfix review --estimate`` (:mod:`ocrfix.precision`).
 """
 from __future__ import annotations
 
@@ -34,6 +39,15 @@ del{background:#ffc9c9;text-decoration:line-through}ins{background:#8ce99a;text-
 .ws,.none{color:#999}.sources{font-size:.85em}p.bar{position:sticky;top:0;background:#fff;padding:.3em 0;margin:0}
 """
 
+#: The end of the download button's handler, once it has the ``lines`` to save.
+_SAVE = """  const link = document.createElement("a");
+  link.href = URL.createObjectURL(new Blob(lines, {type: "application/x-ndjson"}));
+  link.download = event.target.dataset.name;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+});
+"""
+
 _SCRIPT = """
 const records = JSON.parse(document.getElementById("log-records").textContent);
 const boxes = Array.from(document.querySelectorAll("input[data-record]"));
@@ -47,14 +61,25 @@ document.addEventListener("change", event => {
 document.getElementById("download").addEventListener("click", event => {
   const dropped = new Set(boxes.filter(b => !b.checked).map(b => Number(b.dataset.record)));
   const lines = records.filter((line, i) => !dropped.has(i)).map(line => line + "\\n");
-  const link = document.createElement("a");
-  link.href = URL.createObjectURL(new Blob(lines, {type: "application/x-ndjson"}));
-  link.download = event.target.dataset.name;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(link.href), 1000);
-});
-keptCount();
+""" + _SAVE + """keptCount();
 """
+
+_SAMPLE_SCRIPT = """
+const records = JSON.parse(document.getElementById("log-records").textContent);
+const judged = () => Array.from(document.querySelectorAll("input[data-record]:checked"));
+document.addEventListener("change", () => { document.getElementById("judged").textContent = judged().length.toLocaleString("en-US"); });
+document.getElementById("download").addEventListener("click", event => {
+  const verdicts = new Map(judged().map(b => [b.dataset.record, b.value]));
+  const lines = Object.keys(records).filter(k => verdicts.has(k)).map(k =>
+    records[k].slice(0, records[k].lastIndexOf("}")) + ', "judged": "' + verdicts.get(k) + '"}\\n');
+""" + _SAVE
+
+
+class Sample(NamedTuple):
+    """A sample page's: the edits the sample was drawn from and the draw's seed."""
+
+    population: int
+    seed: int
 
 
 class ReviewedFile(NamedTuple):
@@ -68,33 +93,47 @@ class ReviewedFile(NamedTuple):
 
 
 def review_page(log: Sequence[LogRecord], files: Sequence[ReviewedFile], keep: EditFilter = EditFilter(),
-                log_name: str = "edits.jsonl") -> str:
+                log_name: str = "edits.jsonl", sample: Sample | None = None) -> str:
     """The review page of ``files`` (the table of edits first, then each text) (edits of ``log`` checked against their ``source``) as one
     HTML document with no external resources; ``keep``: the edits whose boxes start checked (the
     others start unchecked); ``log_name``: the log's path, the reviewed log downloads as its name
-    with ``.reviewed.jsonl``."""
+    with ``.reviewed.jsonl``; ``sample``: the files' records are a sample of it, to judge (the
+    judged sample downloads as the log's name with ``.judged.jsonl``)."""
     shown = [(file, index) for file in files for index in file.records]
     hidden = len(log) - len(shown)
     least_confident = sorted(shown, key=lambda pair: log[pair[1]].edit.gain)  # stable: ties in the files' order
-    rows = "".join(_row(log[index], index, file, keep) for file, index in least_confident)
+    cell = _checkbox if sample is None else _verdicts
+    rows = "".join(_row(log[index], index, file, cell(index, keep.keeps(log[index].edit))) for file, index in least_confident)
     sections = "".join(f"<h3>{html.escape(name)}</h3>"
                        f'<div class="text">{_marked(source, [(i, log[i].edit) for i in indices], keep)}</div>'
                        for name, source, indices in files)
     stem = os.path.basename(log_name).removesuffix(".jsonl")
     title = f"ocrfix review: {html.escape(log_name)}"
-    summary = (f"{len(shown):,} edits in {len(files):,} file{'s' if len(files) != 1 else ''}"
-               + (f"; the log's {hidden:,} records of other files are kept as they are" if hidden else ""))
-    embedded = json.dumps([record.line for record in log], ensure_ascii=False).replace("<", "\\u003c")
+    if sample is None:
+        summary = (f"{len(shown):,} edits in {len(files):,} file{'s' if len(files) != 1 else ''}"
+                   + (f"; the log's {hidden:,} records of other files are kept as they are" if hidden else ""))
+        embedded = json.dumps([record.line for record in log], ensure_ascii=False).replace("<", "\\u003c")
+        intro = (f"<p>{summary}. Struck through: the OCR's reading; "
+                 "highlighted: the correction (hover for its gain and sources). Uncheck an edit to leave the OCR's "
+                 "reading there, then download the reviewed log for <code>ocrfix apply --edits</code>.</p>"
+                 f'<p class="bar"><button id="download" data-name="{html.escape(stem)}.reviewed.jsonl">Download the reviewed log'
+                 f'</button> keeping <span id="kept">{sum(keep.keeps(log[i].edit) for _, i in shown):,}</span> of {len(shown):,} edits</p>')
+        last, script = "keep", _SCRIPT
+    else:
+        embedded = json.dumps({index: log[index].line for _, index in shown}, ensure_ascii=False).replace("<", "\\u003c")
+        intro = (f"<p>A sample: {len(shown):,} of {sample.population:,} edits drawn at random, stratified by gain band "
+                 f"(seed {sample.seed}), in {len(files):,} file{'s' if len(files) != 1 else ''}. Struck through: the "
+                 "OCR's reading; highlighted: the correction. Judge each edit right or wrong (leave it undecided if "
+                 "you cannot tell), then download the judged sample for <code>ocrfix review --estimate</code>.</p>"
+                 f'<p class="bar"><button id="download" data-name="{html.escape(stem)}.judged.jsonl">Download the judged sample'
+                 f'</button> <span id="judged">0</span> of {len(shown):,} edits judged</p>')
+        last, script = "right / wrong", _SAMPLE_SCRIPT
     return (
         f'<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8"><title>{title}</title>'
-        f"<style>{_CSS}</style></head><body><h1>{title}</h1><p>{summary}. Struck through: the OCR's reading; "
-        "highlighted: the correction (hover for its gain and sources). Uncheck an edit to leave the OCR's "
-        "reading there, then download the reviewed log for <code>ocrfix apply --edits</code>.</p>"
-        f'<p class="bar"><button id="download" data-name="{html.escape(stem)}.reviewed.jsonl">Download the reviewed log'
-        f'</button> keeping <span id="kept">{sum(keep.keeps(log[i].edit) for _, i in shown):,}</span> of {len(shown):,} edits</p>'
+        f"<style>{_CSS}</style></head><body><h1>{title}</h1>{intro}"
         "<h2>Edits, least confident first</h2><table><tr><th>record</th><th>file</th><th>context</th><th>edit</th>"
-        f"<th>gain</th><th>sources</th><th>keep</th></tr>{rows}</table><h2>The texts, each edit in place</h2>{sections}"
-        f'<script type="application/json" id="log-records">{embedded}</script><script>{_SCRIPT}</script></body></html>\n'
+        f"<th>gain</th><th>sources</th><th>{last}</th></tr>{rows}</table><h2>The texts, each edit in place</h2>{sections}"
+        f'<script type="application/json" id="log-records">{embedded}</script><script>{script}</script></body></html>\n'
     )
 
 
@@ -116,15 +155,24 @@ def _mark(index: int, edit: Edit, keep: EditFilter) -> str:
     return (f'<span class="edit{dropped}" id="e{index}" title="{tip}">{_change(edit)}</span>')
 
 
-def _row(record: LogRecord, index: int, file: ReviewedFile, keep: EditFilter) -> str:
+def _checkbox(index: int, kept: bool) -> str:
+    return f'<input type="checkbox" data-record="{index}" aria-label="keep edit {index + 1}"{" checked" if kept else ""}>'
+
+
+def _verdicts(index: int, kept: bool) -> str:
+    """A sample row's two radio buttons, neither checked (``kept`` is the filter's, which drew it)."""
+    return "".join(f'<label><input type="radio" name="j{index}" value="{value}" data-record="{index}"> {value}</label> '
+                   for value in ("right", "wrong")).rstrip()
+
+
+def _row(record: LogRecord, index: int, file: ReviewedFile, cell: str) -> str:
     edit, source = record.edit, file.source
     start, end = edit.input_offset, edit.input_offset + len(edit.original)
     context = f"{_visible(source[max(0, start - CONTEXT):start])}{_change(edit)}{_visible(source[end:end + CONTEXT])}"
-    checked = " checked" if keep.keeps(edit) else ""
     return (f'<tr><td class="n">{index + 1}</td><td>{html.escape(file.name)}</td><td><a href="#e{index}">{context}</a></td>'
             f"<td>{_side(edit.original)} → {_side(edit.replacement)}</td><td class=\"gain\">{edit.gain:.4f}</td>"
             f'<td class="sources">{html.escape(", ".join(edit.sources))}</td>'
-            f'<td><input type="checkbox" data-record="{index}" aria-label="keep edit {index + 1}"{checked}></td></tr>')
+            f"<td>{cell}</td></tr>")
 
 
 def _change(edit: Edit) -> str:

@@ -36,13 +36,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.set_defaults(handler=_run)
 
 
-def add_log_arguments(parser: argparse.ArgumentParser, edits_help: str, keep: str, drop: str) -> None:
+def add_log_arguments(parser: argparse.ArgumentParser, edits_help: str, keep: str, drop: str,
+                      edits_required: bool = True) -> None:
     """The arguments ``apply`` and ``review`` share: the inputs (``--manifest`` is the command's
-    own: :func:`add_manifest_argument`), the log, its filters (``keep``, ``drop``: what they do
-    with an edit), and the run's models, reflow and formats its offsets depend on."""
+    own: :func:`add_manifest_argument`), the log (``edits_required``: argparse refuses a command
+    line without it), its filters (``keep``, ``drop``: what they do with an edit), and the run's
+    models, reflow and formats its offsets depend on."""
     parser.add_argument("inputs", nargs="*", metavar="IN", help="the OCR file(s) the log was made from, directories of them, or - for stdin")
     parser.add_argument("-r", "--recursive", action="store_true", help="descend into subdirectories of directory inputs")
-    parser.add_argument("--edits", metavar="EDITS.jsonl", required=True, help=edits_help)
+    parser.add_argument("--edits", metavar="EDITS.jsonl", required=edits_required, help=edits_help)
     parser.add_argument("--min-gain", type=float, metavar="G", help=f"{keep} the edits of gain G or more (0-1)")
     parser.add_argument("--drop-source", action="append", default=[], metavar="NAME",
                         help=f"{drop} the edits only this source proposed (repeatable; e.g. context, visual, "

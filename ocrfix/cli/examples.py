@@ -25,7 +25,9 @@ EXAMPLES: dict[tuple[str, ...], str] = {
   ocrfix correct scans/ -r --out-dir fixed/ --edits edits.jsonl   # the run, its edit log
   ocrfix review scans/ -r --edits edits.jsonl -o review.html    # open it, uncheck, download the reviewed log
   ocrfix review scans/ -r --edits edits.jsonl -o review.html --min-gain 0.95  # weaker edits start unchecked
-  ocrfix apply scans/ -r --out-dir reviewed/ --edits edits.reviewed.jsonl""",
+  ocrfix apply scans/ -r --out-dir reviewed/ --edits edits.reviewed.jsonl
+  ocrfix review scans/ -r --edits edits.jsonl -o sample.html --sample 200  # judge 200 edits right or wrong
+  ocrfix review --estimate edits.judged.jsonl --edits edits.jsonl  # precision by gain band, by --min-gain floor""",
     ("eval",): """examples:
   ocrfix eval --gt examples/news.gt.txt --hyp out/news.fixed.txt --ocr examples/news.ocr.txt
   ocrfix eval --gt gt.txt --hyp fixed.txt --ocr ocr.txt --html out/report.html --json
