@@ -102,6 +102,8 @@ COMMANDS: list[tuple[str, list[str], tuple[str, ...]]] = [
     ("apply --edits", ["apply", "{good}", "--edits", "{bad}", "-o", "{out}/a.txt"], LOG_KINDS),
     ("review IN", ["review", "{bad}", "--edits", "{log}", "-o", "{out}/r.html"], TEXT_KINDS),
     ("review --edits", ["review", "{good}", "--edits", "{bad}", "-o", "{out}/r.html"], LOG_KINDS),
+    ("review --estimate", ["review", "--estimate", "{bad}"], tuple(KINDS)),
+    ("review --estimate --edits", ["review", "--estimate", "{log}", "--edits", "{bad}"], LOG_KINDS),
     ("apply --manifest", ["apply", "--manifest", "{bad}", "--edits", "{log}", "--out-dir", "{out}/a"], MANIFEST_KINDS),
     ("review --manifest", ["review", "--manifest", "{bad}", "--edits", "{log}", "-o", "{out}/r.html"], MANIFEST_KINDS),
     ("correct --model", ["correct", "{good}", "-o", "{out}/c.txt", "--model", "{bad}"], tuple(KINDS)),
@@ -187,9 +189,10 @@ class Matrix:
                     make(bad)
                 out = d / "out"
                 out.mkdir()
-                log = d / "edits.jsonl"  # a log with an edit of the bad input: `apply` and `review` must read it
+                log = d / "edits.jsonl"  # a log with an edit of the bad input (`apply` and `review` must read it), judged
                 log.write_text(json.dumps({"file": str(bad), "offset": 0, "original": "我", "replacement": "找", "gain": 0.9,
-                                           "sources": ["visual"], "input_offset": 0}, ensure_ascii=False) + "\n", encoding="utf-8")
+                                           "sources": ["visual"], "input_offset": 0, "judged": "right"}, ensure_ascii=False)
+                               + "\n", encoding="utf-8")
                 before = snapshot(d)
                 argv = [a.format(bad=bad, good=self.good, out=out, lm=self.lm, log=log) for a in template]
                 problem = one_error(ocrfix(argv, d))
