@@ -81,6 +81,10 @@ def _summary(report: "EvalReport") -> str:
     return "\n".join(lines)
 
 
+def _pages(n: int) -> str:
+    return f"{n:,} page{'s' if n != 1 else ''}"
+
+
 def _set_summary(report: "SetReport", worst: int = 5) -> str:
     d = report.to_dict()
     t = d["total"]
@@ -89,9 +93,9 @@ def _set_summary(report: "SetReport", worst: int = 5) -> str:
              + "".join(f"\n  no GT:  {k}" for k in d["hyp_without_gt"][:worst]),
              _cer_line(t) + f"; median page CER {t['median_page_cer']:.4f}"]
     if "f1" in t:
-        lines.append(f"correction ({t['ocr_pages']:,} pages with OCR): " + _correction_line(t))
+        lines.append(f"correction ({_pages(t['ocr_pages'])} with OCR): " + _correction_line(t))
     if "stories" in t:
-        lines.append(_stories_line(t["stories"]).replace("stories: ", f"stories ({t['stories']['pages']:,} pages with several): ", 1))
+        lines.append(_stories_line(t["stories"]).replace("stories: ", f"stories ({_pages(t['stories']['pages'])} with several): ", 1))
     ranked = sorted(d["pages"], key=lambda p: -p["cer"])[:worst]
     if len(d["pages"]) > 1:
         lines.append("highest CER: " + ", ".join(f"{p['page']} {p['cer']:.4f}" for p in ranked))
