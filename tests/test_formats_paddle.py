@@ -1,4 +1,4 @@
-"""PaddleOCR / RapidOCR results as JSON: the three shapes the engines write, the reading order
+"""PaddleOCR / RapidOCR / Surya results as JSON: the shapes the engines write, the reading order
 from the line boxes (PP-OCR lists the lines of side-by-side columns across), corrections written
 back into the JSON, conversion from and to the other formats, bad input."""
 from __future__ import annotations
@@ -49,6 +49,13 @@ def shapes() -> dict[str, object]:
         "rapid": [{"box": _poly(b), "txt": t, "score": s} for t, b, s in lines],
         # rapidocr_onnxruntime 1.x (PP-OCRv4 / v3 models) returns a list of [box, text, score]
         "rapid1": [[_poly(b), t, s] for t, b, s in lines],
+        # surya_ocr's results.json: {image name: [page, ...]}, each line with its polygon, bbox and characters
+        "surya": {"p": [{"text_lines": [{"polygon": _poly(b), "confidence": s, "text": t, "bbox": b,
+                                         "chars": [{"text": ch, "polygon": _poly(b), "confidence": s, "bbox_valid": True}
+                                                   for ch in t[:2]]} for t, b, s in lines],
+                         "image_bbox": [0, 0, 1200, 400], "page": 1}]},
+        "surya-page": {"text_lines": [{"polygon": _poly(b), "confidence": s, "text": t} for t, b, s in lines],
+                       "image_bbox": [0, 0, 1200, 400]},
     }
 
 
@@ -73,7 +80,7 @@ def test_every_shape_reads_into_the_same_lines_boxes_and_scores(tmp_path: Path, 
     doc = parse_document(data, f"{shape}.json")
     expected = [(t, tuple(b), s) for t, b, s in _lines()]
     assert [(line.text(), tuple(line.box), line.words[0].conf) for line in doc.lines()] == expected
-    assert doc.software == ("RapidOCR" if shape.startswith("rapid") else "PaddleOCR")
+    assert doc.software == ("RapidOCR" if shape.startswith("rapid") else "Surya" if shape.startswith("surya") else "PaddleOCR")
 
 
 @pytest.mark.parametrize("shape", list(shapes()))
@@ -95,6 +102,11 @@ def test_corrections_go_back_into_the_json_and_the_rest_is_kept(tmp_path: Path, 
         assert out[0][0][1] == [LEFT[0].replace("季", "秋"), original[0][0][1][1]] and out[0][1:] == original[0][1:]
     elif shape == "rapid1":
         assert out[0] == [original[0][0], LEFT[0].replace("季", "秋"), original[0][2]] and out[1:] == original[1:]
+    elif shape.startswith("surya"):
+        page, before = (out["p"][0], original["p"][0]) if shape == "surya" else (out, original)
+        assert page["text_lines"][0] == {**before["text_lines"][0], "text": LEFT[0].replace("季", "秋"), "ocrfix_original": LEFT[0]}
+        assert page["text_lines"][1:] == before["text_lines"][1:]
+        assert {k: v for k, v in page.items() if k != "text_lines"} == {k: v for k, v in before.items() if k != "text_lines"}
     else:
         page, before = (out["res"], original["res"]) if shape == "paddle3-res" else (out, original)
         assert page["rec_texts"] == [LEFT[0].replace("季", "秋"), *before["rec_texts"][1:]]
@@ -132,7 +144,8 @@ def test_other_formats_convert_to_paddle_json_and_back(name: str) -> None:
 
 @pytest.mark.parametrize(("data", "message"), [
     (b'{"rec_texts": ["\xe9\x9b\x86"', "not valid JSON"),
-    (b'{"texts": ["a"]}', "not a PaddleOCR, RapidOCR or Google Cloud Vision result"),
+    (b'{"texts": ["a"]}', "not a PaddleOCR, RapidOCR, Surya or Google Cloud Vision result"),
+    (b'{"p": [{"text_lines": [{"txt": "a"}]}]}', "not a PaddleOCR, RapidOCR, Surya or Google Cloud Vision result"),
     (b'{"rec_texts": ["  "], "rec_boxes": [[0, 0, 1, 1]]}', "without any text"),
     (b'[{"box": [[0, 0], [1, 0], [1, 1], [0, 1]], "txt": "\xff"}]', "not UTF-8"),
 ])

@@ -1,6 +1,6 @@
-"""PaddleOCR and RapidOCR results saved as JSON: PP-OCR's text lines, each with its box and score.
+"""PaddleOCR, RapidOCR and Surya results saved as JSON: the engine's text lines, each with its box and score.
 
-Three shapes are read, the ones these engines' own tools write:
+These shapes are read, the ones these engines' own tools write:
 
 * PaddleOCR 3.x (``result.save_to_json()``, ``paddleocr ocr --save_path``): an object with
   ``rec_texts``, ``rec_scores`` and ``rec_boxes`` (``[x0, y0, x1, y1]``) or ``rec_polys``, at the
@@ -10,7 +10,11 @@ Three shapes are read, the ones these engines' own tools write:
 * RapidOCR (``RapidOCROutput.to_json()``): ``[{"box": polygon, "txt": text, "score": score}, ...]``;
   its result's fields dumped as they are, ``{"boxes": [...], "txts": [...], "scores": [...]}``; and
   RapidOCR 1.x's ``[[polygon, text, score], ...]``;
-* PaddleOCR's label and ``predict_system.py`` format: ``[{"transcription": text, "points": polygon}, ...]``.
+* PaddleOCR's label and ``predict_system.py`` format: ``[{"transcription": text, "points": polygon}, ...]``;
+* Surya (``surya_ocr``'s ``results.json``): ``{NAME: [page, ...]}``, each page ``{"text_lines": [{"text": text,
+  "polygon": polygon, "bbox": [x0, y0, x1, y1], "confidence": score, "chars": [...]}, ...]}`` (a page, or a list
+  of pages, alone is read too); its per-character boxes are not read, and a corrected line's ``chars``
+  keep the engine's reading, as ``ocrfix_original`` does.
 
 Any of them may also come as JSON Lines, one page a line, each line optionally after an image
 name and a tab (``system_results.txt``: ``NAME<TAB>[...]``); they are written back the same way.
@@ -88,6 +92,28 @@ def _paddle3_lines(page: Any, prefix: Path) -> list[Entry] | None:
             for i, text in enumerate(texts)]
 
 
+def _surya_lines(page: Any, prefix: Path) -> list[Entry] | None:
+    """The text lines of a Surya page result (``text_lines``; ``prefix``: the path to ``page``), or
+    None when ``page`` is not one."""
+    if not (isinstance(page, dict) and isinstance(page.get("text_lines"), list)
+            and all(isinstance(line, dict) and isinstance(line.get("text"), str) for line in page["text_lines"])):
+        return None
+    return [Entry((*prefix, "text_lines", i, "text"), line["text"],
+                  line["confidence"] if _number(line.get("confidence")) else None,
+                  _points(line.get("polygon")) or _points(line.get("bbox")),
+                  line[ORIGINAL_KEY] if isinstance(line.get(ORIGINAL_KEY), str) else None)
+            for i, line in enumerate(page["text_lines"])]
+
+
+def _surya_pages(value: Any) -> list[list[Entry]] | None:
+    """The pages of Surya's ``results.json`` (``{NAME: [page, ...]}``, every page of every name in
+    turn), or None when ``value`` is not one."""
+    if not (isinstance(value, dict) and value and all(isinstance(pages, list) and pages for pages in value.values())):
+        return None
+    pages = [_surya_lines(page, (name, k)) for name, name_pages in value.items() for k, page in enumerate(name_pages)]
+    return None if any(lines is None for lines in pages) else pages
+
+
 def _is_rapid_item(item: Any) -> bool:
     return isinstance(item, dict) and isinstance(item.get("txt"), str) and "box" in item
 
@@ -139,12 +165,21 @@ def pages_of(value: Any) -> tuple[str, list[list[Entry]]] | None:
     fields = _rapid_fields(value)
     if fields is not None:
         return value.get(SOFTWARE_KEY) or "RapidOCR", [fields]
+    surya = _surya_lines(value, ())
+    if surya is not None:
+        return "Surya", [surya]
+    named = _surya_pages(value)
+    if named is not None:
+        return "Surya", named
     if not isinstance(value, list) or not value:
         return None
     pages = [_paddle3_lines(page, (k,)) for k, page in enumerate(value)]
     if all(lines is not None for lines in pages):
         software = next((page.get(SOFTWARE_KEY) for page in value if page.get(SOFTWARE_KEY)), "PaddleOCR")
         return software, pages
+    pages = [_surya_lines(page, (k,)) for k, page in enumerate(value)]
+    if all(lines is not None for lines in pages):
+        return "Surya", pages
     if all(map(_is_rapid_item, value)):
         return "RapidOCR", [_items(value, "txt", "box", "score")]
     if all(map(_is_rapid1_item, value)):
@@ -260,8 +295,8 @@ def _lines(entry: Entry, pieces: list[tuple[int, Box]]) -> list[Line]:
 def read(data: bytes, name: str) -> Document:
     found = _results(_parse(data, name))
     if found is None:
-        raise InputError(f"{name}: JSON that is not a PaddleOCR, RapidOCR or Google Cloud Vision result "
-                         "(rec_texts/rec_boxes, [[polygon, [text, score]], ...], [{box, txt, score}, ...] or "
+        raise InputError(f"{name}: JSON that is not a PaddleOCR, RapidOCR, Surya or Google Cloud Vision result "
+                         "(rec_texts/rec_boxes, [[polygon, [text, score]], ...], [{box, txt, score}, ...], text_lines or "
                          "fullTextAnnotation); --format text reads it as plain text")
     software, pages = found
     doc_pages = []
@@ -284,7 +319,7 @@ def _container(value: Any, path: Path) -> Any:
 
 def _record_original(value: Any, path: Path, original: str) -> None:
     """Keep the OCR reading of a corrected line where the shape has room (the first one only)."""
-    if path[-1] in ("txt", "transcription"):  # RapidOCR, PaddleOCR labels: the item itself
+    if path[-1] in ("txt", "transcription", "text"):  # RapidOCR, PaddleOCR labels, Surya: the item itself
         _container(value, path).setdefault(ORIGINAL_KEY, original)
     elif path[-2] in ("rec_texts", "txts"):  # PaddleOCR 3.x, RapidOCR fields: a list beside the texts
         page = _container(value, path[:-1])
