@@ -755,20 +755,31 @@ def reflow_pages(text: str, stories_of: Callable[[str], list[str]], lm: TokenSco
     ``source_lines`` counted in the printed text. A paragraph never runs on across a page break, and
     the LM that settles a page's breaks reads no other page."""
     printed: list[str] = []
-    blocks: list[Block] = []
-    line, story = 0, 0
+    pages: list[tuple[int, int, list[Block]]] = []
+    line = 0
     for number, page in enumerate(text.split(PAGE_BREAK)):
         if not page.strip():  # a blank page (or what follows the last page's form feed)
             continue
         stories = stories_of(page)
-        page_blocks = [replace(block, page=number, story=block.story + story,
-                               source_lines=tuple(i + line for i in block.source_lines))
-                       for block in reflow_stories(stories, lm)]
-        blocks += page_blocks
+        pages.append((number, line, reflow_stories(stories, lm)))
         printed.append("\n".join(stories))
         line += len((printed[-1] + PAGE_BREAK).splitlines())  # the form feed ends the page's last line
-        story = max((block.story + 1 for block in page_blocks), default=story)
-    return PAGE_BREAK.join(printed), blocks
+    return PAGE_BREAK.join(printed), number_pages(pages)
+
+
+def number_pages(pages: Iterable[tuple[int, int, Sequence[Block]]]) -> list[Block]:
+    """The blocks of a document's pages as the document's: each page given as (its number, the line of
+    the document's text its text starts at, its blocks as reflowed alone), each block with its
+    ``page``, its ``source_lines`` counted in the document's text and its ``story`` numbered across
+    the pages."""
+    blocks: list[Block] = []
+    story = 0
+    for number, first_line, page_blocks in pages:
+        moved = [replace(block, page=number, story=block.story + story,
+                         source_lines=tuple(i + first_line for i in block.source_lines)) for block in page_blocks]
+        blocks += moved
+        story = max((block.story + 1 for block in moved), default=story)
+    return blocks
 
 
 def _starts_article(block: Block) -> bool:

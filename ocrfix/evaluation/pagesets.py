@@ -222,8 +222,9 @@ class SetReport:
                 "recall": round(correction.recall, 6),
                 "f1": round(correction.f1, 6),
             })
-        if self.stories is not None:
-            total["stories"] = {"pages": sum(r.stories is not None for r in scored), **self.stories.to_dict()}
+        stories = self.stories
+        if stories is not None:
+            total["stories"] = {"pages": sum(r.stories is not None for r in scored), **stories.to_dict()}
         return {
             "total": total,
             "pages": [{"page": key, **report.to_dict()} for key, report in self.pages],
@@ -251,7 +252,8 @@ def evaluate_pages(pairing: Pairing, read: Callable[[str], str], *, strict: bool
     missing: list[str] = []
     missing_chars = 0
     pairs: Counter[tuple[str, str]] = Counter()
-    for page in progress(sorted(pairing.pages)):
+    pages = sorted(pairing.pages)
+    for page in progress(pages):
         gt = read(page.gt)
         if page.hyp is None:
             missing.append(page.key)
@@ -263,6 +265,6 @@ def evaluate_pages(pairing: Pairing, read: Callable[[str], str], *, strict: bool
             each(page, report)
         reports.append((page.key, replace(report, alignment=None, ocr_alignment=None)))
     return SetReport(tuple(reports), tuple(missing), missing_chars,
-                     tuple(p.key for p in sorted(pairing.pages) if with_ocr and p.hyp is not None and p.ocr is None),
+                     tuple(p.key for p in pages if with_ocr and p.hyp is not None and p.ocr is None),
                      tuple(pairing.hyp_without_gt),
                      tuple((g, h, n) for (g, h), n in pairs.most_common()))

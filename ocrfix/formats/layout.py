@@ -60,7 +60,7 @@ from typing import NamedTuple
 
 from ..column_order import TokenScorer
 from ..text_reflow import (LM_JOIN_BLANK, OPENING, _WEIGHABLE_END, Block, clean_paragraph, continuation, display_width, ends_sentence,
-                           is_byline, reflow_blocks, render, squeeze_spaces)
+                           is_byline, number_pages, reflow_blocks, render, squeeze_spaces)
 from .model import Box, Document, Line, Page, Word, join_words
 from .headlines import body_pitch, find_headlines, junk_glyphs, under_body
 from .line_splits import split_lines
@@ -405,18 +405,15 @@ def _plain_reflow(doc: Document, lm: TokenScorer | None) -> Reflowed:
     """:func:`reflow_document` of a document without geometry: the plain reflow of each page's text on
     its own, numbered by ``page`` (a form feed parts them in the text, as in the geometry reflow), so a
     paragraph left open at a page's foot never runs on into the next page."""
-    blocks: list[Block] = []
-    line = story = 0
+    pages: list[tuple[int, int, list[Block]]] = []
+    line = 0
     for number, page in enumerate(doc.pages):
         text = replace(doc, pages=(page,)).text()
         if not text.strip():  # a page without text adds no line to doc.text()
             continue
-        page_blocks = [replace(block, page=number, story=block.story + story,
-                               source_lines=tuple(i + line for i in block.source_lines))
-                       for block in reflow_blocks(text, lm)]
-        blocks += page_blocks
+        pages.append((number, line, reflow_blocks(text, lm)))
         line += len(text.splitlines()) + 1  # doc.text() sets a blank line between the pages
-        story = max((block.story + 1 for block in page_blocks), default=story)
+    blocks = number_pages(pages)
     return Reflowed(render(blocks), blocks, list(doc.words()))
 
 
