@@ -57,7 +57,7 @@ import lzma
 import random
 import sys
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import NamedTuple
@@ -160,19 +160,26 @@ def column_paragraphs(month: str, paragraphs: int, seed: int, count: int = 4000
     return out
 
 
-def column_sites(lm, month: str, paragraphs: int, seed: int) -> list[LineEnd]:
-    """Each line end of :func:`column_paragraphs` where the stage weighs a mark, with the marks hung
-    there (lost); every such line is full (fill 0). The paragraph is read as the engine reads it, every
-    hung mark dropped, so the clause around a line end may have lost a mark too."""
-    sites = []
+def column_line_ends(month: str, paragraphs: int, seed: int) -> Iterator[tuple[str, int, str]]:
+    """``(text, offset, hung)`` of each line end of :func:`column_paragraphs` where the stage weighs a mark:
+    the paragraph as the engine reads it (every hung mark dropped), the offset of the line end in it, and the
+    marks hung there (lost)."""
     for _, lines in column_paragraphs(month, paragraphs, seed):
         text = "".join(kept for kept, _ in lines).lstrip("\u3000")
         offset = len(lines[0][0].lstrip("\u3000"))
         for (kept, hung), (following, _) in zip(lines, lines[1:]):
             if kept and kept[-1] not in CLOSING and kept[-1] not in OPENING:
-                choice = line_marks.best_mark(lm, text, offset, clause=True)
-                sites.append(LineEnd(choice.gain, choice.mark, 0, hung, lead=choice.lead, clause=choice.clause))
+                yield text, offset, hung
             offset += len(following)
+
+
+def column_sites(lm, month: str, paragraphs: int, seed: int) -> list[LineEnd]:
+    """Each of :func:`column_line_ends` with the LM's best mark there; every such line is full (fill 0).
+    The clause around a line end may have lost a mark too."""
+    sites = []
+    for text, offset, hung in column_line_ends(month, paragraphs, seed):
+        choice = line_marks.best_mark(lm, text, offset, clause=True)
+        sites.append(LineEnd(choice.gain, choice.mark, 0, hung, lead=choice.lead, clause=choice.clause))
     return sites
 
 
