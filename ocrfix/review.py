@@ -10,13 +10,24 @@ its own input offset (:func:`~ocrfix.correction.edits.apply_changes`), replayed 
 the run's output, so leaving out one of two that touch (an insertion beside a substitution)
 leaves the other as the run made it. :func:`checked_source` is that reflowed input, the edits
 checked, for the review page (:mod:`ocrfix.review_html`, ``ocrfix review``).
+
+An archive's log is not held: :func:`index_edit_log` reads it once as a stream, checking every
+line, and keeps where each file's records are (:class:`LogPart`: byte offsets), and
+:func:`read_log_part` reads one file's edits back where the file is applied.
 """
 from __future__ import annotations
 
+import codecs
+import contextlib
+import gzip
 import json
 import os
+import stat
+import sys
+import zlib
+from array import array
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Iterable, Mapping, NamedTuple, Sequence, TypeVar
+from typing import TYPE_CHECKING, BinaryIO, Callable, Iterable, Iterator, Mapping, NamedTuple, Sequence, TypeVar
 
 from .correction.edits import Edit, replay
 from .errors import InputError
@@ -24,7 +35,7 @@ from .formats.edits import apply_edits
 from .formats.layout import reflow_document
 from .formats.pipeline import Corrected, output_bytes, parse_input
 from .options import CorrectOptions
-from .textio import STDIO, read_text
+from .textio import GZIP_MAGIC, STDIO, check_input, read_text
 
 if TYPE_CHECKING:
     from .correction.corrector import Corrector
@@ -67,36 +78,126 @@ class LogRecord(NamedTuple):
 def read_log_records(path: str) -> list[LogRecord]:
     """The records of an edits log (``ocrfix correct --edits``) in the log's order, blank lines
     left out: :class:`InputError` naming the first line that is no edit record."""
-    records: list[LogRecord] = []
-    for number, line in enumerate(read_text(path).splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-            edit = Edit(int(record["offset"]), str(record["original"]), str(record["replacement"]), float(record["gain"]),
-                        tuple(map(str, record["sources"])), int(record["input_offset"]))
-            records.append(LogRecord(record.get("file"), edit, line))
-        except (ValueError, KeyError, TypeError) as exc:  # json.JSONDecodeError is a ValueError
-            reason = f"no {exc}" if isinstance(exc, KeyError) else str(exc)
-            raise InputError(f"{path}: line {number} is not an edit record of `ocrfix correct --edits` ({reason})") from None
-    return records
+    return [LogRecord(*_log_record(line, path, number), line)
+            for number, line in enumerate(read_text(path).splitlines(), 1) if line.strip()]
 
 
-def read_edit_log(path: str) -> dict[str | None, list[Edit]]:
-    """The edits of an edits log (``ocrfix correct --edits``) by the file they belong to (its
-    ``file``: the input as the run was given it; None: stdin), each file's in the log's order."""
-    by_file: dict[str | None, list[Edit]] = {}
-    for record in read_log_records(path):
-        by_file.setdefault(record.file, []).append(record.edit)
-    return by_file
+def _log_record(line: str, path: str, number: int) -> tuple[str | None, Edit]:
+    """The file and the edit of line ``number`` of the log ``path``: :class:`InputError` naming
+    the line if it is no edit record."""
+    try:
+        record = json.loads(line)
+        edit = Edit(int(record["offset"]), str(record["original"]), str(record["replacement"]), float(record["gain"]),
+                    tuple(map(str, record["sources"])), int(record["input_offset"]))
+        file = record.get("file")
+        if not isinstance(file, (str, type(None))):
+            raise TypeError(f"its file is {type(file).__name__}, not a name")
+    except (ValueError, KeyError, TypeError) as exc:  # json.JSONDecodeError is a ValueError
+        reason = f"no {exc}" if isinstance(exc, KeyError) else str(exc)
+        raise InputError(f"{path}: line {number} is not an edit record of `ocrfix correct --edits` ({reason})") from None
+    return file, edit
+
+
+class LogPart(NamedTuple):
+    """Where the records of one file are in an edits log (:func:`index_edit_log`), to be read back
+    where the file is applied (:func:`read_log_part`) rather than held: ``runs`` of consecutive
+    lines, each as three ints (byte offset, length in bytes, number of its first line), holding
+    ``records`` records; ``stamp``: the log's size and modification time when it was indexed."""
+
+    file: str | None
+    runs: tuple[int, ...]
+    records: int
+    stamp: tuple[int, int]
+
+
+def index_edit_log(path: str) -> dict[str | None, LogPart]:
+    """Where each file's records are in an edits log, by file (None: stdin), read once as a stream:
+    every line checked (:class:`InputError` naming the first that is no edit record), only the
+    offsets kept, so a log of millions of edits takes a few ints per file, not its edits. A file's
+    records need not be together (a log concatenated or edited by hand)."""
+    stamp = _log_stamp(path)
+    runs: dict[str | None, array[int]] = {}
+    counts: dict[str | None, int] = {}
+    last: str | None | bool = False  # the file of the record before (False: none yet)
+    with _open_log(path) as handle:
+        end = 0
+        for number, line in enumerate(handle, 1):
+            start, end = end, end + len(line)
+            if number == 1 and line.startswith(codecs.BOM_UTF8):
+                start, line = start + len(codecs.BOM_UTF8), line[len(codecs.BOM_UTF8):]
+            if not line.strip():
+                continue
+            file, _ = _log_record(_decoded(line, path, number), path, number)
+            found = runs.setdefault(file, array("q"))
+            if file == last:  # the run goes on, over any blank lines since its last record
+                found[-2] = start + len(line) - found[-3]
+            else:
+                found.extend((start, len(line), number))
+            counts[file] = counts.get(file, 0) + 1
+            last = file
+    if not runs:
+        raise InputError(f"{path}: empty file (no text)")
+    return {file: LogPart(file, tuple(runs[file]), count, stamp) for file, count in counts.items()}
+
+
+def read_log_part(path: str, part: LogPart) -> list[Edit]:
+    """The edits of ``part`` of the log ``path`` (:func:`index_edit_log`), in the log's order:
+    :class:`InputError` if the log changed since it was indexed, naming the line where a record
+    read back is no edit record, or not the file's."""
+    if _log_stamp(path) != part.stamp:
+        raise InputError(f"{path}: the log changed since `ocrfix apply` read it; rerun")
+    edits = []
+    with _open_log(path) as handle:
+        for start, size, first in zip(*[iter(part.runs)] * 3):
+            handle.seek(start)
+            for number, line in enumerate(handle.read(size).split(b"\n"), first):
+                if line.strip():
+                    file, edit = _log_record(_decoded(line, path, number), path, number)
+                    if file != part.file:
+                        raise InputError(f"{path}: line {number} is no longer a record of {part.file or '<stdin>'}: "
+                                         "the log changed while `ocrfix apply` ran; rerun")
+                    edits.append(edit)
+    return edits
+
+
+def _log_stamp(path: str) -> tuple[int, int]:
+    """The size and modification time of the log ``path``: :class:`InputError` if it is no file
+    that can be read twice (``-``, a pipe)."""
+    if path == STDIO:
+        raise InputError("--edits -: `ocrfix apply` reads each file's records back from the log as it applies "
+                         "the file: give the log as a file, not on stdin")
+    info = check_input(path, sys.maxsize).stat()
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(f"{path}: not a regular file: `ocrfix apply` reads each file's records back from the log "
+                         "as it applies the file: save the log to a file first")
+    return info.st_size, info.st_mtime_ns
+
+
+def _decoded(line: bytes, path: str, number: int) -> str:
+    try:
+        return line.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{path}: line {number} is not an edit record of `ocrfix correct --edits` "
+                         f"(not valid UTF-8 at byte {exc.start})") from None
+
+
+@contextlib.contextmanager
+def _open_log(path: str) -> Iterator[BinaryIO]:
+    """The log ``path`` opened as bytes (a gzip-compressed one decompressed: offsets are into its
+    text); an error reading it is an :class:`InputError` naming it."""
+    try:
+        with open(path, "rb") as raw:
+            yield gzip.GzipFile(fileobj=raw) if raw.peek(2)[:2] == GZIP_MAGIC else raw
+    except (OSError, EOFError, zlib.error) as exc:  # gzip.BadGzipFile is an OSError
+        raise InputError(f"{path}: cannot read the log ({getattr(exc, 'strerror', None) or exc})") from None
 
 
 Logged = TypeVar("Logged")
 
 
-def edits_by_input(log: Mapping[str | None, Sequence[Logged]], sources: Sequence[str]
-                   ) -> tuple[dict[str, Sequence[Logged]], list[str | None]]:
-    """The log's edits (or records) of each input of ``sources`` that it has (its ``file`` the input
+def edits_by_input(log: Mapping[str | None, Logged], sources: Sequence[str]
+                   ) -> tuple[dict[str, Logged], list[str | None]]:
+    """The log's edits (or records, or :class:`LogPart`) of each input of ``sources`` that it has (its ``file`` the input
     as given, or the same file by another path; stdin ``-``: the records without a file), and the
     log's files that are none of them."""
     by_path = {os.path.realpath(key): key for key in log if key is not None}

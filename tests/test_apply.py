@@ -9,7 +9,7 @@ import pytest
 
 from ocrfix.cli import main
 from ocrfix.correction.edits import Edit, read_log
-from ocrfix.review import EditFilter, apply_log, read_edit_log
+from ocrfix.review import EditFilter, apply_log, index_edit_log, read_log_records
 from ocrfix.errors import InputError
 
 #: Column-wrapped lines and a blank line the reflow (asking the LM) joins into one paragraph: the
@@ -103,11 +103,12 @@ def test_inputs_without_edits_in_the_log_are_written_reflowed_and_said_so(correc
     assert f"1 file in the log not given, not written: {page}" in err
 
 
-def test_a_log_record_that_is_no_edit_is_refused_with_its_line(tmp_path):
+@pytest.mark.parametrize("read", [index_edit_log, read_log_records])
+def test_a_log_record_that_is_no_edit_is_refused_with_its_line(tmp_path, read):
     log = tmp_path / "stats.jsonl"
     log.write_text('{"file": "a.txt", "status": "ok", "chars": 9}\n', encoding="utf-8")
     with pytest.raises(InputError, match=r"stats.jsonl: line 1 is not an edit record .*no 'offset'"):
-        read_edit_log(str(log))
+        read(str(log))
 
 
 class _Unreflowed:

@@ -65,10 +65,10 @@ def edit_filter(args: argparse.Namespace) -> EditFilter:
 
 def _run(args: argparse.Namespace) -> int:
     """The inputs (``--shard``: this shard's) written as batch jobs (:mod:`ocrfix.batch.replay`),
-    the log read once and each job given the edits it keeps of its file."""
+    the log read once to index it and each job given where its file's records are."""
     from ..batch import correct_files
     from ..batch.replay import ReplayJob, replay_job
-    from ..review import edits_by_input, read_edit_log
+    from ..review import edits_by_input, index_edit_log
 
     keep = edit_filter(args)
     options = run_options(args)
@@ -76,9 +76,8 @@ def _run(args: argparse.Namespace) -> int:
     sharded = shard_jobs(args, planned)
     check_outputs([("-o" if args.out_dir is None else "--out-dir", job.target) for job in sharded],
                   [*(("IN", job.source) for job in sharded), ("--edits", args.edits), *model_inputs(args)])
-    found, others = edits_by_input(read_edit_log(args.edits), [job.source for job in planned])
-    jobs = [ReplayJob(job.source, job.target, edits=tuple(filter(keep.keeps, found.get(job.source, ()))), log=args.edits)
-            for job in sharded]
+    found, others = edits_by_input(index_edit_log(args.edits), [job.source for job in planned])
+    jobs = [ReplayJob(job.source, job.target, log=args.edits, part=found.get(job.source), keep=keep) for job in sharded]
     start = time.perf_counter()
 
     def run() -> list[Outcome]:
@@ -87,8 +86,8 @@ def _run(args: argparse.Namespace) -> int:
                                  on_error=args.on_error, runner=runner, work=replay_job, verb="applying")
 
     def report(outcomes: Sequence[Outcome], stopped: bool) -> list[str]:
-        applied = sum(len(outcome.edits) for outcome in outcomes)
-        logged = sum(len(found.get(outcome.job.source, ())) for outcome in outcomes)
+        applied = sum(outcome.edit_count for outcome in outcomes)
+        logged = sum(found[outcome.job.source].records for outcome in outcomes if outcome.job.source in found)
         return [*log_notes([job.source for job in jobs], found, others, "written reflowed", "not written"),
                 f"{files_line(len(jobs), outcomes, stopped, args.resume)}, {applied:,} of {logged:,} logged edits "
                 f"applied in {time.perf_counter() - start:.1f} s"]
