@@ -13,7 +13,7 @@ DATA = Path(__file__).parent / "data" / "formats"
 def test_a_two_column_page_reads_the_same_from_every_format_but_paddleocr_json() -> None:
     # PaddleOCR JSON has no words: a line read across the gutter keeps one box and the gutter is lost
     assert same_reading(DATA / "twocol.hocr") == {"hocr": True, "alto": True, "page": True, "abbyy": True,
-                                                  "paddle": False, "gcv": True, "tsv": True}
+                                                  "paddle": False, "gcv": True, "azure": True, "textract": True, "tsv": True}
 
 
 def test_the_table_counts_files_per_format(tmp_path, capsys) -> None:
@@ -21,7 +21,7 @@ def test_the_table_counts_files_per_format(tmp_path, capsys) -> None:
         shutil.copy(DATA / name, tmp_path / name)
     assert main([str(tmp_path)]) == 0
     out = capsys.readouterr().out
-    assert "| gcv | 2 of 2 |" in out and "| paddle | 1 of 2 |" in out
+    assert "| gcv | 2 of 2 |" in out and "| paddle | 1 of 2 |" in out and "| azure | 2 of 2 |" in out
 
 
 def test_a_folder_without_structured_files_is_a_one_line_error(tmp_path, capsys) -> None:

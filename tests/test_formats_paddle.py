@@ -144,8 +144,8 @@ def test_other_formats_convert_to_paddle_json_and_back(name: str) -> None:
 
 @pytest.mark.parametrize(("data", "message"), [
     (b'{"rec_texts": ["\xe9\x9b\x86"', "not valid JSON"),
-    (b'{"texts": ["a"]}', "not a PaddleOCR, RapidOCR, Surya, Google Cloud Vision or Azure result"),
-    (b'{"p": [{"text_lines": [{"txt": "a"}]}]}', "not a PaddleOCR, RapidOCR, Surya, Google Cloud Vision or Azure result"),
+    (b'{"texts": ["a"]}', "not a PaddleOCR, RapidOCR, Surya, Google Cloud Vision, Azure or Amazon Textract result"),
+    (b'{"p": [{"text_lines": [{"txt": "a"}]}]}', "not a PaddleOCR, RapidOCR, Surya, Google Cloud Vision, Azure or Amazon Textract result"),
     (b'{"rec_texts": ["  "], "rec_boxes": [[0, 0, 1, 1]]}', "without any text"),
     (b'[{"box": [[0, 0], [1, 0], [1, 1], [0, 1]], "txt": "\xff"}]', "not UTF-8"),
 ])

@@ -4,7 +4,8 @@ without a namespace, in mm10/inch1200 units, with ``Shape`` polygons only, ``HYP
 PAGE 2010 to 2019 with text at the region, line, word or glyph level only; ABBYY FineReader 6, 8
 and 10; PaddleOCR 2.x/3.x, RapidOCR 1.x/3.x and PaddleOCR label results, as JSON and JSON Lines;
 Surya's results.json; Azure Computer Vision Read 3.2, Document Intelligence (the REST response and
-the Form Recognizer Python SDK's ``to_dict``) and Image Analysis 4.0 results; plain text with BOM, CR line ends, ideographic and zero-width spaces, form feeds, tabs).
+the Form Recognizer Python SDK's ``to_dict``) and Image Analysis 4.0 results; Amazon Textract responses (one,
+and a list of paginated ones); plain text with BOM, CR line ends, ideographic and zero-width spaces, form feeds, tabs).
 
 For each: no traceback, every character of its text once in the reflow and in ``correct``'s
 output (beside the logged edits), and a correction written back in its own format keeps every

@@ -49,7 +49,7 @@ def test_a_converted_file_keeps_naming_the_engine():
 @pytest.mark.parametrize("software, profile", [
     ("tesseract 5.3.0", "tesseract"), ("Tesseract-OCR 4.1", "tesseract"),
     ("ABBYY FineReader 15", "generic"), ("Google Cloud Vision", "generic"),
-    ("Azure AI Document Intelligence", "generic"), ("Azure Computer Vision", "generic"),
+    ("Azure AI Document Intelligence", "generic"), ("Azure Computer Vision", "generic"), ("Amazon Textract", "generic"),
     ("PaddleOCR 2.7", "ppocr"), ("RapidOCR 3.0", "ppocr"), ("PP-OCRv4", "ppocr"),
     ("rapidocr_onnxruntime 1.3.24", "ppocr"),
 ])

@@ -47,7 +47,7 @@ def tree_format(tree: etree._ElementTree, name: str) -> str:
 
 
 def detect_format(data: bytes | str, name: str = "<input>") -> str:
-    """One of :data:`~.registry.FORMATS` ('text', 'paddle', 'gcv', 'azure', 'tsv', 'hocr', 'alto', 'page',
+    """One of :data:`~.registry.FORMATS` ('text', 'paddle', 'gcv', 'azure', 'textract', 'tsv', 'hocr', 'alto', 'page',
     'abbyy'), from the content of a file."""
     from .registry import content_kind
 

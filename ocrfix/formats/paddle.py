@@ -295,9 +295,9 @@ def _lines(entry: Entry, pieces: list[tuple[int, Box]]) -> list[Line]:
 def read(data: bytes, name: str) -> Document:
     found = _results(_parse(data, name))
     if found is None:
-        raise InputError(f"{name}: JSON that is not a PaddleOCR, RapidOCR, Surya, Google Cloud Vision or Azure result "
-                         "(rec_texts/rec_boxes, [[polygon, [text, score]], ...], [{box, txt, score}, ...], text_lines, "
-                         "fullTextAnnotation, or analyzeResult/readResult); --format text reads it as plain text")
+        raise InputError(f"{name}: JSON that is not a PaddleOCR, RapidOCR, Surya, Google Cloud Vision, Azure or Amazon Textract "
+                         "result (rec_texts/rec_boxes, [[polygon, [text, score]], ...], [{box, txt, score}, ...], text_lines, "
+                         "fullTextAnnotation, analyzeResult/readResult, or Blocks); --format text reads it as plain text")
     software, pages = found
     doc_pages = []
     for k, entries in enumerate(pages):

@@ -1,6 +1,6 @@
 """The supported file formats, in one place: plain text, the JSON formats (PaddleOCR/RapidOCR/Surya
 ``paddle``, :mod:`.paddle`; Google Cloud Vision ``gcv``, :mod:`.gcv`; Azure Read / Document Intelligence
-``azure``, :mod:`.azure`), Tesseract's TSV (``tsv``, :mod:`.tsv`) and one module per XML format (hOCR, ALTO, PAGE, ABBYY FineReader XML).
+``azure``, :mod:`.azure`; Amazon Textract ``textract``, :mod:`.textract`), Tesseract's TSV (``tsv``, :mod:`.tsv`) and one module per XML format (hOCR, ALTO, PAGE, ABBYY FineReader XML).
 
 Each XML format's module ends with ``FORMAT = XmlFormat(detect, read, write, build)``; a new
 format is that module plus one line in :data:`XML_FORMATS`. The modules are imported on first
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 XML_FORMATS = {"hocr": "hocr", "alto": "alto", "page": "page", "abbyy": "abbyy"}
 #: Name -> module of the formats whose module reads the file's bytes itself (``read(bytes, name)``,
 #: ``write``, ``build``): the JSON formats (told apart by :func:`json_format_of`) and Tesseract's TSV.
-FLAT_FORMATS = {"paddle": "paddle", "gcv": "gcv", "azure": "azure", "tsv": "tsv"}
+FLAT_FORMATS = {"paddle": "paddle", "gcv": "gcv", "azure": "azure", "textract": "textract", "tsv": "tsv"}
 #: Every format a file can be read as or written in.
 FORMATS = ("text", *FLAT_FORMATS, *XML_FORMATS)
 #: The endings of the files a directory input holds OCR in (the format is still told from the content),
@@ -67,8 +67,10 @@ def json_format_of(data: bytes) -> str | None:
     from .azure import looks_like_azure
     from .gcv import looks_like_gcv
     from .paddle import looks_like_paddle
+    from .textract import looks_like_textract
 
-    for fmt, looks_like in (("azure", looks_like_azure), ("gcv", looks_like_gcv), ("paddle", looks_like_paddle)):
+    for fmt, looks_like in (("azure", looks_like_azure), ("textract", looks_like_textract), ("gcv", looks_like_gcv),
+                            ("paddle", looks_like_paddle)):
         if looks_like(data):
             return fmt
     return None
