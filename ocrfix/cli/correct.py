@@ -29,8 +29,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         f"IN is a file, a directory (its OCR files: {ocr_file_patterns()}; -r recursive) or '-' for stdin.",
     )
     parser.add_argument("inputs", nargs="*", metavar="IN",
-                        help="OCR file(s) (plain text, hOCR, ALTO, PAGE, ABBYY XML, PaddleOCR/RapidOCR or Google Cloud Vision JSON, Tesseract TSV; "
-                             "gzip-compressed too), directories of them, or - for stdin")
+                        help="OCR file(s) (plain text, hOCR, ALTO, PAGE, ABBYY XML, PaddleOCR/RapidOCR, Google Cloud Vision, Azure or "
+                             "Textract JSON, Tesseract TSV; gzip-compressed too), directories of them, or - for stdin")
     add_manifest_argument(parser, "correct")
     out = parser.add_mutually_exclusive_group()
     out.add_argument("-o", "--output", metavar="OUT", help="output file (one input; default: stdout)")
@@ -86,8 +86,8 @@ def add_model_arguments(parser: argparse.ArgumentParser) -> None:
                              "PaddleOCR, RapidOCR), 'generic' (any other "
                              "or unknown engine: engine-agnostic rules, one strict threshold), or a profile directory; "
                              "--weights/--confusions/--misread/--threshold override its parts (default: picked from the "
-                             "OCR software a structured file names or comes from (hOCR/ALTO/PAGE, ABBYY XML, PaddleOCR/RapidOCR "
-                             "or Google Cloud Vision JSON, Tesseract TSV), else $OCRFIX_PROFILE, else the one the text's "
+                             "OCR software a structured file names or comes from (hOCR/ALTO/PAGE, ABBYY XML, PaddleOCR/RapidOCR, "
+                             "Google Cloud Vision, Azure or Textract JSON, Tesseract TSV), else $OCRFIX_PROFILE, else the one the text's "
                              "engine habits pick, else tesseract)")
     parser.add_argument("--model", metavar="PATH", help="KenLM character model (default: models/lm/news.klm)")
     parser.add_argument("--confusions", metavar="PATH", nargs="+", help="confusion TSV(s), merged (default: the profile's; tesseract's: models/confusions/default.tsv)")

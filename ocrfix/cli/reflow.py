@@ -15,8 +15,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Join column-wrapped OCR lines into paragraphs, one per line; headlines and bylines "
         "stay lines of their own; OCR spaces between CJK characters are removed.",
     )
-    parser.add_argument("input", metavar="IN", help="OCR file (plain text, hOCR, ALTO, PAGE, ABBYY XML, PaddleOCR/RapidOCR or Google Cloud Vision JSON, "
-                        "Tesseract TSV; gzip-compressed too), or - for stdin")
+    parser.add_argument("input", metavar="IN", help="OCR file (plain text, hOCR, ALTO, PAGE, ABBYY XML, PaddleOCR/RapidOCR, Google Cloud Vision, "
+                        "Azure or Textract JSON, Tesseract TSV; gzip-compressed too), or - for stdin")
     parser.add_argument("-o", "--output", metavar="OUT", default="-", help="output file, or - for stdout (default)")
     parser.add_argument("--encoding", help="input encoding if not UTF-8 (e.g. gb18030)")
     parser.add_argument("--format", choices=FORMATS, help="input format (default: detected from the content); "
