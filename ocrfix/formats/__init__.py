@@ -1,4 +1,5 @@
-"""Structured OCR formats: hOCR, ALTO (v1–v4), PAGE XML (2010–2019), ABBYY FineReader XML and PaddleOCR/RapidOCR JSON, besides plain text.
+"""Structured OCR formats: hOCR, ALTO (v1–v4), PAGE XML (2010–2019), ABBYY FineReader XML, Tesseract TSV and the JSON of
+PaddleOCR/RapidOCR/Surya, Google Cloud Vision, Azure and Amazon Textract, besides plain text.
 
 Typical use (what ``ocrfix correct --format/--output-format`` does)::
 

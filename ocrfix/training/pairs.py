@@ -4,7 +4,7 @@ A pair is one OCR text and its ground truth (:class:`Pair`): a page (``NAME.ocr.
 ``NAME.gt.txt``; the GT may be a web version with its blocks in another order, so pages are
 aligned with the evaluation's block-robust aligner), a line of a TSV file (FASPell) or of two
 line-aligned files (SIGHAN). A page's OCR may also be a structured file, ``NAME.ocr.xml`` (ALTO,
-PAGE, ABBYY), ``NAME.ocr.hocr``, ``NAME.ocr.json`` (PaddleOCR / RapidOCR, Google Cloud Vision) or
+PAGE, ABBYY), ``NAME.ocr.hocr``, ``NAME.ocr.json`` (PaddleOCR / RapidOCR, Google Cloud Vision, Azure, Amazon Textract) or
 ``NAME.ocr.tsv`` (Tesseract TSV): its text is then the geometry reflow's (:func:`ocr_text`). What cannot be used is skipped with one warning per input.
 """
 from __future__ import annotations
@@ -92,7 +92,7 @@ def ocr_files(root: Path) -> list[Path]:
 
 def ocr_text(path: Path) -> str:
     """The OCR text of a file: plain text as it is, a structured file (hOCR, ALTO, PAGE, ABBYY,
-    PaddleOCR / RapidOCR or Google Cloud Vision JSON, Tesseract TSV) as its geometry reflow's paragraphs with their printed lines on
+    PaddleOCR / RapidOCR, Google Cloud Vision, Azure or Amazon Textract JSON, Tesseract TSV) as its geometry reflow's paragraphs with their printed lines on
     lines of their own (where the columns wrapped them: the line-end stages learn from those)."""
     from ..formats import read_document, reflow_document
 
