@@ -87,11 +87,23 @@ def test_pages_lines_without_words_and_words_without_lines() -> None:
     assert reflow_document(doc).text.startswith("经济新闻\n")
 
 
+def test_the_layout_features_elements_are_blocks() -> None:
+    """AnalyzeDocument with the Layout feature: a LAYOUT_TITLE over the headline, a LAYOUT_TEXT over
+    the body; lines in no element are a block of their own."""
+    value = load("textract-detect.json")
+    lines = [b["Id"] for b in value["Blocks"] if b["BlockType"] == "LINE"]
+    value["Blocks"] += [{"BlockType": "LAYOUT_TITLE", "Id": "t", "Relationships": [{"Type": "CHILD", "Ids": lines[:1]}], "Page": 1},
+                        {"BlockType": "LAYOUT_TEXT", "Id": "b", "Relationships": [{"Type": "CHILD", "Ids": lines[1:3]}], "Page": 1}]
+    assert [[line.text() for line in b.lines] for b in parse(value).pages[0].blocks] == [LINES[:1], LINES[1:3], LINES[3:]]
+    assert [len(b.lines) for b in read_document(DATA / "textract-detect.json").pages[0].blocks] == [4]
+
+
 def test_built_from_another_format_it_reads_back_the_same_boxes_reading_and_engine() -> None:
     hocr = read_document(Path(__file__).parent / "data" / "formats" / "twocol.hocr")
     again = parse_document(write_document(hocr, "textract"), "built.json")
     assert (again.format, again.software) == ("textract", hocr.software)
     assert [w.box for w in again.words()] == [w.box for w in hocr.words()] and again.pages[0].box == hocr.pages[0].box
+    assert again.text() == hocr.text()  # (its blocks: a LAYOUT_TEXT each)
     assert reflow_document(again).text == reflow_document(hocr).text
 
 

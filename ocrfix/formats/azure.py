@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import bisect
 import json
+from itertools import groupby
 from typing import Any, Iterator, NamedTuple
 
 from ..errors import InputError
@@ -259,14 +260,8 @@ def _di_blocks(value: Any, root: Path, path: Path, page: dict, scale: float, nam
     paragraphs = _Spans(found.get("paragraphs") if _dicts(found.get("paragraphs")) else [])
     if not paragraphs.ranges:
         return (_block([l for _, l in lines]),) if lines else ()
-    groups: list[tuple[Any, list[Line]]] = []
-    for offset, line in lines:
-        key = paragraphs.at(offset)
-        if groups and groups[-1][0] == key:
-            groups[-1][1].append(line)
-        else:
-            groups.append((key, [line]))
-    return tuple(_block(ls, None if key is None else (*root, "paragraphs", key)) for key, ls in groups)
+    runs = groupby(lines, key=lambda line: paragraphs.at(line[0]))
+    return tuple(_block([l for _, l in ls], None if key is None else (*root, "paragraphs", key)) for key, ls in runs)
 
 
 def read(data: bytes, name: str) -> Document:

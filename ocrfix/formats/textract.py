@@ -5,8 +5,10 @@ Two shapes are read: one response (``{"DocumentMetadata": {"Pages"}, "Blocks": [
 list of responses (the pages of a paginated ``GetDocumentTextDetection`` / ``GetDocumentAnalysis``
 result, saved one after another). A ``PAGE`` block is a page, its ``CHILD`` ``LINE`` blocks (or the
 lines whose ``Page`` is its number) its lines, each line's ``CHILD`` ``WORD`` blocks its words, with
-their ``Confidence`` (0–100). Other blocks (tables, forms, layout, queries) hold no text of their
-own and are kept as they are; a word no line holds is a line of its own.
+their ``Confidence`` (0–100); a word no line holds is a line of its own. The layout elements of
+AnalyzeDocument's Layout feature (``LAYOUT_TEXT``, ``LAYOUT_TITLE``, …, each holding its lines as
+``CHILD``ren) are the page's blocks (a run of lines in none: a block), else a page is one block.
+Other blocks (tables, forms, queries) hold no text of their own and are kept as they are.
 
 Geometry is given as fractions of the page (``Geometry.BoundingBox``: ``Left``, ``Top``, ``Width``,
 ``Height``; else the ``Polygon``'s ``X``/``Y``) and Textract does not say the page's size: a page
@@ -24,6 +26,8 @@ from __future__ import annotations
 
 import json
 import statistics
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from ..errors import InputError
@@ -148,6 +152,7 @@ def read(data: bytes, name: str) -> Document:
         owner.update((i, k) for i in _children(page))
     numbers = {p.get("Page"): k for k, (_, p) in enumerate(pages) if isinstance(p.get("Page"), int)}
     held = {i for _, b in blocks if b["BlockType"] == "LINE" for i in _children(b)}
+    region = {i: k for k, (_, b) in enumerate(blocks) if b["BlockType"].startswith("LAYOUT_") for i in _children(b)}
     page_lines: list[list[tuple[Path, dict]]] = [[] for _ in pages]
     page_at = {path: k for k, (path, _) in enumerate(pages)}
     current = 0  # the page of the PAGE block last seen: where a line of no other page is
@@ -162,7 +167,7 @@ def read(data: bytes, name: str) -> Document:
         words_of = {id(b): [by_id[i] for i in _children(b) if i in by_id and by_id[i][1].get("BlockType") == "WORD"]
                     for _, b in lines if b["BlockType"] == "LINE"}
         size = _Page(page, [w for ws in words_of.values() for _, w in ws] + [b for _, b in lines if b["BlockType"] == "WORD"], name)
-        doc_lines = []
+        doc_lines: list[tuple[int | None, Line]] = []  # (its layout element, line)
         for path, block in lines:
             box = size.box(block)
             members = words_of.get(id(block), [(path, block)])
@@ -170,8 +175,10 @@ def read(data: bytes, name: str) -> Document:
             if not words and block["BlockType"] == "LINE" and _has_text(block):
                 words = (_word(block, path, box, name),)
             if words:
-                doc_lines.append(Line(words=words, box=box or Box.union([w.box for w in words]), ref=json.dumps(path)))
-        page_blocks = (Block(lines=tuple(doc_lines), box=Box.union([l.box for l in doc_lines])),) if doc_lines else ()
+                line = Line(words=words, box=box or Box.union([w.box for w in words]), ref=json.dumps(path))
+                doc_lines.append((region.get(block.get("Id")), line))
+        runs = [[line for _, line in run] for _, run in groupby(doc_lines, key=itemgetter(0))]
+        page_blocks = tuple(Block(lines=tuple(ls), box=Box.union([l.box for l in ls])) for ls in runs)
         doc_pages.append(Page(blocks=page_blocks, box=Box(0, 0, size.width, size.height), ref=json.dumps(page_path)))
     software = next((r[SOFTWARE_KEY] for _, r in responses if isinstance(r.get(SOFTWARE_KEY), str)), SOFTWARE)
     return Document(format="textract", pages=tuple(doc_pages), name=name, source=data, software=software)
@@ -195,9 +202,10 @@ def write(doc: Document) -> bytes:
 
 
 def build(doc: Document) -> bytes:
-    """A DetectDocumentText response from any document with geometry: a PAGE block per page
-    (its size in pixels in ``ocrfix_pixels``), a LINE per line and a WORD per word, their boxes
-    as fractions of the page, confidences 0–100, a corrected word's OCR reading in ``ocrfix_original``."""
+    """An AnalyzeDocument response with the Layout feature's blocks from any document with
+    geometry: a PAGE block per page (its size in pixels in ``ocrfix_pixels``), a LAYOUT_TEXT per
+    block, a LINE per line and a WORD per word, their boxes as fractions of the page, confidences
+    0–100, a corrected word's OCR reading in ``ocrfix_original``."""
     blocks: list[dict] = []
 
     def block(kind: str, ident: str, box: Box | None, size: Box, page: int, **fields: Any) -> dict:
@@ -212,11 +220,13 @@ def build(doc: Document) -> bytes:
     for n, page in enumerate(doc.pages, 1):
         size = page.box or Box.union([l.box for b in page.blocks for l in b.lines] or [Box(0, 0, 0, 0)])
         page_block = block("PAGE", f"p{n}", Box(0, 0, size.x1, size.y1), size, n, **{PIXELS_KEY: {"Width": size.x1, "Height": size.y1}})
-        line_ids = []
-        for k, line in enumerate(l for b in page.blocks for l in b.lines):
+        children = []
+        lines = [(i, line) for i, b in enumerate(page.blocks) for line in b.lines if any(w.text for w in line.words)]
+        for k, (i, line) in enumerate(lines):
             words = [w for w in line.words if w.text]
-            if not words:
-                continue
+            if k == 0 or lines[k - 1][0] != i:
+                region = block("LAYOUT_TEXT", f"p{n}-b{i}", page.blocks[i].box, size, n, Relationships=[{"Type": "CHILD", "Ids": []}])
+                children.append(region["Id"])
             confs = [w.conf for w in words if w.conf is not None]
             line_block = block("LINE", f"p{n}-l{k}", line.box, size, n, Text=join_words([w.text for w in words]),
                                **({"Confidence": 100 * sum(confs) / len(confs)} if confs else {}))
@@ -227,8 +237,9 @@ def build(doc: Document) -> bytes:
                       **({ORIGINAL_KEY: w.correction.original} if w.correction else {}))
                 ids.append(f"p{n}-l{k}-w{j}")
             line_block["Relationships"] = [{"Type": "CHILD", "Ids": ids}]
-            line_ids.append(line_block["Id"])
-        page_block["Relationships"] = [{"Type": "CHILD", "Ids": line_ids}]
+            region["Relationships"][0]["Ids"].append(line_block["Id"])
+            children.append(line_block["Id"])
+        page_block["Relationships"] = [{"Type": "CHILD", "Ids": children}]
     out: dict[str, Any] = {"DocumentMetadata": {"Pages": len(doc.pages)}, "Blocks": blocks}
     if doc.software:
         out[SOFTWARE_KEY] = doc.software
