@@ -66,7 +66,8 @@ def test_a_feature_constant_in_fitting_does_not_explode_at_run_time():
     assert weights.probability(np.array([[3.0, 3.7]]))[0] > 0.8
 
 
-@pytest.mark.parametrize("path", ["data/rmrb_2020-05.txt.xz", "x/xwlb_2026.txt.xz", "faspell/ocr_test_1000.txt", "pages/eval/l1"])
+@pytest.mark.parametrize("path", ["data/rmrb_2020-05.txt.xz", "x/xwlb_2026.txt.xz", "faspell/ocr_test_1000.txt", "pages/eval/l1",
+                                  "pages/eval", "build/bench/pages/rapid-eval/"])
 def test_heldout_data_is_refused(path):
     with pytest.raises(InputError, match="held-out"):
         refuse_heldout(path)

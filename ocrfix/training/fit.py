@@ -71,7 +71,8 @@ class Labeled:
 
 
 def refuse_heldout(path: str | Path) -> None:
-    if any(marker in str(path) for marker in HELDOUT_MARKERS):
+    """Refuse ``path`` (a file, or a directory given with or without its final ``/``) if it is held-out data."""
+    if any(marker in str(path).rstrip("/") + "/" for marker in HELDOUT_MARKERS):
         raise InputError(f"{path}: held-out evaluation data must never be used for fitting")
 
 
