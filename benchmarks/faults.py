@@ -109,6 +109,7 @@ COMMANDS: list[tuple[str, list[str], tuple[str, ...]]] = [
     ("correct --model", ["correct", "{good}", "-o", "{out}/c.txt", "--model", "{bad}"], tuple(KINDS)),
     ("correct --confusions", ["correct", "{good}", "-o", "{out}/c.txt", "--confusions", "{bad}"], tuple(KINDS)),
     ("correct --weights", ["correct", "{good}", "-o", "{out}/c.txt", "--weights", "{bad}"], tuple(KINDS)),
+    ("correct --quality", ["correct", "{good}", "-o", "{out}/c.txt", "--quality", "{bad}"], tuple(KINDS)),
     ("lm eval MODEL", ["lm", "eval", "{bad}", "{good}"], tuple(KINDS)),
     ("lm eval TEXT", ["lm", "eval", "{lm}", "{bad}"], tuple(k for k in KINDS if k != "huge")),
     ("confusions merge", ["confusions", "merge", "{bad}", "-o", "{out}/m.tsv"], tuple(KINDS)),

@@ -10,6 +10,7 @@ from .profiles import DEFAULT_PROFILE
 
 if TYPE_CHECKING:
     from .correction.corrector import Corrector
+    from .quality import QualityModel
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,8 @@ class CorrectOptions:
     input_format: str | None = None
     output_format: str | None = None
     profile: str | None = None
+    #: the page quality model (``None``: the shipped one where the corrector reads with the shipped LM)
+    quality: str | None = None
 
     def __post_init__(self) -> None:
         if self.threshold is not None and not 0.0 <= self.threshold <= 1.0:
@@ -57,6 +60,13 @@ class CorrectOptions:
     def profile_name(self) -> str:
         """The profile of an input that names no OCR software: the chosen one, else the default."""
         return self.chosen_profile or DEFAULT_PROFILE
+
+    def quality_model(self, corrector: "Corrector") -> "QualityModel | None":
+        """The model that estimates each page's OCR CER from ``corrector``'s reading of it: ``quality``,
+        else the shipped one where ``corrector`` reads with the LM it was fitted for; None without one."""
+        from .quality import QualityModel, shipped_quality_model
+
+        return QualityModel.load(self.quality) if self.quality else shipped_quality_model(corrector.lm)
 
     def corrector(self, profile: str | None = None, like: "Corrector | None" = None) -> "Corrector":
         """The corrector these options describe (loads its models); with ``profile`` (picked for a

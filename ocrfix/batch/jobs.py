@@ -14,6 +14,7 @@ from ..engine_habits import HabitPick
 from ..errors import InputError
 from ..formats.registry import is_ocr_file_name, ocr_file_patterns
 from ..profiles import ProfileChoice
+from ..quality import CerEstimate
 from ..remote import is_url, local_path, url_exists
 from ..textio import CONVERT_TO_UTF8, STDIO, make_output_dir, read_text
 
@@ -46,6 +47,8 @@ class Outcome:
     by_source: dict[str, int] = field(default_factory=dict)
     #: the engine profile picked from the file's OCR software or its text's habits (None: the run's own profile)
     picked: ProfileChoice | HabitPick | None = None
+    #: the estimated CER of the file's OCR (None: no quality model, or too short a text)
+    quality: CerEstimate | None = None
 
     def __post_init__(self) -> None:
         if self.edits and not self.by_source:
@@ -70,6 +73,8 @@ class Outcome:
             record["profile"], record["habits_log_odds"] = self.picked.profile, round(self.picked.log_odds, 1)
         elif self.picked is not None:
             record["profile"], record["software"] = self.picked
+        if self.quality is not None:
+            record["quality"] = self.quality.to_dict()
         if self.error:
             record["error"] = self.error
         return record

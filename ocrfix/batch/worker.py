@@ -10,7 +10,7 @@ import signal
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator, NamedTuple
 
 from ..correction.edits import Edit
 from ..engine_habits import HabitPick
@@ -20,6 +20,7 @@ from ..formats.pipeline import parse_input, plain_articles
 from ..formats.registry import is_plain_text
 from ..options import CorrectOptions
 from ..profiles import ProfileChoice, pick_profile, pick_profile_for_text
+from ..quality import PageSigns, QualityModel, page_signs
 from ..remote import is_url, read_url, write_url
 from ..settings import MAX_INPUT_BYTES, load_settings
 from ..textio import STDIO, decode_text, encoded_output, read_bytes, write_text_atomic
@@ -41,6 +42,8 @@ class _WorkerState:
     corrector: Corrector | None = None
     #: correctors of the profiles picked from files' OCR software, sharing ``corrector``'s LM
     picked: dict[str, Corrector] = field(default_factory=dict)
+    #: what estimates each page's OCR CER (None: no estimate)
+    quality: QualityModel | None = None
     stop: bool = False
     correcting: bool = False
     #: called with the share of the current file's text done by a step (the progress bar; this process only)
@@ -52,6 +55,7 @@ WORKER = _WorkerState()
 
 def init_worker(options: CorrectOptions) -> None:
     WORKER.options, WORKER.corrector, WORKER.picked = options, options.corrector(), {}
+    WORKER.quality = options.quality_model(WORKER.corrector)
 
 
 def document_corrector(software: str | None, text: Callable[[], str]) -> tuple[Corrector, ProfileChoice | HabitPick | None]:
@@ -79,16 +83,27 @@ def document_corrector(software: str | None, text: Callable[[], str]) -> tuple[C
     return WORKER.picked[name], picked
 
 
-def correct_bytes(data: bytes, name: str, stories: bool = False) -> tuple[str, int, tuple[Edit, ...], list[dict] | None,
-                                                                      ProfileChoice | HabitPick | None]:
-    """Output text, input characters, edits, (with ``stories``) the page's stories after
-    correction (see :meth:`ocrfix.formats.Reflowed.articles`) and the profile picked from its OCR
-    software or its text's habits (:func:`document_corrector`) of one input file of any supported format.
+class Corrected(NamedTuple):
+    """One input file corrected (:func:`correct_bytes`)."""
+
+    output: str  # the output file's text
+    source: str  # the text its edits apply to: the input's text, reflowed
+    chars: int  # input characters
+    edits: tuple[Edit, ...]
+    stories: list[dict] | None  # the page's stories after correction (when asked for)
+    picked: ProfileChoice | HabitPick | None  # the profile picked from its OCR software or its text's habits
+    signs: PageSigns  # what its text says of its OCR's quality
+
+
+def correct_bytes(data: bytes, name: str, stories: bool = False) -> Corrected:
+    """One input file of any supported format corrected (:class:`Corrected`; its ``stories`` only where asked
+    for): the profile picked from its OCR software or its text's habits (:func:`document_corrector`), and the
+    signs of its OCR's quality read from the text its edits apply to (:func:`ocrfix.quality.page_signs`).
 
     Plain text is corrected as it is (reflowed unless ``--no-reflow``); hOCR/ALTO/PAGE files are
     reflowed from their geometry, corrected, and written back in ``--output-format`` (default:
     their own format) with the edits recorded in the document; each by the profile
-    :func:`document_corrector` picks (returned last). Needs the worker's corrector (:func:`init_worker`).
+    :func:`document_corrector` picks. Needs the worker's corrector (:func:`init_worker`).
     """
     options = WORKER.options
     if WORKER.corrector is None:
@@ -99,11 +114,13 @@ def correct_bytes(data: bytes, name: str, stories: bool = False) -> tuple[str, i
         corrector, picked = document_corrector(None, lambda: text)
         result = corrector.correct(text, reflow=options.reflow, progress=_text_share(len(text)))
         found = plain_articles(text, result.text, result.blocks) if stories else None
-        return result.text, len(text), tuple(result.edits), found, picked
+        return Corrected(result.text, result.source, len(text), tuple(result.edits), found, picked,
+                         page_signs(corrector.lm, result.source, len(result.edits)))
     corrector, picked = document_corrector(read.software, read.text)
     done = correct_document(read, corrector)
     found = done.reflowed.articles(done.text) if stories else None
-    return output_bytes(done, options.output_format).decode("utf-8"), len(done.source), tuple(done.edits), found, picked
+    return Corrected(output_bytes(done, options.output_format).decode("utf-8"), done.source, len(done.source),
+                     tuple(done.edits), found, picked, page_signs(corrector.lm, done.source, len(done.edits)))
 
 
 def _text_share(text_chars: int) -> Callable[[int], None] | None:
@@ -124,14 +141,14 @@ def run_job(job: Job, on_error: str = "skip") -> Outcome:
 def _correct_job(job: Job) -> Outcome:
     start = time.perf_counter()
     with correcting():
-        output, chars, edits, stories, picked = correct_bytes(read_input(job.source), input_name(job.source),
-                                                              job.articles is not None)
-    outcome = Outcome(job, chars, edits, seconds=time.perf_counter() - start, picked=picked)
+        done = correct_bytes(read_input(job.source), input_name(job.source), job.articles is not None)
+    quality = None if WORKER.quality is None else WORKER.quality.estimate(done.signs)
+    outcome = Outcome(job, done.chars, done.edits, seconds=time.perf_counter() - start, picked=done.picked, quality=quality)
     if job.sidecar is not None:
         write_output(job.sidecar, sidecar_text(outcome))
     if job.articles is not None:
-        write_output(job.articles, json.dumps({"stories": stories}, ensure_ascii=False, indent=1) + "\n")
-    write_output(job.target, output)
+        write_output(job.articles, json.dumps({"stories": done.stories}, ensure_ascii=False, indent=1) + "\n")
+    write_output(job.target, done.output)
     return outcome
 
 

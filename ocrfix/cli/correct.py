@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import signal
+import statistics
 import sys
 import time
 from collections import Counter
@@ -44,7 +45,11 @@ def register(sub: argparse._SubParsersAction) -> None:
                              "and page of each (one input file; structured pages are split into stories from their geometry; plain text "
                              "is one story, or the stories put back from lines listed across them, without boxes)")
     parser.add_argument("--stats", metavar="STATS.jsonl",
-                        help="one JSON line per file: characters, edits by source, seconds, status (kept like --edits)")
+                        help="one JSON line per file: characters, edits by source, seconds, status, the estimated CER "
+                             "of its OCR (kept like --edits)")
+    parser.add_argument("--quality", metavar="Q.json",
+                        help="the model that estimates each file's OCR CER from the LM's reading of it (default: "
+                             "models/quality.json, with the shipped LM; fit one for your own LM with 'ocrfix train quality')")
     add_model_arguments(parser)
     parser.add_argument("--threshold", type=float, metavar="P",
                         help="minimum calibrated probability of an edit, 0-1, on every text (default: from the weights, "
@@ -124,14 +129,18 @@ def run_options(args: argparse.Namespace) -> CorrectOptions:
 def model_inputs(args: argparse.Namespace) -> list[tuple[str, str | None]]:
     """The model files a command line names, as the inputs no output may overwrite (:func:`check_outputs`)."""
     return [("--model", args.model), ("--weights", args.weights), ("--misread", args.misread),
-            *(("--confusions", c) for c in args.confusions or ())]
+            ("--quality", getattr(args, "quality", None)), *(("--confusions", c) for c in args.confusions or ())]
 
 
 def _run(args: argparse.Namespace) -> int:
     from ..batch import correct_files
     from ..correction.corrector import read_keep
 
-    options = replace(run_options(args), threshold=args.threshold, rules=not args.no_rules)
+    options = replace(run_options(args), threshold=args.threshold, rules=not args.no_rules, quality=args.quality)
+    if args.quality:
+        from ..quality import QualityModel
+
+        QualityModel.load(args.quality)  # a bad model refused in one line, before any worker starts
     jobs = _planned_jobs(args, options)
     _check_run_outputs(args, jobs)
     if args.keep:
@@ -146,7 +155,7 @@ def _run(args: argparse.Namespace) -> int:
     def report(outcomes: Sequence[Outcome], stopped: bool) -> list[str]:
         picked = picked_line(outcomes)
         summary = summary_line(len(jobs), outcomes, time.perf_counter() - start, stopped, args.resume)
-        return [summary] if picked is None else [picked, summary]
+        return [line for line in (picked, summary, quality_line(outcomes)) if line is not None]
 
     return batch_status(args, len(jobs), run, report)
 
@@ -234,6 +243,24 @@ def summary_line(n_jobs: int, outcomes: Sequence[Outcome], seconds: float, stopp
     edits = sum(o.edit_count for o in outcomes)
     return (f"{files_line(n_jobs, outcomes, stopped, resume)}, {chars:,} chars, {edits:,} edit{'s' if edits != 1 else ''} "
             f"in {seconds:.1f} s ({chars / max(seconds, 1e-9):,.0f} chars/s)")
+
+
+def quality_line(outcomes: Sequence[Outcome], over: float = 0.05) -> str | None:
+    """``ocrfix: estimated OCR CER 4.1 % (80 % range 2.6-6.2 %)`` for one file; for several, their median and
+    how many are estimated over ``over``; None where no file has an estimate."""
+    estimates = [o.quality for o in outcomes if o.quality is not None]
+    if not estimates:
+        return None
+    if len(estimates) == 1:
+        (one,) = estimates
+        return f"ocrfix: estimated OCR CER {_percent(one.cer)} (80 % range {_percent(one.low)}-{_percent(one.high)})"
+    worse = sum(e.cer > over for e in estimates)
+    return (f"ocrfix: estimated OCR CER, median of {len(estimates):,} files {_percent(statistics.median(e.cer for e in estimates))}; "
+            f"{worse:,} estimated over {_percent(over, 0)} (each file's in --stats)")
+
+
+def _percent(share: float, digits: int = 1) -> str:
+    return f"{share * 100:.{digits}f} %"
 
 
 def files_line(n_jobs: int, outcomes: Sequence[Outcome], stopped: bool = False, resume: bool = False) -> str:

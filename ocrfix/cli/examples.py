@@ -13,6 +13,7 @@ EXAMPLES: dict[tuple[str, ...], str] = {
     ("correct",): """examples:
   ocrfix correct examples/news.ocr.txt -o out/news.fixed.txt --edits out/news.edits.jsonl
   ocrfix correct scans/ -r --out-dir fixed/ --jobs 2 --resume   # skip files already written
+  ocrfix correct scans/ -r --out-dir fixed/ --stats stats.jsonl  # each file's edits and estimated OCR CER
   ocrfix correct page.xml --output-format alto -o page.fixed.xml  # ALTO in, corrected ALTO out
   ocrfix correct paddle-page.txt --profile ppocr -o out/page.fixed.txt   # PaddleOCR/RapidOCR text
   ocrfix correct other-page.txt --profile generic -o out/page.fixed.txt  # another engine's OCR, fewest edits""",
@@ -57,6 +58,9 @@ EXAMPLES: dict[tuple[str, ...], str] = {
     ("train", "measure"): """examples:
   ocrfix train measure build/bench/pages/train --model build/corrector/a/lm.klm --threshold 0.5 0.8 0.95
   ocrfix train measure build/bench/pages/train --per-rule   # each symbol rule alone""",
+    ("train", "quality"): """examples:
+  ocrfix train quality my-pages/ -o my-quality.json --profile profiles/mine   # then: ocrfix correct --quality my-quality.json
+  ocrfix train quality --fold foldA.klm pages/foldA --fold foldB.klm pages/foldB -o models/quality.json""",
     ("train", "lm-sweep"): """examples:
   ocrfix train lm-sweep corpora/news-train.tsv --setting 6:0,0,1,1,2,2 --setting 5:0,0,0,1,2""",
     ("lm", "context"): """examples:

@@ -15,6 +15,7 @@ ACTIONS = {
     "crossfit": ("ocrfix.training.crossfit", "build one fold's cross-fit LM, misread rates and confusion set"),
     "measure": ("ocrfix.training.measure", "fixed and introduced errors of a corrector on page pairs, per threshold or rule"),
     "lm-sweep": ("ocrfix.training.lm.sweep", "measure LM orders x pruning on held-out text"),
+    "quality": ("ocrfix.training.quality", "fit the model that estimates a page's OCR CER without its ground truth"),
 }
 
 

@@ -1,0 +1,137 @@
+"""How wrong a page's OCR is, estimated without its ground truth.
+
+An archive corrected without ground truth still needs to know which pages the engine read badly: those
+to scan or read again, to review first, or to leave out of a search index. The corrector already holds
+the evidence: the language model's view of the text (a garbled page reads as improbable text), and how
+many confident edits the page needed. :func:`page_signs` measures them on the reflowed input, and a
+:class:`QualityModel` (fitted on pages with ground truth whose text the LM never saw:
+``ocrfix.training.quality``) turns them into an estimated character error rate with a range.
+
+The estimate is of the input's CER as ``ocrfix eval`` counts it (matched text, whitespace ignored,
+widths folded), before correction.
+"""
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+from .errors import ModelError
+from .normalize import lm_tokens
+
+if TYPE_CHECKING:
+    from .correction.features import LanguageModel
+
+#: log10 P under which a token is one the LM does not expect there (a misread or garbled character
+#: mostly; on clean held-out news about 3 % of the tokens, on a badly read page a fifth or more).
+SURPRISE = -4.0
+#: The shipped model, under the models directory.
+QUALITY_FILE = "quality.json"
+
+
+#: Added to the shares before their log: a page with none is about as clean as one with this few.
+SURPRISE_FLOOR, EDITS_FLOOR = 0.005, 0.001
+
+
+class PageSigns(NamedTuple):
+    """What a page's text says of its OCR's quality (:func:`page_signs`)."""
+
+    tokens: int  # LM tokens of the text (its characters but whitespace)
+    logp: float  # mean log10 P per token, each line read as a sentence
+    surprise: float  # share of the tokens under :data:`SURPRISE`
+    edits: float  # the corrector's edits per token
+
+    def values(self) -> dict[str, float]:
+        """The signs a :class:`QualityModel` weighs, by name: the mean log10 P, and the logs of the two
+        shares (errors are a page's share of its characters; on 84 development pages of two engines,
+        weighing the shares' logs rather than the shares put the estimate within a factor 1.1-1.3 of the
+        true CER at the median page instead of 2)."""
+        return {"logp": self.logp, "log_surprise": math.log10(self.surprise + SURPRISE_FLOOR),
+                "log_edits": math.log10(self.edits + EDITS_FLOOR)}
+
+
+def page_signs(lm: LanguageModel, text: str, edits: int) -> PageSigns:
+    """The signs of ``text`` (a page's reflowed OCR, one paragraph a line) read by ``lm``, with the
+    number of ``edits`` the corrector made in it."""
+    scores = [logp for line in text.splitlines() if (tokens := lm_tokens(line))
+              for logp, _ in lm.token_scores(tokens, bos=True, eos=False)]
+    n = len(scores)
+    if not n:
+        return PageSigns(0, 0.0, 0.0, 0.0)
+    return PageSigns(n, sum(scores) / n, sum(s < SURPRISE for s in scores) / n, edits / n)
+
+
+class CerEstimate(NamedTuple):
+    cer: float  # the estimated character error rate of the OCR
+    low: float  # the range that held the true CER of 80 % of the pages the model was checked on
+    high: float
+
+    def to_dict(self) -> dict[str, float]:
+        return {"estimated_cer": round(self.cer, 4), "range": [round(self.low, 4), round(self.high, 4)]}
+
+
+@dataclass(frozen=True)
+class QualityModel:
+    """log10(CER + ``offset``) as a linear function of a page's signs; ``spread`` the 10th and 90th
+    percentiles of the residuals out of fold (log10), which make the estimate's range."""
+
+    weights: Mapping[str, float]
+    intercept: float
+    offset: float
+    spread: tuple[float, float]
+    #: fewer tokens than this make no estimate (a caption or a headline says little of the engine)
+    min_tokens: int = 50
+    #: the LM the signs were read with when it was fitted (its file name), whose reading it interprets
+    lm: str = ""
+
+    def estimate(self, signs: PageSigns) -> CerEstimate | None:
+        """The estimated CER of the page of ``signs`` (None: too short a text to tell)."""
+        if signs.tokens < self.min_tokens:
+            return None
+        y = self.intercept + sum(self.weights.get(name, 0.0) * value for name, value in signs.values().items())
+        low, high = self.spread
+
+        def cer(log_value: float) -> float:
+            return min(max(10.0 ** log_value - self.offset, 0.0), 1.0)
+
+        return CerEstimate(cer(y), cer(y + low), cer(y + high))
+
+    def to_json(self, **extra: object) -> str:
+        record = {"weights": dict(self.weights), "intercept": self.intercept, "offset": self.offset,
+                  "spread": list(self.spread), "min_tokens": self.min_tokens, "lm": self.lm, **extra}
+        return json.dumps(record, ensure_ascii=False, indent=1) + "\n"
+
+    @classmethod
+    def load(cls, path: str | Path) -> "QualityModel":
+        try:
+            record = json.loads(Path(path).read_text(encoding="utf-8"))
+            weights = {str(k): float(v) for k, v in record["weights"].items()}
+            unknown = set(weights) - set(PageSigns(0, 0.0, 0.0, 0.0).values())
+            if unknown:
+                raise ValueError(f"unknown signs {sorted(unknown)}")
+            low, high = (float(v) for v in record["spread"])
+            model = cls(weights, float(record["intercept"]), float(record["offset"]), (low, high),
+                        int(record.get("min_tokens", 50)), str(record.get("lm", "")))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise ModelError(f"{path}: not a page quality model ({exc})") from exc
+        if not (model.offset > 0 and low <= high and all(map(math.isfinite, [model.intercept, *weights.values()]))):
+            raise ModelError(f"{path}: not a page quality model (offset, spread or weights out of range)")
+        return model
+
+
+def shipped_quality_model(lm: object) -> QualityModel | None:
+    """The shipped quality model (``models/quality.json``) where ``lm`` is the LM it was fitted for
+    (the same file under the models directory); None otherwise, or where none is shipped."""
+    from .settings import load_settings
+
+    path = load_settings().models_dir / QUALITY_FILE
+    if not path.is_file():
+        return None
+    model = QualityModel.load(path)
+    read_with = getattr(lm, "path", None)
+    fitted_for = load_settings().models_dir / model.lm if model.lm else None
+    same = read_with is not None and fitted_for is not None and fitted_for.is_file() and Path(read_with).resolve() == fitted_for.resolve()
+    return model if same else None
