@@ -16,7 +16,7 @@ each result, timed apart: median seconds of ``--runs`` passes, and the signs' sh
 ``check``:
 each ``DIR`` (a set: its ``NAME.gt.txt`` pages, searched recursively, each with its OCR ``NAME.ocr.txt`` or
 ``NAME.txt``, or another ``--input`` suffix) is read as ``ocrfix correct`` reads it (the shipped LM, the profile
-picked from the text's habits), each page's CER estimated (:class:`ocrfix.quality.QualityModel`, default the
+picked from the text's habits, or ``--profile``), each page's CER estimated (:class:`ocrfix.quality.QualityModel`, default the
 shipped ``models/quality.json``) and compared with its true CER (:func:`ocrfix.evaluate`'s, the input's before
 correction). Per set: pages estimated, Spearman's rank correlation of estimated and true CER, the median factor
 between them (10 to the median absolute log10 error of CER + the model's offset), how many pages' true CER lies in
@@ -54,8 +54,8 @@ def set_pairs(directory: Path, suffixes: Sequence[str] = (".ocr.txt", ".txt")) -
     return pairs
 
 
-def row(name: str, model: QualityModel, pairs: Sequence[tuple[Path, Path]], over: float) -> str:
-    signs, cers = page_signs_of(pairs, CorrectOptions())
+def row(name: str, model: QualityModel, pairs: Sequence[tuple[Path, Path]], over: float, profile: str | None = None) -> str:
+    signs, cers = page_signs_of(pairs, CorrectOptions(profile=profile))
     found = [(e, c) for e, c in ((model.estimate(s), c) for s, c in zip(signs, cers)) if e is not None]
     if len(found) < 3:  # too few to rank: each page's estimate and true CER
         pages = "; ".join(f"{e.cer:.2%} ({e.low:.2%}-{e.high:.2%}) for {c:.2%}" for e, c in found)
@@ -133,6 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     check.add_argument("--input", nargs="+", default=[".ocr.txt", ".txt"], metavar="SUFFIX",
                        help="the OCR file beside NAME.gt.txt: the first of these suffixes found (default .ocr.txt .txt; "
                             "whole pages' ALTO: .xml, PP-OCR's JSON: .json)")
+    check.add_argument("--profile", metavar="NAME|DIR", help="correct with this profile (default: picked as ocrfix correct picks it)")
     args = parser.parse_args(argv)
     if args.command == "folds":
         make_folds(args.splits, args.out)
@@ -144,7 +145,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"| set | pages | median true CER | Spearman | median factor | in the 80 % range | true CER over {args.over:.0%}: "
           "estimated over / wrongly over |\n|---|---|---|---|---|---|---|")
     for directory in args.sets:
-        print(row(str(directory), model, set_pairs(directory, args.input), args.over))
+        print(row(str(directory), model, set_pairs(directory, args.input), args.over, args.profile))
     return 0
 
 

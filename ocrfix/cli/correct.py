@@ -259,8 +259,9 @@ def quality_line(outcomes: Sequence[Outcome], over: float = 0.05) -> str | None:
             f"{worse:,} estimated over {_percent(over, 0)} (each file's in --stats)")
 
 
-def _percent(share: float, digits: int = 1) -> str:
-    return f"{share * 100:.{digits}f} %"
+def _percent(share: float, digits: int | None = None) -> str:
+    """``share`` in per cent, to 0.1 % (0.01 % under 1 %: a clean page's estimate is 0.03 %, not 0.0 %)."""
+    return f"{share * 100:.{(2 if share < 0.01 else 1) if digits is None else digits}f} %"
 
 
 def files_line(n_jobs: int, outcomes: Sequence[Outcome], stopped: bool = False, resume: bool = False) -> str:
