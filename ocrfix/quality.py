@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -62,6 +62,16 @@ def page_signs(lm: LanguageModel, text: str, edits: int) -> PageSigns:
     if not n:
         return PageSigns(0, 0.0, 0.0, 0.0)
     return PageSigns(n, sum(scores) / n, sum(s < SURPRISE for s in scores) / n, edits / n)
+
+
+def signs_by_page(lm: LanguageModel, text: str, edit_offsets: Sequence[int]) -> tuple[PageSigns, ...]:
+    """:func:`page_signs` of each page of ``text`` (a file of several pages: a form feed after each page but
+    the last, as ``ocrfix correct`` reflows them), each with the edits whose offsets in ``text`` fall in it;
+    one page's for a text without a form feed."""
+    starts = [0, *(k + 1 for k, ch in enumerate(text) if ch == "\f")]
+    ends = [*(start - 1 for start in starts[1:]), len(text)]
+    return tuple(page_signs(lm, text[start:end], sum(start <= offset < end for offset in edit_offsets))
+                 for start, end in zip(starts, ends))
 
 
 class CerEstimate(NamedTuple):

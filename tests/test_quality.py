@@ -92,3 +92,14 @@ def test_a_fit_recovers_the_signs_that_set_the_cer():
     assert -0.15 < model.spread[0] < 0 < model.spread[1] < 0.15
     with pytest.raises(ValueError, match="too few pages"):
         fit_quality(signs[:5], cers[:5])
+
+
+def test_each_page_of_a_text_of_several_gets_its_own_signs_and_edits(lm):
+    from ocrfix.quality import signs_by_page
+
+    text = "我们在北京工作。\n他们在上海工作。\n\f我京工们在北作。\n\f今天天气很好。\n"
+    pages = signs_by_page(lm, text, [3, 20, 22, 24])
+    assert [p.tokens for p in pages] == [16, 8, 7]
+    assert [p.edits for p in pages] == [pytest.approx(1 / 16), pytest.approx(3 / 8), 0.0]
+    assert pages[1].logp < pages[0].logp
+    assert signs_by_page(lm, "我们在北京工作。", [1]) == (page_signs(lm, "我们在北京工作。", 1),)

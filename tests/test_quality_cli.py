@@ -64,3 +64,17 @@ def test_train_quality_fits_a_model_on_page_pairs_for_its_lm(models, tmp_path, c
     pages.rename(heldout)
     assert main(["train", "quality", str(heldout), "-o", str(tmp_path / "q2.json"), *models[:6]]) == 2
     assert "held-out evaluation data must never be used" in capsys.readouterr().err
+
+
+def test_a_file_of_several_pages_gets_an_estimate_for_each_page(models, tmp_path):
+    pages = ["我们在北京工作。他们在上海工作。" * 4, "我们在北京工乍。他们在上海工乍。" * 4]
+    src = tmp_path / "issue.txt"
+    src.write_text("\f".join(page + "\n" for page in pages), encoding="utf-8")
+    quality = tmp_path / "q.json"
+    quality.write_text(QualityModel({"log_edits": 1.0}, 0.5, 0.002, (-0.2, 0.2), min_tokens=5).to_json(), encoding="utf-8")
+    stats = tmp_path / "stats.jsonl"
+    assert main(["correct", str(src), "-o", str(tmp_path / "out.txt"), "--stats", str(stats), "--quality", str(quality),
+                 *[a for a in models if a != "--no-reflow"]]) == 0
+    (record,) = records(stats)
+    first, second = record["quality"]["pages"]
+    assert first["estimated_cer"] < record["quality"]["estimated_cer"] < second["estimated_cer"]

@@ -49,6 +49,8 @@ class Outcome:
     picked: ProfileChoice | HabitPick | None = None
     #: the estimated CER of the file's OCR (None: no quality model, or too short a text)
     quality: CerEstimate | None = None
+    #: the same of each of its pages, in a file of several (else empty)
+    page_quality: tuple[CerEstimate | None, ...] = ()
 
     def __post_init__(self) -> None:
         if self.edits and not self.by_source:
@@ -75,6 +77,8 @@ class Outcome:
             record["profile"], record["software"] = self.picked
         if self.quality is not None:
             record["quality"] = self.quality.to_dict()
+            if self.page_quality:
+                record["quality"]["pages"] = [None if page is None else page.to_dict() for page in self.page_quality]
         if self.error:
             record["error"] = self.error
         return record

@@ -10,7 +10,7 @@ import signal
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator, NamedTuple
+from typing import TYPE_CHECKING, Callable, Iterator, NamedTuple, Sequence
 
 from ..correction.edits import Edit
 from ..engine_habits import HabitPick
@@ -20,7 +20,7 @@ from ..formats.pipeline import parse_input, plain_articles
 from ..formats.registry import is_plain_text
 from ..options import CorrectOptions
 from ..profiles import ProfileChoice, pick_profile, pick_profile_for_text
-from ..quality import PageSigns, QualityModel, page_signs
+from ..quality import PageSigns, QualityModel, page_signs, signs_by_page
 from ..remote import is_url, read_url, write_url
 from ..settings import MAX_INPUT_BYTES, load_settings
 from ..textio import STDIO, decode_text, encoded_output, read_bytes, write_text_atomic
@@ -93,6 +93,7 @@ class Corrected(NamedTuple):
     stories: list[dict] | None  # the page's stories after correction (when asked for)
     picked: ProfileChoice | HabitPick | None  # the profile picked from its OCR software or its text's habits
     signs: PageSigns  # what its text says of its OCR's quality
+    pages: tuple[PageSigns, ...]  # the same of each of its pages, in a file of several (else empty)
 
 
 def correct_bytes(data: bytes, name: str, stories: bool = False) -> Corrected:
@@ -115,12 +116,18 @@ def correct_bytes(data: bytes, name: str, stories: bool = False) -> Corrected:
         result = corrector.correct(text, reflow=options.reflow, progress=_text_share(len(text)))
         found = plain_articles(text, result.text, result.blocks) if stories else None
         return Corrected(result.text, result.source, len(text), tuple(result.edits), found, picked,
-                         page_signs(corrector.lm, result.source, len(result.edits)))
+                         *_signs(corrector, result.source, result.edits))
     corrector, picked = document_corrector(read.software, read.text)
     done = correct_document(read, corrector)
     found = done.reflowed.articles(done.text) if stories else None
     return Corrected(output_bytes(done, options.output_format).decode("utf-8"), done.source, len(done.source),
-                     tuple(done.edits), found, picked, page_signs(corrector.lm, done.source, len(done.edits)))
+                     tuple(done.edits), found, picked, *_signs(corrector, done.source, done.edits))
+
+
+def _signs(corrector: Corrector, source: str, edits: Sequence[Edit]) -> tuple[PageSigns, tuple[PageSigns, ...]]:
+    """The signs of the whole ``source`` and, where it has several pages, of each page."""
+    pages = signs_by_page(corrector.lm, source, [edit.input_offset for edit in edits]) if "\f" in source else ()
+    return page_signs(corrector.lm, source, len(edits)), pages
 
 
 def _text_share(text_chars: int) -> Callable[[int], None] | None:
@@ -142,8 +149,10 @@ def _correct_job(job: Job) -> Outcome:
     start = time.perf_counter()
     with correcting():
         done = correct_bytes(read_input(job.source), input_name(job.source), job.articles is not None)
-    quality = None if WORKER.quality is None else WORKER.quality.estimate(done.signs)
-    outcome = Outcome(job, done.chars, done.edits, seconds=time.perf_counter() - start, picked=done.picked, quality=quality)
+    model = WORKER.quality
+    outcome = Outcome(job, done.chars, done.edits, seconds=time.perf_counter() - start, picked=done.picked,
+                      quality=None if model is None else model.estimate(done.signs),
+                      page_quality=() if model is None else tuple(map(model.estimate, done.pages)))
     if job.sidecar is not None:
         write_output(job.sidecar, sidecar_text(outcome))
     if job.articles is not None:
