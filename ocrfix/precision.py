@@ -4,20 +4,25 @@
 Nobody can review a million edits, but a few hundred drawn at random tell how many of them are
 right. The draw is stratified by gain band (:data:`FLOORS`): each band gets its share of the sample
 in proportion to its edits (at least one when the sample is big enough), so the bands where a
-``--min-gain`` floor would cut are all seen. A reviewer judges each sampled edit right or wrong;
-:func:`estimate` gives each band's precision with its Wilson 95 % interval and, given the whole log,
-the precision of the edits each floor keeps: the bands' precisions weighted by their edit counts.
+``--min-gain`` floor would cut are all seen. It needs only each file's count of edits by band
+(:func:`sample_log`): a log of tens of millions of edits is read as a stream, not held. A reviewer
+judges each sampled edit right or wrong; :func:`estimate` gives each band's precision with its
+Wilson 95 % interval and, given the whole log, the precision of the edits each floor keeps: the
+bands' precisions weighted by their edit counts.
 """
 from __future__ import annotations
 
 import bisect
 import json
+import os
+import stat
 from typing import Iterable, NamedTuple, Sequence
 
 import numpy as np
 
 from .errors import InputError
-from .review import read_log_records
+from .review import EditFilter, LogPart, LogRecord, edits_by_input, index_edit_log, read_log_records, read_part_records
+from .textio import STDIO
 
 #: The gain bands' lower bounds: [0, .8), [.8, .9), [.9, .95), [.95, .99), [.99, 1].
 FLOORS = (0.0, 0.8, 0.9, 0.95, 0.99)
@@ -50,16 +55,92 @@ def allocation(counts: Sequence[int], size: int) -> list[int]:
     return taken
 
 
-def draw(gains: Sequence[float], size: int, seed: int = 0) -> list[int]:
-    """The positions in ``gains`` of a random sample of ``size`` of them, stratified by gain band
-    (:func:`allocation`), in ascending order; the same ``seed`` draws the same sample."""
-    members: list[list[int]] = [[] for _ in FLOORS]
-    for position, gain in enumerate(gains):
-        members[band(gain)].append(position)
+def draw(counts: Sequence[Sequence[int]], size: int, seed: int = 0) -> list[tuple[int, int, int]]:
+    """A random sample of ``size`` edits of groups (a log's files, in order) of ``counts[g][b]``
+    edits in gain band ``b``, stratified by band (:func:`allocation`), each edit drawn as (group,
+    band, rank among the group's edits of the band), sorted; the same ``seed`` draws the same
+    sample. Only the counts are needed, not the edits: a band's sample is one ``Generator.choice``
+    of ranks among its edits laid end to end, group after group, which draws the same edits as
+    choosing among the edits themselves."""
+    table = np.array(counts, dtype=np.int64).reshape(-1, len(FLOORS))
+    ends = np.cumsum(table, axis=0)  # ends[g, b]: the band's edits up to group g's last
     rng = np.random.default_rng(seed)
-    chosen = [rng.choice(band_members, size=k, replace=False)
-              for band_members, k in zip(members, allocation([len(m) for m in members], size)) if k]
-    return sorted(int(position) for picked in chosen for position in picked)
+    picks: list[tuple[int, int, int]] = []
+    for b, k in enumerate(allocation(table.sum(axis=0).tolist(), size)):
+        if k:
+            ranks = rng.choice(int(ends[-1, b]), size=k, replace=False)
+            groups = np.searchsorted(ends[:, b], ranks, side="right")
+            starts = np.where(groups > 0, ends[groups - 1, b], 0)
+            picks += zip(groups.tolist(), [b] * k, (ranks - starts).tolist())
+    return sorted(picks)
+
+
+class DrawnFile(NamedTuple):
+    """An input with edits drawn (:func:`sample_log`): its records in the log, each with its position
+    among the log's records, in the log's order, and the positions of those drawn."""
+
+    source: str
+    records: tuple[tuple[int, LogRecord], ...]
+    drawn: tuple[int, ...]
+
+
+class LogSample(NamedTuple):
+    files: tuple[DrawnFile, ...]  # the inputs with edits drawn, in the inputs' order
+    population: int  # the edits drawn from: those of the inputs that the filter keeps
+    found: dict[str, str | None]  # the inputs the log has records of, each with its file in the log
+    others: list[str | None]  # the log's files that are no input
+
+
+def sample_log(path: str, sources: Sequence[str], keep: EditFilter, size: int, seed: int = 0) -> LogSample:
+    """A random sample of ``size`` of the edits of the log ``path`` of the inputs ``sources`` that
+    ``keep`` keeps, stratified by gain band (:func:`draw`). The log is read once as a stream,
+    every line checked, keeping where each file's records are and its edits' count by band
+    (:func:`~ocrfix.review.index_edit_log`); only the files with edits drawn are read back. A log
+    that cannot be read back (stdin, a pipe) is read whole, as far as the input limit."""
+    counts: dict[str | None, list[int]] = {}
+
+    def count(record: LogRecord) -> None:
+        found = counts.setdefault(record.file, [0] * len(FLOORS))
+        if keep.keeps(record.edit):
+            found[band(record.edit.gain)] += 1
+
+    parts: dict[str | None, LogPart] = {}
+    held: dict[str | None, list[tuple[int, LogRecord]]] | None = None
+    if _read_back(path):
+        parts = index_edit_log(path, count)
+    else:
+        held = {}
+        for position, record in enumerate(read_log_records(path)):
+            count(record)
+            held.setdefault(record.file, []).append((position, record))
+    found, others = edits_by_input({file: file for file in counts}, sources)
+    given = list(found)
+    picks: dict[str, set[tuple[int, int]]] = {}
+    for group, b, rank in draw([counts[found[source]] for source in given], size, seed):
+        picks.setdefault(given[group], set()).add((b, rank))
+    files = []
+    for source in given:
+        if source in picks:
+            file = found[source]
+            records = held[file] if held is not None else read_part_records(path, parts[file], "review")
+            seen, drawn = [0] * len(FLOORS), []
+            for position, record in records:
+                if keep.keeps(record.edit):
+                    b = band(record.edit.gain)
+                    if (b, seen[b]) in picks[source]:
+                        drawn.append(position)
+                    seen[b] += 1
+            files.append(DrawnFile(source, tuple(records), tuple(drawn)))
+    return LogSample(tuple(files), sum(sum(counts[found[source]]) for source in given), found, others)
+
+
+def _read_back(path: str) -> bool:
+    """Whether the log ``path`` is a file its records can be read back from (a missing one: yes,
+    to be refused where it is indexed)."""
+    try:
+        return path != STDIO and stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return path != STDIO
 
 
 class Judged(NamedTuple):
@@ -133,10 +214,11 @@ class Estimate(NamedTuple):
     floors: tuple[Floor, ...]  # given the log: each band's floor
 
 
-def estimate(judged: Iterable[Judged], log_gains: Sequence[float] | None = None) -> Estimate:
+def estimate(judged: Iterable[Judged], log_gains: Iterable[float] | None = None) -> Estimate:
     """Each band's precision among the ``judged`` edits and, given the gains of the whole log's
-    edits, each band's edits and each floor's estimated precision (the bands' precisions weighted
-    by their edit counts; its range the same weighting of the bands' interval bounds)."""
+    edits (counted as they come: a stream of any length), each band's edits and each floor's
+    estimated precision (the bands' precisions weighted by their edit counts; its range the same
+    weighting of the bands' interval bounds)."""
     seen, right = [0] * len(FLOORS), [0] * len(FLOORS)
     for item in judged:
         seen[band(item.gain)] += 1

@@ -13,7 +13,9 @@ checked, for the review page (:mod:`ocrfix.review_html`, ``ocrfix review``).
 
 An archive's log is not held: :func:`index_edit_log` reads it once as a stream, checking every
 line, and keeps where each file's records are (:class:`LogPart`: byte offsets), and
-:func:`read_log_part` reads one file's edits back where the file is applied.
+:func:`read_log_part` reads one file's edits back where the file is applied (and
+:func:`read_part_records` the records of a file a sample drew, ``ocrfix review --sample``);
+:func:`stream_log_records` reads the records as a stream (``ocrfix review --estimate``'s counts).
 """
 from __future__ import annotations
 
@@ -82,6 +84,14 @@ def read_log_records(path: str) -> list[LogRecord]:
             for number, line in enumerate(read_text(path).splitlines(), 1) if line.strip()]
 
 
+def stream_log_records(path: str) -> Iterator[LogRecord]:
+    """The records of an edits log (``-``: stdin) in the log's order, read as a stream: a log of any
+    size, none of it held (:class:`InputError` naming the first line that is no edit record)."""
+    with _open_log(path) as handle:
+        for *_, record in _scanned(handle, path):
+            yield record
+
+
 def _log_record(line: str, path: str, number: int) -> tuple[str | None, Edit]:
     """The file and the edit of line ``number`` of the log ``path``: :class:`InputError` naming
     the line if it is no edit record."""
@@ -101,8 +111,9 @@ def _log_record(line: str, path: str, number: int) -> tuple[str | None, Edit]:
 class LogPart(NamedTuple):
     """Where the records of one file are in an edits log (:func:`index_edit_log`), to be read back
     where the file is applied (:func:`read_log_part`) rather than held: ``runs`` of consecutive
-    lines, each as three ints (byte offset, length in bytes, number of its first line), holding
-    ``records`` records; ``stamp``: the log's size and modification time when it was indexed."""
+    lines, each as four ints (byte offset, length in bytes, number of its first line, position of
+    its first record among the log's records), holding ``records`` records; ``stamp``: the log's
+    size and modification time when it was indexed."""
 
     file: str | None
     runs: tuple[int, ...]
@@ -110,54 +121,72 @@ class LogPart(NamedTuple):
     stamp: tuple[int, int]
 
 
-def index_edit_log(path: str) -> dict[str | None, LogPart]:
+def index_edit_log(path: str, visit: Callable[[LogRecord], object] | None = None) -> dict[str | None, LogPart]:
     """Where each file's records are in an edits log, by file (None: stdin), read once as a stream:
     every line checked (:class:`InputError` naming the first that is no edit record), only the
     offsets kept, so a log of millions of edits takes a few ints per file, not its edits. A file's
-    records need not be together (a log concatenated or edited by hand)."""
+    records need not be together (a log concatenated or edited by hand). ``visit`` is given each
+    record as it is read (what a caller counts in the same pass)."""
     stamp = _log_stamp(path)
     runs: dict[str | None, array[int]] = {}
     counts: dict[str | None, int] = {}
     last: str | None | bool = False  # the file of the record before (False: none yet)
     with _open_log(path) as handle:
-        end = 0
-        for number, line in enumerate(handle, 1):
-            start, end = end, end + len(line)
-            if number == 1 and line.startswith(codecs.BOM_UTF8):
-                start, line = start + len(codecs.BOM_UTF8), line[len(codecs.BOM_UTF8):]
-            if not line.strip():
-                continue
-            file, _ = _log_record(_decoded(line, path, number), path, number)
-            found = runs.setdefault(file, array("q"))
-            if file == last:  # the run goes on, over any blank lines since its last record
-                found[-2] = start + len(line) - found[-3]
+        for start, size, number, position, record in _scanned(handle, path):
+            if visit is not None:
+                visit(record)
+            found = runs.setdefault(record.file, array("q"))
+            if record.file == last:  # the run goes on, over any blank lines since its last record
+                found[-3] = start + size - found[-4]
             else:
-                found.extend((start, len(line), number))
-            counts[file] = counts.get(file, 0) + 1
-            last = file
-    if not runs:
-        raise InputError(f"{path}: empty file (no text)")
+                found.extend((start, size, number, position))
+            counts[record.file] = counts.get(record.file, 0) + 1
+            last = record.file
     return {file: LogPart(file, tuple(runs[file]), count, stamp) for file, count in counts.items()}
 
 
-def read_log_part(path: str, part: LogPart) -> list[Edit]:
-    """The edits of ``part`` of the log ``path`` (:func:`index_edit_log`), in the log's order:
-    :class:`InputError` if the log changed since it was indexed, naming the line where a record
-    read back is no edit record, or not the file's."""
+def _scanned(handle: BinaryIO, path: str) -> Iterator[tuple[int, int, int, int, LogRecord]]:
+    """The records of the log open as ``handle``, each with its line's byte offset and length (its
+    line break included), its line number and its position among the records; blank lines left
+    out, an empty log refused."""
+    end, position = 0, 0
+    for number, line in enumerate(handle, 1):
+        start, end = end, end + len(line)
+        if number == 1 and line.startswith(codecs.BOM_UTF8):
+            start, line = start + len(codecs.BOM_UTF8), line[len(codecs.BOM_UTF8):]
+        if line.strip():
+            yield start, len(line), number, position, _read_record(line, path, number)
+            position += 1
+    if not position:
+        raise InputError(f"{'<stdin>' if path == STDIO else path}: empty file (no text)")
+
+
+def read_log_part(path: str, part: LogPart, command: str = "apply") -> list[Edit]:
+    """The edits of ``part`` of the log ``path`` (:func:`index_edit_log`), in the log's order
+    (:func:`read_part_records`)."""
+    return [record.edit for _, record in read_part_records(path, part, command)]
+
+
+def read_part_records(path: str, part: LogPart, command: str = "apply") -> list[tuple[int, LogRecord]]:
+    """The records of ``part`` of the log ``path`` (:func:`index_edit_log`), each with its position
+    among the log's records, in the log's order: :class:`InputError` if the log changed since
+    ``ocrfix command`` indexed it, naming the line where a record read back is no edit record, or
+    not the file's."""
     if _log_stamp(path) != part.stamp:
-        raise InputError(f"{path}: the log changed since `ocrfix apply` read it; rerun")
-    edits = []
+        raise InputError(f"{path}: the log changed since `ocrfix {command}` read it; rerun")
+    records = []
     with _open_log(path) as handle:
-        for start, size, first in zip(*[iter(part.runs)] * 3):
+        for start, size, first, position in zip(*[iter(part.runs)] * 4):
             handle.seek(start)
             for number, line in enumerate(handle.read(size).split(b"\n"), first):
                 if line.strip():
-                    file, edit = _log_record(_decoded(line, path, number), path, number)
-                    if file != part.file:
+                    record = _read_record(line, path, number)
+                    if record.file != part.file:
                         raise InputError(f"{path}: line {number} is no longer a record of {part.file or '<stdin>'}: "
-                                         "the log changed while `ocrfix apply` ran; rerun")
-                    edits.append(edit)
-    return edits
+                                         f"the log changed while `ocrfix {command}` ran; rerun")
+                    records.append((position, record))
+                    position += 1
+    return records
 
 
 def _log_stamp(path: str) -> tuple[int, int]:
@@ -173,20 +202,24 @@ def _log_stamp(path: str) -> tuple[int, int]:
     return info.st_size, info.st_mtime_ns
 
 
-def _decoded(line: bytes, path: str, number: int) -> str:
+def _read_record(line: bytes, path: str, number: int) -> LogRecord:
+    """The record of line ``number`` (``line``: its bytes, its line break too) of the log ``path``."""
     try:
-        return line.decode("utf-8")
+        text = line.decode("utf-8").rstrip("\r\n")
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: line {number} is not an edit record of `ocrfix correct --edits` "
                          f"(not valid UTF-8 at byte {exc.start})") from None
+    return LogRecord(*_log_record(text, path, number), text)
 
 
 @contextlib.contextmanager
 def _open_log(path: str) -> Iterator[BinaryIO]:
     """The log ``path`` opened as bytes (a gzip-compressed one decompressed: offsets are into its
-    text); an error reading it is an :class:`InputError` naming it."""
+    text; ``-``: stdin); an error reading it is an :class:`InputError` naming it."""
+    if path == STDIO and (sys.stdin is None or sys.stdin.closed):
+        raise InputError("<stdin>: standard input is closed; give a file or pipe text in")
     try:
-        with open(path, "rb") as raw:
+        with contextlib.nullcontext(sys.stdin.buffer) if path == STDIO else open(path, "rb") as raw:
             yield gzip.GzipFile(fileobj=raw) if raw.peek(2)[:2] == GZIP_MAGIC else raw
     except (OSError, EOFError, zlib.error) as exc:  # gzip.BadGzipFile is an OSError
         raise InputError(f"{path}: cannot read the log ({getattr(exc, 'strerror', None) or exc})") from None

@@ -21,7 +21,7 @@ from __future__ import annotations
 import html
 import json
 import os
-from typing import NamedTuple, Sequence
+from typing import Mapping, NamedTuple, Sequence
 
 from .correction.edits import Edit
 from .review import EditFilter, LogRecord
@@ -92,13 +92,14 @@ class ReviewedFile(NamedTuple):
     records: tuple[int, ...]
 
 
-def review_page(log: Sequence[LogRecord], files: Sequence[ReviewedFile], keep: EditFilter = EditFilter(),
-                log_name: str = "edits.jsonl", sample: Sample | None = None) -> str:
+def review_page(log: Sequence[LogRecord] | Mapping[int, LogRecord], files: Sequence[ReviewedFile],
+                keep: EditFilter = EditFilter(), log_name: str = "edits.jsonl", sample: Sample | None = None) -> str:
     """The review page of ``files`` (the table of edits first, then each text) (edits of ``log`` checked against their ``source``) as one
     HTML document with no external resources; ``keep``: the edits whose boxes start checked (the
     others start unchecked); ``log_name``: the log's path, the reviewed log downloads as its name
     with ``.reviewed.jsonl``; ``sample``: the files' records are a sample of it, to judge (the
-    judged sample downloads as the log's name with ``.judged.jsonl``)."""
+    judged sample downloads as the log's name with ``.judged.jsonl``; ``log`` need hold only the
+    sample's records, by position)."""
     shown = [(file, index) for file in files for index in file.records]
     hidden = len(log) - len(shown)
     least_confident = sorted(shown, key=lambda pair: log[pair[1]].edit.gain)  # stable: ties in the files' order

@@ -52,7 +52,7 @@ def test_a_job_carries_where_its_records_are_in_the_log_not_its_edits(corrected,
     with_edits = [job for job in jobs if job.part is not None]
     assert len(jobs) == 6 and len(with_edits) == len(set(files)) == 4  # the pages of a line without 工乍 have none
     for job in with_edits:
-        assert job.part.records == files.count(job.source) and len(job.part.runs) == 3  # one run of lines
+        assert job.part.records == files.count(job.source) and len(job.part.runs) == 4  # one run of lines
         assert "作".encode() not in pickle.dumps(job)  # what a worker or a cluster is sent: no edit
 
 
@@ -64,7 +64,7 @@ def test_a_files_records_spread_over_the_log_are_indexed_and_applied(corrected, 
     spread = tmp_path / "spread.jsonl"
     spread.write_text("\n\n".join(dealt) + "\n", encoding="utf-8")  # one file's records, then another's; blank lines
     index = index_edit_log(str(spread))
-    assert set(index) == set(by_file) and any(len(part.runs) > 3 for part in index.values())
+    assert set(index) == set(by_file) and any(len(part.runs) > 4 for part in index.values())
     records = read_log_records(str(spread))
     for file, part in index.items():
         assert read_log_part(str(spread), part) == [record.edit for record in records if record.file == file]
@@ -100,7 +100,7 @@ def test_a_record_read_back_that_is_no_longer_the_files_names_the_log_and_its_li
     _, _, log = corrected
     part = next(part for part in index_edit_log(str(log)).values() if part.runs[2] > 1)  # not the first file's
     data = log.read_bytes()
-    start, size, first = part.runs
+    start, size, first, _ = part.runs
     _same_stamp(log, data[:start] + b"x" + data[start + 1:])
     with pytest.raises(InputError, match=rf"^{log}: line {first} is not an edit record of `ocrfix correct --edits` \("):
         read_log_part(str(log), part)

@@ -2,15 +2,21 @@
 judged on a page, and the precision it tells of each band and of each `--min-gain` floor."""
 from __future__ import annotations
 
+import functools
+import io
 import json
 import re
 
+import numpy as np
 import pytest
 
 from browser_support import needs_chromium, rendered_body
+from ocrfix import review, textio
+from ocrfix.batch import worker
 from ocrfix.cli import main
-from ocrfix.precision import Judged, allocation, band, draw, estimate, read_judged
-from ocrfix.review import read_log_records
+from ocrfix.errors import InputError
+from ocrfix.precision import FLOORS, Judged, allocation, band, draw, estimate, read_judged, report_json
+from ocrfix.review import EditFilter, read_log_records
 from ocrfix.review_html import ReviewedFile, Sample, review_page
 import test_review_html
 from test_review_html import EDITS, SOURCE, _records, _run_options
@@ -41,14 +47,42 @@ def test_allocation_is_proportional_with_one_from_every_band_that_has_edits():
     assert allocation([0, 0, 0, 0, 0], 5) == [0, 0, 0, 0, 0]
 
 
+def _draw_over_edits(gains: list[float], size: int, seed: int) -> list[int]:
+    """The draw as it chooses among the edits themselves, all held: each band's positions in a list,
+    one ``Generator.choice`` of them per band (what :func:`draw` must give from the counts alone)."""
+    members: list[list[int]] = [[] for _ in FLOORS]
+    for position, gain in enumerate(gains):
+        members[band(gain)].append(position)
+    rng = np.random.default_rng(seed)
+    return sorted(int(k) for m, n in zip(members, allocation([len(m) for m in members], size)) if n
+                  for k in rng.choice(m, size=n, replace=False))
+
+
+def _positions(groups: list[list[float]], picks: list[tuple[int, int, int]]) -> list[int]:
+    """The positions, in the groups' gains laid end to end, of the picks (group, band, rank in the group's band)."""
+    starts = np.cumsum([0] + [len(g) for g in groups])
+    return sorted(int(starts[g]) + [k for k, gain in enumerate(groups[g]) if band(gain) == b][rank] for g, b, rank in picks)
+
+
 def test_the_draw_is_stratified_and_the_same_for_the_same_seed():
     gains = [0.5] * 40 + [0.85] * 10 + [0.999] * 50
-    sample = draw(gains, 20, seed=3)
-    assert len(sample) == len(set(sample)) == 20 and sample == sorted(sample)
-    assert [sum(band(gains[k]) == b for k in sample) for b in range(5)] == [8, 2, 0, 0, 10]
-    assert draw(gains, 20, seed=3) == sample
-    assert draw(gains, 20, seed=4) != sample
-    assert draw(gains, 500) == list(range(100))
+    sample = draw([[40, 10, 0, 0, 50]], 20, seed=3)
+    assert len(sample) == len(set(sample)) == 20 and sample == sorted(sample) and {g for g, _, _ in sample} == {0}
+    assert [sum(b == band_ for _, b, _ in sample) for band_ in range(5)] == [8, 2, 0, 0, 10]
+    assert draw([[40, 10, 0, 0, 50]], 20, seed=3) == sample
+    assert draw([[40, 10, 0, 0, 50]], 20, seed=4) != sample
+    assert _positions([gains], draw([[40, 10, 0, 0, 50]], 500)) == list(range(100))
+    assert draw([], 20) == [] and draw([[0] * 5], 20) == []
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_the_draw_from_the_counts_picks_the_edits_that_choosing_among_them_picks(seed):
+    rng = np.random.default_rng(100 + seed)
+    groups = [list(rng.choice([0.3, 0.85, 0.92, 0.97, 0.995], size=int(rng.integers(0, 30)))) for _ in range(40)]
+    gains = [gain for group in groups for gain in group]
+    counts = [[sum(band(gain) == b for gain in group) for b in range(5)] for group in groups]
+    for size in (1, 7, 50, 200, len(gains), len(gains) + 5):
+        assert _positions(groups, draw(counts, size, seed)) == _draw_over_edits(gains, size, seed)
 
 
 # --- the estimate ---------------------------------------------------------------------------------
@@ -193,3 +227,104 @@ def test_the_download_in_a_browser_holds_the_judged_records(tmp_path):
     downloaded.write_text(body.get("data-download"), encoding="utf-8")
     found = estimate(read_judged(str(downloaded)))
     assert [(b.low, b.judged, b.right) for b in found.bands] == [(0.0, 1, 1), (0.8, 1, 0)]
+
+
+# --- a log of any size ----------------------------------------------------------------------------
+
+@pytest.fixture()
+def archive(corrected, tmp_path):
+    """Twelve copies of the two pages and a log of their edits with gains in every band, one file's records
+    spread over the log between blank lines (a log concatenated by hand), and the inputs in order."""
+    pages, log = corrected
+    lines = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    sources, records = [], []
+    for i in range(12):
+        copy = tmp_path / f"c{i:02d}"
+        copy.mkdir()
+        for page in pages:
+            (copy / page.name).write_bytes(page.read_bytes())
+            sources.append(str(copy / page.name))
+            records.append([{**line, "file": sources[-1], "gain": (0.5, 0.85, 0.93, 0.97, 0.995)[(i + k) % 5]}
+                            for k, line in enumerate(lines) if line["file"] == str(page)])
+    big = tmp_path / "archive.jsonl"
+    dealt = [group[k] for k in range(max(map(len, records))) for group in records if k < len(group)]
+    big.write_text("\n\n".join(json.dumps(record, ensure_ascii=False) for record in dealt) + "\n", encoding="utf-8")
+    return sources, big
+
+
+read_input = worker.read_input
+
+
+def _stdin(data: bytes) -> io.TextIOWrapper:
+    """Standard input holding ``data`` (buffered, as a process's is)."""
+    return io.TextIOWrapper(io.BufferedReader(io.BytesIO(data)))
+
+
+def _limited(monkeypatch, log) -> None:
+    """The input limit lowered below the log's size: a log that could not be read whole."""
+    monkeypatch.setattr(review, "read_text", functools.partial(textio.read_text, max_bytes=log.stat().st_size // 2))
+    with pytest.raises(InputError, match="limit"):
+        read_log_records(str(log))
+
+
+@pytest.mark.parametrize("size, seed, extra", [(5, 0, []), (17, 3, ["--min-gain", "0.9"]), (500, 1, [])])
+def test_a_sample_of_a_log_over_the_input_limit_draws_as_over_the_whole_log(archive, models, tmp_path, monkeypatch,
+                                                                          size, seed, extra):
+    sources, log = archive
+    records = read_log_records(str(log))
+    keep = EditFilter(0.9 if extra else None)
+    eligible = [k for source in sources for k, record in enumerate(records) if record.file == source and keep.keeps(record.edit)]
+    expected = sorted(eligible[i] for i in _draw_over_edits([records[k].edit.gain for k in eligible], size, seed))
+    _limited(monkeypatch, log)
+    read = []
+    monkeypatch.setattr(worker, "read_input", lambda source: read.append(source) or read_input(source))
+    page = tmp_path / "sample.html"
+    assert main(["review", *sources, "--edits", str(log), "-o", str(page), "--sample", str(size), "--seed", str(seed),
+                 *_run_options(models), *extra]) == 0
+    embedded = _embedded(page.read_text(encoding="utf-8"))
+    assert sorted(map(int, embedded)) == expected and all(embedded[str(k)] == records[k].line for k in expected)
+    assert f"A sample: {len(expected):,} of {len(eligible):,} edits" in page.read_text(encoding="utf-8")
+    assert read == [source for source in sources if any(records[k].file == source for k in expected)]  # only those drawn
+
+
+def test_the_estimate_counts_a_log_over_the_input_limit(archive, tmp_path, monkeypatch, capsys):
+    _, log = archive
+    judged = _judged_file(tmp_path, [(j.gain, "right" if j.right else "wrong") for j in JUDGED])
+    gains = [record.edit.gain for record in read_log_records(str(log))]
+    _limited(monkeypatch, log)
+    assert main(["review", "--estimate", str(judged), "--edits", str(log), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == report_json(estimate(JUDGED, gains))
+    assert main(["review", "--estimate", str(judged), "--edits", str(log), "--json", "--min-gain", "0.9"]) == 0
+    assert json.loads(capsys.readouterr().out)["floors"][0]["edits"] == sum(gain >= 0.9 for gain in gains)
+    monkeypatch.setattr("sys.stdin", _stdin(log.read_bytes()))  # streamed from stdin too
+    assert main(["review", "--estimate", str(judged), "--edits", "-", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == report_json(estimate(JUDGED, gains))
+
+
+@pytest.mark.parametrize("bad, reason", [(b"{not json", "Expecting property name"), (b'{"offset": "\xff"}', "not valid UTF-8"),
+                                         (b'{"file": "x", "offset": 1}', "no 'original'")])
+def test_a_bad_line_of_a_log_sampled_or_counted_is_one_error_line_naming_it(archive, models, tmp_path, capsys, bad, reason):
+    sources, log = archive
+    data = log.read_bytes()
+    middle = data.index(b"\n\n", len(data) // 2) + 2
+    log.write_bytes(data[:middle] + bad + b"\n" + data[middle:])
+    number = data[:middle].count(b"\n") + 1
+    judged = _judged_file(tmp_path, [(0.9, "right")])
+    page = tmp_path / "sample.html"
+    for argv in (["review", *sources, "--edits", str(log), "-o", str(page), "--sample", "5", *_run_options(models)],
+                 ["review", "--estimate", str(judged), "--edits", str(log)]):
+        assert main(argv) == 2
+        err = capsys.readouterr().err.strip()
+        assert err.count("\n") == 0 and f"{log}: line {number} is not an edit record" in err and reason in err
+    assert not page.exists()
+
+
+def test_a_log_on_stdin_which_cannot_be_read_back_is_sampled_as_the_same_log_from_a_file(archive, models, tmp_path,
+                                                                                         monkeypatch):
+    sources, log = archive
+    pages = [tmp_path / "file.html", tmp_path / "stdin.html"]
+    assert main(["review", *sources, "--edits", str(log), "-o", str(pages[0]), "--sample", "9", *_run_options(models)]) == 0
+    monkeypatch.setattr("sys.stdin", _stdin(log.read_bytes()))
+    assert main(["review", *sources, "--edits", "-", "-o", str(pages[1]), "--sample", "9", *_run_options(models)]) == 0
+    assert _embedded(pages[1].read_text(encoding="utf-8")) == _embedded(pages[0].read_text(encoding="utf-8"))
+    assert len(_embedded(pages[0].read_text(encoding="utf-8"))) == 9

@@ -5,7 +5,7 @@ import argparse
 import json
 import sys
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Sequence
 
 from ..errors import InputError
 from ..formats.registry import ocr_file_patterns
@@ -14,7 +14,7 @@ from .apply import add_log_arguments, edit_filter, file_count, log_notes
 from .correct import add_manifest_argument, model_inputs, run_options
 
 if TYPE_CHECKING:
-    from ..review import EditFilter
+    from ..review import EditFilter, LogRecord
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -53,7 +53,7 @@ def _run(args: argparse.Namespace) -> int:
     from ..batch.jobs import input_files
     from ..batch.replay import file_corrector
     from ..batch.worker import input_name, read_input
-    from ..precision import draw
+    from ..precision import sample_log
     from ..review import checked_source, edits_by_input, read_log_records
     from ..remote import is_url
     from ..review_html import ReviewedFile, Sample, review_page
@@ -69,30 +69,32 @@ def _run(args: argparse.Namespace) -> int:
     options = run_options(args)
     sources = [source for source, _ in input_files(args.inputs, args.recursive, args.manifest)]
     check_outputs([("-o", args.output)], [*(("IN", source) for source in sources), ("--edits", args.edits), *model_inputs(args)])
-    log = read_log_records(args.edits)
-    positions: dict[str | None, list[int]] = {}
-    for position, record in enumerate(log):
-        positions.setdefault(record.file, []).append(position)
-    found, others = edits_by_input(positions, sources)
+    if args.sample is None:
+        log: Sequence[LogRecord] | dict[int, LogRecord] = read_log_records(args.edits)
+        positions: dict[str | None, list[int]] = {}
+        for position, record in enumerate(log):
+            positions.setdefault(record.file, []).append(position)
+        found, others = edits_by_input(positions, sources)
+        shown_of = {source: ([(k, log[k]) for k in found[source]], tuple(found[source])) for source in found}
+        sample = None
+    else:  # only each file's counts by band are kept of the log, and the files with edits drawn read back
+        drawn = sample_log(args.edits, sources, keep, args.sample, args.seed)
+        found, others = drawn.found, drawn.others
+        shown_of = {file.source: (file.records, file.drawn) for file in drawn.files}
+        log = {k: record for file in drawn.files for k, record in file.records if k in file.drawn}
+        sample = Sample(drawn.population, args.seed)
     for source in sources:  # one the log has no edits of is not on the page, but a missing or unreadable one is refused
         if source not in found and source != STDIO and not is_url(source):
             check_input_file(source, options)
-    sample, drawn = None, None
-    if args.sample is not None:
-        eligible = [k for source in sources for k in found.get(source, ()) if keep.keeps(log[k].edit)]
-        drawn = {eligible[i] for i in draw([log[k].edit.gain for k in eligible], args.sample, args.seed)}
-        sample = Sample(len(eligible), args.seed)
     start = time.perf_counter()
     init_worker(options)
     files = []
     for source in sources:
-        if source in found:
+        if source in shown_of:
+            records, on_page = shown_of[source]
             name = input_name(source)
-            text = checked_source(read_input(source), name, [log[k].edit for k in found[source]],
-                                  file_corrector, options)
-            shown = tuple(k for k in found[source] if drawn is None or k in drawn)
-            if shown:
-                files.append(ReviewedFile(name, text, shown))
+            text = checked_source(read_input(source), name, [record.edit for _, record in records], file_corrector, options)
+            files.append(ReviewedFile(name, text, on_page))
     write_text_atomic(args.output, review_page(log, files, keep, args.edits, sample))
     if not args.quiet:
         for line in log_notes(sources, found, others, "not on the page", "their records kept as they are"):
@@ -108,12 +110,12 @@ def _estimate(args: argparse.Namespace, keep: EditFilter) -> int:
     """``--estimate``: the judged sample's precision by gain band on stdout and, with ``--edits``,
     that of the edits each floor keeps (the log's edits that pass the filters counted by band)."""
     from ..precision import estimate, read_judged, report_json, report_lines
-    from ..review import read_log_records
+    from ..review import stream_log_records
 
     if args.inputs or args.manifest or args.output is not None or args.sample is not None:
         raise InputError("--estimate reads a judged sample (and --edits, the whole log) only: no IN, --manifest, -o or --sample")
     judged = read_judged(args.estimate)
-    gains = None if args.edits is None else [r.edit.gain for r in read_log_records(args.edits) if keep.keeps(r.edit)]
+    gains = None if args.edits is None else (r.edit.gain for r in stream_log_records(args.edits) if keep.keeps(r.edit))
     found = estimate(judged, gains)
     print(json.dumps(report_json(found), indent=1) if args.json else "\n".join(report_lines(found)))
     return 0
