@@ -21,7 +21,8 @@ shipped ``models/quality.json``) and compared with its true CER (:func:`ocrfix.e
 correction). Per set: pages estimated, Spearman's rank correlation of estimated and true CER, the median factor
 between them (10 to the median absolute log10 error of CER + the model's offset), how many pages' true CER lies in
 their 80 % range, and the triage an archive would make: of the pages truly over ``--over``, how many the estimate
-puts over it, and how many it puts over it that are not.
+puts over it, and how many it puts over it that are not; then the same figures for the CER after correction (where
+the model estimates it).
 """
 from __future__ import annotations
 
@@ -36,11 +37,11 @@ from pathlib import Path
 from scipy.stats import spearmanr
 
 from ocrfix.options import CorrectOptions
-from ocrfix.quality import QUALITY_FILE, QualityModel
+from ocrfix.quality import QUALITY_FILE, CerEstimate, QualityModel
 from ocrfix.settings import load_settings
 from ocrfix.textio import read_text, write_text_atomic
 from ocrfix.training.fit import page_source
-from ocrfix.training.quality import page_signs_of
+from ocrfix.training.quality import page_truths
 
 
 def set_pairs(directory: Path, suffixes: Sequence[str] = (".ocr.txt", ".txt")) -> list[tuple[Path, Path]]:
@@ -54,20 +55,32 @@ def set_pairs(directory: Path, suffixes: Sequence[str] = (".ocr.txt", ".txt")) -
     return pairs
 
 
-def row(name: str, model: QualityModel, pairs: Sequence[tuple[Path, Path]], over: float, profile: str | None = None) -> str:
-    signs, cers = page_signs_of(pairs, CorrectOptions(profile=profile))
-    found = [(e, c) for e, c in ((model.estimate(s), c) for s, c in zip(signs, cers)) if e is not None]
-    if len(found) < 3:  # too few to rank: each page's estimate and true CER
-        pages = "; ".join(f"{e.cer:.2%} ({e.low:.2%}-{e.high:.2%}) for {c:.2%}" for e, c in found)
-        return f"| {name} | {len(found)} | estimated (range) for true: {pages} | | | | |"
+def _agreement(found: Sequence[tuple[CerEstimate, float]], offset: float) -> str:
+    """Spearman, median factor, true CER in the range (count and share) of ``found`` (estimate, true CER)."""
     rho = spearmanr([e.cer for e, _ in found], [c for _, c in found]).statistic
-    factor = 10 ** statistics.median(abs(math.log10(e.cer + model.offset) - math.log10(c + model.offset)) for e, c in found)
+    factor = 10 ** statistics.median(abs(math.log10(e.cer + offset) - math.log10(c + offset)) for e, c in found)
     held = sum(e.low <= c <= e.high for e, c in found)
-    bad = [(e, c) for e, c in found if c > over]
+    return f"{rho:.3f} | ×{factor:.2f} | {held} ({held / len(found):.0%})"
+
+
+def row(name: str, model: QualityModel, pairs: Sequence[tuple[Path, Path]], over: float, profile: str | None = None) -> str:
+    truths = page_truths(pairs, CorrectOptions(profile=profile))
+    found = [(q, t) for q, t in ((model.assess(t.signs), t) for t in truths) if q is not None]
+    if len(found) < 3:  # too few to rank: each page's estimate and true CER
+        pages = "; ".join(f"{q.ocr.cer:.2%} ({q.ocr.low:.2%}-{q.ocr.high:.2%}) for {t.cer:.2%}" + (
+            "" if q.corrected is None else
+            f", corrected {q.corrected.cer:.2%} ({q.corrected.low:.2%}-{q.corrected.high:.2%}) for {t.corrected_cer:.2%}")
+            for q, t in found)
+        return f"| {name} | {len(found)} | estimated (range) for true: {pages} | | | | | | | | |"
+    ocr = [(q.ocr, t.cer) for q, t in found]
+    bad = [(e, c) for e, c in ocr if c > over]
     flagged = sum(e.cer > over for e, _ in bad)
-    wrongly = sum(e.cer > over and c <= over for e, c in found)
-    return (f"| {name} | {len(found)} | {statistics.median(c for _, c in found):.2%} | {rho:.3f} | ×{factor:.2f} | "
-            f"{held} ({held / len(found):.0%}) | {flagged} of {len(bad)} / {wrongly} |")
+    wrongly = sum(e.cer > over and c <= over for e, c in ocr)
+    corrected = [(q.corrected, t.corrected_cer) for q, t in found if q.corrected is not None]
+    after = (f"{statistics.median(c for _, c in corrected):.2%} | {_agreement(corrected, model.corrected.offset)}"
+             if len(corrected) >= 3 and model.corrected is not None else " | | ")
+    return (f"| {name} | {len(found)} | {statistics.median(c for _, c in ocr):.2%} | {_agreement(ocr, model.offset)} | "
+            f"{flagged} of {len(bad)} / {wrongly} | {after} |")
 
 
 #: The folds of the training sources: the corpus files each fold's LM leaves out (those of RESULTS.md's fold LMs A and B).
@@ -143,7 +156,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     model = QualityModel.load(args.model or load_settings().models_dir / QUALITY_FILE)
     print(f"| set | pages | median true CER | Spearman | median factor | in the 80 % range | true CER over {args.over:.0%}: "
-          "estimated over / wrongly over |\n|---|---|---|---|---|---|---|")
+          "estimated over / wrongly over | corrected: median true CER | Spearman | median factor | in the 80 % range |\n"
+          + "|---" * 11 + "|")
     for directory in args.sets:
         print(row(str(directory), model, set_pairs(directory, args.input), args.over, args.profile))
     return 0

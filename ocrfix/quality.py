@@ -75,7 +75,7 @@ def signs_by_page(lm: LanguageModel, text: str, edit_offsets: Sequence[int]) -> 
 
 
 class CerEstimate(NamedTuple):
-    cer: float  # the estimated character error rate of the OCR
+    cer: float  # the estimated character error rate
     low: float  # the range that held the true CER of 80 % of the pages the model was checked on
     high: float
 
@@ -83,10 +83,21 @@ class CerEstimate(NamedTuple):
         return {"estimated_cer": round(self.cer, 4), "range": [round(self.low, 4), round(self.high, 4)]}
 
 
+class PageQuality(NamedTuple):
+    """A page's estimated CER: of its OCR, and of the corrector's output (where the model has it)."""
+
+    ocr: CerEstimate
+    corrected: CerEstimate | None
+
+    def to_dict(self) -> dict[str, object]:
+        return {**self.ocr.to_dict(), **({"corrected": self.corrected.to_dict()} if self.corrected else {})}
+
+
 @dataclass(frozen=True)
 class QualityModel:
     """log10(CER + ``offset``) as a linear function of a page's signs; ``spread`` the 10th and 90th
-    percentiles of the residuals out of fold (log10), which make the estimate's range."""
+    percentiles of the residuals out of fold (log10), which make the estimate's range. ``corrected``: the
+    same for the CER of the corrector's output."""
 
     weights: Mapping[str, float]
     intercept: float
@@ -96,6 +107,7 @@ class QualityModel:
     min_tokens: int = 50
     #: the LM the signs were read with when it was fitted (its file name), whose reading it interprets
     lm: str = ""
+    corrected: "QualityModel | None" = None
 
     def estimate(self, signs: PageSigns) -> CerEstimate | None:
         """The estimated CER of the page of ``signs`` (None: too short a text to tell)."""
@@ -109,27 +121,42 @@ class QualityModel:
 
         return CerEstimate(cer(y), cer(y + low), cer(y + high))
 
+    def assess(self, signs: PageSigns) -> PageQuality | None:
+        """The page's estimated CER before and (with ``corrected``) after correction; None: too short a text."""
+        ocr = self.estimate(signs)
+        if ocr is None:
+            return None
+        return PageQuality(ocr, None if self.corrected is None else self.corrected.estimate(signs))
+
+    def _record(self) -> dict[str, object]:
+        return {"weights": dict(self.weights), "intercept": self.intercept, "offset": self.offset,
+                "spread": list(self.spread), "min_tokens": self.min_tokens}
+
     def to_json(self, **extra: object) -> str:
-        record = {"weights": dict(self.weights), "intercept": self.intercept, "offset": self.offset,
-                  "spread": list(self.spread), "min_tokens": self.min_tokens, "lm": self.lm, **extra}
+        record = {**self._record(), "lm": self.lm, **({"corrected": self.corrected._record()} if self.corrected else {}), **extra}
         return json.dumps(record, ensure_ascii=False, indent=1) + "\n"
+
+    @classmethod
+    def _from_record(cls, record: Mapping, lm: str = "", corrected: "QualityModel | None" = None) -> "QualityModel":
+        weights = {str(k): float(v) for k, v in record["weights"].items()}
+        unknown = set(weights) - set(PageSigns(0, 0.0, 0.0, 0.0).values())
+        if unknown:
+            raise ValueError(f"unknown signs {sorted(unknown)}")
+        low, high = (float(v) for v in record["spread"])
+        model = cls(weights, float(record["intercept"]), float(record["offset"]), (low, high),
+                    int(record.get("min_tokens", 50)), lm, corrected)
+        if not (model.offset > 0 and low <= high and all(map(math.isfinite, [model.intercept, *weights.values()]))):
+            raise ValueError("offset, spread or weights out of range")
+        return model
 
     @classmethod
     def load(cls, path: str | Path) -> "QualityModel":
         try:
             record = json.loads(Path(path).read_text(encoding="utf-8"))
-            weights = {str(k): float(v) for k, v in record["weights"].items()}
-            unknown = set(weights) - set(PageSigns(0, 0.0, 0.0, 0.0).values())
-            if unknown:
-                raise ValueError(f"unknown signs {sorted(unknown)}")
-            low, high = (float(v) for v in record["spread"])
-            model = cls(weights, float(record["intercept"]), float(record["offset"]), (low, high),
-                        int(record.get("min_tokens", 50)), str(record.get("lm", "")))
+            corrected = cls._from_record(record["corrected"]) if record.get("corrected") is not None else None
+            return cls._from_record(record, str(record.get("lm", "")), corrected)
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             raise ModelError(f"{path}: not a page quality model ({exc})") from exc
-        if not (model.offset > 0 and low <= high and all(map(math.isfinite, [model.intercept, *weights.values()]))):
-            raise ModelError(f"{path}: not a page quality model (offset, spread or weights out of range)")
-        return model
 
 
 def shipped_quality_model(lm: object) -> QualityModel | None:

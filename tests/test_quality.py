@@ -103,3 +103,24 @@ def test_each_page_of_a_text_of_several_gets_its_own_signs_and_edits(lm):
     assert [p.edits for p in pages] == [pytest.approx(1 / 16), pytest.approx(3 / 8), 0.0]
     assert pages[1].logp < pages[0].logp
     assert signs_by_page(lm, "我们在北京工作。", [1]) == (page_signs(lm, "我们在北京工作。", 1),)
+
+
+def test_a_model_with_its_corrected_twin_assesses_both_and_round_trips(tmp_path):
+    from dataclasses import replace
+
+    after = QualityModel({"log_edits": 1.0}, 0.5, 0.002, (-0.3, 0.3))
+    model = replace(QualityModel({"log_edits": 1.0}, 1.0, 0.002, (-0.2, 0.2), lm="lm/news.klm"), corrected=after)
+    signs = PageSigns(800, -2.0, 0.1, 0.02)
+    quality = model.assess(signs)
+    assert quality.corrected.cer < quality.ocr.cer
+    assert quality.to_dict() == {**quality.ocr.to_dict(), "corrected": quality.corrected.to_dict()}
+    assert QualityModel({"log_edits": 1.0}, 1.0, 0.002, (0, 0)).assess(signs).corrected is None
+    assert model.assess(PageSigns(10, -2.0, 0.1, 0.02)) is None
+    path = tmp_path / "q.json"
+    path.write_text(model.to_json(), encoding="utf-8")
+    assert QualityModel.load(path) == model
+    record = json.loads(path.read_text(encoding="utf-8"))
+    record["corrected"]["spread"] = [0.3, -0.3]
+    path.write_text(json.dumps(record), encoding="utf-8")
+    with pytest.raises(ModelError, match="not a page quality model"):
+        QualityModel.load(path)

@@ -1,6 +1,7 @@
 """The estimated OCR CER of each file of `ocrfix correct` (--stats, --quality), and `ocrfix train quality`."""
 import json
 import random
+from dataclasses import replace
 
 from ocrfix.cli import main
 from ocrfix.quality import QualityModel
@@ -27,7 +28,16 @@ def test_each_file_gets_an_estimate_in_the_stats_and_the_run_a_summary(models, t
     assert last.startswith("ocrfix: estimated OCR CER, median of 4 files ") and last.endswith(" (each file's in --stats)")
     one = sorted(src.rglob("*.txt"))[1]
     assert main(["correct", str(one), "-o", str(tmp_path / "one.txt"), "--quality", str(quality), *args]) == 0
-    assert "ocrfix: estimated OCR CER " in capsys.readouterr().err.strip().splitlines()[-1]
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert last.startswith("ocrfix: estimated OCR CER ") and ", corrected" not in last
+    both = tmp_path / "both.json"
+    model = QualityModel.load(quality)
+    both.write_text(replace(model, corrected=replace(model, intercept=0.0)).to_json(), encoding="utf-8")
+    stats2 = tmp_path / "stats2.jsonl"
+    assert main(["correct", str(one), "-o", str(tmp_path / "one2.txt"), "--quality", str(both), "--stats", str(stats2), *args]) == 0
+    assert ", corrected " in capsys.readouterr().err.strip().splitlines()[-1]
+    (record,) = records(stats2)
+    assert record["quality"]["corrected"]["estimated_cer"] < record["quality"]["estimated_cer"]
 
 
 def test_no_estimate_for_an_lm_the_shipped_model_was_not_fitted_for_and_a_bad_model_refused(models, tmp_path, capsys):
@@ -57,9 +67,10 @@ def test_train_quality_fits_a_model_on_page_pairs_for_its_lm(models, tmp_path, c
     assert main(["train", "quality", str(pages), "-o", str(out), *models[:6]]) == 0
     model = QualityModel.load(out)
     record = json.loads(out.read_text(encoding="utf-8"))
-    assert record["pages"] == 14 and model.lm.endswith("lm.arpa")
+    assert record["pages"] == 14 and model.lm.endswith("lm.arpa") and model.corrected is not None
     assert model.weights["logp"] < 0  # the garbled pages read as improbable
-    assert "fitted on 14 pages" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "fitted on 14 pages; log10(CER" in err and "fitted on 14 pages; log10(corrected CER" in err
     heldout = tmp_path / "eval"
     pages.rename(heldout)
     assert main(["train", "quality", str(heldout), "-o", str(tmp_path / "q2.json"), *models[:6]]) == 2

@@ -14,7 +14,7 @@ from ..engine_habits import HabitPick
 from ..errors import InputError
 from ..formats.registry import is_ocr_file_name, ocr_file_patterns
 from ..profiles import ProfileChoice
-from ..quality import CerEstimate
+from ..quality import PageQuality
 from ..remote import is_url, local_path, url_exists
 from ..textio import CONVERT_TO_UTF8, STDIO, make_output_dir, read_text
 
@@ -47,10 +47,10 @@ class Outcome:
     by_source: dict[str, int] = field(default_factory=dict)
     #: the engine profile picked from the file's OCR software or its text's habits (None: the run's own profile)
     picked: ProfileChoice | HabitPick | None = None
-    #: the estimated CER of the file's OCR (None: no quality model, or too short a text)
-    quality: CerEstimate | None = None
+    #: the estimated CER of the file's OCR, and of its correction (None: no quality model, or too short a text)
+    quality: PageQuality | None = None
     #: the same of each of its pages, in a file of several (else empty)
-    page_quality: tuple[CerEstimate | None, ...] = ()
+    page_quality: tuple[PageQuality | None, ...] = ()
 
     def __post_init__(self) -> None:
         if self.edits and not self.by_source:

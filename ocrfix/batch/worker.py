@@ -151,8 +151,8 @@ def _correct_job(job: Job) -> Outcome:
         done = correct_bytes(read_input(job.source), input_name(job.source), job.articles is not None)
     model = WORKER.quality
     outcome = Outcome(job, done.chars, done.edits, seconds=time.perf_counter() - start, picked=done.picked,
-                      quality=None if model is None else model.estimate(done.signs),
-                      page_quality=() if model is None else tuple(map(model.estimate, done.pages)))
+                      quality=None if model is None else model.assess(done.signs),
+                      page_quality=() if model is None else tuple(map(model.assess, done.pages)))
     if job.sidecar is not None:
         write_output(job.sidecar, sidecar_text(outcome))
     if job.articles is not None:

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import NamedTuple
 
 from ..cli.correct import add_model_arguments
 from ..errors import InputError
@@ -59,20 +60,29 @@ def fit_quality(signs: Sequence[PageSigns], cers: Sequence[float], offset: float
                         offset, (round(float(low), 4), round(float(high), 4)), min_tokens)
 
 
-def page_signs_of(pairs: Sequence[tuple[Path, Path]], options: CorrectOptions) -> tuple[list[PageSigns], list[float]]:
+class PageTruth(NamedTuple):
+    """A page with ground truth, as a quality model is fitted on it."""
+
+    signs: PageSigns
+    cer: float  # of its OCR, reflowed
+    corrected_cer: float  # of the corrector's output
+
+
+def page_truths(pairs: Sequence[tuple[Path, Path]], options: CorrectOptions) -> list[PageTruth]:
     """The signs of each OCR page of ``pairs`` (OCR, GT) as ``ocrfix correct`` with ``options`` reads it (its
-    profile picked as there; any input format), and the CER of its OCR, reflowed, against its GT
-    (:func:`ocrfix.evaluate`'s: matched text, whitespace ignored)."""
+    profile picked as there; any input format), and the CER of its OCR, reflowed, and of its correction
+    against its GT (:func:`ocrfix.evaluate`'s: matched text, whitespace ignored)."""
     from ..batch import correct_bytes, init_worker
+    from ..correction.edits import replay
     from ..evaluation import evaluate
 
     init_worker(options)
-    signs, cers = [], []
+    found = []
     for ocr_path, gt_path in pairs:
         done = correct_bytes(ocr_path.read_bytes(), str(ocr_path))
-        signs.append(done.signs)
-        cers.append(evaluate(read_text(gt_path), done.source).cer)
-    return signs, cers
+        gt = read_text(gt_path)
+        found.append(PageTruth(done.signs, evaluate(gt, done.source).cer, evaluate(gt, replay(done.source, done.edits)).cer))
+    return found
 
 
 EXAMPLES = """examples:
@@ -81,8 +91,8 @@ EXAMPLES = """examples:
 
 
 def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=prog, description="Fit the model that estimates a page's OCR CER from the "
-                                     "LM's reading of it (ocrfix correct --stats, --quality) on OCR/GT page pairs.",
+    parser = argparse.ArgumentParser(prog=prog, description="Fit the model that estimates a page's OCR CER, and its CER after "
+                                     "correction, from the LM's reading of it (ocrfix correct --stats, --quality) on OCR/GT page pairs.",
                                      epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("pages", nargs="*", type=Path, metavar="DIR",
                         help="directories of NAME.ocr.txt + NAME.gt.txt pairs, read with --model")
@@ -104,20 +114,21 @@ def main(argv: list[str] | None = None, prog: str | None = None) -> int:
     lm = Path(args.model) if args.model else load_settings().default_lm
     options = CorrectOptions(model=args.model, confusions=tuple(args.confusions) if args.confusions else None,
                              weights=args.weights, misread=args.misread, profile=args.profile)
-    signs, cers = page_signs_of(page_pairs(*args.pages), options) if args.pages else ([], [])
+    truths = page_truths(page_pairs(*args.pages), options) if args.pages else []
     for fold_lm, directory in args.fold:
-        more = page_signs_of(page_pairs(Path(directory)), replace(options, model=fold_lm))
-        signs, cers = signs + more[0], cers + more[1]
+        truths += page_truths(page_pairs(Path(directory)), replace(options, model=fold_lm))
+    signs = [t.signs for t in truths]
     try:
-        model = fit_quality(signs, cers)
+        model = replace(fit_quality(signs, [t.cer for t in truths]), corrected=fit_quality(signs, [t.corrected_cer for t in truths]))
     except ValueError as exc:
         raise InputError(str(exc)) from None
     named = lm.resolve().relative_to(models_dir.resolve()) if lm.resolve().is_relative_to(models_dir.resolve()) else lm.resolve()
     model = replace(model, lm=str(named))
-    write_text_atomic(args.output, model.to_json(pages=len(signs)))
-    print(f"{args.output}: fitted on {len(signs):,} pages; log10(CER + {model.offset}) = {model.intercept:+.3f} "
-          + " ".join(f"{w:+.3f} x {name}" for name, w in model.weights.items())
-          + f"; 80 % of the pages out of fold within {model.spread[0]:+.3f} .. {model.spread[1]:+.3f}", file=sys.stderr)
+    write_text_atomic(args.output, model.to_json(pages=len(truths)))
+    for name, fitted in (("CER", model), ("corrected CER", model.corrected)):
+        print(f"{args.output}: fitted on {len(truths):,} pages; log10({name} + {fitted.offset}) = {fitted.intercept:+.3f} "
+              + " ".join(f"{w:+.3f} x {sign}" for sign, w in fitted.weights.items())
+              + f"; 80 % of the pages out of fold within {fitted.spread[0]:+.3f} .. {fitted.spread[1]:+.3f}", file=sys.stderr)
     return 0
 
 
