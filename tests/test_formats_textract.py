@@ -131,3 +131,12 @@ def test_damaged_responses_are_one_line_errors(damage, message: str) -> None:
 def test_other_json_given_as_textract_is_refused() -> None:
     with pytest.raises(InputError, match="not an Amazon Textract response"):
         parse_document((DATA / "azure-read-v32.json").read_bytes(), "a.json", "textract")
+
+
+def test_ids_and_page_numbers_of_the_wrong_type_are_read_past_not_a_traceback() -> None:
+    value = load("textract-detect.json")
+    words = [b for b in value["Blocks"] if b["BlockType"] == "WORD"]
+    words[0]["Id"], words[1]["Page"] = [], {"n": 1}  # what a damaged file may hold (found by fuzzing)
+    doc = parse_document(json.dumps(value, ensure_ascii=False).encode(), "damaged.json")
+    # the word whose id is lost is read as a line of its own: every character once, none lost
+    assert sorted("".join(doc.text().split())) == sorted("".join(LINES))

@@ -122,6 +122,17 @@ def _children(block: dict) -> list[str]:
             for i in _list(rel.get("Ids")) if isinstance(i, str)]
 
 
+def _ident(block: dict) -> str | None:
+    """A block's ``Id`` where it is a string (a damaged file may hold anything there)."""
+    ident = block.get("Id")
+    return ident if isinstance(ident, str) else None
+
+
+def _page_number(block: dict) -> int | None:
+    number = block.get("Page")
+    return number if isinstance(number, int) and not isinstance(number, bool) else None
+
+
 def _conf(block: dict) -> float | None:
     conf = block.get("Confidence")
     return conf / 100 if _number(conf) else None
@@ -145,12 +156,12 @@ def read(data: bytes, name: str) -> Document:
     if responses is None:
         raise InputError(f"{name}: JSON that is not an Amazon Textract response (Blocks of BlockType PAGE, LINE and WORD)")
     blocks = [((*path, "Blocks", k), b) for path, response in responses for k, b in enumerate(response["Blocks"])]
-    by_id = {b["Id"]: (path, b) for path, b in blocks if isinstance(b.get("Id"), str)}
+    by_id = {ident: (path, b) for path, b in blocks if (ident := _ident(b)) is not None}
     pages = [(path, b) for path, b in blocks if b["BlockType"] == "PAGE"] or [((), {})]
     owner: dict[str, int] = {}  # LINE id -> page index, from the PAGE blocks' children, else its Page number
     for k, (_, page) in enumerate(pages):
         owner.update((i, k) for i in _children(page))
-    numbers = {p.get("Page"): k for k, (_, p) in enumerate(pages) if isinstance(p.get("Page"), int)}
+    numbers = {number: k for k, (_, p) in enumerate(pages) if (number := _page_number(p)) is not None}
     held = {i for _, b in blocks if b["BlockType"] == "LINE" for i in _children(b)}
     region = {i: k for k, (_, b) in enumerate(blocks) if b["BlockType"].startswith("LAYOUT_") for i in _children(b)}
     page_lines: list[list[tuple[Path, dict]]] = [[] for _ in pages]
@@ -159,8 +170,8 @@ def read(data: bytes, name: str) -> Document:
     for path, block in blocks:
         if block["BlockType"] == "PAGE":
             current = page_at[path]
-        elif block["BlockType"] == "LINE" or (block["BlockType"] == "WORD" and block.get("Id") not in held):
-            k = owner.get(block.get("Id"), numbers.get(block.get("Page"), current))
+        elif block["BlockType"] == "LINE" or (block["BlockType"] == "WORD" and _ident(block) not in held):
+            k = owner.get(_ident(block), numbers.get(_page_number(block), current))
             page_lines[k].append((path, block))
     doc_pages = []
     for (page_path, page), lines in zip(pages, page_lines):
@@ -176,7 +187,7 @@ def read(data: bytes, name: str) -> Document:
                 words = (_word(block, path, box, name),)
             if words:
                 line = Line(words=words, box=box or Box.union([w.box for w in words]), ref=json.dumps(path))
-                doc_lines.append((region.get(block.get("Id")), line))
+                doc_lines.append((region.get(_ident(block)), line))
         runs = [[line for _, line in run] for _, run in groupby(doc_lines, key=itemgetter(0))]
         page_blocks = tuple(Block(lines=tuple(ls), box=Box.union([l.box for l in ls])) for ls in runs)
         doc_pages.append(Page(blocks=page_blocks, box=Box(0, 0, size.width, size.height), ref=json.dumps(page_path)))
