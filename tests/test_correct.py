@@ -279,6 +279,27 @@ def test_a_multi_page_text_is_corrected_page_by_page_and_keeps_its_page_breaks(c
     assert all(result.source[e.input_offset] == "乍" and result.text[e.offset] == "作" for e in result.edits)
 
 
+def test_no_page_of_a_multi_page_text_is_corrected_by_the_evidence_of_another(lm):
+    """A short page of a long multi-page text is a short text, as it is alone: the pages' length (or blocks,
+    thresholds, bigrams) never carries over a form feed."""
+    import dataclasses
+
+    from ocrfix.confusions import ConfusionSet
+    from ocrfix.correction.corrector import SHORT_TEXT
+    from ocrfix.correction.score import SparsePages
+
+    confusions = ConfusionSet.from_scores({"乍": {"作": 0.8}}, "visual")
+    weights = dataclasses.replace(WEIGHTS, intercept=-18.0, sparse=SparsePages(density=1.0, threshold=0.99))
+    corrector = Corrector(model=lm, confusions=confusions, weights=weights, inventory=INVENTORY)
+    long_page = "我们在北京工作。\n" * (SHORT_TEXT // 8 + 1)
+    short_page = "我们在北京工乍。\n"
+    assert corrector.correct(short_page).text == short_page  # alone: short, the weak edit dropped
+    result = corrector.correct(long_page + "\f" + short_page)
+    alone = [corrector.correct(page) for page in (long_page, short_page)]
+    assert result.text == "\f".join(r.text for r in alone) and result.text.endswith(short_page)
+    assert result.edits == () and replay(result.source, result.edits) == result.text
+
+
 def test_a_text_holding_a_lone_surrogate_is_refused_by_name_not_by_the_lm(corrector):
     with pytest.raises(InputError, match=r"lone surrogate, U\+D800, at offset 7"):
         corrector.correct("我们在北京工乍\ud800。")

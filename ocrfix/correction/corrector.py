@@ -21,6 +21,7 @@ from ..normalize import is_han
 from ..segment import Sentence, protected_mask, iter_sentences, sentence_tokens
 from ..profiles import SHIPPED_STAGES, Profile, load_profile
 from ..settings import load_settings
+from ..text_reflow import PAGE_BREAK
 from .candidates import CONTEXT, ENGINE, GENERATORS, Candidate, CandidateSource, Table, build_table, cached_table
 from .decode import SentenceDecoder
 from .deletions import SOURCE as DELETION_SOURCE, deletion_changes
@@ -523,6 +524,8 @@ class Corrector:
                  page_chars: int | None, stray_marks: bool | None) -> Result:
         """:meth:`correct` of ``text`` (reflowed into ``blocks`` when they are given), ``printed``: the
         text as printed (line ends as wrapped)."""
+        if PAGE_BREAK in text:
+            return self._correct_pages(text, printed, blocks, readings, progress, page_chars, stray_marks)
         joins = wrapped_line_ends(printed, text) if printed is not None else []
         hung = hung_marks_read(printed) if self.stages.line_end_habit is not None and printed is not None else 0
         changes = self._pattern_changes(text, joins, stray_marks, hung)
@@ -548,6 +551,28 @@ class Corrector:
         changes = [change for change in changes if (change[0], tuple(change[4])) not in withdrawn]
         output, edits = apply_changes(text, changes)
         return Result(output, tuple(edits), text, None if blocks is None else tuple(blocks))
+
+    def _correct_pages(self, text: str, printed: str | None, blocks: Sequence[Block] | None,
+                       readings: Sequence[Reading | None] | None, progress: Callable[[int], None] | None,
+                       page_chars: int | None, stray_marks: bool | None) -> Result:
+        """:meth:`_correct` of each page of a text of several (a form feed after each page but the last, as
+        the reflow of a multi-page scan's text renders them) on its own: no decoder block, threshold, page
+        bigram or habit a page's edits depend on reads another page (one file of an issue's pages gets the
+        edits of its pages corrected apart), and the edits' offsets are the whole text's."""
+        pages = text.split(PAGE_BREAK)
+        printed_pages = printed.split(PAGE_BREAK) if printed is not None else []
+        if len(printed_pages) != len(pages):
+            printed_pages = [None] * len(pages)
+        outputs: list[str] = []
+        edits: list[Edit] = []
+        start = out_start = 0
+        for page, page_printed in zip(pages, printed_pages):
+            page_readings = None if readings is None else readings[start:start + len(page)]
+            done = self._correct(page, page_printed, None, page_readings, progress, page_chars, stray_marks)
+            edits += [replace(edit, offset=edit.offset + out_start, input_offset=edit.input_offset + start) for edit in done.edits]
+            outputs.append(done.text)
+            start, out_start = start + len(page) + 1, out_start + len(done.text) + 1
+        return Result(PAGE_BREAK.join(outputs), tuple(edits), text, None if blocks is None else tuple(blocks))
 
     def _decode_block(self, block: Sequence[Sentence], document: DocumentBigrams, text: str, staged: str,
                       to_input: InputOffsets, readings: Sequence[Reading | None] | None, short: float
