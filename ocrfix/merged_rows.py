@@ -12,9 +12,11 @@ pieces (:func:`piece_spans`).
 
 A region (:func:`regions`) is a run of blocks, a blank line or more between them (the engine may
 leave one in the middle of the rows), in each of which at least :data:`MERGED_SHARE` of the lines
-hold a gutter of two spaces or more or a set-off mark (:data:`GUTTER`), :data:`MIN_MERGED` such
-lines or more in all. There a single space is a gutter too where the text does not read on across
-it (:func:`~ocrfix.column_order.join_score` under :data:`SPACE_JOIN`) and both sides hold a column
+hold a gutter of two spaces or more or a set-off mark (:data:`GUTTER`), or, in a line far wider
+than the text's others (:data:`WIDE_LINE`), a single space or a rule read as a mark glued to the
+next column's text (:data:`NARROW_GUTTER`), :data:`MIN_MERGED` such lines or more in all. There
+a single space is a gutter too where the text does not read on across it
+(:func:`~ocrfix.column_order.join_score` under :data:`SPACE_JOIN`) and both sides hold a column
 line's worth of text (:data:`MIN_PIECE` em); a piece far wider than the region's others is cut
 where a column's line ends (:data:`WIDE`). The region's pieces are linked into columns and stories
 as :func:`~ocrfix.story_columns.story_order` links lines, and where each piece starts across the
@@ -28,6 +30,7 @@ stays at the start of the piece after it (the LM and the widths read the piece w
 from __future__ import annotations
 
 import re
+from statistics import median
 from typing import Sequence
 
 from .column_order import TokenScorer, join_score
@@ -50,6 +53,14 @@ WIDE = 1.2
 WIDE_SLACK = 3.0
 GLUED_RULE = "”|"
 MERGED_SHARE = 0.3  # the share of a block's lines that must hold a gutter for it to be read across columns
+#: A line at least this many times as wide as the text's median line holds a gutter also where a
+#: single space or a rule read as a mark glued to the next column's text stands between its text
+#: (:data:`NARROW_GUTTER`): Tesseract may read a gutter's rule so, leaving no run of spaces (on the
+#: development pages 32 lines of such rows, each more than 2.2 times as wide as the median, made
+#: no region). One story's lines are seldom so wide beside the rest of its text, and a block
+#: still needs :data:`MERGED_SHARE` of such lines.
+WIDE_LINE = 1.8
+NARROW_GUTTER = re.compile(rf"(?<=\S)(?: |[{GLUED_RULE}])(?=\S)")
 MIN_MERGED = 3  # lines with a gutter a region needs
 
 
@@ -95,11 +106,14 @@ def _scored(piece: str) -> str:
 def regions(lines: Sequence[str]) -> list[tuple[int, int]]:
     """``(first, end)`` of each region of ``lines`` read across columns: a run of blocks (a blank
     line may fall in the middle of a row-merged region) in each of which at least
-    :data:`MERGED_SHARE` of the lines hold a gutter, :data:`MIN_MERGED` such lines or more in all."""
+    :data:`MERGED_SHARE` of the lines hold a gutter (:func:`_gutter`), :data:`MIN_MERGED` such
+    lines or more in all."""
     found: list[tuple[int, int, int]] = []  # first, end, lines with a gutter
+    widths = [display_width(line.strip()) for line in lines if line.strip()]
+    wide = WIDE_LINE * median(widths) if widths else 0.0
     for run in _runs(list(lines)):
         first, end = run[0], run[-1] + 1
-        count = sum(GUTTER.search(line.strip()) is not None for line in lines[first:end])  # a stripped line's gutter parts two pieces
+        count = sum(_gutter(line.strip(), wide) for line in lines[first:end])  # a stripped line's gutter parts two pieces
         if count < MERGED_SHARE * (end - first):
             continue
         if found and all(not line.strip() for line in lines[found[-1][1]:first]):
@@ -107,6 +121,12 @@ def regions(lines: Sequence[str]) -> list[tuple[int, int]]:
         else:
             found.append((first, end, count))
     return [(first, end) for first, end, count in found if count >= MIN_MERGED]
+
+
+def _gutter(line: str, wide: float) -> bool:
+    """Whether ``line`` (stripped) holds a gutter: :data:`GUTTER`, or :data:`NARROW_GUTTER` in a
+    line at least ``wide`` em wide (:data:`WIDE_LINE`)."""
+    return GUTTER.search(line) is not None or (display_width(line) >= wide and NARROW_GUTTER.search(line) is not None)
 
 
 def _cut_wide(line: str, spans: Sequence[tuple[int, int]], column: float) -> list[tuple[int, int]]:

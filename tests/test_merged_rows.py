@@ -118,3 +118,38 @@ def test_a_link_to_a_line_further_across_the_page_loses() -> None:
     plain = link_scores(lines, seams)
     placed = link_scores(lines, seams, across=[0.0, ACROSS_SLACK + 1.0, ACROSS_SLACK - 1.0])
     assert placed[0, 1] == plain[0, 1] - ACROSS and placed[0, 2] == plain[0, 2]
+
+
+def glued_page(rows: int = 8, below: int = 12) -> tuple[str, list[str], list[str], list[str], TextLM]:
+    """Two one-column stories (columns 8 and 6 characters wide) read across in rows, the gutter between read as a single space or
+    (every other row) as a rule's closing quote glued to the right column's text, no run of spaces
+    anywhere; then a blank line and a third story, narrower than the rows, read as a block."""
+    chars = iter(chr(0x4E00 + 5 * i) for i in range(5000))
+    left, right, third = (story(1, n, width, chars)[0] for n, width in ((rows, 8), (rows, 6), (below, 7)))
+    lines = [a + (" " if row % 2 else "”") + b for row, (a, b) in enumerate(zip(left, right))]
+    text = "\n".join([*lines, "", *third]) + "\n"
+    lm = TextLM("。".join("".join(s) for s in (left, right, third)))
+    return text, left, right, third, lm
+
+
+def test_rows_whose_gutters_were_read_as_glued_rule_marks_are_a_region() -> None:
+    """Rows far wider than the text's lines, a single space or a glued closing quote between their
+    columns: the region is found and each row cut at its gutter (the quote stays with the text after it)."""
+    text, left, right, third, lm = glued_page()
+    assert regions(text.splitlines()) == [(0, 8)]
+    stories = column_stories(text, lm)
+    assert "\n".join(left) + "\n" in stories
+    assert "\n".join(line if row % 2 else "”" + line for row, line in enumerate(right)) + "\n" in stories
+
+
+def test_a_story_with_a_few_wide_lines_is_left_as_it_is() -> None:
+    """A single story's block with a few lines far wider than the rest, a space inside them (a
+    headline set across columns, a line the engine ran on): too few for a region."""
+    chars = iter(chr(0x4E00 + 5 * i) for i in range(5000))
+    column = story(1, 12, 9, chars)[0]
+    for row in (0, 6):
+        column[row] = column[row] + " " + "".join(next(chars) for _ in range(10))
+    text = "\n".join(column) + "\n"
+    lm = TextLM("".join(line.replace(" ", "") for line in column))
+    assert regions(text.splitlines()) == []
+    assert column_stories(text, lm) == [text]
