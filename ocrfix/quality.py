@@ -75,6 +75,16 @@ def signs_by_page(lm: LanguageModel, text: str, edit_offsets: Sequence[int]) -> 
                  for start, end in zip(starts, ends))
 
 
+def combined_signs(pages: Sequence[PageSigns]) -> PageSigns:
+    """The signs of a text made of ``pages`` (:func:`signs_by_page`'s), as :func:`page_signs` of the whole
+    text gives them (a form feed ends a line): each share weighted by the page's tokens."""
+    tokens = sum(page.tokens for page in pages)
+    if not tokens:
+        return PageSigns(0, 0.0, 0.0, 0.0)
+    return PageSigns(tokens, *(sum(getattr(page, field) * page.tokens for page in pages) / tokens
+                               for field in ("logp", "surprise", "edits")))
+
+
 class CerEstimate(NamedTuple):
     cer: float  # the estimated character error rate
     low: float  # the range that held the true CER of 80 % of the pages the model was checked on

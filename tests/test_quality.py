@@ -124,3 +124,14 @@ def test_a_model_with_its_corrected_twin_assesses_both_and_round_trips(tmp_path)
     path.write_text(json.dumps(record), encoding="utf-8")
     with pytest.raises(ModelError, match="not a page quality model"):
         QualityModel.load(path)
+
+
+def test_the_pages_signs_combined_are_the_whole_texts(lm):
+    from ocrfix.quality import combined_signs, signs_by_page
+
+    text = "我们在北京工作。\n他们在上海工作。\n\f我京工们在北作。\n\f今天天气很好。\n"
+    whole, combined = page_signs(lm, text, 4), combined_signs(signs_by_page(lm, text, [3, 20, 22, 24]))
+    assert combined.tokens == whole.tokens
+    assert combined.logp == pytest.approx(whole.logp) and combined.surprise == pytest.approx(whole.surprise)
+    assert combined.edits == pytest.approx(whole.edits)
+    assert combined_signs([]) == PageSigns(0, 0.0, 0.0, 0.0)

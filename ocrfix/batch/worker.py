@@ -20,7 +20,7 @@ from ..formats.pipeline import parse_input, plain_articles
 from ..formats.registry import is_plain_text
 from ..options import CorrectOptions
 from ..profiles import ProfileChoice, pick_profile, pick_profile_for_text
-from ..quality import PageSigns, QualityModel, page_signs, signs_by_page
+from ..quality import PageSigns, QualityModel, combined_signs, signs_by_page
 from ..remote import is_url, read_url, write_url
 from ..settings import MAX_INPUT_BYTES, load_settings
 from ..textio import STDIO, decode_text, encoded_output, read_bytes, write_text_atomic
@@ -92,14 +92,15 @@ class Corrected(NamedTuple):
     edits: tuple[Edit, ...]
     stories: list[dict] | None  # the page's stories after correction (when asked for)
     picked: ProfileChoice | HabitPick | None  # the profile picked from its OCR software or its text's habits
-    signs: PageSigns  # what its text says of its OCR's quality
+    signs: PageSigns | None  # what its text says of its OCR's quality (when asked for)
     pages: tuple[PageSigns, ...]  # the same of each of its pages, in a file of several (else empty)
 
 
-def correct_bytes(data: bytes, name: str, stories: bool = False) -> Corrected:
-    """One input file of any supported format corrected (:class:`Corrected`; its ``stories`` only where asked
-    for): the profile picked from its OCR software or its text's habits (:func:`document_corrector`), and the
-    signs of its OCR's quality read from the text its edits apply to (:func:`ocrfix.quality.page_signs`).
+def correct_bytes(data: bytes, name: str, stories: bool = False, signs: bool = False) -> Corrected:
+    """One input file of any supported format corrected (:class:`Corrected`; its ``stories`` and ``signs``
+    only where asked for): the profile picked from its OCR software or its text's habits
+    (:func:`document_corrector`), and the signs of its OCR's quality read from the text its edits apply to
+    (:func:`ocrfix.quality.page_signs`; a worker without a quality model does not read them).
 
     Plain text is corrected as it is (reflowed unless ``--no-reflow``); hOCR/ALTO/PAGE files are
     reflowed from their geometry, corrected, and written back in ``--output-format`` (default:
@@ -116,18 +117,22 @@ def correct_bytes(data: bytes, name: str, stories: bool = False) -> Corrected:
         result = corrector.correct(text, reflow=options.reflow, progress=_text_share(len(text)))
         found = plain_articles(text, result.text, result.blocks) if stories else None
         return Corrected(result.text, result.source, len(text), tuple(result.edits), found, picked,
-                         *_signs(corrector, result.source, result.edits))
+                         *_signs(corrector, result.source, result.edits, signs))
     corrector, picked = document_corrector(read.software, read.text)
     done = correct_document(read, corrector)
     found = done.reflowed.articles(done.text) if stories else None
     return Corrected(output_bytes(done, options.output_format).decode("utf-8"), done.source, len(done.source),
-                     tuple(done.edits), found, picked, *_signs(corrector, done.source, done.edits))
+                     tuple(done.edits), found, picked, *_signs(corrector, done.source, done.edits, signs))
 
 
-def _signs(corrector: Corrector, source: str, edits: Sequence[Edit]) -> tuple[PageSigns, tuple[PageSigns, ...]]:
-    """The signs of the whole ``source`` and, where it has several pages, of each page."""
-    pages = signs_by_page(corrector.lm, source, [edit.input_offset for edit in edits]) if "\f" in source else ()
-    return page_signs(corrector.lm, source, len(edits)), pages
+def _signs(corrector: Corrector, source: str, edits: Sequence[Edit], wanted: bool
+           ) -> tuple[PageSigns | None, tuple[PageSigns, ...]]:
+    """The signs of the whole ``source`` and, where it has several pages, of each page, each page read once
+    (none unless ``wanted``)."""
+    if not wanted:
+        return None, ()
+    pages = signs_by_page(corrector.lm, source, [edit.input_offset for edit in edits])
+    return (pages[0], ()) if len(pages) == 1 else (combined_signs(pages), pages)
 
 
 def _text_share(text_chars: int) -> Callable[[int], None] | None:
@@ -148,8 +153,8 @@ def run_job(job: Job, on_error: str = "skip") -> Outcome:
 def _correct_job(job: Job) -> Outcome:
     start = time.perf_counter()
     with correcting():
-        done = correct_bytes(read_input(job.source), input_name(job.source), job.articles is not None)
-    model = WORKER.quality
+        model = WORKER.quality
+        done = correct_bytes(read_input(job.source), input_name(job.source), job.articles is not None, model is not None)
     outcome = Outcome(job, done.chars, done.edits, seconds=time.perf_counter() - start, picked=done.picked,
                       quality=None if model is None else model.assess(done.signs),
                       page_quality=() if model is None else tuple(map(model.assess, done.pages)))

@@ -79,7 +79,7 @@ def page_truths(pairs: Sequence[tuple[Path, Path]], options: CorrectOptions) -> 
     init_worker(options)
     found = []
     for ocr_path, gt_path in pairs:
-        done = correct_bytes(ocr_path.read_bytes(), str(ocr_path))
+        done = correct_bytes(ocr_path.read_bytes(), str(ocr_path), signs=True)
         gt = read_text(gt_path)
         found.append(PageTruth(done.signs, evaluate(gt, done.source).cer, evaluate(gt, replay(done.source, done.edits)).cer))
     return found
