@@ -23,8 +23,12 @@ as :func:`~ocrfix.story_columns.story_order` links lines, and where each piece s
 page is known from the text before it on its line (:func:`across`): a piece goes on in one that
 starts about where it does (:data:`~ocrfix.story_columns.ACROSS`). Where the pieces read as
 interleaved, the region becomes those stories, each a text of its own (:func:`row_stories`); the
-rest of the page keeps the engine's order. Text a column at a time has no region, or none that
-reads as interleaved, and is left as it is. Only whitespace changes and the order of whole pieces: a mark read from a rule
+rest of the page keeps the engine's order, but for the blocks at a region's edges: a column the
+engine read a block at a time above or below the rows goes on in them, so the block just above a
+region joins the story whose first line its last line reads on into, the block just below it the
+story whose last line reads on into its first (:data:`EDGE_JOIN`), where neither side is a
+headline or a byline (a paragraph across the seam would else come out in two pieces). Text a
+column at a time has no region, or none that reads as interleaved, and is left as it is. Only whitespace changes and the order of whole pieces: a mark read from a rule
 stays at the start of the piece after it (the LM and the widths read the piece without it).
 """
 from __future__ import annotations
@@ -34,7 +38,7 @@ from statistics import median
 from typing import Sequence
 
 from .column_order import TokenScorer, join_score
-from .text_reflow import _runs, display_width
+from .text_reflow import _runs, display_width, ends_sentence, is_byline, title_like
 
 #: A gutter: a rule read as marks set off by spaces (kept at the start of the piece after it), or a run of two spaces or more.
 GUTTER = re.compile(r" +(?P<mark>[。|]+) +| {2,}")
@@ -62,6 +66,10 @@ MERGED_SHARE = 0.3  # the share of a block's lines that must hold a gutter for i
 WIDE_LINE = 1.8
 NARROW_GUTTER = re.compile(rf"(?<=\S)(?: |[{GLUED_RULE}])(?=\S)")
 MIN_MERGED = 3  # lines with a gutter a region needs
+#: log10: a region's story goes on in the block just above or below the region (a column the
+#: engine read a block at a time there, the rest of it row by row) where the text reads on across
+#: the seam by at least this (:func:`~ocrfix.column_order.join_score`).
+EDGE_JOIN = 1.5
 
 
 def _cuts(line: str) -> list[tuple[int, int]]:
@@ -164,20 +172,61 @@ def region_stories(lines: Sequence[str], lm: TokenScorer) -> list[list[str]] | N
 def row_stories(text: str, lm: TokenScorer) -> list[str] | None:
     """The texts of ``text`` with each region read across columns (:func:`regions`) put back
     story by story, each story a text of its own, the text between kept in order as one text;
-    None when no region was read across columns (or none put back)."""
+    None when no region was read across columns (or none put back). A story goes on in the block
+    just above or below its region where the text reads on into it (:func:`_edge_story`)."""
     lines = text.splitlines()
+    put_back = [(first, end, found) for first, end in regions(lines)
+                for found in [region_stories(lines[first:end], lm)] if found is not None]
+    if not put_back:
+        return None
     out: list[str] = []
     at = 0
-    for first, end in regions(lines):
-        found = region_stories(lines[first:end], lm)
-        if found is None:
-            continue
-        if any(line.strip() for line in lines[at:first]):
-            out.append("\n".join(lines[at:first]) + "\n")
-        out.extend("\n".join(story) + "\n" for story in found)
+    for n, (first, end, found) in enumerate(put_back):
+        above = _edge_block(lines, at, first, last=True)
+        tops = [_blocks_of(story)[0] for story in found]
+        k = _edge_story(lm, [(lines[above[-1]], block[0], block) for block in tops]) if above else None
+        if k is not None:
+            found[k] = [*(lines[i] for i in above), "", *found[k]]
+        kept = lines[at:first if k is None else above[0]]
+        if any(line.strip() for line in kept):
+            out.append("\n".join(kept) + "\n")
         at = end
-    if not out:
-        return None
+        below = _edge_block(lines, end, put_back[n + 1][0] if n + 1 < len(put_back) else len(lines), last=False)
+        feet = [_blocks_of(story)[-1] for story in found]
+        k = _edge_story(lm, [(block[-1], lines[below[0]], block) for block in feet]) if below else None
+        if k is not None:
+            found[k] = [*found[k], "", *(lines[i] for i in below)]
+            at = below[-1] + 1
+        out.extend("\n".join(story) + "\n" for story in found)
     if any(line.strip() for line in lines[at:]):
         out.append("\n".join(lines[at:]) + "\n")
     return out
+
+
+def _edge_block(lines: Sequence[str], first: int, end: int, last: bool) -> list[int]:
+    """The line numbers of the last (``last``) or first block of ``lines[first:end]`` when it may
+    be a column's body text (not a headline, no byline: :func:`_body`); else none."""
+    runs = [[first + i for i in run] for run in _runs(list(lines[first:end]))]
+    block = runs[-1 if last else 0] if runs else []
+    return block if block and _body([lines[i] for i in block]) else []
+
+
+def _blocks_of(lines: Sequence[str]) -> list[list[str]]:
+    """The blocks of ``lines`` (runs between blank lines), each its lines."""
+    return [[lines[i] for i in run] for run in _runs(list(lines))]
+
+
+def _body(block: Sequence[str]) -> bool:
+    """Whether ``block`` (lines) may be a column's body text: no headline, no byline."""
+    return not title_like(block) and not any(is_byline(line) for line in block)
+
+
+def _edge_story(lm: TokenScorer, seams: Sequence[tuple[str, str, Sequence[str]]]) -> int | None:
+    """Which of a region's stories goes on in the block above or below the region (:data:`EDGE_JOIN`):
+    of ``seams``, one a story (``(tail, head, the story's block at the seam)``), the one whose tail
+    reads on into its head best, by :data:`EDGE_JOIN` or more, where the tail ends no sentence and
+    the story's block at the seam may be body text; else None."""
+    scored = [(join_score(lm, tail.strip(), _scored(head.strip())), k) for k, (tail, head, block) in enumerate(seams)
+              if not ends_sentence(tail) and _body(block)]
+    best = max(scored, default=None)
+    return best[1] if best is not None and best[0] >= EDGE_JOIN else None

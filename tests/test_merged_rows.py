@@ -153,3 +153,38 @@ def test_a_story_with_a_few_wide_lines_is_left_as_it_is() -> None:
     lm = TextLM("".join(line.replace(" ", "") for line in column))
     assert regions(text.splitlines()) == []
     assert column_stories(text, lm) == [text]
+
+
+def edge_page(above: int = 4, rows: int = 8, below: int = 3) -> tuple[str, list[str], list[str], list[str], TextLM]:
+    """A story whose column the engine read a block at a time (``above`` lines), then row by row
+    beside a second story's (``rows`` rows, two spaces between), then a block at a time again
+    (``below`` lines); then a third story read as a block. Every line holds a comma (body text,
+    no headline)."""
+    chars = iter(chr(0x4E00 + 5 * i) for i in range(5000))
+    left, right, third = ([line[:3] + "，" + line[3:] for line in story(1, n, width, chars)[0]]
+                          for n, width in ((above + rows + below, 8), (rows, 6), (6, 7)))
+    merged = [a + "  " + b for a, b in zip(left[above:above + rows], right)]
+    text = "\n".join([*left[:above], "", *merged, "", *left[above + rows:], "", *third]) + "\n"
+    lm = TextLM("。".join("".join(s) for s in (left, right, third)))
+    return text, left, right, third, lm
+
+
+def test_a_column_read_a_block_at_a_time_above_and_below_the_rows_goes_on_in_them() -> None:
+    """The blocks just above and below the region join the story whose lines they continue (a
+    blank line kept at each seam); the other story and the third are left as they were."""
+    text, left, right, third, lm = edge_page()
+    stories = column_stories(text, lm)
+    assert "\n".join([*left[:4], "", *left[4:12], "", *left[12:]]) + "\n" in stories
+    assert "\n".join(right) + "\n" in stories
+    paragraphs = [block.text for block in reflow_stories(stories, lm)]
+    assert "".join(left) in paragraphs
+
+
+def test_a_headline_above_the_rows_is_no_column_of_theirs() -> None:
+    """A block above the region that reads as a headline stays apart, however its text reads on."""
+    text, left, right, third, lm = edge_page()
+    headline = [line.replace("，", "") for line in left[:2]]
+    text = text.replace("\n".join(left[:4]), "\n".join(headline), 1)
+    lm = TextLM("。".join("".join(s) for s in ([*headline, *left[4:]], right, third)))
+    stories = column_stories(text, lm)
+    assert stories[0] == "\n".join(headline) + "\n\n"
