@@ -405,6 +405,19 @@ def test_a_first_body_line_under_a_headline_with_half_its_boxes_swollen_and_a_co
         ("headline", "集市开张"), ("paragraph", first + "".join(rows))]
 
 
+def test_a_first_body_line_under_a_headline_with_half_its_boxes_swollen_the_others_at_the_body_size_is_no_sub_headline() -> None:
+    """As above, but the words the engine did not swell are boxed at the body's size exactly, not
+    smaller (``“脱单神器“连考必过”“一个亿小``, 13 px at ``h`` 13): a sub-headline's words are all
+    larger than the body, so a line a quarter of whose words are no larger opens the paragraph."""
+    first = "四月一日库尔德武装主"
+    words = tuple(Word(ch, Box(140 + i * 43, 150, 140 + i * 43 + H, 150 + (int(1.4 * H) if i % 2 else H)), conf=0.9)
+                  for i, ch in enumerate(first))
+    rows = ["导的民主军继续在拉卡以西的", "塔布卡地区与极端组织作战极", "端组织控制区内的大量民众纷", "纷逃离当天在拉卡以西的塔布", "卡市区双方爆发了激烈冲突。"]
+    lines = [Line(words=words, box=Box.union([w.box for w in words])), *column(rows, 60, 228)]
+    assert [(b.kind, b.text) for b in reflow_document(document([[make_line("集市开张", 60, 60, size=2 * H)], lines])).blocks] == [
+        ("headline", "集市开张"), ("paragraph", first + "".join(rows))]
+
+
 def test_a_first_body_line_under_a_headline_set_as_large_as_a_sub_headline_but_close_on_the_line_below_stays_body() -> None:
     """A column's first line under a headline whose boxes the engine read 1.15 × the body's size
     and 1.1 characters apart (``新华社华盛顿…电发表在``): as large and as spaced as a sub-headline.

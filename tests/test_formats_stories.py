@@ -1075,3 +1075,59 @@ def test_a_short_line_under_a_headline_s_glyphs_swollen_into_the_row_below_stays
     paragraphs = ["甲地今天举行春季运动会各校学生积极参加比赛运动会设田径和球类会。", "组委会表示明年还将继续举办这项运动会。"]
     got = stories_of(document([head, *body(paragraphs, 40, y, 2, rows=3)]))
     assert got == [[("headline", "甲地运动会今天隆重开幕"), *(("paragraph", p) for p in paragraphs)]]
+
+
+def test_a_column_s_first_line_under_a_headline_close_on_a_swollen_body_row_stays_body() -> None:
+    """A row read across the page, its boxes swollen (``当地时间10号上`` under ``吴邦国与伊朗议长举行会谈``):
+    the column's indented first line is as large as a sub-headline and spaced like one, and the
+    line right under it is as large too, but half its words are boxed at the body's size. That
+    line is body text: a wrapped sub-headline's next line is large all through. The first line
+    stands close on it, as a column's lines do, so it opens the paragraph."""
+    head = headline("甲地运动会", 40, 40)
+    y = head.box.y1 + H // 3
+    first = tuple(Word(ch, Box(40 + 2 * H + i * 33, y, 40 + 2 * H + i * 33 + H, y + 3 * H // 2), conf=0.9)
+                  for i, ch in enumerate(A[0][:8]))
+    y += 3 * H // 2 + 3
+    second = tuple(Word(ch, Box(40 + i * H, y, 40 + (i + 1) * H, y + (2 * H if i % 2 else H)), conf=0.9)
+                   for i, ch in enumerate(A[0][8:18]))
+    lines = [Line(words=first, box=Box.union([w.box for w in first])), Line(words=second, box=Box.union([w.box for w in second])),
+             make_line(A[0][18:], 40, y + 2 * H + H // 2), *body(A[1:], 40, y + 2 * H + H // 2 + PITCH, 1)]
+    assert stories_of(document([head, *lines])) == [[("headline", "甲地运动会"), *(("paragraph", p) for p in A)]]
+
+
+def test_a_garbled_line_over_a_headline_s_glyphs_ends_its_story() -> None:
+    """The tops of a headline's glyphs read as a line of garbage on its row (``Avayanez 一``, boxed
+    at 0.8 × the body's size): longer than a speck, with a wide letter, but it lies inside the headline's row of
+    glyphs, where no text is printed. Read as a paragraph, it stood between the headline and
+    its body; like a speck on the headline, it ends the story."""
+    head = headline("甲地运动会隆重开幕", 40, 40)
+    garble = Line(words=(Word("Avayanez", Box(200, 42, 400, 42 + 4 * H // 5), conf=0.3), Word("一", Box(410, 44, 425, 44 + 3 * H // 4), conf=0.3)),
+                  box=Box(200, 42, 425, 42 + 4 * H // 5))
+    got = stories_of(document([garble, head, *body(A, 40, 40 + 3 * H, 2)]))
+    assert got == [[("headline", "甲地运动会隆重开幕"), *(("paragraph", p) for p in A), ("paragraph", "Avayanez一")]]
+
+
+def test_a_sub_headline_cut_at_a_river_after_its_dash_is_one_headline_line() -> None:
+    """A sub-headline opening with a dash read as ``一-`` (its letters end half-way through the
+    box), under a headline whose lines leave a blank at the same place: the layout cuts the line
+    there, as at a river down the page. Its pieces are one printed line, one headline line, left
+    to right, not two headline lines (which the reader of the headline scores as no part of it),
+    and one printed line to the corrector's line-end stages."""
+    def spaced(parts: list[str], x: int, y: int) -> Line:
+        words = []
+        for part in parts:
+            for ch in part:
+                words.append(Word(ch, Box(x, y, x + 2 * H, y + 2 * H), conf=0.9))
+                x += 2 * H
+            x += H
+        return Line(words=tuple(words), box=Box.union([w.box for w in words]))
+
+    lines = [spaced(["四川", "藏区全部"], 40, 40), spaced(["脱贫", "攻坚战"], 40, 45 + 2 * H)]
+    y = 50 + 4 * H
+    dash = Word("一-", Box(40, y, 40 + 4 * H, y + 2 * H), conf=0.8)
+    rest = spaced(["京津冀互认"], 40 + 5 * H, y)
+    sub = Line(words=(dash, *rest.words), box=Box.union([dash.box, rest.box]))
+    doc = document([*lines, sub, *body(A, 40, y + 3 * H, 2)])
+    assert stories_of(doc) == [[("headline", "四川藏区全部"), ("headline", "脱贫攻坚战"), ("headline", "一-京津冀互认"),
+                                *(("paragraph", p) for p in A)]]
+    assert "一-京津冀互认" in reflow_document(doc).wrapped().splitlines()  # no line wrapped inside it for the corrector

@@ -72,8 +72,8 @@ def find_headlines(placed: list[PlacedLine], h: float, levelled: bool = False) -
     little taller than the body's), within ``h`` above or
     below a headline line, over half of the shorter one's width (a column's first line beside the
     end of a headline is not one), and two pixels larger at least (box heights are whole pixels:
-    on small type a body line one pixel taller than the median is ``1.07 h``), its words no
-    smaller than the body where it is set under ``HEADLINE × h`` (see :func:`_body_letters`; the
+    on small type a body line one pixel taller than the median is ``1.07 h``), its words
+    larger than the body where it is set under ``HEADLINE × h`` (see :func:`_body_letters`; the
     pieces of a row read across the page with boxes swollen larger still part its stories), and
     set apart from the body line under it (see :func:`_on_body`; on a page read turned level,
     ``levelled``, a headline's letters may stand above its box: see :func:`_beside_head`). Next to such a
@@ -157,7 +157,7 @@ def _beside_head(line: PlacedLine, near: list[PlacedLine], least: float, h: floa
     """Whether ``line``, set in type ``least ×`` the body's and two pixels larger than ``h`` at
     least, is set as a kicker or sub-headline of the lines ``near``: its pitch ``least ×`` the
     body's, within ``h`` above or below one of them over half the shorter one's width, and its
-    words no smaller than the body under ``HEADLINE × h`` (see :func:`find_headlines`). On a page
+    words larger than the body under ``HEADLINE × h`` (see :func:`_body_letters`). On a page
     read turned level (``levelled``) a headline's top is its letters' (:func:`.stories.letters_top`):
     its box is one row of print less the turn, lower than its letters, and a kicker over it stands
     further than ``h`` above that box (a headline's letters 26 px high, its box 13, the kicker 25 px over it, 12 over its letters: read on
@@ -178,23 +178,27 @@ def _beside_head(line: PlacedLine, near: list[PlacedLine], least: float, h: floa
 
 def _on_body(line: PlacedLine, placed: list[PlacedLine], heads: set[int], gap: float, h: float) -> bool:
     """Whether the next line under ``line`` (over half the narrower one's width, not a headline
-    line: ids ``heads``) is set at the body's size (under ``KICKER × h``) and starts less than
+    line: ids ``heads``) is set at the body's size (under ``KICKER × h``, or a quarter of its
+    words no larger than the body: see :func:`_body_letters`) and starts less than
     ``CLOSE ×`` the page's usual gap between lines (``gap``) below it: a kicker or sub-headline
     is set apart from the body under it, a column's first line whose boxes the engine swelled
     is not (``新华社华盛顿…电发表在``, 3 px above the next line where lines stand 6 px apart).
-    A wrapped sub-headline's next line is as large as it."""
+    A wrapped sub-headline's next line is as large as it, all its words; on a row read across
+    the page the engine swells the boxes of the next body line too, but not all of them
+    (``当地时间10号上`` 2 px above ``午，全国人大常委会``, 1.6 × ``h``, the lower quartile of its
+    words' heights ``h``)."""
     below = [q for q in placed if q is not line and id(q) not in heads and _over(line.box, q.box) and q.box.y0 >= line.box.y1 - 0.25 * h]
     after = min(below, key=lambda q: q.box.y0, default=None)
-    return after is not None and after.size < KICKER * h and after.core.y0 - line.core.y1 < CLOSE * gap
+    return after is not None and (after.size < KICKER * h or _body_letters(after, h)) and after.core.y0 - line.core.y1 < CLOSE * gap
 
 
 def _body_letters(line: PlacedLine, h: float) -> bool:
-    """Whether a quarter of the ``line``'s solid words or more are set smaller than the body
+    """Whether a quarter of the ``line``'s solid words or more are set no larger than the body
     size ``h`` (:func:`low_height`). A kicker or sub-headline is set larger than the body, all
-    of it; a column's first line under a headline that passes for one keeps words of the body's
+    of it (two pixels at least, see :func:`_add_head_group_lines`); a column's first line under a headline that passes for one keeps words of the body's
     size where the engine swelled the others over two rows (and lost a comma, which widens the
-    pitch: ``4月1日库尔德武装主导的``)."""
-    return 0 < low_height(line.words, letter_extents(line.words)) < h
+    pitch: ``4月1日库尔德武装主导的``; boxed at ``h`` exactly: ``“脱单神器“连考必过”“一个亿小``, 13 px at ``h`` 13)."""
+    return 0 < low_height(line.words, letter_extents(line.words)) <= h
 
 
 def line_pitch(line: PlacedLine) -> float | None:

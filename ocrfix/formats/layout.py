@@ -54,6 +54,7 @@ from __future__ import annotations
 
 import re
 import statistics
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from itertools import groupby
 from typing import NamedTuple
@@ -62,9 +63,9 @@ from ..column_order import TokenScorer
 from ..text_reflow import (LM_JOIN_BLANK, OPENING, _WEIGHABLE_END, Block, clean_paragraph, continuation, display_width, ends_sentence,
                            is_byline, number_pages, reflow_blocks, render, squeeze_spaces)
 from .model import Box, Document, Line, Page, Word, join_words
-from .headlines import body_pitch, find_headlines, junk_glyphs, under_body
+from .headlines import SPECK_CHARS, body_pitch, find_headlines, junk_glyphs, under_body
 from .line_splits import split_lines
-from .placed import ALNUM, NO_LINE_START, RULE, PlacedLine, char_height, is_rule_text, text_span
+from .placed import ALNUM, NO_LINE_START, RULE, PlacedLine, char_height, is_rule_text, text_span, wide_letters
 from .stories import stories
 from .skew import level
 from .tables import table_rows
@@ -523,10 +524,10 @@ def _heads_and_body(flow: _Flow, story: int, leaves: list[list[PlacedLine]], hea
             # once the story's headline is out, large type under a column's lines heads nothing
             under = under_body(large, rest) if headed else set()
             inner.extend(p for p in large if id(p) in under)
-            for p in large:
-                if id(p) not in under:
-                    flow.emit("headline", squeeze_spaces(p.text.strip(), keep_wide_gaps=True), [p], story)
-                    headed = True
+            for pieces in _printed_rows(p for p in large if id(p) not in under):
+                text = squeeze_spaces(join_words([p.text.strip() for p in pieces]), keep_wide_gaps=True)
+                flow.emit("headline", text, pieces, story, (text,))  # one printed line, whatever its pieces
+                headed = True
         body = _stack(body, _columns(rest))
     return body, inner
 
@@ -619,16 +620,30 @@ def _speck_piece(piece: PlacedLine, h: float) -> bool:
         and all(w.conf is not None and w.conf < SPECK_CONF for w in piece.words)
 
 
+def _printed_rows(lines: Iterable[PlacedLine]) -> list[list[PlacedLine]]:
+    """``lines`` (a leaf's headline lines, top to bottom) with the pieces of one printed line
+    together, left to right, where its first piece stands: a headline line the engine read whole
+    but the layout cut at a gap or at a dash read as a rule (``一-`` | ``京津费互认防疫健康状况``,
+    ``新一代“人造太阳`` | ``”实验落置创纪录``) is one line of print. Emitted piece by piece, top
+    to bottom, it stood as two headline lines, the right piece first where it stands higher."""
+    rows: dict[int, list[PlacedLine]] = {}
+    for line in lines:
+        rows.setdefault(line.order, []).append(line)
+    return [sorted(row, key=lambda p: p.box.x0) for row in rows.values()]
+
+
 def _inside_headlines(placed: list[PlacedLine], heads: set[int]) -> set[int]:
-    """ids of the short lines (``RULE_CHARS`` characters at most) whose middle lies inside the
-    box of a longer headline line, between the top and the foot of its glyphs' row (see
-    :func:`_glyph_row`): no text is printed over a headline, so they are a rule or specks beside
-    it that the engine read into the headline's line (``、、``, ``本``, ``人``)."""
+    """ids of the short lines (``RULE_CHARS`` characters at most, or ``SPECK_CHARS`` wide letters
+    at most) whose middle lies inside the box of a longer headline line, between the top and the
+    foot of its glyphs' row (see :func:`_glyph_row`): no text is printed over a headline, so they
+    are a rule or specks beside it that the engine read into the headline's line (``、、``,
+    ``本``, ``人``), or the tops of its glyphs read as a row of garbage (``Avayanez 一``, a piece
+    of a row read across the page, sized by the rest of its line at the body's size)."""
     large = [(q, *_glyph_row(q)) for q in placed if id(q) in heads]
     found = set()
     for p in placed:
         width = display_width(p.text)
-        if width > RULE_CHARS:
+        if width > RULE_CHARS and wide_letters(p.text) > SPECK_CHARS:
             continue
         x, y = (p.box.x0 + p.box.x1) / 2, (p.box.y0 + p.box.y1) / 2
         if any(q is not p and display_width(q.text) > width and q.box.x0 < x < q.box.x1 and top < y < foot for q, top, foot in large):
