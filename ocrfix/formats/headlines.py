@@ -185,7 +185,7 @@ def _on_body(line: PlacedLine, placed: list[PlacedLine], heads: set[int], gap: f
     is not (``新华社华盛顿…电发表在``, 3 px above the next line where lines stand 6 px apart).
     A wrapped sub-headline's next line is as large as it, all its words; on a row read across
     the page the engine swells the boxes of the next body line too, but not all of them
-    (``当地时间10号上`` 2 px above ``午，全国人大常委会``, 1.6 × ``h``, the lower quartile of its
+    (``当地时间10号上`` 4 px above ``午，全国人大常委会``, 1.6 × ``h``, the lower quartile of its
     words' heights ``h``)."""
     below = [q for q in placed if q is not line and id(q) not in heads and _over(line.box, q.box) and q.box.y0 >= line.box.y1 - 0.25 * h]
     after = min(below, key=lambda q: q.box.y0, default=None)
