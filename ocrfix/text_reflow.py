@@ -573,6 +573,155 @@ def reflow_blocks(text: str, lm: TokenScorer | None = None) -> list[Block]:
     return [block for block, _ in reflow_cues(text, lm)]
 
 
+@dataclass(frozen=True)
+class _PageLines:
+    """A text's lines as the paragraph-break rules read them, measured once (:meth:`measure`); its
+    methods are the rules' predicates (module docstring), :meth:`paragraph_ends` their table."""
+
+    original: list[str]  # the lines as read, which the blocks' text keeps
+    lines: list[str]  # what the decisions read: a column rule read as ``|`` dropped
+    widths: list[float | None]  # how much of its column each line filled (None: a blank line)
+    column: list[float]  # per line, its column's width: the page's local one, or its run's own
+    measured: list[float | None]  # per line, its column measured on its run (:func:`_run_widths`)
+    runs: list[list[int]]  # runs of consecutive non-blank lines
+    runlen: dict[int, int]  # per non-blank line, the length of its run
+    unwrapped: bool  # a paragraph per line (:class:`Wrapping`)
+    several: bool  # columns of several stories (:func:`several_stories`)
+    lm: TokenScorer | None
+
+    @classmethod
+    def measure(cls, text: str, lm: TokenScorer | None) -> _PageLines:
+        original = text.splitlines()
+        lines = [_COLUMN_RULE.sub("", line) or line for line in original]
+        widths = _line_widths(lines)
+        runs = _runs(lines)
+        page_column = _local_widths(widths)
+        measured = _run_widths(runs, widths)
+        column = [m if m is not None and abs(m - page_column[i]) >= _OWN_WIDTH else page_column[i]
+                  for i, m in enumerate(measured)]
+        return cls(original=original, lines=lines, widths=widths, column=column, measured=measured, runs=runs,
+                   runlen={i: len(run) for run in runs for i in run},
+                   unwrapped=wrapping(text).unwrapped,  # as benchmarks.wrapping reports it
+                   several=several_stories(runs, measured), lm=lm)
+
+    def kinds(self) -> list[BlockKind]:
+        """Each run's kind (:func:`_classify_runs`; the LM does not weigh unwrapped text)."""
+        return _classify_runs(self.lines, self.runs, self.widths, self.column, self.measured,
+                              None if self.unwrapped else self.lm)
+
+    def is_full(self, i: int, first: int) -> bool:
+        """As wide as the column (3 em less for ``first``, the paragraph's first line: indented in print)."""
+        slack = 3.0 if i == first else 1.0
+        return (self.widths[i] or 0.0) >= self.column[i] - slack
+
+    def is_short(self, i: int, first: int) -> bool:
+        """Clearly shorter than the column: the paragraph ended (its final stop misread, e.g. '*')."""
+        slack = 5.0 if i == first else 3.0
+        return (self.widths[i] or 0.0) < self.column[i] - slack
+
+    def reads_on(self, prev: int, i: int, least: float) -> bool:
+        """With the LM: the sentence of line ``prev`` reads on into line ``i`` (by ``least``)."""
+        return self.lm is not None and continuation(self.lm, self.lines[prev].strip(), self.lines[i].strip()) >= least
+
+    def looks_indented(self, i: int) -> bool:
+        """As wide as an indented first line (OCR dropped the indent) and followed by a body line,
+        or (with the LM) by a blank line and a line its sentence reads on into."""
+        if not _indent_like(self.widths[i], self.column[i]):
+            return False
+        if i + 1 < len(self.lines) and self.widths[i + 1]:
+            return True
+        after = next((j for j in range(i + 1, len(self.lines)) if self.widths[j]), None)
+        return after is not None and not ends_sentence(self.lines[i]) and self.reads_on(i, after, LM_JOIN)
+
+    def weighable(self, prev: int) -> bool:
+        """The LM may weigh the break after line ``prev`` (wrapped text, a line's end it knows)."""
+        return self.lm is not None and not self.unwrapped and _WEIGHABLE_END.search(self.lines[prev].rstrip()) is not None
+
+    def settled_by_lm(self, prev: int, i: int, reason: str) -> bool:
+        """A break the rules cannot settle, where the LM reads the sentence on (module docstring)."""
+        across_blank = prev != i - 1
+        return (reason in _LM_SETTLES and self.weighable(prev)
+                and (reason == "indent-like width" or (self.widths[i] or 0.0) >= min(self.column[i] - 3.0, HEADLINE_LINE)
+                     or ends_sentence(self.lines[i]))
+                and self.reads_on(prev, i, LM_JOIN_BLANK if across_blank else LM_JOIN))
+
+    def not_read_on(self, prev: int, i: int, most: float) -> bool:
+        """With the LM, where the widths read on (a column break: a blank line after a full line;
+        a line not full before an indent-like one): the sentence of line ``prev`` reads on into
+        line ``i`` by no more than ``most`` (module docstring)."""
+        return self.weighable(prev) and continuation(self.lm, self.lines[prev].strip(), self.lines[i].strip()) <= most
+
+    def another_column(self, prev: int, i: int) -> bool:
+        """Line ``i`` starts a column of another width than that of line ``prev`` (runs of
+        ``_MIN_WIDTH_RUN`` lines or more, measured): by ``_OTHER_WIDTH``, or with the LM by
+        ``_NEAR_WIDTH`` where the sentence reads on into it by less than :data:`LM_OTHER_COLUMN`."""
+        before, after = self.measured[prev], self.measured[i]
+        if before is None or after is None or min(self.runlen[prev], self.runlen[i]) < _MIN_WIDTH_RUN:
+            return False
+        apart = abs(before - after)
+        return apart >= _OTHER_WIDTH or (apart >= _NEAR_WIDTH and self.lm is not None
+                                         and not self.reads_on(prev, i, LM_OTHER_COLUMN))
+
+    def no_sentence_opens(self, prev: int, i: int) -> bool:
+        """With the LM, after a line that ends a sentence with a stop: line ``i`` does not open a
+        sentence (:func:`opens_sentence` below :data:`LM_NO_START`; module docstring)."""
+        return (self.lm is not None and not self.unwrapped and self.lines[prev].rstrip()[-1:] in _STOPS
+                and opens_sentence(self.lm, self.lines[i].strip()) < LM_NO_START)
+
+    def another_story_may_follow(self, prev: int, i: int) -> bool:
+        """With the LM, a blank line after a full line that ends a sentence, on a page of several
+        stories, where the sentence does not read on (module docstring)."""
+        return self.several and self.lm is not None \
+            and continuation(self.lm, self.lines[prev].strip(), self.lines[i].strip()) <= LM_END
+
+    def judged_at(self, paragraph: Sequence[int], i: int) -> int:
+        """The line at which the break after the open ``paragraph`` (its line numbers), before line
+        ``i``, is judged: its last line; across a blank line after a fragment (at most
+        :data:`FRAGMENT` em, ending no sentence) that follows a full line leaving its sentence open,
+        that full line where (with the LM) its sentence reads on into line ``i`` by at least
+        :data:`LM_JOIN_BLANK` (module docstring)."""
+        prev = paragraph[-1]
+        if self.lm is None or self.unwrapped or prev == i - 1 or len(paragraph) < 2 or (self.widths[prev] or 0.0) > FRAGMENT:
+            return prev
+        before = paragraph[-2]
+        fragment = self.is_full(before, paragraph[0]) and not ends_sentence(self.lines[before]) \
+            and not ends_sentence(self.lines[prev])
+        return before if fragment and self.reads_on(before, i, LM_JOIN_BLANK) else prev
+
+    def paragraph_ends(self, first: int, prev: int, i: int) -> str | None:
+        """Why the open paragraph (first line ``first``, judged at line ``prev``) ends before line ``i``, or None."""
+        lines, unwrapped = self.lines, self.unwrapped
+        across_blank = prev != i - 1
+        full = self.is_full(prev, first)
+        ends = ends_sentence(lines[prev])
+        rules = (
+            ("indent", lines[i][:1] in (" ", "\u3000", "\t")),
+            ("sentence end" if ends else "blank line", unwrapped and (ends or across_blank)),
+            ("sentence end on a line not full", ends and not full),
+            ("blank line after a line not full", across_blank and not full),
+            ("short line", self.is_short(prev, first)),
+            ("indent-like width", self.looks_indented(i) and (ends or across_blank or self.not_read_on(prev, i, LM_END_INDENT))),
+            ("leading byline", across_blank and bool(_LEADING_BYLINE.match(lines[i].strip()))),
+            ("column of another width", across_blank and self.another_column(prev, i)),
+        )
+        reason = next((name for name, applies in rules if applies), None)
+        if reason is None and across_blank and ends and self.another_story_may_follow(prev, i):
+            return "blank line after a sentence end, on a page of several stories"
+        if reason is None and across_blank and self.no_sentence_opens(prev, i):
+            return "blank line after a sentence end, no sentence opening"
+        if reason is None:
+            return "blank line, the sentence not read on" if across_blank and not ends and self.not_read_on(prev, i, LM_END) else None
+        return None if not ends and self.settled_by_lm(prev, i, reason) else reason
+
+    def paragraph(self, numbers: list[int]) -> Block:
+        """The paragraph of lines ``numbers``."""
+        return Block("paragraph", clean_paragraph([self.original[i] for i in numbers]), tuple(numbers))
+
+    def title(self, kind: BlockKind, i: int) -> Block:
+        """Line ``i`` as a headline or byline block."""
+        return Block(kind, _title_text(kind, self.original[i]), (i,))
+
+
 def reflow_cues(text: str, lm: TokenScorer | None = None) -> list[tuple[Block, str]]:
     """:func:`reflow_blocks`, each block with the cue that set it apart from the one before:
     ``headline`` / ``byline`` (its own kind), ``after a title`` (a paragraph after a headline or
@@ -582,16 +731,7 @@ def reflow_cues(text: str, lm: TokenScorer | None = None) -> list[tuple[Block, s
     ``column of another width``; with ``lm``: ``blank line, the sentence not read on``, ``blank line
     after a sentence end, on a page of several stories``). ``python -m benchmarks.stories --census`` counts the cues at
     which the reflow cut GT paragraphs."""
-    original = text.splitlines()
-    lines = [_COLUMN_RULE.sub("", line) or line for line in original]  # what the decisions read
-    widths = _line_widths(lines)
-    runs = _runs(lines)
-    page_column = _local_widths(widths)
-    unwrapped = wrapping(text).unwrapped  # as benchmarks.wrapping reports it
-    measured = _run_widths(runs, widths)
-    runlen = {i: len(run) for run in runs for i in run}
-    several = several_stories(runs, measured)
-    column = [m if m is not None and abs(m - page_column[i]) >= _OWN_WIDTH else page_column[i] for i, m in enumerate(measured)]
+    page = _PageLines.measure(text, lm)
     blocks: list[tuple[Block, str]] = []
     pending: list[int] = []  # line numbers of the open paragraph
     cue = "start"  # why the open paragraph was set apart from the block before
@@ -599,120 +739,20 @@ def reflow_cues(text: str, lm: TokenScorer | None = None) -> list[tuple[Block, s
     def close(next_cue: str) -> None:
         nonlocal cue
         if pending:
-            blocks.append((Block("paragraph", clean_paragraph([original[i] for i in pending]), tuple(pending)), cue))
+            blocks.append((page.paragraph(pending), cue))
             pending.clear()
         cue = next_cue
 
-    def is_full(i: int) -> bool:
-        slack = 3.0 if i == pending[0] else 1.0
-        return (widths[i] or 0.0) >= column[i] - slack
-
-    def is_short(i: int) -> bool:
-        """Clearly shorter than the column: the paragraph ended (its final stop misread, e.g. '*')."""
-        slack = 5.0 if i == pending[0] else 3.0
-        return (widths[i] or 0.0) < column[i] - slack
-
-    def reads_on(prev: int, i: int, least: float) -> bool:
-        """With the LM: the sentence of line ``prev`` reads on into line ``i`` (by ``least``)."""
-        return lm is not None and continuation(lm, lines[prev].strip(), lines[i].strip()) >= least
-
-    def looks_indented(i: int) -> bool:
-        """As wide as an indented first line (OCR dropped the indent) and followed by a body line,
-        or (with the LM) by a blank line and a line its sentence reads on into."""
-        if not _indent_like(widths[i], column[i]):
-            return False
-        if i + 1 < len(lines) and widths[i + 1]:
-            return True
-        after = next((j for j in range(i + 1, len(lines)) if widths[j]), None)
-        return after is not None and not ends_sentence(lines[i]) and reads_on(i, after, LM_JOIN)
-
-    def weighable(prev: int) -> bool:
-        """The LM may weigh the break after line ``prev`` (wrapped text, a line's end it knows)."""
-        return lm is not None and not unwrapped and _WEIGHABLE_END.search(lines[prev].rstrip()) is not None
-
-    def settled_by_lm(prev: int, i: int, reason: str) -> bool:
-        """A break the rules cannot settle, where the LM reads the sentence on (module docstring)."""
-        across_blank = prev != i - 1
-        return (reason in _LM_SETTLES and weighable(prev)
-                and (reason == "indent-like width" or (widths[i] or 0.0) >= min(column[i] - 3.0, HEADLINE_LINE)
-                     or ends_sentence(lines[i]))
-                and reads_on(prev, i, LM_JOIN_BLANK if across_blank else LM_JOIN))
-
-    def not_read_on(prev: int, i: int, most: float) -> bool:
-        """With the LM, where the widths read on (a column break: a blank line after a full line;
-        a line not full before an indent-like one): the sentence of line ``prev`` reads on into
-        line ``i`` by no more than ``most`` (module docstring)."""
-        return weighable(prev) and continuation(lm, lines[prev].strip(), lines[i].strip()) <= most
-
-    def another_column(prev: int, i: int) -> bool:
-        """Line ``i`` starts a column of another width than that of line ``prev`` (runs of
-        ``_MIN_WIDTH_RUN`` lines or more, measured): by ``_OTHER_WIDTH``, or with the LM by
-        ``_NEAR_WIDTH`` where the sentence reads on into it by less than :data:`LM_OTHER_COLUMN`."""
-        if measured[prev] is None or measured[i] is None or min(runlen[prev], runlen[i]) < _MIN_WIDTH_RUN:
-            return False
-        apart = abs(measured[prev] - measured[i])
-        return apart >= _OTHER_WIDTH or (apart >= _NEAR_WIDTH and lm is not None and not reads_on(prev, i, LM_OTHER_COLUMN))
-
-    def no_sentence_opens(prev: int, i: int) -> bool:
-        """With the LM, after a line that ends a sentence with a stop: line ``i`` does not open a
-        sentence (:func:`opens_sentence` below :data:`LM_NO_START`; module docstring)."""
-        return (lm is not None and not unwrapped and lines[prev].rstrip()[-1:] in _STOPS
-                and opens_sentence(lm, lines[i].strip()) < LM_NO_START)
-
-    def another_story_may_follow(prev: int, i: int) -> bool:
-        """With the LM, a blank line after a full line that ends a sentence, on a page of several
-        stories, where the sentence does not read on (module docstring)."""
-        return several and lm is not None and continuation(lm, lines[prev].strip(), lines[i].strip()) <= LM_END
-
-    def judged_at(prev: int, i: int) -> int:
-        """The line at which the break after line ``prev`` (before line ``i``) is judged: across a
-        blank line after a fragment (at most :data:`FRAGMENT` em, ending no sentence) that follows
-        a full line leaving its sentence open, that full line where (with the LM) its sentence
-        reads on into line ``i`` by at least :data:`LM_JOIN_BLANK` (module docstring)."""
-        if lm is None or unwrapped or prev == i - 1 or len(pending) < 2 or (widths[prev] or 0.0) > FRAGMENT:
-            return prev
-        before = pending[-2]
-        fragment = is_full(before) and not ends_sentence(lines[before]) and not ends_sentence(lines[prev])
-        return before if fragment and reads_on(before, i, LM_JOIN_BLANK) else prev
-
-    def paragraph_ends(prev: int, i: int) -> str | None:
-        """Why the open paragraph (last line ``prev``) ends before line ``i``, or None."""
-        across_blank = prev != i - 1
-        full = is_full(prev)
-        ends = ends_sentence(lines[prev])
-        rules = (
-            ("indent", lines[i][:1] in (" ", "\u3000", "\t")),
-            ("sentence end" if ends else "blank line", unwrapped and (ends or across_blank)),
-            ("sentence end on a line not full", ends and not full),
-            ("blank line after a line not full", across_blank and not full),
-            ("short line", is_short(prev)),
-            ("indent-like width", looks_indented(i) and (ends or across_blank or not_read_on(prev, i, LM_END_INDENT))),
-            ("leading byline", across_blank and bool(_LEADING_BYLINE.match(lines[i].strip()))),
-            ("column of another width", across_blank and another_column(prev, i)),
-        )
-        reason = next((name for name, applies in rules if applies), None)
-        if reason is None and across_blank and ends and another_story_may_follow(prev, i):
-            return "blank line after a sentence end, on a page of several stories"
-        if reason is None and across_blank and no_sentence_opens(prev, i):
-            return "blank line after a sentence end, no sentence opening"
-        if reason is None:
-            return "blank line, the sentence not read on" if across_blank and not ends and not_read_on(prev, i, LM_END) else None
-        return None if not ends and settled_by_lm(prev, i, reason) else reason
-
-    for run, kind in zip(runs, _classify_runs(lines, runs, widths, column, measured, None if unwrapped else lm)):
-        if kind != "paragraph":
-            close("after a title")
-            blocks.extend((Block(kind, _title_text(kind, original[i]), (i,)), kind) for i in run)
-            continue
+    for run, kind in zip(page.runs, page.kinds()):
         for i in run:
-            if pending:
-                reason = paragraph_ends(judged_at(pending[-1], i), i)
-                if reason:
-                    close(reason)
-            if is_byline(lines[i]):
+            title = kind if kind != "paragraph" else "byline" if is_byline(page.lines[i]) else None
+            if title is not None:
                 close("after a title")
-                blocks.append((Block("byline", _title_text("byline", original[i]), (i,)), "byline"))
+                blocks.append((page.title(title, i), title))
                 continue
+            reason = page.paragraph_ends(pending[0], page.judged_at(pending, i), i) if pending else None
+            if reason:
+                close(reason)
             pending.append(i)
     close("")
     return blocks
