@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 
 from formats_support import page_schema
 from ocrfix.formats import Block, Box, Document, Line, Page, Word, read_document, reflow_document, write_document
+from ocrfix.formats.headlines import find_headlines
+from ocrfix.formats.placed import PlacedLine
 
 H = 30  # body type size in pixels
 PITCH = int(H * 1.6)
@@ -1131,3 +1133,39 @@ def test_a_sub_headline_cut_at_a_river_after_its_dash_is_one_headline_line() -> 
     assert stories_of(doc) == [[("headline", "四川藏区全部"), ("headline", "脱贫攻坚战"), ("headline", "一-京津冀互认"),
                                 *(("paragraph", p) for p in A)]]
     assert "一-京津冀互认" in reflow_document(doc).wrapped().splitlines()  # no line wrapped inside it for the corrector
+
+
+def _placed_row(text: str, x: int, y: int, pitch: float, height: int, order: int = 0) -> PlacedLine:
+    """A placed line of one word per character, ``pitch`` apart, boxed ``height`` high."""
+    words = tuple(Word(ch, Box(round(x + k * pitch), y, round(x + (k + 1) * pitch), y + height), conf=0.9) for k, ch in enumerate(text))
+    box = Box.union([w.box for w in words])
+    return PlacedLine(text, box, float(height), order, words, core=box)
+
+
+def test_a_swollen_body_row_with_specks_read_past_its_end_in_the_gutter_is_no_headline() -> None:
+    """A body row whose boxes the engine swelled to 1.4 × the body and spread a little
+    (``饲料等农资企业加快``, 1.1 × the body's pitch), with specks in the gutter past its end read
+    as a word ``，，`` 2.6 × ``h`` off its last letter: measured with them, its characters stood a
+    headline's pitch apart (1.2 × the body's). The specks widen its box by the gutter but add two
+    characters only; measured without them it keeps its own pitch, and stays body."""
+    swollen = _placed_row("饲料等农资企业加快", 40, 40 + 2 * PITCH, 1.1 * H, int(1.4 * H), order=2)
+    x = swollen.box.x1 + int(2.6 * H)
+    specks = Word("，，", Box(x, swollen.box.y0 + H // 3, x + int(0.8 * H), swollen.box.y0 + H // 2), conf=0.3)
+    row = PlacedLine(swollen.text + " ，，", Box.union([swollen.box, specks.box]), swollen.size, 2, (*swollen.words, specks),
+                     core=swollen.box)
+    lines = [_placed_row(text, 40, 40 + k * PITCH, H, H, order=k) for k, text in enumerate(["推动种子化肥农资企业", "加快复产建立保供通道"])]
+    lines += [_placed_row(text, 40, 40 + (k + 3) * PITCH, H, H, order=k + 3) for k, text in enumerate(["今年稻谷最低收购价格", "保持稳定视情可以提高"])]
+    assert find_headlines([*lines, row], float(H)) == set()
+
+
+def test_a_piece_of_a_swollen_row_touching_a_piece_at_the_body_s_pitch_is_no_headline() -> None:
+    """A row read across the page, its boxes swollen to 1.35 × the body, cut in two pieces that
+    touch (``型农机具，`` | ``加快农业``): the left one keeps the body's pitch, the engine spread the
+    right one's boxes to 1.5 × it. Set in the same type and touching, they are one printed row of
+    body text: a headline stands a gutter off what is beside it."""
+    size = int(1.35 * H)
+    left = _placed_row("型农机具，", 40, 40 + 2 * PITCH, H, size, order=2)
+    right = _placed_row("加快农业", left.box.x1, 40 + 2 * PITCH, 1.5 * H, size, order=2)
+    lines = [_placed_row(text, 40, 40 + k * PITCH, H, H, order=k) for k, text in enumerate(["东北条件好要破除制约", "提高规模经营水平推广"])]
+    lines += [_placed_row(text, 40, 40 + (k + 3) * PITCH, H, H, order=k + 3) for k, text in enumerate(["现代化李克强十分关心", "菜价变动情况在哈尔滨"])]
+    assert find_headlines([*lines, left, right], float(H)) == set()

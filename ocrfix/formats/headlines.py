@@ -17,8 +17,8 @@ from operator import attrgetter
 from typing import NamedTuple
 
 from ..text_reflow import display_width
-from .model import Box
-from .placed import ALNUM, HEADLINE, PITCH_CHARS, RULE, PlacedLine, letter_extents, low_height, text_span, wide_letters
+from .model import Box, join_words
+from .placed import ALNUM, HEADLINE, PITCH_CHARS, RULE, SPECKS, PlacedLine, letter_extents, low_height, text_span, wide_letters
 from .stories import _clusters, _overlap, letters_top, line_gap
 
 HEADLINE_PITCH = 1.2  # × h (× the body's measured pitch in _is_headline): least character pitch of a headline
@@ -46,12 +46,37 @@ def _is_headline(line: PlacedLine, h: float, pitch: float) -> bool:
     characters ``SPACED_PITCH ×`` the pitch apart: PP-OCR pads a headline's box little more
     than a body line's, so that a headline set 1.3–1.4 × the body's type may measure only
     1.1–1.2 × ``h``, but its characters stand 1.3–1.5 × the body's pitch apart, further than a
-    body line's (a short line's padding at its ends widens its pitch: not measured on it)."""
+    body line's (a short line's padding at its ends widens its pitch: not measured on it).
+    Measured without the specks read as marks past its ends (see :func:`_printed_width`)."""
     if line.size < min(HEADLINE_LINE, SPACED_LINE) * h:  # most lines: body type
         return False
-    width = display_width(line.text)
-    return (line.size >= HEADLINE_LINE * h and line.box.width >= HEADLINE_PITCH * pitch * width) \
-        or (line.size >= SPACED_LINE * h and width >= PITCH_CHARS and line.box.width >= SPACED_PITCH * pitch * width)
+    span, width = _printed_width(line, h)
+    return (line.size >= HEADLINE_LINE * h and span >= HEADLINE_PITCH * pitch * width) \
+        or (line.size >= SPACED_LINE * h and width >= PITCH_CHARS and span >= SPACED_PITCH * pitch * width)
+
+
+def _printed_width(line: PlacedLine, h: float) -> tuple[int, float]:
+    """The ``line``'s extent and its characters' :func:`display_width`, both without its words of
+    only what specks are read as (``SPECKS``) at either end that stand more than ``h`` (a
+    character's cell) off its letters: specks in the gutter past a column's line read as ``，，``
+    widen its box by the gutter but add two characters only, so that a body row whose boxes the
+    engine swelled (``饲料等农资企业加快  ，，``, its commas 55 px = 2.6 × ``h`` past its last
+    letter, in the next column) measured with them stands a headline's pitch apart. A full stop or
+    a comma printed at a line's end stands in the next cell, its box narrower than the cell: taken
+    off, it would widen the pitch."""
+    words = [w for w in line.words if w.box is not None and w.text.strip()]
+    solid = [k for k, w in enumerate(words) if w.text.strip(SPECKS + " ")]
+    if not solid:
+        return line.box.width, display_width(line.text)
+    first, stop = solid[0], solid[-1] + 1
+    if first > 0 and words[first].box.x0 - max(w.box.x1 for w in words[:first]) <= h:
+        first = 0
+    if stop < len(words) and min(w.box.x0 for w in words[stop:]) - words[stop - 1].box.x1 <= h:
+        stop = len(words)
+    if (first, stop) == (0, len(words)):  # most lines: letters at either end, or marks close on them
+        return line.box.width, display_width(line.text)
+    kept = words[first:stop]
+    return max(w.box.x1 for w in kept) - min(w.box.x0 for w in kept), display_width(join_words([w.text for w in kept]))
 
 
 def _over(a: Box, b: Box) -> bool:
@@ -106,7 +131,20 @@ def _large_lines(placed: list[PlacedLine], rows: _Rows, h: float, pitch: float) 
         return large, None
     gap = line_gap(placed, h)
     sized = {id(p) for p in large}
-    return [p for p in large if not _in_column(p, rows, sized, gap, h)], gap
+    return [p for p in large if not _in_column(p, rows, sized, gap, h) and not _body_piece(p, placed, sized, h)], gap
+
+
+def _body_piece(line: PlacedLine, placed: list[PlacedLine], large: set[int], h: float) -> bool:
+    """Whether ``line`` (large type, see :func:`_is_headline`) is a piece of a row the engine read
+    as one line, beside another piece of it set in the same type at the body's pitch (no large
+    line: ids ``large``; its pitch measured), the two touching (no more than ``h / 4`` apart): a
+    headline stands a gutter off the body beside it, but the engine swells and spreads the word
+    boxes of a row it reads across the page, so that a piece of it may stand a headline's pitch
+    apart (``型农机具，`` | ``加快农业``, one printed line: both 27 px, one 21 px a character, the
+    other 31; ``社会大局稳定；三是|。`` | ``断断续续地喷发。。`` on two columns' row, both 44 px
+    = 2.1 × ``h``, their boxes overlapping over the rule between them)."""
+    return any(q.order == line.order and id(q) not in large and q.size == line.size and line_pitch(q) is not None
+               and max(line.box.x0 - q.box.x1, q.box.x0 - line.box.x1) <= h / 4 for q in placed if q is not line)
 
 
 def _headline_ids(large: list[PlacedLine], h: float) -> set[int]:
