@@ -38,7 +38,11 @@ order goes on in the next line, or (a sentence per line) in none.
 :func:`stories` then chains the pieces: a column's last line goes on in the first line of the
 next column of its story, which came earlier in the engine's order (the columns start on the
 same row), and a headline (a piece of one or two lines, no sentence end) heads the piece that
-starts after it; an assignment again. The stories are read in the order of their first lines,
+starts after it, the more surely the more of its words that piece's first characters hold
+(:data:`LEAD`: several headlines on one row are each as near the columns under the row), less
+:data:`NO_LEAD` where they hold none of them; an assignment again. Before that, a headline wider
+than the column the rows linked it into is cut out of it, a piece of its own
+(:func:`wide_heads_apart`). The stories are read in the order of their first lines,
 each a block of its own, a headline that heads one set apart by a blank line; so is a headline
 the rows linked into the column under it, at the top of a piece (:func:`head_lines`). Only the
 order of whole lines changes (and the blank lines between stories and around their headlines).
@@ -47,7 +51,8 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
-from statistics import mean
+from itertools import groupby
+from statistics import mean, median
 from typing import Iterable, Sequence, TypeVar
 
 import numpy as np
@@ -71,6 +76,13 @@ GRID_SLACK = 0.5  # log10: how much better the pieces' links must read on than o
 HEADLINE = 2.0  # log10: a headline's link to the first piece that starts after it, less DISTANCE a line
 COLUMN_WIDTH = 1.0  # log10: a column break between pieces as wide as each other gains this, others lose it
 HEADLINE_LINES = 2
+#: log10: a headline's link to a piece gains this times the share of its character pairs the
+#: piece's first :data:`LEAD_CHARS` characters hold, and loses :data:`NO_LEAD` where they hold none
+#: (:func:`stories`; of 139 stories of 28 development pages, 123 repeat a pair of their headline's
+#: characters in their first 60)
+LEAD = 3.0
+NO_LEAD = 1.0
+LEAD_CHARS = 60
 #: em: how much narrower than the column under them a piece's first lines must be to be a headline
 #: the links ran into that column (:func:`head_lines`; a first line whose indent the engine
 #: dropped is 2 em narrower)
@@ -290,9 +302,32 @@ def _headline(lines: Sequence[str], piece: Sequence[int]) -> bool:
     return len(piece) <= HEADLINE_LINES and not any(ends_sentence(lines[i]) for i in piece)
 
 
-def stories(lines: Sequence[str], pieces: Sequence[Sequence[int]], seams: Seams) -> list[list[int]]:
+def _pairs(text: str) -> set[str]:
+    letters = [ch for ch in text if ch.isalnum()]
+    return {a + b for a, b in zip(letters, letters[1:])}
+
+
+def _lead_share(lines: Sequence[str], headline: Sequence[int], piece: Sequence[int]) -> float:
+    """The share of ``headline``'s character pairs that ``piece``'s first :data:`LEAD_CHARS`
+    characters hold: a story's first sentences name what its headline names."""
+    head = _pairs("".join(lines[i] for i in headline))
+    text = ""
+    for i in piece:
+        if len(text) >= LEAD_CHARS:
+            break
+        text += lines[i]
+    return len(head & _pairs(text[:LEAD_CHARS])) / len(head) if head else 0.0
+
+
+def _lead_score(lines: Sequence[str], headline: Sequence[int], piece: Sequence[int]) -> float:
+    share = _lead_share(lines, headline, piece)
+    return LEAD * share if share else -NO_LEAD
+
+
+def stories(lines: Sequence[str], pieces: Sequence[Sequence[int]], seams: Seams, lead: bool = True) -> list[list[int]]:
     """``pieces`` (in the order of their first lines, as :func:`chains` gives them) chained into
-    stories (lists of piece numbers), in the order of their first lines."""
+    stories (lists of piece numbers), in the order of their first lines; ``lead``: a headline's
+    links weigh the words the pieces' first characters share with it (:data:`LEAD`)."""
     line_widths = seams.widths.tolist()
     widths = [_column_width(line_widths, piece) for piece in pieces]
     heads = [_headline(lines, piece) for piece in pieces]
@@ -304,7 +339,7 @@ def stories(lines: Sequence[str], pieces: Sequence[Sequence[int]], seams: Seams)
             if a == b or heads[b]:
                 continue
             if heads[a] and then[0] > first[-1]:
-                scores[a, b] = HEADLINE - DISTANCE * (then[0] - first[-1])
+                scores[a, b] = HEADLINE - DISTANCE * (then[0] - first[-1]) + (_lead_score(lines, first, then) if lead else 0.0)
             elif not heads[a] and then[0] < first[-1]:
                 scores[a, b] = _break_score(seams.join(first[-1], then[0]), widths[a], widths[b])
     links = acyclic_links(len(pieces), Links.of(scores))
@@ -348,15 +383,43 @@ def story_order(lines: Sequence[str], lm: TokenScorer, against: float = float("-
     mean join score of the lines dealt out to one grid of columns (see :func:`interleaved`).
     ``shown``: the lines as they come out, where they hold more than the LM and the widths
     should read (:mod:`ocrfix.merged_rows`: a rule read as a mark); default ``lines``. ``across``:
-    where each line starts across the page, where the text tells (:func:`link_scores`)."""
+    where each line starts across the page, where the text tells (:func:`link_scores`); there (the
+    pieces :mod:`ocrfix.merged_rows` cuts from Tesseract's rows) neither :func:`wide_heads_apart`
+    nor :data:`LEAD` applies: both are measured on an engine's own lines only (benchmarks/RESULTS.md)."""
     seams = Seams(lines, lm)
     pieces = tracks(lines, seams, across)
     if not interleaved(lines, pieces, seams, against):
         return None
     line_widths = seams.widths.tolist()
+    if across is None:
+        pieces = wide_heads_apart(lines, pieces, line_widths)
     heads = [head_lines(lines, piece, seams, line_widths) for piece in pieces]
     return [story_lines(shown or lines, [pieces[p] for p in story], [heads[p] for p in story])
-            for story in stories(lines, pieces, seams)]
+            for story in stories(lines, pieces, seams, lead=across is None)]
+
+
+def wide_heads_apart(lines: Sequence[str], pieces: Sequence[Sequence[int]], line_widths: Sequence[float]) -> list[list[int]]:
+    """``pieces`` with each headline wider than the column it was linked into made a piece of its
+    own, the column cut there (in the order of their first lines, as :func:`chains` gives them):
+    a run of one or two lines of a piece that reads as a title
+    (:func:`~ocrfix.text_reflow.title_like`), each :data:`HEAD_SLACK` em or more wider than the
+    piece's median line, the rest of the piece more lines than a headline (a piece of two lines
+    is one already). A column's lines are no wider than it; a headline across the columns of its
+    story is, and the rows link it into the column above it (whose last line it follows by a
+    row) or below it: there the reflow would run it into a paragraph, and :func:`stories` could
+    not give it the story under it."""
+    out: list[list[int]] = []
+    for piece in pieces:
+        column = median(line_widths[i] for i in piece)
+        wide = [k for k, i in enumerate(piece) if line_widths[i] >= column + HEAD_SLACK]
+        runs = [run for run in ([k for _, k in group] for _, group in groupby(enumerate(wide), lambda item: item[1] - item[0]))
+                if len(run) <= HEADLINE_LINES and title_like(lines[piece[k]] for k in run)]
+        if not runs or len(piece) - sum(map(len, runs)) <= HEADLINE_LINES:
+            out.append(list(piece))
+            continue
+        cuts = sorted({0, len(piece), *(k for run in runs for k in (run[0], run[-1] + 1))})
+        out += [list(piece[start:end]) for start, end in zip(cuts, cuts[1:])]
+    return sorted(out, key=lambda piece: piece[0])
 
 
 def head_lines(lines: Sequence[str], piece: Sequence[int], seams: Seams, line_widths: Sequence[float]) -> int:

@@ -167,6 +167,38 @@ def test_a_headline_read_into_a_later_piece_of_the_story_is_set_apart() -> None:
     assert story_lines(lines, [[2, 3, 4], [0, 1]], [1, 0]) == ["标题", "", *lines[3:], *lines[:2]]
 
 
+def test_a_headline_wider_than_the_column_it_was_linked_into_heads_the_story_under_it() -> None:
+    """Two stories stacked in two columns of 6 characters, beside a story in one column of 9; the
+    lower story's headline (14 characters, across its columns) the rows link from the upper
+    story's column into the lower one's. No column holds a line that much wider than its
+    own: the headline is cut out, and heads the lower story, a blank line after it."""
+    chars = iter(chr(0x4E00 + 3 * i) for i in range(400))
+    text = lambda width: "".join(next(chars) for _ in range(width))  # noqa: E731
+    upper, lower = ([[text(6) for _ in range(6)] for _ in range(2)] for _ in range(2))
+    side = [text(9) for _ in range(14)]
+    headline = text(14)
+    placed = [(12.0 * (row + 1), x, line) for x, col in enumerate(upper) for row, line in enumerate(col)]
+    placed += [(12.0 * 8, 0, headline)]
+    placed += [(12.0 * (row + 9), x, line) for x, col in enumerate(lower) for row, line in enumerate(col)]
+    placed += [(15.0 * (row + 1), 2, line) for row, line in enumerate(side)]
+    page = [line for _, _, line in sorted(placed)]
+    lm = TextLM("。".join(["".join(upper[0] + upper[1]), headline, "".join(lower[0] + lower[1]), "".join(side)]))
+    found = story_order(page, lm)
+    assert found is not None and [*upper[0], *upper[1]] in found
+    assert [headline, "", *lower[0], *lower[1]] in found
+
+
+def test_a_headline_heads_the_piece_whose_first_lines_name_what_it_names() -> None:
+    """A headline over a story's column, the column of another story (with no headline) starting
+    a line nearer: the headline's link goes to the piece whose first characters hold its words."""
+    from ocrfix.story_columns import Seams, stories
+
+    lines = ["甲乙丙丁戊己", "子丑寅卯辰巳午未申", "天地甲乙丙丁戊己玄黄", "酉戌亥金木水火土人", "宇宙洪荒日月盈昃辰宿",
+             "和平友好合作共赢发", "列张寒来暑往秋收冬藏"]
+    pieces = [[0], [1, 3, 5], [2, 4, 6]]
+    assert stories(lines, pieces, Seams(lines, TextLM(""))) == [[0, 2], [1]]
+
+
 @given(st.lists(st.tuples(st.integers(1, 3), st.integers(3, 9), st.integers(8, 20), st.lists(st.integers(2, 9), min_size=1, max_size=2)),
                 min_size=1, max_size=3))
 def test_only_whole_lines_move_on_any_page(bands: list[tuple[int, int, int, list[int]]]) -> None:
