@@ -298,14 +298,15 @@ def test_a_long_run_holds_edit_counts_not_edits_once_they_are_in_the_sidecars(mo
 
 
 FINALIZER_STRUCK = """
-import os, signal, time
-from ocrfix.batch.signals import Terminated, terminate
-signal.signal(signal.SIGTERM, terminate)
+import os, signal, sys, time
+from ocrfix.batch.signals import Terminated, interrupt, terminate
+SIGNUM = getattr(signal, sys.argv[1])
+signal.signal(SIGNUM, {"SIGTERM": terminate, "SIGINT": interrupt}[sys.argv[1]])
 
 
 class Bar:  # a progress bar's finalizer, as a run winds down
     def __del__(self):
-        os.kill(os.getpid(), signal.SIGTERM)
+        os.kill(os.getpid(), SIGNUM)
         sum(range(100_000))
 
 
@@ -313,13 +314,14 @@ try:
     Bar()
     time.sleep(5)
     print("ran on")
-except Terminated:
-    print("terminated")
+except KeyboardInterrupt as stopped:  # Terminated is one
+    print(type(stopped).__name__)
 """
 
 
-def test_a_sigterm_that_strikes_inside_a_finalizer_still_stops_the_run_without_a_traceback():
-    # raised inside __del__, Terminated would be printed with its traceback and swallowed: the run went on
-    done = subprocess.run([sys.executable, "-c", FINALIZER_STRUCK], capture_output=True, text=True, timeout=60,
+@pytest.mark.parametrize("signame, stopped", [("SIGTERM", "Terminated"), ("SIGINT", "KeyboardInterrupt")])
+def test_a_signal_that_strikes_inside_a_finalizer_still_stops_the_run_without_a_traceback(signame, stopped):
+    # raised inside __del__, the exception would be printed with its traceback and swallowed: the run went on
+    done = subprocess.run([sys.executable, "-c", FINALIZER_STRUCK, signame], capture_output=True, text=True, timeout=60,
                           env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])})
-    assert (done.stdout.strip(), done.stderr) == ("terminated", "")
+    assert (done.stdout.strip(), done.stderr) == (stopped, "")

@@ -23,10 +23,10 @@ from .jobs import SIDECAR_SUFFIX, Job, Outcome, expand_inputs, finished, parse_s
     read_manifest, shard, sidecar_path, with_sidecars
 from .logs import check_log, iter_records, merge_logs
 from .run import ON_ERROR, Runner, correct_files, input_bytes, run_jobs
-from .signals import Terminated, terminate
+from .signals import Terminated, interrupt, terminate
 from .worker import check_input_file, correct_bytes, document_corrector, init_worker, run_job
 
 __all__ = ["ON_ERROR", "SIDECAR_SUFFIX", "Job", "Outcome", "Runner", "Terminated", "check_input_file", "check_log",
            "correct_bytes", "correct_files", "document_corrector", "expand_inputs", "finished", "init_worker",
-           "input_bytes", "iter_records", "merge_logs", "parse_shard", "plan_jobs", "prepare_out_dirs", "read_manifest",
+           "input_bytes", "interrupt", "iter_records", "merge_logs", "parse_shard", "plan_jobs", "prepare_out_dirs", "read_manifest",
            "run_job", "run_jobs", "shard", "sidecar_path", "terminate", "with_sidecars"]

@@ -22,16 +22,32 @@ def terminate(signum: int, frame: FrameType | None) -> None:
     """The SIGTERM handler of a run. A worker forked with it, that SIGTERM reaches before its own
     handler is set (:func:`worker_signals`), leaves quietly: raising there would print the
     traceback of its start-up, and the run stops anyway. A SIGTERM that strikes while a finalizer
-    runs (a progress bar's ``__del__`` as the run winds down) is sent again once it has returned:
-    a finalizer cannot raise — Python prints the exception's traceback and carries on."""
+    runs is sent again once it has returned (:func:`_stop`)."""
     if os.getpid() != _MAIN_PID:
         os._exit(128 + signum)
+    _stop(signum, frame, Terminated)
+
+
+def interrupt(signum: int, frame: FrameType | None) -> None:
+    """The SIGINT handler of a run: Ctrl-C as Python's own handler raises it (``KeyboardInterrupt``),
+    but sent again once a finalizer it strikes in has returned (:func:`_stop`). A worker forked with it,
+    that SIGINT reaches before its own handler is set (:func:`worker_signals`), ignores it: the run
+    stops through the main process."""
+    if os.getpid() != _MAIN_PID:
+        return
+    _stop(signum, frame, KeyboardInterrupt)
+
+
+def _stop(signum: int, frame: FrameType | None, error: type[KeyboardInterrupt]) -> None:
+    """Raise ``error`` for the signal ``signum`` where it struck (``frame``), unless that is inside a
+    finalizer (a progress bar's ``__del__`` as the run winds down): a finalizer cannot raise — Python
+    prints the exception's traceback and carries on — so the signal is sent again once it has returned."""
     if _in_finalizer(frame):
         resend = threading.Timer(RESEND_DELAY, os.kill, (os.getpid(), signum))
         resend.daemon = True
         resend.start()
         return
-    raise Terminated
+    raise error
 
 
 #: How long after a finalizer a SIGTERM that struck inside it is sent again (seconds).

@@ -195,7 +195,7 @@ def batch_status(args: argparse.Namespace, n_jobs: int, run: Callable[[], Sequen
     from ..batch import Terminated
 
     try:
-        with _stop_on_sigterm():
+        with _stop_on_signals():
             outcomes = run()
     except Terminated:
         print("ocrfix: terminated (SIGTERM); the finished files are kept: rerun with --resume", file=sys.stderr)
@@ -325,13 +325,15 @@ def batch_runner(address: str | None, work: "Work | None" = None) -> Iterator[ob
 
 
 @contextlib.contextmanager
-def _stop_on_sigterm() -> Iterator[None]:
+def _stop_on_signals() -> Iterator[None]:
     """SIGTERM (kill, a batch scheduler's time limit) stops the run like Ctrl-C: workers are
-    stopped, no partial file is left and the finished files' sidecars stay for ``--resume``."""
-    from ..batch import terminate
+    stopped, no partial file is left and the finished files' sidecars stay for ``--resume``; and
+    neither it nor Ctrl-C prints a traceback where it strikes inside a finalizer (:func:`~ocrfix.batch.interrupt`)."""
+    from ..batch import interrupt, terminate
 
-    previous = signal.signal(signal.SIGTERM, terminate)
+    previous = {signal.SIGTERM: signal.signal(signal.SIGTERM, terminate), signal.SIGINT: signal.signal(signal.SIGINT, interrupt)}
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
