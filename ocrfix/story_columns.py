@@ -324,10 +324,10 @@ def _lead_score(lines: Sequence[str], headline: Sequence[int], piece: Sequence[i
     return LEAD * share if share else -NO_LEAD
 
 
-def stories(lines: Sequence[str], pieces: Sequence[Sequence[int]], seams: Seams, lead: bool = True) -> list[list[int]]:
+def stories(lines: Sequence[str], pieces: Sequence[Sequence[int]], seams: Seams) -> list[list[int]]:
     """``pieces`` (in the order of their first lines, as :func:`chains` gives them) chained into
-    stories (lists of piece numbers), in the order of their first lines; ``lead``: a headline's
-    links weigh the words the pieces' first characters share with it (:data:`LEAD`)."""
+    stories (lists of piece numbers), in the order of their first lines; a headline's links weigh
+    the words the pieces' first characters share with it (:data:`LEAD`)."""
     line_widths = seams.widths.tolist()
     widths = [_column_width(line_widths, piece) for piece in pieces]
     heads = [_headline(lines, piece) for piece in pieces]
@@ -339,7 +339,7 @@ def stories(lines: Sequence[str], pieces: Sequence[Sequence[int]], seams: Seams,
             if a == b or heads[b]:
                 continue
             if heads[a] and then[0] > first[-1]:
-                scores[a, b] = HEADLINE - DISTANCE * (then[0] - first[-1]) + (_lead_score(lines, first, then) if lead else 0.0)
+                scores[a, b] = HEADLINE - DISTANCE * (then[0] - first[-1]) + _lead_score(lines, first, then)
             elif not heads[a] and then[0] < first[-1]:
                 scores[a, b] = _break_score(seams.join(first[-1], then[0]), widths[a], widths[b])
     links = acyclic_links(len(pieces), Links.of(scores))
@@ -383,19 +383,17 @@ def story_order(lines: Sequence[str], lm: TokenScorer, against: float = float("-
     mean join score of the lines dealt out to one grid of columns (see :func:`interleaved`).
     ``shown``: the lines as they come out, where they hold more than the LM and the widths
     should read (:mod:`ocrfix.merged_rows`: a rule read as a mark); default ``lines``. ``across``:
-    where each line starts across the page, where the text tells (:func:`link_scores`); there (the
-    pieces :mod:`ocrfix.merged_rows` cuts from Tesseract's rows) neither :func:`wide_heads_apart`
-    nor :data:`LEAD` applies: both are measured on an engine's own lines only (benchmarks/RESULTS.md)."""
+    where each line starts across the page, where the text tells (:func:`link_scores`: the pieces
+    :mod:`ocrfix.merged_rows` cuts from Tesseract's rows)."""
     seams = Seams(lines, lm)
     pieces = tracks(lines, seams, across)
     if not interleaved(lines, pieces, seams, against):
         return None
     line_widths = seams.widths.tolist()
-    if across is None:
-        pieces = wide_heads_apart(lines, pieces, line_widths)
+    pieces = wide_heads_apart(lines, pieces, line_widths)
     heads = [head_lines(lines, piece, seams, line_widths) for piece in pieces]
     return [story_lines(shown or lines, [pieces[p] for p in story], [heads[p] for p in story])
-            for story in stories(lines, pieces, seams, lead=across is None)]
+            for story in stories(lines, pieces, seams)]
 
 
 def wide_heads_apart(lines: Sequence[str], pieces: Sequence[Sequence[int]], line_widths: Sequence[float]) -> list[list[int]]:

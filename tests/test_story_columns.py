@@ -224,3 +224,24 @@ def test_each_link_gains_from_its_neighbours_at_the_same_distance(scores: dict[t
                     for (i, j), score in scores.items()}
     smoothed = with_rows(Links.of(scores))
     assert {(i, j): s for i, j, s in zip(smoothed.first.tolist(), smoothed.then.tolist(), smoothed.score.tolist())} == expected
+
+
+def test_a_headline_wider_than_its_column_is_set_apart_where_the_text_tells_where_lines_start() -> None:
+    """The pieces :mod:`ocrfix.merged_rows` cuts from Tesseract's rows come with where each starts
+    across the page (``across``, in em), and a headline across a story's columns starts where its
+    first column does: the rows link it into that column, on top of its body. Cut out, it is a
+    block of its own, not the first line of a paragraph."""
+    chars = iter(chr(0x4E00 + 3 * i) for i in range(400))
+    text = lambda width: "".join(next(chars) for _ in range(width))  # noqa: E731
+    upper, lower = ([[text(6) for _ in range(6)] for _ in range(2)] for _ in range(2))
+    side = [text(9) for _ in range(14)]
+    headline = text(14)
+    placed = [(12.0 * (row + 1), x, line) for x, col in enumerate(upper) for row, line in enumerate(col)]
+    placed += [(12.0 * 8, 0, headline)]
+    placed += [(12.0 * (row + 9), x, line) for x, col in enumerate(lower) for row, line in enumerate(col)]
+    placed += [(15.0 * (row + 1), 2, line) for row, line in enumerate(side)]
+    ordered = sorted(placed)
+    lm = TextLM("。".join(["".join(upper[0] + upper[1]), headline + "".join(lower[0] + lower[1]), "".join(side)]))
+    found = story_order([line for _, _, line in ordered], lm, across=[7.0 * x for _, x, _ in ordered])
+    assert found is not None
+    assert all(story[k + 1] == "" for story in found for k, line in enumerate(story[:-1]) if line == headline)
