@@ -767,3 +767,22 @@ def test_substitutions_land_on_the_right_glyph_in_geometry_order(data: st.DataOb
     assert len(changed) == len(chosen) and all(w.text == "〇" for w in changed)
     assert sorted(w.box for w in changed) == sorted(flow.words[k].box for k in range(len(flow.words)) if k in {sum(1 for p in positions if p < i) for i in chosen})
     assert len(char_confidences(doc, flow.words)) == len(positions)
+
+
+def test_a_headline_s_first_character_boxed_apart_stays_on_it() -> None:
+    """A cut that would part a headline line's first or last character or two off the rest, set in the
+    line's own type and less than 1.5 of its characters apart (``李`` | ``士祥严重违纪…``, its first box
+    pushed off by a speck read between), is no gutter between two headlines: no headline is that short.
+    A piece of three characters, or one that far off, stays cut."""
+    from ocrfix.formats.line_splits import _lone_ends_kept
+
+    size = 2 * H
+    def words(*parts: tuple[str, int]) -> tuple[Word, ...]:
+        return tuple(Word(ch, Box(x + k * size, 60, x + (k + 1) * size, 60 + size)) for text, x in parts for k, ch in enumerate(text))
+
+    near = words(("李", 0), ("士祥严重违纪违法被开除党籍", size + 100))
+    assert _lone_ends_kept(near, [1], size) == []
+    assert _lone_ends_kept(words(("李士祥", 0), ("严重违纪违法被开除党籍", 3 * size + 100)), [3], size) == [3]
+    assert _lone_ends_kept(words(("李", 0), ("士祥严重违纪违法被开除党籍", size + 200)), [1], size) == [1]
+    tail = words(("士祥严重违纪违法被开除党", 0), ("籍", 12 * size + 100))
+    assert _lone_ends_kept(tail, [12], size) == []

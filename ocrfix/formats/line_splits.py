@@ -52,6 +52,8 @@ NARROW = 0.15  # × h: half the width of the channel the lines around leave down
 CHANNEL_LINES = 4  # least lines around that span a narrow gutter's channel
 RULED = 1.5  # × h (one character of the line's own type where wider): least gap between the letters either side of a column rule read inside a line
 #   (a rule in a gutter stands a space from the letters either side; a character misread as ``|`` inside a column takes one cell)
+LONE_SIZE = 0.8  # × a headline line's type size: least box height of a character or two at its end that stays on it (see _lone_ends_kept)
+LONE_GAP = 1.5  # × its type size: widest gap between such characters and the rest of the line
 HEAD_GAP = 2.5  # × the line's own type size: a gap that splits a headline line whatever is around it (two headlines side by side)
 _KERNEL_MARKS = (SPECKS, OPENING, RULE, GUTTER, RULED, TALL_WORDS, STORY_RIVER)  # what the compiled gap loop reads of the above (see _gaps)
 _KERNEL_CHANNEL = (RIVER, NARROW, CHANNEL_LINES)  # what the compiled channel test reads of the above (see _channel_splits)
@@ -129,12 +131,38 @@ def _gutter_splits(line: Line, text: str, size: float, band: "Band", h: float) -
     # sub-headline) spaces them in proportion
     gutter, river = (HEAD_GAP * size, HEAD_RIVER * size) if headline else (GUTTER * max(h, size), RIVER * h)
     splits = _gaps(line.words, letters, headline, gutter, river, band, h, size)
+    if headline and splits:
+        splits = _lone_ends_kept(line.words, splits, size)
     if headline and RULE in text:
         ruled = [cut for cut in _ruled_head_splits(line.words, letters, band, h) if cut not in splits]
         return _worded_rules(line.words, sorted({*splits, *ruled}), set(ruled), True) if ruled else splits
     if headline or not splits:
         return splits
     return _body_row_splits(line, splits, letters, band, h)
+
+
+def _lone_ends_kept(words: tuple[Word, ...], splits: list[int], size: float) -> list[int]:
+    """A headline line's cuts ``splits`` (in order) but one that parts off its first or last
+    character or two (fewer than ``HEAD_WIDE`` wide letters, no other text) set at the line's
+    own type ``size`` (``LONE_SIZE``) less than ``LONE_GAP ×`` that size off the rest: no
+    headline is that short, and a headline's first character boxed apart from the next, with a
+    speck read between (``李`` | ``士祥严重违纪违法被开除党籍``, 38 px apart in 34 px type), stands
+    over a gutter of the columns above or below as often as not."""
+    def lone(start: int, stop: int) -> bool:
+        text = join_words([w.text for w in words[start:stop]])
+        boxes = [w.box for w in words[start:stop] if w.box is not None]
+        return 0 < wide_letters(text) < HEAD_WIDE and wide_letters(text) == len(text.replace(" ", "")) \
+            and all(b.height >= LONE_SIZE * size for b in boxes)
+
+    def gap(cut: int) -> float:
+        left = [w.box.x1 for w in words[:cut] if w.box is not None]
+        right = [w.box.x0 for w in words[cut:] if w.box is not None]
+        return min(right) - max(left) if left and right else float("inf")
+
+    first, last = splits[0], splits[-1]
+    drop = {cut for cut, (start, stop) in ((first, (0, first)), (last, (last, len(words))))
+            if lone(start, stop) and gap(cut) < LONE_GAP * size}
+    return [cut for cut in splits if cut not in drop] if drop else splits
 
 
 def _set_as_headline(line: Line, text: str, size: float, letters: list[tuple[float, float] | None], h: float) -> bool:
