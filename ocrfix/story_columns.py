@@ -307,20 +307,20 @@ def _pairs(text: str) -> set[str]:
     return {a + b for a, b in zip(letters, letters[1:])}
 
 
-def _lead_share(lines: Sequence[str], headline: Sequence[int], piece: Sequence[int]) -> float:
-    """The share of ``headline``'s character pairs that ``piece``'s first :data:`LEAD_CHARS`
-    characters hold: a story's first sentences name what its headline names."""
-    head = _pairs("".join(lines[i] for i in headline))
+def _lead_pairs(lines: Sequence[str], piece: Sequence[int]) -> set[str]:
+    """The character pairs of ``piece``'s first :data:`LEAD_CHARS` characters."""
     text = ""
     for i in piece:
         if len(text) >= LEAD_CHARS:
             break
         text += lines[i]
-    return len(head & _pairs(text[:LEAD_CHARS])) / len(head) if head else 0.0
+    return _pairs(text[:LEAD_CHARS])
 
 
-def _lead_score(lines: Sequence[str], headline: Sequence[int], piece: Sequence[int]) -> float:
-    share = _lead_share(lines, headline, piece)
+def _lead_score(head: set[str], lead: set[str]) -> float:
+    """A headline's link to a piece, by the share of the headline's character pairs ``head`` that the
+    piece's first characters ``lead`` hold: a story's first sentences name what its headline names."""
+    share = len(head & lead) / len(head) if head else 0.0
     return LEAD * share if share else -NO_LEAD
 
 
@@ -332,6 +332,8 @@ def stories(lines: Sequence[str], pieces: Sequence[Sequence[int]], seams: Seams)
     widths = [_column_width(line_widths, piece) for piece in pieces]
     heads = [_headline(lines, piece) for piece in pieces]
     tops = [piece[0] for piece in pieces]
+    # a headline's pairs, a body piece's first characters' pairs: each piece's once
+    pairs = [_pairs("".join(lines[i] for i in piece)) if head else _lead_pairs(lines, piece) for piece, head in zip(pieces, heads)]
     scores = {}
     for a, first in enumerate(pieces):
         for b in range(bisect_left(tops, first[0] - WINDOW), bisect_right(tops, first[-1] + WINDOW)):
@@ -339,7 +341,7 @@ def stories(lines: Sequence[str], pieces: Sequence[Sequence[int]], seams: Seams)
             if a == b or heads[b]:
                 continue
             if heads[a] and then[0] > first[-1]:
-                scores[a, b] = HEADLINE - DISTANCE * (then[0] - first[-1]) + _lead_score(lines, first, then)
+                scores[a, b] = HEADLINE - DISTANCE * (then[0] - first[-1]) + _lead_score(pairs[a], pairs[b])
             elif not heads[a] and then[0] < first[-1]:
                 scores[a, b] = _break_score(seams.join(first[-1], then[0]), widths[a], widths[b])
     links = acyclic_links(len(pieces), Links.of(scores))

@@ -167,11 +167,10 @@ def test_a_headline_read_into_a_later_piece_of_the_story_is_set_apart() -> None:
     assert story_lines(lines, [[2, 3, 4], [0, 1]], [1, 0]) == ["标题", "", *lines[3:], *lines[:2]]
 
 
-def test_a_headline_wider_than_the_column_it_was_linked_into_heads_the_story_under_it() -> None:
-    """Two stories stacked in two columns of 6 characters, beside a story in one column of 9; the
-    lower story's headline (14 characters, across its columns) the rows link from the upper
-    story's column into the lower one's. No column holds a line that much wider than its
-    own: the headline is cut out, and heads the lower story, a blank line after it."""
+def _stacked_under_a_wide_headline() -> tuple[list[list[str]], list[list[str]], list[str], str, list[tuple[float, int, str]]]:
+    """Two stories stacked in two columns of 6 characters, the lower one under a headline of 14
+    across its columns, beside a story in one column of 9: (upper columns, lower columns, the side
+    column, the headline, each line as ``(height on the page, column, text)`` in the engine's order)."""
     chars = iter(chr(0x4E00 + 3 * i) for i in range(400))
     text = lambda width: "".join(next(chars) for _ in range(width))  # noqa: E731
     upper, lower = ([[text(6) for _ in range(6)] for _ in range(2)] for _ in range(2))
@@ -181,7 +180,16 @@ def test_a_headline_wider_than_the_column_it_was_linked_into_heads_the_story_und
     placed += [(12.0 * 8, 0, headline)]
     placed += [(12.0 * (row + 9), x, line) for x, col in enumerate(lower) for row, line in enumerate(col)]
     placed += [(15.0 * (row + 1), 2, line) for row, line in enumerate(side)]
-    page = [line for _, _, line in sorted(placed)]
+    return upper, lower, side, headline, sorted(placed)
+
+
+def test_a_headline_wider_than_the_column_it_was_linked_into_heads_the_story_under_it() -> None:
+    """Two stories stacked in two columns of 6 characters, beside a story in one column of 9; the
+    lower story's headline (14 characters, across its columns) the rows link from the upper
+    story's column into the lower one's. No column holds a line that much wider than its
+    own: the headline is cut out, and heads the lower story, a blank line after it."""
+    upper, lower, side, headline, ordered = _stacked_under_a_wide_headline()
+    page = [line for _, _, line in ordered]
     lm = TextLM("。".join(["".join(upper[0] + upper[1]), headline, "".join(lower[0] + lower[1]), "".join(side)]))
     found = story_order(page, lm)
     assert found is not None and [*upper[0], *upper[1]] in found
@@ -231,16 +239,7 @@ def test_a_headline_wider_than_its_column_is_set_apart_where_the_text_tells_wher
     across the page (``across``, in em), and a headline across a story's columns starts where its
     first column does: the rows link it into that column, on top of its body. Cut out, it is a
     block of its own, not the first line of a paragraph."""
-    chars = iter(chr(0x4E00 + 3 * i) for i in range(400))
-    text = lambda width: "".join(next(chars) for _ in range(width))  # noqa: E731
-    upper, lower = ([[text(6) for _ in range(6)] for _ in range(2)] for _ in range(2))
-    side = [text(9) for _ in range(14)]
-    headline = text(14)
-    placed = [(12.0 * (row + 1), x, line) for x, col in enumerate(upper) for row, line in enumerate(col)]
-    placed += [(12.0 * 8, 0, headline)]
-    placed += [(12.0 * (row + 9), x, line) for x, col in enumerate(lower) for row, line in enumerate(col)]
-    placed += [(15.0 * (row + 1), 2, line) for row, line in enumerate(side)]
-    ordered = sorted(placed)
+    upper, lower, side, headline, ordered = _stacked_under_a_wide_headline()
     lm = TextLM("。".join(["".join(upper[0] + upper[1]), headline + "".join(lower[0] + lower[1]), "".join(side)]))
     found = story_order([line for _, _, line in ordered], lm, across=[7.0 * x for _, x, _ in ordered])
     assert found is not None

@@ -150,9 +150,9 @@ def _lone_ends_kept(words: tuple[Word, ...], splits: list[int], size: float) -> 
     over a gutter of the columns above or below as often as not."""
     def lone(start: int, stop: int) -> bool:
         text = join_words([w.text for w in words[start:stop]])
-        boxes = [w.box for w in words[start:stop] if w.box is not None]
-        return 0 < wide_letters(text) < HEAD_WIDE and wide_letters(text) == len(text.replace(" ", "")) \
-            and all(b.height >= LONE_SIZE * size for b in boxes)
+        wide = wide_letters(text)
+        return 0 < wide < HEAD_WIDE and wide == len(text.replace(" ", "")) \
+            and all(w.box.height >= LONE_SIZE * size for w in words[start:stop] if w.box is not None)
 
     def gap(cut: int) -> float:
         left = [w.box.x1 for w in words[:cut] if w.box is not None]
