@@ -43,6 +43,16 @@ skew; the page is first set on a white border wide enough that the turn crops no
 (``gt.json`` records it as ``pad``, its boxes moved by it). Without it the pages are as before.
 
     OMP_THREAD_LIMIT=1 nice -n 5 python -m benchmarks.newspage --split dev --first 900 --pages 8 --rotate 1.5 --out DIR
+
+``--furniture`` adds what every real page scan carries besides its stories
+(:mod:`benchmarks.newspage_furniture`): a folio band across the top (date, weekday, paper name,
+section, page number; over a rule on most pages) and an editor line at the foot (``本版责编：…``),
+drawn from a generator of their own, so the page's stories, type and scan are those of the same
+page without them. ``gt.json`` lists them under ``furniture`` (text of no story); ``gt.txt`` has
+the folio first and the editor line last, each set apart as a story is. Without it the pages are
+as before.
+
+    OMP_THREAD_LIMIT=1 nice -n 5 python -m benchmarks.newspage --split dev --first 2400 --pages 20 --furniture --out DIR
 """
 from __future__ import annotations
 
@@ -63,6 +73,7 @@ from tqdm import tqdm
 from benchmarks.corpus import SOURCES, Article, load_lines, pick_article
 from benchmarks.degrade import Degradation, degrade
 from benchmarks.generate import _draw, load_config
+from benchmarks.newspage_furniture import Furniture, furnish
 from benchmarks.newspage_varied import _SENTENCE, PagePlanner, SetStory, Style, StorySetter
 from benchmarks.ocr import tesseract_model_options
 from benchmarks.tessdata import MODELS
@@ -412,10 +423,14 @@ def head_lines(story: dict) -> list[str]:
     return [t for t in (story.get("kicker"), story["headline"], story.get("subtitle"), story.get("byline")) if t]
 
 
-def gt_text(stories: list[dict]) -> str:
+def gt_text(stories: list[dict], furniture: list[dict] = ()) -> str:
     """Head group and one paragraph per line; two blank lines between stories (story structure
-    for ``ocrfix eval``'s story scores)."""
-    return "\n\n\n".join("\n".join([*head_lines(s), *s["paragraphs"]]) for s in stories) + "\n"
+    for ``ocrfix eval``'s story scores); ``furniture`` (``gt.json``'s): the folio first and the
+    editor line last, each set apart as the stories are."""
+    blocks = ["\n".join([*head_lines(s), *s["paragraphs"]]) for s in stories]
+    first = [f["text"] for f in furniture if f["kind"] == "folio"]
+    last = [f["text"] for f in furniture if f["kind"] != "folio"]
+    return "\n\n\n".join([*first, *blocks, *last]) + "\n"
 
 
 def turned(clean: Image.Image, deg: Degradation, seed: int, angle: float) -> tuple[Image.Image, Degradation, int]:
@@ -431,16 +446,20 @@ def turned(clean: Image.Image, deg: Degradation, seed: int, angle: float) -> tup
 
 
 def make_page(split: str, index: int, out: Path, data_dir: Path, family: str = "", model: str | None = None,
-              rotate: float | None = None) -> Path:
+              rotate: float | None = None, furniture: bool = False) -> Path:
     """One page's image, ground truth and Tesseract output under ``out/split``; ``rotate``: the page
-    turned by that many degrees (:func:`turned`) in place of the split's own skew."""
+    turned by that many degrees (:func:`turned`) in place of the split's own skew; ``furniture``: with
+    a folio band and an editor line (:mod:`benchmarks.newspage_furniture`)."""
     name = f"{split}-{index:03d}"
     folder = out / split
     if (folder / f"{name}.hocr").is_file():
         return folder / name
     clean, stories, meta = render_page(split, index, data_dir, family)
     deg, level = degradation(split, index, meta["size"], family)
-    pad = 0
+    pad = top = 0
+    lines: list[Furniture] = []
+    if furniture:
+        clean, top, lines = furnish(clean, meta["seed"], meta["size"], meta["face"])
     if rotate is not None:
         clean, deg, pad = turned(clean, deg, meta["seed"], rotate)
         meta["pad"] = pad
@@ -449,11 +468,13 @@ def make_page(split: str, index: int, out: Path, data_dir: Path, family: str = "
     dpi = max(70, round(300 * deg.scale))
     image.save(folder / f"{name}.png", dpi=(dpi, dpi))
     s = deg.scale
-    gt = [{"headline": st.headline, "paragraphs": list(st.paragraphs), "bbox": [round((v + pad) * s) for v in st.box],
+    moved = (0, top, 0, top)
+    gt = [{"headline": st.headline, "paragraphs": list(st.paragraphs), "bbox": [round((v + d + pad) * s) for v, d in zip(st.box, moved)],
            **{k: getattr(st, k) for k in ("kicker", "subtitle", "byline") if getattr(st, k, "")}} for st in stories]
+    extra = {"furniture": [{"kind": f.kind, "text": f.text, "bbox": [round((v + pad) * s) for v in f.box]} for f in lines]} if furniture else {}
     write_text_atomic(str(folder / f"{name}.gt.json"),
-                      json.dumps({"level": level, "degradation": deg.__dict__, **meta, "stories": gt}, ensure_ascii=False, indent=1) + "\n")
-    write_text_atomic(str(folder / f"{name}.gt.txt"), gt_text(gt))
+                      json.dumps({"level": level, "degradation": deg.__dict__, **meta, "stories": gt, **extra}, ensure_ascii=False, indent=1) + "\n")
+    write_text_atomic(str(folder / f"{name}.gt.txt"), gt_text(gt, extra.get("furniture", [])))
     tesseract_page(folder / f"{name}.png", folder / name, dpi, model)
     return folder / name
 
@@ -470,12 +491,13 @@ def main(argv: list[str] | None = None) -> int:
                         help="read the pages with this chi_sim model (python -m benchmarks.tessdata) instead of the system's")
     parser.add_argument("--rotate", type=float, default=None, metavar="DEG",
                         help="every page scanned turned by DEG degrees, its sign drawn per page (module docstring)")
+    parser.add_argument("--furniture", action="store_true", help="a folio band over each page and an editor line under it (module docstring)")
     args = parser.parse_args(argv)
     os.nice(5)
     settings = load_settings()
     out = args.out or settings.build_dir / "bench" / "stories"
     for index in tqdm(range(args.first, args.first + args.pages), desc=f"pages {args.split}", file=sys.stderr):
-        make_page(args.split, index, out, settings.data_dir, args.family, args.tesseract_model, args.rotate)
+        make_page(args.split, index, out, settings.data_dir, args.family, args.tesseract_model, args.rotate, args.furniture)
     print(f"{args.pages} pages in {out / args.split}")
     return 0
 

@@ -16,6 +16,10 @@ Scores, summed over a split's pages, for each way of reading Tesseract's whole-p
 * **contiguity** and **order** — ``ocrfix eval``'s story scores (:mod:`ocrfix.evaluation.stories`),
   the mean over the pages.
 
+A page made with ``--furniture`` (:mod:`benchmarks.newspage_furniture`) lists its folio and editor
+line as text of no story: alone on an output line they count for nothing, joined to a story's text
+they make the line impure (:func:`score_page`).
+
 Inputs: ``tesseract`` = Tesseract's own text output, each blank-line block joined into one line;
 ``plain`` = ``ocrfix reflow NAME.txt`` (with ``--lm``: ``ocrfix reflow --column-order --lm NAME.txt``, the
 lines put back in column order first and each story found reflowed on its own, as ``ocrfix correct`` does); ``hocr`` / ``alto`` = ``ocrfix reflow`` of the hOCR and
@@ -42,7 +46,7 @@ from ocrfix.evaluation.stories import MIN_CHARS, owners, story_grams, story_scor
 from benchmarks.newspage import gt_text, head_lines
 from ocrfix.formats import Box, Document, read_document, reflow_document
 from ocrfix.column_order import TokenScorer, column_stories
-from ocrfix.text_reflow import Block, reflow_cues, render, story_cues
+from ocrfix.text_reflow import Block, page_stories, render, story_cues
 from ocrfix.settings import load_settings
 from ocrfix.textio import read_text
 
@@ -58,10 +62,12 @@ def tesseract_blocks(text: str) -> str:
 
 
 def plain_cues(text: str, lm: TokenScorer | None) -> list[tuple[Block, str]]:
-    """The plain reflow's blocks and cues (:func:`ocrfix.text_reflow.reflow_cues`); with ``lm``,
-    the lines put back in column order first, each story reflowed on its own (``ocrfix reflow
-    --column-order --lm``, as ``ocrfix correct`` does)."""
-    return reflow_cues(text) if lm is None else story_cues(column_stories(text, lm), lm)
+    """The plain reflow's blocks and cues (:func:`ocrfix.text_reflow.reflow_cues`), the page's
+    furniture apart (:func:`ocrfix.text_reflow.page_stories`); with ``lm``, the lines put back in
+    column order first, each story reflowed on its own (``ocrfix reflow --column-order --lm``, as
+    ``ocrfix correct`` does)."""
+    stories, apart = page_stories(text, (lambda page: [page]) if lm is None else (lambda page: column_stories(page, lm)))
+    return story_cues(stories, lm, apart)
 
 
 def output_text(base: Path, kind: str, lm: TokenScorer | None = None) -> str:
@@ -161,18 +167,23 @@ def attachments(stories: list[dict], lines: list[str], table) -> list[bool]:
             for k, at in enumerate(head_ends(stories, lines))]
 
 
-def score_page(stories: list[dict], output: str) -> dict[str, int]:
-    """Counts of one page (see module docstring)."""
+def score_page(stories: list[dict], output: str, furniture: list[dict] = ()) -> dict[str, int]:
+    """Counts of one page (see module docstring); ``furniture``: the page's lines of no story
+    (``gt.json``'s, :mod:`benchmarks.newspage_furniture`), owned as one more story: an output line
+    of furniture alone counts for nothing, one that joins furniture to a story's text is impure
+    (``furniture_joined`` counts those) and no headline is attached to it."""
     lines = _norm(output.splitlines())
     paragraphs = [p for s in stories for p in _norm(s["paragraphs"])]
-    table = story_grams(["\n".join([*head_lines(s), *s["paragraphs"]]) for s in stories])
+    table = story_grams(["\n".join([*head_lines(s), *s["paragraphs"]]) for s in stories]
+                        + (["\n".join(f["text"] for f in furniture)] if furniture else []))
     found = sum(any(fuzz.ratio(p, line, score_cutoff=SAME) for line in lines) for p in paragraphs)
-    owned = [o for o in (owners(line, table) for line in lines if len(line) >= MIN_CHARS) if o]
+    owned = [o for o in (owners(line, table) for line in lines if len(line) >= MIN_CHARS) if o and o != [len(stories)]]
     attached = sum(attachments(stories, lines, table))
     scores = story_scores(gt_text(stories), output)
     return {"paragraphs": len(paragraphs), "recalled": found, "lines": len(owned), "pure": sum(len(o) == 1 for o in owned),
             "stories": len(stories), "attached": attached,
-            "contiguity_sum": scores.contiguity if scores else 1.0, "order_sum": scores.order if scores else 1.0}
+            "contiguity_sum": scores.contiguity if scores else 1.0, "order_sum": scores.order if scores else 1.0,
+            **({"furniture": len(furniture), "furniture_joined": sum(len(stories) in o for o in owned)} if furniture else {})}
 
 
 def _read(gt_path: Path) -> bool:
@@ -188,7 +199,7 @@ def score_split(folder: Path, kinds: tuple[str, ...] = INPUTS, lm: TokenScorer |
         gt = json.loads(gt_path.read_text(encoding="utf-8"))
         base = gt_path.with_name(gt_path.name.removesuffix(".gt.json"))
         for kind in kinds:
-            for key, value in score_page(gt["stories"], output_text(base, kind, lm)).items():
+            for key, value in score_page(gt["stories"], output_text(base, kind, lm), gt.get("furniture", [])).items():
                 totals[kind][key] = totals[kind].get(key, 0) + value
     for t in totals.values():
         t["pages"] = len(pages)
@@ -574,6 +585,9 @@ def main(argv: list[str] | None = None) -> int:
     print("|---|---|---|---|---|---|---|---|---|")
     for kind, t in totals.items():
         print(f"| {kind} | {t['pages']} | {t['stories']} | {t['paragraphs']} | {t['recall']:.3f} | {t['purity']:.3f} | {t['attachment']:.3f} | {t['contiguity']:.3f} | {t['order']:.3f} |")
+    furnished = {kind: t for kind, t in totals.items() if t.get("furniture")}
+    for kind, t in furnished.items():
+        print(f"{kind}: {t['furniture']:.0f} furniture lines; {t['furniture_joined']:.0f} output lines join furniture to a story's text")
     if args.speed:
         t = layout_speed(root / args.split)
         print(speed_line(t))

@@ -84,7 +84,13 @@ a column rule the engine read as ``|`` at either end of a line counts for nothin
   before the name also read as a quote mark: ``特约记者”郭洋``) is a byline block. A run in which
   a sentence ends before more text (``。`` with no space after it: a headline sets its parts
   apart with a space, also where ``·`` was read as ``。``) or that ends on a comma is body text,
-  and so, with the LM, is a paragraph's first line set apart between blank lines (see above).
+  and so, with the LM, is a paragraph's first line set apart between blank lines (see above);
+* page furniture is no story's: a page's first lines that read as its folio (a date, a weekday, a
+  page number) and its last lines that read as its editor line (``本版责编：…``) are each a
+  paragraph of their own, set apart as a story (:func:`page_stories`, :func:`ocrfix.furniture.plain_parts`:
+  the column order and the LM never read them), and so is a line set apart by blank lines that opens
+  with an editor's credit or reads as a folio with a weekday or a page number, wherever the engine
+  listed it (:func:`ocrfix.furniture.furniture_line`).
 """
 from __future__ import annotations
 
@@ -95,6 +101,7 @@ from functools import cache
 from typing import Callable, Iterable, Literal, NamedTuple, Sequence
 
 from .column_order import TokenScorer, seam_tokens
+from .furniture import furniture_line, plain_parts
 from .normalize import ZERO_WIDTH, PerChar
 
 BlockKind = Literal["headline", "byline", "paragraph"]
@@ -729,7 +736,9 @@ def reflow_cues(text: str, lm: TokenScorer | None = None) -> list[tuple[Block, s
     ``sentence end`` / ``blank line`` on unwrapped text, ``sentence end on a line not full``, ``blank
     line after a line not full``, ``short line``, ``indent-like width``, ``leading byline``,
     ``column of another width``; with ``lm``: ``blank line, the sentence not read on``, ``blank line
-    after a sentence end, on a page of several stories``). ``python -m benchmarks.stories --census`` counts the cues at
+    after a sentence end, on a page of several stories``); ``furniture`` (a line set apart by blank
+    lines that is furniture, :func:`ocrfix.furniture.furniture_line`: a paragraph of its own) and
+    ``after furniture``. ``python -m benchmarks.stories --census`` counts the cues at
     which the reflow cut GT paragraphs."""
     page = _PageLines.measure(text, lm)
     blocks: list[tuple[Block, str]] = []
@@ -744,6 +753,10 @@ def reflow_cues(text: str, lm: TokenScorer | None = None) -> list[tuple[Block, s
         cue = next_cue
 
     for run, kind in zip(page.runs, page.kinds()):
+        if len(run) == 1 and furniture_line(page.lines[run[0]]):  # furniture the engine listed among the stories
+            close("after furniture")
+            blocks.append((page.paragraph(run), "furniture"))
+            continue
         for i in run:
             title = kind if kind != "paragraph" else "byline" if is_byline(page.lines[i]) else None
             if title is not None:
@@ -771,26 +784,45 @@ def _offsets(stories: Sequence[str]) -> list[int]:
     return offsets
 
 
-def story_cues(stories: Sequence[str], lm: TokenScorer | None = None) -> list[tuple[Block, str]]:
+def story_cues(stories: Sequence[str], lm: TokenScorer | None = None, apart: frozenset[int] = frozenset()
+               ) -> list[tuple[Block, str]]:
     """:func:`reflow_cues` of each story of a page of plain text (the stories' texts, e.g.
     :func:`ocrfix.column_order.column_stories`), its blocks numbered by story (:func:`render` sets
-    the stories apart) and their ``source_lines`` counted in the stories' texts joined by a newline."""
+    the stories apart) and their ``source_lines`` counted in the stories' texts joined by a newline;
+    the stories numbered in ``apart`` are the page's furniture (:func:`page_stories`): each one
+    paragraph, cue ``furniture``."""
     return [(_in_page(block, k, offset), cue) for k, (story, offset) in enumerate(zip(stories, _offsets(stories)))
-            for block, cue in reflow_cues(story, lm)]
+            for block, cue in (_furniture_cues(story) if k in apart else reflow_cues(story, lm))]
 
 
-def reflow_stories(stories: Sequence[str], lm: TokenScorer | None = None) -> list[Block]:
+def _furniture_cues(text: str) -> list[tuple[Block, str]]:
+    """A folio's or an editor line's lines (``text``) as one paragraph."""
+    lines = text.splitlines()
+    filled = tuple(i for i, line in enumerate(lines) if line.strip())
+    return [(Block("paragraph", clean_paragraph([lines[i] for i in filled]), filled), "furniture")]
+
+
+def reflow_stories(stories: Sequence[str], lm: TokenScorer | None = None, apart: frozenset[int] = frozenset()) -> list[Block]:
     """:func:`reflow_blocks` of each story of a page of plain text (see :func:`story_cues`)."""
     return [_in_page(block, k, offset) for k, (story, offset) in enumerate(zip(stories, _offsets(stories)))
-            for block in reflow_blocks(story, lm)]
+            for block in ([b for b, _ in _furniture_cues(story)] if k in apart else reflow_blocks(story, lm))]
+
+
+def page_stories(page: str, stories_of: Callable[[str], list[str]]) -> tuple[list[str], frozenset[int]]:
+    """The stories of a page of plain text: its folio, ``stories_of`` the rest, its editor line
+    (:func:`ocrfix.furniture.plain_parts`: each a paragraph of its own, read by no story), and the
+    numbers of the furniture's (for :func:`story_cues`)."""
+    folio, body, editor = plain_parts(page)
+    stories = [*([folio] if folio else []), *stories_of(body), *([editor] if editor else [])]
+    return stories, frozenset([*([0] if folio else []), *([len(stories) - 1] if editor else [])])
 
 
 def reflow_pages(text: str, stories_of: Callable[[str], list[str]], lm: TokenScorer | None = None
                  ) -> tuple[str, list[Block]]:
     """A plain text whose pages a form feed parts (:data:`PAGE_BREAK`: a multi-page scan's text, as
     Tesseract writes it), each page reflowed on its own: the text as printed (each page's
-    ``stories_of`` — e.g. :func:`ocrfix.column_order.column_stories` — joined by a newline, the pages by a
-    form feed) and :func:`reflow_stories` of every page, numbered by ``page`` (its place among the
+    stories — its folio, ``stories_of`` the rest, e.g. :func:`ocrfix.column_order.column_stories`, its
+    editor line: :func:`page_stories` — joined by a newline, the pages by a form feed) and :func:`reflow_stories` of every page, numbered by ``page`` (its place among the
     text's form-feed parts, blank pages counted), their stories numbered across the pages and their
     ``source_lines`` counted in the printed text. A paragraph never runs on across a page break, and
     the LM that settles a page's breaks reads no other page."""
@@ -800,8 +832,8 @@ def reflow_pages(text: str, stories_of: Callable[[str], list[str]], lm: TokenSco
     for number, page in enumerate(text.split(PAGE_BREAK)):
         if not page.strip():  # a blank page (or what follows the last page's form feed)
             continue
-        stories = stories_of(page)
-        pages.append((number, line, reflow_stories(stories, lm)))
+        stories, apart = page_stories(page, stories_of)
+        pages.append((number, line, reflow_stories(stories, lm, apart)))
         printed.append("\n".join(stories))
         line += len((printed[-1] + PAGE_BREAK).splitlines())  # the form feed ends the page's last line
     return PAGE_BREAK.join(printed), number_pages(pages)

@@ -226,3 +226,35 @@ def test_a_page_turned_for_the_benchmark_keeps_its_corners_and_turns_either_way_
         signs.add(deg.rotate > 0)
         assert (np.asarray(degrade(page, Degradation(rotate=deg.rotate), seed)) < 128).sum() > 0.95 * ink
     assert signs == {True, False}
+
+
+FURNITURE = [{"kind": "folio", "text": "2020年5月6日　星期三　　人民日报　　要闻　　4", "bbox": [0, 0, 9, 9]},
+             {"kind": "editor", "text": "本版责编：王　磊　张　艳　　版式设计：李　强", "bbox": [0, 0, 9, 9]}]
+
+
+def test_furniture_lines_of_their_own_cost_nothing_but_run_into_a_story_they_are_impure() -> None:
+    folio, editor = (f["text"] for f in FURNITURE)
+    apart = gt_text(STORIES, FURNITURE)
+    assert apart.startswith(folio + "\n\n\n") and apart.endswith("\n\n\n" + editor + "\n")
+    assert score_page(STORIES, apart, FURNITURE) == {**score_page(STORIES, gt_text(STORIES)), "furniture": 2, "furniture_joined": 0}
+    a, b = STORIES
+    run_in = "\n".join([folio + a["headline"], *a["paragraphs"], b["headline"], b["paragraphs"][0], b["paragraphs"][1] + editor])
+    got = score_page(STORIES, run_in, FURNITURE)
+    assert got["furniture_joined"] == 2 and got["pure"] == got["lines"] - 2 and got["attached"] == 1
+    assert score_page(STORIES, run_in)["pure"] == got["lines"]  # without the furniture listed, nobody would know
+
+
+def test_furniture_is_drawn_over_and_under_the_page_from_its_seed_and_reads_as_furniture() -> None:
+    from PIL import Image
+
+    from benchmarks.newspage_furniture import furnish
+    from ocrfix.furniture import editor_like, folio_like
+
+    page = Image.new("L", (1200, 900), 255)
+    image, top, lines = furnish(page, 1234, 36, "song")
+    again = furnish(page, 1234, 36, "song")
+    assert image.tobytes() == again[0].tobytes() and lines == again[2]
+    assert image.width == page.width and image.height > page.height and 0 < top < image.height - page.height
+    folio, editor = lines
+    assert (folio.kind, editor.kind) == ("folio", "editor") and folio_like(folio.text) and editor_like(editor.text)
+    assert folio.box[3] < top + 70 and editor.box[1] > top + page.height - 70  # over the page's print; under its foot

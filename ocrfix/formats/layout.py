@@ -40,6 +40,10 @@ fit the ink and square CJK type makes ``p`` about ``h``, PP-OCR's detection boxe
   between two stories' columns it would join them);
 * **table** — a table of figures (:mod:`.tables`: rows of short cells lined up across three columns
   or more, a third of them figures) is read row by row, each row a line of its own, its cells a space apart;
+* **furniture** — the page's first row of print, in type no larger than a headline's, that
+  reads as a folio (a date, a weekday, a page number) is a paragraph of its own before the page's
+  stories; its last row that reads as an editor line (``本版责编：…``), in small type, one after them
+  (see :mod:`.furniture`): neither is a headline or part of a story;
 * **headline** — large type heads the story under it (:mod:`.headlines`). A body-sized line that
   :mod:`ocrfix.text_reflow` recognizes as a byline (``本报记者 …``) stays a line of its own, unless it is a
   credit in brackets right after a full line (``（本报记者…``: the end of that paragraph).
@@ -63,6 +67,7 @@ from ..column_order import TokenScorer
 from ..text_reflow import (LM_JOIN_BLANK, OPENING, _WEIGHABLE_END, Block, clean_paragraph, continuation, display_width, ends_sentence,
                            is_byline, number_pages, reflow_blocks, render, squeeze_spaces)
 from .model import Box, Document, Line, Page, Word, join_words
+from .furniture import Furniture, furniture
 from .headlines import SPECK_CHARS, body_pitch, find_headlines, junk_glyphs, under_body
 from .line_splits import split_lines
 from .placed import ALNUM, NO_LINE_START, RULE, PlacedLine, char_height, is_rule_text, text_span, wide_letters
@@ -429,25 +434,32 @@ def _geometry_reflow(doc: Document, lm: TokenScorer | None, levelled: tuple[bool
         lines = [l for b in page.blocks for l in b.lines if any(w.text.strip() for w in l.words)]
         if not lines:
             continue
-        h, heads, found, ends = _page_stories(page, lines, numbers, where, turned)
+        h, heads, found, ends, edges = _page_stories(page, lines, numbers, where, turned)
+        if edges.folio:
+            _emit_row(flow, edges.folio, flow.story(number))
         for leaves, extra in zip(found, ends):
             _emit_story(flow, number, leaves, extra, heads, h, lm)
+        if edges.editor:
+            _emit_row(flow, edges.editor, flow.story(number))
     return flow.reflowed(doc)
 
 
 def _page_stories(page: Page, lines: list[Line], numbers: dict[int, int], where: dict[int, tuple[int, int, int, int]],
-                  levelled: bool) -> tuple[float, set[int], list[list[list[PlacedLine]]], list[list[PlacedLine]]]:
+                  levelled: bool) -> tuple[float, set[int], list[list[list[PlacedLine]]], list[list[PlacedLine]], Furniture]:
     """The body type size ``h`` of a page (its ``lines`` with text; ``levelled``: read turned level),
     the ids of its headline lines, its stories (each a list of leaves, see :func:`.stories.stories`,
-    refined by the file's own grouping: see :func:`_refined`) and per story the stray lines that end
-    it (see :func:`_story_ends`; short lines inside a headline's box and junk glyphs among them)."""
+    refined by the file's own grouping: see :func:`_refined`), per story the stray lines that end
+    it (see :func:`_story_ends`; short lines inside a headline's box and junk glyphs among them) and
+    its furniture (:mod:`.furniture`: its folio and editor line, no part of a story)."""
     h, placed, stray = _placed(lines, numbers, levelled)
+    edges = furniture(placed, h)
+    placed = edges.rest
     heads = find_headlines(placed, h, levelled)
     inside = _inside_headlines(placed, heads) | junk_glyphs(placed, heads, h)
     if inside:
         placed, stray = [p for p in placed if id(p) not in inside], [*stray, *(p for p in placed if id(p) in inside)]
     found = _refined(stories(placed, h, lambda p: id(p) in heads), _declared(page, placed, where))
-    return h, heads, found, _story_ends(found, stray)
+    return h, heads, found, _story_ends(found, stray), edges
 
 
 class _Flow:
@@ -505,8 +517,12 @@ def _emit_story(flow: _Flow, page: int, leaves: list[list[PlacedLine]], extra: l
     for p in inner:
         flow.emit("paragraph", clean_paragraph([p.text]), [p], story)
     for _, row in groupby(extra, key=lambda p: p.order):  # pieces of one line together, left to right
-        pieces = sorted(row, key=lambda p: p.box.x0)
-        flow.emit("paragraph", clean_paragraph([join_words([p.text for p in pieces])]), pieces, story)
+        _emit_row(flow, sorted(row, key=lambda p: p.box.x0), story)
+
+
+def _emit_row(flow: _Flow, pieces: list[PlacedLine], story: int) -> None:
+    """A row of print (``pieces``, left to right) as a paragraph of its own in ``story``."""
+    flow.emit("paragraph", clean_paragraph([join_words([p.text for p in pieces])]), pieces, story)
 
 
 def _heads_and_body(flow: _Flow, story: int, leaves: list[list[PlacedLine]], heads: set[int]) -> tuple[list[_Column], list[PlacedLine]]:

@@ -1,0 +1,85 @@
+"""What page furniture says: the words of a folio line and of an editor line.
+
+A newspaper page prints, besides its stories, a **folio** across its top — date, weekday, paper
+name, section, page number (``2020年5月6日　星期三　　人民日报　　要闻　　4``) — and an **editor
+line** at its foot (``本版责编：王　磊　张　艳　　版式设计：李　强``). Neither belongs to a story. Their
+words are a light cue only: where they stand (the page's first or last row, :mod:`.formats.furniture`;
+a plain text's first or last lines, :func:`plain_parts`) says the rest. A paper's name is never
+looked for: the cues hold on any paper's page.
+"""
+from __future__ import annotations
+
+import re
+
+_NUMBER = r"[0-9０-９〇一二三四五六七八九十]"
+#: A full date (``2020年5月6日``), a weekday (``星期三``) or a page number (``第4版``, ``04版``).
+FOLIO = re.compile(rf"\d{{2,4}}\s*年\s*\d{{1,2}}\s*月\s*\d{{1,2}}\s*日|星期\s*[一二三四五六日天]|第?\s*{_NUMBER}{{1,3}}\s*版")
+#: A weekday or a page number: what a folio prints and a story's dateline does not.
+_FOLIO_ONLY = re.compile(rf"星期\s*[一二三四五六日天]|第\s*{_NUMBER}{{1,3}}\s*版")
+_ROLE = "责编|编辑|版式|美编|校对|制图|设计|审读|监制"
+#: An editor's credit: a role and a colon (``本版责编：``, ``版式设计:``, ``美编：``, ``校对：``), or a
+#: line that starts with a role and ends no sentence (its colon misread: ``责任编辑杨　辉``).
+EDITOR = re.compile(rf"({_ROLE})\s*[：:]|^\W*(本版|责任)?({_ROLE})(?!.*[。！？]\W*$)")
+_CLAUSE = re.compile(r"[，、；,;]")
+#: A line that opens with an editor's credit (``本版责编：``, ``美编:``, ``图片编辑：``, its first character or
+#: two misread or a piece of a name before it: ``术版责编:``, ``秀 ”美编:``); not a chart's or a photo's credit,
+#: ``制图：``, ``设计：``, ``版式设计：``, which a story may print under its graphics or its last paragraph.
+CREDIT = re.compile(r"^\W*\w{0,2}\W*(责编|编辑|版式|美编|校对)\s*[：:]")
+FOLIO_CHARS = 50  # characters at most of a folio row (its parts far apart on one line included)
+EDITOR_CHARS = 80  # characters at most of an editor line
+FOLIO_LINES = 3  # a plain text's first lines that may hold its folio (the engine may part its pieces) ...
+NAME_CHARS = 10  # ... each before the one that reads as a folio at most this long (a paper's name, a section)
+EDITOR_LINES = 3  # a plain text's last lines that may hold its editor line
+PAGE_LINES = 8  # the fewest lines of a text that is a page
+
+
+def _letters(text: str) -> int:
+    return sum(not ch.isspace() for ch in text)
+
+
+def folio_like(text: str) -> bool:
+    """Whether ``text`` (a row of print) reads as a folio: a date, a weekday or a page number in a
+    short line without a clause mark (a body line's date comes in a clause: ``2020年5月6日，…``)."""
+    return _letters(text) <= FOLIO_CHARS and FOLIO.search(text) is not None and _CLAUSE.search(text) is None
+
+
+def editor_like(text: str) -> bool:
+    """Whether ``text`` reads as an editor line: an editor's credit (:data:`EDITOR`) in a short line."""
+    return _letters(text) <= EDITOR_CHARS and EDITOR.search(text) is not None
+
+
+def furniture_line(text: str) -> bool:
+    """Whether ``text`` (a line the engine set apart, wherever it listed it) is furniture or a piece
+    of it: a short line that opens with an editor's credit (:data:`CREDIT`), or that reads as a folio
+    (:func:`folio_like`) with a weekday or a page number (a date alone may be a story's dateline)."""
+    return (_letters(text) <= EDITOR_CHARS and CREDIT.match(text) is not None) or (
+        folio_like(text) and _FOLIO_ONLY.search(text) is not None)
+
+
+def plain_parts(text: str) -> tuple[str, str, str]:
+    """A page of plain text as its folio, the rest and its editor line (each ``""`` or its lines and
+    a newline: ``text``'s lines in turn). The folio is the text's first lines, up to the last of its
+    first ``FOLIO_LINES`` lines that reads as one (:func:`folio_like`; a paper's name or a section
+    before it, which the engine read as a line of its own, goes with it when it is ``NAME_CHARS``
+    long at most); the editor line is its last lines that read as one (up to ``EDITOR_LINES``). A
+    text of fewer than ``PAGE_LINES`` lines keeps them: a story's text, not a page."""
+    lines = text.splitlines()
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    if len(filled) < PAGE_LINES:
+        return "", text, ""
+    head = filled[:FOLIO_LINES]
+    said = [k for k, i in enumerate(head) if folio_like(lines[i])]
+    named = said and all(_letters(lines[i]) <= NAME_CHARS or folio_like(lines[i]) for i in head[:said[-1]])
+    start = head[said[-1]] + 1 if named else 0
+    end = len(lines)
+    for i in reversed(filled[-EDITOR_LINES:]):
+        if not editor_like(lines[i]):
+            break
+        end = i
+    if start >= end:
+        return "", text, ""
+
+    def part(a: int, b: int) -> str:
+        return "\n".join(lines[a:b]) + "\n" if a < b else ""
+
+    return part(0, start), part(start, end), part(end, len(lines))

@@ -1,0 +1,101 @@
+"""Page furniture (folio band, editor line) on synthetic geometry and in plain text."""
+from __future__ import annotations
+
+from test_formats_layout import COL1, COL2, H, HEAD, document, make_line
+
+from ocrfix.formats import reflow_document
+from ocrfix.furniture import editor_like, folio_like, furniture_line, plain_parts
+from ocrfix.text_reflow import STORY_BREAK, reflow, reflow_blocks
+
+SMALL = int(H * 0.8)  # furniture type
+RIGHT = 60 + int(2 * (13 + 1.5) * H)  # the right edge of the two columns
+
+
+def folio_row(y: int = 10) -> list:
+    """A folio spread over the page: the paper's name left, the date in the middle, section and
+    page number right (one line of print, three pieces far apart)."""
+    return [make_line("人民日报", 60, y, SMALL), make_line("2020年5月6日星期三", 520, y, SMALL),
+            make_line("要闻第4版", RIGHT - 5 * SMALL, y, SMALL)]
+
+
+EDITOR = make_line("本版责编：王磊　版式：李强", 60, 200 + 5 * int(H * 1.6) + H, SMALL)
+
+
+def texts(flow) -> list[tuple[str, str, int]]:
+    return [(b.kind, b.text, b.story) for b in flow.blocks]
+
+
+def test_a_folio_over_the_lead_is_a_paragraph_of_its_own_before_the_stories() -> None:
+    flow = reflow_document(document([folio_row(), HEAD, COL1, COL2]))
+    first, *rest = texts(flow)
+    assert first == ("paragraph", "人民日报2020年5月6日星期三要闻第4版", 0)
+    assert rest[0] == ("headline", "集市开张", 1)  # the lead keeps its headline, its body under it
+    assert rest[1][0] == "paragraph" and rest[1][1].startswith("本报讯") and rest[1][2] == 1
+    assert flow.text.startswith("人民日报2020年5月6日星期三要闻第4版" + STORY_BREAK + "集市开张")
+
+
+def test_an_editor_line_at_the_foot_is_not_run_into_the_last_paragraph() -> None:
+    flow = reflow_document(document([HEAD, COL1, COL2, [EDITOR]]))
+    *body, last = texts(flow)
+    assert last == ("paragraph", "本版责编：王磊版式：李强", 1)
+    assert all("责编" not in text for _, text, _ in body) and {story for *_, story in body} == {0}
+    assert flow.text.endswith(STORY_BREAK + "本版责编：王磊版式：李强\n")
+
+
+def test_a_scan_turned_a_little_keeps_the_folio_s_pieces_one_row() -> None:
+    """The pieces far apart drift down across the page (0.7 degrees): still the page's first row."""
+    row = [make_line("人民日报", 60, 10, SMALL), make_line("2020年5月6日星期三", 520, 14, SMALL),
+           make_line("要闻第4版", RIGHT - 5 * SMALL, 22, SMALL)]
+    flow = reflow_document(document([row, HEAD, COL1, COL2]))
+    assert texts(flow)[0] == ("paragraph", "人民日报2020年5月6日星期三要闻第4版", 0)
+
+
+def test_a_headline_with_a_date_or_a_small_top_line_saying_nothing_stays_in_its_story() -> None:
+    dated = [make_line("2020年5月6日起施行", 60, 60, size=int(H * 2))]
+    flow = reflow_document(document([dated, COL1, COL2]))
+    assert texts(flow)[0] == ("headline", "2020年5月6日起施行", 0)
+    kicker = [make_line("人民日报社评论员", 60, 10, SMALL)]  # no date, weekday nor page number
+    assert all(story == 0 for *_, story in texts(reflow_document(document([kicker, HEAD, COL1, COL2]))))
+    credit = make_line("本版责编：王磊", 60, 40, SMALL)  # an editor's credit at the top is no editor line
+    assert all(story == 0 for *_, story in texts(reflow_document(document([HEAD, [credit], COL1, COL2]))))
+
+
+def test_the_cues() -> None:
+    assert folio_like("2020年5月6日　星期三　　人民日报　　要闻　　4") and folio_like("理论”04文汇报2010年5月16日_星期日")
+    assert folio_like("国内　第十九版") and not folio_like("2020年5月6日，国务院常务会议召开")
+    assert editor_like("本版责编：王　磊　张　艳　　版式设计：李　强") and editor_like("责任编辑杨 .天")
+    assert not editor_like("设计方案已经通过专家评审。") and not editor_like("他说，记者编辑都到了现场")
+    assert furniture_line("美编: 杨 杰 校对: 冯 强") and furniture_line("术版责编: 邓秀朵") and furniture_line("秀 ”美编: 于 桂")
+    assert not furniture_line("制图：蔡华伟") and not furniture_line("版式设计：汪哲平")  # a story's own credits
+    assert furniture_line("2012年12月11日”星期二") and not furniture_line("2012年12月11日")  # a dateline
+
+
+BODY = ["　　本报讯清晨六点城东农贸集市的", "摊位陆续摆开新鲜蔬菜和水果吸", "引了不少居民前来选购。",
+        "　　市场管理处介绍今年新增摊位", "四十个还有很多新的商户入驻来", "自各地的特产也摆上了货架。",
+        "　　下一步集市将延长营业时间并", "增加夜间照明设施方便居民购物。"]
+
+
+def test_plain_text_keeps_the_folio_and_the_editor_line_lines_of_their_own() -> None:
+    """The engine wrote the folio straight over the headline and the editor line under the last
+    paragraph, no blank line between."""
+    text = "\n".join(["2020年5月6日 星期三 人民日报 要闻 4", "集市开张", "", *BODY, "本版责编: 王 磊 版式: 李 强"]) + "\n"
+    out = reflow(text)
+    assert out.startswith("2020年5月6日星期三人民日报要闻4" + STORY_BREAK + "集市开张\n")
+    assert out.endswith("下一步集市将延长营业时间并增加夜间照明设施方便居民购物。" + STORY_BREAK + "本版责编:王磊版式:李强\n")
+    assert "".join(out.split()) == "".join(text.split())
+
+
+def test_plain_parts_take_a_paper_name_the_engine_set_apart_and_leave_a_story_alone() -> None:
+    lines = ["南方日报", "", "2011年9月1日 星期四", "国内 第十九版", "集市开张", *BODY, "编辑: 蔡 秀", "美编: 吴强军"]
+    folio, body, editor = plain_parts("\n".join(lines) + "\n")
+    assert folio.split() == ["南方日报", "2011年9月1日", "星期四", "国内", "第十九版"]
+    assert editor.split() == ["编辑:", "蔡", "秀", "美编:", "吴强军"] and body.startswith("集市开张\n")
+    story = "\n".join(["2020年5月6日 星期三", *BODY[:6]]) + "\n"  # too short for a page
+    assert plain_parts(story) == ("", story, "")
+
+
+def test_an_editor_credit_the_engine_listed_among_the_stories_is_a_paragraph_of_its_own() -> None:
+    """Not a headline heading the body after it, nor run into a paragraph."""
+    text = "\n".join(["集市开张", "", *BODY[:2], "", "责任编辑: 郭涛明 美编: 于明桂", "", *BODY[2:]]) + "\n"
+    blocks = [(b.kind, b.text) for b in reflow_blocks(text)]
+    assert ("paragraph", "责任编辑:郭涛明美编:于明桂") in blocks
