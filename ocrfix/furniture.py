@@ -21,6 +21,8 @@ _ROLE = "责编|编辑|版式|美编|校对|制图|设计|审读|监制"
 #: line that starts with a role and ends no sentence (its colon misread: ``责任编辑杨　辉``).
 EDITOR = re.compile(rf"({_ROLE})\s*[：:]|^\W*(本版|责任)?({_ROLE})(?!.*[。！？]\W*$)")
 _CLAUSE = re.compile(r"[，、；,;]")
+#: A jump line's page number (``（下转第四版）``, ``（上接第一版）``): the story's own, no folio's.
+_JUMP = re.compile(r"[转接]\s*第")
 #: A line that opens with an editor's credit (``本版责编：``, ``美编:``, ``图片编辑：``, its first character or
 #: two misread or a piece of a name before it: ``术版责编:``, ``秀 ”美编:``); not a chart's or a photo's credit,
 #: ``制图：``, ``设计：``, ``版式设计：``, which a story may print under its graphics or its last paragraph.
@@ -39,8 +41,10 @@ def _letters(text: str) -> int:
 
 def folio_like(text: str) -> bool:
     """Whether ``text`` (a row of print) reads as a folio: a date, a weekday or a page number in a
-    short line without a clause mark (a body line's date comes in a clause: ``2020年5月6日，…``)."""
-    return _letters(text) <= FOLIO_CHARS and FOLIO.search(text) is not None and _CLAUSE.search(text) is None
+    short line without a clause mark (a body line's date comes in a clause: ``2020年5月6日，…``) nor a
+    jump to or from another page (``（下转第四版）``: it ends or opens a story)."""
+    return _letters(text) <= FOLIO_CHARS and FOLIO.search(text) is not None and _CLAUSE.search(text) is None \
+        and _JUMP.search(text) is None
 
 
 def editor_like(text: str) -> bool:

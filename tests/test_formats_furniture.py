@@ -63,6 +63,7 @@ def test_a_headline_with_a_date_or_a_small_top_line_saying_nothing_stays_in_its_
 def test_the_cues() -> None:
     assert folio_like("2020年5月6日　星期三　　人民日报　　要闻　　4") and folio_like("理论”04文汇报2010年5月16日_星期日")
     assert folio_like("国内　第十九版") and not folio_like("2020年5月6日，国务院常务会议召开")
+    assert not folio_like("（下转第四版）") and not furniture_line("（上接第一版）")  # a story's jump lines
     assert editor_like("本版责编：王　磊　张　艳　　版式设计：李　强") and editor_like("责任编辑杨 .天")
     assert not editor_like("设计方案已经通过专家评审。") and not editor_like("他说，记者编辑都到了现场")
     assert furniture_line("美编: 杨 杰 校对: 冯 强") and furniture_line("术版责编: 邓秀朵") and furniture_line("秀 ”美编: 于 桂")
