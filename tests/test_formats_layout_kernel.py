@@ -131,6 +131,113 @@ def test_the_compiled_channel_test_splits_where_the_python_one_does(seed: int, m
 
 @needs_kernel
 @pytest.mark.parametrize("seed", range(2))
+def test_the_compiled_inner_gaps_are_the_python_ones(seed: int, monkeypatch) -> None:
+    """Whole lines and runs of their words, on random pages and on rows merged across a narrow gutter;
+    the gaps' ends are the extents' own numbers (ints stay ints)."""
+    rng = random.Random(seed)
+    cases = []
+    for k in range(60):
+        for line in _gutter_page(rng) if k % 2 else _page(rng)[0]:
+            letters = letter_extents(line.words)
+            cases.append(letters[rng.randint(0, len(letters) - 1):] if rng.random() < 0.3 else letters)
+    compiled = [line_splits._inner_gaps(letters, H) for letters in cases]
+    python_loops(monkeypatch)
+    for letters, gaps in zip(cases, compiled):
+        expected = line_splits._inner_gaps(letters, H)
+        assert gaps == expected, letters
+        assert [tuple(map(type, g)) for g in gaps] == [tuple(map(type, g)) for g in expected]
+    assert sum(bool(gaps) for gaps in compiled) > 100
+
+
+@needs_kernel
+@pytest.mark.parametrize("seed", range(3))
+def test_the_compiled_row_blanks_and_their_test_are_the_python_ones(seed: int, monkeypatch) -> None:
+    """Rows of two columns, read as two lines (a blank between them) or as one across the gutter: the
+    page's row blanks, and the cuts at gaps in a line (ends whole pixels or not) near the blanks of the rows around."""
+    rng = random.Random(seed)
+    cases, pages = [], []
+    for _ in range(40):
+        gutter, width = rng.randint(6, 14) * H, rng.randint(H // 2, 3 * H)
+        boxes = []
+        for row in range(rng.randint(3, 16)):
+            y = row * 3 * H // 2 + rng.randint(-3, 3)
+            left, right = rng.randint(0, H), gutter + width + rng.randint(2, 12) * H
+            if rng.random() < 0.5:
+                boxes += [Box(left, y, gutter + rng.randint(-H, 0), y + H), Box(gutter + width + rng.randint(0, H), y, right, y + H)]
+            else:
+                boxes.append(Box(left, y, right, y + H))
+        rows = line_splits._row_blanks(boxes, float(H))
+        pages.append((boxes, rows))
+        for box in boxes:
+            gaps, k = [], 0
+            for _ in range(rng.randint(0, 3)):
+                k += rng.randint(1, 4)
+                at = gutter + rng.choice([rng.randint(-2 * H, 2 * H), rng.uniform(-2 * H, 2 * H)])
+                gaps.append((k, at, at + rng.choice([rng.randint(H // 2, 3 * H), rng.uniform(0.5 * H, 3 * H)])))
+            cases.append((box, gaps, rows, float(H)))
+    compiled = [line_splits._row_splits(*case) for case in cases]
+    python_loops(monkeypatch)
+    for boxes, rows in pages:
+        assert line_splits._row_blanks(boxes, float(H)) == rows
+        assert all(type(b) is line_splits.RowBlank for b in rows.blanks)
+    for case, cuts in zip(cases, compiled):
+        assert line_splits._row_splits(*case) == cuts, case
+    assert sum(len(rows.blanks) for _, rows in pages) > 100 and sum(bool(cuts) for cuts in compiled) > 50 and sum(not cuts and bool(case[1]) for case, cuts in zip(cases, compiled)) > 100
+
+
+@needs_kernel
+@pytest.mark.parametrize("seed", range(3))
+def test_the_compiled_column_edges_are_the_python_ones(seed: int, monkeypatch) -> None:
+    """Lines and pieces of lines in columns (ragged edges, headlines, pieces only), left and right edges;
+    a median edge is the middle one's own number or the mean of the middle two."""
+    rng = random.Random(seed)
+    cases = []
+    for _ in range(40):
+        pieces = []
+        for column in range(rng.randint(1, 8)):
+            left = column * 15 * H + rng.randint(-H, H)
+            for row in range(rng.randint(0, 30)):
+                y = row * 3 * H // 2 + rng.randint(-3, 3)
+                x0, x1 = left + rng.choice([0, 0, 0, rng.randint(0, 2 * H)]), left + 12 * H - rng.choice([0, 0, rng.randint(0, 6 * H)])
+                pieces.append((Box(x0, y, x1, y + H), rng.choice([float(H), H + 0.5, 1.3 * H, 2.0 * H]), rng.random() < 0.7))
+        rng.shuffle(pieces)
+        cases.append(pieces)
+    compiled = [[line_splits._page_edges(pieces, float(H), side) for side in (line_splits._LEFT, line_splits._RIGHT)] for pieces in cases]
+    python_loops(monkeypatch)
+    for pieces, edges in zip(cases, compiled):
+        expected = [line_splits._page_edges(pieces, float(H), side) for side in (line_splits._LEFT, line_splits._RIGHT)]
+        assert edges == expected
+        assert [[type(e) for e, _ in side] for side in edges] == [[type(e) for e, _ in side] for side in expected]
+    found = [e for edges in compiled for side in edges for e, _ in side]
+    assert sum(type(e) is int for e in found) > 50 and sum(type(e) is float for e in found) > 50
+
+
+@needs_kernel
+@pytest.mark.parametrize("seed", range(3))
+def test_the_compiled_xy_cut_steps_are_the_python_ones(seed: int, monkeypatch) -> None:
+    """The gaps between the lines' cores across and down a region and its parts at cuts (in order and
+    not): lines in columns and rows, some starting or ending level with others."""
+    rng = random.Random(seed)
+    cases = []
+    for _ in range(60):
+        items = [types.SimpleNamespace(core=Box(x := rng.randint(0, 8) * 5 * H + rng.choice([0, 0, rng.randint(-H, H)]),
+                                                y := rng.randint(0, 40) * H + rng.choice([0, 0, rng.randint(-H, H)]),
+                                                x + rng.choice([4 * H, rng.randint(1, 6 * H)]), y + rng.choice([H, rng.randint(1, 2 * H)])))
+                 for _ in range(rng.randint(1, 60))]
+        cuts = sorted(rng.uniform(-H, 45 * H) for _ in range(rng.randint(0, 4)))
+        cases.append((items, rng.choice([0.0, 0.4 * H, 1.5 * H]), cuts if rng.random() < 0.8 else cuts[::-1]))
+    compiled = [([stories._core_gaps(items, axis, gap) for axis in (stories._X, stories._Y)],
+                 [[[id(t) for t in part] for part in stories._split(items, cuts, axis)] for axis in (stories._X, stories._Y)])
+                for items, gap, cuts in cases]
+    python_loops(monkeypatch)
+    for (items, gap, cuts), (gaps, parts) in zip(cases, compiled):
+        assert gaps == [stories._core_gaps(items, axis, gap) for axis in (stories._X, stories._Y)]
+        assert parts == [[[id(t) for t in part] for part in stories._split(items, cuts, axis)] for axis in (stories._X, stories._Y)]
+    assert sum(bool(g) for gaps, _ in compiled for g in gaps) > 60 and sum(len(p) > 1 for _, parts in compiled for p in parts) > 60
+
+
+@needs_kernel
+@pytest.mark.parametrize("seed", range(2))
 def test_the_compiled_measures_of_a_line_are_the_python_ones(seed: int, monkeypatch) -> None:
     """letters, marks, type size and lower-quartile height, on whole lines and on runs of their words."""
     rng = random.Random(seed)
@@ -149,6 +256,20 @@ def test_the_compiled_measures_of_a_line_are_the_python_ones(seed: int, monkeypa
         assert placed.type_size(box, words) == size
         assert placed.low_height(words, extents) == low
     assert sum(bool(m.starts) for *_, m, _, _ in cases) > 400
+
+
+@needs_kernel
+@pytest.mark.parametrize("seed", range(2))
+def test_the_compiled_ink_of_a_page_is_the_python_one(seed: int, monkeypatch) -> None:
+    """Every line's letter extents and marks at once, the marks a Marks as Marks.of makes them."""
+    rng = random.Random(seed)
+    pages = [_page(rng)[0] for _ in range(20)]
+    compiled = [line_splits._page_ink(lines) for lines in pages]
+    python_loops(monkeypatch)
+    for lines, (letters, marks) in zip(pages, compiled):
+        assert (letters, marks) == line_splits._page_ink(lines)
+        assert all(type(m) is Marks for m in marks)
+    assert sum(bool(m.starts) for _, marks in compiled for m in marks) > 200
 
 
 @needs_kernel

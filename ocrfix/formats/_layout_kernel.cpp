@@ -4,9 +4,11 @@
 // with on random lines and pages): gaps is ocrfix.formats.line_splits._word_gaps (where a line crosses
 // a gutter), with the whitespace-river test (_river, _probes) and the look at the lines around
 // (_sides) it makes; channel_splits is line_splits._channel_splits (where a line crosses a narrow
-// gutter: _inner_gaps, _channel, Marks.openings); letters, marks, type_size and low_height are
-// placed.letter_extents, line_splits.Marks.of, placed.type_size and placed.low_height; gaps_below is
-// ocrfix.formats.stories._gaps_below. They read the same Python objects: Word (.box, .text), Box
+// gutter: _inner_gaps, _channel, Marks.openings), inner_gaps its _inner_gaps alone, row_splits
+// line_splits._row_splits (row_blanks its _row_blanks), page_edges line_splits._page_edges; letters, marks, type_size and low_height are
+// placed.letter_extents, line_splits.Marks.of, placed.type_size and placed.low_height (page_ink the first two
+// of every line of a page); gaps_below,
+// span_gaps and split are ocrfix.formats.stories._gaps_below, _gaps and _split. They read the same Python objects: Word (.box, .text), Box
 // and Marks (tuples), the letter extents (tuples or None). Every comparison is made on the same
 // double values in the same order as the Python code, so the results are the same bit for bit. It needs no library but Python's: setup.py
 // builds it wherever a C++ compiler is; without it the layout runs the Python loops.
@@ -21,6 +23,8 @@ namespace {
 
 PyObject *box_name = nullptr;   // "box"
 PyObject *text_name = nullptr;  // "text"
+PyObject *core_name = nullptr;  // "core"
+PyObject *words_name = nullptr;  // "words"
 
 // A Python int or float as a double (the boxes are whole pixels, the extents floats).
 inline double num(PyObject *o) {
@@ -390,6 +394,34 @@ PyObject *channel_splits(PyObject *, PyObject *args) {
   return int_list(splits);
 }
 
+// inner_gaps(letters, h, river) -> list: line_splits._inner_gaps, each gap (k, left, right) with the extents' own
+// numbers (right: word k's start, left: the end of the letters before it that reaches furthest, the first of equal ones).
+PyObject *inner_gaps_of(PyObject *, PyObject *args) {
+  PyObject *letters;
+  double h, river_factor;
+  if (!PyArg_ParseTuple(args, "O!dd", &PyList_Type, &letters, &h, &river_factor)) return nullptr;
+  std::vector<Gap> found;
+  if (!inner_gaps(letters, h, river_factor, found)) return nullptr;
+  PyObject *result = PyList_New(static_cast<Py_ssize_t>(found.size()));
+  if (result == nullptr || found.empty()) return result;
+  // the objects of the ends: walk the solid extents again, keeping the one whose end is the running reach
+  PyObject *reach = nullptr;
+  double reach_x = 0;
+  size_t next = 0;
+  for (Py_ssize_t k = 0; k < PyList_GET_SIZE(letters) && next < found.size(); ++k) {
+    PyObject *extent = PyList_GET_ITEM(letters, k);
+    if (extent == Py_None) continue;
+    if (reach != nullptr && found[next].k == k) {
+      PyObject *gap = Py_BuildValue("(nOO)", k, reach, PyTuple_GET_ITEM(extent, 0));
+      if (gap == nullptr) { Py_DECREF(result); return nullptr; }
+      PyList_SET_ITEM(result, static_cast<Py_ssize_t>(next++), gap);
+    }
+    double end = num(PyTuple_GET_ITEM(extent, 1));
+    if (reach == nullptr || end > reach_x) reach = PyTuple_GET_ITEM(extent, 1), reach_x = end;
+  }
+  return result;
+}
+
 // A letter as placed.ALNUM reads one ([^\W_]: what str.isalnum() accepts).
 inline bool letter(Py_UCS4 ch) { return Py_UNICODE_ISALNUM(ch) && ch != '_'; }
 
@@ -398,8 +430,8 @@ PyObject *pair(PyObject *a, PyObject *b) {
   return Py_BuildValue("(NN)", a, b);
 }
 
-// letters(words) -> list: placed.letter_extents.
-PyObject *letters(PyObject *, PyObject *words) {
+// placed.letter_extents of a tuple of words.
+PyObject *letters_of(PyObject *words) {
   if (!PyTuple_Check(words)) {
     PyErr_SetString(PyExc_TypeError, "letters: words must be a tuple");
     return nullptr;
@@ -445,8 +477,11 @@ PyObject *letters(PyObject *, PyObject *words) {
   return result;
 }
 
-// marks(extents) -> (starts, reach): Marks.of's sorted starts and running right ends.
-PyObject *marks(PyObject *, PyObject *extents) {
+// letters(words) -> list: placed.letter_extents.
+PyObject *letters(PyObject *, PyObject *words) { return letters_of(words); }
+
+// Marks.of's sorted starts and running right ends of a list of letter extents, as a pair of tuples.
+PyObject *marks_of(PyObject *extents) {
   if (!PyList_Check(extents)) {
     PyErr_SetString(PyExc_TypeError, "marks: extents must be a list");
     return nullptr;
@@ -477,6 +512,49 @@ PyObject *marks(PyObject *, PyObject *extents) {
     PyTuple_SET_ITEM(reach, k, far);
   }
   return Py_BuildValue("(NN)", starts, reach);
+}
+
+// marks(extents) -> (starts, reach): Marks.of's sorted starts and running right ends.
+PyObject *marks(PyObject *, PyObject *extents) { return marks_of(extents); }
+
+// page_ink(lines, marks_type) -> (letters, marks): per line (.words, .box), placed.letter_extents of its words and
+// Marks.of(line.box, those extents), made as marks_type (line_splits.Marks, a NamedTuple) makes it: tuple.__new__ of its fields.
+PyObject *page_ink(PyObject *, PyObject *args) {
+  PyObject *lines, *marks_type;
+  if (!PyArg_ParseTuple(args, "O!O!", &PyList_Type, &lines, &PyType_Type, &marks_type)) return nullptr;
+  if (!PyType_IsSubtype(reinterpret_cast<PyTypeObject *>(marks_type), &PyTuple_Type)) {
+    PyErr_SetString(PyExc_TypeError, "page_ink: marks_type must be a tuple type");
+    return nullptr;
+  }
+  Py_ssize_t n = PyList_GET_SIZE(lines);
+  PyObject *all_letters = PyList_New(n), *all_marks = PyList_New(n);
+  if (all_letters == nullptr || all_marks == nullptr) { Py_XDECREF(all_letters); Py_XDECREF(all_marks); return nullptr; }
+  for (Py_ssize_t k = 0; k < n; ++k) {
+    PyObject *line = PyList_GET_ITEM(lines, k), *made = nullptr;
+    PyObject *words = PyObject_GetAttr(line, words_name), *box = words == nullptr ? nullptr : PyObject_GetAttr(line, box_name);
+    PyObject *extents = box == nullptr ? nullptr : letters_of(words);
+    PyObject *pair = extents == nullptr ? nullptr : marks_of(extents);
+    if (pair != nullptr && PyTuple_Check(box) && PyTuple_GET_SIZE(box) == 4) {
+      PyObject *fields = Py_BuildValue("((OOOO))", PyTuple_GET_ITEM(box, 0), PyTuple_GET_ITEM(box, 2), PyTuple_GET_ITEM(pair, 0),
+                                       PyTuple_GET_ITEM(pair, 1));
+      made = fields == nullptr ? nullptr : PyTuple_Type.tp_new(reinterpret_cast<PyTypeObject *>(marks_type), fields, nullptr);
+      Py_XDECREF(fields);
+    } else if (pair != nullptr) {
+      PyErr_SetString(PyExc_TypeError, "page_ink: a line's box must be a box");
+    }
+    Py_XDECREF(words);
+    Py_XDECREF(box);
+    Py_XDECREF(pair);
+    if (made == nullptr) {
+      Py_XDECREF(extents);
+      Py_DECREF(all_letters);
+      Py_DECREF(all_marks);
+      return nullptr;
+    }
+    PyList_SET_ITEM(all_letters, k, extents);
+    PyList_SET_ITEM(all_marks, k, made);
+  }
+  return Py_BuildValue("(NN)", all_letters, all_marks);
 }
 
 // The box heights y1 - y0 of the words with a box (and, where extents is a list, a letter extent).
@@ -557,6 +635,284 @@ PyObject *gaps_below(PyObject *, PyObject *args) {
   return gaps;
 }
 
+// Python's bisect_left (right = false) or bisect_right (right = true) of x in a list of numbers, step by step as it takes them.
+Py_ssize_t list_bisect(PyObject *values, double x, bool right) {
+  Py_ssize_t lo = 0, hi = PyList_GET_SIZE(values);
+  while (lo < hi) {
+    Py_ssize_t mid = (lo + hi) / 2;
+    double v = num(PyList_GET_ITEM(values, mid));
+    if (right ? x < v : !(v < x)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+// row_splits(box, gaps, blanks, middles, h, constants) -> list: line_splits._row_splits (gaps: its _inner_gaps; blanks and
+// middles: a RowBlanks' two lists; constants: line_splits._KERNEL_ROWS, ROW_NEAR, ROW_INDENT, RIVER).
+PyObject *row_splits(PyObject *, PyObject *args) {
+  PyObject *box, *gaps, *blanks, *middles, *constants;
+  double h, row_near, row_indent, river_factor;
+  if (!PyArg_ParseTuple(args, "O!O!O!O!dO!", &PyTuple_Type, &box, &PyList_Type, &gaps, &PyList_Type, &blanks, &PyList_Type, &middles, &h,
+                        &PyTuple_Type, &constants))
+    return nullptr;
+  if (!PyArg_ParseTuple(constants, "ddd", &row_near, &row_indent, &river_factor)) return nullptr;
+  if (PyTuple_GET_SIZE(box) != 4 || PyList_GET_SIZE(blanks) != PyList_GET_SIZE(middles)) {
+    PyErr_SetString(PyExc_ValueError, "row_splits: a box, one middle per blank");
+    return nullptr;
+  }
+  double x0 = num(PyTuple_GET_ITEM(box, 0)), y0 = num(PyTuple_GET_ITEM(box, 1)), x1 = num(PyTuple_GET_ITEM(box, 2)), y1 = num(PyTuple_GET_ITEM(box, 3));
+  double middle = (y0 + y1) / 2;
+  Py_ssize_t lo = list_bisect(middles, middle - row_near * h, false), hi = list_bisect(middles, middle + row_near * h, true);
+  struct Blank { double middle, x0, x1; };
+  std::vector<Blank> near;  // only blanks the line reaches over
+  for (Py_ssize_t k = lo; k < hi; ++k) {
+    PyObject *blank = PyList_GET_ITEM(blanks, k);
+    if (!PyTuple_Check(blank) || PyTuple_GET_SIZE(blank) != 3) {
+      PyErr_SetString(PyExc_TypeError, "row_splits: blanks must be RowBlanks");
+      return nullptr;
+    }
+    Blank r = {num(PyTuple_GET_ITEM(blank, 0)), num(PyTuple_GET_ITEM(blank, 1)), num(PyTuple_GET_ITEM(blank, 2))};
+    if (x0 <= r.x0 - h && x1 >= r.x1 + h && std::fabs(r.middle - middle) > h / 2) near.push_back(r);
+  }
+  if (PyErr_Occurred()) return nullptr;
+  std::vector<Py_ssize_t> splits;
+  for (Py_ssize_t g = 0; g < PyList_GET_SIZE(gaps) && !near.empty(); ++g) {
+    PyObject *gap = PyList_GET_ITEM(gaps, g);
+    if (!PyTuple_Check(gap) || PyTuple_GET_SIZE(gap) != 3) {
+      PyErr_SetString(PyExc_TypeError, "row_splits: gaps must be (k, left, right)");
+      return nullptr;
+    }
+    Py_ssize_t k = PyLong_AsSsize_t(PyTuple_GET_ITEM(gap, 0));
+    double left = num(PyTuple_GET_ITEM(gap, 1)), right = num(PyTuple_GET_ITEM(gap, 2));
+    for (const Blank &r : near) {
+      double over = r.x1 - right;
+      if (r.x0 - left <= h && -h <= over && over <= row_indent * h && std::min(r.x1, right) - std::max(r.x0, left) >= river_factor * h) {
+        splits.push_back(k);
+        break;
+      }
+    }
+  }
+  if (PyErr_Occurred()) return nullptr;
+  return int_list(splits);
+}
+
+// page_edges(pieces, h, side, constants) -> list: line_splits._page_edges of pieces ((box, type size, whole) tuples) at
+// box[side] (0: left edges, 2: right ones); constants: line_splits._KERNEL_EDGES (HEADLINE, EDGE_LINES). Each group's
+// median edge is statistics.median's (the middle edge's own number, or the mean of the middle two as Python adds them).
+PyObject *page_edges(PyObject *, PyObject *args) {
+  PyObject *pieces, *constants;
+  double h;
+  int side;
+  if (!PyArg_ParseTuple(args, "O!diO!", &PyList_Type, &pieces, &h, &side, &PyTuple_Type, &constants)) return nullptr;
+  double headline;
+  Py_ssize_t least;
+  if (!PyArg_ParseTuple(constants, "dn", &headline, &least)) return nullptr;
+  if (side != 0 && side != 2) {
+    PyErr_SetString(PyExc_ValueError, "page_edges: side 0 or 2");
+    return nullptr;
+  }
+  struct Edge { double x, middle; PyObject *edge; bool whole; };
+  std::vector<Edge> edges;
+  double large = headline * h;
+  for (Py_ssize_t k = 0; k < PyList_GET_SIZE(pieces); ++k) {
+    PyObject *piece = PyList_GET_ITEM(pieces, k);
+    if (!PyTuple_Check(piece) || PyTuple_GET_SIZE(piece) != 3 || !PyTuple_Check(PyTuple_GET_ITEM(piece, 0)) || PyTuple_GET_SIZE(PyTuple_GET_ITEM(piece, 0)) != 4) {
+      PyErr_SetString(PyExc_TypeError, "page_edges: pieces must be (box, size, whole)");
+      return nullptr;
+    }
+    if (!(num(PyTuple_GET_ITEM(piece, 1)) < large)) continue;
+    PyObject *box = PyTuple_GET_ITEM(piece, 0), *edge = PyTuple_GET_ITEM(box, side);
+    int whole = PyObject_IsTrue(PyTuple_GET_ITEM(piece, 2));
+    if (whole < 0) return nullptr;
+    edges.push_back({num(edge), (num(PyTuple_GET_ITEM(box, 1)) + num(PyTuple_GET_ITEM(box, 3))) / 2, edge, whole == 1});
+  }
+  if (PyErr_Occurred()) return nullptr;
+  std::stable_sort(edges.begin(), edges.end(), [](const Edge &a, const Edge &b) { return a.x < b.x; });
+  PyObject *result = PyList_New(0);
+  if (result == nullptr) return nullptr;
+  for (size_t first = 0, end; first < edges.size(); first = end) {
+    bool whole = false;
+    for (end = first; end < edges.size() && (end == first || edges[end].x - edges[first].x <= h / 2); ++end) whole = whole || edges[end].whole;
+    size_t n = end - first;
+    if (static_cast<Py_ssize_t>(n) < least || !whole) continue;
+    PyObject *median;
+    if (n % 2) {
+      median = edges[first + n / 2].edge;
+      Py_INCREF(median);
+    } else {
+      PyObject *sum = PyNumber_Add(edges[first + n / 2 - 1].edge, edges[first + n / 2].edge), *two = PyLong_FromLong(2);
+      median = sum == nullptr || two == nullptr ? nullptr : PyNumber_TrueDivide(sum, two);
+      Py_XDECREF(sum);
+      Py_XDECREF(two);
+    }
+    std::vector<double> middles;
+    for (size_t k = first; k < end; ++k) middles.push_back(edges[k].middle);
+    std::sort(middles.begin(), middles.end());
+    PyObject *rows = PyTuple_New(static_cast<Py_ssize_t>(n));
+    for (size_t k = 0; rows != nullptr && k < n; ++k) {
+      PyObject *y = PyFloat_FromDouble(middles[k]);
+      if (y == nullptr) Py_CLEAR(rows);
+      else PyTuple_SET_ITEM(rows, static_cast<Py_ssize_t>(k), y);
+    }
+    PyObject *group = median == nullptr || rows == nullptr ? nullptr : PyTuple_Pack(2, median, rows);
+    Py_XDECREF(median);
+    Py_XDECREF(rows);
+    if (group == nullptr || PyList_Append(result, group) < 0) {
+      Py_XDECREF(group);
+      Py_DECREF(result);
+      return nullptr;
+    }
+    Py_DECREF(group);
+  }
+  return result;
+}
+
+// row_blanks(boxes, h, blank_type) -> (blanks, middles): line_splits._row_blanks' two lists, each blank made as blank_type
+// (line_splits.RowBlank, a NamedTuple of its middle and its ends, the boxes' own numbers) makes it: tuple.__new__ of its fields.
+PyObject *row_blanks(PyObject *, PyObject *args) {
+  PyObject *boxes, *blank_type;
+  double h;
+  if (!PyArg_ParseTuple(args, "O!dO!", &PyList_Type, &boxes, &h, &PyType_Type, &blank_type)) return nullptr;
+  if (!PyType_IsSubtype(reinterpret_cast<PyTypeObject *>(blank_type), &PyTuple_Type)) {
+    PyErr_SetString(PyExc_TypeError, "row_blanks: blank_type must be a tuple type");
+    return nullptr;
+  }
+  struct Row { double middle, x0, x1, width; PyObject *left, *right; };  // a box: its middle, its ends (and their objects)
+  std::vector<Row> sorted;
+  for (Py_ssize_t k = 0; k < PyList_GET_SIZE(boxes); ++k) {
+    PyObject *box = PyList_GET_ITEM(boxes, k);
+    if (!PyTuple_Check(box) || PyTuple_GET_SIZE(box) != 4) {
+      PyErr_SetString(PyExc_TypeError, "row_blanks: boxes must be boxes");
+      return nullptr;
+    }
+    double x0 = num(PyTuple_GET_ITEM(box, 0)), x1 = num(PyTuple_GET_ITEM(box, 2));
+    sorted.push_back({(num(PyTuple_GET_ITEM(box, 1)) + num(PyTuple_GET_ITEM(box, 3))) / 2, x0, x1, x1 - x0, PyTuple_GET_ITEM(box, 0),
+                      PyTuple_GET_ITEM(box, 2)});
+  }
+  if (PyErr_Occurred()) return nullptr;
+  std::stable_sort(sorted.begin(), sorted.end(), [](const Row &a, const Row &b) { return a.middle < b.middle; });
+  struct Blank { double middle; PyObject *x0, *x1; };
+  std::vector<Blank> found;
+  double wide = 4 * h;
+  for (size_t first = 0, end; first < sorted.size(); first = end) {
+    for (end = first + 1; end < sorted.size() && !(sorted[end].middle - sorted[first].middle > h / 2); ++end) {}
+    if (end - first < 2) continue;
+    double middle = sorted[first + (end - first) / 2].middle;  // the boxes come by their middles
+    std::vector<Row> row(sorted.begin() + static_cast<std::ptrdiff_t>(first), sorted.begin() + static_cast<std::ptrdiff_t>(end));
+    std::stable_sort(row.begin(), row.end(), [](const Row &a, const Row &b) { return a.x0 < b.x0; });
+    for (size_t k = 1; k < row.size(); ++k)
+      if (row[k].x0 > row[k - 1].x1 && std::min(row[k - 1].width, row[k].width) >= wide) found.push_back({middle, row[k - 1].right, row[k].left});
+  }
+  std::stable_sort(found.begin(), found.end(), [](const Blank &a, const Blank &b) { return a.middle < b.middle; });
+  PyObject *blanks = PyList_New(static_cast<Py_ssize_t>(found.size())), *middles = PyList_New(static_cast<Py_ssize_t>(found.size()));
+  if (blanks == nullptr || middles == nullptr) { Py_XDECREF(blanks); Py_XDECREF(middles); return nullptr; }
+  for (size_t k = 0; k < found.size(); ++k) {
+    PyObject *middle = PyFloat_FromDouble(found[k].middle);
+    PyObject *fields = middle == nullptr ? nullptr : Py_BuildValue("((OOO))", middle, found[k].x0, found[k].x1);
+    PyObject *blank = fields == nullptr ? nullptr : PyTuple_Type.tp_new(reinterpret_cast<PyTypeObject *>(blank_type), fields, nullptr);
+    Py_XDECREF(fields);
+    if (blank == nullptr) { Py_XDECREF(middle); Py_DECREF(blanks); Py_DECREF(middles); return nullptr; }
+    PyList_SET_ITEM(blanks, static_cast<Py_ssize_t>(k), blank);
+    PyList_SET_ITEM(middles, static_cast<Py_ssize_t>(k), middle);
+  }
+  return Py_BuildValue("(NN)", blanks, middles);
+}
+
+// The ends of the lines' core boxes along one axis (axis 0: x0, x1; 1: y0, y1), with those numbers' objects.
+struct Span {
+  double start, end;
+  PyObject *a, *b;
+};
+
+// spans of items (a sequence of objects with a .core Box); false with an exception set.
+bool spans_of(PyObject *items, int axis, std::vector<Span> &out) {
+  PyObject *seq = PySequence_Fast(items, "items must be a sequence");
+  if (seq == nullptr) return false;
+  Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+  out.reserve(static_cast<size_t>(n));
+  for (Py_ssize_t k = 0; k < n; ++k) {
+    PyObject *core = PyObject_GetAttr(PySequence_Fast_GET_ITEM(seq, k), core_name);
+    if (core == nullptr) { Py_DECREF(seq); return false; }
+    Py_DECREF(core);  // the item holds it
+    if (!PyTuple_Check(core) || PyTuple_GET_SIZE(core) != 4) {
+      PyErr_SetString(PyExc_TypeError, "an item's core must be a box");
+      Py_DECREF(seq);
+      return false;
+    }
+    PyObject *a = PyTuple_GET_ITEM(core, axis), *b = PyTuple_GET_ITEM(core, axis + 2);
+    out.push_back({num(a), num(b), a, b});
+  }
+  Py_DECREF(seq);
+  return !PyErr_Occurred();
+}
+
+// span_gaps(items, axis, min_gap) -> list: stories._gaps of the items' core spans along axis (0: x, 1: y), the
+// gaps' ends the boxes' own numbers.
+PyObject *span_gaps(PyObject *, PyObject *args) {
+  PyObject *items;
+  int axis;
+  double min_gap;
+  if (!PyArg_ParseTuple(args, "Oid", &items, &axis, &min_gap)) return nullptr;
+  if (axis != 0 && axis != 1) {
+    PyErr_SetString(PyExc_ValueError, "span_gaps: axis 0 or 1");
+    return nullptr;
+  }
+  std::vector<Span> spans;
+  if (!spans_of(items, axis, spans)) return nullptr;
+  PyObject *gaps = PyList_New(0);
+  if (gaps == nullptr || spans.empty()) return gaps;
+  std::stable_sort(spans.begin(), spans.end(), [](const Span &p, const Span &q) {
+    return p.start < q.start || (p.start == q.start && p.end < q.end);
+  });
+  PyObject *reach = spans[0].b;
+  double reach_x = spans[0].end;
+  for (size_t k = 1; k < spans.size(); ++k) {
+    if (spans[k].start - reach_x >= min_gap) {
+      PyObject *gap = Py_BuildValue("(OO)", reach, spans[k].a);
+      if (gap == nullptr || PyList_Append(gaps, gap) < 0) { Py_XDECREF(gap); Py_DECREF(gaps); return nullptr; }
+      Py_DECREF(gap);
+    }
+    if (spans[k].end > reach_x) reach = spans[k].b, reach_x = spans[k].end;
+  }
+  return gaps;
+}
+
+// split(items, cuts, axis) -> list: stories._split of items at cuts (sorted) by their core's start along axis (0: x0, 1: y0).
+PyObject *split(PyObject *, PyObject *args) {
+  PyObject *items, *cuts;
+  int axis;
+  if (!PyArg_ParseTuple(args, "OO!i", &items, &PyList_Type, &cuts, &axis)) return nullptr;
+  if (axis != 0 && axis != 1) {
+    PyErr_SetString(PyExc_ValueError, "split: axis 0 or 1");
+    return nullptr;
+  }
+  std::vector<double> at;
+  for (Py_ssize_t k = 0; k < PyList_GET_SIZE(cuts); ++k) at.push_back(num(PyList_GET_ITEM(cuts, k)));
+  std::vector<Span> spans;
+  if (PyErr_Occurred() || !spans_of(items, axis, spans)) return nullptr;
+  PyObject *seq = PySequence_Fast(items, "items must be a sequence");
+  if (seq == nullptr) return nullptr;
+  std::vector<PyObject *> parts(at.size() + 1, nullptr);
+  bool failed = false;
+  for (size_t k = 0; k < spans.size() && !failed; ++k) {
+    size_t lo = 0, hi = at.size();  // bisect_right, step by step as Python's
+    while (lo < hi) {
+      size_t mid = (lo + hi) / 2;
+      if (spans[k].start < at[mid]) hi = mid; else lo = mid + 1;
+    }
+    if (parts[lo] == nullptr && (parts[lo] = PyList_New(0)) == nullptr) failed = true;
+    else if (PyList_Append(parts[lo], PySequence_Fast_GET_ITEM(seq, static_cast<Py_ssize_t>(k))) < 0) failed = true;
+  }
+  Py_DECREF(seq);
+  PyObject *result = failed ? nullptr : PyList_New(0);
+  for (PyObject *part : parts) {
+    if (part == nullptr) continue;
+    if (result != nullptr && PyList_Append(result, part) < 0) Py_CLEAR(result);
+    Py_DECREF(part);
+  }
+  return result;
+}
+
 PyMethodDef methods[] = {
     {"gaps", gaps, METH_VARARGS, "The cuts of line_splits._word_gaps and those of them at a column rule."},
     {"letters", letters, METH_O, "placed.letter_extents of a tuple of words."},
@@ -565,6 +921,13 @@ PyMethodDef methods[] = {
     {"low_height", low_height, METH_VARARGS, "placed.low_height of a tuple of words and their letter extents."},
     {"gaps_below", gaps_below, METH_VARARGS, "stories._gaps_below of line boxes sorted by their tops."},
     {"channel_splits", channel_splits, METH_VARARGS, "line_splits._channel_splits of a line's (or a piece's) letter extents and its band."},
+    {"page_ink", page_ink, METH_VARARGS, "placed.letter_extents and Marks.of of every line of a page."},
+    {"row_splits", row_splits, METH_VARARGS, "line_splits._row_splits of a line (or a piece of one) and its page's row blanks."},
+    {"page_edges", page_edges, METH_VARARGS, "line_splits._page_edges of a page's lines and pieces."},
+    {"row_blanks", row_blanks, METH_VARARGS, "line_splits._row_blanks of a page's boxes of body type."},
+    {"inner_gaps", inner_gaps_of, METH_VARARGS, "line_splits._inner_gaps of a line's (or a piece's) letter extents."},
+    {"span_gaps", span_gaps, METH_VARARGS, "stories._gaps of the spans of items' core boxes along an axis."},
+    {"split", split, METH_VARARGS, "stories._split of items at cuts along an axis."},
     {nullptr, nullptr, 0, nullptr}};
 
 PyModuleDef module = {PyModuleDef_HEAD_INIT, "_layout_kernel", "The layout analysis's per-word and per-line loops in C++.", -1, methods,
@@ -575,12 +938,14 @@ PyModuleDef module = {PyModuleDef_HEAD_INIT, "_layout_kernel", "The layout analy
 PyMODINIT_FUNC PyInit__layout_kernel() {
   box_name = PyUnicode_InternFromString("box");
   text_name = PyUnicode_InternFromString("text");
-  if (box_name == nullptr || text_name == nullptr) return nullptr;
+  core_name = PyUnicode_InternFromString("core");
+  words_name = PyUnicode_InternFromString("words");
+  if (box_name == nullptr || text_name == nullptr || core_name == nullptr || words_name == nullptr) return nullptr;
   PyObject *m = PyModule_Create(&module);
   // Raise INTERFACE with ocrfix.formats.stories.KERNEL_INTERFACE whenever a function's arguments or
   // results change: a build of another interface (an in-place build older than this file) is then left
   // unused instead of called wrongly.
-  if (m != nullptr && PyModule_AddIntConstant(m, "INTERFACE", 2) < 0) {
+  if (m != nullptr && PyModule_AddIntConstant(m, "INTERFACE", 3) < 0) {
     Py_DECREF(m);
     return nullptr;
   }

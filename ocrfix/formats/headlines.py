@@ -131,20 +131,25 @@ def _large_lines(placed: list[PlacedLine], rows: _Rows, h: float, pitch: float) 
         return large, None
     gap = line_gap(placed, h)
     sized = {id(p) for p in large}
-    return [p for p in large if not _in_column(p, rows, sized, gap, h) and not _body_piece(p, placed, sized, h)], gap
+    rows_of: dict[int, list[PlacedLine]] = {p.order: [] for p in large}  # the pieces of each large line's printed line
+    for p in placed:
+        if p.order in rows_of:
+            rows_of[p.order].append(p)
+    return [p for p in large if not _in_column(p, rows, sized, gap, h) and not _body_piece(p, rows_of[p.order], sized, h)], gap
 
 
-def _body_piece(line: PlacedLine, placed: list[PlacedLine], large: set[int], h: float) -> bool:
+def _body_piece(line: PlacedLine, row: list[PlacedLine], large: set[int], h: float) -> bool:
     """Whether ``line`` (large type, see :func:`_is_headline`) is a piece of a row the engine read
-    as one line, beside another piece of it set in the same type at the body's pitch (no large
-    line: ids ``large``; its pitch measured), the two touching (no more than ``h / 4`` apart): a
+    as one line (``row``: the placed lines of that line, ``line`` among them), beside another piece
+    of it set in the same type at the body's pitch (no large line: ids ``large``; its pitch
+    measured), the two touching (no more than ``h / 4`` apart): a
     headline stands a gutter off the body beside it, but the engine swells and spreads the word
     boxes of a row it reads across the page, so that a piece of it may stand a headline's pitch
     apart (``型农机具，`` | ``加快农业``, one printed line: both 27 px, one 21 px a character, the
     other 31; ``社会大局稳定；三是|。`` | ``断断续续地喷发。。`` on two columns' row, both 44 px
     = 2.1 × ``h``, their boxes overlapping over the rule between them)."""
-    return any(q.order == line.order and id(q) not in large and q.size == line.size and line_pitch(q) is not None
-               and max(line.box.x0 - q.box.x1, q.box.x0 - line.box.x1) <= h / 4 for q in placed if q is not line)
+    return any(id(q) not in large and q.size == line.size and line_pitch(q) is not None
+               and max(line.box.x0 - q.box.x1, q.box.x0 - line.box.x1) <= h / 4 for q in row if q is not line)
 
 
 def _headline_ids(large: list[PlacedLine], h: float) -> set[int]:
@@ -225,7 +230,7 @@ def _on_body(line: PlacedLine, placed: list[PlacedLine], heads: set[int], gap: f
     the page the engine swells the boxes of the next body line too, but not all of them
     (``当地时间10号上`` 4 px above ``午，全国人大常委会``, 1.6 × ``h``, the lower quartile of its
     words' heights ``h``)."""
-    below = [q for q in placed if q is not line and id(q) not in heads and _over(line.box, q.box) and q.box.y0 >= line.box.y1 - 0.25 * h]
+    below = [q for q in placed if q.box.y0 >= line.box.y1 - 0.25 * h and q is not line and id(q) not in heads and _over(line.box, q.box)]
     after = min(below, key=lambda q: q.box.y0, default=None)
     return after is not None and (after.size < KICKER * h or _body_letters(after, h)) and after.core.y0 - line.core.y1 < CLOSE * gap
 

@@ -631,7 +631,7 @@ def _speck_piece(piece: PlacedLine, h: float) -> bool:
     its place, and so do words the engine is sure of: it boxes some real ones that small (``认识``
     3 px by 3, confidence 0.96), and a paragraph's last figures it misread (``913。”`` for ``91%。”``,
     confidence under 0.5, on a single-story page)."""
-    return display_width(piece.text) <= RULE_CHARS and piece.box.height < SPECK * h \
+    return piece.box.height < SPECK * h and display_width(piece.text) <= RULE_CHARS \
         and 0 < len(ALNUM.findall(piece.text)) <= SPECK_LETTERS \
         and all(w.conf is not None and w.conf < SPECK_CONF for w in piece.words)
 

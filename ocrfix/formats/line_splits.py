@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from itertools import accumulate
 from math import ceil, floor
 from operator import attrgetter, itemgetter
-from typing import Callable, Iterator, NamedTuple, Sequence
+from typing import NamedTuple, Sequence
 
 from ..text_reflow import OPENING, display_width
 from .headlines import HEAD_WIDE, HEADLINE_PITCH, KICKER
@@ -57,6 +57,9 @@ LONE_GAP = 1.5  # × its type size: widest gap between such characters and the r
 HEAD_GAP = 2.5  # × the line's own type size: a gap that splits a headline line whatever is around it (two headlines side by side)
 _KERNEL_MARKS = (SPECKS, OPENING, RULE, GUTTER, RULED, TALL_WORDS, STORY_RIVER)  # what the compiled gap loop reads of the above (see _gaps)
 _KERNEL_CHANNEL = (RIVER, NARROW, CHANNEL_LINES)  # what the compiled channel test reads of the above (see _channel_splits)
+_KERNEL_ROWS = (ROW_NEAR, ROW_INDENT, RIVER)  # what the compiled row-blank test reads of the above (see _row_splits)
+_KERNEL_EDGES = (HEADLINE, EDGE_LINES)  # what the compiled column edges read of the above (see _page_edges)
+_LEFT, _RIGHT = 0, 2  # where a box's left and right edges stand in it
 
 
 class Marks(NamedTuple):
@@ -268,7 +271,7 @@ def _gaps(words: tuple[Word, ...], letters: list[tuple[float, float] | None], he
         splits, rules = _layout_kernel.gaps(words, letters, headline, gutter, river, band, h, size, _KERNEL_MARKS)
     else:
         splits, rules = _word_gaps(words, letters, headline, gutter, river, band, h, size)
-    return _worded_rules(words, splits, set(rules), headline)
+    return _worded_rules(words, splits, set(rules), headline) if rules else splits
 
 
 def _word_gaps(words: tuple[Word, ...], letters: list[tuple[float, float] | None], headline: bool, gutter: float, river: float,
@@ -382,8 +385,6 @@ def _worded_rules(words: tuple[Word, ...], splits: list[int], rules: set[int], h
     cut off on their other side already (a gap between two stories' headlines, a photo beside
     a rule in it: ``安倍参拜靖国 ”sisx+aRA tx | 李克强…``) would join the next headline across
     the rule."""
-    if not rules:  # most lines: no cut at a rule
-        return splits
     kept: list[int] = []
     for k, cut in enumerate(splits):
         after = splits[k + 1] if k + 1 < len(splits) else len(words)
@@ -477,15 +478,17 @@ class Gutter(NamedTuple):
         return True
 
 
-def _page_edges(pieces: list[tuple[Box, float, bool]], h: float, side: Callable[[Box], int]) -> list[tuple[float, tuple[float, ...]]]:
+def _page_edges(pieces: list[tuple[Box, float, bool]], h: float, side: int) -> list[tuple[float, tuple[float, ...]]]:
     """Column edges as the page's body lines set them out: for each group of at least
     ``EDGE_LINES`` lines or pieces of lines (``(box, type size, whole)``; one whole line as the
     engine gives it at least: the ends of pieces of lines broken at a gap need not be a
-    column's) whose ``side`` (left or right edge) lies within ``h / 2`` of the
+    column's) whose ``side`` (the box's left or right edge: ``_LEFT``, ``_RIGHT``) lies within ``h / 2`` of the
     group's first, the median edge and the lines' vertical middles (sorted)."""
+    if _layout_kernel is not None:  # the same in C++
+        return _layout_kernel.page_edges(pieces, h, side, _KERNEL_EDGES)
     groups: list[list[tuple[int, Box, bool]]] = []  # (edge, box, whole)
     large = HEADLINE * h
-    for edge, (box, _, whole) in sorted([(side(p[0]), p) for p in pieces if p[1] < large], key=itemgetter(0)):
+    for edge, (box, _, whole) in sorted([(p[0][side], p) for p in pieces if p[1] < large], key=itemgetter(0)):
         if groups and edge - groups[-1][0][0] <= h / 2:
             groups[-1].append((edge, box, whole))
         else:
@@ -498,7 +501,7 @@ def page_gutters(pieces: list[tuple[Box, float, bool]], h: float) -> list[Gutter
     """Gutters between columns side by side (see :func:`_page_edges`): a left edge ``EDGE_GAP``
     of ``h`` at least and ``EDGE_GUTTER`` at most right of a right edge (the wider gaps between
     stories are left to the whitespace river), by their left sides (``x0``)."""
-    rights, lefts = _page_edges(pieces, h, lambda b: b.x1), _page_edges(pieces, h, lambda b: b.x0)
+    rights, lefts = _page_edges(pieces, h, _RIGHT), _page_edges(pieces, h, _LEFT)
     return sorted((Gutter(r, l, (r_rows, l_rows)) for r, r_rows in rights for l, l_rows in lefts if EDGE_GAP * h <= l - r <= EDGE_GUTTER * h),
                   key=_left_side)
 
@@ -572,17 +575,25 @@ class _Scanned(NamedTuple):
 
 def _scanned(lines: list[Line], sizes: dict[int, float], h: float, texts: dict[int, str]) -> list[_Scanned]:
     """The page's ``lines`` measured (see :class:`_Scanned`); each line's band holds the marks of them all."""
-    letters = {id(l): letter_extents(l.words) for l in lines}
-    ink = {id(l): Marks.of(l.box, letters[id(l)]) for l in lines}
-    by_top = sorted(lines, key=lambda l: l.box.y0)
-    tops, marks = tuple(l.box.y0 for l in by_top), tuple(ink[id(l)] for l in by_top)
+    letters, ink = _page_ink(lines)
+    by_top = sorted(range(len(lines)), key=lambda k: lines[k].box.y0)
+    tops, marks = tuple(lines[k].box.y0 for k in by_top), tuple(ink[k] for k in by_top)
     scanned = []
-    for line in lines:
-        band = Band(line.box, ink[id(line)], letters[id(line)], marks, tops)
-        cuts = _gutter_splits(line, texts[id(line)], sizes[id(line)], band, h)
+    for line, extents, own in zip(lines, letters, ink):
+        text, size = texts[id(line)], sizes[id(line)]
+        band = Band(line.box, own, extents, marks, tops)
+        cuts = _gutter_splits(line, text, size, band, h)
         pieces = [(start, stop, piece_box(line, start, stop)) for start, stop in zip([0, *cuts], [*cuts, len(line.words)])] if cuts else []
-        scanned.append(_Scanned(line, texts[id(line)], sizes[id(line)], letters[id(line)], ink[id(line)], band, cuts, pieces))
+        scanned.append(_Scanned(line, text, size, extents, own, band, cuts, pieces))
     return scanned
+
+
+def _page_ink(lines: list[Line]) -> tuple[list[list[tuple[float, float] | None]], list[Marks]]:
+    """Per line, its words' :func:`letter_extents` and its :class:`Marks`."""
+    if _layout_kernel is not None:  # the same in C++, every line in one call
+        return _layout_kernel.page_ink(lines, Marks)
+    letters = [letter_extents(l.words) for l in lines]
+    return letters, [Marks.of(l.box, extents) for l, extents in zip(lines, letters)]
 
 
 def _line_cuts(seen: _Scanned, body: bool, gutters: list[Gutter], rows: RowBlanks, h: float, levelled: bool) -> list[int]:
@@ -599,17 +610,20 @@ def _line_cuts(seen: _Scanned, body: bool, gutters: list[Gutter], rows: RowBlank
     if body and seen.line.box.width > 4 * h:
         beside = _beside_cuts(seen, rows, h, levelled)
         cuts = sorted({*cuts, *beside}) if beside else cuts
-    return _ruled_ends_kept(words, _brackets_moved(words, seen.letters, cuts))
+    return _ruled_ends_kept(words, _brackets_moved(words, seen.letters, cuts)) if cuts else cuts
 
 
 def _beside_cuts(seen: _Scanned, rows: RowBlanks, h: float, levelled: bool) -> list[int]:
     """The cuts in a body line (in each of its pieces set in body type: a piece may be set in
     type of its own, a whole line is set in its own size) where the row above or below holds two
     lines side by side (:func:`_row_splits`) or the lines around leave a channel (:func:`_channel_splits`)."""
-    letters = seen.letters
-    return [start + k for start, stop, box in seen.parts()
-            if (_set_size(seen.line.words[start:stop], letters[start:stop], box, seen.size, h, levelled) if seen.pieces else seen.size) < HEADLINE * h
-            for k in {*_row_splits(box, letters[start:stop], rows, h), *_channel_splits(letters[start:stop], seen.band, h)}]
+    cuts = []
+    for start, stop, box in seen.parts():
+        letters = seen.letters[start:stop]
+        gaps = _inner_gaps(letters, h)  # both cut only at such a gap: most pieces have none
+        if gaps and (_set_size(seen.line.words[start:stop], letters, box, seen.size, h, levelled) if seen.pieces else seen.size) < HEADLINE * h:
+            cuts += [start + k for k in {*_row_splits(box, gaps, rows, h), *_channel_splits(letters, seen.band, h)}]
+    return cuts
 
 
 def _pieces_placed(seen: _Scanned, cuts: list[int], body: bool, number: int, h: float, levelled: bool) -> list[PlacedLine]:
@@ -648,6 +662,8 @@ class RowBlanks(NamedTuple):
 def _row_blanks(boxes: list[Box], h: float) -> RowBlanks:
     """The blanks between neighbouring lines (or pieces of lines) of body type on one row (their
     vertical middles within ``h / 2`` of the row's first), by their rows' middles."""
+    if _layout_kernel is not None:  # the same in C++
+        return RowBlanks(*_layout_kernel.row_blanks(boxes, h, RowBlank))
     blanks: list[RowBlank] = []
     row: list[Box] = []
     for box in sorted(boxes, key=_middle):
@@ -677,9 +693,9 @@ def _middle(box: Box) -> float:
 _row_middle = attrgetter("middle")  # a RowBlank's
 
 
-def _row_splits(box: Box, letters: list[tuple[float, float] | None], rows: RowBlanks, h: float) -> list[int]:
-    """Word indices where a body line (or a piece of one, in ``box``; its words' :func:`letter_extents`)
-    that the engine merged across a gutter is split: at a gap between its letters wider than
+def _row_splits(box: Box, gaps: list[tuple[int, float, float]], rows: RowBlanks, h: float) -> list[int]:
+    """Word indices where a body line (or a piece of one, in ``box``; ``gaps``: the :func:`_inner_gaps`
+    of its words' letters) that the engine merged across a gutter is split: at a gap between its letters wider than
     ``RIVER × h``, where the row right above or below it (middles ``ROW_NEAR × h`` apart at most)
     holds two lines side by side, ``4h`` wide each, whose blank lies within ``h`` of the gap's
     ends and covers ``RIVER × h`` of it (the rows of two columns' last or first lines, too few to set out
@@ -688,31 +704,37 @@ def _row_splits(box: Box, letters: list[tuple[float, float] | None], rows: RowBl
     right column's first line merged, its next one a paragraph's first); and it may start anywhere
     left of the gap: the left column's line beside it may end a paragraph, short. The letters must run
     ``2h`` into both sides."""
+    if _layout_kernel is not None:  # the same in C++
+        return _layout_kernel.row_splits(box, gaps, rows.blanks, rows.middles, h, _KERNEL_ROWS)
     middle = _middle(box)
     # only blanks the line reaches over (a gap 2h into its letters either side ends within h of them)
     near = [r for r in rows.blanks[bisect_left(rows.middles, middle - ROW_NEAR * h):bisect_right(rows.middles, middle + ROW_NEAR * h)]
             if box.x0 <= r.x0 - h and box.x1 >= r.x1 + h and abs(r.middle - middle) > h / 2]  # few blanks lie under a line
     if not near:
         return []
-    return [k for k, left, right in _inner_gaps(letters, h)
+    return [k for k, left, right in gaps
             if any(r.x0 - left <= h and -h <= r.x1 - right <= ROW_INDENT * h and min(r.x1, right) - max(r.x0, left) >= RIVER * h for r in near)]
 
 
-def _inner_gaps(letters: list[tuple[float, float] | None], h: float) -> Iterator[tuple[int, float, float]]:
+def _inner_gaps(letters: list[tuple[float, float] | None], h: float) -> list[tuple[int, float, float]]:
     """The gaps wider than ``RIVER × h`` between the letters of a line (or a piece of one; its
     words' :func:`letter_extents`) whose letters run ``2h`` into both sides: ``(k, left, right)``, word
-    ``k`` the first after the gap, ``left`` and ``right`` the gap's ends."""
+    ``k`` the first after the gap, ``left`` and ``right`` the gap's ends, left to right."""
+    if _layout_kernel is not None:  # the same in C++
+        return _layout_kernel.inner_gaps(letters, h, RIVER)
     solid = [(k, extent) for k, extent in enumerate(letters) if extent is not None]
     if not solid:
-        return
+        return []
     first, last = solid[0][1][0], max(extent[1] for _, extent in solid)
     reach = solid[0][1][1]  # right end of the letters so far
     wide = RIVER * h
+    gaps = []
     for k, (start, end) in solid[1:]:
         if start - reach > wide and first <= reach - 2 * h and last >= start + 2 * h:
-            yield k, reach, start
+            gaps.append((k, reach, start))
         if end > reach:
             reach = end
+    return gaps
 
 
 def _channel_splits(letters: list[tuple[float, float] | None], band: Band, h: float) -> list[int]:
@@ -724,7 +746,7 @@ def _channel_splits(letters: list[tuple[float, float] | None], band: Band, h: fl
     the engine merged most rows across it no lines set out its edges."""
     if _layout_kernel is not None:  # the same in C++
         return _layout_kernel.channel_splits(letters, band, h, _KERNEL_CHANNEL)
-    gaps = list(_inner_gaps(letters, h))
+    gaps = _inner_gaps(letters, h)
     if not gaps:
         return []
     # the other lines starting within 6h above and below that could reach 2h past a gap on both

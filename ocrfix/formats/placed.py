@@ -123,22 +123,24 @@ def text_span(line: PlacedLine, marks: str = RULE) -> tuple[int, int]:
     """The line's left and right ends without words of only ``marks`` at either end: by default a
     column rule read as ``|`` (the rule beside a column would hide an indent, or make a short
     line look full); a rule read with punctuation (``”|``, ``|。``) is no more text than a bare one."""
-    def mark(text: str) -> bool:
-        return not text.strip(marks) or is_rule_text(text)
-
     head, tail = (line.words[0], line.words[-1]) if line.words else (None, None)  # most lines: text at either end
     if head is not None and head.box is not None and tail.box is not None and head.text.strip() and tail.text.strip() \
-            and not mark(head.text) and not mark(tail.text):
+            and not _only_marks(head.text, marks) and not _only_marks(tail.text, marks):
         return line.box.x0, line.box.x1
     words = [w for w in line.words if w.box is not None and w.text.strip()]
     first, last = 0, len(words)
-    while first < last - 1 and mark(words[first].text):
+    while first < last - 1 and _only_marks(words[first].text, marks):
         first += 1
-    while last - 1 > first and mark(words[last - 1].text):
+    while last - 1 > first and _only_marks(words[last - 1].text, marks):
         last -= 1
     if first == 0 and last == len(words):
         return line.box.x0, line.box.x1
     return min(w.box.x0 for w in words[first:last]), max(w.box.x1 for w in words[first:last])
+
+
+def _only_marks(text: str, marks: str) -> bool:
+    """Whether ``text`` (a word's) is only ``marks``, or a column rule read as text (see :func:`text_span`)."""
+    return not text.strip(marks) or is_rule_text(text)
 
 
 def is_rule_text(text: str) -> bool:

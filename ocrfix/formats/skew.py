@@ -150,10 +150,12 @@ def page_slope(page: Page) -> float:
     lines, boxed about as high as their type, are boxed anew by :func:`_words_rows`."""
     every = [line for block in page.blocks for line in block.lines]
     sample = every[::max(1, len(every) // SAMPLE)]
-    glance = _measured(sample[::max(1, len(sample) // GLANCE)])
+    step = max(1, len(sample) // GLANCE)
+    glance = _measured(sample[::step])
     if len(glance) >= RUNS and statistics.median(map(abs, glance)) < LEAST / 2:
         return 0.0
-    slope = _densest(_measured(sample))
+    # the glance's slopes and the rest of the sample's (_densest reads them in any order)
+    slope = _densest(glance + _measured([line for k, line in enumerate(sample) if k % step]))
     if slope is None or LEAST / 2 <= abs(slope) < SHORT:
         slope = _densest(_edge_slopes(every))
     return slope if slope is not None and abs(slope) >= LEAST else 0.0

@@ -43,12 +43,13 @@ from __future__ import annotations
 import statistics
 import warnings
 from bisect import bisect_left, bisect_right, insort
+from operator import itemgetter
 from typing import Callable, Protocol, Sequence, TypeVar
 
 from .model import Box
 
 #: The interface of the compiled loops this code calls (``INTERFACE`` in ``_layout_kernel.cpp``).
-KERNEL_INTERFACE = 2
+KERNEL_INTERFACE = 3
 
 
 def matching_kernel(module: object) -> object | None:
@@ -98,10 +99,24 @@ def _gaps(spans: list[tuple[int, int]], min_gap: float) -> list[tuple[int, int]]
     return gaps
 
 
-def _split(items: Sequence[T], cuts: list[float], start: Callable[[Box], int]) -> list[list[T]]:
+_X, _Y = 0, 1  # a box's axes: where its start along each stands (its end two further on)
+
+
+def _core_gaps(items: Sequence[T], axis: int, min_gap: float) -> list[tuple[int, int]]:
+    """:func:`_gaps` of the spans of the ``items``' cores along ``axis`` (``_X`` or ``_Y``)."""
+    if _layout_kernel is not None:  # the same in C++
+        return _layout_kernel.span_gaps(items, axis, min_gap)
+    return _gaps([(t.core[axis], t.core[axis + 2]) for t in items], min_gap)
+
+
+def _split(items: Sequence[T], cuts: list[float], axis: int) -> list[list[T]]:
+    """``items`` parted at ``cuts`` (in order) by where their cores start along ``axis`` (``_X`` or
+    ``_Y``), each part in their order, empty parts left out."""
+    if _layout_kernel is not None:  # the same in C++
+        return _layout_kernel.split(items, cuts, axis)
     parts: list[list[T]] = [[] for _ in range(len(cuts) + 1)]
     for item in items:
-        parts[bisect_right(cuts, start(item.core))].append(item)
+        parts[bisect_right(cuts, item.core[axis])].append(item)
     return [p for p in parts if p]
 
 
@@ -151,7 +166,7 @@ def _side_by_side(groups: list[list[T]]) -> list[list[T]]:
 
 def line_gap(items: Sequence[Boxed], h: float) -> float:
     """The usual vertical gap between a line and the next one below it in its column."""
-    cores = sorted((t.core for t in items), key=lambda c: c.y0)
+    cores = sorted((t.core for t in items), key=itemgetter(_Y))
     gaps = _layout_kernel.gaps_below(cores, h) if _layout_kernel is not None else _gaps_below(cores, h)  # the same in C++
     return float(statistics.median(gaps)) if gaps else 0.5 * h
 
@@ -183,10 +198,10 @@ class XYCut:
     def leaves(self, items: Sequence[T]) -> list[list[T]]:
         if len(items) <= 1:
             return [list(items)]
-        across = [g for g in _gaps([(t.core.y0, t.core.y1) for t in items], self.hmin) if self._may_cut_under(items, g[0])]
+        across = [g for g in _core_gaps(items, _Y, self.hmin) if self._may_cut_under(items, g[0])]
         if across:
-            return self._recurse(_split(items, [(a + b) / 2 for a, b in across], lambda b: b.y0))
-        down = _gaps([(t.core.x0, t.core.x1) for t in items], VGAP * self.h)
+            return self._recurse(_split(items, [(a + b) / 2 for a, b in across], _Y))
+        down = _core_gaps(items, _X, VGAP * self.h)
         heads = [t for t in items if self.is_head(t)]
         groups = _clusters(heads, self.h)
         top = min(t.core.y0 for t in items)
@@ -203,7 +218,7 @@ class XYCut:
         cuts = [self._widest(down, max(t.core.x1 for t in left), min(t.core.x0 for t in right)) for left, right in zip(side, side[1:])]
         if not all(c is not None for c in cuts):
             return None
-        return self._recurse(_split(items, cuts, lambda b: b.x0))
+        return self._recurse(_split(items, cuts, _X))
 
     def _under_one_head(self, items: Sequence[T], heads: list[T], groups: list[list[T]], down: list[tuple[int, int]],
                         top: int) -> list[list[T]] | None:
@@ -217,7 +232,7 @@ class XYCut:
             return None
         beside = self._left_of(items, groups[0], down)
         if beside is not None:
-            return self._recurse(_split(items, [beside], lambda b: b.x0))
+            return self._recurse(_split(items, [beside], _X))
         head_ids = {id(t) for t in heads + kicker}
         return [heads + kicker, *self.leaves([t for t in items if id(t) not in head_ids])]
 
@@ -232,7 +247,7 @@ class XYCut:
         if first is not None:
             first_ids = {id(t) for t in first}
             return [first, *self.leaves([t for t in items if id(t) not in first_ids])]
-        return self._recurse(_split(items, [(a + b) / 2], lambda b: b.x0))
+        return self._recurse(_split(items, [(a + b) / 2], _X))
 
     def _lower_head(self, items: Sequence[T], groups: list[list[T]], top: int) -> list[list[T]] | None:
         """The region read above the lowest head group below its top, then what that headline

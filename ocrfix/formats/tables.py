@@ -52,7 +52,8 @@ def table_rows(placed: list[PlacedLine], h: float) -> list[PlacedLine]:
 
 def _short(line: PlacedLine, h: float) -> bool:
     """A line short enough to be a table's cell: ``CELL`` em wide at most, in box and in text."""
-    return line.box.width <= CELL * h and display_width(line.text) <= CELL
+    text = line.text
+    return line.box.width <= CELL * h and (len(text) <= CELL or display_width(text) <= CELL)  # no character is wider than one
 
 
 def _enough_figures(cells: list[PlacedLine]) -> bool:
