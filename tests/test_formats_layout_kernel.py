@@ -9,7 +9,7 @@ import types
 import pytest
 
 from ocrfix.formats import Box, Line, Word, reflow_document
-from ocrfix.formats import line_splits, placed, stories
+from ocrfix.formats import layout, line_splits, model, placed, stories
 from ocrfix.formats.line_splits import _KERNEL_MARKS, Band, Marks, _word_gaps
 from ocrfix.formats.placed import letter_extents
 
@@ -21,7 +21,7 @@ needs_kernel = pytest.mark.skipif(kernel is None, reason="compiled gap loop not 
 
 def python_loops(monkeypatch) -> None:
     """The layout analysis without its compiled loops, in every module that calls them."""
-    for module in (placed, line_splits, stories):
+    for module in (placed, line_splits, stories, layout):
         monkeypatch.setattr(module, "_layout_kernel", None)
 
 # Han characters, punctuation read as specks, column rules, opening marks, Latin, digits, spaces
@@ -270,6 +270,21 @@ def test_the_compiled_ink_of_a_page_is_the_python_one(seed: int, monkeypatch) ->
         assert (letters, marks) == line_splits._page_ink(lines)
         assert all(type(m) is Marks for m in marks)
     assert sum(bool(m.starts) for _, marks in compiled for m in marks) > 200
+
+
+@needs_kernel
+@pytest.mark.parametrize("seed", range(2))
+def test_the_compiled_texts_of_a_page_are_the_python_ones(seed: int) -> None:
+    """Lines of words of Han characters, Chinese marks (the ends of the ranges set tight and their
+    neighbours), Latin letters, digits, spaces and empty words: each line's text as Line.text joins it."""
+    rng = random.Random(seed)
+    chars = ("中国新闻，。“”‘’—…·–ab1 \u3000\u303f\u3040\u2fff\u4e00\u9fff\ua000\u3400\u4dbf\uf900\ufaff\ufb00\uff00\uff0f\uff10"
+             "\uff1a\uff20\uff21\uff3b\uff40\uff5b\uff65\uff66\U00020000\U000323af\U000323b0é")
+    lines = [Line(tuple(Word("".join(rng.choice(chars) for _ in range(rng.choice([0, 1, 1, 2, 3]))), None)
+                        for _ in range(rng.randint(0, 8))), None) for _ in range(3000)]
+    texts = kernel.line_texts(lines, model._TIGHT)
+    assert texts == [line.text() for line in lines]
+    assert sum(" " in t for t in texts) > 500 and sum(bool(t) and " " not in t for t in texts) > 300
 
 
 @needs_kernel

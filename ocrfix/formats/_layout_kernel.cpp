@@ -7,7 +7,7 @@
 // gutter: _inner_gaps, _channel, Marks.openings), inner_gaps its _inner_gaps alone, row_splits
 // line_splits._row_splits (row_blanks its _row_blanks), page_edges line_splits._page_edges; letters, marks, type_size and low_height are
 // placed.letter_extents, line_splits.Marks.of, placed.type_size and placed.low_height (page_ink the first two
-// of every line of a page); gaps_below,
+// of every line of a page); line_texts is model.Line.text of every line of a page; gaps_below,
 // span_gaps and split are ocrfix.formats.stories._gaps_below, _gaps and _split. They read the same Python objects: Word (.box, .text), Box
 // and Marks (tuples), the letter extents (tuples or None). Every comparison is made on the same
 // double values in the same order as the Python code, so the results are the same bit for bit. It needs no library but Python's: setup.py
@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <unordered_map>
 #include <vector>
 
 namespace {
@@ -818,6 +819,97 @@ PyObject *row_blanks(PyObject *, PyObject *args) {
   return Py_BuildValue("(NN)", blanks, middles);
 }
 
+// Whether a character is set without spaces: tight[ch] (tight: ocrfix.formats.model._TIGHT, a mapping of one
+// character to that), kept per character seen for the mapping last asked, so that a character is looked up in C.
+struct TightCache {
+  PyObject *mapping = nullptr;
+  std::unordered_map<Py_UCS4, bool> seen;
+};
+TightCache tight_cache;
+
+int tight_of(PyObject *tight, Py_UCS4 ch) {
+  if (tight != tight_cache.mapping) {
+    Py_INCREF(tight);
+    Py_XSETREF(tight_cache.mapping, tight);
+    tight_cache.seen.clear();
+  }
+  auto found = tight_cache.seen.find(ch);
+  if (found != tight_cache.seen.end()) return found->second;
+  PyObject *key = PyUnicode_FromOrdinal(static_cast<int>(ch));
+  PyObject *value = key == nullptr ? nullptr : PyObject_GetItem(tight, key);
+  Py_XDECREF(key);
+  int is = value == nullptr ? -1 : PyObject_IsTrue(value);
+  Py_XDECREF(value);
+  if (is >= 0) tight_cache.seen.emplace(ch, is == 1);
+  return is;
+}
+
+// model.join_words of one line's words' texts (new references, all str), tight: model._TIGHT.
+PyObject *joined(const std::vector<PyObject *> &texts, PyObject *tight) {
+  bool all = true;
+  for (size_t w = 0; w < texts.size() && all; ++w) {
+    PyObject *text = texts[w];
+    for (Py_ssize_t i = 0; i < PyUnicode_GET_LENGTH(text) && all; ++i) {
+      int is = tight_of(tight, PyUnicode_READ_CHAR(text, i));
+      if (is < 0) return nullptr;
+      all = is == 1;
+    }
+  }
+  PyObject *pieces = PyList_New(0);
+  if (pieces == nullptr) return nullptr;
+  PyObject *space = all ? nullptr : PyUnicode_FromString(" ");
+  bool ok = all || space != nullptr, any = false;
+  Py_UCS4 last = 0;  // the last character so far
+  for (PyObject *text : texts) {
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    if (!ok || n == 0) continue;
+    if (!all && any) {  // no space between two characters set tight
+      int a = tight_of(tight, last), b = a == 1 ? tight_of(tight, PyUnicode_READ_CHAR(text, 0)) : a;
+      if (a < 0 || b < 0) ok = false;
+      else if (!(a == 1 && b == 1) && PyList_Append(pieces, space) < 0) ok = false;
+    }
+    if (ok && PyList_Append(pieces, text) < 0) ok = false;
+    last = PyUnicode_READ_CHAR(text, n - 1), any = true;
+  }
+  Py_XDECREF(space);
+  PyObject *empty = ok ? PyUnicode_FromString("") : nullptr;
+  PyObject *line = empty == nullptr ? nullptr : PyUnicode_Join(empty, pieces);
+  Py_XDECREF(empty);
+  Py_DECREF(pieces);
+  return line;
+}
+
+// line_texts(lines, tight) -> list: each line's Line.text() (model.join_words of its words' texts; tight: model._TIGHT).
+PyObject *line_texts(PyObject *, PyObject *args) {
+  PyObject *lines, *tight;
+  if (!PyArg_ParseTuple(args, "O!O", &PyList_Type, &lines, &tight)) return nullptr;
+  Py_ssize_t n = PyList_GET_SIZE(lines);
+  PyObject *result = PyList_New(n);
+  if (result == nullptr) return nullptr;
+  for (Py_ssize_t k = 0; k < n; ++k) {
+    PyObject *words = PyObject_GetAttr(PyList_GET_ITEM(lines, k), words_name), *line = nullptr;
+    std::vector<PyObject *> texts;
+    if (words != nullptr && !PyTuple_Check(words)) PyErr_SetString(PyExc_TypeError, "line_texts: a line's words must be a tuple");
+    for (Py_ssize_t w = 0; words != nullptr && PyTuple_Check(words) && w < PyTuple_GET_SIZE(words) && !PyErr_Occurred(); ++w) {
+      PyObject *text = PyObject_GetAttr(PyTuple_GET_ITEM(words, w), text_name);
+      if (text != nullptr && !PyUnicode_Check(text)) {
+        PyErr_SetString(PyExc_TypeError, "line_texts: a word's text must be a str");
+        Py_CLEAR(text);
+      }
+      if (text != nullptr) texts.push_back(text);
+    }
+    if (!PyErr_Occurred()) line = joined(texts, tight);
+    for (PyObject *text : texts) Py_DECREF(text);
+    Py_XDECREF(words);
+    if (line == nullptr) {
+      Py_DECREF(result);
+      return nullptr;
+    }
+    PyList_SET_ITEM(result, k, line);
+  }
+  return result;
+}
+
 // The ends of the lines' core boxes along one axis (axis 0: x0, x1; 1: y0, y1), with those numbers' objects.
 struct Span {
   double start, end;
@@ -925,6 +1017,7 @@ PyMethodDef methods[] = {
     {"row_splits", row_splits, METH_VARARGS, "line_splits._row_splits of a line (or a piece of one) and its page's row blanks."},
     {"page_edges", page_edges, METH_VARARGS, "line_splits._page_edges of a page's lines and pieces."},
     {"row_blanks", row_blanks, METH_VARARGS, "line_splits._row_blanks of a page's boxes of body type."},
+    {"line_texts", line_texts, METH_VARARGS, "Line.text of every line of a page."},
     {"inner_gaps", inner_gaps_of, METH_VARARGS, "line_splits._inner_gaps of a line's (or a piece's) letter extents."},
     {"span_gaps", span_gaps, METH_VARARGS, "stories._gaps of the spans of items' core boxes along an axis."},
     {"split", split, METH_VARARGS, "stories._split of items at cuts along an axis."},

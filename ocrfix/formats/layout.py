@@ -66,12 +66,12 @@ from typing import NamedTuple
 from ..column_order import TokenScorer
 from ..text_reflow import (LM_JOIN_BLANK, OPENING, _WEIGHABLE_END, Block, clean_paragraph, continuation, display_width, ends_sentence,
                            is_byline, number_pages, reflow_blocks, render, squeeze_spaces)
-from .model import Box, Document, Line, Page, Word, join_words
+from .model import _TIGHT, Box, Document, Line, Page, Word, join_words
 from .furniture import Furniture, furniture
 from .headlines import SPECK_CHARS, body_pitch, find_headlines, junk_glyphs, under_body
 from .line_splits import split_lines
 from .placed import ALNUM, NO_LINE_START, RULE, PlacedLine, char_height, is_rule_text, text_span, wide_letters
-from .stories import stories
+from .stories import _layout_kernel, stories
 from .skew import level
 from .tables import table_rows
 from .vertical import turn_back, upright
@@ -560,7 +560,7 @@ def _placed(lines: list[Line], numbers: dict[int, int], levelled: bool = False) 
     if levelled:
         lines, numbers, crossing = _rules_parted(lines, numbers, h)
         sizes = {id(l): sizes[id(l)] if id(l) in sizes else char_height(l) for l in lines}
-    texts = {id(l): l.text() for l in lines}
+    texts = dict(zip(map(id, lines), _texts(lines)))
     stray = [l for l in lines if _stray(l, texts[id(l)], sizes[id(l)], h)]
     if len(stray) == len(lines):
         stray = []
@@ -575,6 +575,13 @@ def _placed(lines: list[Line], numbers: dict[int, int], levelled: bool = False) 
         stray = [*stray, *(p for p, b in zip(placed, bridging) if b)]
         placed = [p for p, b in zip(placed, bridging) if not b]
     return h, table_rows(placed, h), stray
+
+
+def _texts(lines: list[Line]) -> list[str]:
+    """Each line's text (:meth:`.model.Line.text`)."""
+    if _layout_kernel is not None:  # the same in C++, every line in one call
+        return _layout_kernel.line_texts(lines, _TIGHT)
+    return [l.text() for l in lines]
 
 
 def _rules_parted(lines: list[Line], numbers: dict[int, int], h: float
