@@ -49,8 +49,10 @@ skew; the page is first set on a white border wide enough that the turn crops no
 section, page number; over a rule on most pages) and an editor line at the foot (``本版责编：…``),
 drawn from a generator of their own, so the page's stories, type and scan are those of the same
 page without them. ``gt.json`` lists them under ``furniture`` (text of no story); ``gt.txt`` has
-the folio first and the editor line last, each set apart as a story is. Without it the pages are
-as before.
+the folio first and the editor line last, each set apart as a story is. Some stories then also
+open with ``（上接第一版）`` or close with ``（下转第四版）`` (a jump line, drawn from a generator of
+its own; recorded in its story, inside the paragraph it opens or closes or as a paragraph of its own,
+as printed). Without it the pages are as before.
 
     OMP_THREAD_LIMIT=1 nice -n 5 python -m benchmarks.newspage --split dev --first 2400 --pages 20 --furniture --out DIR
 """
@@ -73,7 +75,7 @@ from tqdm import tqdm
 from benchmarks.corpus import SOURCES, Article, load_lines, pick_article
 from benchmarks.degrade import Degradation, degrade
 from benchmarks.generate import _draw, load_config
-from benchmarks.newspage_furniture import Furniture, furnish
+from benchmarks.newspage_furniture import Furniture, Jumps, furnish
 from benchmarks.newspage_varied import _SENTENCE, PagePlanner, SetStory, Style, StorySetter
 from benchmarks.ocr import tesseract_model_options
 from benchmarks.tessdata import MODELS
@@ -119,10 +121,11 @@ def _wrap_headline(text: str, per_line: int) -> list[str]:
 
 def set_story(draw: ImageDraw.ImageDraw, article: Article, region: Region, rng: random.Random, size: int,
               face: str, leading: float, gutter: float, columns: int = 0, head_face: str = "hei_bold",
-              one_column_from: int = 3) -> Story:
+              one_column_from: int = 3, jumps: Jumps | None = None) -> Story:
     """Typeset ``article`` into ``region``: headline, then balanced columns of whole paragraphs
     (``columns`` of them, or as many as the width holds when 0). Stories of ``one_column_from``
-    columns or more take a one-column headline on 30 % of the draws."""
+    columns or more take a one-column headline on 30 % of the draws. ``jumps``: the story's jump
+    lines are drawn from it (``--furniture`` pages)."""
     body = font(face, size)
     width = region.x1 - region.x0
     n = columns or max(1, min(4, int((width + gutter) // (size * rng.uniform(10.5, 13.5) + gutter))))
@@ -150,13 +153,16 @@ def set_story(draw: ImageDraw.ImageDraw, article: Article, region: Region, rng: 
     first_rows = rows_max - (int((head_bottom - region.y0) // pitch) + 1 if one_column else 0)
     placed: list[str] = []
     lines: list[str] = []
-    for paragraph in article.paragraphs:
+    jump = jumps.next() if jumps else None
+    for paragraph in jumps.opened(article.paragraphs, jump) if jump else article.paragraphs:
         new = break_lines(paragraph, cell, cells, body)
         capacity = (first_rows + (n - 1) * rows_max) if one_column else n * rows_max
-        if len(lines) + len(new) > capacity:
+        if len(lines) + len(new) > capacity - bool(jump and jump.closes):
             break
         placed.append(paragraph)
         lines.extend(new)
+    if jump:
+        placed, lines = jumps.closed(placed, lines, jump, cells, lambda p: break_lines(p, cell, cells, body))
     if one_column:  # fill the first column under the headline, then the others from the top
         chunks, rest = [lines[:first_rows]], lines[first_rows:]
         rows = -(-len(rest) // (n - 1)) if rest else 0
@@ -190,8 +196,8 @@ def _compositions(total: int, parts: int) -> list[tuple[int, ...]]:
     return [(first, *rest) for first in range(1, total) for rest in _compositions(total - first, parts - 1)]
 
 
-def render_varied(split: str, index: int, data_dir: Path) -> tuple[Image.Image, list[SetStory], dict]:
-    """A page of a ``variety`` split (see :mod:`benchmarks.newspage_varied`)."""
+def render_varied(split: str, index: int, data_dir: Path, jumps: bool = False) -> tuple[Image.Image, list[SetStory], dict]:
+    """A page of a ``variety`` split (see :mod:`benchmarks.newspage_varied`); ``jumps``: with jump lines."""
     sp = SPLITS[split]
     seed = sp["seed"] + index
     rng = random.Random(seed)
@@ -215,7 +221,7 @@ def render_varied(split: str, index: int, data_dir: Path) -> tuple[Image.Image, 
         slot[0] += 1
         return pick_article(lines, "news", rng.choice([250, 400, 700]), slot[0], sp["seed"])
 
-    setter = StorySetter(image, style, rng, lambda: article().headline)
+    setter = StorySetter(image, style, rng, lambda: article().headline, Jumps(seed) if jumps else None)
     planner = PagePlanner(setter, article, grid, margin)
     planner.page(columns, margin, height - margin, pitch)
     meta = {"seed": seed, "face": face, "size": size, "leading": round(style.leading, 3), "columns": columns,
@@ -246,8 +252,8 @@ def grid_plan(rng: random.Random, columns: int) -> tuple[list[tuple[int, int, in
             return top, below
 
 
-def render_grid(split: str, index: int, data_dir: Path) -> tuple[Image.Image, list[Story], dict]:
-    """A page of the ``grid`` family (see the module docstring)."""
+def render_grid(split: str, index: int, data_dir: Path, jumps: bool = False) -> tuple[Image.Image, list[Story], dict]:
+    """A page of the ``grid`` family (see the module docstring); ``jumps``: with jump lines."""
     sp = SPLITS[split]
     seed = sp["seed"] + GRID_SEED + index
     rng = random.Random(seed)
@@ -268,6 +274,7 @@ def render_grid(split: str, index: int, data_dir: Path) -> tuple[Image.Image, li
     draw = ImageDraw.Draw(image)
     lines = load_lines(data_dir / rng.choice(SOURCES[sp["sources"]]))
     slot = [index * 16]
+    drawn = Jumps(seed) if jumps else None
 
     def rule(x0: float, y0: float, x1: float, y1: float) -> None:
         if rule_width:
@@ -290,7 +297,7 @@ def render_grid(split: str, index: int, data_dir: Path) -> tuple[Image.Image, li
                 cuts.append(cuts[-1] + rng.randint(1, 3))
             article = replace(article, paragraphs=tuple("".join(sentences[a:b]) for a, b in zip(cuts, cuts[1:])))
             story = set_story(draw, article, Region(x(c0, True), y, x(c1, False), end), rng, size, face, leading, gutter,
-                              columns=c1 - c0, head_face=head_face, one_column_from=2)
+                              columns=c1 - c0, head_face=head_face, one_column_from=2, jumps=drawn)
             stories.append(story)
             bottom = story.box[3]
             if k < count - 1:
@@ -320,13 +327,15 @@ def render_grid(split: str, index: int, data_dir: Path) -> tuple[Image.Image, li
     return image, [s for s in stories if s.paragraphs], meta
 
 
-def render_page(split: str, index: int, data_dir: Path, family: str = "") -> tuple[Image.Image, list[Story], dict]:
-    """The clean page image, its stories in reading order, and the page's settings."""
+def render_page(split: str, index: int, data_dir: Path, family: str = "", jumps: bool = False) -> tuple[Image.Image, list[Story], dict]:
+    """The clean page image, its stories in reading order, and the page's settings; ``jumps``: some
+    stories of a varied or grid page open or close with a jump line
+    (:class:`benchmarks.newspage_furniture.Jumps`)."""
     sp = SPLITS[split]
     if family == "grid":
-        return render_grid(split, index, data_dir)
+        return render_grid(split, index, data_dir, jumps)
     if sp.get("variety"):
-        return render_varied(split, index, data_dir)
+        return render_varied(split, index, data_dir, jumps)
     seed = sp["seed"] + index
     rng = random.Random(seed)
     face = rng.choice(sp["faces"])
@@ -454,7 +463,7 @@ def make_page(split: str, index: int, out: Path, data_dir: Path, family: str = "
     folder = out / split
     if (folder / f"{name}.hocr").is_file():
         return folder / name
-    clean, stories, meta = render_page(split, index, data_dir, family)
+    clean, stories, meta = render_page(split, index, data_dir, family, furniture)
     deg, level = degradation(split, index, meta["size"], family)
     pad = top = 0
     lines: list[Furniture] = []

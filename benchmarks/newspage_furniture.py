@@ -12,12 +12,20 @@ Both are drawn from their own generator (seeded from the page's seed), so a page
 type and degradation are those of the same page without furniture; the page grows by the band
 and the foot, its stories move down by the band. Neither belongs to a story: ``gt.json`` lists
 them under ``furniture``.
+
+Some stories also carry a **jump line**, drawn from a generator of its own (:class:`Jumps`): a story
+continued on another page ends with ``（下转第四版）``, one continued from another page opens with
+``（上接第一版）``. Print sets it either as the tail of the story's last paragraph (the head of its
+first) or as a line of its own, the closing one flush right. It belongs to its story: ``gt.json``
+records it as print sets it, inside the paragraph it ends or opens, or as a paragraph of its own
+(a reader of the story wants to know where it goes on; it is no folio of this page).
 """
 from __future__ import annotations
 
 import datetime
 import random
 from dataclasses import dataclass
+from typing import Callable
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -66,6 +74,52 @@ def editor_text(rng: random.Random) -> str:
     """``本版责编：王　磊　张　艳　　版式设计：李　强`` and the like."""
     roles = ROLES[:rng.randint(1, 3)]
     return (SPACE * 2).join(rng.choice(r) + "：" + SPACE.join(_name(rng) for _ in range(rng.choice([1, 1, 2]))) for r in roles)
+
+
+@dataclass(frozen=True)
+class Jump:
+    """A story's jump lines: ``opens`` (``（上接第一版）``) and ``closes`` (``（下转第四版）``), each
+    ``""`` when it has none; ``own_line``: each set as a line (paragraph) of its own, else run into
+    its paragraph."""
+
+    opens: str = ""
+    closes: str = ""
+    own_line: bool = False
+
+
+class Jumps:
+    """The jump lines of a page's stories, one :class:`Jump` per story in the order they are set,
+    drawn from their own generator (seeded from the page's ``seed``): the page's other draws are
+    those of the same page without them."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(f"jumps {seed}")
+
+    def next(self) -> Jump:
+        rng = self.rng
+        opens = f"（上接第{_numeral(rng.randint(1, 8))}版）" if rng.random() < 0.15 else ""
+        closes = f"（下转第{_numeral(rng.randint(2, 16))}版）" if rng.random() < 0.25 else ""
+        return Jump(opens, closes, rng.random() < 0.5)
+
+    @staticmethod
+    def opened(paragraphs: tuple[str, ...], jump: Jump) -> tuple[str, ...]:
+        """``paragraphs`` with the opening jump line before the first (a paragraph of its own, or its head)."""
+        if not jump.opens or not paragraphs:
+            return paragraphs
+        return (jump.opens, *paragraphs) if jump.own_line else (jump.opens + paragraphs[0], *paragraphs[1:])
+
+    @staticmethod
+    def closed(placed: list[str], lines: list[str], jump: Jump, cells: int,
+               breaks: Callable[[str], list[str]]) -> tuple[list[str], list[str]]:
+        """The placed paragraphs and their column lines with the closing jump line after the last: a
+        line of its own flush right (a paragraph of its own), or the last paragraph's tail (``breaks``:
+        a paragraph's column lines). One line more at most: the caller leaves room for it."""
+        if not jump.closes or not placed:
+            return placed, lines
+        if jump.own_line:
+            return [*placed, jump.closes], [*lines, SPACE * max(0, cells - len(jump.closes)) + jump.closes]
+        last = breaks(placed[-1])
+        return [*placed[:-1], placed[-1] + jump.closes], [*lines[:len(lines) - len(last)], *breaks(placed[-1] + jump.closes)]
 
 
 def _rule(draw: ImageDraw.ImageDraw, x0: int, x1: int, y: int, kind: str) -> None:

@@ -26,13 +26,16 @@ from __future__ import annotations
 import random
 import re
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
 from benchmarks.corpus import Article
 from benchmarks.typeset import _draw_line, break_lines, font
+
+if TYPE_CHECKING:
+    from benchmarks.newspage_furniture import Jumps
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎"
 _SENTENCE = re.compile(r"[^。！？]*[。！？][”’」』）]?|[^。！？]+$")
@@ -92,8 +95,11 @@ def _photo(draw: ImageDraw.ImageDraw, image: Image.Image, box: tuple[int, int, i
 class StorySetter:
     """Typesets one story into a region (see module docstring)."""
 
-    def __init__(self, image: Image.Image, style: Style, rng: random.Random, other_headline: Callable[[], str]) -> None:
+    def __init__(self, image: Image.Image, style: Style, rng: random.Random, other_headline: Callable[[], str],
+                 jumps: Jumps | None = None) -> None:
+        """``jumps``: the stories' jump lines (``--furniture`` pages), else none."""
         self.image, self.draw, self.style, self.rng, self.other_headline = image, ImageDraw.Draw(image), style, rng, other_headline
+        self.jumps = jumps
 
     def _head_line(self, ops: list[Callable[[], None]], text: str, face: str, size: int, x0: float, span: float, y: float,
                    centred: bool) -> tuple[float, str]:
@@ -190,7 +196,12 @@ class StorySetter:
         caps = [max(0, int((b - t) // pitch)) for t, b in zip(tops, bottoms)]
         credit = byline(rng) if rng.random() < 0.3 else ""
         credit_face = rng.choice([st.face, "hei"])
-        placed, lines = self._fit(article.paragraphs, sum(caps) - bool(credit), cell, cells)
+        jump = self.jumps.next() if self.jumps else None
+        paragraphs = self.jumps.opened(article.paragraphs, jump) if jump else article.paragraphs
+        placed, lines = self._fit(paragraphs, sum(caps) - bool(credit) - bool(jump and jump.closes), cell, cells)
+        if jump:
+            body = font(st.face, size)
+            placed, lines = self.jumps.closed(placed, lines, jump, cells, lambda p: break_lines(p, cell, cells, body))
         if not placed:
             return SetStory(headline, (), (round(outer.x0), round(outer.y0), round(outer.x1), round(outer.y0)))
         lines = [credit, *lines] if credit else lines

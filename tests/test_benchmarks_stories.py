@@ -258,3 +258,28 @@ def test_furniture_is_drawn_over_and_under_the_page_from_its_seed_and_reads_as_f
     folio, editor = lines
     assert (folio.kind, editor.kind) == ("folio", "editor") and folio_like(folio.text) and editor_like(editor.text)
     assert folio.box[3] < top + 70 and editor.box[1] > top + page.height - 70  # over the page's print; under its foot
+
+
+def test_jump_lines_are_drawn_from_their_own_seed_and_set_as_print_sets_them() -> None:
+    from benchmarks.newspage_furniture import Jump, Jumps
+    from ocrfix.furniture import furniture_line
+
+    drawn = [Jumps(77).next() for _ in range(2)]
+    assert drawn[0] == drawn[1]  # the same page, the same jump lines
+    many = Jumps(77)
+    jumps = [many.next() for _ in range(200)]
+    assert any(j.opens for j in jumps) and any(j.closes for j in jumps) and not all(j.closes for j in jumps)
+    assert all(not furniture_line(j.opens or j.closes or "（下转第二版）") for j in jumps)
+    paragraphs = ("甲地今天举行春季运动会。", "运动会设田径和球类等项目。")
+    assert Jumps.opened(paragraphs, Jump(opens="（上接第一版）")) == ("（上接第一版）甲地今天举行春季运动会。", paragraphs[1])
+    assert Jumps.opened(paragraphs, Jump(opens="（上接第一版）", own_line=True)) == ("（上接第一版）", *paragraphs)
+
+    def breaks(text: str) -> list[str]:
+        return [text[i:i + 8] for i in range(0, len(text), 8)]
+
+    lines = [line for p in paragraphs for line in breaks(p)]
+    placed, set_lines = Jumps.closed(list(paragraphs), lines, Jump(closes="（下转第四版）", own_line=True), 10, breaks)
+    assert placed == [*paragraphs, "（下转第四版）"] and set_lines == [*lines, "\u3000" * 3 + "（下转第四版）"]  # flush right
+    placed, set_lines = Jumps.closed(list(paragraphs), lines, Jump(closes="（下转第四版）"), 10, breaks)
+    assert placed == [paragraphs[0], paragraphs[1] + "（下转第四版）"] and "".join(set_lines) == "".join(placed)
+    assert len(set_lines) <= len(lines) + 1
