@@ -27,6 +27,18 @@ _JUMP = re.compile(r"[转接]\s*第")
 #: two misread or a piece of a name before it: ``术版责编:``, ``秀 ”美编:``); not a chart's or a photo's credit,
 #: ``制图：``, ``设计：``, ``版式设计：``, which a story may print under its graphics or its last paragraph.
 CREDIT = re.compile(r"^\W*\w{0,2}\W*(责编|编辑|版式|美编|校对)\s*[：:]")
+#: Each editor's credit of a line: a role and a colon (two or more make an editor line, no story's credit).
+_CREDITS = re.compile(rf"({_ROLE})\s*[：:]")
+#: A folio's full date and its weekday, in either order.
+_DATED = re.compile(r"\d{2,4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日.{0,4}星期|星期.{1,12}\d{2,4}\s*年\s*\d{1,2}\s*月")
+#: A line ending with a page number set apart or alone (``光明日报社会 8``, ``人民日报”地方新闻03``, ``03``).
+_PAGE_END = re.compile(r"(?<!\w)[0-9０-９]{1,2}\s*$")
+#: A paper's name alone on a line: a word or two ending with 报 (``新华日报``, ``文汇报``), no other mark.
+_PAPER = re.compile(r"^\W{0,2}\w{1,8}报\W{0,2}$")
+#: The page's own credit (``本版责编：``).
+_PAGE_CREDIT = re.compile(r"^\W*本版")
+#: A sentence's or a clause's mark: no furniture line prints one.
+_MARKS = re.compile(r"[，。！？；,;!?]")
 FOLIO_CHARS = 50  # characters at most of a folio row (its parts far apart on one line included)
 EDITOR_CHARS = 80  # characters at most of an editor line
 FOLIO_LINES = 3  # a plain text's first lines that may hold its folio (the engine may part its pieces) ...
@@ -54,19 +66,40 @@ def editor_like(text: str) -> bool:
 
 def furniture_line(text: str) -> bool:
     """Whether ``text`` (a line the engine set apart, wherever it listed it) is furniture or a piece
-    of it: a short line that opens with an editor's credit (:data:`CREDIT`), or that reads as a folio
-    (:func:`folio_like`) with a weekday or a page number (a date alone may be a story's dateline)."""
-    return (_letters(text) <= EDITOR_CHARS and CREDIT.match(text) is not None) or (
+    of it: a short line that opens with an editor's credit (:data:`CREDIT`) or prints two of them
+    (``版式设计：吴国辉　图片编辑：喜　琳``: one is a story's own credit, two an editor line), or that
+    reads as a folio (:func:`folio_like`) with a weekday or a page number (a date alone may be a
+    story's dateline)."""
+    short = _letters(text) <= EDITOR_CHARS
+    return (short and (CREDIT.match(text) is not None or len(_CREDITS.findall(text)) >= 2)) or (
         folio_like(text) and _FOLIO_ONLY.search(text) is not None)
+
+
+def furniture_run_in(text: str) -> bool:
+    """Whether ``text``, a line the engine ran in among a story's lines with no blank line around it,
+    says unmistakably that it is furniture: a short line without a sentence's or a clause's mark
+    that prints two editor's credits or more (``版式设计：吴国辉　图片编辑：喜　琳``), opens with the
+    page's credit (``本版责编：``), or prints a folio's full date and weekday. A story's own credit
+    (``（编辑：王磊）``, ``制图：蔡华伟``) is one credit in its own words."""
+    if _letters(text) > EDITOR_CHARS or _MARKS.search(text):
+        return False
+    return len(_CREDITS.findall(text)) >= 2 or (_PAGE_CREDIT.match(text) is not None and CREDIT.match(text) is not None) \
+        or (_DATED.search(text) is not None and folio_like(text))
 
 
 def plain_parts(text: str) -> tuple[str, str, str]:
     """A page of plain text as its folio, the rest and its editor line (each ``""`` or its lines and
-    a newline: ``text``'s lines in turn). The folio is the text's first lines, up to the last of its
-    first ``FOLIO_LINES`` lines that reads as one (:func:`folio_like`; a paper's name or a section
-    before it, which the engine read as a line of its own, goes with it when it is ``NAME_CHARS``
-    long at most); the editor line is its last lines that read as one (up to ``EDITOR_LINES``). A
-    text of fewer than ``PAGE_LINES`` lines keeps them: a story's text, not a page."""
+    a newline: ``text``'s lines in turn).
+
+    The folio is the text's first lines, up to the last of its first ``FOLIO_LINES`` lines that
+    reads as one (:func:`folio_like`). A paper's name or a section before it, which the engine read
+    as a line of its own, goes with it when it is ``NAME_CHARS`` long at most; so do the one or two
+    lines after it when they are as short and the last ends with a page number set apart
+    (``光明日报社会 8``) or is one (``03``). A text without such a folio whose first line is a paper's
+    name alone (``新华日报``) while a line of it, wherever the engine listed it, reads as a folio with
+    a weekday or a page number has that name as its folio. The editor line is the text's last lines
+    that read as one (up to ``EDITOR_LINES``). A text of fewer than ``PAGE_LINES`` lines keeps them:
+    a story's text, not a page."""
     lines = text.splitlines()
     filled = [i for i, line in enumerate(lines) if line.strip()]
     if len(filled) < PAGE_LINES:
@@ -75,6 +108,14 @@ def plain_parts(text: str) -> tuple[str, str, str]:
     said = [k for k, i in enumerate(head) if folio_like(lines[i])]
     named = said and all(_letters(lines[i]) <= NAME_CHARS or folio_like(lines[i]) for i in head[:said[-1]])
     start = head[said[-1]] + 1 if named else 0
+    for i in filled[said[-1] + 1:said[-1] + 3] if named else ():  # its paper, section and page number under its date
+        if _letters(lines[i]) > NAME_CHARS:
+            break
+        if _PAGE_END.search(lines[i]):
+            start = i + 1
+            break
+    if not named and _PAPER.match(lines[filled[0]]) and any(folio_like(line) and _FOLIO_ONLY.search(line) for line in lines):
+        start = filled[0] + 1  # a paper's name over the page, its folio's date listed elsewhere
     end = len(lines)
     for i in reversed(filled[-EDITOR_LINES:]):
         if not editor_like(lines[i]):

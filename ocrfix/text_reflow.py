@@ -89,8 +89,11 @@ a column rule the engine read as ``|`` at either end of a line counts for nothin
   page number) and its last lines that read as its editor line (``本版责编：…``) are each a
   paragraph of their own, set apart as a story (:func:`page_stories`, :func:`ocrfix.furniture.plain_parts`:
   the column order and the LM never read them), and so is a line set apart by blank lines that opens
-  with an editor's credit or reads as a folio with a weekday or a page number, wherever the engine
-  listed it (:func:`ocrfix.furniture.furniture_line`).
+  with an editor's credit (or prints two) or reads as a folio with a weekday or a page number,
+  wherever the engine listed it (:func:`ocrfix.furniture.furniture_line`), and a line the engine ran
+  in among a story's lines that says so unmistakably (:func:`ocrfix.furniture.furniture_run_in`) at a
+  paragraph's seam (a blank line or a sentence end before it, or a blank line after it). Furniture
+  listed inside a sentence comes after the paragraph reading it: the sentence runs on past it.
 """
 from __future__ import annotations
 
@@ -101,7 +104,7 @@ from functools import cache
 from typing import Callable, Iterable, Literal, NamedTuple, Sequence
 
 from .column_order import TokenScorer, seam_tokens
-from .furniture import furniture_line, plain_parts
+from .furniture import furniture_line, furniture_run_in, plain_parts
 from .normalize import ZERO_WIDTH, PerChar
 
 BlockKind = Literal["headline", "byline", "paragraph"]
@@ -743,6 +746,7 @@ def reflow_cues(text: str, lm: TokenScorer | None = None) -> list[tuple[Block, s
     page = _PageLines.measure(text, lm)
     blocks: list[tuple[Block, str]] = []
     pending: list[int] = []  # line numbers of the open paragraph
+    held: list[tuple[Block, str]] = []  # furniture the engine listed inside the open paragraph's sentence
     cue = "start"  # why the open paragraph was set apart from the block before
 
     def close(next_cue: str) -> None:
@@ -750,14 +754,27 @@ def reflow_cues(text: str, lm: TokenScorer | None = None) -> list[tuple[Block, s
         if pending:
             blocks.append((page.paragraph(pending), cue))
             pending.clear()
+        blocks.extend(held)
+        held.clear()
         cue = next_cue
+
+    def furniture(i: int) -> None:
+        """Line ``i`` as furniture, a paragraph of its own; after the open paragraph when it cuts
+        the sentence that paragraph reads (the sentence runs on past it)."""
+        if pending and not ends_sentence(page.lines[pending[-1]]):
+            held.append((page.paragraph([i]), "furniture"))
+            return
+        close("after furniture")
+        blocks.append((page.paragraph([i]), "furniture"))
 
     for run, kind in zip(page.runs, page.kinds()):
         if len(run) == 1 and furniture_line(page.lines[run[0]]):  # furniture the engine listed among the stories
-            close("after furniture")
-            blocks.append((page.paragraph(run), "furniture"))
+            furniture(run[0])
             continue
-        for i in run:
+        for k, i in enumerate(run):
+            if furniture_run_in(page.lines[i]) and (k in (0, len(run) - 1) or ends_sentence(page.lines[run[k - 1]])):
+                furniture(i)  # run in among a story's lines at a paragraph's seam (a blank line or a sentence end before it)
+                continue
             title = kind if kind != "paragraph" else "byline" if is_byline(page.lines[i]) else None
             if title is not None:
                 close("after a title")

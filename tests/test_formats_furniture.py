@@ -5,7 +5,7 @@ from test_formats_layout import COL1, COL2, H, HEAD, document, make_line
 
 from ocrfix.formats import reflow_document
 from ocrfix.furniture import editor_like, folio_like, furniture_line, plain_parts
-from ocrfix.text_reflow import STORY_BREAK, reflow, reflow_blocks
+from ocrfix.text_reflow import STORY_BREAK, reflow, reflow_blocks, reflow_cues
 
 SMALL = int(H * 0.8)  # furniture type
 RIGHT = 60 + int(2 * (13 + 1.5) * H)  # the right edge of the two columns
@@ -100,3 +100,39 @@ def test_an_editor_credit_the_engine_listed_among_the_stories_is_a_paragraph_of_
     text = "\n".join(["集市开张", "", *BODY[:2], "", "责任编辑: 郭涛明 美编: 于明桂", "", *BODY[2:]]) + "\n"
     blocks = [(b.kind, b.text) for b in reflow_blocks(text)]
     assert ("paragraph", "责任编辑:郭涛明美编:于明桂") in blocks
+
+
+def test_two_credits_the_engine_listed_inside_a_sentence_come_after_its_paragraph() -> None:
+    """``版式设计：`` alone may be a story's credit; with a second credit it is the editor line. The
+    sentence it was listed in reads on past it."""
+    text = "\n".join(["集市开张", "", *BODY[:4], "", "版式设计: 吴国辉 图片编辑: 喜 琳", "", *BODY[4:]]) + "\n"
+    blocks = [b.text for b in reflow_blocks(text)]
+    assert blocks[2:4] == ["市场管理处介绍今年新增摊位四十个还有很多新的商户入驻来自各地的特产也摆上了货架。", "版式设计:吴国辉图片编辑:喜琳"]
+
+
+def test_an_editor_line_run_in_at_a_paragraph_seam_is_a_paragraph_of_its_own() -> None:
+    """No blank line around it: the line before ends a sentence, and the line says it unmistakably."""
+    text = "\n".join(["集市开张", "", *BODY[:3], "本版责编: 吴国辉 美编: 喜 琳", *BODY[3:]]) + "\n"
+    blocks = [b.text for b in reflow_blocks(text)]
+    assert "本版责编:吴国辉美编:喜琳" in blocks and all("责编" not in b for b in blocks if b != "本版责编:吴国辉美编:喜琳")
+    credit = "\n".join(["集市开张", "", *BODY[:3], "（编辑：吴国辉）", *BODY[3:]]) + "\n"  # a story's own credit stays
+    assert "furniture" not in [cue for _, cue in reflow_cues(credit)]
+    assert ("本版责编:吴国辉美编:喜琳", "furniture") in [(b.text, cue) for b, cue in reflow_cues(text)]
+
+
+def test_plain_parts_take_the_folio_s_page_number_line_under_its_date() -> None:
+    lines = ["2003年4月7日 星期一", "", "光明日报社会 8", "", "集市开张", "", *BODY]
+    folio, body, _ = plain_parts("\n".join(lines) + "\n")
+    assert folio.split() == ["2003年4月7日", "星期一", "光明日报社会", "8"] and body.split()[0] == "集市开张"
+    headline = ["2003年4月7日 星期一", "", "集市开张", "", *BODY]  # a headline under the folio stays the lead's
+    assert plain_parts("\n".join(headline) + "\n")[1].split()[0] == "集市开张"
+
+
+def test_plain_parts_take_a_paper_s_name_over_the_page_when_its_folio_is_listed_elsewhere() -> None:
+    lines = ["新华日报", "", "集市开张", "", *BODY[:4], "", "2012年12月11日”星期二", "", *BODY[4:]]
+    folio, body, _ = plain_parts("\n".join(lines) + "\n")
+    assert folio.split() == ["新华日报"] and body.split()[0] == "集市开张"
+    split = ["2023年5月5日”星期五", "人民日报 ”地方新闻", "03", "集市开张", *BODY]  # the page number a line of its own
+    assert plain_parts("\n".join(split) + "\n")[0].split()[-1] == "03"
+    news = ["喜报", "", "集市开张", "", *BODY]  # no folio anywhere: a headline ending in 报 stays
+    assert plain_parts("\n".join(news) + "\n")[0] == ""
