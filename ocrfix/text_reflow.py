@@ -87,7 +87,7 @@ a column rule the engine read as ``|`` at either end of a line counts for nothin
   and so, with the LM, is a paragraph's first line set apart between blank lines (see above);
 * page furniture is no story's: a page's first lines that read as its folio (a date, a weekday, a
   page number) and its last lines that read as its editor line (``本版责编：…``) are each a
-  paragraph of their own, set apart as a story (:func:`page_stories`, :func:`ocrfix.furniture.plain_parts`:
+  block of their own (kind ``furniture``), set apart as a story (:func:`page_stories`, :func:`ocrfix.furniture.plain_parts`:
   the column order and the LM never read them), and so is a line set apart by blank lines that opens
   with an editor's credit (or prints two) or reads as a folio with a weekday or a page number,
   wherever the engine listed it (:func:`ocrfix.furniture.furniture_line`), and a line the engine ran
@@ -107,7 +107,7 @@ from .column_order import TokenScorer, seam_tokens
 from .furniture import furniture_line, furniture_run_in, plain_parts
 from .normalize import ZERO_WIDTH, PerChar
 
-BlockKind = Literal["headline", "byline", "paragraph"]
+BlockKind = Literal["headline", "byline", "paragraph", "furniture"]
 #: What :func:`render` puts between two stories of a page: two blank lines.
 STORY_BREAK = "\n\n\n"
 #: What parts the pages of a plain text (Tesseract ends each page of its text output with one), and what
@@ -723,9 +723,9 @@ class _PageLines:
             return "blank line, the sentence not read on" if across_blank and not ends and self.not_read_on(prev, i, LM_END) else None
         return None if not ends and self.settled_by_lm(prev, i, reason) else reason
 
-    def paragraph(self, numbers: list[int]) -> Block:
-        """The paragraph of lines ``numbers``."""
-        return Block("paragraph", clean_paragraph([self.original[i] for i in numbers]), tuple(numbers))
+    def paragraph(self, numbers: list[int], kind: BlockKind = "paragraph") -> Block:
+        """The paragraph of lines ``numbers`` (``kind``: ``furniture`` for a folio's or an editor line's)."""
+        return Block(kind, clean_paragraph([self.original[i] for i in numbers]), tuple(numbers))
 
     def title(self, kind: BlockKind, i: int) -> Block:
         """Line ``i`` as a headline or byline block."""
@@ -762,10 +762,10 @@ def reflow_cues(text: str, lm: TokenScorer | None = None) -> list[tuple[Block, s
         """Line ``i`` as furniture, a paragraph of its own; after the open paragraph when it cuts
         the sentence that paragraph reads (the sentence runs on past it)."""
         if pending and not ends_sentence(page.lines[pending[-1]]):
-            held.append((page.paragraph([i]), "furniture"))
+            held.append((page.paragraph([i], "furniture"), "furniture"))
             return
         close("after furniture")
-        blocks.append((page.paragraph([i]), "furniture"))
+        blocks.append((page.paragraph([i], "furniture"), "furniture"))
 
     for run, kind in zip(page.runs, page.kinds()):
         if len(run) == 1 and furniture_line(page.lines[run[0]]):  # furniture the engine listed among the stories
@@ -816,7 +816,7 @@ def _furniture_cues(text: str) -> list[tuple[Block, str]]:
     """A folio's or an editor line's lines (``text``) as one paragraph."""
     lines = text.splitlines()
     filled = tuple(i for i, line in enumerate(lines) if line.strip())
-    return [(Block("paragraph", clean_paragraph([lines[i] for i in filled]), filled), "furniture")]
+    return [(Block("furniture", clean_paragraph([lines[i] for i in filled]), filled), "furniture")]
 
 
 def reflow_stories(stories: Sequence[str], lm: TokenScorer | None = None, apart: frozenset[int] = frozenset()) -> list[Block]:
@@ -882,8 +882,8 @@ def reflow(text: str, lm: TokenScorer | None = None) -> str:
 
 
 def render(blocks: Sequence[Block]) -> str:
-    """Blocks as text: one block per line; a blank line around headline groups, bylines and new
-    articles; two blank lines between the stories of a page; a form feed after a page's last line."""
+    """Blocks as text: one block per line; a blank line around headline groups, bylines, furniture
+    and new articles; two blank lines between the stories of a page; a form feed after a page's last line."""
     out: list[str] = []
     previous: Block | None = None
     for block in blocks:

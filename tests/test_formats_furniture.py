@@ -5,7 +5,8 @@ from test_formats_layout import COL1, COL2, H, HEAD, document, make_line
 
 from ocrfix.formats import reflow_document
 from ocrfix.furniture import editor_like, folio_like, furniture_line, plain_parts
-from ocrfix.text_reflow import STORY_BREAK, reflow, reflow_blocks, reflow_cues
+from ocrfix.formats.pipeline import plain_articles
+from ocrfix.text_reflow import STORY_BREAK, reflow, reflow_blocks, reflow_cues, render
 
 SMALL = int(H * 0.8)  # furniture type
 RIGHT = 60 + int(2 * (13 + 1.5) * H)  # the right edge of the two columns
@@ -28,7 +29,7 @@ def texts(flow) -> list[tuple[str, str, int]]:
 def test_a_folio_over_the_lead_is_a_paragraph_of_its_own_before_the_stories() -> None:
     flow = reflow_document(document([folio_row(), HEAD, COL1, COL2]))
     first, *rest = texts(flow)
-    assert first == ("paragraph", "人民日报2020年5月6日星期三要闻第4版", 0)
+    assert first == ("furniture", "人民日报2020年5月6日星期三要闻第4版", 0)
     assert rest[0] == ("headline", "集市开张", 1)  # the lead keeps its headline, its body under it
     assert rest[1][0] == "paragraph" and rest[1][1].startswith("本报讯") and rest[1][2] == 1
     assert flow.text.startswith("人民日报2020年5月6日星期三要闻第4版" + STORY_BREAK + "集市开张")
@@ -37,9 +38,27 @@ def test_a_folio_over_the_lead_is_a_paragraph_of_its_own_before_the_stories() ->
 def test_an_editor_line_at_the_foot_is_not_run_into_the_last_paragraph() -> None:
     flow = reflow_document(document([HEAD, COL1, COL2, [EDITOR]]))
     *body, last = texts(flow)
-    assert last == ("paragraph", "本版责编：王磊版式：李强", 1)
+    assert last == ("furniture", "本版责编：王磊版式：李强", 1)
     assert all("责编" not in text for _, text, _ in body) and {story for *_, story in body} == {0}
     assert flow.text.endswith(STORY_BREAK + "本版责编：王磊版式：李强\n")
+
+
+def test_articles_list_the_furniture_apart_from_the_stories() -> None:
+    """An archive indexing stories tells the folio and the editor line by their kind, each with its box."""
+    records = reflow_document(document([folio_row(), HEAD, COL1, COL2, [EDITOR]])).articles()
+    assert [(r["kind"], r["headline"]) for r in records] == [("furniture", ""), ("story", "集市开张"), ("furniture", "")]
+    assert records[0]["paragraphs"] == ["人民日报2020年5月6日星期三要闻第4版"] and records[2]["paragraphs"] == ["本版责编：王磊版式：李强"]
+    assert records[0]["bbox"][1] < records[1]["bbox"][1] < records[2]["bbox"][1]
+    assert not any("责编" in p or "星期" in p for p in records[1]["paragraphs"])
+
+
+def test_plain_articles_list_furniture_listed_inside_a_story_as_a_record_of_its_own() -> None:
+    text = "\n".join(["集市开张", "", *BODY[:4], "", "版式设计: 吴国辉 图片编辑: 喜 琳", "", *BODY[4:]]) + "\n"
+    blocks = reflow_blocks(text)
+    records = plain_articles(text, render(blocks), blocks)
+    assert [(r["kind"], r["headline"], r["bbox"]) for r in records] == [("story", "集市开张", None), ("furniture", "", None)]
+    assert records[1]["paragraphs"] == ["版式设计:吴国辉图片编辑:喜琳"]
+    assert all("版式" not in p for p in records[0]["paragraphs"])
 
 
 def test_a_scan_turned_a_little_keeps_the_folio_s_pieces_one_row() -> None:
@@ -47,7 +66,7 @@ def test_a_scan_turned_a_little_keeps_the_folio_s_pieces_one_row() -> None:
     row = [make_line("人民日报", 60, 10, SMALL), make_line("2020年5月6日星期三", 520, 14, SMALL),
            make_line("要闻第4版", RIGHT - 5 * SMALL, 22, SMALL)]
     flow = reflow_document(document([row, HEAD, COL1, COL2]))
-    assert texts(flow)[0] == ("paragraph", "人民日报2020年5月6日星期三要闻第4版", 0)
+    assert texts(flow)[0] == ("furniture", "人民日报2020年5月6日星期三要闻第4版", 0)
 
 
 def test_a_headline_with_a_date_or_a_small_top_line_saying_nothing_stays_in_its_story() -> None:
@@ -99,7 +118,7 @@ def test_an_editor_credit_the_engine_listed_among_the_stories_is_a_paragraph_of_
     """Not a headline heading the body after it, nor run into a paragraph."""
     text = "\n".join(["集市开张", "", *BODY[:2], "", "责任编辑: 郭涛明 美编: 于明桂", "", *BODY[2:]]) + "\n"
     blocks = [(b.kind, b.text) for b in reflow_blocks(text)]
-    assert ("paragraph", "责任编辑:郭涛明美编:于明桂") in blocks
+    assert ("furniture", "责任编辑:郭涛明美编:于明桂") in blocks
 
 
 def test_two_credits_the_engine_listed_inside_a_sentence_come_after_its_paragraph() -> None:

@@ -653,7 +653,7 @@ def test_correct_settles_the_breaks_with_its_lm_and_lists_the_same_paragraphs(tm
     assert main(["correct", str(page), "-o", str(out), "--articles", str(articles), *options]) == 0
     assert out.read_text(encoding="utf-8").split() == ["我们在北京工作。他们在上海工作。大家都在认真工作。"]
     stories = json.loads(articles.read_text(encoding="utf-8"))["stories"]
-    assert stories == [{"headline": "", "paragraphs": ["我们在北京工作。他们在上海工作。大家都在认真工作。"], "bbox": None, "page": 0}]
+    assert stories == [{"kind": "story", "headline": "", "paragraphs": ["我们在北京工作。他们在上海工作。大家都在认真工作。"], "bbox": None, "page": 0}]
 
 
 def test_correct_with_articles_reflows_plain_text_once(tmp_path, models, monkeypatch) -> None:
@@ -671,7 +671,7 @@ def test_correct_with_articles_reflows_plain_text_once(tmp_path, models, monkeyp
     assert main(["correct", str(page), "-o", str(out), "--articles", str(articles), *options]) == 0
     assert len(calls) == 1
     stories = json.loads(articles.read_text(encoding="utf-8"))["stories"]
-    assert stories == [{"headline": "", "paragraphs": out.read_text(encoding="utf-8").split(), "bbox": None, "page": 0}]
+    assert stories == [{"kind": "story", "headline": "", "paragraphs": out.read_text(encoding="utf-8").split(), "bbox": None, "page": 0}]
 
 
 def test_plain_articles_list_every_story_the_corrector_put_back() -> None:
@@ -685,9 +685,9 @@ def test_plain_articles_list_every_story_the_corrector_put_back() -> None:
               Block("paragraph", "合作社成立。", (6,), 2)]
     corrected = render(blocks).replace("开幕", "闭幕")
     assert plain_articles("unused", corrected, blocks) == [
-        {"headline": "甲地运动会", "paragraphs": ["运动会闭幕。"], "bbox": None, "page": 0},
-        {"headline": "", "paragraphs": ["图书馆开放。"], "bbox": None, "page": 0},
-        {"headline": "丙县合作社", "paragraphs": ["合作社成立。"], "bbox": None, "page": 0}]
+        {"kind": "story", "headline": "甲地运动会", "paragraphs": ["运动会闭幕。"], "bbox": None, "page": 0},
+        {"kind": "story", "headline": "", "paragraphs": ["图书馆开放。"], "bbox": None, "page": 0},
+        {"kind": "story", "headline": "丙县合作社", "paragraphs": ["合作社成立。"], "bbox": None, "page": 0}]
 
 
 def test_a_form_feed_parts_the_pages_of_a_multi_page_text() -> None:

@@ -341,10 +341,12 @@ class Reflowed(NamedTuple):
         return render([replace(b, text="\n".join(lines)) if len(lines) > 1 else b for b, lines in zip(self.blocks, self.lines)])
 
     def articles(self, corrected: str | None = None) -> list[dict]:
-        """The stories as records for archives that index by story: headline (its lines
-        joined), paragraphs (bylines included), bounding box ``[x0, y0, x1, y1]`` and page (0-based:
-        the document's page, or the page of a plain text a form feed parts; a story never runs on
-        across pages).
+        """The stories as records for archives that index by story: ``kind`` (``story``, or
+        ``furniture`` for a page's folio or editor line: no story's text, which an index of stories
+        leaves out), headline (its lines joined), paragraphs (bylines included), bounding box
+        ``[x0, y0, x1, y1]`` and page (0-based: the document's page, or the page of a plain text a
+        form feed parts; a story never runs on across pages). Furniture the engine listed inside a
+        story's text (plain text) is a record of its own after that story's.
 
         ``corrected``: the corrected text (``text`` with the corrector's edits, which never
         add or remove a line break), whose lines replace the blocks' texts.
@@ -358,12 +360,19 @@ class Reflowed(NamedTuple):
         records = []
         for k, box in enumerate(self.story_boxes):
             story = [(b.kind, t) for b, t in zip(self.blocks, texts) if b.story == k]
-            records.append({
-                "headline": join_words([t for kind, t in story if kind == "headline"]),
-                "paragraphs": [t for kind, t in story if kind != "headline"],
-                "bbox": None if box is None else list(box),
-                "page": pages.get(k),
-            })
+            told = any(kind != "furniture" for kind, _ in story)
+            bbox = None if box is None else list(box)
+            if told or not story:
+                records.append({
+                    "kind": "story",
+                    "headline": join_words([t for kind, t in story if kind == "headline"]),
+                    "paragraphs": [t for kind, t in story if kind not in ("headline", "furniture")],
+                    "bbox": bbox,
+                    "page": pages.get(k),
+                })
+            # a story's box holds its lines: furniture in a story of its own has it, furniture inside a story's text none
+            records.extend({"kind": "furniture", "headline": "", "paragraphs": [t], "bbox": None if told else bbox,
+                            "page": pages.get(k)} for kind, t in story if kind == "furniture")
         return records
 
 
@@ -436,11 +445,11 @@ def _geometry_reflow(doc: Document, lm: TokenScorer | None, levelled: tuple[bool
             continue
         h, heads, found, ends, edges = _page_stories(page, lines, numbers, where, turned)
         if edges.folio:
-            _emit_row(flow, edges.folio, flow.story(number))
+            _emit_row(flow, edges.folio, flow.story(number), "furniture")
         for leaves, extra in zip(found, ends):
             _emit_story(flow, number, leaves, extra, heads, h, lm)
         if edges.editor:
-            _emit_row(flow, edges.editor, flow.story(number))
+            _emit_row(flow, edges.editor, flow.story(number), "furniture")
     return flow.reflowed(doc)
 
 
@@ -520,9 +529,10 @@ def _emit_story(flow: _Flow, page: int, leaves: list[list[PlacedLine]], extra: l
         _emit_row(flow, sorted(row, key=lambda p: p.box.x0), story)
 
 
-def _emit_row(flow: _Flow, pieces: list[PlacedLine], story: int) -> None:
-    """A row of print (``pieces``, left to right) as a paragraph of its own in ``story``."""
-    flow.emit("paragraph", clean_paragraph([join_words([p.text for p in pieces])]), pieces, story)
+def _emit_row(flow: _Flow, pieces: list[PlacedLine], story: int, kind: str = "paragraph") -> None:
+    """A row of print (``pieces``, left to right) as a block of its own in ``story``: a paragraph,
+    or (``kind``) the page's furniture."""
+    flow.emit(kind, clean_paragraph([join_words([p.text for p in pieces])]), pieces, story)
 
 
 def _heads_and_body(flow: _Flow, story: int, leaves: list[list[PlacedLine]], heads: set[int]) -> tuple[list[_Column], list[PlacedLine]]:
