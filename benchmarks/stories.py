@@ -524,14 +524,16 @@ def speed_line(t: dict[str, float]) -> str:
 
 def documents_speed(docs: Iterable[Document], repeat: int = 5) -> dict[str, float]:
     """CPU seconds per page (medians of ``repeat`` runs) of the layout analysis alone (the page's turn,
-    gutter rivers and the story XY-cut, :func:`ocrfix.formats.skew.level` + :func:`ocrfix.formats.layout._placed`
-    + :func:`ocrfix.formats.stories.stories`) and of ``correct_document`` on the whole page, summed over the
+    gutter rivers, the page's furniture, the headlines and the story XY-cut, :func:`ocrfix.formats.skew.level` +
+    :func:`ocrfix.formats.layout._placed` + :func:`ocrfix.formats.furniture.furniture` +
+    :func:`ocrfix.formats.headlines.find_headlines` + :func:`ocrfix.formats.stories.stories`) and of ``correct_document`` on the whole page, summed over the
     pages (``docs``). CPU time of this process, not wall time: other jobs on a shared machine stretch wall
     time unevenly."""
     import time
 
     from ocrfix import Corrector
     from ocrfix.formats import correct_document
+    from ocrfix.formats.furniture import furniture
     from ocrfix.formats.headlines import find_headlines
     from ocrfix.formats.layout import _line_numbers, _placed
     from ocrfix.formats.skew import level
@@ -548,6 +550,7 @@ def documents_speed(docs: Iterable[Document], repeat: int = 5) -> dict[str, floa
             lines, numbers = [l for l in flat.lines() if l.text().strip()], _line_numbers(flat)
             started = time.process_time()
             h, placed, _ = _placed(lines, numbers, any(t is not None for t in turns))
+            placed = furniture(placed, h).rest
             heads = find_headlines(placed, h)
             stories(placed, h, lambda p: id(p) in heads)
             middle = time.process_time()

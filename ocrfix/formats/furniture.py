@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Callable, NamedTuple
 
-from ..furniture import editor_like, folio_like
+from ..furniture import EDITOR_CHARS, FOLIO_CHARS, editor_like, folio_like
 from .model import join_words
 from .placed import PlacedLine
 
@@ -45,34 +45,63 @@ def _row_text(row: list[PlacedLine]) -> str:
     return join_words([p.text.strip() for p in row])
 
 
-def _edge_row(lines: list[PlacedLine], h: float, top: bool) -> list[PlacedLine]:
+def _letters(row: list[PlacedLine]) -> int:
+    return sum(not ch.isspace() for p in row for ch in p.text)
+
+
+def _middle(p: PlacedLine) -> float:
+    return (p.box.y0 + p.box.y1) / 2
+
+
+def _slack(p: PlacedLine, q: PlacedLine) -> float:
+    """How far off a row ``p`` may lie from its piece ``q`` on a scan turned a little (``SKEW``)."""
+    return SKEW * abs((p.box.x0 + p.box.x1) - (q.box.x0 + q.box.x1)) / 2
+
+
+def _edge_row(lines: list[PlacedLine], top: bool) -> list[PlacedLine]:
     """The page's first (``top``) or last row of print, left to right: the highest (lowest) line
     and the lines whose middles lie in the rows of those already taken (up to ``SKEW`` of their
-    distance off), when every other line lies below (above) the row; else none."""
-    def middle(p: PlacedLine) -> float:
-        return (p.box.y0 + p.box.y1) / 2
-
-    def slack(p: PlacedLine, q: PlacedLine) -> float:
-        return SKEW * abs((p.box.x0 + p.box.x1) - (q.box.x0 + q.box.x1)) / 2
-
+    distance off); none as soon as the row holds more letters than a folio (``top``) or an editor
+    line may (a row of body lines across the page: growing it line by line would cost the square
+    of the page's lines)."""
+    most = FOLIO_CHARS if top else EDITOR_CHARS
+    reach = SKEW * (max(p.box.x1 for p in lines) - min(p.box.x0 for p in lines))  # the largest slack
     row = [min(lines, key=lambda p: p.box.y0) if top else max(lines, key=lambda p: p.box.y1)]
     others = [p for p in lines if p is not row[0]]
     grown = True
     while grown:
-        joined = [p for p in others if any(q.box.y0 - slack(p, q) < middle(p) < q.box.y1 + slack(p, q) for q in row)]
-        row += joined
-        others = [p for p in others if all(p is not q for q in joined)]
-        grown = bool(joined)
-    for p in others:
-        q = min(row, key=lambda q: slack(p, q))  # the row's piece nearest it across the page
-        if (p.box.y0 < q.box.y1 - APART * h - slack(p, q)) if top else (p.box.y1 > q.box.y0 + APART * h + slack(p, q)):
+        if _letters(row) > most:
             return []
+        low, high = min(q.box.y0 for q in row) - reach, max(q.box.y1 for q in row) + reach
+        near = (p for p in others if low < _middle(p) < high)
+        joined = [p for p in near if any(q.box.y0 - _slack(p, q) < _middle(p) < q.box.y1 + _slack(p, q) for q in row)]
+        row += joined
+        taken = {id(p) for p in joined}
+        others = [p for p in others if id(p) not in taken]
+        grown = bool(joined)
     return sorted(row, key=lambda p: p.box.x0)
 
 
-def _furniture(row: list[PlacedLine], h: float, says: Callable[[str], bool]) -> bool:
-    """Whether ``row`` is furniture: its type small (see module docstring), its words saying so (``says``)."""
-    return bool(row) and min(p.size for p in row) <= (SMALL if len(row) == 1 else SIZE) * h and says(_row_text(row))
+def _apart(row: list[PlacedLine], lines: list[PlacedLine], h: float, top: bool) -> bool:
+    """Whether every line of ``lines`` but ``row``'s lies below (``top``) or above ``row``
+    (``APART × h`` of overlap allowed, and the slant of a scan turned a little)."""
+    taken = {id(p) for p in row}
+    for p in lines:
+        if id(p) in taken:
+            continue
+        q = min(row, key=lambda q: _slack(p, q))  # the row's piece nearest it across the page
+        if (p.box.y0 < q.box.y1 - APART * h - _slack(p, q)) if top else (p.box.y1 > q.box.y0 + APART * h + _slack(p, q)):
+            return False
+    return True
+
+
+def _edge_furniture(lines: list[PlacedLine], h: float, top: bool, says: Callable[[str], bool]) -> list[PlacedLine]:
+    """The page's first (``top``) or last row when it is furniture: small type (see module
+    docstring), its words saying so (``says``), every other line below (above) it; else none. The
+    cheap tests first: most pages have no furniture."""
+    row = _edge_row(lines, top)
+    small = bool(row) and min(p.size for p in row) <= (SMALL if len(row) == 1 else SIZE) * h
+    return row if small and says(_row_text(row)) and _apart(row, lines, h, top) else []
 
 
 def furniture(lines: list[PlacedLine], h: float) -> Furniture:
@@ -80,9 +109,9 @@ def furniture(lines: list[PlacedLine], h: float) -> Furniture:
     module docstring), and the lines left."""
     if len(lines) < 3:
         return Furniture([], [], lines)
-    folio = _edge_row(lines, h, top=True)
-    folio = folio if _furniture(folio, h, folio_like) else []
-    rest = [p for p in lines if all(p is not q for q in folio)]
-    editor = _edge_row(rest, h, top=False) if len(rest) >= 3 else []
-    editor = editor if _furniture(editor, h, editor_like) else []
-    return Furniture(folio, editor, [p for p in rest if all(p is not q for q in editor)])
+    folio = _edge_furniture(lines, h, True, folio_like)
+    taken = {id(p) for p in folio}
+    rest = [p for p in lines if id(p) not in taken]
+    editor = _edge_furniture(rest, h, False, editor_like) if len(rest) >= 3 else []
+    taken = {id(p) for p in editor}
+    return Furniture(folio, editor, [p for p in rest if id(p) not in taken])
