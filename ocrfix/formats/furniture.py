@@ -86,8 +86,10 @@ def _apart(row: list[PlacedLine], lines: list[PlacedLine], h: float, top: bool) 
     """Whether every line of ``lines`` but ``row``'s lies below (``top``) or above ``row``
     (``APART × h`` of overlap allowed, and the slant of a scan turned a little)."""
     taken = {id(p) for p in row}
+    # a line can reach over the row only if it does so past the row's nearest edge (slack is never negative)
+    edge = max(q.box.y1 for q in row) - APART * h if top else min(q.box.y0 for q in row) + APART * h
     for p in lines:
-        if id(p) in taken:
+        if id(p) in taken or ((p.box.y0 >= edge) if top else (p.box.y1 <= edge)):
             continue
         q = min(row, key=lambda q: _slack(p, q))  # the row's piece nearest it across the page
         if (p.box.y0 < q.box.y1 - APART * h - _slack(p, q)) if top else (p.box.y1 > q.box.y0 + APART * h + _slack(p, q)):
