@@ -47,7 +47,8 @@ EDITOR_LINES = 3  # a plain text's last lines that may hold its editor line
 PAGE_LINES = 8  # the fewest lines of a text that is a page
 
 
-def _letters(text: str) -> int:
+def letters(text: str) -> int:
+    """The characters of ``text`` that are not whitespace (a line's length as the cues count it)."""
     return sum(not ch.isspace() for ch in text)
 
 
@@ -55,13 +56,13 @@ def folio_like(text: str) -> bool:
     """Whether ``text`` (a row of print) reads as a folio: a date, a weekday or a page number in a
     short line without a clause mark (a body line's date comes in a clause: ``2020年5月6日，…``) nor a
     jump to or from another page (``（下转第四版）``: it ends or opens a story)."""
-    return _letters(text) <= FOLIO_CHARS and FOLIO.search(text) is not None and _CLAUSE.search(text) is None \
+    return letters(text) <= FOLIO_CHARS and FOLIO.search(text) is not None and _CLAUSE.search(text) is None \
         and _JUMP.search(text) is None
 
 
 def editor_like(text: str) -> bool:
     """Whether ``text`` reads as an editor line: an editor's credit (:data:`EDITOR`) in a short line."""
-    return _letters(text) <= EDITOR_CHARS and EDITOR.search(text) is not None
+    return letters(text) <= EDITOR_CHARS and EDITOR.search(text) is not None
 
 
 def furniture_line(text: str) -> bool:
@@ -70,7 +71,7 @@ def furniture_line(text: str) -> bool:
     (``版式设计：吴国辉　图片编辑：喜　琳``: one is a story's own credit, two an editor line), or that
     reads as a folio (:func:`folio_like`) with a weekday or a page number (a date alone may be a
     story's dateline)."""
-    short = _letters(text) <= EDITOR_CHARS
+    short = letters(text) <= EDITOR_CHARS
     return (short and (CREDIT.match(text) is not None or len(_CREDITS.findall(text)) >= 2)) or (
         folio_like(text) and _FOLIO_ONLY.search(text) is not None)
 
@@ -81,7 +82,7 @@ def furniture_run_in(text: str) -> bool:
     that prints two editor's credits or more (``版式设计：吴国辉　图片编辑：喜　琳``), opens with the
     page's credit (``本版责编：``), or prints a folio's full date and weekday. A story's own credit
     (``（编辑：王磊）``, ``制图：蔡华伟``) is one credit in its own words."""
-    if _letters(text) > EDITOR_CHARS or _MARKS.search(text):
+    if letters(text) > EDITOR_CHARS or _MARKS.search(text):
         return False
     return len(_CREDITS.findall(text)) >= 2 or (_PAGE_CREDIT.match(text) is not None and CREDIT.match(text) is not None) \
         or (_DATED.search(text) is not None and folio_like(text))
@@ -106,10 +107,10 @@ def plain_parts(text: str) -> tuple[str, str, str]:
         return "", text, ""
     head = filled[:FOLIO_LINES]
     said = [k for k, i in enumerate(head) if folio_like(lines[i])]
-    named = said and all(_letters(lines[i]) <= NAME_CHARS or folio_like(lines[i]) for i in head[:said[-1]])
+    named = said and all(letters(lines[i]) <= NAME_CHARS or folio_like(lines[i]) for i in head[:said[-1]])
     start = head[said[-1]] + 1 if named else 0
     for i in filled[said[-1] + 1:said[-1] + 3] if named else ():  # its paper, section and page number under its date
-        if _letters(lines[i]) > NAME_CHARS:
+        if letters(lines[i]) > NAME_CHARS:
             break
         if _PAGE_END.search(lines[i]):
             start = i + 1

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Callable, NamedTuple
 
-from ..furniture import EDITOR_CHARS, FOLIO_CHARS, editor_like, folio_like
+from ..furniture import EDITOR_CHARS, FOLIO_CHARS, editor_like, folio_like, letters
 from .model import join_words
 from .placed import PlacedLine
 
@@ -43,10 +43,6 @@ class Furniture(NamedTuple):
 
 def _row_text(row: list[PlacedLine]) -> str:
     return join_words([p.text.strip() for p in row])
-
-
-def _letters(row: list[PlacedLine]) -> int:
-    return sum(not ch.isspace() for p in row for ch in p.text)
 
 
 def _middle(p: PlacedLine) -> float:
@@ -70,7 +66,7 @@ def _edge_row(lines: list[PlacedLine], top: bool) -> list[PlacedLine]:
     others = [p for p in lines if p is not row[0]]
     grown = True
     while grown:
-        if _letters(row) > most:
+        if letters(_row_text(row)) > most:
             return []
         low, high = min(q.box.y0 for q in row) - reach, max(q.box.y1 for q in row) + reach
         near = (p for p in others if low < _middle(p) < high)
