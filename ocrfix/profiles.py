@@ -96,6 +96,10 @@ class Profile:
     #: ends the stage weighs surely lost a mark (:func:`~ocrfix.correction.line_marks.sure_share`: a page whose
     #: engine drops the marks hung past its full lines, and drops many)
     line_end_sure_share: tuple[float, float] | None = None
+    #: (past, within): margins in place of the line-end margin in a text whose geometry tells, per wrapped line
+    #: end, whether the printed line's box reaches past its column's measure with no mark read
+    #: (:mod:`ocrfix.formats.line_reach`: an engine that boxed a hung mark's ink and dropped the mark) or not
+    line_end_reach: tuple[float, float] | None = None
     #: the line-end stage's calibrated decision (:class:`~ocrfix.correction.line_marks.MarkGate`; None: the margin)
     line_end_gate: Path | None = None
     #: the line-end stage's marks picked by the mark-choice context model, the LM deciding only whether one
@@ -229,6 +233,7 @@ def load_profile(name_or_dir: str | Path, models_dir: Path) -> Profile:
     habit = _two_numbers(manifest, record, "line_end_habit", "dropped, read")
     sparse = _two_numbers(manifest, record, "line_end_sparse", "asks per 1,000 characters, margin")
     sure_share = _two_numbers(manifest, record, "line_end_sure_share", "share of line ends, margin")
+    reach = _two_numbers(manifest, record, "line_end_reach", "past the measure, within it")
     prior, word_prior = (_prior(manifest, key, record.get(key)) for key in ("confidence", "word_confidence"))
     _check_mark_choice(manifest, record, files)
     domain_weight = _domain_weight(manifest, record, files)
@@ -242,6 +247,7 @@ def load_profile(name_or_dir: str | Path, models_dir: Path) -> Profile:
         line_end_habit=habit,
         line_end_sparse=sparse,
         line_end_sure_share=sure_share,
+        line_end_reach=reach,
         **{key: bool(record.get(key, default)) for key, default in SWITCHES.items()},
         threshold=threshold,
         card=record.get("card", {}),

@@ -300,7 +300,7 @@ class _HabitRecorder:
         self.asked.append((text, wrapped))
         return True
 
-    def correct(self, text, reflow=True, readings=None, wrapped=None, page_chars=None, stray_marks=None):
+    def correct(self, text, reflow=True, readings=None, wrapped=None, page_chars=None, stray_marks=None, reaching=None):
         self.told.append(stray_marks)
         return type("Result", (), {"text": text, "edits": [], "source": text})()
 

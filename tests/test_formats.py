@@ -268,7 +268,7 @@ def test_write_text_and_refuse_plain_text_to_xml(tmp_path: Path) -> None:
 class FakeCorrector:
     """Replaces every 季 by 秋, the way ocrfix's Corrector reports edits."""
 
-    def correct(self, text: str, reflow: bool = True, readings=None, wrapped=None, page_chars=None) -> object:
+    def correct(self, text: str, reflow: bool = True, readings=None, wrapped=None, page_chars=None, reaching=None) -> object:
         assert readings is None or len(readings) == len(text)
         edits = [Edit(i, "季", "秋") for i, ch in enumerate(text) if ch == "季"]
         return type("Result", (), {"text": text.replace("季", "秋"), "edits": edits, "source": text})()

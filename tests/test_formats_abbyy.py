@@ -41,7 +41,7 @@ def abbyy(ns: str = FR10, producer: str | None = "ABBYY FineReader Engine 12") -
 class FakeCorrector:
     """Replaces every 季 by 秋, the way ocrfix's Corrector reports edits."""
 
-    def correct(self, text: str, reflow: bool = True, readings=None, wrapped=None, page_chars=None) -> object:
+    def correct(self, text: str, reflow: bool = True, readings=None, wrapped=None, page_chars=None, reaching=None) -> object:
         edits = [Edit(i, "季", "秋") for i, ch in enumerate(text) if ch == "季"]
         return type("Result", (), {"text": text.replace("季", "秋"), "edits": edits, "source": text})()
 

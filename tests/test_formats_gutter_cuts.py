@@ -67,7 +67,7 @@ def _read(page: dict):
 class FakeCorrector:
     """Replaces every 季 by 秋 and every 统 by 总, the way ocrfix's Corrector reports edits."""
 
-    def correct(self, text: str, reflow: bool = True, readings=None, wrapped=None, page_chars=None) -> object:
+    def correct(self, text: str, reflow: bool = True, readings=None, wrapped=None, page_chars=None, reaching=None) -> object:
         edits = [Edit(i, ch, {"季": "秋", "统": "总"}[ch]) for i, ch in enumerate(text) if ch in "季统"]
         return type("Result", (), {"text": text.replace("季", "秋").replace("统", "总"), "edits": edits, "source": text})()
 

@@ -56,7 +56,7 @@ class _Recorder:
     def __init__(self) -> None:
         self.calls: list[tuple[str, str | None, int | None]] = []
 
-    def correct(self, text: str, reflow: bool = True, readings=None, wrapped=None, page_chars=None) -> object:
+    def correct(self, text: str, reflow: bool = True, readings=None, wrapped=None, page_chars=None, reaching=None) -> object:
         self.calls.append((text, wrapped, page_chars))
         return type("Result", (), {"text": text, "edits": [], "source": text})()
 

@@ -90,7 +90,7 @@ class _Recorder:
         self.asked.append((text, wrapped))
         return len(self.asked) == 1
 
-    def correct(self, text, reflow=True, readings=None, wrapped=None, page_chars=None, stray_marks=None):
+    def correct(self, text, reflow=True, readings=None, wrapped=None, page_chars=None, stray_marks=None, reaching=None):
         self.calls.append((text, page_chars, stray_marks))
         return type("Result", (), {"text": text, "edits": [], "source": text})()
 

@@ -76,7 +76,7 @@ def test_a_hand_edited_profile_of_the_wrong_json_types_is_refused_with_the_key(t
 
 def test_any_json_value_for_any_key_loads_or_is_refused_never_crashes(tmp_path):
     keys = ["name", "files", "rules", "threshold", "line_end_margin", "mark_page_prior", "line_end_habit",
-            "line_end_sparse", "line_end_sure_share", "confidence", "word_confidence", "card", "domain_weight", "line_end_marks",
+            "line_end_sparse", "line_end_sure_share", "line_end_reach", "confidence", "word_confidence", "card", "domain_weight", "line_end_marks",
             "line_end_mark_choice", "han_insertions"]
     values = [None, True, False, "x", 1, -1, 0.5, [], {}, ["x"], [1, 2], {"a": 1}]
     loaded = 0
@@ -145,6 +145,11 @@ def test_line_end_settings_are_read_and_checked(tmp_path):
     for n, bad in enumerate(([0.04], [0.04, -1], "0.04", [None, 0.0])):
         with pytest.raises(ModelError, match="line_end_sure_share"):
             load_profile(make_profile(tmp_path / f"i{n}", line_end_sure_share=bad), MODELS)
+    assert load_profile(make_profile(tmp_path / "j", line_end_reach=[0.5, 3]), MODELS).line_end_reach == (0.5, 3.0)
+    assert default.line_end_reach is None
+    for n, bad in enumerate(([0.5], [0.5, -1], "0.5", [None, 3.0])):
+        with pytest.raises(ModelError, match="line_end_reach"):
+            load_profile(make_profile(tmp_path / f"k{n}", line_end_reach=bad), MODELS)
 
 
 def test_the_ppocr_profile_loads_its_own_tables_and_keeps_line_end_marks_in_clean_print():
@@ -155,6 +160,8 @@ def test_the_ppocr_profile_loads_its_own_tables_and_keeps_line_end_marks_in_clea
     # a lower line-end margin where the text shows the engine drops hung marks; final-period stays everywhere
     assert ppocr.line_end_habit == (1.0, ppocr.line_end_margin) and not ppocr.paragraph_end_habit
     assert ppocr.mark_page_prior == 100.0  # the mark-choice channel adapted to each scanned page's marks
+    # in a structured file, the line box reaching past the column's measure lowers the margin, else raises it
+    assert ppocr.line_end_reach == (0.5, 3.0) and load_profile("tesseract", MODELS).line_end_reach is None
     assert {"stray-dot", "middot-period", "period-comma"} <= set(ppocr.rules) and "percent-96" not in ppocr.rules
     assert MisreadRates.load(ppocr.misread).overall < MisreadRates.load(MODELS / "confusions" / "misread.tsv").overall
     assert "rapid-train" in ppocr.card["fitted_on"]

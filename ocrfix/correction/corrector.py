@@ -32,7 +32,7 @@ from .pairs import PairCandidate, PairProposer
 from .features import Featurizer, LanguageModel, forward, mean_logp
 from .line_marks import (MIN_GAIN, SOURCE as LINE_END_SOURCE, MarkChoice, MarkGate, drops_hung_marks,
                          hung_marks_read, line_end_choices, marks_to_insert, sparse_margin, stray_habit,
-                         stray_mark_changes, stray_runs, sure_losses, sure_share, wrapped_line_ends)
+                         stray_mark_changes, stray_runs, sure_losses, sure_share, joined_lines, wrapped_line_ends)
 from .garbled_marks import garbled_changes
 from .han_insertions import SOURCE as HAN_INSERTION_SOURCE, STOP, insertion_changes, lost_before_stop
 from .pair_marks import SOURCE as PAIR_SOURCE, closing_changes, without_second_closings
@@ -446,7 +446,8 @@ class Corrector:
 
     def correct(self, text: str, reflow: bool = True, progress: Callable[[int], None] | None = None,
                 readings: Sequence[Reading | None] | None = None, wrapped: str | None = None,
-                page_chars: int | None = None, stray_marks: bool | None = None) -> Result:
+                page_chars: int | None = None, stray_marks: bool | None = None,
+                reaching: Collection[int] | None = None) -> Result:
         """Correct one page of text; ``reflow`` first joins column-wrapped lines into paragraphs
         (after putting back in column order the lines of an engine that listed them across
         side-by-side columns, :mod:`ocrfix.column_order`, each story it finds reflowed on its own;
@@ -478,7 +479,10 @@ class Corrector:
         part of (a story corrected on its own, :func:`ocrfix.formats.correct_document`): the text
         counts as short only when the page does. ``stray_marks``: whether the engine that read the
         page reads marks at line ends where print has none (:meth:`stray_marks_habit` of the page;
-        None: judged from ``text``, :func:`~.line_marks.stray_mark_changes`).
+        None: judged from ``text``, :func:`~.line_marks.stray_mark_changes`). ``reaching``: with ``wrapped``,
+        the offsets in it of the last characters of the printed lines whose box reaches past their
+        column's measure with no mark read (:meth:`ocrfix.formats.Reflowed.reaching`), for the profile's
+        ``line_end_reach``; None: no geometry.
 
         A text printed in traditional script is reflowed and corrected through its simplified view,
         and every character an edit puts in is written back in the text's script (:mod:`.script`).
@@ -493,9 +497,9 @@ class Corrector:
         if reflow:
             wrapped, blocks, text = self._reflowed(text, script)
         if script is None:
-            return self._correct(text, wrapped, blocks, readings, progress, page_chars, stray_marks)
+            return self._correct(text, wrapped, blocks, readings, progress, page_chars, stray_marks, reaching)
         viewed = self._correct(script.view(text), None if wrapped is None else script.view(wrapped), blocks,
-                               readings, progress, page_chars, stray_marks)
+                               readings, progress, page_chars, stray_marks, reaching)
         changes = [(edit.input_offset, original, replacement, edit.gain, edit.sources) for edit in viewed.edits
                    if (original := text[edit.input_offset:edit.input_offset + len(edit.original)])
                    != (replacement := script.written_back(edit.replacement))]
@@ -521,14 +525,16 @@ class Corrector:
 
     def _correct(self, text: str, printed: str | None, blocks: Sequence[Block] | None,
                  readings: Sequence[Reading | None] | None, progress: Callable[[int], None] | None,
-                 page_chars: int | None, stray_marks: bool | None) -> Result:
+                 page_chars: int | None, stray_marks: bool | None, reaching: Collection[int] | None = None) -> Result:
         """:meth:`correct` of ``text`` (reflowed into ``blocks`` when they are given), ``printed``: the
         text as printed (line ends as wrapped)."""
         if PAGE_BREAK in text:
-            return self._correct_pages(text, printed, blocks, readings, progress, page_chars, stray_marks)
-        joins = wrapped_line_ends(printed, text) if printed is not None else []
+            return self._correct_pages(text, printed, blocks, readings, progress, page_chars, stray_marks, reaching)
+        joined = joined_lines(printed, text) if printed is not None else []
+        joins = [join for join, _ in joined]
+        reached = None if reaching is None else frozenset(join for join, end in joined if end in reaching)
         hung = hung_marks_read(printed) if self.stages.line_end_habit is not None and printed is not None else 0
-        changes = self._pattern_changes(text, joins, stray_marks, hung)
+        changes = self._pattern_changes(text, joins, stray_marks, hung, reached)
         staged, rule_edits = apply_changes(text, changes)
         to_input = InputOffsets(rule_edits)
         sentences, document = self._segment(staged)
@@ -554,7 +560,7 @@ class Corrector:
 
     def _correct_pages(self, text: str, printed: str | None, blocks: Sequence[Block] | None,
                        readings: Sequence[Reading | None] | None, progress: Callable[[int], None] | None,
-                       page_chars: int | None, stray_marks: bool | None) -> Result:
+                       page_chars: int | None, stray_marks: bool | None, reaching: Collection[int] | None) -> Result:
         """:meth:`_correct` of each page of a text of several (a form feed after each page but the last, as
         the reflow of a multi-page scan's text renders them) on its own: no decoder block, threshold, page
         bigram or habit a page's edits depend on reads another page (one file of an issue's pages gets the
@@ -565,10 +571,13 @@ class Corrector:
             printed_pages = [None] * len(pages)
         outputs: list[str] = []
         edits: list[Edit] = []
-        start = out_start = 0
+        start = out_start = printed_start = 0
         for page, page_printed in zip(pages, printed_pages):
             page_readings = None if readings is None else readings[start:start + len(page)]
-            done = self._correct(page, page_printed, None, page_readings, progress, page_chars, stray_marks)
+            page_reaching = None if reaching is None or page_printed is None else \
+                [end - printed_start for end in reaching if 0 <= end - printed_start < len(page_printed)]
+            done = self._correct(page, page_printed, None, page_readings, progress, page_chars, stray_marks, page_reaching)
+            printed_start += len(page_printed or "") + len(PAGE_BREAK)
             edits += [replace(edit, offset=edit.offset + out_start, input_offset=edit.input_offset + start) for edit in done.edits]
             outputs.append(done.text)
             start, out_start = start + len(page) + 1, out_start + len(done.text) + 1
@@ -665,8 +674,8 @@ class Corrector:
         joins = wrapped_line_ends(wrapped, text)
         return stray_habit(stray_runs(text, joins, self.lm, protected_mask(text, self.keep)))
 
-    def _pattern_changes(self, text: str, joins: Sequence[int], stray_marks: bool | None = None, hung: int = 0
-                         ) -> list[Change]:
+    def _pattern_changes(self, text: str, joins: Sequence[int], stray_marks: bool | None = None, hung: int = 0,
+                         reached: frozenset[int] | None = None) -> list[Change]:
         """The changes made before the decoder: the marks of a garbled text (:mod:`.garbled_marks`,
         if the profile asks), symbol rules, traditional forms, closing marks of pairs (:mod:`.pair_marks`)
         and other marks lost at the wrapped line ends ``joins``, confused marks (:mod:`.mark_channel`, then
@@ -675,7 +684,9 @@ class Corrector:
         ``hung``: the marks hung past a full line that the engine read in the printed text
         (:func:`~.line_marks.hung_marks_read`), for the profile's ``line_end_habit`` (the line-end margin)
         and ``paragraph_end_habit``: where the text shows the engine reads the marks at its line ends, a
-        paragraph that ends without one had none in print (no ``final-period``)."""
+        paragraph that ends without one had none in print (no ``final-period``). ``reached``: the ``joins``
+        whose printed line's box reaches past its column's measure with no mark read, for the profile's
+        ``line_end_reach`` (None: the text has no geometry)."""
         protected = protected_mask(text, self.keep)
         choices = line_end_choices(text, joins, self.lm, protected, self.line_end_gate is not None) \
             if self.stages.line_end_marks and joins else []
@@ -692,7 +703,7 @@ class Corrector:
             # a quote that a rule reads as another mark (“ for 。: misread-period) opens no quotation
             earlier = {pos for stage in (changes, *staged) for start, original, *_ in stage
                        for pos in range(start, start + len(original))}
-            staged += self._line_end_changes(text, joins, protected, choices, dropping, stray_marks, earlier)
+            staged += self._line_end_changes(text, joins, protected, choices, dropping, stray_marks, earlier, reached)
         staged += self._model_changes(text, joins, protected)
         return _first_wins(changes, staged)
 
@@ -749,14 +760,21 @@ class Corrector:
 
     def _line_end_changes(self, text: str, joins: Sequence[int], protected: Sequence[bool],
                           choices: Sequence[tuple[int, MarkChoice]], dropping: bool | None, stray_marks: bool | None,
-                          earlier: Collection[int]) -> list[list[Change]]:
+                          earlier: Collection[int], reached: frozenset[int] | None = None) -> list[list[Change]]:
         """The line-end stages' changes at the wrapped line ends ``joins``: stray marks the engine read there
         (``stray_marks``: its habit, None: judged from the text), closing marks of pairs lost there (none where
         an ``earlier`` stage changed the opening mark's place), and the lost marks of ``choices`` put back at the
         profile's margin (by whether the engine is ``dropping`` hung marks, in a text that leaves out marks the LM
-        asks for, or the profile's gate), each mark picked by the mark-choice model where the profile asks."""
+        asks for, or the profile's gate; or the profile's ``line_end_reach`` margins, where the geometry tells which
+        line ends it ``reached``), each mark picked by the mark-choice model where the profile asks."""
         closings = closing_changes(text, joins, self.lm, protected, changed=earlier)
-        inserted = marks_to_insert(choices, self.line_end_margin(text, joins, protected, choices, dropping), self.line_end_gate)
+        reach = self.stages.line_end_reach
+        if reach is not None and reached is not None and self.line_end_gate is None:
+            inserted = marks_to_insert([c for c in choices if c[0] in reached], reach[0]) \
+                + marks_to_insert([c for c in choices if c[0] not in reached], reach[1])
+            inserted.sort(key=lambda change: change[0])  # in the text's order, as the choices come
+        else:
+            inserted = marks_to_insert(choices, self.line_end_margin(text, joins, protected, choices, dropping), self.line_end_gate)
         if self.stages.line_end_mark_choice and self.mark_choice is not None:
             inserted = line_end_picks(text, inserted, self.mark_choice, self.lm)
         return [stray_mark_changes(text, joins, self.lm, protected, habit=stray_marks), closings,

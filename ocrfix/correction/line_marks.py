@@ -49,6 +49,12 @@ HUNG = "，。、；：？！”’）》」』〕】…—"
 def wrapped_line_ends(raw: str, reflowed: str) -> list[int]:
     """Offsets in ``reflowed`` of the characters that began a line of ``raw`` which the reflow
     joined onto the line before (``reflowed`` differs from ``raw`` in whitespace only)."""
+    return [join for join, _ in joined_lines(raw, reflowed)]
+
+
+def joined_lines(raw: str, reflowed: str) -> list[tuple[int, int]]:
+    """Per line of ``raw`` the reflow joined onto the line before (see :func:`wrapped_line_ends`): the
+    offset in ``reflowed`` of its first character and the offset in ``raw`` of the line before's last."""
     joins = []
     raw_pos = -1
     previous: tuple[int, int] | None = None  # raw and reflowed position of the last non-space character
@@ -57,7 +63,7 @@ def wrapped_line_ends(raw: str, reflowed: str) -> list[int]:
             continue
         raw_pos = raw.index(ch, raw_pos + 1)
         if previous is not None and "\n" in raw[previous[0]:raw_pos] and "\n" not in reflowed[previous[1]:pos]:
-            joins.append(pos)
+            joins.append((pos, previous[0]))
         previous = (raw_pos, pos)
     return joins
 

@@ -69,6 +69,7 @@ from ..text_reflow import (LM_JOIN_BLANK, OPENING, _WEIGHABLE_END, Block, clean_
 from .model import _TIGHT, Box, Document, Line, Page, Word, join_words
 from .furniture import Furniture, furniture
 from .headlines import SPECK_CHARS, body_pitch, find_headlines, junk_glyphs, under_body
+from .line_reach import reaching_ends
 from .line_splits import split_lines
 from .placed import ALNUM, NO_LINE_START, RULE, PlacedLine, char_height, is_rule_text, text_span, wide_letters
 from .stories import _layout_kernel, stories
@@ -331,6 +332,8 @@ class Reflowed(NamedTuple):
     sources: tuple[tuple["Piece", ...], ...] = ()
     #: Per block, the texts of the printed lines it joins (geometry reflow only).
     lines: tuple[tuple[str, ...], ...] = ()
+    #: Per block, the boxes of those printed lines (geometry reflow only).
+    line_boxes: tuple[tuple[Box, ...], ...] = ()
 
     def wrapped(self) -> str:
         """``text`` with each block's printed lines on lines of their own (it differs from
@@ -339,6 +342,15 @@ class Reflowed(NamedTuple):
         if not self.lines:
             return self.text
         return render([replace(b, text="\n".join(lines)) if len(lines) > 1 else b for b, lines in zip(self.blocks, self.lines)])
+
+    def reaching(self) -> frozenset[int] | None:
+        """Offsets in :meth:`wrapped` of the last characters of the paragraphs' printed lines whose box
+        reaches past their column's measure with no mark read (:func:`.line_reach.reaching_ends`); None
+        without geometry."""
+        if not self.line_boxes:
+            return None
+        return reaching_ends(self.wrapped(), ((b.story, lines, boxes) for b, lines, boxes
+                                              in zip(self.blocks, self.lines, self.line_boxes) if b.kind == "paragraph"))
 
     def articles(self, corrected: str | None = None) -> list[dict]:
         """The stories as records for archives that index by story: ``kind`` (``story``, or
@@ -482,6 +494,7 @@ class _Flow:
         self.words: list[Word] = []
         self.sources: list[tuple[Piece, ...]] = []
         self.printed: list[tuple[str, ...]] = []
+        self.printed_boxes: list[tuple[Box, ...]] = []
         self.pages: list[int] = []
         self.boxes: list[list[Box]] = []
 
@@ -499,6 +512,7 @@ class _Flow:
         self.boxes[story].extend(p.box for p in lines)
         self.sources.append(_pieces([self.where[id(w)] for p in lines for w in p.words]))
         self.printed.append(printed or tuple(p.text.strip() for p in lines))
+        self.printed_boxes.append((Box.union([p.box for p in lines]),) * len(printed) if printed else tuple(p.box for p in lines))
 
     def reflowed(self, doc: Document) -> Reflowed:
         """The reflow of ``doc`` these blocks make; words of lines left out (blank lines) keep
@@ -506,7 +520,7 @@ class _Flow:
         seen = {id(w) for w in self.words}
         words = [*self.words, *(w for w in doc.words() if id(w) not in seen)]
         return Reflowed(render(self.blocks), self.blocks, words, tuple(Box.union(b) if b else None for b in self.boxes),
-                        tuple(self.sources), tuple(self.printed))
+                        tuple(self.sources), tuple(self.printed), tuple(self.printed_boxes))
 
 
 def _emit_story(flow: _Flow, page: int, leaves: list[list[PlacedLine]], extra: list[PlacedLine], heads: set[int], h: float,

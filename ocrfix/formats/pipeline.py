@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Collection, NamedTuple, Protocol, Sequence
 
 from .edits import EditLike, apply_edits, char_alternatives, char_confidences
 from .grouping import regroup
@@ -24,10 +24,13 @@ if TYPE_CHECKING:
 class CorrectorLike(Protocol):
     """``readings`` is passed only for a document that carries the engine's confidences or
     alternatives; ``wrapped``: the text with its printed lines on lines of their own;
-    ``page_chars``: the length of the page the text (a story) is part of."""
+    ``page_chars``: the length of the page the text (a story) is part of; ``reaching`` (only for a
+    document with geometry): the offsets in ``wrapped`` of the printed lines' last characters whose
+    box reaches past their column's measure with no mark read (:meth:`Reflowed.reaching`)."""
 
     def correct(self, text: str, reflow: bool = True, readings: "Sequence[Reading | None] | None" = None,
-                wrapped: str | None = None, page_chars: int | None = None) -> Any: ...
+                wrapped: str | None = None, page_chars: int | None = None,
+                reaching: "Collection[int] | None" = None) -> Any: ...
 
 
 class Corrected(NamedTuple):
@@ -55,7 +58,8 @@ def correct_document(doc: Document, corrector: CorrectorLike, by_story: bool = T
     readings = engine_readings(doc, flow)
     # the engine's habit of reading marks at line ends where print has none shows on the page
     habit = getattr(corrector, "stray_marks_habit", None) if by_story else None
-    texts, edits, start = [], [], 0
+    reaching = flow.reaching()  # offsets in flow.wrapped(); None without geometry
+    texts, edits, start, printed_start = [], [], 0, 0
     for page, printed in zip(flow.text.split(PAGE_BREAK), flow.wrapped().split(PAGE_BREAK)):
         if texts:  # the form feed that ends the page before, as it is
             texts.append(PAGE_BREAK)
@@ -63,12 +67,16 @@ def correct_document(doc: Document, corrector: CorrectorLike, by_story: bool = T
         context = {"page_chars": len(page)} | ({} if habit is None else {"stray_marks": habit(page, printed)})
         for chunk, wrapped in _stories(page, printed) if by_story else [(page, printed)]:
             evidence = {} if readings is None else {"readings": readings[start:start + len(chunk)]}
+            if reaching is not None:
+                evidence["reaching"] = frozenset(end - printed_start for end in reaching if 0 <= end - printed_start < len(wrapped))
+            printed_start += len(wrapped)
             result = corrector.correct(chunk, reflow=False, wrapped=wrapped, **context, **evidence)
             shift = sum(map(len, texts))
             edits.extend(replace(e, offset=e.offset + shift, input_offset=e.input_offset + start) if start else e
                          for e in result.edits)
             texts.append(result.text)
             start += len(chunk)
+        printed_start += len(PAGE_BREAK)
     fixed = apply_edits(doc, flow.text, edits, flow.words)
     return Corrected(fixed, "".join(texts), flow.text, tuple(edits), flow)
 

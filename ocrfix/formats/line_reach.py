@@ -1,0 +1,88 @@
+"""Printed lines whose box reaches past their column's measure with no mark read: where an engine
+boxed the ink of a hung mark and dropped the mark.
+
+Print hangs a closing mark (``，。、``) past the right edge of a full line. An engine that finds
+text lines as regions (PP-OCR's detector) boxes part of that mark's ink with the line, and its
+recogniser may still drop the mark: the line's box then ends past the column's measure (the right
+edge of its full lines) while its text ends in a Han character. A line end the geometry marks so
+is evidence of a lost mark the plain text lacks; a line end that stays inside the measure is
+evidence against one (the corrector's line-end stage weighs both where the profile asks:
+``line_end_reach``). Measured on RapidOCR's JSON of 40 single-story training pages
+(benchmarks/RESULTS.md, "Hung marks: the line box as evidence"): of the wrapped line ends whose
+hung mark the engine dropped, 15 of 19 reach :data:`REACH` of the line height past the measure,
+against 36 of 1,594 line ends that lost nothing.
+"""
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable, Iterator, Sequence
+
+from .model import Box
+
+#: How far past its column's measure (the median right edge of the column's wrapped lines), in
+#: line heights, a line's box reaches where the engine boxed a hung mark's ink.
+REACH = 0.1
+#: The fewest wrapped lines of a column that set its measure.
+MIN_LINES = 3
+
+
+def reaching_ends(wrapped: str, blocks: Iterable[tuple[int, Sequence[str], Sequence[Box]]]) -> frozenset[int]:
+    """Offsets in ``wrapped`` (a reflow's text as printed, :meth:`~.layout.Reflowed.wrapped`) of the
+    last character of each printed line that runs on to the next line of its paragraph, ends in a
+    letter, digit or Han character and whose box reaches :data:`REACH` past its column's measure.
+
+    ``blocks``: per paragraph in ``wrapped``'s order, its story, its printed lines' texts and their
+    boxes (each paragraph's lines on lines of their own in ``wrapped``, as written there). A
+    column's measure is taken over the wrapped lines of its story's paragraphs that overlap it."""
+    placed = list(_placed_lines(wrapped, blocks))
+    ends: set[int] = set()
+    for story in {line[0] for line in placed}:
+        for column in _columns([line for line in placed if line[0] == story]):
+            ends.update(_reaching(column))
+    return frozenset(ends)
+
+
+def _placed_lines(wrapped: str, blocks: Iterable[tuple[int, Sequence[str], Sequence[Box]]]
+                  ) -> Iterator[tuple[int, Box, bool, int]]:
+    """Per printed line of a paragraph of several: its story, box, whether it runs on (a line of its
+    paragraph follows) and its text's last character's offset in ``wrapped`` (-1: no letter there)."""
+    cursor = 0
+    for story, lines, boxes in blocks:
+        if len(lines) < 2 or len(boxes) != len(lines):
+            continue
+        start = wrapped.find("\n".join(lines), cursor)
+        if start < 0:
+            continue
+        for k, (line, box) in enumerate(zip(lines, boxes)):
+            last = start + len(line) - 1
+            runs_on = k < len(lines) - 1
+            yield story, box, runs_on, last if line and line[-1].isalnum() else -1
+            start += len(line) + 1
+        cursor = start
+
+
+def _columns(lines: list[tuple[int, Box, bool, int]]) -> list[list[tuple[int, Box, bool, int]]]:
+    """``lines`` grouped by column: a line joins the first column whose first line's x-extent it
+    overlaps by half the narrower of the two."""
+    columns: list[list[tuple[int, Box, bool, int]]] = []
+    for line in sorted(lines, key=lambda line: line[1].x0):
+        box = line[1]
+        for column in columns:
+            first = column[0][1]
+            overlap = min(box.x1, first.x1) - max(box.x0, first.x0)
+            if overlap >= 0.5 * min(box.width, first.width):
+                column.append(line)
+                break
+        else:
+            columns.append([line])
+    return columns
+
+
+def _reaching(column: list[tuple[int, Box, bool, int]]) -> Iterator[int]:
+    """The offsets of the column's lines that run on, end in a letter and reach past its measure."""
+    wrapped = [(box, last) for _, box, runs_on, last in column if runs_on and last >= 0]
+    if len(wrapped) < MIN_LINES:
+        return
+    measure = statistics.median(box.x1 for box, _ in wrapped)
+    height = statistics.median(box.height for box, _ in wrapped)
+    yield from (last for box, last in wrapped if box.x1 - measure >= REACH * height)

@@ -1,0 +1,104 @@
+"""Printed lines whose box reaches past their column's measure: found from geometry, passed story by
+story to the corrector, and weighed by its line-end stage where the profile asks."""
+from __future__ import annotations
+
+import dataclasses
+
+from ocrfix.correction.corrector import Corrector
+from ocrfix.correction.line_marks import SOURCE
+from ocrfix.formats import Box, Line, correct_document, reflow_document
+from ocrfix.formats.line_reach import REACH, reaching_ends
+from ocrfix.profiles import Profile
+
+from test_correct_fixtures import CORPUS, INVENTORY, WEIGHTS, confusion_set, load_lm, write_arpa
+from test_formats_layout import H, HEAD, column, document
+
+
+def boxes(rights: list[int], x0: int = 0, height: int = 10) -> list[Box]:
+    return [Box(x0, 20 * k, right, 20 * k + height) for k, right in enumerate(rights)]
+
+
+def test_a_line_that_runs_on_ending_in_a_letter_past_the_measure_is_reaching():
+    lines = ["一二三四五", "六七八九十", "甲乙丙丁，", "子丑寅卯辰", "末了"]
+    wrapped = "标题\n\n" + "\n".join(lines) + "\n"
+    ends = reaching_ends(wrapped, [(0, lines, boxes([100, 103, 108, 100, 140]))])
+    # 103 reaches 0.3 of the line height past the measure (100); 108 ends in a mark the engine read;
+    # 140 is the paragraph's last line: none of its kind runs on
+    assert ends == {wrapped.index("十")}
+    assert 3 >= REACH * 10
+    assert reaching_ends(wrapped, [(0, lines, boxes([100, 100, 108, 100, 140]))]) == frozenset()
+
+
+def test_the_measure_is_each_columns_own_and_needs_enough_lines():
+    left, right = ["一二三四五", "六七八九十", "甲乙丙丁戊", "末了"], ["子丑寅卯辰", "巳午未申酉", "天地玄黄宇", "完"]
+    wrapped = "\n".join(left) + "\n\n" + "\n".join(right) + "\n"
+    blocks = [(0, left, boxes([100, 100, 103, 60])), (0, right, boxes([303, 300, 300, 220], x0=200))]
+    assert reaching_ends(wrapped, blocks) == {wrapped.index("戊"), wrapped.index("辰")}
+    # two wrapped lines set no measure: the column tells nothing
+    assert reaching_ends("\n".join(left[1:]) + "\n", [(0, left[1:], boxes([100, 103, 60]))]) == frozenset()
+
+
+#: A story's column of full lines (13 characters, a paragraph's first indented by two).
+FULL = column([">本报讯清晨六点城东农贸", "集市的摊位陆续摆开新鲜蔬菜", "和水果吸引了很多附近的居民", "前来选购。", ">市场管理处介绍今年新增", "摊位四十个还有很多新的商户", "入驻来自各地的特产也摆上了", "货架。"], 60)
+
+
+def reaching_page(reach: int = H // 4):
+    """A headline over :data:`FULL`, the box of its second line reaching ``reach`` pixels past the
+    column's measure (its ink, not its text: the engine dropped the mark)."""
+    lines = list(FULL)
+    line = lines[1]
+    last = line.words[-1]
+    wide = dataclasses.replace(last, box=Box(last.box.x0, last.box.y0, last.box.x1 + reach, last.box.y1))
+    lines[1] = Line(words=(*line.words[:-1], wide), box=Box(line.box.x0, line.box.y0, line.box.x1 + reach, line.box.y1))
+    return document([HEAD, lines])
+
+
+def test_the_reflow_finds_the_reaching_lines_and_the_pipeline_tells_each_story_its_own():
+    flow = reflow_document(reaching_page())
+    wrapped = flow.wrapped()
+    assert [wrapped[end] for end in sorted(flow.reaching())] == ["菜"]
+    assert reflow_document(reaching_page(0)).reaching() == frozenset()
+
+    class Recorder:
+        def __init__(self) -> None:
+            self.told: list[tuple[str, frozenset[int] | None]] = []
+
+        def correct(self, text, reflow=True, readings=None, wrapped=None, page_chars=None, reaching=None):
+            self.told.append((wrapped, reaching))
+            return type("Result", (), {"text": text, "edits": [], "source": text})()
+
+    recorder = Recorder()
+    correct_document(reaching_page(), recorder)
+    assert [[told[end] for end in reaching] for told, reaching in recorder.told] == [["菜"]]
+
+
+def test_plain_text_has_no_reach_to_tell():
+    from ocrfix.formats.plaintext import read_text_document
+
+    assert reflow_document(read_text_document("一二三\n四五六\n", "page.txt")).reaching() is None
+
+
+#: Column lines; the first lost the '。' that hung after 工作 at its line end, the second's join runs on.
+RAW = "我们在北京工作\n他们在上海工\n作。\n"
+
+
+def test_the_line_end_stage_takes_the_profiles_margins_by_reach(tmp_path, monkeypatch):
+    from ocrfix.correction import line_marks
+
+    monkeypatch.setattr(line_marks, "MIN_GAIN", 1.0)
+    lm = load_lm(write_arpa(tmp_path / "lm.arpa", CORPUS + ["他们今天在北京开会。", "他们都在认真学习。"] * 3))
+    text = "我们在北京工作他们在上海工作。\n"
+    past = RAW.index("作")  # the last character of the first printed line
+
+    def marks(reach, reaching):
+        profile = Profile(name="p", directory=tmp_path, line_end_reach=reach)
+        corrector = Corrector(model=lm, confusions=confusion_set(tmp_path), weights=dataclasses.replace(WEIGHTS, sparse=None),
+                              inventory=INVENTORY, variants={}, profile=profile)
+        return [(e.offset, e.replacement) for e in corrector.correct(text, reflow=False, wrapped=RAW, reaching=reaching).edits
+                if e.sources == (SOURCE,)]
+
+    put_back = [(text.index("他们"), "。")]
+    assert marks((0.0, 50.0), {past}) == put_back  # past the measure: the low margin
+    assert marks((0.0, 50.0), set()) == []  # inside it: the high one
+    assert marks((50.0, 0.0), {past}) == []
+    assert marks((0.0, 50.0), None) == marks(None, {past}) == marks(None, set()) == put_back  # no geometry, or not asked
