@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from ocrfix.correction.corrector import Corrector
 from ocrfix.correction.line_marks import SOURCE
 from ocrfix.formats import Box, Line, correct_document, reflow_document
@@ -102,3 +104,28 @@ def test_the_line_end_stage_takes_the_profiles_margins_by_reach(tmp_path, monkey
     assert marks((0.0, 50.0), set()) == []  # inside it: the high one
     assert marks((50.0, 0.0), {past}) == []
     assert marks((0.0, 50.0), None) == marks(None, {past}) == marks(None, set()) == put_back  # no geometry, or not asked
+
+
+@given(st.lists(st.tuples(st.integers(0, 3), st.lists(st.tuples(st.text("一二三，。a1 ", min_size=1, max_size=6),
+                                                                   st.integers(-50, 400), st.integers(0, 30)),
+                                                         min_size=1, max_size=6)), max_size=6))
+@settings(max_examples=300, deadline=None)
+def test_every_reaching_end_is_the_last_letter_of_a_line_that_runs_on(paragraphs):
+    """Whatever the boxes (empty, overlapping, reversed), the offsets name the last character of a printed
+    line of a paragraph, a letter, with a line of that paragraph after it."""
+    blocks, texts = [], []
+    for story, lines in paragraphs:
+        texts_of = [t.strip() or "字" for t, _, _ in lines]
+        boxes_of = [Box(x0, 10 * k, x0 + width * 10, 10 * k + width) for k, (_, x0, width) in enumerate(lines)]
+        blocks.append((story, texts_of, boxes_of))
+        texts.append("\n".join(texts_of))
+    wrapped = "\n\n".join(texts) + "\n"
+    ends = reaching_ends(wrapped, blocks)
+    line_ends = set()
+    start = 0
+    for text in texts:
+        for line in text.split("\n")[:-1]:
+            line_ends.add(start + len(line) - 1)
+            start += len(line) + 1
+        start += len(text.split("\n")[-1]) + 2
+    assert ends <= line_ends and all(wrapped[end].isalnum() for end in ends)
