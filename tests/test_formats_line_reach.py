@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from ocrfix.correction.corrector import Corrector
 from ocrfix.correction.line_marks import SOURCE
@@ -109,7 +109,6 @@ def test_the_line_end_stage_takes_the_profiles_margins_by_reach(tmp_path, monkey
 @given(st.lists(st.tuples(st.integers(0, 3), st.lists(st.tuples(st.text("一二三，。a1 ", min_size=1, max_size=6),
                                                                    st.integers(-50, 400), st.integers(0, 30)),
                                                          min_size=1, max_size=6)), max_size=6))
-@settings(max_examples=300, deadline=None)
 def test_every_reaching_end_is_the_last_letter_of_a_line_that_runs_on(paragraphs):
     """Whatever the boxes (empty, overlapping, reversed), the offsets name the last character of a printed
     line of a paragraph, a letter, with a line of that paragraph after it."""
