@@ -1,12 +1,12 @@
 """The line box as evidence of a hung mark the engine dropped (:mod:`ocrfix.formats.line_reach`).
 
 ``cues``: on generated single-story pages read whole by RapidOCR (the JSON :func:`benchmarks.paddle_json.page_json`
-caches; read first where it is missing), or read by another engine into hOCR/ALTO files named after the
-pages (``--files DIR``), each line end the geometry reflow joined whose own and next line's text place it
+caches; read first where it is missing), or read by another engine into files named after the pages
+(``--files DIR``: ``DIR/SPLIT/NAME.json``, ``.hocr`` or ``.xml``, or the same in ``DIR`` itself), each line end the geometry reflow joined whose own and next line's text place it
 in the ground truth (:func:`line_end_truths`): whether print hung a mark there that the engine dropped, or
 had nothing, against whether the line's box reaches past its column's measure (:meth:`Reflowed.reaching`).
 
-``marks``: the same JSON, each page corrected story by story with each ``--profile`` in turn: errors left (as
+``marks``: the same files, each page corrected story by story with each ``--profile`` in turn: errors left (as
 ``benchmarks.paddle_json`` counts them) and the line-end stage's marks put back where print has that
 mark after the same characters (:func:`put_back_right`) or otherwise. With ``--fold LM CONTEXT SOURCES``
 (the LM, its context index and the comma-listed sources of ``corpora/news-train.tsv`` left out of it),
@@ -73,10 +73,12 @@ def _truth(split: str, level: str, name: str) -> str:
 
 
 def _document(split: str, level: str, name: str, files: Path | None) -> Document | None:
-    """The page read by RapidOCR (JSON), or its file under ``files`` (``NAME.hocr`` or ``NAME.xml``; None: none)."""
+    """The page read by RapidOCR (JSON), or its file under ``files`` (``SPLIT/NAME.json``, ``.hocr`` or
+    ``.xml``, or the same in ``files`` itself; None: none)."""
     if files is None:
         return parse_document(page_json(split, level, name), f"{name}.json")
-    found = [files / f"{name}{suffix}" for suffix in (".hocr", ".xml") if (files / f"{name}{suffix}").is_file()]
+    found = [path for folder in (files / split, files) for suffix in (".json", ".hocr", ".xml")
+             if (path := folder / f"{name}{suffix}").is_file()]
     return read_document(found[0]) if found else None
 
 
@@ -98,7 +100,7 @@ def run_cues(splits: list[str], files: Path | None) -> None:
               f"{counts[truth, True] / max(total, 1):.1%} |")
 
 
-def run_marks(splits: list[str], folds: list[list[str]], profiles: list[str]) -> None:
+def run_marks(splits: list[str], folds: list[list[str]], profiles: list[str], files: Path | None) -> None:
     from ocrfix import Corrector
     from ocrfix.correction.corrector import load_lm
 
@@ -114,9 +116,12 @@ def run_marks(splits: list[str], folds: list[list[str]], profiles: list[str]) ->
             fold = sources.get(Path(meta["source"]).name.split(".")[0]) if folds else 0
             if fold is None:
                 continue
-            gt, data = _truth(split, level, name), page_json(split, level, name)
+            doc = _document(split, level, name, files)
+            if doc is None:
+                continue
+            gt = _truth(split, level, name)
             for profile, corrector in correctors[fold].items():
-                done = correct_document(parse_document(data, f"{name}.json"), corrector)
+                done = correct_document(doc, corrector)
                 marks = [e for e in done.edits if SOURCE in e.sources]
                 right = sum(put_back_right(done.source, e.input_offset, e.replacement, gt) for e in marks)
                 sums[profile].update({"pages": 1, "before": errors_all(gt, done.source)[0],
@@ -133,16 +138,17 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     cues = sub.add_parser("cues")
     cues.add_argument("splits", nargs="+")
-    cues.add_argument("--files", type=Path, default=None, help="read NAME.hocr / NAME.xml here instead of RapidOCR's JSON")
+    cues.add_argument("--files", type=Path, default=None, help="read [SPLIT/]NAME.json, .hocr or .xml here instead of RapidOCR's JSON")
     marks = sub.add_parser("marks")
     marks.add_argument("splits", nargs="+")
     marks.add_argument("--fold", nargs=3, action="append", default=[], metavar=("LM", "CONTEXT", "SOURCES"))
     marks.add_argument("--profile", action="append", required=True)
+    marks.add_argument("--files", type=Path, default=None, help="read [SPLIT/]NAME.json, .hocr or .xml here instead of RapidOCR's JSON")
     args = parser.parse_args(argv)
     if args.command == "cues":
         run_cues(args.splits, args.files)
     else:
-        run_marks(args.splits, args.fold, args.profile)
+        run_marks(args.splits, args.fold, args.profile, args.files)
     return 0
 
 
