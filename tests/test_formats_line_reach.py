@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from ocrfix.correction.corrector import Corrector
 from ocrfix.correction.line_marks import SOURCE
-from ocrfix.formats import Box, Line, correct_document, reflow_document
+from ocrfix.formats import Box, Document, Line, correct_document, reflow_document
 from ocrfix.formats.line_reach import REACH, reaching_ends
 from ocrfix.profiles import Profile
 
@@ -72,6 +72,11 @@ def test_the_reflow_finds_the_reaching_lines_and_the_pipeline_tells_each_story_i
     recorder = Recorder()
     correct_document(reaching_page(), recorder)
     assert [[told[end] for end in reaching] for told, reaching in recorder.told] == [["菜"]]
+    # a document of two pages, the reaching line on the second: each page's text is told its own
+    recorder = Recorder()
+    two = Document("hocr", (reaching_page(0).pages[0], reaching_page().pages[0]))
+    correct_document(two, recorder)
+    assert [[told[end] for end in reaching] for told, reaching in recorder.told] == [[], ["菜"]]
 
 
 def test_plain_text_has_no_reach_to_tell():
@@ -92,11 +97,11 @@ def test_the_line_end_stage_takes_the_profiles_margins_by_reach(tmp_path, monkey
     text = "我们在北京工作他们在上海工作。\n"
     past = RAW.index("作")  # the last character of the first printed line
 
-    def marks(reach, reaching):
+    def marks(reach, reaching, text=text, wrapped=RAW):
         profile = Profile(name="p", directory=tmp_path, line_end_reach=reach)
         corrector = Corrector(model=lm, confusions=confusion_set(tmp_path), weights=dataclasses.replace(WEIGHTS, sparse=None),
                               inventory=INVENTORY, variants={}, profile=profile)
-        return [(e.offset, e.replacement) for e in corrector.correct(text, reflow=False, wrapped=RAW, reaching=reaching).edits
+        return [(e.offset, e.replacement) for e in corrector.correct(text, reflow=False, wrapped=wrapped, reaching=reaching).edits
                 if e.sources == (SOURCE,)]
 
     put_back = [(text.index("他们"), "。")]
@@ -104,6 +109,10 @@ def test_the_line_end_stage_takes_the_profiles_margins_by_reach(tmp_path, monkey
     assert marks((0.0, 50.0), set()) == []  # inside it: the high one
     assert marks((50.0, 0.0), {past}) == []
     assert marks((0.0, 50.0), None) == marks(None, {past}) == marks(None, set()) == put_back  # no geometry, or not asked
+    # a text of two pages (a form feed after the first), the line reaching past the measure on the second
+    pages, printed = text + "\f" + text, RAW + "\f" + RAW
+    second = printed.index("作", len(RAW))
+    assert marks((0.0, 50.0), {second}, pages, printed) == [(pages.index("他们", len(text)), "。")]
 
 
 @given(st.lists(st.tuples(st.integers(0, 3), st.lists(st.tuples(st.text("一二三，。a1 ", min_size=1, max_size=6),
