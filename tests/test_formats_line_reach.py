@@ -16,8 +16,8 @@ from test_correct_fixtures import CORPUS, INVENTORY, WEIGHTS, confusion_set, loa
 from test_formats_layout import H, HEAD, column, document
 
 
-def boxes(rights: list[int], x0: int = 0, height: int = 10) -> list[Box]:
-    return [Box(x0, 20 * k, right, 20 * k + height) for k, right in enumerate(rights)]
+def boxes(rights: list[int], x0: int = 0, height: int = 10, step: int = 20) -> list[Box]:
+    return [Box(x0, step * k, right, step * k + height) for k, right in enumerate(rights)]
 
 
 def test_a_line_that_runs_on_ending_in_a_letter_past_the_measure_is_reaching():
@@ -29,6 +29,15 @@ def test_a_line_that_runs_on_ending_in_a_letter_past_the_measure_is_reaching():
     assert ends == {wrapped.index("十")}
     assert 3 >= REACH * 10
     assert reaching_ends(wrapped, [(0, lines, boxes([100, 100, 108, 100, 140]))]) == frozenset()
+
+
+def test_the_measure_slants_with_a_scan_turned_a_little():
+    """A column's right edge on a scan turned a little (here 0.6°: 1 px further right each line of 100 px)
+    runs askew: only the line that reaches past it where it stands is reaching, not every line below the middle."""
+    lines = [chr(0x4E00 + 40 * k) * 9 + "字" for k in range(10)] + ["末了"]
+    rights = [100 + k + (3 if k == 6 else 0) for k in range(10)] + [30]
+    wrapped = "\n".join(lines) + "\n"
+    assert reaching_ends(wrapped, [(0, lines, boxes(rights, step=100))]) == {wrapped.index(lines[6][-1], len("\n".join(lines[:6])))}
 
 
 def test_the_measure_is_each_columns_own_and_needs_enough_lines():
