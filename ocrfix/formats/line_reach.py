@@ -17,6 +17,7 @@ from __future__ import annotations
 import statistics
 from collections.abc import Iterable, Iterator, Sequence
 from itertools import combinations
+from typing import NamedTuple
 
 from .model import Box
 from .skew import LEAST
@@ -26,6 +27,15 @@ from .skew import LEAST
 REACH = 0.1
 #: The fewest wrapped lines of a column that set its measure.
 MIN_LINES = 3
+
+
+class PrintedLine(NamedTuple):
+    """A printed line of a paragraph of several, as the cue reads it."""
+
+    story: int
+    box: Box
+    runs_on: bool  # a line of its paragraph follows
+    last: int  # its last character's offset in the printed text; -1: not a letter, digit or Han character
 
 
 def reaching_ends(wrapped: str, blocks: Iterable[tuple[int, Sequence[str], Sequence[Box]]]) -> frozenset[int]:
@@ -38,16 +48,14 @@ def reaching_ends(wrapped: str, blocks: Iterable[tuple[int, Sequence[str], Seque
     column's measure is taken over the wrapped lines of its story's paragraphs that overlap it."""
     placed = list(_placed_lines(wrapped, blocks))
     ends: set[int] = set()
-    for story in {line[0] for line in placed}:
-        for column in _columns([line for line in placed if line[0] == story]):
+    for story in {line.story for line in placed}:
+        for column in _columns([line for line in placed if line.story == story]):
             ends.update(_reaching(column))
     return frozenset(ends)
 
 
-def _placed_lines(wrapped: str, blocks: Iterable[tuple[int, Sequence[str], Sequence[Box]]]
-                  ) -> Iterator[tuple[int, Box, bool, int]]:
-    """Per printed line of a paragraph of several: its story, box, whether it runs on (a line of its
-    paragraph follows) and its text's last character's offset in ``wrapped`` (-1: no letter there)."""
+def _placed_lines(wrapped: str, blocks: Iterable[tuple[int, Sequence[str], Sequence[Box]]]) -> Iterator[PrintedLine]:
+    """The printed lines of the paragraphs of several lines of ``blocks``, placed in ``wrapped``."""
     cursor = 0
     for story, lines, boxes in blocks:
         if len(lines) < 2 or len(boxes) != len(lines):
@@ -56,21 +64,19 @@ def _placed_lines(wrapped: str, blocks: Iterable[tuple[int, Sequence[str], Seque
         if start < 0:
             continue
         for k, (line, box) in enumerate(zip(lines, boxes)):
-            last = start + len(line) - 1
-            runs_on = k < len(lines) - 1
-            yield story, box, runs_on, last if line and line[-1].isalnum() else -1
+            yield PrintedLine(story, box, k < len(lines) - 1, start + len(line) - 1 if line[-1:].isalnum() else -1)
             start += len(line) + 1
         cursor = start
 
 
-def _columns(lines: list[tuple[int, Box, bool, int]]) -> list[list[tuple[int, Box, bool, int]]]:
+def _columns(lines: list[PrintedLine]) -> list[list[PrintedLine]]:
     """``lines`` grouped by column: a line joins the first column whose first line's x-extent it
     overlaps by half the narrower of the two."""
-    columns: list[list[tuple[int, Box, bool, int]]] = []
-    for line in sorted(lines, key=lambda line: line[1].x0):
-        box = line[1]
+    columns: list[list[PrintedLine]] = []
+    for line in sorted(lines, key=lambda line: line.box.x0):
+        box = line.box
         for column in columns:
-            first = column[0][1]
+            first = column[0].box
             overlap = min(box.x1, first.x1) - max(box.x0, first.x0)
             if overlap >= 0.5 * min(box.width, first.width):
                 column.append(line)
@@ -80,13 +86,13 @@ def _columns(lines: list[tuple[int, Box, bool, int]]) -> list[list[tuple[int, Bo
     return columns
 
 
-def _reaching(column: list[tuple[int, Box, bool, int]]) -> Iterator[int]:
+def _reaching(column: list[PrintedLine]) -> Iterator[int]:
     """The offsets of the column's lines that run on, end in a letter and reach past its measure where
     they stand: the right edge of such lines as a straight line down the column (Theil-Sen: the
     median of the slopes between them, then the median intercept), which a scan turned a little slants;
     no steeper than the layout reads a page as it is (:data:`.skew.LEAST`), so that in a short column one
     line reaching past the edge cannot tilt it."""
-    wrapped = [(box, last) for _, box, runs_on, last in column if runs_on and last >= 0]
+    wrapped = [(line.box, line.last) for line in column if line.runs_on and line.last >= 0]
     if len(wrapped) < MIN_LINES:
         return
     middles = [(box.y0 + box.y1) / 2 for box, _ in wrapped]
