@@ -13,8 +13,12 @@ mark after the same characters (:func:`put_back_right`) or otherwise. With ``--f
 only the pages whose text a fold LM never saw, each corrected with its fold's LM; without, every page
 with the shipped LM.
 
+``turn``: a split's page images turned by ``--degrees`` and back again by turns (alternately, PIL bicubic,
+white fill), with their ground truth and metadata, as a new split: scans turned less than the layout levels.
+
     python -m benchmarks.line_reach cues rapid-train fonts-train
     python -m benchmarks.line_reach cues rapid-train --files DIR
+    python -m benchmarks.line_reach turn rapid-train --levels l2 l3 --degrees 0.5 --out rot-train
     python -m benchmarks.line_reach marks rapid-eval --profile ppocr --profile DIR
     python -m benchmarks.line_reach marks rapid-train fonts-train --fold A.klm A.context.npz rmrb_2019-10,xwlb_2013 \\
         --fold B.klm B.context.npz rmrb_2019-02,xwlb_2017 --profile ppocr --profile DIR
@@ -133,6 +137,25 @@ def run_marks(splits: list[str], folds: list[list[str]], profiles: list[str], fi
         print(f"| {profile} | {s['pages']} | {s['before']} | {s['after']} | {s['right']} | {s['other']} |")
 
 
+def turn_pages(split: str, levels: list[str], degrees: float, out: str) -> int:
+    """The images of ``split``'s ``levels`` turned by ``degrees`` and ``-degrees`` in turn, each with its
+    ground truth and metadata (its name and turn recorded), as the split ``out``: the pages written."""
+    from PIL import Image
+
+    written = 0
+    for k, png in enumerate(sorted(p for level in levels for p in (PAGES / split / level).glob("*.png"))):
+        name = png.stem.replace(split, out, 1)
+        folder = PAGES / out / png.parent.name
+        folder.mkdir(parents=True, exist_ok=True)
+        angle = degrees if k % 2 == 0 else -degrees
+        Image.open(png).convert("L").rotate(angle, resample=Image.BICUBIC, expand=True, fillcolor=255).save(folder / f"{name}.png")
+        (folder / f"{name}.gt.txt").write_bytes(png.with_name(f"{png.stem}.gt.txt").read_bytes())
+        meta = json.loads(png.with_name(f"{png.stem}.meta.json").read_text(encoding="utf-8"))
+        (folder / f"{name}.meta.json").write_text(json.dumps({**meta, "name": name, "turned": angle}), encoding="utf-8")
+        written += 1
+    return written
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -144,8 +167,15 @@ def main(argv: list[str] | None = None) -> int:
     marks.add_argument("--fold", nargs=3, action="append", default=[], metavar=("LM", "CONTEXT", "SOURCES"))
     marks.add_argument("--profile", action="append", required=True)
     marks.add_argument("--files", type=Path, default=None, help="read [SPLIT/]NAME.json, .hocr or .xml here instead of RapidOCR's JSON")
+    turn = sub.add_parser("turn")
+    turn.add_argument("split")
+    turn.add_argument("--levels", nargs="+", required=True)
+    turn.add_argument("--degrees", type=float, required=True)
+    turn.add_argument("--out", required=True)
     args = parser.parse_args(argv)
-    if args.command == "cues":
+    if args.command == "turn":
+        print(f"{turn_pages(args.split, args.levels, args.degrees, args.out)} pages written to {PAGES / args.out}")
+    elif args.command == "cues":
         run_cues(args.splits, args.files)
     else:
         run_marks(args.splits, args.fold, args.profile, args.files)

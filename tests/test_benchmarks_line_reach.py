@@ -20,3 +20,24 @@ def test_a_put_back_mark_is_right_where_print_has_it_after_the_same_characters()
     assert put_back_right(source, offset, "，", GT)
     assert not put_back_right(source, offset, "。", GT)
     assert not put_back_right(source, source.index("北京"), "，", GT)
+
+
+def test_turned_pages_keep_their_truth_and_turn_each_way_in_turn(tmp_path, monkeypatch):
+    import json
+
+    from PIL import Image
+
+    import benchmarks.line_reach as line_reach
+
+    monkeypatch.setattr(line_reach, "PAGES", tmp_path)
+    level = tmp_path / "s" / "l2"
+    level.mkdir(parents=True)
+    for k in range(2):
+        Image.new("L", (40, 20), 255).save(level / f"s-l2-00{k}.png")
+        (level / f"s-l2-00{k}.gt.txt").write_text(f"正文{k}\n", encoding="utf-8")
+        (level / f"s-l2-00{k}.meta.json").write_text(json.dumps({"name": f"s-l2-00{k}", "source": "x"}), encoding="utf-8")
+    assert line_reach.turn_pages("s", ["l2"], 0.5, "t") == 2
+    turned = tmp_path / "t" / "l2"
+    assert [json.loads((turned / f"t-l2-00{k}.meta.json").read_text())["turned"] for k in range(2)] == [0.5, -0.5]
+    assert (turned / "t-l2-001.gt.txt").read_text(encoding="utf-8") == "正文1\n"
+    assert Image.open(turned / "t-l2-000.png").size > (40, 20)  # turned, the canvas grown to hold it
