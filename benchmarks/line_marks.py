@@ -93,7 +93,7 @@ def page_counts(corrector: Corrector, pages: Sequence[Path]) -> Counter[str]:
         report = evaluate(gt, result.text, ocr=ocr).to_dict()
         counts["fixed"] += report["errors_fixed"]
         counts["introduced"] += report["errors_introduced"]
-        counts["inserted"] += sum(edit.sources == (line_marks.SOURCE,) for edit in result.edits)
+        counts["inserted"] += sum(line_marks.SOURCE in edit.sources for edit in result.edits)
     return counts
 
 

@@ -7,7 +7,7 @@ import dataclasses
 from hypothesis import given
 from hypothesis import strategies as st
 from ocrfix.correction.corrector import Corrector
-from ocrfix.correction.line_marks import SOURCE
+from ocrfix.correction.line_marks import REACH_SOURCE, SOURCE
 from ocrfix.formats import Box, Document, Line, correct_document, reflow_document
 from ocrfix.formats.line_reach import REACH, reaching_ends
 from ocrfix.profiles import Profile
@@ -110,18 +110,19 @@ def test_the_line_end_stage_takes_the_profiles_margins_by_reach(tmp_path, monkey
         profile = Profile(name="p", directory=tmp_path, line_end_reach=reach)
         corrector = Corrector(model=lm, confusions=confusion_set(tmp_path), weights=dataclasses.replace(WEIGHTS, sparse=None),
                               inventory=INVENTORY, variants={}, profile=profile)
-        return [(e.offset, e.replacement) for e in corrector.correct(text, reflow=False, wrapped=wrapped, reaching=reaching).edits
-                if e.sources == (SOURCE,)]
+        return [(e.offset, e.replacement) if e.sources == (SOURCE,) else (e.offset, e.replacement, e.sources[1])
+                for e in corrector.correct(text, reflow=False, wrapped=wrapped, reaching=reaching).edits if SOURCE in e.sources]
 
     put_back = [(text.index("他们"), "。")]
-    assert marks((0.0, 50.0), {past}) == put_back  # past the measure: the low margin
+    # past the measure: the low margin, the line box named in the edit's evidence
+    assert marks((0.0, 50.0), {past}) == [(*put_back[0], REACH_SOURCE)]
     assert marks((0.0, 50.0), set()) == []  # inside it: the high one
     assert marks((50.0, 0.0), {past}) == []
     assert marks((0.0, 50.0), None) == marks(None, {past}) == marks(None, set()) == put_back  # no geometry, or not asked
     # a text of two pages (a form feed after the first), the line reaching past the measure on the second
     pages, printed = text + "\f" + text, RAW + "\f" + RAW
     second = printed.index("作", len(RAW))
-    assert marks((0.0, 50.0), {second}, pages, printed) == [(pages.index("他们", len(text)), "。")]
+    assert marks((0.0, 50.0), {second}, pages, printed) == [(pages.index("他们", len(text)), "。", REACH_SOURCE)]
 
 
 @given(st.lists(st.tuples(st.integers(0, 3), st.lists(st.tuples(st.text("一二三，。a1 ", min_size=1, max_size=6),

@@ -30,7 +30,7 @@ from .edits import Change, Edit, InputOffsets, apply_changes
 from .engine import ConfidencePrior, Reading, TokenEvidence, token_evidence
 from .pairs import PairCandidate, PairProposer
 from .features import Featurizer, LanguageModel, forward, mean_logp
-from .line_marks import (MIN_GAIN, SOURCE as LINE_END_SOURCE, MarkChoice, MarkGate, drops_hung_marks,
+from .line_marks import (MIN_GAIN, REACH_SOURCE, SOURCE as LINE_END_SOURCE, MarkChoice, MarkGate, drops_hung_marks,
                          hung_marks_read, line_end_choices, marks_to_insert, sparse_margin, stray_habit,
                          stray_mark_changes, stray_runs, sure_losses, sure_share, joined_lines, wrapped_line_ends)
 from .garbled_marks import garbled_changes
@@ -72,7 +72,7 @@ BLOCK_CHARS = 2000
 #: rarely loses a mark or a character or adds one, and the LM's taste (an optional comma, a name's 绾绾
 #: it never saw doubled) would outweigh the few it does. A profile keeps the marks put back at line
 #: ends (the closing marks of pairs too) there with ``line_end_marks_in_clean_print``.
-LINE_END_SOURCES = ((LINE_END_SOURCE,), (PAIR_SOURCE,))
+LINE_END_SOURCES = ((LINE_END_SOURCE,), (LINE_END_SOURCE, REACH_SOURCE), (PAIR_SOURCE,))
 #: The rule that ends a body paragraph that lost its '。': withdrawn (with a profile's ``line_end_habit`` and
 #: ``paragraph_end_habit``) where the text shows the engine reads the marks at its line ends. On the RapidOCR training pages
 #: (``rapid-train``, ``ppocr``), the paragraph ends of the reflowed OCR after a Han character, letter or
@@ -766,11 +766,13 @@ class Corrector:
         an ``earlier`` stage changed the opening mark's place), and the lost marks of ``choices`` put back at the
         profile's margin (by whether the engine is ``dropping`` hung marks, in a text that leaves out marks the LM
         asks for, or the profile's gate; or the profile's ``line_end_reach`` margins, where the geometry tells which
-        line ends it ``reached``), each mark picked by the mark-choice model where the profile asks."""
+        line ends it ``reached``, a mark put back there logged with :data:`~.line_marks.REACH_SOURCE` too), each
+        mark picked by the mark-choice model where the profile asks."""
         closings = closing_changes(text, joins, self.lm, protected, changed=earlier)
         reach = self.stages.line_end_reach
         if reach is not None and reached is not None and self.line_end_gate is None:
-            inserted = marks_to_insert([c for c in choices if c[0] in reached], reach[0]) \
+            inserted = [(*change[:4], (*change[4], REACH_SOURCE))
+                        for change in marks_to_insert([c for c in choices if c[0] in reached], reach[0])] \
                 + marks_to_insert([c for c in choices if c[0] not in reached], reach[1])
             inserted.sort(key=lambda change: change[0])  # in the text's order, as the choices come
         else:

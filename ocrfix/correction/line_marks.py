@@ -41,6 +41,8 @@ MARKS = ("，", "。", "、", "；", "：", "”")
 #: against 35); more than 6 changes no score.
 SPAN = 6
 SOURCE = "rule:line-end-mark"
+#: A line-end mark put back where the printed line's box held ink past its text (:mod:`ocrfix.formats.line_reach`).
+REACH_SOURCE = "geometry:line-box"
 CLOSING = "，。、；：？！”’）》」』〕】…—,.;:?!)"
 #: Closing marks print hangs past the edge of a full line.
 HUNG = "，。、；：？！”’）》」』〕】…—"
