@@ -774,7 +774,6 @@ class Corrector:
             inserted = [(*change[:4], (*change[4], REACH_SOURCE))
                         for change in marks_to_insert([c for c in choices if c[0] in reached], reach[0])] \
                 + marks_to_insert([c for c in choices if c[0] not in reached], reach[1])
-            inserted.sort(key=lambda change: change[0])  # in the text's order, as the choices come
         else:
             inserted = marks_to_insert(choices, self.line_end_margin(text, joins, protected, choices, dropping), self.line_end_gate)
         if self.stages.line_end_mark_choice and self.mark_choice is not None:
