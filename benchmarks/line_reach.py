@@ -16,9 +16,14 @@ with the shipped LM.
 ``turn``: a split's page images turned by ``--degrees`` and back again by turns (alternately, PIL bicubic,
 white fill), with their ground truth and metadata, as a new split: scans turned less than the layout levels.
 
+``pairs``: the RapidOCR JSON of the pages whose text came from ``--sources`` (comma-listed sources of
+``corpora/news-train.tsv``: a fold LM's unseen ones), as ``NAME.ocr.json`` + ``NAME.gt.txt`` pairs in ``--out``
+for ``ocrfix fit``: a fit on pages whose text its LM never saw, as a user's archive is.
+
     python -m benchmarks.line_reach cues rapid-train fonts-train
     python -m benchmarks.line_reach cues rapid-train --files DIR
     python -m benchmarks.line_reach turn rapid-train --levels l2 l3 --degrees 0.5 --out rot-train
+    python -m benchmarks.line_reach pairs rapid-train fonts-train --sources rmrb_2019-10,xwlb_2013 --out DIR
     python -m benchmarks.line_reach marks rapid-eval --profile ppocr --profile DIR
     python -m benchmarks.line_reach marks rapid-train fonts-train --fold A.klm A.context.npz rmrb_2019-10,xwlb_2013 \\
         --fold B.klm B.context.npz rmrb_2019-02,xwlb_2017 --profile ppocr --profile DIR
@@ -156,6 +161,21 @@ def turn_pages(split: str, levels: list[str], degrees: float, out: str) -> int:
     return written
 
 
+def write_pairs(splits: list[str], sources: set[str], out: Path) -> int:
+    """The RapidOCR JSON and ground truth of the pages of ``splits`` whose text came from ``sources``, as
+    ``out/NAME.ocr.json`` + ``out/NAME.gt.txt``: the pairs written."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = 0
+    for split in splits:
+        for name, level, _ in page_names(split, None):
+            meta = json.loads((PAGES / split / level / f"{name}.meta.json").read_text(encoding="utf-8"))
+            if Path(meta["source"]).name.split(".")[0] in sources:
+                (out / f"{name}.ocr.json").write_bytes(page_json(split, level, name))
+                (out / f"{name}.gt.txt").write_text(_truth(split, level, name), encoding="utf-8")
+                written += 1
+    return written
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -172,8 +192,14 @@ def main(argv: list[str] | None = None) -> int:
     turn.add_argument("--levels", nargs="+", required=True)
     turn.add_argument("--degrees", type=float, required=True)
     turn.add_argument("--out", required=True)
+    pairs = sub.add_parser("pairs")
+    pairs.add_argument("splits", nargs="+")
+    pairs.add_argument("--sources", required=True, help="comma-listed sources of corpora/news-train.tsv")
+    pairs.add_argument("--out", type=Path, required=True)
     args = parser.parse_args(argv)
-    if args.command == "turn":
+    if args.command == "pairs":
+        print(f"{write_pairs(args.splits, set(args.sources.split(',')), args.out)} pairs written to {args.out}")
+    elif args.command == "turn":
         print(f"{turn_pages(args.split, args.levels, args.degrees, args.out)} pages written to {PAGES / args.out}")
     elif args.command == "cues":
         run_cues(args.splits, args.files)

@@ -41,3 +41,23 @@ def test_turned_pages_keep_their_truth_and_turn_each_way_in_turn(tmp_path, monke
     assert [json.loads((turned / f"t-l2-00{k}.meta.json").read_text())["turned"] for k in range(2)] == [0.5, -0.5]
     assert (turned / "t-l2-001.gt.txt").read_text(encoding="utf-8") == "正文1\n"
     assert Image.open(turned / "t-l2-000.png").size > (40, 20)  # turned, the canvas grown to hold it
+
+
+def test_fit_pairs_are_the_pages_whose_text_came_from_the_sources_asked(tmp_path, monkeypatch):
+    import json
+
+    import benchmarks.line_reach as line_reach
+
+    monkeypatch.setattr(line_reach, "PAGES", tmp_path)
+    level = tmp_path / "s" / "l1"
+    level.mkdir(parents=True)
+    for k, source in enumerate(["corpora/xwlb_2013.txt", "corpora/rmrb_2019-02.txt"]):
+        (level / f"s-l1-00{k}.gt.txt").write_text(f"正文{k}\n", encoding="utf-8")
+        (level / f"s-l1-00{k}.meta.json").write_text(json.dumps({"source": source}), encoding="utf-8")
+    monkeypatch.setattr(line_reach, "page_names", lambda split, levels: [(f"s-l1-00{k}", "l1", None) for k in range(2)])
+    monkeypatch.setattr(line_reach, "page_json", lambda split, level, name: json.dumps({"input_path": name}).encode())
+    out = tmp_path / "pairs"
+    assert line_reach.write_pairs(["s"], {"xwlb_2013"}, out) == 1
+    assert sorted(p.name for p in out.iterdir()) == ["s-l1-000.gt.txt", "s-l1-000.ocr.json"]
+    assert json.loads((out / "s-l1-000.ocr.json").read_text())["input_path"] == "s-l1-000"
+    assert (out / "s-l1-000.gt.txt").read_text(encoding="utf-8") == "正文0\n"

@@ -110,8 +110,9 @@ def test_the_line_end_stage_takes_the_profiles_margins_by_reach(tmp_path, monkey
         profile = Profile(name="p", directory=tmp_path, line_end_reach=reach)
         corrector = Corrector(model=lm, confusions=confusion_set(tmp_path), weights=dataclasses.replace(WEIGHTS, sparse=None),
                               inventory=INVENTORY, variants={}, profile=profile)
+        result = corrector.correct(text, reflow=wrapped is None, wrapped=wrapped, reaching=reaching)
         return [(e.offset, e.replacement) if e.sources == (SOURCE,) else (e.offset, e.replacement, e.sources[1])
-                for e in corrector.correct(text, reflow=False, wrapped=wrapped, reaching=reaching).edits if SOURCE in e.sources]
+                for e in result.edits if SOURCE in e.sources]
 
     put_back = [(text.index("他们"), "。")]
     # past the measure: the low margin, the line box named in the edit's evidence
@@ -119,6 +120,15 @@ def test_the_line_end_stage_takes_the_profiles_margins_by_reach(tmp_path, monkey
     assert marks((0.0, 50.0), set()) == []  # inside it: the high one
     assert marks((50.0, 0.0), {past}) == []
     assert marks((0.0, 50.0), None) == marks(None, {past}) == marks(None, set()) == put_back  # no geometry, or not asked
+    # the text reflowed by the corrector: the offsets are in the text as given (the fit's pages)
+    assert marks((0.0, 50.0), {past}, RAW, None) == [(*put_back[0], REACH_SOURCE)]
+    assert marks((0.0, 50.0), set(), RAW, None) == []
+    # ... unless the column order moves its lines: then they no longer hold, and the margin is the profile's own
+    import ocrfix.column_order
+
+    monkeypatch.setattr(ocrfix.column_order, "column_stories", lambda page, lm: [RAW])
+    moved = "他们在上海工\n作。\n我们在北京工作\n"
+    assert marks((0.0, 50.0), {past}, moved, None) == put_back
     # a text of two pages (a form feed after the first), the line reaching past the measure on the second
     pages, printed = text + "\f" + text, RAW + "\f" + RAW
     second = printed.index("作", len(RAW))

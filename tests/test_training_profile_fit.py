@@ -106,7 +106,20 @@ def test_structured_ocr_files_pair_with_their_ground_truth_through_the_geometry_
     assert pair.source.split() == ["土作很好，天气晴朗，我们去公园散步也好。"]  # the printed lines, read as one paragraph
     assert any("skipped 1 OCR files without a NAME.gt.txt (p2.ocr.xml)" in w for w in warnings)
     (tmp_path / "p2.ocr.xml").unlink()
-    assert read_ocr_texts([tmp_path]) == [("p1.ocr.json", pair.ocr)]
+    assert [(t.name, t.text, t.reaching) for t in read_ocr_texts([tmp_path])] == [("p1.ocr.json", pair.ocr, pair.reaching)]
+
+
+def test_a_structured_pair_keeps_the_printed_lines_whose_box_reaches_past_the_columns_measure(tmp_path):
+    texts = ["土作很好天气晴朗我们去", "公园散步也好大家都很高", "兴地走在路上看见了花", "开得正好。"]
+    rights = [400, 420, 400, 160]  # the second line's box holds the ink of a mark the engine dropped
+    result = {"rec_texts": texts, "rec_scores": [0.9] * 4, "rec_boxes": [[0, 60 * k, r, 60 * k + 40] for k, r in enumerate(rights)]}
+    (tmp_path / "p1.ocr.json").write_text(json.dumps(result, ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "p1.gt.txt").write_text("工作很好天气晴朗我们去公园散步也好，大家都很高兴地走在路上看见了花开得正好。\n", encoding="utf-8")
+    (tmp_path / "p2.ocr.txt").write_text("\n".join(texts) + "\n", encoding="utf-8")
+    (tmp_path / "p2.gt.txt").write_text("工作很好。\n", encoding="utf-8")
+    json_pair, text_pair = read_pairs([tmp_path], warn=quiet)
+    assert [json_pair.ocr[end] for end in json_pair.reaching] == ["高"]
+    assert text_pair.reaching is None  # plain text: no geometry
 
 
 def test_a_tesseract_tsv_pairs_like_its_hocr(tmp_path):
@@ -257,10 +270,10 @@ def test_line_end_marks_get_the_highest_margin_that_fixes_most_and_stay_off_wher
     lost = [page(f"p{i}", "我们在北京工作\n他们在上海工作。\n", "我们在北京工作。他们在上海工作。\n") for i in range(4)]
     logged: list[str] = []
     margin = fit_stages.choose_line_end_marks(lost, sources(lost), lm, logged.append)
-    assert margin == 1.0  # the gain of 。 there is 1.38 (tiny LM): every margin up to 1.0 fixes all four
+    assert margin == (1.0, None)  # the gain of 。 there is 1.38 (tiny LM): every margin up to 1.0 fixes all four
     assert "  line-end marks at margin 1.0: fixed 4, introduced 0" in logged
     wrapped = [page(f"q{i}", "我们在北\n京工作。\n", "我们在北京工作。\n") for i in range(4)]
-    assert fit_stages.choose_line_end_marks(wrapped, sources(wrapped), lm, quiet) is None
+    assert fit_stages.choose_line_end_marks(wrapped, sources(wrapped), lm, quiet) == (None, None)
 
 
 def test_margins_that_tie_on_the_pages_go_to_the_one_nearest_the_stages_own(tmp_path, monkeypatch):
@@ -268,9 +281,31 @@ def test_margins_that_tie_on_the_pages_go_to_the_one_nearest_the_stages_own(tmp_
     lost = [page(f"p{i}", "我们在北京工作\n他们在上海工作。\n", "我们在北京工作。他们在上海工作。\n") for i in range(4)]
     monkeypatch.setattr(fit_stages, "LINE_END_MARGINS", (0.5, 1.0))  # both fix all four
     monkeypatch.setattr(fit_stages, "LINE_END_GAIN", 0.5)
-    assert fit_stages.choose_line_end_marks(lost, sources(lost), lm, quiet) == 0.5
+    assert fit_stages.choose_line_end_marks(lost, sources(lost), lm, quiet) == (0.5, None)
     monkeypatch.setattr(fit_stages, "LINE_END_GAIN", 3.0)
-    assert fit_stages.choose_line_end_marks(lost, sources(lost), lm, quiet) == 1.0
+    assert fit_stages.choose_line_end_marks(lost, sources(lost), lm, quiet) == (1.0, None)
+
+
+LOST_AT_A_LINE_END = "我们在北京工作\n他们在上海工作。\n"  # the line end after 作 (offset 6); gain of 。 there 1.38
+
+
+def test_line_end_margins_by_the_line_box_are_learned_where_the_pages_geometry_tells_lost_marks_from_none(tmp_path):
+    lm = load_lm(write_arpa(tmp_path / "lm.arpa"))
+    gt_lost, gt_none = "我们在北京工作。他们在上海工作。\n", "我们在北京工作他们在上海工作。\n"
+    reached = [Pair(f"r{i}", LOST_AT_A_LINE_END, gt_lost, True, frozenset({6})) for i in range(8)]
+    inside = [Pair(f"n{i}", LOST_AT_A_LINE_END, gt_none, True, frozenset()) for i in range(2)]
+    logged: list[str] = []
+    pairs = reached + inside
+    # one margin for all: 8 fixed, 2 introduced; by the box: the 8 past the measure fixed, the 2 within left alone
+    assert fit_stages.choose_line_end_marks(pairs, sources(pairs), lm, logged.append) == (1.0, (1.0, 3.0))
+    assert "  line-end marks at margin 1.0 past the measure, 3.0 within it: fixed +0, introduced -2 against 1.0 at every line end" in logged
+    # the box tells nothing where it marks the line ends that lost nothing as often as those that did
+    mixed = [Pair(f"m{i}", LOST_AT_A_LINE_END, gt_lost if i % 5 else gt_none, True, frozenset({6} if i < 5 else ()))
+             for i in range(10)]
+    assert fit_stages.choose_line_end_marks(mixed, sources(mixed), lm, quiet) == (1.0, None)
+    # pages without geometry keep the margin
+    plain = [Pair(p.name, p.ocr, p.gt, True) for p in pairs]
+    assert fit_stages.choose_line_end_marks(plain, sources(plain), lm, quiet) == (1.0, None)
 
 
 def test_garbled_marks_are_on_where_they_fix_pages_whose_marks_the_engine_garbled(tmp_path, monkeypatch):
@@ -304,10 +339,11 @@ def test_the_length_channel_is_learned_cross_fit_and_written_into_the_profile(tm
     assert fit_stages.choose_length(one_text, sources(one_text), lm, quiet) is None
 
     fitted, _ = fit_profile([write_tsv(tmp_path / "pairs.tsv", 60)], base=base, log=quiet)
-    stages = fit_stages.Stages(("stray-dot",), True, False, 2.5, rates, True)
+    stages = fit_stages.Stages(("stray-dot",), True, False, 2.5, rates, True, line_end_reach=(0.5, 3.0))
     out = write_profile(profile_fit.dataclasses.replace(fitted, stages=stages), tmp_path / "profile")
     profile = load_profile(out, MODELS)
-    assert (profile.rules, profile.line_end_margin, profile.line_end_marks_in_clean_print) == (("stray-dot",), 2.5, True)
+    assert (profile.rules, profile.line_end_margin, profile.line_end_marks_in_clean_print, profile.line_end_reach) == \
+        (("stray-dot",), 2.5, True, (0.5, 3.0))
     assert profile.length == (out / "length.tsv").resolve()
     corrector = Corrector(model=lm, inventory=base.inventory | {"夫"}, profile=out)
     assert corrector.correct("他们在夫上海工作。", reflow=False).text == "他们在上海工作。"
@@ -324,6 +360,24 @@ def test_unsupervised_line_end_marks_are_on_only_where_line_ends_want_marks_more
     # the LM wants marks inside the lines as often as at their ends: the engine lost none
     assert line_end_margin([2.2] * 30 + [-3.0] * 20, [-3.0] * 60 + [2.5] * 40)[0] is None
     assert line_end_margin([], inside)[0] is None
+
+
+def test_unsupervised_margins_by_the_line_box_where_the_ends_past_the_measure_want_marks_more_than_the_others():
+    from ocrfix.training.self_train import LineEndGains, choose_line_end_reach
+
+    inside = [-3.0] * 95 + [0.8] * 5  # the LM wants a mark (gain 0.8) at 5 % of the positions inside lines
+    past = [2.2] * 10 + [0.7] * 10  # line ends past the measure: all 20 lost a mark, 10 of them weakly wanted
+    within = [2.2] * 20 + [-3.0] * 80  # the others: 20 of 100 lost one, all strongly wanted
+    gains = [LineEndGains(past + within, inside, [True] * 20 + [False] * 100)]
+    logged: list[str] = []
+    assert choose_line_end_reach(gains, logged.append) == (0.5, 1.5)
+    assert "0.5: 20 wanted, ~1.0 wrong" in logged[0]
+    # the box tells nothing: the ends past the measure want marks no more than the others
+    alike = [LineEndGains(within[:20] + within, inside, [True] * 20 + [False] * 100)]
+    assert choose_line_end_reach(alike, quiet) is None
+    # line ends within the measure that want no more marks than the lines inside: the highest margin there
+    apart = [LineEndGains(past + [-3.0] * 100, inside, [True] * 20 + [False] * 100)]
+    assert choose_line_end_reach(apart, quiet) == (0.5, max(fit_stages.LINE_END_MARGINS))
 
 
 def test_unsupervised_rules_need_a_steady_rate_and_the_lms_confirmation(tmp_path, monkeypatch):

@@ -31,7 +31,7 @@ from .engine import ConfidencePrior, Reading, TokenEvidence, token_evidence
 from .pairs import PairCandidate, PairProposer
 from .features import Featurizer, LanguageModel, forward, mean_logp
 from .line_marks import (MIN_GAIN, REACH_SOURCE, SOURCE as LINE_END_SOURCE, MarkChoice, MarkGate, drops_hung_marks,
-                         hung_marks_read, line_end_choices, marks_to_insert, sparse_margin, stray_habit,
+                         hung_marks_read, line_end_choices, marks_by_reach, marks_to_insert, sparse_margin, stray_habit,
                          stray_mark_changes, stray_runs, sure_losses, sure_share, joined_lines, wrapped_line_ends)
 from .garbled_marks import garbled_changes
 from .han_insertions import SOURCE as HAN_INSERTION_SOURCE, STOP, insertion_changes, lost_before_stop
@@ -482,7 +482,8 @@ class Corrector:
         None: judged from ``text``, :func:`~.line_marks.stray_mark_changes`). ``reaching``: with ``wrapped``,
         the offsets in it of the last characters of the printed lines whose box reaches past their
         column's measure with no mark read (:meth:`ocrfix.formats.Reflowed.reaching`), for the profile's
-        ``line_end_reach``; None: no geometry.
+        ``line_end_reach``; None: no geometry. With ``reflow``, the offsets are in ``text``, and unused
+        where the column order moves its lines.
 
         A text printed in traditional script is reflowed and corrected through its simplified view,
         and every character an edit puts in is written back in the text's script (:mod:`.script`).
@@ -495,7 +496,10 @@ class Corrector:
         script = script_view(text, self.script_forms, self.simplified_forms)
         blocks = None
         if reflow:
+            given = text
             wrapped, blocks, text = self._reflowed(text, script)
+            if wrapped != given:  # the column order moved lines: the offsets of ``reaching`` no longer hold
+                reaching = None
         if script is None:
             return self._correct(text, wrapped, blocks, readings, progress, page_chars, stray_marks, reaching)
         viewed = self._correct(script.view(text), None if wrapped is None else script.view(wrapped), blocks,
@@ -771,9 +775,7 @@ class Corrector:
         closings = closing_changes(text, joins, self.lm, protected, changed=earlier)
         reach = self.stages.line_end_reach
         if reach is not None and reached is not None and self.line_end_gate is None:
-            inserted = [(*change[:4], (*change[4], REACH_SOURCE))
-                        for change in marks_to_insert([c for c in choices if c[0] in reached], reach[0])] \
-                + marks_to_insert([c for c in choices if c[0] not in reached], reach[1])
+            inserted = marks_by_reach(choices, reached, reach)
         else:
             inserted = marks_to_insert(choices, self.line_end_margin(text, joins, protected, choices, dropping), self.line_end_gate)
         if self.stages.line_end_mark_choice and self.mark_choice is not None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
@@ -286,6 +286,16 @@ def marks_to_insert(choices: Sequence[tuple[int, MarkChoice]], min_gain: float |
     min_gain = MIN_GAIN if min_gain is None else min_gain
     return [(offset, "", choice.mark, 1.0, (SOURCE,)) for offset, choice in choices
             if (gate.accepts(choice) if gate is not None else choice.gain > min_gain)]
+
+
+def marks_by_reach(choices: Sequence[tuple[int, MarkChoice]], reached: Collection[int], reach: tuple[float, float]
+                   ) -> list[Change]:
+    """:func:`marks_to_insert` of ``choices`` at the margin ``reach[0]`` at the line ends ``reached``
+    (their box reached past the column's measure: each mark logged with :data:`REACH_SOURCE` too) and
+    at ``reach[1]`` at the others."""
+    past = marks_to_insert([c for c in choices if c[0] in reached], reach[0])
+    return [(*change[:4], (*change[4], REACH_SOURCE)) for change in past] \
+        + marks_to_insert([c for c in choices if c[0] not in reached], reach[1])
 
 
 def line_end_changes(text: str, joins: Sequence[int], lm: LanguageModel, protected: Sequence[bool],

@@ -5,7 +5,9 @@ A pair is one OCR text and its ground truth (:class:`Pair`): a page (``NAME.ocr.
 aligned with the evaluation's block-robust aligner), a line of a TSV file (FASPell) or of two
 line-aligned files (SIGHAN). A page's OCR may also be a structured file, ``NAME.ocr.xml`` (ALTO,
 PAGE, ABBYY), ``NAME.ocr.hocr``, ``NAME.ocr.json`` (PaddleOCR / RapidOCR, Google Cloud Vision, Azure, Amazon Textract) or
-``NAME.ocr.tsv`` (Tesseract TSV): its text is then the geometry reflow's (:func:`ocr_text`). What cannot be used is skipped with one warning per input.
+``NAME.ocr.tsv`` (Tesseract TSV): its text is then the geometry reflow's (:func:`ocr_page`), and the
+printed lines whose box reaches past their column's measure are kept with it (the evidence of a
+profile's ``line_end_reach``). What cannot be used is skipped with one warning per input.
 """
 from __future__ import annotations
 
@@ -42,6 +44,9 @@ class Pair:
     ocr: str
     gt: str
     page: bool
+    #: offsets in ``ocr`` of the last characters of printed lines whose box reaches past their column's
+    #: measure with no mark read (a structured page's, :meth:`ocrfix.formats.Reflowed.reaching`); None: no geometry
+    reaching: frozenset[int] | None = None
 
     @property
     def source(self) -> str:
@@ -90,14 +95,20 @@ def ocr_files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*.ocr.*") if p.is_file() and is_ocr_file_name(p.name))
 
 
-def ocr_text(path: Path) -> str:
+def ocr_page(path: Path) -> tuple[str, frozenset[int] | None]:
     """The OCR text of a file: plain text as it is, a structured file (hOCR, ALTO, PAGE, ABBYY,
-    PaddleOCR / RapidOCR, Google Cloud Vision, Azure or Amazon Textract JSON, Tesseract TSV) as its geometry reflow's paragraphs with their printed lines on
-    lines of their own (where the columns wrapped them: the line-end stages learn from those)."""
+    PaddleOCR / RapidOCR, Google Cloud Vision, Azure or Amazon Textract JSON, Tesseract TSV) as its
+    geometry reflow's paragraphs with their printed lines on lines of their own (where the columns
+    wrapped them: the line-end stages learn from those); and for a structured file the offsets in it
+    of the printed lines whose box reaches past their column's measure
+    (:meth:`ocrfix.formats.Reflowed.reaching`; None: plain text)."""
     from ..formats import read_document, reflow_document
 
     doc = read_document(path)
-    return doc.source.decode("utf-8") if doc.format == "text" else reflow_document(doc).wrapped()
+    if doc.format == "text":
+        return doc.source.decode("utf-8"), None
+    flow = reflow_document(doc)
+    return flow.wrapped(), flow.reaching()
 
 
 def _directory_pairs(root: Path, warn: Callable[[str], None]) -> list[Pair]:
@@ -108,7 +119,8 @@ def _directory_pairs(root: Path, warn: Callable[[str], None]) -> list[Pair]:
     lonely_gt = [g.name for g in gt_files if g not in matched]
     _warn_skipped(warn, root, len(lonely_ocr), "OCR files without a NAME.gt.txt", lonely_ocr)
     _warn_skipped(warn, root, len(lonely_gt), "ground-truth files without a NAME.ocr.txt", lonely_gt)
-    pairs = [Pair(str(p.relative_to(root)), ocr_text(p), read_text(g), True) for p, g in partner.items() if g.is_file()]
+    pairs = [Pair(str(p.relative_to(root)), text, read_text(g), True, reaching)
+             for p, g in partner.items() if g.is_file() for text, reaching in [ocr_page(p)]]
     if not partner and not gt_files:
         warn(f"ocrfix: warning: {root}: no NAME.ocr.txt + NAME.gt.txt pairs")
     return pairs

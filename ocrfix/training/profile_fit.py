@@ -243,7 +243,7 @@ class Models:
         """A corrector with ``channel``, ``weights`` and ``stages`` (``lm``: a mixture with a domain LM; default the news LM)."""
         # a fitted profile does not run the Han insertion stage: it is measured as it will be written
         switches = dataclasses.replace(SHIPPED_STAGES, name="fitting", line_end_marks=stages.line_end_marks,
-                                       line_end_margin=stages.line_end_margin,
+                                       line_end_margin=stages.line_end_margin, line_end_reach=stages.line_end_reach,
                                        line_end_marks_in_clean_print=stages.clean_print_marks,
                                        garbled_marks=stages.garbled_marks, han_insertions=False)
         return Corrector(model=lm or self.lm, confusions=channel.confusions, weights=weights, misread=channel.misread,
@@ -342,7 +342,7 @@ def held_out_figures(corrector: Corrector, pairs: Sequence[Pair]) -> Figures:
     fixed = introduced = before = after = chars = 0
     for pair in tqdm(pairs, desc="held out", unit="pair", file=sys.stderr, leave=False):
         source = pair.source
-        hyp = corrector.correct(pair.ocr).text if pair.page else corrector.correct(source, reflow=False).text
+        hyp = corrector.correct(pair.ocr, reaching=pair.reaching).text if pair.page else corrector.correct(source, reflow=False).text
         f, i, b, a = score_text(pair, source, hyp)
         fixed, introduced, before, after = fixed + f, introduced + i, before + b, after + a
         chars += len(squeeze(pair.gt))

@@ -96,6 +96,8 @@ def _record(fitted: Fitted, files: dict[str, Any]) -> dict[str, Any]:
         record["domain_weight"] = fitted.domain.weight
     if fitted.stages.line_end_margin is not None:
         record["line_end_margin"] = fitted.stages.line_end_margin
+    if fitted.stages.line_end_reach is not None:
+        record["line_end_reach"] = list(fitted.stages.line_end_reach)
     if fitted.stages.clean_print_marks:
         record["line_end_marks_in_clean_print"] = True
     if fitted.stages.garbled_marks:

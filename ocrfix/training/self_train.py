@@ -24,7 +24,10 @@ engine does to marks are chosen on evidence the archive carries without ground t
   stage is on, at the margin with the most estimated net gain, where its estimated right insertions
   pass the supervised fit's stage test against the wrong ones; and kept on texts that read like
   clean print where those texts alone pass it too (an engine that loses hanging marks however
-  clean the scan).
+  clean the scan). Where the archive's files carry geometry, the line ends whose line box reaches
+  past the column's measure (:mod:`ocrfix.formats.line_reach`) and the others are weighed so each
+  against the same control: a lower margin for the first where both have one
+  (``line_end_reach``).
 
 **The channel**, by self-training (hard EM):
 
@@ -69,7 +72,7 @@ from tqdm import tqdm
 from ..confusions import ConfusionSet, merge
 from ..confusions.misread import MisreadRates
 from ..correction.corrector import Corrector, load_confusions
-from ..correction.line_marks import CLOSING, MIN_GAIN as LINE_END_GAIN, best_mark as best_line_end_mark, wrapped_line_ends
+from ..correction.line_marks import CLOSING, MIN_GAIN as LINE_END_GAIN, best_mark as best_line_end_mark, joined_lines
 from ..correction.rules import RULES, mark_scores, period_gain, rule_changes
 from ..correction.variants import SOURCE as VARIANT
 from ..errors import InputError
@@ -81,7 +84,7 @@ from ..text_reflow import reflow
 from .calibrate import THRESHOLDS, calibration_texts, threshold_curve
 from .confusions.learn import ChannelCounts, channel_set, misread_rates
 from .fit import Labeled
-from .pairs import chunked, clean_labeled, clean_texts, ocr_files, ocr_text
+from .pairs import chunked, clean_labeled, clean_texts, ocr_files, ocr_page
 from .profile_fit import BaseModels, Channel, Fitted, Models, Options
 from .stages import LINE_END_MARGINS, STAGE_MARGIN, STAGE_RATIO, Stages
 
@@ -103,10 +106,19 @@ CONFIRM_SHARE = 0.9
 CONTROL_STEP = 3
 
 
-def read_ocr_texts(inputs: Sequence[str | Path]) -> list[tuple[str, str]]:
-    """(name, OCR text) of the inputs: files as given; under a directory its ``NAME.ocr.EXT``
+class OcrText(NamedTuple):
+    """An archive's OCR text, and for a structured file the offsets in it of the printed lines whose box
+    reaches past their column's measure (:func:`~.pairs.ocr_page`; None: plain text)."""
+
+    name: str
+    text: str
+    reaching: frozenset[int] | None = None
+
+
+def read_ocr_texts(inputs: Sequence[str | Path]) -> list[OcrText]:
+    """The :class:`OcrText` of the inputs: files as given; under a directory its ``NAME.ocr.EXT``
     files if it has any, else all its OCR files (:func:`~ocrfix.formats.registry.is_ocr_file_name`, never ``*.gt.txt``).
-    Plain text is read as it is, a structured file as its geometry-reflowed text (:func:`~.pairs.ocr_text`)."""
+    Plain text is read as it is, a structured file as its geometry-reflowed text (:func:`~.pairs.ocr_page`)."""
     out = []
     for item in inputs:
         path = Path(item)
@@ -115,12 +127,12 @@ def read_ocr_texts(inputs: Sequence[str | Path]) -> list[tuple[str, str]]:
                                               and not p.name.endswith(".gt.txt"))
             if not files:
                 raise InputError(f"{path}: no OCR files ({ocr_file_patterns()})")
-            out += [(str(f.relative_to(path)), ocr_text(f)) for f in files]
+            out += [OcrText(str(f.relative_to(path)), *ocr_page(f)) for f in files]
         elif path.is_file():
-            out.append((path.name, ocr_text(path)))
+            out.append(OcrText(path.name, *ocr_page(path)))
         else:
             raise InputError(f"{path}: no such file or directory")
-    return [(name, text) for name, text in out if text.strip()]
+    return [text for text in out if text.text.strip()]
 
 
 def edit_gain(lm, text: str, offset: int, original: str, replacement: str) -> float:
@@ -180,15 +192,26 @@ def choose_rules(texts: Sequence[str], lm, log: Callable[[str], None], always: C
     return tuple(kept)
 
 
-def line_end_gains(raw: str, lm) -> tuple[list[float], list[float]]:
+class LineEndGains(NamedTuple):
+    """The best mark's log10 gain over running on at a text's wrapped line ends and at positions
+    inside its lines (:func:`line_end_gains`), and per line end whether its box reached past the
+    column's measure (all False without geometry)."""
+
+    ends: list[float]
+    inside: list[float]
+    reached: list[bool]
+
+
+def line_end_gains(raw: str, lm, reaching: Collection[int] = frozenset()) -> LineEndGains:
     """The best mark's log10 gain over running on (:func:`~ocrfix.correction.line_marks.best_mark`)
     at the wrapped line ends of ``raw`` after its reflow, and at every :data:`CONTROL_STEP`-th
     position inside its lines that the line-end stage would weigh (after a Han character, letter or
-    digit, before anything but a closing mark, neither protected)."""
+    digit, before anything but a closing mark, neither protected); a line end is ``reaching`` where
+    the offset in ``raw`` of the last character before it is."""
     text = reflow(raw)
-    joins = set(wrapped_line_ends(raw, text))
+    joins = dict(joined_lines(raw, text))  # offset in text -> offset in raw of the line before's end
     protected = protected_mask(text, frozenset())
-    ends, inside = [], []
+    ends, inside, reached = [], [], []
     step = 0
     for offset in range(1, len(text)):
         if not text[offset - 1].isalnum() or text[offset] in CLOSING or text[offset].isspace() \
@@ -196,11 +219,12 @@ def line_end_gains(raw: str, lm) -> tuple[list[float], list[float]]:
             continue
         if offset in joins:
             ends.append(best_line_end_mark(lm, text, offset)[0])
+            reached.append(joins[offset] in reaching)
         else:
             step += 1
             if step % CONTROL_STEP == 0:
                 inside.append(best_line_end_mark(lm, text, offset)[0])
-    return ends, inside
+    return LineEndGains(ends, inside, reached)
 
 
 def line_end_margin(ends: Sequence[float], inside: Sequence[float]) -> tuple[float | None, str]:
@@ -231,20 +255,40 @@ def line_end_margin(ends: Sequence[float], inside: Sequence[float]) -> tuple[flo
     return min(close, key=lambda m: (abs(m - LINE_END_GAIN), -m)), "; ".join(notes)
 
 
-def choose_line_end_marks(raws: Sequence[str], sparse: Sequence[bool], lm,
-                          log: Callable[[str], None]) -> tuple[float | None, bool]:
-    """(margin or ``None``, kept in clean print too) for the marks lost at line ends: the margin from
-    all texts, and whether the texts that read like clean print (``sparse``) lose them as well."""
-    gains = [line_end_gains(raw, lm) for raw in tqdm(raws, desc="line ends", unit="text", file=sys.stderr, leave=False)]
-    margin, notes = line_end_margin([g for e, _ in gains for g in e], [g for _, i in gains for g in i])
+def choose_line_end_marks(texts: Sequence[OcrText], sparse: Sequence[bool], lm, log: Callable[[str], None]
+                          ) -> tuple[float | None, bool, tuple[float, float] | None]:
+    """(margin or ``None``, kept in clean print too, ``line_end_reach`` or ``None``) for the marks lost at
+    line ends: the margin from all texts, whether the texts that read like clean print (``sparse``) lose
+    them as well, and where texts carry geometry (:func:`choose_line_end_reach`) the margins by it."""
+    gains = [line_end_gains(t.text, lm, t.reaching or frozenset())
+             for t in tqdm(texts, desc="line ends", unit="text", file=sys.stderr, leave=False)]
+    margin, notes = line_end_margin([g for e in gains for g in e.ends], [g for e in gains for g in e.inside])
     log(f"  line-end marks (line ends against positions inside lines): {notes} -> "
         f"{'off' if margin is None else f'on, margin {margin}'}")
     clean = [g for g, s in zip(gains, sparse) if s]
-    in_clean, clean_notes = line_end_margin([g for e, _ in clean for g in e], [g for _, i in clean for g in i])
+    in_clean, clean_notes = line_end_margin([g for e in clean for g in e.ends], [g for e in clean for g in e.inside])
     if margin is not None:
         log(f"  ... in the {len(clean)} texts that read like clean print: {clean_notes} -> "
             f"{'kept there' if in_clean is not None else 'withdrawn there'}")
-    return margin, margin is not None and in_clean is not None
+    geometry = [g for g, t in zip(gains, texts) if t.reaching is not None]
+    reach = choose_line_end_reach(geometry, log) if margin is not None and geometry else None
+    return margin, margin is not None and in_clean is not None, reach
+
+
+def choose_line_end_reach(gains: Sequence[LineEndGains], log: Callable[[str], None]) -> tuple[float, float] | None:
+    """The ``line_end_reach`` margins (past the measure, within it) estimated without ground truth from
+    the ``gains`` of texts with geometry, or None: :func:`line_end_margin` of the line ends whose box
+    reached past the column's measure and of the others, each against the same positions inside the
+    lines; where the others pass at no margin, the highest. None where those past the measure pass at
+    none, or at no lower margin than the others (the box then tells nothing)."""
+    inside = [g for e in gains for g in e.inside]
+    past, past_notes = line_end_margin([g for e in gains for g, r in zip(e.ends, e.reached) if r], inside)
+    within, within_notes = line_end_margin([g for e in gains for g, r in zip(e.ends, e.reached) if not r], inside)
+    within = max(LINE_END_MARGINS) if within is None else within
+    reach = (past, within) if past is not None and past < within else None
+    log(f"  ... line ends whose box reaches past the column's measure: {past_notes}; the others: {within_notes} -> "
+        f"{'off' if reach is None else f'margins {reach[0]} / {reach[1]}'}")
+    return reach
 
 
 def sparse_texts(corrector: Corrector, texts: Sequence[str], models: Models) -> list[bool]:
@@ -263,15 +307,17 @@ def sparse_texts(corrector: Corrector, texts: Sequence[str], models: Models) -> 
     return flags
 
 
-def choose_stages(texts: Sequence[str], corrector: Corrector, models: Models, log: Callable[[str], None],
+def choose_stages(texts: Sequence[OcrText], corrector: Corrector, models: Models, log: Callable[[str], None],
                   always: Collection[str] = ()) -> Stages:
     """The pattern stages for the archive, from its raw OCR alone (see :func:`choose_rules`, which
-    keeps the rules of ``always``, and :func:`line_end_margin`)."""
+    keeps the rules of ``always``, and :func:`choose_line_end_marks`)."""
     log("symbol rules and line-end marks, from the archive's OCR alone:")
-    rules = choose_rules([reflow(text) for text in texts], models.lm, log, always)
-    margin, clean_print = choose_line_end_marks(texts, sparse_texts(corrector, texts, models), models.lm, log)
+    rules = choose_rules([reflow(t.text) for t in texts], models.lm, log, always)
+    margin, clean_print, reach = choose_line_end_marks(texts, sparse_texts(corrector, [t.text for t in texts], models),
+                                                       models.lm, log)
     # the garbled-marks stage judges each text by its own marks, ground truth or not: on, as in `generic`
-    return Stages(rules, margin is not None, bool(models.variants), margin, None, clean_print, garbled_marks=True)
+    return Stages(rules, margin is not None, bool(models.variants), margin, None, clean_print, garbled_marks=True,
+                  line_end_reach=reach)
 
 
 def confident_counts(corrector: Corrector, texts: Sequence[str], min_gain: float) -> tuple[ChannelCounts, int]:
@@ -337,7 +383,7 @@ def fit_unsupervised(inputs: Sequence[str | Path], clean: Sequence[str | Path] =
     base = base or BaseModels.shipped()
     settings = load_settings()
     texts = read_ocr_texts(inputs)
-    learn = [text for _, text in texts]
+    learn = [t.text for t in texts]
     generic = load_profile("generic", settings.models_dir)
     models = Models(base)
     base_set = load_confusions(base.confusions)
@@ -346,7 +392,7 @@ def fit_unsupervised(inputs: Sequence[str | Path], clean: Sequence[str | Path] =
     confident = generic.threshold if generic.threshold is not None else clean_print
     start = Channel(ConfusionSet({}), base_set, MisreadRates.uniform(overall))
     strict = dataclasses.replace(models.weights, threshold=confident, noisy=None, sparse=None)
-    stages = choose_stages(learn, models.corrector(start, strict, Stages(tuple(generic.rules or ()), False,
+    stages = choose_stages(texts, models.corrector(start, strict, Stages(tuple(generic.rules or ()), False,
                                                                           bool(models.variants))), models, log,
                            generic.rules or ())
     corrector = models.corrector(start, strict, stages)

@@ -10,6 +10,7 @@ import dataclasses
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import combinations
 from typing import TYPE_CHECKING
 
 from tqdm import tqdm
@@ -20,7 +21,8 @@ from ..correction.corrector import Corrector
 from ..correction.deletions import deletion_changes
 from ..correction.edits import apply_changes
 from ..correction.garbled_marks import garbled_changes
-from ..correction.line_marks import MIN_GAIN as LINE_END_GAIN, line_end_changes, wrapped_line_ends
+from ..correction.line_marks import (MIN_GAIN as LINE_END_GAIN, MarkChoice, joined_lines, line_end_choices,
+                                     marks_by_reach, marks_to_insert)
 from ..correction.rules import RULES, rule_changes, select_rules
 from ..correction.variants import variant_changes
 from ..segment import protected_mask
@@ -109,26 +111,65 @@ def choose_variants(pairs: Sequence[Pair], sources: Sequence[str], lm, table: di
     return fixed > introduced
 
 
-def choose_line_end_marks(pairs: Sequence[Pair], sources: Sequence[str], lm,
-                          log: Callable[[str], None]) -> float | None:
+def choose_line_end_marks(pairs: Sequence[Pair], sources: Sequence[str], lm, log: Callable[[str], None]
+                          ) -> tuple[float | None, tuple[float, float] | None]:
     """The margin (log10 gain) at which marks lost at wrapped line ends are put back, or ``None``
-    (off): of the :data:`LINE_END_MARGINS` at which the stage alone is :func:`worth` keeping, the one
-    that fixes the most net; on a tie (a few pages tell the margins apart only coarsely) the one
-    nearest the stage's own (:data:`~ocrfix.correction.line_marks.MIN_GAIN`, measured on 60 pages),
-    then the higher."""
-    joins = [wrapped_line_ends(pair.ocr, source) if pair.page else [] for pair, source in zip(pairs, sources)]
-    protected = [protected_mask(source, frozenset()) for source in sources]
+    (off), and the ``line_end_reach`` margins where the pages' geometry marks the line ends: see
+    :func:`choose_line_end_margin` and :func:`choose_line_end_reach`."""
+    joined = [joined_lines(pair.ocr, source) if pair.page else [] for pair, source in zip(pairs, sources)]
+    choices = [line_end_choices(source, [join for join, _ in lines], lm, protected_mask(source, frozenset()))
+               if lines else [] for source, lines in zip(sources, joined)]
     tally = Tally(pairs, sources)
+    margin = choose_line_end_margin(tally, choices, log)
+    reached = [None if pair.reaching is None else frozenset(join for join, end in lines if end in pair.reaching)
+               for pair, lines in zip(pairs, joined)]
+    if margin is None or all(r is None for r in reached):
+        return margin, None
+    return margin, choose_line_end_reach(tally, choices, reached, margin, log)
+
+
+def choose_line_end_margin(tally: Tally, choices: Sequence[Sequence[tuple[int, MarkChoice]]],
+                           log: Callable[[str], None]) -> float | None:
+    """Of the :data:`LINE_END_MARGINS` at which the stage alone (the best marks ``choices`` of each
+    pair put back) is :func:`worth` keeping, the one that fixes the most net; on a tie (a few pages
+    tell the margins apart only coarsely) the one nearest the stage's own
+    (:data:`~ocrfix.correction.line_marks.MIN_GAIN`, measured on 60 pages), then the higher; None: off."""
     kept: list[tuple[int, float, float]] = []  # (net fixed, -distance from the stage's margin, margin)
     for margin in sorted(LINE_END_MARGINS, reverse=True):
-        fixed, introduced = tally.score([line_end_changes(source, j, lm, p, margin) if j else []
-                                         for source, j, p in zip(sources, joins, protected)])
+        fixed, introduced = tally.score([marks_to_insert(c, margin) for c in choices])
         log(f"  line-end marks at margin {margin}: fixed {fixed}, introduced {introduced}")
         if worth(fixed, introduced):
             kept.append((fixed - introduced, -abs(margin - LINE_END_GAIN), margin))
     best = max(kept, default=None)
     log(f"  line-end marks -> {'off' if best is None else f'on, margin {best[2]}'}")
     return None if best is None else best[2]
+
+
+def choose_line_end_reach(tally: Tally, choices: Sequence[Sequence[tuple[int, MarkChoice]]],
+                          reached: Sequence[frozenset[int] | None], margin: float,
+                          log: Callable[[str], None]) -> tuple[float, float] | None:
+    """The ``line_end_reach`` margins (past the measure, within it) for the pages whose geometry tells
+    which line ends ``reached`` past their column's measure (:mod:`ocrfix.formats.line_reach`: where an
+    engine boxed the ink of a hung mark it dropped), or None: of the pairs of :data:`LINE_END_MARGINS`
+    with the first below the second, the one with the most net fixes whose gain over ``margin`` at every
+    line end is :func:`worth` keeping; on a tie the one that introduces fewest, then the higher margins.
+    Pairs without geometry keep ``margin``."""
+    def changes(past: float, within: float) -> list[list]:
+        return [marks_to_insert(c, margin) if r is None else marks_by_reach(c, r, (past, within))
+                for c, r in zip(choices, reached)]
+
+    base = tally.score(changes(margin, margin))
+    kept: list[tuple[int, int, float, float]] = []  # (net fixed, -introduced, within, past)
+    for past, within in combinations(sorted(LINE_END_MARGINS), 2):
+        fixed, introduced = tally.score(changes(past, within))
+        gain = (fixed - base[0], introduced - base[1])
+        log(f"  line-end marks at margin {past} past the measure, {within} within it: fixed {gain[0]:+d}, "
+            f"introduced {gain[1]:+d} against {margin} at every line end")
+        if worth(*gain):
+            kept.append((fixed - introduced, -introduced, within, past))
+    best = max(kept, default=None)
+    log(f"  line-end marks by the line box -> {'off' if best is None else f'on, margins {best[3]} / {best[2]}'}")
+    return None if best is None else (best[3], best[2])
 
 
 def choose_garbled_marks(pairs: Sequence[Pair], sources: Sequence[str], lm, rules: Sequence[str],
@@ -187,16 +228,18 @@ class Stages:
     #: withdraw them there otherwise)
     clean_print_marks: bool = False
     garbled_marks: bool = False  # a text whose marks read as garbled has them settled by the LM
+    #: the line-end margins past a column's measure and within it, where a page's geometry tells (None: off)
+    line_end_reach: tuple[float, float] | None = None
 
 
 def choose_stages(pairs: Sequence[Pair], sources: Sequence[str], models: "Models", log: Callable[[str], None]) -> Stages:
     log("symbol rules, line-end marks, deletions and traditional forms on the training pairs:")
     rules = choose_rules(pairs, sources, models.lm, log)
-    margin = choose_line_end_marks(pairs, sources, models.lm, log) if any(p.page for p in pairs) else None
+    margin, reach = choose_line_end_marks(pairs, sources, models.lm, log) if any(p.page for p in pairs) else (None, None)
     length = choose_length(pairs, sources, models.lm, log) if any(p.page for p in pairs) else None
     variants = bool(models.variants) and choose_variants(pairs, sources, models.lm, models.variants, log)
     garbled = choose_garbled_marks(pairs, sources, models.lm, rules, log)
-    return Stages(tuple(rules), margin is not None, variants, margin, length, garbled_marks=garbled)
+    return Stages(tuple(rules), margin is not None, variants, margin, length, garbled_marks=garbled, line_end_reach=reach)
 
 
 def choose_clean_print_marks(corrector: Corrector, pairs: Sequence[Pair], log: Callable[[str], None]) -> bool:
@@ -212,7 +255,7 @@ def choose_clean_print_marks(corrector: Corrector, pairs: Sequence[Pair], log: C
         corrector.stages = dataclasses.replace(corrector.stages, line_end_marks_in_clean_print=keep)
         fixed = introduced = 0
         for pair in tqdm(pages, desc="line-end marks in clean print", unit="page", file=sys.stderr, leave=False):
-            result = score_text(pair, pair.source, corrector.correct(pair.ocr).text)
+            result = score_text(pair, pair.source, corrector.correct(pair.ocr, reaching=pair.reaching).text)
             fixed, introduced = fixed + result[0], introduced + result[1]
         tallies.append((fixed, introduced))
     gain = (tallies[1][0] - tallies[0][0], tallies[1][1] - tallies[0][1])
