@@ -120,6 +120,26 @@ def test_a_structured_pair_keeps_the_printed_lines_whose_box_reaches_past_the_co
     json_pair, text_pair = read_pairs([tmp_path], warn=quiet)
     assert [json_pair.ocr[end] for end in json_pair.reaching] == ["高"]
     assert text_pair.reaching is None  # plain text: no geometry
+    # the fit reads and corrects the file as `ocrfix correct` does: the geometry reflow's text, story by story
+    from ocrfix.formats import read_document, reflow_document
+
+    doc = read_document(tmp_path / "p1.ocr.json")
+    assert json_pair.source == reflow_document(doc).text and json_pair.document == doc
+
+    class Recorder:
+        def __init__(self) -> None:
+            self.told: list[tuple] = []
+
+        def correct(self, text, reflow=True, wrapped=None, reaching=None, **_evidence):
+            self.told.append((text, reflow, wrapped, reaching))
+            return type("Result", (), {"text": text.replace(SEEN, TRUE), "edits": [], "source": text})()
+
+    recorder = Recorder()
+    assert json_pair.corrected(recorder) == json_pair.source.replace(SEEN, TRUE)
+    assert recorder.told == [(json_pair.source, False, json_pair.ocr, json_pair.reaching)]  # as correct_document tells it
+    recorder.told.clear()
+    text_pair.corrected(recorder)
+    assert recorder.told == [(text_pair.ocr, True, None, None)] and text_pair.document is None
 
 
 def test_a_tesseract_tsv_pairs_like_its_hocr(tmp_path):

@@ -5,9 +5,10 @@ A pair is one OCR text and its ground truth (:class:`Pair`): a page (``NAME.ocr.
 aligned with the evaluation's block-robust aligner), a line of a TSV file (FASPell) or of two
 line-aligned files (SIGHAN). A page's OCR may also be a structured file, ``NAME.ocr.xml`` (ALTO,
 PAGE, ABBYY), ``NAME.ocr.hocr``, ``NAME.ocr.json`` (PaddleOCR / RapidOCR, Google Cloud Vision, Azure, Amazon Textract) or
-``NAME.ocr.tsv`` (Tesseract TSV): its text is then the geometry reflow's (:func:`ocr_page`), and the
-printed lines whose box reaches past their column's measure are kept with it (the evidence of a
-profile's ``line_end_reach``). What cannot be used is skipped with one warning per input.
+``NAME.ocr.tsv`` (Tesseract TSV): it is then read as ``ocrfix correct`` reads it (:func:`ocr_page`): the
+geometry reflow's text is what the corrector sees, its printed lines are where the line-end stages
+work, and the printed lines whose box reaches past their column's measure are kept with it (the
+evidence of a profile's ``line_end_reach``). What cannot be used is skipped with one warning per input.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 from rapidfuzz.distance import Levenshtein
 from tqdm import tqdm
@@ -28,6 +30,10 @@ from .confusions.learn import ChannelCounts, plain_pairs
 from .fit import Labeled
 from .truth import position_truth
 
+if TYPE_CHECKING:
+    from ..correction.corrector import Corrector
+    from ..formats import Document
+
 #: One pair in this many is held out (deterministically: the last of every group).
 HOLDOUT_EVERY = 5
 
@@ -38,7 +44,9 @@ CLEAN_CHUNK = 2000
 
 @dataclass(frozen=True)
 class Pair:
-    """One OCR text and its ground truth; a ``page`` is reflowed before correction, a line is not."""
+    """One OCR text and its ground truth; a ``page`` is reflowed before correction, a line is not.
+    A structured page's ``ocr`` is its text as printed, its reflow the geometry's (``reflowed``), and it
+    is corrected from its ``document`` (:meth:`corrected`)."""
 
     name: str
     ocr: str
@@ -47,11 +55,26 @@ class Pair:
     #: offsets in ``ocr`` of the last characters of printed lines whose box reaches past their column's
     #: measure with no mark read (a structured page's, :meth:`ocrfix.formats.Reflowed.reaching`); None: no geometry
     reaching: frozenset[int] | None = None
+    #: the geometry reflow's text (a structured page's, :attr:`ocrfix.formats.Reflowed.text`); None: reflowed as text
+    reflowed: str | None = None
+    document: Document | None = None  # a structured page's file as read (corrected from it); None: text
 
     @property
     def source(self) -> str:
         """The text the corrector's decoder sees (a page's reflow)."""
+        if self.reflowed is not None:
+            return self.reflowed
         return reflow(self.ocr) if self.page else self.ocr
+
+    def corrected(self, corrector: Corrector) -> str:
+        """The pair's OCR corrected by ``corrector`` as ``ocrfix correct`` corrects it: a structured page
+        story by story from its geometry reflow (:func:`ocrfix.formats.correct_document`), a plain page
+        reflowed as text, a line as it is."""
+        if self.document is not None:
+            from ..formats import correct_document
+
+            return correct_document(self.document, corrector).text
+        return corrector.correct(self.ocr).text if self.page else corrector.correct(self.ocr, reflow=False).text
 
 
 # ---- reading the pairs ------------------------------------------------------------------
@@ -95,20 +118,30 @@ def ocr_files(root: Path) -> list[Path]:
     return sorted(p for p in root.rglob("*.ocr.*") if p.is_file() and is_ocr_file_name(p.name))
 
 
-def ocr_page(path: Path) -> tuple[str, frozenset[int] | None]:
+class OcrPage(NamedTuple):
+    """An OCR file as the corrector reads it: its text as printed, the offsets in it of the printed lines
+    whose box reaches past their column's measure, its geometry reflow's text and the document (all
+    None: plain text)."""
+
+    printed: str
+    reaching: frozenset[int] | None = None
+    reflowed: str | None = None
+    document: Document | None = None
+
+
+def ocr_page(path: Path) -> OcrPage:
     """The OCR text of a file: plain text as it is, a structured file (hOCR, ALTO, PAGE, ABBYY,
     PaddleOCR / RapidOCR, Google Cloud Vision, Azure or Amazon Textract JSON, Tesseract TSV) as its
     geometry reflow's paragraphs with their printed lines on lines of their own (where the columns
-    wrapped them: the line-end stages learn from those); and for a structured file the offsets in it
-    of the printed lines whose box reaches past their column's measure
-    (:meth:`ocrfix.formats.Reflowed.reaching`; None: plain text)."""
+    wrapped them: the line-end stages learn from those), with the lines whose box reaches past their
+    column's measure (:meth:`ocrfix.formats.Reflowed.reaching`) and the reflow's text."""
     from ..formats import read_document, reflow_document
 
     doc = read_document(path)
     if doc.format == "text":
-        return doc.source.decode("utf-8"), None
+        return OcrPage(doc.source.decode("utf-8"))
     flow = reflow_document(doc)
-    return flow.wrapped(), flow.reaching()
+    return OcrPage(flow.wrapped(), flow.reaching(), flow.text, doc)
 
 
 def _directory_pairs(root: Path, warn: Callable[[str], None]) -> list[Pair]:
@@ -119,8 +152,8 @@ def _directory_pairs(root: Path, warn: Callable[[str], None]) -> list[Pair]:
     lonely_gt = [g.name for g in gt_files if g not in matched]
     _warn_skipped(warn, root, len(lonely_ocr), "OCR files without a NAME.gt.txt", lonely_ocr)
     _warn_skipped(warn, root, len(lonely_gt), "ground-truth files without a NAME.ocr.txt", lonely_gt)
-    pairs = [Pair(str(p.relative_to(root)), text, read_text(g), True, reaching)
-             for p, g in partner.items() if g.is_file() for text, reaching in [ocr_page(p)]]
+    pairs = [Pair(str(p.relative_to(root)), page.printed, read_text(g), True, *page[1:])
+             for p, g in partner.items() if g.is_file() for page in [ocr_page(p)]]
     if not partner and not gt_files:
         warn(f"ocrfix: warning: {root}: no NAME.ocr.txt + NAME.gt.txt pairs")
     return pairs

@@ -342,8 +342,7 @@ def held_out_figures(corrector: Corrector, pairs: Sequence[Pair]) -> Figures:
     fixed = introduced = before = after = chars = 0
     for pair in tqdm(pairs, desc="held out", unit="pair", file=sys.stderr, leave=False):
         source = pair.source
-        hyp = corrector.correct(pair.ocr, reaching=pair.reaching).text if pair.page else corrector.correct(source, reflow=False).text
-        f, i, b, a = score_text(pair, source, hyp)
+        f, i, b, a = score_text(pair, source, pair.corrected(corrector))
         fixed, introduced, before, after = fixed + f, introduced + i, before + b, after + a
         chars += len(squeeze(pair.gt))
     return Figures(len(pairs), chars, before, after, fixed, introduced)

@@ -127,9 +127,9 @@ def read_ocr_texts(inputs: Sequence[str | Path]) -> list[OcrText]:
                                               and not p.name.endswith(".gt.txt"))
             if not files:
                 raise InputError(f"{path}: no OCR files ({ocr_file_patterns()})")
-            out += [OcrText(str(f.relative_to(path)), *ocr_page(f)) for f in files]
+            out += [OcrText(str(f.relative_to(path)), *ocr_page(f)[:2]) for f in files]
         elif path.is_file():
-            out.append(OcrText(path.name, *ocr_page(path)))
+            out.append(OcrText(path.name, *ocr_page(path)[:2]))
         else:
             raise InputError(f"{path}: no such file or directory")
     return [text for text in out if text.text.strip()]

@@ -255,7 +255,7 @@ def choose_clean_print_marks(corrector: Corrector, pairs: Sequence[Pair], log: C
         corrector.stages = dataclasses.replace(corrector.stages, line_end_marks_in_clean_print=keep)
         fixed = introduced = 0
         for pair in tqdm(pages, desc="line-end marks in clean print", unit="page", file=sys.stderr, leave=False):
-            result = score_text(pair, pair.source, corrector.correct(pair.ocr, reaching=pair.reaching).text)
+            result = score_text(pair, pair.source, pair.corrected(corrector))
             fixed, introduced = fixed + result[0], introduced + result[1]
         tallies.append((fixed, introduced))
     gain = (tallies[1][0] - tallies[0][0], tallies[1][1] - tallies[0][1])
