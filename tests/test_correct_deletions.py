@@ -74,6 +74,19 @@ def test_the_alignment_finds_extra_dropped_and_misread_characters():
     assert counts[DOUBLE] == Counts(2, 1, 0, 1, 0)
 
 
+def test_the_channel_is_learned_from_the_stretches_each_side_reads_in_any_block_order():
+    """A web version with its paragraphs in another order, and a line of the page the web version
+    lacks: the channel counts the one extra character the engine read, not the blocks out of place."""
+    first, second = "今天天气很好我们一起去公园散步。", "他们在上海认真工作大家都很高兴。"
+    ocr = first + "\n" + second.replace("认真", "认夫真") + "\n本版责任编辑张三李四王五\n"
+    counts = length_counts([(ocr, second + "\n" + first + "\n")])
+    assert {key: c.extra for key, c in counts.items() if c.extra} == {"夫": 1}
+    assert "编" not in counts and counts["。"] == Counts(2, 0, 0, 2, 0)
+    # one stream aligned whole, the second paragraph would have been extra and the first dropped
+    whole = anchored("".join(ocr.split()), second + first)
+    assert len(whole.extra) > 10
+
+
 def test_junk_and_doubles_are_deleted_where_the_lm_and_the_channel_agree(lm):
     assert deleted("我们在北京和工作。", lm) == [(5, "和")]
     assert deleted("我们在北京|工作。", lm) == []  # a symbol: the symbol rules' guards decide

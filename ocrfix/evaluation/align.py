@@ -68,6 +68,7 @@ class Alignment:
     stray: int                       # HYP chars in short uncovered runs, counted as insertions
     unmatched_gt: tuple[Span, ...]   # runs of GT positions without a match
     unmatched_hyp: tuple[Span, ...]  # uncovered HYP runs listed as extra text
+    regions: tuple[tuple[Span, Span], ...] = ()  # (GT span, HYP span) of each aligned piece, in HYP order
 
     @property
     def unmatched_gt_chars(self) -> int:
@@ -405,6 +406,7 @@ def align(gt: Doc, hyp: Doc) -> Alignment:
     hyp_at: list[str | None] = [None] * len(g)
     inserted = [""] * (len(g) + 1)
     covered: list[Span] = []
+    regions: list[tuple[Span, Span]] = []
     fitted = [(local, piece) for piece in _locate(gt.blocks, _AnchorIndex(g, h)) if (local := _fit(g, h, piece))]
     end_h = 0
     for local, piece in sorted(fitted, key=lambda pair: pair[0].hyp):
@@ -419,6 +421,7 @@ def align(gt: Doc, hyp: Doc) -> Alignment:
             if text:
                 inserted[local.start + k] += text
         covered.append(local.hyp)
+        regions.append(((local.start, local.start + len(local.hyp_at)), local.hyp))
     stray, extra = 0, []
     for span in _uncovered(len(h), covered):
         if span[1] - span[0] >= MIN_UNMATCHED or _holds_whole_line(span, hyp.starts, len(h)):
@@ -426,7 +429,7 @@ def align(gt: Doc, hyp: Doc) -> Alignment:
         else:
             stray += span[1] - span[0]
     unmatched_gt = [run for a, b in _none_runs(hyp_at) for run in _split_at(a, b, gt.starts)]
-    return Alignment(gt, hyp, tuple(hyp_at), tuple(inserted), stray, tuple(unmatched_gt), tuple(extra))
+    return Alignment(gt, hyp, tuple(hyp_at), tuple(inserted), stray, tuple(unmatched_gt), tuple(extra), tuple(regions))
 
 
 def _split_at(a: int, b: int, starts: tuple[int, ...]) -> list[Span]:
