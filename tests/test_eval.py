@@ -72,6 +72,19 @@ def test_paragraph_order_does_not_matter() -> None:
     assert r.cer == 0.0 and r.cer_all == 0.0 and not r.unmatched_gt_blocks
 
 
+def test_the_alignment_names_the_stretches_it_matched_each_side() -> None:
+    gt, hyp = to_doc(f"{P1}\n{P2}\n{P3}\n"), to_doc(f"{P3}\n{P1}\n{P2[:20]}{P2[21:]}\n")
+    al = align_module.align(gt, hyp)
+    assert [(gt.text[g0:g1], hyp.text[h0:h1]) for (g0, g1), (h0, h1) in al.regions] == \
+        [(P3, P3), (P1, P1), (P2, P2[:20] + P2[21:])]  # in the hypothesis's order; the lost character inside its stretch
+    # a stretch of each side never overlaps another, and every matched GT position lies in one
+    matched = [k for k, c in enumerate(al.hyp_at) if c is not None]
+    assert all(any(g0 <= k < g1 for (g0, g1), _ in al.regions) for k in matched)
+    for side in (0, 1):
+        spans = sorted(region[side] for region in al.regions)
+        assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
+
+
 def test_extra_article_in_hyp_is_listed_not_counted() -> None:
     r = evaluate(f"{P1}\n{P2}\n", f"{P1}\n{P3}\n{P2}\n")
     d = r.to_dict()
