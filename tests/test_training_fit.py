@@ -9,7 +9,7 @@ from ocrfix.correction.edits import Edit
 from ocrfix.training.fit import (Labeled, featurize, fit_weights, refuse_heldout, reverse_channel,
                                 synthetic_examples)
 from ocrfix.correction.score import Weights
-from ocrfix.training.truth import position_truth, tally
+from ocrfix.training.truth import page_truth, position_truth, tally
 from ocrfix.errors import InputError
 
 from test_correct_fixtures import CORPUS, INVENTORY, confusion_set, load_lm, write_arpa
@@ -17,6 +17,21 @@ from test_correct_fixtures import CORPUS, INVENTORY, confusion_set, load_lm, wri
 
 def test_position_truth_aligns_substitutions_and_skips_length_errors():
     assert position_truth("我们 在北京工乍。x", "我们在北京工作。") == ["我", "们", None, "在", "北", "京", "工", "作", "。", None]
+
+
+def test_page_truth_aligns_each_stretch_with_the_ground_truth_it_reads_in_any_block_order():
+    first, second = "今天天气很好我们一起去公园散步。", "他们在上海认真工作大家都很高兴。"
+    ocr = first + "\n" + second.replace("工作", "工乍") + "\n本版责任编辑张三李四\n"
+    gt = second + "\n" + first + "\n"
+    truth = page_truth(ocr, gt)
+    misread = ocr.index("乍")
+    assert truth[misread] == "作"  # the one misread character, named
+    wrong = [k for k, t in enumerate(truth) if t is not None and t != ocr[k]]
+    assert wrong == [misread]
+    assert set(truth[ocr.index("本版"):]) == {None}  # a line the ground truth lacks: no truth
+    # one alignment of the two streams pairs the blocks out of place with whatever stands there
+    streamed = position_truth(ocr, gt)
+    assert len([k for k, t in enumerate(streamed) if t is not None and t != ocr[k]]) > 1
 
 
 def test_tally_counts_fixed_and_introduced():

@@ -28,7 +28,7 @@ from ..text_reflow import reflow
 from ..textio import read_text
 from .confusions.learn import ChannelCounts, plain_pairs
 from .fit import Labeled
-from .truth import position_truth
+from .truth import page_truth, position_truth
 
 if TYPE_CHECKING:
     from ..correction.corrector import Corrector
@@ -233,8 +233,10 @@ def channel_counts(pairs: Sequence[Pair], sources: Sequence[str]) -> ChannelCoun
 
 
 def labeled(pair: Pair, source: str) -> Labeled:
-    """The decoder's text with its per-character truth (``None`` where the alignment is not one-to-one)."""
-    return Labeled(source, tuple(position_truth(source, pair.gt)), "page", pair.name)
+    """The decoder's text with its per-character truth (``None`` where the alignment is not one-to-one; a
+    page aligned stretch by stretch, its ground truth's blocks maybe in another order: :func:`~.truth.page_truth`)."""
+    truth = page_truth(source, pair.gt) if pair.page else position_truth(source, pair.gt)
+    return Labeled(source, tuple(truth), "page", pair.name)
 
 
 def clean_labeled(texts: Iterable[tuple[str, str]], kind: str = "clean") -> list[Labeled]:

@@ -4,6 +4,9 @@
 folded, rapidfuzz Levenshtein opcodes) and gives, for every OCR character, the ground-truth
 character it stands for — or ``None`` where the alignment is not one-to-one (insertions,
 deletions, unequal replacements), so such positions are neither positives nor negatives.
+:func:`page_truth` does the same for a page whose ground truth may hold its blocks in another
+order, or text the page lacks (a web version, the stories of a whole page): stretch by stretch, as
+the evaluation's block-robust aligner matches them.
 """
 from __future__ import annotations
 
@@ -34,6 +37,27 @@ def position_truth(ocr: str, gt: str) -> list[str | None]:
         if tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1):
             for k in range(i2 - i1):
                 truth[a_index[i1 + k]] = b[j1 + k]
+    return truth
+
+
+def page_truth(ocr: str, gt: str) -> list[str | None]:
+    """:func:`position_truth` of each stretch of ``ocr`` the block-robust aligner
+    (:func:`ocrfix.evaluation.align.align`) matched with a stretch of ``gt``; ``None`` outside them (text
+    the ground truth lacks). A single alignment of the two streams pairs a block out of place with
+    whatever stands there: on 30 whole pages of several stories it marked 617 characters misread
+    where the evaluation finds 65 substitutions."""
+    from ..evaluation.align import align
+    from ..evaluation.profile import to_doc
+
+    hyp_doc, gt_doc = to_doc(ocr), to_doc(gt)
+    index = [pos for pos, ch in enumerate(ocr) if not ch.isspace()]
+    if len(hyp_doc.text) != len(index):  # characters the evaluation reads as layout (zero-width): no shared positions
+        return position_truth(ocr, gt)
+    shown, gt_shown = "".join(ocr[pos] for pos in index), gt_doc.shown or gt_doc.text
+    truth: list[str | None] = [None] * len(ocr)
+    for (g0, g1), (h0, h1) in align(gt_doc, hyp_doc).regions:
+        for k, true in enumerate(position_truth(shown[h0:h1], gt_shown[g0:g1])):
+            truth[index[h0 + k]] = true
     return truth
 
 
