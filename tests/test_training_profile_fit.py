@@ -106,7 +106,9 @@ def test_structured_ocr_files_pair_with_their_ground_truth_through_the_geometry_
     assert pair.source.split() == ["土作很好，天气晴朗，我们去公园散步也好。"]  # the printed lines, read as one paragraph
     assert any("skipped 1 OCR files without a NAME.gt.txt (p2.ocr.xml)" in w for w in warnings)
     (tmp_path / "p2.ocr.xml").unlink()
-    assert [(t.name, t.text, t.reaching) for t in read_ocr_texts([tmp_path])] == [("p1.ocr.json", pair.ocr, pair.reaching)]
+    (text,) = read_ocr_texts([tmp_path])
+    assert (text.name, text.text, text.reaching, text.source, text.document) == \
+        ("p1.ocr.json", pair.ocr, pair.reaching, pair.source, pair.document)  # read as the supervised fit reads it
 
 
 def test_a_structured_pair_keeps_the_printed_lines_whose_box_reaches_past_the_columns_measure(tmp_path):
@@ -140,6 +142,13 @@ def test_a_structured_pair_keeps_the_printed_lines_whose_box_reaches_past_the_co
     recorder.told.clear()
     text_pair.corrected(recorder)
     assert recorder.told == [(text_pair.ocr, True, None, None)] and text_pair.document is None
+    # the unsupervised fit corrects an archive's structured file the same way
+    from ocrfix.training.self_train import read_ocr_texts
+
+    recorder.told.clear()
+    (archived,) = [t for t in read_ocr_texts([tmp_path]) if t.name == "p1.ocr.json"]
+    assert archived.corrected(recorder).text == json_pair.source.replace(SEEN, TRUE)
+    assert recorder.told == [(json_pair.source, False, json_pair.ocr, json_pair.reaching)]
 
 
 def test_a_tesseract_tsv_pairs_like_its_hocr(tmp_path):

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rapidfuzz.distance import Levenshtein
 from tqdm import tqdm
@@ -70,11 +70,7 @@ class Pair:
         """The pair's OCR corrected by ``corrector`` as ``ocrfix correct`` corrects it: a structured page
         story by story from its geometry reflow (:func:`ocrfix.formats.correct_document`), a plain page
         reflowed as text, a line as it is."""
-        if self.document is not None:
-            from ..formats import correct_document
-
-            return correct_document(self.document, corrector).text
-        return corrector.correct(self.ocr).text if self.page else corrector.correct(self.ocr, reflow=False).text
+        return corrected_page(corrector, self.ocr, self.document).text if self.page else corrector.correct(self.ocr, reflow=False).text
 
 
 # ---- reading the pairs ------------------------------------------------------------------
@@ -142,6 +138,17 @@ def ocr_page(path: Path) -> OcrPage:
         return OcrPage(doc.source.decode("utf-8"))
     flow = reflow_document(doc)
     return OcrPage(flow.wrapped(), flow.reaching(), flow.text, doc)
+
+
+def corrected_page(corrector: Corrector, printed: str, document: Document | None) -> Any:
+    """``corrector``'s result for a page as ``ocrfix correct`` makes it (its ``text``, ``source`` and
+    ``edits``): a structured page's ``document`` story by story from its geometry reflow
+    (:func:`ocrfix.formats.correct_document`), plain text ``printed`` reflowed by the corrector."""
+    if document is not None:
+        from ..formats import correct_document
+
+        return correct_document(document, corrector)
+    return corrector.correct(printed)
 
 
 def _directory_pairs(root: Path, warn: Callable[[str], None]) -> list[Pair]:

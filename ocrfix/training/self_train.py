@@ -65,7 +65,7 @@ import math
 import sys
 from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from tqdm import tqdm
 
@@ -84,9 +84,12 @@ from ..text_reflow import reflow
 from .calibrate import THRESHOLDS, calibration_texts, threshold_curve
 from .confusions.learn import ChannelCounts, channel_set, misread_rates
 from .fit import Labeled
-from .pairs import chunked, clean_labeled, clean_texts, ocr_files, ocr_page
+from .pairs import chunked, clean_labeled, clean_texts, corrected_page, ocr_files, ocr_page
 from .profile_fit import BaseModels, Channel, Fitted, Models, Options
 from .stages import LINE_END_MARGINS, STAGE_MARGIN, STAGE_RATIO, Stages
+
+if TYPE_CHECKING:
+    from ..formats import Document
 
 ROUNDS = 3
 MIN_PAIR_COUNT = 2
@@ -107,12 +110,24 @@ CONTROL_STEP = 3
 
 
 class OcrText(NamedTuple):
-    """An archive's OCR text, and for a structured file the offsets in it of the printed lines whose box
-    reaches past their column's measure (:func:`~.pairs.ocr_page`; None: plain text)."""
+    """An archive's OCR text (a structured file's printed lines), and for a structured file the offsets
+    in it of the printed lines whose box reaches past their column's measure, its geometry reflow's text
+    and the document (:func:`~.pairs.ocr_page`; None: plain text)."""
 
     name: str
     text: str
     reaching: frozenset[int] | None = None
+    reflowed: str | None = None
+    document: Document | None = None
+
+    @property
+    def source(self) -> str:
+        """The text the corrector's decoder sees: the geometry reflow's, or the text reflowed."""
+        return self.reflowed if self.reflowed is not None else reflow(self.text)
+
+    def corrected(self, corrector: Corrector) -> Any:
+        """``corrector``'s result for the text as ``ocrfix correct`` makes it (:func:`~.pairs.corrected_page`)."""
+        return corrected_page(corrector, self.text, self.document)
 
 
 def read_ocr_texts(inputs: Sequence[str | Path]) -> list[OcrText]:
@@ -127,9 +142,9 @@ def read_ocr_texts(inputs: Sequence[str | Path]) -> list[OcrText]:
                                               and not p.name.endswith(".gt.txt"))
             if not files:
                 raise InputError(f"{path}: no OCR files ({ocr_file_patterns()})")
-            out += [OcrText(str(f.relative_to(path)), *ocr_page(f)[:2]) for f in files]
+            out += [OcrText(str(f.relative_to(path)), *ocr_page(f)) for f in files]
         elif path.is_file():
-            out.append(OcrText(path.name, *ocr_page(path)[:2]))
+            out.append(OcrText(path.name, *ocr_page(path)))
         else:
             raise InputError(f"{path}: no such file or directory")
     return [text for text in out if text.text.strip()]
@@ -202,13 +217,14 @@ class LineEndGains(NamedTuple):
     reached: list[bool]
 
 
-def line_end_gains(raw: str, lm, reaching: Collection[int] = frozenset()) -> LineEndGains:
+def line_end_gains(raw: str, lm, reaching: Collection[int] = frozenset(), reflowed: str | None = None) -> LineEndGains:
     """The best mark's log10 gain over running on (:func:`~ocrfix.correction.line_marks.best_mark`)
-    at the wrapped line ends of ``raw`` after its reflow, and at every :data:`CONTROL_STEP`-th
+    at the wrapped line ends of ``raw`` after its reflow (``reflowed``, the geometry's; default the text
+    reflow's), and at every :data:`CONTROL_STEP`-th
     position inside its lines that the line-end stage would weigh (after a Han character, letter or
     digit, before anything but a closing mark, neither protected); a line end is ``reaching`` where
     the offset in ``raw`` of the last character before it is."""
-    text = reflow(raw)
+    text = reflow(raw) if reflowed is None else reflowed
     joins = dict(joined_lines(raw, text))  # offset in text -> offset in raw of the line before's end
     protected = protected_mask(text, frozenset())
     ends, inside, reached = [], [], []
@@ -260,7 +276,7 @@ def choose_line_end_marks(texts: Sequence[OcrText], sparse: Sequence[bool], lm, 
     """(margin or ``None``, kept in clean print too, ``line_end_reach`` or ``None``) for the marks lost at
     line ends: the margin from all texts, whether the texts that read like clean print (``sparse``) lose
     them as well, and where texts carry geometry (:func:`choose_line_end_reach`) the margins by it."""
-    gains = [line_end_gains(t.text, lm, t.reaching or frozenset())
+    gains = [line_end_gains(t.text, lm, t.reaching or frozenset(), t.reflowed)
              for t in tqdm(texts, desc="line ends", unit="text", file=sys.stderr, leave=False)]
     margin, notes = line_end_margin([g for e in gains for g in e.ends], [g for e in gains for g in e.inside])
     log(f"  line-end marks (line ends against positions inside lines): {notes} -> "
@@ -291,7 +307,7 @@ def choose_line_end_reach(gains: Sequence[LineEndGains], log: Callable[[str], No
     return reach
 
 
-def sparse_texts(corrector: Corrector, texts: Sequence[str], models: Models) -> list[bool]:
+def sparse_texts(corrector: Corrector, texts: Sequence[OcrText], models: Models) -> list[bool]:
     """Per text, whether it reads like clean print to the shipped weights' clean-print rule (few
     first-pass decoder edits, :meth:`~ocrfix.correction.score.SparsePages.counted`); all False without such a rule."""
     rule = models.weights.sparse
@@ -301,7 +317,7 @@ def sparse_texts(corrector: Corrector, texts: Sequence[str], models: Models) -> 
     first.threshold, first.noisy, first.sparse = models.weights.threshold, None, None
     flags = []
     for text in tqdm(texts, desc="first pass", unit="text", file=sys.stderr, leave=False):
-        result = first.correct(text)
+        result = text.corrected(first)
         decoded = [e.gain for e in result.edits if not any(s.startswith("rule:") or s == VARIANT for s in e.sources)]
         flags.append(rule.is_sparse(rule.counted(decoded, first.text_logp(result.source), len(result.source)), len(result.source)))
     return flags
@@ -312,21 +328,20 @@ def choose_stages(texts: Sequence[OcrText], corrector: Corrector, models: Models
     """The pattern stages for the archive, from its raw OCR alone (see :func:`choose_rules`, which
     keeps the rules of ``always``, and :func:`choose_line_end_marks`)."""
     log("symbol rules and line-end marks, from the archive's OCR alone:")
-    rules = choose_rules([reflow(t.text) for t in texts], models.lm, log, always)
-    margin, clean_print, reach = choose_line_end_marks(texts, sparse_texts(corrector, [t.text for t in texts], models),
-                                                       models.lm, log)
+    rules = choose_rules([t.source for t in texts], models.lm, log, always)
+    margin, clean_print, reach = choose_line_end_marks(texts, sparse_texts(corrector, texts, models), models.lm, log)
     # the garbled-marks stage judges each text by its own marks, ground truth or not: on, as in `generic`
     return Stages(rules, margin is not None, bool(models.variants), margin, None, clean_print, garbled_marks=True,
                   line_end_reach=reach)
 
 
-def confident_counts(corrector: Corrector, texts: Sequence[str], min_gain: float) -> tuple[ChannelCounts, int]:
+def confident_counts(corrector: Corrector, texts: Sequence[OcrText], min_gain: float) -> tuple[ChannelCounts, int]:
     """The decoder's single-character edits with probability >= ``min_gain`` as (true, seen) pairs,
     and the OCR characters they were made in (symbol rules and variant forms are not the channel)."""
     counts = ChannelCounts()
     edits = 0
     for text in tqdm(texts, desc="decode", unit="text", file=sys.stderr, leave=False):
-        result = corrector.correct(text)
+        result = text.corrected(corrector)
         subs = [(e.replacement, e.original) for e in result.edits
                 if e.gain >= min_gain and len(e.original) == len(e.replacement) == 1
                 and not any(s.startswith("rule:") or s == VARIANT for s in e.sources)]
@@ -343,7 +358,7 @@ def scaled_misread(counts: ChannelCounts, overall: float) -> MisreadRates:
     return MisreadRates(rates.seen, {ch: min(rates.seen.get(ch, 0), round(n * scale)) for ch, n in rates.misread.items()})
 
 
-def clean_proxies(corrector: Corrector, texts: Sequence[str]) -> list[Labeled]:
+def clean_proxies(corrector: Corrector, texts: Sequence[OcrText]) -> list[Labeled]:
     """Sentences of ``texts`` in which ``corrector`` at :data:`PROXY_THRESHOLD` proposes no edit,
     joined into page-sized texts (the archive's confident part)."""
     saved = corrector.threshold, corrector.noisy, corrector.sparse
@@ -351,7 +366,7 @@ def clean_proxies(corrector: Corrector, texts: Sequence[str]) -> list[Labeled]:
     sentences: list[str] = []
     try:
         for text in tqdm(texts, desc="clean proxies", unit="text", file=sys.stderr, leave=False):
-            result = corrector.correct(text)
+            result = text.corrected(corrector)
             edited = sorted(e.input_offset for e in result.edits)
             for sentence in segment(result.source):
                 piece = result.source[sentence.start:sentence.end].strip()
@@ -383,7 +398,6 @@ def fit_unsupervised(inputs: Sequence[str | Path], clean: Sequence[str | Path] =
     base = base or BaseModels.shipped()
     settings = load_settings()
     texts = read_ocr_texts(inputs)
-    learn = [t.text for t in texts]
     generic = load_profile("generic", settings.models_dir)
     models = Models(base)
     base_set = load_confusions(base.confusions)
@@ -396,17 +410,17 @@ def fit_unsupervised(inputs: Sequence[str | Path], clean: Sequence[str | Path] =
                                                                           bool(models.variants))), models, log,
                            generic.rules or ())
     corrector = models.corrector(start, strict, stages)
-    proxies = _drift_proxies(clean, corrector, learn, log)
+    proxies = _drift_proxies(clean, corrector, texts, log)
     history = []
     learned_pairs: frozenset = frozenset()
     channel = start
     threshold = confident
     for number in range(1, rounds + 1):
-        counts, edits = confident_counts(corrector, learn, confident)
+        counts, edits = confident_counts(corrector, texts, confident)
         if edits < MIN_EDITS:
             if number == 1:
                 raise InputError(f"too little data: the generic profile makes only {edits} confident edits in "
-                                 f"{len(learn)} texts (need at least {MIN_EDITS}); give more OCR text")
+                                 f"{len(texts)} texts (need at least {MIN_EDITS}); give more OCR text")
             break
         channel = _round_channel(counts, base_set, overall)
         pairs = frozenset((seen, c.char) for seen, c in channel.learned.pairs())
@@ -423,7 +437,7 @@ def fit_unsupervised(inputs: Sequence[str | Path], clean: Sequence[str | Path] =
     weights = dataclasses.replace(models.weights, threshold=threshold)  # the shipped second pass and clean-print rule
     card = {
         "engine": f"self-trained by ocrfix fit --unsupervised on {len(texts)} OCR texts (no ground truth)",
-        "fitted_on": f"{len(learn)} texts ({', '.join(sorted({Path(i).name for i in inputs}))}); "
+        "fitted_on": f"{len(texts)} texts ({', '.join(sorted({Path(i).name for i in inputs}))}); "
                      f"channel from the confident edits (>= {confident}) of the generic profile and its own later rounds",
         "held_out": "no ground truth: see benchmarks/RESULTS.md for measured figures of self-trained profiles",
         "rounds": history,
@@ -436,14 +450,15 @@ def fit_unsupervised(inputs: Sequence[str | Path], clean: Sequence[str | Path] =
                   dataclasses.replace(weights, fitted={"profile_fit": card}), stages, base.variants, card)
 
 
-def _drift_proxies(clean: Sequence[str | Path], corrector: Corrector, learn: Sequence[str], log: Callable[[str], None]) -> list[Labeled]:
+def _drift_proxies(clean: Sequence[str | Path], corrector: Corrector, texts: Sequence[OcrText],
+                   log: Callable[[str], None]) -> list[Labeled]:
     """The texts the drift guard keeps unchanged: the ``clean`` text given, else the confident
-    sentences of the archive (``learn``) as ``corrector`` reads them; logged."""
+    sentences of the archive (``texts``) as ``corrector`` reads them; logged."""
     if clean:
         proxies = clean_labeled(clean_texts(clean))
         log(f"drift guard: {sum(len(p.text) for p in proxies):,} characters of clean text ({', '.join(map(str, clean))})")
     else:
-        proxies = clean_proxies(corrector, learn)
+        proxies = clean_proxies(corrector, texts)
         log(f"drift guard: {sum(len(p.text) for p in proxies):,} characters of the archive's confident sentences")
     return proxies
 
