@@ -107,8 +107,8 @@ def test_structured_ocr_files_pair_with_their_ground_truth_through_the_geometry_
     assert any("skipped 1 OCR files without a NAME.gt.txt (p2.ocr.xml)" in w for w in warnings)
     (tmp_path / "p2.ocr.xml").unlink()
     (text,) = read_ocr_texts([tmp_path])
-    assert (text.name, text.text, text.reaching, text.source, text.document) == \
-        ("p1.ocr.json", pair.ocr, pair.reaching, pair.source, pair.document)  # read as the supervised fit reads it
+    assert (text.name, text.text, text.reaching, text.source, text.path) == \
+        ("p1.ocr.json", pair.ocr, pair.reaching, pair.source, pair.path)  # read as the supervised fit reads it
 
 
 def test_a_structured_pair_keeps_the_printed_lines_whose_box_reaches_past_the_columns_measure(tmp_path):
@@ -126,7 +126,7 @@ def test_a_structured_pair_keeps_the_printed_lines_whose_box_reaches_past_the_co
     from ocrfix.formats import read_document, reflow_document
 
     doc = read_document(tmp_path / "p1.ocr.json")
-    assert json_pair.source == reflow_document(doc).text and json_pair.document == doc
+    assert json_pair.source == reflow_document(doc).text and json_pair.path == tmp_path / "p1.ocr.json"
 
     class Recorder:
         def __init__(self) -> None:
@@ -141,7 +141,7 @@ def test_a_structured_pair_keeps_the_printed_lines_whose_box_reaches_past_the_co
     assert recorder.told == [(json_pair.source, False, json_pair.ocr, json_pair.reaching)]  # as correct_document tells it
     recorder.told.clear()
     text_pair.corrected(recorder)
-    assert recorder.told == [(text_pair.ocr, True, None, None)] and text_pair.document is None
+    assert recorder.told == [(text_pair.ocr, True, None, None)] and text_pair.path is None
     # the unsupervised fit corrects an archive's structured file the same way
     from ocrfix.training.self_train import read_ocr_texts
 

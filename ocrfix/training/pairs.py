@@ -32,7 +32,6 @@ from .truth import page_truth, position_truth
 
 if TYPE_CHECKING:
     from ..correction.corrector import Corrector
-    from ..formats import Document
 
 #: One pair in this many is held out (deterministically: the last of every group).
 HOLDOUT_EVERY = 5
@@ -46,7 +45,7 @@ CLEAN_CHUNK = 2000
 class Pair:
     """One OCR text and its ground truth; a ``page`` is reflowed before correction, a line is not.
     A structured page's ``ocr`` is its text as printed, its reflow the geometry's (``reflowed``), and it
-    is corrected from its ``document`` (:meth:`corrected`)."""
+    is corrected from its file (``path``, :meth:`corrected`)."""
 
     name: str
     ocr: str
@@ -57,7 +56,7 @@ class Pair:
     reaching: frozenset[int] | None = None
     #: the geometry reflow's text (a structured page's, :attr:`ocrfix.formats.Reflowed.text`); None: reflowed as text
     reflowed: str | None = None
-    document: Document | None = None  # a structured page's file as read (corrected from it); None: text
+    path: Path | None = None  # a structured page's file (read again to correct it); None: text
 
     @property
     def source(self) -> str:
@@ -70,7 +69,7 @@ class Pair:
         """The pair's OCR corrected by ``corrector`` as ``ocrfix correct`` corrects it: a structured page
         story by story from its geometry reflow (:func:`ocrfix.formats.correct_document`), a plain page
         reflowed as text, a line as it is."""
-        return corrected_page(corrector, self.ocr, self.document).text if self.page else corrector.correct(self.ocr, reflow=False).text
+        return corrected_page(corrector, self.ocr, self.path).text if self.page else corrector.correct(self.ocr, reflow=False).text
 
 
 # ---- reading the pairs ------------------------------------------------------------------
@@ -116,13 +115,14 @@ def ocr_files(root: Path) -> list[Path]:
 
 class OcrPage(NamedTuple):
     """An OCR file as the corrector reads it: its text as printed, the offsets in it of the printed lines
-    whose box reaches past their column's measure, its geometry reflow's text and the document (all
-    None: plain text)."""
+    whose box reaches past their column's measure, its geometry reflow's text and its path (all None:
+    plain text). The document itself is not kept: a whole page read by Tesseract takes about 2 MB
+    parsed, and an archive given to ``ocrfix fit --unsupervised`` may hold thousands."""
 
     printed: str
     reaching: frozenset[int] | None = None
     reflowed: str | None = None
-    document: Document | None = None
+    path: Path | None = None
 
 
 def ocr_page(path: Path) -> OcrPage:
@@ -137,17 +137,17 @@ def ocr_page(path: Path) -> OcrPage:
     if doc.format == "text":
         return OcrPage(doc.source.decode("utf-8"))
     flow = reflow_document(doc)
-    return OcrPage(flow.wrapped(), flow.reaching(), flow.text, doc)
+    return OcrPage(flow.wrapped(), flow.reaching(), flow.text, path)
 
 
-def corrected_page(corrector: Corrector, printed: str, document: Document | None) -> Any:
+def corrected_page(corrector: Corrector, printed: str, path: Path | None) -> Any:
     """``corrector``'s result for a page as ``ocrfix correct`` makes it (its ``text``, ``source`` and
-    ``edits``): a structured page's ``document`` story by story from its geometry reflow
+    ``edits``): a structured page's file ``path`` story by story from its geometry reflow
     (:func:`ocrfix.formats.correct_document`), plain text ``printed`` reflowed by the corrector."""
-    if document is not None:
-        from ..formats import correct_document
+    if path is not None:
+        from ..formats import correct_document, read_document
 
-        return correct_document(document, corrector)
+        return correct_document(read_document(path), corrector)
     return corrector.correct(printed)
 
 

@@ -65,7 +65,7 @@ import math
 import sys
 from collections.abc import Callable, Collection, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 from tqdm import tqdm
 
@@ -88,9 +88,6 @@ from .pairs import chunked, clean_labeled, clean_texts, corrected_page, ocr_file
 from .profile_fit import BaseModels, Channel, Fitted, Models, Options
 from .stages import LINE_END_MARGINS, STAGE_MARGIN, STAGE_RATIO, Stages
 
-if TYPE_CHECKING:
-    from ..formats import Document
-
 ROUNDS = 3
 MIN_PAIR_COUNT = 2
 #: A sentence in which the generic profile proposes no edit at this threshold is taken as clean.
@@ -112,13 +109,13 @@ CONTROL_STEP = 3
 class OcrText(NamedTuple):
     """An archive's OCR text (a structured file's printed lines), and for a structured file the offsets
     in it of the printed lines whose box reaches past their column's measure, its geometry reflow's text
-    and the document (:func:`~.pairs.ocr_page`; None: plain text)."""
+    and its path (:func:`~.pairs.ocr_page`; None: plain text)."""
 
     name: str
     text: str
     reaching: frozenset[int] | None = None
     reflowed: str | None = None
-    document: Document | None = None
+    path: Path | None = None
 
     @property
     def source(self) -> str:
@@ -127,7 +124,7 @@ class OcrText(NamedTuple):
 
     def corrected(self, corrector: Corrector) -> Any:
         """``corrector``'s result for the text as ``ocrfix correct`` makes it (:func:`~.pairs.corrected_page`)."""
-        return corrected_page(corrector, self.text, self.document)
+        return corrected_page(corrector, self.text, self.path)
 
 
 def read_ocr_texts(inputs: Sequence[str | Path]) -> list[OcrText]:
