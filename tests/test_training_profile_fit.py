@@ -151,6 +151,23 @@ def test_a_structured_pair_keeps_the_printed_lines_whose_box_reaches_past_the_co
     assert recorder.told == [(json_pair.source, False, json_pair.ocr, json_pair.reaching)]
 
 
+def test_a_file_that_cannot_be_read_is_skipped_with_a_warning_not_the_whole_fit(tmp_path):
+    from ocrfix.training.self_train import read_ocr_texts
+
+    (tmp_path / "good.ocr.txt").write_text("我们在北京土作。\n", encoding="utf-8")
+    (tmp_path / "good.gt.txt").write_text("我们在北京工作。\n", encoding="utf-8")
+    (tmp_path / "bad.ocr.json").write_text('{"rec_texts": [', encoding="utf-8")
+    (tmp_path / "bad.gt.txt").write_text("他们在上海工作。\n", encoding="utf-8")
+    (tmp_path / "worse.ocr.txt").write_bytes(b"\x00\x01\x02binary\xff\xfe" * 20)
+    (tmp_path / "worse.gt.txt").write_text("大家都很高兴。\n", encoding="utf-8")
+    warnings: list[str] = []
+    assert [p.name for p in read_pairs([tmp_path], warn=warnings.append)] == ["good.ocr.txt"]
+    assert len(warnings) == 1 and "skipped 2 files that cannot be read" in warnings[0] and "bad.ocr.json" in warnings[0]
+    warnings.clear()
+    assert [t.name for t in read_ocr_texts([tmp_path], warnings.append)] == ["good.ocr.txt"]
+    assert len(warnings) == 1 and "worse.ocr.txt" in warnings[0]
+
+
 def test_a_tesseract_tsv_pairs_like_its_hocr(tmp_path):
     from shutil import copyfile
 

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from rapidfuzz.distance import Levenshtein
 from tqdm import tqdm
@@ -32,6 +32,8 @@ from .truth import page_truth, position_truth
 
 if TYPE_CHECKING:
     from ..correction.corrector import Corrector
+
+T = TypeVar("T")
 
 #: One pair in this many is held out (deterministically: the last of every group).
 HOLDOUT_EVERY = 5
@@ -101,6 +103,21 @@ def read_pairs(inputs: Sequence[str | Path], err_gold: Sequence[Sequence[str | P
     return pairs
 
 
+def readable(paths: Iterable[Path], read: Callable[[Path], T], warn: Callable[[str], None], where: str | Path
+             ) -> list[tuple[Path, T]]:
+    """``(path, read(path))`` of the ``paths`` that can be read; the others (not valid JSON or XML, binary,
+    undecodable: an :class:`InputError`) skipped with one warning that names them and why, so that one bad
+    file of an archive does not stop a fit."""
+    done, bad = [], []
+    for path in paths:
+        try:
+            done.append((path, read(path)))
+        except InputError as error:
+            bad.append(str(error))
+    _warn_skipped(warn, where, len(bad), "files that cannot be read", bad)
+    return done
+
+
 def _warn_skipped(warn: Callable[[str], None], where: str | Path, n: int, what: str, names: Sequence[str] = ()) -> None:
     if n:
         shown = f" ({', '.join(names[:3])}{', ...' if len(names) > 3 else ''})" if names else ""
@@ -159,8 +176,8 @@ def _directory_pairs(root: Path, warn: Callable[[str], None]) -> list[Pair]:
     lonely_gt = [g.name for g in gt_files if g not in matched]
     _warn_skipped(warn, root, len(lonely_ocr), "OCR files without a NAME.gt.txt", lonely_ocr)
     _warn_skipped(warn, root, len(lonely_gt), "ground-truth files without a NAME.ocr.txt", lonely_gt)
-    pairs = [Pair(str(p.relative_to(root)), page.printed, read_text(g), True, *page[1:])
-             for p, g in partner.items() if g.is_file() for page in [ocr_page(p)]]
+    read = readable([p for p, g in partner.items() if g.is_file()], lambda p: (ocr_page(p), read_text(partner[p])), warn, root)
+    pairs = [Pair(str(p.relative_to(root)), page.printed, gt, True, *page[1:]) for p, (page, gt) in read]
     if not partner and not gt_files:
         warn(f"ocrfix: warning: {root}: no NAME.ocr.txt + NAME.gt.txt pairs")
     return pairs

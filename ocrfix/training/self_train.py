@@ -84,7 +84,7 @@ from ..text_reflow import reflow
 from .calibrate import THRESHOLDS, calibration_texts, threshold_curve
 from .confusions.learn import ChannelCounts, channel_set, misread_rates
 from .fit import Labeled
-from .pairs import chunked, clean_labeled, clean_texts, corrected_page, ocr_files, ocr_page
+from .pairs import chunked, clean_labeled, clean_texts, corrected_page, ocr_files, ocr_page, readable
 from .profile_fit import BaseModels, Channel, Fitted, Models, Options
 from .stages import LINE_END_MARGINS, STAGE_MARGIN, STAGE_RATIO, Stages
 
@@ -127,9 +127,10 @@ class OcrText(NamedTuple):
         return corrected_page(corrector, self.text, self.path)
 
 
-def read_ocr_texts(inputs: Sequence[str | Path]) -> list[OcrText]:
+def read_ocr_texts(inputs: Sequence[str | Path], warn: Callable[[str], None] = print) -> list[OcrText]:
     """The :class:`OcrText` of the inputs: files as given; under a directory its ``NAME.ocr.EXT``
-    files if it has any, else all its OCR files (:func:`~ocrfix.formats.registry.is_ocr_file_name`, never ``*.gt.txt``).
+    files if it has any, else all its OCR files (:func:`~ocrfix.formats.registry.is_ocr_file_name`, never ``*.gt.txt``),
+    those that cannot be read skipped with a warning (:func:`~.pairs.readable`).
     Plain text is read as it is, a structured file as its geometry-reflowed text (:func:`~.pairs.ocr_page`)."""
     out = []
     for item in inputs:
@@ -139,7 +140,7 @@ def read_ocr_texts(inputs: Sequence[str | Path]) -> list[OcrText]:
                                               and not p.name.endswith(".gt.txt"))
             if not files:
                 raise InputError(f"{path}: no OCR files ({ocr_file_patterns()})")
-            out += [OcrText(str(f.relative_to(path)), *ocr_page(f)) for f in files]
+            out += [OcrText(str(f.relative_to(path)), *page) for f, page in readable(files, ocr_page, warn, path)]
         elif path.is_file():
             out.append(OcrText(path.name, *ocr_page(path)))
         else:
@@ -394,7 +395,7 @@ def fit_unsupervised(inputs: Sequence[str | Path], clean: Sequence[str | Path] =
     """Self-train a profile on the raw OCR of ``inputs`` (see the module docstring)."""
     base = base or BaseModels.shipped()
     settings = load_settings()
-    texts = read_ocr_texts(inputs)
+    texts = read_ocr_texts(inputs, log)
     generic = load_profile("generic", settings.models_dir)
     models = Models(base)
     base_set = load_confusions(base.confusions)
