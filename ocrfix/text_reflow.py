@@ -103,7 +103,7 @@ from dataclasses import dataclass, replace
 from functools import cache
 from typing import Callable, Iterable, Literal, NamedTuple, Sequence
 
-from .column_order import TokenScorer, seam_tokens
+from .column_order import TokenScorer, column_stories, seam_tokens
 from .furniture import furniture_line, furniture_run_in, plain_parts
 from .normalize import ZERO_WIDTH, PerChar
 
@@ -879,6 +879,14 @@ def reflow(text: str, lm: TokenScorer | None = None) -> str:
     """Reflowed text: one block per line; a blank line around headline groups, bylines and new
     articles; each page on its own (``lm``: see the module docstring; pages: :func:`reflow_pages`)."""
     return render(reflow_pages(text, lambda page: [page], lm)[1])
+
+
+def reflow_columns(text: str, lm: TokenScorer) -> tuple[str, list[Block]]:
+    """``text`` as printed, its lines put back in column order where an engine listed them across
+    side-by-side columns (:func:`ocrfix.column_order.column_stories`), and its reflowed blocks, each
+    story on its own, the LM settling the breaks the rules leave open: how the corrector reads plain
+    text (:func:`reflow_pages`)."""
+    return reflow_pages(text, lambda page: column_stories(page, lm), lm)
 
 
 def render(blocks: Sequence[Block]) -> str:

@@ -520,11 +520,9 @@ class Corrector:
         story the column order found on its own), and their text (:mod:`ocrfix.text_reflow`), with
         the LM (read through ``script``'s simplified view of a text in traditional script) settling
         what the rules cannot."""
-        from ..column_order import column_stories
-        from ..text_reflow import reflow_pages, render
+        from ..text_reflow import reflow_columns, render
 
-        lm = self.lm if script is None else script.scorer(self.lm)
-        printed, blocks = reflow_pages(text, lambda page: column_stories(page, lm), lm)
+        printed, blocks = reflow_columns(text, self.lm if script is None else script.scorer(self.lm))
         return printed, blocks, render(blocks)
 
     def _correct(self, text: str, printed: str | None, blocks: Sequence[Block] | None,

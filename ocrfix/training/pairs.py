@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
@@ -24,7 +24,7 @@ from tqdm import tqdm
 from ..errors import InputError
 from ..formats.registry import is_ocr_file_name
 from ..normalize import fold_char
-from ..text_reflow import reflow
+from ..text_reflow import reflow, reflow_columns, render
 from ..textio import read_text
 from .confusions.learn import ChannelCounts, plain_pairs
 from .fit import Labeled
@@ -101,6 +101,23 @@ def read_pairs(inputs: Sequence[str | Path], err_gold: Sequence[Sequence[str | P
         named = [*map(str, inputs), *(str(p) for pair in err_gold for p in pair)]
         raise InputError(f"no OCR / ground-truth pairs in {', '.join(named)}")
     return pairs
+
+
+def column_read(text: str, lm) -> tuple[str, str]:
+    """Plain ``text`` as the corrector reads it with ``lm``: its lines in column order (where an engine listed
+    them across side-by-side columns) and their reflow, the LM settling the breaks the rules leave open
+    (:func:`~ocrfix.text_reflow.reflow_columns`)."""
+    printed, blocks = reflow_columns(text, lm)
+    return printed, render(blocks)
+
+
+def read_with_lm(pair: Pair, lm) -> Pair:
+    """A plain page with its lines in column order (``ocr``) and their reflow (``reflowed``) as the
+    corrector reads them with ``lm`` (:func:`column_read`); a structured page or a line as it is."""
+    if not pair.page or pair.reflowed is not None:
+        return pair
+    printed, reflowed = column_read(pair.ocr, lm)
+    return replace(pair, ocr=printed, reflowed=reflowed)
 
 
 def readable(paths: Iterable[Path], read: Callable[[Path], T], warn: Callable[[str], None], where: str | Path

@@ -69,7 +69,7 @@ from .fit import Labeled, featurize, fit_trees, fit_weights, row_weights
 from .lm.domain import DomainLM, domain_lines, fold_domains
 from .lm.train import DOMAIN_ORDER
 from .pairs import (HOLDOUT_EVERY, Pair, alignable, channel_counts, clean_labeled, clean_texts, groups, labeled,
-                    read_pairs, score_text, split_held_out, squeeze, twin_lines)
+                    read_pairs, read_with_lm, score_text, split_held_out, squeeze, twin_lines)
 from .stages import Stages, choose_clean_print_marks, choose_stages
 
 #: Misread characters the training pairs must hold at least: fewer cannot teach a channel.
@@ -363,16 +363,19 @@ class Fitted:
     domain: "DomainLM | None" = None  # the domain LM interpolated with the news LM (None: news only)
 
 
-def _training_pairs(inputs: Sequence[str | Path], err_gold: Sequence[Sequence[str | Path]],
+def _training_pairs(inputs: Sequence[str | Path], err_gold: Sequence[Sequence[str | Path]], lm,
                     log: Callable[[str], None]) -> tuple[list[Pair], list[Pair], list[Pair], list[str], ChannelCounts]:
-    """All alignable pairs, those fitted on and those held out, the reflowed OCR of the first and their
-    channel counts; an :class:`InputError` where they are too few to fit on."""
-    pairs = alignable(read_pairs(inputs, err_gold, warn=log), warn=log)
+    """All alignable pairs (plain pages read as the corrector reads them with ``lm``: :func:`~.pairs.read_with_lm`),
+    those fitted on and those held out, the reflowed OCR of the first and their channel counts; an
+    :class:`InputError` where they are too few to fit on."""
+    read = read_pairs(inputs, err_gold, warn=log)
+    pairs = alignable([read_with_lm(pair, lm) for pair in tqdm(read, desc="reflow", unit="pair", file=sys.stderr, leave=False)],
+                      warn=log)
     train, held = split_held_out(pairs)
     if not held:
         raise InputError(f"too little data: {len(pairs)} pair(s) of {len(set(groups(pairs)))} distinct text(s); give at least "
                          f"{HOLDOUT_EVERY} (the pairs of one text in {HOLDOUT_EVERY} are held out)")
-    sources = [p.source for p in tqdm(train, desc="reflow", unit="pair", file=sys.stderr, leave=False)]
+    sources = [p.source for p in train]
     counts = channel_counts(train, sources)
     errors = sum(counts.pairs.values())
     if errors < MIN_ERRORS:
@@ -412,8 +415,8 @@ def fit_profile(inputs: Sequence[str | Path], err_gold: Sequence[Sequence[str | 
                 name: str = "fitted", log: Callable[[str], None] = print, command: str = "") -> tuple[Fitted, Figures]:
     """Fit a profile on the pairs of ``inputs`` / ``err_gold`` (see the module docstring)."""
     base = base or BaseModels.shipped()
-    pairs, train, held, sources, counts = _training_pairs(inputs, err_gold, log)
     models = Models(base)
+    pairs, train, held, sources, counts = _training_pairs(inputs, err_gold, models.lm, log)
     k = models.weights.k
     base_paths, base_set = choose_base(base, counts, k, log)
     stages = choose_stages(train, sources, models, log)

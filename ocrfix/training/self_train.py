@@ -84,7 +84,7 @@ from ..text_reflow import reflow
 from .calibrate import THRESHOLDS, calibration_texts, threshold_curve
 from .confusions.learn import ChannelCounts, channel_set, misread_rates
 from .fit import Labeled
-from .pairs import chunked, clean_labeled, clean_texts, corrected_page, ocr_files, ocr_page, readable
+from .pairs import chunked, clean_labeled, clean_texts, column_read, corrected_page, ocr_files, ocr_page, readable
 from .profile_fit import BaseModels, Channel, Fitted, Models, Options
 from .stages import LINE_END_MARGINS, STAGE_MARGIN, STAGE_RATIO, Stages
 
@@ -125,6 +125,14 @@ class OcrText(NamedTuple):
     def corrected(self, corrector: Corrector) -> Any:
         """``corrector``'s result for the text as ``ocrfix correct`` makes it (:func:`~.pairs.corrected_page`)."""
         return corrected_page(corrector, self.text, self.path)
+
+    def read_with(self, lm) -> "OcrText":
+        """Plain text with its lines in column order and their reflow as the corrector reads them with
+        ``lm`` (:func:`~.pairs.column_read`); a structured file's as it is."""
+        if self.reflowed is not None:
+            return self
+        printed, reflowed = column_read(self.text, lm)
+        return self._replace(text=printed, reflowed=reflowed)
 
 
 def read_ocr_texts(inputs: Sequence[str | Path], warn: Callable[[str], None] = print) -> list[OcrText]:
@@ -395,9 +403,10 @@ def fit_unsupervised(inputs: Sequence[str | Path], clean: Sequence[str | Path] =
     """Self-train a profile on the raw OCR of ``inputs`` (see the module docstring)."""
     base = base or BaseModels.shipped()
     settings = load_settings()
-    texts = read_ocr_texts(inputs, log)
-    generic = load_profile("generic", settings.models_dir)
     models = Models(base)
+    texts = [text.read_with(models.lm) for text in tqdm(read_ocr_texts(inputs, log), desc="reflow", unit="text",
+                                                         file=sys.stderr, leave=False)]
+    generic = load_profile("generic", settings.models_dir)
     base_set = load_confusions(base.confusions)
     overall = MisreadRates.load(base.misread).overall if base.misread else 0.01
     clean_print = models.weights.sparse.threshold if models.weights.sparse else models.weights.threshold
