@@ -151,6 +151,22 @@ def test_a_structured_pair_keeps_the_printed_lines_whose_box_reaches_past_the_co
     assert recorder.told == [(json_pair.source, False, json_pair.ocr, json_pair.reaching)]
 
 
+def test_a_plain_page_is_read_in_column_order_as_the_corrector_reads_it(tmp_path):
+    from test_column_order import HEADLINE, across, columns
+
+    from ocrfix.training.pairs import read_with_lm
+
+    cols = columns((6, 6, 6))
+    body = "".join(line for col in cols for line in col)
+    lm = load_lm(write_arpa(tmp_path / "lm.arpa", [body]))
+    page = Pair("p.ocr.txt", "\n".join([HEADLINE, *across(cols)]) + "\n", HEADLINE + "\n" + body + "\n", True)
+    read = read_with_lm(page, lm)
+    assert read.ocr.split() == [HEADLINE, *(line for col in cols for line in col)]  # the lines in column order
+    assert read.source.split() == [HEADLINE, body] and page.source.split() != read.source.split()
+    line = Pair("l:1", "我们在北京土作。", "我们在北京工作。", False)
+    assert read_with_lm(line, lm) is line and read_with_lm(read, lm) is read
+
+
 def test_a_file_that_cannot_be_read_is_skipped_with_a_warning_not_the_whole_fit(tmp_path):
     from ocrfix.training.self_train import read_ocr_texts
 
