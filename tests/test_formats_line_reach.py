@@ -124,9 +124,9 @@ def test_the_line_end_stage_takes_the_profiles_margins_by_reach(tmp_path, monkey
     assert marks((0.0, 50.0), {past}, RAW, None) == [(*put_back[0], REACH_SOURCE)]
     assert marks((0.0, 50.0), set(), RAW, None) == []
     # ... unless the column order moves its lines: then they no longer hold, and the margin is the profile's own
-    import ocrfix.column_order
+    import ocrfix.text_reflow
 
-    monkeypatch.setattr(ocrfix.column_order, "column_stories", lambda page, lm: [RAW])
+    monkeypatch.setattr(ocrfix.text_reflow, "column_stories", lambda page, lm: [RAW])
     moved = "他们在上海工\n作。\n我们在北京工作\n"
     assert marks((0.0, 50.0), {past}, moved, None) == put_back
     # a text of two pages (a form feed after the first), the line reaching past the measure on the second
