@@ -46,8 +46,9 @@ CLEAN_CHUNK = 2000
 @dataclass(frozen=True)
 class Pair:
     """One OCR text and its ground truth; a ``page`` is reflowed before correction, a line is not.
-    A structured page's ``ocr`` is its text as printed, its reflow the geometry's (``reflowed``), and it
-    is corrected from its file (``path``, :meth:`corrected`)."""
+    A page as the fit reads it has ``ocr`` as printed (a plain page's lines in column order,
+    :func:`read_with_lm`) and ``reflowed`` as the corrector reflows it (a structured page's: the
+    geometry's); a structured page is corrected from its file (``path``, :meth:`corrected`)."""
 
     name: str
     ocr: str
@@ -70,7 +71,7 @@ class Pair:
     def corrected(self, corrector: Corrector) -> str:
         """The pair's OCR corrected by ``corrector`` as ``ocrfix correct`` corrects it: a structured page
         story by story from its geometry reflow (:func:`ocrfix.formats.correct_document`), a plain page
-        reflowed as text, a line as it is."""
+        reflowed by the corrector, a line as it is."""
         return corrected_page(corrector, self.ocr, self.path).text if self.page else corrector.correct(self.ocr, reflow=False).text
 
 
