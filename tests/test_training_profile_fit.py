@@ -298,7 +298,7 @@ def test_pairs_whose_texts_do_not_align_are_skipped_with_a_warning():
     page = Pair("p.ocr.txt", "我们在北京工作。\n他们在上海工作。\n", "今天天气很好。大家都在认真工作。\n", True)
     warnings: list[str] = []
     assert alignable([good, other, page], warn=warnings.append) == [good]
-    assert warnings == ["ocrfix: warning: fit: skipped 2 pairs whose OCR and ground truth do not align (another text?) (a:2, p.ocr.txt)"]
+    assert warnings == ["ocrfix: warning: fit: skipped 2 pairs whose OCR and ground truth do not align (another text, or rows read across a page's columns?) (a:2, p.ocr.txt)"]
 
 
 # ---- the pattern stages a fit chooses (symbol rules, line-end marks, deletions) ----------------------------

@@ -233,7 +233,8 @@ MAX_UNALIGNED = 0.5
 def alignable(pairs: Sequence[Pair], warn: Callable[[str], None] = print) -> list[Pair]:
     """The pairs whose OCR and ground truth align: a page with more than :data:`MAX_UNALIGNED` of
     its ground truth unmatched by the block-robust aligner, or a line with more edits than that
-    share of its length, is another text (a wrong partner) and skipped with a warning."""
+    share of its length, is another text (a wrong partner) or a page whose rows the engine read across
+    its columns (no column order untangles those), and skipped with a warning."""
     from ..evaluation import evaluate
 
     kept, bad = [], []
@@ -244,8 +245,8 @@ def alignable(pairs: Sequence[Pair], warn: Callable[[str], None] = print) -> lis
         else:
             off = Levenshtein.distance(squeeze(pair.ocr), squeeze(pair.gt)) / max(1, len(squeeze(pair.gt)))
         (bad if off > MAX_UNALIGNED else kept).append(pair)
-    _warn_skipped(warn, "fit", len(bad), "pairs whose OCR and ground truth do not align (another text?)",
-                  [p.name for p in bad])
+    _warn_skipped(warn, "fit", len(bad), "pairs whose OCR and ground truth do not align "
+                  "(another text, or rows read across a page's columns?)", [p.name for p in bad])
     return kept
 
 
