@@ -195,7 +195,8 @@ def _directory_pairs(root: Path, warn: Callable[[str], None]) -> list[Pair]:
     _warn_skipped(warn, root, len(lonely_ocr), "OCR files without a NAME.gt.txt", lonely_ocr)
     _warn_skipped(warn, root, len(lonely_gt), "ground-truth files without a NAME.ocr.txt", lonely_gt)
     read = readable([p for p, g in partner.items() if g.is_file()], lambda p: (ocr_page(p), read_text(partner[p])), warn, root)
-    pairs = [Pair(str(p.relative_to(root)), page.printed, gt, True, *page[1:]) for p, (page, gt) in read]
+    pairs = [Pair(str(p.relative_to(root)), page.printed, gt, True, page.reaching, page.reflowed, page.path)
+             for p, (page, gt) in read]
     if not partner and not gt_files:
         warn(f"ocrfix: warning: {root}: no NAME.ocr.txt + NAME.gt.txt pairs")
     return pairs

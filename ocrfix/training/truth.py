@@ -40,24 +40,31 @@ def position_truth(ocr: str, gt: str) -> list[str | None]:
     return truth
 
 
-def page_truth(ocr: str, gt: str) -> list[str | None]:
-    """:func:`position_truth` of each stretch of ``ocr`` the block-robust aligner
-    (:func:`ocrfix.evaluation.align.align`) matched with a stretch of ``gt``; ``None`` outside them (text
-    the ground truth lacks). A single alignment of the two streams pairs a block out of place with
-    whatever stands there: on 30 whole pages of several stories it marked 617 characters misread
-    where the evaluation finds 65 substitutions."""
+def matched_stretches(ocr: str, gt: str) -> tuple[str, list[tuple[int, str, str]]]:
+    """``ocr``'s characters as the evaluation reads them (whitespace removed, widths not folded), and per
+    stretch the block-robust aligner (:func:`ocrfix.evaluation.align.align`) matched, in the OCR's order:
+    its offset in those characters, its OCR and its ground-truth characters."""
     from ..evaluation.align import align
     from ..evaluation.profile import to_doc
 
     hyp_doc, gt_doc = to_doc(ocr), to_doc(gt)
+    shown, gt_shown = hyp_doc.shown or hyp_doc.text, gt_doc.shown or gt_doc.text
+    return shown, [(h0, shown[h0:h1], gt_shown[g0:g1]) for (g0, g1), (h0, h1) in align(gt_doc, hyp_doc).regions]
+
+
+def page_truth(ocr: str, gt: str) -> list[str | None]:
+    """:func:`position_truth` of each of the :func:`matched_stretches` of ``ocr`` and ``gt``; ``None``
+    outside them (text the ground truth lacks). A single alignment of the two streams pairs a block
+    out of place with whatever stands there: on 30 whole pages of several stories it marked 617
+    characters misread where the evaluation finds 65 substitutions."""
     index = [pos for pos, ch in enumerate(ocr) if not ch.isspace()]
-    if len(hyp_doc.text) != len(index):  # characters the evaluation reads as layout (zero-width): no shared positions
+    shown, stretches = matched_stretches(ocr, gt)
+    if len(shown) != len(index):  # characters the evaluation reads as layout (zero-width): no shared positions
         return position_truth(ocr, gt)
-    shown, gt_shown = "".join(ocr[pos] for pos in index), gt_doc.shown or gt_doc.text
     truth: list[str | None] = [None] * len(ocr)
-    for (g0, g1), (h0, h1) in align(gt_doc, hyp_doc).regions:
-        for k, true in enumerate(position_truth(shown[h0:h1], gt_shown[g0:g1])):
-            truth[index[h0 + k]] = true
+    for start, read, true_text in stretches:
+        for k, true in enumerate(position_truth(read, true_text)):
+            truth[index[start + k]] = true
     return truth
 
 

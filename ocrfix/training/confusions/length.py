@@ -1,7 +1,7 @@
 """The length channel learned from OCR pages aligned with their ground truth (:mod:`ocrfix.confusions.length`).
 
 A page is first matched block by block with the evaluation's block-robust aligner
-(:func:`ocrfix.evaluation.align.align`): a ground truth with its paragraphs in another order (a web
+(:func:`ocrfix.training.truth.matched_stretches`): a ground truth with its paragraphs in another order (a web
 version, the stories of a whole page) or with text the OCR lacks (and the other way round) pairs
 each stretch of OCR with the ground truth it reads, and text on one side only is left out (it is
 another text, not characters the engine added or lost). Within each matched stretch both texts lose
@@ -22,6 +22,7 @@ from rapidfuzz.distance import Indel
 
 from ...confusions.length import DOUBLE, Counts, LengthRates
 from ...normalize import fold, fold_char, is_han
+from ..truth import matched_stretches
 
 
 class Anchored(NamedTuple):
@@ -57,26 +58,15 @@ def _doubles(text: str) -> Iterable[int]:
     return (i for i in range(1, len(text)) if text[i] == text[i - 1] and is_han(text[i]))
 
 
-def matched_stretches(ocr: str, gt: str) -> list[tuple[str, str]]:
-    """(OCR, ground truth) of each stretch the block-robust aligner matched, as the texts have them
-    (whitespace removed, widths not folded), in the OCR's order."""
-    from ...evaluation.align import align
-    from ...evaluation.profile import to_doc
-
-    hyp_doc, gt_doc = to_doc(ocr), to_doc(gt)
-    hyp_chars, gt_chars = hyp_doc.shown or hyp_doc.text, gt_doc.shown or gt_doc.text
-    return [(hyp_chars[h0:h1], gt_chars[g0:g1]) for (g0, g1), (h0, h1) in align(gt_doc, hyp_doc).regions]
-
-
 def length_counts(pages: Iterable[tuple[str, str]]) -> dict[str, Counts]:
     """:class:`~ocrfix.confusions.length.Counts` per character, doubled Han pair and :data:`DOUBLE`
-    of ``(ocr, gt)`` texts, over their :func:`matched_stretches`."""
+    of ``(ocr, gt)`` texts, over their :func:`~ocrfix.training.truth.matched_stretches`."""
     seen: Counter[str] = Counter()
     extra: Counter[str] = Counter()
     misread: Counter[str] = Counter()
     truth: Counter[str] = Counter()
     dropped: Counter[str] = Counter()
-    for ocr, gt in (stretch for page in pages for stretch in matched_stretches(*page)):
+    for ocr, gt in ((read, true) for page in pages for _, read, true in matched_stretches(*page)[1]):
         a = anchored(ocr, gt)
         is_extra = [False] * len(a.hyp)
         for i, _ in a.extra:
