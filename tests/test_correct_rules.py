@@ -153,6 +153,9 @@ def test_dash_and_hyphen_misreadings_are_decided_by_the_lm(tmp_path):
     assert fix("我们统一思想。", lm) == "我们统一思想。"
     assert fix("他说一一我们在北京工作。", lm) == "他说——我们在北京工作。"
     assert fix("大家一一握手。", lm) == "大家一一握手。"  # the word 一一 stays
+    assert fix("他说—一我们在北京工作。", lm) == fix("他说一—我们在北京工作。", lm) == "他说——我们在北京工作。"  # half of it
+    assert fix("大家一—握手。", lm) == "大家一—握手。"  # the LM prefers what is there
+    assert fix("他说—一我们在北京工作。") == "他说—一我们在北京工作。"  # no LM, no decision
     assert fix("我们统-思想。", lm) == "我们统一思想。"
     assert fix("我们统-思想。") == "我们统-思想。"  # no LM, no decision
 
@@ -238,6 +241,8 @@ def test_a_dot_between_han_characters_is_deleted_or_made_a_mark_as_the_lm_prefer
     noisy = "我们在北京工作.他们在上海工作。"
     assert apply_changes(noisy, rule_changes(noisy, speck, lm))[0] == "我们在北京工作，他们在上海工作。"
     assert [c[2] for c in rule_changes("我们在北.京工作。", select_rules(["misread-mark"]), lm)] != [""]  # never deletes
+    full_width = "我们在北京工作．他们在上海工作。"  # as an engine that writes full-width marks reads a '，'
+    assert apply_changes(full_width, rule_changes(full_width, speck, lm))[0] == "我们在北京工作，他们在上海工作。"
     assert apply_changes("我们在北.京工作。", rule_changes("我们在北.京工作。", lm=lm))[0] == "我们在北京工作。"  # it runs first
     assert rule_changes("版本3.5发布", speck, lm) == [] and rule_changes("我们在北.京工作。", speck) == []  # digits; no LM
     assert rule_changes("我们在北..京工作。", speck, lm) == []  # two or three: an ellipsis typed

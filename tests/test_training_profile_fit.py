@@ -327,6 +327,20 @@ def test_a_rule_is_kept_where_it_fixes_and_dropped_where_it_would_introduce(tmp_
     assert fit_stages.choose_rules(mixed, sources(mixed), lm, quiet) == ["stray-dot"]
 
 
+def test_a_rule_for_any_engine_is_kept_where_the_pairs_show_no_match_and_judged_where_they_do(tmp_path):
+    lm = load_lm(write_arpa(tmp_path / "lm.arpa"))
+    ocr = "我们在北京工作。·他们在上海工作。\n"
+    specks = [page(f"d{i}", ocr, ocr.replace("·", "")) for i in range(3)]
+    printed = [page(f"e{i}", ocr, ocr) for i in range(3)]
+    logged: list[str] = []
+    # no range on the pages: digit-dash has nothing to show, and print never has the Han 一 between digits
+    assert fit_stages.choose_rules(specks, sources(specks), lm, logged.append, always=("digit-dash", "stray-dot")) == [
+        "digit-dash", "stray-dot"]
+    assert "  rule digit-dash: no match on the pairs -> kept (a rule for any engine)" in logged
+    # where it matches it earns its place as any other rule: here each deletion is an error
+    assert fit_stages.choose_rules(printed, sources(printed), lm, quiet, always=("stray-dot",)) == []
+
+
 def test_line_end_marks_get_the_highest_margin_that_fixes_most_and_stay_off_where_nothing_was_lost(tmp_path):
     lm = load_lm(write_arpa(tmp_path / "lm.arpa"))
     lost = [page(f"p{i}", "我们在北京工作\n他们在上海工作。\n", "我们在北京工作。他们在上海工作。\n") for i in range(4)]

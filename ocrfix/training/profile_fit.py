@@ -60,7 +60,7 @@ from ..errors import InputError
 from ..lm.context import ContextIndex, context_path
 from ..lm.mixed import MixedLM
 from ..normalize import is_han
-from ..profiles import SHIPPED_STAGES
+from ..profiles import SHIPPED_STAGES, load_profile
 from ..settings import load_settings
 from .calibrate import (GATE_QUANTILES, CalibrationText, calibration_texts, choose_gate, choose_gated,
                         choose_noisy_threshold, noisy_curve)
@@ -419,7 +419,7 @@ def fit_profile(inputs: Sequence[str | Path], err_gold: Sequence[Sequence[str | 
     pairs, train, held, sources, counts = _training_pairs(inputs, err_gold, models.lm, log)
     k = models.weights.k
     base_paths, base_set = choose_base(base, counts, k, log)
-    stages = choose_stages(train, sources, models, log)
+    stages = choose_stages(train, sources, models, log, load_profile("generic", load_settings().models_dir).rules or ())
 
     boost, chunks, domains, fold_weights, twins, chosen, calibrated = _cross_fit(train, sources, base, models, base_set, stages,
                                                                                  clean, options, log)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from typing import TYPE_CHECKING
@@ -77,17 +77,23 @@ def worth(fixed: int, introduced: int, ratio: float = STAGE_RATIO) -> bool:
     return fixed - introduced >= STAGE_MARGIN and fixed >= ratio * introduced
 
 
-def choose_rules(pairs: Sequence[Pair], sources: Sequence[str], lm, log: Callable[[str], None]) -> list[str]:
+def choose_rules(pairs: Sequence[Pair], sources: Sequence[str], lm, log: Callable[[str], None],
+                 always: Collection[str] = ()) -> list[str]:
     """The symbol rules kept by a forward selection in their order of precedence (where two match one
     span the earlier rule wins): each rule that changes anything joins the rules kept before it
     where the gain of adding it is :func:`worth` keeping.
     Two rules for one pattern (``speck-or-mark`` before ``misread-mark``) are thus weighed together:
-    the later one is judged on what the earlier leaves."""
+    the later one is judged on what the earlier leaves. A rule of ``always`` (the ``generic`` profile's:
+    marks print never has where they stand, whatever the engine) that changes nothing on the pairs is kept:
+    the pages were too few to show its misreading, not evidence against it."""
     tally = Tally(pairs, sources)
     kept: list[str] = []
     current = (0, 0)
     for rule in tqdm(RULES, desc="symbol rules", unit="rule", file=sys.stderr, leave=False):
         if not any(rule_changes(source, (rule,), lm=lm, wrapped=True) for source in sources):
+            if rule.name in always:
+                kept.append(rule.name)
+                log(f"  rule {rule.name}: no match on the pairs -> kept (a rule for any engine)")
             continue
         trial = tuple(r for r in RULES if r.name in kept or r is rule)
         fixed, introduced = tally.score([rule_changes(source, trial, lm=lm, wrapped=True) for source in sources])
@@ -232,9 +238,11 @@ class Stages:
     line_end_reach: tuple[float, float] | None = None
 
 
-def choose_stages(pairs: Sequence[Pair], sources: Sequence[str], models: "Models", log: Callable[[str], None]) -> Stages:
+def choose_stages(pairs: Sequence[Pair], sources: Sequence[str], models: "Models", log: Callable[[str], None],
+                  always: Collection[str] = ()) -> Stages:
+    """The pattern stages the training pairs bear out (``always``: see :func:`choose_rules`)."""
     log("symbol rules, line-end marks, deletions and traditional forms on the training pairs:")
-    rules = choose_rules(pairs, sources, models.lm, log)
+    rules = choose_rules(pairs, sources, models.lm, log, always)
     margin, reach = choose_line_end_marks(pairs, sources, models.lm, log) if any(p.page for p in pairs) else (None, None)
     length = choose_length(pairs, sources, models.lm, log) if any(p.page for p in pairs) else None
     variants = bool(models.variants) and choose_variants(pairs, sources, models.lm, models.variants, log)
