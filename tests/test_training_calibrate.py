@@ -291,3 +291,18 @@ def test_clean_print_pages_have_rare_misreadings_through_the_reverse_channel(tmp
     assert 0.05 < len(misread) / work < 0.2
     assert clean_print_examples(fold, argparse.Namespace(sparse_chars=0, sparse_rate=0.1, k=5), confusion_set(tmp_path),
                                 random.Random(0)) == []
+
+
+def test_pattern_stage_changes_are_counted_apart_from_the_lms_edits(lm, tmp_path):
+    """A traditional form the variant stage changes has probability 1.0, above every threshold: among the LM's
+    edits its errors would be charged to each one (a FASPell fit fell to 0.998 so); it is the stage's, counted
+    as a rule's change is."""
+    from ocrfix.training.calibrate import calibration_texts
+    from ocrfix.training.fit import Labeled
+
+    quoted = "我們今天在北京开会。他们在上海学习。"  # the writer's own form: changing it is an error
+    corrector = Corrector(model=lm, confusions=confusion_set(tmp_path), weights=SOFT, inventory=INVENTORY,
+                          variants={"們": "们"})
+    assert [e.sources for e in corrector.correct(quoted, reflow=False).edits] == [("variant",)]
+    (text,) = calibration_texts(corrector, [Labeled(quoted, tuple(quoted), "faspell", "line")], clean=False, low=0.3)
+    assert text.edits == () and text.rule_changes == 1

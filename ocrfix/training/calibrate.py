@@ -35,6 +35,7 @@ from tqdm import tqdm
 from ..normalize import fold_char, is_han
 from ..correction.corrector import BLOCK_CHARS, Corrector
 from ..correction.edits import Edit
+from ..correction.variants import SOURCE as VARIANT
 from ..correction.score import DomainGate, NoisyPages, SparsePages
 from .truth import tally
 
@@ -59,7 +60,8 @@ GATE_MIN_BLOCKS = 20
 class CalibrationText(NamedTuple):
     """One calibration text decoded at a low threshold: its length, its LM edits as (probability,
     fixed, introduced, other) — the verdicts are 0/1, all 0 on clean text where every change is
-    a false edit — and its symbol-rule changes (independent of the thresholds)."""
+    a false edit — and its pattern-stage changes (symbol rules, traditional forms: independent of the
+    thresholds)."""
 
     chars: int
     edits: tuple[tuple[float, int, int, int], ...]
@@ -79,20 +81,25 @@ def calibration_texts(corrector: Corrector, texts: Sequence, clean: bool, low: f
             edits = corrector.correct(ex.text, reflow=False).edits
             lm_edits = []
             for edit in edits:
-                if not _is_rule(edit):
+                if not _is_pattern(edit):
                     verdict = tally(ex.truth, [edit])
                     lm_edits.append((edit.gain, verdict.fixed, verdict.introduced, verdict.other))
             han_errors = 0 if clean else sum(1 for ch, true in zip(ex.text, ex.truth)
                                              if true is not None and is_han(ch) and is_han(true) and fold_char(ch) != true)
-            out.append(CalibrationText(len(ex.text), tuple(lm_edits), sum(map(_is_rule, edits)), han_errors,
+            out.append(CalibrationText(len(ex.text), tuple(lm_edits), sum(map(_is_pattern, edits)), han_errors,
                                        corrector.text_logp(ex.text), corrector.domain_share(ex.text)))
     finally:
         corrector.threshold, corrector.noisy, corrector.sparse, corrector.domain_gate = saved
     return out
 
 
-def _is_rule(edit: Edit) -> bool:
-    return any(s.startswith("rule:") for s in edit.sources)
+def _is_pattern(edit: Edit) -> bool:
+    """Whether ``edit`` is a pattern stage's (a symbol rule's, the variant stage's), whose probability is a
+    fixed 1.0 that no threshold withholds: a fit keeps or drops the stage as a whole (:mod:`.stages`), and
+    counted among the LM's edits its errors would be charged to every threshold (a FASPell fit's 24 false
+    traditional -> simplified changes on the lines' right versions left no threshold below 0.998 with 10
+    fixes per error introduced)."""
+    return any(s.startswith("rule:") or s == VARIANT for s in edit.sources)
 
 
 def _counts(texts: Sequence[CalibrationText], thresholds: Sequence[float]) -> np.ndarray:
