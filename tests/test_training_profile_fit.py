@@ -695,3 +695,17 @@ def test_a_fit_measures_its_correctors_as_the_profile_it_writes_runs_them(base):
                                  fit_stages.Stages((), False, False))
     assert corrector.context is models.context
     assert not corrector.stages.han_insertions
+
+
+def test_a_fit_whose_calibration_finds_no_threshold_below_the_top_says_so():
+    from ocrfix.training.calibrate import THRESHOLDS
+    from ocrfix.training.profile_fit import Calibrated, Options, _warn_if_top_threshold
+
+    logged: list[str] = []
+    _warn_if_top_threshold(Calibrated(None, 13, 12, {"threshold": max(THRESHOLDS)}), Options(), logged.append)
+    assert logged == [f"ocrfix: warning: fit: no threshold below {max(THRESHOLDS)} passes the calibration (15 errors fixed "
+                      f"per error introduced on the cross-fit, at most one change per 15,000 characters of clean text; at "
+                      f"{max(THRESHOLDS)}: 13 fixed, 12 introduced): the profile will change next to nothing. More pairs, "
+                      "--domain-lm, or a lower --min-ratio may help"]
+    _warn_if_top_threshold(Calibrated(None, 264, 11, {"threshold": 0.95}), Options(), logged.append)
+    assert len(logged) == 1  # a threshold the calibration could choose: nothing to say

@@ -62,7 +62,7 @@ from ..lm.mixed import MixedLM
 from ..normalize import is_han
 from ..profiles import SHIPPED_STAGES, load_profile
 from ..settings import load_settings
-from .calibrate import (GATE_QUANTILES, CalibrationText, calibration_texts, choose_gate, choose_gated,
+from .calibrate import (GATE_QUANTILES, THRESHOLDS, CalibrationText, calibration_texts, choose_gate, choose_gated,
                         choose_noisy_threshold, noisy_curve)
 from .confusions.learn import SOURCE as LEARNED, ChannelCounts, channel_set, misread_rates
 from .fit import Labeled, featurize, fit_trees, fit_weights, row_weights
@@ -515,7 +515,21 @@ def _chosen_weights(folds: Sequence[Fold], shipped: Weights, extra_clean: Sequen
     for label, result in results.items():
         log(_calibration_line(label, result))
     chosen = max(results, key=lambda label: (results[label].fixed, label == "shipped"))
+    _warn_if_top_threshold(results[chosen], options, log)
     return chosen, results[chosen]
+
+
+def _warn_if_top_threshold(result: Calibrated, options: Options, log: Callable[[str], None]) -> None:
+    """Warn where the calibration found no threshold below the highest it tries: the profile will correct next to
+    nothing, which a user should hear from the fit rather than find in its output (a FASPell fit did so for three
+    days unnoticed: benchmarks/RESULTS.md, "Sentence fits refitted: ...")."""
+    top = max(THRESHOLDS)
+    if result.record["threshold"] < top:
+        return
+    log(f"ocrfix: warning: fit: no threshold below {top} passes the calibration ({options.min_ratio:g} errors fixed per "
+        f"error introduced on the cross-fit, at most one change per {options.clean_chars:,.0f} characters of clean text; "
+        f"at {top}: {result.fixed} fixed, {result.introduced} introduced): the profile will change next to nothing. "
+        "More pairs, --domain-lm, or a lower --min-ratio may help")
 
 
 def _domain_lm(train: Sequence[Pair], chunks: Sequence[tuple[str, str]], weight: float, log: Callable[[str], None]) -> DomainLM:
