@@ -709,3 +709,15 @@ def test_a_fit_whose_calibration_finds_no_threshold_below_the_top_says_so():
                       "--domain-lm, or a lower --min-ratio may help"]
     _warn_if_top_threshold(Calibrated(None, 264, 11, {"threshold": 0.95}), Options(), logged.append)
     assert len(logged) == 1  # a threshold the calibration could choose: nothing to say
+
+
+def test_a_fit_on_line_pairs_without_a_domain_lm_is_told_of_it():
+    from ocrfix.training.profile_fit import _log_calibration_texts
+
+    logged: list[str] = []
+    _log_calibration_texts(120, clean=False, pages=False, domain_lm=False, log=logged.append)
+    assert any(line.startswith("ocrfix: warning: fit: line pairs without --domain-lm") for line in logged)
+    for twins, domain_lm in ((120, True), (0, False)):  # with the domain LM, or pages (no line pairs): not a word
+        logged.clear()
+        _log_calibration_texts(twins, clean=False, pages=not twins, domain_lm=domain_lm, log=logged.append)
+        assert not any("--domain-lm" in line for line in logged)

@@ -399,10 +399,16 @@ def _calibration_line(label: str, result: Calibrated) -> str:
 
 def _log_calibration_texts(twins: int, clean: bool, pages: bool, domain_lm: bool, log: Callable[[str], None]) -> None:
     """Say what correct text the threshold is calibrated on besides the pairs: the ``twins`` right versions of
-    line pairs, and a warning where there is no clean text at all (no ``clean`` text, no ``pages``)."""
+    line pairs, and a warning where there is no clean text at all (no ``clean`` text, no ``pages``); and, for line
+    pairs without ``domain_lm``, that the news LM alone seldom passes the calibration on them."""
     if twins:
         log(f"calibration: {twins:,} right versions of the line pairs, each a correct line whose changes count as "
             f"introduced errors")
+    if twins and not domain_lm:
+        log("ocrfix: warning: fit: line pairs without --domain-lm: against their right versions the news LM alone "
+            "passes the calibration only at a high threshold (an LM of the pairs' own text took FASPell's test from "
+            "F1 0.355 to 0.557 and SIGHAN-15's from 0.036 to 0.423: benchmarks/RESULTS.md, \"Sentence fits "
+            "refitted\"); give --domain-lm")
     if not clean and not pages:
         log("ocrfix: warning: fit: no clean text (line pairs only, no --clean): the threshold holds the fixed / "
             "introduced ratio on the pairs but not the change rate on correct text of other kinds"
