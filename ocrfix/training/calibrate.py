@@ -81,24 +81,25 @@ def calibration_texts(corrector: Corrector, texts: Sequence, clean: bool, low: f
             edits = corrector.correct(ex.text, reflow=False).edits
             lm_edits = []
             for edit in edits:
-                if not _is_pattern(edit):
+                if not is_pattern_edit(edit):
                     verdict = tally(ex.truth, [edit])
                     lm_edits.append((edit.gain, verdict.fixed, verdict.introduced, verdict.other))
             han_errors = 0 if clean else sum(1 for ch, true in zip(ex.text, ex.truth)
                                              if true is not None and is_han(ch) and is_han(true) and fold_char(ch) != true)
-            out.append(CalibrationText(len(ex.text), tuple(lm_edits), sum(map(_is_pattern, edits)), han_errors,
+            out.append(CalibrationText(len(ex.text), tuple(lm_edits), sum(map(is_pattern_edit, edits)), han_errors,
                                        corrector.text_logp(ex.text), corrector.domain_share(ex.text)))
     finally:
         corrector.threshold, corrector.noisy, corrector.sparse, corrector.domain_gate = saved
     return out
 
 
-def _is_pattern(edit: Edit) -> bool:
+def is_pattern_edit(edit: Edit) -> bool:
     """Whether ``edit`` is a pattern stage's (a symbol rule's, the variant stage's), whose probability is a
     fixed 1.0 that no threshold withholds: a fit keeps or drops the stage as a whole (:mod:`.stages`), and
     counted among the LM's edits its errors would be charged to every threshold (a FASPell fit's 24 false
     traditional -> simplified changes on the lines' right versions left no threshold below 0.998 with 10
-    fixes per error introduced)."""
+    fixes per error introduced). Nor are they the engine's channel, which self-training learns from the LM's
+    edits alone."""
     return any(s.startswith("rule:") or s == VARIANT for s in edit.sources)
 
 

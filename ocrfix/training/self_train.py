@@ -74,14 +74,13 @@ from ..confusions.misread import MisreadRates
 from ..correction.corrector import Corrector, load_confusions
 from ..correction.line_marks import CLOSING, MIN_GAIN as LINE_END_GAIN, best_mark as best_line_end_mark, joined_lines
 from ..correction.rules import RULES, mark_scores, period_gain, rule_changes
-from ..correction.variants import SOURCE as VARIANT
 from ..errors import InputError
 from ..formats.registry import is_ocr_file_name, ocr_file_patterns
 from ..profiles import load_profile
 from ..segment import protected_mask, segment
 from ..settings import load_settings
 from ..text_reflow import reflow
-from .calibrate import THRESHOLDS, calibration_texts, threshold_curve
+from .calibrate import THRESHOLDS, calibration_texts, is_pattern_edit, threshold_curve
 from .confusions.learn import ChannelCounts, channel_set, misread_rates
 from .fit import Labeled
 from .pairs import chunked, clean_labeled, clean_texts, column_read, corrected_page, ocr_files, ocr_page, readable
@@ -324,7 +323,7 @@ def sparse_texts(corrector: Corrector, texts: Sequence[OcrText], models: Models)
     flags = []
     for text in tqdm(texts, desc="first pass", unit="text", file=sys.stderr, leave=False):
         result = text.corrected(first)
-        decoded = [e.gain for e in result.edits if not any(s.startswith("rule:") or s == VARIANT for s in e.sources)]
+        decoded = [e.gain for e in result.edits if not is_pattern_edit(e)]
         flags.append(rule.is_sparse(rule.counted(decoded, first.text_logp(result.source), len(result.source)), len(result.source)))
     return flags
 
@@ -350,7 +349,7 @@ def confident_counts(corrector: Corrector, texts: Sequence[OcrText], min_gain: f
         result = text.corrected(corrector)
         subs = [(e.replacement, e.original) for e in result.edits
                 if e.gain >= min_gain and len(e.original) == len(e.replacement) == 1
-                and not any(s.startswith("rule:") or s == VARIANT for s in e.sources)]
+                and not is_pattern_edit(e)]
         edits += len(subs)
         counts.add_text(result.text, subs, result.source)
     return counts, edits
