@@ -16,7 +16,8 @@ models the language, not the engine; a fitted profile may carry a small LM of it
 Shipped (``models/profiles/``): ``tesseract`` (fitted on Tesseract 5 ``chi_sim`` pages),
 ``ppocr`` (PP-OCR as RapidOCR runs it: its own misread rates and learned confusions, and marks
 lost at line ends put back everywhere) and ``generic`` (for an unknown engine: no
-engine-specific symbol rules or misread rates, one strict threshold). A profile is chosen by
+engine-specific symbol rules or misread rates, line-end marks put back only in a text that shows its
+engine drops them, the weights' own strict thresholds). A profile is chosen by
 name or by directory (``ocrfix correct --profile``, ``Corrector(profile=...)``).
 
 Picked from the file: an hOCR, ALTO or PAGE file that names its OCR software gets the shipped
