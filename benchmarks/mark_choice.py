@@ -2,6 +2,7 @@
 
     python -m benchmarks.mark_choice count PAGES... [--profile P] [--lm LM] [--list]    # pairs read -> true, fixed / broken
     python -m benchmarks.mark_choice margins --pages PAGES LM PROFILE [--pages ...]   # per mark read: right / wrong / other by margin
+    python -m benchmarks.mark_choice channel PAGES... --weight W --margin M --out MODEL.json  # an engine's file, counted
     python -m benchmarks.mark_choice fit --text CORPUS LM [--text ...] --pages PAGES LM PROFILE TEXTS CHANNEL [--pages ...]
         [--context CONTEXT.json] [--features-of CONTEXT.json] --engine CHANNEL_PAGES MODEL.json [--engine ...]
         [--max-wrong 0.1] [--cache DIR]
@@ -18,6 +19,9 @@ profile's earlier pattern stages leave, the profile's own mark-choice model (con
 mark read and per margin of :data:`MARGINS`: the changes that are right, wrong (the read mark was
 right) and another wrong mark for a wrong one — what a margin of its own for one mark read
 (``read_margins`` in the engine's file) would do.
+
+``channel``: an engine's file whose channels are counted on the pages given (all of them, marks that ended a
+line apart), at the weight and margin given (chosen elsewhere, not cross-fitted here).
 
 ``fit``: the context model is a multinomial logistic regression of the true mark on the
 :func:`~ocrfix.correction.mark_choice.features` of every site of ``--paragraphs`` paragraphs of clean
@@ -45,7 +49,6 @@ from __future__ import annotations
 import argparse
 import json
 import lzma
-import math
 import random
 import sys
 from collections import Counter
@@ -64,6 +67,7 @@ from ocrfix.normalize import fold_char, is_han
 from ocrfix.text_reflow import reflow
 from ocrfix.textio import read_text, write_text_atomic
 from ocrfix.training.confusions.length import anchored
+from ocrfix.training.confusions.marks import choice_channel as channel, choice_reads, engine_mark_model, mark_truths, reads_at as at
 from ocrfix.training.fit import page_pairs
 
 #: Channel weights and margins (natural log-odds of the model's mark over the mark read) swept in the cross-fit.
@@ -80,49 +84,13 @@ class Site(NamedTuple):
     line_end: bool = False  # the mark ended a line of the page (the reflow joined the next one)
 
 
-def _truths(text: str, gt: str) -> dict[int, str]:
-    """The ground-truth mark of :data:`CLASSES` aligned with each non-space character of ``text``
-    (by offset in ``text``; full width), where it is one."""
-    nonspace = [k for k, ch in enumerate(text) if not ch.isspace()]
-    a = anchored(text, gt)
-    by_fold = {fold_char(mark): mark for mark in CLASSES}
-    return {nonspace[i]: by_fold[fold_char(a.gt[j])] for j, i in enumerate(a.at)
-            if i is not None and fold_char(a.gt[j]) in by_fold}
-
-
 def _context(text: str, k: int) -> str:
     return text[max(0, k - 12):k + 13].replace("\n", "⏎")
 
 
 def page_reads(ocr: str, gt: str) -> Counter[tuple[bool, str, str]]:
-    """(whether the mark ended a line of ``ocr``, read, true) of every site of the reflowed ``ocr``
-    whose truth is a mark of :data:`CLASSES`."""
-    text = reflow(ocr)
-    truth, joins = _truths(text, gt), set(wrapped_line_ends(ocr, text))
-    return Counter((k + 1 in joins, HALF.get(text[k], text[k]), truth[k])
-                   for k in sites(text, [False] * len(text)) if k in truth)
-
-
-def at(reads: Counter[tuple[bool, str, str]], line_end: bool) -> Counter[tuple[str, str]]:
-    """The (read, true) counts of :func:`page_reads` of marks that ended a line (or not)."""
-    return Counter({(read, true): n for (end, read, true), n in reads.items() if end == line_end})
-
-
-def channel(reads: Counter[tuple[str, str]], prior: float = 10.0) -> tuple[tuple[float, ...], ...]:
-    """ln P(read | true) per read mark and true mark of :data:`CLASSES`: each true mark's counts with
-    ``prior`` pseudo-counts spread as the engine misreads marks overall (a mark seldom seen true,
-    such as ``·``, takes the overall rate, not a share of its few readings)."""
-    total = sum(reads[read, true] for read in CLASSES for true in CLASSES)
-    misread = sum(reads[read, true] for read in CLASSES for true in CLASSES if read != true) / max(total, 1)
-    out = []
-    for read in CLASSES:
-        row = []
-        for true in CLASSES:
-            seen = sum(reads[other, true] for other in CLASSES)
-            pseudo = prior * (1.0 - misread if read == true else misread / (len(CLASSES) - 1))
-            row.append(math.log((reads[read, true] + pseudo) / (seen + prior)))
-        out.append(tuple(row))
-    return tuple(out)
+    """:func:`~ocrfix.training.confusions.marks.choice_reads` of the plain reflow of ``ocr``."""
+    return choice_reads(ocr, reflow(ocr), gt)
 
 
 def text_sites(paragraphs: Sequence[str], lm: LanguageModel) -> list[Site]:
@@ -167,7 +135,7 @@ def page_sites(corrector: Corrector, ocr: str, gt: str, page: str) -> list[Site]
     corrector.mark_choice = None
     joins = wrapped_line_ends(ocr, text)
     taken = {start for start, *_ in corrector._pattern_changes(text, joins)}
-    truth, joined = _truths(text, gt), set(joins)
+    truth, joined = mark_truths(text, gt), set(joins)
     return [Site(page, HALF.get(text[k], text[k]), truth[k], features(corrector.lm, text, k), _context(text, k), k + 1 in joined)
             for k in sites(text, protected_mask(text, corrector.keep)) if k in truth and k not in taken]
 
@@ -408,6 +376,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     margins = cmds.add_parser("margins")
     margins.add_argument("--pages", nargs=3, action="append", metavar=("PAGES", "LM", "PROFILE"), required=True,
                          help="training pages, an LM that never saw their text, and the profile whose model is judged")
+    counted = cmds.add_parser("channel", help="an engine's file with the channel counted on pages, at a given weight and margin")
+    counted.add_argument("pages", type=Path, nargs="+")
+    counted.add_argument("--weight", type=float, required=True)
+    counted.add_argument("--margin", type=float, required=True)
+    counted.add_argument("--out", type=Path, required=True)
     fitting = cmds.add_parser("fit")
     fitting.add_argument("--text", nargs=2, action="append", metavar=("CORPUS", "LM"), required=True,
                          help="a corpus file (.txt.xz, a paragraph a line) and an LM that never saw it")
@@ -429,6 +402,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "fit" and args.context is None and args.features_of is None:
         parser.error("fit: give --context, --features-of or both")
+    if args.command == "channel":
+        reads = [page_reads(read_text(ocr), read_text(gt)) for ocr, gt in tqdm(page_pairs(*args.pages), file=sys.stderr)]
+        model = engine_mark_model(MarkModel((), (), (), (), 1.0, 0.0), reads, args.weight, args.margin)
+        write_text_atomic(args.out, model.engine_json(channel_pages=[str(p) for p in args.pages], pages=len(reads)))
+        print(f"{len(reads)} pages: {sum(sum(r.values()) for r in reads)} mark sites -> {args.out}")
+        return 0
     if args.command == "count":
         print(count(Corrector(model=args.lm, profile=args.profile), page_pairs(*args.pages), args.list))
         return 0

@@ -721,3 +721,44 @@ def test_a_fit_on_line_pairs_without_a_domain_lm_is_told_of_it():
         logged.clear()
         _log_calibration_texts(twins, clean=False, pages=not twins, domain_lm=domain_lm, log=logged.append)
         assert not any("--domain-lm" in line for line in logged)
+
+
+def test_the_mark_choice_channel_is_counted_cross_fit_and_written_into_the_profile(tmp_path, base):
+    from ocrfix.correction.mark_choice import CLASSES, MarkModel
+
+    lm = load_lm(base.lm)
+    # a context model by hand: '、' between two short items (logit 10), '，' otherwise (3)
+    context = MarkModel(("short both",), tuple((10.0,) if mark == "、" else (0.0,) for mark in CLASSES),
+                        tuple(3.0 if mark == "，" else 0.0 for mark in CLASSES), (), 1.0, 0.0)
+    lists = "北京、上海、天津。"
+    # the engine reads every '、' as '，' (six distinct texts, each list after a long sentence: not an item itself)
+    long = [line for line in LINES if len(line) > 7]
+    pairs = [page(f"m{i}", line + lists.replace("、", "，") + "\n", line + lists + "\n") for i, line in enumerate(long)]
+    logged: list[str] = []
+    model = fit_stages.choose_mark_choice(pairs, sources(pairs), lm, context, logged.append)
+    assert logged == ["  confused marks (mark-choice model, channel counted cross-fit): fixed 12, introduced 0 -> on"]
+    assert model is not None and model.page_prior == fit_stages.MARK_PAGE_PRIOR
+    assert (model.weight, model.margin) == (fit_stages.MARK_CHOICE_WEIGHT, fit_stages.MARK_CHOICE_MARGIN)
+    read, true = CLASSES.index("，"), CLASSES.index("、")
+    assert model.channel[read][true] > model.channel[true][true]  # '、' is read as '，' more often than right
+    right = [page(f"r{i}", line + lists + "\n", line + lists + "\n") for i, line in enumerate(long)]
+    # marks read right: the stage introduces no error there and stays; one that changes right marks goes
+    assert fit_stages.choose_mark_choice(right, sources(right), lm, context, logged.append) is not None
+    assert logged[-1] == "  confused marks (mark-choice model, channel counted cross-fit): fixed 0, introduced 0 -> on"
+    commas = [page(f"c{i}", line + lists.replace("、", "，") + "\n", line + lists.replace("、", "，") + "\n")
+              for i, line in enumerate(long)]
+    assert fit_stages.choose_mark_choice(pairs[:3] + commas[3:], sources(pairs[:3] + commas[3:]), lm, context, logged.append) is None
+    assert logged[-1] == "  confused marks (mark-choice model, channel counted cross-fit): fixed 6, introduced 6 -> off"
+
+    fitted, _ = fit_profile([write_tsv(tmp_path / "pairs.tsv", 60)], base=base, log=quiet)
+    assert fitted.stages.mark_choice is None  # no context model in the base models, and line pairs only
+    stages = profile_fit.dataclasses.replace(fitted.stages, mark_choice=model)
+    (tmp_path / "context.json").write_text(context.context_json(), encoding="utf-8")
+    out = write_profile(profile_fit.dataclasses.replace(fitted, stages=stages, mark_context=tmp_path / "context.json"),
+                        tmp_path / "profile")
+    profile = load_profile(out, MODELS)
+    assert (profile.mark_choice, profile.mark_context) == ((out / "mark_choice.json").resolve(), (out / "mark_context.json").resolve())
+    assert (profile.mark_page_prior, profile.line_end_mark_choice) == (fit_stages.MARK_PAGE_PRIOR, fitted.stages.line_end_marks)
+    corrector = Corrector(model=lm, inventory=base.inventory, profile=out)
+    assert corrector.mark_choice == model
+    assert corrector.correct(lists.replace("、", "，"), reflow=False).text == lists

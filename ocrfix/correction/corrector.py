@@ -342,7 +342,9 @@ class Corrector:
     an edit's probability (:class:`~ocrfix.correction.engine.ConfidencePrior`; default: the
     profile's, none without one) when :meth:`correct` is given them; ``word_confidence``: the
     same for a character the engine gives only its word's confidence (default: the profile's
-    ``word_confidence``; none: word confidences are not used).
+    ``word_confidence``; none: word confidences are not used); ``mark_choice``: the mark-choice model
+    (:class:`~.mark_choice.MarkModel`, context and the engine's channel; default: the profile's, none
+    without one; ``rules=False`` turns it off).
     """
 
     def __init__(
@@ -364,6 +366,7 @@ class Corrector:
         confidence: ConfidencePrior | None = None,
         word_confidence: ConfidencePrior | None = None,
         marks: str | Path | MarkChannel | None = None,
+        mark_choice: MarkModel | None = None,
     ) -> None:
         settings = load_settings()
         if profile is not None and not isinstance(profile, Profile):
@@ -403,7 +406,7 @@ class Corrector:
         self.marks = _mark_channel(chosen.marks) if pattern_stages else None
         #: the profile's mark-choice model (:mod:`.mark_choice`; its channel adapted to each page with the profile's
         #: ``mark_page_prior``); None: no mark-choice stage
-        self.mark_choice = _mark_choice(profile) if pattern_stages else None
+        self.mark_choice = (_mark_choice(profile) if mark_choice is None else mark_choice) if pattern_stages else None
         self._set_candidates(chosen, context, model, glyphs, profile, settings.confusions_dir)
 
     def _set_thresholds(self, threshold: float | None) -> None:

@@ -48,6 +48,8 @@ SOURCE = "model:mark-choice"
 #: The source of a change made at a mark read's own margin (``read_margins``) below the model's: withdrawn in
 #: text that reads like clean print, whose marks are the writer's (:mod:`.corrector`).
 READ_MARGIN_SOURCE = "model:mark-choice, read margin"
+#: The shared context model's file, under the models directory.
+CONTEXT_FILE = "mark_choice/context.json"
 #: The marks a site may have been read as, and may become.
 CLASSES = ("，", "、", "。", "；", "：", "·")
 #: The LM's scores enter as differences from their mean, clipped to this (log10).
@@ -73,24 +75,42 @@ class MarkModel(NamedTuple):
     page_prior: float = 0.0
 
     @classmethod
+    def load_context(cls, context: str | Path) -> "MarkModel":
+        """The context model of a ``context`` file (:meth:`context_json`), with no engine's part yet (no
+        channel: :meth:`with_engine` adds one)."""
+        try:
+            shared = json.loads(Path(context).read_text(encoding="utf-8"))
+            model = cls(tuple(shared["features"]), tuple(tuple(map(float, row)) for row in shared["coef"]),
+                        tuple(map(float, shared["intercept"])), (), 1.0, 0.0)
+            same = tuple(shared["classes"]) == CLASSES and len(model.coef) == len(model.intercept) == len(CLASSES)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise ModelError(f"{context}: not a mark-choice model (its context model: {exc})") from exc
+        if not same or any(len(row) != len(model.features) for row in model.coef):
+            raise ModelError(f"{context}: a mark-choice context model over other classes or of inconsistent shape")
+        return model
+
+    @classmethod
     def load(cls, context: str | Path, engine: str | Path) -> "MarkModel":
         """The model of a ``context`` file (the context model, :meth:`context_json`) and an ``engine``
         file (the engine's channel, weight and margin, :meth:`engine_json`)."""
+        shared = cls.load_context(context)
         try:
-            shared = json.loads(Path(context).read_text(encoding="utf-8"))
             own = json.loads(Path(engine).read_text(encoding="utf-8"))
-            model = cls(tuple(shared["features"]), tuple(tuple(map(float, row)) for row in shared["coef"]),
-                        tuple(map(float, shared["intercept"])), _table(own["channel"]),
-                        float(own["weight"]), float(own["margin"]),
-                        tuple((read, float(margin)) for read, margin in own.get("read_margins", {}).items()),
-                        _table(own["line_end_channel"]) if "line_end_channel" in own else ())
-            same = tuple(shared["classes"]) == CLASSES and len(model.coef) == len(model.intercept) == len(CLASSES)
+            model = shared.with_engine(_table(own["channel"]), float(own["weight"]), float(own["margin"]),
+                                       tuple((read, float(margin)) for read, margin in own.get("read_margins", {}).items()),
+                                       _table(own["line_end_channel"]) if "line_end_channel" in own else ())
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise ModelError(f"{context}, {engine}: not a mark-choice model ({exc})") from exc
-        if not same or any(len(row) != len(model.features) for row in model.coef) \
-                or any(read not in CLASSES for read, _ in model.read_margins):
-            raise ModelError(f"{context}: a mark-choice context model over other classes or of inconsistent shape")
+        if any(read not in CLASSES for read, _ in model.read_margins):
+            raise ModelError(f"{engine}: read margins for other classes than the model's ({' '.join(CLASSES)})")
         return model
+
+    def with_engine(self, channel: tuple[tuple[float, ...], ...], weight: float, margin: float,
+                    read_margins: tuple[tuple[str, float], ...] = (),
+                    line_end_channel: tuple[tuple[float, ...], ...] = ()) -> "MarkModel":
+        """This context model with an engine's part: its channel, weight, margin, read margins and line-end channel."""
+        return self._replace(channel=channel, weight=weight, margin=margin, read_margins=read_margins,
+                             line_end_channel=line_end_channel)
 
     def context_json(self, **extra: object) -> str:
         """The context model's file: the same for every engine."""

@@ -17,7 +17,8 @@ lines; this turns them into a profile directory (:mod:`ocrfix.profiles`) for ``o
 3. **Pattern stages** (:mod:`.stages`), each kept only where it fixes more errors than it introduces on the training
    pairs, and at least :data:`~.stages.STAGE_RATIO` per error introduced: every symbol rule, chosen
    forward in their order of precedence; the marks lost at wrapped line ends, at the margin (log10 gain) that fixes the most; the deletion stage, with the engine's
-   length channel (``ocrfix confusions length``) learned cross-fit; the traditional-form stage.
+   length channel (``ocrfix confusions length``) learned cross-fit; the mark-choice model with the engine's
+   mark channel counted cross-fit (kept unless it introduces errors it does not pay for); the traditional-form stage.
 4. **Weights**: the training pairs are split in two folds (by distinct ground truth); each fold is featurized and decoded
    with the channel learned on the other one (*cross-fit*: otherwise every learned pair would look
    certain). With enough misread sites a logistic regression (and boosted trees) is refitted on
@@ -54,6 +55,7 @@ from tqdm import tqdm
 from ..confusions import ConfusionSet, merge
 from ..confusions.misread import MisreadRates
 from ..correction.corrector import Corrector, load_confusions, load_lm
+from ..correction.mark_choice import CONTEXT_FILE, MarkModel
 from ..correction.score import NoisyPages, SparsePages, Weights
 from ..confusions.variants import VARIANTS_FILE, load_variants
 from ..errors import InputError
@@ -103,6 +105,8 @@ class BaseModels:
     pinyin: Path | None = None  # optional extra base set for sound-alike errors
     misread: Path | None = None  # the base misread rates (for their overall rate when unsupervised)
     variants: Path | None = None  # the traditional -> simplified table (None: the shipped one)
+    #: the mark-choice context model (None: a fitted profile has no mark-choice stage)
+    mark_context: Path | None = None
 
     @classmethod
     def shipped(cls) -> "BaseModels":
@@ -110,7 +114,7 @@ class BaseModels:
         pinyin = settings.confusions_dir / "pinyin.tsv"
         return cls(settings.default_lm, (settings.confusions_dir / "default.tsv",), settings.models_dir / "corrector.json",
                    pinyin=pinyin if pinyin.is_file() else None, misread=settings.confusions_dir / "misread.tsv",
-                   variants=settings.confusions_dir / VARIANTS_FILE)
+                   variants=settings.confusions_dir / VARIANTS_FILE, mark_context=settings.models_dir / CONTEXT_FILE)
 
 
 @dataclass(frozen=True)
@@ -238,6 +242,7 @@ class Models:
         self.weights = Weights.load(base.weights)
         self.context = ContextIndex.load(context_path(base.lm)) if "context" in self.weights.sources else None
         self.variants = load_variants(base.variants) if base.variants else {}
+        self.mark_context = MarkModel.load_context(base.mark_context) if base.mark_context else None
 
     def corrector(self, channel: Channel, weights: Weights, stages: "Stages", lm=None) -> Corrector:
         """A corrector with ``channel``, ``weights`` and ``stages`` (``lm``: a mixture with a domain LM; default the news LM)."""
@@ -245,11 +250,12 @@ class Models:
         switches = dataclasses.replace(SHIPPED_STAGES, name="fitting", line_end_marks=stages.line_end_marks,
                                        line_end_margin=stages.line_end_margin, line_end_reach=stages.line_end_reach,
                                        line_end_marks_in_clean_print=stages.clean_print_marks,
+                                       line_end_mark_choice=stages.line_end_marks and stages.mark_choice is not None,
                                        garbled_marks=stages.garbled_marks, han_insertions=False)
         return Corrector(model=lm or self.lm, confusions=channel.confusions, weights=weights, misread=channel.misread,
                          rules=tuple(stages.rules), context=self.context, inventory=self.base.inventory,
                          variants=self.variants if stages.variants else {}, length=stages.length or False,
-                         profile=switches)
+                         profile=switches, mark_choice=stages.mark_choice)
 
 
 def _stack_rows(parts):
@@ -361,6 +367,7 @@ class Fitted:
     variants: Path | None  # the variant table the stage uses (when on)
     card: dict
     domain: "DomainLM | None" = None  # the domain LM interpolated with the news LM (None: news only)
+    mark_context: Path | None = None  # the mark-choice context model's file (with ``stages.mark_choice``)
 
 
 def _training_pairs(inputs: Sequence[str | Path], err_gold: Sequence[Sequence[str | Path]], lm,
@@ -454,7 +461,7 @@ def fit_profile(inputs: Sequence[str | Path], err_gold: Sequence[Sequence[str | 
         card["domain_lm"] = _domain_card(domain, fold_weights)
     fitted = Fitted(name, base_paths, channel.learned, channel.misread,
                     dataclasses.replace(calibrated.weights, fitted={"profile_fit": card}), stages, base.variants, card,
-                    domain)
+                    domain, base.mark_context)
     return fitted, figures
 
 

@@ -21,6 +21,10 @@ from ..settings import load_settings
 from ..textio import write_text_atomic
 from .lm.domain import DOMAIN_FILE
 
+#: A fitted profile's mark-choice files: the engine's part, and the context model where it is not the shipped one.
+MARK_CHOICE_FILE = "mark_choice.json"
+MARK_CONTEXT_FILE = "mark_context.json"
+
 if TYPE_CHECKING:
     from .profile_fit import Fitted
 
@@ -51,6 +55,8 @@ def write_profile(fitted: Fitted, output: str | Path, inputs: Sequence[str | Pat
         if fitted.stages.length is not None:
             fitted.stages.length.save(stage / LENGTH_FILE, header=["length channel learned by ocrfix fit"])
             files["length"] = LENGTH_FILE
+        if fitted.stages.mark_choice is not None:
+            files.update(_mark_choice_files(fitted, stage))
         if fitted.domain is not None:
             (stage / DOMAIN_FILE).write_bytes(fitted.domain.data)
             files["domain_lm"] = DOMAIN_FILE
@@ -75,6 +81,18 @@ def _confusion_files(fitted: Fitted, stage: Path) -> list[str]:
         fitted.learned.save(stage / "learned.tsv", comments=[f"channel learned by ocrfix fit: {scores}"])
         base_files.append("learned.tsv")
     return base_files
+
+
+def _mark_choice_files(fitted: Fitted, stage: Path) -> dict[str, str]:
+    """The profile's mark-choice files: the engine's part, written into ``stage``, and the context model (the
+    shipped one by its ``models:`` path, else a copy written beside it)."""
+    write_text_atomic(stage / MARK_CHOICE_FILE, fitted.stages.mark_choice.engine_json(
+        note="channel counted by ocrfix fit on its training pages; weight and margin the shipped ppocr profile's"))
+    context = fitted.mark_context and _models_relative(fitted.mark_context)
+    if context is None:
+        write_text_atomic(stage / MARK_CONTEXT_FILE, fitted.stages.mark_choice.context_json())
+        context = MARK_CONTEXT_FILE
+    return {"mark_choice": MARK_CHOICE_FILE, "mark_context": context}
 
 
 def _variants_file(fitted: Fitted, stage: Path) -> str:
@@ -102,6 +120,9 @@ def _record(fitted: Fitted, files: dict[str, Any]) -> dict[str, Any]:
         record["line_end_marks_in_clean_print"] = True
     if fitted.stages.garbled_marks:
         record["garbled_marks"] = True
+    if fitted.stages.mark_choice is not None:
+        record["mark_page_prior"] = fitted.stages.mark_choice.page_prior
+        record["line_end_mark_choice"] = fitted.stages.line_end_marks
     record["card"] = fitted.card
     return record
 

@@ -22,12 +22,14 @@ from ..correction.deletions import deletion_changes
 from ..correction.edits import apply_changes
 from ..correction.garbled_marks import garbled_changes
 from ..correction.line_marks import (MIN_GAIN as LINE_END_GAIN, MarkChoice, joined_lines, line_end_choices,
-                                     marks_by_reach, marks_to_insert)
+                                     marks_by_reach, marks_to_insert, wrapped_line_ends)
+from ..correction.mark_choice import MarkModel, choice_changes
 from ..correction.rules import RULES, rule_changes, select_rules
 from ..correction.variants import variant_changes
 from ..segment import protected_mask
 from ..settings import load_settings
 from .confusions.length import length_rates
+from .confusions.marks import choice_reads, engine_mark_model
 from .pairs import Pair, groups, score_text
 
 if TYPE_CHECKING:
@@ -42,6 +44,15 @@ STAGE_MARGIN = 1
 STAGE_RATIO = 4.0
 #: Margins (log10 gain) tried for marks lost at wrapped line ends (line_marks.MIN_GAIN: 1.5).
 LINE_END_MARGINS = (0.5, 1.0, 1.5, 2.0, 2.5, 3.0)
+#: The mark-choice model's channel weight and margin (natural log-odds) in a fitted profile: the shipped
+#: ``ppocr`` profile's, cross-fitted on its engine's pages of text the LM never saw; a fit's few pages
+#: cannot choose them (a margin cross-fitted on 31 confused marks was too low held out:
+#: benchmarks/RESULTS.md, "One context model for every engine").
+MARK_CHOICE_WEIGHT = 0.75
+MARK_CHOICE_MARGIN = 5.0
+#: Sites' worth of the fitted mark channel against each page's own marks (a profile's ``mark_page_prior``:
+#: the shipped ``ppocr`` profile's).
+MARK_PAGE_PRIOR = 100.0
 
 
 def tally_stage(pairs: Sequence[Pair], sources: Sequence[str],
@@ -221,6 +232,33 @@ def choose_length(pairs: Sequence[Pair], sources: Sequence[str], lm, log: Callab
     return length_rates((pairs[i].ocr, pairs[i].gt) for i in pages) if keep else None
 
 
+def choose_mark_choice(pairs: Sequence[Pair], sources: Sequence[str], lm, context: MarkModel,
+                       log: Callable[[str], None]) -> MarkModel | None:
+    """The mark-choice model (the shared ``context`` model with the engine's channel counted on the pages,
+    :func:`~.confusions.marks.engine_mark_model`), or ``None`` where its stage introduces errors on the pages and
+    is not :func:`worth` keeping there: cross-fit as :func:`choose_length` is, each half of the pages scored with
+    the channel counted on the other. A stage that introduces none is kept even where it fixes none, as a rule
+    for any engine is (:func:`choose_rules`): both shipped profiles run it at this margin, and a few pages seldom
+    hold the misread marks it settles (20 Tesseract pages: 9 of 1,069 marks inside a line)."""
+    group = groups(pairs)
+    pages = [i for i, pair in enumerate(pairs) if pair.page]
+    reads = {i: choice_reads(pairs[i].ocr, sources[i], pairs[i].gt) for i in pages}
+    changes: list[list] = [[] for _ in pairs]
+    for half in range(2):
+        model = engine_mark_model(context, (reads[i] for i in pages if group[i] % 2 != half),
+                                  MARK_CHOICE_WEIGHT, MARK_CHOICE_MARGIN)._replace(page_prior=MARK_PAGE_PRIOR)
+        for i in pages:
+            if group[i] % 2 == half:
+                changes[i] = choice_changes(sources[i], model, lm, protected_mask(sources[i], frozenset()),
+                                            wrapped_line_ends(pairs[i].ocr, sources[i]))
+    fixed, introduced = Tally(pairs, sources).score(changes)
+    keep = worth(fixed, introduced) or introduced == 0
+    log(f"  confused marks (mark-choice model, channel counted cross-fit): fixed {fixed}, introduced {introduced} "
+        f"-> {'on' if keep else 'off'}")
+    return engine_mark_model(context, reads.values(), MARK_CHOICE_WEIGHT,
+                             MARK_CHOICE_MARGIN)._replace(page_prior=MARK_PAGE_PRIOR) if keep else None
+
+
 @dataclass(frozen=True)
 class Stages:
     """The pattern stages a profile runs before the decoder."""
@@ -236,6 +274,8 @@ class Stages:
     garbled_marks: bool = False  # a text whose marks read as garbled has them settled by the LM
     #: the line-end margins past a column's measure and within it, where a page's geometry tells (None: off)
     line_end_reach: tuple[float, float] | None = None
+    #: the mark-choice model with the engine's channel counted on the pages (None: no mark-choice stage)
+    mark_choice: MarkModel | None = None
 
 
 def choose_stages(pairs: Sequence[Pair], sources: Sequence[str], models: "Models", log: Callable[[str], None],
@@ -247,7 +287,10 @@ def choose_stages(pairs: Sequence[Pair], sources: Sequence[str], models: "Models
     length = choose_length(pairs, sources, models.lm, log) if any(p.page for p in pairs) else None
     variants = bool(models.variants) and choose_variants(pairs, sources, models.lm, models.variants, log)
     garbled = choose_garbled_marks(pairs, sources, models.lm, rules, log)
-    return Stages(tuple(rules), margin is not None, variants, margin, length, garbled_marks=garbled, line_end_reach=reach)
+    marks = choose_mark_choice(pairs, sources, models.lm, models.mark_context, log) \
+        if models.mark_context is not None and any(p.page for p in pairs) else None
+    return Stages(tuple(rules), margin is not None, variants, margin, length, garbled_marks=garbled, line_end_reach=reach,
+                  mark_choice=marks)
 
 
 def choose_clean_print_marks(corrector: Corrector, pairs: Sequence[Pair], log: Callable[[str], None]) -> bool:
