@@ -226,10 +226,12 @@ def test_the_shipped_profiles_share_one_context_model():
     from ocrfix.settings import load_settings
 
     models = load_settings().models_dir
-    ppocr, tesseract = load_profile("ppocr", models), load_profile("tesseract", models)
-    assert ppocr.mark_context == tesseract.mark_context and ppocr.mark_choice != tesseract.mark_choice
-    assert MarkModel.load(ppocr.mark_context, ppocr.mark_choice).channel \
-        != MarkModel.load(tesseract.mark_context, tesseract.mark_choice).channel
+    ppocr, tesseract, generic = (load_profile(name, models) for name in ("ppocr", "tesseract", "generic"))
+    assert ppocr.mark_context == tesseract.mark_context == generic.mark_context
+    assert len({ppocr.mark_choice, tesseract.mark_choice, generic.mark_choice}) == 3
+    channels = [MarkModel.load(p.mark_context, p.mark_choice).channel for p in (ppocr, tesseract, generic)]
+    assert channels[0] != channels[1] and channels[2] not in channels[:2]  # generic's: counted on both engines' pages
+    assert generic.line_end_mark_choice and generic.mark_page_prior == ppocr.mark_page_prior
 
 
 def test_the_context_model_picks_the_mark_a_line_end_gets_back_with_every_inserted_mark_in_place(lm):

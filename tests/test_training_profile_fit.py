@@ -274,6 +274,27 @@ def test_unsupervised_rounds_learn_from_confident_edits_and_leave_clean_text_alo
     assert corrector.correct("他们在上海工乍。", reflow=False).text == "他们在上海工作。"
     with pytest.raises(InputError, match="too little data"):
         fit_unsupervised([archive / "p0.txt"], base=base, log=quiet)
+    assert fitted.stages.mark_choice is None  # base models without a mark-choice context model
+
+
+def test_unsupervised_fits_carry_the_generic_profiles_mark_choice_model_by_its_shipped_context(tmp_path, base):
+    from types import SimpleNamespace
+
+    from ocrfix.correction.mark_choice import MarkModel
+    from ocrfix.training.self_train import generic_mark_choice
+
+    generic = load_profile("generic", load_settings().models_dir)
+    model = generic_mark_choice(SimpleNamespace(mark_context=generic.mark_context))
+    assert model == MarkModel.load(generic.mark_context, generic.mark_choice)._replace(page_prior=generic.mark_page_prior)
+    assert model.page_prior > 0 and generic_mark_choice(SimpleNamespace(mark_context=None)) is None
+    fitted, _ = fit_profile([write_tsv(tmp_path / "pairs.tsv", 60)], base=base, log=quiet)
+    stages = profile_fit.dataclasses.replace(fitted.stages, mark_choice=model)
+    out = write_profile(profile_fit.dataclasses.replace(fitted, stages=stages, mark_context=generic.mark_context),
+                        tmp_path / "self")
+    record = json.loads((out / "profile.json").read_text(encoding="utf-8"))
+    assert record["files"]["mark_context"] == "models:mark_choice/context.json"  # the shipped one, not a copy
+    assert not (out / "mark_context.json").exists()
+    assert Corrector(model=load_lm(base.lm), inventory=base.inventory, profile=out).mark_choice == model
 
 
 def test_the_drift_guard_raises_the_threshold_until_clean_text_stays_unchanged(tmp_path):

@@ -73,6 +73,7 @@ from ..confusions import ConfusionSet, merge
 from ..confusions.misread import MisreadRates
 from ..correction.corrector import Corrector, load_confusions
 from ..correction.line_marks import CLOSING, MIN_GAIN as LINE_END_GAIN, best_mark as best_line_end_mark, joined_lines
+from ..correction.mark_choice import MarkModel
 from ..correction.rules import RULES, mark_scores, period_gain, rule_changes
 from ..errors import InputError
 from ..formats.registry import is_ocr_file_name, ocr_file_patterns
@@ -328,6 +329,15 @@ def sparse_texts(corrector: Corrector, texts: Sequence[OcrText], models: Models)
     return flags
 
 
+def generic_mark_choice(models: Models) -> MarkModel | None:
+    """The ``generic`` profile's mark-choice model, adapted per page as it adapts it (None: it has none, or the
+    base models name no context model)."""
+    generic = load_profile("generic", load_settings().models_dir)
+    if models.mark_context is None or generic.mark_choice is None or generic.mark_context is None:
+        return None
+    return MarkModel.load(generic.mark_context, generic.mark_choice)._replace(page_prior=generic.mark_page_prior or 0.0)
+
+
 def choose_stages(texts: Sequence[OcrText], corrector: Corrector, models: Models, log: Callable[[str], None],
                   always: Collection[str] = ()) -> Stages:
     """The pattern stages for the archive, from its raw OCR alone (see :func:`choose_rules`, which
@@ -335,9 +345,11 @@ def choose_stages(texts: Sequence[OcrText], corrector: Corrector, models: Models
     log("symbol rules and line-end marks, from the archive's OCR alone:")
     rules = choose_rules([t.source for t in texts], models.lm, log, always)
     margin, clean_print, reach = choose_line_end_marks(texts, sparse_texts(corrector, texts, models), models.lm, log)
-    # the garbled-marks stage judges each text by its own marks, ground truth or not: on, as in `generic`
+    # the garbled-marks stage judges each text by its own marks, ground truth or not: on, as in `generic`; so
+    # does the mark-choice model, whose channel (no ground truth to count the engine's on) is `generic`'s,
+    # adapted to each scanned page's own marks
     return Stages(rules, margin is not None, bool(models.variants), margin, None, clean_print, garbled_marks=True,
-                  line_end_reach=reach)
+                  line_end_reach=reach, mark_choice=generic_mark_choice(models))
 
 
 def confident_counts(corrector: Corrector, texts: Sequence[OcrText], min_gain: float) -> tuple[ChannelCounts, int]:
@@ -453,7 +465,8 @@ def fit_unsupervised(inputs: Sequence[str | Path], clean: Sequence[str | Path] =
         "command": command,
     }
     return Fitted(name, base.confusions, channel.learned, channel.misread,
-                  dataclasses.replace(weights, fitted={"profile_fit": card}), stages, base.variants, card)
+                  dataclasses.replace(weights, fitted={"profile_fit": card}), stages, base.variants, card,
+                  mark_context=base.mark_context)
 
 
 def _drift_proxies(clean: Sequence[str | Path], corrector: Corrector, texts: Sequence[OcrText],
