@@ -61,6 +61,7 @@ def test_fit_learns_a_confusion_the_base_lacks_and_the_profile_fixes_it(tmp_path
     out = write_profile(fitted, tmp_path / "profile")
     profile = load_profile(out, MODELS)  # checksums verified
     assert profile.name == "mine" and profile.card["held_out"]["cer_after"] == 0.0
+    assert profile.card["mark_choice"] == "off" and profile.mark_choice is None  # line pairs, no context model
     assert json.loads((out / "checksums.json").read_text())["files"].keys() >= {"profile.json", "learned.tsv", "misread.tsv"}
     after = Corrector(model=lm, inventory=base.inventory, profile=out)
     assert after.correct(page, reflow=False).text == "他们在上海工作。"
@@ -274,7 +275,7 @@ def test_unsupervised_rounds_learn_from_confident_edits_and_leave_clean_text_alo
     assert corrector.correct("他们在上海工乍。", reflow=False).text == "他们在上海工作。"
     with pytest.raises(InputError, match="too little data"):
         fit_unsupervised([archive / "p0.txt"], base=base, log=quiet)
-    assert fitted.stages.mark_choice is None  # base models without a mark-choice context model
+    assert fitted.stages.mark_choice is None and fitted.card["mark_choice"] == "off"  # no context model in the base
 
 
 def test_unsupervised_fits_carry_the_generic_profiles_mark_choice_model_by_its_shipped_context(tmp_path, base):

@@ -72,7 +72,7 @@ from .lm.domain import DomainLM, domain_lines, fold_domains
 from .lm.train import DOMAIN_ORDER
 from .pairs import (HOLDOUT_EVERY, Pair, alignable, channel_counts, clean_labeled, clean_texts, groups, labeled,
                     read_pairs, read_with_lm, score_text, split_held_out, squeeze, twin_lines)
-from .stages import Stages, choose_clean_print_marks, choose_stages
+from .stages import MARK_CHOICE_MARGIN, MARK_CHOICE_WEIGHT, Stages, choose_clean_print_marks, choose_stages
 
 #: Misread characters the training pairs must hold at least: fewer cannot teach a channel.
 MIN_ERRORS = 30
@@ -452,6 +452,8 @@ def fit_profile(inputs: Sequence[str | Path], err_gold: Sequence[Sequence[str | 
         "held_out": figures.as_card(),
         "weights": chosen,
         "learned_boost": boost,
+        "mark_choice": (f"channel counted on the training pages, weight {MARK_CHOICE_WEIGHT}, margin {MARK_CHOICE_MARGIN} "
+                        "(the ppocr profile's)" if stages.mark_choice is not None else "off"),
         "calibration": {**calibrated.record, "min_ratio": options.min_ratio, "clean_chars_per_change": options.clean_chars,
                         "extra_clean_texts": len(chunks), "twin_lines": twins},
         "date": datetime.date.today().isoformat(),

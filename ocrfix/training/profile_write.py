@@ -87,7 +87,7 @@ def _mark_choice_files(fitted: Fitted, stage: Path) -> dict[str, str]:
     """The profile's mark-choice files: the engine's part, written into ``stage``, and the context model (the
     shipped one by its ``models:`` path, else a copy written beside it)."""
     write_text_atomic(stage / MARK_CHOICE_FILE, fitted.stages.mark_choice.engine_json(
-        note="channel counted by ocrfix fit on its training pages; weight and margin the shipped ppocr profile's"))
+        note="written by ocrfix fit; the profile card's mark_choice says where the channel comes from"))
     context = fitted.mark_context and _models_relative(fitted.mark_context)
     if context is None:
         write_text_atomic(stage / MARK_CONTEXT_FILE, fitted.stages.mark_choice.context_json())

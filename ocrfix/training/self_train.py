@@ -459,6 +459,8 @@ def fit_unsupervised(inputs: Sequence[str | Path], clean: Sequence[str | Path] =
                      f"channel from the confident edits (>= {confident}) of the generic profile and its own later rounds",
         "held_out": "no ground truth: see benchmarks/RESULTS.md for measured figures of self-trained profiles",
         "rounds": history,
+        "mark_choice": ("the generic profile's (a channel counted on both shipped engines' pages), adapted to each "
+                        "scanned page's own marks" if stages.mark_choice is not None else "off"),
         "drift_guard": {"clean": [str(c) for c in clean] or "the archive's confident sentences",
                         "clean_chars_per_change": options.clean_chars, "floor": models.weights.threshold},
         "date": datetime.date.today().isoformat(),
