@@ -285,9 +285,10 @@ def test_unsupervised_fits_carry_the_generic_profiles_mark_choice_model_by_its_s
     from ocrfix.training.self_train import generic_mark_choice
 
     generic = load_profile("generic", load_settings().models_dir)
-    model = generic_mark_choice(SimpleNamespace(mark_context=generic.mark_context))
+    model, picks = generic_mark_choice(SimpleNamespace(mark_context=generic.mark_context))
     assert model == MarkModel.load(generic.mark_context, generic.mark_choice)._replace(page_prior=generic.mark_page_prior)
-    assert model.page_prior > 0 and generic_mark_choice(SimpleNamespace(mark_context=None)) is None
+    assert model.page_prior > 0 and picks == generic.line_end_mark_choice
+    assert generic_mark_choice(SimpleNamespace(mark_context=None)) == (None, False)
     fitted, _ = fit_profile([write_tsv(tmp_path / "pairs.tsv", 60)], base=base, log=quiet)
     stages = profile_fit.dataclasses.replace(fitted.stages, mark_choice=model)
     out = write_profile(profile_fit.dataclasses.replace(fitted, stages=stages, mark_context=generic.mark_context),
@@ -780,7 +781,25 @@ def test_the_mark_choice_channel_is_counted_cross_fit_and_written_into_the_profi
                         tmp_path / "profile")
     profile = load_profile(out, MODELS)
     assert (profile.mark_choice, profile.mark_context) == ((out / "mark_choice.json").resolve(), (out / "mark_context.json").resolve())
-    assert (profile.mark_page_prior, profile.line_end_mark_choice) == (fit_stages.MARK_PAGE_PRIOR, fitted.stages.line_end_marks)
+    assert (profile.mark_page_prior, profile.line_end_mark_choice) == (fit_stages.MARK_PAGE_PRIOR, False)
     corrector = Corrector(model=lm, inventory=base.inventory, profile=out)
     assert corrector.mark_choice == model
     assert corrector.correct(lists.replace("、", "，"), reflow=False).text == lists
+
+
+def test_the_mark_choice_model_picks_the_line_end_marks_only_where_its_picks_fix_more_on_the_pages(tmp_path):
+    from ocrfix.correction.mark_choice import CLASSES, MarkModel
+
+    lm = load_lm(write_arpa(tmp_path / "lm.arpa", CORPUS + ["他们今天在北京开会。", "他们都在认真学习。"] * 3))
+    # a context model by hand that always says '；'; the LM puts a '。' back after 工作 (gain 1.4)
+    semicolons = MarkModel(("short both",), tuple((0.0,) for _ in CLASSES),
+                           tuple(9.0 if mark == "；" else 0.0 for mark in CLASSES), (), 1.0, 0.0)
+    raw = "我们在北京工作\n他们在上海工\n作。\n\n大家都在认真\n工作。\n"
+    printed_with = {mark: f"我们在北京工作{mark}他们在上海工作。\n\n大家都在认真工作。\n" for mark in "；。"}
+    logged: list[str] = []
+    semicolon_pages = [page(f"s{i}", raw, printed_with["；"]) for i in range(3)]
+    assert fit_stages.choose_line_end_picks(semicolon_pages, sources(semicolon_pages), lm, semicolons, 1.0, logged.append)
+    assert logged[-1] == "  line-end marks picked by the mark-choice model: fixed +3, introduced +0 -> on"
+    period_pages = [page(f"p{i}", raw, printed_with["。"]) for i in range(3)]
+    assert not fit_stages.choose_line_end_picks(period_pages, sources(period_pages), lm, semicolons, 1.0, logged.append)
+    assert logged[-1] == "  line-end marks picked by the mark-choice model: fixed -3, introduced +0 -> off"

@@ -250,7 +250,7 @@ class Models:
         switches = dataclasses.replace(SHIPPED_STAGES, name="fitting", line_end_marks=stages.line_end_marks,
                                        line_end_margin=stages.line_end_margin, line_end_reach=stages.line_end_reach,
                                        line_end_marks_in_clean_print=stages.clean_print_marks,
-                                       line_end_mark_choice=stages.line_end_marks and stages.mark_choice is not None,
+                                       line_end_mark_choice=stages.line_end_mark_choice,
                                        garbled_marks=stages.garbled_marks, han_insertions=False)
         return Corrector(model=lm or self.lm, confusions=channel.confusions, weights=weights, misread=channel.misread,
                          rules=tuple(stages.rules), context=self.context, inventory=self.base.inventory,

@@ -122,7 +122,7 @@ def _record(fitted: Fitted, files: dict[str, Any]) -> dict[str, Any]:
         record["garbled_marks"] = True
     if fitted.stages.mark_choice is not None:
         record["mark_page_prior"] = fitted.stages.mark_choice.page_prior
-        record["line_end_mark_choice"] = fitted.stages.line_end_marks
+        record["line_end_mark_choice"] = fitted.stages.line_end_mark_choice
     record["card"] = fitted.card
     return record
 

@@ -329,13 +329,14 @@ def sparse_texts(corrector: Corrector, texts: Sequence[OcrText], models: Models)
     return flags
 
 
-def generic_mark_choice(models: Models) -> MarkModel | None:
+def generic_mark_choice(models: Models) -> tuple[MarkModel | None, bool]:
     """The ``generic`` profile's mark-choice model, adapted per page as it adapts it (None: it has none, or the
-    base models name no context model)."""
+    base models name no context model), and whether it picks the marks line ends get back."""
     generic = load_profile("generic", load_settings().models_dir)
     if models.mark_context is None or generic.mark_choice is None or generic.mark_context is None:
-        return None
-    return MarkModel.load(generic.mark_context, generic.mark_choice)._replace(page_prior=generic.mark_page_prior or 0.0)
+        return None, False
+    model = MarkModel.load(generic.mark_context, generic.mark_choice)._replace(page_prior=generic.mark_page_prior or 0.0)
+    return model, generic.line_end_mark_choice
 
 
 def choose_stages(texts: Sequence[OcrText], corrector: Corrector, models: Models, log: Callable[[str], None],
@@ -348,8 +349,9 @@ def choose_stages(texts: Sequence[OcrText], corrector: Corrector, models: Models
     # the garbled-marks stage judges each text by its own marks, ground truth or not: on, as in `generic`; so
     # does the mark-choice model, whose channel (no ground truth to count the engine's on) is `generic`'s,
     # adapted to each scanned page's own marks
+    marks, picks = generic_mark_choice(models)
     return Stages(rules, margin is not None, bool(models.variants), margin, None, clean_print, garbled_marks=True,
-                  line_end_reach=reach, mark_choice=generic_mark_choice(models))
+                  line_end_reach=reach, mark_choice=marks, line_end_mark_choice=picks and margin is not None)
 
 
 def confident_counts(corrector: Corrector, texts: Sequence[OcrText], min_gain: float) -> tuple[ChannelCounts, int]:

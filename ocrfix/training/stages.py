@@ -23,7 +23,7 @@ from ..correction.edits import apply_changes
 from ..correction.garbled_marks import garbled_changes
 from ..correction.line_marks import (MIN_GAIN as LINE_END_GAIN, MarkChoice, joined_lines, line_end_choices,
                                      marks_by_reach, marks_to_insert, wrapped_line_ends)
-from ..correction.mark_choice import MarkModel, choice_changes
+from ..correction.mark_choice import MarkModel, choice_changes, line_end_picks
 from ..correction.rules import RULES, rule_changes, select_rules
 from ..correction.variants import variant_changes
 from ..segment import protected_mask
@@ -259,6 +259,27 @@ def choose_mark_choice(pairs: Sequence[Pair], sources: Sequence[str], lm, contex
                              MARK_CHOICE_MARGIN)._replace(page_prior=MARK_PAGE_PRIOR) if keep else None
 
 
+def choose_line_end_picks(pairs: Sequence[Pair], sources: Sequence[str], lm, model: MarkModel, margin: float,
+                          log: Callable[[str], None]) -> bool:
+    """Whether the mark-choice ``model`` picks the mark each wrapped line end gets back at ``margin``
+    (:func:`~ocrfix.correction.mark_choice.line_end_picks`, a profile's ``line_end_mark_choice``): where its picks
+    gain over the LM's own marks are :func:`worth` keeping on the pages. The context model was fitted on clean text,
+    not on the pairs, so the pages judge it uncross-fitted; on Tesseract's fold pages its picks made 1 mark right
+    and 3 wrong, on RapidOCR's more right than wrong (benchmarks/RESULTS.md, "The mark a line end gets back")."""
+    joined = [joined_lines(pair.ocr, source) if pair.page else [] for pair, source in zip(pairs, sources)]
+    plain = [marks_to_insert(line_end_choices(source, [join for join, _ in lines], lm,
+                                              protected_mask(source, frozenset())), margin) if lines else []
+             for source, lines in zip(sources, joined)]
+    picked = [line_end_picks(source, marks, model, lm) if marks else [] for source, marks in zip(sources, plain)]
+    tally = Tally(pairs, sources)
+    (fixed, introduced), before = tally.score(picked), tally.score(plain)
+    gain = (fixed - before[0], introduced - before[1])
+    keep = worth(*gain)
+    log(f"  line-end marks picked by the mark-choice model: fixed {gain[0]:+d}, introduced {gain[1]:+d} "
+        f"-> {'on' if keep else 'off'}")
+    return keep
+
+
 @dataclass(frozen=True)
 class Stages:
     """The pattern stages a profile runs before the decoder."""
@@ -276,6 +297,8 @@ class Stages:
     line_end_reach: tuple[float, float] | None = None
     #: the mark-choice model with the engine's channel counted on the pages (None: no mark-choice stage)
     mark_choice: MarkModel | None = None
+    #: the line-end marks picked by ``mark_choice`` (a profile's ``line_end_mark_choice``)
+    line_end_mark_choice: bool = False
 
 
 def choose_stages(pairs: Sequence[Pair], sources: Sequence[str], models: "Models", log: Callable[[str], None],
@@ -289,8 +312,9 @@ def choose_stages(pairs: Sequence[Pair], sources: Sequence[str], models: "Models
     garbled = choose_garbled_marks(pairs, sources, models.lm, rules, log)
     marks = choose_mark_choice(pairs, sources, models.lm, models.mark_context, log) \
         if models.mark_context is not None and any(p.page for p in pairs) else None
+    picks = marks is not None and margin is not None and choose_line_end_picks(pairs, sources, models.lm, marks, margin, log)
     return Stages(tuple(rules), margin is not None, variants, margin, length, garbled_marks=garbled, line_end_reach=reach,
-                  mark_choice=marks)
+                  mark_choice=marks, line_end_mark_choice=picks)
 
 
 def choose_clean_print_marks(corrector: Corrector, pairs: Sequence[Pair], log: Callable[[str], None]) -> bool:
