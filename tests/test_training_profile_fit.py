@@ -803,3 +803,13 @@ def test_the_mark_choice_model_picks_the_line_end_marks_only_where_its_picks_fix
     period_pages = [page(f"p{i}", raw, printed_with["。"]) for i in range(3)]
     assert not fit_stages.choose_line_end_picks(period_pages, sources(period_pages), lm, semicolons, 1.0, logged.append)
     assert logged[-1] == "  line-end marks picked by the mark-choice model: fixed -3, introduced +0 -> off"
+
+
+def test_mark_truths_pair_no_mark_with_another_texts_where_the_ground_truth_has_other_blocks():
+    from ocrfix.training.confusions.marks import mark_truths
+
+    ocr = "我们在北京工作，他们在上海学习。\n\n今天天气很好；大家都在认真工作：\n"
+    other = "我们在北京工作，他们在上海学习。\n\n他在上海开会工作。北京也在修路啊，\n"  # a web page's other story
+    assert mark_truths(ocr, other) == {7: "，", 15: "。"}  # not '：' read for the other story's '。'
+    moved = "今天天气很好；大家都在认真工作：\n\n我们在北京工作，他们在上海学习。\n"  # the blocks in another order
+    assert mark_truths(ocr, moved) == {7: "，", 15: "。", 24: "；", 33: "："}

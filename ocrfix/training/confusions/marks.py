@@ -24,6 +24,7 @@ from ...correction.line_marks import wrapped_line_ends
 from ...correction.mark_channel import MIN_MARGIN, mark_changes
 from ...correction.mark_choice import CLASSES, HALF, MarkModel, sites
 from ...normalize import fold_char
+from ..truth import matched_stretches
 from .length import anchored
 
 MIN_COUNT = 3
@@ -77,12 +78,20 @@ def learn_mark_channel(pages: Sequence[tuple[str, str]], lm: LanguageModel, marg
 
 def mark_truths(text: str, gt: str) -> dict[int, str]:
     """The ground-truth mark of :data:`~ocrfix.correction.mark_choice.CLASSES` aligned with each
-    non-space character of ``text`` (by offset in ``text``; full width), where it is one."""
+    non-space character of ``text`` (by offset in ``text``; full width), where it is one: stretch by stretch
+    as the block-robust aligner matches them (:func:`~ocrfix.training.truth.matched_stretches`: a ground
+    truth with its blocks in another order, or text the page lacks, pairs no mark with another block's)."""
     nonspace = [k for k, ch in enumerate(text) if not ch.isspace()]
-    a = anchored(text, gt)
+    shown, stretches = matched_stretches(text, gt)
+    if len(shown) != len(nonspace):  # characters the evaluation reads as layout: no shared positions
+        stretches = [(0, "".join(text.split()), gt)]
     by_fold = {fold_char(mark): mark for mark in CLASSES}
-    return {nonspace[i]: by_fold[fold_char(a.gt[j])] for j, i in enumerate(a.at)
-            if i is not None and fold_char(a.gt[j]) in by_fold}
+    truths = {}
+    for start, read, true_text in stretches:
+        a = anchored(read, true_text)
+        truths.update((nonspace[start + i], by_fold[fold_char(a.gt[j])]) for j, i in enumerate(a.at)
+                      if i is not None and fold_char(a.gt[j]) in by_fold)
+    return truths
 
 
 def choice_reads(printed: str, reflowed: str, gt: str) -> Counter[tuple[bool, str, str]]:
