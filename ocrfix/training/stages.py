@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import sys
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from typing import TYPE_CHECKING
@@ -243,10 +243,14 @@ def choose_mark_choice(pairs: Sequence[Pair], sources: Sequence[str], lm, contex
     group = groups(pairs)
     pages = [i for i, pair in enumerate(pairs) if pair.page]
     reads = {i: choice_reads(pairs[i].ocr, sources[i], pairs[i].gt) for i in pages}
+
+    def counted(on: Iterable[int]) -> MarkModel:
+        return engine_mark_model(context, (reads[i] for i in on), MARK_CHOICE_WEIGHT,
+                                 MARK_CHOICE_MARGIN)._replace(page_prior=MARK_PAGE_PRIOR)
+
     changes: list[list] = [[] for _ in pairs]
     for half in range(2):
-        model = engine_mark_model(context, (reads[i] for i in pages if group[i] % 2 != half),
-                                  MARK_CHOICE_WEIGHT, MARK_CHOICE_MARGIN)._replace(page_prior=MARK_PAGE_PRIOR)
+        model = counted(i for i in pages if group[i] % 2 != half)
         for i in pages:
             if group[i] % 2 == half:
                 changes[i] = choice_changes(sources[i], model, lm, protected_mask(sources[i], frozenset()),
@@ -255,8 +259,7 @@ def choose_mark_choice(pairs: Sequence[Pair], sources: Sequence[str], lm, contex
     keep = worth(fixed, introduced) or introduced == 0
     log(f"  confused marks (mark-choice model, channel counted cross-fit): fixed {fixed}, introduced {introduced} "
         f"-> {'on' if keep else 'off'}")
-    return engine_mark_model(context, reads.values(), MARK_CHOICE_WEIGHT,
-                             MARK_CHOICE_MARGIN)._replace(page_prior=MARK_PAGE_PRIOR) if keep else None
+    return counted(pages) if keep else None
 
 
 def choose_line_end_picks(pairs: Sequence[Pair], sources: Sequence[str], lm, model: MarkModel, margin: float,
