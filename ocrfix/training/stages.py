@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from tqdm import tqdm
 
@@ -128,14 +128,27 @@ def choose_variants(pairs: Sequence[Pair], sources: Sequence[str], lm, table: di
     return fixed > introduced
 
 
-def choose_line_end_marks(pairs: Sequence[Pair], sources: Sequence[str], lm, log: Callable[[str], None]
-                          ) -> tuple[float | None, tuple[float, float] | None]:
+class LineEnds(NamedTuple):
+    """Per pair: the printed lines its reflow joined (:func:`~ocrfix.correction.line_marks.joined_lines`) and
+    the LM's best mark at each of those line ends (:func:`~ocrfix.correction.line_marks.line_end_choices`)."""
+
+    joined: list[list[tuple[int, int]]]
+    choices: list[list[tuple[int, MarkChoice]]]
+
+
+def line_ends(pairs: Sequence[Pair], sources: Sequence[str], lm) -> LineEnds:
+    """The :class:`LineEnds` of the pairs (a line pair has none), scored once for every line-end stage."""
+    joined = [joined_lines(pair.ocr, source) if pair.page else [] for pair, source in zip(pairs, sources)]
+    return LineEnds(joined, [line_end_choices(source, [join for join, _ in lines], lm, protected_mask(source, frozenset()))
+                             if lines else [] for source, lines in zip(sources, joined)])
+
+
+def choose_line_end_marks(pairs: Sequence[Pair], sources: Sequence[str], lm, log: Callable[[str], None],
+                          ends: LineEnds | None = None) -> tuple[float | None, tuple[float, float] | None]:
     """The margin (log10 gain) at which marks lost at wrapped line ends are put back, or ``None``
     (off), and the ``line_end_reach`` margins where the pages' geometry marks the line ends: see
-    :func:`choose_line_end_margin` and :func:`choose_line_end_reach`."""
-    joined = [joined_lines(pair.ocr, source) if pair.page else [] for pair, source in zip(pairs, sources)]
-    choices = [line_end_choices(source, [join for join, _ in lines], lm, protected_mask(source, frozenset()))
-               if lines else [] for source, lines in zip(sources, joined)]
+    :func:`choose_line_end_margin` and :func:`choose_line_end_reach` (``ends``: the pairs' :func:`line_ends`)."""
+    joined, choices = ends or line_ends(pairs, sources, lm)
     tally = Tally(pairs, sources)
     margin = choose_line_end_margin(tally, choices, log)
     reached = [None if pair.reaching is None else frozenset(join for join, end in lines if end in pair.reaching)
@@ -263,16 +276,14 @@ def choose_mark_choice(pairs: Sequence[Pair], sources: Sequence[str], lm, contex
 
 
 def choose_line_end_picks(pairs: Sequence[Pair], sources: Sequence[str], lm, model: MarkModel, margin: float,
-                          log: Callable[[str], None]) -> bool:
+                          log: Callable[[str], None], ends: LineEnds | None = None) -> bool:
     """Whether the mark-choice ``model`` picks the mark each wrapped line end gets back at ``margin``
     (:func:`~ocrfix.correction.mark_choice.line_end_picks`, a profile's ``line_end_mark_choice``): where its picks
     gain over the LM's own marks are :func:`worth` keeping on the pages. The context model was fitted on clean text,
     not on the pairs, so the pages judge it uncross-fitted; on Tesseract's fold pages its picks made 1 mark right
-    and 3 wrong, on RapidOCR's more right than wrong (benchmarks/RESULTS.md, "The mark a line end gets back")."""
-    joined = [joined_lines(pair.ocr, source) if pair.page else [] for pair, source in zip(pairs, sources)]
-    plain = [marks_to_insert(line_end_choices(source, [join for join, _ in lines], lm,
-                                              protected_mask(source, frozenset())), margin) if lines else []
-             for source, lines in zip(sources, joined)]
+    and 3 wrong, on RapidOCR's more right than wrong (benchmarks/RESULTS.md, "The mark a line end gets back";
+    ``ends``: the pairs' :func:`line_ends`)."""
+    plain = [marks_to_insert(choices, margin) for choices in (ends or line_ends(pairs, sources, lm)).choices]
     picked = [line_end_picks(source, marks, model, lm) if marks else [] for source, marks in zip(sources, plain)]
     tally = Tally(pairs, sources)
     (fixed, introduced), before = tally.score(picked), tally.score(plain)
@@ -309,13 +320,15 @@ def choose_stages(pairs: Sequence[Pair], sources: Sequence[str], models: "Models
     """The pattern stages the training pairs bear out (``always``: see :func:`choose_rules`)."""
     log("symbol rules, line-end marks, deletions and traditional forms on the training pairs:")
     rules = choose_rules(pairs, sources, models.lm, log, always)
-    margin, reach = choose_line_end_marks(pairs, sources, models.lm, log) if any(p.page for p in pairs) else (None, None)
+    ends = line_ends(pairs, sources, models.lm) if any(p.page for p in pairs) else None
+    margin, reach = choose_line_end_marks(pairs, sources, models.lm, log, ends) if ends is not None else (None, None)
     length = choose_length(pairs, sources, models.lm, log) if any(p.page for p in pairs) else None
     variants = bool(models.variants) and choose_variants(pairs, sources, models.lm, models.variants, log)
     garbled = choose_garbled_marks(pairs, sources, models.lm, rules, log)
     marks = choose_mark_choice(pairs, sources, models.lm, models.mark_context, log) \
         if models.mark_context is not None and any(p.page for p in pairs) else None
-    picks = marks is not None and margin is not None and choose_line_end_picks(pairs, sources, models.lm, marks, margin, log)
+    picks = marks is not None and margin is not None and choose_line_end_picks(pairs, sources, models.lm, marks, margin,
+                                                                                 log, ends)
     return Stages(tuple(rules), margin is not None, variants, margin, length, garbled_marks=garbled, line_end_reach=reach,
                   mark_choice=marks, line_end_mark_choice=picks)
 
