@@ -241,6 +241,71 @@ def _best_window(paragraph: str, lines: list[str], most: int | None = 5) -> tupl
     return best
 
 
+PIECE_BLANK = 0.9  # blank between two words, in type sizes, at which :func:`reachable` cuts an engine line
+
+
+def _line_pieces(doc: Document) -> tuple[list[str], list[str]]:
+    """The engine's lines of ``doc`` as read, and the same lines cut at every blank wider than
+    ``PIECE_BLANK`` type sizes between two of their words (a row read across a gutter)."""
+    from ocrfix.formats.placed import char_height
+
+    whole, pieces = [], []
+    for line in doc.lines():
+        if not line.text().strip():
+            continue
+        whole.append(normalize_line(line.text()))
+        h = char_height(line)
+        words = [w for w in line.words if w.text.strip()]
+        part = []
+        for before, word in zip([None, *words], words):
+            if before is not None and before.box is not None and word.box is not None and word.box.x0 - before.box.x1 > PIECE_BLANK * h:
+                pieces.append(normalize_line("".join(part)))
+                part = []
+            part.append(word.text)
+        pieces.append(normalize_line("".join(part)))
+    return [t for t in whole if t], [t for t in pieces if t]
+
+
+def _placed(paragraphs: list[str], pieces: list[str], least: float = 60.0) -> list[str]:
+    """Each paragraph's text as the ``pieces`` that align with it best (fuzzy partial ratio >=
+    ``least``, no other paragraph better) put together in the order they align in it."""
+    found: list[list[tuple[int, str]]] = [[] for _ in paragraphs]
+    for piece in pieces:
+        scores = [fuzz.partial_ratio(piece, p) if len(piece) <= len(p) else fuzz.partial_ratio(p, piece) for p in paragraphs]
+        best = max(range(len(paragraphs)), key=scores.__getitem__, default=None)
+        if best is None or scores[best] < least:
+            continue
+        where = fuzz.partial_ratio_alignment(piece, paragraphs[best])
+        found[best].append((where.dest_start if where is not None and len(piece) <= len(paragraphs[best]) else 0, piece))
+    return ["".join(piece for _, piece in sorted(placed)) for placed in found]
+
+
+def reachable(folder: Path, kind: str = "alto") -> dict[str, int]:
+    """How many GT paragraphs the engine's own reading lets any layout recall, and how many of
+    those the geometry reflow (``kind``: ``alto`` or ``hocr``) does: a paragraph is *reachable*
+    when 1–5 consecutive lines of the reflow's output or the engine's lines (whole, or cut at
+    wide blanks: :func:`_line_pieces`), each put in the paragraph it aligns with best and in the
+    order it aligns there, match it (fuzzy ratio >= ``SAME``). The rest the engine misread or
+    garbled past what an order of its lines can mend, so recall over the reachable paragraphs is
+    the layout's own share of the paragraph recall."""
+    counts = Counter()
+    for gt_path in (p for p in sorted(folder.glob("*.gt.json")) if _read(p)):
+        stories = json.loads(gt_path.read_text(encoding="utf-8"))["stories"]
+        base = gt_path.with_name(gt_path.name.removesuffix(".gt.json"))
+        lines = _norm(output_text(base, kind).splitlines())
+        paragraphs = [p for s in stories for p in _norm(s["paragraphs"])]
+        whole, pieces = _line_pieces(read_document(base.with_suffix(".hocr" if kind == "hocr" else ".xml")))
+        arranged = list(zip(_placed(paragraphs, whole), _placed(paragraphs, pieces)))
+        for paragraph, placed in zip(paragraphs, arranged):
+            recalled = any(fuzz.ratio(paragraph, line, score_cutoff=SAME) for line in lines)
+            reach = recalled or _best_window(paragraph, lines)[0] >= SAME or max(fuzz.ratio(paragraph, t) for t in placed) >= SAME
+            counts["paragraphs"] += 1
+            counts["reachable"] += reach
+            counts["recalled"] += recalled
+            counts["recalled, reachable"] += recalled and reach
+    return dict(counts)
+
+
 def _block_rows(doc, flow) -> list[list[Box]]:
     """Per output block of the geometry reflow ``flow`` of ``doc``, the boxes of the document
     lines it holds (its words' boxes joined per line), in reading order."""
@@ -569,6 +634,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--correct", action="store_true", help="also the CER before and after ocrfix correct (ALTO input)")
     parser.add_argument("--profile", default=None, help="with --correct: the engine profile (default: none, Corrector() as it is)")
     parser.add_argument("--misses", action="store_true", help="also how many missed paragraphs occur in the ALTO output as one stretch")
+    parser.add_argument("--reachable", action="store_true", help="also how many paragraphs the engine's reading lets a layout recall, and the ALTO reflow's recall of those")
     parser.add_argument("--census", action="store_true", help="also the ALTO and the plain reflow's missed paragraphs (and ALTO's unattached headlines) by cause")
     parser.add_argument("--lm", nargs="?", const="", metavar="MODEL",
                         help="the plain and the geometry reflow with this language model (`ocrfix reflow --lm`; default: the shipped one)")
@@ -597,6 +663,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.misses:
         missed, stretch = stretch_misses(root / args.split)
         print(f"ALTO: {missed} paragraphs missed, {stretch} of them occur in the output as one stretch (lines joined, fuzzy {SAME:.0f})")
+    if args.reachable:
+        r = reachable(root / args.split)
+        print(f"ALTO: {r['reachable']} of {r['paragraphs']} paragraphs reachable from the engine's lines "
+              f"({r['reachable'] / max(1, r['paragraphs']):.3f}); the reflow recalls {r['recalled, reachable']} of them "
+              f"({r['recalled, reachable'] / max(1, r['reachable']):.3f})")
     if args.census:
         for cause, n in census(root / args.split).items():
             print(f"{cause}: {n}")

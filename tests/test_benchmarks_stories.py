@@ -283,3 +283,41 @@ def test_jump_lines_are_drawn_from_their_own_seed_and_set_as_print_sets_them() -
     placed, set_lines = Jumps.closed(list(paragraphs), lines, Jump(closes="（下转第四版）"), 10, breaks)
     assert placed == [paragraphs[0], paragraphs[1] + "（下转第四版）"] and "".join(set_lines) == "".join(placed)
     assert len(set_lines) <= len(lines) + 1
+
+
+def _alto_rows(rows: list[list[tuple[int, str]]]) -> str:
+    """An ALTO page of one block whose lines are ``rows``: each a list of (left edge, text) runs,
+    a 40 px box per character."""
+    lines = []
+    for r, runs in enumerate(rows):
+        y = 10 + 60 * r
+        strings = "".join(f'<String HPOS="{x + 40 * i}" VPOS="{y}" WIDTH="38" HEIGHT="40" CONTENT="{ch}"/>'
+                          for x, text in runs for i, ch in enumerate(text))
+        lines.append(f'<TextLine HPOS="10" VPOS="{y}" WIDTH="2000" HEIGHT="40">{strings}</TextLine>')
+    return ('<?xml version="1.0" encoding="UTF-8"?><alto xmlns="http://www.loc.gov/standards/alto/ns-v4#"><Layout>'
+            '<Page WIDTH="2200" HEIGHT="400"><PrintSpace><TextBlock HPOS="10" VPOS="10" WIDTH="2000" HEIGHT="300">'
+            + "".join(lines) + "</TextBlock></PrintSpace></Page></Layout></alto>")
+
+
+def test_reachable_paragraphs_are_those_the_engines_lines_or_their_pieces_make_up_in_some_order(tmp_path) -> None:
+    import json
+
+    from ocrfix.formats import read_document
+
+    a, b = STORIES[0]["paragraphs"][0], STORIES[1]["paragraphs"][0]  # 22 and 20 characters
+    garbled = "某某某某某某某某某某某某某某某某某某某某"
+    right = 10 + 40 * 11 + 100  # the second column, a gutter of 2.5 type sizes after the first
+    rows = [[(10, a[:11]), (right, b[:10])], [(10, a[11:]), (right, b[10:])], [(10, garbled)]]
+    (tmp_path / "p.xml").write_text(_alto_rows(rows), encoding="utf-8")
+    gt = [{"headline": "", "paragraphs": [a]}, {"headline": "", "paragraphs": [b, "乙市的学校都组织学生参观了新馆。"]}]
+    (tmp_path / "p.gt.json").write_text(json.dumps({"stories": gt}, ensure_ascii=False), encoding="utf-8")
+    (tmp_path / "p.txt").write_text("\n".join("".join(t for _, t in r) for r in rows), encoding="utf-8")  # the engine read it
+
+    whole, pieces = stories._line_pieces(read_document(tmp_path / "p.xml"))
+    assert whole == [a[:11] + b[:10], a[11:] + b[10:], garbled]
+    assert pieces == [a[:11], b[:10], a[11:], b[10:], garbled]  # cut at the gutter, not between characters
+    assert stories._placed([a, b], [b[10:], a[11:], b[:10], a[:11], garbled]) == [a, b]  # each in its paragraph's order
+
+    got = stories.reachable(tmp_path)
+    assert got["paragraphs"] == 3 and got["reachable"] == 2  # the third paragraph was never read
+    assert got["recalled, reachable"] == got["recalled"] <= 2
