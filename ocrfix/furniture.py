@@ -39,6 +39,9 @@ _PAPER = re.compile(r"^\W{0,2}\w{1,8}报\W{0,2}$")
 _PAGE_CREDIT = re.compile(r"^\W*本版")
 #: A sentence's or a clause's mark: no furniture line prints one.
 _MARKS = re.compile(r"[，。！？；,;!?]")
+#: What a folio's date or weekday reads as with a digit misread or the day lost (``2009 年 ?月 6 日``,
+#: ``星期 民生``): cue enough for the page's first row, not for a line anywhere.
+_FOLIO_MISREAD = re.compile(r"\d{2,4}\s*年\s*\S{1,2}\s*月\s*\S{1,2}\s*日|星期")
 FOLIO_CHARS = 50  # characters at most of a folio row (its parts far apart on one line included)
 EDITOR_CHARS = 80  # characters at most of an editor line
 FOLIO_LINES = 3  # a plain text's first lines that may hold its folio (the engine may part its pieces) ...
@@ -63,6 +66,21 @@ def folio_like(text: str) -> bool:
 def editor_like(text: str) -> bool:
     """Whether ``text`` reads as an editor line: an editor's credit (:data:`EDITOR`) in a short line."""
     return letters(text) <= EDITOR_CHARS and EDITOR.search(text) is not None
+
+
+def folio_row_like(text: str) -> bool:
+    """Whether ``text``, the page's first row of print (where it stands says most: see
+    :mod:`.formats.furniture`), reads as a folio (:func:`folio_like`) or as one whose date or
+    weekday the engine misread (:data:`_FOLIO_MISREAD`)."""
+    return folio_like(text) or (letters(text) <= FOLIO_CHARS and _FOLIO_MISREAD.search(text) is not None
+                                and _CLAUSE.search(text) is None and _JUMP.search(text) is None)
+
+
+def editor_row_like(text: str) -> bool:
+    """Whether ``text``, the page's last row of print, reads as an editor line (:func:`editor_like`)
+    or opens with the page's credit, its role misread (``本版纺丁姑洋``), with no sentence's mark."""
+    return editor_like(text) or (letters(text) <= EDITOR_CHARS and _PAGE_CREDIT.match(text) is not None
+                                 and _MARKS.search(text) is None)
 
 
 def furniture_line(text: str) -> bool:
@@ -93,20 +111,20 @@ def plain_parts(text: str) -> tuple[str, str, str]:
     a newline: ``text``'s lines in turn).
 
     The folio is the text's first lines, up to the last of its first ``FOLIO_LINES`` lines that
-    reads as one (:func:`folio_like`). A paper's name or a section before it, which the engine read
+    reads as one (:func:`folio_row_like`). A paper's name or a section before it, which the engine read
     as a line of its own, goes with it when it is ``NAME_CHARS`` long at most; so do the one or two
     lines after it when they are as short and the last ends with a page number set apart
     (``光明日报社会 8``) or is one (``03``). A text without such a folio whose first line is a paper's
     name alone (``新华日报``) while a line of it, wherever the engine listed it, reads as a folio with
     a weekday or a page number has that name as its folio. The editor line is the text's last lines
-    that read as one (up to ``EDITOR_LINES``). A text of fewer than ``PAGE_LINES`` lines keeps them:
-    a story's text, not a page."""
+    that read as one (:func:`editor_row_like`, up to ``EDITOR_LINES``). A text of fewer than
+    ``PAGE_LINES`` lines keeps them: a story's text, not a page."""
     lines = text.splitlines()
     filled = [i for i, line in enumerate(lines) if line.strip()]
     if len(filled) < PAGE_LINES:
         return "", text, ""
     head = filled[:FOLIO_LINES]
-    said = [k for k, i in enumerate(head) if folio_like(lines[i])]
+    said = [k for k, i in enumerate(head) if folio_row_like(lines[i])]
     named = said and all(letters(lines[i]) <= NAME_CHARS or folio_like(lines[i]) for i in head[:said[-1]])
     start = head[said[-1]] + 1 if named else 0
     for i in filled[said[-1] + 1:said[-1] + 3] if named else ():  # its paper, section and page number under its date
@@ -119,7 +137,7 @@ def plain_parts(text: str) -> tuple[str, str, str]:
         start = filled[0] + 1  # a paper's name over the page, its folio's date listed elsewhere
     end = len(lines)
     for i in reversed(filled[-EDITOR_LINES:]):
-        if not editor_like(lines[i]):
+        if not editor_row_like(lines[i]):
             break
         end = i
     if start >= end:

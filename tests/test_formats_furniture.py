@@ -4,7 +4,7 @@ from __future__ import annotations
 from test_formats_layout import COL1, COL2, H, HEAD, document, make_line
 
 from ocrfix.formats import reflow_document
-from ocrfix.furniture import editor_like, folio_like, furniture_line, plain_parts
+from ocrfix.furniture import editor_like, editor_row_like, folio_like, folio_row_like, furniture_line, plain_parts
 from ocrfix.formats.pipeline import plain_articles
 from ocrfix.text_reflow import STORY_BREAK, reflow, reflow_blocks, reflow_cues, render
 
@@ -88,6 +88,22 @@ def test_the_cues() -> None:
     assert furniture_line("美编: 杨 杰 校对: 冯 强") and furniture_line("术版责编: 邓秀朵") and furniture_line("秀 ”美编: 于 桂")
     assert not furniture_line("制图：蔡华伟") and not furniture_line("版式设计：汪哲平")  # a story's own credits
     assert furniture_line("2012年12月11日”星期二") and not furniture_line("2012年12月11日")  # a dateline
+
+
+def test_a_folio_or_editor_line_the_engine_misread_is_furniture_where_it_stands_not_anywhere() -> None:
+    """A digit of the date misread and the weekday's day lost (``2009 年 ?月 6 日星期``), or the
+    credit's role garbled (``本版纺丁姑洋``): the page's first or last row still says so, a line
+    elsewhere does not."""
+    folio = make_line("工人日报 2009年?月6日星期 民生 14", 60, 10, SMALL)
+    editor = make_line("本版纺丁姑洋表苍", 60, 200 + 5 * int(H * 1.6) + H, SMALL)
+    flow = reflow_document(document([[folio], HEAD, COL1, COL2, [editor]]))
+    got = texts(flow)
+    assert got[0] == ("furniture", "工人日报2009年?月6日星期民生14", 0) and got[-1][:2] == ("furniture", "本版纺丁姑洋表苍")
+    assert {story for _, _, story in got[1:-1]} == {1}
+    assert folio_row_like("工人日报 2009年?月6日星期 民生 14") and not folio_like("工人日报 2009年?月6日星期 民生 14")
+    assert editor_row_like("本版纺丁姑洋表苍") and not editor_like("本版纺丁姑洋表苍")
+    assert not folio_row_like("下个星期，集市将延长营业时间") and not editor_row_like("本版刊登的文章。")
+    assert not furniture_line("工人日报 2009年?月6日星期 民生 14")  # inside a story's lines it says too little
 
 
 BODY = ["　　本报讯清晨六点城东农贸集市的", "摊位陆续摆开新鲜蔬菜和水果吸", "引了不少居民前来选购。",

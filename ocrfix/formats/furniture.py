@@ -12,8 +12,9 @@ above it. A row of the page is furniture when
 * its type is not a headline's: at most ``SMALL ×`` the body size ``h``, or, for a row of pieces
   far apart, its smallest at most ``SIZE × h`` (the engine boxes such a row as one line, as tall as
   its tallest piece, a paper's name set large: a folio at 1.2 ``h`` measures up to 1.9 ``h``);
-* its words say so (:func:`ocrfix.furniture.folio_like`, :func:`ocrfix.furniture.editor_like`): a
-  date, a weekday or a page number; an editor's credit, in a short line.
+* its words say so (:func:`ocrfix.furniture.folio_row_like`, :func:`ocrfix.furniture.editor_row_like`): a
+  date, a weekday or a page number; an editor's credit, in a short line (what is left of them where the
+  engine misread a digit, the weekday's day or the credit's role).
 
 The row, all its pieces left to right, is then a paragraph of its own before the page's stories
 (the folio) or after them (the editor line), never a headline, never part of a story.
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 from typing import Callable, NamedTuple
 
-from ..furniture import EDITOR_CHARS, FOLIO_CHARS, editor_like, folio_like, letters
+from ..furniture import EDITOR_CHARS, FOLIO_CHARS, editor_row_like, folio_row_like, letters
 from .model import join_words
 from .placed import PlacedLine
 
@@ -107,9 +108,9 @@ def furniture(lines: list[PlacedLine], h: float) -> Furniture:
     module docstring), and the lines left."""
     if len(lines) < 3:
         return Furniture([], [], lines)
-    folio = _edge_furniture(lines, h, True, folio_like)
+    folio = _edge_furniture(lines, h, True, folio_row_like)
     taken = {id(p) for p in folio}
     rest = [p for p in lines if id(p) not in taken]
-    editor = _edge_furniture(rest, h, False, editor_like) if len(rest) >= 3 else []
+    editor = _edge_furniture(rest, h, False, editor_row_like) if len(rest) >= 3 else []
     taken = {id(p) for p in editor}
     return Furniture(folio, editor, [p for p in rest if id(p) not in taken])
