@@ -496,12 +496,13 @@ def _interposed(run: list[int], lines: list[str], widths: list[float | None], co
     ending on a word (a paragraph's last line whose stop was misread ends on the misreading:
     ``~``, ``"``); or a run whose first line is clearly wider than the column of the line before,
     without a comma (a headline across several columns: larger type, yet more characters than a
-    column's line holds; it may wrap onto a second line)."""
+    column's line holds; it may wrap onto a second line), whatever the line before (a paragraph's
+    last line, its stop lost)."""
     text = "".join(lines[i] for i in run).strip()
-    if (widths[before] or 0.0) < column[before] - 1.0 or ends_sentence(lines[before]):
-        return False
     if (widths[run[0]] or 0.0) >= column[before] + _SPANNING and not any(mark in text for mark in "，；,;"):
         return True
+    if (widths[before] or 0.0) < column[before] - 1.0 or ends_sentence(lines[before]):
+        return False
     return title_like(lines[i] for i in run) and all(2 <= (widths[i] or 0.0) <= column[i] - _INTERPOSED_SLACK for i in run)
 
 
@@ -567,14 +568,27 @@ def _looks_body(k: int, runs: list[list[int]], lines: list[str], candidate: list
     """Whether run ``k`` of :func:`_classify_runs` (``candidate``: whether each run is a title
     candidate) is body text after all: it has an unclosed bracket or quote or a sentence inside, or
     all its lines are as wide as the column and it has clause punctuation (at the top of the page:
-    a title still) or several lines with body text following."""
+    a title still) or several lines with body text following; or, below the top, it has
+    ``_MAX_HEADLINE_RUN`` lines justified to one width of their own (:func:`_justified`), two of them
+    with clause punctuation (a story set wider than the page's other columns, its folio taken off
+    above it; a title's byline may have a comma)."""
     run = runs[k]
     text = "".join(lines[i] for i in run)
     body_follows = k + 1 < len(runs) and not candidate[k + 1]
     clauses = k > 0 and any(mark in text for mark in _CLAUSE_MARKS)  # top of page: a title
     return _unbalanced(text) or _sentence_inside(text) or (
         (clauses or (len(run) > 1 and body_follows)) and _column_like(run, widths, column, measured)
-    )
+    ) or (len(run) >= _MAX_HEADLINE_RUN and sum(any(mark in lines[i] for mark in _CLAUSE_MARKS) for i in run) >= 2
+          and k > 0 and _justified([widths[i] for i in run]))
+
+
+def _justified(widths: list[float | None]) -> bool:
+    """Whether lines ``widths`` em wide fill one width as a paragraph's lines do: all but the first
+    within 1 em of the widest, the first too or up to 3 em short of it (its indent)."""
+    if any(w is None for w in widths):
+        return False
+    widest = max(widths)
+    return all(widest - 1.0 <= w for w in widths[1:]) and widest - 3.0 <= widths[0]
 
 
 def reflow_blocks(text: str, lm: TokenScorer | None = None) -> list[Block]:

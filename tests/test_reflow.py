@@ -142,6 +142,26 @@ def test_a_headline_across_columns_read_into_a_paragraph_is_never_joined() -> No
     assert [b.kind for b in reflow_blocks(merged)][:1] == ["paragraph"] and "headline" not in [b.kind for b in reflow_blocks(merged)]
 
 
+def test_a_headline_across_columns_after_a_paragraph_s_last_line_whose_stop_was_lost_is_never_joined() -> None:
+    """The paragraph ends short without its stop (``…约三分`` + ``之一``): the next story's
+    headline, wider than the column and without a comma, is still a headline, not run into it."""
+    text = f"{OPEN}\n\n好落实，抓到位\n\n李克强会见先进制造业国际咨询委员会成员并座谈\n创新服务模式多渠道增加养老服务供给\n\n" \
+           "为解决目前大城市普遍存\n在的养老院床位紧张的难\n题，满足老年群体需求。\n"
+    assert [b.kind for b in reflow_blocks(text)] == ["paragraph", "headline", "headline", "paragraph"]
+
+
+def test_a_story_set_wider_than_the_page_s_columns_is_body_not_a_three_line_title() -> None:
+    """Under its headline, three lines justified to a width of their own (the first indented), two
+    of them with commas: a story set wider than the columns beside it, not a title; three short
+    lines with only a byline's comma stay a title."""
+    wide = "从影视大国到影视强国的转变过程中，创\n作者理应树立使命感、责任感和紧迫感，自觉\n追求主旋律创作，把核心价值观转化为精彩的"
+    text = f"新时代如何创作出新史诗\n\n{wide}\n\n中国故事、中国形象。\n\n{PAGE}"
+    assert [b.kind for b in reflow_blocks(text)][:2] == ["headline", "paragraph"]
+    assert reflow_blocks(text)[1].text.startswith(wide.replace("\n", ""))
+    title = f"{OPEN}。\n\n陈立群:支教\n扶贫一片丹心\n特约记者，于面\n\n{PAGE}"
+    assert "headline" in [b.kind for b in reflow_blocks(title)][1:3]
+
+
 def test_last_line_with_a_misread_stop_stays_in_its_paragraph() -> None:
     text = f"{OPEN}\n\n好落实~\n\n与会代表一致同意方案。\n"
     assert [b.kind for b in reflow_blocks(text)] == ["paragraph", "paragraph"]
