@@ -39,9 +39,12 @@ _PAPER = re.compile(r"^\W{0,2}\w{1,8}报\W{0,2}$")
 _PAGE_CREDIT = re.compile(r"^\W*本版")
 #: A sentence's or a clause's mark: no furniture line prints one.
 _MARKS = re.compile(r"[，。！？；,;!?]")
-#: What a folio's date or weekday reads as with a digit misread or the day lost (``2009 年 ?月 6 日``,
-#: ``星期 民生``): cue enough for the page's first row, not for a line anywhere.
-_FOLIO_MISREAD = re.compile(r"\d{2,4}\s*年\s*\S{1,2}\s*月\s*\S{1,2}\s*日|星期")
+#: A folio's date with its month or day misread (``2009 年 ?月 6 日``): cue enough for a page's first
+#: row of print or a plain text's first lines, not for a line anywhere.
+_DATE_MISREAD = re.compile(r"\d{2,4}\s*年\s*\S{1,2}\s*月\s*\S{1,2}\s*日")
+#: A weekday with its day lost (``星期 民生``): cue enough for a page's first row of print only, whose
+#: place and type size say the rest (a plain text's first line may be a headline: ``下星期起实行新规``).
+_WEEKDAY_MISREAD = re.compile("星期")
 FOLIO_CHARS = 50  # characters at most of a folio row (its parts far apart on one line included)
 EDITOR_CHARS = 80  # characters at most of an editor line
 FOLIO_LINES = 3  # a plain text's first lines that may hold its folio (the engine may part its pieces) ...
@@ -68,12 +71,14 @@ def editor_like(text: str) -> bool:
     return letters(text) <= EDITOR_CHARS and EDITOR.search(text) is not None
 
 
-def folio_row_like(text: str) -> bool:
+def folio_row_like(text: str, weekday: bool = True) -> bool:
     """Whether ``text``, the page's first row of print (where it stands says most: see
-    :mod:`.formats.furniture`), reads as a folio (:func:`folio_like`) or as one whose date or
-    weekday the engine misread (:data:`_FOLIO_MISREAD`)."""
-    return folio_like(text) or (letters(text) <= FOLIO_CHARS and _FOLIO_MISREAD.search(text) is not None
-                                and _CLAUSE.search(text) is None and _JUMP.search(text) is None)
+    :mod:`.formats.furniture`) or one of a plain text's first lines (``weekday`` False), reads as a
+    folio (:func:`folio_like`) or as one whose date (:data:`_DATE_MISREAD`) or, with ``weekday``,
+    weekday (:data:`_WEEKDAY_MISREAD`) the engine misread."""
+    misread = _DATE_MISREAD.search(text) is not None or (weekday and _WEEKDAY_MISREAD.search(text) is not None)
+    return folio_like(text) or (misread and letters(text) <= FOLIO_CHARS and _CLAUSE.search(text) is None
+                                and _JUMP.search(text) is None)
 
 
 def editor_row_like(text: str) -> bool:
@@ -111,7 +116,7 @@ def plain_parts(text: str) -> tuple[str, str, str]:
     a newline: ``text``'s lines in turn).
 
     The folio is the text's first lines, up to the last of its first ``FOLIO_LINES`` lines that
-    reads as one (:func:`folio_row_like`). A paper's name or a section before it, which the engine read
+    reads as one (:func:`folio_row_like`, a bare weekday not enough). A paper's name or a section before it, which the engine read
     as a line of its own, goes with it when it is ``NAME_CHARS`` long at most; so do the one or two
     lines after it when they are as short and the last ends with a page number set apart
     (``光明日报社会 8``) or is one (``03``). A text without such a folio whose first line is a paper's
@@ -124,7 +129,7 @@ def plain_parts(text: str) -> tuple[str, str, str]:
     if len(filled) < PAGE_LINES:
         return "", text, ""
     head = filled[:FOLIO_LINES]
-    said = [k for k, i in enumerate(head) if folio_row_like(lines[i])]
+    said = [k for k, i in enumerate(head) if folio_row_like(lines[i], weekday=False)]
     named = said and all(letters(lines[i]) <= NAME_CHARS or folio_like(lines[i]) for i in head[:said[-1]])
     start = head[said[-1]] + 1 if named else 0
     for i in filled[said[-1] + 1:said[-1] + 3] if named else ():  # its paper, section and page number under its date

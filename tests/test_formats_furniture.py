@@ -104,6 +104,10 @@ def test_a_folio_or_editor_line_the_engine_misread_is_furniture_where_it_stands_
     assert editor_row_like("本版纺丁姑洋表苍") and not editor_like("本版纺丁姑洋表苍")
     assert not folio_row_like("下个星期，集市将延长营业时间") and not editor_row_like("本版刊登的文章。")
     assert not furniture_line("工人日报 2009年?月6日星期 民生 14")  # inside a story's lines it says too little
+    story = ["下星期起集市延长营业", "", *BODY]  # a plain text's first line: a bare weekday is a headline's word
+    assert plain_parts("\n".join(story) + "\n")[0] == ""
+    misread = ["工人日报 2009年?月6日 星期 民生 14", "", "集市开张", "", *BODY]
+    assert plain_parts("\n".join(misread) + "\n")[0].split()[0] == "工人日报"
 
 
 BODY = ["　　本报讯清晨六点城东农贸集市的", "摊位陆续摆开新鲜蔬菜和水果吸", "引了不少居民前来选购。",
