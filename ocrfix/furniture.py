@@ -116,10 +116,10 @@ def plain_parts(text: str) -> tuple[str, str, str]:
     a newline: ``text``'s lines in turn).
 
     The folio is the text's first lines, up to the last of its first ``FOLIO_LINES`` lines that
-    reads as one (:func:`folio_row_like`, a bare weekday not enough). A paper's name or a section before it, which the engine read
-    as a line of its own, goes with it when it is ``NAME_CHARS`` long at most; so do the one or two
-    lines after it when they are as short and the last ends with a page number set apart
-    (``光明日报社会 8``) or is one (``03``). A text without such a folio whose first line is a paper's
+    reads as one (:func:`folio_row_like`, a bare weekday not enough). A paper's name or a section
+    before it, which the engine read as a line of its own, goes with it when it is ``NAME_CHARS``
+    long at most; so do the one or two lines after it when they are as short and the last ends
+    with a page number set apart (``光明日报社会 8``) or is one (``03``). A text without such a folio whose first line is a paper's
     name alone (``新华日报``) while a line of it, wherever the engine listed it, reads as a folio with
     a weekday or a page number has that name as its folio. The editor line is the text's last lines
     that read as one (:func:`editor_row_like`, up to ``EDITOR_LINES``). A text of fewer than
