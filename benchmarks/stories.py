@@ -292,9 +292,10 @@ def reachable(folder: Path, kind: str = "alto") -> dict[str, int]:
     for gt_path in (p for p in sorted(folder.glob("*.gt.json")) if _read(p)):
         stories = json.loads(gt_path.read_text(encoding="utf-8"))["stories"]
         base = gt_path.with_name(gt_path.name.removesuffix(".gt.json"))
-        lines = _norm(output_text(base, kind).splitlines())
+        doc = read_document(base.with_suffix(".hocr" if kind == "hocr" else ".xml"))
+        lines = _norm(reflow_document(doc).text.splitlines())
         paragraphs = [p for s in stories for p in _norm(s["paragraphs"])]
-        whole, pieces = _line_pieces(read_document(base.with_suffix(".hocr" if kind == "hocr" else ".xml")))
+        whole, pieces = _line_pieces(doc)
         arranged = list(zip(_placed(paragraphs, whole), _placed(paragraphs, pieces)))
         for paragraph, placed in zip(paragraphs, arranged):
             recalled = any(fuzz.ratio(paragraph, line, score_cutoff=SAME) for line in lines)

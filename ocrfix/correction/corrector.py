@@ -211,7 +211,7 @@ def _corrector_lm(model: str | Path | LanguageModel, profile: Profile | None) ->
     return mixed_lm(lm, profile.domain_lm, profile.domain_weight) if domain else lm
 
 
-def _mark_choice(profile: Profile | None) -> MarkModel | None:
+def profile_mark_choice(profile: Profile | None) -> MarkModel | None:
     """The profile's mark-choice model, its channel adapted to each page with the profile's
     ``mark_page_prior`` (None: the profile has none)."""
     if profile is None or profile.mark_choice is None or profile.mark_context is None:
@@ -406,7 +406,7 @@ class Corrector:
         self.marks = _mark_channel(chosen.marks) if pattern_stages else None
         #: the profile's mark-choice model (:mod:`.mark_choice`; its channel adapted to each page with the profile's
         #: ``mark_page_prior``); None: no mark-choice stage
-        self.mark_choice = (_mark_choice(profile) if mark_choice is None else mark_choice) if pattern_stages else None
+        self.mark_choice = (profile_mark_choice(profile) if mark_choice is None else mark_choice) if pattern_stages else None
         self._set_candidates(chosen, context, model, glyphs, profile, settings.confusions_dir)
 
     def _set_thresholds(self, threshold: float | None) -> None:

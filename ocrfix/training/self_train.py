@@ -71,7 +71,7 @@ from tqdm import tqdm
 
 from ..confusions import ConfusionSet, merge
 from ..confusions.misread import MisreadRates
-from ..correction.corrector import Corrector, load_confusions
+from ..correction.corrector import Corrector, load_confusions, profile_mark_choice
 from ..correction.line_marks import CLOSING, MIN_GAIN as LINE_END_GAIN, best_mark as best_line_end_mark, joined_lines
 from ..correction.mark_choice import MarkModel
 from ..correction.rules import RULES, mark_scores, period_gain, rule_changes
@@ -333,10 +333,8 @@ def generic_mark_choice(models: Models) -> tuple[MarkModel | None, bool]:
     """The ``generic`` profile's mark-choice model, adapted per page as it adapts it (None: it has none, or the
     base models name no context model), and whether it picks the marks line ends get back."""
     generic = load_profile("generic", load_settings().models_dir)
-    if models.mark_context is None or generic.mark_choice is None or generic.mark_context is None:
-        return None, False
-    model = MarkModel.load(generic.mark_context, generic.mark_choice)._replace(page_prior=generic.mark_page_prior or 0.0)
-    return model, generic.line_end_mark_choice
+    model = profile_mark_choice(generic) if models.mark_context is not None else None
+    return model, model is not None and generic.line_end_mark_choice
 
 
 def choose_stages(texts: Sequence[OcrText], corrector: Corrector, models: Models, log: Callable[[str], None],

@@ -24,7 +24,7 @@ from ...correction.line_marks import wrapped_line_ends
 from ...correction.mark_channel import MIN_MARGIN, mark_changes
 from ...correction.mark_choice import CLASSES, HALF, MarkModel, sites
 from ...normalize import fold_char
-from ..truth import matched_stretches
+from ..truth import page_truth
 from .length import anchored
 
 MIN_COUNT = 3
@@ -79,19 +79,21 @@ def learn_mark_channel(pages: Sequence[tuple[str, str]], lm: LanguageModel, marg
 def mark_truths(text: str, gt: str) -> dict[int, str]:
     """The ground-truth mark of :data:`~ocrfix.correction.mark_choice.CLASSES` aligned with each
     non-space character of ``text`` (by offset in ``text``; full width), where it is one: stretch by stretch
-    as the block-robust aligner matches them (:func:`~ocrfix.training.truth.matched_stretches`: a ground
+    as the block-robust aligner matches them (:func:`~ocrfix.training.truth.page_truth`: a ground
     truth with its blocks in another order, or text the page lacks, pairs no mark with another block's)."""
-    nonspace = [k for k, ch in enumerate(text) if not ch.isspace()]
-    shown, stretches = matched_stretches(text, gt)
-    if len(shown) != len(nonspace):  # characters the evaluation reads as layout: no shared positions
-        stretches = [(0, "".join(text.split()), gt)]
     by_fold = {fold_char(mark): mark for mark in CLASSES}
-    truths = {}
-    for start, read, true_text in stretches:
-        a = anchored(read, true_text)
-        truths.update((nonspace[start + i], by_fold[fold_char(a.gt[j])]) for j, i in enumerate(a.at)
-                      if i is not None and fold_char(a.gt[j]) in by_fold)
-    return truths
+    return {k: by_fold[true] for k, true in enumerate(page_truth(text, gt, _anchored_truth)) if true in by_fold}
+
+
+def _anchored_truth(read: str, gt: str) -> list[str | None]:
+    """Per character of ``read`` (no whitespace): the ground-truth character :func:`~.length.anchored` pairs
+    with it (folded), or ``None``."""
+    a = anchored(read, gt)
+    truth: list[str | None] = [None] * len(read)
+    for j, i in enumerate(a.at):
+        if i is not None:
+            truth[i] = fold_char(a.gt[j])
+    return truth
 
 
 def choice_reads(printed: str, reflowed: str, gt: str) -> Counter[tuple[bool, str, str]]:
