@@ -1169,3 +1169,22 @@ def test_a_piece_of_a_swollen_row_touching_a_piece_at_the_body_s_pitch_is_no_hea
     lines = [_placed_row(text, 40, 40 + k * PITCH, H, H, order=k) for k, text in enumerate(["东北条件好要破除制约", "提高规模经营水平推广"])]
     lines += [_placed_row(text, 40, 40 + (k + 3) * PITCH, H, H, order=k + 3) for k, text in enumerate(["现代化李克强十分关心", "菜价变动情况在哈尔滨"])]
     assert find_headlines([*lines, left, right], float(H)) == set()
+
+
+def test_a_column_whose_foot_stands_beside_a_wide_headline_is_not_read_between_it_and_its_body() -> None:
+    """Two stories stacked on the left, a one-column story on the right whose column ends level
+    with the lower story's wide headline. A cut across under that headline (as wide as half the
+    region) would read the right column between the headline and its body: no cut there; the
+    region is cut down between the stories instead."""
+    top = [headline("甲地运动会", 40, 40), *body(A, 40, 40 + 3 * H, 2)]
+    y = max(l.box.y1 for l in top) + STORY_GAP
+    lower = [headline("乙市新建图书馆开放", 40, y), *body(B, 40, y + 4 * H, 2)]
+    x = 40 + width(2) + STORY_GAP
+    rows = (y - 40 - 3 * H) // PITCH + 1
+    text = "".join(C) * 3
+    column = [make_line(text[k * CELLS:(k + 1) * CELLS], x, 40 + 3 * H + k * PITCH) for k in range(rows)]
+    column.append(make_line(text[rows * CELLS:rows * CELLS + 4] + "。", x, y + 5))  # its foot on the headline's rows
+    got = stories_of(document([*lower, *column, headline("丙县菜农", x, 40), *top]))
+    assert [s[0] for s in got] == [("headline", "甲地运动会"), ("headline", "乙市新建图书馆开放"), ("headline", "丙县菜农")]
+    assert got[1][1:] == [("paragraph", p) for p in B]
+    assert "".join(t for _, t in got[2][1:]).startswith(text[:2 * CELLS])

@@ -271,7 +271,9 @@ class XYCut:
         """Whether a gap at ``y`` may be cut across: not when headlines are the last thing above
         it in their columns, unless they are one headline as wide as half the region (two
         headlines side by side start two stories; a narrower one heads only what is under it,
-        while a gap beside it belongs to another story)."""
+        while a gap beside it belongs to another story) with nothing right of it on its rows
+        (the foot of another story's column beside a headline that does not span the region:
+        the part above the cut, cut down, would read that column between the headline and its body)."""
         above = [t for t in items if t.core.y1 <= y]
         exposed = [t for t in above if self.is_head(t) and not any(
             o is not t and o.core.y0 >= t.core.y1 - 0.25 * self.h and _overlap(o.core, t.core) > 0 for o in above)]
@@ -279,7 +281,9 @@ class XYCut:
             return True
         groups = _clusters(exposed, self.h)
         width = max(t.core.x1 for t in items) - min(t.core.x0 for t in items)
-        return len(groups) == 1 and max(t.core.x1 for t in exposed) - min(t.core.x0 for t in exposed) >= 0.5 * width
+        span = Box.union([t.core for t in exposed])
+        return len(groups) == 1 and span.x1 - span.x0 >= 0.5 * width and not any(
+            t.core.x0 >= span.x1 and t.core.y1 > span.y0 for t in above)
 
     def _owned(self, items: Sequence[T], head: list[T]) -> set[int]:
         """ids of what a headline below the region's top owns, where no cut separates it from
