@@ -170,6 +170,9 @@ _STOPS = frozenset("。！？!?")
 _LM_SETTLES = frozenset({"short line", "blank line after a line not full", "indent-like width"})
 #: A line's end the LM can weigh: a letter, a digit or a clause mark (not a misread stop: ``*``, ``~``).
 _WEIGHABLE_END = re.compile(r"[\w，、：,:]$")
+#: A line's end that is a sentence's stop as Tesseract misreads it (``召开座谈会*``, ``新突破 *``): a
+#: ``*`` or ``~`` after a Han character or a closing mark.
+_MISREAD_STOP = re.compile(r"[\u4e00-\u9fff”’」』）)]\s*[*~]$")
 
 
 @dataclass(frozen=True)
@@ -204,7 +207,7 @@ def display_width(line: str) -> float:
 
 
 _WIDE = "\u3000-\u303f\u4e00-\u9fff\uff01-\uff60"
-_NARROW_MARKS = "!\"'(),./:;?\\[\\]`{|}~“”‘’…—·"
+_NARROW_MARKS = "*!\"'(),./:;?\\[\\]`{|}~“”‘’…—·"
 #: A narrow mark beside a wide character (Han, a Chinese mark): print set it in a full cell, an engine
 #: read it narrow (``,`` for ``，``, ``;`` for ``；``, ``.`` for ``。``: Tesseract reads the commas of
 #: BabelStone Han so on the ``fonts-train`` pages), or Unicode counts it narrow (the curly quotes,
@@ -717,7 +720,7 @@ class _PageLines:
         lines, unwrapped = self.lines, self.unwrapped
         across_blank = prev != i - 1
         full = self.is_full(prev, first)
-        ends = ends_sentence(lines[prev])
+        ends = ends_sentence(lines[prev]) or _MISREAD_STOP.search(lines[prev].rstrip()) is not None
         rules = (
             ("indent", lines[i][:1] in (" ", "\u3000", "\t")),
             ("sentence end" if ends else "blank line", unwrapped and (ends or across_blank)),

@@ -93,6 +93,18 @@ def test_short_line_without_stop_ends_paragraph() -> None:
     assert len(reflow_blocks("\n".join(lines))) == 3
 
 
+def test_a_full_line_ending_in_a_misread_stop_ends_its_paragraph_before_an_indent_like_line() -> None:
+    """Tesseract reads a paragraph's last ``。`` as ``*`` (``振兴新突破 *``) on a full line; the next
+    line, no blank line between, is as wide as an indented first line: a sentence ended there,
+    and a paragraph. A ``*`` inside a word (``5*3``) ends nothing."""
+    paragraphs = ["会议研究部署明年的工作重点并听取意见建议会议强调要抓 *", *BODY[1:]]
+    lines = column(paragraphs)
+    assert lines[2] == "建议会议强调要抓 *" and len(lines[3]) == 8
+    assert [b.text.replace(" ", "") for b in reflow_blocks("\n".join(lines))] == [p.replace(" ", "") for p in paragraphs]
+    inside = column(["会议研究部署明年的工作重点并听取意见建议会议强调要抓5*", *BODY[1:]])
+    assert len(reflow_blocks("\n".join(inside))) == 2
+
+
 def test_indented_line_starts_paragraph() -> None:
     text = "会议研究部署明年的工\n作重点并听取意见建议\n\u3000\u3000会议强调要抓好落实\n各项工作任务。\n"
     assert len(reflow_blocks(text)) == 2
