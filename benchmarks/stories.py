@@ -8,7 +8,8 @@ Scores, summed over a split's pages, for each way of reading Tesseract's whole-p
   ``ocrfix eval`` counts it (:mod:`ocrfix.evaluation.stories`: only one story owns three or more
   of the line's character 4-grams that occur in no other story);
 * **headline attachment** — stories whose headline (its output line or lines) is directly
-  followed by a line of that story's own body; the rest of its head group may stand between
+  followed by a line of that story's own body (or by the jump line its body opens with,
+  ``（上接第五版）``, too short to own); the rest of its head group may stand between
   (kicker, sub-headline, byline; also such a line misread, when it matches a part of the
   story's head group better than anything else printed on the page: see :func:`_head_part`, and
   the headline's own characters misread: see :func:`head_ends`); an output line is in one
@@ -160,10 +161,22 @@ def head_ends(stories: list[dict], lines: list[str]) -> list[int | None]:
     return found
 
 
+def _own_jump(line: str, k: int, stories: list[dict]) -> bool:
+    """Whether ``line`` (normalized) is a paragraph of story ``k`` too short to own by its 4-grams
+    (under ``MIN_CHARS``; fuzzy ratio >= 70, and closer than to such a paragraph of another story):
+    the jump line its body opens with, ``（上接第五版）``, which another story's ``（下转第五版）``
+    shares grams with, or misread (``《上接第八版7``)."""
+    if len(line) >= MIN_CHARS:
+        return False
+    best = [max((fuzz.ratio(line, p) for p in _norm(s["paragraphs"]) if len(p) < MIN_CHARS), default=0.0) for s in stories]
+    return best[k] >= 70 and all(score < best[k] for j, score in enumerate(best) if j != k)
+
+
 def attachments(stories: list[dict], lines: list[str], table) -> list[bool]:
     """Per story, whether its headline is directly followed by its own body in ``lines`` (the
-    output's normalized lines; ``table``: the page's :func:`story_grams`)."""
-    return [at is not None and at + 1 < len(lines) and owners(lines[at + 1], table) == [k]
+    output's normalized lines; ``table``: the page's :func:`story_grams`): a line it owns, or its
+    own jump line (:func:`_own_jump`)."""
+    return [at is not None and at + 1 < len(lines) and (owners(lines[at + 1], table) == [k] or _own_jump(lines[at + 1], k, stories))
             for k, at in enumerate(head_ends(stories, lines))]
 
 

@@ -63,6 +63,18 @@ def test_a_head_group_and_byline_before_the_body_still_attach_the_headline() -> 
     assert score_page(stories, no_body)["attached"] == 1
 
 
+def test_a_headline_followed_by_its_own_jump_line_is_attached_but_not_by_another_story_s() -> None:
+    """A story's body opens with its jump line, ``（上接第五版）``: too short to own by its grams,
+    and sharing them with another story's ``（下转第五版）``; after the headline it is the story's own."""
+    a, b = STORIES
+    stories = [{**a, "paragraphs": ["（上接第五版）", *a["paragraphs"]]}, {**b, "paragraphs": [*b["paragraphs"], "（下转第五版）"]}]
+    assert score_page(stories, gt_text(stories))["attached"] == 2
+    misread = gt_text(stories).replace("（上接第五版）", "《上接第五版7")
+    assert score_page(stories, misread)["attached"] == 2
+    swapped = "\n".join([a["headline"], "（下转第五版）", *a["paragraphs"], b["headline"], *b["paragraphs"]])
+    assert score_page(stories, swapped)["attached"] == 1
+
+
 def _setter(seed: int, width: int = 1400, height: int = 1200):
     from PIL import Image
 
