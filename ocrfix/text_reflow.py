@@ -26,7 +26,8 @@ a column rule the engine read as ``|`` at either end of a line counts for nothin
 
 * a line is *full* when its width is at least ``W - 1`` (``W - 3`` for the first line of a
   paragraph, which is indented in print even when OCR dropped the indent);
-* a paragraph ends after a line that ends a sentence (``。！？…”」』`` …) and is not full;
+* a paragraph ends after a line that ends a sentence (``。！？…”」』`` …, or Tesseract's misread
+  ``。``: a ``*`` or ``~`` after a Han character, :data:`_MISREAD_STOP`) and is not full;
   after a line clearly shorter than the column (its stop misread, e.g. ``*``); before a line
   that starts with an indent, or that is as wide as an indented first line (OCR dropped the
   indent) after a sentence end or a blank line; and at a blank line after a line that is not

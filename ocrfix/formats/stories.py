@@ -8,7 +8,10 @@ from tearing stories apart where the headlines tell otherwise:
 
 * **no cut under two headlines side by side** — when two stories start on the same row, the
   gap under their headlines runs across the page; cutting there would read both headlines,
-  then both bodies. That gap is not cut; the region is cut down between the headlines instead;
+  then both bodies. That gap is not cut; the region is cut down between the headlines instead.
+  Nor is the gap under one headline as wide as half the region cut where another story's
+  column ends right of it, on its rows: the part above, cut down, would read that column
+  between the headline and its body;
 * **between headlines, the widest gap** — when a region holds headlines side by side and must
   be cut down, it is cut only between them, at the widest vertical gap (the gap between two
   stories is wider than a gutter inside one): each part keeps one story's columns, also those
