@@ -96,6 +96,8 @@ def page_spec(config: dict[str, Any], split: str, level: str, index: int) -> Pag
         leading=round(_draw(rng, r["leading"]), 3),
         headline_scale=round(_draw(rng, r["headline_scale"]), 3),
     )
+    if "hang" in r:  # drawn only where a split sets it: every other page keeps its seed's draws
+        style = replace(style, hang=rng.choice(r["hang"]))
     lv = config["levels"][level]
     recipe = {k: _draw(rng, v) for k, v in rng.choice(lv["recipes"]).items()}
     px = _draw(rng, lv["px"]) + config["face_px"].get(face, 0.0) + recipe.pop("px_add", 0.0)

@@ -53,6 +53,7 @@ class PageStyle:
     headline_scale: float = 2.0
     margin: int = 60
     gutter_cells: float = 1.5
+    hang: bool = True  # closing marks hang past a full line (False: pushed out, see break_lines)
 
 
 @dataclass(frozen=True)
@@ -116,8 +117,24 @@ def _units(text: str) -> list[str]:
     return units
 
 
-def break_lines(paragraph: str, cell: float, cells: int, fnt: ImageFont.FreeTypeFont) -> list[str]:
-    """Greedy line breaking of one paragraph (with its indent) into column lines."""
+def _pushed_out(line: str) -> tuple[str, str]:
+    """``line`` without its last character and the closing marks after it (and an opening mark
+    before it, which never ends a line), and what was taken off: the start of the next line when a
+    closing mark that does not fit may not hang (``("", "")`` where nothing would be left)."""
+    units = _units(line)
+    k = len(units) - 1
+    while k > 0 and units[k] in CLOSING:
+        k -= 1
+    while k > 0 and units[k - 1] in OPENING:
+        k -= 1
+    return ("".join(units[:k]), "".join(units[k:])) if k > 0 else ("", "")
+
+
+def break_lines(paragraph: str, cell: float, cells: int, fnt: ImageFont.FreeTypeFont, hang: bool = True) -> list[str]:
+    """Greedy line breaking of one paragraph (with its indent) into column lines. A closing mark
+    that does not fit hangs past the column's edge, or with ``hang`` False takes the character
+    before it to the next line (the line ends a cell short: pushed out, as papers that do not
+    hang their marks set them)."""
     width = cell * cells
 
     def unit_width(unit: str) -> float:
@@ -129,8 +146,13 @@ def break_lines(paragraph: str, cell: float, cells: int, fnt: ImageFont.FreeType
         w = unit_width(unit)
         if used + w <= width + 0.5 or not line:
             line, used = line + unit, used + w
-        elif unit in CLOSING:
+        elif unit in CLOSING and (hang or not _pushed_out(line)[0]):
             line, used = line + unit, used + w  # hanging punctuation
+        elif unit in CLOSING:
+            kept, moved = _pushed_out(line)
+            lines.append(kept)
+            line = moved + unit
+            used = sum(unit_width(u) for u in _units(line))
         else:
             carry = ""
             while line and line[-1] in OPENING:
@@ -178,7 +200,7 @@ def render(article: Article, style: PageStyle, tracking: float = 0.04) -> Page:
     placed: list[str] = []
     lines: list[str] = []
     for paragraph in article.paragraphs:
-        new = break_lines(paragraph, cell, style.cells, body)
+        new = break_lines(paragraph, cell, style.cells, body, style.hang)
         if len(lines) + len(new) > capacity:
             break
         placed.append(paragraph)

@@ -86,18 +86,27 @@ unit = st.one_of(han, han, han, st.sampled_from(list("，。、；：“”《�
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(unit, min_size=1, max_size=80), st.integers(12, 14))
-@example(units=["一"] * 6 + ["2019", "“", "“"] + ["2019"] * 5, cells=12)  # opening marks before a too-wide unit
-def test_break_lines_keeps_text_and_rules(units, cells):
+@given(st.lists(unit, min_size=1, max_size=80), st.integers(12, 14), st.booleans())
+@example(units=["一"] * 6 + ["2019", "“", "“"] + ["2019"] * 5, cells=12, hang=True)  # opening marks before a too-wide unit
+def test_break_lines_keeps_text_and_rules(units, cells, hang):
     paragraph = "".join(units)
     fnt = font("song", 20)
-    lines = break_lines(paragraph, 20.0, cells, fnt)
+    lines = break_lines(paragraph, 20.0, cells, fnt, hang)
     assert "".join(lines) == INDENT + paragraph  # nothing lost, nothing added
     for line in lines[:-1]:
         assert line[-1] not in OPENING or set(line) <= set(OPENING)
     assert not any(line[0] in CLOSING for line in lines[1:])  # closing punctuation hangs instead
     wide = [sum(1 for ch in line if ord(ch) >= 0x2000 and ch not in CLOSING) for line in lines]
     assert max(wide) <= cells
+
+
+def test_a_closing_mark_that_does_not_fit_hangs_or_takes_the_character_before_it_along():
+    fnt = font("song", 20)
+    paragraph = "一二三四五六七八九十，甲乙。"  # after the two-cell indent, the comma falls in cell 13 of 12
+    assert break_lines(paragraph, 20.0, 12, fnt) == [INDENT + "一二三四五六七八九十，", "甲乙。"]
+    assert break_lines(paragraph, 20.0, 12, fnt, hang=False) == [INDENT + "一二三四五六七八九", "十，甲乙。"]
+    quoted = "一二三四五六七八“九”，甲乙。"  # the opening quote goes along with the character after it
+    assert break_lines(quoted, 20.0, 12, fnt, hang=False) == [INDENT + "一二三四五六七八", "“九”，甲乙。"]
 
 
 def test_update_section_replaces_only_its_own_block(tmp_path):
