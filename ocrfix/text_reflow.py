@@ -320,6 +320,11 @@ def ends_sentence(line: str) -> bool:
     return bool(stripped) and stripped[-1] in SENTENCE_END
 
 
+def stop_ended(line: str) -> bool:
+    """:func:`ends_sentence`, or a line ending in Tesseract's misread ``。`` (:data:`_MISREAD_STOP`)."""
+    return ends_sentence(line) or _MISREAD_STOP.search(line.rstrip()) is not None
+
+
 def continuation(lm: TokenScorer, tail: str, head: str) -> float:
     """log10 P(head | tail) − log10 P(end of sentence | tail) − log10 P(head | start of sentence):
     how much likelier the sentence reads on from ``tail`` (a line's last characters) into
@@ -721,7 +726,7 @@ class _PageLines:
         lines, unwrapped = self.lines, self.unwrapped
         across_blank = prev != i - 1
         full = self.is_full(prev, first)
-        ends = ends_sentence(lines[prev]) or _MISREAD_STOP.search(lines[prev].rstrip()) is not None
+        ends = stop_ended(lines[prev])
         rules = (
             ("indent", lines[i][:1] in (" ", "\u3000", "\t")),
             ("sentence end" if ends else "blank line", unwrapped and (ends or across_blank)),

@@ -786,3 +786,18 @@ def test_a_headline_s_first_character_boxed_apart_stays_on_it() -> None:
     assert _lone_ends_kept(words(("李", 0), ("士祥严重违纪违法被开除党籍", size + 200)), [1], size) == [1]
     tail = words(("士祥严重违纪违法被开除党", 0), ("籍", 12 * size + 100))
     assert _lone_ends_kept(tail, [12], size) == []
+
+
+def test_a_short_line_ending_in_a_misread_stop_ends_its_paragraph() -> None:
+    """Tesseract reads a paragraph's last ``。`` as ``*`` (``…加快打造*``); the line is short, and
+    the next one is set flush (its indent lost, or a style without one): a sentence and a
+    paragraph end there, as after ``。``. A ``*`` after a digit ends nothing."""
+    def blocks(last: str) -> list[str]:
+        lines = column([">本报讯清晨六点城东的", "农贸集市的摊位陆续摆开新鲜", "蔬菜和水果吸引了很多居民前", last,
+                        "市场管理处介绍今年新增摊位", "四十个还有很多新的商户入驻", "各地的特产也摆上了货架。"], 60)
+        return [b.text for b in reflow_document(document([lines])).blocks]
+
+    assert blocks("来选购居民*") == ["本报讯清晨六点城东的农贸集市的摊位陆续摆开新鲜蔬菜和水果吸引了很多居民前来选购居民*",
+                                   "市场管理处介绍今年新增摊位四十个还有很多新的商户入驻各地的特产也摆上了货架。"]
+    assert len(blocks("来选购居民。")) == 2
+    assert len(blocks("来选购共计5*")) == 1

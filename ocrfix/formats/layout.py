@@ -24,7 +24,8 @@ fit the ink and square CJK type makes ``p`` about ``h``, PP-OCR's detection boxe
   read as ``|`` at either end of a line counts for neither test (see :func:`.placed.text_span`) and is
   never split off the line as a piece of its own (see :func:`.line_splits._ruled_ends_kept`);
 * **short line** — a line ending more than ``1.2p`` left of the column's right edge closes
-  its paragraph when it ends a sentence (``。！？”…``), beyond the half character each of its
+  its paragraph when it ends a sentence (``。！？”…``, or Tesseract's ``*`` or ``~`` for a ``。``:
+  :func:`~ocrfix.text_reflow.stop_ended`), beyond the half character each of its
   half-width digits and Latin letters saves (they shorten lines that go on), unless it is short
   by one character at most and the next line (of the column, or the next column's first at a
   column's foot) starts, unindented, with an opening
@@ -64,8 +65,8 @@ from itertools import groupby
 from typing import NamedTuple
 
 from ..column_order import TokenScorer
-from ..text_reflow import (LM_JOIN_BLANK, OPENING, _WEIGHABLE_END, Block, clean_paragraph, continuation, display_width, ends_sentence,
-                           is_byline, number_pages, reflow_blocks, render, squeeze_spaces)
+from ..text_reflow import (LM_JOIN_BLANK, OPENING, _WEIGHABLE_END, Block, clean_paragraph, continuation, display_width,
+                           is_byline, number_pages, reflow_blocks, render, squeeze_spaces, stop_ended)
 from .model import _TIGHT, Box, Document, Line, Page, Word, join_words
 from .furniture import Furniture, furniture
 from .headlines import SPECK_CHARS, body_pitch, find_headlines, junk_glyphs, under_body
@@ -240,8 +241,9 @@ class _LineEnd(NamedTuple):
     @staticmethod
     def of(text: str, short_by: float, byline: bool, pitch: float) -> "_LineEnd":
         """How a line of ``text``, ``short_by`` short of its column's right edge, ends."""
-        return _LineEnd(short_by, (short_by > SHORT * pitch and ends_sentence(text)) or byline,
-                        short_by <= SHORT * pitch and not ends_sentence(text) and not byline, short_by <= (SHORT + 1.0) * pitch)
+        ended = stop_ended(text)
+        return _LineEnd(short_by, (short_by > SHORT * pitch and ended) or byline,
+                        short_by <= SHORT * pitch and not ended and not byline, short_by <= (SHORT + 1.0) * pitch)
 
 
 def _starts_paragraph(line: PlacedLine, text: str, x0: float, inset: float, before: _LineEnd, last: PlacedLine,
