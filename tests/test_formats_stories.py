@@ -1188,3 +1188,19 @@ def test_a_column_whose_foot_stands_beside_a_wide_headline_is_not_read_between_i
     assert [s[0] for s in got] == [("headline", "甲地运动会"), ("headline", "乙市新建图书馆开放"), ("headline", "丙县菜农")]
     assert got[1][1:] == [("paragraph", p) for p in B]
     assert "".join(t for _, t in got[2][1:]).startswith(text[:2 * CELLS])
+
+
+def test_a_column_whose_headline_the_engine_lost_under_and_left_of_the_story_before_is_a_story_of_its_own() -> None:
+    """Two stories side by side across the top; below them, on the left, a story whose headline the
+    engine did not read, and on the right a story with its headline. Read after the top band's
+    right-hand story, the headless column stands under all of it and wholly left of it: it is no
+    column of that story (they stand under or right of its headline), but a story of its own."""
+    top = [headline("甲地运动会", 40, 40), *body(A, 40, 40 + 3 * H, 2)]
+    x = 40 + width(2) + STORY_GAP
+    right = [headline("乙市图书馆", x, 40), *body(B, x, 40 + 3 * H, 1)]
+    y = max(l.box.y1 for l in top + right) + STORY_GAP
+    headless = body(C, 40, y - H, 1)  # beside the lower headline, from above its top: read before it
+    lower = [headline("丁镇集市", 40 + width(1) + STORY_GAP, y), *body(A[:1], 40 + width(1) + STORY_GAP, y + 3 * H, 1)]
+    got = stories_of(document([*lower, *headless, *right, *top]))
+    assert [s[0] for s in got] == [("headline", "甲地运动会"), ("headline", "乙市图书馆"), ("paragraph", C[0]), ("headline", "丁镇集市")]
+    assert got[1][1:] == [("paragraph", p) for p in B] and got[2] == [("paragraph", p) for p in C]

@@ -35,7 +35,10 @@ body-sized kicker on top of the headline included: the column beside a one-colum
 starts level with its kicker) is no part of that story (a story's body starts under or beside
 its headline): it is the story before's (the long last column of an L-shaped story, beside the
 story under its short columns), where it starts beside that story (above its foot); one that
-starts under all of it is the column of a story whose kicker the engine lost.
+starts under all of it is the column of a story whose kicker the engine lost. Nor is a leaf
+without a headline that follows a story with a body, and stands under all of it and wholly left
+of it, that story's (its columns stand under or right of its headline): it is a story of its
+own, whose headline the engine lost.
 A leaf without a headline that stands on top of the next leaf's headline (a line or two at most
 ``KICKER_GAP × h`` above it: a body-sized kicker that the cut parted from it) is that story's.
 Geometry that gives no cut (rotated scans, overlapping boxes, a single line) is one leaf:
@@ -441,6 +444,14 @@ def _beside_story_before(leaf: Sequence[T], result: list[list[list[T]]], head_to
     return top < head_top - ABOVE * h and top < max(t.core.y1 for before in result[-2] for t in before)
 
 
+def _headline_lost(leaf: Sequence[T], story: list[list[T]]) -> bool:
+    """Whether a leaf without a headline, after ``story`` (which has a body), starts a story of its
+    own whose headline the engine lost: it starts under all of that story and stands wholly left of
+    all of it (a story's columns stand under or right of its headline)."""
+    lines = [t for part in story for t in part]
+    return min(t.core.y0 for t in leaf) >= max(t.core.y1 for t in lines) and max(t.core.x1 for t in leaf) <= min(t.core.x0 for t in lines)
+
+
 def stories(items: Sequence[T], h: float, is_head: Callable[[Boxed], bool]) -> list[list[list[T]]]:
     """The page's stories, each a list of leaves in reading order (headline leaves first)."""
     if not items:
@@ -459,6 +470,8 @@ def stories(items: Sequence[T], h: float, is_head: Callable[[Boxed], bool]) -> l
         elif not heads and _beside_story_before(leaf, result, head_top, h):
             result[-2].append(leaf)
             continue
+        elif not heads and body_seen and _headline_lost(leaf, result[-1]):
+            result.append([])
         result[-1].append(leaf)
         body_seen = body_seen or len(heads) < len(leaf)
     return result
