@@ -36,7 +36,7 @@ starts level with its kicker) is no part of that story (a story's body starts un
 its headline): it is the story before's (the long last column of an L-shaped story, beside the
 story under its short columns), where it starts beside that story (above its foot); one that
 starts under all of it is the column of a story whose kicker the engine lost. Nor is a leaf
-without a headline that follows a story with a body, and stands under all of it and wholly left
+without a headline that follows a story with a leaf of body, and stands under all of it and wholly left
 of it, that story's (its columns stand under or right of its headline): it is a story of its
 own, whose headline the engine lost.
 A leaf without a headline that stands on top of the next leaf's headline (a line or two at most
@@ -444,10 +444,13 @@ def _beside_story_before(leaf: Sequence[T], result: list[list[list[T]]], head_to
     return top < head_top - ABOVE * h and top < max(t.core.y1 for before in result[-2] for t in before)
 
 
-def _headline_lost(leaf: Sequence[T], story: list[list[T]]) -> bool:
-    """Whether a leaf without a headline, after ``story`` (which has a body), starts a story of its
-    own whose headline the engine lost: it starts under all of that story and stands wholly left of
-    all of it (a story's columns stand under or right of its headline)."""
+def _headline_lost(leaf: Sequence[T], story: list[list[T]], is_head: Callable[[Boxed], bool]) -> bool:
+    """Whether a leaf without a headline, after ``story``, starts a story of its own whose headline
+    the engine lost: that story has a leaf of body (no headline in it: a kicker in the head group's
+    leaf is none), and the leaf starts under all of the story and stands wholly left of all of it
+    (a story's columns stand under or right of its headline)."""
+    if all(any(is_head(t) for t in part) for part in story):
+        return False
     lines = [t for part in story for t in part]
     return min(t.core.y0 for t in leaf) >= max(t.core.y1 for t in lines) and max(t.core.x1 for t in leaf) <= min(t.core.x0 for t in lines)
 
@@ -470,7 +473,7 @@ def stories(items: Sequence[T], h: float, is_head: Callable[[Boxed], bool]) -> l
         elif not heads and _beside_story_before(leaf, result, head_top, h):
             result[-2].append(leaf)
             continue
-        elif not heads and body_seen and _headline_lost(leaf, result[-1]):
+        elif not heads and _headline_lost(leaf, result[-1], is_head):
             result.append([])
         result[-1].append(leaf)
         body_seen = body_seen or len(heads) < len(leaf)
