@@ -146,13 +146,14 @@ def break_lines(paragraph: str, cell: float, cells: int, fnt: ImageFont.FreeType
         w = unit_width(unit)
         if used + w <= width + 0.5 or not line:
             line, used = line + unit, used + w
-        elif unit in CLOSING and (hang or not _pushed_out(line)[0]):
-            line, used = line + unit, used + w  # hanging punctuation
         elif unit in CLOSING:
-            kept, moved = _pushed_out(line)
-            lines.append(kept)
-            line = moved + unit
-            used = sum(unit_width(u) for u in _units(line))
+            kept, moved = ("", "") if hang else _pushed_out(line)
+            if kept:  # pushed out
+                lines.append(kept)
+                line = moved + unit
+                used = sum(unit_width(u) for u in _units(line))
+            else:  # hanging punctuation
+                line, used = line + unit, used + w
         else:
             carry = ""
             while line and line[-1] in OPENING:
