@@ -25,7 +25,9 @@ a column rule the engine read as ``|`` at either end of a line counts for nothin
   break, 5 of them reading on by more);
 
 * a line is *full* when its width is at least ``W - 1`` (``W - 3`` for the first line of a
-  paragraph, which is indented in print even when OCR dropped the indent);
+  paragraph, which is indented in print even when OCR dropped the indent), or when the next
+  line's first word of letters or digits would not have fitted after it (print never splits such
+  a word; after a sentence end only before a full line: :func:`leading_word_width`);
 * a paragraph ends after a line that ends a sentence (``。！？…”」』`` …, or Tesseract's misread
   ``。``: a ``*`` or ``~`` after a Han character, :data:`_MISREAD_STOP`) and is not full;
   after a line clearly shorter than the column (its stop misread, e.g. ``*``); before a line
@@ -55,7 +57,8 @@ a column rule the engine read as ``|`` at either end of a line counts for nothin
   when the sentence does not read on into the next line (:data:`LM_END`): the engine dropped the
   stop, or went on in another story; so does a line that does not end a sentence before a line
   as wide as an indented first line (:data:`LM_END_INDENT`, after a full line as after one not
-  full): the engine dropped the paragraph's last stop, went on in another story or
+  full; :data:`LM_END_INDENT_CLOSED` where that line ends a sentence itself and may be the
+  paragraph's last line): the engine dropped the paragraph's last stop, went on in another story or
   paragraph mid-sentence, or the lines above were a headline set over its body with no blank line
   between. A blank line after a full line that ends a sentence with a stop (``。！？``) ends the
   paragraph when the next line's first characters do not open a sentence (:func:`opens_sentence`
@@ -146,6 +149,11 @@ LM_END = 0.5
 #: indented first line (followed by a body line) when the sentence reads on into that line by no
 #: more than this.
 LM_END_INDENT = 1.5
+#: log10: the same before an indent-like line that may close its paragraph (:func:`_closes_paragraph`).
+#: A first line that holds all of a one-line paragraph, as wide as an indented first line to the
+#: character, is rare; a paragraph's last line that wide is not (…不断增强能源体系 / 韧性和安全保障能力。,
+#: read on by 1.0): the break needs the sentence not to read on at all.
+LM_END_INDENT_CLOSED = 0.0
 #: log10: at a blank line between columns whose measured widths differ by ``_NEAR_WIDTH`` (too
 #: little to tell two stories by the widths alone), the paragraph ends when the sentence reads on
 #: into the next column by less than this.
@@ -243,6 +251,18 @@ def _is_wide(ch: str) -> bool:
 
 def _is_narrow_word_char(ch: str) -> bool:
     return ch.isascii() and (ch.isalnum() or ch in ".,%+-/:'&")
+
+
+#: A line's first word of half-width letters or digits, after any opening marks that went down with it.
+_LEADING_WORD = re.compile(r"[“‘（《「『〔【(\[]*[0-9A-Za-z][0-9A-Za-z.,%+\-/:'&]*")
+
+
+def leading_word_width(line: str) -> float:
+    """Width in em of ``line``'s first word of letters or digits (with the opening marks before it; 0
+    if it opens with none). Print never splits such a word: where it does not fit, the line before
+    ends short and the whole word opens the next (集团开发的“珠海免税 / MALL”小程序仅用两周便)."""
+    match = _LEADING_WORD.match(line.strip())
+    return printed_width(match.group()) if match else 0.0
 
 
 def squeeze_spaces(text: str, keep_wide_gaps: bool) -> str:
@@ -476,6 +496,12 @@ def _unbalanced(text: str) -> bool:
     return any(text.count(a) != text.count(b) for a, b in _PAIRS)
 
 
+def _closes_paragraph(line: str) -> bool:
+    """``line`` may be a paragraph's last line: it ends a sentence and leaves no quotation or bracket
+    it opens unclosed (``“我们要失业了！`` is a quotation's first line, its ``”`` lost)."""
+    return stop_ended(line) and all(line.count(a) <= line.count(b) for a, b in _PAIRS)
+
+
 #: A column rule the engine read as ``|`` at either end of a line (with the spaces around it).
 _COLUMN_RULE = re.compile(r"^\s*\|\s*|\s*\|\s*$")
 _INSIDE = re.compile(r"[。！？；!?;]\S\S|[，、,]\s*$")
@@ -647,6 +673,11 @@ class _PageLines:
         slack = 3.0 if i == first else 1.0
         return (self.widths[i] or 0.0) >= self.column[i] - slack
 
+    def word_wrapped(self, prev: int, i: int) -> bool:
+        """Line ``prev`` is not full only because line ``i``'s first word of letters or digits did not fit
+        after it (:func:`leading_word_width`): a line break, not a paragraph's end."""
+        return (self.widths[prev] or 0.0) + leading_word_width(self.lines[i]) > self.column[prev] - 1.0
+
     def is_short(self, i: int, first: int) -> bool:
         """Clearly shorter than the column: the paragraph ended (its final stop misread, e.g. '*')."""
         slack = 5.0 if i == first else 3.0
@@ -725,15 +756,18 @@ class _PageLines:
         """Why the open paragraph (first line ``first``, judged at line ``prev``) ends before line ``i``, or None."""
         lines, unwrapped = self.lines, self.unwrapped
         across_blank = prev != i - 1
-        full = self.is_full(prev, first)
         ends = stop_ended(lines[prev])
+        # after a stop, only before a full line: a paragraph's first line is indented in print
+        wrapped = self.word_wrapped(prev, i) and (not ends or self.is_full(i, first))
+        full = wrapped or self.is_full(prev, first)
         rules = (
             ("indent", lines[i][:1] in (" ", "\u3000", "\t")),
             ("sentence end" if ends else "blank line", unwrapped and (ends or across_blank)),
             ("sentence end on a line not full", ends and not full),
             ("blank line after a line not full", across_blank and not full),
-            ("short line", self.is_short(prev, first)),
-            ("indent-like width", self.looks_indented(i) and (ends or across_blank or self.not_read_on(prev, i, LM_END_INDENT))),
+            ("short line", self.is_short(prev, first) and not wrapped),
+            ("indent-like width", self.looks_indented(i) and (ends or across_blank or self.not_read_on(
+                prev, i, LM_END_INDENT_CLOSED if _closes_paragraph(lines[i]) else LM_END_INDENT))),
             ("leading byline", across_blank and bool(_LEADING_BYLINE.match(lines[i].strip()))),
             ("column of another width", across_blank and self.another_column(prev, i)),
         )

@@ -49,6 +49,20 @@ def test_the_quote_goes_back_at_the_line_end_inside_the_unclosed_span(tmp_path):
     assert closing_changes(text, [], lm, protected_mask(text)) == []  # no line end inside the span: nothing
 
 
+def test_an_opening_quote_read_at_a_line_end_opens_no_quotation(tmp_path):
+    """Print never ends a line with an opening mark: a ``“`` read there is a ``”`` read reversed (or a
+    ``。``), and says nothing of a ``”`` lost earlier in the paragraph (考验 “ / 身在海外)."""
+    lm = lm_of(tmp_path)
+    raw = RAW.replace("很好，“学习”也\n", "很好，学习也“\n")  # the second quotation's marks: only a '“' at a line end
+    text = reflow(raw)
+    joins = wrapped_line_ends(raw, text)
+    assert text[joins[1] - 1] == "“" and unclosed_spans(text) == [(4, text.index("学习也“") + 3, "”")]
+    assert closing_changes(text, joins, lm, protected_mask(text)) == []
+    inside = RAW.replace("很好，“学习”也\n", "很好，“学习也\n")  # a '“' inside a line opens one: the first lost its '”'
+    text = reflow(inside)
+    assert len(closing_changes(text, wrapped_line_ends(inside, text), lm, protected_mask(text))) == 1
+
+
 def test_two_line_ends_about_as_good_leave_the_quote_out(tmp_path, monkeypatch):
     lm = lm_of(tmp_path)
     raw = "他们说“认真工作\n很好我们都在工作\n很好，“学习”也\n很好。\n"
@@ -105,5 +119,26 @@ def test_in_clean_print_the_quote_goes_with_the_line_end_marks_unless_the_profil
 
 def test_a_quote_another_stage_reads_as_another_mark_opens_no_quotation():
     assert unclosed_spans("他说“一带一路倡议“好”。") == [(3, 9, "”")]
-    assert unclosed_spans("他说“一带一路倡议“好”。", changed={2}) == []  # the first '“' was a misread '。'
-    assert unclosed_spans("他说“一带一路倡议“好”。", changed={9}) == []
+    assert unclosed_spans("他说“一带一路倡议“好”。", changed={2: "。"}) == []  # the first “ was a misread 。
+    assert unclosed_spans("他说“一带一路倡议“好”。", changed={9: "，"}) == []
+
+
+def test_a_straight_quote_another_stage_reads_as_a_closing_quote_still_closes_the_quotation():
+    """报告和“十五五"规划 / 纲要草案: the straight-close-quote rule reads the ``"`` as ``”``; the quotation is
+    closed, and no ``”`` is put back at the line end after it (the ``"`` once counted as a change of
+    another reading: the span stayed open)."""
+    text = '他说“一带一路"倡议“好”。'
+    assert unclosed_spans(text) == [] and unclosed_spans(text, changed={7: "”"}) == []
+    assert unclosed_spans(text, changed={7: "“"}) == [(3, 7, "”"), (8, 10, "”")]  # read as an opening quote
+
+
+def test_the_corrector_puts_back_no_quote_where_a_rule_reads_a_straight_quote_as_the_closing_one(tmp_path):
+    """报告和“十五五"规划 / 纲要草案: the straight-close-quote rule reads the ``"`` as ``”``; the quotation
+    is closed there, and no ``”`` goes back at the line end after it."""
+    lm = lm_of(tmp_path)
+    corrector = Corrector(model=lm, confusions=confusion_set(tmp_path), weights=WEIGHTS,
+                          inventory=INVENTORY | set("说“”，"), variants={})
+    raw = RAW.replace("工作\n很好", '工"作\n很好')
+    result = corrector.correct(raw)
+    assert result.text.splitlines()[0] == "他们说“认真工”作很好，“学习”也很好。"
+    assert [(e.original, e.replacement, e.sources) for e in result.edits] == [('"', "”", ("rule:straight-close-quote",))]

@@ -752,3 +752,50 @@ def test_a_plain_texts_pages_keep_their_numbers_past_a_blank_page() -> None:
     printed, blocks = reflow_pages(text, lambda page: [page])
     assert [b.page for b in blocks] == [0, 2] and render(blocks) == "今天上午召开会议。\n\f会议强调要抓好落实。\n"
     assert [story["page"] for story in plain_articles(text, render(blocks), blocks)] == [0, 2]
+
+
+def test_with_the_lm_an_indent_like_line_that_closes_its_sentence_is_a_last_line_unless_the_sentence_stops(tmp_path) -> None:
+    """A full line that does not end a sentence, then a line as wide as an indented first line that
+    ends with a stop: a paragraph's last line far more often than a whole paragraph of one line.
+    Where the sentence reads on into it by less than ``LM_END_INDENT`` but more than
+    ``LM_END_INDENT_CLOSED``, the paragraph goes on (before an indent-like line that ends no
+    sentence, or one that opens a quotation it does not close, it ends as before); where the
+    sentence does not read on at all, it ends."""
+    from ocrfix import text_reflow
+    from ocrfix.text_reflow import continuation, reflow_cues
+
+    paragraphs = [_han(75, 0) + "。", _han(98, 3000) + "。"]  # 14 + 3 x 16 + 14: the last line as wide as a first one
+    lines = column(paragraphs, width=16)
+    assert len(lines[3]) == 16 and len(lines[4]) == 14 and lines[4].endswith("。")
+    tail, head = lines[3][-1], lines[4][0]
+    def seen(ends: int, opens: int) -> list[str]:
+        """The paragraphs, and sentences that end with the seam's first character or open with its second."""
+        return [*paragraphs, *(_han(5, 8200 + 10 * k) + tail for k in range(ends)),
+                *(head + _han(5, 8600 + 10 * k) for k in range(opens)), _han(9, 8300)]
+
+    lm = _lm(tmp_path, seen(1, 1))
+    reads_on = continuation(lm, lines[3], lines[4])
+    assert text_reflow.LM_END_INDENT_CLOSED < reads_on <= text_reflow.LM_END_INDENT
+    assert [b.text for b in reflow_blocks("\n".join(lines), lm)] == paragraphs
+    quoted = [*lines[:4], "“" + lines[4][1:-1] + "！", *lines[5:]]  # opens a quotation, its ” lost
+    cued = reflow_cues("\n".join(quoted), _lm(tmp_path, [*seen(1, 1), "“" + _han(9, 8400) + "！"]))
+    assert [b.text for b, _ in cued][0] == "".join(lines[:4]) and cued[1][1] == "indent-like width"
+    stops = _lm(tmp_path, seen(6, 4))
+    assert continuation(stops, lines[3], lines[4]) <= text_reflow.LM_END_INDENT_CLOSED
+    assert [b.text for b in reflow_blocks("\n".join(lines), stops)][0] == "".join(lines[:4])
+
+
+def test_a_line_short_by_less_than_the_next_lines_first_latin_word_goes_on() -> None:
+    """Print never splits a word of letters or digits: where it does not fit, the line before ends
+    short and the word opens the next line (集团开发的“珠海免税 / MALL”小程序仅用两周便). Before a column
+    break that short line was taken for a paragraph's last line; it goes on. A line short by more
+    than the word ends its paragraph there, as before."""
+    head = _han(9, 500)  # “ and 9 characters: 10 em of the column's 12; MALL, 2 em, did not fit
+    paragraph = _han(22, 0) + "“" + head + "MALL”" + _han(8, 600) + _han(12, 700) + _han(5, 800) + "。"
+    lines = [paragraph[:10], paragraph[10:22], "“" + head, "MALL”" + _han(8, 600), _han(12, 700), _han(5, 800) + "。"]
+    assert "".join(lines) == paragraph
+    after = column([_han(40, 2000) + "。"], width=12)
+    at_break = "\n".join([*lines[:3], "", *lines[3:], *after])
+    assert [b.text for b in reflow_blocks(at_break)][0] == paragraph
+    short = at_break.replace("“" + head, "“" + head[:-2])  # 8 em: MALL would have fitted
+    assert [b.text for b in reflow_blocks(short)][0] == paragraph[:22] + "“" + head[:-2]

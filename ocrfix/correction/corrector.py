@@ -705,9 +705,12 @@ class Corrector:
         if self.variants:
             staged.append(variant_changes(text, self.variants, self.simplified_forms, self.lm, protected))
         if self.stages.line_end_marks and joins:
-            # a quote that a rule reads as another mark (“ for 。: misread-period) opens no quotation
-            earlier = {pos for stage in (changes, *staged) for start, original, *_ in stage
-                       for pos in range(start, start + len(original))}
+            # a quote that a rule reads as another mark (“ for 。: misread-period) opens no quotation;
+            # one it reads as a quote (" for ”: straight-close-quote) still closes one
+            earlier: dict[int, str] = {}
+            for start, original, replacement, *_ in (change for stage in (changes, *staged) for change in stage):
+                for pos in range(start, start + len(original)):
+                    earlier.setdefault(pos, replacement if len(original) == 1 else "")
             staged += self._line_end_changes(text, joins, protected, choices, dropping, stray_marks, earlier, reached)
         staged += self._model_changes(text, joins, protected)
         return _first_wins(changes, staged)
@@ -765,10 +768,10 @@ class Corrector:
 
     def _line_end_changes(self, text: str, joins: Sequence[int], protected: Sequence[bool],
                           choices: Sequence[tuple[int, MarkChoice]], dropping: bool | None, stray_marks: bool | None,
-                          earlier: Collection[int], reached: frozenset[int] | None = None) -> list[list[Change]]:
+                          earlier: Mapping[int, str], reached: frozenset[int] | None = None) -> list[list[Change]]:
         """The line-end stages' changes at the wrapped line ends ``joins``: stray marks the engine read there
         (``stray_marks``: its habit, None: judged from the text), closing marks of pairs lost there (none where
-        an ``earlier`` stage changed the opening mark's place), and the lost marks of ``choices`` put back at the
+        an ``earlier`` stage read the opening mark as another: offset -> its reading), and the lost marks of ``choices`` put back at the
         profile's margin (by whether the engine is ``dropping`` hung marks, in a text that leaves out marks the LM
         asks for, or the profile's gate; or the profile's ``line_end_reach`` margins, where the geometry tells which
         line ends it ``reached``, a mark put back there logged with :data:`~.line_marks.REACH_SOURCE` too), each

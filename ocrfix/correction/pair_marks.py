@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Collection, Sequence
+from collections.abc import Mapping, Sequence
 
 from ..normalize import lm_tokens
 from . import line_marks
@@ -42,19 +42,25 @@ MIN_LEAD = 0.5
 SENTENCE_MARKS = "。！？，、…"
 
 
-def unclosed_spans(text: str, changed: Collection[int] = ()) -> list[tuple[int, int, str]]:
+def unclosed_spans(text: str, changed: Mapping[int, str] | None = None) -> list[tuple[int, int, str]]:
     """``(after, before, closing mark)`` of each opening mark of :data:`PAIRS` in ``text`` (after
     it) followed in its paragraph by another of its kind (before it) with no closing mark between
     — unless that second one closes twice (``“…“…””``: a nested ``‘`` read as ``“``, as Tesseract
     does; nothing was lost) — or, for a pair that never spans paragraphs, by the paragraph's end.
     A closing mark misread as one of :data:`MISREAD_CLOSING` still closes its pair; a mark at an offset
-    in ``changed`` (another stage read it as something else: a ``“`` for ``。``) is none of the pair's."""
+    in ``changed`` is what another stage reads there (offset -> its reading): a ``“`` read as ``。`` is
+    none of the pair's, a ``"`` read as ``”`` still closes it."""
     spans = []
+    changed = changed or {}
     for paragraph in re.finditer(r"[^\n]+", text):
         for opening, (closing, spans_paragraphs) in PAIRS.items():
-            marks = [(m.start() + paragraph.start(), opening if m.group() == opening else closing)
-                     for m in re.finditer(f"[{opening}{closing}{re.escape(MISREAD_CLOSING[closing])}]", paragraph.group())
-                     if m.start() + paragraph.start() not in changed]
+            closings = closing + MISREAD_CLOSING[closing]
+            marks = []
+            for m in re.finditer(f"[{re.escape(opening + closings)}]", paragraph.group()):
+                offset = m.start() + paragraph.start()
+                mark = changed.get(offset, m.group())
+                if mark == opening or (mark != "" and mark in closings):
+                    marks.append((offset, opening if mark == opening else closing))
             for k, (offset, mark) in enumerate(marks):
                 if mark != opening:
                     continue
@@ -86,18 +92,21 @@ def _gain(lm: LanguageModel, text: str, offset: int, insert: str) -> float:
 
 
 def closing_changes(text: str, joins: Sequence[int], lm: LanguageModel, protected: Sequence[bool],
-                    min_gain: float | None = None, changed: Collection[int] = ()
+                    min_gain: float | None = None, changed: Mapping[int, str] | None = None
                     ) -> list[Change]:
     """``(offset, "", mark, 1.0, (SOURCE,))`` insertions: per span of :func:`unclosed_spans`, its
     closing mark at the wrapped line end of ``joins`` (sorted) inside it (after a Han character, letter or
     digit, or after one of :data:`SENTENCE_MARKS`; before anything but a closing mark; neither side
     protected) where the LM likes it best, if it gains more than ``min_gain`` (default :data:`MIN_GAIN`) over running on there
     and :data:`MIN_LEAD` more than at the next best line end; with a mark beside it (:data:`WITH`)
-    where the LM prefers that by more than the line-end stage's margin. ``changed``: offsets of
-    characters the stages before replace (see :func:`unclosed_spans`)."""
+    where the LM prefers that by more than the line-end stage's margin. ``changed``: what the stages
+    before read at the offsets they change (see :func:`unclosed_spans`). An opening mark read at a
+    wrapped line end opens nothing: print never ends a line with one (考验 “ / 身在海外: a ``”`` read
+    reversed, or a ``。``)."""
     min_gain = MIN_GAIN if min_gain is None else min_gain
+    read = {join - 1: "" for join in joins if join and text[join - 1] in PAIRS}
     changes = []
-    for after, before, closing in unclosed_spans(text, frozenset(changed)):
+    for after, before, closing in unclosed_spans(text, {**read, **(changed or {})}):
         inside = joins[bisect_right(joins, after):bisect_right(joins, before)]
         sites = sorted(((_gain(lm, text, offset, closing), offset) for offset in inside
                         if (text[offset - 1].isalnum() or text[offset - 1] in SENTENCE_MARKS)
