@@ -117,3 +117,17 @@ def test_update_section_replaces_only_its_own_block(tmp_path):
     text = md.read_text(encoding="utf-8")
     assert "keep me" in text and "second" in text and "first" not in text
     assert text.count(report.HEADING) == 1
+
+
+def test_the_pages_table_names_the_command_that_made_the_pages_on_disk():
+    """A split generated with fewer pages than ``pages.toml`` asks is listed with the ``--pages`` that makes
+    it again (the first pages of each level are the same pages); one generated in full, without."""
+    from benchmarks.generate import load_config
+
+    asked = load_config()["splits"]["train"]["pages"]
+    summary = {"l1": {"pages": asked // 2, "gt_chars": 1000, "mean_cer": 0.01}}
+    table = report.pages_table({"train": {"config": "pages.toml", "summary": summary},
+                                "eval": {"config": "pages.toml", "summary": {
+                                    "l1": {"pages": load_config()["splits"]["eval"]["pages"], "gt_chars": 9, "mean_cer": 0.0}}}})
+    assert f"| train | l1 | {asked // 2} | 1,000 | 1.00% | `python -m benchmarks.generate --split train --pages {asked // 2}` |" in table
+    assert "`python -m benchmarks.generate --split eval` |" in table
