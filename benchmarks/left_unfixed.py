@@ -41,7 +41,7 @@ from benchmarks.mark_choice import candidate
 from ocrfix.correction import line_marks
 from ocrfix.correction.corrector import Corrector
 from ocrfix.correction.line_marks import MarkChoice, hung_marks_read, line_end_choices, wrapped_line_ends
-from ocrfix.correction.pair_marks import unclosed_spans
+from ocrfix.correction.pair_marks import readings, spans_to_close
 from ocrfix.correction.rules import period_gain
 from ocrfix.normalize import is_han
 from ocrfix.segment import protected_mask
@@ -82,8 +82,8 @@ class PageStages(NamedTuple):
     choices: Mapping[int, MarkChoice]  # the line-end stage's best mark at each line end it weighs
     margin: float  # the gain a lost mark needs at a line end
     inserted: Mapping[int, str]  # what the pattern stages inserted, by offset (before the clean-print withdrawal)
-    changed: frozenset[int]  # offsets of characters the pattern stages replaced or deleted
-    unclosed: Sequence[tuple[int, int, str]]  # the pair stage's spans (:func:`~ocrfix.correction.pair_marks.unclosed_spans`)
+    changed: Mapping[int, str]  # offsets of characters the pattern stages replaced or deleted: what they read there
+    unclosed: Sequence[tuple[int, int, str]]  # the pair stage's spans (:func:`~ocrfix.correction.pair_marks.spans_to_close`)
     #: why the paragraph-end rule put no '。' at the end offset of a paragraph (None: it proposed one)
     period: Callable[[int], str | None]
 
@@ -99,7 +99,7 @@ def page_stages(corrector: Corrector, raw: str, text: str) -> PageStages:
     hung = hung_marks_read(wrapped)
     margin = corrector.line_end_margin(text, joins, protected, choices, corrector.hung_marks_dropped(choices, hung))
     staged = corrector._pattern_changes(text, joins, None, hung)
-    changed = frozenset(pos for start, original, *_ in staged for pos in range(start, start + len(original)))
+    changed = readings(staged)
     rule = next((rule for rule in corrector.rules if rule.name == "final-period"), None)
 
     def period(end: int) -> str | None:
@@ -116,7 +116,7 @@ def page_stages(corrector: Corrector, raw: str, text: str) -> PageStages:
 
     return PageStages(text, frozenset(joins), dict(choices), line_marks.MIN_GAIN if margin is None else margin,
                       {start: replacement for start, original, replacement, *_ in staged if not original}, changed,
-                      unclosed_spans(text, changed), period)
+                      spans_to_close(text, joins, changed), period)
 
 
 class Left(NamedTuple):

@@ -19,7 +19,7 @@ JOIN = TEXT.index("他")
 
 
 def stages(**changes):
-    base = lu.PageStages(TEXT, frozenset({JOIN}), {JOIN: MarkChoice(1.0, "，", 0.5)}, 1.5, {}, frozenset(), [],
+    base = lu.PageStages(TEXT, frozenset({JOIN}), {JOIN: MarkChoice(1.0, "，", 0.5)}, 1.5, {}, {}, [],
                          lambda end: lu.NOT_BODY)
     return base._replace(**changes)
 
@@ -77,7 +77,7 @@ def test_each_confused_mark_left_is_counted_by_what_was_read_where_and_why():
     assert seen[-1] == ("。", "；", True)
     changed = lu.left_confused(page, "北京；上海，天津。大连", gt, judge)
     assert changed[0].why == lu.CHANGED
-    withdrawn = lu.left_confused(page._replace(changed=frozenset({2})), text, gt, judge)
+    withdrawn = lu.left_confused(page._replace(changed={2: "；"}), text, gt, judge)
     assert withdrawn[0].why == lu.WITHDRAWN
 
 
@@ -110,3 +110,16 @@ def test_the_page_stages_are_the_corrector_s_own_line_ends_margin_and_insertions
     assert lu.left_dropped(page, result.text, "我们在北京工作。他们在上海工作。\n\n大家都在认真工作。\n") == []
     with pytest.raises(ValueError):
         lu.page_stages(corrector, raw, result.source + "！")
+
+
+def test_the_page_stages_read_a_changed_mark_as_the_stage_reads_it(tmp_path):
+    """A straight quote the straight-close-quote rule reads as ``”`` is the change's reading in the census too:
+    the quotation is closed there, so the pair stage has no span to fill, as in the corrector."""
+    raw = '他们说“认真工"作\n很好，“学习”也\n很好。\n'
+    lm = load_lm(write_arpa(tmp_path / "lm.arpa", CORPUS + ["他说“工作”很好。", "大家都说“学习”很好。"] * 3))
+    corrector = Corrector(model=lm, confusions=confusion_set(tmp_path), weights=WEIGHTS,
+                          inventory=INVENTORY | set("说“”，"), variants={})
+    result = corrector.correct(raw)
+    page = lu.page_stages(corrector, raw, result.source)
+    quote = result.source.index('"')
+    assert page.changed == {quote: "”"} and page.unclosed == []

@@ -35,7 +35,7 @@ from .line_marks import (MIN_GAIN, REACH_SOURCE, SOURCE as LINE_END_SOURCE, Mark
                          stray_mark_changes, stray_runs, sure_losses, sure_share, joined_lines, wrapped_line_ends)
 from .garbled_marks import garbled_changes
 from .han_insertions import SOURCE as HAN_INSERTION_SOURCE, STOP, insertion_changes, lost_before_stop
-from .pair_marks import SOURCE as PAIR_SOURCE, closing_changes, without_second_closings
+from .pair_marks import SOURCE as PAIR_SOURCE, closing_changes, readings, without_second_closings
 from .mark_channel import mark_changes
 from .mark_choice import READ_MARGIN_SOURCE, MarkModel, choice_changes, line_end_picks
 from .rules import DEFAULT_RULES, Rule, reflowed_from_columns, rule_changes, select_rules
@@ -707,10 +707,7 @@ class Corrector:
         if self.stages.line_end_marks and joins:
             # a quote that a rule reads as another mark (“ for 。: misread-period) opens no quotation;
             # one it reads as a quote (" for ”: straight-close-quote) still closes one
-            earlier: dict[int, str] = {}
-            for start, original, replacement, *_ in (change for stage in (changes, *staged) for change in stage):
-                for pos in range(start, start + len(original)):
-                    earlier.setdefault(pos, replacement if len(original) == 1 else "")
+            earlier = readings(change for stage in (changes, *staged) for change in stage)
             staged += self._line_end_changes(text, joins, protected, choices, dropping, stray_marks, earlier, reached)
         staged += self._model_changes(text, joins, protected)
         return _first_wins(changes, staged)

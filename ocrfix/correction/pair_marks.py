@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from ..normalize import lm_tokens
 from . import line_marks
@@ -79,6 +79,24 @@ def unclosed_spans(text: str, changed: Mapping[int, str] | None = None) -> list[
     return sorted(spans)
 
 
+def readings(changes: Iterable[Change]) -> dict[int, str]:
+    """What ``changes`` (other stages', in order) read at each offset they change: a one-character change's
+    replacement, nothing (``""``) inside a longer one; the first change at an offset wins, as the corrector's do."""
+    read: dict[int, str] = {}
+    for start, original, replacement, *_ in changes:
+        for pos in range(start, start + len(original)):
+            read.setdefault(pos, replacement if len(original) == 1 else "")
+    return read
+
+
+def spans_to_close(text: str, joins: Sequence[int], changed: Mapping[int, str] | None = None) -> list[tuple[int, int, str]]:
+    """:func:`unclosed_spans` of ``text`` as the stage weighs them: a mark at an offset of ``changed`` as the
+    stages before read it (:func:`readings`), and an opening mark read at a wrapped line end of ``joins`` none:
+    print never ends a line with one (考验 “ / 身在海外: a ``”`` read reversed, or a ``。``)."""
+    read = {join - 1: "" for join in joins if join and text[join - 1] in PAIRS}
+    return unclosed_spans(text, {**read, **(changed or {})})
+
+
 def _gain(lm: LanguageModel, text: str, offset: int, insert: str) -> float:
     """log10 gain of inserting ``insert`` at ``offset`` over running on (a ``。`` ends a sentence there)."""
     left = lm_tokens(text[max(0, offset - SPAN):offset])
@@ -100,13 +118,10 @@ def closing_changes(text: str, joins: Sequence[int], lm: LanguageModel, protecte
     protected) where the LM likes it best, if it gains more than ``min_gain`` (default :data:`MIN_GAIN`) over running on there
     and :data:`MIN_LEAD` more than at the next best line end; with a mark beside it (:data:`WITH`)
     where the LM prefers that by more than the line-end stage's margin. ``changed``: what the stages
-    before read at the offsets they change (see :func:`unclosed_spans`). An opening mark read at a
-    wrapped line end opens nothing: print never ends a line with one (考验 “ / 身在海外: a ``”`` read
-    reversed, or a ``。``)."""
+    before read at the offsets they change (:func:`readings`; see :func:`spans_to_close`)."""
     min_gain = MIN_GAIN if min_gain is None else min_gain
-    read = {join - 1: "" for join in joins if join and text[join - 1] in PAIRS}
     changes = []
-    for after, before, closing in unclosed_spans(text, {**read, **(changed or {})}):
+    for after, before, closing in spans_to_close(text, joins, changed):
         inside = joins[bisect_right(joins, after):bisect_right(joins, before)]
         sites = sorted(((_gain(lm, text, offset, closing), offset) for offset in inside
                         if (text[offset - 1].isalnum() or text[offset - 1] in SENTENCE_MARKS)
