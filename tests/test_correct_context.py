@@ -307,7 +307,7 @@ def test_the_corrector_runs_the_generators_of_its_weights_sources(lm, tmp_path):
 
 def test_the_candidate_table_holds_each_character_and_source_tuple_once():
     """Equal candidate characters and source tuples are one object across the table (330,000 of each in
-    the shipped one), so the table and its cached pickle are some 40 MB smaller in memory."""
+    the shipped one), and stay so through the cache's pickle."""
     import pickle
 
     cset = ConfusionSet.from_scores({"乍": {"作": 0.8, "怎": 0.3}, "夫": {"天": 0.6, "作": 0.2}, "做": {"作": 0.5}}, "visual")
