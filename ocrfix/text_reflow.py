@@ -592,10 +592,20 @@ def _first_line_apart(k: int, runs: list[list[int]], lines: list[str], candidate
         and continuation(lm, lines[i].strip(), lines[runs[k + 1][0]].strip()) >= LM_FIRST_LINE_APART
 
 
-def _indent_like(width: float | None, column: float) -> bool:
+#: Clause marks print hangs past a line's end rather than start the next line with them.
+_HUNG_CLAUSE_MARKS = frozenset("，、；：,;:")
+
+
+def _indent_like(width: float | None, column: float, line: str = "") -> bool:
     """Whether a line ``width`` em wide is as wide as an indented first line in a ``column`` em wide
-    (1.5 to 3 em short: OCR dropped the two-em indent)."""
-    return column - 3.0 <= (width or 0.0) <= column - 1.5
+    (1.5 to 3 em short: OCR dropped the two-em indent), or, where ``line`` ends in a clause mark, as
+    wide with that mark hung past the column's edge (``凭借一股不服输的韧劲儿，`` in a column of 13: 11
+    cells and the comma); a first line that ends a sentence so would be a paragraph of one line. Only
+    in a line of wide characters, whose width is exact: digits and letters are set 0.5–0.7 em wide,
+    so a full line of them may measure an em short (``12345市民服务热线提质增效，``)."""
+    stripped = line.strip()
+    hung = stripped[-1:] in _HUNG_CLAUSE_MARKS and all(map(_is_wide, stripped))
+    return any(column - 3.0 <= (width or 0.0) - mark <= column - 1.5 for mark in ((0.0, 1.0) if hung else (0.0,)))
 
 
 def _looks_body(k: int, runs: list[list[int]], lines: list[str], candidate: list[bool], widths: list[float | None],
@@ -690,7 +700,7 @@ class _PageLines:
     def looks_indented(self, i: int) -> bool:
         """As wide as an indented first line (OCR dropped the indent) and followed by a body line,
         or (with the LM) by a blank line and a line its sentence reads on into."""
-        if not _indent_like(self.widths[i], self.column[i]):
+        if not _indent_like(self.widths[i], self.column[i], self.lines[i]):
             return False
         if i + 1 < len(self.lines) and self.widths[i + 1]:
             return True

@@ -799,3 +799,20 @@ def test_a_line_short_by_less_than_the_next_lines_first_latin_word_goes_on() -> 
     assert [b.text for b in reflow_blocks(at_break)][0] == paragraph
     short = at_break.replace("“" + head, "“" + head[:-2])  # 8 em: MALL would have fitted
     assert [b.text for b in reflow_blocks(short)][0] == paragraph[:22] + "“" + head[:-2]
+
+
+def test_a_first_line_whose_clause_mark_hangs_past_the_column_is_as_wide_as_an_indented_one() -> None:
+    """Print hangs a clause mark past the column's edge: a paragraph's first line, its two-em indent lost,
+    then measures 1 em short of the column instead of 2 (凭借一股不服输的韧劲儿，in a column of 13). After a
+    line that ends a sentence it starts a paragraph, as an indented first line does; a line 1 em short
+    without a hung mark, or one with digits, whose widths are not exact, goes on as before."""
+    starts = [_han(11, 0) + "，", _han(13, 100), _han(12, 200) + "。"]  # its comma hung past the first line's end
+    first = "".join(starts)
+    ending = _han(11 + 13 * 2 - 1, 500) + "；"  # its last line full, ending in a semicolon
+    lines = [*column([ending], width=13), *starts]
+    assert len(lines[2]) == 13 and lines[2].endswith("；") and len(lines[3]) == 12
+    assert [b.text for b in reflow_blocks("\n".join(lines))] == [ending, first]
+    unhung = [*lines[:3], _han(12, 0), *lines[4:]]  # 12 wide, no mark: not a first line
+    assert [b.text for b in reflow_blocks("\n".join(unhung))] == ["".join(unhung)]
+    digits = [*lines[:3], "12345" + _han(9, 0) + "，", *lines[4:]]  # digits: 12.5 em measured, maybe full in print
+    assert len(reflow_blocks("\n".join(digits))) == 1
