@@ -140,9 +140,12 @@ def pages_table(manifests: dict[str, dict]) -> str:
     """Generated pages per split and level: count, GT characters, the generator's plain CER, and the command
     that makes them (with ``--pages`` where fewer pages than ``pages.toml`` asks were made)."""
     rows = ["| split | level | pages | GT chars | mean plain CER | command |", "|---|---|---|---|---|---|"]
+    configs: dict[str, dict] = {}
     for split, manifest in manifests.items():
-        config = tomllib.loads(Path(__file__).with_name(manifest.get("config", "pages.toml")).read_text(encoding="utf-8"))
-        asked = config["splits"].get(split, {}).get("pages")
+        name = manifest.get("config", "pages.toml")
+        if name not in configs:
+            configs[name] = tomllib.loads(Path(__file__).with_name(name).read_text(encoding="utf-8"))
+        asked = configs[name]["splits"].get(split, {}).get("pages")
         for level, s in manifest["summary"].items():
             fewer = f" --pages {s['pages']}" if asked is not None and s["pages"] != asked else ""
             rows.append(f"| {split} | {level} | {s['pages']} | {s['gt_chars']:,} | {_pct(s['mean_cer'])} "

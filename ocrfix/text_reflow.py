@@ -249,12 +249,16 @@ def _is_wide(ch: str) -> bool:
     return char_width(ch) == 1.0
 
 
+#: Marks inside a word of half-width letters or digits (``2.5%``, ``4+7``, ``R&D``).
+_WORD_MARKS = ".,%+-/:'&"
+
+
 def _is_narrow_word_char(ch: str) -> bool:
-    return ch.isascii() and (ch.isalnum() or ch in ".,%+-/:'&")
+    return ch.isascii() and (ch.isalnum() or ch in _WORD_MARKS)
 
 
 #: A line's first word of half-width letters or digits, after any opening marks that went down with it.
-_LEADING_WORD = re.compile(r"[“‘（《「『〔【(\[]*[0-9A-Za-z][0-9A-Za-z.,%+\-/:'&]*")
+_LEADING_WORD = re.compile(f"[{re.escape(OPENING)}]*[0-9A-Za-z][0-9A-Za-z{re.escape(_WORD_MARKS)}]*")
 
 
 def leading_word_width(line: str) -> float:
@@ -603,9 +607,9 @@ def _indent_like(width: float | None, column: float, line: str = "") -> bool:
     cells and the comma); a first line that ends a sentence so would be a paragraph of one line. Only
     in a line of wide characters, whose width is exact: digits and letters are set 0.5–0.7 em wide,
     so a full line of them may measure an em short (``12345市民服务热线提质增效，``)."""
-    stripped = line.strip()
+    stripped, measured = line.strip(), width or 0.0
     hung = stripped[-1:] in _HUNG_CLAUSE_MARKS and all(map(_is_wide, stripped))
-    return any(column - 3.0 <= (width or 0.0) - mark <= column - 1.5 for mark in ((0.0, 1.0) if hung else (0.0,)))
+    return column - 3.0 <= measured <= column - 1.5 or (hung and column - 3.0 <= measured - 1.0 <= column - 1.5)
 
 
 def _looks_body(k: int, runs: list[list[int]], lines: list[str], candidate: list[bool], widths: list[float | None],
