@@ -54,6 +54,15 @@ def test_the_lm_puts_back_a_lost_mark_and_leaves_mid_word_joins_alone(tmp_path):
         assert changes and all(text[offset - 1] != symbol for offset, *_ in changes)
 
 
+def test_a_transliterated_names_middle_dot_lost_at_a_line_end_goes_back(tmp_path):
+    # print sets 伊丽莎白·沃伦's dot at the end of a full line; an engine that reads inside the line box drops it
+    lm = load_lm(write_arpa(tmp_path / "lm.arpa", CORPUS + ["美国参议员伊丽莎白·沃伦认为。", "伊丽莎白·沃伦表示。"] * 3))
+    raw = "美国参议员伊丽莎白\n沃伦认为。\n"
+    text = reflow(raw)
+    changes = line_end_changes(text, wrapped_line_ends(raw, text), lm, protected_mask(text))
+    assert [(text[offset - 2:offset + 2], mark) for offset, _, mark, *_ in changes] == [("莎白沃伦", "·")]
+
+
 def test_the_best_mark_says_how_far_it_leads_the_next_best(tmp_path):
     from ocrfix.correction.rules import mark_scores
 

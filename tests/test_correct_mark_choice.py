@@ -249,6 +249,10 @@ def test_the_context_model_picks_the_mark_a_line_end_gets_back_with_every_insert
     assert picked("北京上海天津都是我们的大城市。", (2, "，")) == [(2, "，")]
     assert picked("北京上海天津都是我们的大城市。", (4, "，"), (2, "，")) == [(2, "、"), (4, "，")]
     assert picked("他说“北京上海都好", (9, "”")) == [(9, "”")]  # no class of the model: as the LM put it
+    # a name's middle dot: the model weighs clauses, not names, and leaves it as the LM put it; nor does it pick it
+    dots = model()._replace(intercept=tuple(9.0 if mark == "·" else 0.0 for mark in CLASSES))
+    assert [mark for _, _, mark, *_ in line_end_picks("伊丽莎白沃伦认为", [(4, "", "·", 1.0, (LINE_END_SOURCE,))], model(), lm)] == ["·"]
+    assert [mark for _, _, mark, *_ in line_end_picks("北京上海天津", [(2, "", "，", 1.0, (LINE_END_SOURCE,))], dots, lm)] != ["·"]
 
 
 def test_a_profile_may_have_the_mark_choice_model_pick_the_line_end_marks(tmp_path):

@@ -262,8 +262,9 @@ def choice_changes(text: str, model: MarkModel, lm: LanguageModel, protected: Se
     return changes
 
 
-#: The marks the line-end stage puts back that the context model has a class for (not ``”``).
-LINE_END_CLASSES = tuple(mark for mark in LINE_END_MARKS if mark in CLASSES)
+#: The marks the line-end stage puts back that the context model has a class for (not ``”``), but ``·``: the
+#: model weighs clauses, not names, and the LM's ``·`` between a name's parts stays as it is.
+LINE_END_CLASSES = tuple(mark for mark in LINE_END_MARKS if mark in CLASSES and mark != "·")
 
 
 def line_end_picks(text: str, insertions: Sequence[Change], model: MarkModel,
