@@ -34,6 +34,21 @@ def test_the_shipped_profiles_resolve_to_the_shipped_models():
     assert generic.flat_misread and generic.threshold is None and "percent-96" not in generic.rules
 
 
+@pytest.mark.parametrize("name", ["tesseract", "ppocr", "generic"])
+def test_a_copy_of_a_shipped_profile_loads_from_anywhere_with_the_same_files(tmp_path, name):
+    # a user copies a shipped profile to edit it: the shared files are named from the models directory
+    import shutil
+
+    copy = shutil.copytree(MODELS / "profiles" / name, tmp_path / "mine")
+    shipped, copied = load_profile(name, MODELS), load_profile(copy, MODELS)
+    own = {path.name for path in (MODELS / "profiles" / name).iterdir()}
+    assert copied.directory == copy.resolve()
+    for key, path in vars(shipped).items():
+        if isinstance(path, Path) and key != "directory":
+            assert getattr(copied, key) == (copy.resolve() / path.name if path.name in own else path), key
+    assert copied.confusions[0] == shipped.confusions[0] == (MODELS / "confusions" / "default.tsv").resolve()
+
+
 def test_a_profile_directory_supplies_what_the_corrector_is_not_given(tmp_path):
     lm = load_lm(write_arpa(tmp_path / "lm.arpa"))
     directory = make_profile(tmp_path / "p", rules=["double-comma"], threshold=0.6, line_end_marks=False)
