@@ -72,3 +72,15 @@ def load_lm(path: Path):
     from ocrfix.lm import CharLM
 
     return CharLM(path)
+
+
+def marks_at_line_ends(stage, raw: str, lm) -> list[tuple[str, str]]:
+    """The marks a line-end ``stage`` (text, its wrapped line ends, LM, protected mask -> changes) puts into
+    ``raw``'s reflow, each with the two characters either side of where it goes."""
+    from ocrfix import reflow
+    from ocrfix.correction.line_marks import wrapped_line_ends
+    from ocrfix.segment import protected_mask
+
+    text = reflow(raw)
+    return [(text[offset - 2:offset + 2], mark)
+            for offset, _, mark, *_ in stage(text, wrapped_line_ends(raw, text), lm, protected_mask(text))]

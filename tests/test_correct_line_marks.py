@@ -14,7 +14,7 @@ from ocrfix.errors import ModelError
 from ocrfix.profiles import Profile
 from ocrfix.segment import protected_mask
 
-from test_correct_fixtures import CORPUS, INVENTORY, WEIGHTS, confusion_set, load_lm, write_arpa
+from test_correct_fixtures import CORPUS, INVENTORY, WEIGHTS, confusion_set, load_lm, marks_at_line_ends, write_arpa
 
 #: Column lines of two paragraphs; the first lost the '。' that hung after 工作 at its line end.
 RAW = "我们在北京工作\n他们在上海工\n作。\n\n大家都在认真\n工作。\n"
@@ -57,10 +57,7 @@ def test_the_lm_puts_back_a_lost_mark_and_leaves_mid_word_joins_alone(tmp_path):
 def test_a_transliterated_names_middle_dot_lost_at_a_line_end_goes_back(tmp_path):
     # print sets 伊丽莎白·沃伦's dot at the end of a full line; an engine that reads inside the line box drops it
     lm = load_lm(write_arpa(tmp_path / "lm.arpa", CORPUS + ["美国参议员伊丽莎白·沃伦认为。", "伊丽莎白·沃伦表示。"] * 3))
-    raw = "美国参议员伊丽莎白\n沃伦认为。\n"
-    text = reflow(raw)
-    changes = line_end_changes(text, wrapped_line_ends(raw, text), lm, protected_mask(text))
-    assert [(text[offset - 2:offset + 2], mark) for offset, _, mark, *_ in changes] == [("莎白沃伦", "·")]
+    assert marks_at_line_ends(line_end_changes, "美国参议员伊丽莎白\n沃伦认为。\n", lm) == [("莎白沃伦", "·")]
 
 
 def test_the_best_mark_says_how_far_it_leads_the_next_best(tmp_path):

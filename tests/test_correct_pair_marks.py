@@ -7,7 +7,7 @@ from ocrfix.correction.line_marks import wrapped_line_ends
 from ocrfix.correction.pair_marks import SOURCE, closing_changes, unclosed_spans, without_second_closings
 from ocrfix.segment import protected_mask
 
-from test_correct_fixtures import CORPUS, INVENTORY, WEIGHTS, confusion_set, load_lm, write_arpa
+from test_correct_fixtures import CORPUS, INVENTORY, WEIGHTS, confusion_set, load_lm, marks_at_line_ends, write_arpa
 
 #: Column lines of one paragraph: the '”' that hung after 认真工作 at the first line end was lost.
 RAW = "他们说“认真工作\n很好，“学习”也\n很好。\n"
@@ -75,10 +75,7 @@ def test_two_line_ends_about_as_good_leave_the_quote_out(tmp_path, monkeypatch):
 
 def test_a_lost_title_mark_goes_back_before_the_paragraph_end(tmp_path):
     lm = load_lm(write_arpa(tmp_path / "lm.arpa", CORPUS + ["我们读《工作》很好。", "大家都读《学习》很好。"] * 3))
-    raw = "他们读《认真工作\n很好，我们都在工\n作。\n"
-    text = reflow(raw)
-    changes = closing_changes(text, wrapped_line_ends(raw, text), lm, protected_mask(text))
-    assert [(text[offset - 2:offset + 2], mark) for offset, _, mark, *_ in changes] == [("工作很好", "》")]
+    assert marks_at_line_ends(closing_changes, "他们读《认真工作\n很好，我们都在工\n作。\n", lm) == [("工作很好", "》")]
 
 
 def test_another_stage_adds_no_second_quote_to_a_closed_span():

@@ -1,5 +1,6 @@
 """Engine profiles: shipped ones resolve, a user's directory drives the corrector, broken ones are refused."""
 import json
+import shutil
 from pathlib import Path
 
 import pytest
@@ -37,8 +38,6 @@ def test_the_shipped_profiles_resolve_to_the_shipped_models():
 @pytest.mark.parametrize("name", ["tesseract", "ppocr", "generic"])
 def test_a_copy_of_a_shipped_profile_loads_from_anywhere_with_the_same_files(tmp_path, name):
     # a user copies a shipped profile to edit it: the shared files are named from the models directory
-    import shutil
-
     copy = shutil.copytree(MODELS / "profiles" / name, tmp_path / "mine")
     shipped, copied = load_profile(name, MODELS), load_profile(copy, MODELS)
     own = {path.name for path in (MODELS / "profiles" / name).iterdir()}
